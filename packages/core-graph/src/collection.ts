@@ -1,0 +1,81 @@
+/**
+ * Collection: the base of every lazy collection (Delayed, Array, DataFrame). A collection is
+ * a high-level graph plus the keys of its result; `compute()` runs it and `finalize` turns the
+ * values of those keys into the user-facing result. Nothing executes before `compute()`.
+ */
+import type { ComputeOptions } from './schedulers.js';
+import type { TaskGraph } from './graph/task-graph.js';
+import { HighLevelGraph } from './layers/high-level-graph.js';
+import { MaterializedLayer } from './layers/materialized-layer.js';
+import { quote, type Key } from './spec/index.js';
+import { compute, persist } from './compute.js';
+import { visualize, type VisualizeOptions } from './visualize.js';
+import { tokenize } from './tokenize.js';
+
+/** Brand for recognising collections across copies of this package. */
+export const COLLECTION_BRAND: unique symbol = Symbol.for('tsdask.collection') as never;
+
+export abstract class Collection<T = unknown> {
+  /** Set on the prototype (below), not per instance: collections are created by the million. */
+  declare readonly [COLLECTION_BRAND]: true;
+
+  /** The high-level graph: this collection's layers and those of its inputs. */
+  abstract get graph(): HighLevelGraph;
+
+  /** The keys whose values make up the result. */
+  abstract get outputKeys(): readonly Key[];
+
+  /** Builds the result from the values of `outputKeys`, in order. */
+  abstract finalize(values: readonly unknown[]): T;
+
+  /** The same collection, backed by a graph whose layers hold the given values. */
+  protected withGraph(graph: HighLevelGraph): this {
+    void graph;
+    throw new TypeError(`${this.constructor.name} does not implement withGraph()`);
+  }
+
+  /** A collection whose keys hold already computed values (what `persist()` returns). */
+  withValues(values: readonly unknown[]): this {
+    const keys = this.outputKeys;
+    const tasks = new Map(keys.map((k, i) => [k, quote(values[i])] as const));
+    return this.withGraph(new HighLevelGraph([new MaterializedLayer(`persisted-${tokenize(keys)}`, tasks)]));
+  }
+
+  /**
+   * A faster lowering of `all` (which includes this collection) straight to a task graph,
+   * for collection types that can skip materializing a key/node map; undefined when not.
+   */
+  lowerDirect(all: readonly Collection[]): TaskGraph | undefined {
+    void all;
+    return undefined;
+  }
+
+  /** Computes the result. */
+  async compute(opts: ComputeOptions = {}): Promise<T> {
+    const [out] = (await compute(this, opts)) as unknown as [T];
+    return out;
+  }
+
+  /** Computes and keeps the results, returning a collection backed by them. */
+  async persist(opts: ComputeOptions = {}): Promise<this> {
+    const [out] = (await persist(this, opts)) as unknown as [this];
+    return out;
+  }
+
+  /** The graph as Graphviz DOT text or SVG. */
+  visualize(opts: VisualizeOptions = {}): Promise<string> {
+    return visualize(this, opts);
+  }
+
+  /** Deterministic token: collections are identified by their output keys. */
+  tokenize(): string {
+    return tokenize(this.outputKeys);
+  }
+}
+
+Object.defineProperty(Collection.prototype, COLLECTION_BRAND, { value: true });
+
+/** True when `x` is a tsdask collection. */
+export function isCollection(x: unknown): x is Collection {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[COLLECTION_BRAND] === true;
+}

@@ -1,0 +1,86 @@
+/**
+ * compute(a, b, ..., opts?) and persist(...): run several collections on one merged graph, so
+ * shared work runs once. A trailing plain object is the options, as in
+ * `dask.compute(a, b, scheduler=...)`; other arguments that are not collections pass through.
+ */
+import type { Collection } from './collection.js';
+import { isCollection } from './collection.js';
+import { config } from './config.js';
+import { lowerGraph, type TaskGraph } from './graph/task-graph.js';
+import { HighLevelGraph } from './layers/high-level-graph.js';
+import { optimizeGraph } from './optimize/pipeline.js';
+import { getScheduler, type ComputeOptions } from './schedulers.js';
+import type { Key } from './spec/index.js';
+
+/** The computed type of a compute() argument. */
+export type Computed<C> = C extends Collection<infer R> ? R : C;
+
+function splitOptions(args: readonly unknown[]): { items: unknown[]; opts: ComputeOptions } {
+  const last = args[args.length - 1];
+  if (
+    args.length > 0 &&
+    typeof last === 'object' &&
+    last !== null &&
+    !isCollection(last) &&
+    Object.getPrototypeOf(last) === Object.prototype
+  ) {
+    return { items: args.slice(0, -1), opts: last as ComputeOptions };
+  }
+  return { items: [...args], opts: {} };
+}
+
+/** Options of a compute: config first, then the call's own. */
+export function resolveOptions(opts: ComputeOptions): ComputeOptions {
+  const merged = { ...config.all(), ...opts };
+  if (opts.optimize !== undefined) merged.optimize = { ...config.get('optimize'), ...opts.optimize };
+  return merged;
+}
+
+/** Builds the optimized task graph of some collections and the keys to compute. */
+export function graphOf(collections: readonly Collection[], opts: ComputeOptions = {}): {
+  graph: TaskGraph;
+  outputs: Key[];
+} {
+  const seen = new Set<Key>();
+  const outputs: Key[] = [];
+  for (const c of collections) {
+    for (const k of c.outputKeys) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        outputs.push(k);
+      }
+    }
+  }
+  const lowered =
+    (collections[0] as Collection).lowerDirect(collections) ??
+    lowerGraph(HighLevelGraph.merge(...collections.map((c) => c.graph)).materialize(outputs), { consume: true });
+  return { graph: optimizeGraph(lowered, outputs, opts.optimize ?? {}), outputs };
+}
+
+async function run(items: unknown[], opts: ComputeOptions): Promise<{ values: Map<Key, unknown>; collections: Collection[] }> {
+  const collections = items.filter(isCollection) as Collection[];
+  const values = new Map<Key, unknown>();
+  if (collections.length === 0) return { values, collections };
+  const merged = resolveOptions(opts);
+  const { graph, outputs } = graphOf(collections, merged);
+  const scheduler = await getScheduler(merged.scheduler ?? 'threads');
+  const results = await scheduler.get(graph, outputs, merged);
+  for (let i = 0; i < outputs.length; i++) values.set(outputs[i] as Key, results[i]);
+  return { values, collections };
+}
+
+/** Computes collections together; resolves to their results in order (other values pass through). */
+export async function compute<T extends unknown[]>(...args: T): Promise<{ [K in keyof T]: Computed<T[K]> }>;
+export async function compute(...args: unknown[]): Promise<unknown[]> {
+  const { items, opts } = splitOptions(args);
+  const { values } = await run(items, opts);
+  return items.map((x) => (isCollection(x) ? x.finalize(x.outputKeys.map((k) => values.get(k))) : x));
+}
+
+/** Computes collections together and returns them backed by their results. */
+export async function persist<T extends unknown[]>(...args: T): Promise<T>;
+export async function persist(...args: unknown[]): Promise<unknown[]> {
+  const { items, opts } = splitOptions(args);
+  const { values } = await run(items, opts);
+  return items.map((x) => (isCollection(x) ? x.withValues(x.outputKeys.map((k) => values.get(k))) : x));
+}

@@ -1,0 +1,317 @@
+/**
+ * delayed: lazy function calls. `delayed(fn)` returns a function whose calls record tasks
+ * instead of running; their arguments may be Delayed values or plain values, nested in arrays
+ * and plain objects too. `delayed(value)` wraps a value. Keys are `"<name>-<token>"`: random
+ * tokens by default (Dask's `pure=False`), deterministic with `pure: true`, which hashes the
+ * function's source and the arguments (closures that capture different values but share
+ * source should then be given distinct names).
+ *
+ * A Delayed holds its node and its direct Delayed dependencies; its graph is one layer that
+ * walks that DAG when materialized, so building a million calls allocates no graph structure
+ * beyond the Delayed objects themselves.
+ */
+import { Collection } from './collection.js';
+import { IntBuffer, sharedInt32 } from './graph/int-buffer.js';
+import { invertCsr, type TaskGraph } from './graph/task-graph.js';
+import { LazyKeyIndex } from './graph/key-index.js';
+import { registerFunction } from './functions.js';
+import { HighLevelGraph } from './layers/high-level-graph.js';
+import type { Layer } from './layers/layer.js';
+import { OpRef } from './op.js';
+import { randomToken } from './platform/hash.js';
+import { quote, type Arg, type Key, type Node, type OpId } from './spec/index.js';
+import { functionToken, tokenize } from './tokenize.js';
+
+const OPS = '@tsdask/core-graph/ops#';
+
+/** A value that may be given lazily: itself, a Delayed of it, or containers of those. */
+export type Lazy<T> =
+  | T
+  | Delayed<T>
+  | (T extends readonly (infer U)[] ? readonly Lazy<U>[] : never)
+  | (T extends Record<string, unknown> ? { [K in keyof T]: Lazy<T[K]> } : never);
+
+/** A delayed function: call it with lazy or plain arguments to get a Delayed result. */
+export type DelayedFunction<F extends (...args: never[]) => unknown> = (
+  ...args: LazyArgs<Parameters<F>>
+) => Delayed<Awaited<ReturnType<F>>>;
+
+/** Each parameter of a tuple made lazy. */
+export type LazyArgs<P extends readonly unknown[]> = { [K in keyof P]: Lazy<P[K]> };
+
+export interface DelayedOptions {
+  /** Name used in keys (default: the function's name). */
+  name?: string;
+  /** Deterministic keys from the function and its arguments (default false, as in Dask). */
+  pure?: boolean;
+}
+
+let walkEpoch = 0;
+const NO_DEPS: readonly never[] = Object.freeze([]);
+
+/** A lazy value: the result of a delayed call or a wrapped value. */
+export class Delayed<T = unknown> extends Collection<T> {
+  /** @internal Marks the last graph walk that visited this value. */
+  _epoch = 0;
+  /** @internal This value's id in the graph being lowered by that walk. */
+  _id = 0;
+
+  constructor(
+    /** The key of this value's task. */
+    readonly key: Key,
+    /** @internal The task (or literal) computing this value. */
+    readonly node: Node,
+    /** @internal The Delayed values this one's task refers to. */
+    readonly deps: readonly Delayed[] = NO_DEPS,
+    /** @internal Keeps the user function alive while the graph is. */
+    readonly holds?: unknown,
+  ) {
+    super();
+  }
+
+  get graph(): HighLevelGraph {
+    return new HighLevelGraph([new DelayedLayer(this)]);
+  }
+
+  get outputKeys(): readonly Key[] {
+    return [this.key];
+  }
+
+  finalize(values: readonly unknown[]): T {
+    return values[0] as T;
+  }
+
+  override withValues(values: readonly unknown[]): this {
+    return new Delayed(this.key, quote(values[0])) as this;
+  }
+
+  override tokenize(): string {
+    return this.key;
+  }
+
+  override lowerDirect(all: readonly Collection[]): TaskGraph | undefined {
+    return all.every((c) => c instanceof Delayed) ? lowerDelayed(all as Delayed[]) : undefined;
+  }
+
+  /** Lazy `value[key]`. */
+  get<K extends keyof T & (string | number)>(key: K): Delayed<T[K]> {
+    return call(`${OPS}getitem`, 'getitem', [this, key], true) as Delayed<T[K]>;
+  }
+
+  /** Lazy `value[method](...args)`. */
+  call<M extends keyof T & string>(
+    method: M,
+    ...args: T[M] extends (...a: infer A) => unknown ? { [I in keyof A]: Lazy<A[I]> } : never
+  ): Delayed<T[M] extends (...a: never[]) => infer R ? Awaited<R> : never> {
+    return call(`${OPS}callMethod`, method, [this, method, ...(args as unknown[])], true) as never;
+  }
+
+  override toString(): string {
+    return `Delayed('${this.key}')`;
+  }
+}
+
+/** One layer holding the whole DAG reachable from a Delayed. */
+export class DelayedLayer implements Layer {
+  readonly kind = 'delayed';
+  readonly dependencies: readonly string[] = [];
+  readonly name: string;
+  #byKey: Map<Key, Delayed> | undefined;
+  constructor(readonly root: Delayed) {
+    this.name = root.key;
+  }
+  #index(): Map<Key, Delayed> {
+    if (this.#byKey === undefined) {
+      const m = new Map<Key, Delayed>();
+      walk([this.root], (d) => m.set(d.key, d));
+      this.#byKey = m;
+    }
+    return this.#byKey;
+  }
+  has(key: Key): boolean {
+    return key === this.root.key || this.#index().has(key);
+  }
+  outputKeys(): Iterable<Key> {
+    return this.#index().keys();
+  }
+  materialize(keys: ReadonlySet<Key> | undefined, out: Map<Key, Node>): void {
+    let roots: Delayed[];
+    if (keys === undefined || (keys.size === 1 && keys.has(this.root.key))) roots = [this.root];
+    else {
+      const idx = this.#index();
+      roots = [];
+      for (const k of keys) {
+        const d = idx.get(k);
+        if (d !== undefined) roots.push(d);
+      }
+    }
+    walk(roots, (d) => out.set(d.key, d.node));
+  }
+}
+
+/**
+ * Lowers the DAG under some Delayed values straight to a TaskGraph, without materializing a
+ * key/node map: ids in post-order (dependencies first), dependencies read from each value's
+ * `deps`. A Delayed can only depend on values that existed before it, so there is no cycle
+ * to look for.
+ */
+export function lowerDelayed(roots: readonly Delayed[]): TaskGraph {
+  const epoch = ++walkEpoch;
+  const order: Delayed[] = [];
+  const stack: Delayed[] = [];
+  const next: number[] = [];
+  for (const r of roots) {
+    if (r._epoch === epoch) continue;
+    r._epoch = epoch;
+    stack.push(r);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const d = stack[top] as Delayed;
+      const i = next[top] as number;
+      if (i < d.deps.length) {
+        next[top] = i + 1;
+        const dep = d.deps[i] as Delayed;
+        if (dep._epoch !== epoch) {
+          dep._epoch = epoch;
+          stack.push(dep);
+          next.push(0);
+        }
+      } else {
+        d._id = order.length;
+        order.push(d);
+        stack.pop();
+        next.pop();
+      }
+    }
+  }
+  const n = order.length;
+  const keys: Key[] = [];
+  const nodes: Node[] = [];
+  const depPtr = sharedInt32(n + 1);
+  const deps = new IntBuffer(n * 2 + 16);
+  const last = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const d = order[i] as Delayed;
+    keys.push(d.key);
+    nodes.push(d.node);
+    depPtr[i] = deps.length;
+    for (const dep of d.deps) {
+      if (last[dep._id] !== i) {
+        last[dep._id] = i;
+        deps.push(dep._id);
+      }
+    }
+  }
+  depPtr[n] = deps.length;
+  const depIdx = deps.toShared();
+  const { outPtr, outIdx } = invertCsr(n, depPtr, depIdx);
+  const index = new LazyKeyIndex(keys, roots.map((r) => [r.key, r._id] as const));
+  return { size: n, keys, nodes, index, depPtr, depIdx, outPtr, outIdx };
+}
+
+function walk(roots: Delayed[], visit: (d: Delayed) => void): void {
+  const epoch = ++walkEpoch;
+  const stack: Delayed[] = roots.slice();
+  while (stack.length > 0) {
+    const d = stack.pop() as Delayed;
+    if (d._epoch === epoch) continue;
+    d._epoch = epoch;
+    visit(d);
+    const deps = d.deps;
+    for (let i = 0; i < deps.length; i++) {
+      const dep = deps[i] as Delayed;
+      if (dep._epoch !== epoch) stack.push(dep);
+    }
+  }
+}
+
+function isPlainObject(x: object): boolean {
+  const p = Object.getPrototypeOf(x) as unknown;
+  return p === Object.prototype || p === null;
+}
+
+/** Encodes a user value as an Arg, collecting Delayed values found inside arrays and plain objects. */
+function encode(x: unknown, deps: Delayed[]): Arg {
+  if (typeof x !== 'object' || x === null) return x;
+  if (x instanceof Delayed) {
+    deps.push(x);
+    return { ref: x.key };
+  }
+  const before = deps.length;
+  if (Array.isArray(x)) {
+    const items: Arg[] = [];
+    for (let i = 0; i < x.length; i++) items.push(encode(x[i], deps));
+    return deps.length === before ? quote(x) : items;
+  }
+  if (isPlainObject(x)) {
+    const entries: Arg[] = [];
+    for (const k of Object.keys(x)) entries.push([k, encode((x as Record<string, unknown>)[k], deps)]);
+    return deps.length === before ? quote(x) : { op: `${OPS}object`, args: entries };
+  }
+  return quote(x);
+}
+
+function safeName(name: string): string {
+  return name.replaceAll(',', '_') || 'lambda';
+}
+
+/**
+ * Encodes call arguments into an array of exactly their length. Memory matters here: graphs
+ * of millions of calls keep these arrays, and V8 gives an empty array grown by `push` room
+ * for 17 items (about 150 bytes) where two are needed.
+ */
+function encodeArgs(args: readonly unknown[], deps: Delayed[]): Arg[] {
+  switch (args.length) {
+    case 0:
+      return [];
+    case 1:
+      return [encode(args[0], deps)];
+    case 2: {
+      const a = encode(args[0], deps);
+      return [a, encode(args[1], deps)];
+    }
+    case 3: {
+      const a = encode(args[0], deps);
+      const b = encode(args[1], deps);
+      return [a, b, encode(args[2], deps)];
+    }
+    default: {
+      const out: Arg[] = [];
+      for (let i = 0; i < args.length; i++) out.push(encode(args[i], deps));
+      return out.slice();
+    }
+  }
+}
+
+function call(opId: OpId, name: string, args: readonly unknown[], pure: boolean, fnToken = opId, holds?: unknown): Delayed {
+  const deps: Delayed[] = [];
+  const encoded = encodeArgs(args, deps);
+  const token = pure ? tokenize(fnToken, args) : randomToken();
+  // join() builds a flat string at once; `a + b` would keep a rope that is flattened later.
+  const key = [name, token].join('-');
+  return new Delayed(key, { op: opId, args: encoded }, deps.length === 0 ? NO_DEPS : deps.slice(), holds);
+}
+
+/** Wraps a function (or an `op()`) so that calling it records a task. */
+export function delayed<F extends (...args: never[]) => unknown>(fn: F, opts?: DelayedOptions): DelayedFunction<F>;
+export function delayed(fn: OpRef, opts?: DelayedOptions): (...args: unknown[]) => Delayed<unknown>;
+/** Wraps a value (containers holding Delayed values become a task that builds them). */
+export function delayed<T>(value: T, opts?: DelayedOptions): Delayed<T extends Delayed<infer U> ? U : T>;
+export function delayed(x: unknown, opts: DelayedOptions = {}): unknown {
+  if (typeof x === 'function' || x instanceof OpRef) {
+    const isOp = x instanceof OpRef;
+    const opId = isOp ? x.opId : registerFunction(x as Function);
+    const fnToken = isOp ? x.opId : functionToken(x as Function);
+    const name = safeName(opts.name ?? ((x as { name?: string }).name || 'lambda'));
+    const pure = opts.pure === true;
+    const holds = isOp ? undefined : x;
+    return (...args: unknown[]) => call(opId, name, args, pure, fnToken, holds);
+  }
+  if (x instanceof Delayed) return x;
+  const deps: Delayed[] = [];
+  const node = encode(x, deps);
+  const name = opts.name ?? (typeof x === 'object' && x !== null ? (x.constructor?.name ?? 'object') : typeof x).toLowerCase();
+  const token = opts.pure === true ? tokenize(x) : randomToken();
+  return new Delayed(`${safeName(name)}-${token}`, node, deps);
+}

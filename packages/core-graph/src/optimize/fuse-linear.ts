@@ -1,0 +1,46 @@
+/**
+ * fuse-linear: fuse chains `a -> b -> c` where each task has exactly one dependent and that
+ * dependent has exactly one dependency, into one nested task under the last key of the chain
+ * (output keys keep their names; an output never disappears into another task). As Dask's
+ * `fuse_linear`, without renaming keys.
+ */
+import { lowerArrays, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
+import { substitute, type Key, type Node } from '../spec/index.js';
+
+/** Fuses linear chains of tasks into single nested tasks. */
+export function fuseLinear(g: TaskGraph, outputs: readonly Key[]): TaskGraph {
+  const isOutput = new Uint8Array(g.size);
+  for (const k of outputs) {
+    const id = g.index.get(k);
+    if (id !== undefined) isOutput[id] = 1;
+  }
+  // absorbed[a] = 1 when a is fused into its only dependent.
+  const absorbed = new Uint8Array(g.size);
+  let count = 0;
+  for (let b = 0; b < g.size; b++) {
+    if (g.depPtr[b + 1]! - g.depPtr[b]! !== 1) continue;
+    const a = g.depIdx[g.depPtr[b]!]!;
+    if (isOutput[a] || g.outPtr[a + 1]! - g.outPtr[a]! !== 1) continue;
+    absorbed[a] = 1;
+    count++;
+  }
+  if (count === 0) return g;
+
+  const fused: Node[] = g.nodes.slice();
+  for (const b of topologicalOrder(g)) {
+    if (g.depPtr[b + 1]! - g.depPtr[b]! !== 1) continue;
+    const a = g.depIdx[g.depPtr[b]!]!;
+    if (absorbed[a]) {
+      fused[b] = substitute(fused[b] as Node, new Map([[g.keys[a] as Key, fused[a] as Node]]));
+    }
+  }
+  const keys: Key[] = [];
+  const nodes: Node[] = [];
+  for (let i = 0; i < g.size; i++) {
+    if (!absorbed[i]) {
+      keys.push(g.keys[i] as Key);
+      nodes.push(fused[i] as Node);
+    }
+  }
+  return lowerArrays(keys, nodes);
+}

@@ -1,0 +1,59 @@
+/**
+ * inline: put literals (and tasks whose op is listed as cheap) directly into the tasks that
+ * use them, so they stop being tasks of their own, as Dask's `inline` and `inline_functions`
+ * do. A literal is a node with no dependencies that is not a task, or a quoted value. Output
+ * keys are never inlined away. A cheap task used by several dependents is copied into each.
+ */
+import { lowerArrays, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
+import { isTask, QUOTE_OP, substitute, type Key, type Node, type OpId } from '../spec/index.js';
+
+export interface InlineOptions {
+  /** Ops cheap enough to recompute in every dependent (Dask's `fast_functions`). */
+  cheapOps?: ReadonlySet<OpId>;
+}
+
+/** Inlines literals and cheap tasks into their dependents. */
+export function inline(g: TaskGraph, outputs: readonly Key[], opts: InlineOptions = {}): TaskGraph {
+  const cheap = opts.cheapOps;
+  const isOutput = new Uint8Array(g.size);
+  for (const k of outputs) {
+    const id = g.index.get(k);
+    if (id !== undefined) isOutput[id] = 1;
+  }
+  const candidate = new Uint8Array(g.size);
+  let count = 0;
+  for (let i = 0; i < g.size; i++) {
+    if (isOutput[i] || g.outPtr[i + 1] === g.outPtr[i]) continue;
+    const node = g.nodes[i];
+    const nDeps = g.depPtr[i + 1]! - g.depPtr[i]!;
+    const literal = isTask(node) ? node.op === QUOTE_OP : nDeps === 0;
+    if (literal || (cheap !== undefined && isTask(node) && cheap.has(node.op))) {
+      candidate[i] = 1;
+      count++;
+    }
+  }
+  if (count === 0) return g;
+
+  const subs = new Map<Key, Node>();
+  const nodes: Node[] = g.nodes.slice();
+  for (const i of topologicalOrder(g)) {
+    let uses = false;
+    for (let e = g.depPtr[i]!; e < g.depPtr[i + 1]!; e++) {
+      if (candidate[g.depIdx[e]!]) {
+        uses = true;
+        break;
+      }
+    }
+    if (uses) nodes[i] = substitute(nodes[i] as Node, subs);
+    if (candidate[i]) subs.set(g.keys[i] as Key, nodes[i] as Node);
+  }
+  const keys: Key[] = [];
+  const kept: Node[] = [];
+  for (let i = 0; i < g.size; i++) {
+    if (!candidate[i]) {
+      keys.push(g.keys[i] as Key);
+      kept.push(nodes[i] as Node);
+    }
+  }
+  return lowerArrays(keys, kept);
+}

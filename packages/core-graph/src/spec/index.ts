@@ -1,0 +1,169 @@
+/**
+ * The graph spec: the whole contract between collections, optimization passes and schedulers.
+ *
+ * - `Key`: a string naming one result, `"<name>"` or `"<name>,<i>,<j>"`, where name is
+ *   `"<op>-<token>"` and the indices are the chunk or partition position. The token is a
+ *   deterministic hash of the operation and its inputs (see `tokenize`), so the same
+ *   expression built twice gives the same keys.
+ * - `Task`: `{ op, args }`. `op` is an `OpId`:
+ *     `"<module specifier>#<export>"` (for example `"@tsdask/array/kernels#add"`): workers load
+ *       the module with `import()` and call the export;
+ *     `"fn:<sourcetoken>-<n>"`: a user function registered by `delayed` (see `functions.ts`);
+ *       it runs anywhere in the calling thread, and on workers when it is self-contained.
+ * - `Arg`: a literal, a `Ref` (`{ ref: key }`, replaced by that key's result), an array of
+ *   Args (evaluated item by item), or a nested `Task` (what fusion produces).
+ * - `Node`: what the graph maps a key to: any Arg. A node with no Task and no Ref is a literal.
+ *
+ * One rule keeps user data apart from graph structure: a Task whose op is `QUOTE_OP` returns
+ * its single argument verbatim and is never scanned for refs. Everything that enters a graph
+ * from user code (arguments of delayed functions, persisted results) is quoted unless it is a
+ * primitive, so a user object shaped like `{ ref: 'x' }` is never mistaken for a reference.
+ *
+ * All of it is plain, structured-clonable data: graphs cross threads and processes as they are.
+ */
+
+/** A key naming one result in a task graph. */
+export type Key = string;
+
+/** Identifies an operation: `"<module specifier>#<export>"` or `"fn:<token>-<n>"`. */
+export type OpId = string;
+
+/** A reference to another key's result. */
+export interface Ref {
+  readonly ref: Key;
+}
+
+/** One operation applied to arguments. */
+export interface Task {
+  readonly op: OpId;
+  readonly args: readonly Arg[];
+}
+
+/** An argument: a literal, a reference, an array of arguments or a nested task. */
+export type Arg = Ref | Task | readonly Arg[] | Literal;
+
+/** Any value that is neither a Ref nor a Task. */
+export type Literal = unknown;
+
+/** What a key maps to in a graph. */
+export type Node = Arg;
+
+/** The op whose single argument is returned verbatim and never scanned. */
+export const QUOTE_OP: OpId = '@tsdask/core-graph/ops#quote';
+
+/** Builds a reference to a key. */
+export function ref(key: Key): Ref {
+  return { ref: key };
+}
+
+/** Builds a task. */
+export function task(op: OpId, ...args: Arg[]): Task {
+  return { op, args };
+}
+
+/** Wraps a value so that it is taken verbatim (never scanned for refs or tasks). */
+export function quote(value: unknown): Task {
+  return { op: QUOTE_OP, args: [value] };
+}
+
+/** True when `x` is a `{ ref: key }` reference. */
+export function isRef(x: unknown): x is Ref {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Ref).ref === 'string' &&
+    (x as object).constructor === Object
+  );
+}
+
+/** True when `x` is a `{ op, args }` task. */
+export function isTask(x: unknown): x is Task {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Task).op === 'string' &&
+    Array.isArray((x as Task).args)
+  );
+}
+
+/** Calls `visit(key)` for every reference inside `arg` (nested arrays and tasks too). */
+export function forEachRef(arg: Arg, visit: (key: Key) => void): void {
+  if (typeof arg !== 'object' || arg === null) return;
+  if (Array.isArray(arg)) {
+    for (let i = 0; i < arg.length; i++) forEachRef(arg[i] as Arg, visit);
+    return;
+  }
+  const o = arg as { ref?: unknown; op?: unknown; args?: unknown };
+  if (typeof o.ref === 'string' && (arg as object).constructor === Object) {
+    visit(o.ref);
+  } else if (typeof o.op === 'string' && Array.isArray(o.args)) {
+    if (o.op === QUOTE_OP) return;
+    const args = o.args as Arg[];
+    for (let i = 0; i < args.length; i++) forEachRef(args[i], visit);
+  }
+}
+
+/** Calls `visit(op)` for every op inside `arg`, nested tasks included (quote too). */
+export function forEachOp(arg: Arg, visit: (op: OpId) => void): void {
+  if (typeof arg !== 'object' || arg === null) return;
+  if (Array.isArray(arg)) {
+    for (let i = 0; i < arg.length; i++) forEachOp(arg[i] as Arg, visit);
+    return;
+  }
+  const o = arg as { op?: unknown; args?: unknown };
+  if (typeof o.op === 'string' && Array.isArray(o.args)) {
+    visit(o.op);
+    if (o.op === QUOTE_OP) return;
+    const args = o.args as Arg[];
+    for (let i = 0; i < args.length; i++) forEachOp(args[i], visit);
+  }
+}
+
+/** Returns `arg` with every reference to a key in `subs` replaced by that key's node. */
+export function substitute(arg: Arg, subs: ReadonlyMap<Key, Node>): Arg {
+  if (typeof arg !== 'object' || arg === null) return arg;
+  if (Array.isArray(arg)) {
+    let out: Arg[] | undefined;
+    for (let i = 0; i < arg.length; i++) {
+      const s = substitute(arg[i] as Arg, subs);
+      if (s !== arg[i] && out === undefined) out = arg.slice(0, i) as Arg[];
+      if (out !== undefined) out.push(s);
+    }
+    return out ?? arg;
+  }
+  if (isRef(arg)) {
+    return subs.has(arg.ref) ? (subs.get(arg.ref) as Node) : arg;
+  }
+  if (isTask(arg)) {
+    if (arg.op === QUOTE_OP) return arg;
+    const args = substitute(arg.args as Arg[], subs) as Arg[];
+    return args === arg.args ? arg : { op: arg.op, args };
+  }
+  return arg;
+}
+
+const TOKEN_TAIL = /-[0-9a-f]{32}$/;
+
+/** The part of a key before its indices: `"sum-ab12...,0,1"` gives `"sum-ab12..."`. */
+export function keyName(key: Key): string {
+  const comma = key.indexOf(',');
+  return comma < 0 ? key : key.slice(0, comma);
+}
+
+/** The task group of a key (its name without the token), as in Dask's `key_split`: `"sum"`. */
+export function keyGroup(key: Key): string {
+  return keyName(key).replace(TOKEN_TAIL, '');
+}
+
+/** The indices of a chunk key: `"x-ab,2,3"` gives `[2, 3]`. */
+export function keyIndices(key: Key): number[] {
+  const parts = key.split(',');
+  const out: number[] = [];
+  for (let i = 1; i < parts.length; i++) out.push(Number(parts[i]));
+  return out;
+}
+
+/** Builds a chunk key from a name and indices: `chunkKey('x-ab', 2, 3)` gives `"x-ab,2,3"`. */
+export function chunkKey(name: string, ...indices: number[]): Key {
+  return indices.length === 0 ? name : `${name},${indices.join(',')}`;
+}

@@ -1,0 +1,80 @@
+/**
+ * visualize: a collection's graph as Graphviz DOT (always available) or SVG (rendered by
+ * @viz-js/viz, a WebAssembly build of Graphviz, loaded only when asked for). `level: 'tasks'`
+ * draws every task of the optimized graph (meant for graphs up to a few thousand tasks);
+ * `level: 'layers'` draws the high-level graph, one node per collection operation.
+ */
+import type { Collection } from './collection.js';
+import { graphOf, resolveOptions } from './compute.js';
+import type { TaskGraph } from './graph/task-graph.js';
+import { HighLevelGraph } from './layers/high-level-graph.js';
+import { isTask, keyGroup, keyIndices, type Node } from './spec/index.js';
+
+export interface VisualizeOptions {
+  format?: 'dot' | 'svg';
+  level?: 'tasks' | 'layers';
+  /** Draw the graph after the task-level optimizations (default true, as it will run). */
+  optimize?: boolean;
+}
+
+function esc(s: string): string {
+  return s.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
+}
+
+function opLabel(node: Node): string {
+  if (!isTask(node)) return 'literal';
+  const op = node.op;
+  const hash = op.lastIndexOf('#');
+  return hash >= 0 ? op.slice(hash + 1) : op.replace(/^fn:/, 'fn ');
+}
+
+/** DOT text of a task graph: one box per key, labelled with its group and indices. */
+export function taskGraphToDot(g: TaskGraph): string {
+  const lines = ['digraph tasks {', '  rankdir=BT;', '  node [shape=box, style=rounded, fontsize=10];'];
+  for (let i = 0; i < g.size; i++) {
+    const key = g.keys[i] as string;
+    const idx = keyIndices(key);
+    const label = `${keyGroup(key)}${idx.length > 0 ? ` (${idx.join(', ')})` : ''}\\n${opLabel(g.nodes[i])}`;
+    lines.push(`  n${i} [label="${esc(label).replaceAll('\\\\n', '\\n')}", tooltip="${esc(key)}"];`);
+  }
+  for (let i = 0; i < g.size; i++) {
+    for (let e = g.depPtr[i]!; e < g.depPtr[i + 1]!; e++) lines.push(`  n${g.depIdx[e]} -> n${i};`);
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
+
+/** DOT text of a high-level graph: one node per layer. */
+export function layersToDot(hlg: HighLevelGraph): string {
+  const lines = ['digraph layers {', '  rankdir=BT;', '  node [shape=box, fontsize=11];'];
+  const ids = new Map<string, number>();
+  for (const l of hlg.layers.values()) {
+    ids.set(l.name, ids.size);
+    const size = l.size !== undefined ? `\\n${l.size} tasks` : '';
+    lines.push(`  l${ids.get(l.name)} [label="${esc(keyGroup(l.name))}\\n${esc(l.kind)}${size}", tooltip="${esc(l.name)}"];`);
+  }
+  hlg.dag.forEachEdge((_e: string, _a: unknown, source: string, target: string) => {
+    lines.push(`  l${ids.get(source)} -> l${ids.get(target)};`);
+  });
+  lines.push('}');
+  return lines.join('\n');
+}
+
+/** Renders DOT text to SVG with Graphviz compiled to WebAssembly. */
+export async function dotToSvg(dot: string): Promise<string> {
+  const viz = (await import('@viz-js/viz')) as { instance(): Promise<{ renderString(src: string, o: { format: string }): string }> };
+  return (await viz.instance()).renderString(dot, { format: 'svg' });
+}
+
+/** The graph of one or more collections as DOT or SVG. */
+export async function visualize(collections: Collection | readonly Collection[], opts: VisualizeOptions = {}): Promise<string> {
+  const list = Array.isArray(collections) ? (collections as Collection[]) : [collections as Collection];
+  let dot: string;
+  if (opts.level === 'layers') {
+    dot = layersToDot(HighLevelGraph.merge(...list.map((c) => c.graph)));
+  } else {
+    const o = resolveOptions(opts.optimize === false ? { optimize: { cull: true, inline: false, fuse: false } } : {});
+    dot = taskGraphToDot(graphOf(list, o).graph);
+  }
+  return opts.format === 'svg' ? dotToSvg(dot) : dot;
+}

@@ -1,0 +1,113 @@
+/**
+ * Runs one batch: its members in order, each evaluated with the core evaluator, reading the
+ * batch's inputs and the results of earlier members. A member's result is dropped as soon as
+ * its (single, in-batch) dependent has run, so a batch holds few intermediates at once.
+ * The same function runs in the calling thread ('sync') and in worker threads.
+ */
+import {
+  defineFunctionOp,
+  evaluate,
+  isFunctionOp,
+  isOpLoaded,
+  loadOps,
+  serializeError,
+  type Key,
+  type Node,
+  type OpId,
+  type SerializedError,
+} from '@tsdask/core-graph';
+
+/** What a batch needs to run anywhere. */
+export interface BatchPayload {
+  /** Members' keys and nodes in execution order; the last is the root. */
+  keys: Key[];
+  nodes: Node[];
+  /**
+   * When set, `keys` and `nodes` are empty and this is `JSON.stringify([keys, nodes])`: for
+   * plain-data nodes a string crosses threads several times faster than a structured clone
+   * of many small objects.
+   */
+  json?: string;
+  /** For each member, the local index of its dependent in the batch (-1 for the root). */
+  parent: Int32Array;
+  /** External inputs: keys and values. */
+  inputKeys: Key[];
+  inputs: unknown[];
+  /** Ops used by the members. */
+  ops: OpId[];
+  /** Sources of user functions to compile (worker threads only). */
+  sources: [OpId, string][];
+}
+
+export type BatchResult =
+  | { ok: true; value: unknown; nbytes: number; start: number; stop: number; worker: number }
+  | { ok: false; member: number; error: SerializedError; start: number; stop: number; worker: number };
+
+const EMPTY = Symbol('empty');
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across threads. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Bytes held by a value, where cheaply known (buffers and views, one level of containers). */
+export function sizeOf(v: unknown, depth = 0): number {
+  if (typeof v !== 'object' || v === null) return typeof v === 'string' ? v.length * 2 : 8;
+  if (ArrayBuffer.isView(v)) return v.byteLength;
+  if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return v.byteLength;
+  const nb = (v as { nbytes?: unknown }).nbytes;
+  if (typeof nb === 'number') return nb;
+  if (depth > 0) return 0;
+  let total = 0;
+  if (Array.isArray(v)) for (const x of v) total += sizeOf(x, depth + 1);
+  else for (const x of Object.values(v)) total += sizeOf(x, depth + 1);
+  return total;
+}
+
+/** Compiles shipped user-function sources and imports module ops not yet loaded here. */
+export async function prepareOps(p: BatchPayload, compile: (op: OpId, source: string) => (...a: unknown[]) => unknown): Promise<void> {
+  for (const [op, source] of p.sources) if (!isOpLoaded(op)) defineFunctionOp(op, compile(op, source));
+  await loadOps(p.ops.filter((o) => !isFunctionOp(o)));
+}
+
+/** Runs the members in order; returns the root's value or the first error. */
+export async function executeBatch(p: BatchPayload, worker: number): Promise<BatchResult> {
+  const start = now();
+  if (p.json !== undefined) [p.keys, p.nodes] = JSON.parse(p.json) as [Key[], Node[]];
+  const m = p.keys.length;
+  const local = new Map<Key, number>();
+  const values: unknown[] = new Array(m + p.inputKeys.length).fill(EMPTY);
+  for (let i = 0; i < p.inputKeys.length; i++) {
+    local.set(p.inputKeys[i] as Key, m + i);
+    values[m + i] = p.inputs[i];
+  }
+  for (let i = 0; i < m; i++) local.set(p.keys[i] as Key, i);
+  const head = new Int32Array(m).fill(-1);
+  const next = new Int32Array(m).fill(-1);
+  for (let i = 0; i < m; i++) {
+    const par = p.parent[i]!;
+    if (par >= 0) {
+      next[i] = head[par]!;
+      head[par] = i;
+    }
+  }
+  const get = (k: Key): unknown => {
+    const at = local.get(k);
+    const v = at === undefined ? EMPTY : values[at];
+    if (v === EMPTY) throw new Error(`internal: value of '${k}' is not available in this batch`);
+    return v;
+  };
+  let i = 0;
+  try {
+    for (; i < m; i++) {
+      let v = evaluate(p.nodes[i] as Node, get);
+      if (v instanceof Promise) v = await v;
+      values[i] = v;
+      for (let c = head[i]!; c >= 0; c = next[c]!) values[c] = EMPTY;
+    }
+  } catch (err) {
+    return { ok: false, member: i, error: serializeError(err), start, stop: now(), worker };
+  }
+  const value = values[m - 1];
+  return { ok: true, value, nbytes: sizeOf(value), start, stop: now(), worker };
+}

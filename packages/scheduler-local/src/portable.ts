@@ -1,0 +1,135 @@
+/**
+ * Portable functions: a user function runs on a worker thread by shipping its source and
+ * compiling it there, which is only correct when it is self-contained. `checkPortable` parses
+ * the source with acorn and reports the first free variable (a name the function reads but
+ * neither declares nor finds among the globals); `compileFunction` rebuilds the function from
+ * its source in the worker.
+ */
+import * as acorn from 'acorn';
+
+type AstNode = { type: string; [k: string]: unknown };
+
+export interface PortableVerdict {
+  ok: boolean;
+  reason?: string;
+  variable?: string;
+}
+
+/** Wraps a function's source so it parses as an expression (method shorthand included). */
+export function expressionSource(source: string): string {
+  const s = source.trim();
+  if (/^(async\s+)?(function\b|\(|[A-Za-z_$][\w$]*\s*=>)/.test(s) || s.startsWith('class')) return `(${s})`;
+  // Method shorthand: `name(args) { ... }`, `async name(...)`, `*gen(...)`, `get x()`.
+  return `({ ${s} })[Object.keys({ ${s} })[0]]`;
+}
+
+function parse(source: string): AstNode {
+  return acorn.parse(expressionSource(source), { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AstNode;
+}
+
+function collectPatternNames(p: AstNode | null | undefined, into: Set<string>): void {
+  if (!p) return;
+  switch (p.type) {
+    case 'Identifier':
+      into.add(p['name'] as string);
+      break;
+    case 'ObjectPattern':
+      for (const prop of p['properties'] as AstNode[]) {
+        if (prop.type === 'RestElement') collectPatternNames(prop['argument'] as AstNode, into);
+        else collectPatternNames(prop['value'] as AstNode, into);
+      }
+      break;
+    case 'ArrayPattern':
+      for (const el of p['elements'] as (AstNode | null)[]) collectPatternNames(el, into);
+      break;
+    case 'AssignmentPattern':
+      collectPatternNames(p['left'] as AstNode, into);
+      break;
+    case 'RestElement':
+      collectPatternNames(p['argument'] as AstNode, into);
+      break;
+  }
+}
+
+/**
+ * Finds names read but never declared. Declarations anywhere in the function count for the
+ * whole function (a scope-insensitive approximation that errs toward accepting).
+ */
+export function freeVariables(source: string): string[] {
+  const ast = parse(source);
+  const declared = new Set<string>(['arguments', 'undefined', 'this']);
+  const used: string[] = [];
+  const visit = (node: AstNode, parent: AstNode | undefined, field: string): void => {
+    switch (node.type) {
+      case 'Identifier': {
+        const name = node['name'] as string;
+        if (parent) {
+          if ((parent.type === 'MemberExpression' && field === 'property' && !parent['computed']) ||
+            ((parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') &&
+              field === 'key' && !parent['computed']) ||
+            parent.type === 'LabeledStatement' || parent.type === 'BreakStatement' || parent.type === 'ContinueStatement' ||
+            parent.type === 'MetaProperty') {
+            return;
+          }
+        }
+        used.push(name);
+        return;
+      }
+      case 'VariableDeclarator':
+        collectPatternNames(node['id'] as AstNode, declared);
+        break;
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        if (node['id']) collectPatternNames(node['id'] as AstNode, declared);
+        for (const prm of node['params'] as AstNode[]) collectPatternNames(prm, declared);
+        break;
+      case 'ClassDeclaration':
+      case 'ClassExpression':
+        if (node['id']) collectPatternNames(node['id'] as AstNode, declared);
+        break;
+      case 'CatchClause':
+        collectPatternNames(node['param'] as AstNode | null, declared);
+        break;
+    }
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'type' || k === 'start' || k === 'end') continue;
+      if (Array.isArray(v)) {
+        for (const c of v) if (c && typeof c === 'object' && typeof (c as AstNode).type === 'string') visit(c as AstNode, node, k);
+      } else if (v && typeof v === 'object' && typeof (v as AstNode).type === 'string') {
+        visit(v as AstNode, node, k);
+      }
+    }
+  };
+  visit(ast, undefined, '');
+  const free: string[] = [];
+  for (const name of used) {
+    if (!declared.has(name) && !(name in globalThis) && !free.includes(name)) free.push(name);
+  }
+  return free;
+}
+
+const verdicts = new Map<string, PortableVerdict>();
+
+/** Whether a function's source can be shipped and compiled on its own (cached per source). */
+export function checkPortable(source: string): PortableVerdict {
+  let v = verdicts.get(source);
+  if (v !== undefined) return v;
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
+    v = { ok: false, reason: 'it is a native or bound function, whose source is not available' };
+  } else {
+    try {
+      const free = freeVariables(source);
+      v = free.length === 0 ? { ok: true } : { ok: false, variable: free[0] as string, reason: `it uses the free variable '${free[0]}' (closures and imports do not travel)` };
+    } catch (err) {
+      v = { ok: false, reason: `its source could not be parsed (${(err as Error).message})` };
+    }
+  }
+  verdicts.set(source, v);
+  return v;
+}
+
+/** Compiles a function from its source (in a worker). */
+export function compileFunction(source: string): (...args: unknown[]) => unknown {
+  return new Function(`"use strict"; return ${expressionSource(source)};`)() as (...args: unknown[]) => unknown;
+}

@@ -1,0 +1,41 @@
+/**
+ * The terminal progress bar (cli-progress, on stderr): one more subscriber to the event
+ * stream. It counts tasks that reach memory; it never walks the graph.
+ */
+import cliProgress from 'cli-progress';
+import type { Callbacks, ComputeFinish, ComputeStart, TaskEvent } from '@tsdask/core-graph';
+
+export class ProgressBar implements Callbacks {
+  #bar: cliProgress.SingleBar | undefined;
+  #done = 0;
+  constructor(readonly stream: NodeJS.WritableStream = process.stderr) {}
+
+  start(info: ComputeStart): void {
+    this.#done = 0;
+    this.#bar = new cliProgress.SingleBar(
+      {
+        stream: this.stream,
+        format: '[{bar}] {percentage}% | {value}/{total} tasks | {duration_formatted} | {scheduler}',
+        hideCursor: true,
+        fps: 10,
+        etaBuffer: 1000,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.#bar.start(info.ntasks, 0, { scheduler: info.scheduler });
+  }
+
+  tasks(events: readonly TaskEvent[]): void {
+    let n = 0;
+    for (const e of events) if (e.state === 'memory') n++;
+    if (n > 0) {
+      this.#done += n;
+      this.#bar?.update(this.#done);
+    }
+  }
+
+  finish(_info: ComputeFinish): void {
+    this.#bar?.stop();
+    this.#bar = undefined;
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * The shell around the state machine, shared by 'sync' and 'threads' (as Dask's `get_async`
+ * with an injected executor): plans batches, feeds stimuli to the machine, carries out its
+ * instructions through an Executor, holds batch results, and turns the transition log into
+ * batched events for subscribers. Only this file talks to callbacks.
+ */
+import {
+  activeCallbacks,
+  deserializeError,
+  forEachOp,
+  functionSource,
+  idsOf,
+  isFunctionOp,
+  keyGroup,
+  order,
+  randomToken,
+  type Callbacks,
+  type ComputeOptions,
+  type Key,
+  type Node,
+  type OpId,
+  type TaskEvent,
+  type TaskGraph,
+} from '@tsdask/core-graph';
+import { planBatches, type BatchPlan } from './state/batches.js';
+import { SchedulerState, type Instruction, type Stimulus } from './state/machine.js';
+import { RUNNING, STATES } from './state/transition-log.js';
+import type { BatchPayload, BatchResult } from './execute-batch.js';
+import { now } from './execute-batch.js';
+import { ProgressBar } from './progress.js';
+
+/** Runs batches somewhere: in this thread, on worker threads, ... */
+export interface Executor {
+  readonly name: string;
+  /** Batches in flight at once. */
+  readonly slots: number;
+  /** Workers behind it (for events and the progress display). */
+  readonly workers: number;
+  /** Whether user functions must travel as source. */
+  readonly shipsSource: boolean;
+  /** Checks the ops of a graph before anything runs (portability); throws to refuse. */
+  prepare(ops: ReadonlySet<OpId>): Promise<void>;
+  /** Runs a batch; rejects only when the worker running it was lost. */
+  run(payload: BatchPayload): Promise<BatchResult>;
+}
+
+const DEFAULT_BATCH = 512;
+const MAX_GRAPH_FOR_EVENTS = 5000;
+
+/**
+ * The largest batch for a graph: `batchSize` (default 512), but never so large that there are
+ * fewer than about four batches per slot, or a graph of a few heavy tasks would run on one
+ * worker. Batching pays for trivial tasks; heavy ones hardly need it.
+ */
+export function batchLimit(ntasks: number, slots: number, batchSize = DEFAULT_BATCH): number {
+  return Math.max(1, Math.min(batchSize, Math.floor(ntasks / (4 * Math.max(1, slots)))));
+}
+
+/** Most recent machine per compute, for `story()` after the fact. */
+let lastMachine: { machine: SchedulerState; graph: TaskGraph } | undefined;
+
+/** A task's history in the most recent compute of this process. */
+export function story(key: Key): ReturnType<SchedulerState['story']> {
+  return lastMachine?.machine.story(key) ?? [];
+}
+
+/** Executes an optimized task graph and returns the outputs' values, in order. */
+export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: Executor, opts: ComputeOptions): Promise<unknown[]> {
+  const t0 = now();
+  const computeId = randomToken().slice(0, 12);
+  const outIds = idsOf(g, outputs);
+  const isOutput = new Uint8Array(g.size);
+  for (const o of outIds) isOutput[o] = 1;
+  const plan = planBatches(g, order(g, outputs), isOutput, batchLimit(g.size, executor.slots, opts.batchSize));
+  const machine = new SchedulerState(g, plan, { outputs: outIds, slots: executor.slots, retries: opts.retries ?? 1 });
+  lastMachine = { machine, graph: g };
+
+  const ops = new Set<OpId>();
+  for (let i = 0; i < g.size; i++) forEachOp(g.nodes[i] as Node, (o) => ops.add(o));
+  const callbacks = activeCallbacks([...(opts.callbacks ?? []), ...(opts.progress === true ? [new ProgressBar()] : [])]);
+  const events = new EventPump(g, machine, plan, callbacks, computeId, t0, executor);
+  events.start(executor);
+  try {
+    await executor.prepare(ops);
+  } catch (err) {
+    events.finish(false, err as Error);
+    throw err;
+  }
+
+  const data: unknown[] = new Array(plan.count);
+  const sources = new Map<OpId, string>();
+  if (executor.shipsSource) for (const o of ops) if (isFunctionOp(o)) sources.set(o, functionSource(o) as string);
+
+  return new Promise<unknown[]>((resolve, reject) => {
+    const step = (s: Stimulus): void => {
+      let instructions: Instruction[];
+      try {
+        instructions = machine.handle(s);
+      } catch (err) {
+        events.finish(false, err as Error);
+        reject(err);
+        return;
+      }
+      events.drain();
+      for (const ins of instructions) {
+        switch (ins.type) {
+          case 'execute':
+            dispatch(ins.batch);
+            break;
+          case 'release':
+            data[ins.batch] = undefined;
+            break;
+          case 'finished': {
+            const values = Array.from(outIds, (id) => data[plan.batchOf[id]!]);
+            events.finish(true);
+            resolve(values);
+            break;
+          }
+          case 'failed':
+            events.finish(false, ins.error);
+            reject(ins.error);
+            break;
+        }
+      }
+    };
+    const dispatch = (b: number): void => {
+      let payload: BatchPayload;
+      try {
+        payload = buildPayload(g, plan, b, data, sources, executor.shipsSource);
+      } catch (err) {
+        step({ type: 'batch-erred', batch: b, member: 0, error: err as Error, worker: -1, start: now(), stop: now() });
+        return;
+      }
+      executor.run(payload).then(
+        (r) => {
+          if (r.ok) {
+            data[b] = r.value;
+            step({ type: 'batch-finished', batch: b, worker: r.worker, start: r.start, stop: r.stop, nbytes: r.nbytes });
+          } else {
+            step({ type: 'batch-erred', batch: b, member: r.member, error: deserializeError(r.error), worker: r.worker, start: r.start, stop: r.stop });
+          }
+        },
+        (err: Error) => {
+          if (err?.name === 'DataCloneError' || /could not be cloned/.test(String(err?.message))) {
+            step({ type: 'batch-erred', batch: b, member: plan.memPtr[b + 1]! - plan.memPtr[b]! - 1, error: err, worker: -1, start: now(), stop: now() });
+          } else {
+            step({ type: 'worker-lost', batch: b, error: err });
+          }
+        },
+      );
+    };
+    step({ type: 'start' });
+  });
+}
+
+function buildPayload(
+  g: TaskGraph,
+  plan: BatchPlan,
+  b: number,
+  data: unknown[],
+  sources: Map<OpId, string>,
+  encodeJson: boolean,
+): BatchPayload {
+  const lo = plan.memPtr[b]!;
+  const hi = plan.memPtr[b + 1]!;
+  const m = hi - lo;
+  const keys: Key[] = [];
+  const nodes: Node[] = [];
+  const parent = new Int32Array(m);
+  const ops = new Set<OpId>();
+  let json = encodeJson;
+  for (let j = 0; j < m; j++) {
+    const t = plan.memIdx[lo + j]!;
+    const node = g.nodes[t] as Node;
+    keys.push(g.keys[t] as Key);
+    nodes.push(node);
+    if (json && !scanNode(node, ops)) json = false;
+    if (!json) forEachOp(node, (o) => ops.add(o));
+  }
+  // Each non-root member has exactly one dependent, inside the batch; find its local index.
+  if (m > 1) {
+    const localOf = new Map<number, number>();
+    for (let j = 0; j < m; j++) localOf.set(plan.memIdx[lo + j]!, j);
+    for (let j = 0; j < m - 1; j++) {
+      const t = plan.memIdx[lo + j]!;
+      parent[j] = localOf.get(g.outIdx[g.outPtr[t]!]!) ?? -1;
+    }
+  }
+  parent[m - 1] = -1;
+  const inLo = plan.inPtr[b]!;
+  const inHi = plan.inPtr[b + 1]!;
+  const inputKeys = new Array<Key>(inHi - inLo);
+  const inputs = new Array<unknown>(inHi - inLo);
+  for (let e = inLo; e < inHi; e++) {
+    const t = plan.inIdx[e]!;
+    inputKeys[e - inLo] = g.keys[t] as Key;
+    inputs[e - inLo] = data[plan.batchOf[t]!];
+  }
+  const srcs: [OpId, string][] = [];
+  for (const o of ops) {
+    const s = sources.get(o);
+    if (s !== undefined) srcs.push([o, s]);
+  }
+  const payload: BatchPayload = { keys, nodes, parent, inputKeys, inputs, ops: [...ops], sources: srcs };
+  if (json) {
+    payload.json = JSON.stringify([keys, nodes]);
+    payload.keys = [];
+    payload.nodes = [];
+  }
+  return payload;
+}
+
+/**
+ * Collects the ops of a node into `ops`; returns whether the node survives a JSON round trip
+ * unchanged (strings, finite numbers other than -0, booleans, null, arrays, plain objects).
+ */
+function scanNode(x: unknown, ops: Set<OpId>): boolean {
+  switch (typeof x) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(x) && !Object.is(x, -0);
+    case 'object': {
+      if (x === null) return true;
+      if (Array.isArray(x)) {
+        let ok = true;
+        for (let i = 0; i < x.length; i++) if (!scanNode(x[i], ops)) ok = false;
+        return ok;
+      }
+      const proto = Object.getPrototypeOf(x) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      const o = x as Record<string, unknown>;
+      if (typeof o['op'] === 'string' && Array.isArray(o['args'])) ops.add(o['op']);
+      let ok = true;
+      for (const k in o) if (!scanNode(o[k], ops)) ok = false;
+      return ok;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Turns new transition-log records into TaskEvents, one `tasks()` call per scheduler step. */
+class EventPump {
+  #cursor = 0;
+  readonly #groups: string[] = [];
+  readonly #want: boolean;
+  constructor(
+    readonly g: TaskGraph,
+    readonly machine: SchedulerState,
+    readonly plan: BatchPlan,
+    readonly callbacks: Callbacks[],
+    readonly computeId: string,
+    readonly t0: number,
+    readonly executor: Executor,
+  ) {
+    this.#want = callbacks.some((c) => c.tasks !== undefined);
+  }
+
+  #group(task: number): string {
+    let s = this.#groups[task];
+    if (s === undefined) s = this.#groups[task] = keyGroup(this.g.keys[task] as Key);
+    return s;
+  }
+
+  start(executor: Executor): void {
+    if (this.callbacks.length === 0) return;
+    const groups = new Map<string, number>();
+    for (let i = 0; i < this.g.size; i++) {
+      const gr = this.#group(i);
+      groups.set(gr, (groups.get(gr) ?? 0) + 1);
+    }
+    const info = {
+      computeId: this.computeId,
+      scheduler: executor.name,
+      ntasks: this.g.size,
+      groups,
+      workers: executor.workers,
+      ...(this.g.size <= MAX_GRAPH_FOR_EVENTS ? { graph: { keys: this.g.keys, depPtr: this.g.depPtr, depIdx: this.g.depIdx } } : {}),
+    };
+    for (const c of this.callbacks) c.start?.(info);
+  }
+
+  drain(): void {
+    if (!this.#want) return;
+    const events: TaskEvent[] = [];
+    const log = this.machine.log;
+    this.#cursor = log.forEachSince(this.#cursor, (task, _from, to, stim) => {
+      const s = log.stimuli.get(stim);
+      const done = to !== RUNNING && s?.start !== undefined;
+      const isRoot = this.plan.root[this.plan.batchOf[task]!] === task;
+      events.push({
+        key: this.g.keys[task] as Key,
+        group: this.#group(task),
+        state: STATES[to] as TaskEvent['state'],
+        worker: s?.worker ?? -1,
+        start: done ? (s!.start as number) - this.t0 : now() - this.t0,
+        stop: done ? (s!.stop as number) - this.t0 : 0,
+        nbytes: isRoot && done ? (s!.nbytes ?? 0) : 0,
+      });
+    });
+    if (events.length === 0) return;
+    for (const c of this.callbacks) c.tasks?.(events, this.computeId);
+  }
+
+  finish(ok: boolean, error?: Error): void {
+    this.drain();
+    const info = { computeId: this.computeId, ok, elapsedMs: now() - this.t0, ...(error ? { error } : {}) };
+    for (const c of this.callbacks) c.finish?.(info);
+  }
+}
+
+export { STATES };

@@ -1,0 +1,99 @@
+/**
+ * Batch planning: the unit the local schedulers dispatch. Dispatching one task at a time costs
+ * ~10-60 µs per task in messages, so tasks are grouped into batches: each task is merged into
+ * its only dependent while the batch stays under `maxSize` tasks (chains and reduction
+ * subtrees, bottom-up). A task with several dependents, or a requested output, ends a batch.
+ * So every batch is an in-tree with one root (its last task), whose result is the only one
+ * that leaves the worker; the members' intermediate results are freed inside it.
+ *
+ * Pure: arrays in, arrays out.
+ */
+import { invertCsr, IntBuffer, type TaskGraph } from '@tsdask/core-graph';
+
+export interface BatchPlan {
+  /** Number of batches. Batch ids are in order of their root's priority. */
+  readonly count: number;
+  /** Batch of each task. */
+  readonly batchOf: Int32Array;
+  /** Members of batch b, in execution order: memIdx[memPtr[b] .. memPtr[b+1]). The last is the root. */
+  readonly memPtr: Int32Array;
+  readonly memIdx: Int32Array;
+  /** Root task of each batch. */
+  readonly root: Int32Array;
+  /** External input tasks (roots of other batches) of batch b: inIdx[inPtr[b] .. inPtr[b+1]). */
+  readonly inPtr: Int32Array;
+  readonly inIdx: Int32Array;
+  /** Batches that read batch b's root: outIdx[outPtr[b] .. outPtr[b+1]). */
+  readonly outPtr: Int32Array;
+  readonly outIdx: Int32Array;
+}
+
+/** Groups tasks into batches; `prio` must be topological (dependencies first), as `order` gives. */
+export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array, maxSize: number): BatchPlan {
+  const n = g.size;
+  const byPrio = new Int32Array(n);
+  for (let i = 0; i < n; i++) byPrio[prio[i]!] = i;
+
+  const size = new Int32Array(n).fill(1);
+  const joined = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const t = byPrio[p]!;
+    for (let e = g.depPtr[t]!; e < g.depPtr[t + 1]!; e++) {
+      const c = g.depIdx[e]!;
+      if (isOutput[c] || g.outPtr[c + 1]! - g.outPtr[c]! !== 1) continue;
+      if (size[t]! + size[c]! > maxSize) continue;
+      joined[c] = 1;
+      size[t]! += size[c]!;
+    }
+  }
+
+  // Number the roots in priority order, then give each joined task its dependent's batch.
+  const batchOf = new Int32Array(n);
+  let count = 0;
+  for (let p = 0; p < n; p++) {
+    const t = byPrio[p]!;
+    if (!joined[t]) batchOf[t] = count++;
+  }
+  const root = new Int32Array(count);
+  for (let p = n - 1; p >= 0; p--) {
+    const t = byPrio[p]!;
+    if (joined[t]) batchOf[t] = batchOf[g.outIdx[g.outPtr[t]!]!]!;
+    else root[batchOf[t]!] = t;
+  }
+
+  // Members grouped by batch, stable in priority order (a counting sort).
+  const memPtr = new Int32Array(count + 1);
+  for (let i = 0; i < n; i++) memPtr[batchOf[i]! + 1]!++;
+  for (let b = 0; b < count; b++) memPtr[b + 1]! += memPtr[b]!;
+  const fill = memPtr.slice(0, count);
+  const memIdx = new Int32Array(n);
+  for (let p = 0; p < n; p++) {
+    const t = byPrio[p]!;
+    memIdx[fill[batchOf[t]!]!++] = t;
+  }
+
+  // Distinct external inputs per batch; each is the root of exactly one other batch.
+  const inPtr = new Int32Array(count + 1);
+  const ins = new IntBuffer(count * 2 + 16);
+  const inBatch = new IntBuffer(count * 2 + 16);
+  const lastUse = new Int32Array(n).fill(-1);
+  for (let b = 0; b < count; b++) {
+    inPtr[b] = ins.length;
+    for (let m = memPtr[b]!; m < memPtr[b + 1]!; m++) {
+      const t = memIdx[m]!;
+      for (let e = g.depPtr[t]!; e < g.depPtr[t + 1]!; e++) {
+        const d = g.depIdx[e]!;
+        if (batchOf[d] !== b && lastUse[d] !== b) {
+          lastUse[d] = b;
+          ins.push(d);
+          inBatch.push(batchOf[d]!);
+        }
+      }
+    }
+  }
+  inPtr[count] = ins.length;
+  const inIdx = ins.data.slice(0, ins.length);
+  const batchIn = inBatch.data.slice(0, inBatch.length);
+  const { outPtr, outIdx } = invertCsr(count, inPtr, batchIn);
+  return { count, batchOf, memPtr, memIdx, root, inPtr, inIdx, outPtr, outIdx };
+}

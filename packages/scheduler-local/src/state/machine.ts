@@ -1,0 +1,271 @@
+/**
+ * The local scheduler's state machine: pure bookkeeping, no threads, no timers, no I/O.
+ * State changes happen only in `handle(stimulus)`, which returns instructions for the shell
+ * to carry out (run a batch, drop a result, finish, fail), as distributed's
+ * `handle_stimulus(events) -> instructions`.
+ *
+ * States of a task (see transition-log.ts):
+ *   waiting  -> ready     a batch root whose inputs are all in memory
+ *   ready    -> running   its batch was dispatched (internal members go waiting -> running)
+ *   running  -> memory    a batch root whose batch finished; its result is held
+ *   memory   -> released  an internal member, at once: its result was consumed inside the
+ *                         batch (so every finished task passes through memory, once)
+ *   memory   -> released  the last dependent batch finished (never for outputs)
+ *   running  -> erred     its batch threw
+ *   running  -> ready / waiting   its worker died and the batch will be retried
+ *
+ * Policy: ready batches are dispatched lowest `order` priority first, at most `slots` in
+ * flight; a result is released as soon as its last dependent batch has finished (refcounts),
+ * unless it is an output; a batch whose worker died is retried up to `retries` times.
+ */
+import { TaskError, WorkerLostError, type Key, type TaskGraph } from '@tsdask/core-graph';
+import type { BatchPlan } from './batches.js';
+import { MinHeap } from './min-heap.js';
+import {
+  ERRED,
+  MEMORY,
+  READY,
+  RELEASED,
+  RUNNING,
+  STATES,
+  TransitionLog,
+  WAITING,
+  type StimulusRecord,
+} from './transition-log.js';
+
+export type Stimulus =
+  | { type: 'start' }
+  | { type: 'batch-finished'; batch: number; worker: number; start: number; stop: number; nbytes: number }
+  | { type: 'batch-erred'; batch: number; member: number; error: Error; worker: number; start: number; stop: number }
+  | { type: 'worker-lost'; batch: number; error: Error };
+
+export type Instruction =
+  | { type: 'execute'; batch: number }
+  | { type: 'release'; batch: number }
+  | { type: 'finished' }
+  | { type: 'failed'; error: Error };
+
+export interface MachineOptions {
+  /** Task ids whose results are returned (never released). */
+  outputs: Int32Array;
+  /** Most batches in flight at once. */
+  slots: number;
+  /** Retries of a batch whose worker died. */
+  retries: number;
+  /** Capacity of the transition log ring. */
+  logCapacity?: number;
+}
+
+/** One line of a task's story. */
+export interface StoryEntry {
+  key: Key;
+  from: string;
+  to: string;
+  stimulus: StimulusRecord | undefined;
+}
+
+export class SchedulerState {
+  readonly state: Uint8Array;
+  readonly log: TransitionLog;
+  readonly #g: TaskGraph;
+  readonly #plan: BatchPlan;
+  readonly #slots: number;
+  readonly #retries: number;
+  readonly #isOutput: Uint8Array;
+  /** Per batch: inputs not yet in memory. */
+  readonly #pending: Int32Array;
+  /** Per batch: dependent batches not yet finished (the refcount of its root's result). */
+  readonly #refs: Int32Array;
+  readonly #attempts: Uint8Array;
+  readonly #ready: MinHeap;
+  #inFlight = 0;
+  #remaining: number;
+  #stimulusId = 0;
+  #closed = false;
+
+  constructor(g: TaskGraph, plan: BatchPlan, opts: MachineOptions) {
+    this.#g = g;
+    this.#plan = plan;
+    this.#slots = Math.max(1, opts.slots);
+    this.#retries = opts.retries;
+    this.state = new Uint8Array(g.size);
+    this.log = new TransitionLog(opts.logCapacity);
+    this.#isOutput = new Uint8Array(g.size);
+    for (const o of opts.outputs) this.#isOutput[o] = 1;
+    const count = plan.count;
+    this.#pending = new Int32Array(count);
+    this.#refs = new Int32Array(count);
+    for (let b = 0; b < count; b++) {
+      this.#pending[b] = plan.inPtr[b + 1]! - plan.inPtr[b]!;
+      this.#refs[b] = plan.outPtr[b + 1]! - plan.outPtr[b]!;
+    }
+    this.#attempts = new Uint8Array(count);
+    this.#ready = new MinHeap(count);
+    this.#remaining = count;
+  }
+
+  /** Number of batches in flight. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** True once the compute finished or failed: later stimuli are ignored. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The one entry point: applies a stimulus and returns what the shell must do. */
+  handle(s: Stimulus): Instruction[] {
+    const out: Instruction[] = [];
+    if (this.#closed) return out;
+    const id = ++this.#stimulusId;
+    const rec: StimulusRecord = { id, type: s.type };
+    if (s.type !== 'start') rec.batch = s.batch;
+    if (s.type === 'batch-finished') Object.assign(rec, { worker: s.worker, start: s.start, stop: s.stop, nbytes: s.nbytes });
+    if (s.type === 'batch-erred' || s.type === 'worker-lost') rec.error = s.error;
+    this.log.addStimulus(rec);
+    switch (s.type) {
+      case 'start':
+        this.#start(id, out);
+        break;
+      case 'batch-finished':
+        this.#finished(s.batch, id, out);
+        break;
+      case 'batch-erred':
+        this.#erred(s.batch, s.member, s.error, id, out);
+        return out;
+      case 'worker-lost':
+        this.#lost(s.batch, s.error, id, out);
+        if (this.#closed) return out;
+        break;
+    }
+    this.#fill(id, out);
+    if (this.#remaining === 0) {
+      this.#closed = true;
+      out.push({ type: 'finished' });
+    }
+    return out;
+  }
+
+  /** A task's history, from the transitions still in the log. */
+  story(key: Key): StoryEntry[] {
+    const id = this.#g.index.get(key);
+    if (id === undefined) return [];
+    const out: StoryEntry[] = [];
+    this.log.forEachSince(0, (task, from, to, stim) => {
+      if (task === id) out.push({ key, from: STATES[from] as string, to: STATES[to] as string, stimulus: this.log.stimuli.get(stim) });
+    });
+    return out;
+  }
+
+  #to(task: number, to: number, stim: number): void {
+    this.log.record(task, this.state[task]!, to, stim);
+    this.state[task] = to;
+  }
+
+  #start(stim: number, _out: Instruction[]): void {
+    for (let b = 0; b < this.#plan.count; b++) if (this.#pending[b] === 0) this.#makeReady(b, stim);
+  }
+
+  #makeReady(b: number, stim: number): void {
+    this.#to(this.#plan.root[b]!, READY, stim);
+    this.#ready.push(b, b);
+  }
+
+  #fill(stim: number, out: Instruction[]): void {
+    const { memPtr, memIdx } = this.#plan;
+    while (this.#inFlight < this.#slots && this.#ready.size > 0) {
+      const b = this.#ready.pop();
+      for (let m = memPtr[b]!; m < memPtr[b + 1]!; m++) this.#to(memIdx[m]!, RUNNING, stim);
+      this.#inFlight++;
+      out.push({ type: 'execute', batch: b });
+    }
+  }
+
+  #finished(b: number, stim: number, out: Instruction[]): void {
+    const p = this.#plan;
+    if (this.state[p.root[b]!] !== RUNNING) return;
+    this.#inFlight--;
+    this.#remaining--;
+    const root = p.root[b]!;
+    for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]! - 1; m++) {
+      this.#to(p.memIdx[m]!, MEMORY, stim);
+      this.#to(p.memIdx[m]!, RELEASED, stim);
+    }
+    this.#to(root, MEMORY, stim);
+    if (this.#refs[b] === 0 && !this.#isOutput[root]) {
+      this.#to(root, RELEASED, stim);
+      out.push({ type: 'release', batch: b });
+    }
+    for (let e = p.inPtr[b]!; e < p.inPtr[b + 1]!; e++) {
+      const input = p.inIdx[e]!;
+      const ib = p.batchOf[input]!;
+      if (--this.#refs[ib]! === 0 && !this.#isOutput[input]) {
+        this.#to(input, RELEASED, stim);
+        out.push({ type: 'release', batch: ib });
+      }
+    }
+    for (let e = p.outPtr[b]!; e < p.outPtr[b + 1]!; e++) {
+      const d = p.outIdx[e]!;
+      if (--this.#pending[d]! === 0) this.#makeReady(d, stim);
+    }
+  }
+
+  #erred(b: number, member: number, error: Error, stim: number, out: Instruction[]): void {
+    const p = this.#plan;
+    if (this.state[p.root[b]!] !== RUNNING) return;
+    this.#inFlight--;
+    for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]!; m++) this.#to(p.memIdx[m]!, ERRED, stim);
+    this.#closed = true;
+    const task = p.memIdx[p.memPtr[b]! + member]!;
+    const err = error instanceof TaskError ? error : new TaskError(this.#g.keys[task] as Key, opOf(this.#g, task), error);
+    out.push({ type: 'failed', error: err });
+  }
+
+  #lost(b: number, error: Error, stim: number, out: Instruction[]): void {
+    const p = this.#plan;
+    const root = p.root[b]!;
+    if (this.state[root] !== RUNNING) return;
+    this.#inFlight--;
+    this.#attempts[b]!++;
+    if (this.#attempts[b]! > this.#retries) {
+      for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]!; m++) this.#to(p.memIdx[m]!, ERRED, stim);
+      this.#closed = true;
+      out.push({ type: 'failed', error: new WorkerLostError(this.#g.keys[root] as Key, this.#attempts[b]!, error) });
+      return;
+    }
+    for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]! - 1; m++) this.#to(p.memIdx[m]!, WAITING, stim);
+    this.#makeReady(b, stim);
+  }
+
+  /** Checks the invariants that must hold between stimuli; returns the violations found. */
+  validate(): string[] {
+    const bad: string[] = [];
+    const p = this.#plan;
+    let running = 0;
+    for (let b = 0; b < p.count; b++) {
+      const root = p.root[b]!;
+      const st = this.state[root]!;
+      if (st === RUNNING) running++;
+      if (st === MEMORY && this.#refs[b]! === 0 && !this.#isOutput[root]) {
+        bad.push(`${this.#g.keys[root]} is held in memory with no dependents left`);
+      }
+      if (st === READY && this.#pending[b] !== 0) bad.push(`${this.#g.keys[root]} is ready with inputs missing`);
+      if (st === RELEASED && this.#isOutput[root]) bad.push(`output ${this.#g.keys[root]} was released`);
+      if (st === RUNNING || st === READY) {
+        for (let e = p.inPtr[b]!; e < p.inPtr[b + 1]!; e++) {
+          const s = this.state[p.inIdx[e]!];
+          if (s !== MEMORY) bad.push(`${this.#g.keys[root]} is ${STATES[st]} but input ${this.#g.keys[p.inIdx[e]!]} is ${STATES[s!]}`);
+        }
+      }
+    }
+    if (running !== this.#inFlight) bad.push(`${running} batches running but ${this.#inFlight} counted in flight`);
+    if (this.#inFlight > this.#slots) bad.push(`${this.#inFlight} batches in flight with ${this.#slots} slots`);
+    return bad;
+  }
+}
+
+function opOf(g: TaskGraph, task: number): string {
+  const node = g.nodes[task] as { op?: unknown } | null;
+  return node !== null && typeof node === 'object' && typeof node.op === 'string' ? node.op : 'literal';
+}

@@ -1,0 +1,51 @@
+/**
+ * The 'threads' scheduler (the default): runs batches on the piscina worker pool, two batches
+ * in flight per worker so a worker never waits for the main thread. User functions travel as
+ * source and must be self-contained: that is checked before anything runs, and a free
+ * variable gives NotPortableError naming it.
+ */
+import { functionSource, isFunctionOp, NotPortableError, registerScheduler, type OpId, type Scheduler } from '@tsdask/core-graph';
+import type { BatchPayload, BatchResult } from '../execute-batch.js';
+import { checkPortable } from '../portable.js';
+import { runGraph, type Executor } from '../run-graph.js';
+import { defaultWorkers, getPool } from './pool.js';
+
+const IN_FLIGHT_PER_WORKER = 2;
+
+function fnName(op: OpId, source: string): string {
+  const m = /^(?:async\s+)?(?:function\s*\*?\s*)?([A-Za-z_$][\w$]*)/.exec(source.trim());
+  return m?.[1] && m[1] !== 'function' && m[1] !== 'async' ? m[1] : op;
+}
+
+function threadsExecutor(n: number): Executor {
+  const pool = getPool(n);
+  return {
+    name: 'threads',
+    slots: n * IN_FLIGHT_PER_WORKER,
+    workers: n,
+    shipsSource: true,
+    async prepare(ops) {
+      for (const op of ops) {
+        if (!isFunctionOp(op)) continue;
+        const source = functionSource(op);
+        if (source === undefined) throw new NotPortableError(op, 'the function is no longer registered');
+        const verdict = checkPortable(source);
+        if (!verdict.ok) throw new NotPortableError(fnName(op, source), verdict.reason as string, verdict.variable);
+      }
+    },
+    run(payload: BatchPayload): Promise<BatchResult> {
+      return pool.run(payload) as Promise<BatchResult>;
+    },
+  };
+}
+
+/** The 'threads' scheduler. */
+export const threadsScheduler: Scheduler = {
+  name: 'threads',
+  get(graph, outputs, opts) {
+    const n = opts.numWorkers ?? defaultWorkers();
+    return runGraph(graph, outputs, threadsExecutor(n), opts);
+  },
+};
+
+registerScheduler(threadsScheduler);
