@@ -40,7 +40,7 @@ export interface Executor {
   readonly shipsSource: boolean;
   /** Checks the ops of a graph before anything runs (portability); throws to refuse. */
   prepare(ops: ReadonlySet<OpId>): Promise<void>;
-  /** Runs a batch; rejects only when the worker running it was lost. */
+  /** Runs a batch; rejects only when the worker running it was lost (task failures resolve). */
   run(payload: BatchPayload): Promise<BatchResult>;
 }
 
@@ -92,35 +92,37 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   if (executor.shipsSource) for (const o of ops) if (isFunctionOp(o)) sources.set(o, functionSource(o) as string);
 
   return new Promise<unknown[]>((resolve, reject) => {
+    let settled = false;
+    const settle = (ok: boolean, value: unknown[] | Error): void => {
+      if (settled) return;
+      settled = true;
+      events.finish(ok, ok ? undefined : (value as Error));
+      if (ok) resolve(value as unknown[]);
+      else reject(value);
+    };
     const step = (s: Stimulus): void => {
-      let instructions: Instruction[];
       try {
-        instructions = machine.handle(s);
-      } catch (err) {
-        events.finish(false, err as Error);
-        reject(err);
-        return;
-      }
-      events.drain();
-      for (const ins of instructions) {
-        switch (ins.type) {
-          case 'execute':
-            dispatch(ins.batch);
-            break;
-          case 'release':
-            data[ins.batch] = undefined;
-            break;
-          case 'finished': {
-            const values = Array.from(outIds, (id) => data[plan.batchOf[id]!]);
-            events.finish(true);
-            resolve(values);
-            break;
+        const instructions = machine.handle(s);
+        events.drain();
+        for (const ins of instructions) {
+          switch (ins.type) {
+            case 'execute':
+              dispatch(ins.batch);
+              break;
+            case 'release':
+              data[ins.batch] = undefined;
+              break;
+            case 'finished':
+              settle(true, Array.from(outIds, (id) => data[plan.batchOf[id]!]));
+              break;
+            case 'failed':
+              settle(false, ins.error);
+              break;
           }
-          case 'failed':
-            events.finish(false, ins.error);
-            reject(ins.error);
-            break;
         }
+      } catch (err) {
+        // Whatever breaks in the shell fails the compute: it must never leave it waiting.
+        settle(false, err as Error);
       }
     };
     const dispatch = (b: number): void => {
@@ -131,22 +133,26 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         step({ type: 'batch-erred', batch: b, member: 0, error: err as Error, worker: -1, start: now(), stop: now() });
         return;
       }
+      const stopAt = (): number => now();
+      const lastMember = plan.memPtr[b + 1]! - plan.memPtr[b]! - 1;
       executor.run(payload).then(
         (r) => {
-          if (r.ok) {
-            data[b] = r.value;
-            step({ type: 'batch-finished', batch: b, worker: r.worker, start: r.start, stop: r.stop, nbytes: r.nbytes });
-          } else {
-            step({ type: 'batch-erred', batch: b, member: r.member, error: deserializeError(r.error), worker: r.worker, start: r.start, stop: r.stop });
+          let stim: Stimulus;
+          try {
+            if (r.ok) {
+              data[b] = r.value;
+              stim = { type: 'batch-finished', batch: b, worker: r.worker, start: r.start, stop: r.stop, nbytes: r.nbytes };
+            } else {
+              stim = { type: 'batch-erred', batch: b, member: r.member, error: deserializeError(r.error), worker: r.worker, start: r.start, stop: r.stop };
+            }
+          } catch (err) {
+            // A malformed result must fail the compute, never leave it waiting.
+            stim = { type: 'batch-erred', batch: b, member: lastMember, error: err as Error, worker: -1, start: stopAt(), stop: stopAt() };
           }
+          step(stim);
         },
-        (err: Error) => {
-          if (err?.name === 'DataCloneError' || /could not be cloned/.test(String(err?.message))) {
-            step({ type: 'batch-erred', batch: b, member: plan.memPtr[b + 1]! - plan.memPtr[b]! - 1, error: err, worker: -1, start: now(), stop: now() });
-          } else {
-            step({ type: 'worker-lost', batch: b, error: err });
-          }
-        },
+        // Executors reject only when the worker running the batch was lost.
+        (err: Error) => step({ type: 'worker-lost', batch: b, error: err }),
       );
     };
     step({ type: 'start' });
@@ -241,6 +247,19 @@ function scanNode(x: unknown, ops: Set<OpId>): boolean {
   }
 }
 
+/** Runs a subscriber hook; a subscriber that throws is reported once and never breaks a compute. */
+const reported = new WeakSet<Error>();
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof Error && !reported.has(err)) {
+      reported.add(err);
+      console.error('tsdask: a progress/event subscriber threw (ignored):', err);
+    }
+  }
+}
+
 /** Turns new transition-log records into TaskEvents, one `tasks()` call per scheduler step. */
 class EventPump {
   #cursor = 0;
@@ -279,7 +298,7 @@ class EventPump {
       workers: executor.workers,
       ...(this.g.size <= MAX_GRAPH_FOR_EVENTS ? { graph: { keys: this.g.keys, depPtr: this.g.depPtr, depIdx: this.g.depIdx } } : {}),
     };
-    for (const c of this.callbacks) c.start?.(info);
+    for (const c of this.callbacks) safely(() => c.start?.(info));
   }
 
   drain(): void {
@@ -301,13 +320,13 @@ class EventPump {
       });
     });
     if (events.length === 0) return;
-    for (const c of this.callbacks) c.tasks?.(events, this.computeId);
+    for (const c of this.callbacks) safely(() => c.tasks?.(events, this.computeId));
   }
 
   finish(ok: boolean, error?: Error): void {
     this.drain();
     const info = { computeId: this.computeId, ok, elapsedMs: now() - this.t0, ...(error ? { error } : {}) };
-    for (const c of this.callbacks) c.finish?.(info);
+    for (const c of this.callbacks) safely(() => c.finish?.(info));
   }
 }
 

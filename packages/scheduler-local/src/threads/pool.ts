@@ -23,7 +23,8 @@ export function getPool(n: number): Piscina {
     minThreads: n,
     maxThreads: n,
     idleTimeout: 60_000,
-    maxQueue: 'auto',
+    // Each compute bounds its own batches in flight; several computes may share the pool.
+    maxQueue: Infinity,
     concurrentTasksPerWorker: 1,
   });
   // A worker that dies rejects its task (handled by the scheduler); piscina also emits

@@ -4,13 +4,27 @@
  * source and must be self-contained: that is checked before anything runs, and a free
  * variable gives NotPortableError naming it.
  */
-import { functionSource, isFunctionOp, NotPortableError, registerScheduler, type OpId, type Scheduler } from '@tsdask/core-graph';
-import type { BatchPayload, BatchResult } from '../execute-batch.js';
+import {
+  functionSource,
+  isFunctionOp,
+  NotPortableError,
+  registerScheduler,
+  serializeError,
+  type OpId,
+  type Scheduler,
+} from '@tsdask/core-graph';
+import { now, type BatchPayload, type BatchResult } from '../execute-batch.js';
 import { checkPortable } from '../portable.js';
 import { runGraph, type Executor } from '../run-graph.js';
 import { defaultWorkers, getPool } from './pool.js';
 
 const IN_FLIGHT_PER_WORKER = 2;
+
+/** True when piscina rejected a task because its worker thread died (exit, crash, out of memory). */
+function isWorkerDeath(err: unknown): boolean {
+  const e = err as { message?: unknown; code?: unknown };
+  return /worker exited|terminated/i.test(String(e?.message)) || String(e?.code).startsWith('ERR_WORKER');
+}
 
 function fnName(op: OpId, source: string): string {
   const m = /^(?:async\s+)?(?:function\s*\*?\s*)?([A-Za-z_$][\w$]*)/.exec(source.trim());
@@ -33,8 +47,15 @@ function threadsExecutor(n: number): Executor {
         if (!verdict.ok) throw new NotPortableError(fnName(op, source), verdict.reason as string, verdict.variable);
       }
     },
-    run(payload: BatchPayload): Promise<BatchResult> {
-      return pool.run(payload) as Promise<BatchResult>;
+    async run(payload: BatchPayload): Promise<BatchResult> {
+      try {
+        return (await pool.run(payload)) as BatchResult;
+      } catch (err) {
+        if (isWorkerDeath(err)) throw err;
+        // Anything else (a value that cannot be cloned, a pool error) is this batch's failure.
+        const t = now();
+        return { ok: false, member: payload.parent.length - 1, error: serializeError(err), start: t, stop: t, worker: -1 };
+      }
     },
   };
 }
