@@ -1,0 +1,154 @@
+/**
+ * The dashboard protocol: every message the server sends to a page over the WebSocket,
+ * discriminated on `type`. Plain JSON, types only (the page imports it too).
+ *
+ * Shape of a session: on connect the page gets one `hello` with a full snapshot of the current
+ * (or last) compute; then `compute-start`, many `batch`es (one about every 100 ms while
+ * something changed) and `compute-finish`, for each compute, for as long as it stays open.
+ *
+ * Built for many workers: a worker is announced once (`WorkerInfo`: a small integer `id` for
+ * this session and a `name`, a thread id today, a worker address from a distributed scheduler
+ * later) and referenced by `id` afterwards; groups likewise by their index in `groups`.
+ * Counters are absolute values (idempotent), so a page that missed a batch is right again
+ * at the next one; only task bars, graph node changes and errors are deltas.
+ */
+
+/** Protocol version, bumped on incompatible changes. */
+export const PROTOCOL_VERSION = 1;
+
+/** A worker as the page knows it. */
+export interface WorkerInfo {
+  /** Small integer, stable for the dashboard's lifetime. */
+  id: number;
+  /** What the scheduler calls it: `thread 3`, `main`, or an address `tcp://10.0.0.2:4001`. */
+  name: string;
+}
+
+/** Absolute counters of one worker, sent when they changed. */
+export interface WorkerStatus {
+  id: number;
+  /** Tasks finished on it in the current compute (state 'memory'). */
+  done: number;
+  /** Tasks that failed on it. */
+  erred: number;
+  /** Bytes of results it holds now, as the event stream tells (released ones subtracted). */
+  held: number;
+  /** Largest `held` seen in this compute. */
+  peak: number;
+  /** Bytes it has spilled to disk (from 'spill' / 'worker-memory' events). */
+  spilled: number;
+  /** Results it holds (count). */
+  results: number;
+}
+
+/** Absolute counters of one task group. */
+export interface GroupStatus {
+  /** Index into the compute's `groups`. */
+  group: number;
+  done: number;
+  erred: number;
+  running: number;
+}
+
+/** A task that failed. */
+export interface ErrorInfo {
+  key: string;
+  group: string;
+  /** Worker id, or -1 when unknown. */
+  worker: number;
+  /** The error's name and message, where the scheduler told it. */
+  message: string;
+  /** ms since the compute started. */
+  time: number;
+}
+
+/** The task graph of a compute (only for graphs of at most a few thousand tasks). */
+export interface GraphInfo {
+  keys: string[];
+  /** Group index of each task. */
+  group: number[];
+  /** CSR dependencies: the dependencies of task i are depIdx[depPtr[i] .. depPtr[i+1]). */
+  depPtr: number[];
+  depIdx: number[];
+}
+
+/** Static facts about a compute, sent at its start. */
+export interface ComputeInfo {
+  computeId: string;
+  scheduler: string;
+  ntasks: number;
+  /** Group names; task bars and progress refer to them by index. */
+  groups: string[];
+  /** Task count per group, same order. */
+  totals: number[];
+  /** Workers the scheduler announced (its pool size). */
+  workers: number;
+  /** Wall-clock time of the start (ms since the epoch, server clock). */
+  startedAt: number;
+  graph?: GraphInfo;
+}
+
+/** Graph node states sent in `nodes` (task index, state code) pairs. */
+export const NODE_STATE = { waiting: 0, running: 1, memory: 2, erred: 3, released: 4 } as const;
+
+/**
+ * Task bars as a flat array, BAR_FIELDS numbers each:
+ * [worker id, group index, start ms, stop ms, task count, failed (0|1)].
+ * Tasks of one group that ran together on one worker (a batch) share a bar with a count.
+ */
+export const BAR_FIELDS = 6;
+
+/** Once per connection: everything needed to draw the page from scratch. */
+export interface HelloMessage {
+  type: 'hello';
+  version: number;
+  workers: WorkerInfo[];
+  /** The current or most recent compute, if any. */
+  compute: ComputeInfo | null;
+  /** Its state, as a batch holding every counter and the bars still kept. */
+  state: BatchMessage | null;
+  finished: ComputeFinishMessage | null;
+}
+
+/** A compute began. */
+export interface ComputeStartMessage {
+  type: 'compute-start';
+  compute: ComputeInfo;
+}
+
+/** What changed in the last ~100 ms. */
+export interface BatchMessage {
+  type: 'batch';
+  computeId: string;
+  /** ms since the compute started, when the batch was cut. */
+  time: number;
+  /** Tasks finished / failed so far in the compute (absolute). */
+  done: number;
+  erred: number;
+  /** Workers seen for the first time. */
+  newWorkers: WorkerInfo[];
+  /** Groups not announced at the start (rare), appended to `groups` in order. */
+  newGroups: string[];
+  progress: GroupStatus[];
+  workers: WorkerStatus[];
+  /** Flat task bars, see BAR_FIELDS. */
+  bars: number[];
+  /** Bars not sent because there were too many in one batch. */
+  droppedBars: number;
+  /** Flat (task index, NODE_STATE) pairs for the graph view, when the compute has a graph. */
+  nodes: number[];
+  errors: ErrorInfo[];
+}
+
+/** A compute ended. */
+export interface ComputeFinishMessage {
+  type: 'compute-finish';
+  computeId: string;
+  ok: boolean;
+  elapsedMs: number;
+  /** The compute's error (name: message), when it failed. */
+  error?: string;
+}
+
+/** Every message the server sends. */
+export type ServerMessage = HelloMessage | ComputeStartMessage | BatchMessage | ComputeFinishMessage;

@@ -1,0 +1,84 @@
+/**
+ * The page's entry: connects to the dashboard's WebSocket (same origin, relative path, so it
+ * works under any prefix; the token travels in the cookie the server set), feeds messages to
+ * the Model and redraws at most ~10 times a second, and only when something changed.
+ */
+import type { ServerMessage } from '../messages.js';
+import { formatCount } from './format.js';
+import { GraphView } from './graph-view.js';
+import { Model } from './model.js';
+import { drawRate } from './rate-chart.js';
+import { drawTaskStream } from './task-stream.js';
+import { drawErrors, drawMemory, drawProgress } from './tables.js';
+
+const FRAME_MS = 100;
+
+function el<T extends HTMLElement>(id: string): T {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`dashboard page: element #${id} is missing`);
+  return e as T;
+}
+
+const model = new Model();
+const graph = new GraphView(el<HTMLCanvasElement>('graph'), el('graph-summary'));
+const status = el('status');
+let drawn = -1;
+let lastFrame = 0;
+
+function header(): void {
+  const c = model.compute;
+  const f = model.finished;
+  el('compute-meta').textContent = c
+    ? `${c.scheduler} · ${formatCount(c.ntasks)} tasks · ${c.workers} worker(s)` + (f ? (f.ok ? ` · done in ${(f.elapsedMs / 1000).toFixed(2)} s` : ' · failed') : ' · running')
+    : 'no compute yet';
+  const pct = Math.floor(model.fraction * 1000) / 10;
+  const text = el('overall-text');
+  text.textContent = `${pct}%` + (model.erred > 0 ? ` · ${formatCount(model.erred)} failed` : '');
+  text.dataset['percent'] = String(pct);
+  text.dataset['done'] = String(model.done);
+  text.dataset['total'] = String(c?.ntasks ?? 0);
+  text.dataset['finished'] = f ? (f.ok ? 'ok' : 'failed') : '';
+  el('overall-bar').style.width = `${pct}%`;
+  el('overall-bar').className = model.erred > 0 ? 'err' : '';
+  el('rate').textContent = formatCount(model.currentRate);
+}
+
+function render(now: number): void {
+  requestAnimationFrame(render);
+  if (model.version === drawn || now - lastFrame < FRAME_MS) return;
+  lastFrame = now;
+  drawn = model.version;
+  header();
+  drawTaskStream(el<HTMLCanvasElement>('stream'), el('stream-summary'), model);
+  drawProgress(el<HTMLTableElement>('progress'), el('progress-summary'), model);
+  drawMemory(el<HTMLTableElement>('memory'), el('memory-summary'), model);
+  drawRate(el<HTMLCanvasElement>('rate-chart'), el('rate-summary'), model);
+  graph.draw(model);
+  drawErrors(el<HTMLTableElement>('errors'), el('errors-summary'), model);
+}
+
+function connect(delay: number): void {
+  const url = new URL('ws', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.search = '';
+  const ws = new WebSocket(url);
+  ws.onopen = () => {
+    status.textContent = 'live';
+    status.className = '';
+    delay = 250;
+  };
+  ws.onmessage = (ev: MessageEvent<string>) => {
+    model.apply(JSON.parse(ev.data) as ServerMessage);
+  };
+  ws.onclose = () => {
+    status.textContent = 'disconnected, retrying';
+    status.className = 'off';
+    setTimeout(() => connect(Math.min(5000, delay * 2)), delay);
+  };
+}
+
+addEventListener('resize', () => {
+  drawn = -1;
+});
+connect(250);
+requestAnimationFrame(render);

@@ -1,0 +1,152 @@
+/**
+ * The page's state: applies the server's messages (hello, compute-start, batch,
+ * compute-finish) in O(size of the message), never walking the graph. Views read it.
+ */
+import {
+  BAR_FIELDS,
+  NODE_STATE,
+  type BatchMessage,
+  type ComputeFinishMessage,
+  type ComputeInfo,
+  type ErrorInfo,
+  type GroupStatus,
+  type ServerMessage,
+  type WorkerInfo,
+  type WorkerStatus,
+} from '../messages.js';
+
+/** Bars kept for drawing (older ones fall off). */
+const MAX_BARS = 100_000;
+/** Points of the task-rate series kept. */
+const MAX_RATE_POINTS = 600;
+
+export class Model {
+  workers: WorkerInfo[] = [];
+  status = new Map<number, WorkerStatus>();
+  compute: ComputeInfo | null = null;
+  finished: ComputeFinishMessage | null = null;
+  progress: GroupStatus[] = [];
+  done = 0;
+  erred = 0;
+  /** ms since the compute's start, as of the latest batch. */
+  time = 0;
+  /** Flat bars (BAR_FIELDS each), a window of the latest MAX_BARS. */
+  bars: number[] = [];
+  /** Tasks drawn in the task stream, per worker id (counts of every bar received). */
+  streamTasks = new Map<number, number>();
+  droppedBars = 0;
+  /** (time ms, tasks per second) points. */
+  rate: [number, number][] = [];
+  nodeState = new Uint8Array(0);
+  errors: ErrorInfo[] = [];
+  /** Bumped on every change, so views redraw only when needed. */
+  version = 0;
+  /** Bumped when a new compute (or graph) arrives. */
+  computeVersion = 0;
+  #lastDone = 0;
+  #lastTime = 0;
+
+  apply(msg: ServerMessage): void {
+    switch (msg.type) {
+      case 'hello':
+        this.workers = [...msg.workers];
+        this.status = new Map();
+        if (msg.compute) this.#startCompute(msg.compute);
+        else this.compute = null;
+        if (msg.state) this.#batch(msg.state);
+        this.finished = msg.finished;
+        break;
+      case 'compute-start':
+        this.#startCompute(msg.compute);
+        break;
+      case 'batch':
+        if (msg.computeId === this.compute?.computeId) this.#batch(msg);
+        break;
+      case 'compute-finish':
+        if (msg.computeId === this.compute?.computeId) {
+          this.finished = msg;
+          if (msg.elapsedMs > this.time) this.time = msg.elapsedMs;
+        }
+        break;
+    }
+    this.version++;
+  }
+
+  #startCompute(c: ComputeInfo): void {
+    this.compute = c;
+    this.finished = null;
+    this.progress = c.groups.map((_, i) => ({ group: i, done: 0, erred: 0, running: 0 }));
+    this.done = 0;
+    this.erred = 0;
+    this.time = 0;
+    this.bars = [];
+    this.streamTasks = new Map();
+    this.droppedBars = 0;
+    this.rate = [];
+    this.errors = [];
+    this.nodeState = new Uint8Array(c.graph ? c.graph.keys.length : 0);
+    for (const s of this.status.values()) Object.assign(s, { done: 0, erred: 0, held: 0, peak: 0, spilled: 0, results: 0 });
+    this.#lastDone = 0;
+    this.#lastTime = 0;
+    this.computeVersion++;
+  }
+
+  #batch(b: BatchMessage): void {
+    const c = this.compute as ComputeInfo;
+    for (const w of b.newWorkers) if (!this.workers.some((x) => x.id === w.id)) this.workers.push(w);
+    for (const g of b.newGroups) {
+      c.groups.push(g);
+      c.totals.push(0);
+      this.progress.push({ group: this.progress.length, done: 0, erred: 0, running: 0 });
+    }
+    for (const p of b.progress) this.progress[p.group] = p;
+    for (const w of b.workers) this.status.set(w.id, w);
+    for (let i = 0; i < b.bars.length; i += BAR_FIELDS) {
+      const w = b.bars[i] as number;
+      this.streamTasks.set(w, (this.streamTasks.get(w) ?? 0) + (b.bars[i + 4] as number));
+    }
+    this.bars.push(...b.bars);
+    if (this.bars.length > MAX_BARS * BAR_FIELDS) this.bars.splice(0, this.bars.length - MAX_BARS * BAR_FIELDS);
+    this.droppedBars += b.droppedBars;
+    for (let i = 0; i < b.nodes.length; i += 2) {
+      const n = b.nodes[i] as number;
+      if (n < this.nodeState.length) this.nodeState[n] = b.nodes[i + 1] as number;
+    }
+    for (const e of b.errors) {
+      const same = this.errors.find((x) => x.key === e.key && e.key !== '');
+      if (same) Object.assign(same, e);
+      else this.errors.push(e);
+    }
+    this.done = b.done;
+    this.erred = b.erred;
+    if (b.time > this.#lastTime) {
+      const dt = b.time - this.#lastTime;
+      if (dt >= 50) {
+        this.rate.push([b.time, ((b.done - this.#lastDone) * 1000) / dt]);
+        if (this.rate.length > MAX_RATE_POINTS) this.rate.shift();
+        this.#lastDone = b.done;
+        this.#lastTime = b.time;
+      }
+    }
+    if (b.time > this.time) this.time = b.time;
+  }
+
+  /** Done fraction of the whole compute, 0..1. */
+  get fraction(): number {
+    const n = this.compute?.ntasks ?? 0;
+    return n === 0 ? 0 : Math.min(1, this.done / n);
+  }
+
+  /** Latest tasks-per-second figure (over the compute when it has finished). */
+  get currentRate(): number {
+    if (this.finished && this.finished.elapsedMs > 0) return (this.done * 1000) / this.finished.elapsedMs;
+    return this.rate.length > 0 ? (this.rate[this.rate.length - 1] as [number, number])[1] : 0;
+  }
+
+  /** Name of a worker id. */
+  workerName(id: number): string {
+    return this.workers.find((w) => w.id === id)?.name ?? `worker ${id}`;
+  }
+}
+
+export { NODE_STATE };
