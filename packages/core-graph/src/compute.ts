@@ -5,6 +5,7 @@
  */
 import type { Collection } from './collection.js';
 import { isCollection } from './collection.js';
+import { optionCallbacks } from './compute-options.js';
 import { config } from './config.js';
 import { lowerGraph, type TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
@@ -62,6 +63,8 @@ async function run(items: unknown[], opts: ComputeOptions): Promise<{ values: Ma
   const values = new Map<Key, unknown>();
   if (collections.length === 0) return { values, collections };
   const merged = resolveOptions(opts);
+  const extra = await optionCallbacks(merged);
+  if (extra.length > 0) merged.callbacks = [...(merged.callbacks ?? []), ...extra];
   const { graph, outputs } = graphOf(collections, merged);
   const scheduler = await getScheduler(merged.scheduler ?? 'threads');
   const results = await scheduler.get(graph, outputs, merged);
