@@ -54,6 +54,12 @@ export class Aggregator {
   readonly #now: () => number;
 
   readonly #workerIds = new Map<string, number>();
+  /** As the events name workers (number or string) -> id, and a one-entry cache of both maps. */
+  readonly #workerRaw = new Map<number | string, number>();
+  #lastWorkerRaw: number | string | undefined;
+  #lastWorker = 0;
+  #lastGroupName: string | undefined;
+  #lastGroup = 0;
   readonly #workers: WorkerInfo[] = [];
   #newWorkers: WorkerInfo[] = [];
   #status: WorkerStatus[] = [];
@@ -104,6 +110,7 @@ export class Aggregator {
   start(info: ComputeStart): ComputeStartMessage {
     const groups = [...info.groups.keys()];
     this.#groupIds = new Map(groups.map((g, i) => [g, i]));
+    this.#lastGroupName = undefined;
     this.#groups = groups.map((_, i) => ({ group: i, done: 0, erred: 0, running: 0 }));
     this.#newGroups = [];
     this.#dirtyGroups.clear();
@@ -156,11 +163,13 @@ export class Aggregator {
   }
 
   #task(e: TaskEvent): void {
+    const state = e.state;
+    if (state === 'waiting' || state === 'ready') return;
     const g = this.#groupOf(e.group);
     const gs = this.#groups[g] as GroupStatus;
     if (e.start > this.#time) this.#time = e.start;
     if (e.stop > this.#time) this.#time = e.stop;
-    const node = this.#keyIndex?.get(e.key);
+    const node = this.#keyIndex === null ? undefined : this.#keyIndex.get(e.key);
     switch (e.state) {
       case 'running':
         gs.running++;
@@ -379,10 +388,15 @@ export class Aggregator {
   }
 
   #bar(worker: number, group: number, start: number, stop: number, failed: number): void {
+    const b = this.#bars;
+    const last = b.length - BAR_FIELDS;
+    if (last >= 0 && b[last] === worker && b[last + 1] === group && b[last + 2] === start && b[last + 3] === stop && b[last + 5] === failed) {
+      b[last + 4]!++;
+      return;
+    }
     let open = this.#openBars.get(worker);
     if (open === undefined) this.#openBars.set(worker, (open = new Map()));
     const at = open.get(group);
-    const b = this.#bars;
     if (at !== undefined && b[at + 2] === start && b[at + 3] === stop && b[at + 5] === failed) {
       b[at + 4]!++;
       return;
@@ -400,6 +414,7 @@ export class Aggregator {
   }
 
   #groupOf(name: string): number {
+    if (name === this.#lastGroupName) return this.#lastGroup;
     let g = this.#groupIds.get(name);
     if (g === undefined) {
       g = this.#groups.length;
@@ -407,10 +422,21 @@ export class Aggregator {
       this.#groups.push({ group: g, done: 0, erred: 0, running: 0 });
       this.#newGroups.push(name);
     }
+    this.#lastGroupName = name;
+    this.#lastGroup = g;
     return g;
   }
 
   #workerOf(worker: number | string): number {
+    if (worker === this.#lastWorkerRaw) return this.#lastWorker;
+    let w = this.#workerRaw.get(worker);
+    if (w === undefined) w = this.#newWorker(worker);
+    this.#lastWorkerRaw = worker;
+    this.#lastWorker = w;
+    return w;
+  }
+
+  #newWorker(worker: number | string): number {
     const name = workerName(worker);
     let w = this.#workerIds.get(name);
     if (w === undefined) {
@@ -421,6 +447,7 @@ export class Aggregator {
       this.#newWorkers.push(info);
       this.#status.push({ id: w, done: 0, erred: 0, held: 0, peak: 0, spilled: 0, results: 0 });
     }
+    this.#workerRaw.set(worker, w);
     return w;
   }
 }
