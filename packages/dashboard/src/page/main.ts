@@ -1,7 +1,7 @@
 /**
  * The page's entry: connects to the dashboard's WebSocket (same origin, relative path, so it
  * works under any prefix; the token travels in the cookie the server set), feeds messages to
- * the Model and redraws at most ~10 times a second, and only when something changed.
+ * the Model and redraws only when a message changed something, at most every 250 ms while a compute runs.
  */
 import type { ServerMessage } from '../messages.js';
 import { formatCount } from './format.js';
@@ -11,7 +11,8 @@ import { drawRate } from './rate-chart.js';
 import { drawTaskStream } from './task-stream.js';
 import { drawErrors, drawMemory, drawProgress } from './tables.js';
 
-const FRAME_MS = 100;
+/** Least time between two drawings while a compute runs (the page shares the CPU with it). */
+const FRAME_MS = 250;
 
 function el<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -24,6 +25,17 @@ const graph = new GraphView(el<HTMLCanvasElement>('graph'), el('graph-summary'))
 const status = el('status');
 let drawn = -1;
 let lastFrame = 0;
+let pending: ReturnType<typeof setTimeout> | undefined;
+
+/** Draws soon: at once when the compute is over, else no more often than FRAME_MS. */
+function schedule(): void {
+  if (pending !== undefined) return;
+  const wait = model.finished || !model.compute ? 0 : Math.max(0, lastFrame + FRAME_MS - performance.now());
+  pending = setTimeout(() => {
+    pending = undefined;
+    requestAnimationFrame(render);
+  }, wait);
+}
 
 function header(): void {
   const c = model.compute;
@@ -43,10 +55,9 @@ function header(): void {
   el('rate').textContent = formatCount(model.currentRate);
 }
 
-function render(now: number): void {
-  requestAnimationFrame(render);
-  if (model.version === drawn || now - lastFrame < FRAME_MS) return;
-  lastFrame = now;
+function render(): void {
+  if (model.version === drawn) return;
+  lastFrame = performance.now();
   drawn = model.version;
   header();
   drawTaskStream(el<HTMLCanvasElement>('stream'), el('stream-summary'), model);
@@ -69,6 +80,7 @@ function connect(delay: number): void {
   };
   ws.onmessage = (ev: MessageEvent<string>) => {
     model.apply(JSON.parse(ev.data) as ServerMessage);
+    schedule();
   };
   ws.onclose = () => {
     status.textContent = 'disconnected, retrying';
@@ -79,6 +91,7 @@ function connect(delay: number): void {
 
 addEventListener('resize', () => {
   drawn = -1;
+  schedule();
 });
 connect(250);
-requestAnimationFrame(render);
+schedule();
