@@ -82,7 +82,7 @@ export class Model {
     this.bars = [];
     this.streamTasks = new Map();
     this.droppedBars = 0;
-    this.rate = [];
+    this.rate = [[0, 0]];
     this.errors = [];
     this.nodeState = new Uint8Array(c.graph ? c.graph.keys.length : 0);
     for (const s of this.status.values()) Object.assign(s, { done: 0, erred: 0, held: 0, peak: 0, spilled: 0, results: 0 });
