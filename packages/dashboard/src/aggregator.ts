@@ -4,10 +4,9 @@
  * `flush()`. No sockets, no timers: the hub calls `flush()` about every 100 ms.
  *
  * Cost policy: O(1) per task event, never a walk over the graph. Counters are absolute, so a
- * batch carries only the groups and workers that changed. Task bars coalesce: tasks of one
- * group that ran together on one worker (same start and stop: one scheduler batch) share a bar
- * with a count; at most `maxBars` bars go out per batch (the rest are counted as dropped) and
- * the last `keepBars` are kept for pages that connect later.
+ * batch carries only the groups and workers that changed. Task bars coalesce (BarBuffer); at
+ * most `maxBars` go out per batch (the rest are counted as dropped) and the last `keepBars`
+ * are kept for pages that connect later.
  *
  * Memory per worker: a task reaching 'memory' with nbytes > 0 adds to its worker's `held`;
  * its 'released' subtracts it again. Other events: `spill` {worker, key?, nbytes} moves bytes
@@ -29,6 +28,7 @@ import {
   type WorkerInfo,
   type WorkerStatus,
 } from './messages.js';
+import { BarBuffer } from './bar-buffer.js';
 import { workerName } from './workers.js';
 
 export interface AggregatorOptions {
@@ -79,10 +79,7 @@ export class Aggregator {
   #erred = 0;
   #time = 0;
 
-  #bars: number[] = [];
-  /** Per worker: group -> position (in #bars) of its last bar in this batch. */
-  #openBars = new Map<number, Map<number, number>>();
-  #dropped = 0;
+  readonly #bars: BarBuffer;
   #nodes: number[] = [];
   #errors: ErrorInfo[] = [];
   #keptBars: number[] = [];
@@ -93,6 +90,7 @@ export class Aggregator {
     this.maxBars = opts.maxBars ?? 4000;
     this.keepBars = opts.keepBars ?? 20000;
     this.keepErrors = opts.keepErrors ?? 200;
+    this.#bars = new BarBuffer(this.maxBars);
     this.#now = opts.now ?? Date.now;
   }
 
@@ -193,7 +191,7 @@ export class Aggregator {
         }
         this.#dirtyGroups.add(g);
         this.#dirtyWorkers.add(w);
-        this.#bar(w, g, e.start, e.stop, 0);
+        this.#bars.add(w, g, e.start, e.stop, 0);
         this.#node(node, NODE_STATE.memory);
         return;
       }
@@ -205,7 +203,7 @@ export class Aggregator {
         (this.#status[w] as WorkerStatus).erred++;
         this.#dirtyGroups.add(g);
         this.#dirtyWorkers.add(w);
-        if (e.stop > 0) this.#bar(w, g, e.start, e.stop, 1);
+        if (e.stop > 0) this.#bars.add(w, g, e.start, e.stop, 1);
         this.#error({ key: e.key, group: e.group, worker: w, message: '', time: e.stop || e.start });
         this.#node(node, NODE_STATE.erred);
         return;
@@ -298,8 +296,8 @@ export class Aggregator {
     if (!this.#changed || this.#compute === null) return null;
     const batch = this.#batch([...this.#dirtyGroups].map((g) => ({ ...(this.#groups[g] as GroupStatus) })), [
       ...this.#dirtyWorkers,
-    ].map((w) => ({ ...(this.#status[w] as WorkerStatus) })), this.#bars, this.#errors);
-    this.#keep(this.#bars, this.#errors);
+    ].map((w) => ({ ...(this.#status[w] as WorkerStatus) })), this.#bars.bars, this.#errors);
+    this.#keep(this.#bars.bars, this.#errors);
     this.#compute.groups.push(...this.#newGroups);
     this.#compute.totals.push(...this.#newGroups.map(() => 0));
     this.#resetDelta();
@@ -314,7 +312,7 @@ export class Aggregator {
       compute === null
         ? null
         : {
-            ...this.#batch(this.#groups.map((g) => ({ ...g })), this.#status.map((s) => ({ ...s })), [...this.#keptBars, ...this.#bars], [
+            ...this.#batch(this.#groups.map((g) => ({ ...g })), this.#status.map((s) => ({ ...s })), [...this.#keptBars, ...this.#bars.bars], [
               ...this.#keptErrors,
               ...this.#errors,
             ]),
@@ -345,7 +343,7 @@ export class Aggregator {
       progress,
       workers,
       bars,
-      droppedBars: this.#dropped,
+      droppedBars: this.#bars.dropped,
       nodes: this.#nodes,
       errors,
     };
@@ -380,33 +378,9 @@ export class Aggregator {
     this.#newWorkers = [];
     this.#dirtyGroups.clear();
     this.#dirtyWorkers.clear();
-    this.#bars = [];
-    this.#openBars = new Map();
-    this.#dropped = 0;
+    this.#bars.reset();
     this.#nodes = [];
     this.#errors = [];
-  }
-
-  #bar(worker: number, group: number, start: number, stop: number, failed: number): void {
-    const b = this.#bars;
-    const last = b.length - BAR_FIELDS;
-    if (last >= 0 && b[last] === worker && b[last + 1] === group && b[last + 2] === start && b[last + 3] === stop && b[last + 5] === failed) {
-      b[last + 4]!++;
-      return;
-    }
-    let open = this.#openBars.get(worker);
-    if (open === undefined) this.#openBars.set(worker, (open = new Map()));
-    const at = open.get(group);
-    if (at !== undefined && b[at + 2] === start && b[at + 3] === stop && b[at + 5] === failed) {
-      b[at + 4]!++;
-      return;
-    }
-    if (b.length >= this.maxBars * BAR_FIELDS) {
-      this.#dropped++;
-      return;
-    }
-    open.set(group, b.length);
-    b.push(worker, group, start, stop, 1, failed);
   }
 
   #error(e: ErrorInfo): void {
