@@ -29,6 +29,7 @@ import {
   type WorkerStatus,
 } from './messages.js';
 import { BarBuffer } from './bar-buffer.js';
+import { DirtySet } from './dirty-set.js';
 import { workerName } from './workers.js';
 
 export interface AggregatorOptions {
@@ -63,14 +64,14 @@ export class Aggregator {
   readonly #workers: WorkerInfo[] = [];
   #newWorkers: WorkerInfo[] = [];
   #status: WorkerStatus[] = [];
-  readonly #dirtyWorkers = new Set<number>();
+  readonly #dirtyWorkers = new DirtySet();
 
   #compute: ComputeInfo | null = null;
   #finished: ComputeFinishMessage | null = null;
   #groupIds = new Map<string, number>();
   #newGroups: string[] = [];
   #groups: GroupStatus[] = [];
-  readonly #dirtyGroups = new Set<number>();
+  readonly #dirtyGroups = new DirtySet();
   #keyIndex: Map<string, number> | null = null;
   /** Latest NODE_STATE of each graph node (graphs of a few thousand tasks only). */
   #nodeState = new Uint8Array(0);
