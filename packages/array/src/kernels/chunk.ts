@@ -35,7 +35,7 @@ export function stridesOf(shape: readonly number[]): number[] {
 /** A zero-filled TypedArray of `n` elements, on a SharedArrayBuffer when available. */
 export function allocData(dtype: DType, n: number): TypedArray {
   const C = typedArrayOf(dtype);
-  if (!HAS_SAB || n === 0) return new C(n);
+  if (!HAS_SAB) return new C(n);
   return new C(new SharedArrayBuffer(n * C.BYTES_PER_ELEMENT), 0, n);
 }
 

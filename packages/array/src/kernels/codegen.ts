@@ -34,7 +34,7 @@ export function wrap(e: string, to: DType, fromFloat = true): string {
 
 /** A literal of dtype `d` for a scalar. */
 export function literal(x: number | bigint | boolean, d: DType): string {
-  if (d === 'int64') return `${BigInt(typeof x === 'number' ? Math.trunc(x) : x)}n`;
+  if (d === "int64") return `(${BigInt(typeof x === "number" ? Math.trunc(x) : x)}n)`;
   const v = typeof x === 'boolean' ? (x ? 1 : 0) : Number(x);
   if (d === 'bool') return v !== 0 ? '1' : '0';
   if (Number.isNaN(v)) return 'NaN';

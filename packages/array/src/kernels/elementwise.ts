@@ -43,10 +43,10 @@ function gen(e: Expr, read: (k: number) => string): string {
       const sym = e.fn === 'add' ? '+' : e.fn === 'sub' ? '-' : '*';
       if (big) return `BigInt.asIntN(64, ${x} ${sym} ${y})`;
       if (O === 'int32' && e.fn === 'mul') return `Math.imul(${x}, ${y})`;
-      return wrap(`${x} ${sym} ${y}`, R, isFloat(O));
+      return wrap(`(${x} ${sym} ${y})`, R, isFloat(O));
     }
     case 'div':
-      return wrap(`${x} / ${y}`, R);
+      return wrap(`(${x} / ${y})`, R);
     case 'mod':
       if (big) return `H.bmod(${x}, ${y})`;
       return isFloat(O) ? wrap(`H.fmod(${x}, ${y})`, R) : wrap(`H.imod(${x}, ${y})`, R, false);
@@ -60,13 +60,13 @@ function gen(e: Expr, read: (k: number) => string): string {
       return `(${x} ${CMP[e.fn]} ${y} ? 1 : 0)`;
     case 'and': case 'or': {
       const sym = e.fn === 'and' ? '&' : '|';
-      return big || O === 'bool' ? `(${x} ${sym} ${y})` : wrap(`${x} ${sym} ${y}`, R, false);
+      return big || O === "bool" ? `(${x} ${sym} ${y})` : wrap(`(${x} ${sym} ${y})`, R, false);
     }
     case 'not':
       if (O === 'bool') return `(1 - ${x})`;
-      return big ? `(~${x})` : wrap(`~${x}`, R, false);
+      return big ? `(~${x})` : wrap(`(~${x})`, R, false);
     case 'neg':
-      return big ? `BigInt.asIntN(64, -${x})` : wrap(`-${x}`, R, isFloat(O));
+      return big ? `BigInt.asIntN(64, -${x})` : wrap(`(-${x})`, R, isFloat(O));
     case 'abs':
       return big ? `(${x} < 0n ? BigInt.asIntN(64, -${x}) : ${x})` : wrap(`Math.abs(${x})`, R, isFloat(O));
     case 'floor': case 'ceil':
