@@ -48,8 +48,19 @@ export function normalizeChunks(chunks: ChunksLike, shape: readonly number[], dt
   if (autos.length > 0) {
     let fixed = itemsize(dtype);
     out.forEach((c) => { if (c !== undefined) fixed *= Math.max(...c, 1); });
-    const per = Math.max(1, Math.floor((AUTO_CHUNK_BYTES / fixed) ** (1 / autos.length)));
-    for (const d of autos) out[d] = split(shape[d] as number, Math.min(per, Math.max(1, shape[d] as number)));
+    // axes shorter than the even share are taken whole, and the rest share what is left
+    let left = [...autos];
+    for (let changed = true; changed && left.length > 0; ) {
+      changed = false;
+      const per = (AUTO_CHUNK_BYTES / fixed) ** (1 / left.length);
+      for (const d of left) {
+        const n = Math.max(1, shape[d] as number);
+        if (n <= per) { out[d] = [shape[d] as number]; fixed *= n; changed = true; }
+      }
+      left = left.filter((d) => out[d] === undefined);
+    }
+    const per = Math.max(1, Math.floor((AUTO_CHUNK_BYTES / fixed) ** (1 / Math.max(1, left.length))));
+    for (const d of left) out[d] = split(shape[d] as number, Math.min(per, shape[d] as number));
   }
   return out as number[][];
 }
