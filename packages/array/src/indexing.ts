@@ -134,7 +134,7 @@ export function maskArray(x: DaskArray, cond: DaskArray): DaskArray {
   const name = `mask-${tokenize(xf.name, cf.name)}`;
   const nb = xf.numblocks;
   const layer = new ChunkLayer(name, 'mask', nb, [xf.name, cf.name], (idx) => task(K('compress'), ref(blockKey(xf.name, idx)), ref(blockKey(cf.name, idx))));
-  return new ArrayClass(HighLevelGraph.fromLayer(layer, xf.graph, cf.graph), name, [nb.map(() => NaN).slice(0, (nb[0] as number))], x.dtype);
+  return new ArrayClass(HighLevelGraph.fromLayer(layer, xf.graph, cf.graph), name, [Array.from({ length: nb[0] as number }, () => NaN)], x.dtype);
 }
 
 /** The elements at `indices` along `axis` (negative indices count from the end). */

@@ -11,7 +11,7 @@ import { promoteTypes, type DType } from './dtype.js';
 import { ShapeError } from './errors.js';
 import { K } from './layer.js';
 import { rechunk } from './rechunk.js';
-import { expandDims, squeeze } from './shape.js';
+import { expandDims, squeeze, transpose } from './shape.js';
 
 function outDType(a: DaskArray, b: DaskArray): DType {
   const t = promoteTypes(a.dtype, b.dtype);
@@ -27,7 +27,14 @@ export function tensordot(a: DaskArray, b0: DaskArray, axes: number | [readonly 
   ax.forEach((d, i) => {
     if (a.shape[d] !== b0.shape[bx[i] as number]) throw new ShapeError('tensordot', [a.shape, b0.shape], `axis ${d} of a (${a.shape[d]}) does not match axis ${bx[i]} of b (${b0.shape[bx[i] as number]}).`);
   });
-  const b = rechunk(b0, b0.chunks.map((c, d) => (bx.includes(d) ? [...(a.chunks[ax[bx.indexOf(d)] as number] as number[])] : [...c])));
+  // block lists along contracted letters pair up only when both operands list them in the same
+  // order: sort the pairs by a's axes and move b's contracted axes to the front in that order
+  const pairs = ax.map((d, i) => [d, bx[i] as number] as const).sort((p, q) => p[0] - q[0]);
+  ax.splice(0, ax.length, ...pairs.map((p) => p[0]));
+  const bperm = [...pairs.map((p) => p[1]), ...b0.chunks.map((_, d) => d).filter((d) => !bx.includes(d))];
+  const bt = transpose(b0, bperm);
+  bx.splice(0, bx.length, ...pairs.map((_, i) => i));
+  const b = rechunk(bt, bt.chunks.map((c, d) => (bx.includes(d) ? [...(a.chunks[ax[bx.indexOf(d)] as number] as number[])] : [...c])));
   const letters = 'abcdefghijklmnopqrstuvwxyz';
   const aIndex = a.chunks.map((_, d) => letters[d] as string);
   const bIndex = b.chunks.map((_, d) => (bx.includes(d) ? aIndex[ax[bx.indexOf(d)] as number] as string : letters[a.ndim + d] as string));
@@ -37,8 +44,6 @@ export function tensordot(a: DaskArray, b0: DaskArray, axes: number | [readonly 
   const chunks = [...a.chunks.filter((_, d) => !ax.includes(d)), ...b.chunks.filter((_, d) => !bx.includes(d))].map((c) => [...c]);
   const dtype = outDType(a, b);
   const name = `tensordot-${tokenize(a.name, b.name, ax, bx)}`;
-  const flat = (x: unknown): unknown => x;
-  void flat;
   const template = task(K('tensordotSum'), task(K('flatList'), BlockwiseLayer.arg(0)), task(K('flatList'), BlockwiseLayer.arg(1)), ax, bx, dtype);
   const layer = new BlockwiseLayer(name, outIndex, chunks.map((c) => c.length), template, [
     { name: a.name, index: aIndex.join(''), numblocks: a.numblocks },

@@ -69,7 +69,7 @@ export function reshape(x: DaskArray, shape0: readonly number[]): DaskArray {
   const known = sizeOf(shape.filter((s) => s !== -1));
   if (neg > 1 || shape.some((s) => !Number.isInteger(s) || s < -1)) throw new ShapeError('reshape', [x.shape, shape0], 'lengths must be non-negative integers with at most one -1.');
   if (neg === 1) shape[shape.indexOf(-1)] = known === 0 ? 0 : x.size / known;
-  if (sizeOf(shape) !== x.size || !Number.isInteger(sizeOf(shape))) throw new ShapeError('reshape', [x.shape, shape0], `cannot reshape an array of size ${x.size} into this shape.`);
+  if (sizeOf(shape) !== x.size || shape.some((s) => !Number.isInteger(s))) throw new ShapeError('reshape', [x.shape, shape0], `cannot reshape an array of size ${x.size} into this shape.`);
   if (shape.length === x.ndim && shape.every((s, d) => s === x.shape[d])) return x;
   if (x.ndim === 0 || x.size === 0) {
     const y = x.ndim === 0 ? x : rechunk(x, x.shape.map((s) => [s]));

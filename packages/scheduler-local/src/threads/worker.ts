@@ -3,7 +3,7 @@
  * functions once per worker, imports module ops once, runs the batch, and hands typed-array
  * results back by transfer, without copying.
  */
-import { transferableSymbol, valueSymbol } from 'piscina';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { threadId } from 'node:worker_threads';
 import { serializeError } from '@tsdask/core-graph';
 import { compileFunction } from '../portable.js';
@@ -37,7 +37,9 @@ export default async function runBatch(payload: BatchPayload): Promise<unknown> 
   if (result.ok) {
     const list: ArrayBuffer[] = [];
     transferables(result.value, list);
-    if (list.length > 0) return { [transferableSymbol]: list, [valueSymbol]: result };
+    // piscina only honours the transfer list of a wrapper marked movable (move()); an unmarked one
+    // arrives as {} on the main thread.
+    if (list.length > 0) return move({ [transferableSymbol]: list, [valueSymbol]: result } as never);
   }
   return result;
 }
