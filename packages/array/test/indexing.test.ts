@@ -96,6 +96,12 @@ describe.each(SCHEDULERS)('shape operations on %s', (scheduler) => {
     expect(() => x.squeeze({ axis: 0 })).toThrow(da.ShapeError);
   });
 
+  it('2-d transpose of blocks larger than a cache tile', async () => {
+    const D = build([45, 70], (i) => i);
+    const t = (await da.fromArray(D, { chunks: [40, 33] }).T.compute({ scheduler })) as da.NDArray;
+    expect(t.toArray()).toEqual(build([70, 45], (_, [i, j]) => (D as number[][])[j!]![i!]!));
+  });
+
   it('rechunk to any block sizes keeps the values (also through the bounded plan)', async () => {
     const C = build([30, 20], (i) => i * 0.5);
     const x = da.fromArray(C, { chunks: [1, 1] });

@@ -56,12 +56,13 @@ function uniforms(out: Float64Array, seed: number, block: number): void {
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
   const n = out.length;
   for (let i = 0; i < n; i++) {
-    let r = Math.imul(s1 * 5, 1);
-    r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+    // xoshiro128**: two 32-bit outputs give the 53 bits of one double
+    let r = Math.imul(s1, 5);
+    r = Math.imul((r << 7) | (r >>> 25), 9);
     let t = s1 << 9;
     s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-    let q = Math.imul(s1 * 5, 1);
-    q = Math.imul((q << 7) | (q >>> 25), 9) >>> 0;
+    let q = Math.imul(s1, 5);
+    q = Math.imul((q << 7) | (q >>> 25), 9);
     t = s1 << 9;
     s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
     out[i] = ((r >>> 5) * 67108864 + (q >>> 6)) * 1.1102230246251565e-16;

@@ -97,6 +97,19 @@ export function transpose(c: NDChunk, perm: number[]): NDChunk {
   const st = perm.map((p) => ist[p] as number);
   if (n === 0) return { data: out as unknown as TypedArray, shape, dtype: c.dtype };
   if (nd === 0) { out[0] = a[0] as number; return { data: out as unknown as TypedArray, shape, dtype: c.dtype }; }
+  if (nd === 2 && perm[0] === 1) {
+    // 2-d transpose in 32 x 32 tiles, so reads and writes both stay in cache
+    const R = shape[0] as number, C = shape[1] as number;
+    const T = 32;
+    for (let i0 = 0; i0 < R; i0 += T) {
+      const i1 = Math.min(R, i0 + T);
+      for (let j0 = 0; j0 < C; j0 += T) {
+        const j1 = Math.min(C, j0 + T);
+        for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[i * C + j] = a[j * R + i] as number;
+      }
+    }
+    return { data: out as unknown as TypedArray, shape, dtype: c.dtype };
+  }
   const inner = shape[nd - 1] as number;
   const is = st[nd - 1] as number;
   const idx = new Array<number>(nd - 1).fill(0);

@@ -13,11 +13,20 @@ function toF64(c: NDChunk): Float64Array {
 }
 
 function gemmAcc(out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number): void {
+  // i-k-j order, four k at a time: one load and store of `out` per four multiply-adds
+  const k4 = k - (k % 4);
   for (let i = 0; i < m; i++) {
     const oi = i * n;
-    for (let p = 0; p < k; p++) {
-      const av = a[i * k + p] as number;
-      if (av === 0) continue;
+    const ai = i * k;
+    for (let p = 0; p < k4; p += 4) {
+      const a0 = a[ai + p] as number, a1 = a[ai + p + 1] as number, a2 = a[ai + p + 2] as number, a3 = a[ai + p + 3] as number;
+      const b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      for (let j = 0; j < n; j++) {
+        out[oi + j] = (out[oi + j] as number) + a0 * (b[b0 + j] as number) + a1 * (b[b1 + j] as number) + a2 * (b[b2 + j] as number) + a3 * (b[b3 + j] as number);
+      }
+    }
+    for (let p = k4; p < k; p++) {
+      const av = a[ai + p] as number;
       const bp = p * n;
       for (let j = 0; j < n; j++) out[oi + j] = (out[oi + j] as number) + av * (b[bp + j] as number);
     }

@@ -167,11 +167,19 @@ export function finishSimple(kind: SimpleKind, acc: NDChunk, dtype: DType, outSh
   return { data: out, shape: outShape, dtype };
 }
 
+/** The number of elements reduced into each output position (no NaN skipping). */
+function countChunk(shape: readonly number[], axes: number[]): NDChunk {
+  const out = keptShape(shape, axes);
+  const data = allocData('float64', sizeOf(out)) as Float64Array;
+  data.fill(sizeOf(axes.map((d) => shape[d] as number)));
+  return { data, shape: out, dtype: 'float64' };
+}
+
 /** Moments of a chunk over `axes`: count, mean and sum of squared deviations (two passes). */
 export function reduceMoments(kind: MomentKind, c: NDChunk, axes: number[]): { n: NDChunk; mu: NDChunk; m2: NDChunk | null } {
   const nan = kind === 'nanmean' || kind === 'nanvar';
   const src: NDChunk = c.dtype === 'int64' ? { data: Float64Array.from(c.data as BigInt64Array, Number), shape: c.shape, dtype: 'float64' } : c;
-  const n = reduceSimple(nan ? 'nancount' : 'count', src, axes);
+  const n = nan ? reduceSimple('nancount', src, axes) : countChunk(src.shape, axes);
   const s = reduceSimple(nan ? 'nansum' : 'sum', src, axes);
   const mu = s.data as Float64Array;
   const cnt = n.data as Float64Array;
