@@ -98,3 +98,14 @@ describe('random numbers do not depend on the scheduler', () => {
     expect(Array.from(a.data as Float64Array)).toEqual(Array.from(b.data as Float64Array));
   });
 });
+
+describe.each(SCHEDULERS)('fromDelayed on %s', (scheduler) => {
+  it('wraps a delayed block and checks its shape', async () => {
+    const { delayed } = await import('@tsdask/core-graph');
+    const make = delayed((n: number) => ({ data: Float64Array.from({ length: n * 2 }, (_, i) => i * i), shape: [n, 2], dtype: 'float64' }));
+    const x = da.fromDelayed(make(3), [3, 2]);
+    const got = (await x.add(1).compute({ scheduler })) as da.NDArray;
+    expect(got.toArray()).toEqual([[1, 2], [5, 10], [17, 26]]);
+    await expect(da.fromDelayed(make(2), [3, 2]).compute({ scheduler })).rejects.toThrow(/shape \(3, 2\), got \(2, 2\)/);
+  });
+});

@@ -53,3 +53,16 @@ export function chunkOf(data: TypedArray, shape: readonly number[], dtype: DType
 export function readAt(c: NDChunk, i: number): number | bigint {
   return (c.data as ArrayLike<number | bigint>)[i] as number | bigint;
 }
+
+/** Checks that a value computed by user code is a chunk of the expected shape and dtype. */
+export function checkChunk(c: unknown, shape: number[], dtype: DType): NDChunk {
+  const x = c as Partial<NDChunk> | null;
+  if (x === null || typeof x !== 'object' || !ArrayBuffer.isView(x.data) || !Array.isArray(x.shape)) {
+    throw new TypeError(`expected an NDArray or { data, shape, dtype } of shape (${shape.join(', ')}), got ${x === null ? 'null' : typeof x}.`);
+  }
+  if (x.shape.length !== shape.length || x.shape.some((s, d) => s !== shape[d])) {
+    throw new RangeError(`expected a block of shape (${shape.join(', ')}), got (${x.shape.join(', ')}).`);
+  }
+  if (x.dtype !== dtype) throw new TypeError(`expected a block of dtype ${dtype}, got ${String(x.dtype)}.`);
+  return { data: x.data, shape, dtype };
+}
