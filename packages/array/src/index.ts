@@ -18,3 +18,4 @@ export { type CumOptions } from './cumulative.js';
 export { type IndexItem, type Slice } from './indexing.js';
 export * from './errors.js';
 export { ChunkLayer } from './layer.js';
+export { fromNpy, toNpy } from './npy.js';
