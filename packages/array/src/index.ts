@@ -19,3 +19,4 @@ export { type IndexItem, type Slice } from './indexing.js';
 export * from './errors.js';
 export { ChunkLayer } from './layer.js';
 export { fromNpy, toNpy } from './npy.js';
+export { fromZarr, toZarr, type ZarrOptions } from './zarr.js';
