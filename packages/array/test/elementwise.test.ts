@@ -97,6 +97,19 @@ describe.each(SCHEDULERS)('elementwise on %s', (scheduler) => {
   });
 });
 
+describe.each(SCHEDULERS)('0-d and empty broadcasting on %s', (scheduler) => {
+  it('0-d arrays compute to scalars; (0, 3) broadcasts with (1, 3); where takes scalars', async () => {
+    const s = da.fromArray(5);
+    const e = da.zeros([0, 3], { chunks: 2 }).add(da.ones([1, 3]));
+    const x = da.fromArray([[1, 2], [3, 4]], { chunks: 1 });
+    const [a, b, c, d] = await compute(s.add(1), s.mul(x), e, da.where(x.gt(2), 0, x), { scheduler });
+    expect(a).toBe(6);
+    expect((b as da.NDArray).toArray()).toEqual([[5, 10], [15, 20]]);
+    expect((c as da.NDArray).shape).toEqual([0, 3]);
+    expect((d as da.NDArray).toArray()).toEqual([[1, 2], [0, 0]]);
+  });
+});
+
 describe('elementwise errors', () => {
   it('shapes that do not broadcast raise BroadcastError naming both shapes', () => {
     const a = da.ones([4, 3]);

@@ -64,5 +64,8 @@ describe.each(SCHEDULERS)('linear algebra on %s', (scheduler) => {
     expectClose(cs as da.NDArray, (A as number[][])[0]!.map((_, j) => (A as number[][]).reduce((s, r) => s + r[j]!, 0)));
     expect(shapeOf((cs as da.NDArray).toArray() as N)).toEqual([4]);
     expect(() => da.blockwise(() => 0, 'ij,jk', a)).toThrow(da.ShapeError);
+    const lifted = da.mapBlocks((blk: da.NDArray) => ({ data: blk.data, shape: [1, ...blk.shape], dtype: blk.dtype }), da.fromArray([1, 2, 3, 4, 5], { chunks: 2 }), { newAxis: 0 });
+    expect(lifted.shape).toEqual([1, 5]);
+    expect(((await lifted.compute({ scheduler })) as da.NDArray).toArray()).toEqual([[1, 2, 3, 4, 5]]);
   });
 });
