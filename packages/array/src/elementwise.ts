@@ -64,14 +64,14 @@ export function elementwiseArray(opName: string, expr: Expr, arrays: DaskArray[]
       const ad = d - (nd - a.ndim);
       if (ad < 0) continue;
       const c = a.chunks[ad] as number[];
-      if (a.shape[ad] === shape[d] && (pick === undefined || (pick.length === 1 && c.length > 1))) pick = c;
+      if (Object.is(a.shape[ad], shape[d]) && (pick === undefined || (pick.length === 1 && c.length > 1))) pick = c;
     }
     chunks.push([...(pick ?? [shape[d] as number])]);
   }
   const aligned = arrays.map((a) => {
     const want = a.chunks.map((c, ad) => {
       const d = ad + nd - a.ndim;
-      return a.shape[ad] === 1 && shape[d] !== 1 ? c : (chunks[d] as number[]);
+      return a.shape[ad] === 1 && !Object.is(shape[d], 1) ? c : (chunks[d] as number[]);
     });
     const same = want.every((w, ad) => w.length === (a.chunks[ad] as number[]).length && w.every((v, i) => v === (a.chunks[ad] as number[])[i] || Number.isNaN(v)));
     return same ? a : rechunk(a, want);

@@ -55,6 +55,8 @@ describe.each(SCHEDULERS)('indexing on %s', (scheduler) => {
     expect(m.chunks[0]!.every(Number.isNaN)).toBe(true);
     const got = (await m.compute({ scheduler })) as da.NDArray;
     expect(got.toArray()).toEqual((A as number[][]).flat().filter((v) => v % 3 === 0));
+    const kept = (A as number[][]).flat().filter((v) => v % 3 === 0);
+    expect(await m.add(1).sum().compute({ scheduler })).toBe(kept.reduce((p, q) => p + q + 1, 0));
     const none = (await x.mask(x.lt(-1)).compute({ scheduler })) as da.NDArray;
     expect(none.shape).toEqual([0]);
   });
