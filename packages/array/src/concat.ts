@@ -9,7 +9,7 @@ import { normalizeAxis } from './chunks.js';
 import { promoteTypes } from './dtype.js';
 import { astype } from './elementwise.js';
 import { ShapeError } from './errors.js';
-import { blockKey, ChunkLayer, K } from './layer.js';
+import { blockKey, ChunkLayer } from './layer.js';
 import { rechunk } from './rechunk.js';
 import { expandDims } from './shape.js';
 
@@ -48,4 +48,3 @@ export function stack(arrays: readonly DaskArray[], axis = 0): DaskArray {
   return concatenate(arrays.map((a) => expandDims(a, ax)), ax);
 }
 
-void K;

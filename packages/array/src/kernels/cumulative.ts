@@ -27,7 +27,6 @@ export function cumulate(kind: Kind, c: NDChunk, axis: number): NDChunk {
       else for (let q = 0; q < post; q++) out[row + q] = op(kind, out[row - post + q] as number, a[row + q] as number);
     }
   }
-  if (c.dtype === 'float32' || c.dtype === 'float64' || c.dtype === 'int64') return { data: out as never, shape: c.shape, dtype: c.dtype };
   return { data: out as never, shape: c.shape, dtype: c.dtype };
 }
 

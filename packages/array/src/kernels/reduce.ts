@@ -10,7 +10,6 @@
  */
 import type { DType } from '../dtype.js';
 import { allocData, sizeOf, stridesOf, type NDChunk } from './chunk.js';
-import { wrap } from './codegen.js';
 
 /** Reductions whose partial is one chunk of accumulators. */
 export type SimpleKind = 'sum' | 'prod' | 'min' | 'max' | 'any' | 'all' | 'nansum' | 'nanprod' | 'nanmin' | 'nanmax' | 'count' | 'nancount';
@@ -40,10 +39,9 @@ function bigAcc(kind: SimpleKind, dtype: DType): boolean {
 type Loop = (out: unknown, a: unknown, rows: number, inner: number, ooff: Int32Array, innerReduced: boolean, extra: unknown) => void;
 const loops = new Map<string, Loop>();
 
-function loopFor(key: string, init: string, step: string, big: boolean): Loop {
+function loopFor(key: string, step: string): Loop {
   let f = loops.get(key);
   if (f !== undefined) return f;
-  const I = big ? (init === '0' ? '0n' : init === '1' ? '1n' : init) : init;
   const s = (acc: string, v: string): string => step.replaceAll('A', acc).replaceAll('V', v);
   const src = `
 if (innerReduced) {
@@ -60,7 +58,6 @@ if (innerReduced) {
   }
 }`;
   f = new Function(`return function reduceLoop(out, a, rows, inner, ooff, innerReduced, X) {${src}};`)() as Loop;
-  void I;
   loops.set(key, f);
   return f;
 }
@@ -124,9 +121,9 @@ export function reduceSimple(kind: SimpleKind, c: NDChunk, axes: number[]): NDCh
     return { data: out, shape, dtype: accType };
   }
   const { ooff, rows, inner, innerReduced } = rowOffsets(c.shape, axes);
-  const [init, step] = STEP[kind];
+  const step = STEP[kind][1];
   const stepV = c.dtype === 'int64' && !big ? step.replaceAll('V', 'Number(V)') : step;
-  loopFor(`${kind}:${c.dtype}:${big}`, init, stepV, big)(out, c.data, rows, inner, ooff, innerReduced, undefined);
+  loopFor(`${kind}:${c.dtype}:${big}`, stepV)(out, c.data, rows, inner, ooff, innerReduced, undefined);
   return { data: out, shape, dtype: accType };
 }
 
@@ -139,7 +136,7 @@ export function combineSimple(kind: SimpleKind, parts: NDChunk[]): NDChunk {
   (out as { fill(v: unknown): unknown }).fill(initValue(k, big));
   const n = out.length;
   const one = new Int32Array(1);
-  const loop = loopFor(`combine:${k}:${big}`, STEP[k][0], STEP[k][1], big);
+  const loop = loopFor(`combine:${k}:${big}`, STEP[k][1]);
   for (const p of parts) {
     if (n === 0) break;
     loop(out, p.data, 1, n, one, false, undefined);
@@ -148,7 +145,7 @@ export function combineSimple(kind: SimpleKind, parts: NDChunk[]): NDChunk {
 }
 
 /** Turns an accumulator chunk into the result dtype, dropping reduced axes unless keepdims. */
-export function finishSimple(kind: SimpleKind, acc: NDChunk, dtype: DType, outShape: number[]): NDChunk {
+export function finishSimple(_kind: SimpleKind, acc: NDChunk, dtype: DType, outShape: number[]): NDChunk {
   const n = sizeOf(acc.shape);
   if (acc.dtype === dtype) return { data: acc.data, shape: outShape, dtype };
   const out = allocData(dtype, n);
@@ -162,8 +159,6 @@ export function finishSimple(kind: SimpleKind, acc: NDChunk, dtype: DType, outSh
   } else {
     (out as Float64Array).set(a);
   }
-  void kind;
-  void wrap;
   return { data: out, shape: outShape, dtype };
 }
 
