@@ -174,3 +174,24 @@ export function where(cond: Operand, x: Operand, y: Operand): DaskArray {
   const cc: Expr = 'c' in c ? { c: c.c, dtype: 'bool' } : c;
   return elementwiseArray('where', { fn: 'where', args: [cc, ...withConstDTypes([ex, ey], R)], dtype: R, opd: R }, arrays);
 }
+
+/**
+ * The `simplify` of a reduction's partial step: a sum (min, any, ...) of a fused element-wise
+ * expression becomes one `reduceExpr` kernel that never materializes the expression.
+ */
+export function simplifyReduce(t: Task): Task {
+  const RS = K('reduceSimple');
+  const RE = K('reduceExpr');
+  if (t.op === RS) {
+    const [kind, inner, axes] = t.args as [Arg, Arg, Arg];
+    if (typeof inner !== 'object' || inner === null || (inner as Task).op !== EW) return t;
+    const flat = simplifyElementwise(inner as Task);
+    return task(RE, kind, flat.args[0] as Arg, axes, ...flat.args.slice(1));
+  }
+  if (t.op === RE) {
+    const [kind, prog, axes, ...args] = t.args as Arg[];
+    const flat = simplifyElementwise(task(EW, prog as Arg, ...args));
+    return task(RE, kind as Arg, flat.args[0] as Arg, axes as Arg, ...flat.args.slice(1));
+  }
+  return t;
+}

@@ -5,7 +5,7 @@
  * keep accumulators; mean/var/std keep moments combined with Chan's stable formula;
  * argmin/argmax keep values and global indices.
  */
-import { HighLevelGraph, ref, task, tokenize, type Node, type Task } from '@tsdask/core-graph';
+import { BlockwiseLayer, HighLevelGraph, ref, task, tokenize, type Node, type Task } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
 import { cumdims, normalizeAxes, normalizeAxis, type Chunks } from './chunks.js';
@@ -13,6 +13,7 @@ import { kindOf, type DType } from './dtype.js';
 import { AxisError, ShapeError } from './errors.js';
 import type { SimpleKind } from './kernels/reduce.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
+import { simplifyReduce } from './elementwise.js';
 
 /** Options of a reduction. */
 export interface ReduceOptions {
@@ -46,6 +47,8 @@ interface TreeSpec {
   dtype: DType;
   token: string;
   partial: (block: Node, idx: number[]) => Task;
+  /** The partial step depends on the block only (not its position): build it as a BlockwiseLayer. */
+  blockwise?: boolean;
   combine: (parts: Node[]) => Task;
   finish: (part: Node, outShape: number[]) => Task;
 }
@@ -72,7 +75,13 @@ function tree(s: TreeSpec): DaskArray {
   const f = Math.max(2, Math.floor(s.splitEvery ** (1 / Math.max(1, multi))));
   let name = `${s.op}-partial-${s.token}`;
   let nb = x.numblocks;
-  let graph = HighLevelGraph.fromLayer(new ChunkLayer(name, `${s.op}-partial`, nb, [x.name], (idx) => s.partial(ref(blockKey(x.name, idx)), idx)), x.graph);
+  // simple reductions read their input block-wise, so fuse-blockwise can pull an element-wise
+  // chain into the partial step (one pass, no intermediate chunk)
+  const letters = 'abcdefghijklmnopqrstuvwxyz'.slice(0, x.ndim);
+  const first = s.blockwise
+    ? new BlockwiseLayer(name, letters, nb, s.partial(BlockwiseLayer.arg(0), []), [{ name: x.name, index: letters, numblocks: nb }], { kind: `${s.op}-partial`, simplify: simplifyReduce })
+    : new ChunkLayer(name, `${s.op}-partial`, nb, [x.name], (idx) => s.partial(ref(blockKey(x.name, idx)), idx));
+  let graph = HighLevelGraph.fromLayer(first, x.graph);
   let level = 0;
   while (axes.some((d) => (nb[d] as number) > f)) {
     const prev = nb;
@@ -119,7 +128,7 @@ export function reduction(kind: SimpleKind, x: DaskArray, opts: ReduceOptions = 
   const keepdims = opts.keepdims ?? false;
   const token = tokenize(kind, x.name, axes, keepdims, opts.splitEvery ?? 8);
   return tree({
-    op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype, token,
+    op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype, token, blockwise: true,
     partial: (b) => task(K('reduceSimple'), kind, b, axes),
     combine: (parts) => task(K('combineSimple'), kind, parts),
     finish: (p, shape) => task(K('finishSimple'), kind, p, dtype, shape),

@@ -30,7 +30,8 @@ function isFloat(d: DType): boolean {
   return d === 'float64' || d === 'float32';
 }
 
-function gen(e: Expr, read: (k: number) => string): string {
+/** JavaScript source of an expression, reading input k through `read(k)`. */
+export function gen(e: Expr, read: (k: number) => string): string {
   if ('in' in e) return read(e.in);
   if ('c' in e) return literal(e.c, e.dtype);
   const R = e.dtype;

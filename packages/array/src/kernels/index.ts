@@ -5,6 +5,7 @@
 export * from './chunk.js';
 export { elementwise, broadcastShapes, type Expr, type Program } from './elementwise.js';
 export { full, range, eye, randomUniform, randomNormal, randomInt } from './creation.js';
+export { reduceExpr } from './reduce-expr.js';
 export { reduceSimple, combineSimple, finishSimple, reduceMoments, combineMoments, finishMoments, keptShape } from './reduce.js';
 export { argPartial, argCombine, argFinish } from './arg-reduce.js';
 export { cumulate, lastAlong, carryCombine, applyCarry } from './cumulative.js';

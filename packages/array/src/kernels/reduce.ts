@@ -16,7 +16,7 @@ export type SimpleKind = 'sum' | 'prod' | 'min' | 'max' | 'any' | 'all' | 'nansu
 /** Reductions whose partial is the moments. */
 export type MomentKind = 'mean' | 'var' | 'nanmean' | 'nanvar';
 
-const STEP: Record<SimpleKind, [init: string, step: string]> = {
+export const STEP: Record<SimpleKind, [init: string, step: string]> = {
   sum: ['0', 'A + V'],
   prod: ['1', 'A * V'],
   min: ['Infinity', '(V < A || V !== V) ? V : A'],
@@ -32,7 +32,7 @@ const STEP: Record<SimpleKind, [init: string, step: string]> = {
 };
 
 /** True when the kind accumulates int64 input as BigInt. */
-function bigAcc(kind: SimpleKind, dtype: DType): boolean {
+export function bigAcc(kind: SimpleKind, dtype: DType): boolean {
   return dtype === 'int64' && (kind === 'sum' || kind === 'prod' || kind === 'min' || kind === 'max' || kind === 'nansum' || kind === 'nanprod' || kind === 'nanmin' || kind === 'nanmax');
 }
 
@@ -62,7 +62,8 @@ if (innerReduced) {
   return f;
 }
 
-function initValue(kind: SimpleKind, big: boolean): number | bigint {
+/** The identity a reduction starts from. */
+export function initValue(kind: SimpleKind, big: boolean): number | bigint {
   const i = (STEP[kind] as [string, string])[0];
   const v = i === 'NaN' ? NaN : i === 'Infinity' ? Infinity : i === '-Infinity' ? -Infinity : Number(i);
   if (!big) return v;
@@ -77,7 +78,7 @@ export function keptShape(shape: readonly number[], axes: readonly number[]): nu
 }
 
 /** Row offsets into the (keepdims) output for each row of the input (all dims but the last). */
-function rowOffsets(shape: readonly number[], axes: readonly number[]): { ooff: Int32Array; rows: number; inner: number; innerReduced: boolean } {
+export function rowOffsets(shape: readonly number[], axes: readonly number[]): { ooff: Int32Array; rows: number; inner: number; innerReduced: boolean } {
   const nd = shape.length;
   const out = keptShape(shape, axes);
   const ost = stridesOf(out).map((s, d) => (axes.includes(d) ? 0 : s));
