@@ -14,6 +14,16 @@ async function time(fn, runs = RUNS) {
   for (let i = 0; i < runs; i++) { const t = performance.now(); out = await fn(); ts.push((performance.now() - t) / 1000); }
   return { s: median(ts), out };
 }
+// Several functions measured in turns (a, b, c, a, b, c, ...), so a change in machine load
+// (the CPU is shared) hits each of them alike; returns the median time of each.
+async function interleaved(fns, runs = RUNS) {
+  const ts = fns.map(() => []);
+  const outs = [];
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < fns.length; k++) { const t = performance.now(); outs[k] = await fns[k](); ts[k].push((performance.now() - t) / 1000); }
+  }
+  return ts.map((t, k) => ({ s: median(t), out: outs[k] }));
+}
 const fmt = (s) => `${s.toFixed(3)} s`;
 const line = (name, ours, base, extra = '') => console.log(`${name.padEnd(44)} ${ours.padStart(12)}   baseline ${base.padStart(12)}   ${extra}`);
 
@@ -30,23 +40,23 @@ console.log(`node ${process.version}, ${os.availableParallelism()} cores, ${RUNS
 // 1. persisted 1e8 float64 (chunks of 1e7): sum and mean vs a single-threaded four-accumulator loop
 const flat = new Float64Array(N);
 for (let i = 0; i < N; i++) flat[i] = (i % 1000) * 0.001;
-const base = await time(() => sum4(flat));
 const x = await da.random.random([N], { chunks: 1e7, seed: 1 }).persist();
-const s = await time(() => x.sum().compute());
-const m = await time(() => x.mean().compute());
+await x.sum().compute();
+const [base, s, m] = await interleaved([() => sum4(flat), () => x.sum().compute(), () => x.mean().compute()]);
 const b = GB(8 * N, base.s);
 line('persisted sum 1e8 f64 (GB/s)', GB(8 * N, s.s).toFixed(1), b.toFixed(1), `ratio ${(base.s / s.s).toFixed(2)}x`);
 line('persisted mean 1e8 f64 (GB/s)', GB(8 * N, m.s).toFixed(1), b.toFixed(1), `ratio ${(base.s / m.s).toFixed(2)}x`);
 
 // 2. random (20000, 5000) mean including generation vs one thread generating and summing
-const r = await time(() => da.random.random([20000, 5000], { chunks: [2000, 5000], seed: 2 }).mean().compute());
-const rb = await time(() => { let t = 0; for (let i = 0; i < N; i++) t += Math.random(); return t / N; }, Math.min(RUNS, 3));
+const [r, rb] = await interleaved([
+  () => da.random.random([20000, 5000], { chunks: [2000, 5000], seed: 2 }).mean().compute(),
+  () => { let t = 0; for (let i = 0; i < N; i++) t += Math.random(); return t / N; },
+], Math.min(RUNS, 3));
 line('random((20000,5000)).mean() incl. generation', fmt(r.s), fmt(rb.s), `ratio ${(rb.s / r.s).toFixed(2)}x (baseline: Math.random loop, 1 thread)`);
 
 // 3. fused vs unfused chain
 const chain = () => x.add(1).mul(2).sqrt().sum();
-const fused = await time(() => chain().compute());
-const unfused = await time(() => chain().compute({ optimize: { blockwise: false } }));
+const [fused, unfused] = await interleaved([() => chain().compute(), () => chain().compute({ optimize: { blockwise: false } })]);
 line('x.add(1).mul(2).sqrt().sum() fused', fmt(fused.s), fmt(unfused.s), `fusion speed-up ${(unfused.s / fused.s).toFixed(2)}x (baseline: blockwise fusion off)`);
 const close = Math.abs(fused.out - unfused.out) <= 1e-9 * Math.abs(unfused.out);
 if (!close) console.log(`  MISMATCH fused ${fused.out} unfused ${unfused.out}`);
