@@ -12,6 +12,7 @@ import {
   idsOf,
   isFunctionOp,
   keyGroup,
+  keyMask,
   order,
   randomToken,
   type Callbacks,
@@ -69,8 +70,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   const t0 = now();
   const computeId = randomToken().slice(0, 12);
   const outIds = idsOf(g, outputs);
-  const isOutput = new Uint8Array(g.size);
-  for (const o of outIds) isOutput[o] = 1;
+  const isOutput = keyMask(g, outputs);
   const plan = planBatches(g, order(g, outputs), isOutput, batchLimit(g.size, executor.slots, opts.batchSize));
   const machine = new SchedulerState(g, plan, { outputs: outIds, slots: executor.slots, retries: opts.retries ?? 1 });
   lastMachine = { machine, graph: g };
