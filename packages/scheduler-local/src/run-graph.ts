@@ -29,6 +29,8 @@ import { RUNNING, STATES } from './state/transition-log.js';
 import type { BatchPayload, BatchResult } from './execute-batch.js';
 import { now } from './execute-batch.js';
 import { ProgressBar } from './progress.js';
+import { resolveMemoryLimit } from './memory/limit.js';
+import { SpillStore } from './memory/spill-store.js';
 
 /** Runs batches somewhere: in this thread, on worker threads, ... */
 export interface Executor {
@@ -72,7 +74,15 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   const outIds = idsOf(g, outputs);
   const isOutput = keyMask(g, outputs);
   const plan = planBatches(g, order(g, outputs), isOutput, batchLimit(g.size, executor.slots, opts.batchSize));
-  const machine = new SchedulerState(g, plan, { outputs: outIds, slots: executor.slots, retries: opts.retries ?? 1 });
+  const memoryLimit = resolveMemoryLimit(opts['memoryLimit']);
+  const machine = new SchedulerState(g, plan, {
+    outputs: outIds,
+    slots: executor.slots,
+    retries: opts.retries ?? 1,
+    memoryLimit,
+    // Root batches (readers, creators) run about one per worker: reductions go first.
+    rootSlots: executor.workers,
+  });
   lastMachine = { machine, graph: g };
 
   const ops = new Set<OpId>();
@@ -88,6 +98,8 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   }
 
   const data: unknown[] = new Array(plan.count);
+  let store: SpillStore | undefined;
+  const spillDir = typeof opts['spillDir'] === 'string' ? opts['spillDir'] : undefined;
   const sources = new Map<OpId, string>();
   if (executor.shipsSource) for (const o of ops) if (isFunctionOp(o)) sources.set(o, functionSource(o) as string);
 
@@ -97,9 +109,14 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       if (settled) return;
       settled = true;
       events.finish(ok, ok ? undefined : (value as Error));
-      if (ok) resolve(value as unknown[]);
-      else reject(value);
+      // The spill folder goes whatever happened; the answer waits for it.
+      const closing = store?.close() ?? Promise.resolve();
+      void closing.then(
+        () => (ok ? resolve(value as unknown[]) : reject(value)),
+        () => (ok ? resolve(value as unknown[]) : reject(value)),
+      );
     };
+    const fail = (err: unknown): void => settle(false, err as Error);
     const step = (s: Stimulus): void => {
       try {
         const instructions = machine.handle(s);
@@ -107,9 +124,17 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         for (const ins of instructions) {
           switch (ins.type) {
             case 'execute':
-              dispatch(ins.batch);
+              if (ins.unspill === undefined) dispatch(ins.batch);
+              else unspillThenDispatch(ins.batch, ins.unspill);
               break;
             case 'release':
+              data[ins.batch] = undefined;
+              if (store?.has(ins.batch)) void store.delete(ins.batch).catch(fail);
+              break;
+            case 'spill':
+              spill(ins.batch);
+              break;
+            case 'drop':
               data[ins.batch] = undefined;
               break;
             case 'finished':
@@ -124,6 +149,24 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         // Whatever breaks in the shell fails the compute: it must never leave it waiting.
         settle(false, err as Error);
       }
+    };
+    const spill = (b: number): void => {
+      store ??= new SpillStore(spillDir);
+      const s = store;
+      const value = data[b];
+      s.write(b, value).then((bytes) => {
+        events.spill('spill', b, bytes);
+        step({ type: 'spilled', batch: b, bytes });
+      }, fail);
+    };
+    const unspillThenDispatch = (b: number, inputs: number[]): void => {
+      const s = store as SpillStore;
+      Promise.all(
+        inputs.map(async (ib) => {
+          data[ib] = await s.read(ib);
+          events.spill('unspill', ib, 0);
+        }),
+      ).then(() => dispatch(b), fail);
     };
     const dispatch = (b: number): void => {
       let payload: BatchPayload;
@@ -301,7 +344,33 @@ class EventPump {
     for (const c of this.callbacks) safely(() => c.start?.(info));
   }
 
+  #lastMemory = 0;
+  #memorySig = '';
+
+  /** Reports a spill or unspill of one result, with the running totals. */
+  spill(kind: 'spill' | 'unspill', batch: number, bytes: number): void {
+    if (this.callbacks.length === 0) return;
+    const m = this.machine.memory;
+    const key = this.g.keys[this.plan.root[batch]!] as Key;
+    const payload = { key, bytes, spillCount: m.spillCount, unspillCount: m.unspillCount, spilledBytes: m.spilledBytes, held: m.held };
+    for (const c of this.callbacks) safely(() => c.event?.(kind, payload, this.computeId));
+  }
+
+  /** Reports held and spilled bytes, at most every 50 ms unless spilling changed. */
+  #memory(force: boolean): void {
+    const m = this.machine.memory;
+    if (!Number.isFinite(m.limit) && m.held === 0) return;
+    const sig = `${m.spillCount}/${m.unspillCount}`;
+    const t = now();
+    if (!force && sig === this.#memorySig && t - this.#lastMemory < 50) return;
+    this.#memorySig = sig;
+    this.#lastMemory = t;
+    const payload = { worker: 'scheduler', held: m.held, spilled: m.spilledBytes, limit: m.limit, paused: m.paused, spillCount: m.spillCount, unspillCount: m.unspillCount, maxHeld: m.maxHeld };
+    for (const c of this.callbacks) safely(() => c.event?.('memory', payload, this.computeId));
+  }
+
   drain(): void {
+    if (this.callbacks.length > 0 && this.callbacks.some((c) => c.event !== undefined)) this.#memory(false);
     if (!this.#want) return;
     const events: TaskEvent[] = [];
     const log = this.machine.log;
@@ -325,6 +394,7 @@ class EventPump {
 
   finish(ok: boolean, error?: Error): void {
     this.drain();
+    if (this.callbacks.some((c) => c.event !== undefined)) this.#memory(true);
     const info = { computeId: this.computeId, ok, elapsedMs: now() - this.t0, ...(error ? { error } : {}) };
     for (const c of this.callbacks) safely(() => c.finish?.(info));
   }
