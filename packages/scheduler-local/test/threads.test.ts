@@ -48,6 +48,21 @@ describe("'threads' scheduler", () => {
     expect(await delayed((x: number) => x + 1)(1).compute(threads)).toBe(2);
   });
 
+  it('replaces a worker that exceeds its resourceLimits, then gives up with WorkerLostError', async () => {
+    const hog = delayed(() => {
+      const keep: number[][] = [];
+      for (;;) keep.push(new Array(1_000_000).fill(keep.length));
+    }, { name: 'hog' });
+    const h = hog();
+    const opts = { ...threads, retries: 1, numWorkers: 1, workerResourceLimits: { maxOldGenerationSizeMb: 64 } };
+    const err = await h.compute(opts).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkerLostError);
+    expect((err as WorkerLostError).attempts).toBe(2);
+    expect(String((err as Error).cause)).toMatch(/memory|ERR_WORKER/i);
+    // A fresh worker serves the next compute.
+    expect(await delayed((x: number) => x * 2)(21).compute(opts)).toBe(42);
+  });
+
   it('runs computes concurrently on one pool', async () => {
     const sq = delayed((x: number) => x * x);
     const add = delayed((a: number, b: number) => a + b);

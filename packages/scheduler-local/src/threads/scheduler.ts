@@ -16,7 +16,7 @@ import {
 import { now, type BatchPayload, type BatchResult } from '../execute-batch.js';
 import { checkPortable } from '../portable.js';
 import { runGraph, type Executor } from '../run-graph.js';
-import { defaultWorkers, getPool } from './pool.js';
+import { defaultWorkers, getPool, type WorkerLimits } from './pool.js';
 
 const IN_FLIGHT_PER_WORKER = 2;
 
@@ -31,8 +31,8 @@ function fnName(op: OpId, source: string): string {
   return m?.[1] && m[1] !== 'function' && m[1] !== 'async' ? m[1] : op;
 }
 
-function threadsExecutor(n: number): Executor {
-  const pool = getPool(n);
+function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
+  const pool = getPool(n, limits);
   return {
     name: 'threads',
     slots: n * IN_FLIGHT_PER_WORKER,
@@ -65,7 +65,8 @@ export const threadsScheduler: Scheduler = {
   name: 'threads',
   get(graph, outputs, opts) {
     const n = opts.numWorkers ?? defaultWorkers();
-    return runGraph(graph, outputs, threadsExecutor(n), opts);
+    const limits = opts['workerResourceLimits'] as WorkerLimits | undefined;
+    return runGraph(graph, outputs, threadsExecutor(n, limits), opts);
   },
 };
 
