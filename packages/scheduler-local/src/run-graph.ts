@@ -43,8 +43,11 @@ export interface Executor {
   readonly shipsSource: boolean;
   /** Checks the ops of a graph before anything runs (portability); throws to refuse. */
   prepare(ops: ReadonlySet<OpId>): Promise<void>;
-  /** Runs a batch; rejects only when the worker running it was lost (task failures resolve). */
-  run(payload: BatchPayload): Promise<BatchResult>;
+  /**
+   * Runs a batch; rejects only when the worker running it was lost (task failures resolve).
+   * When `signal` aborts, the batch is cancelled where it runs (the compute has failed).
+   */
+  run(payload: BatchPayload, signal: AbortSignal): Promise<BatchResult>;
 }
 
 const DEFAULT_BATCH = 512;
@@ -105,9 +108,12 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
 
   return new Promise<unknown[]>((resolve, reject) => {
     let settled = false;
+    const cancel = new AbortController();
     const settle = (ok: boolean, value: unknown[] | Error): void => {
       if (settled) return;
       settled = true;
+      // A failed compute cancels its batches still running (their results would be dropped).
+      if (!ok && machine.inFlight > 0) cancel.abort();
       events.finish(ok, ok ? undefined : (value as Error));
       // The spill folder goes whatever happened; the answer waits for it.
       const closing = store?.close() ?? Promise.resolve();
@@ -178,7 +184,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       }
       const stopAt = (): number => now();
       const lastMember = plan.memPtr[b + 1]! - plan.memPtr[b]! - 1;
-      executor.run(payload).then(
+      executor.run(payload, cancel.signal).then(
         (r) => {
           let stim: Stimulus;
           try {

@@ -63,6 +63,22 @@ describe("'threads' scheduler", () => {
     expect(await delayed((x: number) => x * 2)(21).compute(opts)).toBe(42);
   });
 
+  it('cancels batches still running when the compute fails', async () => {
+    const marker = join(dir, 'long-task-finished');
+    const long = delayed(op(FIXTURES, 'busyThenMark'), { name: 'long' });
+    const fail = delayed(async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      throw new Error('fails while the long task runs');
+    }, { name: 'fail' });
+    const both = delayed((a: unknown, b: unknown) => [a, b]);
+    const err = await both(long(1500, marker), fail()).compute({ ...threads, numWorkers: 2 }).catch((e: unknown) => e);
+    expect(String(err)).toContain('fails while the long task runs');
+    // Had the long task not been cancelled, its marker would exist 1.5 s after it started.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(existsSync(marker)).toBe(false);
+    expect(await delayed((x: number) => x + 1)(1).compute(threads)).toBe(2);
+  });
+
   it('runs computes concurrently on one pool', async () => {
     const sq = delayed((x: number) => x * x);
     const add = delayed((a: number, b: number) => a + b);

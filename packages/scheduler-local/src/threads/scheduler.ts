@@ -47,9 +47,9 @@ function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
         if (!verdict.ok) throw new NotPortableError(fnName(op, source), verdict.reason as string, verdict.variable);
       }
     },
-    async run(payload: BatchPayload): Promise<BatchResult> {
+    async run(payload: BatchPayload, signal: AbortSignal): Promise<BatchResult> {
       try {
-        return (await pool.run(payload)) as BatchResult;
+        return (await pool.run(payload, { signal })) as BatchResult;
       } catch (err) {
         if (isWorkerDeath(err)) throw err;
         // Anything else (a value that cannot be cloned, a pool error) is this batch's failure.
