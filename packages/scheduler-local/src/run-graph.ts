@@ -102,6 +102,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
 
   const data: unknown[] = new Array(plan.count);
   let store: SpillStore | undefined;
+  const io = new Set<Promise<unknown>>();
   const spillDir = typeof opts['spillDir'] === 'string' ? opts['spillDir'] : undefined;
   const sources = new Map<OpId, string>();
   if (executor.shipsSource) for (const o of ops) if (isFunctionOp(o)) sources.set(o, functionSource(o) as string);
@@ -114,16 +115,25 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       settled = true;
       // A failed compute cancels its batches still running (their results would be dropped).
       if (!ok && machine.inFlight > 0) cancel.abort();
-      events.finish(ok, ok ? undefined : (value as Error));
-      // The spill folder goes whatever happened; the answer waits for it.
-      const closing = store?.close() ?? Promise.resolve();
+      // The spill folder goes whatever happened, once its reads and writes in flight are done
+      // (removing it under a write could leave it behind); the answer waits for that.
+      const closing = Promise.allSettled(io).then(() => store?.close());
       void closing.then(
-        () => (ok ? resolve(value as unknown[]) : reject(value)),
-        () => (ok ? resolve(value as unknown[]) : reject(value)),
+        () => {
+          events.finish(ok, ok ? undefined : (value as Error));
+          if (ok) resolve(value as unknown[]);
+          else reject(value);
+        },
+        () => {
+          events.finish(ok, ok ? undefined : (value as Error));
+          if (ok) resolve(value as unknown[]);
+          else reject(value);
+        },
       );
     };
     const fail = (err: unknown): void => settle(false, err as Error);
     const step = (s: Stimulus): void => {
+      if (settled) return; // late I/O or results after the end change nothing
       try {
         const instructions = machine.handle(s);
         events.drain();
@@ -135,7 +145,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
               break;
             case 'release':
               data[ins.batch] = undefined;
-              if (store?.has(ins.batch)) void store.delete(ins.batch).catch(fail);
+              if (store?.has(ins.batch)) void track(store.delete(ins.batch)).catch(fail);
               break;
             case 'spill':
               spill(ins.batch);
@@ -156,23 +166,35 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         settle(false, err as Error);
       }
     };
+    const track = <T>(p: Promise<T>): Promise<T> => {
+      io.add(p);
+      void p.then(
+        () => io.delete(p),
+        () => io.delete(p),
+      );
+      return p;
+    };
     const spill = (b: number): void => {
       store ??= new SpillStore(spillDir);
       const s = store;
       const value = data[b];
-      s.write(b, value).then((bytes) => {
+      track(s.write(b, value)).then((bytes) => {
         events.spill('spill', b, bytes);
         step({ type: 'spilled', batch: b, bytes });
       }, fail);
     };
     const unspillThenDispatch = (b: number, inputs: number[]): void => {
       const s = store as SpillStore;
-      Promise.all(
-        inputs.map(async (ib) => {
-          data[ib] = await s.read(ib);
-          events.spill('unspill', ib, 0);
-        }),
-      ).then(() => dispatch(b), fail);
+      track(
+        Promise.all(
+          inputs.map(async (ib) => {
+            data[ib] = await s.read(ib);
+            events.spill('unspill', ib, 0);
+          }),
+        ),
+      ).then(() => {
+        if (!settled) dispatch(b);
+      }, fail);
     };
     const dispatch = (b: number): void => {
       let payload: BatchPayload;
