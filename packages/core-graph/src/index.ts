@@ -19,6 +19,8 @@ export {
   idsOf,
   dependenciesOf,
   dependentsOf,
+  keyMask,
+  rebuildWithout,
   type TaskGraph,
 } from './graph/task-graph.js';
 export { IntBuffer, sharedInt32 } from './graph/int-buffer.js';

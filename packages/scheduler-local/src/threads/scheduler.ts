@@ -4,21 +4,35 @@
  * source and must be self-contained: that is checked before anything runs, and a free
  * variable gives NotPortableError naming it.
  */
-import { functionSource, isFunctionOp, NotPortableError, registerScheduler, type OpId, type Scheduler } from '@tsdask/core-graph';
-import type { BatchPayload, BatchResult } from '../execute-batch.js';
+import {
+  functionSource,
+  isFunctionOp,
+  NotPortableError,
+  registerScheduler,
+  serializeError,
+  type OpId,
+  type Scheduler,
+} from '@tsdask/core-graph';
+import { now, type BatchPayload, type BatchResult } from '../execute-batch.js';
 import { checkPortable } from '../portable.js';
 import { runGraph, type Executor } from '../run-graph.js';
-import { defaultWorkers, getPool } from './pool.js';
+import { defaultWorkers, getPool, type WorkerLimits } from './pool.js';
 
 const IN_FLIGHT_PER_WORKER = 2;
+
+/** True when piscina rejected a task because its worker thread died (exit, crash, out of memory). */
+function isWorkerDeath(err: unknown): boolean {
+  const e = err as { message?: unknown; code?: unknown };
+  return /worker exited|terminated/i.test(String(e?.message)) || String(e?.code).startsWith('ERR_WORKER');
+}
 
 function fnName(op: OpId, source: string): string {
   const m = /^(?:async\s+)?(?:function\s*\*?\s*)?([A-Za-z_$][\w$]*)/.exec(source.trim());
   return m?.[1] && m[1] !== 'function' && m[1] !== 'async' ? m[1] : op;
 }
 
-function threadsExecutor(n: number): Executor {
-  const pool = getPool(n);
+function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
+  const pool = getPool(n, limits);
   return {
     name: 'threads',
     slots: n * IN_FLIGHT_PER_WORKER,
@@ -33,8 +47,15 @@ function threadsExecutor(n: number): Executor {
         if (!verdict.ok) throw new NotPortableError(fnName(op, source), verdict.reason as string, verdict.variable);
       }
     },
-    run(payload: BatchPayload): Promise<BatchResult> {
-      return pool.run(payload) as Promise<BatchResult>;
+    async run(payload: BatchPayload, signal: AbortSignal): Promise<BatchResult> {
+      try {
+        return (await pool.run(payload, { signal })) as BatchResult;
+      } catch (err) {
+        if (isWorkerDeath(err)) throw err;
+        // Anything else (a value that cannot be cloned, a pool error) is this batch's failure.
+        const t = now();
+        return { ok: false, member: payload.parent.length - 1, error: serializeError(err), start: t, stop: t, worker: -1 };
+      }
     },
   };
 }
@@ -44,7 +65,8 @@ export const threadsScheduler: Scheduler = {
   name: 'threads',
   get(graph, outputs, opts) {
     const n = opts.numWorkers ?? defaultWorkers();
-    return runGraph(graph, outputs, threadsExecutor(n), opts);
+    const limits = opts['workerResourceLimits'] as WorkerLimits | undefined;
+    return runGraph(graph, outputs, threadsExecutor(n, limits), opts);
   },
 };
 

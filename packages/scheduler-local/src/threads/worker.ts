@@ -37,8 +37,7 @@ export default async function runBatch(payload: BatchPayload): Promise<unknown> 
   if (result.ok) {
     const list: ArrayBuffer[] = [];
     transferables(result.value, list);
-    // piscina only honours the transfer list of a wrapper marked movable (move()); an unmarked one
-    // arrives as {} on the main thread.
+    // piscina transfers `[transferableSymbol]` and delivers `[valueSymbol]` once move() marks it.
     if (list.length > 0) return move({ [transferableSymbol]: list, [valueSymbol]: result } as never);
   }
   return result;

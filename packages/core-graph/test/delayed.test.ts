@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { compute, delayed, Delayed, persist } from '@tsdask/core-graph';
+import '@tsdask/scheduler-local';
+
+const sync = { scheduler: 'sync' } as const;
+
+describe('delayed', () => {
+  it('records calls lazily and computes them', async () => {
+    let calls = 0;
+    const inc = delayed((x: number) => {
+      calls++;
+      return x + 1;
+    });
+    const x = inc(inc(1));
+    expect(x).toBeInstanceOf(Delayed);
+    expect(calls).toBe(0);
+    expect(await x.compute(sync)).toBe(3);
+    expect(calls).toBe(2);
+  });
+
+  it('finds delayed values nested in arrays and plain objects', async () => {
+    const id = delayed(<T>(v: T) => v);
+    const sum = delayed((o: { xs: number[]; y: { z: number } }) => o.xs.reduce((a, b) => a + b, 0) + o.y.z);
+    const r = sum({ xs: [id(1), 2, id(3)], y: { z: id(10) } });
+    expect(r.deps.length).toBe(3);
+    expect(await r.compute(sync)).toBe(16);
+  });
+
+  it('passes plain values through untouched, even ones shaped like graph nodes', async () => {
+    const echo = delayed((v: unknown) => v);
+    const tricky = { ref: 'not-a-key', op: 'nope', args: [] };
+    expect(await echo(tricky).compute(sync)).toEqual(tricky);
+    expect(await delayed(tricky).compute(sync)).toEqual(tricky);
+  });
+
+  it('wraps values, including containers of delayed values', async () => {
+    const inc = delayed((x: number) => x + 1);
+    expect(await delayed(5).compute(sync)).toBe(5);
+    expect(await delayed([inc(1), 7]).compute(sync)).toEqual([2, 7]);
+    const d = inc(1);
+    expect(delayed(d)).toBe(d);
+  });
+
+  it('gives deterministic keys with pure: true and unique keys otherwise', () => {
+    const f = (a: number, b: number) => a * b;
+    const pure = delayed(f, { pure: true });
+    const impure = delayed(f);
+    expect(pure(2, 3).key).toBe(delayed(f, { pure: true })(2, 3).key);
+    expect(pure(2, 3).key).not.toBe(pure(3, 2).key);
+    expect(impure(2, 3).key).not.toBe(impure(2, 3).key);
+    expect(pure(2, 3).key).toMatch(/^f-[0-9a-f]{32}$/);
+    expect(delayed(f, { name: 'mul', pure: true })(1, 1).key.startsWith('mul-')).toBe(true);
+  });
+
+  it('computes shared work once across several collections', async () => {
+    let calls = 0;
+    const load = delayed(() => {
+      calls++;
+      return 10;
+    });
+    const base = load();
+    const a = delayed((x: number) => x + 1)(base);
+    const b = delayed((x: number) => x * 2)(base);
+    expect(await compute(a, b, 'plain', sync)).toEqual([11, 20, 'plain']);
+    expect(calls).toBe(1);
+  });
+
+  it('supports item access and method calls', async () => {
+    const obj = delayed(() => ({ xs: [1, 2, 3], name: 'abc' }))();
+    expect(await obj.get('name').compute(sync)).toBe('abc');
+    expect(await obj.get('name').call('toUpperCase').compute(sync)).toBe('ABC');
+  });
+
+  it('awaits async functions', async () => {
+    const slow = delayed(async (x: number) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return x * 3;
+    });
+    expect(await delayed((a: number, b: number) => a + b)(slow(1), slow(2)).compute(sync)).toBe(9);
+  });
+
+  it('persists: the persisted value holds the result and does not recompute', async () => {
+    let calls = 0;
+    const x = delayed(() => {
+      calls++;
+      return 42;
+    })();
+    const [p] = await persist(x, sync);
+    expect(p.key).toBe(x.key);
+    expect(await delayed((v: number) => v + 1)(p).compute(sync)).toBe(43);
+    expect(calls).toBe(1);
+    expect(await (await x.persist(sync)).compute(sync)).toBe(42);
+  });
+});
