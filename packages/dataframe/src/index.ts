@@ -13,3 +13,4 @@ export type { DType, Schema, ColumnData, Partition } from './kernels/columns.js'
 export type { ExprNode, Scalar as ScalarValue } from './kernels/expr-node.js';
 export type { AggFn } from './kernels/groupby.js';
 export * from './errors.js';
+export { readCSV, type ReadCsvOptions } from './csv.js';

@@ -1,0 +1,357 @@
+/**
+ * The CSV byte scanner: the hot path of readCSV. It walks one byte range of a file once,
+ * through one reused read buffer, splitting records with RFC 4180 quoting (quoted separators
+ * and newlines, "" escapes, CRLF), and parses only the wanted columns straight into typed
+ * buffers: numbers from bytes, strings interned by bytes into a dictionary.
+ *
+ * A range [start, end) owns the records that begin inside it. A range that does not begin the
+ * file starts at byte start-1 with the quote state the bytes before it imply (`inQuotes`,
+ * from the parity of the quote characters before it) and skips to the first newline outside
+ * quotes, so it never starts inside a quoted field. It reads past `end` to finish its last
+ * record. Pure: file access comes in as a `read` function.
+ */
+import type { DType, Partition } from '../kernels/columns.js';
+import { ColumnBuilder } from './csv-columns.js';
+import { ByteInterner } from './byte-interner.js';
+import { CsvParseError } from '../errors.js';
+
+/** Everything a worker needs to parse one range. */
+export interface CsvRangeSpec {
+  file: string;
+  start: number;
+  end: number;
+  size: number;
+  header: boolean;
+  sep: string;
+  names: string[];
+  types: DType[];
+  /** File column indices to produce, in output order. */
+  want: number[];
+  nullValues: string[];
+  onBadLines: 'error' | 'skip' | 'warn';
+  estRows: number;
+}
+
+/** Reads up to `length` bytes at file `position` into buf at `offset`; returns the count. */
+export type ReadFn = (buf: Uint8Array, offset: number, length: number, position: number) => number;
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const decoder = new TextDecoder('utf-8');
+let shared: Uint8Array = new Uint8Array(4 << 20);
+
+/** Parses a number from bytes when it is plain decimal (exactly as Number would); NaN otherwise. */
+export function fastNumber(buf: Uint8Array, s: number, e: number): number {
+  let i = s;
+  let neg = false;
+  if (i < e && buf[i] === 45) {
+    neg = true;
+    i++;
+  }
+  let v = 0;
+  let digits = 0;
+  let scale = 0;
+  while (i < e) {
+    const d = (buf[i] as number) - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+    digits++;
+    i++;
+  }
+  if (i < e && buf[i] === 46) {
+    i++;
+    while (i < e) {
+      const d = (buf[i] as number) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+      digits++;
+      scale++;
+      i++;
+    }
+  }
+  if (i !== e || digits === 0 || digits > 15) return NaN;
+  const x = scale === 0 ? v : v / (POW10[scale] as number);
+  return neg ? -x : x;
+}
+
+/** Counts quote characters in [a, b) of a file. */
+export function countQuotes(read: ReadFn, a: number, b: number): number {
+  let n = 0;
+  let pos = a;
+  while (pos < b) {
+    const got = read(shared, 0, Math.min(shared.length, b - pos), pos);
+    if (got <= 0) break;
+    let k = shared.indexOf(QUOTE, 0);
+    while (k >= 0 && k < got) {
+      n++;
+      k = shared.indexOf(QUOTE, k + 1);
+    }
+    pos += got;
+  }
+  return n;
+}
+
+/** The 1-based line number of file byte `pos` (counts newlines before it). */
+export function lineOf(read: ReadFn, pos: number): number {
+  let lines = 1;
+  let at = 0;
+  while (at < pos) {
+    const got = read(shared, 0, Math.min(shared.length, pos - at), at);
+    if (got <= 0) break;
+    let k = shared.indexOf(LF, 0);
+    while (k >= 0 && k < got) {
+      lines++;
+      k = shared.indexOf(LF, k + 1);
+    }
+    at += got;
+  }
+  return lines;
+}
+
+/** Parses the records that begin in [spec.start, spec.end) into a partition. */
+export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean): Partition {
+  const sep = spec.sep.charCodeAt(0);
+  const ncols = spec.names.length;
+  const want = spec.want;
+  const slotOf = new Int32Array(ncols).fill(-1);
+  want.forEach((fi, j) => (slotOf[fi] = j));
+  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as DType, spec.estRows));
+  const interners = want.map((fi) => (spec.types[fi] === 'utf8' ? new ByteInterner() : undefined));
+  const nulls = spec.nullValues.map((s) => new TextEncoder().encode(s));
+  const maxNull = nulls.reduce((m, b) => Math.max(m, b.length), 0);
+  const fs = new Int32Array(ncols + 1);
+  const fe = new Int32Array(ncols + 1);
+  const fk = new Uint8Array(ncols + 1);
+  let scratch = new Uint8Array(1024);
+  let buf: Uint8Array = shared;
+  let base = spec.start > 0 ? spec.start - 1 : 0; // file offset of buf[0]
+  let lim = 0;
+  let eof = false;
+  let nf = 0;
+  let bad = '';
+  let skipped = 0;
+
+  const fill = (keepFrom: number): number => {
+    // Keeps buf[keepFrom..lim), reads more after it; returns the shift applied to positions.
+    const keep = lim - keepFrom;
+    if (keepFrom === 0 && lim === buf.length) {
+      const bigger = new Uint8Array(buf.length * 2);
+      bigger.set(buf.subarray(0, lim));
+      buf = bigger;
+      shared = bigger;
+    } else if (keepFrom > 0) {
+      buf.copyWithin(0, keepFrom, lim);
+    }
+    base += keepFrom;
+    lim = keep;
+    const got = base + lim >= spec.size ? 0 : read(buf, lim, buf.length - lim, base + lim);
+    if (got <= 0) eof = true;
+    else lim += got;
+    return keepFrom;
+  };
+
+  const isNull = (s: number, e: number): boolean => {
+    const len = e - s;
+    if (len > maxNull) return false;
+    outer: for (const nb of nulls) {
+      if (nb.length !== len) continue;
+      for (let k = 0; k < len; k++) if (nb[k] !== buf[s + k]) continue outer;
+      return true;
+    }
+    return false;
+  };
+
+  // One record from p: its end, or -1 when the buffer ends first (fields in fs/fe/fk, count nf).
+  const parseRecord = (start: number): number => {
+    let p = start;
+    let f = 0;
+    bad = '';
+    for (;;) {
+      let s: number;
+      let e: number;
+      let kind = 0;
+      if (p < lim && buf[p] === QUOTE) {
+        kind = 1;
+        p++;
+        s = p;
+        for (;;) {
+          const q = buf.indexOf(QUOTE, p);
+          if (q < 0 || q >= lim) {
+            if (!eof) return -1;
+            bad = 'unterminated quoted field';
+            e = lim;
+            p = lim;
+            break;
+          }
+          if (q + 1 >= lim && !eof) return -1;
+          if (buf[q + 1] === QUOTE) {
+            kind = 2;
+            p = q + 2;
+            continue;
+          }
+          e = q;
+          p = q + 1;
+          break;
+        }
+        if (p < lim && buf[p] !== sep && buf[p] !== LF && buf[p] !== CR) {
+          bad = 'text after a closing quote';
+          while (p < lim && buf[p] !== sep && buf[p] !== LF && buf[p] !== CR) p++;
+          if (p >= lim && !eof) return -1;
+        }
+      } else {
+        s = p;
+        while (p < lim) {
+          const c = buf[p];
+          if (c === sep || c === LF || c === CR) break;
+          p++;
+        }
+        if (p >= lim && !eof) return -1;
+        e = p;
+      }
+      if (f <= ncols) {
+        fs[f] = s;
+        fe[f] = e;
+        fk[f] = kind;
+      }
+      f++;
+      if (p >= lim) {
+        nf = f;
+        return p;
+      }
+      const c = buf[p];
+      if (c === sep) {
+        p++;
+        continue;
+      }
+      if (c === CR) {
+        if (p + 1 >= lim && !eof) return -1;
+        p += buf[p + 1] === LF ? 2 : 1;
+      } else p++;
+      nf = f;
+      return p;
+    }
+  };
+
+  const unescape = (s: number, e: number): [Uint8Array, number] => {
+    if (scratch.length < e - s) scratch = new Uint8Array((e - s) * 2);
+    let k = 0;
+    for (let i = s; i < e; i++) {
+      scratch[k++] = buf[i] as number;
+      if (buf[i] === QUOTE) i++;
+    }
+    return [scratch, k];
+  };
+
+  const reject = (start: number, end: number, reason: string): void => {
+    skipped++;
+    if (spec.onBadLines === 'skip') return;
+    let tail = end;
+    while (tail > start && (buf[tail - 1] === LF || buf[tail - 1] === CR)) tail--;
+    const text = decoder.decode(buf.subarray(start, tail));
+    const line = lineOf(read, base + start);
+    const err = new CsvParseError(spec.file, line, text, reason);
+    if (spec.onBadLines === 'error') throw err;
+    console.warn(`tsdask readCSV: skipped a malformed row: ${err.message}`);
+  };
+
+  const commit = (start: number, end: number): void => {
+    if (nf === 1 && fe[0] === fs[0] && fk[0] === 0) return; // blank line
+    if (bad !== '') return reject(start, end, bad);
+    if (nf > ncols) return reject(start, end, `expected ${ncols} fields, saw ${nf}`);
+    for (let j = 0; j < want.length; j++) {
+      const fi = want[j] as number;
+      const b = builders[j] as ColumnBuilder;
+      if (fi >= nf) {
+        b.pushNull();
+        continue;
+      }
+      let s = fs[fi] as number;
+      let e = fe[fi] as number;
+      let src = buf;
+      if (fk[fi] === 2) {
+        const [u, len] = unescape(s, e);
+        src = u;
+        s = 0;
+        e = len;
+      }
+      const saved = buf;
+      if (src !== buf) buf = src;
+      const nul = isNull(s, e);
+      buf = saved;
+      if (nul) {
+        b.pushNull();
+        continue;
+      }
+      const t = b.type;
+      if (t === 'utf8') {
+        b.pushRaw((interners[j] as ByteInterner).intern(src, s, e));
+        continue;
+      }
+      if (t === 'float64' || t === 'int64' || t === 'int32') {
+        const x = fastNumber(src, s, e);
+        if (x === x && (t === 'float64' || Number.isInteger(x))) {
+          b.pushRaw(x);
+          continue;
+        }
+      }
+      const text = decoder.decode(src.subarray(s, e));
+      if (!b.pushText(text)) {
+        for (let k = 0; k < j; k++) (builders[k] as ColumnBuilder).pop();
+        return reject(start, end, `value ${JSON.stringify(text)} in column '${spec.names[fi]}' is not ${t}`);
+      }
+    }
+  };
+
+  fill(0);
+  let p = 0;
+  if (spec.start === 0) {
+    if (lim >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = 3;
+    if (spec.header) {
+      let r = parseRecord(p);
+      while (r < 0 && !eof) {
+        p -= fill(p);
+        r = parseRecord(p);
+      }
+      p = r < 0 ? lim : r;
+    }
+  } else {
+    // Skip to the first record that begins at or after `start`.
+    let q = inQuotes;
+    for (;;) {
+      while (p < lim) {
+        const c = buf[p];
+        if (c === QUOTE) q = !q;
+        else if (c === LF && !q) break;
+        p++;
+      }
+      if (p < lim || eof) break;
+      p -= fill(p);
+    }
+    p++;
+  }
+  while (base + p < spec.end) {
+    if (p >= lim) {
+      if (eof) break;
+      p -= fill(p);
+      continue;
+    }
+    const r = parseRecord(p);
+    if (r < 0) {
+      p -= fill(p);
+      continue;
+    }
+    commit(p, r);
+    p = r;
+  }
+  for (let j = 0; j < want.length; j++) {
+    const it = interners[j];
+    if (it !== undefined) (builders[j] as ColumnBuilder).dict = it.dict;
+  }
+  const columns = builders.map((b) => b.finish());
+  const length = builders[0]?.n ?? 0;
+  const out: Partition = { names: want.map((fi) => spec.names[fi] as string), columns, length };
+  if (skipped > 0) out.skipped = skipped;
+  return out;
+}
