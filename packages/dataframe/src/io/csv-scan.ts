@@ -95,15 +95,16 @@ export function countQuotes(read: ReadFn, a: number, b: number): number {
 
 /** The 1-based line number of file byte `pos` (counts newlines before it). */
 export function lineOf(read: ReadFn, pos: number): number {
+  const own = new Uint8Array(1 << 16);
   let lines = 1;
   let at = 0;
   while (at < pos) {
-    const got = read(shared, 0, Math.min(shared.length, pos - at), at);
+    const got = read(own, 0, Math.min(own.length, pos - at), at);
     if (got <= 0) break;
-    let k = shared.indexOf(LF, 0);
+    let k = own.indexOf(LF, 0);
     while (k >= 0 && k < got) {
       lines++;
-      k = shared.indexOf(LF, k + 1);
+      k = own.indexOf(LF, k + 1);
     }
     at += got;
   }
