@@ -14,3 +14,4 @@ export type { ExprNode, Scalar as ScalarValue } from './kernels/expr-node.js';
 export type { AggFn } from './kernels/groupby.js';
 export * from './errors.js';
 export { readCSV, type ReadCsvOptions } from './csv.js';
+export { readParquet, type ReadParquetOptions } from './parquet.js';

@@ -43,3 +43,4 @@ export function readCsvRange(spec: CsvRangeSpec, engine: 'scanner' | 'papaparse'
   for (const c of counts) q += c;
   return withFile(spec.file, (read) => scanCsvRange(spec, read, q % 2 === 1));
 }
+export { readParquetPart } from './parquet-read.js';

@@ -29,12 +29,14 @@ function terms(e: ExprNode, out: PushFilter[], schema: Schema): void {
   else if (b.e === 'col' && a.e === 'lit' && a.value !== null && schema.names.includes(b.name)) out.push([b.name, flip, a.value]);
 }
 
-/** The filters implied by the leading filter steps (before any step that renames or derives). */
+/** The filters implied by filter steps before any step that renames or derives a column. */
 export function pushFilters(steps: readonly Step[], schema: Schema): PushFilter[] {
   const out: PushFilter[] = [];
   for (const s of steps) {
-    if (s.k !== 'filter') break;
-    terms(s.expr, out, schema);
+    if (s.k === 'filter') terms(s.expr, out, schema);
+    else if (s.k === 'drop') continue;
+    else if (s.k === 'select' && s.exprs.every(([n, e]) => e.e === 'col' && e.name === n)) continue;
+    else break;
   }
   return out;
 }
