@@ -18,6 +18,10 @@ import { GroupBy, type GroupByOptions } from './groupby.js';
 import { Series } from './series.js';
 import { countRows, describe, nuniqueAll } from './reductions.js';
 import { sortValues, type SortOptions } from './sort-values.js';
+import { merge, type MergeOptions } from './merge.js';
+import { repartition } from './repartition.js';
+import { mapPartitions } from './map-partitions.js';
+import { toCSV, toParquet } from './writers.js';
 
 export class DataFrame extends Collection<Table> {
   private lowered: Lowered | undefined;
@@ -161,6 +165,36 @@ export class DataFrame extends Collection<Table> {
   /** The rows sorted by the columns `by` (stable, nulls last). */
   sortValues(by: string | string[], opts: SortOptions = {}): DataFrame {
     return sortValues(this, by, opts);
+  }
+
+  /** Joins with another frame on key columns (inner, left, right or outer). */
+  merge(other: DataFrame, opts: MergeOptions = {}): DataFrame {
+    return merge(this, other, opts);
+  }
+
+  /** The same rows in `npartitions` partitions. */
+  repartition(opts: { npartitions: number }): DataFrame {
+    return repartition(this, opts.npartitions);
+  }
+
+  /** Applies a function from Arrow Table to Arrow Table to every partition. */
+  mapPartitions(fn: (t: Table) => Table): DataFrame {
+    return mapPartitions(this, fn);
+  }
+
+  /** Sorts by `column` (range-partitioned on it) and keeps it as the index column. */
+  setIndex(column: string, opts: Omit<SortOptions, 'ascending'> = {}): DataFrame {
+    return sortValues(this, column, opts);
+  }
+
+  /** Writes one CSV file per partition into `dir` (computes now); resolves to the paths. */
+  toCSV(dir: string, opts: ComputeOptions & { sep?: string } = {}): Promise<string[]> {
+    return toCSV(this, dir, opts);
+  }
+
+  /** Writes one Parquet file per partition into `dir` (computes now); resolves to the paths. */
+  toParquet(dir: string, opts: ComputeOptions = {}): Promise<string[]> {
+    return toParquet(this, dir, opts);
   }
 
   /** One column as a lazy Series. */

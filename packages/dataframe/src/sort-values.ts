@@ -12,6 +12,8 @@ import { ColumnNotFoundError, DataFrameError } from './errors.js';
 export interface SortOptions {
   /** Ascending (default true), for all keys or one flag per key. */
   ascending?: boolean | boolean[];
+  /** Output partitions (default: as many as the input). */
+  npartitions?: number;
 }
 
 /** The frame sorted by `by` (stable; nulls last). */
@@ -21,11 +23,32 @@ export function sortValues(df: DataFrame, by: string | string[], opts: SortOptio
   const asc = Array.isArray(opts.ascending) ? opts.ascending : keys.map(() => opts.ascending !== false);
   if (asc.length !== keys.length) throw new DataFrameError(`sortValues(): ${keys.length} keys but ${asc.length} ascending flags.`);
   const input = df.lower();
-  const name = `sort-values-${tokenize(input.name, keys, asc)}`;
+  const token = tokenize(input.name, keys, asc, opts.npartitions);
+  const name = `sort-values-${token}`;
   const tasks = new Map<Key, Node>();
-  const refs = [];
+  const n = Math.max(1, opts.npartitions ?? df.npartitions);
+  const refs: Node[] = [];
   for (let i = 0; i < df.npartitions; i++) refs.push({ ref: chunkKey(input.name, i) });
-  tasks.set(chunkKey(name, 0), { op: `${K}#concatSort`, args: [quote(keys), quote(asc), ...refs] });
+  if (df.npartitions === 1 && n === 1) {
+    tasks.set(chunkKey(name, 0), { op: `${K}#concatSort`, args: [quote(keys), quote(asc), ...refs] });
+  } else {
+    // Sample the first key, choose boundaries, split every partition, collect and sort buckets.
+    const samples: Node[] = [];
+    for (let i = 0; i < df.npartitions; i++) {
+      const k = chunkKey(`sort-sample-${token}`, i);
+      tasks.set(k, { op: `${K}#sampleColumn`, args: [refs[i] as Node, keys[0] as string, 100] });
+      samples.push({ ref: k });
+    }
+    const bounds = `sort-divisions-${token}`;
+    tasks.set(bounds, { op: `${K}#boundaries`, args: [n, ...samples] });
+    const splits: Node[] = [];
+    for (let i = 0; i < df.npartitions; i++) {
+      const k = chunkKey(`sort-split-${token}`, i);
+      tasks.set(k, { op: `${K}#rangeSplit`, args: [refs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean] });
+      splits.push({ ref: k });
+    }
+    for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#collectSort`, args: [j, quote(keys), quote(asc), ...splits] });
+  }
   const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph);
-  return new DF({ kind: 'graph', name, graph, schema: df.schema, npartitions: 1 });
+  return new DF({ kind: 'graph', name, graph, schema: df.schema, npartitions: n });
 }

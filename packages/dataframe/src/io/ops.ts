@@ -44,3 +44,4 @@ export function readCsvRange(spec: CsvRangeSpec, engine: 'scanner' | 'papaparse'
   return withFile(spec.file, (read) => scanCsvRange(spec, read, q % 2 === 1));
 }
 export { readParquetPart } from './parquet-read.js';
+export { writeCsvPart, writeParquetPart } from './write.js';

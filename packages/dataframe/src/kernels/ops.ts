@@ -4,6 +4,8 @@
  */
 import { concatPartitions, slice, take, type Partition } from './columns.js';
 import { sortIndex } from './sort.js';
+import type { Table } from 'apache-arrow';
+import { partitionToTable, tableToPartitions } from '../arrow.js';
 import { applySteps, type Step } from './steps.js';
 
 export { applySteps } from './steps.js';
@@ -44,4 +46,27 @@ export function sortPartition(p: Partition, by: string[], ascending: boolean[]):
 /** Concatenates partitions, then sorts. */
 export function concatSort(by: string[], ascending: boolean[], ...parts: Partition[]): Partition {
   return sortPartition(concatPartitions(parts), by, ascending);
+}
+export { joinPartitions } from './join.js';
+export { hashSplit, collect } from './shuffle-ops.js';
+export { sampleColumn, boundaries, rangeSplit } from './range-ops.js';
+
+/** Piece j of every split, concatenated, then sorted. */
+export function collectSort(j: number, by: string[], ascending: boolean[], ...splits: Partition[][]): Partition {
+  return sortPartition(concatPartitions(splits.map((s) => s[j] as Partition)), by, ascending);
+}
+
+/** Piece `i` of `k` near-equal pieces of a partition. */
+export function piece(p: Partition, k: number, i: number): Partition {
+  return slice(p, Math.floor((i * p.length) / k), Math.floor(((i + 1) * p.length) / k));
+}
+
+/** A partition as an Arrow Table (for user functions in mapPartitions). */
+export function toTable(p: Partition): Table {
+  return partitionToTable(p);
+}
+
+/** An Arrow Table (a user function's result) as a partition. */
+export function fromTable(t: Table): Partition {
+  return tableToPartitions(t, 1)[0] as Partition;
 }
