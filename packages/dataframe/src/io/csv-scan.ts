@@ -111,6 +111,96 @@ export function lineOf(read: ReadFn, pos: number): number {
   return lines;
 }
 
+/**
+ * Splits one record starting at `p`: returns its end (after the newline), or -1 when the
+ * buffer ends first and more bytes may follow. Wanted fields' bounds go to fs/fe/fk by output
+ * slot (kind 0 plain, 1 quoted, 2 quoted with "" escapes); st = [fields, first field empty,
+ * error (0 none, 1 unterminated quote, 2 text after a closing quote)]. Module-level and
+ * monomorphic so that it is optimized once per worker.
+ */
+function scanRecord(
+  b: Uint8Array, p0: number, l: number, atEof: boolean, sep: number, slotOf: Int32Array, ncols: number,
+  fs: Int32Array, fe: Int32Array, fk: Uint8Array, st: Int32Array,
+): number {
+  let p = p0;
+  let f = 0;
+  st[1] = 0;
+  st[2] = 0;
+  for (;;) {
+    let s = p;
+    let e = p;
+    let kind = 0;
+    if (p < l && b[p] === QUOTE) {
+      kind = 1;
+      p++;
+      s = p;
+      for (;;) {
+        const q = b.indexOf(QUOTE, p);
+        if (q < 0 || q >= l) {
+          if (!atEof) return -1;
+          st[2] = 1;
+          e = l;
+          p = l;
+          break;
+        }
+        if (q + 1 >= l && !atEof) return -1;
+        if (b[q + 1] === QUOTE) {
+          kind = 2;
+          p = q + 2;
+          continue;
+        }
+        e = q;
+        p = q + 1;
+        break;
+      }
+      if (p < l && b[p] !== sep && b[p] !== LF && b[p] !== CR) {
+        st[2] = 2;
+        while (p < l && b[p] !== sep && b[p] !== LF && b[p] !== CR) p++;
+        if (p >= l && !atEof) return -1;
+      }
+    } else {
+      // Most bytes are above every delimiter: one comparison for them.
+      const top = sep > CR ? sep : CR;
+      while (p < l) {
+        const c = b[p] as number;
+        if (c > top) {
+          p++;
+          continue;
+        }
+        if (c === sep || c === LF || c === CR) break;
+        p++;
+      }
+      if (p >= l && !atEof) return -1;
+      e = p;
+    }
+    if (f < ncols) {
+      const slot = slotOf[f] as number;
+      if (slot >= 0) {
+        fs[slot] = s;
+        fe[slot] = e;
+        fk[slot] = kind;
+      }
+      if (f === 0 && e === s && kind === 0) st[1] = 1;
+    }
+    f++;
+    if (p >= l) {
+      st[0] = f;
+      return p;
+    }
+    const c = b[p];
+    if (c === sep) {
+      p++;
+      continue;
+    }
+    if (c === CR) {
+      if (p + 1 >= l && !atEof) return -1;
+      p += b[p + 1] === LF ? 2 : 1;
+    } else p++;
+    st[0] = f;
+    return p;
+  }
+}
+
 /** Parses the records that begin in [spec.start, spec.end) into a partition. */
 export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean): Partition {
   const sep = spec.sep.charCodeAt(0);
@@ -122,9 +212,20 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   const interners = want.map((fi) => (spec.types[fi] === 'utf8' ? new ByteInterner() : undefined));
   const nulls = spec.nullValues.map((s) => new TextEncoder().encode(s));
   const maxNull = nulls.reduce((m, b) => Math.max(m, b.length), 0);
-  const fs = new Int32Array(ncols + 1);
-  const fe = new Int32Array(ncols + 1);
-  const fk = new Uint8Array(ncols + 1);
+  const nwant = want.length;
+  const fs = new Int32Array(nwant + 1);
+  const fe = new Int32Array(nwant + 1);
+  const fk = new Uint8Array(nwant + 1);
+  // 0: float64, 3: integer, 1: string, 2: other (through text).
+  const kinds = Uint8Array.from(want, (fi) => {
+    const t = spec.types[fi];
+    return t === 'float64' ? 0 : t === 'int64' || t === 'int32' ? 3 : t === 'utf8' ? 1 : 2;
+  });
+  const nullFirst = new Uint8Array(256);
+  for (const nb of nulls) if (nb.length > 0) nullFirst[nb[0] as number] = 1;
+  const emptyIsNull = nulls.some((nb) => nb.length === 0);
+  let firstEmpty = false;
+  const st = new Int32Array(3);
   let scratch = new Uint8Array(1024);
   let buf: Uint8Array = shared;
   let base = spec.start > 0 ? spec.start - 1 : 0; // file offset of buf[0]
@@ -153,86 +254,24 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
     return keepFrom;
   };
 
-  const isNull = (s: number, e: number): boolean => {
+  const isNull = (b: Uint8Array, s: number, e: number): boolean => {
     const len = e - s;
     if (len > maxNull) return false;
     outer: for (const nb of nulls) {
       if (nb.length !== len) continue;
-      for (let k = 0; k < len; k++) if (nb[k] !== buf[s + k]) continue outer;
+      for (let k = 0; k < len; k++) if (nb[k] !== b[s + k]) continue outer;
       return true;
     }
     return false;
   };
 
-  // One record from p: its end, or -1 when the buffer ends first (fields in fs/fe/fk, count nf).
+  // One record from p: its end, or -1 when the buffer ends first.
   const parseRecord = (start: number): number => {
-    let p = start;
-    let f = 0;
-    bad = '';
-    for (;;) {
-      let s: number;
-      let e: number;
-      let kind = 0;
-      if (p < lim && buf[p] === QUOTE) {
-        kind = 1;
-        p++;
-        s = p;
-        for (;;) {
-          const q = buf.indexOf(QUOTE, p);
-          if (q < 0 || q >= lim) {
-            if (!eof) return -1;
-            bad = 'unterminated quoted field';
-            e = lim;
-            p = lim;
-            break;
-          }
-          if (q + 1 >= lim && !eof) return -1;
-          if (buf[q + 1] === QUOTE) {
-            kind = 2;
-            p = q + 2;
-            continue;
-          }
-          e = q;
-          p = q + 1;
-          break;
-        }
-        if (p < lim && buf[p] !== sep && buf[p] !== LF && buf[p] !== CR) {
-          bad = 'text after a closing quote';
-          while (p < lim && buf[p] !== sep && buf[p] !== LF && buf[p] !== CR) p++;
-          if (p >= lim && !eof) return -1;
-        }
-      } else {
-        s = p;
-        while (p < lim) {
-          const c = buf[p];
-          if (c === sep || c === LF || c === CR) break;
-          p++;
-        }
-        if (p >= lim && !eof) return -1;
-        e = p;
-      }
-      if (f <= ncols) {
-        fs[f] = s;
-        fe[f] = e;
-        fk[f] = kind;
-      }
-      f++;
-      if (p >= lim) {
-        nf = f;
-        return p;
-      }
-      const c = buf[p];
-      if (c === sep) {
-        p++;
-        continue;
-      }
-      if (c === CR) {
-        if (p + 1 >= lim && !eof) return -1;
-        p += buf[p + 1] === LF ? 2 : 1;
-      } else p++;
-      nf = f;
-      return p;
-    }
+    const r = scanRecord(buf, start, lim, eof, sep, slotOf, ncols, fs, fe, fk, st);
+    nf = st[0] as number;
+    firstEmpty = st[1] === 1;
+    bad = st[2] === 0 ? '' : st[2] === 1 ? 'unterminated quoted field' : 'text after a closing quote';
+    return r;
   };
 
   const unescape = (s: number, e: number): [Uint8Array, number] => {
@@ -258,49 +297,45 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   };
 
   const commit = (start: number, end: number): void => {
-    if (nf === 1 && fe[0] === fs[0] && fk[0] === 0) return; // blank line
+    if (nf === 1 && firstEmpty) return; // blank line
     if (bad !== '') return reject(start, end, bad);
     if (nf > ncols) return reject(start, end, `expected ${ncols} fields, saw ${nf}`);
-    for (let j = 0; j < want.length; j++) {
-      const fi = want[j] as number;
-      const b = builders[j] as ColumnBuilder;
-      if (fi >= nf) {
-        b.pushNull();
+    const b0 = buf;
+    for (let j = 0; j < nwant; j++) {
+      const builder = builders[j] as ColumnBuilder;
+      if ((want[j] as number) >= nf) {
+        builder.pushNull();
         continue;
       }
-      let s = fs[fi] as number;
-      let e = fe[fi] as number;
-      let src = buf;
-      if (fk[fi] === 2) {
+      let s = fs[j] as number;
+      let e = fe[j] as number;
+      let src = b0;
+      if (fk[j] === 2) {
         const [u, len] = unescape(s, e);
         src = u;
         s = 0;
         e = len;
       }
-      const saved = buf;
-      if (src !== buf) buf = src;
-      const nul = isNull(s, e);
-      buf = saved;
-      if (nul) {
-        b.pushNull();
+      if (e === s ? emptyIsNull : nullFirst[src[s] as number] === 1 && isNull(src, s, e)) {
+        builder.pushNull();
         continue;
       }
-      const t = b.type;
-      if (t === 'utf8') {
-        b.pushRaw((interners[j] as ByteInterner).intern(src, s, e));
+      const k = kinds[j];
+      if (k === 1) {
+        builder.pushRaw((interners[j] as ByteInterner).intern(src, s, e));
         continue;
       }
-      if (t === 'float64' || t === 'int64' || t === 'int32') {
+      if (k === 0 || k === 3) {
         const x = fastNumber(src, s, e);
-        if (x === x && (t === 'float64' || Number.isInteger(x))) {
-          b.pushRaw(x);
+        if (x === x && (k === 0 || Number.isInteger(x))) {
+          builder.pushRaw(x);
           continue;
         }
       }
       const text = decoder.decode(src.subarray(s, e));
-      if (!b.pushText(text)) {
-        for (let k = 0; k < j; k++) (builders[k] as ColumnBuilder).pop();
-        return reject(start, end, `value ${JSON.stringify(text)} in column '${spec.names[fi]}' is not ${t}`);
+      if (!builder.pushText(text)) {
+        for (let q = 0; q < j; q++) (builders[q] as ColumnBuilder).pop();
+        return reject(start, end, `value ${JSON.stringify(text)} in column '${spec.names[want[j] as number]}' is not ${builder.type}`);
       }
     }
   };
