@@ -201,6 +201,49 @@ function scanRecord(
   }
 }
 
+/**
+ * Converts the wanted fields of one record that need no special handling (numbers in plain
+ * decimal, strings without escapes, missing fields); the others' slots go to `slow`, and
+ * their count is returned.
+ */
+function fastFields(
+  b: Uint8Array, nf: number, want: number[], fs: Int32Array, fe: Int32Array, fk: Uint8Array, kinds: Uint8Array,
+  nullFirst: Uint8Array, emptyIsNull: boolean, builders: ColumnBuilder[], interners: (ByteInterner | undefined)[], slow: Int32Array,
+): number {
+  let nslow = 0;
+  for (let j = 0; j < want.length; j++) {
+    const builder = builders[j] as ColumnBuilder;
+    if ((want[j] as number) >= nf) {
+      builder.pushNull();
+      continue;
+    }
+    const s = fs[j] as number;
+    const e = fe[j] as number;
+    if (fk[j] === 2 || (e === s ? !emptyIsNull : nullFirst[b[s] as number] === 1)) {
+      slow[nslow++] = j;
+      continue;
+    }
+    if (e === s) {
+      builder.pushNull();
+      continue;
+    }
+    const k = kinds[j];
+    if (k === 1) {
+      builder.pushRaw((interners[j] as ByteInterner).intern(b, s, e));
+      continue;
+    }
+    if (k === 0 || k === 3) {
+      const x = fastNumber(b, s, e);
+      if (x === x && (k === 0 || Number.isInteger(x))) {
+        builder.pushRaw(x);
+        continue;
+      }
+    }
+    slow[nslow++] = j;
+  }
+  return nslow;
+}
+
 /** Parses the records that begin in [spec.start, spec.end) into a partition. */
 export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean): Partition {
   const sep = spec.sep.charCodeAt(0);
@@ -296,20 +339,18 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
     console.warn(`tsdask readCSV: skipped a malformed row: ${err.message}`);
   };
 
+  const slow = new Int32Array(nwant + 1);
   const commit = (start: number, end: number): void => {
     if (nf === 1 && firstEmpty) return; // blank line
     if (bad !== '') return reject(start, end, bad);
     if (nf > ncols) return reject(start, end, `expected ${ncols} fields, saw ${nf}`);
-    const b0 = buf;
-    for (let j = 0; j < nwant; j++) {
+    const nslow = fastFields(buf, nf, want, fs, fe, fk, kinds, nullFirst, emptyIsNull, builders, interners, slow);
+    for (let k = 0; k < nslow; k++) {
+      const j = slow[k] as number;
       const builder = builders[j] as ColumnBuilder;
-      if ((want[j] as number) >= nf) {
-        builder.pushNull();
-        continue;
-      }
       let s = fs[j] as number;
       let e = fe[j] as number;
-      let src = b0;
+      let src = buf;
       if (fk[j] === 2) {
         const [u, len] = unescape(s, e);
         src = u;
@@ -320,21 +361,15 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
         builder.pushNull();
         continue;
       }
-      const k = kinds[j];
-      if (k === 1) {
+      if (kinds[j] === 1) {
         builder.pushRaw((interners[j] as ByteInterner).intern(src, s, e));
         continue;
       }
-      if (k === 0 || k === 3) {
-        const x = fastNumber(src, s, e);
-        if (x === x && (k === 0 || Number.isInteger(x))) {
-          builder.pushRaw(x);
-          continue;
-        }
-      }
       const text = decoder.decode(src.subarray(s, e));
       if (!builder.pushText(text)) {
-        for (let q = 0; q < j; q++) (builders[q] as ColumnBuilder).pop();
+        // Undo this row in every column that already took it.
+        const rows = (builders[j] as ColumnBuilder).n;
+        for (const other of builders) if (other.n > rows) other.pop();
         return reject(start, end, `value ${JSON.stringify(text)} in column '${spec.names[want[j] as number]}' is not ${builder.type}`);
       }
     }
