@@ -15,6 +15,12 @@ import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js'
 export interface GroupByOptions {
   /** How many partials one combine task merges (default 8). */
   splitEvery?: number;
+  /**
+   * Output partitions. 1 (the default) is a tree reduction into one partition, right for few
+   * groups; more hash-shuffles the partial aggregates by key into that many partitions, for
+   * many groups (each output partition is sorted by key; together they hold every group once).
+   */
+  splitOut?: number;
 }
 
 /** Builds the tree reduction of `spec` over `df`; the result has one partition. */
@@ -33,6 +39,8 @@ export function aggregate(df: DataFrame, spec: AggSpec, opts: GroupByOptions = {
     tasks.set(k, { op: `${K}#partialAgg`, args: [{ ref: chunkKey(input.name, i) }, q] });
     level.push(k);
   }
+  const splitOut = opts.splitOut ?? 1;
+  if (splitOut > 1) return shuffled(df, spec, input.name, input.graph, tasks, level, token, splitOut);
   let depth = 0;
   while (level.length > 1) {
     const next: Key[] = [];
@@ -59,6 +67,26 @@ export function aggregate(df: DataFrame, spec: AggSpec, opts: GroupByOptions = {
     ...spec.aggs.map(([, , fn], a) => aggType(fn, spec.types[a] as DType)),
   ];
   return new DataFrame({ kind: 'graph', name, graph, schema: { names, types }, npartitions: 1 });
+}
+
+function outputSchema(df: DataFrame, spec: AggSpec): { names: string[]; types: DType[] } {
+  return {
+    names: [...spec.keys, ...spec.aggs.map(([o]) => o)],
+    types: [...spec.keys.map((k) => df.dtypes[k] as DType), ...spec.aggs.map(([, , fn], a) => aggType(fn, spec.types[a] as DType))],
+  };
+}
+
+/** The splitOut path: partials split by key hash, piece j of each combined into output j. */
+function shuffled(df: DataFrame, spec: AggSpec, inName: string, inGraph: HighLevelGraph, tasks: Map<Key, Node>, partials: Key[], token: string, n: number): DataFrame {
+  const name = `groupby-agg-${token}-${n}`;
+  const splits: Node[] = partials.map((k, i) => {
+    const sk = chunkKey(`groupby-split-${token}`, i);
+    tasks.set(sk, { op: `${K}#splitPartial`, args: [{ ref: k }, n] });
+    return { ref: sk };
+  });
+  for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#combinePieces`, args: [quote(spec), j, ...splits] });
+  const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [inName]), inGraph);
+  return new DataFrame({ kind: 'graph', name, graph, schema: outputSchema(df, spec), npartitions: n });
 }
 
 /** A spec from `{ out: [column, fn] }`, checked against the frame's schema. */

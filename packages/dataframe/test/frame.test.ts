@@ -81,6 +81,18 @@ for (const scheduler of ['sync', 'threads'] as const) {
       });
     });
 
+    it('groupBy with splitOut hash-shuffles partials: every group once, same values', async () => {
+      const spec = { n: ['a', 'size'], m: ['b', 'mean'], u: ['s', 'nunique'] } as const;
+      const tree = await df.groupBy('a').agg({ ...spec } as never).toRecords({ scheduler });
+      const shuffled = df.groupBy('a', { splitOut: 3 }).agg({ ...spec } as never);
+      expect(shuffled.npartitions).toBe(3);
+      const got = (await shuffled.toRecords({ scheduler })).sort((x, y) => (x['a'] as number) - (y['a'] as number));
+      expect(got).toEqual(tree);
+      const counts = new Map<number, number>();
+      for (const r of data) counts.set(r.a, (counts.get(r.a) ?? 0) + 1);
+      expect(got.map((r) => [r['a'], r['n']])).toEqual([...counts].sort((x, y) => x[0] - y[0]));
+    });
+
     it('series reductions, len, head, valueCounts, nunique, dropDuplicates', async () => {
       const bs = data.map((r) => r.b).filter((b): b is number => b !== null);
       expect(await df.col('b').sum().compute({ scheduler })).toBeCloseTo(bs.reduce((x, y) => x + y, 0), 6);

@@ -12,6 +12,7 @@ import { buildColumn, rawAt } from './build.js';
 import { groupIds } from './group-ids.js';
 import { ColumnNotFoundError } from '../errors.js';
 import { sortIndex } from './sort.js';
+import { hashKey, rowKeys } from './keys.js';
 
 export type AggFn = 'sum' | 'mean' | 'min' | 'max' | 'count' | 'size' | 'std' | 'var' | 'first' | 'last' | 'nunique';
 export const AGG_FNS: readonly AggFn[] = ['sum', 'mean', 'min', 'max', 'count', 'size', 'std', 'var', 'first', 'last', 'nunique'];
@@ -250,4 +251,31 @@ function nullable(type: DType, n: number, get: (i: number) => number | null): Co
     }
   }
   return nulls > 0 ? { type, values, valid } : { type, values };
+}
+
+/** Splits a partial aggregate into n pieces by the hash of its keys (for splitOut). */
+export function splitPartial(part: Partial, n: number): Partial[] {
+  const keys = rowKeys(part.keys, part.keys.names, 'groupBy() shuffle');
+  const buckets: number[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < part.n; i++) (buckets[hashKey(keys[i]) % n] as number[]).push(i);
+  return buckets.map((rows) => {
+    const idx = Int32Array.from(rows);
+    const pick = <T>(a: ArrayLike<T>): T[] => rows.map((r) => a[r] as T);
+    const states = part.states.map((st) => {
+      const out: State = {};
+      if (st.cnt !== undefined) out.cnt = Float64Array.from(pick(st.cnt));
+      if (st.sum !== undefined) out.sum = Float64Array.from(pick(st.sum));
+      if (st.mean !== undefined) out.mean = Float64Array.from(pick(st.mean));
+      if (st.m2 !== undefined) out.m2 = Float64Array.from(pick(st.m2));
+      if (st.vals !== undefined) out.vals = pick(st.vals);
+      if (st.sets !== undefined) out.sets = pick(st.sets);
+      return out;
+    });
+    return { keys: take(part.keys, idx), n: rows.length, states };
+  });
+}
+
+/** Piece j of every split partial, combined and finalized (one output partition of splitOut). */
+export function combinePieces(spec: AggSpec, j: number, ...splits: Partial[][]): Partition {
+  return finalAgg(combineAgg(spec, ...splits.map((s) => s[j] as Partial)), spec);
 }

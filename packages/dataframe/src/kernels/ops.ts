@@ -36,7 +36,7 @@ export function total(...xs: number[]): number {
 export function headRows(p: Partition, n: number): Partition {
   return p.length <= n ? p : slice(p, 0, n);
 }
-export { partialAgg, combineAgg, finalAgg } from './groupby.js';
+export { partialAgg, combineAgg, finalAgg, splitPartial, combinePieces } from './groupby.js';
 
 /** Sorts one partition by columns. */
 export function sortPartition(p: Partition, by: string[], ascending: boolean[]): Partition {
