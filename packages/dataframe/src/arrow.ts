@@ -28,6 +28,19 @@ function bitmap(valid: Uint8Array, n: number): Uint8Array {
   return out;
 }
 
+/** Integral numbers as little-endian 64-bit words (no BigInt per value). */
+function int64Words(v: Float64Array, n: number): BigInt64Array {
+  const out = new BigInt64Array(n);
+  const words = new Int32Array(out.buffer);
+  for (let i = 0; i < n; i++) {
+    const x = Math.trunc(v[i] as number) || 0;
+    const hi = Math.floor(x / 4294967296);
+    words[2 * i] = x - hi * 4294967296;
+    words[2 * i + 1] = hi;
+  }
+  return out;
+}
+
 /** One column as an Arrow Vector. */
 export function columnToVector(c: ColumnData, n: number): Vector {
   const nulls = nullCount(c, n);
@@ -39,20 +52,14 @@ export function columnToVector(c: ColumnData, n: number): Vector {
       return makeVector(makeData({ type: new Float64(), data: vals as Float64Array, ...base }));
     case 'int32':
       return makeVector(makeData({ type: new Int32(), data: vals as Int32Array, ...base }));
-    case 'int64': {
-      const big = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) big[i] = BigInt(Math.trunc(vals[i] as number) || 0);
-      return makeVector(makeData({ type: new Int64(), data: big, ...base }));
-    }
+    case 'int64':
+      return makeVector(makeData({ type: new Int64(), data: int64Words(vals as Float64Array, n) as never, ...base }));
     case 'bool':
       return makeVector(makeData({ type: new Bool(), data: bitmap(vals as Uint8Array, n), ...base }));
     case 'date':
       return makeVector(makeData({ type: new DateDay(), data: vals as Int32Array, ...base }));
-    case 'timestamp': {
-      const big = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) big[i] = BigInt(Math.trunc(vals[i] as number) || 0);
-      return makeVector(makeData({ type: new TimestampMillisecond(), data: big as never, ...base }));
-    }
+    case 'timestamp':
+      return makeVector(makeData({ type: new TimestampMillisecond(), data: int64Words(vals as Float64Array, n) as never, ...base }));
     case 'utf8': {
       const dict = vectorFromArray(c.dict as string[], new Utf8());
       return makeVector(

@@ -68,6 +68,12 @@ export class DataFrame extends Collection<Table> {
     return values.length === 0 ? emptyPartition(this.schema) : concatPartitions(values as Partition[]);
   }
 
+  /** The cheapest column to read when only the row count matters (numbers before strings). */
+  cheapColumn(): string {
+    const i = this.schema.types.findIndex((t) => t !== 'utf8');
+    return this.schema.names[i < 0 ? 0 : i] as string;
+  }
+
   /** Checks that every column an expression reads exists, and infers its type. */
   typeOf(e: ExprLike): DType {
     return typeOf(toNode(e), this.schema);

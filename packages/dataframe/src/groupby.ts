@@ -27,7 +27,7 @@ export interface GroupByOptions {
 export function aggregate(df: DataFrame, spec: AggSpec, opts: GroupByOptions = {}): DataFrame {
   const splitEvery = Math.max(2, opts.splitEvery ?? 8);
   const cols = [...new Set([...spec.keys, ...spec.aggs.filter(([, , f]) => f !== 'size').map(([, c]) => c)])];
-  const narrowed = cols.length === 0 ? df.select(df.columns.slice(0, 1)) : df.select(cols);
+  const narrowed = df.select(cols.length === 0 ? [df.cheapColumn()] : cols);
   const input = narrowed.lower();
   const token = tokenize(input.name, spec, splitEvery);
   const tasks = new Map<Key, Node>();

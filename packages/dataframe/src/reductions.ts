@@ -10,7 +10,7 @@ import { K, partitionKeys } from './plan.js';
 
 /** The number of rows, lazily: one length task per partition and a sum. */
 export function countRows(df: DataFrame): Scalar<number> {
-  const input = df.select(df.columns.slice(0, 1)).lower();
+  const input = df.select(df.cheapColumn()).lower();
   const name = `len-${tokenize(input.name)}`;
   const tasks = new Map<Key, Node>();
   const parts: Node[] = [];

@@ -194,22 +194,25 @@ export function concatColumns(cols: ColumnData[], lengths: number[]): ColumnData
     const c = cols[k] as ColumnData;
     const len = lengths[k] as number;
     if (dict !== undefined && lookup !== undefined) {
+      // Remap only the codes the rows use: a piece of a partition keeps the whole dictionary.
       const src = c.dict as string[];
-      const remap = new Int32Array(src.length);
-      for (let j = 0; j < src.length; j++) {
-        const s = src[j] as string;
-        let code = lookup.get(s);
-        if (code === undefined) {
-          code = dict.length;
-          dict.push(s);
-          lookup.set(s, code);
-        }
-        remap[j] = code;
-      }
+      const remap = new Int32Array(src.length).fill(-1);
       const cv = c.values;
       for (let i = 0; i < len; i++) {
-        const valid0 = c.valid === undefined || c.valid[i] === 1;
-        values[off + i] = valid0 ? (remap[cv[i] as number] as number) : 0;
+        if (c.valid !== undefined && c.valid[i] === 0) continue;
+        const j = cv[i] as number;
+        let code = remap[j] as number;
+        if (code < 0) {
+          const str = src[j] as string;
+          let found = lookup.get(str);
+          if (found === undefined) {
+            found = dict.length;
+            dict.push(str);
+            lookup.set(str, found);
+          }
+          remap[j] = code = found;
+        }
+        values[off + i] = code;
       }
     } else {
       values.set(c.values.subarray(0, len) as never, off);
