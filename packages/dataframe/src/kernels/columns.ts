@@ -185,6 +185,8 @@ export function concatColumns(cols: ColumnData[], lengths: number[]): ColumnData
   const valid = anyNull ? allocU8(n) : undefined;
   let dict: string[] | undefined;
   let lookup: Map<string, number> | undefined;
+  // Pieces of one partition share its dictionary: one remap table per dictionary.
+  const remaps = new Map<string[], Int32Array>();
   if (type === 'utf8') {
     dict = [];
     lookup = new Map();
@@ -196,7 +198,8 @@ export function concatColumns(cols: ColumnData[], lengths: number[]): ColumnData
     if (dict !== undefined && lookup !== undefined) {
       // Remap only the codes the rows use: a piece of a partition keeps the whole dictionary.
       const src = c.dict as string[];
-      const remap = new Int32Array(src.length).fill(-1);
+      let remap = remaps.get(src) as Int32Array;
+      if (remap === undefined) remaps.set(src, (remap = new Int32Array(src.length).fill(-1)));
       const cv = c.values;
       for (let i = 0; i < len; i++) {
         if (c.valid !== undefined && c.valid[i] === 0) continue;

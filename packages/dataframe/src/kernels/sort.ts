@@ -24,7 +24,72 @@ export function sortKeys(c: ColumnData, n: number): Float64Array {
   return out;
 }
 
-/** The row order that sorts `p` by the columns `by` (ascending per column). */
+/**
+ * A stable LSD radix sort of `perm` (row numbers) by numeric keys: the float64 bits are mapped
+ * to unsigned integers that order like the numbers, then four passes of 16 bits each. Rows
+ * whose key is NaN (null) go last, in their current order.
+ */
+function radixByKey(perm: Int32Array, key: Float64Array, ascending: boolean): Int32Array {
+  const n = perm.length;
+  const live = new Int32Array(n);
+  const nulls = new Int32Array(n);
+  let m = 0;
+  let z = 0;
+  for (let i = 0; i < n; i++) {
+    const r = perm[i] as number;
+    if ((key[r] as number) !== (key[r] as number)) nulls[z++] = r;
+    else live[m++] = r;
+  }
+  const hi = new Uint32Array(m);
+  const lo = new Uint32Array(m);
+  const f = new Float64Array(1);
+  const w = new Uint32Array(f.buffer);
+  for (let i = 0; i < m; i++) {
+    const x = key[live[i] as number] as number;
+    f[0] = ascending ? x + 0 : -x + 0;
+    let h = w[1] as number;
+    let l = w[0] as number;
+    if (h >>> 31) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    hi[i] = h;
+    lo[i] = l;
+  }
+  // Keys travel with the rows, so each pass reads sequentially; a pass whose digit is the
+  // same for every row is skipped (small integers leave most of the 64 bits constant).
+  let order = new Int32Array(m);
+  for (let i = 0; i < m; i++) order[i] = live[i] as number;
+  let kh = hi;
+  let kl = lo;
+  let no = new Int32Array(m);
+  let nh = new Uint32Array(m);
+  let nl = new Uint32Array(m);
+  const count = new Int32Array(65537);
+  for (let pass = 0; pass < 4 && m > 1; pass++) {
+    const words = pass < 2 ? kl : kh;
+    const shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let i = 0; i < m; i++) count[(((words[i] as number) >>> shift) & 0xffff) + 1]++;
+    if (count[(((words[0] as number) >>> shift) & 0xffff) + 1] === m) continue;
+    for (let d = 0; d < 65536; d++) count[d + 1] += count[d] as number;
+    for (let i = 0; i < m; i++) {
+      const pos = count[((words[i] as number) >>> shift) & 0xffff]++;
+      no[pos] = order[i] as number;
+      nh[pos] = kh[i] as number;
+      nl[pos] = kl[i] as number;
+    }
+    [order, no] = [no, order];
+    [kh, nh] = [nh, kh];
+    [kl, nl] = [nl, kl];
+  }
+  const out = allocI32(n);
+  for (let i = 0; i < m; i++) out[i] = order[i] as number;
+  for (let i = 0; i < z; i++) out[m + i] = nulls[i] as number;
+  return out;
+}
+
+/** The row order that sorts `p` by the columns `by` (ascending per column; stable, nulls last). */
 export function sortIndex(p: Partition, by: string[], ascending: boolean[]): Int32Array {
   const n = p.length;
   const keys = by.map((name) => {
@@ -32,35 +97,9 @@ export function sortIndex(p: Partition, by: string[], ascending: boolean[]): Int
     if (i < 0) throw new ColumnNotFoundError(name, p.names, 'sort');
     return sortKeys(p.columns[i] as ColumnData, n);
   });
-  const idx = allocI32(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  const asc = by.map((_, k) => (ascending[k] === false ? -1 : 1));
-  if (keys.length === 1) {
-    const a = keys[0] as Float64Array;
-    const s = asc[0] as number;
-    idx.sort((i, j) => {
-      const x = a[i] as number;
-      const y = a[j] as number;
-      if (x !== x) return y !== y ? i - j : 1;
-      if (y !== y) return -1;
-      return x < y ? -s : x > y ? s : i - j;
-    });
-    return idx;
-  }
-  idx.sort((i, j) => {
-    for (let k = 0; k < keys.length; k++) {
-      const a = keys[k] as Float64Array;
-      const x = a[i] as number;
-      const y = a[j] as number;
-      if (x !== x) {
-        if (y !== y) continue;
-        return 1;
-      }
-      if (y !== y) return -1;
-      if (x < y) return -(asc[k] as number);
-      if (x > y) return asc[k] as number;
-    }
-    return i - j;
-  });
-  return idx;
+  let perm = allocI32(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  // Least significant key first: each stable pass keeps the order of the later keys on ties.
+  for (let k = keys.length - 1; k >= 0; k--) perm = radixByKey(perm, keys[k] as Float64Array, ascending[k] !== false);
+  return perm;
 }
