@@ -9,7 +9,7 @@ import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key,
 import type { DType } from './kernels/columns.js';
 import type { JoinSpec } from './kernels/join.js';
 import { DataFrame } from './dataframe.js';
-import { K, type Lowered } from './plan.js';
+import { K, lowerPlan, type Lowered, type MergeNode } from './plan.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { commonType } from './kernels/expr-types.js';
 
@@ -62,24 +62,65 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
     if (commonType(a, b) === undefined || (a === 'utf8') !== (b === 'utf8')) throw new ExprTypeError('merge', [a, b], `Keys '${c}' and '${rightOn[k]}' differ in type.`);
   });
   const [sx, sy] = opts.suffixes ?? ['_x', '_y'];
-  const shared = leftOn.filter((c, k) => rightOn[k] === c);
-  const rightKept = right.columns.map((c) => (shared.includes(c) ? null : c));
-  const clash = new Set(left.columns.filter((c) => rightKept.includes(c)));
-  const leftNames = left.columns.map((c) => (clash.has(c) ? c + sx : c));
-  const rightNames = rightKept.map((c) => (c === null ? null : clash.has(c) ? c + sy : c));
-  const spec: JoinSpec = { how, leftOn, rightOn, leftNames, rightNames };
-  const types: DType[] = [...left.schema.types, ...right.schema.types.filter((_, i) => rightNames[i] !== null)];
-  const names = [...leftNames, ...(rightNames.filter((n) => n !== null) as string[])];
+  const node: MergeNode = {
+    kind: 'merge', left: left.plan, right: right.plan, how, leftOn, rightOn, suffixes: [sx, sy],
+    mode: 'shuffle', schema: { names: [], types: [] }, npartitions: 0,
+  };
+  const out = outputNames(node, left.columns, right.columns);
+  node.schema = {
+    names: [...out.left, ...(out.right.filter((x) => x !== null) as string[])],
+    types: [...left.schema.types, ...right.schema.types.filter((_, i) => out.right[i] !== null)],
+  };
+  const allowed = (side: DataFrame): boolean => opts.broadcast === true || (opts.broadcast !== false && side.npartitions === 1);
+  if ((how === 'inner' || how === 'left') && allowed(right)) {
+    node.mode = 'broadcast-right';
+    node.npartitions = left.npartitions;
+  } else if ((how === 'inner' || how === 'right') && allowed(left)) {
+    node.mode = 'broadcast-left';
+    node.npartitions = right.npartitions;
+  } else {
+    node.npartitions = opts.npartitions ?? Math.max(left.npartitions, right.npartitions);
+  }
+  return new DataFrame(node);
+}
 
-  const L = left.lower();
-  const R = right.lower();
-  const token = tokenize(L.name, R.name, spec, opts.broadcast, opts.npartitions);
+/** Output names of the left columns and of the right ones (null: a shared key, dropped). */
+function outputNames(node: MergeNode, leftCols: string[], rightCols: string[]): { left: string[]; right: (string | null)[] } {
+  const [sx, sy] = node.suffixes;
+  const shared = node.leftOn.filter((c, k) => node.rightOn[k] === c);
+  const rightKept = rightCols.map((c) => (shared.includes(c) ? null : c));
+  const clash = new Set(leftCols.filter((c) => rightKept.includes(c)));
+  return {
+    left: leftCols.map((c) => (clash.has(c) ? c + sx : c)),
+    right: rightKept.map((c) => (c === null ? null : clash.has(c) ? c + sy : c)),
+  };
+}
+
+/**
+ * Lowers a merge, reading from each side only the key columns and the columns whose output
+ * is `needed` downstream (projection pushdown through the join).
+ */
+export function lowerMerge(node: MergeNode, needed: Set<string> | undefined): Lowered {
+  const full = outputNames(node, node.left.schema.names, node.right.schema.names);
+  const leftCols = node.left.schema.names.filter((c, i) => needed === undefined || needed.has(full.left[i] as string) || node.leftOn.includes(c));
+  const rightCols = node.right.schema.names.filter((c, i) => {
+    const o = full.right[i];
+    return needed === undefined || (o !== null && o !== undefined && needed.has(o)) || node.rightOn.includes(c);
+  });
+  const L = lowerPlan(node.left, needed === undefined ? undefined : new Set(leftCols));
+  const R = lowerPlan(node.right, needed === undefined ? undefined : new Set(rightCols));
+  const spec: JoinSpec = {
+    how: node.how,
+    leftOn: node.leftOn,
+    rightOn: node.rightOn,
+    leftNames: leftCols.map((c) => full.left[node.left.schema.names.indexOf(c)] as string),
+    rightNames: rightCols.map((c) => full.right[node.right.schema.names.indexOf(c)] ?? null),
+  };
+  const token = tokenize(L.name, R.name, spec, node.mode, node.npartitions);
   const name = `merge-${token}`;
   const tasks = new Map<Key, Node>();
   const q = quote(spec);
-  const allowed = (side: DataFrame): boolean => opts.broadcast === true || (opts.broadcast !== false && side.npartitions === 1);
-  let graph: HighLevelGraph;
-  let n: number;
+  const n = node.npartitions;
   const whole = (side: Lowered, count: number, tag: string): Node => {
     const k = `merge-broadcast-${tag}-${token}`;
     const refs: Node[] = [];
@@ -87,24 +128,22 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
     tasks.set(k, { op: `${K}#concat`, args: refs });
     return { ref: k };
   };
-  if ((how === 'inner' || how === 'left') && allowed(right)) {
+  let graph: HighLevelGraph;
+  if (node.mode === 'broadcast-right') {
     // Every left partition joins the whole right side.
-    const all = whole(R, right.npartitions, 'right');
-    n = left.npartitions;
+    const all = whole(R, node.right.npartitions, 'right');
     for (let i = 0; i < n; i++) tasks.set(chunkKey(name, i), { op: `${K}#joinPartitions`, args: [{ ref: chunkKey(L.name, i) }, all, q] });
     graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [L.name, R.name]), L.graph, R.graph);
-  } else if ((how === 'inner' || how === 'right') && allowed(left)) {
+  } else if (node.mode === 'broadcast-left') {
     // The whole left side joins each right partition.
-    const all = whole(L, left.npartitions, 'left');
-    n = right.npartitions;
+    const all = whole(L, node.left.npartitions, 'left');
     for (let i = 0; i < n; i++) tasks.set(chunkKey(name, i), { op: `${K}#joinPartitions`, args: [all, { ref: chunkKey(R.name, i) }, q] });
     graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [L.name, R.name]), L.graph, R.graph);
   } else {
-    n = opts.npartitions ?? Math.max(left.npartitions, right.npartitions);
-    const ls = hashShuffle(L, left.npartitions, leftOn, n);
-    const rs = hashShuffle(R, right.npartitions, rightOn, n);
+    const ls = hashShuffle(L, node.left.npartitions, node.leftOn, n);
+    const rs = hashShuffle(R, node.right.npartitions, node.rightOn, n);
     for (let i = 0; i < n; i++) tasks.set(chunkKey(name, i), { op: `${K}#joinPartitions`, args: [{ ref: chunkKey(ls.name, i) }, { ref: chunkKey(rs.name, i) }, q] });
     graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [ls.name, rs.name]), ls.graph, rs.graph);
   }
-  return new DataFrame({ kind: 'graph', name, graph, schema: { names, types }, npartitions: n });
+  return { name, graph };
 }

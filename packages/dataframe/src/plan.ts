@@ -9,6 +9,7 @@ import type { Step } from './kernels/steps.js';
 import type { PushFilter } from './optimize/predicate.js';
 import { pushFilters } from './optimize/predicate.js';
 import { pruneSteps } from './optimize/projection.js';
+import { lowerMerge } from './merge.js';
 
 /** The module kernels are loaded from. */
 export const K = '@tsdask/dataframe/kernels';
@@ -29,7 +30,22 @@ export interface Source {
   lower(columns: string[] | undefined, filters: PushFilter[]): Lowered;
 }
 
+/** A join of two plans (see merge.ts); lowered with projection pushdown into both sides. */
+export interface MergeNode {
+  kind: 'merge';
+  left: PlanNode;
+  right: PlanNode;
+  how: 'inner' | 'left' | 'right' | 'outer';
+  leftOn: string[];
+  rightOn: string[];
+  suffixes: [string, string];
+  mode: 'broadcast-right' | 'broadcast-left' | 'shuffle';
+  schema: Schema;
+  npartitions: number;
+}
+
 export type PlanNode =
+  | MergeNode
   | { kind: 'source'; source: Source; schema: Schema; npartitions: number }
   | { kind: 'map'; input: PlanNode; steps: Step[]; schema: Schema; npartitions: number }
   | { kind: 'graph'; name: string; graph: HighLevelGraph; schema: Schema; npartitions: number };
@@ -46,6 +62,8 @@ export function lowerPlan(node: PlanNode, needed?: Set<string>): Lowered {
   switch (node.kind) {
     case 'graph':
       return { name: node.name, graph: node.graph };
+    case 'merge':
+      return lowerMerge(node, needed);
     case 'source':
       return node.source.lower(needed === undefined ? undefined : node.schema.names.filter((n) => needed.has(n)), []);
     case 'map': {

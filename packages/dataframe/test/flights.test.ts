@@ -99,3 +99,19 @@ describe('plan rewrites', () => {
     expect(await readCSV(p, { header: false }).toRecords({ scheduler: 'sync' })).toEqual([{ '0': 1, '1': 'a' }, { '0': 2, '1': 'b' }]);
   });
 });
+
+describe('projection pushdown through merge', () => {
+  it('each side of a join reads only its keys and the columns used after it', () => {
+    const airports = fileURLToPath(new URL('../../../node_modules/vega-datasets/data/airports.csv', import.meta.url));
+    const df = readCSV(path, { blocksize: 100_000 })
+      .merge(readCSV(airports), { leftOn: 'origin', rightOn: 'iata' })
+      .groupBy('state')
+      .agg({ d: ['delay', 'mean'] });
+    const reads = [...df.graph.layers.values()]
+      .flatMap((l) => [...((l as unknown as { tasks?: Map<string, { op: string; args: unknown[] }> }).tasks?.values() ?? [])])
+      .filter((t) => typeof t.op === 'string' && t.op.endsWith('#readCsvRange'))
+      .map((t) => (t.args[0] as { args: [{ want: number[]; names: string[] }] }).args[0])
+      .map((spec) => spec.want.map((i) => spec.names[i]).sort().join(','));
+    expect(new Set(reads)).toEqual(new Set(['delay,origin', 'iata,state']));
+  });
+});
