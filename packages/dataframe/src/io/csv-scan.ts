@@ -244,6 +244,46 @@ function fastFields(
   return nslow;
 }
 
+/**
+ * Splits and converts records from `p` while they are simple, without returning to the
+ * caller per record. io[0]: 0 when the buffer ends first (io[1] = where the unfinished record
+ * starts), 1 when the range is done, 2 when the record [io[1], io[2]) needs the caller: a
+ * malformed record (io[3] = 0) or io[3] fields left for the slow path.
+ */
+function scanBatch(
+  b: Uint8Array, p0: number, l: number, atEof: boolean, stopAt: number, sep: number, slotOf: Int32Array, ncols: number,
+  fs: Int32Array, fe: Int32Array, fk: Uint8Array, st: Int32Array, want: number[], kinds: Uint8Array, nullFirst: Uint8Array,
+  emptyIsNull: boolean, builders: ColumnBuilder[], interners: (ByteInterner | undefined)[], slow: Int32Array, io: Int32Array,
+): void {
+  let p = p0;
+  for (;;) {
+    if (p >= stopAt || (p >= l && atEof)) {
+      io[0] = 1;
+      return;
+    }
+    const r = p >= l ? -1 : scanRecord(b, p, l, atEof, sep, slotOf, ncols, fs, fe, fk, st);
+    if (r < 0) {
+      io[0] = 0;
+      io[1] = p;
+      return;
+    }
+    const nf = st[0] as number;
+    if (nf === 1 && st[1] === 1) {
+      p = r; // blank line
+      continue;
+    }
+    const nslow = st[2] !== 0 || nf > ncols ? 0 : fastFields(b, nf, want, fs, fe, fk, kinds, nullFirst, emptyIsNull, builders, interners, slow);
+    if (st[2] !== 0 || nf > ncols || nslow > 0) {
+      io[0] = 2;
+      io[1] = p;
+      io[2] = r;
+      io[3] = nslow;
+      return;
+    }
+    p = r;
+  }
+}
+
 /** Parses the records that begin in [spec.start, spec.end) into a partition. */
 export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean): Partition {
   const sep = spec.sep.charCodeAt(0);
@@ -340,11 +380,8 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   };
 
   const slow = new Int32Array(nwant + 1);
-  const commit = (start: number, end: number): void => {
-    if (nf === 1 && firstEmpty) return; // blank line
-    if (bad !== '') return reject(start, end, bad);
-    if (nf > ncols) return reject(start, end, `expected ${ncols} fields, saw ${nf}`);
-    const nslow = fastFields(buf, nf, want, fs, fe, fk, kinds, nullFirst, emptyIsNull, builders, interners, slow);
+  // The fields of a record that fastFields left (escapes, null markers, other texts).
+  const commitSlow = (start: number, end: number, nslow: number): void => {
     for (let k = 0; k < nslow; k++) {
       const j = slow[k] as number;
       const builder = builders[j] as ColumnBuilder;
@@ -402,19 +439,22 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
     }
     p++;
   }
-  while (base + p < spec.end) {
-    if (p >= lim) {
-      if (eof) break;
+  const io = new Int32Array(4);
+  for (;;) {
+    scanBatch(buf, p, lim, eof, spec.end - base, sep, slotOf, ncols, fs, fe, fk, st, want, kinds, nullFirst, emptyIsNull, builders, interners, slow, io);
+    if (io[0] === 1) break;
+    p = io[1] as number;
+    if (io[0] === 0) {
       p -= fill(p);
       continue;
     }
-    const r = parseRecord(p);
-    if (r < 0) {
-      p -= fill(p);
-      continue;
-    }
-    commit(p, r);
-    p = r;
+    const end = io[2] as number;
+    if (io[3] === 0) {
+      nf = st[0] as number;
+      if (st[2] !== 0) reject(p, end, st[2] === 1 ? 'unterminated quoted field' : 'text after a closing quote');
+      else reject(p, end, `expected ${ncols} fields, saw ${nf}`);
+    } else commitSlow(p, end, io[3] as number);
+    p = end;
   }
   for (let j = 0; j < want.length; j++) {
     const it = interners[j];
