@@ -115,3 +115,16 @@ describe('projection pushdown through merge', () => {
     expect(new Set(reads)).toEqual(new Set(['delay,origin', 'iata,state']));
   });
 });
+
+describe('rename and drop with pushdown', () => {
+  it('renamed and dropped columns read and answer like a plain loop', async () => {
+    const df = readCSV(path, { blocksize: 100_000 })
+      .rename({ delay: 'late', origin: 'from' })
+      .drop('distance')
+      .filter(col('late').gt(30))
+      .select('from', col('late').mul(60).alias('seconds'));
+    expect(df.columns).toEqual(['from', 'seconds']);
+    const got = await df.toRecords({ scheduler: 'threads' });
+    expect(got).toEqual(flights.filter((f) => f.delay > 30).map((f) => ({ from: f.origin, seconds: f.delay * 60 })));
+  });
+});

@@ -6,7 +6,7 @@ import { allocI32, type ColumnData, type Partition } from './columns.js';
 import { take } from './columns.js';
 import { evaluateColumn } from './eval.js';
 import type { ExprNode } from './expr-node.js';
-import { ColumnNotFoundError, ExprTypeError } from '../errors.js';
+import { ExprTypeError } from '../errors.js';
 
 export type Step =
   | { k: 'filter'; expr: ExprNode }
@@ -45,7 +45,8 @@ export function applyStep(p: Partition, step: Step): Partition {
       return { ...p, names: p.names.map((n) => m.get(n) ?? n) };
     }
     case 'drop': {
-      for (const n of step.names) if (!p.names.includes(n)) throw new ColumnNotFoundError(n, p.names, 'drop()');
+      // Validated against the schema when the step was built; a column missing here was not
+      // read at all (projection pushdown), so there is nothing to drop.
       const keep = p.names.map((n, i) => [n, i] as const).filter(([n]) => !step.names.includes(n));
       return { ...p, names: keep.map(([n]) => n), columns: keep.map(([, i]) => p.columns[i] as ColumnData) };
     }
