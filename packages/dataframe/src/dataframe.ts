@@ -3,7 +3,7 @@
  * (unknown columns and type mismatches fail here, not in a worker) and returns a new frame;
  * consecutive row-wise steps share one plan node, so they run as one task per partition.
  */
-import { Collection, HighLevelGraph, type ComputeOptions, type Key } from '@tsdask/core-graph';
+import { Collection, HighLevelGraph, MaterializedLayer, chunkKey, type ComputeOptions, type Key } from '@tsdask/core-graph';
 import type { Table } from 'apache-arrow';
 import { concatPartitions, emptyPartition, valueAt, type DType, type Partition, type Schema } from './kernels/columns.js';
 import { nameOf, type ExprNode } from './kernels/expr-node.js';
@@ -13,7 +13,7 @@ import { Expr, toNode, type ExprLike } from './expr.js';
 import { lowerPlan, partitionKeys, type Lowered, type PlanNode } from './plan.js';
 import { partitionToTable } from './arrow.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
-import { collectPartitions, type Scalar } from './collect.js';
+import { collectPartitions, Scalar as ScalarImpl, type Scalar } from './collect.js';
 import { GroupBy, type GroupByOptions } from './groupby.js';
 import { Series } from './series.js';
 import { countRows, describe, nuniqueAll } from './reductions.js';
@@ -191,6 +191,27 @@ export class DataFrame extends Collection<Table> {
   /** Sorts by `column` (range-partitioned on it) and keeps it as the index column. */
   setIndex(column: string, opts: Omit<SortOptions, 'ascending'> = {}): DataFrame {
     return sortValues(this, column, opts);
+  }
+
+  /** Partition i alone, as a one-partition frame. */
+  getPartition(i: number): DataFrame {
+    if (!Number.isInteger(i) || i < 0 || i >= this.npartitions) {
+      throw new DataFrameError(`getPartition(${i}): the frame has ${this.npartitions} partitions.`);
+    }
+    const l = this.lower();
+    const name = `partition-${i}-${l.name}`;
+    const layer = new MaterializedLayer(name, new Map([[chunkKey(name, 0), { op: '@tsdask/core-graph/ops#identity', args: [{ ref: chunkKey(l.name, i) }] }]]), [l.name]);
+    return new DataFrame({ kind: 'graph', name, graph: HighLevelGraph.fromLayer(layer, l.graph), schema: this.schema, npartitions: 1 });
+  }
+
+  /**
+   * After sortValues / setIndex: the boundaries between partitions on the sort column (lazy;
+   * partition i holds the keys from boundary i - 1 to boundary i). Undefined when not known.
+   */
+  divisions(): Scalar<(number | string)[]> | undefined {
+    const p = this.plan;
+    if (p.kind !== 'graph' || p.divisions === undefined) return undefined;
+    return new ScalarImpl(p.graph, p.divisions.key, (v) => v as (number | string)[]);
   }
 
   /** Writes one CSV file per partition into `dir` (computes now); resolves to the paths. */

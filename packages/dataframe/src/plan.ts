@@ -48,7 +48,15 @@ export type PlanNode =
   | MergeNode
   | { kind: 'source'; source: Source; schema: Schema; npartitions: number }
   | { kind: 'map'; input: PlanNode; steps: Step[]; schema: Schema; npartitions: number }
-  | { kind: 'graph'; name: string; graph: HighLevelGraph; schema: Schema; npartitions: number };
+  | {
+      kind: 'graph';
+      name: string;
+      graph: HighLevelGraph;
+      schema: Schema;
+      npartitions: number;
+      /** After a sort: the key holding the n - 1 boundaries between partitions, and the column. */
+      divisions?: { key: Key; column: string };
+    };
 
 /** The keys of a lowered plan's partitions. */
 export function partitionKeys(name: string, n: number): Key[] {

@@ -50,5 +50,7 @@ export function sortValues(df: DataFrame, by: string | string[], opts: SortOptio
     for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#collectSort`, args: [j, quote(keys), quote(asc), ...splits] });
   }
   const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph);
-  return new DF({ kind: 'graph', name, graph, schema: df.schema, npartitions: n });
+  const bounds = `sort-divisions-${token}`;
+  const divisions = tasks.has(bounds) ? { divisions: { key: bounds, column: keys[0] as string } } : {};
+  return new DF({ kind: 'graph', name, graph, schema: df.schema, npartitions: n, ...divisions });
 }

@@ -64,6 +64,19 @@ for (const scheduler of ['sync', 'threads'] as const) {
       const want2 = [...idx].sort(([a, i], [b, j]) => (a.s < b.s ? 1 : a.s > b.s ? -1 : a.k - b.k || i - j)).map(([r]) => r);
       expect(desc).toEqual(want2);
       expect(df.sortValues('v').npartitions).toBe(5);
+      // setIndex: known divisions, and each partition's keys lie between its boundaries.
+      const indexed = df.setIndex('k');
+      const div = (await indexed.divisions()?.compute({ scheduler })) as number[];
+      expect(div.length).toBe(4);
+      for (let i = 0; i < 5; i++) {
+        const keys = (await indexed.getPartition(i).toRecords({ scheduler })).map((r) => r['k'] as number);
+        for (const k of keys) {
+          if (i > 0) expect(k).toBeGreaterThanOrEqual(div[i - 1] as number);
+          if (i < 4) expect(k).toBeLessThanOrEqual(div[i] as number);
+        }
+      }
+      const rows = await indexed.toRecords({ scheduler });
+      expect(rows.map((r) => r['k'])).toEqual([...L.map((r) => r.k)].sort((a, b) => a - b));
     });
 
     it('repartition keeps rows in order', async () => {
