@@ -13,9 +13,13 @@ import {
   Table,
   TimestampMillisecond,
   Utf8,
+  Field,
+  Struct,
+  RecordBatch,
+  Schema as ArrowSchema,
+  type Data,
   makeData,
   makeVector,
-  vectorFromArray,
   type Vector,
 } from 'apache-arrow';
 import { allocF64, allocU8, allocValues, nullCount, type ColumnData, type DType, type Partition } from './kernels/columns.js';
@@ -26,6 +30,22 @@ function bitmap(valid: Uint8Array, n: number): Uint8Array {
   const out = new Uint8Array((n + 7) >> 3);
   for (let i = 0; i < n; i++) if (valid[i] === 1) out[i >> 3] |= 1 << (i & 7);
   return out;
+}
+
+const encoder = new TextEncoder();
+
+/** Strings as an Arrow Utf8 vector, encoded in one call (not one builder step per string). */
+export function utf8Vector(strings: string[]): Vector {
+  const joined = strings.join('');
+  const data = encoder.encode(joined);
+  const offsets = new Int32Array(strings.length + 1);
+  if (data.length === joined.length) {
+    // All ASCII: byte lengths are string lengths.
+    for (let i = 0; i < strings.length; i++) offsets[i + 1] = (offsets[i] as number) + (strings[i] as string).length;
+  } else {
+    for (let i = 0; i < strings.length; i++) offsets[i + 1] = (offsets[i] as number) + encoder.encode(strings[i] as string).length;
+  }
+  return makeVector(makeData({ type: new Utf8(), length: strings.length, nullCount: 0, valueOffsets: offsets, data }));
 }
 
 /** Integral numbers as little-endian 64-bit words (no BigInt per value). */
@@ -41,8 +61,8 @@ function int64Words(v: Float64Array, n: number): BigInt64Array {
   return out;
 }
 
-/** One column as an Arrow Vector. */
-export function columnToVector(c: ColumnData, n: number): Vector {
+/** One column as an Arrow Vector (`dictId` names the dictionary of a utf8 column). */
+export function columnToVector(c: ColumnData, n: number, dictId = 0): Vector {
   const nulls = nullCount(c, n);
   const nullBitmap = nulls > 0 ? bitmap(c.valid as Uint8Array, n) : undefined;
   const base = { length: n, nullCount: nulls, ...(nullBitmap ? { nullBitmap } : {}) };
@@ -61,12 +81,26 @@ export function columnToVector(c: ColumnData, n: number): Vector {
     case 'timestamp':
       return makeVector(makeData({ type: new TimestampMillisecond(), data: int64Words(vals as Float64Array, n) as never, ...base }));
     case 'utf8': {
-      const dict = vectorFromArray(c.dict as string[], new Utf8());
+      const dict = utf8Vector(c.dict as string[]);
       return makeVector(
-        makeData({ type: new Dictionary(new Utf8(), new Int32()), data: vals as Int32Array, dictionary: dict, ...base }),
+        makeData({ type: new Dictionary(new Utf8(), new Int32(), dictId), data: vals as Int32Array, dictionary: dict, ...base }),
       );
     }
   }
+}
+
+/**
+ * Partitions as one Arrow Table of one record batch per partition: nothing is concatenated,
+ * and each batch keeps its own string dictionaries.
+ */
+export function partitionsToTable(parts: Partition[]): Table {
+  const batches = parts.map((p) => {
+    const vectors = p.columns.map((c, j) => columnToVector(c, p.length, j));
+    const fields = p.names.map((name, j) => new Field(name, (vectors[j] as Vector).type, true));
+    const data = makeData({ type: new Struct(fields), length: p.length, nullCount: 0, children: vectors.map((v) => v.data[0] as Data) });
+    return new RecordBatch(new ArrowSchema(fields), data);
+  });
+  return new Table(batches);
 }
 
 /** A partition as an Arrow Table. */

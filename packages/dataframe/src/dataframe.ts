@@ -11,7 +11,7 @@ import { typeOf } from './kernels/expr-types.js';
 import type { Step } from './kernels/steps.js';
 import { Expr, toNode, type ExprLike } from './expr.js';
 import { lowerPlan, partitionKeys, type Lowered, type PlanNode } from './plan.js';
-import { partitionToTable } from './arrow.js';
+import { partitionToTable, partitionsToTable } from './arrow.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { collectPartitions, Scalar as ScalarImpl, type Scalar } from './collect.js';
 import { GroupBy, type GroupByOptions } from './groupby.js';
@@ -58,7 +58,12 @@ export class DataFrame extends Collection<Table> {
     return partitionKeys(this.lower().name, this.npartitions);
   }
   finalize(values: readonly unknown[]): Table {
-    return partitionToTable(this.concatValues(values));
+    const all = values as Partition[];
+    const parts = all.filter((p) => p.length > 0);
+    const t = parts.length === 0 ? partitionToTable(this.concatValues(values)) : partitionsToTable(parts);
+    const skipped = all.reduce((k, p) => k + (p.skipped ?? 0), 0);
+    if (skipped > 0) t.schema.metadata.set('tsdask.skippedRows', String(skipped));
+    return t;
   }
   protected override withGraph(graph: HighLevelGraph): this {
     const l = this.lower();

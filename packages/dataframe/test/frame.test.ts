@@ -113,6 +113,14 @@ for (const scheduler of ['sync', 'threads'] as const) {
       expect(dd).toBe(new Set(data.map((r) => r.s)).size - 1);
     });
 
+    it('compute() builds a Table of record batches with unicode strings, nulls and int64', async () => {
+      const recs = [{ s: 'Zürich', n: 1 }, { s: null, n: 2 }, { s: '東京', n: -3 }, { s: 'a', n: 2 ** 40 }];
+      const t = await fromRecords(recs, { npartitions: 2 }).compute({ scheduler });
+      expect(t.numRows).toBe(4);
+      expect([...t.getChild('s')!]).toEqual(['Zürich', null, '東京', 'a']);
+      expect([...t.getChild('n')!].map(Number)).toEqual([1, 2, -3, 2 ** 40]);
+    });
+
     it('round-trips Arrow tables', async () => {
       const t = tableFromArrays({ x: Float64Array.from([1, 2, 3, 4]), y: ['a', 'b', 'a', 'c'] });
       const out = await fromArrow(t, { npartitions: 2 }).withColumns({ z: col('x').mul(col('x')) }).compute({ scheduler });
