@@ -31,7 +31,8 @@ function takeOrNull(c: ColumnData, idx: Int32Array, n: number): ColumnData {
 
 /** Joins two partitions. */
 export function joinPartitions(left: Partition, right: Partition, spec: JoinSpec): Partition {
-  const lk = rowKeys(left, spec.leftOn, 'merge() left side');
+  const single = spec.leftOn.length === 1 && left.columns[left.names.indexOf(spec.leftOn[0] as string)]?.type === 'utf8';
+  const lk = single ? undefined : rowKeys(left, spec.leftOn, 'merge() left side');
   const rk = rowKeys(right, spec.rightOn, 'merge() right side');
   const build = new Map<number | string, number[]>();
   for (let j = 0; j < rk.length; j++) {
@@ -46,9 +47,17 @@ export function joinPartitions(left: Partition, right: Partition, spec: JoinSpec
   const keepLeft = spec.how === 'left' || spec.how === 'outer';
   const keepRight = spec.how === 'right' || spec.how === 'outer';
   const matched = keepRight ? new Uint8Array(right.length) : undefined;
-  for (let i = 0; i < lk.length; i++) {
-    const k = lk[i];
-    const rows = k === undefined ? undefined : build.get(k);
+  // One string key: look each dictionary entry up once, then rows by their codes.
+  const lc = spec.leftOn.length === 1 ? left.columns[left.names.indexOf(spec.leftOn[0] as string)] : undefined;
+  const byCode = lc !== undefined && lc.type === 'utf8' ? (lc.dict as string[]).map((s) => build.get(s)) : undefined;
+  for (let i = 0; i < left.length; i++) {
+    let rows: number[] | undefined;
+    if (byCode !== undefined && lc !== undefined) {
+      rows = lc.valid !== undefined && lc.valid[i] === 0 ? undefined : byCode[lc.values[i] as number];
+    } else {
+      const k = lk?.[i];
+      rows = k === undefined ? undefined : build.get(k);
+    }
     if (rows === undefined) {
       if (keepLeft) li.push(i), ri.push(-1);
       continue;

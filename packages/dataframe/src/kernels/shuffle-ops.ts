@@ -8,13 +8,24 @@ import { hashKey, rowKeys } from './keys.js';
 
 /** Splits a partition into n pieces by the hash of its key columns. */
 export function hashSplit(p: Partition, keys: string[], n: number): Partition[] {
-  const k = rowKeys(p, keys, 'shuffle');
   const bucket = allocI32(p.length);
   const counts = new Int32Array(n);
-  for (let i = 0; i < p.length; i++) {
-    const b = hashKey(k[i]) % n;
-    bucket[i] = b;
-    counts[b]++;
+  const c = keys.length === 1 ? p.columns[p.names.indexOf(keys[0] as string)] : undefined;
+  if (c !== undefined && c.type === 'utf8') {
+    // One string key: hash each dictionary entry once.
+    const hashes = (c.dict as string[]).map((s) => hashKey(s) % n);
+    for (let i = 0; i < p.length; i++) {
+      const b = c.valid !== undefined && c.valid[i] === 0 ? 0 : (hashes[c.values[i] as number] as number);
+      bucket[i] = b;
+      counts[b]++;
+    }
+  } else {
+    const k = rowKeys(p, keys, 'shuffle');
+    for (let i = 0; i < p.length; i++) {
+      const b = hashKey(k[i]) % n;
+      bucket[i] = b;
+      counts[b]++;
+    }
   }
   const idx = Array.from({ length: n }, (_, b) => allocI32(counts[b] as number));
   const fill = new Int32Array(n);
