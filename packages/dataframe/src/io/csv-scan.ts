@@ -40,17 +40,24 @@ export type ReadFn = (buf: Uint8Array, offset: number, length: number, position:
 const decoder = new TextDecoder('utf-8');
 let shared: Uint8Array = new Uint8Array(4 << 20);
 
+/** A searchable view of a buffer: Node's Buffer.indexOf is memchr, far faster than Uint8Array's. */
+function searchable(u: Uint8Array): Uint8Array {
+  const B = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer;
+  return B === undefined ? u : B.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
 /** Counts quote characters in [a, b) of a file. */
 export function countQuotes(read: ReadFn, a: number, b: number): number {
   let n = 0;
   let pos = a;
+  const find = searchable(shared);
   while (pos < b) {
     const got = read(shared, 0, Math.min(shared.length, b - pos), pos);
     if (got <= 0) break;
-    let k = shared.indexOf(QUOTE, 0);
+    let k = find.indexOf(QUOTE, 0);
     while (k >= 0 && k < got) {
       n++;
-      k = shared.indexOf(QUOTE, k + 1);
+      k = find.indexOf(QUOTE, k + 1);
     }
     pos += got;
   }
