@@ -1,5 +1,6 @@
 /** Whole-frame reductions: row count, nunique per column, describe. */
-import { HighLevelGraph, MaterializedLayer, chunkKey, tokenize, type Key, type Node } from '@tsdask/core-graph';
+import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
+import { combineQuantiles, type Sketch } from './kernels/quantiles.js';
 import { Table, vectorFromArray, Float64, Utf8, type Vector } from 'apache-arrow';
 import { isNumeric, valueAt, type ColumnData, type DType, type Partition } from './kernels/columns.js';
 import type { AggFn } from './kernels/groupby.js';
@@ -42,22 +43,41 @@ export function nuniqueAll(df: DataFrame): Scalar<Record<string, number>> {
 }
 
 const STATS: AggFn[] = ['count', 'mean', 'std', 'min', 'max'];
+const ROWS = ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'];
 
-/** count, mean, std, min and max of each numeric column, as a table with a 'statistic' column. */
+/**
+ * count, mean, std, min, 25%, 50%, 75% and max of each numeric column, as a table with a
+ * 'statistic' column. The quartiles are approximate (from 1000 order statistics per
+ * partition), as in Dask; the others are exact.
+ */
 export function describe(df: DataFrame): Scalar<Table> {
   const cols = df.columns.filter((c) => isNumeric(df.dtypes[c] as DType));
   const aggs: Record<string, [string, AggFn]> = {};
   for (const c of cols) for (const s of STATS) aggs[`${s}\u0000${c}`] = [c, s];
-  return statsScalar(df, aggs, (p) => {
-    const out: Record<string, Vector> = { statistic: vectorFromArray(STATS, new Utf8()) };
-    for (const c of cols) {
-      const vals = STATS.map((s) => {
-        const j = p.names.indexOf(`${s}\u0000${c}`);
-        const v = valueAt(p.columns[j] as ColumnData, 0);
-        return v === null ? null : Number(v);
-      });
+  const stats = aggregate(df, makeSpec(df, [], aggs)).lower();
+  const input = df.select(cols.length > 0 ? cols : [df.cheapColumn()]).lower();
+  const name = `describe-${tokenize(stats.name, input.name)}`;
+  const tasks = new Map<Key, Node>();
+  const sketches: Node[] = [];
+  for (let i = 0; i < df.npartitions; i++) {
+    const k = chunkKey(`${name}-sketch`, i);
+    tasks.set(k, { op: `${K}#quantileSketch`, args: [{ ref: chunkKey(input.name, i) }, quote(cols), 1000] });
+    sketches.push({ ref: k });
+  }
+  tasks.set(name, { op: `${K}#describeParts`, args: [{ ref: partitionKeys(stats.name, 1)[0] as Key }, ...sketches] });
+  const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [stats.name, input.name]), stats.graph, input.graph);
+  return new Scalar(graph, name, (v) => {
+    const { agg: p, sketches: sk } = v as { agg: Partition; sketches: Sketch[][] };
+    const out: Record<string, Vector> = { statistic: vectorFromArray(ROWS, new Utf8()) };
+    cols.forEach((c, ci) => {
+      const exact = (s: string): number | null => {
+        const x = valueAt(p.columns[p.names.indexOf(`${s}\u0000${c}`)] as ColumnData, 0);
+        return x === null ? null : Number(x);
+      };
+      const [q1, q2, q3] = combineQuantiles(sk, ci, [0.25, 0.5, 0.75]);
+      const vals = [exact('count'), exact('mean'), exact('std'), exact('min'), q1 ?? null, q2 ?? null, q3 ?? null, exact('max')];
       out[c] = vectorFromArray(vals, new Float64());
-    }
+    });
     return new Table(out);
   });
 }

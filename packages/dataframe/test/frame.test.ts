@@ -121,6 +121,22 @@ for (const scheduler of ['sync', 'threads'] as const) {
       expect([...t.getChild('n')!].map(Number)).toEqual([1, 2, -3, 2 ** 40]);
     });
 
+    it('describe: exact moments and quartiles (exact when partitions are small) like pandas', async () => {
+      const t = await df.describe().compute({ scheduler });
+      expect([...t.getChild('statistic')!]).toEqual(['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max']);
+      const bs = data.map((r) => r.b).filter((b): b is number => b !== null).sort((x, y) => x - y);
+      const mean = bs.reduce((x, y) => x + y, 0) / bs.length;
+      const q = (p: number): number => {
+        const pos = p * (bs.length - 1);
+        const lo = Math.floor(pos);
+        return (bs[lo] as number) + ((bs[Math.min(bs.length - 1, lo + 1)] as number) - (bs[lo] as number)) * (pos - lo);
+      };
+      const want = [bs.length, mean, Math.sqrt(bs.reduce((x, y) => x + (y - mean) ** 2, 0) / (bs.length - 1)), bs[0], q(0.25), q(0.5), q(0.75), bs[bs.length - 1]];
+      const got = [...t.getChild('b')!] as number[];
+      got.forEach((g, i) => expect(g).toBeCloseTo(want[i] as number, 8));
+      expect(t.schema.fields.map((f) => f.name)).toEqual(['statistic', 'a', 'b']);
+    });
+
     it('round-trips Arrow tables', async () => {
       const t = tableFromArrays({ x: Float64Array.from([1, 2, 3, 4]), y: ['a', 'b', 'a', 'c'] });
       const out = await fromArrow(t, { npartitions: 2 }).withColumns({ z: col('x').mul(col('x')) }).compute({ scheduler });

@@ -70,3 +70,4 @@ export function toTable(p: Partition): Table {
 export function fromTable(t: Table): Partition {
   return tableToPartitions(t, 1)[0] as Partition;
 }
+export { quantileSketch, describeParts } from './quantiles.js';
