@@ -256,7 +256,7 @@ export class DataFrame extends Collection<Table> {
     return nuniqueAll(this);
   }
 
-  /** count, mean, std, min and max of each numeric column (lazy; computes to a Table). */
+  /** count, mean, std, min, quartiles and max of each numeric column (lazy; computes to a Table). */
   describe(): Scalar<Table> {
     return describe(this);
   }
