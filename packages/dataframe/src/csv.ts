@@ -88,7 +88,14 @@ class CsvSource implements Source {
     private readonly blocksize: number,
     private readonly bytesPerRow: number,
     private readonly engine: 'scanner' | 'papaparse',
+    private readonly sample: string[][] = [],
   ) {}
+  sampleDistinct(columns: string[]): { distinct: number; rows: number } | undefined {
+    if (this.sample.length < 100) return undefined;
+    const idx = columns.map((c) => this.schema.names.indexOf(c));
+    const seen = new Set(this.sample.map((r) => idx.map((i) => r[i] ?? '').join('\u0000')));
+    return { distinct: seen.size, rows: this.sample.length };
+  }
   private ranges(f: FileInfo): [number, number][] {
     if (this.engine === 'papaparse' || f.size <= this.blocksize) return [[0, Math.max(f.size, 1)]];
     const out: [number, number][] = [];
@@ -168,7 +175,7 @@ export function readCSV(paths: string | string[], opts: ReadCsvOptions = {}): Da
   const bytesPerRow = Math.max(8, head.length / (sampleRows + (header ? 1 : 0)));
   const blocksize = parseSize(opts.blocksize ?? '64MB');
   const base = { header, sep, names, types, nullValues, onBadLines: opts.onBadLines ?? 'error' } as const;
-  const src = new CsvSource(files, schema, base, blocksize, bytesPerRow, engine);
+  const src = new CsvSource(files, schema, base, blocksize, bytesPerRow, engine, body);
   const df = new DataFrame({ kind: 'source', source: src, schema, npartitions: src.npartitions });
   return opts.columns === undefined ? df : df.select(opts.columns);
 }

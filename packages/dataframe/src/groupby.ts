@@ -9,16 +9,17 @@ import type { DType } from './kernels/columns.js';
 import { AGG_FNS, aggType, type AggFn, type AggSpec } from './kernels/groupby.js';
 import { isNumeric } from './kernels/columns.js';
 import { DataFrame } from './dataframe.js';
-import { K } from './plan.js';
+import { K, estimateDistinct } from './plan.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 
 export interface GroupByOptions {
   /** How many partials one combine task merges (default 8). */
   splitEvery?: number;
   /**
-   * Output partitions. 1 (the default) is a tree reduction into one partition, right for few
-   * groups; more hash-shuffles the partial aggregates by key into that many partitions, for
-   * many groups (each output partition is sorted by key; together they hold every group once).
+   * Output partitions. 1 is a tree reduction into one partition, right for few groups; more
+   * hash-shuffles the partial aggregates by key into that many partitions, for many groups
+   * (each output partition is sorted by key; together they hold every group once). Default:
+   * chosen from the source's sample (see autoSplitOut), else 1.
    */
   splitOut?: number;
 }
@@ -39,7 +40,7 @@ export function aggregate(df: DataFrame, spec: AggSpec, opts: GroupByOptions = {
     tasks.set(k, { op: `${K}#partialAgg`, args: [{ ref: chunkKey(input.name, i) }, q] });
     level.push(k);
   }
-  const splitOut = opts.splitOut ?? 1;
+  const splitOut = opts.splitOut ?? autoSplitOut(df, spec.keys);
   if (splitOut > 1) return shuffled(df, spec, input.name, input.graph, tasks, level, token, splitOut);
   let depth = 0;
   while (level.length > 1) {
@@ -87,6 +88,18 @@ function shuffled(df: DataFrame, spec: AggSpec, inName: string, inGraph: HighLev
   for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#combinePieces`, args: [quote(spec), j, ...splits] });
   const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [inName]), inGraph);
   return new DataFrame({ kind: 'graph', name, graph, schema: outputSchema(df, spec), npartitions: n });
+}
+
+/**
+ * splitOut when not given: 1 (a tree reduction into one partition) unless a sample of the
+ * source shows that most rows have their own key (then the partials would hold about as many
+ * rows as the input, and one task could not hold them all): then one output per 4 inputs.
+ */
+export function autoSplitOut(df: DataFrame, keys: string[]): number {
+  if (keys.length === 0 || df.npartitions < 4) return 1;
+  const est = estimateDistinct(df.plan, keys);
+  if (est === undefined || est.distinct < est.rows / 2) return 1;
+  return Math.ceil(df.npartitions / 4);
 }
 
 /** A spec from `{ out: [column, fn] }`, checked against the frame's schema. */

@@ -28,6 +28,19 @@ export interface Source {
   readonly acceptsFilters: boolean;
   /** Layers that read only `columns` (all when undefined), pruned by `filters` where it can. */
   lower(columns: string[] | undefined, filters: PushFilter[]): Lowered;
+  /** Distinct combinations of `columns` among the rows of a sample, when the source has one. */
+  sampleDistinct?(columns: string[]): { distinct: number; rows: number } | undefined;
+}
+
+/** The sample estimate of distinct key combinations, through steps that keep those columns. */
+export function estimateDistinct(node: PlanNode, columns: string[]): { distinct: number; rows: number } | undefined {
+  if (node.kind === 'source') return node.source.sampleDistinct?.(columns);
+  if (node.kind !== 'map') return undefined;
+  const touched = node.steps.some((s) =>
+    s.k === 'rename' || (s.k === 'with' && s.exprs.some(([n]) => columns.includes(n))) ||
+    (s.k === 'select' && s.exprs.some(([n, e]) => columns.includes(n) && !(e.e === 'col' && e.name === n))),
+  );
+  return touched ? undefined : estimateDistinct(node.input, columns);
 }
 
 /** A join of two plans (see merge.ts); lowered with projection pushdown into both sides. */

@@ -176,3 +176,20 @@ describe('readCSV errors', () => {
     expect(await df.toRecords({ scheduler: 'sync' })).toEqual([{ z: 2, x: 1 }, { z: 4, x: 3 }]);
   });
 });
+
+describe('groupBy chooses splitOut from the sample', () => {
+  it('many groups: hash-shuffled output partitions; few groups: one partition; same answers', async () => {
+    const lines = ['id,g,v'];
+    for (let i = 0; i < 4000; i++) lines.push(`${(i * 7919) % 4000},${i % 3},${i}`);
+    const p = file('many-groups.csv', lines.join('\n') + '\n');
+    const df = readCSV(p, { blocksize: 8_000 });
+    expect(df.npartitions).toBeGreaterThanOrEqual(4);
+    const many = df.groupBy('id').agg({ s: ['v', 'sum'] });
+    expect(many.npartitions).toBeGreaterThan(1);
+    const got = (await many.toRecords({ scheduler: 'threads' })).sort((a, b) => (a['id'] as number) - (b['id'] as number));
+    const want = new Map<number, number>();
+    for (let i = 0; i < 4000; i++) want.set((i * 7919) % 4000, (want.get((i * 7919) % 4000) ?? 0) + i);
+    expect(got).toEqual([...want].sort((a, b) => a[0] - b[0]).map(([id, s]) => ({ id, s })));
+    expect(df.groupBy('g').agg({ s: ['v', 'sum'] }).npartitions).toBe(1);
+  });
+});
