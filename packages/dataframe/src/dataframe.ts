@@ -14,7 +14,8 @@ import { lowerPlan, partitionKeys, type Lowered, type PlanNode } from './plan.js
 import { partitionToTable, partitionsToTable } from './arrow.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { collectPartitions, Scalar as ScalarImpl, type Scalar } from './collect.js';
-import { GroupBy, type GroupByOptions } from './groupby.js';
+import { GroupBy, aggregate, type GroupByOptions } from './groupby.js';
+import type { AggSpec } from './kernels/groupby.js';
 import { Series } from './series.js';
 import { countRows, describe, nuniqueAll } from './reductions.js';
 import { sortValues, type SortOptions } from './sort-values.js';
@@ -261,12 +262,21 @@ export class DataFrame extends Collection<Table> {
     return describe(this);
   }
 
-  /** One row per distinct combination of `subset` (all columns by default), sorted by it. */
+  /**
+   * One row per distinct combination of `subset` (all columns by default): the first such row
+   * whole, nulls counting as values (as pandas). The result is sorted by the subset.
+   */
   dropDuplicates(subset?: string | string[]): DataFrame {
     const keys = subset === undefined ? this.columns : typeof subset === 'string' ? [subset] : subset;
-    const rest: Record<string, [string, 'first']> = {};
-    for (const c of this.columns) if (!keys.includes(c)) rest[c] = [c, 'first'];
-    return this.groupBy(keys).agg(rest).select(this.columns);
+    for (const k of keys) if (!this.columns.includes(k)) throw new ColumnNotFoundError(k, this.columns, 'dropDuplicates()');
+    const rest = this.columns.filter((c) => !keys.includes(c));
+    const spec: AggSpec = {
+      keys: [...keys],
+      aggs: rest.map((c) => [c, c, 'firstRow']),
+      types: rest.map((c) => this.dtypes[c] as DType),
+      dropna: false,
+    };
+    return aggregate(this, spec).select(this.columns);
   }
 
   /** Computes and returns the rows as plain objects (dates as Date, strings, numbers, null). */

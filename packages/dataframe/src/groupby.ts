@@ -22,6 +22,8 @@ export interface GroupByOptions {
    * chosen from the source's sample (see autoSplitOut), else 1.
    */
   splitOut?: number;
+  /** False keeps rows whose key is null as a group (default true: dropped, as in pandas). */
+  dropna?: boolean;
 }
 
 /** Builds the tree reduction of `spec` over `df`; the result has one partition. */
@@ -127,7 +129,9 @@ export class GroupBy {
   }
   /** Aggregates: `agg({ meanDelay: ['delay', 'mean'], n: ['delay', 'size'] })`. */
   agg(aggs: Record<string, [string, AggFn]>): DataFrame {
-    return aggregate(this.df, makeSpec(this.df, this.keys, aggs), this.opts);
+    const spec = makeSpec(this.df, this.keys, aggs);
+    if (this.opts.dropna === false) spec.dropna = false;
+    return aggregate(this.df, spec, this.opts);
   }
   private all(fn: AggFn, numericOnly: boolean): DataFrame {
     const aggs: Record<string, [string, AggFn]> = {};

@@ -110,7 +110,15 @@ for (const scheduler of ['sync', 'threads'] as const) {
       const nu = await df.nunique().compute({ scheduler });
       expect(nu['a']).toBe(new Set(data.map((r) => r.a)).size);
       const dd = await df.select('s').dropDuplicates().len({ scheduler });
-      expect(dd).toBe(new Set(data.map((r) => r.s)).size - 1);
+      expect(dd).toBe(new Set(data.map((r) => r.s)).size);
+      // Whole first rows per key, null keys kept (last, as the sort puts nulls).
+      const firsts = new Map<string | null, Row>();
+      for (const r of data) if (!firsts.has(r.s)) firsts.set(r.s, r);
+      const order = [...firsts.keys()].sort((x, y) => (x === null ? 1 : y === null ? -1 : x < y ? -1 : 1));
+      const got = await df.dropDuplicates('s').toRecords({ scheduler });
+      expect(got).toEqual(order.map((k) => firsts.get(k)));
+      const byNull = await df.groupBy('s', { dropna: false }).agg({ n: ['a', 'size'] }).toRecords({ scheduler });
+      expect(byNull[byNull.length - 1]).toEqual({ s: null, n: data.filter((r) => r.s === null).length });
     });
 
     it('compute() builds a Table of record batches with unicode strings, nulls and int64', async () => {

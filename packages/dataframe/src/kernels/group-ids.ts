@@ -1,6 +1,6 @@
 /**
  * Group ids: row -> dense group number for the key columns (rows with a null key get -1, as
- * pandas drops them). One utf8 key maps dictionary codes through a table; other keys go
+ * pandas drops them, unless dropna is false: then nulls form a group). One utf8 key maps dictionary codes through a table; other keys go
  * through a Map of their values; several keys combine their dense codes pairwise.
  */
 import { allocI32, type ColumnData } from './columns.js';
@@ -12,17 +12,20 @@ export interface Groups {
   first: Int32Array;
 }
 
-function denseCodes(c: ColumnData, n: number): { codes: Int32Array; card: number } {
+function denseCodes(c: ColumnData, n: number, dropna: boolean): { codes: Int32Array; card: number } {
   const codes = allocI32(n);
   const valid = c.valid;
   const vals = c.values;
   let card = 0;
+  let nullCode = -1;
+  // With dropna false, null keys share one code of their own.
+  const nullKey = (): number => (dropna ? -1 : nullCode >= 0 ? nullCode : (nullCode = card++));
   if (c.type === 'utf8' || c.type === 'bool') {
     const size = c.type === 'bool' ? 2 : (c.dict as string[]).length;
     const table = new Int32Array(size).fill(-1);
     for (let i = 0; i < n; i++) {
       if (valid !== undefined && valid[i] === 0) {
-        codes[i] = -1;
+        codes[i] = nullKey();
         continue;
       }
       const v = vals[i] as number;
@@ -36,7 +39,7 @@ function denseCodes(c: ColumnData, n: number): { codes: Int32Array; card: number
   for (let i = 0; i < n; i++) {
     const v = vals[i] as number;
     if ((valid !== undefined && valid[i] === 0) || v !== v) {
-      codes[i] = -1;
+      codes[i] = nullKey();
       continue;
     }
     let g = map.get(v);
@@ -47,13 +50,13 @@ function denseCodes(c: ColumnData, n: number): { codes: Int32Array; card: number
 }
 
 /** Groups the rows of `keys` (n rows each); with no key columns, every row is group 0. */
-export function groupIds(keys: ColumnData[], n: number): Groups {
+export function groupIds(keys: ColumnData[], n: number, dropna = true): Groups {
   if (keys.length === 0) {
     return { ids: allocI32(n), count: 1, first: Int32Array.of(0) };
   }
-  let { codes, card } = denseCodes(keys[0] as ColumnData, n);
+  let { codes, card } = denseCodes(keys[0] as ColumnData, n, dropna);
   for (let k = 1; k < keys.length; k++) {
-    const next = denseCodes(keys[k] as ColumnData, n);
+    const next = denseCodes(keys[k] as ColumnData, n, dropna);
     const map = new Map<number, number>();
     const out = allocI32(n);
     let c = 0;

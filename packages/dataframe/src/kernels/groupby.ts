@@ -14,7 +14,8 @@ import { ColumnNotFoundError } from '../errors.js';
 import { sortIndex } from './sort.js';
 import { hashKey, rowKeys } from './keys.js';
 
-export type AggFn = 'sum' | 'mean' | 'min' | 'max' | 'count' | 'size' | 'std' | 'var' | 'first' | 'last' | 'nunique';
+/** Aggregations; 'firstRow' (internal, for dropDuplicates) is the first row's value, null or not. */
+export type AggFn = 'sum' | 'mean' | 'min' | 'max' | 'count' | 'size' | 'std' | 'var' | 'first' | 'last' | 'nunique' | 'firstRow';
 export const AGG_FNS: readonly AggFn[] = ['sum', 'mean', 'min', 'max', 'count', 'size', 'std', 'var', 'first', 'last', 'nunique'];
 
 export interface AggSpec {
@@ -22,6 +23,8 @@ export interface AggSpec {
   aggs: [string, string, AggFn][];
   /** The input dtypes of the aggregated columns (for output types). */
   types: DType[];
+  /** False keeps rows whose key is null, as a group of their own (default true: dropped). */
+  dropna?: boolean;
 }
 
 type Raw = number | string | null;
@@ -31,6 +34,7 @@ interface State {
   mean?: Float64Array;
   m2?: Float64Array;
   vals?: Raw[];
+  seen?: Uint8Array;
   sets?: Raw[][];
 }
 
@@ -68,6 +72,8 @@ function initState(fn: AggFn, g: number): State {
     case 'first':
     case 'last':
       return { vals: new Array<Raw>(g).fill(null) };
+    case 'firstRow':
+      return { vals: new Array<Raw>(g).fill(null), seen: new Uint8Array(g) };
     case 'nunique':
       return { sets: Array.from({ length: g }, () => []) };
   }
@@ -85,7 +91,7 @@ function better(fn: AggFn, cur: Raw, x: Raw): boolean {
 export function partialAgg(p: Partition, spec: AggSpec): Partial {
   const n = p.length;
   const keyCols = spec.keys.map((k) => column(p, k));
-  const { ids, count, first } = groupIds(keyCols, n);
+  const { ids, count, first } = groupIds(keyCols, n, spec.dropna !== false);
   const states = spec.aggs.map(([, colName, fn]) => {
     const st = initState(fn, count);
     const c = fn === 'size' ? undefined : column(p, colName);
@@ -125,6 +131,15 @@ export function partialAgg(p: Partition, spec: AggSpec): Partial {
         if (g >= 0 && present(cc, i)) (seen[g] as Set<Raw>).add(rawAt(cc, i));
       }
       st.sets = seen.map((s) => [...s]);
+    } else if (fn === 'firstRow') {
+      const vals = st.vals as Raw[];
+      const seen = st.seen as Uint8Array;
+      for (let i = 0; i < n; i++) {
+        const g = ids[i] as number;
+        if (g < 0 || seen[g] === 1) continue;
+        seen[g] = 1;
+        vals[g] = rawAt(cc, i);
+      }
     } else {
       const vals = st.vals as Raw[];
       for (let i = 0; i < n; i++) {
@@ -144,7 +159,7 @@ export function partialAgg(p: Partition, spec: AggSpec): Partial {
 export function combineAgg(spec: AggSpec, ...parts: Partial[]): Partial {
   const keys = concatPartitions(parts.map((p) => p.keys));
   const total = keys.length;
-  const { ids, count, first } = groupIds(keys.columns, total);
+  const { ids, count, first } = groupIds(keys.columns, total, spec.dropna !== false);
   const states = spec.aggs.map(([, , fn], a) => {
     const st = initState(fn, count);
     let row = 0;
@@ -169,6 +184,10 @@ export function combineAgg(spec: AggSpec, ...parts: Partial[]): Partial {
           if (st.sum !== undefined) st.sum[g] += (src.sum as Float64Array)[j] as number;
         } else if (st.sets !== undefined) {
           for (const x of (src.sets as Raw[][])[j] as Raw[]) (st.sets[g] as Raw[]).push(x);
+        } else if (st.seen !== undefined) {
+          if (st.seen[g] === 1 || (src.seen as Uint8Array)[j] !== 1) continue;
+          st.seen[g] = 1;
+          (st.vals as Raw[])[g] = (src.vals as Raw[])[j] as Raw;
         } else {
           const vals = st.vals as Raw[];
           const x = (src.vals as Raw[])[j] as Raw;
@@ -268,6 +287,7 @@ export function splitPartial(part: Partial, n: number): Partial[] {
       if (st.mean !== undefined) out.mean = Float64Array.from(pick(st.mean));
       if (st.m2 !== undefined) out.m2 = Float64Array.from(pick(st.m2));
       if (st.vals !== undefined) out.vals = pick(st.vals);
+      if (st.seen !== undefined) out.seen = Uint8Array.from(pick(st.seen));
       if (st.sets !== undefined) out.sets = pick(st.sets);
       return out;
     });
