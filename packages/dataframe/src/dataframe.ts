@@ -24,6 +24,7 @@ import { repartition } from './repartition.js';
 import { mapPartitions } from './map-partitions.js';
 import { toCSV, toParquet } from './writers.js';
 
+/** A lazy, partitioned table: `compute()` gives an Arrow Table. */
 export class DataFrame extends Collection<Table> {
   private lowered: Lowered | undefined;
   constructor(readonly plan: PlanNode) {

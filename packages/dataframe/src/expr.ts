@@ -17,6 +17,7 @@ export function toNode(x: ExprLike): ExprNode {
   return { e: 'lit', value: x };
 }
 
+/** An expression over columns; methods build bigger expressions. */
 export class Expr {
   constructor(readonly node: ExprNode) {}
   private call(fn: string, args: ExprLike[] = [], opt?: Scalar | Scalar[]): Expr {
@@ -122,6 +123,7 @@ export function when(cond: ExprLike): When {
   return new When([], toNode(cond));
 }
 
+/** `when(cond)` waiting for its `then(value)`. */
 export class When {
   constructor(private readonly cases: [ExprNode, ExprNode][], private readonly cond: ExprNode) {}
   /** The value where the condition holds. */
@@ -130,6 +132,7 @@ export class When {
   }
 }
 
+/** Cases so far; add `when(...)` or finish with `otherwise(value)`. */
 export class Then {
   constructor(private readonly cases: [ExprNode, ExprNode][]) {}
   /** Another condition, tried when the earlier ones do not hold. */

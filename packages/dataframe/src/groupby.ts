@@ -123,6 +123,7 @@ export function makeSpec(df: DataFrame, keys: string[], aggs: Record<string, [st
   return { keys, aggs: list, types };
 }
 
+/** Rows grouped by key columns; aggregate with `agg` or a shortcut. */
 export class GroupBy {
   constructor(private readonly df: DataFrame, private readonly keys: string[], private readonly opts: GroupByOptions = {}) {
     for (const k of keys) if (!df.columns.includes(k)) throw new ColumnNotFoundError(k, df.columns, 'groupBy()');

@@ -3,6 +3,7 @@ import { HighLevelGraph, MaterializedLayer, chunkKey, quote, randomToken, type K
 import { schemaOf, type Partition, type Schema } from './kernels/columns.js';
 import type { Lowered, Source } from './plan.js';
 
+/** Partitions held in the graph as literals. */
 export class MemorySource implements Source {
   readonly acceptsFilters = false;
   readonly schema: Schema;

@@ -8,6 +8,7 @@ import type { DataFrame } from './dataframe.js';
 import { aggregate, makeSpec } from './groupby.js';
 import { partitionKeys } from './plan.js';
 
+/** One lazy column of a DataFrame. */
 export class Series {
   constructor(readonly frame: DataFrame, readonly name: string) {}
   /** The dtype. */

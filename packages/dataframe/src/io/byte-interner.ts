@@ -4,6 +4,7 @@
  */
 const decoder = new TextDecoder('utf-8');
 
+/** Byte strings to dictionary codes. */
 export class ByteInterner {
   private table = new Int32Array(1024);
   private mask = 1023;
