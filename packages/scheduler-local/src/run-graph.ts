@@ -140,7 +140,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         for (const ins of instructions) {
           switch (ins.type) {
             case 'execute':
-              if (ins.unspill === undefined) dispatch(ins.batch);
+              if (ins.unspill === undefined) dispatchWhenLoaded(ins.batch);
               else unspillThenDispatch(ins.batch, ins.unspill);
               break;
             case 'release':
@@ -183,18 +183,44 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         step({ type: 'spilled', batch: b, bytes });
       }, fail);
     };
-    const unspillThenDispatch = (b: number, inputs: number[]): void => {
-      const s = store as SpillStore;
-      track(
-        Promise.all(
-          inputs.map(async (ib) => {
-            data[ib] = await s.read(ib);
+    // Reads of spilled results in flight: every batch that needs one waits for the same read
+    // (two batches dispatched in one step may need the same result back from disk).
+    const loading = new Map<number, Promise<void>>();
+    const load = (ib: number): Promise<void> => {
+      let p = loading.get(ib);
+      if (p === undefined) {
+        const s = store as SpillStore;
+        p = track(
+          s.read(ib).then((v) => {
+            data[ib] = v;
             events.spill('unspill', ib, 0);
           }),
-        ),
-      ).then(() => {
-        if (!settled) dispatch(b);
+        ).finally(() => loading.delete(ib));
+        loading.set(ib, p);
+      }
+      return p;
+    };
+    const unspillThenDispatch = (b: number, inputs: number[]): void => {
+      Promise.all(inputs.map(load)).then(() => {
+        if (!settled) dispatchWhenLoaded(b);
       }, fail);
+    };
+    /** Dispatches once no input of the batch is still being read back from disk. */
+    const dispatchWhenLoaded = (b: number): void => {
+      if (loading.size > 0) {
+        const waits: Promise<void>[] = [];
+        for (let e = plan.inPtr[b]!; e < plan.inPtr[b + 1]!; e++) {
+          const w = loading.get(plan.batchOf[plan.inIdx[e]!]!);
+          if (w !== undefined) waits.push(w);
+        }
+        if (waits.length > 0) {
+          Promise.all(waits).then(() => {
+            if (!settled) dispatch(b);
+          }, fail);
+          return;
+        }
+      }
+      dispatch(b);
     };
     const dispatch = (b: number): void => {
       let payload: BatchPayload;
