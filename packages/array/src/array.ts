@@ -108,7 +108,7 @@ export class DaskArray extends Collection<ArrayResult> {
 
   override toString(): string {
     const ch = this.chunks.map((c) => (c.length > 3 ? `${c[0]}..x${c.length}` : c.join('|')));
-    return `dask.array<${this.name.replace(/-[0-9a-f]{32}$/, '')}, shape=(${this.shape.join(', ')}), dtype=${this.dtype}, chunks=(${ch.join(', ')}), chunksize=(${this.chunks.map((c) => Math.max(0, ...c)).join(', ')}), nbytes=${humanBytes(this.nbytes)}, tasks=${this.taskCount}>`;
+    return `tsdask.array<${this.name.replace(/-[0-9a-f]{32}$/, '')}, shape=(${this.shape.join(', ')}), dtype=${this.dtype}, chunks=(${ch.join(', ')}), chunksize=(${this.chunks.map((c) => Math.max(0, ...c)).join(', ')}), nbytes=${humanBytes(this.nbytes)}, tasks=${this.taskCount}>`;
   }
 
   /** An HTML table summarising shape, chunks, dtype, bytes and tasks (for notebooks). */
