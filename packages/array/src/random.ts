@@ -17,6 +17,15 @@ export interface RandomOptions {
   seed?: number;
 }
 
+/** Layers that draw uniform random blocks, with their seed: reductions may generate instead of read. */
+const uniformLayers = new WeakMap<object, { seed: number }>();
+
+/** When `x` is a uniform random array not yet computed, its seed (block b uses stream (seed, b)). */
+export function uniformSource(x: DaskArray): { seed: number } | undefined {
+  const layer = x.graph.layers.get(x.name);
+  return layer === undefined ? undefined : uniformLayers.get(layer);
+}
+
 function make(op: string, shape: readonly number[], opts: RandomOptions, dtype: DType, kernel: string, extra: unknown[]): DaskArray {
   const s = typeof shape === 'number' ? [shape] : [...shape];
   if (s.some((n) => !Number.isInteger(n) || n < 0)) throw new ShapeError(op, [s], 'every length must be a non-negative integer.');
@@ -25,6 +34,7 @@ function make(op: string, shape: readonly number[], opts: RandomOptions, dtype: 
   const nb = chunks.map((c) => c.length);
   const name = `${op}-${tokenize(op, s, seed, chunks, extra)}`;
   const layer = new ChunkLayer(name, op, nb, [], (idx) => task(K(kernel), blockShape(chunks, idx), seed, linearBlock(idx, nb), ...(extra as never[])));
+  if (kernel === 'randomUniform') uniformLayers.set(layer, { seed });
   return DaskArray.fromLayer(layer, [], chunks, dtype);
 }
 

@@ -8,12 +8,13 @@
 import { BlockwiseLayer, HighLevelGraph, ref, task, tokenize, type Node, type Task } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { cumdims, normalizeAxes, normalizeAxis, type Chunks } from './chunks.js';
+import { blockShape, cumdims, linearBlock, normalizeAxes, normalizeAxis, type Chunks } from './chunks.js';
 import { kindOf, type DType } from './dtype.js';
 import { AxisError, ShapeError } from './errors.js';
 import type { SimpleKind } from './kernels/reduce.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
 import { simplifyReduce } from './elementwise.js';
+import { uniformSource } from './random.js';
 
 /** Options of a reduction. */
 export interface ReduceOptions {
@@ -51,6 +52,8 @@ interface TreeSpec {
   blockwise?: boolean;
   combine: (parts: Node[]) => Task;
   finish: (part: Node, outShape: number[]) => Task;
+  /** The partial of a generated uniform block, computed without the block (see reduce-generated.ts). */
+  generated?: (shape: number[], seed: number, block: number) => Task;
 }
 
 function groupOf(src: string, axes: number[], prevNb: number[], idx: number[], step: number[]): Node[] {
@@ -78,10 +81,17 @@ function tree(s: TreeSpec): DaskArray {
   // simple reductions read their input block-wise, so fuse-blockwise can pull an element-wise
   // chain into the partial step (one pass, no intermediate chunk)
   const letters = 'abcdefghijklmnopqrstuvwxyz'.slice(0, x.ndim);
-  const first = s.blockwise
-    ? new BlockwiseLayer(name, letters, nb, s.partial(BlockwiseLayer.arg(0), []), [{ name: x.name, index: letters, numblocks: nb }], { kind: `${s.op}-partial`, simplify: simplifyReduce })
-    : new ChunkLayer(name, `${s.op}-partial`, nb, [x.name], (idx) => s.partial(ref(blockKey(x.name, idx)), idx));
-  let graph = HighLevelGraph.fromLayer(first, x.graph);
+  // A fresh uniform random array reduced over axis 0 is generated inside the partial step, tile
+  // by tile: the same numbers, without ever allocating (and page-faulting) its chunks.
+  const source = s.generated !== undefined && axes.includes(0) && x.dtype === 'float64' ? uniformSource(x) : undefined;
+  const gen = s.generated;
+  const inputBlocks = x.numblocks; // `nb` moves on to the combine levels below
+  const first = source !== undefined && gen !== undefined
+    ? new ChunkLayer(name, `${s.op}-partial`, nb, [], (idx) => gen(blockShape(x.chunks, idx), source.seed, linearBlock(idx, inputBlocks)))
+    : s.blockwise
+      ? new BlockwiseLayer(name, letters, nb, s.partial(BlockwiseLayer.arg(0), []), [{ name: x.name, index: letters, numblocks: nb }], { kind: `${s.op}-partial`, simplify: simplifyReduce })
+      : new ChunkLayer(name, `${s.op}-partial`, nb, [x.name], (idx) => s.partial(ref(blockKey(x.name, idx)), idx));
+  let graph = source !== undefined ? new HighLevelGraph([first]) : HighLevelGraph.fromLayer(first, x.graph);
   let level = 0;
   while (axes.some((d) => (nb[d] as number) > f)) {
     const prev = nb;
@@ -130,6 +140,7 @@ export function reduction(kind: SimpleKind, x: DaskArray, opts: ReduceOptions = 
   return tree({
     op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype, token, blockwise: true,
     partial: (b) => task(K('reduceSimple'), kind, b, axes),
+    generated: (shape, seed, block) => task(K('reduceGenerated'), 'reduceSimple', kind, axes, shape, seed, block),
     combine: (parts) => task(K('combineSimple'), kind, parts),
     finish: (p, shape) => task(K('finishSimple'), kind, p, dtype, shape),
   });
@@ -148,6 +159,7 @@ export function moments(kind: 'mean' | 'var' | 'std' | 'nanmean' | 'nanvar' | 'n
   return tree({
     op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype, token,
     partial: (b) => task(K('reduceMoments'), pk, b, axes),
+    generated: (shape, seed, block) => task(K('reduceGenerated'), 'reduceMoments', pk, axes, shape, seed, block),
     combine: (parts) => task(K('combineMoments'), parts),
     finish: (p, shape) => task(K('finishMoments'), what, p, ddof, dtype, shape),
   });

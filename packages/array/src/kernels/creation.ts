@@ -49,12 +49,22 @@ function splitmix32(a: number): () => number {
   };
 }
 
-/** Fills `out` with uniform [0, 1) doubles (53 random bits each) from a seed pair. */
-function uniforms(out: Float64Array, seed: number, block: number): void {
+/** The state of one block's xoshiro128** stream, so a block can be generated in pieces. */
+export interface UniformStream {
+  s: Int32Array;
+}
+
+/** Starts the stream of block `block` under `seed`. */
+export function uniformStream(seed: number, block: number): UniformStream {
   const sm = splitmix32((seed ^ Math.imul(block + 1, 0x27d4eb2d)) | 0);
-  let s0 = sm() | 0, s1 = sm() | 0, s2 = sm() | 0, s3 = sm() | 0;
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-  const n = out.length;
+  const s = Int32Array.of(sm() | 0, sm() | 0, sm() | 0, sm() | 0);
+  if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
+  return { s };
+}
+
+/** Fills `out[0..n)` with the stream's next uniform [0, 1) doubles (53 random bits each). */
+export function fillUniform(st: UniformStream, out: Float64Array, n = out.length): void {
+  let s0 = st.s[0]!, s1 = st.s[1]!, s2 = st.s[2]!, s3 = st.s[3]!;
   for (let i = 0; i < n; i++) {
     // xoshiro128**: two 32-bit outputs give the 53 bits of one double
     let r = Math.imul(s1, 5);
@@ -67,6 +77,12 @@ function uniforms(out: Float64Array, seed: number, block: number): void {
     s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
     out[i] = ((r >>> 5) * 67108864 + (q >>> 6)) * 1.1102230246251565e-16;
   }
+  st.s[0] = s0; st.s[1] = s1; st.s[2] = s2; st.s[3] = s3;
+}
+
+/** Fills `out` with uniform [0, 1) doubles from a seed pair. */
+function uniforms(out: Float64Array, seed: number, block: number): void {
+  fillUniform(uniformStream(seed, block), out);
 }
 
 /** Uniform [0, 1) float64 numbers for one block. */

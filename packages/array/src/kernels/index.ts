@@ -12,3 +12,4 @@ export { cumulate, lastAlong, carryCombine, applyCarry } from './cumulative.js';
 export { slice, assemble, placeInto, transpose, reshape, flatConcat, gather, compress, type SliceSpec } from './layout.js';
 export { matmulSum, tensordotSum, flatList } from './linalg.js';
 export { wrapChunk, wrapSingle } from './wrap.js';
+export { reduceGenerated } from './reduce-generated.js';
