@@ -10,6 +10,7 @@ import { config } from './config.js';
 import { lowerGraph, type TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
 import { optimizeGraph } from './optimize/pipeline.js';
+import { fuseBlockwise } from './optimize/fuse-blockwise.js';
 import { getScheduler, type ComputeOptions } from './schedulers.js';
 import type { Key } from './spec/index.js';
 
@@ -37,6 +38,11 @@ export function resolveOptions(opts: ComputeOptions): ComputeOptions {
   return merged;
 }
 
+/** Layer-level passes, before materialization (`optimize.blockwise: false` turns fusion off). */
+function layerPasses(g: HighLevelGraph, outputs: readonly Key[], opts: ComputeOptions): HighLevelGraph {
+  return opts.optimize?.blockwise === false ? g : fuseBlockwise(g, outputs);
+}
+
 /** Builds the optimized task graph of some collections and the keys to compute. */
 export function graphOf(collections: readonly Collection[], opts: ComputeOptions = {}): {
   graph: TaskGraph;
@@ -54,7 +60,7 @@ export function graphOf(collections: readonly Collection[], opts: ComputeOptions
   }
   const lowered =
     (collections[0] as Collection).lowerDirect(collections) ??
-    lowerGraph(HighLevelGraph.merge(...collections.map((c) => c.graph)).materialize(outputs), { consume: true });
+    lowerGraph(layerPasses(HighLevelGraph.merge(...collections.map((c) => c.graph)), outputs, opts).materialize(outputs), { consume: true });
   return { graph: optimizeGraph(lowered, outputs, opts.optimize ?? {}), outputs };
 }
 

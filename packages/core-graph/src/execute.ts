@@ -20,8 +20,12 @@ export function evaluate(arg: Arg, get: (key: Key) => unknown, resolve: (op: OpI
   if (typeof arg !== 'object' || arg === null) return arg;
   if (Array.isArray(arg)) {
     const out = new Array<unknown>(arg.length);
-    for (let i = 0; i < arg.length; i++) out[i] = evaluate(arg[i] as Arg, get, resolve);
-    return out;
+    let pending = false;
+    for (let i = 0; i < arg.length; i++) {
+      out[i] = evaluate(arg[i] as Arg, get, resolve);
+      if (out[i] instanceof Promise) pending = true;
+    }
+    return pending ? Promise.all(out) : out;
   }
   const o = arg as { ref?: unknown; op?: unknown; args?: unknown };
   if (typeof o.ref === 'string' && (arg as object).constructor === Object) return get(o.ref);
@@ -30,8 +34,13 @@ export function evaluate(arg: Arg, get: (key: Key) => unknown, resolve: (op: OpI
     if (o.op === QUOTE_OP) return args[0];
     const fn = resolve(o.op);
     const values = new Array<unknown>(args.length);
-    for (let i = 0; i < args.length; i++) values[i] = evaluate(args[i] as Arg, get, resolve);
-    return fn(...values);
+    // an async op nested by fusion hands its dependent a promise: wait for it there
+    let pending = false;
+    for (let i = 0; i < args.length; i++) {
+      values[i] = evaluate(args[i] as Arg, get, resolve);
+      if (values[i] instanceof Promise) pending = true;
+    }
+    return pending ? Promise.all(values).then((vs) => fn(...vs)) : fn(...values);
   }
   return arg;
 }

@@ -19,6 +19,8 @@ export {
   idsOf,
   dependenciesOf,
   dependentsOf,
+  keyMask,
+  rebuildWithout,
   type TaskGraph,
 } from './graph/task-graph.js';
 export { IntBuffer, sharedInt32 } from './graph/int-buffer.js';
@@ -45,4 +47,6 @@ export { Collection, isCollection, COLLECTION_BRAND } from './collection.js';
 export { compute, persist, graphOf, resolveOptions, type Computed } from './compute.js';
 export { delayed, Delayed, DelayedLayer, type DelayedFunction, type DelayedOptions, type Lazy } from './delayed.js';
 export { visualize, taskGraphToDot, layersToDot, dotToSvg, type VisualizeOptions } from './visualize.js';
+export { BlockwiseLayer, type BlockwiseInput, type BlockwiseOptions } from './layers/blockwise-layer.js';
+export { fuseBlockwise } from './optimize/fuse-blockwise.js';
 export { registerComputeOption, optionCallbacks, type ComputeOptionHandler } from './compute-options.js';

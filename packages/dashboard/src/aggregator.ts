@@ -9,9 +9,11 @@
  * are kept for pages that connect later.
  *
  * Memory per worker: a task reaching 'memory' with nbytes > 0 adds to its worker's `held`;
- * its 'released' subtracts it again. Other events: `spill` {worker, key?, nbytes} moves bytes
- * from held to spilled, `unspill` moves them back, `worker-memory` {worker, held?, spilled?}
- * sets a worker's figures outright (what a distributed worker's heartbeat reports).
+ * its 'released' subtracts it again. Other events: `spill` {key, bytes | nbytes, worker?} moves
+ * a result's bytes from held to spilled (on the worker that held it), `unspill` moves them
+ * back, `worker-memory` {worker, held?, spilled?} sets a worker's figures outright (what a
+ * distributed worker's heartbeat reports). The local scheduler's `memory` totals are not per
+ * worker and are not shown per worker.
  */
 import { keyGroup, type ComputeFinish, type ComputeStart, type TaskEvent } from '@tsdask/core-graph';
 import {
@@ -76,6 +78,8 @@ export class Aggregator {
   /** Latest NODE_STATE of each graph node (graphs of a few thousand tasks only). */
   #nodeState = new Uint8Array(0);
   #held = new Map<string, Held>();
+  /** Results spilled to disk, by key (their worker and bytes). */
+  #spilled = new Map<string, Held>();
   #done = 0;
   #erred = 0;
   #time = 0;
@@ -114,6 +118,7 @@ export class Aggregator {
     this.#newGroups = [];
     this.#dirtyGroups.clear();
     this.#held = new Map();
+    this.#spilled = new Map();
     this.#done = 0;
     this.#erred = 0;
     this.#time = 0;
@@ -214,6 +219,14 @@ export class Aggregator {
         if (h) {
           this.#held.delete(e.key);
           this.#release(h);
+        } else if (this.#spilled.size > 0) {
+          const s = this.#spilled.get(e.key);
+          if (s) {
+            this.#spilled.delete(e.key);
+            const ws = this.#status[s.worker] as WorkerStatus;
+            ws.spilled = Math.max(0, ws.spilled - s.nbytes);
+            this.#dirtyWorkers.add(s.worker);
+          }
         }
         this.#node(node, NODE_STATE.released);
         return;
@@ -232,40 +245,45 @@ export class Aggregator {
 
   /** Any other scheduler event: memory and spill figures; unknown names are ignored. */
   event(name: string, payload: Record<string, unknown>): void {
-    const worker = payload['worker'];
-    if (typeof worker !== 'number' && typeof worker !== 'string') return;
-    const w = this.#workerOf(worker);
-    const ws = this.#status[w] as WorkerStatus;
-    const nbytes = num(payload['nbytes']);
-    switch (name) {
-      case 'spill': {
-        const key = payload['key'];
-        const h = typeof key === 'string' ? this.#held.get(key) : undefined;
-        const moved = nbytes ?? h?.nbytes ?? 0;
-        if (h) {
-          this.#held.delete(key as string);
-          this.#release(h);
-        } else ws.held = Math.max(0, ws.held - moved);
-        ws.spilled += moved;
-        break;
+    if (name !== 'spill' && name !== 'unspill' && name !== 'worker-memory') return;
+    const key = typeof payload['key'] === 'string' ? payload['key'] : undefined;
+    const nbytes = num(payload['nbytes']) ?? num(payload['bytes']);
+    const raw = payload['worker'];
+    let w = typeof raw === 'number' || typeof raw === 'string' ? this.#workerOf(raw) : undefined;
+    if (name === 'spill') {
+      const h = key === undefined ? undefined : this.#held.get(key);
+      w ??= h?.worker;
+      if (w === undefined) return;
+      const ws = this.#status[w] as WorkerStatus;
+      const moved = nbytes ?? h?.nbytes ?? 0;
+      if (h) {
+        this.#held.delete(key as string);
+        this.#release(h);
+      } else ws.held = Math.max(0, ws.held - moved);
+      ws.spilled += moved;
+      if (key !== undefined) this.#spilled.set(key, { worker: w, nbytes: moved });
+    } else if (name === 'unspill') {
+      const s = key === undefined ? undefined : this.#spilled.get(key);
+      w ??= s?.worker;
+      if (w === undefined) return;
+      const ws = this.#status[w] as WorkerStatus;
+      const moved = Math.min(ws.spilled, nbytes ?? s?.nbytes ?? 0);
+      ws.spilled -= moved;
+      ws.held += moved;
+      if (ws.held > ws.peak) ws.peak = ws.held;
+      if (s && key !== undefined) {
+        this.#spilled.delete(key);
+        this.#held.set(key, { worker: w, nbytes: moved });
+        ws.results++;
       }
-      case 'unspill': {
-        const moved = Math.min(ws.spilled, nbytes ?? 0);
-        ws.spilled -= moved;
-        ws.held += moved;
-        if (ws.held > ws.peak) ws.peak = ws.held;
-        break;
-      }
-      case 'worker-memory': {
-        const held = num(payload['held']);
-        const spilled = num(payload['spilled']);
-        if (held !== undefined) ws.held = held;
-        if (spilled !== undefined) ws.spilled = spilled;
-        if (ws.held > ws.peak) ws.peak = ws.held;
-        break;
-      }
-      default:
-        return;
+    } else {
+      if (w === undefined) return;
+      const ws = this.#status[w] as WorkerStatus;
+      const held = num(payload['held']);
+      const spilled = num(payload['spilled']);
+      if (held !== undefined) ws.held = held;
+      if (spilled !== undefined) ws.spilled = spilled;
+      if (ws.held > ws.peak) ws.peak = ws.held;
     }
     this.#dirtyWorkers.add(w);
     this.#changed = true;

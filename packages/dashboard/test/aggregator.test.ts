@@ -60,6 +60,23 @@ describe('Aggregator', () => {
     expect(b.workers.find((w) => w.id === 1)).toMatchObject({ held: 64, spilled: 5 });
   });
 
+  it('follows the local scheduler spill events by key (no worker given)', () => {
+    const a = started();
+    a.tasks([ev('inc-a,0', 'memory', 1, 1, 2, 800), ev('inc-a,1', 'memory', 1, 1, 3, 200)]);
+    a.event('memory', { worker: 'scheduler', held: 1000, spilled: 0 });
+    a.event('spill', { key: 'inc-a,0', bytes: 800, spillCount: 1 });
+    let b = a.flush()!;
+    expect(b.newWorkers.map((w) => w.name)).toEqual(['thread 1']);
+    expect(b.workers).toEqual([{ id: 0, done: 2, erred: 0, held: 200, peak: 1000, spilled: 800, results: 1 }]);
+    a.event('unspill', { key: 'inc-a,0', bytes: 800 });
+    b = a.flush()!;
+    expect(b.workers[0]).toMatchObject({ held: 1000, spilled: 0, results: 2 });
+    a.event('spill', { key: 'inc-a,1', bytes: 200 });
+    a.tasks([ev('inc-a,1', 'released', 1)]);
+    b = a.flush()!;
+    expect(b.workers[0]).toMatchObject({ held: 800, spilled: 0, results: 1 });
+  });
+
   it('lists failed keys with the compute error message', () => {
     const a = started();
     a.tasks([ev('inc-a,1', 'erred', 1, 3, 4)]);

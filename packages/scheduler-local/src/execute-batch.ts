@@ -50,17 +50,28 @@ export function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** Bytes held by a value, where cheaply known (buffers and views, one level of containers). */
+/**
+ * Bytes held by a value, where cheaply known: buffers and views, an `nbytes` field, strings,
+ * and containers of those up to a few levels deep (long arrays of primitives are estimated
+ * from their length). Used for memory accounting and spilling.
+ */
 export function sizeOf(v: unknown, depth = 0): number {
   if (typeof v !== 'object' || v === null) return typeof v === 'string' ? v.length * 2 : 8;
   if (ArrayBuffer.isView(v)) return v.byteLength;
   if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return v.byteLength;
   const nb = (v as { nbytes?: unknown }).nbytes;
   if (typeof nb === 'number') return nb;
-  if (depth > 0) return 0;
+  if (depth > 4) return 0;
   let total = 0;
-  if (Array.isArray(v)) for (const x of v) total += sizeOf(x, depth + 1);
-  else for (const x of Object.values(v)) total += sizeOf(x, depth + 1);
+  if (Array.isArray(v)) {
+    const n = v.length;
+    if (n > 1024 && (typeof v[0] !== 'object' || v[0] === null)) return n * 8;
+    for (let i = 0; i < n; i++) total += sizeOf(v[i], depth + 1);
+  } else if (v instanceof Map) {
+    for (const x of v.values()) total += sizeOf(x, depth + 1);
+  } else {
+    for (const k in v) total += sizeOf((v as Record<string, unknown>)[k], depth + 1);
+  }
   return total;
 }
 

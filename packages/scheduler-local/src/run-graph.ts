@@ -12,6 +12,7 @@ import {
   idsOf,
   isFunctionOp,
   keyGroup,
+  keyMask,
   order,
   randomToken,
   type Callbacks,
@@ -28,6 +29,8 @@ import { RUNNING, STATES } from './state/transition-log.js';
 import type { BatchPayload, BatchResult } from './execute-batch.js';
 import { now } from './execute-batch.js';
 import { ProgressBar } from './progress.js';
+import { resolveMemoryLimit } from './memory/limit.js';
+import { SpillStore } from './memory/spill-store.js';
 
 /** Runs batches somewhere: in this thread, on worker threads, ... */
 export interface Executor {
@@ -40,8 +43,11 @@ export interface Executor {
   readonly shipsSource: boolean;
   /** Checks the ops of a graph before anything runs (portability); throws to refuse. */
   prepare(ops: ReadonlySet<OpId>): Promise<void>;
-  /** Runs a batch; rejects only when the worker running it was lost (task failures resolve). */
-  run(payload: BatchPayload): Promise<BatchResult>;
+  /**
+   * Runs a batch; rejects only when the worker running it was lost (task failures resolve).
+   * When `signal` aborts, the batch is cancelled where it runs (the compute has failed).
+   */
+  run(payload: BatchPayload, signal: AbortSignal): Promise<BatchResult>;
 }
 
 const DEFAULT_BATCH = 512;
@@ -69,10 +75,17 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   const t0 = now();
   const computeId = randomToken().slice(0, 12);
   const outIds = idsOf(g, outputs);
-  const isOutput = new Uint8Array(g.size);
-  for (const o of outIds) isOutput[o] = 1;
+  const isOutput = keyMask(g, outputs);
   const plan = planBatches(g, order(g, outputs), isOutput, batchLimit(g.size, executor.slots, opts.batchSize));
-  const machine = new SchedulerState(g, plan, { outputs: outIds, slots: executor.slots, retries: opts.retries ?? 1 });
+  const memoryLimit = resolveMemoryLimit(opts['memoryLimit']);
+  const machine = new SchedulerState(g, plan, {
+    outputs: outIds,
+    slots: executor.slots,
+    retries: opts.retries ?? 1,
+    memoryLimit,
+    // Root batches (readers, creators) run about one per worker: reductions go first.
+    rootSlots: executor.workers,
+  });
   lastMachine = { machine, graph: g };
 
   const ops = new Set<OpId>();
@@ -88,28 +101,56 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   }
 
   const data: unknown[] = new Array(plan.count);
+  let store: SpillStore | undefined;
+  const io = new Set<Promise<unknown>>();
+  const spillDir = typeof opts['spillDir'] === 'string' ? opts['spillDir'] : undefined;
   const sources = new Map<OpId, string>();
   if (executor.shipsSource) for (const o of ops) if (isFunctionOp(o)) sources.set(o, functionSource(o) as string);
 
   return new Promise<unknown[]>((resolve, reject) => {
     let settled = false;
+    const cancel = new AbortController();
     const settle = (ok: boolean, value: unknown[] | Error): void => {
       if (settled) return;
       settled = true;
-      events.finish(ok, ok ? undefined : (value as Error));
-      if (ok) resolve(value as unknown[]);
-      else reject(value);
+      // A failed compute cancels its batches still running (their results would be dropped).
+      if (!ok && machine.inFlight > 0) cancel.abort();
+      // The spill folder goes whatever happened, once its reads and writes in flight are done
+      // (removing it under a write could leave it behind); the answer waits for that.
+      const closing = Promise.allSettled(io).then(() => store?.close());
+      void closing.then(
+        () => {
+          events.finish(ok, ok ? undefined : (value as Error));
+          if (ok) resolve(value as unknown[]);
+          else reject(value);
+        },
+        () => {
+          events.finish(ok, ok ? undefined : (value as Error));
+          if (ok) resolve(value as unknown[]);
+          else reject(value);
+        },
+      );
     };
+    const fail = (err: unknown): void => settle(false, err as Error);
     const step = (s: Stimulus): void => {
+      if (settled) return; // late I/O or results after the end change nothing
       try {
         const instructions = machine.handle(s);
         events.drain();
         for (const ins of instructions) {
           switch (ins.type) {
             case 'execute':
-              dispatch(ins.batch);
+              if (ins.unspill === undefined) dispatchWhenLoaded(ins.batch);
+              else unspillThenDispatch(ins.batch, ins.unspill);
               break;
             case 'release':
+              data[ins.batch] = undefined;
+              if (store?.has(ins.batch)) void track(store.delete(ins.batch)).catch(fail);
+              break;
+            case 'spill':
+              spill(ins.batch);
+              break;
+            case 'drop':
               data[ins.batch] = undefined;
               break;
             case 'finished':
@@ -125,6 +166,62 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         settle(false, err as Error);
       }
     };
+    const track = <T>(p: Promise<T>): Promise<T> => {
+      io.add(p);
+      void p.then(
+        () => io.delete(p),
+        () => io.delete(p),
+      );
+      return p;
+    };
+    const spill = (b: number): void => {
+      store ??= new SpillStore(spillDir);
+      const s = store;
+      const value = data[b];
+      track(s.write(b, value)).then((bytes) => {
+        events.spill('spill', b, bytes);
+        step({ type: 'spilled', batch: b, bytes });
+      }, fail);
+    };
+    // Reads of spilled results in flight: every batch that needs one waits for the same read
+    // (two batches dispatched in one step may need the same result back from disk).
+    const loading = new Map<number, Promise<void>>();
+    const load = (ib: number): Promise<void> => {
+      let p = loading.get(ib);
+      if (p === undefined) {
+        const s = store as SpillStore;
+        p = track(
+          s.read(ib).then((v) => {
+            data[ib] = v;
+            events.spill('unspill', ib, 0);
+          }),
+        ).finally(() => loading.delete(ib));
+        loading.set(ib, p);
+      }
+      return p;
+    };
+    const unspillThenDispatch = (b: number, inputs: number[]): void => {
+      Promise.all(inputs.map(load)).then(() => {
+        if (!settled) dispatchWhenLoaded(b);
+      }, fail);
+    };
+    /** Dispatches once no input of the batch is still being read back from disk. */
+    const dispatchWhenLoaded = (b: number): void => {
+      if (loading.size > 0) {
+        const waits: Promise<void>[] = [];
+        for (let e = plan.inPtr[b]!; e < plan.inPtr[b + 1]!; e++) {
+          const w = loading.get(plan.batchOf[plan.inIdx[e]!]!);
+          if (w !== undefined) waits.push(w);
+        }
+        if (waits.length > 0) {
+          Promise.all(waits).then(() => {
+            if (!settled) dispatch(b);
+          }, fail);
+          return;
+        }
+      }
+      dispatch(b);
+    };
     const dispatch = (b: number): void => {
       let payload: BatchPayload;
       try {
@@ -135,7 +232,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       }
       const stopAt = (): number => now();
       const lastMember = plan.memPtr[b + 1]! - plan.memPtr[b]! - 1;
-      executor.run(payload).then(
+      executor.run(payload, cancel.signal).then(
         (r) => {
           let stim: Stimulus;
           try {
@@ -301,7 +398,33 @@ class EventPump {
     for (const c of this.callbacks) safely(() => c.start?.(info));
   }
 
+  #lastMemory = 0;
+  #memorySig = '';
+
+  /** Reports a spill or unspill of one result, with the running totals. */
+  spill(kind: 'spill' | 'unspill', batch: number, bytes: number): void {
+    if (this.callbacks.length === 0) return;
+    const m = this.machine.memory;
+    const key = this.g.keys[this.plan.root[batch]!] as Key;
+    const payload = { key, bytes, spillCount: m.spillCount, unspillCount: m.unspillCount, spilledBytes: m.spilledBytes, held: m.held };
+    for (const c of this.callbacks) safely(() => c.event?.(kind, payload, this.computeId));
+  }
+
+  /** Reports held and spilled bytes, at most every 50 ms unless spilling changed. */
+  #memory(force: boolean): void {
+    const m = this.machine.memory;
+    if (!Number.isFinite(m.limit) && m.held === 0) return;
+    const sig = `${m.spillCount}/${m.unspillCount}`;
+    const t = now();
+    if (!force && sig === this.#memorySig && t - this.#lastMemory < 50) return;
+    this.#memorySig = sig;
+    this.#lastMemory = t;
+    const payload = { worker: 'scheduler', held: m.held, spilled: m.spilledBytes, limit: m.limit, paused: m.paused, spillCount: m.spillCount, unspillCount: m.unspillCount, maxHeld: m.maxHeld };
+    for (const c of this.callbacks) safely(() => c.event?.('memory', payload, this.computeId));
+  }
+
   drain(): void {
+    if (this.callbacks.length > 0 && this.callbacks.some((c) => c.event !== undefined)) this.#memory(false);
     if (!this.#want) return;
     const events: TaskEvent[] = [];
     const log = this.machine.log;
@@ -325,6 +448,7 @@ class EventPump {
 
   finish(ok: boolean, error?: Error): void {
     this.drain();
+    if (this.callbacks.some((c) => c.event !== undefined)) this.#memory(true);
     const info = { computeId: this.computeId, ok, elapsedMs: now() - this.t0, ...(error ? { error } : {}) };
     for (const c of this.callbacks) safely(() => c.finish?.(info));
   }

@@ -2,6 +2,7 @@
  * The 'sync' scheduler: runs every batch in the calling thread, one at a time. Any closure
  * works here (nothing is shipped), which makes it the scheduler for debugging and tests.
  */
+import { setImmediate } from 'node:timers/promises';
 import { loadOps, registerScheduler, type Scheduler } from '@tsdask/core-graph';
 import { executeBatch, type BatchPayload } from './execute-batch.js';
 import { runGraph, type Executor } from './run-graph.js';
@@ -14,7 +15,10 @@ const syncExecutor: Executor = {
   async prepare(ops) {
     await loadOps(ops);
   },
-  run(payload: BatchPayload) {
+  async run(payload: BatchPayload) {
+    // Yield to the event loop between batches: otherwise back-to-back batches (a chain of
+    // microtasks) starve I/O, and spill writes would only finish after the whole compute.
+    await setImmediate();
     return executeBatch(payload, -1);
   },
 };

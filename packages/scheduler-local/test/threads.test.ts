@@ -48,6 +48,37 @@ describe("'threads' scheduler", () => {
     expect(await delayed((x: number) => x + 1)(1).compute(threads)).toBe(2);
   });
 
+  it('replaces a worker that exceeds its resourceLimits, then gives up with WorkerLostError', async () => {
+    const hog = delayed(() => {
+      const keep: number[][] = [];
+      for (;;) keep.push(new Array(1_000_000).fill(keep.length));
+    }, { name: 'hog' });
+    const h = hog();
+    const opts = { ...threads, retries: 1, numWorkers: 1, workerResourceLimits: { maxOldGenerationSizeMb: 64 } };
+    const err = await h.compute(opts).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkerLostError);
+    expect((err as WorkerLostError).attempts).toBe(2);
+    expect(String((err as Error).cause)).toMatch(/memory|ERR_WORKER/i);
+    // A fresh worker serves the next compute.
+    expect(await delayed((x: number) => x * 2)(21).compute(opts)).toBe(42);
+  });
+
+  it('cancels batches still running when the compute fails', async () => {
+    const marker = join(dir, 'long-task-finished');
+    const long = delayed(op(FIXTURES, 'busyThenMark'), { name: 'long' });
+    const fail = delayed(async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      throw new Error('fails while the long task runs');
+    }, { name: 'fail' });
+    const both = delayed((a: unknown, b: unknown) => [a, b]);
+    const err = await both(long(1500, marker), fail()).compute({ ...threads, numWorkers: 2 }).catch((e: unknown) => e);
+    expect(String(err)).toContain('fails while the long task runs');
+    // Had the long task not been cancelled, its marker would exist 1.5 s after it started.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(existsSync(marker)).toBe(false);
+    expect(await delayed((x: number) => x + 1)(1).compute(threads)).toBe(2);
+  });
+
   it('runs computes concurrently on one pool', async () => {
     const sq = delayed((x: number) => x * x);
     const add = delayed((a: number, b: number) => a + b);

@@ -212,6 +212,32 @@ export function idsOf(g: TaskGraph, keys: readonly Key[]): Int32Array {
   return out;
 }
 
+/**
+ * A new graph of the tasks not marked in `removed`, with their nodes taken from `nodes`
+ * (rewritten by a pass), dependencies derived again from those nodes' refs.
+ */
+export function rebuildWithout(g: TaskGraph, removed: Uint8Array, nodes: readonly Node[]): TaskGraph {
+  const keys: Key[] = [];
+  const kept: Node[] = [];
+  for (let i = 0; i < g.size; i++) {
+    if (!removed[i]) {
+      keys.push(g.keys[i] as Key);
+      kept.push(nodes[i] as Node);
+    }
+  }
+  return lowerArrays(keys, kept);
+}
+
+/** A mask with 1 at the id of each given key that is in the graph (outputs, persisted keys). */
+export function keyMask(g: TaskGraph, keys: Iterable<Key>): Uint8Array {
+  const mask = new Uint8Array(g.size);
+  for (const k of keys) {
+    const id = g.index.get(k);
+    if (id !== undefined) mask[id] = 1;
+  }
+  return mask;
+}
+
 /** The dependencies of id `i` as a plain array (for tests and small tools). */
 export function dependenciesOf(g: TaskGraph, i: number): number[] {
   return Array.from(g.depIdx.subarray(g.depPtr[i], g.depPtr[i + 1]));

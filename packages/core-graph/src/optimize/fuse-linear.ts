@@ -4,16 +4,12 @@
  * (output keys keep their names; an output never disappears into another task). As Dask's
  * `fuse_linear`, without renaming keys.
  */
-import { lowerArrays, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
+import { keyMask, rebuildWithout, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
 import { substitute, type Key, type Node } from '../spec/index.js';
 
 /** Fuses linear chains of tasks into single nested tasks. */
 export function fuseLinear(g: TaskGraph, outputs: readonly Key[]): TaskGraph {
-  const isOutput = new Uint8Array(g.size);
-  for (const k of outputs) {
-    const id = g.index.get(k);
-    if (id !== undefined) isOutput[id] = 1;
-  }
+  const isOutput = keyMask(g, outputs);
   // absorbed[a] = 1 when a is fused into its only dependent.
   const absorbed = new Uint8Array(g.size);
   let count = 0;
@@ -34,13 +30,5 @@ export function fuseLinear(g: TaskGraph, outputs: readonly Key[]): TaskGraph {
       fused[b] = substitute(fused[b] as Node, new Map([[g.keys[a] as Key, fused[a] as Node]]));
     }
   }
-  const keys: Key[] = [];
-  const nodes: Node[] = [];
-  for (let i = 0; i < g.size; i++) {
-    if (!absorbed[i]) {
-      keys.push(g.keys[i] as Key);
-      nodes.push(fused[i] as Node);
-    }
-  }
-  return lowerArrays(keys, nodes);
+  return rebuildWithout(g, absorbed, fused);
 }

@@ -4,7 +4,7 @@
  * do. A literal is a node with no dependencies that is not a task, or a quoted value. Output
  * keys are never inlined away. A cheap task used by several dependents is copied into each.
  */
-import { lowerArrays, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
+import { keyMask, rebuildWithout, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
 import { isTask, QUOTE_OP, substitute, type Key, type Node, type OpId } from '../spec/index.js';
 
 export interface InlineOptions {
@@ -15,11 +15,7 @@ export interface InlineOptions {
 /** Inlines literals and cheap tasks into their dependents. */
 export function inline(g: TaskGraph, outputs: readonly Key[], opts: InlineOptions = {}): TaskGraph {
   const cheap = opts.cheapOps;
-  const isOutput = new Uint8Array(g.size);
-  for (const k of outputs) {
-    const id = g.index.get(k);
-    if (id !== undefined) isOutput[id] = 1;
-  }
+  const isOutput = keyMask(g, outputs);
   const candidate = new Uint8Array(g.size);
   let count = 0;
   for (let i = 0; i < g.size; i++) {
@@ -47,13 +43,5 @@ export function inline(g: TaskGraph, outputs: readonly Key[], opts: InlineOption
     if (uses) nodes[i] = substitute(nodes[i] as Node, subs);
     if (candidate[i]) subs.set(g.keys[i] as Key, nodes[i] as Node);
   }
-  const keys: Key[] = [];
-  const kept: Node[] = [];
-  for (let i = 0; i < g.size; i++) {
-    if (!candidate[i]) {
-      keys.push(g.keys[i] as Key);
-      kept.push(nodes[i] as Node);
-    }
-  }
-  return lowerArrays(keys, kept);
+  return rebuildWithout(g, candidate, nodes);
 }

@@ -21,6 +21,8 @@ export interface OptimizeFlags {
   cull?: boolean;
   /** Inline literals and cheap ops into their dependents. */
   inline?: boolean;
+  /** Fuse chains of blockwise layers before materialization (layer level, see fuse-blockwise.ts). */
+  blockwise?: boolean;
   /** Fuse linear chains into single tasks. */
   fuse?: boolean;
   /** Ops that `inline` may copy into every dependent. */

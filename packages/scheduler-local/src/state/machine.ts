@@ -17,10 +17,18 @@
  * Policy: ready batches are dispatched lowest `order` priority first, at most `slots` in
  * flight; a result is released as soon as its last dependent batch has finished (refcounts),
  * unless it is an output; a batch whose worker died is retried up to `retries` times.
+ *
+ * Memory (when `memoryLimit` is finite): the bytes of held results are counted. Above
+ * SPILL_TARGET of the limit, results are spilled to disk, those needed least soon first (never
+ * outputs, never inputs of running batches); a batch whose inputs are on disk is dispatched
+ * with an `unspill` list for the shell to read back first. Root batches (no inputs: readers,
+ * creators) are queued apart and run at most `rootSlots` at a time, so reductions over loaded
+ * data go first; above PAUSE_FRACTION no root batch starts, unless nothing else could run.
  */
 import { TaskError, WorkerLostError, type Key, type TaskGraph } from '@tsdask/core-graph';
 import type { BatchPlan } from './batches.js';
 import { MinHeap } from './min-heap.js';
+import { PAUSE_FRACTION, SPILL_TARGET } from '../memory/limit.js';
 import {
   ERRED,
   MEMORY,
@@ -35,13 +43,16 @@ import {
 
 export type Stimulus =
   | { type: 'start' }
+  | { type: 'spilled'; batch: number; bytes: number }
   | { type: 'batch-finished'; batch: number; worker: number; start: number; stop: number; nbytes: number }
   | { type: 'batch-erred'; batch: number; member: number; error: Error; worker: number; start: number; stop: number }
   | { type: 'worker-lost'; batch: number; error: Error };
 
 export type Instruction =
-  | { type: 'execute'; batch: number }
+  | { type: 'execute'; batch: number; unspill?: number[] }
   | { type: 'release'; batch: number }
+  | { type: 'spill'; batch: number }
+  | { type: 'drop'; batch: number }
   | { type: 'finished' }
   | { type: 'failed'; error: Error };
 
@@ -54,7 +65,27 @@ export interface MachineOptions {
   retries: number;
   /** Capacity of the transition log ring. */
   logCapacity?: number;
+  /** Bytes of results that may be held before spilling (default: no limit). */
+  memoryLimit?: number;
+  /** Most root batches (no inputs) in flight at once (default: `slots`). */
+  rootSlots?: number;
 }
+
+/** Counters of the memory manager, for events and tests. */
+export interface MemoryStats {
+  limit: number;
+  held: number;
+  spilledBytes: number;
+  spillCount: number;
+  unspillCount: number;
+  maxHeld: number;
+  paused: boolean;
+}
+
+const NOWHERE = 0;
+const IN_MEMORY = 1;
+const SPILLING = 2;
+const ON_DISK = 3;
 
 /** One line of a task's story. */
 export interface StoryEntry {
@@ -78,6 +109,20 @@ export class SchedulerState {
   readonly #refs: Int32Array;
   readonly #attempts: Uint8Array;
   readonly #ready: MinHeap;
+  readonly #readyRoots: MinHeap;
+  readonly #rootSlots: number;
+  #rootsInFlight = 0;
+  readonly #limit: number;
+  readonly #nbytes: Float64Array;
+  readonly #where: Uint8Array;
+  readonly #pins: Int32Array;
+  readonly #spillable: MinHeap;
+  #held = 0;
+  #spilling = 0;
+  #spilled = 0;
+  #spillCount = 0;
+  #unspillCount = 0;
+  #maxHeld = 0;
   #inFlight = 0;
   #remaining: number;
   #stimulusId = 0;
@@ -101,7 +146,31 @@ export class SchedulerState {
     }
     this.#attempts = new Uint8Array(count);
     this.#ready = new MinHeap(count);
+    this.#readyRoots = new MinHeap(count);
+    this.#rootSlots = Math.max(1, opts.rootSlots ?? this.#slots);
+    this.#limit = opts.memoryLimit ?? Infinity;
+    this.#nbytes = new Float64Array(count);
+    this.#where = new Uint8Array(count);
+    this.#pins = new Int32Array(count);
+    this.#spillable = new MinHeap(Number.isFinite(this.#limit) ? count * 2 : 1);
     this.#remaining = count;
+  }
+
+  /** Memory counters. */
+  get memory(): MemoryStats {
+    return {
+      limit: this.#limit,
+      held: this.#held,
+      spilledBytes: this.#spilled,
+      spillCount: this.#spillCount,
+      unspillCount: this.#unspillCount,
+      maxHeld: this.#maxHeld,
+      paused: this.#paused(),
+    };
+  }
+
+  #paused(): boolean {
+    return this.#held > PAUSE_FRACTION * this.#limit;
   }
 
   /** Number of batches in flight. */
@@ -129,7 +198,7 @@ export class SchedulerState {
         this.#start(id, out);
         break;
       case 'batch-finished':
-        this.#finished(s.batch, id, out);
+        this.#finished(s.batch, s.nbytes, id, out);
         break;
       case 'batch-erred':
         this.#erred(s.batch, s.member, s.error, id, out);
@@ -138,8 +207,13 @@ export class SchedulerState {
         this.#lost(s.batch, s.error, id, out);
         if (this.#closed) return out;
         break;
+      case 'spilled':
+        this.#onSpilled(s.batch, out);
+        break;
     }
+    // Dispatch first: the inputs it pins are then never chosen for spilling.
     this.#fill(id, out);
+    this.#spillIfNeeded(out);
     if (this.#remaining === 0) {
       this.#closed = true;
       out.push({ type: 'finished' });
@@ -167,27 +241,113 @@ export class SchedulerState {
     for (let b = 0; b < this.#plan.count; b++) if (this.#pending[b] === 0) this.#makeReady(b, stim);
   }
 
+  #isRoot(b: number): boolean {
+    return this.#plan.inPtr[b + 1] === this.#plan.inPtr[b];
+  }
+
   #makeReady(b: number, stim: number): void {
     this.#to(this.#plan.root[b]!, READY, stim);
-    this.#ready.push(b, b);
+    if (this.#isRoot(b)) this.#readyRoots.push(b, b);
+    else this.#ready.push(b, b);
   }
 
   #fill(stim: number, out: Instruction[]): void {
-    const { memPtr, memIdx } = this.#plan;
-    while (this.#inFlight < this.#slots && this.#ready.size > 0) {
-      const b = this.#ready.pop();
-      for (let m = memPtr[b]!; m < memPtr[b + 1]!; m++) this.#to(memIdx[m]!, RUNNING, stim);
+    const p = this.#plan;
+    while (this.#inFlight < this.#slots) {
+      const other = this.#ready.peekKey();
+      // A root batch may start when a root slot is free and memory is not paused; when paused,
+      // only if nothing else is running or ready (never deadlock).
+      const rootOk =
+        this.#readyRoots.size > 0 &&
+        this.#rootsInFlight < this.#rootSlots &&
+        (!this.#paused() || (this.#inFlight === 0 && other === undefined));
+      const root = rootOk ? this.#readyRoots.peekKey() : undefined;
+      if (other === undefined && root === undefined) break;
+      const b = root !== undefined && (other === undefined || root < other) ? this.#readyRoots.pop() : this.#ready.pop();
+      if (this.#isRoot(b)) this.#rootsInFlight++;
+      for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]!; m++) this.#to(p.memIdx[m]!, RUNNING, stim);
       this.#inFlight++;
-      out.push({ type: 'execute', batch: b });
+      let unspill: number[] | undefined;
+      for (let e = p.inPtr[b]!; e < p.inPtr[b + 1]!; e++) {
+        const ib = p.batchOf[p.inIdx[e]!]!;
+        this.#pins[ib]!++;
+        if (this.#where[ib] === ON_DISK) {
+          (unspill ??= []).push(ib);
+          this.#where[ib] = IN_MEMORY;
+          this.#spilled -= this.#nbytes[ib]!;
+          this.#addHeld(this.#nbytes[ib]!);
+          this.#unspillCount++;
+        } else if (this.#where[ib] === SPILLING) {
+          this.#where[ib] = IN_MEMORY;
+          this.#spilling -= this.#nbytes[ib]!;
+        }
+      }
+      out.push(unspill === undefined ? { type: 'execute', batch: b } : { type: 'execute', batch: b, unspill });
     }
   }
 
-  #finished(b: number, stim: number, out: Instruction[]): void {
+  #addHeld(bytes: number): void {
+    this.#held += bytes;
+    if (this.#held > this.#maxHeld) this.#maxHeld = this.#held;
+  }
+
+  /** Ends a dispatched batch's claim on its slot and its inputs. */
+  #leave(b: number): void {
+    const p = this.#plan;
+    this.#inFlight--;
+    if (this.#isRoot(b)) this.#rootsInFlight--;
+    for (let e = p.inPtr[b]!; e < p.inPtr[b + 1]!; e++) this.#pins[p.batchOf[p.inIdx[e]!]!]!--;
+  }
+
+  /** The batch result leaves memory (released or on disk). */
+  #forget(b: number): void {
+    if (this.#where[b] === IN_MEMORY || this.#where[b] === SPILLING) this.#held -= this.#nbytes[b]!;
+    if (this.#where[b] === SPILLING) this.#spilling -= this.#nbytes[b]!;
+    if (this.#where[b] === ON_DISK) this.#spilled -= this.#nbytes[b]!;
+    this.#where[b] = NOWHERE;
+  }
+
+  #spillIfNeeded(out: Instruction[]): void {
+    const target = SPILL_TARGET * this.#limit;
+    const p = this.#plan;
+    while (this.#held - this.#spilling > target && this.#spillable.size > 0) {
+      const b = this.#spillable.pop();
+      const root = p.root[b]!;
+      if (this.#where[b] !== IN_MEMORY || this.#pins[b]! > 0 || this.#isOutput[root] || this.#refs[b] === 0) continue;
+      this.#where[b] = SPILLING;
+      this.#spilling += this.#nbytes[b]!;
+      out.push({ type: 'spill', batch: b });
+    }
+  }
+
+  #onSpilled(b: number, out: Instruction[]): void {
+    if (this.#where[b] !== SPILLING) return;
+    this.#where[b] = ON_DISK;
+    this.#spilling -= this.#nbytes[b]!;
+    this.#held -= this.#nbytes[b]!;
+    this.#spilled += this.#nbytes[b]!;
+    this.#spillCount++;
+    out.push({ type: 'drop', batch: b });
+  }
+
+  /** Offers a held result for spilling, keyed so that the one needed latest comes first. */
+  #offerSpill(b: number): void {
+    if (!Number.isFinite(this.#limit)) return;
+    const p = this.#plan;
+    let next = p.count;
+    for (let e = p.outPtr[b]!; e < p.outPtr[b + 1]!; e++) if (p.outIdx[e]! < next) next = p.outIdx[e]!;
+    this.#spillable.push(b, -next);
+  }
+
+  #finished(b: number, nbytes: number, stim: number, out: Instruction[]): void {
     const p = this.#plan;
     if (this.state[p.root[b]!] !== RUNNING) return;
-    this.#inFlight--;
+    this.#leave(b);
     this.#remaining--;
     const root = p.root[b]!;
+    this.#nbytes[b] = nbytes;
+    this.#where[b] = IN_MEMORY;
+    this.#addHeld(nbytes);
     for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]! - 1; m++) {
       this.#to(p.memIdx[m]!, MEMORY, stim);
       this.#to(p.memIdx[m]!, RELEASED, stim);
@@ -195,14 +355,20 @@ export class SchedulerState {
     this.#to(root, MEMORY, stim);
     if (this.#refs[b] === 0 && !this.#isOutput[root]) {
       this.#to(root, RELEASED, stim);
+      this.#forget(b);
       out.push({ type: 'release', batch: b });
+    } else if (!this.#isOutput[root]) {
+      this.#offerSpill(b);
     }
     for (let e = p.inPtr[b]!; e < p.inPtr[b + 1]!; e++) {
       const input = p.inIdx[e]!;
       const ib = p.batchOf[input]!;
       if (--this.#refs[ib]! === 0 && !this.#isOutput[input]) {
         this.#to(input, RELEASED, stim);
+        this.#forget(ib);
         out.push({ type: 'release', batch: ib });
+      } else if (this.#where[ib] === IN_MEMORY && this.#pins[ib] === 0) {
+        this.#offerSpill(ib);
       }
     }
     for (let e = p.outPtr[b]!; e < p.outPtr[b + 1]!; e++) {
@@ -214,7 +380,7 @@ export class SchedulerState {
   #erred(b: number, member: number, error: Error, stim: number, out: Instruction[]): void {
     const p = this.#plan;
     if (this.state[p.root[b]!] !== RUNNING) return;
-    this.#inFlight--;
+    this.#leave(b);
     for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]!; m++) this.#to(p.memIdx[m]!, ERRED, stim);
     this.#closed = true;
     const task = p.memIdx[p.memPtr[b]! + member]!;
@@ -226,7 +392,7 @@ export class SchedulerState {
     const p = this.#plan;
     const root = p.root[b]!;
     if (this.state[root] !== RUNNING) return;
-    this.#inFlight--;
+    this.#leave(b);
     this.#attempts[b]!++;
     if (this.#attempts[b]! > this.#retries) {
       for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]!; m++) this.#to(p.memIdx[m]!, ERRED, stim);
@@ -259,6 +425,14 @@ export class SchedulerState {
         }
       }
     }
+    let held = 0;
+    for (let b = 0; b < p.count; b++) if (this.#where[b] === IN_MEMORY || this.#where[b] === SPILLING) held += this.#nbytes[b]!;
+    if (Math.abs(held - this.#held) > 1e-6) bad.push(`held bytes ${this.#held} but results in memory hold ${held}`);
+    for (let b = 0; b < p.count; b++) {
+      if (this.#where[b] === ON_DISK && this.#isOutput[p.root[b]!]) bad.push(`output ${this.#g.keys[p.root[b]!]} is on disk`);
+      if (this.#where[b] !== NOWHERE && this.state[p.root[b]!] === RELEASED) bad.push(`${this.#g.keys[p.root[b]!]} is released but still stored`);
+    }
+    if (this.#rootsInFlight > this.#rootSlots) bad.push(`${this.#rootsInFlight} root batches in flight with ${this.#rootSlots} root slots`);
     if (running !== this.#inFlight) bad.push(`${running} batches running but ${this.#inFlight} counted in flight`);
     if (this.#inFlight > this.#slots) bad.push(`${this.#inFlight} batches in flight with ${this.#slots} slots`);
     return bad;

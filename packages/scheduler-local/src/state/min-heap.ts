@@ -21,6 +21,10 @@ export class MinHeap {
     items[i] = item;
     keys[i] = key;
   }
+  /** The smallest key (undefined when empty). */
+  peekKey(): number | undefined {
+    return this.size > 0 ? this.#keys[0] : undefined;
+  }
   pop(): number {
     const items = this.#items;
     const keys = this.#keys;

@@ -6,19 +6,29 @@
 import { Piscina } from 'piscina';
 import { availableParallelism } from 'node:os';
 
+/** Per-thread V8 limits (worker_threads' ResourceLimits), e.g. `{ maxOldGenerationSizeMb: 512 }`. */
+export interface WorkerLimits {
+  maxOldGenerationSizeMb?: number;
+  maxYoungGenerationSizeMb?: number;
+  codeRangeSizeMb?: number;
+  stackSizeMb?: number;
+}
+
 let pool: Piscina | undefined;
-let poolSize = 0;
+let poolKey = '';
 
 /** The default number of worker threads. */
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** The shared pool with `n` workers. */
-export function getPool(n: number): Piscina {
-  if (pool !== undefined && poolSize === n) return pool;
+/** The shared pool with `n` workers (and the given per-thread limits). */
+export function getPool(n: number, limits?: WorkerLimits): Piscina {
+  const key = `${n}:${JSON.stringify(limits ?? {})}`;
+  if (pool !== undefined && poolKey === key) return pool;
   if (pool !== undefined) void pool.destroy();
   pool = new Piscina({
+    ...(limits !== undefined ? { resourceLimits: limits } : {}),
     filename: new URL('./worker.js', import.meta.url).href,
     minThreads: n,
     maxThreads: n,
@@ -30,7 +40,7 @@ export function getPool(n: number): Piscina {
   // A worker that dies rejects its task (handled by the scheduler); piscina also emits
   // 'error' for some of these, which must not crash the process.
   pool.on('error', () => {});
-  poolSize = n;
+  poolKey = key;
   return pool;
 }
 
@@ -38,6 +48,6 @@ export function getPool(n: number): Piscina {
 export async function closePool(): Promise<void> {
   const p = pool;
   pool = undefined;
-  poolSize = 0;
+  poolKey = '';
   if (p !== undefined) await p.destroy();
 }

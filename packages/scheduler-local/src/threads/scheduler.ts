@@ -16,7 +16,7 @@ import {
 import { now, type BatchPayload, type BatchResult } from '../execute-batch.js';
 import { checkPortable } from '../portable.js';
 import { runGraph, type Executor } from '../run-graph.js';
-import { defaultWorkers, getPool } from './pool.js';
+import { defaultWorkers, getPool, type WorkerLimits } from './pool.js';
 
 const IN_FLIGHT_PER_WORKER = 2;
 
@@ -31,8 +31,8 @@ function fnName(op: OpId, source: string): string {
   return m?.[1] && m[1] !== 'function' && m[1] !== 'async' ? m[1] : op;
 }
 
-function threadsExecutor(n: number): Executor {
-  const pool = getPool(n);
+function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
+  const pool = getPool(n, limits);
   return {
     name: 'threads',
     slots: n * IN_FLIGHT_PER_WORKER,
@@ -47,9 +47,9 @@ function threadsExecutor(n: number): Executor {
         if (!verdict.ok) throw new NotPortableError(fnName(op, source), verdict.reason as string, verdict.variable);
       }
     },
-    async run(payload: BatchPayload): Promise<BatchResult> {
+    async run(payload: BatchPayload, signal: AbortSignal): Promise<BatchResult> {
       try {
-        return (await pool.run(payload)) as BatchResult;
+        return (await pool.run(payload, { signal })) as BatchResult;
       } catch (err) {
         if (isWorkerDeath(err)) throw err;
         // Anything else (a value that cannot be cloned, a pool error) is this batch's failure.
@@ -65,7 +65,8 @@ export const threadsScheduler: Scheduler = {
   name: 'threads',
   get(graph, outputs, opts) {
     const n = opts.numWorkers ?? defaultWorkers();
-    return runGraph(graph, outputs, threadsExecutor(n), opts);
+    const limits = opts['workerResourceLimits'] as WorkerLimits | undefined;
+    return runGraph(graph, outputs, threadsExecutor(n, limits), opts);
   },
 };
 

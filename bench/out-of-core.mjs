@@ -1,0 +1,76 @@
+// Out-of-core: mean delay by origin over a generated flights-like CSV of about 5 GB with
+// memoryLimit '512MB', beside the same query on a 10x smaller file held fully in memory (no
+// limit). Prints seconds, MB/s and peak RSS (each run in its own process), checks every answer
+// against the means accumulated while generating, and prints the throughput ratio.
+//
+//   npm run bench:out-of-core -- [--gb 5] [--limit 512MB] [--runs 3]
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { generate } from './gen-flights-csv.mjs';
+
+const args = process.argv.slice(2);
+const arg = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const self = fileURLToPath(import.meta.url);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// Child: one query, one JSON line.
+if (arg('one', undefined) !== undefined) {
+  const [file, limit] = arg('one').split(',');
+  const { readCSV } = await import('@tsdask/dataframe');
+  const { closePool } = await import('@tsdask/scheduler-local');
+  let spills = 0;
+  let maxHeld = 0;
+  const t0 = performance.now();
+  const table = await readCSV(file, { blocksize: '64MB', columns: ['delay', 'origin'] })
+    .groupBy('origin')
+    .agg({ delay: ['delay', 'mean'] })
+    .compute({
+      ...(limit === 'none' ? { memoryLimit: 'none' } : { memoryLimit: limit }),
+      callbacks: [{ event: (name, p) => { if (name === 'spill') spills++; if (name === 'memory') maxHeld = Math.max(maxHeld, p.maxHeld); } }],
+    });
+  const seconds = (performance.now() - t0) / 1000;
+  const origin = table.getChild('origin').toArray();
+  const delay = table.getChild('delay').toArray();
+  const got = {};
+  for (let i = 0; i < table.numRows; i++) got[origin[i]] = delay[i];
+  console.log(JSON.stringify({ seconds, got, spills, maxHeld, peakRssMB: process.resourceUsage().maxRSS / 1024 }));
+  await closePool();
+  process.exit(0);
+}
+
+const gb = Number(arg('gb', '5'));
+const limit = arg('limit', '512MB');
+const runs = Number(arg('runs', '3'));
+const big = new URL(`./.data/flights-${gb}gb.csv`, import.meta.url).pathname;
+const small = new URL(`./.data/flights-${gb / 10}gb.csv`, import.meta.url).pathname;
+console.log(`out-of-core: generating (once) ${gb} GB and ${gb / 10} GB flights-like CSVs in bench/.data ...`);
+const expected = { [big]: generate(big, gb * 1e9), [small]: generate(small, (gb / 10) * 1e9) };
+
+function run(file, lim) {
+  const out = execFileSync(process.execPath, [self, '--one', `${file},${lim}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = JSON.parse(out.trim().split('\n').at(-1));
+  for (const [code, { mean }] of Object.entries(expected[file])) {
+    if (Math.abs(r.got[code] - mean) > 1e-9 * Math.max(1, Math.abs(mean))) throw new Error(`wrong mean for ${code}: ${r.got[code]} vs ${mean}`);
+  }
+  if (Object.keys(r.got).length !== Object.keys(expected[file]).length) throw new Error('wrong number of groups');
+  return r;
+}
+
+const rows = [];
+for (const [label, file, lim] of [['in memory (10x smaller)', small, 'none'], [`out of core, memoryLimit ${limit}`, big, limit]]) {
+  const rs = [];
+  for (let i = 0; i < runs; i++) rs.push(run(file, lim));
+  const mb = statSync(file).size / 1e6;
+  const s = median(rs.map((r) => r.seconds));
+  rows.push({ label, mb, s, mbps: mb / s, rss: Math.max(...rs.map((r) => r.peakRssMB)), spills: median(rs.map((r) => r.spills)), held: Math.max(...rs.map((r) => r.maxHeld)) });
+}
+console.log(`mean delay by origin, readCSV(blocksize 64MB) -> groupBy -> mean; median of ${runs} runs; answers checked`);
+console.log('run                               file MB    seconds   MB/s     peak RSS MB  spills  max held MB');
+for (const r of rows) {
+  console.log(`${r.label.padEnd(34)}${r.mb.toFixed(0).padStart(7)}${r.s.toFixed(2).padStart(11)}${r.mbps.toFixed(0).padStart(8)}${r.rss.toFixed(0).padStart(15)}${String(r.spills).padStart(8)}${(r.held / 1e6).toFixed(1).padStart(13)}`);
+}
+console.log(`throughput ratio (in memory / out of core): ${(rows[0].mbps / rows[1].mbps).toFixed(2)}x (goal: at most 1.5x); peak RSS goal: under 1024 MB`);

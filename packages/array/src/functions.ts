@@ -1,0 +1,33 @@
+/** Module functions with NumPy's names (`da.add`, `da.subtract`, `da.where`, `da.sqrt`, ...). */
+import type { DaskArray, Operand } from './array.js';
+import { binary, clip as clipArray, unary, where as whereArrays } from './elementwise.js';
+import type { MomentOptions, ReduceOptions } from './reductions.js';
+
+/** a + b */ export const add = (a: Operand, b: Operand): DaskArray => binary('add', a, b);
+/** a - b */ export const subtract = (a: Operand, b: Operand): DaskArray => binary('sub', a, b);
+/** a * b */ export const multiply = (a: Operand, b: Operand): DaskArray => binary('mul', a, b);
+/** a / b (true division) */ export const divide = (a: Operand, b: Operand): DaskArray => binary('div', a, b);
+/** a ** b */ export const power = (a: Operand, b: Operand): DaskArray => binary('pow', a, b);
+/** a mod b (sign of b, as NumPy) */ export const mod = (a: Operand, b: Operand): DaskArray => binary('mod', a, b);
+/** The larger of a and b (NaN propagates). */ export const maximum = (a: Operand, b: Operand): DaskArray => binary('maximum', a, b);
+/** The smaller of a and b (NaN propagates). */ export const minimum = (a: Operand, b: Operand): DaskArray => binary('minimum', a, b);
+/** -x */ export const negative = (x: DaskArray): DaskArray => unary('neg', x);
+/** x where cond, else y. */ export const where = (cond: Operand, x: Operand, y: Operand): DaskArray => whereArrays(cond, x, y);
+/** True where x is NaN. */ export const isnan = (x: DaskArray): DaskArray => unary('isnan', x);
+/** |x| */ export const abs = (x: DaskArray): DaskArray => unary('abs', x);
+/** Square root. */ export const sqrt = (x: DaskArray): DaskArray => unary('sqrt', x);
+/** e ** x */ export const exp = (x: DaskArray): DaskArray => unary('exp', x);
+/** Natural logarithm. */ export const log = (x: DaskArray): DaskArray => unary('log', x);
+/** log(1 + x) */ export const log1p = (x: DaskArray): DaskArray => unary('log1p', x);
+/** Sine. */ export const sin = (x: DaskArray): DaskArray => unary('sin', x);
+/** Cosine. */ export const cos = (x: DaskArray): DaskArray => unary('cos', x);
+/** Tangent. */ export const tan = (x: DaskArray): DaskArray => unary('tan', x);
+/** Hyperbolic tangent. */ export const tanh = (x: DaskArray): DaskArray => unary('tanh', x);
+/** Round down. */ export const floor = (x: DaskArray): DaskArray => unary('floor', x);
+/** Round up. */ export const ceil = (x: DaskArray): DaskArray => unary('ceil', x);
+/** Round half to even. */ export const round = (x: DaskArray): DaskArray => unary('round', x);
+/** Limits values to [lo, hi]. */ export const clip = (x: DaskArray, lo: Operand | null, hi: Operand | null): DaskArray => clipArray(x, lo, hi);
+/** Sum. */ export const sum = (x: DaskArray, o?: ReduceOptions): DaskArray => x.sum(o);
+/** Mean. */ export const mean = (x: DaskArray, o?: ReduceOptions): DaskArray => x.mean(o);
+/** Standard deviation. */ export const std = (x: DaskArray, o?: MomentOptions): DaskArray => x.std(o);
+/** Variance. */ export const variance = (x: DaskArray, o?: MomentOptions): DaskArray => x.var(o);

@@ -1,0 +1,22 @@
+/**
+ * @tsdask/array: chunked n-dimensional arrays with a NumPy-style API.
+ * `import * as da from '@tsdask/array'`.
+ */
+export { DaskArray as Array, DaskArray, type Operand, type ArrayResult } from './array.js';
+export { NDArray, type Nested } from './ndarray.js';
+export { type DType, type TypedArray, type Scalar, promoteTypes, itemsize } from './dtype.js';
+export { normalizeChunks, type Chunks, type ChunksLike } from './chunks.js';
+export { fromArray, fromDelayed, zeros, ones, full, empty, arange, linspace, eye, type CreateOptions } from './creation.js';
+export * as random from './random.js';
+export * from './functions.js';
+export { astype } from './elementwise.js';
+export { concatenate, stack } from './concat.js';
+export { tensordot, matmul, dot, outer } from './linalg.js';
+export { blockwise, mapBlocks, type BlockwiseOptions } from './blockwise.js';
+export { type ReduceOptions, type MomentOptions, type ArgOptions } from './reductions.js';
+export { type CumOptions } from './cumulative.js';
+export { type IndexItem, type Slice } from './indexing.js';
+export * from './errors.js';
+export { ChunkLayer } from './layer.js';
+export { fromNpy, toNpy } from './npy.js';
+export { fromZarr, toZarr, type ZarrOptions } from './zarr.js';

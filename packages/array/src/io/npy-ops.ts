@@ -1,0 +1,59 @@
+/**
+ * Worker-side ops for .npy files (`@tsdask/array/io#...`): read one block, write one block. They
+ * touch only the block's bytes, coalescing each run of contiguous elements into one read/write.
+ */
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { itemsize, type DType } from '../dtype.js';
+import { allocData, sizeOf, stridesOf, type NDChunk } from '../kernels/chunk.js';
+
+/** Calls `visit(fileElement, blockElement, count)` for each contiguous run of a block. */
+function runs(shape: readonly number[], start: readonly number[], block: readonly number[], visit: (f: number, b: number, n: number) => void): void {
+  const nd = shape.length;
+  if (sizeOf(block) === 0) return;
+  if (nd === 0) { visit(0, 0, 1); return; }
+  let j = nd - 1;
+  while (j > 0 && block[j] === shape[j]) j--;
+  const seg = sizeOf(block.slice(j));
+  const fst = stridesOf(shape);
+  const outer = block.slice(0, j);
+  const count = sizeOf(outer);
+  const idx = outer.map(() => 0);
+  for (let r = 0; r < count; r++) {
+    let f = 0;
+    for (let d = 0; d < nd; d++) f += ((start[d] as number) + (d < j ? (idx[d] as number) : 0)) * (fst[d] as number);
+    visit(f, r * seg, seg);
+    for (let d = j - 1; d >= 0; d--) {
+      idx[d] = (idx[d] as number) + 1;
+      if ((idx[d] as number) < (block[d] as number)) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** Reads the block at `start` of `block` shape from a .npy file. */
+export function readNpyBlock(path: string, offset: number, shape: number[], dtype: DType, start: number[], block: number[]): NDChunk {
+  const data = allocData(dtype, sizeOf(block));
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const size = itemsize(dtype);
+  const fd = openSync(path, 'r');
+  try {
+    runs(shape, start, block, (f, b, n) => { readSync(fd, bytes, b * size, n * size, offset + f * size); });
+  } finally {
+    closeSync(fd);
+  }
+  return { data, shape: block, dtype };
+}
+
+/** Writes a block at `start` into an existing .npy file; returns the bytes written. */
+export function writeNpyBlock(path: string, offset: number, shape: number[], start: number[], c: NDChunk): number {
+  const bytes = new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength);
+  const size = itemsize(c.dtype);
+  const fd = openSync(path, 'r+');
+  let total = 0;
+  try {
+    runs(shape, start, c.shape, (f, b, n) => { total += writeSync(fd, bytes, b * size, n * size, offset + f * size); });
+  } finally {
+    closeSync(fd);
+  }
+  return total;
+}

@@ -1,0 +1,79 @@
+/**
+ * Linear algebra kernels: the sum over a contracted block index of block products (the task of
+ * one output block of matmul / tensordot). Cache-friendly i-k-j loops in float64.
+ */
+import type { DType } from '../dtype.js';
+import { allocData, sizeOf, type NDChunk } from './chunk.js';
+import { transpose } from './layout.js';
+
+function toF64(c: NDChunk): Float64Array {
+  if (c.dtype === 'float64') return c.data as Float64Array;
+  if (c.dtype === 'int64') return Float64Array.from(c.data as BigInt64Array, Number);
+  return Float64Array.from(c.data as Float64Array);
+}
+
+function gemmAcc(out: Float64Array, a: Float64Array, b: Float64Array, m: number, k: number, n: number): void {
+  // i-k-j order, four k at a time: one load and store of `out` per four multiply-adds
+  const k4 = k - (k % 4);
+  for (let i = 0; i < m; i++) {
+    const oi = i * n;
+    const ai = i * k;
+    for (let p = 0; p < k4; p += 4) {
+      const a0 = a[ai + p] as number, a1 = a[ai + p + 1] as number, a2 = a[ai + p + 2] as number, a3 = a[ai + p + 3] as number;
+      const b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      for (let j = 0; j < n; j++) {
+        out[oi + j] = (out[oi + j] as number) + a0 * (b[b0 + j] as number) + a1 * (b[b1 + j] as number) + a2 * (b[b2 + j] as number) + a3 * (b[b3 + j] as number);
+      }
+    }
+    for (let p = k4; p < k; p++) {
+      const av = a[ai + p] as number;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) out[oi + j] = (out[oi + j] as number) + av * (b[bp + j] as number);
+    }
+  }
+}
+
+function finish(acc: Float64Array, shape: number[], dtype: DType): NDChunk {
+  if (dtype === 'float64') return { data: acc, shape, dtype };
+  const out = allocData(dtype, acc.length);
+  if (dtype === 'int64') for (let i = 0; i < acc.length; i++) (out as BigInt64Array)[i] = BigInt(Math.round(acc[i] as number));
+  else (out as Float64Array).set(acc);
+  return { data: out, shape, dtype };
+}
+
+/** Sum over k of as[k] @ bs[k] for 2-d blocks. */
+export function matmulSum(as: NDChunk[], bs: NDChunk[], dtype: DType): NDChunk {
+  const m = (as[0] as NDChunk).shape[0] as number;
+  const n = (bs[0] as NDChunk).shape[1] as number;
+  const acc = allocData('float64', m * n) as Float64Array;
+  for (let t = 0; t < as.length; t++) {
+    const a = as[t] as NDChunk;
+    gemmAcc(acc, toF64(a), toF64(bs[t] as NDChunk), m, a.shape[1] as number, n);
+  }
+  return finish(acc, [m, n], dtype);
+}
+
+/** Sum over pairs of tensordot(a, b, axesA, axesB) for blocks (lists flattened in the same order). */
+export function tensordotSum(as: NDChunk[], bs: NDChunk[], axesA: number[], axesB: number[], dtype: DType): NDChunk {
+  const a0 = as[0] as NDChunk;
+  const b0 = bs[0] as NDChunk;
+  const freeA = a0.shape.map((_, d) => d).filter((d) => !axesA.includes(d));
+  const freeB = b0.shape.map((_, d) => d).filter((d) => !axesB.includes(d));
+  const shape = [...freeA.map((d) => a0.shape[d] as number), ...freeB.map((d) => b0.shape[d] as number)];
+  const m = sizeOf(freeA.map((d) => a0.shape[d] as number));
+  const n = sizeOf(freeB.map((d) => b0.shape[d] as number));
+  const acc = allocData('float64', m * n) as Float64Array;
+  for (let t = 0; t < as.length; t++) {
+    const a = transpose(as[t] as NDChunk, [...freeA, ...axesA]);
+    const b = transpose(bs[t] as NDChunk, [...axesB, ...freeB]);
+    const k = sizeOf(axesA.map((d) => (as[t] as NDChunk).shape[d] as number));
+    gemmAcc(acc, toF64(a), toF64(b), m, k, n);
+  }
+  return finish(acc, shape, dtype);
+}
+
+/** Flattens nested lists of chunks (the blocks along contracted indices) into one list. */
+export function flatList(x: unknown): NDChunk[] {
+  if (!Array.isArray(x)) return [x as NDChunk];
+  return (x as unknown[]).flatMap((v) => flatList(v));
+}

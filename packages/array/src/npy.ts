@@ -1,0 +1,63 @@
+/**
+ * NumPy .npy files: `fromNpy(path, { chunks })` reads lazily, one task per block reading only its
+ * bytes; `toNpy(x, path)` writes the header, then computes the blocks, each task writing its own
+ * bytes into place. Node only (the ops live in `@tsdask/array/io`).
+ */
+import { closeSync, ftruncateSync, openSync, readSync, writeSync } from './platform/fs.js';
+import { compute, ref, task, tokenize, type ComputeOptions } from '@tsdask/core-graph';
+import type { DaskArray } from './array.js';
+import { DaskArray as ArrayClass } from './array.js';
+import { blockShape, cumdims, normalizeChunks, type ChunksLike } from './chunks.js';
+import { itemsize } from './dtype.js';
+import { InputError } from './errors.js';
+import { npyHeader, parseNpyHeader } from './io/npy-format.js';
+import { sizeOf } from './kernels/chunk.js';
+import { blockKey, ChunkLayer } from './layer.js';
+
+const IO = (name: string): string => `@tsdask/array/io#${name}`;
+
+/** A lazy array over a .npy file. */
+export function fromNpy(path: string, opts: { chunks?: ChunksLike } = {}): DaskArray {
+  const fd = openSync(path, 'r');
+  const head = new Uint8Array(4096);
+  let n: number;
+  try { n = readSync(fd, head, 0, head.length, 0); } finally { closeSync(fd); }
+  let h;
+  try { h = parseNpyHeader(head.subarray(0, n)); } catch (err) { throw new InputError('fromNpy', `${path}: ${(err as Error).message}`); }
+  const chunks = normalizeChunks(opts.chunks ?? 'auto', h.shape, h.dtype);
+  const starts = chunks.map((c) => cumdims(c));
+  const name = `from-npy-${tokenize(path, h, chunks)}`;
+  const layer = new ChunkLayer(name, 'from-npy', chunks.map((c) => c.length), [], (idx) =>
+    task(IO('readNpyBlock'), path, h.offset, h.shape, h.dtype, idx.map((i, d) => (starts[d] as number[])[i] as number), blockShape(chunks, idx)));
+  return ArrayClass.fromLayer(layer, [], chunks, h.dtype);
+}
+
+/** Writes an array to a .npy file, block by block; resolves to the bytes of data written. */
+export async function toNpy(x: DaskArray, path: string, opts: ComputeOptions = {}): Promise<number> {
+  if (x.shape.some((s) => !Number.isFinite(s))) throw new InputError('toNpy', `shape (${x.shape.join(', ')}) has unknown lengths; compute chunk sizes first.`);
+  const header = npyHeader(x.shape, x.dtype);
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, header, 0, header.length, 0);
+    ftruncateSync(fd, header.length + sizeOf(x.shape) * itemsize(x.dtype));
+  } finally {
+    closeSync(fd);
+  }
+  const starts = x.chunks.map((c) => cumdims(c));
+  const name = `to-npy-${tokenize(path, x.name)}`;
+  const layer = new ChunkLayer(name, 'to-npy', x.numblocks, [x.name], (idx) =>
+    task(IO('writeNpyBlock'), path, header.length, x.shape, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx))));
+  const writes = ArrayClass.fromLayer(layer, [x], x.numblocks.map((n) => Array.from({ length: n }, () => 1)), 'float64');
+  const [counts] = await compute(new WriteCounts(writes), opts);
+  return counts as number;
+}
+
+/** A collection whose result is the sum of the per-block byte counts. */
+class WriteCounts extends ArrayClass {
+  constructor(a: DaskArray) {
+    super(a.graph, a.name, a.chunks, a.dtype);
+  }
+  override finalize(values: readonly unknown[]): number {
+    return (values as number[]).reduce((p, q) => p + q, 0);
+  }
+}

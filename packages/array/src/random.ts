@@ -1,0 +1,56 @@
+/**
+ * Seeded random arrays: `random.random(shape, { chunks, seed })`, `random.normal(loc, scale,
+ * shape, ...)`, `random.randint(low, high, shape, ...)`. Each block draws from its own stream,
+ * seeded by (seed, block number), so results depend only on the seed and the chunks.
+ */
+import { task, tokenize } from '@tsdask/core-graph';
+import { DaskArray } from './array.js';
+import { blockShape, linearBlock, normalizeChunks, type ChunksLike } from './chunks.js';
+import type { DType } from './dtype.js';
+import { ShapeError } from './errors.js';
+import { ChunkLayer, K } from './layer.js';
+
+/** Options of random arrays. */
+export interface RandomOptions {
+  chunks?: ChunksLike;
+  /** A 32-bit integer seed; a random one when left out. */
+  seed?: number;
+}
+
+/** Layers that draw uniform random blocks, with their seed: reductions may generate instead of read. */
+const uniformLayers = new WeakMap<object, { seed: number }>();
+
+/** When `x` is a uniform random array not yet computed, its seed (block b uses stream (seed, b)). */
+export function uniformSource(x: DaskArray): { seed: number } | undefined {
+  const layer = x.graph.layers.get(x.name);
+  return layer === undefined ? undefined : uniformLayers.get(layer);
+}
+
+function make(op: string, shape: readonly number[], opts: RandomOptions, dtype: DType, kernel: string, extra: unknown[]): DaskArray {
+  const s = typeof shape === 'number' ? [shape] : [...shape];
+  if (s.some((n) => !Number.isInteger(n) || n < 0)) throw new ShapeError(op, [s], 'every length must be a non-negative integer.');
+  const seed = (opts.seed ?? Math.floor(Math.random() * 2 ** 31)) | 0;
+  const chunks = normalizeChunks(opts.chunks ?? 'auto', s, dtype);
+  const nb = chunks.map((c) => c.length);
+  const name = `${op}-${tokenize(op, s, seed, chunks, extra)}`;
+  const layer = new ChunkLayer(name, op, nb, [], (idx) => task(K(kernel), blockShape(chunks, idx), seed, linearBlock(idx, nb), ...(extra as never[])));
+  if (kernel === 'randomUniform') uniformLayers.set(layer, { seed });
+  return DaskArray.fromLayer(layer, [], chunks, dtype);
+}
+
+/** Uniform floats in [0, 1). */
+export function random(shape: readonly number[], opts: RandomOptions = {}): DaskArray {
+  return make('random', shape, opts, 'float64', 'randomUniform', []);
+}
+
+/** Normally distributed floats with mean `loc` and standard deviation `scale`. */
+export function normal(loc: number, scale: number, shape: readonly number[], opts: RandomOptions = {}): DaskArray {
+  return make('normal', shape, opts, 'float64', 'randomNormal', [loc, scale]);
+}
+
+/** Integers uniform in [low, high) (int64 unless `dtype` says otherwise). */
+export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions & { dtype?: DType } = {}): DaskArray {
+  if (!(high > low)) throw new ShapeError('randint', [], `high (${high}) must be greater than low (${low}).`);
+  const dtype = opts.dtype ?? 'int64';
+  return make('randint', shape, opts, dtype, 'randomInt', [low, high, dtype]);
+}

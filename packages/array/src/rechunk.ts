@@ -1,0 +1,72 @@
+/**
+ * rechunk: new block sizes, each output block assembled from slices of the input blocks it
+ * overlaps. When one output block would read more than `MAX_INPUTS` input blocks, the plan goes
+ * through an intermediate chunking (the axes are rechunked one at a time), which bounds the
+ * fan-in of every task.
+ */
+import { ref, task, tokenize, type Node } from '@tsdask/core-graph';
+import type { DaskArray } from './array.js';
+import { DaskArray as ArrayClass } from './array.js';
+import { cumdims, normalizeChunks, type Chunks, type ChunksLike } from './chunks.js';
+import { blockKey, ChunkLayer, K } from './layer.js';
+
+const MAX_INPUTS = 64;
+
+/** For one axis: for each output block, the pieces `[input block, start, stop, out offset]`. */
+function axisPlan(from: readonly number[], to: readonly number[]): [number, number, number, number][][] {
+  const fs = cumdims(from);
+  const ts = cumdims(to);
+  return to.map((_, j) => {
+    const lo = ts[j] as number;
+    const hi = ts[j + 1] as number;
+    const out: [number, number, number, number][] = [];
+    for (let i = 0; i < from.length; i++) {
+      const a = Math.max(lo, fs[i] as number);
+      const b = Math.min(hi, fs[i + 1] as number);
+      if (b > a || (hi === lo && from.length === 1 && i === 0)) out.push([i, a - (fs[i] as number), b - (fs[i] as number), a - lo]);
+    }
+    return out;
+  });
+}
+
+function sameChunks(a: Chunks, b: Chunks): boolean {
+  return a.length === b.length && a.every((c, d) => c.length === (b[d] as number[]).length && c.every((v, i) => v === (b[d] as number[])[i]));
+}
+
+function oneStage(x: DaskArray, chunks: number[][]): DaskArray {
+  const plans = chunks.map((c, d) => axisPlan(x.chunks[d] as number[], c));
+  const name = `rechunk-${tokenize('rechunk', x.name, chunks)}`;
+  const layer = new ChunkLayer(name, 'rechunk', chunks.map((c) => c.length), [x.name], (idx) => {
+    const per = idx.map((j, d) => (plans[d] as [number, number, number, number][][])[j] as [number, number, number, number][]);
+    const pieces: Node[] = [];
+    const offsets: number[][] = [];
+    const rec = (d: number, blk: number[], specs: [number, number, number][], off: number[]): void => {
+      if (d === per.length) {
+        const whole = specs.every(([s, e], k) => s === 0 && e === ((x.chunks[k] as number[])[blk[k] as number] as number));
+        const r = ref(blockKey(x.name, blk));
+        pieces.push(whole ? r : task(K('slice'), r, specs));
+        offsets.push(off);
+        return;
+      }
+      for (const [b, s, e, o] of per[d] as [number, number, number, number][]) rec(d + 1, [...blk, b], [...specs, [s, e, 1]], [...off, o]);
+    };
+    rec(0, [], [], []);
+    return task(K('assemble'), idx.map((j, d) => (chunks[d] as number[])[j] as number), x.dtype, pieces, offsets);
+  });
+  return ArrayClass.fromLayer(layer, [x], chunks, x.dtype);
+}
+
+/** The array with new block sizes. */
+export function rechunk(x: DaskArray, chunksLike: ChunksLike): DaskArray {
+  const spec = Array.isArray(chunksLike) ? chunksLike.map((c, d) => (c === -1 ? [x.shape[d] as number] : c)) : chunksLike;
+  const chunks = normalizeChunks(spec as ChunksLike, x.shape, x.dtype);
+  if (sameChunks(chunks, x.chunks)) return x;
+  const fanIn = chunks.reduce((acc, c, d) => acc * Math.max(...axisPlan(x.chunks[d] as number[], c).map((p) => p.length), 1), 1);
+  if (fanIn <= MAX_INPUTS || x.ndim < 2) return oneStage(x, chunks);
+  let cur = x;
+  for (let d = 0; d < x.ndim; d++) {
+    const step = cur.chunks.map((c, k) => (k === d ? (chunks[d] as number[]) : [...c]));
+    if (!sameChunks(step, cur.chunks)) cur = oneStage(cur, step);
+  }
+  return cur;
+}

@@ -1,0 +1,61 @@
+/** fromArrow and fromRecords: in-memory data as a partitioned DataFrame. */
+import type { Table } from 'apache-arrow';
+import { DTYPES, type ColumnData, type DType } from './kernels/columns.js';
+import { buildColumn } from './kernels/build.js';
+import { DataFrame } from './dataframe.js';
+import { MemorySource } from './memory-source.js';
+import { splitColumns, tableToPartitions } from './arrow.js';
+import { DataFrameError } from './errors.js';
+
+export interface FromOptions {
+  /** How many partitions to split the rows into (default 1). */
+  npartitions?: number;
+  /** Column dtypes, where inference from values is not wanted. */
+  dtypes?: Record<string, DType>;
+}
+
+/** A DataFrame over an Arrow Table, split into `npartitions` partitions. */
+export function fromArrow(table: Table, opts: FromOptions = {}): DataFrame {
+  const parts = tableToPartitions(table, opts.npartitions ?? 1);
+  const src = new MemorySource(parts);
+  return new DataFrame({ kind: 'source', source: src, schema: src.schema, npartitions: parts.length });
+}
+
+function inferType(values: unknown[], name: string): DType {
+  let t: DType | undefined;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    const vt: DType =
+      typeof v === 'number' ? (Number.isInteger(v) ? 'int64' : 'float64') : typeof v === 'string' ? 'utf8' : typeof v === 'boolean' ? 'bool' : v instanceof Date ? 'timestamp' : typeof v === 'bigint' ? 'int64' : 'utf8';
+    if (t === undefined || t === vt) t = vt;
+    else if ((t === 'int64' && vt === 'float64') || (t === 'float64' && vt === 'int64')) t = 'float64';
+    else throw new DataFrameError(`fromRecords(): column '${name}' mixes ${t} and ${vt} values; pass dtypes.`);
+  }
+  return t ?? 'float64';
+}
+
+/** A DataFrame from plain objects (columns from the keys of all rows, in first-seen order). */
+export function fromRecords(rows: readonly Record<string, unknown>[], opts: FromOptions = {}): DataFrame {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
+  for (const [k, t] of Object.entries(opts.dtypes ?? {})) {
+    if (!DTYPES.includes(t)) throw new DataFrameError(`fromRecords(): unknown dtype '${t}' for '${k}'.`);
+  }
+  const columns: ColumnData[] = names.map((name) => {
+    const vals = rows.map((r) => r[name]);
+    const type = opts.dtypes?.[name] ?? inferType(vals, name);
+    return buildColumn(type, rows.length, (i) => {
+      const v = vals[i];
+      if (v === null || v === undefined) return null;
+      if (v instanceof Date) return type === 'date' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
+      if (typeof v === 'bigint') return Number(v);
+      if (type === 'utf8') return String(v);
+      return v;
+    });
+  });
+  const parts = splitColumns(names, columns, rows.length, opts.npartitions ?? 1);
+  const src = new MemorySource(parts, { names, types: columns.map((c) => c.type) });
+  return new DataFrame({ kind: 'source', source: src, schema: src.schema, npartitions: parts.length });
+}
+

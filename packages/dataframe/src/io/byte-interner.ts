@@ -1,0 +1,86 @@
+/**
+ * Interns byte strings into dictionary codes without making a JavaScript string per row: an
+ * open-addressing hash table over the bytes; a string is decoded once, when first seen.
+ */
+const decoder = new TextDecoder('utf-8');
+
+/** Byte strings to dictionary codes. */
+export class ByteInterner {
+  private table = new Int32Array(1024);
+  private mask = 1023;
+  private hashes: Int32Array = new Int32Array(256);
+  private starts: Int32Array = new Int32Array(256);
+  private ends: Int32Array = new Int32Array(256);
+  private arena = new Uint8Array(1 << 16);
+  private used = 0;
+  /** The decoded strings, by code. */
+  readonly dict: string[] = [];
+
+  /** The code of bytes [s, e) of buf, adding it when new. */
+  intern(buf: Uint8Array, s: number, e: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+    let slot = h & this.mask;
+    const len = e - s;
+    for (;;) {
+      const entry = this.table[slot] as number;
+      if (entry === 0) break;
+      const code = entry - 1;
+      if (this.hashes[code] === h) {
+        const a = this.starts[code] as number;
+        if ((this.ends[code] as number) - a === len) {
+          let same = true;
+          for (let k = 0; k < len; k++) {
+            if (this.arena[a + k] !== buf[s + k]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) return code;
+        }
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    return this.add(buf, s, e, h, slot);
+  }
+
+  private add(buf: Uint8Array, s: number, e: number, h: number, slot: number): number {
+    const code = this.dict.length;
+    const len = e - s;
+    if (this.used + len > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
+      a.set(this.arena.subarray(0, this.used));
+      this.arena = a;
+    }
+    if (code >= this.hashes.length) {
+      const grow = (x: Int32Array): Int32Array => {
+        const y = new Int32Array(x.length * 2);
+        y.set(x);
+        return y;
+      };
+      this.hashes = grow(this.hashes);
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+    }
+    this.arena.set(buf.subarray(s, e), this.used);
+    this.hashes[code] = h;
+    this.starts[code] = this.used;
+    this.ends[code] = this.used + len;
+    this.used += len;
+    this.dict.push(decoder.decode(buf.subarray(s, e)));
+    this.table[slot] = code + 1;
+    if ((code + 1) * 2 > this.table.length) this.rehash();
+    return code;
+  }
+
+  private rehash(): void {
+    const size = this.table.length * 2;
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
+    for (let code = 0; code < this.dict.length; code++) {
+      let slot = (this.hashes[code] as number) & this.mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = code + 1;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Column builders shared by the CSV scanner and the papaparse path, so both turn a field into
+ * exactly the same value: numbers through `Number` semantics, strings interned into a
+ * dictionary (by bytes in the scanner, by string here), dates through parseDateMs.
+ */
+import { allocF64, allocI32, allocU8, type ColumnData, type DType } from '../kernels/columns.js';
+import { parseDateMs } from '../kernels/build.js';
+
+/** pandas' default missing-value markers. */
+export const DEFAULT_NULLS = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', '<NA>'];
+
+/** Why a field could not be converted, or undefined when it converted. */
+export type Reject = string | undefined;
+
+/** Converts a non-null field text to a raw number for dtype t; NaN when it does not parse. */
+export function convertText(t: DType, s: string): number {
+  switch (t) {
+    case 'float64': {
+      if (s.trim() === '') return NaN;
+      const x = Number(s);
+      if (Number.isNaN(x) && s.trim().toLowerCase() !== 'nan') return NaN;
+      return x;
+    }
+    case 'int64':
+    case 'int32': {
+      const x = Number(s);
+      return Number.isInteger(x) && s.trim() !== '' ? x : NaN;
+    }
+    case 'bool': {
+      const v = s.trim().toLowerCase();
+      return v === 'true' ? 1 : v === 'false' ? 0 : NaN;
+    }
+    case 'date': {
+      const ms = parseDateMs(s);
+      return Number.isNaN(ms) ? NaN : Math.floor(ms / 86_400_000);
+    }
+    case 'timestamp':
+      return parseDateMs(s);
+    case 'utf8':
+      return NaN;
+  }
+}
+
+/** Grows typed arrays as rows arrive; `finish` returns views on shared memory. */
+export class ColumnBuilder {
+  n = 0;
+  private cap: number;
+  values: Float64Array | Int32Array | Uint8Array;
+  valid: Uint8Array;
+  nulls = 0;
+  dict: string[] = [];
+  lookup = new Map<string, number>();
+  constructor(readonly type: DType, capacity: number) {
+    this.cap = Math.max(16, capacity);
+    this.values = this.alloc(this.cap);
+    this.valid = allocU8(this.cap);
+  }
+  private alloc(n: number): Float64Array | Int32Array | Uint8Array {
+    const t = this.type;
+    return t === 'float64' || t === 'int64' || t === 'timestamp' ? allocF64(n) : t === 'bool' ? allocU8(n) : allocI32(n);
+  }
+  /** Makes room for one more row. */
+  reserve(): void {
+    if (this.n < this.cap) return;
+    const cap = Math.ceil(this.cap * 1.6) + 16;
+    const v = this.alloc(cap);
+    v.set(this.values as never);
+    const ok = allocU8(cap);
+    ok.set(this.valid);
+    this.values = v;
+    this.valid = ok;
+    this.cap = cap;
+  }
+  pushNull(): void {
+    this.reserve();
+    this.nulls++;
+    this.n++;
+  }
+  pushRaw(x: number): void {
+    this.reserve();
+    this.values[this.n] = x;
+    this.valid[this.n] = 1;
+    this.n++;
+  }
+  /** Interns a string; returns its code. */
+  code(s: string): number {
+    let c = this.lookup.get(s);
+    if (c === undefined) {
+      c = this.dict.length;
+      this.dict.push(s);
+      this.lookup.set(s, c);
+    }
+    return c;
+  }
+  /** Pushes a non-null field text; returns false when it does not convert. */
+  pushText(s: string): boolean {
+    if (this.type === 'utf8') {
+      this.pushRaw(this.code(s));
+      return true;
+    }
+    const x = convertText(this.type, s);
+    if (Number.isNaN(x) && !(this.type === 'float64' && s.trim().toLowerCase() === 'nan')) return false;
+    this.pushRaw(x);
+    return true;
+  }
+  /** Drops the last row (a row rejected after some of its fields were pushed). */
+  pop(): void {
+    this.n--;
+    if (this.valid[this.n] === 0) this.nulls--;
+    this.valid[this.n] = 0;
+    this.values[this.n] = 0;
+  }
+  finish(): ColumnData {
+    const out: ColumnData = { type: this.type, values: this.values.subarray(0, this.n) };
+    if (this.nulls > 0) out.valid = this.valid.subarray(0, this.n);
+    if (this.type === 'utf8') out.dict = this.dict;
+    return out;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The papaparse path: delimiter sniffing, dialects the byte scanner does not handle (a
+ * multi-character separator, lone-CR line ends), and the reference the scanner's tests
+ * compare against. Rows are fed one at a time into the same column builders as the
+ * scanner's and dropped at once (holding parsed rows alive costs seconds in GC).
+ */
+import Papa from 'papaparse';
+import type { Partition } from '../kernels/columns.js';
+import { ColumnBuilder } from './csv-columns.js';
+import type { CsvRangeSpec } from './csv-scan.js';
+import { CsvParseError } from '../errors.js';
+
+const REASONS: Record<string, string> = {
+  MissingQuotes: 'unterminated quoted field',
+  InvalidQuotes: 'text after a closing quote',
+};
+
+/** Guesses the field separator of a sample of CSV text. */
+export function sniffDelimiter(sample: string): string {
+  const res = Papa.parse<string[]>(sample, { preview: 20, delimitersToGuess: [',', '\t', ';', '|'] });
+  return res.meta.delimiter || ',';
+}
+
+/** Parses CSV text (a whole file) into a partition with papaparse, as the scanner would. */
+export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
+  const text = text0.charCodeAt(0) === 0xfeff ? text0.slice(1) : text0;
+  const ncols = spec.names.length;
+  const want = spec.want;
+  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as (typeof spec.types)[number], spec.estRows));
+  const nulls = new Set(spec.nullValues);
+  let skipped = 0;
+  let first = spec.header;
+  let rowStart = 0;
+  const reject = (row: string[], reason: string, at: number): void => {
+    skipped++;
+    if (spec.onBadLines === 'skip') return;
+    let line = 1;
+    for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) line++;
+    const err = new CsvParseError(spec.file, line, row.join(spec.sep), reason);
+    if (spec.onBadLines === 'error') throw err;
+    console.warn(`tsdask readCSV: skipped a malformed row: ${err.message}`);
+  };
+  Papa.parse<string[]>(text, {
+    delimiter: spec.sep,
+    quoteChar: '"',
+    skipEmptyLines: false,
+    step(res) {
+      const row = res.data;
+      const start = rowStart;
+      rowStart = res.meta.cursor;
+      if (first) {
+        first = false;
+        return;
+      }
+      if (row.length === 1 && row[0] === '') return;
+      const errs = res.errors.filter((e) => e.type === 'Quotes');
+      if (errs.length > 0) return reject(row, REASONS[errs[0]?.code as string] ?? 'bad quotes', start);
+      if (row.length > ncols) {
+        return reject(row, `expected ${ncols} fields, saw ${row.length}`, start);
+      }
+      for (let j = 0; j < want.length; j++) {
+        const fi = want[j] as number;
+        const b = builders[j] as ColumnBuilder;
+        const v = row[fi];
+        if (v === undefined || nulls.has(v)) {
+          b.pushNull();
+          continue;
+        }
+        if (!b.pushText(v)) {
+          for (let k = 0; k < j; k++) (builders[k] as ColumnBuilder).pop();
+          return reject(row, `value ${JSON.stringify(v)} in column '${spec.names[fi]}' is not ${b.type}`, start);
+        }
+      }
+    },
+  });
+  const out: Partition = { names: want.map((fi) => spec.names[fi] as string), columns: builders.map((b) => b.finish()), length: builders[0]?.n ?? 0 };
+  if (skipped > 0) out.skipped = skipped;
+  return out;
+}

@@ -1,0 +1,266 @@
+/**
+ * The CSV byte scanner: the hot path of readCSV. It walks one byte range of a file once,
+ * through one reused read buffer, splitting records with RFC 4180 quoting (quoted separators
+ * and newlines, "" escapes, CRLF), and parses only the wanted columns straight into typed
+ * buffers: numbers from bytes, strings interned by bytes into a dictionary.
+ *
+ * A range [start, end) owns the records that begin inside it. A range that does not begin the
+ * file starts at byte start-1 with the quote state the bytes before it imply (`inQuotes`,
+ * from the parity of the quote characters before it) and skips to the first newline outside
+ * quotes, so it never starts inside a quoted field. It reads past `end` to finish its last
+ * record. Pure: file access comes in as a `read` function.
+ */
+import type { DType, Partition } from '../kernels/columns.js';
+import { ColumnBuilder } from './csv-columns.js';
+import { CR, LF, QUOTE, scanBatch, scanRecord } from './csv-records.js';
+export { fastNumber } from './csv-records.js';
+import { ByteInterner } from './byte-interner.js';
+import { CsvParseError } from '../errors.js';
+
+/** Everything a worker needs to parse one range. */
+export interface CsvRangeSpec {
+  file: string;
+  start: number;
+  end: number;
+  size: number;
+  header: boolean;
+  sep: string;
+  names: string[];
+  types: DType[];
+  /** File column indices to produce, in output order. */
+  want: number[];
+  nullValues: string[];
+  onBadLines: 'error' | 'skip' | 'warn';
+  estRows: number;
+}
+
+/** Reads up to `length` bytes at file `position` into buf at `offset`; returns the count. */
+export type ReadFn = (buf: Uint8Array, offset: number, length: number, position: number) => number;
+
+const decoder = new TextDecoder('utf-8');
+let shared: Uint8Array = new Uint8Array(4 << 20);
+
+/** A searchable view of a buffer: Node's Buffer.indexOf is memchr, far faster than Uint8Array's. */
+function searchable(u: Uint8Array): Uint8Array {
+  const B = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer;
+  return B === undefined ? u : B.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+/** Counts quote characters in [a, b) of a file. */
+export function countQuotes(read: ReadFn, a: number, b: number): number {
+  let n = 0;
+  let pos = a;
+  const find = searchable(shared);
+  while (pos < b) {
+    const got = read(shared, 0, Math.min(shared.length, b - pos), pos);
+    if (got <= 0) break;
+    let k = find.indexOf(QUOTE, 0);
+    while (k >= 0 && k < got) {
+      n++;
+      k = find.indexOf(QUOTE, k + 1);
+    }
+    pos += got;
+  }
+  return n;
+}
+
+/** The 1-based line number of file byte `pos` (counts newlines before it). */
+export function lineOf(read: ReadFn, pos: number): number {
+  const own = new Uint8Array(1 << 16);
+  let lines = 1;
+  let at = 0;
+  while (at < pos) {
+    const got = read(own, 0, Math.min(own.length, pos - at), at);
+    if (got <= 0) break;
+    let k = own.indexOf(LF, 0);
+    while (k >= 0 && k < got) {
+      lines++;
+      k = own.indexOf(LF, k + 1);
+    }
+    at += got;
+  }
+  return lines;
+}
+
+/** Parses the records that begin in [spec.start, spec.end) into a partition. */
+export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean): Partition {
+  const sep = spec.sep.charCodeAt(0);
+  const ncols = spec.names.length;
+  const want = spec.want;
+  const slotOf = new Int32Array(ncols).fill(-1);
+  want.forEach((fi, j) => (slotOf[fi] = j));
+  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as DType, spec.estRows));
+  const interners = want.map((fi) => (spec.types[fi] === 'utf8' ? new ByteInterner() : undefined));
+  const nulls = spec.nullValues.map((s) => new TextEncoder().encode(s));
+  const maxNull = nulls.reduce((m, b) => Math.max(m, b.length), 0);
+  const nwant = want.length;
+  const fs = new Int32Array(nwant + 1);
+  const fe = new Int32Array(nwant + 1);
+  const fk = new Uint8Array(nwant + 1);
+  // 0: float64, 3: integer, 1: string, 2: other (through text).
+  const kinds = Uint8Array.from(want, (fi) => {
+    const t = spec.types[fi];
+    return t === 'float64' ? 0 : t === 'int64' || t === 'int32' ? 3 : t === 'utf8' ? 1 : 2;
+  });
+  const nullFirst = new Uint8Array(256);
+  for (const nb of nulls) if (nb.length > 0) nullFirst[nb[0] as number] = 1;
+  const emptyIsNull = nulls.some((nb) => nb.length === 0);
+  let firstEmpty = false;
+  const st = new Int32Array(3);
+  let scratch = new Uint8Array(1024);
+  let buf: Uint8Array = shared;
+  let base = spec.start > 0 ? spec.start - 1 : 0; // file offset of buf[0]
+  let lim = 0;
+  let eof = false;
+  let nf = 0;
+  let bad = '';
+  let skipped = 0;
+
+  const fill = (keepFrom: number): number => {
+    // Keeps buf[keepFrom..lim), reads more after it; returns the shift applied to positions.
+    const keep = lim - keepFrom;
+    if (keepFrom === 0 && lim === buf.length) {
+      const bigger = new Uint8Array(buf.length * 2);
+      bigger.set(buf.subarray(0, lim));
+      buf = bigger;
+      shared = bigger;
+    } else if (keepFrom > 0) {
+      buf.copyWithin(0, keepFrom, lim);
+    }
+    base += keepFrom;
+    lim = keep;
+    const got = base + lim >= spec.size ? 0 : read(buf, lim, buf.length - lim, base + lim);
+    if (got <= 0) eof = true;
+    else lim += got;
+    return keepFrom;
+  };
+
+  const isNull = (b: Uint8Array, s: number, e: number): boolean => {
+    const len = e - s;
+    if (len > maxNull) return false;
+    outer: for (const nb of nulls) {
+      if (nb.length !== len) continue;
+      for (let k = 0; k < len; k++) if (nb[k] !== b[s + k]) continue outer;
+      return true;
+    }
+    return false;
+  };
+
+  // One record from p: its end, or -1 when the buffer ends first.
+  const parseRecord = (start: number): number => {
+    const r = scanRecord(buf, start, lim, eof, sep, slotOf, ncols, fs, fe, fk, st);
+    nf = st[0] as number;
+    firstEmpty = st[1] === 1;
+    bad = st[2] === 0 ? '' : st[2] === 1 ? 'unterminated quoted field' : 'text after a closing quote';
+    return r;
+  };
+
+  const unescape = (s: number, e: number): [Uint8Array, number] => {
+    if (scratch.length < e - s) scratch = new Uint8Array((e - s) * 2);
+    let k = 0;
+    for (let i = s; i < e; i++) {
+      scratch[k++] = buf[i] as number;
+      if (buf[i] === QUOTE) i++;
+    }
+    return [scratch, k];
+  };
+
+  const reject = (start: number, end: number, reason: string): void => {
+    skipped++;
+    if (spec.onBadLines === 'skip') return;
+    let tail = end;
+    while (tail > start && (buf[tail - 1] === LF || buf[tail - 1] === CR)) tail--;
+    const text = decoder.decode(buf.subarray(start, tail));
+    const line = lineOf(read, base + start);
+    const err = new CsvParseError(spec.file, line, text, reason);
+    if (spec.onBadLines === 'error') throw err;
+    console.warn(`tsdask readCSV: skipped a malformed row: ${err.message}`);
+  };
+
+  const slow = new Int32Array(nwant + 1);
+  // The fields of a record that fastFields left (escapes, null markers, other texts).
+  const commitSlow = (start: number, end: number, nslow: number): void => {
+    for (let k = 0; k < nslow; k++) {
+      const j = slow[k] as number;
+      const builder = builders[j] as ColumnBuilder;
+      let s = fs[j] as number;
+      let e = fe[j] as number;
+      let src = buf;
+      if (fk[j] === 2) {
+        const [u, len] = unescape(s, e);
+        src = u;
+        s = 0;
+        e = len;
+      }
+      if (e === s ? emptyIsNull : nullFirst[src[s] as number] === 1 && isNull(src, s, e)) {
+        builder.pushNull();
+        continue;
+      }
+      if (kinds[j] === 1) {
+        builder.pushRaw((interners[j] as ByteInterner).intern(src, s, e));
+        continue;
+      }
+      const text = decoder.decode(src.subarray(s, e));
+      if (!builder.pushText(text)) {
+        // Undo this row in every column that already took it.
+        const rows = (builders[j] as ColumnBuilder).n;
+        for (const other of builders) if (other.n > rows) other.pop();
+        return reject(start, end, `value ${JSON.stringify(text)} in column '${spec.names[want[j] as number]}' is not ${builder.type}`);
+      }
+    }
+  };
+
+  fill(0);
+  let p = 0;
+  if (spec.start === 0) {
+    if (lim >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = 3;
+    if (spec.header) {
+      let r = parseRecord(p);
+      while (r < 0 && !eof) {
+        p -= fill(p);
+        r = parseRecord(p);
+      }
+      p = r < 0 ? lim : r;
+    }
+  } else {
+    // Skip to the first record that begins at or after `start`.
+    let q = inQuotes;
+    for (;;) {
+      while (p < lim) {
+        const c = buf[p];
+        if (c === QUOTE) q = !q;
+        else if (c === LF && !q) break;
+        p++;
+      }
+      if (p < lim || eof) break;
+      p -= fill(p);
+    }
+    p++;
+  }
+  const io = new Int32Array(4);
+  for (;;) {
+    scanBatch(buf, p, lim, eof, spec.end - base, sep, slotOf, ncols, fs, fe, fk, st, want, kinds, nullFirst, emptyIsNull, builders, interners, slow, io);
+    if (io[0] === 1) break;
+    p = io[1] as number;
+    if (io[0] === 0) {
+      p -= fill(p);
+      continue;
+    }
+    const end = io[2] as number;
+    if (io[3] === 0) {
+      nf = st[0] as number;
+      if (st[2] !== 0) reject(p, end, st[2] === 1 ? 'unterminated quoted field' : 'text after a closing quote');
+      else reject(p, end, `expected ${ncols} fields, saw ${nf}`);
+    } else commitSlow(p, end, io[3] as number);
+    p = end;
+  }
+  for (let j = 0; j < want.length; j++) {
+    const it = interners[j];
+    if (it !== undefined) (builders[j] as ColumnBuilder).dict = it.dict;
+  }
+  const columns = builders.map((b) => b.finish());
+  const length = builders[0]?.n ?? 0;
+  const out: Partition = { names: want.map((fi) => spec.names[fi] as string), columns, length };
+  if (skipped > 0) out.skipped = skipped;
+  return out;
+}

@@ -1,0 +1,47 @@
+/**
+ * Reader ops run by workers (`@tsdask/dataframe/io#<export>`): the thin file-system shell
+ * around the pure scanners.
+ */
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import type { Partition } from '../kernels/columns.js';
+import { countQuotes, scanCsvRange, type CsvRangeSpec, type ReadFn } from './csv-scan.js';
+import { parseCsvText } from './csv-papa.js';
+import { MissingFileError } from '../errors.js';
+
+
+function withFile<T>(file: string, fn: (read: ReadFn) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new MissingFileError(file, err);
+  }
+  try {
+    return fn((buf, off, len, pos) => readSync(fd, buf, off, len, pos));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The number of quote characters in bytes [a, b) of a file. */
+export function csvQuoteCount(file: string, a: number, b: number): number {
+  return withFile(file, (read) => countQuotes(read, a, b));
+}
+
+/** Parses one byte range; `counts` are the quote counts of the bytes before it. */
+export function readCsvRange(spec: CsvRangeSpec, engine: 'scanner' | 'papaparse', ...counts: number[]): Partition {
+  if (engine === 'papaparse') {
+    let text: string;
+    try {
+      text = readFileSync(spec.file, 'utf8');
+    } catch (err) {
+      throw new MissingFileError(spec.file, err);
+    }
+    return parseCsvText(text, spec);
+  }
+  let q = 0;
+  for (const c of counts) q += c;
+  return withFile(spec.file, (read) => scanCsvRange(spec, read, q % 2 === 1));
+}
+export { readParquetPart } from './parquet-read.js';
+export { writeCsvPart, writeParquetPart } from './write.js';

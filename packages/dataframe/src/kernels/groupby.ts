@@ -1,0 +1,301 @@
+/**
+ * GroupBy aggregation in three steps, so it runs as a tree reduction:
+ *   partialAgg(partition)   -> Partial (one row per group seen in the partition)
+ *   combineAgg(...partials) -> Partial (groups merged; applied level by level, splitEvery at a time)
+ *   finalAgg(partial)       -> Partition (keys sorted, one column per aggregation)
+ * States: count/size as counts, sum, mean as sum + count, var/std as count + mean + M2
+ * (Chan et al.'s parallel update), min/max, first/last as raw values, nunique as distinct sets.
+ * Nulls and NaN are skipped, as pandas skips NaN.
+ */
+import { allocF64, allocU8, concatPartitions, take, type ColumnData, type DType, type Partition } from './columns.js';
+import { buildColumn, rawAt } from './build.js';
+import { groupIds } from './group-ids.js';
+import { ColumnNotFoundError } from '../errors.js';
+import { sortIndex } from './sort.js';
+import { hashKey, rowKeys } from './keys.js';
+
+/** Aggregations; 'firstRow' (internal, for dropDuplicates) is the first row's value, null or not. */
+export type AggFn = 'sum' | 'mean' | 'min' | 'max' | 'count' | 'size' | 'std' | 'var' | 'first' | 'last' | 'nunique' | 'firstRow';
+export const AGG_FNS: readonly AggFn[] = ['sum', 'mean', 'min', 'max', 'count', 'size', 'std', 'var', 'first', 'last', 'nunique'];
+
+export interface AggSpec {
+  keys: string[];
+  aggs: [string, string, AggFn][];
+  /** The input dtypes of the aggregated columns (for output types). */
+  types: DType[];
+  /** False keeps rows whose key is null, as a group of their own (default true: dropped). */
+  dropna?: boolean;
+}
+
+type Raw = number | string | null;
+interface State {
+  cnt?: Float64Array;
+  sum?: Float64Array;
+  mean?: Float64Array;
+  m2?: Float64Array;
+  vals?: Raw[];
+  seen?: Uint8Array;
+  sets?: Raw[][];
+}
+
+export interface Partial {
+  keys: Partition;
+  n: number;
+  states: State[];
+}
+
+function column(p: Partition, name: string): ColumnData {
+  const i = p.names.indexOf(name);
+  if (i < 0) throw new ColumnNotFoundError(name, p.names, 'groupBy()');
+  return p.columns[i] as ColumnData;
+}
+
+function present(c: ColumnData, i: number): boolean {
+  if (c.valid !== undefined && c.valid[i] === 0) return false;
+  const v = c.values[i] as number;
+  return v === v;
+}
+
+function initState(fn: AggFn, g: number): State {
+  switch (fn) {
+    case 'count':
+    case 'size':
+      return { cnt: allocF64(g) };
+    case 'sum':
+    case 'mean':
+      return { cnt: allocF64(g), sum: allocF64(g) };
+    case 'std':
+    case 'var':
+      return { cnt: allocF64(g), mean: allocF64(g), m2: allocF64(g) };
+    case 'min':
+    case 'max':
+    case 'first':
+    case 'last':
+      return { vals: new Array<Raw>(g).fill(null) };
+    case 'firstRow':
+      return { vals: new Array<Raw>(g).fill(null), seen: new Uint8Array(g) };
+    case 'nunique':
+      return { sets: Array.from({ length: g }, () => []) };
+  }
+}
+
+function better(fn: AggFn, cur: Raw, x: Raw): boolean {
+  if (x === null) return false;
+  if (cur === null) return true;
+  if (fn === 'min') return x < cur;
+  if (fn === 'max') return x > cur;
+  return fn === 'last';
+}
+
+/** Aggregates one partition to one row per group. */
+export function partialAgg(p: Partition, spec: AggSpec): Partial {
+  const n = p.length;
+  const keyCols = spec.keys.map((k) => column(p, k));
+  const { ids, count, first } = groupIds(keyCols, n, spec.dropna !== false);
+  const states = spec.aggs.map(([, colName, fn]) => {
+    const st = initState(fn, count);
+    const c = fn === 'size' ? undefined : column(p, colName);
+    if (fn === 'size') {
+      const cnt = st.cnt as Float64Array;
+      for (let i = 0; i < n; i++) if ((ids[i] as number) >= 0) cnt[ids[i] as number]++;
+      return st;
+    }
+    const cc = c as ColumnData;
+    const v = cc.values;
+    if (fn === 'count' || fn === 'sum' || fn === 'mean') {
+      const cnt = st.cnt as Float64Array;
+      const sum = st.sum;
+      for (let i = 0; i < n; i++) {
+        const g = ids[i] as number;
+        if (g < 0 || !present(cc, i)) continue;
+        cnt[g]++;
+        if (sum !== undefined) sum[g] += v[i] as number;
+      }
+    } else if (fn === 'std' || fn === 'var') {
+      const cnt = st.cnt as Float64Array;
+      const mean = st.mean as Float64Array;
+      const m2 = st.m2 as Float64Array;
+      for (let i = 0; i < n; i++) {
+        const g = ids[i] as number;
+        if (g < 0 || !present(cc, i)) continue;
+        const x = v[i] as number;
+        const k = ++cnt[g];
+        const d = x - (mean[g] as number);
+        mean[g] += d / k;
+        m2[g] += d * (x - (mean[g] as number));
+      }
+    } else if (fn === 'nunique') {
+      const seen = Array.from({ length: count }, () => new Set<Raw>());
+      for (let i = 0; i < n; i++) {
+        const g = ids[i] as number;
+        if (g >= 0 && present(cc, i)) (seen[g] as Set<Raw>).add(rawAt(cc, i));
+      }
+      st.sets = seen.map((s) => [...s]);
+    } else if (fn === 'firstRow') {
+      const vals = st.vals as Raw[];
+      const seen = st.seen as Uint8Array;
+      for (let i = 0; i < n; i++) {
+        const g = ids[i] as number;
+        if (g < 0 || seen[g] === 1) continue;
+        seen[g] = 1;
+        vals[g] = rawAt(cc, i);
+      }
+    } else {
+      const vals = st.vals as Raw[];
+      for (let i = 0; i < n; i++) {
+        const g = ids[i] as number;
+        if (g < 0 || !present(cc, i)) continue;
+        if (fn === 'first' && vals[g] !== null) continue;
+        const x = rawAt(cc, i);
+        if (better(fn, vals[g] as Raw, x)) vals[g] = x;
+      }
+    }
+    return st;
+  });
+  return { keys: take({ names: spec.keys, columns: keyCols, length: n }, first, count), n: count, states };
+}
+
+/** Merges partial aggregates (in order: first/last keep the order of the partitions). */
+export function combineAgg(spec: AggSpec, ...parts: Partial[]): Partial {
+  const keys = concatPartitions(parts.map((p) => p.keys));
+  const total = keys.length;
+  const { ids, count, first } = groupIds(keys.columns, total, spec.dropna !== false);
+  const states = spec.aggs.map(([, , fn], a) => {
+    const st = initState(fn, count);
+    let row = 0;
+    for (const part of parts) {
+      const src = part.states[a] as State;
+      for (let j = 0; j < part.n; j++, row++) {
+        const g = ids[row] as number;
+        if (g < 0) continue;
+        if (st.m2 !== undefined) {
+          const nb = (src.cnt as Float64Array)[j] as number;
+          if (nb === 0) continue;
+          const na = (st.cnt as Float64Array)[g] as number;
+          const mb = (src.mean as Float64Array)[j] as number;
+          const ma = (st.mean as Float64Array)[g] as number;
+          const nn = na + nb;
+          const d = mb - ma;
+          (st.mean as Float64Array)[g] = ma + (d * nb) / nn;
+          (st.m2 as Float64Array)[g] += ((src.m2 as Float64Array)[j] as number) + (d * d * na * nb) / nn;
+          (st.cnt as Float64Array)[g] = nn;
+        } else if (st.cnt !== undefined) {
+          st.cnt[g] += (src.cnt as Float64Array)[j] as number;
+          if (st.sum !== undefined) st.sum[g] += (src.sum as Float64Array)[j] as number;
+        } else if (st.sets !== undefined) {
+          for (const x of (src.sets as Raw[][])[j] as Raw[]) (st.sets[g] as Raw[]).push(x);
+        } else if (st.seen !== undefined) {
+          if (st.seen[g] === 1 || (src.seen as Uint8Array)[j] !== 1) continue;
+          st.seen[g] = 1;
+          (st.vals as Raw[])[g] = (src.vals as Raw[])[j] as Raw;
+        } else {
+          const vals = st.vals as Raw[];
+          const x = (src.vals as Raw[])[j] as Raw;
+          if (fn === 'first' && vals[g] !== null) continue;
+          if (better(fn, vals[g] as Raw, x)) vals[g] = x;
+        }
+      }
+    }
+    if (st.sets !== undefined) st.sets = st.sets.map((s) => [...new Set(s)]);
+    return st;
+  });
+  return { keys: take(keys, first, count), n: count, states };
+}
+
+
+/** The output dtype of an aggregation over a column of dtype `t`. */
+export function aggType(fn: AggFn, t: DType): DType {
+  switch (fn) {
+    case 'count':
+    case 'size':
+    case 'nunique':
+      return 'int64';
+    case 'sum':
+      return t === 'float64' ? 'float64' : 'int64';
+    case 'mean':
+    case 'std':
+    case 'var':
+      return 'float64';
+    default:
+      return t;
+  }
+}
+
+/** The result: key columns (sorted by key) and one column per aggregation. */
+export function finalAgg(part: Partial, spec: AggSpec): Partition {
+  const g = part.n;
+  const columns: ColumnData[] = spec.aggs.map(([, , fn], a) => {
+    const st = part.states[a] as State;
+    const type = aggType(fn, spec.types[a] as DType);
+    switch (fn) {
+      case 'count':
+      case 'size':
+        return { type, values: st.cnt as Float64Array };
+      case 'sum':
+        return { type, values: st.sum as Float64Array };
+      case 'nunique':
+        return buildColumn(type, g, (i) => ((st.sets as Raw[][])[i] as Raw[]).length);
+      case 'mean':
+        return nullable(type, g, (i) => {
+          const c = (st.cnt as Float64Array)[i] as number;
+          return c === 0 ? null : ((st.sum as Float64Array)[i] as number) / c;
+        });
+      case 'var':
+      case 'std':
+        return nullable(type, g, (i) => {
+          const c = (st.cnt as Float64Array)[i] as number;
+          if (c < 2) return null;
+          const v = ((st.m2 as Float64Array)[i] as number) / (c - 1);
+          return fn === 'std' ? Math.sqrt(v) : v;
+        });
+      default:
+        return buildColumn(type, g, (i) => (st.vals as Raw[])[i]);
+    }
+  });
+  const out: Partition = { names: [...spec.keys, ...spec.aggs.map(([o]) => o)], columns: [...part.keys.columns, ...columns], length: g };
+  if (spec.keys.length === 0) return out;
+  return take(out, sortIndex(part.keys, spec.keys, spec.keys.map(() => true)));
+}
+
+function nullable(type: DType, n: number, get: (i: number) => number | null): ColumnData {
+  const values = allocF64(n);
+  const valid = allocU8(n);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const x = get(i);
+    if (x === null) nulls++;
+    else {
+      values[i] = x;
+      valid[i] = 1;
+    }
+  }
+  return nulls > 0 ? { type, values, valid } : { type, values };
+}
+
+/** Splits a partial aggregate into n pieces by the hash of its keys (for splitOut). */
+export function splitPartial(part: Partial, n: number): Partial[] {
+  const keys = rowKeys(part.keys, part.keys.names, 'groupBy() shuffle');
+  const buckets: number[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < part.n; i++) (buckets[hashKey(keys[i]) % n] as number[]).push(i);
+  return buckets.map((rows) => {
+    const idx = Int32Array.from(rows);
+    const pick = <T>(a: ArrayLike<T>): T[] => rows.map((r) => a[r] as T);
+    const states = part.states.map((st) => {
+      const out: State = {};
+      if (st.cnt !== undefined) out.cnt = Float64Array.from(pick(st.cnt));
+      if (st.sum !== undefined) out.sum = Float64Array.from(pick(st.sum));
+      if (st.mean !== undefined) out.mean = Float64Array.from(pick(st.mean));
+      if (st.m2 !== undefined) out.m2 = Float64Array.from(pick(st.m2));
+      if (st.vals !== undefined) out.vals = pick(st.vals);
+      if (st.seen !== undefined) out.seen = Uint8Array.from(pick(st.seen));
+      if (st.sets !== undefined) out.sets = pick(st.sets);
+      return out;
+    });
+    return { keys: take(part.keys, idx), n: rows.length, states };
+  });
+}
+
+/** Piece j of every split partial, combined and finalized (one output partition of splitOut). */
+export function combinePieces(spec: AggSpec, j: number, ...splits: Partial[][]): Partition {
+  return finalAgg(combineAgg(spec, ...splits.map((s) => s[j] as Partial)), spec);
+}

@@ -1,0 +1,2 @@
+/** Kernel ops loaded by workers as `@tsdask/dataframe/kernels#<name>`. */
+export * from './ops.js';

@@ -1,0 +1,123 @@
+/**
+ * Hash join of two partitions: build a map from the right side's keys to its rows, probe with
+ * the left side. `how` is inner, left, right or outer; unmatched rows get nulls on the other
+ * side, and for shared key names the key column takes the right side's value there.
+ */
+import { allocI32, allocU8, type ColumnData, type Partition } from './columns.js';
+import { takeColumn } from './columns.js';
+import { rowKeys } from './keys.js';
+
+export interface JoinSpec {
+  how: 'inner' | 'left' | 'right' | 'outer';
+  leftOn: string[];
+  rightOn: string[];
+  /** Output names of the left columns, then of the right columns kept (null: dropped). */
+  leftNames: string[];
+  rightNames: (string | null)[];
+}
+
+/** Takes rows (index -1 gives null) of one column. */
+function takeOrNull(c: ColumnData, idx: Int32Array, n: number): ColumnData {
+  let missing = 0;
+  for (let i = 0; i < n; i++) if ((idx[i] as number) < 0) missing++;
+  if (missing === 0) return takeColumn(c, idx, n);
+  const safe = allocI32(n);
+  for (let i = 0; i < n; i++) safe[i] = Math.max(0, idx[i] as number);
+  const out = takeColumn(c, safe, n);
+  const valid = allocU8(n);
+  for (let i = 0; i < n; i++) valid[i] = (idx[i] as number) < 0 ? 0 : out.valid === undefined ? 1 : (out.valid[i] as number);
+  return { ...out, valid };
+}
+
+/** Joins two partitions. */
+export function joinPartitions(left: Partition, right: Partition, spec: JoinSpec): Partition {
+  const single = spec.leftOn.length === 1 && left.columns[left.names.indexOf(spec.leftOn[0] as string)]?.type === 'utf8';
+  const lk = single ? undefined : rowKeys(left, spec.leftOn, 'merge() left side');
+  const rk = rowKeys(right, spec.rightOn, 'merge() right side');
+  const build = new Map<number | string, number[]>();
+  for (let j = 0; j < rk.length; j++) {
+    const k = rk[j];
+    if (k === undefined) continue;
+    const list = build.get(k);
+    if (list === undefined) build.set(k, [j]);
+    else list.push(j);
+  }
+  const li: number[] = [];
+  const ri: number[] = [];
+  const keepLeft = spec.how === 'left' || spec.how === 'outer';
+  const keepRight = spec.how === 'right' || spec.how === 'outer';
+  const matched = keepRight ? new Uint8Array(right.length) : undefined;
+  // One string key: look each dictionary entry up once, then rows by their codes.
+  const lc = spec.leftOn.length === 1 ? left.columns[left.names.indexOf(spec.leftOn[0] as string)] : undefined;
+  const byCode = lc !== undefined && lc.type === 'utf8' ? (lc.dict as string[]).map((s) => build.get(s)) : undefined;
+  for (let i = 0; i < left.length; i++) {
+    let rows: number[] | undefined;
+    if (byCode !== undefined && lc !== undefined) {
+      rows = lc.valid !== undefined && lc.valid[i] === 0 ? undefined : byCode[lc.values[i] as number];
+    } else {
+      const k = lk?.[i];
+      rows = k === undefined ? undefined : build.get(k);
+    }
+    if (rows === undefined) {
+      if (keepLeft) li.push(i), ri.push(-1);
+      continue;
+    }
+    for (const j of rows) {
+      li.push(i);
+      ri.push(j);
+      if (matched !== undefined) matched[j] = 1;
+    }
+  }
+  if (matched !== undefined) for (let j = 0; j < right.length; j++) if (matched[j] === 0) li.push(-1), ri.push(j);
+  const n = li.length;
+  const L = Int32Array.from(li);
+  const R = Int32Array.from(ri);
+  const names: string[] = [];
+  const columns: ColumnData[] = [];
+  left.names.forEach((name, c) => {
+    let col = takeOrNull(left.columns[c] as ColumnData, L, n);
+    const k = spec.leftOn.indexOf(name);
+    if (keepRight && k >= 0 && spec.rightNames[right.names.indexOf(spec.rightOn[k] as string)] === null) {
+      // A shared key column: fill it from the right side where the left row is missing.
+      const fromRight = takeOrNull(right.columns[right.names.indexOf(spec.rightOn[k] as string)] as ColumnData, R, n);
+      col = coalesce(col, fromRight, L, n);
+    }
+    names.push(spec.leftNames[c] as string);
+    columns.push(col);
+  });
+  right.names.forEach((_, c) => {
+    const out = spec.rightNames[c];
+    if (out === null || out === undefined) return;
+    names.push(out);
+    columns.push(takeOrNull(right.columns[c] as ColumnData, R, n));
+  });
+  return { names, columns, length: n };
+}
+
+function coalesce(a: ColumnData, b: ColumnData, L: Int32Array, n: number): ColumnData {
+  if (a.type === 'utf8') {
+    const dict = [...(a.dict as string[])];
+    const lookup = new Map(dict.map((s, i) => [s, i] as const));
+    const values = allocI32(n);
+    const valid = allocU8(n);
+    for (let i = 0; i < n; i++) {
+      const useB = (L[i] as number) < 0;
+      const c = useB ? b : a;
+      if (c.valid !== undefined && c.valid[i] === 0) continue;
+      const s = (c.dict as string[])[c.values[i] as number] as string;
+      let code = lookup.get(s);
+      if (code === undefined) lookup.set(s, (code = dict.push(s) - 1));
+      values[i] = code;
+      valid[i] = 1;
+    }
+    return { type: 'utf8', values, valid, dict };
+  }
+  const values = a.values.slice();
+  const valid = allocU8(n);
+  for (let i = 0; i < n; i++) {
+    const c = (L[i] as number) < 0 ? b : a;
+    values[i] = c.values[i] as number;
+    valid[i] = c.valid === undefined ? 1 : (c.valid[i] as number);
+  }
+  return { type: a.type, values, valid };
+}

@@ -1,0 +1,73 @@
+/**
+ * The ops that dataframe tasks name (`@tsdask/dataframe/kernels#<export>`). Each takes and
+ * returns plain data (partitions, numbers, partial aggregates).
+ */
+import { concatPartitions, slice, take, type Partition } from './columns.js';
+import { sortIndex } from './sort.js';
+import type { Table } from 'apache-arrow';
+import { partitionToTable, tableToPartitions } from '../arrow.js';
+import { applySteps, type Step } from './steps.js';
+
+export { applySteps } from './steps.js';
+
+/** Runs fused row-wise steps on one partition. */
+export function mapPartition(p: Partition, steps: Step[]): Partition {
+  return applySteps(p, steps);
+}
+
+/** Concatenates partitions. */
+export function concat(...parts: Partition[]): Partition {
+  return concatPartitions(parts);
+}
+
+/** The number of rows of a partition. */
+export function length(p: Partition): number {
+  return p.length;
+}
+
+/** Adds numbers. */
+export function total(...xs: number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+/** The first n rows. */
+export function headRows(p: Partition, n: number): Partition {
+  return p.length <= n ? p : slice(p, 0, n);
+}
+export { partialAgg, combineAgg, finalAgg, splitPartial, combinePieces } from './groupby.js';
+
+/** Sorts one partition by columns. */
+export function sortPartition(p: Partition, by: string[], ascending: boolean[]): Partition {
+  return take(p, sortIndex(p, by, ascending));
+}
+
+/** Concatenates partitions, then sorts. */
+export function concatSort(by: string[], ascending: boolean[], ...parts: Partition[]): Partition {
+  return sortPartition(concatPartitions(parts), by, ascending);
+}
+export { joinPartitions } from './join.js';
+export { hashSplit, collect } from './shuffle-ops.js';
+export { sampleColumn, boundaries, rangeSplit } from './range-ops.js';
+
+/** Piece j of every split, concatenated, then sorted. */
+export function collectSort(j: number, by: string[], ascending: boolean[], ...splits: Partition[][]): Partition {
+  return sortPartition(concatPartitions(splits.map((s) => s[j] as Partition)), by, ascending);
+}
+
+/** Piece `i` of `k` near-equal pieces of a partition. */
+export function piece(p: Partition, k: number, i: number): Partition {
+  return slice(p, Math.floor((i * p.length) / k), Math.floor(((i + 1) * p.length) / k));
+}
+
+/** A partition as an Arrow Table (for user functions in mapPartitions). */
+export function toTable(p: Partition): Table {
+  return partitionToTable(p);
+}
+
+/** An Arrow Table (a user function's result) as a partition. */
+export function fromTable(t: Table): Partition {
+  return tableToPartitions(t, 1)[0] as Partition;
+}
+export { quantileSketch, describeParts } from './quantiles.js';

@@ -1,0 +1,83 @@
+/** Whole-frame reductions: row count, nunique per column, describe. */
+import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
+import { combineQuantiles, type Sketch } from './kernels/quantiles.js';
+import { Table, vectorFromArray, Float64, Utf8, type Vector } from 'apache-arrow';
+import { isNumeric, valueAt, type ColumnData, type DType, type Partition } from './kernels/columns.js';
+import type { AggFn } from './kernels/groupby.js';
+import { Scalar } from './collect.js';
+import type { DataFrame } from './dataframe.js';
+import { aggregate, makeSpec } from './groupby.js';
+import { K, partitionKeys } from './plan.js';
+
+/** The number of rows, lazily: one length task per partition and a sum. */
+export function countRows(df: DataFrame): Scalar<number> {
+  const input = df.select(df.cheapColumn()).lower();
+  const name = `len-${tokenize(input.name)}`;
+  const tasks = new Map<Key, Node>();
+  const parts: Node[] = [];
+  for (let i = 0; i < df.npartitions; i++) {
+    const k = chunkKey(`${name}-part`, i);
+    tasks.set(k, { op: `${K}#length`, args: [{ ref: chunkKey(input.name, i) }] });
+    parts.push({ ref: k });
+  }
+  tasks.set(name, { op: `${K}#total`, args: parts });
+  const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph);
+  return new Scalar(graph, name, (v) => v as number);
+}
+
+function statsScalar<T>(df: DataFrame, aggs: Record<string, [string, AggFn]>, fn: (p: Partition) => T): Scalar<T> {
+  const out = aggregate(df, makeSpec(df, [], aggs));
+  const l = out.lower();
+  return new Scalar(l.graph, partitionKeys(l.name, 1)[0] as Key, (p) => fn(p as Partition));
+}
+
+/** The number of distinct non-null values of each column. */
+export function nuniqueAll(df: DataFrame): Scalar<Record<string, number>> {
+  const aggs: Record<string, [string, AggFn]> = {};
+  for (const c of df.columns) aggs[c] = [c, 'nunique'];
+  return statsScalar(df, aggs, (p) => {
+    const r: Record<string, number> = {};
+    p.names.forEach((n, j) => (r[n] = valueAt(p.columns[j] as ColumnData, 0) as number));
+    return r;
+  });
+}
+
+const STATS: AggFn[] = ['count', 'mean', 'std', 'min', 'max'];
+const ROWS = ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'];
+
+/**
+ * count, mean, std, min, 25%, 50%, 75% and max of each numeric column, as a table with a
+ * 'statistic' column. The quartiles are approximate (from 1000 order statistics per
+ * partition), as in Dask; the others are exact.
+ */
+export function describe(df: DataFrame): Scalar<Table> {
+  const cols = df.columns.filter((c) => isNumeric(df.dtypes[c] as DType));
+  const aggs: Record<string, [string, AggFn]> = {};
+  for (const c of cols) for (const s of STATS) aggs[`${s}\u0000${c}`] = [c, s];
+  const stats = aggregate(df, makeSpec(df, [], aggs)).lower();
+  const input = df.select(cols.length > 0 ? cols : [df.cheapColumn()]).lower();
+  const name = `describe-${tokenize(stats.name, input.name)}`;
+  const tasks = new Map<Key, Node>();
+  const sketches: Node[] = [];
+  for (let i = 0; i < df.npartitions; i++) {
+    const k = chunkKey(`${name}-sketch`, i);
+    tasks.set(k, { op: `${K}#quantileSketch`, args: [{ ref: chunkKey(input.name, i) }, quote(cols), 1000] });
+    sketches.push({ ref: k });
+  }
+  tasks.set(name, { op: `${K}#describeParts`, args: [{ ref: partitionKeys(stats.name, 1)[0] as Key }, ...sketches] });
+  const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [stats.name, input.name]), stats.graph, input.graph);
+  return new Scalar(graph, name, (v) => {
+    const { agg: p, sketches: sk } = v as { agg: Partition; sketches: Sketch[][] };
+    const out: Record<string, Vector> = { statistic: vectorFromArray(ROWS, new Utf8()) };
+    cols.forEach((c, ci) => {
+      const exact = (s: string): number | null => {
+        const x = valueAt(p.columns[p.names.indexOf(`${s}\u0000${c}`)] as ColumnData, 0);
+        return x === null ? null : Number(x);
+      };
+      const [q1, q2, q3] = combineQuantiles(sk, ci, [0.25, 0.5, 0.75]);
+      const vals = [exact('count'), exact('mean'), exact('std'), exact('min'), q1 ?? null, q2 ?? null, q3 ?? null, exact('max')];
+      out[c] = vectorFromArray(vals, new Float64());
+    });
+    return new Table(out);
+  });
+}

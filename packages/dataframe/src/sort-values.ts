@@ -1,0 +1,56 @@
+/**
+ * sortValues(by, { ascending }): a global sort. Each partition is sorted; with more than one
+ * partition the output is range-partitioned on the first key by boundaries taken from a sample
+ * (see shuffle.ts), so partition i holds keys below those of partition i + 1.
+ */
+import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
+import type { DataFrame } from './dataframe.js';
+import { DataFrame as DF } from './dataframe.js';
+import { K } from './plan.js';
+import { ColumnNotFoundError, DataFrameError } from './errors.js';
+
+export interface SortOptions {
+  /** Ascending (default true), for all keys or one flag per key. */
+  ascending?: boolean | boolean[];
+  /** Output partitions (default: as many as the input). */
+  npartitions?: number;
+}
+
+/** The frame sorted by `by` (stable; nulls last). */
+export function sortValues(df: DataFrame, by: string | string[], opts: SortOptions = {}): DataFrame {
+  const keys = typeof by === 'string' ? [by] : [...by];
+  for (const k of keys) if (!df.columns.includes(k)) throw new ColumnNotFoundError(k, df.columns, 'sortValues()');
+  const asc = Array.isArray(opts.ascending) ? opts.ascending : keys.map(() => opts.ascending !== false);
+  if (asc.length !== keys.length) throw new DataFrameError(`sortValues(): ${keys.length} keys but ${asc.length} ascending flags.`);
+  const input = df.lower();
+  const token = tokenize(input.name, keys, asc, opts.npartitions);
+  const name = `sort-values-${token}`;
+  const tasks = new Map<Key, Node>();
+  const n = Math.max(1, opts.npartitions ?? df.npartitions);
+  const refs: Node[] = [];
+  for (let i = 0; i < df.npartitions; i++) refs.push({ ref: chunkKey(input.name, i) });
+  if (df.npartitions === 1 && n === 1) {
+    tasks.set(chunkKey(name, 0), { op: `${K}#concatSort`, args: [quote(keys), quote(asc), ...refs] });
+  } else {
+    // Sample the first key, choose boundaries, split every partition, collect and sort buckets.
+    const samples: Node[] = [];
+    for (let i = 0; i < df.npartitions; i++) {
+      const k = chunkKey(`sort-sample-${token}`, i);
+      tasks.set(k, { op: `${K}#sampleColumn`, args: [refs[i] as Node, keys[0] as string, 100] });
+      samples.push({ ref: k });
+    }
+    const bounds = `sort-divisions-${token}`;
+    tasks.set(bounds, { op: `${K}#boundaries`, args: [n, ...samples] });
+    const splits: Node[] = [];
+    for (let i = 0; i < df.npartitions; i++) {
+      const k = chunkKey(`sort-split-${token}`, i);
+      tasks.set(k, { op: `${K}#rangeSplit`, args: [refs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean] });
+      splits.push({ ref: k });
+    }
+    for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#collectSort`, args: [j, quote(keys), quote(asc), ...splits] });
+  }
+  const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph);
+  const bounds = `sort-divisions-${token}`;
+  const divisions = tasks.has(bounds) ? { divisions: { key: bounds, column: keys[0] as string } } : {};
+  return new DF({ kind: 'graph', name, graph, schema: df.schema, npartitions: n, ...divisions });
+}

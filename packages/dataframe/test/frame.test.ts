@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { tableFromArrays } from 'apache-arrow';
+import { ColumnNotFoundError, ExprTypeError, col, fromArrow, fromRecords, lit, when } from '@tsdask/dataframe';
+
+type Row = { a: number; b: number | null; s: string | null; d: Date };
+function rows(n: number): Row[] {
+  const out: Row[] = [];
+  let x = 7;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const y = Math.floor(x / 65536);
+    out.push({
+      a: x % 1000,
+      b: i % 9 === 0 ? null : (x % 977) / 4,
+      s: i % 11 === 0 ? null : ['SEA', 'SFO', 'LAX', 'JFK'][y % 4] as string,
+      d: new Date(Date.UTC(2001, x % 12, 1 + (x % 28), x % 24)),
+    });
+  }
+  return out;
+}
+const data = rows(2000);
+
+for (const scheduler of ['sync', 'threads'] as const) {
+  describe(`dataframe on '${scheduler}'`, () => {
+    const df = fromRecords(data, { npartitions: 5 });
+
+    it('filters, derives and selects like a plain loop', async () => {
+      const got = await df
+        .filter(col('a').gt(100).and(col('s').isIn(['SEA', 'LAX'])).or(col('b').isNull()))
+        .withColumns({
+          c: col('a').mul(2).sub(col('b')),
+          m: col('d').month(),
+          h: col('d').hour(),
+          k: when(col('a').lt(300)).then(lit('lo')).when(col('a').lt(600)).then('mid').otherwise('hi'),
+          l: col('s').lower().startsWith('s'),
+          f: col('b').fillNull(-1),
+          r: col('a').mod(7),
+        })
+        .select('a', 'c', 'm', 'h', 'k', 'l', 'f', 'r')
+        .toRecords({ scheduler });
+      const want = data
+        .filter((r) => (r.a > 100 && (r.s === 'SEA' || r.s === 'LAX')) || r.b === null)
+        .map((r) => ({
+          a: r.a,
+          c: r.b === null ? null : r.a * 2 - r.b,
+          m: r.d.getUTCMonth() + 1,
+          h: r.d.getUTCHours(),
+          k: r.a < 300 ? 'lo' : r.a < 600 ? 'mid' : 'hi',
+          l: r.s === null ? null : r.s.toLowerCase().startsWith('s'),
+          f: r.b ?? -1,
+          r: r.a % 7,
+        }));
+      expect(got).toEqual(want);
+    });
+
+    it('groups and aggregates like a plain loop (tree of partials)', async () => {
+      const got = await df
+        .groupBy('s', { splitEvery: 2 })
+        .agg({ n: ['a', 'size'], cnt: ['b', 'count'], sum: ['b', 'sum'], mean: ['b', 'mean'], sd: ['a', 'std'], mn: ['b', 'min'], mx: ['d', 'max'], nu: ['a', 'nunique'], first: ['b', 'first'], last: ['a', 'last'] })
+        .toRecords({ scheduler });
+      const groups = new Map<string, Row[]>();
+      for (const r of data) if (r.s !== null) groups.set(r.s, [...(groups.get(r.s) ?? []), r]);
+      const want = [...groups.keys()].sort().map((s) => {
+        const g = groups.get(s) as Row[];
+        const bs = g.map((r) => r.b).filter((b): b is number => b !== null);
+        const as = g.map((r) => r.a);
+        const mean = as.reduce((x, y) => x + y, 0) / as.length;
+        const sd = Math.sqrt(as.reduce((x, y) => x + (y - mean) ** 2, 0) / (as.length - 1));
+        return {
+          s, n: g.length, cnt: bs.length, sum: bs.reduce((x, y) => x + y, 0), mean: bs.reduce((x, y) => x + y, 0) / bs.length, sd,
+          mn: Math.min(...bs), mx: new Date(Math.max(...g.map((r) => r.d.getTime()))), nu: new Set(as).size, first: bs[0], last: as[as.length - 1],
+        };
+      });
+      expect(got.length).toBe(want.length);
+      got.forEach((r, i) => {
+        const w = want[i] as Record<string, unknown>;
+        for (const k of Object.keys(w)) {
+          if (typeof w[k] === 'number') expect(r[k] as number).toBeCloseTo(w[k] as number, 8);
+          else expect(r[k]).toEqual(w[k]);
+        }
+      });
+    });
+
+    it('groupBy with splitOut hash-shuffles partials: every group once, same values', async () => {
+      const spec = { n: ['a', 'size'], m: ['b', 'mean'], u: ['s', 'nunique'] } as const;
+      const tree = await df.groupBy('a').agg({ ...spec } as never).toRecords({ scheduler });
+      const shuffled = df.groupBy('a', { splitOut: 3 }).agg({ ...spec } as never);
+      expect(shuffled.npartitions).toBe(3);
+      const got = (await shuffled.toRecords({ scheduler })).sort((x, y) => (x['a'] as number) - (y['a'] as number));
+      expect(got).toEqual(tree);
+      const counts = new Map<number, number>();
+      for (const r of data) counts.set(r.a, (counts.get(r.a) ?? 0) + 1);
+      expect(got.map((r) => [r['a'], r['n']])).toEqual([...counts].sort((x, y) => x[0] - y[0]));
+    });
+
+    it('series reductions, len, head, valueCounts, nunique, dropDuplicates', async () => {
+      const bs = data.map((r) => r.b).filter((b): b is number => b !== null);
+      expect(await df.col('b').sum().compute({ scheduler })).toBeCloseTo(bs.reduce((x, y) => x + y, 0), 6);
+      expect(await df.col('a').max().compute({ scheduler })).toBe(Math.max(...data.map((r) => r.a)));
+      expect(await df.col('s').nunique().compute({ scheduler })).toBe(new Set(data.map((r) => r.s).filter((s) => s !== null)).size);
+      expect(await df.filter(col('a').between(10, 20)).len({ scheduler })).toBe(data.filter((r) => r.a >= 10 && r.a <= 20).length);
+      const h = await df.head(3, { scheduler });
+      expect(h.numRows).toBe(3);
+      expect(Number(h.getChild('a')?.get(2))).toBe(data[2]?.a);
+      const vc = await df.valueCounts('s').toRecords({ scheduler });
+      const counts = new Map<string, number>();
+      for (const r of data) if (r.s !== null) counts.set(r.s, (counts.get(r.s) ?? 0) + 1);
+      const want = [...counts].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([s, count]) => ({ s, count }));
+      expect(vc).toEqual(want);
+      const nu = await df.nunique().compute({ scheduler });
+      expect(nu['a']).toBe(new Set(data.map((r) => r.a)).size);
+      const dd = await df.select('s').dropDuplicates().len({ scheduler });
+      expect(dd).toBe(new Set(data.map((r) => r.s)).size);
+      // Whole first rows per key, null keys kept (last, as the sort puts nulls).
+      const firsts = new Map<string | null, Row>();
+      for (const r of data) if (!firsts.has(r.s)) firsts.set(r.s, r);
+      const order = [...firsts.keys()].sort((x, y) => (x === null ? 1 : y === null ? -1 : x < y ? -1 : 1));
+      const got = await df.dropDuplicates('s').toRecords({ scheduler });
+      expect(got).toEqual(order.map((k) => firsts.get(k)));
+      const byNull = await df.groupBy('s', { dropna: false }).agg({ n: ['a', 'size'] }).toRecords({ scheduler });
+      expect(byNull[byNull.length - 1]).toEqual({ s: null, n: data.filter((r) => r.s === null).length });
+    });
+
+    it('compute() builds a Table of record batches with unicode strings, nulls and int64', async () => {
+      const recs = [{ s: 'Zürich', n: 1 }, { s: null, n: 2 }, { s: '東京', n: -3 }, { s: 'a', n: 2 ** 40 }];
+      const t = await fromRecords(recs, { npartitions: 2 }).compute({ scheduler });
+      expect(t.numRows).toBe(4);
+      expect([...t.getChild('s')!]).toEqual(['Zürich', null, '東京', 'a']);
+      expect([...t.getChild('n')!].map(Number)).toEqual([1, 2, -3, 2 ** 40]);
+    });
+
+    it('describe: exact moments and quartiles (exact when partitions are small) like pandas', async () => {
+      const t = await df.describe().compute({ scheduler });
+      expect([...t.getChild('statistic')!]).toEqual(['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max']);
+      const bs = data.map((r) => r.b).filter((b): b is number => b !== null).sort((x, y) => x - y);
+      const mean = bs.reduce((x, y) => x + y, 0) / bs.length;
+      const q = (p: number): number => {
+        const pos = p * (bs.length - 1);
+        const lo = Math.floor(pos);
+        return (bs[lo] as number) + ((bs[Math.min(bs.length - 1, lo + 1)] as number) - (bs[lo] as number)) * (pos - lo);
+      };
+      const want = [bs.length, mean, Math.sqrt(bs.reduce((x, y) => x + (y - mean) ** 2, 0) / (bs.length - 1)), bs[0], q(0.25), q(0.5), q(0.75), bs[bs.length - 1]];
+      const got = [...t.getChild('b')!] as number[];
+      got.forEach((g, i) => expect(g).toBeCloseTo(want[i] as number, 8));
+      expect(t.schema.fields.map((f) => f.name)).toEqual(['statistic', 'a', 'b']);
+    });
+
+    it('round-trips Arrow tables', async () => {
+      const t = tableFromArrays({ x: Float64Array.from([1, 2, 3, 4]), y: ['a', 'b', 'a', 'c'] });
+      const out = await fromArrow(t, { npartitions: 2 }).withColumns({ z: col('x').mul(col('x')) }).compute({ scheduler });
+      expect(out.toArray().map((r) => r.toJSON())).toEqual([
+        { x: 1, y: 'a', z: 1 }, { x: 2, y: 'b', z: 4 }, { x: 3, y: 'a', z: 9 }, { x: 4, y: 'c', z: 16 },
+      ]);
+    });
+  });
+}
+
+describe('errors and plans', () => {
+  const df = fromRecords(data, { npartitions: 3 });
+  it('names an unknown column and lists the columns there are', () => {
+    expect(() => df.filter(col('dleay').gt(0))).toThrow(ColumnNotFoundError);
+    expect(() => df.filter(col('dleay').gt(0))).toThrow(/'dleay' not found.*'a', 'b', 's', 'd'/);
+    expect(() => df.groupBy('nope')).toThrow(ColumnNotFoundError);
+  });
+  it('rejects type mismatches in expressions', () => {
+    expect(() => df.withColumns({ x: col('s').add(1) })).toThrow(ExprTypeError);
+    expect(() => df.filter(col('a').add(1))).toThrow(ExprTypeError);
+    expect(() => df.withColumns({ x: col('a').lower() })).toThrow(/lower/);
+  });
+  it('fuses consecutive row-wise steps into one task per partition', () => {
+    const out = df.filter(col('a').gt(1)).withColumns({ c: col('a').add(1) }).select('c');
+    expect(out.plan.kind).toBe('map');
+    const layers = [...out.graph.layers.keys()];
+    expect(layers.length).toBe(2);
+    expect(out.outputKeys.length).toBe(3);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { parquetReadObjects, asyncBufferFromFile } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { ColumnNotFoundError, MissingFileError, col, readParquet } from '@tsdask/dataframe';
+
+const path = fileURLToPath(new URL('../../../node_modules/vega-datasets/data/flights-3m.parquet', import.meta.url));
+
+// Reference rows: the first two row groups' worth, read row by row through hyparquet's object API.
+async function referenceRows(n: number): Promise<{ delay: number; origin: string; date: number }[]> {
+  const file = await asyncBufferFromFile(path);
+  const rows = (await parquetReadObjects({ file, columns: ['delay', 'origin', 'date'], rowStart: 0, rowEnd: n, compressors })) as {
+    delay: bigint; origin: string; date: Date;
+  }[];
+  return rows.map((r) => ({ delay: Number(r.delay), origin: r.origin, date: r.date.getTime() }));
+}
+
+describe('readParquet on flights-3m.parquet', () => {
+  it('knows the schema and one partition per row group', () => {
+    const df = readParquet(path);
+    expect(df.dtypes).toEqual({ date: 'timestamp', delay: 'int64', distance: 'int64', origin: 'utf8', destination: 'utf8' });
+    expect(df.npartitions).toBe(11);
+  });
+
+  for (const scheduler of ['sync', 'threads'] as const) {
+    it(`prunes row groups by statistics and filters rows exactly on '${scheduler}'`, async () => {
+      const cutoff = Date.UTC(2001, 0, 8);
+      const ref = (await referenceRows(300_000)).filter((r) => r.date < cutoff);
+      expect(ref.length).toBeGreaterThan(0);
+      const df = readParquet(path, { columns: ['delay', 'origin', 'date'] }).filter(col('date').lt(new Date(cutoff)));
+      // Pushdown: every row group after the first is ruled out by its minimum date.
+      const specs = [...(df.graph.layers.values() as Iterable<{ kind: string; tasks?: Map<string, { args: { args: { pruned: boolean }[] }[] }> }>)]
+        .filter((l) => l.kind === 'materialized' && l.tasks !== undefined)
+        .flatMap((l) => [...(l.tasks as Map<string, { op: string; args: { args: { pruned: boolean }[] }[] }>).values()])
+        .filter((t) => (t as { op: string }).op.endsWith('#readParquetPart'));
+      expect(specs.length).toBe(11);
+      expect(specs.filter((t) => !(t.args[0]?.args[0] as { pruned: boolean }).pruned).length).toBe(1);
+      const got = await df.groupBy('origin').agg({ n: ['delay', 'size'], s: ['delay', 'sum'] }).toRecords({ scheduler });
+      const m = new Map<string, [number, number]>();
+      for (const r of ref) {
+        const a = m.get(r.origin) ?? [0, 0];
+        m.set(r.origin, [a[0] + 1, a[1] + r.delay]);
+      }
+      const want = [...m.keys()].sort().map((o) => ({ origin: o, n: (m.get(o) as number[])[0], s: (m.get(o) as number[])[1] }));
+      expect(got).toEqual(want);
+    });
+  }
+
+  it('errors: missing file, unknown column', () => {
+    expect(() => readParquet('/nonexistent/x.parquet')).toThrow(MissingFileError);
+    expect(() => readParquet(path, { columns: ['delya'] })).toThrow(ColumnNotFoundError);
+  });
+});
