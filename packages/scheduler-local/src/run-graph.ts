@@ -25,7 +25,7 @@ import {
 } from '@tsdask/core-graph';
 import { planBatches, type BatchPlan } from './state/batches.js';
 import { SchedulerState, type Instruction, type Stimulus } from './state/machine.js';
-import { RUNNING, STATES } from './state/transition-log.js';
+import { RUNNING, STATES, type StimulusRecord } from './state/transition-log.js';
 import type { BatchPayload, BatchResult } from './execute-batch.js';
 import { now } from './execute-batch.js';
 import { ProgressBar } from './progress.js';
@@ -428,18 +428,24 @@ class EventPump {
     if (!this.#want) return;
     const events: TaskEvent[] = [];
     const log = this.machine.log;
+    const { root, batchOf } = this.plan;
+    const t = now() - this.t0;
+    let lastStim = -1;
+    let s: StimulusRecord | undefined;
     this.#cursor = log.forEachSince(this.#cursor, (task, _from, to, stim) => {
-      const s = log.stimuli.get(stim);
+      if (stim !== lastStim) {
+        lastStim = stim;
+        s = log.stimuli.get(stim);
+      }
       const done = to !== RUNNING && s?.start !== undefined;
-      const isRoot = this.plan.root[this.plan.batchOf[task]!] === task;
       events.push({
         key: this.g.keys[task] as Key,
         group: this.#group(task),
         state: STATES[to] as TaskEvent['state'],
         worker: s?.worker ?? -1,
-        start: done ? (s!.start as number) - this.t0 : now() - this.t0,
+        start: done ? (s!.start as number) - this.t0 : t,
         stop: done ? (s!.stop as number) - this.t0 : 0,
-        nbytes: isRoot && done ? (s!.nbytes ?? 0) : 0,
+        nbytes: done && root[batchOf[task]!] === task ? (s!.nbytes ?? 0) : 0,
       });
     });
     if (events.length === 0) return;

@@ -142,7 +142,14 @@ export function substitute(arg: Arg, subs: ReadonlyMap<Key, Node>): Arg {
   return arg;
 }
 
-const TOKEN_TAIL = /-[0-9a-f]{32}$/;
+/** True when the 32 characters of `s` from `at` are lowercase hex digits. */
+function hex32(s: string, at: number): boolean {
+  for (let i = at; i < at + 32; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
 
 /** The part of a key before its indices: `"sum-ab12...,0,1"` gives `"sum-ab12..."`. */
 export function keyName(key: Key): string {
@@ -150,9 +157,14 @@ export function keyName(key: Key): string {
   return comma < 0 ? key : key.slice(0, comma);
 }
 
-/** The task group of a key (its name without the token), as in Dask's `key_split`: `"sum"`. */
+/**
+ * The task group of a key (its name without the `-<32 hex>` token), as in Dask's `key_split`:
+ * `"sum"`. Called per task by event streams, so it scans characters instead of using a regex.
+ */
 export function keyGroup(key: Key): string {
-  return keyName(key).replace(TOKEN_TAIL, '');
+  const name = keyName(key);
+  const n = name.length;
+  return n > 33 && name.charCodeAt(n - 33) === 45 && hex32(name, n - 32) ? name.slice(0, n - 33) : name;
 }
 
 /** The indices of a chunk key: `"x-ab,2,3"` gives `[2, 3]`. */
