@@ -81,8 +81,8 @@ export async function prepareOps(p: BatchPayload, compile: (op: OpId, source: st
   await loadOps(p.ops.filter((o) => !isFunctionOp(o)));
 }
 
-/** Runs the members in order; returns the root's value or the first error. */
-export async function executeBatch(p: BatchPayload, worker: number): Promise<BatchResult> {
+/** Runs the members in order; returns the root's value or the first error. `afterTask` runs after each member. */
+export async function executeBatch(p: BatchPayload, worker: number, afterTask?: () => void): Promise<BatchResult> {
   const start = now();
   if (p.json !== undefined) [p.keys, p.nodes] = JSON.parse(p.json) as [Key[], Node[]];
   const m = p.keys.length;
@@ -115,6 +115,7 @@ export async function executeBatch(p: BatchPayload, worker: number): Promise<Bat
       if (v instanceof Promise) v = await v;
       values[i] = v;
       for (let c = head[i]!; c >= 0; c = next[c]!) values[c] = EMPTY;
+      afterTask?.();
     }
   } catch (err) {
     return { ok: false, member: i, error: serializeError(err), start, stop: now(), worker };

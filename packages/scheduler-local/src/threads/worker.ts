@@ -5,6 +5,8 @@
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { threadId } from 'node:worker_threads';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { serializeError } from '@tsdask/core-graph';
 import { compileFunction } from '../portable.js';
 import { executeBatch, now, prepareOps, type BatchPayload } from '../execute-batch.js';
@@ -26,6 +28,30 @@ function transferables(v: unknown, out: ArrayBuffer[], depth = 0): void {
   for (const x of items) transferables(x, out, depth + 1);
 }
 
+/**
+ * SharedArrayBuffers (chunks, columns) are reclaimed only when V8 collects the objects that
+ * hold them, and their bytes do not count toward V8's heap limits: a worker that allocates a
+ * 20 MB column per task and drops it can hold gigabytes of dead buffers before its small heap
+ * asks for a collection. So after each task, once buffers outgrow BUFFER_SLACK since the last
+ * collection, the worker collects (a young, small heap: a few milliseconds).
+ */
+const BUFFER_SLACK = 64 * 2 ** 20;
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+let buffersAfterGc = 0;
+let lastCheck = 0;
+function collectIfBuffersGrew(): void {
+  // Reading memory use is a system call: at most every 10 ms, so trivial tasks stay cheap.
+  const t = performance.now();
+  if (t - lastCheck < 10) return;
+  lastCheck = t;
+  const buffers = process.memoryUsage().arrayBuffers;
+  if (buffers - buffersAfterGc > BUFFER_SLACK) {
+    collect();
+    buffersAfterGc = process.memoryUsage().arrayBuffers;
+  }
+}
+
 export default async function runBatch(payload: BatchPayload): Promise<unknown> {
   try {
     await prepareOps(payload, (_op, source) => compileFunction(source));
@@ -33,7 +59,7 @@ export default async function runBatch(payload: BatchPayload): Promise<unknown> 
     const t = now();
     return { ok: false, member: 0, error: serializeError(err), start: t, stop: t, worker: threadId };
   }
-  const result = await executeBatch(payload, threadId);
+  const result = await executeBatch(payload, threadId, collectIfBuffersGrew);
   if (result.ok) {
     const list: ArrayBuffer[] = [];
     transferables(result.value, list);
