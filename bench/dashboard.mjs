@@ -11,10 +11,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Collection, HighLevelGraph, MaterializedLayer, getScheduler, graphOf, op } from '@tsdask/core-graph';
+import { getScheduler, graphOf } from '@tsdask/core-graph';
 import { closePool } from '@tsdask/scheduler-local';
 import { startDashboard } from '@tsdask/dashboard';
 import { chromium } from 'playwright-core';
+import { buildRaw } from './graphs.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, dflt) => {
@@ -24,38 +25,6 @@ const arg = (name, dflt) => {
 const leaves = Number(arg('leaves', '50000'));
 const runs = Number(arg('runs', '7'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-class RawGraph extends Collection {
-  constructor(layer, key) { super(); this.layer = layer; this.key = key; }
-  get graph() { return new HighLevelGraph([this.layer]); }
-  get outputKeys() { return [this.key]; }
-  finalize(v) { return v[0]; }
-}
-const OPS = new URL('./ops.mjs', import.meta.url).href;
-function buildRaw(n) {
-  const incOp = op(OPS, 'inc').opId;
-  const addOp = op(OPS, 'add').opId;
-  const tasks = new Map();
-  let level = new Array(n);
-  for (let i = 0; i < n; i++) {
-    tasks.set(`inc,${i}`, { op: incOp, args: [i] });
-    level[i] = `inc,${i}`;
-  }
-  let depth = 0;
-  while (level.length > 1) {
-    const next = [];
-    for (let i = 0; i < level.length; i += 2) {
-      if (i + 1 < level.length) {
-        const k = `add-${depth},${i >> 1}`;
-        tasks.set(k, { op: addOp, args: [{ ref: level[i] }, { ref: level[i + 1] }] });
-        next.push(k);
-      } else next.push(level[i]);
-    }
-    level = next;
-    depth++;
-  }
-  return new RawGraph(new MaterializedLayer('raw', tasks), level[0]);
-}
 
 if (!existsSync('/usr/bin/chromium')) {
   console.error('bench:dashboard needs /usr/bin/chromium (run scripts/ensure-system-deps.sh)');

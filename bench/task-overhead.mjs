@@ -7,8 +7,9 @@
 //   npm run bench -- [--sizes 10000,100000,1000000] [--runs 5] [--schedulers sync,threads]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Collection, delayed, getScheduler, graphOf, HighLevelGraph, MaterializedLayer, op } from '@tsdask/core-graph';
+import { getScheduler, graphOf } from '@tsdask/core-graph';
 import { closePool, defaultWorkers } from '@tsdask/scheduler-local';
+import { buildDelayed, buildRaw } from './graphs.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, dflt) => {
@@ -16,65 +17,6 @@ const arg = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function treeSum(leaves, add) {
-  let level = leaves;
-  while (level.length > 1) {
-    const next = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? add(level[i], level[i + 1]) : level[i]);
-    level = next;
-  }
-  return level[0];
-}
-
-function buildDelayed(n) {
-  const inc = delayed((x) => x + 1, { name: 'inc' });
-  const add = delayed((a, b) => a + b, { name: 'add' });
-  const leaves = [];
-  for (let i = 0; i < n; i++) leaves.push(inc(i));
-  return treeSum(leaves, add);
-}
-
-class RawGraph extends Collection {
-  constructor(layer, key) {
-    super();
-    this.layer = layer;
-    this.key = key;
-  }
-  get graph() {
-    return new HighLevelGraph([this.layer]);
-  }
-  get outputKeys() {
-    return [this.key];
-  }
-  finalize(v) {
-    return v[0];
-  }
-}
-const OPS = new URL('./ops.mjs', import.meta.url).href;
-function buildRaw(n) {
-  const incOp = op(OPS, 'inc').opId;
-  const addOp = op(OPS, 'add').opId;
-  const tasks = new Map();
-  let level = [];
-  for (let i = 0; i < n; i++) {
-    const k = `inc,${i}`;
-    tasks.set(k, { op: incOp, args: [i] });
-    level.push(k);
-  }
-  for (let depth = 0; level.length > 1; depth++) {
-    const next = [];
-    for (let i = 0; i < level.length; i += 2) {
-      if (i + 1 < level.length) {
-        const k = `add-${depth},${i >> 1}`;
-        tasks.set(k, { op: addOp, args: [{ ref: level[i] }, { ref: level[i + 1] }] });
-        next.push(k);
-      } else next.push(level[i]);
-    }
-    level = next;
-  }
-  return new RawGraph(new MaterializedLayer('raw', tasks), level[0]);
-}
 
 async function once(kind, n, schedulerName) {
   globalThis.gc?.();

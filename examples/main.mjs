@@ -1,6 +1,6 @@
 // The main job (`npm start`): one real computation per collection, each on every core with a
 // progress bar on stderr.
-//   1. delayed:   a Monte Carlo estimate of pi (examples/parallel-sum.mjs does only this)
+//   1. delayed:   a Monte Carlo estimate of pi
 //   2. arrays:    statistics of a seeded random 20000 x 5000 array (800 MB, never held whole)
 //   3. dataframes: mean departure delay by origin over 3 million real flights
 //                 (vega-datasets' flights-3m.parquet), joined with airport names
