@@ -11,7 +11,7 @@ import {
   functionSource,
   idsOf,
   isFunctionOp,
-  keyGroup,
+  keyGroupLength,
   keyMask,
   order,
   randomToken,
@@ -360,7 +360,8 @@ function safely(fn: () => void): void {
 /** Turns new transition-log records into TaskEvents, one `tasks()` call per scheduler step. */
 class EventPump {
   #cursor = 0;
-  readonly #groups: string[] = [];
+  readonly #groupNames: string[] = [];
+  readonly #groupIds: Int32Array;
   readonly #want: boolean;
   constructor(
     readonly g: TaskGraph,
@@ -372,21 +373,56 @@ class EventPump {
     readonly executor: Executor,
   ) {
     this.#want = callbacks.some((c) => c.tasks !== undefined);
+    this.#groupIds = new Int32Array(callbacks.length > 0 ? g.size : 0);
   }
 
   #group(task: number): string {
-    let s = this.#groups[task];
-    if (s === undefined) s = this.#groups[task] = keyGroup(this.g.keys[task] as Key);
-    return s;
+    return this.#groupNames[this.#groupIds[task]!] as string;
+  }
+
+  /**
+   * Gives every task a group id without building a string per task: a key's group prefix is
+   * compared with the few groups already seen (recent first), and sliced only when new.
+   */
+  #assignGroups(): void {
+    const keys = this.g.keys;
+    const names = this.#groupNames;
+    const byName = new Map<string, number>();
+    let last = -1;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as Key;
+      const len = keyGroupLength(key);
+      let id = -1;
+      if (last >= 0 && (names[last] as string).length === len && key.startsWith(names[last] as string)) id = last;
+      else {
+        for (let j = names.length - 1; j >= 0 && j >= names.length - 8; j--) {
+          const nm = names[j] as string;
+          if (nm.length === len && key.startsWith(nm)) {
+            id = j;
+            break;
+          }
+        }
+        if (id < 0) {
+          const nm = key.slice(0, len);
+          id = byName.get(nm) ?? -1;
+          if (id < 0) {
+            id = names.length;
+            names.push(nm);
+            byName.set(nm, id);
+          }
+        }
+      }
+      this.#groupIds[i] = id;
+      last = id;
+    }
   }
 
   start(executor: Executor): void {
     if (this.callbacks.length === 0) return;
-    const groups = new Map<string, number>();
-    for (let i = 0; i < this.g.size; i++) {
-      const gr = this.#group(i);
-      groups.set(gr, (groups.get(gr) ?? 0) + 1);
-    }
+    this.#assignGroups();
+    const counts = new Array<number>(this.#groupNames.length).fill(0);
+    for (let i = 0; i < this.#groupIds.length; i++) counts[this.#groupIds[i]!]!++;
+    const groups = new Map<string, number>(this.#groupNames.map((nm, j) => [nm, counts[j] as number]));
     const info = {
       computeId: this.computeId,
       scheduler: executor.name,

@@ -162,9 +162,14 @@ export function keyName(key: Key): string {
  * `"sum"`. Called per task by event streams, so it scans characters instead of using a regex.
  */
 export function keyGroup(key: Key): string {
-  const name = keyName(key);
-  const n = name.length;
-  return n > 33 && name.charCodeAt(n - 33) === 45 && hex32(name, n - 32) ? name.slice(0, n - 33) : name;
+  return key.slice(0, keyGroupLength(key));
+}
+
+/** The length of a key's group prefix (`keyGroup(key) === key.slice(0, keyGroupLength(key))`). */
+export function keyGroupLength(key: Key): number {
+  const comma = key.indexOf(',');
+  const n = comma < 0 ? key.length : comma;
+  return n > 33 && key.charCodeAt(n - 33) === 45 && hex32(key, n - 32) ? n - 33 : n;
 }
 
 /** The indices of a chunk key: `"x-ab,2,3"` gives `[2, 3]`. */
