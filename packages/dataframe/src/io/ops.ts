@@ -2,25 +2,16 @@
  * Reader ops run by workers (`@tsdask/dataframe/io#<export>`): the thin file-system shell
  * around the pure scanners.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync, readSync } from 'node:fs';
 import type { Partition } from '../kernels/columns.js';
 import { countQuotes, scanCsvRange, type CsvRangeSpec, type ReadFn } from './csv-scan.js';
 import { parseCsvText } from './csv-papa.js';
 import { MissingFileError } from '../errors.js';
+import { withFd } from './open-file.js';
 
 
 function withFile<T>(file: string, fn: (read: ReadFn) => T): T {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw new MissingFileError(file, err);
-  }
-  try {
-    return fn((buf, off, len, pos) => readSync(fd, buf, off, len, pos));
-  } finally {
-    closeSync(fd);
-  }
+  return withFd(file, (fd) => fn((buf, off, len, pos) => readSync(fd, buf, off, len, pos)));
 }
 
 /** The number of quote characters in bytes [a, b) of a file. */

@@ -5,7 +5,7 @@
  * package README): reading 2 of 5 columns of flights-3m takes about 0.75 s on one thread
  * and row groups spread over workers; parquet-wasm 0.8 took 0.89 s for the whole file.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fstatSync, readSync } from 'node:fs';
 import { compressors } from 'hyparquet-compressors';
 // hyparquet's synchronous column decoder (pinned version; its async API cannot be fused).
 import { readColumn } from 'hyparquet/src/column.js';
@@ -16,6 +16,7 @@ import type { DType, Partition } from '../kernels/columns.js';
 import { emptyPartition } from '../kernels/columns.js';
 import { ColumnBuilder } from './csv-columns.js';
 import { MissingFileError } from '../errors.js';
+import { withFd } from './open-file.js';
 
 export interface ParquetPartSpec {
   file: string;
@@ -47,32 +48,26 @@ function readBytes(fd: number, start: number, end: number): ArrayBuffer {
 
 /** The footer metadata of a Parquet file, read synchronously. */
 export function readParquetMetadata(file: string): ReturnType<typeof parquetMetadata> {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw new MissingFileError(file, err);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const tail = new DataView(readBytes(fd, size - 8, size));
-    const len = tail.getUint32(0, true);
-    return parquetMetadata(readBytes(fd, size - 8 - len, size));
-  } finally {
-    closeSync(fd);
-  }
+  return withFd(file, metadataOf);
+}
+
+function metadataOf(fd: number): ReturnType<typeof parquetMetadata> {
+  const size = fstatSync(fd).size;
+  const tail = new DataView(readBytes(fd, size - 8, size));
+  const len = tail.getUint32(0, true);
+  return parquetMetadata(readBytes(fd, size - 8 - len, size));
 }
 
 /** Reads one row group into a partition (empty when pruned by statistics). */
 export function readParquetPart(spec: ParquetPartSpec): Partition {
   if (spec.pruned) return emptyPartition({ names: spec.columns, types: spec.types });
-  const md = readParquetMetadata(spec.file);
-  const rg = md.row_groups[spec.rowGroup];
-  if (rg === undefined) throw new MissingFileError(`${spec.file} (row group ${spec.rowGroup})`);
-  const n = Number(rg.num_rows);
-  const tree = parquetSchema(md);
-  const fd = openSync(spec.file, 'r');
-  try {
+  // One open for the footer and the row group's column chunks.
+  return withFd(spec.file, (fd) => {
+    const md = metadataOf(fd);
+    const rg = md.row_groups[spec.rowGroup];
+    if (rg === undefined) throw new MissingFileError(`${spec.file} (row group ${spec.rowGroup})`);
+    const n = Number(rg.num_rows);
+    const tree = parquetSchema(md);
     const columns = spec.columns.map((name, j) => {
       const chunk = rg.columns.find((c) => c.meta_data?.path_in_schema[0] === name);
       const meta = chunk?.meta_data;
@@ -111,7 +106,5 @@ export function readParquetPart(spec: ParquetPartSpec): Partition {
       return b.finish();
     });
     return { names: [...spec.columns], columns, length: n };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
