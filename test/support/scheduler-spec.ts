@@ -4,7 +4,7 @@
  * out independently in the test (closed forms, plain loops).
  */
 import { describe, expect, it } from 'vitest';
-import { addCallbacks, compute, delayed, op, TaskError, type ComputeOptions, type TaskEvent } from '@tsdask/core-graph';
+import { addCallbacks, compute, delayed, op, TASK_STATES, TaskError, type ComputeOptions, type TaskEvent, type TaskEventBatch } from '@tsdask/core-graph';
 
 const FIXTURES = new URL('../../packages/scheduler-local/test/fixtures/ops.mjs', import.meta.url).href;
 
@@ -94,6 +94,26 @@ export function describeSchedulerSpec(scheduler: string, extra: ComputeOptions =
       let started = 0;
       let finished = false;
       let groups: ReadonlyMap<string, number> | undefined;
+      // The columnar form, read by a second subscriber: the same rows as the objects, in order.
+      const rows: string[] = [];
+      const objectRows: string[] = [];
+      const batchMemory = new Map<string, number>();
+      let badRows = 0;
+      const offBatch = addCallbacks({
+        taskBatch(b: TaskEventBatch) {
+          for (let i = 0; i < b.length; i++) {
+            const t = b.task[i]!;
+            const key = b.keys[t]!;
+            const group = b.groups[b.groupOf[t]!]!;
+            const state = TASK_STATES[b.state[i]!]!;
+            const w = b.worker[i]!;
+            if (!key.startsWith(`${group}-`) || (w >= 0 && b.workers[w] === undefined)) badRows++;
+            if (state === 'memory' && !(b.start[i]! <= b.stop[i]!)) badRows++;
+            if (state === 'memory') batchMemory.set(key, (batchMemory.get(key) ?? 0) + 1);
+            rows.push(`${key} ${state}`);
+          }
+        },
+      });
       const off = addCallbacks({
         start(info) {
           started = info.ntasks;
@@ -102,6 +122,7 @@ export function describeSchedulerSpec(scheduler: string, extra: ComputeOptions =
         tasks(events: readonly TaskEvent[]) {
           for (const e of events) {
             states.add(e.state);
+            objectRows.push(`${e.key} ${e.state}`);
             if (e.state === 'memory') seen.set(e.key, (seen.get(e.key) ?? 0) + 1);
           }
         },
@@ -113,8 +134,13 @@ export function describeSchedulerSpec(scheduler: string, extra: ComputeOptions =
         expect(await total.compute(opts)).toBe((300 * 299) / 2 + 300);
       } finally {
         off();
+        offBatch();
       }
       expect(started).toBe(599);
+      expect(badRows).toBe(0);
+      expect(rows).toEqual(objectRows);
+      expect(batchMemory.size).toBe(599);
+      expect([...batchMemory.values()].every((c) => c === 1)).toBe(true);
       expect(groups?.get('inc')).toBe(300);
       expect(groups?.get('add')).toBe(299);
       expect(seen.size).toBe(599);

@@ -1,36 +1,26 @@
 /**
  * The event stream every scheduler emits, consumed by progress bars, the dashboard and tests.
  * As Dask's callbacks: subscribers are plain objects of optional hooks, registered globally
- * with `addCallbacks` or per compute through `compute(x, { callbacks: [...] })`. Schedulers
- * build event objects only when someone listens.
+ * with `addCallbacks` or per compute through `compute(x, { callbacks: [...] })`. Task state
+ * changes come in columns (`taskBatch`, see task-events.ts), or as objects (`tasks`) for
+ * subscribers that prefer them; schedulers build each form only when someone asks for it.
  */
 import type { Key } from './spec/index.js';
+import type { TaskEvent, TaskEventBatch } from './task-events.js';
 
-/** Task states shared by every scheduler. */
-export type TaskState = 'waiting' | 'ready' | 'running' | 'memory' | 'released' | 'erred';
-
-/** One state change of one task. */
-export interface TaskEvent {
-  key: Key;
-  /** The task group (key name without its token), as in Dask's `key_split`. */
-  group: string;
-  state: TaskState;
-  /** Worker that ran it (thread id, or a worker address), or -1 for the calling thread / none. */
-  worker: number | string;
-  /** When the work began and ended, in ms since the compute started (0 before it ran). */
-  start: number;
-  stop: number;
-  /** Bytes of the result, where known (typed arrays, buffers), else 0. */
-  nbytes: number;
-}
+export type { TaskEvent, TaskEventBatch, TaskState } from './task-events.js';
 
 /** Sent once when a compute starts. */
 export interface ComputeStart {
   computeId: string;
   scheduler: string;
   ntasks: number;
-  /** Task count per group. */
+  /** Task count per group, in group-id order (the ids of `groupOf` and TaskEventBatch). */
   groups: ReadonlyMap<string, number>;
+  /** The keys of the compute by task index (the indices task event batches use). */
+  keys: readonly Key[];
+  /** Group id of each task. */
+  groupOf: Int32Array;
   workers: number;
   /** The keys of the graph and their dependencies (for graph views); may be omitted for big graphs. */
   graph?: { keys: readonly Key[]; depPtr: Int32Array; depIdx: Int32Array };
@@ -47,7 +37,12 @@ export interface ComputeFinish {
 /** Hooks a subscriber may implement. */
 export interface Callbacks {
   start?(info: ComputeStart): void;
-  /** Events arrive in batches (one call per scheduler step) to keep 100k tasks/s cheap. */
+  /**
+   * Task state changes in columns, one call per scheduler step: the cheap form, for subscribers
+   * that see every task (progress bars, the dashboard). The batch is valid during the call only.
+   */
+  taskBatch?(batch: TaskEventBatch, computeId: string): void;
+  /** The same changes as objects (built only when a subscriber has this hook); implement one of the two. */
   tasks?(events: readonly TaskEvent[], computeId: string): void;
   /** Any other scheduler event, for example spill counts or worker memory. */
   event?(name: string, payload: Record<string, unknown>, computeId: string): void;

@@ -37,11 +37,18 @@ export {
   addCallbacks,
   activeCallbacks,
   type Callbacks,
-  type TaskEvent,
-  type TaskState,
   type ComputeStart,
   type ComputeFinish,
 } from './callbacks.js';
+export {
+  TASK_STATES,
+  TaskStateCode,
+  TaskBatchBuilder,
+  taskEventsOf,
+  type TaskEvent,
+  type TaskEventBatch,
+  type TaskState,
+} from './task-events.js';
 export { registerScheduler, getScheduler, type Scheduler, type ComputeOptions } from './schedulers.js';
 export { Collection, isCollection, COLLECTION_BRAND } from './collection.js';
 export { compute, persist, graphOf, resolveOptions, type Computed } from './compute.js';

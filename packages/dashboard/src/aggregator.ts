@@ -8,14 +8,14 @@
  * most `maxBars` go out per batch (the rest are counted as dropped) and the last `keepBars`
  * are kept for pages that connect later.
  *
- * Memory per worker: a task reaching 'memory' with nbytes > 0 adds to its worker's `held`;
- * its 'released' subtracts it again. Other events: `spill` {key, bytes | nbytes, worker?} moves
- * a result's bytes from held to spilled (on the worker that held it), `unspill` moves them
- * back, `worker-memory` {worker, held?, spilled?} sets a worker's figures outright (what a
- * distributed worker's heartbeat reports). The local scheduler's `memory` totals are not per
- * worker and are not shown per worker.
+ * Task events come in columns (TaskEventBatch): the loop reads typed arrays and never builds
+ * a string or an object per task. Tasks are known by their index in the compute's keys.
+ *
+ * Memory per worker is kept by MemoryLedger, from task events and the events `spill` / `unspill`
+ * {key or task, bytes | nbytes, worker?} and `worker-memory` {worker, held?, spilled?}. The local
+ * scheduler's `memory` totals are not per worker and are not shown per worker.
  */
-import { keyGroup, type ComputeFinish, type ComputeStart, type TaskEvent } from '@tsdask/core-graph';
+import { TaskStateCode, type ComputeFinish, type ComputeStart, type Key, type TaskEventBatch } from '@tsdask/core-graph';
 import {
   BAR_FIELDS,
   NODE_STATE,
@@ -32,6 +32,7 @@ import {
 } from './messages.js';
 import { BarBuffer } from './bar-buffer.js';
 import { DirtySet } from './dirty-set.js';
+import { MemoryLedger } from './memory-ledger.js';
 import { workerName } from './workers.js';
 
 export interface AggregatorOptions {
@@ -45,10 +46,7 @@ export interface AggregatorOptions {
   now?: () => number;
 }
 
-interface Held {
-  worker: number;
-  nbytes: number;
-}
+const { running: RUNNING, memory: MEMORY, released: RELEASED, erred: ERRED } = TaskStateCode;
 
 export class Aggregator {
   readonly maxBars: number;
@@ -61,8 +59,6 @@ export class Aggregator {
   readonly #workerRaw = new Map<number | string, number>();
   #lastWorkerRaw: number | string | undefined;
   #lastWorker = 0;
-  #lastGroupName: string | undefined;
-  #lastGroup = 0;
   readonly #workers: WorkerInfo[] = [];
   #newWorkers: WorkerInfo[] = [];
   #status: WorkerStatus[] = [];
@@ -74,12 +70,21 @@ export class Aggregator {
   #newGroups: string[] = [];
   #groups: GroupStatus[] = [];
   readonly #dirtyGroups = new DirtySet();
-  #keyIndex: Map<string, number> | null = null;
+  /** The compute's keys (task index -> key), and key -> index, built only when an event names a key. */
+  #keys: readonly Key[] = [];
+  #keyIndex: Map<Key, number> | null = null;
+  /** Whether the compute sent its graph (then node i is task i). */
+  #hasGraph = false;
   /** Latest NODE_STATE of each graph node (graphs of a few thousand tasks only). */
   #nodeState = new Uint8Array(0);
-  #held = new Map<string, Held>();
-  /** Results spilled to disk, by key (their worker and bytes). */
-  #spilled = new Map<string, Held>();
+  readonly #memory = new MemoryLedger(() => this.#status, this.#dirtyWorkers);
+  /** Translation of the last batch's tables (groups, workers, keys) into ours, rebuilt when they change. */
+  #batchGroups: readonly string[] | null = null;
+  #groupMap: number[] = [];
+  #batchWorkers: readonly (number | string)[] | null = null;
+  #workerMap: number[] = [];
+  #batchKeys: readonly Key[] | null = null;
+  #taskMap: Int32Array | null = null;
   #done = 0;
   #erred = 0;
   #time = 0;
@@ -113,12 +118,14 @@ export class Aggregator {
   start(info: ComputeStart): ComputeStartMessage {
     const groups = [...info.groups.keys()];
     this.#groupIds = new Map(groups.map((g, i) => [g, i]));
-    this.#lastGroupName = undefined;
+    this.#batchGroups = null;
+    this.#batchKeys = null;
+    this.#keys = info.keys;
+    this.#keyIndex = null;
     this.#groups = groups.map((_, i) => ({ group: i, done: 0, erred: 0, running: 0 }));
     this.#newGroups = [];
     this.#dirtyGroups.clear();
-    this.#held = new Map();
-    this.#spilled = new Map();
+    this.#memory.reset(info.keys.length);
     this.#done = 0;
     this.#erred = 0;
     this.#time = 0;
@@ -129,15 +136,14 @@ export class Aggregator {
     this.#status = this.#status.map((s) => ({ id: s.id, done: 0, erred: 0, held: 0, peak: 0, spilled: 0, results: 0 }));
     for (const s of this.#status) this.#dirtyWorkers.add(s.id);
     let graph: ComputeInfo['graph'];
-    this.#keyIndex = null;
     this.#nodeState = new Uint8Array(0);
+    this.#hasGraph = info.graph !== undefined;
     if (info.graph !== undefined) {
       const keys = [...info.graph.keys];
-      this.#keyIndex = new Map(keys.map((k, i) => [k, i]));
       this.#nodeState = new Uint8Array(keys.length);
       graph = {
         keys,
-        group: keys.map((k) => this.#groupOf(keyGroup(k))),
+        group: Array.from(info.groupOf.subarray(0, keys.length)),
         depPtr: Array.from(info.graph.depPtr),
         depIdx: Array.from(info.graph.depIdx),
       };
@@ -159,132 +165,120 @@ export class Aggregator {
     return { type: 'compute-start', compute: this.#compute };
   }
 
-  /** Folds a batch of task events in: O(1) each. */
-  tasks(events: readonly TaskEvent[]): void {
-    if (this.#compute === null) return;
-    for (let i = 0; i < events.length; i++) this.#task(events[i] as TaskEvent);
-    if (events.length > 0) this.#changed = true;
-  }
-
-  #task(e: TaskEvent): void {
-    const state = e.state;
-    if (state === 'waiting' || state === 'ready') return;
-    const g = this.#groupOf(e.group);
-    const gs = this.#groups[g] as GroupStatus;
-    if (e.start > this.#time) this.#time = e.start;
-    if (e.stop > this.#time) this.#time = e.stop;
-    const node = this.#keyIndex === null ? undefined : this.#keyIndex.get(e.key);
-    switch (e.state) {
-      case 'running':
+  /** Folds a batch of task events in: O(1) each, typed-array reads only. */
+  taskBatch(b: TaskEventBatch): void {
+    if (this.#compute === null || b.length === 0) return;
+    const groupMap = this.#groupsOf(b);
+    const workerMap = this.#workersOf(b);
+    const taskMap = this.#tasksOf(b);
+    const { task, state, worker, start, stop, nbytes, groupOf } = b;
+    const groups = this.#groups;
+    const dirtyGroups = this.#dirtyGroups;
+    const dirtyWorkers = this.#dirtyWorkers;
+    const bars = this.#bars;
+    const nodes = this.#hasGraph;
+    let time = this.#time;
+    for (let i = 0; i < b.length; i++) {
+      const st = state[i] as number;
+      if (st < RUNNING) continue;
+      const bt = task[i] as number;
+      const t = taskMap === null ? bt : (taskMap[bt] as number);
+      const g = groupMap[groupOf[bt] as number] as number;
+      const gs = groups[g] as GroupStatus;
+      const t0 = start[i] as number;
+      const t1 = stop[i] as number;
+      if (t0 > time) time = t0;
+      if (t1 > time) time = t1;
+      if (st === RUNNING) {
         gs.running++;
-        this.#dirtyGroups.add(g);
-        this.#node(node, NODE_STATE.running);
-        return;
-      case 'memory': {
-        const w = this.#workerOf(e.worker);
+        dirtyGroups.add(g);
+        if (nodes) this.#node(t, NODE_STATE.running);
+      } else if (st === MEMORY) {
+        const bw = worker[i] as number;
+        const w = bw < 0 ? this.#workerOf(-1) : (workerMap[bw] as number);
         const ws = this.#status[w] as WorkerStatus;
         gs.done++;
         if (gs.running > 0) gs.running--;
         this.#done++;
         ws.done++;
-        if (e.nbytes > 0) {
-          const prev = this.#held.get(e.key);
-          if (prev) this.#release(prev);
-          this.#held.set(e.key, { worker: w, nbytes: e.nbytes });
-          ws.held += e.nbytes;
-          ws.results++;
-          if (ws.held > ws.peak) ws.peak = ws.held;
-        }
-        this.#dirtyGroups.add(g);
-        this.#dirtyWorkers.add(w);
-        this.#bars.add(w, g, e.start, e.stop, 0);
-        this.#node(node, NODE_STATE.memory);
-        return;
-      }
-      case 'erred': {
-        const w = this.#workerOf(e.worker);
+        const n = nbytes[i] as number;
+        if (n > 0) this.#memory.stored(t, w, n);
+        dirtyGroups.add(g);
+        dirtyWorkers.add(w);
+        bars.add(w, g, t0, t1, 0);
+        if (nodes) this.#node(t, NODE_STATE.memory);
+      } else if (st === ERRED) {
+        const bw = worker[i] as number;
+        const w = bw < 0 ? this.#workerOf(-1) : (workerMap[bw] as number);
         gs.erred++;
         if (gs.running > 0) gs.running--;
         this.#erred++;
         (this.#status[w] as WorkerStatus).erred++;
-        this.#dirtyGroups.add(g);
-        this.#dirtyWorkers.add(w);
-        if (e.stop > 0) this.#bars.add(w, g, e.start, e.stop, 1);
-        this.#error({ key: e.key, group: e.group, worker: w, message: '', time: e.stop || e.start });
-        this.#node(node, NODE_STATE.erred);
-        return;
+        dirtyGroups.add(g);
+        dirtyWorkers.add(w);
+        if (t1 > 0) bars.add(w, g, t0, t1, 1);
+        this.#error({ key: b.keys[bt] as Key, group: b.groups[groupOf[bt] as number] as string, worker: w, message: '', time: t1 || t0 });
+        this.#node(t, NODE_STATE.erred);
+      } else if (st === RELEASED) {
+        if (t >= 0) this.#memory.released(t);
+        if (nodes) this.#node(t, NODE_STATE.released);
       }
-      case 'released': {
-        const h = this.#held.get(e.key);
-        if (h) {
-          this.#held.delete(e.key);
-          this.#release(h);
-        } else if (this.#spilled.size > 0) {
-          const s = this.#spilled.get(e.key);
-          if (s) {
-            this.#spilled.delete(e.key);
-            const ws = this.#status[s.worker] as WorkerStatus;
-            ws.spilled = Math.max(0, ws.spilled - s.nbytes);
-            this.#dirtyWorkers.add(s.worker);
-          }
-        }
-        this.#node(node, NODE_STATE.released);
-        return;
-      }
-      default:
-        return;
     }
+    this.#time = time;
+    this.#changed = true;
   }
 
-  #release(h: Held): void {
-    const ws = this.#status[h.worker] as WorkerStatus;
-    ws.held = Math.max(0, ws.held - h.nbytes);
-    if (ws.results > 0) ws.results--;
-    this.#dirtyWorkers.add(h.worker);
+  /** Our group id for each of the batch's group ids. */
+  #groupsOf(b: TaskEventBatch): number[] {
+    if (b.groups !== this.#batchGroups) {
+      this.#batchGroups = b.groups;
+      this.#groupMap = [];
+    }
+    for (let j = this.#groupMap.length; j < b.groups.length; j++) this.#groupMap.push(this.#groupOf(b.groups[j] as string));
+    return this.#groupMap;
+  }
+
+  /** Our worker id for each of the batch's worker indices. */
+  #workersOf(b: TaskEventBatch): number[] {
+    if (b.workers !== this.#batchWorkers) {
+      this.#batchWorkers = b.workers;
+      this.#workerMap = [];
+    }
+    for (let j = this.#workerMap.length; j < b.workers.length; j++) this.#workerMap.push(this.#workerOf(b.workers[j] as number | string));
+    return this.#workerMap;
+  }
+
+  /** Null when the batch indexes the compute's own keys (the schedulers' case), else its task -> our task (-1 when unknown). */
+  #tasksOf(b: TaskEventBatch): Int32Array | null {
+    if (b.keys === this.#keys) return null;
+    if (b.keys !== this.#batchKeys || (this.#taskMap?.length ?? 0) < b.keys.length) {
+      this.#batchKeys = b.keys;
+      this.#taskMap = Int32Array.from(b.keys, (k) => this.#taskOf(k));
+    }
+    return this.#taskMap;
+  }
+
+  /** The compute task index of a key, or -1. */
+  #taskOf(key: Key): number {
+    this.#keyIndex ??= new Map(this.#keys.map((k, i) => [k, i]));
+    return this.#keyIndex.get(key) ?? -1;
   }
 
   /** Any other scheduler event: memory and spill figures; unknown names are ignored. */
   event(name: string, payload: Record<string, unknown>): void {
     if (name !== 'spill' && name !== 'unspill' && name !== 'worker-memory') return;
-    const key = typeof payload['key'] === 'string' ? payload['key'] : undefined;
+    const task = typeof payload['task'] === 'number' ? payload['task'] : typeof payload['key'] === 'string' ? this.#taskOf(payload['key']) : -1;
     const nbytes = num(payload['nbytes']) ?? num(payload['bytes']);
     const raw = payload['worker'];
-    let w = typeof raw === 'number' || typeof raw === 'string' ? this.#workerOf(raw) : undefined;
-    if (name === 'spill') {
-      const h = key === undefined ? undefined : this.#held.get(key);
-      w ??= h?.worker;
-      if (w === undefined) return;
-      const ws = this.#status[w] as WorkerStatus;
-      const moved = nbytes ?? h?.nbytes ?? 0;
-      if (h) {
-        this.#held.delete(key as string);
-        this.#release(h);
-      } else ws.held = Math.max(0, ws.held - moved);
-      ws.spilled += moved;
-      if (key !== undefined) this.#spilled.set(key, { worker: w, nbytes: moved });
-    } else if (name === 'unspill') {
-      const s = key === undefined ? undefined : this.#spilled.get(key);
-      w ??= s?.worker;
-      if (w === undefined) return;
-      const ws = this.#status[w] as WorkerStatus;
-      const moved = Math.min(ws.spilled, nbytes ?? s?.nbytes ?? 0);
-      ws.spilled -= moved;
-      ws.held += moved;
-      if (ws.held > ws.peak) ws.peak = ws.held;
-      if (s && key !== undefined) {
-        this.#spilled.delete(key);
-        this.#held.set(key, { worker: w, nbytes: moved });
-        ws.results++;
-      }
-    } else {
-      if (w === undefined) return;
-      const ws = this.#status[w] as WorkerStatus;
-      const held = num(payload['held']);
-      const spilled = num(payload['spilled']);
-      if (held !== undefined) ws.held = held;
-      if (spilled !== undefined) ws.spilled = spilled;
-      if (ws.held > ws.peak) ws.peak = ws.held;
+    const given = typeof raw === 'number' || typeof raw === 'string' ? this.#workerOf(raw) : undefined;
+    let w: number | undefined;
+    if (name === 'spill') w = this.#memory.spill(task, given, nbytes);
+    else if (name === 'unspill') w = this.#memory.unspill(task, given, nbytes);
+    else if (given !== undefined) {
+      w = given;
+      this.#memory.report(w, num(payload['held']), num(payload['spilled']));
     }
+    if (w === undefined) return;
     this.#dirtyWorkers.add(w);
     this.#changed = true;
   }
@@ -375,8 +369,8 @@ export class Aggregator {
     return out;
   }
 
-  #node(node: number | undefined, state: number): void {
-    if (node === undefined) return;
+  #node(node: number, state: number): void {
+    if (!this.#hasGraph || node < 0 || node >= this.#nodeState.length) return;
     this.#nodeState[node] = state;
     this.#nodes.push(node, state);
   }
@@ -407,7 +401,6 @@ export class Aggregator {
   }
 
   #groupOf(name: string): number {
-    if (name === this.#lastGroupName) return this.#lastGroup;
     let g = this.#groupIds.get(name);
     if (g === undefined) {
       g = this.#groups.length;
@@ -415,8 +408,6 @@ export class Aggregator {
       this.#groups.push({ group: g, done: 0, erred: 0, running: 0 });
       this.#newGroups.push(name);
     }
-    this.#lastGroupName = name;
-    this.#lastGroup = g;
     return g;
   }
 

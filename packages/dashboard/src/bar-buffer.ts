@@ -1,15 +1,16 @@
 /**
  * Task bars of one batch, flat (BAR_FIELDS numbers each), coalesced: tasks of one group that
  * ran together on one worker (same start and stop: one scheduler batch) share a bar with a
- * count. At most `max` bars are kept; later ones are only counted as dropped. O(1) per task.
+ * count. At most `max` bars are kept; later ones are only counted as dropped. O(1) per task,
+ * with small arrays (no hashing) to find a worker's open bar of a group.
  */
 import { BAR_FIELDS } from './messages.js';
 
 export class BarBuffer {
   bars: number[] = [];
   dropped = 0;
-  /** Per worker: group -> position (in `bars`) of its last bar. */
-  #open = new Map<number, Map<number, number>>();
+  /** Per worker: group -> position (in `bars`) of its last bar, or -1. */
+  #open: Int32Array[] = [];
 
   constructor(readonly max: number) {}
 
@@ -21,10 +22,10 @@ export class BarBuffer {
       b[last + 4]!++;
       return;
     }
-    let open = this.#open.get(worker);
-    if (open === undefined) this.#open.set(worker, (open = new Map()));
-    const at = open.get(group);
-    if (at !== undefined && b[at + 2] === start && b[at + 3] === stop && b[at + 5] === failed) {
+    let open = this.#open[worker];
+    if (open === undefined || group >= open.length) open = this.#grow(worker, group);
+    const at = open[group] as number;
+    if (at >= 0 && b[at + 2] === start && b[at + 3] === stop && b[at + 5] === failed) {
       b[at + 4]!++;
       return;
     }
@@ -32,14 +33,23 @@ export class BarBuffer {
       this.dropped++;
       return;
     }
-    open.set(group, b.length);
+    open[group] = b.length;
     b.push(worker, group, start, stop, 1, failed);
+  }
+
+  #grow(worker: number, group: number): Int32Array {
+    while (this.#open.length <= worker) this.#open.push(new Int32Array(0));
+    const old = this.#open[worker] as Int32Array;
+    const grown = new Int32Array(Math.max(16, group + 1, old.length * 2)).fill(-1);
+    grown.set(old);
+    this.#open[worker] = grown;
+    return grown;
   }
 
   /** Empties the buffer for the next batch. */
   reset(): void {
     this.bars = [];
     this.dropped = 0;
-    this.#open = new Map();
+    for (const open of this.#open) open.fill(-1);
   }
 }

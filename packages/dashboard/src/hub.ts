@@ -5,7 +5,7 @@
  * batches until it drains, then one fresh `hello` snapshot, so a slow page never makes the
  * server queue without bound.
  */
-import { addCallbacks, type Callbacks, type ComputeFinish, type ComputeStart, type TaskEvent } from '@tsdask/core-graph';
+import { addCallbacks, type Callbacks, type ComputeFinish, type ComputeStart, type TaskEventBatch } from '@tsdask/core-graph';
 import { Aggregator, type AggregatorOptions } from './aggregator.js';
 import type { ServerMessage } from './messages.js';
 
@@ -48,8 +48,8 @@ export class DashboardHub {
         this.tick();
         this.#broadcast(agg.start(info));
       },
-      tasks: (events: readonly TaskEvent[], computeId: string) => {
-        if (computeId === agg.compute?.computeId) agg.tasks(events);
+      taskBatch: (batch: TaskEventBatch, computeId: string) => {
+        if (computeId === agg.compute?.computeId) agg.taskBatch(batch);
       },
       event: (name: string, payload: Record<string, unknown>, computeId: string) => {
         if (computeId === agg.compute?.computeId) agg.event(name, payload);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskEvent } from '@tsdask/core-graph';
+import { TaskBatchBuilder, type TaskEvent } from '@tsdask/core-graph';
 import { Aggregator, BAR_FIELDS, NODE_STATE } from '@tsdask/dashboard';
 
 const ev = (key: string, state: TaskEvent['state'], worker: number | string, start = 0, stop = 0, nbytes = 0): TaskEvent => ({
@@ -12,6 +12,9 @@ const ev = (key: string, state: TaskEvent['state'], worker: number | string, sta
   nbytes,
 });
 
+/** Feeds events as a scheduler would: one columnar batch (with its own key and group tables). */
+const feed = (a: Aggregator, events: TaskEvent[]): void => a.taskBatch(TaskBatchBuilder.fromEvents(events));
+
 function started(): Aggregator {
   const a = new Aggregator({ now: () => 1000 });
   a.start({
@@ -23,6 +26,8 @@ function started(): Aggregator {
       ['inc', 3],
       ['add', 1],
     ]),
+    keys: ['inc-a,0', 'inc-a,1', 'inc-a,2', 'add-b'],
+    groupOf: Int32Array.from([0, 0, 0, 1]),
     graph: { keys: ['inc-a,0', 'inc-a,1', 'inc-a,2', 'add-b'], depPtr: Int32Array.from([0, 0, 0, 0, 3]), depIdx: Int32Array.from([0, 1, 2]) },
   });
   return a;
@@ -31,8 +36,8 @@ function started(): Aggregator {
 describe('Aggregator', () => {
   it('counts progress per group and tasks and bytes per worker', () => {
     const a = started();
-    a.tasks([ev('inc-a,0', 'running', -1), ev('inc-a,1', 'running', -1)]);
-    a.tasks([ev('inc-a,0', 'memory', 1, 5, 9, 100), ev('inc-a,1', 'memory', 1, 5, 9, 50), ev('inc-a,2', 'memory', 'tcp://h:1', 6, 8, 30)]);
+    feed(a, [ev('inc-a,0', 'running', -1), ev('inc-a,1', 'running', -1)]);
+    feed(a, [ev('inc-a,0', 'memory', 1, 5, 9, 100), ev('inc-a,1', 'memory', 1, 5, 9, 50), ev('inc-a,2', 'memory', 'tcp://h:1', 6, 8, 30)]);
     const b = a.flush()!;
     expect(b.done).toBe(3);
     expect(b.progress.find((p) => p.group === 0)).toEqual({ group: 0, done: 3, erred: 0, running: 0 });
@@ -44,7 +49,7 @@ describe('Aggregator', () => {
     expect(b.nodes).toEqual([0, NODE_STATE.running, 1, NODE_STATE.running, 0, NODE_STATE.memory, 1, NODE_STATE.memory, 2, NODE_STATE.memory]);
     expect(a.flush()).toBeNull();
 
-    a.tasks([ev('inc-a,0', 'released', 1), ev('add-b', 'memory', 1, 10, 11, 8)]);
+    feed(a, [ev('inc-a,0', 'released', 1), ev('add-b', 'memory', 1, 10, 11, 8)]);
     const b2 = a.flush()!;
     expect(b2.workers.find((w) => w.id === 0)).toMatchObject({ held: 58, peak: 150, done: 3, results: 2 });
     expect(b2.progress).toEqual([{ group: 1, done: 1, erred: 0, running: 0 }]);
@@ -52,7 +57,7 @@ describe('Aggregator', () => {
 
   it('moves bytes on spill events and takes worker-memory reports as given', () => {
     const a = started();
-    a.tasks([ev('inc-a,0', 'memory', 2, 1, 2, 1000)]);
+    feed(a, [ev('inc-a,0', 'memory', 2, 1, 2, 1000)]);
     a.event('spill', { worker: 2, key: 'inc-a,0' });
     a.event('worker-memory', { worker: 'tcp://h:2', held: 64, spilled: 5 });
     const b = a.flush()!;
@@ -62,7 +67,7 @@ describe('Aggregator', () => {
 
   it('follows the local scheduler spill events by key (no worker given)', () => {
     const a = started();
-    a.tasks([ev('inc-a,0', 'memory', 1, 1, 2, 800), ev('inc-a,1', 'memory', 1, 1, 3, 200)]);
+    feed(a, [ev('inc-a,0', 'memory', 1, 1, 2, 800), ev('inc-a,1', 'memory', 1, 1, 3, 200)]);
     a.event('memory', { worker: 'scheduler', held: 1000, spilled: 0 });
     a.event('spill', { key: 'inc-a,0', bytes: 800, spillCount: 1 });
     let b = a.flush()!;
@@ -72,14 +77,14 @@ describe('Aggregator', () => {
     b = a.flush()!;
     expect(b.workers[0]).toMatchObject({ held: 1000, spilled: 0, results: 2 });
     a.event('spill', { key: 'inc-a,1', bytes: 200 });
-    a.tasks([ev('inc-a,1', 'released', 1)]);
+    feed(a, [ev('inc-a,1', 'released', 1)]);
     b = a.flush()!;
     expect(b.workers[0]).toMatchObject({ held: 800, spilled: 0, results: 1 });
   });
 
   it('lists failed keys with the compute error message', () => {
     const a = started();
-    a.tasks([ev('inc-a,1', 'erred', 1, 3, 4)]);
+    feed(a, [ev('inc-a,1', 'erred', 1, 3, 4)]);
     const err = Object.assign(new Error('boom'), { name: 'TaskError', key: 'inc-a,1' });
     a.finish({ computeId: 'c1', ok: false, error: err, elapsedMs: 12 });
     const b = a.flush()!;
@@ -90,8 +95,8 @@ describe('Aggregator', () => {
 
   it('caps bars per batch and keeps a snapshot for late pages', () => {
     const a = new Aggregator({ maxBars: 3 });
-    a.start({ computeId: 'c', scheduler: 't', ntasks: 5, workers: 1, groups: new Map([['x', 5]]) });
-    a.tasks([0, 1, 2, 3, 4].map((i) => ev(`x-${i}`, 'memory', 0, i, i + 1)));
+    a.start({ computeId: 'c', scheduler: 't', ntasks: 5, workers: 1, groups: new Map([['x', 5]]), keys: ['x-0', 'x-1', 'x-2', 'x-3', 'x-4'], groupOf: new Int32Array(5) });
+    feed(a, [0, 1, 2, 3, 4].map((i) => ev(`x-${i}`, 'memory', 0, i, i + 1)));
     const b = a.flush()!;
     expect(b.bars.length / BAR_FIELDS).toBe(3);
     expect(b.droppedBars).toBe(2);

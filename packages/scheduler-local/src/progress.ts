@@ -1,9 +1,10 @@
 /**
  * The terminal progress bar (cli-progress, on stderr): one more subscriber to the event
- * stream. It counts tasks that reach memory; it never walks the graph.
+ * stream (the columnar batches, as the dashboard reads them). It counts tasks that reach
+ * memory; it never walks the graph.
  */
 import cliProgress from 'cli-progress';
-import type { Callbacks, ComputeFinish, ComputeStart, TaskEvent } from '@tsdask/core-graph';
+import { TaskStateCode, type Callbacks, type ComputeFinish, type ComputeStart, type TaskEventBatch } from '@tsdask/core-graph';
 
 export class ProgressBar implements Callbacks {
   #bar: cliProgress.SingleBar | undefined;
@@ -25,9 +26,10 @@ export class ProgressBar implements Callbacks {
     this.#bar.start(info.ntasks, 0, { scheduler: info.scheduler });
   }
 
-  tasks(events: readonly TaskEvent[]): void {
+  taskBatch(b: TaskEventBatch): void {
     let n = 0;
-    for (const e of events) if (e.state === 'memory') n++;
+    const state = b.state;
+    for (let i = 0; i < b.length; i++) if (state[i] === TaskStateCode.memory) n++;
     if (n > 0) {
       this.#done += n;
       this.#bar?.update(this.#done);

@@ -11,24 +11,22 @@ import {
   functionSource,
   idsOf,
   isFunctionOp,
-  keyGroupLength,
   keyMask,
   order,
   randomToken,
-  type Callbacks,
   type ComputeOptions,
   type Key,
   type Node,
   type OpId,
-  type TaskEvent,
   type TaskGraph,
 } from '@tsdask/core-graph';
 import { planBatches, type BatchPlan } from './state/batches.js';
 import { SchedulerState, type Instruction, type Stimulus } from './state/machine.js';
-import { RUNNING, STATES, type StimulusRecord } from './state/transition-log.js';
+import { STATES } from './state/transition-log.js';
 import type { BatchPayload, BatchResult } from './execute-batch.js';
 import { now } from './execute-batch.js';
 import { ProgressBar } from './progress.js';
+import { EventPump } from './event-pump.js';
 import { resolveMemoryLimit } from './memory/limit.js';
 import { SpillStore } from './memory/spill-store.js';
 
@@ -51,7 +49,6 @@ export interface Executor {
 }
 
 const DEFAULT_BATCH = 512;
-const MAX_GRAPH_FOR_EVENTS = 5000;
 
 /**
  * The largest batch for a graph: `batchSize` (default 512), but never so large that there are
@@ -91,8 +88,8 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   const ops = new Set<OpId>();
   for (let i = 0; i < g.size; i++) forEachOp(g.nodes[i] as Node, (o) => ops.add(o));
   const callbacks = activeCallbacks([...(opts.callbacks ?? []), ...(opts.progress === true ? [new ProgressBar()] : [])]);
-  const events = new EventPump(g, machine, plan, callbacks, computeId, t0, executor);
-  events.start(executor);
+  const events = new EventPump(g, machine, plan, callbacks, computeId, t0);
+  events.start(executor.name, executor.workers);
   try {
     await executor.prepare(ops);
   } catch (err) {
@@ -341,158 +338,6 @@ function scanNode(x: unknown, ops: Set<OpId>): boolean {
     }
     default:
       return false;
-  }
-}
-
-/** Runs a subscriber hook; a subscriber that throws is reported once and never breaks a compute. */
-const reported = new WeakSet<Error>();
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof Error && !reported.has(err)) {
-      reported.add(err);
-      console.error('tsdask: a progress/event subscriber threw (ignored):', err);
-    }
-  }
-}
-
-/** Turns new transition-log records into TaskEvents, one `tasks()` call per scheduler step. */
-class EventPump {
-  #cursor = 0;
-  readonly #groupNames: string[] = [];
-  readonly #groupIds: Int32Array;
-  readonly #want: boolean;
-  constructor(
-    readonly g: TaskGraph,
-    readonly machine: SchedulerState,
-    readonly plan: BatchPlan,
-    readonly callbacks: Callbacks[],
-    readonly computeId: string,
-    readonly t0: number,
-    readonly executor: Executor,
-  ) {
-    this.#want = callbacks.some((c) => c.tasks !== undefined);
-    this.#groupIds = new Int32Array(callbacks.length > 0 ? g.size : 0);
-  }
-
-  #group(task: number): string {
-    return this.#groupNames[this.#groupIds[task]!] as string;
-  }
-
-  /**
-   * Gives every task a group id without building a string per task: a key's group prefix is
-   * compared with the few groups already seen (recent first), and sliced only when new.
-   */
-  #assignGroups(): void {
-    const keys = this.g.keys;
-    const names = this.#groupNames;
-    const byName = new Map<string, number>();
-    let last = -1;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as Key;
-      const len = keyGroupLength(key);
-      let id = -1;
-      if (last >= 0 && (names[last] as string).length === len && key.startsWith(names[last] as string)) id = last;
-      else {
-        for (let j = names.length - 1; j >= 0 && j >= names.length - 8; j--) {
-          const nm = names[j] as string;
-          if (nm.length === len && key.startsWith(nm)) {
-            id = j;
-            break;
-          }
-        }
-        if (id < 0) {
-          const nm = key.slice(0, len);
-          id = byName.get(nm) ?? -1;
-          if (id < 0) {
-            id = names.length;
-            names.push(nm);
-            byName.set(nm, id);
-          }
-        }
-      }
-      this.#groupIds[i] = id;
-      last = id;
-    }
-  }
-
-  start(executor: Executor): void {
-    if (this.callbacks.length === 0) return;
-    this.#assignGroups();
-    const counts = new Array<number>(this.#groupNames.length).fill(0);
-    for (let i = 0; i < this.#groupIds.length; i++) counts[this.#groupIds[i]!]!++;
-    const groups = new Map<string, number>(this.#groupNames.map((nm, j) => [nm, counts[j] as number]));
-    const info = {
-      computeId: this.computeId,
-      scheduler: executor.name,
-      ntasks: this.g.size,
-      groups,
-      workers: executor.workers,
-      ...(this.g.size <= MAX_GRAPH_FOR_EVENTS ? { graph: { keys: this.g.keys, depPtr: this.g.depPtr, depIdx: this.g.depIdx } } : {}),
-    };
-    for (const c of this.callbacks) safely(() => c.start?.(info));
-  }
-
-  #lastMemory = 0;
-  #memorySig = '';
-
-  /** Reports a spill or unspill of one result, with the running totals. */
-  spill(kind: 'spill' | 'unspill', batch: number, bytes: number): void {
-    if (this.callbacks.length === 0) return;
-    const m = this.machine.memory;
-    const key = this.g.keys[this.plan.root[batch]!] as Key;
-    const payload = { key, bytes, spillCount: m.spillCount, unspillCount: m.unspillCount, spilledBytes: m.spilledBytes, held: m.held };
-    for (const c of this.callbacks) safely(() => c.event?.(kind, payload, this.computeId));
-  }
-
-  /** Reports held and spilled bytes, at most every 50 ms unless spilling changed. */
-  #memory(force: boolean): void {
-    const m = this.machine.memory;
-    if (!Number.isFinite(m.limit) && m.held === 0) return;
-    const sig = `${m.spillCount}/${m.unspillCount}`;
-    const t = now();
-    if (!force && sig === this.#memorySig && t - this.#lastMemory < 50) return;
-    this.#memorySig = sig;
-    this.#lastMemory = t;
-    const payload = { worker: 'scheduler', held: m.held, spilled: m.spilledBytes, limit: m.limit, paused: m.paused, spillCount: m.spillCount, unspillCount: m.unspillCount, maxHeld: m.maxHeld };
-    for (const c of this.callbacks) safely(() => c.event?.('memory', payload, this.computeId));
-  }
-
-  drain(): void {
-    if (this.callbacks.length > 0 && this.callbacks.some((c) => c.event !== undefined)) this.#memory(false);
-    if (!this.#want) return;
-    const events: TaskEvent[] = [];
-    const log = this.machine.log;
-    const { root, batchOf } = this.plan;
-    const t = now() - this.t0;
-    let lastStim = -1;
-    let s: StimulusRecord | undefined;
-    this.#cursor = log.forEachSince(this.#cursor, (task, _from, to, stim) => {
-      if (stim !== lastStim) {
-        lastStim = stim;
-        s = log.stimuli.get(stim);
-      }
-      const done = to !== RUNNING && s?.start !== undefined;
-      events.push({
-        key: this.g.keys[task] as Key,
-        group: this.#group(task),
-        state: STATES[to] as TaskEvent['state'],
-        worker: s?.worker ?? -1,
-        start: done ? (s!.start as number) - this.t0 : t,
-        stop: done ? (s!.stop as number) - this.t0 : 0,
-        nbytes: done && root[batchOf[task]!] === task ? (s!.nbytes ?? 0) : 0,
-      });
-    });
-    if (events.length === 0) return;
-    for (const c of this.callbacks) safely(() => c.tasks?.(events, this.computeId));
-  }
-
-  finish(ok: boolean, error?: Error): void {
-    this.drain();
-    if (this.callbacks.some((c) => c.event !== undefined)) this.#memory(true);
-    const info = { computeId: this.computeId, ok, elapsedMs: now() - this.t0, ...(error ? { error } : {}) };
-    for (const c of this.callbacks) safely(() => c.finish?.(info));
   }
 }
 

@@ -86,12 +86,16 @@ export class GraphView {
 
   draw(m: Model): void {
     const g = m.compute?.graph;
-    const { ctx, w, h } = prepareCanvas(this.canvas, 320);
     if (!g || !m.compute) {
-      this.summary.textContent = m.compute ? `not drawn: ${m.compute.ntasks} tasks (graphs of at most 5000 are sent)` : '';
-      this.summary.dataset['nodes'] = '0';
+      const text = m.compute ? `not drawn: ${m.compute.ntasks} tasks (graphs of at most 5000 are sent)` : '';
+      if (this.summary.textContent !== text || this.summary.dataset['nodes'] !== '0') {
+        prepareCanvas(this.canvas, 320);
+        this.summary.textContent = text;
+        this.summary.dataset['nodes'] = '0';
+      }
       return;
     }
+    const { ctx, w, h } = prepareCanvas(this.canvas, 320);
     if (this.#computeVersion !== m.computeVersion || this.#layout?.width !== w) {
       const l = layoutGraph(g);
       this.#layout = { ...l, width: w, height: h, edges: null };

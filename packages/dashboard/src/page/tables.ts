@@ -6,11 +6,20 @@ function tbody(table: HTMLTableElement): HTMLTableSectionElement {
   return table.tBodies[0] as HTMLTableSectionElement;
 }
 
+/** Whether a table must be rebuilt: true when what it shows (`sig`) changed since its last drawing. */
+function changed(table: HTMLTableElement, sig: string): boolean {
+  if (table.dataset['sig'] === sig) return false;
+  table.dataset['sig'] = sig;
+  return true;
+}
+
 /** One row per group: colour, bar (done, failed), done / total, failed count. */
 export function drawProgress(table: HTMLTableElement, summary: HTMLElement, m: Model): void {
+  const c = m.compute;
+  const sig = c ? `${c.computeId}|${c.groups.length}|${m.progress.map((p) => `${p.done},${p.erred}`).join(';')}` : '';
+  if (!changed(table, sig)) return;
   const body = tbody(table);
   body.replaceChildren();
-  const c = m.compute;
   if (!c) return;
   c.groups.forEach((name, g) => {
     const p = m.progress[g] ?? { done: 0, erred: 0, running: 0 };
@@ -35,9 +44,10 @@ export function drawProgress(table: HTMLTableElement, summary: HTMLElement, m: M
 
 /** One row per worker: bytes held (bar scaled to the largest peak), peak, spilled, results, tasks. */
 export function drawMemory(table: HTMLTableElement, summary: HTMLElement, m: Model): void {
+  const rows = [...m.status.values()].filter((s) => s.done > 0 || s.held > 0 || s.spilled > 0 || s.erred > 0);
+  if (!changed(table, rows.map((s) => `${s.id},${s.done},${s.erred},${s.held},${s.peak},${s.spilled},${s.results}`).join(';'))) return;
   const body = tbody(table);
   body.replaceChildren();
-  const rows = [...m.status.values()].filter((s) => s.done > 0 || s.held > 0 || s.spilled > 0 || s.erred > 0);
   rows.sort((a, b) => m.workerName(a.id).localeCompare(m.workerName(b.id), 'en', { numeric: true }));
   let scale = 1;
   for (const s of rows) scale = Math.max(scale, s.peak, s.held + s.spilled);
@@ -67,6 +77,7 @@ export function drawMemory(table: HTMLTableElement, summary: HTMLElement, m: Mod
 
 /** The failed tasks: key, group, worker, message. */
 export function drawErrors(table: HTMLTableElement, summary: HTMLElement, m: Model): void {
+  if (!changed(table, `${m.compute?.computeId}|${m.errors.map((e) => `${e.key}:${e.message}`).join(';')}`)) return;
   const body = tbody(table);
   body.replaceChildren();
   for (const e of m.errors) {

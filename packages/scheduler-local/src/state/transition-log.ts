@@ -4,10 +4,10 @@
  * tasks; `story(key)` reads back what is still in the ring. Shells also read it forward
  * (a cursor) to turn transitions into events for subscribers.
  */
-import type { TaskState } from '@tsdask/core-graph';
+import { TASK_STATES } from '@tsdask/core-graph';
 
-/** States as small integers (the order is the lifecycle). */
-export const STATES: readonly TaskState[] = ['waiting', 'ready', 'running', 'memory', 'released', 'erred'];
+/** States as small integers (the order is the lifecycle): core-graph's codes, so events carry them as they are. */
+export const STATES = TASK_STATES;
 export const WAITING = 0;
 export const READY = 1;
 export const RUNNING = 2;
