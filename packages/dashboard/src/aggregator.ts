@@ -33,6 +33,7 @@ import {
 import { BarBuffer } from './bar-buffer.js';
 import { DirtySet } from './dirty-set.js';
 import { MemoryLedger } from './memory-ledger.js';
+import { TableMap } from './table-map.js';
 import { workerName } from './workers.js';
 
 export interface AggregatorOptions {
@@ -78,13 +79,10 @@ export class Aggregator {
   /** Latest NODE_STATE of each graph node (graphs of a few thousand tasks only). */
   #nodeState = new Uint8Array(0);
   readonly #memory = new MemoryLedger(() => this.#status, this.#dirtyWorkers);
-  /** Translation of the last batch's tables (groups, workers, keys) into ours, rebuilt when they change. */
-  #batchGroups: readonly string[] | null = null;
-  #groupMap: number[] = [];
-  #batchWorkers: readonly (number | string)[] | null = null;
-  #workerMap: number[] = [];
-  #batchKeys: readonly Key[] | null = null;
-  #taskMap: Int32Array | null = null;
+  /** Translation of the batches' tables (groups, workers, keys) into our ids. */
+  readonly #groupMap = new TableMap<string>((name) => this.#groupOf(name));
+  readonly #workerMap = new TableMap<number | string>((w) => this.#workerOf(w));
+  readonly #taskMap = new TableMap<Key>((key) => this.#taskOf(key));
   #done = 0;
   #erred = 0;
   #time = 0;
@@ -118,8 +116,8 @@ export class Aggregator {
   start(info: ComputeStart): ComputeStartMessage {
     const groups = [...info.groups.keys()];
     this.#groupIds = new Map(groups.map((g, i) => [g, i]));
-    this.#batchGroups = null;
-    this.#batchKeys = null;
+    this.#groupMap.reset();
+    this.#taskMap.reset();
     this.#keys = info.keys;
     this.#keyIndex = null;
     this.#groups = groups.map((_, i) => ({ group: i, done: 0, erred: 0, running: 0 }));
@@ -168,9 +166,10 @@ export class Aggregator {
   /** Folds a batch of task events in: O(1) each, typed-array reads only. */
   taskBatch(b: TaskEventBatch): void {
     if (this.#compute === null || b.length === 0) return;
-    const groupMap = this.#groupsOf(b);
-    const workerMap = this.#workersOf(b);
-    const taskMap = this.#tasksOf(b);
+    const groupMap = this.#groupMap.of(b.groups);
+    const workerMap = this.#workerMap.of(b.workers);
+    // Schedulers index the compute's own keys; other sources (tests, adapters) bring their own.
+    const taskMap = b.keys === this.#keys ? null : this.#taskMap.of(b.keys);
     const { task, state, worker, start, stop, nbytes, groupOf } = b;
     const groups = this.#groups;
     const dirtyGroups = this.#dirtyGroups;
@@ -226,36 +225,6 @@ export class Aggregator {
     }
     this.#time = time;
     this.#changed = true;
-  }
-
-  /** Our group id for each of the batch's group ids. */
-  #groupsOf(b: TaskEventBatch): number[] {
-    if (b.groups !== this.#batchGroups) {
-      this.#batchGroups = b.groups;
-      this.#groupMap = [];
-    }
-    for (let j = this.#groupMap.length; j < b.groups.length; j++) this.#groupMap.push(this.#groupOf(b.groups[j] as string));
-    return this.#groupMap;
-  }
-
-  /** Our worker id for each of the batch's worker indices. */
-  #workersOf(b: TaskEventBatch): number[] {
-    if (b.workers !== this.#batchWorkers) {
-      this.#batchWorkers = b.workers;
-      this.#workerMap = [];
-    }
-    for (let j = this.#workerMap.length; j < b.workers.length; j++) this.#workerMap.push(this.#workerOf(b.workers[j] as number | string));
-    return this.#workerMap;
-  }
-
-  /** Null when the batch indexes the compute's own keys (the schedulers' case), else its task -> our task (-1 when unknown). */
-  #tasksOf(b: TaskEventBatch): Int32Array | null {
-    if (b.keys === this.#keys) return null;
-    if (b.keys !== this.#batchKeys || (this.#taskMap?.length ?? 0) < b.keys.length) {
-      this.#batchKeys = b.keys;
-      this.#taskMap = Int32Array.from(b.keys, (k) => this.#taskOf(k));
-    }
-    return this.#taskMap;
   }
 
   /** The compute task index of a key, or -1. */
