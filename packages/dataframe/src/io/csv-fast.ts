@@ -107,11 +107,11 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 const NO_WORDS = new Int32Array(0);
 
 /**
- * The bytes of b as 32-bit words for nextDelimiter (empty when b is not 4-aligned or the
- * platform is big-endian: nextDelimiter then walks bytes).
+ * The bytes of b as 32-bit words for scanPlain (empty when b's offset or length is not a
+ * multiple of 4, or the platform is big-endian: the scanner then uses its general path only).
  */
 export function wordsOf(b: Uint8Array): Int32Array {
-  if (!LITTLE_ENDIAN || b.byteOffset % 4 !== 0) return NO_WORDS;
+  if (!LITTLE_ENDIAN || b.byteOffset % 4 !== 0 || b.length % 4 !== 0) return NO_WORDS;
   return new Int32Array(b.buffer, b.byteOffset, b.length >> 2);
 }
 
@@ -235,8 +235,8 @@ function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number
 
 /**
  * Splits and converts plain records from p0 (w: the bytes of b as little-endian words, see
- * wordsOf) while they lie before `lim` (the end of the
- * bytes read, or the next quote character, whichever is first) and begin before `stopAt`,
+ * wordsOf, never empty here) while they lie before `lim` (the end of the bytes read, or the
+ * next quote character, whichever is first) and begin before `stopAt`,
  * writing rows n0, n0+1, ... up to `cap`. Returns the outcome (PLAIN_*); io = [unused, where
  * the first record not taken begins, rows written up to].
  */

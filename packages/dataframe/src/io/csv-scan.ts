@@ -271,11 +271,15 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   };
   const pio = new Int32Array(3);
   let words = wordsOf(buf);
-  let fast = nwant > 0;
+  let fast = nwant > 0 && words.length > 0;
   let general = 0; // records the general path took while the fast path was on
   const io = new Int32Array(4);
   for (;;) {
     const stopAt = spec.end - base;
+    if (fast && words.buffer !== buf.buffer) {
+      words = wordsOf(buf);
+      if (words.length === 0) fast = false;
+    }
     if (fast) {
       if (qpos < p) {
         if (finder.buffer !== buf.buffer) finder = searchable(buf);
@@ -290,7 +294,6 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
         targets.valid[j] = b.valid;
         cap = Math.min(cap, b.capacity);
       }
-      if (words.buffer !== buf.buffer) words = wordsOf(buf);
       const outcome = scanPlain(buf, words, p, qpos, stopAt, (builders[0] as ColumnBuilder).n, cap, plan, targets, pio);
       for (let j = 0; j < nwant; j++) {
         const b = builders[j] as ColumnBuilder;
