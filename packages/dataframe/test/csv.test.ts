@@ -193,3 +193,21 @@ describe('groupBy chooses splitOut from the sample', () => {
     expect(df.groupBy('g').agg({ s: ['v', 'sum'] }).npartitions).toBe(1);
   });
 });
+
+describe('the sample analysis is kept per unchanged file', () => {
+  it('a second readCSV reuses it; a rewritten file is sampled again', async () => {
+    const p = file('resample.csv', 'a,b\n1,x\n2,y\n');
+    const first = readCSV(p);
+    expect(first.dtypes).toEqual({ a: 'int64', b: 'utf8' });
+    expect(readCSV(p).dtypes).toEqual(first.dtypes);
+    // Different options are a different analysis.
+    expect(readCSV(p, { dtypes: { a: 'float64' } }).dtypes).toEqual({ a: 'float64', b: 'utf8' });
+    writeFileSync(p, 'a,b,c\n1.5,x,true\n2.25,y,false\n');
+    const again = readCSV(p);
+    expect(again.dtypes).toEqual({ a: 'float64', b: 'utf8', c: 'bool' });
+    expect(await again.toRecords({ scheduler: 'sync' })).toEqual([
+      { a: 1.5, b: 'x', c: true },
+      { a: 2.25, b: 'y', c: false },
+    ]);
+  });
+});

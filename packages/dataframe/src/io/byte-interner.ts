@@ -4,6 +4,10 @@
  */
 const decoder = new TextDecoder('utf-8');
 
+/** FNV-1a (32-bit): h = FNV_SEED, then h = Math.imul(h ^ byte, FNV_PRIME) per byte. */
+export const FNV_SEED = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
 /** Byte strings to dictionary codes. */
 export class ByteInterner {
   private table = new Int32Array(1024);
@@ -18,8 +22,13 @@ export class ByteInterner {
 
   /** The code of bytes [s, e) of buf, adding it when new. */
   intern(buf: Uint8Array, s: number, e: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+    let h = FNV_SEED;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ (buf[i] as number), FNV_PRIME);
+    return this.internHashed(buf, s, e, h);
+  }
+
+  /** As intern, with h the FNV-1a hash of the bytes (FNV_SEED, FNV_PRIME) worked out by the caller. */
+  internHashed(buf: Uint8Array, s: number, e: number, h: number): number {
     let slot = h & this.mask;
     const len = e - s;
     for (;;) {

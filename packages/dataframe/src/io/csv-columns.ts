@@ -59,6 +59,10 @@ export class ColumnBuilder {
     const t = this.type;
     return t === 'float64' || t === 'int64' || t === 'timestamp' ? allocF64(n) : t === 'bool' ? allocU8(n) : allocI32(n);
   }
+  /** Rows the arrays hold before they grow. */
+  get capacity(): number {
+    return this.cap;
+  }
   /** Makes room for one more row. */
   reserve(): void {
     if (this.n < this.cap) return;

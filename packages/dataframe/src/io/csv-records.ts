@@ -181,7 +181,7 @@ export function fastFields(
 /**
  * Splits and converts records from `p` while they are simple, without returning to the
  * caller per record. io[0]: 0 when the buffer ends first (io[1] = where the unfinished record
- * starts), 1 when the range is done, 2 when the record [io[1], io[2]) needs the caller: a
+ * starts), 1 when no record begins before stopAt (io[1] = where the next one begins), 2 when the record [io[1], io[2]) needs the caller: a
  * malformed record (io[3] = 0) or io[3] fields left for the slow path.
  */
 export function scanBatch(
@@ -193,6 +193,7 @@ export function scanBatch(
   for (;;) {
     if (p >= stopAt || (p >= l && atEof)) {
       io[0] = 1;
+      io[1] = p;
       return;
     }
     const r = p >= l ? -1 : scanRecord(b, p, l, atEof, sep, slotOf, ncols, fs, fe, fk, st);
