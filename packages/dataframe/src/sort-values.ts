@@ -1,7 +1,8 @@
 /**
  * sortValues(by, { ascending }): a global sort. Each partition is sorted; with more than one
  * partition the output is range-partitioned on the first key by boundaries taken from a sample
- * (see shuffle.ts), so partition i holds keys below those of partition i + 1.
+ * (kernels/range-ops.ts, kernels/range-shuffle.ts), so partition i holds keys below those of
+ * partition i + 1.
  */
 import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
 import type { DataFrame } from './dataframe.js';
@@ -32,7 +33,8 @@ export function sortValues(df: DataFrame, by: string | string[], opts: SortOptio
   if (df.npartitions === 1 && n === 1) {
     tasks.set(chunkKey(name, 0), { op: `${K}#concatSort`, args: [quote(keys), quote(asc), ...refs] });
   } else {
-    // Sample the first key, choose boundaries, split every partition, collect and sort buckets.
+    // Sample the first key and choose boundaries; group the rows of every partition by bucket;
+    // one global dictionary per string column; gather and sort each bucket (range-shuffle.ts).
     const samples: Node[] = [];
     for (let i = 0; i < df.npartitions; i++) {
       const k = chunkKey(`sort-sample-${token}`, i);
@@ -41,13 +43,17 @@ export function sortValues(df: DataFrame, by: string | string[], opts: SortOptio
     }
     const bounds = `sort-divisions-${token}`;
     tasks.set(bounds, { op: `${K}#boundaries`, args: [n, ...samples] });
+    const strings = df.schema.names.filter((_, i) => df.schema.types[i] === 'utf8');
+    const dicts = `sort-dicts-${token}`;
+    if (strings.length > 0) tasks.set(dicts, { op: `${K}#unifyDicts`, args: [quote(strings), ...refs] });
     const splits: Node[] = [];
     for (let i = 0; i < df.npartitions; i++) {
       const k = chunkKey(`sort-split-${token}`, i);
       tasks.set(k, { op: `${K}#rangeSplit`, args: [refs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean] });
       splits.push({ ref: k });
     }
-    for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#collectSort`, args: [j, quote(keys), quote(asc), ...splits] });
+    const dictArg: Node = strings.length > 0 ? { ref: dicts } : null;
+    for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#rangeCollect`, args: [j, quote(keys), quote(asc), dictArg, ...splits] });
   }
   const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph);
   const bounds = `sort-divisions-${token}`;
