@@ -49,7 +49,7 @@ export function sortValues(df: DataFrame, by: string | string[], opts: SortOptio
     const splits: Node[] = [];
     for (let i = 0; i < df.npartitions; i++) {
       const k = chunkKey(`sort-split-${token}`, i);
-      tasks.set(k, { op: `${K}#rangeSplit`, args: [refs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean] });
+      tasks.set(k, { op: `${K}#rangeSplit`, args: [refs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean, n] });
       splits.push({ ref: k });
     }
     const dictArg: Node = strings.length > 0 ? { ref: dicts } : null;

@@ -65,8 +65,14 @@ function lowerCount(bounds: Bound[], x: Bound): number {
  * For integer keys spanning a small range, the bucket of every value from min to max (a table
  * lookup per row instead of a binary search, whose branches a CPU cannot predict).
  */
-function bucketTable(v: Values, valid: Uint8Array | undefined, len: number, bounds: number[], ascending: boolean): { table: Uint16Array; min: number } | undefined {
-  const n = bounds.length + 1;
+function bucketTable(
+  v: Values,
+  valid: Uint8Array | undefined,
+  len: number,
+  bounds: number[],
+  ascending: boolean,
+  n: number,
+): { table: Uint16Array; min: number } | undefined {
   if (n > 65535) return undefined;
   let min = Infinity;
   let max = -Infinity;
@@ -77,7 +83,7 @@ function bucketTable(v: Values, valid: Uint8Array | undefined, len: number, boun
     if (x > max) max = x;
     if ((x | 0) !== x) return undefined;
   }
-  if (!(max - min < Math.max(65536, len))) return undefined;
+  if (!(max >= min && max - min < Math.max(65536, len))) return undefined;
   const table = new Uint16Array(max - min + 1);
   for (let y = min; y <= max; y++) {
     const lo = lowerCount(bounds, y);
@@ -86,10 +92,13 @@ function bucketTable(v: Values, valid: Uint8Array | undefined, len: number, boun
   return { table, min };
 }
 
-/** Groups the rows of `p` into bounds.length + 1 buckets by the first sort key. */
-export function rangeSplit(p: Partition, name: string, bounds: Bound[], ascending: boolean): RangeRuns {
+/**
+ * Groups the rows of `p` into n buckets by the first sort key (bounds holds n - 1 boundaries,
+ * or none when the sample found no values: then every row goes to the first bucket, or to the
+ * last when descending, with the nulls).
+ */
+export function rangeSplit(p: Partition, name: string, bounds: Bound[], ascending: boolean, n: number): RangeRuns {
   const c = p.columns[columnIndex(p, name)] as ColumnData;
-  const n = bounds.length + 1;
   const len = p.length;
   const bucket = new Int32Array(len);
   const counts = new Int32Array(n + 1);
@@ -109,7 +118,7 @@ export function rangeSplit(p: Partition, name: string, bounds: Bound[], ascendin
       counts[b + 1]++;
     }
   } else {
-    const table = bucketTable(v, valid, len, bounds as number[], ascending);
+    const table = bucketTable(v, valid, len, bounds as number[], ascending, n);
     const t = table?.table;
     const min = table?.min ?? 0;
     for (let r = 0; r < len; r++) {
