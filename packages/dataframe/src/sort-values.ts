@@ -33,23 +33,24 @@ export function sortValues(df: DataFrame, by: string | string[], opts: SortOptio
   if (df.npartitions === 1 && n === 1) {
     tasks.set(chunkKey(name, 0), { op: `${K}#concatSort`, args: [quote(keys), quote(asc), ...refs] });
   } else {
-    // Sample the first key and choose boundaries; group the rows of every partition by bucket;
-    // one global dictionary per string column; gather and sort each bucket (range-shuffle.ts).
-    const samples: Node[] = [];
+    // Per partition, a sample of the first key and the partition with packed dictionaries (in
+    // the batch that made it); boundaries; one global dictionary per string column; the rows
+    // of every partition grouped by bucket; each bucket gathered and sorted (range-shuffle.ts).
+    const inputs: Node[] = [];
     for (let i = 0; i < df.npartitions; i++) {
-      const k = chunkKey(`sort-sample-${token}`, i);
-      tasks.set(k, { op: `${K}#sampleColumn`, args: [refs[i] as Node, keys[0] as string, 100] });
-      samples.push({ ref: k });
+      const k = chunkKey(`sort-input-${token}`, i);
+      tasks.set(k, { op: `${K}#sortInput`, args: [refs[i] as Node, keys[0] as string, 100] });
+      inputs.push({ ref: k });
     }
     const bounds = `sort-divisions-${token}`;
-    tasks.set(bounds, { op: `${K}#boundaries`, args: [n, ...samples] });
+    tasks.set(bounds, { op: `${K}#sortBoundaries`, args: [n, ...inputs] });
     const strings = df.schema.names.filter((_, i) => df.schema.types[i] === 'utf8');
     const dicts = `sort-dicts-${token}`;
-    if (strings.length > 0) tasks.set(dicts, { op: `${K}#unifyDicts`, args: [quote(strings), ...refs] });
+    if (strings.length > 0) tasks.set(dicts, { op: `${K}#unifyDicts`, args: [quote(strings), ...inputs] });
     const splits: Node[] = [];
     for (let i = 0; i < df.npartitions; i++) {
       const k = chunkKey(`sort-split-${token}`, i);
-      tasks.set(k, { op: `${K}#rangeSplit`, args: [refs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean, n] });
+      tasks.set(k, { op: `${K}#rangeSplit`, args: [inputs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean, n] });
       splits.push({ ref: k });
     }
     const dictArg: Node = strings.length > 0 ? { ref: dicts } : null;

@@ -31,6 +31,8 @@ function gen(n: number, seed: number): Rec[] {
       w: u > 0.97 ? null : Math.floor((r() - 0.5) * 2 ** 44),
       s: u > 0.08 && u < 0.13 ? null : (words[Math.floor(r() * words.length)] as string),
       b: u < 0.3,
+      // ASCII text with many distinct values (as timestamps read as text)
+      t: `2001-0${1 + (i % 9)}-${String(Math.floor(r() * 28) + 1).padStart(2, '0')} ${Math.floor(r() * 24)}:00`,
       i: i,
     });
   }
@@ -94,6 +96,7 @@ for (const scheduler of ['sync', 'threads'] as const) {
       [['s'], [false]],
       [['b', 'f'], [false, true]],
       [['k', 's', 'f'], [true, false, false]],
+      [['t', 'w'], [false, true]],
     ];
     for (const [by, asc] of cases) {
       it(`by ${by.join(', ')} ascending ${asc.join(', ')}: the reference order`, async () => {
@@ -105,8 +108,14 @@ for (const scheduler of ['sync', 'threads'] as const) {
     it('compute() gives the same rows as an Arrow Table (dictionaries encoded by the workers)', async () => {
       const t = await df.sortValues(['s', 'i'], { ascending: [false, true] }).compute({ scheduler });
       expect(t.numRows).toBe(ROWS.length);
-      const want = reference(ROWS, ['s', 'i'], [false, true]).map((r) => ({ ...r, b: r['b'] }));
-      expect(tableRows(t)).toEqual(want);
+      expect(tableRows(t)).toEqual(reference(ROWS, ['s', 'i'], [false, true]));
+      // Each batch's dictionaries hold distinct strings.
+      for (const name of ['s', 't']) {
+        for (const data of t.getChild(name)?.data ?? []) {
+          const dict = [...(data.dictionary?.toArray() ?? [])] as string[];
+          expect(new Set(dict).size).toBe(dict.length);
+        }
+      }
     });
 
     it('more or fewer output partitions, one input partition, and empty partitions', async () => {

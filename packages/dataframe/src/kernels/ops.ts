@@ -50,7 +50,9 @@ export function concatSort(by: string[], ascending: boolean[], ...parts: Partiti
 export { joinPartitions } from './join.js';
 export { hashSplit, collect } from './shuffle-ops.js';
 export { sampleColumn, boundaries } from './range-ops.js';
-export { rangeSplit, unifyDicts, rangeCollect } from './range-shuffle.js';
+export { sortInput, sortBoundaries } from './sort-input.js';
+export { unifyDicts } from './unify-dicts.js';
+export { rangeSplit, rangeCollect } from './range-shuffle.js';
 
 /** Piece `i` of `k` near-equal pieces of a partition. */
 export function piece(p: Partition, k: number, i: number): Partition {

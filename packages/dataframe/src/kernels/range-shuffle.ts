@@ -1,13 +1,14 @@
 /**
  * The range shuffle of a global sort (sortValues, setIndex), after the boundaries are chosen
- * (range-ops.ts). Three task kinds; buffers are shared, so only small descriptors and one
+ * (range-ops.ts). Four task kinds; buffers are shared, so only small descriptors and one
  * string per dictionary cross threads:
- *   rangeSplit(p_i)      the bucket of every row by the first key; returns RangeRuns: the rows
+ *   sortInput(p_i)       sample and packed dictionaries, in the batch that made p_i
+ *                        (sort-input.ts).
+ *   rangeSplit(in_i)     the bucket of every row by the first key; returns RangeRuns: the rows
  *                        reordered bucket by bucket (stable) into new column buffers, with the
  *                        n + 1 offsets of the buckets, without the string dictionaries.
- *   unifyDicts(p_0..)    one dictionary per string column over all input partitions, and for
- *                        each partition the map from its codes to the global ones; the global
- *                        strings travel as one joined string and offsets (a single copy).
+ *   unifyDicts(in_0..)   one dictionary per string column over all inputs, and each input's
+ *                        code map into it (unify-dicts.ts).
  *   rangeCollect(j, ..)  bucket j: its run of every split, in input order, copied end to end
  *                        (string codes mapped to the global dictionary on the way), sorted
  *                        (stable) and gathered; a string column keeps a dictionary of only
@@ -18,9 +19,9 @@
  */
 import { allocF64, allocI32, allocU8, takeColumn, type ColumnData, type DType, type Partition, type Values } from './columns.js';
 import { dictRanks, sortByKeys } from './sort.js';
+import { unpack, type Bound, type InputColumn, type SortInput } from './sort-input.js';
+import type { UnifiedDicts } from './unify-dicts.js';
 import { ColumnNotFoundError } from '../errors.js';
-
-type Bound = number | string;
 
 /** One partition's rows grouped by output bucket, beside its column buffers. */
 export interface RangeRuns {
@@ -29,18 +30,6 @@ export interface RangeRuns {
   columns: { values: Values; valid?: Uint8Array | undefined }[];
   /** Bucket b is rows offsets[b] .. offsets[b + 1] of the columns. */
   offsets: Int32Array;
-}
-
-/** The global dictionaries of the string columns, and each input's code map into them. */
-export interface UnifiedDicts {
-  names: string[];
-  /** Per column: every distinct string, joined, and the n + 1 offsets that cut it. */
-  joined: string[];
-  offsets: Int32Array[];
-  /** Per column, per input partition: global code of each local code. */
-  remaps: Int32Array[][];
-  /** Per column: the strings as UTF-8, and the n + 1 byte offsets of the entries. */
-  utf8: { data: Uint8Array; offsets: Int32Array }[];
 }
 
 function columnIndex(p: { names: string[] }, name: string): number {
@@ -97,8 +86,8 @@ function bucketTable(
  * or none when the sample found no values: then every row goes to the first bucket, or to the
  * last when descending, with the nulls).
  */
-export function rangeSplit(p: Partition, name: string, bounds: Bound[], ascending: boolean, n: number): RangeRuns {
-  const c = p.columns[columnIndex(p, name)] as ColumnData;
+export function rangeSplit(p: SortInput, name: string, bounds: Bound[], ascending: boolean, n: number): RangeRuns {
+  const c = p.columns[columnIndex(p, name)] as InputColumn;
   const len = p.length;
   const bucket = new Int32Array(len);
   const counts = new Int32Array(n + 1);
@@ -106,7 +95,7 @@ export function rangeSplit(p: Partition, name: string, bounds: Bound[], ascendin
   const v = c.values;
   if (c.type === 'utf8') {
     // A string's bucket depends on its dictionary entry only: one search per entry.
-    const dict = c.dict as string[];
+    const dict = unpack(c);
     const of = new Int32Array(dict.length);
     for (let e = 0; e < dict.length; e++) {
       const lo = lowerCount(bounds, dict[e] as string);
@@ -148,65 +137,6 @@ export function rangeSplit(p: Partition, name: string, bounds: Bound[], ascendin
     }),
     offsets,
   };
-}
-
-const encoder = new TextEncoder();
-
-/** Strings as UTF-8 bytes end to end with the byte offset of each (on shared memory). */
-function encodeAll(all: string[], joined: string, offsets: Int32Array): { data: Uint8Array; offsets: Int32Array } {
-  const bytes = encoder.encode(joined);
-  if (bytes.length === joined.length) {
-    // All ASCII: byte offsets are string offsets.
-    const data = allocU8(bytes.length);
-    data.set(bytes);
-    return { data, offsets };
-  }
-  // Encoded one by one: a surrogate split between two entries must not pair up.
-  const parts = all.map((x) => encoder.encode(x));
-  const boffs = allocI32(all.length + 1);
-  parts.forEach((b, g) => (boffs[g + 1] = (boffs[g] as number) + b.length));
-  const data = allocU8(boffs[all.length] as number);
-  parts.forEach((b, g) => data.set(b, boffs[g] as number));
-  return { data, offsets: boffs };
-}
-
-/** Global dictionaries for the string columns `names` over all partitions (in input order). */
-export function unifyDicts(names: string[], ...parts: Partition[]): UnifiedDicts {
-  const out: UnifiedDicts = { names, joined: [], offsets: [], remaps: [], utf8: [] };
-  for (const name of names) {
-    const seen = new Map<string, number>();
-    const all: string[] = [];
-    const remaps = parts.map((p) => {
-      const dict = ((p.columns[columnIndex(p, name)] as ColumnData).dict ?? []) as string[];
-      const remap = allocI32(dict.length);
-      for (let e = 0; e < dict.length; e++) {
-        const s = dict[e] as string;
-        let g = seen.get(s);
-        if (g === undefined) {
-          g = all.length;
-          all.push(s);
-          seen.set(s, g);
-        }
-        remap[e] = g;
-      }
-      return remap;
-    });
-    const offsets = allocI32(all.length + 1);
-    for (let g = 0; g < all.length; g++) offsets[g + 1] = (offsets[g] as number) + (all[g] as string).length;
-    const joined = all.join('');
-    out.joined.push(joined);
-    out.offsets.push(offsets);
-    out.remaps.push(remaps);
-    out.utf8.push(encodeAll(all, joined, offsets));
-  }
-  return out;
-}
-
-/** Where the rows of one bucket come from: split number and row, in input order. */
-interface BucketRows {
-  src: Int32Array;
-  row: Int32Array;
-  length: number;
 }
 
 type Run = RangeRuns['columns'][number];
