@@ -51,8 +51,9 @@ export function utf8Vector(strings: string[]): Vector {
 /** A string column's dictionary from its UTF-8 encoding, when a kernel left one that fits. */
 function encodedVector(c: ColumnData): Vector | undefined {
   const e = c.dictUtf8;
-  const n = (c.dict as string[]).length;
-  if (e === undefined || e.offsets.length !== n + 1 || e.offsets[n] !== e.data.length) return undefined;
+  if (e === undefined) return undefined;
+  const n = c.dict === undefined ? e.offsets.length - 1 : c.dict.length;
+  if (e.offsets.length !== n + 1 || e.offsets[n] !== e.data.length) return undefined;
   return makeVector(makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: e.offsets, data: e.data }));
 }
 
@@ -122,7 +123,7 @@ export function partitionsToTable(parts: Partition[]): Table {
 /** A partition as an Arrow Table. */
 export function partitionToTable(p: Partition): Table {
   const cols: Record<string, Vector> = {};
-  for (let j = 0; j < p.names.length; j++) cols[p.names[j] as string] = columnToVector(p.columns[j] as ColumnData, p.length);
+  for (let j = 0; j < p.names.length; j++) cols[p.names[j] as string] = columnToVector(p.columns[j] as ColumnData, p.length, j);
   const t = new Table(cols);
   if (p.skipped !== undefined && p.skipped > 0) t.schema.metadata.set('tsdask.skippedRows', String(p.skipped));
   return t;

@@ -26,6 +26,7 @@ export function sortValues(df: DataFrame, by: string | string[], opts: SortOptio
   const input = df.lower();
   const token = tokenize(input.name, keys, asc, opts.npartitions);
   const name = `sort-values-${token}`;
+  const packed = `sort-packed-${token}`;
   const tasks = new Map<Key, Node>();
   const n = Math.max(1, opts.npartitions ?? df.npartitions);
   const refs: Node[] = [];
@@ -53,11 +54,17 @@ export function sortValues(df: DataFrame, by: string | string[], opts: SortOptio
       tasks.set(k, { op: `${K}#rangeSplit`, args: [inputs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean, n] });
       splits.push({ ref: k });
     }
+    // Buckets come packed (string dictionaries as UTF-8 only): compute() builds its Arrow
+    // Table from them; every other reader gets them through unpackDicts.
     const dictArg: Node = strings.length > 0 ? { ref: dicts } : null;
-    for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#rangeCollect`, args: [j, quote(keys), quote(asc), dictArg, ...splits] });
+    for (let j = 0; j < n; j++) {
+      tasks.set(chunkKey(packed, j), { op: `${K}#rangeCollect`, args: [j, quote(keys), quote(asc), dictArg, ...splits] });
+      tasks.set(chunkKey(name, j), { op: `${K}#unpackDicts`, args: [{ ref: chunkKey(packed, j) }] });
+    }
   }
   const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph);
   const bounds = `sort-divisions-${token}`;
   const divisions = tasks.has(bounds) ? { divisions: { key: bounds, column: keys[0] as string } } : {};
-  return new DF({ kind: 'graph', name, graph, schema: df.schema, npartitions: n, ...divisions });
+  const pack = tasks.has(chunkKey(packed, 0)) ? { packed } : {};
+  return new DF({ kind: 'graph', name, graph, schema: df.schema, npartitions: n, ...divisions, ...pack });
 }

@@ -118,6 +118,23 @@ for (const scheduler of ['sync', 'threads'] as const) {
       }
     });
 
+    it('persisted, and read by later steps (filter, groupBy, head) in the workers', async () => {
+      const want = reference(ROWS, ['t', 'i'], [true, true]);
+      const sorted = df.sortValues(['t', 'i']);
+      const kept = await sorted.persist({ scheduler });
+      expect(await kept.toRecords({ scheduler })).toEqual(want);
+      expect(tableRows(await kept.compute({ scheduler }))).toEqual(want);
+      const later = kept.filter(col('k').gt(0)).select('s', 't', 'k');
+      const wantLater = want.filter((r) => (r['k'] as number) > 0).map((r) => ({ s: r['s'], t: r['t'], k: r['k'] }));
+      expect(await later.toRecords({ scheduler })).toEqual(wantLater);
+      expect(tableRows(await sorted.filter(col('k').gt(0)).select('s', 't', 'k').compute({ scheduler }))).toEqual(wantLater);
+      const sizes = await sorted.groupBy('s').size().toRecords({ scheduler });
+      const counts = new Map<unknown, number>();
+      for (const r of ROWS) if (r['s'] !== null) counts.set(r['s'], (counts.get(r['s']) ?? 0) + 1);
+      expect(new Map(sizes.map((r) => [r['s'], r['size']]))).toEqual(counts);
+      expect(tableRows(await sorted.head(5, { scheduler }))).toEqual(want.slice(0, 5));
+    });
+
     it('more or fewer output partitions, one input partition, and empty partitions', async () => {
       const want = reference(ROWS, ['f', 'k'], [true, true]);
       for (const [np, out] of [

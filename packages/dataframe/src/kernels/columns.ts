@@ -30,7 +30,8 @@ export interface ColumnData {
   /**
    * Optional: `dict` already encoded as UTF-8 (entry i is data[offsets[i] .. offsets[i + 1]]),
    * so the Arrow Table is built without encoding the strings on the main thread. A kernel
-   * that changes `dict` must not copy this field along.
+   * that changes `dict` must not copy this field along. Without `dict`, the partition is
+   * packed (a sort's output on its way to compute()): read it through unpackDicts.
    */
   dictUtf8?: { data: Uint8Array; offsets: Int32Array } | undefined;
 }

@@ -51,7 +51,7 @@ export { joinPartitions } from './join.js';
 export { hashSplit, collect } from './shuffle-ops.js';
 export { sampleColumn, boundaries } from './range-ops.js';
 export { sortInput, sortBoundaries } from './sort-input.js';
-export { unifyDicts } from './unify-dicts.js';
+export { unifyDicts, unpackDicts } from './unify-dicts.js';
 export { rangeSplit, rangeCollect } from './range-shuffle.js';
 
 /** Piece `i` of `k` near-equal pieces of a partition. */

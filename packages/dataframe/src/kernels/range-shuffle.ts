@@ -188,7 +188,8 @@ function concatStrings(
   n: number,
   dicts: UnifiedDicts,
   name: string,
-): { values: Int32Array; dict: string[]; dictUtf8: { data: Uint8Array; offsets: Int32Array } } {
+  strings: boolean,
+): { values: Int32Array; dict: string[] | undefined; dictUtf8: { data: Uint8Array; offsets: Int32Array } } {
   const d = dicts.names.indexOf(name);
   const joined = dicts.joined[d] as string;
   const offs = dicts.offsets[d] as Int32Array;
@@ -211,18 +212,18 @@ function concatStrings(
   const usedG: number[] = [];
   for (let g = 0; g < G; g++) {
     if (map[g] === 0) continue;
-    map[g] = dict.length;
-    dict.push(joined.slice(offs[g] as number, offs[g + 1] as number));
+    map[g] = usedG.length;
+    if (strings) dict.push(joined.slice(offs[g] as number, offs[g + 1] as number));
     usedG.push(g);
   }
   // The compact dictionary's UTF-8 too, copied from the global encoding (see arrow.ts).
   const enc = dicts.utf8[d] as { data: Uint8Array; offsets: Int32Array };
-  const boffs = allocI32(dict.length + 1);
+  const boffs = allocI32(usedG.length + 1);
   for (let k = 0; k < usedG.length; k++) {
     const g = usedG[k] as number;
     boffs[k + 1] = (boffs[k] as number) + (enc.offsets[g + 1] as number) - (enc.offsets[g] as number);
   }
-  const data = allocU8(boffs[dict.length] as number);
+  const data = allocU8(boffs[usedG.length] as number);
   // Runs of consecutive entries are consecutive bytes: one copy per run.
   for (let k = 0; k < usedG.length; ) {
     const g0 = usedG[k] as number;
@@ -246,7 +247,7 @@ function concatStrings(
     else for (let i = a; i < b; i++) values[off + i - a] = v[i] === 0 ? 0 : (toCompact[codes[i] as number] as number);
     off += b - a;
   });
-  return { values, dict, dictUtf8: { data, offsets: boffs } };
+  return { values, dict: strings ? dict : undefined, dictUtf8: { data, offsets: boffs } };
 }
 
 /** `values[perm[i]]` for every i, into shared memory (one loop per storage type). */
@@ -267,17 +268,25 @@ function gather(values: Values, perm: Int32Array): Values {
   return out;
 }
 
-/** Output bucket j: its rows from every split, sorted by `by` (stable, nulls last). */
+/**
+ * Output bucket j: its rows from every split, sorted by `by` (stable, nulls last), as a
+ * packed partition: string columns carry their dictionary as UTF-8 only (`dictUtf8`, no
+ * `dict`). The Arrow Table is built from that directly; anything else reads the partition
+ * through unpackDicts (sort-values.ts puts that task after this one). Hundreds of thousands
+ * of dictionary strings per partition (timestamps as text) would otherwise be made here,
+ * cloned to the main thread and collected there, for nothing.
+ */
 export function rangeCollect(j: number, by: string[], ascending: boolean[], dicts: UnifiedDicts | null, ...runs: RangeRuns[]): Partition {
   const first = runs[0] as RangeRuns;
   const { names, types } = first;
   let n = 0;
   for (const r of runs) n += (r.offsets[j + 1] as number) - (r.offsets[j] as number);
-  // Each column of the bucket end to end, strings with compact dictionaries.
+  // Each column of the bucket end to end, strings with compact dictionaries (as strings only
+  // for sort keys: the output carries them as UTF-8, see the note on rangeCollect).
   const cat = names.map((name, col) => {
     const valid = concatValid(j, runs, col, n);
     if (types[col] !== 'utf8') return { values: concatValues(j, runs, col, n), valid, dict: undefined, dictUtf8: undefined };
-    return { ...concatStrings(j, runs, col, n, dicts as UnifiedDicts, name), valid };
+    return { ...concatStrings(j, runs, col, n, dicts as UnifiedDicts, name, by.includes(name)), valid };
   });
   const keys = by.map((name) => {
     const c = cat[columnIndex(first, name)] as (typeof cat)[number];
@@ -295,7 +304,6 @@ export function rangeCollect(j: number, by: string[], ascending: boolean[], dict
   const perm = sortByKeys(keys, ascending, n);
   const columns = cat.map((c, col): ColumnData => {
     const out: ColumnData = { type: types[col] as DType, values: gather(c.values, perm) };
-    if (c.dict !== undefined) out.dict = c.dict;
     if (c.dictUtf8 !== undefined) out.dictUtf8 = c.dictUtf8;
     if (c.valid !== undefined) {
       const valid = gather(c.valid, perm) as Uint8Array;

@@ -9,7 +9,7 @@
  * one (and its hashing and garbage) for each of the hundreds of thousands of entries a column
  * of timestamps-as-text has.
  */
-import { allocI32, allocU8 } from './columns.js';
+import { allocI32, allocU8, type ColumnData, type Partition } from './columns.js';
 import { unpack, type InputColumn, type SortInput } from './sort-input.js';
 import { ColumnNotFoundError } from '../errors.js';
 
@@ -178,4 +178,23 @@ function unifyAscii(cols: InputColumn[]): Unified | undefined {
   }
   const joined = decoder.decode(data);
   return { joined, offsets, remaps, utf8: { data, offsets } };
+}
+
+/** A packed partition (string dictionaries as UTF-8 only, see rangeCollect) with its strings. */
+export function unpackDicts(p: Partition): Partition {
+  const columns = p.columns.map((c): ColumnData => {
+    if (c.type !== 'utf8' || c.dict !== undefined || c.dictUtf8 === undefined) return c;
+    const { data, offsets } = c.dictUtf8;
+    const m = offsets.length - 1;
+    const text = decoder.decode(data);
+    const dict = new Array<string>(m);
+    if (text.length === data.length) {
+      // ASCII: byte offsets are string offsets.
+      for (let e = 0; e < m; e++) dict[e] = text.slice(offsets[e] as number, offsets[e + 1] as number);
+    } else {
+      for (let e = 0; e < m; e++) dict[e] = decoder.decode(data.subarray(offsets[e] as number, offsets[e + 1] as number));
+    }
+    return { ...c, dict };
+  });
+  return { ...p, columns };
 }
