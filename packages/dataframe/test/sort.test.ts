@@ -147,6 +147,15 @@ for (const scheduler of ['sync', 'threads'] as const) {
         expect(sorted.npartitions).toBe(out);
         expect(await sorted.toRecords({ scheduler })).toEqual(want);
       }
+      // No rows left at all.
+      const none = await df.filter(col('i').lt(0)).sortValues('s').compute({ scheduler });
+      expect(none.numRows).toBe(0);
+      expect(none.schema.fields.map((f) => f.name)).toEqual(df.columns);
+      // No string column at all (no dictionaries to unify).
+      const nums = fromRecords(ROWS, { npartitions: 3, dtypes: DTYPES }).select('w', 'f', 'i');
+      const wantNums = reference(ROWS, ['w', 'f'], [false, true]).map((r) => ({ w: r['w'], f: r['f'], i: r['i'] }));
+      expect(await nums.sortValues(['w', 'f'], { ascending: [false, true] }).toRecords({ scheduler })).toEqual(wantNums);
+      expect(tableRows(await nums.sortValues(['w', 'f'], { ascending: [false, true] }).compute({ scheduler }))).toEqual(wantNums);
       // Filtering leaves partitions 0 and 2 with no rows at all.
       const part = fromRecords(ROWS, { npartitions: 4, dtypes: DTYPES }).filter(col('i').ge(750).and(col('i').lt(1500).or(col('i').ge(2250))));
       const kept = ROWS.filter((r) => ((r['i'] as number) >= 750 && (r['i'] as number) < 1500) || (r['i'] as number) >= 2250);
