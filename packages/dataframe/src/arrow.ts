@@ -48,12 +48,29 @@ export function utf8Vector(strings: string[]): Vector {
   return makeVector(makeData({ type: new Utf8(), length: strings.length, nullCount: 0, valueOffsets: offsets, data }));
 }
 
+/** A string column's dictionary from its UTF-8 encoding, when a kernel left one that fits. */
+function encodedVector(c: ColumnData): Vector | undefined {
+  const e = c.dictUtf8;
+  if (e === undefined) return undefined;
+  const n = c.dict === undefined ? e.offsets.length - 1 : c.dict.length;
+  if (e.offsets.length !== n + 1 || e.offsets[n] !== e.data.length) return undefined;
+  return makeVector(makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: e.offsets, data: e.data }));
+}
+
 /** Integral numbers as little-endian 64-bit words (no BigInt per value). */
 function int64Words(v: Float64Array, n: number): BigInt64Array {
   const out = new BigInt64Array(n);
   const words = new Int32Array(out.buffer);
   for (let i = 0; i < n; i++) {
-    const x = Math.trunc(v[i] as number) || 0;
+    const y = v[i] as number;
+    const s = y | 0;
+    if (s === y) {
+      // A 32-bit integer (most values): the high word is its sign.
+      words[2 * i] = s;
+      words[2 * i + 1] = s >> 31;
+      continue;
+    }
+    const x = Math.trunc(y) || 0;
     const hi = Math.floor(x / 4294967296);
     words[2 * i] = x - hi * 4294967296;
     words[2 * i + 1] = hi;
@@ -81,7 +98,7 @@ export function columnToVector(c: ColumnData, n: number, dictId = 0): Vector {
     case 'timestamp':
       return makeVector(makeData({ type: new TimestampMillisecond(), data: int64Words(vals as Float64Array, n) as never, ...base }));
     case 'utf8': {
-      const dict = utf8Vector(c.dict as string[]);
+      const dict = encodedVector(c) ?? utf8Vector(c.dict as string[]);
       return makeVector(
         makeData({ type: new Dictionary(new Utf8(), new Int32(), dictId), data: vals as Int32Array, dictionary: dict, ...base }),
       );
@@ -106,7 +123,7 @@ export function partitionsToTable(parts: Partition[]): Table {
 /** A partition as an Arrow Table. */
 export function partitionToTable(p: Partition): Table {
   const cols: Record<string, Vector> = {};
-  for (let j = 0; j < p.names.length; j++) cols[p.names[j] as string] = columnToVector(p.columns[j] as ColumnData, p.length);
+  for (let j = 0; j < p.names.length; j++) cols[p.names[j] as string] = columnToVector(p.columns[j] as ColumnData, p.length, j);
   const t = new Table(cols);
   if (p.skipped !== undefined && p.skipped > 0) t.schema.metadata.set('tsdask.skippedRows', String(p.skipped));
   return t;

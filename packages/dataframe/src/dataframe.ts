@@ -10,7 +10,7 @@ import { nameOf, type ExprNode } from './kernels/expr-node.js';
 import { typeOf } from './kernels/expr-types.js';
 import type { Step } from './kernels/steps.js';
 import { Expr, toNode, type ExprLike } from './expr.js';
-import { lowerPlan, partitionKeys, type Lowered, type PlanNode } from './plan.js';
+import { K, blockwise, lowerPlan, partitionKeys, type Lowered, type PlanNode } from './plan.js';
 import { partitionToTable, partitionsToTable } from './arrow.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { collectPartitions, Scalar as ScalarImpl, type Scalar } from './collect.js';
@@ -57,7 +57,8 @@ export class DataFrame extends Collection<Table> {
     return this.lower().graph;
   }
   get outputKeys(): readonly Key[] {
-    return partitionKeys(this.lower().name, this.npartitions);
+    const p = this.plan;
+    return partitionKeys(p.kind === 'graph' && p.packed !== undefined ? p.packed : this.lower().name, this.npartitions);
   }
   finalize(values: readonly unknown[]): Table {
     const all = values as Partition[];
@@ -69,6 +70,12 @@ export class DataFrame extends Collection<Table> {
   }
   protected override withGraph(graph: HighLevelGraph): this {
     const l = this.lower();
+    const p = this.plan;
+    if (p.kind === 'graph' && p.packed !== undefined) {
+      // `graph` holds the packed partitions (outputKeys): readers get them unpacked.
+      const unpacked = blockwise({ name: p.packed, graph }, this.npartitions, 'unpack-dicts', `${K}#unpackDicts`, []);
+      return new DataFrame({ kind: 'graph', name: unpacked.name, graph: unpacked.graph, schema: this.schema, npartitions: this.npartitions, packed: p.packed }) as this;
+    }
     return new DataFrame({ kind: 'graph', name: l.name, graph, schema: this.schema, npartitions: this.npartitions }) as this;
   }
   private concatValues(values: readonly unknown[]): Partition {

@@ -69,6 +69,12 @@ export type PlanNode =
       npartitions: number;
       /** After a sort: the key holding the n - 1 boundaries between partitions, and the column. */
       divisions?: { key: Key; column: string };
+      /**
+       * A layer whose partitions hold the same rows with string dictionaries as UTF-8 only
+       * (`dictUtf8`, no `dict`): compute() reads these (the Arrow Table needs no strings);
+       * everything else reads `name`.
+       */
+      packed?: string;
     };
 
 /** The keys of a lowered plan's partitions. */

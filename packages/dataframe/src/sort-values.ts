@@ -1,7 +1,8 @@
 /**
  * sortValues(by, { ascending }): a global sort. Each partition is sorted; with more than one
  * partition the output is range-partitioned on the first key by boundaries taken from a sample
- * (see shuffle.ts), so partition i holds keys below those of partition i + 1.
+ * (kernels/range-ops.ts, kernels/range-shuffle.ts), so partition i holds keys below those of
+ * partition i + 1.
  */
 import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
 import type { DataFrame } from './dataframe.js';
@@ -25,6 +26,7 @@ export function sortValues(df: DataFrame, by: string | string[], opts: SortOptio
   const input = df.lower();
   const token = tokenize(input.name, keys, asc, opts.npartitions);
   const name = `sort-values-${token}`;
+  const packed = `sort-packed-${token}`;
   const tasks = new Map<Key, Node>();
   const n = Math.max(1, opts.npartitions ?? df.npartitions);
   const refs: Node[] = [];
@@ -32,25 +34,37 @@ export function sortValues(df: DataFrame, by: string | string[], opts: SortOptio
   if (df.npartitions === 1 && n === 1) {
     tasks.set(chunkKey(name, 0), { op: `${K}#concatSort`, args: [quote(keys), quote(asc), ...refs] });
   } else {
-    // Sample the first key, choose boundaries, split every partition, collect and sort buckets.
-    const samples: Node[] = [];
+    // Per partition, a sample of the first key and the partition with packed dictionaries (in
+    // the batch that made it); boundaries; one global dictionary per string column; the rows
+    // of every partition grouped by bucket; each bucket gathered and sorted (range-shuffle.ts).
+    const inputs: Node[] = [];
     for (let i = 0; i < df.npartitions; i++) {
-      const k = chunkKey(`sort-sample-${token}`, i);
-      tasks.set(k, { op: `${K}#sampleColumn`, args: [refs[i] as Node, keys[0] as string, 100] });
-      samples.push({ ref: k });
+      const k = chunkKey(`sort-input-${token}`, i);
+      tasks.set(k, { op: `${K}#sortInput`, args: [refs[i] as Node, keys[0] as string, 100] });
+      inputs.push({ ref: k });
     }
     const bounds = `sort-divisions-${token}`;
-    tasks.set(bounds, { op: `${K}#boundaries`, args: [n, ...samples] });
+    tasks.set(bounds, { op: `${K}#sortBoundaries`, args: [n, ...inputs] });
+    const strings = df.schema.names.filter((_, i) => df.schema.types[i] === 'utf8');
+    const dicts = `sort-dicts-${token}`;
+    if (strings.length > 0) tasks.set(dicts, { op: `${K}#unifyDicts`, args: [quote(strings), ...inputs] });
     const splits: Node[] = [];
     for (let i = 0; i < df.npartitions; i++) {
       const k = chunkKey(`sort-split-${token}`, i);
-      tasks.set(k, { op: `${K}#rangeSplit`, args: [refs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean] });
+      tasks.set(k, { op: `${K}#rangeSplit`, args: [inputs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean, n] });
       splits.push({ ref: k });
     }
-    for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#collectSort`, args: [j, quote(keys), quote(asc), ...splits] });
+    // Buckets come packed (string dictionaries as UTF-8 only): compute() builds its Arrow
+    // Table from them; every other reader gets them through unpackDicts.
+    const dictArg: Node = strings.length > 0 ? { ref: dicts } : null;
+    for (let j = 0; j < n; j++) {
+      tasks.set(chunkKey(packed, j), { op: `${K}#rangeCollect`, args: [j, quote(keys), quote(asc), dictArg, ...splits] });
+      tasks.set(chunkKey(name, j), { op: `${K}#unpackDicts`, args: [{ ref: chunkKey(packed, j) }] });
+    }
   }
   const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph);
   const bounds = `sort-divisions-${token}`;
   const divisions = tasks.has(bounds) ? { divisions: { key: bounds, column: keys[0] as string } } : {};
-  return new DF({ kind: 'graph', name, graph, schema: df.schema, npartitions: n, ...divisions });
+  const pack = tasks.has(chunkKey(packed, 0)) ? { packed } : {};
+  return new DF({ kind: 'graph', name, graph, schema: df.schema, npartitions: n, ...divisions, ...pack });
 }

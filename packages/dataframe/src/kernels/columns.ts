@@ -27,6 +27,13 @@ export interface ColumnData {
   values: Values;
   valid?: Uint8Array | undefined;
   dict?: string[] | undefined;
+  /**
+   * Optional: `dict` already encoded as UTF-8 (entry i is data[offsets[i] .. offsets[i + 1]]),
+   * so the Arrow Table is built without encoding the strings on the main thread. A kernel
+   * that changes `dict` must not copy this field along. Without `dict`, the partition is
+   * packed (a sort's output on its way to compute()): read it through unpackDicts.
+   */
+  dictUtf8?: { data: Uint8Array; offsets: Int32Array } | undefined;
 }
 
 /** One partition: named columns of equal length. */

@@ -49,12 +49,10 @@ export function concatSort(by: string[], ascending: boolean[], ...parts: Partiti
 }
 export { joinPartitions } from './join.js';
 export { hashSplit, collect } from './shuffle-ops.js';
-export { sampleColumn, boundaries, rangeSplit } from './range-ops.js';
-
-/** Piece j of every split, concatenated, then sorted. */
-export function collectSort(j: number, by: string[], ascending: boolean[], ...splits: Partition[][]): Partition {
-  return sortPartition(concatPartitions(splits.map((s) => s[j] as Partition)), by, ascending);
-}
+export { sampleColumn, boundaries } from './range-ops.js';
+export { sortInput, sortBoundaries } from './sort-input.js';
+export { unifyDicts, unpackDicts } from './unify-dicts.js';
+export { rangeSplit, rangeCollect } from './range-shuffle.js';
 
 /** Piece `i` of `k` near-equal pieces of a partition. */
 export function piece(p: Partition, k: number, i: number): Partition {
