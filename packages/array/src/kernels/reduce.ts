@@ -164,7 +164,7 @@ export function finishSimple(_kind: SimpleKind, acc: NDChunk, dtype: DType, outS
 }
 
 /** The number of elements reduced into each output position (no NaN skipping). */
-function countChunk(shape: readonly number[], axes: number[]): NDChunk {
+export function countChunk(shape: readonly number[], axes: number[]): NDChunk {
   const out = keptShape(shape, axes);
   const data = allocData('float64', sizeOf(out)) as Float64Array;
   data.fill(sizeOf(axes.map((d) => shape[d] as number)));
