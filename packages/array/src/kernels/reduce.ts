@@ -104,8 +104,8 @@ export function rowOffsets(shape: readonly number[], axes: readonly number[]): {
  * The sum of `a[lo, lo + n)`: the range is read as four streams (its quarters) side by side, two
  * accumulators each. Several sequential streams keep more memory reads in flight than one walk
  * (about 16 against 12 GB/s per thread on 80 MB chunks here), and eight accumulators hide the
- * latency of the adds. Each accumulator sums a contiguous part, so the rounding error is that of
- * eight partial sums, not worse than one running sum.
+ * latency of the adds. Each accumulator sums every other element of one quarter: eight partial
+ * sums added at the end, so the rounding error is no worse than that of one running sum.
  */
 export function sumRange(a: Float64Array, lo: number, n: number): number {
   const q = (n >> 3) << 1;
