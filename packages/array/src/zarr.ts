@@ -52,9 +52,10 @@ export async function fromZarr(root: string, opts: ZarrOptions = {}): Promise<Da
   const path = opts.path ?? '/';
   const io = await import('./io/zarr-ops.js');
   io.forgetZarr(root, path);
+  const format = await io.zarrFormatAt(root, path);
   let arr;
   try {
-    arr = await io.openZarrArray(root, path);
+    arr = await io.openZarrArray(root, path, format);
   } catch (err) {
     throw new InputError('fromZarr', `no Zarr array at '${path}' in '${root}': ${(err as Error).message}`);
   }
@@ -63,9 +64,10 @@ export async function fromZarr(root: string, opts: ZarrOptions = {}): Promise<Da
   const shape = [...arr.shape];
   const chunks = normalizeChunks(opts.chunks ?? shape.map((_, d) => arr.chunks[d] as number), shape, dtype);
   const starts = chunks.map((c) => cumdims(c));
-  const name = `from-zarr-${tokenize(root, path, shape, dtype, chunks)}`;
+  const stamp = io.zarrStamp(format, shape, arr.chunks, dtype);
+  const name = `from-zarr-${tokenize(root, path, stamp, chunks)}`;
   const layer = new ChunkLayer(name, 'from-zarr', chunks.map((c) => c.length), [], (idx) =>
-    task(IO('readZarrBlock'), root, path, idx.map((i, d) => (starts[d] as number[])[i] as number), blockShape(chunks, idx), dtype));
+    task(IO('readZarrBlock'), root, path, idx.map((i, d) => (starts[d] as number[])[i] as number), blockShape(chunks, idx), dtype, format, stamp));
   return ArrayClass.fromLayer(layer, [], chunks, dtype as DType);
 }
 
@@ -81,14 +83,19 @@ export async function toZarr(x0: DaskArray, root: string, opts: ZarrOptions & Co
   const chunkShape = x.chunks.map((c) => Math.max(1, c[0] as number));
   const format = opts.zarrFormat ?? 3;
   if (format !== 2 && format !== 3) throw new InputError('toZarr', `zarrFormat must be 2 or 3, got ${String(format)}.`);
+  // an array of the other format at the same path is replaced (readers would find it first)
+  const parts = path.split('/').filter((p) => p !== '');
+  const other = `/${[...parts, format === 2 ? 'zarr.json' : '.zarray'].join('/')}` as const;
+  if (await store.has(other)) await store.delete(other);
   if (format === 2) await createV2(store, path, x.shape, chunkShape, x.dtype);
   else await zarr.create(zarr.root(store).resolve(path), { shape: x.shape, chunkShape, dtype: x.dtype as never });
   const io = await import('./io/zarr-ops.js');
   io.forgetZarr(root, path);
   const starts = x.chunks.map((c) => cumdims(c));
-  const name = `to-zarr-${tokenize(root, path, x.name)}`;
+  const stamp = io.zarrStamp(format, x.shape, chunkShape, x.dtype);
+  const name = `to-zarr-${tokenize(root, path, x.name, stamp)}`;
   const layer = new ChunkLayer(name, 'to-zarr', x.numblocks, [x.name], (idx) =>
-    task(IO('writeZarrBlock'), root, path, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx))));
+    task(IO('writeZarrBlock'), root, path, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx)), format, stamp));
   const writes = ArrayClass.fromLayer(layer, [x], x.numblocks.map((n) => Array.from({ length: n }, () => 1)), 'float64');
   const { optimize, scheduler, numWorkers, callbacks } = opts;
   const [counts] = await compute(new Counts(writes), { ...(optimize ? { optimize } : {}), ...(scheduler ? { scheduler } : {}), ...(numWorkers ? { numWorkers } : {}), ...(callbacks ? { callbacks } : {}) });

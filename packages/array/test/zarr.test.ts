@@ -88,6 +88,20 @@ describe.each(SCHEDULERS)('zarr on %s', (scheduler) => {
     await expect(da.toZarr(x, root, { path: 'bad', zarrFormat: 4 as never, scheduler })).rejects.toThrow(da.InputError);
   });
 
+  it('rewriting a path in the other format replaces the array there', async () => {
+    const root = join(dir, `swap-${scheduler}`);
+    const a = build([4, 3], (i) => i + 0.25);
+    const b = build([5], (i) => -i);
+    await da.toZarr(da.fromArray(a, { chunks: [2, 2] }), root, { path: 'x', zarrFormat: 2, scheduler });
+    await da.toZarr(da.fromArray(b, { chunks: 2 }), root, { path: 'x', scheduler });
+    expect(existsSync(join(root, 'x', '.zarray'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(root, 'x', 'zarr.json'), 'utf8')).shape).toEqual([5]);
+    expectClose((await (await da.fromZarr(root, { path: 'x' })).compute({ scheduler })) as da.NDArray, b);
+    await da.toZarr(da.fromArray(a, { chunks: [2, 2] }), root, { path: 'x', zarrFormat: 2, scheduler });
+    expect(existsSync(join(root, 'x', 'zarr.json'))).toBe(false);
+    expectClose((await (await da.fromZarr(root, { path: 'x' })).compute({ scheduler })) as da.NDArray, a);
+  });
+
   it('a missing array is an InputError naming the path', async () => {
     await expect(da.fromZarr(join(dir, 'nothing'))).rejects.toThrow(da.InputError);
   });
