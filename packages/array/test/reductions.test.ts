@@ -48,6 +48,22 @@ describe.each(SCHEDULERS)('reductions on %s', (scheduler) => {
     expect(kd.shape).toEqual([5, 1, 4]);
   });
 
+  it('float64 sums over long contiguous rows (the multi-stream kernel) for every tail length', async () => {
+    // one block per array, so each length reaches the kernel whole: lengths 0..19 exercise
+    // every remainder of the four-stream split, 64..80 the per-row path of axis -1 and (0, 2)
+    for (let n = 0; n < 20; n++) {
+      const v = build([n], (i) => ((i * 7919) % 101) * 0.37 - 9);
+      expect(await da.fromArray(v, { chunks: Math.max(1, n) }).sum().compute({ scheduler })).toBeCloseTo(sum(v as number[]), 9);
+    }
+    for (const inner of [64, 71, 80]) {
+      const M = build([3, 2, inner], (i) => ((i * 37) % 23) - 11 + (i % 5) * 0.125);
+      const x = da.fromArray(M, { chunks: [2, 2, inner] });
+      const [last, outer] = await compute(x.sum({ axis: -1 }), x.sum({ axis: [0, 2] }), { scheduler });
+      expectClose(last as da.NDArray, refAxes(M, [2], sum), 1e-12);
+      expectClose(outer as da.NDArray, refAxes(M, [0, 2], sum), 1e-12);
+    }
+  });
+
   it('tree reduction with splitEvery and chunks of size 1 gives the same answer', async () => {
     const v = build([40], (i) => (i * 7919) % 101);
     const x = da.fromArray(v, { chunks: 1 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,50 @@ describe.each(SCHEDULERS)('zarr on %s', (scheduler) => {
     const bools = da.fromArray([true, false, true, true, false]).rechunk(2);
     await da.toZarr(bools, root, { path: 'b', scheduler });
     expect(((await (await da.fromZarr(root, { path: 'b' })).compute({ scheduler })) as da.NDArray).toArray()).toEqual([true, false, true, true, false]);
+  });
+
+  it('toZarr with zarrFormat 2 writes .zarray, parent .zgroup and raw C-order chunks, and it reads back', async () => {
+    const root = join(dir, `w2-${scheduler}`);
+    const vals = build([5, 7], (i) => i * 1.5 - 20);
+    const x = da.fromArray(vals, { chunks: [2, 3] });
+    expect(await da.toZarr(x, root, { path: 'grp/x', zarrFormat: 2, scheduler })).toBe(35);
+    const meta = JSON.parse(readFileSync(join(root, 'grp', 'x', '.zarray'), 'utf8')) as Record<string, unknown>;
+    expect(meta).toEqual({ zarr_format: 2, shape: [5, 7], chunks: [2, 3], dtype: '<f8', compressor: null, fill_value: 0, order: 'C', filters: null, dimension_separator: '.' });
+    expect(JSON.parse(readFileSync(join(root, '.zgroup'), 'utf8'))).toEqual({ zarr_format: 2 });
+    expect(JSON.parse(readFileSync(join(root, 'grp', '.zgroup'), 'utf8'))).toEqual({ zarr_format: 2 });
+    expect(existsSync(join(root, 'grp', 'x', 'zarr.json'))).toBe(false);
+    // chunk (1, 2) holds rows 2..3, column 6 (the rest of the 2x3 chunk is fill): little-endian f8
+    const raw = readFileSync(join(root, 'grp', 'x', '1.2'));
+    expect(raw.length).toBe(2 * 3 * 8);
+    const got = Array.from({ length: 6 }, (_, k) => raw.readDoubleLE(k * 8));
+    expect(got).toEqual([2 * 7 + 6, 0, 0, 3 * 7 + 6, 0, 0].map((i, k) => (k % 3 === 0 ? i * 1.5 - 20 : 0)));
+    const y = await da.fromZarr(root, { path: 'grp/x' });
+    expect(y.dtype).toBe('float64');
+    expect(y.chunks).toEqual([[2, 2, 1], [3, 3, 1]]);
+    expectClose((await y.compute({ scheduler })) as da.NDArray, vals);
+    // int64 and bool round-trip too
+    const big = da.arange(0, 9, 1).mul(1000000007).rechunk(4);
+    await da.toZarr(big, root, { path: 'i', zarrFormat: 2, scheduler });
+    expect(JSON.parse(readFileSync(join(root, 'i', '.zarray'), 'utf8')).dtype).toBe('<i8');
+    expect(((await (await da.fromZarr(root, { path: 'i' })).compute({ scheduler })) as da.NDArray).toArray()).toEqual(Array.from({ length: 9 }, (_, i) => BigInt(i) * 1000000007n));
+    await da.toZarr(da.fromArray([true, false, true, true, false]).rechunk(2), root, { path: 'b', zarrFormat: 2, scheduler });
+    expect(JSON.parse(readFileSync(join(root, 'b', '.zarray'), 'utf8'))).toMatchObject({ dtype: '|b1', fill_value: false });
+    expect(((await (await da.fromZarr(root, { path: 'b' })).compute({ scheduler })) as da.NDArray).toArray()).toEqual([true, false, true, true, false]);
+    await expect(da.toZarr(x, root, { path: 'bad', zarrFormat: 4 as never, scheduler })).rejects.toThrow(da.InputError);
+  });
+
+  it('rewriting a path in the other format replaces the array there', async () => {
+    const root = join(dir, `swap-${scheduler}`);
+    const a = build([4, 3], (i) => i + 0.25);
+    const b = build([5], (i) => -i);
+    await da.toZarr(da.fromArray(a, { chunks: [2, 2] }), root, { path: 'x', zarrFormat: 2, scheduler });
+    await da.toZarr(da.fromArray(b, { chunks: 2 }), root, { path: 'x', scheduler });
+    expect(existsSync(join(root, 'x', '.zarray'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(root, 'x', 'zarr.json'), 'utf8')).shape).toEqual([5]);
+    expectClose((await (await da.fromZarr(root, { path: 'x' })).compute({ scheduler })) as da.NDArray, b);
+    await da.toZarr(da.fromArray(a, { chunks: [2, 2] }), root, { path: 'x', zarrFormat: 2, scheduler });
+    expect(existsSync(join(root, 'x', 'zarr.json'))).toBe(false);
+    expectClose((await (await da.fromZarr(root, { path: 'x' })).compute({ scheduler })) as da.NDArray, a);
   });
 
   it('a missing array is an InputError naming the path', async () => {

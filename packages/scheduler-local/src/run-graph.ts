@@ -82,6 +82,9 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
     memoryLimit,
     // Root batches (readers, creators) run about one per worker: reductions go first.
     rootSlots: executor.workers,
+    // The log holds a whole compute (a task makes a few transitions, more when retried); the
+    // default ring (1M entries, 10 MB zeroed) costs ~1 ms and a GC per compute of a small graph.
+    logCapacity: Math.min(1 << 20, Math.max(4096, 16 * g.size)),
   });
   lastMachine = { machine, graph: g };
 

@@ -9,25 +9,44 @@ import { allocData, sizeOf, type NDChunk } from '../kernels/chunk.js';
 
 const cache = new Map<string, Promise<zarr.Array<zarr.DataType, FileSystemStore>>>();
 
-/** Opens (once per thread) the Zarr array at `path` inside the store rooted at `root`. */
-export function openZarrArray(root: string, path: string): Promise<zarr.Array<zarr.DataType, FileSystemStore>> {
-  const key = `${root}\u0000${path}`;
+/**
+ * Opens (once per thread) the Zarr array at `path` inside the store rooted at `root`: of the
+ * given format, or whichever is there when left out. `stamp` names what the caller saw of the
+ * array (format, shape, chunks, dtype): worker threads keep their own cache, which the main
+ * thread cannot clear, so a rewritten array must not be found under its old metadata.
+ */
+export function openZarrArray(root: string, path: string, format?: 2 | 3, stamp = ''): Promise<zarr.Array<zarr.DataType, FileSystemStore>> {
+  const key = `${root}\u0000${path}\u0000${format ?? ''}\u0000${stamp}`;
   let p = cache.get(key);
   if (p === undefined) {
-    p = zarr.open(zarr.root(new FileSystemStore(root)).resolve(path), { kind: 'array' });
+    const loc = zarr.root(new FileSystemStore(root)).resolve(path);
+    p = format === 2 ? zarr.open.v2(loc, { kind: 'array' }) : format === 3 ? zarr.open.v3(loc, { kind: 'array' }) : zarr.open(loc, { kind: 'array' });
+    // a failed open is not kept: the array may be written later
+    p.catch(() => cache.delete(key));
     cache.set(key, p);
   }
   return p;
 }
 
+/** The format of the Zarr array at `path` (2 when a `.zarray` is there, else 3). */
+export async function zarrFormatAt(root: string, path: string): Promise<2 | 3> {
+  const parts = path.split('/').filter((q) => q !== '');
+  return (await new FileSystemStore(root).has(`/${[...parts, '.zarray'].join('/')}`)) ? 2 : 3;
+}
+
+/** What a task passes as `stamp` for an array of this format, shape, Zarr chunks and dtype. */
+export function zarrStamp(format: 2 | 3, shape: readonly number[], chunks: readonly number[], dtype: string): string {
+  return `v${format} ${shape.join('x')} ${chunks.join('x')} ${dtype}`;
+}
+
 /** Forgets cached arrays (after a store was rewritten). */
 export function forgetZarr(root: string, path: string): void {
-  cache.delete(`${root}\u0000${path}`);
+  for (const k of cache.keys()) if (k.startsWith(`${root}\u0000${path}\u0000`)) cache.delete(k);
 }
 
 /** Reads the region `[start, start + block)` of a Zarr array into a C-ordered chunk. */
-export async function readZarrBlock(root: string, path: string, start: number[], block: number[], dtype: DType): Promise<NDChunk> {
-  const arr = await openZarrArray(root, path);
+export async function readZarrBlock(root: string, path: string, start: number[], block: number[], dtype: DType, format?: 2 | 3, stamp?: string): Promise<NDChunk> {
+  const arr = await openZarrArray(root, path, format, stamp);
   const sel = start.map((s, d) => zarr.slice(s, s + (block[d] as number)));
   const got = (await zarr.get(arr, sel)) as { data: ArrayLike<unknown> & { buffer?: ArrayBufferLike }; shape: number[]; stride: number[] };
   const out = allocData(dtype, sizeOf(block));
@@ -49,9 +68,9 @@ export async function readZarrBlock(root: string, path: string, start: number[],
   return { data: out, shape: block, dtype };
 }
 
-/** Writes a block at `start` into a Zarr array; returns the number of elements written. */
-export async function writeZarrBlock(root: string, path: string, start: number[], c: NDChunk): Promise<number> {
-  const arr = await openZarrArray(root, path);
+/** Writes a block at `start` into a Zarr array of the given format; returns the number of elements written. */
+export async function writeZarrBlock(root: string, path: string, start: number[], c: NDChunk, format?: 2 | 3, stamp?: string): Promise<number> {
+  const arr = await openZarrArray(root, path, format, stamp);
   const sel = start.map((s, d) => zarr.slice(s, s + (c.shape[d] as number)));
   const stride: number[] = [];
   let s = 1;

@@ -62,23 +62,33 @@ export function uniformStream(seed: number, block: number): UniformStream {
   return { s };
 }
 
-/** Fills `out[0..n)` with the stream's next uniform [0, 1) doubles (53 random bits each). */
-export function fillUniform(st: UniformStream, out: Float64Array, n = out.length): void {
-  let s0 = st.s[0]!, s1 = st.s[1]!, s2 = st.s[2]!, s3 = st.s[3]!;
-  for (let i = 0; i < n; i++) {
-    // xoshiro128**: two 32-bit outputs give the 53 bits of one double
-    let r = Math.imul(s1, 5);
-    r = Math.imul((r << 7) | (r >>> 25), 9);
-    let t = s1 << 9;
-    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-    let q = Math.imul(s1, 5);
-    q = Math.imul((q << 7) | (q >>> 25), 9);
-    t = s1 << 9;
-    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-    out[i] = ((r >>> 5) * 67108864 + (q >>> 6)) * 1.1102230246251565e-16;
-  }
-  st.s[0] = s0; st.s[1] = s1; st.s[2] = s2; st.s[3] = s3;
+/**
+ * JavaScript source of one draw from the stream held in locals `s0..s3`: advances xoshiro128**
+ * twice and assigns the uniform [0, 1) double made of the two outputs' top 27 and 26 bits (53
+ * random bits) to `v`. Shared by `fillUniform` and the fused generate-and-reduce loops
+ * (reduce-generated.ts), so both draw exactly the same numbers.
+ */
+export function uniformDrawSource(v: string): string {
+  return `{
+  let r = Math.imul(s1, 5);
+  r = Math.imul((r << 7) | (r >>> 25), 9);
+  let t = s1 << 9;
+  s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+  let q = Math.imul(s1, 5);
+  q = Math.imul((q << 7) | (q >>> 25), 9);
+  t = s1 << 9;
+  s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+  ${v} = ((r >>> 5) * 67108864 + (q >>> 6)) * 1.1102230246251565e-16;
+}`;
 }
+
+/** Fills `out[0..n)` with the stream's next uniform [0, 1) doubles (53 random bits each). */
+export const fillUniform = new Function(`return function fillUniform(st, out, n = out.length) {
+  const s = st.s;
+  let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+  for (let i = 0; i < n; i++) ${uniformDrawSource('out[i]')}
+  s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+};`)() as (st: UniformStream, out: Float64Array, n?: number) => void;
 
 /** Fills `out` with uniform [0, 1) doubles from a seed pair. */
 function uniforms(out: Float64Array, seed: number, block: number): void {
