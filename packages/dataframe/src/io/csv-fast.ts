@@ -116,16 +116,18 @@ export function wordsOf(b: Uint8Array): Int32Array {
 }
 
 /**
- * Flags (bit 7 of each byte) the bytes of word v that equal sep, LF or CR, exactly: for
+ * Flags (bit 7 of each byte) the bytes of word v that equal sep, LF or CR (only sep and LF when
+ * the caller knows the stretch holds no CR), exactly: for
  * x = v ^ pattern, ~(((x & 0x7f..7f) + 0x7f..7f) | x | 0x7f..7f) flags the zero bytes of x
  * (no carry crosses a byte, so no false flags).
  */
-function delimiterFlags(v: number, sep4: number): number {
+function delimiterFlags(v: number, sep4: number, crFree: boolean): number {
   const x1 = v ^ sep4;
   const x2 = v ^ 0x0a0a0a0a;
-  const x3 = v ^ 0x0d0d0d0d;
   const z1 = ~((((x1 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x1 | 0x7f7f7f7f);
   const z2 = ~((((x2 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x2 | 0x7f7f7f7f);
+  if (crFree) return z1 | z2;
+  const x3 = v ^ 0x0d0d0d0d;
   const z3 = ~((((x3 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x3 | 0x7f7f7f7f);
   return z1 | z2 | z3;
 }
@@ -236,12 +238,13 @@ function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number
 /**
  * Splits and converts plain records from p0 (w: the bytes of b as little-endian words, see
  * wordsOf, never empty here) while they lie before `lim` (the end of the bytes read, or the
- * next quote character, whichever is first) and begin before `stopAt`,
+ * next quote character, whichever is first) and begin before `stopAt` (crFree: no CR byte lies
+ * in [p0, lim), so the walk looks for separators and LF only),
  * writing rows n0, n0+1, ... up to `cap`. Returns the outcome (PLAIN_*); io = [unused, where
  * the first record not taken begins, rows written up to].
  */
 export function scanPlain(
-  b: Uint8Array, w: Int32Array, p0: number, lim: number, stopAt: number, n0: number, cap: number,
+  b: Uint8Array, w: Int32Array, p0: number, lim: number, stopAt: number, n0: number, cap: number, crFree: boolean,
   plan: PlainPlan, out: PlainTargets, io: Int32Array,
 ): number {
   const sep = plan.sep;
@@ -270,7 +273,7 @@ export function scanPlain(
   io[2] = n;
   // The delimiter flags of word i not yet consumed.
   let i = p >> 2;
-  let m = i < wend ? delimiterFlags(w[i] as number, sep4) : i === wend && tailMask !== 0 ? delimiterFlags(w[i] as number, sep4) & tailMask : 0;
+  let m = i < wend ? delimiterFlags(w[i] as number, sep4, crFree) : i === wend && tailMask !== 0 ? delimiterFlags(w[i] as number, sep4, crFree) & tailMask : 0;
   m &= -1 << ((p & 3) << 3);
   rows: for (;;) {
     if (p >= stopAt) {
@@ -287,8 +290,8 @@ export function scanPlain(
       // The next delimiter.
       while (m === 0) {
         i++;
-        if (i < wend) m = delimiterFlags(w[i] as number, sep4);
-        else if (i === wend && tailMask !== 0) m = delimiterFlags(w[i] as number, sep4) & tailMask;
+        if (i < wend) m = delimiterFlags(w[i] as number, sep4, crFree);
+        else if (i === wend && tailMask !== 0) m = delimiterFlags(w[i] as number, sep4, crFree) & tailMask;
         else {
           outcome = PLAIN_MORE;
           break rows;
@@ -354,7 +357,7 @@ export function scanPlain(
         p = e + 2;
         // Flags again from p (the LF's own flag may be in this word or the next).
         i = p >> 2;
-        m = i < wend ? delimiterFlags(w[i] as number, sep4) : i === wend && tailMask !== 0 ? delimiterFlags(w[i] as number, sep4) & tailMask : 0;
+        m = i < wend ? delimiterFlags(w[i] as number, sep4, crFree) : i === wend && tailMask !== 0 ? delimiterFlags(w[i] as number, sep4, crFree) & tailMask : 0;
         m &= -1 << ((p & 3) << 3);
       } else {
         outcome = PLAIN_GENERAL; // a lone CR
