@@ -16,6 +16,7 @@ import { ColumnBuilder } from './csv-columns.js';
 import { CR, LF, QUOTE, scanBatch, scanRecord } from './csv-records.js';
 export { fastNumber } from './csv-records.js';
 import { ByteInterner } from './byte-interner.js';
+import { delimiterMasks } from './delimiter-masks.js';
 import {
   F_DATE, F_FLOAT, F_GENERAL, F_INT, F_INT32, F_SKIP, F_TIMESTAMP, F_UTF8, NO_F64, NO_I32, PLAIN_DONE, PLAIN_FULL, PLAIN_MORE,
   clearRow, scanPlain, wordsOf, type PlainPlan, type PlainTargets,
@@ -144,7 +145,10 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   let firstEmpty = false;
   const st = new Int32Array(3);
   let scratch = new Uint8Array(1024);
-  let buf: Uint8Array = shared;
+  // The read buffer: in WebAssembly memory where delimiter masks can be worked out by SIMD.
+  const simd = delimiterMasks();
+  let buf: Uint8Array = simd !== undefined ? simd.buf : shared;
+  let maskedTo = -1; // buf's masks hold bytes [0, maskedTo) since the last read
   let base = spec.start > 0 ? spec.start - 1 : 0; // file offset of buf[0]
   let lim = 0;
   let eof = false;
@@ -160,6 +164,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   const fill = (keepFrom: number): number => {
     qpos = -1;
     crpos = -1;
+    maskedTo = -1;
     // Keeps buf[keepFrom..lim), reads more after it; returns the shift applied to positions.
     const keep = lim - keepFrom;
     if (keepFrom === 0 && lim === buf.length) {
@@ -319,12 +324,19 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
         qpos = finder.indexOf(QUOTE, p);
         if (qpos < 0 || qpos > lim) qpos = lim;
       }
-      if (crpos !== -2 && crpos < p) {
-        crpos = finder.indexOf(CR, p);
-        if (crpos < 0 || crpos > lim) crpos = lim;
+      let mk: Int32Array = NO_I32;
+      let crFree = false;
+      if (simd !== undefined && buf === simd.buf) {
+        if (maskedTo !== lim) simd.compute((maskedTo = lim), sep);
+        mk = simd.masks;
+      } else {
+        if (crpos !== -2 && crpos < p) {
+          crpos = finder.indexOf(CR, p);
+          if (crpos < 0 || crpos > lim) crpos = lim;
+        }
+        crFree = crpos >= qpos;
+        if (!crFree) crpos = -2;
       }
-      const crFree = crpos >= qpos;
-      if (!crFree) crpos = -2;
       let cap = Infinity;
       for (let j = 0; j < nwant; j++) {
         const b = builders[j] as ColumnBuilder;
@@ -333,7 +345,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
         targets.valid[j] = b.valid;
         cap = Math.min(cap, b.capacity);
       }
-      const outcome = scanPlain(buf, words, p, qpos, stopAt, (builders[0] as ColumnBuilder).n, cap, crFree, plan, targets, pio);
+      const outcome = scanPlain(buf, words, mk, p, qpos, stopAt, (builders[0] as ColumnBuilder).n, cap, crFree, plan, targets, pio);
       for (let j = 0; j < nwant; j++) {
         const b = builders[j] as ColumnBuilder;
         b.n = pio[2] as number;

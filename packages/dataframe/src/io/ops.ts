@@ -54,4 +54,5 @@ export function readCsvAggregate(spec: CsvRangeSpec, agg: AggSpec, ...counts: nu
 const BATCH_ROWS = 8192;
 
 export { readParquetPart } from './parquet-read.js';
+export { delimiterMasks, useDelimiterMasks } from './delimiter-masks.js';
 export { writeCsvPart, writeParquetPart } from './write.js';
