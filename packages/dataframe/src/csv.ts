@@ -194,7 +194,9 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
   let engine = opts.engine ?? 'scanner';
   const sep = opts.sep ?? sniffDelimiter(text);
   if (sep.length !== 1 || sep.charCodeAt(0) > 127 || sep === '"' || /\r(?!\n)/.test(text)) engine = 'papaparse';
-  const rows = Papa.parse<string[]>(text, { delimiter: sep, quoteChar: '"', skipEmptyLines: true }).data;
+  // Without a CR, papaparse would guess '\n' too, after splitting the text (5 ms here).
+  const newline = text.includes('\r') ? {} : { newline: '\n' as const };
+  const rows = Papa.parse<string[]>(text, { delimiter: sep, quoteChar: '"', skipEmptyLines: true, ...newline }).data;
   if (truncated && rows.length > 1) rows.pop();
   const header = opts.header !== false;
   const width = rows.reduce((m, r) => Math.max(m, r.length), 0);
