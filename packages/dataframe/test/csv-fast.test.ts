@@ -133,6 +133,23 @@ describe('delimiter masks (WebAssembly SIMD) and the JavaScript flags they repla
     }
   });
 
+  it('many distinct short strings (the short-string cache of the interner, its collisions and replacements) as papaparse reads them', async () => {
+    const r = rand(21);
+    const chars = ['a', 'b', 'Z', '0', '-', 'é', ' ', 'ü'];
+    const lines = ['k,s'];
+    for (let i = 0; i < 30000; i++) {
+      const n = 1 + Math.floor(r() * 4);
+      let t = '';
+      for (let k = 0; k < n; k++) t += chars[Math.floor(r() * chars.length)];
+      lines.push(`${i},${t}`);
+    }
+    const p = file('short-strings.csv', lines.join('\n') + '\n');
+    const dtypes = { k: 'int64', s: 'utf8' } as const;
+    const ref = await readCSV(p, { engine: 'papaparse', dtypes }).toRecords({ scheduler: 'sync' });
+    expect(ref).toHaveLength(30000);
+    expect(await readCSV(p, { dtypes, blocksize: 100_000 }).toRecords({ scheduler: 'sync' })).toEqual(ref);
+  });
+
   // Files of several read buffers (64 KiB), so records cross refills; with the masks and without.
   for (const masks of [true, false]) {
     it(`scanner = papaparse on files of several buffers, masks ${masks ? 'on' : 'off'} ('sync')`, async () => {

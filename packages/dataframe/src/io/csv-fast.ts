@@ -332,6 +332,11 @@ export function scanPlain(
               break rows;
             }
             (f64[slot] as Float64Array)[n] = neg ? -v : v;
+          } else if (e - s <= 4) {
+            // Short strings (codes, categories): their bytes packed in one int.
+            let v = 0;
+            for (let j = s; j < e; j++) v |= (b[j] as number) << ((j - s) << 3);
+            (i32[slot] as Int32Array)[n] = (interners[slot] as ByteInterner).internShort(b, s, e, v);
           } else {
             let h = FNV_SEED;
             for (let j = s; j < e; j++) h = Math.imul(h ^ (b[j] as number), FNV_PRIME);
