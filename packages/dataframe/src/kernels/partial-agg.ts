@@ -242,12 +242,13 @@ export class PartialAggregator {
         ids[i] = a < 0 || b < 0 ? -1 : pairs.id(a, b);
       }
     }
+    let seen = this.groups; // groups so far, counting the new ones of this batch
     for (let i = 0; i < n; i++) {
       const g = ids[i] as number;
-      if (g < this.groups) continue;
+      if (g < seen) continue;
       // A new group (ids are dense and in order of first appearance): keep its key values.
       this.grow(g + 1);
-      this.groups = g + 1;
+      this.groups = seen = g + 1;
       for (let k = 0; k < keyCols.length; k++) {
         const c = keyCols[k] as ColumnData;
         (this.keyVals[k] as Float64Array)[g] = c.values[i] as number;
@@ -275,13 +276,17 @@ export class PartialAggregator {
       const cc = column(p, colName);
       const v = cc.values;
       if (fn === 'count' || fn === 'sum' || fn === 'mean') {
+        // present(cc, i) written out: the hottest loop of a groupBy.
         const cnt = st.cnt as Float64Array;
         const sum = st.sum;
+        const valid = cc.valid;
         for (let i = 0; i < n; i++) {
           const g = ids[i] as number;
-          if (g < 0 || !present(cc, i)) continue;
+          if (g < 0 || (valid !== undefined && valid[i] === 0)) continue;
+          const x = v[i] as number;
+          if (x !== x) continue;
           cnt[g]++;
-          if (sum !== undefined) sum[g] += v[i] as number;
+          if (sum !== undefined) sum[g] += x;
         }
       } else if (fn === 'std' || fn === 'var') {
         const cnt = st.cnt as Float64Array;
