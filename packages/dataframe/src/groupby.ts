@@ -11,6 +11,7 @@ import { isNumeric } from './kernels/columns.js';
 import { DataFrame } from './dataframe.js';
 import { K, estimateDistinct } from './plan.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
+import { fuseScanAggregate } from './optimize/scan-aggregate.js';
 
 export interface GroupByOptions {
   /** How many partials one combine task merges (default 8). */
@@ -31,13 +32,20 @@ export function aggregate(df: DataFrame, spec: AggSpec, opts: GroupByOptions = {
   const splitEvery = Math.max(2, opts.splitEvery ?? 8);
   const cols = [...new Set([...spec.keys, ...spec.aggs.filter(([, , f]) => f !== 'size').map(([, c]) => c)])];
   const narrowed = df.select(cols.length === 0 ? [df.cheapColumn()] : cols);
-  const input = narrowed.lower();
+  // Partial aggregates read and aggregated by one task per partition where the source can
+  // (optimize/scan-aggregate.ts), else a partialAgg task over each partition.
+  const fused = fuseScanAggregate(narrowed.plan, spec);
+  const input = fused ?? narrowed.lower();
   const token = tokenize(input.name, spec, splitEvery);
   const tasks = new Map<Key, Node>();
   const q = quote(spec);
   const pname = `groupby-partial-${token}`;
   let level: Key[] = [];
   for (let i = 0; i < df.npartitions; i++) {
+    if (fused !== undefined) {
+      level.push(chunkKey(input.name, i));
+      continue;
+    }
     const k = chunkKey(pname, i);
     tasks.set(k, { op: `${K}#partialAgg`, args: [{ ref: chunkKey(input.name, i) }, q] });
     level.push(k);

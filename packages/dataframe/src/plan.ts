@@ -6,6 +6,7 @@
 import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
 import type { Schema } from './kernels/columns.js';
 import type { Step } from './kernels/steps.js';
+import type { AggSpec } from './kernels/partial-agg.js';
 import type { PushFilter } from './optimize/predicate.js';
 import { pushFilters } from './optimize/predicate.js';
 import { pruneSteps } from './optimize/projection.js';
@@ -28,6 +29,11 @@ export interface Source {
   readonly acceptsFilters: boolean;
   /** Layers that read only `columns` (all when undefined), pruned by `filters` where it can. */
   lower(columns: string[] | undefined, filters: PushFilter[]): Lowered;
+  /**
+   * One task per partition that reads `columns` and returns the partial aggregate of `spec`
+   * (see optimize/scan-aggregate.ts); undefined when this source cannot.
+   */
+  lowerAggregate?(columns: string[], spec: AggSpec): Lowered | undefined;
   /** Distinct combinations of `columns` among the rows of a sample, when the source has one. */
   sampleDistinct?(columns: string[]): { distinct: number; rows: number } | undefined;
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CsvParseError, readCSV, type DType } from '@tsdask/dataframe';
+import { delimiterMasks, useDelimiterMasks } from '@tsdask/dataframe/io';
 
 let dir = '';
 beforeAll(() => {
@@ -39,12 +40,12 @@ const VALUES: Record<string, string[]> = {
 const DTYPES: Record<string, DType> = { i: 'int64', f: 'float64', s: 'utf8', t: 'timestamp', d: 'date', k: 'int32', b: 'bool' };
 
 /** Mostly plain rows, with a few short rows, blank lines and quoted records among them. */
-function corpus(seed: number, crlf: boolean, quotes: boolean): string {
+function corpus(seed: number, crlf: boolean, quotes: boolean, rows = 400): string {
   const r = rand(seed);
   const cols = Object.keys(VALUES);
   const nl = crlf ? '\r\n' : '\n';
   const lines = [cols.join(',')];
-  for (let row = 0; row < 400; row++) {
+  for (let row = 0; row < rows; row++) {
     const x = r();
     if (x < 0.02) {
       lines.push('');
@@ -113,4 +114,59 @@ describe('scanner fast path = papaparse', () => {
     const skipped = await readCSV(p, { dtypes, onBadLines: 'skip', blocksize: 64 }).toRecords({ scheduler: 'sync' });
     expect(skipped).toEqual(Array.from({ length: 50 }, (_, i) => ({ a: i, b: i * 2 })));
   });
+});
+
+describe('delimiter masks (WebAssembly SIMD) and the JavaScript flags they replace', () => {
+  it('masks mark exactly the separator, LF and CR bytes', () => {
+    const m = delimiterMasks();
+    expect(m).toBeDefined(); // Node 20 has WebAssembly SIMD
+    const dm = m as NonNullable<typeof m>;
+    const r = rand(9);
+    const pool = [44, 59, 10, 13, 34, 97, 48, 0, 255, 128, 172];
+    for (const [sep, n] of [[44, 65536], [59, 1000], [9, 33]] as const) {
+      for (let i = 0; i < n; i++) dm.buf[i] = pool[Math.floor(r() * pool.length)] as number;
+      dm.compute(n, sep);
+      for (let i = 0; i < n; i++) {
+        const want = dm.buf[i] === sep || dm.buf[i] === 10 || dm.buf[i] === 13 ? 1 : 0;
+        if ((((dm.masks[i >> 5] as number) >>> (i & 31)) & 1) !== want) throw new Error(`byte ${i} (sep ${sep}): mask ${1 - want}, want ${want}`);
+      }
+    }
+  });
+
+  it('many distinct short strings (the short-string cache of the interner, its collisions and replacements) as papaparse reads them', async () => {
+    const r = rand(21);
+    const chars = ['a', 'b', 'Z', '0', '-', 'é', ' ', 'ü'];
+    const lines = ['k,s'];
+    for (let i = 0; i < 30000; i++) {
+      const n = 1 + Math.floor(r() * 4);
+      let t = '';
+      for (let k = 0; k < n; k++) t += chars[Math.floor(r() * chars.length)];
+      lines.push(`${i},${t}`);
+    }
+    const p = file('short-strings.csv', lines.join('\n') + '\n');
+    const dtypes = { k: 'int64', s: 'utf8' } as const;
+    const ref = await readCSV(p, { engine: 'papaparse', dtypes }).toRecords({ scheduler: 'sync' });
+    expect(ref).toHaveLength(30000);
+    expect(await readCSV(p, { dtypes, blocksize: 100_000 }).toRecords({ scheduler: 'sync' })).toEqual(ref);
+  });
+
+  // Files of several read buffers (64 KiB), so records cross refills; with the masks and without.
+  for (const masks of [true, false]) {
+    it(`scanner = papaparse on files of several buffers, masks ${masks ? 'on' : 'off'} ('sync')`, async () => {
+      useDelimiterMasks(masks);
+      try {
+        for (const [seed, crlf, quotes] of [[5, false, false], [6, true, true]] as const) {
+          const p = file(`big-${seed}-${masks}.csv`, corpus(seed, crlf, quotes, 3000));
+          const ref = await readCSV(p, { engine: 'papaparse', dtypes: DTYPES }).toRecords({ scheduler: 'sync' });
+          for (const blocksize of [50_000, 1 << 20]) {
+            expect(await readCSV(p, { blocksize, dtypes: DTYPES }).toRecords({ scheduler: 'sync' })).toEqual(ref);
+            const some = await readCSV(p, { blocksize, dtypes: DTYPES, columns: ['t', 's'] }).toRecords({ scheduler: 'sync' });
+            expect(some).toEqual(ref.map((o) => ({ t: o['t'], s: o['s'] })));
+          }
+        }
+      } finally {
+        useDelimiterMasks(true);
+      }
+    });
+  }
 });

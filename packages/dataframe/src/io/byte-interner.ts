@@ -19,6 +19,26 @@ export class ByteInterner {
   private used = 0;
   /** The decoded strings, by code. */
   readonly dict: string[] = [];
+  // A direct-mapped cache of short strings (1 to 4 bytes, packed little-endian into one int
+  // with their length): a hit is exact, a miss goes to the table and replaces the entry.
+  private readonly shortKey = new Int32Array(4096);
+  private readonly shortLen = new Uint8Array(4096);
+  private readonly shortCode = new Int32Array(4096);
+
+  /**
+   * The code of bytes [s, e) of buf, 1 to 4 of them, whose little-endian packing is v (the
+   * caller's): one compare on a cache hit, else as intern.
+   */
+  internShort(buf: Uint8Array, s: number, e: number, v: number): number {
+    const len = e - s;
+    const slot = Math.imul(v ^ (len << 29), 0x9e3779b1) >>> 20;
+    if (this.shortKey[slot] === v && this.shortLen[slot] === len) return this.shortCode[slot] as number;
+    const code = this.intern(buf, s, e);
+    this.shortKey[slot] = v;
+    this.shortLen[slot] = len;
+    this.shortCode[slot] = code;
+    return code;
+  }
 
   /** The code of bytes [s, e) of buf, adding it when new. */
   intern(buf: Uint8Array, s: number, e: number): number {

@@ -114,6 +114,13 @@ export class ColumnBuilder {
     this.valid[this.n] = 0;
     this.values[this.n] = 0;
   }
+  /** Empties the builder for the next batch (the arrays kept, zeroed as fresh ones). */
+  clear(): void {
+    this.values.fill(0, 0, this.n);
+    this.valid.fill(0, 0, this.n);
+    this.n = 0;
+    this.nulls = 0;
+  }
   finish(): ColumnData {
     const out: ColumnData = { type: this.type, values: this.values.subarray(0, this.n) };
     if (this.nulls > 0) out.valid = this.valid.subarray(0, this.n);

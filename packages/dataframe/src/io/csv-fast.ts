@@ -116,18 +116,25 @@ export function wordsOf(b: Uint8Array): Int32Array {
 }
 
 /**
- * Flags (bit 7 of each byte) the bytes of word v that equal sep, LF or CR, exactly: for
+ * Flags (bit 7 of each byte) the bytes of word v that equal sep, LF or CR (only sep and LF when
+ * the caller knows the stretch holds no CR), exactly: for
  * x = v ^ pattern, ~(((x & 0x7f..7f) + 0x7f..7f) | x | 0x7f..7f) flags the zero bytes of x
  * (no carry crosses a byte, so no false flags).
  */
-function delimiterFlags(v: number, sep4: number): number {
+function delimiterFlags(v: number, sep4: number, crFree: boolean): number {
   const x1 = v ^ sep4;
   const x2 = v ^ 0x0a0a0a0a;
-  const x3 = v ^ 0x0d0d0d0d;
   const z1 = ~((((x1 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x1 | 0x7f7f7f7f);
   const z2 = ~((((x2 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x2 | 0x7f7f7f7f);
+  if (crFree) return z1 | z2;
+  const x3 = v ^ 0x0d0d0d0d;
   const z3 = ~((((x3 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x3 | 0x7f7f7f7f);
   return z1 | z2 | z3;
+}
+
+/** The delimiter flags of word i: from the masks, or worked out from the bytes. */
+function flagsAt(w: Int32Array, mk: Int32Array, masked: boolean, i: number, sep4: number, crFree: boolean): number {
+  return masked ? (mk[i] as number) : delimiterFlags(w[i] as number, sep4, crFree);
 }
 
 /** True when bytes [s, e) equal one of the null markers. */
@@ -235,13 +242,15 @@ function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number
 
 /**
  * Splits and converts plain records from p0 (w: the bytes of b as little-endian words, see
- * wordsOf, never empty here) while they lie before `lim` (the end of the bytes read, or the
- * next quote character, whichever is first) and begin before `stopAt`,
+ * wordsOf, never empty here; mk: when not empty, b's delimiter masks from delimiter-masks.ts,
+ * used instead of w) while they lie before `lim` (the end of the bytes read, or the
+ * next quote character, whichever is first) and begin before `stopAt` (crFree: no CR byte lies
+ * in [p0, lim), so the walk looks for separators and LF only),
  * writing rows n0, n0+1, ... up to `cap`. Returns the outcome (PLAIN_*); io = [unused, where
  * the first record not taken begins, rows written up to].
  */
 export function scanPlain(
-  b: Uint8Array, w: Int32Array, p0: number, lim: number, stopAt: number, n0: number, cap: number,
+  b: Uint8Array, w: Int32Array, mk: Int32Array, p0: number, lim: number, stopAt: number, n0: number, cap: number, crFree: boolean,
   plan: PlainPlan, out: PlainTargets, io: Int32Array,
 ): number {
   const sep = plan.sep;
@@ -257,9 +266,14 @@ export function scanPlain(
   const valid = out.valid;
   const sep4 = Math.imul(sep, 0x01010101);
   const last = ncols - 1;
+  // Delimiter flags come by word: from mk (one bit per byte, 32 bytes a word) when it is given,
+  // else worked out from w (bit 7 of each byte, 4 bytes a word). sh: log2 of bytes per word.
+  const masked = mk.length > 0;
+  const sh = masked ? 5 : 2;
   // Words wholly before lim; the word holding lim, if any, has its bytes from lim on masked off.
-  const wend = lim >> 2;
-  const tailMask = (lim & 3) === 0 ? 0 : (1 << ((lim & 3) << 3)) - 1;
+  const wend = lim >> sh;
+  const tailBits = masked ? lim & 31 : (lim & 3) << 3;
+  const tailMask = tailBits === 0 ? 0 : (1 << tailBits) - 1;
   let p = p0;
   let n = n0;
   let outcome = PLAIN_DONE;
@@ -269,9 +283,9 @@ export function scanPlain(
   io[1] = p;
   io[2] = n;
   // The delimiter flags of word i not yet consumed.
-  let i = p >> 2;
-  let m = i < wend ? delimiterFlags(w[i] as number, sep4) : i === wend && tailMask !== 0 ? delimiterFlags(w[i] as number, sep4) & tailMask : 0;
-  m &= -1 << ((p & 3) << 3);
+  let i = p >> sh;
+  let m = i < wend ? flagsAt(w, mk, masked, i, sep4, crFree) : i === wend && tailMask !== 0 ? flagsAt(w, mk, masked, i, sep4, crFree) & tailMask : 0;
+  m &= -1 << (masked ? p & 31 : (p & 3) << 3);
   rows: for (;;) {
     if (p >= stopAt) {
       outcome = PLAIN_DONE;
@@ -287,14 +301,15 @@ export function scanPlain(
       // The next delimiter.
       while (m === 0) {
         i++;
-        if (i < wend) m = delimiterFlags(w[i] as number, sep4);
-        else if (i === wend && tailMask !== 0) m = delimiterFlags(w[i] as number, sep4) & tailMask;
+        if (i < wend) m = flagsAt(w, mk, masked, i, sep4, crFree);
+        else if (i === wend && tailMask !== 0) m = flagsAt(w, mk, masked, i, sep4, crFree) & tailMask;
         else {
           outcome = PLAIN_MORE;
           break rows;
         }
       }
-      const e = (i << 2) + ((31 - Math.clz32(m & ((0 - m) | 0))) >> 3);
+      const bit = 31 - Math.clz32(m & ((0 - m) | 0));
+      const e = (i << sh) + (masked ? bit : bit >> 3);
       m &= (m - 1) | 0;
       const k = kind[f] as number;
       if (k !== F_SKIP) {
@@ -317,6 +332,11 @@ export function scanPlain(
               break rows;
             }
             (f64[slot] as Float64Array)[n] = neg ? -v : v;
+          } else if (e - s <= 4) {
+            // Short strings (codes, categories): their bytes packed in one int.
+            let v = 0;
+            for (let j = s; j < e; j++) v |= (b[j] as number) << ((j - s) << 3);
+            (i32[slot] as Int32Array)[n] = (interners[slot] as ByteInterner).internShort(b, s, e, v);
           } else {
             let h = FNV_SEED;
             for (let j = s; j < e; j++) h = Math.imul(h ^ (b[j] as number), FNV_PRIME);
@@ -353,9 +373,9 @@ export function scanPlain(
       } else if (b[e + 1] === LF) {
         p = e + 2;
         // Flags again from p (the LF's own flag may be in this word or the next).
-        i = p >> 2;
-        m = i < wend ? delimiterFlags(w[i] as number, sep4) : i === wend && tailMask !== 0 ? delimiterFlags(w[i] as number, sep4) & tailMask : 0;
-        m &= -1 << ((p & 3) << 3);
+        i = p >> sh;
+        m = i < wend ? flagsAt(w, mk, masked, i, sep4, crFree) : i === wend && tailMask !== 0 ? flagsAt(w, mk, masked, i, sep4, crFree) & tailMask : 0;
+        m &= -1 << (masked ? p & 31 : (p & 3) << 3);
       } else {
         outcome = PLAIN_GENERAL; // a lone CR
         break rows;

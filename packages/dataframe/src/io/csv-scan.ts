@@ -11,11 +11,12 @@
  * quotes, so it never starts inside a quoted field. It reads past `end` to finish its last
  * record. Pure: file access comes in as a `read` function.
  */
-import type { DType, Partition } from '../kernels/columns.js';
+import type { ColumnData, DType, Partition } from '../kernels/columns.js';
 import { ColumnBuilder } from './csv-columns.js';
 import { CR, LF, QUOTE, scanBatch, scanRecord } from './csv-records.js';
 export { fastNumber } from './csv-records.js';
 import { ByteInterner } from './byte-interner.js';
+import { delimiterMasks } from './delimiter-masks.js';
 import {
   F_DATE, F_FLOAT, F_GENERAL, F_INT, F_INT32, F_SKIP, F_TIMESTAMP, F_UTF8, NO_F64, NO_I32, PLAIN_DONE, PLAIN_FULL, PLAIN_MORE,
   clearRow, scanPlain, wordsOf, type PlainPlan, type PlainTargets,
@@ -90,15 +91,43 @@ export function lineOf(read: ReadFn, pos: number): number {
   return lines;
 }
 
-/** Parses the records that begin in [spec.start, spec.end) into a partition. */
-export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean): Partition {
+/**
+ * Where a scan can hand its rows as it goes, instead of building whole columns: batches of
+ * about `rows` rows (views on buffers that the scan then reuses), in file order.
+ */
+export interface CsvSink {
+  rows: number;
+  take(batch: Partition): void;
+}
+
+/**
+ * Parses the records that begin in [spec.start, spec.end) into a partition; with a sink, hands
+ * them to it in batches and returns an empty partition (with the count of skipped rows).
+ */
+export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean, sink?: CsvSink): Partition {
   const sep = spec.sep.charCodeAt(0);
   const ncols = spec.names.length;
   const want = spec.want;
   const slotOf = new Int32Array(ncols).fill(-1);
   want.forEach((fi, j) => (slotOf[fi] = j));
-  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as DType, spec.estRows));
+  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as DType, sink === undefined ? spec.estRows : sink.rows));
   const interners = want.map((fi) => (spec.types[fi] === 'utf8' ? new ByteInterner() : undefined));
+  const outNames = want.map((fi) => spec.names[fi] as string);
+  let handed = 0; // rows handed to the sink
+  // With a sink: the rows so far as a batch, then the builders start again at row 0.
+  const flush = (): void => {
+    const n = (builders[0] as ColumnBuilder).n;
+    if (sink === undefined || n === 0) return;
+    const columns = builders.map((b, j) => {
+      const c: ColumnData = { type: b.type, values: b.values.subarray(0, n), valid: b.valid.subarray(0, n) };
+      const it = interners[j];
+      if (it !== undefined) c.dict = it.dict;
+      return c;
+    });
+    sink.take({ names: outNames, columns, length: n });
+    handed += n;
+    for (const b of builders) b.clear();
+  };
   const nulls = spec.nullValues.map((s) => new TextEncoder().encode(s));
   const maxNull = nulls.reduce((m, b) => Math.max(m, b.length), 0);
   const nwant = want.length;
@@ -116,7 +145,10 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   let firstEmpty = false;
   const st = new Int32Array(3);
   let scratch = new Uint8Array(1024);
-  let buf: Uint8Array = shared;
+  // The read buffer: in WebAssembly memory where delimiter masks can be worked out by SIMD.
+  const simd = delimiterMasks();
+  let buf: Uint8Array = simd !== undefined ? simd.buf : shared;
+  let maskedTo = -1; // buf's masks hold bytes [0, maskedTo) since the last read
   let base = spec.start > 0 ? spec.start - 1 : 0; // file offset of buf[0]
   let lim = 0;
   let eof = false;
@@ -125,9 +157,14 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   let skipped = 0;
 
   let qpos = -1; // the next quote character at or after p (lim when none before lim), while >= p
+  // The next CR at or after p (lim when none), while >= p; -2 once one was seen in these bytes
+  // (a CRLF file: not looked for again until the next read).
+  let crpos = -1;
   let finder = searchable(buf);
   const fill = (keepFrom: number): number => {
     qpos = -1;
+    crpos = -1;
+    maskedTo = -1;
     // Keeps buf[keepFrom..lim), reads more after it; returns the shift applied to positions.
     const keep = lim - keepFrom;
     if (keepFrom === 0 && lim === buf.length) {
@@ -275,6 +312,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   let general = 0; // records the general path took while the fast path was on
   const io = new Int32Array(4);
   for (;;) {
+    if (sink !== undefined && (builders[0] as ColumnBuilder).n >= sink.rows) flush();
     const stopAt = spec.end - base;
     if (fast && words.buffer !== buf.buffer) {
       words = wordsOf(buf);
@@ -286,6 +324,19 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
         qpos = finder.indexOf(QUOTE, p);
         if (qpos < 0 || qpos > lim) qpos = lim;
       }
+      let mk: Int32Array = NO_I32;
+      let crFree = false;
+      if (simd !== undefined && buf === simd.buf) {
+        if (maskedTo !== lim) simd.compute((maskedTo = lim), sep);
+        mk = simd.masks;
+      } else {
+        if (crpos !== -2 && crpos < p) {
+          crpos = finder.indexOf(CR, p);
+          if (crpos < 0 || crpos > lim) crpos = lim;
+        }
+        crFree = crpos >= qpos;
+        if (!crFree) crpos = -2;
+      }
       let cap = Infinity;
       for (let j = 0; j < nwant; j++) {
         const b = builders[j] as ColumnBuilder;
@@ -294,7 +345,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
         targets.valid[j] = b.valid;
         cap = Math.min(cap, b.capacity);
       }
-      const outcome = scanPlain(buf, words, p, qpos, stopAt, (builders[0] as ColumnBuilder).n, cap, plan, targets, pio);
+      const outcome = scanPlain(buf, words, mk, p, qpos, stopAt, (builders[0] as ColumnBuilder).n, cap, crFree, plan, targets, pio);
       for (let j = 0; j < nwant; j++) {
         const b = builders[j] as ColumnBuilder;
         b.n = pio[2] as number;
@@ -305,7 +356,8 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
       if (outcome === PLAIN_DONE) break;
       if (outcome !== PLAIN_FULL) clearRow(targets, pio[2] as number);
       if (outcome === PLAIN_FULL) {
-        for (const b of builders) b.reserve();
+        if (sink !== undefined) flush();
+        else for (const b of builders) b.reserve();
         continue;
       }
       if (outcome === PLAIN_MORE && qpos === lim && !eof) {
@@ -314,9 +366,11 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
       }
       // PLAIN_GENERAL, or a record that reaches a quote or the end of the file: one record
       // through the general path.
-      if (++general > 256 && general * 2 > (builders[0] as ColumnBuilder).n) fast = false;
+      if (++general > 256 && general * 2 > handed + (builders[0] as ColumnBuilder).n) fast = false;
     }
-    scanBatch(buf, p, lim, eof, fast ? Math.min(stopAt, p + 1) : stopAt, sep, slotOf, ncols, fs, fe, fk, st, want, kinds, nullFirst, emptyIsNull, builders, interners, slow, io);
+    // One record after the fast path; else as far as stopAt (with a sink, 256 KiB at a time).
+    const until = fast ? p + 1 : sink === undefined ? stopAt : p + (256 << 10);
+    scanBatch(buf, p, lim, eof, Math.min(stopAt, until), sep, slotOf, ncols, fs, fe, fk, st, want, kinds, nullFirst, emptyIsNull, builders, interners, slow, io);
     p = io[1] as number;
     if (io[0] === 1) {
       if (p >= stopAt || (p >= lim && eof)) break;
@@ -334,13 +388,14 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
     } else commitSlow(p, end, io[3] as number);
     p = end;
   }
+  flush();
   for (let j = 0; j < want.length; j++) {
     const it = interners[j];
     if (it !== undefined) (builders[j] as ColumnBuilder).dict = it.dict;
   }
   const columns = builders.map((b) => b.finish());
   const length = builders[0]?.n ?? 0;
-  const out: Partition = { names: want.map((fi) => spec.names[fi] as string), columns, length };
+  const out: Partition = { names: outNames, columns, length };
   if (skipped > 0) out.skipped = skipped;
   return out;
 }

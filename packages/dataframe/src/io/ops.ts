@@ -3,7 +3,8 @@
  * around the pure scanners.
  */
 import { readFileSync, readSync } from 'node:fs';
-import type { Partition } from '../kernels/columns.js';
+import type { DType, Partition } from '../kernels/columns.js';
+import { PartialAggregator, type AggSpec, type Partial } from '../kernels/partial-agg.js';
 import { countQuotes, scanCsvRange, type CsvRangeSpec, type ReadFn } from './csv-scan.js';
 import { parseCsvText } from './csv-papa.js';
 import { MissingFileError } from '../errors.js';
@@ -34,5 +35,24 @@ export function readCsvRange(spec: CsvRangeSpec, engine: 'scanner' | 'papaparse'
   for (const c of counts) q += c;
   return withFile(spec.file, (read) => scanCsvRange(spec, read, q % 2 === 1));
 }
+/**
+ * Scans one byte range and aggregates it at once (the fused scan and partial aggregate of
+ * optimize/scan-aggregate.ts): rows go from the scanner to the groups' states in small batches
+ * through reused buffers, and no column of the range is built. The same Partial as
+ * partialAgg(readCsvRange(...)).
+ */
+export function readCsvAggregate(spec: CsvRangeSpec, agg: AggSpec, ...counts: number[]): Partial {
+  let q = 0;
+  for (const c of counts) q += c;
+  const keyTypes = agg.keys.map((k) => spec.types[spec.names.indexOf(k)] as DType);
+  const acc = new PartialAggregator(agg, keyTypes);
+  withFile(spec.file, (read) => scanCsvRange(spec, read, q % 2 === 1, { rows: BATCH_ROWS, take: (b) => acc.add(b) }));
+  return acc.finish();
+}
+
+/** Rows per batch of a fused scan: a few hundred KiB of buffers, which stay in cache. */
+const BATCH_ROWS = 8192;
+
 export { readParquetPart } from './parquet-read.js';
+export { delimiterMasks, useDelimiterMasks } from './delimiter-masks.js';
 export { writeCsvPart, writeParquetPart } from './write.js';

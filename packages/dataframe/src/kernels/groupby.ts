@@ -3,57 +3,24 @@
  *   partialAgg(partition)   -> Partial (one row per group seen in the partition)
  *   combineAgg(...partials) -> Partial (groups merged; applied level by level, splitEvery at a time)
  *   finalAgg(partial)       -> Partition (keys sorted, one column per aggregation)
- * States: count/size as counts, sum, mean as sum + count, var/std as count + mean + M2
- * (Chan et al.'s parallel update), min/max, first/last as raw values, nunique as distinct sets.
- * Nulls and NaN are skipped, as pandas skips NaN.
+ * The partial step streams rows into per-group states (partial-agg.ts); combineAgg merges
+ * var/std states by Chan et al.'s parallel formula. Nulls and NaN are skipped, as pandas skips NaN.
  */
 import { allocF64, allocU8, concatPartitions, take, type ColumnData, type DType, type Partition } from './columns.js';
-import { buildColumn, rawAt } from './build.js';
+import { buildColumn } from './build.js';
 import { groupIds } from './group-ids.js';
+import { PartialAggregator, better, type AggFn, type AggSpec, type Partial, type Raw, type State } from './partial-agg.js';
 import { ColumnNotFoundError } from '../errors.js';
 import { sortIndex } from './sort.js';
 import { hashKey, rowKeys } from './keys.js';
 
-/** Aggregations; 'firstRow' (internal, for dropDuplicates) is the first row's value, null or not. */
-export type AggFn = 'sum' | 'mean' | 'min' | 'max' | 'count' | 'size' | 'std' | 'var' | 'first' | 'last' | 'nunique' | 'firstRow';
+export type { AggFn, AggSpec, Partial } from './partial-agg.js';
 export const AGG_FNS: readonly AggFn[] = ['sum', 'mean', 'min', 'max', 'count', 'size', 'std', 'var', 'first', 'last', 'nunique'];
-
-export interface AggSpec {
-  keys: string[];
-  aggs: [string, string, AggFn][];
-  /** The input dtypes of the aggregated columns (for output types). */
-  types: DType[];
-  /** False keeps rows whose key is null, as a group of their own (default true: dropped). */
-  dropna?: boolean;
-}
-
-type Raw = number | string | null;
-interface State {
-  cnt?: Float64Array;
-  sum?: Float64Array;
-  mean?: Float64Array;
-  m2?: Float64Array;
-  vals?: Raw[];
-  seen?: Uint8Array;
-  sets?: Raw[][];
-}
-
-export interface Partial {
-  keys: Partition;
-  n: number;
-  states: State[];
-}
 
 function column(p: Partition, name: string): ColumnData {
   const i = p.names.indexOf(name);
   if (i < 0) throw new ColumnNotFoundError(name, p.names, 'groupBy()');
   return p.columns[i] as ColumnData;
-}
-
-function present(c: ColumnData, i: number): boolean {
-  if (c.valid !== undefined && c.valid[i] === 0) return false;
-  const v = c.values[i] as number;
-  return v === v;
 }
 
 function initState(fn: AggFn, g: number): State {
@@ -79,80 +46,11 @@ function initState(fn: AggFn, g: number): State {
   }
 }
 
-function better(fn: AggFn, cur: Raw, x: Raw): boolean {
-  if (x === null) return false;
-  if (cur === null) return true;
-  if (fn === 'min') return x < cur;
-  if (fn === 'max') return x > cur;
-  return fn === 'last';
-}
-
 /** Aggregates one partition to one row per group. */
 export function partialAgg(p: Partition, spec: AggSpec): Partial {
-  const n = p.length;
-  const keyCols = spec.keys.map((k) => column(p, k));
-  const { ids, count, first } = groupIds(keyCols, n, spec.dropna !== false);
-  const states = spec.aggs.map(([, colName, fn]) => {
-    const st = initState(fn, count);
-    const c = fn === 'size' ? undefined : column(p, colName);
-    if (fn === 'size') {
-      const cnt = st.cnt as Float64Array;
-      for (let i = 0; i < n; i++) if ((ids[i] as number) >= 0) cnt[ids[i] as number]++;
-      return st;
-    }
-    const cc = c as ColumnData;
-    const v = cc.values;
-    if (fn === 'count' || fn === 'sum' || fn === 'mean') {
-      const cnt = st.cnt as Float64Array;
-      const sum = st.sum;
-      for (let i = 0; i < n; i++) {
-        const g = ids[i] as number;
-        if (g < 0 || !present(cc, i)) continue;
-        cnt[g]++;
-        if (sum !== undefined) sum[g] += v[i] as number;
-      }
-    } else if (fn === 'std' || fn === 'var') {
-      const cnt = st.cnt as Float64Array;
-      const mean = st.mean as Float64Array;
-      const m2 = st.m2 as Float64Array;
-      for (let i = 0; i < n; i++) {
-        const g = ids[i] as number;
-        if (g < 0 || !present(cc, i)) continue;
-        const x = v[i] as number;
-        const k = ++cnt[g];
-        const d = x - (mean[g] as number);
-        mean[g] += d / k;
-        m2[g] += d * (x - (mean[g] as number));
-      }
-    } else if (fn === 'nunique') {
-      const seen = Array.from({ length: count }, () => new Set<Raw>());
-      for (let i = 0; i < n; i++) {
-        const g = ids[i] as number;
-        if (g >= 0 && present(cc, i)) (seen[g] as Set<Raw>).add(rawAt(cc, i));
-      }
-      st.sets = seen.map((s) => [...s]);
-    } else if (fn === 'firstRow') {
-      const vals = st.vals as Raw[];
-      const seen = st.seen as Uint8Array;
-      for (let i = 0; i < n; i++) {
-        const g = ids[i] as number;
-        if (g < 0 || seen[g] === 1) continue;
-        seen[g] = 1;
-        vals[g] = rawAt(cc, i);
-      }
-    } else {
-      const vals = st.vals as Raw[];
-      for (let i = 0; i < n; i++) {
-        const g = ids[i] as number;
-        if (g < 0 || !present(cc, i)) continue;
-        if (fn === 'first' && vals[g] !== null) continue;
-        const x = rawAt(cc, i);
-        if (better(fn, vals[g] as Raw, x)) vals[g] = x;
-      }
-    }
-    return st;
-  });
-  return { keys: take({ names: spec.keys, columns: keyCols, length: n }, first, count), n: count, states };
+  const acc = new PartialAggregator(spec, spec.keys.map((k) => column(p, k).type));
+  acc.add(p);
+  return acc.finish();
 }
 
 /** Merges partial aggregates (in order: first/last keep the order of the partitions). */
