@@ -11,8 +11,15 @@ import { drawRate } from './rate-chart.js';
 import { drawTaskStream } from './task-stream.js';
 import { drawErrors, drawMemory, drawProgress } from './tables.js';
 
-/** Least time between two drawings while a compute runs (the page shares the CPU with it). */
+/**
+ * Time between two drawings while a compute runs. The page usually shares the machine with the
+ * compute, so it paces itself by what a frame costs: the gap is 100x the script time of the last
+ * frame (the browser's layout and raster come on top, about as much again), at least FRAME_MS and
+ * at most MAX_FRAME_MS. A cheap frame redraws four times a second; a costly one, less often.
+ */
 const FRAME_MS = 250;
+const MAX_FRAME_MS = 1000;
+let frameGap = FRAME_MS;
 
 function el<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -32,8 +39,8 @@ let frames = 0;
 let renderMs = 0;
 
 /**
- * Draws soon: at once when the compute is over, else no more often than FRAME_MS, and not
- * before FRAME_MS into a compute (its first events come at once and would cost a frame for
+ * Draws soon: at once when the compute is over, else no more often than every `frameGap` ms,
+ * and not before that far into a compute (its first events come at once and would cost a frame for
  * nothing to show).
  */
 function schedule(): void {
@@ -42,7 +49,7 @@ function schedule(): void {
     startedVersion = model.computeVersion;
     lastFrame = performance.now();
   }
-  const wait = model.finished || !model.compute ? 0 : Math.max(0, lastFrame + FRAME_MS - performance.now());
+  const wait = model.finished || !model.compute ? 0 : Math.max(0, lastFrame + frameGap - performance.now());
   pending = setTimeout(() => {
     pending = undefined;
     requestAnimationFrame(render);
@@ -79,8 +86,10 @@ function render(): void {
   drawRate(el<HTMLCanvasElement>('rate-chart'), el('rate-summary'), model);
   graph.draw(model);
   drawErrors(el<HTMLTableElement>('errors'), el('errors-summary'), model);
+  const cost = performance.now() - t0;
+  frameGap = Math.min(MAX_FRAME_MS, Math.max(FRAME_MS, 100 * cost));
   frames++;
-  renderMs += performance.now() - t0;
+  renderMs += cost;
   document.body.dataset['frames'] = String(frames);
   document.body.dataset['renderMs'] = renderMs.toFixed(1);
 }
