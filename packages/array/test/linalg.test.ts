@@ -24,6 +24,43 @@ describe.each(SCHEDULERS)('linear algebra on %s', (scheduler) => {
     expect(() => a.matmul(a)).toThrow(/inner dimensions 5 and 7/);
   });
 
+  it('integer matmul is exact past 2^53 and wraps at 64 bits as NumPy does', async () => {
+    const [m, k, n] = [5, 7, 3];
+    // A reference in BigInt, wrapped to int64 as NumPy's int64 matmul wraps.
+    const ref = (a: BigInt64Array, b: BigInt64Array): bigint[] => {
+      const out: bigint[] = [];
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let s = 0n;
+          for (let p = 0; p < k; p++) s += a[i * k + p]! * b[p * n + j]!;
+          out.push(BigInt.asIntN(64, s));
+        }
+      return out;
+    };
+    const cases: [string, (i: number) => bigint][] = [
+      ['small (float64 path)', (i) => BigInt((i % 11) - 5)],
+      ['products past 2^53', (i) => BigInt(100_000_007 + 7919 * i) * (i % 2 ? -1n : 1n)],
+      ['sums past 2^63 (wrap)', (i) => 4_000_000_019n + BigInt(i) * 1_000_003n],
+    ];
+    for (const [, gen] of cases) {
+      const A = BigInt64Array.from({ length: m * k }, (_, i) => gen(i));
+      const B = BigInt64Array.from({ length: k * n }, (_, i) => gen(i + 3));
+      const a = da.fromArray(A, { shape: [m, k], chunks: [3, 4] });
+      const b = da.fromArray(B, { shape: [k, n], chunks: [4, 2] });
+      const [ab, td] = await compute(a.matmul(b), da.tensordot(a, b, [[1], [0]]), { scheduler });
+      expect((ab as da.NDArray).dtype).toBe('int64');
+      expect(Array.from((ab as da.NDArray).data as BigInt64Array)).toEqual(ref(A, B));
+      expect(Array.from((td as da.NDArray).data as BigInt64Array)).toEqual(ref(A, B));
+    }
+    // int32 inputs give int64 results, exact.
+    const a32 = da.fromArray(Int32Array.from({ length: m * k }, (_, i) => 2_000_000_000 - 1000 * i), { shape: [m, k], chunks: [2, 3] });
+    const b32 = da.fromArray(Int32Array.from({ length: k * n }, (_, i) => 1_999_999_999 - 77 * i), { shape: [k, n], chunks: [3, 3] });
+    const got = (await a32.matmul(b32).compute({ scheduler })) as da.NDArray;
+    const A32 = BigInt64Array.from({ length: m * k }, (_, i) => BigInt(2_000_000_000 - 1000 * i));
+    const B32 = BigInt64Array.from({ length: k * n }, (_, i) => BigInt(1_999_999_999 - 77 * i));
+    expect(Array.from(got.data as BigInt64Array)).toEqual(ref(A32, B32));
+  });
+
   it('tensordot over several axis pairs in any order', async () => {
     const A = build([3, 4, 5], (i) => (i % 7) - 3);
     const B = build([5, 2, 4], (i) => (i % 4) * 0.5);

@@ -1,6 +1,9 @@
 /**
  * Linear algebra kernels: the sum over a contracted block index of block products (the task of
- * one output block of matmul / tensordot). Cache-friendly i-k-j loops in float64.
+ * one output block of matmul / tensordot). Cache-friendly i-k-j loops in float64. An integer
+ * result is exact: float64 serves while every partial sum stays within 2^53 (checked from the
+ * blocks' largest magnitudes); past that the products are summed as BigInt and wrap at 64 bits,
+ * as NumPy's int64 matmul does.
  */
 import type { DType } from '../dtype.js';
 import { allocData, sizeOf, type NDChunk } from './chunk.js';
@@ -45,12 +48,8 @@ function finish(acc: Float64Array, shape: number[], dtype: DType): NDChunk {
 export function matmulSum(as: NDChunk[], bs: NDChunk[], dtype: DType): NDChunk {
   const m = (as[0] as NDChunk).shape[0] as number;
   const n = (bs[0] as NDChunk).shape[1] as number;
-  const acc = allocData('float64', m * n) as Float64Array;
-  for (let t = 0; t < as.length; t++) {
-    const a = as[t] as NDChunk;
-    gemmAcc(acc, toF64(a), toF64(bs[t] as NDChunk), m, a.shape[1] as number, n);
-  }
-  return finish(acc, [m, n], dtype);
+  const pairs = as.map((a, t) => ({ a, b: bs[t] as NDChunk, k: a.shape[1] as number }));
+  return contract(pairs, m, n, [m, n], dtype);
 }
 
 /** Sum over pairs of tensordot(a, b, axesA, axesB) for blocks (lists flattened in the same order). */
@@ -62,14 +61,71 @@ export function tensordotSum(as: NDChunk[], bs: NDChunk[], axesA: number[], axes
   const shape = [...freeA.map((d) => a0.shape[d] as number), ...freeB.map((d) => b0.shape[d] as number)];
   const m = sizeOf(freeA.map((d) => a0.shape[d] as number));
   const n = sizeOf(freeB.map((d) => b0.shape[d] as number));
-  const acc = allocData('float64', m * n) as Float64Array;
-  for (let t = 0; t < as.length; t++) {
-    const a = transpose(as[t] as NDChunk, [...freeA, ...axesA]);
-    const b = transpose(bs[t] as NDChunk, [...axesB, ...freeB]);
-    const k = sizeOf(axesA.map((d) => (as[t] as NDChunk).shape[d] as number));
-    gemmAcc(acc, toF64(a), toF64(b), m, k, n);
+  const pairs = as.map((a, t) => ({
+    a: transpose(a, [...freeA, ...axesA]),
+    b: transpose(bs[t] as NDChunk, [...axesB, ...freeB]),
+    k: sizeOf(axesA.map((d) => a.shape[d] as number)),
+  }));
+  return contract(pairs, m, n, shape, dtype);
+}
+
+/** Sum of a_t (m x k_t) @ b_t (k_t x n) over the pairs, C order, as `dtype`. */
+function contract(pairs: { a: NDChunk; b: NDChunk; k: number }[], m: number, n: number, shape: number[], dtype: DType): NDChunk {
+  if (dtype === 'int64' && !exactInFloat64(pairs)) {
+    const acc = new BigInt64Array(m * n);
+    for (const { a, b, k } of pairs) gemmAccBig(acc, toBig(a), toBig(b), m, k, n);
+    return { data: acc, shape, dtype };
   }
+  const acc = allocData('float64', m * n) as Float64Array;
+  for (const { a, b, k } of pairs) gemmAcc(acc, toF64(a), toF64(b), m, k, n);
   return finish(acc, shape, dtype);
+}
+
+/** Whether every partial sum of the products stays an integer float64 holds exactly (below 2^53). */
+function exactInFloat64(pairs: { a: NDChunk; b: NDChunk; k: number }[]): boolean {
+  let bound = 0;
+  for (const { a, b, k } of pairs) {
+    const ma = maxAbs(a);
+    const mb = maxAbs(b);
+    if (ma > 2 ** 53 || mb > 2 ** 53) return false;
+    bound += ma * mb * k;
+  }
+  return bound <= 2 ** 53;
+}
+
+function maxAbs(c: NDChunk): number {
+  let max = 0;
+  if (c.dtype === 'int64') {
+    for (const v of c.data as BigInt64Array) {
+      const x = v < 0n ? -v : v;
+      if (x > BigInt(max)) max = Number(x);
+    }
+    return max;
+  }
+  const d = c.data as Float64Array;
+  for (let i = 0; i < d.length; i++) {
+    const x = Math.abs(d[i] as number);
+    if (x > max) max = x;
+  }
+  return max;
+}
+
+function toBig(c: NDChunk): BigInt64Array {
+  if (c.dtype === 'int64') return c.data as BigInt64Array;
+  return BigInt64Array.from(c.data as Float64Array, (v) => BigInt(v));
+}
+
+/** gemmAcc in 64-bit integers: BigInt products, stored modulo 2^64 (two's complement wrap). */
+function gemmAccBig(out: BigInt64Array, a: BigInt64Array, b: BigInt64Array, m: number, k: number, n: number): void {
+  for (let i = 0; i < m; i++) {
+    const oi = i * n;
+    for (let p = 0; p < k; p++) {
+      const av = a[i * k + p] as bigint;
+      if (av === 0n) continue;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) out[oi + j] = (out[oi + j] as bigint) + av * (b[bp + j] as bigint);
+    }
+  }
 }
 
 /** Flattens nested lists of chunks (the blocks along contracted indices) into one list. */
