@@ -148,7 +148,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
               if (store?.has(ins.batch)) void track(store.delete(ins.batch)).catch(fail);
               break;
             case 'spill':
-              spill(ins.batch);
+              spill(ins.batch, ins.gen);
               break;
             case 'drop':
               data[ins.batch] = undefined;
@@ -174,13 +174,25 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       );
       return p;
     };
-    const spill = (b: number): void => {
+    // Writes of a result run one after another: a result read back and spilled again while its
+    // first write is still going must not have two writes on one file.
+    const writing = new Map<number, Promise<unknown>>();
+    const spill = (b: number, gen: number): void => {
       store ??= new SpillStore(spillDir);
       const s = store;
       const value = data[b];
-      track(s.write(b, value)).then((bytes) => {
+      const write = (writing.get(b) ?? Promise.resolve()).then(() => s.write(b, value));
+      const ended: Promise<unknown> = write.then(
+        () => undefined,
+        () => undefined,
+      );
+      writing.set(b, ended);
+      void ended.then(() => {
+        if (writing.get(b) === ended) writing.delete(b);
+      });
+      track(write).then((bytes) => {
         events.spill('spill', b, bytes);
-        step({ type: 'spilled', batch: b, bytes });
+        step({ type: 'spilled', batch: b, bytes, gen });
       }, fail);
     };
     // Reads of spilled results in flight: every batch that needs one waits for the same read

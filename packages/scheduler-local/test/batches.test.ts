@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lowerGraph, order, ref, task, type TaskGraph } from '@tsdask/core-graph';
+import { order } from '@tsdask/core-graph';
 import { planBatches } from '@tsdask/scheduler-local';
-
-/** A random DAG: each task depends on up to 3 earlier ones (seeded). */
-function randomDag(n: number, seed: number): TaskGraph {
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const entries: [string, unknown][] = [];
-  for (let i = 0; i < n; i++) {
-    const deps = i === 0 ? [] : Array.from({ length: Math.floor(rnd() * 4) }, () => ref(`t,${Math.floor(rnd() * i)}`));
-    entries.push([`t,${i}`, task('m#f', ...deps)]);
-  }
-  return lowerGraph(entries);
-}
+import { randomDag } from './random-dag.js';
 
 describe('planBatches', () => {
   it.each([[1], [3], [16], [512]])('makes in-trees with one root and bounded size (max %i)', (max) => {

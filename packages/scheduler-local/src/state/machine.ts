@@ -43,7 +43,7 @@ import {
 
 export type Stimulus =
   | { type: 'start' }
-  | { type: 'spilled'; batch: number; bytes: number }
+  | { type: 'spilled'; batch: number; bytes: number; gen: number }
   | { type: 'batch-finished'; batch: number; worker: number; start: number; stop: number; nbytes: number }
   | { type: 'batch-erred'; batch: number; member: number; error: Error; worker: number; start: number; stop: number }
   | { type: 'worker-lost'; batch: number; error: Error };
@@ -51,7 +51,7 @@ export type Stimulus =
 export type Instruction =
   | { type: 'execute'; batch: number; unspill?: number[] }
   | { type: 'release'; batch: number }
-  | { type: 'spill'; batch: number }
+  | { type: 'spill'; batch: number; gen: number }
   | { type: 'drop'; batch: number }
   | { type: 'finished' }
   | { type: 'failed'; error: Error };
@@ -116,6 +116,8 @@ export class SchedulerState {
   readonly #nbytes: Float64Array;
   readonly #where: Uint8Array;
   readonly #pins: Int32Array;
+  /** Generation of each result's latest spill (see the 'spill' instruction). */
+  readonly #spillGen: Int32Array;
   readonly #spillable: MinHeap;
   #held = 0;
   #spilling = 0;
@@ -152,6 +154,7 @@ export class SchedulerState {
     this.#nbytes = new Float64Array(count);
     this.#where = new Uint8Array(count);
     this.#pins = new Int32Array(count);
+    this.#spillGen = new Int32Array(count);
     this.#spillable = new MinHeap(Number.isFinite(this.#limit) ? count * 2 : 1);
     this.#remaining = count;
   }
@@ -208,7 +211,7 @@ export class SchedulerState {
         if (this.#closed) return out;
         break;
       case 'spilled':
-        this.#onSpilled(s.batch, out);
+        this.#onSpilled(s.batch, s.gen, out);
         break;
     }
     // Dispatch first: the inputs it pins are then never chosen for spilling.
@@ -315,13 +318,16 @@ export class SchedulerState {
       const root = p.root[b]!;
       if (this.#where[b] !== IN_MEMORY || this.#pins[b]! > 0 || this.#isOutput[root] || this.#refs[b] === 0) continue;
       this.#where[b] = SPILLING;
+      // Each spill of a result has its own generation: a write that finishes after the result
+      // was read back and chosen again must not count as the newer write being done.
+      this.#spillGen[b]!++;
       this.#spilling += this.#nbytes[b]!;
-      out.push({ type: 'spill', batch: b });
+      out.push({ type: 'spill', batch: b, gen: this.#spillGen[b]! });
     }
   }
 
-  #onSpilled(b: number, out: Instruction[]): void {
-    if (this.#where[b] !== SPILLING) return;
+  #onSpilled(b: number, gen: number, out: Instruction[]): void {
+    if (this.#where[b] !== SPILLING || gen !== this.#spillGen[b]) return;
     this.#where[b] = ON_DISK;
     this.#spilling -= this.#nbytes[b]!;
     this.#held -= this.#nbytes[b]!;
