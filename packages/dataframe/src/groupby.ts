@@ -12,6 +12,7 @@ import { DataFrame } from './dataframe.js';
 import { K, estimateDistinct } from './plan.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { fuseScanAggregate } from './optimize/scan-aggregate.js';
+import { pieceRefs } from './shuffle.js';
 
 export interface GroupByOptions {
   /** How many partials one combine task merges (default 8). */
@@ -87,15 +88,16 @@ function outputSchema(df: DataFrame, spec: AggSpec): { names: string[]; types: D
   };
 }
 
-/** The splitOut path: partials split by key hash, piece j of each combined into output j. */
+/** The splitOut path: partials split by key hash, piece j of each (its own result) combined into output j. */
 function shuffled(df: DataFrame, spec: AggSpec, inName: string, inGraph: HighLevelGraph, tasks: Map<Key, Node>, partials: Key[], token: string, n: number): DataFrame {
   const name = `groupby-agg-${token}-${n}`;
-  const splits: Node[] = partials.map((k, i) => {
+  const splits: Key[] = partials.map((k, i) => {
     const sk = chunkKey(`groupby-split-${token}`, i);
     tasks.set(sk, { op: `${K}#splitPartial`, args: [{ ref: k }, n] });
-    return { ref: sk };
+    return sk;
   });
-  for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#combinePieces`, args: [quote(spec), j, ...splits] });
+  const pieces = pieceRefs(tasks, `groupby-piece-${token}-${n}`, splits, n);
+  for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#combinePieces`, args: [quote(spec), ...(pieces[j] as Node[])] });
   const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [inName]), inGraph);
   return new DataFrame({ kind: 'graph', name, graph, schema: outputSchema(df, spec), npartitions: n });
 }

@@ -12,6 +12,7 @@ import { DataFrame } from './dataframe.js';
 import { K, lowerPlan, type Lowered, type MergeNode } from './plan.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { commonType } from './kernels/expr-types.js';
+import { pieceRefs } from './shuffle.js';
 
 export interface MergeOptions {
   on?: string | string[];
@@ -29,18 +30,19 @@ function list(x: string | string[] | undefined): string[] | undefined {
   return x === undefined ? undefined : typeof x === 'string' ? [x] : [...x];
 }
 
-/** Shuffles a frame into n buckets by the hash of its key columns. */
+/** Shuffles a frame into n buckets by the hash of its key columns (through pieces: see shuffle.ts). */
 export function hashShuffle(input: Lowered, nparts: number, keys: string[], n: number): Lowered {
   const token = tokenize(input.name, keys, n);
   const split = `shuffle-split-${token}`;
   const name = `shuffle-${token}`;
   const tasks = new Map<Key, Node>();
-  const refs: Node[] = [];
+  const splits: Key[] = [];
   for (let i = 0; i < nparts; i++) {
     tasks.set(chunkKey(split, i), { op: `${K}#hashSplit`, args: [{ ref: chunkKey(input.name, i) }, quote(keys), n] });
-    refs.push({ ref: chunkKey(split, i) });
+    splits.push(chunkKey(split, i));
   }
-  for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#collect`, args: [j, ...refs] });
+  const pieces = pieceRefs(tasks, `shuffle-piece-${token}`, splits, n);
+  for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#concat`, args: pieces[j] as Node[] });
   return { name, graph: HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph) };
 }
 

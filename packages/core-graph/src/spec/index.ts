@@ -37,6 +37,12 @@ export interface Ref {
 export interface Task {
   readonly op: OpId;
   readonly args: readonly Arg[];
+  /**
+   * A scheduling hint for a top-level task: keep its result on its own (where the scheduler
+   * may spill it) instead of running it inside its dependent's batch. The pieces of a shuffle
+   * use it, so that an output bucket needs only its pieces in memory, not every split whole.
+   */
+  readonly ownResult?: true;
 }
 
 /** An argument: a literal, a reference, an array of arguments or a nested task. */
@@ -77,6 +83,11 @@ export function isRef(x: unknown): x is Ref {
 }
 
 /** True when `x` is a `{ op, args }` task. */
+/** Whether a graph node asks to keep its result on its own (see Task.ownResult). */
+export function wantsOwnResult(node: unknown): boolean {
+  return isTask(node) && node.ownResult === true;
+}
+
 export function isTask(x: unknown): x is Task {
   return (
     typeof x === 'object' &&

@@ -1,9 +1,12 @@
 /**
  * The pieces of a hash shuffle: each input partition is split into `n` buckets by the hash of
- * its key columns (hashSplit); output bucket j concatenates piece j of every split (collect).
- * Buffers are on shared memory, so pieces move between threads without copying their values.
+ * its key columns (hashSplit); `bucketOf` takes bucket j of a split out as a result of its own,
+ * so output bucket j (the concatenation of piece j of every split) needs only its pieces in
+ * memory and the scheduler may spill the others: memory stays bounded by about a partition per
+ * task, not the whole frame. Buffers are on shared memory, so pieces move between threads
+ * without copying their values.
  */
-import { allocI32, concatPartitions, take, type Partition } from './columns.js';
+import { allocI32, take, type Partition } from './columns.js';
 import { hashKey, rowKeys } from './keys.js';
 
 /** Splits a partition into n pieces by the hash of its key columns. */
@@ -36,7 +39,7 @@ export function hashSplit(p: Partition, keys: string[], n: number): Partition[] 
   return idx.map((ix) => take(p, ix));
 }
 
-/** Piece j of every split, concatenated. */
-export function collect(j: number, ...splits: Partition[][]): Partition {
-  return concatPartitions(splits.map((s) => s[j] as Partition));
+/** Bucket j of a split (of partitions or partial aggregates), as a result of its own. */
+export function bucketOf<T>(split: readonly T[], j: number): T {
+  return split[j] as T;
 }

@@ -2,13 +2,14 @@
  * Batch planning: the unit the local schedulers dispatch. Dispatching one task at a time costs
  * ~10-60 µs per task in messages, so tasks are grouped into batches: each task is merged into
  * its only dependent while the batch stays under `maxSize` tasks (chains and reduction
- * subtrees, bottom-up). A task with several dependents, or a requested output, ends a batch.
+ * subtrees, bottom-up). A task with several dependents, a requested output, or a task that
+ * asks to keep its result on its own (Task.ownResult: the pieces of a shuffle) ends a batch.
  * So every batch is an in-tree with one root (its last task), whose result is the only one
  * that leaves the worker; the members' intermediate results are freed inside it.
  *
  * Pure: arrays in, arrays out.
  */
-import { invertCsr, IntBuffer, type TaskGraph } from '@tsdask/core-graph';
+import { invertCsr, IntBuffer, wantsOwnResult, type TaskGraph } from '@tsdask/core-graph';
 
 export interface BatchPlan {
   /** Number of batches. Batch ids are in order of their root's priority. */
@@ -41,7 +42,7 @@ export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array
     for (let e = g.depPtr[t]!; e < g.depPtr[t + 1]!; e++) {
       const c = g.depIdx[e]!;
       if (isOutput[c] || g.outPtr[c + 1]! - g.outPtr[c]! !== 1) continue;
-      if (size[t]! + size[c]! > maxSize) continue;
+      if (size[t]! + size[c]! > maxSize || wantsOwnResult(g.nodes[c])) continue;
       joined[c] = 1;
       size[t]! += size[c]!;
     }
