@@ -1,5 +1,5 @@
 /** Builds columns from raw values, and reads them back. */
-import { allocU8, allocValues, type ColumnData, type DType } from './columns.js';
+import { allocU8, allocValues, intern, type ColumnData, type DType } from './columns.js';
 
 /**
  * A column of dtype `type` from raw values: numbers in storage units (days for date, ms for
@@ -18,14 +18,7 @@ export function buildColumn(type: DType, n: number, get: (i: number) => unknown)
         nulls++;
         continue;
       }
-      const s = typeof v === 'string' ? v : String(v);
-      let code = lookup.get(s);
-      if (code === undefined) {
-        code = dict.length;
-        dict.push(s);
-        lookup.set(s, code);
-      }
-      values[i] = code;
+      values[i] = intern(dict, lookup, typeof v === 'string' ? v : String(v));
       valid[i] = 1;
     }
     return nulls > 0 ? { type, values, valid, dict } : { type, values, dict };

@@ -213,14 +213,7 @@ export function concatColumns(cols: ColumnData[], lengths: number[]): ColumnData
         const j = cv[i] as number;
         let code = remap[j] as number;
         if (code < 0) {
-          const str = src[j] as string;
-          let found = lookup.get(str);
-          if (found === undefined) {
-            found = dict.length;
-            dict.push(str);
-            lookup.set(str, found);
-          }
-          remap[j] = code = found;
+          remap[j] = code = intern(dict, lookup, src[j] as string);
         }
         values[off + i] = code;
       }
@@ -237,6 +230,16 @@ export function concatColumns(cols: ColumnData[], lengths: number[]): ColumnData
   if (dict !== undefined) out.dict = dict;
   if (valid !== undefined) out.valid = valid;
   return out;
+}
+
+/** The code of `s` in a dictionary being built (`dict` and its `lookup`), added when new. */
+export function intern(dict: string[], lookup: Map<string, number>, s: string): number {
+  let code = lookup.get(s);
+  if (code === undefined) {
+    code = dict.push(s) - 1;
+    lookup.set(s, code);
+  }
+  return code;
 }
 
 /** Concatenates partitions with the same columns (by name, in the first one's order). */

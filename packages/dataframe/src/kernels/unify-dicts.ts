@@ -9,7 +9,7 @@
  * one (and its hashing and garbage) for each of the hundreds of thousands of entries a column
  * of timestamps-as-text has.
  */
-import { allocI32, allocU8, type ColumnData, type Partition } from './columns.js';
+import { allocI32, allocU8, intern, type ColumnData, type Partition } from './columns.js';
 import { unpack, type InputColumn, type SortInput } from './sort-input.js';
 import { ColumnNotFoundError } from '../errors.js';
 
@@ -81,14 +81,7 @@ function unifyStrings(cols: InputColumn[]): Unified {
     const dict = unpack(c);
     const remap = allocI32(dict.length);
     for (let e = 0; e < dict.length; e++) {
-      const s = dict[e] as string;
-      let g = seen.get(s);
-      if (g === undefined) {
-        g = all.length;
-        all.push(s);
-        seen.set(s, g);
-      }
-      remap[e] = g;
+      remap[e] = intern(all, seen, dict[e] as string);
     }
     return remap;
   });
