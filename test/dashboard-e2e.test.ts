@@ -92,7 +92,25 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
       expect(seen.graph['nodes']).toBe(String(ntasks));
       expect(pageErrors).toEqual([]);
 
+      // A long task shows in the task stream while it runs (an open bar on its worker's row).
+      const spin = delayed(
+        function spin(ms: number): number {
+          const t = Date.now();
+          while (Date.now() - t < ms) {
+            // busy
+          }
+          return ms;
+        },
+        { name: 'spin' },
+      );
+      const long = compute(spin(2500), { scheduler: 'threads', numWorkers: 2 });
+      await page.waitForFunction(() => document.getElementById('stream-summary')?.dataset['running'] === '1', undefined, { timeout: 10_000 });
       mkdirSync('test-results', { recursive: true });
+      await page.screenshot({ path: 'test-results/dashboard-running.png', fullPage: true });
+      expect(await long).toEqual([2500]);
+      await page.waitForFunction(() => document.getElementById('stream-summary')?.dataset['running'] === '0', undefined, { timeout: 10_000 });
+      expect(pageErrors).toEqual([]);
+
       await page.screenshot({ path: 'test-results/dashboard.png', fullPage: true });
       await context.close();
       browser = undefined;

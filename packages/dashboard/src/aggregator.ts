@@ -86,6 +86,9 @@ export class Aggregator {
   #done = 0;
   #erred = 0;
   #time = 0;
+  /** What runs now (see BatchMessage.running), and each task's group id. */
+  #running: number[] = [];
+  #groupOfTask: Int32Array = new Int32Array(0);
 
   readonly #bars: BarBuffer;
   #nodes: number[] = [];
@@ -124,6 +127,8 @@ export class Aggregator {
     this.#newGroups = [];
     this.#dirtyGroups.clear();
     this.#memory.reset(info.keys.length);
+    this.#running = [];
+    this.#groupOfTask = info.groupOf;
     this.#done = 0;
     this.#erred = 0;
     this.#time = 0;
@@ -233,8 +238,12 @@ export class Aggregator {
     return this.#keyIndex.get(key) ?? -1;
   }
 
-  /** Any other scheduler event: memory and spill figures; unknown names are ignored. */
+  /** Any other scheduler event: what runs where, memory and spill figures; unknown names are ignored. */
   event(name: string, payload: Record<string, unknown>): void {
+    if (name === 'running') {
+      this.#onRunning(payload['running']);
+      return;
+    }
     if (name !== 'spill' && name !== 'unspill' && name !== 'worker-memory') return;
     const task = typeof payload['task'] === 'number' ? payload['task'] : typeof payload['key'] === 'string' ? this.#taskOf(payload['key']) : -1;
     const nbytes = num(payload['nbytes']) ?? num(payload['bytes']);
@@ -252,8 +261,25 @@ export class Aggregator {
     this.#changed = true;
   }
 
+  /** The batches running now (`{ worker, task | key, start }` each): replaces the last set. */
+  #onRunning(list: unknown): void {
+    if (!Array.isArray(list)) return;
+    const out: number[] = [];
+    for (const r of list as { worker?: unknown; task?: unknown; key?: unknown; start?: unknown }[]) {
+      if (typeof r.worker !== 'number' && typeof r.worker !== 'string') continue;
+      const task = typeof r.task === 'number' ? r.task : typeof r.key === 'string' ? this.#taskOf(r.key) : -1;
+      if (task < 0 || task >= this.#groupOfTask.length) continue;
+      out.push(this.#workerOf(r.worker), this.#groupOfTask[task] as number, typeof r.start === 'number' ? r.start : 0);
+    }
+    this.#running = out;
+    // The time goes on while something runs, though no task event says so.
+    if (this.#compute !== null) this.#time = Math.max(this.#time, this.#now() - this.#compute.startedAt);
+    this.#changed = true;
+  }
+
   /** The compute ended; its error, if any, is attached to the failed key's entry. */
   finish(info: ComputeFinish): ComputeFinishMessage {
+    this.#running = [];
     const message = info.error ? `${info.error.name}: ${info.error.message}` : undefined;
     const key = (info.error as { key?: unknown } | undefined)?.key;
     if (message !== undefined) {
@@ -328,6 +354,7 @@ export class Aggregator {
       droppedBars: this.#bars.dropped,
       nodes: this.#nodes,
       errors,
+      running: this.#running,
     };
   }
 

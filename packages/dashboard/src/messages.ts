@@ -138,6 +138,8 @@ export interface BatchMessage {
   /** Flat (task index, NODE_STATE) pairs for the graph view, when the compute has a graph. */
   nodes: number[];
   errors: ErrorInfo[];
+  /** What runs now: flat (worker id, group id, start ms) triples, the whole current set. */
+  running: number[];
 }
 
 /** A compute ended. */

@@ -42,7 +42,7 @@ const BODY = `
 <main>
   <section class="wide"><h2>Task stream <small id="stream-summary"></small></h2><canvas id="stream" height="220"></canvas></section>
   <section><h2>Progress <small id="progress-summary"></small></h2><table id="progress"><thead><tr><th>group</th><th class="bar-cell"></th><th class="num">done / total</th><th class="num">failed</th></tr></thead><tbody></tbody></table></section>
-  <section><h2>Memory per worker <small id="memory-summary"></small></h2><table id="memory"><thead><tr><th>worker</th><th class="bar-cell">held</th><th class="num">held</th><th class="num">peak</th><th class="num">spilled</th><th class="num">results</th><th class="num">tasks</th></tr></thead><tbody></tbody></table></section>
+  <section><h2>Memory per worker <small id="memory-summary"></small></h2><table id="memory"><thead><tr><th>worker</th><th class="bar-cell">held / spilled</th><th class="num">held</th><th class="num">peak</th><th class="num">spilled</th><th class="num">results</th><th class="num">tasks</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Tasks per second <small id="rate-summary"></small></h2><canvas id="rate-chart" height="160"></canvas></section>
   <section><h2>Task graph <small id="graph-summary"></small></h2><canvas id="graph" height="320"></canvas></section>
   <section class="wide"><h2>Errors <small id="errors-summary">none</small></h2><table id="errors"><thead><tr><th>key</th><th>group</th><th>worker</th><th>message</th></tr></thead><tbody></tbody></table></section>

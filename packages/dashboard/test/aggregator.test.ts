@@ -82,6 +82,20 @@ describe('Aggregator', () => {
     expect(b.workers[0]).toMatchObject({ held: 800, spilled: 0, results: 1 });
   });
 
+  it('shows what runs now, by worker and group, until the next report or the end', () => {
+    const a = started();
+    a.event('running', { running: [{ worker: 3, task: 1, start: 5 }, { worker: 'tcp://h:1', key: 'add-b', start: 7 }] });
+    let b = a.flush()!;
+    expect(b.newWorkers.map((w) => w.name)).toEqual(['thread 3', 'tcp://h:1']);
+    expect(b.running).toEqual([0, 0, 5, 1, 1, 7]);
+    a.event('running', { running: [{ worker: 3, task: 2, start: 9 }] });
+    b = a.flush()!;
+    expect(b.running).toEqual([0, 0, 9]);
+    a.finish({ computeId: 'c1', ok: true, elapsedMs: 20 });
+    b = a.flush()!;
+    expect(b.running).toEqual([]);
+  });
+
   it('lists failed keys with the compute error message', () => {
     const a = started();
     feed(a, [ev('inc-a,1', 'erred', 1, 3, 4)]);

@@ -159,6 +159,28 @@ export class EventPump {
     }
   }
 
+  /** Whether anyone listens for the 'running' event. */
+  get wantsRunning(): boolean {
+    return this.#wantEvents;
+  }
+
+  #runningSig = '';
+
+  /**
+   * Reports the batches running now and their workers (`event('running', { running })`, each
+   * `{ worker, key, task, start }` with start in ms since the compute started), when that changed.
+   */
+  running(now: readonly { worker: number; batch: number; start: number }[]): void {
+    const sig = now.map((r) => `${r.worker}:${r.batch}`).join(',');
+    if (sig === this.#runningSig) return;
+    this.#runningSig = sig;
+    const running = now.filter((r) => r.batch < this.plan.count).map((r) => {
+      const task = this.plan.root[r.batch]!;
+      return { worker: r.worker, key: this.g.keys[task] as Key, task, start: r.start - this.t0 };
+    });
+    for (const c of this.callbacks) safely(() => c.event?.('running', { running }, this.computeId));
+  }
+
   finish(ok: boolean, error?: Error): void {
     this.drain();
     if (this.#wantEvents) this.#memory(true);

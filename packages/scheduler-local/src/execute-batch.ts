@@ -37,6 +37,9 @@ export interface BatchPayload {
   ops: OpId[];
   /** Sources of user functions to compile (worker threads only). */
   sources: [OpId, string][];
+  /** The batch's id in its compute, and the compute's tag on the now-running board (threads). */
+  batch?: number;
+  tag?: number;
 }
 
 export type BatchResult =

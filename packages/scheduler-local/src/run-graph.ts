@@ -46,6 +46,8 @@ export interface Executor {
    * When `signal` aborts, the batch is cancelled where it runs (the compute has failed).
    */
   run(payload: BatchPayload, signal: AbortSignal): Promise<BatchResult>;
+  /** The batches running right now and their workers, where the executor can tell (threads). */
+  running?(): { worker: number; batch: number; start: number }[];
 }
 
 const DEFAULT_BATCH = 512;
@@ -110,9 +112,14 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   return new Promise<unknown[]>((resolve, reject) => {
     let settled = false;
     const cancel = new AbortController();
+    // What runs where, for subscribers: polled every 100 ms (a long batch makes no steps).
+    const running = executor.running;
+    const poll = running !== undefined && events.wantsRunning ? setInterval(() => events.running(running()), 100) : undefined;
+    poll?.unref?.();
     const settle = (ok: boolean, value: unknown[] | Error): void => {
       if (settled) return;
       settled = true;
+      if (poll !== undefined) clearInterval(poll);
       // A failed compute cancels its batches still running (their results would be dropped).
       if (!ok && machine.inFlight > 0) cancel.abort();
       // The spill folder goes whatever happened, once its reads and writes in flight are done
@@ -316,7 +323,7 @@ function buildPayload(
     const s = sources.get(o);
     if (s !== undefined) srcs.push([o, s]);
   }
-  const payload: BatchPayload = { keys, nodes, parent, inputKeys, inputs, ops: [...ops], sources: srcs };
+  const payload: BatchPayload = { keys, nodes, parent, inputKeys, inputs, ops: [...ops], sources: srcs, batch: b };
   if (json) {
     payload.json = JSON.stringify([keys, nodes]);
     payload.keys = [];

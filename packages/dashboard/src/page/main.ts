@@ -74,8 +74,11 @@ function header(): void {
   el('rate').textContent = formatCount(model.currentRate);
 }
 
+/** Whether something runs now: the task stream's open bars grow, so frames go on without messages. */
+const live = (): boolean => model.running.length > 0 && !model.finished;
+
 function render(): void {
-  if (model.version === drawn) return;
+  if (model.version === drawn && !live()) return;
   const t0 = performance.now();
   lastFrame = t0;
   drawn = model.version;
@@ -92,6 +95,7 @@ function render(): void {
   renderMs += cost;
   document.body.dataset['frames'] = String(frames);
   document.body.dataset['renderMs'] = renderMs.toFixed(1);
+  if (live()) schedule();
 }
 
 function connect(delay: number): void {

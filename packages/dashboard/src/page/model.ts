@@ -39,6 +39,10 @@ export class Model {
   rate: [number, number][] = [];
   nodeState = new Uint8Array(0);
   errors: ErrorInfo[] = [];
+  /** What runs now: flat (worker id, group id, start ms) triples. */
+  running: number[] = [];
+  /** performance.now() when the latest batch arrived. */
+  #receivedAt = 0;
   /** Bumped on every change, so views redraw only when needed. */
   version = 0;
   /** Bumped when a new compute (or graph) arrives. */
@@ -65,6 +69,7 @@ export class Model {
       case 'compute-finish':
         if (msg.computeId === this.compute?.computeId) {
           this.finished = msg;
+          this.running = [];
           if (msg.elapsedMs > this.time) this.time = msg.elapsedMs;
         }
         break;
@@ -84,6 +89,7 @@ export class Model {
     this.droppedBars = 0;
     this.rate = [[0, 0]];
     this.errors = [];
+    this.running = [];
     this.nodeState = new Uint8Array(c.graph ? c.graph.keys.length : 0);
     for (const s of this.status.values()) Object.assign(s, { done: 0, erred: 0, held: 0, peak: 0, spilled: 0, results: 0 });
     this.#lastDone = 0;
@@ -119,6 +125,8 @@ export class Model {
     }
     this.done = b.done;
     this.erred = b.erred;
+    this.running = b.running ?? [];
+    this.#receivedAt = performance.now();
     if (b.time > this.#lastTime) {
       const dt = b.time - this.#lastTime;
       if (dt >= 50) {
@@ -129,6 +137,12 @@ export class Model {
       }
     }
     if (b.time > this.time) this.time = b.time;
+  }
+
+  /** ms since the compute started, now: the latest batch's time, moved on while something runs. */
+  get liveTime(): number {
+    if (this.finished || this.running.length === 0) return this.time;
+    return this.time + (performance.now() - this.#receivedAt);
   }
 
   /** Done fraction of the whole compute, 0..1. */

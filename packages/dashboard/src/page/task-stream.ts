@@ -12,12 +12,14 @@ const LABEL = 90;
 const AXIS = 18;
 
 export function drawTaskStream(canvas: HTMLCanvasElement, summary: HTMLElement, m: Model): void {
-  const workers = [...m.workers].filter((w) => m.streamTasks.has(w.id) || (m.status.get(w.id)?.done ?? 0) > 0);
+  const runningOn = new Set<number>();
+  for (let i = 0; i < m.running.length; i += 3) runningOn.add(m.running[i] as number);
+  const workers = [...m.workers].filter((w) => m.streamTasks.has(w.id) || (m.status.get(w.id)?.done ?? 0) > 0 || runningOn.has(w.id));
   workers.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   const rows = new Map(workers.map((w, i) => [w.id, i]));
   const height = Math.max(60, workers.length * ROW + AXIS + 4);
   const { ctx, w, h } = prepareCanvas(canvas, height);
-  const span = Math.max(1, m.time);
+  const span = Math.max(1, m.liveTime);
   const plot = w - LABEL - 8;
   const x = (t: number): number => LABEL + (Math.max(0, t) / span) * plot;
 
@@ -41,6 +43,20 @@ export function drawTaskStream(canvas: HTMLCanvasElement, summary: HTMLElement, 
     ctx.fillRect(x0, r * ROW + 3, Math.max(1, x1 - x0 - 0.5), ROW - 6);
   }
 
+  // What runs now: an open bar from its start to the latest time, paler, outlined.
+  for (let i = 0; i < m.running.length; i += 3) {
+    const r = rows.get(m.running[i] as number);
+    if (r === undefined) continue;
+    const x0 = x(m.running[i + 2] as number);
+    const x1 = x(span);
+    ctx.globalAlpha = 0.45;
+    ctx.fillStyle = groupColor(m.running[i + 1] as number);
+    ctx.fillRect(x0, r * ROW + 3, Math.max(2, x1 - x0), ROW - 6);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = groupColor(m.running[i + 1] as number);
+    ctx.strokeRect(x0 + 0.5, r * ROW + 3.5, Math.max(2, x1 - x0) - 1, ROW - 7);
+  }
+
   // Time axis.
   const axisY = h - AXIS + 2;
   ctx.strokeStyle = '#bbb';
@@ -58,7 +74,12 @@ export function drawTaskStream(canvas: HTMLCanvasElement, summary: HTMLElement, 
 
   let total = 0;
   for (const n of m.streamTasks.values()) total += n;
-  summary.textContent = `${formatCount(total)} tasks on ${workers.length} worker(s)` + (m.droppedBars > 0 ? `, ${formatCount(m.droppedBars)} bars not drawn` : '');
+  const nowRunning = m.running.length / 3;
+  summary.textContent =
+    `${formatCount(total)} tasks on ${workers.length} worker(s)` +
+    (nowRunning > 0 ? `, ${nowRunning} batch(es) running` : '') +
+    (m.droppedBars > 0 ? `, ${formatCount(m.droppedBars)} bars not drawn` : '');
+  summary.dataset['running'] = String(nowRunning);
   summary.dataset['tasks'] = String(total);
   summary.dataset['workers'] = String(workers.length);
 }

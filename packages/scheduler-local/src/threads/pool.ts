@@ -3,6 +3,7 @@
  * `os.availableParallelism()`), created on first use and replaced when the size changes.
  * Idle workers do not keep the process alive.
  */
+import { createBoard, type NowRunningBoard } from './now-running.js';
 import { Piscina } from 'piscina';
 import { availableParallelism } from 'node:os';
 
@@ -17,6 +18,12 @@ export interface WorkerLimits {
 let pool: Piscina | undefined;
 let poolKey = '';
 
+/** The now-running board of the current pool's workers. */
+let board: NowRunningBoard = createBoard();
+export function poolBoard(): NowRunningBoard {
+  return board;
+}
+
 /** The default number of worker threads. */
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -27,8 +34,10 @@ export function getPool(n: number, limits?: WorkerLimits): Piscina {
   const key = `${n}:${JSON.stringify(limits ?? {})}`;
   if (pool !== undefined && poolKey === key) return pool;
   if (pool !== undefined) void pool.destroy();
+  board = createBoard();
   pool = new Piscina({
     ...(limits !== undefined ? { resourceLimits: limits } : {}),
+    workerData: { board },
     filename: new URL('./worker.js', import.meta.url).href,
     minThreads: n,
     maxThreads: n,

@@ -16,7 +16,8 @@ import {
 import { now, type BatchPayload, type BatchResult } from '../execute-batch.js';
 import { checkPortable } from '../portable.js';
 import { runGraph, type Executor } from '../run-graph.js';
-import { defaultWorkers, getPool, type WorkerLimits } from './pool.js';
+import { defaultWorkers, getPool, poolBoard, type WorkerLimits } from './pool.js';
+import { readBoard } from './now-running.js';
 
 const IN_FLIGHT_PER_WORKER = 2;
 
@@ -31,9 +32,15 @@ function fnName(op: OpId, source: string): string {
   return m?.[1] && m[1] !== 'function' && m[1] !== 'async' ? m[1] : op;
 }
 
+/** Tags of computes on the now-running board. */
+let nextTag = 1;
+
 function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
   const pool = getPool(n, limits);
+  const board = poolBoard();
+  const tag = nextTag++;
   return {
+    running: () => readBoard(board, tag),
     name: 'threads',
     slots: n * IN_FLIGHT_PER_WORKER,
     workers: n,
@@ -49,6 +56,7 @@ function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
     },
     async run(payload: BatchPayload, signal: AbortSignal): Promise<BatchResult> {
       try {
+        payload.tag = tag;
         return (await pool.run(payload, { signal })) as BatchResult;
       } catch (err) {
         if (isWorkerDeath(err)) throw err;

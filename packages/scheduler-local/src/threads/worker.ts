@@ -4,7 +4,8 @@
  * results back by transfer, without copying.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { threadId } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
+import { claimSlot, markRunning, type NowRunningBoard } from './now-running.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { serializeError } from '@tsdask/core-graph';
@@ -52,6 +53,9 @@ function collectIfBuffersGrew(): void {
   }
 }
 
+const board = (workerData as { board?: NowRunningBoard } | undefined)?.board;
+const slot = board === undefined ? -1 : claimSlot(board, threadId);
+
 export default async function runBatch(payload: BatchPayload): Promise<unknown> {
   try {
     await prepareOps(payload, (_op, source) => compileFunction(source));
@@ -59,7 +63,13 @@ export default async function runBatch(payload: BatchPayload): Promise<unknown> 
     const t = now();
     return { ok: false, member: 0, error: serializeError(err), start: t, stop: t, worker: threadId };
   }
-  const result = await executeBatch(payload, threadId, collectIfBuffersGrew);
+  if (board !== undefined) markRunning(board, slot, payload.tag ?? 0, payload.batch ?? 0);
+  let result;
+  try {
+    result = await executeBatch(payload, threadId, collectIfBuffersGrew);
+  } finally {
+    if (board !== undefined) markRunning(board, slot, 0, -1);
+  }
   if (result.ok) {
     const list: ArrayBuffer[] = [];
     transferables(result.value, list);
