@@ -165,6 +165,20 @@ describe('readCSV errors', () => {
       expect(t.schema.metadata.get('tsdask.skippedRows')).toBe('2');
     }
   });
+  it('an integer an int64 (or int32) column cannot hold exactly is an error naming it, never a rounded value', async () => {
+    // 2^53 + 1 would read back as 2^53 through a float64.
+    const p = file('big-int.csv', 'id,v\n1,2\n9007199254740993,3\n');
+    for (const engine of ['scanner', 'papaparse'] as const) {
+      await expect(readCSV(p, { engine, dtypes: { id: 'int64', v: 'int64' } }).toRecords({ scheduler: 'sync' })).rejects.toThrow(
+        /big-int\.csv:3: value "9007199254740993" in column 'id' is an integer beyond 2\^53/,
+      );
+      await expect(readCSV(p, { engine, dtypes: { id: 'int32', v: 'int32' } }).toRecords({ scheduler: 'sync' })).rejects.toThrow(/is outside int32/);
+      // As utf8 it is kept as written; the inferred type from the sample is not int64 either.
+      const t = await readCSV(p, { engine, dtypes: { id: 'utf8', v: 'int64' } }).compute({ scheduler: 'sync' });
+      expect(Array.from(t.getChild('id')!.toArray() as ArrayLike<string>, String)).toEqual(['1', '9007199254740993']);
+    }
+    expect(readCSV(p).dtypes['id']).not.toBe('int64');
+  });
   it('a missing file and an unknown column are typed errors', () => {
     expect(() => readCSV(join(dir, 'nope.csv'))).toThrow(MissingFileError);
     expect(() => readCSV(join(dir, 'nope-*.csv'))).toThrow(MissingFileError);

@@ -51,3 +51,25 @@ describe('readParquet on flights-3m.parquet', () => {
     expect(() => readParquet(path, { columns: ['delya'] })).toThrow(ColumnNotFoundError);
   });
 });
+
+describe('readParquet int64 past 2^53', () => {
+  it('is an error naming the file, row group and column, never a rounded value', async () => {
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'tsdask-pq-int-'));
+    const write = (name: string, ids: bigint[]) => {
+      const p = join(dir, name);
+      const buf = parquetWriteBuffer({ columnData: [{ name: 'id', data: ids, type: 'INT64' }, { name: 'v', data: ids.map((_, i) => BigInt(i)), type: 'INT64' }] as never });
+      writeFileSync(p, new Uint8Array(buf));
+      return p;
+    };
+    const ok = write('ok.parquet', [1n, -9007199254740991n, 9007199254740991n]);
+    const t = await readParquet(ok).compute({ scheduler: 'sync' });
+    expect(Array.from(t.getChild('id')!.toArray() as BigInt64Array)).toEqual([1n, -9007199254740991n, 9007199254740991n]);
+    // 2^53 + 1 would come back as 2^53 through a float64.
+    const big = write('big.parquet', [1n, 9007199254740993n]);
+    await expect(readParquet(big).compute({ scheduler: 'sync' })).rejects.toThrow(/big\.parquet \(row group 0\): column 'id' holds 9007199254740993, an integer beyond 2\^53/);
+  });
+});

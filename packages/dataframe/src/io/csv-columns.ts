@@ -21,10 +21,14 @@ export function convertText(t: DType, s: string): number {
       if (Number.isNaN(x) && s.trim().toLowerCase() !== 'nan') return NaN;
       return x;
     }
-    case 'int64':
+    case 'int64': {
+      // Kernels hold int64 as float64: an integer past 2^53 would silently become another one.
+      const x = Number(s);
+      return Number.isSafeInteger(x) && s.trim() !== '' ? x : NaN;
+    }
     case 'int32': {
       const x = Number(s);
-      return Number.isInteger(x) && s.trim() !== '' ? x : NaN;
+      return Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31 && s.trim() !== '' ? x : NaN;
     }
     case 'bool': {
       const v = s.trim().toLowerCase();
@@ -39,6 +43,16 @@ export function convertText(t: DType, s: string): number {
     case 'utf8':
       return NaN;
   }
+}
+
+/** Why a field text did not convert to t, for the error that names it. */
+export function notConverted(t: DType, s: string): string {
+  if (/^\s*[-+]?\d+\s*$/.test(s) && (t === 'int64' || t === 'int32')) {
+    return t === 'int64'
+      ? "is an integer beyond 2^53, which int64 columns do not hold exactly (read the column as 'float64' or 'utf8' with dtypes)"
+      : "is outside int32 (read the column as 'int64' with dtypes)";
+  }
+  return `is not ${t}`;
 }
 
 /** Grows typed arrays as rows arrive; `finish` returns views on shared memory. */

@@ -6,7 +6,7 @@
  */
 import Papa from 'papaparse';
 import type { Partition } from '../kernels/columns.js';
-import { ColumnBuilder } from './csv-columns.js';
+import { ColumnBuilder, notConverted } from './csv-columns.js';
 import type { CsvRangeSpec } from './csv-scan.js';
 import { CsvParseError } from '../errors.js';
 
@@ -79,7 +79,7 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
         }
         if (!b.pushText(v)) {
           for (let k = 0; k < j; k++) (builders[k] as ColumnBuilder).pop();
-          return reject(row, `value ${JSON.stringify(v)} in column '${spec.names[fi]}' is not ${b.type}`, start);
+          return reject(row, `value ${JSON.stringify(v)} in column '${spec.names[fi]}' ${notConverted(b.type, v)}`, start);
         }
       }
     },

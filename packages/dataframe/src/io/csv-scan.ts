@@ -12,7 +12,7 @@
  * record. Pure: file access comes in as a `read` function.
  */
 import type { ColumnData, DType, Partition } from '../kernels/columns.js';
-import { ColumnBuilder } from './csv-columns.js';
+import { ColumnBuilder, notConverted } from './csv-columns.js';
 import { CR, LF, QUOTE, scanBatch, scanRecord } from './csv-records.js';
 export { fastNumber } from './csv-records.js';
 import { ByteInterner } from './byte-interner.js';
@@ -253,7 +253,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
         // Undo this row in every column that already took it.
         const rows = (builders[j] as ColumnBuilder).n;
         for (const other of builders) if (other.n > rows) other.pop();
-        return reject(start, end, `value ${JSON.stringify(text)} in column '${spec.names[want[j] as number]}' is not ${builder.type}`);
+        return reject(start, end, `value ${JSON.stringify(text)} in column '${spec.names[want[j] as number]}' ${notConverted(builder.type, text)}`);
       }
     }
   };

@@ -15,7 +15,7 @@ import { getTreePath } from 'hyparquet/src/schema.js';
 import type { DType, Partition } from '../kernels/columns.js';
 import { emptyPartition } from '../kernels/columns.js';
 import { ColumnBuilder } from './csv-columns.js';
-import { MissingFileError } from '../errors.js';
+import { DataFrameError, MissingFileError } from '../errors.js';
 import { withFd } from './open-file.js';
 
 export interface ParquetPartSpec {
@@ -58,6 +58,19 @@ function metadataOf(fd: number): ReturnType<typeof parquetMetadata> {
   return parquetMetadata(readBytes(fd, size - 8 - len, size));
 }
 
+/**
+ * An int64 value as the number kernels hold: exact up to 2^53; past that, an error naming the
+ * file, row group and column rather than another number.
+ */
+function exactInt(v: bigint, file: string, rowGroup: number, column: string): number {
+  if (v > 9007199254740991n || v < -9007199254740991n) {
+    throw new DataFrameError(
+      `${file} (row group ${rowGroup}): column '${column}' holds ${v}, an integer beyond 2^53 that int64 columns do not hold exactly here; not read`,
+    );
+  }
+  return Number(v);
+}
+
 /** Reads one row group into a partition (empty when pruned by statistics). */
 export function readParquetPart(spec: ParquetPartSpec): Partition {
   if (spec.pruned) return emptyPartition({ names: spec.columns, types: spec.types });
@@ -89,15 +102,20 @@ export function readParquetPart(spec: ParquetPartSpec): Partition {
       };
       const b = new ColumnBuilder(spec.types[j] as DType, n);
       for (const part of data) {
-        if (part instanceof BigInt64Array || part instanceof Float64Array || part instanceof Int32Array) {
-          for (let i = 0; i < part.length; i++) b.pushRaw(Number(part[i]));
+        if (part instanceof BigInt64Array) {
+          if (spec.types[j] === 'int64') for (let i = 0; i < part.length; i++) b.pushRaw(exactInt(part[i] as bigint, spec.file, spec.rowGroup, name));
+          else for (let i = 0; i < part.length; i++) b.pushRaw(Number(part[i]));
+          continue;
+        }
+        if (part instanceof Float64Array || part instanceof Int32Array) {
+          for (let i = 0; i < part.length; i++) b.pushRaw(part[i] as number);
           continue;
         }
         for (let i = 0; i < part.length; i++) {
           const v = part[i];
           if (v === null || v === undefined) b.pushNull();
           else if (typeof v === 'string') b.pushRaw(b.code(v));
-          else if (typeof v === 'bigint') b.pushRaw(Number(v));
+          else if (typeof v === 'bigint') b.pushRaw(spec.types[j] === 'int64' ? exactInt(v, spec.file, spec.rowGroup, name) : Number(v));
           else if (typeof v === 'boolean') b.pushRaw(v ? 1 : 0);
           else if (v instanceof Date) b.pushRaw(v.getTime());
           else b.pushRaw(v as number);
