@@ -12,6 +12,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { compute, delayed, type Lazy } from '@tsdask/core-graph';
 import { closePool } from '@tsdask/scheduler-local';
 import { startDashboard } from '@tsdask/dashboard';
+import { spin } from './support/spin.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -93,16 +94,6 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
       expect(pageErrors).toEqual([]);
 
       // A long task shows in the task stream while it runs (an open bar on its worker's row).
-      const spin = delayed(
-        function spin(ms: number): number {
-          const t = Date.now();
-          while (Date.now() - t < ms) {
-            // busy
-          }
-          return ms;
-        },
-        { name: 'spin' },
-      );
       const long = compute(spin(2500), { scheduler: 'threads', numWorkers: 2 });
       await page.waitForFunction(() => document.getElementById('stream-summary')?.dataset['running'] === '1', undefined, { timeout: 10_000 });
       mkdirSync('test-results', { recursive: true });

@@ -74,8 +74,6 @@ export class Aggregator {
   /** The compute's keys (task index -> key), and key -> index, built only when an event names a key. */
   #keys: readonly Key[] = [];
   #keyIndex: Map<Key, number> | null = null;
-  /** Whether the compute sent its graph (then node i is task i). */
-  #hasGraph = false;
   /** Latest NODE_STATE of each graph node (graphs of a few thousand tasks only). */
   #nodeState = new Uint8Array(0);
   readonly #memory = new MemoryLedger(() => this.#status, this.#dirtyWorkers);
@@ -140,7 +138,6 @@ export class Aggregator {
     for (const s of this.#status) this.#dirtyWorkers.add(s.id);
     let graph: ComputeInfo['graph'];
     this.#nodeState = new Uint8Array(0);
-    this.#hasGraph = info.graph !== undefined;
     if (info.graph !== undefined) {
       const keys = [...info.graph.keys];
       this.#nodeState = new Uint8Array(keys.length);
@@ -180,7 +177,8 @@ export class Aggregator {
     const dirtyGroups = this.#dirtyGroups;
     const dirtyWorkers = this.#dirtyWorkers;
     const bars = this.#bars;
-    const nodes = this.#hasGraph;
+    // Node i of the graph view is task i; no graph was sent when there are no nodes.
+    const nodes = this.#nodeState.length > 0;
     let time = this.#time;
     for (let i = 0; i < b.length; i++) {
       const st = state[i] as number;
@@ -366,7 +364,7 @@ export class Aggregator {
   }
 
   #node(node: number, state: number): void {
-    if (!this.#hasGraph || node < 0 || node >= this.#nodeState.length) return;
+    if (node < 0 || node >= this.#nodeState.length) return;
     this.#nodeState[node] = state;
     this.#nodes.push(node, state);
   }

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compute, delayed, TASK_STATES, type TaskEventBatch } from '@tsdask/core-graph';
+import { compute, TASK_STATES, type TaskEventBatch } from '@tsdask/core-graph';
+import { spin } from '../../../test/support/spin.js';
 import '@tsdask/scheduler-local';
 
 describe("the 'running' event on threads", () => {
   it('names the worker of a batch while it runs, the one that later reports it done', async () => {
-    const spin = delayed(
-      function spin(ms: number): number {
-        const t = Date.now();
-        while (Date.now() - t < ms) {
-          // busy: a long task makes no scheduler steps, so only the poll can see it
-        }
-        return ms;
-      },
-      { name: 'spin' },
-    );
     const work = spin(600);
     const snapshots: { worker: number; key: string; start: number }[][] = [];
     const doneBy = new Map<string, number | string>();

@@ -55,40 +55,32 @@ function searchable(u: Uint8Array): Uint8Array {
   return B === undefined ? u : B.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
-/** Counts quote characters in [a, b) of a file. */
-export function countQuotes(read: ReadFn, a: number, b: number): number {
+/** How many times `byte` occurs in bytes [a, b) of a file, read through `buf`. */
+function countByte(read: ReadFn, buf: Uint8Array, byte: number, a: number, b: number): number {
   let n = 0;
   let pos = a;
-  const find = searchable(shared);
+  const find = searchable(buf);
   while (pos < b) {
-    const got = read(shared, 0, Math.min(shared.length, b - pos), pos);
+    const got = read(buf, 0, Math.min(buf.length, b - pos), pos);
     if (got <= 0) break;
-    let k = find.indexOf(QUOTE, 0);
+    let k = find.indexOf(byte, 0);
     while (k >= 0 && k < got) {
       n++;
-      k = find.indexOf(QUOTE, k + 1);
+      k = find.indexOf(byte, k + 1);
     }
     pos += got;
   }
   return n;
 }
 
+/** Counts quote characters in [a, b) of a file. */
+export function countQuotes(read: ReadFn, a: number, b: number): number {
+  return countByte(read, shared, QUOTE, a, b);
+}
+
 /** The 1-based line number of file byte `pos` (counts newlines before it). */
 export function lineOf(read: ReadFn, pos: number): number {
-  const own = new Uint8Array(1 << 16);
-  let lines = 1;
-  let at = 0;
-  while (at < pos) {
-    const got = read(own, 0, Math.min(own.length, pos - at), at);
-    if (got <= 0) break;
-    let k = own.indexOf(LF, 0);
-    while (k >= 0 && k < got) {
-      lines++;
-      k = own.indexOf(LF, k + 1);
-    }
-    at += got;
-  }
-  return lines;
+  return 1 + countByte(read, new Uint8Array(1 << 16), LF, 0, pos);
 }
 
 /**
