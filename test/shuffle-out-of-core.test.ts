@@ -1,14 +1,15 @@
 /**
- * Shuffles under a memoryLimit: a hash-shuffle merge and a groupBy with splitOut, on data
- * several times the limit, get the plain-loop answer and spill on the way. Each output bucket
- * reads only its own pieces (tasks that keep their results on their own, so the scheduler can
- * spill them one by one), not every split whole.
+ * Shuffles under a memoryLimit: a hash-shuffle merge, a groupBy with splitOut and a sort, on
+ * data several times the limit, get the plain-loop answer and spill on the way. Each output
+ * bucket reads only its own pieces (picks, which the scheduler takes from each split at once
+ * and spills one by one), not every split whole; so when the answer is small, what is held
+ * stays within the limit plus about a partition or two, where with no limit it is all of it.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { graphOf, type Callbacks } from '@tsdask/core-graph';
+import { graphOf, pickOf, type Callbacks } from '@tsdask/core-graph';
 import { fromRecords } from '@tsdask/dataframe';
 import { planBatches } from '@tsdask/scheduler-local';
 import { order } from '@tsdask/core-graph';
@@ -22,6 +23,8 @@ const keyOf = (i: number) => (i * 7919) % KEYS;
 const left = () => fromRecords(Array.from({ length: N }, (_, i) => ({ k: keyOf(i), a: i, pad: i * 0.5 })), { npartitions: 8 });
 const right = () => fromRecords(Array.from({ length: KEYS }, (_, j) => ({ k: j, b: 3 * j })), { npartitions: 6 });
 const LIMIT = 1_500_000;
+/** Bytes of one partition of `left()`: 30,000 rows of three 8-byte columns. */
+const PART = (N / 8) * 3 * 8;
 
 function watch(): { cb: Callbacks; spills: () => number; maxHeld: () => number } {
   let spills = 0;
@@ -36,14 +39,23 @@ function watch(): { cb: Callbacks; spills: () => number; maxHeld: () => number }
 }
 
 describe('a hash shuffle', () => {
-  it('keeps each piece as a result of its own: an output bucket depends on its pieces only', () => {
+  it('makes each piece a pick, a batch of its own; a batch that reads pieces reads one bucket', () => {
     const { graph, outputs } = graphOf([left().merge(right(), { on: 'k', broadcast: false })]);
     const isOut = new Uint8Array(graph.size);
     for (const k of outputs) isOut[graph.index.get(k)!] = 1;
     const plan = planBatches(graph, order(graph, outputs), isOut, 512);
     const pieces = graph.keys.map((k, i) => [k, i] as const).filter(([k]) => k.startsWith('shuffle-piece-'));
     expect(pieces.length).toBe(8 * 8 + 6 * 8);
-    for (const [, t] of pieces) expect(plan.root[plan.batchOf[t]!]).toBe(t);
+    for (const [k, t] of pieces) {
+      expect(pickOf(graph.nodes[t])?.item).toBe(Number(k.split(',')[2]));
+      expect(plan.root[plan.batchOf[t]!]).toBe(t);
+      expect(plan.pick[plan.batchOf[t]!]).toBe(1);
+    }
+    for (let b = 0; b < plan.count; b++) {
+      const inputs = Array.from(plan.inIdx.subarray(plan.inPtr[b], plan.inPtr[b + 1]), (t) => graph.keys[t]!);
+      const buckets = new Set(inputs.filter((k) => k.startsWith('shuffle-piece-')).map((k) => k.split(',')[2]));
+      expect(buckets.size).toBeLessThanOrEqual(1);
+    }
   });
 });
 
@@ -66,11 +78,39 @@ describe.each(['sync', 'threads'])('shuffles under a memoryLimit (%s)', (schedul
     expect(seen.every((c) => c === 1)).toBe(true);
     expect(w.spills()).toBeGreaterThan(0);
     expect(readdirSync(spillDir)).toEqual([]);
-    // Pieces are spilled one by one, so less is held at once than with no limit at all (when
-    // every bucket read every split whole, the limit changed nothing: all of it was held).
+  });
+
+  it('sortValues (range shuffle): sorted, every row once, spilling on the way', async () => {
+    const w = watch();
+    const t = await left().sortValues('k').compute({ scheduler, memoryLimit: LIMIT, callbacks: [w.cb] });
+    expect(t.numRows).toBe(N);
+    const k = t.getChild('k')!.toArray();
+    const a = t.getChild('a')!.toArray();
+    const seen = new Uint8Array(N);
+    for (let i = 0; i < N; i++) {
+      if (i > 0) expect(Number(k[i])).toBeGreaterThanOrEqual(Number(k[i - 1]));
+      expect(Number(k[i])).toBe(keyOf(Number(a[i])));
+      seen[Number(a[i])]!++;
+    }
+    expect(seen.every((c) => c === 1)).toBe(true);
+    expect(w.spills()).toBeGreaterThan(0);
+  });
+
+  // Each reduces the shuffled frame to one number, so only the limit bounds what is held.
+  const sumOfB = Array.from({ length: N }, (_, i) => 3 * keyOf(i)).reduce((x, y) => x + y, 0);
+  const sumOfA = ((N - 1) * N) / 2;
+  it.each([
+    ['merge then sum', () => left().merge(right(), { on: 'k', broadcast: false }).col('b').sum(), sumOfB],
+    ['groupBy(splitOut) then sum', () => left().groupBy('k', { splitOut: 8 }).agg({ s: ['a', 'sum'] }).col('s').sum(), sumOfA],
+    ['sortValues then sum', () => left().sortValues('k').col('a').sum(), sumOfA],
+  ])('%s: holds at most the limit plus two partitions, where with no limit it holds far more', async (_, query, expected) => {
+    const w = watch();
+    expect(await query().compute({ scheduler, memoryLimit: LIMIT, callbacks: [w.cb] })).toBe(expected);
+    expect(w.spills()).toBeGreaterThan(0);
+    expect(w.maxHeld()).toBeLessThanOrEqual(LIMIT + 2 * PART);
     const free = watch();
-    await left().merge(right(), { on: 'k', broadcast: false }).compute({ scheduler, memoryLimit: 1e12, callbacks: [free.cb] });
-    expect(w.maxHeld()).toBeLessThan(0.8 * free.maxHeld());
+    expect(await query().compute({ scheduler, memoryLimit: 1e12, callbacks: [free.cb] })).toBe(expected);
+    expect(free.maxHeld()).toBeGreaterThan(1.5 * (LIMIT + 2 * PART));
   });
 
   it('groupBy with splitOut: the plain-loop answer, spilling on the way', async () => {

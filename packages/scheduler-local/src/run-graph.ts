@@ -7,6 +7,7 @@
 import {
   activeCallbacks,
   deserializeError,
+  evaluate,
   forEachOp,
   functionSource,
   idsOf,
@@ -24,7 +25,7 @@ import { planBatches, type BatchPlan } from './state/batches.js';
 import { SchedulerState, type Instruction, type Stimulus } from './state/machine.js';
 import { STATES } from './state/transition-log.js';
 import type { BatchPayload, BatchResult } from './execute-batch.js';
-import { now } from './execute-batch.js';
+import { now, sizeOf } from './execute-batch.js';
 import { ProgressBar } from './progress.js';
 import { EventPump } from './event-pump.js';
 import { resolveMemoryLimit } from './memory/limit.js';
@@ -139,7 +140,21 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       );
     };
     const fail = (err: unknown): void => settle(false, err as Error);
+    // Stimuli are handled one at a time, in order: a pick taken while the instructions of a
+    // step are carried out reports when that step is done.
+    const queue: Stimulus[] = [];
+    let stepping = false;
     const step = (s: Stimulus): void => {
+      queue.push(s);
+      if (stepping) return;
+      stepping = true;
+      try {
+        while (queue.length > 0) handle(queue.shift() as Stimulus);
+      } finally {
+        stepping = false;
+      }
+    };
+    const handle = (s: Stimulus): void => {
       if (settled) return; // late I/O or results after the end change nothing
       try {
         const instructions = machine.handle(s);
@@ -242,6 +257,10 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       dispatch(b);
     };
     const dispatch = (b: number): void => {
+      if (plan.pick[b]) {
+        step(takePick(g, plan, b, data));
+        return;
+      }
       let payload: BatchPayload;
       try {
         payload = buildPayload(g, plan, b, data, sources, executor.shipsSource);
@@ -273,6 +292,22 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
     };
     step({ type: 'start' });
   });
+}
+
+/**
+ * Takes pick batch b (one item of another batch's result, see core-graph's `pickOf`) here, in
+ * the scheduler's thread: no worker and no copy; worker -1 in events.
+ */
+function takePick(g: TaskGraph, plan: BatchPlan, b: number, data: unknown[]): Stimulus {
+  const start = now();
+  const container = data[plan.batchOf[plan.inIdx[plan.inPtr[b]!]!]!];
+  try {
+    const value = evaluate(g.nodes[plan.root[b]!] as Node, () => container);
+    data[b] = value;
+    return { type: 'batch-finished', batch: b, worker: -1, start, stop: now(), nbytes: sizeOf(value) };
+  } catch (err) {
+    return { type: 'batch-erred', batch: b, member: 0, error: err as Error, worker: -1, start, stop: now() };
+  }
 }
 
 function buildPayload(

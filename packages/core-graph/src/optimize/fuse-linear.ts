@@ -2,10 +2,11 @@
  * fuse-linear: fuse chains `a -> b -> c` where each task has exactly one dependent and that
  * dependent has exactly one dependency, into one nested task under the last key of the chain
  * (output keys keep their names; an output never disappears into another task). As Dask's
- * `fuse_linear`, without renaming keys.
+ * `fuse_linear`, without renaming keys. A pick (`pickOf`) stays a task of its own: schedulers
+ * take it apart from its container, so its dependent never needs the whole container.
  */
 import { keyMask, rebuildWithout, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
-import { substitute, type Key, type Node } from '../spec/index.js';
+import { pickOf, substitute, type Key, type Node } from '../spec/index.js';
 
 /** Fuses linear chains of tasks into single nested tasks. */
 export function fuseLinear(g: TaskGraph, outputs: readonly Key[]): TaskGraph {
@@ -16,7 +17,7 @@ export function fuseLinear(g: TaskGraph, outputs: readonly Key[]): TaskGraph {
   for (let b = 0; b < g.size; b++) {
     if (g.depPtr[b + 1]! - g.depPtr[b]! !== 1) continue;
     const a = g.depIdx[g.depPtr[b]!]!;
-    if (isOutput[a] || g.outPtr[a + 1]! - g.outPtr[a]! !== 1) continue;
+    if (isOutput[a] || g.outPtr[a + 1]! - g.outPtr[a]! !== 1 || pickOf(g.nodes[a]) !== undefined) continue;
     absorbed[a] = 1;
     count++;
   }

@@ -37,12 +37,6 @@ export interface Ref {
 export interface Task {
   readonly op: OpId;
   readonly args: readonly Arg[];
-  /**
-   * A scheduling hint for a top-level task: keep its result on its own (where the scheduler
-   * may spill it) instead of running it inside its dependent's batch. The pieces of a shuffle
-   * use it, so that an output bucket needs only its pieces in memory, not every split whole.
-   */
-  readonly ownResult?: true;
 }
 
 /** An argument: a literal, a reference, an array of arguments or a nested task. */
@@ -56,6 +50,35 @@ export type Node = Arg;
 
 /** The op whose single argument is returned verbatim and never scanned. */
 export const QUOTE_OP: OpId = '@tsdask/core-graph/ops#quote';
+
+/** `container[key]` (the built-in `getitem`). */
+export const GETITEM_OP: OpId = '@tsdask/core-graph/ops#getitem';
+
+/**
+ * A pick: a top-level `getitem(ref, literal)`, one item of another key's result (a piece of a
+ * shuffle's split, a field of a delayed value). Schedulers keep a pick's result on its own
+ * and take it in their own thread as soon as the container is in memory (no worker, no
+ * copy), so a task that needs one item holds that item only, and the container can go as
+ * soon as all its picks are taken: the split of a shuffle is then never held beside its
+ * pieces, and each piece can be spilled alone.
+ */
+export interface Pick {
+  readonly from: Key;
+  readonly item: string | number;
+}
+
+/** The pick a graph node is (see `Pick`), or undefined. */
+export function pickOf(node: unknown): Pick | undefined {
+  if (!isTask(node) || node.op !== GETITEM_OP || node.args.length !== 2) return undefined;
+  const [from, item] = node.args;
+  if (!isRef(from) || (typeof item !== 'number' && typeof item !== 'string')) return undefined;
+  return { from: from.ref, item };
+}
+
+/** A pick of item `item` of key `from`'s result. */
+export function pick(from: Key, item: string | number): Task {
+  return { op: GETITEM_OP, args: [{ ref: from }, item] };
+}
 
 /** Builds a reference to a key. */
 export function ref(key: Key): Ref {
@@ -83,11 +106,6 @@ export function isRef(x: unknown): x is Ref {
 }
 
 /** True when `x` is a `{ op, args }` task. */
-/** Whether a graph node asks to keep its result on its own (see Task.ownResult). */
-export function wantsOwnResult(node: unknown): boolean {
-  return isTask(node) && node.ownResult === true;
-}
-
 export function isTask(x: unknown): x is Task {
   return (
     typeof x === 'object' &&

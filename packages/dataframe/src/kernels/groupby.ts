@@ -193,7 +193,7 @@ export function splitPartial(part: Partial, n: number): Partial[] {
   });
 }
 
-/** Piece j of every split partial (see shuffle-ops' bucketOf), combined and finalized: one output partition of splitOut. */
+/** Piece j of every split partial (see shuffle.ts), combined and finalized: one output partition of splitOut. */
 export function combinePieces(spec: AggSpec, ...pieces: Partial[]): Partition {
   return finalAgg(combineAgg(spec, ...pieces), spec);
 }

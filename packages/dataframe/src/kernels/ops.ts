@@ -48,7 +48,7 @@ export function concatSort(by: string[], ascending: boolean[], ...parts: Partiti
   return sortPartition(concatPartitions(parts), by, ascending);
 }
 export { joinPartitions } from './join.js';
-export { hashSplit, bucketOf } from './shuffle-ops.js';
+export { hashSplit } from './shuffle-ops.js';
 export { sampleColumn, boundaries } from './range-ops.js';
 export { sortInput, sortBoundaries } from './sort-input.js';
 export { unifyDicts, unpackDicts } from './unify-dicts.js';

@@ -4,16 +4,17 @@
  * string per dictionary cross threads:
  *   sortInput(p_i)       sample and packed dictionaries, in the batch that made p_i
  *                        (sort-input.ts).
- *   rangeSplit(in_i)     the bucket of every row by the first key; returns RangeRuns: the rows
- *                        reordered bucket by bucket (stable) into new column buffers, with the
- *                        n + 1 offsets of the buckets, without the string dictionaries.
+ *   rangeSplit(in_i)     the bucket of every row by the first key; returns n RangePieces: the
+ *                        rows of each bucket (stable), each in column buffers of its own and
+ *                        without the string dictionaries, taken by the scheduler as pieces of
+ *                        their own (shuffle.ts), so each can be spilled or freed alone.
  *   unifyDicts(in_0..)   one dictionary per string column over all inputs, and each input's
  *                        code map into it (unify-dicts.ts).
- *   rangeCollect(j, ..)  bucket j: its run of every split, in input order, copied end to end
+ *   rangeCollect(..)     bucket j: its piece of every split, in input order, copied end to end
  *                        (string codes mapped to the global dictionary on the way), sorted
  *                        (stable) and gathered; a string column keeps a dictionary of only
  *                        the entries it uses, in global order.
- * Gathering from one bucket's contiguous runs (a few MB) rather than from whole input
+ * Gathering from one bucket's contiguous pieces (a few MB) rather than from whole input
  * partitions keeps the random reads of the gather within the cache.
  * Equal first keys always land in one bucket; nulls (and NaN) in the last.
  */
@@ -23,13 +24,12 @@ import { unpack, type Bound, type InputColumn, type SortInput } from './sort-inp
 import type { UnifiedDicts } from './unify-dicts.js';
 import { ColumnNotFoundError } from '../errors.js';
 
-/** One partition's rows grouped by output bucket, beside its column buffers. */
-export interface RangeRuns {
+/** The rows of one partition that fall in one output bucket, in buffers of their own. */
+export interface RangePiece {
   names: string[];
   types: DType[];
   columns: { values: Values; valid?: Uint8Array | undefined }[];
-  /** Bucket b is rows offsets[b] .. offsets[b + 1] of the columns. */
-  offsets: Int32Array;
+  length: number;
 }
 
 function columnIndex(p: { names: string[] }, name: string): number {
@@ -86,7 +86,7 @@ function bucketTable(
  * or none when the sample found no values: then every row goes to the first bucket, or to the
  * last when descending, with the nulls).
  */
-export function rangeSplit(p: SortInput, name: string, bounds: Bound[], ascending: boolean, n: number): RangeRuns {
+export function rangeSplit(p: SortInput, name: string, bounds: Bound[], ascending: boolean, n: number): RangePiece[] {
   const c = p.columns[columnIndex(p, name)] as InputColumn;
   const len = p.length;
   const bucket = new Int32Array(len);
@@ -124,22 +124,25 @@ export function rangeSplit(p: SortInput, name: string, bounds: Bound[], ascendin
     }
   }
   for (let b = 0; b < n; b++) counts[b + 1] += counts[b] as number;
-  const offsets = allocI32(n + 1);
-  offsets.set(counts);
+  const offsets = counts.slice();
   const order = new Int32Array(len);
   for (let r = 0; r < len; r++) order[counts[bucket[r] as number]++] = r;
-  return {
-    names: p.names,
-    types: p.columns.map((col) => col.type),
-    columns: p.columns.map((col) => {
-      const t = takeColumn(col, order, len);
-      return { values: t.values, valid: t.valid };
-    }),
-    offsets,
-  };
+  const types = p.columns.map((col) => col.type);
+  return Array.from({ length: n }, (_, b): RangePiece => {
+    const rows = order.subarray(offsets[b] as number, offsets[b + 1] as number);
+    return {
+      names: p.names,
+      types,
+      columns: p.columns.map((col) => {
+        const t = takeColumn(col, rows);
+        return { values: t.values, valid: t.valid };
+      }),
+      length: rows.length,
+    };
+  });
 }
 
-type Run = RangeRuns['columns'][number];
+type Run = RangePiece['columns'][number];
 
 /** Values storage for a dtype on ordinary memory (a temporary within one task). */
 function scratch(t: DType, n: number): Values {
@@ -147,31 +150,27 @@ function scratch(t: DType, n: number): Values {
   return t === 'bool' ? new Uint8Array(n) : new Int32Array(n);
 }
 
-/** Validity of column `col` over bucket j's runs end to end, or undefined when none is null. */
-function concatValid(j: number, runs: RangeRuns[], col: number, n: number): Uint8Array | undefined {
-  if (!runs.some((r) => (r.columns[col] as Run).valid !== undefined)) return undefined;
+/** Validity of column `col` over a bucket's pieces end to end, or undefined when none is null. */
+function concatValid(pieces: RangePiece[], col: number, n: number): Uint8Array | undefined {
+  if (!pieces.some((r) => (r.columns[col] as Run).valid !== undefined)) return undefined;
   const valid = new Uint8Array(n);
   let off = 0;
-  for (const r of runs) {
-    const a = r.offsets[j] as number;
-    const b = r.offsets[j + 1] as number;
+  for (const r of pieces) {
     const v = (r.columns[col] as Run).valid;
-    if (v === undefined) valid.fill(1, off, off + b - a);
-    else valid.set(v.subarray(a, b), off);
-    off += b - a;
+    if (v === undefined) valid.fill(1, off, off + r.length);
+    else valid.set(v, off);
+    off += r.length;
   }
   return valid;
 }
 
-/** Numeric column `col` of bucket j: the runs of every split end to end. */
-function concatValues(j: number, runs: RangeRuns[], col: number, n: number): Values {
-  const values = scratch((runs[0] as RangeRuns).types[col] as DType, n);
+/** Numeric column `col` of a bucket: its pieces end to end. */
+function concatValues(pieces: RangePiece[], col: number, n: number): Values {
+  const values = scratch((pieces[0] as RangePiece).types[col] as DType, n);
   let off = 0;
-  for (const r of runs) {
-    const a = r.offsets[j] as number;
-    const b = r.offsets[j + 1] as number;
-    values.set((r.columns[col] as Run).values.subarray(a, b) as never, off);
-    off += b - a;
+  for (const r of pieces) {
+    values.set((r.columns[col] as Run).values as never, off);
+    off += r.length;
   }
   return values;
 }
@@ -182,8 +181,7 @@ function concatValues(j: number, runs: RangeRuns[], col: number, n: number): Val
  * input dictionary first, so each row is read twice and each lookup table is small.
  */
 function concatStrings(
-  j: number,
-  runs: RangeRuns[],
+  pieces: RangePiece[],
   col: number,
   n: number,
   dicts: UnifiedDicts,
@@ -196,15 +194,13 @@ function concatStrings(
   const remaps = dicts.remaps[d] as Int32Array[];
   const G = offs.length - 1;
   const map = new Int32Array(G);
-  const local = runs.map((r, s) => {
-    const a = r.offsets[j] as number;
-    const b = r.offsets[j + 1] as number;
+  const local = pieces.map((r, s) => {
     const c = r.columns[col] as Run;
     const remap = remaps[s] as Int32Array;
     const used = new Int32Array(remap.length);
     const codes = c.values;
     const v = c.valid;
-    for (let i = a; i < b; i++) if (v === undefined || v[i] === 1) used[codes[i] as number] = 1;
+    for (let i = 0; i < r.length; i++) if (v === undefined || v[i] === 1) used[codes[i] as number] = 1;
     for (let e = 0; e < used.length; e++) if (used[e] === 1) map[remap[e] as number] = 1;
     return used;
   });
@@ -234,18 +230,16 @@ function concatStrings(
   }
   const values = new Int32Array(n);
   let off = 0;
-  runs.forEach((r, s) => {
-    const a = r.offsets[j] as number;
-    const b = r.offsets[j + 1] as number;
+  pieces.forEach((r, s) => {
     const c = r.columns[col] as Run;
     const remap = remaps[s] as Int32Array;
     const toCompact = local[s] as Int32Array;
     for (let e = 0; e < toCompact.length; e++) toCompact[e] = toCompact[e] === 1 ? (map[remap[e] as number] as number) : 0;
     const codes = c.values;
     const v = c.valid;
-    if (v === undefined) for (let i = a; i < b; i++) values[off + i - a] = toCompact[codes[i] as number] as number;
-    else for (let i = a; i < b; i++) values[off + i - a] = v[i] === 0 ? 0 : (toCompact[codes[i] as number] as number);
-    off += b - a;
+    if (v === undefined) for (let i = 0; i < r.length; i++) values[off + i] = toCompact[codes[i] as number] as number;
+    else for (let i = 0; i < r.length; i++) values[off + i] = v[i] === 0 ? 0 : (toCompact[codes[i] as number] as number);
+    off += r.length;
   });
   return { values, dict: strings ? dict : undefined, dictUtf8: { data, offsets: boffs } };
 }
@@ -269,24 +263,24 @@ function gather(values: Values, perm: Int32Array): Values {
 }
 
 /**
- * Output bucket j: its rows from every split, sorted by `by` (stable, nulls last), as a
+ * An output bucket: its piece of every split (in split order), sorted by `by` (stable, nulls last), as a
  * packed partition: string columns carry their dictionary as UTF-8 only (`dictUtf8`, no
  * `dict`). The Arrow Table is built from that directly; anything else reads the partition
  * through unpackDicts (sort-values.ts puts that task after this one). Hundreds of thousands
  * of dictionary strings per partition (timestamps as text) would otherwise be made here,
  * cloned to the main thread and collected there, for nothing.
  */
-export function rangeCollect(j: number, by: string[], ascending: boolean[], dicts: UnifiedDicts | null, ...runs: RangeRuns[]): Partition {
-  const first = runs[0] as RangeRuns;
+export function rangeCollect(by: string[], ascending: boolean[], dicts: UnifiedDicts | null, ...pieces: RangePiece[]): Partition {
+  const first = pieces[0] as RangePiece;
   const { names, types } = first;
   let n = 0;
-  for (const r of runs) n += (r.offsets[j + 1] as number) - (r.offsets[j] as number);
+  for (const r of pieces) n += r.length;
   // Each column of the bucket end to end, strings with compact dictionaries (as strings only
   // for sort keys: the output carries them as UTF-8, see the note on rangeCollect).
   const cat = names.map((name, col) => {
-    const valid = concatValid(j, runs, col, n);
-    if (types[col] !== 'utf8') return { values: concatValues(j, runs, col, n), valid, dict: undefined, dictUtf8: undefined };
-    return { ...concatStrings(j, runs, col, n, dicts as UnifiedDicts, name, by.includes(name)), valid };
+    const valid = concatValid(pieces, col, n);
+    if (types[col] !== 'utf8') return { values: concatValues(pieces, col, n), valid, dict: undefined, dictUtf8: undefined };
+    return { ...concatStrings(pieces, col, n, dicts as UnifiedDicts, name, by.includes(name)), valid };
   });
   const keys = by.map((name) => {
     const c = cat[columnIndex(first, name)] as (typeof cat)[number];

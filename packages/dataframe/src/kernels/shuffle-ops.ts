@@ -1,10 +1,8 @@
 /**
- * The pieces of a hash shuffle: each input partition is split into `n` buckets by the hash of
- * its key columns (hashSplit); `bucketOf` takes bucket j of a split out as a result of its own,
- * so output bucket j (the concatenation of piece j of every split) needs only its pieces in
- * memory and the scheduler may spill the others: memory stays bounded by about a partition per
- * task, not the whole frame. Buffers are on shared memory, so pieces move between threads
- * without copying their values.
+ * The split of a hash shuffle: each input partition is split into `n` buckets by the hash of
+ * its key columns, each bucket in buffers of its own, so that the scheduler can take each as a
+ * piece of its own (shuffle.ts) and spill or free it alone. Buffers are on shared memory, so
+ * pieces move between threads without copying their values.
  */
 import { allocI32, take, type Partition } from './columns.js';
 import { hashKey, rowKeys } from './keys.js';
@@ -37,9 +35,4 @@ export function hashSplit(p: Partition, keys: string[], n: number): Partition[] 
     (idx[b] as Int32Array)[fill[b]++] = i;
   }
   return idx.map((ix) => take(p, ix));
-}
-
-/** Bucket j of a split (of partitions or partial aggregates), as a result of its own. */
-export function bucketOf<T>(split: readonly T[], j: number): T {
-  return split[j] as T;
 }

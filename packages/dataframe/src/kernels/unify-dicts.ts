@@ -10,7 +10,7 @@
  * of timestamps-as-text has.
  */
 import { allocI32, allocU8, intern, type ColumnData, type Partition } from './columns.js';
-import { unpack, type InputColumn, type SortInput } from './sort-input.js';
+import { unpack, type PackedDict } from './sort-input.js';
 import { ColumnNotFoundError } from '../errors.js';
 
 /** The global dictionaries of the string columns, and each input's code map into them. */
@@ -28,10 +28,11 @@ export interface UnifiedDicts {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function inputColumn(p: SortInput, name: string): InputColumn {
-  const i = p.names.indexOf(name);
-  if (i < 0) throw new ColumnNotFoundError(name, p.names, 'sort');
-  return p.columns[i] as InputColumn;
+/** Input `i`'s packed dictionary of column `name`. */
+function packedOf(dicts: Record<string, PackedDict>, name: string, i: number): PackedDict {
+  const d = dicts[name];
+  if (d === undefined) throw new ColumnNotFoundError(name, Object.keys(dicts), `sort (input ${i}, string columns)`);
+  return d;
 }
 
 /** Strings as UTF-8 bytes end to end with the byte offset of each (on shared memory). */
@@ -53,10 +54,10 @@ function encodeAll(all: string[], joined: string, offsets: Int32Array): { data: 
 }
 
 /** Global dictionaries for the string columns `names` over all partitions (in input order). */
-export function unifyDicts(names: string[], ...parts: SortInput[]): UnifiedDicts {
+export function unifyDicts(names: string[], ...parts: Record<string, PackedDict>[]): UnifiedDicts {
   const out: UnifiedDicts = { names, joined: [], offsets: [], remaps: [], utf8: [] };
   for (const name of names) {
-    const cols = parts.map((p) => inputColumn(p, name));
+    const cols = parts.map((p, i) => packedOf(p, name, i));
     const u = unifyAscii(cols) ?? unifyStrings(cols);
     out.joined.push(u.joined);
     out.offsets.push(u.offsets);
@@ -74,7 +75,7 @@ interface Unified {
 }
 
 /** Through a Map of strings (any text). */
-function unifyStrings(cols: InputColumn[]): Unified {
+function unifyStrings(cols: PackedDict[]): Unified {
   const seen = new Map<string, number>();
   const all: string[] = [];
   const remaps = cols.map((c) => {
@@ -99,7 +100,7 @@ function hashBytes(x: Uint8Array, a: number, b: number): number {
 }
 
 /** Through a hash table over the bytes, when every dictionary is ASCII; else undefined. */
-function unifyAscii(cols: InputColumn[]): Unified | undefined {
+function unifyAscii(cols: PackedDict[]): Unified | undefined {
   const bytes: Uint8Array[] = [];
   for (const c of cols) {
     const b = encoder.encode(c.joined ?? '');

@@ -2,14 +2,16 @@
  * Batch planning: the unit the local schedulers dispatch. Dispatching one task at a time costs
  * ~10-60 µs per task in messages, so tasks are grouped into batches: each task is merged into
  * its only dependent while the batch stays under `maxSize` tasks (chains and reduction
- * subtrees, bottom-up). A task with several dependents, a requested output, or a task that
- * asks to keep its result on its own (Task.ownResult: the pieces of a shuffle) ends a batch.
- * So every batch is an in-tree with one root (its last task), whose result is the only one
- * that leaves the worker; the members' intermediate results are freed inside it.
+ * subtrees, bottom-up). A task with several dependents, a requested output, a pick (one item
+ * of another result: the pieces of a shuffle, see `pickOf`) or a shuffle's output bucket that
+ * feeds a combining task ends a batch. So every batch is an in-tree with one root (its last
+ * task), whose result is the only one that leaves the worker; the members' intermediate
+ * results are freed inside it. A pick is a batch of its own, marked in `pick`: the shell takes
+ * it in its own thread (run-graph.ts).
  *
  * Pure: arrays in, arrays out.
  */
-import { invertCsr, IntBuffer, wantsOwnResult, type TaskGraph } from '@tsdask/core-graph';
+import { invertCsr, IntBuffer, pickOf, type TaskGraph } from '@tsdask/core-graph';
 
 export interface BatchPlan {
   /** Number of batches. Batch ids are in order of their root's priority. */
@@ -27,6 +29,8 @@ export interface BatchPlan {
   /** Batches that read batch b's root: outIdx[outPtr[b] .. outPtr[b+1]). */
   readonly outPtr: Int32Array;
   readonly outIdx: Int32Array;
+  /** 1 where batch b is a single pick task (see `pickOf`). */
+  readonly pick: Uint8Array;
 }
 
 /** Groups tasks into batches; `prio` must be topological (dependencies first), as `order` gives. */
@@ -37,12 +41,27 @@ export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array
 
   const size = new Int32Array(n).fill(1);
   const joined = new Uint8Array(n);
+  // Downstream of a shuffle, one batch must never need several buckets at once: a pick ends
+  // its batch, and so does a task computed from picks (an output bucket, a join or partial
+  // reduction of one) whose dependent combines several inputs (a tree reduction, a
+  // concatenation): each bucket then runs, and is held or spilled, on its own.
+  const isPick = new Uint8Array(n);
+  const fromPicks = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (pickOf(g.nodes[i]) !== undefined) isPick[i] = 1;
+  for (let p = 0; p < n; p++) {
+    const t = byPrio[p]!;
+    for (let e = g.depPtr[t]!; e < g.depPtr[t + 1]!; e++) {
+      const d = g.depIdx[e]!;
+      if (isPick[d] || fromPicks[d]) fromPicks[t] = 1;
+    }
+  }
+  const endsBatch = (c: number, t: number): boolean => isPick[c] === 1 || (fromPicks[c] === 1 && g.depPtr[t + 1]! - g.depPtr[t]! > 1);
   for (let p = 0; p < n; p++) {
     const t = byPrio[p]!;
     for (let e = g.depPtr[t]!; e < g.depPtr[t + 1]!; e++) {
       const c = g.depIdx[e]!;
       if (isOutput[c] || g.outPtr[c + 1]! - g.outPtr[c]! !== 1) continue;
-      if (size[t]! + size[c]! > maxSize || wantsOwnResult(g.nodes[c])) continue;
+      if (size[t]! + size[c]! > maxSize || endsBatch(c, t)) continue;
       joined[c] = 1;
       size[t]! += size[c]!;
     }
@@ -96,5 +115,7 @@ export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array
   const inIdx = ins.data.slice(0, ins.length);
   const batchIn = inBatch.data.slice(0, inBatch.length);
   const { outPtr, outIdx } = invertCsr(count, inPtr, batchIn);
-  return { count, batchOf, memPtr, memIdx, root, inPtr, inIdx, outPtr, outIdx };
+  const pick = new Uint8Array(count);
+  for (let b = 0; b < count; b++) if (memPtr[b + 1]! - memPtr[b]! === 1 && isPick[root[b]!]) pick[b] = 1;
+  return { count, batchOf, memPtr, memIdx, root, inPtr, inIdx, outPtr, outIdx, pick };
 }

@@ -16,14 +16,19 @@
  *
  * Policy: ready batches are dispatched lowest `order` priority first, at most `slots` in
  * flight; a result is released as soon as its last dependent batch has finished (refcounts),
- * unless it is an output; a batch whose worker died is retried up to `retries` times.
+ * unless it is an output; a batch whose worker died is retried up to `retries` times. A pick
+ * (one item of another result, see core-graph's `pickOf`) is dispatched as soon as it is ready
+ * and takes no slot, since the shell takes it at once in its own thread; its bytes move from
+ * its container to it (they are the same buffers), so a shuffle's split is never counted
+ * beside its pieces.
  *
  * Memory (when `memoryLimit` is finite): the bytes of held results are counted. Above
  * SPILL_TARGET of the limit, results are spilled to disk, those needed least soon first (never
  * outputs, never inputs of running batches); a batch whose inputs are on disk is dispatched
  * with an `unspill` list for the shell to read back first. Root batches (no inputs: readers,
  * creators) are queued apart and run at most `rootSlots` at a time, so reductions over loaded
- * data go first; above PAUSE_FRACTION no root batch starts, unless nothing else could run.
+ * data go first. Above PAUSE_FRACTION (as distributed's worker pause) no batch starts while
+ * another runs or a spill write is going; when none is, one batch at a time.
  */
 import { TaskError, WorkerLostError, type Key, type TaskGraph } from '@tsdask/core-graph';
 import type { BatchPlan } from './batches.js';
@@ -110,6 +115,9 @@ export class SchedulerState {
   readonly #attempts: Uint8Array;
   readonly #ready: MinHeap;
   readonly #readyRoots: MinHeap;
+  /** Pick batches ready to be taken (no slot needed), and those taken but not yet reported. */
+  readonly #readyPicks: number[] = [];
+  #picksInFlight = 0;
   readonly #rootSlots: number;
   #rootsInFlight = 0;
   readonly #limit: number;
@@ -176,9 +184,9 @@ export class SchedulerState {
     return this.#held > PAUSE_FRACTION * this.#limit;
   }
 
-  /** Number of batches in flight. */
+  /** Number of batches in flight (picks included). */
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#inFlight + this.#picksInFlight;
   }
 
   /** True once the compute finished or failed: later stimuli are ignored. */
@@ -214,9 +222,11 @@ export class SchedulerState {
         this.#onSpilled(s.batch, s.gen, out);
         break;
     }
-    // Dispatch first: the inputs it pins are then never chosen for spilling.
-    this.#fill(id, out);
+    // Dispatch first: the inputs it pins are then never chosen for spilling. Over the pause,
+    // a batch starts only as a last resort, once spilling could not help (see #fill).
+    this.#fill(id, out, false);
     this.#spillIfNeeded(out);
+    if (this.#inFlight === 0 && this.#spilling === 0) this.#fill(id, out, true);
     if (this.#remaining === 0) {
       this.#closed = true;
       out.push({ type: 'finished' });
@@ -250,43 +260,73 @@ export class SchedulerState {
 
   #makeReady(b: number, stim: number): void {
     this.#to(this.#plan.root[b]!, READY, stim);
-    if (this.#isRoot(b)) this.#readyRoots.push(b, b);
+    if (this.#plan.pick[b]) this.#readyPicks.push(b);
+    else if (this.#isRoot(b)) this.#readyRoots.push(b, b);
     else this.#ready.push(b, b);
   }
 
-  #fill(stim: number, out: Instruction[]): void {
-    const p = this.#plan;
-    while (this.#inFlight < this.#slots) {
+  #fill(stim: number, out: Instruction[], lastResort: boolean): void {
+    for (const b of this.#readyPicks) {
+      this.#picksInFlight++;
+      this.#dispatch(b, stim, out);
+    }
+    this.#readyPicks.length = 0;
+    // Over the pause, nothing new starts while a batch runs or a spill write is going (each
+    // ends in a stimulus that comes back here, with less held): producers never outrun the
+    // disk. When neither is left and spilling could not get under the pause (the rest is
+    // outputs), one batch runs at a time as a last resort, so the compute still goes on.
+    const paused = this.#paused();
+    if (paused && !lastResort) return;
+    const slots = paused ? 1 : this.#slots;
+    while (this.#inFlight < slots) {
       const other = this.#ready.peekKey();
-      // A root batch may start when a root slot is free and memory is not paused; when paused,
-      // only if nothing else is running or ready (never deadlock).
-      const rootOk =
-        this.#readyRoots.size > 0 &&
-        this.#rootsInFlight < this.#rootSlots &&
-        (!this.#paused() || (this.#inFlight === 0 && other === undefined));
+      // A root batch (a reader, a creator) waits for a root slot, and when paused, for nothing
+      // else to be ready: reductions of loaded data go first.
+      const rootOk = this.#readyRoots.size > 0 && this.#rootsInFlight < this.#rootSlots && (!paused || other === undefined);
       const root = rootOk ? this.#readyRoots.peekKey() : undefined;
       if (other === undefined && root === undefined) break;
-      const b = root !== undefined && (other === undefined || root < other) ? this.#readyRoots.pop() : this.#ready.pop();
+      const fromRoots = root !== undefined && (other === undefined || root < other);
+      // Nor does a batch whose inputs read back from disk would take memory over the pause,
+      // unless it would run alone.
+      if (this.#inFlight > 0 && this.#held + this.#onDiskInputs(fromRoots ? (root as number) : (other as number)) > PAUSE_FRACTION * this.#limit) break;
+      const b = fromRoots ? this.#readyRoots.pop() : this.#ready.pop();
       if (this.#isRoot(b)) this.#rootsInFlight++;
-      for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]!; m++) this.#to(p.memIdx[m]!, RUNNING, stim);
       this.#inFlight++;
-      let unspill: number[] | undefined;
-      for (let e = p.inPtr[b]!; e < p.inPtr[b + 1]!; e++) {
-        const ib = p.batchOf[p.inIdx[e]!]!;
-        this.#pins[ib]!++;
-        if (this.#where[ib] === ON_DISK) {
-          (unspill ??= []).push(ib);
-          this.#where[ib] = IN_MEMORY;
-          this.#spilled -= this.#nbytes[ib]!;
-          this.#addHeld(this.#nbytes[ib]!);
-          this.#unspillCount++;
-        } else if (this.#where[ib] === SPILLING) {
-          this.#where[ib] = IN_MEMORY;
-          this.#spilling -= this.#nbytes[ib]!;
-        }
-      }
-      out.push(unspill === undefined ? { type: 'execute', batch: b } : { type: 'execute', batch: b, unspill });
+      this.#dispatch(b, stim, out);
     }
+  }
+
+  /** Bytes of batch b's inputs that are on disk. */
+  #onDiskInputs(b: number): number {
+    const p = this.#plan;
+    let bytes = 0;
+    for (let e = p.inPtr[b]!; e < p.inPtr[b + 1]!; e++) {
+      const ib = p.batchOf[p.inIdx[e]!]!;
+      if (this.#where[ib] === ON_DISK) bytes += this.#nbytes[ib]!;
+    }
+    return bytes;
+  }
+
+  /** Marks batch b running, pins its inputs (reading back those on disk) and asks to execute it. */
+  #dispatch(b: number, stim: number, out: Instruction[]): void {
+    const p = this.#plan;
+    for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]!; m++) this.#to(p.memIdx[m]!, RUNNING, stim);
+    let unspill: number[] | undefined;
+    for (let e = p.inPtr[b]!; e < p.inPtr[b + 1]!; e++) {
+      const ib = p.batchOf[p.inIdx[e]!]!;
+      this.#pins[ib]!++;
+      if (this.#where[ib] === ON_DISK) {
+        (unspill ??= []).push(ib);
+        this.#where[ib] = IN_MEMORY;
+        this.#spilled -= this.#nbytes[ib]!;
+        this.#addHeld(this.#nbytes[ib]!);
+        this.#unspillCount++;
+      } else if (this.#where[ib] === SPILLING) {
+        this.#where[ib] = IN_MEMORY;
+        this.#spilling -= this.#nbytes[ib]!;
+      }
+    }
+    out.push(unspill === undefined ? { type: 'execute', batch: b } : { type: 'execute', batch: b, unspill });
   }
 
   #addHeld(bytes: number): void {
@@ -297,7 +337,8 @@ export class SchedulerState {
   /** Ends a dispatched batch's claim on its slot and its inputs. */
   #leave(b: number): void {
     const p = this.#plan;
-    this.#inFlight--;
+    if (p.pick[b]) this.#picksInFlight--;
+    else this.#inFlight--;
     if (this.#isRoot(b)) this.#rootsInFlight--;
     for (let e = p.inPtr[b]!; e < p.inPtr[b + 1]!; e++) this.#pins[p.batchOf[p.inIdx[e]!]!]!--;
   }
@@ -348,6 +389,7 @@ export class SchedulerState {
   #finished(b: number, nbytes: number, stim: number, out: Instruction[]): void {
     const p = this.#plan;
     if (this.state[p.root[b]!] !== RUNNING) return;
+    if (p.pick[b]) this.#takeFromContainer(b, nbytes);
     this.#leave(b);
     this.#remaining--;
     const root = p.root[b]!;
@@ -381,6 +423,20 @@ export class SchedulerState {
       const d = p.outIdx[e]!;
       if (--this.#pending[d]! === 0) this.#makeReady(d, stim);
     }
+  }
+
+  /**
+   * A pick's bytes are its container's (the same buffers): they move from the container's
+   * count to the pick's, so they are never counted twice, and the container holds only what
+   * no pick has taken.
+   */
+  #takeFromContainer(b: number, nbytes: number): void {
+    const p = this.#plan;
+    const ib = p.batchOf[p.inIdx[p.inPtr[b]!]!]!;
+    if (this.#where[ib] !== IN_MEMORY) return;
+    const moved = Math.min(nbytes, this.#nbytes[ib]!);
+    this.#nbytes[ib]! -= moved;
+    this.#held -= moved;
   }
 
   #erred(b: number, member: number, error: Error, stim: number, out: Instruction[]): void {
@@ -439,7 +495,7 @@ export class SchedulerState {
       if (this.#where[b] !== NOWHERE && this.state[p.root[b]!] === RELEASED) bad.push(`${this.#g.keys[p.root[b]!]} is released but still stored`);
     }
     if (this.#rootsInFlight > this.#rootSlots) bad.push(`${this.#rootsInFlight} root batches in flight with ${this.#rootSlots} root slots`);
-    if (running !== this.#inFlight) bad.push(`${running} batches running but ${this.#inFlight} counted in flight`);
+    if (running !== this.#inFlight + this.#picksInFlight) bad.push(`${running} batches running but ${this.#inFlight + this.#picksInFlight} counted in flight`);
     if (this.#inFlight > this.#slots) bad.push(`${this.#inFlight} batches in flight with ${this.#slots} slots`);
     return bad;
   }
