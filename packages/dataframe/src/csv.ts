@@ -13,6 +13,7 @@ import Papa from 'papaparse';
 import { DataFrame } from './dataframe.js';
 import type { Lowered, Source } from './plan.js';
 import type { AggSpec } from './kernels/partial-agg.js';
+import type { Step } from './kernels/steps.js';
 import { resolvePaths, parseSize } from './io/paths.js';
 import { ColumnNotFoundError, DataFrameError, MissingFileError } from './errors.js';
 
@@ -126,11 +127,11 @@ class CsvSource implements Source {
     const token = tokenize(this.files, this.base, this.blocksize, this.engine, want);
     return this.rangeTasks(`read-csv-${token}`, token, want, 'readCsvRange', [this.engine]);
   }
-  lowerAggregate(columns: string[], spec: AggSpec): Lowered | undefined {
+  lowerAggregate(columns: string[], spec: AggSpec, steps: Step[], keyTypes: DType[]): Lowered | undefined {
     if (this.engine !== 'scanner' || columns.length === 0) return undefined;
     const want = columns.map((n) => this.base.names.indexOf(n));
     const token = tokenize(this.files, this.base, this.blocksize, this.engine, want);
-    return this.rangeTasks(`read-csv-agg-${tokenize(token, spec)}`, token, want, 'readCsvAggregate', [spec]);
+    return this.rangeTasks(`read-csv-agg-${tokenize(token, spec, steps)}`, token, want, 'readCsvAggregate', [spec, keyTypes, steps]);
   }
   /** One task per range, `op(spec, ...args, ...quote counts of the ranges before it)`, named `name,i`. */
   private rangeTasks(name: string, token: string, want: number[], op: string, args: unknown[]): Lowered {

@@ -4,7 +4,7 @@
  * predicate pushdown, in optimize/) run on it before it is lowered to graph layers.
  */
 import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
-import type { Schema } from './kernels/columns.js';
+import type { DType, Schema } from './kernels/columns.js';
 import type { Step } from './kernels/steps.js';
 import type { AggSpec } from './kernels/partial-agg.js';
 import type { PushFilter } from './optimize/predicate.js';
@@ -30,10 +30,11 @@ export interface Source {
   /** Layers that read only `columns` (all when undefined), pruned by `filters` where it can. */
   lower(columns: string[] | undefined, filters: PushFilter[]): Lowered;
   /**
-   * One task per partition that reads `columns` and returns the partial aggregate of `spec`
-   * (see optimize/scan-aggregate.ts); undefined when this source cannot.
+   * One task per partition that reads `columns`, applies the row-wise `steps` and returns the
+   * partial aggregate of `spec`, whose keys have types `keyTypes` (see
+   * optimize/scan-aggregate.ts); undefined when this source cannot.
    */
-  lowerAggregate?(columns: string[], spec: AggSpec): Lowered | undefined;
+  lowerAggregate?(columns: string[], spec: AggSpec, steps: Step[], keyTypes: DType[]): Lowered | undefined;
   /** Distinct combinations of `columns` among the rows of a sample, when the source has one. */
   sampleDistinct?(columns: string[]): { distinct: number; rows: number } | undefined;
 }

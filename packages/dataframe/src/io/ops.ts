@@ -5,6 +5,7 @@
 import { readFileSync, readSync } from 'node:fs';
 import type { DType, Partition } from '../kernels/columns.js';
 import { PartialAggregator, type AggSpec, type Partial } from '../kernels/partial-agg.js';
+import { applySteps, type Step } from '../kernels/steps.js';
 import { countQuotes, scanCsvRange, type CsvRangeSpec, type ReadFn } from './csv-scan.js';
 import { parseCsvText } from './csv-papa.js';
 import { MissingFileError } from '../errors.js';
@@ -37,16 +38,17 @@ export function readCsvRange(spec: CsvRangeSpec, engine: 'scanner' | 'papaparse'
 }
 /**
  * Scans one byte range and aggregates it at once (the fused scan and partial aggregate of
- * optimize/scan-aggregate.ts): rows go from the scanner to the groups' states in small batches
- * through reused buffers, and no column of the range is built. The same Partial as
- * partialAgg(readCsvRange(...)).
+ * optimize/scan-aggregate.ts): rows go from the scanner, through the row-wise `steps` (a
+ * filter, derived columns; none when the frame only chose columns), to the groups' states in
+ * small batches through reused buffers, and no column of the range is built. The same Partial
+ * as partialAgg(mapPartition(readCsvRange(...), steps)).
  */
-export function readCsvAggregate(spec: CsvRangeSpec, agg: AggSpec, ...counts: number[]): Partial {
+export function readCsvAggregate(spec: CsvRangeSpec, agg: AggSpec, keyTypes: DType[], steps: Step[], ...counts: number[]): Partial {
   let q = 0;
   for (const c of counts) q += c;
-  const keyTypes = agg.keys.map((k) => spec.types[spec.names.indexOf(k)] as DType);
   const acc = new PartialAggregator(agg, keyTypes);
-  withFile(spec.file, (read) => scanCsvRange(spec, read, q % 2 === 1, { rows: BATCH_ROWS, take: (b) => acc.add(b) }));
+  const take = steps.length === 0 ? (b: Partition) => acc.add(b) : (b: Partition) => acc.add(applySteps(b, steps));
+  withFile(spec.file, (read) => scanCsvRange(spec, read, q % 2 === 1, { rows: BATCH_ROWS, take }));
   return acc.finish();
 }
 

@@ -5,15 +5,19 @@
  * (io/ops.ts readCsvAggregate), instead of a read task whose columns a partialAgg task then
  * aggregates. Its result is the same Partial, so the combine steps are unchanged.
  *
- * Applied only where the answer is the same: the steps between the source and the groupBy
- * may only choose columns (a select of columns under their own names, a drop). A filter, a
- * derived or renamed column, a source that cannot aggregate (readCSV's papaparse engine,
- * Parquet, memory) keep the read and partialAgg tasks. Off with the config setting
- * `dataframe.fuseScanAggregate: false`.
+ * The row-wise steps between the source and the groupBy (filters, derived and renamed
+ * columns, choices of columns) run in the same task on each small batch, pruned to what the
+ * aggregate reads; the source reads only the columns they need. Steps that only choose
+ * columns are skipped (the aggregator finds columns by name). A source that cannot aggregate
+ * (readCSV's papaparse engine, Parquet, memory) keeps the read and partialAgg tasks. Off with
+ * the config setting `dataframe.fuseScanAggregate: false`.
  */
 import { config } from '@tsdask/core-graph';
+import type { DType } from '../kernels/columns.js';
 import type { AggSpec } from '../kernels/partial-agg.js';
+import type { Step } from '../kernels/steps.js';
 import type { Lowered, PlanNode } from '../plan.js';
+import { pruneSteps } from './projection.js';
 
 /** The config setting that switches the rewrite off when false. */
 export const FUSE_SCAN_AGGREGATE = 'dataframe.fuseScanAggregate';
@@ -24,15 +28,17 @@ export const FUSE_SCAN_AGGREGATE = 'dataframe.fuseScanAggregate';
  */
 export function fuseScanAggregate(plan: PlanNode, spec: AggSpec): Lowered | undefined {
   if (config.get(FUSE_SCAN_AGGREGATE) === false) return undefined;
-  let node = plan;
-  if (node.kind === 'map') {
-    const onlyChooses = node.steps.every(
-      (s) => s.k === 'drop' || (s.k === 'select' && s.exprs.every(([n, e]) => e.e === 'col' && e.name === n)),
-    );
-    if (!onlyChooses) return undefined;
-    node = node.input;
-  }
-  if (node.kind !== 'source' || node.source.lowerAggregate === undefined) return undefined;
-  // The columns the frame has after the steps are the source's columns the spec reads.
-  return node.source.lowerAggregate(plan.schema.names, spec);
+  const source = plan.kind === 'map' ? plan.input : plan;
+  if (source.kind !== 'source' || source.source.lowerAggregate === undefined) return undefined;
+  const pruned = plan.kind === 'map' ? pruneSteps(plan.steps, new Set(plan.schema.names)) : { steps: [], needed: new Set(plan.schema.names) };
+  const needed = pruned.needed as Set<string>;
+  const columns = source.schema.names.filter((n) => needed.has(n));
+  const steps: Step[] = pruned.steps.every(onlyChooses) ? [] : pruned.steps;
+  const keyTypes = spec.keys.map((k) => plan.schema.types[plan.schema.names.indexOf(k)] as DType);
+  return source.source.lowerAggregate(columns, spec, steps, keyTypes);
+}
+
+/** A step that only chooses columns under their own names (a drop, a select of columns). */
+function onlyChooses(s: Step): boolean {
+  return s.k === 'drop' || (s.k === 'select' && s.exprs.every(([n, e]) => e.e === 'col' && e.name === n));
 }
