@@ -54,7 +54,7 @@ function core(fn: BlockFn, ins: string[], out: string, aligned: DaskArray[], let
   const dtype = opts.dtype ?? (aligned[0] as DaskArray).dtype;
   const name = `blockwise-${tokenize(op, ins, out, aligned.map((a) => a.name), chunks)}`;
   const template: Task = task(op, ...aligned.map((_, i) => task(K(unwrap ? 'wrapSingle' : 'wrapChunk'), BlockwiseLayer.arg(i))));
-  const layer = new BlockwiseLayer(name, out, chunks.map((c) => c.length), template, aligned.map((a, i) => ({ name: a.name, index: ins[i] as string, numblocks: a.numblocks })), { kind: 'blockwise', fusable: false });
+  const layer = new BlockwiseLayer(name, out, chunks.map((c) => c.length), template, aligned.map((a, i) => ({ name: a.name, index: ins[i] as string, numblocks: a.numblocks })), { kind: 'blockwise', fusable: false, holds: [fn] });
   return ArrayClass.fromLayer(layer, aligned, chunks, dtype);
 }
 

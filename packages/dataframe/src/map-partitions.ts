@@ -28,6 +28,6 @@ export function mapPartitions(df: DataFrame, fn: (t: Table) => Table): DataFrame
     const table: Node = { op: `${K}#toTable`, args: [{ ref: chunkKey(input.name, i) }] };
     tasks.set(chunkKey(name, i), { op: `${K}#fromTable`, args: [{ op, args: [table] }] });
   }
-  const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph);
+  const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name], [fn]), input.graph);
   return new DataFrame({ kind: 'graph', name, graph, schema: { names, types }, npartitions: df.npartitions });
 }

@@ -86,7 +86,7 @@ describe('plan rewrites', () => {
     const df = readCSV(path, { blocksize: 100_000 }).filter(col('delay').gt(0)).groupBy('origin').agg({ d: ['delay', 'mean'] });
     const reads = [...df.graph.layers.values()]
       .flatMap((l) => [...((l as unknown as { tasks?: Map<string, { op: string; args: unknown[] }> }).tasks?.values() ?? [])])
-      .filter((t) => typeof t.op === 'string' && t.op.endsWith('#readCsvRange'));
+      .filter((t) => typeof t.op === 'string' && (t.op.endsWith('#readCsvRange') || t.op.endsWith('#readCsvAggregate')));
     expect(reads.length).toBeGreaterThan(3);
     for (const t of reads) {
       const spec = (t.args[0] as { args: [{ want: number[]; names: string[] }] }).args[0];

@@ -33,6 +33,8 @@ export interface BlockwiseOptions {
   readonly simplify?: (template: Task) => Task;
   /** False when this layer must not be fused with its neighbours. */
   readonly fusable?: boolean;
+  /** Values kept alive with the layer (see Layer.holds). */
+  readonly holds?: readonly unknown[];
 }
 
 const PLACEHOLDER = '\u0000blockwise-arg-';
@@ -42,6 +44,7 @@ export class BlockwiseLayer implements Layer {
   readonly dependencies: readonly string[];
   readonly simplify: ((template: Task) => Task) | undefined;
   readonly fusable: boolean;
+  readonly holds: readonly unknown[] | undefined;
 
   constructor(
     readonly name: string,
@@ -60,6 +63,7 @@ export class BlockwiseLayer implements Layer {
       }
     }
     this.kind = opts.kind ?? 'blockwise';
+    this.holds = opts.holds;
     this.simplify = opts.simplify;
     this.fusable = opts.fusable !== false;
     this.dependencies = [...new Set(inputs.map((i) => i.name))];

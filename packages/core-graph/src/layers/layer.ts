@@ -24,4 +24,10 @@ export interface Layer {
   materialize(keys: ReadonlySet<Key> | undefined, out: Map<Key, Node>): void;
   /** The number of tasks, when known without materializing. */
   readonly size?: number;
+  /**
+   * Values kept alive with the layer: the user functions its tasks name by OpId, which the
+   * function table holds only weakly (see functions.ts), so a collection keeps them while it
+   * lives, even during a compute of it.
+   */
+  readonly holds?: readonly unknown[];
 }

@@ -9,6 +9,7 @@ export class MaterializedLayer implements Layer {
     readonly name: string,
     tasks: ReadonlyMap<Key, Node> | Record<Key, Node>,
     readonly dependencies: readonly string[] = [],
+    readonly holds?: readonly unknown[],
   ) {
     this.tasks = tasks instanceof Map ? tasks : new Map(Object.entries(tasks));
   }
