@@ -24,6 +24,12 @@ export interface MergeOptions {
   broadcast?: boolean;
   /** Buckets of a shuffle join (default: the larger partition count). */
   npartitions?: number;
+  /**
+   * Whether rows whose keys are null (or NaN) match each other: true by default, as pandas'
+   * (and so Dask's) merge does; false for SQL's rule (Polars' default), where they match
+   * nothing.
+   */
+  nullsEqual?: boolean;
 }
 
 function list(x: string | string[] | undefined): string[] | undefined {
@@ -66,7 +72,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
   const [sx, sy] = opts.suffixes ?? ['_x', '_y'];
   const node: MergeNode = {
     kind: 'merge', left: left.plan, right: right.plan, how, leftOn, rightOn, suffixes: [sx, sy],
-    mode: 'shuffle', schema: { names: [], types: [] }, npartitions: 0,
+    nullsEqual: opts.nullsEqual !== false, mode: 'shuffle', schema: { names: [], types: [] }, npartitions: 0,
   };
   const out = outputNames(node, left.columns, right.columns);
   node.schema = {
@@ -117,6 +123,7 @@ export function lowerMerge(node: MergeNode, needed: Set<string> | undefined): Lo
     rightOn: node.rightOn,
     leftNames: leftCols.map((c) => full.left[node.left.schema.names.indexOf(c)] as string),
     rightNames: rightCols.map((c) => full.right[node.right.schema.names.indexOf(c)] ?? null),
+    nullsEqual: node.nullsEqual,
   };
   const token = tokenize(L.name, R.name, spec, node.mode, node.npartitions);
   const name = `merge-${token}`;

@@ -59,6 +59,7 @@ export interface MergeNode {
   leftOn: string[];
   rightOn: string[];
   suffixes: [string, string];
+  nullsEqual: boolean;
   mode: 'broadcast-right' | 'broadcast-left' | 'shuffle';
   schema: Schema;
   npartitions: number;

@@ -1,11 +1,12 @@
 /**
  * Hash join of two partitions: build a map from the right side's keys to its rows, probe with
  * the left side. `how` is inner, left, right or outer; unmatched rows get nulls on the other
- * side, and for shared key names the key column takes the right side's value there.
+ * side, and for shared key names the key column takes the right side's value there. Null keys
+ * match each other when `nullsEqual` (pandas' merge), and nothing otherwise (SQL).
  */
 import { allocI32, allocU8, type ColumnData, type Partition } from './columns.js';
 import { takeColumn } from './columns.js';
-import { rowKeys } from './keys.js';
+import { NULL_KEY, rowKeys, type RowKey } from './keys.js';
 
 export interface JoinSpec {
   how: 'inner' | 'left' | 'right' | 'outer';
@@ -14,6 +15,8 @@ export interface JoinSpec {
   /** Output names of the left columns, then of the right columns kept (null: dropped). */
   leftNames: string[];
   rightNames: (string | null)[];
+  /** Whether a null key matches a null key (default false). */
+  nullsEqual?: boolean;
 }
 
 /** Takes rows (index -1 gives null) of one column. */
@@ -32,9 +35,10 @@ function takeOrNull(c: ColumnData, idx: Int32Array, n: number): ColumnData {
 /** Joins two partitions. */
 export function joinPartitions(left: Partition, right: Partition, spec: JoinSpec): Partition {
   const single = spec.leftOn.length === 1 && left.columns[left.names.indexOf(spec.leftOn[0] as string)]?.type === 'utf8';
-  const lk = single ? undefined : rowKeys(left, spec.leftOn, 'merge() left side');
-  const rk = rowKeys(right, spec.rightOn, 'merge() right side');
-  const build = new Map<number | string, number[]>();
+  const nullsEqual = spec.nullsEqual === true;
+  const lk = single ? undefined : rowKeys(left, spec.leftOn, 'merge() left side', nullsEqual);
+  const rk = rowKeys(right, spec.rightOn, 'merge() right side', nullsEqual);
+  const build = new Map<Exclude<RowKey, undefined>, number[]>();
   for (let j = 0; j < rk.length; j++) {
     const k = rk[j];
     if (k === undefined) continue;
@@ -53,7 +57,7 @@ export function joinPartitions(left: Partition, right: Partition, spec: JoinSpec
   for (let i = 0; i < left.length; i++) {
     let rows: number[] | undefined;
     if (byCode !== undefined && lc !== undefined) {
-      rows = lc.valid !== undefined && lc.valid[i] === 0 ? undefined : byCode[lc.values[i] as number];
+      rows = lc.valid !== undefined && lc.valid[i] === 0 ? (nullsEqual ? build.get(NULL_KEY) : undefined) : byCode[lc.values[i] as number];
     } else {
       const k = lk?.[i];
       rows = k === undefined ? undefined : build.get(k);
