@@ -22,6 +22,7 @@ import { sortValues, type SortOptions } from './sort-values.js';
 import { merge, type MergeOptions } from './merge.js';
 import { repartition } from './repartition.js';
 import { mapPartitions } from './map-partitions.js';
+import { dropDuplicates } from './drop-duplicates.js';
 import { toCSV, toParquet } from './writers.js';
 
 /** A lazy, partitioned table: `compute()` gives an Arrow Table. */
@@ -272,19 +273,10 @@ export class DataFrame extends Collection<Table> {
 
   /**
    * One row per distinct combination of `subset` (all columns by default): the first such row
-   * whole, nulls counting as values (as pandas). The result is sorted by the subset.
+   * whole, in the order the rows came in, nulls counting as values (pandas' keep='first').
    */
   dropDuplicates(subset?: string | string[]): DataFrame {
-    const keys = subset === undefined ? this.columns : typeof subset === 'string' ? [subset] : subset;
-    for (const k of keys) if (!this.columns.includes(k)) throw new ColumnNotFoundError(k, this.columns, 'dropDuplicates()');
-    const rest = this.columns.filter((c) => !keys.includes(c));
-    const spec: AggSpec = {
-      keys: [...keys],
-      aggs: rest.map((c) => [c, c, 'firstRow']),
-      types: rest.map((c) => this.dtypes[c] as DType),
-      dropna: false,
-    };
-    return aggregate(this, spec).select(this.columns);
+    return dropDuplicates(this, subset);
   }
 
   /** Computes and returns the rows as plain objects (dates as Date, strings, numbers, null). */

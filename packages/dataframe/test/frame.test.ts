@@ -111,12 +111,20 @@ for (const scheduler of ['sync', 'threads'] as const) {
       expect(nu['a']).toBe(new Set(data.map((r) => r.a)).size);
       const dd = await df.select('s').dropDuplicates().len({ scheduler });
       expect(dd).toBe(new Set(data.map((r) => r.s)).size);
-      // Whole first rows per key, null keys kept (last, as the sort puts nulls).
+      // Whole first rows per key, null keys kept, in the order the first rows came (pandas).
       const firsts = new Map<string | null, Row>();
       for (const r of data) if (!firsts.has(r.s)) firsts.set(r.s, r);
-      const order = [...firsts.keys()].sort((x, y) => (x === null ? 1 : y === null ? -1 : x < y ? -1 : 1));
       const got = await df.dropDuplicates('s').toRecords({ scheduler });
-      expect(got).toEqual(order.map((k) => firsts.get(k)));
+      expect(got).toEqual([...firsts.values()]);
+      // Two keys, and every column: a plain loop over JSON of the subset.
+      const seen = new Set<string>();
+      const firstAB = data.filter((r) => !seen.has(JSON.stringify([r.a % 3, r.s])) && seen.add(JSON.stringify([r.a % 3, r.s])));
+      const gotAB = await df.withColumns({ a: col('a').mod(3) }).dropDuplicates(['a', 's']).toRecords({ scheduler });
+      expect(gotAB).toEqual(firstAB.map((r) => ({ ...r, a: r.a % 3 })));
+      const seenRow = new Set<string>();
+      const distinct = data.filter((r) => !seenRow.has(JSON.stringify(r)) && seenRow.add(JSON.stringify(r)));
+      expect(distinct.length).toBeLessThan(data.length);
+      expect(await df.dropDuplicates().toRecords({ scheduler })).toEqual(distinct);
       const byNull = await df.groupBy('s', { dropna: false }).agg({ n: ['a', 'size'] }).toRecords({ scheduler });
       expect(byNull[byNull.length - 1]).toEqual({ s: null, n: data.filter((r) => r.s === null).length });
     });

@@ -2,7 +2,7 @@
  * The ops that dataframe tasks name (`@tsdask/dataframe/kernels#<export>`). Each takes and
  * returns plain data (partitions, numbers, partial aggregates).
  */
-import { concatPartitions, slice, take, type Partition } from './columns.js';
+import { allocF64, concatPartitions, slice, take, type Partition } from './columns.js';
 import { sortIndex } from './sort.js';
 import type { Table } from 'apache-arrow';
 import { partitionToTable, tableToPartitions } from '../arrow.js';
@@ -30,6 +30,14 @@ export function total(...xs: number[]): number {
   let s = 0;
   for (const x of xs) s += x;
   return s;
+}
+
+/** The partition with a float64 column `name` of each row's position: index * 2^32 + row. */
+export function withPosition(p: Partition, index: number, name: string): Partition {
+  const pos = allocF64(p.length);
+  const base = index * 2 ** 32;
+  for (let r = 0; r < p.length; r++) pos[r] = base + r;
+  return { names: [...p.names, name], columns: [...p.columns, { type: 'float64', values: pos }], length: p.length };
 }
 
 /** The first n rows. */
