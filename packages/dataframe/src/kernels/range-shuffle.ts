@@ -263,9 +263,9 @@ function gather(values: Values, perm: Int32Array): Values {
 }
 
 /**
- * An output bucket: its piece of every split (in split order), sorted by `by` (stable, nulls last), as a
- * packed partition: string columns carry their dictionary as UTF-8 only (`dictUtf8`, no
- * `dict`). The Arrow Table is built from that directly; anything else reads the partition
+ * An output bucket: its piece of every split (in split order), sorted by `by` (stable, nulls
+ * last), as a packed partition: string columns carry their dictionary as UTF-8 only
+ * (`dictUtf8`, no `dict`). The Arrow Table is built from that directly; anything else reads the partition
  * through unpackDicts (sort-values.ts puts that task after this one). Hundreds of thousands
  * of dictionary strings per partition (timestamps as text) would otherwise be made here,
  * cloned to the main thread and collected there, for nothing.
