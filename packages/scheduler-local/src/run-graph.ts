@@ -175,9 +175,13 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
             case 'drop':
               data[ins.batch] = undefined;
               break;
-            case 'finished':
-              settle(true, Array.from(outIds, (id) => data[plan.batchOf[id]!]));
+            case 'finished': {
+              // Outputs spilled on the way are read back first.
+              const answer = (): void => settle(true, Array.from(outIds, (id) => data[plan.batchOf[id]!]));
+              if (ins.unspill === undefined) answer();
+              else Promise.all(ins.unspill.map(load)).then(answer, fail);
               break;
+            }
             case 'failed':
               settle(false, ins.error);
               break;

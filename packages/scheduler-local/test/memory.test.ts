@@ -81,8 +81,14 @@ describe('SchedulerState under a memory limit', () => {
         }
         queue.push(...m.handle({ type: 'batch-finished', batch: ins.batch, worker: 1, start: 0, stop: 1, nbytes: size(ins.batch) }));
       } else if (ins.type === 'spill') {
-        expect(outIds).not.toContain(plan.root[ins.batch]);
         queue.push(...m.handle({ type: 'spilled', batch: ins.batch, bytes: size(ins.batch), gen: ins.gen }));
+      } else if (ins.type === 'finished') {
+        for (const ib of ins.unspill ?? []) {
+          expect(outIds).toContain(plan.root[ib]);
+          expect(onDisk.delete(ib)).toBe(true);
+          unspills++;
+        }
+        expect([...onDisk].filter((b) => outIds.includes(plan.root[b]!))).toEqual([]);
       } else if (ins.type === 'drop') {
         spills++;
         onDisk.add(ins.batch);
@@ -138,7 +144,65 @@ function twoPasses(chunks: number, n: number): { total: Delayed<number>; peak: D
   return { total: add(...data.map((d) => sum(d))), peak: maxAll(...data.map((d) => max(d, last))), expected: [total, peak] };
 }
 
+describe('SchedulerState with outputs larger than the limit', () => {
+  it('spills outputs on the way and lists those on disk at the end, to read back', () => {
+    // K independent outputs of 100 bytes under a limit of 300: together three times the limit.
+    const K = 9;
+    const g = lowerGraph(Array.from({ length: K }, (_, i) => [`out,${i}`, task('m#make', i)] as [string, unknown]));
+    const outputs = g.keys.slice();
+    const outIds = Int32Array.from(outputs, (k) => g.index.get(k)!);
+    const isOut = new Uint8Array(g.size).fill(1);
+    const plan = planBatches(g, order(g, outputs), isOut, 1);
+    const m = new SchedulerState(g, plan, { outputs: outIds, slots: 2, retries: 0, memoryLimit: 300, rootSlots: 2 });
+    const queue: Instruction[] = [...m.handle({ type: 'start' })];
+    const onDisk = new Set<number>();
+    const writes: { batch: number; gen: number }[] = [];
+    let end: Instruction | undefined;
+    while (queue.length > 0 || writes.length > 0) {
+      if (queue.length === 0) {
+        const w = writes.shift()!;
+        queue.push(...m.handle({ type: 'spilled', batch: w.batch, bytes: 100, gen: w.gen }));
+        continue;
+      }
+      const ins = queue.shift()!;
+      expect(m.validate()).toEqual([]);
+      if (ins.type === 'execute') {
+        queue.push(...m.handle({ type: 'batch-finished', batch: ins.batch, worker: 0, start: 0, stop: 1, nbytes: 100 }));
+      } else if (ins.type === 'spill') {
+        writes.push({ batch: ins.batch, gen: ins.gen });
+      } else if (ins.type === 'drop') {
+        onDisk.add(ins.batch);
+      } else if (ins.type === 'finished') {
+        end = ins;
+      }
+    }
+    expect(m.closed).toBe(true);
+    expect(onDisk.size).toBeGreaterThan(0);
+    // Every output written to disk is read back at the end, and only those.
+    expect(new Set((end as { unspill?: number[] }).unspill)).toEqual(onDisk);
+    expect(m.memory.held).toBe(K * 100);
+    expect(m.memory.spilledBytes).toBe(0);
+  });
+});
+
 describe.each(['sync', 'threads'])('spilling end to end on %s', (scheduler) => {
+  it('an answer three times the limit: its parts spill on the way and all come back', async () => {
+    const { compute } = await import('@tsdask/core-graph');
+    const make = delayed((i: number, n: number) => Float64Array.from({ length: n }, (_, j) => i * n + j), { name: 'make' });
+    const parts = Array.from({ length: 12 }, (_, i) => make(i, 250_000)); // 24 MB in all
+    const spillDir = mkdtempSync(join(parent, 'big-answer-'));
+    let spills = 0;
+    const got = (await compute(...parts, { scheduler, memoryLimit: '8MB', spillDir, callbacks: [{ event: (name) => void (name === 'spill' && spills++) }] })) as Float64Array[];
+    expect(spills).toBeGreaterThan(0);
+    got.forEach((a, i) => {
+      expect(a.length).toBe(250_000);
+      expect(a[0]).toBe(i * 250_000);
+      expect(a[249_999]).toBe(i * 250_000 + 249_999);
+    });
+    expect(readdirSync(spillDir)).toEqual([]);
+  });
+
+
   it('spills above the limit, gets the right answer, and leaves no temp folder', async () => {
     const { compute } = await import('@tsdask/core-graph');
     const { total, peak, expected } = twoPasses(24, 125_000); // 24 MB of chunks
@@ -192,8 +256,10 @@ describe('SchedulerState with spill writes that end late', () => {
       const isOut = new Uint8Array(g.size);
       for (const o of outIds) isOut[o] = 1;
       const plan = planBatches(g, order(g, sinks), isOut, 1);
-      const m = new SchedulerState(g, plan, { outputs: outIds, slots: 2, retries: 0, memoryLimit: 400, rootSlots: 2 });
-      const size = (b: number) => 10 + ((plan.root[b]! * 37) % 90);
+      const m = new SchedulerState(g, plan, { outputs: outIds, slots: 2, retries: 0, memoryLimit: 150, rootSlots: 2 });
+      // Outputs are small (they could be spilled too, first): the writes are of the results
+      // that batches read back.
+      const size = (b: number) => (isOut[plan.root[b]!] ? 1 : 10 + ((plan.root[b]! * 37) % 90));
       const queue: Instruction[] = [...m.handle({ type: 'start' })];
       const writes: { batch: number; gen: number; due: number }[] = [];
       const latest = new Map<number, number>();

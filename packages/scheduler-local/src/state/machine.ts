@@ -23,9 +23,10 @@
  * beside its pieces.
  *
  * Memory (when `memoryLimit` is finite): the bytes of held results are counted. Above
- * SPILL_TARGET of the limit, results are spilled to disk, those needed least soon first (never
- * outputs, never inputs of running batches); a batch whose inputs are on disk is dispatched
- * with an `unspill` list for the shell to read back first. Root batches (no inputs: readers,
+ * SPILL_TARGET of the limit, results are spilled to disk, those needed least soon first
+ * (outputs that nothing else reads before others, never inputs of running batches); a batch
+ * whose inputs are on disk is dispatched with an `unspill` list for the shell to read back
+ * first, and so is the end: `finished` lists the outputs to read back. Root batches (no inputs: readers,
  * creators) are queued apart and run at most `rootSlots` at a time, so reductions over loaded
  * data go first. Above PAUSE_FRACTION (as distributed's worker pause) no batch starts while
  * another runs or a spill write is going; when none is, one batch at a time.
@@ -58,7 +59,7 @@ export type Instruction =
   | { type: 'release'; batch: number }
   | { type: 'spill'; batch: number; gen: number }
   | { type: 'drop'; batch: number }
-  | { type: 'finished' }
+  | { type: 'finished'; unspill?: number[] }
   | { type: 'failed'; error: Error };
 
 export interface MachineOptions {
@@ -222,16 +223,37 @@ export class SchedulerState {
         this.#onSpilled(s.batch, s.gen, out);
         break;
     }
+    if (this.#remaining === 0) {
+      this.#closed = true;
+      out.push(this.#finish());
+      return out;
+    }
     // Dispatch first: the inputs it pins are then never chosen for spilling. Over the pause,
     // a batch starts only as a last resort, once spilling could not help (see #fill).
     this.#fill(id, out, false);
     this.#spillIfNeeded(out);
     if (this.#inFlight === 0 && this.#spilling === 0) this.#fill(id, out, true);
-    if (this.#remaining === 0) {
-      this.#closed = true;
-      out.push({ type: 'finished' });
-    }
     return out;
+  }
+
+  /** The end: outputs on disk are read back (a write still going is called off: held still). */
+  #finish(): Instruction {
+    const p = this.#plan;
+    let unspill: number[] | undefined;
+    for (let b = 0; b < p.count; b++) {
+      if (!this.#isOutput[p.root[b]!]) continue;
+      if (this.#where[b] === SPILLING) {
+        this.#where[b] = IN_MEMORY;
+        this.#spilling -= this.#nbytes[b]!;
+      } else if (this.#where[b] === ON_DISK) {
+        (unspill ??= []).push(b);
+        this.#where[b] = IN_MEMORY;
+        this.#spilled -= this.#nbytes[b]!;
+        this.#addHeld(this.#nbytes[b]!);
+        this.#unspillCount++;
+      }
+    }
+    return unspill === undefined ? { type: 'finished' } : { type: 'finished', unspill };
   }
 
   /** A task's history, from the transitions still in the log. */
@@ -273,8 +295,9 @@ export class SchedulerState {
     this.#readyPicks.length = 0;
     // Over the pause, nothing new starts while a batch runs or a spill write is going (each
     // ends in a stimulus that comes back here, with less held): producers never outrun the
-    // disk. When neither is left and spilling could not get under the pause (the rest is
-    // outputs), one batch runs at a time as a last resort, so the compute still goes on.
+    // disk. When neither is left and spilling could not get under the pause (a result read
+    // back for the next batch is itself above it, say), one batch runs at a time as a last
+    // resort, so the compute still goes on.
     const paused = this.#paused();
     if (paused && !lastResort) return;
     const slots = paused ? 1 : this.#slots;
@@ -357,7 +380,7 @@ export class SchedulerState {
     while (this.#held - this.#spilling > target && this.#spillable.size > 0) {
       const b = this.#spillable.pop();
       const root = p.root[b]!;
-      if (this.#where[b] !== IN_MEMORY || this.#pins[b]! > 0 || this.#isOutput[root] || this.#refs[b] === 0) continue;
+      if (this.#where[b] !== IN_MEMORY || this.#pins[b]! > 0 || (this.#refs[b] === 0 && !this.#isOutput[root])) continue;
       this.#where[b] = SPILLING;
       // Each spill of a result has its own generation: a write that finishes after the result
       // was read back and chosen again must not count as the newer write being done.
@@ -405,7 +428,7 @@ export class SchedulerState {
       this.#to(root, RELEASED, stim);
       this.#forget(b);
       out.push({ type: 'release', batch: b });
-    } else if (!this.#isOutput[root]) {
+    } else {
       this.#offerSpill(b);
     }
     for (let e = p.inPtr[b]!; e < p.inPtr[b + 1]!; e++) {
@@ -491,7 +514,7 @@ export class SchedulerState {
     for (let b = 0; b < p.count; b++) if (this.#where[b] === IN_MEMORY || this.#where[b] === SPILLING) held += this.#nbytes[b]!;
     if (Math.abs(held - this.#held) > 1e-6) bad.push(`held bytes ${this.#held} but results in memory hold ${held}`);
     for (let b = 0; b < p.count; b++) {
-      if (this.#where[b] === ON_DISK && this.#isOutput[p.root[b]!]) bad.push(`output ${this.#g.keys[p.root[b]!]} is on disk`);
+      if (this.#closed && this.#where[b] === ON_DISK && this.#isOutput[p.root[b]!]) bad.push(`output ${this.#g.keys[p.root[b]!]} is on disk at the end`);
       if (this.#where[b] !== NOWHERE && this.state[p.root[b]!] === RELEASED) bad.push(`${this.#g.keys[p.root[b]!]} is released but still stored`);
     }
     if (this.#rootsInFlight > this.#rootSlots) bad.push(`${this.#rootsInFlight} root batches in flight with ${this.#rootSlots} root slots`);
