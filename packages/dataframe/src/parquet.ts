@@ -20,6 +20,12 @@ export interface ReadParquetOptions {
   columns?: string[];
   /** Row filters `[column, op, value]`, all of which must hold; also prune row groups. */
   filters?: PushFilter[];
+  /**
+   * Types to read numeric columns as, instead of theirs: 'utf8' keeps every digit of an int64
+   * beyond 2^53 (ids, hashes) as text; 'float64' rounds them. Without it such a value is an
+   * error naming the file, row group and column.
+   */
+  dtypes?: Record<string, 'utf8' | 'float64'>;
 }
 
 type Meta = ReturnType<typeof readParquetMetadata>;
@@ -111,6 +117,21 @@ const OPS: Record<PushFilter[1], (e: Expr, v: Scalar) => Expr> = {
   ge: (e, v) => e.ge(v),
 };
 
+/** The file's schema with the types asked for in `dtypes` (numeric columns as utf8 or float64). */
+function withDtypes(schema: Schema, dtypes: Record<string, string>): Schema {
+  const types = [...schema.types];
+  for (const [name, t] of Object.entries(dtypes)) {
+    const i = schema.names.indexOf(name);
+    if (i < 0) throw new ColumnNotFoundError(name, schema.names, 'readParquet() dtypes');
+    const from = types[i] as DType;
+    if ((t !== 'utf8' && t !== 'float64') || !['int64', 'int32', 'float64'].includes(from)) {
+      throw new DataFrameError(`readParquet(): dtypes reads numeric columns (int64, int32, float64) as 'utf8' or 'float64'; column '${name}' is ${from}, asked '${t}'.`);
+    }
+    types[i] = t;
+  }
+  return { names: schema.names, types };
+}
+
 /** Reads Parquet files (a path, a glob, or a list) lazily, one partition per row group. */
 export function readParquet(paths: string | string[], opts: ReadParquetOptions = {}): DataFrame {
   const files: FileMeta[] = [];
@@ -143,7 +164,7 @@ export function readParquet(paths: string | string[], opts: ReadParquetOptions =
     });
     files.push({ path, mtime: statSync(path).mtimeMs, groups });
   }
-  const s = schema as Schema;
+  const s = withDtypes(schema as Schema, opts.dtypes ?? {});
   const src = new ParquetSource(files, s);
   let df = new DataFrame({ kind: 'source', source: src, schema: s, npartitions: src.npartitions });
   for (const [c, op, v] of opts.filters ?? []) {

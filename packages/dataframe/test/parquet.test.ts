@@ -53,7 +53,7 @@ describe('readParquet on flights-3m.parquet', () => {
 });
 
 describe('readParquet int64 past 2^53', () => {
-  it('is an error naming the file, row group and column, never a rounded value', async () => {
+  it('is an error naming the file, row group and column, never a rounded value; dtypes reads it as text or float64', async () => {
     const { parquetWriteBuffer } = await import('hyparquet-writer');
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -70,6 +70,18 @@ describe('readParquet int64 past 2^53', () => {
     expect(Array.from(t.getChild('id')!.toArray() as BigInt64Array)).toEqual([1n, -9007199254740991n, 9007199254740991n]);
     // 2^53 + 1 would come back as 2^53 through a float64.
     const big = write('big.parquet', [1n, 9007199254740993n]);
-    await expect(readParquet(big).compute({ scheduler: 'sync' })).rejects.toThrow(/big\.parquet \(row group 0\): column 'id' holds 9007199254740993, an integer beyond 2\^53/);
+    await expect(readParquet(big).compute({ scheduler: 'sync' })).rejects.toThrow(/big\.parquet \(row group 0\): column 'id' holds 9007199254740993, an integer beyond 2\^53.*dtypes/);
+    // With dtypes, the ids come back as text, every digit kept, and still work as keys.
+    const ids = [1n, 9007199254740993n, -9223372036854775808n, 9223372036854775807n, 9007199254740993n];
+    const text = readParquet(write('ids.parquet', ids), { dtypes: { id: 'utf8' } });
+    expect(text.dtypes).toEqual({ id: 'utf8', v: 'int64' });
+    expect((await text.toRecords({ scheduler: 'sync' })).map((r) => r['id'])).toEqual(ids.map(String));
+    const counts = await text.groupBy('id').size().toRecords({ scheduler: 'sync' });
+    expect(counts.find((r) => r['id'] === '9007199254740993')?.['size']).toBe(2);
+    // 'float64' is the rounding the caller asked for.
+    const rounded = await readParquet(big, { dtypes: { id: 'float64' } }).toRecords({ scheduler: 'sync' });
+    expect(rounded.map((r) => r['id'])).toEqual([1, Number(9007199254740993n)]);
+    expect(() => readParquet(big, { dtypes: { nope: 'utf8' } })).toThrow(ColumnNotFoundError);
+    expect(() => readParquet(big, { dtypes: { id: 'bool' as never } })).toThrow(/dtypes reads numeric columns/);
   });
 });

@@ -65,10 +65,42 @@ function metadataOf(fd: number): ReturnType<typeof parquetMetadata> {
 function exactInt(v: bigint, file: string, rowGroup: number, column: string): number {
   if (v > 9007199254740991n || v < -9007199254740991n) {
     throw new DataFrameError(
-      `${file} (row group ${rowGroup}): column '${column}' holds ${v}, an integer beyond 2^53 that int64 columns do not hold exactly here; not read`,
+      `${file} (row group ${rowGroup}): column '${column}' holds ${v}, an integer beyond 2^53 that int64 columns do not hold exactly here; not read. ` +
+        `Read it with readParquet(..., { dtypes: { '${column}': 'utf8' } }) to keep every digit as text, or 'float64' to round.`,
     );
   }
   return Number(v);
+}
+
+/** Pushes the values of one decoded page part into column builder `b` of type `type`. */
+function pushPart(b: ColumnBuilder, type: DType, part: ArrayLike<unknown>, int: (v: bigint) => number): void {
+  if (type === 'utf8') {
+    // A numeric column read as text ('dtypes'): every digit kept.
+    for (let i = 0; i < part.length; i++) {
+      const v = part[i];
+      if (v === null || v === undefined) b.pushNull();
+      else b.pushRaw(b.code(typeof v === 'string' ? v : String(v)));
+    }
+    return;
+  }
+  if (part instanceof BigInt64Array) {
+    if (type === 'int64') for (let i = 0; i < part.length; i++) b.pushRaw(int(part[i] as bigint));
+    else for (let i = 0; i < part.length; i++) b.pushRaw(Number(part[i]));
+    return;
+  }
+  if (part instanceof Float64Array || part instanceof Int32Array) {
+    for (let i = 0; i < part.length; i++) b.pushRaw(part[i] as number);
+    return;
+  }
+  for (let i = 0; i < part.length; i++) {
+    const v = part[i];
+    if (v === null || v === undefined) b.pushNull();
+    else if (typeof v === 'string') b.pushRaw(b.code(v));
+    else if (typeof v === 'bigint') b.pushRaw(type === 'int64' ? int(v) : Number(v));
+    else if (typeof v === 'boolean') b.pushRaw(v ? 1 : 0);
+    else if (v instanceof Date) b.pushRaw(v.getTime());
+    else b.pushRaw(v as number);
+  }
 }
 
 /** Reads one row group into a partition (empty when pruned by statistics). */
@@ -100,27 +132,10 @@ export function readParquetPart(spec: ParquetPartSpec): Partition {
       const { data } = readColumn(reader as never, { groupStart: 0, selectStart: 0, selectEnd: n, groupRows: n } as never, decoder as never) as {
         data: ArrayLike<unknown>[];
       };
-      const b = new ColumnBuilder(spec.types[j] as DType, n);
-      for (const part of data) {
-        if (part instanceof BigInt64Array) {
-          if (spec.types[j] === 'int64') for (let i = 0; i < part.length; i++) b.pushRaw(exactInt(part[i] as bigint, spec.file, spec.rowGroup, name));
-          else for (let i = 0; i < part.length; i++) b.pushRaw(Number(part[i]));
-          continue;
-        }
-        if (part instanceof Float64Array || part instanceof Int32Array) {
-          for (let i = 0; i < part.length; i++) b.pushRaw(part[i] as number);
-          continue;
-        }
-        for (let i = 0; i < part.length; i++) {
-          const v = part[i];
-          if (v === null || v === undefined) b.pushNull();
-          else if (typeof v === 'string') b.pushRaw(b.code(v));
-          else if (typeof v === 'bigint') b.pushRaw(spec.types[j] === 'int64' ? exactInt(v, spec.file, spec.rowGroup, name) : Number(v));
-          else if (typeof v === 'boolean') b.pushRaw(v ? 1 : 0);
-          else if (v instanceof Date) b.pushRaw(v.getTime());
-          else b.pushRaw(v as number);
-        }
-      }
+      const type = spec.types[j] as DType;
+      const b = new ColumnBuilder(type, n);
+      const int = (v: bigint): number => exactInt(v, spec.file, spec.rowGroup, name);
+      for (const part of data) pushPart(b, type, part, int);
       return b.finish();
     });
     return { names: [...spec.columns], columns, length: n };
