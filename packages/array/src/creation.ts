@@ -128,10 +128,29 @@ function rangeArray(op: string, start: number, step: number, n: number, dtype: D
   return DaskArray.fromLayer(layer, [], chunks, dtype);
 }
 
-/** Evenly spaced values in [start, stop) (`arange(stop)` starts at 0); integers give int64 as in NumPy. */
-export function arange(start: number, stop?: number, step = 1, opts: CreateOptions = {}): DaskArray {
+/**
+ * Evenly spaced values in [start, stop) (`arange(stop)` starts at 0); integers give int64 as in
+ * NumPy. The options may come after any of the numbers: `arange(1000, { chunks: 100 })`, as
+ * Dask's keyword `da.arange(1000, chunks=100)`.
+ */
+export function arange(stop: number, opts?: CreateOptions): DaskArray;
+export function arange(start: number, stop: number, opts?: CreateOptions): DaskArray;
+export function arange(start: number, stop?: number, step?: number, opts?: CreateOptions): DaskArray;
+export function arange(...args: (number | CreateOptions | undefined)[]): DaskArray {
+  const last = args[args.length - 1];
+  const opts: CreateOptions = typeof last === 'object' && last !== null ? (args.pop() as CreateOptions) : {};
+  while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+  if (args.length === 0 || args.length > 3) throw new ShapeError('arange', [], `takes stop, start and stop, or start, stop and step (then options), got ${args.length} numbers.`);
+  const names = args.length === 1 ? ['stop'] : ['start', 'stop', 'step'];
+  args.forEach((x, i) => {
+    if (x === undefined && i === 1) return; // arange(stop, undefined, step) as in NumPy
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      throw new ShapeError('arange', [], `${names[i]} must be a finite number, got ${typeof x === 'object' ? JSON.stringify(x) : String(x)}.`);
+    }
+  });
+  const [start, stop, step = 1] = args as [number, number | undefined, number | undefined];
   const [a, b] = stop === undefined ? [0, start] : [start, stop];
-  if (step === 0 || !Number.isFinite(step)) throw new ShapeError('arange', [], `step must be a finite non-zero number, got ${step}.`);
+  if (step === 0) throw new ShapeError('arange', [], `step must be a finite non-zero number, got ${step}.`);
   const n = Math.max(0, Math.ceil((b - a) / step));
   const dtype = checkDType('arange', opts.dtype ?? ([a, b, step].every(Number.isInteger) ? 'int64' : 'float64'));
   return rangeArray('arange', a, step, n, dtype, opts.chunks ?? 'auto');

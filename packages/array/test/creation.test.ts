@@ -67,6 +67,22 @@ describe.each(SCHEDULERS)('creation on %s', (scheduler) => {
     expect((ey as da.NDArray).toArray()).toEqual(build([4, 5], (_, [i, j]) => (j === i! + 1 ? 1 : 0)));
   });
 
+  it('arange takes its options after any of its numbers (Dask: da.arange(1000, chunks=100)), and refuses what is not a number', async () => {
+    const x = da.arange(1000, { chunks: 100 });
+    expect(x.chunks).toEqual([Array(10).fill(100)]);
+    const y = da.arange(2, 11, { chunks: 4 });
+    expect(y.chunks).toEqual([[4, 4, 1]]);
+    const [mean, yy] = await compute(x.mean(), y, { scheduler });
+    let s = 0;
+    for (let i = 0; i < 1000; i++) s += i;
+    expect(mean).toBe(s / 1000);
+    expect((yy as da.NDArray).toArray()).toEqual([2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n]);
+    expect(() => da.arange({ chunks: 3 } as never)).toThrow(/arange.*takes stop/);
+    expect(() => da.arange(1, 'x' as never)).toThrow(/stop must be a finite number, got x/);
+    expect(() => da.arange(1, 5, 0)).toThrow(/step must be a finite non-zero number/);
+    expect(() => da.arange(NaN)).toThrow(/stop must be a finite number/);
+  });
+
   it('seeded random arrays: reproducible, in range, right moments', async () => {
     const r1 = da.random.random([300, 20], { chunks: [70, 8], seed: 42 });
     const r2 = da.random.random([300, 20], { chunks: [70, 8], seed: 42 });
