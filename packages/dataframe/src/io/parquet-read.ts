@@ -72,34 +72,12 @@ function exactInt(v: bigint, file: string, rowGroup: number, column: string): nu
   return Number(v);
 }
 
-/** Pushes the values of one decoded page part into column builder `b` of type `type`. */
-function pushPart(b: ColumnBuilder, type: DType, part: ArrayLike<unknown>, int: (v: bigint) => number): void {
-  if (type === 'utf8') {
-    // A numeric column read as text ('dtypes'): every digit kept.
-    for (let i = 0; i < part.length; i++) {
-      const v = part[i];
-      if (v === null || v === undefined) b.pushNull();
-      else b.pushRaw(b.code(typeof v === 'string' ? v : String(v)));
-    }
-    return;
-  }
-  if (part instanceof BigInt64Array) {
-    if (type === 'int64') for (let i = 0; i < part.length; i++) b.pushRaw(int(part[i] as bigint));
-    else for (let i = 0; i < part.length; i++) b.pushRaw(Number(part[i]));
-    return;
-  }
-  if (part instanceof Float64Array || part instanceof Int32Array) {
-    for (let i = 0; i < part.length; i++) b.pushRaw(part[i] as number);
-    return;
-  }
+/** A numeric page part as text (a column read with dtypes 'utf8'): every digit kept. */
+function pushAsText(b: ColumnBuilder, part: ArrayLike<unknown>): void {
   for (let i = 0; i < part.length; i++) {
     const v = part[i];
     if (v === null || v === undefined) b.pushNull();
-    else if (typeof v === 'string') b.pushRaw(b.code(v));
-    else if (typeof v === 'bigint') b.pushRaw(type === 'int64' ? int(v) : Number(v));
-    else if (typeof v === 'boolean') b.pushRaw(v ? 1 : 0);
-    else if (v instanceof Date) b.pushRaw(v.getTime());
-    else b.pushRaw(v as number);
+    else b.pushRaw(b.code(String(v)));
   }
 }
 
@@ -132,10 +110,32 @@ export function readParquetPart(spec: ParquetPartSpec): Partition {
       const { data } = readColumn(reader as never, { groupStart: 0, selectStart: 0, selectEnd: n, groupRows: n } as never, decoder as never) as {
         data: ArrayLike<unknown>[];
       };
-      const type = spec.types[j] as DType;
-      const b = new ColumnBuilder(type, n);
-      const int = (v: bigint): number => exactInt(v, spec.file, spec.rowGroup, name);
-      for (const part of data) pushPart(b, type, part, int);
+      const b = new ColumnBuilder(spec.types[j] as DType, n);
+      const asText = spec.types[j] === 'utf8' && decoder.element?.type !== 'BYTE_ARRAY';
+      for (const part of data) {
+        if (asText) {
+          pushAsText(b, part);
+          continue;
+        }
+        if (part instanceof BigInt64Array) {
+          if (spec.types[j] === 'int64') for (let i = 0; i < part.length; i++) b.pushRaw(exactInt(part[i] as bigint, spec.file, spec.rowGroup, name));
+          else for (let i = 0; i < part.length; i++) b.pushRaw(Number(part[i]));
+          continue;
+        }
+        if (part instanceof Float64Array || part instanceof Int32Array) {
+          for (let i = 0; i < part.length; i++) b.pushRaw(part[i] as number);
+          continue;
+        }
+        for (let i = 0; i < part.length; i++) {
+          const v = part[i];
+          if (v === null || v === undefined) b.pushNull();
+          else if (typeof v === 'string') b.pushRaw(b.code(v));
+          else if (typeof v === 'bigint') b.pushRaw(spec.types[j] === 'int64' ? exactInt(v, spec.file, spec.rowGroup, name) : Number(v));
+          else if (typeof v === 'boolean') b.pushRaw(v ? 1 : 0);
+          else if (v instanceof Date) b.pushRaw(v.getTime());
+          else b.pushRaw(v as number);
+        }
+      }
       return b.finish();
     });
     return { names: [...spec.columns], columns, length: n };
