@@ -1,13 +1,25 @@
-/** A binary min-heap of integer items keyed by integer priorities, on typed arrays. */
+/**
+ * A binary min-heap of integer items keyed by integer priorities, on typed arrays that grow
+ * when full (the spill heap takes an entry each time a result is offered, which can be more
+ * often than there are results).
+ */
 export class MinHeap {
-  readonly #items: Int32Array;
-  readonly #keys: Int32Array;
+  #items: Int32Array;
+  #keys: Int32Array;
   size = 0;
   constructor(capacity: number) {
     this.#items = new Int32Array(Math.max(1, capacity));
     this.#keys = new Int32Array(Math.max(1, capacity));
   }
   push(item: number, key: number): void {
+    if (this.size === this.#items.length) {
+      const items = new Int32Array(this.size * 2);
+      const keys = new Int32Array(this.size * 2);
+      items.set(this.#items);
+      keys.set(this.#keys);
+      this.#items = items;
+      this.#keys = keys;
+    }
     let i = this.size++;
     const items = this.#items;
     const keys = this.#keys;
