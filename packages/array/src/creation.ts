@@ -157,8 +157,20 @@ export function arange(...args: (number | CreateOptions | undefined)[]): DaskArr
 }
 
 /** `num` evenly spaced values from start to stop (stop included unless endpoint is false). */
-export function linspace(start: number, stop: number, num = 50, opts: CreateOptions & { endpoint?: boolean } = {}): DaskArray {
-  if (!Number.isInteger(num) || num < 0) throw new ShapeError('linspace', [], `num must be a non-negative integer, got ${num}.`);
+export function linspace(start: number, stop: number, opts?: CreateOptions & { endpoint?: boolean }): DaskArray;
+export function linspace(start: number, stop: number, num?: number, opts?: CreateOptions & { endpoint?: boolean }): DaskArray;
+export function linspace(
+  start: number,
+  stop: number,
+  numOrOpts: number | (CreateOptions & { endpoint?: boolean }) = 50,
+  options: CreateOptions & { endpoint?: boolean } = {},
+): DaskArray {
+  // The options may come in num's place (num then 50), as arange's may.
+  const [num, opts] = typeof numOrOpts === 'object' && numOrOpts !== null ? [50, numOrOpts] : [numOrOpts, options];
+  for (const [name, x] of [['start', start], ['stop', stop]] as const) {
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new ShapeError('linspace', [], `${name} must be a finite number, got ${String(x)}.`);
+  }
+  if (!Number.isInteger(num) || num < 0) throw new ShapeError('linspace', [], `num must be a non-negative integer, got ${String(num)}.`);
   const endpoint = opts.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;

@@ -81,6 +81,11 @@ describe.each(SCHEDULERS)('creation on %s', (scheduler) => {
     expect(() => da.arange(1, 'x' as never)).toThrow(/stop must be a finite number, got x/);
     expect(() => da.arange(1, 5, 0)).toThrow(/step must be a finite non-zero number/);
     expect(() => da.arange(NaN)).toThrow(/stop must be a finite number/);
+    // linspace the same way: options in num's place (num stays 50).
+    const l = da.linspace(0, 1, { chunks: 20 });
+    expect(l.chunks).toEqual([[20, 20, 10]]);
+    expectClose((await l.compute({ scheduler })) as da.NDArray, Array.from({ length: 50 }, (_, i) => i / 49), 1e-15);
+    expect(() => da.linspace(0, 'x' as never, 3)).toThrow(/stop must be a finite number, got x/);
   });
 
   it('seeded random arrays: reproducible, in range, right moments', async () => {
