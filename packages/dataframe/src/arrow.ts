@@ -25,6 +25,7 @@ import {
 import { allocF64, allocU8, allocValues, nullCount, type ColumnData, type DType, type Partition } from './kernels/columns.js';
 import { buildColumn } from './kernels/build.js';
 import { DataFrameError } from './errors.js';
+import { exactInt64, int64Error } from './int64.js';
 
 function bitmap(valid: Uint8Array, n: number): Uint8Array {
   const out = new Uint8Array((n + 7) >> 3);
@@ -141,6 +142,12 @@ export function dtypeOfArrow(t: DataType, name: string): DType {
   throw new DataFrameError(`Column '${name}' has Arrow type ${String(t)}, which tsdask dataframes do not hold yet.`);
 }
 
+/** A 64-bit Arrow integer as the number an int64 column holds, or an error naming it. */
+function exactFromArrow(x: bigint, name: string, row: number): number {
+  if (exactInt64(x)) return Number(x);
+  throw int64Error(`fromArrow(): row ${row}, column '${name}'`, x, 'Cast the column to utf8 (every digit kept) or float64 (rounded) first.');
+}
+
 /** One Arrow column as column data. */
 export function vectorToColumn(v: Vector, name: string): ColumnData {
   const type = dtypeOfArrow(v.type as DataType, name);
@@ -151,15 +158,19 @@ export function vectorToColumn(v: Vector, name: string): ColumnData {
       if (x === null || x === undefined) return null;
       if (type === 'date') return Math.floor(Number(x instanceof Date ? x.getTime() : x) / 86_400_000);
       if (type === 'timestamp') return x instanceof Date ? x.getTime() : Number(x);
-      if (typeof x === 'bigint') return Number(x);
+      if (typeof x === 'bigint') return exactFromArrow(x, name, i);
       return x;
     });
   }
   const values = allocValues(type, n);
   const arr = v.toArray() as ArrayLike<number | bigint | boolean>;
+  if (arr instanceof BigInt64Array || arr instanceof BigUint64Array) {
+    for (let i = 0; i < n; i++) values[i] = exactFromArrow(arr[i] as bigint, name, i);
+    return { type, values };
+  }
   for (let i = 0; i < n; i++) {
     const x = arr[i];
-    values[i] = typeof x === 'bigint' ? Number(x) : typeof x === 'boolean' ? (x ? 1 : 0) : (x as number);
+    values[i] = typeof x === 'boolean' ? (x ? 1 : 0) : (x as number);
   }
   return { type, values };
 }

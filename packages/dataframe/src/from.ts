@@ -6,6 +6,7 @@ import { DataFrame } from './dataframe.js';
 import { MemorySource } from './memory-source.js';
 import { splitColumns, tableToPartitions } from './arrow.js';
 import { DataFrameError } from './errors.js';
+import { exactInt64, int64Error } from './int64.js';
 
 export interface FromOptions {
   /** How many partitions to split the rows into (default 1). */
@@ -49,8 +50,11 @@ export function fromRecords(rows: readonly Record<string, unknown>[], opts: From
       const v = vals[i];
       if (v === null || v === undefined) return null;
       if (v instanceof Date) return type === 'date' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
-      if (typeof v === 'bigint') return Number(v);
       if (type === 'utf8') return String(v);
+      if (typeof v === 'bigint') {
+        if (type === 'int64' && !exactInt64(v)) throw int64Error(`fromRecords(): row ${i}, column '${name}'`, v, `Give it as a string (or dtypes: { '${name}': 'utf8' }) to keep every digit.`);
+        return Number(v);
+      }
       return v;
     });
   });

@@ -163,6 +163,20 @@ for (const scheduler of ['sync', 'threads'] as const) {
   });
 }
 
+describe('int64 past 2^53 from memory', () => {
+  it('fromArrow and fromRecords refuse it naming the row and column (never a rounded number), and keep it as text when asked', async () => {
+    const big = 2n ** 60n + 1n; // as a float64 it would read back as 2^60
+    const ok = [1n, -9007199254740991n, 9007199254740991n];
+    const back = await fromArrow(tableFromArrays({ id: BigInt64Array.from(ok) })).toRecords({ scheduler: 'sync' });
+    expect(back.map((r) => r['id'])).toEqual(ok.map(Number));
+    expect(() => fromArrow(tableFromArrays({ id: BigInt64Array.from([1n, big]) }))).toThrow(/fromArrow\(\): row 1, column 'id' holds 1152921504606846977, an integer beyond 2\^53/);
+    expect(() => fromArrow(tableFromArrays({ u: BigUint64Array.from([2n ** 63n + 1n]) }))).toThrow(/row 0, column 'u' holds 9223372036854775809/);
+    expect(() => fromRecords([{ id: 1n }, { id: big }])).toThrow(/fromRecords\(\): row 1, column 'id' holds 1152921504606846977/);
+    const text = await fromRecords([{ id: big }, { id: 7n }], { dtypes: { id: 'utf8' } }).toRecords({ scheduler: 'sync' });
+    expect(text).toEqual([{ id: '1152921504606846977' }, { id: '7' }]);
+  });
+});
+
 describe('errors and plans', () => {
   const df = fromRecords(data, { npartitions: 3 });
   it('names an unknown column and lists the columns there are', () => {

@@ -15,7 +15,8 @@ import { getTreePath } from 'hyparquet/src/schema.js';
 import type { DType, Partition } from '../kernels/columns.js';
 import { emptyPartition } from '../kernels/columns.js';
 import { ColumnBuilder } from './csv-columns.js';
-import { DataFrameError, MissingFileError } from '../errors.js';
+import { MissingFileError } from '../errors.js';
+import { exactInt64, int64Error } from '../int64.js';
 import { withFd } from './open-file.js';
 
 export interface ParquetPartSpec {
@@ -63,13 +64,12 @@ function metadataOf(fd: number): ReturnType<typeof parquetMetadata> {
  * file, row group and column rather than another number.
  */
 function exactInt(v: bigint, file: string, rowGroup: number, column: string): number {
-  if (v > 9007199254740991n || v < -9007199254740991n) {
-    throw new DataFrameError(
-      `${file} (row group ${rowGroup}): column '${column}' holds ${v}, an integer beyond 2^53 that int64 columns do not hold exactly here; not read. ` +
-        `Read it with readParquet(..., { dtypes: { '${column}': 'utf8' } }) to keep every digit as text, or 'float64' to round.`,
-    );
-  }
-  return Number(v);
+  if (exactInt64(v)) return Number(v);
+  throw int64Error(
+    `${file} (row group ${rowGroup}): column '${column}'`,
+    v,
+    `Read it with readParquet(..., { dtypes: { '${column}': 'utf8' } }) to keep every digit as text, or 'float64' to round.`,
+  );
 }
 
 /** A numeric page part as text (a column read with dtypes 'utf8'): every digit kept. */
