@@ -6,6 +6,7 @@ import { delayed, lowerGraph, order, ref, task, TaskError, type Delayed } from '
 import { planBatches, SchedulerState, type Instruction } from '@tsdask/scheduler-local';
 import { decodeValue, encodeValue } from '../src/memory/codec.js';
 import { randomDag } from './random-dag.js';
+import { driveWithLateWrites } from './drive.js';
 import { parseBytes } from '../src/memory/limit.js';
 
 const parent = mkdtempSync(join(tmpdir(), 'tsdask-mem-test-'));
@@ -154,32 +155,10 @@ describe('SchedulerState with outputs larger than the limit', () => {
     const isOut = new Uint8Array(g.size).fill(1);
     const plan = planBatches(g, order(g, outputs), isOut, 1);
     const m = new SchedulerState(g, plan, { outputs: outIds, slots: 2, retries: 0, memoryLimit: 300, rootSlots: 2 });
-    const queue: Instruction[] = [...m.handle({ type: 'start' })];
-    const onDisk = new Set<number>();
-    const writes: { batch: number; gen: number }[] = [];
-    let end: Instruction | undefined;
-    while (queue.length > 0 || writes.length > 0) {
-      if (queue.length === 0) {
-        const w = writes.shift()!;
-        queue.push(...m.handle({ type: 'spilled', batch: w.batch, bytes: 100, gen: w.gen }));
-        continue;
-      }
-      const ins = queue.shift()!;
-      expect(m.validate()).toEqual([]);
-      if (ins.type === 'execute') {
-        queue.push(...m.handle({ type: 'batch-finished', batch: ins.batch, worker: 0, start: 0, stop: 1, nbytes: 100 }));
-      } else if (ins.type === 'spill') {
-        writes.push({ batch: ins.batch, gen: ins.gen });
-      } else if (ins.type === 'drop') {
-        onDisk.add(ins.batch);
-      } else if (ins.type === 'finished') {
-        end = ins;
-      }
-    }
-    expect(m.closed).toBe(true);
+    const { onDisk, end } = driveWithLateWrites(m, () => 100);
     expect(onDisk.size).toBeGreaterThan(0);
     // Every output written to disk is read back at the end, and only those.
-    expect(new Set((end as { unspill?: number[] }).unspill)).toEqual(onDisk);
+    expect(new Set(end?.unspill)).toEqual(onDisk);
     expect(m.memory.held).toBe(K * 100);
     expect(m.memory.spilledBytes).toBe(0);
   });

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { compute, delayed, lowerGraph, order, pick, ref, task, TASK_STATES, type Callbacks, type TaskGraph } from '@tsdask/core-graph';
 import { planBatches, SchedulerState, type Instruction } from '@tsdask/scheduler-local';
+import { driveWithLateWrites } from './drive.js';
 
 const SPLITS = 3;
 const BUCKETS = 4;
@@ -105,32 +106,7 @@ describe('SchedulerState over the pause', () => {
     const g = lowerGraph(entries);
     const p = plan(g, ['all'], 1);
     const m = new SchedulerState(g, p, { outputs: Int32Array.from([g.index.get('all')!]), slots: 2, retries: 0, memoryLimit: 300, rootSlots: 2 });
-    const queue: Instruction[] = [...m.handle({ type: 'start' })];
-    const writes: { batch: number; gen: number }[] = [];
-    let startedDuringWrite = 0;
-    let spills = 0;
-    while (queue.length > 0 || writes.length > 0) {
-      if (queue.length === 0) {
-        // Writes end only once nothing else can happen: the longest a write can take.
-        const w = writes.shift()!;
-        queue.push(...m.handle({ type: 'spilled', batch: w.batch, bytes: 100, gen: w.gen }));
-        continue;
-      }
-      const ins = queue.shift()!;
-      expect(m.validate()).toEqual([]);
-      if (ins.type === 'execute') {
-        const size = g.keys[p.root[ins.batch]!]!.startsWith('load') ? 100 : 8;
-        const writing = writes.length > 0;
-        const out = m.handle({ type: 'batch-finished', batch: ins.batch, worker: 0, start: 0, stop: 1, nbytes: size });
-        // Held changes before the machine dispatches, and not after: paused now is paused then.
-        if (writing && m.memory.paused && out.some((i) => i.type === 'execute')) startedDuringWrite++;
-        queue.push(...out);
-      } else if (ins.type === 'spill') {
-        spills++;
-        writes.push({ batch: ins.batch, gen: ins.gen });
-      }
-    }
-    expect(m.closed).toBe(true);
+    const { spills, startedDuringWrite } = driveWithLateWrites(m, (b) => (g.keys[p.root[b]!]!.startsWith('load') ? 100 : 8));
     expect(spills).toBeGreaterThan(0);
     expect(startedDuringWrite).toBe(0);
     // The pause (80% of 300) plus the loads in flight when it was crossed, then the K loads
