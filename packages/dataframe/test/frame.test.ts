@@ -163,6 +163,26 @@ for (const scheduler of ['sync', 'threads'] as const) {
   });
 }
 
+describe('cast to integers', () => {
+  it('truncates toward zero, and gives null (never a wrapped number) where the type has no such value', async () => {
+    const xs = [3e9, -3e9, 2147483647.9, -2147483648.5, -2.7, 2.7, Infinity, NaN, 0];
+    const texts = ['4000000000', '-12.9', ' 7 ', 'x', ''];
+    const ref = (x: number, bits: 32 | 64): number | null => {
+      if (!Number.isFinite(x)) return null;
+      const t = Math.trunc(x);
+      return bits === 32 && (t < -(2 ** 31) || t >= 2 ** 31) ? null : t;
+    };
+    const nums = await fromRecords(xs.map((x) => ({ x })))
+      .select(col('x').cast('int32').alias('i32'), col('x').cast('int64').alias('i64'))
+      .toRecords({ scheduler: 'sync' });
+    expect(nums).toEqual(xs.map((x) => ({ i32: ref(x, 32), i64: ref(x, 64) })));
+    const strs = await fromRecords(texts.map((s) => ({ s })))
+      .select(col('s').cast('int32').alias('i32'))
+      .toRecords({ scheduler: 'sync' });
+    expect(strs).toEqual(texts.map((s) => ({ i32: s.trim() === '' || Number.isNaN(Number(s)) ? null : ref(Number(s), 32) })));
+  });
+});
+
 describe('int64 past 2^53 from memory', () => {
   it('fromArrow and fromRecords refuse it naming the row and column (never a rounded number), and keep it as text when asked', async () => {
     const big = 2n ** 60n + 1n; // as a float64 it would read back as 2^60

@@ -110,13 +110,23 @@ function toNumber(raw: number | string, from: DType, to: DType): number | null {
     if (to === 'bool') return t === 'true' || t === '1' ? 1 : t === 'false' || t === '0' ? 0 : null;
     const x = t === '' ? NaN : Number(t);
     if (Number.isNaN(x)) return null;
-    return to === 'float64' ? x : Math.trunc(x);
+    return to === 'int32' || to === 'int64' ? toInteger(x, to) : x;
   }
   if (from === 'date' && to === 'timestamp') return raw * DAY;
   if (from === 'timestamp' && to === 'date') return Math.floor(raw / DAY);
   if (to === 'bool') return raw !== 0 ? 1 : 0;
-  if (to === 'int32' || to === 'int64') return Number.isFinite(raw) ? Math.trunc(raw) : null;
+  if (to === 'int32' || to === 'int64') return toInteger(raw, to);
   return raw;
+}
+
+/**
+ * A number cast to an integer type: truncated toward zero; null where it has no value of that
+ * type (NaN, infinities, outside int32 for int32), as Polars' non-strict cast, never wrapped.
+ */
+function toInteger(x: number, to: 'int32' | 'int64'): number | null {
+  if (!Number.isFinite(x)) return null;
+  const t = Math.trunc(x);
+  return to === 'int32' && (t < -2147483648 || t > 2147483647) ? null : t;
 }
 
 function toText(raw: number | string, from: DType): string {
@@ -127,7 +137,10 @@ function toText(raw: number | string, from: DType): string {
   return String(raw);
 }
 
-/** Converts a value to dtype `to` (unparseable strings give null). */
+/**
+ * Converts a value to dtype `to`. Unparseable strings give null, and so does a number that has
+ * no value of the integer type asked (see toInteger), as Polars' cast with strict=False.
+ */
 export function castValue(a: V, to: DType, n: number): ColumnData {
   const from = a.c.type;
   if (from === to) return broadcast(a, n);
