@@ -183,6 +183,24 @@ describe('cast to integers', () => {
   });
 });
 
+describe('int64 results past 2^53', () => {
+  it('sums and arithmetic that leave the exact range are errors, never rounded numbers; within it they are exact', async () => {
+    // 2^52 + 1 times 3 is 13510798882111491, which a float64 rounds to ...492.
+    const e = fromRecords([{ a: 2 ** 52 + 1, b: 3 }], { npartitions: 1 });
+    await expect(e.withColumns({ m: col('a').mul(col('b')) }).toRecords({ scheduler: 'sync' })).rejects.toThrow(/'mul' of int64 values \(row 0\) gives about 1\.35108e\+16, beyond 2\^53/);
+    const f = await e.withColumns({ m: col('a').cast('float64').mul(col('b')) }).toRecords({ scheduler: 'sync' });
+    expect(f[0]?.['m']).toBe((2 ** 52 + 1) * 3);
+    // Ten values of 2^50: two groups of five stay exact (5 * 2^50 < 2^53), all ten do not.
+    const rows = Array.from({ length: 10 }, (_, i) => ({ g: i % 2, v: 2 ** 50 + i }));
+    const big = fromRecords(rows, { npartitions: 3 });
+    for (const scheduler of ['sync', 'threads'] as const) {
+      await expect(big.col('v').sum().compute({ scheduler })).rejects.toThrow(/sum of 'v' gives about 1\.12590e\+16, beyond 2\^53/);
+      const groups = await big.groupBy('g').agg({ s: ['v', 'sum'] }).toRecords({ scheduler });
+      expect(groups).toEqual([0, 1].map((g) => ({ g, s: rows.filter((r) => r.g === g).reduce((x, r) => x + r.v, 0) })));
+    }
+  });
+});
+
 describe('int64 past 2^53 from memory', () => {
   it('fromArrow and fromRecords refuse it naming the row and column (never a rounded number), and keep it as text when asked', async () => {
     const big = 2n ** 60n + 1n; // as a float64 it would read back as 2^60

@@ -10,6 +10,7 @@ import { ARITH, COMPARE, DATE_PART, STR_PRED, type ExprNode } from './expr-node.
 import { commonType, litType, typeOf } from './expr-types.js';
 import { castValue, datePart, fillNull, isIn, strMap, strPred, whenThen } from './eval-fns.js';
 import { ColumnNotFoundError, ExprTypeError } from '../errors.js';
+import { INT64_EXACT, int64RangeError } from '../int64.js';
 
 /** An evaluated expression: a column, read with stride 1, or a one-row literal (stride 0). */
 export interface V {
@@ -158,6 +159,14 @@ function arith(fn: string, a: V, b: V, n: number, type: DType): ColumnData {
       break;
   }
   let valid = validOf([a, b], n);
+  if (type === 'int64') {
+    // int64 results are exact within 2^53 only (see int64.ts): past that, an error, never a
+    // rounded number.
+    for (let i = 0; i < n; i++) {
+      const x = out[i] as number;
+      if ((x > INT64_EXACT || x < -INT64_EXACT) && (valid === undefined || valid[i] === 1)) throw int64RangeError(`'${fn}' of int64 values (row ${i})`, x);
+    }
+  }
   if (type !== 'float64' && (fn === 'mod' || fn === 'div')) {
     // Integer division by zero has no integer answer: null, as in pandas' nullable integers.
     for (let i = 0; i < n; i++) {

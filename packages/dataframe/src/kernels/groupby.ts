@@ -11,6 +11,7 @@ import { buildColumn } from './build.js';
 import { groupIds } from './group-ids.js';
 import { PartialAggregator, better, type AggFn, type AggSpec, type Partial, type Raw, type State } from './partial-agg.js';
 import { ColumnNotFoundError } from '../errors.js';
+import { INT64_EXACT, int64RangeError } from '../int64.js';
 import { sortIndex } from './sort.js';
 import { hashKey, rowKeys } from './keys.js';
 
@@ -95,6 +96,7 @@ export function combineAgg(spec: AggSpec, ...parts: Partial[]): Partial {
       }
     }
     if (st.sets !== undefined) st.sets = st.sets.map((s) => [...new Set(s)]);
+    if (fn === 'sum' && spec.types[a] !== 'float64') checkIntSums(st.sum as Float64Array, spec.aggs[a]?.[1] as string);
     return st;
   });
   return { keys: take(keys, first, count), n: count, states };
@@ -116,6 +118,14 @@ export function aggType(fn: AggFn, t: DType): DType {
       return 'float64';
     default:
       return t;
+  }
+}
+
+/** Integer sums merged from partials: still within 2^53, or an error (see int64.ts). */
+function checkIntSums(sums: Float64Array, column: string): void {
+  for (let g = 0; g < sums.length; g++) {
+    const s = sums[g] as number;
+    if (s > INT64_EXACT || s < -INT64_EXACT) throw int64RangeError(`sum of '${column}'`, s);
   }
 }
 

@@ -16,6 +16,7 @@
 import { allocU8, allocValues, type ColumnData, type DType, type Partition } from './columns.js';
 import { rawAt } from './build.js';
 import { ColumnNotFoundError } from '../errors.js';
+import { INT64_EXACT, int64RangeError } from '../int64.js';
 
 /** Aggregations; 'firstRow' (internal, for dropDuplicates) is the first row's value, null or not. */
 export type AggFn = 'sum' | 'mean' | 'min' | 'max' | 'count' | 'size' | 'std' | 'var' | 'first' | 'last' | 'nunique' | 'firstRow';
@@ -275,7 +276,20 @@ export class PartialAggregator {
       }
       const cc = column(p, colName);
       const v = cc.values;
-      if (fn === 'count' || fn === 'sum' || fn === 'mean') {
+      if (fn === 'sum' && cc.type !== 'float64') {
+        // An integer sum: exact while every partial sum stays within 2^53, an error after.
+        const cnt = st.cnt as Float64Array;
+        const sum = st.sum as Float64Array;
+        const valid = cc.valid;
+        for (let i = 0; i < n; i++) {
+          const g = ids[i] as number;
+          if (g < 0 || (valid !== undefined && valid[i] === 0)) continue;
+          cnt[g]++;
+          const s = (sum[g] as number) + (v[i] as number);
+          sum[g] = s;
+          if (s > INT64_EXACT || s < -INT64_EXACT) throw int64RangeError(`sum of '${colName}'`, s);
+        }
+      } else if (fn === 'count' || fn === 'sum' || fn === 'mean') {
         // present(cc, i) written out: the hottest loop of a groupBy.
         const cnt = st.cnt as Float64Array;
         const sum = st.sum;
