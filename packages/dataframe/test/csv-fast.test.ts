@@ -4,24 +4,13 @@
  * missing fields, numbers that are not plain decimal, ISO dates in their variants, CRLF, blank
  * lines, quoted records in between, and ranges cut anywhere.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { CsvParseError, readCSV, type DType } from '@tsdask/dataframe';
 import { delimiterMasks, useDelimiterMasks } from '@tsdask/dataframe/io';
+import { tempFiles } from './temp-files.js';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tsdask-csv-fast-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const tmp = tempFiles('tsdask-csv-fast-');
+const file = tmp.file;
 
 function rand(seed: number): () => number {
   let x = seed;

@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CsvParseError, MissingFileError, ColumnNotFoundError, col, readCSV } from '@tsdask/dataframe';
+import { tempFiles } from './temp-files.js';
 
 const airports = fileURLToPath(new URL('../../../node_modules/vega-datasets/data/airports.csv', import.meta.url));
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tsdask-csv-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const tmp = tempFiles('tsdask-csv-');
+const file = tmp.file;
 
 /** Independent reference: a hand-written RFC 4180 splitter over the whole text. */
 function splitCsv(text0: string, sep = ','): string[][] {
@@ -180,8 +171,8 @@ describe('readCSV errors', () => {
     expect(readCSV(p).dtypes['id']).not.toBe('int64');
   });
   it('a missing file and an unknown column are typed errors', () => {
-    expect(() => readCSV(join(dir, 'nope.csv'))).toThrow(MissingFileError);
-    expect(() => readCSV(join(dir, 'nope-*.csv'))).toThrow(MissingFileError);
+    expect(() => readCSV(join(tmp.dir(), 'nope.csv'))).toThrow(MissingFileError);
+    expect(() => readCSV(join(tmp.dir(), 'nope-*.csv'))).toThrow(MissingFileError);
     expect(() => readCSV(airports, { columns: ['iata', 'lat'] })).toThrow(ColumnNotFoundError);
   });
   it('reads only the requested columns, and sniffs the delimiter', async () => {
