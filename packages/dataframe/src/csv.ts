@@ -34,6 +34,8 @@ export interface ReadCsvOptions {
   nullValues?: string[];
   /** What to do with a malformed row (default 'error'). */
   onBadLines?: 'error' | 'skip' | 'warn';
+  /** A text in a date column that is not a valid date: 'error' (default, a bad line) or 'null'. */
+  invalidDates?: 'error' | 'null';
   /** 'scanner' (default: our byte scanner) or 'papaparse' (the slow path, whole files). */
   engine?: 'scanner' | 'papaparse';
   /** Bytes of the first file used to infer the schema (default 256 KiB). */
@@ -237,7 +239,7 @@ export function readCSV(paths: string | string[], opts: ReadCsvOptions = {}): Da
   const { engine, sep, header, names, types, nullValues, body, bytesPerRow } = analyseSample(first, opts);
   const schema = { names: [...names], types: [...types] };
   const blocksize = parseSize(opts.blocksize ?? '64MB');
-  const base = { header, sep, names, types, nullValues, onBadLines: opts.onBadLines ?? 'error' } as const;
+  const base = { header, sep, names, types, nullValues, onBadLines: opts.onBadLines ?? 'error', invalidDates: opts.invalidDates ?? 'error' } as const;
   const src = new CsvSource(files, schema, base, blocksize, bytesPerRow, engine, body);
   const df = new DataFrame({ kind: 'source', source: src, schema, npartitions: src.npartitions });
   return opts.columns === undefined ? df : df.select(opts.columns);

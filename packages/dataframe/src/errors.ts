@@ -66,6 +66,39 @@ export class DataFrameError extends TsdaskError {
   }
 }
 
-for (const cls of [ColumnNotFoundError, ExprTypeError, CsvParseError, MissingFileError, DataFrameError]) {
+/**
+ * A Parquet file that cannot be read: too short, no PAR1 magic (not Parquet), a footer or
+ * column chunk past its end (truncated), or bytes its decoder refuses. Names the file, and
+ * the row group and column when one was being read.
+ */
+export class ParquetFileError extends TsdaskError {
+  readonly file: string;
+  readonly column: string | undefined;
+  constructor(file: string, problem: string, opts: { column?: string; rowGroup?: number; cause?: unknown; hint?: string } = {}) {
+    const where = opts.column === undefined ? '' : ` (row group ${opts.rowGroup ?? '?'}, column '${opts.column}')`;
+    super(
+      'TSDASK_DF_PARQUET_INVALID',
+      `${file}${where}: ${problem}. ${opts.hint ?? 'Check that the file is a complete Parquet file (re-write or re-download it).'}`,
+      { cause: opts.cause },
+    );
+    this.file = file;
+    this.column = opts.column;
+  }
+}
+
+/** A date or timestamp literal that is not a valid date (e.g. '2024-02-30'), named with where it was used. */
+export class InvalidDateError extends TsdaskError {
+  readonly text: string;
+  constructor(text: string, where: string) {
+    super(
+      'TSDASK_DF_INVALID_DATE',
+      `${JSON.stringify(text)} in ${where} is not a valid date. Write dates as YYYY-MM-DD, optionally followed by ` +
+        '[T or space]HH:MM[:SS[.fff]] and Z or +HH:MM (no zone means UTC), with a day that its month has.',
+    );
+    this.text = text;
+  }
+}
+
+for (const cls of [ColumnNotFoundError, ExprTypeError, CsvParseError, MissingFileError, DataFrameError, InvalidDateError, ParquetFileError]) {
   registerErrorClass(cls);
 }

@@ -5,7 +5,7 @@
 import type { DType } from './kernels/columns.js';
 import { DTYPES } from './kernels/columns.js';
 import type { ExprNode, Scalar } from './kernels/expr-node.js';
-import { DataFrameError } from './errors.js';
+import { DataFrameError, InvalidDateError } from './errors.js';
 
 /** A value an expression method accepts: another expression, a scalar or a Date. */
 export type ExprLike = Expr | Scalar | Date;
@@ -13,8 +13,15 @@ export type ExprLike = Expr | Scalar | Date;
 /** Turns an ExprLike into a node (Dates become timestamp literals). */
 export function toNode(x: ExprLike): ExprNode {
   if (x instanceof Expr) return x.node;
-  if (x instanceof Date) return { e: 'lit', value: x.getTime(), type: 'timestamp' };
+  if (x instanceof Date) return { e: 'lit', value: dateMs(x), type: 'timestamp' };
   return { e: 'lit', value: x };
+}
+
+/** A Date's ms, or InvalidDateError for an Invalid Date (new Date('garbage')). */
+function dateMs(d: Date): number {
+  const ms = d.getTime();
+  if (Number.isNaN(ms)) throw new InvalidDateError('Invalid Date', 'an expression (a Date object whose time is NaN)');
+  return ms;
 }
 
 /** An expression over columns; methods build bigger expressions. */
@@ -41,8 +48,13 @@ export class Expr {
   neg(): Expr { return this.call('neg'); }
   /** |this| */
   abs(): Expr { return this.call('abs'); }
-  /** Rounds to the nearest integer value. */
-  round(): Expr { return this.call('round'); }
+  /** Rounds to `decimals` places (default 0; negative: tens, hundreds...), ties to even as pandas and Polars. */
+  round(decimals = 0): Expr {
+    if (!Number.isInteger(decimals) || Math.abs(decimals) > 308) {
+      throw new DataFrameError(`round(): decimals must be an integer between -308 and 308, not ${String(decimals)}.`);
+    }
+    return decimals === 0 ? this.call('round') : this.call('round', [], decimals);
+  }
   /** this == other */
   eq(o: ExprLike): Expr { return this.call('eq', [o]); }
   /** this != other */
@@ -69,7 +81,8 @@ export class Expr {
   fillNull(v: ExprLike): Expr { return this.call('fillNull', [v]); }
   /** True where the value is one of `values`. */
   isIn(values: readonly (Scalar | Date)[]): Expr {
-    return this.call('isIn', [], values.map((v) => (v instanceof Date ? v.getTime() : v)));
+    // Dates travel as ISO text, so a date column and a timestamp column each read them in their unit.
+    return this.call('isIn', [], values.map((v) => (v instanceof Date ? new Date(dateMs(v)).toISOString() : v)));
   }
   /** lo <= this <= hi */
   between(lo: ExprLike, hi: ExprLike): Expr { return this.call('between', [lo, hi]); }

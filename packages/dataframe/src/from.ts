@@ -42,6 +42,13 @@ export function fromRecords(rows: readonly Record<string, unknown>[], opts: From
   for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
   for (const [k, t] of Object.entries(opts.dtypes ?? {})) {
     if (!DTYPES.includes(t)) throw new DataFrameError(`fromRecords(): unknown dtype '${t}' for '${k}'.`);
+    if (seen.has(k)) continue;
+    // No rows: dtypes is the schema. With rows, a dtype for a column no row has is a typo.
+    if (rows.length > 0) {
+      throw new DataFrameError(`fromRecords(): dtypes names column '${k}', which no row has. Columns are: ${names.map((c) => `'${c}'`).join(', ')}.`);
+    }
+    seen.add(k);
+    names.push(k);
   }
   const columns: ColumnData[] = names.map((name) => {
     const vals = rows.map((r) => r[name]);

@@ -11,7 +11,8 @@ import { K, partitionKeys } from './plan.js';
 
 /** The number of rows, lazily: one length task per partition and a sum. */
 export function countRows(df: DataFrame): Scalar<number> {
-  const input = df.select(df.cheapColumn()).lower();
+  // A frame with no columns still has rows (each partition knows its length).
+  const input = (df.columns.length === 0 ? df : df.select(df.cheapColumn())).lower();
   const name = `len-${tokenize(input.name)}`;
   const tasks = new Map<Key, Node>();
   const parts: Node[] = [];

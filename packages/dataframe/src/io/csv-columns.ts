@@ -4,7 +4,7 @@
  * dictionary (by bytes in the scanner, by string here), dates through parseDateMs.
  */
 import { allocF64, allocI32, allocU8, type ColumnData, type DType } from '../kernels/columns.js';
-import { parseDateMs } from '../kernels/build.js';
+import { parseDateMs } from '../kernels/parse-date.js';
 
 /** pandas' default missing-value markers. */
 export const DEFAULT_NULLS = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', '<NA>'];
@@ -52,6 +52,12 @@ export function notConverted(t: DType, s: string): string {
       ? "is an integer beyond 2^53, which int64 columns do not hold exactly (read the column as 'float64' or 'utf8' with dtypes)"
       : "is outside int32 (read the column as 'int64' with dtypes)";
   }
+  if (t === 'date' || t === 'timestamp') {
+    return (
+      'is not a valid date (YYYY-MM-DD, then optionally [T or space]HH:MM[:SS[.fff]] and Z or +HH:MM, with a day that its ' +
+      "month has); fix the value, or read invalid dates as null with invalidDates: 'null'"
+    );
+  }
   return `is not ${t}`;
 }
 
@@ -64,7 +70,8 @@ export class ColumnBuilder {
   nulls = 0;
   dict: string[] = [];
   lookup = new Map<string, number>();
-  constructor(readonly type: DType, capacity: number) {
+  /** `invalidDateNull`: an invalid date in a date or timestamp column becomes null, not a reject. */
+  constructor(readonly type: DType, capacity: number, private readonly invalidDateNull = false) {
     this.cap = Math.max(16, capacity);
     this.values = this.alloc(this.cap);
     this.valid = allocU8(this.cap);
@@ -117,7 +124,11 @@ export class ColumnBuilder {
       return true;
     }
     const x = convertText(this.type, s);
-    if (Number.isNaN(x) && !(this.type === 'float64' && s.trim().toLowerCase() === 'nan')) return false;
+    if (Number.isNaN(x) && !(this.type === 'float64' && s.trim().toLowerCase() === 'nan')) {
+      if (!this.invalidDateNull || (this.type !== 'date' && this.type !== 'timestamp')) return false;
+      this.pushNull();
+      return true;
+    }
     this.pushRaw(x);
     return true;
   }

@@ -13,6 +13,7 @@
  */
 import type { ByteInterner } from './byte-interner.js';
 import { FNV_PRIME, FNV_SEED } from './byte-interner.js';
+import { parseDateBytes as fastDateMs } from '../kernels/parse-date.js';
 
 const LF = 10;
 const CR = 13;
@@ -40,67 +41,6 @@ export const PLAIN_MORE = 0; // the stretch ended inside the record at io[1]
 export const PLAIN_DONE = 1; // the record at io[1] begins at or after stopAt
 export const PLAIN_GENERAL = 2; // the record at io[1] needs the general path
 export const PLAIN_FULL = 3; // the builders are full (row capacity reached)
-
-/** Reads digits [s, e) as a non-negative integer; -1 when a byte is not a digit. */
-function digitsAt(b: Uint8Array, s: number, e: number): number {
-  let v = 0;
-  for (let i = s; i < e; i++) {
-    const d = (b[i] as number) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-/**
- * An ISO date or date-time from bytes [s, e) as parseDateMs reads it (Date.UTC of its parts,
- * the same call), for the forms `YYYY-MM-DD` and `YYYY-MM-DD[T ]HH:MM[:SS[.ffffff]]` ('/' may
- * replace '-'); NaN for anything else (a zone, spaces), which the general path then reads.
- */
-export function fastDateMs(b: Uint8Array, s: number, e: number): number {
-  const len = e - s;
-  if (len < 8) return NaN;
-  const y = digitsAt(b, s, s + 4);
-  let i = s + 4;
-  const s1 = b[i];
-  if (y < 0 || (s1 !== 45 && s1 !== 47)) return NaN;
-  i++;
-  let j = i;
-  while (j < e && j < i + 2 && (b[j] as number) >= 48 && (b[j] as number) <= 57) j++;
-  if (j === i || j >= e) return NaN;
-  const mo = digitsAt(b, i, j);
-  const s2 = b[j];
-  if (s2 !== 45 && s2 !== 47) return NaN;
-  i = j + 1;
-  j = i;
-  while (j < e && j < i + 2 && (b[j] as number) >= 48 && (b[j] as number) <= 57) j++;
-  if (j === i) return NaN;
-  const d = digitsAt(b, i, j);
-  if (j === e) return Date.UTC(y, mo - 1, d, 0, 0, 0, 0);
-  const t = b[j];
-  if (t !== 84 && t !== 32) return NaN;
-  i = j + 1;
-  j = i;
-  while (j < e && j < i + 2 && (b[j] as number) >= 48 && (b[j] as number) <= 57) j++;
-  if (j === i || j + 3 > e || b[j] !== 58) return NaN;
-  const hh = digitsAt(b, i, j);
-  const mm = digitsAt(b, j + 1, j + 3);
-  if (mm < 0) return NaN;
-  i = j + 3;
-  if (i === e) return Date.UTC(y, mo - 1, d, hh, mm, 0, 0);
-  if (b[i] !== 58 || i + 3 > e) return NaN;
-  const ss = digitsAt(b, i + 1, i + 3);
-  if (ss < 0) return NaN;
-  i += 3;
-  if (i === e) return Date.UTC(y, mo - 1, d, hh, mm, ss, 0);
-  if (b[i] !== 46) return NaN;
-  const nf = e - i - 1;
-  if (nf < 1 || nf > 6 || digitsAt(b, i + 1, e) < 0) return NaN;
-  // The first three fraction digits, padded with zeros (as parseDateMs).
-  let ms = 0;
-  for (let k = 0; k < 3; k++) ms = ms * 10 + (k < nf ? (b[i + 1 + k] as number) - 48 : 0);
-  return Date.UTC(y, mo - 1, d, hh, mm, ss, ms);
-}
 
 /** True on little-endian platforms (all that Node and browsers run on in practice). */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;

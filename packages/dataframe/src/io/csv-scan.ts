@@ -37,6 +37,8 @@ export interface CsvRangeSpec {
   want: number[];
   nullValues: string[];
   onBadLines: 'error' | 'skip' | 'warn';
+  /** An invalid date in a date column: a bad line ('error', the default) or a null. */
+  invalidDates?: 'error' | 'null';
   estRows: number;
 }
 
@@ -102,7 +104,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   const want = spec.want;
   const slotOf = new Int32Array(ncols).fill(-1);
   want.forEach((fi, j) => (slotOf[fi] = j));
-  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as DType, sink === undefined ? spec.estRows : sink.rows));
+  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as DType, sink === undefined ? spec.estRows : sink.rows, spec.invalidDates === 'null'));
   const interners = want.map((fi) => (spec.types[fi] === 'utf8' ? new ByteInterner() : undefined));
   const outNames = want.map((fi) => spec.names[fi] as string);
   let handed = 0; // rows handed to the sink

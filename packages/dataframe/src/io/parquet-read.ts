@@ -15,7 +15,7 @@ import { getTreePath } from 'hyparquet/src/schema.js';
 import type { DType, Partition } from '../kernels/columns.js';
 import { emptyPartition } from '../kernels/columns.js';
 import { ColumnBuilder } from './csv-columns.js';
-import { MissingFileError } from '../errors.js';
+import { MissingFileError, ParquetFileError } from '../errors.js';
 import { exactInt64, int64Error } from '../int64.js';
 import { withFd } from './open-file.js';
 
@@ -36,12 +36,13 @@ const PARSERS = {
   dateFromDays: (d: number) => d,
 };
 
-function readBytes(fd: number, start: number, end: number): ArrayBuffer {
+/** Bytes [start, end) of the file; ParquetFileError when the file ends before `end`. */
+function readBytes(fd: number, start: number, end: number, file: string): ArrayBuffer {
   const buf = new Uint8Array(end - start);
   let off = 0;
   while (off < buf.length) {
     const got = readSync(fd, buf, off, buf.length - off, start + off);
-    if (got <= 0) break;
+    if (got <= 0) throw new ParquetFileError(file, `the file ends at byte ${start + off}, before byte ${end} that its footer points to (truncated)`);
     off += got;
   }
   return buf.buffer;
@@ -49,14 +50,37 @@ function readBytes(fd: number, start: number, end: number): ArrayBuffer {
 
 /** The footer metadata of a Parquet file, read synchronously. */
 export function readParquetMetadata(file: string): ReturnType<typeof parquetMetadata> {
-  return withFd(file, metadataOf);
+  return withFd(file, (fd) => metadataOf(fd, file));
 }
 
-function metadataOf(fd: number): ReturnType<typeof parquetMetadata> {
+const MAGIC = 0x31524150; // 'PAR1', little-endian
+
+/**
+ * The footer, after checking the file's shape (hyparquet alone answers a damaged file with a
+ * RangeError at a negative offset): PAR1 at both ends, a footer length that fits.
+ */
+function metadataOf(fd: number, file: string): ReturnType<typeof parquetMetadata> {
   const size = fstatSync(fd).size;
-  const tail = new DataView(readBytes(fd, size - 8, size));
+  if (size < 12) {
+    throw new ParquetFileError(file, `the file is ${size} bytes, too short for Parquet (at least 12: PAR1, a footer length, PAR1)`);
+  }
+  const head = new DataView(readBytes(fd, 0, 4, file)).getUint32(0, true);
+  const tail = new DataView(readBytes(fd, size - 8, size, file));
+  if (head !== MAGIC) {
+    throw new ParquetFileError(file, 'not a Parquet file: it does not begin with PAR1', { hint: 'If it holds text (CSV), read it with readCSV.' });
+  }
+  if (tail.getUint32(4, true) !== MAGIC) {
+    throw new ParquetFileError(file, 'the file does not end with PAR1, so its footer is missing (truncated, or still being written)');
+  }
   const len = tail.getUint32(0, true);
-  return parquetMetadata(readBytes(fd, size - 8 - len, size));
+  if (len + 12 > size) {
+    throw new ParquetFileError(file, `the footer length (${len} bytes) is more than the file holds (${size} bytes)`);
+  }
+  try {
+    return parquetMetadata(readBytes(fd, size - 8 - len, size, file));
+  } catch (err) {
+    throw new ParquetFileError(file, `its footer cannot be decoded (${(err as Error).message})`, { cause: err });
+  }
 }
 
 /**
@@ -86,7 +110,8 @@ export function readParquetPart(spec: ParquetPartSpec): Partition {
   if (spec.pruned) return emptyPartition({ names: spec.columns, types: spec.types });
   // One open for the footer and the row group's column chunks.
   return withFd(spec.file, (fd) => {
-    const md = metadataOf(fd);
+    const md = metadataOf(fd, spec.file);
+    const size = fstatSync(fd).size;
     const rg = md.row_groups[spec.rowGroup];
     if (rg === undefined) throw new MissingFileError(`${spec.file} (row group ${spec.rowGroup})`);
     const n = Number(rg.num_rows);
@@ -97,6 +122,10 @@ export function readParquetPart(spec: ParquetPartSpec): Partition {
       if (meta === undefined) throw new MissingFileError(`${spec.file} (column ${name})`);
       const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
       const end = start + Number(meta.total_compressed_size);
+      const at = { column: name, rowGroup: spec.rowGroup };
+      if (!(start >= 0 && end >= start && end <= size)) {
+        throw new ParquetFileError(spec.file, `the column chunk is at bytes ${start}-${end}, outside the file's ${size} bytes`, at);
+      }
       const schemaPath = getTreePath(tree, meta.path_in_schema);
       const decoder = {
         pathInSchema: meta.path_in_schema,
@@ -106,10 +135,17 @@ export function readParquetPart(spec: ParquetPartSpec): Partition {
         ...meta,
         parsers: PARSERS,
       };
-      const reader = { view: new DataView(readBytes(fd, start, end)), offset: 0 };
-      const { data } = readColumn(reader as never, { groupStart: 0, selectStart: 0, selectEnd: n, groupRows: n } as never, decoder as never) as {
-        data: ArrayLike<unknown>[];
-      };
+      const reader = { view: new DataView(readBytes(fd, start, end, spec.file)), offset: 0 };
+      let data: ArrayLike<unknown>[];
+      try {
+        ({ data } = readColumn(reader as never, { groupStart: 0, selectStart: 0, selectEnd: n, groupRows: n } as never, decoder as never) as {
+          data: ArrayLike<unknown>[];
+        });
+      } catch (err) {
+        throw new ParquetFileError(spec.file, `its pages cannot be decoded (${(err as Error).message})`, { ...at, cause: err });
+      }
+      const got = data.reduce((k, part) => k + part.length, 0);
+      if (got !== n) throw new ParquetFileError(spec.file, `the column chunk holds ${got} values where the row group has ${n} rows`, at);
       const b = new ColumnBuilder(spec.types[j] as DType, n);
       const asText = spec.types[j] === 'utf8' && decoder.element?.type !== 'BYTE_ARRAY';
       for (const part of data) {

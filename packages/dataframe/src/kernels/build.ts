@@ -93,23 +93,3 @@ export function civilFromDays(z0: number): [number, number, number] {
   const m = mp < 10 ? mp + 3 : mp - 9;
   return [m <= 2 ? y + 1 : y, m, d];
 }
-
-const DATE_RE = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/** Parses a date/time string to ms since the epoch (naive times are UTC); NaN when not a date. */
-export function parseDateMs(s: string): number {
-  const m = DATE_RE.exec(s.trim());
-  if (m === null) {
-    const t = Date.parse(s);
-    return Number.isNaN(t) ? NaN : t;
-  }
-  const frac = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
-  let ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), frac);
-  const tz = m[8];
-  if (tz !== undefined && tz !== 'Z') {
-    const sign = tz[0] === '-' ? -1 : 1;
-    const digits = tz.slice(1).replace(':', '');
-    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-  }
-  return ms;
-}

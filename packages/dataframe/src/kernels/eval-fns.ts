@@ -1,7 +1,10 @@
 /** Expression functions beyond arithmetic and comparison: strings, dates, cast, isIn, fillNull, when. */
 import { allocI32, allocU8, allocValues, type ColumnData, type DType, type Partition } from './columns.js';
-import { buildColumn, civilFromDays, dedupeDict, parseDateMs, rawAt } from './build.js';
+import { buildColumn, civilFromDays, dedupeDict, rawAt } from './build.js';
+import { parseDateMs } from './parse-date.js';
 import type { ExprNode } from './expr-node.js';
+import { floatFromText, intFromText } from './numeric-text.js';
+import { int64RangeError } from '../int64.js';
 import { ExprTypeError } from '../errors.js';
 import type { V } from './eval.js';
 import { evalNode, broadcast } from './eval.js';
@@ -82,11 +85,25 @@ export function fillNull(a: V, b: V, n: number, type: DType): ColumnData {
   return buildColumn(type, n, (i) => (va[i] === 1 ? rawAt(ca, i) : rawAt(cb, b.s === 0 && n > 1 ? 0 : i)));
 }
 
-/** True where the value is one of `values` (null where the value is null). */
+/**
+ * True where the value is one of `values`. A missing value (null, or NaN in a float column)
+ * matches when `values` holds NaN or null, as pandas' isin; otherwise a null stays null.
+ * Strings in `values` are dates for a date or timestamp column (checked when the expression
+ * was built).
+ */
 export function isIn(a: V, values: (number | string | boolean | null)[], n: number): ColumnData {
   const out = allocU8(n);
   const A = a.c.values;
-  if (a.c.type === 'utf8') {
+  const t = a.c.type;
+  const missing = values.some((v) => v === null || (typeof v === 'number' && Number.isNaN(v)));
+  if (t === 'date' || t === 'timestamp') {
+    values = values.map((v) => {
+      if (typeof v !== 'string') return v;
+      const ms = parseDateMs(v);
+      return t === 'timestamp' ? ms : ms % DAY === 0 ? ms / DAY : NaN;
+    }).filter((v) => !(typeof v === 'number' && Number.isNaN(v)));
+  }
+  if (t === 'utf8') {
     const set = new Set(values.filter((v) => typeof v === 'string'));
     const dict = a.c.dict as string[];
     const hit = new Uint8Array(dict.length);
@@ -94,9 +111,13 @@ export function isIn(a: V, values: (number | string | boolean | null)[], n: numb
     for (let i = 0; i < n; i++) out[i] = hit[A[i * a.s] as number] as number;
   } else {
     const set = new Set(values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
+    if (missing) set.add(NaN);
     for (let i = 0; i < n; i++) out[i] = set.has(A[i * a.s] as number) ? 1 : 0;
   }
-  return { type: 'bool', values: out, valid: sliceValid(a, n) };
+  const valid = sliceValid(a, n);
+  if (!missing) return { type: 'bool', values: out, valid };
+  if (valid !== undefined) for (let i = 0; i < n; i++) if (valid[i] === 0) out[i] = 1;
+  return { type: 'bool', values: out };
 }
 
 function toNumber(raw: number | string, from: DType, to: DType): number | null {
@@ -108,9 +129,15 @@ function toNumber(raw: number | string, from: DType, to: DType): number | null {
     }
     const t = raw.trim().toLowerCase();
     if (to === 'bool') return t === 'true' || t === '1' ? 1 : t === 'false' || t === '0' ? 0 : null;
-    const x = t === '' ? NaN : Number(t);
-    if (Number.isNaN(x)) return null;
-    return to === 'int32' || to === 'int64' ? toInteger(x, to) : x;
+    if (to === 'int32' || to === 'int64') {
+      // Decimal integers only: '1.5', '1e3', '0x10' and '0b11' have no integer value here (null).
+      const x = intFromText(t);
+      if (Number.isNaN(x)) return null;
+      if (to === 'int64' && !Number.isSafeInteger(x)) throw int64RangeError(`cast of ${JSON.stringify(raw)} to int64`, x);
+      return toInteger(x, to);
+    }
+    const x = floatFromText(t);
+    return x === undefined || Number.isNaN(x) ? null : x;
   }
   if (from === 'date' && to === 'timestamp') return raw * DAY;
   if (from === 'timestamp' && to === 'date') return Math.floor(raw / DAY);

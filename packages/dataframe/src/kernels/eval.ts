@@ -5,7 +5,9 @@
  * Kleene logic, as in pandas' nullable booleans and Polars.
  */
 import { allocF64, allocU8, allocValues, isNumeric, schemaOf, type ColumnData, type DType, type Partition } from './columns.js';
-import { constantColumn, parseDateMs } from './build.js';
+import { constantColumn } from './build.js';
+import { parseDateMs } from './parse-date.js';
+import { roundTo } from './numeric-text.js';
 import { ARITH, COMPARE, DATE_PART, STR_PRED, type ExprNode } from './expr-node.js';
 import { commonType, litType, typeOf } from './expr-types.js';
 import { castValue, datePart, fillNull, isIn, strMap, strPred, whenThen } from './eval-fns.js';
@@ -74,13 +76,24 @@ function evalCall(node: Extract<ExprNode, { e: 'call' }>, p: Partition): V {
       return { c: { type: 'bool', values: out, valid: validOf([a], n) }, s };
     }
     case 'neg':
-    case 'abs':
-    case 'round': {
+    case 'abs': {
       const out = allocValues(a.c.type, n);
       const A = a.c.values;
       for (let i = 0; i < n; i++) {
         const x = A[i * a.s] as number;
-        out[i] = fn === 'neg' ? -x : fn === 'abs' ? Math.abs(x) : Math.round(x);
+        out[i] = fn === 'neg' ? -x : Math.abs(x);
+      }
+      return { c: { type: a.c.type, values: out, valid: validOf([a], n) }, s };
+    }
+    case 'round': {
+      // Ties to even, as NumPy, pandas and Polars; integers change only with negative decimals.
+      const d = typeof node.opt === 'number' ? node.opt : 0;
+      const out = allocValues(a.c.type, n);
+      const A = a.c.values;
+      const isInt = a.c.type !== 'float64';
+      for (let i = 0; i < n; i++) {
+        const x = A[i * a.s] as number;
+        out[i] = isInt && d >= 0 ? x : roundTo(x, d);
       }
       return { c: { type: a.c.type, values: out, valid: validOf([a], n) }, s };
     }

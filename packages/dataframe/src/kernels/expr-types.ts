@@ -1,5 +1,6 @@
 /** The result dtype of an expression over a schema; throws the typed errors on misuse. */
-import { ColumnNotFoundError, ExprTypeError } from '../errors.js';
+import { ColumnNotFoundError, ExprTypeError, InvalidDateError } from '../errors.js';
+import { parseDateMs } from './parse-date.js';
 import { isNumeric, type DType, type Schema } from './columns.js';
 import { ARITH, COMPARE, DATE_PART, STR_PRED, type ExprNode, type Scalar } from './expr-node.js';
 
@@ -78,6 +79,7 @@ function callType(node: Extract<ExprNode, { e: 'call' }>, schema: Schema): DType
     if (a !== undefined && b !== undefined && commonType(a, b) === undefined) {
       const strTime = (isTime(a) && b === 'utf8') || (isTime(b) && a === 'utf8');
       if (!strTime) throw new ExprTypeError(fn, shown);
+      checkDateText(fn, node.args[isTime(a) ? 1 : 0] as ExprNode);
     }
     return 'bool';
   }
@@ -96,6 +98,9 @@ function callType(node: Extract<ExprNode, { e: 'call' }>, schema: Schema): DType
     case 'isNotNull':
       return 'bool';
     case 'isIn':
+      if (a !== undefined && isTime(a)) {
+        for (const v of node.opt as unknown[]) if (typeof v === 'string') checkDateText(fn, { e: 'lit', value: v });
+      }
       return 'bool';
     case 'between':
       for (const t of ts.slice(1)) {
@@ -103,6 +108,7 @@ function callType(node: Extract<ExprNode, { e: 'call' }>, schema: Schema): DType
           throw new ExprTypeError(fn, shown);
         }
       }
+      if (a !== undefined && isTime(a)) for (const arg of node.args.slice(1)) checkDateText(fn, arg);
       return 'bool';
     case 'fillNull': {
       if (a === undefined) return b ?? 'float64';
@@ -131,4 +137,11 @@ function callType(node: Extract<ExprNode, { e: 'call' }>, schema: Schema): DType
     return 'int32';
   }
   throw new ExprTypeError(fn, shown, `Unknown function '${fn}'.`);
+}
+
+/** A string literal compared with a date or timestamp must be a valid date (else InvalidDateError). */
+function checkDateText(fn: string, n: ExprNode): void {
+  if (n.e === 'lit' && typeof n.value === 'string' && Number.isNaN(parseDateMs(n.value))) {
+    throw new InvalidDateError(n.value, `'${fn}' with a date or timestamp column`);
+  }
 }

@@ -1,0 +1,71 @@
+"""Reference answers for dataframe.test.ts, from pandas/NumPy (Debian's pandas 1.5.3, numpy 1.24).
+
+Run: /usr/bin/python3 test/faults/dataframe-ref.py > test/faults/dataframe-ref.json
+"""
+import json
+import math
+
+import numpy as np
+import pandas as pd
+
+# Date texts in the forms we accept (and some invalid ones): pandas' to_datetime with
+# errors='coerce', in ms since the epoch, UTC (naive times are UTC; zones converted).
+DATES = [
+    '2024-02-29', '2023-02-28', '2000-02-29', '1900-02-28', '1969-12-31', '1970-01-01', '0001-01-01', '9999-12-31',
+    '2024-1-5', '2024/01/05', '2024/1/5', ' 2024-01-05 ',
+    '2024-01-05 10:00', '2024-01-05T10:00', '2024-01-05 10:00:30', '2024-01-05T1:02:03',
+    '2024-01-05T10:00:00.5', '2024-01-05T10:00:00.123456', '2024-01-05T10:00:00.123456789',
+    '2024-01-05T10:00:00Z', '2024-01-05T10:00:00+05:30', '2024-01-05T10:00:00-0800', '2024-01-05T10:00:00+01',
+    '2024-01-05 10:00:00 +0100', '1969-12-31T23:59:59.999',
+    # invalid: pandas refuses these too
+    '2024-02-30', '2023-02-29', '1900-02-29', '2023-13-01', '2023-00-10', '2023-04-31', '2023-01-00', '2023-01-32',
+    '2024-01-05 24:00', '2024-01-05 23:60', '2024-01-05 23:59:60', 'hello 1', 'garbage', '2024-W01',
+]
+
+
+def ms(text):
+    t = pd.to_datetime(text, errors='coerce')
+    if t is pd.NaT:
+        return None
+    if t.tzinfo is not None:
+        t = t.tz_convert('UTC').tz_localize(None)
+    return (t - pd.Timestamp('1970-01-01')) // pd.Timedelta(milliseconds=1)
+
+
+dates = [[d, ms(d)] for d in DATES]
+
+ROUND_X = [0.5, 1.5, 2.5, 3.5, -0.5, -1.5, -2.5, 0.49999999999999994, 2.675, 0.125, 0.375, 1234.5, 1250.0, 1350.0, -1250.0, 1e300, 123456789.123456]
+round_ = {str(d): [float(np.round(x, d)) for x in ROUND_X] for d in [0, 1, 2, -1, -2]}
+round_int = {str(d): [int(np.round(np.int64(x), d)) for x in [1250, 1350, -1250, 149, 150, 250]] for d in [-1, -2]}
+
+# Text to number under a non-strict cast: pandas' to_numeric with errors='coerce' (float), and
+# integers where the text is an integer literal (else NaN -> null).
+TEXTS = ['12', ' 12 ', '+5', '-7', '0x10', '0b11', '0o7', '1_000', '1e3', '1.5', '.5', '5.', 'abc', '', 'inf', '-Infinity']
+
+
+def num(t):
+    v = pd.to_numeric(pd.Series([t]), errors='coerce')[0]
+    return None if (isinstance(v, float) and math.isnan(v)) else (float(v) if not math.isinf(v) else ('inf' if v > 0 else '-inf'))
+
+
+def integer(t):
+    try:
+        return int(t.strip(), 10) if '_' not in t else None
+    except ValueError:
+        return None
+
+
+texts = [[t, num(t), integer(t)] for t in TEXTS]
+
+# isin with NaN in the list: a missing value matches (pandas).
+isin_nan = pd.Series([1.0, np.nan, 2.0, 3.0]).isin([np.nan, 2]).tolist()
+
+# NaN-keyed uniques: drop_duplicates / value_counts(dropna=False) / nunique.
+s = pd.Series([1.0, np.nan, 2.0, np.nan, 1.0])
+uniq = {
+    'drop_duplicates': [None if math.isnan(x) else x for x in s.drop_duplicates().tolist()],
+    'value_counts': sorted([[None if math.isnan(k) else k, int(v)] for k, v in s.value_counts(dropna=False).items()], key=lambda kv: (kv[0] is None, kv[0] or 0)),
+    'nunique': int(s.nunique()),
+}
+
+print(json.dumps({'dates': dates, 'round': round_, 'roundX': ROUND_X, 'roundInt': round_int, 'texts': texts, 'isinNaN': isin_nan, 'unique': uniq}, indent=1))

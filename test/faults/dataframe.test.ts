@@ -1,0 +1,276 @@
+/**
+ * Faults in the dataframe package: dates that rolled over or were read in the local zone,
+ * rounding and NaN semantics that differed from pandas, schemas lost on empty input, casts
+ * that took hex, and damaged Parquet files that gave a RangeError. References come from
+ * pandas/NumPy (dataframe-ref.py, its output in dataframe-ref.json), plain loops, or values
+ * worked out by hand in the test.
+ */
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CsvParseError, DataFrameError, InvalidDateError, ParquetFileError, col, fromArrow, fromRecords, lit, readCSV, readParquet,
+} from '@tsdask/dataframe';
+import { tableFromArrays } from 'apache-arrow';
+import '@tsdask/scheduler-local';
+
+const REF = JSON.parse(readFileSync(new URL('./dataframe-ref.json', import.meta.url), 'utf8')) as {
+  dates: [string, number | null][];
+  round: Record<string, number[]>;
+  roundX: number[];
+  roundInt: Record<string, number[]>;
+  texts: [string, number | 'inf' | '-inf' | null, number | null][];
+  isinNaN: boolean[];
+  unique: { drop_duplicates: (number | null)[]; value_counts: [number | null, number][]; nunique: number };
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'tsdask-faults-df-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+function file(name: string, text: string | Uint8Array): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** The cause chain of an error, outermost first (a failed task wraps the worker's error). */
+function chain(err: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let e = err; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause) out.push(e);
+  return out;
+}
+async function failure(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a failure');
+}
+function find<T>(err: unknown, cls: new (...a: never[]) => T): T {
+  const hit = chain(err).find((e) => e instanceof cls);
+  if (hit === undefined) throw new Error(`no ${cls.name} in the chain of ${String(err)}`);
+  return hit as T;
+}
+
+// Forms pandas reads that we refuse on purpose (ambiguous or guessed); see parse-date.ts.
+const REFUSED = ['01/05/2024', 'Jan 5 2024', '20240105', 'Friday', '2024-01-05Z', '2024-01/05'];
+// In range for our ms timestamps, outside pandas' nanosecond range: worked out by hand.
+const BY_HAND: [string, number][] = [
+  ['0001-01-01', -62135596800000], // 719162 days before 1970-01-01
+  ['9999-12-31', 253402214400000], // 2932896 days after it
+];
+
+describe('dates: no rolling over, no local zone', () => {
+  const cases = [...REF.dates.filter(([t, ms]) => ms !== null || !BY_HAND.some(([b]) => b === t)), ...BY_HAND, ...REFUSED.map((t) => [t, null] as [string, null])];
+
+  for (const engine of ['scanner', 'papaparse'] as const) {
+    it(`parseDates (${engine}, fast and general paths): invalid dates are null with invalidDates: 'null'`, async () => {
+      // Plain rows take the scanner's fast path; the same texts quoted take the general path.
+      const lines = ['i,d'];
+      cases.forEach(([t], i) => lines.push(`${i},${t}`));
+      cases.forEach(([t], i) => lines.push(`${i + cases.length},"${t}"`));
+      const p = file(`dates-${engine}.csv`, lines.join('\n') + '\n');
+      const got = await readCSV(p, { engine, dtypes: { i: 'int64', d: 'timestamp' }, invalidDates: 'null' }).toRecords({ scheduler: 'sync' });
+      const want = [...cases, ...cases].map(([, ms]) => ms);
+      expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime()))).toEqual(want);
+    });
+
+    it(`parseDates (${engine}): an invalid date is a CsvParseError naming file, line and value by default`, async () => {
+      for (const bad of ['2024-02-30', '2023-13-01', 'hello 1']) {
+        const p = file(`bad-${engine}-${bad.replace(/\W/g, '')}.csv`, `i,d\n1,2024-02-28\n2,${bad}\n`);
+        const err = find(await failure(readCSV(p, { engine, parseDates: ['d'] }).toRecords({ scheduler: 'sync' })), CsvParseError);
+        expect(err.file).toBe(p);
+        expect(err.line).toBe(3);
+        expect(err.message).toContain(JSON.stringify(bad));
+        expect(err.message).toContain("invalidDates: 'null'");
+      }
+    });
+  }
+
+  it('date columns (days) validate the day against month and leap year', async () => {
+    const p = file('days.csv', 'd\n2024-02-29\n2023-02-29\n2000-02-29\n1900-02-29\n2024-04-31\n');
+    const got = await readCSV(p, { dtypes: { d: 'date' }, invalidDates: 'null' }).toRecords({ scheduler: 'threads' });
+    // Days since 1970-01-01, by hand: 2024-02-29 is 19782, 2000-02-29 is 11016.
+    expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime() / 86_400_000))).toEqual([19782, null, 11016, null, null]);
+  });
+
+  it('a text without a zone is UTC whatever the local zone is', async () => {
+    const before = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      const p = file('tz.csv', 'd\n2024-01-05 10:00\n"2024-01-05 10:00"\n');
+      const got = await readCSV(p, { parseDates: ['d'] }).toRecords({ scheduler: 'sync' });
+      expect(got.map((r) => (r.d as Date).getTime())).toEqual([Date.UTC(2024, 0, 5, 10), Date.UTC(2024, 0, 5, 10)]);
+      const casted = await fromRecords([{ s: '2024-01-05 10:00' }, { s: 'Jan 5 2024' }]).withColumns({ t: col('s').cast('timestamp') }).toRecords({ scheduler: 'sync' });
+      expect(casted.map((r) => (r.t === null ? null : (r.t as Date).getTime()))).toEqual([Date.UTC(2024, 0, 5, 10), null]);
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
+
+  it('cast of text to date and timestamp gives null for an invalid date, never another date', async () => {
+    const rows = cases.map(([t]) => ({ s: t }));
+    const got = await fromRecords(rows, { npartitions: 3 }).withColumns({ t: col('s').cast('timestamp'), d: col('s').cast('date') }).toRecords({ scheduler: 'threads' });
+    expect(got.map((r) => (r.t === null ? null : (r.t as Date).getTime()))).toEqual(cases.map(([, ms]) => ms));
+    expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime()))).toEqual(cases.map(([, ms]) => (ms === null ? null : Math.floor(ms / 86_400_000) * 86_400_000)));
+  });
+
+  const days = [Date.UTC(2024, 1, 27), Date.UTC(2024, 1, 28), Date.UTC(2024, 1, 29), Date.UTC(2024, 2, 1)];
+  const df = fromRecords(days.map((ms) => ({ d: new Date(ms), t: new Date(ms + 3_600_000) })), { dtypes: { d: 'date', t: 'timestamp' }, npartitions: 2 });
+
+  it('an invalid date literal in an expression is an InvalidDateError when the expression is used, naming it', () => {
+    const uses: [() => unknown, string][] = [
+      [() => df.filter(col('d').lt('2024-02-31')), '2024-02-31'],
+      [() => df.filter(col('t').gt('garbage')), 'garbage'],
+      [() => df.filter(lit('2023-02-29').le(col('d'))), '2023-02-29'],
+      [() => df.filter(col('d').between('2024-01-01', '2024-13-01')), '2024-13-01'],
+      [() => df.filter(col('t').isIn(['2024-02-30'])), '2024-02-30'],
+      [() => df.withColumns({ x: col('d').eq('hello 1') }), 'hello 1'],
+    ];
+    for (const [use, text] of uses) {
+      let err: unknown;
+      try {
+        use();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(InvalidDateError);
+      expect((err as InvalidDateError).text).toBe(text);
+      expect((err as Error).message).toContain(JSON.stringify(text));
+    }
+    expect(() => col('t').lt(new Date('not a date'))).toThrow(InvalidDateError);
+    expect(() => col('t').isIn([new Date(NaN)])).toThrow(InvalidDateError);
+  });
+
+  it('valid date literals compare as the plain loop does (date and timestamp columns, isIn)', async () => {
+    const got = await df
+      .withColumns({
+        lt: col('d').lt('2024-02-29'),
+        ge: col('t').ge('2024-02-29T00:30:00Z'),
+        off: col('t').eq('2024-02-29T02:00:00+01:00'),
+        inD: col('d').isIn(['2024-02-29', new Date(days[0] as number)]),
+        inT: col('t').isIn([new Date((days[3] as number) + 3_600_000)]),
+      })
+      .toRecords({ scheduler: 'sync' });
+    const cut = Date.UTC(2024, 1, 29);
+    expect(got.map((r) => r.lt)).toEqual(days.map((ms) => ms < cut));
+    expect(got.map((r) => r.ge)).toEqual(days.map((ms) => ms + 3_600_000 >= cut + 1_800_000));
+    expect(got.map((r) => r.off)).toEqual(days.map((ms) => ms + 3_600_000 === cut + 3_600_000));
+    expect(got.map((r) => r.inD)).toEqual(days.map((ms) => ms === cut || ms === days[0]));
+    expect(got.map((r) => r.inT)).toEqual(days.map((ms) => ms === days[3]));
+  });
+});
+
+describe('round, isIn and NaN as pandas', () => {
+  for (const scheduler of ['sync', 'threads'] as const) {
+    it(`round(decimals) rounds ties to even as NumPy (${scheduler})`, async () => {
+      const df = fromRecords(REF.roundX.map((x) => ({ x })), { npartitions: 2 });
+      const exprs: Record<string, ReturnType<typeof col>> = {};
+      for (const d of Object.keys(REF.round)) exprs[`r${d}`] = col('x').round(Number(d));
+      const got = await df.withColumns(exprs).toRecords({ scheduler });
+      for (const d of Object.keys(REF.round)) expect(got.map((r) => r[`r${d}`])).toEqual(REF.round[d]);
+      const ints = fromRecords([1250, 1350, -1250, 149, 150, 250].map((i) => ({ i })), { dtypes: { i: 'int64' } });
+      const gi = await ints.withColumns({ a: col('i').round(-1), b: col('i').round(-2), c: col('i').round(2) }).toRecords({ scheduler });
+      expect(gi.map((r) => r.a)).toEqual(REF.roundInt['-1']);
+      expect(gi.map((r) => r.b)).toEqual(REF.roundInt['-2']);
+      expect(gi.map((r) => r.c)).toEqual([1250, 1350, -1250, 149, 150, 250]);
+      expect(() => col('x').round(1.5)).toThrow(DataFrameError);
+    });
+
+    it(`isIn([NaN, 2]) matches missing values as pandas' isin (${scheduler})`, async () => {
+      const p = file(`isin-${scheduler}.csv`, 'x\n1\nNaN\n2\n3\n');
+      for (const df of [readCSV(p, { dtypes: { x: 'float64' } }), fromRecords([{ x: 1 }, { x: NaN }, { x: 2 }, { x: 3 }]), fromRecords([{ x: 1 }, { x: null }, { x: 2 }, { x: 3 }])]) {
+        const got = await df.withColumns({ a: col('x').isIn([NaN, 2]), b: col('x').isIn([null, 2]), c: col('x').isIn([2]) }).toRecords({ scheduler });
+        expect(got.map((r) => r.a)).toEqual(REF.isinNaN);
+        expect(got.map((r) => r.b)).toEqual(REF.isinNaN);
+        // Without NaN in the list the missing row is not a match (null in our Kleene logic, false in pandas).
+        expect(got.map((r) => r.c === true)).toEqual([false, false, true, false]);
+      }
+    });
+  }
+});
+
+describe('cast of text to numbers takes decimal only', () => {
+  it('0x10, 0b11, 0o7, 1_000 are null under the non-strict cast; integers refuse fractions and exponents', async () => {
+    const df = fromRecords(REF.texts.map(([s]) => ({ s })), { dtypes: { s: 'utf8' } });
+    const got = await df.withColumns({ f: col('s').cast('float64'), i: col('s').cast('int64'), j: col('s').cast('int32') }).toRecords({ scheduler: 'sync' });
+    const num = (v: number | 'inf' | '-inf' | null) => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
+    expect(got.map((r) => r.f)).toEqual(REF.texts.map(([, f]) => num(f)));
+    expect(got.map((r) => r.i)).toEqual(REF.texts.map(([, , i]) => i));
+    expect(got.map((r) => r.j)).toEqual(REF.texts.map(([, , i]) => i));
+  });
+});
+
+describe('empty input keeps its schema', () => {
+  it('fromRecords([], { dtypes }) has the columns, and len() is 0', async () => {
+    const df = fromRecords([], { dtypes: { a: 'int64', s: 'utf8', d: 'date' } });
+    expect(df.dtypes).toEqual({ a: 'int64', s: 'utf8', d: 'date' });
+    expect(await df.len({ scheduler: 'sync' })).toBe(0);
+    const t = await df.compute({ scheduler: 'sync' });
+    expect(t.schema.fields.map((f) => f.name)).toEqual(['a', 's', 'd']);
+    expect(t.numRows).toBe(0);
+    expect(() => fromRecords([{ a: 1 }], { dtypes: { b: 'int64' } })).toThrow(/'b', which no row has/);
+  });
+
+  it('len() of a frame with rows but no columns counts the rows', async () => {
+    expect(await fromRecords([{}, {}, {}], { npartitions: 2 }).len({ scheduler: 'sync' })).toBe(3);
+  });
+});
+
+describe('damaged Parquet files are a ParquetFileError naming the file', () => {
+  it('0 bytes, a CSV named .parquet, a truncated file, a footer length past the file, garbled pages', async () => {
+    const out = join(dir, 'pq');
+    await fromRecords(Array.from({ length: 50 }, (_, i) => ({ i, s: `row ${i}` }))).toParquet(out, { scheduler: 'sync' });
+    const good = join(out, readdirSync(out).find((f) => f.endsWith('.parquet')) as string);
+    const bytes = new Uint8Array(readFileSync(good));
+    expect((await readParquet(good).toRecords({ scheduler: 'sync' })).length).toBe(50);
+
+    const footerLen = new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 8, true);
+    const longFooter = bytes.slice();
+    new DataView(longFooter.buffer).setUint32(bytes.length - 8, bytes.length + 100, true);
+    const cases: [string, string | Uint8Array, RegExp][] = [
+      ['empty.parquet', new Uint8Array(0), /0 bytes, too short/],
+      ['csv.parquet', 'a,b\n1,2\n3,4\n5,6\n', /does not begin with PAR1/],
+      ['truncated.parquet', bytes.slice(0, bytes.length - 20), /does not end with PAR1/],
+      ['cut-middle.parquet', bytes.slice(0, Math.floor(bytes.length / 2)), /does not end with PAR1/],
+      ['long-footer.parquet', longFooter, /footer length/],
+    ];
+    for (const [name, body, why] of cases) {
+      const p = file(name, body);
+      let err: unknown;
+      try {
+        readParquet(p);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, name).toBeInstanceOf(ParquetFileError);
+      expect((err as ParquetFileError).file).toBe(p);
+      expect((err as Error).message).toContain(p);
+      expect((err as Error).message).toMatch(why);
+    }
+
+    // A file whose footer is intact but whose column data is garbage: found when read, named with the column.
+    const garbled = bytes.slice();
+    const dataEnd = bytes.length - 8 - footerLen;
+    for (let k = 4; k < dataEnd; k++) garbled[k] = 0xff;
+    const p = file('garbled.parquet', garbled);
+    const df = readParquet(p);
+    for (const scheduler of ['sync', 'threads'] as const) {
+      const err = find(await failure(df.toRecords({ scheduler })), ParquetFileError);
+      expect(err.file).toBe(p);
+      expect(err.column).toBe('i');
+      expect(err.message).toContain("column 'i'");
+    }
+  });
+});
+
+describe('fromArrow of an empty table keeps its schema', () => {
+  it('columns and types survive zero rows', async () => {
+    const t = tableFromArrays({ a: new Float64Array(0), b: new Int32Array(0) });
+    const df = fromArrow(t);
+    expect(df.dtypes).toEqual({ a: 'float64', b: 'int32' });
+    expect(await df.len({ scheduler: 'sync' })).toBe(0);
+  });
+});
