@@ -274,3 +274,31 @@ describe('fromArrow of an empty table keeps its schema', () => {
     expect(await df.len({ scheduler: 'sync' })).toBe(0);
   });
 });
+
+describe('NaN and null as keys, as pandas', () => {
+  for (const scheduler of ['sync', 'threads'] as const) {
+    it(`dropDuplicates keeps one missing row; valueCounts and nunique leave missing out (${scheduler})`, async () => {
+      // pandas' Series([1, nan, 2, nan, 1]); our NaN and null are both missing here.
+      for (const miss of [NaN, null]) {
+        const df = fromRecords([1, miss, 2, miss, 1].map((x) => ({ x })), { dtypes: { x: 'float64' }, npartitions: 3 });
+        const dd = await df.dropDuplicates().toRecords({ scheduler });
+        expect(dd.map((r) => (r.x === null || Number.isNaN(r.x) ? null : r.x))).toEqual(REF.unique.drop_duplicates);
+        const vc = await df.valueCounts('x').toRecords({ scheduler });
+        expect(vc.map((r) => [r.x, r.count]).sort((p, q) => (p[0] as number) - (q[0] as number))).toEqual(REF.unique.value_counts);
+        expect((await df.nunique().compute({ scheduler })).x).toBe(REF.unique.nunique);
+      }
+    });
+  }
+});
+
+describe('int32 results outside int32 are errors, never wrapped', () => {
+  it('neg, abs, add, sub and round(-1) at the edges of int32', async () => {
+    const df = fromRecords([{ a: 2147483647, b: -2147483648, c: 1 }], { dtypes: { a: 'int32', b: 'int32', c: 'int32' } });
+    for (const e of [col('b').neg(), col('b').abs(), col('a').add(col('c')), col('b').sub(col('c')), col('a').round(-1)]) {
+      await expect(df.withColumns({ r: e }).toRecords({ scheduler: 'sync' })).rejects.toThrow(/outside int32.*Cast to int64 first/);
+    }
+    // Within range they are exact, and cast to int64 first gives the value: worked out by hand.
+    const ok = await df.withColumns({ n: col('a').neg(), s: col('a').sub(col('c')), w: col('b').cast('int64').neg(), r: col('c').round(-1) }).toRecords({ scheduler: 'sync' });
+    expect(ok[0]).toMatchObject({ n: -2147483647, s: 2147483646, w: 2147483648, r: 0 });
+  });
+});

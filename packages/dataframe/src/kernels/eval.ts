@@ -11,7 +11,7 @@ import { roundTo } from './numeric-text.js';
 import { ARITH, COMPARE, DATE_PART, STR_PRED, type ExprNode } from './expr-node.js';
 import { commonType, litType, typeOf } from './expr-types.js';
 import { castValue, datePart, fillNull, isIn, strMap, strPred, whenThen } from './eval-fns.js';
-import { ColumnNotFoundError, ExprTypeError } from '../errors.js';
+import { ColumnNotFoundError, DataFrameError, ExprTypeError } from '../errors.js';
 import { INT64_EXACT, int64RangeError } from '../int64.js';
 
 /** An evaluated expression: a column, read with stride 1, or a one-row literal (stride 0). */
@@ -79,11 +79,14 @@ function evalCall(node: Extract<ExprNode, { e: 'call' }>, p: Partition): V {
     case 'abs': {
       const out = allocValues(a.c.type, n);
       const A = a.c.values;
+      const valid = validOf([a], n);
       for (let i = 0; i < n; i++) {
         const x = A[i * a.s] as number;
         out[i] = fn === 'neg' ? -x : Math.abs(x);
       }
-      return { c: { type: a.c.type, values: out, valid: validOf([a], n) }, s };
+      // -(-2^31) has no int32: an Int32Array would wrap it back to -2^31.
+      if (a.c.type === 'int32') checkInt32(fn, out, valid, (i) => (fn === 'neg' ? -(A[i * a.s] as number) : Math.abs(A[i * a.s] as number)));
+      return { c: { type: a.c.type, values: out, valid }, s };
     }
     case 'round': {
       // Ties to even, as NumPy, pandas and Polars; integers change only with negative decimals.
@@ -91,11 +94,19 @@ function evalCall(node: Extract<ExprNode, { e: 'call' }>, p: Partition): V {
       const out = allocValues(a.c.type, n);
       const A = a.c.values;
       const isInt = a.c.type !== 'float64';
+      const valid = validOf([a], n);
       for (let i = 0; i < n; i++) {
         const x = A[i * a.s] as number;
         out[i] = isInt && d >= 0 ? x : roundTo(x, d);
       }
-      return { c: { type: a.c.type, values: out, valid: validOf([a], n) }, s };
+      if (a.c.type === 'int32' && d < 0) checkInt32(fn, out, valid, (i) => roundTo(A[i * a.s] as number, d));
+      if (a.c.type === 'int64' && d < 0) {
+        for (let i = 0; i < n; i++) {
+          const x = out[i] as number;
+          if ((x > INT64_EXACT || x < -INT64_EXACT) && (valid === undefined || valid[i] === 1)) throw int64RangeError(`'round' of int64 values (row ${i})`, x);
+        }
+      }
+      return { c: { type: a.c.type, values: out, valid }, s };
     }
     case 'isNull':
     case 'isNotNull': {
@@ -126,6 +137,17 @@ function evalCall(node: Extract<ExprNode, { e: 'call' }>, p: Partition): V {
   if (STR_PRED.has(fn)) return { c: strPred(fn, a, String(node.opt), n), s };
   if (DATE_PART.has(fn)) return { c: datePart(fn, a, n), s };
   throw new ExprTypeError(fn, args.map((x) => x.c.type), `Unknown function '${fn}'.`);
+}
+
+/**
+ * Checks an int32 result against the exact values (`exact(i)`): a value outside int32 was
+ * wrapped by the Int32Array, so it is an error (cast to int64 first), never a wrong number.
+ */
+function checkInt32(fn: string, out: ArrayLike<number>, valid: Uint8Array | undefined, exact: (i: number) => number): void {
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] === exact(i) || (valid !== undefined && valid[i] === 0)) continue;
+    throw new DataFrameError(`'${fn}' of int32 values (row ${i}) gives ${exact(i)}, outside int32 (a wrapped number would be a wrong answer). Cast to int64 first.`);
+  }
 }
 
 /** The validity of a result from its inputs: undefined when no input has nulls. */
@@ -172,6 +194,9 @@ function arith(fn: string, a: V, b: V, n: number, type: DType): ColumnData {
       break;
   }
   let valid = validOf([a, b], n);
+  if (type === 'int32' && (fn === 'add' || fn === 'sub')) {
+    checkInt32(fn, out, valid, (i) => (fn === 'add' ? (A[i * sa] as number) + (B[i * sb] as number) : (A[i * sa] as number) - (B[i * sb] as number)));
+  }
   if (type === 'int64') {
     // int64 results are exact within 2^53 only (see int64.ts): past that, an error, never a
     // rounded number.
