@@ -144,6 +144,14 @@ describe('dates: no rolling over, no local zone', () => {
     expect(() => col('t').isIn([new Date(NaN)])).toThrow(InvalidDateError);
   });
 
+  it('a text column compared with a date column is null where the text is not a date', async () => {
+    const texts = ['2024-02-28', '2024-02-30', 'hello 1', '2024-03-01'];
+    const f = fromRecords(days.map((ms, i) => ({ d: new Date(ms), s: texts[i] })), { dtypes: { d: 'date', s: 'utf8' } });
+    const got = await f.withColumns({ le: col('d').le(col('s')) }).toRecords({ scheduler: 'sync' });
+    // By hand: Feb 27 <= Feb 28; the two invalid texts give null; Mar 1 <= Mar 1.
+    expect(got.map((r) => r.le)).toEqual([true, null, null, true]);
+  });
+
   it('valid date literals compare as the plain loop does (date and timestamp columns, isIn)', async () => {
     const got = await df
       .withColumns({

@@ -241,7 +241,7 @@ function compare(fn: string, a: V, b: V, n: number): ColumnData {
   const ta = a.c.type;
   const tb = b.c.type;
   const out = allocU8(n);
-  const valid = validOf([a, b], n);
+  const valid0 = validOf([a, b], n);
   if (ta === 'utf8' && tb === 'utf8') {
     const da = a.c.dict as string[];
     const db = b.c.dict as string[];
@@ -256,7 +256,7 @@ function compare(fn: string, a: V, b: V, n: number): ColumnData {
     } else {
       for (let i = 0; i < n; i++) out[i] = cmp(fn, da[A[i * a.s] as number] as string, db[B[i * b.s] as number] as string) ? 1 : 0;
     }
-    return { type: 'bool', values: out, valid };
+    return { type: 'bool', values: out, valid: valid0 };
   }
   const ok = commonType(ta, tb) !== undefined || (ta === 'utf8' || tb === 'utf8');
   if (!ok || (isNumeric(ta) !== isNumeric(tb) && !(ta === 'utf8' || tb === 'utf8'))) throw new ExprTypeError(fn, [ta, tb]);
@@ -264,6 +264,9 @@ function compare(fn: string, a: V, b: V, n: number): ColumnData {
   const B = numeric(b, ta);
   const sa = a.s;
   const sb = b.s;
+  // Text that is not a date, compared with a date: null, as pandas' to_datetime(errors='coerce').
+  const parsed = ta === 'utf8' ? A : tb === 'utf8' ? B : undefined;
+  const valid = parsed === undefined ? valid0 : textDateValid(parsed, ta === 'utf8' ? sa : sb, n, valid0);
   switch (fn) {
     case 'eq':
       for (let i = 0; i < n; i++) out[i] = (A[i * sa] as number) === (B[i * sb] as number) ? 1 : 0;
@@ -285,6 +288,17 @@ function compare(fn: string, a: V, b: V, n: number): ColumnData {
       break;
   }
   return { type: 'bool', values: out, valid };
+}
+
+/** `valid` with rows cleared where the parsed date (read with stride s) is NaN. */
+function textDateValid(parsed: ArrayLike<number>, s: 0 | 1, n: number, valid: Uint8Array | undefined): Uint8Array | undefined {
+  let out = valid;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isNaN(parsed[i * s] as number)) continue;
+    if (out === undefined) out = allocU8(n).fill(1);
+    out[i] = 0;
+  }
+  return out;
 }
 
 function cmp(fn: string, x: string, y: string): boolean {
