@@ -238,7 +238,10 @@ describe('damaged Parquet files are a ParquetFileError naming the file', () => {
     const footerLen = new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 8, true);
     const longFooter = bytes.slice();
     new DataView(longFooter.buffer).setUint32(bytes.length - 8, bytes.length + 100, true);
+    const badFooter = bytes.slice();
+    badFooter.fill(0xff, bytes.length - 8 - footerLen, bytes.length - 8);
     const cases: [string, string | Uint8Array, RegExp][] = [
+      ['bad-footer.parquet', badFooter, /footer cannot be decoded/],
       ['empty.parquet', new Uint8Array(0), /0 bytes, too short/],
       ['csv.parquet', 'a,b\n1,2\n3,4\n5,6\n', /does not begin with PAR1/],
       ['truncated.parquet', bytes.slice(0, bytes.length - 20), /does not end with PAR1/],
