@@ -277,6 +277,23 @@ describe('damaged Parquet files are a ParquetFileError naming the file', () => {
   });
 });
 
+describe('a Parquet file replaced after planning', () => {
+  it('a column chunk that is no longer there is a ParquetFileError naming file and column, not MissingFileError', async () => {
+    const a = join(dir, 'pq-a');
+    const b = join(dir, 'pq-b');
+    await fromRecords([{ i: 1, s: 'x' }]).toParquet(a, { scheduler: 'sync' });
+    await fromRecords([{ i: 1, t: 'y' }]).toParquet(b, { scheduler: 'sync' });
+    const name = readdirSync(a).find((f) => f.endsWith('.parquet')) as string;
+    const p = join(a, name);
+    const df = readParquet(p);
+    writeFileSync(p, readFileSync(join(b, readdirSync(b).find((f) => f.endsWith('.parquet')) as string)));
+    const err = find(await failure(df.toRecords({ scheduler: 'sync' })), ParquetFileError);
+    expect(err.file).toBe(p);
+    expect(err.column).toBe('s');
+    expect(err.message).toMatch(/no such column chunk.*readParquet again/);
+  });
+});
+
 describe('fromArrow of an empty table keeps its schema', () => {
   it('columns and types survive zero rows', async () => {
     const t = tableFromArrays({ a: new Float64Array(0), b: new Int32Array(0) });

@@ -15,7 +15,7 @@ import { getTreePath } from 'hyparquet/src/schema.js';
 import type { DType, Partition } from '../kernels/columns.js';
 import { emptyPartition } from '../kernels/columns.js';
 import { ColumnBuilder } from './csv-columns.js';
-import { MissingFileError, ParquetFileError } from '../errors.js';
+import { ParquetFileError } from '../errors.js';
 import { exactInt64, int64Error } from '../int64.js';
 import { withFd } from './open-file.js';
 
@@ -113,13 +113,14 @@ export function readParquetPart(spec: ParquetPartSpec): Partition {
     const md = metadataOf(fd, spec.file);
     const size = fstatSync(fd).size;
     const rg = md.row_groups[spec.rowGroup];
-    if (rg === undefined) throw new MissingFileError(`${spec.file} (row group ${spec.rowGroup})`);
+    const changed = 'Call readParquet again if the file was replaced after the read was planned.';
+    if (rg === undefined) throw new ParquetFileError(spec.file, `it has no row group ${spec.rowGroup}`, { hint: changed });
     const n = Number(rg.num_rows);
     const tree = parquetSchema(md);
     const columns = spec.columns.map((name, j) => {
       const chunk = rg.columns.find((c) => c.meta_data?.path_in_schema[0] === name);
       const meta = chunk?.meta_data;
-      if (meta === undefined) throw new MissingFileError(`${spec.file} (column ${name})`);
+      if (meta === undefined) throw new ParquetFileError(spec.file, 'the row group has no such column chunk', { column: name, rowGroup: spec.rowGroup, hint: changed });
       const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
       const end = start + Number(meta.total_compressed_size);
       const at = { column: name, rowGroup: spec.rowGroup };
