@@ -222,6 +222,27 @@ describe('empty input keeps its schema', () => {
     expect(() => fromRecords([{ a: 1 }], { dtypes: { b: 'int64' } })).toThrow(/'b', which no row has/);
   });
 
+  it('a filter that leaves no row, and a merge, groupBy and sort of empty frames, keep names and types', async () => {
+    const df = fromRecords([{ a: 1, s: 'x', d: new Date(0) }, { a: 2, s: 'y', d: new Date(86_400_000) }], { npartitions: 2, dtypes: { a: 'int64', s: 'utf8', d: 'date' } });
+    const none = df.filter(col('a').gt(5));
+    // Each empty result against the same operation on the rows (its Arrow types are the reference).
+    for (const [f, full, names] of [
+      [none, df, ['a', 's', 'd']],
+      [none.merge(none, { on: 's' }), df.merge(df, { on: 's' }), ['a_x', 's', 'd_x', 'a_y', 'd_y']],
+      [none.groupBy('s').agg({ n: ['a', 'sum'] }), df.groupBy('s').agg({ n: ['a', 'sum'] }), ['s', 'n']],
+      [none.sortValues('a'), df.sortValues('a'), ['a', 's', 'd']],
+    ] as const) {
+      const ref = (await full.compute({ scheduler: 'sync' })).schema.fields.map((x) => `${x.name}:${String(x.type)}`);
+      for (const scheduler of ['sync', 'threads'] as const) {
+        const t = await f.compute({ scheduler });
+        expect(t.numRows).toBe(0);
+        expect(t.schema.fields.map((x) => x.name)).toEqual(names);
+        expect(t.schema.fields.map((x) => `${x.name}:${String(x.type)}`)).toEqual(ref);
+        expect(await f.len({ scheduler })).toBe(0);
+      }
+    }
+  });
+
   it('len() of a frame with rows but no columns counts the rows', async () => {
     expect(await fromRecords([{}, {}, {}], { npartitions: 2 }).len({ scheduler: 'sync' })).toBe(3);
   });
