@@ -1,0 +1,106 @@
+"""Reductions and cumulative reductions, from dask/array/tests/test_reductions.py and
+test_array_core.py::test_cumulative. Inputs are arange- or formula-based (no RNG)."""
+import numpy as np
+from registry import case, err, inp
+
+R = 'test_reductions.py::'
+f4_5 = inp('f4_5', np.arange(5, dtype='f4'))
+i4_5 = inp('i4_5', np.arange(5, dtype='i4'))
+f4_11 = inp('f4_11', np.arange(1, 122).reshape(11, 11).astype('f4'))
+i4_11 = inp('i4_11', np.arange(1, 122).reshape(11, 11).astype('i4'))
+# test_arg_reductions uses random (10, 10, 10) data; this formula has no ties
+f8_10 = inp('f8_10', ((np.arange(1000) * 7919) % 1009 / 1009).reshape(10, 10, 10))
+i8_10 = inp('i8_10', np.arange(10))
+nan_a = inp('nan_a', np.array([np.inf, np.nan, -np.inf, 2]))
+nan_b = inp('nan_b', np.array([np.nan, np.nan, 3, 2]))
+x3 = inp('x3', np.array([[1, 1, 2, 3], [1, 1, 4, 0]]))
+i4_15 = inp('i4_15', np.arange(1, 16, dtype='i4').reshape(3, 5))
+# odd factors: the product (33!! = 6332659870762850625) is past 2**53 and not a float64
+i4_odd = inp('i4_odd', np.arange(3, 35, 2, dtype='i4'))
+cum3 = inp('cum3', np.arange(10 * 11 * 12, dtype=float).reshape(10, 11, 12))
+cum3n = cum3.copy()
+cum3n[1] = np.nan
+cum3n = inp('cum3n', cum3n)
+f8_20 = inp('f8_20', (((np.arange(480) * 37) % 101) / 100 + 0.5).reshape(20, 24))
+nan2d = inp('nan2d', np.where(np.arange(30).reshape(5, 6) % 4 == 1, np.nan, np.arange(30.0).reshape(5, 6) - 12))
+
+# test_reductions_1D, float32 and int32, chunks=2
+for name, x in (('f4', f4_5), ('i4', i4_5)):
+    for fn in ('sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'any', 'all'):
+        case(f'reductions.{fn}_1d_{name}', R + 'test_reductions_1D', lambda fn=fn, x=x: getattr(np, fn)(x))
+case('reductions.sum_1d_i4_keepdims', R + 'test_reductions_1D', lambda: np.sum(i4_5, keepdims=True))
+case('reductions.mean_1d_f4_split2', R + 'test_reductions_1D', lambda: np.mean(f4_5))
+for fn in ('nansum', 'nanmean', 'nanmin', 'nanmax'):
+    case(f'reductions.{fn}_1d_f4', R + 'test_reductions_1D', lambda fn=fn: getattr(np, fn)(f4_5))
+
+# test_reductions_2D, (11, 11) in chunks (4, 4)
+TWO_D = [
+    ('sum', None, False), ('sum', 0, False), ('sum', 1, False), ('sum', -1, False), ('sum', -2, False),
+    ('sum', (1, 0), False), ('sum', 1, True), ('mean', None, False), ('mean', 0, False), ('mean', 1, True),
+    ('var', 1, False), ('std', None, False), ('std', 0, False), ('min', 0, False), ('max', 1, False),
+    ('any', 0, False), ('all', None, True), ('nansum', 0, False), ('nanmin', 1, False), ('nanmax', None, False),
+    ('nanmean', 0, False), ('prod', 1, False),
+]
+for name, x in (('f4', f4_11), ('i4', i4_11)):
+    for fn, axis, kd in TWO_D:
+        if fn == 'prod' and name == 'i4':
+            continue  # rows of 111..121 overflow int64; see prod_i4_* below
+        ax = 'all' if axis is None else ('_'.join(map(str, axis)) if isinstance(axis, tuple) else str(axis))
+        cid = f'reductions.{fn}_2d_{name}_axis{ax}{"_keepdims" if kd else ""}'
+        case(cid, R + 'test_reductions_2D', lambda fn=fn, axis=axis, kd=kd, x=x: getattr(np, fn)(x, axis=axis, keepdims=kd))
+case('reductions.sum_2d_f4_split2_axis0', R + 'test_reductions_2D (split_every=2)', lambda: np.sum(f4_11, axis=0))
+case('reductions.max_2d_i4_split2_keepdims', R + 'test_reductions_2D (split_every=2)', lambda: np.max(i4_11, axis=0, keepdims=True))
+
+# int32 products are exact int64 (NumPy's default accumulator on Linux)
+case('reductions.prod_i4_axis1', R + 'test_reductions_2D (prod, int32)', lambda: np.prod(i4_15, axis=1))
+case('reductions.prod_i4_all', R + 'test_reductions_2D (prod, int32)', lambda: np.prod(i4_15))
+case('reductions.prod_i4_past_2p53', R + 'test_reductions_2D (prod, int32)', lambda: np.prod(i4_odd))
+
+case('reductions.var_2d_i4_ddof1_axis0', R + 'test_moment (ddof)', lambda: np.var(i4_11, axis=0, ddof=1))
+case('reductions.std_2d_f4_ddof1', R + 'test_moment (ddof)', lambda: np.std(f4_11, ddof=1))
+err('reductions.sum_axis2_error', R + 'test_reduction_errors', lambda: np.ones((5, 5)).sum(axis=2))
+err('reductions.sum_axis_minus3_error', R + 'test_reduction_errors', lambda: np.ones((5, 5)).sum(axis=-3))
+
+# test_arg_reductions, (10, 10, 10) in chunks (3, 4, 5)
+for fn in ('argmin', 'argmax'):
+    for axis in (None, 0, 1, 2):
+        case(f'reductions.{fn}_3d_axis{"all" if axis is None else axis}', R + 'test_arg_reductions', lambda fn=fn, axis=axis: getattr(np, fn)(f8_10, axis))
+    case(f'reductions.{fn}_3d_keepdims', R + 'test_arg_reductions', lambda fn=fn: getattr(np, fn)(f8_10, keepdims=True))
+    case(f'reductions.{fn}_1d_split2', R + 'test_arg_reductions', lambda fn=fn: getattr(np, fn)(i8_10, 0))
+    err(f'reductions.{fn}_axis3_error', R + 'test_arg_reductions', lambda fn=fn: getattr(np, fn)(f8_10, 3))
+
+# test_reductions_1D_nans, chunks=1
+for xn, x in (('a', nan_a), ('b', nan_b)):
+    for fn in ('nansum', 'nanmean', 'nanmin', 'nanmax'):
+        case(f'reductions.{fn}_nans_{xn}', R + 'test_reductions_1D_nans', lambda fn=fn, x=x: getattr(np, fn)(x))
+case('reductions.sum_nans_propagate', R + 'test_nan', lambda: np.sum(nan2d, axis=0))
+case('reductions.nansum_2d_axis1', R + 'test_nan', lambda: np.nansum(nan2d, axis=1))
+case('reductions.nanmean_2d_axis0', R + 'test_nan', lambda: np.nanmean(nan2d, axis=0))
+case('reductions.nanmax_2d_all', R + 'test_nan', lambda: np.nanmax(nan2d))
+
+# test_min_max_empty_chunks
+case('reductions.min_masked_some_chunks_empty', R + 'test_min_max_empty_chunks', lambda: np.min(i8_10[i8_10 < 2]))
+case('reductions.max_masked_2d', R + 'test_min_max_empty_chunks', lambda: np.max(x3[x3 >= 2]))
+err('reductions.min_all_masked_error', R + 'test_min_max_empty_chunks', lambda: np.min(i8_10[i8_10 < 0]))
+err('reductions.max_all_masked_error', R + 'test_min_max_empty_chunks', lambda: np.max(i8_10[i8_10 < 0]))
+err('reductions.argmax_empty_error', R + 'test_min_max_empty_chunks (argmax)', lambda: np.argmax(np.ones((0,))))
+case('reductions.mean_empty_axis1', R + 'test_reductions_with_empty_array', lambda: np.ones((10, 0, 5)).mean(axis=1))
+case('reductions.sum_empty_axis0', R + 'test_reductions_with_empty_array', lambda: np.ones((10, 0, 5)).sum(axis=0))
+case('reductions.sum_negative_axes', R + 'test_reductions_with_negative_axes', lambda: cum3.sum(axis=(-1, -3)))
+
+# test_array_cumreduction_axis, (10, 11, 12) in chunks (4, 5, 6)
+for axis in (None, 0, 1, 2):
+    case(f'reductions.cumsum_3d_axis{"none" if axis is None else axis}', R + 'test_array_cumreduction_axis', lambda axis=axis: np.cumsum(cum3, axis=axis))
+case('reductions.cumprod_3d_axis2', R + 'test_array_cumreduction_axis', lambda: np.cumprod(cum3 / 100 + 1, axis=2))
+case('reductions.cumsum_3d_nan_axis0', R + 'test_array_cumreduction_axis (use_nan)', lambda: np.cumsum(cum3n, axis=0))
+case('reductions.cumsum_3d_nan_axis1', R + 'test_array_cumreduction_axis (use_nan)', lambda: np.cumsum(cum3n, axis=1))
+# test_array_core.py::test_cumulative
+C = 'test_array_core.py::test_cumulative'
+case('reductions.cumsum_arange20', C, lambda: np.arange(20).cumsum())
+case('reductions.cumprod_arange20', C, lambda: np.arange(20).cumprod())
+case('reductions.cumprod_arange1_15', C, lambda: np.arange(1, 16).cumprod())
+for axis in (0, 1):
+    case(f'reductions.cumsum_2d_axis{axis}', C, lambda axis=axis: f8_20.cumsum(axis=axis))
+    case(f'reductions.cumprod_2d_axis{axis}', C, lambda axis=axis: f8_20.cumprod(axis=axis))
+err('reductions.cumsum_axis3_error', C, lambda: cum3.cumsum(axis=3))
+case('reductions.cumsum_i4_dtype', R + 'test_array_cumreduction_dtype', lambda: np.cumsum(i4_5))
