@@ -15,7 +15,7 @@ RESHAPES = [
     ((0, 10), (0, 5, 2), (5, 5)), ((2, 0, 2), (0,), (4, 4, 4)),
 ]
 for k, (old, new, _chunks) in enumerate(RESHAPES):
-    x = inp(f'rs{k}', (np.arange(int(np.prod(old))) * 7 % 10).reshape(old))
+    x = inp(f'rs{k}', (np.arange(int(np.prod(old))) * 7 % 10 + 1).reshape(old))
     case(f'routines.reshape_{k}', A + f'test_reshape[{old}-{new}]', lambda x=x, new=new: x.reshape(new))
 err('routines.reshape_error', A + 'test_reshape_exceptions', lambda: np.arange(10).reshape((4, 3)))
 case('routines.reshape_minus1', A + 'test_reshape_unknown_dimensions', lambda: np.arange(24).reshape((2, -1, 3)))

@@ -40,7 +40,7 @@ def enc(a):
 
 def inp(name, array):
     """Registers an input (stored in the JSON, so our side builds it from the same bytes)."""
-    array = np.ascontiguousarray(array)
+    array = np.array(array, order='C', copy=True)  # (ascontiguousarray would make 0-d arrays 1-d)
     if name in INPUTS:
         raise KeyError(f'input {name} registered twice')
     INPUTS[name] = array
