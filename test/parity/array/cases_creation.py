@@ -33,3 +33,16 @@ case('creation.full_float', 'test_array_core.py::test_full', lambda: np.full((5,
 case('creation.ones_i4', C + 'test_arr_like', lambda: np.ones((4, 6), dtype='i4'))
 case('creation.zeros_bool', C + 'test_arr_like', lambda: np.zeros((7,), dtype=bool))
 err('creation.arange_step0_error', C + 'test_arange', lambda: np.arange(0, 5, 0))
+
+# corners
+case('creation.arange_half_start', C + 'test_arange_dtype_infer', lambda: np.arange(0.5, 3))
+case('creation.arange_0_1_0p1', C + 'test_arange_float_step', lambda: np.arange(0, 1, 0.1))
+case('creation.arange_neg_float', C + 'test_arange_float_step', lambda: np.arange(-1, -3.5, -0.25))
+case('creation.linspace_int_dtype', C + 'test_linspace (dtype=int)', lambda: np.linspace(1.4, 4.9, num=13, dtype=int))
+case('creation.linspace_descending', C + 'test_linspace', lambda: np.linspace(5, -5, 11))
+case('creation.linspace_noendpoint_num1', C + 'test_linspace', lambda: np.linspace(2, 3, 1, endpoint=False))
+case('creation.eye_k_past_m', C + 'test_eye', lambda: np.eye(3, 5, k=10))
+case('creation.eye_km_past_n', C + 'test_eye', lambda: np.eye(4, 3, k=-5))
+case('creation.full_bool', 'test_array_core.py::test_full', lambda: np.full((3,), True))
+case('creation.full_i1', 'test_array_core.py::test_full', lambda: np.full((2, 2), -5, dtype='i1'))
+case('creation.zeros_0d', C + 'test_arr_like', lambda: np.zeros(()))

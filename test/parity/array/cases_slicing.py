@@ -34,3 +34,16 @@ err('slicing.take_oob_error', S + 'test_take', lambda: np.take(x100, [100], axis
 case('slicing.bool_mask_1d', S + 'test_boolean_numpy_array_slicing', lambda: x100[x100 % 3 == 1])
 case('slicing.bool_mask_2d', S + 'test_index_with_bool_dask_array_2', lambda: x2d[x2d % 7 == 0])
 case('slicing.bool_mask_none', S + 'test_boolean_mask_with_unknown_shape', lambda: x100[x100 > 1000])
+
+# corners: uneven chunks, steps longer than a chunk, zero-length axes, NaN under a mask
+xu = inp('xu', np.arange(23, dtype='f8') * 1.5)
+case('slicing.uneven_rev', S + 'test_uneven_chunks', lambda: xu[::-1])
+case('slicing.uneven_step_past_chunk', S + 'test_uneven_chunks', lambda: xu[1::9])
+case('slicing.uneven_neg_step_past_chunk', S + 'test_uneven_chunks', lambda: xu[-2::-8])
+case('slicing.2d_int_then_rev', S + 'test_slicing_exhaustively', lambda: x2d[-1, ::-13])
+case('slicing.empty_axis_2d', S + 'test_slice_array_null_dimension', lambda: x2d[5:5, 3:9])
+case('slicing.slice_of_slice', S + 'test_slicing_consistent_names', lambda: x100[10:90:3][::-2][2:9])
+case('slicing.take_empty', S + 'test_take', lambda: np.take(x100, [], axis=0))
+case('slicing.take_after_slice', S + 'test_take', lambda: np.take(x2d[::2], [14, 0, 7], axis=0))
+case('slicing.mask_nan', S + 'test_boolean_numpy_array_slicing', lambda: np.array([1.0, np.nan, -2.0, 3.0, np.nan])[np.array([1.0, np.nan, -2.0, 3.0, np.nan]) > 0])
+case('slicing.mask_then_sum', S + 'test_index_with_bool_dask_array', lambda: x2d[x2d % 5 == 0].sum())

@@ -43,4 +43,17 @@ B['creation.ones_i4'] = () => da.ones([4, 6], { dtype: 'int32', chunks: [3, 4] }
 B['creation.zeros_bool'] = () => da.zeros([7], { dtype: 'bool', chunks: 3 });
 B['creation.arange_step0_error'] = () => da.arange(0, 5, 0, { chunks: 2 });
 
+// corners
+B['creation.arange_half_start'] = () => da.arange(0.5, 3, { chunks: 2 });
+B['creation.arange_0_1_0p1'] = () => da.arange(0, 1, 0.1, { chunks: 3 });
+B['creation.arange_neg_float'] = () => da.arange(-1, -3.5, -0.25, { chunks: 4 });
+B['creation.linspace_int_dtype'] = () => da.linspace(1.4, 4.9, 13, { dtype: 'int64', chunks: 5 });
+B['creation.linspace_descending'] = () => da.linspace(5, -5, 11, { chunks: 4 });
+B['creation.linspace_noendpoint_num1'] = () => da.linspace(2, 3, 1, { endpoint: false, chunks: 4 });
+B['creation.eye_k_past_m'] = () => da.eye(3, { M: 5, k: 10, chunks: 2 });
+B['creation.eye_km_past_n'] = () => da.eye(4, { M: 3, k: -5, chunks: 2 });
+B['creation.full_bool'] = () => da.full([3], true, { chunks: 2 });
+B['creation.full_i1'] = () => da.full([2, 2], -5, { dtype: 'int8', chunks: 1 });
+B['creation.zeros_0d'] = () => da.zeros([]);
+
 parityArea('creation', B, AWAITING_FIX);

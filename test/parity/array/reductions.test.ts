@@ -11,6 +11,8 @@ const AWAITING_FIX = new Set<string>([
   'reductions.min_all_masked_error', // known: min/max of all-masked data gives INT64_MAX
   'reductions.max_all_masked_error', // known: min/max of all-masked data gives INT64_MAX
   'reductions.prod_i4_past_2p53', // known: prod of int32 goes through float64
+  // NEW: var/std with ddof >= n give NaN; NumPy divides by max(n - ddof, 0) and gives inf
+  'reductions.var_ddof_eq_n', 'reductions.std_ddof_past_n',
 ]);
 
 type Fn = 'sum' | 'prod' | 'mean' | 'var' | 'std' | 'min' | 'max' | 'any' | 'all' | 'nansum' | 'nanmean' | 'nanmin' | 'nanmax';
@@ -101,5 +103,50 @@ for (const axis of [0, 1]) {
 }
 B['reductions.cumsum_axis3_error'] = () => input('cum3', [4, 5, 6]).cumsum({ axis: 3 });
 B['reductions.cumsum_i4_dtype'] = () => input('i4_5', 2).cumsum();
+
+// dtype corners: accumulators of small ints and bools, NaN, empty inputs, ddof, axis=()
+const r = (name: string): da.Array => input(name, 3);
+B['reductions.sum_bool'] = () => r('rb').sum();
+B['reductions.mean_bool'] = () => r('rb').mean();
+B['reductions.max_bool'] = () => r('rb').max();
+B['reductions.cumsum_bool'] = () => r('rb').cumsum();
+B['reductions.sum_i1'] = () => r('ri1').sum();
+B['reductions.prod_i1'] = () => r('ri1').slice({ stop: 4 }).prod();
+B['reductions.cumsum_i1'] = () => r('ri1').cumsum();
+B['reductions.min_u1'] = () => r('ru1').min();
+B['reductions.max_u2'] = () => r('ru2').max();
+B['reductions.mean_u1'] = () => r('ru1').mean();
+B['reductions.var_u2'] = () => r('ru2').var();
+B['reductions.sum_f4'] = () => r('rf4').sum();
+B['reductions.cumsum_f4'] = () => r('rf4').cumsum();
+B['reductions.cumprod_f4'] = () => r('rf4').cumprod();
+B['reductions.std_f4'] = () => r('rf4').std();
+B['reductions.sum_i8_exact'] = () => r('rbig').sum();
+B['reductions.max_i8_big'] = () => r('rbig').max();
+B['reductions.min_i8_big'] = () => r('rbig').min();
+B['reductions.argmax_i8_big'] = () => r('rbig').argmax();
+B['reductions.cumsum_i8_big'] = () => r('rbig').cumsum();
+B['reductions.min_nan_propagates'] = () => r('rnan').min();
+B['reductions.max_nan_propagates'] = () => r('rnan').max();
+B['reductions.argmax_nan_first'] = () => r('rnan').argmax();
+B['reductions.argmin_nan_first'] = () => r('rnan').argmin();
+B['reductions.nanmin_all_nan_row'] = () => input('rnan2', [1, 2]).nanmin({ axis: 1 });
+B['reductions.nanmean_all_nan_row'] = () => input('rnan2', [1, 2]).nanmean({ axis: 1 });
+B['reductions.nansum_all_nan_row'] = () => input('rnan2', [1, 2]).nansum({ axis: 1 });
+B['reductions.any_nan'] = () => input('rnan2', [1, 2]).any({ axis: 1 });
+B['reductions.all_nan'] = () => input('rnan2', [1, 2]).all({ axis: 0 });
+B['reductions.cumsum_nan'] = () => r('rnan').cumsum();
+const empty = (): da.Array => da.ones([0], { chunks: 3 });
+B['reductions.sum_empty'] = () => empty().sum();
+B['reductions.prod_empty'] = () => empty().prod();
+B['reductions.mean_empty'] = () => empty().mean();
+B['reductions.any_empty'] = () => empty().any();
+B['reductions.all_empty'] = () => empty().all();
+B['reductions.min_empty_error'] = () => empty().min();
+B['reductions.var_ddof_eq_n'] = () => da.fromArray([1, 3], { chunks: 1 }).var({ ddof: 2 });
+B['reductions.std_ddof_past_n'] = () => da.fromArray([1, 3], { chunks: 1 }).std({ ddof: 3 });
+B['reductions.sum_axis_empty_tuple'] = () => input('i4_5', 2).sum({ axis: [] });
+B['reductions.max_axis_empty_tuple'] = () => input('f4_5', 2).max({ axis: [] });
+B['reductions.argmin_axis1_keepdims'] = () => input('f8_10', [3, 4, 5]).argmin({ axis: 1, keepdims: true });
 
 parityArea('reductions', B, AWAITING_FIX);

@@ -10,9 +10,9 @@ import { input, parityArea, type Builder } from './support.js';
 /** Cases that fail until a fix on another branch lands (the merge empties this list). */
 const AWAITING_FIX = new Set<string>([
   'routines.reshape_11', // known: reshape([]) of a one-element array drops the value
-  // NEW: int32 @ int32 is int64 here (linalg.ts outDType widens every integer type); NumPy and
-  // Dask keep int32 (and int8, int16, uint8, ... likewise keep their promoted type)
-  'routines.matmul_int',
+  // NEW: integer and bool matrix products come back int64 (linalg.ts outDType widens them); NumPy
+  // and Dask keep the promoted type: int32 @ int32 is int32, int8 wraps in int8, bool @ bool is bool
+  'routines.matmul_int', 'routines.matmul_bool', 'routines.matmul_i1_wraps',
 ]);
 
 // test_reshape's parameters: (old shape, new shape, chunks), the same list as cases_routines.py
@@ -71,5 +71,22 @@ B['routines.dot_method'] = () => m1().dot(m2());
 B['routines.dot_1d_1d'] = () => da.dot(v6(), v6());
 B['routines.outer'] = () => da.outer(v6(), da.arange(4, { chunks: 3, dtype: 'float64' }));
 B['routines.map_blocks_plus1'] = () => da.mapBlocks((blk: da.NDArray) => new da.NDArray(Float64Array.from(blk.data as Float64Array, (v) => v + 1), blk.shape, 'float64'), s1());
+
+// corners
+B['routines.ravel_transposed'] = () => t3().T.ravel();
+B['routines.reshape_transposed'] = () => t3().transpose([2, 0, 1]).reshape([4, 6]);
+B['routines.reshape_zero_size_minus1'] = () => da.ones([0, 4], { chunks: 2 }).reshape([-1, 2]);
+B['routines.transpose_1d'] = () => v6().transpose();
+B['routines.expand_dims_negative'] = () => t3().expandDims(-1);
+B['routines.concatenate_i1_u1'] = () => da.concatenate([da.fromArray(Int8Array.from([-1, 2]), { chunks: 1 }), da.fromArray(Uint8Array.from([200, 3]), { chunks: 1 })]);
+B['routines.concatenate_zero_size'] = () => da.concatenate([s1(), da.ones([0, 6], { chunks: 3 })]);
+B['routines.stack_1d_axis_minus1'] = () => da.stack([v6(), v6().mul(2)], -1);
+B['routines.matmul_f4'] = () => da.matmul(m1().astype('float32'), m2().astype('float32'));
+B['routines.matmul_bool'] = () => da.matmul(m1().gt(0), m2().gt(2));
+B['routines.matmul_i1_wraps'] = () => da.matmul(da.full([2, 3], 100, { dtype: 'int8', chunks: 2 }), da.full([3, 2], 2, { dtype: 'int8', chunks: 2 }));
+B['routines.dot_i4_f4'] = () => da.dot(input('x23', [1, 2]), da.ones([3, 2], { dtype: 'float32', chunks: 2 }));
+B['routines.tensordot_axes0'] = () => da.tensordot(input('x23', [1, 2]), v6().get(':2'), 0);
+B['routines.outer_int'] = () => da.outer(da.arange(3, { chunks: 2 }), da.arange(4, { chunks: 3 }));
+B['routines.matmul_zero_inner'] = () => da.matmul(da.ones([3, 0], { chunks: 2 }), da.ones([0, 2], { chunks: 2 }));
 
 parityArea('routines', B, AWAITING_FIX);

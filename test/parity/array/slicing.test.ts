@@ -39,4 +39,17 @@ B['slicing.bool_mask_1d'] = () => { const x = x100(); return x.mask(x.mod(3).eq(
 B['slicing.bool_mask_2d'] = () => { const x = x2d(); return x.mask(x.mod(7).eq(0)); };
 B['slicing.bool_mask_none'] = () => { const x = x100(); return x.mask(x.gt(1000)); };
 
+// corners: uneven chunks, steps longer than a chunk, zero-length axes, NaN under a mask
+const xu = (): da.Array => input('xu', [[5, 1, 9, 2, 6]]);
+B['slicing.uneven_rev'] = () => xu().slice({ step: -1 });
+B['slicing.uneven_step_past_chunk'] = () => xu().get('1::9');
+B['slicing.uneven_neg_step_past_chunk'] = () => xu().get('-2::-8');
+B['slicing.2d_int_then_rev'] = () => x2d().get('-1, ::-13');
+B['slicing.empty_axis_2d'] = () => x2d().get('5:5, 3:9');
+B['slicing.slice_of_slice'] = () => x100().get('10:90:3').get('::-2').get('2:9');
+B['slicing.take_empty'] = () => x100().take([], 0);
+B['slicing.take_after_slice'] = () => x2d().get('::2').take([14, 0, 7], 0);
+B['slicing.mask_nan'] = () => { const x = da.fromArray([1.0, NaN, -2.0, 3.0, NaN], { chunks: 2 }); return x.mask(x.gt(0)); };
+B['slicing.mask_then_sum'] = () => { const x = x2d(); return x.mask(x.mod(5).eq(0)).sum(); };
+
 parityArea('slicing', B, AWAITING_FIX);
