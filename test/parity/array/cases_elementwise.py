@@ -154,3 +154,22 @@ case('elementwise.astype_f8_bool_nan', A + 'test_astype', lambda: pf8.astype(boo
 case('elementwise.astype_bool_f4', A + 'test_astype', lambda: pb.astype('f4'))
 case('elementwise.astype_f8_i4_trunc', A + 'test_astype', lambda: np.array([-2.7, -0.5, 0.5, 2.7, 1e9, -1e9]).astype('i4'))
 case('elementwise.astype_u4_f4', A + 'test_astype', lambda: pu4.astype('f4'))
+
+# more NEP 50 scalars: reflected operands, a fill value, int64 limits
+nep50('elementwise.nep50_reflected_mul_128', A + 'test_elemwise_scalar_overflow_raises_overflowerror',
+      'NumPy 2 (NEP 50): 128 * int8 array raises OverflowError, as the array * 128 does (NumPy 1.24: int16).',
+      lambda: 128 * np.ones(2, dtype='i1'), error='OverflowError')
+nep50('elementwise.nep50_reflected_sub_u1', A + 'test_elemwise_scalar_overflow_raises_overflowerror',
+      'NumPy 2 (NEP 50): -1 - uint8 array raises OverflowError (NumPy 1.24: int16).',
+      lambda: -1 - u8s, error='OverflowError')
+nep50('elementwise.nep50_i8_plus_1e20', A + 'test_elemwise_scalar_overflow_raises_overflowerror',
+      'NumPy 2 (NEP 50): 10**20 (1e20, an integer-valued number) does not fit int64, so OverflowError (NumPy 1.24: object).',
+      lambda: eb + 10 ** 20, error='OverflowError')
+nep50('elementwise.nep50_i4_plus_2p40', A + 'test_elemwise_scalar_overflow_raises_overflowerror',
+      'NumPy 2 (NEP 50): 2**40 does not fit int32, so OverflowError (NumPy 1.24: int64).',
+      lambda: ec + 2 ** 40, error='OverflowError')
+nep50('elementwise.nep50_full_i1_300', 'test_array_core.py::test_full',
+      'NumPy 2: full(2, 300, dtype=int8) raises OverflowError (NumPy 1.24 wraps to 44 with a DeprecationWarning).',
+      lambda: np.full(2, 300, dtype='i1'), error='OverflowError')
+case('elementwise.promote_i2_plus_1p5_reflected', A + 'test_operator_dtype_promotion', lambda: 1.5 + i16s)
+case('elementwise.promote_u1_plus_255', A + 'test_operator_dtype_promotion', lambda: u8s + 255)

@@ -13,6 +13,8 @@ const AWAITING_FIX = new Set<string>([
   'elementwise.astype_invalid_error', // known: astype of an invalid dtype is accepted (fails later in a task)
   // known: integer scalars wrap instead of NEP 50's OverflowError
   'elementwise.nep50_i1_mul_128', 'elementwise.nep50_u1_plus_minus1', 'elementwise.nep50_i2_plus_3e9',
+  'elementwise.nep50_reflected_mul_128', 'elementwise.nep50_reflected_sub_u1', 'elementwise.nep50_i8_plus_1e20',
+  'elementwise.nep50_i4_plus_2p40', 'elementwise.nep50_full_i1_300',
   // NEW: int32 ** negative int32 fails inside the task with a plain RangeError (right message,
   // but not a typed array error with a code, and only at compute time)
   'elementwise.pow_int_negative_error',
@@ -152,5 +154,13 @@ B['elementwise.astype_f8_bool_nan'] = () => p('pf8').astype('bool');
 B['elementwise.astype_bool_f4'] = () => p('pb').astype('float32');
 B['elementwise.astype_f8_i4_trunc'] = () => da.fromArray([-2.7, -0.5, 0.5, 2.7, 1e9, -1e9], { chunks: 4 }).astype('int32');
 B['elementwise.astype_u4_f4'] = () => p('pu4').astype('float32');
+// more NEP 50 scalars: reflected operands, a fill value, int64 limits
+B['elementwise.nep50_reflected_mul_128'] = () => da.multiply(128, da.ones([2], { dtype: 'int8', chunks: 1 }));
+B['elementwise.nep50_reflected_sub_u1'] = () => da.subtract(-1, input('u8s', 4));
+B['elementwise.nep50_i8_plus_1e20'] = () => b().add(1e20);
+B['elementwise.nep50_i4_plus_2p40'] = () => c().add(2 ** 40);
+B['elementwise.nep50_full_i1_300'] = () => da.full([2], 300, { dtype: 'int8', chunks: 1 });
+B['elementwise.promote_i2_plus_1p5_reflected'] = () => da.add(1.5, input('i16s', 4));
+B['elementwise.promote_u1_plus_255'] = () => input('u8s', 4).add(255);
 
 parityArea('elementwise', B, AWAITING_FIX);

@@ -70,7 +70,8 @@ B['routines.tensordot_axes_swapped'] = () => da.tensordot(t3(), t3(), [[1, 0], [
 B['routines.dot_method'] = () => m1().dot(m2());
 B['routines.dot_1d_1d'] = () => da.dot(v6(), v6());
 B['routines.outer'] = () => da.outer(v6(), da.arange(4, { chunks: 3, dtype: 'float64' }));
-B['routines.map_blocks_plus1'] = () => da.mapBlocks((blk: da.NDArray) => new da.NDArray(Float64Array.from(blk.data as Float64Array, (v) => v + 1), blk.shape, 'float64'), s1());
+// a self-contained function (no free variables), so it also runs on worker threads
+B['routines.map_blocks_plus1'] = () => da.mapBlocks((blk: da.NDArray) => ({ data: Float64Array.from(blk.data as Float64Array, (v) => v + 1), shape: blk.shape, dtype: 'float64' }), s1());
 
 // corners
 B['routines.ravel_transposed'] = () => t3().T.ravel();

@@ -36,6 +36,9 @@ interface Reference {
   cases: Record<string, RefCase>;
 }
 
+/** The scheduler the cases run on: 'sync' unless TSDASK_PARITY_SCHEDULER says 'threads'. */
+const SCHEDULER = process.env.TSDASK_PARITY_SCHEDULER === 'threads' ? 'threads' : 'sync';
+
 export const REF: Reference = JSON.parse(readFileSync(new URL('./reference.json', import.meta.url), 'utf8')) as Reference;
 
 /** One case: how to build it with our API, and (one line each) why we differ on purpose. */
@@ -134,7 +137,7 @@ async function runCase(id: string, ref: RefCase, builder: Builder | undefined): 
     let thrown: unknown;
     try {
       const arr = c.build();
-      await arr.compute({ scheduler: 'sync' });
+      await arr.compute({ scheduler: SCHEDULER });
     } catch (e) {
       thrown = e;
     }
@@ -147,7 +150,7 @@ async function runCase(id: string, ref: RefCase, builder: Builder | undefined): 
   }
   const want = ref.result as Encoded;
   const arr = c.build();
-  const got = resultOf(arr, await arr.compute({ scheduler: 'sync' }));
+  const got = resultOf(arr, await arr.compute({ scheduler: SCHEDULER }));
   const problems: string[] = [];
   if (JSON.stringify(got.shape) !== JSON.stringify(want.shape)) problems.push(`shape (${got.shape.join(', ')}), NumPy (${want.shape.join(', ')})`);
   if (got.dtype !== want.dtype) problems.push(`dtype ${got.dtype}, NumPy ${want.dtype}`);
