@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 
 import registry  # noqa: E402
-import cases_reductions, cases_creation, cases_slicing, cases_rechunk, cases_elementwise, cases_routines, cases_unknown  # noqa: E402,F401,E501
+import cases_reductions, cases_creation, cases_slicing, cases_rechunk, cases_elementwise, cases_routines, cases_unknown, cases_errors  # noqa: E402,F401,E501
 
 
 def main():
