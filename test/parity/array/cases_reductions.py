@@ -158,3 +158,19 @@ case('reductions.std_ddof_past_n', R + 'test_moment (ddof)', lambda: np.std(np.a
 case('reductions.sum_axis_empty_tuple', R + 'test_reductions_1D (axis=())', lambda: np.sum(i4_5, axis=()))
 case('reductions.max_axis_empty_tuple', R + 'test_reductions_1D (axis=())', lambda: np.max(f4_5, axis=()))
 case('reductions.argmin_axis1_keepdims', R + 'test_arg_reductions', lambda: np.argmin(f8_10, axis=1, keepdims=True))
+
+# many blocks: (100, 100) of (i * 7919 % 10007) / 10007 in chunks (7, 13), split_every=3
+# (test_tree_reduce_depth, test_reductions_2D's split_every); our side builds the same formula
+TREE = R + 'test_tree_reduce_depth'
+big = (np.arange(10000) * 7919 % 10007 / 10007).reshape(100, 100)
+for fn, axis in (('sum', None), ('sum', 0), ('mean', 1), ('var', 0), ('std', None), ('min', 1), ('max', None),
+                 ('argmin', 0), ('argmax', 1), ('argmax', None), ('nansum', 1), ('prod', 0)):
+    name = f'reductions.tree_{fn}_axis{"all" if axis is None else axis}'
+    case(name, TREE, lambda fn=fn, axis=axis: getattr(np, fn)(big if fn != 'prod' else big + 0.5, axis=axis))
+case('reductions.tree_cumsum_1d', TREE, lambda: np.cumsum(np.arange(1000) % 17 - 8))
+case('reductions.tree_cumprod_axis1', TREE, lambda: np.cumprod(big[:10, :60] + 0.5, axis=1))
+# ties: NumPy returns the first of equal extremes, also when they sit in different blocks
+ties = np.array([1, 5, 5, 5, 0, 0, 5, 0])
+case('reductions.argmax_ties_across_blocks', R + 'test_arg_reductions', lambda: np.argmax(ties))
+case('reductions.argmin_ties_across_blocks', R + 'test_arg_reductions', lambda: np.argmin(ties))
+case('reductions.argmax_ties_axis1', R + 'test_arg_reductions', lambda: np.argmax(np.arange(300).reshape(10, 30) % 5, axis=1))

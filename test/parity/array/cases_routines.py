@@ -82,3 +82,12 @@ case('routines.dot_i4_f4', T + 'test_dot_method', lambda: x23.dot(np.ones((3, 2)
 case('routines.tensordot_axes0', T + 'test_tensordot', lambda: np.tensordot(x23, v6[:2], axes=0))
 case('routines.outer_int', T + 'test_outer', lambda: np.outer(np.arange(3), np.arange(4)))
 case('routines.matmul_zero_inner', A + 'test_matmul', lambda: np.ones((3, 0)) @ np.ones((0, 2)))
+
+# many blocks: (i * 7919 % 10007) / 10007 formula matrices, contracted over several blocks
+L = 'test_linalg.py::'
+fa = (np.arange(30 * 40) * 7919 % 10007 / 10007).reshape(30, 40)
+fb = (np.arange(40 * 20) * 7919 % 10007 / 10007).reshape(40, 20)
+case('routines.matmul_many_blocks', A + 'test_chunked_dot_product', lambda: fa @ fb)
+case('routines.tensordot_many_blocks_t', T + 'test_tensordot', lambda: np.tensordot(fa, fa, axes=((0,), (0,))))
+case('routines.dot_transpose_plus_one', A + 'test_chunked_transpose_plus_one', lambda: fa.dot(fa.T + 1))
+case('routines.matvec_many_blocks', L + 'test_solve (matvec part)', lambda: fa @ fb[:, 0])

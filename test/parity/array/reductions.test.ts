@@ -148,5 +148,24 @@ B['reductions.std_ddof_past_n'] = () => da.fromArray([1, 3], { chunks: 1 }).std(
 B['reductions.sum_axis_empty_tuple'] = () => input('i4_5', 2).sum({ axis: [] });
 B['reductions.max_axis_empty_tuple'] = () => input('f4_5', 2).max({ axis: [] });
 B['reductions.argmin_axis1_keepdims'] = () => input('f8_10', [3, 4, 5]).argmin({ axis: 1, keepdims: true });
+// many blocks: (100, 100) of (i * 7919 % 10007) / 10007 in chunks (7, 13), splitEvery 3
+const big = (): da.Array => da.arange(10000, { chunks: 1000 }).mul(7919).mod(10007).div(10007).reshape([100, 100]).rechunk([7, 13]);
+type TreeFn = Fn | 'argmin' | 'argmax';
+const TREE: [TreeFn, number | undefined][] = [
+  ['sum', undefined], ['sum', 0], ['mean', 1], ['var', 0], ['std', undefined], ['min', 1], ['max', undefined],
+  ['argmin', 0], ['argmax', 1], ['argmax', undefined], ['nansum', 1], ['prod', 0],
+];
+for (const [fn, axis] of TREE) {
+  B[`reductions.tree_${fn}_axis${axis ?? 'all'}`] = () => {
+    const x = fn === 'prod' ? big().add(0.5) : big();
+    return fn === 'argmin' || fn === 'argmax' ? x[fn]({ axis, splitEvery: 3 }) : reduce(x, fn, { axis, splitEvery: 3 });
+  };
+}
+B['reductions.tree_cumsum_1d'] = () => da.arange(1000, { chunks: 7 }).mod(17).sub(8).cumsum();
+B['reductions.tree_cumprod_axis1'] = () => big().get(':10, :60').add(0.5).cumprod({ axis: 1 });
+const ties = (): da.Array => da.fromArray(BigInt64Array.from([1n, 5n, 5n, 5n, 0n, 0n, 5n, 0n]), { chunks: 1 });
+B['reductions.argmax_ties_across_blocks'] = () => ties().argmax({ splitEvery: 2 });
+B['reductions.argmin_ties_across_blocks'] = () => ties().argmin({ splitEvery: 2 });
+B['reductions.argmax_ties_axis1'] = () => da.arange(300, { chunks: 7 }).reshape([10, 30]).mod(5).rechunk([3, 4]).argmax({ axis: 1 });
 
 parityArea('reductions', B, AWAITING_FIX);

@@ -89,5 +89,14 @@ B['routines.dot_i4_f4'] = () => da.dot(input('x23', [1, 2]), da.ones([3, 2], { d
 B['routines.tensordot_axes0'] = () => da.tensordot(input('x23', [1, 2]), v6().get(':2'), 0);
 B['routines.outer_int'] = () => da.outer(da.arange(3, { chunks: 2 }), da.arange(4, { chunks: 3 }));
 B['routines.matmul_zero_inner'] = () => da.matmul(da.ones([3, 0], { chunks: 2 }), da.ones([0, 2], { chunks: 2 }));
+// many blocks: (i * 7919 % 10007) / 10007 matrices, contracted over several blocks
+const formula = (rows: number, cols: number, chunks: [number, number]): da.Array =>
+  da.arange(rows * cols, { chunks: 97 }).mul(7919).mod(10007).div(10007).reshape([rows, cols]).rechunk(chunks);
+const fa = (): da.Array => formula(30, 40, [7, 9]);
+const fb = (): da.Array => formula(40, 20, [11, 6]);
+B['routines.matmul_many_blocks'] = () => da.matmul(fa(), fb());
+B['routines.tensordot_many_blocks_t'] = () => da.tensordot(fa(), fa(), [[0], [0]]);
+B['routines.dot_transpose_plus_one'] = () => fa().dot(fa().T.add(1));
+B['routines.matvec_many_blocks'] = () => da.matmul(fa(), fb().get(':, 0'));
 
 parityArea('routines', B, AWAITING_FIX);
