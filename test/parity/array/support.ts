@@ -83,10 +83,9 @@ export function input(name: string, chunks: da.ChunksLike): da.Array {
 const ERRORS: Record<string, readonly string[]> = {
   AxisError: ['AxisError'],
   IndexError: ['IndexError'],
-  ValueError: ['ShapeError', 'BroadcastError', 'ChunksError', 'AxisError'],
+  ValueError: ['ShapeError', 'EmptyReductionError', 'BroadcastError', 'ChunksError', 'AxisError'],
   TypeError: ['DTypeError'],
   ZeroDivisionError: ['ShapeError'],
-  // the NEP 50 fix may add its own class; a DTypeError is also an acceptable answer
   OverflowError: ['OverflowError', 'DTypeError'],
 };
 
