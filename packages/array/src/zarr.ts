@@ -97,8 +97,9 @@ export async function toZarr(x0: DaskArray, root: string, opts: ZarrOptions & Co
   const layer = new ChunkLayer(name, 'to-zarr', x.numblocks, [x.name], (idx) =>
     task(IO('writeZarrBlock'), root, path, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx)), format, stamp));
   const writes = ArrayClass.fromLayer(layer, [x], x.numblocks.map((n) => Array.from({ length: n }, () => 1)), 'float64');
-  const { optimize, scheduler, numWorkers, callbacks } = opts;
-  const [counts] = await compute(new Counts(writes), { ...(optimize ? { optimize } : {}), ...(scheduler ? { scheduler } : {}), ...(numWorkers ? { numWorkers } : {}), ...(callbacks ? { callbacks } : {}) });
+  // Every compute option goes on (signal, timeout, memoryLimit, ...); the Zarr ones stay here.
+  const { path: _path, chunks: _chunks, zarrFormat: _format, ...computeOpts } = opts;
+  const [counts] = await compute(new Counts(writes), computeOpts);
   return counts as number;
 }
 
