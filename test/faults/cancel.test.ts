@@ -3,13 +3,15 @@
  * CancelledError, stop running work (a worker thread stuck in a loop is terminated and
  * replaced), remove the spill folder, end the event stream, and leave the pool usable.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { getEventListeners } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CancelledError, compute, delayed, persist, registerScheduler, type Callbacks, type Delayed } from '@tsdask/core-graph';
 import { closePool } from '@tsdask/scheduler-local';
+import { fromArray, toNpy, toZarr } from '@tsdask/array';
+import { fromRecords } from '@tsdask/dataframe';
 
 const parent = mkdtempSync(join(tmpdir(), 'tsdask-cancel-test-'));
 afterAll(async () => {
@@ -217,6 +219,24 @@ describe.each(['sync', 'threads'])('cancelling after spills on %s', (scheduler) 
     expect(readdirSync(spillDir)).toEqual([]);
     await new Promise((r) => setTimeout(r, 200));
     expect(rec.late).toEqual([]);
+  });
+});
+
+describe('collection methods that compute', () => {
+  it('take the signal: an aborted one rejects before any file is written', async () => {
+    const ctrl = new AbortController();
+    ctrl.abort();
+    const df = fromRecords([{ a: 1 }, { a: 2 }, { a: 3 }], { npartitions: 3 });
+    await cancelled(df.head(2, { scheduler: 'sync', signal: ctrl.signal }));
+    await cancelled(df.len({ scheduler: 'sync', signal: ctrl.signal }));
+    await cancelled(df.toCSV(join(parent, 'csv'), { scheduler: 'sync', signal: ctrl.signal }));
+    expect(existsSync(join(parent, 'csv'))).toBe(false);
+    const a = fromArray(Float64Array.from([1, 2, 3, 4]), { chunks: 2 });
+    await cancelled(a.compute({ scheduler: 'sync', signal: ctrl.signal }));
+    await cancelled(toNpy(a, join(parent, 'x.npy'), { scheduler: 'sync', signal: ctrl.signal }));
+    expect(existsSync(join(parent, 'x.npy'))).toBe(false);
+    await cancelled(toZarr(a, join(parent, 'z'), { scheduler: 'sync', signal: ctrl.signal }));
+    expect(existsSync(join(parent, 'z'))).toBe(false);
   });
 });
 

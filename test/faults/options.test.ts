@@ -3,6 +3,9 @@
  * persist, Collection.compute, config.set, withConfig, delayed, visualize, and the collection
  * methods that forward to compute), never silently ignored.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   closestName,
@@ -18,7 +21,7 @@ import {
   withConfig,
 } from '@tsdask/core-graph';
 import { closePool } from '@tsdask/scheduler-local';
-import { fromArray } from '@tsdask/array';
+import { fromArray, toNpy, toZarr } from '@tsdask/array';
 import { fromRecords } from '@tsdask/dataframe';
 
 afterAll(async () => {
@@ -217,6 +220,34 @@ describe('other option bags', () => {
     const df = fromRecords([{ a: 1 }, { a: 2 }], { npartitions: 1 });
     await configError(() => df.toRecords({ scheduler: 'sync', memroyLimit: 1 } as never));
     await configError(() => df.len({ batchSize: 0 }));
+    await configError(() => df.head(1, { timeout: 0 }));
+  });
+
+  it('writers take their own options apart from the compute options they forward', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdask-options-test-'));
+    try {
+      // toCSV's `sep` is its own (before, it went on to compute with the rest)
+      const df = fromRecords([{ a: 1, b: 2 }], { npartitions: 1 });
+      const [file] = await df.toCSV(join(dir, 'csv'), { scheduler: 'sync', sep: ';' });
+      expect(readFileSync(file as string, 'utf8').trim().split('\n')).toEqual(['a;b', '1;2']);
+      // toNpy and toZarr check the options before they touch the disk
+      const a = fromArray(Float64Array.from([1, 2, 3, 4]), { chunks: 2 });
+      await configError(() => toNpy(a, join(dir, 'x.npy'), { scheduler: 'sync', numWorkers: 0 }));
+      expect(existsSync(join(dir, 'x.npy'))).toBe(false);
+      await configError(() => toZarr(a, join(dir, 'z'), { scheduler: 'sync', memroyLimit: 1 } as never));
+      expect(existsSync(join(dir, 'z'))).toBe(false);
+      // toZarr forwards every compute option (it used to keep only four and drop memoryLimit, ...)
+      const seen: unknown[] = [];
+      registerComputeOption('zarrProbe', (v) => {
+        seen.push(v);
+        return [];
+      });
+      const n = await toZarr(a, join(dir, 'z2'), { scheduler: 'sync', zarrFormat: 2, zarrProbe: 'forwarded', memoryLimit: '1GB' } as never);
+      expect(n).toBe(4);
+      expect(seen).toEqual(['forwarded']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,7 +3,8 @@
  * AbortSignal that the scheduler watches. The timeout's timer is cleared and the listener on the
  * caller's signal removed when the compute ends (`dispose`), so neither outlives it.
  */
-import { CancelledError } from './errors.js';
+import { CancelledError, ConfigError } from './errors.js';
+import { abortSignal, timeoutMs as checkTimeout } from './options/checks.js';
 
 /** One compute's signal; `dispose` ends the timer and the listener. */
 export interface ComputeSignal {
@@ -36,6 +37,10 @@ export function throwIfCancelled(signal: AbortSignal | undefined, timeoutMs?: nu
 
 /** Folds the caller's signal and a timeout into one signal for a compute. */
 export function computeSignal(signal: AbortSignal | undefined, timeout: number | undefined): ComputeSignal {
+  for (const [name, value, check] of [['timeout', timeout, checkTimeout], ['signal', signal, abortSignal]] as const) {
+    const problem = value === undefined ? undefined : check(value);
+    if (problem !== undefined) throw new ConfigError(`compute() option '${name}' ${problem}.`, { option: name });
+  }
   if (timeout === undefined) return { signal, dispose() {} };
   const controller = new AbortController();
   const onAbort = (): void => controller.abort((signal as AbortSignal).reason);
