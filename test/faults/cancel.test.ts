@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CancelledError, compute, delayed, persist, registerScheduler, type Callbacks, type Delayed } from '@tsdask/core-graph';
+import { CancelledError, compute, delayed, deserializeError, persist, serializeError, registerScheduler, type Callbacks, type Delayed } from '@tsdask/core-graph';
 import { closePool, ProgressBar } from '@tsdask/scheduler-local';
 import { fromArray, toNpy, toZarr } from '@tsdask/array';
 import { fromRecords } from '@tsdask/dataframe';
@@ -262,6 +262,17 @@ describe('collection methods that compute', () => {
     expect(existsSync(join(parent, 'x.npy'))).toBe(false);
     await cancelled(toZarr(a, join(parent, 'z'), { scheduler: 'sync', signal: ctrl.signal }));
     expect(existsSync(join(parent, 'z'))).toBe(false);
+  });
+});
+
+describe('CancelledError', () => {
+  it('crosses a thread boundary as itself, with its cause and timeout', () => {
+    const reason = new DOMException('too slow', 'TimeoutError');
+    const back = deserializeError(serializeError(new CancelledError(reason, 250))) as CancelledError;
+    expect(back).toBeInstanceOf(CancelledError);
+    expect(back.code).toBe('TSDASK_CANCELLED');
+    expect(back.timeoutMs).toBe(250);
+    expect((back.cause as Error).message).toBe('too slow');
   });
 });
 

@@ -191,6 +191,21 @@ describe('config.set and withConfig', () => {
     expect(ranBody).toBe(false);
   });
 
+  it('the environment may not ask for zero workers or empty batches', async () => {
+    for (const [name, value] of [['TSDASK_NUM_WORKERS', '0'], ['TSDASK_BATCH_SIZE', '0'], ['TSDASK_RETRIES', '-1'], ['TSDASK_NUM_WORKERS', 'four']]) {
+      const old = process.env[name as string];
+      process.env[name as string] = value;
+      try {
+        const e = await configError(() => config.reset());
+        expect(e.message).toContain(`${name}='${value}'`);
+      } finally {
+        if (old === undefined) delete process.env[name as string];
+        else process.env[name as string] = old;
+        config.reset();
+      }
+    }
+  });
+
   it('registered settings and scheduler options are accepted', () => {
     config.set({ 'dataframe.fuseScanAggregate': false, memoryLimit: '1GB', spillDir: '/tmp', numWorkers: 2 });
     expect(config.get('dataframe.fuseScanAggregate')).toBe(false);
