@@ -9,7 +9,19 @@ import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CancelledError, compute, delayed, deserializeError, persist, serializeError, registerScheduler, type Callbacks, type Delayed } from '@tsdask/core-graph';
+import {
+  CancelledError,
+  compute,
+  delayed,
+  deserializeError,
+  persist,
+  registerScheduler,
+  serializeError,
+  TaskStateCode,
+  type Callbacks,
+  type Delayed,
+  type TaskEventBatch,
+} from '@tsdask/core-graph';
 import { closePool, ProgressBar } from '@tsdask/scheduler-local';
 import { fromArray, toNpy, toZarr } from '@tsdask/array';
 import { fromRecords } from '@tsdask/dataframe';
@@ -205,6 +217,24 @@ describe('cancelling on sync', () => {
     expect(order).toEqual(['a', 'b']);
   });
 
+  it('a subscriber that aborts while a step is handled: no batch of that step starts', async () => {
+    const ctrl = new AbortController();
+    const ran: number[] = [];
+    const leaf = delayed((i: number) => {
+      ran.push(i);
+      return i;
+    }, { name: 'leaf' });
+    const leaves = Array.from({ length: 7 }, (_, i) => leaf(i));
+    // Aborts when the first leaf is done: in the step whose instructions start the next one.
+    const abortOnFirst: Callbacks = {
+      taskBatch(b) {
+        for (let i = 0; i < b.length; i++) if (b.state[i] === TaskStateCode.memory) ctrl.abort();
+      },
+    };
+    await cancelled(compute(...leaves, { scheduler: 'sync', batchSize: 1, signal: ctrl.signal, callbacks: [abortOnFirst] }));
+    expect(ran).toHaveLength(1);
+  });
+
   it('a timeout ends a compute waiting on a task that never settles', async () => {
     const hang = delayed(() => new Promise<number>(() => {}), { name: 'hang' });
     const rec = recorder();
@@ -239,7 +269,16 @@ describe.each(['sync', 'threads'])('cancelling after spills on %s', (scheduler) 
       if (rec.finishes.length > 0) rec.late.push(name);
       else if (name === 'spill') spills++;
     };
-    await cancelled(last.compute({ scheduler, memoryLimit: '8MB', spillDir, timeout: 3000, callbacks: [rec] }));
+    // Cancel once the stuck task runs, after spills (no timing: the events say when).
+    const ctrl = new AbortController();
+    rec.taskBatch = (b: TaskEventBatch) => {
+      if (rec.finishes.length > 0) rec.late.push('taskBatch');
+      for (let i = 0; i < b.length; i++) {
+        if (b.keys[b.task[i]!] === last.key && b.state[i] === TaskStateCode.running && spills > 0) ctrl.abort(new Error('stop the stuck task'));
+      }
+    };
+    const e = await cancelled(last.compute({ scheduler, memoryLimit: '8MB', spillDir, signal: ctrl.signal, timeout: 50_000, callbacks: [rec] }));
+    expect((e.cause as Error).message).toBe('stop the stuck task');
     expect(spills).toBeGreaterThan(0);
     expect(readdirSync(spillDir)).toEqual([]);
     await new Promise((r) => setTimeout(r, 200));

@@ -130,8 +130,9 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       if (poll !== undefined) clearInterval(poll);
-      // A failed compute cancels its batches still running (their results would be dropped).
-      if (!ok && machine.inFlight > 0) cancel.abort();
+      // A failed compute cancels its batches still running (their results would be dropped),
+      // and any that a step still being handled would dispatch.
+      if (!ok) cancel.abort();
       // The spill folder goes whatever happened, once its reads and writes in flight are done
       // (removing it under a write could leave it behind); the answer waits for that.
       const closing = Promise.allSettled(io).then(() => store?.close());
@@ -173,6 +174,8 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         const instructions = machine.handle(s);
         events.drain();
         for (const ins of instructions) {
+          // A subscriber (called by drain) or an instruction may have ended the compute.
+          if (settled) break;
           switch (ins.type) {
             case 'execute':
               if (ins.unspill === undefined) dispatchWhenLoaded(ins.batch);
@@ -275,6 +278,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       dispatch(b);
     };
     const dispatch = (b: number): void => {
+      if (settled) return;
       if (plan.pick[b]) {
         step(takePick(g, plan, b, data));
         return;
