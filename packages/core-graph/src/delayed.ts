@@ -294,6 +294,7 @@ function call(opId: OpId, name: string, args: readonly unknown[], pure: boolean,
   return new Delayed(key, { op: opId, args: encoded }, deps.length === 0 ? NO_DEPS : deps.slice(), holds);
 }
 
+const NO_OPTIONS: DelayedOptions = Object.freeze({});
 const delayedOptions = plainObject('an options object { name, pure }', { name: nonEmptyString, pure: boolean });
 
 /** Wraps a function (or an `op()`) so that calling it records a task. */
@@ -301,8 +302,9 @@ export function delayed<F extends (...args: never[]) => unknown>(fn: F, opts?: D
 export function delayed(fn: OpRef, opts?: DelayedOptions): (...args: unknown[]) => Delayed<unknown>;
 /** Wraps a value (containers holding Delayed values become a task that builds them). */
 export function delayed<T>(value: T, opts?: DelayedOptions): Delayed<T extends Delayed<infer U> ? U : T>;
-export function delayed(x: unknown, opts: DelayedOptions = {}): unknown {
-  checkOptionObject('delayed()', opts, delayedOptions);
+export function delayed(x: unknown, opts: DelayedOptions = NO_OPTIONS): unknown {
+  // Wrapping values may happen per item of a big graph: the common call without options is free.
+  if (opts !== NO_OPTIONS) checkOptionObject('delayed()', opts, delayedOptions);
   if (typeof x === 'function' || x instanceof OpRef) {
     const isOp = x instanceof OpRef;
     const opId = isOp ? x.opId : registerFunction(x as Function);
