@@ -146,6 +146,9 @@ describe('invalid values', () => {
     ['memoryLimit', 'lots', /not a size/],
     ['memoryLimit', {}, /memoryLimit must be bytes or a string like '2GB'/],
     ['spillDir', 5, /'spillDir' must be the path of a folder/],
+    // before, a missing folder failed the compute mid-way with a bare ENOENT from mkdtemp
+    ['spillDir', '/no/such/folder/for/tsdask', /'\/no\/such\/folder\/for\/tsdask' does not exist: create the folder first/],
+    ['spillDir', new URL(import.meta.url).pathname, /is not a folder/],
     ['workerResourceLimits', { maxOldGenerationSizeMB: 64 }, /unknown field 'maxOldGenerationSizeMB' \(did you mean 'maxOldGenerationSizeMb'\?\)/],
     ['workerResourceLimits', { maxOldGenerationSizeMb: -1 }, /must be a positive number of MB/],
   ];
@@ -207,7 +210,7 @@ describe('config.set and withConfig', () => {
   });
 
   it('registered settings and scheduler options are accepted', () => {
-    config.set({ 'dataframe.fuseScanAggregate': false, memoryLimit: '1GB', spillDir: '/tmp', numWorkers: 2 });
+    config.set({ 'dataframe.fuseScanAggregate': false, memoryLimit: '1GB', spillDir: tmpdir(), numWorkers: 2 });
     expect(config.get('dataframe.fuseScanAggregate')).toBe(false);
     expect(config.get('memoryLimit')).toBe('1GB');
   });

@@ -4,6 +4,7 @@
  * `workerResourceLimits`.
  */
 import { closestName, type OptionCheck } from '@tsdask/core-graph';
+import { statSync } from 'node:fs';
 import { resolveMemoryLimit } from './memory/limit.js';
 
 const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : v === null || typeof v !== 'object' ? String(v) : Array.isArray(v) ? 'an array' : 'an object');
@@ -14,8 +15,17 @@ const memoryLimit: OptionCheck = (v) => {
   return undefined;
 };
 
-/** spillDir: the folder in which each compute makes its spill folder. */
-const spillDir: OptionCheck = (v) => (typeof v === 'string' && v !== '' ? undefined : `must be the path of a folder, got ${show(v)}`);
+/** spillDir: an existing folder, in which each compute makes its spill folder. */
+const spillDir: OptionCheck = (v) => {
+  if (typeof v !== 'string' || v === '') return `must be the path of a folder, got ${show(v)}`;
+  let folder = false;
+  try {
+    folder = statSync(v).isDirectory();
+  } catch {
+    return `'${v}' does not exist: create the folder first, or leave spillDir out for the OS temp folder`;
+  }
+  return folder ? undefined : `'${v}' is not a folder`;
+};
 
 const LIMIT_FIELDS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
 
