@@ -4,7 +4,7 @@
  * bytes into place. Node only (the ops live in `@tsdask/array/io`).
  */
 import { closeSync, ftruncateSync, openSync, readSync, writeSync } from './platform/fs.js';
-import { compute, ref, task, tokenize, type ComputeOptions } from '@tsdask/core-graph';
+import { compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
 import { blockShape, cumdims, normalizeChunks, type ChunksLike } from './chunks.js';
@@ -34,6 +34,9 @@ export function fromNpy(path: string, opts: { chunks?: ChunksLike } = {}): DaskA
 
 /** Writes an array to a .npy file, block by block; resolves to the bytes of data written. */
 export async function toNpy(x: DaskArray, path: string, opts: ComputeOptions = {}): Promise<number> {
+  // Bad options or a cancelled signal fail before the file is touched.
+  validateOptions(opts, 'compute');
+  throwIfCancelled(opts.signal);
   if (x.shape.some((s) => !Number.isFinite(s))) throw new InputError('toNpy', `shape (${x.shape.join(', ')}) has unknown lengths; compute chunk sizes first.`);
   const header = npyHeader(x.shape, x.dtype);
   const fd = openSync(path, 'w');

@@ -6,7 +6,7 @@
  * touch the same one. zarrita creates v3 arrays only: a v2 array's `.zarray` (and the `.zgroup`
  * of each parent group not there yet) is written here, and its chunks go through zarrita.
  */
-import { compute, ref, task, tokenize, type ComputeOptions } from '@tsdask/core-graph';
+import { compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
 import { blockShape, cumdims, normalizeChunks, type ChunksLike } from './chunks.js';
@@ -73,6 +73,11 @@ export async function fromZarr(root: string, opts: ZarrOptions = {}): Promise<Da
 
 /** Writes an array as a Zarr v3 (or, with `zarrFormat: 2`, v2) array on disk; resolves to the number of elements written. */
 export async function toZarr(x0: DaskArray, root: string, opts: ZarrOptions & ComputeOptions = {}): Promise<number> {
+  // Every compute option goes on (signal, timeout, memoryLimit, ...); the Zarr ones stay here.
+  // Bad options or a cancelled signal fail before the store is touched.
+  const { path: _path, chunks: _chunks, zarrFormat: _format, ...computeOpts } = opts;
+  validateOptions(computeOpts, 'compute');
+  throwIfCancelled(opts.signal);
   if (x0.shape.some((s) => !Number.isFinite(s))) throw new InputError('toZarr', `shape (${x0.shape.join(', ')}) has unknown lengths.`);
   const path = opts.path ?? '/';
   // Zarr chunks are regular: use the first block size on each axis
@@ -97,8 +102,7 @@ export async function toZarr(x0: DaskArray, root: string, opts: ZarrOptions & Co
   const layer = new ChunkLayer(name, 'to-zarr', x.numblocks, [x.name], (idx) =>
     task(IO('writeZarrBlock'), root, path, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx)), format, stamp));
   const writes = ArrayClass.fromLayer(layer, [x], x.numblocks.map((n) => Array.from({ length: n }, () => 1)), 'float64');
-  const { optimize, scheduler, numWorkers, callbacks } = opts;
-  const [counts] = await compute(new Counts(writes), { ...(optimize ? { optimize } : {}), ...(scheduler ? { scheduler } : {}), ...(numWorkers ? { numWorkers } : {}), ...(callbacks ? { callbacks } : {}) });
+  const [counts] = await compute(new Counts(writes), computeOpts);
   return counts as number;
 }
 

@@ -8,7 +8,7 @@ import type { TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
 import { MaterializedLayer } from './layers/materialized-layer.js';
 import { quote, type Key } from './spec/index.js';
-import { compute, persist } from './compute.js';
+import { compute, optionBag, persist } from './compute.js';
 import { visualize, type VisualizeOptions } from './visualize.js';
 import { tokenize } from './tokenize.js';
 
@@ -52,13 +52,13 @@ export abstract class Collection<T = unknown> {
 
   /** Computes the result. */
   async compute(opts: ComputeOptions = {}): Promise<T> {
-    const [out] = (await compute(this, opts)) as unknown as [T];
+    const [out] = (await compute(this, optionBag(opts, 'compute'))) as unknown as [T];
     return out;
   }
 
   /** Computes and keeps the results, returning a collection backed by them. */
   async persist(opts: ComputeOptions = {}): Promise<this> {
-    const [out] = (await persist(this, opts)) as unknown as [this];
+    const [out] = (await persist(this, optionBag(opts, 'persist'))) as unknown as [this];
     return out;
   }
 

@@ -6,6 +6,8 @@
  */
 import type { Callbacks } from './callbacks.js';
 import { ConfigError } from './errors.js';
+import type { OptionCheck } from './options/checks.js';
+import { registerOption } from './options/registry.js';
 import type { ComputeOptions } from './schedulers.js';
 
 /** Turns an option's value into subscribers for one compute. */
@@ -14,10 +16,16 @@ export type ComputeOptionHandler = (value: unknown, opts: ComputeOptions) => Cal
 const handlers = new Map<string, ComputeOptionHandler>();
 /** Options whose package compute() loads on demand. */
 const KNOWN_PACKAGES: Readonly<Record<string, string>> = { dashboard: '@tsdask/dashboard' };
+// Their names are valid before the package loads; the handler checks the value.
+for (const [name, pkg] of Object.entries(KNOWN_PACKAGES)) registerOption(name, { owner: pkg });
 
-/** Makes `compute(x, { [name]: value })` call `handler(value, opts)` before the compute runs. */
-export function registerComputeOption(name: string, handler: ComputeOptionHandler): void {
+/**
+ * Makes `compute(x, { [name]: value })` call `handler(value, opts)` before the compute runs
+ * (and makes `name` a valid option, its value checked by `check` where given).
+ */
+export function registerComputeOption(name: string, handler: ComputeOptionHandler, check?: OptionCheck): void {
   handlers.set(name, handler);
+  registerOption(name, check !== undefined ? { check } : {});
 }
 
 /** The extra subscribers the plugin options of a compute ask for (none when none are set). */

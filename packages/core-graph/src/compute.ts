@@ -5,8 +5,12 @@
  */
 import type { Collection } from './collection.js';
 import { isCollection } from './collection.js';
+import { computeSignal, raceCancel, throwIfCancelled } from './cancellation.js';
 import { optionCallbacks } from './compute-options.js';
 import { config } from './config.js';
+import { ConfigError } from './errors.js';
+import { show } from './options/checks.js';
+import { validateOptions, type OptionsSite } from './options/registry.js';
 import { lowerGraph, type TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
 import { optimizeGraph } from './optimize/pipeline.js';
@@ -29,6 +33,18 @@ function splitOptions(args: readonly unknown[]): { items: unknown[]; opts: Compu
     return { items: args.slice(0, -1), opts: last as ComputeOptions };
   }
   return { items: [...args], opts: {} };
+}
+
+/**
+ * Options given to a method (`x.compute(opts)`) as a plain object that compute() takes for
+ * options, never for an item to pass through (a class instance or a null-prototype object would be).
+ */
+export function optionBag(opts: unknown, site: OptionsSite): ComputeOptions {
+  if (opts === undefined) return {};
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || isCollection(opts)) {
+    throw new ConfigError(`${site}() options must be a plain object such as { scheduler: 'sync' }, got ${show(opts)}.`);
+  }
+  return { ...(opts as ComputeOptions) };
 }
 
 /** Options of a compute: config first, then the call's own. */
@@ -64,25 +80,46 @@ export function graphOf(collections: readonly Collection[], opts: ComputeOptions
   return { graph: optimizeGraph(lowered, outputs, opts.optimize ?? {}), outputs };
 }
 
-async function run(items: unknown[], opts: ComputeOptions): Promise<{ values: Map<Key, unknown>; collections: Collection[] }> {
+/**
+ * Checks the options, then runs the collections among `items` on one merged graph. An aborted
+ * signal rejects with CancelledError before anything runs; `timeout` starts with the call.
+ */
+async function run(items: unknown[], opts: ComputeOptions, site: OptionsSite): Promise<{ values: Map<Key, unknown>; collections: Collection[] }> {
+  validateOptions(opts, site);
+  const merged = resolveOptions(opts);
+  throwIfCancelled(merged.signal);
   const collections = items.filter(isCollection) as Collection[];
   const values = new Map<Key, unknown>();
   if (collections.length === 0) return { values, collections };
-  const merged = resolveOptions(opts);
-  const extra = await optionCallbacks(merged);
-  if (extra.length > 0) merged.callbacks = [...(merged.callbacks ?? []), ...extra];
-  const { graph, outputs } = graphOf(collections, merged);
-  const scheduler = await getScheduler(merged.scheduler ?? 'threads');
-  const results = await scheduler.get(graph, outputs, merged);
-  for (let i = 0; i < outputs.length; i++) values.set(outputs[i] as Key, results[i]);
-  return { values, collections };
+  const cancel = computeSignal(merged.signal, merged.timeout);
+  try {
+    const scheduler = await getScheduler(merged.scheduler ?? 'threads');
+    // Again, now that the scheduler's own options (memoryLimit, ...) can be checked.
+    validateOptions(config.all(), 'config');
+    validateOptions(opts, site);
+    if (cancel.signal !== undefined) merged.signal = cancel.signal;
+    throwIfCancelled(cancel.signal, merged.timeout);
+    const extra = await optionCallbacks(merged);
+    if (extra.length > 0) merged.callbacks = [...(merged.callbacks ?? []), ...extra];
+    const { graph, outputs } = graphOf(collections, merged);
+    throwIfCancelled(cancel.signal, merged.timeout);
+    const work = scheduler.get(graph, outputs, merged);
+    const results = await (cancel.signal !== undefined && scheduler.cancellable !== true ? raceCancel(work, cancel.signal, merged.timeout) : work);
+    for (let i = 0; i < outputs.length; i++) values.set(outputs[i] as Key, results[i]);
+    return { values, collections };
+  } finally {
+    cancel.dispose();
+  }
 }
 
-/** Computes collections together; resolves to their results in order (other values pass through). */
+/**
+ * Computes collections together; resolves to their results in order (other values pass through).
+ * Unknown or invalid options reject with ConfigError; `signal` / `timeout` cancel (CancelledError).
+ */
 export async function compute<T extends unknown[]>(...args: T): Promise<{ [K in keyof T]: Computed<T[K]> }>;
 export async function compute(...args: unknown[]): Promise<unknown[]> {
   const { items, opts } = splitOptions(args);
-  const { values } = await run(items, opts);
+  const { values } = await run(items, opts, 'compute');
   return items.map((x) => (isCollection(x) ? x.finalize(x.outputKeys.map((k) => values.get(k))) : x));
 }
 
@@ -90,6 +127,6 @@ export async function compute(...args: unknown[]): Promise<unknown[]> {
 export async function persist<T extends unknown[]>(...args: T): Promise<T>;
 export async function persist(...args: unknown[]): Promise<unknown[]> {
   const { items, opts } = splitOptions(args);
-  const { values } = await run(items, opts);
+  const { values } = await run(items, opts, 'persist');
   return items.map((x) => (isCollection(x) ? x.withValues(x.outputKeys.map((k) => values.get(k))) : x));
 }

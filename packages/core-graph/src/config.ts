@@ -6,6 +6,7 @@
  */
 import { ConfigError } from './errors.js';
 import type { OptimizeFlags } from './optimize/pipeline.js';
+import { validateOptions } from './options/registry.js';
 
 export interface Config {
   /** Scheduler name: 'threads' (default), 'sync', or any registered one. */
@@ -20,7 +21,10 @@ export interface Config {
   optimize?: OptimizeFlags;
   /** Draw a terminal progress bar. */
   progress?: boolean;
-  /** Extra settings for schedulers and collections (memoryLimit, dashboard, ...). */
+  /**
+   * Extra settings for schedulers and collections (memoryLimit, dashboard, ...): only names
+   * registered with registerOption / registerComputeOption or by a scheduler are accepted.
+   */
   [setting: string]: unknown;
 }
 
@@ -30,17 +34,21 @@ const env: Record<string, string | undefined> =
 function fromEnv(): Config {
   const c: Config = {};
   if (env['TSDASK_SCHEDULER']) c.scheduler = env['TSDASK_SCHEDULER'];
-  const ints: [string, keyof Config][] = [
-    ['TSDASK_NUM_WORKERS', 'numWorkers'],
-    ['TSDASK_RETRIES', 'retries'],
-    ['TSDASK_BATCH_SIZE', 'batchSize'],
+  // [variable, setting, smallest value]: zero workers or zero-task batches would never run anything.
+  const ints: [string, keyof Config, number][] = [
+    ['TSDASK_NUM_WORKERS', 'numWorkers', 1],
+    ['TSDASK_RETRIES', 'retries', 0],
+    ['TSDASK_BATCH_SIZE', 'batchSize', 1],
   ];
-  for (const [name, field] of ints) {
+  for (const [name, field, min] of ints) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     const v = Number(raw);
-    if (!Number.isInteger(v) || v < 0) {
-      throw new ConfigError(`Environment variable ${name}='${raw}' is not a non-negative integer.`);
+    if (!Number.isSafeInteger(v) || v < min) {
+      throw new ConfigError(
+        `Environment variable ${name}='${raw}' is not ${min === 1 ? 'a positive' : 'a non-negative'} integer: set it to one (or unset it for the default).`,
+        { option: field as string },
+      );
     }
     c[field] = v;
   }
@@ -49,26 +57,11 @@ function fromEnv(): Config {
 
 let current: Config = fromEnv();
 
-function validate(opts: Config): void {
-  for (const field of ['numWorkers', 'batchSize'] as const) {
-    const v = opts[field];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
-      throw new ConfigError(`config '${field}' must be a positive integer, got ${String(v)}.`);
-    }
-  }
-  if (opts.retries !== undefined && (!Number.isInteger(opts.retries) || opts.retries < 0)) {
-    throw new ConfigError(`config 'retries' must be a non-negative integer, got ${String(opts.retries)}.`);
-  }
-  if (opts.scheduler !== undefined && typeof opts.scheduler !== 'string') {
-    throw new ConfigError(`config 'scheduler' must be a scheduler name, got ${typeof opts.scheduler}.`);
-  }
-}
-
 /** The process-wide configuration. */
 export const config = {
   /** Merges settings into the configuration; returns the previous configuration. */
   set(opts: Config): Config {
-    validate(opts);
+    validateOptions(opts, 'config');
     const previous = current;
     current = { ...current, ...opts };
     return previous;
@@ -89,7 +82,9 @@ export const config = {
 
 /** Runs `fn` with settings applied, restoring the previous ones afterwards (also on error). */
 export async function withConfig<T>(opts: Config, fn: () => T | Promise<T>): Promise<T> {
-  const previous = config.set(opts);
+  validateOptions(opts, 'withConfig');
+  const previous = current;
+  current = { ...current, ...opts };
   try {
     return await fn();
   } finally {

@@ -18,6 +18,7 @@ import { registerFunction } from './functions.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
 import type { Layer } from './layers/layer.js';
 import { OpRef } from './op.js';
+import { boolean, checkOptionObject, nonEmptyString, plainObject } from './options/checks.js';
 import { randomToken } from './platform/hash.js';
 import { quote, type Arg, type Key, type Node, type OpId } from './spec/index.js';
 import { functionToken, tokenize } from './tokenize.js';
@@ -293,12 +294,17 @@ function call(opId: OpId, name: string, args: readonly unknown[], pure: boolean,
   return new Delayed(key, { op: opId, args: encoded }, deps.length === 0 ? NO_DEPS : deps.slice(), holds);
 }
 
+const NO_OPTIONS: DelayedOptions = Object.freeze({});
+const delayedOptions = plainObject('an options object { name, pure }', { name: nonEmptyString, pure: boolean });
+
 /** Wraps a function (or an `op()`) so that calling it records a task. */
 export function delayed<F extends (...args: never[]) => unknown>(fn: F, opts?: DelayedOptions): DelayedFunction<F>;
 export function delayed(fn: OpRef, opts?: DelayedOptions): (...args: unknown[]) => Delayed<unknown>;
 /** Wraps a value (containers holding Delayed values become a task that builds them). */
 export function delayed<T>(value: T, opts?: DelayedOptions): Delayed<T extends Delayed<infer U> ? U : T>;
-export function delayed(x: unknown, opts: DelayedOptions = {}): unknown {
+export function delayed(x: unknown, opts: DelayedOptions = NO_OPTIONS): unknown {
+  // Wrapping values may happen per item of a big graph: the common call without options is free.
+  if (opts !== NO_OPTIONS) checkOptionObject('delayed()', opts, delayedOptions);
   if (typeof x === 'function' || x instanceof OpRef) {
     const isOp = x instanceof OpRef;
     const opId = isOp ? x.opId : registerFunction(x as Function);

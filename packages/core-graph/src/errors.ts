@@ -92,20 +92,47 @@ export class NotPortableError extends TsdaskError {
   }
 }
 
-/** A configuration value or option is invalid. */
+/** A configuration value or option is invalid; `option` names it where one option is at fault. */
 export class ConfigError extends TsdaskError {
-  constructor(message: string) {
-    super('TSDASK_CONFIG', message);
+  readonly option: string | undefined;
+  /** The valid option names, where the name itself was wrong. */
+  readonly validNames: string[] | undefined;
+  constructor(message: string, details: { option?: string; validNames?: string[]; cause?: unknown } = {}) {
+    super('TSDASK_CONFIG', message, details.cause !== undefined ? { cause: details.cause } : undefined);
+    this.option = details.option;
+    this.validNames = details.validNames;
+  }
+}
+
+/**
+ * A compute was cancelled: its AbortSignal aborted, or it ran past its `timeout`. `cause` is
+ * the signal's reason (a TimeoutError DOMException for a timeout).
+ */
+export class CancelledError extends TsdaskError {
+  /** The timeout that ran out, in ms, when that was the reason. */
+  readonly timeoutMs: number | undefined;
+  constructor(reason: unknown, timeoutMs?: number) {
+    const why =
+      timeoutMs !== undefined
+        ? `it ran past its timeout of ${timeoutMs} ms`
+        : `its AbortSignal was aborted (${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)})`;
+    super(
+      'TSDASK_CANCELLED',
+      `The compute was cancelled: ${why}. Its running tasks were stopped and its results dropped; ` +
+        'compute again (with a longer timeout) to get them.',
+      { cause: reason },
+    );
+    this.timeoutMs = timeoutMs;
   }
 }
 
 /** No scheduler is registered under the requested name. */
 export class SchedulerNotFoundError extends TsdaskError {
   readonly scheduler: string;
-  constructor(scheduler: string, known: string[], cause?: unknown) {
+  constructor(scheduler: string, known: string[], cause?: unknown, suggestion?: string) {
     super(
       'TSDASK_SCHEDULER_NOT_FOUND',
-      `No scheduler named '${scheduler}'. Known: ${known.join(', ') || '(none)'}. ` +
+      `No scheduler named '${scheduler}'${suggestion !== undefined ? ` (did you mean '${suggestion}'?)` : ''}. Known: ${known.join(', ') || '(none)'}. ` +
         "The local schedulers ('sync', 'threads') come from @tsdask/scheduler-local: install it.",
       { cause },
     );
@@ -149,6 +176,7 @@ for (const cls of [
   WorkerLostError,
   NotPortableError,
   ConfigError,
+  CancelledError,
   SchedulerNotFoundError,
   OpNotFoundError,
 ]) {

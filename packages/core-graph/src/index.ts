@@ -57,3 +57,7 @@ export { visualize, taskGraphToDot, layersToDot, dotToSvg, type VisualizeOptions
 export { BlockwiseLayer, type BlockwiseInput, type BlockwiseOptions } from './layers/blockwise-layer.js';
 export { fuseBlockwise } from './optimize/fuse-blockwise.js';
 export { registerComputeOption, optionCallbacks, type ComputeOptionHandler } from './compute-options.js';
+export { registerOption, validateOptions, validOptionNames, type OptionScope, type OptionsSite } from './options/registry.js';
+export type { OptionCheck } from './options/checks.js';
+export { closestName } from './options/suggest.js';
+export { cancelledError, computeSignal, throwIfCancelled, type ComputeSignal } from './cancellation.js';

@@ -6,6 +6,7 @@
  */
 import type { Collection } from './collection.js';
 import { graphOf, resolveOptions } from './compute.js';
+import { boolean, checkOptionObject, oneOf, plainObject } from './options/checks.js';
 import type { TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
 import { isTask, keyGroup, keyIndices, type Node } from './spec/index.js';
@@ -66,8 +67,15 @@ export async function dotToSvg(dot: string): Promise<string> {
   return (await viz.instance()).renderString(dot, { format: 'svg' });
 }
 
+const visualizeOptions = plainObject('an options object { format, level, optimize }', {
+  format: oneOf('dot', 'svg'),
+  level: oneOf('tasks', 'layers'),
+  optimize: boolean,
+});
+
 /** The graph of one or more collections as DOT or SVG. */
 export async function visualize(collections: Collection | readonly Collection[], opts: VisualizeOptions = {}): Promise<string> {
+  checkOptionObject('visualize()', opts, visualizeOptions);
   const list = Array.isArray(collections) ? (collections as Collection[]) : [collections as Collection];
   let dot: string;
   if (opts.level === 'layers') {

@@ -3,7 +3,7 @@
  * (unknown columns and type mismatches fail here, not in a worker) and returns a new frame;
  * consecutive row-wise steps share one plan node, so they run as one task per partition.
  */
-import { Collection, HighLevelGraph, MaterializedLayer, chunkKey, type ComputeOptions, type Key } from '@tsdask/core-graph';
+import { Collection, HighLevelGraph, MaterializedLayer, chunkKey, computeSignal, validateOptions, type ComputeOptions, type Key } from '@tsdask/core-graph';
 import type { Table } from 'apache-arrow';
 import { concatPartitions, emptyPartition, valueAt, type DType, type Partition, type Schema } from './kernels/columns.js';
 import { nameOf, type ExprNode } from './kernels/expr-node.js';
@@ -168,10 +168,18 @@ export class DataFrame extends Collection<Table> {
     const keys = partitionKeys(l.name, this.npartitions);
     const got: Partition[] = [];
     let rows = 0;
-    for (let i = 0; i < keys.length && rows < n; i++) {
-      const [p] = await collectPartitions(l.graph, [keys[i] as Key], opts);
-      got.push(p as Partition);
-      rows += (p as Partition).length;
+    // One signal for the whole call: `timeout` bounds all its computes together, not each one.
+    validateOptions(opts, 'compute');
+    const cancel = computeSignal(opts.signal, opts.timeout);
+    const each: ComputeOptions = { ...opts, timeout: undefined, signal: cancel.signal };
+    try {
+      for (let i = 0; i < keys.length && rows < n; i++) {
+        const [p] = await collectPartitions(l.graph, [keys[i] as Key], each);
+        got.push(p as Partition);
+        rows += (p as Partition).length;
+      }
+    } finally {
+      cancel.dispose();
     }
     const all = this.concatValues(got);
     const { slice } = await import('./kernels/columns.js');

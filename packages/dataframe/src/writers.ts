@@ -22,7 +22,9 @@ function write(df: DataFrame, dir: string, op: string, ext: string, extra: unkno
 
 /** Writes one CSV file per partition into `dir`; resolves to the paths. */
 export function toCSV(df: DataFrame, dir: string, opts: ComputeOptions & { sep?: string } = {}): Promise<string[]> {
-  return write(df, dir, 'writeCsvPart', 'csv', [opts.sep ?? ','], opts);
+  // `sep` is toCSV's own; the rest are compute options (and checked as such).
+  const { sep, ...computeOpts } = opts;
+  return write(df, dir, 'writeCsvPart', 'csv', [sep ?? ','], computeOpts);
 }
 
 /** Writes one Parquet file per partition into `dir`; resolves to the paths. */

@@ -43,6 +43,8 @@ export class EventPump {
   readonly #wantEvents: boolean;
   #lastMemory = 0;
   #memorySig = '';
+  /** Set by finish(): nothing is sent after it (late I/O of a failed or cancelled compute). */
+  #finished = false;
 
   constructor(
     readonly g: TaskGraph,
@@ -78,7 +80,7 @@ export class EventPump {
 
   /** Reports a spill or unspill of one result, with the running totals. */
   spill(kind: 'spill' | 'unspill', batch: number, bytes: number): void {
-    if (!this.#wantEvents) return;
+    if (!this.#wantEvents || this.#finished) return;
     const m = this.machine.memory;
     const task = this.plan.root[batch]!;
     const key = this.g.keys[task] as Key;
@@ -101,6 +103,7 @@ export class EventPump {
 
   /** Sends the transitions logged since the last call, as one batch. */
   drain(): void {
+    if (this.#finished) return;
     if (this.#wantEvents) this.#memory(false);
     const b = this.#batch;
     if (b === undefined || !(this.#wantBatch || this.#wantObjects)) return;
@@ -172,7 +175,7 @@ export class EventPump {
    */
   running(now: readonly { worker: number; batch: number; start: number }[]): void {
     const sig = now.map((r) => `${r.worker}:${r.batch}`).join(',');
-    if (sig === this.#runningSig) return;
+    if (sig === this.#runningSig || this.#finished) return;
     this.#runningSig = sig;
     const running = now.filter((r) => r.batch < this.plan.count).map((r) => {
       const task = this.plan.root[r.batch]!;
@@ -182,7 +185,9 @@ export class EventPump {
   }
 
   finish(ok: boolean, error?: Error): void {
+    if (this.#finished) return;
     this.drain();
+    this.#finished = true;
     if (this.#wantEvents) this.#memory(true);
     const info = { computeId: this.computeId, ok, elapsedMs: now() - this.t0, ...(error ? { error } : {}) };
     for (const c of this.callbacks) safely(() => c.finish?.(info));

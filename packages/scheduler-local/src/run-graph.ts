@@ -6,6 +6,7 @@
  */
 import {
   activeCallbacks,
+  cancelledError,
   deserializeError,
   evaluate,
   forEachOp,
@@ -70,8 +71,15 @@ export function story(key: Key): ReturnType<SchedulerState['story']> {
   return lastMachine?.machine.story(key) ?? [];
 }
 
-/** Executes an optimized task graph and returns the outputs' values, in order. */
+/**
+ * Executes an optimized task graph and returns the outputs' values, in order. When
+ * `opts.signal` aborts, the compute stops: batches running are cancelled where they run, no
+ * batch starts after, the spill folder is removed, subscribers get their finish, and the
+ * promise rejects with CancelledError (an already aborted signal rejects before anything runs).
+ */
 export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: Executor, opts: ComputeOptions): Promise<unknown[]> {
+  const signal = opts.signal;
+  if (signal?.aborted) throw cancelledError(signal, opts.timeout);
   const t0 = now();
   const computeId = randomToken().slice(0, 12);
   const outIds = idsOf(g, outputs);
@@ -120,9 +128,11 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
     const settle = (ok: boolean, value: unknown[] | Error): void => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener('abort', onAbort);
       if (poll !== undefined) clearInterval(poll);
-      // A failed compute cancels its batches still running (their results would be dropped).
-      if (!ok && machine.inFlight > 0) cancel.abort();
+      // A failed compute cancels its batches still running (their results would be dropped),
+      // and any that a step still being handled would dispatch.
+      if (!ok) cancel.abort();
       // The spill folder goes whatever happened, once its reads and writes in flight are done
       // (removing it under a write could leave it behind); the answer waits for that.
       const closing = Promise.allSettled(io).then(() => store?.close());
@@ -140,6 +150,10 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       );
     };
     const fail = (err: unknown): void => settle(false, err as Error);
+    // The caller cancels: stop as a failure does (running batches are cancelled where they run).
+    function onAbort(): void {
+      settle(false, cancelledError(signal as AbortSignal, opts.timeout));
+    }
     // Stimuli are handled one at a time, in order: a pick taken while the instructions of a
     // step are carried out reports when that step is done.
     const queue: Stimulus[] = [];
@@ -160,6 +174,8 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         const instructions = machine.handle(s);
         events.drain();
         for (const ins of instructions) {
+          // A subscriber (called by drain) or an instruction may have ended the compute.
+          if (settled) break;
           switch (ins.type) {
             case 'execute':
               if (ins.unspill === undefined) dispatchWhenLoaded(ins.batch);
@@ -217,6 +233,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         if (writing.get(b) === ended) writing.delete(b);
       });
       track(write).then((bytes) => {
+        if (settled) return;
         events.spill('spill', b, bytes);
         step({ type: 'spilled', batch: b, bytes, gen });
       }, fail);
@@ -231,7 +248,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         p = track(
           s.read(ib).then((v) => {
             data[ib] = v;
-            events.spill('unspill', ib, 0);
+            if (!settled) events.spill('unspill', ib, 0);
           }),
         ).finally(() => loading.delete(ib));
         loading.set(ib, p);
@@ -261,6 +278,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       dispatch(b);
     };
     const dispatch = (b: number): void => {
+      if (settled) return;
       if (plan.pick[b]) {
         step(takePick(g, plan, b, data));
         return;
@@ -294,6 +312,13 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
         (err: Error) => step({ type: 'worker-lost', batch: b, error: err }),
       );
     };
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
     step({ type: 'start' });
   });
 }

@@ -1,11 +1,18 @@
 /**
  * The 'sync' scheduler: runs every batch in the calling thread, one at a time. Any closure
  * works here (nothing is shipped), which makes it the scheduler for debugging and tests.
+ *
+ * Cancelling (`signal`, `timeout`): a task that is running cannot be interrupted, since it runs
+ * on the very thread that would interrupt it; the compute stops before the next task. A
+ * `timeout` or an abort from another event can only be noticed while the thread is free: between
+ * batches, or while a task awaits. A task stuck in a loop of its own is never stopped here:
+ * use 'threads' for work that may hang.
  */
 import { setImmediate } from 'node:timers/promises';
-import { loadOps, registerScheduler, type Scheduler } from '@tsdask/core-graph';
-import { executeBatch, type BatchPayload } from './execute-batch.js';
+import { CancelledError, loadOps, registerScheduler, serializeError, type Scheduler } from '@tsdask/core-graph';
+import { executeBatch, now, type BatchPayload, type BatchResult } from './execute-batch.js';
 import { runGraph, type Executor } from './run-graph.js';
+import { localOptions } from './options.js';
 
 const syncExecutor: Executor = {
   name: 'sync',
@@ -15,17 +22,27 @@ const syncExecutor: Executor = {
   async prepare(ops) {
     await loadOps(ops);
   },
-  async run(payload: BatchPayload) {
+  async run(payload: BatchPayload, signal: AbortSignal): Promise<BatchResult> {
     // Yield to the event loop between batches: otherwise back-to-back batches (a chain of
     // microtasks) starve I/O, and spill writes would only finish after the whole compute.
     await setImmediate();
-    return executeBatch(payload, -1);
+    // The compute has ended meanwhile (cancelled or failed): this batch's result would be dropped.
+    if (signal.aborted) {
+      const t = now();
+      return { ok: false, member: 0, error: serializeError(new CancelledError(signal.reason)), start: t, stop: t, worker: -1 };
+    }
+    // Checked after every task: no task starts once the compute is cancelled.
+    return executeBatch(payload, -1, () => {
+      if (signal.aborted) throw new CancelledError(signal.reason);
+    });
   },
 };
 
 /** The 'sync' scheduler. */
 export const syncScheduler: Scheduler = {
   name: 'sync',
+  cancellable: true,
+  options: localOptions,
   get(graph, outputs, opts) {
     return runGraph(graph, outputs, syncExecutor, opts);
   },

@@ -31,3 +31,29 @@ describe("the 'running' event on threads", () => {
     expect(snapshots.flat().every((r) => r.key === work.key)).toBe(true);
   });
 });
+
+describe('the now-running board', () => {
+  it('frees the slot of an ended thread for the next one, so replaced workers never run it out', async () => {
+    const { createBoard, claimSlot, releaseSlot, markRunning, readBoard, SLOTS } = await import('../src/threads/now-running.js');
+    const board = createBoard();
+    const slots = Array.from({ length: SLOTS }, (_, i) => claimSlot(board, 100 + i));
+    expect(new Set(slots).size).toBe(SLOTS);
+    expect(claimSlot(board, 9999)).toBe(-1);
+    markRunning(board, slots[5]!, 7, 3);
+    expect(readBoard(board, 7).map((r) => [r.worker, r.batch])).toEqual([[105, 3]]);
+    // thread 105 is terminated while running batch 3: its slot goes to the thread replacing it
+    releaseSlot(board, 105);
+    expect(readBoard(board, 7)).toEqual([]);
+    const again = claimSlot(board, 9999);
+    expect(again).toBe(slots[5]);
+    expect(readBoard(board, 7)).toEqual([]);
+    // a thousand replacements in a row still find a slot
+    let id = 10_000;
+    let last = again;
+    for (let i = 0; i < 1000; i++) {
+      releaseSlot(board, i === 0 ? 9999 : id - 1);
+      last = claimSlot(board, id++);
+      expect(last).toBeGreaterThanOrEqual(0);
+    }
+  });
+});

@@ -12,7 +12,7 @@
  * (readCSV's papaparse engine, Parquet, memory) keeps the read and partialAgg tasks. Off with
  * the config setting `dataframe.fuseScanAggregate: false`.
  */
-import { config } from '@tsdask/core-graph';
+import { config, registerOption } from '@tsdask/core-graph';
 import type { DType } from '../kernels/columns.js';
 import type { AggSpec } from '../kernels/partial-agg.js';
 import type { Step } from '../kernels/steps.js';
@@ -21,6 +21,11 @@ import { pruneSteps } from './projection.js';
 
 /** The config setting that switches the rewrite off when false. */
 export const FUSE_SCAN_AGGREGATE = 'dataframe.fuseScanAggregate';
+registerOption(FUSE_SCAN_AGGREGATE, {
+  scope: 'config',
+  owner: '@tsdask/dataframe',
+  check: (v) => (typeof v === 'boolean' ? undefined : `must be true or false, got ${typeof v}`),
+});
 
 /**
  * The partial aggregates of `spec` over `plan` (a frame narrowed to the columns the spec

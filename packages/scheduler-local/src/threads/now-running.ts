@@ -5,12 +5,14 @@
  * otherwise known only when it ends). A worker claims a slot once; at a batch's start it
  * writes the compute's tag, the batch and the start time, and clears the batch at its end.
  * No messages, no locks: a reader may see a slot mid-update, and takes what it sees as a
- * momentary view (the task events stay the record).
+ * momentary view (the task events stay the record). When a worker thread ends (terminated by a
+ * cancel, crashed, retired) the pool frees its slot, so workers replaced again and again never
+ * run the board out of slots.
  */
 
-/** Slots on a board: more worker threads than this share the last slot's silence. */
-const SLOTS = 256;
-/** Int32 fields per slot: thread id, compute tag, batch + 1 (0: idle). */
+/** Slots on a board: more live worker threads than this go without one (and are not shown). */
+export const SLOTS = 256;
+/** Int32 fields per slot: thread id (0: free), compute tag, batch + 1 (0: idle). */
 const FIELDS = 3;
 
 export interface NowRunningBoard {
@@ -24,12 +26,28 @@ export function createBoard(): NowRunningBoard {
   return { ints: new Int32Array(new SharedArrayBuffer(4 * (1 + SLOTS * FIELDS))), starts: new Float64Array(new SharedArrayBuffer(8 * SLOTS)) };
 }
 
-/** Claims this thread's slot (once per thread), or -1 when the board is full. */
+/** Claims a free slot for this thread (once per thread), or -1 when every slot is taken. */
 export function claimSlot(board: NowRunningBoard, threadId: number): number {
-  const slot = Atomics.add(board.ints, 0, 1);
-  if (slot >= SLOTS) return -1;
-  Atomics.store(board.ints, 1 + slot * FIELDS, threadId);
-  return slot;
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const at = 1 + slot * FIELDS;
+    if (Atomics.compareExchange(board.ints, at, 0, threadId) === 0) {
+      Atomics.store(board.ints, at + 2, 0);
+      return slot;
+    }
+  }
+  return -1;
+}
+
+/** Frees the slot of a thread that has ended (called by the pool); its batch is no longer shown. */
+export function releaseSlot(board: NowRunningBoard, threadId: number): void {
+  if (threadId <= 0) return;
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const at = 1 + slot * FIELDS;
+    if (Atomics.load(board.ints, at) !== threadId) continue;
+    Atomics.store(board.ints, at + 2, 0);
+    Atomics.store(board.ints, at, 0);
+    return;
+  }
 }
 
 /** Marks the slot's batch started (`batch` >= 0) or ended (-1). */
@@ -54,12 +72,13 @@ export interface RunningBatch {
 /** The batches of compute `tag` running now. */
 export function readBoard(board: NowRunningBoard, tag: number): RunningBatch[] {
   const out: RunningBatch[] = [];
-  const n = Math.min(SLOTS, Atomics.load(board.ints, 0));
-  for (let slot = 0; slot < n; slot++) {
+  for (let slot = 0; slot < SLOTS; slot++) {
     const at = 1 + slot * FIELDS;
+    const thread = Atomics.load(board.ints, at);
+    if (thread === 0) continue;
     const b = Atomics.load(board.ints, at + 2);
     if (b === 0 || Atomics.load(board.ints, at + 1) !== tag) continue;
-    out.push({ worker: Atomics.load(board.ints, at), batch: b - 1, start: board.starts[slot] as number });
+    out.push({ worker: thread, batch: b - 1, start: board.starts[slot] as number });
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * `os.availableParallelism()`), created on first use and replaced when the size changes.
  * Idle workers do not keep the process alive.
  */
-import { createBoard, type NowRunningBoard } from './now-running.js';
+import { createBoard, releaseSlot, type NowRunningBoard } from './now-running.js';
 import { Piscina } from 'piscina';
 import { availableParallelism } from 'node:os';
 
@@ -49,6 +49,12 @@ export function getPool(n: number, limits?: WorkerLimits): Piscina {
   // A worker that dies rejects its task (handled by the scheduler); piscina also emits
   // 'error' for some of these, which must not crash the process.
   pool.on('error', () => {});
+  // A worker that ends (terminated by a cancel, crashed) frees its slot on the board for the
+  // worker that replaces it.
+  const b = board;
+  pool.on('workerDestroy', (w: { id?: unknown }) => {
+    if (typeof w?.id === 'number') releaseSlot(b, w.id);
+  });
   poolKey = key;
   return pool;
 }

@@ -2,7 +2,9 @@
  * The 'threads' scheduler (the default): runs batches on the piscina worker pool, two batches
  * in flight per worker so a worker never waits for the main thread. User functions travel as
  * source and must be self-contained: that is checked before anything runs, and a free
- * variable gives NotPortableError naming it.
+ * variable gives NotPortableError naming it. A cancelled compute (`signal`, `timeout`) aborts
+ * its batches in piscina: a batch still queued is dropped, and the worker thread of a batch
+ * that is running is terminated and replaced (so a task stuck in `while (true) {}` is stopped).
  */
 import {
   functionSource,
@@ -18,6 +20,7 @@ import { checkPortable } from '../portable.js';
 import { runGraph, type Executor } from '../run-graph.js';
 import { defaultWorkers, getPool, poolBoard, type WorkerLimits } from './pool.js';
 import { readBoard } from './now-running.js';
+import { localOptions, workerResourceLimits } from '../options.js';
 
 const IN_FLIGHT_PER_WORKER = 2;
 
@@ -71,6 +74,8 @@ function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
 /** The 'threads' scheduler. */
 export const threadsScheduler: Scheduler = {
   name: 'threads',
+  cancellable: true,
+  options: { ...localOptions, workerResourceLimits },
   get(graph, outputs, opts) {
     const n = opts.numWorkers ?? defaultWorkers();
     const limits = opts['workerResourceLimits'] as WorkerLimits | undefined;
