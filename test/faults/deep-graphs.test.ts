@@ -34,6 +34,16 @@ describe('a chain of 100,000 delayed tasks', () => {
   it('computes with fusion off too (one task per call)', async () => {
     expect(await incChain(N).compute({ scheduler: 'sync', optimize: { fuse: false } })).toBe(N);
   }, 120_000);
+
+  it('fails with a TaskError carrying the error of its first task when that one throws', async () => {
+    const boom = delayed((x: number): number => {
+      throw new Error(`boom at ${x}`);
+    }, { name: 'boom' });
+    const inc = delayed((x: number) => x + 1, { name: 'inc' });
+    let d = boom(0);
+    for (let i = 0; i < N; i++) d = inc(d);
+    await expect(d.compute({ scheduler: 'threads' })).rejects.toMatchObject({ name: 'TaskError', message: expect.stringMatching(/boom at 0/) });
+  }, 120_000);
 });
 
 describe('a chain of 5,000 element-wise array operations', () => {
