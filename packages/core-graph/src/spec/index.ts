@@ -175,7 +175,8 @@ export function forEachOp(arg: Arg, visit: (op: OpId) => void): void {
  * under their limit. Iterative.
  */
 export function nestingDepth(arg: Arg): number {
-  if (typeof arg !== 'object' || arg === null) return 0;
+  if (typeof arg !== 'object' || arg === null || isRef(arg)) return 0;
+  if (isTask(arg) && flat(arg.args)) return 1; // the common case, without allocating
   let max = 0;
   const nodes: object[] = [arg as object];
   const depths: number[] = [0];
@@ -200,6 +201,15 @@ export function nestingDepth(arg: Arg): number {
     }
   }
   return max;
+}
+
+/** True when no item of `items` is a container (only literals and refs). */
+function flat(items: readonly unknown[]): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (typeof it === 'object' && it !== null && !isRef(it)) return false;
+  }
+  return true;
 }
 
 /** One array or task being rebuilt by `substitute`: its items, the next one, the copy so far. */
