@@ -15,7 +15,11 @@ const BUILTIN_PREFIX = '@tsdask/core-graph/ops#';
 const cache = new Map<OpId, Fn>();
 for (const [name, fn] of Object.entries(builtins)) cache.set(BUILTIN_PREFIX + name, fn as Fn);
 
-/** Evaluates `arg`: refs through `get`, tasks by calling their ops, arrays item by item. */
+/**
+ * Evaluates `arg`: refs through `get`, tasks by calling their ops, arrays item by item. It
+ * recurses once per level of nesting, which the fusion passes bound (optimize/depth-limit.ts):
+ * a long chain is several fused tasks, never one task as deep as the chain.
+ */
 export function evaluate(arg: Arg, get: (key: Key) => unknown, resolve: (op: OpId) => Fn = resolveOp): unknown {
   if (typeof arg !== 'object' || arg === null) return arg;
   if (Array.isArray(arg)) {

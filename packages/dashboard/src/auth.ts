@@ -32,7 +32,12 @@ export function requestToken(headers: Record<string, string | string[] | undefin
     for (const part of cookie.split(';')) {
       const eq = part.indexOf('=');
       if (eq > 0 && part.slice(0, eq).trim() === TOKEN_COOKIE) {
-        return { token: decodeURIComponent(part.slice(eq + 1).trim()), fromQuery: false };
+        // a malformed cookie (a stray '%') carries no token: 401, not a URIError's 500
+        try {
+          return { token: decodeURIComponent(part.slice(eq + 1).trim()), fromQuery: false };
+        } catch {
+          return { fromQuery: false };
+        }
       }
     }
   }

@@ -5,6 +5,7 @@
  */
 export { startDashboard, type DashboardOptions, type DashboardHandle } from './start.js';
 export { dashboardPlugin, type DashboardPluginOptions } from './plugin.js';
+export { isLoopbackHost, type HostAllowList } from './origin.js';
 export { DashboardHub, type HubClient, type HubOptions } from './hub.js';
 export { Aggregator, type AggregatorOptions } from './aggregator.js';
 export { dashboardOption, currentDashboard, closeCurrentDashboard } from './compute-option.js';

@@ -5,13 +5,16 @@
  *   GET /app/<file>  the page's compiled scripts (exact names only)
  *   GET /api/state   the current snapshot (the `hello` message) as JSON
  *   GET /ws          the WebSocket stream of ServerMessages
- * With a `token`, every route and the stream answer 401 unless the request carries it.
+ * Every route and the stream answer 403 to a request whose Host or Origin is foreign (another
+ * site's page, DNS rebinding; see origin.ts). With a `token`, every route and the stream
+ * answer 401 unless the request carries it.
  */
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { requestToken, tokenCookie, tokenMatches } from './auth.js';
 import { DashboardOptionsError } from './errors.js';
 import type { DashboardHub } from './hub.js';
+import { requestRefusal, type HostAllowList } from './origin.js';
 import { loadPageAssets, type PageAssets } from './page-assets.js';
 import { pageHtml } from './page-html.js';
 
@@ -21,6 +24,12 @@ export interface DashboardPluginOptions {
   token?: string;
   /** The compiled page scripts (default: those built beside this package). */
   assets?: PageAssets;
+  /**
+   * Host names requests may give (in Host and Origin) besides localhost, 127.0.0.1 and [::1]:
+   * the host the server is bound to when that is not loopback; '*' for a server bound to every
+   * interface (any Host, and an Origin must then be that Host). Default: loopback only.
+   */
+  allowedHosts?: HostAllowList;
 }
 
 /** Serves the page and streams the hub's messages. */
@@ -29,8 +38,21 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardPluginOptions> = async
   if (token !== undefined && (typeof token !== 'string' || token.length === 0)) {
     throw new DashboardOptionsError('token', 'must be a non-empty string when given.');
   }
+  const allowed = opts.allowedHosts ?? [];
+  if (allowed !== '*' && !(Array.isArray(allowed) && allowed.every((h) => typeof h === 'string' && h.length > 0))) {
+    throw new DashboardOptionsError('allowedHosts', `must be an array of host names or '*', got ${JSON.stringify(allowed)}.`);
+  }
   const assets = opts.assets ?? loadPageAssets();
   await app.register(websocket, { options: { maxPayload: 1 << 16 } });
+
+  // First: a foreign Host or Origin is refused before anything else (the WebSocket upgrade too).
+  app.addHook('onRequest', async (req, reply) => {
+    const port = req.socket?.localPort;
+    const why = requestRefusal(req.headers, allowed, typeof port === 'number' ? port : undefined);
+    if (why === undefined) return undefined;
+    await reply.code(403).type('application/json').send({ error: 'forbidden', message: why });
+    return reply;
+  });
 
   if (token !== undefined) {
     app.addHook('onRequest', async (req, reply) => {

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DashboardListenError, DashboardOptionsError } from './errors.js';
 import { DashboardHub, type HubOptions } from './hub.js';
+import { allowedHostsFor, isLoopbackHost } from './origin.js';
 import { dashboardPlugin } from './plugin.js';
 
 export interface DashboardOptions extends HubOptions {
@@ -14,6 +15,11 @@ export interface DashboardOptions extends HubOptions {
   host?: string;
   /** When set, the page, its scripts and the stream require it (the printed URL carries it). */
   token?: string;
+  /**
+   * Bind a host other than loopback without a token: anyone who can reach that address can
+   * then read task errors (row text, file paths). Refused unless this is true.
+   */
+  allowUnauthenticatedRemote?: boolean;
   /** Where the URL is printed (default: stderr); `null` prints nothing. */
   print?: ((line: string) => void) | null;
   /** Let the process exit while the server is up (default false). */
@@ -43,6 +49,18 @@ export function validateOptions(opts: DashboardOptions): void {
   if (token !== undefined && (typeof token !== 'string' || token.length === 0)) {
     throw new DashboardOptionsError('token', 'must be a non-empty string when given.');
   }
+  const remoteOk = opts.allowUnauthenticatedRemote;
+  if (remoteOk !== undefined && typeof remoteOk !== 'boolean') {
+    throw new DashboardOptionsError('allowUnauthenticatedRemote', `must be true or false, got ${String(remoteOk)}.`);
+  }
+  if (host !== undefined && !isLoopbackHost(host) && token === undefined && remoteOk !== true) {
+    throw new DashboardOptionsError(
+      'host',
+      `'${host}' is reachable from other machines, and without a token anyone there could read task errors (row text, file paths). ` +
+        `Set a token (startDashboard({ host, token: '<a long random string>' }); the printed URL carries it), ` +
+        `or pass allowUnauthenticatedRemote: true if you mean to serve it to everyone who can reach '${host}'.`,
+    );
+  }
   if (opts.intervalMs !== undefined && !(Number.isFinite(opts.intervalMs) && opts.intervalMs >= 10)) {
     throw new DashboardOptionsError('intervalMs', `must be a number of milliseconds >= 10, got ${String(opts.intervalMs)}.`);
   }
@@ -56,7 +74,11 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
   const app = Fastify({ logger: false, forceCloseConnections: true });
   const hub = new DashboardHub(opts);
   try {
-    await app.register(dashboardPlugin, { hub, ...(opts.token !== undefined ? { token: opts.token } : {}) });
+    await app.register(dashboardPlugin, {
+      hub,
+      allowedHosts: allowedHostsFor(opts.host),
+      ...(opts.token !== undefined ? { token: opts.token } : {}),
+    });
     await app.listen({ port, host });
   } catch (cause) {
     hub.close();

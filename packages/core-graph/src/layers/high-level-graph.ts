@@ -9,29 +9,46 @@ import { forEachRef, keyName, type Key, type Node } from '../spec/index.js';
 import type { Layer } from './layer.js';
 
 export class HighLevelGraph {
-  readonly layers: ReadonlyMap<string, Layer>;
+  #layers: Map<string, Layer> | undefined;
+  /** Until `layers` is first read: the input graphs and the new layer it was built from. */
+  #parts: { readonly inputs: readonly HighLevelGraph[]; readonly layer: Layer | undefined } | undefined;
   #dag: DirectedGraph | undefined;
 
   constructor(layers: Iterable<Layer>) {
     const m = new Map<string, Layer>();
     for (const l of layers) m.set(l.name, l);
-    this.layers = m;
+    this.#layers = m;
+  }
+
+  /**
+   * The layers by name, inputs' layers first. A graph built by `fromLayer` or `merge` collects
+   * them when first asked: copying every input's layers at each step made a chain of L
+   * operations cost O(L^2) to build (5,000 array operations took seconds).
+   */
+  get layers(): ReadonlyMap<string, Layer> {
+    if (this.#layers === undefined) {
+      this.#layers = HighLevelGraph.#collect(this);
+      this.#parts = undefined;
+    }
+    return this.#layers;
   }
 
   /** A graph of one new layer on top of the graphs of its inputs. */
   static fromLayer(layer: Layer, ...inputs: HighLevelGraph[]): HighLevelGraph {
-    const all: Layer[] = [];
-    for (const g of inputs) all.push(...g.layers.values());
-    all.push(layer);
-    return new HighLevelGraph(all);
+    return HighLevelGraph.#lazy(inputs, layer);
   }
 
   /** The union of several graphs (layers with the same name are the same layer). */
   static merge(...graphs: HighLevelGraph[]): HighLevelGraph {
     if (graphs.length === 1) return graphs[0] as HighLevelGraph;
-    const all: Layer[] = [];
-    for (const g of graphs) all.push(...g.layers.values());
-    return new HighLevelGraph(all);
+    return HighLevelGraph.#lazy(graphs, undefined);
+  }
+
+  static #lazy(inputs: readonly HighLevelGraph[], layer: Layer | undefined): HighLevelGraph {
+    const g = new HighLevelGraph([]);
+    g.#layers = undefined;
+    g.#parts = { inputs, layer };
+    return g;
   }
 
   /** The DAG of layers (edges from a layer to the layers that read it). */
@@ -49,19 +66,38 @@ export class HighLevelGraph {
     return this.#dag;
   }
 
-  /** Layer names in dependency order (a layer after the layers it reads). */
+  /** Layer names in dependency order (a layer after the layers it reads). Iterative: any depth. */
   layerOrder(): string[] {
     const out: string[] = [];
-    const state = new Map<string, 1 | 2>();
-    const visit = (name: string): void => {
-      if (state.get(name) !== undefined) return;
-      state.set(name, 1);
-      const l = this.layers.get(name);
-      if (l !== undefined) for (const d of l.dependencies) if (this.layers.has(d)) visit(d);
-      state.set(name, 2);
-      out.push(name);
-    };
-    for (const name of this.layers.keys()) visit(name);
+    const done = new Set<string>();
+    // a depth-first post-order with an explicit stack of [layer, next dependency to visit]
+    const names: string[] = [];
+    const next: number[] = [];
+    for (const root of this.layers.keys()) {
+      if (done.has(root)) continue;
+      done.add(root);
+      names.push(root);
+      next.push(0);
+      while (names.length > 0) {
+        const top = names.length - 1;
+        const name = names[top] as string;
+        const deps = this.layers.get(name)?.dependencies ?? [];
+        const i = next[top] as number;
+        if (i < deps.length) {
+          next[top] = i + 1;
+          const d = deps[i] as string;
+          if (!done.has(d) && this.layers.has(d)) {
+            done.add(d);
+            names.push(d);
+            next.push(0);
+          }
+        } else {
+          out.push(name);
+          names.pop();
+          next.pop();
+        }
+      }
+    }
     return out;
   }
 
@@ -110,6 +146,44 @@ export class HighLevelGraph {
       for (const n of local.values()) {
         if (typeof n === 'object' && n !== null) forEachRef(n, (d) => { if (!local.has(d)) route(d); });
       }
+    }
+    return out;
+  }
+
+  /**
+   * The layers of a graph built from parts: a depth-first walk (explicit stack, any depth) over
+   * the graphs it was built from, each graph visited once, each input's layers before the layer
+   * built on it; a name seen twice keeps its first place and its last layer, as `new Map` would.
+   */
+  static #collect(root: HighLevelGraph): Map<string, Layer> {
+    const out = new Map<string, Layer>();
+    const seen = new Set<HighLevelGraph>([root]);
+    const graphs: HighLevelGraph[] = [root];
+    const next: number[] = [0];
+    while (graphs.length > 0) {
+      const top = graphs.length - 1;
+      const g = graphs[top] as HighLevelGraph;
+      if (g.#layers !== undefined) {
+        for (const [name, l] of g.#layers) out.set(name, l);
+        graphs.pop();
+        next.pop();
+        continue;
+      }
+      const parts = g.#parts as { readonly inputs: readonly HighLevelGraph[]; readonly layer: Layer | undefined };
+      const i = next[top] as number;
+      if (i < parts.inputs.length) {
+        next[top] = i + 1;
+        const input = parts.inputs[i] as HighLevelGraph;
+        if (!seen.has(input)) {
+          seen.add(input);
+          graphs.push(input);
+          next.push(0);
+        }
+        continue;
+      }
+      if (parts.layer !== undefined) out.set(parts.layer.name, parts.layer);
+      graphs.pop();
+      next.pop();
     }
     return out;
   }

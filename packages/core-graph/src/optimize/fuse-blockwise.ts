@@ -5,12 +5,16 @@
  * template gets P's template in place of P's placeholder, and P's inputs become C's. Repeated to
  * a fixed point, a chain of element-wise operations becomes one layer and so one task per
  * block. The fused template goes through the layer's `simplify`, if any (array kernels merge
- * nested element-wise expressions into one loop there). Pure: the input graph is not changed.
+ * nested element-wise expressions into one loop there). A fused layer holds at most
+ * `MAX_FUSED_LAYERS` layers and its template nests at most `MAX_FUSED_DEPTH` deep (see
+ * depth-limit.ts): a chain of 5,000 element-wise operations becomes about 80 layers, not one
+ * expression 5,000 deep. Pure: the input graph is not changed.
  */
 import { BlockwiseLayer, type BlockwiseInput } from '../layers/blockwise-layer.js';
 import { HighLevelGraph } from '../layers/high-level-graph.js';
 import type { Layer } from '../layers/layer.js';
-import { keyName, substitute, type Key, type Node, type Task } from '../spec/index.js';
+import { keyName, nestingDepth, substitute, type Key, type Node, type Task } from '../spec/index.js';
+import { MAX_FUSED_DEPTH, MAX_FUSED_LAYERS } from './depth-limit.js';
 
 function readers(layers: ReadonlyMap<string, Layer>): Map<string, Set<string>> {
   const m = new Map<string, Set<string>>();
@@ -62,30 +66,49 @@ function fuseInto(c: BlockwiseLayer, p: BlockwiseLayer, slots: number[]): Blockw
 }
 
 /** Fuses chains of blockwise layers; `outputs` are the keys the compute asks for. */
-export function fuseBlockwise(graph: HighLevelGraph, outputs: readonly Key[]): HighLevelGraph {
+export function fuseBlockwise(graph: HighLevelGraph, outputs: readonly Key[], maxLayers = MAX_FUSED_LAYERS): HighLevelGraph {
   const outNames = new Set(outputs.map(keyName));
   const layers = new Map(graph.layers);
+  // how many original layers each fused layer holds (1 when absent)
+  const held = new Map<string, number>();
+  // readers are kept up to date as layers merge: recomputing them after every merge made a
+  // chain of L layers cost O(L^2) (a chain of 5,000 element-wise operations took seconds)
+  const read = readers(layers);
   let changed = false;
   for (let progress = true; progress; ) {
     progress = false;
-    const read = readers(layers);
-    for (const c of layers.values()) {
-      if (!(c instanceof BlockwiseLayer) || !c.fusable) continue;
-      for (const dep of c.dependencies) {
-        const p = layers.get(dep);
-        if (!(p instanceof BlockwiseLayer) || !p.fusable || outNames.has(p.name)) continue;
-        const r = read.get(p.name);
-        if (r === undefined || r.size !== 1) continue;
-        const slots: number[] = [];
-        c.inputs.forEach((inp, i) => { if (inp.name === p.name) slots.push(i); });
-        const fused = fuseInto(c, p, slots);
-        if (fused === undefined) continue;
-        layers.delete(p.name);
-        layers.set(c.name, fused);
-        progress = changed = true;
-        break;
+    for (const name of [...layers.keys()]) {
+      const first = layers.get(name);
+      if (!(first instanceof BlockwiseLayer) || !first.fusable) continue;
+      let c: BlockwiseLayer = first;
+      for (let again = true; again; ) {
+        again = false;
+        for (const dep of c.dependencies) {
+          const p = layers.get(dep);
+          if (!(p instanceof BlockwiseLayer) || !p.fusable || outNames.has(p.name)) continue;
+          const r = read.get(p.name);
+          if (r === undefined || r.size !== 1) continue;
+          const count = (held.get(c.name) ?? 1) + (held.get(p.name) ?? 1);
+          if (count > maxLayers) continue;
+          const slots: number[] = [];
+          c.inputs.forEach((inp, i) => { if (inp.name === p.name) slots.push(i); });
+          const fused = fuseInto(c, p, slots);
+          if (fused === undefined || nestingDepth(fused.template) > MAX_FUSED_DEPTH) continue;
+          held.set(c.name, count);
+          layers.delete(p.name);
+          layers.set(c.name, fused);
+          read.delete(p.name);
+          for (const d of p.dependencies) {
+            const s = read.get(d);
+            if (s === undefined) continue;
+            s.delete(p.name);
+            s.add(c.name);
+          }
+          c = fused;
+          again = progress = changed = true;
+          break;
+        }
       }
-      if (progress) break;
     }
   }
   return changed ? new HighLevelGraph(layers.values()) : graph;

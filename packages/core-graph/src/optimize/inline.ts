@@ -3,18 +3,24 @@
  * use them, so they stop being tasks of their own, as Dask's `inline` and `inline_functions`
  * do. A literal is a node with no dependencies that is not a task, or a quoted value. Output
  * keys are never inlined away. A cheap task used by several dependents is copied into each.
+ * A chain of cheap tasks nests into its dependent; a cheap task whose node would nest deeper
+ * than `maxDepth` (see depth-limit.ts) stays a task of its own, so nesting stays bounded.
  */
 import { keyMask, rebuildWithout, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
-import { isTask, QUOTE_OP, substitute, type Key, type Node, type OpId } from '../spec/index.js';
+import { isTask, nestingDepth, QUOTE_OP, substitute, type Key, type Node, type OpId } from '../spec/index.js';
+import { MAX_FUSED_DEPTH } from './depth-limit.js';
 
 export interface InlineOptions {
   /** Ops cheap enough to recompute in every dependent (Dask's `fast_functions`). */
   cheapOps?: ReadonlySet<OpId>;
+  /** The deepest a node may nest after inlining (default `MAX_FUSED_DEPTH`). */
+  maxDepth?: number;
 }
 
 /** Inlines literals and cheap tasks into their dependents. */
 export function inline(g: TaskGraph, outputs: readonly Key[], opts: InlineOptions = {}): TaskGraph {
   const cheap = opts.cheapOps;
+  const maxDepth = opts.maxDepth ?? MAX_FUSED_DEPTH;
   const isOutput = keyMask(g, outputs);
   const candidate = new Uint8Array(g.size);
   let count = 0;
@@ -40,8 +46,15 @@ export function inline(g: TaskGraph, outputs: readonly Key[], opts: InlineOption
         break;
       }
     }
-    if (uses) nodes[i] = substitute(nodes[i] as Node, subs);
+    if (uses) {
+      nodes[i] = substitute(nodes[i] as Node, subs);
+      // a cheap task that grew too deep from what it inlined is not inlined further
+      if (candidate[i] && nestingDepth(nodes[i] as Node) > maxDepth) {
+        candidate[i] = 0;
+        count--;
+      }
+    }
     if (candidate[i]) subs.set(g.keys[i] as Key, nodes[i] as Node);
   }
-  return rebuildWithout(g, candidate, nodes);
+  return count === 0 ? g : rebuildWithout(g, candidate, nodes);
 }

@@ -115,60 +115,153 @@ export function isTask(x: unknown): x is Task {
   );
 }
 
-/** Calls `visit(key)` for every reference inside `arg` (nested arrays and tasks too). */
+/**
+ * Calls `visit(key)` for every reference inside `arg` (nested arrays and tasks too), in
+ * argument order (depth first, left to right). Iterative: a task nested 100,000 deep (what
+ * an unbounded fusion of a long chain would make) does not overflow the stack.
+ */
 export function forEachRef(arg: Arg, visit: (key: Key) => void): void {
   if (typeof arg !== 'object' || arg === null) return;
-  if (Array.isArray(arg)) {
-    for (let i = 0; i < arg.length; i++) forEachRef(arg[i] as Arg, visit);
-    return;
-  }
-  const o = arg as { ref?: unknown; op?: unknown; args?: unknown };
-  if (typeof o.ref === 'string' && (arg as object).constructor === Object) {
-    visit(o.ref);
-  } else if (typeof o.op === 'string' && Array.isArray(o.args)) {
-    if (o.op === QUOTE_OP) return;
-    const args = o.args as Arg[];
-    for (let i = 0; i < args.length; i++) forEachRef(args[i], visit);
+  const stack: object[] = [arg as object];
+  while (stack.length > 0) {
+    const x = stack.pop() as object;
+    let items: readonly unknown[];
+    if (Array.isArray(x)) {
+      items = x;
+    } else {
+      const o = x as { ref?: unknown; op?: unknown; args?: unknown };
+      if (typeof o.ref === 'string' && x.constructor === Object) {
+        visit(o.ref);
+        continue;
+      }
+      if (typeof o.op !== 'string' || !Array.isArray(o.args) || o.op === QUOTE_OP) continue;
+      items = o.args as unknown[];
+    }
+    // pushed last to first, so the first item is visited first
+    for (let i = items.length - 1; i >= 0; i--) {
+      const it = items[i];
+      if (typeof it === 'object' && it !== null) stack.push(it);
+    }
   }
 }
 
-/** Calls `visit(op)` for every op inside `arg`, nested tasks included (quote too). */
+/** Calls `visit(op)` for every op inside `arg`, nested tasks included (quote too); iterative. */
 export function forEachOp(arg: Arg, visit: (op: OpId) => void): void {
   if (typeof arg !== 'object' || arg === null) return;
-  if (Array.isArray(arg)) {
-    for (let i = 0; i < arg.length; i++) forEachOp(arg[i] as Arg, visit);
-    return;
-  }
-  const o = arg as { op?: unknown; args?: unknown };
-  if (typeof o.op === 'string' && Array.isArray(o.args)) {
-    visit(o.op);
-    if (o.op === QUOTE_OP) return;
-    const args = o.args as Arg[];
-    for (let i = 0; i < args.length; i++) forEachOp(args[i], visit);
+  const stack: object[] = [arg as object];
+  while (stack.length > 0) {
+    const x = stack.pop() as object;
+    let items: readonly unknown[];
+    if (Array.isArray(x)) {
+      items = x;
+    } else {
+      const o = x as { op?: unknown; args?: unknown };
+      if (typeof o.op !== 'string' || !Array.isArray(o.args)) continue;
+      visit(o.op);
+      if (o.op === QUOTE_OP) continue;
+      items = o.args as unknown[];
+    }
+    for (let i = items.length - 1; i >= 0; i--) {
+      const it = items[i];
+      if (typeof it === 'object' && it !== null) stack.push(it);
+    }
   }
 }
 
-/** Returns `arg` with every reference to a key in `subs` replaced by that key's node. */
-export function substitute(arg: Arg, subs: ReadonlyMap<Key, Node>): Arg {
-  if (typeof arg !== 'object' || arg === null) return arg;
-  if (Array.isArray(arg)) {
-    let out: Arg[] | undefined;
-    for (let i = 0; i < arg.length; i++) {
-      const s = substitute(arg[i] as Arg, subs);
-      if (s !== arg[i] && out === undefined) out = arg.slice(0, i) as Arg[];
-      if (out !== undefined) out.push(s);
+/**
+ * How deep tasks and arrays nest in `arg`: 0 for a literal or a ref, 1 for a task of refs and
+ * literals, one more per level of nested task or array (a quoted value counts as its quote
+ * task only). Evaluating, cloning or sending a node recurses this deep; fusion passes keep it
+ * under their limit. Iterative.
+ */
+export function nestingDepth(arg: Arg): number {
+  if (typeof arg !== 'object' || arg === null || isRef(arg)) return 0;
+  if (isTask(arg) && flat(arg.args)) return 1; // the common case, without allocating
+  let max = 0;
+  const nodes: object[] = [arg as object];
+  const depths: number[] = [0];
+  while (nodes.length > 0) {
+    const x = nodes.pop() as object;
+    const d = (depths.pop() as number) + 1;
+    let items: readonly unknown[];
+    if (Array.isArray(x)) {
+      items = x;
+    } else {
+      const o = x as { op?: unknown; args?: unknown };
+      if (typeof o.op !== 'string' || !Array.isArray(o.args)) continue;
+      items = o.op === QUOTE_OP ? [] : (o.args as unknown[]);
     }
-    return out ?? arg;
+    if (d > max) max = d;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      if (typeof it === 'object' && it !== null && !isRef(it)) {
+        nodes.push(it);
+        depths.push(d);
+      }
+    }
   }
-  if (isRef(arg)) {
-    return subs.has(arg.ref) ? (subs.get(arg.ref) as Node) : arg;
+  return max;
+}
+
+/** True when no item of `items` is a container (only literals and refs). */
+function flat(items: readonly unknown[]): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (typeof it === 'object' && it !== null && !isRef(it)) return false;
   }
-  if (isTask(arg)) {
-    if (arg.op === QUOTE_OP) return arg;
-    const args = substitute(arg.args as Arg[], subs) as Arg[];
-    return args === arg.args ? arg : { op: arg.op, args };
+  return true;
+}
+
+/** One array or task being rebuilt by `substitute`: its items, the next one, the copy so far. */
+interface SubstituteFrame {
+  readonly items: readonly Arg[];
+  readonly task: Task | undefined;
+  i: number;
+  out: Arg[] | undefined;
+}
+
+/**
+ * Returns `arg` with every reference to a key in `subs` replaced by that key's node (the
+ * replacements are not scanned again). Unchanged parts are shared, not copied. Iterative.
+ */
+export function substitute(arg: Arg, subs: ReadonlyMap<Key, Node>): Arg {
+  const stack: SubstituteFrame[] = [];
+  let cur: Arg = arg;
+  for (;;) {
+    // Descend into `cur`: a container opens a frame; anything else is its own result `r`.
+    let r: Arg = cur;
+    let opened = false;
+    if (typeof cur === 'object' && cur !== null) {
+      if (Array.isArray(cur)) {
+        stack.push({ items: cur as readonly Arg[], task: undefined, i: 0, out: undefined });
+        opened = true;
+      } else if (isRef(cur)) {
+        if (subs.has(cur.ref)) r = subs.get(cur.ref) as Node;
+      } else if (isTask(cur) && cur.op !== QUOTE_OP) {
+        stack.push({ items: cur.args, task: cur, i: 0, out: undefined });
+        opened = true;
+      }
+    }
+    // Ascend: hand each result to its frame until a frame has an item left to descend into.
+    for (;;) {
+      const f = stack[stack.length - 1];
+      if (f === undefined) return r;
+      if (opened) {
+        opened = false;
+      } else {
+        if (r !== f.items[f.i] && f.out === undefined) f.out = f.items.slice(0, f.i) as Arg[];
+        if (f.out !== undefined) f.out.push(r);
+        f.i++;
+      }
+      if (f.i < f.items.length) {
+        cur = f.items[f.i] as Arg;
+        break;
+      }
+      stack.pop();
+      if (f.out === undefined) r = f.task ?? f.items;
+      else r = f.task === undefined ? f.out : { op: f.task.op, args: f.out };
+    }
   }
-  return arg;
 }
 
 /** True when the 32 characters of `s` from `at` are lowercase hex digits. */
