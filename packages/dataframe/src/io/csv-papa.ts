@@ -42,13 +42,14 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
   let skipped = 0;
   let first = spec.header;
   let rowStart = 0;
-  const reject = (row: string[], reason: string, at: number): void => {
+  const reject = (row: string[], reason: string, at: number, fatal = false): void => {
     skipped++;
-    if (spec.onBadLines === 'skip') return;
+    if (spec.onBadLines === 'skip' && !fatal) return;
     let line = 1;
     for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) line++;
-    const err = new CsvParseError(spec.file, line, row.join(spec.sep), reason);
-    if (spec.onBadLines === 'error') throw err;
+    const hint = fatal ? 'Close the quote (a quote inside a quoted field is written ""); onBadLines cannot skip this one.' : undefined;
+    const err = new CsvParseError(spec.file, line, row.join(spec.sep), fatal ? 'unterminated quoted field (the file ends inside it)' : reason, hint);
+    if (spec.onBadLines === 'error' || fatal) throw err;
     console.warn(`tsdask readCSV: skipped a malformed row: ${err.message}`);
   };
   Papa.parse<string[]>(text, {
@@ -65,7 +66,11 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
       }
       if (row.length === 1 && row[0] === '') return;
       const errs = res.errors.filter((e) => e.type === 'Quotes');
-      if (errs.length > 0) return reject(row, REASONS[errs[0]?.code as string] ?? 'bad quotes', start);
+      if (errs.length > 0) {
+        const code = errs[0]?.code as string;
+        // An unterminated quote takes the rest of the file: an error even with 'skip' (pandas: EOF inside string).
+        return reject(row, REASONS[code] ?? 'bad quotes', start, code === 'MissingQuotes');
+      }
       if (row.length > ncols) {
         return reject(row, `expected ${ncols} fields, saw ${row.length}`, start);
       }
