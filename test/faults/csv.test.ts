@@ -148,6 +148,15 @@ describe("onBadLines: 'skip' drops exactly the rows it counts", () => {
       }
     }
   });
+  it('text after a closing quote: the scanner skips that one row; papaparse, which loses the rest of the file there, is an error', async () => {
+    const p = file('after-quote.csv', 'a,b\n1,"a"b\n2,3\n4,5\n');
+    const t = await readCSV(p, { onBadLines: 'skip', dtypes: { a: 'int64', b: 'utf8' } }).compute({ scheduler: 'sync' });
+    expect(Array.from(t.getChild('a')!.toArray() as BigInt64Array, Number)).toEqual([2, 4]);
+    expect(t.schema.metadata.get('tsdask.skippedRows')).toBe('1');
+    const err = await failure(() => readCSV(p, { engine: 'papaparse', onBadLines: 'skip', dtypes: { a: 'int64', b: 'utf8' } }).compute({ scheduler: 'sync' }));
+    expect(err).toBeInstanceOf(CsvParseError);
+    expect(err.message).toMatch(/after-quote\.csv:2: text after a closing quote, after which the papaparse engine cannot tell where the row ends/);
+  });
   it('malformed rows in many ranges: the rows kept are all the good ones, skippedRows the bad ones', async () => {
     const lines = ['a,b'];
     let bad = 0;

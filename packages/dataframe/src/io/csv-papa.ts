@@ -47,8 +47,8 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
     if (spec.onBadLines === 'skip' && !fatal) return;
     let line = 1;
     for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) line++;
-    const hint = fatal ? 'Close the quote (a quote inside a quoted field is written ""); onBadLines cannot skip this one.' : undefined;
-    const err = new CsvParseError(spec.file, line, row.join(spec.sep), fatal ? 'unterminated quoted field (the file ends inside it)' : reason, hint);
+    const hint = fatal ? 'Fix the quotes (a quote inside a quoted field is written ""); onBadLines cannot skip this one.' : undefined;
+    const err = new CsvParseError(spec.file, line, row.join(spec.sep), reason, hint);
     if (spec.onBadLines === 'error' || fatal) throw err;
     console.warn(`tsdask readCSV: skipped a malformed row: ${err.message}`);
   };
@@ -67,9 +67,14 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
       if (row.length === 1 && row[0] === '') return;
       const errs = res.errors.filter((e) => e.type === 'Quotes');
       if (errs.length > 0) {
-        const code = errs[0]?.code as string;
-        // An unterminated quote takes the rest of the file: an error even with 'skip' (pandas: EOF inside string).
-        return reject(row, REASONS[code] ?? 'bad quotes', start, code === 'MissingQuotes');
+        // An unterminated quote takes the rest of the file (papaparse also loses its way after
+        // text that follows a closing quote, `"a"b`): an error even with 'skip', which would
+        // drop every row after it (pandas: EOF inside string).
+        const reason = REASONS[errs[0]?.code as string] ?? 'bad quotes';
+        if (errs.some((e) => e.code === 'MissingQuotes')) {
+          return reject(row, errs[0]?.code === 'MissingQuotes' ? `${reason} (the file ends inside it)` : `${reason}, after which the papaparse engine cannot tell where the row ends`, start, true);
+        }
+        return reject(row, reason, start);
       }
       if (row.length > ncols) {
         return reject(row, `expected ${ncols} fields, saw ${row.length}`, start);

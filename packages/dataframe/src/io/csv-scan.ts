@@ -395,7 +395,7 @@ export function scanCsvRange(
   if (to < spec.size && base + p !== to) {
     // The planned boundary is not where the parser's record ends: never drop or repeat rows.
     throw new CsvParseError(
-      spec.file, lineOf(read, base + p), '', `a record crosses the byte ${to} where the next range was planned to start`,
+      spec.file, lineOf(read, to), '', `a record crosses the byte ${to} where the next range was planned to start`,
       'This is a reader fault; read with a blocksize larger than the file to avoid it, and report it.',
     );
   }

@@ -20,7 +20,7 @@ function withFile<T>(file: string, planned: PlannedFile, fn: (read: ReadFn) => T
 
 /** The quote-state transfer of bytes [a, b) of a file (see csv-boundaries.ts). */
 export function csvQuoteTransfer(file: string, a: number, b: number, size: number, mtime: number, sep: string): number[] {
-  return withFile(file, { size, mtime }, (read) => quoteTransfer(read, a, b, size, sep.charCodeAt(0), a === 0 ? firstFieldAt(read) : 0));
+  return withFile(file, { size, mtime }, (read) => quoteTransfer(read, a, b, size, sep.charCodeAt(0), firstFieldAt(read)));
 }
 
 /** The longest text a JavaScript string holds (V8), in characters. */
