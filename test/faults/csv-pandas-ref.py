@@ -23,6 +23,8 @@ def na_rows(kind):
 CASES = {
     # Every default marker, in a float column and in a string column.
     'na-strings': ('id,x,s\n' + '\n'.join(na_rows('plain')) + '\n').encode(),
+    # The same markers quoted, so the scanner's general path (not its fast path) reads them.
+    'na-strings-quoted': ('id,x,s\n' + '\n'.join(f'{i},"{m}","{m}"\n{i},"{i}.5","t{i}"' for i, m in enumerate(NA_VALUES)) + '\n').encode(),
     # Numbers that begin like markers ('-', '1'): -12, 1234, -1.5 are numbers, '-nan' is not.
     'na-lookalikes': b'a,b\n-12,1234\n-nan,1.#IND\n-1.5,1\n-1.#IND,-NaN\n12345678,-1.#QNAN\n',
     # A quote inside an unquoted field is a literal character; "" escapes inside quoted fields.
