@@ -51,11 +51,15 @@ export interface ReadCsvOptions {
 
 const IO = '@tsdask/dataframe/io';
 
+/** The longest first line the sample reads (it becomes one string, then is parsed whole). */
+const MAX_FIRST_LINE = 64 << 20;
+
 /**
  * The first n bytes of a file, or more: as many as it takes to hold the first line (a header
- * longer than the sample), up to maxRecord bytes; a longer first line is an error.
+ * longer than the sample), up to maxRecord bytes and 64 MiB; a longer first line is an error.
  */
-function readHead(f: FileInfo, n0: number, maxRecord: number): Uint8Array {
+function readHead(f: FileInfo, n0: number, maxRecord0: number): Uint8Array {
+  const maxRecord = Math.min(maxRecord0, MAX_FIRST_LINE);
   const fd = openSync(f.path, 'r');
   try {
     let n = Math.min(n0, f.size);
@@ -69,7 +73,7 @@ function readHead(f: FileInfo, n0: number, maxRecord: number): Uint8Array {
       }
       const head = buf.subarray(0, got);
       if (got >= f.size || head.includes(10)) return head;
-      if (n >= maxRecord) throw new CsvRecordTooLongError(f.path, 1, maxRecord);
+      if (n >= maxRecord) throw new CsvRecordTooLongError(f.path, 1, maxRecord, maxRecord < maxRecord0 ? 'the longest first line readCSV samples' : 'maxRecordSize');
       n = Math.min(n * 2, maxRecord, f.size);
     }
   } finally {

@@ -116,10 +116,10 @@ export class CsvEncodingError extends TsdaskError {
 export class CsvRecordTooLongError extends TsdaskError {
   readonly file: string;
   readonly line: number;
-  constructor(file: string, line: number, limit: number) {
+  constructor(file: string, line: number, limit: number, what = 'maxRecordSize') {
     super(
       'TSDASK_DF_CSV_RECORD_TOO_LONG',
-      `${file}:${line}: a record there is longer than ${limit} bytes (maxRecordSize), more than the reader buffers. ` +
+      `${file}:${line}: a record there is longer than ${limit} bytes (${what}), more than the reader buffers. ` +
         'Check for an opening quote that is never closed; if the record is meant to be that long, raise maxRecordSize.',
     );
     this.file = file;

@@ -19,7 +19,7 @@
  * starts: both ranges compute that offset by the same function, and the scanner checks that its
  * last record really ends there. Pure: file access comes in as a `read` function.
  */
-import type { ReadFn } from './csv-scan.js';
+import { searchable, type ReadFn } from './file-bytes.js';
 
 export const OUT = 0;
 export const IN = 1;
@@ -28,12 +28,6 @@ export const IN_SKIP = 2;
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
-
-/** A searchable view of a buffer: Node's Buffer.indexOf is memchr, far faster than Uint8Array's. */
-function searchable(u: Uint8Array): Uint8Array {
-  const B = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer;
-  return B === undefined ? u : B.from(u.buffer, u.byteOffset, u.byteLength);
-}
 
 /** Where the first field of the file begins: 3 after a UTF-8 BOM, else 0. */
 export function firstFieldAt(read: ReadFn): number {

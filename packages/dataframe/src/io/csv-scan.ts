@@ -25,6 +25,8 @@ import {
 } from './csv-fast.js';
 import { CsvEncodingError, CsvParseError, CsvRecordTooLongError } from '../errors.js';
 import { firstInvalidUtf8 } from './utf8.js';
+import { lineOf, searchable, type ReadFn } from './file-bytes.js';
+export type { ReadFn } from './file-bytes.js';
 
 /** Everything a worker needs to parse one range. */
 export interface CsvRangeSpec {
@@ -49,43 +51,11 @@ export interface CsvRangeSpec {
   encoding: string;
 }
 
-/** Reads up to `length` bytes at file `position` into buf at `offset`; returns the count. */
-export type ReadFn = (buf: Uint8Array, offset: number, length: number, position: number) => number;
-
 const decoder = new TextDecoder('utf-8');
 // 64 KiB: reads into a buffer that stays in the core's cache ran ~3x faster here than into
 // 4 MiB (flights-3m, 16 MiB ranges: 2 ms against 7 ms to read and count quotes), and the
 // scan that follows reads the bytes from that cache. A record longer than the buffer grows it.
 let shared: Uint8Array = new Uint8Array(64 << 10);
-
-/** A searchable view of a buffer: Node's Buffer.indexOf is memchr, far faster than Uint8Array's. */
-function searchable(u: Uint8Array): Uint8Array {
-  const B = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer;
-  return B === undefined ? u : B.from(u.buffer, u.byteOffset, u.byteLength);
-}
-
-/** How many times `byte` occurs in bytes [a, b) of a file, read through `buf`. */
-function countByte(read: ReadFn, buf: Uint8Array, byte: number, a: number, b: number): number {
-  let n = 0;
-  let pos = a;
-  const find = searchable(buf);
-  while (pos < b) {
-    const got = read(buf, 0, Math.min(buf.length, b - pos), pos);
-    if (got <= 0) break;
-    let k = find.indexOf(byte, 0);
-    while (k >= 0 && k < got) {
-      n++;
-      k = find.indexOf(byte, k + 1);
-    }
-    pos += got;
-  }
-  return n;
-}
-
-/** The 1-based line number of file byte `pos` (counts newlines before it). */
-export function lineOf(read: ReadFn, pos: number): number {
-  return 1 + countByte(read, new Uint8Array(1 << 16), LF, 0, pos);
-}
 
 /**
  * Where a scan can hand its rows as it goes, instead of building whole columns: batches of
