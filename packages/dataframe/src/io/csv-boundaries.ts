@@ -144,5 +144,5 @@ export function rangeBounds(read: ReadFn, start: number, end: number, size: numb
   const r = last ? transfers.length : transfers.length - 1;
   const from = start === 0 ? 0 : recordStart(read, start - 1, states[r] as number, size, sep, fieldAt);
   const to = last ? size : recordStart(read, end - 1, states[r + 1] as number, size, sep, fieldAt);
-  return [from, Math.max(from, to)];
+  return [from, to]; // to < from cannot happen with true states; the scanner would report it
 }
