@@ -312,6 +312,10 @@ describe('damaged inputs', () => {
     const p = file('empty.csv', '');
     expect(() => readCSV(p)).toThrow(EmptyDataError);
     expect(() => readCSV(p)).toThrow(/No columns to parse from file '.*empty\.csv'/);
+    // Only blank lines, a BOM, spaces: pandas says the same (EmptyDataError).
+    for (const [name, text] of [['blank.csv', '\n\n'], ['bom-only.csv', '\ufeff'], ['spaces.csv', '  \n']]) {
+      expect(() => readCSV(file(name as string, text as string))).toThrow(EmptyDataError);
+    }
     const d = join(tmp.dir(), 'a-dir.csv');
     mkdirSync(d);
     expect(() => readCSV(d)).toThrow(NotAFileError);

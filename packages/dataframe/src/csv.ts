@@ -16,7 +16,7 @@ import type { AggSpec } from './kernels/partial-agg.js';
 import type { Step } from './kernels/steps.js';
 import { resolvePaths, parseSize, statFiles, type FileInfo } from './io/paths.js';
 import { decodeFile, normalizeEncoding } from './io/utf8.js';
-import { ColumnNotFoundError, CsvRecordTooLongError, DataFrameError } from './errors.js';
+import { ColumnNotFoundError, CsvRecordTooLongError, DataFrameError, EmptyDataError } from './errors.js';
 
 export interface ReadCsvOptions {
   /** Bytes per partition: a number or '64MB' (default '64MB'). */
@@ -239,6 +239,7 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
   const truncated = head.length < first.size;
   let text = decodeFile(head, encoding, first.path, truncated);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!truncated && text.trim() === '') throw new EmptyDataError(first.path, 'it holds only blank lines');
   let engine = opts.engine ?? 'scanner';
   if (encoding !== 'utf-8') engine = 'papaparse';
   const sep = opts.sep ?? sniffDelimiter(text);

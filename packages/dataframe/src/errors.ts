@@ -78,8 +78,8 @@ export class NotAFileError extends TsdaskError {
 /** A file with nothing to read: no header, no rows (pandas' EmptyDataError). */
 export class EmptyDataError extends TsdaskError {
   readonly file: string;
-  constructor(file: string) {
-    super('TSDASK_DF_EMPTY_DATA', `No columns to parse from file '${file}': it is empty (0 bytes). Remove it from the paths, or write a header row into it.`);
+  constructor(file: string, what = 'it is empty (0 bytes)') {
+    super('TSDASK_DF_EMPTY_DATA', `No columns to parse from file '${file}': ${what}. Remove it from the paths, or write a header row into it.`);
     this.file = file;
   }
 }
