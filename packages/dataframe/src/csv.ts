@@ -3,7 +3,8 @@
  * schema, byte ranges) and leaves the parsing to workers, one task per range. The schema is
  * inferred once from a sample of the first file and applied to every range.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
+import { withFd } from './io/open-file.js';
 import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
 import { DTYPES, type DType, type Schema } from './kernels/columns.js';
 import { DEFAULT_NULLS, convertText } from './io/csv-columns.js';
@@ -60,9 +61,8 @@ const MAX_FIRST_LINE = 64 << 20;
  */
 function readHead(f: FileInfo, n0: number, maxRecord0: number): Uint8Array {
   const maxRecord = Math.min(maxRecord0, MAX_FIRST_LINE);
-  const fd = openSync(f.path, 'r');
-  try {
-    let n = Math.min(n0, f.size);
+  return withFd(f.path, (fd) => {
+    let n = Math.max(1, Math.min(n0, f.size));
     for (;;) {
       const buf = new Uint8Array(n);
       let got = 0;
@@ -76,9 +76,7 @@ function readHead(f: FileInfo, n0: number, maxRecord0: number): Uint8Array {
       if (n >= maxRecord) throw new CsvRecordTooLongError(f.path, 1, maxRecord, maxRecord < maxRecord0 ? 'the longest first line readCSV samples' : 'maxRecordSize');
       n = Math.min(n * 2, maxRecord, f.size);
     }
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**
