@@ -21,8 +21,11 @@
  */
 import { searchable, type ReadFn } from './file-bytes.js';
 
+/** Outside quotes. */
 export const OUT = 0;
+/** Inside a quoted field. */
 export const IN = 1;
+/** Inside a quoted field, at the second quote of a `""` escape. */
 export const IN_SKIP = 2;
 
 const QUOTE = 34;

@@ -147,8 +147,9 @@ export function scanCsvRange(
     maskedTo = -1;
     // Keeps buf[keepFrom..lim), reads more after it; returns the shift applied to positions.
     const keep = lim - keepFrom;
+    // An unfinished record of maxRecord bytes or more (one that fits in the buffer as it is may pass).
+    if (keep >= spec.maxRecord) throw new CsvRecordTooLongError(spec.file, lineOf(read, base + keepFrom), spec.maxRecord);
     if (keepFrom === 0 && lim === buf.length) {
-      if (buf.length >= spec.maxRecord) throw new CsvRecordTooLongError(spec.file, lineOf(read, base), spec.maxRecord);
       // A multiple of 4 long, so that the fast path can read it by words.
       const bigger = new Uint8Array(Math.min(buf.length * 2, Math.ceil(spec.maxRecord / 4) * 4));
       bigger.set(buf.subarray(0, lim));
