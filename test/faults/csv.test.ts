@@ -145,6 +145,9 @@ describe("onBadLines: 'skip' drops exactly the rows it counts", () => {
         expect(err).toBeInstanceOf(CsvParseError);
         expect((err as CsvParseError).line).toBe(101);
         expect(err.message).toMatch(/unclosed\.csv:101: unterminated quoted field/);
+        // The error holds the start of the record, not the rest of the file.
+        expect((err as CsvParseError).text).toMatch(/^99,"?never closed\n100,n100\n/);
+        expect((err as CsvParseError).text.length).toBeLessThanOrEqual(4096);
       }
     }
   });

@@ -48,7 +48,8 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
     let line = 1;
     for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) line++;
     const hint = fatal ? 'Fix the quotes (a quote inside a quoted field is written ""); onBadLines cannot skip this one.' : undefined;
-    const err = new CsvParseError(spec.file, line, row.join(spec.sep), reason, hint);
+    // At most 4 KiB of the row's text (an unterminated quote's row is the rest of the file).
+    const err = new CsvParseError(spec.file, line, row.join(spec.sep).slice(0, 4096), reason, hint);
     if (spec.onBadLines === 'error' || fatal) throw err;
     console.warn(`tsdask readCSV: skipped a malformed row: ${err.message}`);
   };

@@ -205,7 +205,8 @@ export function scanCsvRange(
     if (spec.onBadLines === 'skip' && !fatal) return;
     let tail = end;
     while (tail > start && (buf[tail - 1] === LF || buf[tail - 1] === CR)) tail--;
-    const text = decoder.decode(buf.subarray(start, tail));
+    // At most 4 KiB of the record's text (an unterminated quote's record is the rest of the file).
+    const text = decoder.decode(buf.subarray(start, Math.min(tail, start + 4096)));
     const line = lineOf(read, base + start);
     const hint = fatal ? 'Close the quote (a quote inside a quoted field is written ""); onBadLines cannot skip this one.' : undefined;
     const err = new CsvParseError(spec.file, line, text, reason, hint);
