@@ -3,7 +3,8 @@
  * schema, byte ranges) and leaves the parsing to workers, one task per range. The schema is
  * inferred once from a sample of the first file and applied to every range.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { readSync } from 'node:fs';
+import { withFd } from './io/open-file.js';
 import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
 import { DTYPES, type DType, type Schema } from './kernels/columns.js';
 import { DEFAULT_NULLS, convertText } from './io/csv-columns.js';
@@ -14,8 +15,9 @@ import { DataFrame } from './dataframe.js';
 import type { Lowered, Source } from './plan.js';
 import type { AggSpec } from './kernels/partial-agg.js';
 import type { Step } from './kernels/steps.js';
-import { resolvePaths, parseSize } from './io/paths.js';
-import { ColumnNotFoundError, DataFrameError, MissingFileError } from './errors.js';
+import { resolvePaths, parseSize, statFiles, type FileInfo } from './io/paths.js';
+import { decodeFile, normalizeEncoding } from './io/utf8.js';
+import { ColumnNotFoundError, CsvRecordTooLongError, DataFrameError, EmptyDataError } from './errors.js';
 
 export interface ReadCsvOptions {
   /** Bytes per partition: a number or '64MB' (default '64MB'). */
@@ -40,25 +42,60 @@ export interface ReadCsvOptions {
   engine?: 'scanner' | 'papaparse';
   /** Bytes of the first file used to infer the schema (default 256 KiB). */
   sampleSize?: number;
-}
-
-interface FileInfo {
-  path: string;
-  size: number;
-  mtime: number;
+  /**
+   * The files' text encoding (default 'utf-8', checked: bytes that are not UTF-8 are an error
+   * naming the line). Others ('latin1', 'utf-16le', any label TextDecoder knows) are decoded
+   * whole, through the papaparse path.
+   */
+  encoding?: string;
+  /** The longest record the reader buffers, a number of bytes or '64MB' (default '1GiB'); a longer one is an error. */
+  maxRecordSize?: number | string;
 }
 
 const IO = '@tsdask/dataframe/io';
 
-function readHead(path: string, n: number): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = new Uint8Array(n);
-    const got = readSync(fd, buf, 0, n, 0);
-    return buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
+/** The longest first line the sample reads (it becomes one string, then is parsed whole). */
+const MAX_FIRST_LINE = 64 << 20;
+
+/**
+ * The first n bytes of a file, or more: as many as it takes to hold the first line (a header
+ * longer than the sample), up to maxRecord bytes and 64 MiB; a longer first line is an error.
+ */
+function readHead(f: FileInfo, n0: number, maxRecord0: number): Uint8Array {
+  const maxRecord = Math.min(maxRecord0, MAX_FIRST_LINE);
+  return withFd(f.path, (fd) => {
+    let n = Math.max(1, Math.min(n0, f.size));
+    for (;;) {
+      const buf = new Uint8Array(n);
+      let got = 0;
+      while (got < n) {
+        const k = readSync(fd, buf, got, n - got, got);
+        if (k <= 0) break;
+        got += k;
+      }
+      const head = buf.subarray(0, got);
+      if (got >= f.size || head.includes(10)) return head;
+      if (n >= maxRecord) throw new CsvRecordTooLongError(f.path, 1, maxRecord, maxRecord < maxRecord0 ? 'the longest first line readCSV samples' : 'maxRecordSize');
+      n = Math.min(n * 2, maxRecord, f.size);
+    }
+  });
+}
+
+/**
+ * 'int64' when every text is a decimal integer that int64 or uint64 holds (pandas reads such a
+ * column as integers), 'utf8' when they are all integers but one is past uint64 (pandas: object),
+ * undefined when one is not an integer.
+ */
+function integerType(values: string[]): DType | undefined {
+  let out: DType = 'int64';
+  for (const v of values) {
+    if (!/^\s*[-+]?\d+\s*$/.test(v)) return undefined;
+    if (Math.abs(Number(v)) > Number.MAX_SAFE_INTEGER) {
+      const b = BigInt(v.trim());
+      if (b < -(2n ** 63n) || b >= 2n ** 64n) out = 'utf8';
+    }
   }
+  return out;
 }
 
 function inferType(values: string[], parseDate: boolean): DType {
@@ -67,7 +104,9 @@ function inferType(values: string[], parseDate: boolean): DType {
     if (values.every((v) => !Number.isNaN(convertText('date', v)) && !/\d[T ]\d/.test(v.trim()))) return 'date';
     return 'timestamp';
   }
-  if (values.every((v) => /^\s*[-+]?\d+\s*$/.test(v) && Math.abs(Number(v)) <= Number.MAX_SAFE_INTEGER)) return 'int64';
+  // An integer past 2^53 keeps the column int64: reading it is then an error naming it, never a rounded value.
+  const int = integerType(values);
+  if (int !== undefined) return int;
   if (values.every((v) => !Number.isNaN(convertText('float64', v)))) return 'float64';
   if (values.every((v) => !Number.isNaN(convertText('bool', v)))) return 'bool';
   return 'utf8';
@@ -91,7 +130,7 @@ class CsvSource implements Source {
   constructor(
     private readonly files: FileInfo[],
     readonly schema: Schema,
-    private readonly base: Omit<CsvRangeSpec, 'file' | 'start' | 'end' | 'size' | 'want' | 'estRows'>,
+    private readonly base: Omit<CsvRangeSpec, 'file' | 'start' | 'end' | 'size' | 'mtime' | 'want' | 'estRows'>,
     private readonly blocksize: number,
     private readonly bytesPerRow: number,
     private readonly engine: 'scanner' | 'papaparse',
@@ -135,24 +174,29 @@ class CsvSource implements Source {
     const token = tokenize(this.files, this.base, this.blocksize, this.engine, want);
     return this.rangeTasks(`read-csv-agg-${tokenize(token, spec, steps)}`, token, want, 'readCsvAggregate', [spec, keyTypes, steps]);
   }
-  /** One task per range, `op(spec, ...args, ...quote counts of the ranges before it)`, named `name,i`. */
+  /**
+   * One task per range, `op(spec, ...args, ...quote-state transfers of the pre-pass chunks up to
+   * its own)`, named `name,i` (see io/csv-boundaries.ts).
+   */
   private rangeTasks(name: string, token: string, want: number[], op: string, args: unknown[]): Lowered {
     const tasks = new Map<Key, Node>();
     const quoted = args.map((a) => quote(a));
     let part = 0;
     for (const [fi, f] of this.files.entries()) {
       const ranges = this.ranges(f);
-      const counts: Node[] = [];
+      const transfers: Node[] = [];
       ranges.forEach(([s, e], r) => {
-        const spec: CsvRangeSpec = { ...this.base, file: f.path, start: s, end: e, size: f.size, want, estRows: Math.ceil(((e - s) / this.bytesPerRow) * 1.1) + 16 };
-        tasks.set(chunkKey(name, part++), { op: `${IO}#${op}`, args: [quote(spec), ...quoted, ...counts] });
         if (r < ranges.length - 1) {
-          // Quote characters in [b_r, b_{r+1}), where b_r is the byte where range r starts scanning.
+          // The quote-state transfer of [b_r, b_{r+1}), where b_r is the byte before range r's planned start.
           const k = chunkKey(`csv-quotes-${token}`, fi, r);
           const a = r === 0 ? 0 : s - 1;
-          tasks.set(k, { op: `${IO}#csvQuoteCount`, args: [f.path, a, e - 1] });
-          counts.push({ ref: k });
+          tasks.set(k, { op: `${IO}#csvQuoteTransfer`, args: [f.path, a, e - 1, f.size, f.mtime, this.base.sep] });
+          transfers.push({ ref: k });
         }
+        const spec: CsvRangeSpec = {
+          ...this.base, file: f.path, start: s, end: e, size: f.size, mtime: f.mtime, want, estRows: Math.ceil(((e - s) / this.bytesPerRow) * 1.1) + 16,
+        };
+        tasks.set(chunkKey(name, part++), { op: `${IO}#${op}`, args: [quote(spec), ...quoted, ...transfers] });
       });
     }
     return { name, graph: new HighLevelGraph([new MaterializedLayer(name, tasks)]) };
@@ -180,7 +224,7 @@ const samples = new Map<string, SampleInfo>();
 const SAMPLES_KEPT = 32;
 
 function analyseSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
-  const key = JSON.stringify([first, opts.sampleSize, opts.sep, opts.header, opts.engine, opts.dtypes, opts.parseDates, opts.nullValues, opts.columns]);
+  const key = JSON.stringify([first, opts.sampleSize, opts.sep, opts.header, opts.engine, opts.dtypes, opts.parseDates, opts.nullValues, opts.columns, opts.encoding, opts.maxRecordSize]);
   const known = samples.get(key);
   if (known !== undefined) return known;
   const info = inferSample(first, opts);
@@ -190,11 +234,14 @@ function analyseSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
 }
 
 function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
-  const head = readHead(first.path, opts.sampleSize ?? 256 * 1024);
-  let text = new TextDecoder('utf-8').decode(head);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const encoding = encodingOf(opts);
+  const head = readHead(first, opts.sampleSize ?? 256 * 1024, maxRecordOf(opts));
   const truncated = head.length < first.size;
+  let text = decodeFile(head, encoding, first.path, truncated);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!truncated && text.trim() === '') throw new EmptyDataError(first.path, 'it holds only blank lines');
   let engine = opts.engine ?? 'scanner';
+  if (encoding !== 'utf-8') engine = 'papaparse';
   const sep = opts.sep ?? sniffDelimiter(text);
   if (sep.length !== 1 || sep.charCodeAt(0) > 127 || sep === '"' || /\r(?!\n)/.test(text)) engine = 'papaparse';
   // Without a CR, papaparse would guess '\n' too, after splitting the text (5 ms here).
@@ -217,6 +264,8 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
       if (!DTYPES.includes(given)) throw new DataFrameError(`readCSV(): unknown dtype '${given}' for column '${n}'.`);
       return given;
     }
+    // A header and no rows: pandas gives object columns (utf8 here).
+    if (body.length === 0 && !truncated) return 'utf8';
     const vals = body.map((r) => r[j]).filter((v): v is string => v !== undefined && !nulls.has(v));
     return inferType(vals, parseDates.has(n));
   });
@@ -225,21 +274,31 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
   return { engine, sep, header, names, types, nullValues, body, bytesPerRow };
 }
 
+/** The encoding option, checked and in canonical form. */
+function encodingOf(opts: ReadCsvOptions): string {
+  try {
+    return normalizeEncoding(opts.encoding ?? 'utf-8');
+  } catch {
+    throw new DataFrameError(`readCSV(): unknown encoding '${opts.encoding}'; use 'utf-8', 'latin1', 'utf-16le' or another label TextDecoder knows.`);
+  }
+}
+
+/** The maxRecordSize option in bytes (at most 1 GiB: longer records than that cannot be buffered). */
+function maxRecordOf(opts: ReadCsvOptions): number {
+  return Math.min(parseSize(opts.maxRecordSize ?? '1GiB'), 1024 ** 3);
+}
+
 /** Reads CSV files (a path, a glob, or a list) lazily, one partition per byte range. */
 export function readCSV(paths: string | string[], opts: ReadCsvOptions = {}): DataFrame {
-  const files: FileInfo[] = resolvePaths(paths).map((p) => {
-    try {
-      const st = statSync(p);
-      return { path: p, size: st.size, mtime: st.mtimeMs };
-    } catch (err) {
-      throw new MissingFileError(p, err);
-    }
-  });
+  const files = statFiles(resolvePaths(paths));
   const first = files[0] as FileInfo;
   const { engine, sep, header, names, types, nullValues, body, bytesPerRow } = analyseSample(first, opts);
   const schema = { names: [...names], types: [...types] };
   const blocksize = parseSize(opts.blocksize ?? '64MB');
-  const base = { header, sep, names, types, nullValues, onBadLines: opts.onBadLines ?? 'error', invalidDates: opts.invalidDates ?? 'error' } as const;
+  const base = {
+    header, sep, names, types, nullValues, onBadLines: opts.onBadLines ?? 'error', invalidDates: opts.invalidDates ?? 'error',
+    maxRecord: maxRecordOf(opts), encoding: encodingOf(opts),
+  } as const;
   const src = new CsvSource(files, schema, base, blocksize, bytesPerRow, engine, body);
   const df = new DataFrame({ kind: 'source', source: src, schema, npartitions: src.npartitions });
   return opts.columns === undefined ? df : df.select(opts.columns);

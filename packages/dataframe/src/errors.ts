@@ -37,12 +37,12 @@ export class CsvParseError extends TsdaskError {
   readonly file: string;
   readonly line: number;
   readonly text: string;
-  constructor(file: string, line: number, text: string, reason: string) {
+  constructor(file: string, line: number, text: string, reason: string, hint?: string) {
     const shown = text.length > 200 ? text.slice(0, 200) + '...' : text;
     super(
       'TSDASK_DF_CSV_MALFORMED',
       `${file}:${line}: ${reason}: ${JSON.stringify(shown)}. ` +
-        "Fix the row, pass dtypes for the column, or read with onBadLines: 'skip' | 'warn'.",
+        (hint ?? "Fix the row, pass dtypes for the column, or read with onBadLines: 'skip' | 'warn'."),
     );
     this.file = file;
     this.line = line;
@@ -99,6 +99,70 @@ export class InvalidDateError extends TsdaskError {
   }
 }
 
-for (const cls of [ColumnNotFoundError, ExprTypeError, CsvParseError, MissingFileError, DataFrameError, InvalidDateError, ParquetFileError]) {
+/** A path that names something other than a regular file (a directory, for one). */
+export class NotAFileError extends TsdaskError {
+  readonly path: string;
+  constructor(path: string, what: string) {
+    super('TSDASK_DF_NOT_A_FILE', `'${path}' is ${what}, not a file. Pass a file, a list of files or a glob such as '${path}/*.csv'.`);
+    this.path = path;
+  }
+}
+
+/** A file with nothing to read: no header, no rows (pandas' EmptyDataError). */
+export class EmptyDataError extends TsdaskError {
+  readonly file: string;
+  constructor(file: string, what = 'it is empty (0 bytes)') {
+    super('TSDASK_DF_EMPTY_DATA', `No columns to parse from file '${file}': ${what}. Remove it from the paths, or write a header row into it.`);
+    this.file = file;
+  }
+}
+
+/** A file whose size or modification time differs from what the plan recorded. */
+export class FileChangedError extends TsdaskError {
+  readonly file: string;
+  constructor(file: string, planned: { size: number; mtime: number }, now: { size: number; mtime: number }) {
+    super(
+      'TSDASK_DF_FILE_CHANGED',
+      `'${file}' changed after it was planned (size ${planned.size} -> ${now.size} bytes, modified ${new Date(planned.mtime).toISOString()} -> ${new Date(now.mtime).toISOString()}). ` +
+        'The plan (columns, types, byte ranges) no longer fits it: read the file again (call readCSV again) after it has been written.',
+    );
+    this.file = file;
+  }
+}
+
+/** A CSV file that is not valid in its encoding (UTF-8 unless `encoding` says otherwise). */
+export class CsvEncodingError extends TsdaskError {
+  readonly file: string;
+  readonly line: number;
+  constructor(file: string, line: number, encoding: string, offset: number) {
+    super(
+      'TSDASK_DF_CSV_ENCODING',
+      `${file}:${line}: the bytes at offset ${offset} are not valid ${encoding}. ` +
+        "Pass the file's encoding to readCSV, for example encoding: 'latin1' or 'utf-16le'.",
+    );
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/** A CSV record longer than the reader may buffer (`maxRecordSize`). */
+export class CsvRecordTooLongError extends TsdaskError {
+  readonly file: string;
+  readonly line: number;
+  constructor(file: string, line: number, limit: number, what = 'maxRecordSize') {
+    super(
+      'TSDASK_DF_CSV_RECORD_TOO_LONG',
+      `${file}:${line}: a record there is longer than ${limit} bytes (${what}), more than the reader buffers. ` +
+        'Check for an opening quote that is never closed; if the record is meant to be that long, raise maxRecordSize.',
+    );
+    this.file = file;
+    this.line = line;
+  }
+}
+
+for (const cls of [
+  ColumnNotFoundError, ExprTypeError, CsvParseError, MissingFileError, DataFrameError, InvalidDateError, ParquetFileError, NotAFileError,
+  EmptyDataError, FileChangedError, CsvEncodingError, CsvRecordTooLongError,
+]) {
   registerErrorClass(cls);
 }

@@ -6,8 +6,14 @@
 import { allocF64, allocI32, allocU8, type ColumnData, type DType } from '../kernels/columns.js';
 import { parseDateMs } from '../kernels/parse-date.js';
 
-/** pandas' default missing-value markers. */
-export const DEFAULT_NULLS = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', '<NA>'];
+/** pandas' default missing-value markers (pandas.io.parsers STR_NA_VALUES, pandas 2: with 'None'). */
+export const DEFAULT_NULLS = [
+  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None',
+  'n/a', 'nan', 'null',
+];
+
+/** A number written in hex, octal or binary (`0x10`, `0o7`, `0b11`): Number reads it, pandas does not. */
+const NOT_DECIMAL = /^\s*[-+]?0[xXoObB]/;
 
 /** Why a field could not be converted, or undefined when it converted. */
 export type Reject = string | undefined;
@@ -16,19 +22,20 @@ export type Reject = string | undefined;
 export function convertText(t: DType, s: string): number {
   switch (t) {
     case 'float64': {
-      if (s.trim() === '') return NaN;
+      if (s.trim() === '' || NOT_DECIMAL.test(s)) return NaN;
       const x = Number(s);
       if (Number.isNaN(x) && s.trim().toLowerCase() !== 'nan') return NaN;
       return x;
     }
     case 'int64': {
       // Kernels hold int64 as float64: an integer past 2^53 would silently become another one.
+      // Like pandas, '1.0' and '1e3' are integers here, '0x10' is not.
       const x = Number(s);
-      return Number.isSafeInteger(x) && s.trim() !== '' ? x : NaN;
+      return Number.isSafeInteger(x) && s.trim() !== '' && !NOT_DECIMAL.test(s) ? x : NaN;
     }
     case 'int32': {
       const x = Number(s);
-      return Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31 && s.trim() !== '' ? x : NaN;
+      return Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31 && s.trim() !== '' && !NOT_DECIMAL.test(s) ? x : NaN;
     }
     case 'bool': {
       const v = s.trim().toLowerCase();

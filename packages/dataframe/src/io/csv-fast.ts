@@ -98,7 +98,8 @@ export interface PlainPlan {
   slot: Int32Array;
   /** Null markers, and a table of their first bytes. */
   markers: Uint8Array[];
-  nullFirst: Uint8Array;
+  /** Per first byte: bit min(length, 31) set for each marker of that length (see csv-scan.ts). */
+  nullFirst: Uint32Array;
   /** True when an empty field is null. */
   emptyIsNull: boolean;
   interners: (ByteInterner | undefined)[];
@@ -128,7 +129,7 @@ const STORE_FAILED = 0;
  * marker or an empty field), or STORE_FAILED (the general path must read it).
  */
 function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number, n: number, plan: PlainPlan, out: PlainTargets): number {
-  if (e === s ? plan.emptyIsNull : plan.nullFirst[b[s] as number] === 1 && isNullMarker(b, s, e, plan.markers)) {
+  if (e === s ? plan.emptyIsNull : plan.nullFirst[b[s] as number] !== 0 && isNullMarker(b, s, e, plan.markers)) {
     (out.valid[slot] as Uint8Array)[n] = 0;
     return STORE_NULL;
   }
@@ -254,7 +255,7 @@ export function scanPlain(
       const k = kind[f] as number;
       if (k !== F_SKIP) {
         const slot = slotOf[f] as number;
-        if (e > s && nullFirst[b[s] as number] === 0 && (k === F_INT || k === F_UTF8)) {
+        if (e > s && ((nullFirst[b[s] as number] as number) >>> (e - s > 31 ? 31 : e - s)) % 2 === 0 && (k === F_INT || k === F_UTF8)) {
           // The common cases inline: an integer, a string.
           if (k === F_INT) {
             let j = s;

@@ -42,13 +42,15 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
   let skipped = 0;
   let first = spec.header;
   let rowStart = 0;
-  const reject = (row: string[], reason: string, at: number): void => {
+  const reject = (row: string[], reason: string, at: number, fatal = false): void => {
     skipped++;
-    if (spec.onBadLines === 'skip') return;
+    if (spec.onBadLines === 'skip' && !fatal) return;
     let line = 1;
     for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) line++;
-    const err = new CsvParseError(spec.file, line, row.join(spec.sep), reason);
-    if (spec.onBadLines === 'error') throw err;
+    const hint = fatal ? 'Fix the quotes (a quote inside a quoted field is written ""); onBadLines cannot skip this one.' : undefined;
+    // At most 4 KiB of the row's text (an unterminated quote's row is the rest of the file).
+    const err = new CsvParseError(spec.file, line, row.join(spec.sep).slice(0, 4096), reason, hint);
+    if (spec.onBadLines === 'error' || fatal) throw err;
     console.warn(`tsdask readCSV: skipped a malformed row: ${err.message}`);
   };
   Papa.parse<string[]>(text, {
@@ -65,7 +67,16 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
       }
       if (row.length === 1 && row[0] === '') return;
       const errs = res.errors.filter((e) => e.type === 'Quotes');
-      if (errs.length > 0) return reject(row, REASONS[errs[0]?.code as string] ?? 'bad quotes', start);
+      if (errs.length > 0) {
+        // An unterminated quote takes the rest of the file (papaparse also loses its way after
+        // text that follows a closing quote, `"a"b`): an error even with 'skip', which would
+        // drop every row after it (pandas: EOF inside string).
+        const reason = REASONS[errs[0]?.code as string] ?? 'bad quotes';
+        if (errs.some((e) => e.code === 'MissingQuotes')) {
+          return reject(row, errs[0]?.code === 'MissingQuotes' ? `${reason} (the file ends inside it)` : `${reason}, after which the papaparse engine cannot tell where the row ends`, start, true);
+        }
+        return reject(row, reason, start);
+      }
       if (row.length > ncols) {
         return reject(row, `expected ${ncols} fields, saw ${row.length}`, start);
       }

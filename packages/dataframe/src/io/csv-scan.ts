@@ -5,11 +5,13 @@
  * buffers: numbers from bytes, strings interned by bytes into a dictionary. Plain records (no
  * quote character) take the fast path of csv-fast.ts; the rest go through csv-records.ts.
  *
- * A range [start, end) owns the records that begin inside it. A range that does not begin the
- * file starts at byte start-1 with the quote state the bytes before it imply (`inQuotes`,
- * from the parity of the quote characters before it) and skips to the first newline outside
- * quotes, so it never starts inside a quoted field. It reads past `end` to finish its last
- * record. Pure: file access comes in as a `read` function.
+ * A range is scanned from the record start `from` up to the record start `to`, both worked out
+ * by csv-boundaries.ts from the quote state at the planned byte boundaries (the range reads
+ * past its planned end to finish its last record); the scanner checks that its last record
+ * really ends at `to`, so two ranges can neither drop nor repeat a record. Every byte it takes is
+ * checked to be UTF-8 (per read buffer, with the `isUtf8` given), and a record longer than
+ * `spec.maxRecord` bytes is an error, not an ever-growing buffer. Pure: file access comes in as
+ * a `read` function.
  */
 import type { ColumnData, DType, Partition } from '../kernels/columns.js';
 import { ColumnBuilder, notConverted } from './csv-columns.js';
@@ -21,7 +23,10 @@ import {
   F_DATE, F_FLOAT, F_GENERAL, F_INT, F_INT32, F_SKIP, F_TIMESTAMP, F_UTF8, NO_F64, NO_I32, PLAIN_DONE, PLAIN_FULL, PLAIN_MORE,
   clearRow, scanPlain, wordsOf, type PlainPlan, type PlainTargets,
 } from './csv-fast.js';
-import { CsvParseError } from '../errors.js';
+import { CsvEncodingError, CsvParseError, CsvRecordTooLongError } from '../errors.js';
+import { firstInvalidUtf8 } from './utf8.js';
+import { lineOf, searchable, type ReadFn } from './file-bytes.js';
+export type { ReadFn } from './file-bytes.js';
 
 /** Everything a worker needs to parse one range. */
 export interface CsvRangeSpec {
@@ -40,50 +45,19 @@ export interface CsvRangeSpec {
   /** An invalid date in a date column: a bad line ('error', the default) or a null. */
   invalidDates?: 'error' | 'null';
   estRows: number;
+  /** The file's modification time when planned (with `size`: a changed file is an error). */
+  mtime: number;
+  /** The longest record, in bytes, that the scanner buffers. */
+  maxRecord: number;
+  /** The text encoding ('utf-8' for the byte scanner; others go through papaparse). */
+  encoding: string;
 }
-
-/** Reads up to `length` bytes at file `position` into buf at `offset`; returns the count. */
-export type ReadFn = (buf: Uint8Array, offset: number, length: number, position: number) => number;
 
 const decoder = new TextDecoder('utf-8');
 // 64 KiB: reads into a buffer that stays in the core's cache ran ~3x faster here than into
 // 4 MiB (flights-3m, 16 MiB ranges: 2 ms against 7 ms to read and count quotes), and the
 // scan that follows reads the bytes from that cache. A record longer than the buffer grows it.
 let shared: Uint8Array = new Uint8Array(64 << 10);
-
-/** A searchable view of a buffer: Node's Buffer.indexOf is memchr, far faster than Uint8Array's. */
-function searchable(u: Uint8Array): Uint8Array {
-  const B = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer;
-  return B === undefined ? u : B.from(u.buffer, u.byteOffset, u.byteLength);
-}
-
-/** How many times `byte` occurs in bytes [a, b) of a file, read through `buf`. */
-function countByte(read: ReadFn, buf: Uint8Array, byte: number, a: number, b: number): number {
-  let n = 0;
-  let pos = a;
-  const find = searchable(buf);
-  while (pos < b) {
-    const got = read(buf, 0, Math.min(buf.length, b - pos), pos);
-    if (got <= 0) break;
-    let k = find.indexOf(byte, 0);
-    while (k >= 0 && k < got) {
-      n++;
-      k = find.indexOf(byte, k + 1);
-    }
-    pos += got;
-  }
-  return n;
-}
-
-/** Counts quote characters in [a, b) of a file. */
-export function countQuotes(read: ReadFn, a: number, b: number): number {
-  return countByte(read, shared, QUOTE, a, b);
-}
-
-/** The 1-based line number of file byte `pos` (counts newlines before it). */
-export function lineOf(read: ReadFn, pos: number): number {
-  return 1 + countByte(read, new Uint8Array(1 << 16), LF, 0, pos);
-}
 
 /**
  * Where a scan can hand its rows as it goes, instead of building whole columns: batches of
@@ -95,10 +69,12 @@ export interface CsvSink {
 }
 
 /**
- * Parses the records that begin in [spec.start, spec.end) into a partition; with a sink, hands
+ * Parses the records from byte `from` up to the record that begins at `to` into a partition; with a sink, hands
  * them to it in batches and returns an empty partition (with the count of skipped rows).
  */
-export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean, sink?: CsvSink): Partition {
+export function scanCsvRange(
+  spec: CsvRangeSpec, read: ReadFn, from: number, to: number, sink?: CsvSink, isUtf8?: (b: Uint8Array) => boolean,
+): Partition {
   const sep = spec.sep.charCodeAt(0);
   const ncols = spec.names.length;
   const want = spec.want;
@@ -133,8 +109,11 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
     const t = spec.types[fi];
     return t === 'float64' ? 0 : t === 'int64' || t === 'int32' ? 3 : t === 'utf8' ? 1 : 2;
   });
-  const nullFirst = new Uint8Array(256);
-  for (const nb of nulls) if (nb.length > 0) nullFirst[nb[0] as number] = 1;
+  // Per first byte, the lengths of the null markers that begin with it (bit min(length, 31)): a
+  // field is compared with the markers only when one of its first byte and length exists, so
+  // numbers such as -12 or 1234 stay on the fast path although '-nan' and '1.#IND' are markers.
+  const nullFirst = new Uint32Array(256);
+  for (const nb of nulls) if (nb.length > 0) nullFirst[nb[0] as number] = ((nullFirst[nb[0] as number] as number) | (1 << Math.min(nb.length, 31))) >>> 0;
   const emptyIsNull = nulls.some((nb) => nb.length === 0);
   let firstEmpty = false;
   const st = new Int32Array(3);
@@ -143,7 +122,16 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   const simd = delimiterMasks();
   let buf: Uint8Array = simd !== undefined ? simd.buf : shared;
   let maskedTo = -1; // buf's masks hold bytes [0, maskedTo) since the last read
-  let base = spec.start > 0 ? spec.start - 1 : 0; // file offset of buf[0]
+  let base = from; // file offset of buf[0]
+  let checked = 0; // buf[0, checked) is known to be UTF-8 (it held whole records)
+  // Checks that the bytes of whole records buf[checked, upTo) are UTF-8.
+  const checkUtf8 = (upTo: number): void => {
+    if (isUtf8 !== undefined && upTo > checked && !isUtf8(buf.subarray(checked, upTo))) {
+      const at = base + checked + firstInvalidUtf8(buf, checked, upTo);
+      throw new CsvEncodingError(spec.file, lineOf(read, at), 'UTF-8', at);
+    }
+    checked = upTo;
+  };
   let lim = 0;
   let eof = false;
   let nf = 0;
@@ -161,12 +149,17 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
     maskedTo = -1;
     // Keeps buf[keepFrom..lim), reads more after it; returns the shift applied to positions.
     const keep = lim - keepFrom;
+    // An unfinished record of maxRecord bytes or more (one that fits in the buffer as it is may pass).
+    if (keep >= spec.maxRecord) throw new CsvRecordTooLongError(spec.file, lineOf(read, base + keepFrom), spec.maxRecord);
     if (keepFrom === 0 && lim === buf.length) {
-      const bigger = new Uint8Array(buf.length * 2);
+      // A multiple of 4 long, so that the fast path can read it by words.
+      const bigger = new Uint8Array(Math.min(buf.length * 2, Math.ceil(spec.maxRecord / 4) * 4));
       bigger.set(buf.subarray(0, lim));
       buf = bigger;
-      shared = bigger;
+      if (bigger.length <= 16 << 20) shared = bigger;
     } else if (keepFrom > 0) {
+      checkUtf8(keepFrom);
+      checked = 0;
       buf.copyWithin(0, keepFrom, lim);
     }
     base += keepFrom;
@@ -207,15 +200,19 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
     return [scratch, k];
   };
 
-  const reject = (start: number, end: number, reason: string): void => {
+  // A malformed record: an error, or skipped (and counted); `fatal` ones are errors even with
+  // 'skip' (an unterminated quote takes the rest of the file: skipping it would drop every row after).
+  const reject = (start: number, end: number, reason: string, fatal = false): void => {
     skipped++;
-    if (spec.onBadLines === 'skip') return;
+    if (spec.onBadLines === 'skip' && !fatal) return;
     let tail = end;
     while (tail > start && (buf[tail - 1] === LF || buf[tail - 1] === CR)) tail--;
-    const text = decoder.decode(buf.subarray(start, tail));
+    // At most 4 KiB of the record's text (an unterminated quote's record is the rest of the file).
+    const text = decoder.decode(buf.subarray(start, Math.min(tail, start + 4096)));
     const line = lineOf(read, base + start);
-    const err = new CsvParseError(spec.file, line, text, reason);
-    if (spec.onBadLines === 'error') throw err;
+    const hint = fatal ? 'Close the quote (a quote inside a quoted field is written ""); onBadLines cannot skip this one.' : undefined;
+    const err = new CsvParseError(spec.file, line, text, reason, hint);
+    if (spec.onBadLines === 'error' || fatal) throw err;
     console.warn(`tsdask readCSV: skipped a malformed row: ${err.message}`);
   };
 
@@ -234,7 +231,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
         s = 0;
         e = len;
       }
-      if (e === s ? emptyIsNull : nullFirst[src[s] as number] === 1 && isNull(src, s, e)) {
+      if (e === s ? emptyIsNull : nullFirst[src[s] as number] !== 0 && isNull(src, s, e)) {
         builder.pushNull();
         continue;
       }
@@ -264,20 +261,6 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
       }
       p = r < 0 ? lim : r;
     }
-  } else {
-    // Skip to the first record that begins at or after `start`.
-    let q = inQuotes;
-    for (;;) {
-      while (p < lim) {
-        const c = buf[p];
-        if (c === QUOTE) q = !q;
-        else if (c === LF && !q) break;
-        p++;
-      }
-      if (p < lim || eof) break;
-      p -= fill(p);
-    }
-    p++;
   }
   // The fast path (csv-fast.ts) takes the plain records between quote characters; the general
   // path below takes one record whenever the fast path stops at one it does not handle.
@@ -307,7 +290,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
   const io = new Int32Array(4);
   for (;;) {
     if (sink !== undefined && (builders[0] as ColumnBuilder).n >= sink.rows) flush();
-    const stopAt = spec.end - base;
+    const stopAt = to - base;
     if (fast && words.buffer !== buf.buffer) {
       words = wordsOf(buf);
       if (words.length === 0) fast = false;
@@ -377,11 +360,20 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, inQuotes: boolean
     const end = io[2] as number;
     if (io[3] === 0) {
       nf = st[0] as number;
-      if (st[2] !== 0) reject(p, end, st[2] === 1 ? 'unterminated quoted field' : 'text after a closing quote');
+      if (st[2] === 1) reject(p, end, 'unterminated quoted field (the file ends inside it)', true);
+      else if (st[2] !== 0) reject(p, end, 'text after a closing quote');
       else reject(p, end, `expected ${ncols} fields, saw ${nf}`);
     } else commitSlow(p, end, io[3] as number);
     p = end;
   }
+  if (to < spec.size && base + p !== to) {
+    // The planned boundary is not where the parser's record ends: never drop or repeat rows.
+    throw new CsvParseError(
+      spec.file, lineOf(read, to), '', `a record crosses the byte ${to} where the next range was planned to start`,
+      'This is a reader fault; read with a blocksize larger than the file to avoid it, and report it.',
+    );
+  }
+  checkUtf8(p);
   flush();
   for (let j = 0; j < want.length; j++) {
     const it = interners[j];

@@ -2,40 +2,63 @@
  * Reader ops run by workers (`@tsdask/dataframe/io#<export>`): the thin file-system shell
  * around the pure scanners.
  */
-import { readFileSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import type { DType, Partition } from '../kernels/columns.js';
 import { PartialAggregator, type AggSpec, type Partial } from '../kernels/partial-agg.js';
 import { applySteps, type Step } from '../kernels/steps.js';
-import { countQuotes, scanCsvRange, type CsvRangeSpec, type ReadFn } from './csv-scan.js';
+import { scanCsvRange, type CsvRangeSpec, type ReadFn } from './csv-scan.js';
+import { firstFieldAt, quoteTransfer, rangeBounds } from './csv-boundaries.js';
 import { parseCsvText } from './csv-papa.js';
-import { MissingFileError } from '../errors.js';
-import { withFd } from './open-file.js';
+import { DataFrameError } from '../errors.js';
+import { withFd, type PlannedFile } from './open-file.js';
+import { decodeFile } from './utf8.js';
 
-
-function withFile<T>(file: string, fn: (read: ReadFn) => T): T {
-  return withFd(file, (fd) => fn((buf, off, len, pos) => readSync(fd, buf, off, len, pos)));
+function withFile<T>(file: string, planned: PlannedFile, fn: (read: ReadFn) => T): T {
+  return withFd(file, (fd) => fn((buf, off, len, pos) => readSync(fd, buf, off, len, pos)), planned);
 }
 
-/** The number of quote characters in bytes [a, b) of a file. */
-export function csvQuoteCount(file: string, a: number, b: number): number {
-  return withFile(file, (read) => countQuotes(read, a, b));
+/** The quote-state transfer of bytes [a, b) of a file (see csv-boundaries.ts). */
+export function csvQuoteTransfer(file: string, a: number, b: number, size: number, mtime: number, sep: string): number[] {
+  return withFile(file, { size, mtime }, (read) => quoteTransfer(read, a, b, size, sep.charCodeAt(0), firstFieldAt(read)));
 }
 
-/** Parses one byte range; `counts` are the quote counts of the bytes before it. */
-export function readCsvRange(spec: CsvRangeSpec, engine: 'scanner' | 'papaparse', ...counts: number[]): Partition {
-  if (engine === 'papaparse') {
-    let text: string;
-    try {
-      text = readFileSync(spec.file, 'utf8');
-    } catch (err) {
-      throw new MissingFileError(spec.file, err);
-    }
-    return parseCsvText(text, spec);
-  }
-  let q = 0;
-  for (const c of counts) q += c;
-  return withFile(spec.file, (read) => scanCsvRange(spec, read, q % 2 === 1));
+/** The longest text a JavaScript string holds (V8), in characters. */
+const MAX_STRING = 0x1fffffe8;
+
+/** A whole file's text, in the spec's encoding (the papaparse path). */
+function readText(spec: CsvRangeSpec): string {
+  return withFd(
+    spec.file,
+    (fd) => {
+      if (spec.size > MAX_STRING) {
+        throw new DataFrameError(
+          `readCSV('${spec.file}'): the papaparse path reads whole files as one string, and ${spec.size} bytes is more than a string holds. ` +
+            "Read it with the byte scanner: a UTF-8 file with a one-character separator and LF or CRLF line ends (convert it first if need be).",
+        );
+      }
+      const bytes = new Uint8Array(spec.size);
+      let off = 0;
+      while (off < bytes.length) {
+        const got = readSync(fd, bytes, off, bytes.length - off, off);
+        if (got <= 0) break;
+        off += got;
+      }
+      return decodeFile(bytes.subarray(0, off), spec.encoding, spec.file);
+    },
+    spec,
+  );
 }
+
+/** Parses one byte range; `transfers` are the quote-state transfers of the pre-pass chunks before it. */
+export function readCsvRange(spec: CsvRangeSpec, engine: 'scanner' | 'papaparse', ...transfers: number[][]): Partition {
+  if (engine === 'papaparse') return parseCsvText(readText(spec), spec);
+  return withFile(spec.file, spec, (read) => {
+    const [from, to] = rangeBounds(read, spec.start, spec.end, spec.size, spec.sep.charCodeAt(0), transfers);
+    return scanCsvRange(spec, read, from, to, undefined, isUtf8);
+  });
+}
+
 /**
  * Scans one byte range and aggregates it at once (the fused scan and partial aggregate of
  * optimize/scan-aggregate.ts): rows go from the scanner, through the row-wise `steps` (a
@@ -43,12 +66,13 @@ export function readCsvRange(spec: CsvRangeSpec, engine: 'scanner' | 'papaparse'
  * small batches through reused buffers, and no column of the range is built. The same Partial
  * as partialAgg(mapPartition(readCsvRange(...), steps)).
  */
-export function readCsvAggregate(spec: CsvRangeSpec, agg: AggSpec, keyTypes: DType[], steps: Step[], ...counts: number[]): Partial {
-  let q = 0;
-  for (const c of counts) q += c;
+export function readCsvAggregate(spec: CsvRangeSpec, agg: AggSpec, keyTypes: DType[], steps: Step[], ...transfers: number[][]): Partial {
   const acc = new PartialAggregator(agg, keyTypes);
   const take = steps.length === 0 ? (b: Partition) => acc.add(b) : (b: Partition) => acc.add(applySteps(b, steps));
-  withFile(spec.file, (read) => scanCsvRange(spec, read, q % 2 === 1, { rows: BATCH_ROWS, take }));
+  withFile(spec.file, spec, (read) => {
+    const [from, to] = rangeBounds(read, spec.start, spec.end, spec.size, spec.sep.charCodeAt(0), transfers);
+    scanCsvRange(spec, read, from, to, { rows: BATCH_ROWS, take }, isUtf8);
+  });
   return acc.finish();
 }
 

@@ -1,8 +1,8 @@
 /** Paths, globs and sizes for the readers. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
-import { DataFrameError, MissingFileError } from '../errors.js';
+import { DataFrameError, EmptyDataError, MissingFileError, NotAFileError } from '../errors.js';
 
 const GLOB = /[*?[\]{}]/;
 
@@ -32,4 +32,30 @@ export function parseSize(x: number | string): number {
   const unit = (m[2] ?? '').toLowerCase();
   const mult: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3 };
   return Math.max(1, Math.floor(Number(m[1]) * (mult[unit] as number)));
+}
+
+/** A file as planned: its path, size and modification time (a reader checks them again). */
+export interface FileInfo {
+  path: string;
+  size: number;
+  mtime: number;
+}
+
+/**
+ * Sizes and modification times of files to read as text: a directory (or other non-file) is a
+ * NotAFileError, an empty file an EmptyDataError (as pandas: no columns to parse).
+ */
+export function statFiles(paths: string[]): FileInfo[] {
+  return paths.map((p) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (err) {
+      throw new MissingFileError(p, err);
+    }
+    if (st.isDirectory()) throw new NotAFileError(p, 'a directory');
+    if (!st.isFile()) throw new NotAFileError(p, 'not a regular file (a device, socket or pipe)');
+    if (st.size === 0) throw new EmptyDataError(p);
+    return { path: p, size: st.size, mtime: st.mtimeMs };
+  });
 }
