@@ -151,7 +151,8 @@ export class DaskArray extends Collection<ArrayResult> {
   tanh(): DaskArray { return ew.unary('tanh', this); }
   floor(): DaskArray { return ew.unary('floor', this); }
   ceil(): DaskArray { return ew.unary('ceil', this); }
-  round(): DaskArray { return ew.unary('round', this); }
+  /** Rounds half to even to `decimals` places (NumPy's algorithm). */
+  round(decimals = 0): DaskArray { return ew.round(this, decimals); }
   isnan(): DaskArray { return ew.unary('isnan', this); }
   clip(min: Operand | null, max: Operand | null): DaskArray { return ew.clip(this, min, max); }
   astype(dtype: DType): DaskArray { return ew.astype(this, dtype); }
@@ -187,7 +188,8 @@ export class DaskArray extends Collection<ArrayResult> {
   squeeze(opts: { axis?: number | number[] } = {}): DaskArray { return sh.squeeze(this, opts.axis); }
   expandDims(axis: number | number[]): DaskArray { return sh.expandDims(this, axis); }
   ravel(): DaskArray { return sh.reshape(this, [-1]); }
-  rechunk(chunks: ChunksLike): DaskArray { return rc.rechunk(this, chunks); }
+  /** New block sizes: a list per axis, one size, 'auto', or Dask's dict form `{ 0: 12, 1: -1 }`. */
+  rechunk(chunks: rc.RechunkLike): DaskArray { return rc.rechunk(this, chunks); }
 
   // linear algebra
   matmul(o: DaskArray): DaskArray { return la.matmul(this, o); }

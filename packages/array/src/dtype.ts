@@ -95,6 +95,32 @@ export function promoteWithScalar(a: DType, x: Scalar): DType {
   return ka === 'f' ? a : 'float64';
 }
 
+const RANGES: Partial<Record<DType, readonly [bigint, bigint]>> = {
+  int8: [-128n, 127n], uint8: [0n, 255n], int16: [-32768n, 32767n], uint16: [0n, 65535n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n], uint32: [0n, 2n ** 32n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+/** The inclusive value range of an integer dtype (undefined for float and bool). */
+export function intRange(d: DType): readonly [bigint, bigint] | undefined {
+  return RANGES[d];
+}
+
+/** True for a Python-int-like scalar: a bigint, or a number with an integer value (NEP 50's weak int). */
+export function isIntScalar(x: unknown): x is number | bigint {
+  return typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x));
+}
+
+/**
+ * Where an integer scalar falls against an integer dtype's range: -1 below, 0 inside, 1 above
+ * (0 for float and bool dtypes, which take any integer).
+ */
+export function intScalarPlace(x: number | bigint, d: DType): -1 | 0 | 1 {
+  const r = RANGES[d];
+  if (r === undefined) return 0;
+  const v = typeof x === 'bigint' ? x : BigInt(x);
+  return v < r[0] ? -1 : v > r[1] ? 1 : 0;
+}
+
 /** The float type NumPy gives for math functions (sqrt, exp, ...) of a dtype. */
 export function floatOf(d: DType): DType {
   if (d === 'float32' || d === 'float64') return d;

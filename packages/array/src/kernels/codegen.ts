@@ -67,17 +67,31 @@ export const H = {
     if (b < 0n) throw new RangeError('Integers to negative integer powers are not allowed.');
     return BigInt.asIntN(64, a ** b);
   },
+  /** a ** b for integers up to 32 bits, modulo 2^32 (squaring with imul), so the caller's wrap keeps NumPy's low bits. */
   ipow(a: number, b: number): number {
     if (b < 0) throw new RangeError('Integers to negative integer powers are not allowed.');
-    return Math.pow(a, b);
+    let r = 1;
+    let x = a | 0;
+    let e = b;
+    while (e > 0) {
+      if (e & 1) r = Math.imul(r, x);
+      x = Math.imul(x, x);
+      e = Math.floor(e / 2);
+    }
+    return r;
+  },
+  /** 10 ** n for n >= 0 by repeated multiplication, as NumPy's power_of_ten. */
+  pow10(n: number): number {
+    let p = 1;
+    for (let i = 0; i < n; i++) p *= 10;
+    return p;
   },
   round(x: number): number {
     if (x !== x || x === Infinity || x === -Infinity) return x;
     const f = Math.floor(x);
     const d = x - f;
-    if (d > 0.5) return f + 1;
-    if (d < 0.5) return f === 0 && x < 0 ? -0 : f;
-    return f % 2 === 0 ? f : f + 1;
+    const r = d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f;
+    return r === 0 && x < 0 ? -0 : r; // -0.4 and -0.5 round to -0, as rint does
   },
   max(a: number, b: number): number {
     return a !== a ? a : b !== b ? b : a >= b ? a : b;
