@@ -288,5 +288,21 @@ describe('reshape, round, astype, rechunk and options', () => {
     expect(() => da.zeros([2], { chunk: 1 } as never)).toThrow(da.InputError);
     expect(() => da.fromArray([1], { dtyp: 'int16' } as never)).toThrow(da.InputError);
     expect(() => da.arange(10, { chunk: 2 } as never)).toThrow(da.InputError);
+    expect(() => da.random.random([3], { seeds: 1 } as never)).toThrow(da.InputError);
+    expect(() => da.mapBlocks((b: da.NDArray) => b, a, { dropAxes: 0 } as never)).toThrow(/unknown option 'dropAxes'/);
+    expect(() => da.mapBlocks((b: da.NDArray) => b, a, { dtype: 'float' as da.DType })).toThrow(da.DTypeError);
+    expect(() => da.blockwise((b: da.NDArray) => b, 'ij->ij', a, { newAxis: 0 } as never)).toThrow(da.InputError);
+    expect(() => da.fromNpy('/nonexistent.npy', { chunk: 2 } as never)).toThrow(da.InputError);
+  });
+
+  it('randint refuses bounds outside its dtype and non-integer bounds, at the call', async () => {
+    expect(() => da.random.randint(0, 300, [4], { dtype: 'uint8' })).toThrow(/high 300 is out of bounds for uint8/);
+    expect(() => da.random.randint(-1, 10, [4], { dtype: 'uint8' })).toThrow(/low -1 is out of bounds for uint8/);
+    expect(() => da.random.randint(0, 10, [4], { dtype: 'float64' })).toThrow(da.DTypeError);
+    expect(() => da.random.randint(0.5, 10, [4])).toThrow(da.InputError);
+    // high - 1 = 255 is the largest value drawn: in range
+    const r = await values(da.random.randint(250, 256, [200], { dtype: 'uint8', seed: 3 }));
+    expect(r.every((v) => Number(v) >= 250 && Number(v) <= 255)).toBe(true);
+    expect(new Set(r).size).toBe(6);
   });
 });
