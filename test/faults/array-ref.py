@@ -25,4 +25,7 @@ with np.errstate(all="ignore"):
     out["mul_u32"] = {"x": [4294967295, 123456789], "y": [4294967295, 987654321], "mul": [int(v) for v in np.array([4294967295, 123456789], dtype=np.uint32) * np.array([4294967295, 987654321], dtype=np.uint32)]}
     out["pow_i32"] = {"x": [3, 7, -5], "e": 40, "pow": [int(v) for v in np.power(np.array([3, 7, -5], dtype=np.int32), np.int32(40))]}
 
+with np.errstate(all="ignore"):
+    out["pow_i64"] = {"x": [3, 2, -7, 1], "e": 10**9 + 7, "pow": [str(v) for v in np.power(np.array([3, 2, -7, 1], dtype=np.int64), np.int64(10**9 + 7))]}
+
 print(json.dumps(out, indent=1))

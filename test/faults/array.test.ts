@@ -136,6 +136,11 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
     const p = REF.pow_i32 as { x: number[]; e: number; pow: number[] };
     expect(await values(da.fromArray(p.x, { dtype: 'int32' }).pow(p.e))).toEqual(p.pow);
   });
+
+  it('int64 to a large power wraps as NumPy, without building a huge BigInt (it hung)', async () => {
+    const p = REF.pow_i64 as { x: number[]; e: number; pow: string[] };
+    expect(await values(da.fromArray(p.x.map(BigInt), { dtype: 'int64' }).pow(BigInt(p.e)))).toEqual(p.pow.map(BigInt));
+  });
 });
 
 describe.each(SCHEDULERS)('exact integer prod and sum on %s', (scheduler) => {

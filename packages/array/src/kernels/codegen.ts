@@ -63,9 +63,16 @@ export const H = {
     const r = a % b;
     return r !== 0n && r < 0n !== b < 0n ? r + b : r;
   },
+  /** a ** b modulo 2^64 by squaring (a ** b itself would grow to b * log2(a) bits: a hang for large b). */
   bpow(a: bigint, b: bigint): bigint {
     if (b < 0n) throw new RangeError('Integers to negative integer powers are not allowed.');
-    return BigInt.asIntN(64, a ** b);
+    let r = 1n;
+    let x = a;
+    for (let e = b; e > 0n; e >>= 1n) {
+      if (e & 1n) r = BigInt.asIntN(64, r * x);
+      x = BigInt.asIntN(64, x * x);
+    }
+    return r;
   },
   /** a ** b for integers up to 32 bits, modulo 2^32 (squaring with imul), so the caller's wrap keeps NumPy's low bits. */
   ipow(a: number, b: number): number {
