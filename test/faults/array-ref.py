@@ -28,4 +28,9 @@ with np.errstate(all="ignore"):
 with np.errstate(all="ignore"):
     out["pow_i64"] = {"x": [3, 2, -7, 1], "e": 10**9 + 7, "pow": [str(v) for v in np.power(np.array([3, 2, -7, 1], dtype=np.int64), np.int64(10**9 + 7))]}
 
+out["linspace_int"] = [
+    {"start": a, "stop": b, "num": n, "dtype": d, "values": [int(v) for v in np.linspace(a, b, n, dtype=d)]}
+    for (a, b, n, d) in [(-1, 1, 5, "int64"), (-3, 2, 7, "int16"), (0, 1, 3, "int32"), (-7.5, 7.5, 11, "int64")]
+]
+
 print(json.dumps(out, indent=1))

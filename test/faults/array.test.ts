@@ -124,6 +124,19 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
     expect(await values(da.fromArray([1.7, -1.7], { dtype: 'int64' }))).toEqual([1n, -1n]);
   });
 
+  it('arange and linspace with an integer dtype: floor as NumPy, no wrap, int64 exact past 2^53', async () => {
+    for (const c of REF.linspace_int as unknown as { start: number; stop: number; num: number; dtype: da.DType; values: number[] }[]) {
+      const got = await values(da.linspace(c.start, c.stop, c.num, { dtype: c.dtype, chunks: 3 }));
+      expect(got.map(Number), JSON.stringify(c)).toEqual(c.values);
+    }
+    expect(() => da.arange(0, 300, { dtype: 'uint8' })).toThrow(da.OverflowError);
+    expect(() => da.arange(-1, 5, { dtype: 'uint16' })).toThrow(/integer -1 is out of bounds for uint16/);
+    expect(() => da.linspace(0, 1e10, 5, { dtype: 'int32' })).toThrow(da.OverflowError);
+    // by hand: 2^53 - 2 + i; a float64 on the way rounds 2^53 + 1 and 2^53 + 3 to even numbers
+    const big = await values(da.arange(2 ** 53 - 2, 2 ** 53 + 4, { chunks: 4 }));
+    expect(big).toEqual([0n, 1n, 2n, 3n, 4n, 5n].map((i) => 2n ** 53n - 2n + i));
+  });
+
   it('an integer array to a negative integer power is an error at the call', () => {
     expect(() => i16().pow(-1)).toThrow(/negative integer powers/);
     expect(() => i16().pow(-1)).toThrow(da.InputError);

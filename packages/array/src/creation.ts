@@ -136,6 +136,14 @@ export function empty(shape: readonly number[], opts: CreateOptions = {}): DaskA
 }
 
 function rangeArray(op: string, start: number, step: number, n: number, dtype: DType, chunksLike: ChunksLike, last?: number): DaskArray {
+  const r = intRange(dtype);
+  if (r !== undefined && n > 0) {
+    // an integer dtype must hold the first and the last value (else they would wrap)
+    for (const v of [start, last ?? start + (n - 1) * step]) {
+      const f = Math.floor(v);
+      if (!Number.isFinite(f) || BigInt(f) < r[0] || BigInt(f) > r[1]) throw new OverflowError(op, f, dtype, r);
+    }
+  }
   const chunks = normalizeChunks(chunksLike, [n], dtype);
   const starts = cumdims(chunks[0] as number[]);
   const name = `${op}-${tokenize(op, start, step, n, dtype, chunks, last)}`;
