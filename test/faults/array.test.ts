@@ -122,6 +122,9 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
     // a fraction truncates toward zero, as NumPy's cast
     expect(await values(da.fromArray([1.7, -1.7], { dtype: 'int16' }))).toEqual([1, -1]);
     expect(await values(da.fromArray([1.7, -1.7], { dtype: 'int64' }))).toEqual([1n, -1n]);
+    // a bigint that float64 would round is refused, not rounded; one it holds exactly is kept
+    expect(() => da.fromArray([1, 2n ** 60n + 1n])).toThrow(/cannot hold exactly/);
+    expect(await values(da.fromArray([0.5, 2n ** 60n]))).toEqual([0.5, 2 ** 60]);
   });
 
   it('arange and linspace with an integer dtype: floor as NumPy, no wrap, int64 exact past 2^53', async () => {
@@ -224,6 +227,15 @@ describe.each(SCHEDULERS)('reductions with no identity over empty data on %s', (
     expect(await sel.min({ splitEvery: 2 }).compute({ scheduler })).toBe(Math.min(...kept));
     const b = x();
     expect(await b.mask(b.gt(1n)).min().compute({ scheduler })).toBe(2n);
+  });
+
+  it('reductions with an identity over an all-masked array give it (sum 0, any false, all true), mean NaN', async () => {
+    const a = xf();
+    const none = a.mask(a.gt(10));
+    expect(await none.sum().compute({ scheduler })).toBe(0);
+    expect(await none.any().compute({ scheduler })).toBe(false);
+    expect(await none.all().compute({ scheduler })).toBe(true);
+    expect(await none.mean().compute({ scheduler })).toBeNaN();
   });
 
   it('zero-size arrays raise at the call; sum and prod give their identity, mean NaN', async () => {

@@ -86,6 +86,9 @@ export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptio
     const check = intRange(dtype) !== undefined;
     f.values.forEach((v, i) => {
       if (check) checkIntValue('fromArray', v, dtype, `element ${i} (C order)`);
+      else if (typeof v === 'bigint' && dtype !== 'bool' && BigInt(Number(v)) !== v) {
+        throw new InputError('fromArray', `element ${i} (C order) is the bigint ${v}, which ${dtype} cannot hold exactly; pass { dtype: 'int64' } (every element then becomes an integer).`);
+      }
       (flat as unknown as (number | bigint)[])[i] = dtype === 'int64' ? BigInt(typeof v === 'boolean' ? +v : typeof v === 'number' ? Math.trunc(v) : v) : Number(v);
     });
   }
