@@ -317,6 +317,7 @@ describe('reshape, round, astype, rechunk and options', () => {
     expect(() => a.cumsum({ axis: 0, dtype: 'int64' } as never)).toThrow(da.InputError);
     expect(() => da.zeros([2], { chunk: 1 } as never)).toThrow(da.InputError);
     expect(() => da.fromArray([1], { dtyp: 'int16' } as never)).toThrow(da.InputError);
+    expect(() => a.squeeze({ axes: 0 } as never)).toThrow(da.InputError);
     expect(() => da.arange(10, { chunk: 2 } as never)).toThrow(da.InputError);
     expect(() => da.random.random([3], { seeds: 1 } as never)).toThrow(da.InputError);
     expect(() => da.mapBlocks((b: da.NDArray) => b, a, { dropAxes: 0 } as never)).toThrow(/unknown option 'dropAxes'/);

@@ -18,6 +18,7 @@ import * as ix from './indexing.js';
 import * as sh from './shape.js';
 import * as rc from './rechunk.js';
 import * as la from './linalg.js';
+import { checkOptions } from './options.js';
 
 /** An operand of an element-wise operation. */
 export type Operand = DaskArray | Scalar;
@@ -185,7 +186,7 @@ export class DaskArray extends Collection<ArrayResult> {
   transpose(axes?: readonly number[]): DaskArray { return sh.transpose(this, axes); }
   get T(): DaskArray { return sh.transpose(this); }
   swapaxes(a: number, b: number): DaskArray { return sh.swapaxes(this, a, b); }
-  squeeze(opts: { axis?: number | number[] } = {}): DaskArray { return sh.squeeze(this, opts.axis); }
+  squeeze(opts: { axis?: number | number[] } = {}): DaskArray { checkOptions('squeeze', opts, ['axis']); return sh.squeeze(this, opts.axis); }
   expandDims(axis: number | number[]): DaskArray { return sh.expandDims(this, axis); }
   ravel(): DaskArray { return sh.reshape(this, [-1]); }
   /** New block sizes: a list per axis, one size, 'auto', or Dask's dict form `{ 0: 12, 1: -1 }`. */
