@@ -146,6 +146,15 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
     expect(i16().pow(-0.5).dtype).toBe('float64');
   });
 
+  it('a negative exponent in an integer array is an InputError at compute (not a bare RangeError)', async () => {
+    for (const dtype of ['int16', 'int64'] as const) {
+      const base = da.fromArray([2, 3], { dtype });
+      const err = await rejection(base.pow(da.fromArray([1, -1], { dtype })).compute({ scheduler: 'sync' }));
+      expect(err).toBeInstanceOf(da.InputError);
+      expect(err.message).toMatch(/negative integer powers/);
+    }
+  });
+
   it('uint32 products and int32 powers wrap as NumPy (no double rounding)', async () => {
     const m = REF.mul_u32 as { x: number[]; y: number[]; mul: number[] };
     expect(await values(da.fromArray(m.x, { dtype: 'uint32' }).mul(da.fromArray(m.y, { dtype: 'uint32' })))).toEqual(m.mul);

@@ -4,6 +4,11 @@
  * with NumPy's wrap-around for integers and 0/1 for bool.
  */
 import type { DType } from '../dtype.js';
+import { InputError } from '../errors.js';
+
+function negativePower(b: number | bigint): InputError {
+  return new InputError('pow', `integers to negative integer powers are not allowed (an exponent is ${String(b)}); cast to float64 first, for example x.astype('float64').pow(y).`);
+}
 
 /** A JS expression that converts `e` (of dtype `from`) to dtype `to`. */
 export function convert(e: string, from: DType, to: DType): string {
@@ -65,7 +70,7 @@ export const H = {
   },
   /** a ** b modulo 2^64 by squaring (a ** b itself would grow to b * log2(a) bits: a hang for large b). */
   bpow(a: bigint, b: bigint): bigint {
-    if (b < 0n) throw new RangeError('Integers to negative integer powers are not allowed.');
+    if (b < 0n) throw negativePower(b);
     let r = 1n;
     let x = a;
     for (let e = b; e > 0n; e >>= 1n) {
@@ -76,7 +81,7 @@ export const H = {
   },
   /** a ** b for integers up to 32 bits, modulo 2^32 (squaring with imul), so the caller's wrap keeps NumPy's low bits. */
   ipow(a: number, b: number): number {
-    if (b < 0) throw new RangeError('Integers to negative integer powers are not allowed.');
+    if (b < 0) throw negativePower(b);
     let r = 1;
     let x = a | 0;
     let e = b;
