@@ -33,4 +33,14 @@ out["linspace_int"] = [
     for (a, b, n, d) in [(-1, 1, 5, "int64"), (-3, 2, 7, "int16"), (0, 1, 3, "int32"), (-7.5, 7.5, 11, "int64")]
 ]
 
-print(json.dumps(out, indent=1))
+FA = [1.0, -1.0, 7.5, -7.5, 0.0, -0.0, 1e300, 5.0, 0.3, 3.0, float("inf"), 1.0]
+FB = [0.1, 0.1, 2.0, 2.0, 3.0, 3.0, 1e-300, -2.5, 0.1, 0.0, 2.0, float("inf")]
+with np.errstate(all="ignore"):
+    out["floordiv_f64"] = {"a": [repr(v) for v in FA], "b": [repr(v) for v in FB], "q": [repr(float(v)) for v in np.floor_divide(np.array(FA), np.array(FB))]}
+    IA, IB = [7, -7, 7, -7, 0, 5, -128], [2, 2, -2, -2, 3, 0, -1]
+    out["floordiv_i8"] = {"a": IA, "b": IB, "q": [int(v) for v in np.floor_divide(np.array(IA, dtype=np.int8), np.array(IB, dtype=np.int8))]}
+    LA, LB = [2**62 + 1, -(2**62) - 1, -(2**63), 9, -9], [3, 3, -1, 0, 4]
+    out["floordiv_i64"] = {"a": [str(v) for v in LA], "b": [str(v) for v in LB], "q": [str(v) for v in np.floor_divide(np.array(LA, dtype=np.int64), np.array(LB, dtype=np.int64))]}
+    out["floordiv_i16_scalar"] = {"a": [7, -7, 100], "b": 3, "q": [int(v) for v in np.floor_divide(np.array([7, -7, 100], dtype=np.int16), 3)], "rq": [int(v) for v in np.floor_divide(100, np.array([7, -7, 100], dtype=np.int16))]}
+
+print(json.dumps(out, indent=1, allow_nan=False))  # inf and nan travel as repr strings

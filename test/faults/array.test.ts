@@ -162,6 +162,26 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
     expect(await values(da.fromArray(p.x, { dtype: 'int32' }).pow(p.e))).toEqual(p.pow);
   });
 
+  it('floorDivide follows NumPy (float divmod rounding, ints floor, by zero 0, scalars weak)', async () => {
+    const py = (v: string): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === 'nan' ? NaN : Number(v));
+    const show = (v: number | bigint): string => (Object.is(v, -0) ? '-0' : String(v));
+    const f = REF.floordiv_f64 as { a: string[]; b: string[]; q: string[] };
+    const fq = await values(da.floorDivide(da.fromArray(f.a.map(py), { chunks: 5 }), da.fromArray(f.b.map(py), { chunks: 5 })));
+    expect(fq.map(show)).toEqual(f.q.map(py).map(show));
+    const i8 = REF.floordiv_i8 as { a: number[]; b: number[]; q: number[] };
+    const q8 = da.fromArray(i8.a, { dtype: 'int8', chunks: 3 }).floorDiv(da.fromArray(i8.b, { dtype: 'int8', chunks: 3 }));
+    expect(q8.dtype).toBe('int8');
+    expect(await values(q8)).toEqual(i8.q);
+    const i64 = REF.floordiv_i64 as { a: string[]; b: string[]; q: string[] };
+    expect(await values(da.floorDivide(da.fromArray(i64.a.map(BigInt)), da.fromArray(i64.b.map(BigInt))))).toEqual(i64.q.map(BigInt));
+    const sc = REF.floordiv_i16_scalar as { a: number[]; b: number; q: number[]; rq: number[] };
+    const a16 = da.fromArray(sc.a, { dtype: 'int16' });
+    expect(a16.floorDiv(sc.b).dtype).toBe('int16');
+    expect(await values(a16.floorDiv(sc.b))).toEqual(sc.q);
+    expect(await values(da.floorDivide(100, a16))).toEqual(sc.rq);
+    expect(() => a16.floorDiv(1e6)).toThrow(da.OverflowError);
+  });
+
   it('int64 to a large power wraps as NumPy, without building a huge BigInt (it hung)', async () => {
     const p = REF.pow_i64 as { x: number[]; e: number; pow: string[] };
     expect(await values(da.fromArray(p.x.map(BigInt), { dtype: 'int64' }).pow(BigInt(p.e)))).toEqual(p.pow.map(BigInt));

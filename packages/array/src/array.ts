@@ -129,6 +129,8 @@ export class DaskArray extends Collection<ArrayResult> {
   sub(o: Operand): DaskArray { return ew.binary('sub', this, o); }
   mul(o: Operand): DaskArray { return ew.binary('mul', this, o); }
   div(o: Operand): DaskArray { return ew.binary('div', this, o); }
+  /** Floor division, as NumPy's `//` (floor_divide). */
+  floorDiv(o: Operand): DaskArray { return ew.binary('floordiv', this, o); }
   mod(o: Operand): DaskArray { return ew.binary('mod', this, o); }
   pow(o: Operand): DaskArray { return ew.binary('pow', this, o); }
   eq(o: Operand): DaskArray { return ew.binary('eq', this, o); }

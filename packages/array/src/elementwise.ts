@@ -117,7 +117,7 @@ function withConstDTypes(exprs: Expr[], opd: DType): Expr[] {
   return exprs.map((e) => ('c' in e ? { c: e.c, dtype: opd } : e));
 }
 
-const ARITH = new Set(['add', 'sub', 'mul', 'mod', 'pow', 'maximum', 'minimum']);
+const ARITH = new Set(['add', 'sub', 'mul', 'floordiv', 'mod', 'pow', 'maximum', 'minimum']);
 const COMPARE = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 /**
@@ -164,6 +164,7 @@ export function binary(fn: string, a: Operand, b: Operand): DaskArray {
   let opd = t;
   let R = t;
   if (fn === 'div') opd = R = kindOf(t) === 'f' ? t : 'float64';
+  else if ((fn === 'floordiv' || fn === 'mod') && t === 'bool') opd = R = 'int8'; // NumPy: bool // bool is int8
   else if (COMPARE.has(fn)) R = 'bool';
   else if (fn === 'and' || fn === 'or') {
     if (kindOf(t) === 'f') throw new DTypeError(fn, t, 'logical/bitwise and/or need bool or integer operands.');

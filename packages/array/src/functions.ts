@@ -8,6 +8,7 @@ import type { MomentOptions, ReduceOptions } from './reductions.js';
 /** a * b */ export const multiply = (a: Operand, b: Operand): DaskArray => binary('mul', a, b);
 /** a / b (true division) */ export const divide = (a: Operand, b: Operand): DaskArray => binary('div', a, b);
 /** a ** b */ export const power = (a: Operand, b: Operand): DaskArray => binary('pow', a, b);
+/** a // b (floor division, as NumPy's floor_divide) */ export const floorDivide = (a: Operand, b: Operand): DaskArray => binary('floordiv', a, b);
 /** a mod b (sign of b, as NumPy) */ export const mod = (a: Operand, b: Operand): DaskArray => binary('mod', a, b);
 /** The larger of a and b (NaN propagates). */ export const maximum = (a: Operand, b: Operand): DaskArray => binary('maximum', a, b);
 /** The smaller of a and b (NaN propagates). */ export const minimum = (a: Operand, b: Operand): DaskArray => binary('minimum', a, b);

@@ -92,6 +92,28 @@ export const H = {
     }
     return r;
   },
+  /** NumPy's float floor_divide (npy_divmod): (a - fmod(a, b)) / b adjusted and rounded, so 1 // 0.1 is 9 as in NumPy. */
+  ffloordiv(a: number, b: number): number {
+    if (b === 0) return a / b;
+    let mod = a % b;
+    let div = (a - mod) / b;
+    if (mod !== 0 && (b < 0) !== (mod < 0)) { mod += b; div -= 1; }
+    if (div === 0) return (a / b < 0 || Object.is(a / b, -0)) ? -0 : 0;
+    let fl = Math.floor(div);
+    if (div - fl > 0.5) fl += 1;
+    return fl;
+  },
+  /** Integer floor division; division by zero gives 0, as NumPy (which warns). */
+  ifloordiv(a: number, b: number): number {
+    return b === 0 ? 0 : Math.floor(a / b);
+  },
+  /** int64 floor division; by zero gives 0; INT64_MIN // -1 wraps as NumPy. */
+  bfloordiv(a: bigint, b: bigint): bigint {
+    if (b === 0n) return 0n;
+    let q = a / b;
+    if (a % b !== 0n && (a < 0n) !== (b < 0n)) q -= 1n;
+    return BigInt.asIntN(64, q);
+  },
   /** 10 ** n for n >= 0 by repeated multiplication, as NumPy's power_of_ten. */
   pow10(n: number): number {
     let p = 1;

@@ -49,6 +49,9 @@ export function gen(e: Expr, read: (k: number) => string): string {
     }
     case 'div':
       return wrap(`(${x} / ${y})`, R);
+    case 'floordiv':
+      if (big) return `H.bfloordiv(${x}, ${y})`;
+      return isFloat(O) ? wrap(`H.ffloordiv(${x}, ${y})`, R) : wrap(`H.ifloordiv(${x}, ${y})`, R, false);
     case 'mod':
       if (big) return `H.bmod(${x}, ${y})`;
       return isFloat(O) ? wrap(`H.fmod(${x}, ${y})`, R) : wrap(`H.imod(${x}, ${y})`, R, false);
