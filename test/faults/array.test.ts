@@ -180,6 +180,11 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
     expect(await values(a16.floorDiv(sc.b))).toEqual(sc.q);
     expect(await values(da.floorDivide(100, a16))).toEqual(sc.rq);
     expect(() => a16.floorDiv(1e6)).toThrow(da.OverflowError);
+    // NumPy: bool // bool and bool % bool are int8
+    const b = da.fromArray([true, false]);
+    const bt = da.fromArray([true, true]);
+    expect([b.floorDiv(bt).dtype, b.mod(bt).dtype]).toEqual(['int8', 'int8']);
+    expect([await values(b.floorDiv(bt)), await values(b.mod(bt))]).toEqual([[1, 0], [0, 0]]);
   });
 
   it('int64 to a large power wraps as NumPy, without building a huge BigInt (it hung)', async () => {
@@ -265,6 +270,21 @@ describe.each(SCHEDULERS)('reductions with no identity over empty data on %s', (
     expect(await none.any().compute({ scheduler })).toBe(false);
     expect(await none.all().compute({ scheduler })).toBe(true);
     expect(await none.mean().compute({ scheduler })).toBeNaN();
+  });
+
+  it('argmin/argmax of int64 compare exactly past 2^53 (through float64 the values tied)', async () => {
+    const t = 2n ** 60n;
+    const flat = [t, t + 1n, t - 1n, t + 1n, t];
+    const a = da.fromArray(flat, { chunks: 2 });
+    // plain loops: the first index of the largest / smallest value
+    const best = (pick: (x: bigint, y: bigint) => boolean): number => flat.reduce((bi, v, k) => (pick(v, flat[bi] as bigint) ? k : bi), 0);
+    expect(await a.argmax().compute({ scheduler })).toBe(BigInt(best((x, y) => x > y)));
+    expect(await a.argmin().compute({ scheduler })).toBe(BigInt(best((x, y) => x < y)));
+    const m = da.fromArray([[t + 1n, t, t + 2n], [t, t + 1n, t - 1n]], { chunks: [1, 2] });
+    expect(await values(m.argmax({ axis: 1 }), scheduler)).toEqual([2n, 1n]);
+    expect(await values(m.argmin({ axis: 0 }), scheduler)).toEqual([1n, 0n, 1n]);
+    const masked = a.mask(a.ge(t));
+    expect(await masked.argmax().compute({ scheduler })).toBe(1n); // kept: t, t+1, t+1, t
   });
 
   it('zero-size arrays raise at the call; sum and prod give their identity, mean NaN', async () => {
