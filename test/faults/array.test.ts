@@ -122,6 +122,8 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
     // a fraction truncates toward zero, as NumPy's cast
     expect(await values(da.fromArray([1.7, -1.7], { dtype: 'int16' }))).toEqual([1, -1]);
     expect(await values(da.fromArray([1.7, -1.7], { dtype: 'int64' }))).toEqual([1n, -1n]);
+    // a float TypedArray cast to int64 as NumPy's astype does on x86 (NaN is INT64_MIN), not a RangeError
+    expect(await values(da.fromArray(new Float64Array([NaN, 1.9, -1.9]), { dtype: 'int64' }))).toEqual([-(2n ** 63n), 1n, -1n]);
     // a bigint that float64 would round is refused, not rounded; one it holds exactly is kept
     expect(() => da.fromArray([1, 2n ** 60n + 1n])).toThrow(/cannot hold exactly/);
     expect(await values(da.fromArray([0.5, 2n ** 60n]))).toEqual([0.5, 2 ** 60]);

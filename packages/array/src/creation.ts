@@ -10,6 +10,7 @@ import { dtypeOfTypedArray, intRange, intScalarPlace, isDType, isIntScalar, type
 import { DTypeError, InputError, OverflowError, ShapeError } from './errors.js';
 import { sizeOf, type NDChunk } from './kernels/chunk.js';
 import { slice } from './kernels/layout.js';
+import { H } from './kernels/codegen.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
 import type { Nested } from './ndarray.js';
 import { checkOptions } from './options.js';
@@ -95,7 +96,8 @@ export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptio
   dtype = checkDType('fromArray', dtype);
   if (dtype !== (dtypeOfTypedArray(flat) === 'uint8' && dtype === 'bool' ? 'bool' : dtypeOfTypedArray(flat))) {
     const conv = new (typedArrayOf(dtype))(flat.length);
-    for (let i = 0; i < flat.length; i++) (conv as unknown as (number | bigint)[])[i] = dtype === 'int64' ? BigInt(Math.trunc(Number(flat[i]))) : dtype === 'bool' ? (Number(flat[i]) !== 0 ? 1 : 0) : Number(flat[i]);
+    // an array-to-array cast, as astype: NaN or an infinity to int64 is INT64_MIN (NumPy's cast), not a RangeError
+    for (let i = 0; i < flat.length; i++) (conv as unknown as (number | bigint)[])[i] = dtype === 'int64' ? H.f2big(Number(flat[i])) : dtype === 'bool' ? (Number(flat[i]) !== 0 ? 1 : 0) : Number(flat[i]);
     flat = conv;
   }
   const chunks = normalizeChunks(opts.chunks ?? 'auto', shape, dtype);
