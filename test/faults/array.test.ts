@@ -228,6 +228,12 @@ describe.each(SCHEDULERS)('exact integer prod and sum on %s', (scheduler) => {
     expect(want > 2n ** 53n).toBe(true);
     expect(await x.sum().compute({ scheduler })).toBe(want);
     expect(await x.mul(1).sum().compute({ scheduler })).toBe(want);
+    // uint32 along the second axis: each row's sum passes 2^53 (by hand: (n / 2) * (2^32 - 1))
+    const m = da.fromArray(new Uint32Array(n).fill(2 ** 32 - 1), { shape: [2, n / 2], chunks: [2, n / 2] });
+    const row = BigInt(n / 2) * (2n ** 32n - 1n);
+    expect(row > 2n ** 53n).toBe(true);
+    expect(await values(m.sum({ axis: 1 }), scheduler)).toEqual([row, row]);
+    expect(await m.sum().compute({ scheduler })).toBe(2n * row);
   });
 });
 

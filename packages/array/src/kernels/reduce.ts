@@ -162,11 +162,14 @@ function bigStep(kind: SimpleKind): string {
 export function reduceSimple(kind: SimpleKind, c: NDChunk, axes: number[]): NDChunk {
   if (!smallIntAcc(kind, c.dtype)) return reduceFloatOrBig(kind, c, axes);
   // small integers: a fast float64 loop, kept when provably exact; else exactly in BigInt
-  const f = reduceFloatOrBig(kind, c, axes);
-  const shape = f.shape;
-  const exact = exactIntAcc(kind, c.dtype, f.data as Float64Array, sizeOf(axes.map((d) => c.shape[d] as number)));
-  if (exact !== undefined) return { data: exact, shape, dtype: 'int64' };
-  if (kind === 'sum' || kind === 'nansum') {
+  const shape = keptShape(c.shape, axes);
+  const count = sizeOf(axes.map((d) => c.shape[d] as number));
+  const sum = kind === 'sum' || kind === 'nansum';
+  if (!sum || count * (MAX_ABS[c.dtype] as number) <= Number.MAX_SAFE_INTEGER) {
+    const exact = exactIntAcc(kind, c.dtype, reduceFloatOrBig(kind, c, axes).data as Float64Array, count);
+    if (exact !== undefined) return { data: exact, shape, dtype: 'int64' };
+  }
+  if (sum) {
     const parts = exactSumInSlabs(kind, c, axes);
     if (parts !== undefined) return { data: parts, shape, dtype: 'int64' };
   }
@@ -179,15 +182,22 @@ export function reduceSimple(kind: SimpleKind, c: NDChunk, axes: number[]): NDCh
  * enough for float64 to sum exactly, added up in BigInt (much faster than a BigInt per element).
  */
 function exactSumInSlabs(kind: SimpleKind, c: NDChunk, axes: number[]): BigInt64Array | undefined {
-  const ax = axes[0] as number;
+  // slab along the first reduced axis whose slabs can be small enough (the others' lengths fixed)
+  const limit = Number.MAX_SAFE_INTEGER / (MAX_ABS[c.dtype] as number);
+  const count = sizeOf(axes.map((d) => c.shape[d] as number));
+  const ax = axes.find((d) => Math.floor(limit / (count / (c.shape[d] as number))) >= 1);
+  if (ax === undefined) return undefined;
   const len = c.shape[ax] as number;
-  const rest = sizeOf(axes.map((d) => (d === ax ? 1 : (c.shape[d] as number))));
-  const per = Math.floor(Number.MAX_SAFE_INTEGER / (MAX_ABS[c.dtype] as number) / rest);
-  if (per < 1) return undefined;
+  const per = Math.floor(limit / (count / len));
   let total: BigInt64Array | undefined;
   for (let lo = 0; lo < len; lo += per) {
-    const specs = c.shape.map((n, d) => (d === ax ? [lo, Math.min(len, lo + per), 1] : [0, n, 1]) as [number, number, number]);
-    const part = reduceFloatOrBig(kind, slice(c, specs), axes).data as Float64Array;
+    const hi = Math.min(len, lo + per);
+    // a slab along axis 0 is a contiguous range: a view, no copy
+    const row = sizeOf(c.shape.slice(1));
+    const slab: NDChunk = ax === 0
+      ? { data: (c.data as Int32Array).subarray(lo * row, hi * row), shape: [hi - lo, ...c.shape.slice(1)], dtype: c.dtype }
+      : slice(c, c.shape.map((n, d) => (d === ax ? [lo, hi, 1] : [0, n, 1]) as [number, number, number]));
+    const part = reduceFloatOrBig(kind, slab, axes).data as Float64Array;
     if (total === undefined) total = new BigInt64Array(part.length);
     for (let i = 0; i < part.length; i++) total[i] = (total[i] as bigint) + BigInt(part[i] as number);
   }
