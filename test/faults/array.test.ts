@@ -344,6 +344,8 @@ describe('reshape, round, astype, rechunk and options', () => {
     expect(() => da.fromArray([1]).astype('not-a-dtype' as da.DType)).toThrow(da.DTypeError);
     expect(() => da.fromArray([1]).astype('float' as da.DType)).toThrow(/float64, float32, int8, int16, int32, uint8, uint16, uint32, int64, bool/);
     expect(() => da.astype(da.fromArray([1]), 'i4' as da.DType)).toThrow(da.DTypeError);
+    // the same for a dtype given to fromArray with nested lists (was "typedArrayOf(...) is not a constructor")
+    expect(() => da.fromArray([1], { dtype: 'nope' as da.DType })).toThrow(da.DTypeError);
   });
 
   it("rechunk takes Dask's dict form, with -1, 'auto' and null, and keeps the axes left out", async () => {

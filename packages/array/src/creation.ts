@@ -81,9 +81,8 @@ export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptio
     shape = opts.shape !== undefined ? checkShape('fromArray', opts.shape) : f.shape;
     if (sizeOf(shape) !== f.values.length) throw new ShapeError('fromArray', [shape], `shape has ${sizeOf(shape)} elements but the data has ${f.values.length}.`);
     const inferred: DType = f.values.length > 0 && f.values.every((v) => typeof v === 'boolean') ? 'bool' : f.values.length > 0 && f.values.every((v) => typeof v === 'bigint') ? 'int64' : 'float64';
-    dtype = opts.dtype ?? inferred;
+    dtype = checkDType('fromArray', opts.dtype ?? inferred);
     flat = new (typedArrayOf(dtype))(f.values.length);
-    checkDType('fromArray', dtype);
     const check = intRange(dtype) !== undefined;
     f.values.forEach((v, i) => {
       if (check) checkIntValue('fromArray', v, dtype, `element ${i} (C order)`);

@@ -190,7 +190,8 @@ export function unary(fn: string, a: DaskArray): DaskArray {
 
 /**
  * Rounds half to even to `decimals` places, as NumPy: `rint(x * 10**d) / 10**d` in the array's
- * float type (so `round(2.675, 2)` is 2.67: 2.675 is stored as 2.67499...), and for d < 0
+ * float type (so `round(2.675, 2)` is 2.68 as in NumPy, where Python's round says 2.67: 2.675 is
+ * stored as 2.67499..., but times 100 it rounds to 267.5 in float64), and for d < 0
  * `rint(x / 10**-d) * 10**-d`; integers are unchanged for d >= 0 and rounded through float64
  * (then cast back) for d < 0.
  */
