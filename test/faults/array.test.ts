@@ -78,6 +78,10 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
     expect(a.dtype).toBe('float64');
     expect(await values(a)).toEqual([2.5, -0.5, 32768.5]);
     expect(u8().mul(0.5).dtype).toBe('float64');
+    // -0 can only be a Python float: int16 * -0.0 is float64 (-0 for the positive elements)
+    const z = i16().mul(-0);
+    expect(z.dtype).toBe('float64');
+    expect((await values(z)).map((v) => Object.is(v, -0))).toEqual([true, false, true]);
     expect(da.fromArray([1], { dtype: 'float32' }).add(3e9).dtype).toBe('float32');
   });
 

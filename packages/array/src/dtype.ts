@@ -88,7 +88,7 @@ export function scalarDType(x: Scalar): DType {
 export function promoteWithScalar(a: DType, x: Scalar): DType {
   const ka = kindOf(a);
   if (typeof x === 'boolean') return a;
-  if (typeof x === 'bigint' || Number.isInteger(x)) {
+  if (isIntScalar(x)) {
     if (ka === 'b') return 'int64';
     return a;
   }
@@ -105,9 +105,12 @@ export function intRange(d: DType): readonly [bigint, bigint] | undefined {
   return RANGES[d];
 }
 
-/** True for a Python-int-like scalar: a bigint, or a number with an integer value (NEP 50's weak int). */
+/**
+ * True for a Python-int-like scalar (NEP 50's weak int): a bigint, or a number with an integer
+ * value other than -0 (which only a Python float can be).
+ */
 export function isIntScalar(x: unknown): x is number | bigint {
-  return typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x));
+  return typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x) && !Object.is(x, -0));
 }
 
 /**

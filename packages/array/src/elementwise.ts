@@ -108,7 +108,7 @@ export function resultType(ops: Operand[]): DType {
   for (const a of arrs) t = t === undefined ? a.dtype : promoteTypes(t, a.dtype);
   for (const o of ops) {
     if (isArray(o)) continue;
-    t = t === undefined ? (typeof o === 'boolean' ? 'bool' : typeof o === 'bigint' ? 'int64' : Number.isInteger(o) ? 'int64' : 'float64') : promoteWithScalar(t, o as Scalar);
+    t = t === undefined ? (typeof o === 'boolean' ? 'bool' : isIntScalar(o) ? 'int64' : 'float64') : promoteWithScalar(t, o as Scalar);
   }
   return t as DType;
 }
