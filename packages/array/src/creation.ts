@@ -38,7 +38,7 @@ function checkDType(op: string, d: unknown): DType {
  */
 function checkIntValue(op: string, v: number | bigint | boolean, dtype: DType, where: string): void {
   if (typeof v === 'number' && !Number.isFinite(v)) throw new InputError(op, `${where} is ${v}, which cannot become ${dtype}; use a float dtype, or replace it first.`);
-  if (isIntScalar(v) && intScalarPlace(v, dtype) !== 0) throw new OverflowError(`${op} (${where})`, v, dtype, intRange(dtype) as readonly [bigint, bigint]);
+  if (isIntScalar(v) && intScalarPlace(v, dtype) !== 0) throw new OverflowError(`${op} (${where})`, v, dtype, intRange(dtype) as readonly [bigint, bigint], true);
 }
 
 function flatten(op: string, data: Nested): { values: (number | bigint | boolean)[]; shape: number[] } {
@@ -145,7 +145,7 @@ function rangeArray(op: string, start: number, step: number, n: number, dtype: D
     // an integer dtype must hold the first and the last value (else they would wrap)
     for (const v of [start, last ?? start + (n - 1) * step]) {
       const f = Math.floor(v);
-      if (!Number.isFinite(f) || BigInt(f) < r[0] || BigInt(f) > r[1]) throw new OverflowError(op, f, dtype, r);
+      if (!Number.isFinite(f) || BigInt(f) < r[0] || BigInt(f) > r[1]) throw new OverflowError(op, f, dtype, r, true);
     }
   }
   const chunks = normalizeChunks(chunksLike, [n], dtype);

@@ -59,8 +59,13 @@ export class InputError extends TsdaskError {
  * `OverflowError: Python integer 300 out of bounds for uint8`, NEP 50).
  */
 export class OverflowError extends TsdaskError {
-  constructor(readonly op: string, readonly value: number | bigint, readonly dtype: string, readonly range: readonly [bigint, bigint]) {
-    super('TSDASK_ARRAY_OVERFLOW', `${op}: integer ${String(value)} is out of bounds for ${dtype} (${range[0]}..${range[1]}); NumPy 2 raises OverflowError here rather than wrap it. Cast the array first (for example ${dtype === 'int64' ? ".astype('float64')" : ".astype('int64') or .astype('float64')"}), or pass a value in range (a non-integer number such as 0.5 makes the result float64).`);
+  /** `creating`: the value fills a new array (full, fromArray, arange), so the advice is a wider dtype, not a cast. */
+  constructor(readonly op: string, readonly value: number | bigint, readonly dtype: string, readonly range: readonly [bigint, bigint], creating = false) {
+    const wider = dtype === 'int64' ? "'float64'" : "'int64' or 'float64'";
+    const what = creating
+      ? `Use a wider dtype (${wider}) or values in range.`
+      : `Cast the array first (for example .astype(${wider.replace(' or ', ') or .astype(')})) or pass a value in range; JavaScript cannot tell 3e9 from 3000000000, so an integer-valued number counts as a Python int.`;
+    super('TSDASK_ARRAY_OVERFLOW', `${op}: integer ${String(value)} is out of bounds for ${dtype} (${range[0]}..${range[1]}); NumPy 2 raises OverflowError here rather than wrap it. ${what}`);
   }
 }
 
