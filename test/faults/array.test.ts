@@ -371,6 +371,17 @@ describe('reshape, round, astype, rechunk and options', () => {
     expect(() => da.fromArray(flat, { chunks: { 0: 5 } as never })).toThrow(/dict form/);
   });
 
+  it('slice bounds that are not integers are IndexErrors (start 1.5 gave NaN values)', async () => {
+    const x = da.fromArray([0, 1, 2, 3, 4, 5], { chunks: 4 });
+    expect(() => x.slice({ start: 1.5 })).toThrow(/start must be an integer or null, got 1.5/);
+    expect(() => x.slice({ stop: NaN })).toThrow(da.IndexError);
+    expect(() => x.slice({ start: '1' } as never)).toThrow(da.IndexError);
+    expect(() => x.slice({ begin: 1 } as never)).toThrow(/unknown slice field 'begin'/);
+    expect(() => x.slice(1.5)).toThrow(/must be an integer/);
+    expect(() => x.take([1.5])).toThrow(/not an integer/);
+    expect(await values(x.slice({ start: 1, stop: null, step: 2 }))).toEqual([1, 3, 5]);
+  });
+
   it('unknown option names are errors that list the known ones', () => {
     const a = da.fromArray([[1, 2], [3, 4]]);
     expect(() => a.sum({ axes: 0 } as never)).toThrow(/unknown option 'axes'; the options are axis, keepdims, splitEvery/);
