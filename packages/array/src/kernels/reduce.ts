@@ -4,7 +4,8 @@
  * of the same shape (the tree levels), and `reduceFinal` turns the last partial into the
  * result chunk. Loops are generated once per (kind, dtype, layout) as plain JavaScript.
  *
- * Partials: a chunk of accumulators (float64, or int64 for int64 sum/prod/min/max), or for
+ * Partials: a chunk of accumulators (float64; int64 for int64 sum/prod/min/max and for the
+ * sum/prod of bool and smaller integers, exact and wrapping at 64 bits as NumPy's), or for
  * mean/var/std the moments `{ n, mu, m2 }` (combined with Chan's parallel formula, which is
  * numerically stable), or for argmin/argmax `{ v, i }`.
  */
