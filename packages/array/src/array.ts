@@ -18,6 +18,7 @@ import * as ix from './indexing.js';
 import * as sh from './shape.js';
 import * as rc from './rechunk.js';
 import * as la from './linalg.js';
+import { checkOptions } from './options.js';
 
 /** An operand of an element-wise operation. */
 export type Operand = DaskArray | Scalar;
@@ -128,6 +129,8 @@ export class DaskArray extends Collection<ArrayResult> {
   sub(o: Operand): DaskArray { return ew.binary('sub', this, o); }
   mul(o: Operand): DaskArray { return ew.binary('mul', this, o); }
   div(o: Operand): DaskArray { return ew.binary('div', this, o); }
+  /** Floor division, as NumPy's `//` (floor_divide). */
+  floorDiv(o: Operand): DaskArray { return ew.binary('floordiv', this, o); }
   mod(o: Operand): DaskArray { return ew.binary('mod', this, o); }
   pow(o: Operand): DaskArray { return ew.binary('pow', this, o); }
   eq(o: Operand): DaskArray { return ew.binary('eq', this, o); }
@@ -151,7 +154,8 @@ export class DaskArray extends Collection<ArrayResult> {
   tanh(): DaskArray { return ew.unary('tanh', this); }
   floor(): DaskArray { return ew.unary('floor', this); }
   ceil(): DaskArray { return ew.unary('ceil', this); }
-  round(): DaskArray { return ew.unary('round', this); }
+  /** Rounds half to even to `decimals` places (NumPy's algorithm). */
+  round(decimals = 0): DaskArray { return ew.round(this, decimals); }
   isnan(): DaskArray { return ew.unary('isnan', this); }
   clip(min: Operand | null, max: Operand | null): DaskArray { return ew.clip(this, min, max); }
   astype(dtype: DType): DaskArray { return ew.astype(this, dtype); }
@@ -184,10 +188,11 @@ export class DaskArray extends Collection<ArrayResult> {
   transpose(axes?: readonly number[]): DaskArray { return sh.transpose(this, axes); }
   get T(): DaskArray { return sh.transpose(this); }
   swapaxes(a: number, b: number): DaskArray { return sh.swapaxes(this, a, b); }
-  squeeze(opts: { axis?: number | number[] } = {}): DaskArray { return sh.squeeze(this, opts.axis); }
+  squeeze(opts: { axis?: number | number[] } = {}): DaskArray { checkOptions('squeeze', opts, ['axis']); return sh.squeeze(this, opts.axis); }
   expandDims(axis: number | number[]): DaskArray { return sh.expandDims(this, axis); }
   ravel(): DaskArray { return sh.reshape(this, [-1]); }
-  rechunk(chunks: ChunksLike): DaskArray { return rc.rechunk(this, chunks); }
+  /** New block sizes: a list per axis, one size, 'auto', or Dask's dict form `{ 0: 12, 1: -1 }`. */
+  rechunk(chunks: rc.RechunkLike): DaskArray { return rc.rechunk(this, chunks); }
 
   // linear algebra
   matmul(o: DaskArray): DaskArray { return la.matmul(this, o); }

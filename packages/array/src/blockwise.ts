@@ -8,8 +8,9 @@ import { BlockwiseLayer, registerFunction, task, tokenize, type Task } from '@ts
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
 import { normalizeChunks, type ChunksLike } from './chunks.js';
-import type { DType } from './dtype.js';
-import { ShapeError } from './errors.js';
+import { DTYPES, isDType, type DType } from './dtype.js';
+import { DTypeError, ShapeError } from './errors.js';
+import { checkOptions } from './options.js';
 import { K } from './layer.js';
 import { rechunk } from './rechunk.js';
 
@@ -31,6 +32,7 @@ type BlockFn = (...blocks: never[]) => unknown;
 export function blockwise(fn: BlockFn, spec: string, ...rest: (DaskArray | BlockwiseOptions)[]): DaskArray {
   const last = rest[rest.length - 1];
   const opts: BlockwiseOptions = last !== undefined && !(last instanceof ArrayClass) ? (last as BlockwiseOptions) : {};
+  checkOptions('blockwise', last !== undefined && !(last instanceof ArrayClass) ? last : undefined, ['dtype', 'chunks']);
   const arrays = rest.filter((r): r is DaskArray => r instanceof ArrayClass);
   const m = /^\s*([a-zA-Z,\s]*)->\s*([a-zA-Z]*)\s*$/.exec(spec);
   if (m === null) throw new ShapeError('blockwise', arrays.map((a) => a.shape), `spec '${spec}' is not of the form 'ij,jk->ik'.`);
@@ -52,6 +54,7 @@ function core(fn: BlockFn, ins: string[], out: string, aligned: DaskArray[], let
   if (opts.chunks !== undefined) chunks = normalizeChunks(opts.chunks, chunks.map((c) => c.reduce((x, y) => x + y, 0)).map((s, d) => (Array.isArray(opts.chunks) && Array.isArray((opts.chunks as unknown[])[d]) ? ((opts.chunks as number[][])[d] as number[]).reduce((x, y) => x + y, 0) : s)));
   const op = registerFunction(fn);
   const dtype = opts.dtype ?? (aligned[0] as DaskArray).dtype;
+  if (!isDType(dtype)) throw new DTypeError(unwrap ? 'mapBlocks' : 'blockwise', dtype, `not a dtype; use one of ${DTYPES.join(', ')}.`);
   const name = `blockwise-${tokenize(op, ins, out, aligned.map((a) => a.name), chunks)}`;
   const template: Task = task(op, ...aligned.map((_, i) => task(K(unwrap ? 'wrapSingle' : 'wrapChunk'), BlockwiseLayer.arg(i))));
   const layer = new BlockwiseLayer(name, out, chunks.map((c) => c.length), template, aligned.map((a, i) => ({ name: a.name, index: ins[i] as string, numblocks: a.numblocks })), { kind: 'blockwise', fusable: false, holds: [fn] });
@@ -62,6 +65,7 @@ function core(fn: BlockFn, ins: string[], out: string, aligned: DaskArray[], let
 export function mapBlocks(fn: BlockFn, ...rest: (DaskArray | BlockwiseOptions)[]): DaskArray {
   const last = rest[rest.length - 1];
   const opts: BlockwiseOptions = last !== undefined && !(last instanceof ArrayClass) ? (last as BlockwiseOptions) : {};
+  checkOptions('mapBlocks', last !== undefined && !(last instanceof ArrayClass) ? last : undefined, ['dtype', 'chunks', 'dropAxis', 'newAxis']);
   const arrays = rest.filter((r): r is DaskArray => r instanceof ArrayClass);
   if (arrays.length === 0) throw new ShapeError('mapBlocks', [], 'needs at least one array.');
   const nd = Math.max(...arrays.map((a) => a.ndim));

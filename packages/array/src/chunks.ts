@@ -27,11 +27,15 @@ function split(n: number, size: number): number[] {
 
 /** Block sizes per axis for `chunks` over `shape`. */
 export function normalizeChunks(chunks: ChunksLike, shape: readonly number[], dtype: DType = 'float64'): number[][] {
+  if (typeof chunks !== 'number' && chunks !== 'auto' && !Array.isArray(chunks)) {
+    throw new ChunksError(chunks, shape, `chunks must be a number, 'auto', or a list with one entry per axis (a size, -1, 'auto' or the block sizes)${typeof chunks === 'object' && chunks !== null ? "; the dict form { axis: chunks } is taken by rechunk" : ''}.`);
+  }
   const spec: AxisChunks[] = typeof chunks === 'number' || chunks === 'auto' ? shape.map(() => chunks) : [...(chunks as AxisChunks[])];
   if (spec.length !== shape.length) throw new ChunksError(chunks, shape, `${spec.length} axes given for ${shape.length} dimensions.`);
   const out: (number[] | undefined)[] = spec.map((c, d) => {
     const n = shape[d] as number;
     if (c === 'auto') return undefined;
+    if (typeof c !== 'number' && !Array.isArray(c)) throw new ChunksError(chunks, shape, `axis ${d}: ${JSON.stringify(c)} is not a block size, -1, 'auto' or a list of block sizes.`);
     if (typeof c === 'number') {
       if (c === -1) return [n];
       if (!Number.isInteger(c) || c < 1) throw new ChunksError(chunks, shape, `axis ${d}: a block size must be a positive integer or -1, got ${c}.`);

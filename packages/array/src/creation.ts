@@ -6,12 +6,14 @@
 import { HighLevelGraph, MaterializedLayer, quote, task, tokenize, type Node } from '@tsdask/core-graph';
 import { DaskArray } from './array.js';
 import { blockIndices, blockShape, cumdims, normalizeChunks, type ChunksLike } from './chunks.js';
-import { dtypeOfTypedArray, isDType, typedArrayOf, type DType, type Scalar, type TypedArray } from './dtype.js';
-import { DTypeError, InputError, ShapeError } from './errors.js';
+import { dtypeOfTypedArray, intRange, intScalarPlace, isDType, isIntScalar, typedArrayOf, type DType, type Scalar, type TypedArray } from './dtype.js';
+import { DTypeError, InputError, OverflowError, ShapeError } from './errors.js';
 import { sizeOf, type NDChunk } from './kernels/chunk.js';
 import { slice } from './kernels/layout.js';
+import { H } from './kernels/codegen.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
 import type { Nested } from './ndarray.js';
+import { checkOptions } from './options.js';
 
 /** Options of creation functions. */
 export interface CreateOptions {
@@ -28,6 +30,15 @@ function checkShape(op: string, shape: readonly number[]): number[] {
 function checkDType(op: string, d: unknown): DType {
   if (!isDType(d)) throw new DTypeError(op, d, 'use one of float64, float32, int8, int16, int32, uint8, uint16, uint32, int64, bool.');
   return d;
+}
+
+/**
+ * A Python-style scalar that must become an integer dtype, as NumPy 2: an integer out of the
+ * dtype's range is an OverflowError, NaN or an infinity an InputError (a fraction truncates).
+ */
+function checkIntValue(op: string, v: number | bigint | boolean, dtype: DType, where: string): void {
+  if (typeof v === 'number' && !Number.isFinite(v)) throw new InputError(op, `${where} is ${v}, which cannot become ${dtype}; use a float dtype, or replace it first.`);
+  if (isIntScalar(v) && intScalarPlace(v, dtype) !== 0) throw new OverflowError(`${op} (${where})`, v, dtype, intRange(dtype) as readonly [bigint, bigint], true);
 }
 
 function flatten(op: string, data: Nested): { values: (number | bigint | boolean)[]; shape: number[] } {
@@ -51,6 +62,7 @@ function flatten(op: string, data: Nested): { values: (number | bigint | boolean
 
 /** A chunked array from a TypedArray, nested JS arrays or an NDArray. */
 export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptions & { shape?: readonly number[] } = {}): DaskArray {
+  checkOptions('fromArray', opts, ['chunks', 'dtype', 'shape']);
   let flat: TypedArray;
   let shape: number[];
   let dtype: DType;
@@ -69,14 +81,22 @@ export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptio
     shape = opts.shape !== undefined ? checkShape('fromArray', opts.shape) : f.shape;
     if (sizeOf(shape) !== f.values.length) throw new ShapeError('fromArray', [shape], `shape has ${sizeOf(shape)} elements but the data has ${f.values.length}.`);
     const inferred: DType = f.values.length > 0 && f.values.every((v) => typeof v === 'boolean') ? 'bool' : f.values.length > 0 && f.values.every((v) => typeof v === 'bigint') ? 'int64' : 'float64';
-    dtype = opts.dtype ?? inferred;
+    dtype = checkDType('fromArray', opts.dtype ?? inferred);
     flat = new (typedArrayOf(dtype))(f.values.length);
-    f.values.forEach((v, i) => { (flat as unknown as (number | bigint)[])[i] = dtype === 'int64' ? BigInt(typeof v === 'boolean' ? +v : v) : Number(v); });
+    const check = intRange(dtype) !== undefined;
+    f.values.forEach((v, i) => {
+      if (check) checkIntValue('fromArray', v, dtype, `element ${i} (C order)`);
+      else if (typeof v === 'bigint' && dtype !== 'bool' && BigInt(Number(v)) !== v) {
+        throw new InputError('fromArray', `element ${i} (C order) is the bigint ${v}, which ${dtype} cannot hold exactly; pass { dtype: 'int64' } (every element then becomes an integer).`);
+      }
+      (flat as unknown as (number | bigint)[])[i] = dtype === 'int64' ? BigInt(typeof v === 'boolean' ? +v : typeof v === 'number' ? Math.trunc(v) : v) : Number(v);
+    });
   }
   dtype = checkDType('fromArray', dtype);
   if (dtype !== (dtypeOfTypedArray(flat) === 'uint8' && dtype === 'bool' ? 'bool' : dtypeOfTypedArray(flat))) {
     const conv = new (typedArrayOf(dtype))(flat.length);
-    for (let i = 0; i < flat.length; i++) (conv as unknown as (number | bigint)[])[i] = dtype === 'int64' ? BigInt(Math.trunc(Number(flat[i]))) : dtype === 'bool' ? (Number(flat[i]) !== 0 ? 1 : 0) : Number(flat[i]);
+    // an array-to-array cast, as astype: NaN or an infinity to int64 is INT64_MIN (NumPy's cast), not a RangeError
+    for (let i = 0; i < flat.length; i++) (conv as unknown as (number | bigint)[])[i] = dtype === 'int64' ? H.f2big(Number(flat[i])) : dtype === 'bool' ? (Number(flat[i]) !== 0 ? 1 : 0) : Number(flat[i]);
     flat = conv;
   }
   const chunks = normalizeChunks(opts.chunks ?? 'auto', shape, dtype);
@@ -93,8 +113,11 @@ export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptio
 
 /** An array of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: Scalar, opts: CreateOptions = {}): DaskArray {
+  checkOptions('full', opts, ['chunks', 'dtype']);
   const s = checkShape('full', shape);
   const dtype = checkDType('full', opts.dtype ?? (typeof value === 'boolean' ? 'bool' : typeof value === 'bigint' ? 'int64' : 'float64'));
+  if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'boolean') throw new InputError('full', `the fill value must be a number, a bigint or a boolean, got ${typeof value}.`);
+  if (intRange(dtype) !== undefined) checkIntValue('full', value, dtype, 'the fill value');
   const chunks = normalizeChunks(opts.chunks ?? 'auto', s, dtype);
   const name = `full-${tokenize(s, value, dtype, chunks)}`;
   const layer = new ChunkLayer(name, 'full', chunks.map((c) => c.length), [], (idx) => task(K('full'), blockShape(chunks, idx), value, dtype));
@@ -117,6 +140,14 @@ export function empty(shape: readonly number[], opts: CreateOptions = {}): DaskA
 }
 
 function rangeArray(op: string, start: number, step: number, n: number, dtype: DType, chunksLike: ChunksLike, last?: number): DaskArray {
+  const r = intRange(dtype);
+  if (r !== undefined && n > 0) {
+    // an integer dtype must hold the first and the last value (else they would wrap)
+    for (const v of [start, last ?? start + (n - 1) * step]) {
+      const f = Math.floor(v);
+      if (!Number.isFinite(f) || BigInt(f) < r[0] || BigInt(f) > r[1]) throw new OverflowError(op, f, dtype, r, true);
+    }
+  }
   const chunks = normalizeChunks(chunksLike, [n], dtype);
   const starts = cumdims(chunks[0] as number[]);
   const name = `${op}-${tokenize(op, start, step, n, dtype, chunks, last)}`;
@@ -139,6 +170,7 @@ export function arange(start: number, stop?: number, step?: number, opts?: Creat
 export function arange(...args: (number | CreateOptions | undefined)[]): DaskArray {
   const last = args[args.length - 1];
   const opts: CreateOptions = typeof last === 'object' && last !== null ? (args.pop() as CreateOptions) : {};
+  checkOptions('arange', opts, ['chunks', 'dtype']);
   while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
   if (args.length === 0 || args.length > 3) throw new ShapeError('arange', [], `takes stop, start and stop, or start, stop and step (then options), got ${args.length} numbers.`);
   const names = args.length === 1 ? ['stop'] : ['start', 'stop', 'step'];
@@ -167,6 +199,7 @@ export function linspace(
 ): DaskArray {
   // The options may come in num's place (num then 50), as arange's may.
   const [num, opts] = typeof numOrOpts === 'object' && numOrOpts !== null ? [50, numOrOpts] : [numOrOpts, options];
+  checkOptions('linspace', opts, ['chunks', 'dtype', 'endpoint']);
   for (const [name, x] of [['start', start], ['stop', stop]] as const) {
     if (typeof x !== 'number' || !Number.isFinite(x)) throw new ShapeError('linspace', [], `${name} must be a finite number, got ${String(x)}.`);
   }
@@ -179,6 +212,7 @@ export function linspace(
 
 /** A 2-d array with ones on diagonal k (N rows, M columns). */
 export function eye(N: number, opts: CreateOptions & { M?: number; k?: number } = {}): DaskArray {
+  checkOptions('eye', opts, ['chunks', 'dtype', 'M', 'k']);
   const M = opts.M ?? N;
   const k = opts.k ?? 0;
   const dtype = checkDType('eye', opts.dtype ?? 'float64');

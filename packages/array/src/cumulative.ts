@@ -9,6 +9,7 @@ import { normalizeAxis } from './chunks.js';
 import { kindOf } from './dtype.js';
 import { astype } from './elementwise.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
+import { checkOptions } from './options.js';
 
 /** Options of cumsum / cumprod. */
 export interface CumOptions {
@@ -18,6 +19,7 @@ export interface CumOptions {
 
 /** The running sum or product along an axis. */
 export function cumulative(kind: 'cumsum' | 'cumprod', x0: DaskArray, opts: CumOptions = {}): DaskArray {
+  checkOptions(kind, opts, ['axis']);
   let x = x0;
   if (opts.axis === undefined) x = x.ravel();
   const axis = normalizeAxis(kind, opts.axis ?? 0, x.ndim);

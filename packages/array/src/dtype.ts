@@ -88,11 +88,40 @@ export function scalarDType(x: Scalar): DType {
 export function promoteWithScalar(a: DType, x: Scalar): DType {
   const ka = kindOf(a);
   if (typeof x === 'boolean') return a;
-  if (typeof x === 'bigint' || Number.isInteger(x)) {
+  if (isIntScalar(x)) {
     if (ka === 'b') return 'int64';
     return a;
   }
   return ka === 'f' ? a : 'float64';
+}
+
+const RANGES: Partial<Record<DType, readonly [bigint, bigint]>> = {
+  int8: [-128n, 127n], uint8: [0n, 255n], int16: [-32768n, 32767n], uint16: [0n, 65535n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n], uint32: [0n, 2n ** 32n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+/** The inclusive value range of an integer dtype (undefined for float and bool). */
+export function intRange(d: DType): readonly [bigint, bigint] | undefined {
+  return RANGES[d];
+}
+
+/**
+ * True for a Python-int-like scalar (NEP 50's weak int): a bigint, or a number with an integer
+ * value other than -0 (which only a Python float can be).
+ */
+export function isIntScalar(x: unknown): x is number | bigint {
+  return typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x) && !Object.is(x, -0));
+}
+
+/**
+ * Where an integer scalar falls against an integer dtype's range: -1 below, 0 inside, 1 above
+ * (0 for float and bool dtypes, which take any integer).
+ */
+export function intScalarPlace(x: number | bigint, d: DType): -1 | 0 | 1 {
+  const r = RANGES[d];
+  if (r === undefined) return 0;
+  const v = typeof x === 'bigint' ? x : BigInt(x);
+  return v < r[0] ? -1 : v > r[1] ? 1 : 0;
 }
 
 /** The float type NumPy gives for math functions (sqrt, exp, ...) of a dtype. */

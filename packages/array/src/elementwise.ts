@@ -6,8 +6,8 @@
  */
 import { BlockwiseLayer, isRef, quote, task, tokenize, type Arg, type Task } from '@tsdask/core-graph';
 import type { DaskArray, Operand } from './array.js';
-import { floatOf, kindOf, promoteTypes, promoteWithScalar, type DType, type Scalar } from './dtype.js';
-import { BroadcastError, DTypeError } from './errors.js';
+import { DTYPES, floatOf, intRange, intScalarPlace, isDType, isIntScalar, kindOf, promoteTypes, promoteWithScalar, type DType, type Scalar } from './dtype.js';
+import { BroadcastError, DTypeError, InputError, OverflowError } from './errors.js';
 import { broadcastShapes, type Expr, type Program } from './kernels/elementwise.js';
 import { K } from './layer.js';
 import { DaskArray as ArrayClass } from './array.js';
@@ -108,7 +108,7 @@ export function resultType(ops: Operand[]): DType {
   for (const a of arrs) t = t === undefined ? a.dtype : promoteTypes(t, a.dtype);
   for (const o of ops) {
     if (isArray(o)) continue;
-    t = t === undefined ? (typeof o === 'boolean' ? 'bool' : typeof o === 'bigint' ? 'int64' : Number.isInteger(o) ? 'int64' : 'float64') : promoteWithScalar(t, o as Scalar);
+    t = t === undefined ? (typeof o === 'boolean' ? 'bool' : isIntScalar(o) ? 'int64' : 'float64') : promoteWithScalar(t, o as Scalar);
   }
   return t as DType;
 }
@@ -117,17 +117,54 @@ function withConstDTypes(exprs: Expr[], opd: DType): Expr[] {
   return exprs.map((e) => ('c' in e ? { c: e.c, dtype: opd } : e));
 }
 
-const ARITH = new Set(['add', 'sub', 'mul', 'mod', 'pow', 'maximum', 'minimum']);
+const ARITH = new Set(['add', 'sub', 'mul', 'floordiv', 'mod', 'pow', 'maximum', 'minimum']);
 const COMPARE = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+/**
+ * NEP 50: a Python-int-like scalar (a bigint, or an integer-valued number) takes the dtype `t`
+ * of the operation; one outside an integer dtype's range is an OverflowError, as in NumPy 2.
+ */
+function checkScalarFits(op: string, o: Operand, t: DType): void {
+  if (isArray(o) || !isIntScalar(o)) return;
+  const r = intRange(t);
+  if (r !== undefined && intScalarPlace(o, t) !== 0) throw new OverflowError(op, o, t, r);
+}
+
+const SWAP: Record<string, string> = { lt: 'gt', gt: 'lt', le: 'ge', ge: 'le', eq: 'eq', ne: 'ne' };
+
+/**
+ * NumPy 2 compares integer arrays with out-of-range Python ints exactly: `uint8 < 300` is true
+ * everywhere. The answer is then a constant (the array is read only for its shape).
+ */
+function outOfRangeCompare(fn: string, a: Operand, b: Operand, t: DType): DaskArray | undefined {
+  const [arr, sc, swapped] = isArray(a) ? [a, b, false] : [b as DaskArray, a, true];
+  if (isArray(sc) || !isIntScalar(sc)) return undefined;
+  const place = intScalarPlace(sc, t);
+  if (place === 0) return undefined;
+  const f = swapped ? (SWAP[fn] as string) : fn; // now read as `arr f sc`
+  const value = place > 0 ? f === 'lt' || f === 'le' || f === 'ne' : f === 'gt' || f === 'ge' || f === 'ne';
+  return elementwiseArray(fn, { fn: 'const', args: [{ in: 0, dtype: arr.dtype }, { c: value, dtype: 'bool' }], dtype: 'bool', opd: 'bool' }, [arr]);
+}
 
 /** A binary element-wise operation. */
 export function binary(fn: string, a: Operand, b: Operand): DaskArray {
   if (!isArray(a) && !isArray(b)) throw new DTypeError(fn, typeof a, 'at least one operand must be an Array.');
   const { exprs, arrays } = leaves([a, b]);
   const t = resultType([a, b]);
+  if (COMPARE.has(fn)) {
+    const c = outOfRangeCompare(fn, a, b, t);
+    if (c !== undefined) return c;
+  } else {
+    checkScalarFits(fn, a, t);
+    checkScalarFits(fn, b, t);
+  }
+  if (fn === 'pow' && kindOf(t) !== 'f' && isIntScalar(b) && b < 0) {
+    throw new InputError(fn, `integers to negative integer powers are not allowed (exponent ${String(b)} on ${t}); cast to float64 first, for example x.astype('float64').pow(${String(b)}).`);
+  }
   let opd = t;
   let R = t;
   if (fn === 'div') opd = R = kindOf(t) === 'f' ? t : 'float64';
+  else if ((fn === 'floordiv' || fn === 'mod') && t === 'bool') opd = R = 'int8'; // NumPy: bool // bool is int8
   else if (COMPARE.has(fn)) R = 'bool';
   else if (fn === 'and' || fn === 'or') {
     if (kindOf(t) === 'f') throw new DTypeError(fn, t, 'logical/bitwise and/or need bool or integer operands.');
@@ -151,14 +188,44 @@ export function unary(fn: string, a: DaskArray): DaskArray {
   return elementwiseArray(fn, { fn, args: [{ in: 0, dtype: d }], dtype: R, opd }, [a]);
 }
 
+/**
+ * Rounds half to even to `decimals` places, as NumPy: `rint(x * 10**d) / 10**d` in the array's
+ * float type (so `round(2.675, 2)` is 2.68 as in NumPy, where Python's round says 2.67: 2.675 is
+ * stored as 2.67499..., but times 100 it rounds to 267.5 in float64), and for d < 0
+ * `rint(x / 10**-d) * 10**-d`; integers are unchanged for d >= 0 and rounded through float64
+ * (then cast back) for d < 0.
+ */
+export function round(a: DaskArray, decimals = 0): DaskArray {
+  if (!Number.isInteger(decimals)) throw new InputError('round', `decimals must be an integer, got ${String(decimals)}.`);
+  if (decimals === 0) return unary('round', a);
+  const d = a.dtype;
+  if (d === 'bool') throw new DTypeError('round', d, `rounding booleans to ${decimals} decimals is not supported; cast first, for example x.astype('float64').round(${decimals}).`);
+  if (kindOf(d) !== 'f' && decimals > 0) return a;
+  const opd: DType = kindOf(d) === 'f' ? d : 'float64';
+  return elementwiseArray('round', { fn: 'round', args: [{ in: 0, dtype: d }, { c: decimals, dtype: opd }], dtype: d, opd }, [a]);
+}
+
 /** The array cast to another dtype. */
 export function astype(a: DaskArray, dtype: DType): DaskArray {
+  if (!isDType(dtype)) throw new DTypeError('astype', dtype, `not a dtype; use one of ${DTYPES.join(', ')}.`);
   if (a.dtype === dtype) return a;
   return elementwiseArray('astype', { fn: 'cast', args: [{ in: 0, dtype: a.dtype }], dtype, opd: dtype }, [a]);
 }
 
 /** Limits values to [min, max] (NaN stays NaN). */
-export function clip(a: DaskArray, min: Operand | null, max: Operand | null): DaskArray {
+export function clip(a: DaskArray, min0: Operand | null, max0: Operand | null): DaskArray {
+  // NumPy >= 2.1: a Python int bound outside an integer dtype's range is clamped to the range
+  // (clip(uint8, -1, 300) changes nothing) instead of an OverflowError.
+  const r = intRange(a.dtype);
+  const bound = (b: Operand | null): Operand | null => {
+    if (b === null || isArray(b) || !isIntScalar(b) || r === undefined) return b;
+    const place = intScalarPlace(b, a.dtype);
+    if (place === 0) return b;
+    const v = place < 0 ? r[0] : r[1];
+    return a.dtype === 'int64' ? v : Number(v);
+  };
+  const min = bound(min0);
+  const max = bound(max0);
   let out = a;
   if (min !== null) out = binary('maximum', out, min);
   if (max !== null) out = binary('minimum', out, max);
@@ -170,6 +237,8 @@ export function where(cond: Operand, x: Operand, y: Operand): DaskArray {
   if (!isArray(cond) && !isArray(x) && !isArray(y)) throw new DTypeError('where', typeof cond, 'at least one operand must be an Array.');
   const { exprs, arrays } = leaves([cond, x, y]);
   const R = resultType([x, y]);
+  checkScalarFits('where', x, R);
+  checkScalarFits('where', y, R);
   const [c, ex, ey] = exprs as [Expr, Expr, Expr];
   const cc: Expr = 'c' in c ? { c: c.c, dtype: 'bool' } : c;
   return elementwiseArray('where', { fn: 'where', args: [cc, ...withConstDTypes([ex, ey], R)], dtype: R, opd: R }, arrays);

@@ -36,7 +36,7 @@ export class IndexError extends TsdaskError {
 /** Shapes that do not fit an operation (reshape, matmul, concatenate, ...). */
 export class ShapeError extends TsdaskError {
   constructor(readonly op: string, readonly shapes: (readonly number[])[], detail: string) {
-    super('TSDASK_ARRAY_SHAPE', `${op}: shapes ${shapes.map(fmt).join(', ')}: ${detail}`);
+    super('TSDASK_ARRAY_SHAPE', `${op}: ${shapes.length > 0 ? `shapes ${shapes.map(fmt).join(', ')}: ` : ''}${detail}`);
   }
 }
 
@@ -54,6 +54,33 @@ export class InputError extends TsdaskError {
   }
 }
 
-for (const c of [BroadcastError, AxisError, ChunksError, IndexError, ShapeError, DTypeError, InputError]) registerErrorClass(c as never);
+/**
+ * A Python-style integer scalar that does not fit the integer dtype it must become (NumPy 2's
+ * `OverflowError: Python integer 300 out of bounds for uint8`, NEP 50).
+ */
+export class OverflowError extends TsdaskError {
+  /** `creating`: the value fills a new array (full, fromArray, arange), so the advice is a wider dtype, not a cast. */
+  constructor(readonly op: string, readonly value: number | bigint, readonly dtype: string, readonly range: readonly [bigint, bigint], creating = false) {
+    const wider = dtype === 'int64' ? "'float64'" : "'int64' or 'float64'";
+    const what = creating
+      ? `Use a wider dtype (${wider}) or values in range.`
+      : `Cast the array first (for example .astype(${wider.replace(' or ', ') or .astype(')})) or pass a value in range; JavaScript cannot tell 3e9 from 3000000000, so an integer-valued number counts as a Python int.`;
+    super('TSDASK_ARRAY_OVERFLOW', `${op}: integer ${String(value)} is out of bounds for ${dtype} (${range[0]}..${range[1]}); NumPy 2 raises OverflowError here rather than wrap it. ${what}`);
+  }
+}
+
+/**
+ * A reduction over no elements where the operation has no identity: min, max, argmin, argmax
+ * (and nan-variants) of a zero-size or all-masked array. NumPy raises ValueError here. A kind of
+ * ShapeError (catching ShapeError still catches it), with its own code.
+ */
+export class EmptyReductionError extends ShapeError {
+  constructor(op: string, shapes: (readonly number[])[], detail: string) {
+    super(op, shapes, `${detail} ${op} has no identity, so NumPy raises ValueError here too; check the array's size first, or use a reduction with an identity (sum, nansum).`);
+    (this as { code: string }).code = 'TSDASK_ARRAY_EMPTY_REDUCTION';
+  }
+}
+
+for (const c of [BroadcastError, AxisError, ChunksError, IndexError, ShapeError, DTypeError, InputError, OverflowError, EmptyReductionError]) registerErrorClass(c as never);
 
 export { fmt as formatShape };

@@ -1,6 +1,6 @@
 /** Module functions with NumPy's names (`da.add`, `da.subtract`, `da.where`, `da.sqrt`, ...). */
 import type { DaskArray, Operand } from './array.js';
-import { binary, clip as clipArray, unary, where as whereArrays } from './elementwise.js';
+import { binary, clip as clipArray, round as roundArray, unary, where as whereArrays } from './elementwise.js';
 import type { MomentOptions, ReduceOptions } from './reductions.js';
 
 /** a + b */ export const add = (a: Operand, b: Operand): DaskArray => binary('add', a, b);
@@ -8,6 +8,7 @@ import type { MomentOptions, ReduceOptions } from './reductions.js';
 /** a * b */ export const multiply = (a: Operand, b: Operand): DaskArray => binary('mul', a, b);
 /** a / b (true division) */ export const divide = (a: Operand, b: Operand): DaskArray => binary('div', a, b);
 /** a ** b */ export const power = (a: Operand, b: Operand): DaskArray => binary('pow', a, b);
+/** a // b (floor division, as NumPy's floor_divide) */ export const floorDivide = (a: Operand, b: Operand): DaskArray => binary('floordiv', a, b);
 /** a mod b (sign of b, as NumPy) */ export const mod = (a: Operand, b: Operand): DaskArray => binary('mod', a, b);
 /** The larger of a and b (NaN propagates). */ export const maximum = (a: Operand, b: Operand): DaskArray => binary('maximum', a, b);
 /** The smaller of a and b (NaN propagates). */ export const minimum = (a: Operand, b: Operand): DaskArray => binary('minimum', a, b);
@@ -25,9 +26,15 @@ import type { MomentOptions, ReduceOptions } from './reductions.js';
 /** Hyperbolic tangent. */ export const tanh = (x: DaskArray): DaskArray => unary('tanh', x);
 /** Round down. */ export const floor = (x: DaskArray): DaskArray => unary('floor', x);
 /** Round up. */ export const ceil = (x: DaskArray): DaskArray => unary('ceil', x);
-/** Round half to even. */ export const round = (x: DaskArray): DaskArray => unary('round', x);
+/** Round half to even to `decimals` places. */ export const round = (x: DaskArray, decimals = 0): DaskArray => roundArray(x, decimals);
 /** Limits values to [lo, hi]. */ export const clip = (x: DaskArray, lo: Operand | null, hi: Operand | null): DaskArray => clipArray(x, lo, hi);
 /** Sum. */ export const sum = (x: DaskArray, o?: ReduceOptions): DaskArray => x.sum(o);
 /** Mean. */ export const mean = (x: DaskArray, o?: ReduceOptions): DaskArray => x.mean(o);
 /** Standard deviation. */ export const std = (x: DaskArray, o?: MomentOptions): DaskArray => x.std(o);
 /** Variance. */ export const variance = (x: DaskArray, o?: MomentOptions): DaskArray => x.var(o);
+/** a == b (bool) */ export const equal = (a: Operand, b: Operand): DaskArray => binary('eq', a, b);
+/** a != b (bool) */ export const notEqual = (a: Operand, b: Operand): DaskArray => binary('ne', a, b);
+/** a < b (bool) */ export const less = (a: Operand, b: Operand): DaskArray => binary('lt', a, b);
+/** a <= b (bool) */ export const lessEqual = (a: Operand, b: Operand): DaskArray => binary('le', a, b);
+/** a > b (bool) */ export const greater = (a: Operand, b: Operand): DaskArray => binary('gt', a, b);
+/** a >= b (bool) */ export const greaterEqual = (a: Operand, b: Operand): DaskArray => binary('ge', a, b);

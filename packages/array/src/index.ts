@@ -6,6 +6,7 @@ export { DaskArray as Array, DaskArray, type Operand, type ArrayResult } from '.
 export { NDArray, type Nested } from './ndarray.js';
 export { type DType, type TypedArray, type Scalar, promoteTypes, itemsize } from './dtype.js';
 export { normalizeChunks, type Chunks, type ChunksLike } from './chunks.js';
+export { type RechunkLike } from './rechunk.js';
 export { fromArray, fromDelayed, zeros, ones, full, empty, arange, linspace, eye, type CreateOptions } from './creation.js';
 export * as random from './random.js';
 export * from './functions.js';

@@ -71,10 +71,21 @@ export function sliceArray(x: DaskArray, items: readonly IndexItem[]): DaskArray
     if (it === '...') throw new IndexError('slice', items, shape, "only one '...' is allowed.");
     const n = shape[d] as number;
     if (typeof it === 'number') {
+      if (!Number.isInteger(it)) throw new IndexError('slice', items, shape, `axis ${d}: an index must be an integer, got ${it}.`);
       const i = it < 0 ? it + n : it;
       if (!Number.isInteger(i) || i < 0 || i >= n) throw new IndexError('slice', items, shape, `index ${it} is out of bounds for axis ${d} with size ${n}.`);
       specs.push([i, i + 1, 1]);
     } else {
+      if (typeof it !== 'object') throw new IndexError('slice', items, shape, `axis ${d}: ${JSON.stringify(it)} is not an index; use an integer, { start, stop, step }, null or '...'.`);
+      for (const key of ['start', 'stop', 'step'] as const) {
+        const v = it[key];
+        if (v !== null && v !== undefined && !(typeof v === 'number' && Number.isInteger(v))) {
+          throw new IndexError('slice', items, shape, `axis ${d}: ${key} must be an integer or null, got ${JSON.stringify(v) ?? String(v)}.`);
+        }
+      }
+      for (const key of Object.keys(it)) {
+        if (key !== 'start' && key !== 'stop' && key !== 'step') throw new IndexError('slice', items, shape, `axis ${d}: unknown slice field '${key}'; a slice has start, stop and step.`);
+      }
       specs.push(sliceIndices(it, n, () => { throw new IndexError('slice', items, shape, `axis ${d}: step must be a non-zero integer.`); }));
       outAxes.push({ kind: 'in', d });
     }
@@ -143,7 +154,8 @@ export function take(x: DaskArray, indices: readonly number[], axis0 = 0): DaskA
   const n = x.shape[axis] as number;
   const idx = indices.map((i) => {
     const j = i < 0 ? i + n : i;
-    if (!Number.isInteger(j) || j < 0 || j >= n) throw new IndexError('take', i, x.shape, `index ${i} is out of bounds for axis ${axis} with size ${n}.`);
+    if (!Number.isInteger(j)) throw new IndexError('take', i, x.shape, `index ${i} is not an integer.`);
+    if (j < 0 || j >= n) throw new IndexError('take', i, x.shape, `index ${i} is out of bounds for axis ${axis} with size ${n}.`);
     return j;
   });
   const c = x.chunks[axis] as number[];

@@ -3,6 +3,7 @@
  * bytes; `toNpy(x, path)` writes the header, then computes the blocks, each task writing its own
  * bytes into place. Node only (the ops live in `@tsdask/array/io`).
  */
+import { checkOptions } from './options.js';
 import { closeSync, ftruncateSync, openSync, readSync, writeSync } from './platform/fs.js';
 import { compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
@@ -18,6 +19,7 @@ const IO = (name: string): string => `@tsdask/array/io#${name}`;
 
 /** A lazy array over a .npy file. */
 export function fromNpy(path: string, opts: { chunks?: ChunksLike } = {}): DaskArray {
+  checkOptions('fromNpy', opts, ['chunks']);
   const fd = openSync(path, 'r');
   const head = new Uint8Array(4096);
   let n: number;

@@ -6,8 +6,9 @@
 import { task, tokenize } from '@tsdask/core-graph';
 import { DaskArray } from './array.js';
 import { blockShape, linearBlock, normalizeChunks, type ChunksLike } from './chunks.js';
-import type { DType } from './dtype.js';
-import { ShapeError } from './errors.js';
+import { intRange, isDType, type DType } from './dtype.js';
+import { DTypeError, InputError, ShapeError } from './errors.js';
+import { checkOptions } from './options.js';
 import { ChunkLayer, K } from './layer.js';
 
 /** Options of random arrays. */
@@ -40,17 +41,27 @@ function make(op: string, shape: readonly number[], opts: RandomOptions, dtype: 
 
 /** Uniform floats in [0, 1). */
 export function random(shape: readonly number[], opts: RandomOptions = {}): DaskArray {
+  checkOptions('random', opts, ['chunks', 'seed']);
   return make('random', shape, opts, 'float64', 'randomUniform', []);
 }
 
 /** Normally distributed floats with mean `loc` and standard deviation `scale`. */
 export function normal(loc: number, scale: number, shape: readonly number[], opts: RandomOptions = {}): DaskArray {
+  checkOptions('normal', opts, ['chunks', 'seed']);
   return make('normal', shape, opts, 'float64', 'randomNormal', [loc, scale]);
 }
 
 /** Integers uniform in [low, high) (int64 unless `dtype` says otherwise). */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions & { dtype?: DType } = {}): DaskArray {
+  checkOptions('randint', opts, ['chunks', 'seed', 'dtype']);
+  for (const [name, v] of [['low', low], ['high', high]] as const) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new InputError('randint', `${name} must be an integer within ±(2^53 - 1), got ${String(v)}.`);
+  }
   if (!(high > low)) throw new ShapeError('randint', [], `high (${high}) must be greater than low (${low}).`);
   const dtype = opts.dtype ?? 'int64';
+  const range = isDType(dtype) ? intRange(dtype) : undefined;
+  if (range === undefined) throw new DTypeError('randint', dtype, 'randint draws integers: use int8, int16, int32, int64, uint8, uint16 or uint32.');
+  if (BigInt(low) < range[0]) throw new InputError('randint', `low ${low} is out of bounds for ${dtype} (${range[0]}..${range[1]}), as NumPy's ValueError; use a wider dtype.`);
+  if (BigInt(high) - 1n > range[1]) throw new InputError('randint', `high ${high} is out of bounds for ${dtype} (the largest value drawn, high - 1, must be at most ${range[1]}), as NumPy's ValueError; use a wider dtype.`);
   return make('randint', shape, opts, dtype, 'randomInt', [low, high, dtype]);
 }

@@ -7,7 +7,8 @@
 import { ref, task, tokenize, type Node } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { cumdims, normalizeChunks, type Chunks, type ChunksLike } from './chunks.js';
+import { cumdims, normalizeAxis, normalizeChunks, type AxisChunks, type Chunks, type ChunksLike } from './chunks.js';
+import { ChunksError } from './errors.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
 
 const MAX_INPUTS = 64;
@@ -56,9 +57,32 @@ function oneStage(x: DaskArray, chunks: number[][]): DaskArray {
   return ArrayClass.fromLayer(layer, [x], chunks, x.dtype);
 }
 
-/** The array with new block sizes. */
-export function rechunk(x: DaskArray, chunksLike: ChunksLike): DaskArray {
-  const spec = Array.isArray(chunksLike) ? chunksLike.map((c, d) => (c === -1 ? [x.shape[d] as number] : c)) : chunksLike;
+/**
+ * What rechunk accepts: what `normalizeChunks` does, a list whose `null` keeps an axis as it is,
+ * or Dask's dict form `{ 0: 12, [-1]: 'auto' }` (axes left out, or null, keep their chunks).
+ */
+export type RechunkLike = ChunksLike | readonly (AxisChunks | null)[] | { readonly [axis: number]: AxisChunks | null };
+
+function fromDict(x: DaskArray, spec: { readonly [axis: string]: AxisChunks | null }): (AxisChunks | null)[] {
+  const out: (AxisChunks | null)[] = x.chunks.map(() => null);
+  const seen = new Set<number>();
+  for (const [k, v] of Object.entries(spec)) {
+    const ax = Number(k);
+    if (k.trim() === '' || !Number.isInteger(ax)) throw new ChunksError(spec, x.shape, `key '${k}' is not an axis number; use { axis: chunks } with axes -${x.ndim}..${x.ndim - 1}.`);
+    const d = normalizeAxis('rechunk', ax, x.ndim);
+    if (seen.has(d)) throw new ChunksError(spec, x.shape, `axis ${d} is given twice (as ${k} and another key).`);
+    seen.add(d);
+    out[d] = v;
+  }
+  return out;
+}
+
+/** The array with new block sizes (a list per axis, one size, 'auto', or Dask's dict `{ axis: chunks }`). */
+export function rechunk(x: DaskArray, chunksLike: RechunkLike): DaskArray {
+  const list = Array.isArray(chunksLike) ? (chunksLike as (AxisChunks | null)[])
+    : typeof chunksLike === 'object' && chunksLike !== null ? fromDict(x, chunksLike as { readonly [axis: string]: AxisChunks | null })
+      : undefined;
+  const spec = list !== undefined ? list.map((c, d) => (c === -1 ? [x.shape[d] as number] : c === null || c === undefined ? (x.chunks[d] ?? c) : c)) : chunksLike;
   const chunks = normalizeChunks(spec as ChunksLike, x.shape, x.dtype);
   if (sameChunks(chunks, x.chunks)) return x;
   const fanIn = chunks.reduce((acc, c, d) => acc * Math.max(...axisPlan(x.chunks[d] as number[], c).map((p) => p.length), 1), 1);

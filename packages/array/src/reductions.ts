@@ -10,11 +10,12 @@ import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
 import { blockShape, cumdims, linearBlock, normalizeAxes, normalizeAxis, type Chunks } from './chunks.js';
 import { kindOf, type DType } from './dtype.js';
-import { AxisError, ShapeError } from './errors.js';
+import { AxisError, EmptyReductionError, ShapeError } from './errors.js';
 import type { SimpleKind } from './kernels/reduce.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
 import { simplifyReduce } from './elementwise.js';
 import { uniformSource } from './random.js';
+import { checkOptions } from './options.js';
 
 /** Options of a reduction. */
 export interface ReduceOptions {
@@ -126,17 +127,28 @@ function tree(s: TreeSpec): DaskArray {
 
 /** A reduction whose partial is a chunk of accumulators. */
 export function reduction(kind: SimpleKind, x: DaskArray, opts: ReduceOptions = {}): DaskArray {
+  checkOptions(kind, opts, ['axis', 'keepdims', 'splitEvery']);
   const axes = normalizeAxes(kind, opts.axis, x.ndim);
   const k = kindOf(x.dtype);
   const dtype: DType =
     kind === 'any' || kind === 'all' ? 'bool'
       : kind === 'sum' || kind === 'prod' || kind === 'nansum' || kind === 'nanprod' ? (k === 'f' ? x.dtype : 'int64')
         : x.dtype;
-  if ((kind === 'min' || kind === 'max') && axes.some((d) => x.shape[d] === 0)) {
-    throw new ShapeError(kind, [x.shape], `zero-size reduction along axis ${axes.find((d) => x.shape[d] === 0)}: ${kind} has no identity.`);
+  const noIdentity = kind === 'min' || kind === 'max' || kind === 'nanmin' || kind === 'nanmax';
+  if (noIdentity && axes.some((d) => x.shape[d] === 0)) {
+    throw new EmptyReductionError(kind, [x.shape], `zero-size reduction along axis ${axes.find((d) => x.shape[d] === 0)}:`);
   }
   const keepdims = opts.keepdims ?? false;
   const token = tokenize(kind, x.name, axes, keepdims, opts.splitEvery ?? 8);
+  if (noIdentity && axes.some((d) => Number.isNaN(x.shape[d]))) {
+    // lengths known only at compute (after a mask): count elements so that none raises
+    return tree({
+      op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype, token, blockwise: true,
+      partial: (b) => task(K('reduceCounted'), kind, b, axes),
+      combine: (parts) => task(K('combineCounted'), kind, parts),
+      finish: (p, shape) => task(K('finishCounted'), kind, p, dtype, shape),
+    });
+  }
   return tree({
     op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype, token, blockwise: true,
     partial: (b) => task(K('reduceSimple'), kind, b, axes),
@@ -148,6 +160,7 @@ export function reduction(kind: SimpleKind, x: DaskArray, opts: ReduceOptions = 
 
 /** mean, var, std and nanmean from moments. */
 export function moments(kind: 'mean' | 'var' | 'std' | 'nanmean' | 'nanvar' | 'nanstd', x: DaskArray, opts: MomentOptions = {}): DaskArray {
+  checkOptions(kind, opts, kind.endsWith('mean') ? ['axis', 'keepdims', 'splitEvery'] : ['axis', 'keepdims', 'splitEvery', 'ddof']);
   const axes = normalizeAxes(kind, opts.axis, x.ndim);
   const dtype: DType = x.dtype === 'float32' ? 'float32' : 'float64';
   const nan = kind.startsWith('nan');
@@ -167,19 +180,24 @@ export function moments(kind: 'mean' | 'var' | 'std' | 'nanmean' | 'nanvar' | 'n
 
 /** argmin / argmax along one axis or over the flattened array. */
 export function argReduction(kind: 'argmin' | 'argmax', x: DaskArray, opts: ArgOptions = {}): DaskArray {
+  checkOptions(kind, opts, ['axis', 'keepdims', 'splitEvery']);
   if (Array.isArray(opts.axis)) throw new AxisError(kind, opts.axis, x.ndim);
   const axis = opts.axis === undefined || opts.axis === null ? null : normalizeAxis(kind, opts.axis, x.ndim);
   const axes = axis === null ? normalizeAxes(kind, null, x.ndim) : [axis];
-  if (axes.some((d) => x.shape[d] === 0)) throw new ShapeError(kind, [x.shape], 'attempt to get the arg of an empty sequence.');
+  if (axes.some((d) => x.shape[d] === 0)) throw new EmptyReductionError(kind, [x.shape], 'attempt to get the arg of an empty sequence;');
   const keepdims = opts.keepdims ?? false;
   const starts = x.chunks.map((c) => cumdims(c));
   const shape = x.shape;
+  // lengths known only at compute (after a mask): a 1-d array's partials count their elements
+  // and the combine step offsets the indices by the elements before them
+  const unknown = (axis === null ? shape : axes.map((d) => shape[d] as number)).some((n) => Number.isNaN(n));
+  if (unknown && x.ndim !== 1) throw new ShapeError(kind, [shape], 'the reduced axes have unknown lengths (after a mask) and the array is not 1-d; compute it first, or reduce a 1-d array.');
   const token = tokenize(kind, x.name, axis, keepdims, opts.splitEvery ?? 8);
   return tree({
     op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype: 'int64', token,
-    partial: (b, idx) => task(K('argPartial'), kind, b, axis, idx.map((i, d) => (starts[d] as number[])[i] as number), shape),
+    partial: (b, idx) => unknown ? task(K('argPartial'), kind, b, 0, [0], [0], true) : task(K('argPartial'), kind, b, axis, idx.map((i, d) => (starts[d] as number[])[i] as number), shape),
     combine: (parts) => task(K('argCombine'), kind, parts),
-    finish: (p, oshape) => task(K('argFinish'), p, oshape),
+    finish: (p, oshape) => task(K('argFinish'), p, oshape, kind),
   });
 }
 

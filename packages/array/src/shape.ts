@@ -71,7 +71,7 @@ export function reshape(x: DaskArray, shape0: readonly number[]): DaskArray {
   if (neg === 1) shape[shape.indexOf(-1)] = known === 0 ? 0 : x.size / known;
   if (sizeOf(shape) !== x.size || shape.some((s) => !Number.isInteger(s))) throw new ShapeError('reshape', [x.shape, shape0], `cannot reshape an array of size ${x.size} into this shape.`);
   if (shape.length === x.ndim && shape.every((s, d) => s === x.shape[d])) return x;
-  if (x.ndim === 0 || x.size === 0) {
+  if (x.ndim === 0 || x.size === 0 || shape.length === 0) {
     const y = x.ndim === 0 ? x : rechunk(x, x.shape.map((s) => [s]));
     return reindex('reshape', y, shape.map((s) => [s]), () => y.chunks.map(() => 0));
   }

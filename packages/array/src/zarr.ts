@@ -6,6 +6,7 @@
  * touch the same one. zarrita creates v3 arrays only: a v2 array's `.zarray` (and the `.zgroup`
  * of each parent group not there yet) is written here, and its chunks go through zarrita.
  */
+import { checkOptions } from './options.js';
 import { compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
@@ -49,6 +50,7 @@ async function createV2(store: { get(key: string): Promise<Uint8Array | undefine
 
 /** A lazy array over a Zarr array on disk. */
 export async function fromZarr(root: string, opts: ZarrOptions = {}): Promise<DaskArray> {
+  checkOptions('fromZarr', opts, ['path', 'chunks']);
   const path = opts.path ?? '/';
   const io = await import('./io/zarr-ops.js');
   io.forgetZarr(root, path);

@@ -4,6 +4,11 @@
  * with NumPy's wrap-around for integers and 0/1 for bool.
  */
 import type { DType } from '../dtype.js';
+import { InputError } from '../errors.js';
+
+function negativePower(b: number | bigint): InputError {
+  return new InputError('pow', `integers to negative integer powers are not allowed (an exponent is ${String(b)}); cast to float64 first, for example x.astype('float64').pow(y).`);
+}
 
 /** A JS expression that converts `e` (of dtype `from`) to dtype `to`. */
 export function convert(e: string, from: DType, to: DType): string {
@@ -63,21 +68,64 @@ export const H = {
     const r = a % b;
     return r !== 0n && r < 0n !== b < 0n ? r + b : r;
   },
+  /** a ** b modulo 2^64 by squaring (a ** b itself would grow to b * log2(a) bits: a hang for large b). */
   bpow(a: bigint, b: bigint): bigint {
-    if (b < 0n) throw new RangeError('Integers to negative integer powers are not allowed.');
-    return BigInt.asIntN(64, a ** b);
+    if (b < 0n) throw negativePower(b);
+    let r = 1n;
+    let x = a;
+    for (let e = b; e > 0n; e >>= 1n) {
+      if (e & 1n) r = BigInt.asIntN(64, r * x);
+      x = BigInt.asIntN(64, x * x);
+    }
+    return r;
   },
+  /** a ** b for integers up to 32 bits, modulo 2^32 (squaring with imul), so the caller's wrap keeps NumPy's low bits. */
   ipow(a: number, b: number): number {
-    if (b < 0) throw new RangeError('Integers to negative integer powers are not allowed.');
-    return Math.pow(a, b);
+    if (b < 0) throw negativePower(b);
+    let r = 1;
+    let x = a | 0;
+    let e = b;
+    while (e > 0) {
+      if (e & 1) r = Math.imul(r, x);
+      x = Math.imul(x, x);
+      e = Math.floor(e / 2);
+    }
+    return r;
+  },
+  /** NumPy's float floor_divide (npy_divmod): (a - fmod(a, b)) / b adjusted and rounded, so 1 // 0.1 is 9 as in NumPy. */
+  ffloordiv(a: number, b: number): number {
+    if (b === 0) return a / b;
+    let mod = a % b;
+    let div = (a - mod) / b;
+    if (mod !== 0 && (b < 0) !== (mod < 0)) { mod += b; div -= 1; }
+    if (div === 0) return (a / b < 0 || Object.is(a / b, -0)) ? -0 : 0;
+    let fl = Math.floor(div);
+    if (div - fl > 0.5) fl += 1;
+    return fl;
+  },
+  /** Integer floor division; division by zero gives 0, as NumPy (which warns). */
+  ifloordiv(a: number, b: number): number {
+    return b === 0 ? 0 : Math.floor(a / b);
+  },
+  /** int64 floor division; by zero gives 0; INT64_MIN // -1 wraps as NumPy. */
+  bfloordiv(a: bigint, b: bigint): bigint {
+    if (b === 0n) return 0n;
+    let q = a / b;
+    if (a % b !== 0n && (a < 0n) !== (b < 0n)) q -= 1n;
+    return BigInt.asIntN(64, q);
+  },
+  /** 10 ** n for n >= 0 by repeated multiplication, as NumPy's power_of_ten. */
+  pow10(n: number): number {
+    let p = 1;
+    for (let i = 0; i < n; i++) p *= 10;
+    return p;
   },
   round(x: number): number {
     if (x !== x || x === Infinity || x === -Infinity) return x;
     const f = Math.floor(x);
     const d = x - f;
-    if (d > 0.5) return f + 1;
-    if (d < 0.5) return f === 0 && x < 0 ? -0 : f;
-    return f % 2 === 0 ? f : f + 1;
+    const r = d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f;
+    return r === 0 && x < 0 ? -0 : r; // -0.4 and -0.5 round to -0, as rint does
   },
   max(a: number, b: number): number {
     return a !== a ? a : b !== b ? b : a >= b ? a : b;

@@ -14,15 +14,26 @@ export function full(shape: number[], value: number | bigint | boolean, dtype: D
   return { data, shape, dtype };
 }
 
-/** `n` values start + (offset + i) * step (NumPy's arange/linspace formula). */
+/**
+ * `n` values start + (offset + i) * step (NumPy's arange/linspace formula), `last` replacing the
+ * final one (linspace's stop). Integer dtypes take the floor, as NumPy 2's linspace; int64 with an
+ * integer start and step is computed in BigInt, so values past 2^53 stay exact.
+ */
 export function range(start: number, step: number, offset: number, n: number, dtype: DType, last?: number): NDChunk {
   const data = allocData(dtype, n);
-  if (dtype === 'int64') {
-    for (let i = 0; i < n; i++) (data as BigInt64Array)[i] = BigInt(Math.trunc(start + (offset + i) * step));
+  const float = dtype === 'float64' || dtype === 'float32';
+  if (dtype === 'int64' && Number.isInteger(start) && Number.isInteger(step) && (last === undefined || Number.isInteger(last))) {
+    const b0 = BigInt(start), bs = BigInt(step);
+    for (let i = 0; i < n; i++) (data as BigInt64Array)[i] = b0 + BigInt(offset + i) * bs;
+    if (last !== undefined && n > 0) (data as BigInt64Array)[n - 1] = BigInt(last);
+  } else if (dtype === 'int64') {
+    for (let i = 0; i < n; i++) (data as BigInt64Array)[i] = BigInt(Math.floor(start + (offset + i) * step));
+    if (last !== undefined && n > 0) (data as BigInt64Array)[n - 1] = BigInt(Math.floor(last));
   } else {
     const d = data as Float64Array;
-    for (let i = 0; i < n; i++) d[i] = start + (offset + i) * step;
-    if (last !== undefined && n > 0) d[n - 1] = last;
+    if (float) for (let i = 0; i < n; i++) d[i] = start + (offset + i) * step;
+    else for (let i = 0; i < n; i++) d[i] = Math.floor(start + (offset + i) * step);
+    if (last !== undefined && n > 0) d[n - 1] = float ? last : Math.floor(last);
   }
   return { data, shape: [n], dtype };
 }

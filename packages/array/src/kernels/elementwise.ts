@@ -43,17 +43,21 @@ export function gen(e: Expr, read: (k: number) => string): string {
     case 'add': case 'sub': case 'mul': {
       const sym = e.fn === 'add' ? '+' : e.fn === 'sub' ? '-' : '*';
       if (big) return `BigInt.asIntN(64, ${x} ${sym} ${y})`;
-      if (O === 'int32' && e.fn === 'mul') return `Math.imul(${x}, ${y})`;
+      // 32-bit products can pass 2^53, where a double loses the low bits the wrap keeps: imul
+      if (e.fn === 'mul' && (O === 'int32' || O === 'uint32')) return wrap(`Math.imul(${x}, ${y})`, R, false);
       return wrap(`(${x} ${sym} ${y})`, R, isFloat(O));
     }
     case 'div':
       return wrap(`(${x} / ${y})`, R);
+    case 'floordiv':
+      if (big) return `H.bfloordiv(${x}, ${y})`;
+      return isFloat(O) ? wrap(`H.ffloordiv(${x}, ${y})`, R) : wrap(`H.ifloordiv(${x}, ${y})`, R, false);
     case 'mod':
       if (big) return `H.bmod(${x}, ${y})`;
       return isFloat(O) ? wrap(`H.fmod(${x}, ${y})`, R) : wrap(`H.imod(${x}, ${y})`, R, false);
     case 'pow':
       if (big) return `H.bpow(${x}, ${y})`;
-      return isFloat(O) ? wrap(`Math.pow(${x}, ${y})`, R) : wrap(`H.ipow(${x}, ${y})`, R);
+      return isFloat(O) ? wrap(`Math.pow(${x}, ${y})`, R) : wrap(`H.ipow(${x}, ${y})`, R, false);
     case 'maximum': case 'minimum':
       if (big) return `(${x} ${e.fn === 'maximum' ? '>=' : '<='} ${y} ? ${x} : ${y})`;
       return `H.${e.fn === 'maximum' ? 'max' : 'min'}(${x}, ${y})`;
@@ -72,8 +76,19 @@ export function gen(e: Expr, read: (k: number) => string): string {
       return big ? `(${x} < 0n ? BigInt.asIntN(64, -${x}) : ${x})` : wrap(`Math.abs(${x})`, R, isFloat(O));
     case 'floor': case 'ceil':
       return isFloat(O) ? wrap(`Math.${e.fn}(${x})`, R) : x;
-    case 'round':
-      return isFloat(O) ? wrap(`H.round(${x})`, R) : x;
+    case 'round': {
+      if (e.args.length === 1) return isFloat(O) ? wrap(`H.round(${x})`, R) : x;
+      // NumPy's round(x, d): rint(x * 10**d) / 10**d, or rint(x / 10**-d) * 10**-d, in the float type O
+      const dec = Number((e.args[1] as { c: number }).c);
+      const f32 = O === 'float32';
+      const p = f32 ? Math.fround(H.pow10(Math.abs(dec))) : H.pow10(Math.abs(dec));
+      const F = literal(p, 'float64');
+      const r = (v: string): string => (f32 ? `Math.fround(${v})` : v);
+      const body = dec > 0 ? r(`H.round(${r(`${x} * ${F}`)}) / ${F}`) : r(`H.round(${r(`${x} / ${F}`)}) * ${F}`);
+      return convert(body, O, R);
+    }
+    case 'const':
+      return a[1] as string;
     case 'isnan':
       return isFloat(O) ? `(${x} !== ${x} ? 1 : 0)` : '0';
     case 'where':

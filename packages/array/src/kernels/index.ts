@@ -7,6 +7,7 @@ export { elementwise, broadcastShapes, type Expr, type Program } from './element
 export { full, range, eye, randomUniform, randomNormal, randomInt } from './creation.js';
 export { reduceExpr } from './reduce-expr.js';
 export { reduceSimple, combineSimple, finishSimple, reduceMoments, combineMoments, finishMoments, keptShape } from './reduce.js';
+export { reduceCounted, combineCounted, finishCounted } from './reduce-counted.js';
 export { argPartial, argCombine, argFinish } from './arg-reduce.js';
 export { cumulate, lastAlong, carryCombine, applyCarry } from './cumulative.js';
 export { slice, assemble, placeInto, transpose, reshape, flatConcat, gather, compress, type SliceSpec } from './layout.js';

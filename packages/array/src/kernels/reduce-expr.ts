@@ -9,7 +9,7 @@ import type { DType } from '../dtype.js';
 import { allocData, sizeOf, type NDChunk } from './chunk.js';
 import { H } from './codegen.js';
 import { elementwise, gen, type Program } from './elementwise.js';
-import { bigAcc, initValue, keptShape, reduceSimple, rowOffsets, STEP, type SimpleKind } from './reduce.js';
+import { bigAcc, exactIntAcc, initValue, keptShape, reduceSimple, rowOffsets, smallIntAcc, STEP, type SimpleKind } from './reduce.js';
 
 type Loop = (out: unknown, ins: unknown[], rows: number, inner: number, ooff: Int32Array, innerReduced: boolean) => void;
 const loops = new Map<string, Loop>();
@@ -21,7 +21,7 @@ function loopFor(kind: SimpleKind, program: Program, n: number, big: boolean, as
   const decl = Array.from({ length: n }, (_, k) => `const a${k} = ins[${k}];`).join(' ');
   const e = gen(program.expr, (k) => `a${k}[i]`);
   const v = asNumber ? `Number(${e})` : e;
-  const step = (STEP[kind] as [string, string])[1];
+  const step = big && (kind === 'prod' || kind === 'nanprod') ? 'BigInt.asIntN(64, A * V)' : (STEP[kind] as [string, string])[1];
   const src = `${decl}
 if (innerReduced) {
   for (let r = 0; r < rows; r++) {
@@ -53,5 +53,11 @@ export function reduceExpr(kind: SimpleKind, program: Program, axes: number[], .
   (out as { fill(v: unknown): unknown }).fill(initValue(kind, big));
   const { ooff, rows, inner, innerReduced } = rowOffsets(shape, axes);
   loopFor(kind, program, chunks.length, big, dtype === 'int64' && !big)(out, chunks.map((c) => c.data), rows, inner, ooff, innerReduced);
+  if (smallIntAcc(kind, dtype)) {
+    // exact int64 partials as reduceSimple gives; when a double may have rounded, materialize and go exact
+    const exact = exactIntAcc(kind, dtype, out as Float64Array, sizeOf(axes.map((d) => shape[d] as number)));
+    if (exact === undefined) return reduceSimple(kind, elementwise(program, ...chunks), axes);
+    return { data: exact, shape: keptShape(shape, axes), dtype: 'int64' };
+  }
   return { data: out, shape: keptShape(shape, axes), dtype: big ? 'int64' : 'float64' };
 }

@@ -4,12 +4,14 @@
  * of the same shape (the tree levels), and `reduceFinal` turns the last partial into the
  * result chunk. Loops are generated once per (kind, dtype, layout) as plain JavaScript.
  *
- * Partials: a chunk of accumulators (float64, or int64 for int64 sum/prod/min/max), or for
+ * Partials: a chunk of accumulators (float64; int64 for int64 sum/prod/min/max and for the
+ * sum/prod of bool and smaller integers, exact and wrapping at 64 bits as NumPy's), or for
  * mean/var/std the moments `{ n, mu, m2 }` (combined with Chan's parallel formula, which is
  * numerically stable), or for argmin/argmax `{ v, i }`.
  */
 import type { DType } from '../dtype.js';
 import { allocData, sizeOf, stridesOf, type NDChunk } from './chunk.js';
+import { slice } from './layout.js';
 
 /** Reductions whose partial is one chunk of accumulators. */
 export type SimpleKind = 'sum' | 'prod' | 'min' | 'max' | 'any' | 'all' | 'nansum' | 'nanprod' | 'nanmin' | 'nanmax' | 'count' | 'nancount';
@@ -125,8 +127,86 @@ export function sumRange(a: Float64Array, lo: number, n: number): number {
 /** Rows at least this long are summed with sumRange (shorter ones stay in the generic loop). */
 const SUM_RANGE_MIN = 64;
 
+/** The largest magnitude of each integer dtype under 64 bits (bool counts as 1). */
+const MAX_ABS: Partial<Record<DType, number>> = { bool: 1, int8: 128, uint8: 255, int16: 32768, uint16: 65535, int32: 2 ** 31, uint32: 2 ** 32 - 1 };
+
+/** True for sum/prod of a bool or integer dtype under 64 bits: exact int64 partials (NumPy's int64 accumulator). */
+export function smallIntAcc(kind: SimpleKind, dtype: DType): boolean {
+  return MAX_ABS[dtype] !== undefined && (kind === 'sum' || kind === 'prod' || kind === 'nansum' || kind === 'nanprod');
+}
+
+/**
+ * Turns float64 accumulators of a small-integer sum/prod into exact int64, or undefined when a
+ * double may have rounded: a sum of `count` values is exact while count * max|v| <= 2^53; a
+ * product's magnitude never shrinks (until a 0, which stays exact), so it is exact when every
+ * result is <= 2^53. The caller then recomputes in BigInt, which wraps at 64 bits as NumPy's
+ * int64 accumulator does.
+ */
+export function exactIntAcc(kind: SimpleKind, dtype: DType, acc: Float64Array, count: number): BigInt64Array | undefined {
+  const sum = kind === 'sum' || kind === 'nansum';
+  if (sum && count * (MAX_ABS[dtype] as number) > Number.MAX_SAFE_INTEGER) return undefined;
+  const out = new BigInt64Array(acc.length);
+  for (let i = 0; i < acc.length; i++) {
+    const v = acc[i] as number;
+    if (!sum && Math.abs(v) > Number.MAX_SAFE_INTEGER) return undefined;
+    out[i] = BigInt(v);
+  }
+  return out;
+}
+
+/** A BigInt step for int64 accumulators: products wrap as they go (an unbounded BigInt would grow with the row). */
+function bigStep(kind: SimpleKind): string {
+  return kind === 'prod' || kind === 'nanprod' ? 'BigInt.asIntN(64, A * V)' : STEP[kind][1];
+}
+
 /** Reduces one chunk over `axes` with a simple kind, keeping the reduced axes as length 1. */
 export function reduceSimple(kind: SimpleKind, c: NDChunk, axes: number[]): NDChunk {
+  if (!smallIntAcc(kind, c.dtype)) return reduceFloatOrBig(kind, c, axes);
+  // small integers: a fast float64 loop, kept when provably exact; else exactly in BigInt
+  const shape = keptShape(c.shape, axes);
+  const count = sizeOf(axes.map((d) => c.shape[d] as number));
+  const sum = kind === 'sum' || kind === 'nansum';
+  if (!sum || count * (MAX_ABS[c.dtype] as number) <= Number.MAX_SAFE_INTEGER) {
+    const exact = exactIntAcc(kind, c.dtype, reduceFloatOrBig(kind, c, axes).data as Float64Array, count);
+    if (exact !== undefined) return { data: exact, shape, dtype: 'int64' };
+  }
+  if (sum) {
+    const parts = exactSumInSlabs(kind, c, axes);
+    if (parts !== undefined) return { data: parts, shape, dtype: 'int64' };
+  }
+  const wide: NDChunk = { data: BigInt64Array.from(c.data as Uint8Array, (v) => BigInt(v)), shape: c.shape, dtype: 'int64' };
+  return reduceFloatOrBig(kind, wide, axes);
+}
+
+/**
+ * An exact small-integer sum of a large chunk: slabs along the first reduced axis, each small
+ * enough for float64 to sum exactly, added up in BigInt (much faster than a BigInt per element).
+ */
+function exactSumInSlabs(kind: SimpleKind, c: NDChunk, axes: number[]): BigInt64Array | undefined {
+  // slab along the first reduced axis whose slabs can be small enough (the others' lengths fixed)
+  const limit = Number.MAX_SAFE_INTEGER / (MAX_ABS[c.dtype] as number);
+  const count = sizeOf(axes.map((d) => c.shape[d] as number));
+  const ax = axes.find((d) => Math.floor(limit / (count / (c.shape[d] as number))) >= 1);
+  if (ax === undefined) return undefined;
+  const len = c.shape[ax] as number;
+  const per = Math.floor(limit / (count / len));
+  let total: BigInt64Array | undefined;
+  for (let lo = 0; lo < len; lo += per) {
+    const hi = Math.min(len, lo + per);
+    // a slab along axis 0 is a contiguous range: a view, no copy
+    const row = sizeOf(c.shape.slice(1));
+    const slab: NDChunk = ax === 0
+      ? { data: (c.data as Int32Array).subarray(lo * row, hi * row), shape: [hi - lo, ...c.shape.slice(1)], dtype: c.dtype }
+      : slice(c, c.shape.map((n, d) => (d === ax ? [lo, hi, 1] : [0, n, 1]) as [number, number, number]));
+    const part = reduceFloatOrBig(kind, slab, axes).data as Float64Array;
+    if (total === undefined) total = new BigInt64Array(part.length);
+    for (let i = 0; i < part.length; i++) total[i] = (total[i] as bigint) + BigInt(part[i] as number);
+  }
+  return total;
+}
+
+/** reduceSimple with float64 accumulators (int64 input: BigInt ones), whatever the input dtype. */
+function reduceFloatOrBig(kind: SimpleKind, c: NDChunk, axes: number[]): NDChunk {
   const big = bigAcc(kind, c.dtype);
   const shape = keptShape(c.shape, axes);
   const accType: DType = big ? 'int64' : 'float64';
@@ -143,7 +223,7 @@ export function reduceSimple(kind: SimpleKind, c: NDChunk, axes: number[]): NDCh
     for (let r = 0; r < rows; r++) o[ooff[r] as number] = (o[ooff[r] as number] as number) + sumRange(a, r * inner, inner);
     return { data: out, shape, dtype: accType };
   }
-  const step = STEP[kind][1];
+  const step = big ? bigStep(kind) : STEP[kind][1];
   const stepV = c.dtype === 'int64' && !big ? step.replaceAll('V', 'Number(V)') : step;
   loopFor(`${kind}:${c.dtype}:${big}`, stepV)(out, c.data, rows, inner, ooff, innerReduced, undefined);
   return { data: out, shape, dtype: accType };
@@ -158,7 +238,7 @@ export function combineSimple(kind: SimpleKind, parts: NDChunk[]): NDChunk {
   (out as { fill(v: unknown): unknown }).fill(initValue(k, big));
   const n = out.length;
   const one = new Int32Array(1);
-  const loop = loopFor(`combine:${k}:${big}`, STEP[k][1]);
+  const loop = loopFor(`combine:${k}:${big}`, big ? bigStep(k) : STEP[k][1]);
   for (const p of parts) {
     if (n === 0) break;
     loop(out, p.data, 1, n, one, false, undefined);
@@ -197,7 +277,7 @@ export function reduceMoments(kind: MomentKind, c: NDChunk, axes: number[]): { n
   const nan = kind === 'nanmean' || kind === 'nanvar';
   const src: NDChunk = c.dtype === 'int64' ? { data: Float64Array.from(c.data as BigInt64Array, Number), shape: c.shape, dtype: 'float64' } : c;
   const n = nan ? reduceSimple('nancount', src, axes) : countChunk(src.shape, axes);
-  const s = reduceSimple(nan ? 'nansum' : 'sum', src, axes);
+  const s = reduceFloatOrBig(nan ? 'nansum' : 'sum', src, axes);
   const mu = s.data as Float64Array;
   const cnt = n.data as Float64Array;
   for (let i = 0; i < mu.length; i++) mu[i] = (cnt[i] as number) > 0 ? (mu[i] as number) / (cnt[i] as number) : 0;
