@@ -174,6 +174,8 @@ describe('on sync only', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.code).toBe('TSDASK_SPILL_UNENCODABLE');
     expect(warnings[0]!.message).toMatch(/an instance of Box/);
+    expect(warnings[0]!.key).toMatch(/^box-/);
+    expect(warnings[0]!.message).toContain(`task '${warnings[0]!.key}'`);
     expect(count(events, 'spill-failed')).toBe(1);
     expect(readdirSync(spillDir)).toEqual([]);
   });

@@ -20,11 +20,18 @@ export class SpillError extends TsdaskError {
   readonly errno: string | undefined;
   /** Where in the value the unencodable part is (`value.a[2]`), for TSDASK_SPILL_UNENCODABLE. */
   readonly path: string | undefined;
-  constructor(code: 'TSDASK_SPILL_FAILED' | 'TSDASK_SPILL_UNENCODABLE' | 'TSDASK_SPILL_LOST', message: string, info: { dir: string; errno?: string | undefined; path?: string | undefined; cause?: unknown }) {
+  /** The key of the task whose result it was, where known. */
+  readonly key: string | undefined;
+  constructor(
+    code: 'TSDASK_SPILL_FAILED' | 'TSDASK_SPILL_UNENCODABLE' | 'TSDASK_SPILL_LOST',
+    message: string,
+    info: { dir: string; errno?: string | undefined; path?: string | undefined; key?: string | undefined; cause?: unknown },
+  ) {
     super(code, message, { cause: info.cause });
     this.dir = info.dir;
     this.errno = info.errno;
     this.path = info.path;
+    this.key = info.key;
   }
 }
 registerErrorClass(SpillError);

@@ -244,7 +244,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       }
       if (!reported) {
         reported = true;
-        reportSpillFailure(err, events);
+        reportSpillFailure(err, events, g.keys[plan.root[b]!] as Key);
       }
       step({ type: 'spill-failed', batch: b, gen, stop: err.code === 'TSDASK_SPILL_FAILED' });
     };

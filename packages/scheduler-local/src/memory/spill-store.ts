@@ -203,11 +203,14 @@ export class SpillStore {
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  /** Removes the folder at once (at exit). */
+  /**
+   * Removes the folder at once (at exit, on a signal). A write in flight on libuv's threads
+   * may create its file after the others went, so the removal is retried a few times.
+   */
   closeSync(): void {
     if (this.#closed) return;
     this.#closed = true;
     unregisterOpen(this);
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
 }
