@@ -114,6 +114,29 @@ describe('SpillStore', () => {
   });
 });
 
+// Opt-in (TSDASK_TEST_HUGE=1): about 4.5 GB of memory and 2.2 GB of disk. The default run
+// checks the same parts-under-a-limit path with a lowered limit (above).
+describe.runIf(process.env['TSDASK_TEST_HUGE'] === '1')('a value over 2 GiB', () => {
+  it('is written and read back in parts (no ERR_OUT_OF_RANGE, no ERR_FS_FILE_TOO_LARGE)', async () => {
+    const n = Math.ceil((2 ** 31 + 2 ** 27) / 8); // 2.125 GiB of float64
+    const big = new Float64Array(n);
+    const probes = [0, 1, 2 ** 28 - 1, 2 ** 28, n - 2, n - 1];
+    for (const i of probes) big[i] = i + 0.5;
+    const store = new SpillStore(parent);
+    try {
+      const bytes = await store.write(9, { big, tail: big.subarray(n - 2) });
+      expect(bytes).toBeGreaterThan(2 ** 31);
+      const back = (await store.read(9)) as { big: Float64Array; tail: Float64Array };
+      expect(back.big.length).toBe(n);
+      for (const i of probes) expect(back.big[i]).toBe(i + 0.5);
+      expect(back.tail.buffer).toBe(back.big.buffer);
+      expect(back.tail[1]).toBe(n - 1 + 0.5);
+    } finally {
+      await store.close();
+    }
+  }, 600_000);
+});
+
 describe('stale spill folders', () => {
   it('removes the folders of dead processes, never those of live ones', async () => {
     const here = mkdtempSync(join(parent, 'stale-'));
