@@ -20,7 +20,7 @@
  * WeakMap, a Promise...) makes it throw a SpillError (TSDASK_SPILL_UNENCODABLE) naming where
  * in the value it is: such a result is not spilled, it stays in memory.
  */
-import { SpillError } from '../errors.js';
+import { unencodable } from './codec-errors.js';
 
 export const MAGIC = 'TSDSPIL1';
 export const HEADER_BYTES = 32;
@@ -361,60 +361,6 @@ export class SpillEncoder {
       this.#string(BigInt.prototype.valueOf.call(v).toString(16));
     } else throw unencodable(this.#value, v);
   }
-}
-
-/** What a value that cannot be encoded is, in words. */
-function describe(v: unknown): string {
-  if (typeof v === 'function') return `a function${v.name ? ` (${v.name})` : ''}`;
-  if (typeof v === 'symbol') return `a symbol (${v.toString()})`;
-  const proto = Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null;
-  const name = proto?.constructor?.name;
-  return name ? `an instance of ${name}` : 'an object of an unknown kind';
-}
-
-/** The path from the root to `target` (found breadth-first, on the error path only). */
-function pathTo(root: unknown, target: unknown): string {
-  if (root === target) return 'value';
-  const seen = new Set<unknown>([root]);
-  let level: [unknown, string][] = [[root, 'value']];
-  while (level.length > 0) {
-    const next: [unknown, string][] = [];
-    for (const [v, path] of level) {
-      if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) continue;
-      const children: [unknown, string][] = [];
-      if (v instanceof Map) {
-        let i = 0;
-        for (const [k, x] of v) {
-          children.push([k, `${path}.<key ${i}>`], [x, `${path}.get(${typeof k === 'string' ? JSON.stringify(k) : `<key ${i}>`})`]);
-          i++;
-        }
-      } else if (v instanceof Set) {
-        let i = 0;
-        for (const x of v) children.push([x, `${path}.<item ${i++}>`]);
-      } else if (Array.isArray(v)) v.forEach((x, i) => children.push([x, `${path}[${i}]`]));
-      else for (const k of Object.keys(v)) children.push([(v as Record<string, unknown>)[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`]);
-      for (const [x, p] of children) {
-        if (x === target) return p;
-        if (!seen.has(x)) {
-          seen.add(x);
-          next.push([x, p]);
-        }
-      }
-    }
-    level = next;
-  }
-  return 'value';
-}
-
-function unencodable(root: unknown, v: unknown): SpillError {
-  const path = pathTo(root, v);
-  return new SpillError(
-    'TSDASK_SPILL_UNENCODABLE',
-    `Cannot spill this result to disk: ${path} is ${describe(v)}, which the spill codec cannot write ` +
-      '(it writes what structured clone copies: plain objects, arrays, Map, Set, Date, RegExp, typed arrays and buffers). ' +
-      'The result stays in memory; return plain data from the task to let it spill.',
-    { dir: '', path },
-  );
 }
 
 /** Encodes a value in memory as its parts, the header in place (for tests and small values). */
