@@ -6,7 +6,7 @@
  * the next run). References are plain loops over the same numbers.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -214,6 +214,17 @@ describe('a spill folder that cannot be used', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
     await expectInMemory(join(file, 'spill'), 'ENOTDIR', join(file, 'spill'));
+  });
+
+  // Root ignores mode bits, so this one runs for other users only (root gets the tmpfs above).
+  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')('without write permission (EACCES: a chmod 555 folder)', async () => {
+    const locked = mkdtempSync(join(dir, 'locked-'));
+    chmodSync(locked, 0o555);
+    try {
+      await expectInMemory(locked, 'EACCES', locked);
+    } finally {
+      chmodSync(locked, 0o755);
+    }
   });
 
   it.skipIf(!canMount)('read-only (EROFS: a read-only tmpfs)', async () => {
