@@ -31,6 +31,8 @@ import { ProgressBar } from './progress.js';
 import { EventPump } from './event-pump.js';
 import { resolveMemoryLimit } from './memory/limit.js';
 import { SpillStore } from './memory/spill-store.js';
+import { reportSpillFailure } from './memory/report.js';
+import { SpillError } from './errors.js';
 
 /** Runs batches somewhere: in this thread, on worker threads, ... */
 export interface Executor {
@@ -220,7 +222,14 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
     // first write is still going must not have two writes on one file.
     const writing = new Map<number, Promise<unknown>>();
     const spill = (b: number, gen: number): void => {
-      store ??= new SpillStore(spillDir);
+      if (store === undefined) {
+        try {
+          store = new SpillStore(spillDir);
+        } catch (err) {
+          spillFailed(b, gen, err);
+          return;
+        }
+      }
       const s = store;
       const value = data[b];
       const write = (writing.get(b) ?? Promise.resolve()).then(() => s.write(b, value));
@@ -232,11 +241,30 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       void ended.then(() => {
         if (writing.get(b) === ended) writing.delete(b);
       });
-      track(write).then((bytes) => {
-        if (settled) return;
-        events.spill('spill', b, bytes);
-        step({ type: 'spilled', batch: b, bytes, gen });
-      }, fail);
+      track(write).then(
+        (bytes) => {
+          if (settled) return;
+          events.spill('spill', b, bytes);
+          step({ type: 'spilled', batch: b, bytes, gen });
+        },
+        (err: unknown) => spillFailed(b, gen, err),
+      );
+    };
+    // A spill that fails keeps the result in memory and is reported once per compute; a
+    // folder that fails (read-only, full, gone) stops spilling, a value that cannot be
+    // written only keeps itself.
+    let reported = false;
+    const spillFailed = (b: number, gen: number, err: unknown): void => {
+      if (settled) return;
+      if (!(err instanceof SpillError)) {
+        fail(err);
+        return;
+      }
+      if (!reported) {
+        reported = true;
+        reportSpillFailure(err, events, g.keys[plan.root[b]!] as Key);
+      }
+      step({ type: 'spill-failed', batch: b, gen, stop: err.code === 'TSDASK_SPILL_FAILED' });
     };
     // Reads of spilled results in flight: every batch that needs one waits for the same read
     // (two batches dispatched in one step may need the same result back from disk).

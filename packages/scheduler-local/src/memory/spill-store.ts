@@ -1,88 +1,216 @@
 /**
- * The spill store: results written to files in a temp folder of their own, read back when a
- * task needs them, and the folder removed when the compute ends: on success, on error, and on
- * process exit or Ctrl-C (a handler removes every store still open).
+ * The spill store: results written to files in a temp folder of its own
+ * (`tsdask-spill-<pid>-XXXXXX`), read back when a task needs them, and the folder removed when
+ * the compute ends (and at exit, see exit-cleanup.ts). Making one first removes the folders
+ * that dead processes left in the same parent.
+ *
+ * Files are written and read in parts of at most `ioLimit` bytes (a single write or read past
+ * 2 GiB fails in Node), and never held whole in one Buffer. Every failure is a SpillError that
+ * names the folder and the system's errno; a write that fails leaves no file behind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { decodeValue, encodeValue } from './codec.js';
+import { join, resolve } from 'node:path';
+import { SpillError } from '../errors.js';
+import { HEADER_BYTES, SpillEncoder, type CodecLimits } from './codec.js';
+import { decodeSkeleton, readHeader } from './codec-read.js';
+import { folderPrefix, registerOpen, removeStale, unregisterOpen } from './exit-cleanup.js';
 
-const open_ = new Set<SpillStore>();
-let hooked = false;
+/** The file operations the store uses (a FileHandle has them; tests inject failing ones). */
+export interface SpillFile {
+  write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
 
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', () => {
-    for (const s of open_) s.closeSync();
-  });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      for (const s of open_) s.closeSync();
-      process.kill(process.pid, sig);
-    });
-  }
+export interface SpillStoreOptions {
+  /** The folder to make the spill folder in (default: the system temp folder). */
+  parent?: string | undefined;
+  /** The largest single write or read, in bytes (default 1 GiB). */
+  ioLimit?: number;
+  /** The codec's part sizes. */
+  limits?: CodecLimits;
+  /** Opens a file ('w' to write, 'r' to read). */
+  openFile?: (path: string, flags: 'w' | 'r') => Promise<SpillFile>;
+}
+
+const WHY: Record<string, string> = {
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space is left on the device',
+  EDQUOT: 'the disk quota is used up',
+  ENOENT: 'the folder does not exist (or was removed)',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EMFILE: 'too many open files',
+};
+
+const ADVICE = 'The result stays in memory. Pass spillDir: a writable folder with free space, or raise memoryLimit.';
+
+function errnoOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('E') ? code : undefined;
 }
 
 export class SpillStore {
   readonly dir: string;
   readonly #files = new Map<number, { path: string; bytes: number }>();
+  readonly #ioLimit: number;
+  readonly #limits: CodecLimits;
+  readonly #open: (path: string, flags: 'w' | 'r') => Promise<SpillFile>;
   #closed = false;
 
-  constructor(parent = tmpdir()) {
-    this.dir = mkdtempSync(join(parent, 'tsdask-spill-'));
-    open_.add(this);
-    hookExit();
+  /** Makes the spill folder (and removes stale ones beside it); throws a SpillError when it cannot. */
+  constructor(options: SpillStoreOptions | string = {}) {
+    const o = typeof options === 'string' ? { parent: options } : options;
+    const parent = resolve(o.parent ?? tmpdir());
+    this.#ioLimit = Math.max(1, Math.floor(o.ioLimit ?? 2 ** 30));
+    this.#limits = o.limits ?? {};
+    this.#open = o.openFile ?? ((path, flags) => open(path, flags));
+    removeStale(parent);
+    try {
+      this.dir = mkdtempSync(join(parent, folderPrefix()));
+    } catch (err) {
+      const errno = errnoOf(err);
+      throw new SpillError(
+        'TSDASK_SPILL_FAILED',
+        `Cannot make a spill folder in '${parent}': ${errno ?? 'error'} (${(errno && WHY[errno]) ?? (err as Error).message}). ${ADVICE}`,
+        { dir: parent, errno, cause: err },
+      );
+    }
+    registerOpen(this);
   }
 
   has(id: number): boolean {
     return this.#files.has(id);
   }
 
-  /** Writes a value; resolves to the bytes written. */
+  /** Writes a value; resolves to the bytes written. A failed write leaves no file. */
   async write(id: number, value: unknown): Promise<number> {
     const path = join(this.dir, `${id}.bin`);
-    const parts = encodeValue(value);
-    const fh = await open(path, 'w');
+    let fh: SpillFile | undefined;
     let bytes = 0;
     try {
-      for (const p of parts) bytes += (await fh.write(p)).bytesWritten;
-    } finally {
-      await fh.close();
+      fh = await this.#open(path, 'w');
+      const enc = new SpillEncoder(value, this.#limits);
+      for (const part of enc.parts()) {
+        await this.#writeAll(fh, part, bytes);
+        bytes += part.byteLength;
+      }
+      await this.#writeAll(fh, enc.header(), 0);
+      const f = fh;
+      fh = undefined;
+      await f.close();
+    } catch (err) {
+      await fh?.close().catch(() => undefined);
+      await rm(path, { force: true }).catch(() => undefined);
+      throw this.#failure(err, 'write', path);
     }
     this.#files.set(id, { path, bytes });
     return bytes;
+  }
+
+  async #writeAll(fh: SpillFile, part: Uint8Array, position: number): Promise<void> {
+    for (let off = 0; off < part.byteLength; ) {
+      const n = Math.min(part.byteLength - off, this.#ioLimit);
+      const { bytesWritten } = await fh.write(part, off, n, position + off);
+      if (!(bytesWritten > 0)) throw Object.assign(new Error('the write made no progress'), { code: 'EIO' });
+      off += bytesWritten;
+    }
+  }
+
+  async #readAll(fh: SpillFile, dst: Uint8Array, position: number): Promise<void> {
+    for (let off = 0; off < dst.byteLength; ) {
+      const n = Math.min(dst.byteLength - off, this.#ioLimit);
+      const { bytesRead } = await fh.read(dst, off, n, position + off);
+      if (!(bytesRead > 0)) throw new Error('the file ends early (truncated)');
+      off += bytesRead;
+    }
+  }
+
+  /** Reads `bytes` bytes at `position` as parts of at most the I/O limit. */
+  async #readParts(fh: SpillFile, position: number, bytes: number): Promise<Uint8Array[]> {
+    const parts: Uint8Array[] = [];
+    for (let at = 0; at < bytes; at += this.#ioLimit) {
+      const part = Buffer.allocUnsafe(Math.min(this.#ioLimit, bytes - at));
+      await this.#readAll(fh, part, position + at);
+      parts.push(part);
+    }
+    return parts;
   }
 
   /** Reads a value back (the file stays until `delete`). */
   async read(id: number): Promise<unknown> {
     const f = this.#files.get(id);
     if (f === undefined) throw new Error(`internal: spilled result ${id} is not on disk`);
-    return decodeValue(await readFile(f.path));
+    let fh: SpillFile | undefined;
+    try {
+      fh = await this.#open(f.path, 'r');
+      const head = Buffer.alloc(HEADER_BYTES);
+      await this.#readAll(fh, head, 0);
+      const layout = readHeader(head);
+      const skeleton = await this.#readParts(fh, HEADER_BYTES, layout.skeletonBytes);
+      const tableAt = HEADER_BYTES + layout.skeletonBytes;
+      const table = await this.#readParts(fh, tableAt, layout.tableBytes);
+      const { value, fills } = decodeSkeleton(skeleton, table, layout);
+      let at = tableAt + layout.tableBytes;
+      for (const fill of fills) {
+        for (let off = 0; off < fill.bytes; off += this.#ioLimit) {
+          const n = Math.min(this.#ioLimit, fill.bytes - off);
+          await this.#readAll(fh, new Uint8Array(fill.buffer, off, n), at + off);
+        }
+        at += fill.bytes;
+      }
+      return value;
+    } catch (err) {
+      throw this.#failure(err, 'read', f.path);
+    } finally {
+      await fh?.close().catch(() => undefined);
+    }
   }
 
-  /** Removes one spilled file. */
+  #failure(err: unknown, op: 'write' | 'read', path: string): SpillError {
+    if (err instanceof SpillError) {
+      return err.dir === '' ? new SpillError(err.code as 'TSDASK_SPILL_UNENCODABLE', err.message, { dir: this.dir, path: err.path, cause: err.cause }) : err;
+    }
+    const errno = errnoOf(err);
+    const why = (errno && WHY[errno]) ?? (err as Error)?.message ?? String(err);
+    if (op === 'write') {
+      return new SpillError('TSDASK_SPILL_FAILED', `Cannot write spill file '${path}' in spill folder '${this.dir}': ${errno ?? 'error'} (${why}). ${ADVICE}`, { dir: this.dir, errno, cause: err });
+    }
+    return new SpillError(
+      'TSDASK_SPILL_LOST',
+      `Cannot read back the spilled result in '${path}' (spill folder '${this.dir}'): ${errno ?? 'error'} (${why}). ` +
+        'The result was only on disk, so the compute cannot go on: keep other programs from removing or changing the spill folder while a compute runs.',
+      { dir: this.dir, errno, cause: err },
+    );
+  }
+
+  /** Removes one spilled file (one that cannot be removed goes with the folder). */
   async delete(id: number): Promise<void> {
     const f = this.#files.get(id);
     if (f === undefined) return;
     this.#files.delete(id);
-    await rm(f.path, { force: true });
+    await rm(f.path, { force: true }).catch(() => undefined);
   }
 
   /** Removes the folder and everything in it. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    open_.delete(this);
+    unregisterOpen(this);
     await rm(this.dir, { recursive: true, force: true });
   }
 
+  /**
+   * Removes the folder at once (at exit, on a signal). A write in flight on libuv's threads
+   * may create its file after the others went, so the removal is retried a few times.
+   */
   closeSync(): void {
     if (this.#closed) return;
     this.#closed = true;
-    open_.delete(this);
-    rmSync(this.dir, { recursive: true, force: true });
+    unregisterOpen(this);
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
 }

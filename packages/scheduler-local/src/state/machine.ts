@@ -29,7 +29,9 @@
  * first, and so is the end: `finished` lists the outputs to read back. Root batches (no inputs: readers,
  * creators) are queued apart and run at most `rootSlots` at a time, so reductions over loaded
  * data go first. Above PAUSE_FRACTION (as distributed's worker pause) no batch starts while
- * another runs or a spill write is going; when none is, one batch at a time.
+ * another runs or a spill write is going; when none is, one batch at a time. A write that
+ * fails leaves its result in memory, never chosen again (as distributed's worker keeps data it
+ * could not spill); when the folder itself fails, spilling stops for the compute.
  */
 import { TaskError, WorkerLostError, type Key, type TaskGraph } from '@tsdask/core-graph';
 import type { BatchPlan } from './batches.js';
@@ -50,6 +52,8 @@ import {
 export type Stimulus =
   | { type: 'start' }
   | { type: 'spilled'; batch: number; bytes: number; gen: number }
+  /** A spill write failed: the result stays in memory; `stop` ends spilling for the compute. */
+  | { type: 'spill-failed'; batch: number; gen: number; stop: boolean }
   | { type: 'batch-finished'; batch: number; worker: number; start: number; stop: number; nbytes: number }
   | { type: 'batch-erred'; batch: number; member: number; error: Error; worker: number; start: number; stop: number }
   | { type: 'worker-lost'; batch: number; error: Error };
@@ -128,6 +132,10 @@ export class SchedulerState {
   /** Generation of each result's latest spill (see the 'spill' instruction). */
   readonly #spillGen: Int32Array;
   readonly #spillable: MinHeap;
+  /** Per batch: 1 when its result could not be written (it is never chosen again). */
+  readonly #noSpill: Uint8Array;
+  /** Spilling stopped for this compute (the spill folder could not be used). */
+  #spillOff = false;
   #held = 0;
   #spilling = 0;
   #spilled = 0;
@@ -164,6 +172,7 @@ export class SchedulerState {
     this.#where = new Uint8Array(count);
     this.#pins = new Int32Array(count);
     this.#spillGen = new Int32Array(count);
+    this.#noSpill = new Uint8Array(count);
     this.#spillable = new MinHeap(Number.isFinite(this.#limit) ? count * 2 : 1);
     this.#remaining = count;
   }
@@ -221,6 +230,9 @@ export class SchedulerState {
         break;
       case 'spilled':
         this.#onSpilled(s.batch, s.gen, out);
+        break;
+      case 'spill-failed':
+        this.#onSpillFailed(s.batch, s.gen, s.stop);
         break;
     }
     if (this.#remaining === 0) {
@@ -375,12 +387,13 @@ export class SchedulerState {
   }
 
   #spillIfNeeded(out: Instruction[]): void {
+    if (this.#spillOff) return;
     const target = SPILL_TARGET * this.#limit;
     const p = this.#plan;
     while (this.#held - this.#spilling > target && this.#spillable.size > 0) {
       const b = this.#spillable.pop();
       const root = p.root[b]!;
-      if (this.#where[b] !== IN_MEMORY || this.#pins[b]! > 0 || (this.#refs[b] === 0 && !this.#isOutput[root])) continue;
+      if (this.#where[b] !== IN_MEMORY || this.#pins[b]! > 0 || this.#noSpill[b] === 1 || (this.#refs[b] === 0 && !this.#isOutput[root])) continue;
       this.#where[b] = SPILLING;
       // Each spill of a result has its own generation: a write that finishes after the result
       // was read back and chosen again must not count as the newer write being done.
@@ -398,6 +411,15 @@ export class SchedulerState {
     this.#spilled += this.#nbytes[b]!;
     this.#spillCount++;
     out.push({ type: 'drop', batch: b });
+  }
+
+  /** A write failed: the result is held as before and never chosen again (nor any, if `stop`). */
+  #onSpillFailed(b: number, gen: number, stop: boolean): void {
+    if (stop) this.#spillOff = true;
+    if (this.#where[b] !== SPILLING || gen !== this.#spillGen[b]) return;
+    this.#where[b] = IN_MEMORY;
+    this.#spilling -= this.#nbytes[b]!;
+    this.#noSpill[b] = 1;
   }
 
   /** Offers a held result for spilling, keyed so that the one needed latest comes first. */

@@ -1,0 +1,97 @@
+/**
+ * The state machine when spill writes fail: the result is held as before (as distributed's
+ * worker keeps data it could not spill), a result that failed is never chosen again, and a
+ * failure that stops spilling (the folder is unusable) leaves the compute running to its end,
+ * one batch at a time over the pause, with every invariant kept.
+ */
+import { describe, expect, it } from 'vitest';
+import { lowerGraph, order, ref, task } from '@tsdask/core-graph';
+import { planBatches, SchedulerState, type Instruction } from '@tsdask/scheduler-local';
+
+// K loads of 100 bytes, each read by a sum and by a max that also needs the last load, so
+// every load is held (or spilled) until all loads are done.
+const K = 10;
+const entries: [string, unknown][] = [];
+for (let i = 0; i < K; i++) {
+  entries.push([`load,${i}`, task('m#load', i)]);
+  entries.push([`s,${i}`, task('m#sum', ref(`load,${i}`))]);
+  entries.push([`m,${i}`, task('m#max', ref(`load,${i}`), ref(`load,${K - 1}`))]);
+}
+entries.push(['total', task('m#add', Array.from({ length: K }, (_, i) => ref(`s,${i}`)))]);
+entries.push(['peak', task('m#maxall', Array.from({ length: K }, (_, i) => ref(`m,${i}`)))]);
+const g = lowerGraph(entries);
+const outputs = ['total', 'peak'];
+
+/** Runs the machine; `fails(batch)` says how a spill write of that batch ends. */
+function run(fails: (batch: number) => 'ok' | 'keep' | 'stop') {
+  const outIds = Int32Array.from(outputs, (k) => g.index.get(k)!);
+  const isOut = new Uint8Array(g.size);
+  for (const o of outIds) isOut[o] = 1;
+  const plan = planBatches(g, order(g, outputs), isOut, 1);
+  const m = new SchedulerState(g, plan, { outputs: outIds, slots: 2, retries: 0, memoryLimit: 500, rootSlots: 1 });
+  const size = (b: number) => (g.keys[plan.root[b]!]!.startsWith('load') ? 100 : 1);
+  const spilled: number[] = [];
+  let spillsAfterStop = 0;
+  let stopped = false;
+  let fromStep = 0; // instructions before this index of `queue` came from steps before the stop
+  let shifted = 0;
+  const onDisk = new Set<number>();
+  let executed = 0;
+  let finished = false;
+  const queue: Instruction[] = [...m.handle({ type: 'start' })];
+  while (queue.length > 0) {
+    const ins = queue.shift()!;
+    shifted++;
+    expect(m.validate()).toEqual([]);
+    if (ins.type === 'execute') {
+      executed++;
+      for (const ib of ins.unspill ?? []) expect(onDisk.delete(ib)).toBe(true);
+      queue.push(...m.handle({ type: 'batch-finished', batch: ins.batch, worker: 0, start: 0, stop: 1, nbytes: size(ins.batch) }));
+    } else if (ins.type === 'spill') {
+      spilled.push(ins.batch);
+      if (stopped && shifted > fromStep) spillsAfterStop++;
+      const how = fails(ins.batch);
+      if (how === 'stop' && !stopped) {
+        stopped = true;
+        fromStep = shifted + queue.length; // what is queued now was asked for before the stop
+      }
+      queue.push(...m.handle(how === 'ok' ? { type: 'spilled', batch: ins.batch, bytes: size(ins.batch), gen: ins.gen } : { type: 'spill-failed', batch: ins.batch, gen: ins.gen, stop: how === 'stop' }));
+    } else if (ins.type === 'drop') {
+      onDisk.add(ins.batch);
+    } else if (ins.type === 'release') {
+      onDisk.delete(ins.batch);
+    } else if (ins.type === 'finished') {
+      finished = true;
+      for (const ib of ins.unspill ?? []) onDisk.delete(ib);
+    }
+  }
+  return { m, plan, spilled, spillsAfterStop, onDisk, executed, finished };
+}
+
+describe('SchedulerState when spill writes fail', () => {
+  it('a failure that stops spilling: no spill after it, and the compute still ends', () => {
+    const r = run(() => 'stop');
+    // Writes asked for before the first failure came back may still fail; none is asked after.
+    expect(r.spilled.length).toBeGreaterThan(0);
+    expect(r.spillsAfterStop).toBe(0);
+    expect(r.finished).toBe(true);
+    expect(r.m.closed).toBe(true);
+    expect(r.executed).toBe(run(() => 'ok').executed);
+    expect(r.onDisk.size).toBe(0);
+    expect(r.m.memory.spilledBytes).toBe(0);
+    expect(r.m.memory.spillCount).toBe(0);
+  });
+
+  it('a result that failed is held and never chosen again; others still spill', () => {
+    let first: number | undefined;
+    const r = run((b) => {
+      first ??= b;
+      return b === first ? 'keep' : 'ok';
+    });
+    expect(r.spilled.filter((b) => b === first)).toHaveLength(1);
+    expect(r.spilled.length).toBeGreaterThan(1);
+    expect(r.m.memory.spillCount).toBeGreaterThan(0);
+    expect(r.finished).toBe(true);
+    expect(r.executed).toBe(run(() => 'ok').executed);
+  });
+});
