@@ -164,6 +164,8 @@ write("na_none.csv", "id,v\n0,None\n1,x\n")
 write("dates.csv", "id,d\n1,2021-03-04\n2,2020-02-29\n3,1999-12-31\n4,\n5,2024-01-01\n")
 write("timestamps.csv", "id,t\n1,2021-03-04 05:06:07\n2,2020-02-29T23:59:59\n3,1970-01-01 00:00:00\n4,\n")
 write("bools.csv", "k,b\n1,True\n2,False\n3,\n4,True\n5,False\n")
+write("round.csv", "v\n0.5\n1.5\n2.5\n-0.5\n-1.5\n2.4\n2.6\n-2.6\n")
+write("mod.csv", "x,y\n7,3\n-7,3\n7,-3\n-7,-3\n0,3\n5,5\n")
 write("utf8.csv", "id,city\n1,Zürich\n2,東京\n3,\"São, Paulo\"\n4,naïve café\n")
 
 # test_dataframe.py's `d`: a = 1..9, b = 4,5,6,3,2,1,0,0,0 (three partitions in Dask)
@@ -585,7 +587,7 @@ def _():
 
 @case("frame/test_round", TD + "test_round", note="half to even, as NumPy")
 def _():
-    return pd.DataFrame({"v": pd.Series([0.5, 1.5, 2.5, -0.5, -1.5, 2.4, 2.6, -2.6]).round()})
+    return rd("round.csv").round()
 
 
 @case("frame/test_drop_duplicates", TD + "test_drop_duplicates")
@@ -639,8 +641,8 @@ def _():
 
 @case("frame/test_arithmetics/mod", TR + "test_divmod", note="modulo takes the divisor's sign")
 def _():
-    x = pd.Series([7, -7, 7, -7, 0, 5])
-    y = pd.Series([3, 3, -3, -3, 3, 5])
+    d = rd("mod.csv")
+    x, y = d.x, d.y
     return pd.DataFrame({"m": x % y, "fm": x.astype(float) % 2.5})
 
 
