@@ -88,6 +88,16 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'csv/na_values_custom': csv('csv/na_values_custom', 'na_values.csv', { dtypes: { v: 'utf8' }, nullValues: ['x', '-'] }, undefined, 20),
   'csv/bools': csv('csv/bools', 'bools.csv', {}, undefined, 10),
   'csv/utf8': csv('csv/utf8', 'utf8.csv', {}, undefined, 10),
+  'csv/numbers_spellings': csv('csv/numbers_spellings', 'numbers.csv', {}, undefined, 12),
+  'csv/inf_spellings': csv('csv/inf_spellings', 'inf.csv', {}, undefined, 10),
+  'csv/infinity_in_float_column': csv('csv/infinity_in_float_column', 'infinity.csv', {}, undefined, 6),
+  'csv/short_rows': csv('csv/short_rows', 'short_rows.csv', {}, undefined, 8),
+  'csv/duplicate_names': csv('csv/duplicate_names', 'dup_names.csv', {}, undefined, 12),
+  'csv/test_encoding_gh601/utf-8-sig': csv('csv/test_encoding_gh601/utf-8-sig', 'bom.csv', {}, undefined, 6),
+  'csv/crlf_quoted': csv('csv/crlf_quoted', 'crlf_quoted.csv', {}, undefined, 8),
+  'csv/blank_lines': csv('csv/blank_lines', 'blank_lines.csv', {}, undefined, 6),
+  'csv/int_missing': csv('csv/int_missing', 'int_missing.csv', {}, undefined, 6),
+  'csv/bool_spellings': csv('csv/bool_spellings', 'bool_spellings.csv', {}, undefined, 10),
 };
 
 describe('parity: readCSV vs pandas.read_csv (Dask test_csv.py)', () => {

@@ -124,6 +124,15 @@ const CASES: Record<string, () => Promise<Answer>> = {
     expect(df.dtypes['k2']).toBe('int64');
     return scalar(await df.col('k2').sum().compute(S));
   },
+  'frame/test_empty_df_reductions/sum': value(() => ab().filter(col('a').gt(100)).col('a').sum()),
+  'frame/test_empty_df_reductions/count': value(() => ab().filter(col('a').gt(100)).col('a').count()),
+  'frame/test_empty_df_reductions/mean': value(() => ab().filter(col('a').gt(100)).col('a').mean()),
+  'frame/test_series_agg_with_min_count/all_missing_sum': value(() =>
+    readCSV(data('allnull.csv'), { blocksize: 8 }).filter(col('k').eq('b')).col('v').sum(),
+  ),
+  'frame/test_drop_duplicates/with_nulls': async () => fromFrame(nulls().select('s').dropDuplicates(), 'threads'),
+  'frame/test_nunique/with_nulls': value(() => nulls().col('s').nunique()),
+  'frame/test_describe': async () => fromTable(await nulls().select('x', 'y', 'z').describe().compute(S)),
 };
 
 const REDUCTIONS = ['sum', 'mean', 'min', 'max', 'count', 'std', 'var'] as const;

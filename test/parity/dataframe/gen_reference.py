@@ -166,6 +166,8 @@ write("timestamps.csv", "id,t\n1,2021-03-04 05:06:07\n2,2020-02-29T23:59:59\n3,1
 write("bools.csv", "k,b\n1,True\n2,False\n3,\n4,True\n5,False\n")
 write("round.csv", "v\n0.5\n1.5\n2.5\n-0.5\n-1.5\n2.4\n2.6\n-2.6\n")
 write("mod.csv", "x,y\n7,3\n-7,3\n7,-3\n-7,-3\n0,3\n5,5\n")
+write("allnull.csv", "k,v\na,1.5\nb,\na,2\nb,\nc,3\n")
+write("strings.csv", "id,s\n1,banana\n2, Grüße \n3,\n4,Grüße\n5,😀 smile\n6,ĲSSEL\n7,orange\n8,\tcafé\n")
 write("utf8.csv", "id,city\n1,Zürich\n2,東京\n3,\"São, Paulo\"\n4,naïve café\n")
 
 # test_dataframe.py's `d`: a = 1..9, b = 4,5,6,3,2,1,0,0,0 (three partitions in Dask)
@@ -449,6 +451,70 @@ def _():
     return rd("utf8.csv")
 
 
+write("numbers.csv", 'i,f\n"12",1e3\n+5,1E-2\n 7,.5\n8 ,5.\n-0,-2.5e+2\n')
+write("inf.csv", "f\n1.5\ninf\n-inf\nInfinity\n-Infinity\nINF\n+inf\nInf\n")
+write("infinity.csv", "f\n1.5\nInfinity\n2\n")
+write("short_rows.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n")
+write("dup_names.csv", "a,b,a,,b\n1,2,3,4,5\n6,7,8,9,10\n")
+write("bom.csv", "\ufeffa,b\n1,x\n2,y\n")
+write("crlf_quoted.csv", 'id,t\r\n1,"two\r\nlines"\r\n2,plain\r\n3,"x,y"\r\n')
+write("blank_lines.csv", "a,b\n1,2\n\n3,4\n\n\n5,6\n")
+write("int_missing.csv", "a,b\n1,x\n,y\n3,\n")
+write("bool_spellings.csv", "b\nTrue\nFalse\nTRUE\nFALSE\ntrue\nfalse\n")
+
+
+@case("csv/numbers_spellings", "pandas read_csv number parsing (no Dask test)",
+      note="quoted, signed, padded and exponent spellings of numbers")
+def _():
+    return rd("numbers.csv")
+
+
+@case("csv/inf_spellings", "pandas read_csv infinities (no Dask test)", dtypes=True)
+def _():
+    return rd("inf.csv")
+
+
+@case("csv/infinity_in_float_column", "pandas read_csv infinities (no Dask test)", dtypes=True)
+def _():
+    return rd("infinity.csv")
+
+
+@case("csv/short_rows", "pandas read_csv: a row with fewer fields is filled with NaN (no Dask test)")
+def _():
+    return rd("short_rows.csv")
+
+
+@case("csv/duplicate_names", "pandas read_csv mangle_dupe_cols (dask test_read_csv_names_not_none area)")
+def _():
+    return rd("dup_names.csv")
+
+
+@case("csv/test_encoding_gh601/utf-8-sig", TC + "test_encoding_gh601", note="utf-8-sig only: the BOM is not part of the first name")
+def _():
+    return pd.read_csv(p("bom.csv"), encoding="utf-8-sig")
+
+
+@case("csv/crlf_quoted", TC + "test_windows_line_terminator", note="variant: a quoted CRLF stays in the value")
+def _():
+    return rd("crlf_quoted.csv")
+
+
+@case("csv/blank_lines", "pandas read_csv skip_blank_lines (no Dask test)")
+def _():
+    return rd("blank_lines.csv")
+
+
+@case("csv/int_missing", "pandas read_csv ints with a missing value (no Dask test)",
+      note="pandas 1.5 makes the column float64; ours stays int64 with a null (same values)")
+def _():
+    return rd("int_missing.csv")
+
+
+@case("csv/bool_spellings", "pandas read_csv true/false spellings (no Dask test)", dtypes=True)
+def _():
+    return rd("bool_spellings.csv")
+
+
 # --------------------------------------------------------------- frame ops (test_dataframe)
 @case("frame/test_head_tail/head2", TD + "test_head_tail")
 def _():
@@ -691,6 +757,84 @@ def _():
     return groups.assign(k2=groups.g.where(groups.g > 0)).k2.sum()
 
 
+allnull = rd("allnull.csv")
+
+
+@case("frame/test_empty_df_reductions/sum", TR + "test_empty_df_reductions", note="sum of no values is 0")
+def _():
+    return ab[ab.a > 100].a.sum()
+
+
+@case("frame/test_empty_df_reductions/count", TR + "test_empty_df_reductions")
+def _():
+    return ab[ab.a > 100].a.count()
+
+
+@case("frame/test_empty_df_reductions/mean", TR + "test_empty_df_reductions")
+def _():
+    return ab[ab.a > 100].a.mean()
+
+
+@case("frame/test_series_agg_with_min_count/all_missing_sum", TR + "test_series_agg_with_min_count",
+      note="min_count 0: the sum of only missing values is 0")
+def _():
+    return allnull[allnull.k == "b"].v.sum()
+
+
+@case("frame/test_drop_duplicates/with_nulls", TD + "test_drop_duplicates")
+def _():
+    return nulls[["s"]].drop_duplicates()
+
+
+@case("frame/test_nunique/with_nulls", TD + "test_nunique")
+def _():
+    return nulls.s.nunique()
+
+
+@case("frame/test_describe", TD + "test_describe")
+def _():
+    return nulls[["x", "y", "z"]].describe().reset_index().rename(columns={"index": "statistic"})
+
+
+for name, fn in [("lower", lambda s: s.str.lower()), ("upper", lambda s: s.str.upper()), ("strip", lambda s: s.str.strip()),
+                 ("len", lambda s: s.str.len()), ("contains", lambda s: s.str.contains("an", regex=False)),
+                 ("startswith", lambda s: s.str.startswith("Gr")), ("endswith", lambda s: s.str.endswith("e"))]:
+
+    @case(f"expr/test_str_accessor/{name}", "dask/dataframe/tests/test_accessors.py::test_str_accessor")
+    def _(fn=fn):
+        d = rd("strings.csv", keep_default_na=False, na_values=[""])
+        return pd.DataFrame({"id": d.id, "out": fn(d.s)})
+
+
+for name in ["year", "month", "day", "hour", "minute", "weekday"]:
+
+    @case(f"expr/test_dt_accessor/{name}", "dask/dataframe/tests/test_accessors.py::test_dt_accessor")
+    def _(name=name):
+        d = rd("timestamps.csv", parse_dates=["t"])
+        return pd.DataFrame({"id": d.id, "out": getattr(d.t.dt, name)})
+
+
+@case("expr/test_between", TD + "test_query", note="between is inclusive at both ends")
+def _():
+    return ab[ab.a.between(3, 6)]
+
+
+@case("expr/test_isin/strings", TD + "test_isin")
+def _():
+    d = rd("strings.csv", keep_default_na=False, na_values=[""])
+    return d[d.s.isin(["Grüße", "banana", "nope"])]
+
+
+@case("expr/test_where_mask/multiple", TD + "test_where_mask")
+def _():
+    return pd.DataFrame({"c": np.select([ab.a < 3, ab.a < 6], ["low", "mid"], "high")})
+
+
+@case("expr/test_clip_by_where", TD + "test_clip", note="clip(lower=2, upper=5) as a when/then")
+def _():
+    return pd.DataFrame({"a": ab.a.clip(2, 5)})
+
+
 # ----------------------------------------------------------------------- groupby cases
 GK = groups[groups.k.notna()]
 for fn in ["sum", "mean", "min", "max", "count", "std", "var"]:
@@ -703,6 +847,22 @@ for fn in ["sum", "mean", "min", "max", "count", "std", "var"]:
 @case("groupby/test_full_groupby/size", TG + "test_full_groupby")
 def _():
     return groups.groupby("k").size().reset_index(name="size")
+
+
+@case("groupby/test_with_min_count", TG + "test_with_min_count", note="a group of only missing values sums to 0")
+def _():
+    return allnull.groupby("k").agg(s=("v", "sum"), m=("v", "mean"), c=("v", "count"), n=("v", "size")).reset_index()
+
+
+@case("groupby/test_groupby_on_float_key", TG + "test_groupby_dropna_pandas", note="float keys; missing keys dropped")
+def _():
+    return nulls.groupby("x").agg(z=("z", "sum")).reset_index()
+
+
+@case("groupby/test_groupby_on_bool_key", TG + "test_groupby_numeric_column")
+def _():
+    d = rd("bools.csv")
+    return d.groupby("b").agg(k=("k", "sum")).reset_index()
 
 
 @case("groupby/test_groupby_multilevel_agg", TG + "test_groupby_multilevel_agg")

@@ -46,6 +46,11 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'groupby/test_groupby_sort_argument': () => run(groups().groupBy(['g', 'k']).agg({ mn: ['x', 'min'] })),
   'groupby/test_series_aggregations_multilevel': () => run(groups().groupBy(['g']).agg({ c: ['k', 'count'] })),
   'groupby/test_groupby_agg_on_string': () => run(groups().groupBy('g').agg({ lo: ['k', 'min'], hi: ['k', 'max'] })),
+  'groupby/test_with_min_count': () =>
+    run(readCSV(data('allnull.csv'), { blocksize: 8 }).groupBy('k').agg({ s: ['v', 'sum'], m: ['v', 'mean'], c: ['v', 'count'], n: ['v', 'size'] })),
+  'groupby/test_groupby_on_float_key': () =>
+    run(readCSV(data('nulls.csv'), { blocksize: 16, dtypes: { x: 'float64', z: 'float64' } }).groupBy('x').agg({ z: ['z', 'sum'] })),
+  'groupby/test_groupby_on_bool_key': () => run(readCSV(data('bools.csv'), { blocksize: 10 }).groupBy('b').agg({ k: ['k', 'sum'] })),
 };
 
 const SHORTCUTS = ['sum', 'mean', 'min', 'max', 'count', 'std', 'var'] as const;
