@@ -91,6 +91,8 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'csv/numbers_spellings': csv('csv/numbers_spellings', 'numbers.csv', {}, undefined, 12),
   'csv/inf_spellings': csv('csv/inf_spellings', 'inf.csv', {}, undefined, 10),
   'csv/infinity_in_float_column': csv('csv/infinity_in_float_column', 'infinity.csv', {}, undefined, 6),
+  'csv/quote_in_unquoted_field': csv('csv/quote_in_unquoted_field', 'quote_in_field.csv', {}, undefined, 4),
+  'csv/hex_binary_are_strings': csv('csv/hex_binary_are_strings', 'hex.csv', {}, undefined, 6),
   'csv/short_rows': csv('csv/short_rows', 'short_rows.csv', {}, undefined, 8),
   'csv/duplicate_names': csv('csv/duplicate_names', 'dup_names.csv', {}, undefined, 12),
   'csv/test_encoding_gh601/utf-8-sig': csv('csv/test_encoding_gh601/utf-8-sig', 'bom.csv', {}, undefined, 6),
