@@ -133,6 +133,8 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'frame/test_drop_duplicates/with_nulls': async () => fromFrame(nulls().select('s').dropDuplicates(), 'threads'),
   'frame/test_nunique/with_nulls': value(() => nulls().col('s').nunique()),
   'frame/test_describe': async () => fromTable(await nulls().select('x', 'y', 'z').describe().compute(S)),
+  'frame/negative_zero_nunique': value(() => readCSV(data('neg_zero.csv'), { blocksize: 8 }).col('v').nunique()),
+  'frame/negative_zero_drop_duplicates': async () => fromFrame(readCSV(data('neg_zero.csv'), { blocksize: 8 }).select('v').dropDuplicates(), 'threads'),
 };
 
 const REDUCTIONS = ['sum', 'mean', 'min', 'max', 'count', 'std', 'var'] as const;

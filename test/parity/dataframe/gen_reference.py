@@ -456,6 +456,14 @@ write("inf.csv", "f\n1.5\ninf\n-inf\nInfinity\n-Infinity\nINF\n+inf\nInf\n")
 write("infinity.csv", "f\n1.5\nInfinity\n2\n")
 write("quote_in_field.csv", 'a,b\n1,x"y\n2,z\n3,w"v"u\n4,q\n5,"r"\n')
 write("hex.csv", "h\n0x10\n0b11\n12\n")
+write("neg_zero.csv", "v,n\n0.0,1\n-0.0,2\n1.5,3\n,4\nNaN,5\n-0.0,6\n")
+write("neg_zero_right.csv", "v,m\n0.0,a\n1.5,b\n")
+write("whitespace_field.csv", "a,b\n1,x\n ,y\n3,z\n")
+write("trailing_comma.csv", "a,b,\n1,2,\n3,4,\n")
+write("quoted_header.csv", '"a,b",c\n1,2\n3,4\n')
+write("mixed_date_ts.csv", "d\n2021-01-01\n2021-01-01 12:00\n2020-12-31 23:59:59\n")
+write("leading_zeros.csv", "a,s\n007,007\n010,x\n")
+write("date_groups.csv", "d,x\n2021-01-02,1\n2021-01-01,2\n2021-01-02,3\n,4\n2020-05-05,5\n2021-01-01,6\n")
 write("short_rows.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n")
 write("dup_names.csv", "a,b,a,,b\n1,2,3,4,5\n6,7,8,9,10\n")
 write("bom.csv", "\ufeffa,b\n1,x\n2,y\n")
@@ -525,6 +533,31 @@ def _():
 @case("csv/bool_spellings", "pandas read_csv true/false spellings (no Dask test)", dtypes=True)
 def _():
     return rd("bool_spellings.csv")
+
+
+@case("csv/whitespace_only_field", "pandas read_csv: a blank field makes a number column object (no Dask test)", dtypes=True)
+def _():
+    return rd("whitespace_field.csv")
+
+
+@case("csv/trailing_comma", "pandas read_csv: a trailing separator is an unnamed, empty column (no Dask test)")
+def _():
+    return rd("trailing_comma.csv")
+
+
+@case("csv/quoted_header", TC + "test_read_csv_names_not_none", note="variant: a quoted column name with the separator in it")
+def _():
+    return rd("quoted_header.csv")
+
+
+@case("csv/mixed_date_and_timestamp", TC + "test_parse_dates_multi_column", note="variant: one column, dates with and without times")
+def _():
+    return rd("mixed_date_ts.csv", parse_dates=["d"])
+
+
+@case("csv/leading_zeros", TC + "test_consistent_dtypes", note="variant: 007 is the int 7; a string column keeps '007'")
+def _():
+    return rd("leading_zeros.csv")
 
 
 # --------------------------------------------------------------- frame ops (test_dataframe)
@@ -875,6 +908,44 @@ def _():
 def _():
     d = rd("bools.csv")
     return d.groupby("b").agg(k=("k", "sum")).reset_index()
+
+
+nz, nzr, dg = rd("neg_zero.csv"), rd("neg_zero_right.csv"), rd("date_groups.csv", parse_dates=["d"])
+
+
+@case("groupby/negative_zero_key", TG + "test_groupby_dropna_pandas", note="-0.0 and 0.0 are one group; missing keys kept")
+def _():
+    return nz.groupby("v", dropna=False).agg(n=("n", "sum")).reset_index()
+
+
+@case("groupby/date_key", TG + "test_timeseries")
+def _():
+    return dg.groupby("d").agg(s=("x", "sum")).reset_index()
+
+
+@case("groupby/min_max_of_dates", TG + "test_timeseries")
+def _():
+    return dg.assign(g=dg.x % 2).groupby("g").agg(lo=("d", "min"), hi=("d", "max")).reset_index()
+
+
+@case("frame/negative_zero_nunique", TD + "test_nunique", note="-0.0 equals 0.0")
+def _():
+    return nz.v.nunique()
+
+
+@case("frame/negative_zero_drop_duplicates", TD + "test_drop_duplicates", note="-0.0 equals 0.0; missing values are one")
+def _():
+    return nz[["v"]].drop_duplicates()
+
+
+@case("merge/negative_zero_key", TM + "test_merge", order="sorted", note="-0.0 matches 0.0")
+def _():
+    return pd.merge(nz, nzr, on="v")
+
+
+@case("sort/dates_desc_with_missing", TS + "test_sort_values_timestamp")
+def _():
+    return dg.sort_values("d", ascending=False, kind="stable")
 
 
 @case("groupby/test_groupby_multilevel_agg", TG + "test_groupby_multilevel_agg")

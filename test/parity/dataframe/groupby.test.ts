@@ -14,6 +14,8 @@ function groups(): DataFrame {
   return df;
 }
 const run = (df: DataFrame) => fromFrame(df, 'threads');
+const negZero = (): DataFrame => readCSV(data('neg_zero.csv'), { blocksize: 8 });
+const dateGroups = (): DataFrame => readCSV(data('date_groups.csv'), { blocksize: 16, parseDates: ['d'] });
 
 const CASES: Record<string, () => Promise<Answer>> = {
   'groupby/test_full_groupby/size': () => run(groups().groupBy('k').size()),
@@ -51,6 +53,10 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'groupby/test_groupby_on_float_key': () =>
     run(readCSV(data('nulls.csv'), { blocksize: 16, dtypes: { x: 'float64', z: 'float64' } }).groupBy('x').agg({ z: ['z', 'sum'] })),
   'groupby/test_groupby_on_bool_key': () => run(readCSV(data('bools.csv'), { blocksize: 10 }).groupBy('b').agg({ k: ['k', 'sum'] })),
+  'groupby/negative_zero_key': () => run(negZero().groupBy('v', { dropna: false }).agg({ n: ['n', 'sum'] })),
+  'groupby/date_key': () => run(dateGroups().groupBy('d').agg({ s: ['x', 'sum'] })),
+  'groupby/min_max_of_dates': () =>
+    run(dateGroups().withColumns({ g: col('x').mod(2) }).groupBy('g').agg({ lo: ['d', 'min'], hi: ['d', 'max'] })),
 };
 
 const SHORTCUTS = ['sum', 'mean', 'min', 'max', 'count', 'std', 'var'] as const;

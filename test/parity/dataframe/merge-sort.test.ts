@@ -11,7 +11,7 @@ import { data, fromFrame, missingCases, parityCase, type Answer } from './parity
 
 type MergeOptions = NonNullable<Parameters<DataFrame['merge']>[1]>;
 
-const read = (name: string, blocksize: number): DataFrame => readCSV(data(name), { blocksize });
+const read = (name: string, blocksize: number): DataFrame => readCSV(data(name), { blocksize, ...(name.startsWith('date') ? { parseDates: ['d'] } : {}) });
 const A = () => read('merge_a.csv', 8);
 const B = () => read('merge_b.csv', 8);
 const L = () => read('left.csv', 100);
@@ -60,6 +60,8 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'sort/test_set_index': () => run(sortFrame().setIndex('a')),
   'sort/test_set_index_string': () => run(sortFrame().setIndex('s', { npartitions: 2 })),
   'sort/test_sort_values_tasks_backend': () => run(sortFrame().filter(col('a').gt(5)).sortValues('b', { npartitions: 5 })),
+  'merge/negative_zero_key': () => run(read('neg_zero.csv', 8).merge(read('neg_zero_right.csv', 8), { on: 'v' })),
+  'sort/dates_desc_with_missing': () => run(read('date_groups.csv', 16).sortValues('d', { ascending: false })),
 };
 
 for (const how of ['inner', 'left', 'right', 'outer'] as const) {
