@@ -1,19 +1,20 @@
 /**
  * Parity: readCSV against pandas.read_csv on the same bytes (cases ported from Dask's
  * dask/dataframe/io/tests/test_csv.py; the reference is reference.json, see gen_reference.py).
- * Each case reads its file in small byte ranges (several partitions) and whole, and both must
- * equal pandas' answer.
+ * Each case reads its file whole (with our byte scanner, and with the papaparse engine) and in
+ * small byte ranges (several partitions, on 'threads'); all three must equal pandas' answer.
  */
 import { describe, expect, it } from 'vitest';
 import { CsvParseError, col, readCSV, type DataFrame, type ReadCsvOptions } from '@tsdask/dataframe';
 import { REF, data, fromFrame, missingCases, parityCase, compare, type Answer } from './parity.js';
 
-/** Reads with a small blocksize and with the default, checks both, returns the small one. */
+/** Reads whole (both engines) and with a small blocksize, checks all, returns the small one. */
 function csv(id: string, files: string | string[], opts: ReadCsvOptions = {}, then: (df: DataFrame) => DataFrame = (d) => d, small = 16) {
   return async (): Promise<Answer> => {
     const paths = typeof files === 'string' ? data(files) : files.map(data);
     const whole = await fromFrame(then(readCSV(paths, opts)));
     compare(id, whole);
+    compare(id, await fromFrame(then(readCSV(paths, { ...opts, engine: 'papaparse' }))));
     const df = then(readCSV(paths, { ...opts, blocksize: small }));
     return fromFrame(df, 'threads');
   };

@@ -135,6 +135,21 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'frame/test_describe': async () => fromTable(await nulls().select('x', 'y', 'z').describe().compute(S)),
   'frame/negative_zero_nunique': value(() => readCSV(data('neg_zero.csv'), { blocksize: 8 }).col('v').nunique()),
   'frame/negative_zero_drop_duplicates': async () => fromFrame(readCSV(data('neg_zero.csv'), { blocksize: 8 }).select('v').dropDuplicates(), 'threads'),
+  'frame/test_repartition_npartitions_numeric_edge_case': async () => {
+    const df = ab().repartition({ npartitions: 20 });
+    return fromFrame(df, 'threads');
+  },
+  'frame/test_map_partitions': async () => fromFrame(ab().mapPartitions((t) => t.select(['b'])), 'sync'),
+  'frame/test_dtype_cast': async () =>
+    fromFrame(
+      ab().select(col('a').cast('int32').alias('i32'), col('b').cast('float64').alias('f'), col('a').cast('utf8').cast('float64').alias('s')),
+      'threads',
+    ),
+  'frame/test_reductions_frame_dtypes/timestamp_min_max': async () => {
+    const df = readCSV(data('sort.csv'), { blocksize: 1000, parseDates: ['t'] });
+    const [lo, hi] = await Promise.all([df.col('t').min().compute(S), df.col('t').max().compute(S)]);
+    return { columns: ['min', 'max'], rows: [[lo, hi]] };
+  },
 };
 
 const REDUCTIONS = ['sum', 'mean', 'min', 'max', 'count', 'std', 'var'] as const;

@@ -1131,6 +1131,21 @@ def _():
     return groups.groupby("k").agg(s=("x", "sum")).reset_index().sort_values("s", kind="stable")
 
 
+AGG_FNS = ["sum", "mean", "min", "max", "count", "size", "std", "var", "first", "last", "nunique"]
+for fn in AGG_FNS:
+    for variant in ["split_every_2", "split_out_3"]:
+
+        @case(f"groupby/test_dataframe_aggregations_multilevel/{fn}/{variant}", TG + "test_dataframe_aggregations_multilevel",
+              order="sorted" if variant == "split_out_3" else "pandas")
+        def _(fn=fn):
+            return groups.groupby("k").agg(out=("y", fn)).reset_index()
+
+
+@case("groupby/test_groupby_reduction_split/string_first", TG + "test_groupby_reduction_split")
+def _():
+    return groups.groupby("g").agg(f=("k", "first"), l=("k", "last")).reset_index()
+
+
 # ----------------------------------------------------------------------- merge cases
 for how in ["inner", "left", "right", "outer"]:
 
@@ -1195,6 +1210,19 @@ def _():
 
 
 # ------------------------------------------------------------------------ sort cases
+for how in ["inner", "left", "right", "outer"]:
+
+    @case(f"merge/test_cheap_single_partition_merge_left_right/{how}", TM + "test_cheap_single_partition_merge_left_right",
+          order="sorted", note="broadcast: true")
+    def _(how=how):
+        return pd.merge(L, R, on=["k1", "k2"], how=how)
+
+    @case(f"merge/test_merge_tasks_passes_through/{how}", TM + "test_merge_tasks_passes_through", order="sorted",
+          note="a shuffle join into 7 buckets")
+    def _(how=how):
+        return pd.merge(L, R, on="k2", how=how)
+
+
 def sv(by, ascending=True, frame=None):
     return (srt if frame is None else frame).sort_values(by, ascending=ascending, kind="stable", na_position="last")
 
@@ -1262,6 +1290,46 @@ def _():
 @case("sort/test_sort_values_tasks_backend", TS + "test_sort_values_tasks_backend")
 def _():
     return sv("b", frame=srt[srt.a > 5])
+
+
+@case("sort/test_set_index_empty_partition", TS + "test_set_index_empty_partition", note="most partitions empty after the filter")
+def _():
+    return sv("b", frame=srt[srt.i >= 140])
+
+
+@case("sort/test_set_index_sorted_min_max_same", TS + "test_set_index_sorted_min_max_same", note="every key equal")
+def _():
+    return sv("c", frame=srt.assign(c=1))
+
+
+@case("sort/test_set_index_npartitions", TS + "test_set_index_npartitions", note="150 rows into 1 and into 9 partitions")
+def _():
+    return sv("s")
+
+
+@case("sort/test_sort_values_partitions_meta_dtype_with_divisions", TS + "test_sort_values", note="sort by a float key with missing values, descending, then by i")
+def _():
+    return sv(["b", "i"], ascending=[False, True])
+
+
+@case("frame/test_repartition_npartitions_numeric_edge_case", TD + "test_repartition_npartitions_numeric_edge_case", note="more partitions than rows")
+def _():
+    return ab
+
+
+@case("frame/test_map_partitions", TD + "test_map_partitions", note="a sync closure over each partition's Arrow Table")
+def _():
+    return ab[["b"]]
+
+
+@case("frame/test_dtype_cast", TD + "test_dtype_cast")
+def _():
+    return pd.DataFrame({"i32": ab.a.astype("int32"), "f": ab.b.astype("float64"), "s": ab.a.astype(str).astype(float)})
+
+
+@case("frame/test_reductions_frame_dtypes/timestamp_min_max", TR + "test_reductions_frame_dtypes")
+def _():
+    return pd.DataFrame({"min": [srt.t.min()], "max": [srt.t.max()]})
 
 
 def main():

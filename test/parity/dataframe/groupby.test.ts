@@ -59,6 +59,16 @@ const CASES: Record<string, () => Promise<Answer>> = {
     run(dateGroups().withColumns({ g: col('x').mod(2) }).groupBy('g').agg({ lo: ['d', 'min'], hi: ['d', 'max'] })),
 };
 
+CASES['groupby/test_groupby_reduction_split/string_first'] = () =>
+  run(groups().groupBy('g', { splitEvery: 2 }).agg({ f: ['k', 'first'], l: ['k', 'last'] }));
+const AGG_FNS = ['sum', 'mean', 'min', 'max', 'count', 'size', 'std', 'var', 'first', 'last', 'nunique'] as const;
+for (const fn of AGG_FNS) {
+  CASES[`groupby/test_dataframe_aggregations_multilevel/${fn}/split_every_2`] = () =>
+    run(groups().groupBy('k', { splitEvery: 2 }).agg({ out: ['y', fn] }));
+  CASES[`groupby/test_dataframe_aggregations_multilevel/${fn}/split_out_3`] = () =>
+    run(groups().groupBy('k', { splitOut: 3 }).agg({ out: ['y', fn] }));
+}
+
 const SHORTCUTS = ['sum', 'mean', 'min', 'max', 'count', 'std', 'var'] as const;
 for (const fn of SHORTCUTS) {
   CASES[`groupby/test_full_groupby/${fn}`] =

@@ -6,8 +6,8 @@
  * 150 rows over several partitions. Sorts are compared row by row in pandas' stable order.
  */
 import { describe, expect, it } from 'vitest';
-import { col, readCSV, type DataFrame } from '@tsdask/dataframe';
-import { data, fromFrame, missingCases, parityCase, type Answer } from './parity.js';
+import { col, lit, readCSV, type DataFrame } from '@tsdask/dataframe';
+import { compare, data, fromFrame, missingCases, parityCase, type Answer } from './parity.js';
 
 type MergeOptions = NonNullable<Parameters<DataFrame['merge']>[1]>;
 
@@ -62,6 +62,14 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'sort/test_sort_values_tasks_backend': () => run(sortFrame().filter(col('a').gt(5)).sortValues('b', { npartitions: 5 })),
   'merge/negative_zero_key': () => run(read('neg_zero.csv', 8).merge(read('neg_zero_right.csv', 8), { on: 'v' })),
   'sort/dates_desc_with_missing': () => run(read('date_groups.csv', 16).sortValues('d', { ascending: false })),
+  'sort/test_set_index_empty_partition': () => run(sortFrame().filter(col('i').ge(140)).sortValues('b')),
+  'sort/test_set_index_sorted_min_max_same': () => run(sortFrame().withColumns({ c: lit(1) }).sortValues('c')),
+  'sort/test_set_index_npartitions': async () => {
+    const one = await run(sortFrame().setIndex('s', { npartitions: 1 }));
+    compare('sort/test_set_index_npartitions', one);
+    return run(sortFrame().setIndex('s', { npartitions: 9 }));
+  },
+  'sort/test_sort_values_partitions_meta_dtype_with_divisions': () => run(sortFrame().sortValues(['b', 'i'], { ascending: [false, true] })),
 };
 
 for (const how of ['inner', 'left', 'right', 'outer'] as const) {
@@ -69,6 +77,8 @@ for (const how of ['inner', 'left', 'right', 'outer'] as const) {
   CASES[`merge/test_merge/on_y/${how}`] = () => m(A(), B(), { on: 'y' });
   CASES[`merge/test_merge/left_on_right_on/${how}`] = () => m(A(), B(), { leftOn: 'x', rightOn: 'z' });
   CASES[`merge/test_merge/suffixes/${how}`] = () => m(A().withColumns({ z: col('x').mul(10) }), B(), { on: 'y', suffixes: ['1', '2'] });
+  CASES[`merge/test_cheap_single_partition_merge_left_right/${how}`] = () => m(L(), R(), { on: ['k1', 'k2'], broadcast: true });
+  CASES[`merge/test_merge_tasks_passes_through/${how}`] = () => m(L(), R(), { on: 'k2', npartitions: 7, broadcast: false });
   CASES[`merge/test_merge_by_multiple_columns/${how}`] = () => m(L(), R(), { on: ['k1', 'k2'] });
 }
 
