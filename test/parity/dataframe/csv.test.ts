@@ -108,6 +108,29 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'csv/bool_spellings': csv('csv/bool_spellings', 'bool_spellings.csv', {}, undefined, 10),
 };
 
+/** Cases read again at every blocksize from 1 to 64 bytes (range starts at every offset). */
+const SWEEP: [string, string, ReadCsvOptions][] = [
+  ['csv/quoting', 'quoting.csv', {}],
+  ['csv/crlf_quoted', 'crlf_quoted.csv', {}],
+  ['csv/utf8', 'utf8.csv', {}],
+  ['csv/blank_lines', 'blank_lines.csv', {}],
+  ['csv/test_encoding_gh601/utf-8-sig', 'bom.csv', {}],
+  ['csv/short_rows', 'short_rows.csv', {}],
+  ['csv/test_read_csv_parse_timestamps', 'timestamps.csv', { parseDates: ['t'] }],
+  ['csv/na_values_custom', 'na_values.csv', { dtypes: { v: 'utf8' }, nullValues: ['x', '-'] }],
+];
+
+describe('parity: readCSV at every blocksize from 1 to 64', () => {
+  for (const [id, file, opts] of SWEEP) {
+    it(`${id} (${file})`, async () => {
+      for (let blocksize = 1; blocksize <= 64; blocksize++) {
+        const got = await fromFrame(readCSV(data(file), { ...opts, blocksize }));
+        expect(() => compare(id, got), `blocksize ${blocksize}`).not.toThrow();
+      }
+    });
+  }
+});
+
 describe('parity: readCSV vs pandas.read_csv (Dask test_csv.py)', () => {
   it('every csv/ reference case has a test here', () => {
     expect(missingCases('csv/', Object.keys(CASES))).toEqual([]);

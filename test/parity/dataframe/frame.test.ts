@@ -29,6 +29,12 @@ function groups(): DataFrame {
   return df;
 }
 
+/** 0..59 in ranges of 20 bytes (several partitions). */
+function seq(): DataFrame {
+  const df = readCSV(data('seq.csv'), { blocksize: 20 });
+  expect(df.npartitions).toBeGreaterThan(4);
+  return df;
+}
 const value = (s: () => { compute(o: typeof S): Promise<unknown> }) => async (): Promise<Answer> => scalar(await s().compute(S));
 
 const CASES: Record<string, () => Promise<Answer>> = {
@@ -150,6 +156,11 @@ const CASES: Record<string, () => Promise<Answer>> = {
     const [lo, hi] = await Promise.all([df.col('t').min().compute(S), df.col('t').max().compute(S)]);
     return { columns: ['min', 'max'], rows: [[lo, hi]] };
   },
+  'frame/test_drop_duplicates/two_columns_with_nulls': async () =>
+    fromFrame(readCSV(data('two_keys.csv'), { blocksize: 8 }).select('a', 'b').dropDuplicates(), 'threads'),
+  'frame/test_head_npartitions/after_filter': async () => fromTable(await seq().filter(col('a').gt(50)).head(3, S)),
+  'frame/test_head_npartitions/more_than_rows': async () => fromTable(await seq().filter(col('a').gt(57)).head(5, S)),
+  'frame/test_value_counts/float_with_missing': async () => fromFrame(readCSV(data('float_counts.csv'), { blocksize: 4 }).col('f').valueCounts(), 'threads'),
 };
 
 const REDUCTIONS = ['sum', 'mean', 'min', 'max', 'count', 'std', 'var'] as const;

@@ -464,6 +464,12 @@ write("quoted_header.csv", '"a,b",c\n1,2\n3,4\n')
 write("mixed_date_ts.csv", "d\n2021-01-01\n2021-01-01 12:00\n2020-12-31 23:59:59\n")
 write("leading_zeros.csv", "a,s\n007,007\n010,x\n")
 write("date_groups.csv", "d,x\n2021-01-02,1\n2021-01-01,2\n2021-01-02,3\n,4\n2020-05-05,5\n2021-01-01,6\n")
+write("two_keys.csv", "a,b,v\nx,1,1\n,1,2\nx,,3\ny,2,4\n,,5\nx,1,6\n")
+write("str_keys_left.csv", "k,l\na,1\n,2\nb,3\n,4\n")
+write("str_keys_right.csv", "k,r\n,10\nb,20\nc,30\n")
+write("sort_two_keys.csv", "a,b,i\n2,x,0\n,y,1\n1,,2\n2,,3\n,x,4\n1,y,5\n")
+write("seq.csv", "a\n" + "".join(f"{i}\n" for i in range(60)))
+write("float_counts.csv", "f\n1.5\n\n1.5\n2\n\n")
 write("short_rows.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n")
 write("dup_names.csv", "a,b,a,,b\n1,2,3,4,5\n6,7,8,9,10\n")
 write("bom.csv", "\ufeffa,b\n1,x\n2,y\n")
@@ -1330,6 +1336,59 @@ def _():
 @case("frame/test_reductions_frame_dtypes/timestamp_min_max", TR + "test_reductions_frame_dtypes")
 def _():
     return pd.DataFrame({"min": [srt.t.min()], "max": [srt.t.max()]})
+
+
+tk, skl, skr, s2 = rd("two_keys.csv"), rd("str_keys_left.csv"), rd("str_keys_right.csv"), rd("sort_two_keys.csv")
+seq = rd("seq.csv")
+
+
+@case("groupby/test_groupby_dropna_pandas/two_keys", TG + "test_groupby_dropna_pandas", note="a row with any key missing is dropped")
+def _():
+    return tk.groupby(["a", "b"]).agg(s=("v", "sum")).reset_index()
+
+
+@case("groupby/test_groupby_dropna_pandas/two_keys_kept", TG + "test_groupby_dropna_pandas", note="dropna=False: missing keys are groups")
+def _():
+    return tk.groupby(["a", "b"], dropna=False).agg(s=("v", "sum")).reset_index()
+
+
+@case("frame/test_drop_duplicates/two_columns_with_nulls", TD + "test_drop_duplicates")
+def _():
+    return tk[["a", "b"]].drop_duplicates()
+
+
+for variant in ["shuffle", "broadcast"]:
+
+    @case(f"merge/test_merge/string_keys_with_nulls/{variant}", TM + "test_merge", order="sorted",
+          note="outer; missing string keys match each other, as pandas")
+    def _():
+        return pd.merge(skl, skr, on="k", how="outer")
+
+
+@case("sort/test_sort_values_with_nulls/two_keys", TS + "test_sort_values_with_nulls")
+def _():
+    return s2.sort_values(["a", "b"], kind="stable")
+
+
+@case("sort/test_sort_values_with_nulls/two_keys_desc", TS + "test_sort_values_with_nulls")
+def _():
+    return s2.sort_values(["a", "b"], ascending=[False, False], kind="stable")
+
+
+@case("frame/test_head_npartitions/after_filter", TD + "test_head_npartitions", note="the first partitions are empty after the filter")
+def _():
+    return seq[seq.a > 50].head(3)
+
+
+@case("frame/test_head_npartitions/more_than_rows", TD + "test_head_npartitions")
+def _():
+    return seq[seq.a > 57].head(5)
+
+
+@case("frame/test_value_counts/float_with_missing", TD + "test_value_counts", order="sorted")
+def _():
+    vc = rd("float_counts.csv").f.value_counts()
+    return pd.DataFrame({"f": vc.index, "count": vc.values})
 
 
 def main():

@@ -69,6 +69,10 @@ for (const fn of AGG_FNS) {
     run(groups().groupBy('k', { splitOut: 3 }).agg({ out: ['y', fn] }));
 }
 
+const twoKeys = (): DataFrame => readCSV(data('two_keys.csv'), { blocksize: 8 });
+CASES['groupby/test_groupby_dropna_pandas/two_keys'] = () => run(twoKeys().groupBy(['a', 'b']).agg({ s: ['v', 'sum'] }));
+CASES['groupby/test_groupby_dropna_pandas/two_keys_kept'] = () => run(twoKeys().groupBy(['a', 'b'], { dropna: false }).agg({ s: ['v', 'sum'] }));
+
 const SHORTCUTS = ['sum', 'mean', 'min', 'max', 'count', 'std', 'var'] as const;
 for (const fn of SHORTCUTS) {
   CASES[`groupby/test_full_groupby/${fn}`] =

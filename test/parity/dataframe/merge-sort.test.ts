@@ -70,6 +70,12 @@ const CASES: Record<string, () => Promise<Answer>> = {
     return run(sortFrame().setIndex('s', { npartitions: 9 }));
   },
   'sort/test_sort_values_partitions_meta_dtype_with_divisions': () => run(sortFrame().sortValues(['b', 'i'], { ascending: [false, true] })),
+  'merge/test_merge/string_keys_with_nulls/shuffle': () =>
+    run(read('str_keys_left.csv', 6).merge(read('str_keys_right.csv', 6), { on: 'k', how: 'outer', broadcast: false })),
+  'merge/test_merge/string_keys_with_nulls/broadcast': () =>
+    run(read('str_keys_left.csv', 6).merge(read('str_keys_right.csv', 6), { on: 'k', how: 'outer', broadcast: true })),
+  'sort/test_sort_values_with_nulls/two_keys': () => run(read('sort_two_keys.csv', 8).sortValues(['a', 'b'])),
+  'sort/test_sort_values_with_nulls/two_keys_desc': () => run(read('sort_two_keys.csv', 8).sortValues(['a', 'b'], { ascending: [false, false] })),
 };
 
 for (const how of ['inner', 'left', 'right', 'outer'] as const) {
