@@ -99,6 +99,18 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'csv/quoted_header': csv('csv/quoted_header', 'quoted_header.csv', {}, undefined, 12),
   'csv/mixed_date_and_timestamp': csv('csv/mixed_date_and_timestamp', 'mixed_date_ts.csv', { parseDates: ['d'] }, undefined, 20),
   'csv/leading_zeros': csv('csv/leading_zeros', 'leading_zeros.csv', {}, undefined, 8),
+  'csv/non_iso_dates': async () => {
+    // Node applies a TZ change at once on the calling thread; both reads parse there ('sync').
+    const before = process.env['TZ'];
+    process.env['TZ'] = 'America/New_York';
+    try {
+      compare('csv/non_iso_dates', await fromFrame(readCSV(data('non_iso_dates.csv'), { parseDates: ['d'] })));
+      return await fromFrame(readCSV(data('non_iso_dates.csv'), { parseDates: ['d'], blocksize: 12 }));
+    } finally {
+      if (before === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = before;
+    }
+  },
   'csv/short_rows': csv('csv/short_rows', 'short_rows.csv', {}, undefined, 8),
   'csv/duplicate_names': csv('csv/duplicate_names', 'dup_names.csv', {}, undefined, 12),
   'csv/test_encoding_gh601/utf-8-sig': csv('csv/test_encoding_gh601/utf-8-sig', 'bom.csv', {}, undefined, 6),

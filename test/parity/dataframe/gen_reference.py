@@ -470,6 +470,7 @@ write("str_keys_right.csv", "k,r\n,10\nb,20\nc,30\n")
 write("sort_two_keys.csv", "a,b,i\n2,x,0\n,y,1\n1,,2\n2,,3\n,x,4\n1,y,5\n")
 write("seq.csv", "a\n" + "".join(f"{i}\n" for i in range(60)))
 write("float_counts.csv", "f\n1.5\n\n1.5\n2\n\n")
+write("non_iso_dates.csv", "d\n03/04/2021\n2021-03-04\n12/31/1999 13:45\n")
 write("short_rows.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n")
 write("dup_names.csv", "a,b,a,,b\n1,2,3,4,5\n6,7,8,9,10\n")
 write("bom.csv", "\ufeffa,b\n1,x\n2,y\n")
@@ -503,6 +504,12 @@ def _():
 @case("csv/hex_binary_are_strings", "pandas read_csv: 0x10 and 0b11 are not numbers (no Dask test)", dtypes=True)
 def _():
     return rd("hex.csv")
+
+
+@case("csv/non_iso_dates", "pandas read_csv parse_dates, month-first (no Dask test)",
+      note="naive times are UTC whatever the machine's zone (read here under TZ=America/New_York)")
+def _():
+    return rd("non_iso_dates.csv", parse_dates=["d"])
 
 
 @case("csv/short_rows", "pandas read_csv: a row with fewer fields is filled with NaN (no Dask test)")
