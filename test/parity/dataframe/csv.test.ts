@@ -5,7 +5,10 @@
  * small byte ranges (several partitions, on 'threads'); all three must equal pandas' answer.
  */
 import { describe, expect, it } from 'vitest';
-import { CsvParseError, col, readCSV, type DataFrame, type ReadCsvOptions } from '@tsdask/dataframe';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CsvParseError, MissingFileError, col, readCSV, type DataFrame, type ReadCsvOptions } from '@tsdask/dataframe';
 import { REF, data, fromFrame, missingCases, parityCase, compare, type Answer } from './parity.js';
 
 /** Reads whole (both engines) and with a small blocksize, checks all, returns the small one. */
@@ -18,6 +21,19 @@ function csv(id: string, files: string | string[], opts: ReadCsvOptions = {}, th
     const df = then(readCSV(paths, { ...opts, blocksize: small }));
     return fromFrame(df, 'threads');
   };
+}
+
+/** Writes `df` with toCSV into a fresh folder and reads the folder back (pandas' answer is the input's). */
+async function roundTrip(df: DataFrame, parts?: number, opts: ReadCsvOptions = {}): Promise<Answer> {
+  if (parts !== undefined) expect(df.npartitions).toBe(parts);
+  const dir = mkdtempSync(join(tmpdir(), 'tsdask-parity-to-csv-'));
+  try {
+    const paths = await df.toCSV(dir, { scheduler: 'threads' });
+    expect(paths.length).toBe(df.npartitions);
+    return await fromFrame(readCSV(join(dir, '*.csv'), { ...opts, dtypes: df.dtypes }), 'threads');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const CASES: Record<string, () => Promise<Answer>> = {
@@ -111,6 +127,26 @@ const CASES: Record<string, () => Promise<Answer>> = {
       else process.env['TZ'] = before;
     }
   },
+  'csv/test_csv_parse_fail': csv('csv/test_csv_parse_fail', 'parse_fail.csv', { sampleSize: 13 }, undefined, 6),
+  'csv/test_read_csv_raises_on_no_files': async () => {
+    const missing = data('no/such/file.csv');
+    let err: unknown;
+    try {
+      readCSV(missing);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MissingFileError);
+    expect((err as Error).message).toContain(missing);
+    expect(() => readCSV(data('no-such-*.csv'))).toThrow(MissingFileError);
+    return { columns: [], rows: [] };
+  },
+  'csv/test_to_csv/npartitions_1': () => roundTrip(readCSV(data('to_csv.csv')), 1),
+  'csv/test_to_csv/npartitions_2': () => roundTrip(readCSV(data('to_csv.csv'), { blocksize: 12 }), 2),
+  'csv/test_to_csv_simple/quoting': () => roundTrip(readCSV(data('quoting.csv'), { blocksize: 100 })),
+  'csv/test_to_csv_simple/nulls': () => roundTrip(readCSV(data('nulls.csv'), { blocksize: 16, dtypes: { x: 'float64', y: 'float64', z: 'float64', s: 'utf8' } })),
+  'csv/test_to_csv_simple/timestamps': () => roundTrip(readCSV(data('timestamps.csv'), { blocksize: 20, parseDates: ['t'] }), undefined, { parseDates: ['t'] }),
+  'csv/test_to_csv_simple/utf8_many_partitions': () => roundTrip(readCSV(data('groups.csv'), { blocksize: 500 }), 12),
   'csv/short_rows': csv('csv/short_rows', 'short_rows.csv', {}, undefined, 8),
   'csv/duplicate_names': csv('csv/duplicate_names', 'dup_names.csv', {}, undefined, 12),
   'csv/test_encoding_gh601/utf-8-sig': csv('csv/test_encoding_gh601/utf-8-sig', 'bom.csv', {}, undefined, 6),

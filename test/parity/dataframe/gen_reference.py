@@ -471,6 +471,8 @@ write("sort_two_keys.csv", "a,b,i\n2,x,0\n,y,1\n1,,2\n2,,3\n,x,4\n1,y,5\n")
 write("seq.csv", "a\n" + "".join(f"{i}\n" for i in range(60)))
 write("float_counts.csv", "f\n1.5\n\n1.5\n2\n\n")
 write("non_iso_dates.csv", "d\n03/04/2021\n2021-03-04\n12/31/1999 13:45\n")
+write("to_csv.csv", "x,y\na,1\nb,2\nc,3\nd,4\n")
+write("parse_fail.csv", 'a,b\n1,"hi\n"\n2,"oi\n"\n')
 write("short_rows.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n")
 write("dup_names.csv", "a,b,a,,b\n1,2,3,4,5\n6,7,8,9,10\n")
 write("bom.csv", "\ufeffa,b\n1,x\n2,y\n")
@@ -510,6 +512,43 @@ def _():
       note="naive times are UTC whatever the machine's zone (read here under TZ=America/New_York)")
 def _():
     return rd("non_iso_dates.csv", parse_dates=["d"])
+
+
+@case("csv/test_csv_parse_fail", TC + "test_csv_parse_fail", note="a 13-byte sample ends inside a quoted field")
+def _():
+    return rd("parse_fail.csv")
+
+
+@case("csv/test_read_csv_raises_on_no_files", TC + "test_read_csv_raises_on_no_files", note="a MissingFileError naming the path")
+def _():
+    return {"error": "MissingFileError"}
+
+
+for n in [1, 2]:
+
+    @case(f"csv/test_to_csv/npartitions_{n}", TC + "test_to_csv", note="toCSV, then readCSV of the folder")
+    def _():
+        return rd("to_csv.csv")
+
+
+@case("csv/test_to_csv_simple/quoting", TC + "test_to_csv_simple", note="round trip of quoted separators, newlines and quotes")
+def _():
+    return rd("quoting.csv")
+
+
+@case("csv/test_to_csv_simple/nulls", TC + "test_to_csv_simple", note="round trip of missing numbers and strings")
+def _():
+    return rd("nulls.csv")
+
+
+@case("csv/test_to_csv_simple/timestamps", TC + "test_to_csv_simple", note="round trip of timestamps")
+def _():
+    return rd("timestamps.csv", parse_dates=["t"])
+
+
+@case("csv/test_to_csv_simple/utf8_many_partitions", TC + "test_to_csv_simple", note="round trip through 12 files (names sort in order)")
+def _():
+    return rd("groups.csv")
 
 
 @case("csv/short_rows", "pandas read_csv: a row with fewer fields is filled with NaN (no Dask test)")
