@@ -42,6 +42,7 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'csv/test_read_csv_files': csv('csv/test_read_csv_files', 'files/2014-01-*.csv'),
   'csv/test_read_csv_files_list': csv('csv/test_read_csv_files_list', ['files/2014-01-01.csv', 'files/2014-01-03.csv']),
   'csv/test_usecols': csv('csv/test_usecols', 'timeseries.csv', { columns: ['High', 'Low'] }, undefined, 30),
+  'csv/test_usecols/order': csv('csv/test_usecols/order', 'timeseries.csv', { columns: ['Low', 'High'] }, undefined, 30),
   'csv/test_usecols/select': csv('csv/test_usecols/select', 'timeseries.csv', { columns: ['High', 'Low'] }, (d) => d.select('High'), 30),
   'csv/test_string_blocksize': async () => {
     const a = readCSV(data('timeseries.csv'), { blocksize: '30B' });

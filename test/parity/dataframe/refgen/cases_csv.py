@@ -31,6 +31,12 @@ def _():
     return rd("timeseries.csv", usecols=["High", "Low"])
 
 
+@case("csv/test_usecols/order", TC + "test_usecols",
+      note="columns is a selection in the order given; pandas' usecols keeps the file's order")
+def _():
+    return rd("timeseries.csv", usecols=["Low", "High"])[["Low", "High"]]
+
+
 @case("csv/test_usecols/select", TC + "test_usecols")
 def _():
     return rd("timeseries.csv", usecols=["High", "Low"])[["High"]]
