@@ -1,0 +1,1 @@
+"""The reference generator's parts; run ../gen_reference.py."""
