@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compute, delayed } from '@tsdask/core-graph';
+import { ConfigError, compute, delayed } from '@tsdask/core-graph';
 import type { SpillError } from '@tsdask/scheduler-local';
 import '@tsdask/scheduler-local';
 
@@ -211,15 +211,22 @@ describe('a spill folder that cannot be used', () => {
     expect(failed[0]!.payload['errno']).toBe(errno);
   }
 
-  it.each(['sync', 'threads'])('missing (ENOENT) on %s', async (scheduler) => {
+  // A folder that is missing, or a path under a file, is refused at the call (compute's option
+  // check) with a ConfigError naming it, before anything runs; one that fails during the compute
+  // (read-only, full, no permission) keeps results in memory, as below.
+  it.each(['sync', 'threads'])('missing: a ConfigError at the call naming the folder, on %s', async (scheduler) => {
     const missing = join(dir, 'no-such-folder');
-    await expectInMemory(missing, 'ENOENT', missing, scheduler);
+    const err = await compute(make(0, N), { scheduler, spillDir: missing, memoryLimit: '4MB' } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toContain(missing);
   });
 
-  it('a path under a file (ENOTDIR)', async () => {
+  it('a path under a file: a ConfigError at the call naming it', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
-    await expectInMemory(join(file, 'spill'), 'ENOTDIR', join(file, 'spill'));
+    const err = await compute(make(0, N), { scheduler: 'sync', spillDir: join(file, 'spill'), memoryLimit: '4MB' } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toContain(join(file, 'spill'));
   });
 
   // Root ignores mode bits, so this one runs for other users only (root gets the tmpfs above).

@@ -14,11 +14,7 @@ import type { DataFrame } from '@tsdask/dataframe';
  * lands, then this list is emptied. Ids, with the bug:
  */
 export const AWAITING_FIX = new Set<string>([
-  'csv/na_values_defaults', // NA strings fewer than pandas' defaults (#N/A N/A, #NA, -1.#IND, -NaN, n/a, ...)
-  'csv/quote_in_unquoted_field', // quote in unquoted field (x"y): rows after it are lost, whole file and in ranges
-  'csv/hex_binary_are_strings', // 0x10/0b11 accepted as ints (16, 3)
   'csv/non_iso_dates', // non-ISO dates in local zone (03/04/2021 under New York time is 05:00Z)
-  'frame/test_round', // Expr.round half-up instead of half-even (0.5 -> 1, 2.5 -> 3, -1.5 -> -1)
   'csv/inf_spellings', // NEW: 'inf', '-inf', 'Inf', 'INF', '+inf' are not numbers to readCSV (column becomes utf8); pandas reads them as float infinities ('Infinity' works)
   'frame/test_astype/float_to_str', // NEW: cast float64 -> utf8 writes 1 where pandas (and Polars) write 1.0
 ]);

@@ -43,10 +43,11 @@ export interface FileInfo {
 
 /**
  * Sizes and modification times of files to read as text: a directory (or other non-file) is a
- * NotAFileError, an empty file an EmptyDataError (as pandas: no columns to parse).
+ * NotAFileError. An empty first file is an EmptyDataError (as pandas: no columns to parse); an
+ * empty file after it (the schema comes from the first) has no rows, as in Dask's read_csv.
  */
 export function statFiles(paths: string[]): FileInfo[] {
-  return paths.map((p) => {
+  return paths.map((p, i) => {
     let st;
     try {
       st = statSync(p);
@@ -55,7 +56,7 @@ export function statFiles(paths: string[]): FileInfo[] {
     }
     if (st.isDirectory()) throw new NotAFileError(p, 'a directory');
     if (!st.isFile()) throw new NotAFileError(p, 'not a regular file (a device, socket or pipe)');
-    if (st.size === 0) throw new EmptyDataError(p);
+    if (st.size === 0 && i === 0) throw new EmptyDataError(p);
     return { path: p, size: st.size, mtime: st.mtimeMs };
   });
 }
