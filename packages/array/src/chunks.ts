@@ -4,7 +4,7 @@
  * answer questions about blocks (their shape, their offset, how many there are).
  */
 import { itemsize, type DType } from './dtype.js';
-import { AxisError, ChunksError } from './errors.js';
+import { AxisError, ChunksError, UnknownChunksError } from './errors.js';
 
 /** Block sizes per axis, as normalised. */
 export type Chunks = readonly (readonly number[])[];
@@ -116,4 +116,21 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | nul
   const list = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => normalizeAxis(op, a, ndim));
   if (new Set(list).size !== list.length) throw new AxisError(op, axis, ndim);
   return list.sort((a, b) => a - b);
+}
+
+/** Whether any block size along an axis is unknown (NaN, after a boolean mask). */
+export function isUnknownAxis(c: readonly number[]): boolean {
+  return c.some((v) => Number.isNaN(v));
+}
+
+/** Throws UnknownChunksError for the first of `axes` (all axes when left out) whose block sizes are unknown. */
+export function requireKnownChunks(op: string, chunks: Chunks, axes?: readonly number[], detail = ''): void {
+  for (const d of axes ?? chunks.map((_, k) => k)) {
+    if (isUnknownAxis(chunks[d] as number[])) throw new UnknownChunksError(op, chunks.map((c) => c.reduce((a, b) => a + b, 0)), d, detail);
+  }
+}
+
+/** Block sizes equal axis by axis, an unknown (NaN) size equal to an unknown one. */
+export function sameChunks(a: Chunks, b: Chunks): boolean {
+  return a.length === b.length && a.every((c, d) => c.length === (b[d] as number[]).length && c.every((v, i) => Object.is(v, (b[d] as number[])[i])));
 }

@@ -5,7 +5,7 @@
 import { HighLevelGraph, ref, task, tokenize } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { normalizeAxis } from './chunks.js';
+import { normalizeAxis, requireKnownChunks } from './chunks.js';
 import { promoteTypes } from './dtype.js';
 import { astype } from './elementwise.js';
 import { ShapeError } from './errors.js';
@@ -18,6 +18,9 @@ export function concatenate(arrays: readonly DaskArray[], axis0 = 0): DaskArray 
   if (arrays.length === 0) throw new ShapeError('concatenate', [], 'needs at least one array.');
   const first = arrays[0] as DaskArray;
   const axis = normalizeAxis('concatenate', axis0, first.ndim);
+  // blocks of unknown size are fine along the axis (they are only re-labelled), not across it
+  const across = first.chunks.map((_, d) => d).filter((d) => d !== axis);
+  for (const a of arrays) if (a.ndim === first.ndim) requireKnownChunks('concatenate', a.chunks, across, 'the arrays cannot be checked to line up across the joining axis');
   for (const a of arrays) {
     if (a.ndim !== first.ndim || a.shape.some((s, d) => d !== axis && s !== first.shape[d])) {
       throw new ShapeError('concatenate', arrays.map((x) => x.shape), `all shapes must match except along axis ${axis}.`);
@@ -42,6 +45,7 @@ export function stack(arrays: readonly DaskArray[], axis = 0): DaskArray {
   if (arrays.length === 0) throw new ShapeError('stack', [], 'needs at least one array.');
   const nd = (arrays[0] as DaskArray).ndim + 1;
   const ax = normalizeAxis('stack', axis, nd);
+  for (const a of arrays) requireKnownChunks('stack', a.chunks, undefined, 'the arrays cannot be checked to have the same shape');
   for (const a of arrays) {
     if (a.ndim !== nd - 1 || a.shape.some((s, d) => s !== (arrays[0] as DaskArray).shape[d])) throw new ShapeError('stack', arrays.map((x) => x.shape), 'all arrays must have the same shape.');
   }

@@ -4,6 +4,9 @@
  * with NumPy's wrap-around for integers and 0/1 for bool.
  */
 import type { DType } from '../dtype.js';
+import { InputError } from '../errors.js';
+
+const NEGATIVE_POWER = 'integers to negative integer powers are not allowed (as in NumPy); cast to float first, for example x.astype(\'float64\').pow(y).';
 
 /** A JS expression that converts `e` (of dtype `from`) to dtype `to`. */
 export function convert(e: string, from: DType, to: DType): string {
@@ -64,11 +67,11 @@ export const H = {
     return r !== 0n && r < 0n !== b < 0n ? r + b : r;
   },
   bpow(a: bigint, b: bigint): bigint {
-    if (b < 0n) throw new RangeError('Integers to negative integer powers are not allowed.');
+    if (b < 0n) throw new InputError('pow', NEGATIVE_POWER);
     return BigInt.asIntN(64, a ** b);
   },
   ipow(a: number, b: number): number {
-    if (b < 0) throw new RangeError('Integers to negative integer powers are not allowed.');
+    if (b < 0) throw new InputError('pow', NEGATIVE_POWER);
     return Math.pow(a, b);
   },
   round(x: number): number {

@@ -261,8 +261,8 @@ export function finishMoments(what: 'mean' | 'var' | 'std', m: Moments, ddof: nu
     const ni = n[i] as number;
     if (what === 'mean') out[i] = ni > 0 ? (mu[i] as number) : NaN;
     else {
-      const den = ni - ddof;
-      const v = den > 0 ? ((m.m2 as NDChunk).data[i] as number) / den : NaN;
+      // NumPy divides by max(n - ddof, 0): inf when the squares sum above 0, NaN when they do not
+      const v = ni > 0 ? ((m.m2 as NDChunk).data[i] as number) / Math.max(ni - ddof, 0) : NaN;
       out[i] = what === 'std' ? Math.sqrt(v) : v;
     }
   }
