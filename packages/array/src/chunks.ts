@@ -134,3 +134,30 @@ export function requireKnownChunks(op: string, chunks: Chunks, axes?: readonly n
 export function sameChunks(a: Chunks, b: Chunks): boolean {
   return a.length === b.length && a.every((c, d) => c.length === (b[d] as number[]).length && c.every((v, i) => Object.is(v, (b[d] as number[])[i])));
 }
+
+/**
+ * The broadcast shape of arrays some of whose block sizes are unknown (NaN): an unknown axis
+ * lines up with length 1 or with the very same blocks (`m.add(m.gt(0))`); anything else needs
+ * the sizes (UnknownChunksError). Undefined when known lengths differ (a BroadcastError).
+ */
+export function broadcastChunkShapes(op: string, all: readonly Chunks[]): number[] | undefined {
+  const sum = (c: readonly number[]): number => c.reduce((a, b) => a + b, 0);
+  const nd = Math.max(0, ...all.map((c) => c.length));
+  const out: number[] = [];
+  for (let o = 0; o < nd; o++) {
+    let pick: readonly number[] | undefined; // the blocks of the first length other than 1
+    for (const ch of all) {
+      const c = ch[o - (nd - ch.length)];
+      if (c === undefined || sum(c) === 1) continue;
+      if (pick === undefined) { pick = c; continue; }
+      const [len, want] = [sum(c), sum(pick)];
+      if (!Number.isNaN(len) && !Number.isNaN(want)) { if (len !== want) return undefined; continue; }
+      const p = pick;
+      if (c.length !== p.length || c.some((v, i) => !Object.is(v, p[i]))) {
+        throw new UnknownChunksError(op, ch.map(sum), o - (nd - ch.length), 'it lines up with another array only when both have the very same blocks (the same mask)');
+      }
+    }
+    out.push(pick === undefined ? 1 : sum(pick));
+  }
+  return out;
+}

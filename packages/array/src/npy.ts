@@ -7,7 +7,7 @@ import { closeSync, ftruncateSync, openSync, readSync, writeSync } from './platf
 import { compute, ref, task, tokenize, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { blockShape, cumdims, normalizeChunks, type ChunksLike } from './chunks.js';
+import { blockShape, cumdims, normalizeChunks, type ChunksLike, requireKnownChunks } from './chunks.js';
 import { itemsize } from './dtype.js';
 import { InputError } from './errors.js';
 import { npyHeader, parseNpyHeader } from './io/npy-format.js';
@@ -34,7 +34,7 @@ export function fromNpy(path: string, opts: { chunks?: ChunksLike } = {}): DaskA
 
 /** Writes an array to a .npy file, block by block; resolves to the bytes of data written. */
 export async function toNpy(x: DaskArray, path: string, opts: ComputeOptions = {}): Promise<number> {
-  if (x.shape.some((s) => !Number.isFinite(s))) throw new InputError('toNpy', `shape (${x.shape.join(', ')}) has unknown lengths; compute chunk sizes first.`);
+  requireKnownChunks('toNpy', x.chunks, undefined, 'the file needs every length');
   const header = npyHeader(x.shape, x.dtype);
   const fd = openSync(path, 'w');
   try {

@@ -9,7 +9,7 @@
 import { compute, ref, task, tokenize, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { blockShape, cumdims, normalizeChunks, type ChunksLike } from './chunks.js';
+import { blockShape, cumdims, normalizeChunks, type ChunksLike, requireKnownChunks } from './chunks.js';
 import { isDType, type DType } from './dtype.js';
 import { DTypeError, InputError } from './errors.js';
 import { blockKey, ChunkLayer } from './layer.js';
@@ -73,7 +73,7 @@ export async function fromZarr(root: string, opts: ZarrOptions = {}): Promise<Da
 
 /** Writes an array as a Zarr v3 (or, with `zarrFormat: 2`, v2) array on disk; resolves to the number of elements written. */
 export async function toZarr(x0: DaskArray, root: string, opts: ZarrOptions & ComputeOptions = {}): Promise<number> {
-  if (x0.shape.some((s) => !Number.isFinite(s))) throw new InputError('toZarr', `shape (${x0.shape.join(', ')}) has unknown lengths.`);
+  requireKnownChunks('toZarr', x0.chunks, undefined, 'the file needs every length');
   const path = opts.path ?? '/';
   // Zarr chunks are regular: use the first block size on each axis
   const x = opts.chunks !== undefined ? rechunk(x0, opts.chunks) : rechunk(x0, x0.chunks.map((c) => Math.max(1, c[0] as number)));

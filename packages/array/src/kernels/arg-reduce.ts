@@ -4,6 +4,7 @@
  * (NumPy's rules).
  */
 import { allocData, sizeOf, type NDChunk } from './chunk.js';
+import { resolveShape } from './reduce.js';
 
 type ArgPartial = { v: NDChunk; i: NDChunk };
 
@@ -79,5 +80,5 @@ export function argFinish(p: ArgPartial, outShape: number[]): NDChunk {
   const src = p.i.data as Float64Array;
   const out = allocData('int64', src.length) as BigInt64Array;
   for (let k = 0; k < src.length; k++) out[k] = BigInt(src[k] as number);
-  return { data: out, shape: outShape, dtype: 'int64' };
+  return { data: out, shape: resolveShape(outShape, p.i.shape), dtype: 'int64' };
 }

@@ -178,3 +178,8 @@ export function compress(c: NDChunk, mask: NDChunk): NDChunk {
   for (let i = 0; i < m.length; i++) if (m[i] !== 0) out[o++] = a[i] as number;
   return { data: out as unknown as TypedArray, shape: [n], dtype: c.dtype };
 }
+
+/** The shape of a chunk (what computeChunkSizes asks of each block). */
+export function chunkShape(c: NDChunk): number[] {
+  return [...c.shape];
+}
