@@ -64,6 +64,7 @@ describe('unknown chunk sizes: refused with UnknownChunksError, never a wrong an
     expectUnknown(() => da.matmul(m, m), 'matmul');
     expectUnknown(() => da.tensordot(m, m, 1), 'tensordot');
     expectUnknown(() => m.squeeze({ axis: 0 }), 'squeeze');
+    expectUnknown(() => da.mapBlocks((b: da.NDArray) => b, m, { chunks: 5 }), 'chunks');
     expectUnknown(() => da.concatenate([m.expandDims(1), um(4).expandDims(1)], 1), 'concatenate');
     expectUnknown(() => da.concatenate([m.expandDims(1), da.ones([13, 1], { chunks: 13 })], 1), 'concatenate');
   });

@@ -27,6 +27,8 @@ function split(n: number, size: number): number[] {
 
 /** Block sizes per axis for `chunks` over `shape`. */
 export function normalizeChunks(chunks: ChunksLike, shape: readonly number[], dtype: DType = 'float64'): number[][] {
+  const lost = shape.findIndex((n) => Number.isNaN(n));
+  if (lost >= 0) throw new UnknownChunksError('chunks', shape, lost, `block sizes ${JSON.stringify(chunks)} cannot be cut from a length that is unknown`);
   const spec: AxisChunks[] = typeof chunks === 'number' || chunks === 'auto' ? shape.map(() => chunks) : [...(chunks as AxisChunks[])];
   if (spec.length !== shape.length) throw new ChunksError(chunks, shape, `${spec.length} axes given for ${shape.length} dimensions.`);
   const out: (number[] | undefined)[] = spec.map((c, d) => {
