@@ -76,6 +76,15 @@ describe('unknown chunk sizes: refused with UnknownChunksError, never a wrong an
     expectUnknown(() => m.mask(um(4).gt(10)), 'mask');
   });
 
+  it('different masks with the same number of blocks fail at compute with a BroadcastError, not a RangeError', async () => {
+    const a = da.arange(20, { chunks: 6 }).astype('float64');
+    const other = a.mask(a.gt(3)); // 4 blocks too, of other sizes (2, 6, 6, 2 against 4, 4, 4, 1)
+    const err = await um().add(other).compute({ scheduler: 'sync' }).then(() => undefined, (e: unknown) => e);
+    const hit = chain(err).find((e) => e.name === 'BroadcastError');
+    expect(hit?.code).toBe('TSDASK_ARRAY_BROADCAST');
+    expect(hit?.message).toContain('do not broadcast');
+  });
+
   it('toNpy and toZarr refuse an unknown shape with the same error', async () => {
     await expect(da.toNpy(um(), '/nonexistent-dir/x.npy')).rejects.toBeInstanceOf(da.UnknownChunksError);
     await expect(da.toZarr(um(), '/nonexistent-dir/x.zarr')).rejects.toBeInstanceOf(da.UnknownChunksError);
