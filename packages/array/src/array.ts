@@ -4,7 +4,7 @@
  * with one more layer. The methods are thin faces over the free functions of one file per
  * operation family.
  */
-import { Collection, HighLevelGraph, type Key, type Layer } from '@tsdask/core-graph';
+import { Collection, HighLevelGraph, type ComputeOptions, type Key, type Layer } from '@tsdask/core-graph';
 import { blockIndices, numblocksOf, type Chunks, type ChunksLike } from './chunks.js';
 import { itemsize, type DType, type Scalar } from './dtype.js';
 import { allocData, sizeOf, type NDChunk } from './kernels/chunk.js';
@@ -19,6 +19,7 @@ import * as sh from './shape.js';
 import * as rc from './rechunk.js';
 import * as la from './linalg.js';
 import { checkOptions } from './options.js';
+import { computeChunkSizes } from './chunk-sizes.js';
 
 /** An operand of an element-wise operation. */
 export type Operand = DaskArray | Scalar;
@@ -193,6 +194,8 @@ export class DaskArray extends Collection<ArrayResult> {
   ravel(): DaskArray { return sh.reshape(this, [-1]); }
   /** New block sizes: a list per axis, one size, 'auto', or Dask's dict form `{ 0: 12, 1: -1 }`. */
   rechunk(chunks: rc.RechunkLike): DaskArray { return rc.rechunk(this, chunks); }
+  /** The same array with unknown block sizes (after mask) computed; resolves to itself when all are known. */
+  computeChunkSizes(opts: ComputeOptions = {}): Promise<DaskArray> { return computeChunkSizes(this, opts); }
 
   // linear algebra
   matmul(o: DaskArray): DaskArray { return la.matmul(this, o); }

@@ -4,7 +4,7 @@
  * answer questions about blocks (their shape, their offset, how many there are).
  */
 import { itemsize, type DType } from './dtype.js';
-import { AxisError, ChunksError } from './errors.js';
+import { AxisError, ChunksError, UnknownChunksError } from './errors.js';
 
 /** Block sizes per axis, as normalised. */
 export type Chunks = readonly (readonly number[])[];
@@ -30,6 +30,8 @@ export function normalizeChunks(chunks: ChunksLike, shape: readonly number[], dt
   if (typeof chunks !== 'number' && chunks !== 'auto' && !Array.isArray(chunks)) {
     throw new ChunksError(chunks, shape, `chunks must be a number, 'auto', or a list with one entry per axis (a size, -1, 'auto' or the block sizes)${typeof chunks === 'object' && chunks !== null ? "; the dict form { axis: chunks } is taken by rechunk" : ''}.`);
   }
+  const lost = shape.findIndex((n) => Number.isNaN(n));
+  if (lost >= 0) throw new UnknownChunksError('chunks', shape, lost, `block sizes ${JSON.stringify(chunks)} cannot be cut from a length that is unknown`);
   const spec: AxisChunks[] = typeof chunks === 'number' || chunks === 'auto' ? shape.map(() => chunks) : [...(chunks as AxisChunks[])];
   if (spec.length !== shape.length) throw new ChunksError(chunks, shape, `${spec.length} axes given for ${shape.length} dimensions.`);
   const out: (number[] | undefined)[] = spec.map((c, d) => {
@@ -120,4 +122,48 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | nul
   const list = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => normalizeAxis(op, a, ndim));
   if (new Set(list).size !== list.length) throw new AxisError(op, axis, ndim);
   return list.sort((a, b) => a - b);
+}
+
+/** Whether any block size along an axis is unknown (NaN, after a boolean mask). */
+export function isUnknownAxis(c: readonly number[]): boolean {
+  return c.some((v) => Number.isNaN(v));
+}
+
+/** Throws UnknownChunksError for the first of `axes` (all axes when left out) whose block sizes are unknown. */
+export function requireKnownChunks(op: string, chunks: Chunks, axes?: readonly number[], detail = ''): void {
+  for (const d of axes ?? chunks.map((_, k) => k)) {
+    if (isUnknownAxis(chunks[d] as number[])) throw new UnknownChunksError(op, chunks.map((c) => c.reduce((a, b) => a + b, 0)), d, detail);
+  }
+}
+
+/** Block sizes equal axis by axis, an unknown (NaN) size equal to an unknown one. */
+export function sameChunks(a: Chunks, b: Chunks): boolean {
+  return a.length === b.length && a.every((c, d) => c.length === (b[d] as number[]).length && c.every((v, i) => Object.is(v, (b[d] as number[])[i])));
+}
+
+/**
+ * The broadcast shape of arrays some of whose block sizes are unknown (NaN): an unknown axis
+ * lines up with length 1 or with the very same blocks (`m.add(m.gt(0))`); anything else needs
+ * the sizes (UnknownChunksError). Undefined when known lengths differ (a BroadcastError).
+ */
+export function broadcastChunkShapes(op: string, all: readonly Chunks[]): number[] | undefined {
+  const sum = (c: readonly number[]): number => c.reduce((a, b) => a + b, 0);
+  const nd = Math.max(0, ...all.map((c) => c.length));
+  const out: number[] = [];
+  for (let o = 0; o < nd; o++) {
+    let pick: readonly number[] | undefined; // the blocks of the first length other than 1
+    for (const ch of all) {
+      const c = ch[o - (nd - ch.length)];
+      if (c === undefined || sum(c) === 1) continue;
+      if (pick === undefined) { pick = c; continue; }
+      const [len, want] = [sum(c), sum(pick)];
+      if (!Number.isNaN(len) && !Number.isNaN(want)) { if (len !== want) return undefined; continue; }
+      const p = pick;
+      if (c.length !== p.length || c.some((v, i) => !Object.is(v, p[i]))) {
+        throw new UnknownChunksError(op, ch.map(sum), o - (nd - ch.length), 'it lines up with another array only when both have the very same blocks (the same mask)');
+      }
+    }
+    out.push(pick === undefined ? 1 : sum(pick));
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
 import { HighLevelGraph, ref, task, tokenize } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { normalizeAxis } from './chunks.js';
+import { isUnknownAxis, normalizeAxis, requireKnownChunks, sameChunks } from './chunks.js';
 import { promoteTypes } from './dtype.js';
 import { astype } from './elementwise.js';
 import { ShapeError } from './errors.js';
@@ -18,8 +18,15 @@ export function concatenate(arrays: readonly DaskArray[], axis0 = 0): DaskArray 
   if (arrays.length === 0) throw new ShapeError('concatenate', [], 'needs at least one array.');
   const first = arrays[0] as DaskArray;
   const axis = normalizeAxis('concatenate', axis0, first.ndim);
+  // blocks of unknown size are fine along the axis (they are only re-labelled); across it, only
+  // the very same blocks line up (as in element-wise operations)
   for (const a of arrays) {
-    if (a.ndim !== first.ndim || a.shape.some((s, d) => d !== axis && s !== first.shape[d])) {
+    if (a.ndim !== first.ndim) continue;
+    const d = a.chunks.findIndex((c, k) => k !== axis && (isUnknownAxis(c) || isUnknownAxis(first.chunks[k] as number[])) && !sameChunks([c], [first.chunks[k] as number[]]));
+    if (d >= 0) requireKnownChunks('concatenate', isUnknownAxis(a.chunks[d] as number[]) ? a.chunks : first.chunks, [d], 'across the joining axis, arrays line up only when they have the very same blocks');
+  }
+  for (const a of arrays) {
+    if (a.ndim !== first.ndim || a.shape.some((s, d) => d !== axis && !Object.is(s, first.shape[d]))) {
       throw new ShapeError('concatenate', arrays.map((x) => x.shape), `all shapes must match except along axis ${axis}.`);
     }
   }
@@ -42,6 +49,7 @@ export function stack(arrays: readonly DaskArray[], axis = 0): DaskArray {
   if (arrays.length === 0) throw new ShapeError('stack', [], 'needs at least one array.');
   const nd = (arrays[0] as DaskArray).ndim + 1;
   const ax = normalizeAxis('stack', axis, nd);
+  for (const a of arrays) requireKnownChunks('stack', a.chunks, undefined, 'the arrays cannot be checked to have the same shape');
   for (const a of arrays) {
     if (a.ndim !== nd - 1 || a.shape.some((s, d) => s !== (arrays[0] as DaskArray).shape[d])) throw new ShapeError('stack', arrays.map((x) => x.shape), 'all arrays must have the same shape.');
   }

@@ -12,6 +12,7 @@ import { broadcastShapes, type Expr, type Program } from './kernels/elementwise.
 import { K } from './layer.js';
 import { DaskArray as ArrayClass } from './array.js';
 import { rechunk } from './rechunk.js';
+import { broadcastChunkShapes, isUnknownAxis } from './chunks.js';
 
 const EW = K('elementwise');
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -54,7 +55,8 @@ export function simplifyElementwise(t: Task): Task {
 /** Builds the layer of an element-wise expression over arrays (its `{in: k}` leaves). */
 export function elementwiseArray(opName: string, expr: Expr, arrays: DaskArray[]): DaskArray {
   const shapes = arrays.map((a) => a.shape);
-  const shape = broadcastShapes(shapes);
+  const unknown = arrays.some((a) => a.chunks.some(isUnknownAxis)); // blocks of unknown size (after mask)
+  const shape = unknown ? broadcastChunkShapes(opName, arrays.map((a) => a.chunks)) : broadcastShapes(shapes);
   if (shape === undefined) throw new BroadcastError(opName, shapes);
   const nd = shape.length;
   const chunks: number[][] = [];

@@ -40,6 +40,17 @@ export class ShapeError extends TsdaskError {
   }
 }
 
+/**
+ * An operation needs the block sizes along an axis whose sizes are unknown (after a boolean
+ * mask). Dask raises ValueError here; the remedy is the same: compute the sizes first.
+ */
+export class UnknownChunksError extends TsdaskError {
+  constructor(readonly op: string, readonly shape: readonly number[], readonly axis: number, detail = '') {
+    super('TSDASK_ARRAY_UNKNOWN_CHUNKS', `${op}: axis ${axis} of shape ${fmt(shape)} has unknown chunk sizes (NaN, as after a boolean mask)${detail === '' ? '' : `; ${detail}`}. ` +
+      'Call `x = await x.computeChunkSizes()` first (Dask: x.compute_chunk_sizes()).');
+  }
+}
+
 /** A dtype that an operation does not accept. */
 export class DTypeError extends TsdaskError {
   constructor(readonly op: string, readonly dtype: unknown, detail: string) {
@@ -81,6 +92,6 @@ export class EmptyReductionError extends ShapeError {
   }
 }
 
-for (const c of [BroadcastError, AxisError, ChunksError, IndexError, ShapeError, DTypeError, InputError, OverflowError, EmptyReductionError]) registerErrorClass(c as never);
+for (const c of [BroadcastError, AxisError, ChunksError, IndexError, ShapeError, DTypeError, InputError, OverflowError, EmptyReductionError, UnknownChunksError]) registerErrorClass(c as never);
 
 export { fmt as formatShape };

@@ -7,8 +7,8 @@
 import { HighLevelGraph, ref, task, tokenize, type Node } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { cumdims, normalizeAxis } from './chunks.js';
-import { BroadcastError, DTypeError, IndexError } from './errors.js';
+import { cumdims, isUnknownAxis, normalizeAxis, sameChunks } from './chunks.js';
+import { BroadcastError, DTypeError, IndexError, UnknownChunksError } from './errors.js';
 import type { SliceSpec } from './kernels/layout.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
 
@@ -27,9 +27,8 @@ export function parseIndex(text: string, shape: readonly number[]): IndexItem[] 
   const num = (s: string): number | null => {
     const t = s.trim();
     if (t === '') return null;
-    const v = Number(t);
-    if (!Number.isInteger(v)) throw new IndexError('get', text, shape, `'${t}' is not an integer.`);
-    return v;
+    if (!/^[+-]?\d+$/.test(t)) throw new IndexError('get', text, shape, `'${t}' is not an integer: indices and slice bounds must be integers (as in NumPy).`);
+    return Number(t);
   };
   return text.split(',').map((part): IndexItem => {
     const p = part.trim();
@@ -46,13 +45,21 @@ export function parseIndex(text: string, shape: readonly number[]): IndexItem[] 
   });
 }
 
-/** NumPy's slice.indices(n): normalised start, stop, step. */
-export function sliceIndices(s: Slice, n: number, where: () => never): SliceSpec {
+/** NumPy's slice.indices(n): normalised start, stop, step (`where` throws for a bad bound, given its name). */
+export function sliceIndices(s: Slice, n: number, where: (what: string) => never): SliceSpec {
   const step = s.step ?? 1;
-  if (step === 0 || !Number.isInteger(step)) where();
+  if (typeof step !== 'number' || step === 0 || !Number.isInteger(step)) where('step must be a non-zero integer');
+  for (const b of ['start', 'stop'] as const) {
+    const v = s[b];
+    if (v !== null && v !== undefined && (typeof v !== 'number' || !Number.isInteger(v))) where(`slice ${b} ${String(v)} is not an integer (slice bounds must be integers or null, as in NumPy)`);
+  }
   const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
   const norm = (v: number | null | undefined, dflt: number, lo: number, hi: number): number => (v === null || v === undefined ? dflt : clamp(v < 0 ? v + n : v, lo, hi));
   return step > 0 ? [norm(s.start, 0, 0, n), norm(s.stop, n, 0, n), step] : [norm(s.start, n - 1, -1, n - 1), norm(s.stop, -1, -1, n - 1), step];
+}
+
+function isFullSlice(s: Slice): boolean {
+  return (s.start === null || s.start === undefined) && (s.stop === null || s.stop === undefined) && (s.step === null || s.step === undefined || s.step === 1);
 }
 
 /** The array indexed per axis. */
@@ -63,42 +70,53 @@ export function sliceArray(x: DaskArray, items: readonly IndexItem[]): DaskArray
   if (real > x.ndim) throw new IndexError('slice', items, shape, `too many indices: ${real} for an array of dimension ${x.ndim}.`);
   const full: IndexItem[] = ell >= 0 ? [...items.slice(0, ell), ...Array.from({ length: x.ndim - real }, () => ({})), ...items.slice(ell + 1)] : [...items, ...Array.from({ length: x.ndim - real }, () => ({}))];
   // per input axis: normalised spec; per output axis: where it comes from
-  const specs: SliceSpec[] = [];
+  const specs: (SliceSpec | null)[] = []; // null: a whole axis of unknown block sizes
   const outAxes: ({ kind: 'in'; d: number } | { kind: 'new' })[] = [];
   let d = 0;
   for (const it of full) {
     if (it === null) { outAxes.push({ kind: 'new' }); continue; }
     if (it === '...') throw new IndexError('slice', items, shape, "only one '...' is allowed.");
     const n = shape[d] as number;
+    const ax = d;
     if (typeof it === 'number') {
-      if (!Number.isInteger(it)) throw new IndexError('slice', items, shape, `axis ${d}: an index must be an integer, got ${it}.`);
+      if (!Number.isInteger(it)) throw new IndexError('slice', items, shape, `axis ${d}: index ${it} is not an integer (an index must be an integer, as in NumPy).`);
+      if (Number.isNaN(n)) throw new UnknownChunksError('slice', shape, d, `cannot find index ${it}`);
       const i = it < 0 ? it + n : it;
-      if (!Number.isInteger(i) || i < 0 || i >= n) throw new IndexError('slice', items, shape, `index ${it} is out of bounds for axis ${d} with size ${n}.`);
+      if (i < 0 || i >= n) throw new IndexError('slice', items, shape, `index ${it} is out of bounds for axis ${d} with size ${n}.`);
       specs.push([i, i + 1, 1]);
+    } else if (typeof it !== 'object') {
+      throw new IndexError('slice', items, shape, `axis ${d}: ${JSON.stringify(it)} is not an index (use an integer, a slice { start, stop, step }, null or '...').`);
     } else {
-      if (typeof it !== 'object') throw new IndexError('slice', items, shape, `axis ${d}: ${JSON.stringify(it)} is not an index; use an integer, { start, stop, step }, null or '...'.`);
       for (const key of ['start', 'stop', 'step'] as const) {
         const v = it[key];
         if (v !== null && v !== undefined && !(typeof v === 'number' && Number.isInteger(v))) {
-          throw new IndexError('slice', items, shape, `axis ${d}: ${key} must be an integer or null, got ${JSON.stringify(v) ?? String(v)}.`);
+          const shown = typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v);
+          throw new IndexError('slice', items, shape, `axis ${d}: ${key} ${shown} is not an integer: ${key} must be an integer or null, got ${shown}.`);
         }
       }
       for (const key of Object.keys(it)) {
         if (key !== 'start' && key !== 'stop' && key !== 'step') throw new IndexError('slice', items, shape, `axis ${d}: unknown slice field '${key}'; a slice has start, stop and step.`);
       }
-      specs.push(sliceIndices(it, n, () => { throw new IndexError('slice', items, shape, `axis ${d}: step must be a non-zero integer.`); }));
+      const sp = sliceIndices(it, Number.isNaN(n) ? 0 : n, (what) => { throw new IndexError('slice', items, shape, `axis ${ax}: ${what}.`); });
+      if (Number.isNaN(n)) {
+        // blocks of unknown size can only be taken whole
+        if (!isFullSlice(it)) throw new UnknownChunksError('slice', shape, d, `cannot slice it with ${JSON.stringify(it)} (only ':' keeps it)`);
+        specs.push(null);
+      } else specs.push(sp);
       outAxes.push({ kind: 'in', d });
     }
     d++;
   }
   // per input axis: output pieces [input block, local spec]
-  const pieces = specs.map((sp, ax) => {
+  type Piece = [number, SliceSpec | null, number];
+  const pieces = specs.map((sp, ax): Piece[] => {
     const c = x.chunks[ax] as number[];
+    if (sp === null) return c.map((v, b): Piece => [b, null, v]);
     const st = cumdims(c);
     const [start, stop, step] = sp;
-    const out: [number, SliceSpec, number][] = [];
+    const out: Piece[] = [];
     const len = Math.max(0, Math.ceil((stop - start) / step));
-    if (len === 0) return [[0, [0, 0, 1] as SliceSpec, 0]] as [number, SliceSpec, number][];
+    if (len === 0) return [[0, [0, 0, 1], 0]];
     const order = step > 0 ? c.map((_, i) => i) : c.map((_, i) => c.length - 1 - i);
     for (const b of order) {
       const lo = st[b] as number;
@@ -118,20 +136,19 @@ export function sliceArray(x: DaskArray, items: readonly IndexItem[]): DaskArray
   const keptIn: number[] = [];
   for (const a of outAxes) {
     if (a.kind === 'new') chunks.push([1]);
-    else { chunks.push((pieces[a.d] as [number, SliceSpec, number][]).map((p) => p[2])); keptIn.push(a.d); }
+    else { chunks.push((pieces[a.d] as Piece[]).map((p) => p[2])); keptIn.push(a.d); }
   }
   const name = `getitem-${tokenize(x.name, specs, outAxes)}`;
   const layer = new ChunkLayer(name, 'getitem', chunks.map((c) => c.length), [x.name], (oidx) => {
     const inIdx = specs.map(() => 0);
-    const local: SliceSpec[] = specs.map((s) => s);
-    specs.forEach((s, ax) => { const p = pieces[ax] as [number, SliceSpec, number][]; if (!keptIn.includes(ax)) { inIdx[ax] = (p[0] as [number, SliceSpec, number])[0]; local[ax] = (p[0] as [number, SliceSpec, number])[1]; } });
-    let k = 0;
+    const local: (SliceSpec | null)[] = [...specs];
+    specs.forEach((_, ax) => { const p = (pieces[ax] as Piece[])[0] as Piece; if (!keptIn.includes(ax)) { inIdx[ax] = p[0]; local[ax] = p[1]; } });
     outAxes.forEach((a, o) => {
-      if (a.kind === 'in') { const p = (pieces[a.d] as [number, SliceSpec, number][])[oidx[o] as number] as [number, SliceSpec, number]; inIdx[a.d] = p[0]; local[a.d] = p[1]; }
-      k++;
+      if (a.kind === 'in') { const p = (pieces[a.d] as Piece[])[oidx[o] as number] as Piece; inIdx[a.d] = p[0]; local[a.d] = p[1]; }
     });
     const sliced = task(K('slice'), ref(blockKey(x.name, inIdx)), local);
-    return task(K('reshape'), sliced, oidx.map((i, o) => (chunks[o] as number[])[i] as number));
+    // an unknown length is written -1 - d: the reshape kernel takes input axis d's length
+    return task(K('reshape'), sliced, oidx.map((i, o) => { const v = (chunks[o] as number[])[i] as number; const a = outAxes[o]; return Number.isNaN(v) && a?.kind === 'in' ? -1 - a.d : v; }));
   });
   return ArrayClass.fromLayer(layer, [x], chunks, x.dtype);
 }
@@ -139,7 +156,13 @@ export function sliceArray(x: DaskArray, items: readonly IndexItem[]): DaskArray
 /** The elements where a boolean array of the same shape is true, as a 1-d array of unknown chunk sizes. */
 export function maskArray(x: DaskArray, cond: DaskArray): DaskArray {
   if (cond.dtype !== 'bool') throw new DTypeError('mask', cond.dtype, 'the mask must be a bool array (for example x.gt(0)).');
-  if (cond.shape.length !== x.shape.length || cond.shape.some((s, d) => s !== x.shape[d])) throw new BroadcastError('mask', [x.shape, cond.shape]);
+  if (x.chunks.some(isUnknownAxis) || cond.chunks.some(isUnknownAxis)) {
+    // blocks of unknown size line up only when both arrays have the same blocks (m.mask(m.gt(0)))
+    if (!sameChunks(x.chunks, cond.chunks)) {
+      const d = Math.max(0, x.chunks.findIndex(isUnknownAxis), cond.chunks.findIndex(isUnknownAxis));
+      throw new UnknownChunksError('mask', x.shape, d, `the mask (shape (${cond.shape.join(', ')})) must come from the same blocks as the array`);
+    }
+  } else if (cond.shape.length !== x.shape.length || cond.shape.some((s, d) => s !== x.shape[d])) throw new BroadcastError('mask', [x.shape, cond.shape]);
   const xf = x.ndim === 1 ? x : x.ravel();
   const cf = (cond.ndim === 1 ? cond : cond.ravel()).rechunk([xf.chunks[0] as number[]]);
   const name = `mask-${tokenize(xf.name, cf.name)}`;
@@ -153,8 +176,9 @@ export function take(x: DaskArray, indices: readonly number[], axis0 = 0): DaskA
   const axis = normalizeAxis('take', axis0, x.ndim);
   const n = x.shape[axis] as number;
   const idx = indices.map((i) => {
+    if (typeof i !== 'number' || !Number.isInteger(i)) throw new IndexError('take', i, x.shape, `index ${String(i)} is not an integer (take needs integer indices, as in NumPy).`);
+    if (Number.isNaN(n)) throw new UnknownChunksError('take', x.shape, axis, `cannot find index ${i}`);
     const j = i < 0 ? i + n : i;
-    if (!Number.isInteger(j)) throw new IndexError('take', i, x.shape, `index ${i} is not an integer.`);
     if (j < 0 || j >= n) throw new IndexError('take', i, x.shape, `index ${i} is out of bounds for axis ${axis} with size ${n}.`);
     return j;
   });
@@ -174,7 +198,8 @@ export function take(x: DaskArray, indices: readonly number[], axis0 = 0): DaskA
     const groups = new Map<number, [number[], number[]]>();
     mine.forEach((j, p) => { const b = blockOf(j); let g = groups.get(b); if (!g) groups.set(b, (g = [[], []])); g[0].push(j - (st[b] as number)); g[1].push(p); });
     const parts: Node[] = [...groups].map(([b, [l, pos]]) => { const bi = [...oidx]; bi[axis] = b; return [ref(blockKey(x.name, bi)), l, pos]; });
-    const shape = oidx.map((i, d) => (chunks[d] as number[])[i] as number);
+    // an unknown length (another axis) is written -1 - d: the kernel takes the input blocks'
+    const shape = oidx.map((i, d) => { const v = (chunks[d] as number[])[i] as number; return Number.isNaN(v) ? -1 - d : v; });
     return task(K('gather'), shape, x.dtype, axis, parts);
   });
   return ArrayClass.fromLayer(layer, [x], chunks, x.dtype);

@@ -1,21 +1,22 @@
 /**
  * Linear algebra: matmul / dot (2-d, with 1-d operands promoted as NumPy does), tensordot over
- * axis pairs and outer. One task per output block sums the block products along the
- * contracted block index (a BlockwiseLayer with a contracted letter).
+ * axis pairs and outer. One task per output block sums the block products along the contracted
+ * block index (a BlockwiseLayer with a contracted letter). The result has NumPy's dtype: the
+ * operands' promoted type.
  */
 import { BlockwiseLayer, task, tokenize } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { normalizeAxis } from './chunks.js';
+import { normalizeAxis, requireKnownChunks } from './chunks.js';
 import { promoteTypes, type DType } from './dtype.js';
 import { ShapeError } from './errors.js';
 import { K } from './layer.js';
 import { rechunk } from './rechunk.js';
 import { expandDims, squeeze, transpose } from './shape.js';
 
+/** NumPy's result dtype of a matrix product: the promoted type (int8 wraps in int8, bool @ bool is bool). */
 function outDType(a: DaskArray, b: DaskArray): DType {
-  const t = promoteTypes(a.dtype, b.dtype);
-  return t === 'bool' ? 'int64' : t === 'float32' ? 'float32' : t === 'float64' ? 'float64' : 'int64';
+  return promoteTypes(a.dtype, b.dtype);
 }
 
 /** tensordot over pairs of axes (an integer n means the last n of a with the first n of b). */
@@ -24,6 +25,8 @@ export function tensordot(a: DaskArray, b0: DaskArray, axes: number | [readonly 
     ? [Array.from({ length: axes }, (_, i) => a.ndim - axes + i), Array.from({ length: axes }, (_, i) => i)]
     : [axes[0].map((d) => normalizeAxis('tensordot', d, a.ndim)), axes[1].map((d) => normalizeAxis('tensordot', d, b0.ndim))];
   if (ax.length !== bx.length) throw new ShapeError('tensordot', [a.shape, b0.shape], 'the two axis lists differ in length.');
+  requireKnownChunks('tensordot', a.chunks, ax, 'cannot contract over it');
+  requireKnownChunks('tensordot', b0.chunks, bx, 'cannot contract over it');
   ax.forEach((d, i) => {
     if (a.shape[d] !== b0.shape[bx[i] as number]) throw new ShapeError('tensordot', [a.shape, b0.shape], `axis ${d} of a (${a.shape[d]}) does not match axis ${bx[i]} of b (${b0.shape[bx[i] as number]}).`);
   });
@@ -57,6 +60,8 @@ export function matmul(a: DaskArray, b: DaskArray): DaskArray {
   if (a.ndim === 0 || b.ndim === 0 || a.ndim > 2 || b.ndim > 2) throw new ShapeError('matmul', [a.shape, b.shape], 'operands must be 1-d or 2-d.');
   const a2 = a.ndim === 1 ? expandDims(a, 0) : a;
   const b2 = b.ndim === 1 ? expandDims(b, 1) : b;
+  requireKnownChunks('matmul', a2.chunks, [1], 'cannot contract over it');
+  requireKnownChunks('matmul', b2.chunks, [0], 'cannot contract over it');
   if (a2.shape[1] !== b2.shape[0]) throw new ShapeError('matmul', [a.shape, b.shape], `inner dimensions ${a2.shape[1]} and ${b2.shape[0]} differ.`);
   let out = tensordot(a2, b2, [[1], [0]]);
   if (a.ndim === 1) out = squeeze(out, 0);

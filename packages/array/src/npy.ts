@@ -8,7 +8,7 @@ import { closeSync, ftruncateSync, openSync, readSync, writeSync } from './platf
 import { compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { blockShape, cumdims, normalizeChunks, type ChunksLike } from './chunks.js';
+import { blockShape, cumdims, normalizeChunks, type ChunksLike, requireKnownChunks } from './chunks.js';
 import { itemsize } from './dtype.js';
 import { InputError } from './errors.js';
 import { npyHeader, parseNpyHeader } from './io/npy-format.js';
@@ -39,7 +39,7 @@ export async function toNpy(x: DaskArray, path: string, opts: ComputeOptions = {
   // Bad options or a cancelled signal fail before the file is touched.
   validateOptions(opts, 'compute');
   throwIfCancelled(opts.signal);
-  if (x.shape.some((s) => !Number.isFinite(s))) throw new InputError('toNpy', `shape (${x.shape.join(', ')}) has unknown lengths; compute chunk sizes first.`);
+  requireKnownChunks('toNpy', x.chunks, undefined, 'the file needs every length');
   const header = npyHeader(x.shape, x.dtype);
   const fd = openSync(path, 'w');
   try {

@@ -7,8 +7,8 @@
 import { ref, task, tokenize, type Node } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { cumdims, normalizeAxis, normalizeChunks, type AxisChunks, type Chunks, type ChunksLike } from './chunks.js';
-import { ChunksError } from './errors.js';
+import { cumdims, isUnknownAxis, normalizeAxis, normalizeChunks, sameChunks, type AxisChunks, type ChunksLike } from './chunks.js';
+import { ChunksError, UnknownChunksError } from './errors.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
 
 const MAX_INPUTS = 64;
@@ -28,10 +28,6 @@ function axisPlan(from: readonly number[], to: readonly number[]): [number, numb
     }
     return out;
   });
-}
-
-function sameChunks(a: Chunks, b: Chunks): boolean {
-  return a.length === b.length && a.every((c, d) => c.length === (b[d] as number[]).length && c.every((v, i) => v === (b[d] as number[])[i]));
 }
 
 function oneStage(x: DaskArray, chunks: number[][]): DaskArray {
@@ -83,7 +79,7 @@ export function rechunk(x: DaskArray, chunksLike: RechunkLike): DaskArray {
     : typeof chunksLike === 'object' && chunksLike !== null ? fromDict(x, chunksLike as { readonly [axis: string]: AxisChunks | null })
       : undefined;
   const spec = list !== undefined ? list.map((c, d) => (c === -1 ? [x.shape[d] as number] : c === null || c === undefined ? (x.chunks[d] ?? c) : c)) : chunksLike;
-  const chunks = normalizeChunks(spec as ChunksLike, x.shape, x.dtype);
+  const chunks = x.chunks.some(isUnknownAxis) ? keepUnknown(x, spec as ChunksLike) : normalizeChunks(spec as ChunksLike, x.shape, x.dtype);
   if (sameChunks(chunks, x.chunks)) return x;
   const fanIn = chunks.reduce((acc, c, d) => acc * Math.max(...axisPlan(x.chunks[d] as number[], c).map((p) => p.length), 1), 1);
   if (fanIn <= MAX_INPUTS || x.ndim < 2) return oneStage(x, chunks);
@@ -93,4 +89,23 @@ export function rechunk(x: DaskArray, chunksLike: RechunkLike): DaskArray {
     if (!sameChunks(step, cur.chunks)) cur = oneStage(cur, step);
   }
   return cur;
+}
+
+/**
+ * Normalised chunks for an array with unknown (NaN) block sizes: an unknown axis may only keep
+ * its blocks as they are (anything else needs the sizes); known axes are normalised as usual.
+ */
+function keepUnknown(x: DaskArray, spec: ChunksLike): number[][] {
+  const per: AxisChunks[] = typeof spec === 'number' || spec === 'auto' ? x.chunks.map(() => spec) : [...(spec as AxisChunks[])];
+  const unknown = x.chunks.map(isUnknownAxis);
+  if (per.length === x.ndim) {
+    per.forEach((c, d) => {
+      if (!unknown[d]) return;
+      const cur = x.chunks[d] as number[];
+      const same = Array.isArray(c) && c.length === cur.length && c.every((v, i) => Object.is(v, cur[i]));
+      if (!same) throw new UnknownChunksError('rechunk', x.shape, d, `new block sizes ${JSON.stringify(c)} cannot be cut from blocks of unknown size`);
+    });
+  }
+  const known = normalizeChunks(per.map((c, d) => (unknown[d] ? [1] : c)) as ChunksLike, x.shape.map((s, d) => (unknown[d] ? 1 : s)), x.dtype);
+  return known.map((c, d) => (unknown[d] ? [...(x.chunks[d] as number[])] : c));
 }

@@ -110,6 +110,7 @@ function tree(s: TreeSpec): DaskArray {
     if (!axes.includes(d)) outChunks.push([...c]);
     else if (s.keepdims) outChunks.push([1]);
   });
+  const kept = x.chunks.map((_, d) => d).filter((d) => s.keepdims || !axes.includes(d));
   const outName = `${s.op}-${s.token}`;
   const final = new ChunkLayer(outName, s.op, outChunks.map((c) => c.length), [src], (oidx) => {
     const full: number[] = [];
@@ -119,7 +120,8 @@ function tree(s: TreeSpec): DaskArray {
     }
     const step = lastNb.map((n, d) => (axes.includes(d) ? n : 1));
     const parts = groupOf(src, axes, lastNb, full, step);
-    const outShape = oidx.map((i, d) => (outChunks[d] as number[])[i] as number);
+    // an unknown (NaN) length is written -1 - (input axis): the finish kernel reads it off the partial
+    const outShape = oidx.map((i, d) => { const v = (outChunks[d] as number[])[i] as number; return Number.isNaN(v) ? -1 - (kept[d] as number) : v; });
     return s.finish(parts.length === 1 ? (parts[0] as Node) : s.combine(parts), outShape);
   });
   return new ArrayClass(HighLevelGraph.fromLayer(final, graph), outName, outChunks as Chunks, s.dtype);

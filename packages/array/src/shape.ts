@@ -6,7 +6,7 @@
 import { ref, task, tokenize, type Node } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { cumdims, normalizeAxes, normalizeAxis } from './chunks.js';
+import { cumdims, normalizeAxes, normalizeAxis, requireKnownChunks } from './chunks.js';
 import { AxisError, ShapeError } from './errors.js';
 import { sizeOf } from './kernels/chunk.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
@@ -36,20 +36,24 @@ export function swapaxes(x: DaskArray, a: number, b: number): DaskArray {
   return transpose(x, p);
 }
 
-function reindex(op: string, x: DaskArray, chunks: number[][], inIdxOf: (idx: number[]) => number[]): DaskArray {
+/** Re-labels blocks; `inAxisOf(d)` is the input axis that output axis d comes from (for block lengths that are unknown). */
+function reindex(op: string, x: DaskArray, chunks: number[][], inIdxOf: (idx: number[]) => number[], inAxisOf: (d: number) => number = () => 0): DaskArray {
   const name = `${op}-${tokenize(op, x.name, chunks)}`;
+  // an unknown (NaN) length is written -1 - (input axis): the reshape kernel reads it off the block
   const layer = new ChunkLayer(name, op, chunks.map((c) => c.length), [x.name], (idx) =>
-    task(K('reshape'), ref(blockKey(x.name, inIdxOf(idx))), idx.map((i, d) => (chunks[d] as number[])[i] as number)));
+    task(K('reshape'), ref(blockKey(x.name, inIdxOf(idx))), idx.map((i, d) => { const v = (chunks[d] as number[])[i] as number; return Number.isNaN(v) ? -1 - inAxisOf(d) : v; })));
   return ArrayClass.fromLayer(layer, [x], chunks, x.dtype);
 }
 
 /** Removes axes of length 1 (all of them when `axis` is left out). */
 export function squeeze(x: DaskArray, axis?: number | number[]): DaskArray {
   const axes = axis === undefined ? x.shape.map((s, d) => (s === 1 ? d : -1)).filter((d) => d >= 0) : normalizeAxes('squeeze', axis, x.ndim);
+  requireKnownChunks('squeeze', x.chunks, axes, 'cannot tell whether its length is 1');
   for (const d of axes) if (x.shape[d] !== 1) throw new ShapeError('squeeze', [x.shape], `cannot squeeze axis ${d} of length ${x.shape[d]}.`);
   if (axes.length === 0) return x;
   const chunks = x.chunks.filter((_, d) => !axes.includes(d)).map((c) => [...c]);
-  return reindex('squeeze', x, chunks, (idx) => { const out: number[] = []; let k = 0; for (let d = 0; d < x.ndim; d++) out.push(axes.includes(d) ? 0 : (idx[k++] as number)); return out; });
+  const kept = x.chunks.map((_, d) => d).filter((d) => !axes.includes(d));
+  return reindex('squeeze', x, chunks, (idx) => { const out: number[] = []; let k = 0; for (let d = 0; d < x.ndim; d++) out.push(axes.includes(d) ? 0 : (idx[k++] as number)); return out; }, (d) => kept[d] as number);
 }
 
 /** Inserts axes of length 1 at the given positions of the result. */
@@ -59,11 +63,14 @@ export function expandDims(x: DaskArray, axis: number | number[]): DaskArray {
   const chunks: number[][] = [];
   let k = 0;
   for (let d = 0; d < nd; d++) chunks.push(axes.includes(d) ? [1] : [...(x.chunks[k++] as number[])]);
-  return reindex('expand-dims', x, chunks, (idx) => idx.filter((_, d) => !axes.includes(d)));
+  const from = chunks.map((_, d) => d - axes.filter((a) => a < d).length);
+  return reindex('expand-dims', x, chunks, (idx) => idx.filter((_, d) => !axes.includes(d)), (d) => from[d] as number);
 }
 
 /** The same elements (C order) with a new shape; one length may be -1. */
 export function reshape(x: DaskArray, shape0: readonly number[]): DaskArray {
+  if (x.ndim === 1 && shape0.length === 1 && shape0[0] === -1) return x; // ravel of a 1-d array
+  requireKnownChunks('reshape', x.chunks);
   const shape = [...shape0];
   const neg = shape.filter((s) => s === -1).length;
   const known = sizeOf(shape.filter((s) => s !== -1));

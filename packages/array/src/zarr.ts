@@ -10,7 +10,7 @@ import { checkOptions } from './options.js';
 import { compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
-import { blockShape, cumdims, normalizeChunks, type ChunksLike } from './chunks.js';
+import { blockShape, cumdims, normalizeChunks, type ChunksLike, requireKnownChunks } from './chunks.js';
 import { isDType, type DType } from './dtype.js';
 import { DTypeError, InputError } from './errors.js';
 import { blockKey, ChunkLayer } from './layer.js';
@@ -80,7 +80,7 @@ export async function toZarr(x0: DaskArray, root: string, opts: ZarrOptions & Co
   const { path: _path, chunks: _chunks, zarrFormat: _format, ...computeOpts } = opts;
   validateOptions(computeOpts, 'compute');
   throwIfCancelled(opts.signal);
-  if (x0.shape.some((s) => !Number.isFinite(s))) throw new InputError('toZarr', `shape (${x0.shape.join(', ')}) has unknown lengths.`);
+  requireKnownChunks('toZarr', x0.chunks, undefined, 'the file needs every length');
   const path = opts.path ?? '/';
   // Zarr chunks are regular: use the first block size on each axis
   const x = opts.chunks !== undefined ? rechunk(x0, opts.chunks) : rechunk(x0, x0.chunks.map((c) => Math.max(1, c[0] as number)));

@@ -8,17 +8,7 @@ import * as da from '@tsdask/array';
 import { input, parityArea, type Builder } from './support.js';
 
 /** Cases that fail until a fix on another branch lands (the merge empties this list). */
-const AWAITING_FIX = new Set<string>([
-  'elementwise.round_decimals2', 'elementwise.round_decimals_neg1', // known: round(decimals) ignores decimals
-  'elementwise.astype_invalid_error', // known: astype of an invalid dtype is accepted (fails later in a task)
-  // known: integer scalars wrap instead of NEP 50's OverflowError
-  'elementwise.nep50_i1_mul_128', 'elementwise.nep50_u1_plus_minus1', 'elementwise.nep50_i2_plus_3e9',
-  'elementwise.nep50_reflected_mul_128', 'elementwise.nep50_reflected_sub_u1', 'elementwise.nep50_i8_plus_1e20',
-  'elementwise.nep50_i4_plus_2p40', 'elementwise.nep50_full_i1_300',
-  // NEW: int32 ** negative int32 fails inside the task with a plain RangeError (right message,
-  // but not a typed array error with a code, and only at compute time)
-  'elementwise.pow_int_negative_error',
-]);
+const AWAITING_FIX = new Set<string>([]);
 
 const a = (): da.Array => input('ea', 2); // float32 arange(5) + 2
 const b = (): da.Array => input('eb', 2); // int64 arange(5) + 2

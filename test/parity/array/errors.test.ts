@@ -8,12 +8,7 @@ import * as da from '@tsdask/array';
 import { parityArea, type Builder } from './support.js';
 
 /** Cases that fail until a fix on another branch lands (the merge empties this list). */
-const AWAITING_FIX = new Set<string>([
-  // NEW: a non-integer slice bound is taken: arange(10).slice({ stop: 2.5 }) gives [0, 1, 2]
-  // silently, and { start: 0.5 } crashes in the reshape task (Cannot convert undefined to a BigInt);
-  // NumPy raises TypeError, and a non-integer step is already an IndexError here
-  'errors.slice_float', 'errors.slice_float_start',
-]);
+const AWAITING_FIX = new Set<string>([]);
 
 const x = (): da.Array => da.arange(24, { chunks: 5 }).astype('float64').reshape([2, 3, 4]);
 const as = (errors: readonly string[], build: () => da.Array): Builder => ({ build, errors });

@@ -7,10 +7,7 @@ import * as da from '@tsdask/array';
 import { input, parityArea, type Builder } from './support.js';
 
 /** Cases that fail until a fix on another branch lands (the merge empties this list). */
-const AWAITING_FIX = new Set<string>([
-  // known: rechunk({ 0: 12 }) (Dask's dict form) is not supported
-  'rechunk.dict_int', 'rechunk.dict_tuple', 'rechunk.dict_minus_one', 'rechunk.dict_auto',
-]);
+const AWAITING_FIX = new Set<string>([]);
 
 /** Dask's dict form `{ axis: chunks }`, typed loosely until ChunksLike has it. */
 const dict = (x: da.Array, spec: Record<number, number | number[] | 'auto'>): da.Array => x.rechunk(spec as unknown as da.ChunksLike);

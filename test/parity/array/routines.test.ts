@@ -8,12 +8,7 @@ import * as da from '@tsdask/array';
 import { input, parityArea, type Builder } from './support.js';
 
 /** Cases that fail until a fix on another branch lands (the merge empties this list). */
-const AWAITING_FIX = new Set<string>([
-  'routines.reshape_11', // known: reshape([]) of a one-element array drops the value
-  // NEW: integer and bool matrix products come back int64 (linalg.ts outDType widens them); NumPy
-  // and Dask keep the promoted type: int32 @ int32 is int32, int8 wraps in int8, bool @ bool is bool
-  'routines.matmul_int', 'routines.matmul_bool', 'routines.matmul_i1_wraps',
-]);
+const AWAITING_FIX = new Set<string>([]);
 
 // test_reshape's parameters: (old shape, new shape, chunks), the same list as cases_routines.py
 const RESHAPES: [number[], number[], da.ChunksLike][] = [

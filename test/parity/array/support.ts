@@ -83,7 +83,7 @@ export function input(name: string, chunks: da.ChunksLike): da.Array {
 const ERRORS: Record<string, readonly string[]> = {
   AxisError: ['AxisError'],
   IndexError: ['IndexError'],
-  ValueError: ['ShapeError', 'EmptyReductionError', 'BroadcastError', 'ChunksError', 'AxisError'],
+  ValueError: ['ShapeError', 'EmptyReductionError', 'BroadcastError', 'ChunksError', 'AxisError', 'UnknownChunksError'],
   TypeError: ['DTypeError'],
   ZeroDivisionError: ['ShapeError'],
   OverflowError: ['OverflowError', 'DTypeError'],

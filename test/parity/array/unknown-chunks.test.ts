@@ -10,24 +10,12 @@ import * as da from '@tsdask/array';
 import { parityArea, type Builder } from './support.js';
 
 /** Cases that fail until a fix on another branch lands (the merge empties this list). */
-const AWAITING_FIX = new Set<string>([
-  // NEW, silent wrong answers: indexing, take, rechunk and expandDims of an array with unknown
-  // chunk sizes return empty or undefined data (a shape of NaN) instead of the values or a typed
-  // error; rechunk(3) even reports shape (0,). Dask refuses all but take with a ValueError
-  'unknown.int_index', 'unknown.step_slice', 'unknown.rev_slice', 'unknown.range_slice', 'unknown.take',
-  'unknown.rechunk', 'unknown.expand_dims',
-  // argmin/argmax of unknown chunk sizes crash in the argFinish task with a plain RangeError
-  // (NaN to BigInt); Dask refuses with a ValueError. h/array computes them (a trial merge passes)
-  'unknown.argmax', 'unknown.argmin',
-  // NEW: Dask computes these; ours refuses with misleading messages (shapes (NaN,) and (NaN,) do
-  // not broadcast; block sizes [NaN, ...] must add up to NaN)
-  'unknown.mask_of_mask', 'unknown.concat_axis0', 'unknown.concat_known',
-]);
+const AWAITING_FIX = new Set<string>([]);
 
 const x = (chunks = 6): da.Array => da.arange(20, { chunks }).astype('float64');
 /** arange(20) where x % 3 != 0: 13 values in blocks of unknown size. */
 const um = (chunks = 6): da.Array => { const a = x(chunks); return a.mask(a.mod(3).ne(0)); };
-const REFUSED = ['ShapeError', 'ChunksError', 'IndexError', 'BroadcastError'] as const;
+const REFUSED = ['UnknownChunksError', 'ShapeError', 'ChunksError', 'IndexError', 'BroadcastError'] as const;
 const refusable = (build: () => da.Array): Builder => ({ build, orError: REFUSED });
 
 const B: Record<string, Builder> = {

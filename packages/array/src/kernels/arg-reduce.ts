@@ -5,6 +5,7 @@
  */
 import { EmptyReductionError } from '../errors.js';
 import { allocData, sizeOf, type NDChunk } from './chunk.js';
+import { resolveShape } from './reduce.js';
 
 /** Best values and indices; `n` (1-d arrays of unknown length) is the elements seen, and the indices are then relative to them. */
 type ArgPartial = { v: NDChunk; i: NDChunk; n?: number };
@@ -95,5 +96,5 @@ export function argFinish(p: ArgPartial, outShape: number[], kind: 'argmin' | 'a
     if ((src[k] as number) < 0) throw new EmptyReductionError(kind, [], 'attempt to get the arg of an empty sequence (the array was empty or all-masked when computed);');
     out[k] = BigInt(src[k] as number);
   }
-  return { data: out, shape: outShape, dtype: 'int64' };
+  return { data: out, shape: resolveShape(outShape, p.i.shape), dtype: 'int64' };
 }

@@ -10,6 +10,7 @@
  */
 import type { DType } from '../dtype.js';
 import { allocData, sizeOf, type NDChunk } from './chunk.js';
+import { BroadcastError } from '../errors.js';
 import { convert, H, literal, wrap } from './codegen.js';
 
 /** A node of an element-wise expression. */
@@ -151,7 +152,8 @@ export function broadcastShapes(shapes: readonly (readonly number[])[]): number[
 export function elementwise(program: Program, ...chunks: NDChunk[]): NDChunk {
   const shape = broadcastShapes(chunks.map((c) => c.shape));
   if (shape === undefined) {
-    throw new RangeError(`Chunk shapes ${chunks.map((c) => `(${c.shape.join(', ')})`).join(', ')} do not broadcast.`);
+    // planned shapes broadcast, so these are blocks of unknown size (after mask) that differ
+    throw new BroadcastError('elementwise (blocks of unknown size from different masks)', chunks.map((c) => c.shape));
   }
   const n = sizeOf(shape);
   const dtype = program.expr.dtype;

@@ -10,7 +10,7 @@ export { reduceSimple, combineSimple, finishSimple, reduceMoments, combineMoment
 export { reduceCounted, combineCounted, finishCounted } from './reduce-counted.js';
 export { argPartial, argCombine, argFinish } from './arg-reduce.js';
 export { cumulate, lastAlong, carryCombine, applyCarry } from './cumulative.js';
-export { slice, assemble, placeInto, transpose, reshape, flatConcat, gather, compress, type SliceSpec } from './layout.js';
+export { slice, assemble, placeInto, transpose, reshape, flatConcat, gather, compress, chunkShape, type SliceSpec } from './layout.js';
 export { matmulSum, tensordotSum, flatList } from './linalg.js';
 export { wrapChunk, wrapSingle } from './wrap.js';
 export { reduceGenerated } from './reduce-generated.js';

@@ -13,9 +13,10 @@ function lenOf([start, stop, step]: SliceSpec): number {
   return step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((stop - start) / step));
 }
 
-/** A strided slice of a chunk, one spec per axis. */
-export function slice(c: NDChunk, specs: SliceSpec[]): NDChunk {
+/** A strided slice of a chunk, one spec per axis (`null`: the whole axis, for blocks of unknown size). */
+export function slice(c: NDChunk, specs0: (SliceSpec | null)[]): NDChunk {
   const nd = c.shape.length;
+  const specs: SliceSpec[] = specs0.map((s, d) => s ?? [0, c.shape[d] as number, 1]);
   const shape = specs.map(lenOf);
   const n = sizeOf(shape);
   const out = allocData(c.dtype, n) as unknown as number[];
@@ -128,9 +129,9 @@ export function transpose(c: NDChunk, perm: number[]): NDChunk {
   return { data: out as unknown as TypedArray, shape, dtype: c.dtype };
 }
 
-/** The same data with another shape of the same size. */
+/** The same data with another shape of the same size; an entry `-1 - d` takes the length of input axis d (a block of unknown size). */
 export function reshape(c: NDChunk, shape: number[]): NDChunk {
-  return { data: c.data, shape, dtype: c.dtype };
+  return { data: c.data, shape: shape.map((s) => (s < 0 ? c.shape[-1 - s] as number : s)), dtype: c.dtype };
 }
 
 /** Concatenates flat ranges `[chunk, start, stop]` into a chunk of `shape`. */
@@ -145,7 +146,9 @@ export function flatConcat(shape: number[], dtype: DType, pieces: [NDChunk, numb
 }
 
 /** Gathers positions `index` along `axis` from several chunks: `parts[k]` gives `[chunk, local indices, output positions]`. */
-export function gather(shape: number[], dtype: DType, axis: number, parts: [NDChunk, number[], number[]][]): NDChunk {
+export function gather(shape0: number[], dtype: DType, axis: number, parts: [NDChunk, number[], number[]][]): NDChunk {
+  // a negative length is an axis of unknown block size: the same as the input blocks'
+  const shape = shape0.map((s, d) => (s < 0 ? (parts[0]?.[0].shape[d] ?? 0) : s));
   const data = allocData(dtype, sizeOf(shape)) as unknown as number[];
   const pre = sizeOf(shape.slice(0, axis));
   const post = sizeOf(shape.slice(axis + 1));
@@ -174,4 +177,9 @@ export function compress(c: NDChunk, mask: NDChunk): NDChunk {
   let o = 0;
   for (let i = 0; i < m.length; i++) if (m[i] !== 0) out[o++] = a[i] as number;
   return { data: out as unknown as TypedArray, shape: [n], dtype: c.dtype };
+}
+
+/** The shape of a chunk (what computeChunkSizes asks of each block). */
+export function chunkShape(c: NDChunk): number[] {
+  return [...c.shape];
 }

@@ -2,8 +2,9 @@
  * Linear algebra kernels: the sum over a contracted block index of block products (the task of
  * one output block of matmul / tensordot). Cache-friendly i-k-j loops in float64. An integer
  * result is exact: float64 serves while every partial sum stays within 2^53 (checked from the
- * blocks' largest magnitudes); past that the products are summed as BigInt and wrap at 64 bits,
- * as NumPy's int64 matmul does.
+ * blocks' largest magnitudes); past that the products are summed as BigInt. Either way the sum
+ * wraps to the result's width (int8 @ int8 wraps in int8, as NumPy's matmul does), and a bool
+ * result is whether any product is true.
  */
 import type { DType } from '../dtype.js';
 import { allocData, sizeOf, type NDChunk } from './chunk.js';
@@ -40,7 +41,16 @@ function finish(acc: Float64Array, shape: number[], dtype: DType): NDChunk {
   if (dtype === 'float64') return { data: acc, shape, dtype };
   const out = allocData(dtype, acc.length);
   if (dtype === 'int64') for (let i = 0; i < acc.length; i++) (out as BigInt64Array)[i] = BigInt(Math.round(acc[i] as number));
-  else (out as Float64Array).set(acc);
+  else if (dtype === 'bool') for (let i = 0; i < acc.length; i++) (out as Uint8Array)[i] = acc[i] !== 0 ? 1 : 0;
+  else (out as Float64Array).set(acc); // integers: exact here, and a typed array store wraps to the width
+  return { data: out, shape, dtype };
+}
+
+/** A BigInt sum as `dtype`: int64 as is, narrower integers wrapped to their width. */
+function narrowBig(acc: BigInt64Array, shape: number[], dtype: DType): NDChunk {
+  if (dtype === 'int64') return { data: acc, shape, dtype };
+  const out = allocData(dtype, acc.length) as Float64Array;
+  for (let i = 0; i < acc.length; i++) out[i] = Number(BigInt.asIntN(32, acc[i] as bigint)); // the store wraps to 8/16 bits
   return { data: out, shape, dtype };
 }
 
@@ -69,12 +79,14 @@ export function tensordotSum(as: NDChunk[], bs: NDChunk[], axesA: number[], axes
   return contract(pairs, m, n, shape, dtype);
 }
 
+const INTEGER = new Set<DType>(['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32']);
+
 /** Sum of a_t (m x k_t) @ b_t (k_t x n) over the pairs, C order, as `dtype`. */
 function contract(pairs: { a: NDChunk; b: NDChunk; k: number }[], m: number, n: number, shape: number[], dtype: DType): NDChunk {
-  if (dtype === 'int64' && !exactInFloat64(pairs)) {
+  if (INTEGER.has(dtype) && !exactInFloat64(pairs)) {
     const acc = new BigInt64Array(m * n);
     for (const { a, b, k } of pairs) gemmAccBig(acc, toBig(a), toBig(b), m, k, n);
-    return { data: acc, shape, dtype };
+    return narrowBig(acc, shape, dtype);
   }
   const acc = allocData('float64', m * n) as Float64Array;
   for (const { a, b, k } of pairs) gemmAcc(acc, toF64(a), toF64(b), m, k, n);

@@ -246,8 +246,14 @@ export function combineSimple(kind: SimpleKind, parts: NDChunk[]): NDChunk {
   return { data: out, shape: first.shape, dtype: first.dtype };
 }
 
+/** `outShape` with each entry `-1 - d` (a length unknown when planned) read off axis d of the (keepdims) partial. */
+export function resolveShape(outShape: readonly number[], partial: readonly number[]): number[] {
+  return outShape.map((s) => (s < 0 ? partial[-1 - s] as number : s));
+}
+
 /** Turns an accumulator chunk into the result dtype, dropping reduced axes unless keepdims. */
-export function finishSimple(_kind: SimpleKind, acc: NDChunk, dtype: DType, outShape: number[]): NDChunk {
+export function finishSimple(_kind: SimpleKind, acc: NDChunk, dtype: DType, outShape0: number[]): NDChunk {
+  const outShape = resolveShape(outShape0, acc.shape);
   const n = sizeOf(acc.shape);
   if (acc.dtype === dtype) return { data: acc.data, shape: outShape, dtype };
   const out = allocData(dtype, n);
@@ -333,7 +339,8 @@ export function combineMoments(parts: Moments[]): Moments {
 }
 
 /** Mean, variance or standard deviation from moments. */
-export function finishMoments(what: 'mean' | 'var' | 'std', m: Moments, ddof: number, dtype: DType, outShape: number[]): NDChunk {
+export function finishMoments(what: 'mean' | 'var' | 'std', m: Moments, ddof: number, dtype: DType, outShape0: number[]): NDChunk {
+  const outShape = resolveShape(outShape0, m.n.shape);
   const len = m.n.data.length;
   const out = allocData(dtype, len) as Float64Array;
   const n = m.n.data as Float64Array, mu = m.mu.data as Float64Array;
@@ -341,8 +348,8 @@ export function finishMoments(what: 'mean' | 'var' | 'std', m: Moments, ddof: nu
     const ni = n[i] as number;
     if (what === 'mean') out[i] = ni > 0 ? (mu[i] as number) : NaN;
     else {
-      const den = ni - ddof;
-      const v = den > 0 ? ((m.m2 as NDChunk).data[i] as number) / den : NaN;
+      // NumPy divides by max(n - ddof, 0): inf when the squares sum above 0, NaN when they do not
+      const v = ni > 0 ? ((m.m2 as NDChunk).data[i] as number) / Math.max(ni - ddof, 0) : NaN;
       out[i] = what === 'std' ? Math.sqrt(v) : v;
     }
   }
