@@ -5,12 +5,12 @@
  * pandas/NumPy (dataframe-ref.py, its output in dataframe-ref.json), plain loops, or values
  * worked out by hand in the test.
  */
-import { readFileSync, writeFileSync, mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  CsvParseError, DataFrameError, InvalidDateError, ParquetFileError, col, fromArrow, fromRecords, lit, readCSV, readParquet,
+  CsvParseError, DataFrameError, FileChangedError, InvalidDateError, ParquetFileError, col, fromArrow, fromRecords, lit, readCSV, readParquet,
 } from '@tsdask/dataframe';
 import { tableFromArrays } from 'apache-arrow';
 import '@tsdask/scheduler-local';
@@ -299,7 +299,7 @@ describe('damaged Parquet files are a ParquetFileError naming the file', () => {
 });
 
 describe('a Parquet file replaced after planning', () => {
-  it('a column chunk that is no longer there is a ParquetFileError naming file and column, not MissingFileError', async () => {
+  it('is a FileChangedError naming the file (size and mtime are recorded at planning, as for CSV)', async () => {
     const a = join(dir, 'pq-a');
     const b = join(dir, 'pq-b');
     await fromRecords([{ i: 1, s: 'x' }]).toParquet(a, { scheduler: 'sync' });
@@ -308,6 +308,27 @@ describe('a Parquet file replaced after planning', () => {
     const p = join(a, name);
     const df = readParquet(p);
     writeFileSync(p, readFileSync(join(b, readdirSync(b).find((f) => f.endsWith('.parquet')) as string)));
+    for (const scheduler of ['sync', 'threads'] as const) {
+      const err = find(await failure(df.toRecords({ scheduler })), FileChangedError);
+      expect(err.file).toBe(p);
+      expect(err.message).toContain('changed after it was planned');
+    }
+  });
+
+  it('a column chunk missing from a file that kept its size and mtime is a ParquetFileError naming file and column', async () => {
+    const a = join(dir, 'pq-c');
+    const b = join(dir, 'pq-d');
+    await fromRecords([{ i: 1, s: 'x' }]).toParquet(a, { scheduler: 'sync' });
+    await fromRecords([{ i: 1, t: 'y' }]).toParquet(b, { scheduler: 'sync' });
+    const name = readdirSync(a).find((f) => f.endsWith('.parquet')) as string;
+    const p = join(a, name);
+    utimesSync(p, 1e9, 1e9); // whole seconds, so the same times can be set again exactly
+    const before = statSync(p);
+    const df = readParquet(p);
+    const other = readFileSync(join(b, readdirSync(b).find((f) => f.endsWith('.parquet')) as string));
+    expect(other.length).toBe(before.size); // same schema shape, one-letter names: same size
+    writeFileSync(p, other);
+    utimesSync(p, 1e9, 1e9); // as a copy that keeps times would leave it
     const err = find(await failure(df.toRecords({ scheduler: 'sync' })), ParquetFileError);
     expect(err.file).toBe(p);
     expect(err.column).toBe('s');

@@ -124,7 +124,7 @@ export class FileChangedError extends TsdaskError {
     super(
       'TSDASK_DF_FILE_CHANGED',
       `'${file}' changed after it was planned (size ${planned.size} -> ${now.size} bytes, modified ${new Date(planned.mtime).toISOString()} -> ${new Date(now.mtime).toISOString()}). ` +
-        'The plan (columns, types, byte ranges) no longer fits it: read the file again (call readCSV again) after it has been written.',
+        'The plan (columns, types, byte ranges or row groups) no longer fits it: call readCSV / readParquet again after it has been written.',
     );
     this.file = file;
   }

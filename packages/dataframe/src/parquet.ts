@@ -31,6 +31,7 @@ export interface ReadParquetOptions {
 type Meta = ReturnType<typeof readParquetMetadata>;
 interface FileMeta {
   path: string;
+  size: number;
   mtime: number;
   groups: { min: Map<string, unknown>; max: Map<string, unknown> }[];
 }
@@ -100,7 +101,7 @@ class ParquetSource implements Source {
     for (const f of this.files) {
       f.groups.forEach((g, rowGroup) => {
         const pruned = filters.some(([c, op, v]) => rulesOut(op, v, g.min.get(c), g.max.get(c)));
-        const spec: ParquetPartSpec = { file: f.path, rowGroup, columns: names, types, pruned };
+        const spec: ParquetPartSpec = { file: f.path, size: f.size, mtime: f.mtime, rowGroup, columns: names, types, pruned };
         tasks.set(chunkKey(name, part++), { op: '@tsdask/dataframe/io#readParquetPart', args: [quote(spec)] });
       });
     }
@@ -137,6 +138,8 @@ export function readParquet(paths: string | string[], opts: ReadParquetOptions =
   const files: FileMeta[] = [];
   let schema: Schema | undefined;
   for (const path of resolvePaths(paths)) {
+    // Size and mtime as planned: each part checks them again (a file rewritten since is a FileChangedError).
+    const st = statSync(path);
     const md: Meta = readParquetMetadata(path);
     if (schema === undefined) {
       const names: string[] = [];
@@ -162,7 +165,7 @@ export function readParquet(paths: string | string[], opts: ReadParquetOptions =
       }
       return { min, max };
     });
-    files.push({ path, mtime: statSync(path).mtimeMs, groups });
+    files.push({ path, size: st.size, mtime: st.mtimeMs, groups });
   }
   const s = withDtypes(schema as Schema, opts.dtypes ?? {});
   const src = new ParquetSource(files, s);

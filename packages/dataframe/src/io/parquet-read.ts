@@ -21,6 +21,9 @@ import { withFd } from './open-file.js';
 
 export interface ParquetPartSpec {
   file: string;
+  /** Size and modification time at planning; a file that differs at read time is a FileChangedError. */
+  size: number;
+  mtime: number;
   rowGroup: number;
   columns: string[];
   types: DType[];
@@ -176,5 +179,5 @@ export function readParquetPart(spec: ParquetPartSpec): Partition {
       return b.finish();
     });
     return { names: [...spec.columns], columns, length: n };
-  });
+  }, spec);
 }
