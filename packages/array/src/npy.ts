@@ -4,14 +4,14 @@
  * bytes into place. Node only (the ops live in `@tsdask/array/io`).
  */
 import { checkOptions } from './options.js';
-import { closeSync, ftruncateSync, openSync, readSync, writeSync } from './platform/fs.js';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from './platform/fs.js';
 import { compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { DaskArray as ArrayClass } from './array.js';
 import { blockShape, cumdims, normalizeChunks, type ChunksLike, requireKnownChunks } from './chunks.js';
 import { itemsize } from './dtype.js';
 import { InputError } from './errors.js';
-import { npyHeader, parseNpyHeader } from './io/npy-format.js';
+import { npyHeader, parseNpyHeader, type NpyStamp } from './io/npy-format.js';
 import { sizeOf } from './kernels/chunk.js';
 import { blockKey, ChunkLayer } from './layer.js';
 
@@ -20,17 +20,32 @@ const IO = (name: string): string => `@tsdask/array/io#${name}`;
 /** A lazy array over a .npy file. */
 export function fromNpy(path: string, opts: { chunks?: ChunksLike } = {}): DaskArray {
   checkOptions('fromNpy', opts, ['chunks']);
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new InputError('fromNpy', `${path}: cannot open it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  }
   const head = new Uint8Array(4096);
   let n: number;
-  try { n = readSync(fd, head, 0, head.length, 0); } finally { closeSync(fd); }
+  let stamp: NpyStamp;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new InputError('fromNpy', `${path} is not a file.`);
+    stamp = { size: st.size, mtime: st.mtimeMs };
+    n = readSync(fd, head, 0, head.length, 0);
+  } finally { closeSync(fd); }
   let h;
   try { h = parseNpyHeader(head.subarray(0, n)); } catch (err) { throw new InputError('fromNpy', `${path}: ${(err as Error).message}`); }
+  const want = h.offset + h.shape.reduce((a, b) => a * b, 1) * itemsize(h.dtype);
+  if (stamp.size < want) {
+    throw new InputError('fromNpy', `${path} is truncated: its header describes ${want} bytes (shape (${h.shape.join(', ')}), ${h.dtype}) but the file has ${stamp.size}.`);
+  }
   const chunks = normalizeChunks(opts.chunks ?? 'auto', h.shape, h.dtype);
   const starts = chunks.map((c) => cumdims(c));
-  const name = `from-npy-${tokenize(path, h, chunks)}`;
+  const name = `from-npy-${tokenize(path, h, chunks, stamp)}`;
   const layer = new ChunkLayer(name, 'from-npy', chunks.map((c) => c.length), [], (idx) =>
-    task(IO('readNpyBlock'), path, h.offset, h.shape, h.dtype, idx.map((i, d) => (starts[d] as number[])[i] as number), blockShape(chunks, idx)));
+    task(IO('readNpyBlock'), path, h.offset, h.shape, h.dtype, idx.map((i, d) => (starts[d] as number[])[i] as number), blockShape(chunks, idx), stamp));
   return ArrayClass.fromLayer(layer, [], chunks, h.dtype);
 }
 

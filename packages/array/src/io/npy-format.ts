@@ -54,3 +54,9 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
   return { dtype, shape, offset: pre + len };
 }
+
+/** A .npy file's size and modification time when a read was planned; a block read checks them again. */
+export interface NpyStamp {
+  size: number;
+  mtime: number;
+}

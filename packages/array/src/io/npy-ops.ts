@@ -2,7 +2,9 @@
  * Worker-side ops for .npy files (`@tsdask/array/io#...`): read one block, write one block. They
  * touch only the block's bytes, coalescing each run of contiguous elements into one read/write.
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import type { NpyStamp } from './npy-format.js';
 import { itemsize, type DType } from '../dtype.js';
 import { allocData, sizeOf, stridesOf, type NDChunk } from '../kernels/chunk.js';
 
@@ -30,14 +32,36 @@ function runs(shape: readonly number[], start: readonly number[], block: readonl
   }
 }
 
-/** Reads the block at `start` of `block` shape from a .npy file. */
-export function readNpyBlock(path: string, offset: number, shape: number[], dtype: DType, start: number[], block: number[]): NDChunk {
+/**
+ * Reads the block at `start` of `block` shape from a .npy file. A file that changed since it was
+ * planned (`stamp`), or that ends before the block, is an InputError naming it: never a block of zeros.
+ */
+export function readNpyBlock(path: string, offset: number, shape: number[], dtype: DType, start: number[], block: number[], stamp?: NpyStamp): NDChunk {
   const data = allocData(dtype, sizeOf(block));
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const size = itemsize(dtype);
-  const fd = openSync(path, 'r');
+  let fd: number;
   try {
-    runs(shape, start, block, (f, b, n) => { readSync(fd, bytes, b * size, n * size, offset + f * size); });
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new InputError('fromNpy', `${path}: cannot open it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  }
+  try {
+    if (stamp !== undefined) {
+      const st = fstatSync(fd);
+      if (st.size !== stamp.size || st.mtimeMs !== stamp.mtime) {
+        throw new InputError('fromNpy', `${path} changed after it was planned (size ${stamp.size} -> ${st.size} bytes, modified ${new Date(stamp.mtime).toISOString()} -> ${new Date(st.mtimeMs).toISOString()}); call fromNpy again.`);
+      }
+    }
+    runs(shape, start, block, (f, b, n) => {
+      const at = offset + f * size;
+      let got = 0;
+      while (got < n * size) {
+        const r = readSync(fd, bytes, b * size + got, n * size - got, at + got);
+        if (r <= 0) throw new InputError('fromNpy', `${path} ends at byte ${at + got}, before byte ${at + n * size} of its data (truncated).`);
+        got += r;
+      }
+    });
   } finally {
     closeSync(fd);
   }

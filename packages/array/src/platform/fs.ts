@@ -1,2 +1,2 @@
 /** File access for storage on the main thread (Node); a browser build replaces this module. */
-export { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+export { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
