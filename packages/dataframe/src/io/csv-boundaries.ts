@@ -42,6 +42,28 @@ export function firstFieldAt(read: ReadFn): number {
 const CHUNK = 64 << 10;
 
 /**
+ * Reads the window for the block at `pos` into `raw`: from byte lo = pos-1 (when pos > 0, so
+ * every quote in [pos, pos+CHUNK) has its neighbours here) up to hi; `got` < hi-lo when the
+ * file is shorter than planned (the reader says so).
+ */
+function fillWindow(read: ReadFn, raw: Uint8Array, pos: number, size: number): { lo: number; hi: number; got: number } {
+  const lo = pos > 0 ? pos - 1 : 0;
+  const hi = Math.min(size, pos + CHUNK + 1);
+  let got = 0;
+  while (lo + got < hi) {
+    const n = read(raw, got, hi - lo - got, lo + got);
+    if (n <= 0) break;
+    got += n;
+  }
+  return { lo, hi, got };
+}
+
+/** Whether the quote at buffer index k (file byte `at`) opens a quoted field: only at a field's start. */
+function opensField(raw: Uint8Array, k: number, at: number, fieldAt: number, sep: number): boolean {
+  return at === fieldAt || at === 0 || raw[k - 1] === sep || raw[k - 1] === LF || raw[k - 1] === CR;
+}
+
+/**
  * The quote-state transfer of bytes [a, b) of a file of `size` bytes: element k is the state at
  * b when the state at a is k (OUT, IN, IN_SKIP).
  */
@@ -51,15 +73,7 @@ export function quoteTransfer(read: ReadFn, a: number, b: number, size: number, 
   const raw = new Uint8Array(CHUNK + 2);
   const buf = searchable(raw);
   for (let pos = a; pos < b; pos += CHUNK) {
-    // buf[0] is byte pos-1 (when pos > 0), so every quote in [pos, pos+len) has its neighbours here.
-    const lo = pos > 0 ? pos - 1 : 0;
-    const hi = Math.min(size, pos + CHUNK + 1);
-    let got = 0;
-    while (lo + got < hi) {
-      const n = read(raw, got, hi - lo - got, lo + got);
-      if (n <= 0) break;
-      got += n;
-    }
+    const { lo, hi, got } = fillWindow(read, raw, pos, size);
     const stop = Math.min(b, pos + CHUNK) - lo; // quotes at buffer indices [pos-lo, stop)
     let k = buf.indexOf(QUOTE, pos - lo);
     while (k >= 0 && k < stop) {
@@ -69,7 +83,7 @@ export function quoteTransfer(read: ReadFn, a: number, b: number, size: number, 
         if (q[m] === 1) {
           if (k + 1 < got && raw[k + 1] === QUOTE) skip[m] = x + 2;
           else q[m] = 0;
-        } else if (x === fieldAt || x === 0 || raw[k - 1] === sep || raw[k - 1] === LF || raw[k - 1] === CR) {
+        } else if (opensField(raw, k, x, fieldAt, sep)) {
           q[m] = 1;
         }
       }
@@ -90,14 +104,7 @@ export function recordStart(read: ReadFn, x: number, state: number, size: number
   const raw = new Uint8Array(CHUNK + 2);
   const buf = searchable(raw);
   for (let pos = x; pos < size; pos += CHUNK) {
-    const lo = pos > 0 ? pos - 1 : 0;
-    const hi = Math.min(size, pos + CHUNK + 1);
-    let got = 0;
-    while (lo + got < hi) {
-      const n = read(raw, got, hi - lo - got, lo + got);
-      if (n <= 0) break;
-      got += n;
-    }
+    const { lo, hi, got } = fillWindow(read, raw, pos, size);
     const stop = Math.min(size, pos + CHUNK) - lo;
     let k = Math.max(pos, skipTo) - lo;
     let nl = -1; // the next LF at or after k, once looked for
@@ -123,7 +130,7 @@ export function recordStart(read: ReadFn, x: number, state: number, size: number
         break;
       }
       const at = lo + c;
-      if (at === fieldAt || at === 0 || raw[c - 1] === sep || raw[c - 1] === LF || raw[c - 1] === CR) inq = true;
+      if (opensField(raw, c, at, fieldAt, sep)) inq = true;
       k = c + 1;
     }
     skipTo = lo + k;
