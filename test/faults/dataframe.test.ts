@@ -23,6 +23,7 @@ const REF = JSON.parse(readFileSync(new URL('./dataframe-ref.json', import.meta.
   texts: [string, number | 'inf' | '-inf' | null, number | null][];
   isinNaN: boolean[];
   unique: { drop_duplicates: (number | null)[]; value_counts: [number | null, number][]; nunique: number };
+  floatText: [number | 'inf' | '-inf' | 'nan', string, string][];
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-faults-df-'));
@@ -54,7 +55,8 @@ function find<T>(err: unknown, cls: new (...a: never[]) => T): T {
 }
 
 // Forms pandas reads that we refuse on purpose (ambiguous or guessed); see parse-date.ts.
-const REFUSED = ['01/05/2024', 'Jan 5 2024', '20240105', 'Friday', '2024-01-05Z', '2024-01/05'];
+// '13/04/2021': no month 13 (pandas' guesser swaps it to April 13th); '3/4/21': a 2-digit year.
+const REFUSED = ['Jan 5 2024', '20240105', 'Friday', '2024-01-05Z', '2024-01/05', '13/04/2021', '3/4/21'];
 // In range for our ms timestamps, outside pandas' nanosecond range: worked out by hand.
 const BY_HAND: [string, number][] = [
   ['0001-01-01', -62135596800000], // 719162 days before 1970-01-01
@@ -115,6 +117,40 @@ describe('dates: no rolling over, no local zone', () => {
     const got = await fromRecords(rows, { npartitions: 3 }).withColumns({ t: col('s').cast('timestamp'), d: col('s').cast('date') }).toRecords({ scheduler: 'threads' });
     expect(got.map((r) => (r.t === null ? null : (r.t as Date).getTime()))).toEqual(cases.map(([, ms]) => ms));
     expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime()))).toEqual(cases.map(([, ms]) => (ms === null ? null : Math.floor(ms / 86_400_000) * 86_400_000)));
+  });
+
+  for (const engine of ['scanner', 'papaparse'] as const) {
+    it(`slash dates (${engine}): month first by default, D/M/YYYY with dayfirst, a month past 12 never swapped`, async () => {
+      // Plain rows (the scanner's fast path) and the same quoted (its general path).
+      const texts = ['03/04/2021', '12/31/1999 13:45', '1/2/2024', '13/04/2021'];
+      const body = texts.map((t, i) => `${i},${t}`).concat(texts.map((t, i) => `${i + 4},"${t}"`));
+      const p = file(`slash-${engine}.csv`, ['i,d', ...body].join('\n') + '\n');
+      // By hand: month first; 13/04/2021 is no date.
+      const monthFirst = [Date.UTC(2021, 2, 4), Date.UTC(1999, 11, 31, 13, 45), Date.UTC(2024, 0, 2), null];
+      const ms = (rows: Record<string, unknown>[]) => rows.map((r) => (r.d === null ? null : (r.d as Date).getTime()));
+      for (const blocksize of [16, 1 << 20]) {
+        const got = await readCSV(p, { engine, blocksize, parseDates: ['d'], invalidDates: 'null' }).toRecords({ scheduler: 'sync' });
+        expect(ms(got)).toEqual([...monthFirst, ...monthFirst]);
+        // dayfirst: 12/31/1999 has no month 31 and 13/04/2021 is April 13th.
+        const df = await readCSV(p, { engine, blocksize, parseDates: ['d'], invalidDates: 'null', dayfirst: true }).toRecords({ scheduler: 'sync' });
+        const dayFirst = [Date.UTC(2021, 3, 3), null, Date.UTC(2024, 1, 1), Date.UTC(2021, 3, 13)];
+        expect(ms(df)).toEqual([...dayFirst, ...dayFirst]);
+      }
+      // By default the invalid one is a CsvParseError naming file, line and value.
+      const err = find(await failure(readCSV(p, { engine, parseDates: ['d'] }).toRecords({ scheduler: 'sync' })), CsvParseError);
+      expect(err.file).toBe(p);
+      expect(err.line).toBe(5);
+      expect(err.message).toContain('"13/04/2021"');
+      expect(err.message).toContain('M/D/YYYY');
+    });
+  }
+
+  it('cast of slash text to dates and slash date literals read month first', async () => {
+    const got = await fromRecords([{ s: '03/04/2021' }, { s: '13/04/2021' }]).withColumns({ d: col('s').cast('date') }).toRecords({ scheduler: 'sync' });
+    expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime()))).toEqual([Date.UTC(2021, 2, 4), null]);
+    const f = fromRecords([{ d: new Date(Date.UTC(2021, 2, 4)) }], { dtypes: { d: 'date' } });
+    expect((await f.filter(col('d').eq('3/4/2021')).toRecords({ scheduler: 'sync' })).length).toBe(1);
+    expect(() => f.filter(col('d').eq('13/04/2021'))).toThrow(InvalidDateError);
   });
 
   const days = [Date.UTC(2024, 1, 27), Date.UTC(2024, 1, 28), Date.UTC(2024, 1, 29), Date.UTC(2024, 2, 1)];
@@ -208,6 +244,36 @@ describe('cast of text to numbers takes decimal only', () => {
     expect(got.map((r) => r.f)).toEqual(REF.texts.map(([, f]) => num(f)));
     expect(got.map((r) => r.i)).toEqual(REF.texts.map(([, , i]) => i));
     expect(got.map((r) => r.j)).toEqual(REF.texts.map(([, , i]) => i));
+  });
+});
+
+describe('floats as text, as pandas writes them (astype(str), to_csv)', () => {
+  const value = (v: number | 'inf' | '-inf' | 'nan'): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === 'nan' ? NaN : v);
+  const xs = REF.floatText.map(([v]) => value(v));
+
+  it("cast('utf8') of float64 writes Python's repr: 1.0, 1e-05, 1e+16, inf, nan; null stays null", async () => {
+    const df = fromRecords([...xs.map((x) => ({ x })), { x: null }], { dtypes: { x: 'float64' }, npartitions: 3 });
+    const got = await df.withColumns({ s: col('x').cast('utf8') }).toRecords({ scheduler: 'threads' });
+    expect(got.map((r) => r.s)).toEqual([...REF.floatText.map(([, t]) => t), null]);
+  });
+
+  it('toCSV writes float fields as pandas to_csv does, and a float column of whole numbers reads back as float64', async () => {
+    const out = join(dir, 'floats-out');
+    const df = fromRecords(xs.map((x, i) => ({ i, x })), { dtypes: { i: 'int64', x: 'float64' }, npartitions: 2 });
+    const paths = await df.toCSV(out, { scheduler: 'sync' });
+    const fields = paths.flatMap((p) => readFileSync(p, 'utf8').trim().split('\n').slice(1).map((l) => l.slice(l.indexOf(',') + 1)));
+    // pandas writes NaN as an empty field (na_rep); we write NaN, which readers take as missing too.
+    expect(fields).toEqual(REF.floatText.map(([v, , f]) => (v === 'nan' ? 'NaN' : f)));
+    // Whole numbers only: before, written as 1 and 2, they came back as int64.
+    const whole = fromRecords([{ x: 1 }, { x: 2 }, { x: -0 }], { dtypes: { x: 'float64' } });
+    const wdir = join(dir, 'floats-whole');
+    await whole.toCSV(wdir, { scheduler: 'sync' });
+    const back = readCSV(join(wdir, '*.csv'));
+    expect(back.dtypes).toEqual({ x: 'float64' });
+    expect((await back.toRecords({ scheduler: 'sync' })).map((r) => r.x)).toEqual([1, 2, -0]);
+    // Every value comes back (NaN as missing, as pandas).
+    const all = await readCSV(join(out, '*.csv')).toRecords({ scheduler: 'sync' });
+    expect(all.map((r) => r.x)).toEqual(xs.map((x) => (Number.isNaN(x) ? null : x)));
   });
 });
 

@@ -37,7 +37,7 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
   const text = text0.charCodeAt(0) === 0xfeff ? text0.slice(1) : text0;
   const ncols = spec.names.length;
   const want = spec.want;
-  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as (typeof spec.types)[number], spec.estRows, spec.invalidDates === 'null'));
+  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as (typeof spec.types)[number], spec.estRows, spec.invalidDates === 'null', spec.dayfirst === true));
   const nulls = new Set(spec.nullValues);
   let skipped = 0;
   let first = spec.header;
