@@ -41,6 +41,9 @@ CASES = {
     'inf-spellings-quoted': ('f,g\n1.5,a\n' + ''.join(f'"{t}","{t}"\n' for t in INF)).encode(),
     # Not infinities to pandas: padded, cut short or doubly signed (the columns stay text).
     'inf-lookalikes': b'a,b,c,d\n1.5,1.5,1.5,1.5\n inf,infin,-+inf,Infinity \n',
+    # A one-column file with blank lines (CRLF too): pandas skips them; a quoted "" is a missing value.
+    'one-column-blank-lines': b'x\n1.5\n\n2.0\n""\n\n3\n',
+    'one-column-blank-lines-crlf': b's\r\na\r\n\r\nb\r\n""\r\n\r\n',
     'latin1': 'name,v\nJos\u00e9,1\nM\u00fcller,2\n\u00c5se,3\n'.encode('latin-1'),
     'utf-16le': 'name,v\nJos\u00e9,1\n\u6771\u4eac,2\n'.encode('utf-16-le'),
 }

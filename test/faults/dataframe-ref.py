@@ -79,4 +79,11 @@ csv_fields = pd.DataFrame({'x': FLOATS}).to_csv(index=False).splitlines()[1:]
 float_text = [['nan' if math.isnan(x) else 'inf' if x == math.inf else '-inf' if x == -math.inf else x, t, f]
               for x, t, f in zip(FLOATS, pd.Series(FLOATS).astype(str).tolist(), csv_fields)]
 
-print(json.dumps({'dates': dates, 'round': round_, 'roundX': ROUND_X, 'roundInt': round_int, 'texts': texts, 'isinNaN': isin_nan, 'unique': uniq, 'floatText': float_text}, indent=1))
+# Seeded random floats (any bit pattern that is finite, and short decimals at every scale) and repr.
+rng = np.random.default_rng(11)
+bits = rng.integers(0, 2 ** 63, size=300, dtype=np.int64).view(np.float64)
+short = [round(float(u), int(k)) * 10.0 ** int(e) for u, k, e in
+         zip(rng.uniform(-10, 10, size=300), rng.integers(0, 8, size=300), rng.integers(-12, 24, size=300))]
+float_random = [[float(x), repr(float(x))] for x in list(bits) + list(short) if math.isfinite(x)]
+
+print(json.dumps({'dates': dates, 'round': round_, 'roundX': ROUND_X, 'roundInt': round_int, 'texts': texts, 'isinNaN': isin_nan, 'unique': uniq, 'floatText': float_text, 'floatRandom': float_random}, indent=1))

@@ -24,6 +24,7 @@ const REF = JSON.parse(readFileSync(new URL('./dataframe-ref.json', import.meta.
   isinNaN: boolean[];
   unique: { drop_duplicates: (number | null)[]; value_counts: [number | null, number][]; nunique: number };
   floatText: [number | 'inf' | '-inf' | 'nan', string, string][];
+  floatRandom: [number, string][];
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-faults-df-'));
@@ -257,6 +258,12 @@ describe('floats as text, as pandas writes them (astype(str), to_csv)', () => {
     expect(got.map((r) => r.s)).toEqual([...REF.floatText.map(([, t]) => t), null]);
   });
 
+  it("cast('utf8') of 600 seeded random floats (any bits, short decimals at every scale) gives Python's repr", async () => {
+    const df = fromRecords(REF.floatRandom.map(([x]) => ({ x })), { dtypes: { x: 'float64' } });
+    const got = await df.select(col('x').cast('utf8').alias('s')).toRecords({ scheduler: 'sync' });
+    expect(got.map((r) => r.s)).toEqual(REF.floatRandom.map(([, t]) => t));
+  });
+
   it('toCSV writes float fields as pandas to_csv does, and a float column of whole numbers reads back as float64', async () => {
     const out = join(dir, 'floats-out');
     const df = fromRecords(xs.map((x, i) => ({ i, x })), { dtypes: { i: 'int64', x: 'float64' }, npartitions: 2 });
@@ -264,13 +271,18 @@ describe('floats as text, as pandas writes them (astype(str), to_csv)', () => {
     const fields = paths.flatMap((p) => readFileSync(p, 'utf8').trim().split('\n').slice(1).map((l) => l.slice(l.indexOf(',') + 1)));
     // pandas writes NaN as an empty field (na_rep); we write NaN, which readers take as missing too.
     expect(fields).toEqual(REF.floatText.map(([v, , f]) => (v === 'nan' ? 'NaN' : f)));
-    // Whole numbers only: before, written as 1 and 2, they came back as int64.
-    const whole = fromRecords([{ x: 1 }, { x: 2 }, { x: -0 }], { dtypes: { x: 'float64' } });
+    // Whole numbers only: before, written as 1 and 2, they came back as int64. One column: its
+    // null is written "" (a blank line is skipped by readers), as pandas'
+    // DataFrame({'x': [1.0, nan, 2.0, -0.0]}).to_csv(index=False) writes it.
+    const whole = fromRecords([{ x: 1 }, { x: null }, { x: 2 }, { x: -0 }], { dtypes: { x: 'float64' } });
     const wdir = join(dir, 'floats-whole');
-    await whole.toCSV(wdir, { scheduler: 'sync' });
-    const back = readCSV(join(wdir, '*.csv'));
-    expect(back.dtypes).toEqual({ x: 'float64' });
-    expect((await back.toRecords({ scheduler: 'sync' })).map((r) => r.x)).toEqual([1, 2, -0]);
+    const [wpath] = await whole.toCSV(wdir, { scheduler: 'sync' });
+    expect(readFileSync(wpath as string, 'utf8')).toBe('x\n1.0\n""\n2.0\n-0.0\n');
+    for (const engine of ['scanner', 'papaparse'] as const) {
+      const back = readCSV(join(wdir, '*.csv'), { engine });
+      expect(back.dtypes).toEqual({ x: 'float64' });
+      expect((await back.toRecords({ scheduler: 'sync' })).map((r) => r.x)).toEqual([1, null, 2, -0]);
+    }
     // Every value comes back (NaN as missing, as pandas).
     const all = await readCSV(join(out, '*.csv')).toRecords({ scheduler: 'sync' });
     expect(all.map((r) => r.x)).toEqual(xs.map((x) => (Number.isNaN(x) ? null : x)));

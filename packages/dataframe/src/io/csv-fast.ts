@@ -263,6 +263,11 @@ export function scanPlain(
       const bit = 31 - Math.clz32(m & ((0 - m) | 0));
       const e = (i << sh) + (masked ? bit : bit >> 3);
       m &= (m - 1) | 0;
+      // A blank line in a one-column file: not a row of one empty field (the general path skips it).
+      if (e === s && last === 0) {
+        outcome = PLAIN_GENERAL;
+        break rows;
+      }
       const k = kind[f] as number;
       if (k !== F_SKIP) {
         const slot = slotOf[f] as number;

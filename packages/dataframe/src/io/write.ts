@@ -42,7 +42,8 @@ export function writeCsvPart(p: Partition, path: string, sep = ','): string {
       if (j > 0) line += sep;
       if (t !== null) line += (p.columns[j] as ColumnData).type === 'utf8' ? quoteField(t, sep) : t;
     }
-    lines.push(line);
+    // A lone null field would be a blank line, which readers (pandas) skip: written "" as pandas does.
+    lines.push(line === '' ? '""' : line);
   }
   writeFileSync(path, lines.join('\n') + '\n');
   return path;

@@ -86,11 +86,28 @@ export function floatRepr(x: number): string {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  // toExponential() gives JavaScript's shortest round-trip digits, as Python's repr chooses them.
-  const t = Math.abs(x).toExponential();
+  // String() gives the shortest digits that read back to x, the closest of them on a tie: the
+  // digits Python's repr chooses; only their layout differs. |x| = d1.d2d3... * 10^exp.
+  const t = String(Math.abs(x));
   const k = t.indexOf('e');
-  const digits = t.slice(0, k).replace('.', '');
-  const exp = Number(t.slice(k + 1));
+  let digits: string;
+  let exp: number;
+  if (k >= 0) {
+    digits = t.slice(0, k).replace('.', '');
+    exp = Number(t.slice(k + 1));
+  } else {
+    const dot = t.indexOf('.');
+    const whole = dot < 0 ? t : t.slice(0, dot);
+    const part = dot < 0 ? '' : t.slice(dot + 1);
+    if (whole !== '0') {
+      exp = whole.length - 1;
+      digits = (whole + part).replace(/0+$/, '');
+    } else {
+      const zeros = part.length - part.replace(/^0+/, '').length;
+      exp = -zeros - 1;
+      digits = part.slice(zeros);
+    }
+  }
   const sign = x < 0 ? '-' : '';
   if (exp < -4 || exp >= 16) {
     const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
