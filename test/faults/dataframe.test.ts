@@ -264,6 +264,13 @@ describe('floats as text, as pandas writes them (astype(str), to_csv)', () => {
     expect(got.map((r) => r.s)).toEqual(REF.floatRandom.map(([, t]) => t));
   });
 
+  it("readParquet of a double column with dtypes 'utf8' gives the same text as cast('utf8')", async () => {
+    const pdir = join(dir, 'floats-parquet');
+    await fromRecords(xs.map((x) => ({ x })), { dtypes: { x: 'float64' } }).toParquet(pdir, { scheduler: 'sync' });
+    const got = await readParquet(join(pdir, '*.parquet'), { dtypes: { x: 'utf8' } }).toRecords({ scheduler: 'sync' });
+    expect(got.map((r) => r.x)).toEqual(REF.floatText.map(([, t]) => t));
+  });
+
   it('toCSV writes float fields as pandas to_csv does, and a float column of whole numbers reads back as float64', async () => {
     const out = join(dir, 'floats-out');
     const df = fromRecords(xs.map((x, i) => ({ i, x })), { dtypes: { i: 'int64', x: 'float64' }, npartitions: 2 });
