@@ -146,6 +146,12 @@ describe('dates: no rolling over, no local zone', () => {
     });
   }
 
+  it('dayfirst and invalidDates of the wrong kind are a DataFrameError naming the option', () => {
+    const p = file('opts.csv', 'd\n3/4/2021\n');
+    expect(() => readCSV(p, { parseDates: ['d'], dayfirst: 'true' as unknown as boolean })).toThrow(/dayfirst must be true or false, not "true"/);
+    expect(() => readCSV(p, { parseDates: ['d'], invalidDates: 'nul' as 'null' })).toThrow(DataFrameError);
+  });
+
   it('cast of slash text to dates and slash date literals read month first', async () => {
     const got = await fromRecords([{ s: '03/04/2021' }, { s: '13/04/2021' }]).withColumns({ d: col('s').cast('date') }).toRecords({ scheduler: 'sync' });
     expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime()))).toEqual([Date.UTC(2021, 2, 4), null]);

@@ -290,8 +290,19 @@ function maxRecordOf(opts: ReadCsvOptions): number {
   return Math.min(parseSize(opts.maxRecordSize ?? '1GiB'), 1024 ** 3);
 }
 
+/** The date options, checked: a misspelt value would otherwise read dates another way, silently. */
+function checkDateOptions(opts: ReadCsvOptions): void {
+  if (opts.dayfirst !== undefined && typeof opts.dayfirst !== 'boolean') {
+    throw new DataFrameError(`readCSV(): dayfirst must be true or false, not ${JSON.stringify(opts.dayfirst)}.`);
+  }
+  if (opts.invalidDates !== undefined && opts.invalidDates !== 'error' && opts.invalidDates !== 'null') {
+    throw new DataFrameError(`readCSV(): invalidDates must be 'error' or 'null', not ${JSON.stringify(opts.invalidDates)}.`);
+  }
+}
+
 /** Reads CSV files (a path, a glob, or a list) lazily, one partition per byte range. */
 export function readCSV(paths: string | string[], opts: ReadCsvOptions = {}): DataFrame {
+  checkDateOptions(opts);
   const files = statFiles(resolvePaths(paths));
   const first = files[0] as FileInfo;
   const { engine, sep, header, names, types, nullValues, body, bytesPerRow } = analyseSample(first, opts);
