@@ -132,6 +132,9 @@ const STORE_FAILED = 0;
  * marker or an empty field), or STORE_FAILED (the general path must read it).
  */
 function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number, n: number, plan: PlainPlan, out: PlainTargets): number {
+  // A blank line in a one-column file is no row, not one empty field: the general path skips it.
+  // (Empty fields never take scanPlain's inline cases, so every one comes here.)
+  if (e === s && plan.ncols === 1) return STORE_FAILED;
   if (e === s ? plan.emptyIsNull : plan.nullFirst[b[s] as number] !== 0 && isNullMarker(b, s, e, plan.markers)) {
     (out.valid[slot] as Uint8Array)[n] = 0;
     return STORE_NULL;
@@ -263,11 +266,6 @@ export function scanPlain(
       const bit = 31 - Math.clz32(m & ((0 - m) | 0));
       const e = (i << sh) + (masked ? bit : bit >> 3);
       m &= (m - 1) | 0;
-      // A blank line in a one-column file: not a row of one empty field (the general path skips it).
-      if (e === s && last === 0) {
-        outcome = PLAIN_GENERAL;
-        break rows;
-      }
       const k = kind[f] as number;
       if (k !== F_SKIP) {
         const slot = slotOf[f] as number;
