@@ -3,7 +3,7 @@
 
 Run with Debian's /usr/bin/python3 (pandas 1.5.3): `/usr/bin/python3 test/faults/csv-pandas-ref.py`.
 Writes csv-pandas-ref.json beside it: per case the input bytes (base64), the read_csv options,
-and pandas' columns, dtypes and rows (NaN and None as null). pandas 1.5.3's default missing-value
+and pandas' columns, dtypes and rows (NaN and None as null, infinities as {"float": "inf"} or "-inf"). pandas 1.5.3's default missing-value
 list lacks 'None', which pandas 2 added (the list readCSV follows), so it is passed as an extra
 na_value here to give the pandas 2 answer.
 """
@@ -20,6 +20,8 @@ def na_rows(kind):
         out.append(f'{i},{-i - 0.5},s{i}' if kind == 'mixed' else f'{i},{i}.25,s{i}')
     return out
 
+INF = ['inf', '-inf', '+inf', 'Inf', 'INF', 'iNf', 'infinity', 'Infinity', 'INFINITY', '-Infinity', '+Infinity', '-INF', '+INFINITY']
+
 CASES = {
     # Every default marker, in a float column and in a string column.
     'na-strings': ('id,x,s\n' + '\n'.join(na_rows('plain')) + '\n').encode(),
@@ -33,6 +35,15 @@ CASES = {
     'hex-inferred': b'a,b,c\n1,0x10,0b11\n2,17,5\n',
     'header-only': b'a,b\n',
     'header-only-no-newline': b'a,b',
+    # pandas' infinity spellings (sign, inf or infinity, any case): plain rows take the scanner's
+    # fast path, quoted ones its general path; both engines must read them as float infinities.
+    'inf-spellings': ('f,g\n1.5,a\n' + ''.join(f'{t},{t}\n' for t in INF) ).encode(),
+    'inf-spellings-quoted': ('f,g\n1.5,a\n' + ''.join(f'"{t}","{t}"\n' for t in INF)).encode(),
+    # Not infinities to pandas: padded, cut short or doubly signed (the columns stay text).
+    'inf-lookalikes': b'a,b,c,d\n1.5,1.5,1.5,1.5\n inf,infin,-+inf,Infinity \n',
+    # A one-column file with blank lines (CRLF too): pandas skips them; a quoted "" is a missing value.
+    'one-column-blank-lines': b'x\n1.5\n\n2.0\n""\n\n3\n',
+    'one-column-blank-lines-crlf': b's\r\na\r\n\r\nb\r\n""\r\n\r\n',
     'latin1': 'name,v\nJos\u00e9,1\nM\u00fcller,2\n\u00c5se,3\n'.encode('latin-1'),
     'utf-16le': 'name,v\nJos\u00e9,1\n\u6771\u4eac,2\n'.encode('utf-16-le'),
 }
@@ -44,6 +55,8 @@ OPTIONS = {
 def cell(v):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
+    if isinstance(v, float) and math.isinf(v):
+        return {'float': 'inf' if v > 0 else '-inf'}
     if hasattr(v, 'item'):
         v = v.item()
     return v

@@ -206,11 +206,17 @@ function dtypeOf(c: PandasCase, j: number): DType {
   return c.dtypes[j] === 'float64' && intsWithNull ? 'int64' : (DTYPE_OF[c.dtypes[j] as string] as DType);
 }
 
+/** A reference cell as a value: infinities come as { float: 'inf' | '-inf' } (JSON has none). */
+function fromRef(v: unknown): unknown {
+  if (typeof v === 'object' && v !== null && 'float' in v) return (v as { float: string }).float === 'inf' ? Infinity : -Infinity;
+  return v;
+}
+
 describe('pandas on the same bytes (csv-pandas-ref.json)', () => {
   for (const [name, c] of Object.entries(ref)) {
     it(name, async () => {
       const p = file(`pandas-${name}.csv`, Buffer.from(c.bytes, 'base64'));
-      const want = c.rows.map((r) => Object.fromEntries(c.columns.map((h, j) => [h, r[j]])));
+      const want = c.rows.map((r) => Object.fromEntries(c.columns.map((h, j) => [h, fromRef(r[j])])));
       for (const engine of ['scanner', 'papaparse'] as const) {
         for (const blocksize of [16, 1 << 20]) {
           const df = readCSV(p, { engine, blocksize, ...c.options });
@@ -220,6 +226,28 @@ describe('pandas on the same bytes (csv-pandas-ref.json)', () => {
       }
     });
   }
+});
+
+describe('infinities', () => {
+  it("cast of the text to float64 agrees with the reader on pandas' infinity spellings", async () => {
+    const c = ref['inf-spellings'] as PandasCase;
+    const p = file('inf-cast.csv', Buffer.from(c.bytes, 'base64'));
+    for (const engine of ['scanner', 'papaparse'] as const) {
+      const read = await readCSV(p, { engine }).toRecords({ scheduler: 'sync' });
+      const cast = await readCSV(p, { engine, dtypes: { f: 'utf8' } }).withColumns({ f: col('f').cast('float64') }).toRecords({ scheduler: 'sync' });
+      expect(cast.map((r) => r.f)).toEqual(read.map((r) => r.f));
+      expect(read.map((r) => r.f)).toEqual(c.rows.map((r) => fromRef(r[0])));
+    }
+  });
+  it("with dtypes float64, a text that is not one of pandas' spellings is an error naming it", async () => {
+    const p = file('inf-bad.csv', 'f\n1.5\ninf\ninfin\n');
+    for (const engine of ['scanner', 'papaparse'] as const) {
+      const err = await failure(() => readCSV(p, { engine, dtypes: { f: 'float64' } }).toRecords({ scheduler: 'sync' }));
+      expect(err).toBeInstanceOf(CsvParseError);
+      expect((err as CsvParseError).line).toBe(4);
+      expect(err.message).toContain('"infin"');
+    }
+  });
 });
 
 describe('encodings', () => {

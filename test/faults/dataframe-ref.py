@@ -17,9 +17,13 @@ DATES = [
     '2024-01-05T10:00:00.5', '2024-01-05T10:00:00.123456', '2024-01-05T10:00:00.123456789',
     '2024-01-05T10:00:00Z', '2024-01-05T10:00:00+05:30', '2024-01-05T10:00:00-0800', '2024-01-05T10:00:00+01',
     '2024-01-05 10:00:00 +0100', '1969-12-31T23:59:59.999',
+    # month first (pandas' default, dayfirst=False)
+    '01/05/2024', '03/04/2021', '3/4/2021', '12/31/1999 13:45', '2/29/2024', '12/31/1999T13:45:30.25',
+    '3/4/2021 13:45+01:00', '3/4/2021 1:02:03.456789',
     # invalid: pandas refuses these too
     '2024-02-30', '2023-02-29', '1900-02-29', '2023-13-01', '2023-00-10', '2023-04-31', '2023-01-00', '2023-01-32',
     '2024-01-05 24:00', '2024-01-05 23:60', '2024-01-05 23:59:60', 'hello 1', 'garbage', '2024-W01',
+    '02/30/2021', '2/29/2023', '4/31/2021', '00/10/2021', '3/4/2021 24:00',
 ]
 
 
@@ -68,4 +72,18 @@ uniq = {
     'nunique': int(s.nunique()),
 }
 
-print(json.dumps({'dates': dates, 'round': round_, 'roundX': ROUND_X, 'roundInt': round_int, 'texts': texts, 'isinNaN': isin_nan, 'unique': uniq}, indent=1))
+# Floats as text: astype(str) (Python's repr) and to_csv's field, per value (inf, -inf, nan as strings).
+FLOATS = [1.0, 0.5, -2.0, 1e16, 1e15, 123456789012345678.0, 1e-5, 1e-4, 0.1 + 0.2, 1.5e300, 5e-324, -0.0, math.inf, -math.inf,
+          math.nan, 2.0 ** 53, 1 / 3, 100.0, 1e21, 1e22, 12345.678, -1.5e-7, 0.000123, 2.5e-310]
+csv_fields = pd.DataFrame({'x': FLOATS}).to_csv(index=False).splitlines()[1:]
+float_text = [['nan' if math.isnan(x) else 'inf' if x == math.inf else '-inf' if x == -math.inf else x, t, f]
+              for x, t, f in zip(FLOATS, pd.Series(FLOATS).astype(str).tolist(), csv_fields)]
+
+# Seeded random floats (any bit pattern that is finite, and short decimals at every scale) and repr.
+rng = np.random.default_rng(11)
+bits = rng.integers(0, 2 ** 63, size=300, dtype=np.int64).view(np.float64)
+short = [round(float(u), int(k)) * 10.0 ** int(e) for u, k, e in
+         zip(rng.uniform(-10, 10, size=300), rng.integers(0, 8, size=300), rng.integers(-12, 24, size=300))]
+float_random = [[float(x), repr(float(x))] for x in list(bits) + list(short) if math.isfinite(x)]
+
+print(json.dumps({'dates': dates, 'round': round_, 'roundX': ROUND_X, 'roundInt': round_int, 'texts': texts, 'isinNaN': isin_nan, 'unique': uniq, 'floatText': float_text, 'floatRandom': float_random}, indent=1))

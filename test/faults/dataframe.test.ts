@@ -1,5 +1,5 @@
 /**
- * Faults in the dataframe package: dates that rolled over or were read in the local zone,
+ * Faults in the dataframe package (dates: dataframe-dates.test.ts): floats written as text,
  * rounding and NaN semantics that differed from pandas, schemas lost on empty input, casts
  * that took hex, and damaged Parquet files that gave a RangeError. References come from
  * pandas/NumPy (dataframe-ref.py, its output in dataframe-ref.json), plain loops, or values
@@ -10,19 +10,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  CsvParseError, DataFrameError, FileChangedError, InvalidDateError, ParquetFileError, col, fromArrow, fromRecords, lit, readCSV, readParquet,
+  DataFrameError, FileChangedError, ParquetFileError, col, fromArrow, fromRecords, readCSV, readParquet,
 } from '@tsdask/dataframe';
 import { tableFromArrays } from 'apache-arrow';
 import '@tsdask/scheduler-local';
 
 const REF = JSON.parse(readFileSync(new URL('./dataframe-ref.json', import.meta.url), 'utf8')) as {
-  dates: [string, number | null][];
   round: Record<string, number[]>;
   roundX: number[];
   roundInt: Record<string, number[]>;
   texts: [string, number | 'inf' | '-inf' | null, number | null][];
   isinNaN: boolean[];
   unique: { drop_duplicates: (number | null)[]; value_counts: [number | null, number][]; nunique: number };
+  floatText: [number | 'inf' | '-inf' | 'nan', string, string][];
+  floatRandom: [number, string][];
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-faults-df-'));
@@ -52,124 +53,6 @@ function find<T>(err: unknown, cls: new (...a: never[]) => T): T {
   if (hit === undefined) throw new Error(`no ${cls.name} in the chain of ${String(err)}`);
   return hit as T;
 }
-
-// Forms pandas reads that we refuse on purpose (ambiguous or guessed); see parse-date.ts.
-const REFUSED = ['01/05/2024', 'Jan 5 2024', '20240105', 'Friday', '2024-01-05Z', '2024-01/05'];
-// In range for our ms timestamps, outside pandas' nanosecond range: worked out by hand.
-const BY_HAND: [string, number][] = [
-  ['0001-01-01', -62135596800000], // 719162 days before 1970-01-01
-  ['9999-12-31', 253402214400000], // 2932896 days after it
-];
-
-describe('dates: no rolling over, no local zone', () => {
-  const cases = [...REF.dates.filter(([t, ms]) => ms !== null || !BY_HAND.some(([b]) => b === t)), ...BY_HAND, ...REFUSED.map((t) => [t, null] as [string, null])];
-
-  for (const engine of ['scanner', 'papaparse'] as const) {
-    it(`parseDates (${engine}, fast and general paths): invalid dates are null with invalidDates: 'null'`, async () => {
-      // Plain rows take the scanner's fast path; the same texts quoted take the general path.
-      const lines = ['i,d'];
-      cases.forEach(([t], i) => lines.push(`${i},${t}`));
-      cases.forEach(([t], i) => lines.push(`${i + cases.length},"${t}"`));
-      const p = file(`dates-${engine}.csv`, lines.join('\n') + '\n');
-      const got = await readCSV(p, { engine, dtypes: { i: 'int64', d: 'timestamp' }, invalidDates: 'null' }).toRecords({ scheduler: 'sync' });
-      const want = [...cases, ...cases].map(([, ms]) => ms);
-      expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime()))).toEqual(want);
-    });
-
-    it(`parseDates (${engine}): an invalid date is a CsvParseError naming file, line and value by default`, async () => {
-      for (const bad of ['2024-02-30', '2023-13-01', 'hello 1']) {
-        const p = file(`bad-${engine}-${bad.replace(/\W/g, '')}.csv`, `i,d\n1,2024-02-28\n2,${bad}\n`);
-        const err = find(await failure(readCSV(p, { engine, parseDates: ['d'] }).toRecords({ scheduler: 'sync' })), CsvParseError);
-        expect(err.file).toBe(p);
-        expect(err.line).toBe(3);
-        expect(err.message).toContain(JSON.stringify(bad));
-        expect(err.message).toContain("invalidDates: 'null'");
-      }
-    });
-  }
-
-  it('date columns (days) validate the day against month and leap year', async () => {
-    const p = file('days.csv', 'd\n2024-02-29\n2023-02-29\n2000-02-29\n1900-02-29\n2024-04-31\n');
-    const got = await readCSV(p, { dtypes: { d: 'date' }, invalidDates: 'null' }).toRecords({ scheduler: 'threads' });
-    // Days since 1970-01-01, by hand: 2024-02-29 is 19782, 2000-02-29 is 11016.
-    expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime() / 86_400_000))).toEqual([19782, null, 11016, null, null]);
-  });
-
-  it('a text without a zone is UTC whatever the local zone is', async () => {
-    const before = process.env.TZ;
-    process.env.TZ = 'America/Los_Angeles';
-    try {
-      const p = file('tz.csv', 'd\n2024-01-05 10:00\n"2024-01-05 10:00"\n');
-      const got = await readCSV(p, { parseDates: ['d'] }).toRecords({ scheduler: 'sync' });
-      expect(got.map((r) => (r.d as Date).getTime())).toEqual([Date.UTC(2024, 0, 5, 10), Date.UTC(2024, 0, 5, 10)]);
-      const casted = await fromRecords([{ s: '2024-01-05 10:00' }, { s: 'Jan 5 2024' }]).withColumns({ t: col('s').cast('timestamp') }).toRecords({ scheduler: 'sync' });
-      expect(casted.map((r) => (r.t === null ? null : (r.t as Date).getTime()))).toEqual([Date.UTC(2024, 0, 5, 10), null]);
-    } finally {
-      if (before === undefined) delete process.env.TZ;
-      else process.env.TZ = before;
-    }
-  });
-
-  it('cast of text to date and timestamp gives null for an invalid date, never another date', async () => {
-    const rows = cases.map(([t]) => ({ s: t }));
-    const got = await fromRecords(rows, { npartitions: 3 }).withColumns({ t: col('s').cast('timestamp'), d: col('s').cast('date') }).toRecords({ scheduler: 'threads' });
-    expect(got.map((r) => (r.t === null ? null : (r.t as Date).getTime()))).toEqual(cases.map(([, ms]) => ms));
-    expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime()))).toEqual(cases.map(([, ms]) => (ms === null ? null : Math.floor(ms / 86_400_000) * 86_400_000)));
-  });
-
-  const days = [Date.UTC(2024, 1, 27), Date.UTC(2024, 1, 28), Date.UTC(2024, 1, 29), Date.UTC(2024, 2, 1)];
-  const df = fromRecords(days.map((ms) => ({ d: new Date(ms), t: new Date(ms + 3_600_000) })), { dtypes: { d: 'date', t: 'timestamp' }, npartitions: 2 });
-
-  it('an invalid date literal in an expression is an InvalidDateError when the expression is used, naming it', () => {
-    const uses: [() => unknown, string][] = [
-      [() => df.filter(col('d').lt('2024-02-31')), '2024-02-31'],
-      [() => df.filter(col('t').gt('garbage')), 'garbage'],
-      [() => df.filter(lit('2023-02-29').le(col('d'))), '2023-02-29'],
-      [() => df.filter(col('d').between('2024-01-01', '2024-13-01')), '2024-13-01'],
-      [() => df.filter(col('t').isIn(['2024-02-30'])), '2024-02-30'],
-      [() => df.withColumns({ x: col('d').eq('hello 1') }), 'hello 1'],
-    ];
-    for (const [use, text] of uses) {
-      let err: unknown;
-      try {
-        use();
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(InvalidDateError);
-      expect((err as InvalidDateError).text).toBe(text);
-      expect((err as Error).message).toContain(JSON.stringify(text));
-    }
-    expect(() => col('t').lt(new Date('not a date'))).toThrow(InvalidDateError);
-    expect(() => col('t').isIn([new Date(NaN)])).toThrow(InvalidDateError);
-  });
-
-  it('a text column compared with a date column is null where the text is not a date', async () => {
-    const texts = ['2024-02-28', '2024-02-30', 'hello 1', '2024-03-01'];
-    const f = fromRecords(days.map((ms, i) => ({ d: new Date(ms), s: texts[i] })), { dtypes: { d: 'date', s: 'utf8' } });
-    const got = await f.withColumns({ le: col('d').le(col('s')) }).toRecords({ scheduler: 'sync' });
-    // By hand: Feb 27 <= Feb 28; the two invalid texts give null; Mar 1 <= Mar 1.
-    expect(got.map((r) => r.le)).toEqual([true, null, null, true]);
-  });
-
-  it('valid date literals compare as the plain loop does (date and timestamp columns, isIn)', async () => {
-    const got = await df
-      .withColumns({
-        lt: col('d').lt('2024-02-29'),
-        ge: col('t').ge('2024-02-29T00:30:00Z'),
-        off: col('t').eq('2024-02-29T02:00:00+01:00'),
-        inD: col('d').isIn(['2024-02-29', new Date(days[0] as number)]),
-        inT: col('t').isIn([new Date((days[3] as number) + 3_600_000)]),
-      })
-      .toRecords({ scheduler: 'sync' });
-    const cut = Date.UTC(2024, 1, 29);
-    expect(got.map((r) => r.lt)).toEqual(days.map((ms) => ms < cut));
-    expect(got.map((r) => r.ge)).toEqual(days.map((ms) => ms + 3_600_000 >= cut + 1_800_000));
-    expect(got.map((r) => r.off)).toEqual(days.map((ms) => ms + 3_600_000 === cut + 3_600_000));
-    expect(got.map((r) => r.inD)).toEqual(days.map((ms) => ms === cut || ms === days[0]));
-    expect(got.map((r) => r.inT)).toEqual(days.map((ms) => ms === days[3]));
-  });
-});
 
 describe('round, isIn and NaN as pandas', () => {
   for (const scheduler of ['sync', 'threads'] as const) {
@@ -208,6 +91,54 @@ describe('cast of text to numbers takes decimal only', () => {
     expect(got.map((r) => r.f)).toEqual(REF.texts.map(([, f]) => num(f)));
     expect(got.map((r) => r.i)).toEqual(REF.texts.map(([, , i]) => i));
     expect(got.map((r) => r.j)).toEqual(REF.texts.map(([, , i]) => i));
+  });
+});
+
+describe('floats as text, as pandas writes them (astype(str), to_csv)', () => {
+  const value = (v: number | 'inf' | '-inf' | 'nan'): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === 'nan' ? NaN : v);
+  const xs = REF.floatText.map(([v]) => value(v));
+
+  it("cast('utf8') of float64 writes Python's repr: 1.0, 1e-05, 1e+16, inf, nan; null stays null", async () => {
+    const df = fromRecords([...xs.map((x) => ({ x })), { x: null }], { dtypes: { x: 'float64' }, npartitions: 3 });
+    const got = await df.withColumns({ s: col('x').cast('utf8') }).toRecords({ scheduler: 'threads' });
+    expect(got.map((r) => r.s)).toEqual([...REF.floatText.map(([, t]) => t), null]);
+  });
+
+  it("cast('utf8') of 600 seeded random floats (any bits, short decimals at every scale) gives Python's repr", async () => {
+    const df = fromRecords(REF.floatRandom.map(([x]) => ({ x })), { dtypes: { x: 'float64' } });
+    const got = await df.select(col('x').cast('utf8').alias('s')).toRecords({ scheduler: 'sync' });
+    expect(got.map((r) => r.s)).toEqual(REF.floatRandom.map(([, t]) => t));
+  });
+
+  it("readParquet of a double column with dtypes 'utf8' gives the same text as cast('utf8')", async () => {
+    const pdir = join(dir, 'floats-parquet');
+    await fromRecords(xs.map((x) => ({ x })), { dtypes: { x: 'float64' } }).toParquet(pdir, { scheduler: 'sync' });
+    const got = await readParquet(join(pdir, '*.parquet'), { dtypes: { x: 'utf8' } }).toRecords({ scheduler: 'sync' });
+    expect(got.map((r) => r.x)).toEqual(REF.floatText.map(([, t]) => t));
+  });
+
+  it('toCSV writes float fields as pandas to_csv does, and a float column of whole numbers reads back as float64', async () => {
+    const out = join(dir, 'floats-out');
+    const df = fromRecords(xs.map((x, i) => ({ i, x })), { dtypes: { i: 'int64', x: 'float64' }, npartitions: 2 });
+    const paths = await df.toCSV(out, { scheduler: 'sync' });
+    const fields = paths.flatMap((p) => readFileSync(p, 'utf8').trim().split('\n').slice(1).map((l) => l.slice(l.indexOf(',') + 1)));
+    // pandas writes NaN as an empty field (na_rep); we write NaN, which readers take as missing too.
+    expect(fields).toEqual(REF.floatText.map(([v, , f]) => (v === 'nan' ? 'NaN' : f)));
+    // Whole numbers only: before, written as 1 and 2, they came back as int64. One column: its
+    // null is written "" (a blank line is skipped by readers), as pandas'
+    // DataFrame({'x': [1.0, nan, 2.0, -0.0]}).to_csv(index=False) writes it.
+    const whole = fromRecords([{ x: 1 }, { x: null }, { x: 2 }, { x: -0 }], { dtypes: { x: 'float64' } });
+    const wdir = join(dir, 'floats-whole');
+    const [wpath] = await whole.toCSV(wdir, { scheduler: 'sync' });
+    expect(readFileSync(wpath as string, 'utf8')).toBe('x\n1.0\n""\n2.0\n-0.0\n');
+    for (const engine of ['scanner', 'papaparse'] as const) {
+      const back = readCSV(join(wdir, '*.csv'), { engine });
+      expect(back.dtypes).toEqual({ x: 'float64' });
+      expect((await back.toRecords({ scheduler: 'sync' })).map((r) => r.x)).toEqual([1, null, 2, -0]);
+    }
+    // Every value comes back (NaN as missing, as pandas).
+    const all = await readCSV(join(out, '*.csv')).toRecords({ scheduler: 'sync' });
+    expect(all.map((r) => r.x)).toEqual(xs.map((x) => (Number.isNaN(x) ? null : x)));
   });
 });
 

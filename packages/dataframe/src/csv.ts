@@ -38,6 +38,8 @@ export interface ReadCsvOptions {
   onBadLines?: 'error' | 'skip' | 'warn';
   /** A text in a date column that is not a valid date: 'error' (default, a bad line) or 'null'. */
   invalidDates?: 'error' | 'null';
+  /** Slash dates with the year last are D/M/YYYY (pandas' dayfirst) instead of M/D/YYYY. */
+  dayfirst?: boolean;
   /** 'scanner' (default: our byte scanner) or 'papaparse' (the slow path, whole files). */
   engine?: 'scanner' | 'papaparse';
   /** Bytes of the first file used to infer the schema (default 256 KiB). */
@@ -98,10 +100,10 @@ function integerType(values: string[]): DType | undefined {
   return out;
 }
 
-function inferType(values: string[], parseDate: boolean): DType {
+function inferType(values: string[], parseDate: boolean, dayFirst: boolean): DType {
   if (values.length === 0) return parseDate ? 'timestamp' : 'float64';
   if (parseDate) {
-    if (values.every((v) => !Number.isNaN(convertText('date', v)) && !/\d[T ]\d/.test(v.trim()))) return 'date';
+    if (values.every((v) => !Number.isNaN(convertText('date', v, dayFirst)) && !/\d[T ]\d/.test(v.trim()))) return 'date';
     return 'timestamp';
   }
   // An integer past 2^53 keeps the column int64: reading it is then an error naming it, never a rounded value.
@@ -224,7 +226,7 @@ const samples = new Map<string, SampleInfo>();
 const SAMPLES_KEPT = 32;
 
 function analyseSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
-  const key = JSON.stringify([first, opts.sampleSize, opts.sep, opts.header, opts.engine, opts.dtypes, opts.parseDates, opts.nullValues, opts.columns, opts.encoding, opts.maxRecordSize]);
+  const key = JSON.stringify([first, opts.sampleSize, opts.sep, opts.header, opts.engine, opts.dtypes, opts.parseDates, opts.nullValues, opts.columns, opts.encoding, opts.maxRecordSize, opts.dayfirst]);
   const known = samples.get(key);
   if (known !== undefined) return known;
   const info = inferSample(first, opts);
@@ -267,7 +269,7 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
     // A header and no rows: pandas gives object columns (utf8 here).
     if (body.length === 0 && !truncated) return 'utf8';
     const vals = body.map((r) => r[j]).filter((v): v is string => v !== undefined && !nulls.has(v));
-    return inferType(vals, parseDates.has(n));
+    return inferType(vals, parseDates.has(n), opts.dayfirst === true);
   });
   const sampleRows = Math.max(1, body.length);
   const bytesPerRow = Math.max(8, head.length / (sampleRows + (header ? 1 : 0)));
@@ -288,8 +290,19 @@ function maxRecordOf(opts: ReadCsvOptions): number {
   return Math.min(parseSize(opts.maxRecordSize ?? '1GiB'), 1024 ** 3);
 }
 
+/** The date options, checked: a misspelt value would otherwise read dates another way, silently. */
+function checkDateOptions(opts: ReadCsvOptions): void {
+  if (opts.dayfirst !== undefined && typeof opts.dayfirst !== 'boolean') {
+    throw new DataFrameError(`readCSV(): dayfirst must be true or false, not ${JSON.stringify(opts.dayfirst)}.`);
+  }
+  if (opts.invalidDates !== undefined && opts.invalidDates !== 'error' && opts.invalidDates !== 'null') {
+    throw new DataFrameError(`readCSV(): invalidDates must be 'error' or 'null', not ${JSON.stringify(opts.invalidDates)}.`);
+  }
+}
+
 /** Reads CSV files (a path, a glob, or a list) lazily, one partition per byte range. */
 export function readCSV(paths: string | string[], opts: ReadCsvOptions = {}): DataFrame {
+  checkDateOptions(opts);
   const files = statFiles(resolvePaths(paths));
   const first = files[0] as FileInfo;
   const { engine, sep, header, names, types, nullValues, body, bytesPerRow } = analyseSample(first, opts);
@@ -297,7 +310,7 @@ export function readCSV(paths: string | string[], opts: ReadCsvOptions = {}): Da
   const blocksize = parseSize(opts.blocksize ?? '64MB');
   const base = {
     header, sep, names, types, nullValues, onBadLines: opts.onBadLines ?? 'error', invalidDates: opts.invalidDates ?? 'error',
-    maxRecord: maxRecordOf(opts), encoding: encodingOf(opts),
+    dayfirst: opts.dayfirst === true, maxRecord: maxRecordOf(opts), encoding: encodingOf(opts),
   } as const;
   const src = new CsvSource(files, schema, base, blocksize, bytesPerRow, engine, body);
   const df = new DataFrame({ kind: 'source', source: src, schema, npartitions: src.npartitions });

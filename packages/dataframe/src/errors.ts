@@ -92,8 +92,8 @@ export class InvalidDateError extends TsdaskError {
   constructor(text: string, where: string) {
     super(
       'TSDASK_DF_INVALID_DATE',
-      `${JSON.stringify(text)} in ${where} is not a valid date. Write dates as YYYY-MM-DD, optionally followed by ` +
-        '[T or space]HH:MM[:SS[.fff]] and Z or +HH:MM (no zone means UTC), with a day that its month has.',
+      `${JSON.stringify(text)} in ${where} is not a valid date. Write dates as YYYY-MM-DD (or M/D/YYYY, month first), optionally ` +
+        'followed by [T or space]HH:MM[:SS[.fff]] and Z or +HH:MM (no zone means UTC), with a month 1-12 and a day that its month has.',
     );
     this.text = text;
   }

@@ -1,7 +1,7 @@
 /**
  * The scanner's fast path (plain records between quote characters, converted from bytes) must
  * give exactly what the general path and papaparse give: every dtype, null markers, empty and
- * missing fields, numbers that are not plain decimal, ISO dates in their variants, CRLF, blank
+ * missing fields, numbers that are not plain decimal, infinities, dates in their variants, CRLF, blank
  * lines, quoted records in between, and ranges cut anywhere.
  */
 import { describe, expect, it } from 'vitest';
@@ -19,10 +19,10 @@ function rand(seed: number): () => number {
 
 const VALUES: Record<string, string[]> = {
   i: ['0', '-0', '12', '-345', '123456789012345', '1234567890123456', '+7', '1e3', ' 5', 'NA', '', '-1', '007', '9007199254740991', '-9007199254740991'],
-  f: ['1.5', '-0.25', '.5', '-.5', '1.', '3', '1e-3', 'NaN', 'nan', '12345678.1234567', '0.1234567890123456', '', 'null', '-1', '2.50'],
+  f: ['1.5', '-0.25', '.5', '-.5', '1.', '3', '1e-3', 'NaN', 'nan', '12345678.1234567', '0.1234567890123456', '', 'null', '-1', '2.50', 'inf', '-Inf', '+INFINITY', 'Infinity'],
   s: ['a', 'NYC', 'N/A', 'None', 'Nx', '', 'ü', '#x', '<NA>', 'long'.repeat(50), 'x y', '-1', 'LAS'],
-  t: ['2001-01-01 00:01:00.000', '2001-01-01T23:59:59', '2020-2-3 4:05', '1999/12/31 23:59:59.5', '2001-01-01 00:00:00.123456', '2001-01-01', '2001-01-01T00:00:00Z', '2001-01-01 10:00:00+02:00', ''],
-  d: ['2001-01-01', '1969-12-31', '2020-02-29', '2001-1-2', '', 'NA'],
+  t: ['2001-01-01 00:01:00.000', '2001-01-01T23:59:59', '2020-2-3 4:05', '1999/12/31 23:59:59.5', '2001-01-01 00:00:00.123456', '2001-01-01', '2001-01-01T00:00:00Z', '2001-01-01 10:00:00+02:00', '', '3/4/2021 13:45', '12/31/1999', '1/2/2024T01:02:03.5'],
+  d: ['2001-01-01', '1969-12-31', '2020-02-29', '2001-1-2', '', 'NA', '3/4/2021', '12/31/1999'],
   k: ['5', '-7', '2147483647', '', '0'],
   b: ['true', 'False', '', 'TRUE', 'false'],
 };

@@ -128,6 +128,7 @@ const CASES: Record<string, () => Promise<Answer>> = {
       else process.env['TZ'] = before;
     }
   },
+  'csv/non_iso_dates/dayfirst': csv('csv/non_iso_dates/dayfirst', 'dayfirst_dates.csv', { parseDates: ['d'], dayfirst: true }, undefined, 12),
   'csv/test_csv_parse_fail': csv('csv/test_csv_parse_fail', 'parse_fail.csv', { sampleSize: 13 }, undefined, 6),
   'csv/test_read_csv_raises_on_no_files': async () => {
     const missing = data('no/such/file.csv');

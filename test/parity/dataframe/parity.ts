@@ -13,11 +13,7 @@ import type { DataFrame } from '@tsdask/dataframe';
  * Cases that fail because of a bug someone is fixing now; each runs as `it.fails` until the fix
  * lands, then this list is emptied. Ids, with the bug:
  */
-export const AWAITING_FIX = new Set<string>([
-  'csv/non_iso_dates', // non-ISO dates in local zone (03/04/2021 under New York time is 05:00Z)
-  'csv/inf_spellings', // NEW: 'inf', '-inf', 'Inf', 'INF', '+inf' are not numbers to readCSV (column becomes utf8); pandas reads them as float infinities ('Infinity' works)
-  'frame/test_astype/float_to_str', // NEW: cast float64 -> utf8 writes 1 where pandas (and Polars) write 1.0
-]);
+export const AWAITING_FIX = new Set<string>([]);
 
 export interface RefCase {
   cite: string;

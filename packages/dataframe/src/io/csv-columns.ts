@@ -1,10 +1,12 @@
 /**
  * Column builders shared by the CSV scanner and the papaparse path, so both turn a field into
- * exactly the same value: numbers through `Number` semantics, strings interned into a
- * dictionary (by bytes in the scanner, by string here), dates through parseDateMs.
+ * exactly the same value: numbers through `Number` semantics (with pandas' infinity spellings),
+ * strings interned into a dictionary (by bytes in the scanner, by string here), dates through
+ * parseDateMs.
  */
 import { allocF64, allocI32, allocU8, type ColumnData, type DType } from '../kernels/columns.js';
 import { parseDateMs } from '../kernels/parse-date.js';
+import { infinityFromText } from '../kernels/numeric-text.js';
 
 /** pandas' default missing-value markers (pandas.io.parsers STR_NA_VALUES, pandas 2: with 'None'). */
 export const DEFAULT_NULLS = [
@@ -18,14 +20,22 @@ const NOT_DECIMAL = /^\s*[-+]?0[xXoObB]/;
 /** Why a field could not be converted, or undefined when it converted. */
 export type Reject = string | undefined;
 
-/** Converts a non-null field text to a raw number for dtype t; NaN when it does not parse. */
-export function convertText(t: DType, s: string): number {
+/**
+ * Converts a non-null field text to a raw number for dtype t; NaN when it does not parse.
+ * `dayFirst`: slash dates are D/M/YYYY, not M/D/YYYY (readCSV's dayfirst).
+ */
+export function convertText(t: DType, s: string, dayFirst = false): number {
   switch (t) {
     case 'float64': {
       if (s.trim() === '' || NOT_DECIMAL.test(s)) return NaN;
       const x = Number(s);
-      if (Number.isNaN(x) && s.trim().toLowerCase() !== 'nan') return NaN;
-      return x;
+      if (x - x === 0) return x;
+      // pandas' infinities: inf, infinity, any case, signed (Number reads only 'Infinity').
+      const inf = infinityFromText(s);
+      if (inf !== 0) return inf;
+      // Number also reads ' Infinity' (text to pandas) and overflows such as 1e400 (kept).
+      if (x === x) return /[iI]/.test(s) ? NaN : x;
+      return NaN;
     }
     case 'int64': {
       // Kernels hold int64 as float64: an integer past 2^53 would silently become another one.
@@ -42,11 +52,11 @@ export function convertText(t: DType, s: string): number {
       return v === 'true' ? 1 : v === 'false' ? 0 : NaN;
     }
     case 'date': {
-      const ms = parseDateMs(s);
+      const ms = parseDateMs(s, dayFirst);
       return Number.isNaN(ms) ? NaN : Math.floor(ms / 86_400_000);
     }
     case 'timestamp':
-      return parseDateMs(s);
+      return parseDateMs(s, dayFirst);
     case 'utf8':
       return NaN;
   }
@@ -61,8 +71,9 @@ export function notConverted(t: DType, s: string): string {
   }
   if (t === 'date' || t === 'timestamp') {
     return (
-      'is not a valid date (YYYY-MM-DD, then optionally [T or space]HH:MM[:SS[.fff]] and Z or +HH:MM, with a day that its ' +
-      "month has); fix the value, or read invalid dates as null with invalidDates: 'null'"
+      'is not a valid date (YYYY-MM-DD or M/D/YYYY (D/M/YYYY with dayfirst), then optionally [T or space]HH:MM[:SS[.fff]] ' +
+      "and Z or +HH:MM, with a month 1-12 and a day that its month has); fix the value, or read invalid dates as null with " +
+      "invalidDates: 'null'"
     );
   }
   return `is not ${t}`;
@@ -77,8 +88,11 @@ export class ColumnBuilder {
   nulls = 0;
   dict: string[] = [];
   lookup = new Map<string, number>();
-  /** `invalidDateNull`: an invalid date in a date or timestamp column becomes null, not a reject. */
-  constructor(readonly type: DType, capacity: number, private readonly invalidDateNull = false) {
+  /**
+   * `invalidDateNull`: an invalid date in a date or timestamp column becomes null, not a reject;
+   * `dayFirst`: slash dates are D/M/YYYY.
+   */
+  constructor(readonly type: DType, capacity: number, private readonly invalidDateNull = false, private readonly dayFirst = false) {
     this.cap = Math.max(16, capacity);
     this.values = this.alloc(this.cap);
     this.valid = allocU8(this.cap);
@@ -130,7 +144,7 @@ export class ColumnBuilder {
       this.pushRaw(this.code(s));
       return true;
     }
-    const x = convertText(this.type, s);
+    const x = convertText(this.type, s, this.dayFirst);
     if (Number.isNaN(x) && !(this.type === 'float64' && s.trim().toLowerCase() === 'nan')) {
       if (!this.invalidDateNull || (this.type !== 'date' && this.type !== 'timestamp')) return false;
       this.pushNull();

@@ -2,7 +2,7 @@
  * The scanner's fast path: records in a stretch of the buffer that holds no quote character,
  * split and converted in one walk over their bytes. Unwanted fields are skipped byte by byte
  * without being looked at twice; numbers accumulate their digits as the walk passes them;
- * strings are hashed as they pass and interned by those bytes; ISO dates and timestamps are
+ * strings are hashed as they pass and interned by those bytes; dates and timestamps are
  * read from their digits. Values go straight into the column builders' arrays at row `n`.
  *
  * Whatever is not plain (a field count that differs from the header, a number that is not
@@ -14,6 +14,7 @@
 import type { ByteInterner } from './byte-interner.js';
 import { FNV_PRIME, FNV_SEED } from './byte-interner.js';
 import { parseDateBytes as fastDateMs } from '../kernels/parse-date.js';
+import { infinityFromBytes } from '../kernels/numeric-text.js';
 
 const LF = 10;
 const CR = 13;
@@ -103,6 +104,8 @@ export interface PlainPlan {
   /** True when an empty field is null. */
   emptyIsNull: boolean;
   interners: (ByteInterner | undefined)[];
+  /** Slash dates are D/M/YYYY, not M/D/YYYY. */
+  dayFirst: boolean;
 }
 
 /** Per slot: the builders' current arrays (an empty array where the slot uses the other kind). */
@@ -129,6 +132,9 @@ const STORE_FAILED = 0;
  * marker or an empty field), or STORE_FAILED (the general path must read it).
  */
 function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number, n: number, plan: PlainPlan, out: PlainTargets): number {
+  // A blank line in a one-column file is no row, not one empty field: the general path skips it.
+  // (Empty fields never take scanPlain's inline cases, so every one comes here.)
+  if (e === s && plan.ncols === 1) return STORE_FAILED;
   if (e === s ? plan.emptyIsNull : plan.nullFirst[b[s] as number] !== 0 && isNullMarker(b, s, e, plan.markers)) {
     (out.valid[slot] as Uint8Array)[n] = 0;
     return STORE_NULL;
@@ -142,7 +148,7 @@ function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number
     return STORE_OK;
   }
   if (k === F_TIMESTAMP || k === F_DATE) {
-    x = fastDateMs(b, s, e);
+    x = fastDateMs(b, s, e, plan.dayFirst);
     if (x !== x) return STORE_FAILED;
     if (k === F_DATE) (out.i32[slot] as Int32Array)[n] = Math.floor(x / 86_400_000);
     else (out.f64[slot] as Float64Array)[n] = x;
@@ -150,7 +156,8 @@ function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number
     return STORE_OK;
   }
   if (k === F_GENERAL) return STORE_FAILED;
-  // Plain decimal: [-]digits[.digits], at most 15 digits (then exact, as Number).
+  // Plain decimal: [-]digits[.digits], at most 15 digits (then exact, as Number); for float64
+  // also [+-]inf and [+-]infinity in any case.
   let j = s;
   let neg = false;
   if (b[j] === 45) {
@@ -168,7 +175,14 @@ function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number
     } else if (d === -2 && dot < 0 && k === F_FLOAT) {
       dot = j;
     } else {
-      return STORE_FAILED;
+      // A float field that opens with a letter (after its sign) may be pandas' 'inf' spelling:
+      // looked at only here, where plain numbers never come.
+      if (k !== F_FLOAT || digits !== 0 || dot >= 0) return STORE_FAILED;
+      x = infinityFromBytes(b, s, e);
+      if (x === 0) return STORE_FAILED;
+      (out.f64[slot] as Float64Array)[n] = x;
+      (out.valid[slot] as Uint8Array)[n] = 1;
+      return STORE_OK;
     }
   }
   const scale = dot < 0 ? 0 : e - dot - 1;

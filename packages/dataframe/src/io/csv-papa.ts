@@ -37,7 +37,7 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
   const text = text0.charCodeAt(0) === 0xfeff ? text0.slice(1) : text0;
   const ncols = spec.names.length;
   const want = spec.want;
-  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as (typeof spec.types)[number], spec.estRows, spec.invalidDates === 'null'));
+  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as (typeof spec.types)[number], spec.estRows, spec.invalidDates === 'null', spec.dayfirst === true));
   const nulls = new Set(spec.nullValues);
   let skipped = 0;
   let first = spec.header;
@@ -65,7 +65,8 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
         first = false;
         return;
       }
-      if (row.length === 1 && row[0] === '') return;
+      // A blank line is no row; a lone quoted "" is a row of one empty field (as pandas).
+      if (row.length === 1 && row[0] === '' && !text.slice(start, rowStart).includes('"')) return;
       const errs = res.errors.filter((e) => e.type === 'Quotes');
       if (errs.length > 0) {
         // An unterminated quote takes the rest of the file (papaparse also loses its way after

@@ -44,6 +44,8 @@ export interface CsvRangeSpec {
   onBadLines: 'error' | 'skip' | 'warn';
   /** An invalid date in a date column: a bad line ('error', the default) or a null. */
   invalidDates?: 'error' | 'null';
+  /** Slash dates are D/M/YYYY (pandas' dayfirst), not M/D/YYYY. */
+  dayfirst?: boolean;
   estRows: number;
   /** The file's modification time when planned (with `size`: a changed file is an error). */
   mtime: number;
@@ -80,7 +82,7 @@ export function scanCsvRange(
   const want = spec.want;
   const slotOf = new Int32Array(ncols).fill(-1);
   want.forEach((fi, j) => (slotOf[fi] = j));
-  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as DType, sink === undefined ? spec.estRows : sink.rows, spec.invalidDates === 'null'));
+  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as DType, sink === undefined ? spec.estRows : sink.rows, spec.invalidDates === 'null', spec.dayfirst === true));
   const interners = want.map((fi) => (spec.types[fi] === 'utf8' ? new ByteInterner() : undefined));
   const outNames = want.map((fi) => spec.names[fi] as string);
   let handed = 0; // rows handed to the sink
@@ -275,6 +277,7 @@ export function scanCsvRange(
     nullFirst,
     emptyIsNull,
     interners,
+    dayFirst: spec.dayfirst === true,
   };
   const targets: PlainTargets = {
     f64: builders.map(() => NO_F64),

@@ -15,6 +15,7 @@ import { getTreePath } from 'hyparquet/src/schema.js';
 import type { DType, Partition } from '../kernels/columns.js';
 import { emptyPartition } from '../kernels/columns.js';
 import { ColumnBuilder } from './csv-columns.js';
+import { floatRepr } from '../kernels/numeric-text.js';
 import { ParquetFileError } from '../errors.js';
 import { exactInt64, int64Error } from '../int64.js';
 import { withFd } from './open-file.js';
@@ -99,12 +100,15 @@ function exactInt(v: bigint, file: string, rowGroup: number, column: string): nu
   );
 }
 
-/** A numeric page part as text (a column read with dtypes 'utf8'): every digit kept. */
-function pushAsText(b: ColumnBuilder, part: ArrayLike<unknown>): void {
+/**
+ * A numeric page part as text (a column read with dtypes 'utf8'): every digit kept; doubles as
+ * pandas' astype(str) writes them (Python's repr: 1.0, 1e-05).
+ */
+function pushAsText(b: ColumnBuilder, part: ArrayLike<unknown>, double: boolean): void {
   for (let i = 0; i < part.length; i++) {
     const v = part[i];
     if (v === null || v === undefined) b.pushNull();
-    else b.pushRaw(b.code(String(v)));
+    else b.pushRaw(b.code(double && typeof v === 'number' ? floatRepr(v) : String(v)));
   }
 }
 
@@ -154,7 +158,7 @@ export function readParquetPart(spec: ParquetPartSpec): Partition {
       const asText = spec.types[j] === 'utf8' && decoder.element?.type !== 'BYTE_ARRAY';
       for (const part of data) {
         if (asText) {
-          pushAsText(b, part);
+          pushAsText(b, part, decoder.element?.type === 'DOUBLE');
           continue;
         }
         if (part instanceof BigInt64Array) {

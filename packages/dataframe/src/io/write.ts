@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnData, Partition } from '../kernels/columns.js';
+import { floatRepr } from '../kernels/numeric-text.js';
 
 const DAY = 86_400_000;
 
@@ -18,8 +19,11 @@ function text(c: ColumnData, i: number): string | null {
       return new Date(v * DAY).toISOString().slice(0, 10);
     case 'timestamp':
       return new Date(v).toISOString().replace('T', ' ').replace('Z', '');
+    case 'float64':
+      // As pandas' to_csv (Python's repr: 1.0, 1e-05, inf), so a float column reads back as float64.
+      return Number.isNaN(v) ? 'NaN' : floatRepr(v);
     default:
-      return Number.isNaN(v) ? 'NaN' : String(v);
+      return String(v);
   }
 }
 
@@ -38,7 +42,8 @@ export function writeCsvPart(p: Partition, path: string, sep = ','): string {
       if (j > 0) line += sep;
       if (t !== null) line += (p.columns[j] as ColumnData).type === 'utf8' ? quoteField(t, sep) : t;
     }
-    lines.push(line);
+    // A lone null field would be a blank line, which readers (pandas) skip: written "" as pandas does.
+    lines.push(line === '' ? '""' : line);
   }
   writeFileSync(path, lines.join('\n') + '\n');
   return path;

@@ -3,7 +3,7 @@ import { allocI32, allocU8, allocValues, type ColumnData, type DType, type Parti
 import { buildColumn, civilFromDays, dedupeDict, rawAt } from './build.js';
 import { parseDateMs } from './parse-date.js';
 import type { ExprNode } from './expr-node.js';
-import { floatFromText, intFromText } from './numeric-text.js';
+import { floatFromText, floatRepr, intFromText } from './numeric-text.js';
 import { int64RangeError } from '../int64.js';
 import { ExprTypeError } from '../errors.js';
 import type { V } from './eval.js';
@@ -161,6 +161,8 @@ function toText(raw: number | string, from: DType): string {
   if (from === 'bool') return raw === 1 ? 'true' : 'false';
   if (from === 'date') return new Date(raw * DAY).toISOString().slice(0, 10);
   if (from === 'timestamp') return new Date(raw).toISOString().replace('T', ' ').replace('Z', '');
+  // Floats as pandas' astype(str) (Python's repr): 1.0, 1e-05, 1e+16, inf, nan.
+  if (from === 'float64') return floatRepr(raw);
   return String(raw);
 }
 

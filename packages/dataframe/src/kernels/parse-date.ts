@@ -3,15 +3,18 @@
  * CSV reader (both paths), casts and date literals in expressions, so all read a text alike.
  *
  * Accepted (ISO 8601 and the forms pandas' default parser reads alike):
- *   YYYY-MM-DD or YYYY/MM/DD (month and day may have one digit; one separator throughout)
+ *   YYYY-MM-DD or YYYY/MM/DD (month and day may have one digit; one separator throughout),
+ *   or M/D/YYYY (month first, pandas' default; one or two digits, a 4-digit year; D/M/YYYY
+ *   with `dayFirst`, pandas' dayfirst=True)
  *   then optionally [T or space] H:MM[:SS[.fraction]] (hour 0-23, fraction up to 9 digits,
  *   truncated to the millisecond)
  *   then optionally a zone: Z, or +HH, +HHMM, +HH:MM (or -), maybe after one space.
  * Surrounding white space is ignored. A time without a zone is UTC, never the local zone.
  * Every field is checked: month 1-12, the day against its month (leap years included), hour
  * 0-23, minute and second 0-59. Anything else is not a date (NaN): no rolling over
- * (2024-02-30 is not March 1st), no guessing (`01/05/2024`, `Jan 5 2024`, `20240105` and
- * free text are refused rather than read one of several ways).
+ * (2024-02-30 is not March 1st), no guessing (`13/04/2021` is not April 13th, as pandas'
+ * guesser would swap it; `Jan 5 2024`, `20240105`, `3/4/21` and free text are refused rather
+ * than read one of several ways).
  */
 
 const DAY = 86_400_000;
@@ -38,18 +41,41 @@ export function utcFromParts(y: number, mo: number, d: number, hh: number, mm: n
   return daysFromCivil(y, mo, d) * DAY + ((hh * 60 + mm) * 60 + ss) * 1000 + ms;
 }
 
-const DATE_RE =
-  /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?: ?(Z|[+-]\d{2}(?::?\d{2})?))?$/;
+/** What follows the date: [T or space] H:MM[:SS[.fraction]], then a zone (Z, +HH, +HHMM, +HH:MM). */
+const TAIL = String.raw`(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?: ?(Z|[+-]\d{2}(?::?\d{2})?))?$`;
+/** Year first: groups 1 year, 3 month, 4 day, then the tail's 5-9. */
+const ISO_RE = new RegExp(String.raw`^(\d{4})([-/])(\d{1,2})\2(\d{1,2})` + TAIL);
+/** M/D/YYYY (or D/M/YYYY): groups 1 and 2 the month and day in the text's order, 3 the year, then 4-8. */
+const SLASH_RE = new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})` + TAIL);
 
-/** Parses a date or date-time text to ms since the epoch (see the file header); NaN when not one. */
-export function parseDateMs(s: string): number {
-  const m = DATE_RE.exec(s.trim());
-  if (m === null) return NaN;
+/**
+ * Parses a date or date-time text to ms since the epoch (see the file header); NaN when not one.
+ * `dayFirst`: a slash date with the year last is D/M/YYYY instead of M/D/YYYY.
+ */
+export function parseDateMs(s: string, dayFirst = false): number {
+  const t = s.trim();
+  let y: number, mo: number, d: number;
+  // The time and zone groups: [hour, minute, second, fraction, zone].
+  let tail: (string | undefined)[];
+  const m = ISO_RE.exec(t);
+  if (m !== null) {
+    y = Number(m[1]);
+    mo = Number(m[3]);
+    d = Number(m[4]);
+    tail = m.slice(5, 10);
+  } else {
+    const u = SLASH_RE.exec(t);
+    if (u === null) return NaN;
+    y = Number(u[3]);
+    mo = Number(dayFirst ? u[2] : u[1]);
+    d = Number(dayFirst ? u[1] : u[2]);
+    tail = u.slice(4, 9);
+  }
+  const [hh, mi, ss, fr, tz] = tail;
   // A zone only follows a time: '2024-01-05Z' or '2024-01-05 +01' is not a date.
-  if (m[9] !== undefined && m[5] === undefined) return NaN;
-  const frac = m[8] === undefined ? 0 : Number(m[8].padEnd(3, '0').slice(0, 3));
-  let ms = utcFromParts(Number(m[1]), Number(m[3]), Number(m[4]), Number(m[5] ?? 0), Number(m[6] ?? 0), Number(m[7] ?? 0), frac);
-  const tz = m[9];
+  if (tz !== undefined && hh === undefined) return NaN;
+  const frac = fr === undefined ? 0 : Number(fr.padEnd(3, '0').slice(0, 3));
+  let ms = utcFromParts(y, mo, d, Number(hh ?? 0), Number(mi ?? 0), Number(ss ?? 0), frac);
   if (tz !== undefined && tz !== 'Z') {
     const sign = tz[0] === '-' ? -1 : 1;
     const digits = tz.slice(1).replace(':', '');
@@ -81,28 +107,54 @@ function twoDigits(b: Uint8Array, i: number, e: number): number {
 
 /**
  * The CSV scanner's fast form of parseDateMs, from bytes [s, e) with no string made: the same
- * value for `YYYY-MM-DD` and `YYYY-MM-DD[T ]H:MM[:SS[.fffffffff]]` ('/' may replace both '-');
- * NaN for anything else (a zone, spaces, an invalid date), which the general path then reads
- * with parseDateMs and accepts or refuses.
+ * value for `YYYY-MM-DD`, `M/D/YYYY` (D/M/YYYY with `dayFirst`), each optionally followed by
+ * `[T ]H:MM[:SS[.fffffffff]]` ('/' may replace both '-' of the first); NaN for anything else (a
+ * zone, spaces, an invalid date), which the general path then reads with parseDateMs and
+ * accepts or refuses.
  */
-export function parseDateBytes(b: Uint8Array, s: number, e: number): number {
+export function parseDateBytes(b: Uint8Array, s: number, e: number, dayFirst = false): number {
   if (e - s < 8) return NaN;
-  const y = digitsAt(b, s, s + 4);
-  let i = s + 4;
-  const sep = b[i];
-  if (y < 0 || (sep !== 45 && sep !== 47)) return NaN;
-  i++;
-  let j = twoDigits(b, i, e);
-  if (j === i || j >= e || b[j] !== sep) return NaN;
-  const mo = digitsAt(b, i, j);
-  i = j + 1;
-  j = twoDigits(b, i, e);
-  if (j === i) return NaN;
-  const d = digitsAt(b, i, j);
+  let y = digitsAt(b, s, s + 4);
+  let mo: number, d: number;
+  let i: number, j: number;
+  if (y >= 0) {
+    i = s + 4;
+    const sep = b[i];
+    if (sep !== 45 && sep !== 47) return NaN;
+    i++;
+    j = twoDigits(b, i, e);
+    if (j === i || j >= e || b[j] !== sep) return NaN;
+    mo = digitsAt(b, i, j);
+    i = j + 1;
+    j = twoDigits(b, i, e);
+    if (j === i) return NaN;
+    d = digitsAt(b, i, j);
+  } else {
+    // M/D/YYYY: one or two digits, '/', one or two digits, '/', four digits.
+    j = twoDigits(b, s, e);
+    if (j === s || j >= e || b[j] !== 47) return NaN;
+    const first = digitsAt(b, s, j);
+    i = j + 1;
+    j = twoDigits(b, i, e);
+    if (j === i || j + 5 > e || b[j] !== 47) return NaN;
+    const second = digitsAt(b, i, j);
+    y = digitsAt(b, j + 1, j + 5);
+    if (y < 0) return NaN;
+    j += 5;
+    mo = dayFirst ? second : first;
+    d = dayFirst ? first : second;
+  }
+  return timeTail(b, j, e, y, mo, d);
+}
+
+/** The rest of parseDateBytes from j, just after the date's last digit. */
+function timeTail(b: Uint8Array, j0: number, e: number, y: number, mo: number, d: number): number {
+  let j = j0;
   if (j === e) return utcFromParts(y, mo, d, 0, 0, 0, 0);
+  // Then T or a space (anything else, a third digit of the day too, is not a date).
   const t = b[j];
   if (t !== 84 && t !== 32) return NaN;
-  i = j + 1;
+  let i = j + 1;
   j = twoDigits(b, i, e);
   if (j === i || j + 3 > e || b[j] !== 58) return NaN;
   const hh = digitsAt(b, i, j);

@@ -249,9 +249,16 @@ def _():
 
 
 @case("csv/non_iso_dates", "pandas read_csv parse_dates, month-first (no Dask test)",
-      note="naive times are UTC whatever the machine's zone (read here under TZ=America/New_York)")
+      note="naive times are UTC whatever the machine's zone (read here under TZ=America/New_York); "
+      "unlike pandas, 13/04/2021 is an invalid date (pandas swaps it to April 13th)")
 def _():
     return rd("non_iso_dates.csv", parse_dates=["d"])
+
+
+@case("csv/non_iso_dates/dayfirst", "pandas read_csv parse_dates, dayfirst=True (no Dask test)",
+      note="D/M/YYYY; year-first dates stay year-month-day")
+def _():
+    return rd("dayfirst_dates.csv", parse_dates=["d"], dayfirst=True)
 
 
 @case("csv/test_csv_parse_fail", TC + "test_csv_parse_fail", note="a 13-byte sample ends inside a quoted field")
