@@ -142,7 +142,7 @@ export function scanRecord(
  */
 export function fastFields(
   b: Uint8Array, nf: number, want: number[], fs: Int32Array, fe: Int32Array, fk: Uint8Array, kinds: Uint8Array,
-  nullFirst: Uint32Array, emptyIsNull: boolean, builders: ColumnBuilder[], interners: (ByteInterner | undefined)[], slow: Int32Array,
+  nullFirst: Int32Array, emptyIsNull: boolean, builders: ColumnBuilder[], interners: (ByteInterner | undefined)[], slow: Int32Array,
 ): number {
   let nslow = 0;
   for (let j = 0; j < want.length; j++) {
@@ -153,7 +153,7 @@ export function fastFields(
     }
     const s = fs[j] as number;
     const e = fe[j] as number;
-    if (fk[j] === 2 || (e === s ? !emptyIsNull : ((nullFirst[b[s] as number] as number) >>> (e - s > 31 ? 31 : e - s)) % 2 === 1)) {
+    if (fk[j] === 2 || (e === s ? !emptyIsNull : (((nullFirst[b[s] as number] as number) >> (e - s > 30 ? 30 : e - s)) & 1) === 1)) {
       slow[nslow++] = j;
       continue;
     }
@@ -186,7 +186,7 @@ export function fastFields(
  */
 export function scanBatch(
   b: Uint8Array, p0: number, l: number, atEof: boolean, stopAt: number, sep: number, slotOf: Int32Array, ncols: number,
-  fs: Int32Array, fe: Int32Array, fk: Uint8Array, st: Int32Array, want: number[], kinds: Uint8Array, nullFirst: Uint32Array,
+  fs: Int32Array, fe: Int32Array, fk: Uint8Array, st: Int32Array, want: number[], kinds: Uint8Array, nullFirst: Int32Array,
   emptyIsNull: boolean, builders: ColumnBuilder[], interners: (ByteInterner | undefined)[], slow: Int32Array, io: Int32Array,
 ): void {
   let p = p0;

@@ -114,8 +114,8 @@ export function scanCsvRange(
   // Per first byte, the lengths of the null markers that begin with it (bit min(length, 31)): a
   // field is compared with the markers only when one of its first byte and length exists, so
   // numbers such as -12 or 1234 stay on the fast path although '-nan' and '1.#IND' are markers.
-  const nullFirst = new Uint32Array(256);
-  for (const nb of nulls) if (nb.length > 0) nullFirst[nb[0] as number] = ((nullFirst[nb[0] as number] as number) | (1 << Math.min(nb.length, 31))) >>> 0;
+  const nullFirst = new Int32Array(256);
+  for (const nb of nulls) if (nb.length > 0) nullFirst[nb[0] as number] = (nullFirst[nb[0] as number] as number) | (1 << Math.min(nb.length, 30));
   const emptyIsNull = nulls.some((nb) => nb.length === 0);
   let firstEmpty = false;
   const st = new Int32Array(3);
