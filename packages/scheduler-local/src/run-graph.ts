@@ -8,7 +8,6 @@ import {
   activeCallbacks,
   cancelledError,
   deserializeError,
-  evaluate,
   forEachOp,
   functionSource,
   idsOf,
@@ -22,17 +21,18 @@ import {
   type OpId,
   type TaskGraph,
 } from '@tsdask/core-graph';
-import { planBatches, type BatchPlan } from './state/batches.js';
+import { planBatches } from './state/batches.js';
 import { SchedulerState, type Instruction, type Stimulus } from './state/machine.js';
 import { STATES } from './state/transition-log.js';
 import type { BatchPayload, BatchResult } from './execute-batch.js';
-import { now, sizeOf } from './execute-batch.js';
+import { now } from './execute-batch.js';
 import { ProgressBar } from './progress.js';
 import { EventPump } from './event-pump.js';
 import { resolveMemoryLimit } from './memory/limit.js';
 import { SpillStore } from './memory/spill-store.js';
 import { reportSpillFailure } from './memory/report.js';
 import { SpillError } from './errors.js';
+import { buildPayload, takePick } from './batch-payload.js';
 
 /** Runs batches somewhere: in this thread, on worker threads, ... */
 export interface Executor {
@@ -349,110 +349,6 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
     }
     step({ type: 'start' });
   });
-}
-
-/**
- * Takes pick batch b (one item of another batch's result, see core-graph's `pickOf`) here, in
- * the scheduler's thread: no worker and no copy; worker -1 in events.
- */
-function takePick(g: TaskGraph, plan: BatchPlan, b: number, data: unknown[]): Stimulus {
-  const start = now();
-  const container = data[plan.batchOf[plan.inIdx[plan.inPtr[b]!]!]!];
-  try {
-    const value = evaluate(g.nodes[plan.root[b]!] as Node, () => container);
-    data[b] = value;
-    return { type: 'batch-finished', batch: b, worker: -1, start, stop: now(), nbytes: sizeOf(value) };
-  } catch (err) {
-    return { type: 'batch-erred', batch: b, member: 0, error: err as Error, worker: -1, start, stop: now() };
-  }
-}
-
-function buildPayload(
-  g: TaskGraph,
-  plan: BatchPlan,
-  b: number,
-  data: unknown[],
-  sources: Map<OpId, string>,
-  encodeJson: boolean,
-): BatchPayload {
-  const lo = plan.memPtr[b]!;
-  const hi = plan.memPtr[b + 1]!;
-  const m = hi - lo;
-  const keys: Key[] = [];
-  const nodes: Node[] = [];
-  const parent = new Int32Array(m);
-  const ops = new Set<OpId>();
-  let json = encodeJson;
-  for (let j = 0; j < m; j++) {
-    const t = plan.memIdx[lo + j]!;
-    const node = g.nodes[t] as Node;
-    keys.push(g.keys[t] as Key);
-    nodes.push(node);
-    if (json && !scanNode(node, ops)) json = false;
-    if (!json) forEachOp(node, (o) => ops.add(o));
-  }
-  // Each non-root member has exactly one dependent, inside the batch; find its local index.
-  if (m > 1) {
-    const localOf = new Map<number, number>();
-    for (let j = 0; j < m; j++) localOf.set(plan.memIdx[lo + j]!, j);
-    for (let j = 0; j < m - 1; j++) {
-      const t = plan.memIdx[lo + j]!;
-      parent[j] = localOf.get(g.outIdx[g.outPtr[t]!]!) ?? -1;
-    }
-  }
-  parent[m - 1] = -1;
-  const inLo = plan.inPtr[b]!;
-  const inHi = plan.inPtr[b + 1]!;
-  const inputKeys = new Array<Key>(inHi - inLo);
-  const inputs = new Array<unknown>(inHi - inLo);
-  for (let e = inLo; e < inHi; e++) {
-    const t = plan.inIdx[e]!;
-    inputKeys[e - inLo] = g.keys[t] as Key;
-    inputs[e - inLo] = data[plan.batchOf[t]!];
-  }
-  const srcs: [OpId, string][] = [];
-  for (const o of ops) {
-    const s = sources.get(o);
-    if (s !== undefined) srcs.push([o, s]);
-  }
-  const payload: BatchPayload = { keys, nodes, parent, inputKeys, inputs, ops: [...ops], sources: srcs, batch: b };
-  if (json) {
-    payload.json = JSON.stringify([keys, nodes]);
-    payload.keys = [];
-    payload.nodes = [];
-  }
-  return payload;
-}
-
-/**
- * Collects the ops of a node into `ops`; returns whether the node survives a JSON round trip
- * unchanged (strings, finite numbers other than -0, booleans, null, arrays, plain objects).
- */
-function scanNode(x: unknown, ops: Set<OpId>): boolean {
-  switch (typeof x) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(x) && !Object.is(x, -0);
-    case 'object': {
-      if (x === null) return true;
-      if (Array.isArray(x)) {
-        let ok = true;
-        for (let i = 0; i < x.length; i++) if (!scanNode(x[i], ops)) ok = false;
-        return ok;
-      }
-      const proto = Object.getPrototypeOf(x) as unknown;
-      if (proto !== Object.prototype && proto !== null) return false;
-      const o = x as Record<string, unknown>;
-      if (typeof o['op'] === 'string' && Array.isArray(o['args'])) ops.add(o['op']);
-      let ok = true;
-      for (const k in o) if (!scanNode(o[k], ops)) ok = false;
-      return ok;
-    }
-    default:
-      return false;
-  }
 }
 
 export { STATES };
