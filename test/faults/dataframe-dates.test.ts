@@ -4,42 +4,15 @@
  * swapped), invalid date literals. References: pandas' to_datetime (dataframe-ref.py, its
  * output in dataframe-ref.json), or values worked out by hand in the test.
  */
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { CsvParseError, DataFrameError, InvalidDateError, col, fromRecords, lit, readCSV } from '@tsdask/dataframe';
 import '@tsdask/scheduler-local';
+import { failure, faultFiles, find } from './support.js';
 
 const REF = JSON.parse(readFileSync(new URL('./dataframe-ref.json', import.meta.url), 'utf8')) as { dates: [string, number | null][] };
 
-const dir = mkdtempSync(join(tmpdir(), 'tsdask-faults-dates-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-function file(name: string, text: string | Uint8Array): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-/** The cause chain of an error, outermost first (a failed task wraps the worker's error). */
-function chain(err: unknown): unknown[] {
-  const out: unknown[] = [];
-  for (let e = err; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause) out.push(e);
-  return out;
-}
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a failure');
-}
-function find<T>(err: unknown, cls: new (...a: never[]) => T): T {
-  const hit = chain(err).find((e) => e instanceof cls);
-  if (hit === undefined) throw new Error(`no ${cls.name} in the chain of ${String(err)}`);
-  return hit as T;
-}
+const { file } = faultFiles('tsdask-faults-dates-');
 
 // Forms pandas reads that we refuse on purpose (ambiguous or guessed); see parse-date.ts.
 // '13/04/2021': no month 13 (pandas' guesser swaps it to April 13th); '3/4/21': a 2-digit year.

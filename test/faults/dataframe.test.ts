@@ -5,15 +5,15 @@
  * pandas/NumPy (dataframe-ref.py, its output in dataframe-ref.json), plain loops, or values
  * worked out by hand in the test.
  */
-import { readFileSync, writeFileSync, mkdtempSync, rmSync, readdirSync, statSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DataFrameError, FileChangedError, ParquetFileError, col, fromArrow, fromRecords, readCSV, readParquet,
 } from '@tsdask/dataframe';
 import { tableFromArrays } from 'apache-arrow';
 import '@tsdask/scheduler-local';
+import { failure, faultFiles, find } from './support.js';
 
 const REF = JSON.parse(readFileSync(new URL('./dataframe-ref.json', import.meta.url), 'utf8')) as {
   round: Record<string, number[]>;
@@ -26,33 +26,7 @@ const REF = JSON.parse(readFileSync(new URL('./dataframe-ref.json', import.meta.
   floatRandom: [number, string][];
 };
 
-const dir = mkdtempSync(join(tmpdir(), 'tsdask-faults-df-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-function file(name: string, text: string | Uint8Array): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-/** The cause chain of an error, outermost first (a failed task wraps the worker's error). */
-function chain(err: unknown): unknown[] {
-  const out: unknown[] = [];
-  for (let e = err; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause) out.push(e);
-  return out;
-}
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a failure');
-}
-function find<T>(err: unknown, cls: new (...a: never[]) => T): T {
-  const hit = chain(err).find((e) => e instanceof cls);
-  if (hit === undefined) throw new Error(`no ${cls.name} in the chain of ${String(err)}`);
-  return hit as T;
-}
+const { dir, file } = faultFiles('tsdask-faults-df-');
 
 describe('round, isIn and NaN as pandas', () => {
   for (const scheduler of ['sync', 'threads'] as const) {
