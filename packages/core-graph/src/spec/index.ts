@@ -121,6 +121,16 @@ export function isTask(x: unknown): x is Task {
  * an unbounded fusion of a long chain would make) does not overflow the stack.
  */
 export function forEachRef(arg: Arg, visit: (key: Key) => void): void {
+  walk(arg, visit, undefined);
+}
+
+/** Calls `visit(op)` for every op inside `arg`, nested tasks included (quote too); iterative. */
+export function forEachOp(arg: Arg, visit: (op: OpId) => void): void {
+  walk(arg, undefined, visit);
+}
+
+/** The one walk of both: refs and ops in argument order, with an explicit stack; a quote's value is not entered. */
+function walk(arg: Arg, onRef: ((key: Key) => void) | undefined, onOp: ((op: OpId) => void) | undefined): void {
   if (typeof arg !== 'object' || arg === null) return;
   const stack: object[] = [arg as object];
   while (stack.length > 0) {
@@ -131,36 +141,15 @@ export function forEachRef(arg: Arg, visit: (key: Key) => void): void {
     } else {
       const o = x as { ref?: unknown; op?: unknown; args?: unknown };
       if (typeof o.ref === 'string' && x.constructor === Object) {
-        visit(o.ref);
+        onRef?.(o.ref);
         continue;
       }
-      if (typeof o.op !== 'string' || !Array.isArray(o.args) || o.op === QUOTE_OP) continue;
-      items = o.args as unknown[];
-    }
-    // pushed last to first, so the first item is visited first
-    for (let i = items.length - 1; i >= 0; i--) {
-      const it = items[i];
-      if (typeof it === 'object' && it !== null) stack.push(it);
-    }
-  }
-}
-
-/** Calls `visit(op)` for every op inside `arg`, nested tasks included (quote too); iterative. */
-export function forEachOp(arg: Arg, visit: (op: OpId) => void): void {
-  if (typeof arg !== 'object' || arg === null) return;
-  const stack: object[] = [arg as object];
-  while (stack.length > 0) {
-    const x = stack.pop() as object;
-    let items: readonly unknown[];
-    if (Array.isArray(x)) {
-      items = x;
-    } else {
-      const o = x as { op?: unknown; args?: unknown };
       if (typeof o.op !== 'string' || !Array.isArray(o.args)) continue;
-      visit(o.op);
+      onOp?.(o.op);
       if (o.op === QUOTE_OP) continue;
       items = o.args as unknown[];
     }
+    // pushed last to first, so the first item is visited first
     for (let i = items.length - 1; i >= 0; i--) {
       const it = items[i];
       if (typeof it === 'object' && it !== null) stack.push(it);
