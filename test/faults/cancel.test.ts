@@ -5,10 +5,10 @@
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { getEventListeners } from 'node:events';
-import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeTty } from '../support/fake-tty.js';
 import {
   CancelledError,
   compute,
@@ -179,25 +179,14 @@ describe('cancelling on threads', () => {
 
 describe('the progress bar of a cancelled compute', () => {
   it('ends: its redraw timer stops and the cursor comes back', async () => {
-    let out = '';
-    const stream = new Writable({
-      write(chunk, _enc, cb) {
-        out += String(chunk);
-        cb();
-      },
-    }) as Writable & { isTTY: boolean; columns: number; cursorTo(): boolean; clearLine(): boolean; moveCursor(): boolean };
-    stream.isTTY = true;
-    stream.columns = 120;
-    stream.cursorTo = () => true;
-    stream.clearLine = () => true;
-    stream.moveCursor = () => true;
+    const { stream, text } = fakeTty();
     await cancelled(forever(3).compute({ scheduler: 'threads', numWorkers: 1, timeout: 400, callbacks: [new ProgressBar(stream)] }));
-    expect(out).toContain('0/1 tasks');
+    expect(text()).toContain('0/1 tasks');
     // cli-progress shows the cursor again only when the bar is stopped
-    expect(out.slice(out.lastIndexOf('tasks'))).toContain('\x1B[?25h');
-    const ended = out.length;
+    expect(text().slice(text().lastIndexOf('tasks'))).toContain('\x1B[?25h');
+    const ended = text().length;
     await new Promise((r) => setTimeout(r, 400));
-    expect(out.length).toBe(ended);
+    expect(text().length).toBe(ended);
   });
 });
 
