@@ -29,7 +29,6 @@ export { inline, type InlineOptions } from './optimize/inline.js';
 export { fuseLinear } from './optimize/fuse-linear.js';
 export { optimizeGraph, type OptimizeFlags } from './optimize/pipeline.js';
 export { order } from './order.js';
-export { evaluate, resolveOp, loadOps, opsOf, defineFunctionOp, isOpLoaded } from './execute.js';
 export { registerFunction, lookupFunction, functionSource, isFunctionOp } from './functions.js';
 export { op, OpRef, splitOpId } from './op.js';
 export { config, withConfig, type Config } from './config.js';

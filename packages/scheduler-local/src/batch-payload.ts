@@ -3,11 +3,10 @@
  * the batch, inputs, ops and function sources, JSON-encoded when that survives a round trip),
  * and picks, which the shell takes itself without a worker.
  */
-import { evaluate, forEachOp, type Key, type Node, type OpId, type TaskGraph } from '@tsdask/core-graph';
+import { forEachOp, type Key, type Node, type OpId, type TaskGraph } from '@tsdask/core-graph';
+import { evaluate, now, sizeOf, type BatchPayload } from '@tsdask/runtime';
 import type { BatchPlan } from './state/batches.js';
 import type { Stimulus } from './state/machine.js';
-import type { BatchPayload } from './execute-batch.js';
-import { now, sizeOf } from './execute-batch.js';
 
 /**
  * Takes pick batch b (one item of another batch's result, see core-graph's `pickOf`) here, in

@@ -17,7 +17,7 @@ import {
 import type { BatchPlan } from './state/batches.js';
 import type { SchedulerState } from './state/machine.js';
 import { RUNNING } from './state/transition-log.js';
-import { now } from './execute-batch.js';
+import { now } from '@tsdask/runtime';
 
 /** Graphs up to this many tasks send their keys and dependencies with the start event. */
 const MAX_GRAPH_FOR_EVENTS = 5000;

@@ -9,7 +9,6 @@ export { runGraph, story, type Executor } from './run-graph.js';
 export { planBatches, type BatchPlan } from './state/batches.js';
 export { SchedulerState, type Stimulus, type Instruction, type MachineOptions, type StoryEntry } from './state/machine.js';
 export { TransitionLog, STATES } from './state/transition-log.js';
-export { executeBatch, type BatchPayload, type BatchResult } from './execute-batch.js';
-export { checkPortable, freeVariables, compileFunction } from './portable.js';
+export { checkPortable, freeVariables } from './portable.js';
 export { ProgressBar } from './progress.js';
 export * from './errors.js';

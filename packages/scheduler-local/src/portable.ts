@@ -1,11 +1,11 @@
 /**
- * Portable functions: a user function runs on a worker thread by shipping its source and
- * compiling it there, which is only correct when it is self-contained. `checkPortable` parses
- * the source with acorn and reports the first free variable (a name the function reads but
- * neither declares nor finds among the globals); `compileFunction` rebuilds the function from
- * its source in the worker.
+ * Portable functions, the submitting side: a user function runs on a worker thread by shipping
+ * its source and compiling it there (the runtime's `compileFunction`), which is only correct
+ * when it is self-contained. `checkPortable` parses the source with acorn and reports the first
+ * free variable (a name the function reads but neither declares nor finds among the globals).
  */
 import * as acorn from 'acorn';
+import { expressionSource } from '@tsdask/runtime';
 
 type AstNode = { type: string; [k: string]: unknown };
 
@@ -13,14 +13,6 @@ export interface PortableVerdict {
   ok: boolean;
   reason?: string;
   variable?: string;
-}
-
-/** Wraps a function's source so it parses as an expression (method shorthand included). */
-export function expressionSource(source: string): string {
-  const s = source.trim();
-  if (/^(async\s+)?(function\b|\(|[A-Za-z_$][\w$]*\s*=>)/.test(s) || s.startsWith('class')) return `(${s})`;
-  // Method shorthand: `name(args) { ... }`, `async name(...)`, `*gen(...)`, `get x()`.
-  return `({ ${s} })[Object.keys({ ${s} })[0]]`;
 }
 
 function parse(source: string): AstNode {
@@ -127,9 +119,4 @@ export function checkPortable(source: string): PortableVerdict {
   }
   verdicts.set(source, v);
   return v;
-}
-
-/** Compiles a function from its source (in a worker). */
-export function compileFunction(source: string): (...args: unknown[]) => unknown {
-  return new Function(`"use strict"; return ${expressionSource(source)};`)() as (...args: unknown[]) => unknown;
 }

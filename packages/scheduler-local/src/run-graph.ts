@@ -24,8 +24,7 @@ import {
 import { planBatches } from './state/batches.js';
 import { SchedulerState, type Instruction, type Stimulus } from './state/machine.js';
 import { STATES } from './state/transition-log.js';
-import type { BatchPayload, BatchResult } from './execute-batch.js';
-import { now } from './execute-batch.js';
+import { now, type BatchPayload, type BatchResult } from '@tsdask/runtime';
 import { ProgressBar } from './progress.js';
 import { EventPump } from './event-pump.js';
 import { resolveMemoryLimit } from './memory/limit.js';

@@ -9,8 +9,8 @@
  * use 'threads' for work that may hang.
  */
 import { setImmediate } from 'node:timers/promises';
-import { CancelledError, loadOps, registerScheduler, serializeError, type Scheduler } from '@tsdask/core-graph';
-import { executeBatch, now, type BatchPayload, type BatchResult } from './execute-batch.js';
+import { CancelledError, registerScheduler, serializeError, type Scheduler } from '@tsdask/core-graph';
+import { executeBatch, loadOps, now, type BatchPayload, type BatchResult } from '@tsdask/runtime';
 import { runGraph, type Executor } from './run-graph.js';
 import { localOptions } from './options.js';
 

@@ -13,8 +13,7 @@ import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SpillError } from '../errors.js';
-import { HEADER_BYTES, SpillEncoder, type CodecLimits } from './codec.js';
-import { decodeSkeleton, readHeader } from './codec-read.js';
+import { decodeSkeleton, HEADER_BYTES, readHeader, SpillEncoder, type CodecLimits } from '@tsdask/runtime/codec';
 import { folderPrefix, registerOpen, removeStale, unregisterOpen } from './exit-cleanup.js';
 
 /** The file operations the store uses (a FileHandle has them; tests inject failing ones). */

@@ -15,7 +15,7 @@ import {
   type OpId,
   type Scheduler,
 } from '@tsdask/core-graph';
-import { now, type BatchPayload, type BatchResult } from '../execute-batch.js';
+import { now, type BatchPayload, type BatchResult } from '@tsdask/runtime';
 import { checkPortable } from '../portable.js';
 import { runGraph, type Executor } from '../run-graph.js';
 import { defaultWorkers, getPool, poolBoard, type WorkerLimits } from './pool.js';

@@ -4,11 +4,8 @@
  * worker processes) uses it, with ops loaded beforehand by `loadOps` (module imports are
  * asynchronous, so they happen before evaluation, never during).
  */
-import { OpNotFoundError } from './errors.js';
-import { isFunctionOp, lookupFunction } from './functions.js';
-import * as builtins from './ops.js';
-import { splitOpId } from './op.js';
-import { forEachOp, QUOTE_OP, type Arg, type Key, type OpId } from './spec/index.js';
+import { forEachOp, isFunctionOp, lookupFunction, OpNotFoundError, QUOTE_OP, splitOpId, type Arg, type Key, type OpId } from '@tsdask/core-graph';
+import * as builtins from '@tsdask/core-graph/ops';
 
 type Fn = (...args: unknown[]) => unknown;
 const BUILTIN_PREFIX = '@tsdask/core-graph/ops#';

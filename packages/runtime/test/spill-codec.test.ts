@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SpillError } from '../src/errors.js';
-import { encodeValue, SpillEncoder } from '../src/memory/codec.js';
-import { decodeValue } from '../src/memory/codec-read.js';
+import { encodeValue, SpillEncoder } from '../src/codec/codec.js';
+import { decodeValue } from '../src/codec/codec-read.js';
 
 const roundTrip = <T>(v: T, limits?: { chunk?: number; rawPart?: number }): T => decodeValue(Buffer.concat(encodeValue(v, limits))) as T;
 

@@ -4,18 +4,8 @@
  * its (single, in-batch) dependent has run, so a batch holds few intermediates at once.
  * The same function runs in the calling thread ('sync') and in worker threads.
  */
-import {
-  defineFunctionOp,
-  evaluate,
-  isFunctionOp,
-  isOpLoaded,
-  loadOps,
-  serializeError,
-  type Key,
-  type Node,
-  type OpId,
-  type SerializedError,
-} from '@tsdask/core-graph';
+import { isFunctionOp, serializeError, type Key, type Node, type OpId, type SerializedError } from '@tsdask/core-graph';
+import { defineFunctionOp, evaluate, isOpLoaded, loadOps } from './execute.js';
 
 /** What a batch needs to run anywhere. */
 export interface BatchPayload {
