@@ -14,7 +14,7 @@
 export { evaluate, resolveOp, loadOps, opsOf, defineFunctionOp, isOpLoaded } from './execute.js';
 export { executeBatch, prepareOps, sizeOf, now, type BatchPayload, type BatchResult } from './execute-batch.js';
 export { compileFunction, expressionSource } from './compile.js';
-export { runBatch, type WorkerHooks } from './run-batch.js';
+export { runBatch, failedBatch, type WorkerHooks } from './run-batch.js';
 export { serveBatches, type WorkerTransport, type ServeOptions } from './serve.js';
 export type { ToWorker, FromWorker, RunBatchMessage, BatchDoneMessage } from './messages.js';
 export { transferables } from './transfer.js';

@@ -16,13 +16,18 @@ export interface WorkerHooks {
   running?: (payload: BatchPayload, on: boolean) => void;
 }
 
+/** A batch that failed outside its tasks' own run (preparing it, carrying it): member `member` is charged, now. */
+export function failedBatch(err: unknown, member: number, worker: number): BatchResult {
+  const t = now();
+  return { ok: false, member, error: serializeError(err), start: t, stop: t, worker };
+}
+
 /** Runs one batch on this worker (`worker`: its id in events); a failure comes back as data, not a throw. */
 export async function runBatch(payload: BatchPayload, worker: number, hooks: WorkerHooks = {}): Promise<BatchResult> {
   try {
     await prepareOps(payload, (_op, source) => compileFunction(source));
   } catch (err) {
-    const t = now();
-    return { ok: false, member: 0, error: serializeError(err), start: t, stop: t, worker };
+    return failedBatch(err, 0, worker);
   }
   hooks.running?.(payload, true);
   try {

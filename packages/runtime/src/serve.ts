@@ -11,10 +11,9 @@
  *
  * (forked with `serialization: 'advanced'`, so typed arrays and errors' fields survive).
  */
-import { serializeError } from '@tsdask/core-graph';
-import { now, type BatchResult } from './execute-batch.js';
+import type { BatchResult } from './execute-batch.js';
 import type { FromWorker, ToWorker } from './messages.js';
-import { runBatch, type WorkerHooks } from './run-batch.js';
+import { failedBatch, runBatch, type WorkerHooks } from './run-batch.js';
 import { transferables } from './transfer.js';
 
 /** A message channel as the worker sees it; `transfer` lists buffers a thread channel may move. */
@@ -42,11 +41,7 @@ export function serveBatches(transport: WorkerTransport, options: ServeOptions):
     const { id, payload } = m;
     // Not a task's failure (a malformed payload, a result the channel cannot carry): charged to
     // the batch's root, as the threads scheduler does with what piscina rejects.
-    const failed = (err: unknown): BatchResult => {
-      const t = now();
-      const root = Math.max(0, (payload.parent?.length ?? 1) - 1);
-      return { ok: false, member: root, error: serializeError(err), start: t, stop: t, worker: options.worker };
-    };
+    const failed = (err: unknown): BatchResult => failedBatch(err, Math.max(0, (payload.parent?.length ?? 1) - 1), options.worker);
     const reply = (result: BatchResult): void => {
       try {
         transport.post({ type: 'batch-done', id, result }, result.ok ? transferables(result.value) : undefined);

@@ -6,8 +6,9 @@
  * are worked out by hand or by a plain loop.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { deserializeError, OpNotFoundError, ref, task, TaskError, type Key, type Node, type OpId } from '@tsdask/core-graph';
+import { deserializeError, OpNotFoundError, ref, task, TaskError, type Key, type OpId } from '@tsdask/core-graph';
 import { isOpLoaded, serveBatches, transferables, type BatchPayload, type BatchResult, type FromWorker, type WorkerTransport } from '@tsdask/runtime';
+import { payload } from './payload.js';
 
 const FIXTURE = new URL('./fixtures/ops.mjs', import.meta.url).href;
 
@@ -40,10 +41,6 @@ function request(ch: ReturnType<typeof channel>, id: number, payload: BatchPaylo
     });
     ch.send({ type: 'run-batch', id, payload });
   });
-}
-
-function payload(keys: Key[], nodes: Node[], parent: number[], extra: Partial<BatchPayload> = {}): BatchPayload {
-  return { keys, nodes, parent: Int32Array.from(parent), inputKeys: [], inputs: [], ops: [], sources: [], ...extra };
 }
 
 let stop: (() => void) | undefined;
@@ -120,6 +117,21 @@ describe('serveBatches over an in-memory channel', () => {
     const add = (k: number): BatchPayload => payload([`sum-${k}`], [task('@tsdask/core-graph/ops#sum', k, 100)], [-1]);
     const results = await Promise.all([request(ch, 10, add(1)), request(ch, 11, add(2)), request(ch, 12, add(3))]);
     expect(results.map((r) => (r.ok ? r.value : r.error))).toEqual([101, 102, 103]);
+  });
+
+  it("answers a result the channel cannot carry as a failure of the root, with the channel's error", async () => {
+    const ch = channel();
+    stop = serveBatches(ch.worker, { worker: 2 });
+    const makeFn = 'fn:runtime-serve-test-make-fn' as OpId;
+    const p = payload(['f-0', 'g-0'], [task(makeFn, 1), task('@tsdask/core-graph/ops#identity', ref('f-0'))], [1, -1], {
+      ops: [makeFn],
+      sources: [[makeFn, '(k) => () => k']],
+    });
+    const r = await request(ch, 4, p);
+    if (r.ok) throw new Error('a function cannot be cloned: the batch should have failed');
+    expect(r.member).toBe(1);
+    const err = deserializeError(r.error);
+    expect(err.name).toBe('DataCloneError');
   });
 
   it('stops listening when told', () => {
