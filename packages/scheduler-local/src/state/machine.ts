@@ -231,7 +231,8 @@ export class SchedulerState {
       const st = graph.state[root]!;
       if (st === RUNNING) running++;
       if (st === MEMORY && this.#memory.releasable(b)) bad.push(`${keys[root]} is held in memory with no dependents left`);
-      if (this.#closed && this.#memory.isOnDisk(b) && graph.isOutput[root]) bad.push(`output ${keys[root]} is on disk at the end`);
+      // (After a failure, outputs stay where they are: nothing is answered.)
+      if (graph.remaining === 0 && this.#memory.isOnDisk(b) && graph.isOutput[root]) bad.push(`output ${keys[root]} is on disk at the end`);
       if (this.#memory.isStored(b) && graph.batchState(b) === RELEASED) bad.push(`${keys[root]} is released but still stored`);
     }
     bad.push(...this.#memory.validate(), ...this.#dispatch.validate(running));
