@@ -7,7 +7,7 @@ export { threadsScheduler } from './threads/scheduler.js';
 export { closePool, defaultWorkers } from './threads/pool.js';
 export { runGraph, story, type Executor } from './run-graph.js';
 export { planBatches, type BatchPlan } from './state/batches.js';
-export { SchedulerState, type Stimulus, type Instruction, type MachineOptions, type StoryEntry } from './state/machine.js';
+export { SchedulerState, type Stimulus, type Instruction, type MachineOptions, type StoryEntry, type MemoryStats } from './state/machine.js';
 export { TransitionLog, STATES } from './state/transition-log.js';
 export { checkPortable, freeVariables } from './portable.js';
 export { ProgressBar } from './progress.js';

@@ -1,8 +1,10 @@
 /**
  * The shell around the state machine, shared by 'sync' and 'threads' (as Dask's `get_async`
- * with an injected executor): plans batches, feeds stimuli to the machine, carries out its
- * instructions through an Executor, holds batch results, and turns the transition log into
- * batched events for subscribers. Only this file talks to callbacks.
+ * with an injected executor): plans batches, feeds stimuli to the machine one at a time, and
+ * carries out its instructions with one handler per instruction type (as distributed's
+ * `BaseWorker._handle_instructions`): dispatch through an Executor, unspill, release, spill,
+ * drop, done, fail. It holds batch results, and turns the transition log into batched events
+ * for subscribers. Only this file talks to callbacks.
  */
 import {
   activeCallbacks,
@@ -22,13 +24,14 @@ import {
   type TaskGraph,
 } from '@tsdask/core-graph';
 import { planBatches } from './state/batches.js';
+import type { BatchPlan } from './state/batches.js';
 import { SchedulerState, type Instruction, type Stimulus } from './state/machine.js';
 import { STATES } from './state/transition-log.js';
 import { now, type BatchPayload, type BatchResult } from '@tsdask/runtime';
 import { ProgressBar } from './progress.js';
 import { EventPump } from './event-pump.js';
 import { resolveMemoryLimit } from './memory/limit.js';
-import { SpillStore } from './memory/spill-store.js';
+import { SpillIo } from './memory/spill-io.js';
 import { reportSpillFailure } from './memory/report.js';
 import { SpillError } from './errors.js';
 import { buildPayload, takePick } from './batch-payload.js';
@@ -111,243 +114,258 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
     events.finish(false, err as Error);
     throw err;
   }
-
-  const data: unknown[] = new Array(plan.count);
-  let store: SpillStore | undefined;
-  const io = new Set<Promise<unknown>>();
-  const spillDir = typeof opts['spillDir'] === 'string' ? opts['spillDir'] : undefined;
   const sources = new Map<OpId, string>();
   if (executor.shipsSource) for (const o of ops) if (isFunctionOp(o)) sources.set(o, functionSource(o) as string);
-
+  const spillDir = typeof opts['spillDir'] === 'string' ? opts['spillDir'] : undefined;
   return new Promise<unknown[]>((resolve, reject) => {
-    let settled = false;
-    const cancel = new AbortController();
+    new GraphRun({ g, plan, outIds, machine, events, executor, sources, disk: new SpillIo(spillDir), signal, timeout: opts.timeout }, resolve, reject).start();
+  });
+}
+
+/** What one run of a graph works with. */
+interface RunContext {
+  g: TaskGraph;
+  plan: BatchPlan;
+  /** Task ids of the outputs, in the order of the answer. */
+  outIds: Int32Array;
+  machine: SchedulerState;
+  events: EventPump;
+  executor: Executor;
+  /** Sources of function ops, for executors that ship them. */
+  sources: Map<OpId, string>;
+  disk: SpillIo;
+  signal: AbortSignal | undefined;
+  timeout: number | undefined;
+}
+
+/**
+ * One compute in flight: feeds stimuli to the machine in order and carries out each
+ * instruction in a handler of its own. Settles once: with the outputs, or with the first error.
+ */
+class GraphRun {
+  readonly #c: RunContext;
+  readonly #resolve: (values: unknown[]) => void;
+  readonly #reject: (err: unknown) => void;
+  /** Batch results held here, by batch id. */
+  readonly #data: unknown[];
+  /** Cancels batches running where they run, once the compute failed. */
+  readonly #cancel = new AbortController();
+  readonly #queue: Stimulus[] = [];
+  #stepping = false;
+  #settled = false;
+  /** A spill failure was reported to subscribers (once per compute). */
+  #reported = false;
+  #poll: ReturnType<typeof setInterval> | undefined;
+  readonly #onAbort = (): void => this.#settle(false, cancelledError(this.#c.signal as AbortSignal, this.#c.timeout));
+  readonly #fail = (err: unknown): void => this.#settle(false, err as Error);
+
+  constructor(c: RunContext, resolve: (values: unknown[]) => void, reject: (err: unknown) => void) {
+    this.#c = c;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#data = new Array(c.plan.count);
+  }
+
+  start(): void {
+    const { executor, events, signal } = this.#c;
     // What runs where, for subscribers: polled every 100 ms (a long batch makes no steps).
     const running = executor.running;
-    const poll = running !== undefined && events.wantsRunning ? setInterval(() => events.running(running()), 100) : undefined;
-    poll?.unref?.();
-    const settle = (ok: boolean, value: unknown[] | Error): void => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      if (poll !== undefined) clearInterval(poll);
-      // A failed compute cancels its batches still running (their results would be dropped),
-      // and any that a step still being handled would dispatch.
-      if (!ok) cancel.abort();
-      // The spill folder goes whatever happened, once its reads and writes in flight are done
-      // (removing it under a write could leave it behind); the answer waits for that.
-      const closing = Promise.allSettled(io).then(() => store?.close());
-      void closing.then(
-        () => {
-          events.finish(ok, ok ? undefined : (value as Error));
-          if (ok) resolve(value as unknown[]);
-          else reject(value);
-        },
-        () => {
-          events.finish(ok, ok ? undefined : (value as Error));
-          if (ok) resolve(value as unknown[]);
-          else reject(value);
-        },
-      );
-    };
-    const fail = (err: unknown): void => settle(false, err as Error);
-    // The caller cancels: stop as a failure does (running batches are cancelled where they run).
-    function onAbort(): void {
-      settle(false, cancelledError(signal as AbortSignal, opts.timeout));
+    if (running !== undefined && events.wantsRunning) {
+      this.#poll = setInterval(() => events.running(running()), 100);
+      this.#poll.unref?.();
     }
-    // Stimuli are handled one at a time, in order: a pick taken while the instructions of a
-    // step are carried out reports when that step is done.
-    const queue: Stimulus[] = [];
-    let stepping = false;
-    const step = (s: Stimulus): void => {
-      queue.push(s);
-      if (stepping) return;
-      stepping = true;
-      try {
-        while (queue.length > 0) handle(queue.shift() as Stimulus);
-      } finally {
-        stepping = false;
-      }
-    };
-    const handle = (s: Stimulus): void => {
-      if (settled) return; // late I/O or results after the end change nothing
-      try {
-        const instructions = machine.handle(s);
-        events.drain();
-        for (const ins of instructions) {
-          // A subscriber (called by drain) or an instruction may have ended the compute.
-          if (settled) break;
-          switch (ins.type) {
-            case 'execute':
-              if (ins.unspill === undefined) dispatchWhenLoaded(ins.batch);
-              else unspillThenDispatch(ins.batch, ins.unspill);
-              break;
-            case 'release':
-              data[ins.batch] = undefined;
-              if (store?.has(ins.batch)) void track(store.delete(ins.batch)).catch(fail);
-              break;
-            case 'spill':
-              spill(ins.batch, ins.gen);
-              break;
-            case 'drop':
-              data[ins.batch] = undefined;
-              break;
-            case 'finished': {
-              // Outputs spilled on the way are read back first.
-              const answer = (): void => settle(true, Array.from(outIds, (id) => data[plan.batchOf[id]!]));
-              if (ins.unspill === undefined) answer();
-              else Promise.all(ins.unspill.map(load)).then(answer, fail);
-              break;
-            }
-            case 'failed':
-              settle(false, ins.error);
-              break;
-          }
-        }
-      } catch (err) {
-        // Whatever breaks in the shell fails the compute: it must never leave it waiting.
-        settle(false, err as Error);
-      }
-    };
-    const track = <T>(p: Promise<T>): Promise<T> => {
-      io.add(p);
-      void p.then(
-        () => io.delete(p),
-        () => io.delete(p),
-      );
-      return p;
-    };
-    // Writes of a result run one after another: a result read back and spilled again while its
-    // first write is still going must not have two writes on one file.
-    const writing = new Map<number, Promise<unknown>>();
-    const spill = (b: number, gen: number): void => {
-      if (store === undefined) {
-        try {
-          store = new SpillStore(spillDir);
-        } catch (err) {
-          spillFailed(b, gen, err);
-          return;
-        }
-      }
-      const s = store;
-      const value = data[b];
-      const write = (writing.get(b) ?? Promise.resolve()).then(() => s.write(b, value));
-      const ended: Promise<unknown> = write.then(
-        () => undefined,
-        () => undefined,
-      );
-      writing.set(b, ended);
-      void ended.then(() => {
-        if (writing.get(b) === ended) writing.delete(b);
-      });
-      track(write).then(
-        (bytes) => {
-          if (settled) return;
-          events.spill('spill', b, bytes);
-          step({ type: 'spilled', batch: b, bytes, gen });
-        },
-        (err: unknown) => spillFailed(b, gen, err),
-      );
-    };
-    // A spill that fails keeps the result in memory and is reported once per compute; a
-    // folder that fails (read-only, full, gone) stops spilling, a value that cannot be
-    // written only keeps itself.
-    let reported = false;
-    const spillFailed = (b: number, gen: number, err: unknown): void => {
-      if (settled) return;
-      if (!(err instanceof SpillError)) {
-        fail(err);
-        return;
-      }
-      if (!reported) {
-        reported = true;
-        reportSpillFailure(err, events, g.keys[plan.root[b]!] as Key);
-      }
-      step({ type: 'spill-failed', batch: b, gen, stop: err.code === 'TSDASK_SPILL_FAILED' });
-    };
-    // Reads of spilled results in flight: every batch that needs one waits for the same read
-    // (two batches dispatched in one step may need the same result back from disk).
-    const loading = new Map<number, Promise<void>>();
-    const load = (ib: number): Promise<void> => {
-      let p = loading.get(ib);
-      if (p === undefined) {
-        const s = store as SpillStore;
-        p = track(
-          s.read(ib).then((v) => {
-            data[ib] = v;
-            if (!settled) events.spill('unspill', ib, 0);
-          }),
-        ).finally(() => loading.delete(ib));
-        loading.set(ib, p);
-      }
-      return p;
-    };
-    const unspillThenDispatch = (b: number, inputs: number[]): void => {
-      Promise.all(inputs.map(load)).then(() => {
-        if (!settled) dispatchWhenLoaded(b);
-      }, fail);
-    };
-    /** Dispatches once no input of the batch is still being read back from disk. */
-    const dispatchWhenLoaded = (b: number): void => {
-      if (loading.size > 0) {
-        const waits: Promise<void>[] = [];
-        for (let e = plan.inPtr[b]!; e < plan.inPtr[b + 1]!; e++) {
-          const w = loading.get(plan.batchOf[plan.inIdx[e]!]!);
-          if (w !== undefined) waits.push(w);
-        }
-        if (waits.length > 0) {
-          Promise.all(waits).then(() => {
-            if (!settled) dispatch(b);
-          }, fail);
-          return;
-        }
-      }
-      dispatch(b);
-    };
-    const dispatch = (b: number): void => {
-      if (settled) return;
-      if (plan.pick[b]) {
-        step(takePick(g, plan, b, data));
-        return;
-      }
-      let payload: BatchPayload;
-      try {
-        payload = buildPayload(g, plan, b, data, sources, executor.shipsSource);
-      } catch (err) {
-        step({ type: 'batch-erred', batch: b, member: 0, error: err as Error, worker: -1, start: now(), stop: now() });
-        return;
-      }
-      const stopAt = (): number => now();
-      const lastMember = plan.memPtr[b + 1]! - plan.memPtr[b]! - 1;
-      executor.run(payload, cancel.signal).then(
-        (r) => {
-          let stim: Stimulus;
-          try {
-            if (r.ok) {
-              data[b] = r.value;
-              stim = { type: 'batch-finished', batch: b, worker: r.worker, start: r.start, stop: r.stop, nbytes: r.nbytes };
-            } else {
-              stim = { type: 'batch-erred', batch: b, member: r.member, error: deserializeError(r.error), worker: r.worker, start: r.start, stop: r.stop };
-            }
-          } catch (err) {
-            // A malformed result must fail the compute, never leave it waiting.
-            stim = { type: 'batch-erred', batch: b, member: lastMember, error: err as Error, worker: -1, start: stopAt(), stop: stopAt() };
-          }
-          step(stim);
-        },
-        // Executors reject only when the worker running the batch was lost.
-        (err: Error) => step({ type: 'worker-lost', batch: b, error: err }),
-      );
-    };
     if (signal !== undefined) {
+      // The caller cancels: stop as a failure does (running batches are cancelled where they run).
       if (signal.aborted) {
-        onAbort();
+        this.#onAbort();
         return;
       }
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', this.#onAbort, { once: true });
     }
-    step({ type: 'start' });
-  });
+    this.#step({ type: 'start' });
+  }
+
+  #settle(ok: boolean, value: unknown[] | Error): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#c.signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#poll !== undefined) clearInterval(this.#poll);
+    // A failed compute cancels its batches still running (their results would be dropped),
+    // and any that a step still being handled would dispatch.
+    if (!ok) this.#cancel.abort();
+    // The spill folder goes whatever happened, once its reads and writes in flight are done
+    // (removing it under a write could leave it behind); the answer waits for that.
+    const answer = (): void => {
+      this.#c.events.finish(ok, ok ? undefined : (value as Error));
+      if (ok) this.#resolve(value as unknown[]);
+      else this.#reject(value);
+    };
+    void this.#c.disk.close().then(answer, answer);
+  }
+
+  /**
+   * Stimuli are handled one at a time, in order: a pick taken while the instructions of a step
+   * are carried out reports when that step is done.
+   */
+  #step(s: Stimulus): void {
+    this.#queue.push(s);
+    if (this.#stepping) return;
+    this.#stepping = true;
+    try {
+      while (this.#queue.length > 0) this.#handle(this.#queue.shift() as Stimulus);
+    } finally {
+      this.#stepping = false;
+    }
+  }
+
+  #handle(s: Stimulus): void {
+    if (this.#settled) return; // late I/O or results after the end change nothing
+    try {
+      const instructions = this.#c.machine.handle(s);
+      this.#c.events.drain();
+      for (const ins of instructions) {
+        // A subscriber (called by drain) or an instruction may have ended the compute.
+        if (this.#settled) break;
+        this.#carryOut(ins);
+      }
+    } catch (err) {
+      // Whatever breaks in the shell fails the compute: it must never leave it waiting.
+      this.#settle(false, err as Error);
+    }
+  }
+
+  /** One handler per instruction type. */
+  #carryOut(ins: Instruction): void {
+    switch (ins.type) {
+      case 'unspill':
+        return this.#unspill(ins.batches);
+      case 'dispatch':
+        return this.#dispatch(ins.batch);
+      case 'release':
+        return this.#release(ins.batch);
+      case 'spill':
+        return this.#spill(ins.batch, ins.gen);
+      case 'drop':
+        return this.#drop(ins.batch);
+      case 'done':
+        return this.#done();
+      case 'fail':
+        return this.#settle(false, ins.error);
+    }
+  }
+
+  /** Starts reading results back from disk; the dispatch or the end that follows waits for them. */
+  #unspill(batches: number[]): void {
+    const { disk, events } = this.#c;
+    const reads = batches.map((b) =>
+      disk.load(b, (v) => {
+        this.#data[b] = v;
+        if (!this.#settled) events.spill('unspill', b, 0);
+      }),
+    );
+    void Promise.all(reads).catch(this.#fail);
+  }
+
+  /** Runs batch b once none of its inputs is still being read back from disk. */
+  #dispatch(b: number): void {
+    const { plan, disk } = this.#c;
+    if (!disk.reading) return this.#run(b);
+    const inputs: number[] = [];
+    for (let e = plan.inPtr[b]!; e < plan.inPtr[b + 1]!; e++) inputs.push(plan.batchOf[plan.inIdx[e]!]!);
+    const waits = disk.loadsOf(inputs);
+    if (waits.length === 0) return this.#run(b);
+    Promise.all(waits).then(() => {
+      if (!this.#settled) this.#run(b);
+    }, this.#fail);
+  }
+
+  /** Drops a result no longer needed, in memory and on disk. */
+  #release(b: number): void {
+    this.#data[b] = undefined;
+    void this.#c.disk.delete(b)?.catch(this.#fail);
+  }
+
+  /** Drops the copy in memory of a result now on disk. */
+  #drop(b: number): void {
+    this.#data[b] = undefined;
+  }
+
+  /** Answers with the outputs, once those being read back from disk are loaded. */
+  #done(): void {
+    const { plan, outIds, disk } = this.#c;
+    const answer = (): void => this.#settle(true, Array.from(outIds, (id) => this.#data[plan.batchOf[id]!]));
+    const waits = disk.loadsOf(Array.from(outIds, (id) => plan.batchOf[id]!));
+    if (waits.length === 0) answer();
+    else Promise.all(waits).then(answer, this.#fail);
+  }
+
+  /** Writes result b to disk (generation `gen`); the machine hears when it is there, or that it failed. */
+  #spill(b: number, gen: number): void {
+    let write: Promise<number>;
+    try {
+      write = this.#c.disk.write(b, this.#data[b]);
+    } catch (err) {
+      this.#spillFailed(b, gen, err);
+      return;
+    }
+    write.then(
+      (bytes) => {
+        if (this.#settled) return;
+        this.#c.events.spill('spill', b, bytes);
+        this.#step({ type: 'spilled', batch: b, bytes, gen });
+      },
+      (err: unknown) => this.#spillFailed(b, gen, err),
+    );
+  }
+
+  /**
+   * A spill that fails keeps the result in memory and is reported once per compute; a folder
+   * that fails (read-only, full, gone) stops spilling, a value that cannot be written only
+   * keeps itself.
+   */
+  #spillFailed(b: number, gen: number, err: unknown): void {
+    if (this.#settled) return;
+    if (!(err instanceof SpillError)) return this.#fail(err);
+    if (!this.#reported) {
+      this.#reported = true;
+      reportSpillFailure(err, this.#c.events, this.#c.g.keys[this.#c.plan.root[b]!] as Key);
+    }
+    this.#step({ type: 'spill-failed', batch: b, gen, stop: err.code === 'TSDASK_SPILL_FAILED' });
+  }
+
+  /** Hands batch b to the executor (a pick is taken here, at once), and feeds back how it ended. */
+  #run(b: number): void {
+    if (this.#settled) return;
+    const { g, plan, executor, sources } = this.#c;
+    if (plan.pick[b]) return this.#step(takePick(g, plan, b, this.#data));
+    let payload: BatchPayload;
+    try {
+      payload = buildPayload(g, plan, b, this.#data, sources, executor.shipsSource);
+    } catch (err) {
+      this.#step({ type: 'batch-erred', batch: b, member: 0, error: err as Error, worker: -1, start: now(), stop: now() });
+      return;
+    }
+    executor.run(payload, this.#cancel.signal).then(
+      (r) => this.#step(this.#ended(b, r)),
+      // Executors reject only when the worker running the batch was lost.
+      (err: Error) => this.#step({ type: 'worker-lost', batch: b, error: err }),
+    );
+  }
+
+  /** The stimulus for a batch's result: finished (its value kept here) or erred. */
+  #ended(b: number, r: BatchResult): Stimulus {
+    try {
+      if (r.ok) {
+        this.#data[b] = r.value;
+        return { type: 'batch-finished', batch: b, worker: r.worker, start: r.start, stop: r.stop, nbytes: r.nbytes };
+      }
+      return { type: 'batch-erred', batch: b, member: r.member, error: deserializeError(r.error), worker: r.worker, start: r.start, stop: r.stop };
+    } catch (err) {
+      // A malformed result must fail the compute, never leave it waiting.
+      const plan = this.#c.plan;
+      return { type: 'batch-erred', batch: b, member: plan.memPtr[b + 1]! - plan.memPtr[b]! - 1, error: err as Error, worker: -1, start: now(), stop: now() };
+    }
+  }
 }
 
 export { STATES };

@@ -13,12 +13,14 @@ export interface DriveLog {
   spills: number;
   /** Dispatches made while a write was going and memory was over the pause (should be none). */
   startedDuringWrite: number;
-  /** The 'finished' instruction. */
-  end: Extract<Instruction, { type: 'finished' }> | undefined;
+  /** The 'done' instruction. */
+  end: Extract<Instruction, { type: 'done' }> | undefined;
+  /** The results read back at the end (the 'unspill' just before 'done'). */
+  endUnspill: number[];
 }
 
 export function driveWithLateWrites(m: SchedulerState, size: (batch: number) => number): DriveLog {
-  const log: DriveLog = { onDisk: new Set(), spills: 0, startedDuringWrite: 0, end: undefined };
+  const log: DriveLog = { onDisk: new Set(), spills: 0, startedDuringWrite: 0, end: undefined, endUnspill: [] };
   const queue: Instruction[] = [...m.handle({ type: 'start' })];
   const writes: { batch: number; gen: number }[] = [];
   while (queue.length > 0 || writes.length > 0) {
@@ -29,11 +31,13 @@ export function driveWithLateWrites(m: SchedulerState, size: (batch: number) => 
     }
     const ins = queue.shift()!;
     expect(m.validate()).toEqual([]);
-    if (ins.type === 'execute') {
+    if (ins.type === 'unspill') {
+      if (queue[0]?.type === 'done') log.endUnspill.push(...ins.batches);
+    } else if (ins.type === 'dispatch') {
       const writing = writes.length > 0;
       const out = m.handle({ type: 'batch-finished', batch: ins.batch, worker: 0, start: 0, stop: 1, nbytes: size(ins.batch) });
       // Held changes before the machine dispatches, and not after: paused now is paused then.
-      if (writing && m.memory.paused && out.some((i) => i.type === 'execute')) log.startedDuringWrite++;
+      if (writing && m.memory.paused && out.some((i) => i.type === 'dispatch')) log.startedDuringWrite++;
       queue.push(...out);
     } else if (ins.type === 'spill') {
       log.spills++;
@@ -42,7 +46,7 @@ export function driveWithLateWrites(m: SchedulerState, size: (batch: number) => 
       log.onDisk.add(ins.batch);
     } else if (ins.type === 'release') {
       log.onDisk.delete(ins.batch);
-    } else if (ins.type === 'finished') {
+    } else if (ins.type === 'done') {
       log.end = ins;
     }
   }

@@ -68,14 +68,14 @@ describe('SchedulerState with picks', () => {
     while (queue.length > 0) {
       const ins = queue.shift()!;
       expect(m.validate()).toEqual([]);
-      if (ins.type === 'execute') running.add(ins.batch);
-      if (ins.type !== 'execute') continue;
+      if (ins.type === 'dispatch') running.add(ins.batch);
+      if (ins.type !== 'dispatch') continue;
       maxInFlightNonPick = Math.max(maxInFlightNonPick, [...running].filter((b) => !p.pick[b]).length);
       const out = m.handle({ type: 'batch-finished', batch: ins.batch, worker: 0, start: 0, stop: 1, nbytes: size(ins.batch) });
       running.delete(ins.batch);
       if (keyOf(ins.batch).startsWith('split')) {
         // All its picks start in the same step, though the one slot is now free for others too.
-        const picks = out.filter((i) => i.type === 'execute' && p.pick[i.batch]).map((i) => keyOf((i as { batch: number }).batch));
+        const picks = out.filter((i) => i.type === 'dispatch' && p.pick[i.batch]).map((i) => keyOf((i as { batch: number }).batch));
         expect(picks.sort()).toEqual(Array.from({ length: BUCKETS }, (_, j) => `piece,${keyOf(ins.batch).split(',')[1]},${j}`));
       }
       if (keyOf(ins.batch).startsWith('piece')) {

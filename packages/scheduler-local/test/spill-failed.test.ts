@@ -43,9 +43,11 @@ function run(fails: (batch: number) => 'ok' | 'keep' | 'stop') {
     const ins = queue.shift()!;
     shifted++;
     expect(m.validate()).toEqual([]);
-    if (ins.type === 'execute') {
+    if (ins.type === 'unspill') {
+      // For the dispatch that follows (each was on disk), or the outputs at the end.
+      for (const ib of ins.batches) expect(onDisk.delete(ib)).toBe(true);
+    } else if (ins.type === 'dispatch') {
       executed++;
-      for (const ib of ins.unspill ?? []) expect(onDisk.delete(ib)).toBe(true);
       queue.push(...m.handle({ type: 'batch-finished', batch: ins.batch, worker: 0, start: 0, stop: 1, nbytes: size(ins.batch) }));
     } else if (ins.type === 'spill') {
       spilled.push(ins.batch);
@@ -60,9 +62,8 @@ function run(fails: (batch: number) => 'ok' | 'keep' | 'stop') {
       onDisk.add(ins.batch);
     } else if (ins.type === 'release') {
       onDisk.delete(ins.batch);
-    } else if (ins.type === 'finished') {
+    } else if (ins.type === 'done') {
       finished = true;
-      for (const ib of ins.unspill ?? []) onDisk.delete(ib);
     }
   }
   return { m, plan, spilled, spillsAfterStop, onDisk, executed, finished };

@@ -23,7 +23,7 @@ function machineFor(g: TaskGraph, outputs: string[], slots: number, batch = 1, r
   return { m, plan, rootKey };
 }
 
-const executes = (ins: Instruction[]) => ins.filter((i) => i.type === 'execute').map((i) => (i as { batch: number }).batch);
+const executes = (ins: Instruction[]) => ins.filter((i) => i.type === 'dispatch').map((i) => (i as { batch: number }).batch);
 const releases = (ins: Instruction[]) => ins.filter((i) => i.type === 'release').map((i) => (i as { batch: number }).batch);
 const done = (batch: number) => ({ type: 'batch-finished' as const, batch, worker: 1, start: 0, stop: 1, nbytes: 8 });
 
@@ -54,7 +54,7 @@ describe('SchedulerState', () => {
     run(['e'], ins);
     ins = m.handle(done(byKey.get('e')!));
     expect(releases(ins).map(rootKey)).toEqual(['d']);
-    expect(ins.at(-1)).toEqual({ type: 'finished' });
+    expect(ins.at(-1)).toEqual({ type: 'done' });
     expect(m.validate()).toEqual([]);
     expect(m.closed).toBe(true);
   });
@@ -78,7 +78,7 @@ describe('SchedulerState', () => {
     const { m } = machineFor(g, ['e'], 2, 8);
     const [b] = executes(m.handle({ type: 'start' }));
     const ins = m.handle({ type: 'batch-erred', batch: b!, member: 2, error: new Error('boom'), worker: 1, start: 0, stop: 1 });
-    const failed = ins.find((i) => i.type === 'failed') as { error: TaskError };
+    const failed = ins.find((i) => i.type === 'fail') as { error: TaskError };
     expect(failed.error).toBeInstanceOf(TaskError);
     expect(failed.error.cause).toEqual(new Error('boom'));
     expect(m.closed).toBe(true);
@@ -93,7 +93,7 @@ describe('SchedulerState', () => {
     expect(executes(again)).toEqual([b]);
     expect(m.validate()).toEqual([]);
     const lost = m.handle({ type: 'worker-lost', batch: b!, error: new Error('exit 7') });
-    const failed = lost.find((i) => i.type === 'failed') as { error: WorkerLostError };
+    const failed = lost.find((i) => i.type === 'fail') as { error: WorkerLostError };
     expect(failed.error).toBeInstanceOf(WorkerLostError);
     expect(failed.error.attempts).toBe(2);
   });
