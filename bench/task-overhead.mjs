@@ -27,7 +27,10 @@ async function once(kind, n, schedulerName) {
   const { graph, outputs } = graphOf([coll], {});
   const t2 = performance.now();
   const heapGraph = process.memoryUsage().heapUsed - heap0;
-  const [result] = await (await getScheduler(schedulerName)).get(graph, outputs, {});
+  const scheduler = await getScheduler(schedulerName);
+  await scheduler.run(graph, outputs, {}).done;
+  const [result] = await scheduler.gather(outputs);
+  scheduler.release(outputs);
   const t3 = performance.now();
   if (result !== (n * (n + 1)) / 2) throw new Error(`wrong result ${result}`);
   return { ntasks: graph.size, build: t1 - t0, optimize: t2 - t1, execute: t3 - t2, total: t3 - t0, bytesPerTask: heapGraph / graph.size };

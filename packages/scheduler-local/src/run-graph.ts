@@ -25,7 +25,7 @@ import { planBatches } from './state/batches.js';
 import { SchedulerState, type Instruction, type Stimulus } from './state/machine.js';
 import { STATES } from './state/transition-log.js';
 import type { BatchPayload, BatchResult } from './execute-batch.js';
-import { now } from './execute-batch.js';
+import { now, sizeOf } from './execute-batch.js';
 import { ProgressBar } from './progress.js';
 import { EventPump } from './event-pump.js';
 import { resolveMemoryLimit } from './memory/limit.js';
@@ -65,6 +65,14 @@ export function batchLimit(ntasks: number, slots: number, batchSize = DEFAULT_BA
   return Math.max(1, Math.min(batchSize, Math.floor(ntasks / (4 * Math.max(1, slots)))));
 }
 
+/** What the result store (held-results.ts) asks of a run, beside the compute options. */
+export interface RunHooks {
+  /** Values already in memory for `held(key)` tasks of the graph, by task id: fed to their dependents, never run. */
+  held?: ReadonlyMap<number, unknown>;
+  /** Called as each output's value is ready (before the run as a whole ends). */
+  onOutput?(key: Key, value: unknown): void;
+}
+
 /** Most recent machine per compute, for `story()` after the fact. */
 let lastMachine: { machine: SchedulerState; graph: TaskGraph } | undefined;
 
@@ -79,14 +87,18 @@ export function story(key: Key): ReturnType<SchedulerState['story']> {
  * batch starts after, the spill folder is removed, subscribers get their finish, and the
  * promise rejects with CancelledError (an already aborted signal rejects before anything runs).
  */
-export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: Executor, opts: ComputeOptions): Promise<unknown[]> {
+export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: Executor, opts: ComputeOptions, hooks: RunHooks = {}): Promise<unknown[]> {
   const signal = opts.signal;
   if (signal?.aborted) throw cancelledError(signal, opts.timeout);
   const t0 = now();
   const computeId = randomToken().slice(0, 12);
   const outIds = idsOf(g, outputs);
   const isOutput = keyMask(g, outputs);
-  const plan = planBatches(g, order(g, outputs), isOutput, batchLimit(g.size, executor.slots, opts.batchSize));
+  // A held task is a batch of its own (as an output is), taken from memory at dispatch.
+  const held = hooks.held !== undefined && hooks.held.size > 0 ? hooks.held : undefined;
+  const ends = held === undefined ? isOutput : isOutput.slice();
+  if (held !== undefined) for (const id of held.keys()) ends[id] = 1;
+  const plan = planBatches(g, order(g, outputs), ends, batchLimit(g.size, executor.slots, opts.batchSize));
   const memoryLimit = resolveMemoryLimit(opts['memoryLimit']);
   const machine = new SchedulerState(g, plan, {
     outputs: outIds,
@@ -305,10 +317,23 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       }
       dispatch(b);
     };
+    const onOutput = hooks.onOutput;
+    const ready = (b: number): void => {
+      if (onOutput !== undefined && isOutput[plan.root[b]!]) onOutput(g.keys[plan.root[b]!] as Key, data[b]);
+    };
     const dispatch = (b: number): void => {
       if (settled) return;
+      if (held?.has(plan.root[b]!)) {
+        const t = now();
+        data[b] = held.get(plan.root[b]!);
+        ready(b);
+        step({ type: 'batch-finished', batch: b, worker: -1, start: t, stop: t, nbytes: sizeOf(data[b]) });
+        return;
+      }
       if (plan.pick[b]) {
-        step(takePick(g, plan, b, data));
+        const s = takePick(g, plan, b, data);
+        if (s.type === 'batch-finished') ready(b);
+        step(s);
         return;
       }
       let payload: BatchPayload;
@@ -326,6 +351,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
           try {
             if (r.ok) {
               data[b] = r.value;
+              ready(b);
               stim = { type: 'batch-finished', batch: b, worker: r.worker, start: r.start, stop: r.stop, nbytes: r.nbytes };
             } else {
               stim = { type: 'batch-erred', batch: b, member: r.member, error: deserializeError(r.error), worker: r.worker, start: r.start, stop: r.stop };
