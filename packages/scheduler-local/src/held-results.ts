@@ -12,8 +12,10 @@
  */
 import {
   cancelledError,
+  HELD_OP,
   heldKeysIn,
   NotHeldError,
+  TaskError,
   type ComputeOptions,
   type Key,
   type RunHandle,
@@ -95,7 +97,9 @@ export class HeldResults implements Omit<Scheduler, 'name' | 'options' | 'cancel
       }
       const values = await this.runner(g, run.keys, { ...opts, signal }, { held, onOutput: (k, v) => this.#finish(k, v) });
       for (let i = 0; i < run.keys.length; i++) this.#finish(run.keys[i] as Key, values[i]);
-    } catch (err) {
+    } catch (caught) {
+      // A held(key) node that ran (its key is held nowhere: the scan is skipped when the store is empty).
+      const err = caught instanceof TaskError && caught.op === HELD_OP ? new NotHeldError(caught.key, this.name, caught) : caught;
       for (const k of run.keys) this.#fail(k, err, run);
       throw err;
     } finally {
