@@ -235,7 +235,7 @@ export function describeSchedulerSpec(scheduler: string, extra: ComputeOptions =
       expect((await held()).size).toBe(0);
     });
 
-    it('passes futures to later submits and to delayed calls, by key', async () => {
+    it('passes futures to later submits, to delayed calls and to compute, by key', async () => {
       const client = getClient(opts);
       const a = client.submit((x: number) => x * 10, 4);
       const b = client.submit((x: number, y: number) => x + y, a, 2);
@@ -244,6 +244,7 @@ export function describeSchedulerSpec(scheduler: string, extra: ComputeOptions =
       const viaDelayed = delayed((x: number, y: number) => x - y)(b, a);
       expect(await viaDelayed.compute(opts)).toBe(2);
       expect(await compute(viaDelayed, delayed((x: number) => x / 2)(a), opts)).toEqual([2, 20]);
+      expect(await compute(a, viaDelayed, 'x', opts)).toEqual([40, 2, 'x']);
       releaseAll([a, b, c]);
       expect((await held()).size).toBe(0);
     });

@@ -14,6 +14,7 @@ import { computeSignal, raceCancel, throwIfCancelled } from './cancellation.js';
 import { optionCallbacks } from './compute-options.js';
 import { config } from './config.js';
 import { ConfigError, NotHeldError } from './errors.js';
+import { isFuture, type Future } from './futures/future.js';
 import { anyHeld, HeldKeys, heldKeysIn, holderOf } from './futures/held-keys.js';
 import { show } from './options/checks.js';
 import { validateOptions, type OptionsSite } from './options/registry.js';
@@ -25,7 +26,7 @@ import { getScheduler, type ComputeOptions, type Scheduler } from './schedulers.
 import type { Key } from './spec/index.js';
 
 /** The computed type of a compute() argument. */
-export type Computed<C> = C extends CollectionLike<infer R> ? R : C;
+export type Computed<C> = C extends CollectionLike<infer R> ? R : C extends Future<infer V> ? V : C;
 
 function splitOptions(args: readonly unknown[]): { items: unknown[]; opts: ComputeOptions } {
   const last = args[args.length - 1];
@@ -163,7 +164,8 @@ async function run(items: unknown[], opts: ComputeOptions, site: OptionsSite, ea
 }
 
 /**
- * Computes collections together; resolves to their results in order (other values pass through).
+ * Computes collections together; resolves to their results in order (futures give their
+ * values; other values pass through).
  * Unknown or invalid options reject with ConfigError; `signal` / `timeout` cancel (CancelledError).
  */
 export async function compute<T extends unknown[]>(...args: T): Promise<{ [K in keyof T]: Computed<T[K]> }>;
@@ -179,7 +181,8 @@ export async function compute(...args: unknown[]): Promise<unknown[]> {
       ran.scheduler.release(ran.keys);
     }
   }
-  return items.map((x) => (isCollection(x) ? x.finalize(x.outputKeys.map((k) => values.get(k))) : x));
+  // Futures among the items give their values too (they are gathered from their scheduler).
+  return Promise.all(items.map((x) => (isCollection(x) ? x.finalize(x.outputKeys.map((k) => values.get(k))) : isFuture(x) ? x.result() : x)));
 }
 
 /** The handle persist() gave each persisted collection. */
