@@ -282,7 +282,7 @@ export function describeSchedulerSpec(scheduler: string, extra: ComputeOptions =
     it('cancel: a pending future and its dependents reject with CancelledError; the rest goes on', async () => {
       const client = getClient(opts);
       const g = gate();
-      const blocked = client.submit(gated, g.cell, 5);
+      const blocked = client.submit(gated<number>, g.cell, 5);
       const dependent = client.submit((x: number) => x + 1, blocked);
       const grand = client.submit((x: number) => x * 2, dependent);
       blocked.cancel();
@@ -292,7 +292,7 @@ export function describeSchedulerSpec(scheduler: string, extra: ComputeOptions =
       }
       // Cancelling a dependent alone leaves what it reads running.
       const g2 = gate();
-      const input = client.submit(gated, g2.cell, 7);
+      const input = client.submit(gated<number>, g2.cell, 7);
       const reader = client.submit((x: number) => x + 1, input);
       reader.cancel();
       expect(await rejection(reader.result())).toBeInstanceOf(CancelledError);

@@ -30,10 +30,11 @@ import { functionToken, tokenize } from './tokenize.js';
 
 const OPS = '@tsdask/core-graph/ops#';
 
-/** A value that may be given lazily: itself, a Delayed of it, or containers of those. */
+/** A value that may be given lazily: itself, a Delayed or a Future of it, or containers of those. */
 export type Lazy<T> =
   | T
   | Delayed<T>
+  | Future<T>
   | (T extends readonly (infer U)[] ? readonly Lazy<U>[] : never)
   | (T extends Record<string, unknown> ? { [K in keyof T]: Lazy<T[K]> } : never);
 

@@ -53,12 +53,16 @@ export class Client {
   }
 
   /** Runs `fn(...args)` on the scheduler; returns its Future at once. */
-  submit<F extends Fn>(fn: F | OpRef, ...args: LazyArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>> {
-    return this.submitWith({}, fn, ...args);
+  submit<F extends Fn>(fn: F, ...args: LazyArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>>;
+  submit(fn: OpRef, ...args: unknown[]): Future<unknown>;
+  submit(fn: Fn | OpRef, ...args: unknown[]): Future {
+    return this.submitWith({}, fn as Fn, ...(args as never[]));
   }
 
   /** `submit` with options (`{ pure: false }` for a fresh key per call, `name`). */
-  submitWith<F extends Fn>(opts: SubmitOptions, fn: F | OpRef, ...args: LazyArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>> {
+  submitWith<F extends Fn>(opts: SubmitOptions, fn: F, ...args: LazyArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>>;
+  submitWith(opts: SubmitOptions, fn: OpRef, ...args: unknown[]): Future<unknown>;
+  submitWith(opts: SubmitOptions, fn: Fn | OpRef, ...args: unknown[]): Future {
     const pure = opts.pure ?? true;
     const call = (delayed as (f: unknown, o: object) => (...a: unknown[]) => Delayed)(fn, opts.name !== undefined ? { name: opts.name } : {});
     let d = call(...(args as unknown[]));
