@@ -10,8 +10,12 @@
  * the same arguments gives the same key, and the scheduler computes it once (two different
  * closures never share a key: the token names the function instance, not its source).
  * `submitWith({ pure: false }, fn, ...args)` gives a fresh key per call.
+ *
+ * The client's options are those of compute() (scheduler, numWorkers, callbacks, dashboard, a
+ * `signal` that cancels every future of the client); a `timeout` is not applied to futures.
  */
 import { graphOf, resolveOptions } from '../compute.js';
+import { optionCallbacks } from '../compute-options.js';
 import { delayed, Delayed, type LazyArgs } from '../delayed.js';
 import { registerFunction } from '../functions.js';
 import { OpRef } from '../op.js';
@@ -46,9 +50,12 @@ export class Client {
     return this.#opts.scheduler ?? 'threads';
   }
 
-  /** The scheduler, loaded on first use. */
+  /** The scheduler, loaded on first use (with the subscribers plugin options such as `dashboard` ask for). */
   scheduler(): Promise<Scheduler> {
-    this.#scheduler ??= getScheduler(this.schedulerName);
+    this.#scheduler ??= Promise.all([getScheduler(this.schedulerName), optionCallbacks(this.#opts)]).then(([s, extra]) => {
+      if (extra.length > 0) this.#opts.callbacks = [...(this.#opts.callbacks ?? []), ...extra];
+      return s;
+    });
     return this.#scheduler;
   }
 
