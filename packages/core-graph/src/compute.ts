@@ -185,6 +185,16 @@ export async function compute(...args: unknown[]): Promise<unknown[]> {
   return Promise.all(items.map((x) => (isCollection(x) ? x.finalize(x.outputKeys.map((k) => values.get(k))) : isFuture(x) ? x.result() : x)));
 }
 
+/** Runs a task graph on a scheduler and returns the outputs' values, keeping nothing (run + gather + release). */
+export async function computeGraph(scheduler: Scheduler, graph: TaskGraph, outputs: readonly Key[], opts: ComputeOptions = {}): Promise<unknown[]> {
+  try {
+    await scheduler.run(graph, outputs, opts).done;
+    return await scheduler.gather(outputs);
+  } finally {
+    scheduler.release(outputs);
+  }
+}
+
 /** The handle persist() gave each persisted collection. */
 const persisted = new WeakMap<object, HeldKeys>();
 

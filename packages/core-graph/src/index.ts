@@ -52,7 +52,7 @@ export {
 export { registerScheduler, getScheduler, type Scheduler, type RunHandle, type ComputeOptions } from './schedulers.js';
 export { Collection } from './collection.js';
 export { isCollection, COLLECTION_BRAND, type CollectionLike } from './collection-brand.js';
-export { compute, persist, release, graphOf, resolveOptions, type Computed } from './compute.js';
+export { compute, computeGraph, persist, release, graphOf, resolveOptions, type Computed } from './compute.js';
 export { HeldKeys, heldKeysIn, holderOf } from './futures/held-keys.js';
 export { Future, isFuture, type FutureStatus, type FutureStart } from './futures/future.js';
 export { Client, getClient, type SubmitOptions } from './futures/client.js';

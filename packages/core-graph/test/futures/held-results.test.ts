@@ -7,7 +7,7 @@ import { setImmediate } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compute, delayed, getClient, getScheduler, HeldKeys, NotHeldError, persist, release, TaskError } from '@tsdask/core-graph';
+import { compute, computeGraph, delayed, getClient, getScheduler, graphOf, HeldKeys, NotHeldError, persist, release, TaskError } from '@tsdask/core-graph';
 import { closePool } from '@tsdask/scheduler-local';
 
 afterAll(async () => {
@@ -27,6 +27,13 @@ describe.each(['sync', 'threads'])('results held by %s', (scheduler) => {
       return x;
     });
     await expect(add(bad(1), 1).compute({ scheduler })).rejects.toBeInstanceOf(TaskError);
+    expect((await held(scheduler)).size).toBe(0);
+  });
+
+  it('computeGraph() runs a task graph, gathers and keeps nothing', async () => {
+    const add = delayed((a: number, b: number) => a + b);
+    const { graph, outputs } = graphOf([add(add(1, 2), 3)]);
+    expect(await computeGraph(await getScheduler(scheduler), graph, outputs)).toEqual([6]);
     expect((await held(scheduler)).size).toBe(0);
   });
 
