@@ -13,7 +13,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getScheduler, graphOf } from '@tsdask/core-graph';
+import { computeGraph, getScheduler, graphOf } from '@tsdask/core-graph';
 import { closePool } from '@tsdask/scheduler-local';
 import { startDashboard } from '@tsdask/dashboard';
 import { chromium } from 'playwright-core';
@@ -77,7 +77,7 @@ async function once(withDashboard, eventsOnly = false) {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const opts = withDashboard ? { callbacks: [dash.hub.callbacks] } : eventsOnly ? { callbacks: [noop] } : {};
-  const [v] = await sched.get(graph, outputs, opts);
+  const [v] = await computeGraph(sched, graph, outputs, opts);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const nodeCpu = (cpu.user + cpu.system) / 1000;

@@ -7,7 +7,7 @@
 //   npm run bench -- [--sizes 10000,100000,1000000] [--runs 5] [--schedulers sync,threads]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { getScheduler, graphOf } from '@tsdask/core-graph';
+import { computeGraph, getScheduler, graphOf } from '@tsdask/core-graph';
 import { closePool, defaultWorkers } from '@tsdask/scheduler-local';
 import { buildDelayed, buildRaw } from './graphs.mjs';
 
@@ -27,7 +27,7 @@ async function once(kind, n, schedulerName) {
   const { graph, outputs } = graphOf([coll], {});
   const t2 = performance.now();
   const heapGraph = process.memoryUsage().heapUsed - heap0;
-  const [result] = await (await getScheduler(schedulerName)).get(graph, outputs, {});
+  const [result] = await computeGraph(await getScheduler(schedulerName), graph, outputs, {});
   const t3 = performance.now();
   if (result !== (n * (n + 1)) / 2) throw new Error(`wrong result ${result}`);
   return { ntasks: graph.size, build: t1 - t0, optimize: t2 - t1, execute: t3 - t2, total: t3 - t0, bytesPerTask: heapGraph / graph.size };

@@ -306,13 +306,23 @@ describe('CancelledError', () => {
 
 describe('a scheduler that does not watch the signal', () => {
   it('compute still rejects when cancelled, and drops the late result', async () => {
-    let finish: (v: unknown[]) => void = () => {};
+    let finish: () => void = () => {};
+    const released: string[] = [];
+    const done = new Promise<void>((r) => (finish = r));
     registerScheduler({
       name: 'faults-deaf',
-      get: () => new Promise<unknown[]>((r) => (finish = r)),
+      run: (_g, keys) => ({ keys, done, output: () => done }),
+      gather: async () => [2],
+      release: (keys) => void released.push(...keys),
+      scatter: () => {},
+      cancel: () => {},
+      heldKeys: () => new Map(),
     });
-    const e = await cancelled(inc(1).compute({ scheduler: 'faults-deaf', timeout: 100 }));
+    const x = inc(1);
+    const e = await cancelled(x.compute({ scheduler: 'faults-deaf', timeout: 100 }));
     expect(e.timeoutMs).toBe(100);
-    finish([2]);
+    // The reference the run took is dropped at once: the late result is freed when it comes.
+    expect(released).toEqual([x.key]);
+    finish();
   });
 });

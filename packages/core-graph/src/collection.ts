@@ -6,14 +6,14 @@
 import type { ComputeOptions } from './schedulers.js';
 import type { TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
-import { MaterializedLayer } from './layers/materialized-layer.js';
-import { quote, type Key } from './spec/index.js';
-import { compute, optionBag, persist } from './compute.js';
+import type { Key } from './spec/index.js';
+import { COLLECTION_BRAND } from './collection-brand.js';
+import { compute, optionBag, persist, release } from './compute.js';
+import { heldLayer, type HeldKeys } from './futures/held-keys.js';
 import { visualize, type VisualizeOptions } from './visualize.js';
 import { tokenize } from './tokenize.js';
 
-/** Brand for recognising collections across copies of this package. */
-export const COLLECTION_BRAND: unique symbol = Symbol.for('tsdask.collection') as never;
+export { COLLECTION_BRAND, isCollection } from './collection-brand.js';
 
 export abstract class Collection<T = unknown> {
   /** Set on the prototype (below), not per instance: collections are created by the million. */
@@ -34,11 +34,12 @@ export abstract class Collection<T = unknown> {
     throw new TypeError(`${this.constructor.name} does not implement withGraph()`);
   }
 
-  /** A collection whose keys hold already computed values (what `persist()` returns). */
-  withValues(values: readonly unknown[]): this {
-    const keys = this.outputKeys;
-    const tasks = new Map(keys.map((k, i) => [k, quote(values[i])] as const));
-    return this.withGraph(new HighLevelGraph([new MaterializedLayer(`persisted-${tokenize(keys)}`, tasks)]));
+  /**
+   * The same collection backed by results a scheduler holds (what `persist()` returns): its
+   * graph is one layer naming the held keys, and that layer keeps `handle` alive.
+   */
+  withHeld(handle: HeldKeys): this {
+    return this.withGraph(new HighLevelGraph([heldLayer(handle)]));
   }
 
   /**
@@ -62,6 +63,11 @@ export abstract class Collection<T = unknown> {
     return out;
   }
 
+  /** Lets the scheduler free the results `persist()` keeps for this collection (nothing for others). */
+  release(): void {
+    release(this);
+  }
+
   /** The graph as Graphviz DOT text or SVG. */
   visualize(opts: VisualizeOptions = {}): Promise<string> {
     return visualize(this, opts);
@@ -75,7 +81,3 @@ export abstract class Collection<T = unknown> {
 
 Object.defineProperty(Collection.prototype, COLLECTION_BRAND, { value: true });
 
-/** True when `x` is a tsdask collection. */
-export function isCollection(x: unknown): x is Collection {
-  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[COLLECTION_BRAND] === true;
-}

@@ -2,24 +2,31 @@
  * compute(a, b, ..., opts?) and persist(...): run several collections on one merged graph, so
  * shared work runs once. A trailing plain object is the options, as in
  * `dask.compute(a, b, scheduler=...)`; other arguments that are not collections pass through.
+ *
+ * Both go through the scheduler contract (schedulers.ts): compute() is run + gather + release;
+ * persist() is run, and returns collections whose graph names the held keys (a `held(key)`
+ * layer whose handle keeps them alive), so later graphs refer to them by key. A graph naming
+ * keys held by another scheduler than the one it runs on gets their values gathered from that
+ * one and scattered into this one for the run (in this process that is a copy by reference).
  */
-import type { Collection } from './collection.js';
-import { isCollection } from './collection.js';
+import { isCollection, type CollectionLike } from './collection-brand.js';
 import { computeSignal, raceCancel, throwIfCancelled } from './cancellation.js';
 import { optionCallbacks } from './compute-options.js';
 import { config } from './config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, NotHeldError } from './errors.js';
+import { isFuture, type Future } from './futures/future.js';
+import { anyHeld, HeldKeys, heldKeysIn, holderOf } from './futures/held-keys.js';
 import { show } from './options/checks.js';
 import { validateOptions, type OptionsSite } from './options/registry.js';
 import { lowerGraph, type TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
 import { optimizeGraph } from './optimize/pipeline.js';
 import { fuseBlockwise } from './optimize/fuse-blockwise.js';
-import { getScheduler, type ComputeOptions } from './schedulers.js';
+import { getScheduler, type ComputeOptions, type Scheduler } from './schedulers.js';
 import type { Key } from './spec/index.js';
 
 /** The computed type of a compute() argument. */
-export type Computed<C> = C extends Collection<infer R> ? R : C;
+export type Computed<C> = C extends CollectionLike<infer R> ? R : C extends Future<infer V> ? V : C;
 
 function splitOptions(args: readonly unknown[]): { items: unknown[]; opts: ComputeOptions } {
   const last = args[args.length - 1];
@@ -60,7 +67,7 @@ function layerPasses(g: HighLevelGraph, outputs: readonly Key[], opts: ComputeOp
 }
 
 /** Builds the optimized task graph of some collections and the keys to compute. */
-export function graphOf(collections: readonly Collection[], opts: ComputeOptions = {}): {
+export function graphOf(collections: readonly CollectionLike[], opts: ComputeOptions = {}): {
   graph: TaskGraph;
   outputs: Key[];
 } {
@@ -75,22 +82,55 @@ export function graphOf(collections: readonly Collection[], opts: ComputeOptions
     }
   }
   const lowered =
-    (collections[0] as Collection).lowerDirect(collections) ??
+    (collections[0] as CollectionLike).lowerDirect(collections) ??
     lowerGraph(layerPasses(HighLevelGraph.merge(...collections.map((c) => c.graph)), outputs, opts).materialize(outputs), { consume: true });
   return { graph: optimizeGraph(lowered, outputs, opts.optimize ?? {}), outputs };
 }
 
 /**
- * Checks the options, then runs the collections among `items` on one merged graph. An aborted
- * signal rejects with CancelledError before anything runs; `timeout` starts with the call.
+ * Gives `target` the held keys a graph names that it does not hold itself, gathered from the
+ * scheduler that does; returns the keys it was given (one reference each, to release after
+ * the run has taken its own). A key no scheduler holds is NotHeldError.
  */
-async function run(items: unknown[], opts: ComputeOptions, site: OptionsSite): Promise<{ values: Map<Key, unknown>; collections: Collection[] }> {
+async function borrowHeld(graph: TaskGraph, target: Scheduler): Promise<Key[]> {
+  if (!anyHeld()) return [];
+  const named = heldKeysIn(graph);
+  if (named.size === 0) return [];
+  const mine = target.heldKeys();
+  const byHolder = new Map<Scheduler, Key[]>();
+  for (const k of named.keys()) {
+    if (mine.has(k)) continue;
+    const holder = holderOf(k, target);
+    if (holder === undefined) throw new NotHeldError(k, target.name);
+    byHolder.set(holder, [...(byHolder.get(holder) ?? []), k]);
+  }
+  const borrowed: Key[] = [];
+  for (const [holder, keys] of byHolder) {
+    const values = await holder.gather(keys);
+    target.scatter(new Map(keys.map((k, i) => [k, values[i]] as const)));
+    borrowed.push(...keys);
+  }
+  return borrowed;
+}
+
+/** A finished run: its scheduler holds one reference per entry of `keys` for the caller. */
+interface Ran {
+  scheduler: Scheduler;
+  keys: Key[];
+}
+
+/**
+ * Checks the options, then runs the collections among `items` on one merged graph and waits
+ * until the scheduler holds every output. `each`: one reference per collection's output key
+ * (persist: a handle per collection), else one per distinct key. An aborted signal rejects
+ * with CancelledError before anything runs; `timeout` starts with the call.
+ */
+async function run(items: unknown[], opts: ComputeOptions, site: OptionsSite, each: boolean): Promise<Ran | undefined> {
   validateOptions(opts, site);
   const merged = resolveOptions(opts);
   throwIfCancelled(merged.signal);
-  const collections = items.filter(isCollection) as Collection[];
-  const values = new Map<Key, unknown>();
-  if (collections.length === 0) return { values, collections };
+  const collections = items.filter(isCollection);
+  if (collections.length === 0) return undefined;
   const cancel = computeSignal(merged.signal, merged.timeout);
   try {
     const scheduler = await getScheduler(merged.scheduler ?? 'threads');
@@ -103,30 +143,81 @@ async function run(items: unknown[], opts: ComputeOptions, site: OptionsSite): P
     if (extra.length > 0) merged.callbacks = [...(merged.callbacks ?? []), ...extra];
     const { graph, outputs } = graphOf(collections, merged);
     throwIfCancelled(cancel.signal, merged.timeout);
-    const work = scheduler.get(graph, outputs, merged);
-    const results = await (cancel.signal !== undefined && scheduler.cancellable !== true ? raceCancel(work, cancel.signal, merged.timeout) : work);
-    for (let i = 0; i < outputs.length; i++) values.set(outputs[i] as Key, results[i]);
-    return { values, collections };
+    const keys = each ? collections.flatMap((c) => c.outputKeys) : outputs;
+    const borrowed = await borrowHeld(graph, scheduler);
+    let done: Promise<void>;
+    try {
+      done = scheduler.run(graph, keys, merged).done;
+    } finally {
+      if (borrowed.length > 0) scheduler.release(borrowed);
+    }
+    try {
+      await (cancel.signal !== undefined && scheduler.cancellable !== true ? raceCancel(done, cancel.signal, merged.timeout) : done);
+    } catch (err) {
+      scheduler.release(keys);
+      throw err;
+    }
+    return { scheduler, keys };
   } finally {
     cancel.dispose();
   }
 }
 
 /**
- * Computes collections together; resolves to their results in order (other values pass through).
+ * Computes collections together; resolves to their results in order (futures give their
+ * values; other values pass through).
  * Unknown or invalid options reject with ConfigError; `signal` / `timeout` cancel (CancelledError).
  */
 export async function compute<T extends unknown[]>(...args: T): Promise<{ [K in keyof T]: Computed<T[K]> }>;
 export async function compute(...args: unknown[]): Promise<unknown[]> {
   const { items, opts } = splitOptions(args);
-  const { values } = await run(items, opts, 'compute');
-  return items.map((x) => (isCollection(x) ? x.finalize(x.outputKeys.map((k) => values.get(k))) : x));
+  const ran = await run(items, opts, 'compute', false);
+  const values = new Map<Key, unknown>();
+  if (ran !== undefined) {
+    try {
+      const got = await ran.scheduler.gather(ran.keys);
+      for (let i = 0; i < ran.keys.length; i++) values.set(ran.keys[i] as Key, got[i]);
+    } finally {
+      ran.scheduler.release(ran.keys);
+    }
+  }
+  // Futures among the items give their values too (they are gathered from their scheduler).
+  return Promise.all(items.map((x) => (isCollection(x) ? x.finalize(x.outputKeys.map((k) => values.get(k))) : isFuture(x) ? x.result() : x)));
 }
 
-/** Computes collections together and returns them backed by their results. */
+/** Runs a task graph on a scheduler and returns the outputs' values, keeping nothing (run + gather + release). */
+export async function computeGraph(scheduler: Scheduler, graph: TaskGraph, outputs: readonly Key[], opts: ComputeOptions = {}): Promise<unknown[]> {
+  try {
+    await scheduler.run(graph, outputs, opts).done;
+    return await scheduler.gather(outputs);
+  } finally {
+    scheduler.release(outputs);
+  }
+}
+
+/** The handle persist() gave each persisted collection. */
+const persisted = new WeakMap<object, HeldKeys>();
+
+/**
+ * Computes collections together and returns them backed by their results, which the scheduler
+ * keeps (the returned collections name them by key) until `release()`d or garbage-collected.
+ */
 export async function persist<T extends unknown[]>(...args: T): Promise<T>;
 export async function persist(...args: unknown[]): Promise<unknown[]> {
   const { items, opts } = splitOptions(args);
-  const { values } = await run(items, opts, 'persist');
-  return items.map((x) => (isCollection(x) ? x.withValues(x.outputKeys.map((k) => values.get(k))) : x));
+  const ran = await run(items, opts, 'persist', true);
+  let at = 0;
+  return items.map((x) => {
+    if (!isCollection(x) || ran === undefined) return x;
+    const n = x.outputKeys.length;
+    const handle = new HeldKeys(ran.scheduler, ran.keys.slice(at, (at += n)));
+    const out = x.withHeld(handle);
+    persisted.set(out, handle);
+    return out;
+  });
+}
+
+/** Releases the results that persist() keeps for these collections (others pass; once each). */
+export function release(...items: unknown[]): void {
+  for (const x of items) if (typeof x === 'object' && x !== null) persisted.get(x)?.release();
 }

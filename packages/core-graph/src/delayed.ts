@@ -6,6 +6,9 @@
  * function's source and the arguments (closures that capture different values but share
  * source should then be given distinct names).
  *
+ * Futures may be arguments too (`delayed(f)(future)`): the task refers to the future's key,
+ * which the graph names as held (`held(key)`), so the scheduler feeds it the value it keeps.
+ *
  * A Delayed holds its node and its direct Delayed dependencies; its graph is one layer that
  * walks that DAG when materialized, so building a million calls allocates no graph structure
  * beyond the Delayed objects themselves.
@@ -15,20 +18,23 @@ import { IntBuffer, sharedInt32 } from './graph/int-buffer.js';
 import { invertCsr, type TaskGraph } from './graph/task-graph.js';
 import { LazyKeyIndex } from './graph/key-index.js';
 import { registerFunction } from './functions.js';
+import type { HeldKeys } from './futures/held-keys.js';
+import { isFuture, type Future } from './futures/future.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
 import type { Layer } from './layers/layer.js';
 import { OpRef } from './op.js';
 import { boolean, checkOptionObject, nonEmptyString, plainObject } from './options/checks.js';
 import { randomToken } from './platform/hash.js';
-import { quote, type Arg, type Key, type Node, type OpId } from './spec/index.js';
+import { held, quote, type Arg, type Key, type Node, type OpId } from './spec/index.js';
 import { functionToken, tokenize } from './tokenize.js';
 
 const OPS = '@tsdask/core-graph/ops#';
 
-/** A value that may be given lazily: itself, a Delayed of it, or containers of those. */
+/** A value that may be given lazily: itself, a Delayed or a Future of it, or containers of those. */
 export type Lazy<T> =
   | T
   | Delayed<T>
+  | Future<T>
   | (T extends readonly (infer U)[] ? readonly Lazy<U>[] : never)
   | (T extends Record<string, unknown> ? { [K in keyof T]: Lazy<T[K]> } : never);
 
@@ -82,8 +88,8 @@ export class Delayed<T = unknown> extends Collection<T> {
     return values[0] as T;
   }
 
-  override withValues(values: readonly unknown[]): this {
-    return new Delayed(this.key, quote(values[0])) as this;
+  override withHeld(handle: HeldKeys): this {
+    return new Delayed(this.key, held(this.key), NO_DEPS, handle) as this;
   }
 
   override tokenize(): string {
@@ -232,11 +238,23 @@ function isPlainObject(x: object): boolean {
   return p === Object.prototype || p === null;
 }
 
-/** Encodes a user value as an Arg, collecting Delayed values found inside arrays and plain objects. */
+/** The Delayed naming a future's key as held (one per future, so a graph names it once); it keeps the future alive. */
+const futureValues = new WeakMap<Future, Delayed>();
+function futureValue(f: Future): Delayed {
+  let d = futureValues.get(f);
+  if (d === undefined) futureValues.set(f, (d = new Delayed(f.key, held(f.key), NO_DEPS, f)));
+  return d;
+}
+
+/** Encodes a user value as an Arg, collecting Delayed values (and futures) found inside arrays and plain objects. */
 function encode(x: unknown, deps: Delayed[]): Arg {
   if (typeof x !== 'object' || x === null) return x;
   if (x instanceof Delayed) {
     deps.push(x);
+    return { ref: x.key };
+  }
+  if (isFuture(x)) {
+    deps.push(futureValue(x));
     return { ref: x.key };
   }
   const before = deps.length;
@@ -315,6 +333,7 @@ export function delayed(x: unknown, opts: DelayedOptions = NO_OPTIONS): unknown 
     return (...args: unknown[]) => call(opId, name, args, pure, fnToken, holds);
   }
   if (x instanceof Delayed) return x;
+  if (isFuture(x)) return futureValue(x);
   const deps: Delayed[] = [];
   const node = encode(x, deps);
   const name = opts.name ?? (typeof x === 'object' && x !== null ? (x.constructor?.name ?? 'object') : typeof x).toLowerCase();

@@ -149,6 +149,25 @@ export class OpNotFoundError extends TsdaskError {
   }
 }
 
+/**
+ * A graph names a result (a `held(key)` node: a persisted collection, a future) that the
+ * scheduler running it does not hold: it was released, or it is held by no scheduler.
+ */
+export class NotHeldError extends TsdaskError {
+  readonly key: Key;
+  readonly scheduler: string;
+  constructor(key: Key, scheduler: string, cause?: unknown) {
+    super(
+      'TSDASK_NOT_HELD',
+      `Key '${key}' names a kept result (a persisted collection or a future), but scheduler '${scheduler}' does not hold it: ` +
+        'it was released (release(), future.release(), or its last handle was dropped). Persist or submit it again before using it.',
+      cause !== undefined ? { cause } : undefined,
+    );
+    this.key = key;
+    this.scheduler = scheduler;
+  }
+}
+
 /** An error as plain structured-clonable data. */
 export interface SerializedError {
   name: string;
@@ -179,6 +198,7 @@ for (const cls of [
   CancelledError,
   SchedulerNotFoundError,
   OpNotFoundError,
+  NotHeldError,
 ]) {
   registerErrorClass(cls);
 }

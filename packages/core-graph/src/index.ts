@@ -48,9 +48,14 @@ export {
   type TaskEventBatch,
   type TaskState,
 } from './task-events.js';
-export { registerScheduler, getScheduler, type Scheduler, type ComputeOptions } from './schedulers.js';
-export { Collection, isCollection, COLLECTION_BRAND } from './collection.js';
-export { compute, persist, graphOf, resolveOptions, type Computed } from './compute.js';
+export { registerScheduler, getScheduler, type Scheduler, type RunHandle, type ComputeOptions } from './schedulers.js';
+export { Collection } from './collection.js';
+export { isCollection, COLLECTION_BRAND, type CollectionLike } from './collection-brand.js';
+export { compute, computeGraph, persist, release, graphOf, resolveOptions, type Computed } from './compute.js';
+export { HeldKeys, heldKeysIn, holderOf } from './futures/held-keys.js';
+export { Future, isFuture, type FutureStatus, type FutureStart } from './futures/future.js';
+export { Client, getClient, type SubmitOptions } from './futures/client.js';
+export { asCompleted, wait, type WaitOptions } from './futures/wait.js';
 export { delayed, Delayed, DelayedLayer, type DelayedFunction, type DelayedOptions, type Lazy } from './delayed.js';
 export { visualize, taskGraphToDot, layersToDot, dotToSvg, type VisualizeOptions } from './visualize.js';
 export { BlockwiseLayer, type BlockwiseInput, type BlockwiseOptions } from './layers/blockwise-layer.js';

@@ -2,6 +2,7 @@
  * Built-in ops, loadable by every executor as `@tsdask/core-graph/ops#<name>`. Kept tiny and
  * dependency-free: they build containers and pick items, nothing else.
  */
+import { NotHeldError } from './errors.js';
 
 /** Builds a plain object from `[key, value]` entries (delayed arguments that are objects). */
 export function object(...entries: [string, unknown][]): Record<string, unknown> {
@@ -36,4 +37,9 @@ export function sum(...xs: unknown[]): number | bigint {
   let total: number | bigint = 0;
   for (const x of items) total = (total as number) + (x as number);
   return total;
+}
+
+/** The placeholder of a held result (spec `held(key)`): schedulers feed the value instead, so running it is an error. */
+export function held(key: string): never {
+  throw new NotHeldError(key, 'this thread');
 }

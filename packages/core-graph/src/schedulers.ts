@@ -1,6 +1,6 @@
 /**
- * The scheduler registry: `compute()` runs a graph on `opts.scheduler`, else the configured
- * one, else 'threads'. The local schedulers are found by dynamic import of
+ * The scheduler contract (`Scheduler`, `RunHandle`) and the registry: `compute()` runs a graph
+ * on `opts.scheduler`, else the configured one, else 'threads'. The local schedulers are found by dynamic import of
  * '@tsdask/scheduler-local', so collections never import a scheduler package.
  */
 import type { Callbacks } from './callbacks.js';
@@ -22,16 +22,57 @@ export interface ComputeOptions extends Config {
   timeout?: number;
 }
 
-/** Something that runs an optimized task graph and returns the values of the output keys. */
+/**
+ * What `Scheduler.run` hands back. The caller owns one reference to each output key and drops
+ * it with `Scheduler.release` (compute() does so after gathering; a persisted collection or a
+ * future when it is released or garbage-collected).
+ */
+export interface RunHandle {
+  /** The output keys, in order (a key listed twice holds two references). */
+  readonly keys: readonly Key[];
+  /**
+   * Resolves as soon as the scheduler holds output `index`'s value (what `asCompleted` waits
+   * on); rejects with the error the run failed with.
+   */
+  output(index: number): Promise<void>;
+  /** Resolves when every output is held; rejects with the run's error. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * The scheduler contract: a scheduler runs graphs and keeps the results of their output keys
+ * where it computed them (in this process for 'sync' and 'threads', on workers for a cluster),
+ * handing back handles; `gather` brings values to the caller; `release` drops references, and a
+ * result with none left (no handle, no graph running that needs it) is freed.
+ *
+ * A graph refers to a result the scheduler already holds by the node `held(key)` (spec): the
+ * scheduler feeds the held value to the tasks that need it, waiting for one still being
+ * computed and failing with its error if it failed (so a future depending on a failed one fails
+ * with that error). A key it does not hold gives NotHeldError.
+ */
 export interface Scheduler {
   readonly name: string;
   /**
-   * Runs the graph; resolves to the values of `outputs`, in order. When `opts.signal` aborts, a
-   * scheduler that says `cancellable` stops its work, cleans up and rejects with CancelledError;
-   * for the others compute() rejects at once and lets their work run out.
+   * Runs the graph and keeps the values of `outputs` (one reference each for the caller).
+   * Outputs the scheduler already holds, or is already computing, are not computed again.
+   * When `opts.signal` aborts, a scheduler that says `cancellable` stops the run's work and its
+   * outputs reject with CancelledError.
    */
-  get(graph: TaskGraph, outputs: readonly Key[], opts: ComputeOptions): Promise<unknown[]>;
-  /** Whether `get` honours `opts.signal`. */
+  run(graph: TaskGraph, outputs: readonly Key[], opts: ComputeOptions): RunHandle;
+  /** The values of held keys, in order; waits for keys still being computed and rejects with their error. */
+  gather(keys: readonly Key[]): Promise<unknown[]>;
+  /** Drops one reference to each key; a result with no reference left is freed. */
+  release(keys: readonly Key[]): void;
+  /** Keeps values under keys (one reference each for the caller), so graphs can name them: data from elsewhere. */
+  scatter(values: ReadonlyMap<Key, unknown>): void;
+  /**
+   * Cancels the runs computing these keys (a run with several outputs stops as a whole): they
+   * reject with CancelledError, and so does every result waiting on them. Held results are kept.
+   */
+  cancel(keys: readonly Key[]): void;
+  /** The keys held or being computed, with their reference counts (for tests and diagnostics). */
+  heldKeys(): ReadonlyMap<Key, number>;
+  /** Whether `run` honours `opts.signal`. */
   readonly cancellable?: boolean;
   /** The scheduler's own options and the checks of their values (valid once it is registered). */
   readonly options?: Readonly<Record<string, OptionCheck>>;

@@ -4,7 +4,7 @@
  * draws every task of the optimized graph (meant for graphs up to a few thousand tasks);
  * `level: 'layers'` draws the high-level graph, one node per collection operation.
  */
-import type { Collection } from './collection.js';
+import type { CollectionLike } from './collection-brand.js';
 import { graphOf, resolveOptions } from './compute.js';
 import { boolean, checkOptionObject, oneOf, plainObject } from './options/checks.js';
 import type { TaskGraph } from './graph/task-graph.js';
@@ -74,9 +74,9 @@ const visualizeOptions = plainObject('an options object { format, level, optimiz
 });
 
 /** The graph of one or more collections as DOT or SVG. */
-export async function visualize(collections: Collection | readonly Collection[], opts: VisualizeOptions = {}): Promise<string> {
+export async function visualize(collections: CollectionLike | readonly CollectionLike[], opts: VisualizeOptions = {}): Promise<string> {
   checkOptionObject('visualize()', opts, visualizeOptions);
-  const list = Array.isArray(collections) ? (collections as Collection[]) : [collections as Collection];
+  const list = Array.isArray(collections) ? (collections as CollectionLike[]) : [collections as CollectionLike];
   let dot: string;
   if (opts.level === 'layers') {
     dot = layersToDot(HighLevelGraph.merge(...list.map((c) => c.graph)));

@@ -27,7 +27,7 @@ import { planBatches } from './state/batches.js';
 import type { BatchPlan } from './state/batches.js';
 import { SchedulerState, type Instruction, type Stimulus } from './state/machine.js';
 import { STATES } from './state/transition-log.js';
-import { now, type BatchPayload, type BatchResult } from '@tsdask/runtime';
+import { now, sizeOf, type BatchPayload, type BatchResult } from '@tsdask/runtime';
 import { ProgressBar } from './progress.js';
 import { EventPump } from './event-pump.js';
 import { resolveMemoryLimit } from './memory/limit.js';
@@ -67,6 +67,14 @@ export function batchLimit(ntasks: number, slots: number, batchSize = DEFAULT_BA
   return Math.max(1, Math.min(batchSize, Math.floor(ntasks / (4 * Math.max(1, slots)))));
 }
 
+/** What the result store (held-results.ts) asks of a run, beside the compute options. */
+export interface RunHooks {
+  /** Values already in memory for `held(key)` tasks of the graph, by task id: fed to their dependents, never run. */
+  held?: ReadonlyMap<number, unknown>;
+  /** Called as each output's value is ready (before the run as a whole ends). */
+  onOutput?(key: Key, value: unknown): void;
+}
+
 /** Most recent machine per compute, for `story()` after the fact. */
 let lastMachine: { machine: SchedulerState; graph: TaskGraph } | undefined;
 
@@ -81,14 +89,18 @@ export function story(key: Key): ReturnType<SchedulerState['story']> {
  * batch starts after, the spill folder is removed, subscribers get their finish, and the
  * promise rejects with CancelledError (an already aborted signal rejects before anything runs).
  */
-export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: Executor, opts: ComputeOptions): Promise<unknown[]> {
+export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: Executor, opts: ComputeOptions, hooks: RunHooks = {}): Promise<unknown[]> {
   const signal = opts.signal;
   if (signal?.aborted) throw cancelledError(signal, opts.timeout);
   const t0 = now();
   const computeId = randomToken().slice(0, 12);
   const outIds = idsOf(g, outputs);
   const isOutput = keyMask(g, outputs);
-  const plan = planBatches(g, order(g, outputs), isOutput, batchLimit(g.size, executor.slots, opts.batchSize));
+  // A held task is a batch of its own (as an output is), taken from memory at dispatch.
+  const held = hooks.held !== undefined && hooks.held.size > 0 ? hooks.held : undefined;
+  const ends = held === undefined ? isOutput : isOutput.slice();
+  if (held !== undefined) for (const id of held.keys()) ends[id] = 1;
+  const plan = planBatches(g, order(g, outputs), ends, batchLimit(g.size, executor.slots, opts.batchSize));
   const memoryLimit = resolveMemoryLimit(opts['memoryLimit']);
   const machine = new SchedulerState(g, plan, {
     outputs: outIds,
@@ -118,7 +130,8 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   if (executor.shipsSource) for (const o of ops) if (isFunctionOp(o)) sources.set(o, functionSource(o) as string);
   const spillDir = typeof opts['spillDir'] === 'string' ? opts['spillDir'] : undefined;
   return new Promise<unknown[]>((resolve, reject) => {
-    new GraphRun({ g, plan, outIds, machine, events, executor, sources, disk: new SpillIo(spillDir), signal, timeout: opts.timeout }, resolve, reject).start();
+    const run = { g, plan, outIds, isOutput, machine, events, executor, sources, disk: new SpillIo(spillDir), signal, timeout: opts.timeout, held, onOutput: hooks.onOutput };
+    new GraphRun(run, resolve, reject).start();
   });
 }
 
@@ -128,6 +141,12 @@ interface RunContext {
   plan: BatchPlan;
   /** Task ids of the outputs, in the order of the answer. */
   outIds: Int32Array;
+  /** 1 for output task ids. */
+  isOutput: Uint8Array;
+  /** Values of held tasks by task id (see RunHooks). */
+  held: ReadonlyMap<number, unknown> | undefined;
+  /** Called as each output's value is ready. */
+  onOutput: ((key: Key, value: unknown) => void) | undefined;
   machine: SchedulerState;
   events: EventPump;
   executor: Executor;
@@ -336,8 +355,19 @@ class GraphRun {
   /** Hands batch b to the executor (a pick is taken here, at once), and feeds back how it ended. */
   #run(b: number): void {
     if (this.#settled) return;
-    const { g, plan, executor, sources } = this.#c;
-    if (plan.pick[b]) return this.#step(takePick(g, plan, b, this.#data));
+    const { g, plan, executor, sources, held } = this.#c;
+    const root = plan.root[b]!;
+    if (held?.has(root)) {
+      const t = now();
+      this.#data[b] = held.get(root);
+      this.#ready(b);
+      return this.#step({ type: 'batch-finished', batch: b, worker: -1, start: t, stop: t, nbytes: sizeOf(this.#data[b]) });
+    }
+    if (plan.pick[b]) {
+      const s = takePick(g, plan, b, this.#data);
+      if (s.type === 'batch-finished') this.#ready(b);
+      return this.#step(s);
+    }
     let payload: BatchPayload;
     try {
       payload = buildPayload(g, plan, b, this.#data, sources, executor.shipsSource);
@@ -352,11 +382,19 @@ class GraphRun {
     );
   }
 
+  /** Tells the result store that an output's value is ready (before the run as a whole ends). */
+  #ready(b: number): void {
+    const { onOutput, isOutput, plan, g } = this.#c;
+    const root = plan.root[b]!;
+    if (onOutput !== undefined && isOutput[root]) onOutput(g.keys[root] as Key, this.#data[b]);
+  }
+
   /** The stimulus for a batch's result: finished (its value kept here) or erred. */
   #ended(b: number, r: BatchResult): Stimulus {
     try {
       if (r.ok) {
         this.#data[b] = r.value;
+        this.#ready(b);
         return { type: 'batch-finished', batch: b, worker: r.worker, start: r.start, stop: r.stop, nbytes: r.nbytes };
       }
       return { type: 'batch-erred', batch: b, member: r.member, error: deserializeError(r.error), worker: r.worker, start: r.start, stop: r.stop };

@@ -7,10 +7,13 @@
  * `timeout` or an abort from another event can only be noticed while the thread is free: between
  * batches, or while a task awaits. A task stuck in a loop of its own is never stopped here:
  * use 'threads' for work that may hang.
+ *
+ * Results of output keys are kept in this process (held-results.ts) until released.
  */
 import { setImmediate } from 'node:timers/promises';
 import { CancelledError, registerScheduler, serializeError, type Scheduler } from '@tsdask/core-graph';
 import { executeBatch, loadOps, now, type BatchPayload, type BatchResult } from '@tsdask/runtime';
+import { localScheduler } from './held-results.js';
 import { runGraph, type Executor } from './run-graph.js';
 import { localOptions } from './options.js';
 
@@ -39,13 +42,6 @@ const syncExecutor: Executor = {
 };
 
 /** The 'sync' scheduler. */
-export const syncScheduler: Scheduler = {
-  name: 'sync',
-  cancellable: true,
-  options: localOptions,
-  get(graph, outputs, opts) {
-    return runGraph(graph, outputs, syncExecutor, opts);
-  },
-};
+export const syncScheduler: Scheduler = localScheduler('sync', localOptions, (graph, outputs, opts, hooks) => runGraph(graph, outputs, syncExecutor, opts, hooks));
 
 registerScheduler(syncScheduler);

@@ -55,6 +55,24 @@ export const QUOTE_OP: OpId = '@tsdask/core-graph/ops#quote';
 export const GETITEM_OP: OpId = '@tsdask/core-graph/ops#getitem';
 
 /**
+ * The node of a key whose result the scheduler already holds (a persisted collection, a
+ * future): `{ op: HELD_OP, args: [key] }`. The scheduler feeds the held value to the tasks
+ * that need it; the node itself never runs (the op throws NotHeldError if it does). Passes
+ * never fuse it into a dependent, so the key stays in the graph for the scheduler to find.
+ */
+export const HELD_OP: OpId = '@tsdask/core-graph/ops#held';
+
+/** The node naming a result held by the scheduler under `key`. */
+export function held(key: Key): Task {
+  return { op: HELD_OP, args: [key] };
+}
+
+/** True when `node` is a `held(key)` node. */
+export function isHeld(node: unknown): boolean {
+  return typeof node === 'object' && node !== null && (node as Task).op === HELD_OP;
+}
+
+/**
  * A pick: a top-level `getitem(ref, literal)`, one item of another key's result (a piece of a
  * shuffle's split, a field of a delayed value). Schedulers keep a pick's result on its own
  * and take it in their own thread as soon as the container is in memory (no worker, no

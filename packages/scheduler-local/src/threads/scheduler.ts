@@ -5,6 +5,7 @@
  * variable gives NotPortableError naming it. A cancelled compute (`signal`, `timeout`) aborts
  * its batches in piscina: a batch still queued is dropped, and the worker thread of a batch
  * that is running is terminated and replaced (so a task stuck in `while (true) {}` is stopped).
+ * Results of output keys are kept in this (the main) thread (held-results.ts) until released.
  */
 import {
   functionSource,
@@ -21,6 +22,7 @@ import { runGraph, type Executor } from '../run-graph.js';
 import { defaultWorkers, getPool, poolBoard, type WorkerLimits } from './pool.js';
 import { readBoard } from './now-running.js';
 import { localOptions, workerResourceLimits } from '../options.js';
+import { localScheduler } from '../held-results.js';
 
 const IN_FLIGHT_PER_WORKER = 2;
 
@@ -72,15 +74,10 @@ function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
 }
 
 /** The 'threads' scheduler. */
-export const threadsScheduler: Scheduler = {
-  name: 'threads',
-  cancellable: true,
-  options: { ...localOptions, workerResourceLimits },
-  get(graph, outputs, opts) {
-    const n = opts.numWorkers ?? defaultWorkers();
-    const limits = opts['workerResourceLimits'] as WorkerLimits | undefined;
-    return runGraph(graph, outputs, threadsExecutor(n, limits), opts);
-  },
-};
+export const threadsScheduler: Scheduler = localScheduler('threads', { ...localOptions, workerResourceLimits }, (graph, outputs, opts, hooks) => {
+  const n = opts.numWorkers ?? defaultWorkers();
+  const limits = opts['workerResourceLimits'] as WorkerLimits | undefined;
+  return runGraph(graph, outputs, threadsExecutor(n, limits), opts, hooks);
+});
 
 registerScheduler(threadsScheduler);

@@ -1,0 +1,126 @@
+/**
+ * Future: one result a scheduler is computing or holds, as Dask's `Future`. It owns a
+ * reference to its key (a HeldKeys handle): `release()` drops it, and a future dropped
+ * without release is released when collected. `result()` gathers the value (waiting for it);
+ * a failed future rejects with the error compute() would give (TaskError naming the key, or
+ * the error of the future it depends on); a cancelled one with CancelledError.
+ *
+ * Statuses: pending -> finished | error | cancelled (Dask's names).
+ */
+import { CancelledError } from '../errors.js';
+import type { RunHandle, Scheduler } from '../schedulers.js';
+import type { Key } from '../spec/index.js';
+import { HeldKeys } from './held-keys.js';
+
+/** Where a future stands. */
+export type FutureStatus = 'pending' | 'finished' | 'error' | 'cancelled';
+
+/** A started run of one future: its scheduler and the run's handle (one output, the future's key). */
+export interface FutureStart {
+  readonly scheduler: Scheduler;
+  readonly run: RunHandle;
+}
+
+/** Brand for recognising futures across copies of this package. */
+export const FUTURE_BRAND: unique symbol = Symbol.for('tsdask.future') as never;
+
+/** A result being computed or held by a scheduler. */
+export class Future<T = unknown> {
+  declare readonly [FUTURE_BRAND]: true;
+  #status: FutureStatus = 'pending';
+  #error: unknown;
+  #handle: HeldKeys | undefined;
+  #cancelled = false;
+  /** Keeps what the task needs (its function, the futures it reads) alive until it settles. */
+  #keep: unknown;
+  /** Settles (never rejects) when the future is finished, erred or cancelled. */
+  readonly settled: Promise<void>;
+
+  /** @internal Built by a Client: `start` resolves once the scheduler has taken the run. */
+  constructor(
+    /** The key of the result. */
+    readonly key: Key,
+    start: Promise<FutureStart>,
+    keep?: unknown,
+  ) {
+    this.#keep = keep;
+    this.settled = start.then(
+      (s) => {
+        this.#handle = new HeldKeys(s.scheduler, [key]);
+        if (this.#cancelled) s.scheduler.cancel([key]);
+        return s.run.output(0).then(
+          () => this.#settle('finished', undefined),
+          (err: unknown) => this.#settle(err instanceof CancelledError ? 'cancelled' : 'error', err),
+        );
+      },
+      (err: unknown) => {
+        this.#settle(err instanceof CancelledError ? 'cancelled' : 'error', err);
+      },
+    );
+  }
+
+  #settle(status: FutureStatus, error: unknown): void {
+    this.#status = status;
+    this.#error = error;
+    this.#keep = undefined;
+  }
+
+  /** 'pending', 'finished', 'error' or 'cancelled'. */
+  get status(): FutureStatus {
+    return this.#status;
+  }
+
+  /** True once the future is finished, erred or cancelled. */
+  done(): boolean {
+    return this.#status !== 'pending';
+  }
+
+  /** The scheduler's name, once it has taken the run. */
+  get scheduler(): Scheduler | undefined {
+    return this.#handle?.scheduler;
+  }
+
+  /** The value, gathered from the scheduler; rejects with the future's error (TaskError, CancelledError, ...). */
+  async result(): Promise<T> {
+    await this.settled;
+    if (this.#status !== 'finished') throw this.#error;
+    const handle = this.#handle as HeldKeys;
+    const [value] = await handle.scheduler.gather([this.key]);
+    return value as T;
+  }
+
+  /** The error of a failed or cancelled future (undefined otherwise), once settled. */
+  async exception(): Promise<unknown> {
+    await this.settled;
+    return this.#error;
+  }
+
+  /** Cancels the computation (and the futures depending on it): result() rejects with CancelledError. */
+  cancel(): void {
+    if (this.#status !== 'pending') return;
+    this.#cancelled = true;
+    this.#handle?.scheduler.cancel([this.key]);
+  }
+
+  /** Drops this future's reference: the scheduler frees the result once nothing else needs it. */
+  release(): void {
+    if (this.#handle !== undefined) this.#handle.release();
+    else void this.settled.then(() => this.#handle?.release());
+  }
+
+  /** Futures tokenize as their key (so pure submits that read one get a deterministic key). */
+  tokenize(): string {
+    return this.key;
+  }
+
+  toString(): string {
+    return `Future('${this.key}', ${this.#status})`;
+  }
+}
+
+Object.defineProperty(Future.prototype, FUTURE_BRAND, { value: true });
+
+/** True when `x` is a Future. */
+export function isFuture(x: unknown): x is Future {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[FUTURE_BRAND] === true;
+}
