@@ -20,6 +20,7 @@ import * as rc from './rechunk.js';
 import * as la from './linalg.js';
 import { checkOptions } from './options.js';
 import { computeChunkSizes } from './chunk-sizes.js';
+import { registerArrayClass } from './factory.js';
 
 /** An operand of an element-wise operation. */
 export type Operand = DaskArray | Scalar;
@@ -201,6 +202,8 @@ export class DaskArray extends Collection<ArrayResult> {
   matmul(o: DaskArray): DaskArray { return la.matmul(this, o); }
   dot(o: DaskArray): DaskArray { return la.dot(this, o); }
 }
+
+registerArrayClass(DaskArray);
 
 function humanBytes(n: number): string {
   if (!Number.isFinite(n)) return 'unknown';

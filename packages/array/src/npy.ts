@@ -5,9 +5,9 @@
  */
 import { checkOptions } from './options.js';
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from './platform/fs.js';
-import { compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
+import { Collection, compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { arrayFromLayer } from './factory.js';
 import { blockShape, cumdims, normalizeChunks, type ChunksLike, requireKnownChunks } from './chunks.js';
 import { itemsize } from './dtype.js';
 import { InputError } from './errors.js';
@@ -46,7 +46,7 @@ export function fromNpy(path: string, opts: { chunks?: ChunksLike } = {}): DaskA
   const name = `from-npy-${tokenize(path, h, chunks, stamp)}`;
   const layer = new ChunkLayer(name, 'from-npy', chunks.map((c) => c.length), [], (idx) =>
     task(IO('readNpyBlock'), path, h.offset, h.shape, h.dtype, idx.map((i, d) => (starts[d] as number[])[i] as number), blockShape(chunks, idx), stamp));
-  return ArrayClass.fromLayer(layer, [], chunks, h.dtype);
+  return arrayFromLayer(layer, [], chunks, h.dtype);
 }
 
 /** Writes an array to a .npy file, block by block; resolves to the bytes of data written. */
@@ -67,17 +67,21 @@ export async function toNpy(x: DaskArray, path: string, opts: ComputeOptions = {
   const name = `to-npy-${tokenize(path, x.name)}`;
   const layer = new ChunkLayer(name, 'to-npy', x.numblocks, [x.name], (idx) =>
     task(IO('writeNpyBlock'), path, header.length, x.shape, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx))));
-  const writes = ArrayClass.fromLayer(layer, [x], x.numblocks.map((n) => Array.from({ length: n }, () => 1)), 'float64');
+  const writes = arrayFromLayer(layer, [x], x.numblocks.map((n) => Array.from({ length: n }, () => 1)), 'float64');
   const [counts] = await compute(new WriteCounts(writes), opts);
   return counts as number;
 }
 
-/** A collection whose result is the sum of the per-block byte counts. */
-class WriteCounts extends ArrayClass {
+/** A collection whose result is the sum of the per-block counts of a writer's blocks. */
+export class WriteCounts extends Collection<number> {
+  readonly graph;
+  readonly outputKeys;
   constructor(a: DaskArray) {
-    super(a.graph, a.name, a.chunks, a.dtype);
+    super();
+    this.graph = a.graph;
+    this.outputKeys = a.outputKeys;
   }
-  override finalize(values: readonly unknown[]): number {
+  finalize(values: readonly unknown[]): number {
     return (values as number[]).reduce((p, q) => p + q, 0);
   }
 }

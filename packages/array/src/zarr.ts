@@ -9,7 +9,8 @@
 import { checkOptions } from './options.js';
 import { compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { arrayFromLayer } from './factory.js';
+import { WriteCounts } from './npy.js';
 import { blockShape, cumdims, normalizeChunks, type ChunksLike, requireKnownChunks } from './chunks.js';
 import { isDType, type DType } from './dtype.js';
 import { DTypeError, InputError } from './errors.js';
@@ -70,7 +71,7 @@ export async function fromZarr(root: string, opts: ZarrOptions = {}): Promise<Da
   const name = `from-zarr-${tokenize(root, path, stamp, chunks)}`;
   const layer = new ChunkLayer(name, 'from-zarr', chunks.map((c) => c.length), [], (idx) =>
     task(IO('readZarrBlock'), root, path, idx.map((i, d) => (starts[d] as number[])[i] as number), blockShape(chunks, idx), dtype, format, stamp));
-  return ArrayClass.fromLayer(layer, [], chunks, dtype as DType);
+  return arrayFromLayer(layer, [], chunks, dtype as DType);
 }
 
 /** Writes an array as a Zarr v3 (or, with `zarrFormat: 2`, v2) array on disk; resolves to the number of elements written. */
@@ -103,16 +104,7 @@ export async function toZarr(x0: DaskArray, root: string, opts: ZarrOptions & Co
   const name = `to-zarr-${tokenize(root, path, x.name, stamp)}`;
   const layer = new ChunkLayer(name, 'to-zarr', x.numblocks, [x.name], (idx) =>
     task(IO('writeZarrBlock'), root, path, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx)), format, stamp));
-  const writes = ArrayClass.fromLayer(layer, [x], x.numblocks.map((n) => Array.from({ length: n }, () => 1)), 'float64');
-  const [counts] = await compute(new Counts(writes), computeOpts);
+  const writes = arrayFromLayer(layer, [x], x.numblocks.map((n) => Array.from({ length: n }, () => 1)), 'float64');
+  const [counts] = await compute(new WriteCounts(writes), computeOpts);
   return counts as number;
-}
-
-class Counts extends ArrayClass {
-  constructor(a: DaskArray) {
-    super(a.graph, a.name, a.chunks, a.dtype);
-  }
-  override finalize(values: readonly unknown[]): number {
-    return (values as number[]).reduce((p, q) => p + q, 0);
-  }
 }
