@@ -2,7 +2,7 @@
  * @tsdask/array: chunked n-dimensional arrays with a NumPy-style API.
  * `import * as da from '@tsdask/array'`.
  */
-export { DaskArray as Array, DaskArray, type Operand, type ArrayResult } from './array.js';
+export { DaskArray, type Operand, type ArrayResult } from './array.js';
 export { NDArray, type Nested } from './ndarray.js';
 export { type DType, type TypedArray, type Scalar, promoteTypes, itemsize } from './dtype.js';
 export { normalizeChunks, type Chunks, type ChunksLike } from './chunks.js';
