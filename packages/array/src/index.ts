@@ -19,5 +19,6 @@ export { type CumOptions } from './cumulative.js';
 export { type IndexItem, type Slice } from './indexing.js';
 export * from './errors.js';
 export { ChunkLayer } from './layer.js';
-export { fromNpy, toNpy } from './npy.js';
-export { fromZarr, toZarr, type ZarrOptions } from './zarr.js';
+export { type DelayedBlocks } from './to-delayed.js';
+export { fromNpy, toNpy, type ToNpyOptions } from './npy.js';
+export { fromZarr, toZarr, type ZarrOptions, type ToZarrOptions } from './zarr.js';

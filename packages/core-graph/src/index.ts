@@ -52,6 +52,7 @@ export {
 export { registerScheduler, getScheduler, type Scheduler, type ComputeOptions } from './schedulers.js';
 export { Collection, isCollection, COLLECTION_BRAND } from './collection.js';
 export { compute, persist, graphOf, resolveOptions, type Computed } from './compute.js';
+export { writeResult, type WriteOptions, type WritePlan } from './write-result.js';
 export { delayed, Delayed, DelayedLayer, type DelayedFunction, type DelayedOptions, type Lazy } from './delayed.js';
 export { visualize, taskGraphToDot, layersToDot, dotToSvg, type VisualizeOptions } from './visualize.js';
 export { BlockwiseLayer, type BlockwiseInput, type BlockwiseOptions } from './layers/blockwise-layer.js';

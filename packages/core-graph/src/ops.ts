@@ -37,3 +37,8 @@ export function sum(...xs: unknown[]): number | bigint {
   for (const x of items) total = (total as number) + (x as number);
   return total;
 }
+
+/** Returns `value`; its other arguments (refs) only make it wait for their tasks (a writer's paths after its writes). */
+export function after<T>(value: T, ..._done: unknown[]): T {
+  return value;
+}
