@@ -17,9 +17,9 @@ const X = Array.from({ length: 20 }, (_, i) => i);
 /** NumPy's x[x % 3 != 0] for x = arange(20), by a plain filter. */
 const M = X.filter((v) => v % 3 !== 0);
 /** The same by mask, in blocks of `chunks`: 13 values in blocks of unknown size. */
-const um = (chunks = 6): da.Array => { const a = da.arange(20, { chunks }).astype('float64'); return a.mask(a.mod(3).ne(0)); };
+const um = (chunks = 6): da.DaskArray => { const a = da.arange(20, { chunks }).astype('float64'); return a.mask(a.mod(3).ne(0)); };
 
-async function values(a: da.Array, scheduler: 'sync' | 'threads' = 'sync'): Promise<{ shape: number[]; data: number[] }> {
+async function values(a: da.DaskArray, scheduler: 'sync' | 'threads' = 'sync'): Promise<{ shape: number[]; data: number[] }> {
   const v = await a.compute({ scheduler });
   if (!(v instanceof da.NDArray)) return { shape: [], data: [Number(v)] };
   return { shape: [...v.shape], data: Array.from(v.data as ArrayLike<number | bigint>, Number) };
@@ -142,7 +142,7 @@ describe('unknown chunk sizes: refused with UnknownChunksError, never a wrong an
 });
 
 describe('slice bounds and indices must be integers (NumPy: TypeError / IndexError)', () => {
-  const x = (): da.Array => da.arange(10, { chunks: 4 });
+  const x = (): da.DaskArray => da.arange(10, { chunks: 4 });
   const expectIndex = (f: () => unknown, ...words: string[]): void => {
     const e = thrown(f);
     expect(e).toBeInstanceOf(da.IndexError);

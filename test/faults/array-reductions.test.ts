@@ -50,8 +50,8 @@ describe.each(SCHEDULERS)('exact integer prod and sum on %s', (scheduler) => {
 });
 
 describe.each(SCHEDULERS)('reductions with no identity over empty data on %s', (scheduler) => {
-  const x = (): da.Array => da.fromArray([3n, 1n, 2n], { dtype: 'int64', chunks: 2 });
-  const xf = (): da.Array => da.fromArray([3, 1, 2], { chunks: 2 });
+  const x = (): da.DaskArray => da.fromArray([3n, 1n, 2n], { dtype: 'int64', chunks: 2 });
+  const xf = (): da.DaskArray => da.fromArray([3, 1, 2], { chunks: 2 });
 
   it('min/max/nanmin/nanmax/argmin/argmax of an all-masked array raise EmptyReductionError', async () => {
     for (const a of [x(), xf()]) {

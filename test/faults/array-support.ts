@@ -16,7 +16,7 @@ export const REF = JSON.parse(readFileSync(new URL('./array-ref.json', import.me
 export const SCHEDULERS = ['sync', 'threads'] as const;
 
 /** The computed values of an array as plain JS numbers / bigints. */
-export async function values(x: da.Array, scheduler: 'sync' | 'threads' = 'sync'): Promise<(number | bigint)[]> {
+export async function values(x: da.DaskArray, scheduler: 'sync' | 'threads' = 'sync'): Promise<(number | bigint)[]> {
   const r = await x.compute({ scheduler });
   if (typeof r !== 'object') return [r as number | bigint];
   return Array.from(r.data as ArrayLike<number | bigint>);

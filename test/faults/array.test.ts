@@ -11,9 +11,9 @@ import * as da from '@tsdask/array';
 import { REF, rejection, values } from './array-support.js';
 
 describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
-  const i16 = (): da.Array => da.fromArray([1, -2, 32767], { dtype: 'int16', chunks: 2 });
-  const u8 = (): da.Array => da.fromArray([0, 100, 255], { dtype: 'uint8', chunks: 2 });
-  const i64 = (): da.Array => da.fromArray([1n, -2n, 2n ** 62n], { dtype: 'int64', chunks: 2 });
+  const i16 = (): da.DaskArray => da.fromArray([1, -2, 32767], { dtype: 'int16', chunks: 2 });
+  const u8 = (): da.DaskArray => da.fromArray([0, 100, 255], { dtype: 'uint8', chunks: 2 });
+  const i64 = (): da.DaskArray => da.fromArray([1n, -2n, 2n ** 62n], { dtype: 'int64', chunks: 2 });
 
   it('an integer out of the dtype range is an OverflowError at the call, in either operand order', () => {
     const cases: [() => unknown, string][] = [
@@ -61,7 +61,7 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
   });
 
   it('comparisons with out-of-range integers give the mathematically right answer', async () => {
-    const cases: [da.Array, boolean][] = [
+    const cases: [da.DaskArray, boolean][] = [
       [u8().lt(300), true], [u8().le(300), true], [u8().gt(300), false], [u8().ge(300), false], [u8().eq(300), false], [u8().ne(300), true],
       [u8().lt(-1), false], [u8().gt(-1), true], [u8().ge(-1), true], [u8().eq(-1), false], [u8().ne(-1), true],
       [da.less(300, u8()), false], [da.greater(300, u8()), true], [da.lessEqual(-1, u8()), true], [da.equal(-1, u8()), false],

@@ -4,7 +4,7 @@
  * with one more layer. The methods are thin faces over the free functions of one file per
  * operation family.
  */
-import { Collection, HighLevelGraph, type ComputeOptions, type Key, type Layer } from '@tsdask/core-graph';
+import { Collection, HighLevelGraph, type ComputeOptions, type Delayed, type Key, type Layer } from '@tsdask/core-graph';
 import { blockIndices, numblocksOf, type Chunks, type ChunksLike } from './chunks.js';
 import { itemsize, type DType, type Scalar } from './dtype.js';
 import { allocData, sizeOf, type NDChunk } from './kernels/chunk.js';
@@ -20,6 +20,10 @@ import * as rc from './rechunk.js';
 import * as la from './linalg.js';
 import { checkOptions } from './options.js';
 import { computeChunkSizes } from './chunk-sizes.js';
+import { registerArrayClass } from './factory.js';
+import { toDelayed, type DelayedBlocks } from './to-delayed.js';
+import { toNpy, type ToNpyOptions } from './npy.js';
+import { toZarr, type ToZarrOptions } from './zarr.js';
 
 /** An operand of an element-wise operation. */
 export type Operand = DaskArray | Scalar;
@@ -200,7 +204,24 @@ export class DaskArray extends Collection<ArrayResult> {
   // linear algebra
   matmul(o: DaskArray): DaskArray { return la.matmul(this, o); }
   dot(o: DaskArray): DaskArray { return la.dot(this, o); }
+
+  /** The blocks as Delayed values nested by block position (Dask's to_delayed); for a 0-d array, one Delayed of its scalar. */
+  toDelayed(): Delayed<Scalar> | DelayedBlocks { return toDelayed(this); }
+
+  // storage (as the free functions toNpy / toZarr)
+  /** Writes a .npy file; resolves to `[path]`, or with `{ compute: false }` is a Delayed that writes when computed. */
+  toNpy(path: string, opts: ToNpyOptions & { compute: false }): Delayed<string[]>;
+  toNpy(path: string, opts?: ToNpyOptions & { compute?: true }): Promise<string[]>;
+  toNpy(path: string, opts?: ToNpyOptions): Promise<string[]> | Delayed<string[]>;
+  toNpy(path: string, opts: ToNpyOptions = {}): Promise<string[]> | Delayed<string[]> { return toNpy(this, path, opts); }
+  /** Writes a Zarr array; resolves to `[root/path]`, or with `{ compute: false }` is a Delayed that writes when computed. */
+  toZarr(root: string, opts: ToZarrOptions & { compute: false }): Delayed<string[]>;
+  toZarr(root: string, opts?: ToZarrOptions & { compute?: true }): Promise<string[]>;
+  toZarr(root: string, opts?: ToZarrOptions): Promise<string[]> | Delayed<string[]>;
+  toZarr(root: string, opts: ToZarrOptions = {}): Promise<string[]> | Delayed<string[]> { return toZarr(this, root, opts); }
 }
+
+registerArrayClass(DaskArray);
 
 function humanBytes(n: number): string {
   if (!Number.isFinite(n)) return 'unknown';

@@ -6,7 +6,7 @@
  */
 import { BlockwiseLayer, registerFunction, task, tokenize, type Task } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { arrayFromLayer, isDaskArray } from './factory.js';
 import { normalizeChunks, type ChunksLike } from './chunks.js';
 import { DTYPES, isDType, type DType } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
@@ -31,9 +31,9 @@ type BlockFn = (...blocks: never[]) => unknown;
 /** Applies `fn` to blocks chosen by index notation, for example `'ij,jk->ik'`. */
 export function blockwise(fn: BlockFn, spec: string, ...rest: (DaskArray | BlockwiseOptions)[]): DaskArray {
   const last = rest[rest.length - 1];
-  const opts: BlockwiseOptions = last !== undefined && !(last instanceof ArrayClass) ? (last as BlockwiseOptions) : {};
-  checkOptions('blockwise', last !== undefined && !(last instanceof ArrayClass) ? last : undefined, ['dtype', 'chunks']);
-  const arrays = rest.filter((r): r is DaskArray => r instanceof ArrayClass);
+  const opts: BlockwiseOptions = last !== undefined && !isDaskArray(last) ? (last as BlockwiseOptions) : {};
+  checkOptions('blockwise', last !== undefined && !isDaskArray(last) ? last : undefined, ['dtype', 'chunks']);
+  const arrays = rest.filter((r): r is DaskArray => isDaskArray(r));
   const m = /^\s*([a-zA-Z,\s]*)->\s*([a-zA-Z]*)\s*$/.exec(spec);
   if (m === null) throw new ShapeError('blockwise', arrays.map((a) => a.shape), `spec '${spec}' is not of the form 'ij,jk->ik'.`);
   const ins = (m[1] as string).split(',').map((s) => s.trim());
@@ -58,15 +58,15 @@ function core(fn: BlockFn, ins: string[], out: string, aligned: DaskArray[], let
   const name = `blockwise-${tokenize(op, ins, out, aligned.map((a) => a.name), chunks)}`;
   const template: Task = task(op, ...aligned.map((_, i) => task(K(unwrap ? 'wrapSingle' : 'wrapChunk'), BlockwiseLayer.arg(i))));
   const layer = new BlockwiseLayer(name, out, chunks.map((c) => c.length), template, aligned.map((a, i) => ({ name: a.name, index: ins[i] as string, numblocks: a.numblocks })), { kind: 'blockwise', fusable: false, holds: [fn] });
-  return ArrayClass.fromLayer(layer, aligned, chunks, dtype);
+  return arrayFromLayer(layer, aligned, chunks, dtype);
 }
 
 /** Applies `fn` to each block (blocks of several arrays aligned and broadcast). */
 export function mapBlocks(fn: BlockFn, ...rest: (DaskArray | BlockwiseOptions)[]): DaskArray {
   const last = rest[rest.length - 1];
-  const opts: BlockwiseOptions = last !== undefined && !(last instanceof ArrayClass) ? (last as BlockwiseOptions) : {};
-  checkOptions('mapBlocks', last !== undefined && !(last instanceof ArrayClass) ? last : undefined, ['dtype', 'chunks', 'dropAxis', 'newAxis']);
-  const arrays = rest.filter((r): r is DaskArray => r instanceof ArrayClass);
+  const opts: BlockwiseOptions = last !== undefined && !isDaskArray(last) ? (last as BlockwiseOptions) : {};
+  checkOptions('mapBlocks', last !== undefined && !isDaskArray(last) ? last : undefined, ['dtype', 'chunks', 'dropAxis', 'newAxis']);
+  const arrays = rest.filter((r): r is DaskArray => isDaskArray(r));
   if (arrays.length === 0) throw new ShapeError('mapBlocks', [], 'needs at least one array.');
   const nd = Math.max(...arrays.map((a) => a.ndim));
   const letters = 'abcdefghijklmnopqrstuvwxyz'.slice(0, nd);

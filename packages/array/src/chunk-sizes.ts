@@ -6,7 +6,7 @@
  */
 import { Collection, HighLevelGraph, ref, task, tokenize, type ComputeOptions, type Key } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { newArray } from './factory.js';
 import { blockIndices, isUnknownAxis } from './chunks.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
 
@@ -33,5 +33,5 @@ export async function computeChunkSizes(x: DaskArray, opts: ComputeOptions = {})
     const k = idxs.findIndex((idx) => idx[d] === i && idx.every((j, e) => e === d || j === 0));
     return (shapes[k] as number[])[d] as number;
   }));
-  return new ArrayClass(x.graph, x.name, chunks, x.dtype);
+  return newArray(x.graph, x.name, chunks, x.dtype);
 }

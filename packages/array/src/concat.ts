@@ -4,7 +4,7 @@
  */
 import { HighLevelGraph, ref, task, tokenize } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { newArray } from './factory.js';
 import { isUnknownAxis, normalizeAxis, requireKnownChunks, sameChunks } from './chunks.js';
 import { promoteTypes } from './dtype.js';
 import { astype } from './elementwise.js';
@@ -41,7 +41,7 @@ export function concatenate(arrays: readonly DaskArray[], axis0 = 0): DaskArray 
     inIdx[axis] = i;
     return task('@tsdask/core-graph/ops#identity', ref(blockKey(src, inIdx)));
   });
-  return new ArrayClass(HighLevelGraph.fromLayer(layer, ...parts.map((p) => p.graph)), name, chunks, dtype);
+  return newArray(HighLevelGraph.fromLayer(layer, ...parts.map((p) => p.graph)), name, chunks, dtype);
 }
 
 /** Joins arrays of the same shape along a new axis. */

@@ -4,7 +4,8 @@
  * the user is cut into blocks on SharedArrayBuffers once, when the array is built.
  */
 import { HighLevelGraph, MaterializedLayer, quote, task, tokenize, type Node } from '@tsdask/core-graph';
-import { DaskArray } from './array.js';
+import type { DaskArray } from './array.js';
+import { arrayFromLayer, newArray } from './factory.js';
 import { blockIndices, blockShape, cumdims, normalizeChunks, type ChunksLike } from './chunks.js';
 import { dtypeOfTypedArray, intRange, intScalarPlace, isDType, isIntScalar, typedArrayOf, type DType, type Scalar, type TypedArray } from './dtype.js';
 import { DTypeError, InputError, OverflowError, ShapeError } from './errors.js';
@@ -108,7 +109,7 @@ export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptio
     const specs = idx.map((i, d) => [(starts[d] as number[])[i] as number, (starts[d] as number[])[i + 1] as number, 1] as [number, number, number]);
     tasks.set(blockKey(name, idx), quote(slice(whole, specs)));
   }
-  return DaskArray.fromLayer(new MaterializedLayer(name, tasks), [], chunks, dtype);
+  return arrayFromLayer(new MaterializedLayer(name, tasks), [], chunks, dtype);
 }
 
 /** An array of `shape` filled with `value`. */
@@ -121,7 +122,7 @@ export function full(shape: readonly number[], value: Scalar, opts: CreateOption
   const chunks = normalizeChunks(opts.chunks ?? 'auto', s, dtype);
   const name = `full-${tokenize(s, value, dtype, chunks)}`;
   const layer = new ChunkLayer(name, 'full', chunks.map((c) => c.length), [], (idx) => task(K('full'), blockShape(chunks, idx), value, dtype));
-  return DaskArray.fromLayer(layer, [], chunks, dtype);
+  return arrayFromLayer(layer, [], chunks, dtype);
 }
 
 /** An array of zeros. */
@@ -156,7 +157,7 @@ function rangeArray(op: string, start: number, step: number, n: number, dtype: D
     const len = (chunks[0] as number[])[i as number] as number;
     return task(K('range'), start, step, starts[i as number] as number, len, dtype, ...(last !== undefined && i === nb - 1 ? [last] : []));
   });
-  return DaskArray.fromLayer(layer, [], chunks, dtype);
+  return arrayFromLayer(layer, [], chunks, dtype);
 }
 
 /**
@@ -222,7 +223,7 @@ export function eye(N: number, opts: CreateOptions & { M?: number; k?: number } 
   const name = `eye-${tokenize(N, M, k, dtype, chunks)}`;
   const layer = new ChunkLayer(name, 'eye', chunks.map((c) => c.length), [], ([i, j]) =>
     task(K('eye'), blockShape(chunks, [i as number, j as number]), (starts[0] as number[])[i as number] as number, (starts[1] as number[])[j as number] as number, k, dtype));
-  return DaskArray.fromLayer(layer, [], chunks, dtype);
+  return arrayFromLayer(layer, [], chunks, dtype);
 }
 
 /** A one-block array from a Delayed value that computes an NDArray (or `{ data, shape, dtype }`) of the given shape. */
@@ -231,5 +232,5 @@ export function fromDelayed(value: { key: string; graph: HighLevelGraph }, shape
   const dtype = checkDType('fromDelayed', opts.dtype ?? 'float64');
   const name = `from-delayed-${tokenize(value.key, s, dtype)}`;
   const layer = new ChunkLayer(name, 'from-delayed', s.map(() => 1), [], () => task(K('checkChunk'), { ref: value.key }, s, dtype));
-  return new DaskArray(HighLevelGraph.fromLayer(layer, value.graph), name, s.map((n) => [n]), dtype);
+  return newArray(HighLevelGraph.fromLayer(layer, value.graph), name, s.map((n) => [n]), dtype);
 }

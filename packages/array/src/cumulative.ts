@@ -4,7 +4,7 @@
  */
 import { HighLevelGraph, ref, task, tokenize } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { newArray } from './factory.js';
 import { normalizeAxis } from './chunks.js';
 import { kindOf } from './dtype.js';
 import { astype } from './elementwise.js';
@@ -44,5 +44,5 @@ export function cumulative(kind: 'cumsum' | 'cumprod', x0: DaskArray, opts: CumO
     if (idx[axis] === 0) return ref(blockKey(local, idx));
     return task(K('applyCarry'), kind, ref(blockKey(local, idx)), ref(blockKey(carry, idx)), axis);
   }), g);
-  return new ArrayClass(g, out, x.chunks, x.dtype);
+  return newArray(g, out, x.chunks, x.dtype);
 }

@@ -10,16 +10,12 @@ import { DTYPES, floatOf, intRange, intScalarPlace, isDType, isIntScalar, kindOf
 import { BroadcastError, DTypeError, InputError, OverflowError } from './errors.js';
 import { broadcastShapes, type Expr, type Program } from './kernels/elementwise.js';
 import { K } from './layer.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { arrayFromLayer, isDaskArray } from './factory.js';
 import { rechunk } from './rechunk.js';
 import { broadcastChunkShapes, isUnknownAxis } from './chunks.js';
 
 const EW = K('elementwise');
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-function isArray(x: unknown): x is DaskArray {
-  return x instanceof ArrayClass;
-}
 
 /** Merges nested element-wise kernel calls into one expression over deduplicated inputs. */
 export function simplifyElementwise(t: Task): Task {
@@ -83,13 +79,13 @@ export function elementwiseArray(opName: string, expr: Expr, arrays: DaskArray[]
   const inputs = aligned.map((a) => ({ name: a.name, index: outIndex.slice(nd - a.ndim), numblocks: a.numblocks }));
   const template = task(EW, quote({ expr } satisfies Program), ...aligned.map((_, i) => BlockwiseLayer.arg(i)));
   const layer = new BlockwiseLayer(name, outIndex, chunks.map((c) => c.length), template, inputs, { kind: opName, simplify: simplifyElementwise });
-  return ArrayClass.fromLayer(layer, aligned, chunks, expr.dtype);
+  return arrayFromLayer(layer, aligned, chunks, expr.dtype);
 }
 
 function leaves(ops: Operand[]): { exprs: Expr[]; arrays: DaskArray[] } {
   const arrays: DaskArray[] = [];
   const exprs = ops.map((o): Expr => {
-    if (isArray(o)) {
+    if (isDaskArray(o)) {
       const k = arrays.indexOf(o);
       if (k >= 0) return { in: k, dtype: o.dtype };
       arrays.push(o);
@@ -105,11 +101,11 @@ function leaves(ops: Operand[]): { exprs: Expr[]; arrays: DaskArray[] } {
 
 /** The promoted dtype of operands (NumPy rules, scalars after NEP 50). */
 export function resultType(ops: Operand[]): DType {
-  const arrs = ops.filter(isArray);
+  const arrs = ops.filter(isDaskArray);
   let t: DType | undefined;
   for (const a of arrs) t = t === undefined ? a.dtype : promoteTypes(t, a.dtype);
   for (const o of ops) {
-    if (isArray(o)) continue;
+    if (isDaskArray(o)) continue;
     t = t === undefined ? (typeof o === 'boolean' ? 'bool' : isIntScalar(o) ? 'int64' : 'float64') : promoteWithScalar(t, o as Scalar);
   }
   return t as DType;
@@ -127,7 +123,7 @@ const COMPARE = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
  * of the operation; one outside an integer dtype's range is an OverflowError, as in NumPy 2.
  */
 function checkScalarFits(op: string, o: Operand, t: DType): void {
-  if (isArray(o) || !isIntScalar(o)) return;
+  if (isDaskArray(o) || !isIntScalar(o)) return;
   const r = intRange(t);
   if (r !== undefined && intScalarPlace(o, t) !== 0) throw new OverflowError(op, o, t, r);
 }
@@ -139,8 +135,8 @@ const SWAP: Record<string, string> = { lt: 'gt', gt: 'lt', le: 'ge', ge: 'le', e
  * everywhere. The answer is then a constant (the array is read only for its shape).
  */
 function outOfRangeCompare(fn: string, a: Operand, b: Operand, t: DType): DaskArray | undefined {
-  const [arr, sc, swapped] = isArray(a) ? [a, b, false] : [b as DaskArray, a, true];
-  if (isArray(sc) || !isIntScalar(sc)) return undefined;
+  const [arr, sc, swapped] = isDaskArray(a) ? [a, b, false] : [b as DaskArray, a, true];
+  if (isDaskArray(sc) || !isIntScalar(sc)) return undefined;
   const place = intScalarPlace(sc, t);
   if (place === 0) return undefined;
   const f = swapped ? (SWAP[fn] as string) : fn; // now read as `arr f sc`
@@ -150,7 +146,7 @@ function outOfRangeCompare(fn: string, a: Operand, b: Operand, t: DType): DaskAr
 
 /** A binary element-wise operation. */
 export function binary(fn: string, a: Operand, b: Operand): DaskArray {
-  if (!isArray(a) && !isArray(b)) throw new DTypeError(fn, typeof a, 'at least one operand must be an Array.');
+  if (!isDaskArray(a) && !isDaskArray(b)) throw new DTypeError(fn, typeof a, 'at least one operand must be an Array.');
   const { exprs, arrays } = leaves([a, b]);
   const t = resultType([a, b]);
   if (COMPARE.has(fn)) {
@@ -220,7 +216,7 @@ export function clip(a: DaskArray, min0: Operand | null, max0: Operand | null): 
   // (clip(uint8, -1, 300) changes nothing) instead of an OverflowError.
   const r = intRange(a.dtype);
   const bound = (b: Operand | null): Operand | null => {
-    if (b === null || isArray(b) || !isIntScalar(b) || r === undefined) return b;
+    if (b === null || isDaskArray(b) || !isIntScalar(b) || r === undefined) return b;
     const place = intScalarPlace(b, a.dtype);
     if (place === 0) return b;
     const v = place < 0 ? r[0] : r[1];
@@ -236,7 +232,7 @@ export function clip(a: DaskArray, min0: Operand | null, max0: Operand | null): 
 
 /** `x` where `cond` is true, else `y`. */
 export function where(cond: Operand, x: Operand, y: Operand): DaskArray {
-  if (!isArray(cond) && !isArray(x) && !isArray(y)) throw new DTypeError('where', typeof cond, 'at least one operand must be an Array.');
+  if (!isDaskArray(cond) && !isDaskArray(x) && !isDaskArray(y)) throw new DTypeError('where', typeof cond, 'at least one operand must be an Array.');
   const { exprs, arrays } = leaves([cond, x, y]);
   const R = resultType([x, y]);
   checkScalarFits('where', x, R);

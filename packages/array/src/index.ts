@@ -2,7 +2,7 @@
  * @tsdask/array: chunked n-dimensional arrays with a NumPy-style API.
  * `import * as da from '@tsdask/array'`.
  */
-export { DaskArray as Array, DaskArray, type Operand, type ArrayResult } from './array.js';
+export { DaskArray, type Operand, type ArrayResult } from './array.js';
 export { NDArray, type Nested } from './ndarray.js';
 export { type DType, type TypedArray, type Scalar, promoteTypes, itemsize } from './dtype.js';
 export { normalizeChunks, type Chunks, type ChunksLike } from './chunks.js';
@@ -19,5 +19,6 @@ export { type CumOptions } from './cumulative.js';
 export { type IndexItem, type Slice } from './indexing.js';
 export * from './errors.js';
 export { ChunkLayer } from './layer.js';
-export { fromNpy, toNpy } from './npy.js';
-export { fromZarr, toZarr, type ZarrOptions } from './zarr.js';
+export { type DelayedBlocks } from './to-delayed.js';
+export { fromNpy, toNpy, type ToNpyOptions } from './npy.js';
+export { fromZarr, toZarr, type ZarrOptions, type ToZarrOptions } from './zarr.js';

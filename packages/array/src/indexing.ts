@@ -6,7 +6,7 @@
  */
 import { HighLevelGraph, ref, task, tokenize, type Node } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { arrayFromLayer, newArray } from './factory.js';
 import { cumdims, isUnknownAxis, normalizeAxis, sameChunks } from './chunks.js';
 import { BroadcastError, DTypeError, IndexError, UnknownChunksError } from './errors.js';
 import type { SliceSpec } from './kernels/layout.js';
@@ -150,7 +150,7 @@ export function sliceArray(x: DaskArray, items: readonly IndexItem[]): DaskArray
     // an unknown length is written -1 - d: the reshape kernel takes input axis d's length
     return task(K('reshape'), sliced, oidx.map((i, o) => { const v = (chunks[o] as number[])[i] as number; const a = outAxes[o]; return Number.isNaN(v) && a?.kind === 'in' ? -1 - a.d : v; }));
   });
-  return ArrayClass.fromLayer(layer, [x], chunks, x.dtype);
+  return arrayFromLayer(layer, [x], chunks, x.dtype);
 }
 
 /** The elements where a boolean array of the same shape is true, as a 1-d array of unknown chunk sizes. */
@@ -168,7 +168,7 @@ export function maskArray(x: DaskArray, cond: DaskArray): DaskArray {
   const name = `mask-${tokenize(xf.name, cf.name)}`;
   const nb = xf.numblocks;
   const layer = new ChunkLayer(name, 'mask', nb, [xf.name, cf.name], (idx) => task(K('compress'), ref(blockKey(xf.name, idx)), ref(blockKey(cf.name, idx))));
-  return new ArrayClass(HighLevelGraph.fromLayer(layer, xf.graph, cf.graph), name, [Array.from({ length: nb[0] as number }, () => NaN)], x.dtype);
+  return newArray(HighLevelGraph.fromLayer(layer, xf.graph, cf.graph), name, [Array.from({ length: nb[0] as number }, () => NaN)], x.dtype);
 }
 
 /** The elements at `indices` along `axis` (negative indices count from the end). */
@@ -202,5 +202,5 @@ export function take(x: DaskArray, indices: readonly number[], axis0 = 0): DaskA
     const shape = oidx.map((i, d) => { const v = (chunks[d] as number[])[i] as number; return Number.isNaN(v) ? -1 - d : v; });
     return task(K('gather'), shape, x.dtype, axis, parts);
   });
-  return ArrayClass.fromLayer(layer, [x], chunks, x.dtype);
+  return arrayFromLayer(layer, [x], chunks, x.dtype);
 }

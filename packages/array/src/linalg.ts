@@ -6,7 +6,7 @@
  */
 import { BlockwiseLayer, task, tokenize } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { arrayFromLayer } from './factory.js';
 import { normalizeAxis, requireKnownChunks } from './chunks.js';
 import { promoteTypes, type DType } from './dtype.js';
 import { ShapeError } from './errors.js';
@@ -52,7 +52,7 @@ export function tensordot(a: DaskArray, b0: DaskArray, axes: number | [readonly 
     { name: a.name, index: aIndex.join(''), numblocks: a.numblocks },
     { name: b.name, index: bIndex.join(''), numblocks: b.numblocks },
   ], { kind: 'tensordot', fusable: false });
-  return ArrayClass.fromLayer(layer, [a, b], chunks, dtype);
+  return arrayFromLayer(layer, [a, b], chunks, dtype);
 }
 
 /** Matrix product (1-d operands are treated as row / column vectors and the axis removed). */

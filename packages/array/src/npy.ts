@@ -1,21 +1,19 @@
 /**
  * NumPy .npy files: `fromNpy(path, { chunks })` reads lazily, one task per block reading only its
- * bytes; `toNpy(x, path)` writes the header, then computes the blocks, each task writing its own
+ * bytes; `toNpy(x, path)` is one task writing the header, then one per block writing its own
  * bytes into place. Node only (the ops live in `@tsdask/array/io`).
  */
 import { checkOptions } from './options.js';
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from './platform/fs.js';
-import { compute, ref, task, throwIfCancelled, tokenize, validateOptions, type ComputeOptions } from '@tsdask/core-graph';
+import { closeSync, fstatSync, openSync, readSync, resolve } from './platform/fs.js';
+import { ref, task, tokenize, writeResult, type ComputeOptions, type Delayed, type WriteOptions } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { arrayFromLayer } from './factory.js';
 import { blockShape, cumdims, normalizeChunks, type ChunksLike, requireKnownChunks } from './chunks.js';
 import { itemsize } from './dtype.js';
 import { InputError } from './errors.js';
 import { npyHeader, parseNpyHeader, type NpyStamp } from './io/npy-format.js';
-import { sizeOf } from './kernels/chunk.js';
 import { blockKey, ChunkLayer } from './layer.js';
-
-const IO = (name: string): string => `@tsdask/array/io#${name}`;
+import { arrayWritePlan, IO } from './write-plan.js';
 
 /** A lazy array over a .npy file. */
 export function fromNpy(path: string, opts: { chunks?: ChunksLike } = {}): DaskArray {
@@ -46,38 +44,26 @@ export function fromNpy(path: string, opts: { chunks?: ChunksLike } = {}): DaskA
   const name = `from-npy-${tokenize(path, h, chunks, stamp)}`;
   const layer = new ChunkLayer(name, 'from-npy', chunks.map((c) => c.length), [], (idx) =>
     task(IO('readNpyBlock'), path, h.offset, h.shape, h.dtype, idx.map((i, d) => (starts[d] as number[])[i] as number), blockShape(chunks, idx), stamp));
-  return ArrayClass.fromLayer(layer, [], chunks, h.dtype);
+  return arrayFromLayer(layer, [], chunks, h.dtype);
 }
 
-/** Writes an array to a .npy file, block by block; resolves to the bytes of data written. */
-export async function toNpy(x: DaskArray, path: string, opts: ComputeOptions = {}): Promise<number> {
-  // Bad options or a cancelled signal fail before the file is touched.
-  validateOptions(opts, 'compute');
-  throwIfCancelled(opts.signal);
-  requireKnownChunks('toNpy', x.chunks, undefined, 'the file needs every length');
-  const header = npyHeader(x.shape, x.dtype);
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, header, 0, header.length, 0);
-    ftruncateSync(fd, header.length + sizeOf(x.shape) * itemsize(x.dtype));
-  } finally {
-    closeSync(fd);
-  }
-  const starts = x.chunks.map((c) => cumdims(c));
-  const name = `to-npy-${tokenize(path, x.name)}`;
-  const layer = new ChunkLayer(name, 'to-npy', x.numblocks, [x.name], (idx) =>
-    task(IO('writeNpyBlock'), path, header.length, x.shape, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx))));
-  const writes = ArrayClass.fromLayer(layer, [x], x.numblocks.map((n) => Array.from({ length: n }, () => 1)), 'float64');
-  const [counts] = await compute(new WriteCounts(writes), opts);
-  return counts as number;
-}
+/** Options of toNpy: `compute`, and compute options when computing now. */
+export type ToNpyOptions = WriteOptions & ComputeOptions;
 
-/** A collection whose result is the sum of the per-block byte counts. */
-class WriteCounts extends ArrayClass {
-  constructor(a: DaskArray) {
-    super(a.graph, a.name, a.chunks, a.dtype);
-  }
-  override finalize(values: readonly unknown[]): number {
-    return (values as number[]).reduce((p, q) => p + q, 0);
-  }
+/**
+ * Writes an array to a .npy file, block by block; resolves to `[path]` (resolved), or with
+ * `{ compute: false }` is a Delayed of it that writes when computed. Nothing is written before.
+ */
+export function toNpy(x: DaskArray, path: string, opts: ToNpyOptions & { compute: false }): Delayed<string[]>;
+export function toNpy(x: DaskArray, path: string, opts?: ToNpyOptions & { compute?: true }): Promise<string[]>;
+export function toNpy(x: DaskArray, path: string, opts?: ToNpyOptions): Promise<string[]> | Delayed<string[]>;
+export function toNpy(x: DaskArray, path: string, opts: ToNpyOptions = {}): Promise<string[]> | Delayed<string[]> {
+  return writeResult('toNpy', () => {
+    requireKnownChunks('toNpy', x.chunks, undefined, 'the file needs every length');
+    const offset = npyHeader(x.shape, x.dtype).length;
+    const starts = x.chunks.map((c) => cumdims(c));
+    const name = `to-npy-${tokenize(path, x.name)}`;
+    return arrayWritePlan(x, name, 'to-npy', task(IO('createNpy'), path, x.shape, x.dtype), (idx, created) =>
+      task(IO('writeNpyBlock'), path, offset, x.shape, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx)), created), resolve(path));
+  }, opts);
 }

@@ -4,7 +4,8 @@
  * seeded by (seed, block number), so results depend only on the seed and the chunks.
  */
 import { task, tokenize } from '@tsdask/core-graph';
-import { DaskArray } from './array.js';
+import type { DaskArray } from './array.js';
+import { arrayFromLayer } from './factory.js';
 import { blockShape, linearBlock, normalizeChunks, type ChunksLike } from './chunks.js';
 import { intRange, isDType, type DType } from './dtype.js';
 import { DTypeError, InputError, ShapeError } from './errors.js';
@@ -36,7 +37,7 @@ function make(op: string, shape: readonly number[], opts: RandomOptions, dtype: 
   const name = `${op}-${tokenize(op, s, seed, chunks, extra)}`;
   const layer = new ChunkLayer(name, op, nb, [], (idx) => task(K(kernel), blockShape(chunks, idx), seed, linearBlock(idx, nb), ...(extra as never[])));
   if (kernel === 'randomUniform') uniformLayers.set(layer, { seed });
-  return DaskArray.fromLayer(layer, [], chunks, dtype);
+  return arrayFromLayer(layer, [], chunks, dtype);
 }
 
 /** Uniform floats in [0, 1). */

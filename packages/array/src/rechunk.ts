@@ -6,7 +6,7 @@
  */
 import { ref, task, tokenize, type Node } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { arrayFromLayer } from './factory.js';
 import { cumdims, isUnknownAxis, normalizeAxis, normalizeChunks, sameChunks, type AxisChunks, type ChunksLike } from './chunks.js';
 import { ChunksError, UnknownChunksError } from './errors.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
@@ -50,7 +50,7 @@ function oneStage(x: DaskArray, chunks: number[][]): DaskArray {
     rec(0, [], [], []);
     return task(K('assemble'), idx.map((j, d) => (chunks[d] as number[])[j] as number), x.dtype, pieces, offsets);
   });
-  return ArrayClass.fromLayer(layer, [x], chunks, x.dtype);
+  return arrayFromLayer(layer, [x], chunks, x.dtype);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { BlockwiseLayer, HighLevelGraph, ref, task, tokenize, type Node, type Task } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { newArray } from './factory.js';
 import { blockShape, cumdims, linearBlock, normalizeAxes, normalizeAxis, type Chunks } from './chunks.js';
 import { kindOf, type DType } from './dtype.js';
 import { AxisError, EmptyReductionError, ShapeError } from './errors.js';
@@ -124,7 +124,7 @@ function tree(s: TreeSpec): DaskArray {
     const outShape = oidx.map((i, d) => { const v = (outChunks[d] as number[])[i] as number; return Number.isNaN(v) ? -1 - (kept[d] as number) : v; });
     return s.finish(parts.length === 1 ? (parts[0] as Node) : s.combine(parts), outShape);
   });
-  return new ArrayClass(HighLevelGraph.fromLayer(final, graph), outName, outChunks as Chunks, s.dtype);
+  return newArray(HighLevelGraph.fromLayer(final, graph), outName, outChunks as Chunks, s.dtype);
 }
 
 /** A reduction whose partial is a chunk of accumulators. */

@@ -5,7 +5,7 @@
  */
 import { ref, task, tokenize, type Node } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { DaskArray as ArrayClass } from './array.js';
+import { arrayFromLayer } from './factory.js';
 import { cumdims, normalizeAxes, normalizeAxis, requireKnownChunks } from './chunks.js';
 import { AxisError, ShapeError } from './errors.js';
 import { sizeOf } from './kernels/chunk.js';
@@ -24,7 +24,7 @@ export function transpose(x: DaskArray, axes?: readonly number[]): DaskArray {
     perm.forEach((p, d) => { inIdx[p] = idx[d] as number; });
     return task(K('transpose'), ref(blockKey(x.name, inIdx)), perm);
   });
-  return ArrayClass.fromLayer(layer, [x], chunks, x.dtype);
+  return arrayFromLayer(layer, [x], chunks, x.dtype);
 }
 
 /** Swaps two axes. */
@@ -42,7 +42,7 @@ function reindex(op: string, x: DaskArray, chunks: number[][], inIdxOf: (idx: nu
   // an unknown (NaN) length is written -1 - (input axis): the reshape kernel reads it off the block
   const layer = new ChunkLayer(name, op, chunks.map((c) => c.length), [x.name], (idx) =>
     task(K('reshape'), ref(blockKey(x.name, inIdxOf(idx))), idx.map((i, d) => { const v = (chunks[d] as number[])[i] as number; return Number.isNaN(v) ? -1 - inAxisOf(d) : v; })));
-  return ArrayClass.fromLayer(layer, [x], chunks, x.dtype);
+  return arrayFromLayer(layer, [x], chunks, x.dtype);
 }
 
 /** Removes axes of length 1 (all of them when `axis` is left out). */
@@ -105,5 +105,5 @@ export function reshape(x: DaskArray, shape0: readonly number[]): DaskArray {
     }
     return task(K('flatConcat'), [rows[o] as number, ...shape.slice(1)], x.dtype, parts);
   });
-  return ArrayClass.fromLayer(layer, [xin], chunks, x.dtype);
+  return arrayFromLayer(layer, [xin], chunks, x.dtype);
 }

@@ -4,6 +4,11 @@ import * as da from '@tsdask/array';
 import { build, expectClose, SCHEDULERS } from './support.js';
 
 describe('Array metadata and chunks', () => {
+  it('exports the class as DaskArray, not as Array (which would shadow the global)', () => {
+    expect(Object.keys(da)).not.toContain('Array');
+    expect(da.zeros([3])).toBeInstanceOf(da.DaskArray);
+  });
+
   it('normalises chunks: number, per-axis list, -1, explicit and auto', () => {
     expect(da.zeros([10, 7], { chunks: 4 }).chunks).toEqual([[4, 4, 2], [4, 3]]);
     expect(da.zeros([10, 7], { chunks: [5, -1] }).chunks).toEqual([[5, 5], [7]]);

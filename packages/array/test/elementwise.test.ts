@@ -56,7 +56,7 @@ describe.each(SCHEDULERS)('elementwise on %s', (scheduler) => {
     const f32 = da.fromArray(new Float32Array([1.5, 2, 3]), { chunks: 2 });
     const u8 = da.fromArray(new Uint8Array([250, 1, 2]), { chunks: 2 });
     const i8 = da.fromArray(new Int8Array([-1, 2, 3]), { chunks: 2 });
-    const cases: [da.Array, string, number[]][] = [
+    const cases: [da.DaskArray, string, number[]][] = [
       [i32.add(1), 'int32', [-2147483648, -4, 8]],
       [i32.add(f32), 'float64', [2147483648.5, -3, 10]],
       [i32.add(0.5), 'float64', [2147483647.5, -4.5, 7.5]],

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compute } from '@tsdask/core-graph';
 import * as da from '@tsdask/array';
 import { build, SCHEDULERS } from './support.js';
 
@@ -24,10 +25,22 @@ describe.each(SCHEDULERS)('npy on %s', (scheduler) => {
     const vals = build([5, 3], (i) => i * 1.5 - 2) as number[][];
     const x = da.fromArray(vals, { chunks: [2, 2] });
     const path = join(dir, `w-${scheduler}.npy`);
-    const written = await da.toNpy(x, path, { scheduler });
-    expect(written).toBe(15 * 8);
+    expect(await da.toNpy(x, path, { scheduler })).toEqual([path]);
     const want = handNpy('<f8', '(5, 3)', new Uint8Array(Float64Array.from(vals.flat()).buffer));
     expect(Buffer.from(readFileSync(path)).equals(Buffer.from(want))).toBe(true);
+  });
+
+  it('toNpy with compute: false writes nothing until computed, and two writers run in one compute', async () => {
+    const a = build([4, 3], (i) => i - 5) as number[][];
+    const b = build([7], (i) => i * 0.25) as number[];
+    const pa = join(dir, `lazy-a-${scheduler}.npy`);
+    const pb = join(dir, `lazy-b-${scheduler}.npy`);
+    const wa = da.toNpy(da.fromArray(a, { chunks: [3, 2] }), pa, { compute: false });
+    const wb = da.fromArray(b, { chunks: 3 }).toNpy(pb, { compute: false });
+    expect(existsSync(pa) || existsSync(pb)).toBe(false);
+    expect(await compute(wa, wb, { scheduler })).toEqual([[pa], [pb]]);
+    expect(Buffer.from(readFileSync(pa)).equals(Buffer.from(handNpy('<f8', '(4, 3)', new Uint8Array(Float64Array.from(a.flat()).buffer))))).toBe(true);
+    expect(((await da.fromNpy(pb).compute({ scheduler })) as da.NDArray).toArray()).toEqual(b);
   });
 
   it('fromNpy reads any block layout lazily, 1-d and 3-d, ints and bools', async () => {

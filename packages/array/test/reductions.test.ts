@@ -30,7 +30,7 @@ function refAxes(x: N, axes: number[], f: (v: number[]) => number): N | number {
 describe.each(SCHEDULERS)('reductions on %s', (scheduler) => {
   it('sum, prod, min, max, mean, var, std over axes with uneven chunks and keepdims', async () => {
     const x = da.fromArray(X, { chunks: [2, 3, 3] });
-    const cases: [da.Array, N | number, number?][] = [];
+    const cases: [da.DaskArray, N | number, number?][] = [];
     for (const axis of [undefined, 0, 1, 2, [0, 2]] as (number | number[] | undefined)[]) {
       const axes = axis === undefined ? [0, 1, 2] : typeof axis === 'number' ? [axis] : axis;
       cases.push([x.sum({ axis }), refAxes(X, axes, sum)]);

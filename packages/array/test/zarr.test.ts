@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compute } from '@tsdask/core-graph';
 import * as da from '@tsdask/array';
 import { build, expectClose, SCHEDULERS } from './support.js';
 
@@ -44,7 +45,7 @@ describe.each(SCHEDULERS)('zarr on %s', (scheduler) => {
     const root = join(dir, `v3-${scheduler}`);
     const vals = build([6, 5], (i) => i * 0.5);
     const x = da.fromArray(vals, { chunks: [4, 2] }).astype('float32');
-    expect(await da.toZarr(x, root, { path: 'grp/x', scheduler })).toBe(30);
+    expect(await da.toZarr(x, root, { path: 'grp/x', scheduler })).toEqual([join(root, 'grp', 'x')]);
     const meta = JSON.parse(readFileSync(join(root, 'grp', 'x', 'zarr.json'), 'utf8')) as { zarr_format: number; shape: number[]; data_type: string; chunk_grid: { configuration: { chunk_shape: number[] } } };
     expect(meta.zarr_format).toBe(3);
     expect(meta.shape).toEqual([6, 5]);
@@ -58,11 +59,23 @@ describe.each(SCHEDULERS)('zarr on %s', (scheduler) => {
     expect(((await (await da.fromZarr(root, { path: 'b' })).compute({ scheduler })) as da.NDArray).toArray()).toEqual([true, false, true, true, false]);
   });
 
+  it('toZarr with compute: false writes nothing until computed, and two writers run in one compute', async () => {
+    const root = join(dir, `lazy-${scheduler}`);
+    const a = build([5, 4], (i) => i * 2 - 7);
+    const b = build([6], (i) => i + 0.5);
+    const wa = da.fromArray(a, { chunks: [2, 3] }).toZarr(root, { path: 'a', compute: false });
+    const wb = da.toZarr(da.fromArray(b, { chunks: 4 }), root, { path: 'b', zarrFormat: 2, compute: false });
+    expect(existsSync(root)).toBe(false);
+    expect(await compute(wa, wb, { scheduler })).toEqual([[join(root, 'a')], [join(root, 'b')]]);
+    expectClose((await (await da.fromZarr(root, { path: 'a' })).compute({ scheduler })) as da.NDArray, a);
+    expectClose((await (await da.fromZarr(root, { path: 'b' })).compute({ scheduler })) as da.NDArray, b);
+  });
+
   it('toZarr with zarrFormat 2 writes .zarray, parent .zgroup and raw C-order chunks, and it reads back', async () => {
     const root = join(dir, `w2-${scheduler}`);
     const vals = build([5, 7], (i) => i * 1.5 - 20);
     const x = da.fromArray(vals, { chunks: [2, 3] });
-    expect(await da.toZarr(x, root, { path: 'grp/x', zarrFormat: 2, scheduler })).toBe(35);
+    expect(await da.toZarr(x, root, { path: 'grp/x', zarrFormat: 2, scheduler })).toEqual([join(root, 'grp', 'x')]);
     const meta = JSON.parse(readFileSync(join(root, 'grp', 'x', '.zarray'), 'utf8')) as Record<string, unknown>;
     expect(meta).toEqual({ zarr_format: 2, shape: [5, 7], chunks: [2, 3], dtype: '<f8', compressor: null, fill_value: 0, order: 'C', filters: null, dimension_separator: '.' });
     expect(JSON.parse(readFileSync(join(root, '.zgroup'), 'utf8'))).toEqual({ zarr_format: 2 });

@@ -12,6 +12,10 @@
  * A Delayed holds its node and its direct Delayed dependencies; its graph is one layer that
  * walks that DAG when materialized, so building a million calls allocates no graph structure
  * beyond the Delayed objects themselves.
+ *
+ * `Delayed.fromGraph(graph, key, finalize?)` makes a Delayed of one key of any graph (a
+ * dataframe reduction, an array block): the lazy scalar of every collection. Its graph is the
+ * one it was given, and a Delayed built on it (`delayed(fn)(d)`) carries that graph too.
  */
 import { Collection } from './collection.js';
 import { IntBuffer, sharedInt32 } from './graph/int-buffer.js';
@@ -55,6 +59,8 @@ export interface DelayedOptions {
 
 let walkEpoch = 0;
 const NO_DEPS: readonly never[] = Object.freeze([]);
+/** How many Delayed values fromGraph has made: while none, no walk looks for their graphs. */
+let graphBackedMade = 0;
 
 /** A lazy value: the result of a delayed call or a wrapped value. */
 export class Delayed<T = unknown> extends Collection<T> {
@@ -62,6 +68,8 @@ export class Delayed<T = unknown> extends Collection<T> {
   _epoch = 0;
   /** @internal This value's id in the graph being lowered by that walk. */
   _id = 0;
+  /** @internal True (on GraphDelayed's prototype) when the key lives in another collection's graph. */
+  declare readonly _backed: boolean;
 
   constructor(
     /** The key of this value's task. */
@@ -77,7 +85,32 @@ export class Delayed<T = unknown> extends Collection<T> {
   }
 
   get graph(): HighLevelGraph {
-    return new HighLevelGraph([new DelayedLayer(this)]);
+    if (graphBackedMade === 0) return new HighLevelGraph([new DelayedLayer(this)]);
+    const graphs: HighLevelGraph[] = [];
+    const names = new Set<string>();
+    walk([this], (d) => {
+      if (!d._backed) return;
+      const g = (d as GraphDelayed).backing;
+      graphs.push(g);
+      const l = g.layerOf(d.key);
+      if (l !== undefined) names.add(l.name);
+    });
+    const layer = new DelayedLayer(this, [...names]);
+    return graphs.length === 0 ? new HighLevelGraph([layer]) : HighLevelGraph.fromLayer(layer, ...graphs);
+  }
+
+  /**
+   * A Delayed of one key of `graph` (a collection's result or block), its value passed through
+   * `finalize` when given (a function or an `op()`, run as a task like any delayed call, so the
+   * value is the same computed alone, in `compute(a, b)` or as an argument of delayed calls).
+   */
+  static fromGraph<T = unknown>(graph: HighLevelGraph, key: Key): Delayed<T>;
+  static fromGraph<T>(graph: HighLevelGraph, key: Key, finalize: ((value: never) => T | Promise<T>) | OpRef, opts?: DelayedOptions): Delayed<T>;
+  static fromGraph(graph: HighLevelGraph, key: Key, finalize?: ((value: never) => unknown) | OpRef, opts: DelayedOptions = {}): Delayed {
+    graphBackedMade++;
+    const base = new GraphDelayed(key, graph);
+    if (finalize === undefined) return base;
+    return (delayed as (f: unknown, o: DelayedOptions) => (...a: unknown[]) => Delayed)(finalize, { pure: true, ...opts })(base);
   }
 
   get outputKeys(): readonly Key[] {
@@ -121,16 +154,19 @@ export class Delayed<T = unknown> extends Collection<T> {
 /** One layer holding the whole DAG reachable from a Delayed. */
 export class DelayedLayer implements Layer {
   readonly kind = 'delayed';
-  readonly dependencies: readonly string[] = [];
   readonly name: string;
   #byKey: Map<Key, Delayed> | undefined;
-  constructor(readonly root: Delayed) {
+  constructor(
+    readonly root: Delayed,
+    /** The layers holding the keys of the fromGraph values in the DAG (none for plain delayed calls). */
+    readonly dependencies: readonly string[] = [],
+  ) {
     this.name = root.key;
   }
   #index(): Map<Key, Delayed> {
     if (this.#byKey === undefined) {
       const m = new Map<Key, Delayed>();
-      walk([this.root], (d) => m.set(d.key, d));
+      walk([this.root], (d) => { if (!d._backed) m.set(d.key, d); });
       this.#byKey = m;
     }
     return this.#byKey;
@@ -152,17 +188,31 @@ export class DelayedLayer implements Layer {
         if (d !== undefined) roots.push(d);
       }
     }
-    walk(roots, (d) => out.set(d.key, d.node));
+    walk(roots, (d) => { if (!d._backed) out.set(d.key, d.node); });
   }
 }
+
+/** A Delayed made by fromGraph: its key is computed by `backing`, another collection's graph. */
+class GraphDelayed<T = unknown> extends Delayed<T> {
+  constructor(key: Key, readonly backing: HighLevelGraph) {
+    super(key, { ref: key });
+  }
+
+  override get graph(): HighLevelGraph {
+    return this.backing;
+  }
+}
+
+Object.defineProperty(Delayed.prototype, '_backed', { value: false });
+Object.defineProperty(GraphDelayed.prototype, '_backed', { value: true });
 
 /**
  * Lowers the DAG under some Delayed values straight to a TaskGraph, without materializing a
  * key/node map: ids in post-order (dependencies first), dependencies read from each value's
  * `deps`. A Delayed can only depend on values that existed before it, so there is no cycle
- * to look for.
+ * to look for. Undefined when the DAG holds a fromGraph value (its key is in another graph).
  */
-export function lowerDelayed(roots: readonly Delayed[]): TaskGraph {
+export function lowerDelayed(roots: readonly Delayed[]): TaskGraph | undefined {
   const epoch = ++walkEpoch;
   const order: Delayed[] = [];
   const stack: Delayed[] = [];
@@ -185,6 +235,7 @@ export function lowerDelayed(roots: readonly Delayed[]): TaskGraph {
           next.push(0);
         }
       } else {
+        if (d._backed) return undefined;
         d._id = order.length;
         order.push(d);
         stack.pop();

@@ -56,6 +56,7 @@ export { HeldKeys, heldKeysIn, holderOf } from './futures/held-keys.js';
 export { Future, isFuture, type FutureStatus, type FutureStart } from './futures/future.js';
 export { Client, getClient, type SubmitOptions } from './futures/client.js';
 export { asCompleted, wait, type WaitOptions } from './futures/wait.js';
+export { writeResult, type WriteOptions, type WritePlan } from './write-result.js';
 export { delayed, Delayed, DelayedLayer, type DelayedFunction, type DelayedOptions, type Lazy } from './delayed.js';
 export { visualize, taskGraphToDot, layersToDot, dotToSvg, type VisualizeOptions } from './visualize.js';
 export { BlockwiseLayer, type BlockwiseInput, type BlockwiseOptions } from './layers/blockwise-layer.js';

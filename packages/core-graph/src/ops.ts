@@ -43,3 +43,8 @@ export function sum(...xs: unknown[]): number | bigint {
 export function held(key: string): never {
   throw new NotHeldError(key, 'this thread');
 }
+
+/** Returns `value`; its other arguments (refs) only make it wait for their tasks (a writer's paths after its writes). */
+export function after<T>(value: T, ..._done: unknown[]): T {
+  return value;
+}

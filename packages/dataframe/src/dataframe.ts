@@ -3,7 +3,7 @@
  * (unknown columns and type mismatches fail here, not in a worker) and returns a new frame;
  * consecutive row-wise steps share one plan node, so they run as one task per partition.
  */
-import { Collection, HighLevelGraph, MaterializedLayer, chunkKey, computeSignal, validateOptions, type ComputeOptions, type Key } from '@tsdask/core-graph';
+import { Collection, Delayed, HighLevelGraph, MaterializedLayer, chunkKey, computeSignal, validateOptions, type ComputeOptions, type Key } from '@tsdask/core-graph';
 import type { Table } from 'apache-arrow';
 import { concatPartitions, emptyPartition, valueAt, type DType, type Partition, type Schema } from './kernels/columns.js';
 import { nameOf, type ExprNode } from './kernels/expr-node.js';
@@ -13,7 +13,7 @@ import { Expr, toNode, type ExprLike } from './expr.js';
 import { K, blockwise, lowerPlan, partitionKeys, type Lowered, type PlanNode } from './plan.js';
 import { partitionToTable, partitionsToTable } from './arrow.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
-import { collectPartitions, Scalar as ScalarImpl, type Scalar } from './collect.js';
+import { collectPartitions } from './collect.js';
 import { GroupBy, aggregate, type GroupByOptions } from './groupby.js';
 import type { AggSpec } from './kernels/groupby.js';
 import { Series } from './series.js';
@@ -23,7 +23,7 @@ import { merge, type MergeOptions } from './merge.js';
 import { repartition } from './repartition.js';
 import { mapPartitions } from './map-partitions.js';
 import { dropDuplicates } from './drop-duplicates.js';
-import { toCSV, toParquet } from './writers.js';
+import { toCSV, toParquet, type ToCsvOptions, type ToParquetOptions } from './writers.js';
 
 /** A lazy, partitioned table: `compute()` gives an Arrow Table. */
 export class DataFrame extends Collection<Table> {
@@ -231,19 +231,25 @@ export class DataFrame extends Collection<Table> {
    * After sortValues / setIndex: the boundaries between partitions on the sort column (lazy;
    * partition i holds the keys from boundary i - 1 to boundary i). Undefined when not known.
    */
-  divisions(): Scalar<(number | string)[]> | undefined {
+  divisions(): Delayed<(number | string)[]> | undefined {
     const p = this.plan;
     if (p.kind !== 'graph' || p.divisions === undefined) return undefined;
-    return new ScalarImpl(p.graph, p.divisions.key, (v) => v as (number | string)[]);
+    return Delayed.fromGraph<(number | string)[]>(p.graph, p.divisions.key);
   }
 
-  /** Writes one CSV file per partition into `dir` (computes now); resolves to the paths. */
-  toCSV(dir: string, opts: ComputeOptions & { sep?: string } = {}): Promise<string[]> {
+  /** Writes one CSV file per partition into `dir`; resolves to the paths, or with `{ compute: false }` is a Delayed that writes when computed. */
+  toCSV(dir: string, opts: ToCsvOptions & { compute: false }): Delayed<string[]>;
+  toCSV(dir: string, opts?: ToCsvOptions & { compute?: true }): Promise<string[]>;
+  toCSV(dir: string, opts?: ToCsvOptions): Promise<string[]> | Delayed<string[]>;
+  toCSV(dir: string, opts: ToCsvOptions = {}): Promise<string[]> | Delayed<string[]> {
     return toCSV(this, dir, opts);
   }
 
-  /** Writes one Parquet file per partition into `dir` (computes now); resolves to the paths. */
-  toParquet(dir: string, opts: ComputeOptions = {}): Promise<string[]> {
+  /** Writes one Parquet file per partition into `dir`; resolves to the paths, or with `{ compute: false }` is a Delayed that writes when computed. */
+  toParquet(dir: string, opts: ToParquetOptions & { compute: false }): Delayed<string[]>;
+  toParquet(dir: string, opts?: ToParquetOptions & { compute?: true }): Promise<string[]>;
+  toParquet(dir: string, opts?: ToParquetOptions): Promise<string[]> | Delayed<string[]>;
+  toParquet(dir: string, opts: ToParquetOptions = {}): Promise<string[]> | Delayed<string[]> {
     return toParquet(this, dir, opts);
   }
 
@@ -270,12 +276,12 @@ export class DataFrame extends Collection<Table> {
   }
 
   /** The number of distinct non-null values per column (lazy). */
-  nunique(): Scalar<Record<string, number>> {
+  nunique(): Delayed<Record<string, number>> {
     return nuniqueAll(this);
   }
 
   /** count, mean, std, min, quartiles and max of each numeric column (lazy; computes to a Table). */
-  describe(): Scalar<Table> {
+  describe(): Collection<Table> {
     return describe(this);
   }
 

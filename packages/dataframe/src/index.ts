@@ -6,7 +6,6 @@
 export { DataFrame } from './dataframe.js';
 export { Series } from './series.js';
 export { GroupBy, type GroupByOptions } from './groupby.js';
-export { Scalar } from './collect.js';
 export { Expr, When, Then, col, lit, when, type ExprLike } from './expr.js';
 export { fromArrow, fromRecords, type FromOptions } from './from.js';
 export type { DType, Schema, ColumnData, Partition } from './kernels/columns.js';
@@ -15,3 +14,4 @@ export type { AggFn } from './kernels/groupby.js';
 export * from './errors.js';
 export { readCSV, type ReadCsvOptions } from './csv.js';
 export { readParquet, type ReadParquetOptions } from './parquet.js';
+export { toCSV, toParquet, type ToCsvOptions, type ToParquetOptions } from './writers.js';

@@ -1,16 +1,19 @@
-/** Whole-frame reductions: row count, nunique per column, describe. */
-import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
+/**
+ * Whole-frame reductions: row count and nunique per column (lazy scalars: core-graph Delayed
+ * values), describe (a lazy Table, built where compute() returns: an Arrow Table cannot cross
+ * threads as a task's result).
+ */
+import { Collection, Delayed, HighLevelGraph, MaterializedLayer, chunkKey, op, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
 import { combineQuantiles, type Sketch } from './kernels/quantiles.js';
 import { Table, vectorFromArray, Float64, Utf8, type Vector } from 'apache-arrow';
 import { isNumeric, valueAt, type ColumnData, type DType, type Partition } from './kernels/columns.js';
 import type { AggFn } from './kernels/groupby.js';
-import { Scalar } from './collect.js';
 import type { DataFrame } from './dataframe.js';
 import { aggregate, makeSpec } from './groupby.js';
 import { K, partitionKeys } from './plan.js';
 
 /** The number of rows, lazily: one length task per partition and a sum. */
-export function countRows(df: DataFrame): Scalar<number> {
+export function countRows(df: DataFrame): Delayed<number> {
   // A frame with no columns still has rows (each partition knows its length).
   const input = (df.columns.length === 0 ? df : df.select(df.cheapColumn())).lower();
   const name = `len-${tokenize(input.name)}`;
@@ -23,24 +26,28 @@ export function countRows(df: DataFrame): Scalar<number> {
   }
   tasks.set(name, { op: `${K}#total`, args: parts });
   const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph);
-  return new Scalar(graph, name, (v) => v as number);
-}
-
-function statsScalar<T>(df: DataFrame, aggs: Record<string, [string, AggFn]>, fn: (p: Partition) => T): Scalar<T> {
-  const out = aggregate(df, makeSpec(df, [], aggs));
-  const l = out.lower();
-  return new Scalar(l.graph, partitionKeys(l.name, 1)[0] as Key, (p) => fn(p as Partition));
+  return Delayed.fromGraph<number>(graph, name);
 }
 
 /** The number of distinct non-null values of each column. */
-export function nuniqueAll(df: DataFrame): Scalar<Record<string, number>> {
+export function nuniqueAll(df: DataFrame): Delayed<Record<string, number>> {
   const aggs: Record<string, [string, AggFn]> = {};
   for (const c of df.columns) aggs[c] = [c, 'nunique'];
-  return statsScalar(df, aggs, (p) => {
-    const r: Record<string, number> = {};
-    p.names.forEach((n, j) => (r[n] = valueAt(p.columns[j] as ColumnData, 0) as number));
-    return r;
-  });
+  const l = aggregate(df, makeSpec(df, [], aggs)).lower();
+  return Delayed.fromGraph<Record<string, number>>(l.graph, partitionKeys(l.name, 1)[0] as Key, op(K, 'firstRow'));
+}
+
+/** A lazy value whose last step runs where compute() returns (describe's Arrow Table). */
+class LocalResult<T> extends Collection<T> {
+  constructor(readonly graph: HighLevelGraph, readonly key: Key, private readonly fn: (v: unknown) => T) {
+    super();
+  }
+  get outputKeys(): readonly Key[] {
+    return [this.key];
+  }
+  finalize(values: readonly unknown[]): T {
+    return this.fn(values[0]);
+  }
 }
 
 const STATS: AggFn[] = ['count', 'mean', 'std', 'min', 'max'];
@@ -51,7 +58,7 @@ const ROWS = ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'];
  * 'statistic' column. The quartiles are approximate (from 1000 order statistics per
  * partition), as in Dask; the others are exact.
  */
-export function describe(df: DataFrame): Scalar<Table> {
+export function describe(df: DataFrame): Collection<Table> {
   const cols = df.columns.filter((c) => isNumeric(df.dtypes[c] as DType));
   const aggs: Record<string, [string, AggFn]> = {};
   for (const c of cols) for (const s of STATS) aggs[`${s}\u0000${c}`] = [c, s];
@@ -67,7 +74,7 @@ export function describe(df: DataFrame): Scalar<Table> {
   }
   tasks.set(name, { op: `${K}#describeParts`, args: [{ ref: partitionKeys(stats.name, 1)[0] as Key }, ...sketches] });
   const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [stats.name, input.name]), stats.graph, input.graph);
-  return new Scalar(graph, name, (v) => {
+  return new LocalResult(graph, name, (v) => {
     const { agg: p, sketches: sk } = v as { agg: Partition; sketches: Sketch[][] };
     const out: Record<string, Vector> = { statistic: vectorFromArray(ROWS, new Utf8()) };
     cols.forEach((c, ci) => {

@@ -1,41 +1,43 @@
 /** Series: one lazy column, `df.col('delay')`, with reductions that give lazy scalars. */
 import type { Vector } from 'apache-arrow';
-import type { ComputeOptions } from '@tsdask/core-graph';
+import { Delayed, op, type ComputeOptions } from '@tsdask/core-graph';
 import { valueAt, type ColumnData, type DType, type Partition } from './kernels/columns.js';
 import type { AggFn } from './kernels/groupby.js';
-import { Scalar, collectPartitions } from './collect.js';
+import { collectPartitions } from './collect.js';
 import type { DataFrame } from './dataframe.js';
 import { aggregate, makeSpec } from './groupby.js';
-import { partitionKeys } from './plan.js';
+import { K, partitionKeys } from './plan.js';
 
-/** One lazy column of a DataFrame. */
+const FIRST_VALUE = op(K, 'firstValue');
+
+/** One lazy column of a DataFrame; its reductions are Delayed values (lazy scalars). */
 export class Series {
   constructor(readonly frame: DataFrame, readonly name: string) {}
   /** The dtype. */
   get dtype(): DType {
     return this.frame.dtypes[this.name] as DType;
   }
-  private reduce(fn: AggFn): Scalar<number | string | Date | null> {
+  private reduce(fn: AggFn): Delayed<number | string | Date | null> {
     const df = aggregate(this.frame, makeSpec(this.frame, [], { v: [this.name, fn] }));
     const l = df.lower();
-    return new Scalar(l.graph, partitionKeys(l.name, 1)[0] as string, (p) => valueAt((p as Partition).columns[0] as ColumnData, 0) as number);
+    return Delayed.fromGraph<number | string | Date | null>(l.graph, partitionKeys(l.name, 1)[0] as string, FIRST_VALUE);
   }
   /** The sum (nulls skipped). */
-  sum(): Scalar<number> { return this.reduce('sum') as Scalar<number>; }
+  sum(): Delayed<number> { return this.reduce('sum') as Delayed<number>; }
   /** The mean (nulls skipped). */
-  mean(): Scalar<number | null> { return this.reduce('mean') as Scalar<number | null>; }
+  mean(): Delayed<number | null> { return this.reduce('mean') as Delayed<number | null>; }
   /** The minimum. */
-  min(): Scalar<number | string | Date | null> { return this.reduce('min'); }
+  min(): Delayed<number | string | Date | null> { return this.reduce('min'); }
   /** The maximum. */
-  max(): Scalar<number | string | Date | null> { return this.reduce('max'); }
+  max(): Delayed<number | string | Date | null> { return this.reduce('max'); }
   /** The number of non-null values. */
-  count(): Scalar<number> { return this.reduce('count') as Scalar<number>; }
+  count(): Delayed<number> { return this.reduce('count') as Delayed<number>; }
   /** The sample standard deviation (ddof 1). */
-  std(): Scalar<number | null> { return this.reduce('std') as Scalar<number | null>; }
+  std(): Delayed<number | null> { return this.reduce('std') as Delayed<number | null>; }
   /** The sample variance (ddof 1). */
-  var(): Scalar<number | null> { return this.reduce('var') as Scalar<number | null>; }
+  var(): Delayed<number | null> { return this.reduce('var') as Delayed<number | null>; }
   /** The number of distinct non-null values. */
-  nunique(): Scalar<number> { return this.reduce('nunique') as Scalar<number>; }
+  nunique(): Delayed<number> { return this.reduce('nunique') as Delayed<number>; }
   /** Distinct values and their counts, most frequent first (column 'count'). */
   valueCounts(): DataFrame {
     return this.frame.valueCounts(this.name);

@@ -10,19 +10,19 @@ import { input, parityArea, type Builder } from './support.js';
 /** Cases that fail until a fix on another branch lands (the merge empties this list). */
 const AWAITING_FIX = new Set<string>([]);
 
-const a = (): da.Array => input('ea', 2); // float32 arange(5) + 2
-const b = (): da.Array => input('eb', 2); // int64 arange(5) + 2
-const c = (): da.Array => input('ec', 2); // int32 arange(5) + 2
-const uf = (): da.Array => input('uf', [3, 4]);
-const up = (): da.Array => input('up', [3, 4]);
+const a = (): da.DaskArray => input('ea', 2); // float32 arange(5) + 2
+const b = (): da.DaskArray => input('eb', 2); // int64 arange(5) + 2
+const c = (): da.DaskArray => input('ec', 2); // int32 arange(5) + 2
+const uf = (): da.DaskArray => input('uf', [3, 4]);
+const up = (): da.DaskArray => input('up', [3, 4]);
 /** round(decimals): the signature the fix adds; today's round() takes no argument. */
-const roundTo = (x: da.Array, decimals: number): da.Array => (x.round as unknown as (d: number) => da.Array).call(x, decimals);
+const roundTo = (x: da.DaskArray, decimals: number): da.DaskArray => (x.round as unknown as (d: number) => da.DaskArray).call(x, decimals);
 
 type Bin = 'add' | 'mul' | 'sub' | 'div' | 'pow' | 'mod' | 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne';
-const FN: Record<Bin, (p: da.Operand, q: da.Operand) => da.Array> = {
+const FN: Record<Bin, (p: da.Operand, q: da.Operand) => da.DaskArray> = {
   add: da.add, mul: da.multiply, sub: da.subtract, div: da.divide, pow: da.power, mod: da.mod,
-  gt: (p, q) => (p as da.Array).gt(q), lt: (p, q) => (p as da.Array).lt(q), ge: (p, q) => (p as da.Array).ge(q),
-  le: (p, q) => (p as da.Array).le(q), eq: (p, q) => (p as da.Array).eq(q), ne: (p, q) => (p as da.Array).ne(q),
+  gt: (p, q) => (p as da.DaskArray).gt(q), lt: (p, q) => (p as da.DaskArray).lt(q), ge: (p, q) => (p as da.DaskArray).ge(q),
+  le: (p, q) => (p as da.DaskArray).le(q), eq: (p, q) => (p as da.DaskArray).eq(q), ne: (p, q) => (p as da.DaskArray).ne(q),
 };
 
 const B: Record<string, Builder> = {};
@@ -44,7 +44,7 @@ B['elementwise.add_i4_i8'] = () => c().add(b());
 B['elementwise.mul_i4_f4'] = () => c().mul(a());
 
 // test_ufunc.py::test_unary_ufunc / test_binary_ufunc
-const UNARY: Record<string, (x: da.Array) => da.Array> = {
+const UNARY: Record<string, (x: da.DaskArray) => da.DaskArray> = {
   abs: da.abs, ceil: da.ceil, floor: da.floor, exp: da.exp, sin: da.sin, cos: da.cos, tan: da.tan, tanh: da.tanh,
   negative: da.negative, isnan: da.isnan,
 };
@@ -52,7 +52,7 @@ for (const [k, f] of Object.entries(UNARY)) B[`elementwise.unary_${k}`] = () => 
 B['elementwise.unary_sqrt'] = () => da.sqrt(up());
 B['elementwise.unary_log'] = () => da.log(up());
 B['elementwise.unary_log1p'] = () => da.log1p(up());
-const BINARY: Record<string, (p: da.Operand, q: da.Operand) => da.Array> = {
+const BINARY: Record<string, (p: da.Operand, q: da.Operand) => da.DaskArray> = {
   add: da.add, subtract: da.subtract, multiply: da.multiply, divide: da.divide, power: da.power,
   maximum: da.maximum, minimum: da.minimum, mod: da.mod,
 };
@@ -90,8 +90,8 @@ B['elementwise.nep50_i1_lt_1000'] = () => input('i8s', 5).lt(1000);
 B['elementwise.nep50_u1_ge_minus1'] = () => input('u8s', 4).ge(-1);
 
 // dtype corners (test_arithmetic): promotion, wrap-around, division and modulo by zero, signs
-const p = (name: string): da.Array => input(name, 4);
-const i4 = (vals: number[]): da.Array => da.fromArray(Int32Array.from(vals), { chunks: 4 });
+const p = (name: string): da.DaskArray => input(name, 4);
+const i4 = (vals: number[]): da.DaskArray => da.fromArray(Int32Array.from(vals), { chunks: 4 });
 B['elementwise.add_u1_i1'] = () => p('pu1').add(p('pi1'));
 B['elementwise.add_u4_i4'] = () => p('pu4').add(p('pi4'));
 B['elementwise.mul_f4_i4'] = () => p('pf4').mul(p('pi4'));

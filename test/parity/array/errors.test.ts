@@ -10,8 +10,8 @@ import { parityArea, type Builder } from './support.js';
 /** Cases that fail until a fix on another branch lands (the merge empties this list). */
 const AWAITING_FIX = new Set<string>([]);
 
-const x = (): da.Array => da.arange(24, { chunks: 5 }).astype('float64').reshape([2, 3, 4]);
-const as = (errors: readonly string[], build: () => da.Array): Builder => ({ build, errors });
+const x = (): da.DaskArray => da.arange(24, { chunks: 5 }).astype('float64').reshape([2, 3, 4]);
+const as = (errors: readonly string[], build: () => da.DaskArray): Builder => ({ build, errors });
 
 const B: Record<string, Builder> = {
   'errors.reshape_two_minus1': () => x().reshape([-1, -1]),

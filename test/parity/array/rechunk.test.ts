@@ -10,7 +10,7 @@ import { input, parityArea, type Builder } from './support.js';
 const AWAITING_FIX = new Set<string>([]);
 
 /** Dask's dict form `{ axis: chunks }`, typed loosely until ChunksLike has it. */
-const dict = (x: da.Array, spec: Record<number, number | number[] | 'auto'>): da.Array => x.rechunk(spec as unknown as da.ChunksLike);
+const dict = (x: da.DaskArray, spec: Record<number, number | number[] | 'auto'>): da.DaskArray => x.rechunk(spec as unknown as da.ChunksLike);
 
 const B: Record<string, Builder> = {
   'rechunk.1d': () => input('r30', [[10, 10, 10]]).rechunk([[5, 5, 5, 5, 5, 5]]),

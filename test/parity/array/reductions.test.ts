@@ -10,7 +10,7 @@ import { input, parityArea, type Builder } from './support.js';
 const AWAITING_FIX = new Set<string>([]);
 
 type Fn = 'sum' | 'prod' | 'mean' | 'var' | 'std' | 'min' | 'max' | 'any' | 'all' | 'nansum' | 'nanmean' | 'nanmin' | 'nanmax';
-const reduce = (x: da.Array, fn: Fn, opts: da.ReduceOptions = {}): da.Array => x[fn](opts);
+const reduce = (x: da.DaskArray, fn: Fn, opts: da.ReduceOptions = {}): da.DaskArray => x[fn](opts);
 
 const B: Record<string, Builder> = {};
 
@@ -71,7 +71,7 @@ B['reductions.nanmean_2d_axis0'] = () => input('nan2d', [2, 4]).nanmean({ axis: 
 B['reductions.nanmax_2d_all'] = () => input('nan2d', [2, 4]).nanmax();
 
 // test_min_max_empty_chunks, test_reductions_with_empty_array, test_reductions_with_negative_axes
-const i8 = (): da.Array => input('i8_10', 1);
+const i8 = (): da.DaskArray => input('i8_10', 1);
 B['reductions.min_masked_some_chunks_empty'] = () => { const x = i8(); return x.mask(x.lt(2)).min(); };
 B['reductions.max_masked_2d'] = () => { const x = input('x3', 1); return x.mask(x.ge(2)).max(); };
 B['reductions.min_all_masked_error'] = () => { const x = i8(); return x.mask(x.lt(0)).min(); };
@@ -99,7 +99,7 @@ B['reductions.cumsum_axis3_error'] = () => input('cum3', [4, 5, 6]).cumsum({ axi
 B['reductions.cumsum_i4_dtype'] = () => input('i4_5', 2).cumsum();
 
 // dtype corners: accumulators of small ints and bools, NaN, empty inputs, ddof, axis=()
-const r = (name: string): da.Array => input(name, 3);
+const r = (name: string): da.DaskArray => input(name, 3);
 B['reductions.sum_bool'] = () => r('rb').sum();
 B['reductions.mean_bool'] = () => r('rb').mean();
 B['reductions.max_bool'] = () => r('rb').max();
@@ -130,7 +130,7 @@ B['reductions.nansum_all_nan_row'] = () => input('rnan2', [1, 2]).nansum({ axis:
 B['reductions.any_nan'] = () => input('rnan2', [1, 2]).any({ axis: 1 });
 B['reductions.all_nan'] = () => input('rnan2', [1, 2]).all({ axis: 0 });
 B['reductions.cumsum_nan'] = () => r('rnan').cumsum();
-const empty = (): da.Array => da.ones([0], { chunks: 3 });
+const empty = (): da.DaskArray => da.ones([0], { chunks: 3 });
 B['reductions.sum_empty'] = () => empty().sum();
 B['reductions.prod_empty'] = () => empty().prod();
 B['reductions.mean_empty'] = () => empty().mean();
@@ -143,7 +143,7 @@ B['reductions.sum_axis_empty_tuple'] = () => input('i4_5', 2).sum({ axis: [] });
 B['reductions.max_axis_empty_tuple'] = () => input('f4_5', 2).max({ axis: [] });
 B['reductions.argmin_axis1_keepdims'] = () => input('f8_10', [3, 4, 5]).argmin({ axis: 1, keepdims: true });
 // many blocks: (100, 100) of (i * 7919 % 10007) / 10007 in chunks (7, 13), splitEvery 3
-const big = (): da.Array => da.arange(10000, { chunks: 1000 }).mul(7919).mod(10007).div(10007).reshape([100, 100]).rechunk([7, 13]);
+const big = (): da.DaskArray => da.arange(10000, { chunks: 1000 }).mul(7919).mod(10007).div(10007).reshape([100, 100]).rechunk([7, 13]);
 type TreeFn = Fn | 'argmin' | 'argmax';
 const TREE: [TreeFn, number | undefined][] = [
   ['sum', undefined], ['sum', 0], ['mean', 1], ['var', 0], ['std', undefined], ['min', 1], ['max', undefined],
@@ -157,7 +157,7 @@ for (const [fn, axis] of TREE) {
 }
 B['reductions.tree_cumsum_1d'] = () => da.arange(1000, { chunks: 7 }).mod(17).sub(8).cumsum();
 B['reductions.tree_cumprod_axis1'] = () => big().get(':10, :60').add(0.5).cumprod({ axis: 1 });
-const ties = (): da.Array => da.fromArray(BigInt64Array.from([1n, 5n, 5n, 5n, 0n, 0n, 5n, 0n]), { chunks: 1 });
+const ties = (): da.DaskArray => da.fromArray(BigInt64Array.from([1n, 5n, 5n, 5n, 0n, 0n, 5n, 0n]), { chunks: 1 });
 B['reductions.argmax_ties_across_blocks'] = () => ties().argmax({ splitEvery: 2 });
 B['reductions.argmin_ties_across_blocks'] = () => ties().argmin({ splitEvery: 2 });
 B['reductions.argmax_ties_axis1'] = () => da.arange(300, { chunks: 7 }).reshape([10, 30]).mod(5).rechunk([3, 4]).argmax({ axis: 1 });

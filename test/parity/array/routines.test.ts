@@ -26,14 +26,14 @@ RESHAPES.forEach(([old, shape, chunks], k) => {
 B['routines.reshape_error'] = () => da.arange(10, { chunks: 3 }).reshape([4, 3]);
 B['routines.reshape_minus1'] = () => da.arange(24, { chunks: 5 }).reshape([2, -1, 3]);
 
-const t3 = (): da.Array => input('t3', [1, 2, 3]);
+const t3 = (): da.DaskArray => input('t3', [1, 2, 3]);
 B['routines.transpose_default'] = () => t3().T;
 B['routines.transpose_axes'] = () => t3().transpose([1, 2, 0]);
 B['routines.transpose_negative'] = () => t3().transpose([-1, 0, -2]);
 B['routines.transpose_bad_axes_error'] = () => t3().transpose([0, 1]);
 B['routines.swapaxes'] = () => t3().swapaxes(0, 2);
 B['routines.swapaxes_negative'] = () => t3().swapaxes(-1, 1);
-const sq = (): da.Array => input('sq', [1, 4, 1]);
+const sq = (): da.DaskArray => input('sq', [1, 4, 1]);
 B['routines.squeeze_all'] = () => sq().squeeze();
 B['routines.squeeze_axis'] = () => sq().squeeze({ axis: 2 });
 B['routines.squeeze_error'] = () => sq().squeeze({ axis: 1 });
@@ -41,9 +41,9 @@ B['routines.expand_dims_0'] = () => t3().expandDims(0);
 B['routines.expand_dims_multi'] = () => t3().expandDims([1, 4]);
 B['routines.ravel'] = () => t3().ravel();
 
-const s1 = (): da.Array => input('s1', [2, 3]);
-const s2 = (): da.Array => input('s2', [2, 3]);
-const s3 = (): da.Array => input('s3', [3, 2]);
+const s1 = (): da.DaskArray => input('s1', [2, 3]);
+const s2 = (): da.DaskArray => input('s2', [2, 3]);
+const s3 = (): da.DaskArray => input('s3', [3, 2]);
 for (const axis of [0, 1, 2]) B[`routines.stack_axis${axis}`] = () => da.stack([s1(), s2(), s3().astype('float64')], axis);
 B['routines.stack_promote'] = () => da.stack([s3(), s3().astype('float32')]);
 for (const axis of [0, 1, -1]) B[`routines.concatenate_axis${axis}`] = () => da.concatenate([s1(), s2(), s1()], axis);
@@ -51,9 +51,9 @@ B['routines.concatenate_types'] = () => da.concatenate([s3(), s1()]);
 B['routines.concatenate_error'] = () => da.concatenate([s1(), s1().T]);
 B['routines.stack_error'] = () => da.stack([s1(), s1().T]);
 
-const m1 = (): da.Array => input('m1', [2, 4]);
-const m2 = (): da.Array => input('m2', [4, 3]);
-const v6 = (): da.Array => input('v6', 4);
+const m1 = (): da.DaskArray => input('m1', [2, 4]);
+const m2 = (): da.DaskArray => input('m2', [4, 3]);
+const v6 = (): da.DaskArray => input('v6', 4);
 B['routines.matmul_2d'] = () => da.matmul(m1(), m2());
 B['routines.matmul_1d_2d'] = () => da.matmul(v6(), m2());
 B['routines.matmul_2d_1d'] = () => da.matmul(m1(), v6());
@@ -85,10 +85,10 @@ B['routines.tensordot_axes0'] = () => da.tensordot(input('x23', [1, 2]), v6().ge
 B['routines.outer_int'] = () => da.outer(da.arange(3, { chunks: 2 }), da.arange(4, { chunks: 3 }));
 B['routines.matmul_zero_inner'] = () => da.matmul(da.ones([3, 0], { chunks: 2 }), da.ones([0, 2], { chunks: 2 }));
 // many blocks: (i * 7919 % 10007) / 10007 matrices, contracted over several blocks
-const formula = (rows: number, cols: number, chunks: [number, number]): da.Array =>
+const formula = (rows: number, cols: number, chunks: [number, number]): da.DaskArray =>
   da.arange(rows * cols, { chunks: 97 }).mul(7919).mod(10007).div(10007).reshape([rows, cols]).rechunk(chunks);
-const fa = (): da.Array => formula(30, 40, [7, 9]);
-const fb = (): da.Array => formula(40, 20, [11, 6]);
+const fa = (): da.DaskArray => formula(30, 40, [7, 9]);
+const fb = (): da.DaskArray => formula(40, 20, [11, 6]);
 B['routines.matmul_many_blocks'] = () => da.matmul(fa(), fb());
 B['routines.tensordot_many_blocks_t'] = () => da.tensordot(fa(), fa(), [[0], [0]]);
 B['routines.dot_transpose_plus_one'] = () => fa().dot(fa().T.add(1));

@@ -9,9 +9,9 @@ import { input, parityArea, type Builder } from './support.js';
 /** Cases that fail until a fix on another branch lands (the merge empties this list). */
 const AWAITING_FIX = new Set<string>([]);
 
-const x100 = (): da.Array => input('x100', 20);
-const x3d = (): da.Array => input('x3d', [2, 3, 4]);
-const x2d = (): da.Array => input('x2d', [7, 9]);
+const x100 = (): da.DaskArray => input('x100', 20);
+const x3d = (): da.DaskArray => input('x3d', [2, 3, 4]);
+const x2d = (): da.DaskArray => input('x2d', [7, 9]);
 
 const B: Record<string, Builder> = {};
 const ONE_D: Record<string, da.Slice> = {
@@ -39,7 +39,7 @@ B['slicing.bool_mask_2d'] = () => { const x = x2d(); return x.mask(x.mod(7).eq(0
 B['slicing.bool_mask_none'] = () => { const x = x100(); return x.mask(x.gt(1000)); };
 
 // corners: uneven chunks, steps longer than a chunk, zero-length axes, NaN under a mask
-const xu = (): da.Array => input('xu', [[5, 1, 9, 2, 6]]);
+const xu = (): da.DaskArray => input('xu', [[5, 1, 9, 2, 6]]);
 B['slicing.uneven_rev'] = () => xu().slice({ step: -1 });
 B['slicing.uneven_step_past_chunk'] = () => xu().get('1::9');
 B['slicing.uneven_neg_step_past_chunk'] = () => xu().get('-2::-8');

@@ -43,7 +43,7 @@ export const REF: Reference = JSON.parse(readFileSync(new URL('./reference.json'
 
 /** One case: how to build it with our API, and (one line each) why we differ on purpose. */
 export interface Case {
-  build: () => da.Array;
+  build: () => da.DaskArray;
   /** Our answer differs from NumPy's on purpose: the values are not compared; say why. */
   differs?: string;
   /** For a case NumPy refuses: the names of our error classes that answer it, when not ERRORS's. */
@@ -52,7 +52,7 @@ export interface Case {
   orError?: readonly string[];
 }
 
-export type Builder = Case | (() => da.Array);
+export type Builder = Case | (() => da.DaskArray);
 
 const CTORS: Record<string, new (n: number) => ArrayLike<number | bigint>> = {
   float64: Float64Array, float32: Float32Array, int8: Int8Array, int16: Int16Array, int32: Int32Array,
@@ -67,7 +67,7 @@ function decodeFloat(v: number | string | boolean): number {
 }
 
 /** Input `name` of reference.json as a chunked array of the same dtype and bytes. */
-export function input(name: string, chunks: da.ChunksLike): da.Array {
+export function input(name: string, chunks: da.ChunksLike): da.DaskArray {
   const e = REF.inputs[name];
   if (e === undefined) throw new Error(`reference.json has no input '${name}'`);
   const Ctor = CTORS[e.dtype];
@@ -97,7 +97,7 @@ function errorChain(e: unknown): { name: string; code?: unknown; message: string
 
 type Got = { dtype: string; shape: number[]; values: ArrayLike<number | bigint> | (number | bigint | boolean)[] };
 
-function resultOf(arr: da.Array, value: da.ArrayResult): Got {
+function resultOf(arr: da.DaskArray, value: da.ArrayResult): Got {
   if (value instanceof da.NDArray) return { dtype: value.dtype, shape: [...value.shape], values: value.data as ArrayLike<number | bigint> };
   return { dtype: arr.dtype, shape: [], values: [value as number | bigint | boolean] };
 }
@@ -150,7 +150,7 @@ async function runCase(id: string, ref: RefCase, builder: Builder | undefined): 
     return;
   }
   const want = ref.result as Encoded;
-  let arr: da.Array;
+  let arr: da.DaskArray;
   let value: da.ArrayResult;
   try {
     arr = c.build();

@@ -12,11 +12,11 @@ import { parityArea, type Builder } from './support.js';
 /** Cases that fail until a fix on another branch lands (the merge empties this list). */
 const AWAITING_FIX = new Set<string>([]);
 
-const x = (chunks = 6): da.Array => da.arange(20, { chunks }).astype('float64');
+const x = (chunks = 6): da.DaskArray => da.arange(20, { chunks }).astype('float64');
 /** arange(20) where x % 3 != 0: 13 values in blocks of unknown size. */
-const um = (chunks = 6): da.Array => { const a = x(chunks); return a.mask(a.mod(3).ne(0)); };
+const um = (chunks = 6): da.DaskArray => { const a = x(chunks); return a.mask(a.mod(3).ne(0)); };
 const REFUSED = ['UnknownChunksError', 'ShapeError', 'ChunksError', 'IndexError', 'BroadcastError'] as const;
-const refusable = (build: () => da.Array): Builder => ({ build, orError: REFUSED });
+const refusable = (build: () => da.DaskArray): Builder => ({ build, orError: REFUSED });
 
 const B: Record<string, Builder> = {
   'unknown.add_one': () => um().add(1),

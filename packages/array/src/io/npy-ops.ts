@@ -1,10 +1,11 @@
 /**
- * Worker-side ops for .npy files (`@tsdask/array/io#...`): read one block, write one block. They
- * touch only the block's bytes, coalescing each run of contiguous elements into one read/write.
+ * Worker-side ops for .npy files (`@tsdask/array/io#...`): create the file (header and size),
+ * read one block, write one block. Block ops touch only the block's bytes, coalescing each run
+ * of contiguous elements into one read/write.
  */
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import type { NpyStamp } from './npy-format.js';
+import { npyHeader, type NpyStamp } from './npy-format.js';
 import { itemsize, type DType } from '../dtype.js';
 import { allocData, sizeOf, stridesOf, type NDChunk } from '../kernels/chunk.js';
 
@@ -68,8 +69,24 @@ export function readNpyBlock(path: string, offset: number, shape: number[], dtyp
   return { data, shape: block, dtype };
 }
 
-/** Writes a block at `start` into an existing .npy file; returns the bytes written. */
-export function writeNpyBlock(path: string, offset: number, shape: number[], start: number[], c: NDChunk): number {
+/** Creates (or truncates) a .npy file of this shape and dtype: its header, then room for the data; returns the header's length. */
+export function createNpy(path: string, shape: number[], dtype: DType): number {
+  const header = npyHeader(shape, dtype);
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, header, 0, header.length, 0);
+    ftruncateSync(fd, header.length + sizeOf(shape) * itemsize(dtype));
+  } finally {
+    closeSync(fd);
+  }
+  return header.length;
+}
+
+/**
+ * Writes a block at `start` into an existing .npy file; returns the bytes written. `_created`
+ * (createNpy's result) only orders the write after the file's creation.
+ */
+export function writeNpyBlock(path: string, offset: number, shape: number[], start: number[], c: NDChunk, _created?: unknown): number {
   const bytes = new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength);
   const size = itemsize(c.dtype);
   const fd = openSync(path, 'r+');

@@ -1,6 +1,8 @@
 /**
- * Worker-side ops for Zarr stores on disk, through zarrita (`@tsdask/array/io#...`): read the
- * region of one block, write one block. Opened arrays are cached per store and path.
+ * Worker-side ops for Zarr stores on disk, through zarrita (`@tsdask/array/io#...`): create an
+ * array (v3 through zarrita, which creates v3 only; v2's `.zarray` and the `.zgroup` of each
+ * missing parent group written here), read the region of one block, write one block. Opened
+ * arrays are cached per store and path.
  */
 import * as zarr from 'zarrita';
 import FileSystemStore from '@zarrita/storage/fs';
@@ -34,14 +36,46 @@ export async function zarrFormatAt(root: string, path: string): Promise<2 | 3> {
   return (await new FileSystemStore(root).has(`/${[...parts, '.zarray'].join('/')}`)) ? 2 : 3;
 }
 
-/** What a task passes as `stamp` for an array of this format, shape, Zarr chunks and dtype. */
-export function zarrStamp(format: 2 | 3, shape: readonly number[], chunks: readonly number[], dtype: string): string {
-  return `v${format} ${shape.join('x')} ${chunks.join('x')} ${dtype}`;
-}
+export { zarrStamp } from './zarr-stamp.js';
 
 /** Forgets cached arrays (after a store was rewritten). */
 export function forgetZarr(root: string, path: string): void {
   for (const k of cache.keys()) if (k.startsWith(`${root}\u0000${path}\u0000`)) cache.delete(k);
+}
+
+/** NumPy type strings of Zarr v2 metadata (little-endian). */
+const V2_DTYPES: Record<DType, string> = {
+  float64: '<f8', float32: '<f4', int64: '<i8', int32: '<i4', int16: '<i2', int8: '|i1',
+  uint32: '<u4', uint16: '<u2', uint8: '|u1', bool: '|b1',
+};
+
+/** Writes the metadata of a Zarr v2 array (uncompressed, C order) and of its missing parent groups. */
+async function createV2(store: FileSystemStore, path: string, shape: number[], chunks: number[], dtype: DType): Promise<void> {
+  const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v, null, 2));
+  const parts = path.split('/').filter((p) => p !== '');
+  for (let k = 0; k < parts.length; k++) {
+    const key = `/${[...parts.slice(0, k), '.zgroup'].join('/')}` as const;
+    if ((await store.get(key)) === undefined) await store.set(key, json({ zarr_format: 2 }));
+  }
+  await store.set(`/${[...parts, '.zarray'].join('/')}`, json({
+    zarr_format: 2, shape, chunks, dtype: V2_DTYPES[dtype], compressor: null, fill_value: dtype === 'bool' ? false : 0,
+    order: 'C', filters: null, dimension_separator: '.',
+  }));
+}
+
+/**
+ * Creates an empty Zarr array of `format` at `path` in the store at `root` (an array of the
+ * other format there is replaced: readers would find it first); returns 0.
+ */
+export async function createZarr(root: string, path: string, shape: number[], chunkShape: number[], dtype: DType, format: 2 | 3): Promise<number> {
+  const store = new FileSystemStore(root);
+  const parts = path.split('/').filter((p) => p !== '');
+  const other = `/${[...parts, format === 2 ? 'zarr.json' : '.zarray'].join('/')}` as const;
+  if (await store.has(other)) await store.delete(other);
+  if (format === 2) await createV2(store, path, shape, chunkShape, dtype);
+  else await zarr.create(zarr.root(store).resolve(path), { shape, chunkShape, dtype: dtype as never });
+  forgetZarr(root, path);
+  return 0;
 }
 
 /** Reads the region `[start, start + block)` of a Zarr array into a C-ordered chunk. */
@@ -69,7 +103,7 @@ export async function readZarrBlock(root: string, path: string, start: number[],
 }
 
 /** Writes a block at `start` into a Zarr array of the given format; returns the number of elements written. */
-export async function writeZarrBlock(root: string, path: string, start: number[], c: NDChunk, format?: 2 | 3, stamp?: string): Promise<number> {
+export async function writeZarrBlock(root: string, path: string, start: number[], c: NDChunk, format?: 2 | 3, stamp?: string, _created?: unknown): Promise<number> {
   const arr = await openZarrArray(root, path, format, stamp);
   const sel = start.map((s, d) => zarr.slice(s, s + (c.shape[d] as number)));
   const stride: number[] = [];

@@ -12,5 +12,5 @@ export { argPartial, argCombine, argFinish } from './arg-reduce.js';
 export { cumulate, lastAlong, carryCombine, applyCarry } from './cumulative.js';
 export { slice, assemble, placeInto, transpose, reshape, flatConcat, gather, compress, chunkShape, type SliceSpec } from './layout.js';
 export { matmulSum, tensordotSum, flatList } from './linalg.js';
-export { wrapChunk, wrapSingle } from './wrap.js';
+export { wrapChunk, wrapSingle, scalarOf } from './wrap.js';
 export { reduceGenerated } from './reduce-generated.js';

@@ -2,7 +2,7 @@
  * The ops that dataframe tasks name (`@tsdask/dataframe/kernels#<export>`). Each takes and
  * returns plain data (partitions, numbers, partial aggregates).
  */
-import { allocF64, concatPartitions, slice, take, type Partition } from './columns.js';
+import { allocF64, concatPartitions, slice, take, valueAt, type ColumnData, type Partition } from './columns.js';
 import { sortIndex } from './sort.js';
 import type { Table } from 'apache-arrow';
 import { partitionToTable, tableToPartitions } from '../arrow.js';
@@ -23,6 +23,18 @@ export function concat(...parts: Partition[]): Partition {
 /** The number of rows of a partition. */
 export function length(p: Partition): number {
   return p.length;
+}
+
+/** The first value of the first column: a one-value aggregate's result (Series reductions). */
+export function firstValue(p: Partition): unknown {
+  return valueAt(p.columns[0] as ColumnData, 0);
+}
+
+/** The first row as { column: value }: a one-row aggregate's results by column. */
+export function firstRow(p: Partition): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  p.names.forEach((n, j) => (r[n] = valueAt(p.columns[j] as ColumnData, 0)));
+  return r;
 }
 
 /** Adds numbers. */
