@@ -14,6 +14,7 @@ import {
   cancelledError,
   HELD_OP,
   heldKeysIn,
+  CancelledError,
   NotHeldError,
   TaskError,
   type ComputeOptions,
@@ -177,9 +178,17 @@ export class HeldResults implements Omit<Scheduler, 'name' | 'options' | 'cancel
     for (const k of keys) {
       const e = this.#entries.get(k);
       if (e === undefined || --e.refs > 0) continue;
-      if (e.state !== PENDING) this.#entries.delete(k);
-      else if (e.run !== undefined && e.run.keys.every((o) => (this.#entries.get(o)?.refs ?? 0) <= 0)) {
-        e.run.abort.abort(new Error(`no reference is left to the result(s) it computes (${e.run.keys[0]}, ...)`));
+      if (e.state !== PENDING) {
+        this.#entries.delete(k);
+        continue;
+      }
+      // Pending with no reference left: it leaves the store now (anyone still waiting hears
+      // CancelledError; a value that arrives later is dropped), and its run stops once none of
+      // its outputs is wanted.
+      const run = e.run;
+      this.#settle(k, ERRED, undefined, new CancelledError(new Error(`the last reference to '${k}' was released before it finished`)));
+      if (run !== undefined && run.keys.every((o) => (this.#entries.get(o)?.refs ?? 0) <= 0)) {
+        run.abort.abort(new Error(`no reference is left to the result(s) it computes (${run.keys[0]}, ...)`));
       }
     }
   }

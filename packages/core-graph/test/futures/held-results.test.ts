@@ -140,6 +140,8 @@ describe('handles', () => {
     await setImmediate();
     expect([...(await held('sync')).keys()]).toEqual([f.key]);
     f.release();
+    // It leaves the store at the release, not when its stopped run ends.
+    expect((await held('sync')).size).toBe(0);
     await f.settled;
     expect(f.status).toBe('cancelled');
     expect((await held('sync')).size).toBe(0);
