@@ -33,7 +33,7 @@ export async function optionCallbacks(opts: ComputeOptions): Promise<Callbacks[]
   const out: Callbacks[] = [];
   const names = new Set([...handlers.keys(), ...Object.keys(KNOWN_PACKAGES)]);
   for (const name of names) {
-    const value = opts[name];
+    const value = (opts as Readonly<Record<string, unknown>>)[name];
     if (value === undefined || value === false || value === null) continue;
     let handler = handlers.get(name);
     const pkg = KNOWN_PACKAGES[name];

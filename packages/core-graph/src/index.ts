@@ -32,7 +32,7 @@ export { order } from './order.js';
 export { evaluate, resolveOp, loadOps, opsOf, defineFunctionOp, isOpLoaded } from './execute.js';
 export { registerFunction, lookupFunction, functionSource, isFunctionOp } from './functions.js';
 export { op, OpRef, splitOpId } from './op.js';
-export { config, withConfig, type Config } from './config.js';
+export { config, withConfig, type Config, type Options } from './config.js';
 export {
   addCallbacks,
   activeCallbacks,

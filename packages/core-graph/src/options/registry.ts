@@ -71,14 +71,14 @@ export type OptionsSite = 'compute' | 'persist' | 'config' | 'withConfig';
  * Checks an option bag: every name must be registered (and valid there), every value must pass
  * its check. Undefined values are skipped (they mean "not set"). Throws ConfigError.
  */
-export function validateOptions(opts: Readonly<Record<string, unknown>>, site: OptionsSite): void {
+export function validateOptions(opts: object, site: OptionsSite): void {
   const scope: OptionScope = site === 'config' || site === 'withConfig' ? 'config' : 'compute';
   const label = scope === 'config' ? `${site === 'config' ? 'config.set' : 'withConfig'} setting` : `${site}() option`;
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
     throw new ConfigError(`${site}() options must be a plain object such as { scheduler: 'sync' }, got ${show(opts)}.`);
   }
   for (const name of Object.keys(opts)) {
-    const value = opts[name];
+    const value = (opts as Readonly<Record<string, unknown>>)[name];
     if (value === undefined) continue;
     const e = entries.get(name);
     if (e === undefined || (e.scope !== 'both' && e.scope !== scope)) {
