@@ -49,14 +49,14 @@ export {
   type TaskEventBatch,
   type TaskState,
 } from './task-events.js';
-export { registerScheduler, getScheduler, type Scheduler, type ComputeOptions } from './schedulers.js';
+export { registerScheduler, registerSchedulerLoader, getScheduler, schedulerNames, type Scheduler, type ComputeOptions } from './schedulers.js';
 export { Collection, isCollection, COLLECTION_BRAND } from './collection.js';
 export { compute, persist, graphOf, resolveOptions, type Computed } from './compute.js';
 export { delayed, Delayed, DelayedLayer, type DelayedFunction, type DelayedOptions, type Lazy } from './delayed.js';
 export { visualize, taskGraphToDot, layersToDot, dotToSvg, type VisualizeOptions } from './visualize.js';
 export { BlockwiseLayer, type BlockwiseInput, type BlockwiseOptions } from './layers/blockwise-layer.js';
 export { fuseBlockwise } from './optimize/fuse-blockwise.js';
-export { registerComputeOption, optionCallbacks, type ComputeOptionHandler } from './compute-options.js';
+export { registerComputeOption, registerOptionLoader, optionCallbacks, type ComputeOptionHandler } from './compute-options.js';
 export { registerOption, validateOptions, validOptionNames, type OptionScope, type OptionsSite } from './options/registry.js';
 export type { OptionCheck } from './options/checks.js';
 export { closestName } from './options/suggest.js';

@@ -12,12 +12,13 @@ export { TransitionLog, STATES } from './state/transition-log.js';
 export { executeBatch, type BatchPayload, type BatchResult } from './execute-batch.js';
 export { checkPortable, freeVariables, compileFunction } from './portable.js';
 export { ProgressBar } from './progress.js';
+export type { MemoryLimitOption } from './options.js';
 export * from './errors.js';
 
 declare module '@tsdask/core-graph' {
   interface Options {
     /** Bytes of results the calling thread may hold ('512MB', 1e9, 0.5 of system memory; false or 'none': no limit). */
-    memoryLimit?: number | string | false;
+    memoryLimit?: import('./options.js').MemoryLimitOption;
     /** An existing folder in which each compute makes its spill folder (default: the OS temp folder). */
     spillDir?: string;
     /** 'threads' only: worker_threads' resourceLimits, each in MB. */

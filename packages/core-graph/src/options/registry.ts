@@ -2,9 +2,10 @@
  * The option registry: every name that compute(), persist() and config.set() accept, with a
  * check of its value. Core options are defined here; a scheduler adds its own when it is
  * registered (`Scheduler.options`), a package adds plugin options with registerComputeOption
- * and settings with registerOption. Names served by packages that load on demand (the local
- * schedulers' memoryLimit, the dashboard) are known before their package loads; their values
- * are checked once it has. An unknown name or a bad value is a ConfigError that names the
+ * and settings with registerOption. Names served by packages that load on demand (announced by
+ * registerSchedulerLoader and registerOptionLoader, as 'tsdask' does for the local schedulers'
+ * memoryLimit and the dashboard) are known before their package loads; their values are
+ * checked once it has. An unknown name or a bad value is a ConfigError that names the
  * option, says what is wrong and lists the valid names (with the closest one for a typo).
  */
 import { ConfigError } from '../errors.js';
