@@ -56,7 +56,7 @@ async function run(outs: unknown[], opts: Record<string, unknown>) {
   try {
     const got = (await compute(...(outs as never[]), {
       memoryLimit: '4MB',
-      callbacks: [{ event: (name, payload) => events.push({ name, payload }) }],
+      callbacks: [{ event: (e) => events.push({ name: e.type, payload: e as unknown as Record<string, unknown> }) }],
       ...opts,
     })) as unknown[];
     await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick

@@ -33,13 +33,23 @@ export { evaluate, resolveOp, loadOps, opsOf, defineFunctionOp, isOpLoaded } fro
 export { registerFunction, lookupFunction, functionSource, isFunctionOp } from './functions.js';
 export { op, OpRef, splitOpId } from './op.js';
 export { config, withConfig, type Config, type Options } from './config.js';
-export {
-  addCallbacks,
-  activeCallbacks,
-  type Callbacks,
-  type ComputeStart,
-  type ComputeFinish,
-} from './callbacks.js';
+export { addCallbacks, activeCallbacks, emitEvent, listens, type Callbacks } from './callbacks.js';
+export type {
+  SchedulerEvent,
+  SchedulerEventType,
+  ComputeStart,
+  ComputeFinish,
+  ComputeStartEvent,
+  ComputeFinishEvent,
+  TaskBatchEvent,
+  RunningEvent,
+  RunningBatch,
+  MemoryEvent,
+  SpillEvent,
+  SpillFailedEvent,
+  WorkerMemoryEvent,
+  WorkerName,
+} from './events.js';
 export {
   TASK_STATES,
   TaskStateCode,

@@ -172,7 +172,7 @@ describe.each(['sync', 'threads'])('spilling end to end on %s', (scheduler) => {
     const parts = Array.from({ length: 12 }, (_, i) => make(i, 250_000)); // 24 MB in all
     const spillDir = mkdtempSync(join(parent, 'big-answer-'));
     let spills = 0;
-    const got = (await compute(...parts, { scheduler, memoryLimit: '8MB', spillDir, callbacks: [{ event: (name) => void (name === 'spill' && spills++) }] })) as Float64Array[];
+    const got = (await compute(...parts, { scheduler, memoryLimit: '8MB', spillDir, callbacks: [{ event: ({ type: name }) => void (name === 'spill' && spills++) }] })) as Float64Array[];
     expect(spills).toBeGreaterThan(0);
     got.forEach((a, i) => {
       expect(a.length).toBe(250_000);
@@ -192,7 +192,7 @@ describe.each(['sync', 'threads'])('spilling end to end on %s', (scheduler) => {
       scheduler,
       memoryLimit: '8MB',
       spillDir,
-      callbacks: [{ event: (name) => events.push(name) }],
+      callbacks: [{ event: ({ type: name }) => events.push(name) }],
     });
     expect(result[0]).toBeCloseTo(expected[0], 6);
     expect(result[1]).toBe(expected[1]);
@@ -214,7 +214,7 @@ describe.each(['sync', 'threads'])('spilling end to end on %s', (scheduler) => {
       scheduler,
       memoryLimit: '8MB',
       spillDir,
-      callbacks: [{ event: (name) => void (name === 'spill' && spilled++) }],
+      callbacks: [{ event: ({ type: name }) => void (name === 'spill' && spilled++) }],
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TaskError);
     expect(spilled).toBeGreaterThan(0);

@@ -12,8 +12,8 @@ describe("the 'running' event on threads", () => {
       scheduler: 'threads',
       callbacks: [
         {
-          event(name, payload) {
-            if (name === 'running') snapshots.push(payload['running'] as { worker: number; key: string; start: number }[]);
+          event(e) {
+            if (e.type === 'running') snapshots.push(e.running as { worker: number; key: string; start: number }[]);
           },
           taskBatch(b: TaskEventBatch) {
             for (let i = 0; i < b.length; i++) {
