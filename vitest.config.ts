@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // As a user's program: `import 'tsdask'` registers the local schedulers (lazily) for every test file.
+    setupFiles: ['./test/support/register-tsdask.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     // Compile-time checks of the public types: *.test-d.ts files, checked by tsc.
     typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'], tsconfig: './tsconfig.typecheck.json' },

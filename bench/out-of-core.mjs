@@ -31,7 +31,7 @@ if (arg('one', undefined) !== undefined) {
   let maxHeld = 0;
   const opts = {
     ...(limit === 'none' ? { memoryLimit: 'none' } : { memoryLimit: limit }),
-    callbacks: [{ event: (name, p) => { if (name === 'spill') spills++; if (name === 'memory') maxHeld = Math.max(maxHeld, p.maxHeld); } }],
+    callbacks: [{ event: (e) => { if (e.type === 'spill') spills++; if (e.type === 'memory') maxHeld = Math.max(maxHeld, e.maxHeld); } }],
   };
   const t0 = performance.now();
   const got = {};

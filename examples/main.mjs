@@ -6,9 +6,10 @@
 //                 (vega-datasets' flights-3m.parquet), joined with airport names
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compute, delayed } from '@tsdask/core-graph';
-import * as da from '@tsdask/array';
-import { col, readCSV, readParquet } from '@tsdask/dataframe';
+import { compute, delayed } from 'tsdask';
+import * as da from 'tsdask/array';
+import { col, readCSV, readParquet } from 'tsdask/dataframe';
+// Only for the worker count and shutting the pool down; 'tsdask' loads the schedulers itself.
 import { closePool, defaultWorkers } from '@tsdask/scheduler-local';
 
 const seconds = (t0) => ((performance.now() - t0) / 1000).toFixed(2);

@@ -42,7 +42,7 @@ describe.each(['sync', 'threads'])('groupBy over a CSV larger than memoryLimit (
     const table = await readCSV(file, { blocksize: '1MB' })
       .groupBy('key')
       .agg({ total: ['v', 'sum'], n: ['v', 'count'] })
-      .compute({ scheduler, memoryLimit: limit, spillDir, callbacks: [{ event: (name) => void (events[name] = (events[name] ?? 0) + 1) }] });
+      .compute({ scheduler, memoryLimit: limit, spillDir, callbacks: [{ event: ({ type: name }) => void (events[name] = (events[name] ?? 0) + 1) }] });
     expect(table.numRows).toBe(sums.size);
     const keys = table.getChild('key')!.toArray() as string[];
     const totals = table.getChild('total')!.toArray();
@@ -66,7 +66,7 @@ describe.each(['sync', 'threads'])('groupBy over a CSV larger than memoryLimit (
     const err = await readCSV(file, { blocksize: '1MB' })
       .groupBy('key')
       .agg({ total: ['v', 'sum'] })
-      .compute({ scheduler, memoryLimit: 2_000_000, spillDir, callbacks: [{ event: (name) => void (name === 'spill' && spills++) }] })
+      .compute({ scheduler, memoryLimit: 2_000_000, spillDir, callbacks: [{ event: ({ type: name }) => void (name === 'spill' && spills++) }] })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(String(err)).toMatch(/line|quote|malformed/i);

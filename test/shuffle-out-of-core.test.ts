@@ -30,9 +30,9 @@ function watch(): { cb: Callbacks; spills: () => number; maxHeld: () => number }
   let spills = 0;
   let maxHeld = 0;
   const cb: Callbacks = {
-    event(name, payload) {
-      if (name === 'spill') spills++;
-      if (name === 'memory') maxHeld = Math.max(maxHeld, Number(payload['maxHeld']));
+    event(e) {
+      if (e.type === 'spill') spills++;
+      if (e.type === 'memory') maxHeld = Math.max(maxHeld, e.maxHeld);
     },
   };
   return { cb, spills: () => spills, maxHeld: () => maxHeld };

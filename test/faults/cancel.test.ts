@@ -20,6 +20,7 @@ import {
   TaskStateCode,
   type Callbacks,
   type Delayed,
+  type SchedulerEvent,
   type TaskEventBatch,
 } from '@tsdask/core-graph';
 import { closePool, ProgressBar } from '@tsdask/scheduler-local';
@@ -72,8 +73,8 @@ function recorder(): Callbacks & { starts: number; finishes: { ok: boolean; erro
       if (r.finishes.length > 0) r.late.push('taskBatch');
       else r.memory++;
     },
-    event(name: string) {
-      if (r.finishes.length > 0) r.late.push(name);
+    event(e: SchedulerEvent) {
+      if (r.finishes.length > 0) r.late.push(e.type);
     },
     finish(info: { ok: boolean; error?: Error }) {
       r.finishes.push(info);
@@ -254,9 +255,9 @@ describe.each(['sync', 'threads'])('cancelling after spills on %s', (scheduler) 
     const spillDir = mkdtempSync(join(parent, `spill-${scheduler}-`));
     const rec = recorder();
     let spills = 0;
-    rec.event = (name: string) => {
-      if (rec.finishes.length > 0) rec.late.push(name);
-      else if (name === 'spill') spills++;
+    rec.event = (e: SchedulerEvent) => {
+      if (rec.finishes.length > 0) rec.late.push(e.type);
+      else if (e.type === 'spill') spills++;
     };
     // Cancel once the stuck task runs, after spills (no timing: the events say when).
     const ctrl = new AbortController();

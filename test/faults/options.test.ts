@@ -180,13 +180,13 @@ describe('invalid values', () => {
 describe('config.set and withConfig', () => {
   it('reject unknown names and bad values, and leave the config unchanged', async () => {
     const before = config.all();
-    let e = await configError(() => config.set({ numWorker: 2 }));
+    let e = await configError(() => config.set({ numWorker: 2 } as never));
     expect(e.message).toContain("Unknown config.set setting 'numWorker' (did you mean 'numWorkers'?)");
     e = await configError(() => config.set({ batchSize: 0 }));
     expect(e.message).toContain("config.set setting 'batchSize' must be a positive integer");
     await configError(() => config.set({ memoryLimit: '3 parsecs' }));
-    await configError(() => config.set({ 'dataframe.fuseScanAgregate': false }));
-    await configError(() => config.set({ 'dataframe.fuseScanAggregate': 'no' }));
+    await configError(() => config.set({ 'dataframe.fuseScanAgregate': false } as never));
+    await configError(() => config.set({ 'dataframe.fuseScanAggregate': 'no' } as never));
     expect(config.all()).toEqual(before);
     let ranBody = false;
     e = await configError(() => withConfig({ timout: 5 } as never, () => (ranBody = true)));

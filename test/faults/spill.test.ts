@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, compute, delayed } from '@tsdask/core-graph';
+import { ConfigError, compute, delayed, type SchedulerEvent } from '@tsdask/core-graph';
 import type { SpillError } from '@tsdask/scheduler-local';
 import '@tsdask/scheduler-local';
 
@@ -56,7 +56,7 @@ async function run(outs: unknown[], opts: Record<string, unknown>) {
   try {
     const got = (await compute(...(outs as never[]), {
       memoryLimit: '4MB',
-      callbacks: [{ event: (name, payload) => events.push({ name, payload }) }],
+      callbacks: [{ event: (e: SchedulerEvent) => events.push({ name: e.type, payload: e as unknown as Record<string, unknown> }) }],
       ...opts,
     })) as unknown[];
     await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick

@@ -1,8 +1,9 @@
 /**
  * Compute options served by other packages: `compute(x, { dashboard: true })` asks the
- * package registered for `dashboard` for extra subscribers to the event stream. A handler is
- * registered by its package on import; for the names in KNOWN_PACKAGES, compute() imports the
- * package on first use (as the scheduler registry does), so core-graph imports none of them.
+ * package registered for `dashboard` for extra subscribers to the event stream. A package
+ * registers its handler on import (`registerComputeOption`); a package that should load only
+ * when the option is first used is announced by `registerOptionLoader` (the name is valid at
+ * once, the package is imported by the first compute that sets it). core-graph names none.
  */
 import type { Callbacks } from './callbacks.js';
 import { ConfigError } from './errors.js';
@@ -14,10 +15,8 @@ import type { ComputeOptions } from './schedulers.js';
 export type ComputeOptionHandler = (value: unknown, opts: ComputeOptions) => Callbacks[] | Promise<Callbacks[]>;
 
 const handlers = new Map<string, ComputeOptionHandler>();
-/** Options whose package compute() loads on demand. */
-const KNOWN_PACKAGES: Readonly<Record<string, string>> = { dashboard: '@tsdask/dashboard' };
-// Their names are valid before the package loads; the handler checks the value.
-for (const [name, pkg] of Object.entries(KNOWN_PACKAGES)) registerOption(name, { owner: pkg });
+/** Options whose package compute() imports on first use, by option name. */
+const loaders = new Map<string, { owner: string; load: () => Promise<unknown> }>();
 
 /**
  * Makes `compute(x, { [name]: value })` call `handler(value, opts)` before the compute runs
@@ -28,26 +27,40 @@ export function registerComputeOption(name: string, handler: ComputeOptionHandle
   registerOption(name, check !== undefined ? { check } : {});
 }
 
+/**
+ * Announces a compute option whose package loads on first use: `name` is valid now, and the
+ * first compute that sets it runs `load` (`() => import('pkg')`), whose import must call
+ * registerComputeOption(name, ...). `owner` (the package name) is what errors tell to install.
+ */
+export function registerOptionLoader(name: string, load: () => Promise<unknown>, owner: string): void {
+  loaders.set(name, { owner, load });
+  registerOption(name, { owner });
+}
+
 /** The extra subscribers the plugin options of a compute ask for (none when none are set). */
 export async function optionCallbacks(opts: ComputeOptions): Promise<Callbacks[]> {
   const out: Callbacks[] = [];
-  const names = new Set([...handlers.keys(), ...Object.keys(KNOWN_PACKAGES)]);
+  const names = new Set([...handlers.keys(), ...loaders.keys()]);
   for (const name of names) {
-    const value = opts[name];
+    const value = (opts as Readonly<Record<string, unknown>>)[name];
     if (value === undefined || value === false || value === null) continue;
     let handler = handlers.get(name);
-    const pkg = KNOWN_PACKAGES[name];
-    if (handler === undefined && pkg !== undefined) {
+    const loader = loaders.get(name);
+    if (handler === undefined && loader !== undefined) {
       try {
-        const spec: string = pkg;
-        await import(spec);
+        await loader.load();
       } catch (cause) {
         const why = cause instanceof Error ? cause.message : String(cause);
-        throw new ConfigError(`compute option '${name}' needs the package ${pkg}, which could not be loaded (${why}): install it (npm install ${pkg}).`);
+        throw new ConfigError(
+          `compute option '${name}' needs the package ${loader.owner}, which could not be loaded (${why}): install it (npm install ${loader.owner}).`,
+          { option: name, cause },
+        );
       }
       handler = handlers.get(name);
     }
-    if (handler === undefined) throw new ConfigError(`compute option '${name}': ${pkg} did not register a handler.`);
+    if (handler === undefined) {
+      throw new ConfigError(`compute option '${name}': ${loader?.owner ?? 'its package'} did not register a handler (registerComputeOption).`, { option: name });
+    }
     out.push(...(await handler(value, opts)));
   }
   return out;

@@ -8,7 +8,15 @@ import { ConfigError } from './errors.js';
 import type { OptimizeFlags } from './optimize/pipeline.js';
 import { validateOptions } from './options/registry.js';
 
-export interface Config {
+/**
+ * The options every compute takes and the config holds, typed. Packages add their own by
+ * declaration merging, so a misspelt option is a compile error wherever the package is imported:
+ *
+ *     declare module '@tsdask/core-graph' { interface Options { memoryLimit?: number | string } }
+ *
+ * At run time validateOptions still checks every name and value (a ConfigError at the call).
+ */
+export interface Options {
   /** Scheduler name: 'threads' (default), 'sync', or any registered one. */
   scheduler?: string;
   /** Worker threads for 'threads' (default: os.availableParallelism()). */
@@ -21,12 +29,10 @@ export interface Config {
   optimize?: OptimizeFlags;
   /** Draw a terminal progress bar. */
   progress?: boolean;
-  /**
-   * Extra settings for schedulers and collections (memoryLimit, dashboard, ...): only names
-   * registered with registerOption / registerComputeOption or by a scheduler are accepted.
-   */
-  [setting: string]: unknown;
 }
+
+/** The process-wide settings: the typed Options (the compute-only ones are in ComputeOptions). */
+export type Config = Options;
 
 const env: Record<string, string | undefined> =
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
@@ -35,7 +41,7 @@ function fromEnv(): Config {
   const c: Config = {};
   if (env['TSDASK_SCHEDULER']) c.scheduler = env['TSDASK_SCHEDULER'];
   // [variable, setting, smallest value]: zero workers or zero-task batches would never run anything.
-  const ints: [string, keyof Config, number][] = [
+  const ints: [string, 'numWorkers' | 'retries' | 'batchSize', number][] = [
     ['TSDASK_NUM_WORKERS', 'numWorkers', 1],
     ['TSDASK_RETRIES', 'retries', 0],
     ['TSDASK_BATCH_SIZE', 'batchSize', 1],
@@ -47,7 +53,7 @@ function fromEnv(): Config {
     if (!Number.isSafeInteger(v) || v < min) {
       throw new ConfigError(
         `Environment variable ${name}='${raw}' is not ${min === 1 ? 'a positive' : 'a non-negative'} integer: set it to one (or unset it for the default).`,
-        { option: field as string },
+        { option: field },
       );
     }
     c[field] = v;

@@ -126,14 +126,22 @@ export class CancelledError extends TsdaskError {
   }
 }
 
-/** No scheduler is registered under the requested name. */
+/**
+ * No scheduler is registered under the requested name (or its package failed to load: `cause`).
+ * With none registered at all, the message says to import 'tsdask', which announces the local ones.
+ */
 export class SchedulerNotFoundError extends TsdaskError {
   readonly scheduler: string;
   constructor(scheduler: string, known: string[], cause?: unknown, suggestion?: string) {
+    const why =
+      cause !== undefined
+        ? `Its package could not be loaded (${cause instanceof Error ? cause.message : String(cause)}): install it, or pick another scheduler.`
+        : known.length === 0
+          ? "No scheduler is registered in this process: import 'tsdask' (it loads the local 'sync' and 'threads' schedulers on first use), or import '@tsdask/scheduler-local', before computing."
+          : "Pick a known name, or import the package that registers this scheduler ('tsdask' brings the local 'sync' and 'threads').";
     super(
       'TSDASK_SCHEDULER_NOT_FOUND',
-      `No scheduler named '${scheduler}'${suggestion !== undefined ? ` (did you mean '${suggestion}'?)` : ''}. Known: ${known.join(', ') || '(none)'}. ` +
-        "The local schedulers ('sync', 'threads') come from @tsdask/scheduler-local: install it.",
+      `No scheduler named '${scheduler}'${suggestion !== undefined ? ` (did you mean '${suggestion}'?)` : ''}. Known: ${known.join(', ') || '(none)'}. ${why}`,
       { cause },
     );
     this.scheduler = scheduler;

@@ -31,14 +31,24 @@ export { optimizeGraph, type OptimizeFlags } from './optimize/pipeline.js';
 export { order } from './order.js';
 export { registerFunction, lookupFunction, functionSource, isFunctionOp } from './functions.js';
 export { op, OpRef, splitOpId } from './op.js';
-export { config, withConfig, type Config } from './config.js';
-export {
-  addCallbacks,
-  activeCallbacks,
-  type Callbacks,
-  type ComputeStart,
-  type ComputeFinish,
-} from './callbacks.js';
+export { config, withConfig, type Config, type Options } from './config.js';
+export { addCallbacks, activeCallbacks, emitEvent, listens, type Callbacks } from './callbacks.js';
+export type {
+  SchedulerEvent,
+  SchedulerEventType,
+  ComputeStart,
+  ComputeFinish,
+  ComputeStartEvent,
+  ComputeFinishEvent,
+  TaskBatchEvent,
+  RunningEvent,
+  RunningBatch,
+  MemoryEvent,
+  SpillEvent,
+  SpillFailedEvent,
+  WorkerMemoryEvent,
+  WorkerName,
+} from './events.js';
 export {
   TASK_STATES,
   TaskStateCode,
@@ -48,7 +58,7 @@ export {
   type TaskEventBatch,
   type TaskState,
 } from './task-events.js';
-export { registerScheduler, getScheduler, type Scheduler, type RunHandle, type ComputeOptions } from './schedulers.js';
+export { registerScheduler, registerSchedulerLoader, getScheduler, schedulerNames, type Scheduler, type RunHandle, type ComputeOptions } from './schedulers.js';
 export { Collection } from './collection.js';
 export { isCollection, COLLECTION_BRAND, type CollectionLike } from './collection-brand.js';
 export { compute, computeGraph, persist, release, graphOf, resolveOptions, type Computed } from './compute.js';
@@ -61,7 +71,7 @@ export { delayed, Delayed, DelayedLayer, type DelayedFunction, type DelayedOptio
 export { visualize, taskGraphToDot, layersToDot, dotToSvg, type VisualizeOptions } from './visualize.js';
 export { BlockwiseLayer, type BlockwiseInput, type BlockwiseOptions } from './layers/blockwise-layer.js';
 export { fuseBlockwise } from './optimize/fuse-blockwise.js';
-export { registerComputeOption, optionCallbacks, type ComputeOptionHandler } from './compute-options.js';
+export { registerComputeOption, registerOptionLoader, optionCallbacks, type ComputeOptionHandler } from './compute-options.js';
 export { registerOption, validateOptions, validOptionNames, type OptionScope, type OptionsSite } from './options/registry.js';
 export type { OptionCheck } from './options/checks.js';
 export { closestName } from './options/suggest.js';

@@ -1,7 +1,10 @@
 /**
  * The scheduler contract (`Scheduler`, `RunHandle`) and the registry: `compute()` runs a graph
- * on `opts.scheduler`, else the configured one, else 'threads'. The local schedulers are found by dynamic import of
- * '@tsdask/scheduler-local', so collections never import a scheduler package.
+ * on `opts.scheduler`, else the configured one, else 'threads'. A scheduler package registers itself on import (`registerScheduler`);
+ * a package that should load only when first used is announced by a lazy loader
+ * (`registerSchedulerLoader`: its names and option names are known at once, its module is
+ * imported by the first compute that asks for it). The 'tsdask' package announces the local
+ * schedulers this way, so neither core-graph nor a collection names a scheduler package.
  */
 import type { Callbacks } from './callbacks.js';
 import type { Config } from './config.js';
@@ -79,11 +82,16 @@ export interface Scheduler {
 }
 
 const registry = new Map<string, Scheduler>();
-const LOCAL_PACKAGE = '@tsdask/scheduler-local';
-const LOCAL_NAMES = new Set(['sync', 'threads']);
-/** The local schedulers' own options: valid names before the package loads (it checks the values). */
-const LOCAL_OPTIONS = ['memoryLimit', 'spillDir', 'workerResourceLimits'];
-for (const name of LOCAL_OPTIONS) registerOption(name, { owner: LOCAL_PACKAGE });
+
+interface SchedulerLoader {
+  /** Imports the package; the import registers the schedulers. */
+  load: () => Promise<unknown>;
+  owner: string;
+  /** Settled by the first call, shared by the computes that wait on it. */
+  loading?: Promise<unknown>;
+}
+
+const loaders = new Map<string, SchedulerLoader>();
 
 /** Makes a scheduler available by name (and its own options valid). */
 export function registerScheduler(s: Scheduler): void {
@@ -91,19 +99,42 @@ export function registerScheduler(s: Scheduler): void {
   for (const [name, check] of Object.entries(s.options ?? {})) registerOption(name, { check, owner: `scheduler '${s.name}'` });
 }
 
-function notFound(name: string, cause?: unknown): SchedulerNotFoundError {
-  const known = [...new Set([...registry.keys(), ...LOCAL_NAMES])].sort();
-  return new SchedulerNotFoundError(name, known, cause, closestName(name, known));
+/**
+ * Announces schedulers whose package loads on first use: `names` are valid scheduler names
+ * now, `options` valid option names now (their values are checked once the package has
+ * registered its schedulers), and `load` (`() => import('pkg')`) runs when a compute first asks
+ * for one of `names`. A scheduler registered directly wins over a loader of the same name.
+ */
+export function registerSchedulerLoader(
+  names: readonly string[],
+  load: () => Promise<unknown>,
+  opts: { owner?: string; options?: readonly string[] } = {},
+): void {
+  const loader: SchedulerLoader = { load, owner: opts.owner ?? 'user' };
+  for (const name of names) loaders.set(name, loader);
+  for (const name of opts.options ?? []) registerOption(name, { owner: loader.owner });
 }
 
-/** The scheduler registered as `name`, loading the local schedulers on first use. */
+/** The scheduler names known now: registered, or announced by a loader. */
+export function schedulerNames(): string[] {
+  return [...new Set([...registry.keys(), ...loaders.keys()])].sort();
+}
+
+function notFound(name: string, cause?: unknown): SchedulerNotFoundError {
+  const known = schedulerNames();
+  const near = closestName(name, known);
+  return new SchedulerNotFoundError(name, known, cause, near !== name ? near : undefined);
+}
+
+/** The scheduler registered as `name`, loading its package on first use where a loader announced it. */
 export async function getScheduler(name: string): Promise<Scheduler> {
   let s = registry.get(name);
-  if (s === undefined && LOCAL_NAMES.has(name)) {
+  const loader = s === undefined ? loaders.get(name) : undefined;
+  if (loader !== undefined) {
     try {
-      const spec: string = LOCAL_PACKAGE;
-      await import(spec);
+      await (loader.loading ??= loader.load());
     } catch (cause) {
+      loader.loading = undefined;
       throw notFound(name, cause);
     }
     s = registry.get(name);

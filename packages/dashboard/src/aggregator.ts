@@ -11,11 +11,11 @@
  * Task events come in columns (TaskEventBatch): the loop reads typed arrays and never builds
  * a string or an object per task. Tasks are known by their index in the compute's keys.
  *
- * Memory per worker is kept by MemoryLedger, from task events and the events `spill` / `unspill`
- * {key or task, bytes | nbytes, worker?} and `worker-memory` {worker, held?, spilled?}. The local
- * scheduler's `memory` totals are not per worker and are not shown per worker.
+ * Memory per worker is kept by MemoryLedger, from task events and the events 'spill' / 'unspill'
+ * {key, task?, bytes, worker?} and 'worker-memory' {worker, held?, spilled?}. The local
+ * scheduler's 'memory' totals are not per worker and are not shown per worker.
  */
-import { TaskStateCode, type ComputeFinish, type ComputeStart, type Key, type TaskEventBatch } from '@tsdask/core-graph';
+import { TaskStateCode, type ComputeFinish, type ComputeStart, type Key, type RunningBatch, type SchedulerEvent, type TaskEventBatch } from '@tsdask/core-graph';
 import {
   BAR_FIELDS,
   NODE_STATE,
@@ -236,38 +236,42 @@ export class Aggregator {
     return this.#keyIndex.get(key) ?? -1;
   }
 
-  /** Any other scheduler event: what runs where, memory and spill figures; unknown names are ignored. */
-  event(name: string, payload: Record<string, unknown>): void {
-    if (name === 'running') {
-      this.#onRunning(payload['running']);
-      return;
-    }
-    if (name !== 'spill' && name !== 'unspill' && name !== 'worker-memory') return;
-    const task = typeof payload['task'] === 'number' ? payload['task'] : typeof payload['key'] === 'string' ? this.#taskOf(payload['key']) : -1;
-    const nbytes = num(payload['nbytes']) ?? num(payload['bytes']);
-    const raw = payload['worker'];
-    const given = typeof raw === 'number' || typeof raw === 'string' ? this.#workerOf(raw) : undefined;
+  /**
+   * The scheduler events beyond start, task batches and finish (which have their own methods):
+   * what runs where, spills and per-worker memory; the other kinds are ignored.
+   */
+  event(e: SchedulerEvent): void {
     let w: number | undefined;
-    if (name === 'spill') w = this.#memory.spill(task, given, nbytes);
-    else if (name === 'unspill') w = this.#memory.unspill(task, given, nbytes);
-    else if (given !== undefined) {
-      w = given;
-      this.#memory.report(w, num(payload['held']), num(payload['spilled']));
+    switch (e.type) {
+      case 'running':
+        this.#onRunning(e.running);
+        return;
+      case 'spill':
+      case 'unspill': {
+        const task = e.task ?? this.#taskOf(e.key);
+        const given = e.worker !== undefined ? this.#workerOf(e.worker) : undefined;
+        w = e.type === 'spill' ? this.#memory.spill(task, given, num(e.bytes)) : this.#memory.unspill(task, given, num(e.bytes));
+        break;
+      }
+      case 'worker-memory':
+        w = this.#workerOf(e.worker);
+        this.#memory.report(w, num(e.held), num(e.spilled));
+        break;
+      default:
+        return;
     }
     if (w === undefined) return;
     this.#dirtyWorkers.add(w);
     this.#changed = true;
   }
 
-  /** The batches running now (`{ worker, task | key, start }` each): replaces the last set. */
-  #onRunning(list: unknown): void {
-    if (!Array.isArray(list)) return;
+  /** The batches running now (`{ worker, key, task?, start }` each): replaces the last set. */
+  #onRunning(list: readonly RunningBatch[]): void {
     const out: number[] = [];
-    for (const r of list as { worker?: unknown; task?: unknown; key?: unknown; start?: unknown }[]) {
-      if (typeof r.worker !== 'number' && typeof r.worker !== 'string') continue;
-      const task = typeof r.task === 'number' ? r.task : typeof r.key === 'string' ? this.#taskOf(r.key) : -1;
+    for (const r of list) {
+      const task = r.task ?? this.#taskOf(r.key);
       if (task < 0 || task >= this.#groupOfTask.length) continue;
-      out.push(this.#workerOf(r.worker), this.#groupOfTask[task] as number, typeof r.start === 'number' ? r.start : 0);
+      out.push(this.#workerOf(r.worker), this.#groupOfTask[task] as number, r.start);
     }
     this.#running = out;
     // The time goes on while something runs, though no task event says so.

@@ -1,6 +1,7 @@
 /**
  * `compute(x, { dashboard: true })`: core-graph's compute-option registry calls this handler
- * (it imports this package on demand, so core-graph never imports the dashboard). The first
+ * (`import 'tsdask'` announces the option and this package loads on its first use, so
+ * core-graph never names the dashboard). The first
  * such compute starts one dashboard for the process (port 8787 unless told otherwise) and
  * prints its URL; later computes reuse it. Its server does not keep the process alive: a
  * script exits when its work is done, a REPL or notebook keeps the page live. Call

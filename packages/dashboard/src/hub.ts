@@ -5,7 +5,7 @@
  * batches until it drains, then one fresh `hello` snapshot, so a slow page never makes the
  * server queue without bound.
  */
-import { addCallbacks, type Callbacks, type ComputeFinish, type ComputeStart, type TaskEventBatch } from '@tsdask/core-graph';
+import { addCallbacks, type Callbacks, type SchedulerEvent } from '@tsdask/core-graph';
 import { Aggregator, type AggregatorOptions } from './aggregator.js';
 import type { ServerMessage } from './messages.js';
 
@@ -44,21 +44,25 @@ export class DashboardHub {
     this.maxBuffered = opts.maxBuffered ?? 8 << 20;
     const agg = this.aggregator;
     this.callbacks = {
-      start: (info: ComputeStart) => {
-        this.tick();
-        this.#broadcast(agg.start(info));
-      },
-      taskBatch: (batch: TaskEventBatch, computeId: string) => {
-        if (computeId === agg.compute?.computeId) agg.taskBatch(batch);
-      },
-      event: (name: string, payload: Record<string, unknown>, computeId: string) => {
-        if (computeId === agg.compute?.computeId) agg.event(name, payload);
-      },
-      finish: (info: ComputeFinish) => {
-        if (info.computeId !== agg.compute?.computeId) return;
-        const done = agg.finish(info);
-        this.tick();
-        this.#broadcast(done);
+      event: (e: SchedulerEvent) => {
+        switch (e.type) {
+          case 'compute-start':
+            this.tick();
+            this.#broadcast(agg.start(e));
+            return;
+          case 'task-batch':
+            if (e.computeId === agg.compute?.computeId) agg.taskBatch(e.batch);
+            return;
+          case 'compute-finish': {
+            if (e.computeId !== agg.compute?.computeId) return;
+            const done = agg.finish(e);
+            this.tick();
+            this.#broadcast(done);
+            return;
+          }
+          default:
+            if (e.computeId === agg.compute?.computeId) agg.event(e);
+        }
       },
     };
     if (opts.global !== false) this.#unsubscribe = addCallbacks(this.callbacks);

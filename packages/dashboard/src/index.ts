@@ -14,3 +14,10 @@ export { pageHtml } from './page-html.js';
 export { workerName } from './workers.js';
 export * from './messages.js';
 export * from './errors.js';
+
+declare module '@tsdask/core-graph' {
+  interface Options {
+    /** Start (once) and feed the live dashboard: true, or startDashboard's options. */
+    dashboard?: boolean | import('./start.js').DashboardOptions;
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TaskBatchBuilder, type TaskEvent } from '@tsdask/core-graph';
+import { TaskBatchBuilder, type SpillEvent, type TaskEvent } from '@tsdask/core-graph';
 import { Aggregator, BAR_FIELDS, NODE_STATE } from '@tsdask/dashboard';
 
 const ev = (key: string, state: TaskEvent['state'], worker: number | string, start = 0, stop = 0, nbytes = 0): TaskEvent => ({
@@ -10,6 +10,19 @@ const ev = (key: string, state: TaskEvent['state'], worker: number | string, sta
   start,
   stop,
   nbytes,
+});
+
+/** A spill or unspill event as a scheduler sends it (the running totals do not matter here). */
+const spill = (type: SpillEvent['type'], key: string, bytes: number, worker?: number | string): SpillEvent => ({
+  type,
+  computeId: 'c1',
+  key,
+  bytes,
+  ...(worker !== undefined ? { worker } : {}),
+  spillCount: 0,
+  unspillCount: 0,
+  spilledBytes: 0,
+  held: 0,
 });
 
 /** Feeds events as a scheduler would: one columnar batch (with its own key and group tables). */
@@ -58,8 +71,8 @@ describe('Aggregator', () => {
   it('moves bytes on spill events and takes worker-memory reports as given', () => {
     const a = started();
     feed(a, [ev('inc-a,0', 'memory', 2, 1, 2, 1000)]);
-    a.event('spill', { worker: 2, key: 'inc-a,0' });
-    a.event('worker-memory', { worker: 'tcp://h:2', held: 64, spilled: 5 });
+    a.event(spill('spill', 'inc-a,0', 1000, 2));
+    a.event({ type: 'worker-memory', computeId: 'c1', worker: 'tcp://h:2', held: 64, spilled: 5 });
     const b = a.flush()!;
     expect(b.workers.find((w) => w.id === 0)).toMatchObject({ held: 0, spilled: 1000, peak: 1000 });
     expect(b.workers.find((w) => w.id === 1)).toMatchObject({ held: 64, spilled: 5 });
@@ -68,15 +81,15 @@ describe('Aggregator', () => {
   it('follows the local scheduler spill events by key (no worker given)', () => {
     const a = started();
     feed(a, [ev('inc-a,0', 'memory', 1, 1, 2, 800), ev('inc-a,1', 'memory', 1, 1, 3, 200)]);
-    a.event('memory', { worker: 'scheduler', held: 1000, spilled: 0 });
-    a.event('spill', { key: 'inc-a,0', bytes: 800, spillCount: 1 });
+    a.event({ type: 'memory', computeId: 'c1', worker: 'scheduler', held: 1000, spilled: 0, limit: 2000, paused: false, spillCount: 0, unspillCount: 0, maxHeld: 1000 });
+    a.event(spill('spill', 'inc-a,0', 800));
     let b = a.flush()!;
     expect(b.newWorkers.map((w) => w.name)).toEqual(['thread 1']);
     expect(b.workers).toEqual([{ id: 0, done: 2, erred: 0, held: 200, peak: 1000, spilled: 800, results: 1 }]);
-    a.event('unspill', { key: 'inc-a,0', bytes: 800 });
+    a.event(spill('unspill', 'inc-a,0', 800));
     b = a.flush()!;
     expect(b.workers[0]).toMatchObject({ held: 1000, spilled: 0, results: 2 });
-    a.event('spill', { key: 'inc-a,1', bytes: 200 });
+    a.event(spill('spill', 'inc-a,1', 200));
     feed(a, [ev('inc-a,1', 'released', 1)]);
     b = a.flush()!;
     expect(b.workers[0]).toMatchObject({ held: 800, spilled: 0, results: 1 });
@@ -84,11 +97,11 @@ describe('Aggregator', () => {
 
   it('shows what runs now, by worker and group, until the next report or the end', () => {
     const a = started();
-    a.event('running', { running: [{ worker: 3, task: 1, start: 5 }, { worker: 'tcp://h:1', key: 'add-b', start: 7 }] });
+    a.event({ type: 'running', computeId: 'c1', running: [{ worker: 3, key: 'inc-a,1', task: 1, start: 5 }, { worker: 'tcp://h:1', key: 'add-b', start: 7 }] });
     let b = a.flush()!;
     expect(b.newWorkers.map((w) => w.name)).toEqual(['thread 3', 'tcp://h:1']);
     expect(b.running).toEqual([0, 0, 5, 1, 1, 7]);
-    a.event('running', { running: [{ worker: 3, task: 2, start: 9 }] });
+    a.event({ type: 'running', computeId: 'c1', running: [{ worker: 3, key: 'inc-a,2', task: 2, start: 9 }] });
     b = a.flush()!;
     expect(b.running).toEqual([0, 0, 9]);
     a.finish({ computeId: 'c1', ok: true, elapsedMs: 20 });

@@ -15,3 +15,10 @@ export * from './errors.js';
 export { readCSV, type ReadCsvOptions } from './csv.js';
 export { readParquet, type ReadParquetOptions } from './parquet.js';
 export { toCSV, toParquet, type ToCsvOptions, type ToParquetOptions } from './writers.js';
+
+declare module '@tsdask/core-graph' {
+  interface Options {
+    /** Fuse a reader with a groupBy aggregation over it (default true); a config setting. */
+    'dataframe.fuseScanAggregate'?: boolean;
+  }
+}

@@ -1,17 +1,20 @@
 /**
- * The EventPump: turns the state machine's transition log into the event stream of core-graph's
- * callbacks. Once per scheduler step it copies the new log records into one reused columnar
- * TaskEventBatch (task index, state code, worker, times, bytes: no object per transition) and
- * hands it to `taskBatch` subscribers; `tasks` subscribers get TaskEvent objects built from it.
- * It also sends the compute's start and finish, memory figures and spill events.
+ * The EventPump: turns the state machine's transition log into core-graph's typed event stream
+ * (SchedulerEvent, sent with emitEvent). Once per scheduler step it copies the new log records
+ * into one reused columnar TaskEventBatch (task index, state code, worker, times, bytes: no
+ * object per transition) and sends it as 'task-batch'. It also sends 'compute-start' and
+ * 'compute-finish', 'memory' figures, 'spill' / 'unspill' / 'spill-failed' and 'running'.
  */
 import {
+  emitEvent,
   keyGroupLength,
+  listens,
   TaskBatchBuilder,
-  taskEventsOf,
   type Callbacks,
-  type ComputeStart,
+  type ComputeStartEvent,
   type Key,
+  type SchedulerEvent,
+  type TaskBatchEvent,
   type TaskGraph,
 } from '@tsdask/core-graph';
 import type { BatchPlan } from './state/batches.js';
@@ -22,25 +25,16 @@ import { now } from '@tsdask/runtime';
 /** Graphs up to this many tasks send their keys and dependencies with the start event. */
 const MAX_GRAPH_FOR_EVENTS = 5000;
 
-/** Runs a subscriber hook; a subscriber that throws is reported once and never breaks a compute. */
-const reported = new WeakSet<Error>();
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof Error && !reported.has(err)) {
-      reported.add(err);
-      console.error('tsdask: a progress/event subscriber threw (ignored):', err);
-    }
-  }
-}
-
 export class EventPump {
   #cursor = 0;
   #batch: TaskBatchBuilder | undefined;
+  /** The 'task-batch' event, reused for every step (its batch is valid during the call only). */
+  #batchEvent: TaskBatchEvent | undefined;
   readonly #wantBatch: boolean;
-  readonly #wantObjects: boolean;
-  readonly #wantEvents: boolean;
+  /** Whether anyone receives these kinds (they are built only then). */
+  readonly #wantMemory: boolean;
+  readonly #wantSpill: boolean;
+  readonly #wantRunning: boolean;
   #lastMemory = 0;
   #memorySig = '';
   /** Set by finish(): nothing is sent after it (late I/O of a failed or cancelled compute). */
@@ -54,9 +48,15 @@ export class EventPump {
     readonly computeId: string,
     readonly t0: number,
   ) {
-    this.#wantBatch = callbacks.some((c) => c.taskBatch !== undefined);
-    this.#wantObjects = callbacks.some((c) => c.tasks !== undefined);
-    this.#wantEvents = callbacks.some((c) => c.event !== undefined);
+    this.#wantBatch = listens(callbacks, 'task-batch');
+    this.#wantMemory = listens(callbacks, 'memory');
+    this.#wantSpill = listens(callbacks, 'spill') || listens(callbacks, 'unspill');
+    this.#wantRunning = listens(callbacks, 'running');
+  }
+
+  /** Sends one event to the subscribers, unless the compute has finished. */
+  emit(e: SchedulerEvent): void {
+    if (!this.#finished) emitEvent(this.callbacks, e);
   }
 
   start(scheduler: string, workers: number): void {
@@ -65,7 +65,9 @@ export class EventPump {
     const counts = new Int32Array(names.length);
     for (let i = 0; i < ids.length; i++) counts[ids[i]!]!++;
     this.#batch = new TaskBatchBuilder(this.g.keys, ids, names);
-    const info: ComputeStart = {
+    this.#batchEvent = { type: 'task-batch', computeId: this.computeId, batch: this.#batch };
+    const info: ComputeStartEvent = {
+      type: 'compute-start',
       computeId: this.computeId,
       scheduler,
       ntasks: this.g.size,
@@ -75,17 +77,17 @@ export class EventPump {
       workers,
       ...(this.g.size <= MAX_GRAPH_FOR_EVENTS ? { graph: { keys: this.g.keys, depPtr: this.g.depPtr, depIdx: this.g.depIdx } } : {}),
     };
-    for (const c of this.callbacks) safely(() => c.start?.(info));
+    this.emit(info);
   }
 
   /** Reports a spill or unspill of one result, with the running totals. */
   spill(kind: 'spill' | 'unspill', batch: number, bytes: number): void {
-    if (!this.#wantEvents || this.#finished) return;
+    if (!this.#wantSpill || this.#finished) return;
     const m = this.machine.memory;
     const task = this.plan.root[batch]!;
     const key = this.g.keys[task] as Key;
-    const payload = { key, task, bytes, spillCount: m.spillCount, unspillCount: m.unspillCount, spilledBytes: m.spilledBytes, held: m.held };
-    for (const c of this.callbacks) safely(() => c.event?.(kind, payload, this.computeId));
+    const { spillCount, unspillCount, spilledBytes, held } = m;
+    this.emit({ type: kind, computeId: this.computeId, key, task, bytes, spillCount, unspillCount, spilledBytes, held });
   }
 
   /** Reports held and spilled bytes, at most every 50 ms unless spilling changed. */
@@ -97,16 +99,27 @@ export class EventPump {
     if (!force && sig === this.#memorySig && t - this.#lastMemory < 50) return;
     this.#memorySig = sig;
     this.#lastMemory = t;
-    const payload = { worker: 'scheduler', held: m.held, spilled: m.spilledBytes, limit: m.limit, paused: m.paused, spillCount: m.spillCount, unspillCount: m.unspillCount, maxHeld: m.maxHeld };
-    for (const c of this.callbacks) safely(() => c.event?.('memory', payload, this.computeId));
+    // Not this.emit: finish() sends the last figures after the compute is marked finished.
+    emitEvent(this.callbacks, {
+      type: 'memory',
+      computeId: this.computeId,
+      worker: 'scheduler',
+      held: m.held,
+      spilled: m.spilledBytes,
+      limit: m.limit,
+      paused: m.paused,
+      spillCount: m.spillCount,
+      unspillCount: m.unspillCount,
+      maxHeld: m.maxHeld,
+    });
   }
 
   /** Sends the transitions logged since the last call, as one batch. */
   drain(): void {
     if (this.#finished) return;
-    if (this.#wantEvents) this.#memory(false);
+    if (this.#wantMemory) this.#memory(false);
     const b = this.#batch;
-    if (b === undefined || !(this.#wantBatch || this.#wantObjects)) return;
+    if (b === undefined || !this.#wantBatch) return;
     const log = this.machine.log;
     const { root, batchOf } = this.plan;
     const t0 = this.t0;
@@ -155,22 +168,18 @@ export class EventPump {
       }
     }
     b.length = i;
-    const objects = this.#wantObjects ? taskEventsOf(b) : undefined;
-    for (const c of this.callbacks) {
-      if (c.taskBatch !== undefined) safely(() => c.taskBatch?.(b, this.computeId));
-      if (objects !== undefined && c.tasks !== undefined) safely(() => c.tasks?.(objects, this.computeId));
-    }
+    emitEvent(this.callbacks, this.#batchEvent as TaskBatchEvent);
   }
 
   /** Whether anyone listens for the 'running' event. */
   get wantsRunning(): boolean {
-    return this.#wantEvents;
+    return this.#wantRunning;
   }
 
   #runningSig = '';
 
   /**
-   * Reports the batches running now and their workers (`event('running', { running })`, each
+   * Reports the batches running now and their workers (a 'running' event, each
    * `{ worker, key, task, start }` with start in ms since the compute started), when that changed.
    */
   running(now: readonly { worker: number; batch: number; start: number }[]): void {
@@ -181,16 +190,15 @@ export class EventPump {
       const task = this.plan.root[r.batch]!;
       return { worker: r.worker, key: this.g.keys[task] as Key, task, start: r.start - this.t0 };
     });
-    for (const c of this.callbacks) safely(() => c.event?.('running', { running }, this.computeId));
+    this.emit({ type: 'running', computeId: this.computeId, running });
   }
 
   finish(ok: boolean, error?: Error): void {
     if (this.#finished) return;
     this.drain();
     this.#finished = true;
-    if (this.#wantEvents) this.#memory(true);
-    const info = { computeId: this.computeId, ok, elapsedMs: now() - this.t0, ...(error ? { error } : {}) };
-    for (const c of this.callbacks) safely(() => c.finish?.(info));
+    if (this.#wantMemory) this.#memory(true);
+    emitEvent(this.callbacks, { type: 'compute-finish', computeId: this.computeId, ok, elapsedMs: now() - this.t0, ...(error ? { error } : {}) });
   }
 }
 

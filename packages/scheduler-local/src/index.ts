@@ -12,4 +12,16 @@ export { SchedulerState, type Stimulus, type Instruction, type MachineOptions, t
 export { TransitionLog, STATES } from './state/transition-log.js';
 export { checkPortable, freeVariables } from './portable.js';
 export { ProgressBar } from './progress.js';
+export type { MemoryLimitOption } from './options.js';
 export * from './errors.js';
+
+declare module '@tsdask/core-graph' {
+  interface Options {
+    /** Bytes of results the calling thread may hold ('512MB', 1e9, 0.5 of system memory; false or 'none': no limit). */
+    memoryLimit?: import('./options.js').MemoryLimitOption;
+    /** An existing folder in which each compute makes its spill folder (default: the OS temp folder). */
+    spillDir?: string;
+    /** 'threads' only: worker_threads' resourceLimits, each in MB. */
+    workerResourceLimits?: import('./threads/pool.js').WorkerLimits;
+  }
+}

@@ -9,6 +9,9 @@ import { resolveMemoryLimit } from './memory/limit.js';
 
 const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : v === null || typeof v !== 'object' ? String(v) : Array.isArray(v) ? 'an array' : 'an object');
 
+/** A memory limit: bytes, a size string ('512MB'), a fraction of system memory (0.5), or false / 'none' for none. */
+export type MemoryLimitOption = number | string | false;
+
 /** memoryLimit: bytes, a string like '64MB', a fraction of system memory, or false / 'none'. */
 const memoryLimit: OptionCheck = (v) => {
   resolveMemoryLimit(v); // throws ConfigError saying what is wrong

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { delayed, lowerGraph, order, ref, task, TaskError, type Delayed } from '@tsdask/core-graph';
+import { delayed, lowerGraph, order, ref, task, TaskError, type Delayed, type SchedulerEvent } from '@tsdask/core-graph';
 import { planBatches, SchedulerState, type Instruction } from '@tsdask/scheduler-local';
 import { decodeValue, encodeValue } from '@tsdask/runtime/codec';
 import { randomDag } from './random-dag.js';
@@ -170,7 +170,7 @@ describe.each(['sync', 'threads'])('spilling end to end on %s', (scheduler) => {
     const parts = Array.from({ length: 12 }, (_, i) => make(i, 250_000)); // 24 MB in all
     const spillDir = mkdtempSync(join(parent, 'big-answer-'));
     let spills = 0;
-    const got = (await compute(...parts, { scheduler, memoryLimit: '8MB', spillDir, callbacks: [{ event: (name) => void (name === 'spill' && spills++) }] })) as Float64Array[];
+    const got = (await compute(...parts, { scheduler, memoryLimit: '8MB', spillDir, callbacks: [{ event: ({ type: name }: SchedulerEvent) => void (name === 'spill' && spills++) }] })) as Float64Array[];
     expect(spills).toBeGreaterThan(0);
     got.forEach((a, i) => {
       expect(a.length).toBe(250_000);
@@ -190,7 +190,7 @@ describe.each(['sync', 'threads'])('spilling end to end on %s', (scheduler) => {
       scheduler,
       memoryLimit: '8MB',
       spillDir,
-      callbacks: [{ event: (name) => events.push(name) }],
+      callbacks: [{ event: ({ type: name }: SchedulerEvent) => events.push(name) }],
     });
     expect(result[0]).toBeCloseTo(expected[0], 6);
     expect(result[1]).toBe(expected[1]);
@@ -212,7 +212,7 @@ describe.each(['sync', 'threads'])('spilling end to end on %s', (scheduler) => {
       scheduler,
       memoryLimit: '8MB',
       spillDir,
-      callbacks: [{ event: (name) => void (name === 'spill' && spilled++) }],
+      callbacks: [{ event: ({ type: name }: SchedulerEvent) => void (name === 'spill' && spilled++) }],
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TaskError);
     expect(spilled).toBeGreaterThan(0);

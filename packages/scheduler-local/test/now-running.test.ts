@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compute, TASK_STATES, type TaskEventBatch } from '@tsdask/core-graph';
+import { compute, TASK_STATES, type SchedulerEvent, type TaskEventBatch } from '@tsdask/core-graph';
 import { spin } from '../../../test/support/spin.js';
 import '@tsdask/scheduler-local';
 
@@ -12,8 +12,8 @@ describe("the 'running' event on threads", () => {
       scheduler: 'threads',
       callbacks: [
         {
-          event(name, payload) {
-            if (name === 'running') snapshots.push(payload['running'] as { worker: number; key: string; start: number }[]);
+          event(e: SchedulerEvent) {
+            if (e.type === 'running') snapshots.push(e.running as { worker: number; key: string; start: number }[]);
           },
           taskBatch(b: TaskEventBatch) {
             for (let i = 0; i < b.length; i++) {

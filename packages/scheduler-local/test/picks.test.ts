@@ -123,8 +123,8 @@ describe.each(['sync', 'threads'])('picks end to end on %s', (scheduler) => {
     let maxHeld = 0;
     const workers: number[] = [];
     const cb: Callbacks = {
-      event(name, payload) {
-        if (name === 'memory') maxHeld = Math.max(maxHeld, Number(payload['maxHeld']));
+      event(e) {
+        if (e.type === 'memory') maxHeld = Math.max(maxHeld, e.maxHeld);
       },
       taskBatch(b) {
         // Where each item's result was made (its transition to memory).

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compute, delayed, graphOf, op, pickOf, type Delayed } from '@tsdask/core-graph';
+import { compute, delayed, graphOf, op, pickOf, type Delayed, type SchedulerEvent } from '@tsdask/core-graph';
 import '@tsdask/scheduler-local';
 // @ts-expect-error: a plain JS module of ops, loaded by URL in workers
 import { combine, fill, split } from './fixtures/ops.mjs';
@@ -60,7 +60,7 @@ describe.each(['sync', 'threads'])('random DAGs with picks under a tiny memory l
     expect(graph.nodes.filter((x) => pickOf(x) !== undefined).length).toBeGreaterThan(3);
     const spillDir = mkdtempSync(join(dir, `s${seed}-`));
     let spills = 0;
-    const got = (await compute(...outs, { scheduler, memoryLimit: Number(process.env['STRESS_LIMIT_ARRAYS'] ?? 6) * L * 8, spillDir, callbacks: [{ event: (name) => void (name === 'spill' && spills++) }] })) as Float64Array[];
+    const got = (await compute(...outs, { scheduler, memoryLimit: Number(process.env['STRESS_LIMIT_ARRAYS'] ?? 6) * L * 8, spillDir, callbacks: [{ event: ({ type: name }: SchedulerEvent) => void (name === 'spill' && spills++) }] })) as Float64Array[];
     expect(spills).toBeGreaterThan(0);
     expect(got.length).toBe(want.length);
     const wrong = got.map((g, i) => (g.length === L && g.every((x, j) => x === want[i]![j]) ? -1 : i)).filter((i) => i >= 0);

@@ -2,9 +2,10 @@
  * The option registry: every name that compute(), persist() and config.set() accept, with a
  * check of its value. Core options are defined here; a scheduler adds its own when it is
  * registered (`Scheduler.options`), a package adds plugin options with registerComputeOption
- * and settings with registerOption. Names served by packages that load on demand (the local
- * schedulers' memoryLimit, the dashboard) are known before their package loads; their values
- * are checked once it has. An unknown name or a bad value is a ConfigError that names the
+ * and settings with registerOption. Names served by packages that load on demand (announced by
+ * registerSchedulerLoader and registerOptionLoader, as 'tsdask' does for the local schedulers'
+ * memoryLimit and the dashboard) are known before their package loads; their values are
+ * checked once it has. An unknown name or a bad value is a ConfigError that names the
  * option, says what is wrong and lists the valid names (with the closest one for a typo).
  */
 import { ConfigError } from '../errors.js';
@@ -71,14 +72,14 @@ export type OptionsSite = 'compute' | 'persist' | 'config' | 'withConfig';
  * Checks an option bag: every name must be registered (and valid there), every value must pass
  * its check. Undefined values are skipped (they mean "not set"). Throws ConfigError.
  */
-export function validateOptions(opts: Readonly<Record<string, unknown>>, site: OptionsSite): void {
+export function validateOptions(opts: object, site: OptionsSite): void {
   const scope: OptionScope = site === 'config' || site === 'withConfig' ? 'config' : 'compute';
   const label = scope === 'config' ? `${site === 'config' ? 'config.set' : 'withConfig'} setting` : `${site}() option`;
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
     throw new ConfigError(`${site}() options must be a plain object such as { scheduler: 'sync' }, got ${show(opts)}.`);
   }
   for (const name of Object.keys(opts)) {
-    const value = opts[name];
+    const value = (opts as Readonly<Record<string, unknown>>)[name];
     if (value === undefined) continue;
     const e = entries.get(name);
     if (e === undefined || (e.scope !== 'both' && e.scope !== scope)) {

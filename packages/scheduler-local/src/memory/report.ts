@@ -13,12 +13,5 @@ export function reportSpillFailure(failure: SpillError, events: EventPump, key: 
   const message = code === 'TSDASK_SPILL_UNENCODABLE' ? `The result of task '${key}': ${failure.message}` : failure.message;
   const err = new SpillError(code, message, { dir: failure.dir, errno: failure.errno, path: failure.path, key, cause: failure.cause ?? failure });
   process.emitWarning(err);
-  const payload = { code: err.code, key, dir: err.dir, errno: err.errno, path: err.path, message: err.message };
-  for (const c of events.callbacks) {
-    try {
-      c.event?.('spill-failed', payload, events.computeId);
-    } catch (e) {
-      console.error('tsdask: a progress/event subscriber threw (ignored):', e);
-    }
-  }
+  events.emit({ type: 'spill-failed', computeId: events.computeId, code, key, dir: err.dir, errno: err.errno, path: err.path, message: err.message });
 }
