@@ -3,7 +3,8 @@
  * tables and records), filter, derive columns with expressions, group, join and sort on all
  * cores; `compute()` gives an Arrow Table.
  */
-export { DataFrame } from './dataframe.js';
+export { DataFrame, type ExplainOptions } from './dataframe.js';
+export type { PlanOptimizeFlags } from './optimize/driver.js';
 export { Series } from './series.js';
 export { GroupBy, type GroupByOptions } from './groupby.js';
 export { Scalar } from './collect.js';

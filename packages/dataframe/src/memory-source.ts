@@ -1,7 +1,7 @@
 /** A source of partitions already in memory (fromArrow, fromRecords, persisted results). */
 import { HighLevelGraph, MaterializedLayer, chunkKey, quote, randomToken, type Key, type Node } from '@tsdask/core-graph';
 import { schemaOf, type Partition, type Schema } from './kernels/columns.js';
-import type { Lowered, Source } from './plan.js';
+import type { Lowered, Source } from './plan/node.js';
 
 /** Partitions held in the graph as literals. */
 export class MemorySource implements Source {
@@ -15,6 +15,9 @@ export class MemorySource implements Source {
   }
   get npartitions(): number {
     return this.parts.length;
+  }
+  describe(): string {
+    return `FromData (in memory, ${this.parts.length} partition${this.parts.length === 1 ? '' : 's'})`;
   }
   lower(): Lowered {
     if (this.lowered === undefined) {

@@ -5,12 +5,12 @@ import { Table, vectorFromArray, Float64, Utf8, type Vector } from 'apache-arrow
 import { isNumeric, valueAt, type ColumnData, type DType, type Partition } from './kernels/columns.js';
 import type { AggFn } from './kernels/groupby.js';
 import { Scalar } from './collect.js';
-import type { DataFrame } from './dataframe.js';
+import type { Frame } from './frame.js';
 import { aggregate, makeSpec } from './groupby.js';
-import { K, partitionKeys } from './plan.js';
+import { K, partitionKeys } from './plan/node.js';
 
 /** The number of rows, lazily: one length task per partition and a sum. */
-export function countRows(df: DataFrame): Scalar<number> {
+export function countRows<F extends Frame<F>>(df: F): Scalar<number> {
   // A frame with no columns still has rows (each partition knows its length).
   const input = (df.columns.length === 0 ? df : df.select(df.cheapColumn())).lower();
   const name = `len-${tokenize(input.name)}`;
@@ -26,14 +26,14 @@ export function countRows(df: DataFrame): Scalar<number> {
   return new Scalar(graph, name, (v) => v as number);
 }
 
-function statsScalar<T>(df: DataFrame, aggs: Record<string, [string, AggFn]>, fn: (p: Partition) => T): Scalar<T> {
+function statsScalar<T, F extends Frame<F>>(df: F, aggs: Record<string, [string, AggFn]>, fn: (p: Partition) => T): Scalar<T> {
   const out = aggregate(df, makeSpec(df, [], aggs));
   const l = out.lower();
   return new Scalar(l.graph, partitionKeys(l.name, 1)[0] as Key, (p) => fn(p as Partition));
 }
 
 /** The number of distinct non-null values of each column. */
-export function nuniqueAll(df: DataFrame): Scalar<Record<string, number>> {
+export function nuniqueAll<F extends Frame<F>>(df: F): Scalar<Record<string, number>> {
   const aggs: Record<string, [string, AggFn]> = {};
   for (const c of df.columns) aggs[c] = [c, 'nunique'];
   return statsScalar(df, aggs, (p) => {
@@ -51,7 +51,7 @@ const ROWS = ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'];
  * 'statistic' column. The quartiles are approximate (from 1000 order statistics per
  * partition), as in Dask; the others are exact.
  */
-export function describe(df: DataFrame): Scalar<Table> {
+export function describe<F extends Frame<F>>(df: F): Scalar<Table> {
   const cols = df.columns.filter((c) => isNumeric(df.dtypes[c] as DType));
   const aggs: Record<string, [string, AggFn]> = {};
   for (const c of cols) for (const s of STATS) aggs[`${s}\u0000${c}`] = [c, s];

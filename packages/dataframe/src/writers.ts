@@ -1,7 +1,7 @@
 /** toCSV / toParquet: one file per partition, written by workers; computes now (as in Dask). */
 import { join, resolve } from 'node:path';
 import { HighLevelGraph, MaterializedLayer, chunkKey, tokenize, type ComputeOptions, type Key, type Node } from '@tsdask/core-graph';
-import type { DataFrame } from './dataframe.js';
+import type { AnyFrame as DataFrame } from './frame.js';
 import { collectPartitions } from './collect.js';
 
 function write(df: DataFrame, dir: string, op: string, ext: string, extra: unknown[], opts: ComputeOptions): Promise<string[]> {
