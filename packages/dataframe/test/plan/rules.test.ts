@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withConfig } from '@tsdask/core-graph';
-import { PlanRuleError, col, fromRecords, type DataFrame } from '@tsdask/dataframe';
+import { PlanRuleError, col, fromRecords, readCSV, type DataFrame } from '@tsdask/dataframe';
+import { tempFiles } from '../temp-files.js';
 import { optimizePlan } from '../../dist/optimize/driver.js';
 import type { PlanNode } from '../../dist/plan/node.js';
 
@@ -173,6 +174,26 @@ describe('fuse-maps', () => {
     expect(spine(df.optimizedPlan())).toEqual(['map', 'sort', 'source']);
     expect(spine(optimizePlan(df.plan, { fuseMaps: false }))).toEqual(['map', 'map', 'sort', 'map', 'source']);
     await bothWays(df, true);
+  });
+});
+
+describe('scan-aggregate', () => {
+  const files = tempFiles('tsdask-rules-');
+  it('marks a groupBy over the CSV scanner (through filters and derived columns) to aggregate while reading', async () => {
+    const path = files.file('rows.csv', ['k,g,a,b,s', ...ROWS.map((r) => `${r.k},${r.g},${r.a},${r.b ?? ''},${r.s}`)].join('\n') + '\n');
+    const q = (engine: 'scanner' | 'papaparse'): DataFrame =>
+      readCSV(path, { blocksize: 300, engine }).filter(col('g').ne(1)).withColumns({ c: col('a').mul(2) }).groupBy('k').agg({ t: ['c', 'sum'] });
+    const df = q('scanner');
+    const opt = df.optimizedPlan();
+    expect(opt.kind === 'groupby' && opt.scan).toBe(true);
+    const off = optimizePlan(df.plan, { scanAggregate: false });
+    expect(off.kind === 'groupby' && off.scan).toBeFalsy();
+    const slow = q('papaparse').optimizedPlan();
+    expect(slow.kind === 'groupby' && slow.scan).toBeFalsy();
+    const got = await bothWays(df, false);
+    const sums = new Map<string, number>();
+    for (const r of ROWS) if (r.g !== 1) sums.set(r.k, (sums.get(r.k) ?? 0) + r.a * 2);
+    expect(sorted(got)).toEqual(sorted([...sums].map(([k, t]) => ({ k, t }))));
   });
 });
 
