@@ -12,7 +12,7 @@ import { sniffDelimiter } from './io/csv-papa.js';
 import type { CsvRangeSpec } from './io/csv-scan.js';
 import Papa from 'papaparse';
 import { DataFrame } from './dataframe.js';
-import { sourceNode } from './plan/source.js';
+import { filesText, sourceNode } from './plan/source.js';
 import type { Lowered, Source } from './plan/node.js';
 import type { AggSpec } from './kernels/partial-agg.js';
 import type { Step } from './kernels/steps.js';
@@ -144,8 +144,7 @@ class CsvSource implements Source {
     return this.engine === 'scanner';
   }
   describe(): string {
-    const first = this.files[0]?.path ?? '';
-    return `ReadCSV ${this.files.length === 1 ? first : `${this.files.length} files (${first}, ...)`}`;
+    return `ReadCSV ${filesText(this.files.map((f) => f.path))}`;
   }
   sampleDistinct(columns: string[]): { distinct: number; rows: number } | undefined {
     if (this.sample.length < 100) return undefined;

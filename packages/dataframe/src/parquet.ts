@@ -8,7 +8,7 @@ import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key,
 import type { DType, Schema } from './kernels/columns.js';
 import type { Scalar } from './kernels/expr-node.js';
 import { DataFrame } from './dataframe.js';
-import { sourceNode } from './plan/source.js';
+import { filesText, sourceNode } from './plan/source.js';
 import type { Lowered, Source } from './plan/node.js';
 import type { PushFilter } from './optimize/predicate.js';
 import { readParquetMetadata, type ParquetPartSpec } from './io/parquet-read.js';
@@ -93,8 +93,7 @@ class ParquetSource implements Source {
     return this.files.reduce((n, f) => n + f.groups.length, 0);
   }
   describe(): string {
-    const first = this.files[0]?.path ?? '';
-    return `ReadParquet ${this.files.length === 1 ? first : `${this.files.length} files (${first}, ...)`}`;
+    return `ReadParquet ${filesText(this.files.map((f) => f.path))}`;
   }
   lower(columns: string[] | undefined, filters: PushFilter[]): Lowered {
     const names = columns === undefined ? this.schema.names : columns.length === 0 ? this.schema.names.slice(0, 1) : columns;

@@ -13,6 +13,11 @@ import { exprText } from './expr-text.js';
 import { K, dropsSome, restrict, type Lowered, type NodeOps, type PlanNode, type Source, type SourceNode } from './node.js';
 import { chooses } from './steps.js';
 
+/** Files as explain() names them: the path, or how many and the first. */
+export function filesText(paths: readonly string[]): string {
+  return paths.length === 1 ? (paths[0] as string) : `${paths.length} files (${paths[0] ?? ''}, ...)`;
+}
+
 /** A plan that reads all of `source`. */
 export function sourceNode(source: Source): SourceNode {
   return { kind: 'source', source, schema: source.schema, npartitions: source.npartitions };
