@@ -2,7 +2,8 @@
  * Rule projection-pushdown: each node's inputs are narrowed to the columns it reads, so
  * readers parse only the columns a query uses. A map node reads what its (pruned) steps read;
  * a groupBy its keys and aggregated columns; a merge its keys and the columns kept after it;
- * a sort, repartition or dropDuplicates passes the choice through, adding its own keys. An
+ * a sort, repartition or dropDuplicates passes the choice through, adding its own keys; a
+ * groupBy drops the aggregations nobody reads. An
  * input that cannot narrow itself (results already computed, a user function) is left as is;
  * under a groupBy it gets a select of the columns the aggregation reads, as before.
  */

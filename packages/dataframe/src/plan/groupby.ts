@@ -9,9 +9,10 @@ import type { DType, Schema } from '../kernels/columns.js';
 import { aggType, type AggSpec } from '../kernels/groupby.js';
 import { DataFrameError } from '../errors.js';
 import { pieceRefs } from '../shuffle.js';
-import { K, type GroupByNode, type Lowered, type NodeOps, type PlanNode } from './node.js';
+import { K, dropsSome, restrict, type GroupByNode, type Lowered, type NodeOps, type PlanNode } from './node.js';
+import { appendSteps } from './map.js';
 import { readSteps } from './source.js';
-import { onlyChooses, pruneSteps } from './steps.js';
+import { chooses, onlyChooses, pruneSteps } from './steps.js';
 
 /** The output schema of `spec` over an input of schema `input`: keys, then one column per aggregation. */
 export function aggSchema(input: Schema, spec: AggSpec): Schema {
@@ -125,6 +126,21 @@ export function aggText(spec: AggSpec): string {
   return spec.aggs.map(([o, c, fn]) => `${o} = ${fn}(${fn === 'size' ? '' : c})`).join(', ');
 }
 
+/**
+ * The groupBy computing only the aggregations whose outputs are in `cols` (so it reads fewer
+ * columns); a select after it drops keys not in `cols`. Undefined when it would drop none, or
+ * all (a groupBy keeps at least one aggregation).
+ */
+function narrowGroupBy(n: GroupByNode, cols: ReadonlySet<string>): PlanNode | undefined {
+  const keep = n.spec.aggs.map((_, i) => i).filter((i) => cols.has((n.spec.aggs[i] as [string, string, string])[0]));
+  if (keep.length === n.spec.aggs.length || keep.length === 0) return undefined;
+  const spec: AggSpec = { ...n.spec, aggs: keep.map((i) => n.spec.aggs[i] as AggSpec['aggs'][number]), types: keep.map((i) => n.spec.types[i] as DType) };
+  const narrowed: GroupByNode = { ...n, spec, schema: aggSchema(n.input.schema, spec) };
+  if (!dropsSome(narrowed, cols)) return narrowed;
+  const out = restrict(narrowed.schema, cols);
+  return appendSteps(narrowed, [chooses(out.names)], out);
+}
+
 export const groupByOps: NodeOps<GroupByNode> = {
   describe: (n) =>
     `GroupBy [${n.spec.keys.join(', ')}]: ${aggText(n.spec)}${n.splitOut > 1 ? `; split_out ${n.splitOut}` : ''}${n.spec.dropna === false ? '; dropna false' : ''}` +
@@ -132,7 +148,7 @@ export const groupByOps: NodeOps<GroupByNode> = {
   inputs: (n) => [n.input],
   withInputs: (n, [input]) => ({ ...n, input: input as PlanNode }),
   requires: (n) => aggColumns(n.spec, cheapColumn(n.input.schema)),
-  narrow: () => undefined,
+  narrow: narrowGroupBy,
   lower(n, lowerInput) {
     const fused = n.scan === true ? lowerScanAggregate(n.input, n.spec) : undefined;
     return aggregateLayers(fused ?? lowerInput(n.input), fused !== undefined, n.input.npartitions, n.spec, n.splitEvery, n.splitOut);

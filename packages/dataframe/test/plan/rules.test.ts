@@ -158,6 +158,18 @@ describe('projection pushdown', () => {
     expect(sorted(got)).toEqual(sorted([...sums].map(([g, t]) => ({ g, t }))));
   });
 
+  it('a groupBy drops the aggregations nobody reads, and reads only what the others need', async () => {
+    const df = frame().groupBy('k').agg({ t: ['a', 'sum'], m: ['b', 'max'] }).select('t', 'k');
+    const opt = df.optimizedPlan();
+    if (opt.kind !== 'map' || opt.input.kind !== 'groupby') throw new Error(`unexpected plan ${spine(opt)}`);
+    expect(opt.input.spec.aggs.map(([o]) => o)).toEqual(['t']);
+    expect(sourceUnder(opt).columns).toEqual(['k', 'a']);
+    const got = await bothWays(df, false);
+    const sums = new Map<string, number>();
+    for (const r of ROWS) sums.set(r.k, (sums.get(r.k) ?? 0) + r.a);
+    expect(sorted(got)).toEqual(sorted([...sums].map(([k, t]) => ({ t, k }))));
+  });
+
   it('dropDuplicates reads its subset and the columns used after it', async () => {
     const df = frame().dropDuplicates('k').select('a');
     expect(sourceUnder(df.optimizedPlan()).columns).toEqual(['k', 'a']);
