@@ -10,7 +10,7 @@ import type { Scalar } from './kernels/expr-node.js';
 import { DataFrame } from './dataframe.js';
 import { filesText, sourceNode } from './plan/source.js';
 import type { Lowered, Source } from './plan/node.js';
-import type { PushFilter } from './optimize/predicate.js';
+import type { PushFilter } from './plan/push-filters.js';
 import { readParquetMetadata, type ParquetPartSpec } from './io/parquet-read.js';
 import { resolvePaths } from './io/paths.js';
 import { col, type Expr } from './expr.js';

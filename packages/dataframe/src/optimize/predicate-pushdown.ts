@@ -17,7 +17,7 @@ import type { Step } from '../kernels/steps.js';
 import { appendSteps } from '../plan/map.js';
 import type { MergeNode, PlanNode } from '../plan/node.js';
 import { withInputs } from '../plan/kinds.js';
-import { renameColumns } from './expr-columns.js';
+import { renameColumns } from '../plan/expr-columns.js';
 
 const filterStep = (expr: ExprNode): Step => ({ k: 'filter', expr });
 

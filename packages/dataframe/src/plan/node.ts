@@ -11,7 +11,7 @@ import type { DType, Schema } from '../kernels/columns.js';
 import type { ExprNode } from '../kernels/expr-node.js';
 import type { Step } from '../kernels/steps.js';
 import type { AggSpec } from '../kernels/partial-agg.js';
-import type { PushFilter } from '../optimize/predicate.js';
+import type { PushFilter } from './push-filters.js';
 
 /** The module kernels are loaded from. */
 export const K = '@tsdask/dataframe/kernels';

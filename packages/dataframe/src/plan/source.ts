@@ -8,7 +8,7 @@ import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key,
 import type { Schema } from '../kernels/columns.js';
 import { columnsOf } from '../kernels/expr-node.js';
 import type { Step } from '../kernels/steps.js';
-import { pushFilters } from '../optimize/predicate.js';
+import { pushFilters } from './push-filters.js';
 import { exprText } from './expr-text.js';
 import { K, dropsSome, restrict, type Lowered, type NodeOps, type PlanNode, type Source, type SourceNode } from './node.js';
 import { chooses } from './steps.js';

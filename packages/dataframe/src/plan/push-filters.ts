@@ -6,7 +6,7 @@
 import type { Schema } from '../kernels/columns.js';
 import type { ExprNode, Scalar } from '../kernels/expr-node.js';
 import type { Step } from '../kernels/steps.js';
-import { onlyChooses } from '../plan/steps.js';
+import { onlyChooses } from './steps.js';
 
 /** A filter a source can use to skip data: `column op value`. */
 export type PushFilter = [string, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', Scalar];
