@@ -12,7 +12,8 @@ import { sniffDelimiter } from './io/csv-papa.js';
 import type { CsvRangeSpec } from './io/csv-scan.js';
 import Papa from 'papaparse';
 import { DataFrame } from './dataframe.js';
-import type { Lowered, Source } from './plan.js';
+import { filesText, sourceNode } from './plan/source.js';
+import type { Lowered, Source } from './plan/node.js';
 import type { AggSpec } from './kernels/partial-agg.js';
 import type { Step } from './kernels/steps.js';
 import { resolvePaths, parseSize, statFiles, type FileInfo } from './io/paths.js';
@@ -138,6 +139,13 @@ class CsvSource implements Source {
     private readonly engine: 'scanner' | 'papaparse',
     private readonly sample: string[][] = [],
   ) {}
+  /** Only the scanner aggregates while it reads. */
+  get canAggregate(): boolean {
+    return this.engine === 'scanner';
+  }
+  describe(): string {
+    return `ReadCSV ${filesText(this.files.map((f) => f.path))}`;
+  }
   sampleDistinct(columns: string[]): { distinct: number; rows: number } | undefined {
     if (this.sample.length < 100) return undefined;
     let memo = distinctMemo.get(this.sample);
@@ -313,6 +321,6 @@ export function readCSV(paths: string | string[], opts: ReadCsvOptions = {}): Da
     dayfirst: opts.dayfirst === true, maxRecord: maxRecordOf(opts), encoding: encodingOf(opts),
   } as const;
   const src = new CsvSource(files, schema, base, blocksize, bytesPerRow, engine, body);
-  const df = new DataFrame({ kind: 'source', source: src, schema, npartitions: src.npartitions });
+  const df = new DataFrame(sourceNode(src));
   return opts.columns === undefined ? df : df.select(opts.columns);
 }

@@ -1,21 +1,26 @@
 /**
- * DataFrame: a lazy, partitioned table. Each method validates against the schema at once
- * (unknown columns and type mismatches fail here, not in a worker) and returns a new frame;
- * consecutive row-wise steps share one plan node, so they run as one task per partition.
+ * DataFrame: a lazy, partitioned table over a logical plan (plan/). Each method validates
+ * against the schema at once (unknown columns and type mismatches fail here, not in a worker)
+ * and returns a new frame with one more plan node; consecutive row-wise steps share one node,
+ * so they run as one task per partition. The plan is optimized (optimize/driver.ts) and
+ * lowered to graph layers once, when the graph is asked for (at compute).
  */
-import { Collection, Delayed, HighLevelGraph, MaterializedLayer, chunkKey, computeSignal, validateOptions, type ComputeOptions, type Key } from '@tsdask/core-graph';
+import { Collection, Delayed, computeSignal, validateOptions, type ComputeOptions, type HighLevelGraph, type Key } from '@tsdask/core-graph';
 import type { Table } from 'apache-arrow';
 import { concatPartitions, emptyPartition, valueAt, type DType, type Partition, type Schema } from './kernels/columns.js';
 import { nameOf, type ExprNode } from './kernels/expr-node.js';
 import { typeOf } from './kernels/expr-types.js';
 import type { Step } from './kernels/steps.js';
 import { Expr, toNode, type ExprLike } from './expr.js';
-import { K, blockwise, lowerPlan, partitionKeys, type Lowered, type PlanNode } from './plan.js';
+import { K, blockwise, partitionKeys, type Lowered, type PlanNode } from './plan/node.js';
+import { appendSteps } from './plan/map.js';
+import { cheapColumn } from './plan/groupby.js';
+import { lowerPlan, planText } from './plan/kinds.js';
+import { currentFlags, optimizePlan, type PlanOptimizeFlags } from './optimize/driver.js';
 import { partitionToTable, partitionsToTable } from './arrow.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { collectPartitions } from './collect.js';
-import { GroupBy, aggregate, type GroupByOptions } from './groupby.js';
-import type { AggSpec } from './kernels/groupby.js';
+import { GroupBy, type GroupByOptions } from './groupby.js';
 import { Series } from './series.js';
 import { countRows, describe, nuniqueAll } from './reductions.js';
 import { sortValues, type SortOptions } from './sort-values.js';
@@ -25,11 +30,24 @@ import { mapPartitions } from './map-partitions.js';
 import { dropDuplicates } from './drop-duplicates.js';
 import { toCSV, toParquet, type ToCsvOptions, type ToParquetOptions } from './writers.js';
 
+/** Options of explain(). */
+export interface ExplainOptions {
+  /** Also print the text (console.log). */
+  print?: boolean;
+  /** Rule switches for the optimized plan shown (default: the `dataframe.optimize` config). */
+  optimize?: PlanOptimizeFlags;
+}
+
 /** A lazy, partitioned table: `compute()` gives an Arrow Table. */
 export class DataFrame extends Collection<Table> {
-  private lowered: Lowered | undefined;
+  /** The optimized and lowered plan, for the rule flags it was made with. */
+  private cache: { flags: string; optimized: PlanNode; lowered?: Lowered } | undefined;
   constructor(readonly plan: PlanNode) {
     super();
+  }
+  /** A frame over another plan: how verbs make their result (arquero's table.create). */
+  create(plan: PlanNode): DataFrame {
+    return new DataFrame(plan);
   }
   /** The output schema. */
   get schema(): Schema {
@@ -49,17 +67,38 @@ export class DataFrame extends Collection<Table> {
   get npartitions(): number {
     return this.plan.npartitions;
   }
-  /** The plan lowered to layers (projection and predicate pushdown applied). */
+  private cached(): { flags: string; optimized: PlanNode; lowered?: Lowered } {
+    const flags = currentFlags();
+    const key = JSON.stringify(flags);
+    if (this.cache?.flags !== key) this.cache = { flags: key, optimized: optimizePlan(this.plan, flags) };
+    return this.cache;
+  }
+  /** The plan after the optimizer's rules (those the `dataframe.optimize` config leaves on). */
+  optimizedPlan(): PlanNode {
+    return this.cached().optimized;
+  }
+  /** The optimized plan lowered to layers. */
   lower(): Lowered {
-    this.lowered ??= lowerPlan(this.plan);
-    return this.lowered;
+    const c = this.cached();
+    c.lowered ??= lowerPlan(c.optimized);
+    return c.lowered;
+  }
+  /**
+   * The plan before and after optimization, as indented trees (one line per node, inputs
+   * below): what is read, with the columns and filters pushed into each reader.
+   */
+  explain(opts: ExplainOptions = {}): string {
+    const optimized = opts.optimize === undefined ? this.optimizedPlan() : optimizePlan(this.plan, { ...currentFlags(), ...opts.optimize });
+    const text = `== Logical plan ==\n${planText(this.plan)}\n\n== Optimized plan ==\n${planText(optimized)}\n`;
+    if (opts.print === true) console.log(text);
+    return text;
   }
   get graph(): HighLevelGraph {
     return this.lower().graph;
   }
   get outputKeys(): readonly Key[] {
-    const p = this.plan;
-    return partitionKeys(p.kind === 'graph' && p.packed !== undefined ? p.packed : this.lower().name, this.npartitions);
+    const l = this.lower();
+    return partitionKeys(l.packed ?? l.name, this.npartitions);
   }
   finalize(values: readonly unknown[]): Table {
     const all = values as Partition[];
@@ -71,13 +110,13 @@ export class DataFrame extends Collection<Table> {
   }
   protected override withGraph(graph: HighLevelGraph): this {
     const l = this.lower();
-    const p = this.plan;
-    if (p.kind === 'graph' && p.packed !== undefined) {
+    const shape = { kind: 'persisted' as const, schema: this.schema, npartitions: this.npartitions };
+    if (l.packed !== undefined) {
       // `graph` holds the packed partitions (outputKeys): readers get them unpacked.
-      const unpacked = blockwise({ name: p.packed, graph }, this.npartitions, 'unpack-dicts', `${K}#unpackDicts`, []);
-      return new DataFrame({ kind: 'graph', name: unpacked.name, graph: unpacked.graph, schema: this.schema, npartitions: this.npartitions, packed: p.packed }) as this;
+      const unpacked = blockwise({ name: l.packed, graph }, this.npartitions, 'unpack-dicts', `${K}#unpackDicts`, []);
+      return this.create({ ...shape, lowered: { ...unpacked, packed: l.packed } }) as this;
     }
-    return new DataFrame({ kind: 'graph', name: l.name, graph, schema: this.schema, npartitions: this.npartitions }) as this;
+    return this.create({ ...shape, lowered: { name: l.name, graph } }) as this;
   }
   private concatValues(values: readonly unknown[]): Partition {
     return values.length === 0 ? emptyPartition(this.schema) : concatPartitions(values as Partition[]);
@@ -85,8 +124,7 @@ export class DataFrame extends Collection<Table> {
 
   /** The cheapest column to read when only the row count matters (numbers before strings). */
   cheapColumn(): string {
-    const i = this.schema.types.findIndex((t) => t !== 'utf8');
-    return this.schema.names[i < 0 ? 0 : i] as string;
+    return cheapColumn(this.schema);
   }
 
   /** Checks that every column an expression reads exists, and infers its type. */
@@ -95,9 +133,7 @@ export class DataFrame extends Collection<Table> {
   }
 
   private withStep(step: Step, schema: Schema): DataFrame {
-    const p = this.plan;
-    if (p.kind === 'map') return new DataFrame({ ...p, steps: [...p.steps, step], schema });
-    return new DataFrame({ kind: 'map', input: p, steps: [step], schema, npartitions: p.npartitions });
+    return this.create(appendSteps(this.plan, [step], schema));
   }
 
   /** The rows where `cond` is true. */
@@ -188,32 +224,32 @@ export class DataFrame extends Collection<Table> {
 
   /** The number of rows, computed now. */
   async len(opts: ComputeOptions = {}): Promise<number> {
-    return countRows(this).compute(opts);
+    return countRows<DataFrame>(this).compute(opts);
   }
 
   /** The rows sorted by the columns `by` (stable, nulls last). */
   sortValues(by: string | string[], opts: SortOptions = {}): DataFrame {
-    return sortValues(this, by, opts);
+    return sortValues<DataFrame>(this, by, opts);
   }
 
   /** Joins with another frame on key columns (inner, left, right or outer). */
   merge(other: DataFrame, opts: MergeOptions = {}): DataFrame {
-    return merge(this, other, opts);
+    return merge<DataFrame>(this, other, opts);
   }
 
   /** The same rows in `npartitions` partitions. */
   repartition(opts: { npartitions: number }): DataFrame {
-    return repartition(this, opts.npartitions);
+    return repartition<DataFrame>(this, opts.npartitions);
   }
 
   /** Applies a function from Arrow Table to Arrow Table to every partition. */
   mapPartitions(fn: (t: Table) => Table): DataFrame {
-    return mapPartitions(this, fn);
+    return mapPartitions<DataFrame>(this, fn);
   }
 
   /** Sorts by `column` (range-partitioned on it) and keeps it as the index column. */
   setIndex(column: string, opts: Omit<SortOptions, 'ascending'> = {}): DataFrame {
-    return sortValues(this, column, opts);
+    return sortValues<DataFrame>(this, column, opts);
   }
 
   /** Partition i alone, as a one-partition frame. */
@@ -221,10 +257,7 @@ export class DataFrame extends Collection<Table> {
     if (!Number.isInteger(i) || i < 0 || i >= this.npartitions) {
       throw new DataFrameError(`getPartition(${i}): the frame has ${this.npartitions} partitions.`);
     }
-    const l = this.lower();
-    const name = `partition-${i}-${l.name}`;
-    const layer = new MaterializedLayer(name, new Map([[chunkKey(name, 0), { op: '@tsdask/core-graph/ops#identity', args: [{ ref: chunkKey(l.name, i) }] }]]), [l.name]);
-    return new DataFrame({ kind: 'graph', name, graph: HighLevelGraph.fromLayer(layer, l.graph), schema: this.schema, npartitions: 1 });
+    return this.create({ kind: 'partition', input: this.plan, index: i, schema: this.schema, npartitions: 1 });
   }
 
   /**
@@ -232,9 +265,9 @@ export class DataFrame extends Collection<Table> {
    * partition i holds the keys from boundary i - 1 to boundary i). Undefined when not known.
    */
   divisions(): Delayed<(number | string)[]> | undefined {
-    const p = this.plan;
-    if (p.kind !== 'graph' || p.divisions === undefined) return undefined;
-    return Delayed.fromGraph<(number | string)[]>(p.graph, p.divisions.key);
+    const l = this.lower();
+    if (l.divisions === undefined) return undefined;
+    return Delayed.fromGraph<(number | string)[]>(l.graph, l.divisions);
   }
 
   /** Writes one CSV file per partition into `dir`; resolves to the paths, or with `{ compute: false }` is a Delayed that writes when computed. */
@@ -254,19 +287,19 @@ export class DataFrame extends Collection<Table> {
   }
 
   /** One column as a lazy Series. */
-  col(name: string): Series {
+  col(name: string): Series<DataFrame> {
     if (!this.schema.names.includes(name)) throw new ColumnNotFoundError(name, this.schema.names);
     return new Series(this.select(name), name);
   }
 
   /** One column as a lazy Series (the same as col). */
-  get(name: string): Series {
+  get(name: string): Series<DataFrame> {
     return this.col(name);
   }
 
   /** Groups rows by the key columns; then `.agg({...})`, `.sum()`, `.mean()`, `.size()`. */
-  groupBy(keys: string | string[], opts: GroupByOptions = {}): GroupBy {
-    return new GroupBy(this, typeof keys === 'string' ? [keys] : [...keys], opts);
+  groupBy(keys: string | string[], opts: GroupByOptions = {}): GroupBy<DataFrame> {
+    return new GroupBy<DataFrame>(this, typeof keys === 'string' ? [keys] : [...keys], opts);
   }
 
   /** Distinct values of a column and their counts, most frequent first (column 'count'). */
@@ -277,12 +310,12 @@ export class DataFrame extends Collection<Table> {
 
   /** The number of distinct non-null values per column (lazy). */
   nunique(): Delayed<Record<string, number>> {
-    return nuniqueAll(this);
+    return nuniqueAll<DataFrame>(this);
   }
 
   /** count, mean, std, min, quartiles and max of each numeric column (lazy; computes to a Table). */
   describe(): Collection<Table> {
-    return describe(this);
+    return describe<DataFrame>(this);
   }
 
   /**
@@ -290,7 +323,7 @@ export class DataFrame extends Collection<Table> {
    * whole, in the order the rows came in, nulls counting as values (pandas' keep='first').
    */
   dropDuplicates(subset?: string | string[]): DataFrame {
-    return dropDuplicates(this, subset);
+    return dropDuplicates<DataFrame>(this, subset);
   }
 
   /** Computes and returns the rows as plain objects (dates as Date, strings, numbers, null). */

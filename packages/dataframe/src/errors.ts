@@ -160,9 +160,35 @@ export class CsvRecordTooLongError extends TsdaskError {
   }
 }
 
+
+/**
+ * An internal error of the plan optimizer: a rule changed a node's output schema or partition
+ * count, or the rules never settled. It is a bug in tsdask, not in the query: report it, and
+ * switch the rule off meanwhile (`dataframe.optimize: { [rule]: false }`).
+ */
+export class PlanRuleError extends TsdaskError {
+  readonly rule: string;
+  constructor(rule: string, before: PlanShape, after: PlanShape, problem?: string) {
+    const shape = (p: PlanShape): string => `[${p.schema.names.join(', ')}] (${p.schema.types.join(', ')}) in ${p.npartitions} partitions`;
+    super(
+      'TSDASK_DF_PLAN_RULE',
+      `Internal error in the dataframe optimizer: rule '${rule}' ${problem ?? `changed a ${before.kind} node's output from ${shape(before)} to ${shape(after)}`}. ` +
+        `This is a tsdask bug: please report it; config.set({ 'dataframe.optimize': { ${rule.split(',')[0]}: false } }) works around it.`,
+    );
+    this.rule = rule;
+  }
+}
+
+/** What PlanRuleError reports of a plan node. */
+interface PlanShape {
+  kind: string;
+  schema: { names: readonly string[]; types: readonly string[] };
+  npartitions: number;
+}
+
 for (const cls of [
   ColumnNotFoundError, ExprTypeError, CsvParseError, MissingFileError, DataFrameError, InvalidDateError, ParquetFileError, NotAFileError,
-  EmptyDataError, FileChangedError, CsvEncodingError, CsvRecordTooLongError,
+  EmptyDataError, FileChangedError, CsvEncodingError, CsvRecordTooLongError, PlanRuleError,
 ]) {
   registerErrorClass(cls);
 }

@@ -4,6 +4,7 @@ import { DTYPES, type ColumnData, type DType } from './kernels/columns.js';
 import { buildColumn } from './kernels/build.js';
 import { DataFrame } from './dataframe.js';
 import { MemorySource } from './memory-source.js';
+import { sourceNode } from './plan/source.js';
 import { splitColumns, tableToPartitions } from './arrow.js';
 import { DataFrameError } from './errors.js';
 import { exactInt64, int64Error } from './int64.js';
@@ -19,7 +20,7 @@ export interface FromOptions {
 export function fromArrow(table: Table, opts: FromOptions = {}): DataFrame {
   const parts = tableToPartitions(table, opts.npartitions ?? 1);
   const src = new MemorySource(parts);
-  return new DataFrame({ kind: 'source', source: src, schema: src.schema, npartitions: parts.length });
+  return new DataFrame(sourceNode(src));
 }
 
 function inferType(values: unknown[], name: string): DType {
@@ -67,6 +68,6 @@ export function fromRecords(rows: readonly Record<string, unknown>[], opts: From
   });
   const parts = splitColumns(names, columns, rows.length, opts.npartitions ?? 1);
   const src = new MemorySource(parts, { names, types: columns.map((c) => c.type) });
-  return new DataFrame({ kind: 'source', source: src, schema: src.schema, npartitions: parts.length });
+  return new DataFrame(sourceNode(src));
 }
 

@@ -3,7 +3,8 @@
  * tables and records), filter, derive columns with expressions, group, join and sort on all
  * cores; `compute()` gives an Arrow Table.
  */
-export { DataFrame } from './dataframe.js';
+export { DataFrame, type ExplainOptions } from './dataframe.js';
+export type { PlanOptimizeFlags } from './optimize/driver.js';
 export { Series } from './series.js';
 export { GroupBy, type GroupByOptions } from './groupby.js';
 export { Expr, When, Then, col, lit, when, type ExprLike } from './expr.js';
@@ -20,5 +21,7 @@ declare module '@tsdask/core-graph' {
   interface Options {
     /** Fuse a reader with a groupBy aggregation over it (default true); a config setting. */
     'dataframe.fuseScanAggregate'?: boolean;
+    /** Switches of the dataframe plan's optimizer rules, e.g. { predicate: false }; a config setting. */
+    'dataframe.optimize'?: import('./optimize/driver.js').PlanOptimizeFlags;
   }
 }

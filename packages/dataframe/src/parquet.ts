@@ -8,8 +8,9 @@ import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key,
 import type { DType, Schema } from './kernels/columns.js';
 import type { Scalar } from './kernels/expr-node.js';
 import { DataFrame } from './dataframe.js';
-import type { Lowered, Source } from './plan.js';
-import type { PushFilter } from './optimize/predicate.js';
+import { filesText, sourceNode } from './plan/source.js';
+import type { Lowered, Source } from './plan/node.js';
+import type { PushFilter } from './plan/push-filters.js';
 import { readParquetMetadata, type ParquetPartSpec } from './io/parquet-read.js';
 import { resolvePaths } from './io/paths.js';
 import { col, type Expr } from './expr.js';
@@ -91,6 +92,9 @@ class ParquetSource implements Source {
   get npartitions(): number {
     return this.files.reduce((n, f) => n + f.groups.length, 0);
   }
+  describe(): string {
+    return `ReadParquet ${filesText(this.files.map((f) => f.path))}`;
+  }
   lower(columns: string[] | undefined, filters: PushFilter[]): Lowered {
     const names = columns === undefined ? this.schema.names : columns.length === 0 ? this.schema.names.slice(0, 1) : columns;
     const types = names.map((n) => this.schema.types[this.schema.names.indexOf(n)] as DType);
@@ -169,7 +173,7 @@ export function readParquet(paths: string | string[], opts: ReadParquetOptions =
   }
   const s = withDtypes(schema as Schema, opts.dtypes ?? {});
   const src = new ParquetSource(files, s);
-  let df = new DataFrame({ kind: 'source', source: src, schema: s, npartitions: src.npartitions });
+  let df = new DataFrame(sourceNode(src));
   for (const [c, op, v] of opts.filters ?? []) {
     if (!s.names.includes(c)) throw new ColumnNotFoundError(c, s.names, 'readParquet() filters');
     const f = OPS[op];

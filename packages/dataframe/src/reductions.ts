@@ -8,12 +8,12 @@ import { combineQuantiles, type Sketch } from './kernels/quantiles.js';
 import { Table, vectorFromArray, Float64, Utf8, type Vector } from 'apache-arrow';
 import { isNumeric, valueAt, type ColumnData, type DType, type Partition } from './kernels/columns.js';
 import type { AggFn } from './kernels/groupby.js';
-import type { DataFrame } from './dataframe.js';
+import type { Frame } from './frame.js';
 import { aggregate, makeSpec } from './groupby.js';
-import { K, partitionKeys } from './plan.js';
+import { K, partitionKeys } from './plan/node.js';
 
 /** The number of rows, lazily: one length task per partition and a sum. */
-export function countRows(df: DataFrame): Delayed<number> {
+export function countRows<F extends Frame<F>>(df: F): Delayed<number> {
   // A frame with no columns still has rows (each partition knows its length).
   const input = (df.columns.length === 0 ? df : df.select(df.cheapColumn())).lower();
   const name = `len-${tokenize(input.name)}`;
@@ -30,7 +30,7 @@ export function countRows(df: DataFrame): Delayed<number> {
 }
 
 /** The number of distinct non-null values of each column. */
-export function nuniqueAll(df: DataFrame): Delayed<Record<string, number>> {
+export function nuniqueAll<F extends Frame<F>>(df: F): Delayed<Record<string, number>> {
   const aggs: Record<string, [string, AggFn]> = {};
   for (const c of df.columns) aggs[c] = [c, 'nunique'];
   const l = aggregate(df, makeSpec(df, [], aggs)).lower();
@@ -58,7 +58,7 @@ const ROWS = ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'];
  * 'statistic' column. The quartiles are approximate (from 1000 order statistics per
  * partition), as in Dask; the others are exact.
  */
-export function describe(df: DataFrame): Collection<Table> {
+export function describe<F extends Frame<F>>(df: F): Collection<Table> {
   const cols = df.columns.filter((c) => isNumeric(df.dtypes[c] as DType));
   const aggs: Record<string, [string, AggFn]> = {};
   for (const c of cols) for (const s of STATS) aggs[`${s}\u0000${c}`] = [c, s];

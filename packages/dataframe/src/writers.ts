@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { Delayed, HighLevelGraph, MaterializedLayer, chunkKey, tokenize, writeResult, type ComputeOptions, type Key, type Node, type WriteOptions, type WritePlan } from '@tsdask/core-graph';
-import type { DataFrame } from './dataframe.js';
+import type { AnyFrame as DataFrame } from './frame.js';
 
 /** Options of toCSV: the field separator, `compute`, and compute options when computing now. */
 export type ToCsvOptions = WriteOptions & ComputeOptions & { sep?: string };

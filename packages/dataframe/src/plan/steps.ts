@@ -1,12 +1,15 @@
 /**
- * Projection pushdown: walks fused row-wise steps from the output back to the input, drops
- * derived columns nobody reads, and tells the source which columns to read. `needed`
- * undefined means every column.
+ * Helpers over chains of row-wise steps (a map node's): pruning them to the columns needed
+ * downstream, the column choice a select of names makes, and their explain() text.
  */
-import { columnsOf } from '../kernels/expr-node.js';
+import { columnsOf, type ExprNode } from '../kernels/expr-node.js';
 import type { Step } from '../kernels/steps.js';
+import { exprText } from './expr-text.js';
 
-/** The steps with unused outputs removed, and the input columns they need. */
+/**
+ * Walks the steps from the output back to the input: drops derived columns nobody reads and
+ * gives the input columns the rest need (`needed` undefined means every column).
+ */
 export function pruneSteps(steps: readonly Step[], needed: Set<string> | undefined): { steps: Step[]; needed: Set<string> | undefined } {
   let want = needed === undefined ? undefined : new Set(needed);
   const out: Step[] = [];
@@ -53,4 +56,32 @@ export function pruneSteps(steps: readonly Step[], needed: Set<string> | undefin
     }
   }
   return { steps: out.reverse(), needed: want };
+}
+
+/** A select of columns under their own names (chooses, derives nothing). */
+export function chooses(names: readonly string[]): Step {
+  return { k: 'select', exprs: names.map((n): [string, ExprNode] => [n, { e: 'col', name: n }]) };
+}
+
+/** True for a step that only chooses columns under their own names (a drop, a select of columns). */
+export function onlyChooses(s: Step): boolean {
+  return s.k === 'drop' || (s.k === 'select' && s.exprs.every(([n, e]) => e.e === 'col' && e.name === n));
+}
+
+/** One step as text: `filter (col(a) > 1)`, `with c = (col(a) + 1)`, `select a, b`... */
+export function stepText(s: Step): string {
+  const named = (list: [string, ExprNode][]): string =>
+    list.map(([n, e]) => (e.e === 'col' && e.name === n ? n : `${n} = ${exprText(e)}`)).join(', ');
+  switch (s.k) {
+    case 'filter':
+      return `filter ${exprText(s.expr)}`;
+    case 'with':
+      return `with ${named(s.exprs)}`;
+    case 'select':
+      return `select ${named(s.exprs)}`;
+    case 'rename':
+      return `rename ${s.map.map(([a, b]) => `${a} -> ${b}`).join(', ')}`;
+    case 'drop':
+      return `drop ${s.names.join(', ')}`;
+  }
 }

@@ -1,11 +1,12 @@
 /**
- * Predicate pushdown: the leading filter steps of a chain over a source that can prune
+ * Filters a reader can prune by: the leading filter steps over a source that can prune
  * (Parquet row groups by their statistics) become `[column, op, value]` filters. The filter
  * steps stay in place: pruning is coarse, the rows are still filtered exactly.
  */
 import type { Schema } from '../kernels/columns.js';
 import type { ExprNode, Scalar } from '../kernels/expr-node.js';
 import type { Step } from '../kernels/steps.js';
+import { onlyChooses } from './steps.js';
 
 /** A filter a source can use to skip data: `column op value`. */
 export type PushFilter = [string, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', Scalar];
@@ -34,8 +35,7 @@ export function pushFilters(steps: readonly Step[], schema: Schema): PushFilter[
   const out: PushFilter[] = [];
   for (const s of steps) {
     if (s.k === 'filter') terms(s.expr, out, schema);
-    else if (s.k === 'drop') continue;
-    else if (s.k === 'select' && s.exprs.every(([n, e]) => e.e === 'col' && e.name === n)) continue;
+    else if (onlyChooses(s)) continue;
     else break;
   }
   return out;

@@ -1,0 +1,34 @@
+/**
+ * Frame: what verbs, Series, GroupBy, reductions and writers need of a DataFrame, so they take
+ * the frame they are given and make the next one through it (`df.create(plan)`, as arquero's
+ * `table.create`) without importing the DataFrame class: dataframe.ts imports them, never the
+ * other way round.
+ */
+import type { HeldKeys, HighLevelGraph, Key } from '@tsdask/core-graph';
+import type { Table } from 'apache-arrow';
+import type { DType, Schema } from './kernels/columns.js';
+import type { Expr } from './expr.js';
+import type { Lowered, PlanNode } from './plan/node.js';
+
+/** A lazy frame whose verbs give frames of type F. */
+export interface Frame<F> {
+  readonly plan: PlanNode;
+  readonly schema: Schema;
+  readonly columns: string[];
+  readonly dtypes: Record<string, DType>;
+  readonly npartitions: number;
+  readonly graph: HighLevelGraph;
+  readonly outputKeys: readonly Key[];
+  /** A frame of the same class over another plan. */
+  create(plan: PlanNode): F;
+  /** The optimized plan lowered to layers. */
+  lower(): Lowered;
+  select(...items: (string | Expr | (string | Expr)[])[]): F;
+  cheapColumn(): string;
+  valueCounts(column: string): F;
+  finalize(values: readonly unknown[]): Table;
+  withHeld(handle: HeldKeys): F;
+}
+
+/** Any frame (the default type argument of Series and GroupBy). */
+export interface AnyFrame extends Frame<AnyFrame> {}
