@@ -3,15 +3,10 @@
  * Given as a number of bytes or a string ('512MB', '2 GiB', '0.5' for a fraction of system
  * memory); from `memoryLimit` in options or config, else `TSDASK_MEMORY_LIMIT`, else half of
  * system memory. Fractions of it trigger spilling (target) and pausing new reads (pause), as
- * Dask's worker memory thresholds.
+ * Dask's worker memory thresholds: see state/memory-policy.ts.
  */
 import { totalmem } from 'node:os';
 import { ConfigError } from '@tsdask/core-graph';
-
-/** Spill results to disk until held bytes fall below this fraction of the limit. */
-export const SPILL_TARGET = 0.6;
-/** Stop starting tasks that produce new data (readers, creators) above this fraction. */
-export const PAUSE_FRACTION = 0.8;
 
 const UNITS: Record<string, number> = {
   b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, k: 1e3, m: 1e6, g: 1e9, t: 1e12,

@@ -13,9 +13,8 @@
 import type { Key, TaskGraph } from '@tsdask/core-graph';
 import type { BatchPlan } from './batches.js';
 import { InvalidTransitionError } from '../errors.js';
-import { ERRED, MEMORY, READY, RELEASED, RUNNING, STATES, TransitionLog, WAITING } from './transition-log.js';
+import { ERRED, MEMORY, READY, RELEASED, RUNNING, STATES, TransitionLog, WAITING, type StimulusRecord } from './transition-log.js';
 import { STATE_COUNT, TRANSITION_TABLE } from './transitions.js';
-import type { StimulusRecord } from './transition-log.js';
 
 /** One line of a task's story. */
 export interface StoryEntry {
@@ -124,6 +123,11 @@ export class GraphState {
   requeued(b: number, stim: number): void {
     const p = this.plan;
     for (let m = p.memPtr[b]!; m < p.memPtr[b + 1]! - 1; m++) this.transition(p.memIdx[m]!, WAITING, stim);
+  }
+
+  /** Batch b's worker was lost once more; returns how many times in all. */
+  workerLost(b: number): number {
+    return ++this.attempts[b]!;
   }
 
   /** One dependent of input batch ib finished; returns how many are left. */

@@ -208,7 +208,7 @@ export class SchedulerState {
     const graph = this.#graph;
     if (graph.batchState(b) !== RUNNING) return;
     this.#leave(b);
-    const attempts = ++graph.attempts[b]!;
+    const attempts = graph.workerLost(b);
     if (attempts > this.#retries) {
       graph.erred(b, stim);
       this.#closed = true;

@@ -22,7 +22,6 @@
  */
 import type { BatchPlan } from './batches.js';
 import { MinHeap } from './min-heap.js';
-import { PAUSE_FRACTION, SPILL_TARGET } from '../memory/limit.js';
 
 /** Counters of the memory manager, for events and tests. */
 export interface MemoryStats {
@@ -42,6 +41,11 @@ export interface HeldResults {
   /** Per task: 1 for outputs. */
   readonly isOutput: Uint8Array;
 }
+
+/** Spill results to disk until held bytes fall below this fraction of the limit. */
+export const SPILL_TARGET = 0.6;
+/** Stop starting batches above this fraction of the limit (one at a time, as a last resort). */
+export const PAUSE_FRACTION = 0.8;
 
 const NOWHERE = 0;
 const IN_MEMORY = 1;
@@ -108,7 +112,8 @@ export class MemoryPolicy {
 
   /** Whether batch b may start now: its inputs read back must not take memory over the pause, unless nothing else runs (`busy` false). */
   admits(b: number, busy: boolean): boolean {
-    return !busy || this.#held + this.#onDiskInputs(b) <= PAUSE_FRACTION * this.#limit;
+    if (!busy || this.#limit === Infinity) return true;
+    return this.#held + this.#onDiskInputs(b) <= PAUSE_FRACTION * this.#limit;
   }
 
   /** Bytes of batch b's inputs that are on disk. */
