@@ -4,7 +4,7 @@
  * out independently in the test (closed forms, plain loops).
  */
 import { describe, expect, it } from 'vitest';
-import { addCallbacks, compute, delayed, op, TASK_STATES, TaskError, type ComputeOptions, type TaskEvent, type TaskEventBatch } from '@tsdask/core-graph';
+import { addCallbacks, compute, delayed, op, TASK_STATES, TaskError, type ComputeOptions, type DelayedFunction, type TaskEvent, type TaskEventBatch } from '@tsdask/core-graph';
 
 const FIXTURES = new URL('../../packages/scheduler-local/test/fixtures/ops.mjs', import.meta.url).href;
 
@@ -56,7 +56,7 @@ export function describeSchedulerSpec(scheduler: string, extra: ComputeOptions =
     });
 
     it('runs module ops named with op(url, export)', async () => {
-      const sq = delayed(op(FIXTURES, 'square'));
+      const sq = delayed(op(FIXTURES, 'square')) as DelayedFunction<(x: number) => number>;
       expect(await add(sq(3), sq(inc(3))).compute(opts)).toBe(25);
     });
 

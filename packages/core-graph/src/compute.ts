@@ -116,6 +116,7 @@ async function run(items: unknown[], opts: ComputeOptions, site: OptionsSite): P
  * Computes collections together; resolves to their results in order (other values pass through).
  * Unknown or invalid options reject with ConfigError; `signal` / `timeout` cancel (CancelledError).
  */
+export async function compute<T extends unknown[]>(...args: [...T, ComputeOptions]): Promise<{ [K in keyof T]: Computed<T[K]> }>;
 export async function compute<T extends unknown[]>(...args: T): Promise<{ [K in keyof T]: Computed<T[K]> }>;
 export async function compute(...args: unknown[]): Promise<unknown[]> {
   const { items, opts } = splitOptions(args);

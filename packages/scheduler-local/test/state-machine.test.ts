@@ -78,7 +78,7 @@ describe('SchedulerState', () => {
     const { m } = machineFor(g, ['e'], 2, 8);
     const [b] = executes(m.handle({ type: 'start' }));
     const ins = m.handle({ type: 'batch-erred', batch: b!, member: 2, error: new Error('boom'), worker: 1, start: 0, stop: 1 });
-    const failed = ins.find((i) => i.type === 'failed') as { error: TaskError };
+    const failed = ins.find((i) => i.type === 'failed')!;
     expect(failed.error).toBeInstanceOf(TaskError);
     expect(failed.error.cause).toEqual(new Error('boom'));
     expect(m.closed).toBe(true);
@@ -93,9 +93,9 @@ describe('SchedulerState', () => {
     expect(executes(again)).toEqual([b]);
     expect(m.validate()).toEqual([]);
     const lost = m.handle({ type: 'worker-lost', batch: b!, error: new Error('exit 7') });
-    const failed = lost.find((i) => i.type === 'failed') as { error: WorkerLostError };
+    const failed = lost.find((i) => i.type === 'failed')!;
     expect(failed.error).toBeInstanceOf(WorkerLostError);
-    expect(failed.error.attempts).toBe(2);
+    expect((failed.error as WorkerLostError).attempts).toBe(2);
   });
 
   it('tells the story of a key', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compute, delayed, NotPortableError, op, WorkerLostError } from '@tsdask/core-graph';
+import { compute, delayed, NotPortableError, op, WorkerLostError, type DelayedFunction } from '@tsdask/core-graph';
 import '@tsdask/scheduler-local';
 
 const FIXTURES = new URL('./fixtures/ops.mjs', import.meta.url).href;
@@ -28,7 +28,7 @@ describe("'threads' scheduler", () => {
 
   it('replaces a worker that calls process.exit and retries its task', async () => {
     const marker = join(dir, 'exit-once');
-    const exitOnce = delayed(op(FIXTURES, 'exitOnce'));
+    const exitOnce = delayed(op(FIXTURES, 'exitOnce')) as DelayedFunction<(marker: string, v: number) => number>;
     const add = delayed((a: number, b: number) => a + b);
     const parts = Array.from({ length: 8 }, (_, i) => delayed((x: number) => x * 10)(i));
     const total = add(parts.reduce((a, b) => add(a, b)), exitOnce(marker, 5));
