@@ -14,8 +14,7 @@ import { K, blockwise, lowerPlan, partitionKeys, type Lowered, type PlanNode } f
 import { partitionToTable, partitionsToTable } from './arrow.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { collectPartitions, Scalar as ScalarImpl, type Scalar } from './collect.js';
-import { GroupBy, aggregate, type GroupByOptions } from './groupby.js';
-import type { AggSpec } from './kernels/groupby.js';
+import { GroupBy, type GroupByOptions } from './groupby.js';
 import { Series } from './series.js';
 import { countRows, describe, nuniqueAll } from './reductions.js';
 import { sortValues, type SortOptions } from './sort-values.js';

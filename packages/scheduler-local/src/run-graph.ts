@@ -22,7 +22,7 @@ import {
   type TaskGraph,
 } from '@tsdask/core-graph';
 import { planBatches } from './state/batches.js';
-import { SchedulerState, type Instruction, type Stimulus } from './state/machine.js';
+import { SchedulerState, type Stimulus } from './state/machine.js';
 import { STATES } from './state/transition-log.js';
 import type { BatchPayload, BatchResult } from './execute-batch.js';
 import { now } from './execute-batch.js';

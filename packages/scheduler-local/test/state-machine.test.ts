@@ -101,7 +101,7 @@ describe('SchedulerState', () => {
   it('tells the story of a key', () => {
     const g = diamond();
     const { m, rootKey } = machineFor(g, ['e'], 4);
-    let pending = executes(m.handle({ type: 'start' }));
+    const pending = executes(m.handle({ type: 'start' }));
     while (pending.length > 0) {
       const b = pending.shift()!;
       pending.push(...executes(m.handle(done(b))));
