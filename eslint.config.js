@@ -28,6 +28,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { ecmaVersion: 2023, sourceType: 'commonjs', globals: { ...globals.node } },
+  },
+  {
     // The dashboard's page, and the page.evaluate() callbacks of the dashboard benchmark, run in the browser.
     files: ['packages/dashboard/src/page/**', 'bench/dashboard.mjs'],
     languageOptions: { globals: { ...globals.browser } },
