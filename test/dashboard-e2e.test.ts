@@ -4,6 +4,9 @@
  * page, run a computation on 'threads', wait for 100%, and check that the task stream and the
  * memory view show the counts worked out by hand below. Saves test-results/dashboard.png.
  */
+// The page.evaluate() callbacks below run in the browser, so this file sees the DOM's types.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

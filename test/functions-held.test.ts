@@ -57,6 +57,6 @@ describe('user functions live as long as the collections that use them', () => {
     const [op] = functionOps(x);
     await collect();
     expect(lookupFunction(op as string)).toBeDefined();
-    expect(Array.from((await x.compute({ scheduler: 'sync' })).data as Float64Array)).toEqual([10, 20, 30, 40]);
+    expect(Array.from(((await x.compute({ scheduler: 'sync' })) as NDArray).data as Float64Array)).toEqual([10, 20, 30, 40]);
   });
 });

@@ -122,7 +122,7 @@ describe.each(['sync', 'threads'])('an aborted signal on %s', (scheduler) => {
     const cleared: unknown[] = [];
     const realSet = globalThis.setTimeout;
     const setSpy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number, ...rest: unknown[]) => {
-      const t = realSet(fn, ms, ...rest);
+      const t = Reflect.apply(realSet, globalThis, [fn, ms, ...rest]) as ReturnType<typeof setTimeout>;
       if (ms === 60_000) made.push(t);
       return t;
     }) as typeof setTimeout);

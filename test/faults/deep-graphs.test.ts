@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { delayed, type Delayed } from '@tsdask/core-graph';
-import { arange } from '@tsdask/array';
+import { arange, type NDArray } from '@tsdask/array';
 import { closePool } from '@tsdask/scheduler-local';
 
 afterAll(async () => {
@@ -52,7 +52,7 @@ describe('a chain of 5,000 element-wise array operations', () => {
       const n = 5_000;
       let x = arange(12, { chunks: 4 });
       for (let i = 0; i < n; i++) x = x.add(1);
-      const got = ((await x.compute({ scheduler })).toArray() as (number | bigint)[]).map(Number);
+      const got = (((await x.compute({ scheduler })) as NDArray).toArray() as (number | bigint)[]).map(Number);
       // reference: a plain loop over the same values
       const want: number[] = [];
       for (let i = 0; i < 12; i++) want.push(i + n);

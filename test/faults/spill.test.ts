@@ -124,7 +124,7 @@ describe('on sync only', () => {
         const root: { i: number; next?: unknown; data: Float64Array } = { i, data: new Float64Array(n).fill(i) };
         let at: { next?: unknown } = root;
         for (let d = 0; d < depth; d++) {
-          const next = { d };
+          const next: { d: number; next?: unknown } = { d };
           at.next = [next];
           at = next;
         }

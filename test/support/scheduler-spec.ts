@@ -24,6 +24,7 @@ import {
   TaskError,
   wait,
   type ComputeOptions,
+  type DelayedFunction,
   type Future,
   type TaskEvent,
   type TaskEventBatch,
@@ -116,7 +117,7 @@ export function describeSchedulerSpec(scheduler: string, extra: ComputeOptions =
     });
 
     it('runs module ops named with op(url, export)', async () => {
-      const sq = delayed(op(FIXTURES, 'square'));
+      const sq = delayed(op(FIXTURES, 'square')) as DelayedFunction<(x: number) => number>;
       expect(await add(sq(3), sq(inc(3))).compute(opts)).toBe(25);
     });
 

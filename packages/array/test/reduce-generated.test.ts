@@ -10,7 +10,7 @@ describe.each(['sync', 'threads'])('reductions of generated random arrays (%s)',
   const x = da.random.random([203, 70], { chunks: [50, 30], seed: 7 });
 
   it('match plain loops over the same numbers', async () => {
-    const nd = await x.compute({ scheduler });
+    const nd = (await x.compute({ scheduler })) as da.NDArray;
     const v = Array.from(nd.data as Float64Array);
     const n = v.length;
     const sum = v.reduce((a, b) => a + b, 0);
@@ -20,13 +20,13 @@ describe.each(['sync', 'threads'])('reductions of generated random arrays (%s)',
     expect(await x.mean().compute({ scheduler })).toBeCloseTo(mean, 12);
     expect(await x.std().compute({ scheduler })).toBeCloseTo(std, 12);
     expect(await x.max().compute({ scheduler })).toBe(Math.max(...v));
-    const col0 = (await x.sum({ axis: 0 }).compute({ scheduler })).data as Float64Array;
+    const col0 = ((await x.sum({ axis: 0 }).compute({ scheduler })) as da.NDArray).data as Float64Array;
     for (let j = 0; j < 70; j++) {
       let s = 0;
       for (let i = 0; i < 203; i++) s += v[i * 70 + j]!;
       expect(col0[j]).toBeCloseTo(s, 9);
     }
-    const rows = (await x.mean({ axis: 1 }).compute({ scheduler })).data as Float64Array;
+    const rows = ((await x.mean({ axis: 1 }).compute({ scheduler })) as da.NDArray).data as Float64Array;
     for (let i = 0; i < 203; i++) {
       let s = 0;
       for (let j = 0; j < 70; j++) s += v[i * 70 + j]!;

@@ -168,6 +168,7 @@ async function run(items: unknown[], opts: ComputeOptions, site: OptionsSite, ea
  * values; other values pass through).
  * Unknown or invalid options reject with ConfigError; `signal` / `timeout` cancel (CancelledError).
  */
+export async function compute<T extends unknown[]>(...args: [...T, ComputeOptions]): Promise<{ [K in keyof T]: Computed<T[K]> }>;
 export async function compute<T extends unknown[]>(...args: T): Promise<{ [K in keyof T]: Computed<T[K]> }>;
 export async function compute(...args: unknown[]): Promise<unknown[]> {
   const { items, opts } = splitOptions(args);

@@ -19,7 +19,7 @@ describe('delayed', () => {
   });
 
   it('finds delayed values nested in arrays and plain objects', async () => {
-    const id = delayed(<T>(v: T) => v);
+    const id = delayed((v: number) => v);
     const sum = delayed((o: { xs: number[]; y: { z: number } }) => o.xs.reduce((a, b) => a + b, 0) + o.y.z);
     const r = sum({ xs: [id(1), 2, id(3)], y: { z: id(10) } });
     expect(r.deps.length).toBe(3);

@@ -21,6 +21,14 @@ describe('delayed types', () => {
     expectTypeOf(compute(inc(1), delayed('s'), 7)).resolves.toEqualTypeOf<[number, string, number]>();
   });
 
+  it('types compute() with trailing options: the options are not a result, and they are checked', () => {
+    expectTypeOf(compute(inc(1), delayed('s'), { scheduler: 'sync' })).resolves.toEqualTypeOf<[number, string]>();
+    const parts = [inc(1), inc(2)];
+    expectTypeOf(compute(...parts, { scheduler: 'sync' })).resolves.toEqualTypeOf<number[]>();
+    // Callbacks in the options get their parameter types (no implicit any under strict).
+    void compute(inc(1), { callbacks: [{ event: (name) => expectTypeOf(name).toEqualTypeOf<string>() }] });
+  });
+
   it('types item access, method calls and nested arguments', () => {
     const obj = delayed(() => ({ name: 'x', n: 1 }))();
     expectTypeOf(obj.get('name')).toEqualTypeOf<Delayed<string>>();

@@ -95,13 +95,13 @@ describe('SchedulerState', () => {
     const lost = m.handle({ type: 'worker-lost', batch: b!, error: new Error('exit 7') });
     const failed = lost.find((i) => i.type === 'fail') as { error: WorkerLostError };
     expect(failed.error).toBeInstanceOf(WorkerLostError);
-    expect(failed.error.attempts).toBe(2);
+    expect((failed.error as WorkerLostError).attempts).toBe(2);
   });
 
   it('tells the story of a key', () => {
     const g = diamond();
     const { m, rootKey } = machineFor(g, ['e'], 4);
-    let pending = executes(m.handle({ type: 'start' }));
+    const pending = executes(m.handle({ type: 'start' }));
     while (pending.length > 0) {
       const b = pending.shift()!;
       pending.push(...executes(m.handle(done(b))));

@@ -2,7 +2,7 @@ import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compute, delayed, NotPortableError, op, WorkerLostError } from '@tsdask/core-graph';
+import { compute, delayed, NotPortableError, op, WorkerLostError, type DelayedFunction, type TaskEvent } from '@tsdask/core-graph';
 import '@tsdask/scheduler-local';
 
 const FIXTURES = new URL('./fixtures/ops.mjs', import.meta.url).href;
@@ -13,22 +13,23 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("'threads' scheduler", () => {
   it('refuses a closure with NotPortableError naming the free variable, before running anything', async () => {
     const offset = 10;
-    let ran = false;
+    const ran: string[] = [];
     const shift = delayed((x: number) => x + offset, { name: 'shift' });
     const other = delayed((x: number) => x * 2);
-    const err = await compute(other(1), shift(1), threads).catch((e: unknown) => e);
+    const tasks = (events: readonly TaskEvent[]): void => void ran.push(...events.filter((e) => e.state === 'running' || e.state === 'memory').map((e) => e.key));
+    const err = await compute(other(1), shift(1), { ...threads, callbacks: [{ tasks }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotPortableError);
     expect((err as NotPortableError).variable).toBe('offset');
     expect((err as Error).message).toContain("'offset'");
     expect((err as Error).message).toContain('op(import.meta.url');
-    expect(ran).toBe(false);
+    expect(ran).toEqual([]);
     // The same closure is fine on 'sync'.
     expect(await shift(1).compute({ scheduler: 'sync' })).toBe(11);
   });
 
   it('replaces a worker that calls process.exit and retries its task', async () => {
     const marker = join(dir, 'exit-once');
-    const exitOnce = delayed(op(FIXTURES, 'exitOnce'));
+    const exitOnce = delayed(op(FIXTURES, 'exitOnce')) as DelayedFunction<(marker: string, v: number) => number>;
     const add = delayed((a: number, b: number) => a + b);
     const parts = Array.from({ length: 8 }, (_, i) => delayed((x: number) => x * 10)(i));
     const total = add(parts.reduce((a, b) => add(a, b)), exitOnce(marker, 5));

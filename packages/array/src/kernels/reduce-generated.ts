@@ -11,7 +11,7 @@
  */
 import { allocData, sizeOf, type NDChunk } from './chunk.js';
 import { fillUniform, uniformDrawSource, uniformStream, type UniformStream } from './creation.js';
-import { combineMoments, countChunk, initValue, keptShape, reduceMoments, reduceSimple, rowOffsets, STEP, type MomentKind, type SimpleKind } from './reduce.js';
+import { combineMoments, countChunk, initValue, keptShape, reduceMoments, rowOffsets, STEP, type MomentKind, type SimpleKind } from './reduce.js';
 
 /** Elements per tile: small enough to stay in cache, large enough to amortize the calls. */
 const TILE = 1 << 16;

@@ -16,7 +16,6 @@ import { FNV_PRIME, FNV_SEED } from './byte-interner.js';
 import { parseDateBytes as fastDateMs } from '../kernels/parse-date.js';
 
 const LF = 10;
-const CR = 13;
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** What the fast path does with a file column. */

@@ -117,7 +117,6 @@ export function scanCsvRange(
   const nullFirst = new Int32Array(256);
   for (const nb of nulls) if (nb.length > 0) nullFirst[nb[0] as number] = (nullFirst[nb[0] as number] as number) | (1 << Math.min(nb.length, 30));
   const emptyIsNull = nulls.some((nb) => nb.length === 0);
-  let firstEmpty = false;
   const st = new Int32Array(3);
   let scratch = new Uint8Array(1024);
   // The read buffer: in WebAssembly memory where delimiter masks can be worked out by SIMD.
@@ -137,7 +136,6 @@ export function scanCsvRange(
   let lim = 0;
   let eof = false;
   let nf = 0;
-  let bad = '';
   let skipped = 0;
 
   let qpos = -1; // the next quote character at or after p (lim when none before lim), while >= p
@@ -187,8 +185,6 @@ export function scanCsvRange(
   const parseRecord = (start: number): number => {
     const r = scanRecord(buf, start, lim, eof, sep, slotOf, ncols, fs, fe, fk, st);
     nf = st[0] as number;
-    firstEmpty = st[1] === 1;
-    bad = st[2] === 0 ? '' : st[2] === 1 ? 'unterminated quoted field' : 'text after a closing quote';
     return r;
   };
 

@@ -138,7 +138,6 @@ export function decodeSkeleton(skeleton: Uint8Array[], table: Uint8Array[], layo
   const r = new ChunkReader(skeleton);
   const ids: unknown[] = [];
   const frames: Frame[] = [];
-  let root: unknown;
 
   /** Reads one token; a container with children comes back with `open` set. */
   let open: Frame | undefined;
@@ -242,7 +241,7 @@ export function decodeSkeleton(skeleton: Uint8Array[], table: Uint8Array[], layo
     }
   };
 
-  root = token();
+  const root = token();
   if (open !== undefined) frames.push(open);
   open = undefined;
   while (frames.length > 0) {
