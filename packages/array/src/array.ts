@@ -5,7 +5,7 @@
  * operation family.
  */
 import { Collection, HighLevelGraph, type ComputeOptions, type Delayed, type Key, type Layer } from '@tsdask/core-graph';
-import { blockIndices, numblocksOf, type Chunks, type ChunksLike } from './chunks.js';
+import { blockIndices, numblocksOf, type Chunks } from './chunks.js';
 import { itemsize, type DType, type Scalar } from './dtype.js';
 import { allocData, sizeOf, type NDChunk } from './kernels/chunk.js';
 import { placeInto } from './kernels/layout.js';

@@ -1,6 +1,6 @@
 // Compile-time checks of the public types (run by vitest's typecheck mode with tsc).
 import { describe, expectTypeOf, it } from 'vitest';
-import { compute, delayed, op, type Delayed } from '@tsdask/core-graph';
+import { compute, delayed, op, type Delayed, type SchedulerEventType } from '@tsdask/core-graph';
 
 describe('delayed types', () => {
   const inc = delayed((x: number) => x + 1);
@@ -26,7 +26,7 @@ describe('delayed types', () => {
     const parts = [inc(1), inc(2)];
     expectTypeOf(compute(...parts, { scheduler: 'sync' })).resolves.toEqualTypeOf<number[]>();
     // Callbacks in the options get their parameter types (no implicit any under strict).
-    void compute(inc(1), { callbacks: [{ event: (name) => expectTypeOf(name).toEqualTypeOf<string>() }] });
+    void compute(inc(1), { callbacks: [{ event: (e) => expectTypeOf(e.type).toEqualTypeOf<SchedulerEventType>() }] });
   });
 
   it('types item access, method calls and nested arguments', () => {

@@ -31,4 +31,5 @@ export interface Frame<F> {
 }
 
 /** Any frame (the default type argument of Series and GroupBy). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named fixed point of Frame: a type alias cannot refer to itself
 export interface AnyFrame extends Frame<AnyFrame> {}

@@ -78,7 +78,7 @@ describe('SchedulerState', () => {
     const { m } = machineFor(g, ['e'], 2, 8);
     const [b] = executes(m.handle({ type: 'start' }));
     const ins = m.handle({ type: 'batch-erred', batch: b!, member: 2, error: new Error('boom'), worker: 1, start: 0, stop: 1 });
-    const failed = ins.find((i) => i.type === 'fail') as { error: TaskError };
+    const failed = ins.find((i) => i.type === 'fail') as unknown as { error: TaskError };
     expect(failed.error).toBeInstanceOf(TaskError);
     expect(failed.error.cause).toEqual(new Error('boom'));
     expect(m.closed).toBe(true);
@@ -93,7 +93,7 @@ describe('SchedulerState', () => {
     expect(executes(again)).toEqual([b]);
     expect(m.validate()).toEqual([]);
     const lost = m.handle({ type: 'worker-lost', batch: b!, error: new Error('exit 7') });
-    const failed = lost.find((i) => i.type === 'fail') as { error: WorkerLostError };
+    const failed = lost.find((i) => i.type === 'fail') as unknown as { error: WorkerLostError };
     expect(failed.error).toBeInstanceOf(WorkerLostError);
     expect((failed.error as WorkerLostError).attempts).toBe(2);
   });

@@ -32,6 +32,7 @@ export class Future<T = unknown> {
   #handle: HeldKeys | undefined;
   #cancelled = false;
   /** Keeps what the task needs (its function, the futures it reads) alive until it settles. */
+  // eslint-disable-next-line no-unused-private-class-members -- written, never read: holding it is the point
   #keep: unknown;
   /** Settles (never rejects) when the future is finished, erred or cancelled. */
   readonly settled: Promise<void>;

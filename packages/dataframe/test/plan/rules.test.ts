@@ -225,6 +225,6 @@ describe('the driver', () => {
   });
 
   it('rejects an unknown rule name in dataframe.optimize', async () => {
-    await expect(withConfig({ 'dataframe.optimize': { projektion: false } }, () => 1)).rejects.toThrow(/unknown rule 'projektion'/);
+    await expect(withConfig({ 'dataframe.optimize': { projektion: false } as never }, () => 1)).rejects.toThrow(/unknown rule 'projektion'/);
   });
 });
