@@ -6,8 +6,7 @@ import type { ExprNode } from './expr-node.js';
 import { floatFromText, floatRepr, intFromText } from './numeric-text.js';
 import { int64RangeError } from '../int64.js';
 import { ExprTypeError } from '../errors.js';
-import type { V } from './eval.js';
-import { evalNode, broadcast } from './eval.js';
+import { broadcast, type V } from './eval-value.js';
 
 const DAY = 86_400_000;
 
@@ -197,8 +196,8 @@ export function castValue(a: V, to: DType, n: number): ColumnData {
   });
 }
 
-/** when(c1).then(v1).when(c2).then(v2).otherwise(v): the first true condition picks the value. */
-export function whenThen(node: Extract<ExprNode, { e: 'when' }>, p: Partition, type: DType): ColumnData {
+/** when(c1).then(v1).when(c2).then(v2).otherwise(v): the first true condition picks the value (`evalNode` evaluates the parts: passed in, so this file does not import eval.ts back). */
+export function whenThen(node: Extract<ExprNode, { e: 'when' }>, p: Partition, type: DType, evalNode: (node: ExprNode, p: Partition) => V): ColumnData {
   const n = p.length;
   const conds = node.cases.map(([c]) => broadcast(evalNode(c, p), n));
   const branches = [...node.cases.map(([, v]) => v), node.otherwise].map((v) => {

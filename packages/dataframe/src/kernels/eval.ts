@@ -11,27 +11,13 @@ import { roundTo } from './numeric-text.js';
 import { ARITH, COMPARE, DATE_PART, STR_PRED, type ExprNode } from './expr-node.js';
 import { commonType, litType, typeOf } from './expr-types.js';
 import { castValue, datePart, fillNull, isIn, strMap, strPred, whenThen } from './eval-fns.js';
+import { broadcast, type V } from './eval-value.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from '../errors.js';
 import { INT64_EXACT, int64RangeError } from '../int64.js';
-
-/** An evaluated expression: a column, read with stride 1, or a one-row literal (stride 0). */
-export interface V {
-  c: ColumnData;
-  s: 0 | 1;
-}
 
 /** Evaluates `node` over a partition to a full-length column. */
 export function evaluateColumn(node: ExprNode, p: Partition): ColumnData {
   return broadcast(evalNode(node, p), p.length);
-}
-
-/** A full-length column from a value (literals repeated). */
-export function broadcast(v: V, n: number): ColumnData {
-  if (v.s === 1) return v.c;
-  const c = v.c;
-  if (c.valid !== undefined && c.valid[0] === 0) return constantColumn(c.type, n, null);
-  if (c.type === 'utf8') return { type: 'utf8', values: allocValues('utf8', n), dict: c.dict as string[] };
-  return constantColumn(c.type, n, c.values[0] as number);
 }
 
 /** Evaluates `node`; literals stay one row long. */
@@ -50,7 +36,7 @@ export function evalNode(node: ExprNode, p: Partition): V {
     case 'alias':
       return evalNode(node.arg, p);
     case 'when':
-      return { c: whenThen(node, p, typeOf(node, schemaOf(p))), s: 1 };
+      return { c: whenThen(node, p, typeOf(node, schemaOf(p)), evalNode), s: 1 };
     case 'call':
       return evalCall(node, p);
   }
