@@ -11,7 +11,8 @@ import { roundTo } from './numeric-text.js';
 import { ARITH, COMPARE, DATE_PART, STR_PRED, type ExprNode } from './expr-node.js';
 import { commonType, litType, typeOf } from './expr-types.js';
 import { castValue, datePart, fillNull, isIn, strMap, strPred, whenThen } from './eval-fns.js';
-import { ColumnNotFoundError, DataFrameError, ExprTypeError } from '../errors.js';
+import { DataFrameError, ExprTypeError } from '../errors.js';
+import { columnOf } from './column-lookup.js';
 import { INT64_EXACT, int64RangeError } from '../int64.js';
 
 /** An evaluated expression: a column, read with stride 1, or a one-row literal (stride 0). */
@@ -38,9 +39,7 @@ export function broadcast(v: V, n: number): ColumnData {
 export function evalNode(node: ExprNode, p: Partition): V {
   switch (node.e) {
     case 'col': {
-      const i = p.names.indexOf(node.name);
-      if (i < 0) throw new ColumnNotFoundError(node.name, p.names);
-      return { c: p.columns[i] as ColumnData, s: 1 };
+      return { c: columnOf(p, node.name), s: 1 };
     }
     case 'lit': {
       const t = litType(node.value, node.type);
