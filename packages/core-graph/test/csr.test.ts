@@ -3,15 +3,8 @@
  * on seeded random lists.
  */
 import { describe, expect, it } from 'vitest';
+import { lcg } from '../../../test/support/seeded-random.js';
 import { CsrBuilder, groupCsr, invertCsr, type Csr } from '@tsdask/core-graph';
-
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
 
 /** The rows of a CSR as plain arrays. */
 function rowsOf(c: Csr, n: number): number[][] {

@@ -6,20 +6,13 @@
  * one batch.
  */
 import { describe, expect, it } from 'vitest';
+import { lcg } from '../../../test/support/seeded-random.js';
 import type { ColumnData, DType, Partition } from '../dist/kernels/columns.js';
 // Internal modules, from the build as the other tests (no public export for them).
 import { GroupCoder, groupIds } from '../dist/kernels/group-codes.js';
 import { NULL_KEY, hashBuckets, hashKey, keyGroups, type RowKey } from '../dist/kernels/keys.js';
 import { columnIndex, columnOf } from '../dist/kernels/column-lookup.js';
 import { ColumnNotFoundError } from '@tsdask/dataframe';
-
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
 
 const WORDS = ['ATL', 'ORD', 'DFW', 'LAX', 'den', 'Den', '', 'SFO'];
 
