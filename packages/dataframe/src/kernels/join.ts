@@ -1,7 +1,7 @@
 /**
  * Hash join of two partitions: both sides' rows are grouped by key (keys.ts), a map from the
- * right side's keys to its groups is probed once per left group, and each left row then takes
- * the rows of its matching right group. `how` is inner, left, right or outer; unmatched rows
+ * right side's keys to its groups is probed once per left group (once per dictionary entry for
+ * one string key), and each left row then takes the rows of its matching right group. `how` is inner, left, right or outer; unmatched rows
  * get nulls on the other side, and for shared key names the key column takes the right side's
  * value there. Null keys match each other when `nullsEqual` (pandas' merge), and nothing
  * otherwise (SQL).
@@ -9,8 +9,8 @@
 import { groupCsr } from '@tsdask/core-graph';
 import { allocI32, allocU8, type ColumnData, type Partition } from './columns.js';
 import { takeColumn } from './columns.js';
-import { columnIndex } from './column-lookup.js';
-import { keyGroups, type GroupKey } from './keys.js';
+import { columnIndex, columnOf } from './column-lookup.js';
+import { NULL_KEY, keyGroups, type GroupKey, type KeyedGroups } from './keys.js';
 
 export interface JoinSpec {
   how: 'inner' | 'left' | 'right' | 'outer';
@@ -36,26 +36,47 @@ function takeOrNull(c: ColumnData, idx: Int32Array, n: number): ColumnData {
   return { ...out, valid };
 }
 
+/** The right group of each left row (-1: none), probing `build` once per left group. */
+function matchByGroup(lg: KeyedGroups, n: number, build: Map<GroupKey, number>): Int32Array {
+  const match = new Int32Array(lg.count);
+  for (let g = 0; g < lg.count; g++) match[g] = build.get(lg.keys[g] as GroupKey) ?? -1;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const g = lg.ids[i] as number;
+    out[i] = g < 0 ? -1 : (match[g] as number);
+  }
+  return out;
+}
+
+/** The same for one string key column: probes once per dictionary entry, then rows by their codes (no grouping pass). */
+function matchByCode(c: ColumnData, n: number, build: Map<GroupKey, number>, nullsEqual: boolean): Int32Array {
+  const byCode = Int32Array.from(c.dict as string[], (s) => build.get(s) ?? -1);
+  const nullMatch = nullsEqual ? (build.get(NULL_KEY) ?? -1) : -1;
+  const out = new Int32Array(n);
+  const valid = c.valid;
+  const v = c.values;
+  for (let i = 0; i < n; i++) out[i] = valid !== undefined && valid[i] === 0 ? nullMatch : (byCode[v[i] as number] as number);
+  return out;
+}
+
 /** Joins two partitions. */
 export function joinPartitions(left: Partition, right: Partition, spec: JoinSpec): Partition {
   const nullsEqual = spec.nullsEqual === true;
-  const lg = keyGroups(left, spec.leftOn, 'merge() left side', nullsEqual);
+  const lc = spec.leftOn.length === 1 ? columnOf(left, spec.leftOn[0] as string, 'merge() left side') : undefined;
+  const lg = lc?.type === 'utf8' ? undefined : keyGroups(left, spec.leftOn, 'merge() left side', nullsEqual);
   const rg = keyGroups(right, spec.rightOn, 'merge() right side', nullsEqual);
   // The right rows of each right group (ascending), and the right group of each left group.
   const { ptr, idx: rightRows } = groupCsr(rg.count, rg.ids);
   const build = new Map<GroupKey, number>();
   for (let h = 0; h < rg.count; h++) build.set(rg.keys[h] as GroupKey, h);
-  const match = new Int32Array(lg.count);
-  for (let g = 0; g < lg.count; g++) match[g] = build.get(lg.keys[g] as GroupKey) ?? -1;
+  const leftMatch = lg === undefined ? matchByCode(lc as ColumnData, left.length, build, nullsEqual) : matchByGroup(lg, left.length, build);
   const li: number[] = [];
   const ri: number[] = [];
   const keepLeft = spec.how === 'left' || spec.how === 'outer';
   const keepRight = spec.how === 'right' || spec.how === 'outer';
   const matched = keepRight ? new Uint8Array(right.length) : undefined;
-  const lids = lg.ids;
   for (let i = 0; i < left.length; i++) {
-    const g = lids[i] as number;
-    const h = g < 0 ? -1 : (match[g] as number);
+    const h = leftMatch[i] as number;
     if (h < 0) {
       if (keepLeft) li.push(i), ri.push(-1);
       continue;
