@@ -3,14 +3,17 @@
  * shuffle's split, the join) and of lowering a task graph to CSR arrays, between this build
  * and another build of the repository (OLD=/path/to/other/checkout, its packages built).
  * Inputs are generated (flights-like: 3M rows, a carrier string key, an origin string key, an
- * int day key, a float delay); each case runs old and new in turn, 7 times, and prints the
- * median milliseconds of each and their ratio.
+ * int day key, a float delay). Each round runs every case once (after a warm-up) in a fresh
+ * process per build, old and new in turn, 7 rounds; it prints the median milliseconds of each
+ * build and their ratio. (Both builds in one process disturb each other's timings by more
+ * than the differences measured.)
  *
  *   node --expose-gc bench/group-codes.mjs                 # this build only
  *   OLD=/tmp/old node --expose-gc bench/group-codes.mjs    # A/B against /tmp/old's build
  *   ONLY='join|lowerGraph' ...                             # only the cases whose name matches
  */
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -125,19 +128,36 @@ function time(fn) {
   return performance.now() - t;
 }
 
-const builds = [['new', await load(ROOT)]];
-if (process.env.OLD) builds.push(['old', await load(path.resolve(process.env.OLD))]);
-
-console.log(`${N} rows, median of ${RUNS} runs (ms)${builds.length > 1 ? `, old = ${process.env.OLD}` : ''}`);
 const only = process.env.ONLY === undefined ? undefined : new RegExp(process.env.ONLY);
-for (const [name, fn] of cases) {
-  if (only !== undefined && !only.test(name)) continue;
-  const times = builds.map(() => []);
-  // One warm-up each, then old and new in turn.
-  builds.forEach(([, m]) => fn(m));
-  for (let r = 0; r < RUNS; r++) builds.forEach(([, m], b) => times[b].push(time(() => fn(m))));
-  const meds = times.map(median);
-  const cells = builds.map(([label], b) => `${label} ${meds[b].toFixed(1)}`).join('  ');
-  const ratio = meds.length > 1 ? `  new/old ${(meds[0] / meds[1]).toFixed(2)}` : '';
-  console.log(`${name.padEnd(58)} ${cells}${ratio}`);
+const chosen = cases.filter(([name]) => only === undefined || only.test(name));
+
+if (process.env.CHILD !== undefined) {
+  // One round in a process of its own: a warm-up and one timed run of each case.
+  const m = await load(path.resolve(process.env.CHILD));
+  const out = {};
+  for (const [name, fn] of chosen) {
+    fn(m);
+    out[name] = time(() => fn(m));
+  }
+  process.stdout.write(JSON.stringify(out));
+} else {
+  // Each build runs in processes of its own (so neither build's JIT state or heap touches the
+  // other's), old and new in turn, RUNS rounds; medians per case.
+  const builds = [['new', ROOT]];
+  if (process.env.OLD) builds.push(['old', path.resolve(process.env.OLD)]);
+  const times = builds.map(() => ({}));
+  for (let r = 0; r < RUNS; r++) {
+    builds.forEach(([, root], b) => {
+      const res = spawnSync(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname], { env: { ...process.env, CHILD: root }, encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (res.status !== 0) throw new Error(`bench child failed: ${res.stderr}`);
+      for (const [name, ms] of Object.entries(JSON.parse(res.stdout))) (times[b][name] ??= []).push(ms);
+    });
+  }
+  console.log(`${N} rows, median of ${RUNS} runs (ms), each build in processes of its own, in turn${builds.length > 1 ? `; old = ${process.env.OLD}` : ''}`);
+  for (const [name] of chosen) {
+    const meds = times.map((t) => median(t[name]));
+    const cells = builds.map(([label], b) => `${label} ${meds[b].toFixed(1)}`).join('  ');
+    const ratio = meds.length > 1 ? `  new/old ${(meds[0] / meds[1]).toFixed(2)}` : '';
+    console.log(`${name.padEnd(62)} ${cells}${ratio}`);
+  }
 }
