@@ -18,8 +18,8 @@
  * one it was given, and a Delayed built on it (`delayed(fn)(d)`) carries that graph too.
  */
 import { Collection } from './collection.js';
-import { IntBuffer, sharedInt32 } from './graph/int-buffer.js';
-import { invertCsr, type TaskGraph } from './graph/task-graph.js';
+import { CsrBuilder, invertCsr } from './graph/csr.js';
+import type { TaskGraph } from './graph/task-graph.js';
 import { LazyKeyIndex } from './graph/key-index.js';
 import { registerFunction } from './functions.js';
 import type { HeldKeys } from './futures/held-keys.js';
@@ -246,23 +246,15 @@ export function lowerDelayed(roots: readonly Delayed[]): TaskGraph | undefined {
   const n = order.length;
   const keys: Key[] = [];
   const nodes: Node[] = [];
-  const depPtr = sharedInt32(n + 1);
-  const deps = new IntBuffer(n * 2 + 16);
-  const last = new Int32Array(n).fill(-1);
+  const deps = new CsrBuilder(n, { distinct: n });
   for (let i = 0; i < n; i++) {
     const d = order[i] as Delayed;
     keys.push(d.key);
     nodes.push(d.node);
-    depPtr[i] = deps.length;
-    for (const dep of d.deps) {
-      if (last[dep._id] !== i) {
-        last[dep._id] = i;
-        deps.push(dep._id);
-      }
-    }
+    deps.start(i);
+    for (const dep of d.deps) deps.push(dep._id);
   }
-  depPtr[n] = deps.length;
-  const depIdx = deps.toShared();
+  const { ptr: depPtr, idx: depIdx } = deps.finish();
   const { outPtr, outIdx } = invertCsr(n, depPtr, depIdx);
   const index = new LazyKeyIndex(keys, roots.map((r) => [r.key, r._id] as const));
   return { size: n, keys, nodes, index, depPtr, depIdx, outPtr, outIdx };

@@ -13,7 +13,6 @@ export { HighLevelGraph } from './layers/high-level-graph.js';
 export {
   lowerGraph,
   lowerArrays,
-  invertCsr,
   topologicalOrder,
   subgraph,
   idsOf,
@@ -24,6 +23,7 @@ export {
   type TaskGraph,
 } from './graph/task-graph.js';
 export { IntBuffer, sharedInt32 } from './graph/int-buffer.js';
+export { CsrBuilder, invertCsr, groupCsr, type Csr } from './graph/csr.js';
 export { cull, reachable } from './optimize/cull.js';
 export { inline, type InlineOptions } from './optimize/inline.js';
 export { fuseLinear } from './optimize/fuse-linear.js';

@@ -2,19 +2,22 @@
  * The dataframe package's errors. Each has a stable `code`, a message that says what to do,
  * and survives the trip from a worker thread (registered with core-graph's error registry).
  */
-import { TsdaskError, registerErrorClass } from '@tsdask/core-graph';
+import { TsdaskError, closestName, registerErrorClass } from '@tsdask/core-graph';
 
-/** A column name that the frame does not have; `available` lists the ones it has. */
+/** A column name that the frame does not have; `available` lists the ones it has, `suggestion` the closest. */
 export class ColumnNotFoundError extends TsdaskError {
   readonly column: string;
   readonly available: string[];
+  readonly suggestion: string | undefined;
   constructor(column: string, available: readonly string[], where = '') {
+    const near = closestName(column, available);
     super(
       'TSDASK_DF_COLUMN_NOT_FOUND',
-      `Column '${column}' not found${where ? ` in ${where}` : ''}. Columns are: ${available.map((c) => `'${c}'`).join(', ') || '(none)'}.`,
+      `Column '${column}' not found${where ? ` in ${where}` : ''}.${near !== undefined ? ` Did you mean '${near}'?` : ''} Columns are: ${available.map((c) => `'${c}'`).join(', ') || '(none)'}.`,
     );
     this.column = column;
     this.available = [...available];
+    this.suggestion = near;
   }
 }
 

@@ -32,6 +32,29 @@ export function stridesOf(shape: readonly number[]): number[] {
   return st;
 }
 
+/**
+ * The offset of the start of each row (each index of all dims but the last, in C order) of an
+ * array of `shape` laid out with `strides` (0 on a broadcast or reduced axis): an odometer over
+ * the outer dims, one add per row.
+ */
+export function rowStarts(shape: readonly number[], strides: readonly number[], rows: number): Int32Array {
+  const nd = shape.length;
+  const out = new Int32Array(rows);
+  const idx = new Array<number>(Math.max(0, nd - 1)).fill(0);
+  let off = 0;
+  for (let r = 0; r < rows; r++) {
+    out[r] = off;
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d] = (idx[d] as number) + 1;
+      off += strides[d] as number;
+      if ((idx[d] as number) < (shape[d] as number)) break;
+      off -= (strides[d] as number) * (shape[d] as number);
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
 /** A zero-filled TypedArray of `n` elements, on a SharedArrayBuffer when available. */
 export function allocData(dtype: DType, n: number): TypedArray {
   const C = typedArrayOf(dtype);

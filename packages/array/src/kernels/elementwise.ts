@@ -9,7 +9,7 @@
  * operand dtype `opd` and whose result has `dtype`).
  */
 import type { DType } from '../dtype.js';
-import { allocData, sizeOf, type NDChunk } from './chunk.js';
+import { allocData, rowStarts, sizeOf, type NDChunk } from './chunk.js';
 import { BroadcastError } from '../errors.js';
 import { convert, H, literal, wrap } from './codegen.js';
 
@@ -180,20 +180,7 @@ export function elementwise(program: Program, ...chunks: NDChunk[]): NDChunk {
       s *= c.shape[d] as number;
     }
     contiguous.push(inner === 1 || st[nd - 1] === 1);
-    const o = new Int32Array(rows);
-    const idx = new Array<number>(Math.max(0, nd - 1)).fill(0);
-    let off = 0;
-    for (let r = 0; r < rows; r++) {
-      o[r] = off;
-      for (let d = nd - 2; d >= 0; d--) {
-        idx[d] = (idx[d] as number) + 1;
-        off += st[d] as number;
-        if ((idx[d] as number) < (shape[d] as number)) break;
-        off -= (st[d] as number) * (shape[d] as number);
-        idx[d] = 0;
-      }
-    }
-    offs.push(o);
+    offs.push(rowStarts(shape, st, rows));
   }
   compile(program.expr, contiguous)(out, chunks.map((c) => c.data), offs, rows, inner);
   return { data: out, shape, dtype };

@@ -10,7 +10,7 @@
  * numerically stable), or for argmin/argmax `{ v, i }`.
  */
 import type { DType } from '../dtype.js';
-import { allocData, sizeOf, stridesOf, type NDChunk } from './chunk.js';
+import { allocData, rowStarts, sizeOf, stridesOf, type NDChunk } from './chunk.js';
 import { slice } from './layout.js';
 
 /** Reductions whose partial is one chunk of accumulators. */
@@ -86,20 +86,7 @@ export function rowOffsets(shape: readonly number[], axes: readonly number[]): {
   const ost = stridesOf(out).map((s, d) => (axes.includes(d) ? 0 : s));
   const inner = nd === 0 ? 1 : (shape[nd - 1] as number);
   const rows = inner === 0 ? 0 : sizeOf(shape) / inner;
-  const ooff = new Int32Array(rows);
-  const idx = new Array<number>(Math.max(0, nd - 1)).fill(0);
-  let off = 0;
-  for (let r = 0; r < rows; r++) {
-    ooff[r] = off;
-    for (let d = nd - 2; d >= 0; d--) {
-      idx[d] = (idx[d] as number) + 1;
-      off += ost[d] as number;
-      if ((idx[d] as number) < (shape[d] as number)) break;
-      off -= (ost[d] as number) * (shape[d] as number);
-      idx[d] = 0;
-    }
-  }
-  return { ooff, rows, inner, innerReduced: nd === 0 || axes.includes(nd - 1) };
+  return { ooff: rowStarts(shape, ost, rows), rows, inner, innerReduced: nd === 0 || axes.includes(nd - 1) };
 }
 
 /**

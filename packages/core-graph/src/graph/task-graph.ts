@@ -11,7 +11,7 @@
  */
 import { GraphCycleError, MissingKeyError } from '../errors.js';
 import { forEachRef, type Key, type Node } from '../spec/index.js';
-import { IntBuffer, sharedInt32 } from './int-buffer.js';
+import { CsrBuilder, invertCsr } from './csr.js';
 import { LazyKeyIndex } from './key-index.js';
 
 /** A lowered, integer-indexed task graph. */
@@ -74,50 +74,24 @@ export function lowerArrays(keys: Key[], nodes: Node[], index?: Map<Key, number>
     for (let i = 0; i < n; i++) index.set(keys[i] as Key, i);
   }
   const idx = index;
-  const depPtr = sharedInt32(n + 1);
-  const deps = new IntBuffer(n * 2 + 16);
-  const last = new Int32Array(n).fill(-1);
+  const deps = new CsrBuilder(n, { distinct: n });
   let current = 0;
   const visit = (k: Key): void => {
     const d = idx.get(k);
     if (d === undefined) throw new MissingKeyError(k, keys[current]);
-    if (last[d] !== current) {
-      last[d] = current;
-      deps.push(d);
-    }
+    deps.push(d);
   };
   for (let i = 0; i < n; i++) {
     current = i;
-    depPtr[i] = deps.length;
+    deps.start(i);
     const node = nodes[i];
     if (typeof node === 'object' && node !== null) forEachRef(node, visit);
   }
-  depPtr[n] = deps.length;
-  const depIdx = deps.toShared();
+  const { ptr: depPtr, idx: depIdx } = deps.finish();
   const { outPtr, outIdx } = invertCsr(n, depPtr, depIdx);
   const g: TaskGraph = { size: n, keys, nodes, index: idx, depPtr, depIdx, outPtr, outIdx };
   assertAcyclic(g);
   return g;
-}
-
-/** Builds the reverse adjacency (dependents) of a CSR adjacency. */
-export function invertCsr(
-  n: number,
-  ptr: Int32Array,
-  idx: Int32Array,
-): { outPtr: Int32Array; outIdx: Int32Array } {
-  const outPtr = sharedInt32(n + 1);
-  for (let e = 0; e < ptr[n]!; e++) outPtr[idx[e]! + 1]!++;
-  for (let i = 0; i < n; i++) outPtr[i + 1]! += outPtr[i]!;
-  const fill = outPtr.slice(0, n);
-  const outIdx = sharedInt32(ptr[n]!);
-  for (let i = 0; i < n; i++) {
-    for (let e = ptr[i]!; e < ptr[i + 1]!; e++) {
-      const d = idx[e]!;
-      outIdx[fill[d]!++] = i;
-    }
-  }
-  return { outPtr, outIdx };
 }
 
 /** A topological order (dependencies first), or throws GraphCycleError naming a cycle. */
@@ -184,19 +158,17 @@ export function subgraph(g: TaskGraph, keep: Uint8Array, nodes?: readonly Node[]
     }
   }
   const m = keys.length;
-  const depPtr = sharedInt32(m + 1);
-  const deps = new IntBuffer(m * 2 + 16);
+  const deps = new CsrBuilder(m);
   for (let i = 0; i < n; i++) {
     const j = newId[i]!;
     if (j < 0) continue;
-    depPtr[j] = deps.length;
+    deps.start(j);
     for (let e = g.depPtr[i]!; e < g.depPtr[i + 1]!; e++) {
       const d = newId[g.depIdx[e]!]!;
       if (d >= 0) deps.push(d);
     }
   }
-  depPtr[m] = deps.length;
-  const depIdx = deps.toShared();
+  const { ptr: depPtr, idx: depIdx } = deps.finish();
   const { outPtr, outIdx } = invertCsr(m, depPtr, depIdx);
   return { size: m, keys, nodes: outNodes, index: new LazyKeyIndex(keys), depPtr, depIdx, outPtr, outIdx };
 }

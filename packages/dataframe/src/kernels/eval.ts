@@ -12,7 +12,8 @@ import { ARITH, COMPARE, DATE_PART, STR_PRED, type ExprNode } from './expr-node.
 import { commonType, litType, typeOf } from './expr-types.js';
 import { castValue, datePart, fillNull, isIn, strMap, strPred, whenThen } from './eval-fns.js';
 import { broadcast, type V } from './eval-value.js';
-import { ColumnNotFoundError, DataFrameError, ExprTypeError } from '../errors.js';
+import { DataFrameError, ExprTypeError } from '../errors.js';
+import { columnOf } from './column-lookup.js';
 import { INT64_EXACT, int64RangeError } from '../int64.js';
 
 /** Evaluates `node` over a partition to a full-length column. */
@@ -24,9 +25,7 @@ export function evaluateColumn(node: ExprNode, p: Partition): ColumnData {
 export function evalNode(node: ExprNode, p: Partition): V {
   switch (node.e) {
     case 'col': {
-      const i = p.names.indexOf(node.name);
-      if (i < 0) throw new ColumnNotFoundError(node.name, p.names);
-      return { c: p.columns[i] as ColumnData, s: 1 };
+      return { c: columnOf(p, node.name), s: 1 };
     }
     case 'lit': {
       const t = litType(node.value, node.type);

@@ -1,5 +1,6 @@
 /** The result dtype of an expression over a schema; throws the typed errors on misuse. */
-import { ColumnNotFoundError, ExprTypeError, InvalidDateError } from '../errors.js';
+import { ExprTypeError, InvalidDateError } from '../errors.js';
+import { columnIndex } from './column-lookup.js';
 import { parseDateMs } from './parse-date.js';
 import { isNumeric, type DType, type Schema } from './columns.js';
 import { ARITH, COMPARE, DATE_PART, STR_PRED, type ExprNode, type Scalar } from './expr-node.js';
@@ -33,9 +34,7 @@ function isNullLit(n: ExprNode): boolean {
 export function typeOf(node: ExprNode, schema: Schema): DType {
   switch (node.e) {
     case 'col': {
-      const i = schema.names.indexOf(node.name);
-      if (i < 0) throw new ColumnNotFoundError(node.name, schema.names);
-      return schema.types[i] as DType;
+      return schema.types[columnIndex(schema, node.name)] as DType;
     }
     case 'lit':
       return litType(node.value, node.type);

@@ -7,22 +7,17 @@
  * var/std states by Chan et al.'s parallel formula. Nulls and NaN are skipped, as pandas skips NaN.
  */
 import { allocF64, allocU8, concatPartitions, take, type ColumnData, type DType, type Partition } from './columns.js';
+import { groupCsr } from '@tsdask/core-graph';
 import { buildColumn } from './build.js';
-import { groupIds } from './group-ids.js';
+import { groupIds } from './group-codes.js';
 import { PartialAggregator, better, type AggFn, type AggSpec, type Partial, type Raw, type State } from './partial-agg.js';
-import { ColumnNotFoundError } from '../errors.js';
+import { columnOf } from './column-lookup.js';
 import { INT64_EXACT, int64RangeError } from '../int64.js';
 import { sortIndex } from './sort.js';
-import { hashKey, rowKeys } from './keys.js';
+import { hashBuckets, keyGroups } from './keys.js';
 
 export type { AggFn, AggSpec, Partial } from './partial-agg.js';
 export const AGG_FNS: readonly AggFn[] = ['sum', 'mean', 'min', 'max', 'count', 'size', 'std', 'var', 'first', 'last', 'nunique'];
-
-function column(p: Partition, name: string): ColumnData {
-  const i = p.names.indexOf(name);
-  if (i < 0) throw new ColumnNotFoundError(name, p.names, 'groupBy()');
-  return p.columns[i] as ColumnData;
-}
 
 function initState(fn: AggFn, g: number): State {
   switch (fn) {
@@ -49,7 +44,7 @@ function initState(fn: AggFn, g: number): State {
 
 /** Aggregates one partition to one row per group. */
 export function partialAgg(p: Partition, spec: AggSpec): Partial {
-  const acc = new PartialAggregator(spec, spec.keys.map((k) => column(p, k).type));
+  const acc = new PartialAggregator(spec, spec.keys.map((k) => columnOf(p, k, 'groupBy()').type));
   acc.add(p);
   return acc.finish();
 }
@@ -182,12 +177,11 @@ function nullable(type: DType, n: number, get: (i: number) => number | null): Co
 
 /** Splits a partial aggregate into n pieces by the hash of its keys (for splitOut). */
 export function splitPartial(part: Partial, n: number): Partial[] {
-  const keys = rowKeys(part.keys, part.keys.names, 'groupBy() shuffle');
-  const buckets: number[][] = Array.from({ length: n }, () => []);
-  for (let i = 0; i < part.n; i++) (buckets[hashKey(keys[i]) % n] as number[]).push(i);
-  return buckets.map((rows) => {
-    const idx = Int32Array.from(rows);
-    const pick = <T>(a: ArrayLike<T>): T[] => rows.map((r) => a[r] as T);
+  const bucket = hashBuckets(keyGroups(part.keys, part.keys.names, 'groupBy() shuffle'), part.n, n);
+  const { ptr, idx: rowsOf } = groupCsr(n, bucket);
+  return Array.from({ length: n }, (_, b) => {
+    const idx = rowsOf.subarray(ptr[b], ptr[b + 1]);
+    const pick = <T>(a: ArrayLike<T>): T[] => Array.from(idx, (r) => a[r] as T);
     const states = part.states.map((st) => {
       const out: State = {};
       if (st.cnt !== undefined) out.cnt = Float64Array.from(pick(st.cnt));
@@ -199,7 +193,7 @@ export function splitPartial(part: Partial, n: number): Partial[] {
       if (st.sets !== undefined) out.sets = pick(st.sets);
       return out;
     });
-    return { keys: take(part.keys, idx), n: rows.length, states };
+    return { keys: take(part.keys, idx), n: idx.length, states };
   });
 }
 

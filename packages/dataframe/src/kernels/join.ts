@@ -1,12 +1,16 @@
 /**
- * Hash join of two partitions: build a map from the right side's keys to its rows, probe with
- * the left side. `how` is inner, left, right or outer; unmatched rows get nulls on the other
- * side, and for shared key names the key column takes the right side's value there. Null keys
- * match each other when `nullsEqual` (pandas' merge), and nothing otherwise (SQL).
+ * Hash join of two partitions: both sides' rows are grouped by key (keys.ts), a map from the
+ * right side's keys to its groups is probed once per left group (once per dictionary entry for
+ * one string key), and each left row then takes the rows of its matching right group. `how` is inner, left, right or outer; unmatched rows
+ * get nulls on the other side, and for shared key names the key column takes the right side's
+ * value there. Null keys match each other when `nullsEqual` (pandas' merge), and nothing
+ * otherwise (SQL).
  */
+import { groupCsr } from '@tsdask/core-graph';
 import { allocI32, allocU8, type ColumnData, type Partition } from './columns.js';
 import { takeColumn } from './columns.js';
-import { NULL_KEY, rowKeys, type RowKey } from './keys.js';
+import { columnIndex, columnOf } from './column-lookup.js';
+import { NULL_KEY, keyGroups, type GroupKey, type KeyedGroups } from './keys.js';
 
 export interface JoinSpec {
   how: 'inner' | 'left' | 'right' | 'outer';
@@ -32,41 +36,53 @@ function takeOrNull(c: ColumnData, idx: Int32Array, n: number): ColumnData {
   return { ...out, valid };
 }
 
+/** The right group of each left row (-1: none), probing `build` once per left group. */
+function matchByGroup(lg: KeyedGroups, n: number, build: Map<GroupKey, number>): Int32Array {
+  const match = new Int32Array(lg.count);
+  for (let g = 0; g < lg.count; g++) match[g] = build.get(lg.keys[g] as GroupKey) ?? -1;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const g = lg.ids[i] as number;
+    out[i] = g < 0 ? -1 : (match[g] as number);
+  }
+  return out;
+}
+
+/** The same for one string key column: probes once per dictionary entry, then rows by their codes (no grouping pass). */
+function matchByCode(c: ColumnData, n: number, build: Map<GroupKey, number>, nullsEqual: boolean): Int32Array {
+  const byCode = Int32Array.from(c.dict as string[], (s) => build.get(s) ?? -1);
+  const nullMatch = nullsEqual ? (build.get(NULL_KEY) ?? -1) : -1;
+  const out = new Int32Array(n);
+  const valid = c.valid;
+  const v = c.values;
+  for (let i = 0; i < n; i++) out[i] = valid !== undefined && valid[i] === 0 ? nullMatch : (byCode[v[i] as number] as number);
+  return out;
+}
+
 /** Joins two partitions. */
 export function joinPartitions(left: Partition, right: Partition, spec: JoinSpec): Partition {
-  const single = spec.leftOn.length === 1 && left.columns[left.names.indexOf(spec.leftOn[0] as string)]?.type === 'utf8';
   const nullsEqual = spec.nullsEqual === true;
-  const lk = single ? undefined : rowKeys(left, spec.leftOn, 'merge() left side', nullsEqual);
-  const rk = rowKeys(right, spec.rightOn, 'merge() right side', nullsEqual);
-  const build = new Map<Exclude<RowKey, undefined>, number[]>();
-  for (let j = 0; j < rk.length; j++) {
-    const k = rk[j];
-    if (k === undefined) continue;
-    const list = build.get(k);
-    if (list === undefined) build.set(k, [j]);
-    else list.push(j);
-  }
+  const lc = spec.leftOn.length === 1 ? columnOf(left, spec.leftOn[0] as string, 'merge() left side') : undefined;
+  const lg = lc?.type === 'utf8' ? undefined : keyGroups(left, spec.leftOn, 'merge() left side', nullsEqual);
+  const rg = keyGroups(right, spec.rightOn, 'merge() right side', nullsEqual);
+  // The right rows of each right group (ascending), and the right group of each left group.
+  const { ptr, idx: rightRows } = groupCsr(rg.count, rg.ids);
+  const build = new Map<GroupKey, number>();
+  for (let h = 0; h < rg.count; h++) build.set(rg.keys[h] as GroupKey, h);
+  const leftMatch = lg === undefined ? matchByCode(lc as ColumnData, left.length, build, nullsEqual) : matchByGroup(lg, left.length, build);
   const li: number[] = [];
   const ri: number[] = [];
   const keepLeft = spec.how === 'left' || spec.how === 'outer';
   const keepRight = spec.how === 'right' || spec.how === 'outer';
   const matched = keepRight ? new Uint8Array(right.length) : undefined;
-  // One string key: look each dictionary entry up once, then rows by their codes.
-  const lc = spec.leftOn.length === 1 ? left.columns[left.names.indexOf(spec.leftOn[0] as string)] : undefined;
-  const byCode = lc !== undefined && lc.type === 'utf8' ? (lc.dict as string[]).map((s) => build.get(s)) : undefined;
   for (let i = 0; i < left.length; i++) {
-    let rows: number[] | undefined;
-    if (byCode !== undefined && lc !== undefined) {
-      rows = lc.valid !== undefined && lc.valid[i] === 0 ? (nullsEqual ? build.get(NULL_KEY) : undefined) : byCode[lc.values[i] as number];
-    } else {
-      const k = lk?.[i];
-      rows = k === undefined ? undefined : build.get(k);
-    }
-    if (rows === undefined) {
+    const h = leftMatch[i] as number;
+    if (h < 0) {
       if (keepLeft) li.push(i), ri.push(-1);
       continue;
     }
-    for (const j of rows) {
+    for (let e = ptr[h] as number; e < (ptr[h + 1] as number); e++) {
+      const j = rightRows[e] as number;
       li.push(i);
       ri.push(j);
       if (matched !== undefined) matched[j] = 1;
@@ -81,9 +97,10 @@ export function joinPartitions(left: Partition, right: Partition, spec: JoinSpec
   left.names.forEach((name, c) => {
     let col = takeOrNull(left.columns[c] as ColumnData, L, n);
     const k = spec.leftOn.indexOf(name);
-    if (keepRight && k >= 0 && spec.rightNames[right.names.indexOf(spec.rightOn[k] as string)] === null) {
+    const rc = keepRight && k >= 0 ? columnIndex(right, spec.rightOn[k] as string, 'merge() right side') : -1;
+    if (rc >= 0 && spec.rightNames[rc] === null) {
       // A shared key column: fill it from the right side where the left row is missing.
-      const fromRight = takeOrNull(right.columns[right.names.indexOf(spec.rightOn[k] as string)] as ColumnData, R, n);
+      const fromRight = takeOrNull(right.columns[rc] as ColumnData, R, n);
       col = coalesce(col, fromRight, L, n);
     }
     names.push(spec.leftNames[c] as string);

@@ -1,23 +1,28 @@
 /**
- * Row keys that compare equal across partitions (whose string dictionaries differ): one
+ * Keys that compare equal across partitions (whose string dictionaries differ), one per group
+ * of rows (grouped by group-codes.ts, so a key is built once per group, not once per row): one
  * numeric key column gives its numbers, one string column its strings, several columns a
- * joined string. A null (or NaN) key gives undefined, a key that matches nothing (as in SQL),
- * or with `nullsEqual` NULL_KEY, equal to every other null key (as pandas merges). Hashes for
- * shuffles are computed from the same values, so equal keys land in the same bucket (every
- * null key hashes to 0).
+ * joined string. A row whose key is null (or NaN) is in no group: it matches nothing (as in
+ * SQL); with `nullsEqual` it is in a group whose key is NULL_KEY (one column) or has a null
+ * part, equal to every other such key (as pandas merges). Shuffles hash the same keys, so
+ * equal keys land in the same bucket (a row in no group goes to bucket 0).
  */
 import type { ColumnData, Partition } from './columns.js';
-import { ColumnNotFoundError } from '../errors.js';
+import { columnOf } from './column-lookup.js';
+import { groupIds, type Groups } from './group-codes.js';
 
 export type RowKey = number | string | symbol | undefined;
+
+/** The key of a group of rows (a row with no key is in no group). */
+export type GroupKey = Exclude<RowKey, undefined>;
 
 /** The key of a row whose key is null, where nulls are equal to each other. */
 export const NULL_KEY: unique symbol = Symbol('null key');
 
-function columnOf(p: Partition, name: string, where: string): ColumnData {
-  const i = p.names.indexOf(name);
-  if (i < 0) throw new ColumnNotFoundError(name, p.names, where);
-  return p.columns[i] as ColumnData;
+/** Groups of rows with the key of each group. */
+export interface KeyedGroups extends Groups {
+  /** The key of each group (see the note at the top). */
+  keys: GroupKey[];
 }
 
 function keyAt(c: ColumnData, i: number): RowKey {
@@ -27,28 +32,39 @@ function keyAt(c: ColumnData, i: number): RowKey {
   return v !== v ? undefined : v;
 }
 
-/** The key of every row of `p` over the columns `names` (see the note at the top for nulls). */
-export function rowKeys(p: Partition, names: string[], where: string, nullsEqual = false): RowKey[] {
+/** Groups the rows of `p` by the columns `names`, with each group's key (nulls: see the note at the top). */
+export function keyGroups(p: Partition, names: string[], where: string, nullsEqual = false): KeyedGroups {
   const cols = names.map((n) => columnOf(p, n, where));
-  const out = new Array<RowKey>(p.length);
-  const nullKey = nullsEqual ? NULL_KEY : undefined;
+  const groups = groupIds(cols, p.length, !nullsEqual);
+  const { count, first } = groups;
+  const keys = new Array<GroupKey>(count);
   if (cols.length === 1) {
     const c = cols[0] as ColumnData;
-    for (let i = 0; i < p.length; i++) out[i] = keyAt(c, i) ?? nullKey;
-    return out;
+    for (let g = 0; g < count; g++) keys[g] = keyAt(c, first[g] as number) ?? NULL_KEY;
+    return { ...groups, keys };
   }
-  for (let i = 0; i < p.length; i++) {
+  for (let g = 0; g < count; g++) {
+    const i = first[g] as number;
     let s = '';
-    let missing = false;
     for (let k = 0; k < cols.length; k++) {
       const v = keyAt(cols[k] as ColumnData, i);
-      if (v === undefined) {
-        missing = true;
-        if (!nullsEqual) break;
-        s += 'z\u0000';
-      } else s += (typeof v === 'number' ? 'n' : 's') + String(v) + '\u0000';
+      if (v === undefined) s += 'z\u0000';
+      else s += (typeof v === 'number' ? 'n' : 's') + String(v) + '\u0000';
     }
-    out[i] = missing && !nullsEqual ? undefined : s;
+    keys[g] = s;
+  }
+  return { ...groups, keys };
+}
+
+/** The bucket (0 .. n - 1) of each row of keyed groups, by the hash of its group's key. */
+export function hashBuckets(groups: KeyedGroups, rows: number, n: number): Int32Array {
+  const byGroup = new Int32Array(groups.count);
+  for (let g = 0; g < groups.count; g++) byGroup[g] = hashKey(groups.keys[g]) % n;
+  const ids = groups.ids;
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const g = ids[i] as number;
+    out[i] = g < 0 ? 0 : (byGroup[g] as number);
   }
   return out;
 }

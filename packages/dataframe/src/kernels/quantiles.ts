@@ -3,7 +3,8 @@
  * k evenly spaced order statistics of a column with its count; the combined sample weighs each
  * value by count / samples of its partition, and a quantile is read off the weighted CDF.
  */
-import type { ColumnData, Partition } from './columns.js';
+import type { Partition } from './columns.js';
+import { columnOf } from './column-lookup.js';
 
 export interface Sketch {
   n: number;
@@ -13,7 +14,7 @@ export interface Sketch {
 /** Up to k order statistics of each numeric column (nulls and NaN skipped). */
 export function quantileSketch(p: Partition, columns: string[], k: number): Sketch[] {
   return columns.map((name) => {
-    const c = p.columns[p.names.indexOf(name)] as ColumnData;
+    const c = columnOf(p, name, 'describe()');
     const vals: number[] = [];
     for (let i = 0; i < p.length; i++) {
       if (c.valid !== undefined && c.valid[i] === 0) continue;

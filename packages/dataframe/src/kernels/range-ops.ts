@@ -3,8 +3,8 @@
  * boundaries from the pooled sample; range-shuffle.ts then splits every partition by them and
  * sorts each output bucket.
  */
-import type { ColumnData, Partition } from './columns.js';
-import { ColumnNotFoundError } from '../errors.js';
+import type { Partition } from './columns.js';
+import { columnOf } from './column-lookup.js';
 
 type Val = number | string;
 
@@ -12,9 +12,7 @@ const cmp = (a: Val, b: Val): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Up to `k` quantiles of the column, from a sample of evenly spaced rows (at most 20k). */
 export function sampleColumn(p: Partition, name: string, k: number): Val[] {
-  const i = p.names.indexOf(name);
-  if (i < 0) throw new ColumnNotFoundError(name, p.names, 'sort');
-  const c = p.columns[i] as ColumnData;
+  const c = columnOf(p, name, 'sort');
   const step = Math.max(1, Math.floor(p.length / (20 * k)));
   const v: Val[] = [];
   for (let r = 0; r < p.length; r += step) {

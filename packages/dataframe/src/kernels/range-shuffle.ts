@@ -19,10 +19,10 @@
  * Equal first keys always land in one bucket; nulls (and NaN) in the last.
  */
 import { allocF64, allocI32, allocU8, takeColumn, type ColumnData, type DType, type Partition, type Values } from './columns.js';
-import { dictRanks, sortByKeys } from './sort.js';
+import { sortByKeys, sortKeys } from './sort.js';
 import { unpack, type Bound, type InputColumn, type SortInput } from './sort-input.js';
 import type { UnifiedDicts } from './unify-dicts.js';
-import { ColumnNotFoundError } from '../errors.js';
+import { columnIndex } from './column-lookup.js';
 
 /** The rows of one partition that fall in one output bucket, in buffers of their own. */
 export interface RangePiece {
@@ -30,12 +30,6 @@ export interface RangePiece {
   types: DType[];
   columns: { values: Values; valid?: Uint8Array | undefined }[];
   length: number;
-}
-
-function columnIndex(p: { names: string[] }, name: string): number {
-  const i = p.names.indexOf(name);
-  if (i < 0) throw new ColumnNotFoundError(name, p.names, 'sort');
-  return i;
 }
 
 /** The number of bounds below x (binary search); x equal to a bound goes below it. */
@@ -87,7 +81,7 @@ function bucketTable(
  * last when descending, with the nulls).
  */
 export function rangeSplit(p: SortInput, name: string, bounds: Bound[], ascending: boolean, n: number): RangePiece[] {
-  const c = p.columns[columnIndex(p, name)] as InputColumn;
+  const c = p.columns[columnIndex(p, name, 'sort')] as InputColumn;
   const len = p.length;
   const bucket = new Int32Array(len);
   const counts = new Int32Array(n + 1);
@@ -282,19 +276,7 @@ export function rangeCollect(by: string[], ascending: boolean[], dicts: UnifiedD
     if (types[col] !== 'utf8') return { values: concatValues(pieces, col, n), valid, dict: undefined, dictUtf8: undefined };
     return { ...concatStrings(pieces, col, n, dicts as UnifiedDicts, name, by.includes(name)), valid };
   });
-  const keys = by.map((name) => {
-    const c = cat[columnIndex(first, name)] as (typeof cat)[number];
-    // Float64 values with no nulls are their own keys (NaN sorts as null either way).
-    if (c.values instanceof Float64Array && c.valid === undefined) return c.values;
-    const key = new Float64Array(n);
-    const rank = c.dict !== undefined ? dictRanks(c.dict) : undefined;
-    const v = c.values;
-    for (let t = 0; t < n; t++) {
-      if (c.valid !== undefined && c.valid[t] === 0) key[t] = NaN;
-      else key[t] = rank === undefined ? (v[t] as number) : (rank[v[t] as number] as number);
-    }
-    return key;
-  });
+  const keys = by.map((name) => sortKeys(cat[columnIndex(first, name, 'sort')] as (typeof cat)[number], n));
   const perm = sortByKeys(keys, ascending, n);
   const columns = cat.map((c, col): ColumnData => {
     const out: ColumnData = { type: types[col] as DType, values: gather(c.values, perm) };

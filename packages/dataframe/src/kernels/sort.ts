@@ -10,12 +10,17 @@
  * Several keys sort least significant first, each pass stable.
  */
 import { type ColumnData, type Partition } from './columns.js';
-import { ColumnNotFoundError } from '../errors.js';
+import { columnOf } from './column-lookup.js';
 
-/** Numeric sort keys for a column: values, or dictionary ranks for strings; NaN for null. */
-export function sortKeys(c: ColumnData, n: number): Float64Array {
+/**
+ * Numeric sort keys for the first n rows of a column: values, or dictionary ranks for strings;
+ * NaN for null. Float64 values with no nulls are their own keys (NaN sorts as null either
+ * way): returned as they are, so the caller must not write to the keys.
+ */
+export function sortKeys(c: Pick<ColumnData, 'values' | 'valid' | 'dict'>, n: number): Float64Array {
+  if (c.values instanceof Float64Array && c.valid === undefined) return c.values.length === n ? c.values : c.values.subarray(0, n);
   const out = new Float64Array(n);
-  const rank = c.type === 'utf8' ? dictRanks(c.dict as string[]) : undefined;
+  const rank = c.dict !== undefined ? dictRanks(c.dict) : undefined;
   const v = c.values;
   for (let i = 0; i < n; i++) {
     if (c.valid !== undefined && c.valid[i] === 0) out[i] = NaN;
@@ -214,9 +219,7 @@ function radixSort(perm: Int32Array | null, k: Float64Array, n: number, nulls: n
 export function sortIndex(p: Partition, by: string[], ascending: boolean[]): Int32Array {
   const n = p.length;
   const keys = by.map((name) => {
-    const i = p.names.indexOf(name);
-    if (i < 0) throw new ColumnNotFoundError(name, p.names, 'sort');
-    return sortKeys(p.columns[i] as ColumnData, n);
+    return sortKeys(columnOf(p, name, 'sort'), n);
   });
   return sortByKeys(keys, ascending, n);
 }

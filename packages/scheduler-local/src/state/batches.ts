@@ -11,7 +11,7 @@
  *
  * Pure: arrays in, arrays out.
  */
-import { invertCsr, IntBuffer, pickOf, type TaskGraph } from '@tsdask/core-graph';
+import { CsrBuilder, groupCsr, invertCsr, pickOf, type TaskGraph } from '@tsdask/core-graph';
 
 export interface BatchPlan {
   /** Number of batches. Batch ids are in order of their root's priority. */
@@ -82,38 +82,23 @@ export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array
   }
 
   // Members grouped by batch, stable in priority order (a counting sort).
-  const memPtr = new Int32Array(count + 1);
-  for (let i = 0; i < n; i++) memPtr[batchOf[i]! + 1]!++;
-  for (let b = 0; b < count; b++) memPtr[b + 1]! += memPtr[b]!;
-  const fill = memPtr.slice(0, count);
-  const memIdx = new Int32Array(n);
-  for (let p = 0; p < n; p++) {
-    const t = byPrio[p]!;
-    memIdx[fill[batchOf[t]!]!++] = t;
-  }
+  const { ptr: memPtr, idx: memIdx } = groupCsr(count, batchOf, byPrio);
 
   // Distinct external inputs per batch; each is the root of exactly one other batch.
-  const inPtr = new Int32Array(count + 1);
-  const ins = new IntBuffer(count * 2 + 16);
-  const inBatch = new IntBuffer(count * 2 + 16);
-  const lastUse = new Int32Array(n).fill(-1);
+  const ins = new CsrBuilder(count, { distinct: n, shared: false });
   for (let b = 0; b < count; b++) {
-    inPtr[b] = ins.length;
+    ins.start(b);
     for (let m = memPtr[b]!; m < memPtr[b + 1]!; m++) {
       const t = memIdx[m]!;
       for (let e = g.depPtr[t]!; e < g.depPtr[t + 1]!; e++) {
         const d = g.depIdx[e]!;
-        if (batchOf[d] !== b && lastUse[d] !== b) {
-          lastUse[d] = b;
-          ins.push(d);
-          inBatch.push(batchOf[d]!);
-        }
+        if (batchOf[d] !== b) ins.push(d);
       }
     }
   }
-  inPtr[count] = ins.length;
-  const inIdx = ins.data.slice(0, ins.length);
-  const batchIn = inBatch.data.slice(0, inBatch.length);
+  const { ptr: inPtr, idx: inIdx } = ins.finish();
+  const batchIn = new Int32Array(inIdx.length);
+  for (let e = 0; e < inIdx.length; e++) batchIn[e] = batchOf[inIdx[e]!]!;
   const { outPtr, outIdx } = invertCsr(count, inPtr, batchIn);
   const pick = new Uint8Array(count);
   for (let b = 0; b < count; b++) if (memPtr[b + 1]! - memPtr[b]! === 1 && isPick[root[b]!]) pick[b] = 1;

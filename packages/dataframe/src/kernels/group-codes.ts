@@ -1,0 +1,288 @@
+/**
+ * Group codes: the one place that turns key columns into a dense group id per row (ids in
+ * order of first appearance) and keeps each group's key values (those of its first row).
+ * groupBy's partial and combine steps, dropDuplicates, hash shuffles and joins all group rows
+ * through it.
+ *
+ * Per key column: utf8 and bool codes through a table on the dictionary code (no hashing),
+ * other dtypes through a Map of their numbers (-0 equal to 0). A null or NaN key gets -1 (the
+ * row is dropped, as pandas drops null keys) or, with dropna false, one code of its own.
+ * Several key columns combine pairwise: (ids so far, next column's code) -> a dense id through
+ * a Map keyed on a * width + b, a small integer while the codes are small (the width grows as
+ * the codes do; a string key once the product passes 2^53).
+ *
+ * A GroupCoder keeps its codes across batches, so rows streamed in several batches (a fused
+ * CSV scan) get the same ids, in the same order, as in one batch.
+ */
+import { allocI32, allocU8, allocValues, type ColumnData, type DType } from './columns.js';
+
+/** The groups of n rows: the id of each row (-1: dropped), how many, and the first row of each. */
+export interface Groups {
+  ids: Int32Array;
+  count: number;
+  /** The first row of each group. */
+  first: Int32Array;
+}
+
+/** Dense codes of one key column's values, kept across batches. */
+class ColumnCoder {
+  card = 0;
+  private nullCode = -1;
+  private table = new Int32Array(0);
+  private readonly map = new Map<number, number>();
+  private readonly byCode: boolean;
+  constructor(
+    private readonly type: DType,
+    private readonly dropna: boolean,
+  ) {
+    this.byCode = type === 'utf8' || type === 'bool';
+  }
+
+  /** The code of each of the n rows of `c` into `out`. */
+  codes(c: ColumnData, n: number, out: Int32Array): void {
+    const valid = c.valid;
+    const vals = c.values;
+    const dropna = this.dropna;
+    let card = this.card;
+    let nullCode = this.nullCode;
+    if (this.byCode) {
+      const size = this.type === 'bool' ? 2 : (c.dict as string[]).length;
+      if (this.table.length < size) {
+        const t = new Int32Array(Math.max(size, this.table.length * 2)).fill(-1);
+        t.set(this.table);
+        this.table = t;
+      }
+      const table = this.table;
+      for (let i = 0; i < n; i++) {
+        if (valid !== undefined && valid[i] === 0) {
+          if (nullCode < 0 && !dropna) nullCode = card++;
+          out[i] = nullCode;
+          continue;
+        }
+        const v = vals[i] as number;
+        let g = table[v] as number;
+        if (g < 0) table[v] = g = card++;
+        out[i] = g;
+      }
+    } else {
+      const map = this.map;
+      for (let i = 0; i < n; i++) {
+        const v = vals[i] as number;
+        if ((valid !== undefined && valid[i] === 0) || v !== v) {
+          if (nullCode < 0 && !dropna) nullCode = card++;
+          out[i] = nullCode;
+          continue;
+        }
+        let g = map.get(v);
+        if (g === undefined) map.set(v, (g = card++));
+        out[i] = g;
+      }
+    }
+    this.card = card;
+    this.nullCode = nullCode;
+  }
+}
+
+/** Past this, a * width + b is no longer exact in a double: pairs take string keys. */
+const EXACT = 2 ** 53;
+
+/** Dense ids of pairs (a, b) of codes, in order of first appearance, kept across batches. */
+class PairIds {
+  count = 0;
+  /** A power of two above every b seen: the key of a pair is a * width + b. */
+  private width = 1024;
+  private num = new Map<number, number>();
+  private str = new Map<string, number>();
+  /** The pair of each id, to key them again when the width grows. */
+  private pa = new Int32Array(16);
+  private pb = new Int32Array(16);
+
+  /** Replaces a[i] by the id of the pair (a[i], b[i]) for n rows (-1 where either is -1). */
+  combine(a: Int32Array, b: Int32Array, n: number): void {
+    let width = this.width;
+    let num = this.num;
+    let count = this.count;
+    for (let i = 0; i < n; i++) {
+      const x = a[i] as number;
+      const y = b[i] as number;
+      if (x < 0 || y < 0) {
+        a[i] = -1;
+        continue;
+      }
+      if (y >= width) {
+        this.count = count;
+        this.widen(y);
+        width = this.width;
+        num = this.num;
+      }
+      const key = x * width + y;
+      let g: number | undefined;
+      if (key < EXACT) {
+        g = num.get(key);
+        if (g === undefined) num.set(key, (g = this.added(count++, x, y)));
+      } else {
+        const s = `${x},${y}`;
+        g = this.str.get(s);
+        if (g === undefined) this.str.set(s, (g = this.added(count++, x, y)));
+      }
+      a[i] = g;
+    }
+    this.count = count;
+  }
+
+  /** Records the pair of a new id; returns the id. */
+  private added(g: number, x: number, y: number): number {
+    if (g >= this.pa.length) {
+      const pa = new Int32Array(this.pa.length * 2);
+      const pb = new Int32Array(this.pb.length * 2);
+      pa.set(this.pa);
+      pb.set(this.pb);
+      this.pa = pa;
+      this.pb = pb;
+    }
+    this.pa[g] = x;
+    this.pb[g] = y;
+    return g;
+  }
+
+  /** Grows the width past y and keys every pair again. */
+  private widen(y: number): void {
+    let width = this.width;
+    while (width <= y) width *= 2;
+    this.width = width;
+    this.num = new Map();
+    this.str = new Map();
+    for (let g = 0; g < this.count; g++) {
+      const x = this.pa[g] as number;
+      const b = this.pb[g] as number;
+      const key = x * width + b;
+      if (key < EXACT) this.num.set(key, g);
+      else this.str.set(`${x},${b}`, g);
+    }
+  }
+}
+
+/**
+ * Streams rows into dense group ids over key columns of the given dtypes, keeping each group's
+ * key values. With no key columns, every row is group 0 (one group, even before any row).
+ */
+export class GroupCoder {
+  /** Groups so far. */
+  count: number;
+  private readonly coders: ColumnCoder[];
+  private readonly pairs: PairIds[];
+  private scratch = new Int32Array(0);
+  private cap = 0;
+  /** The key values and validity of each group's first row, per key column. */
+  private keyVals: Float64Array[];
+  private keyOk: Uint8Array[];
+  private readonly dicts: (string[] | undefined)[];
+
+  constructor(
+    private readonly types: readonly DType[],
+    dropna = true,
+  ) {
+    this.count = types.length === 0 ? 1 : 0;
+    this.coders = types.map((t) => new ColumnCoder(t, dropna));
+    this.pairs = types.slice(1).map(() => new PairIds());
+    this.keyVals = types.map(() => new Float64Array(0));
+    this.keyOk = types.map(() => new Uint8Array(0));
+    this.dicts = types.map((t) => (t === 'utf8' ? [] : undefined));
+  }
+
+  /**
+   * Writes the group id of each of the n rows of `cols` (one column per key dtype) into `ids`
+   * (-1: dropped). Returns the first row of each group this batch added, in id order: ids
+   * count-before .. count-after.
+   */
+  encode(cols: readonly ColumnData[], n: number, ids: Int32Array): Int32Array {
+    const k = this.coders.length;
+    if (k === 0) {
+      ids.fill(0, 0, n);
+      return new Int32Array(0);
+    }
+    cols.forEach((c, j) => {
+      if (c.dict !== undefined) this.dicts[j] = c.dict;
+    });
+    (this.coders[0] as ColumnCoder).codes(cols[0] as ColumnData, n, ids);
+    if (k > 1 && this.scratch.length < n) this.scratch = new Int32Array(n);
+    for (let j = 1; j < k; j++) {
+      (this.coders[j] as ColumnCoder).codes(cols[j] as ColumnData, n, this.scratch);
+      (this.pairs[j - 1] as PairIds).combine(ids, this.scratch, n);
+    }
+    const from = this.count;
+    const to = k === 1 ? (this.coders[0] as ColumnCoder).card : (this.pairs[k - 2] as PairIds).count;
+    const first = new Int32Array(to - from);
+    // Ids are dense and in order of first appearance: a row whose id is not below `seen` starts a group.
+    let seen = from;
+    for (let i = 0; i < n && seen < to; i++) {
+      const g = ids[i] as number;
+      if (g < seen) continue;
+      first[g - from] = i;
+      seen = g + 1;
+    }
+    this.count = to;
+    this.keep(cols, first, from);
+    return first;
+  }
+
+  /** Keeps the key values of the rows `first` as those of groups from, from + 1, ... */
+  private keep(cols: readonly ColumnData[], first: Int32Array, from: number): void {
+    const to = from + first.length;
+    if (to > this.cap) {
+      const cap = Math.max(to, this.cap * 2, 16);
+      this.keyVals = this.keyVals.map((a) => {
+        const b = new Float64Array(cap);
+        b.set(a);
+        return b;
+      });
+      this.keyOk = this.keyOk.map((a) => {
+        const b = new Uint8Array(cap);
+        b.set(a);
+        return b;
+      });
+      this.cap = cap;
+    }
+    cols.forEach((c, j) => {
+      const vals = this.keyVals[j] as Float64Array;
+      const ok = this.keyOk[j] as Uint8Array;
+      for (let g = 0; g < first.length; g++) {
+        const i = first[g] as number;
+        vals[from + g] = c.values[i] as number;
+        ok[from + g] = c.valid === undefined ? 1 : (c.valid[i] as number);
+      }
+    });
+  }
+
+  /** The key values of every group so far (from its first row), one column per key. */
+  keyColumns(): ColumnData[] {
+    const g = this.count;
+    return this.types.map((type, k) => {
+      const values = allocValues(type, g);
+      const src = this.keyVals[k] as Float64Array;
+      for (let i = 0; i < g; i++) values[i] = src[i] as number;
+      const out: ColumnData = { type, values };
+      const dict = this.dicts[k];
+      if (dict !== undefined) out.dict = dict;
+      const ok = (this.keyOk[k] as Uint8Array).subarray(0, g);
+      if (ok.includes(0)) {
+        const valid = allocU8(g);
+        valid.set(ok);
+        out.valid = valid;
+      }
+      return out;
+    });
+  }
+}
+
+/** Groups the rows of `keys` (n rows each); with no key columns, every row is group 0. */
+export function groupIds(keys: readonly ColumnData[], n: number, dropna = true): Groups {
+  const ids = allocI32(n);
+  if (keys.length === 0) return { ids, count: 1, first: Int32Array.of(0) };
+  const coder = new GroupCoder(
+    keys.map((c) => c.type),
+    dropna,
+  );
+  const first = coder.encode(keys, n, ids);
+  return { ids, count: coder.count, first };
+}
