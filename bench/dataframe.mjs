@@ -2,7 +2,7 @@
 // bench/.data/), end to end from the file, on 'threads', beside arquero (a single-threaded JS
 // dataframe) in the same run. Prints seconds (median of runs), rows/s and arquero / tsdask.
 //
-//   npm run bench:dataframe -- [--runs 3] [--arquero-runs 2] [--blocksize 16MB] [--only a,b]
+//   npm run bench:dataframe -- [--runs 3] [--arquero-runs 2 (0: tsdask alone)] [--blocksize 16MB] [--only a,b]
 //   (or QUERIES=sort,merge in the environment, as --only: the queries whose names contain one)
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -102,9 +102,15 @@ const rowsOut = [];
 for (const [name, q] of Object.entries(queries)) {
   if (only && !only.split(',').some((o) => name.includes(o))) continue;
   const ts = await time(q.tsdask, runs);
-  const aqs = await time(q.arquero, aqRuns);
-  if (ts.out !== aqs.out) console.log(`  note: result sizes differ: tsdask ${ts.out}, arquero ${aqs.out}`);
-  const line = `${name.padEnd(36)} tsdask ${ts.s.toFixed(3)} s (${(q.rows / ts.s / 1e6).toFixed(1)} M rows/s)  arquero ${aqs.s.toFixed(3)} s  ratio ${(aqs.s / ts.s).toFixed(1)}x   [runs ${ts.all.map((x) => x.toFixed(3)).join(' ')}]`;
+  const runsText = `[runs ${ts.all.map((x) => x.toFixed(3)).join(' ')}]`;
+  let line = `${name.padEnd(36)} tsdask ${ts.s.toFixed(3)} s (${(q.rows / ts.s / 1e6).toFixed(1)} M rows/s)`;
+  if (aqRuns > 0) {
+    const aqs = await time(q.arquero, aqRuns);
+    if (ts.out !== aqs.out) console.log(`  note: result sizes differ: tsdask ${ts.out}, arquero ${aqs.out}`);
+    line += `  arquero ${aqs.s.toFixed(3)} s  ratio ${(aqs.s / ts.s).toFixed(1)}x   ${runsText}`;
+  } else {
+    line += `   ${runsText}`; // --arquero-runs 0: tsdask alone (for A/B runs of two commits)
+  }
   console.log(line);
   rowsOut.push(line);
 }
