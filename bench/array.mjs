@@ -9,11 +9,18 @@ const RUNS = Number(process.env.RUNS ?? 5);
 const FIGURES = new Set((process.env.FIGURES ?? '1,2,3,4,5').split(',').map(Number));
 const N = 1e8;
 const GB = (bytes, s) => bytes / s / 1e9;
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 async function time(fn, runs = RUNS) {
   const ts = [];
   let out;
-  for (let i = 0; i < runs; i++) { const t = performance.now(); out = await fn(); ts.push((performance.now() - t) / 1000); }
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    out = await fn();
+    ts.push((performance.now() - t) / 1000);
+  }
   return { s: median(ts), out };
 }
 // Several functions measured in turns (a, b, c, a, b, c, ...), so a change in machine load
@@ -22,7 +29,11 @@ async function interleaved(fns, runs = RUNS) {
   const ts = fns.map(() => []);
   const outs = [];
   for (let i = 0; i < runs; i++) {
-    for (let k = 0; k < fns.length; k++) { const t = performance.now(); outs[k] = await fns[k](); ts[k].push((performance.now() - t) / 1000); }
+    for (let k = 0; k < fns.length; k++) {
+      const t = performance.now();
+      outs[k] = await fns[k]();
+      ts[k].push((performance.now() - t) / 1000);
+    }
   }
   return ts.map((t, k) => ({ s: median(t), out: outs[k] }));
 }
@@ -30,9 +41,17 @@ const fmt = (s) => `${s.toFixed(3)} s`;
 const line = (name, ours, base, extra = '') => console.log(`${name.padEnd(44)} ${ours.padStart(12)}   baseline ${base.padStart(12)}   ${extra}`);
 
 function sum4(a) {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   const n = a.length - (a.length % 4);
-  for (let i = 0; i < n; i += 4) { s0 += a[i]; s1 += a[i + 1]; s2 += a[i + 2]; s3 += a[i + 3]; }
+  for (let i = 0; i < n; i += 4) {
+    s0 += a[i];
+    s1 += a[i + 1];
+    s2 += a[i + 2];
+    s3 += a[i + 3];
+  }
   for (let i = n; i < a.length; i++) s0 += a[i];
   return s0 + s1 + s2 + s3;
 }
@@ -55,10 +74,21 @@ if (FIGURES.has(1)) {
 
 // 2. random (20000, 5000) mean including generation vs one thread generating and summing
 if (FIGURES.has(2)) {
-  const [r, rb] = await interleaved([
-    () => da.random.random([20000, 5000], { chunks: [2000, 5000], seed: 2 }).mean().compute(),
-    () => { let t = 0; for (let i = 0; i < N; i++) t += Math.random(); return t / N; },
-  ], Math.min(RUNS, 3));
+  const [r, rb] = await interleaved(
+    [
+      () =>
+        da.random
+          .random([20000, 5000], { chunks: [2000, 5000], seed: 2 })
+          .mean()
+          .compute(),
+      () => {
+        let t = 0;
+        for (let i = 0; i < N; i++) t += Math.random();
+        return t / N;
+      },
+    ],
+    Math.min(RUNS, 3),
+  );
   line('random((20000,5000)).mean() incl. generation', fmt(r.s), fmt(rb.s), `ratio ${(rb.s / r.s).toFixed(2)}x (baseline: Math.random loop, 1 thread)`);
 }
 
@@ -66,7 +96,12 @@ if (FIGURES.has(2)) {
 if (FIGURES.has(3)) {
   const chain = () => x.add(1).mul(2).sqrt().sum();
   const [fused, unfused] = await interleaved([() => chain().compute(), () => chain().compute({ optimize: { blockwise: false } })]);
-  line('x.add(1).mul(2).sqrt().sum() fused', fmt(fused.s), fmt(unfused.s), `fusion speed-up ${(unfused.s / fused.s).toFixed(2)}x (baseline: blockwise fusion off)`);
+  line(
+    'x.add(1).mul(2).sqrt().sum() fused',
+    fmt(fused.s),
+    fmt(unfused.s),
+    `fusion speed-up ${(unfused.s / fused.s).toFixed(2)}x (baseline: blockwise fusion off)`,
+  );
   const close = Math.abs(fused.out - unfused.out) <= 1e-9 * Math.abs(unfused.out);
   if (!close) console.log(`  MISMATCH fused ${fused.out} unfused ${unfused.out}`);
 }
@@ -77,7 +112,8 @@ if (FIGURES.has(4)) {
   const xt = await time(() => sq.add(sq.T).sum({ axis: 0 }).compute(), Math.min(RUNS, 3));
   const sqFlat = (await sq.compute()).data;
   const xtb = await time(() => {
-    const n = 10000; const out = new Float64Array(n);
+    const n = 10000;
+    const out = new Float64Array(n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j] += sqFlat[i * n + j] + sqFlat[j * n + i];
     return out;
   }, 1);
@@ -93,14 +129,21 @@ if (FIGURES.has(5)) {
   const A = await da.random.random([n2, n2], { chunks: [1000, 1000], seed: 4 }).persist();
   const B = await da.random.random([n2, n2], { chunks: [1000, 1000], seed: 5 }).persist();
   const mm = await time(() => A.matmul(B).compute(), Math.min(RUNS, 3));
-  const a = (await A.compute()).data, bb = (await B.compute()).data;
+  const a = (await A.compute()).data,
+    bb = (await B.compute()).data;
   const naive = await time(() => {
     const c = new Float64Array(n2 * n2);
-    for (let i = 0; i < n2; i++) for (let j = 0; j < n2; j++) { let t = 0; for (let k = 0; k < n2; k++) t += a[i * n2 + k] * bb[k * n2 + j]; c[i * n2 + j] = t; }
+    for (let i = 0; i < n2; i++)
+      for (let j = 0; j < n2; j++) {
+        let t = 0;
+        for (let k = 0; k < n2; k++) t += a[i * n2 + k] * bb[k * n2 + j];
+        c[i * n2 + j] = t;
+      }
     return c;
   }, 1);
   line('matmul 2000x2000', fmt(mm.s), fmt(naive.s), `ratio ${(naive.s / mm.s).toFixed(2)}x (baseline: naive i-j-k loop, 1 thread, 1 run)`);
-  const i0 = 1234, j0 = 567;
+  const i0 = 1234,
+    j0 = 567;
   if (Math.abs(mm.out.get(i0, j0) - naive.out[i0 * n2 + j0]) > 1e-9 * Math.abs(naive.out[i0 * n2 + j0])) console.log('  MISMATCH matmul');
 }
 

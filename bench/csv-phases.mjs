@@ -18,7 +18,10 @@ const csv = join(dirname(fileURLToPath(import.meta.url)), '.data', 'flights-3m.c
 const opts = { scheduler: 'threads' };
 const ms = (t) => `${t.toFixed(1)} ms`;
 
-const query = () => readCSV(csv, { blocksize }).groupBy('origin').agg({ delay: ['delay', 'mean'] });
+const query = () =>
+  readCSV(csv, { blocksize })
+    .groupBy('origin')
+    .agg({ delay: ['delay', 'mean'] });
 await query().compute(opts); // warm pool and page cache
 for (let r = 0; r < runs; r++) {
   globalThis.gc?.();
@@ -28,7 +31,11 @@ for (let r = 0; r < runs; r++) {
   const { graph } = graphOf([q], opts);
   const t2 = performance.now();
   const events = [];
-  const cb = { tasks: (evs) => { for (const e of evs) if (e.state === 'memory') events.push({ ...e }); } };
+  const cb = {
+    tasks: (evs) => {
+      for (const e of evs) if (e.state === 'memory') events.push({ ...e });
+    },
+  };
   const t3 = performance.now();
   const table = await q.compute({ ...opts, callbacks: [cb] });
   const t4 = performance.now();
@@ -37,13 +44,20 @@ for (let r = 0; r < runs; r++) {
   for (const e of events) {
     const d = e.stop - e.start;
     const g = byGroup.get(e.group) ?? { n: 0, ms: 0, max: 0 };
-    g.n++; g.ms += d; g.max = Math.max(g.max, d);
+    g.n++;
+    g.ms += d;
+    g.max = Math.max(g.max, d);
     byGroup.set(e.group, g);
     const w = byWorker.get(e.worker) ?? { n: 0, ms: 0, first: Infinity, last: 0 };
-    w.n++; w.ms += d; w.first = Math.min(w.first, e.start); w.last = Math.max(w.last, e.stop);
+    w.n++;
+    w.ms += d;
+    w.first = Math.min(w.first, e.start);
+    w.last = Math.max(w.last, e.stop);
     byWorker.set(e.worker, w);
   }
-  console.log(`run ${r}: total ${ms(t4 - t0)} | readCSV+groupBy build ${ms(t1 - t0)} | graphOf ${ms(t2 - t1)} (${graph.size} tasks) | compute ${ms(t4 - t3)} | rows ${table.numRows}`);
+  console.log(
+    `run ${r}: total ${ms(t4 - t0)} | readCSV+groupBy build ${ms(t1 - t0)} | graphOf ${ms(t2 - t1)} (${graph.size} tasks) | compute ${ms(t4 - t3)} | rows ${table.numRows}`,
+  );
   for (const [g, v] of byGroup) console.log(`   task ${g.padEnd(28)} n ${String(v.n).padStart(3)}  sum ${ms(v.ms).padStart(10)}  max ${ms(v.max)}`);
   for (const [w, v] of byWorker) console.log(`   worker ${String(w).padEnd(4)} tasks ${v.n}  busy ${ms(v.ms)}  span ${ms(v.first)} .. ${ms(v.last)}`);
 }

@@ -31,7 +31,10 @@ readSync(fd, head, 0, head.length, 0);
 let row = 0;
 let at = -1;
 for (let i = 0; i < head.length; i++) {
-  if (head[i] === 10 && ++row === 3) { at = i + 1; break; }
+  if (head[i] === 10 && ++row === 3) {
+    at = i + 1;
+    break;
+  }
 }
 const line = head.subarray(at, head.indexOf(10, at)).toString('latin1');
 const fields = line.split(',');

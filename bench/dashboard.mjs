@@ -41,7 +41,16 @@ const context = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   headless: true,
   viewport: { width: 1400, height: 1000 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = context.pages()[0] ?? (await context.newPage());
 await page.goto(dash.url);
@@ -90,7 +99,15 @@ async function once(withDashboard, eventsOnly = false) {
   }
   await new Promise((r) => setTimeout(r, 300)); // let the page draw its last frame outside the timing
   const page2 = await pageStats();
-  return { ms, batches: dash.hub.batchesSent - batches0, nodeCpu, chromeCpu, frames: page1.frames - page0.frames, renderMs: page1.ms - page0.ms, framesAfter: page2.frames - page1.frames };
+  return {
+    ms,
+    batches: dash.hub.batchesSent - batches0,
+    nodeCpu,
+    chromeCpu,
+    frames: page1.frames - page0.frames,
+    renderMs: page1.ms - page0.ms,
+    framesAfter: page2.frames - page1.frames,
+  };
 }
 
 console.log(`dashboard overhead: ${graph.size} tasks on 'threads', ${runs} runs each (alternating), median; Node ${process.version}`);
@@ -126,11 +143,17 @@ const b = median(withD);
 console.log(`without dashboard: median ${a.toFixed(0)} ms  (runs: ${without.map((x) => x.toFixed(0)).join(', ')})`);
 console.log(`with dashboard:    median ${b.toFixed(0)} ms  (runs: ${withD.map((x) => x.toFixed(0)).join(', ')})`);
 const e = median(eventsOnly);
-console.log(`scheduler events only (a subscriber that does nothing): median ${e.toFixed(0)} ms, ratio ${(e / a).toFixed(3)}: the scheduler's own cost of emitting events`);
+console.log(
+  `scheduler events only (a subscriber that does nothing): median ${e.toFixed(0)} ms, ratio ${(e / a).toFixed(3)}: the scheduler's own cost of emitting events`,
+);
 console.log(`dashboard on top of the event stream: ratio ${(b / e).toFixed(3)}`);
 const m = (xs) => median(xs).toFixed(0);
-console.log(`CPU per compute (median): this process ${m(cpu.without)} ms without, ${m(cpu.with)} ms with; Chromium ${m(cpu.chromeWithout)} ms without, ${m(cpu.chromeWith)} ms with (10 ms ticks)`);
-console.log(`page (median): ${m(cpu.frames)} frame(s) drawn during a compute, ${median(cpu.renderMs).toFixed(1)} ms of drawing script; ${m(cpu.framesAfter)} after it ended (the final state, outside the timing)`);
+console.log(
+  `CPU per compute (median): this process ${m(cpu.without)} ms without, ${m(cpu.with)} ms with; Chromium ${m(cpu.chromeWithout)} ms without, ${m(cpu.chromeWith)} ms with (10 ms ticks)`,
+);
+console.log(
+  `page (median): ${m(cpu.frames)} frame(s) drawn during a compute, ${median(cpu.renderMs).toFixed(1)} ms of drawing script; ${m(cpu.framesAfter)} after it ended (the final state, outside the timing)`,
+);
 console.log(`messages per compute: ${(batches / runs).toFixed(1)} batches for ${graph.size} tasks (${((graph.size * 1000) / b).toFixed(0)} tasks/s)`);
 console.log(`slowdown ratio: ${(b / a).toFixed(3)} (${(((b - a) / a) * 100).toFixed(1)}%; goal < 5%)`);
 await page.screenshot({ path: join(tmpdir(), 'tsdask-bench-dashboard.png') });

@@ -48,8 +48,18 @@ const flights = () => readCSV(csv, { blocksize });
 
 const queries = {
   'mean delay by origin': {
-    tsdask: async () => (await flights().groupBy('origin').agg({ delay: ['delay', 'mean'] }).compute(opts)).numRows,
-    arquero: () => aqLoad().groupby('origin').rollup({ delay: aq.op.mean('delay') }).numRows(),
+    tsdask: async () =>
+      (
+        await flights()
+          .groupBy('origin')
+          .agg({ delay: ['delay', 'mean'] })
+          .compute(opts)
+      ).numRows,
+    arquero: () =>
+      aqLoad()
+        .groupby('origin')
+        .rollup({ delay: aq.op.mean('delay') })
+        .numRows(),
     rows: 3e6,
   },
   'size by origin and destination': {
@@ -59,12 +69,18 @@ const queries = {
   },
   'filter delay > 60 and count': {
     tsdask: async () => flights().filter(col('delay').gt(60)).len(opts),
-    arquero: () => aqLoad().filter((d) => d.delay > 60).numRows(),
+    arquero: () =>
+      aqLoad()
+        .filter((d) => d.delay > 60)
+        .numRows(),
     rows: 3e6,
   },
   'merge with airports (state), count': {
     tsdask: async () => flights().merge(readCSV(airportsCsv).select('iata', 'state'), { leftOn: 'origin', rightOn: 'iata' }).len(opts),
-    arquero: () => aqLoad().join(aq.fromCSV(readFileSync(airportsCsv, 'utf8')).select('iata', 'state'), ['origin', 'iata']).numRows(),
+    arquero: () =>
+      aqLoad()
+        .join(aq.fromCSV(readFileSync(airportsCsv, 'utf8')).select('iata', 'state'), ['origin', 'iata'])
+        .numRows(),
     rows: 3e6,
   },
   'sortValues by delay': {
@@ -78,7 +94,12 @@ const queries = {
     tsdask: async () => (await readParquet(parquet, { columns: ['origin', 'delay'] }).compute(opts)).numRows,
     arquero: async () => {
       const cols = {};
-      await parquetRead({ file: await asyncBufferFromFile(parquet), columns: ['origin', 'delay'], compressors, onChunk: (c) => (cols[c.columnName] ??= []).push(...[c.columnData]) });
+      await parquetRead({
+        file: await asyncBufferFromFile(parquet),
+        columns: ['origin', 'delay'],
+        compressors,
+        onChunk: (c) => (cols[c.columnName] ??= []).push(...[c.columnData]),
+      });
       return aq.table({ origin: cols.origin.flatMap((x) => Array.from(x)), delay: cols.delay.flatMap((x) => Array.from(x, Number)) }).numRows();
     },
     rows: 3e6,
@@ -97,7 +118,10 @@ async function time(fn, n) {
   return { s: median(ts), all: ts, out };
 }
 
-await flights().groupBy('origin').agg({ d: ['delay', 'mean'] }).compute(opts); // warm the pool and the page cache
+await flights()
+  .groupBy('origin')
+  .agg({ d: ['delay', 'mean'] })
+  .compute(opts); // warm the pool and the page cache
 const rowsOut = [];
 for (const [name, q] of Object.entries(queries)) {
   if (only && !only.split(',').some((o) => name.includes(o))) continue;

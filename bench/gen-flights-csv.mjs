@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSyn
 /** Codes of `n` airports: AAA, AAB, ... (3 letters). */
 export function airports(n) {
   const out = [];
-  for (let i = 0; i < n; i++) out.push(String.fromCharCode(65 + ((i / 676) | 0) % 26, 65 + ((i / 26) | 0) % 26, 65 + (i % 26)));
+  for (let i = 0; i < n; i++) out.push(String.fromCharCode(65 + (((i / 676) | 0) % 26), 65 + (((i / 26) | 0) % 26), 65 + (i % 26)));
   return out;
 }
 
@@ -21,7 +21,11 @@ export function generate(file, bytes, { nAirports = 300, seed = 42 } = {}) {
   const count = new Float64Array(nAirports);
   let s = seed >>> 0;
   const rnd = () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     return s;
   };
   const tmp = `${file}.part`;
@@ -33,7 +37,7 @@ export function generate(file, bytes, { nAirports = 300, seed = 42 } = {}) {
     let line = '';
     for (let r = 0; r < 2000; r++) {
       const o = rnd() % nAirports;
-      const d = (rnd() % nAirports + o + 1) % nAirports;
+      const d = ((rnd() % nAirports) + o + 1) % nAirports;
       const delay = (rnd() % 321) - 20;
       const day = 1 + (rnd() % 28);
       const hour = rnd() % 24;
@@ -59,8 +63,6 @@ export function generate(file, bytes, { nAirports = 300, seed = 42 } = {}) {
   writeFileSync(expectedFile, JSON.stringify(expected));
   return expected;
 }
-
-
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [file, bytes] = process.argv.slice(2);

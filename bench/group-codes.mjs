@@ -107,11 +107,25 @@ const cases = [
   ['hash shuffle split, 2 keys (origin, day), 32 buckets', (m) => m.kernels.hashSplit(flights, ['origin', 'day'], 32)],
   [
     'join 3M x 20k on 2 keys (origin, day)',
-    (m) => m.kernels.joinPartitions(flights, small, { how: 'left', leftOn: ['origin', 'day'], rightOn: ['origin', 'day'], leftNames: flights.names, rightNames: [null, null, 'weather'] }),
+    (m) =>
+      m.kernels.joinPartitions(flights, small, {
+        how: 'left',
+        leftOn: ['origin', 'day'],
+        rightOn: ['origin', 'day'],
+        leftNames: flights.names,
+        rightNames: [null, null, 'weather'],
+      }),
   ],
   [
     'join 3M x 350 on 1 string key (origin, one row per airport)',
-    (m) => m.kernels.joinPartitions(flights, airports, { how: 'inner', leftOn: ['origin'], rightOn: ['origin'], leftNames: flights.names, rightNames: [null, 'lat'] }),
+    (m) =>
+      m.kernels.joinPartitions(flights, airports, {
+        how: 'inner',
+        leftOn: ['origin'],
+        rightOn: ['origin'],
+        leftNames: flights.names,
+        rightNames: [null, 'lat'],
+      }),
   ],
   ['lowerGraph, 300k tasks (CSR of dependencies and dependents)', (m) => m.graph.lowerGraph(entries)],
 ];
@@ -148,7 +162,11 @@ if (process.env.CHILD !== undefined) {
   const times = builds.map(() => ({}));
   for (let r = 0; r < RUNS; r++) {
     builds.forEach(([, root], b) => {
-      const res = spawnSync(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname], { env: { ...process.env, CHILD: root }, encoding: 'utf8', maxBuffer: 1 << 20 });
+      const res = spawnSync(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname], {
+        env: { ...process.env, CHILD: root },
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
       if (res.status !== 0) throw new Error(`bench child failed: ${res.stderr}`);
       for (const [name, ms] of Object.entries(JSON.parse(res.stdout))) (times[b][name] ??= []).push(ms);
     });

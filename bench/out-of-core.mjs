@@ -31,7 +31,14 @@ if (arg('one', undefined) !== undefined) {
   let maxHeld = 0;
   const opts = {
     ...(limit === 'none' ? { memoryLimit: 'none' } : { memoryLimit: limit }),
-    callbacks: [{ event: (e) => { if (e.type === 'spill') spills++; if (e.type === 'memory') maxHeld = Math.max(maxHeld, e.maxHeld); } }],
+    callbacks: [
+      {
+        event: (e) => {
+          if (e.type === 'spill') spills++;
+          if (e.type === 'memory') maxHeld = Math.max(maxHeld, e.maxHeld);
+        },
+      },
+    ],
   };
   const t0 = performance.now();
   const got = {};
@@ -87,14 +94,28 @@ function run(file, lim) {
 const rows = [];
 const configs =
   query === 'mean'
-    ? [['in memory (10x smaller)', small, 'none'], [`out of core, memoryLimit ${limit}`, big, limit]]
-    : [['no memory limit', big, 'none'], [`memoryLimit ${limit}`, big, limit]];
+    ? [
+        ['in memory (10x smaller)', small, 'none'],
+        [`out of core, memoryLimit ${limit}`, big, limit],
+      ]
+    : [
+        ['no memory limit', big, 'none'],
+        [`memoryLimit ${limit}`, big, limit],
+      ];
 for (const [label, file, lim] of configs) {
   const rs = [];
   for (let i = 0; i < runs; i++) rs.push(run(file, lim));
   const mb = statSync(file).size / 1e6;
   const s = median(rs.map((r) => r.seconds));
-  rows.push({ label, mb, s, mbps: mb / s, rss: Math.max(...rs.map((r) => r.peakRssMB)), spills: median(rs.map((r) => r.spills)), held: Math.max(...rs.map((r) => r.maxHeld)) });
+  rows.push({
+    label,
+    mb,
+    s,
+    mbps: mb / s,
+    rss: Math.max(...rs.map((r) => r.peakRssMB)),
+    spills: median(rs.map((r) => r.spills)),
+    held: Math.max(...rs.map((r) => r.maxHeld)),
+  });
 }
 const what = {
   mean: 'mean delay by origin, readCSV(blocksize 64MB) -> groupBy -> mean',
@@ -104,7 +125,13 @@ const what = {
 console.log(`${what}; median of ${runs} runs; answers checked`);
 console.log('run                               file MB    seconds   MB/s     peak RSS MB  spills  max held MB');
 for (const r of rows) {
-  console.log(`${r.label.padEnd(34)}${r.mb.toFixed(0).padStart(7)}${r.s.toFixed(2).padStart(11)}${r.mbps.toFixed(0).padStart(8)}${r.rss.toFixed(0).padStart(15)}${String(r.spills).padStart(8)}${(r.held / 1e6).toFixed(1).padStart(13)}`);
+  console.log(
+    `${r.label.padEnd(34)}${r.mb.toFixed(0).padStart(7)}${r.s.toFixed(2).padStart(11)}${r.mbps.toFixed(0).padStart(8)}${r.rss.toFixed(0).padStart(15)}${String(r.spills).padStart(8)}${(r.held / 1e6).toFixed(1).padStart(13)}`,
+  );
 }
-if (query === 'mean') console.log(`throughput ratio (in memory / out of core): ${(rows[0].mbps / rows[1].mbps).toFixed(2)}x (goal: at most 1.5x); peak RSS goal: under 1024 MB`);
-else console.log(`held with the limit / with none: ${(rows[1].held / rows[0].held).toFixed(2)}; peak RSS with the limit / with none: ${(rows[1].rss / rows[0].rss).toFixed(2)}`);
+if (query === 'mean')
+  console.log(`throughput ratio (in memory / out of core): ${(rows[0].mbps / rows[1].mbps).toFixed(2)}x (goal: at most 1.5x); peak RSS goal: under 1024 MB`);
+else
+  console.log(
+    `held with the limit / with none: ${(rows[1].held / rows[0].held).toFixed(2)}; peak RSS with the limit / with none: ${(rows[1].rss / rows[0].rss).toFixed(2)}`,
+  );

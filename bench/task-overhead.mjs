@@ -41,10 +41,17 @@ if (one !== undefined) {
   const rs = [];
   for (let r = 0; r < Number(runs); r++) rs.push(await once(kind, Number(n), sched));
   const m = (f) => median(rs.map(f));
-  console.log(JSON.stringify({
-    ntasks: rs[0].ntasks, build: m((r) => r.build), optimize: m((r) => r.optimize), execute: m((r) => r.execute),
-    total: m((r) => r.total), bytesPerTask: m((r) => r.bytesPerTask), peakRssMB: process.resourceUsage().maxRSS / 1024,
-  }));
+  console.log(
+    JSON.stringify({
+      ntasks: rs[0].ntasks,
+      build: m((r) => r.build),
+      optimize: m((r) => r.optimize),
+      execute: m((r) => r.execute),
+      total: m((r) => r.total),
+      bytesPerTask: m((r) => r.bytesPerTask),
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
   await closePool();
   process.exit(0);
 }
@@ -53,7 +60,9 @@ const sizes = arg('sizes', '10000,100000,1000000').split(',').map(Number);
 const runs = Number(arg('runs', '5'));
 const schedulers = arg('schedulers', 'sync,threads').split(',');
 const self = fileURLToPath(import.meta.url);
-console.log(`task-overhead: fan-out of N inc() leaves + tree sum; median of ${runs} runs (1 for N >= 1M); ${defaultWorkers()} worker threads; Node ${process.version}`);
+console.log(
+  `task-overhead: fan-out of N inc() leaves + tree sum; median of ${runs} runs (1 for N >= 1M); ${defaultWorkers()} worker threads; Node ${process.version}`,
+);
 console.log('kind     leaves    tasks     sched    build ms  optim ms  exec ms   total ms  µs/task  graph B/task  peak RSS MB');
 for (const n of sizes) {
   for (const kind of ['delayed', 'raw']) {
@@ -61,9 +70,21 @@ for (const n of sizes) {
       const r = n >= 1_000_000 ? 1 : runs;
       const out = execFileSync(process.execPath, ['--expose-gc', self, '--one', `${kind},${n},${s},${r}`], { encoding: 'utf8', maxBuffer: 1 << 20 });
       const x = JSON.parse(out.trim().split('\n').at(-1));
-      console.log([kind.padEnd(8), String(n).padEnd(9), String(x.ntasks).padEnd(9), s.padEnd(8),
-        x.build.toFixed(0).padStart(8), x.optimize.toFixed(0).padStart(9), x.execute.toFixed(0).padStart(8), x.total.toFixed(0).padStart(10),
-        ((x.total * 1000) / x.ntasks).toFixed(2).padStart(8), x.bytesPerTask.toFixed(0).padStart(13), x.peakRssMB.toFixed(0).padStart(12)].join(' '));
+      console.log(
+        [
+          kind.padEnd(8),
+          String(n).padEnd(9),
+          String(x.ntasks).padEnd(9),
+          s.padEnd(8),
+          x.build.toFixed(0).padStart(8),
+          x.optimize.toFixed(0).padStart(9),
+          x.execute.toFixed(0).padStart(8),
+          x.total.toFixed(0).padStart(10),
+          ((x.total * 1000) / x.ntasks).toFixed(2).padStart(8),
+          x.bytesPerTask.toFixed(0).padStart(13),
+          x.peakRssMB.toFixed(0).padStart(12),
+        ].join(' '),
+      );
     }
   }
 }

@@ -20,7 +20,11 @@ const countInside = delayed(
   (seed, n) => {
     let s = seed >>> 0 || 1;
     const next = () => {
-      s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+      s ^= s << 13;
+      s >>>= 0;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      s >>>= 0;
       return s / 4294967296;
     };
     let inside = 0;
@@ -50,8 +54,10 @@ const x = da.random.random([20000, 5000], { chunks: [2000, 5000], seed: 1 });
 console.log(`2. arrays: ${x}`);
 t0 = performance.now();
 const [mean, std, fused] = await compute(x.mean(), x.std(), x.add(1).mul(2).sqrt().mean(), { progress: true });
-console.log(`   mean ${mean.toFixed(5)} (1/2 expected), std ${std.toFixed(5)} (${(1 / Math.sqrt(12)).toFixed(5)} expected), ` +
-  `mean of sqrt(2(x+1)) ${fused.toFixed(5)} in ${seconds(t0)} s\n`);
+console.log(
+  `   mean ${mean.toFixed(5)} (1/2 expected), std ${std.toFixed(5)} (${(1 / Math.sqrt(12)).toFixed(5)} expected), ` +
+    `mean of sqrt(2(x+1)) ${fused.toFixed(5)} in ${seconds(t0)} s\n`,
+);
 
 // 3. dataframes: real data shipped by the vega-datasets package.
 const data = fileURLToPath(new URL('../node_modules/vega-datasets/data/', import.meta.url));
@@ -67,5 +73,10 @@ const byOrigin = flights
 const table = await byOrigin.compute({ progress: true });
 console.log(`3. dataframes: mean departure delay by origin, 3M flights, busiest airports (>= 10k flights), in ${seconds(t0)} s`);
 const rows = table.toArray().slice(0, 8);
-for (const r of rows) console.log(`   ${r.origin}  ${String(r.name ?? '').slice(0, 38).padEnd(38)} ${r.mean_delay.toFixed(1).padStart(6)} min over ${r.flights} flights`);
+for (const r of rows)
+  console.log(
+    `   ${r.origin}  ${String(r.name ?? '')
+      .slice(0, 38)
+      .padEnd(38)} ${r.mean_delay.toFixed(1).padStart(6)} min over ${r.flights} flights`,
+  );
 await closePool();

@@ -42,7 +42,16 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
         executablePath: CHROMIUM,
         headless: true,
         viewport: { width: 1400, height: 1000 },
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       browser = context.browser() ?? undefined;
       const page = context.pages()[0] ?? (await context.newPage());

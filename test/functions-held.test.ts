@@ -53,7 +53,10 @@ describe('user functions live as long as the collections that use them', () => {
   });
 
   it('mapBlocks', async () => {
-    const x = mapBlocks((b: NDArray) => ({ data: (b.data as Float64Array).map((v) => v * 10), shape: b.shape, dtype: b.dtype }), fromArray([1, 2, 3, 4], { chunks: 2 }));
+    const x = mapBlocks(
+      (b: NDArray) => ({ data: (b.data as Float64Array).map((v) => v * 10), shape: b.shape, dtype: b.dtype }),
+      fromArray([1, 2, 3, 4], { chunks: 2 }),
+    );
     const [op] = functionOps(x);
     await collect();
     expect(lookupFunction(op as string)).toBeDefined();

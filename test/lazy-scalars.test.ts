@@ -14,7 +14,11 @@ afterAll(async () => {
 });
 
 const xs = [1, 2, 4, 8, 16];
-const frame = () => fromRecords(xs.map((x, i) => ({ x, y: i })), { npartitions: 2 });
+const frame = () =>
+  fromRecords(
+    xs.map((x, i) => ({ x, y: i })),
+    { npartitions: 2 },
+  );
 const arr = () => da.fromArray([1.5, 2.5, 3], { chunks: 2 });
 
 describe.each(['sync', 'threads'] as const)('lazy scalars (%s)', (scheduler) => {
@@ -41,15 +45,26 @@ describe.each(['sync', 'threads'] as const)('lazy scalars (%s)', (scheduler) => 
   });
 
   it('toDelayed() on an n-d array gives one Delayed per block, nested by position', async () => {
-    const m = da.fromArray([[1, 2, 3], [4, 5, 6]], { chunks: [1, 2] });
+    const m = da.fromArray(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { chunks: [1, 2] },
+    );
     const blocks = m.toDelayed() as Delayed<NDChunk>[][];
     expect(blocks.length).toBe(2);
     expect(blocks.map((r) => r.length)).toEqual([2, 2]);
     const got = (await compute(...blocks.flat(), { scheduler })) as NDChunk[];
     expect(got.map((c) => [...c.data])).toEqual([[1, 2], [3], [4, 5], [6]]);
-    expect(got.map((c) => c.shape)).toEqual([[1, 2], [1, 1], [1, 2], [1, 1]]);
+    expect(got.map((c) => c.shape)).toEqual([
+      [1, 2],
+      [1, 1],
+      [1, 2],
+      [1, 1],
+    ]);
     // a block goes back into an array through fromDelayed
     const back = da.fromDelayed(blocks[1]![0]!, [1, 2]);
-    expect((await back.compute({ scheduler }) as da.NDArray).toArray()).toEqual([[4, 5]]);
+    expect(((await back.compute({ scheduler })) as da.NDArray).toArray()).toEqual([[4, 5]]);
   });
 });

@@ -8,7 +8,10 @@ afterAll(async () => {
 
 describe.each(['sync', 'threads'])('async ops nested by fuse-linear on %s', (scheduler) => {
   it('a dependent of an async task gets the resolved value, not a promise', async () => {
-    const load = delayed(async (n: number) => { await new Promise((r) => setTimeout(r, 5)); return n * 10; });
+    const load = delayed(async (n: number) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return n * 10;
+    });
     const inc = delayed((x: number) => {
       if (typeof x !== 'number') throw new TypeError(`got ${typeof x}`);
       return x + 1;

@@ -39,5 +39,15 @@ const tdd = require('tsdask/dataframe');
   );
   const out = execFileSync(process.execPath, [script], { encoding: 'utf8', cwd: process.cwd(), timeout: 60_000 });
   const got = JSON.parse(out.trim().split('\n').at(-1) as string);
-  expect(got).toEqual({ mean: 499.5, sums: [{ k: 'a', s: 4 }, { k: 'b', s: 2 }], total: 5, dashboard: 'function', viaTsdask: 42, viaSubpaths: ['function', 'function'] });
+  expect(got).toEqual({
+    mean: 499.5,
+    sums: [
+      { k: 'a', s: 4 },
+      { k: 'b', s: 2 },
+    ],
+    total: 5,
+    dashboard: 'function',
+    viaTsdask: 42,
+    viaSubpaths: ['function', 'function'],
+  });
 });

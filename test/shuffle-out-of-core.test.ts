@@ -20,8 +20,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const N = 240_000;
 const KEYS = 60_000;
 const keyOf = (i: number) => (i * 7919) % KEYS;
-const left = () => fromRecords(Array.from({ length: N }, (_, i) => ({ k: keyOf(i), a: i, pad: i * 0.5 })), { npartitions: 8 });
-const right = () => fromRecords(Array.from({ length: KEYS }, (_, j) => ({ k: j, b: 3 * j })), { npartitions: 6 });
+const left = () =>
+  fromRecords(
+    Array.from({ length: N }, (_, i) => ({ k: keyOf(i), a: i, pad: i * 0.5 })),
+    { npartitions: 8 },
+  );
+const right = () =>
+  fromRecords(
+    Array.from({ length: KEYS }, (_, j) => ({ k: j, b: 3 * j })),
+    { npartitions: 6 },
+  );
 const LIMIT = 1_500_000;
 /** Bytes of one partition of `left()`: 30,000 rows of three 8-byte columns. */
 const PART = (N / 8) * 3 * 8;
@@ -63,7 +71,9 @@ describe.each(['sync', 'threads'])('shuffles under a memoryLimit (%s)', (schedul
   it('merge (hash shuffle join): the plain-loop answer, spilling on the way', async () => {
     const w = watch();
     const spillDir = mkdtempSync(join(dir, 'spill-'));
-    const t = await left().merge(right(), { on: 'k', broadcast: false }).compute({ scheduler, memoryLimit: LIMIT, spillDir, callbacks: [w.cb] });
+    const t = await left()
+      .merge(right(), { on: 'k', broadcast: false })
+      .compute({ scheduler, memoryLimit: LIMIT, spillDir, callbacks: [w.cb] });
     expect(t.numRows).toBe(N);
     const a = t.getChild('a')!.toArray();
     const b = t.getChild('b')!.toArray();
@@ -84,7 +94,9 @@ describe.each(['sync', 'threads'])('shuffles under a memoryLimit (%s)', (schedul
 
   it('sortValues (range shuffle): sorted, every row once, spilling on the way', async () => {
     const w = watch();
-    const t = await left().sortValues('k').compute({ scheduler, memoryLimit: LIMIT, callbacks: [w.cb] });
+    const t = await left()
+      .sortValues('k')
+      .compute({ scheduler, memoryLimit: LIMIT, callbacks: [w.cb] });
     expect(t.numRows).toBe(N);
     const k = t.getChild('k')!.toArray();
     const a = t.getChild('a')!.toArray();
@@ -104,7 +116,16 @@ describe.each(['sync', 'threads'])('shuffles under a memoryLimit (%s)', (schedul
   const sumOfA = ((N - 1) * N) / 2;
   it.each([
     ['merge then sum', () => left().merge(right(), { on: 'k', broadcast: false }).col('b').sum(), sumOfB],
-    ['groupBy(splitOut) then sum', () => left().groupBy('k', { splitOut: 8 }).agg({ s: ['a', 'sum'] }).col('s').sum(), sumOfA],
+    [
+      'groupBy(splitOut) then sum',
+      () =>
+        left()
+          .groupBy('k', { splitOut: 8 })
+          .agg({ s: ['a', 'sum'] })
+          .col('s')
+          .sum(),
+      sumOfA,
+    ],
     ['sortValues then sum', () => left().sortValues('k').col('a').sum(), sumOfA],
   ])('%s: holds at most the limit plus a few partitions, where with no limit it holds far more', async (_, query, expected) => {
     // Whole partitions (k, a, pad) go through the shuffles: with projection pushdown they would

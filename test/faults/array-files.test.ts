@@ -49,7 +49,6 @@ describe('fromNpy on damaged or changed files', () => {
       expect(err.message).toContain(p);
       expect(err.message).toContain('changed after it was planned');
     });
-
   }
 });
 

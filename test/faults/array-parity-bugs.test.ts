@@ -17,7 +17,10 @@ const X = Array.from({ length: 20 }, (_, i) => i);
 /** NumPy's x[x % 3 != 0] for x = arange(20), by a plain filter. */
 const M = X.filter((v) => v % 3 !== 0);
 /** The same by mask, in blocks of `chunks`: 13 values in blocks of unknown size. */
-const um = (chunks = 6): da.DaskArray => { const a = da.arange(20, { chunks }).astype('float64'); return a.mask(a.mod(3).ne(0)); };
+const um = (chunks = 6): da.DaskArray => {
+  const a = da.arange(20, { chunks }).astype('float64');
+  return a.mask(a.mod(3).ne(0));
+};
 
 async function values(a: da.DaskArray, scheduler: 'sync' | 'threads' = 'sync'): Promise<{ shape: number[]; data: number[] }> {
   const v = await a.compute({ scheduler });
@@ -27,7 +30,11 @@ async function values(a: da.DaskArray, scheduler: 'sync' | 'threads' = 'sync'): 
 
 /** The error `f` throws (synchronously), or undefined. */
 function thrown(f: () => unknown): unknown {
-  try { f(); } catch (e) { return e; }
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
   return undefined;
 }
 
@@ -79,7 +86,13 @@ describe('unknown chunk sizes: refused with UnknownChunksError, never a wrong an
   it('different masks with the same number of blocks fail at compute with a BroadcastError, not a RangeError', async () => {
     const a = da.arange(20, { chunks: 6 }).astype('float64');
     const other = a.mask(a.gt(3)); // 4 blocks too, of other sizes (2, 6, 6, 2 against 4, 4, 4, 1)
-    const err = await um().add(other).compute({ scheduler: 'sync' }).then(() => undefined, (e: unknown) => e);
+    const err = await um()
+      .add(other)
+      .compute({ scheduler: 'sync' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const hit = chain(err).find((e) => e.name === 'BroadcastError');
     expect(hit?.code).toBe('TSDASK_ARRAY_BROADCAST');
     expect(hit?.message).toContain('do not broadcast');
@@ -194,7 +207,12 @@ describe('integers to negative integer powers: a typed error (NumPy ValueError)'
       const i8 = da.arange(1, 4, { chunks: 2 }); // int64
       // An exponent inside an array is found at compute; a constant one at the call (as NumPy).
       for (const bad of [() => i4.pow(da.fromArray(Int32Array.of(1, -1, 1), { chunks: 2 })), () => i8.pow(-1)]) {
-        const err = await Promise.resolve().then(() => bad().compute({ scheduler })).then(() => undefined, (e: unknown) => e);
+        const err = await Promise.resolve()
+          .then(() => bad().compute({ scheduler }))
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         const hit = chain(err).find((e) => e.name === 'InputError');
         expect(hit?.code).toBe('TSDASK_ARRAY_INPUT');
         expect(hit?.message).toContain('negative integer powers');
@@ -214,8 +232,9 @@ describe('matmul keeps NumPy result dtype: the operands promoted type', () => {
     expect(ab.dtype).toBe('int32');
     // reference: BigInt sums wrapped to 32 bits, as NumPy's int32 matmul gives
     const ref: number[] = [];
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) ref.push(Number(BigInt.asIntN(32, BigInt(A[i * 2]!) * BigInt(B[j]!) + BigInt(A[i * 2 + 1]!) * BigInt(B[2 + j]!))));
-    const got = await ab.compute({ scheduler: 'sync' }) as da.NDArray;
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) ref.push(Number(BigInt.asIntN(32, BigInt(A[i * 2]!) * BigInt(B[j]!) + BigInt(A[i * 2 + 1]!) * BigInt(B[2 + j]!))));
+    const got = (await ab.compute({ scheduler: 'sync' })) as da.NDArray;
     expect(got.dtype).toBe('int32');
     expect(Array.from(got.data as Int32Array)).toEqual(ref);
     // 100 * 2 summed 3 times is 600, which int8 holds as 600 - 512 = 88

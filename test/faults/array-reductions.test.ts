@@ -26,7 +26,12 @@ describe.each(SCHEDULERS)('exact integer prod and sum on %s', (scheduler) => {
     const u = REF.prod_u32 as { x: number[]; prod: string };
     expect(await da.fromArray(u.x, { dtype: 'uint32' }).prod().compute({ scheduler })).toBe(BigInt.asIntN(64, BigInt(u.prod)));
     // by hand: 2^40 * 2^40 = 2^80, which is 0 modulo 2^64
-    expect(await da.fromArray([2n ** 40n, 2n ** 40n], { dtype: 'int64', chunks: 1 }).prod().compute({ scheduler })).toBe(0n);
+    expect(
+      await da
+        .fromArray([2n ** 40n, 2n ** 40n], { dtype: 'int64', chunks: 1 })
+        .prod()
+        .compute({ scheduler }),
+    ).toBe(0n);
     const c = REF.cumprod_i32 as { x: number[]; cumprod: string[] };
     expect(await values(da.fromArray(c.x, { dtype: 'int32', chunks: 4 }).cumprod(), scheduler)).toEqual(c.cumprod.map(BigInt));
   });
@@ -100,7 +105,13 @@ describe.each(SCHEDULERS)('reductions with no identity over empty data on %s', (
     const best = (pick: (x: bigint, y: bigint) => boolean): number => flat.reduce((bi, v, k) => (pick(v, flat[bi] as bigint) ? k : bi), 0);
     expect(await a.argmax().compute({ scheduler })).toBe(BigInt(best((x, y) => x > y)));
     expect(await a.argmin().compute({ scheduler })).toBe(BigInt(best((x, y) => x < y)));
-    const m = da.fromArray([[t + 1n, t, t + 2n], [t, t + 1n, t - 1n]], { chunks: [1, 2] });
+    const m = da.fromArray(
+      [
+        [t + 1n, t, t + 2n],
+        [t, t + 1n, t - 1n],
+      ],
+      { chunks: [1, 2] },
+    );
     expect(await values(m.argmax({ axis: 1 }), scheduler)).toEqual([2n, 1n]);
     expect(await values(m.argmin({ axis: 0 }), scheduler)).toEqual([1n, 0n, 1n]);
     const masked = a.mask(a.ge(t));

@@ -17,16 +17,32 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
 
   it('an integer out of the dtype range is an OverflowError at the call, in either operand order', () => {
     const cases: [() => unknown, string][] = [
-      [() => i16().add(3e9), 'int16'], [() => i16().sub(40000), 'int16'], [() => i16().mul(-40000), 'int16'],
-      [() => u8().add(-1), 'uint8'], [() => u8().add(256), 'uint8'], [() => i64().add(1e20), 'int64'],
-      [() => i64().add(2n ** 63n), 'int64'], [() => da.subtract(3e9, i16()), 'int16'], [() => da.add(-1, u8()), 'uint8'],
-      [() => u8().mod(300), 'uint8'], [() => u8().pow(300), 'uint8'], [() => u8().and(256), 'uint8'], [() => u8().or(-1), 'uint8'],
-      [() => da.maximum(u8(), -1), 'uint8'], [() => da.minimum(300, u8()), 'uint8'], [() => u8().div(300), 'uint8'],
-      [() => da.where(u8().gt(0), u8(), 300), 'uint8'], [() => da.fromArray([true, false]).add(2n ** 64n), 'int64'],
+      [() => i16().add(3e9), 'int16'],
+      [() => i16().sub(40000), 'int16'],
+      [() => i16().mul(-40000), 'int16'],
+      [() => u8().add(-1), 'uint8'],
+      [() => u8().add(256), 'uint8'],
+      [() => i64().add(1e20), 'int64'],
+      [() => i64().add(2n ** 63n), 'int64'],
+      [() => da.subtract(3e9, i16()), 'int16'],
+      [() => da.add(-1, u8()), 'uint8'],
+      [() => u8().mod(300), 'uint8'],
+      [() => u8().pow(300), 'uint8'],
+      [() => u8().and(256), 'uint8'],
+      [() => u8().or(-1), 'uint8'],
+      [() => da.maximum(u8(), -1), 'uint8'],
+      [() => da.minimum(300, u8()), 'uint8'],
+      [() => u8().div(300), 'uint8'],
+      [() => da.where(u8().gt(0), u8(), 300), 'uint8'],
+      [() => da.fromArray([true, false]).add(2n ** 64n), 'int64'],
     ];
     for (const [f, dtype] of cases) {
       let err: unknown;
-      try { f(); } catch (e) { err = e; }
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
       expect(err, String(f)).toBeInstanceOf(da.OverflowError);
       expect((err as da.OverflowError).code).toBe('TSDASK_ARRAY_OVERFLOW');
       expect((err as Error).message).toContain(`out of bounds for ${dtype}`);
@@ -62,10 +78,24 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
 
   it('comparisons with out-of-range integers give the mathematically right answer', async () => {
     const cases: [da.DaskArray, boolean][] = [
-      [u8().lt(300), true], [u8().le(300), true], [u8().gt(300), false], [u8().ge(300), false], [u8().eq(300), false], [u8().ne(300), true],
-      [u8().lt(-1), false], [u8().gt(-1), true], [u8().ge(-1), true], [u8().eq(-1), false], [u8().ne(-1), true],
-      [da.less(300, u8()), false], [da.greater(300, u8()), true], [da.lessEqual(-1, u8()), true], [da.equal(-1, u8()), false],
-      [i64().lt(2n ** 63n), true], [i64().gt(-(2n ** 64n)), true], [i16().ge(3e9), false],
+      [u8().lt(300), true],
+      [u8().le(300), true],
+      [u8().gt(300), false],
+      [u8().ge(300), false],
+      [u8().eq(300), false],
+      [u8().ne(300), true],
+      [u8().lt(-1), false],
+      [u8().gt(-1), true],
+      [u8().ge(-1), true],
+      [u8().eq(-1), false],
+      [u8().ne(-1), true],
+      [da.less(300, u8()), false],
+      [da.greater(300, u8()), true],
+      [da.lessEqual(-1, u8()), true],
+      [da.equal(-1, u8()), false],
+      [i64().lt(2n ** 63n), true],
+      [i64().gt(-(2n ** 64n)), true],
+      [i16().ge(3e9), false],
     ];
     for (const [x, want] of cases) {
       expect(x.dtype).toBe('bool');
@@ -165,7 +195,10 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
     const b = da.fromArray([true, false]);
     const bt = da.fromArray([true, true]);
     expect([b.floorDiv(bt).dtype, b.mod(bt).dtype]).toEqual(['int8', 'int8']);
-    expect([await values(b.floorDiv(bt)), await values(b.mod(bt))]).toEqual([[1, 0], [0, 0]]);
+    expect([await values(b.floorDiv(bt)), await values(b.mod(bt))]).toEqual([
+      [1, 0],
+      [0, 0],
+    ]);
   });
 
   it('int64 to a large power wraps as NumPy, without building a huge BigInt (it hung)', async () => {
@@ -177,7 +210,12 @@ describe('integer arrays with Python-style scalars (NEP 50, NumPy 2)', () => {
 describe('reshape, round, astype, rechunk and options', () => {
   it('reshape([]) of a one-element array gives the 0-d value', async () => {
     expect(await da.fromArray([5]).reshape([]).compute({ scheduler: 'sync' })).toBe(5);
-    expect(await da.fromArray([[7]], { dtype: 'int16' }).reshape([]).compute({ scheduler: 'sync' })).toBe(7);
+    expect(
+      await da
+        .fromArray([[7]], { dtype: 'int16' })
+        .reshape([])
+        .compute({ scheduler: 'sync' }),
+    ).toBe(7);
     const z = da.fromArray([5]).reshape([]);
     expect(z.shape).toEqual([]);
     expect(await values(z.reshape([1, 1]))).toEqual([5]);
@@ -189,7 +227,10 @@ describe('reshape, round, astype, rechunk and options', () => {
     const f64 = REF.round_f64 as Record<string, number[]>;
     for (const [d, want] of Object.entries(f64)) {
       const got = await values(da.fromArray(xs, { chunks: 4 }).round(Number(d)));
-      expect(got.map((v) => Object.is(v, -0) ? '-0' : v), `decimals ${d}`).toEqual(want.map((v) => Object.is(v, -0) ? '-0' : v));
+      expect(
+        got.map((v) => (Object.is(v, -0) ? '-0' : v)),
+        `decimals ${d}`,
+      ).toEqual(want.map((v) => (Object.is(v, -0) ? '-0' : v)));
     }
     const f32 = REF.round_f32 as Record<string, number[]>;
     for (const [d, want] of Object.entries(f32)) {
@@ -224,9 +265,15 @@ describe('reshape, round, astype, rechunk and options', () => {
     expect(await values(b)).toEqual(flat);
     const m = da.fromArray(flat, { shape: [4, 6], chunks: [3, 4] });
     expect(m.rechunk({ 1: -1 }).chunks).toEqual([[3, 1], [6]]);
-    expect(m.rechunk({ [-1]: 2 }).chunks).toEqual([[3, 1], [2, 2, 2]]);
+    expect(m.rechunk({ [-1]: 2 }).chunks).toEqual([
+      [3, 1],
+      [2, 2, 2],
+    ]);
     expect(m.rechunk({ 0: 'auto', 1: null }).chunks).toEqual([[4], [4, 2]]);
-    expect(m.rechunk([null, 3]).chunks).toEqual([[3, 1], [3, 3]]);
+    expect(m.rechunk([null, 3]).chunks).toEqual([
+      [3, 1],
+      [3, 3],
+    ]);
     expect(await values(m.rechunk({ 0: [1, 3], 1: 5 }))).toEqual(flat);
     expect(() => m.rechunk({ 2: 3 })).toThrow(da.AxisError);
     expect(() => m.rechunk({ 0: 2, [-2]: 3 })).toThrow(da.ChunksError);
@@ -247,7 +294,10 @@ describe('reshape, round, astype, rechunk and options', () => {
   });
 
   it('unknown option names are errors that list the known ones', () => {
-    const a = da.fromArray([[1, 2], [3, 4]]);
+    const a = da.fromArray([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(() => a.sum({ axes: 0 } as never)).toThrow(/unknown option 'axes'; the options are axis, keepdims, splitEvery/);
     expect(() => a.mean({ ddof: 1 } as never)).toThrow(da.InputError);
     expect(() => a.std({ ddof: 1 })).not.toThrow();

@@ -97,10 +97,13 @@ const forever = delayed(
 describe.each(['sync', 'threads'])('an aborted signal on %s', (scheduler) => {
   it('rejects at once, with the reason as cause, running nothing', async () => {
     let ran = 0;
-    const f = delayed((x: number) => {
-      ran++;
-      return x;
-    }, { name: 'f' });
+    const f = delayed(
+      (x: number) => {
+        ran++;
+        return x;
+      },
+      { name: 'f' },
+    );
     const ctrl = new AbortController();
     const reason = new Error('user said stop');
     ctrl.abort(reason);
@@ -195,11 +198,14 @@ describe('cancelling on sync', () => {
   it('stops before the next task once a task aborts (a running task is not interrupted)', async () => {
     const ctrl = new AbortController();
     const order: string[] = [];
-    const step = delayed((name: string, prev: unknown) => {
-      order.push(name);
-      if (name === 'b') ctrl.abort(new Error('enough'));
-      return prev;
-    }, { name: 'step' });
+    const step = delayed(
+      (name: string, prev: unknown) => {
+        order.push(name);
+        if (name === 'b') ctrl.abort(new Error('enough'));
+        return prev;
+      },
+      { name: 'step' },
+    );
     let x: Delayed<unknown> = delayed(0);
     for (const name of ['a', 'b', 'c', 'd']) x = step(name, x);
     const e = await cancelled(x.compute({ scheduler: 'sync', signal: ctrl.signal, optimize: { fuse: false } }));
@@ -210,10 +216,13 @@ describe('cancelling on sync', () => {
   it('a subscriber that aborts while a step is handled: no batch of that step starts', async () => {
     const ctrl = new AbortController();
     const ran: number[] = [];
-    const leaf = delayed((i: number) => {
-      ran.push(i);
-      return i;
-    }, { name: 'leaf' });
+    const leaf = delayed(
+      (i: number) => {
+        ran.push(i);
+        return i;
+      },
+      { name: 'leaf' },
+    );
     const leaves = Array.from({ length: 7 }, (_, i) => leaf(i));
     // Aborts when the first leaf is done: in the step whose instructions start the next one.
     const abortOnFirst: Callbacks = {

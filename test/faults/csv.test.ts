@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  CsvEncodingError, CsvParseError, CsvRecordTooLongError, EmptyDataError, FileChangedError, NotAFileError, col, readCSV, type DType,
+  CsvEncodingError,
+  CsvParseError,
+  CsvRecordTooLongError,
+  EmptyDataError,
+  FileChangedError,
+  NotAFileError,
+  col,
+  readCSV,
+  type DType,
 } from '@tsdask/dataframe';
 import '@tsdask/scheduler-local';
 import { tempFiles } from '../../packages/dataframe/test/temp-files.js';
@@ -50,9 +58,9 @@ function splitRef(text: string): string[][] {
   while (i < text.length) {
     const c = text[i] as string;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), (i += 2));
+      else if (c === '"') ((quoted = false), i++);
+      else ((field += c), i++);
       continue;
     }
     if (c === '"' && atStart) {
@@ -62,10 +70,10 @@ function splitRef(text: string): string[][] {
       continue;
     }
     atStart = false;
-    if (c === ',') row.push(field), (field = ''), (atStart = true), i++;
-    else if (c === '\r' && text[i + 1] === '\n') endRow(), (i += 2);
-    else if (c === '\n') endRow(), i++;
-    else (field += c), i++;
+    if (c === ',') (row.push(field), (field = ''), (atStart = true), i++);
+    else if (c === '\r' && text[i + 1] === '\n') (endRow(), (i += 2));
+    else if (c === '\n') (endRow(), i++);
+    else ((field += c), i++);
   }
   if (field !== '' || row.length > 0) endRow();
   return rows;
@@ -94,7 +102,10 @@ describe('range starts: a quote inside an unquoted field cannot shift where a ra
     for (const scheduler of ['sync', 'threads'] as const) {
       expect(await df.len({ scheduler })).toBe(N);
       // The fused scan and partial aggregate (readCsvAggregate) reads the ranges its own way.
-      const groups = await df.groupBy('name').agg({ n: ['id', 'count'], s: ['id', 'sum'], sv: ['v', 'sum'] }).toRecords({ scheduler });
+      const groups = await df
+        .groupBy('name')
+        .agg({ n: ['id', 'count'], s: ['id', 'sum'], sv: ['v', 'sum'] })
+        .toRecords({ scheduler });
       expect(groups.length).toBe(98);
       expect(groups.reduce((a, g) => a + (g['n'] as number), 0)).toBe(N);
       expect(groups.reduce((a, g) => a + (g['s'] as number), 0)).toBe((N * (N - 1)) / 2);
@@ -234,7 +245,9 @@ describe('infinities', () => {
     const p = file('inf-cast.csv', Buffer.from(c.bytes, 'base64'));
     for (const engine of ['scanner', 'papaparse'] as const) {
       const read = await readCSV(p, { engine }).toRecords({ scheduler: 'sync' });
-      const cast = await readCSV(p, { engine, dtypes: { f: 'utf8' } }).withColumns({ f: col('f').cast('float64') }).toRecords({ scheduler: 'sync' });
+      const cast = await readCSV(p, { engine, dtypes: { f: 'utf8' } })
+        .withColumns({ f: col('f').cast('float64') })
+        .toRecords({ scheduler: 'sync' });
       expect(cast.map((r) => r.f)).toEqual(read.map((r) => r.f));
       expect(read.map((r) => r.f)).toEqual(c.rows.map((r) => fromRef(r[0])));
     }
@@ -344,7 +357,11 @@ describe('damaged inputs', () => {
     expect(() => readCSV(p)).toThrow(EmptyDataError);
     expect(() => readCSV(p)).toThrow(/No columns to parse from file '.*empty\.csv'/);
     // Only blank lines, a BOM, spaces: pandas says the same (EmptyDataError).
-    for (const [name, text] of [['blank.csv', '\n\n'], ['bom-only.csv', '\ufeff'], ['spaces.csv', '  \n']]) {
+    for (const [name, text] of [
+      ['blank.csv', '\n\n'],
+      ['bom-only.csv', '\ufeff'],
+      ['spaces.csv', '  \n'],
+    ]) {
       expect(() => readCSV(file(name as string, text as string))).toThrow(EmptyDataError);
     }
     const d = join(tmp.dir(), 'a-dir.csv');

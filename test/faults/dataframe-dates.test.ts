@@ -24,7 +24,11 @@ const BY_HAND: [string, number][] = [
 ];
 
 describe('dates: no rolling over, no local zone', () => {
-  const cases = [...REF.dates.filter(([t, ms]) => ms !== null || !BY_HAND.some(([b]) => b === t)), ...BY_HAND, ...REFUSED.map((t) => [t, null] as [string, null])];
+  const cases = [
+    ...REF.dates.filter(([t, ms]) => ms !== null || !BY_HAND.some(([b]) => b === t)),
+    ...BY_HAND,
+    ...REFUSED.map((t) => [t, null] as [string, null]),
+  ];
 
   for (const engine of ['scanner', 'papaparse'] as const) {
     it(`parseDates (${engine}, fast and general paths): invalid dates are null with invalidDates: 'null'`, async () => {
@@ -64,7 +68,9 @@ describe('dates: no rolling over, no local zone', () => {
       const p = file('tz.csv', 'd\n2024-01-05 10:00\n"2024-01-05 10:00"\n');
       const got = await readCSV(p, { parseDates: ['d'] }).toRecords({ scheduler: 'sync' });
       expect(got.map((r) => (r.d as Date).getTime())).toEqual([Date.UTC(2024, 0, 5, 10), Date.UTC(2024, 0, 5, 10)]);
-      const casted = await fromRecords([{ s: '2024-01-05 10:00' }, { s: 'Jan 5 2024' }]).withColumns({ t: col('s').cast('timestamp') }).toRecords({ scheduler: 'sync' });
+      const casted = await fromRecords([{ s: '2024-01-05 10:00' }, { s: 'Jan 5 2024' }])
+        .withColumns({ t: col('s').cast('timestamp') })
+        .toRecords({ scheduler: 'sync' });
       expect(casted.map((r) => (r.t === null ? null : (r.t as Date).getTime()))).toEqual([Date.UTC(2024, 0, 5, 10), null]);
     } finally {
       if (before === undefined) delete process.env.TZ;
@@ -74,9 +80,13 @@ describe('dates: no rolling over, no local zone', () => {
 
   it('cast of text to date and timestamp gives null for an invalid date, never another date', async () => {
     const rows = cases.map(([t]) => ({ s: t }));
-    const got = await fromRecords(rows, { npartitions: 3 }).withColumns({ t: col('s').cast('timestamp'), d: col('s').cast('date') }).toRecords({ scheduler: 'threads' });
+    const got = await fromRecords(rows, { npartitions: 3 })
+      .withColumns({ t: col('s').cast('timestamp'), d: col('s').cast('date') })
+      .toRecords({ scheduler: 'threads' });
     expect(got.map((r) => (r.t === null ? null : (r.t as Date).getTime()))).toEqual(cases.map(([, ms]) => ms));
-    expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime()))).toEqual(cases.map(([, ms]) => (ms === null ? null : Math.floor(ms / 86_400_000) * 86_400_000)));
+    expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime()))).toEqual(
+      cases.map(([, ms]) => (ms === null ? null : Math.floor(ms / 86_400_000) * 86_400_000)),
+    );
   });
 
   for (const engine of ['scanner', 'papaparse'] as const) {
@@ -112,7 +122,9 @@ describe('dates: no rolling over, no local zone', () => {
   });
 
   it('cast of slash text to dates and slash date literals read month first', async () => {
-    const got = await fromRecords([{ s: '03/04/2021' }, { s: '13/04/2021' }]).withColumns({ d: col('s').cast('date') }).toRecords({ scheduler: 'sync' });
+    const got = await fromRecords([{ s: '03/04/2021' }, { s: '13/04/2021' }])
+      .withColumns({ d: col('s').cast('date') })
+      .toRecords({ scheduler: 'sync' });
     expect(got.map((r) => (r.d === null ? null : (r.d as Date).getTime()))).toEqual([Date.UTC(2021, 2, 4), null]);
     const f = fromRecords([{ d: new Date(Date.UTC(2021, 2, 4)) }], { dtypes: { d: 'date' } });
     expect((await f.filter(col('d').eq('3/4/2021')).toRecords({ scheduler: 'sync' })).length).toBe(1);
@@ -120,7 +132,10 @@ describe('dates: no rolling over, no local zone', () => {
   });
 
   const days = [Date.UTC(2024, 1, 27), Date.UTC(2024, 1, 28), Date.UTC(2024, 1, 29), Date.UTC(2024, 2, 1)];
-  const df = fromRecords(days.map((ms) => ({ d: new Date(ms), t: new Date(ms + 3_600_000) })), { dtypes: { d: 'date', t: 'timestamp' }, npartitions: 2 });
+  const df = fromRecords(
+    days.map((ms) => ({ d: new Date(ms), t: new Date(ms + 3_600_000) })),
+    { dtypes: { d: 'date', t: 'timestamp' }, npartitions: 2 },
+  );
 
   it('an invalid date literal in an expression is an InvalidDateError when the expression is used, naming it', () => {
     const uses: [() => unknown, string][] = [
@@ -148,7 +163,10 @@ describe('dates: no rolling over, no local zone', () => {
 
   it('a text column compared with a date column is null where the text is not a date', async () => {
     const texts = ['2024-02-28', '2024-02-30', 'hello 1', '2024-03-01'];
-    const f = fromRecords(days.map((ms, i) => ({ d: new Date(ms), s: texts[i] })), { dtypes: { d: 'date', s: 'utf8' } });
+    const f = fromRecords(
+      days.map((ms, i) => ({ d: new Date(ms), s: texts[i] })),
+      { dtypes: { d: 'date', s: 'utf8' } },
+    );
     const got = await f.withColumns({ le: col('d').le(col('s')) }).toRecords({ scheduler: 'sync' });
     // By hand: Feb 27 <= Feb 28; the two invalid texts give null; Mar 1 <= Mar 1.
     expect(got.map((r) => r.le)).toEqual([true, null, null, true]);

@@ -8,9 +8,7 @@
 import { readFileSync, writeFileSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  DataFrameError, FileChangedError, ParquetFileError, col, fromArrow, fromRecords, readCSV, readParquet,
-} from '@tsdask/dataframe';
+import { DataFrameError, FileChangedError, ParquetFileError, col, fromArrow, fromRecords, readCSV, readParquet } from '@tsdask/dataframe';
 import { tableFromArrays } from 'apache-arrow';
 import '@tsdask/scheduler-local';
 import { failure, faultFiles, find } from './support.js';
@@ -31,12 +29,18 @@ const { dir, file } = faultFiles('tsdask-faults-df-');
 describe('round, isIn and NaN as pandas', () => {
   for (const scheduler of ['sync', 'threads'] as const) {
     it(`round(decimals) rounds ties to even as NumPy (${scheduler})`, async () => {
-      const df = fromRecords(REF.roundX.map((x) => ({ x })), { npartitions: 2 });
+      const df = fromRecords(
+        REF.roundX.map((x) => ({ x })),
+        { npartitions: 2 },
+      );
       const exprs: Record<string, ReturnType<typeof col>> = {};
       for (const d of Object.keys(REF.round)) exprs[`r${d}`] = col('x').round(Number(d));
       const got = await df.withColumns(exprs).toRecords({ scheduler });
       for (const d of Object.keys(REF.round)) expect(got.map((r) => r[`r${d}`])).toEqual(REF.round[d]);
-      const ints = fromRecords([1250, 1350, -1250, 149, 150, 250].map((i) => ({ i })), { dtypes: { i: 'int64' } });
+      const ints = fromRecords(
+        [1250, 1350, -1250, 149, 150, 250].map((i) => ({ i })),
+        { dtypes: { i: 'int64' } },
+      );
       const gi = await ints.withColumns({ a: col('i').round(-1), b: col('i').round(-2), c: col('i').round(2) }).toRecords({ scheduler });
       expect(gi.map((r) => r.a)).toEqual(REF.roundInt['-1']);
       expect(gi.map((r) => r.b)).toEqual(REF.roundInt['-2']);
@@ -46,7 +50,11 @@ describe('round, isIn and NaN as pandas', () => {
 
     it(`isIn([NaN, 2]) matches missing values as pandas' isin (${scheduler})`, async () => {
       const p = file(`isin-${scheduler}.csv`, 'x\n1\nNaN\n2\n3\n');
-      for (const df of [readCSV(p, { dtypes: { x: 'float64' } }), fromRecords([{ x: 1 }, { x: NaN }, { x: 2 }, { x: 3 }]), fromRecords([{ x: 1 }, { x: null }, { x: 2 }, { x: 3 }])]) {
+      for (const df of [
+        readCSV(p, { dtypes: { x: 'float64' } }),
+        fromRecords([{ x: 1 }, { x: NaN }, { x: 2 }, { x: 3 }]),
+        fromRecords([{ x: 1 }, { x: null }, { x: 2 }, { x: 3 }]),
+      ]) {
         const got = await df.withColumns({ a: col('x').isIn([NaN, 2]), b: col('x').isIn([null, 2]), c: col('x').isIn([2]) }).toRecords({ scheduler });
         expect(got.map((r) => r.a)).toEqual(REF.isinNaN);
         expect(got.map((r) => r.b)).toEqual(REF.isinNaN);
@@ -59,7 +67,10 @@ describe('round, isIn and NaN as pandas', () => {
 
 describe('cast of text to numbers takes decimal only', () => {
   it('0x10, 0b11, 0o7, 1_000 are null under the non-strict cast; integers refuse fractions and exponents', async () => {
-    const df = fromRecords(REF.texts.map(([s]) => ({ s })), { dtypes: { s: 'utf8' } });
+    const df = fromRecords(
+      REF.texts.map(([s]) => ({ s })),
+      { dtypes: { s: 'utf8' } },
+    );
     const got = await df.withColumns({ f: col('s').cast('float64'), i: col('s').cast('int64'), j: col('s').cast('int32') }).toRecords({ scheduler: 'sync' });
     const num = (v: number | 'inf' | '-inf' | null) => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
     expect(got.map((r) => r.f)).toEqual(REF.texts.map(([, f]) => num(f)));
@@ -79,23 +90,38 @@ describe('floats as text, as pandas writes them (astype(str), to_csv)', () => {
   });
 
   it("cast('utf8') of 600 seeded random floats (any bits, short decimals at every scale) gives Python's repr", async () => {
-    const df = fromRecords(REF.floatRandom.map(([x]) => ({ x })), { dtypes: { x: 'float64' } });
+    const df = fromRecords(
+      REF.floatRandom.map(([x]) => ({ x })),
+      { dtypes: { x: 'float64' } },
+    );
     const got = await df.select(col('x').cast('utf8').alias('s')).toRecords({ scheduler: 'sync' });
     expect(got.map((r) => r.s)).toEqual(REF.floatRandom.map(([, t]) => t));
   });
 
   it("readParquet of a double column with dtypes 'utf8' gives the same text as cast('utf8')", async () => {
     const pdir = join(dir, 'floats-parquet');
-    await fromRecords(xs.map((x) => ({ x })), { dtypes: { x: 'float64' } }).toParquet(pdir, { scheduler: 'sync' });
+    await fromRecords(
+      xs.map((x) => ({ x })),
+      { dtypes: { x: 'float64' } },
+    ).toParquet(pdir, { scheduler: 'sync' });
     const got = await readParquet(join(pdir, '*.parquet'), { dtypes: { x: 'utf8' } }).toRecords({ scheduler: 'sync' });
     expect(got.map((r) => r.x)).toEqual(REF.floatText.map(([, t]) => t));
   });
 
   it('toCSV writes float fields as pandas to_csv does, and a float column of whole numbers reads back as float64', async () => {
     const out = join(dir, 'floats-out');
-    const df = fromRecords(xs.map((x, i) => ({ i, x })), { dtypes: { i: 'int64', x: 'float64' }, npartitions: 2 });
+    const df = fromRecords(
+      xs.map((x, i) => ({ i, x })),
+      { dtypes: { i: 'int64', x: 'float64' }, npartitions: 2 },
+    );
     const paths = await df.toCSV(out, { scheduler: 'sync' });
-    const fields = paths.flatMap((p) => readFileSync(p, 'utf8').trim().split('\n').slice(1).map((l) => l.slice(l.indexOf(',') + 1)));
+    const fields = paths.flatMap((p) =>
+      readFileSync(p, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.slice(l.indexOf(',') + 1)),
+    );
     // pandas writes NaN as an empty field (na_rep); we write NaN, which readers take as missing too.
     expect(fields).toEqual(REF.floatText.map(([v, , f]) => (v === 'nan' ? 'NaN' : f)));
     // Whole numbers only: before, written as 1 and 2, they came back as int64. One column: its
@@ -128,7 +154,13 @@ describe('empty input keeps its schema', () => {
   });
 
   it('a filter that leaves no row, and a merge, groupBy and sort of empty frames, keep names and types', async () => {
-    const df = fromRecords([{ a: 1, s: 'x', d: new Date(0) }, { a: 2, s: 'y', d: new Date(86_400_000) }], { npartitions: 2, dtypes: { a: 'int64', s: 'utf8', d: 'date' } });
+    const df = fromRecords(
+      [
+        { a: 1, s: 'x', d: new Date(0) },
+        { a: 2, s: 'y', d: new Date(86_400_000) },
+      ],
+      { npartitions: 2, dtypes: { a: 'int64', s: 'utf8', d: 'date' } },
+    );
     const none = df.filter(col('a').gt(5));
     // Each empty result against the same operation on the rows (its Arrow types are the reference).
     for (const [f, full, names] of [
@@ -255,7 +287,10 @@ describe('NaN and null as keys, as pandas', () => {
     it(`dropDuplicates keeps one missing row; valueCounts and nunique leave missing out (${scheduler})`, async () => {
       // pandas' Series([1, nan, 2, nan, 1]); our NaN and null are both missing here.
       for (const miss of [NaN, null]) {
-        const df = fromRecords([1, miss, 2, miss, 1].map((x) => ({ x })), { dtypes: { x: 'float64' }, npartitions: 3 });
+        const df = fromRecords(
+          [1, miss, 2, miss, 1].map((x) => ({ x })),
+          { dtypes: { x: 'float64' }, npartitions: 3 },
+        );
         const dd = await df.dropDuplicates().toRecords({ scheduler });
         expect(dd.map((r) => (r.x === null || Number.isNaN(r.x) ? null : r.x))).toEqual(REF.unique.drop_duplicates);
         const vc = await df.valueCounts('x').toRecords({ scheduler });
@@ -273,7 +308,9 @@ describe('int32 results outside int32 are errors, never wrapped', () => {
       await expect(df.withColumns({ r: e }).toRecords({ scheduler: 'sync' })).rejects.toThrow(/outside int32.*Cast to int64 first/);
     }
     // Within range they are exact, and cast to int64 first gives the value: worked out by hand.
-    const ok = await df.withColumns({ n: col('a').neg(), s: col('a').sub(col('c')), w: col('b').cast('int64').neg(), r: col('c').round(-1) }).toRecords({ scheduler: 'sync' });
+    const ok = await df
+      .withColumns({ n: col('a').neg(), s: col('a').sub(col('c')), w: col('b').cast('int64').neg(), r: col('c').round(-1) })
+      .toRecords({ scheduler: 'sync' });
     expect(ok[0]).toMatchObject({ n: -2147483647, s: 2147483646, w: 2147483648, r: 0 });
   });
 });

@@ -36,9 +36,12 @@ describe('a chain of 100,000 delayed tasks', () => {
   }, 120_000);
 
   it('fails with a TaskError carrying the error of its first task when that one throws', async () => {
-    const boom = delayed((x: number): number => {
-      throw new Error(`boom at ${x}`);
-    }, { name: 'boom' });
+    const boom = delayed(
+      (x: number): number => {
+        throw new Error(`boom at ${x}`);
+      },
+      { name: 'boom' },
+    );
     const inc = delayed((x: number) => x + 1, { name: 'inc' });
     let d = boom(0);
     for (let i = 0; i < N; i++) d = inc(d);

@@ -170,7 +170,9 @@ describe('invalid values', () => {
   });
 
   it('a bad scheduler name suggests the closest one', async () => {
-    const err = await counted(1).compute({ scheduler: 'thread' }).catch((e: unknown) => e);
+    const err = await counted(1)
+      .compute({ scheduler: 'thread' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SchedulerNotFoundError);
     expect((err as Error).message).toContain("did you mean 'threads'?");
     expect((err as Error).message).toContain('sync, threads');
@@ -195,7 +197,12 @@ describe('config.set and withConfig', () => {
   });
 
   it('the environment may not ask for zero workers or empty batches', async () => {
-    for (const [name, value] of [['TSDASK_NUM_WORKERS', '0'], ['TSDASK_BATCH_SIZE', '0'], ['TSDASK_RETRIES', '-1'], ['TSDASK_NUM_WORKERS', 'four']]) {
+    for (const [name, value] of [
+      ['TSDASK_NUM_WORKERS', '0'],
+      ['TSDASK_BATCH_SIZE', '0'],
+      ['TSDASK_RETRIES', '-1'],
+      ['TSDASK_NUM_WORKERS', 'four'],
+    ]) {
       const old = process.env[name as string];
       process.env[name as string] = value;
       try {
@@ -247,7 +254,11 @@ describe('other option bags', () => {
       // toCSV's `sep` is its own (before, it went on to compute with the rest)
       const df = fromRecords([{ a: 1, b: 2 }], { npartitions: 1 });
       const [file] = await df.toCSV(join(dir, 'csv'), { scheduler: 'sync', sep: ';' });
-      expect(readFileSync(file as string, 'utf8').trim().split('\n')).toEqual(['a;b', '1;2']);
+      expect(
+        readFileSync(file as string, 'utf8')
+          .trim()
+          .split('\n'),
+      ).toEqual(['a;b', '1;2']);
       // toNpy and toZarr check the options before they touch the disk
       const a = fromArray(Float64Array.from([1, 2, 3, 4]), { chunks: 2 });
       await configError(() => toNpy(a, join(dir, 'x.npy'), { scheduler: 'sync', numWorkers: 0 }));

@@ -20,7 +20,16 @@ const make = delayed(
 );
 const parts = Array.from({ length: 16 }, (_, i) => make(i));
 let said = false;
-const callbacks = [{ event: (e) => { if (e.type === 'spill' && !said) { said = true; console.log('spilled'); } } }];
+const callbacks = [
+  {
+    event: (e) => {
+      if (e.type === 'spill' && !said) {
+        said = true;
+        console.log('spilled');
+      }
+    },
+  },
+];
 compute(...parts, { scheduler: 'sync', memoryLimit: '4MB', spillDir, callbacks }).then(
   (got) => {
     let sum = 0;

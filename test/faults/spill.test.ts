@@ -80,7 +80,10 @@ describe.each(['sync', 'threads'])('values that spill and come back on %s', (sch
       { name: 'make' },
     );
     const spillDir = mkdtempSync(join(dir, 'cycle-'));
-    const { got, events } = await run(Array.from({ length: PARTS }, (_, i) => make(i, N)), { scheduler, spillDir });
+    const { got, events } = await run(
+      Array.from({ length: PARTS }, (_, i) => make(i, N)),
+      { scheduler, spillDir },
+    );
     expect(count(events, 'spill')).toBeGreaterThan(0);
     got.forEach((x, i) => {
       const o = x as { i: number; data: Float64Array; self: unknown; kids: [{ parent: unknown }, unknown] };
@@ -103,7 +106,10 @@ describe.each(['sync', 'threads'])('values that spill and come back on %s', (sch
       { name: 'make' },
     );
     const spillDir = mkdtempSync(join(dir, 'alias-'));
-    const { got, events } = await run(Array.from({ length: PARTS }, (_, i) => make(i, N)), { scheduler, spillDir });
+    const { got, events } = await run(
+      Array.from({ length: PARTS }, (_, i) => make(i, N)),
+      { scheduler, spillDir },
+    );
     expect(count(events, 'spill')).toBeGreaterThan(0);
     got.forEach((x, i) => {
       const o = x as { f: Float64Array; bytes: Uint8Array; tail: Float64Array };
@@ -133,7 +139,10 @@ describe('on sync only', () => {
       { name: 'deep' },
     );
     const spillDir = mkdtempSync(join(dir, 'deep-'));
-    const { got, events } = await run(Array.from({ length: PARTS }, (_, i) => make(i, N, 50_000)), { scheduler: 'sync', spillDir });
+    const { got, events } = await run(
+      Array.from({ length: PARTS }, (_, i) => make(i, N, 50_000)),
+      { scheduler: 'sync', spillDir },
+    );
     expect(count(events, 'spill')).toBeGreaterThan(0);
     got.forEach((x, i) => {
       let depth = 0;
@@ -197,7 +206,10 @@ describe('a spill folder that cannot be used', () => {
 
   /** The compute succeeds, spills nothing, and warns once naming the folder and errno. */
   async function expectInMemory(spillDir: string, errno: string, named: string, scheduler = 'sync') {
-    const { got, warnings, events } = await run(Array.from({ length: PARTS }, (_, i) => make(i, N)), { scheduler, spillDir });
+    const { got, warnings, events } = await run(
+      Array.from({ length: PARTS }, (_, i) => make(i, N)),
+      { scheduler, spillDir },
+    );
     check(got);
     expect(count(events, 'spill')).toBe(0);
     expect(warnings).toHaveLength(1);
@@ -247,7 +259,10 @@ describe('a spill folder that cannot be used', () => {
 
   it.skipIf(!canMount)('full (ENOSPC: a tmpfs of 256 KiB); no file is left', async () => {
     const full = tmpfs('size=256k') as string;
-    const { got, warnings } = await run(Array.from({ length: PARTS }, (_, i) => make(i, N)), { scheduler: 'sync', spillDir: full });
+    const { got, warnings } = await run(
+      Array.from({ length: PARTS }, (_, i) => make(i, N)),
+      { scheduler: 'sync', spillDir: full },
+    );
     check(got);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.errno).toBe('ENOSPC');
@@ -310,7 +325,10 @@ describe('signals', () => {
     const live = `tsdask-spill-${process.ppid}-abcdef`;
     mkdirSync(join(spillDir, live));
     const make = delayed((i: number, n: number) => new Float64Array(n).fill(i), { name: 'make' });
-    const { got, events } = await run(Array.from({ length: PARTS }, (_, i) => make(i, N)), { scheduler: 'sync', spillDir });
+    const { got, events } = await run(
+      Array.from({ length: PARTS }, (_, i) => make(i, N)),
+      { scheduler: 'sync', spillDir },
+    );
     expect(count(events, 'spill')).toBeGreaterThan(0);
     got.forEach((a, i) => expect((a as Float64Array)[0]).toBe(i));
     expect(readdirSync(spillDir)).toEqual([live]);

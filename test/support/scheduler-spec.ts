@@ -87,7 +87,10 @@ export function describeSchedulerSpec(scheduler: string, extra: ComputeOptions =
   describe(`scheduler conformance: ${scheduler}`, () => {
     it('computes a fan-out and tree sum', async () => {
       for (const n of [1, 2, 7, 1000, 5000]) {
-        const total = treeSum(Array.from({ length: n }, (_, i) => inc(i)), add);
+        const total = treeSum(
+          Array.from({ length: n }, (_, i) => inc(i)),
+          add,
+        );
         expect(await total.compute(opts)).toBe((n * (n - 1)) / 2 + n);
       }
     });

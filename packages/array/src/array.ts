@@ -35,7 +35,12 @@ export class DaskArray extends Collection<ArrayResult> {
   readonly #graph: HighLevelGraph;
   readonly chunks: Chunks;
 
-  constructor(graph: HighLevelGraph, readonly name: string, chunks: Chunks, readonly dtype: DType) {
+  constructor(
+    graph: HighLevelGraph,
+    readonly name: string,
+    chunks: Chunks,
+    readonly dtype: DType,
+  ) {
     super();
     this.#graph = graph;
     this.chunks = chunks.map((c) => [...c]);
@@ -86,13 +91,22 @@ export class DaskArray extends Collection<ArrayResult> {
     if (blocks.length === 1) out = blocks[0] as NDChunk;
     else {
       const strides = nb.map((_, d) => nb.slice(d + 1).reduce((a, b) => a * b, 1));
-      const sizes = nb.map((n, d) => Array.from({ length: n }, (_, i) => ((blocks[i * (strides[d] as number)] as NDChunk).shape[d] as number)));
-      const starts = sizes.map((s) => { const o = [0]; for (const v of s) o.push((o[o.length - 1] as number) + v); return o; });
+      const sizes = nb.map((n, d) => Array.from({ length: n }, (_, i) => (blocks[i * (strides[d] as number)] as NDChunk).shape[d] as number));
+      const starts = sizes.map((s) => {
+        const o = [0];
+        for (const v of s) o.push((o[o.length - 1] as number) + v);
+        return o;
+      });
       const shape = starts.map((s) => s[s.length - 1] as number);
       const data = allocData(this.dtype, sizeOf(shape));
       let k = 0;
       for (const idx of blockIndices(nb)) {
-        placeInto(data, shape, blocks[k++] as NDChunk, idx.map((i, d) => (starts[d] as number[])[i] as number));
+        placeInto(
+          data,
+          shape,
+          blocks[k++] as NDChunk,
+          idx.map((i, d) => (starts[d] as number[])[i] as number),
+        );
       }
       out = { data, shape, dtype: this.dtype };
     }
@@ -122,103 +136,241 @@ export class DaskArray extends Collection<ArrayResult> {
     const chunkShape = this.chunks.map((c) => Math.max(0, ...c));
     const chunkBytes = sizeOf(chunkShape) * itemsize(this.dtype);
     const row = (k: string, a: string, c: string): string => `<tr><th>${k}</th><td>${a}</td><td>${c}</td></tr>`;
-    return `<table class="tsdask-array"><thead><tr><td></td><th>Array</th><th>Chunk</th></tr></thead><tbody>` +
+    return (
+      `<table class="tsdask-array"><thead><tr><td></td><th>Array</th><th>Chunk</th></tr></thead><tbody>` +
       row('Bytes', humanBytes(this.nbytes), humanBytes(chunkBytes)) +
       row('Shape', `(${this.shape.join(', ')})`, `(${chunkShape.join(', ')})`) +
       row('Count', `${this.taskCount} tasks`, `${this.numblocks.reduce((a, b) => a * b, 1)} chunks`) +
-      row('Type', this.dtype, 'TypedArray') + '</tbody></table>';
+      row('Type', this.dtype, 'TypedArray') +
+      '</tbody></table>'
+    );
   }
 
   // element-wise
-  add(o: Operand): DaskArray { return ew.binary('add', this, o); }
-  sub(o: Operand): DaskArray { return ew.binary('sub', this, o); }
-  mul(o: Operand): DaskArray { return ew.binary('mul', this, o); }
-  div(o: Operand): DaskArray { return ew.binary('div', this, o); }
+  add(o: Operand): DaskArray {
+    return ew.binary('add', this, o);
+  }
+  sub(o: Operand): DaskArray {
+    return ew.binary('sub', this, o);
+  }
+  mul(o: Operand): DaskArray {
+    return ew.binary('mul', this, o);
+  }
+  div(o: Operand): DaskArray {
+    return ew.binary('div', this, o);
+  }
   /** Floor division, as NumPy's `//` (floor_divide). */
-  floorDiv(o: Operand): DaskArray { return ew.binary('floordiv', this, o); }
-  mod(o: Operand): DaskArray { return ew.binary('mod', this, o); }
-  pow(o: Operand): DaskArray { return ew.binary('pow', this, o); }
-  eq(o: Operand): DaskArray { return ew.binary('eq', this, o); }
-  ne(o: Operand): DaskArray { return ew.binary('ne', this, o); }
-  lt(o: Operand): DaskArray { return ew.binary('lt', this, o); }
-  le(o: Operand): DaskArray { return ew.binary('le', this, o); }
-  gt(o: Operand): DaskArray { return ew.binary('gt', this, o); }
-  ge(o: Operand): DaskArray { return ew.binary('ge', this, o); }
-  and(o: Operand): DaskArray { return ew.binary('and', this, o); }
-  or(o: Operand): DaskArray { return ew.binary('or', this, o); }
-  not(): DaskArray { return ew.unary('not', this); }
-  neg(): DaskArray { return ew.unary('neg', this); }
-  abs(): DaskArray { return ew.unary('abs', this); }
-  sqrt(): DaskArray { return ew.unary('sqrt', this); }
-  exp(): DaskArray { return ew.unary('exp', this); }
-  log(): DaskArray { return ew.unary('log', this); }
-  log1p(): DaskArray { return ew.unary('log1p', this); }
-  sin(): DaskArray { return ew.unary('sin', this); }
-  cos(): DaskArray { return ew.unary('cos', this); }
-  tan(): DaskArray { return ew.unary('tan', this); }
-  tanh(): DaskArray { return ew.unary('tanh', this); }
-  floor(): DaskArray { return ew.unary('floor', this); }
-  ceil(): DaskArray { return ew.unary('ceil', this); }
+  floorDiv(o: Operand): DaskArray {
+    return ew.binary('floordiv', this, o);
+  }
+  mod(o: Operand): DaskArray {
+    return ew.binary('mod', this, o);
+  }
+  pow(o: Operand): DaskArray {
+    return ew.binary('pow', this, o);
+  }
+  eq(o: Operand): DaskArray {
+    return ew.binary('eq', this, o);
+  }
+  ne(o: Operand): DaskArray {
+    return ew.binary('ne', this, o);
+  }
+  lt(o: Operand): DaskArray {
+    return ew.binary('lt', this, o);
+  }
+  le(o: Operand): DaskArray {
+    return ew.binary('le', this, o);
+  }
+  gt(o: Operand): DaskArray {
+    return ew.binary('gt', this, o);
+  }
+  ge(o: Operand): DaskArray {
+    return ew.binary('ge', this, o);
+  }
+  and(o: Operand): DaskArray {
+    return ew.binary('and', this, o);
+  }
+  or(o: Operand): DaskArray {
+    return ew.binary('or', this, o);
+  }
+  not(): DaskArray {
+    return ew.unary('not', this);
+  }
+  neg(): DaskArray {
+    return ew.unary('neg', this);
+  }
+  abs(): DaskArray {
+    return ew.unary('abs', this);
+  }
+  sqrt(): DaskArray {
+    return ew.unary('sqrt', this);
+  }
+  exp(): DaskArray {
+    return ew.unary('exp', this);
+  }
+  log(): DaskArray {
+    return ew.unary('log', this);
+  }
+  log1p(): DaskArray {
+    return ew.unary('log1p', this);
+  }
+  sin(): DaskArray {
+    return ew.unary('sin', this);
+  }
+  cos(): DaskArray {
+    return ew.unary('cos', this);
+  }
+  tan(): DaskArray {
+    return ew.unary('tan', this);
+  }
+  tanh(): DaskArray {
+    return ew.unary('tanh', this);
+  }
+  floor(): DaskArray {
+    return ew.unary('floor', this);
+  }
+  ceil(): DaskArray {
+    return ew.unary('ceil', this);
+  }
   /** Rounds half to even to `decimals` places (NumPy's algorithm). */
-  round(decimals = 0): DaskArray { return ew.round(this, decimals); }
-  isnan(): DaskArray { return ew.unary('isnan', this); }
-  clip(min: Operand | null, max: Operand | null): DaskArray { return ew.clip(this, min, max); }
-  astype(dtype: DType): DaskArray { return ew.astype(this, dtype); }
+  round(decimals = 0): DaskArray {
+    return ew.round(this, decimals);
+  }
+  isnan(): DaskArray {
+    return ew.unary('isnan', this);
+  }
+  clip(min: Operand | null, max: Operand | null): DaskArray {
+    return ew.clip(this, min, max);
+  }
+  astype(dtype: DType): DaskArray {
+    return ew.astype(this, dtype);
+  }
 
   // reductions
-  sum(opts: red.ReduceOptions = {}): DaskArray { return red.reduction('sum', this, opts); }
-  prod(opts: red.ReduceOptions = {}): DaskArray { return red.reduction('prod', this, opts); }
-  min(opts: red.ReduceOptions = {}): DaskArray { return red.reduction('min', this, opts); }
-  max(opts: red.ReduceOptions = {}): DaskArray { return red.reduction('max', this, opts); }
-  any(opts: red.ReduceOptions = {}): DaskArray { return red.reduction('any', this, opts); }
-  all(opts: red.ReduceOptions = {}): DaskArray { return red.reduction('all', this, opts); }
-  nansum(opts: red.ReduceOptions = {}): DaskArray { return red.reduction('nansum', this, opts); }
-  nanmin(opts: red.ReduceOptions = {}): DaskArray { return red.reduction('nanmin', this, opts); }
-  nanmax(opts: red.ReduceOptions = {}): DaskArray { return red.reduction('nanmax', this, opts); }
-  mean(opts: red.ReduceOptions = {}): DaskArray { return red.moments('mean', this, opts); }
-  nanmean(opts: red.ReduceOptions = {}): DaskArray { return red.moments('nanmean', this, opts); }
-  var(opts: red.MomentOptions = {}): DaskArray { return red.moments('var', this, opts); }
-  std(opts: red.MomentOptions = {}): DaskArray { return red.moments('std', this, opts); }
-  argmin(opts: red.ArgOptions = {}): DaskArray { return red.argReduction('argmin', this, opts); }
-  argmax(opts: red.ArgOptions = {}): DaskArray { return red.argReduction('argmax', this, opts); }
-  cumsum(opts: cum.CumOptions = {}): DaskArray { return cum.cumulative('cumsum', this, opts); }
-  cumprod(opts: cum.CumOptions = {}): DaskArray { return cum.cumulative('cumprod', this, opts); }
+  sum(opts: red.ReduceOptions = {}): DaskArray {
+    return red.reduction('sum', this, opts);
+  }
+  prod(opts: red.ReduceOptions = {}): DaskArray {
+    return red.reduction('prod', this, opts);
+  }
+  min(opts: red.ReduceOptions = {}): DaskArray {
+    return red.reduction('min', this, opts);
+  }
+  max(opts: red.ReduceOptions = {}): DaskArray {
+    return red.reduction('max', this, opts);
+  }
+  any(opts: red.ReduceOptions = {}): DaskArray {
+    return red.reduction('any', this, opts);
+  }
+  all(opts: red.ReduceOptions = {}): DaskArray {
+    return red.reduction('all', this, opts);
+  }
+  nansum(opts: red.ReduceOptions = {}): DaskArray {
+    return red.reduction('nansum', this, opts);
+  }
+  nanmin(opts: red.ReduceOptions = {}): DaskArray {
+    return red.reduction('nanmin', this, opts);
+  }
+  nanmax(opts: red.ReduceOptions = {}): DaskArray {
+    return red.reduction('nanmax', this, opts);
+  }
+  mean(opts: red.ReduceOptions = {}): DaskArray {
+    return red.moments('mean', this, opts);
+  }
+  nanmean(opts: red.ReduceOptions = {}): DaskArray {
+    return red.moments('nanmean', this, opts);
+  }
+  var(opts: red.MomentOptions = {}): DaskArray {
+    return red.moments('var', this, opts);
+  }
+  std(opts: red.MomentOptions = {}): DaskArray {
+    return red.moments('std', this, opts);
+  }
+  argmin(opts: red.ArgOptions = {}): DaskArray {
+    return red.argReduction('argmin', this, opts);
+  }
+  argmax(opts: red.ArgOptions = {}): DaskArray {
+    return red.argReduction('argmax', this, opts);
+  }
+  cumsum(opts: cum.CumOptions = {}): DaskArray {
+    return cum.cumulative('cumsum', this, opts);
+  }
+  cumprod(opts: cum.CumOptions = {}): DaskArray {
+    return cum.cumulative('cumprod', this, opts);
+  }
 
   // indexing and shape
-  slice(...index: ix.IndexItem[]): DaskArray { return ix.sliceArray(this, index); }
-  get(index: string): DaskArray { return ix.sliceArray(this, ix.parseIndex(index, this.shape)); }
-  mask(cond: DaskArray): DaskArray { return ix.maskArray(this, cond); }
-  take(indices: readonly number[], axis = 0): DaskArray { return ix.take(this, indices, axis); }
-  reshape(shape: readonly number[]): DaskArray { return sh.reshape(this, shape); }
-  transpose(axes?: readonly number[]): DaskArray { return sh.transpose(this, axes); }
-  get T(): DaskArray { return sh.transpose(this); }
-  swapaxes(a: number, b: number): DaskArray { return sh.swapaxes(this, a, b); }
-  squeeze(opts: { axis?: number | number[] } = {}): DaskArray { checkOptions('squeeze', opts, ['axis']); return sh.squeeze(this, opts.axis); }
-  expandDims(axis: number | number[]): DaskArray { return sh.expandDims(this, axis); }
-  ravel(): DaskArray { return sh.reshape(this, [-1]); }
+  slice(...index: ix.IndexItem[]): DaskArray {
+    return ix.sliceArray(this, index);
+  }
+  get(index: string): DaskArray {
+    return ix.sliceArray(this, ix.parseIndex(index, this.shape));
+  }
+  mask(cond: DaskArray): DaskArray {
+    return ix.maskArray(this, cond);
+  }
+  take(indices: readonly number[], axis = 0): DaskArray {
+    return ix.take(this, indices, axis);
+  }
+  reshape(shape: readonly number[]): DaskArray {
+    return sh.reshape(this, shape);
+  }
+  transpose(axes?: readonly number[]): DaskArray {
+    return sh.transpose(this, axes);
+  }
+  get T(): DaskArray {
+    return sh.transpose(this);
+  }
+  swapaxes(a: number, b: number): DaskArray {
+    return sh.swapaxes(this, a, b);
+  }
+  squeeze(opts: { axis?: number | number[] } = {}): DaskArray {
+    checkOptions('squeeze', opts, ['axis']);
+    return sh.squeeze(this, opts.axis);
+  }
+  expandDims(axis: number | number[]): DaskArray {
+    return sh.expandDims(this, axis);
+  }
+  ravel(): DaskArray {
+    return sh.reshape(this, [-1]);
+  }
   /** New block sizes: a list per axis, one size, 'auto', or Dask's dict form `{ 0: 12, 1: -1 }`. */
-  rechunk(chunks: rc.RechunkLike): DaskArray { return rc.rechunk(this, chunks); }
+  rechunk(chunks: rc.RechunkLike): DaskArray {
+    return rc.rechunk(this, chunks);
+  }
   /** The same array with unknown block sizes (after mask) computed; resolves to itself when all are known. */
-  computeChunkSizes(opts: ComputeOptions = {}): Promise<DaskArray> { return computeChunkSizes(this, opts); }
+  computeChunkSizes(opts: ComputeOptions = {}): Promise<DaskArray> {
+    return computeChunkSizes(this, opts);
+  }
 
   // linear algebra
-  matmul(o: DaskArray): DaskArray { return la.matmul(this, o); }
-  dot(o: DaskArray): DaskArray { return la.dot(this, o); }
+  matmul(o: DaskArray): DaskArray {
+    return la.matmul(this, o);
+  }
+  dot(o: DaskArray): DaskArray {
+    return la.dot(this, o);
+  }
 
   /** The blocks as Delayed values nested by block position (Dask's to_delayed); for a 0-d array, one Delayed of its scalar. */
-  toDelayed(): Delayed<Scalar> | DelayedBlocks { return toDelayed(this); }
+  toDelayed(): Delayed<Scalar> | DelayedBlocks {
+    return toDelayed(this);
+  }
 
   // storage (as the free functions toNpy / toZarr)
   /** Writes a .npy file; resolves to `[path]`, or with `{ compute: false }` is a Delayed that writes when computed. */
   toNpy(path: string, opts: ToNpyOptions & { compute: false }): Delayed<string[]>;
   toNpy(path: string, opts?: ToNpyOptions & { compute?: true }): Promise<string[]>;
   toNpy(path: string, opts?: ToNpyOptions): Promise<string[]> | Delayed<string[]>;
-  toNpy(path: string, opts: ToNpyOptions = {}): Promise<string[]> | Delayed<string[]> { return toNpy(this, path, opts); }
+  toNpy(path: string, opts: ToNpyOptions = {}): Promise<string[]> | Delayed<string[]> {
+    return toNpy(this, path, opts);
+  }
   /** Writes a Zarr array; resolves to `[root/path]`, or with `{ compute: false }` is a Delayed that writes when computed. */
   toZarr(root: string, opts: ToZarrOptions & { compute: false }): Delayed<string[]>;
   toZarr(root: string, opts?: ToZarrOptions & { compute?: true }): Promise<string[]>;
   toZarr(root: string, opts?: ToZarrOptions): Promise<string[]> | Delayed<string[]>;
-  toZarr(root: string, opts: ToZarrOptions = {}): Promise<string[]> | Delayed<string[]> { return toZarr(this, root, opts); }
+  toZarr(root: string, opts: ToZarrOptions = {}): Promise<string[]> | Delayed<string[]> {
+    return toZarr(this, root, opts);
+  }
 }
 
 registerArrayClass(DaskArray);
@@ -228,6 +380,9 @@ function humanBytes(n: number): string {
   const units = ['B', 'kiB', 'MiB', 'GiB', 'TiB'];
   let u = 0;
   let v = n;
-  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
   return `${u === 0 ? v : v.toFixed(2)} ${units[u]}`;
 }

@@ -35,29 +35,78 @@ export function blockwise(fn: BlockFn, spec: string, ...rest: (DaskArray | Block
   checkOptions('blockwise', last !== undefined && !isDaskArray(last) ? last : undefined, ['dtype', 'chunks']);
   const arrays = rest.filter((r): r is DaskArray => isDaskArray(r));
   const m = /^\s*([a-zA-Z,\s]*)->\s*([a-zA-Z]*)\s*$/.exec(spec);
-  if (m === null) throw new ShapeError('blockwise', arrays.map((a) => a.shape), `spec '${spec}' is not of the form 'ij,jk->ik'.`);
+  if (m === null)
+    throw new ShapeError(
+      'blockwise',
+      arrays.map((a) => a.shape),
+      `spec '${spec}' is not of the form 'ij,jk->ik'.`,
+    );
   const ins = (m[1] as string).split(',').map((s) => s.trim());
   const out = m[2] as string;
-  if (ins.length !== arrays.length) throw new ShapeError('blockwise', arrays.map((a) => a.shape), `spec '${spec}' names ${ins.length} inputs but ${arrays.length} arrays were given.`);
+  if (ins.length !== arrays.length)
+    throw new ShapeError(
+      'blockwise',
+      arrays.map((a) => a.shape),
+      `spec '${spec}' names ${ins.length} inputs but ${arrays.length} arrays were given.`,
+    );
   const letterChunks = new Map<string, number[]>();
   ins.forEach((ix, i) => {
     const a = arrays[i] as DaskArray;
     if (ix.length !== a.ndim) throw new ShapeError('blockwise', [a.shape], `input ${i} has ${a.ndim} axes but spec '${ix}' names ${ix.length}.`);
-    [...ix].forEach((ch, d) => { if (!letterChunks.has(ch) || (a.chunks[d] as number[]).length > (letterChunks.get(ch) as number[]).length) letterChunks.set(ch, [...(a.chunks[d] as number[])]); });
+    [...ix].forEach((ch, d) => {
+      if (!letterChunks.has(ch) || (a.chunks[d] as number[]).length > (letterChunks.get(ch) as number[]).length)
+        letterChunks.set(ch, [...(a.chunks[d] as number[])]);
+    });
   });
-  const aligned = arrays.map((a, i) => rechunk(a, [...(ins[i] as string)].map((ch, d) => (a.shape[d] === 1 ? [1] : (letterChunks.get(ch) as number[])))));
+  const aligned = arrays.map((a, i) =>
+    rechunk(
+      a,
+      [...(ins[i] as string)].map((ch, d) => (a.shape[d] === 1 ? [1] : (letterChunks.get(ch) as number[]))),
+    ),
+  );
   return core(fn, ins, out, aligned, letterChunks, opts, false);
 }
 
-function core(fn: BlockFn, ins: string[], out: string, aligned: DaskArray[], letterChunks: Map<string, number[]>, opts: BlockwiseOptions, unwrap: boolean): DaskArray {
+function core(
+  fn: BlockFn,
+  ins: string[],
+  out: string,
+  aligned: DaskArray[],
+  letterChunks: Map<string, number[]>,
+  opts: BlockwiseOptions,
+  unwrap: boolean,
+): DaskArray {
   let chunks: number[][] = [...out].map((ch) => letterChunks.get(ch) ?? [1]);
-  if (opts.chunks !== undefined) chunks = normalizeChunks(opts.chunks, chunks.map((c) => c.reduce((x, y) => x + y, 0)).map((s, d) => (Array.isArray(opts.chunks) && Array.isArray((opts.chunks as unknown[])[d]) ? ((opts.chunks as number[][])[d] as number[]).reduce((x, y) => x + y, 0) : s)));
+  if (opts.chunks !== undefined)
+    chunks = normalizeChunks(
+      opts.chunks,
+      chunks
+        .map((c) => c.reduce((x, y) => x + y, 0))
+        .map((s, d) =>
+          Array.isArray(opts.chunks) && Array.isArray((opts.chunks as unknown[])[d])
+            ? ((opts.chunks as number[][])[d] as number[]).reduce((x, y) => x + y, 0)
+            : s,
+        ),
+    );
   const op = registerFunction(fn);
   const dtype = opts.dtype ?? (aligned[0] as DaskArray).dtype;
   if (!isDType(dtype)) throw new DTypeError(unwrap ? 'mapBlocks' : 'blockwise', dtype, `not a dtype; use one of ${DTYPES.join(', ')}.`);
-  const name = `blockwise-${tokenize(op, ins, out, aligned.map((a) => a.name), chunks)}`;
+  const name = `blockwise-${tokenize(
+    op,
+    ins,
+    out,
+    aligned.map((a) => a.name),
+    chunks,
+  )}`;
   const template: Task = task(op, ...aligned.map((_, i) => task(K(unwrap ? 'wrapSingle' : 'wrapChunk'), BlockwiseLayer.arg(i))));
-  const layer = new BlockwiseLayer(name, out, chunks.map((c) => c.length), template, aligned.map((a, i) => ({ name: a.name, index: ins[i] as string, numblocks: a.numblocks })), { kind: 'blockwise', fusable: false, holds: [fn] });
+  const layer = new BlockwiseLayer(
+    name,
+    out,
+    chunks.map((c) => c.length),
+    template,
+    aligned.map((a, i) => ({ name: a.name, index: ins[i] as string, numblocks: a.numblocks })),
+    { kind: 'blockwise', fusable: false, holds: [fn] },
+  );
   return arrayFromLayer(layer, aligned, chunks, dtype);
 }
 
@@ -74,10 +123,27 @@ export function mapBlocks(fn: BlockFn, ...rest: (DaskArray | BlockwiseOptions)[]
   const drop = opts.dropAxis === undefined ? [] : typeof opts.dropAxis === 'number' ? [opts.dropAxis] : opts.dropAxis;
   const add = opts.newAxis === undefined ? [] : typeof opts.newAxis === 'number' ? [opts.newAxis] : opts.newAxis;
   const outLetters = [...letters].filter((_, d) => !drop.includes(d));
-  add.forEach((p, i) => { outLetters.splice(p, 0, 'ABCDEFGHIJ'[i] as string); });
-  const aligned = arrays.map((a) => rechunk(a, a.chunks.map((c, d) => (drop.includes(d + nd - a.ndim) ? [a.shape[d] as number] : [...c]))));
+  add.forEach((p, i) => {
+    outLetters.splice(p, 0, 'ABCDEFGHIJ'[i] as string);
+  });
+  const aligned = arrays.map((a) =>
+    rechunk(
+      a,
+      a.chunks.map((c, d) => (drop.includes(d + nd - a.ndim) ? [a.shape[d] as number] : [...c])),
+    ),
+  );
   const letterChunks = new Map<string, number[]>();
-  aligned.forEach((a, i) => [...(ins[i] as string)].forEach((ch, d) => { if (!letterChunks.has(ch) || (a.chunks[d] as number[]).length > (letterChunks.get(ch) as number[]).length) letterChunks.set(ch, [...(a.chunks[d] as number[])]); }));
-  const fixed = aligned.map((a, i) => rechunk(a, [...(ins[i] as string)].map((ch, d) => (a.shape[d] === 1 ? [1] : (letterChunks.get(ch) as number[])))));
+  aligned.forEach((a, i) =>
+    [...(ins[i] as string)].forEach((ch, d) => {
+      if (!letterChunks.has(ch) || (a.chunks[d] as number[]).length > (letterChunks.get(ch) as number[]).length)
+        letterChunks.set(ch, [...(a.chunks[d] as number[])]);
+    }),
+  );
+  const fixed = aligned.map((a, i) =>
+    rechunk(
+      a,
+      [...(ins[i] as string)].map((ch, d) => (a.shape[d] === 1 ? [1] : (letterChunks.get(ch) as number[]))),
+    ),
+  );
   return core(fn, ins, outLetters.join(''), fixed, letterChunks, opts, true);
 }

@@ -12,7 +12,10 @@ import { blockKey, ChunkLayer, K } from './layer.js';
 
 /** The shapes of an array's blocks, in C order of their indices. */
 class BlockShapes extends Collection<number[][]> {
-  constructor(readonly graph: HighLevelGraph, readonly outputKeys: Key[]) {
+  constructor(
+    readonly graph: HighLevelGraph,
+    readonly outputKeys: Key[],
+  ) {
     super();
   }
 
@@ -27,11 +30,16 @@ export async function computeChunkSizes(x: DaskArray, opts: ComputeOptions = {})
   const name = `chunk-shape-${tokenize(x.name)}`;
   const layer = new ChunkLayer(name, 'chunk-shape', x.numblocks, [x.name], (idx) => task(K('chunkShape'), ref(blockKey(x.name, idx))));
   const idxs = [...blockIndices(x.numblocks)];
-  const shapes = await new BlockShapes(HighLevelGraph.fromLayer(layer, x.graph), idxs.map((idx) => blockKey(name, idx))).compute(opts);
+  const shapes = await new BlockShapes(
+    HighLevelGraph.fromLayer(layer, x.graph),
+    idxs.map((idx) => blockKey(name, idx)),
+  ).compute(opts);
   // along axis d, block i's length is that of the block with index i on d and 0 on the others
-  const chunks = x.chunks.map((c, d) => c.map((_, i) => {
-    const k = idxs.findIndex((idx) => idx[d] === i && idx.every((j, e) => e === d || j === 0));
-    return (shapes[k] as number[])[d] as number;
-  }));
+  const chunks = x.chunks.map((c, d) =>
+    c.map((_, i) => {
+      const k = idxs.findIndex((idx) => idx[d] === i && idx.every((j, e) => e === d || j === 0));
+      return (shapes[k] as number[])[d] as number;
+    }),
+  );
   return newArray(x.graph, x.name, chunks, x.dtype);
 }

@@ -28,7 +28,11 @@ function split(n: number, size: number): number[] {
 /** Block sizes per axis for `chunks` over `shape`. */
 export function normalizeChunks(chunks: ChunksLike, shape: readonly number[], dtype: DType = 'float64'): number[][] {
   if (typeof chunks !== 'number' && chunks !== 'auto' && !Array.isArray(chunks)) {
-    throw new ChunksError(chunks, shape, `chunks must be a number, 'auto', or a list with one entry per axis (a size, -1, 'auto' or the block sizes)${typeof chunks === 'object' && chunks !== null ? "; the dict form { axis: chunks } is taken by rechunk" : ''}.`);
+    throw new ChunksError(
+      chunks,
+      shape,
+      `chunks must be a number, 'auto', or a list with one entry per axis (a size, -1, 'auto' or the block sizes)${typeof chunks === 'object' && chunks !== null ? '; the dict form { axis: chunks } is taken by rechunk' : ''}.`,
+    );
   }
   const lost = shape.findIndex((n) => Number.isNaN(n));
   if (lost >= 0) throw new UnknownChunksError('chunks', shape, lost, `block sizes ${JSON.stringify(chunks)} cannot be cut from a length that is unknown`);
@@ -37,7 +41,8 @@ export function normalizeChunks(chunks: ChunksLike, shape: readonly number[], dt
   const out: (number[] | undefined)[] = spec.map((c, d) => {
     const n = shape[d] as number;
     if (c === 'auto') return undefined;
-    if (typeof c !== 'number' && !Array.isArray(c)) throw new ChunksError(chunks, shape, `axis ${d}: ${JSON.stringify(c)} is not a block size, -1, 'auto' or a list of block sizes.`);
+    if (typeof c !== 'number' && !Array.isArray(c))
+      throw new ChunksError(chunks, shape, `axis ${d}: ${JSON.stringify(c)} is not a block size, -1, 'auto' or a list of block sizes.`);
     if (typeof c === 'number') {
       if (c === -1) return [n];
       if (!Number.isInteger(c) || c < 1) throw new ChunksError(chunks, shape, `axis ${d}: a block size must be a positive integer or -1, got ${c}.`);
@@ -53,15 +58,21 @@ export function normalizeChunks(chunks: ChunksLike, shape: readonly number[], dt
   const autos = out.map((c, d) => (c === undefined ? d : -1)).filter((d) => d >= 0);
   if (autos.length > 0) {
     let fixed = itemsize(dtype);
-    out.forEach((c) => { if (c !== undefined) fixed *= Math.max(...c, 1); });
+    out.forEach((c) => {
+      if (c !== undefined) fixed *= Math.max(...c, 1);
+    });
     // axes shorter than the even share are taken whole, and the rest share what is left
     let left = [...autos];
-    for (let changed = true; changed && left.length > 0; ) {
+    for (let changed = true; changed && left.length > 0;) {
       changed = false;
       const per = (AUTO_CHUNK_BYTES / fixed) ** (1 / left.length);
       for (const d of left) {
         const n = Math.max(1, shape[d] as number);
-        if (n <= per) { out[d] = [shape[d] as number]; fixed *= n; changed = true; }
+        if (n <= per) {
+          out[d] = [shape[d] as number];
+          fixed *= n;
+          changed = true;
+        }
       }
       left = left.filter((d) => out[d] === undefined);
     }
@@ -105,7 +116,9 @@ export function* blockIndices(numblocks: readonly number[]): Generator<number[]>
 /** The C-order position of a block index. */
 export function linearBlock(idx: readonly number[], numblocks: readonly number[]): number {
   let k = 0;
-  idx.forEach((i, d) => { k = k * (numblocks[d] as number) + i; });
+  idx.forEach((i, d) => {
+    k = k * (numblocks[d] as number) + i;
+  });
   return k;
 }
 
@@ -132,7 +145,13 @@ export function isUnknownAxis(c: readonly number[]): boolean {
 /** Throws UnknownChunksError for the first of `axes` (all axes when left out) whose block sizes are unknown. */
 export function requireKnownChunks(op: string, chunks: Chunks, axes?: readonly number[], detail = ''): void {
   for (const d of axes ?? chunks.map((_, k) => k)) {
-    if (isUnknownAxis(chunks[d] as number[])) throw new UnknownChunksError(op, chunks.map((c) => c.reduce((a, b) => a + b, 0)), d, detail);
+    if (isUnknownAxis(chunks[d] as number[]))
+      throw new UnknownChunksError(
+        op,
+        chunks.map((c) => c.reduce((a, b) => a + b, 0)),
+        d,
+        detail,
+      );
   }
 }
 
@@ -155,12 +174,23 @@ export function broadcastChunkShapes(op: string, all: readonly Chunks[]): number
     for (const ch of all) {
       const c = ch[o - (nd - ch.length)];
       if (c === undefined || sum(c) === 1) continue;
-      if (pick === undefined) { pick = c; continue; }
+      if (pick === undefined) {
+        pick = c;
+        continue;
+      }
       const [len, want] = [sum(c), sum(pick)];
-      if (!Number.isNaN(len) && !Number.isNaN(want)) { if (len !== want) return undefined; continue; }
+      if (!Number.isNaN(len) && !Number.isNaN(want)) {
+        if (len !== want) return undefined;
+        continue;
+      }
       const p = pick;
       if (c.length !== p.length || c.some((v, i) => !Object.is(v, p[i]))) {
-        throw new UnknownChunksError(op, ch.map(sum), o - (nd - ch.length), 'it lines up with another array only when both have the very same blocks (the same mask)');
+        throw new UnknownChunksError(
+          op,
+          ch.map(sum),
+          o - (nd - ch.length),
+          'it lines up with another array only when both have the very same blocks (the same mask)',
+        );
       }
     }
     out.push(pick === undefined ? 1 : sum(pick));

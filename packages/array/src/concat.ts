@@ -22,25 +22,51 @@ export function concatenate(arrays: readonly DaskArray[], axis0 = 0): DaskArray 
   // the very same blocks line up (as in element-wise operations)
   for (const a of arrays) {
     if (a.ndim !== first.ndim) continue;
-    const d = a.chunks.findIndex((c, k) => k !== axis && (isUnknownAxis(c) || isUnknownAxis(first.chunks[k] as number[])) && !sameChunks([c], [first.chunks[k] as number[]]));
-    if (d >= 0) requireKnownChunks('concatenate', isUnknownAxis(a.chunks[d] as number[]) ? a.chunks : first.chunks, [d], 'across the joining axis, arrays line up only when they have the very same blocks');
+    const d = a.chunks.findIndex(
+      (c, k) => k !== axis && (isUnknownAxis(c) || isUnknownAxis(first.chunks[k] as number[])) && !sameChunks([c], [first.chunks[k] as number[]]),
+    );
+    if (d >= 0)
+      requireKnownChunks(
+        'concatenate',
+        isUnknownAxis(a.chunks[d] as number[]) ? a.chunks : first.chunks,
+        [d],
+        'across the joining axis, arrays line up only when they have the very same blocks',
+      );
   }
   for (const a of arrays) {
     if (a.ndim !== first.ndim || a.shape.some((s, d) => d !== axis && !Object.is(s, first.shape[d]))) {
-      throw new ShapeError('concatenate', arrays.map((x) => x.shape), `all shapes must match except along axis ${axis}.`);
+      throw new ShapeError(
+        'concatenate',
+        arrays.map((x) => x.shape),
+        `all shapes must match except along axis ${axis}.`,
+      );
     }
   }
   const dtype = arrays.map((a) => a.dtype).reduce(promoteTypes);
-  const parts = arrays.map((a) => rechunk(astype(a, dtype), a.chunks.map((c, d) => (d === axis ? [...c] : [...(first.chunks[d] as number[])]))));
+  const parts = arrays.map((a) =>
+    rechunk(
+      astype(a, dtype),
+      a.chunks.map((c, d) => (d === axis ? [...c] : [...(first.chunks[d] as number[])])),
+    ),
+  );
   const chunks = first.chunks.map((c, d) => (d === axis ? parts.flatMap((p) => p.chunks[axis] as number[]) : [...c]));
   const owner: [string, number][] = parts.flatMap((p) => (p.chunks[axis] as number[]).map((_, i) => [p.name, i] as [string, number]));
-  const name = `concatenate-${tokenize(parts.map((p) => p.name), axis)}`;
-  const layer = new ChunkLayer(name, 'concatenate', chunks.map((c) => c.length), [...new Set(parts.map((p) => p.name))], (idx) => {
-    const [src, i] = owner[idx[axis] as number] as [string, number];
-    const inIdx = [...idx];
-    inIdx[axis] = i;
-    return task('@tsdask/core-graph/ops#identity', ref(blockKey(src, inIdx)));
-  });
+  const name = `concatenate-${tokenize(
+    parts.map((p) => p.name),
+    axis,
+  )}`;
+  const layer = new ChunkLayer(
+    name,
+    'concatenate',
+    chunks.map((c) => c.length),
+    [...new Set(parts.map((p) => p.name))],
+    (idx) => {
+      const [src, i] = owner[idx[axis] as number] as [string, number];
+      const inIdx = [...idx];
+      inIdx[axis] = i;
+      return task('@tsdask/core-graph/ops#identity', ref(blockKey(src, inIdx)));
+    },
+  );
   return newArray(HighLevelGraph.fromLayer(layer, ...parts.map((p) => p.graph)), name, chunks, dtype);
 }
 
@@ -51,8 +77,15 @@ export function stack(arrays: readonly DaskArray[], axis = 0): DaskArray {
   const ax = normalizeAxis('stack', axis, nd);
   for (const a of arrays) requireKnownChunks('stack', a.chunks, undefined, 'the arrays cannot be checked to have the same shape');
   for (const a of arrays) {
-    if (a.ndim !== nd - 1 || a.shape.some((s, d) => s !== (arrays[0] as DaskArray).shape[d])) throw new ShapeError('stack', arrays.map((x) => x.shape), 'all arrays must have the same shape.');
+    if (a.ndim !== nd - 1 || a.shape.some((s, d) => s !== (arrays[0] as DaskArray).shape[d]))
+      throw new ShapeError(
+        'stack',
+        arrays.map((x) => x.shape),
+        'all arrays must have the same shape.',
+      );
   }
-  return concatenate(arrays.map((a) => expandDims(a, ax)), ax);
+  return concatenate(
+    arrays.map((a) => expandDims(a, ax)),
+    ax,
+  );
 }
-

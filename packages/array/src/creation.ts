@@ -38,23 +38,31 @@ function checkDType(op: string, d: unknown): DType {
  * dtype's range is an OverflowError, NaN or an infinity an InputError (a fraction truncates).
  */
 function checkIntValue(op: string, v: number | bigint | boolean, dtype: DType, where: string): void {
-  if (typeof v === 'number' && !Number.isFinite(v)) throw new InputError(op, `${where} is ${v}, which cannot become ${dtype}; use a float dtype, or replace it first.`);
-  if (isIntScalar(v) && intScalarPlace(v, dtype) !== 0) throw new OverflowError(`${op} (${where})`, v, dtype, intRange(dtype) as readonly [bigint, bigint], true);
+  if (typeof v === 'number' && !Number.isFinite(v))
+    throw new InputError(op, `${where} is ${v}, which cannot become ${dtype}; use a float dtype, or replace it first.`);
+  if (isIntScalar(v) && intScalarPlace(v, dtype) !== 0)
+    throw new OverflowError(`${op} (${where})`, v, dtype, intRange(dtype) as readonly [bigint, bigint], true);
 }
 
 function flatten(op: string, data: Nested): { values: (number | bigint | boolean)[]; shape: number[] } {
   const shape: number[] = [];
   let x: Nested = data;
-  while (Array.isArray(x)) { shape.push(x.length); x = x[0] as Nested; if (x === undefined) break; }
+  while (Array.isArray(x)) {
+    shape.push(x.length);
+    x = x[0] as Nested;
+    if (x === undefined) break;
+  }
   const values: (number | bigint | boolean)[] = [];
   const walk = (v: Nested, d: number, path: number[]): void => {
     if (d === shape.length) {
       if (Array.isArray(v)) throw new InputError(op, `ragged nested array at [${path.join(', ')}]: expected a value, found a list.`);
-      if (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean') throw new InputError(op, `element at [${path.join(', ')}] is ${typeof v}, not a number, bigint or boolean.`);
+      if (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean')
+        throw new InputError(op, `element at [${path.join(', ')}] is ${typeof v}, not a number, bigint or boolean.`);
       values.push(v);
       return;
     }
-    if (!Array.isArray(v) || v.length !== shape[d]) throw new InputError(op, `ragged nested array at [${path.join(', ')}]: expected a list of length ${shape[d]}.`);
+    if (!Array.isArray(v) || v.length !== shape[d])
+      throw new InputError(op, `ragged nested array at [${path.join(', ')}]: expected a list of length ${shape[d]}.`);
     v.forEach((e, i) => walk(e, d + 1, [...path, i]));
   };
   walk(data, 0, []);
@@ -76,28 +84,42 @@ export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptio
     flat = data;
   } else if (typeof data === 'object' && data !== null && !Array.isArray(data) && 'data' in data) {
     const c = data as NDChunk;
-    flat = c.data; shape = [...c.shape]; dtype = opts.dtype ?? c.dtype;
+    flat = c.data;
+    shape = [...c.shape];
+    dtype = opts.dtype ?? c.dtype;
   } else {
     const f = flatten('fromArray', data as Nested);
     shape = opts.shape !== undefined ? checkShape('fromArray', opts.shape) : f.shape;
-    if (sizeOf(shape) !== f.values.length) throw new ShapeError('fromArray', [shape], `shape has ${sizeOf(shape)} elements but the data has ${f.values.length}.`);
-    const inferred: DType = f.values.length > 0 && f.values.every((v) => typeof v === 'boolean') ? 'bool' : f.values.length > 0 && f.values.every((v) => typeof v === 'bigint') ? 'int64' : 'float64';
+    if (sizeOf(shape) !== f.values.length)
+      throw new ShapeError('fromArray', [shape], `shape has ${sizeOf(shape)} elements but the data has ${f.values.length}.`);
+    const inferred: DType =
+      f.values.length > 0 && f.values.every((v) => typeof v === 'boolean')
+        ? 'bool'
+        : f.values.length > 0 && f.values.every((v) => typeof v === 'bigint')
+          ? 'int64'
+          : 'float64';
     dtype = checkDType('fromArray', opts.dtype ?? inferred);
     flat = new (typedArrayOf(dtype))(f.values.length);
     const check = intRange(dtype) !== undefined;
     f.values.forEach((v, i) => {
       if (check) checkIntValue('fromArray', v, dtype, `element ${i} (C order)`);
       else if (typeof v === 'bigint' && dtype !== 'bool' && BigInt(Number(v)) !== v) {
-        throw new InputError('fromArray', `element ${i} (C order) is the bigint ${v}, which ${dtype} cannot hold exactly; pass { dtype: 'int64' } (every element then becomes an integer).`);
+        throw new InputError(
+          'fromArray',
+          `element ${i} (C order) is the bigint ${v}, which ${dtype} cannot hold exactly; pass { dtype: 'int64' } (every element then becomes an integer).`,
+        );
       }
-      (flat as unknown as (number | bigint)[])[i] = dtype === 'int64' ? BigInt(typeof v === 'boolean' ? +v : typeof v === 'number' ? Math.trunc(v) : v) : Number(v);
+      (flat as unknown as (number | bigint)[])[i] =
+        dtype === 'int64' ? BigInt(typeof v === 'boolean' ? +v : typeof v === 'number' ? Math.trunc(v) : v) : Number(v);
     });
   }
   dtype = checkDType('fromArray', dtype);
   if (dtype !== (dtypeOfTypedArray(flat) === 'uint8' && dtype === 'bool' ? 'bool' : dtypeOfTypedArray(flat))) {
     const conv = new (typedArrayOf(dtype))(flat.length);
     // an array-to-array cast, as astype: NaN or an infinity to int64 is INT64_MIN (NumPy's cast), not a RangeError
-    for (let i = 0; i < flat.length; i++) (conv as unknown as (number | bigint)[])[i] = dtype === 'int64' ? H.f2big(Number(flat[i])) : dtype === 'bool' ? (Number(flat[i]) !== 0 ? 1 : 0) : Number(flat[i]);
+    for (let i = 0; i < flat.length; i++)
+      (conv as unknown as (number | bigint)[])[i] =
+        dtype === 'int64' ? H.f2big(Number(flat[i])) : dtype === 'bool' ? (Number(flat[i]) !== 0 ? 1 : 0) : Number(flat[i]);
     flat = conv;
   }
   const chunks = normalizeChunks(opts.chunks ?? 'auto', shape, dtype);
@@ -117,11 +139,18 @@ export function full(shape: readonly number[], value: Scalar, opts: CreateOption
   checkOptions('full', opts, ['chunks', 'dtype']);
   const s = checkShape('full', shape);
   const dtype = checkDType('full', opts.dtype ?? (typeof value === 'boolean' ? 'bool' : typeof value === 'bigint' ? 'int64' : 'float64'));
-  if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'boolean') throw new InputError('full', `the fill value must be a number, a bigint or a boolean, got ${typeof value}.`);
+  if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'boolean')
+    throw new InputError('full', `the fill value must be a number, a bigint or a boolean, got ${typeof value}.`);
   if (intRange(dtype) !== undefined) checkIntValue('full', value, dtype, 'the fill value');
   const chunks = normalizeChunks(opts.chunks ?? 'auto', s, dtype);
   const name = `full-${tokenize(s, value, dtype, chunks)}`;
-  const layer = new ChunkLayer(name, 'full', chunks.map((c) => c.length), [], (idx) => task(K('full'), blockShape(chunks, idx), value, dtype));
+  const layer = new ChunkLayer(
+    name,
+    'full',
+    chunks.map((c) => c.length),
+    [],
+    (idx) => task(K('full'), blockShape(chunks, idx), value, dtype),
+  );
   return arrayFromLayer(layer, [], chunks, dtype);
 }
 
@@ -173,7 +202,8 @@ export function arange(...args: (number | CreateOptions | undefined)[]): DaskArr
   const opts: CreateOptions = typeof last === 'object' && last !== null ? (args.pop() as CreateOptions) : {};
   checkOptions('arange', opts, ['chunks', 'dtype']);
   while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
-  if (args.length === 0 || args.length > 3) throw new ShapeError('arange', [], `takes stop, start and stop, or start, stop and step (then options), got ${args.length} numbers.`);
+  if (args.length === 0 || args.length > 3)
+    throw new ShapeError('arange', [], `takes stop, start and stop, or start, stop and step (then options), got ${args.length} numbers.`);
   const names = args.length === 1 ? ['stop'] : ['start', 'stop', 'step'];
   args.forEach((x, i) => {
     if (x === undefined && i === 1) return; // arange(stop, undefined, step) as in NumPy
@@ -201,14 +231,25 @@ export function linspace(
   // The options may come in num's place (num then 50), as arange's may.
   const [num, opts] = typeof numOrOpts === 'object' && numOrOpts !== null ? [50, numOrOpts] : [numOrOpts, options];
   checkOptions('linspace', opts, ['chunks', 'dtype', 'endpoint']);
-  for (const [name, x] of [['start', start], ['stop', stop]] as const) {
+  for (const [name, x] of [
+    ['start', start],
+    ['stop', stop],
+  ] as const) {
     if (typeof x !== 'number' || !Number.isFinite(x)) throw new ShapeError('linspace', [], `${name} must be a finite number, got ${String(x)}.`);
   }
   if (!Number.isInteger(num) || num < 0) throw new ShapeError('linspace', [], `num must be a non-negative integer, got ${String(num)}.`);
   const endpoint = opts.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
-  return rangeArray('linspace', start, step, num, checkDType('linspace', opts.dtype ?? 'float64'), opts.chunks ?? 'auto', endpoint && num > 1 ? stop : undefined);
+  return rangeArray(
+    'linspace',
+    start,
+    step,
+    num,
+    checkDType('linspace', opts.dtype ?? 'float64'),
+    opts.chunks ?? 'auto',
+    endpoint && num > 1 ? stop : undefined,
+  );
 }
 
 /** A 2-d array with ones on diagonal k (N rows, M columns). */
@@ -221,8 +262,21 @@ export function eye(N: number, opts: CreateOptions & { M?: number; k?: number } 
   const chunks = normalizeChunks(opts.chunks ?? 'auto', shape, dtype);
   const starts = chunks.map((c) => cumdims(c));
   const name = `eye-${tokenize(N, M, k, dtype, chunks)}`;
-  const layer = new ChunkLayer(name, 'eye', chunks.map((c) => c.length), [], ([i, j]) =>
-    task(K('eye'), blockShape(chunks, [i as number, j as number]), (starts[0] as number[])[i as number] as number, (starts[1] as number[])[j as number] as number, k, dtype));
+  const layer = new ChunkLayer(
+    name,
+    'eye',
+    chunks.map((c) => c.length),
+    [],
+    ([i, j]) =>
+      task(
+        K('eye'),
+        blockShape(chunks, [i as number, j as number]),
+        (starts[0] as number[])[i as number] as number,
+        (starts[1] as number[])[j as number] as number,
+        k,
+        dtype,
+      ),
+  );
   return arrayFromLayer(layer, [], chunks, dtype);
 }
 
@@ -231,6 +285,17 @@ export function fromDelayed(value: { key: string; graph: HighLevelGraph }, shape
   const s = checkShape('fromDelayed', shape);
   const dtype = checkDType('fromDelayed', opts.dtype ?? 'float64');
   const name = `from-delayed-${tokenize(value.key, s, dtype)}`;
-  const layer = new ChunkLayer(name, 'from-delayed', s.map(() => 1), [], () => task(K('checkChunk'), { ref: value.key }, s, dtype));
-  return newArray(HighLevelGraph.fromLayer(layer, value.graph), name, s.map((n) => [n]), dtype);
+  const layer = new ChunkLayer(
+    name,
+    'from-delayed',
+    s.map(() => 1),
+    [],
+    () => task(K('checkChunk'), { ref: value.key }, s, dtype),
+  );
+  return newArray(
+    HighLevelGraph.fromLayer(layer, value.graph),
+    name,
+    s.map((n) => [n]),
+    dtype,
+  );
 }

@@ -30,19 +30,34 @@ export function cumulative(kind: 'cumsum' | 'cumprod', x0: DaskArray, opts: CumO
   const last = `${kind}-last-${tok}`;
   const carry = `${kind}-carry-${tok}`;
   const out = `${kind}-${tok}`;
-  let g = HighLevelGraph.fromLayer(new ChunkLayer(local, `${kind}-local`, nb, [x.name], (idx) => task(K('cumulate'), kind, ref(blockKey(x.name, idx)), axis)), x.graph);
+  let g = HighLevelGraph.fromLayer(
+    new ChunkLayer(local, `${kind}-local`, nb, [x.name], (idx) => task(K('cumulate'), kind, ref(blockKey(x.name, idx)), axis)),
+    x.graph,
+  );
   g = HighLevelGraph.fromLayer(new ChunkLayer(last, `${kind}-last`, nb, [local], (idx) => task(K('lastAlong'), ref(blockKey(local, idx)), axis)), g);
   // carry[i] = combination of last[0..i-1]; carry[0] is not needed
-  g = HighLevelGraph.fromLayer(new ChunkLayer(carry, `${kind}-carry`, nb, [last], (idx) => {
-    const i = idx[axis] as number;
-    const prev = [...idx];
-    prev[axis] = i - 1;
-    if (i <= 1) return ref(blockKey(last, prev.map((v) => Math.max(0, v))));
-    return task(K('carryCombine'), kind, ref(blockKey(carry, prev)), ref(blockKey(last, prev)));
-  }), g);
-  g = HighLevelGraph.fromLayer(new ChunkLayer(out, kind, nb, [local, carry], (idx) => {
-    if (idx[axis] === 0) return ref(blockKey(local, idx));
-    return task(K('applyCarry'), kind, ref(blockKey(local, idx)), ref(blockKey(carry, idx)), axis);
-  }), g);
+  g = HighLevelGraph.fromLayer(
+    new ChunkLayer(carry, `${kind}-carry`, nb, [last], (idx) => {
+      const i = idx[axis] as number;
+      const prev = [...idx];
+      prev[axis] = i - 1;
+      if (i <= 1)
+        return ref(
+          blockKey(
+            last,
+            prev.map((v) => Math.max(0, v)),
+          ),
+        );
+      return task(K('carryCombine'), kind, ref(blockKey(carry, prev)), ref(blockKey(last, prev)));
+    }),
+    g,
+  );
+  g = HighLevelGraph.fromLayer(
+    new ChunkLayer(out, kind, nb, [local, carry], (idx) => {
+      if (idx[axis] === 0) return ref(blockKey(local, idx));
+      return task(K('applyCarry'), kind, ref(blockKey(local, idx)), ref(blockKey(carry, idx)), axis);
+    }),
+    g,
+  );
   return newArray(g, out, x.chunks, x.dtype);
 }

@@ -7,15 +7,21 @@
 export type DType = 'float64' | 'float32' | 'int8' | 'int16' | 'int32' | 'uint8' | 'uint16' | 'uint32' | 'int64' | 'bool';
 
 /** Any TypedArray a chunk may hold. */
-export type TypedArray =
-  | Float64Array | Float32Array | Int8Array | Int16Array | Int32Array
-  | Uint8Array | Uint16Array | Uint32Array | BigInt64Array;
+export type TypedArray = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array;
 
 type Ctor = { new (n: number): TypedArray; new (b: ArrayBufferLike, off?: number, n?: number): TypedArray; BYTES_PER_ELEMENT: number };
 
 const CTORS: Record<DType, Ctor> = {
-  float64: Float64Array, float32: Float32Array, int8: Int8Array, int16: Int16Array, int32: Int32Array,
-  uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, int64: BigInt64Array, bool: Uint8Array,
+  float64: Float64Array,
+  float32: Float32Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  bool: Uint8Array,
 } as unknown as Record<DType, Ctor>;
 
 export const DTYPES: readonly DType[] = Object.keys(CTORS) as DType[];
@@ -96,8 +102,13 @@ export function promoteWithScalar(a: DType, x: Scalar): DType {
 }
 
 const RANGES: Partial<Record<DType, readonly [bigint, bigint]>> = {
-  int8: [-128n, 127n], uint8: [0n, 255n], int16: [-32768n, 32767n], uint16: [0n, 65535n],
-  int32: [-(2n ** 31n), 2n ** 31n - 1n], uint32: [0n, 2n ** 32n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  int8: [-128n, 127n],
+  uint8: [0n, 255n],
+  int16: [-32768n, 32767n],
+  uint16: [0n, 65535n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  uint32: [0n, 2n ** 32n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
 };
 
 /** The inclusive value range of an integer dtype (undefined for float and bool). */

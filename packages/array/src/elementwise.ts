@@ -52,7 +52,12 @@ export function simplifyElementwise(t: Task): Task {
 export function elementwiseArray(opName: string, expr: Expr, arrays: DaskArray[]): DaskArray {
   const shapes = arrays.map((a) => a.shape);
   const unknown = arrays.some((a) => a.chunks.some(isUnknownAxis)); // blocks of unknown size (after mask)
-  const shape = unknown ? broadcastChunkShapes(opName, arrays.map((a) => a.chunks)) : broadcastShapes(shapes);
+  const shape = unknown
+    ? broadcastChunkShapes(
+        opName,
+        arrays.map((a) => a.chunks),
+      )
+    : broadcastShapes(shapes);
   if (shape === undefined) throw new BroadcastError(opName, shapes);
   const nd = shape.length;
   const chunks: number[][] = [];
@@ -71,14 +76,27 @@ export function elementwiseArray(opName: string, expr: Expr, arrays: DaskArray[]
       const d = ad + nd - a.ndim;
       return a.shape[ad] === 1 && !Object.is(shape[d], 1) ? c : (chunks[d] as number[]);
     });
-    const same = want.every((w, ad) => w.length === (a.chunks[ad] as number[]).length && w.every((v, i) => v === (a.chunks[ad] as number[])[i] || Number.isNaN(v)));
+    const same = want.every(
+      (w, ad) => w.length === (a.chunks[ad] as number[]).length && w.every((v, i) => v === (a.chunks[ad] as number[])[i] || Number.isNaN(v)),
+    );
     return same ? a : rechunk(a, want);
   });
   const outIndex = LETTERS.slice(0, nd);
-  const name = `${opName}-${tokenize(opName, expr, aligned.map((a) => a.name))}`;
+  const name = `${opName}-${tokenize(
+    opName,
+    expr,
+    aligned.map((a) => a.name),
+  )}`;
   const inputs = aligned.map((a) => ({ name: a.name, index: outIndex.slice(nd - a.ndim), numblocks: a.numblocks }));
   const template = task(EW, quote({ expr } satisfies Program), ...aligned.map((_, i) => BlockwiseLayer.arg(i)));
-  const layer = new BlockwiseLayer(name, outIndex, chunks.map((c) => c.length), template, inputs, { kind: opName, simplify: simplifyElementwise });
+  const layer = new BlockwiseLayer(
+    name,
+    outIndex,
+    chunks.map((c) => c.length),
+    template,
+    inputs,
+    { kind: opName, simplify: simplifyElementwise },
+  );
   return arrayFromLayer(layer, aligned, chunks, expr.dtype);
 }
 
@@ -141,7 +159,19 @@ function outOfRangeCompare(fn: string, a: Operand, b: Operand, t: DType): DaskAr
   if (place === 0) return undefined;
   const f = swapped ? (SWAP[fn] as string) : fn; // now read as `arr f sc`
   const value = place > 0 ? f === 'lt' || f === 'le' || f === 'ne' : f === 'gt' || f === 'ge' || f === 'ne';
-  return elementwiseArray(fn, { fn: 'const', args: [{ in: 0, dtype: arr.dtype }, { c: value, dtype: 'bool' }], dtype: 'bool', opd: 'bool' }, [arr]);
+  return elementwiseArray(
+    fn,
+    {
+      fn: 'const',
+      args: [
+        { in: 0, dtype: arr.dtype },
+        { c: value, dtype: 'bool' },
+      ],
+      dtype: 'bool',
+      opd: 'bool',
+    },
+    [arr],
+  );
 }
 
 /** A binary element-wise operation. */
@@ -157,12 +187,16 @@ export function binary(fn: string, a: Operand, b: Operand): DaskArray {
     checkScalarFits(fn, b, t);
   }
   if (fn === 'pow' && kindOf(t) !== 'f' && isIntScalar(b) && b < 0) {
-    throw new InputError(fn, `integers to negative integer powers are not allowed (exponent ${String(b)} on ${t}); cast to float64 first, for example x.astype('float64').pow(${String(b)}).`);
+    throw new InputError(
+      fn,
+      `integers to negative integer powers are not allowed (exponent ${String(b)} on ${t}); cast to float64 first, for example x.astype('float64').pow(${String(b)}).`,
+    );
   }
   let opd = t;
   let R = t;
   if (fn === 'div') opd = R = kindOf(t) === 'f' ? t : 'float64';
-  else if ((fn === 'floordiv' || fn === 'mod') && t === 'bool') opd = R = 'int8'; // NumPy: bool // bool is int8
+  else if ((fn === 'floordiv' || fn === 'mod') && t === 'bool')
+    opd = R = 'int8'; // NumPy: bool // bool is int8
   else if (COMPARE.has(fn)) R = 'bool';
   else if (fn === 'and' || fn === 'or') {
     if (kindOf(t) === 'f') throw new DTypeError(fn, t, 'logical/bitwise and/or need bool or integer operands.');
@@ -197,10 +231,27 @@ export function round(a: DaskArray, decimals = 0): DaskArray {
   if (!Number.isInteger(decimals)) throw new InputError('round', `decimals must be an integer, got ${String(decimals)}.`);
   if (decimals === 0) return unary('round', a);
   const d = a.dtype;
-  if (d === 'bool') throw new DTypeError('round', d, `rounding booleans to ${decimals} decimals is not supported; cast first, for example x.astype('float64').round(${decimals}).`);
+  if (d === 'bool')
+    throw new DTypeError(
+      'round',
+      d,
+      `rounding booleans to ${decimals} decimals is not supported; cast first, for example x.astype('float64').round(${decimals}).`,
+    );
   if (kindOf(d) !== 'f' && decimals > 0) return a;
   const opd: DType = kindOf(d) === 'f' ? d : 'float64';
-  return elementwiseArray('round', { fn: 'round', args: [{ in: 0, dtype: d }, { c: decimals, dtype: opd }], dtype: d, opd }, [a]);
+  return elementwiseArray(
+    'round',
+    {
+      fn: 'round',
+      args: [
+        { in: 0, dtype: d },
+        { c: decimals, dtype: opd },
+      ],
+      dtype: d,
+      opd,
+    },
+    [a],
+  );
 }
 
 /** The array cast to another dtype. */

@@ -36,7 +36,9 @@ export class ChunkLayer implements Layer {
       if (out.has(k)) continue;
       const node = this.taskOf(keyIndices(k));
       out.set(k, node);
-      forEachRef(node, (d) => { if (!out.has(d) && keyName(d) === this.name) stack.push(d); });
+      forEachRef(node, (d) => {
+        if (!out.has(d) && keyName(d) === this.name) stack.push(d);
+      });
     }
   }
 }

@@ -21,14 +21,20 @@ function outDType(a: DaskArray, b: DaskArray): DType {
 
 /** tensordot over pairs of axes (an integer n means the last n of a with the first n of b). */
 export function tensordot(a: DaskArray, b0: DaskArray, axes: number | [readonly number[], readonly number[]] = 2): DaskArray {
-  const [ax, bx] = typeof axes === 'number'
-    ? [Array.from({ length: axes }, (_, i) => a.ndim - axes + i), Array.from({ length: axes }, (_, i) => i)]
-    : [axes[0].map((d) => normalizeAxis('tensordot', d, a.ndim)), axes[1].map((d) => normalizeAxis('tensordot', d, b0.ndim))];
+  const [ax, bx] =
+    typeof axes === 'number'
+      ? [Array.from({ length: axes }, (_, i) => a.ndim - axes + i), Array.from({ length: axes }, (_, i) => i)]
+      : [axes[0].map((d) => normalizeAxis('tensordot', d, a.ndim)), axes[1].map((d) => normalizeAxis('tensordot', d, b0.ndim))];
   if (ax.length !== bx.length) throw new ShapeError('tensordot', [a.shape, b0.shape], 'the two axis lists differ in length.');
   requireKnownChunks('tensordot', a.chunks, ax, 'cannot contract over it');
   requireKnownChunks('tensordot', b0.chunks, bx, 'cannot contract over it');
   ax.forEach((d, i) => {
-    if (a.shape[d] !== b0.shape[bx[i] as number]) throw new ShapeError('tensordot', [a.shape, b0.shape], `axis ${d} of a (${a.shape[d]}) does not match axis ${bx[i]} of b (${b0.shape[bx[i] as number]}).`);
+    if (a.shape[d] !== b0.shape[bx[i] as number])
+      throw new ShapeError(
+        'tensordot',
+        [a.shape, b0.shape],
+        `axis ${d} of a (${a.shape[d]}) does not match axis ${bx[i]} of b (${b0.shape[bx[i] as number]}).`,
+      );
   });
   // block lists along contracted letters pair up only when both operands list them in the same
   // order: sort the pairs by a's axes and move b's contracted axes to the front in that order
@@ -37,10 +43,13 @@ export function tensordot(a: DaskArray, b0: DaskArray, axes: number | [readonly 
   const bperm = [...pairs.map((p) => p[1]), ...b0.chunks.map((_, d) => d).filter((d) => !bx.includes(d))];
   const bt = transpose(b0, bperm);
   bx.splice(0, bx.length, ...pairs.map((_, i) => i));
-  const b = rechunk(bt, bt.chunks.map((c, d) => (bx.includes(d) ? [...(a.chunks[ax[bx.indexOf(d)] as number] as number[])] : [...c])));
+  const b = rechunk(
+    bt,
+    bt.chunks.map((c, d) => (bx.includes(d) ? [...(a.chunks[ax[bx.indexOf(d)] as number] as number[])] : [...c])),
+  );
   const letters = 'abcdefghijklmnopqrstuvwxyz';
   const aIndex = a.chunks.map((_, d) => letters[d] as string);
-  const bIndex = b.chunks.map((_, d) => (bx.includes(d) ? aIndex[ax[bx.indexOf(d)] as number] as string : letters[a.ndim + d] as string));
+  const bIndex = b.chunks.map((_, d) => (bx.includes(d) ? (aIndex[ax[bx.indexOf(d)] as number] as string) : (letters[a.ndim + d] as string)));
   const freeA = aIndex.filter((_, d) => !ax.includes(d));
   const freeB = bIndex.filter((_, d) => !bx.includes(d));
   const outIndex = [...freeA, ...freeB].join('');
@@ -48,10 +57,17 @@ export function tensordot(a: DaskArray, b0: DaskArray, axes: number | [readonly 
   const dtype = outDType(a, b);
   const name = `tensordot-${tokenize(a.name, b.name, ax, bx)}`;
   const template = task(K('tensordotSum'), task(K('flatList'), BlockwiseLayer.arg(0)), task(K('flatList'), BlockwiseLayer.arg(1)), ax, bx, dtype);
-  const layer = new BlockwiseLayer(name, outIndex, chunks.map((c) => c.length), template, [
-    { name: a.name, index: aIndex.join(''), numblocks: a.numblocks },
-    { name: b.name, index: bIndex.join(''), numblocks: b.numblocks },
-  ], { kind: 'tensordot', fusable: false });
+  const layer = new BlockwiseLayer(
+    name,
+    outIndex,
+    chunks.map((c) => c.length),
+    template,
+    [
+      { name: a.name, index: aIndex.join(''), numblocks: a.numblocks },
+      { name: b.name, index: bIndex.join(''), numblocks: b.numblocks },
+    ],
+    { kind: 'tensordot', fusable: false },
+  );
   return arrayFromLayer(layer, [a, b], chunks, dtype);
 }
 

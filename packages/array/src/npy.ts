@@ -32,18 +32,42 @@ export function fromNpy(path: string, opts: { chunks?: ChunksLike } = {}): DaskA
     if (!st.isFile()) throw new InputError('fromNpy', `${path} is not a file.`);
     stamp = { size: st.size, mtime: st.mtimeMs };
     n = readSync(fd, head, 0, head.length, 0);
-  } finally { closeSync(fd); }
+  } finally {
+    closeSync(fd);
+  }
   let h;
-  try { h = parseNpyHeader(head.subarray(0, n)); } catch (err) { throw new InputError('fromNpy', `${path}: ${(err as Error).message}`); }
+  try {
+    h = parseNpyHeader(head.subarray(0, n));
+  } catch (err) {
+    throw new InputError('fromNpy', `${path}: ${(err as Error).message}`);
+  }
   const want = h.offset + h.shape.reduce((a, b) => a * b, 1) * itemsize(h.dtype);
   if (stamp.size < want) {
-    throw new InputError('fromNpy', `${path} is truncated: its header describes ${want} bytes (shape (${h.shape.join(', ')}), ${h.dtype}) but the file has ${stamp.size}.`);
+    throw new InputError(
+      'fromNpy',
+      `${path} is truncated: its header describes ${want} bytes (shape (${h.shape.join(', ')}), ${h.dtype}) but the file has ${stamp.size}.`,
+    );
   }
   const chunks = normalizeChunks(opts.chunks ?? 'auto', h.shape, h.dtype);
   const starts = chunks.map((c) => cumdims(c));
   const name = `from-npy-${tokenize(path, h, chunks, stamp)}`;
-  const layer = new ChunkLayer(name, 'from-npy', chunks.map((c) => c.length), [], (idx) =>
-    task(IO('readNpyBlock'), path, h.offset, h.shape, h.dtype, idx.map((i, d) => (starts[d] as number[])[i] as number), blockShape(chunks, idx), stamp));
+  const layer = new ChunkLayer(
+    name,
+    'from-npy',
+    chunks.map((c) => c.length),
+    [],
+    (idx) =>
+      task(
+        IO('readNpyBlock'),
+        path,
+        h.offset,
+        h.shape,
+        h.dtype,
+        idx.map((i, d) => (starts[d] as number[])[i] as number),
+        blockShape(chunks, idx),
+        stamp,
+      ),
+  );
   return arrayFromLayer(layer, [], chunks, h.dtype);
 }
 
@@ -58,12 +82,31 @@ export function toNpy(x: DaskArray, path: string, opts: ToNpyOptions & { compute
 export function toNpy(x: DaskArray, path: string, opts?: ToNpyOptions & { compute?: true }): Promise<string[]>;
 export function toNpy(x: DaskArray, path: string, opts?: ToNpyOptions): Promise<string[]> | Delayed<string[]>;
 export function toNpy(x: DaskArray, path: string, opts: ToNpyOptions = {}): Promise<string[]> | Delayed<string[]> {
-  return writeResult('toNpy', () => {
-    requireKnownChunks('toNpy', x.chunks, undefined, 'the file needs every length');
-    const offset = npyHeader(x.shape, x.dtype).length;
-    const starts = x.chunks.map((c) => cumdims(c));
-    const name = `to-npy-${tokenize(path, x.name)}`;
-    return arrayWritePlan(x, name, 'to-npy', task(IO('createNpy'), path, x.shape, x.dtype), (idx, created) =>
-      task(IO('writeNpyBlock'), path, offset, x.shape, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx)), created), resolve(path));
-  }, opts);
+  return writeResult(
+    'toNpy',
+    () => {
+      requireKnownChunks('toNpy', x.chunks, undefined, 'the file needs every length');
+      const offset = npyHeader(x.shape, x.dtype).length;
+      const starts = x.chunks.map((c) => cumdims(c));
+      const name = `to-npy-${tokenize(path, x.name)}`;
+      return arrayWritePlan(
+        x,
+        name,
+        'to-npy',
+        task(IO('createNpy'), path, x.shape, x.dtype),
+        (idx, created) =>
+          task(
+            IO('writeNpyBlock'),
+            path,
+            offset,
+            x.shape,
+            idx.map((i, d) => (starts[d] as number[])[i] as number),
+            ref(blockKey(x.name, idx)),
+            created,
+          ),
+        resolve(path),
+      );
+    },
+    opts,
+  );
 }

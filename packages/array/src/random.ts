@@ -55,14 +55,22 @@ export function normal(loc: number, scale: number, shape: readonly number[], opt
 /** Integers uniform in [low, high) (int64 unless `dtype` says otherwise). */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions & { dtype?: DType } = {}): DaskArray {
   checkOptions('randint', opts, ['chunks', 'seed', 'dtype']);
-  for (const [name, v] of [['low', low], ['high', high]] as const) {
+  for (const [name, v] of [
+    ['low', low],
+    ['high', high],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new InputError('randint', `${name} must be an integer within ±(2^53 - 1), got ${String(v)}.`);
   }
   if (!(high > low)) throw new ShapeError('randint', [], `high (${high}) must be greater than low (${low}).`);
   const dtype = opts.dtype ?? 'int64';
   const range = isDType(dtype) ? intRange(dtype) : undefined;
   if (range === undefined) throw new DTypeError('randint', dtype, 'randint draws integers: use int8, int16, int32, int64, uint8, uint16 or uint32.');
-  if (BigInt(low) < range[0]) throw new InputError('randint', `low ${low} is out of bounds for ${dtype} (${range[0]}..${range[1]}), as NumPy's ValueError; use a wider dtype.`);
-  if (BigInt(high) - 1n > range[1]) throw new InputError('randint', `high ${high} is out of bounds for ${dtype} (the largest value drawn, high - 1, must be at most ${range[1]}), as NumPy's ValueError; use a wider dtype.`);
+  if (BigInt(low) < range[0])
+    throw new InputError('randint', `low ${low} is out of bounds for ${dtype} (${range[0]}..${range[1]}), as NumPy's ValueError; use a wider dtype.`);
+  if (BigInt(high) - 1n > range[1])
+    throw new InputError(
+      'randint',
+      `high ${high} is out of bounds for ${dtype} (the largest value drawn, high - 1, must be at most ${range[1]}), as NumPy's ValueError; use a wider dtype.`,
+    );
   return make('randint', shape, opts, dtype, 'randomInt', [low, high, dtype]);
 }

@@ -33,23 +33,35 @@ function axisPlan(from: readonly number[], to: readonly number[]): [number, numb
 function oneStage(x: DaskArray, chunks: number[][]): DaskArray {
   const plans = chunks.map((c, d) => axisPlan(x.chunks[d] as number[], c));
   const name = `rechunk-${tokenize('rechunk', x.name, chunks)}`;
-  const layer = new ChunkLayer(name, 'rechunk', chunks.map((c) => c.length), [x.name], (idx) => {
-    const per = idx.map((j, d) => (plans[d] as [number, number, number, number][][])[j] as [number, number, number, number][]);
-    const pieces: Node[] = [];
-    const offsets: number[][] = [];
-    const rec = (d: number, blk: number[], specs: [number, number, number][], off: number[]): void => {
-      if (d === per.length) {
-        const whole = specs.every(([s, e], k) => s === 0 && e === ((x.chunks[k] as number[])[blk[k] as number] as number));
-        const r = ref(blockKey(x.name, blk));
-        pieces.push(whole ? r : task(K('slice'), r, specs));
-        offsets.push(off);
-        return;
-      }
-      for (const [b, s, e, o] of per[d] as [number, number, number, number][]) rec(d + 1, [...blk, b], [...specs, [s, e, 1]], [...off, o]);
-    };
-    rec(0, [], [], []);
-    return task(K('assemble'), idx.map((j, d) => (chunks[d] as number[])[j] as number), x.dtype, pieces, offsets);
-  });
+  const layer = new ChunkLayer(
+    name,
+    'rechunk',
+    chunks.map((c) => c.length),
+    [x.name],
+    (idx) => {
+      const per = idx.map((j, d) => (plans[d] as [number, number, number, number][][])[j] as [number, number, number, number][]);
+      const pieces: Node[] = [];
+      const offsets: number[][] = [];
+      const rec = (d: number, blk: number[], specs: [number, number, number][], off: number[]): void => {
+        if (d === per.length) {
+          const whole = specs.every(([s, e], k) => s === 0 && e === ((x.chunks[k] as number[])[blk[k] as number] as number));
+          const r = ref(blockKey(x.name, blk));
+          pieces.push(whole ? r : task(K('slice'), r, specs));
+          offsets.push(off);
+          return;
+        }
+        for (const [b, s, e, o] of per[d] as [number, number, number, number][]) rec(d + 1, [...blk, b], [...specs, [s, e, 1]], [...off, o]);
+      };
+      rec(0, [], [], []);
+      return task(
+        K('assemble'),
+        idx.map((j, d) => (chunks[d] as number[])[j] as number),
+        x.dtype,
+        pieces,
+        offsets,
+      );
+    },
+  );
   return arrayFromLayer(layer, [x], chunks, x.dtype);
 }
 
@@ -64,7 +76,8 @@ function fromDict(x: DaskArray, spec: { readonly [axis: string]: AxisChunks | nu
   const seen = new Set<number>();
   for (const [k, v] of Object.entries(spec)) {
     const ax = Number(k);
-    if (k.trim() === '' || !Number.isInteger(ax)) throw new ChunksError(spec, x.shape, `key '${k}' is not an axis number; use { axis: chunks } with axes -${x.ndim}..${x.ndim - 1}.`);
+    if (k.trim() === '' || !Number.isInteger(ax))
+      throw new ChunksError(spec, x.shape, `key '${k}' is not an axis number; use { axis: chunks } with axes -${x.ndim}..${x.ndim - 1}.`);
     const d = normalizeAxis('rechunk', ax, x.ndim);
     if (seen.has(d)) throw new ChunksError(spec, x.shape, `axis ${d} is given twice (as ${k} and another key).`);
     seen.add(d);
@@ -75,10 +88,13 @@ function fromDict(x: DaskArray, spec: { readonly [axis: string]: AxisChunks | nu
 
 /** The array with new block sizes (a list per axis, one size, 'auto', or Dask's dict `{ axis: chunks }`). */
 export function rechunk(x: DaskArray, chunksLike: RechunkLike): DaskArray {
-  const list = Array.isArray(chunksLike) ? (chunksLike as (AxisChunks | null)[])
-    : typeof chunksLike === 'object' && chunksLike !== null ? fromDict(x, chunksLike as { readonly [axis: string]: AxisChunks | null })
+  const list = Array.isArray(chunksLike)
+    ? (chunksLike as (AxisChunks | null)[])
+    : typeof chunksLike === 'object' && chunksLike !== null
+      ? fromDict(x, chunksLike as { readonly [axis: string]: AxisChunks | null })
       : undefined;
-  const spec = list !== undefined ? list.map((c, d) => (c === -1 ? [x.shape[d] as number] : c === null || c === undefined ? (x.chunks[d] ?? c) : c)) : chunksLike;
+  const spec =
+    list !== undefined ? list.map((c, d) => (c === -1 ? [x.shape[d] as number] : c === null || c === undefined ? (x.chunks[d] ?? c) : c)) : chunksLike;
   const chunks = x.chunks.some(isUnknownAxis) ? keepUnknown(x, spec as ChunksLike) : normalizeChunks(spec as ChunksLike, x.shape, x.dtype);
   if (sameChunks(chunks, x.chunks)) return x;
   const fanIn = chunks.reduce((acc, c, d) => acc * Math.max(...axisPlan(x.chunks[d] as number[], c).map((p) => p.length), 1), 1);
@@ -106,6 +122,10 @@ function keepUnknown(x: DaskArray, spec: ChunksLike): number[][] {
       if (!same) throw new UnknownChunksError('rechunk', x.shape, d, `new block sizes ${JSON.stringify(c)} cannot be cut from blocks of unknown size`);
     });
   }
-  const known = normalizeChunks(per.map((c, d) => (unknown[d] ? [1] : c)) as ChunksLike, x.shape.map((s, d) => (unknown[d] ? 1 : s)), x.dtype);
+  const known = normalizeChunks(
+    per.map((c, d) => (unknown[d] ? [1] : c)) as ChunksLike,
+    x.shape.map((s, d) => (unknown[d] ? 1 : s)),
+    x.dtype,
+  );
   return known.map((c, d) => (unknown[d] ? [...(x.chunks[d] as number[])] : c));
 }

@@ -65,7 +65,10 @@ function groupOf(src: string, axes: number[], prevNb: number[], idx: number[], s
   });
   const out: Node[] = [];
   const rec = (d: number, cur: number[]): void => {
-    if (d === ranges.length) { out.push(ref(blockKey(src, cur))); return; }
+    if (d === ranges.length) {
+      out.push(ref(blockKey(src, cur)));
+      return;
+    }
     for (const v of ranges[d] as number[]) rec(d + 1, [...cur, v]);
   };
   rec(0, []);
@@ -87,11 +90,15 @@ function tree(s: TreeSpec): DaskArray {
   const source = s.generated !== undefined && axes.includes(0) && x.dtype === 'float64' ? uniformSource(x) : undefined;
   const gen = s.generated;
   const inputBlocks = x.numblocks; // `nb` moves on to the combine levels below
-  const first = source !== undefined && gen !== undefined
-    ? new ChunkLayer(name, `${s.op}-partial`, nb, [], (idx) => gen(blockShape(x.chunks, idx), source.seed, linearBlock(idx, inputBlocks)))
-    : s.blockwise
-      ? new BlockwiseLayer(name, letters, nb, s.partial(BlockwiseLayer.arg(0), []), [{ name: x.name, index: letters, numblocks: nb }], { kind: `${s.op}-partial`, simplify: simplifyReduce })
-      : new ChunkLayer(name, `${s.op}-partial`, nb, [x.name], (idx) => s.partial(ref(blockKey(x.name, idx)), idx));
+  const first =
+    source !== undefined && gen !== undefined
+      ? new ChunkLayer(name, `${s.op}-partial`, nb, [], (idx) => gen(blockShape(x.chunks, idx), source.seed, linearBlock(idx, inputBlocks)))
+      : s.blockwise
+        ? new BlockwiseLayer(name, letters, nb, s.partial(BlockwiseLayer.arg(0), []), [{ name: x.name, index: letters, numblocks: nb }], {
+            kind: `${s.op}-partial`,
+            simplify: simplifyReduce,
+          })
+        : new ChunkLayer(name, `${s.op}-partial`, nb, [x.name], (idx) => s.partial(ref(blockKey(x.name, idx)), idx));
   let graph = source !== undefined ? new HighLevelGraph([first]) : HighLevelGraph.fromLayer(first, x.graph);
   let level = 0;
   while (axes.some((d) => (nb[d] as number) > f)) {
@@ -112,18 +119,30 @@ function tree(s: TreeSpec): DaskArray {
   });
   const kept = x.chunks.map((_, d) => d).filter((d) => s.keepdims || !axes.includes(d));
   const outName = `${s.op}-${s.token}`;
-  const final = new ChunkLayer(outName, s.op, outChunks.map((c) => c.length), [src], (oidx) => {
-    const full: number[] = [];
-    let k = 0;
-    for (let d = 0; d < x.ndim; d++) {
-      if (axes.includes(d)) { full.push(0); if (s.keepdims) k++; } else full.push(oidx[k++] as number);
-    }
-    const step = lastNb.map((n, d) => (axes.includes(d) ? n : 1));
-    const parts = groupOf(src, axes, lastNb, full, step);
-    // an unknown (NaN) length is written -1 - (input axis): the finish kernel reads it off the partial
-    const outShape = oidx.map((i, d) => { const v = (outChunks[d] as number[])[i] as number; return Number.isNaN(v) ? -1 - (kept[d] as number) : v; });
-    return s.finish(parts.length === 1 ? (parts[0] as Node) : s.combine(parts), outShape);
-  });
+  const final = new ChunkLayer(
+    outName,
+    s.op,
+    outChunks.map((c) => c.length),
+    [src],
+    (oidx) => {
+      const full: number[] = [];
+      let k = 0;
+      for (let d = 0; d < x.ndim; d++) {
+        if (axes.includes(d)) {
+          full.push(0);
+          if (s.keepdims) k++;
+        } else full.push(oidx[k++] as number);
+      }
+      const step = lastNb.map((n, d) => (axes.includes(d) ? n : 1));
+      const parts = groupOf(src, axes, lastNb, full, step);
+      // an unknown (NaN) length is written -1 - (input axis): the finish kernel reads it off the partial
+      const outShape = oidx.map((i, d) => {
+        const v = (outChunks[d] as number[])[i] as number;
+        return Number.isNaN(v) ? -1 - (kept[d] as number) : v;
+      });
+      return s.finish(parts.length === 1 ? (parts[0] as Node) : s.combine(parts), outShape);
+    },
+  );
   return newArray(HighLevelGraph.fromLayer(final, graph), outName, outChunks as Chunks, s.dtype);
 }
 
@@ -133,8 +152,12 @@ export function reduction(kind: SimpleKind, x: DaskArray, opts: ReduceOptions = 
   const axes = normalizeAxes(kind, opts.axis, x.ndim);
   const k = kindOf(x.dtype);
   const dtype: DType =
-    kind === 'any' || kind === 'all' ? 'bool'
-      : kind === 'sum' || kind === 'prod' || kind === 'nansum' || kind === 'nanprod' ? (k === 'f' ? x.dtype : 'int64')
+    kind === 'any' || kind === 'all'
+      ? 'bool'
+      : kind === 'sum' || kind === 'prod' || kind === 'nansum' || kind === 'nanprod'
+        ? k === 'f'
+          ? x.dtype
+          : 'int64'
         : x.dtype;
   const noIdentity = kind === 'min' || kind === 'max' || kind === 'nanmin' || kind === 'nanmax';
   if (noIdentity && axes.some((d) => x.shape[d] === 0)) {
@@ -145,14 +168,28 @@ export function reduction(kind: SimpleKind, x: DaskArray, opts: ReduceOptions = 
   if (noIdentity && axes.some((d) => Number.isNaN(x.shape[d]))) {
     // lengths known only at compute (after a mask): count elements so that none raises
     return tree({
-      op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype, token, blockwise: true,
+      op: kind,
+      x,
+      axes,
+      keepdims,
+      splitEvery: opts.splitEvery ?? 8,
+      dtype,
+      token,
+      blockwise: true,
       partial: (b) => task(K('reduceCounted'), kind, b, axes),
       combine: (parts) => task(K('combineCounted'), kind, parts),
       finish: (p, shape) => task(K('finishCounted'), kind, p, dtype, shape),
     });
   }
   return tree({
-    op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype, token, blockwise: true,
+    op: kind,
+    x,
+    axes,
+    keepdims,
+    splitEvery: opts.splitEvery ?? 8,
+    dtype,
+    token,
+    blockwise: true,
     partial: (b) => task(K('reduceSimple'), kind, b, axes),
     generated: (shape, seed, block) => task(K('reduceGenerated'), 'reduceSimple', kind, axes, shape, seed, block),
     combine: (parts) => task(K('combineSimple'), kind, parts),
@@ -172,7 +209,13 @@ export function moments(kind: 'mean' | 'var' | 'std' | 'nanmean' | 'nanvar' | 'n
   const keepdims = opts.keepdims ?? false;
   const token = tokenize(kind, x.name, axes, keepdims, opts.splitEvery ?? 8, ddof);
   return tree({
-    op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype, token,
+    op: kind,
+    x,
+    axes,
+    keepdims,
+    splitEvery: opts.splitEvery ?? 8,
+    dtype,
+    token,
     partial: (b) => task(K('reduceMoments'), pk, b, axes),
     generated: (shape, seed, block) => task(K('reduceGenerated'), 'reduceMoments', pk, axes, shape, seed, block),
     combine: (parts) => task(K('combineMoments'), parts),
@@ -193,13 +236,33 @@ export function argReduction(kind: 'argmin' | 'argmax', x: DaskArray, opts: ArgO
   // lengths known only at compute (after a mask): a 1-d array's partials count their elements
   // and the combine step offsets the indices by the elements before them
   const unknown = (axis === null ? shape : axes.map((d) => shape[d] as number)).some((n) => Number.isNaN(n));
-  if (unknown && x.ndim !== 1) throw new ShapeError(kind, [shape], 'the reduced axes have unknown lengths (after a mask) and the array is not 1-d; compute it first, or reduce a 1-d array.');
+  if (unknown && x.ndim !== 1)
+    throw new ShapeError(
+      kind,
+      [shape],
+      'the reduced axes have unknown lengths (after a mask) and the array is not 1-d; compute it first, or reduce a 1-d array.',
+    );
   const token = tokenize(kind, x.name, axis, keepdims, opts.splitEvery ?? 8);
   return tree({
-    op: kind, x, axes, keepdims, splitEvery: opts.splitEvery ?? 8, dtype: 'int64', token,
-    partial: (b, idx) => unknown ? task(K('argPartial'), kind, b, 0, [0], [0], true) : task(K('argPartial'), kind, b, axis, idx.map((i, d) => (starts[d] as number[])[i] as number), shape),
+    op: kind,
+    x,
+    axes,
+    keepdims,
+    splitEvery: opts.splitEvery ?? 8,
+    dtype: 'int64',
+    token,
+    partial: (b, idx) =>
+      unknown
+        ? task(K('argPartial'), kind, b, 0, [0], [0], true)
+        : task(
+            K('argPartial'),
+            kind,
+            b,
+            axis,
+            idx.map((i, d) => (starts[d] as number[])[i] as number),
+            shape,
+          ),
     combine: (parts) => task(K('argCombine'), kind, parts),
     finish: (p, oshape) => task(K('argFinish'), p, oshape, kind),
   });
 }
-

@@ -23,7 +23,8 @@ export function toDelayed(x: DaskArray): Delayed<Scalar> | DelayedBlocks {
   const level = (prefix: number[]): DelayedBlocks => {
     const d = prefix.length;
     return Array.from({ length: nb[d] as number }, (_, i) =>
-      d === nb.length - 1 ? Delayed.fromGraph<NDChunk>(graph, blockKey(x.name, [...prefix, i])) : level([...prefix, i]));
+      d === nb.length - 1 ? Delayed.fromGraph<NDChunk>(graph, blockKey(x.name, [...prefix, i])) : level([...prefix, i]),
+    );
   };
   return level([]);
 }

@@ -48,8 +48,23 @@ export async function fromZarr(root: string, opts: ZarrOptions = {}): Promise<Da
   const starts = chunks.map((c) => cumdims(c));
   const stamp = zarrStamp(format, shape, arr.chunks, dtype);
   const name = `from-zarr-${tokenize(root, path, stamp, chunks)}`;
-  const layer = new ChunkLayer(name, 'from-zarr', chunks.map((c) => c.length), [], (idx) =>
-    task(IO('readZarrBlock'), root, path, idx.map((i, d) => (starts[d] as number[])[i] as number), blockShape(chunks, idx), dtype, format, stamp));
+  const layer = new ChunkLayer(
+    name,
+    'from-zarr',
+    chunks.map((c) => c.length),
+    [],
+    (idx) =>
+      task(
+        IO('readZarrBlock'),
+        root,
+        path,
+        idx.map((i, d) => (starts[d] as number[])[i] as number),
+        blockShape(chunks, idx),
+        dtype,
+        format,
+        stamp,
+      ),
+  );
   return arrayFromLayer(layer, [], chunks, dtype as DType);
 }
 
@@ -67,20 +82,45 @@ export function toZarr(x: DaskArray, root: string, opts?: ToZarrOptions): Promis
 export function toZarr(x0: DaskArray, root: string, opts: ToZarrOptions = {}): Promise<string[]> | Delayed<string[]> {
   // Every compute option goes on (signal, timeout, memoryLimit, ...); the Zarr ones stay here.
   const { path: _path, chunks: _chunks, zarrFormat: _format, ...rest } = opts;
-  return writeResult('toZarr', () => {
-    requireKnownChunks('toZarr', x0.chunks, undefined, 'the file needs every length');
-    const path = opts.path ?? '/';
-    const format = opts.zarrFormat ?? 3;
-    if (format !== 2 && format !== 3) throw new InputError('toZarr', `zarrFormat must be 2 or 3, got ${String(format)}.`);
-    // Zarr chunks are regular: use the first block size on each axis
-    const x = opts.chunks !== undefined ? rechunk(x0, opts.chunks) : rechunk(x0, x0.chunks.map((c) => Math.max(1, c[0] as number)));
-    const chunkShape = x.chunks.map((c) => Math.max(1, c[0] as number));
-    const starts = x.chunks.map((c) => cumdims(c));
-    const stamp = zarrStamp(format, x.shape, chunkShape, x.dtype);
-    const name = `to-zarr-${tokenize(root, path, x.name, stamp)}`;
-    const create = task(IO('createZarr'), root, path, x.shape, chunkShape, x.dtype, format);
-    return arrayWritePlan(x, name, 'to-zarr', create, (idx, created) =>
-      task(IO('writeZarrBlock'), root, path, idx.map((i, d) => (starts[d] as number[])[i] as number), ref(blockKey(x.name, idx)), format, stamp, created),
-    resolve(root, ...path.split('/').filter((p) => p !== '')));
-  }, rest);
+  return writeResult(
+    'toZarr',
+    () => {
+      requireKnownChunks('toZarr', x0.chunks, undefined, 'the file needs every length');
+      const path = opts.path ?? '/';
+      const format = opts.zarrFormat ?? 3;
+      if (format !== 2 && format !== 3) throw new InputError('toZarr', `zarrFormat must be 2 or 3, got ${String(format)}.`);
+      // Zarr chunks are regular: use the first block size on each axis
+      const x =
+        opts.chunks !== undefined
+          ? rechunk(x0, opts.chunks)
+          : rechunk(
+              x0,
+              x0.chunks.map((c) => Math.max(1, c[0] as number)),
+            );
+      const chunkShape = x.chunks.map((c) => Math.max(1, c[0] as number));
+      const starts = x.chunks.map((c) => cumdims(c));
+      const stamp = zarrStamp(format, x.shape, chunkShape, x.dtype);
+      const name = `to-zarr-${tokenize(root, path, x.name, stamp)}`;
+      const create = task(IO('createZarr'), root, path, x.shape, chunkShape, x.dtype, format);
+      return arrayWritePlan(
+        x,
+        name,
+        'to-zarr',
+        create,
+        (idx, created) =>
+          task(
+            IO('writeZarrBlock'),
+            root,
+            path,
+            idx.map((i, d) => (starts[d] as number[])[i] as number),
+            ref(blockKey(x.name, idx)),
+            format,
+            stamp,
+            created,
+          ),
+        resolve(root, ...path.split('/').filter((p) => p !== '')),
+      );
+    },
+    rest,
+  );
 }

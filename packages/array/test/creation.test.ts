@@ -10,7 +10,10 @@ describe('Array metadata and chunks', () => {
   });
 
   it('normalises chunks: number, per-axis list, -1, explicit and auto', () => {
-    expect(da.zeros([10, 7], { chunks: 4 }).chunks).toEqual([[4, 4, 2], [4, 3]]);
+    expect(da.zeros([10, 7], { chunks: 4 }).chunks).toEqual([
+      [4, 4, 2],
+      [4, 3],
+    ]);
     expect(da.zeros([10, 7], { chunks: [5, -1] }).chunks).toEqual([[5, 5], [7]]);
     expect(da.zeros([10, 7], { chunks: [[3, 7], [7]] }).chunks).toEqual([[3, 7], [7]]);
     expect(da.zeros([10, 7]).chunks).toEqual([[10], [7]]);
@@ -45,14 +48,32 @@ describe.each(SCHEDULERS)('creation on %s', (scheduler) => {
     const nested = build([5, 3], (i) => i * 1.5);
     const a = da.fromArray(nested, { chunks: [2, 2] });
     const t = da.fromArray(new Int16Array([1, -2, 3, 4, 5, 6]), { shape: [2, 3], chunks: 1 });
-    const [ga, gt, z, o, f, e] = await compute(a, t, da.zeros([3, 2], { chunks: 2 }), da.ones([4], { chunks: 3, dtype: 'int32' }), da.full([2, 2], 7, { chunks: 1 }), da.empty([0]), { scheduler });
+    const [ga, gt, z, o, f, e] = await compute(
+      a,
+      t,
+      da.zeros([3, 2], { chunks: 2 }),
+      da.ones([4], { chunks: 3, dtype: 'int32' }),
+      da.full([2, 2], 7, { chunks: 1 }),
+      da.empty([0]),
+      { scheduler },
+    );
     expectClose(ga as da.NDArray, nested);
     expect((gt as da.NDArray).dtype).toBe('int16');
-    expect((gt as da.NDArray).toArray()).toEqual([[1, -2, 3], [4, 5, 6]]);
-    expect((z as da.NDArray).toArray()).toEqual([[0, 0], [0, 0], [0, 0]]);
+    expect((gt as da.NDArray).toArray()).toEqual([
+      [1, -2, 3],
+      [4, 5, 6],
+    ]);
+    expect((z as da.NDArray).toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
     expect((o as da.NDArray).toArray()).toEqual([1, 1, 1, 1]);
     expect((o as da.NDArray).dtype).toBe('int32');
-    expect((f as da.NDArray).toArray()).toEqual([[7, 7], [7, 7]]);
+    expect((f as da.NDArray).toArray()).toEqual([
+      [7, 7],
+      [7, 7],
+    ]);
     expect((e as da.NDArray).shape).toEqual([0]);
     const again = await da.fromArray(ga as da.NDArray, { chunks: 4 }).compute({ scheduler });
     expectClose(again, nested);
@@ -61,12 +82,22 @@ describe.each(SCHEDULERS)('creation on %s', (scheduler) => {
 
   it('arange, linspace and eye match NumPy', async () => {
     const [a, b, c, l, l2, ey] = await compute(
-      da.arange(10, undefined, 1, { chunks: 3 }), da.arange(1, 2, 0.25, { chunks: 2 }), da.arange(5, -5, -3, { chunks: 2 }),
-      da.linspace(0, 1, 7, { chunks: 3 }), da.linspace(2, 3, 4, { endpoint: false, chunks: 3 }), da.eye(4, { M: 5, k: 1, chunks: 2 }), { scheduler });
+      da.arange(10, undefined, 1, { chunks: 3 }),
+      da.arange(1, 2, 0.25, { chunks: 2 }),
+      da.arange(5, -5, -3, { chunks: 2 }),
+      da.linspace(0, 1, 7, { chunks: 3 }),
+      da.linspace(2, 3, 4, { endpoint: false, chunks: 3 }),
+      da.eye(4, { M: 5, k: 1, chunks: 2 }),
+      { scheduler },
+    );
     expect((a as da.NDArray).toArray()).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]);
     expect((b as da.NDArray).toArray()).toEqual([1, 1.25, 1.5, 1.75]);
     expect((c as da.NDArray).toArray()).toEqual([5n, 2n, -1n, -4n]);
-    expectClose(l as da.NDArray, [0, 1, 2, 3, 4, 5, 6].map((i) => i / 6), 1e-15);
+    expectClose(
+      l as da.NDArray,
+      [0, 1, 2, 3, 4, 5, 6].map((i) => i / 6),
+      1e-15,
+    );
     expect((l as da.NDArray).get(6)).toBe(1);
     expectClose(l2 as da.NDArray, [2, 2.25, 2.5, 2.75]);
     expect((ey as da.NDArray).toArray()).toEqual(build([4, 5], (_, [i, j]) => (j === i! + 1 ? 1 : 0)));
@@ -89,7 +120,11 @@ describe.each(SCHEDULERS)('creation on %s', (scheduler) => {
     // linspace the same way: options in num's place (num stays 50).
     const l = da.linspace(0, 1, { chunks: 20 });
     expect(l.chunks).toEqual([[20, 20, 10]]);
-    expectClose((await l.compute({ scheduler })) as da.NDArray, Array.from({ length: 50 }, (_, i) => i / 49), 1e-15);
+    expectClose(
+      (await l.compute({ scheduler })) as da.NDArray,
+      Array.from({ length: 50 }, (_, i) => i / 49),
+      1e-15,
+    );
     expect(() => da.linspace(0, 'x' as never, 3)).toThrow(/stop must be a finite number, got x/);
   });
 
@@ -131,7 +166,11 @@ describe.each(SCHEDULERS)('fromDelayed on %s', (scheduler) => {
     const make = delayed((n: number) => ({ data: Float64Array.from({ length: n * 2 }, (_, i) => i * i), shape: [n, 2], dtype: 'float64' }));
     const x = da.fromDelayed(make(3), [3, 2]);
     const got = (await x.add(1).compute({ scheduler })) as da.NDArray;
-    expect(got.toArray()).toEqual([[1, 2], [5, 10], [17, 26]]);
+    expect(got.toArray()).toEqual([
+      [1, 2],
+      [5, 10],
+      [17, 26],
+    ]);
     await expect(da.fromDelayed(make(2), [3, 2]).compute({ scheduler })).rejects.toThrow(/shape \(3, 2\), got \(2, 2\)/);
   });
 });

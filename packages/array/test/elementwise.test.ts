@@ -25,11 +25,35 @@ describe.each(SCHEDULERS)('elementwise on %s', (scheduler) => {
     const b = da.fromArray(B, { chunks: 2 });
     const c = da.fromArray(C, { chunks: [4, 1] });
     const r = da.fromArray(R, { chunks: [1, 5] });
-    const exprs = [a.add(1), a.sub(b), a.mul(b), a.div(b), a.mod(3), a.pow(2), c.add(r), da.subtract(10, a), da.divide(1, b), a.neg(), a.abs(), da.maximum(a, c), da.minimum(a, 0)];
+    const exprs = [
+      a.add(1),
+      a.sub(b),
+      a.mul(b),
+      a.div(b),
+      a.mod(3),
+      a.pow(2),
+      c.add(r),
+      da.subtract(10, a),
+      da.divide(1, b),
+      a.neg(),
+      a.abs(),
+      da.maximum(a, c),
+      da.minimum(a, 0),
+    ];
     const refs: N[] = [
-      refMap((x) => x + 1, A), refMap((x, y) => x - y, A, B), refMap((x, y) => x * y, A, B), refMap((x, y) => x / y, A, B),
-      refMap((x) => pyMod(x, 3), A), refMap((x) => x ** 2, A), refMap((x, y) => x + y, C, R), refMap((x) => 10 - x, A),
-      refMap((x) => 1 / x, B), refMap((x) => -x, A), refMap(Math.abs, A), refMap(Math.max, A, C), refMap((x) => Math.min(x, 0), A),
+      refMap((x) => x + 1, A),
+      refMap((x, y) => x - y, A, B),
+      refMap((x, y) => x * y, A, B),
+      refMap((x, y) => x / y, A, B),
+      refMap((x) => pyMod(x, 3), A),
+      refMap((x) => x ** 2, A),
+      refMap((x, y) => x + y, C, R),
+      refMap((x) => 10 - x, A),
+      refMap((x) => 1 / x, B),
+      refMap((x) => -x, A),
+      refMap(Math.abs, A),
+      refMap(Math.max, A, C),
+      refMap((x) => Math.min(x, 0), A),
     ];
     const got = await compute(...exprs, { scheduler });
     got.forEach((g, i) => expectClose(g as da.NDArray, refs[i] as N));
@@ -40,11 +64,46 @@ describe.each(SCHEDULERS)('elementwise on %s', (scheduler) => {
     const x = da.fromArray(vals, { chunks: 3 });
     const pos = vals.map((v) => Math.abs(v) + 1);
     const p = da.fromArray(pos, { chunks: 4 });
-    const got = await compute(p.sqrt(), p.exp(), p.log(), p.log1p(), x.sin(), x.cos(), x.tan(), x.tanh(), x.floor(), x.ceil(), x.round(), x.isnan(), x.gt(1), x.le(0.5), x.ne(x), x.eq(4), da.where(x.gt(0), x, -1), x.clip(-1, 2), { scheduler });
+    const got = await compute(
+      p.sqrt(),
+      p.exp(),
+      p.log(),
+      p.log1p(),
+      x.sin(),
+      x.cos(),
+      x.tan(),
+      x.tanh(),
+      x.floor(),
+      x.ceil(),
+      x.round(),
+      x.isnan(),
+      x.gt(1),
+      x.le(0.5),
+      x.ne(x),
+      x.eq(4),
+      da.where(x.gt(0), x, -1),
+      x.clip(-1, 2),
+      { scheduler },
+    );
     const refs: (number | boolean)[][] = [
-      pos.map(Math.sqrt), pos.map(Math.exp), pos.map(Math.log), pos.map(Math.log1p), vals.map(Math.sin), vals.map(Math.cos), vals.map(Math.tan), vals.map(Math.tanh),
-      vals.map(Math.floor), vals.map(Math.ceil), vals.map(halfEven), vals.map((v) => Number.isNaN(v)), vals.map((v) => v > 1), vals.map((v) => v <= 0.5),
-      vals.map((v) => v !== v), vals.map((v) => v === 4), vals.map((v) => (v > 0 ? v : -1)), vals.map((v) => (Number.isNaN(v) ? NaN : Math.min(Math.max(v, -1), 2))),
+      pos.map(Math.sqrt),
+      pos.map(Math.exp),
+      pos.map(Math.log),
+      pos.map(Math.log1p),
+      vals.map(Math.sin),
+      vals.map(Math.cos),
+      vals.map(Math.tan),
+      vals.map(Math.tanh),
+      vals.map(Math.floor),
+      vals.map(Math.ceil),
+      vals.map(halfEven),
+      vals.map((v) => Number.isNaN(v)),
+      vals.map((v) => v > 1),
+      vals.map((v) => v <= 0.5),
+      vals.map((v) => v !== v),
+      vals.map((v) => v === 4),
+      vals.map((v) => (v > 0 ? v : -1)),
+      vals.map((v) => (Number.isNaN(v) ? NaN : Math.min(Math.max(v, -1), 2))),
     ];
     got.forEach((g, i) => expectClose(g as da.NDArray, (refs[i] as (number | boolean)[]).map(Number)));
     expect((got[11] as da.NDArray).dtype).toBe('bool');
@@ -92,7 +151,10 @@ describe.each(SCHEDULERS)('elementwise on %s', (scheduler) => {
     const tiny = da.fromArray(A, { chunks: 1 });
     const [ge, g1, g2] = await compute(e.add(1), one.mul(one), tiny.sub(tiny.T.T).add(tiny), { scheduler });
     expect((ge as da.NDArray).shape).toEqual([0, 3]);
-    expectClose(g1 as da.NDArray, refMap((v) => v * v, A));
+    expectClose(
+      g1 as da.NDArray,
+      refMap((v) => v * v, A),
+    );
     expectClose(g2 as da.NDArray, A);
   });
 });
@@ -101,12 +163,24 @@ describe.each(SCHEDULERS)('0-d and empty broadcasting on %s', (scheduler) => {
   it('0-d arrays compute to scalars; (0, 3) broadcasts with (1, 3); where takes scalars', async () => {
     const s = da.fromArray(5);
     const e = da.zeros([0, 3], { chunks: 2 }).add(da.ones([1, 3]));
-    const x = da.fromArray([[1, 2], [3, 4]], { chunks: 1 });
+    const x = da.fromArray(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { chunks: 1 },
+    );
     const [a, b, c, d] = await compute(s.add(1), s.mul(x), e, da.where(x.gt(2), 0, x), { scheduler });
     expect(a).toBe(6);
-    expect((b as da.NDArray).toArray()).toEqual([[5, 10], [15, 20]]);
+    expect((b as da.NDArray).toArray()).toEqual([
+      [5, 10],
+      [15, 20],
+    ]);
     expect((c as da.NDArray).shape).toEqual([0, 3]);
-    expect((d as da.NDArray).toArray()).toEqual([[1, 2], [0, 0]]);
+    expect((d as da.NDArray).toArray()).toEqual([
+      [1, 2],
+      [0, 0],
+    ]);
   });
 });
 

@@ -13,7 +13,10 @@ function opsIn(node: unknown): string[] {
 
 describe('fuse-blockwise', () => {
   it('x.add(1).mul(2).sqrt() materializes one task per chunk, each a single element-wise kernel', () => {
-    const x = da.fromArray(build([10, 6], (i) => i), { chunks: [3, 4] });
+    const x = da.fromArray(
+      build([10, 6], (i) => i),
+      { chunks: [3, 4] },
+    );
     const y = x.add(1).mul(2).sqrt();
     const nblocks = 4 * 2;
     const { graph } = graphOf([y], { optimize: { inline: false, fuse: false } });
@@ -28,7 +31,10 @@ describe('fuse-blockwise', () => {
   });
 
   it('does not fuse a layer that two layers read, or one that is an output', () => {
-    const x = da.fromArray(build([6], (i) => i), { chunks: 2 });
+    const x = da.fromArray(
+      build([6], (i) => i),
+      { chunks: 2 },
+    );
     const a = x.add(1);
     const b = a.mul(2);
     const c = a.sub(3);
@@ -50,7 +56,10 @@ describe.each(SCHEDULERS)('fused results on %s', (scheduler) => {
     const want = refMap((a, b) => Math.sqrt(Math.abs((a + b) * a)) - 1, X, Y);
     expectClose(await z.compute({ scheduler }), want);
     expectClose(await z.compute({ scheduler, optimize: { blockwise: false } }), want);
-    expectClose(await z.sum({ axis: 1 }).compute({ scheduler }), (want as number[][]).map((r) => r.reduce((p, q) => p + q, 0)));
+    expectClose(
+      await z.sum({ axis: 1 }).compute({ scheduler }),
+      (want as number[][]).map((r) => r.reduce((p, q) => p + q, 0)),
+    );
   });
 });
 
@@ -71,13 +80,27 @@ describe.each(SCHEDULERS)('reductions of fused chains on %s', (scheduler) => {
       expect(ops).not.toContain(EW);
     }
     const f = (v: number): number => Math.sqrt(Math.abs((v + 1) * 2));
-    const [s0, mx, sb, any, ib, bc] = await compute(chain.sum({ axis: 0 }), x.mul(x).max({ axis: 1 }), x.gt(2).sum(), x.gt(4).any(), i32.add(1).sum(), x.add(y).sum({ axis: 1 }), { scheduler });
+    const [s0, mx, sb, any, ib, bc] = await compute(
+      chain.sum({ axis: 0 }),
+      x.mul(x).max({ axis: 1 }),
+      x.gt(2).sum(),
+      x.gt(4).any(),
+      i32.add(1).sum(),
+      x.add(y).sum({ axis: 1 }),
+      { scheduler },
+    );
     const cols = (X as number[][])[0]!.map((_, j) => (X as number[][]).reduce((p, r) => p + f(r[j]!), 0));
     expectClose(s0 as da.NDArray, cols, 1e-12);
-    expectClose(mx as da.NDArray, (X as number[][]).map((r) => Math.max(...r.map((v) => v * v))));
+    expectClose(
+      mx as da.NDArray,
+      (X as number[][]).map((r) => Math.max(...r.map((v) => v * v))),
+    );
     expect(sb).toBe(BigInt((X as number[][]).flat().filter((v) => v > 2).length));
     expect(any).toBe((X as number[][]).flat().some((v) => v > 4));
     expect(ib).toBe(2000000001n + 2000000001n + 8n - 2n);
-    expectClose(bc as da.NDArray, (X as number[][]).map((r) => r.reduce((p, v, j) => p + v + (Y as number[])[j]!, 0)));
+    expectClose(
+      bc as da.NDArray,
+      (X as number[][]).map((r) => r.reduce((p, v, j) => p + v + (Y as number[])[j]!, 0)),
+    );
   });
 });

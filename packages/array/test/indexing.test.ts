@@ -19,12 +19,30 @@ describe.each(SCHEDULERS)('indexing on %s', (scheduler) => {
   it('slices with negative starts, stops and steps across uneven chunks', async () => {
     const x = da.fromArray(A, { chunks: [4, 3] });
     const specs: [number | null, number | null, number][][] = [
-      [[1, 8, 2], [null, null, -1]],
-      [[-2, null, 1], [-1, 0, -2]],
-      [[null, null, -3], [2, -1, 1]],
-      [[7, 2, -1], [5, 100, 1]],
-      [[3, 3, 1], [null, null, 1]],
-      [[100, null, -4], [null, -3, 2]],
+      [
+        [1, 8, 2],
+        [null, null, -1],
+      ],
+      [
+        [-2, null, 1],
+        [-1, 0, -2],
+      ],
+      [
+        [null, null, -3],
+        [2, -1, 1],
+      ],
+      [
+        [7, 2, -1],
+        [5, 100, 1],
+      ],
+      [
+        [3, 3, 1],
+        [null, null, 1],
+      ],
+      [
+        [100, null, -4],
+        [null, -3, 2],
+      ],
     ];
     const arrs = specs.map((s) => x.slice(...s.map(([start, stop, step]) => ({ start, stop, step }))));
     const got = await compute(...arrs, { scheduler });
@@ -38,14 +56,19 @@ describe.each(SCHEDULERS)('indexing on %s', (scheduler) => {
 
   it('integers drop axes, null adds one, and the string form parses', async () => {
     const x = da.fromArray(A, { chunks: [2, 5] });
-    const [r, c, e, s1, s2, s3] = await compute(x.slice(3), x.slice({}, -2), x.slice(null, 4), x.get('10:20, ::-2'), x.get('-3:, 1'), x.get('2, 3'), { scheduler });
+    const [r, c, e, s1, s2, s3] = await compute(x.slice(3), x.slice({}, -2), x.slice(null, 4), x.get('10:20, ::-2'), x.get('-3:, 1'), x.get('2, 3'), {
+      scheduler,
+    });
     expect((r as da.NDArray).toArray()).toEqual((A as number[][])[3]);
     expect((c as da.NDArray).toArray()).toEqual((A as number[][]).map((row) => row[5]));
     expect((e as da.NDArray).shape).toEqual([1, 7]);
     expect((s1 as da.NDArray).shape).toEqual([0, 4]);
     expect((s2 as da.NDArray).toArray()).toEqual([6, 7, 8].map((i) => (A as number[][])[i]![1]));
     expect(s3).toBe((A as number[][])[2]![3]);
-    const y = da.fromArray(build([10], (i) => i), { chunks: 3 });
+    const y = da.fromArray(
+      build([10], (i) => i),
+      { chunks: 3 },
+    );
     expect(((await y.get('::-2').compute({ scheduler })) as da.NDArray).toArray()).toEqual([9, 7, 5, 3, 1]);
   });
 
@@ -84,7 +107,17 @@ describe.each(SCHEDULERS)('shape operations on %s', (scheduler) => {
   it('transpose, T, swapaxes, squeeze, expandDims, ravel and reshape', async () => {
     const B = build([3, 1, 4, 5], (i) => i);
     const x = da.fromArray(B, { chunks: [2, 1, 3, 2] });
-    const [t, tt, sw, sq, ex, rv, rs, rs2] = await compute(x.transpose([2, 0, 3, 1]), x.T, x.swapaxes(0, -1), x.squeeze(), x.expandDims([0, 3]), x.ravel(), x.reshape([6, -1]), x.reshape([5, 2, 6]), { scheduler });
+    const [t, tt, sw, sq, ex, rv, rs, rs2] = await compute(
+      x.transpose([2, 0, 3, 1]),
+      x.T,
+      x.swapaxes(0, -1),
+      x.squeeze(),
+      x.expandDims([0, 3]),
+      x.ravel(),
+      x.reshape([6, -1]),
+      x.reshape([5, 2, 6]),
+      { scheduler },
+    );
     const v = (idx: number[]): number => idx.reduce((acc, i, d) => acc * [3, 1, 4, 5][d]! + i, 0);
     expect((t as da.NDArray).toArray()).toEqual(build([4, 3, 5, 1], (_, [a, b, c, d]) => v([b!, d!, a!, c!])));
     expect((tt as da.NDArray).toArray()).toEqual(build([5, 4, 1, 3], (_, [a, b, c, d]) => v([d!, c!, b!, a!])));
@@ -116,10 +149,15 @@ describe.each(SCHEDULERS)('shape operations on %s', (scheduler) => {
     for (const [k, node] of nodes) {
       if (!k.startsWith('rechunk')) continue;
       let refs = 0;
-      forEachRef(node, () => { refs++; });
+      forEachRef(node, () => {
+        refs++;
+      });
       expect(refs).toBeLessThanOrEqual(64);
     }
-    const z = da.fromArray(C, { chunks: [7, 3] }).rechunk([[10, 20], [4, 16]]);
+    const z = da.fromArray(C, { chunks: [7, 3] }).rechunk([
+      [10, 20],
+      [4, 16],
+    ]);
     const [gy, gz] = await compute(y, z, { scheduler });
     expectClose(gy as da.NDArray, C as N);
     expectClose(gz as da.NDArray, C as N);
@@ -127,13 +165,32 @@ describe.each(SCHEDULERS)('shape operations on %s', (scheduler) => {
   });
 
   it('concatenate and stack along axes, with dtype promotion', async () => {
-    const a = da.fromArray(build([2, 3], (i) => i), { chunks: [1, 2] });
+    const a = da.fromArray(
+      build([2, 3], (i) => i),
+      { chunks: [1, 2] },
+    );
     const b = da.fromArray(new Int32Array([10, 11, 12]), { shape: [1, 3], chunks: [1, 3] });
     const [c0, c1, s0, s2] = await compute(da.concatenate([a, b]), da.concatenate([a, a], 1), da.stack([a, a.add(1)]), da.stack([a, a], 2), { scheduler });
-    expect((c0 as da.NDArray).toArray()).toEqual([[0, 1, 2], [3, 4, 5], [10, 11, 12]]);
+    expect((c0 as da.NDArray).toArray()).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [10, 11, 12],
+    ]);
     expect((c0 as da.NDArray).dtype).toBe('float64');
-    expect((c1 as da.NDArray).toArray()).toEqual([[0, 1, 2, 0, 1, 2], [3, 4, 5, 3, 4, 5]]);
-    expect((s0 as da.NDArray).toArray()).toEqual([[[0, 1, 2], [3, 4, 5]], [[1, 2, 3], [4, 5, 6]]]);
+    expect((c1 as da.NDArray).toArray()).toEqual([
+      [0, 1, 2, 0, 1, 2],
+      [3, 4, 5, 3, 4, 5],
+    ]);
+    expect((s0 as da.NDArray).toArray()).toEqual([
+      [
+        [0, 1, 2],
+        [3, 4, 5],
+      ],
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    ]);
     expect((s2 as da.NDArray).shape).toEqual([2, 3, 2]);
     expect(() => da.concatenate([a, da.zeros([2, 2])])).toThrow(da.ShapeError);
   });

@@ -57,7 +57,11 @@ describe.each(['sync', 'threads'])('reductions of generated random arrays (%s)',
         let s = 0;
         let m = -Infinity;
         let p = 1;
-        for (let i = 0; i < 23; i++) { s += at(i, j, k); m = Math.max(m, at(i, j, k)); p *= at(i, j, k); }
+        for (let i = 0; i < 23; i++) {
+          s += at(i, j, k);
+          m = Math.max(m, at(i, j, k));
+          p *= at(i, j, k);
+        }
         expect(Math.abs((p0.get(j, k) as number) / p - 1)).toBeLessThan(1e-12);
         sj += s;
         expect(s0.get(j, k)).toBeCloseTo(s, 12);

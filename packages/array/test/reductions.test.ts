@@ -6,7 +6,12 @@ import { build, expectClose, flat, refReduce, SCHEDULERS, shapeOf, type N } from
 const X = build([5, 7, 4], (i) => ((i * 37) % 23) - 11 + (i % 3) * 0.25);
 const sum = (v: number[]): number => v.reduce((p, q) => p + q, 0);
 const mean = (v: number[]): number => sum(v) / v.length;
-const variance = (ddof: number) => (v: number[]): number => { const m = mean(v); return sum(v.map((x) => (x - m) ** 2)) / (v.length - ddof); };
+const variance =
+  (ddof: number) =>
+  (v: number[]): number => {
+    const m = mean(v);
+    return sum(v.map((x) => (x - m) ** 2)) / (v.length - ddof);
+  };
 const argmin = (v: number[]): number => v.indexOf(Math.min(...v));
 const argmax = (v: number[]): number => v.indexOf(Math.max(...v));
 
@@ -14,16 +19,24 @@ const argmax = (v: number[]): number => v.indexOf(Math.max(...v));
 function refAxes(x: N, axes: number[], f: (v: number[]) => number): N | number {
   const shape = shapeOf(x);
   const keep = shape.map((_, d) => d).filter((d) => !axes.includes(d));
-  const out = build(keep.map((d) => shape[d] as number), (_, kidx) => {
-    const vals: number[] = [];
-    const rec = (d: number, idx: number[]): void => {
-      if (d === shape.length) { let v: N = x; for (const i of idx) v = (v as N[])[i] as N; vals.push(v as number); return; }
-      if (keep.includes(d)) rec(d + 1, [...idx, kidx[keep.indexOf(d)] as number]);
-      else for (let i = 0; i < (shape[d] as number); i++) rec(d + 1, [...idx, i]);
-    };
-    rec(0, []);
-    return f(vals);
-  });
+  const out = build(
+    keep.map((d) => shape[d] as number),
+    (_, kidx) => {
+      const vals: number[] = [];
+      const rec = (d: number, idx: number[]): void => {
+        if (d === shape.length) {
+          let v: N = x;
+          for (const i of idx) v = (v as N[])[i] as N;
+          vals.push(v as number);
+          return;
+        }
+        if (keep.includes(d)) rec(d + 1, [...idx, kidx[keep.indexOf(d)] as number]);
+        else for (let i = 0; i < (shape[d] as number); i++) rec(d + 1, [...idx, i]);
+      };
+      rec(0, []);
+      return f(vals);
+    },
+  );
   return keep.length === 0 ? (flat(out)[0] as number) : out;
 }
 
@@ -40,8 +53,18 @@ describe.each(SCHEDULERS)('reductions on %s', (scheduler) => {
       cases.push([x.var({ axis }), refAxes(X, axes, variance(0))]);
       cases.push([x.std({ axis, ddof: 1 }), refAxes(X, axes, (v) => Math.sqrt(variance(1)(v)))]);
     }
-    const small = da.fromArray(build([6, 4], (i) => 1 + (i % 3) * 0.5), { chunks: [4, 3] });
-    cases.push([small.prod({ axis: 0 }), refReduce(build([6, 4], (i) => 1 + (i % 3) * 0.5), 0, (v) => v.reduce((p, q) => p * q, 1))]);
+    const small = da.fromArray(
+      build([6, 4], (i) => 1 + (i % 3) * 0.5),
+      { chunks: [4, 3] },
+    );
+    cases.push([
+      small.prod({ axis: 0 }),
+      refReduce(
+        build([6, 4], (i) => 1 + (i % 3) * 0.5),
+        0,
+        (v) => v.reduce((p, q) => p * q, 1),
+      ),
+    ]);
     const got = await compute(...cases.map((c) => c[0]), { scheduler });
     got.forEach((g, i) => expectClose(g as da.NDArray, cases[i]![1], 1e-12));
     const kd = (await x.sum({ axis: 1, keepdims: true }).compute({ scheduler })) as da.NDArray;
@@ -53,7 +76,12 @@ describe.each(SCHEDULERS)('reductions on %s', (scheduler) => {
     // every remainder of the four-stream split, 64..80 the per-row path of axis -1 and (0, 2)
     for (let n = 0; n < 20; n++) {
       const v = build([n], (i) => ((i * 7919) % 101) * 0.37 - 9);
-      expect(await da.fromArray(v, { chunks: Math.max(1, n) }).sum().compute({ scheduler })).toBeCloseTo(sum(v as number[]), 9);
+      expect(
+        await da
+          .fromArray(v, { chunks: Math.max(1, n) })
+          .sum()
+          .compute({ scheduler }),
+      ).toBeCloseTo(sum(v as number[]), 9);
     }
     for (const inner of [64, 71, 80]) {
       const M = build([3, 2, inner], (i) => ((i * 37) % 23) - 11 + (i % 5) * 0.125);
@@ -89,7 +117,19 @@ describe.each(SCHEDULERS)('reductions on %s', (scheduler) => {
     const x = da.fromArray(V, { chunks: 3 });
     const allNan = da.fromArray([NaN, NaN, 1], { chunks: 2 }).slice({ stop: 2 });
     const clean = V.filter((v) => !Number.isNaN(v));
-    const [s, ns, nm, nmin, nmax, mx, anyv, allv, allNanMin, gtAny] = await compute(x.sum(), x.nansum(), x.nanmean(), x.nanmin(), x.nanmax(), x.max(), x.any(), x.all(), allNan.nanmin(), x.gt(3.5).any(), { scheduler });
+    const [s, ns, nm, nmin, nmax, mx, anyv, allv, allNanMin, gtAny] = await compute(
+      x.sum(),
+      x.nansum(),
+      x.nanmean(),
+      x.nanmin(),
+      x.nanmax(),
+      x.max(),
+      x.any(),
+      x.all(),
+      allNan.nanmin(),
+      x.gt(3.5).any(),
+      { scheduler },
+    );
     expect(s).toBeNaN();
     expect(ns).toBe(sum(clean));
     expect(nm).toBeCloseTo(mean(clean), 14);
@@ -127,11 +167,23 @@ describe.each(SCHEDULERS)('reductions on %s', (scheduler) => {
     const cum = (v: number[], f: (a: number, b: number) => number): number[] => v.map((_, k) => v.slice(0, k + 1).reduce(f));
     const [c0, c1, cf, p1] = await compute(x.cumsum({ axis: 0 }), x.cumsum({ axis: 1 }), x.cumsum(), x.cumprod({ axis: 1 }), { scheduler });
     const T = (A as number[][])[0]!.map((_, j) => (A as number[][]).map((r) => r[j]!));
-    const c0ref = (() => { const cols = T.map((c) => cum(c, (a, b) => a + b)); return (A as number[][]).map((r, i) => r.map((_, j) => cols[j]![i]!)); })();
+    const c0ref = (() => {
+      const cols = T.map((c) => cum(c, (a, b) => a + b));
+      return (A as number[][]).map((r, i) => r.map((_, j) => cols[j]![i]!));
+    })();
     expectClose(c0 as da.NDArray, c0ref);
-    expectClose(c1 as da.NDArray, (A as number[][]).map((r) => cum(r, (a, b) => a + b)));
-    expectClose(cf as da.NDArray, cum(flat(A), (a, b) => a + b));
-    expectClose(p1 as da.NDArray, (A as number[][]).map((r) => cum(r, (a, b) => a * b)));
+    expectClose(
+      c1 as da.NDArray,
+      (A as number[][]).map((r) => cum(r, (a, b) => a + b)),
+    );
+    expectClose(
+      cf as da.NDArray,
+      cum(flat(A), (a, b) => a + b),
+    );
+    expectClose(
+      p1 as da.NDArray,
+      (A as number[][]).map((r) => cum(r, (a, b) => a * b)),
+    );
     const ints = (await da.arange(1, 7, 1, { chunks: 4 }).cumsum().compute({ scheduler })) as da.NDArray;
     expect(ints.toArray()).toEqual([1n, 3n, 6n, 10n, 15n, 21n]);
   });

@@ -18,7 +18,10 @@ export type N = number | N[];
 export function shapeOf(x: unknown): number[] {
   const s: number[] = [];
   let v = x;
-  while (Array.isArray(v)) { s.push(v.length); v = v[0]; }
+  while (Array.isArray(v)) {
+    s.push(v.length);
+    v = v[0];
+  }
   return s;
 }
 
@@ -30,7 +33,8 @@ export function flat(x: unknown): number[] {
 /** Builds a nested array of `shape` with values f(flat index, nd index). */
 export function build(shape: number[], f: (i: number, idx: number[]) => number): N {
   let k = 0;
-  const rec = (d: number, idx: number[]): N => (d === shape.length ? f(k++, idx) : Array.from({ length: shape[d] as number }, (_, i) => rec(d + 1, [...idx, i])));
+  const rec = (d: number, idx: number[]): N =>
+    d === shape.length ? f(k++, idx) : Array.from({ length: shape[d] as number }, (_, i) => rec(d + 1, [...idx, i]));
   return rec(0, []);
 }
 
@@ -47,11 +51,15 @@ export function refMap(f: (...v: number[]) => number, ...xs: (N | number)[]): N 
   const nd = Math.max(...shapes.map((s) => s.length));
   const out: number[] = [];
   for (let d = 0; d < nd; d++) out.push(Math.max(...shapes.map((s) => (s.length - nd + d >= 0 ? (s[s.length - nd + d] as number) : 1))));
-  return build(out, (_, idx) => f(...xs.map((x, k) => {
-    const s = shapes[k] as number[];
-    const local = idx.slice(nd - s.length).map((i, d) => ((s[d] as number) === 1 ? 0 : i));
-    return at(x as N, local);
-  })));
+  return build(out, (_, idx) =>
+    f(
+      ...xs.map((x, k) => {
+        const s = shapes[k] as number[];
+        const local = idx.slice(nd - s.length).map((i, d) => ((s[d] as number) === 1 ? 0 : i));
+        return at(x as N, local);
+      }),
+    ),
+  );
 }
 
 /** Reference reduction over one axis (or all when undefined). */

@@ -11,7 +11,10 @@ const dir = mkdtempSync(join(tmpdir(), 'tsdask-zarr-'));
 /** A Zarr v2 array written by hand: .zarray and raw (uncompressed) C-order chunks, edges padded. */
 function handZarrV2(root: string, shape: [number, number], chunks: [number, number], values: Int32Array): void {
   mkdirSync(root, { recursive: true });
-  writeFileSync(join(root, '.zarray'), JSON.stringify({ zarr_format: 2, shape, chunks, dtype: '<i4', compressor: null, fill_value: 0, order: 'C', filters: null }));
+  writeFileSync(
+    join(root, '.zarray'),
+    JSON.stringify({ zarr_format: 2, shape, chunks, dtype: '<i4', compressor: null, fill_value: 0, order: 'C', filters: null }),
+  );
   for (let bi = 0; bi * chunks[0] < shape[0]; bi++) {
     for (let bj = 0; bj * chunks[1] < shape[1]; bj++) {
       const c = new Int32Array(chunks[0] * chunks[1]);
@@ -34,11 +37,17 @@ describe.each(SCHEDULERS)('zarr on %s', (scheduler) => {
     handZarrV2(root, [5, 7], [2, 3], vals);
     const a = await da.fromZarr(root);
     expect(a.dtype).toBe('int32');
-    expect(a.chunks).toEqual([[2, 2, 1], [3, 3, 1]]);
+    expect(a.chunks).toEqual([
+      [2, 2, 1],
+      [3, 3, 1],
+    ]);
     const b = await da.fromZarr(root, { chunks: [4, 5] });
     const want = build([5, 7], (i) => i * 3 - 50);
     expectClose((await a.compute({ scheduler })) as da.NDArray, want);
-    expectClose((await b.add(1).compute({ scheduler })) as da.NDArray, build([5, 7], (i) => i * 3 - 49));
+    expectClose(
+      (await b.add(1).compute({ scheduler })) as da.NDArray,
+      build([5, 7], (i) => i * 3 - 49),
+    );
   });
 
   it('toZarr writes a v3 array chunked like the blocks, and it reads back', async () => {
@@ -46,13 +55,21 @@ describe.each(SCHEDULERS)('zarr on %s', (scheduler) => {
     const vals = build([6, 5], (i) => i * 0.5);
     const x = da.fromArray(vals, { chunks: [4, 2] }).astype('float32');
     expect(await da.toZarr(x, root, { path: 'grp/x', scheduler })).toEqual([join(root, 'grp', 'x')]);
-    const meta = JSON.parse(readFileSync(join(root, 'grp', 'x', 'zarr.json'), 'utf8')) as { zarr_format: number; shape: number[]; data_type: string; chunk_grid: { configuration: { chunk_shape: number[] } } };
+    const meta = JSON.parse(readFileSync(join(root, 'grp', 'x', 'zarr.json'), 'utf8')) as {
+      zarr_format: number;
+      shape: number[];
+      data_type: string;
+      chunk_grid: { configuration: { chunk_shape: number[] } };
+    };
     expect(meta.zarr_format).toBe(3);
     expect(meta.shape).toEqual([6, 5]);
     expect(meta.data_type).toBe('float32');
     expect(meta.chunk_grid.configuration.chunk_shape).toEqual([4, 2]);
     const y = await da.fromZarr(root, { path: 'grp/x' });
-    expect(y.chunks).toEqual([[4, 2], [2, 2, 1]]);
+    expect(y.chunks).toEqual([
+      [4, 2],
+      [2, 2, 1],
+    ]);
     expectClose((await y.compute({ scheduler })) as da.NDArray, vals);
     const bools = da.fromArray([true, false, true, true, false]).rechunk(2);
     await da.toZarr(bools, root, { path: 'b', scheduler });
@@ -77,7 +94,17 @@ describe.each(SCHEDULERS)('zarr on %s', (scheduler) => {
     const x = da.fromArray(vals, { chunks: [2, 3] });
     expect(await da.toZarr(x, root, { path: 'grp/x', zarrFormat: 2, scheduler })).toEqual([join(root, 'grp', 'x')]);
     const meta = JSON.parse(readFileSync(join(root, 'grp', 'x', '.zarray'), 'utf8')) as Record<string, unknown>;
-    expect(meta).toEqual({ zarr_format: 2, shape: [5, 7], chunks: [2, 3], dtype: '<f8', compressor: null, fill_value: 0, order: 'C', filters: null, dimension_separator: '.' });
+    expect(meta).toEqual({
+      zarr_format: 2,
+      shape: [5, 7],
+      chunks: [2, 3],
+      dtype: '<f8',
+      compressor: null,
+      fill_value: 0,
+      order: 'C',
+      filters: null,
+      dimension_separator: '.',
+    });
     expect(JSON.parse(readFileSync(join(root, '.zgroup'), 'utf8'))).toEqual({ zarr_format: 2 });
     expect(JSON.parse(readFileSync(join(root, 'grp', '.zgroup'), 'utf8'))).toEqual({ zarr_format: 2 });
     expect(existsSync(join(root, 'grp', 'x', 'zarr.json'))).toBe(false);
@@ -88,13 +115,18 @@ describe.each(SCHEDULERS)('zarr on %s', (scheduler) => {
     expect(got).toEqual([2 * 7 + 6, 0, 0, 3 * 7 + 6, 0, 0].map((i, k) => (k % 3 === 0 ? i * 1.5 - 20 : 0)));
     const y = await da.fromZarr(root, { path: 'grp/x' });
     expect(y.dtype).toBe('float64');
-    expect(y.chunks).toEqual([[2, 2, 1], [3, 3, 1]]);
+    expect(y.chunks).toEqual([
+      [2, 2, 1],
+      [3, 3, 1],
+    ]);
     expectClose((await y.compute({ scheduler })) as da.NDArray, vals);
     // int64 and bool round-trip too
     const big = da.arange(0, 9, 1).mul(1000000007).rechunk(4);
     await da.toZarr(big, root, { path: 'i', zarrFormat: 2, scheduler });
     expect(JSON.parse(readFileSync(join(root, 'i', '.zarray'), 'utf8')).dtype).toBe('<i8');
-    expect(((await (await da.fromZarr(root, { path: 'i' })).compute({ scheduler })) as da.NDArray).toArray()).toEqual(Array.from({ length: 9 }, (_, i) => BigInt(i) * 1000000007n));
+    expect(((await (await da.fromZarr(root, { path: 'i' })).compute({ scheduler })) as da.NDArray).toArray()).toEqual(
+      Array.from({ length: 9 }, (_, i) => BigInt(i) * 1000000007n),
+    );
     await da.toZarr(da.fromArray([true, false, true, true, false]).rechunk(2), root, { path: 'b', zarrFormat: 2, scheduler });
     expect(JSON.parse(readFileSync(join(root, 'b', '.zarray'), 'utf8'))).toMatchObject({ dtype: '|b1', fill_value: false });
     expect(((await (await da.fromZarr(root, { path: 'b' })).compute({ scheduler })) as da.NDArray).toArray()).toEqual([true, false, true, true, false]);

@@ -37,7 +37,10 @@ export function throwIfCancelled(signal: AbortSignal | undefined, timeoutMs?: nu
 
 /** Folds the caller's signal and a timeout into one signal for a compute. */
 export function computeSignal(signal: AbortSignal | undefined, timeout: number | undefined): ComputeSignal {
-  for (const [name, value, check] of [['timeout', timeout, checkTimeout], ['signal', signal, abortSignal]] as const) {
+  for (const [name, value, check] of [
+    ['timeout', timeout, checkTimeout],
+    ['signal', signal, abortSignal],
+  ] as const) {
     const problem = value === undefined ? undefined : check(value);
     if (problem !== undefined) throw new ConfigError(`compute() option '${name}' ${problem}.`, { option: name });
   }

@@ -80,4 +80,3 @@ export abstract class Collection<T = unknown> {
 }
 
 Object.defineProperty(Collection.prototype, COLLECTION_BRAND, { value: true });
-

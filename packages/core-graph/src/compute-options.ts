@@ -59,7 +59,9 @@ export async function optionCallbacks(opts: ComputeOptions): Promise<Callbacks[]
       handler = handlers.get(name);
     }
     if (handler === undefined) {
-      throw new ConfigError(`compute option '${name}': ${loader?.owner ?? 'its package'} did not register a handler (registerComputeOption).`, { option: name });
+      throw new ConfigError(`compute option '${name}': ${loader?.owner ?? 'its package'} did not register a handler (registerComputeOption).`, {
+        option: name,
+      });
     }
     out.push(...(await handler(value, opts)));
   }

@@ -30,13 +30,7 @@ export type Computed<C> = C extends CollectionLike<infer R> ? R : C extends Futu
 
 function splitOptions(args: readonly unknown[]): { items: unknown[]; opts: ComputeOptions } {
   const last = args[args.length - 1];
-  if (
-    args.length > 0 &&
-    typeof last === 'object' &&
-    last !== null &&
-    !isCollection(last) &&
-    Object.getPrototypeOf(last) === Object.prototype
-  ) {
+  if (args.length > 0 && typeof last === 'object' && last !== null && !isCollection(last) && Object.getPrototypeOf(last) === Object.prototype) {
     return { items: args.slice(0, -1), opts: last as ComputeOptions };
   }
   return { items: [...args], opts: {} };
@@ -67,7 +61,10 @@ function layerPasses(g: HighLevelGraph, outputs: readonly Key[], opts: ComputeOp
 }
 
 /** Builds the optimized task graph of some collections and the keys to compute. */
-export function graphOf(collections: readonly CollectionLike[], opts: ComputeOptions = {}): {
+export function graphOf(
+  collections: readonly CollectionLike[],
+  opts: ComputeOptions = {},
+): {
   graph: TaskGraph;
   outputs: Key[];
 } {

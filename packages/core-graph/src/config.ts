@@ -34,8 +34,7 @@ export interface Options {
 /** The process-wide settings: the typed Options (the compute-only ones are in ComputeOptions). */
 export type Config = Options;
 
-const env: Record<string, string | undefined> =
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+const env: Record<string, string | undefined> = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 
 function fromEnv(): Config {
   const c: Config = {};

@@ -43,9 +43,7 @@ export type Lazy<T> =
   | (T extends Record<string, unknown> ? { [K in keyof T]: Lazy<T[K]> } : never);
 
 /** A delayed function: call it with lazy or plain arguments to get a Delayed result. */
-export type DelayedFunction<F extends (...args: never[]) => unknown> = (
-  ...args: LazyArgs<Parameters<F>>
-) => Delayed<Awaited<ReturnType<F>>>;
+export type DelayedFunction<F extends (...args: never[]) => unknown> = (...args: LazyArgs<Parameters<F>>) => Delayed<Awaited<ReturnType<F>>>;
 
 /** Each parameter of a tuple made lazy. */
 export type LazyArgs<P extends readonly unknown[]> = { [K in keyof P]: Lazy<P[K]> };
@@ -166,7 +164,9 @@ export class DelayedLayer implements Layer {
   #index(): Map<Key, Delayed> {
     if (this.#byKey === undefined) {
       const m = new Map<Key, Delayed>();
-      walk([this.root], (d) => { if (!d._backed) m.set(d.key, d); });
+      walk([this.root], (d) => {
+        if (!d._backed) m.set(d.key, d);
+      });
       this.#byKey = m;
     }
     return this.#byKey;
@@ -188,13 +188,18 @@ export class DelayedLayer implements Layer {
         if (d !== undefined) roots.push(d);
       }
     }
-    walk(roots, (d) => { if (!d._backed) out.set(d.key, d.node); });
+    walk(roots, (d) => {
+      if (!d._backed) out.set(d.key, d.node);
+    });
   }
 }
 
 /** A Delayed made by fromGraph: its key is computed by `backing`, another collection's graph. */
 class GraphDelayed<T = unknown> extends Delayed<T> {
-  constructor(key: Key, readonly backing: HighLevelGraph) {
+  constructor(
+    key: Key,
+    readonly backing: HighLevelGraph,
+  ) {
     super(key, { ref: key });
   }
 
@@ -256,7 +261,10 @@ export function lowerDelayed(roots: readonly Delayed[]): TaskGraph | undefined {
   }
   const { ptr: depPtr, idx: depIdx } = deps.finish();
   const { outPtr, outIdx } = invertCsr(n, depPtr, depIdx);
-  const index = new LazyKeyIndex(keys, roots.map((r) => [r.key, r._id] as const));
+  const index = new LazyKeyIndex(
+    keys,
+    roots.map((r) => [r.key, r._id] as const),
+  );
   return { size: n, keys, nodes, index, depPtr, depIdx, outPtr, outIdx };
 }
 

@@ -84,7 +84,7 @@ export class NotPortableError extends TsdaskError {
     super(
       'TSDASK_NOT_PORTABLE',
       `Function '${functionName}' cannot run on worker threads: ${reason}. ` +
-        "Use a self-contained function (no free variables), or export it from a module and pass " +
+        'Use a self-contained function (no free variables), or export it from a module and pass ' +
         "op(import.meta.url, 'exportName'); or compute with { scheduler: 'sync' }.",
     );
     this.functionName = functionName;
@@ -118,8 +118,7 @@ export class CancelledError extends TsdaskError {
         : `its AbortSignal was aborted (${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)})`;
     super(
       'TSDASK_CANCELLED',
-      `The compute was cancelled: ${why}. Its running tasks were stopped and its results dropped; ` +
-        'compute again (with a longer timeout) to get them.',
+      `The compute was cancelled: ${why}. Its running tasks were stopped and its results dropped; ` + 'compute again (with a longer timeout) to get them.',
       { cause: reason },
     );
     this.timeoutMs = timeoutMs;

@@ -124,14 +124,7 @@ export interface WorkerMemoryEvent {
 
 /** Every event a scheduler emits. */
 export type SchedulerEvent =
-  | ComputeStartEvent
-  | TaskBatchEvent
-  | ComputeFinishEvent
-  | RunningEvent
-  | MemoryEvent
-  | SpillEvent
-  | SpillFailedEvent
-  | WorkerMemoryEvent;
+  ComputeStartEvent | TaskBatchEvent | ComputeFinishEvent | RunningEvent | MemoryEvent | SpillEvent | SpillFailedEvent | WorkerMemoryEvent;
 
 /** The kinds of event, as their `type`. */
 export type SchedulerEventType = SchedulerEvent['type'];

@@ -49,15 +49,7 @@ export type {
   WorkerMemoryEvent,
   WorkerName,
 } from './events.js';
-export {
-  TASK_STATES,
-  TaskStateCode,
-  TaskBatchBuilder,
-  taskEventsOf,
-  type TaskEvent,
-  type TaskEventBatch,
-  type TaskState,
-} from './task-events.js';
+export { TASK_STATES, TaskStateCode, TaskBatchBuilder, taskEventsOf, type TaskEvent, type TaskEventBatch, type TaskState } from './task-events.js';
 export { registerScheduler, registerSchedulerLoader, getScheduler, schedulerNames, type Scheduler, type RunHandle, type ComputeOptions } from './schedulers.js';
 export { Collection } from './collection.js';
 export { isCollection, COLLECTION_BRAND, type CollectionLike } from './collection-brand.js';

@@ -33,7 +33,10 @@ export function writeResult(site: string, plan: () => WritePlan, opts: WriteOpti
   if (compute === false) {
     const given = Object.keys(computeOpts);
     if (given.length > 0) {
-      throw new ConfigError(`${site}(..., { compute: false }): ${given.map((k) => `'${k}'`).join(', ')} ${given.length === 1 ? 'is a compute option' : 'are compute options'}; a write with compute: false runs when computed, so give ${given.length === 1 ? 'it' : 'them'} to compute(...) instead.`, { option: given[0] as string });
+      throw new ConfigError(
+        `${site}(..., { compute: false }): ${given.map((k) => `'${k}'`).join(', ')} ${given.length === 1 ? 'is a compute option' : 'are compute options'}; a write with compute: false runs when computed, so give ${given.length === 1 ? 'it' : 'them'} to compute(...) instead.`,
+        { option: given[0] as string },
+      );
     }
     const { graph, key } = plan();
     return Delayed.fromGraph<string[]>(graph, key);

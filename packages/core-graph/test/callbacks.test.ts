@@ -13,7 +13,18 @@ const rows: TaskEvent[] = [
   { key: 'inc-a,0', group: 'inc', state: 'memory', worker: 7, start: 1, stop: 3, nbytes: 8 },
 ];
 const batch: SchedulerEvent = { type: 'task-batch', computeId: 'c', batch: TaskBatchBuilder.fromEvents(rows) };
-const memory: SchedulerEvent = { type: 'memory', computeId: 'c', worker: 'scheduler', held: 8, spilled: 0, limit: 100, paused: false, spillCount: 0, unspillCount: 0, maxHeld: 8 };
+const memory: SchedulerEvent = {
+  type: 'memory',
+  computeId: 'c',
+  worker: 'scheduler',
+  held: 8,
+  spilled: 0,
+  limit: 100,
+  paused: false,
+  spillCount: 0,
+  unspillCount: 0,
+  maxHeld: 8,
+};
 const finish: SchedulerEvent = { type: 'compute-finish', computeId: 'c', ok: true, elapsedMs: 4 };
 
 describe('emitEvent', () => {

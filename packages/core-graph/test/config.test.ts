@@ -35,7 +35,8 @@ describe('config', () => {
 
   it('reads TSDASK_SCHEDULER and TSDASK_NUM_WORKERS and rejects bad values', () => {
     const script = `import('@tsdask/core-graph').then(m => process.stdout.write(JSON.stringify([m.config.get('scheduler'), m.config.get('numWorkers')])))`;
-    const run = (env: Record<string, string>) => execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: 'pipe' });
+    const run = (env: Record<string, string>) =>
+      execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: 'pipe' });
     expect(JSON.parse(run({ TSDASK_SCHEDULER: 'sync', TSDASK_NUM_WORKERS: '3' }))).toEqual(['sync', 3]);
     expect(() => run({ TSDASK_NUM_WORKERS: 'many' })).toThrow(/TSDASK_NUM_WORKERS='many'/);
   });

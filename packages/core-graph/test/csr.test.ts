@@ -67,9 +67,7 @@ describe('groupCsr', () => {
       const n = Math.floor(rand() * 50);
       const count = 1 + Math.floor(rand() * 6);
       const groupOf = Int32Array.from({ length: n }, () => Math.floor(rand() * (count + 1)) - 1);
-      const order = Int32Array.from(
-        Array.from({ length: n }, (_, i) => i).sort(() => rand() - 0.5),
-      );
+      const order = Int32Array.from(Array.from({ length: n }, (_, i) => i).sort(() => rand() - 0.5));
       const expect1 = Array.from({ length: count }, (_, g) => [...Array(n).keys()].filter((i) => groupOf[i] === g));
       const expect2 = Array.from({ length: count }, (_, g) => Array.from(order).filter((i) => groupOf[i] === g));
       expect(rowsOf(groupCsr(count, groupOf), count)).toEqual(expect1);

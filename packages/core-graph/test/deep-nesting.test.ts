@@ -104,7 +104,10 @@ describe('spec walkers at any depth', () => {
   });
 
   it('lowers a graph whose node is nested 30,000 deep', () => {
-    const g = lowerGraph([['x', 1], ['y', nested(DEEP)]]);
+    const g = lowerGraph([
+      ['x', 1],
+      ['y', nested(DEEP)],
+    ]);
     expect(Array.from(g.depIdx)).toEqual([g.index.get('x')]);
   });
 });

@@ -39,7 +39,18 @@ describe('SchedulerEvent', () => {
     // @ts-expect-error 'byte' is not a field of a spill event (it is 'bytes')
     emitEvent([], { type: 'spill', computeId: 'c', key: 'k', byte: 8, spillCount: 1, unspillCount: 0, spilledBytes: 8, held: 0 });
     // @ts-expect-error a memory event's held bytes are a number
-    emitEvent([], { type: 'memory', computeId: 'c', worker: 'scheduler', held: '1MB', spilled: 0, limit: 1, paused: false, spillCount: 0, unspillCount: 0, maxHeld: 0 });
+    emitEvent([], {
+      type: 'memory',
+      computeId: 'c',
+      worker: 'scheduler',
+      held: '1MB',
+      spilled: 0,
+      limit: 1,
+      paused: false,
+      spillCount: 0,
+      unspillCount: 0,
+      maxHeld: 0,
+    });
     // @ts-expect-error there is no event of this type
     emitEvent([], { type: 'spilled', computeId: 'c' });
     // @ts-expect-error the old (name, payload) form is gone

@@ -53,9 +53,15 @@ describe('fuseBlockwise', () => {
 
   it('a fused graph computes the same values, and the pass can be switched off', async () => {
     class Layers extends Collection<unknown[]> {
-      get graph(): HighLevelGraph { return new HighLevelGraph([src, p, c]); }
-      get outputKeys(): string[] { return ['c,0', 'c,1']; }
-      finalize(values: readonly unknown[]): unknown[] { return [...values]; }
+      get graph(): HighLevelGraph {
+        return new HighLevelGraph([src, p, c]);
+      }
+      get outputKeys(): string[] {
+        return ['c,0', 'c,1'];
+      }
+      finalize(values: readonly unknown[]): unknown[] {
+        return [...values];
+      }
     }
     const x = new Layers();
     expect(graphOf([x], { optimize: { fuse: false, inline: false } }).graph.size).toBe(4);

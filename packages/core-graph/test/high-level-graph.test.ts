@@ -3,11 +3,7 @@ import { HighLevelGraph, MaterializedLayer, ref, task } from '@tsdask/core-graph
 
 describe('HighLevelGraph', () => {
   const a = new MaterializedLayer('a', { 'a,0': 1, 'a,1': 2, 'a,2': 3 });
-  const b = new MaterializedLayer(
-    'b',
-    { 'b,0': task('m#inc', ref('a,0')), 'b,1': task('m#inc', ref('a,1')), 'b,2': task('m#inc', ref('a,2')) },
-    ['a'],
-  );
+  const b = new MaterializedLayer('b', { 'b,0': task('m#inc', ref('a,0')), 'b,1': task('m#inc', ref('a,1')), 'b,2': task('m#inc', ref('a,2')) }, ['a']);
   const c = new MaterializedLayer('c', { c: task('m#add', ref('b,1'), ref('b,2')) }, ['b']);
   const hlg = HighLevelGraph.fromLayer(c, HighLevelGraph.fromLayer(b, new HighLevelGraph([a])));
 

@@ -36,7 +36,13 @@ describe('order', () => {
     entries.push([`load,${i}`, task('m#load', i)]);
     entries.push([`reduce,${i}`, task('m#reduce', ref(`load,${i}`))]);
   }
-  entries.push(['total', task('m#sum', Array.from({ length: K }, (_, i) => ref(`reduce,${i}`)))]);
+  entries.push([
+    'total',
+    task(
+      'm#sum',
+      Array.from({ length: K }, (_, i) => ref(`reduce,${i}`)),
+    ),
+  ]);
   const g = lowerGraph(entries);
 
   it('gives a topological permutation', () => {

@@ -18,7 +18,11 @@ describe('lowerGraph', () => {
     expect(names(dependentsOf(g, id('a')))).toEqual(['b', 'c']);
     expect(dependenciesOf(g, id('a'))).toEqual([]);
     const order = Array.from(topologicalOrder(g), (i) => g.keys[i]);
-    for (const [k, deps] of [['b', ['a']], ['c', ['a', 'b']], ['d', ['c']]] as const) {
+    for (const [k, deps] of [
+      ['b', ['a']],
+      ['c', ['a', 'b']],
+      ['d', ['c']],
+    ] as const) {
       for (const d of deps) expect(order.indexOf(d)).toBeLessThan(order.indexOf(k));
     }
   });

@@ -38,7 +38,21 @@ describe('tokenize', () => {
   });
 
   it('ignores insertion order of Maps and Sets, and survives cycles', () => {
-    expect(tokenize(new Map([[1, 'a'], [2, 'b']]))).toBe(tokenize(new Map([[2, 'b'], [1, 'a']])));
+    expect(
+      tokenize(
+        new Map([
+          [1, 'a'],
+          [2, 'b'],
+        ]),
+      ),
+    ).toBe(
+      tokenize(
+        new Map([
+          [2, 'b'],
+          [1, 'a'],
+        ]),
+      ),
+    );
     expect(tokenize(new Set([3, 1]))).toBe(tokenize(new Set([1, 3])));
     const a: Record<string, unknown> = { x: 1 };
     a['self'] = a;

@@ -15,7 +15,15 @@
  * {key, task?, bytes, worker?} and 'worker-memory' {worker, held?, spilled?}. The local
  * scheduler's 'memory' totals are not per worker and are not shown per worker.
  */
-import { TaskStateCode, type ComputeFinish, type ComputeStart, type Key, type RunningBatch, type SchedulerEvent, type TaskEventBatch } from '@tsdask/core-graph';
+import {
+  TaskStateCode,
+  type ComputeFinish,
+  type ComputeStart,
+  type Key,
+  type RunningBatch,
+  type SchedulerEvent,
+  type TaskEventBatch,
+} from '@tsdask/core-graph';
 import {
   BAR_FIELDS,
   NODE_STATE,
@@ -304,9 +312,12 @@ export class Aggregator {
   /** The delta since the last flush as one message (null when nothing happened). */
   flush(): BatchMessage | null {
     if (!this.#changed || this.#compute === null) return null;
-    const batch = this.#batch([...this.#dirtyGroups].map((g) => ({ ...(this.#groups[g] as GroupStatus) })), [
-      ...this.#dirtyWorkers,
-    ].map((w) => ({ ...(this.#status[w] as WorkerStatus) })), this.#bars.bars, this.#errors);
+    const batch = this.#batch(
+      [...this.#dirtyGroups].map((g) => ({ ...(this.#groups[g] as GroupStatus) })),
+      [...this.#dirtyWorkers].map((w) => ({ ...(this.#status[w] as WorkerStatus) })),
+      this.#bars.bars,
+      this.#errors,
+    );
     this.#keep(this.#bars.bars, this.#errors);
     this.#compute.groups.push(...this.#newGroups);
     this.#compute.totals.push(...this.#newGroups.map(() => 0));
@@ -322,10 +333,12 @@ export class Aggregator {
       compute === null
         ? null
         : {
-            ...this.#batch(this.#groups.map((g) => ({ ...g })), this.#status.map((s) => ({ ...s })), [...this.#keptBars, ...this.#bars.bars], [
-              ...this.#keptErrors,
-              ...this.#errors,
-            ]),
+            ...this.#batch(
+              this.#groups.map((g) => ({ ...g })),
+              this.#status.map((s) => ({ ...s })),
+              [...this.#keptBars, ...this.#bars.bars],
+              [...this.#keptErrors, ...this.#errors],
+            ),
             newWorkers: [],
             newGroups: [],
             nodes: compute.graph ? this.#nodeSnapshot(compute.graph.keys.length) : [],
@@ -335,7 +348,10 @@ export class Aggregator {
       type: 'hello',
       version: PROTOCOL_VERSION,
       workers: [...this.#workers],
-      compute: compute && pendingGroups.length > 0 ? { ...compute, groups: [...compute.groups, ...pendingGroups], totals: [...compute.totals, ...pendingGroups.map(() => 0)] } : compute,
+      compute:
+        compute && pendingGroups.length > 0
+          ? { ...compute, groups: [...compute.groups, ...pendingGroups], totals: [...compute.totals, ...pendingGroups.map(() => 0)] }
+          : compute,
       state,
       finished: this.#finished,
     };
@@ -437,4 +453,3 @@ export class Aggregator {
 function num(x: unknown): number | undefined {
   return typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined;
 }
-

@@ -17,11 +17,7 @@ export class DashboardOptionsError extends TsdaskError {
 export class PageNotBuiltError extends TsdaskError {
   readonly dir: string;
   constructor(dir: string, cause?: unknown) {
-    super(
-      'TSDASK_DASHBOARD_PAGE_NOT_BUILT',
-      `The dashboard page scripts are missing from ${dir}. Build the package first (npm run build).`,
-      { cause },
-    );
+    super('TSDASK_DASHBOARD_PAGE_NOT_BUILT', `The dashboard page scripts are missing from ${dir}. Build the package first (npm run build).`, { cause });
     this.dir = dir;
   }
 }
@@ -31,11 +27,7 @@ export class DashboardListenError extends TsdaskError {
   readonly address: string;
   constructor(address: string, cause: unknown) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(
-      'TSDASK_DASHBOARD_LISTEN',
-      `The dashboard could not listen on ${address}: ${why}. Pick another port (port: 0 picks a free one).`,
-      { cause },
-    );
+    super('TSDASK_DASHBOARD_LISTEN', `The dashboard could not listen on ${address}: ${why}. Pick another port (port: 0 picks a free one).`, { cause });
     this.address = address;
   }
 }

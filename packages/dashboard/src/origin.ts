@@ -76,11 +76,7 @@ function showHost(name: string, port: number | undefined): string {
  * `port` is the port the request arrived on (undefined when unknown, as under `inject()`:
  * then only names are checked).
  */
-export function requestRefusal(
-  headers: Record<string, string | string[] | undefined>,
-  allowed: HostAllowList,
-  port: number | undefined,
-): string | undefined {
+export function requestRefusal(headers: Record<string, string | string[] | undefined>, allowed: HostAllowList, port: number | undefined): string | undefined {
   const names = allowed === '*' ? undefined : new Set([...LOOPBACK_NAMES, ...allowed]);
   const expected = `${names === undefined ? 'any name' : [...names].map((n) => showHost(n, undefined)).join(', ')}${port === undefined ? '' : ` on port ${port}`}`;
   const hostValue = headers['host'];

@@ -58,7 +58,10 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardPluginOptions> = async
     app.addHook('onRequest', async (req, reply) => {
       const given = requestToken(req.headers, req.url);
       if (!tokenMatches(token, given.token)) {
-        await reply.code(401).type('application/json').send({ error: 'unauthorized', message: 'This dashboard needs its token: open the URL it printed (with ?token=...).' });
+        await reply
+          .code(401)
+          .type('application/json')
+          .send({ error: 'unauthorized', message: 'This dashboard needs its token: open the URL it printed (with ?token=...).' });
         return reply;
       }
       if (given.fromQuery) reply.header('set-cookie', tokenCookie(token));

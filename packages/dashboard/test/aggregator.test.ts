@@ -81,7 +81,18 @@ describe('Aggregator', () => {
   it('follows the local scheduler spill events by key (no worker given)', () => {
     const a = started();
     feed(a, [ev('inc-a,0', 'memory', 1, 1, 2, 800), ev('inc-a,1', 'memory', 1, 1, 3, 200)]);
-    a.event({ type: 'memory', computeId: 'c1', worker: 'scheduler', held: 1000, spilled: 0, limit: 2000, paused: false, spillCount: 0, unspillCount: 0, maxHeld: 1000 });
+    a.event({
+      type: 'memory',
+      computeId: 'c1',
+      worker: 'scheduler',
+      held: 1000,
+      spilled: 0,
+      limit: 2000,
+      paused: false,
+      spillCount: 0,
+      unspillCount: 0,
+      maxHeld: 1000,
+    });
     a.event(spill('spill', 'inc-a,0', 800));
     let b = a.flush()!;
     expect(b.newWorkers.map((w) => w.name)).toEqual(['thread 1']);
@@ -97,7 +108,14 @@ describe('Aggregator', () => {
 
   it('shows what runs now, by worker and group, until the next report or the end', () => {
     const a = started();
-    a.event({ type: 'running', computeId: 'c1', running: [{ worker: 3, key: 'inc-a,1', task: 1, start: 5 }, { worker: 'tcp://h:1', key: 'add-b', start: 7 }] });
+    a.event({
+      type: 'running',
+      computeId: 'c1',
+      running: [
+        { worker: 3, key: 'inc-a,1', task: 1, start: 5 },
+        { worker: 'tcp://h:1', key: 'add-b', start: 7 },
+      ],
+    });
     let b = a.flush()!;
     expect(b.newWorkers.map((w) => w.name)).toEqual(['thread 3', 'tcp://h:1']);
     expect(b.running).toEqual([0, 0, 5, 1, 1, 7]);
@@ -122,8 +140,19 @@ describe('Aggregator', () => {
 
   it('caps bars per batch and keeps a snapshot for late pages', () => {
     const a = new Aggregator({ maxBars: 3 });
-    a.start({ computeId: 'c', scheduler: 't', ntasks: 5, workers: 1, groups: new Map([['x', 5]]), keys: ['x-0', 'x-1', 'x-2', 'x-3', 'x-4'], groupOf: new Int32Array(5) });
-    feed(a, [0, 1, 2, 3, 4].map((i) => ev(`x-${i}`, 'memory', 0, i, i + 1)));
+    a.start({
+      computeId: 'c',
+      scheduler: 't',
+      ntasks: 5,
+      workers: 1,
+      groups: new Map([['x', 5]]),
+      keys: ['x-0', 'x-1', 'x-2', 'x-3', 'x-4'],
+      groupOf: new Int32Array(5),
+    });
+    feed(
+      a,
+      [0, 1, 2, 3, 4].map((i) => ev(`x-${i}`, 'memory', 0, i, i + 1)),
+    );
     const b = a.flush()!;
     expect(b.bars.length / BAR_FIELDS).toBe(3);
     expect(b.droppedBars).toBe(2);

@@ -70,10 +70,13 @@ describe('dashboard routes (app.inject)', () => {
     const inc = delayed((x: number) => x + 1, { name: 'inc' });
     const add = delayed((x: number, y: number) => x + y, { name: 'add' });
     const leaves = Array.from({ length: 8 }, (_, i) => inc(i));
-    const [total] = await compute(add(add(add(leaves[0]!, leaves[1]!), add(leaves[2]!, leaves[3]!)), add(add(leaves[4]!, leaves[5]!), add(leaves[6]!, leaves[7]!))), {
-      scheduler: 'sync',
-      optimize: { fuse: false, inline: false },
-    });
+    const [total] = await compute(
+      add(add(add(leaves[0]!, leaves[1]!), add(leaves[2]!, leaves[3]!)), add(add(leaves[4]!, leaves[5]!), add(leaves[6]!, leaves[7]!))),
+      {
+        scheduler: 'sync',
+        optimize: { fuse: false, inline: false },
+      },
+    );
     expect(total).toBe(36); // 1 + 2 + ... + 8
     await new Promise((r) => setTimeout(r, 100));
     expect(got[0]?.type).toBe('hello');

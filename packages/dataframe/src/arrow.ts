@@ -100,9 +100,7 @@ export function columnToVector(c: ColumnData, n: number, dictId = 0): Vector {
       return makeVector(makeData({ type: new TimestampMillisecond(), data: int64Words(vals as Float64Array, n) as never, ...base }));
     case 'utf8': {
       const dict = encodedVector(c) ?? utf8Vector(c.dict as string[]);
-      return makeVector(
-        makeData({ type: new Dictionary(new Utf8(), new Int32(), dictId), data: vals as Int32Array, dictionary: dict, ...base }),
-      );
+      return makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32(), dictId), data: vals as Int32Array, dictionary: dict, ...base }));
     }
   }
 }

@@ -5,7 +5,10 @@
 import { Collection, type ComputeOptions, type HighLevelGraph, type Key } from '@tsdask/core-graph';
 
 class KeysCollection extends Collection<unknown[]> {
-  constructor(readonly graph: HighLevelGraph, readonly outputKeys: readonly Key[]) {
+  constructor(
+    readonly graph: HighLevelGraph,
+    readonly outputKeys: readonly Key[],
+  ) {
     super();
   }
   finalize(values: readonly unknown[]): unknown[] {

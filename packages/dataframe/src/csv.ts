@@ -78,7 +78,8 @@ function readHead(f: FileInfo, n0: number, maxRecord0: number): Uint8Array {
       }
       const head = buf.subarray(0, got);
       if (got >= f.size || head.includes(10)) return head;
-      if (n >= maxRecord) throw new CsvRecordTooLongError(f.path, 1, maxRecord, maxRecord < maxRecord0 ? 'the longest first line readCSV samples' : 'maxRecordSize');
+      if (n >= maxRecord)
+        throw new CsvRecordTooLongError(f.path, 1, maxRecord, maxRecord < maxRecord0 ? 'the longest first line readCSV samples' : 'maxRecordSize');
       n = Math.min(n * 2, maxRecord, f.size);
     }
   });
@@ -204,7 +205,14 @@ class CsvSource implements Source {
           transfers.push({ ref: k });
         }
         const spec: CsvRangeSpec = {
-          ...this.base, file: f.path, start: s, end: e, size: f.size, mtime: f.mtime, want, estRows: Math.ceil(((e - s) / this.bytesPerRow) * 1.1) + 16,
+          ...this.base,
+          file: f.path,
+          start: s,
+          end: e,
+          size: f.size,
+          mtime: f.mtime,
+          want,
+          estRows: Math.ceil(((e - s) / this.bytesPerRow) * 1.1) + 16,
         };
         tasks.set(chunkKey(name, part++), { op: `${IO}#${op}`, args: [quote(spec), ...quoted, ...transfers] });
       });
@@ -234,7 +242,20 @@ const samples = new Map<string, SampleInfo>();
 const SAMPLES_KEPT = 32;
 
 function analyseSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
-  const key = JSON.stringify([first, opts.sampleSize, opts.sep, opts.header, opts.engine, opts.dtypes, opts.parseDates, opts.nullValues, opts.columns, opts.encoding, opts.maxRecordSize, opts.dayfirst]);
+  const key = JSON.stringify([
+    first,
+    opts.sampleSize,
+    opts.sep,
+    opts.header,
+    opts.engine,
+    opts.dtypes,
+    opts.parseDates,
+    opts.nullValues,
+    opts.columns,
+    opts.encoding,
+    opts.maxRecordSize,
+    opts.dayfirst,
+  ]);
   const known = samples.get(key);
   if (known !== undefined) return known;
   const info = inferSample(first, opts);
@@ -317,8 +338,16 @@ export function readCSV(paths: string | string[], opts: ReadCsvOptions = {}): Da
   const schema = { names: [...names], types: [...types] };
   const blocksize = parseSize(opts.blocksize ?? '64MB');
   const base = {
-    header, sep, names, types, nullValues, onBadLines: opts.onBadLines ?? 'error', invalidDates: opts.invalidDates ?? 'error',
-    dayfirst: opts.dayfirst === true, maxRecord: maxRecordOf(opts), encoding: encodingOf(opts),
+    header,
+    sep,
+    names,
+    types,
+    nullValues,
+    onBadLines: opts.onBadLines ?? 'error',
+    invalidDates: opts.invalidDates ?? 'error',
+    dayfirst: opts.dayfirst === true,
+    maxRecord: maxRecordOf(opts),
+    encoding: encodingOf(opts),
   } as const;
   const src = new CsvSource(files, schema, base, blocksize, bytesPerRow, engine, body);
   const df = new DataFrame(sourceNode(src));

@@ -184,10 +184,7 @@ export class DataFrame extends Collection<Table> {
     const list = names.flat();
     for (const n of list) if (!this.schema.names.includes(n)) throw new ColumnNotFoundError(n, this.schema.names, 'drop()');
     const keep = this.schema.names.map((n, i) => [n, i] as const).filter(([n]) => !list.includes(n));
-    return this.withStep(
-      { k: 'drop', names: list },
-      { names: keep.map(([n]) => n), types: keep.map(([, i]) => this.schema.types[i] as DType) },
-    );
+    return this.withStep({ k: 'drop', names: list }, { names: keep.map(([n]) => n), types: keep.map(([, i]) => this.schema.types[i] as DType) });
   }
 
   /** Renames columns: `rename({ old: 'new' })`. */

@@ -26,10 +26,7 @@ export class ExprTypeError extends TsdaskError {
   readonly fn: string;
   readonly types: string[];
   constructor(fn: string, types: readonly string[], hint = '') {
-    super(
-      'TSDASK_DF_TYPE_MISMATCH',
-      `Type mismatch: '${fn}' cannot take (${types.join(', ')}).${hint ? ' ' + hint : ''} Use cast() to convert first.`,
-    );
+    super('TSDASK_DF_TYPE_MISMATCH', `Type mismatch: '${fn}' cannot take (${types.join(', ')}).${hint ? ' ' + hint : ''} Use cast() to convert first.`);
     this.fn = fn;
     this.types = [...types];
   }
@@ -44,8 +41,7 @@ export class CsvParseError extends TsdaskError {
     const shown = text.length > 200 ? text.slice(0, 200) + '...' : text;
     super(
       'TSDASK_DF_CSV_MALFORMED',
-      `${file}:${line}: ${reason}: ${JSON.stringify(shown)}. ` +
-        (hint ?? "Fix the row, pass dtypes for the column, or read with onBadLines: 'skip' | 'warn'."),
+      `${file}:${line}: ${reason}: ${JSON.stringify(shown)}. ` + (hint ?? "Fix the row, pass dtypes for the column, or read with onBadLines: 'skip' | 'warn'."),
     );
     this.file = file;
     this.line = line;
@@ -163,7 +159,6 @@ export class CsvRecordTooLongError extends TsdaskError {
   }
 }
 
-
 /**
  * An internal error of the plan optimizer: a rule changed a node's output schema or partition
  * count, or the rules never settled. It is a bug in tsdask, not in the query: report it, and
@@ -190,8 +185,19 @@ interface PlanShape {
 }
 
 for (const cls of [
-  ColumnNotFoundError, ExprTypeError, CsvParseError, MissingFileError, DataFrameError, InvalidDateError, ParquetFileError, NotAFileError,
-  EmptyDataError, FileChangedError, CsvEncodingError, CsvRecordTooLongError, PlanRuleError,
+  ColumnNotFoundError,
+  ExprTypeError,
+  CsvParseError,
+  MissingFileError,
+  DataFrameError,
+  InvalidDateError,
+  ParquetFileError,
+  NotAFileError,
+  EmptyDataError,
+  FileChangedError,
+  CsvEncodingError,
+  CsvRecordTooLongError,
+  PlanRuleError,
 ]) {
   registerErrorClass(cls);
 }

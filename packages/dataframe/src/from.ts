@@ -28,7 +28,19 @@ function inferType(values: unknown[], name: string): DType {
   for (const v of values) {
     if (v === null || v === undefined) continue;
     const vt: DType =
-      typeof v === 'number' ? (Number.isInteger(v) ? 'int64' : 'float64') : typeof v === 'string' ? 'utf8' : typeof v === 'boolean' ? 'bool' : v instanceof Date ? 'timestamp' : typeof v === 'bigint' ? 'int64' : 'utf8';
+      typeof v === 'number'
+        ? Number.isInteger(v)
+          ? 'int64'
+          : 'float64'
+        : typeof v === 'string'
+          ? 'utf8'
+          : typeof v === 'boolean'
+            ? 'bool'
+            : v instanceof Date
+              ? 'timestamp'
+              : typeof v === 'bigint'
+                ? 'int64'
+                : 'utf8';
     if (t === undefined || t === vt) t = vt;
     else if ((t === 'int64' && vt === 'float64') || (t === 'float64' && vt === 'int64')) t = 'float64';
     else throw new DataFrameError(`fromRecords(): column '${name}' mixes ${t} and ${vt} values; pass dtypes.`);
@@ -60,7 +72,8 @@ export function fromRecords(rows: readonly Record<string, unknown>[], opts: From
       if (v instanceof Date) return type === 'date' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
       if (type === 'utf8') return String(v);
       if (typeof v === 'bigint') {
-        if (type === 'int64' && !exactInt64(v)) throw int64Error(`fromRecords(): row ${i}, column '${name}'`, v, `Give it as a string (or dtypes: { '${name}': 'utf8' }) to keep every digit.`);
+        if (type === 'int64' && !exactInt64(v))
+          throw int64Error(`fromRecords(): row ${i}, column '${name}'`, v, `Give it as a string (or dtypes: { '${name}': 'utf8' }) to keep every digit.`);
         return Number(v);
       }
       return v;
@@ -70,4 +83,3 @@ export function fromRecords(rows: readonly Record<string, unknown>[], opts: From
   const src = new MemorySource(parts, { names, types: columns.map((c) => c.type) });
   return new DataFrame(sourceNode(src));
 }
-

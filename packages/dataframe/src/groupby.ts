@@ -66,7 +66,11 @@ export function makeSpec(df: Frame<unknown>, keys: string[], aggs: Record<string
 
 /** Rows grouped by key columns; aggregate with `agg` or a shortcut. */
 export class GroupBy<F extends Frame<F> = AnyFrame> {
-  constructor(private readonly df: F, private readonly keys: string[], private readonly opts: GroupByOptions = {}) {
+  constructor(
+    private readonly df: F,
+    private readonly keys: string[],
+    private readonly opts: GroupByOptions = {},
+  ) {
     for (const k of keys) if (!df.columns.includes(k)) throw new ColumnNotFoundError(k, df.columns, 'groupBy()');
   }
   /** Aggregates: `agg({ meanDelay: ['delay', 'mean'], n: ['delay', 'size'] })`. */
@@ -85,15 +89,27 @@ export class GroupBy<F extends Frame<F> = AnyFrame> {
     return this.agg(aggs);
   }
   /** The sum of every numeric column per group. */
-  sum(): F { return this.all('sum', true); }
+  sum(): F {
+    return this.all('sum', true);
+  }
   /** The mean of every numeric column per group. */
-  mean(): F { return this.all('mean', true); }
+  mean(): F {
+    return this.all('mean', true);
+  }
   /** The minimum of every column per group. */
-  min(): F { return this.all('min', false); }
+  min(): F {
+    return this.all('min', false);
+  }
   /** The maximum of every column per group. */
-  max(): F { return this.all('max', false); }
+  max(): F {
+    return this.all('max', false);
+  }
   /** The non-null count of every column per group. */
-  count(): F { return this.all('count', false); }
+  count(): F {
+    return this.all('count', false);
+  }
   /** The number of rows per group, as column 'size'. */
-  size(): F { return this.agg({ size: [this.keys[0] ?? '', 'size'] }); }
+  size(): F {
+    return this.agg({ size: [this.keys[0] ?? '', 'size'] });
+  }
 }

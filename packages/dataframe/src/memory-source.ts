@@ -10,7 +10,10 @@ export class MemorySource implements Source {
   private readonly name: string;
   /** Lowered layers by the columns they hold ('' for all). */
   private readonly lowered = new Map<string, Lowered>();
-  constructor(private readonly parts: Partition[], schema?: Schema) {
+  constructor(
+    private readonly parts: Partition[],
+    schema?: Schema,
+  ) {
     this.schema = schema ?? schemaOf(parts[0] as Partition);
     this.name = `from-data-${randomToken()}`;
   }

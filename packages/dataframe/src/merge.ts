@@ -48,7 +48,8 @@ export function merge<F extends Frame<F>>(left: F, right: Frame<unknown>, opts: 
   leftOn.forEach((c, k) => {
     const a = left.dtypes[c] as DType;
     const b = right.dtypes[rightOn[k] as string] as DType;
-    if (commonType(a, b) === undefined || (a === 'utf8') !== (b === 'utf8')) throw new ExprTypeError('merge', [a, b], `Keys '${c}' and '${rightOn[k]}' differ in type.`);
+    if (commonType(a, b) === undefined || (a === 'utf8') !== (b === 'utf8'))
+      throw new ExprTypeError('merge', [a, b], `Keys '${c}' and '${rightOn[k]}' differ in type.`);
   });
   const allowed = (side: Frame<unknown>): boolean => opts.broadcast === true || (opts.broadcast !== false && side.npartitions === 1);
   let mode: MergeMode = 'shuffle';

@@ -88,7 +88,10 @@ export function rulesOut(op: PushFilter[1], value: Scalar, min: unknown, max: un
 
 class ParquetSource implements Source {
   readonly acceptsFilters = true;
-  constructor(private readonly files: FileMeta[], readonly schema: Schema) {}
+  constructor(
+    private readonly files: FileMeta[],
+    readonly schema: Schema,
+  ) {}
   get npartitions(): number {
     return this.files.reduce((n, f) => n + f.groups.length, 0);
   }
@@ -98,7 +101,11 @@ class ParquetSource implements Source {
   lower(columns: string[] | undefined, filters: PushFilter[]): Lowered {
     const names = columns === undefined ? this.schema.names : columns.length === 0 ? this.schema.names.slice(0, 1) : columns;
     const types = names.map((n) => this.schema.types[this.schema.names.indexOf(n)] as DType);
-    const token = tokenize(this.files.map((f) => [f.path, f.mtime]), names, filters);
+    const token = tokenize(
+      this.files.map((f) => [f.path, f.mtime]),
+      names,
+      filters,
+    );
     const name = `read-parquet-${token}`;
     const tasks = new Map<Key, Node>();
     let part = 0;
@@ -130,7 +137,9 @@ function withDtypes(schema: Schema, dtypes: Record<string, string>): Schema {
     if (i < 0) throw new ColumnNotFoundError(name, schema.names, 'readParquet() dtypes');
     const from = types[i] as DType;
     if ((t !== 'utf8' && t !== 'float64') || !['int64', 'int32', 'float64'].includes(from)) {
-      throw new DataFrameError(`readParquet(): dtypes reads numeric columns (int64, int32, float64) as 'utf8' or 'float64'; column '${name}' is ${from}, asked '${t}'.`);
+      throw new DataFrameError(
+        `readParquet(): dtypes reads numeric columns (int64, int32, float64) as 'utf8' or 'float64'; column '${name}' is ${from}, asked '${t}'.`,
+      );
     }
     types[i] = t;
   }

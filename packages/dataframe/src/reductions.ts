@@ -39,7 +39,11 @@ export function nuniqueAll<F extends Frame<F>>(df: F): Delayed<Record<string, nu
 
 /** A lazy value whose last step runs where compute() returns (describe's Arrow Table). */
 class LocalResult<T> extends Collection<T> {
-  constructor(readonly graph: HighLevelGraph, readonly key: Key, private readonly fn: (v: unknown) => T) {
+  constructor(
+    readonly graph: HighLevelGraph,
+    readonly key: Key,
+    private readonly fn: (v: unknown) => T,
+  ) {
     super();
   }
   get outputKeys(): readonly Key[] {

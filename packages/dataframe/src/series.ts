@@ -16,7 +16,10 @@ const FIRST_VALUE = op(K, 'firstValue');
 /** One lazy column of a DataFrame; its reductions are Delayed values (lazy scalars). */
 export class Series<F extends Frame<F> = AnyFrame> extends Collection<Vector> {
   /** `frame` holds this one column (`df.select(name)`). */
-  constructor(readonly frame: F, readonly name: string) {
+  constructor(
+    readonly frame: F,
+    readonly name: string,
+  ) {
     super();
   }
   /** The dtype. */
@@ -43,21 +46,37 @@ export class Series<F extends Frame<F> = AnyFrame> extends Collection<Vector> {
     return Delayed.fromGraph<number | string | Date | null>(l.graph, partitionKeys(l.name, 1)[0] as string, FIRST_VALUE);
   }
   /** The sum (nulls skipped). */
-  sum(): Delayed<number> { return this.reduce('sum') as Delayed<number>; }
+  sum(): Delayed<number> {
+    return this.reduce('sum') as Delayed<number>;
+  }
   /** The mean (nulls skipped). */
-  mean(): Delayed<number | null> { return this.reduce('mean') as Delayed<number | null>; }
+  mean(): Delayed<number | null> {
+    return this.reduce('mean') as Delayed<number | null>;
+  }
   /** The minimum. */
-  min(): Delayed<number | string | Date | null> { return this.reduce('min'); }
+  min(): Delayed<number | string | Date | null> {
+    return this.reduce('min');
+  }
   /** The maximum. */
-  max(): Delayed<number | string | Date | null> { return this.reduce('max'); }
+  max(): Delayed<number | string | Date | null> {
+    return this.reduce('max');
+  }
   /** The number of non-null values. */
-  count(): Delayed<number> { return this.reduce('count') as Delayed<number>; }
+  count(): Delayed<number> {
+    return this.reduce('count') as Delayed<number>;
+  }
   /** The sample standard deviation (ddof 1). */
-  std(): Delayed<number | null> { return this.reduce('std') as Delayed<number | null>; }
+  std(): Delayed<number | null> {
+    return this.reduce('std') as Delayed<number | null>;
+  }
   /** The sample variance (ddof 1). */
-  var(): Delayed<number | null> { return this.reduce('var') as Delayed<number | null>; }
+  var(): Delayed<number | null> {
+    return this.reduce('var') as Delayed<number | null>;
+  }
   /** The number of distinct non-null values. */
-  nunique(): Delayed<number> { return this.reduce('nunique') as Delayed<number>; }
+  nunique(): Delayed<number> {
+    return this.reduce('nunique') as Delayed<number>;
+  }
   /** Distinct values and their counts, most frequent first (column 'count'). */
   valueCounts(): F {
     return this.frame.valueCounts(this.name);

@@ -4,7 +4,19 @@
  * Delayed<string[]> that writes when computed (Dask's `df.to_csv(..., compute=False)`).
  */
 import { join, resolve } from 'node:path';
-import { Delayed, HighLevelGraph, MaterializedLayer, chunkKey, tokenize, writeResult, type ComputeOptions, type Key, type Node, type WriteOptions, type WritePlan } from '@tsdask/core-graph';
+import {
+  Delayed,
+  HighLevelGraph,
+  MaterializedLayer,
+  chunkKey,
+  tokenize,
+  writeResult,
+  type ComputeOptions,
+  type Key,
+  type Node,
+  type WriteOptions,
+  type WritePlan,
+} from '@tsdask/core-graph';
 import type { AnyFrame as DataFrame } from './frame.js';
 
 /** Options of toCSV: the field separator, `compute`, and compute options when computing now. */

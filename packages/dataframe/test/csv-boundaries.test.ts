@@ -64,7 +64,12 @@ describe('quote-state transfers', () => {
     const bytes = new TextEncoder().encode(text);
     const p = tmp.file('wide.csv', text);
     const { mtimeMs } = statSync(p);
-    for (const [a, b] of [[0, 200_000], [65_535, 65_537 + 65_536], [1, 131_073], [70_001, 190_000]] as const) {
+    for (const [a, b] of [
+      [0, 200_000],
+      [65_535, 65_537 + 65_536],
+      [1, 131_073],
+      [70_001, 190_000],
+    ] as const) {
       const got = csvQuoteTransfer(p, a, b, bytes.length, mtimeMs, ',');
       expect(got).toEqual([OUT, IN, IN_SKIP].map((k) => walk(bytes, a, b, k, 0)));
     }
@@ -79,13 +84,28 @@ describe('range starts are checked', () => {
     const df = readCSV(p, { blocksize: 8, dtypes: { a: 'int64', b: 'utf8' } });
     expect(df.npartitions).toBeGreaterThan(1);
     const spec = {
-      file: p, start: 0, end: 9, size, mtime: mtimeMs, header: true, sep: ',', names: ['a', 'b'], types: ['int64', 'utf8'] as ('int64' | 'utf8')[],
-      want: [0, 1], nullValues: [''], onBadLines: 'error' as const, estRows: 4, maxRecord: 1 << 20, encoding: 'utf-8',
+      file: p,
+      start: 0,
+      end: 9,
+      size,
+      mtime: mtimeMs,
+      header: true,
+      sep: ',',
+      names: ['a', 'b'],
+      types: ['int64', 'utf8'] as ('int64' | 'utf8')[],
+      want: [0, 1],
+      nullValues: [''],
+      onBadLines: 'error' as const,
+      estRows: 4,
+      maxRecord: 1 << 20,
+      encoding: 'utf-8',
     };
     // The truth: byte 8 (the range's last) is inside the quoted field, so the next range starts after "z".
     expect(readCsvRange(spec, 'scanner', [IN, IN, IN])).toEqual(readCsvRange(spec, 'scanner', csvQuoteTransfer(p, 0, 8, size, mtimeMs, ',')));
     // Told that it is outside quotes, the next range would start at "y" (byte 9): this range's record ends past that.
     expect(() => readCsvRange(spec, 'scanner', [OUT, OUT, OUT])).toThrow(CsvParseError);
-    expect(() => readCsvRange(spec, 'scanner', [OUT, OUT, OUT])).toThrow(/mismatch\.csv:3: a record crosses the byte 9 where the next range was planned to start/);
+    expect(() => readCsvRange(spec, 'scanner', [OUT, OUT, OUT])).toThrow(
+      /mismatch\.csv:3: a record crosses the byte 9 where the next range was planned to start/,
+    );
   });
 });

@@ -19,9 +19,42 @@ function rand(seed: number): () => number {
 
 const VALUES: Record<string, string[]> = {
   i: ['0', '-0', '12', '-345', '123456789012345', '1234567890123456', '+7', '1e3', ' 5', 'NA', '', '-1', '007', '9007199254740991', '-9007199254740991'],
-  f: ['1.5', '-0.25', '.5', '-.5', '1.', '3', '1e-3', 'NaN', 'nan', '12345678.1234567', '0.1234567890123456', '', 'null', '-1', '2.50', 'inf', '-Inf', '+INFINITY', 'Infinity'],
+  f: [
+    '1.5',
+    '-0.25',
+    '.5',
+    '-.5',
+    '1.',
+    '3',
+    '1e-3',
+    'NaN',
+    'nan',
+    '12345678.1234567',
+    '0.1234567890123456',
+    '',
+    'null',
+    '-1',
+    '2.50',
+    'inf',
+    '-Inf',
+    '+INFINITY',
+    'Infinity',
+  ],
   s: ['a', 'NYC', 'N/A', 'None', 'Nx', '', 'ü', '#x', '<NA>', 'long'.repeat(50), 'x y', '-1', 'LAS'],
-  t: ['2001-01-01 00:01:00.000', '2001-01-01T23:59:59', '2020-2-3 4:05', '1999/12/31 23:59:59.5', '2001-01-01 00:00:00.123456', '2001-01-01', '2001-01-01T00:00:00Z', '2001-01-01 10:00:00+02:00', '', '3/4/2021 13:45', '12/31/1999', '1/2/2024T01:02:03.5'],
+  t: [
+    '2001-01-01 00:01:00.000',
+    '2001-01-01T23:59:59',
+    '2020-2-3 4:05',
+    '1999/12/31 23:59:59.5',
+    '2001-01-01 00:00:00.123456',
+    '2001-01-01',
+    '2001-01-01T00:00:00Z',
+    '2001-01-01 10:00:00+02:00',
+    '',
+    '3/4/2021 13:45',
+    '12/31/1999',
+    '1/2/2024T01:02:03.5',
+  ],
   d: ['2001-01-01', '1969-12-31', '2020-02-29', '2001-1-2', '', 'NA', '3/4/2021', '12/31/1999'],
   k: ['5', '-7', '2147483647', '', '0'],
   b: ['true', 'False', '', 'TRUE', 'false'],
@@ -53,7 +86,12 @@ function corpus(seed: number, crlf: boolean, quotes: boolean, rows = 400): strin
 }
 
 describe('scanner fast path = papaparse', () => {
-  for (const [seed, crlf, quotes] of [[1, false, false], [2, true, false], [3, false, true], [4, true, true]] as const) {
+  for (const [seed, crlf, quotes] of [
+    [1, false, false],
+    [2, true, false],
+    [3, false, true],
+    [4, true, true],
+  ] as const) {
     it(`seed ${seed}${crlf ? ', CRLF' : ''}${quotes ? ', quoted records among plain ones' : ''}`, async () => {
       const p = file(`fast-${seed}.csv`, corpus(seed, crlf, quotes));
       const ref = await readCSV(p, { engine: 'papaparse', dtypes: DTYPES }).toRecords({ scheduler: 'sync' });
@@ -69,7 +107,8 @@ describe('scanner fast path = papaparse', () => {
   }
 
   it('plain values read as a hand-written reference says', async () => {
-    const text = 'i,f,s,t,d,k\n-345,-0.25,LAS,2001-01-01 00:01:00.000,2020-02-29,-7\n12,.5,Nx,1999/12/31 23:59:59.5,1969-12-31,2147483647\n0,2.50,,2001-01-01T23:59:59,,5\n';
+    const text =
+      'i,f,s,t,d,k\n-345,-0.25,LAS,2001-01-01 00:01:00.000,2020-02-29,-7\n12,.5,Nx,1999/12/31 23:59:59.5,1969-12-31,2147483647\n0,2.50,,2001-01-01T23:59:59,,5\n';
     const p = file('hand.csv', text);
     const dtypes = { i: 'int64', f: 'float64', s: 'utf8', t: 'timestamp', d: 'date', k: 'int32' } as const;
     const got = await readCSV(p, { dtypes }).toRecords({ scheduler: 'sync' });
@@ -85,7 +124,12 @@ describe('scanner fast path = papaparse', () => {
     const dtypes = { i: 'int64', s: 'utf8' } as const;
     const opts = { dtypes, nullValues: ['-1'] };
     const got = await readCSV(p, opts).toRecords({ scheduler: 'sync' });
-    expect(got).toEqual([{ i: null, s: 'x' }, { i: 3, s: '' }, { i: null, s: null }, { i: 4, s: 'y' }]);
+    expect(got).toEqual([
+      { i: null, s: 'x' },
+      { i: 3, s: '' },
+      { i: null, s: null },
+      { i: 4, s: 'y' },
+    ]);
     expect(await readCSV(p, { ...opts, engine: 'papaparse' }).toRecords({ scheduler: 'sync' })).toEqual(got);
   });
 
@@ -95,7 +139,9 @@ describe('scanner fast path = papaparse', () => {
     lines.splice(31, 0, '7,8,9');
     const p = file('wide.csv', lines.join('\n') + '\n');
     const dtypes = { a: 'int64', b: 'int64' } as const;
-    const e = await readCSV(p, { dtypes }).toRecords({ scheduler: 'sync' }).catch((x: unknown) => x);
+    const e = await readCSV(p, { dtypes })
+      .toRecords({ scheduler: 'sync' })
+      .catch((x: unknown) => x);
     const err = (e as Error & { cause?: unknown }).cause ?? e;
     expect(err).toBeInstanceOf(CsvParseError);
     expect((err as CsvParseError).line).toBe(32);
@@ -112,7 +158,11 @@ describe('delimiter masks (WebAssembly SIMD) and the JavaScript flags they repla
     const dm = m as NonNullable<typeof m>;
     const r = rand(9);
     const pool = [44, 59, 10, 13, 34, 97, 48, 0, 255, 128, 172];
-    for (const [sep, n] of [[44, 65536], [59, 1000], [9, 33]] as const) {
+    for (const [sep, n] of [
+      [44, 65536],
+      [59, 1000],
+      [9, 33],
+    ] as const) {
       for (let i = 0; i < n; i++) dm.buf[i] = pool[Math.floor(r() * pool.length)] as number;
       dm.compute(n, sep);
       for (let i = 0; i < n; i++) {
@@ -144,7 +194,10 @@ describe('delimiter masks (WebAssembly SIMD) and the JavaScript flags they repla
     it(`scanner = papaparse on files of several buffers, masks ${masks ? 'on' : 'off'} ('sync')`, async () => {
       useDelimiterMasks(masks);
       try {
-        for (const [seed, crlf, quotes] of [[5, false, false], [6, true, true]] as const) {
+        for (const [seed, crlf, quotes] of [
+          [5, false, false],
+          [6, true, true],
+        ] as const) {
           const p = file(`big-${seed}-${masks}.csv`, corpus(seed, crlf, quotes, 3000));
           const ref = await readCSV(p, { engine: 'papaparse', dtypes: DTYPES }).toRecords({ scheduler: 'sync' });
           for (const blocksize of [50_000, 1 << 20]) {

@@ -20,16 +20,16 @@ function splitCsv(text0: string, sep = ','): string[][] {
   while (i < text.length) {
     const c = text[i] as string;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
-    } else if (c === '"' && field === '') (quoted = true), i++;
-    else if (c === sep) row.push(field), (field = ''), i++;
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), (i += 2);
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else (field += c), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), (i += 2));
+      else if (c === '"') ((quoted = false), i++);
+      else ((field += c), i++);
+    } else if (c === '"' && field === '') ((quoted = true), i++);
+    else if (c === sep) (row.push(field), (field = ''), i++);
+    else if (c === '\r' && text[i + 1] === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), (i += 2));
+    else if (c === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), i++);
+    else ((field += c), i++);
   }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  if (field !== '' || row.length > 0) (row.push(field), rows.push(row));
   return rows.filter((r) => !(r.length === 1 && r[0] === ''));
 }
 
@@ -118,9 +118,15 @@ for (const scheduler of ['sync', 'threads'] as const) {
       const df = readCSV(airports, { blocksize: 40_000 });
       expect(df.npartitions).toBeGreaterThan(3);
       expect(await df.len({ scheduler })).toBe(rows.length);
-      const north = await df.filter(col('latitude').gt(45).and(col('country').eq('USA'))).select('iata').toRecords({ scheduler });
+      const north = await df
+        .filter(col('latitude').gt(45).and(col('country').eq('USA')))
+        .select('iata')
+        .toRecords({ scheduler });
       expect(north.map((r) => r['iata'])).toEqual(rows.filter((r) => (r['latitude'] as number) > 45 && r['country'] === 'USA').map((r) => r['iata']));
-      const byState = await df.groupBy('state').agg({ n: ['iata', 'size'], lat: ['latitude', 'mean'] }).toRecords({ scheduler });
+      const byState = await df
+        .groupBy('state')
+        .agg({ n: ['iata', 'size'], lat: ['latitude', 'mean'] })
+        .toRecords({ scheduler });
       const m = new Map<string, number[]>();
       for (const r of rows) if (r['state'] !== null) m.set(r['state'] as string, [...(m.get(r['state'] as string) ?? []), r['latitude'] as number]);
       expect(byState.length).toBe(m.size);
@@ -170,7 +176,9 @@ describe('readCSV errors', () => {
     }
     // Inferred from the sample, the column is int64 too (as pandas infers it), and reading it is the same error.
     expect(readCSV(p).dtypes['id']).toBe('int64');
-    await expect(readCSV(p).toRecords({ scheduler: 'sync' })).rejects.toThrow(/big-int\.csv:3: value "9007199254740993" in column 'id' is an integer beyond 2\^53/);
+    await expect(readCSV(p).toRecords({ scheduler: 'sync' })).rejects.toThrow(
+      /big-int\.csv:3: value "9007199254740993" in column 'id' is an integer beyond 2\^53/,
+    );
   });
   it('a missing file and an unknown column are typed errors', () => {
     expect(() => readCSV(join(tmp.dir(), 'nope.csv'))).toThrow(MissingFileError);
@@ -180,7 +188,10 @@ describe('readCSV errors', () => {
   it('reads only the requested columns, and sniffs the delimiter', async () => {
     const p = file('semi.csv', 'x;y;z\n1;a;2\n3;b;4\n');
     const df = readCSV(p, { columns: ['z', 'x'] });
-    expect(await df.toRecords({ scheduler: 'sync' })).toEqual([{ z: 2, x: 1 }, { z: 4, x: 3 }]);
+    expect(await df.toRecords({ scheduler: 'sync' })).toEqual([
+      { z: 2, x: 1 },
+      { z: 4, x: 3 },
+    ]);
   });
 });
 

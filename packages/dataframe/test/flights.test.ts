@@ -12,7 +12,10 @@ const flights = JSON.parse(
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-flights-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = join(dir, 'flights-20k.csv');
-writeFileSync(path, 'date,delay,distance,origin,destination\n' + flights.map((f) => `${f.date},${f.delay},${f.distance},${f.origin},${f.destination}`).join('\n') + '\n');
+writeFileSync(
+  path,
+  'date,delay,distance,origin,destination\n' + flights.map((f) => `${f.date},${f.delay},${f.distance},${f.origin},${f.destination}`).join('\n') + '\n',
+);
 // '2001/01/01 06:55' as UTC milliseconds, by hand.
 const ms = (s: string): number => {
   const [d, t] = s.split(' ') as [string, string];
@@ -52,7 +55,10 @@ for (const scheduler of ['sync', 'threads'] as const) {
     });
 
     it('mean delay by origin and size by route equal plain loops', async () => {
-      const got = await df.groupBy('origin').agg({ delay: ['delay', 'mean'], n: ['delay', 'count'], sd: ['delay', 'var'] }).toRecords({ scheduler });
+      const got = await df
+        .groupBy('origin')
+        .agg({ delay: ['delay', 'mean'], n: ['delay', 'count'], sd: ['delay', 'var'] })
+        .toRecords({ scheduler });
       const by = new Map<string, number[]>();
       for (const f of flights) by.set(f.origin, [...(by.get(f.origin) ?? []), f.delay]);
       const want = [...by.keys()].sort().map((o) => {
@@ -83,7 +89,10 @@ for (const scheduler of ['sync', 'threads'] as const) {
 
 describe('plan rewrites', () => {
   it('projection pushdown: the CSV reader parses only the columns used downstream', () => {
-    const df = readCSV(path, { blocksize: 100_000 }).filter(col('delay').gt(0)).groupBy('origin').agg({ d: ['delay', 'mean'] });
+    const df = readCSV(path, { blocksize: 100_000 })
+      .filter(col('delay').gt(0))
+      .groupBy('origin')
+      .agg({ d: ['delay', 'mean'] });
     const reads = [...df.graph.layers.values()]
       .flatMap((l) => [...((l as unknown as { tasks?: Map<string, { op: string; args: unknown[] }> }).tasks?.values() ?? [])])
       .filter((t) => typeof t.op === 'string' && (t.op.endsWith('#readCsvRange') || t.op.endsWith('#readCsvAggregate')));
@@ -96,7 +105,10 @@ describe('plan rewrites', () => {
   it('header: false names columns by position', async () => {
     const p = join(dir, 'nohead.csv');
     writeFileSync(p, '1,a\n2,b\n');
-    expect(await readCSV(p, { header: false }).toRecords({ scheduler: 'sync' })).toEqual([{ '0': 1, '1': 'a' }, { '0': 2, '1': 'b' }]);
+    expect(await readCSV(p, { header: false }).toRecords({ scheduler: 'sync' })).toEqual([
+      { '0': 1, '1': 'a' },
+      { '0': 2, '1': 'b' },
+    ]);
   });
 });
 
@@ -111,7 +123,12 @@ describe('projection pushdown through merge', () => {
       .flatMap((l) => [...((l as unknown as { tasks?: Map<string, { op: string; args: unknown[] }> }).tasks?.values() ?? [])])
       .filter((t) => typeof t.op === 'string' && t.op.endsWith('#readCsvRange'))
       .map((t) => (t.args[0] as { args: [{ want: number[]; names: string[] }] }).args[0])
-      .map((spec) => spec.want.map((i) => spec.names[i]).sort().join(','));
+      .map((spec) =>
+        spec.want
+          .map((i) => spec.names[i])
+          .sort()
+          .join(','),
+      );
     expect(new Set(reads)).toEqual(new Set(['delay,origin', 'iata,state']));
   });
 });

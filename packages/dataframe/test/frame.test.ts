@@ -12,7 +12,7 @@ function rows(n: number): Row[] {
     out.push({
       a: x % 1000,
       b: i % 9 === 0 ? null : (x % 977) / 4,
-      s: i % 11 === 0 ? null : ['SEA', 'SFO', 'LAX', 'JFK'][y % 4] as string,
+      s: i % 11 === 0 ? null : (['SEA', 'SFO', 'LAX', 'JFK'][y % 4] as string),
       d: new Date(Date.UTC(2001, x % 12, 1 + (x % 28), x % 24)),
     });
   }
@@ -26,7 +26,12 @@ for (const scheduler of ['sync', 'threads'] as const) {
 
     it('filters, derives and selects like a plain loop', async () => {
       const got = await df
-        .filter(col('a').gt(100).and(col('s').isIn(['SEA', 'LAX'])).or(col('b').isNull()))
+        .filter(
+          col('a')
+            .gt(100)
+            .and(col('s').isIn(['SEA', 'LAX']))
+            .or(col('b').isNull()),
+        )
         .withColumns({
           c: col('a').mul(2).sub(col('b')),
           m: col('d').month(),
@@ -56,7 +61,18 @@ for (const scheduler of ['sync', 'threads'] as const) {
     it('groups and aggregates like a plain loop (tree of partials)', async () => {
       const got = await df
         .groupBy('s', { splitEvery: 2 })
-        .agg({ n: ['a', 'size'], cnt: ['b', 'count'], sum: ['b', 'sum'], mean: ['b', 'mean'], sd: ['a', 'std'], mn: ['b', 'min'], mx: ['d', 'max'], nu: ['a', 'nunique'], first: ['b', 'first'], last: ['a', 'last'] })
+        .agg({
+          n: ['a', 'size'],
+          cnt: ['b', 'count'],
+          sum: ['b', 'sum'],
+          mean: ['b', 'mean'],
+          sd: ['a', 'std'],
+          mn: ['b', 'min'],
+          mx: ['d', 'max'],
+          nu: ['a', 'nunique'],
+          first: ['b', 'first'],
+          last: ['a', 'last'],
+        })
         .toRecords({ scheduler });
       const groups = new Map<string, Row[]>();
       for (const r of data) if (r.s !== null) groups.set(r.s, [...(groups.get(r.s) ?? []), r]);
@@ -67,8 +83,17 @@ for (const scheduler of ['sync', 'threads'] as const) {
         const mean = as.reduce((x, y) => x + y, 0) / as.length;
         const sd = Math.sqrt(as.reduce((x, y) => x + (y - mean) ** 2, 0) / (as.length - 1));
         return {
-          s, n: g.length, cnt: bs.length, sum: bs.reduce((x, y) => x + y, 0), mean: bs.reduce((x, y) => x + y, 0) / bs.length, sd,
-          mn: Math.min(...bs), mx: new Date(Math.max(...g.map((r) => r.d.getTime()))), nu: new Set(as).size, first: bs[0], last: as[as.length - 1],
+          s,
+          n: g.length,
+          cnt: bs.length,
+          sum: bs.reduce((x, y) => x + y, 0),
+          mean: bs.reduce((x, y) => x + y, 0) / bs.length,
+          sd,
+          mn: Math.min(...bs),
+          mx: new Date(Math.max(...g.map((r) => r.d.getTime()))),
+          nu: new Set(as).size,
+          first: bs[0],
+          last: as[as.length - 1],
         };
       });
       expect(got.length).toBe(want.length);
@@ -83,7 +108,10 @@ for (const scheduler of ['sync', 'threads'] as const) {
 
     it('groupBy with splitOut hash-shuffles partials: every group once, same values', async () => {
       const spec = { n: ['a', 'size'], m: ['b', 'mean'], u: ['s', 'nunique'] } as const;
-      const tree = await df.groupBy('a').agg({ ...spec } as never).toRecords({ scheduler });
+      const tree = await df
+        .groupBy('a')
+        .agg({ ...spec } as never)
+        .toRecords({ scheduler });
       const shuffled = df.groupBy('a', { splitOut: 3 }).agg({ ...spec } as never);
       expect(shuffled.npartitions).toBe(3);
       const got = (await shuffled.toRecords({ scheduler })).sort((x, y) => (x['a'] as number) - (y['a'] as number));
@@ -95,7 +123,10 @@ for (const scheduler of ['sync', 'threads'] as const) {
 
     it('series reductions, len, head, valueCounts, nunique, dropDuplicates', async () => {
       const bs = data.map((r) => r.b).filter((b): b is number => b !== null);
-      expect(await df.col('b').sum().compute({ scheduler })).toBeCloseTo(bs.reduce((x, y) => x + y, 0), 6);
+      expect(await df.col('b').sum().compute({ scheduler })).toBeCloseTo(
+        bs.reduce((x, y) => x + y, 0),
+        6,
+      );
       expect(await df.col('a').max().compute({ scheduler })).toBe(Math.max(...data.map((r) => r.a)));
       expect(await df.col('s').nunique().compute({ scheduler })).toBe(new Set(data.map((r) => r.s).filter((s) => s !== null)).size);
       expect(await df.filter(col('a').between(10, 20)).len({ scheduler })).toBe(data.filter((r) => r.a >= 10 && r.a <= 20).length);
@@ -119,18 +150,29 @@ for (const scheduler of ['sync', 'threads'] as const) {
       // Two keys, and every column: a plain loop over JSON of the subset.
       const seen = new Set<string>();
       const firstAB = data.filter((r) => !seen.has(JSON.stringify([r.a % 3, r.s])) && seen.add(JSON.stringify([r.a % 3, r.s])));
-      const gotAB = await df.withColumns({ a: col('a').mod(3) }).dropDuplicates(['a', 's']).toRecords({ scheduler });
+      const gotAB = await df
+        .withColumns({ a: col('a').mod(3) })
+        .dropDuplicates(['a', 's'])
+        .toRecords({ scheduler });
       expect(gotAB).toEqual(firstAB.map((r) => ({ ...r, a: r.a % 3 })));
       const seenRow = new Set<string>();
       const distinct = data.filter((r) => !seenRow.has(JSON.stringify(r)) && seenRow.add(JSON.stringify(r)));
       expect(distinct.length).toBeLessThan(data.length);
       expect(await df.dropDuplicates().toRecords({ scheduler })).toEqual(distinct);
-      const byNull = await df.groupBy('s', { dropna: false }).agg({ n: ['a', 'size'] }).toRecords({ scheduler });
+      const byNull = await df
+        .groupBy('s', { dropna: false })
+        .agg({ n: ['a', 'size'] })
+        .toRecords({ scheduler });
       expect(byNull[byNull.length - 1]).toEqual({ s: null, n: data.filter((r) => r.s === null).length });
     });
 
     it('compute() builds a Table of record batches with unicode strings, nulls and int64', async () => {
-      const recs = [{ s: 'Zürich', n: 1 }, { s: null, n: 2 }, { s: '東京', n: -3 }, { s: 'a', n: 2 ** 40 }];
+      const recs = [
+        { s: 'Zürich', n: 1 },
+        { s: null, n: 2 },
+        { s: '東京', n: -3 },
+        { s: 'a', n: 2 ** 40 },
+      ];
       const t = await fromRecords(recs, { npartitions: 2 }).compute({ scheduler });
       expect(t.numRows).toBe(4);
       expect([...t.getChild('s')!]).toEqual(['Zürich', null, '東京', 'a']);
@@ -140,14 +182,26 @@ for (const scheduler of ['sync', 'threads'] as const) {
     it('describe: exact moments and quartiles (exact when partitions are small) like pandas', async () => {
       const t = await df.describe().compute({ scheduler });
       expect([...t.getChild('statistic')!]).toEqual(['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max']);
-      const bs = data.map((r) => r.b).filter((b): b is number => b !== null).sort((x, y) => x - y);
+      const bs = data
+        .map((r) => r.b)
+        .filter((b): b is number => b !== null)
+        .sort((x, y) => x - y);
       const mean = bs.reduce((x, y) => x + y, 0) / bs.length;
       const q = (p: number): number => {
         const pos = p * (bs.length - 1);
         const lo = Math.floor(pos);
         return (bs[lo] as number) + ((bs[Math.min(bs.length - 1, lo + 1)] as number) - (bs[lo] as number)) * (pos - lo);
       };
-      const want = [bs.length, mean, Math.sqrt(bs.reduce((x, y) => x + (y - mean) ** 2, 0) / (bs.length - 1)), bs[0], q(0.25), q(0.5), q(0.75), bs[bs.length - 1]];
+      const want = [
+        bs.length,
+        mean,
+        Math.sqrt(bs.reduce((x, y) => x + (y - mean) ** 2, 0) / (bs.length - 1)),
+        bs[0],
+        q(0.25),
+        q(0.5),
+        q(0.75),
+        bs[bs.length - 1],
+      ];
       const got = [...t.getChild('b')!] as number[];
       got.forEach((g, i) => expect(g).toBeCloseTo(want[i] as number, 8));
       expect(t.schema.fields.map((f) => f.name)).toEqual(['statistic', 'a', 'b']);
@@ -155,9 +209,14 @@ for (const scheduler of ['sync', 'threads'] as const) {
 
     it('round-trips Arrow tables', async () => {
       const t = tableFromArrays({ x: Float64Array.from([1, 2, 3, 4]), y: ['a', 'b', 'a', 'c'] });
-      const out = await fromArrow(t, { npartitions: 2 }).withColumns({ z: col('x').mul(col('x')) }).compute({ scheduler });
+      const out = await fromArrow(t, { npartitions: 2 })
+        .withColumns({ z: col('x').mul(col('x')) })
+        .compute({ scheduler });
       expect(out.toArray().map((r) => r.toJSON())).toEqual([
-        { x: 1, y: 'a', z: 1 }, { x: 2, y: 'b', z: 4 }, { x: 3, y: 'a', z: 9 }, { x: 4, y: 'c', z: 16 },
+        { x: 1, y: 'a', z: 1 },
+        { x: 2, y: 'b', z: 4 },
+        { x: 3, y: 'a', z: 9 },
+        { x: 4, y: 'c', z: 16 },
       ]);
     });
   });
@@ -188,7 +247,9 @@ describe('int64 results past 2^53', () => {
   it('sums and arithmetic that leave the exact range are errors, never rounded numbers; within it they are exact', async () => {
     // 2^52 + 1 times 3 is 13510798882111491, which a float64 rounds to ...492.
     const e = fromRecords([{ a: 2 ** 52 + 1, b: 3 }], { npartitions: 1 });
-    await expect(e.withColumns({ m: col('a').mul(col('b')) }).toRecords({ scheduler: 'sync' })).rejects.toThrow(/'mul' of int64 values \(row 0\) gives about 1\.35108e\+16, beyond 2\^53/);
+    await expect(e.withColumns({ m: col('a').mul(col('b')) }).toRecords({ scheduler: 'sync' })).rejects.toThrow(
+      /'mul' of int64 values \(row 0\) gives about 1\.35108e\+16, beyond 2\^53/,
+    );
     const f = await e.withColumns({ m: col('a').cast('float64').mul(col('b')) }).toRecords({ scheduler: 'sync' });
     expect(f[0]?.['m']).toBe((2 ** 52 + 1) * 3);
     // Ten values of 2^50: two groups of five stay exact (5 * 2^50 < 2^53), all ten do not.
@@ -196,7 +257,10 @@ describe('int64 results past 2^53', () => {
     const big = fromRecords(rows, { npartitions: 3 });
     for (const scheduler of ['sync', 'threads'] as const) {
       await expect(big.col('v').sum().compute({ scheduler })).rejects.toThrow(/sum of 'v' gives about 1\.12590e\+16, beyond 2\^53/);
-      const groups = await big.groupBy('g').agg({ s: ['v', 'sum'] }).toRecords({ scheduler });
+      const groups = await big
+        .groupBy('g')
+        .agg({ s: ['v', 'sum'] })
+        .toRecords({ scheduler });
       expect(groups).toEqual([0, 1].map((g) => ({ g, s: rows.filter((r) => r.g === g).reduce((x, r) => x + r.v, 0) })));
     }
   });
@@ -208,7 +272,9 @@ describe('int64 past 2^53 from memory', () => {
     const ok = [1n, -9007199254740991n, 9007199254740991n];
     const back = await fromArrow(tableFromArrays({ id: BigInt64Array.from(ok) })).toRecords({ scheduler: 'sync' });
     expect(back.map((r) => r['id'])).toEqual(ok.map(Number));
-    expect(() => fromArrow(tableFromArrays({ id: BigInt64Array.from([1n, big]) }))).toThrow(/fromArrow\(\): row 1, column 'id' holds 1152921504606846977, an integer beyond 2\^53/);
+    expect(() => fromArrow(tableFromArrays({ id: BigInt64Array.from([1n, big]) }))).toThrow(
+      /fromArrow\(\): row 1, column 'id' holds 1152921504606846977, an integer beyond 2\^53/,
+    );
     expect(() => fromArrow(tableFromArrays({ u: BigUint64Array.from([2n ** 63n + 1n]) }))).toThrow(/row 0, column 'u' holds 9223372036854775809/);
     expect(() => fromRecords([{ id: 1n }, { id: big }])).toThrow(/fromRecords\(\): row 1, column 'id' holds 1152921504606846977/);
     const text = await fromRecords([{ id: big }, { id: 7n }], { dtypes: { id: 'utf8' } }).toRecords({ scheduler: 'sync' });
@@ -229,7 +295,10 @@ describe('errors and plans', () => {
     expect(() => df.withColumns({ x: col('a').lower() })).toThrow(/lower/);
   });
   it('fuses consecutive row-wise steps into one task per partition', () => {
-    const out = df.filter(col('a').gt(1)).withColumns({ c: col('a').add(1) }).select('c');
+    const out = df
+      .filter(col('a').gt(1))
+      .withColumns({ c: col('a').add(1) })
+      .select('c');
     expect(out.plan.kind).toBe('map');
     const layers = [...out.graph.layers.keys()];
     expect(layers.length).toBe(2);

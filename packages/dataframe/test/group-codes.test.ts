@@ -132,7 +132,7 @@ describe('GroupCoder', () => {
       );
       const ids: number[] = [];
       const firsts: number[] = [];
-      for (let s = 0; s < n; ) {
+      for (let s = 0; s < n;) {
         const e = Math.min(n, s + 1 + Math.floor(rand() * 300));
         const out = new Int32Array(e - s);
         const first = coder.encode(
@@ -188,14 +188,22 @@ describe('keyGroups and hashBuckets', () => {
   });
 
   it('names the missing key column, with the closest name', () => {
-    const p: Partition = { names: ['delay', 'origin'], columns: [randomColumn(lcg(1), 'int32', 3, 2, false), randomColumn(lcg(2), 'utf8', 3, 2, false)], length: 3 };
+    const p: Partition = {
+      names: ['delay', 'origin'],
+      columns: [randomColumn(lcg(1), 'int32', 3, 2, false), randomColumn(lcg(2), 'utf8', 3, 2, false)],
+      length: 3,
+    };
     expect(() => keyGroups(p, ['dleay'], 'merge() left side')).toThrow(ColumnNotFoundError);
     expect(() => keyGroups(p, ['dleay'], 'merge() left side')).toThrow(/'dleay' not found in merge\(\) left side\. Did you mean 'delay'\?/);
   });
 });
 
 describe('column lookup', () => {
-  const p: Partition = { names: ['delay', 'origin'], columns: [randomColumn(lcg(1), 'int32', 3, 2, false), randomColumn(lcg(2), 'utf8', 3, 2, false)], length: 3 };
+  const p: Partition = {
+    names: ['delay', 'origin'],
+    columns: [randomColumn(lcg(1), 'int32', 3, 2, false), randomColumn(lcg(2), 'utf8', 3, 2, false)],
+    length: 3,
+  };
   it('finds a column by name in a partition or a schema', () => {
     expect(columnIndex({ names: ['a', 'b'] }, 'b')).toBe(1);
     expect(columnOf(p, 'origin')).toBe(p.columns[1]);

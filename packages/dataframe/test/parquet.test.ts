@@ -10,7 +10,9 @@ const path = fileURLToPath(new URL('../../../node_modules/vega-datasets/data/fli
 async function referenceRows(n: number): Promise<{ delay: number; origin: string; date: number }[]> {
   const file = await asyncBufferFromFile(path);
   const rows = (await parquetReadObjects({ file, columns: ['delay', 'origin', 'date'], rowStart: 0, rowEnd: n, compressors })) as {
-    delay: bigint; origin: string; date: Date;
+    delay: bigint;
+    origin: string;
+    date: Date;
   }[];
   return rows.map((r) => ({ delay: Number(r.delay), origin: r.origin, date: r.date.getTime() }));
 }
@@ -35,7 +37,10 @@ describe('readParquet on flights-3m.parquet', () => {
         .filter((t) => (t as { op: string }).op.endsWith('#readParquetPart'));
       expect(specs.length).toBe(11);
       expect(specs.filter((t) => !(t.args[0]?.args[0] as { pruned: boolean }).pruned).length).toBe(1);
-      const got = await df.groupBy('origin').agg({ n: ['delay', 'size'], s: ['delay', 'sum'] }).toRecords({ scheduler });
+      const got = await df
+        .groupBy('origin')
+        .agg({ n: ['delay', 'size'], s: ['delay', 'sum'] })
+        .toRecords({ scheduler });
       const m = new Map<string, [number, number]>();
       for (const r of ref) {
         const a = m.get(r.origin) ?? [0, 0];
@@ -61,7 +66,12 @@ describe('readParquet int64 past 2^53', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsdask-pq-int-'));
     const write = (name: string, ids: bigint[]) => {
       const p = join(dir, name);
-      const buf = parquetWriteBuffer({ columnData: [{ name: 'id', data: ids, type: 'INT64' }, { name: 'v', data: ids.map((_, i) => BigInt(i)), type: 'INT64' }] as never });
+      const buf = parquetWriteBuffer({
+        columnData: [
+          { name: 'id', data: ids, type: 'INT64' },
+          { name: 'v', data: ids.map((_, i) => BigInt(i)), type: 'INT64' },
+        ] as never,
+      });
       writeFileSync(p, new Uint8Array(buf));
       return p;
     };
@@ -70,7 +80,9 @@ describe('readParquet int64 past 2^53', () => {
     expect(Array.from(t.getChild('id')!.toArray() as BigInt64Array)).toEqual([1n, -9007199254740991n, 9007199254740991n]);
     // 2^53 + 1 would come back as 2^53 through a float64.
     const big = write('big.parquet', [1n, 9007199254740993n]);
-    await expect(readParquet(big).compute({ scheduler: 'sync' })).rejects.toThrow(/big\.parquet \(row group 0\): column 'id' holds 9007199254740993, an integer beyond 2\^53.*dtypes/);
+    await expect(readParquet(big).compute({ scheduler: 'sync' })).rejects.toThrow(
+      /big\.parquet \(row group 0\): column 'id' holds 9007199254740993, an integer beyond 2\^53.*dtypes/,
+    );
     // With dtypes, the ids come back as text, every digit kept, and still work as keys.
     const ids = [1n, 9007199254740993n, -9223372036854775808n, 9223372036854775807n, 9007199254740993n];
     const text = readParquet(write('ids.parquet', ids), { dtypes: { id: 'utf8' } });

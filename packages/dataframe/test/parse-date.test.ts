@@ -45,7 +45,10 @@ describe('parseDateMs and parseDateBytes', () => {
       const form = pick(4);
       const dayFirst = form === 3;
       let text = form < 2 ? `${pad(y, 4)}${sep}${mText}${sep}${dText}` : dayFirst ? `${dText}/${mText}/${pad(y, 4)}` : `${mText}/${dText}/${pad(y, 4)}`;
-      let hh = 0, mm = 0, ss = 0, ms = 0;
+      let hh = 0,
+        mm = 0,
+        ss = 0,
+        ms = 0;
       if (r() < 0.6) {
         hh = pick(26);
         mm = pick(62);
@@ -104,7 +107,19 @@ describe('parseDateMs and parseDateBytes', () => {
     // Year first is unaffected by dayFirst.
     expect(both('2021/03/04', true)).toBe(Date.UTC(2021, 2, 4));
     // Invalid month or day: not a date (pandas' guesser would read 13/04/2021 as April 13th).
-    for (const t of ['13/04/2021', '00/04/2021', '02/30/2021', '2/29/2023', '4/31/2021', '3/4/21', '03-04-2021', '3/4/20211', '123/4/2021', '3/4/2021 24:00', '3/4/2021Z']) {
+    for (const t of [
+      '13/04/2021',
+      '00/04/2021',
+      '02/30/2021',
+      '2/29/2023',
+      '4/31/2021',
+      '3/4/21',
+      '03-04-2021',
+      '3/4/20211',
+      '123/4/2021',
+      '3/4/2021 24:00',
+      '3/4/2021Z',
+    ]) {
       expect(both(t), t).toBeNaN();
     }
     expect(both('31/12/1999', true)).toBe(Date.UTC(1999, 11, 31));

@@ -74,10 +74,26 @@ function cutsInsideQuotes(path: string, blocksize: number): boolean {
 
 type AggOf = 'sum' | 'mean' | 'min' | 'max' | 'count' | 'size' | 'std' | 'var' | 'first' | 'last' | 'nunique';
 const AGGS: Record<string, [keyof Rec, AggOf]> = {
-  vSum: ['v', 'sum'], vMean: ['v', 'mean'], vMin: ['v', 'min'], vMax: ['v', 'max'], vCount: ['v', 'count'],
-  n: ['v', 'size'], vStd: ['v', 'std'], vVar: ['v', 'var'], vFirst: ['v', 'first'], vLast: ['v', 'last'],
-  iSum: ['i', 'sum'], iMin: ['i', 'min'], iNunique: ['i', 'nunique'], iVar: ['i', 'var'],
-  sMin: ['s', 'min'], sMax: ['s', 'max'], sFirst: ['s', 'first'], sLast: ['s', 'last'], sNunique: ['s', 'nunique'], sCount: ['s', 'count'],
+  vSum: ['v', 'sum'],
+  vMean: ['v', 'mean'],
+  vMin: ['v', 'min'],
+  vMax: ['v', 'max'],
+  vCount: ['v', 'count'],
+  n: ['v', 'size'],
+  vStd: ['v', 'std'],
+  vVar: ['v', 'var'],
+  vFirst: ['v', 'first'],
+  vLast: ['v', 'last'],
+  iSum: ['i', 'sum'],
+  iMin: ['i', 'min'],
+  iNunique: ['i', 'nunique'],
+  iVar: ['i', 'var'],
+  sMin: ['s', 'min'],
+  sMax: ['s', 'max'],
+  sFirst: ['s', 'first'],
+  sLast: ['s', 'last'],
+  sNunique: ['s', 'nunique'],
+  sCount: ['s', 'count'],
   bCount: ['b', 'count'],
 };
 
@@ -102,18 +118,33 @@ function reference(recs: Rec[], keys: (keyof Rec)[], dropna = true): Map<string,
       const mean = sum / nums.length;
       const v = nums.length < 2 ? null : nums.reduce((a, b) => a + (b - mean) ** 2, 0) / (nums.length - 1);
       o[name] =
-        fn === 'size' ? rows.length
-        : fn === 'count' ? xs.length
-        : fn === 'nunique' ? new Set(xs).size
-        : fn === 'sum' ? sum
-        : fn === 'mean' ? (xs.length === 0 ? null : mean)
-        : fn === 'var' ? v
-        : fn === 'std' ? (v === null ? null : Math.sqrt(v))
-        : xs.length === 0 ? null
-        : fn === 'first' ? xs[0]
-        : fn === 'last' ? xs[xs.length - 1]
-        : fn === 'min' ? xs.reduce((a, b) => (b < a ? b : a))
-        : xs.reduce((a, b) => (b > a ? b : a));
+        fn === 'size'
+          ? rows.length
+          : fn === 'count'
+            ? xs.length
+            : fn === 'nunique'
+              ? new Set(xs).size
+              : fn === 'sum'
+                ? sum
+                : fn === 'mean'
+                  ? xs.length === 0
+                    ? null
+                    : mean
+                  : fn === 'var'
+                    ? v
+                    : fn === 'std'
+                      ? v === null
+                        ? null
+                        : Math.sqrt(v)
+                      : xs.length === 0
+                        ? null
+                        : fn === 'first'
+                          ? xs[0]
+                          : fn === 'last'
+                            ? xs[xs.length - 1]
+                            : fn === 'min'
+                              ? xs.reduce((a, b) => (b < a ? b : a))
+                              : xs.reduce((a, b) => (b > a ? b : a));
     }
     out.set(id, o);
   }
@@ -178,7 +209,10 @@ it('the generated files are cut inside quoted fields', () => {
 
 for (const scheduler of ['sync', 'threads'] as const) {
   describe(`fused scan + aggregate on '${scheduler}'`, () => {
-    for (const [name, path] of [['LF', lf], ['CRLF', crlf]] as const) {
+    for (const [name, path] of [
+      ['LF', lf],
+      ['CRLF', crlf],
+    ] as const) {
       it(`${name}: every aggregation by a quoted utf8 key and an int key, as unfused and as a plain loop`, async () => {
         const keys: (keyof Rec)[] = ['k1', 'k2'];
         const [plain, fused] = await bothWays(() => readCSV(path, { blocksize: BLOCK }).groupBy(keys).agg(AGGS), scheduler);
@@ -190,7 +224,13 @@ for (const scheduler of ['sync', 'threads'] as const) {
     it('ranges of many batches (a whole file of 20000 rows as one range and as four)', async () => {
       const keys: (keyof Rec)[] = ['k1', 'k2'];
       for (const blocksize of [undefined, Math.ceil(readFileSync(big).length / 4)]) {
-        const [plain, fused] = await bothWays(() => readCSV(big, blocksize === undefined ? {} : { blocksize }).groupBy(keys).agg(AGGS), scheduler);
+        const [plain, fused] = await bothWays(
+          () =>
+            readCSV(big, blocksize === undefined ? {} : { blocksize })
+              .groupBy(keys)
+              .agg(AGGS),
+          scheduler,
+        );
         expect(fused).toEqual(plain);
         expectMatches(fused, reference(bigRecs, keys), keys);
       }
@@ -252,13 +292,27 @@ for (const scheduler of ['sync', 'threads'] as const) {
     });
 
     it('a filter then a whole-frame count, as in the bench', async () => {
-      const [plain, fused] = await bothWays(() => readCSV(lf, { blocksize: BLOCK }).filter(col('i').gt(250)).groupBy([]).agg({ n: ['i', 'size'] }), scheduler);
+      const [plain, fused] = await bothWays(
+        () =>
+          readCSV(lf, { blocksize: BLOCK })
+            .filter(col('i').gt(250))
+            .groupBy([])
+            .agg({ n: ['i', 'size'] }),
+        scheduler,
+      );
       expect(fused).toEqual(plain);
       expect(fused).toEqual([{ n: recs.filter((x) => x.i !== null && x.i > 250).length }]);
     });
 
     it('whole-frame reductions (no keys) and a column selection before the groupBy', async () => {
-      const [plain, fused] = await bothWays(() => readCSV(lf, { blocksize: BLOCK, columns: ['k1', 'v', 's'] }).drop('s').groupBy([]).agg({ n: ['v', 'size'], m: ['v', 'mean'], c: ['k1', 'count'] }), scheduler);
+      const [plain, fused] = await bothWays(
+        () =>
+          readCSV(lf, { blocksize: BLOCK, columns: ['k1', 'v', 's'] })
+            .drop('s')
+            .groupBy([])
+            .agg({ n: ['v', 'size'], m: ['v', 'mean'], c: ['k1', 'count'] }),
+        scheduler,
+      );
       expect(fused).toEqual(plain);
       const vs = recs.map((x) => x.v).filter((x): x is number => x !== null);
       expect(fused).toHaveLength(1);
@@ -275,11 +329,20 @@ describe('vega flights-20k as CSV', () => {
     readFileSync(fileURLToPath(new URL('../../../node_modules/vega-datasets/data/flights-20k.json', import.meta.url)), 'utf8'),
   ) as Flight[];
   const path = join(dir, 'flights-20k.csv');
-  writeFileSync(path, 'date,delay,distance,origin,destination\n' + flights.map((f) => `${f.date},${f.delay},${f.distance},${f.origin},${f.destination}`).join('\n') + '\n');
+  writeFileSync(
+    path,
+    'date,delay,distance,origin,destination\n' + flights.map((f) => `${f.date},${f.delay},${f.distance},${f.origin},${f.destination}`).join('\n') + '\n',
+  );
   for (const scheduler of ['sync', 'threads'] as const) {
     it(`mean, var and size of delay by origin and by route on '${scheduler}', as unfused and as a plain loop`, async () => {
       const aggs = { m: ['delay', 'mean'], v: ['delay', 'var'], n: ['delay', 'size'], d: ['distance', 'max'], u: ['destination', 'nunique'] } as const;
-      const [plain, fused] = await bothWays(() => readCSV(path, { blocksize: 100_000 }).groupBy('origin').agg({ ...aggs } as never), scheduler);
+      const [plain, fused] = await bothWays(
+        () =>
+          readCSV(path, { blocksize: 100_000 })
+            .groupBy('origin')
+            .agg({ ...aggs } as never),
+        scheduler,
+      );
       expect(fused).toEqual(plain);
       const byOrigin = new Map<string, Flight[]>();
       for (const f of flights) byOrigin.set(f.origin, [...(byOrigin.get(f.origin) ?? []), f]);
@@ -302,7 +365,9 @@ describe('vega flights-20k as CSV', () => {
 
 describe('where the rewrite applies', () => {
   it('one task per range reads and aggregates: no read task, no partialAgg task', () => {
-    const df = readCSV(lf, { blocksize: BLOCK }).groupBy('k1').agg({ m: ['v', 'mean'] });
+    const df = readCSV(lf, { blocksize: BLOCK })
+      .groupBy('k1')
+      .agg({ m: ['v', 'mean'] });
     const ranges = readCSV(lf, { blocksize: BLOCK }).npartitions;
     expect(ranges).toBeGreaterThan(3);
     const ops = opsOf(df);
@@ -311,7 +376,9 @@ describe('where the rewrite applies', () => {
   });
 
   it('the papaparse engine keeps the unfused path, with the same answers', async () => {
-    const df = readCSV(lf, { engine: 'papaparse' }).groupBy('k1').agg({ m: ['v', 'mean'] });
+    const df = readCSV(lf, { engine: 'papaparse' })
+      .groupBy('k1')
+      .agg({ m: ['v', 'mean'] });
     const ops = opsOf(df);
     expect(ops.some((o) => o.endsWith('#readCsvAggregate'))).toBe(false);
     expect(ops.some((o) => o.endsWith('#partialAgg'))).toBe(true);
@@ -324,14 +391,22 @@ describe('where the rewrite applies', () => {
   it('a malformed row fails the fused read with CsvParseError naming the line', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'g,v\na,1\nb,2\nc,3,4\n');
-    const df = readCSV(bad).groupBy('g').agg({ s: ['v', 'sum'] });
+    const df = readCSV(bad)
+      .groupBy('g')
+      .agg({ s: ['v', 'sum'] });
     expect(opsOf(df).some((o) => o.endsWith('#readCsvAggregate'))).toBe(true);
     const e = await df.compute({ scheduler: 'sync' }).catch((x: unknown) => x);
     const err = (e as Error & { cause?: unknown }).cause ?? e;
     expect(err).toBeInstanceOf(CsvParseError);
     expect((err as CsvParseError).line).toBe(4);
     expect((err as CsvParseError).text).toBe('c,3,4');
-    const skipped = await readCSV(bad, { onBadLines: 'skip' }).groupBy('g').agg({ s: ['v', 'sum'] }).toRecords({ scheduler: 'sync' });
-    expect(skipped).toEqual([{ g: 'a', s: 1 }, { g: 'b', s: 2 }]);
+    const skipped = await readCSV(bad, { onBadLines: 'skip' })
+      .groupBy('g')
+      .agg({ s: ['v', 'sum'] })
+      .toRecords({ scheduler: 'sync' });
+    expect(skipped).toEqual([
+      { g: 'a', s: 1 },
+      { g: 'b', s: 2 },
+    ]);
   });
 });

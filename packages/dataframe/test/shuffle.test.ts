@@ -23,7 +23,16 @@ const L = gen(600, 3, 50);
 const R = gen(200, 11, 70).map((r) => ({ k: r.k, w: r.v, s: r.s }));
 
 type Rec = Record<string, unknown>;
-const canon = (rows: Rec[]): string[] => rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]))).sort();
+const canon = (rows: Rec[]): string[] =>
+  rows
+    .map((r) =>
+      JSON.stringify(
+        Object.keys(r)
+          .sort()
+          .map((k) => [k, r[k]]),
+      ),
+    )
+    .sort();
 
 function referenceJoin(how: 'inner' | 'left' | 'right' | 'outer'): Rec[] {
   const out: Rec[] = [];
@@ -74,7 +83,7 @@ for (const scheduler of ['sync', 'threads'] as const) {
           const o: Rec = {};
           // Shared key columns take the left value, or the right one where the left row is missing.
           for (const c of on) o[c] = (l ?? r)?.[c] ?? null;
-          for (const c of other) (o[`${c}_x`] = l?.[c] ?? null), (o[`${c}_y`] = r?.[c] ?? null);
+          for (const c of other) ((o[`${c}_x`] = l?.[c] ?? null), (o[`${c}_y`] = r?.[c] ?? null));
           o['x'] = l?.x ?? null;
           o['y'] = r?.y ?? null;
           return o;
@@ -169,7 +178,10 @@ describe('merge on real data', () => {
     const routes = readCSV(join(data, 'flights-airport.csv'), { blocksize: 20_000 });
     const airports = readCSV(join(data, 'airports.csv'), { blocksize: 50_000 }).select('iata', 'state');
     const joined = routes.merge(airports, { leftOn: 'origin', rightOn: 'iata', how: 'left' });
-    const got = await joined.groupBy('state').agg({ flights: ['count', 'sum'] }).toRecords({ scheduler: 'threads' });
+    const got = await joined
+      .groupBy('state')
+      .agg({ flights: ['count', 'sum'] })
+      .toRecords({ scheduler: 'threads' });
     const r = await routes.toRecords({ scheduler: 'sync' });
     const a = await airports.toRecords({ scheduler: 'sync' });
     const stateOf = new Map(a.map((x) => [x['iata'], x['state']]));

@@ -94,9 +94,18 @@ for (const scheduler of ['sync', 'threads'] as const) {
       [['k'], [false]],
       [['s'], [true]],
       [['s'], [false]],
-      [['b', 'f'], [false, true]],
-      [['k', 's', 'f'], [true, false, false]],
-      [['t', 'w'], [false, true]],
+      [
+        ['b', 'f'],
+        [false, true],
+      ],
+      [
+        ['k', 's', 'f'],
+        [true, false, false],
+      ],
+      [
+        ['t', 'w'],
+        [false, true],
+      ],
     ];
     for (const [by, asc] of cases) {
       it(`by ${by.join(', ')} ascending ${asc.join(', ')}: the reference order`, async () => {
@@ -157,7 +166,11 @@ for (const scheduler of ['sync', 'threads'] as const) {
       expect(await nums.sortValues(['w', 'f'], { ascending: [false, true] }).toRecords({ scheduler })).toEqual(wantNums);
       expect(tableRows(await nums.sortValues(['w', 'f'], { ascending: [false, true] }).compute({ scheduler }))).toEqual(wantNums);
       // Filtering leaves partitions 0 and 2 with no rows at all.
-      const part = fromRecords(ROWS, { npartitions: 4, dtypes: DTYPES }).filter(col('i').ge(750).and(col('i').lt(1500).or(col('i').ge(2250))));
+      const part = fromRecords(ROWS, { npartitions: 4, dtypes: DTYPES }).filter(
+        col('i')
+          .ge(750)
+          .and(col('i').lt(1500).or(col('i').ge(2250))),
+      );
       const kept = ROWS.filter((r) => ((r['i'] as number) >= 750 && (r['i'] as number) < 1500) || (r['i'] as number) >= 2250);
       expect(await part.sortValues('w', { ascending: false }).toRecords({ scheduler })).toEqual(reference(kept, ['w'], [false]));
     });

@@ -25,14 +25,7 @@ export function takePick(g: TaskGraph, plan: BatchPlan, b: number, data: unknown
 }
 
 /** What batch b sends to the executor: its members' keys and nodes, inputs, ops and the sources of function ops. */
-export function buildPayload(
-  g: TaskGraph,
-  plan: BatchPlan,
-  b: number,
-  data: unknown[],
-  sources: Map<OpId, string>,
-  encodeJson: boolean,
-): BatchPayload {
+export function buildPayload(g: TaskGraph, plan: BatchPlan, b: number, data: unknown[], sources: Map<OpId, string>, encodeJson: boolean): BatchPayload {
   const lo = plan.memPtr[b]!;
   const hi = plan.memPtr[b + 1]!;
   const m = hi - lo;

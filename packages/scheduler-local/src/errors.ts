@@ -29,7 +29,8 @@ export class InvalidTransitionError extends TsdaskError {
   readonly to: string;
   readonly story: readonly TransitionStoryLine[];
   constructor(key: string, from: string, to: string, story: readonly TransitionStoryLine[], stimulus?: string) {
-    const seen = story.length === 0 ? 'no earlier moves logged' : story.map((s) => `${s.from}->${s.to}${s.stimulus === undefined ? '' : ` (${s.stimulus})`}`).join(', ');
+    const seen =
+      story.length === 0 ? 'no earlier moves logged' : story.map((s) => `${s.from}->${s.to}${s.stimulus === undefined ? '' : ` (${s.stimulus})`}`).join(', ');
     super(
       'TSDASK_INVALID_TRANSITION',
       `Task '${key}' cannot move from ${from} to ${to}${stimulus === undefined ? '' : ` on stimulus '${stimulus}'`}: that move is not in the scheduler's table of legal transitions (state/transitions.ts). ` +

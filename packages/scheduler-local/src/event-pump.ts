@@ -186,10 +186,12 @@ export class EventPump {
     const sig = now.map((r) => `${r.worker}:${r.batch}`).join(',');
     if (sig === this.#runningSig || this.#finished) return;
     this.#runningSig = sig;
-    const running = now.filter((r) => r.batch < this.plan.count).map((r) => {
-      const task = this.plan.root[r.batch]!;
-      return { worker: r.worker, key: this.g.keys[task] as Key, task, start: r.start - this.t0 };
-    });
+    const running = now
+      .filter((r) => r.batch < this.plan.count)
+      .map((r) => {
+        const task = this.plan.root[r.batch]!;
+        return { worker: r.worker, key: this.g.keys[task] as Key, task, start: r.start - this.t0 };
+      });
     this.emit({ type: 'running', computeId: this.computeId, running });
   }
 

@@ -7,7 +7,8 @@ import { closestName, type OptionCheck } from '@tsdask/core-graph';
 import { statSync } from 'node:fs';
 import { resolveMemoryLimit } from './memory/limit.js';
 
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : v === null || typeof v !== 'object' ? String(v) : Array.isArray(v) ? 'an array' : 'an object');
+const show = (v: unknown): string =>
+  typeof v === 'string' ? `'${v}'` : v === null || typeof v !== 'object' ? String(v) : Array.isArray(v) ? 'an array' : 'an object';
 
 /** A memory limit: bytes, a size string ('512MB'), a fraction of system memory (0.5), or false / 'none' for none. */
 export type MemoryLimitOption = number | string | false;

@@ -56,11 +56,16 @@ export function freeVariables(source: string): string[] {
       case 'Identifier': {
         const name = node['name'] as string;
         if (parent) {
-          if ((parent.type === 'MemberExpression' && field === 'property' && !parent['computed']) ||
+          if (
+            (parent.type === 'MemberExpression' && field === 'property' && !parent['computed']) ||
             ((parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') &&
-              field === 'key' && !parent['computed']) ||
-            parent.type === 'LabeledStatement' || parent.type === 'BreakStatement' || parent.type === 'ContinueStatement' ||
-            parent.type === 'MetaProperty') {
+              field === 'key' &&
+              !parent['computed']) ||
+            parent.type === 'LabeledStatement' ||
+            parent.type === 'BreakStatement' ||
+            parent.type === 'ContinueStatement' ||
+            parent.type === 'MetaProperty'
+          ) {
             return;
           }
         }
@@ -112,7 +117,10 @@ export function checkPortable(source: string): PortableVerdict {
   } else {
     try {
       const free = freeVariables(source);
-      v = free.length === 0 ? { ok: true } : { ok: false, variable: free[0] as string, reason: `it uses the free variable '${free[0]}' (closures and imports do not travel)` };
+      v =
+        free.length === 0
+          ? { ok: true }
+          : { ok: false, variable: free[0] as string, reason: `it uses the free variable '${free[0]}' (closures and imports do not travel)` };
     } catch (err) {
       v = { ok: false, reason: `its source could not be parsed (${(err as Error).message})` };
     }

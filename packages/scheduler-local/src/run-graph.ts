@@ -130,7 +130,21 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   if (executor.shipsSource) for (const o of ops) if (isFunctionOp(o)) sources.set(o, functionSource(o) as string);
   const spillDir = typeof opts['spillDir'] === 'string' ? opts['spillDir'] : undefined;
   return new Promise<unknown[]>((resolve, reject) => {
-    const run = { g, plan, outIds, isOutput, machine, events, executor, sources, disk: new SpillIo(spillDir), signal, timeout: opts.timeout, held, onOutput: hooks.onOutput };
+    const run = {
+      g,
+      plan,
+      outIds,
+      isOutput,
+      machine,
+      events,
+      executor,
+      sources,
+      disk: new SpillIo(spillDir),
+      signal,
+      timeout: opts.timeout,
+      held,
+      onOutput: hooks.onOutput,
+    };
     new GraphRun(run, resolve, reject).start();
   });
 }
@@ -312,7 +326,11 @@ class GraphRun {
   /** Answers with the outputs, once those being read back from disk are loaded. */
   #done(): void {
     const { plan, outIds, disk } = this.#c;
-    const answer = (): void => this.#settle(true, Array.from(outIds, (id) => this.#data[plan.batchOf[id]!]));
+    const answer = (): void =>
+      this.#settle(
+        true,
+        Array.from(outIds, (id) => this.#data[plan.batchOf[id]!]),
+      );
     const waits = disk.loadsOf(Array.from(outIds, (id) => plan.batchOf[id]!));
     if (waits.length === 0) answer();
     else Promise.all(waits).then(answer, this.#fail);

@@ -42,6 +42,8 @@ const syncExecutor: Executor = {
 };
 
 /** The 'sync' scheduler. */
-export const syncScheduler: Scheduler = localScheduler('sync', localOptions, (graph, outputs, opts, hooks) => runGraph(graph, outputs, syncExecutor, opts, hooks));
+export const syncScheduler: Scheduler = localScheduler('sync', localOptions, (graph, outputs, opts, hooks) =>
+  runGraph(graph, outputs, syncExecutor, opts, hooks),
+);
 
 registerScheduler(syncScheduler);

@@ -23,5 +23,16 @@ export function handPlan(inputs: number[][], picks: number[] = []): BatchPlan {
   const memPtr = Int32Array.from({ length: count + 1 }, (_, i) => i);
   const pick = new Uint8Array(count);
   for (const p of picks) pick[p] = 1;
-  return { count, batchOf: ids, memPtr, memIdx: ids.slice(), root: ids.slice(), inPtr, inIdx: Int32Array.from(inIdx), outPtr, outIdx: Int32Array.from(outIdx), pick };
+  return {
+    count,
+    batchOf: ids,
+    memPtr,
+    memIdx: ids.slice(),
+    root: ids.slice(),
+    inPtr,
+    inIdx: Int32Array.from(inIdx),
+    outPtr,
+    outIdx: Int32Array.from(outIdx),
+    pick,
+  };
 }

@@ -56,7 +56,14 @@ describe('HeldResults', () => {
     const { runner, calls } = fakeRunner();
     const store = new HeldResults('fake', runner);
     const a = store.run(graph([['a', 1]]), ['a'], {});
-    const b = store.run(graph([['a', held('a')], ['b', { op: 'x#y', args: [{ ref: 'a' }] }]]), ['b'], {});
+    const b = store.run(
+      graph([
+        ['a', held('a')],
+        ['b', { op: 'x#y', args: [{ ref: 'a' }] }],
+      ]),
+      ['b'],
+      {},
+    );
     await tick();
     expect(calls.map((c) => c.outputs)).toEqual([['a']]); // b waits for a
     expect(store.heldKeys().get('a')).toBe(2); // a's handle and b's run
@@ -76,7 +83,14 @@ describe('HeldResults', () => {
     const { runner, calls } = fakeRunner();
     const store = new HeldResults('fake', runner);
     const a = store.run(graph([['a', 1]]), ['a'], {});
-    const b = store.run(graph([['a', held('a')], ['b', { op: 'x#y', args: [{ ref: 'a' }] }]]), ['b'], {});
+    const b = store.run(
+      graph([
+        ['a', held('a')],
+        ['b', { op: 'x#y', args: [{ ref: 'a' }] }],
+      ]),
+      ['b'],
+      {},
+    );
     await tick();
     const boom = new Error('boom');
     calls[0]!.fail(boom);
@@ -87,7 +101,14 @@ describe('HeldResults', () => {
     expect(store.heldKeys().size).toBe(0);
 
     const c = store.run(graph([['c', 1]]), ['c'], {});
-    const d = store.run(graph([['c', held('c')], ['d', { op: 'x#y', args: [{ ref: 'c' }] }]]), ['d'], {});
+    const d = store.run(
+      graph([
+        ['c', held('c')],
+        ['d', { op: 'x#y', args: [{ ref: 'c' }] }],
+      ]),
+      ['d'],
+      {},
+    );
     await tick();
     store.cancel(['c']);
     await expect(c.done).rejects.toBeInstanceOf(CancelledError);
@@ -100,7 +121,14 @@ describe('HeldResults', () => {
     const { runner } = fakeRunner();
     const store = new HeldResults('fake', runner);
     store.scatter(new Map([['other', 1]]));
-    const r = store.run(graph([['gone', held('gone')], ['x', { op: 'x#y', args: [{ ref: 'gone' }] }]]), ['x'], {});
+    const r = store.run(
+      graph([
+        ['gone', held('gone')],
+        ['x', { op: 'x#y', args: [{ ref: 'gone' }] }],
+      ]),
+      ['x'],
+      {},
+    );
     await expect(r.done).rejects.toBeInstanceOf(NotHeldError);
     store.release(['x', 'other']);
     expect(store.heldKeys().size).toBe(0);

@@ -55,8 +55,20 @@ describe('SchedulerState under a memory limit', () => {
     entries.push([`s,${i}`, task('m#sum', ref(`load,${i}`))]);
     entries.push([`m,${i}`, task('m#max', ref(`load,${i}`), ref(`load,${K - 1}`))]);
   }
-  entries.push(['total', task('m#add', Array.from({ length: K }, (_, i) => ref(`s,${i}`)))]);
-  entries.push(['peak', task('m#maxall', Array.from({ length: K }, (_, i) => ref(`m,${i}`)))]);
+  entries.push([
+    'total',
+    task(
+      'm#add',
+      Array.from({ length: K }, (_, i) => ref(`s,${i}`)),
+    ),
+  ]);
+  entries.push([
+    'peak',
+    task(
+      'm#maxall',
+      Array.from({ length: K }, (_, i) => ref(`m,${i}`)),
+    ),
+  ]);
   const g = lowerGraph(entries);
   const outputs = ['total', 'peak'];
 
@@ -120,13 +132,23 @@ describe('SchedulerState under a memory limit', () => {
  * the last chunk, so every chunk is held (or spilled) until the last one exists.
  */
 function twoPasses(chunks: number, n: number): { total: Delayed<number>; peak: Delayed<number>; expected: [number, number] } {
-  const make = delayed((i: number, len: number) => {
-    const a = new Float64Array(len);
-    for (let j = 0; j < len; j++) a[j] = ((i * 7919 + j * 104729) % 1000) / 10;
-    return a;
-  }, { name: 'make' });
+  const make = delayed(
+    (i: number, len: number) => {
+      const a = new Float64Array(len);
+      for (let j = 0; j < len; j++) a[j] = ((i * 7919 + j * 104729) % 1000) / 10;
+      return a;
+    },
+    { name: 'make' },
+  );
   const sum = delayed((a: Float64Array) => a.reduce((x, y) => x + y, 0), { name: 'sum' });
-  const max = delayed((a: Float64Array, last: Float64Array) => Math.max(a.reduce((x, y) => Math.max(x, y), -Infinity), last[0]!), { name: 'max' });
+  const max = delayed(
+    (a: Float64Array, last: Float64Array) =>
+      Math.max(
+        a.reduce((x, y) => Math.max(x, y), -Infinity),
+        last[0]!,
+      ),
+    { name: 'max' },
+  );
   const add = delayed((...xs: number[]) => xs.reduce((x, y) => x + y, 0), { name: 'add' });
   const maxAll = delayed((...xs: number[]) => Math.max(...xs), { name: 'max-all' });
   const data = Array.from({ length: chunks }, (_, i) => make(i, n));
@@ -170,7 +192,12 @@ describe.each(['sync', 'threads'])('spilling end to end on %s', (scheduler) => {
     const parts = Array.from({ length: 12 }, (_, i) => make(i, 250_000)); // 24 MB in all
     const spillDir = mkdtempSync(join(parent, 'big-answer-'));
     let spills = 0;
-    const got = (await compute(...parts, { scheduler, memoryLimit: '8MB', spillDir, callbacks: [{ event: ({ type: name }: SchedulerEvent) => void (name === 'spill' && spills++) }] })) as Float64Array[];
+    const got = (await compute(...parts, {
+      scheduler,
+      memoryLimit: '8MB',
+      spillDir,
+      callbacks: [{ event: ({ type: name }: SchedulerEvent) => void (name === 'spill' && spills++) }],
+    })) as Float64Array[];
     expect(spills).toBeGreaterThan(0);
     got.forEach((a, i) => {
       expect(a.length).toBe(250_000);
@@ -179,7 +206,6 @@ describe.each(['sync', 'threads'])('spilling end to end on %s', (scheduler) => {
     });
     expect(readdirSync(spillDir)).toEqual([]);
   });
-
 
   it('spills above the limit, gets the right answer, and leaves no temp folder', async () => {
     const { compute } = await import('@tsdask/core-graph');
@@ -202,10 +228,13 @@ describe.each(['sync', 'threads'])('spilling end to end on %s', (scheduler) => {
   it('removes the temp folder when a task fails after spilling', async () => {
     const { compute } = await import('@tsdask/core-graph');
     const { total, peak } = twoPasses(24, 125_000);
-    const boom = delayed((x: number) => {
-      if (x > -1) throw new Error('late failure');
-      return x;
-    }, { name: 'boom' });
+    const boom = delayed(
+      (x: number) => {
+        if (x > -1) throw new Error('late failure');
+        return x;
+      },
+      { name: 'boom' },
+    );
     const spillDir = mkdtempSync(join(parent, 'fail-'));
     let spilled = 0;
     const err = await compute(total, boom(peak), {

@@ -20,10 +20,22 @@ function shuffleLike(): TaskGraph {
     for (let j = 0; j < BUCKETS; j++) entries.push([`piece,${i},${j}`, pick(`split,${i}`, j)]);
   }
   for (let j = 0; j < BUCKETS; j++) {
-    entries.push([`out,${j}`, task('m#cat', Array.from({ length: SPLITS }, (_, i) => ref(`piece,${i},${j}`)))]);
+    entries.push([
+      `out,${j}`,
+      task(
+        'm#cat',
+        Array.from({ length: SPLITS }, (_, i) => ref(`piece,${i},${j}`)),
+      ),
+    ]);
     entries.push([`out2,${j}`, task('m#f', ref(`out,${j}`))]);
   }
-  entries.push(['total', task('m#add', Array.from({ length: BUCKETS }, (_, j) => ref(`out2,${j}`)))]);
+  entries.push([
+    'total',
+    task(
+      'm#add',
+      Array.from({ length: BUCKETS }, (_, j) => ref(`out2,${j}`)),
+    ),
+  ]);
   return lowerGraph(entries);
 }
 
@@ -102,7 +114,13 @@ describe('SchedulerState over the pause', () => {
     const K = 8;
     const entries: [string, unknown][] = [];
     for (let i = 0; i < K; i++) entries.push([`load,${i}`, task('m#load', i)]);
-    entries.push(['all', task('m#add', Array.from({ length: K }, (_, i) => ref(`load,${i}`)))]);
+    entries.push([
+      'all',
+      task(
+        'm#add',
+        Array.from({ length: K }, (_, i) => ref(`load,${i}`)),
+      ),
+    ]);
     const g = lowerGraph(entries);
     const p = plan(g, ['all'], 1);
     const m = new SchedulerState(g, p, { outputs: Int32Array.from([g.index.get('all')!]), slots: 2, retries: 0, memoryLimit: 300, rootSlots: 2 });
@@ -128,7 +146,8 @@ describe.each(['sync', 'threads'])('picks end to end on %s', (scheduler) => {
       },
       taskBatch(b) {
         // Where each item's result was made (its transition to memory).
-        for (let r = 0; r < b.length; r++) if (b.state[r] === TASK_STATES.indexOf('memory') && b.keys[b.task[r]!]!.startsWith('getitem')) workers.push(b.worker[r]!);
+        for (let r = 0; r < b.length; r++)
+          if (b.state[r] === TASK_STATES.indexOf('memory') && b.keys[b.task[r]!]!.startsWith('getitem')) workers.push(b.worker[r]!);
       },
     };
     const [x, y] = await compute(total(both.get(0)), total(both.get(1)), { scheduler, callbacks: [cb], memoryLimit: 1e12 });

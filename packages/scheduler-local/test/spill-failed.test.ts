@@ -17,8 +17,20 @@ for (let i = 0; i < K; i++) {
   entries.push([`s,${i}`, task('m#sum', ref(`load,${i}`))]);
   entries.push([`m,${i}`, task('m#max', ref(`load,${i}`), ref(`load,${K - 1}`))]);
 }
-entries.push(['total', task('m#add', Array.from({ length: K }, (_, i) => ref(`s,${i}`)))]);
-entries.push(['peak', task('m#maxall', Array.from({ length: K }, (_, i) => ref(`m,${i}`)))]);
+entries.push([
+  'total',
+  task(
+    'm#add',
+    Array.from({ length: K }, (_, i) => ref(`s,${i}`)),
+  ),
+]);
+entries.push([
+  'peak',
+  task(
+    'm#maxall',
+    Array.from({ length: K }, (_, i) => ref(`m,${i}`)),
+  ),
+]);
 const g = lowerGraph(entries);
 const outputs = ['total', 'peak'];
 
@@ -57,7 +69,13 @@ function run(fails: (batch: number) => 'ok' | 'keep' | 'stop') {
         stopped = true;
         fromStep = shifted + queue.length; // what is queued now was asked for before the stop
       }
-      queue.push(...m.handle(how === 'ok' ? { type: 'spilled', batch: ins.batch, bytes: size(ins.batch), gen: ins.gen } : { type: 'spill-failed', batch: ins.batch, gen: ins.gen, stop: how === 'stop' }));
+      queue.push(
+        ...m.handle(
+          how === 'ok'
+            ? { type: 'spilled', batch: ins.batch, bytes: size(ins.batch), gen: ins.gen }
+            : { type: 'spill-failed', batch: ins.batch, gen: ins.gen, stop: how === 'stop' },
+        ),
+      );
     } else if (ins.type === 'drop') {
       onDisk.add(ins.batch);
     } else if (ins.type === 'release') {

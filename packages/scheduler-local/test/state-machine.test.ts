@@ -62,7 +62,13 @@ describe('SchedulerState', () => {
   it('keeps at most `slots` batches in flight, lowest priority first', () => {
     const entries: [string, unknown][] = [];
     for (let i = 0; i < 6; i++) entries.push([`leaf,${i}`, task('m#f', i)]);
-    entries.push(['sum', task('m#f', Array.from({ length: 6 }, (_, i) => ref(`leaf,${i}`)))]);
+    entries.push([
+      'sum',
+      task(
+        'm#f',
+        Array.from({ length: 6 }, (_, i) => ref(`leaf,${i}`)),
+      ),
+    ]);
     const g = lowerGraph(entries);
     const { m, rootKey } = machineFor(g, ['sum'], 2);
     const first = executes(m.handle({ type: 'start' }));

@@ -60,7 +60,12 @@ describe.each(['sync', 'threads'])('random DAGs with picks under a tiny memory l
     expect(graph.nodes.filter((x) => pickOf(x) !== undefined).length).toBeGreaterThan(3);
     const spillDir = mkdtempSync(join(dir, `s${seed}-`));
     let spills = 0;
-    const got = (await compute(...outs, { scheduler, memoryLimit: Number(process.env['STRESS_LIMIT_ARRAYS'] ?? 6) * L * 8, spillDir, callbacks: [{ event: ({ type: name }: SchedulerEvent) => void (name === 'spill' && spills++) }] })) as Float64Array[];
+    const got = (await compute(...outs, {
+      scheduler,
+      memoryLimit: Number(process.env['STRESS_LIMIT_ARRAYS'] ?? 6) * L * 8,
+      spillDir,
+      callbacks: [{ event: ({ type: name }: SchedulerEvent) => void (name === 'spill' && spills++) }],
+    })) as Float64Array[];
     expect(spills).toBeGreaterThan(0);
     expect(got.length).toBe(want.length);
     const wrong = got.map((g, i) => (g.length === L && g.every((x, j) => x === want[i]![j]) ? -1 : i)).filter((i) => i >= 0);

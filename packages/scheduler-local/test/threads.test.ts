@@ -16,7 +16,8 @@ describe("'threads' scheduler", () => {
     const ran: string[] = [];
     const shift = delayed((x: number) => x + offset, { name: 'shift' });
     const other = delayed((x: number) => x * 2);
-    const tasks = (events: readonly TaskEvent[]): void => void ran.push(...events.filter((e) => e.state === 'running' || e.state === 'memory').map((e) => e.key));
+    const tasks = (events: readonly TaskEvent[]): void =>
+      void ran.push(...events.filter((e) => e.state === 'running' || e.state === 'memory').map((e) => e.key));
     const err = await compute(other(1), shift(1), { ...threads, callbacks: [{ tasks }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotPortableError);
     expect((err as NotPortableError).variable).toBe('offset');
@@ -32,7 +33,10 @@ describe("'threads' scheduler", () => {
     const exitOnce = delayed(op(FIXTURES, 'exitOnce')) as DelayedFunction<(marker: string, v: number) => number>;
     const add = delayed((a: number, b: number) => a + b);
     const parts = Array.from({ length: 8 }, (_, i) => delayed((x: number) => x * 10)(i));
-    const total = add(parts.reduce((a, b) => add(a, b)), exitOnce(marker, 5));
+    const total = add(
+      parts.reduce((a, b) => add(a, b)),
+      exitOnce(marker, 5),
+    );
     expect(await total.compute(threads)).toBe(285);
     expect(existsSync(marker)).toBe(true);
     // The pool is whole again.
@@ -50,10 +54,13 @@ describe("'threads' scheduler", () => {
   });
 
   it('replaces a worker that exceeds its resourceLimits, then gives up with WorkerLostError', async () => {
-    const hog = delayed(() => {
-      const keep: number[][] = [];
-      for (;;) keep.push(new Array(1_000_000).fill(keep.length));
-    }, { name: 'hog' });
+    const hog = delayed(
+      () => {
+        const keep: number[][] = [];
+        for (;;) keep.push(new Array(1_000_000).fill(keep.length));
+      },
+      { name: 'hog' },
+    );
     const h = hog();
     const opts = { ...threads, retries: 1, numWorkers: 1, workerResourceLimits: { maxOldGenerationSizeMb: 64 } };
     const err = await h.compute(opts).catch((e: unknown) => e);
@@ -67,12 +74,17 @@ describe("'threads' scheduler", () => {
   it('cancels batches still running when the compute fails', async () => {
     const marker = join(dir, 'long-task-finished');
     const long = delayed(op(FIXTURES, 'busyThenMark'), { name: 'long' });
-    const fail = delayed(async () => {
-      await new Promise((r) => setTimeout(r, 100));
-      throw new Error('fails while the long task runs');
-    }, { name: 'fail' });
+    const fail = delayed(
+      async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        throw new Error('fails while the long task runs');
+      },
+      { name: 'fail' },
+    );
     const both = delayed((a: unknown, b: unknown) => [a, b]);
-    const err = await both(long(1500, marker), fail()).compute({ ...threads, numWorkers: 2 }).catch((e: unknown) => e);
+    const err = await both(long(1500, marker), fail())
+      .compute({ ...threads, numWorkers: 2 })
+      .catch((e: unknown) => e);
     expect(String(err)).toContain('fails while the long task runs');
     // Had the long task not been cancelled, its marker would exist 1.5 s after it started.
     await new Promise((r) => setTimeout(r, 2000));
@@ -84,7 +96,11 @@ describe("'threads' scheduler", () => {
     const sq = delayed((x: number) => x * x);
     const add = delayed((a: number, b: number) => a + b);
     const sums = await Promise.all(
-      [10, 20, 30].map((n) => Array.from({ length: n }, (_, i) => sq(i)).reduce((a, b) => add(a, b)).compute(threads)),
+      [10, 20, 30].map((n) =>
+        Array.from({ length: n }, (_, i) => sq(i))
+          .reduce((a, b) => add(a, b))
+          .compute(threads),
+      ),
     );
     const expected = [10, 20, 30].map((n) => Array.from({ length: n }, (_, i) => i * i).reduce((a, b) => a + b));
     expect(sums).toEqual(expected);
@@ -92,7 +108,9 @@ describe("'threads' scheduler", () => {
 
   it('reports a result that cannot cross threads as a task error', async () => {
     const makeFn = delayed(() => () => 1, { name: 'make-fn' });
-    const err = await makeFn().compute(threads).catch((e: unknown) => e);
+    const err = await makeFn()
+      .compute(threads)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(String(err)).toMatch(/clone|make-fn/);
   });

@@ -74,7 +74,13 @@ const rows = await dd.fromRecords([{ k: 'a', v: 1 }, { k: 'b', v: 2 }, { k: 'a',
 console.log(JSON.stringify({ sum: Number(sum), rows }));
 `);
     // 0 + 1 + ... + 9, and the sums per key worked out by hand.
-    expect(got).toEqual({ sum: 45, rows: [{ k: 'a', s: 5 }, { k: 'b', s: 2 }] });
+    expect(got).toEqual({
+      sum: 45,
+      rows: [
+        { k: 'a', s: 5 },
+        { k: 'b', s: 2 },
+      ],
+    });
   });
 
   it('without it, a compute says that no scheduler is registered and to import tsdask', () => {

@@ -36,7 +36,13 @@ B['creation.eye_9'] = () => da.eye(9, { chunks: 3 });
 B['creation.eye_9_m6_k2'] = () => da.eye(9, { M: 6, k: 2, chunks: 4 });
 B['creation.eye_10_km3_i8'] = () => da.eye(10, { k: -3, dtype: 'int64', chunks: 4 });
 // NumPy's full((3, 4), 2) is int64 because 2 is a Python int; in JS that integer is a bigint
-B['creation.full_3x4_int'] = () => da.full([3, 4], 2n, { chunks: [[2, 1], [2, 2]] });
+B['creation.full_3x4_int'] = () =>
+  da.full([3, 4], 2n, {
+    chunks: [
+      [2, 1],
+      [2, 2],
+    ],
+  });
 B['creation.full_float'] = () => da.full([5, 3], 1.5, { chunks: 2 });
 B['creation.ones_i4'] = () => da.ones([4, 6], { dtype: 'int32', chunks: [3, 4] });
 B['creation.zeros_bool'] = () => da.zeros([7], { dtype: 'bool', chunks: 3 });

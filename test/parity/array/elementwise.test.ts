@@ -20,9 +20,18 @@ const roundTo = (x: da.DaskArray, decimals: number): da.DaskArray => (x.round as
 
 type Bin = 'add' | 'mul' | 'sub' | 'div' | 'pow' | 'mod' | 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne';
 const FN: Record<Bin, (p: da.Operand, q: da.Operand) => da.DaskArray> = {
-  add: da.add, mul: da.multiply, sub: da.subtract, div: da.divide, pow: da.power, mod: da.mod,
-  gt: (p, q) => (p as da.DaskArray).gt(q), lt: (p, q) => (p as da.DaskArray).lt(q), ge: (p, q) => (p as da.DaskArray).ge(q),
-  le: (p, q) => (p as da.DaskArray).le(q), eq: (p, q) => (p as da.DaskArray).eq(q), ne: (p, q) => (p as da.DaskArray).ne(q),
+  add: da.add,
+  mul: da.multiply,
+  sub: da.subtract,
+  div: da.divide,
+  pow: da.power,
+  mod: da.mod,
+  gt: (p, q) => (p as da.DaskArray).gt(q),
+  lt: (p, q) => (p as da.DaskArray).lt(q),
+  ge: (p, q) => (p as da.DaskArray).ge(q),
+  le: (p, q) => (p as da.DaskArray).le(q),
+  eq: (p, q) => (p as da.DaskArray).eq(q),
+  ne: (p, q) => (p as da.DaskArray).ne(q),
 };
 
 const B: Record<string, Builder> = {};
@@ -45,16 +54,30 @@ B['elementwise.mul_i4_f4'] = () => c().mul(a());
 
 // test_ufunc.py::test_unary_ufunc / test_binary_ufunc
 const UNARY: Record<string, (x: da.DaskArray) => da.DaskArray> = {
-  abs: da.abs, ceil: da.ceil, floor: da.floor, exp: da.exp, sin: da.sin, cos: da.cos, tan: da.tan, tanh: da.tanh,
-  negative: da.negative, isnan: da.isnan,
+  abs: da.abs,
+  ceil: da.ceil,
+  floor: da.floor,
+  exp: da.exp,
+  sin: da.sin,
+  cos: da.cos,
+  tan: da.tan,
+  tanh: da.tanh,
+  negative: da.negative,
+  isnan: da.isnan,
 };
 for (const [k, f] of Object.entries(UNARY)) B[`elementwise.unary_${k}`] = () => f(uf());
 B['elementwise.unary_sqrt'] = () => da.sqrt(up());
 B['elementwise.unary_log'] = () => da.log(up());
 B['elementwise.unary_log1p'] = () => da.log1p(up());
 const BINARY: Record<string, (p: da.Operand, q: da.Operand) => da.DaskArray> = {
-  add: da.add, subtract: da.subtract, multiply: da.multiply, divide: da.divide, power: da.power,
-  maximum: da.maximum, minimum: da.minimum, mod: da.mod,
+  add: da.add,
+  subtract: da.subtract,
+  multiply: da.multiply,
+  divide: da.divide,
+  power: da.power,
+  maximum: da.maximum,
+  minimum: da.minimum,
+  mod: da.mod,
 };
 for (const [k, f] of Object.entries(BINARY)) B[`elementwise.binary_${k}`] = () => f(uf(), up());
 B['elementwise.binary_broadcast_row'] = () => da.add(uf(), up().slice(0));

@@ -14,10 +14,31 @@ const dict = (x: da.DaskArray, spec: Record<number, number | number[] | 'auto'>)
 
 const B: Record<string, Builder> = {
   'rechunk.1d': () => input('r30', [[10, 10, 10]]).rechunk([[5, 5, 5, 5, 5, 5]]),
-  'rechunk.2d': () => input('r10x30', [[1, 2, 3, 4], [5, 5, 5, 5, 5, 5]]).rechunk([[5, 5], [15, 15]]),
-  'rechunk.4d': () => input('r4d', [[5, 5], [5, 5], [5, 5], [5, 5]]).rechunk([[10], [10], [10], [10]]),
-  'rechunk.expand': () => input('r10x10', [5, 5]).rechunk([[3, 3, 3, 1], [3, 3, 3, 1]]),
-  'rechunk.blockshape': () => input('r10x10', [[4, 4, 2], [3, 3, 3, 1]]).rechunk([4, 3]),
+  'rechunk.2d': () =>
+    input('r10x30', [
+      [1, 2, 3, 4],
+      [5, 5, 5, 5, 5, 5],
+    ]).rechunk([
+      [5, 5],
+      [15, 15],
+    ]),
+  'rechunk.4d': () =>
+    input('r4d', [
+      [5, 5],
+      [5, 5],
+      [5, 5],
+      [5, 5],
+    ]).rechunk([[10], [10], [10], [10]]),
+  'rechunk.expand': () =>
+    input('r10x10', [5, 5]).rechunk([
+      [3, 3, 3, 1],
+      [3, 3, 3, 1],
+    ]),
+  'rechunk.blockshape': () =>
+    input('r10x10', [
+      [4, 4, 2],
+      [3, 3, 3, 1],
+    ]).rechunk([4, 3]),
   'rechunk.integer': () => input('r5', 4).rechunk(3),
   'rechunk.minus_one': () => input('r24', [4, 8]).rechunk([-1, 8]),
   'rechunk.dict_int': () => dict(input('r24', [4, 8]), { 0: 12 }),

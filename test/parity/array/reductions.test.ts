@@ -26,11 +26,28 @@ for (const fn of ['nansum', 'nanmean', 'nanmin', 'nanmax'] as const) B[`reductio
 
 // test_reductions_2D: arange(1, 122) as (11, 11) in chunks (4, 4)
 const TWO_D: [Fn, number | number[] | undefined, boolean][] = [
-  ['sum', undefined, false], ['sum', 0, false], ['sum', 1, false], ['sum', -1, false], ['sum', -2, false],
-  ['sum', [1, 0], false], ['sum', 1, true], ['mean', undefined, false], ['mean', 0, false], ['mean', 1, true],
-  ['var', 1, false], ['std', undefined, false], ['std', 0, false], ['min', 0, false], ['max', 1, false],
-  ['any', 0, false], ['all', undefined, true], ['nansum', 0, false], ['nanmin', 1, false], ['nanmax', undefined, false],
-  ['nanmean', 0, false], ['prod', 1, false],
+  ['sum', undefined, false],
+  ['sum', 0, false],
+  ['sum', 1, false],
+  ['sum', -1, false],
+  ['sum', -2, false],
+  ['sum', [1, 0], false],
+  ['sum', 1, true],
+  ['mean', undefined, false],
+  ['mean', 0, false],
+  ['mean', 1, true],
+  ['var', 1, false],
+  ['std', undefined, false],
+  ['std', 0, false],
+  ['min', 0, false],
+  ['max', 1, false],
+  ['any', 0, false],
+  ['all', undefined, true],
+  ['nansum', 0, false],
+  ['nanmin', 1, false],
+  ['nanmax', undefined, false],
+  ['nanmean', 0, false],
+  ['prod', 1, false],
 ];
 for (const name of ['f4', 'i4'] as const) {
   for (const [fn, axis, keepdims] of TWO_D) {
@@ -72,10 +89,22 @@ B['reductions.nanmax_2d_all'] = () => input('nan2d', [2, 4]).nanmax();
 
 // test_min_max_empty_chunks, test_reductions_with_empty_array, test_reductions_with_negative_axes
 const i8 = (): da.DaskArray => input('i8_10', 1);
-B['reductions.min_masked_some_chunks_empty'] = () => { const x = i8(); return x.mask(x.lt(2)).min(); };
-B['reductions.max_masked_2d'] = () => { const x = input('x3', 1); return x.mask(x.ge(2)).max(); };
-B['reductions.min_all_masked_error'] = () => { const x = i8(); return x.mask(x.lt(0)).min(); };
-B['reductions.max_all_masked_error'] = () => { const x = i8(); return x.mask(x.lt(0)).max(); };
+B['reductions.min_masked_some_chunks_empty'] = () => {
+  const x = i8();
+  return x.mask(x.lt(2)).min();
+};
+B['reductions.max_masked_2d'] = () => {
+  const x = input('x3', 1);
+  return x.mask(x.ge(2)).max();
+};
+B['reductions.min_all_masked_error'] = () => {
+  const x = i8();
+  return x.mask(x.lt(0)).min();
+};
+B['reductions.max_all_masked_error'] = () => {
+  const x = i8();
+  return x.mask(x.lt(0)).max();
+};
 B['reductions.argmax_empty_error'] = () => da.ones([0], { chunks: 4 }).argmax();
 B['reductions.mean_empty_axis1'] = () => da.ones([10, 0, 5], { chunks: 4 }).mean({ axis: 1 });
 B['reductions.sum_empty_axis0'] = () => da.ones([10, 0, 5], { chunks: 4 }).sum({ axis: 0 });
@@ -146,8 +175,18 @@ B['reductions.argmin_axis1_keepdims'] = () => input('f8_10', [3, 4, 5]).argmin({
 const big = (): da.DaskArray => da.arange(10000, { chunks: 1000 }).mul(7919).mod(10007).div(10007).reshape([100, 100]).rechunk([7, 13]);
 type TreeFn = Fn | 'argmin' | 'argmax';
 const TREE: [TreeFn, number | undefined][] = [
-  ['sum', undefined], ['sum', 0], ['mean', 1], ['var', 0], ['std', undefined], ['min', 1], ['max', undefined],
-  ['argmin', 0], ['argmax', 1], ['argmax', undefined], ['nansum', 1], ['prod', 0],
+  ['sum', undefined],
+  ['sum', 0],
+  ['mean', 1],
+  ['var', 0],
+  ['std', undefined],
+  ['min', 1],
+  ['max', undefined],
+  ['argmin', 0],
+  ['argmax', 1],
+  ['argmax', undefined],
+  ['nansum', 1],
+  ['prod', 0],
 ];
 for (const [fn, axis] of TREE) {
   B[`reductions.tree_${fn}_axis${axis ?? 'all'}`] = () => {

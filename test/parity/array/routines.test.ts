@@ -12,11 +12,40 @@ const AWAITING_FIX = new Set<string>([]);
 
 // test_reshape's parameters: (old shape, new shape, chunks), the same list as cases_routines.py
 const RESHAPES: [number[], number[], da.ChunksLike][] = [
-  [[10], [10, 1, 1], 5], [[10], [1, 10], 5], [[24], [2, 3, 4], 12], [[1, 24], [2, 3, 4], 12],
-  [[2, 3, 4], [24], [1, 3, 4]], [[2, 3, 4], [24, 1], 4], [[4, 4, 1], [4, 4], 2], [[1, 4, 4], [1, 1, 4, 4], 2],
-  [[2, 3], [3, 2], 3], [[4, 2, 3], [4, 6], 4], [[], [1], 1], [[1], [], 1], [[24], [4, 6], [[6, 12, 6]]],
-  [[64, 4], [8, 8, 4], [16, 2]], [[4, 8, 4, 2], [2, 1, 2, 32, 2], [2, 4, 2, 2]], [[4, 1, 4], [4, 4], [2, 1, 2]],
-  [[0, 10], [0, 5, 2], [5, 5]], [[2, 0, 2], [0], [4, 4, 4]],
+  [[10], [10, 1, 1], 5],
+  [[10], [1, 10], 5],
+  [[24], [2, 3, 4], 12],
+  [[1, 24], [2, 3, 4], 12],
+  [[2, 3, 4], [24], [1, 3, 4]],
+  [[2, 3, 4], [24, 1], 4],
+  [[4, 4, 1], [4, 4], 2],
+  [[1, 4, 4], [1, 1, 4, 4], 2],
+  [[2, 3], [3, 2], 3],
+  [[4, 2, 3], [4, 6], 4],
+  [[], [1], 1],
+  [[1], [], 1],
+  [[24], [4, 6], [[6, 12, 6]]],
+  [
+    [64, 4],
+    [8, 8, 4],
+    [16, 2],
+  ],
+  [
+    [4, 8, 4, 2],
+    [2, 1, 2, 32, 2],
+    [2, 4, 2, 2],
+  ],
+  [
+    [4, 1, 4],
+    [4, 4],
+    [2, 1, 2],
+  ],
+  [
+    [0, 10],
+    [0, 5, 2],
+    [5, 5],
+  ],
+  [[2, 0, 2], [0], [4, 4, 4]],
 ];
 
 const B: Record<string, Builder> = {};
@@ -60,13 +89,22 @@ B['routines.matmul_2d_1d'] = () => da.matmul(m1(), v6());
 B['routines.matmul_int'] = () => da.matmul(input('mi1', [2, 3]), input('mi2', [3, 2]));
 B['routines.matmul_error'] = () => da.matmul(m1(), m1());
 B['routines.tensordot_axes1'] = () => da.tensordot(m1(), m2(), 1);
-B['routines.tensordot_axes_pairs'] = () => da.tensordot(t3(), t3(), [[0, 1], [0, 1]]);
-B['routines.tensordot_axes_swapped'] = () => da.tensordot(t3(), t3(), [[1, 0], [1, 0]]);
+B['routines.tensordot_axes_pairs'] = () =>
+  da.tensordot(t3(), t3(), [
+    [0, 1],
+    [0, 1],
+  ]);
+B['routines.tensordot_axes_swapped'] = () =>
+  da.tensordot(t3(), t3(), [
+    [1, 0],
+    [1, 0],
+  ]);
 B['routines.dot_method'] = () => m1().dot(m2());
 B['routines.dot_1d_1d'] = () => da.dot(v6(), v6());
 B['routines.outer'] = () => da.outer(v6(), da.arange(4, { chunks: 3, dtype: 'float64' }));
 // a self-contained function (no free variables), so it also runs on worker threads
-B['routines.map_blocks_plus1'] = () => da.mapBlocks((blk: da.NDArray) => ({ data: Float64Array.from(blk.data as Float64Array, (v) => v + 1), shape: blk.shape, dtype: 'float64' }), s1());
+B['routines.map_blocks_plus1'] = () =>
+  da.mapBlocks((blk: da.NDArray) => ({ data: Float64Array.from(blk.data as Float64Array, (v) => v + 1), shape: blk.shape, dtype: 'float64' }), s1());
 
 // corners
 B['routines.ravel_transposed'] = () => t3().T.ravel();
@@ -74,7 +112,8 @@ B['routines.reshape_transposed'] = () => t3().transpose([2, 0, 1]).reshape([4, 6
 B['routines.reshape_zero_size_minus1'] = () => da.ones([0, 4], { chunks: 2 }).reshape([-1, 2]);
 B['routines.transpose_1d'] = () => v6().transpose();
 B['routines.expand_dims_negative'] = () => t3().expandDims(-1);
-B['routines.concatenate_i1_u1'] = () => da.concatenate([da.fromArray(Int8Array.from([-1, 2]), { chunks: 1 }), da.fromArray(Uint8Array.from([200, 3]), { chunks: 1 })]);
+B['routines.concatenate_i1_u1'] = () =>
+  da.concatenate([da.fromArray(Int8Array.from([-1, 2]), { chunks: 1 }), da.fromArray(Uint8Array.from([200, 3]), { chunks: 1 })]);
 B['routines.concatenate_zero_size'] = () => da.concatenate([s1(), da.ones([0, 6], { chunks: 3 })]);
 B['routines.stack_1d_axis_minus1'] = () => da.stack([v6(), v6().mul(2)], -1);
 B['routines.matmul_f4'] = () => da.matmul(m1().astype('float32'), m2().astype('float32'));
@@ -86,7 +125,13 @@ B['routines.outer_int'] = () => da.outer(da.arange(3, { chunks: 2 }), da.arange(
 B['routines.matmul_zero_inner'] = () => da.matmul(da.ones([3, 0], { chunks: 2 }), da.ones([0, 2], { chunks: 2 }));
 // many blocks: (i * 7919 % 10007) / 10007 matrices, contracted over several blocks
 const formula = (rows: number, cols: number, chunks: [number, number]): da.DaskArray =>
-  da.arange(rows * cols, { chunks: 97 }).mul(7919).mod(10007).div(10007).reshape([rows, cols]).rechunk(chunks);
+  da
+    .arange(rows * cols, { chunks: 97 })
+    .mul(7919)
+    .mod(10007)
+    .div(10007)
+    .reshape([rows, cols])
+    .rechunk(chunks);
 const fa = (): da.DaskArray => formula(30, 40, [7, 9]);
 const fb = (): da.DaskArray => formula(40, 20, [11, 6]);
 B['routines.matmul_many_blocks'] = () => da.matmul(fa(), fb());

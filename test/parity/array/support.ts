@@ -55,8 +55,16 @@ export interface Case {
 export type Builder = Case | (() => da.DaskArray);
 
 const CTORS: Record<string, new (n: number) => ArrayLike<number | bigint>> = {
-  float64: Float64Array, float32: Float32Array, int8: Int8Array, int16: Int16Array, int32: Int32Array,
-  uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, int64: BigInt64Array, bool: Uint8Array,
+  float64: Float64Array,
+  float32: Float32Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  bool: Uint8Array,
 };
 
 function decodeFloat(v: number | string | boolean): number {
@@ -91,7 +99,8 @@ const ERRORS: Record<string, readonly string[]> = {
 
 function errorChain(e: unknown): { name: string; code?: unknown; message: string }[] {
   const out: { name: string; code?: unknown; message: string }[] = [];
-  for (let cur = e, n = 0; cur instanceof Error && n < 8; cur = cur.cause, n++) out.push({ name: cur.name, code: (cur as { code?: unknown }).code, message: cur.message });
+  for (let cur = e, n = 0; cur instanceof Error && n < 8; cur = cur.cause, n++)
+    out.push({ name: cur.name, code: (cur as { code?: unknown }).code, message: cur.message });
   return out;
 }
 
@@ -145,7 +154,10 @@ async function runCase(id: string, ref: RefCase, builder: Builder | undefined): 
     if (thrown === undefined) throw new Error(`NumPy raises ${ref.error}; ours gave an answer`);
     const chain = errorChain(thrown);
     const hit = chain.find((e) => accepted.includes(e.name));
-    if (hit === undefined) throw new Error(`NumPy raises ${ref.error} (ours should be one of ${accepted.join(', ')}); ours threw ${chain.map((e) => `${e.name}: ${e.message}`).join(' <- ')}`);
+    if (hit === undefined)
+      throw new Error(
+        `NumPy raises ${ref.error} (ours should be one of ${accepted.join(', ')}); ours threw ${chain.map((e) => `${e.name}: ${e.message}`).join(' <- ')}`,
+      );
     expect(String(hit.code)).toMatch(/^TSDASK_/);
     return;
   }

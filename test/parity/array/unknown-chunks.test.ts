@@ -14,7 +14,10 @@ const AWAITING_FIX = new Set<string>([]);
 
 const x = (chunks = 6): da.DaskArray => da.arange(20, { chunks }).astype('float64');
 /** arange(20) where x % 3 != 0: 13 values in blocks of unknown size. */
-const um = (chunks = 6): da.DaskArray => { const a = x(chunks); return a.mask(a.mod(3).ne(0)); };
+const um = (chunks = 6): da.DaskArray => {
+  const a = x(chunks);
+  return a.mask(a.mod(3).ne(0));
+};
 const REFUSED = ['UnknownChunksError', 'ShapeError', 'ChunksError', 'IndexError', 'BroadcastError'] as const;
 const refusable = (build: () => da.DaskArray): Builder => ({ build, orError: REFUSED });
 
@@ -22,12 +25,18 @@ const B: Record<string, Builder> = {
   'unknown.add_one': () => um().add(1),
   'unknown.sum': () => um().sum(),
   'unknown.std_plus1': () => um().add(1).std(),
-  'unknown.std_self_keepdims': () => { const m = um(); return m.add(m).std({ keepdims: true }); },
+  'unknown.std_self_keepdims': () => {
+    const m = um();
+    return m.add(m).std({ keepdims: true });
+  },
   'unknown.log': () => um().log(),
   'unknown.transpose': () => um().T,
   'unknown.max': () => um().max(),
   'unknown.mean_var': () => um().var(),
-  'unknown.mask_of_mask': () => { const m = um(); return m.mask(m.gt(10)); },
+  'unknown.mask_of_mask': () => {
+    const m = um();
+    return m.mask(m.gt(10));
+  },
   'unknown.cumsum': refusable(() => um().cumsum()), // Dask 2022.12 refuses axis=None (it rechunks the flat array)
   'unknown.cumsum_axis0': () => um().cumsum({ axis: 0 }),
   'unknown.concat_axis0': () => da.concatenate([um(), um(4)]),

@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { readCSV } from '@tsdask/dataframe';
 
 const root = fileURLToPath(new URL('../../../node_modules/csv-spectrum/', import.meta.url));
-const names = readdirSync(`${root}csvs`).filter((f) => f.endsWith('.csv')).map((f) => f.slice(0, -4)).sort();
+const names = readdirSync(`${root}csvs`)
+  .filter((f) => f.endsWith('.csv'))
+  .map((f) => f.slice(0, -4))
+  .sort();
 
 /** The header of a corpus file, split by hand (none of the corpus headers is quoted). */
 function header(path: string): string[] {
@@ -37,7 +40,11 @@ describe('parity: csv-spectrum', () => {
       const cols = header(path);
       const dtypes = Object.fromEntries(cols.map((c) => [c, 'utf8' as const]));
       const want = expected(name);
-      const runs: [number | undefined, 'sync' | 'threads'][] = [[undefined, 'sync'], [8, 'sync'], [8, 'threads']];
+      const runs: [number | undefined, 'sync' | 'threads'][] = [
+        [undefined, 'sync'],
+        [8, 'sync'],
+        [8, 'threads'],
+      ];
       for (const [blocksize, scheduler] of runs) {
         const df = readCSV(path, { dtypes, nullValues: [], sep: ',', ...(blocksize === undefined ? {} : { blocksize }) });
         expect(df.columns).toEqual(cols);

@@ -70,7 +70,10 @@ const CASES: Record<string, () => Promise<Answer>> = {
     const ref = REF['csv/test_late_dtypes/small_sample'];
     for (const blocksize of [1000, 1 << 20]) {
       const df = readCSV(data('late.csv'), { sampleSize: 50, blocksize });
-      const err: unknown = await df.toRecords({ scheduler: 'threads' }).then(() => undefined, (e: unknown) => e);
+      const err: unknown = await df.toRecords({ scheduler: 'threads' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       // The task's error (TaskError, naming the key) carries the parse error as its cause.
       const cause = err instanceof CsvParseError ? err : (err as Error | undefined)?.cause;
       expect(cause).toBeInstanceOf(CsvParseError);
@@ -79,8 +82,20 @@ const CASES: Record<string, () => Promise<Answer>> = {
     }
     return { columns: [], rows: [] };
   },
-  'csv/test_assume_missing': csv('csv/test_assume_missing', 'late.csv', { sampleSize: 50, dtypes: { numbers: 'float64', more_numbers: 'float64', integers: 'float64' } }, undefined, 1000),
-  'csv/test_assume_missing/integers_given': csv('csv/test_assume_missing/integers_given', 'late.csv', { sampleSize: 50, dtypes: { numbers: 'float64', more_numbers: 'float64', integers: 'int64' } }, undefined, 1000),
+  'csv/test_assume_missing': csv(
+    'csv/test_assume_missing',
+    'late.csv',
+    { sampleSize: 50, dtypes: { numbers: 'float64', more_numbers: 'float64', integers: 'float64' } },
+    undefined,
+    1000,
+  ),
+  'csv/test_assume_missing/integers_given': csv(
+    'csv/test_assume_missing/integers_given',
+    'late.csv',
+    { sampleSize: 50, dtypes: { numbers: 'float64', more_numbers: 'float64', integers: 'int64' } },
+    undefined,
+    1000,
+  ),
   'csv/test_read_csv_sep': csv('csv/test_read_csv_sep', 'sep_hash.csv', { sep: '###' }),
   'csv/test_read_csv_header_issue_823': csv('csv/test_read_csv_header_issue_823', 'issue823.tsv', { sep: '\t' }, undefined, 6),
   'csv/test_read_csv_slash_r': csv('csv/test_read_csv_slash_r', 'slash_r.csv', { header: false, sep: ',' }, (d) => d.rename({ '0': 'a', '1': 'b' }), 200),
@@ -89,10 +104,18 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'csv/test_none_usecols': csv('csv/test_none_usecols', 'names.csv', {}),
   'csv/test_index_col': csv('csv/test_index_col', 'names.csv', {}, undefined, 30),
   'csv/test_read_csv_with_datetime_index_partitions_n': csv(
-    'csv/test_read_csv_with_datetime_index_partitions_n', 'timeseries.csv', { columns: ['Date', 'Close'], parseDates: ['Date'] }, (d) => d.setIndex('Date'), 400 / 4,
+    'csv/test_read_csv_with_datetime_index_partitions_n',
+    'timeseries.csv',
+    { columns: ['Date', 'Close'], parseDates: ['Date'] },
+    (d) => d.setIndex('Date'),
+    400 / 4,
   ),
   'csv/test_read_csv_with_datetime_index_partitions_one': csv(
-    'csv/test_read_csv_with_datetime_index_partitions_one', 'timeseries.csv', { columns: ['Date', 'Close'], parseDates: ['Date'] }, (d) => d.setIndex('Date'), 10_000_000,
+    'csv/test_read_csv_with_datetime_index_partitions_one',
+    'timeseries.csv',
+    { columns: ['Date', 'Close'], parseDates: ['Date'] },
+    (d) => d.setIndex('Date'),
+    10_000_000,
   ),
   'csv/test_csv_getitem_column_order': csv('csv/test_csv_getitem_column_order', 'getitem_order.csv', {}, (d) => d.select('C', 'A'), 50),
   'csv/test_read_csv_groupby_get_group': csv('csv/test_read_csv_groupby_get_group', 'names.csv', {}, (d) => d.filter(col('name').eq('Alice')), 30),
@@ -146,7 +169,8 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'csv/test_to_csv/npartitions_1': () => roundTrip(readCSV(data('to_csv.csv')), 1),
   'csv/test_to_csv/npartitions_2': () => roundTrip(readCSV(data('to_csv.csv'), { blocksize: 12 }), 2),
   'csv/test_to_csv_simple/quoting': () => roundTrip(readCSV(data('quoting.csv'), { blocksize: 100 })),
-  'csv/test_to_csv_simple/nulls': () => roundTrip(readCSV(data('nulls.csv'), { blocksize: 16, dtypes: { x: 'float64', y: 'float64', z: 'float64', s: 'utf8' } })),
+  'csv/test_to_csv_simple/nulls': () =>
+    roundTrip(readCSV(data('nulls.csv'), { blocksize: 16, dtypes: { x: 'float64', y: 'float64', z: 'float64', s: 'utf8' } })),
   'csv/test_to_csv_simple/timestamps': () => roundTrip(readCSV(data('timestamps.csv'), { blocksize: 20, parseDates: ['t'] }), undefined, { parseDates: ['t'] }),
   'csv/test_to_csv_simple/utf8_many_partitions': () => roundTrip(readCSV(data('groups.csv'), { blocksize: 500 }), 12),
   'csv/short_rows': csv('csv/short_rows', 'short_rows.csv', {}, undefined, 8),

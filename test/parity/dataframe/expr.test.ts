@@ -28,8 +28,7 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'expr/test_isin/strings': () => run(strings().filter(col('s').isIn(['Grüße', 'banana', 'nope']))),
   'expr/test_where_mask/multiple': () =>
     run(ab().select(when(col('a').lt(3)).then(lit('low')).when(col('a').lt(6)).then(lit('mid')).otherwise(lit('high')).alias('c'))),
-  'expr/test_clip_by_where': () =>
-    run(ab().select(when(col('a').lt(2)).then(lit(2)).when(col('a').gt(5)).then(lit(5)).otherwise(col('a')).alias('a'))),
+  'expr/test_clip_by_where': () => run(ab().select(when(col('a').lt(2)).then(lit(2)).when(col('a').gt(5)).then(lit(5)).otherwise(col('a')).alias('a'))),
 };
 for (const [name, f] of Object.entries(STR)) CASES[`expr/test_str_accessor/${name}`] = () => run(strings().select('id', f(col('s')).alias('out')));
 for (const name of DT) CASES[`expr/test_dt_accessor/${name}`] = () => run(stamps().select('id', col('t')[name]().alias('out')));

@@ -50,13 +50,25 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'frame/test_rename_dict': async () => fromFrame(ab().rename({ b: 'bb' }), 'threads'),
   'frame/test_drop_columns': async () => fromFrame(ab().drop('b'), 'threads'),
   'frame/test_assign': async () => fromFrame(ab().withColumns({ c: col('a').add(1), e: col('a').add(col('b')) }), 'threads'),
-  'frame/test_setitem': async () => fromFrame(ab().withColumns({ c: col('a').mul(col('b')) }).withColumns({ a: col('a').sub(10) }), 'threads'),
+  'frame/test_setitem': async () =>
+    fromFrame(
+      ab()
+        .withColumns({ c: col('a').mul(col('b')) })
+        .withColumns({ a: col('a').sub(10) }),
+      'threads',
+    ),
   'frame/test_query': async () => fromFrame(ab().filter(col('a').pow(2).gt(col('b'))), 'threads'),
   'frame/test_mod_eq': async () => fromFrame(ab().filter(col('a').mod(2).eq(1)), 'threads'),
   'frame/test_isin': async () => fromFrame(ab().filter(col('a').isIn([1, 5, 9, 100])), 'threads'),
   'frame/test_len': async () => scalar(await ab().len(S)),
   'frame/test_len/filtered': async () => scalar(await ab().filter(col('a').gt(4)).len(S)),
-  'frame/test_abs': async () => fromFrame(ab().withColumns({ c: col('b').sub(col('a')) }).withColumns({ c: col('c').abs() }), 'threads'),
+  'frame/test_abs': async () =>
+    fromFrame(
+      ab()
+        .withColumns({ c: col('b').sub(col('a')) })
+        .withColumns({ c: col('c').abs() }),
+      'threads',
+    ),
   'frame/test_repartition_npartitions': async () => {
     const df = ab().repartition({ npartitions: 2 });
     expect(df.npartitions).toBe(2);
@@ -71,13 +83,11 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'frame/test_dropna/all': async () =>
     fromFrame(nulls().filter(col('x').isNotNull().and(col('y').isNotNull()).and(col('z').isNotNull()).and(col('s').isNotNull())), 'threads'),
   'frame/test_fillna': async () => fromFrame(nulls().withColumns({ x: col('x').fillNull(100), s: col('s').fillNull('?') }), 'threads'),
-  'frame/test_isna': async () => fromFrame(nulls().select(col('x').isNull().alias('x'), col('s').isNull().alias('s'), col('z').isNotNull().alias('z')), 'threads'),
+  'frame/test_isna': async () =>
+    fromFrame(nulls().select(col('x').isNull().alias('x'), col('s').isNull().alias('s'), col('z').isNotNull().alias('z')), 'threads'),
   'frame/test_where_mask': async () =>
     fromFrame(
-      ab().select(
-        when(col('a').gt(4)).then(col('a')).otherwise(lit(0)).alias('a'),
-        when(col('b').gt(2)).then(lit(-1)).otherwise(col('b')).alias('b'),
-      ),
+      ab().select(when(col('a').gt(4)).then(col('a')).otherwise(lit(0)).alias('a'), when(col('b').gt(2)).then(lit(-1)).otherwise(col('b')).alias('b')),
       'threads',
     ),
   'frame/test_embarrassingly_parallel_operations': async () =>
@@ -133,9 +143,7 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'frame/test_empty_df_reductions/sum': value(() => ab().filter(col('a').gt(100)).col('a').sum()),
   'frame/test_empty_df_reductions/count': value(() => ab().filter(col('a').gt(100)).col('a').count()),
   'frame/test_empty_df_reductions/mean': value(() => ab().filter(col('a').gt(100)).col('a').mean()),
-  'frame/test_series_agg_with_min_count/all_missing_sum': value(() =>
-    readCSV(data('allnull.csv'), { blocksize: 8 }).filter(col('k').eq('b')).col('v').sum(),
-  ),
+  'frame/test_series_agg_with_min_count/all_missing_sum': value(() => readCSV(data('allnull.csv'), { blocksize: 8 }).filter(col('k').eq('b')).col('v').sum()),
   'frame/test_drop_duplicates/with_nulls': async () => fromFrame(nulls().select('s').dropDuplicates(), 'threads'),
   'frame/test_nunique/with_nulls': value(() => nulls().col('s').nunique()),
   'frame/test_describe': async () => fromTable(await nulls().select('x', 'y', 'z').describe().compute(S)),
@@ -145,7 +153,11 @@ const CASES: Record<string, () => Promise<Answer>> = {
     const df = ab().repartition({ npartitions: 20 });
     return fromFrame(df, 'threads');
   },
-  'frame/test_map_partitions': async () => fromFrame(ab().mapPartitions((t) => t.select(['b'])), 'sync'),
+  'frame/test_map_partitions': async () =>
+    fromFrame(
+      ab().mapPartitions((t) => t.select(['b'])),
+      'sync',
+    ),
   'frame/test_dtype_cast': async () =>
     fromFrame(
       ab().select(col('a').cast('int32').alias('i32'), col('b').cast('float64').alias('f'), col('a').cast('utf8').cast('float64').alias('s')),

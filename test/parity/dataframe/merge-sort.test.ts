@@ -31,18 +31,26 @@ const CASES: Record<string, () => Promise<Answer>> = {
     return run(L().merge(r, { on: ['k1', 'k2'] }));
   },
   'merge/test_nullable_types_merge': () => run(read('null_keys_left.csv', 10).merge(read('null_keys_right.csv', 10), { on: 'a' })),
-  'merge/test_nullable_types_merge/sql_nulls': () =>
-    run(read('null_keys_left.csv', 10).merge(read('null_keys_right.csv', 10), { on: 'a', nullsEqual: false })),
+  'merge/test_nullable_types_merge/sql_nulls': () => run(read('null_keys_left.csv', 10).merge(read('null_keys_right.csv', 10), { on: 'a', nullsEqual: false })),
   'merge/test_merge_outer_empty': () => run(A().filter(col('x').gt(100)).merge(B(), { on: 'y', how: 'outer' })),
   'merge/test_merge_empty_left_df': () => run(A().filter(col('x').gt(100)).merge(B(), { on: 'y', how: 'inner' })),
   'merge/test_sequential_joins': async () => {
     const { fromRecords } = await import('@tsdask/dataframe');
     // Dask's C is built in memory there too (pd.DataFrame in the generator).
-    const C = fromRecords([1, 2, 3, 4, 5, 6].map((z, i) => ({ z, w: 'uvwxyz'[i] as string })), { npartitions: 2 });
+    const C = fromRecords(
+      [1, 2, 3, 4, 5, 6].map((z, i) => ({ z, w: 'uvwxyz'[i] as string })),
+      { npartitions: 2 },
+    );
     return run(A().merge(B(), { on: 'y' }).merge(C, { on: 'z' }));
   },
   'merge/test_merge_maintains_columns': () => run(L().select('lv', 'k1').merge(R().select('k1', 'rv'), { on: 'k1' })),
-  'merge/test_merge_then_groupby': () => run(L().merge(R(), { on: 'k1' }).groupBy('k2_x').agg({ s: ['rv', 'sum'] })),
+  'merge/test_merge_then_groupby': () =>
+    run(
+      L()
+        .merge(R(), { on: 'k1' })
+        .groupBy('k2_x')
+        .agg({ s: ['rv', 'sum'] }),
+    ),
   'sort/test_sort_values/a': () => run(sortFrame().sortValues('a')),
   'sort/test_sort_values/a_desc': () => run(sortFrame().sortValues('a', { ascending: false })),
   'sort/test_sort_values/s': () => run(sortFrame().sortValues('s', { npartitions: 3 })),
@@ -63,7 +71,12 @@ const CASES: Record<string, () => Promise<Answer>> = {
   'merge/negative_zero_key': () => run(read('neg_zero.csv', 8).merge(read('neg_zero_right.csv', 8), { on: 'v' })),
   'sort/dates_desc_with_missing': () => run(read('date_groups.csv', 16).sortValues('d', { ascending: false })),
   'sort/test_set_index_empty_partition': () => run(sortFrame().filter(col('i').ge(140)).sortValues('b')),
-  'sort/test_set_index_sorted_min_max_same': () => run(sortFrame().withColumns({ c: lit(1) }).sortValues('c')),
+  'sort/test_set_index_sorted_min_max_same': () =>
+    run(
+      sortFrame()
+        .withColumns({ c: lit(1) })
+        .sortValues('c'),
+    ),
   'sort/test_set_index_npartitions': async () => {
     const one = await run(sortFrame().setIndex('s', { npartitions: 1 }));
     compare('sort/test_set_index_npartitions', one);

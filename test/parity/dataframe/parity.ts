@@ -33,9 +33,10 @@ export interface Answer {
   dtypes?: Record<string, string>;
 }
 
-export const REF: Record<string, RefCase> = JSON.parse(
-  readFileSync(fileURLToPath(new URL('./reference.json', import.meta.url)), 'utf8'),
-) as Record<string, RefCase>;
+export const REF: Record<string, RefCase> = JSON.parse(readFileSync(fileURLToPath(new URL('./reference.json', import.meta.url)), 'utf8')) as Record<
+  string,
+  RefCase
+>;
 
 /** The path of an input file under data/. */
 export function data(name: string): string {

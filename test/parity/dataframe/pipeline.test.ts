@@ -16,7 +16,14 @@ const srt = () => readCSV(data('sort.csv'), { blocksize: 1000, parseDates: ['t']
 const run = (df: DataFrame) => fromFrame(df, 'threads');
 
 const CASES: Record<string, () => Promise<Answer>> = {
-  'pipe/filter_select_groupby': () => run(groups().filter(col('x').gt(-10)).select('k', 'y').groupBy('k').agg({ y: ['y', 'mean'] })),
+  'pipe/filter_select_groupby': () =>
+    run(
+      groups()
+        .filter(col('x').gt(-10))
+        .select('k', 'y')
+        .groupBy('k')
+        .agg({ y: ['y', 'mean'] }),
+    ),
   'pipe/derive_filter_sort_head': async () =>
     fromTable(
       await groups()
@@ -26,16 +33,46 @@ const CASES: Record<string, () => Promise<Answer>> = {
         .head(7, S),
     ),
   'pipe/merge_filter_groupby': () =>
-    run(L().merge(R(), { on: ['k1', 'k2'], how: 'left' }).filter(col('rv').isNotNull()).groupBy('k2').agg({ s: ['rv', 'sum'], n: ['lv', 'size'] })),
+    run(
+      L()
+        .merge(R(), { on: ['k1', 'k2'], how: 'left' })
+        .filter(col('rv').isNotNull())
+        .groupBy('k2')
+        .agg({ s: ['rv', 'sum'], n: ['lv', 'size'] }),
+    ),
   'pipe/sort_then_drop_duplicates': () => run(groups().sortValues('x', { ascending: false }).dropDuplicates('g')),
-  'pipe/rename_then_groupby': () => run(groups().rename({ k: 'key' }).groupBy('key').agg({ n: ['x', 'count'] })),
+  'pipe/rename_then_groupby': () =>
+    run(
+      groups()
+        .rename({ k: 'key' })
+        .groupBy('key')
+        .agg({ n: ['x', 'count'] }),
+    ),
   'pipe/alias_then_sort': () => run(srt().select('i', col('a').neg().alias('neg')).sortValues('neg')),
-  'pipe/len_after_filter': async () => scalar(await groups().filter(col('x').gt(0).and(col('y').lt(10))).len(S)),
+  'pipe/len_after_filter': async () =>
+    scalar(
+      await groups()
+        .filter(col('x').gt(0).and(col('y').lt(10)))
+        .len(S),
+    ),
   'pipe/describe_after_filter': async () => fromTable(await groups().filter(col('g').eq(2)).select('x').describe().compute(S)),
-  'pipe/mean_of_derived': async () => scalar(await groups().withColumns({ d: col('x').mul(2).add(col('y')) }).col('d').mean().compute(S)),
+  'pipe/mean_of_derived': async () =>
+    scalar(
+      await groups()
+        .withColumns({ d: col('x').mul(2).add(col('y')) })
+        .col('d')
+        .mean()
+        .compute(S),
+    ),
   'pipe/select_unread_filter_column': () => run(groups().filter(col('y').gt(12)).select('k')),
   'pipe/value_counts_after_filter': () => run(groups().filter(col('x').gt(0)).col('k').valueCounts()),
-  'pipe/groupby_then_sort': () => run(groups().groupBy('k').agg({ s: ['x', 'sum'] }).sortValues('s')),
+  'pipe/groupby_then_sort': () =>
+    run(
+      groups()
+        .groupBy('k')
+        .agg({ s: ['x', 'sum'] })
+        .sortValues('s'),
+    ),
 };
 
 describe('parity: pipelines vs pandas', () => {

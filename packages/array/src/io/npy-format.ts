@@ -5,8 +5,16 @@
 import type { DType } from '../dtype.js';
 
 const DESCR: Record<DType, string> = {
-  float64: '<f8', float32: '<f4', int8: '|i1', int16: '<i2', int32: '<i4',
-  uint8: '|u1', uint16: '<u2', uint32: '<u4', int64: '<i8', bool: '|b1',
+  float64: '<f8',
+  float32: '<f4',
+  int8: '|i1',
+  int16: '<i2',
+  int32: '<i4',
+  uint8: '|u1',
+  uint16: '<u2',
+  uint32: '<u4',
+  int64: '<i8',
+  bool: '|b1',
 };
 
 /** What a .npy header says. */
@@ -51,7 +59,11 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
   if (fortran === 'True') throw new Error('Fortran-ordered .npy files are not supported; save with C order.');
   const dtype = (Object.keys(DESCR) as DType[]).find((d) => DESCR[d] === descr || DESCR[d].replace('<', '|') === descr.replace('<', '|'));
   if (dtype === undefined) throw new Error(`.npy type '${descr}' is not supported (little-endian numbers and bool only).`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   return { dtype, shape, offset: pre + len };
 }
 

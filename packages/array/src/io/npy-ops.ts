@@ -13,7 +13,10 @@ import { allocData, sizeOf, stridesOf, type NDChunk } from '../kernels/chunk.js'
 function runs(shape: readonly number[], start: readonly number[], block: readonly number[], visit: (f: number, b: number, n: number) => void): void {
   const nd = shape.length;
   if (sizeOf(block) === 0) return;
-  if (nd === 0) { visit(0, 0, 1); return; }
+  if (nd === 0) {
+    visit(0, 0, 1);
+    return;
+  }
   let j = nd - 1;
   while (j > 0 && block[j] === shape[j]) j--;
   const seg = sizeOf(block.slice(j));
@@ -51,7 +54,10 @@ export function readNpyBlock(path: string, offset: number, shape: number[], dtyp
     if (stamp !== undefined) {
       const st = fstatSync(fd);
       if (st.size !== stamp.size || st.mtimeMs !== stamp.mtime) {
-        throw new InputError('fromNpy', `${path} changed after it was planned (size ${stamp.size} -> ${st.size} bytes, modified ${new Date(stamp.mtime).toISOString()} -> ${new Date(st.mtimeMs).toISOString()}); call fromNpy again.`);
+        throw new InputError(
+          'fromNpy',
+          `${path} changed after it was planned (size ${stamp.size} -> ${st.size} bytes, modified ${new Date(stamp.mtime).toISOString()} -> ${new Date(st.mtimeMs).toISOString()}); call fromNpy again.`,
+        );
       }
     }
     runs(shape, start, block, (f, b, n) => {
@@ -92,7 +98,9 @@ export function writeNpyBlock(path: string, offset: number, shape: number[], sta
   const fd = openSync(path, 'r+');
   let total = 0;
   try {
-    runs(shape, start, c.shape, (f, b, n) => { total += writeSync(fd, bytes, b * size, n * size, offset + f * size); });
+    runs(shape, start, c.shape, (f, b, n) => {
+      total += writeSync(fd, bytes, b * size, n * size, offset + f * size);
+    });
   } finally {
     closeSync(fd);
   }

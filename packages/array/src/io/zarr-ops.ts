@@ -45,8 +45,16 @@ export function forgetZarr(root: string, path: string): void {
 
 /** NumPy type strings of Zarr v2 metadata (little-endian). */
 const V2_DTYPES: Record<DType, string> = {
-  float64: '<f8', float32: '<f4', int64: '<i8', int32: '<i4', int16: '<i2', int8: '|i1',
-  uint32: '<u4', uint16: '<u2', uint8: '|u1', bool: '|b1',
+  float64: '<f8',
+  float32: '<f4',
+  int64: '<i8',
+  int32: '<i4',
+  int16: '<i2',
+  int8: '|i1',
+  uint32: '<u4',
+  uint16: '<u2',
+  uint8: '|u1',
+  bool: '|b1',
 };
 
 /** Writes the metadata of a Zarr v2 array (uncompressed, C order) and of its missing parent groups. */
@@ -57,10 +65,20 @@ async function createV2(store: FileSystemStore, path: string, shape: number[], c
     const key = `/${[...parts.slice(0, k), '.zgroup'].join('/')}` as const;
     if ((await store.get(key)) === undefined) await store.set(key, json({ zarr_format: 2 }));
   }
-  await store.set(`/${[...parts, '.zarray'].join('/')}`, json({
-    zarr_format: 2, shape, chunks, dtype: V2_DTYPES[dtype], compressor: null, fill_value: dtype === 'bool' ? false : 0,
-    order: 'C', filters: null, dimension_separator: '.',
-  }));
+  await store.set(
+    `/${[...parts, '.zarray'].join('/')}`,
+    json({
+      zarr_format: 2,
+      shape,
+      chunks,
+      dtype: V2_DTYPES[dtype],
+      compressor: null,
+      fill_value: dtype === 'bool' ? false : 0,
+      order: 'C',
+      filters: null,
+      dimension_separator: '.',
+    }),
+  );
 }
 
 /**
@@ -79,7 +97,15 @@ export async function createZarr(root: string, path: string, shape: number[], ch
 }
 
 /** Reads the region `[start, start + block)` of a Zarr array into a C-ordered chunk. */
-export async function readZarrBlock(root: string, path: string, start: number[], block: number[], dtype: DType, format?: 2 | 3, stamp?: string): Promise<NDChunk> {
+export async function readZarrBlock(
+  root: string,
+  path: string,
+  start: number[],
+  block: number[],
+  dtype: DType,
+  format?: 2 | 3,
+  stamp?: string,
+): Promise<NDChunk> {
   const arr = await openZarrArray(root, path, format, stamp);
   const sel = start.map((s, d) => zarr.slice(s, s + (block[d] as number)));
   const got = (await zarr.get(arr, sel)) as { data: ArrayLike<unknown> & { buffer?: ArrayBufferLike }; shape: number[]; stride: number[] };
@@ -103,12 +129,23 @@ export async function readZarrBlock(root: string, path: string, start: number[],
 }
 
 /** Writes a block at `start` into a Zarr array of the given format; returns the number of elements written. */
-export async function writeZarrBlock(root: string, path: string, start: number[], c: NDChunk, format?: 2 | 3, stamp?: string, _created?: unknown): Promise<number> {
+export async function writeZarrBlock(
+  root: string,
+  path: string,
+  start: number[],
+  c: NDChunk,
+  format?: 2 | 3,
+  stamp?: string,
+  _created?: unknown,
+): Promise<number> {
   const arr = await openZarrArray(root, path, format, stamp);
   const sel = start.map((s, d) => zarr.slice(s, s + (c.shape[d] as number)));
   const stride: number[] = [];
   let s = 1;
-  for (let d = c.shape.length - 1; d >= 0; d--) { stride[d] = s; s *= c.shape[d] as number; }
+  for (let d = c.shape.length - 1; d >= 0; d--) {
+    stride[d] = s;
+    s *= c.shape[d] as number;
+  }
   const data = c.dtype === 'bool' ? new zarr.BoolArray(new Uint8Array(c.data as Uint8Array).buffer) : c.data;
   await zarr.set(arr, sel, { data, shape: [...c.shape], stride } as never);
   return sizeOf(c.shape);

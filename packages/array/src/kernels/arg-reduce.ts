@@ -29,13 +29,19 @@ export function argPartial(kind: 'argmin' | 'argmax', c: NDChunk, axis: number |
     let bv: number | bigint = NaN;
     for (let k = 0; k < a.length; k++) {
       const v = a[k] as number | bigint;
-      if (bi < 0 || better(max, v, bv)) { bv = v; bi = k; }
+      if (bi < 0 || better(max, v, bv)) {
+        bv = v;
+        bi = k;
+      }
     }
     let gi = 0;
     if (bi >= 0) {
       let rem = bi;
       const local: number[] = new Array<number>(c.shape.length);
-      for (let d = c.shape.length - 1; d >= 0; d--) { local[d] = rem % (c.shape[d] as number); rem = Math.floor(rem / (c.shape[d] as number)); }
+      for (let d = c.shape.length - 1; d >= 0; d--) {
+        local[d] = rem % (c.shape[d] as number);
+        rem = Math.floor(rem / (c.shape[d] as number));
+      }
       for (let d = 0; d < c.shape.length; d++) gi = gi * (globalShape[d] as number) + (local[d] as number) + (offsets[d] as number);
     }
     const shape = c.shape.map(() => 1);
@@ -55,7 +61,10 @@ export function argPartial(kind: 'argmin' | 'argmax', c: NDChunk, axis: number |
       let bv: number | bigint = big ? 0n : NaN;
       for (let k = 0; k < len; k++) {
         const v = a[(p * len + k) * post + q] as number | bigint;
-        if (bi < 0 || better(max, v, bv)) { bv = v; bi = k; }
+        if (bi < 0 || better(max, v, bv)) {
+          bv = v;
+          bi = k;
+        }
       }
       vs[p * post + q] = bv;
       is[p * post + q] = bi < 0 ? -1 : bi + off;
@@ -79,11 +88,17 @@ export function argCombine(kind: 'argmin' | 'argmax', parts: ArgPartial[]): ArgP
     const off = part.n === undefined ? 0 : seen;
     for (let j = 0; j < n; j++) {
       if ((pi[j] as number) < 0) continue;
-      if ((i[j] as number) < 0 || better(max, pv[j] as number | bigint, v[j] as number | bigint)) { v[j] = pv[j] as number | bigint; i[j] = (pi[j] as number) + off; }
+      if ((i[j] as number) < 0 || better(max, pv[j] as number | bigint, v[j] as number | bigint)) {
+        v[j] = pv[j] as number | bigint;
+        i[j] = (pi[j] as number) + off;
+      }
     }
     seen += part.n ?? 0;
   }
-  const out: ArgPartial = { v: { data: v as unknown as Float64Array, shape: first.v.shape, dtype: first.v.dtype }, i: { data: i, shape: first.i.shape, dtype: 'float64' } };
+  const out: ArgPartial = {
+    v: { data: v as unknown as Float64Array, shape: first.v.shape, dtype: first.v.dtype },
+    i: { data: i, shape: first.i.shape, dtype: 'float64' },
+  };
   if (first.n !== undefined) out.n = seen;
   return out;
 }
@@ -93,7 +108,8 @@ export function argFinish(p: ArgPartial, outShape: number[], kind: 'argmin' | 'a
   const src = p.i.data as Float64Array;
   const out = allocData('int64', src.length) as BigInt64Array;
   for (let k = 0; k < src.length; k++) {
-    if ((src[k] as number) < 0) throw new EmptyReductionError(kind, [], 'attempt to get the arg of an empty sequence (the array was empty or all-masked when computed);');
+    if ((src[k] as number) < 0)
+      throw new EmptyReductionError(kind, [], 'attempt to get the arg of an empty sequence (the array was empty or all-masked when computed);');
     out[k] = BigInt(src[k] as number);
   }
   return { data: out, shape: resolveShape(outShape, p.i.shape), dtype: 'int64' };

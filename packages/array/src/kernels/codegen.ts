@@ -7,7 +7,10 @@ import type { DType } from '../dtype.js';
 import { InputError } from '../errors.js';
 
 function negativePower(b: number | bigint): InputError {
-  return new InputError('pow', `integers to negative integer powers are not allowed (an exponent is ${String(b)}); cast to float64 first, for example x.astype('float64').pow(y).`);
+  return new InputError(
+    'pow',
+    `integers to negative integer powers are not allowed (an exponent is ${String(b)}); cast to float64 first, for example x.astype('float64').pow(y).`,
+  );
 }
 
 /** A JS expression that converts `e` (of dtype `from`) to dtype `to`. */
@@ -24,22 +27,32 @@ export function convert(e: string, from: DType, to: DType): string {
 /** `e` (a JS number) cast to `to` in place: integers wrap, bool becomes 0/1. */
 export function wrap(e: string, to: DType, fromFloat = true): string {
   switch (to) {
-    case 'float64': return e;
-    case 'float32': return `Math.fround(${e})`;
-    case 'int32': return `((${e}) | 0)`;
-    case 'uint32': return `((${e}) >>> 0)`;
-    case 'int16': return `(((${e}) << 16) >> 16)`;
-    case 'uint16': return `((${e}) & 65535)`;
-    case 'int8': return `(((${e}) << 24) >> 24)`;
-    case 'uint8': return `((${e}) & 255)`;
-    case 'bool': return fromFloat ? `((${e}) !== 0 ? 1 : 0)` : `((${e}) ? 1 : 0)`;
-    case 'int64': return `H.f2big(${e})`;
+    case 'float64':
+      return e;
+    case 'float32':
+      return `Math.fround(${e})`;
+    case 'int32':
+      return `((${e}) | 0)`;
+    case 'uint32':
+      return `((${e}) >>> 0)`;
+    case 'int16':
+      return `(((${e}) << 16) >> 16)`;
+    case 'uint16':
+      return `((${e}) & 65535)`;
+    case 'int8':
+      return `(((${e}) << 24) >> 24)`;
+    case 'uint8':
+      return `((${e}) & 255)`;
+    case 'bool':
+      return fromFloat ? `((${e}) !== 0 ? 1 : 0)` : `((${e}) ? 1 : 0)`;
+    case 'int64':
+      return `H.f2big(${e})`;
   }
 }
 
 /** A literal of dtype `d` for a scalar. */
 export function literal(x: number | bigint | boolean, d: DType): string {
-  if (d === "int64") return `(${BigInt(typeof x === "number" ? Math.trunc(x) : x)}n)`;
+  if (d === 'int64') return `(${BigInt(typeof x === 'number' ? Math.trunc(x) : x)}n)`;
   const v = typeof x === 'boolean' ? (x ? 1 : 0) : Number(x);
   if (d === 'bool') return v !== 0 ? '1' : '0';
   if (Number.isNaN(v)) return 'NaN';
@@ -97,8 +110,11 @@ export const H = {
     if (b === 0) return a / b;
     let mod = a % b;
     let div = (a - mod) / b;
-    if (mod !== 0 && (b < 0) !== (mod < 0)) { mod += b; div -= 1; }
-    if (div === 0) return (a / b < 0 || Object.is(a / b, -0)) ? -0 : 0;
+    if (mod !== 0 && b < 0 !== mod < 0) {
+      mod += b;
+      div -= 1;
+    }
+    if (div === 0) return a / b < 0 || Object.is(a / b, -0) ? -0 : 0;
     let fl = Math.floor(div);
     if (div - fl > 0.5) fl += 1;
     return fl;
@@ -111,7 +127,7 @@ export const H = {
   bfloordiv(a: bigint, b: bigint): bigint {
     if (b === 0n) return 0n;
     let q = a / b;
-    if (a % b !== 0n && (a < 0n) !== (b < 0n)) q -= 1n;
+    if (a % b !== 0n && a < 0n !== b < 0n) q -= 1n;
     return BigInt.asIntN(64, q);
   },
   /** 10 ** n for n >= 0 by repeated multiplication, as NumPy's power_of_ten. */

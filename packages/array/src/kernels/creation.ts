@@ -23,7 +23,8 @@ export function range(start: number, step: number, offset: number, n: number, dt
   const data = allocData(dtype, n);
   const float = dtype === 'float64' || dtype === 'float32';
   if (dtype === 'int64' && Number.isInteger(start) && Number.isInteger(step) && (last === undefined || Number.isInteger(last))) {
-    const b0 = BigInt(start), bs = BigInt(step);
+    const b0 = BigInt(start),
+      bs = BigInt(step);
     for (let i = 0; i < n; i++) (data as BigInt64Array)[i] = b0 + BigInt(offset + i) * bs;
     if (last !== undefined && n > 0) (data as BigInt64Array)[n - 1] = BigInt(last);
   } else if (dtype === 'int64') {

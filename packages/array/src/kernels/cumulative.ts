@@ -32,7 +32,10 @@ export function cumulate(kind: Kind, c: NDChunk, axis: number): NDChunk {
 
 /** The last slice of a chunk along `axis`, kept as length 1. */
 export function lastAlong(c: NDChunk, axis: number): NDChunk {
-  return slice(c, c.shape.map((s, d) => (d === axis ? [s - 1, s, 1] : [0, s, 1]) as [number, number, number]));
+  return slice(
+    c,
+    c.shape.map((s, d) => (d === axis ? [s - 1, s, 1] : [0, s, 1]) as [number, number, number]),
+  );
 }
 
 /** Element-wise sum (product) of two carries of the same shape. */

@@ -41,7 +41,9 @@ export function gen(e: Expr, read: (k: number) => string): string {
   const [x, y] = a as [string, string];
   const big = O === 'int64';
   switch (e.fn) {
-    case 'add': case 'sub': case 'mul': {
+    case 'add':
+    case 'sub':
+    case 'mul': {
       const sym = e.fn === 'add' ? '+' : e.fn === 'sub' ? '-' : '*';
       if (big) return `BigInt.asIntN(64, ${x} ${sym} ${y})`;
       // 32-bit products can pass 2^53, where a double loses the low bits the wrap keeps: imul
@@ -59,14 +61,21 @@ export function gen(e: Expr, read: (k: number) => string): string {
     case 'pow':
       if (big) return `H.bpow(${x}, ${y})`;
       return isFloat(O) ? wrap(`Math.pow(${x}, ${y})`, R) : wrap(`H.ipow(${x}, ${y})`, R, false);
-    case 'maximum': case 'minimum':
+    case 'maximum':
+    case 'minimum':
       if (big) return `(${x} ${e.fn === 'maximum' ? '>=' : '<='} ${y} ? ${x} : ${y})`;
       return `H.${e.fn === 'maximum' ? 'max' : 'min'}(${x}, ${y})`;
-    case 'eq': case 'ne': case 'lt': case 'le': case 'gt': case 'ge':
+    case 'eq':
+    case 'ne':
+    case 'lt':
+    case 'le':
+    case 'gt':
+    case 'ge':
       return `(${x} ${CMP[e.fn]} ${y} ? 1 : 0)`;
-    case 'and': case 'or': {
+    case 'and':
+    case 'or': {
       const sym = e.fn === 'and' ? '&' : '|';
-      return big || O === "bool" ? `(${x} ${sym} ${y})` : wrap(`(${x} ${sym} ${y})`, R, false);
+      return big || O === 'bool' ? `(${x} ${sym} ${y})` : wrap(`(${x} ${sym} ${y})`, R, false);
     }
     case 'not':
       if (O === 'bool') return `(1 - ${x})`;
@@ -75,7 +84,8 @@ export function gen(e: Expr, read: (k: number) => string): string {
       return big ? `BigInt.asIntN(64, -${x})` : wrap(`(-${x})`, R, isFloat(O));
     case 'abs':
       return big ? `(${x} < 0n ? BigInt.asIntN(64, -${x}) : ${x})` : wrap(`Math.abs(${x})`, R, isFloat(O));
-    case 'floor': case 'ceil':
+    case 'floor':
+    case 'ceil':
       return isFloat(O) ? wrap(`Math.${e.fn}(${x})`, R) : x;
     case 'round': {
       if (e.args.length === 1) return isFloat(O) ? wrap(`H.round(${x})`, R) : x;
@@ -153,7 +163,10 @@ export function elementwise(program: Program, ...chunks: NDChunk[]): NDChunk {
   const shape = broadcastShapes(chunks.map((c) => c.shape));
   if (shape === undefined) {
     // planned shapes broadcast, so these are blocks of unknown size (after mask) that differ
-    throw new BroadcastError('elementwise (blocks of unknown size from different masks)', chunks.map((c) => c.shape));
+    throw new BroadcastError(
+      'elementwise (blocks of unknown size from different masks)',
+      chunks.map((c) => c.shape),
+    );
   }
   const n = sizeOf(shape);
   const dtype = program.expr.dtype;
@@ -182,6 +195,12 @@ export function elementwise(program: Program, ...chunks: NDChunk[]): NDChunk {
     contiguous.push(inner === 1 || st[nd - 1] === 1);
     offs.push(rowStarts(shape, st, rows));
   }
-  compile(program.expr, contiguous)(out, chunks.map((c) => c.data), offs, rows, inner);
+  compile(program.expr, contiguous)(
+    out,
+    chunks.map((c) => c.data),
+    offs,
+    rows,
+    inner,
+  );
   return { data: out, shape, dtype };
 }

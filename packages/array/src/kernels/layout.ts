@@ -22,7 +22,10 @@ export function slice(c: NDChunk, specs0: (SliceSpec | null)[]): NDChunk {
   const out = allocData(c.dtype, n) as unknown as number[];
   if (n === 0) return { data: out as unknown as TypedArray, shape, dtype: c.dtype };
   const a = c.data as unknown as number[];
-  if (nd === 0) { out[0] = a[0] as number; return { data: out as unknown as TypedArray, shape, dtype: c.dtype }; }
+  if (nd === 0) {
+    out[0] = a[0] as number;
+    return { data: out as unknown as TypedArray, shape, dtype: c.dtype };
+  }
   const st = stridesOf(c.shape);
   const inner = shape[nd - 1] as number;
   const [s0, , k0] = specs[nd - 1] as SliceSpec;
@@ -56,7 +59,10 @@ export function placeInto(out: TypedArray, outShape: readonly number[], piece: N
   const nd = outShape.length;
   const n = sizeOf(piece.shape);
   if (n === 0) return;
-  if (nd === 0) { (out as unknown as number[])[0] = (piece.data as unknown as number[])[0] as number; return; }
+  if (nd === 0) {
+    (out as unknown as number[])[0] = (piece.data as unknown as number[])[0] as number;
+    return;
+  }
   const ost = stridesOf(outShape);
   const inner = piece.shape[nd - 1] as number;
   const rows = n / inner;
@@ -97,10 +103,14 @@ export function transpose(c: NDChunk, perm: number[]): NDChunk {
   const ist = stridesOf(c.shape);
   const st = perm.map((p) => ist[p] as number);
   if (n === 0) return { data: out as unknown as TypedArray, shape, dtype: c.dtype };
-  if (nd === 0) { out[0] = a[0] as number; return { data: out as unknown as TypedArray, shape, dtype: c.dtype }; }
+  if (nd === 0) {
+    out[0] = a[0] as number;
+    return { data: out as unknown as TypedArray, shape, dtype: c.dtype };
+  }
   if (nd === 2 && perm[0] === 1) {
     // 2-d transpose in 32 x 32 tiles, so reads and writes both stay in cache
-    const R = shape[0] as number, C = shape[1] as number;
+    const R = shape[0] as number,
+      C = shape[1] as number;
     const T = 32;
     for (let i0 = 0; i0 < R; i0 += T) {
       const i1 = Math.min(R, i0 + T);
@@ -131,7 +141,7 @@ export function transpose(c: NDChunk, perm: number[]): NDChunk {
 
 /** The same data with another shape of the same size; an entry `-1 - d` takes the length of input axis d (a block of unknown size). */
 export function reshape(c: NDChunk, shape: number[]): NDChunk {
-  return { data: c.data, shape: shape.map((s) => (s < 0 ? c.shape[-1 - s] as number : s)), dtype: c.dtype };
+  return { data: c.data, shape: shape.map((s) => (s < 0 ? (c.shape[-1 - s] as number) : s)), dtype: c.dtype };
 }
 
 /** Concatenates flat ranges `[chunk, start, stop]` into a chunk of `shape`. */

@@ -23,10 +23,17 @@ function gemmAcc(out: Float64Array, a: Float64Array, b: Float64Array, m: number,
     const oi = i * n;
     const ai = i * k;
     for (let p = 0; p < k4; p += 4) {
-      const a0 = a[ai + p] as number, a1 = a[ai + p + 1] as number, a2 = a[ai + p + 2] as number, a3 = a[ai + p + 3] as number;
-      const b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      const a0 = a[ai + p] as number,
+        a1 = a[ai + p + 1] as number,
+        a2 = a[ai + p + 2] as number,
+        a3 = a[ai + p + 3] as number;
+      const b0 = p * n,
+        b1 = b0 + n,
+        b2 = b1 + n,
+        b3 = b2 + n;
       for (let j = 0; j < n; j++) {
-        out[oi + j] = (out[oi + j] as number) + a0 * (b[b0 + j] as number) + a1 * (b[b1 + j] as number) + a2 * (b[b2 + j] as number) + a3 * (b[b3 + j] as number);
+        out[oi + j] =
+          (out[oi + j] as number) + a0 * (b[b0 + j] as number) + a1 * (b[b1 + j] as number) + a2 * (b[b2 + j] as number) + a3 * (b[b3 + j] as number);
       }
     }
     for (let p = k4; p < k; p++) {

@@ -23,7 +23,13 @@ export function reduceCounted(kind: SimpleKind, c: NDChunk, axes: number[]): Cou
 
 /** Merges counted partials of the same shape. */
 export function combineCounted(kind: SimpleKind, parts: CountedPartial[]): CountedPartial {
-  return { acc: combineSimple(kind, parts.map((p) => p.acc)), n: parts.reduce((a, p) => a + p.n, 0) };
+  return {
+    acc: combineSimple(
+      kind,
+      parts.map((p) => p.acc),
+    ),
+    n: parts.reduce((a, p) => a + p.n, 0),
+  };
 }
 
 /** The result chunk; raises EmptyReductionError when no element was reduced. */

@@ -52,7 +52,14 @@ export function reduceExpr(kind: SimpleKind, program: Program, axes: number[], .
   const out = allocData(big ? 'int64' : 'float64', sizeOf(keptShape(shape, axes)));
   (out as { fill(v: unknown): unknown }).fill(initValue(kind, big));
   const { ooff, rows, inner, innerReduced } = rowOffsets(shape, axes);
-  loopFor(kind, program, chunks.length, big, dtype === 'int64' && !big)(out, chunks.map((c) => c.data), rows, inner, ooff, innerReduced);
+  loopFor(kind, program, chunks.length, big, dtype === 'int64' && !big)(
+    out,
+    chunks.map((c) => c.data),
+    rows,
+    inner,
+    ooff,
+    innerReduced,
+  );
   if (smallIntAcc(kind, dtype)) {
     // exact int64 partials as reduceSimple gives; when a double may have rounded, materialize and go exact
     const exact = exactIntAcc(kind, dtype, out as Float64Array, sizeOf(axes.map((d) => shape[d] as number)));

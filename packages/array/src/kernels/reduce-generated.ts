@@ -83,7 +83,8 @@ export function reduceGenerated(partial: PartialKind, kind: string, axes: number
     // uniform numbers are never NaN: the count is the number of elements either way
     const s = simple('sum', axes, shape, stream);
     const n = countChunk(shape, axes);
-    const mu = s.data as Float64Array, cnt = n.data as Float64Array;
+    const mu = s.data as Float64Array,
+      cnt = n.data as Float64Array;
     for (let i = 0; i < mu.length; i++) mu[i] = (cnt[i] as number) > 0 ? (mu[i] as number) / (cnt[i] as number) : 0;
     return { n, mu: s, m2: null };
   }

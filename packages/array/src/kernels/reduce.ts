@@ -35,7 +35,10 @@ export const STEP: Record<SimpleKind, [init: string, step: string]> = {
 
 /** True when the kind accumulates int64 input as BigInt. */
 export function bigAcc(kind: SimpleKind, dtype: DType): boolean {
-  return dtype === 'int64' && (kind === 'sum' || kind === 'prod' || kind === 'min' || kind === 'max' || kind === 'nansum' || kind === 'nanprod' || kind === 'nanmin' || kind === 'nanmax');
+  return (
+    dtype === 'int64' &&
+    (kind === 'sum' || kind === 'prod' || kind === 'min' || kind === 'max' || kind === 'nansum' || kind === 'nanprod' || kind === 'nanmin' || kind === 'nanmax')
+  );
 }
 
 type Loop = (out: unknown, a: unknown, rows: number, inner: number, ooff: Int32Array, innerReduced: boolean, extra: unknown) => void;
@@ -98,17 +101,30 @@ export function rowOffsets(shape: readonly number[], axes: readonly number[]): {
  */
 export function sumRange(a: Float64Array, lo: number, n: number): number {
   const q = (n >> 3) << 1;
-  const b = lo + q, c = b + q, d = c + q;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+  const b = lo + q,
+    c = b + q,
+    d = c + q;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0,
+    s5 = 0,
+    s6 = 0,
+    s7 = 0;
   for (let i = 0; i < q; i += 2) {
-    s0 += a[lo + i] as number; s1 += a[lo + i + 1] as number;
-    s2 += a[b + i] as number; s3 += a[b + i + 1] as number;
-    s4 += a[c + i] as number; s5 += a[c + i + 1] as number;
-    s6 += a[d + i] as number; s7 += a[d + i + 1] as number;
+    s0 += a[lo + i] as number;
+    s1 += a[lo + i + 1] as number;
+    s2 += a[b + i] as number;
+    s3 += a[b + i + 1] as number;
+    s4 += a[c + i] as number;
+    s5 += a[c + i + 1] as number;
+    s6 += a[d + i] as number;
+    s7 += a[d + i + 1] as number;
   }
   let t = 0;
   for (let i = d + q; i < lo + n; i++) t += a[i] as number;
-  return (s0 + s1 + (s2 + s3)) + (s4 + s5 + (s6 + s7)) + t;
+  return s0 + s1 + (s2 + s3) + (s4 + s5 + (s6 + s7)) + t;
 }
 
 /** Rows at least this long are summed with sumRange (shorter ones stay in the generic loop). */
@@ -182,9 +198,13 @@ function exactSumInSlabs(kind: SimpleKind, c: NDChunk, axes: number[]): BigInt64
     const hi = Math.min(len, lo + per);
     // a slab along axis 0 is a contiguous range: a view, no copy
     const row = sizeOf(c.shape.slice(1));
-    const slab: NDChunk = ax === 0
-      ? { data: (c.data as Int32Array).subarray(lo * row, hi * row), shape: [hi - lo, ...c.shape.slice(1)], dtype: c.dtype }
-      : slice(c, c.shape.map((n, d) => (d === ax ? [lo, hi, 1] : [0, n, 1]) as [number, number, number]));
+    const slab: NDChunk =
+      ax === 0
+        ? { data: (c.data as Int32Array).subarray(lo * row, hi * row), shape: [hi - lo, ...c.shape.slice(1)], dtype: c.dtype }
+        : slice(
+            c,
+            c.shape.map((n, d) => (d === ax ? [lo, hi, 1] : [0, n, 1]) as [number, number, number]),
+          );
     const part = reduceFloatOrBig(kind, slab, axes).data as Float64Array;
     if (total === undefined) total = new BigInt64Array(part.length);
     for (let i = 0; i < part.length; i++) total[i] = (total[i] as bigint) + BigInt(part[i] as number);
@@ -206,7 +226,8 @@ function reduceFloatOrBig(kind: SimpleKind, c: NDChunk, axes: number[]): NDChunk
   }
   const { ooff, rows, inner, innerReduced } = rowOffsets(c.shape, axes);
   if (kind === 'sum' && c.dtype === 'float64' && innerReduced && inner >= SUM_RANGE_MIN) {
-    const o = out as Float64Array, a = c.data as Float64Array;
+    const o = out as Float64Array,
+      a = c.data as Float64Array;
     for (let r = 0; r < rows; r++) o[ooff[r] as number] = (o[ooff[r] as number] as number) + sumRange(a, r * inner, inner);
     return { data: out, shape, dtype: accType };
   }
@@ -235,7 +256,7 @@ export function combineSimple(kind: SimpleKind, parts: NDChunk[]): NDChunk {
 
 /** `outShape` with each entry `-1 - d` (a length unknown when planned) read off axis d of the (keepdims) partial. */
 export function resolveShape(outShape: readonly number[], partial: readonly number[]): number[] {
-  return outShape.map((s) => (s < 0 ? partial[-1 - s] as number : s));
+  return outShape.map((s) => (s < 0 ? (partial[-1 - s] as number) : s));
 }
 
 /** Turns an accumulator chunk into the result dtype, dropping reduced axes unless keepdims. */
@@ -310,9 +331,12 @@ export function combineMoments(parts: Moments[]): Moments {
   const mu = new Float64Array(len);
   const m2 = first.m2 === null ? null : new Float64Array(len);
   for (const p of parts) {
-    const pn = p.n.data as Float64Array, pm = p.mu.data as Float64Array, p2 = p.m2?.data as Float64Array | undefined;
+    const pn = p.n.data as Float64Array,
+      pm = p.mu.data as Float64Array,
+      p2 = p.m2?.data as Float64Array | undefined;
     for (let i = 0; i < len; i++) {
-      const na = n[i] as number, nb = pn[i] as number;
+      const na = n[i] as number,
+        nb = pn[i] as number;
       if (nb === 0) continue;
       const nt = na + nb;
       const delta = (pm[i] as number) - (mu[i] as number);
@@ -330,7 +354,8 @@ export function finishMoments(what: 'mean' | 'var' | 'std', m: Moments, ddof: nu
   const outShape = resolveShape(outShape0, m.n.shape);
   const len = m.n.data.length;
   const out = allocData(dtype, len) as Float64Array;
-  const n = m.n.data as Float64Array, mu = m.mu.data as Float64Array;
+  const n = m.n.data as Float64Array,
+    mu = m.mu.data as Float64Array;
   for (let i = 0; i < len; i++) {
     const ni = n[i] as number;
     if (what === 'mean') out[i] = ni > 0 ? (mu[i] as number) : NaN;

@@ -64,11 +64,7 @@ export class CsrBuilder {
 }
 
 /** Builds the reverse adjacency (dependents) of a CSR adjacency, on shared memory. */
-export function invertCsr(
-  n: number,
-  ptr: Int32Array,
-  idx: Int32Array,
-): { outPtr: Int32Array; outIdx: Int32Array } {
+export function invertCsr(n: number, ptr: Int32Array, idx: Int32Array): { outPtr: Int32Array; outIdx: Int32Array } {
   const outPtr = sharedInt32(n + 1);
   for (let e = 0; e < ptr[n]!; e++) outPtr[idx[e]! + 1]!++;
   for (let i = 0; i < n; i++) outPtr[i + 1]! += outPtr[i]!;

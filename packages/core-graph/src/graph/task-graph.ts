@@ -37,10 +37,7 @@ export interface TaskGraph {
  * `{ consume: true }` and a Map, the Map itself becomes the key index (its values are
  * overwritten by ids), which saves a second map of every key: for callers that own the Map.
  */
-export function lowerGraph(
-  entries: Iterable<readonly [Key, Node]> | ReadonlyMap<Key, Node>,
-  opts: { consume?: boolean } = {},
-): TaskGraph {
+export function lowerGraph(entries: Iterable<readonly [Key, Node]> | ReadonlyMap<Key, Node>, opts: { consume?: boolean } = {}): TaskGraph {
   const keys: Key[] = [];
   const nodes: Node[] = [];
   if (opts.consume === true && entries instanceof Map) {
@@ -140,7 +137,10 @@ function findCycle(g: TaskGraph, pending: Int32Array): Key[] {
     cur = next;
   }
   // Path runs dependent -> dependency; report in execution direction.
-  return path.slice(pos.get(cur)).reverse().map((i) => g.keys[i] as Key);
+  return path
+    .slice(pos.get(cur))
+    .reverse()
+    .map((i) => g.keys[i] as Key);
 }
 
 /** Keeps the ids where `keep[i]` is 1, in their order, remapping the CSR arrays. */

@@ -144,7 +144,10 @@ export class HighLevelGraph {
       for (const [k, n] of local) out.set(k, n);
       if (i === 0) break;
       for (const n of local.values()) {
-        if (typeof n === 'object' && n !== null) forEachRef(n, (d) => { if (!local.has(d)) route(d); });
+        if (typeof n === 'object' && n !== null)
+          forEachRef(n, (d) => {
+            if (!local.has(d)) route(d);
+          });
       }
     }
     return out;

@@ -75,13 +75,13 @@ export function fuseBlockwise(graph: HighLevelGraph, outputs: readonly Key[], ma
   // chain of L layers cost O(L^2) (a chain of 5,000 element-wise operations took seconds)
   const read = readers(layers);
   let changed = false;
-  for (let progress = true; progress; ) {
+  for (let progress = true; progress;) {
     progress = false;
     for (const name of [...layers.keys()]) {
       const first = layers.get(name);
       if (!(first instanceof BlockwiseLayer) || !first.fusable) continue;
       let c: BlockwiseLayer = first;
-      for (let again = true; again; ) {
+      for (let again = true; again;) {
         again = false;
         for (const dep of c.dependencies) {
           const p = layers.get(dep);
@@ -91,7 +91,9 @@ export function fuseBlockwise(graph: HighLevelGraph, outputs: readonly Key[], ma
           const count = (held.get(c.name) ?? 1) + (held.get(p.name) ?? 1);
           if (count > maxLayers) continue;
           const slots: number[] = [];
-          c.inputs.forEach((inp, i) => { if (inp.name === p.name) slots.push(i); });
+          c.inputs.forEach((inp, i) => {
+            if (inp.name === p.name) slots.push(i);
+          });
           const fused = fuseInto(c, p, slots);
           if (fused === undefined || nestingDepth(fused.template) > MAX_FUSED_DEPTH) continue;
           held.set(c.name, count);

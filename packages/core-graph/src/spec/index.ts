@@ -115,22 +115,12 @@ export function quote(value: unknown): Task {
 
 /** True when `x` is a `{ ref: key }` reference. */
 export function isRef(x: unknown): x is Ref {
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    typeof (x as Ref).ref === 'string' &&
-    (x as object).constructor === Object
-  );
+  return typeof x === 'object' && x !== null && typeof (x as Ref).ref === 'string' && (x as object).constructor === Object;
 }
 
 /** True when `x` is a `{ op, args }` task. */
 export function isTask(x: unknown): x is Task {
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    typeof (x as Task).op === 'string' &&
-    Array.isArray((x as Task).args)
-  );
+  return typeof x === 'object' && x !== null && typeof (x as Task).op === 'string' && Array.isArray((x as Task).args);
 }
 
 /**

@@ -50,7 +50,9 @@ describe.each(['sync', 'threads'])('results held by %s', (scheduler) => {
     release(pb, pa); // once each: pa again changes nothing
     expect((await held(scheduler)).size).toBe(0);
     // A released result is no longer there for the graphs that name it.
-    const err = await delayed((x: number) => x)(pa).compute({ scheduler }).catch((e: unknown) => e);
+    const err = await delayed((x: number) => x)(pa)
+      .compute({ scheduler })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotHeldError);
     expect((err as NotHeldError).key).toBe(a.key);
     expect((await held(scheduler)).size).toBe(0);

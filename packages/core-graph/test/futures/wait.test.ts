@@ -9,10 +9,14 @@ const sync = { scheduler: 'sync' } as const;
 function gatedFuture(value: number): { future: Future<number>; open(): void } {
   let open: () => void = () => {};
   const opened = new Promise<void>((r) => (open = r));
-  const future = getClient(sync).submitWith({ pure: false }, async (x: number) => {
-    await opened;
-    return x;
-  }, value);
+  const future = getClient(sync).submitWith(
+    { pure: false },
+    async (x: number) => {
+      await opened;
+      return x;
+    },
+    value,
+  );
   return { future, open };
 }
 

@@ -35,7 +35,11 @@ describe('fuse-linear', () => {
   });
 
   it('returns its input when nothing fuses', () => {
-    const g = lowerGraph([['a', 1], ['b', 2], ['c', task('m#add', ref('a'), ref('b'))]]);
+    const g = lowerGraph([
+      ['a', 1],
+      ['b', 2],
+      ['c', task('m#add', ref('a'), ref('b'))],
+    ]);
     expect(fuseLinear(g, ['c'])).toBe(g);
   });
 });

@@ -33,7 +33,10 @@ describe('inline', () => {
   });
 
   it('returns its input unchanged when there is nothing to inline', () => {
-    const g = lowerGraph([['a', task('m#double', 2)], ['b', task('m#inc', ref('a'))]]);
+    const g = lowerGraph([
+      ['a', task('m#double', 2)],
+      ['b', task('m#inc', ref('a'))],
+    ]);
     expect(inline(g, ['b'])).toBe(g);
   });
 });

@@ -82,7 +82,10 @@ export class GraphView {
   #layout: Layout | null = null;
   #computeVersion = -1;
 
-  constructor(readonly canvas: HTMLCanvasElement, readonly summary: HTMLElement) {}
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    readonly summary: HTMLElement,
+  ) {}
 
   draw(m: Model): void {
     const g = m.compute?.graph;

@@ -60,7 +60,8 @@ function header(): void {
   const c = model.compute;
   const f = model.finished;
   el('compute-meta').textContent = c
-    ? `${c.scheduler} · ${formatCount(c.ntasks)} tasks · ${c.workers} worker(s)` + (f ? (f.ok ? ` · done in ${(f.elapsedMs / 1000).toFixed(2)} s` : ' · failed') : ' · running')
+    ? `${c.scheduler} · ${formatCount(c.ntasks)} tasks · ${c.workers} worker(s)` +
+      (f ? (f.ok ? ` · done in ${(f.elapsedMs / 1000).toFixed(2)} s` : ' · failed') : ' · running')
     : 'no compute yet';
   const pct = Math.floor(model.fraction * 1000) / 10;
   const text = el('overall-text');

@@ -30,7 +30,15 @@ export function drawProgress(table: HTMLTableElement, summary: HTMLElement, m: M
     sw.style.background = groupColor(g);
     label.append(sw, name);
     const tr = row(
-      [label, barElement([[total ? p.done / total : 0, ''], [total ? p.erred / total : 0, 'err']]), `${formatCount(p.done)} / ${formatCount(total)}`, formatCount(p.erred)],
+      [
+        label,
+        barElement([
+          [total ? p.done / total : 0, ''],
+          [total ? p.erred / total : 0, 'err'],
+        ]),
+        `${formatCount(p.done)} / ${formatCount(total)}`,
+        formatCount(p.erred),
+      ],
       [undefined, 'bar-cell', 'num', p.erred > 0 ? 'num erred' : 'num'],
     );
     tr.dataset['group'] = name;
@@ -59,7 +67,18 @@ export function drawMemory(table: HTMLTableElement, summary: HTMLElement, m: Mod
     spilled += s.spilled;
     tasks += s.done;
     const tr = row(
-      [m.workerName(s.id), barElement([[s.held / scale, ''], [s.spilled / scale, 'err']]), formatBytes(s.held), formatBytes(s.peak), formatBytes(s.spilled), formatCount(s.results), formatCount(s.done)],
+      [
+        m.workerName(s.id),
+        barElement([
+          [s.held / scale, ''],
+          [s.spilled / scale, 'err'],
+        ]),
+        formatBytes(s.held),
+        formatBytes(s.peak),
+        formatBytes(s.spilled),
+        formatCount(s.results),
+        formatCount(s.done),
+      ],
       [undefined, 'bar-cell', 'num', 'num', 'num', 'num', 'num'],
     );
     tr.dataset['worker'] = m.workerName(s.id);
@@ -81,7 +100,10 @@ export function drawErrors(table: HTMLTableElement, summary: HTMLElement, m: Mod
   const body = tbody(table);
   body.replaceChildren();
   for (const e of m.errors) {
-    const tr = row([e.key || '(compute)', e.group, e.worker >= 0 ? m.workerName(e.worker) : '', e.message || '(cancelled or no message)'], [undefined, undefined, undefined, 'erred']);
+    const tr = row(
+      [e.key || '(compute)', e.group, e.worker >= 0 ? m.workerName(e.worker) : '', e.message || '(cancelled or no message)'],
+      [undefined, undefined, undefined, 'erred'],
+    );
     tr.dataset['key'] = e.key;
     body.appendChild(tr);
   }

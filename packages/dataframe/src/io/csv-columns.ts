@@ -10,8 +10,25 @@ import { infinityFromText } from '../kernels/numeric-text.js';
 
 /** pandas' default missing-value markers (pandas.io.parsers STR_NA_VALUES, pandas 2: with 'None'). */
 export const DEFAULT_NULLS = [
-  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None',
-  'n/a', 'nan', 'null',
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
 ];
 
 /** A number written in hex, octal or binary (`0x10`, `0o7`, `0b11`): Number reads it, pandas does not. */
@@ -72,7 +89,7 @@ export function notConverted(t: DType, s: string): string {
   if (t === 'date' || t === 'timestamp') {
     return (
       'is not a valid date (YYYY-MM-DD or M/D/YYYY (D/M/YYYY with dayfirst), then optionally [T or space]HH:MM[:SS[.fff]] ' +
-      "and Z or +HH:MM, with a month 1-12 and a day that its month has); fix the value, or read invalid dates as null with " +
+      'and Z or +HH:MM, with a month 1-12 and a day that its month has); fix the value, or read invalid dates as null with ' +
       "invalidDates: 'null'"
     );
   }
@@ -92,7 +109,12 @@ export class ColumnBuilder {
    * `invalidDateNull`: an invalid date in a date or timestamp column becomes null, not a reject;
    * `dayFirst`: slash dates are D/M/YYYY.
    */
-  constructor(readonly type: DType, capacity: number, private readonly invalidDateNull = false, private readonly dayFirst = false) {
+  constructor(
+    readonly type: DType,
+    capacity: number,
+    private readonly invalidDateNull = false,
+    private readonly dayFirst = false,
+  ) {
     this.cap = Math.max(16, capacity);
     this.values = this.alloc(this.cap);
     this.valid = allocU8(this.cap);

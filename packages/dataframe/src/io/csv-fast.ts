@@ -63,11 +63,11 @@ export function wordsOf(b: Uint8Array): Int32Array {
 function delimiterFlags(v: number, sep4: number, crFree: boolean): number {
   const x1 = v ^ sep4;
   const x2 = v ^ 0x0a0a0a0a;
-  const z1 = ~((((x1 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x1 | 0x7f7f7f7f);
-  const z2 = ~((((x2 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x2 | 0x7f7f7f7f);
+  const z1 = ~(((x1 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0 | x1 | 0x7f7f7f7f);
+  const z2 = ~(((x2 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0 | x2 | 0x7f7f7f7f);
   if (crFree) return z1 | z2;
   const x3 = v ^ 0x0d0d0d0d;
-  const z3 = ~((((x3 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x3 | 0x7f7f7f7f);
+  const z3 = ~(((x3 & 0x7f7f7f7f) + 0x7f7f7f7f) | 0 | x3 | 0x7f7f7f7f);
   return z1 | z2 | z3;
 }
 
@@ -197,8 +197,18 @@ function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number
  * the first record not taken begins, rows written up to].
  */
 export function scanPlain(
-  b: Uint8Array, w: Int32Array, mk: Int32Array, p0: number, lim: number, stopAt: number, n0: number, cap: number, crFree: boolean,
-  plan: PlainPlan, out: PlainTargets, io: Int32Array,
+  b: Uint8Array,
+  w: Int32Array,
+  mk: Int32Array,
+  p0: number,
+  lim: number,
+  stopAt: number,
+  n0: number,
+  cap: number,
+  crFree: boolean,
+  plan: PlainPlan,
+  out: PlainTargets,
+  io: Int32Array,
 ): number {
   const sep = plan.sep;
   const ncols = plan.ncols;

@@ -37,7 +37,9 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
   const text = text0.charCodeAt(0) === 0xfeff ? text0.slice(1) : text0;
   const ncols = spec.names.length;
   const want = spec.want;
-  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as (typeof spec.types)[number], spec.estRows, spec.invalidDates === 'null', spec.dayfirst === true));
+  const builders = want.map(
+    (fi) => new ColumnBuilder(spec.types[fi] as (typeof spec.types)[number], spec.estRows, spec.invalidDates === 'null', spec.dayfirst === true),
+  );
   const nulls = new Set(spec.nullValues);
   let skipped = 0;
   let first = spec.header;
@@ -74,7 +76,14 @@ export function parseCsvText(text0: string, spec: CsvRangeSpec): Partition {
         // drop every row after it (pandas: EOF inside string).
         const reason = REASONS[errs[0]?.code as string] ?? 'bad quotes';
         if (errs.some((e) => e.code === 'MissingQuotes')) {
-          return reject(row, errs[0]?.code === 'MissingQuotes' ? `${reason} (the file ends inside it)` : `${reason}, after which the papaparse engine cannot tell where the row ends`, start, true);
+          return reject(
+            row,
+            errs[0]?.code === 'MissingQuotes'
+              ? `${reason} (the file ends inside it)`
+              : `${reason}, after which the papaparse engine cannot tell where the row ends`,
+            start,
+            true,
+          );
         }
         return reject(row, reason, start);
       }

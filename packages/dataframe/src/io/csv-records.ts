@@ -53,8 +53,17 @@ export function fastNumber(buf: Uint8Array, s: number, e: number): number {
  * monomorphic so that it is optimized once per worker.
  */
 export function scanRecord(
-  b: Uint8Array, p0: number, l: number, atEof: boolean, sep: number, slotOf: Int32Array, ncols: number,
-  fs: Int32Array, fe: Int32Array, fk: Uint8Array, st: Int32Array,
+  b: Uint8Array,
+  p0: number,
+  l: number,
+  atEof: boolean,
+  sep: number,
+  slotOf: Int32Array,
+  ncols: number,
+  fs: Int32Array,
+  fe: Int32Array,
+  fk: Uint8Array,
+  st: Int32Array,
 ): number {
   let p = p0;
   let f = 0;
@@ -141,8 +150,18 @@ export function scanRecord(
  * their count is returned.
  */
 export function fastFields(
-  b: Uint8Array, nf: number, want: number[], fs: Int32Array, fe: Int32Array, fk: Uint8Array, kinds: Uint8Array,
-  nullFirst: Int32Array, emptyIsNull: boolean, builders: ColumnBuilder[], interners: (ByteInterner | undefined)[], slow: Int32Array,
+  b: Uint8Array,
+  nf: number,
+  want: number[],
+  fs: Int32Array,
+  fe: Int32Array,
+  fk: Uint8Array,
+  kinds: Uint8Array,
+  nullFirst: Int32Array,
+  emptyIsNull: boolean,
+  builders: ColumnBuilder[],
+  interners: (ByteInterner | undefined)[],
+  slow: Int32Array,
 ): number {
   let nslow = 0;
   for (let j = 0; j < want.length; j++) {
@@ -185,9 +204,26 @@ export function fastFields(
  * malformed record (io[3] = 0) or io[3] fields left for the slow path.
  */
 export function scanBatch(
-  b: Uint8Array, p0: number, l: number, atEof: boolean, stopAt: number, sep: number, slotOf: Int32Array, ncols: number,
-  fs: Int32Array, fe: Int32Array, fk: Uint8Array, st: Int32Array, want: number[], kinds: Uint8Array, nullFirst: Int32Array,
-  emptyIsNull: boolean, builders: ColumnBuilder[], interners: (ByteInterner | undefined)[], slow: Int32Array, io: Int32Array,
+  b: Uint8Array,
+  p0: number,
+  l: number,
+  atEof: boolean,
+  stopAt: number,
+  sep: number,
+  slotOf: Int32Array,
+  ncols: number,
+  fs: Int32Array,
+  fe: Int32Array,
+  fk: Uint8Array,
+  st: Int32Array,
+  want: number[],
+  kinds: Uint8Array,
+  nullFirst: Int32Array,
+  emptyIsNull: boolean,
+  builders: ColumnBuilder[],
+  interners: (ByteInterner | undefined)[],
+  slow: Int32Array,
+  io: Int32Array,
 ): void {
   let p = p0;
   for (;;) {
@@ -218,4 +254,3 @@ export function scanBatch(
     p = r;
   }
 }
-

@@ -20,8 +20,24 @@ export { fastNumber } from './csv-records.js';
 import { ByteInterner } from './byte-interner.js';
 import { delimiterMasks } from './delimiter-masks.js';
 import {
-  F_DATE, F_FLOAT, F_GENERAL, F_INT, F_INT32, F_SKIP, F_TIMESTAMP, F_UTF8, NO_F64, NO_I32, PLAIN_DONE, PLAIN_FULL, PLAIN_MORE,
-  clearRow, scanPlain, wordsOf, type PlainPlan, type PlainTargets,
+  F_DATE,
+  F_FLOAT,
+  F_GENERAL,
+  F_INT,
+  F_INT32,
+  F_SKIP,
+  F_TIMESTAMP,
+  F_UTF8,
+  NO_F64,
+  NO_I32,
+  PLAIN_DONE,
+  PLAIN_FULL,
+  PLAIN_MORE,
+  clearRow,
+  scanPlain,
+  wordsOf,
+  type PlainPlan,
+  type PlainTargets,
 } from './csv-fast.js';
 import { CsvEncodingError, CsvParseError, CsvRecordTooLongError } from '../errors.js';
 import { firstInvalidUtf8 } from './utf8.js';
@@ -74,15 +90,15 @@ export interface CsvSink {
  * Parses the records from byte `from` up to the record that begins at `to` into a partition; with a sink, hands
  * them to it in batches and returns an empty partition (with the count of skipped rows).
  */
-export function scanCsvRange(
-  spec: CsvRangeSpec, read: ReadFn, from: number, to: number, sink?: CsvSink, isUtf8?: (b: Uint8Array) => boolean,
-): Partition {
+export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to: number, sink?: CsvSink, isUtf8?: (b: Uint8Array) => boolean): Partition {
   const sep = spec.sep.charCodeAt(0);
   const ncols = spec.names.length;
   const want = spec.want;
   const slotOf = new Int32Array(ncols).fill(-1);
   want.forEach((fi, j) => (slotOf[fi] = j));
-  const builders = want.map((fi) => new ColumnBuilder(spec.types[fi] as DType, sink === undefined ? spec.estRows : sink.rows, spec.invalidDates === 'null', spec.dayfirst === true));
+  const builders = want.map(
+    (fi) => new ColumnBuilder(spec.types[fi] as DType, sink === undefined ? spec.estRows : sink.rows, spec.invalidDates === 'null', spec.dayfirst === true),
+  );
   const interners = want.map((fi) => (spec.types[fi] === 'utf8' ? new ByteInterner() : undefined));
   const outNames = want.map((fi) => spec.names[fi] as string);
   let handed = 0; // rows handed to the sink
@@ -263,11 +279,23 @@ export function scanCsvRange(
   // The fast path (csv-fast.ts) takes the plain records between quote characters; the general
   // path below takes one record whenever the fast path stops at one it does not handle.
   const kindOf = (t: DType): number =>
-    t === 'float64' ? F_FLOAT : t === 'int64' ? F_INT : t === 'int32' ? F_INT32 : t === 'utf8' ? F_UTF8 : t === 'timestamp' ? F_TIMESTAMP : t === 'date' ? F_DATE : F_GENERAL;
+    t === 'float64'
+      ? F_FLOAT
+      : t === 'int64'
+        ? F_INT
+        : t === 'int32'
+          ? F_INT32
+          : t === 'utf8'
+            ? F_UTF8
+            : t === 'timestamp'
+              ? F_TIMESTAMP
+              : t === 'date'
+                ? F_DATE
+                : F_GENERAL;
   const plan: PlainPlan = {
     sep,
     ncols,
-    kind: Uint8Array.from(spec.names, (_, fi) => (slotOf[fi] as number) < 0 ? F_SKIP : kindOf(spec.types[fi] as DType)),
+    kind: Uint8Array.from(spec.names, (_, fi) => ((slotOf[fi] as number) < 0 ? F_SKIP : kindOf(spec.types[fi] as DType))),
     slot: slotOf,
     markers: nulls,
     nullFirst,
@@ -346,7 +374,28 @@ export function scanCsvRange(
     }
     // One record after the fast path; else as far as stopAt (with a sink, 256 KiB at a time).
     const until = fast ? p + 1 : sink === undefined ? stopAt : p + (256 << 10);
-    scanBatch(buf, p, lim, eof, Math.min(stopAt, until), sep, slotOf, ncols, fs, fe, fk, st, want, kinds, nullFirst, emptyIsNull, builders, interners, slow, io);
+    scanBatch(
+      buf,
+      p,
+      lim,
+      eof,
+      Math.min(stopAt, until),
+      sep,
+      slotOf,
+      ncols,
+      fs,
+      fe,
+      fk,
+      st,
+      want,
+      kinds,
+      nullFirst,
+      emptyIsNull,
+      builders,
+      interners,
+      slow,
+      io,
+    );
     p = io[1] as number;
     if (io[0] === 1) {
       if (p >= stopAt || (p >= lim && eof)) break;
@@ -368,7 +417,10 @@ export function scanCsvRange(
   if (to < spec.size && base + p !== to) {
     // The planned boundary is not where the parser's record ends: never drop or repeat rows.
     throw new CsvParseError(
-      spec.file, lineOf(read, to), '', `a record crosses the byte ${to} where the next range was planned to start`,
+      spec.file,
+      lineOf(read, to),
+      '',
+      `a record crosses the byte ${to} where the next range was planned to start`,
       'This is a reader fault; read with a blocksize larger than the file to avoid it, and report it.',
     );
   }

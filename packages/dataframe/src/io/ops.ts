@@ -34,7 +34,7 @@ function readText(spec: CsvRangeSpec): string {
       if (spec.size > MAX_STRING) {
         throw new DataFrameError(
           `readCSV('${spec.file}'): the papaparse path reads whole files as one string, and ${spec.size} bytes is more than a string holds. ` +
-            "Read it with the byte scanner: a UTF-8 file with a one-character separator and LF or CRLF line ends (convert it first if need be).",
+            'Read it with the byte scanner: a UTF-8 file with a one-character separator and LF or CRLF line ends (convert it first if need be).',
         );
       }
       const bytes = new Uint8Array(spec.size);

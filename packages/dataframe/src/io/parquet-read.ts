@@ -116,72 +116,77 @@ function pushAsText(b: ColumnBuilder, part: ArrayLike<unknown>, double: boolean)
 export function readParquetPart(spec: ParquetPartSpec): Partition {
   if (spec.pruned) return emptyPartition({ names: spec.columns, types: spec.types });
   // One open for the footer and the row group's column chunks.
-  return withFd(spec.file, (fd) => {
-    const md = metadataOf(fd, spec.file);
-    const size = fstatSync(fd).size;
-    const rg = md.row_groups[spec.rowGroup];
-    const changed = 'Call readParquet again if the file was replaced after the read was planned.';
-    if (rg === undefined) throw new ParquetFileError(spec.file, `it has no row group ${spec.rowGroup}`, { hint: changed });
-    const n = Number(rg.num_rows);
-    const tree = parquetSchema(md);
-    const columns = spec.columns.map((name, j) => {
-      const chunk = rg.columns.find((c) => c.meta_data?.path_in_schema[0] === name);
-      const meta = chunk?.meta_data;
-      if (meta === undefined) throw new ParquetFileError(spec.file, 'the row group has no such column chunk', { column: name, rowGroup: spec.rowGroup, hint: changed });
-      const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
-      const end = start + Number(meta.total_compressed_size);
-      const at = { column: name, rowGroup: spec.rowGroup };
-      if (!(start >= 0 && end >= start && end <= size)) {
-        throw new ParquetFileError(spec.file, `the column chunk is at bytes ${start}-${end}, outside the file's ${size} bytes`, at);
-      }
-      const schemaPath = getTreePath(tree, meta.path_in_schema);
-      const decoder = {
-        pathInSchema: meta.path_in_schema,
-        element: schemaPath[schemaPath.length - 1]?.element,
-        schemaPath,
-        compressors,
-        ...meta,
-        parsers: PARSERS,
-      };
-      const reader = { view: new DataView(readBytes(fd, start, end, spec.file)), offset: 0 };
-      let data: ArrayLike<unknown>[];
-      try {
-        ({ data } = readColumn(reader as never, { groupStart: 0, selectStart: 0, selectEnd: n, groupRows: n } as never, decoder as never) as {
-          data: ArrayLike<unknown>[];
-        });
-      } catch (err) {
-        throw new ParquetFileError(spec.file, `its pages cannot be decoded (${(err as Error).message})`, { ...at, cause: err });
-      }
-      const got = data.reduce((k, part) => k + part.length, 0);
-      if (got !== n) throw new ParquetFileError(spec.file, `the column chunk holds ${got} values where the row group has ${n} rows`, at);
-      const b = new ColumnBuilder(spec.types[j] as DType, n);
-      const asText = spec.types[j] === 'utf8' && decoder.element?.type !== 'BYTE_ARRAY';
-      for (const part of data) {
-        if (asText) {
-          pushAsText(b, part, decoder.element?.type === 'DOUBLE');
-          continue;
+  return withFd(
+    spec.file,
+    (fd) => {
+      const md = metadataOf(fd, spec.file);
+      const size = fstatSync(fd).size;
+      const rg = md.row_groups[spec.rowGroup];
+      const changed = 'Call readParquet again if the file was replaced after the read was planned.';
+      if (rg === undefined) throw new ParquetFileError(spec.file, `it has no row group ${spec.rowGroup}`, { hint: changed });
+      const n = Number(rg.num_rows);
+      const tree = parquetSchema(md);
+      const columns = spec.columns.map((name, j) => {
+        const chunk = rg.columns.find((c) => c.meta_data?.path_in_schema[0] === name);
+        const meta = chunk?.meta_data;
+        if (meta === undefined)
+          throw new ParquetFileError(spec.file, 'the row group has no such column chunk', { column: name, rowGroup: spec.rowGroup, hint: changed });
+        const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+        const end = start + Number(meta.total_compressed_size);
+        const at = { column: name, rowGroup: spec.rowGroup };
+        if (!(start >= 0 && end >= start && end <= size)) {
+          throw new ParquetFileError(spec.file, `the column chunk is at bytes ${start}-${end}, outside the file's ${size} bytes`, at);
         }
-        if (part instanceof BigInt64Array) {
-          if (spec.types[j] === 'int64') for (let i = 0; i < part.length; i++) b.pushRaw(exactInt(part[i] as bigint, spec.file, spec.rowGroup, name));
-          else for (let i = 0; i < part.length; i++) b.pushRaw(Number(part[i]));
-          continue;
+        const schemaPath = getTreePath(tree, meta.path_in_schema);
+        const decoder = {
+          pathInSchema: meta.path_in_schema,
+          element: schemaPath[schemaPath.length - 1]?.element,
+          schemaPath,
+          compressors,
+          ...meta,
+          parsers: PARSERS,
+        };
+        const reader = { view: new DataView(readBytes(fd, start, end, spec.file)), offset: 0 };
+        let data: ArrayLike<unknown>[];
+        try {
+          ({ data } = readColumn(reader as never, { groupStart: 0, selectStart: 0, selectEnd: n, groupRows: n } as never, decoder as never) as {
+            data: ArrayLike<unknown>[];
+          });
+        } catch (err) {
+          throw new ParquetFileError(spec.file, `its pages cannot be decoded (${(err as Error).message})`, { ...at, cause: err });
         }
-        if (part instanceof Float64Array || part instanceof Int32Array) {
-          for (let i = 0; i < part.length; i++) b.pushRaw(part[i] as number);
-          continue;
+        const got = data.reduce((k, part) => k + part.length, 0);
+        if (got !== n) throw new ParquetFileError(spec.file, `the column chunk holds ${got} values where the row group has ${n} rows`, at);
+        const b = new ColumnBuilder(spec.types[j] as DType, n);
+        const asText = spec.types[j] === 'utf8' && decoder.element?.type !== 'BYTE_ARRAY';
+        for (const part of data) {
+          if (asText) {
+            pushAsText(b, part, decoder.element?.type === 'DOUBLE');
+            continue;
+          }
+          if (part instanceof BigInt64Array) {
+            if (spec.types[j] === 'int64') for (let i = 0; i < part.length; i++) b.pushRaw(exactInt(part[i] as bigint, spec.file, spec.rowGroup, name));
+            else for (let i = 0; i < part.length; i++) b.pushRaw(Number(part[i]));
+            continue;
+          }
+          if (part instanceof Float64Array || part instanceof Int32Array) {
+            for (let i = 0; i < part.length; i++) b.pushRaw(part[i] as number);
+            continue;
+          }
+          for (let i = 0; i < part.length; i++) {
+            const v = part[i];
+            if (v === null || v === undefined) b.pushNull();
+            else if (typeof v === 'string') b.pushRaw(b.code(v));
+            else if (typeof v === 'bigint') b.pushRaw(spec.types[j] === 'int64' ? exactInt(v, spec.file, spec.rowGroup, name) : Number(v));
+            else if (typeof v === 'boolean') b.pushRaw(v ? 1 : 0);
+            else if (v instanceof Date) b.pushRaw(v.getTime());
+            else b.pushRaw(v as number);
+          }
         }
-        for (let i = 0; i < part.length; i++) {
-          const v = part[i];
-          if (v === null || v === undefined) b.pushNull();
-          else if (typeof v === 'string') b.pushRaw(b.code(v));
-          else if (typeof v === 'bigint') b.pushRaw(spec.types[j] === 'int64' ? exactInt(v, spec.file, spec.rowGroup, name) : Number(v));
-          else if (typeof v === 'boolean') b.pushRaw(v ? 1 : 0);
-          else if (v instanceof Date) b.pushRaw(v.getTime());
-          else b.pushRaw(v as number);
-        }
-      }
-      return b.finish();
-    });
-    return { names: [...spec.columns], columns, length: n };
-  }, spec);
+        return b.finish();
+      });
+      return { names: [...spec.columns], columns, length: n };
+    },
+    spec,
+  );
 }

@@ -96,11 +96,13 @@ export function isIn(a: V, values: (number | string | boolean | null)[], n: numb
   const t = a.c.type;
   const missing = values.some((v) => v === null || (typeof v === 'number' && Number.isNaN(v)));
   if (t === 'date' || t === 'timestamp') {
-    values = values.map((v) => {
-      if (typeof v !== 'string') return v;
-      const ms = parseDateMs(v);
-      return t === 'timestamp' ? ms : ms % DAY === 0 ? ms / DAY : NaN;
-    }).filter((v) => !(typeof v === 'number' && Number.isNaN(v)));
+    values = values
+      .map((v) => {
+        if (typeof v !== 'string') return v;
+        const ms = parseDateMs(v);
+        return t === 'timestamp' ? ms : ms % DAY === 0 ? ms / DAY : NaN;
+      })
+      .filter((v) => !(typeof v === 'number' && Number.isNaN(v)));
   }
   if (t === 'utf8') {
     const set = new Set(values.filter((v) => typeof v === 'string'));
@@ -180,10 +182,11 @@ export function castValue(a: V, to: DType, n: number): ColumnData {
       return r === null ? null : conv[a.c.values[i * a.s] as number];
     });
   }
-  if (to === 'utf8') return buildColumn(to, n, (i) => {
-    const r = rawAt(a.c, i * a.s);
-    return r === null ? null : toText(r, from);
-  });
+  if (to === 'utf8')
+    return buildColumn(to, n, (i) => {
+      const r = rawAt(a.c, i * a.s);
+      return r === null ? null : toText(r, from);
+    });
   const num = (from === 'float64' || from === 'int64' || from === 'int32' || from === 'bool') && (to === 'float64' || to === 'int64');
   if (num && a.s === 1 && !(from === 'float64' && to === 'int64')) {
     const out = allocValues(to, n);

@@ -121,7 +121,11 @@ function evalCall(node: Extract<ExprNode, { e: 'call' }>, p: Partition): V {
   }
   if (STR_PRED.has(fn)) return { c: strPred(fn, a, String(node.opt), n), s };
   if (DATE_PART.has(fn)) return { c: datePart(fn, a, n), s };
-  throw new ExprTypeError(fn, args.map((x) => x.c.type), `Unknown function '${fn}'.`);
+  throw new ExprTypeError(
+    fn,
+    args.map((x) => x.c.type),
+    `Unknown function '${fn}'.`,
+  );
 }
 
 /**
@@ -131,7 +135,9 @@ function evalCall(node: Extract<ExprNode, { e: 'call' }>, p: Partition): V {
 function checkInt32(fn: string, out: ArrayLike<number>, valid: Uint8Array | undefined, exact: (i: number) => number): void {
   for (let i = 0; i < out.length; i++) {
     if (out[i] === exact(i) || (valid !== undefined && valid[i] === 0)) continue;
-    throw new DataFrameError(`'${fn}' of int32 values (row ${i}) gives ${exact(i)}, outside int32 (a wrapped number would be a wrong answer). Cast to int64 first.`);
+    throw new DataFrameError(
+      `'${fn}' of int32 values (row ${i}) gives ${exact(i)}, outside int32 (a wrapped number would be a wrong answer). Cast to int64 first.`,
+    );
   }
 }
 
@@ -243,7 +249,7 @@ function compare(fn: string, a: V, b: V, n: number): ColumnData {
     }
     return { type: 'bool', values: out, valid: valid0 };
   }
-  const ok = commonType(ta, tb) !== undefined || (ta === 'utf8' || tb === 'utf8');
+  const ok = commonType(ta, tb) !== undefined || ta === 'utf8' || tb === 'utf8';
   if (!ok || (isNumeric(ta) !== isNumeric(tb) && !(ta === 'utf8' || tb === 'utf8'))) throw new ExprTypeError(fn, [ta, tb]);
   const A = numeric(a, tb);
   const B = numeric(b, ta);

@@ -44,7 +44,10 @@ function initState(fn: AggFn, g: number): State {
 
 /** Aggregates one partition to one row per group. */
 export function partialAgg(p: Partition, spec: AggSpec): Partial {
-  const acc = new PartialAggregator(spec, spec.keys.map((k) => columnOf(p, k, 'groupBy()').type));
+  const acc = new PartialAggregator(
+    spec,
+    spec.keys.map((k) => columnOf(p, k, 'groupBy()').type),
+  );
   acc.add(p);
   return acc.finish();
 }
@@ -96,7 +99,6 @@ export function combineAgg(spec: AggSpec, ...parts: Partial[]): Partial {
   });
   return { keys: take(keys, first, count), n: count, states };
 }
-
 
 /** The output dtype of an aggregation over a column of dtype `t`. */
 export function aggType(fn: AggFn, t: DType): DType {
@@ -157,7 +159,14 @@ export function finalAgg(part: Partial, spec: AggSpec): Partition {
   });
   const out: Partition = { names: [...spec.keys, ...spec.aggs.map(([o]) => o)], columns: [...part.keys.columns, ...columns], length: g };
   if (spec.keys.length === 0) return out;
-  return take(out, sortIndex(part.keys, spec.keys, spec.keys.map(() => true)));
+  return take(
+    out,
+    sortIndex(
+      part.keys,
+      spec.keys,
+      spec.keys.map(() => true),
+    ),
+  );
 }
 
 function nullable(type: DType, n: number, get: (i: number) => number | null): ColumnData {

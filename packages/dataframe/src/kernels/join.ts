@@ -78,7 +78,7 @@ export function joinPartitions(left: Partition, right: Partition, spec: JoinSpec
   for (let i = 0; i < left.length; i++) {
     const h = leftMatch[i] as number;
     if (h < 0) {
-      if (keepLeft) li.push(i), ri.push(-1);
+      if (keepLeft) (li.push(i), ri.push(-1));
       continue;
     }
     for (let e = ptr[h] as number; e < (ptr[h + 1] as number); e++) {
@@ -88,7 +88,7 @@ export function joinPartitions(left: Partition, right: Partition, spec: JoinSpec
       if (matched !== undefined) matched[j] = 1;
     }
   }
-  if (matched !== undefined) for (let j = 0; j < right.length; j++) if (matched[j] === 0) li.push(-1), ri.push(j);
+  if (matched !== undefined) for (let j = 0; j < right.length; j++) if (matched[j] === 0) (li.push(-1), ri.push(j));
   const n = li.length;
   const L = Int32Array.from(li);
   const R = Int32Array.from(ri);

@@ -29,7 +29,11 @@ export function roundTo(x: number, decimals: number): number {
 
 const INT_RE = /^[+-]?\d+$/;
 const FLOAT_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const SPECIAL = new Map([['nan', NaN], ['inf', Infinity], ['infinity', Infinity]]);
+const SPECIAL = new Map([
+  ['nan', NaN],
+  ['inf', Infinity],
+  ['infinity', Infinity],
+]);
 
 /** Text as an integer (decimal digits with an optional sign, white space around); NaN when not. */
 export function intFromText(s: string): number {

@@ -79,7 +79,10 @@ export class PartialAggregator {
   private ids = new Int32Array(0);
   private readonly states: State[];
   private readonly sets: Set<Raw>[][];
-  constructor(private readonly spec: AggSpec, keyTypes: DType[]) {
+  constructor(
+    private readonly spec: AggSpec,
+    keyTypes: DType[],
+  ) {
     this.coder = new GroupCoder(keyTypes, spec.dropna !== false);
     this.states = spec.aggs.map(() => ({}));
     this.sets = spec.aggs.map(() => []);

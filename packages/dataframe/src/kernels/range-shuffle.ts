@@ -215,7 +215,7 @@ function concatStrings(
   }
   const data = allocU8(boffs[usedG.length] as number);
   // Runs of consecutive entries are consecutive bytes: one copy per run.
-  for (let k = 0; k < usedG.length; ) {
+  for (let k = 0; k < usedG.length;) {
     const g0 = usedG[k] as number;
     let e = k + 1;
     while (e < usedG.length && usedG[e] === g0 + e - k) e++;

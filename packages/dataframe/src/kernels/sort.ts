@@ -31,11 +31,13 @@ export function sortKeys(c: Pick<ColumnData, 'values' | 'valid' | 'dict'>, n: nu
 
 /** The rank of each dictionary entry among the entries, by JavaScript string order. */
 export function dictRanks(dict: string[]): Int32Array {
-  const order = dict.map((_, j) => j).sort((a, b) => {
-    const x = dict[a] as string;
-    const y = dict[b] as string;
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  const order = dict
+    .map((_, j) => j)
+    .sort((a, b) => {
+      const x = dict[a] as string;
+      const y = dict[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
   const rank = new Int32Array(dict.length);
   for (let r = 0; r < order.length; r++) rank[order[r] as number] = r;
   return rank;

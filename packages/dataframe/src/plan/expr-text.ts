@@ -2,8 +2,20 @@
 import type { ExprNode, Scalar } from '../kernels/expr-node.js';
 
 const INFIX: Record<string, string> = {
-  add: '+', sub: '-', mul: '*', div: '/', mod: '%', pow: '**',
-  eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=', and: '&', or: '|',
+  add: '+',
+  sub: '-',
+  mul: '*',
+  div: '/',
+  mod: '%',
+  pow: '**',
+  eq: '==',
+  ne: '!=',
+  lt: '<',
+  le: '<=',
+  gt: '>',
+  ge: '>=',
+  and: '&',
+  or: '|',
 };
 
 function lit(v: Scalar | Scalar[] | undefined): string {

@@ -32,9 +32,11 @@ export function groupByNode(input: PlanNode, spec: AggSpec, splitEvery: number, 
 export function estimateDistinct(node: PlanNode, columns: string[]): { distinct: number; rows: number } | undefined {
   if (node.kind === 'source') return node.source.sampleDistinct?.(columns);
   if (node.kind !== 'map') return undefined;
-  const touched = node.steps.some((s) =>
-    s.k === 'rename' || (s.k === 'with' && s.exprs.some(([n]) => columns.includes(n))) ||
-    (s.k === 'select' && s.exprs.some(([n, e]) => columns.includes(n) && !(e.e === 'col' && e.name === n))),
+  const touched = node.steps.some(
+    (s) =>
+      s.k === 'rename' ||
+      (s.k === 'with' && s.exprs.some(([n]) => columns.includes(n))) ||
+      (s.k === 'select' && s.exprs.some(([n, e]) => columns.includes(n) && !(e.e === 'col' && e.name === n))),
   );
   return touched ? undefined : estimateDistinct(node.input, columns);
 }

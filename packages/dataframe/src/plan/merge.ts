@@ -101,7 +101,8 @@ function lowerMerge(node: MergeNode, lowerInput: (p: PlanNode) => Lowered): Lowe
   } else {
     const ls = hashShuffle(L, node.left.npartitions, node.leftOn, n);
     const rs = hashShuffle(R, node.right.npartitions, node.rightOn, n);
-    for (let i = 0; i < n; i++) tasks.set(chunkKey(name, i), { op: `${K}#joinPartitions`, args: [{ ref: chunkKey(ls.name, i) }, { ref: chunkKey(rs.name, i) }, q] });
+    for (let i = 0; i < n; i++)
+      tasks.set(chunkKey(name, i), { op: `${K}#joinPartitions`, args: [{ ref: chunkKey(ls.name, i) }, { ref: chunkKey(rs.name, i) }, q] });
     graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [ls.name, rs.name]), ls.graph, rs.graph);
   }
   return { name, graph };

@@ -145,16 +145,7 @@ export interface PersistedNode extends Base {
 }
 
 export type PlanNode =
-  | SourceNode
-  | MapNode
-  | GroupByNode
-  | MergeNode
-  | SortNode
-  | DropDuplicatesNode
-  | RepartitionNode
-  | MapPartitionsNode
-  | PartitionNode
-  | PersistedNode;
+  SourceNode | MapNode | GroupByNode | MergeNode | SortNode | DropDuplicatesNode | RepartitionNode | MapPartitionsNode | PartitionNode | PersistedNode;
 
 /** The keys of a lowered plan's partitions. */
 export function partitionKeys(name: string, n: number): Key[] {

@@ -70,8 +70,7 @@ export function onlyChooses(s: Step): boolean {
 
 /** One step as text: `filter (col(a) > 1)`, `with c = (col(a) + 1)`, `select a, b`... */
 export function stepText(s: Step): string {
-  const named = (list: [string, ExprNode][]): string =>
-    list.map(([n, e]) => (e.e === 'col' && e.name === n ? n : `${n} = ${exprText(e)}`)).join(', ');
+  const named = (list: [string, ExprNode][]): string => list.map(([n, e]) => (e.e === 'col' && e.name === n ? n : `${n} = ${exprText(e)}`)).join(', ');
   switch (s.k) {
     case 'filter':
       return `filter ${exprText(s.expr)}`;

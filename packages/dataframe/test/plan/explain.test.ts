@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { col, fromRecords, readCSV } from '@tsdask/dataframe';
 import { tempFiles } from '../temp-files.js';
 
-interface Sale { id: number; region: string; product: string; price: number; qty: number; note: string }
+interface Sale {
+  id: number;
+  region: string;
+  product: string;
+  price: number;
+  qty: number;
+  note: string;
+}
 
 const REGIONS = ['north', 'south', 'east', 'west', 'centre'];
 
@@ -41,7 +48,7 @@ function writeSales(): string {
 }
 
 describe('explain()', () => {
-  it('readCSV -> filter -> groupBy -> merge -> sortValues: the filter and the columns go into the reader; the result is a plain loop\'s', async () => {
+  it("readCSV -> filter -> groupBy -> merge -> sortValues: the filter and the columns go into the reader; the result is a plain loop's", async () => {
     const path = writeSales();
     const query = readCSV(path, { blocksize: 20_000 })
       .filter(col('price').gt(50))

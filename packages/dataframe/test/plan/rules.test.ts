@@ -10,7 +10,13 @@ import { tempFiles } from '../temp-files.js';
 import { optimizePlan } from '../../dist/optimize/driver.js';
 import type { PlanNode } from '../../dist/plan/node.js';
 
-interface Row { k: string; g: number; a: number; b: number | null; s: string }
+interface Row {
+  k: string;
+  g: number;
+  a: number;
+  b: number | null;
+  s: string;
+}
 const ROWS: Row[] = Array.from({ length: 60 }, (_, i) => ({
   k: ['x', 'y', 'z', 'w'][i % 4] as string,
   g: i % 3,
@@ -70,7 +76,11 @@ describe('predicate pushdown', () => {
   });
 
   it('moves a filter on a groupBy key below the groupBy, and keeps one on an aggregate above it', async () => {
-    const df = frame().groupBy('k').agg({ n: ['a', 'size'], t: ['a', 'sum'] }).filter(col('k').ne('y')).filter(col('t').gt(20));
+    const df = frame()
+      .groupBy('k')
+      .agg({ n: ['a', 'size'], t: ['a', 'sum'] })
+      .filter(col('k').ne('y'))
+      .filter(col('t').gt(20));
     const opt = df.optimizedPlan();
     expect(spine(opt)).toEqual(['map', 'groupby', 'source']);
     expect(opt.kind === 'map' && opt.steps.map((s) => s.k)).toEqual(['filter']);
@@ -111,7 +121,11 @@ describe('predicate pushdown', () => {
   });
 
   it('moves a filter before derived columns it does not read, and back through a rename', async () => {
-    const df = frame().withColumns({ c: col('a').mul(2) }).rename({ g: 'group' }).filter(col('group').eq(2)).select('c', 'group');
+    const df = frame()
+      .withColumns({ c: col('a').mul(2) })
+      .rename({ g: 'group' })
+      .filter(col('group').eq(2))
+      .select('c', 'group');
     const opt = df.optimizedPlan();
     expect(spine(opt)).toEqual(['map', 'source']);
     expect(JSON.stringify(sourceUnder(opt).predicate)).toBe(JSON.stringify([col('g').eq(2).node]));
@@ -146,7 +160,10 @@ describe('projection pushdown', () => {
   });
 
   it('each side of a merge reads its keys and the columns kept after it; a groupBy its keys and aggregated columns', async () => {
-    const df = frame().merge(other(), { on: 'k' }).groupBy('g').agg({ t: ['v', 'sum'] });
+    const df = frame()
+      .merge(other(), { on: 'k' })
+      .groupBy('g')
+      .agg({ t: ['v', 'sum'] });
     const opt = df.optimizedPlan();
     if (opt.kind !== 'groupby' || opt.input.kind !== 'map' || opt.input.input.kind !== 'merge') throw new Error(`unexpected plan ${spine(opt)}`);
     const m = opt.input.input;
@@ -159,7 +176,10 @@ describe('projection pushdown', () => {
   });
 
   it('a groupBy drops the aggregations nobody reads, and reads only what the others need', async () => {
-    const df = frame().groupBy('k').agg({ t: ['a', 'sum'], m: ['b', 'max'] }).select('t', 'k');
+    const df = frame()
+      .groupBy('k')
+      .agg({ t: ['a', 'sum'], m: ['b', 'max'] })
+      .select('t', 'k');
     const opt = df.optimizedPlan();
     if (opt.kind !== 'map' || opt.input.kind !== 'groupby') throw new Error(`unexpected plan ${spine(opt)}`);
     expect(opt.input.spec.aggs.map(([o]) => o)).toEqual(['t']);
@@ -194,7 +214,11 @@ describe('scan-aggregate', () => {
   it('marks a groupBy over the CSV scanner (through filters and derived columns) to aggregate while reading', async () => {
     const path = files.file('rows.csv', ['k,g,a,b,s', ...ROWS.map((r) => `${r.k},${r.g},${r.a},${r.b ?? ''},${r.s}`)].join('\n') + '\n');
     const q = (engine: 'scanner' | 'papaparse'): DataFrame =>
-      readCSV(path, { blocksize: 300, engine }).filter(col('g').ne(1)).withColumns({ c: col('a').mul(2) }).groupBy('k').agg({ t: ['c', 'sum'] });
+      readCSV(path, { blocksize: 300, engine })
+        .filter(col('g').ne(1))
+        .withColumns({ c: col('a').mul(2) })
+        .groupBy('k')
+        .agg({ t: ['c', 'sum'] });
     const df = q('scanner');
     const opt = df.optimizedPlan();
     expect(opt.kind === 'groupby' && opt.scan).toBe(true);
@@ -210,10 +234,9 @@ describe('scan-aggregate', () => {
 });
 
 describe('the driver', () => {
-  it('throws PlanRuleError naming a rule that changes a node\'s output schema', () => {
+  it("throws PlanRuleError naming a rule that changes a node's output schema", () => {
     const df = frame().filter(col('a').gt(1));
-    const bad = (n: PlanNode): PlanNode | undefined =>
-      n.kind === 'map' ? { ...n, schema: { names: ['a'], types: ['int64'] } } : undefined;
+    const bad = (n: PlanNode): PlanNode | undefined => (n.kind === 'map' ? { ...n, schema: { names: ['a'], types: ['int64'] } } : undefined);
     expect(() => optimizePlan(df.plan, {}, [['dropsColumns', bad]])).toThrow(PlanRuleError);
     expect(() => optimizePlan(df.plan, {}, [['dropsColumns', bad]])).toThrow(/rule 'dropsColumns' changed a map node's output from \[k, g, a, b, s\]/);
     try {

@@ -34,7 +34,9 @@ function pathTo(root: unknown, target: unknown): string {
         let i = 0;
         for (const x of v) children.push([x, `${path}.<item ${i++}>`]);
       } else if (Array.isArray(v)) v.forEach((x, i) => children.push([x, `${path}[${i}]`]));
-      else for (const k of Object.keys(v)) children.push([(v as Record<string, unknown>)[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`]);
+      else
+        for (const k of Object.keys(v))
+          children.push([(v as Record<string, unknown>)[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`]);
       for (const [x, p] of children) {
         if (x === target) return p;
         if (!seen.has(x)) {

@@ -177,9 +177,26 @@ export function decodeSkeleton(skeleton: Uint8Array[], table: Uint8Array[], layo
       case Tag.MAP:
       case Tag.SET: {
         const n = r.u32();
-        const obj = tag === Tag.ARRAY ? new Array(n) : tag === Tag.OBJECT ? {} : tag === Tag.OBJECT_NULL_PROTO ? Object.create(null) : tag === Tag.MAP ? new Map() : new Set();
+        const obj =
+          tag === Tag.ARRAY
+            ? new Array(n)
+            : tag === Tag.OBJECT
+              ? {}
+              : tag === Tag.OBJECT_NULL_PROTO
+                ? Object.create(null)
+                : tag === Tag.MAP
+                  ? new Map()
+                  : new Set();
         ids.push(obj);
-        if (n > 0) open = { obj, tag, left: tag === Tag.MAP || tag === Tag.OBJECT || tag === Tag.OBJECT_NULL_PROTO ? 2 * n : n, index: 0, key: undefined, hasKey: false };
+        if (n > 0)
+          open = {
+            obj,
+            tag,
+            left: tag === Tag.MAP || tag === Tag.OBJECT || tag === Tag.OBJECT_NULL_PROTO ? 2 * n : n,
+            index: 0,
+            key: undefined,
+            hasKey: false,
+          };
         return obj;
       }
       case Tag.ARRAY_BUFFER: {

@@ -27,15 +27,47 @@ export const HEADER_BYTES = 32;
 export const TABLE_ENTRY_BYTES = 17;
 
 export const enum Tag {
-  UNDEFINED = 0, NULL, TRUE, FALSE, INT32, FLOAT64, BIGINT, STR_UTF8, STR_UTF16, REF, HOLE,
-  ARRAY, OBJECT, OBJECT_NULL_PROTO, MAP, SET, DATE, REGEXP, ARRAY_BUFFER, VIEW,
-  BOXED_NUMBER, BOXED_STRING, BOXED_BOOLEAN, BOXED_BIGINT,
+  UNDEFINED = 0,
+  NULL,
+  TRUE,
+  FALSE,
+  INT32,
+  FLOAT64,
+  BIGINT,
+  STR_UTF8,
+  STR_UTF16,
+  REF,
+  HOLE,
+  ARRAY,
+  OBJECT,
+  OBJECT_NULL_PROTO,
+  MAP,
+  SET,
+  DATE,
+  REGEXP,
+  ARRAY_BUFFER,
+  VIEW,
+  BOXED_NUMBER,
+  BOXED_STRING,
+  BOXED_BOOLEAN,
+  BOXED_BIGINT,
 }
 
 /** The view constructors the codec knows, by code (the order is the format: append only). */
 export const VIEW_CTORS = [
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView, Buffer,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+  DataView,
+  Buffer,
 ] as const;
 const VIEW_CODE = new Map<object, number>(VIEW_CTORS.map((c, i) => [c.prototype, i]));
 export const DATAVIEW_CODE = 11;
@@ -352,8 +384,7 @@ export class SpillEncoder {
     else if (proto === Boolean.prototype) {
       this.#u8(Tag.BOXED_BOOLEAN);
       this.#u8(Boolean.prototype.valueOf.call(v) ? 1 : 0);
-    }
-    else if (proto === String.prototype) {
+    } else if (proto === String.prototype) {
       this.#u8(Tag.BOXED_STRING);
       this.#string(String.prototype.valueOf.call(v));
     } else if (proto === BigInt.prototype) {

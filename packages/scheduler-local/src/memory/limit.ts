@@ -9,7 +9,19 @@ import { totalmem } from 'node:os';
 import { ConfigError } from '@tsdask/core-graph';
 
 const UNITS: Record<string, number> = {
-  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, k: 1e3, m: 1e6, g: 1e9, t: 1e12,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+  k: 1e3,
+  m: 1e6,
+  g: 1e9,
+  t: 1e12,
 };
 
 /** Parses '512MB', '2 GiB', 1e9 or a fraction ('0.25') of system memory into bytes. */
@@ -32,7 +44,8 @@ export function parseBytes(value: string | number, what = 'memoryLimit'): number
 export function resolveMemoryLimit(option: unknown): number {
   if (option !== undefined && option !== null) {
     if (option === false || option === 'none' || option === Infinity) return Infinity;
-    if (typeof option !== 'string' && typeof option !== 'number') throw new ConfigError(`memoryLimit must be bytes or a string like '2GB', got ${typeof option}.`);
+    if (typeof option !== 'string' && typeof option !== 'number')
+      throw new ConfigError(`memoryLimit must be bytes or a string like '2GB', got ${typeof option}.`);
     return parseBytes(option);
   }
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['TSDASK_MEMORY_LIMIT'];

@@ -111,7 +111,7 @@ export class SpillStore {
   }
 
   async #writeAll(fh: SpillFile, part: Uint8Array, position: number): Promise<void> {
-    for (let off = 0; off < part.byteLength; ) {
+    for (let off = 0; off < part.byteLength;) {
       const n = Math.min(part.byteLength - off, this.#ioLimit);
       const { bytesWritten } = await fh.write(part, off, n, position + off);
       if (!(bytesWritten > 0)) throw Object.assign(new Error('the write made no progress'), { code: 'EIO' });
@@ -120,7 +120,7 @@ export class SpillStore {
   }
 
   async #readAll(fh: SpillFile, dst: Uint8Array, position: number): Promise<void> {
-    for (let off = 0; off < dst.byteLength; ) {
+    for (let off = 0; off < dst.byteLength;) {
       const n = Math.min(dst.byteLength - off, this.#ioLimit);
       const { bytesRead } = await fh.read(dst, off, n, position + off);
       if (!(bytesRead > 0)) throw new Error('the file ends early (truncated)');
@@ -176,7 +176,11 @@ export class SpillStore {
     const errno = errnoOf(err);
     const why = (errno && WHY[errno]) ?? (err as Error)?.message ?? String(err);
     if (op === 'write') {
-      return new SpillError('TSDASK_SPILL_FAILED', `Cannot write spill file '${path}' in spill folder '${this.dir}': ${errno ?? 'error'} (${why}). ${ADVICE}`, { dir: this.dir, errno, cause: err });
+      return new SpillError('TSDASK_SPILL_FAILED', `Cannot write spill file '${path}' in spill folder '${this.dir}': ${errno ?? 'error'} (${why}). ${ADVICE}`, {
+        dir: this.dir,
+        errno,
+        cause: err,
+      });
     }
     return new SpillError(
       'TSDASK_SPILL_LOST',

@@ -7,15 +7,7 @@
  * that is running is terminated and replaced (so a task stuck in `while (true) {}` is stopped).
  * Results of output keys are kept in this (the main) thread (held-results.ts) until released.
  */
-import {
-  functionSource,
-  isFunctionOp,
-  NotPortableError,
-  registerScheduler,
-  serializeError,
-  type OpId,
-  type Scheduler,
-} from '@tsdask/core-graph';
+import { functionSource, isFunctionOp, NotPortableError, registerScheduler, serializeError, type OpId, type Scheduler } from '@tsdask/core-graph';
 import { now, type BatchPayload, type BatchResult } from '@tsdask/runtime';
 import { checkPortable } from '../portable.js';
 import { runGraph, type Executor } from '../run-graph.js';
