@@ -38,11 +38,11 @@ describe('SchedulerEvent', () => {
     emitEvent([], spill);
     // @ts-expect-error 'byte' is not a field of a spill event (it is 'bytes')
     emitEvent([], { type: 'spill', computeId: 'c', key: 'k', byte: 8, spillCount: 1, unspillCount: 0, spilledBytes: 8, held: 0 });
-    // @ts-expect-error a memory event's held bytes are a number
     emitEvent([], {
       type: 'memory',
       computeId: 'c',
       worker: 'scheduler',
+      // @ts-expect-error a memory event's held bytes are a number
       held: '1MB',
       spilled: 0,
       limit: 1,
