@@ -4,4 +4,19 @@
  * boundary and the pure-core rule: `comm/` (framing, handshake, token, transports), and pure
  * state machines in `scheduler/state/` and `worker/state/` that import no sockets, files or timers.
  */
-export {};
+export { ConnectionError, FrameError, MessageShapeError, type ConnectionErrorCode, type FrameErrorCode } from './comm/errors.js';
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONTROL_BYTES, type Frame, type FrameLimits } from './comm/frames.js';
+export {
+  checkMessage,
+  PROTOCOL_VERSION,
+  type HandshakeMessage,
+  type HelloMessage,
+  type RefusedMessage,
+  type Role,
+  type WelcomeMessage,
+} from './comm/messages.js';
+export { generateToken, resolveToken, tokensEqual } from './comm/token.js';
+export { type BytePipe, type Connection, type FrameHandler, FramedConnection } from './comm/connection.js';
+export { acceptHandshake, DEFAULT_HANDSHAKE_TIMEOUT_MS, greetHandshake, type AcceptOptions, type GreetOptions, type RefusedInfo } from './comm/handshake.js';
+export { connect, listen, type ConnectOptions, type Listener, type ListenOptions } from './comm/tcp.js';
+export { inprocPair } from './comm/inproc.js';

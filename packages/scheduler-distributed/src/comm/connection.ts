@@ -1,0 +1,171 @@
+/**
+ * The Connection interface every transport offers (send a control message, send a body, receive
+ * frames, close, a closed promise), and FramedConnection, the one implementation of it over any
+ * byte pipe: it frames what is sent, decodes what arrives, and batches writes adaptively (a frame
+ * is written at once when the pipe is idle; frames sent while a write is pending are coalesced
+ * into the next single write). tcp.ts and inproc.ts only adapt their pipe to `BytePipe`.
+ */
+import { ConnectionError, FrameError } from './errors.js';
+import { encodeBodyFrame, encodeControlFrame, FrameDecoder, type Frame, type FrameLimits } from './frames.js';
+
+/** Receives frames in order; frames that arrive while no handler is set are held for the next one. */
+export type FrameHandler = (frame: Frame) => void;
+
+/** One end of a framed, ordered, reliable connection. */
+export interface Connection {
+  /** The peer's address (`host:port`, or `inproc`). */
+  readonly remote: string;
+  /** True once close() was called or the pipe ended. */
+  readonly isClosed: boolean;
+  /** Sends one control message (msgpack-encoded); throws ConnectionError TSDASK_CONN_CLOSED when closed. */
+  send(message: unknown): void;
+  /** Sends raw bytes as one body frame (read 8-byte aligned on the other side); leave `bytes` unchanged until `flushed()`. */
+  sendBody(bytes: Uint8Array): void;
+  /** Sets the one frame handler (null to hold frames); held frames are delivered to it first, in order. */
+  onFrame(handler: FrameHandler | null): void;
+  /** Resolves when everything sent so far has been handed to the pipe. */
+  flushed(): Promise<void>;
+  /** Closes after writing what is pending; `reason` becomes the value of `closed`. */
+  close(reason?: Error): void;
+  /** Resolves once closed: undefined for a clean close, else the error that closed it (a FrameError, for example). */
+  readonly closed: Promise<Error | undefined>;
+}
+
+/** What FramedConnection needs of a transport: write chunks in one go, and end. */
+export interface BytePipe {
+  /** Writes the chunks, in order, as one write where the transport can; calls `done` once written (or failed). */
+  write(chunks: Uint8Array[], done: (err?: Error | null) => void): void;
+  /** Ends the pipe after pending writes, then releases it. */
+  end(): void;
+}
+
+/** A Connection over a BytePipe; the transport calls `receive(chunk)` with incoming bytes and `ended(err?)` when the pipe ends. */
+export class FramedConnection implements Connection {
+  readonly remote: string;
+  readonly closed: Promise<Error | undefined>;
+  private readonly pipe: BytePipe;
+  private readonly decoder: FrameDecoder;
+  private pending: Uint8Array[] = [];
+  private writing = false;
+  private flushWaiters: (() => void)[] = [];
+  private handler: FrameHandler | null = null;
+  private held: Frame[] = [];
+  private delivering = false;
+  private closedFlag = false;
+  private resolveClosed!: (reason: Error | undefined) => void;
+  private reason: Error | undefined;
+
+  constructor(pipe: BytePipe, remote: string, limits: FrameLimits = {}) {
+    this.pipe = pipe;
+    this.remote = remote;
+    this.decoder = new FrameDecoder(limits);
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  get isClosed(): boolean {
+    return this.closedFlag;
+  }
+
+  send(message: unknown): void {
+    this.enqueue([encodeControlFrame(message)]);
+  }
+
+  sendBody(bytes: Uint8Array): void {
+    this.enqueue(encodeBodyFrame(bytes));
+  }
+
+  onFrame(handler: FrameHandler | null): void {
+    this.handler = handler;
+    this.deliver();
+  }
+
+  flushed(): Promise<void> {
+    if (!this.writing && this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
+  close(reason?: Error): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.reason = reason;
+    if (!this.writing) this.finish();
+  }
+
+  /** Feeds bytes that arrived from the pipe (transport side). */
+  receive(chunk: Uint8Array): void {
+    if (this.closedFlag) return;
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      this.close(err as FrameError);
+      return;
+    }
+    this.held.push(...frames);
+    this.deliver();
+  }
+
+  /** The pipe ended or failed (transport side). */
+  ended(err?: Error): void {
+    if (!this.closedFlag) {
+      this.closedFlag = true;
+      this.reason = err;
+    }
+    this.pending = [];
+    this.writing = false;
+    this.finish();
+  }
+
+  private deliver(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while (this.handler !== null && this.held.length > 0) this.handler(this.held.shift()!);
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  private enqueue(chunks: Uint8Array[]): void {
+    if (this.closedFlag) {
+      throw new ConnectionError(
+        'TSDASK_CONN_CLOSED',
+        `Cannot send on the connection to ${this.remote}: it is closed${this.reason ? ` (${this.reason.message})` : ''}. Open a new connection.`,
+        { remote: this.remote, cause: this.reason },
+      );
+    }
+    this.pending.push(...chunks);
+    if (!this.writing) this.flush();
+  }
+
+  private flush(): void {
+    const chunks = this.pending;
+    this.pending = [];
+    this.writing = true;
+    this.pipe.write(chunks, (err) => {
+      if (err) {
+        this.ended(err);
+        return;
+      }
+      this.writing = false;
+      if (this.pending.length > 0) this.flush();
+      else {
+        const waiters = this.flushWaiters;
+        this.flushWaiters = [];
+        for (const w of waiters) w();
+        if (this.closedFlag) this.finish();
+      }
+    });
+  }
+
+  private finishedOnce = false;
+  private finish(): void {
+    if (this.finishedOnce) return;
+    this.finishedOnce = true;
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
+    for (const w of waiters) w();
+    this.pipe.end();
+    this.resolveClosed(this.reason);
+  }
+}

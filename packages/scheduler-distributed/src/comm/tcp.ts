@@ -1,0 +1,106 @@
+/**
+ * The TCP transport (node:net): `listen` accepts connections and runs the server side of the
+ * handshake on each; `connect` dials and runs the client side. Sockets get setNoDelay (framing
+ * and write batching already coalesce small messages) and default to 127.0.0.1. A bad or silent
+ * connection is refused and closed; the server keeps serving the others.
+ */
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { FramedConnection, type BytePipe, type Connection } from './connection.js';
+import type { FrameLimits } from './frames.js';
+import { acceptHandshake, greetHandshake, type AcceptOptions, type GreetOptions } from './handshake.js';
+import type { HelloMessage } from './messages.js';
+
+/** Options of `listen`. */
+export interface ListenOptions extends AcceptOptions, FrameLimits {
+  /** Interface to bind (default 127.0.0.1; '0.0.0.0' to accept from other hosts). */
+  host?: string;
+  /** Port (default 0: an ephemeral port, read it from `address`). */
+  port?: number;
+  /** Called with every connection that passed the handshake, and the peer's hello (its role). */
+  onConnection: (conn: Connection, hello: HelloMessage) => void;
+}
+
+/** A listening endpoint. */
+export interface Listener {
+  /** The bound host and port. */
+  readonly address: { host: string; port: number };
+  /** Stops accepting, closes every open connection, and resolves when the server is closed. */
+  close(): Promise<void>;
+}
+
+/** Options of `connect`. */
+export interface ConnectOptions extends GreetOptions, FrameLimits {
+  /** Host to dial (default 127.0.0.1). */
+  host?: string;
+  /** Port to dial. */
+  port: number;
+}
+
+/** Adapts a socket to a FramedConnection (both directions). */
+function wrapSocket(socket: Socket, limits: FrameLimits): FramedConnection {
+  socket.setNoDelay(true);
+  const pipe: BytePipe = {
+    write(chunks, done) {
+      if (socket.destroyed) return done(new Error('socket destroyed'));
+      socket.cork();
+      for (let i = 0; i < chunks.length - 1; i++) socket.write(chunks[i]!);
+      socket.write(chunks[chunks.length - 1]!, (err) => done(err ?? null));
+      socket.uncork();
+    },
+    end() {
+      if (!socket.destroyed) socket.end(() => socket.destroy());
+    },
+  };
+  const conn = new FramedConnection(pipe, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, limits);
+  socket.on('data', (chunk: Buffer) => conn.receive(chunk));
+  socket.on('error', (err) => conn.ended(err));
+  socket.on('close', () => conn.ended());
+  return conn;
+}
+
+const limitsOf = (o: FrameLimits): FrameLimits => ({
+  ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
+  ...(o.maxControlBytes !== undefined ? { maxControlBytes: o.maxControlBytes } : {}),
+});
+
+/** Listens for tsdask connections on TCP; every connection must pass the token handshake first. */
+export function listen(options: ListenOptions): Promise<Listener> {
+  const open = new Set<FramedConnection>();
+  const server: Server = createServer((socket) => {
+    const conn = wrapSocket(socket, limitsOf(options));
+    open.add(conn);
+    void conn.closed.then(() => open.delete(conn));
+    void acceptHandshake(conn, options).then((hello) => {
+      if (hello) options.onConnection(conn, hello);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      const addr = server.address();
+      const address = typeof addr === 'object' && addr !== null ? { host: addr.address, port: addr.port } : { host: options.host ?? '127.0.0.1', port: 0 };
+      resolve({
+        address,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const c of open) c.close();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** Dials a tsdask endpoint over TCP and completes the handshake; resolves with the open Connection. */
+export function connect(options: ConnectOptions): Promise<Connection> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host: options.host ?? '127.0.0.1', port: options.port });
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      const conn = wrapSocket(socket, limitsOf(options));
+      greetHandshake(conn, options).then(() => resolve(conn), reject);
+    });
+  });
+}

@@ -1,0 +1,69 @@
+import { expect, it } from 'vitest';
+import { FramedConnection, type BytePipe } from '../../src/comm/connection.js';
+import { ConnectionError } from '../../src/comm/errors.js';
+import { FrameDecoder, type Frame } from '../../src/comm/frames.js';
+import { inprocPair } from '../../src/comm/inproc.js';
+
+/** A pipe whose writes complete only when the test says so, recording each write's chunks. */
+function manualPipe(): { pipe: BytePipe; writes: Uint8Array[][]; complete: () => void; ended: () => boolean } {
+  const writes: Uint8Array[][] = [];
+  const callbacks: (() => void)[] = [];
+  let end = false;
+  return {
+    pipe: {
+      write(chunks, done) {
+        writes.push(chunks);
+        callbacks.push(() => done(null));
+      },
+      end() {
+        end = true;
+      },
+    },
+    writes,
+    complete: () => callbacks.shift()!(),
+    ended: () => end,
+  };
+}
+
+it('writes the first message at once and coalesces those sent while it is pending into one write', async () => {
+  const m = manualPipe();
+  const conn = new FramedConnection(m.pipe, 'test');
+  conn.send({ i: 0 });
+  expect(m.writes.length).toBe(1);
+  for (let i = 1; i < 100; i++) conn.send({ i });
+  conn.sendBody(Uint8Array.of(1, 2, 3));
+  expect(m.writes.length).toBe(1);
+  m.complete();
+  expect(m.writes.length).toBe(2);
+  // Everything, in order, arrives through a decoder.
+  const d = new FrameDecoder();
+  const frames = m.writes.flat().flatMap((c) => d.push(c));
+  expect(frames).toEqual([...Array.from({ length: 100 }, (_, i) => ({ kind: 'control', message: { i } })), { kind: 'body', bytes: Uint8Array.of(1, 2, 3) }]);
+  // close waits for the pending write, then ends the pipe.
+  conn.close();
+  expect(m.ended()).toBe(false);
+  m.complete();
+  expect(m.ended()).toBe(true);
+  expect(await conn.closed).toBeUndefined();
+  expect(() => conn.send('late')).toThrow(ConnectionError);
+});
+
+it('an in-process pair carries messages and bodies both ways, holding frames until a handler is set', async () => {
+  const [a, b] = inprocPair();
+  a.send({ type: 'ping', n: 1 });
+  a.sendBody(Uint8Array.of(9, 8, 7));
+  await a.flushed();
+  await new Promise((r) => setTimeout(r, 0));
+  const atB: Frame[] = [];
+  b.onFrame((f) => atB.push(f));
+  expect(atB).toEqual([
+    { kind: 'control', message: { type: 'ping', n: 1 } },
+    { kind: 'body', bytes: Uint8Array.of(9, 8, 7) },
+  ]);
+  const atA = new Promise<Frame>((resolve) => a.onFrame(resolve));
+  b.send({ type: 'pong' });
+  expect(await atA).toEqual({ kind: 'control', message: { type: 'pong' } });
+  a.close();
+  expect(await a.closed).toBeUndefined();
+  expect(await b.closed).toBeUndefined();
+});
