@@ -91,18 +91,24 @@ export class FramedConnection implements Connection {
     if (!this.writing) this.finish();
   }
 
+  /** Changes the size limits of the frames received from now on (see FrameDecoder.setLimits). */
+  setLimits(limits: FrameLimits): void {
+    this.decoder.setLimits(limits);
+  }
+
   /** Feeds bytes that arrived from the pipe (transport side). */
   receive(chunk: Uint8Array): void {
     if (this.closedFlag) return;
-    let frames: Frame[];
+    const frames: Frame[] = [];
+    let error: FrameError | undefined;
     try {
-      frames = this.decoder.push(chunk);
+      this.decoder.pushInto(chunk, frames);
     } catch (err) {
-      this.close(err as FrameError);
-      return;
+      error = err as FrameError;
     }
     this.held.push(...frames);
     this.deliver();
+    if (error) this.close(error);
   }
 
   /** The pipe ended or failed (transport side). */

@@ -31,10 +31,10 @@ export class MessageShapeError extends TsdaskError {
 }
 registerErrorClass(MessageShapeError);
 
-/** Codes of ConnectionError. */
-export type ConnectionErrorCode = 'TSDASK_CONN_REFUSED' | 'TSDASK_CONN_HANDSHAKE_TIMEOUT' | 'TSDASK_CONN_CLOSED';
+/** Codes of ConnectionError: FAILED (could not dial), REFUSED (the handshake said no), HANDSHAKE_TIMEOUT, CLOSED (send after close). */
+export type ConnectionErrorCode = 'TSDASK_CONN_FAILED' | 'TSDASK_CONN_REFUSED' | 'TSDASK_CONN_HANDSHAKE_TIMEOUT' | 'TSDASK_CONN_CLOSED';
 
-/** A connection was refused by its peer, timed out in the handshake, or is closed. */
+/** A connection could not be opened (TSDASK_CONN_FAILED), was refused by its peer, timed out in the handshake, or is closed. */
 export class ConnectionError extends TsdaskError {
   /** The peer's address (`host:port`, or `inproc`). */
   readonly remote: string;

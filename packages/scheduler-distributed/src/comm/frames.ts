@@ -70,8 +70,8 @@ export function encodeBodyFrame(bytes: Uint8Array): Uint8Array[] {
 
 /** Incremental frame decoder: `push` chunks of any size, get back the frames they complete. */
 export class FrameDecoder {
-  private readonly maxBody: number;
-  private readonly maxControl: number;
+  private maxBody: number;
+  private maxControl: number;
   private readonly header = new Uint8Array(HEADER_BYTES);
   private headerFill = 0;
   /** The payload being filled (length rounded up to 8, so the padding lands in it too), or null while reading a header. */
@@ -90,8 +90,14 @@ export class FrameDecoder {
 
   /** Feeds a chunk; returns the frames it completes. Throws FrameError on a bad frame (and on every push after). */
   push(chunk: Uint8Array): Frame[] {
-    if (this.dead) throw this.dead;
     const frames: Frame[] = [];
+    this.pushInto(chunk, frames);
+    return frames;
+  }
+
+  /** Like `push`, but appends to `out`, so the frames completed before a bad one are kept when FrameError is thrown. */
+  pushInto(chunk: Uint8Array, out: Frame[]): void {
+    if (this.dead) throw this.dead;
     let at = 0;
     try {
       while (at < chunk.length) {
@@ -102,20 +108,25 @@ export class FrameDecoder {
           at += take;
           if (this.headerFill < HEADER_BYTES) break;
           this.startPayload();
-          if (this.payload!.length === 0) frames.push(this.finishFrame());
+          if (this.payload!.length === 0) out.push(this.finishFrame());
         } else {
           const take = Math.min(this.payload.length - this.payloadFill, chunk.length - at);
           this.payload.set(chunk.subarray(at, at + take), this.payloadFill);
           this.payloadFill += take;
           at += take;
-          if (this.payloadFill === this.payload.length) frames.push(this.finishFrame());
+          if (this.payloadFill === this.payload.length) out.push(this.finishFrame());
         }
       }
     } catch (err) {
       this.dead = err as FrameError;
       throw err;
     }
-    return frames;
+  }
+
+  /** Changes the size limits for the frames that follow (a server raises them once a peer has passed the handshake). */
+  setLimits(limits: FrameLimits): void {
+    this.maxBody = limits.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.maxControl = limits.maxControlBytes ?? DEFAULT_MAX_CONTROL_BYTES;
   }
 
   private fail(code: ConstructorParameters<typeof FrameError>[0], what: string, cause?: unknown): never {

@@ -12,6 +12,9 @@ import { tokensEqual } from './token.js';
 /** Default time a connection gets to complete its handshake: 10 s. */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
+/** Frame limits for a peer that has not passed the handshake yet: a hello is small and no body may come first. */
+export const HANDSHAKE_LIMITS = { maxControlBytes: 64 * 1024, maxBodyBytes: 0 } as const;
+
 /** Why a connection was refused, as passed to `onRefused` (the token is never included). */
 export interface RefusedInfo {
   /** The peer's address. */

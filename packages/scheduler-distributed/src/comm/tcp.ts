@@ -6,8 +6,9 @@
  */
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { FramedConnection, type BytePipe, type Connection } from './connection.js';
+import { ConnectionError } from './errors.js';
 import type { FrameLimits } from './frames.js';
-import { acceptHandshake, greetHandshake, type AcceptOptions, type GreetOptions } from './handshake.js';
+import { acceptHandshake, greetHandshake, HANDSHAKE_LIMITS, type AcceptOptions, type GreetOptions } from './handshake.js';
 import type { HelloMessage } from './messages.js';
 
 /** Options of `listen`. */
@@ -67,11 +68,15 @@ const limitsOf = (o: FrameLimits): FrameLimits => ({
 export function listen(options: ListenOptions): Promise<Listener> {
   const open = new Set<FramedConnection>();
   const server: Server = createServer((socket) => {
-    const conn = wrapSocket(socket, limitsOf(options));
+    // Until the hello is accepted, the peer is a stranger: it may not make us buffer more than a hello.
+    const conn = wrapSocket(socket, HANDSHAKE_LIMITS);
     open.add(conn);
     void conn.closed.then(() => open.delete(conn));
     void acceptHandshake(conn, options).then((hello) => {
-      if (hello) options.onConnection(conn, hello);
+      if (!hello) return;
+      // A client sends nothing between its hello and our welcome, so no frame was read under the small limits since.
+      conn.setLimits(limitsOf(options));
+      options.onConnection(conn, hello);
     });
   });
   return new Promise((resolve, reject) => {
@@ -95,10 +100,22 @@ export function listen(options: ListenOptions): Promise<Listener> {
 /** Dials a tsdask endpoint over TCP and completes the handshake; resolves with the open Connection. */
 export function connect(options: ConnectOptions): Promise<Connection> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: options.host ?? '127.0.0.1', port: options.port });
-    socket.once('error', reject);
+    const host = options.host ?? '127.0.0.1';
+    const socket = netConnect({ host, port: options.port });
+    const failed = (err: Error & { code?: string }): void =>
+      reject(
+        new ConnectionError(
+          'TSDASK_CONN_FAILED',
+          `Could not connect to ${host}:${options.port} (${err.code ?? err.message}). Check that a tsdask scheduler or worker listens there and that the host and port are right.`,
+          {
+            remote: `${host}:${options.port}`,
+            cause: err,
+          },
+        ),
+      );
+    socket.once('error', failed);
     socket.once('connect', () => {
-      socket.off('error', reject);
+      socket.off('error', failed);
       const conn = wrapSocket(socket, limitsOf(options));
       greetHandshake(conn, options).then(() => resolve(conn), reject);
     });

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { FramedConnection, type BytePipe } from '../../src/comm/connection.js';
-import { ConnectionError } from '../../src/comm/errors.js';
-import { FrameDecoder, type Frame } from '../../src/comm/frames.js';
+import { ConnectionError, FrameError } from '../../src/comm/errors.js';
+import { encodeControlFrame, FrameDecoder, type Frame } from '../../src/comm/frames.js';
 import { inprocPair } from '../../src/comm/inproc.js';
 
 /** A pipe whose writes complete only when the test says so, recording each write's chunks. */
@@ -66,4 +66,24 @@ it('an in-process pair carries messages and bodies both ways, holding frames unt
   a.close();
   expect(await a.closed).toBeUndefined();
   expect(await b.closed).toBeUndefined();
+});
+
+it('delivers the frames before a bad one, then closes with the FrameError', async () => {
+  const m = manualPipe();
+  const conn = new FramedConnection(m.pipe, 'test');
+  const got: Frame[] = [];
+  conn.onFrame((f) => got.push(f));
+  const bad = new Uint8Array(16); // zero magic
+  const good = encodeControlFrame({ ok: 1 });
+  const chunk = new Uint8Array(good.length + bad.length);
+  chunk.set(good);
+  chunk.set(bad, good.length);
+  conn.receive(chunk);
+  expect(got).toEqual([{ kind: 'control', message: { ok: 1 } }]);
+  const reason = await conn.closed;
+  expect(reason).toBeInstanceOf(FrameError);
+  expect((reason as FrameError).offset).toBe(good.length);
+  expect(m.ended()).toBe(true);
+  conn.receive(good); // ignored once closed
+  expect(got.length).toBe(1);
 });

@@ -2,7 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/comm/connection.js';
 import { ConnectionError, FrameError, MessageShapeError } from '../../src/comm/errors.js';
-import { encodeControlFrame, FrameDecoder, HEADER_BYTES, type Frame } from '../../src/comm/frames.js';
+import { encodeBodyFrame, encodeControlFrame, FrameDecoder, HEADER_BYTES, type Frame } from '../../src/comm/frames.js';
 import type { RefusedInfo } from '../../src/comm/handshake.js';
 import type { HelloMessage } from '../../src/comm/messages.js';
 import { connect, listen, type Listener } from '../../src/comm/tcp.js';
@@ -128,6 +128,31 @@ describe('tcp transport', () => {
     conn.send({ still: 'here' });
     expect(await reply).toEqual([{ kind: 'control', message: { still: 'here' } }]);
     conn.close();
+  });
+
+  it('before the hello, a stranger cannot make the server buffer a large frame or send a body', async () => {
+    const { refused, port } = await echoServer();
+    const bigControl = helloFrame(TOKEN).slice(0, HEADER_BYTES);
+    new DataView(bigControl.buffer).setUint32(8, 1024 * 1024, true); // 1 MiB: under the 16 MiB default, over the handshake's limit
+    const body = encodeBodyFrame(Uint8Array.of(1, 2, 3))[0]!;
+    for (const bytes of [bigControl, body]) await rawExchange(port, bytes);
+    expect(refused.map((r) => (r.error as FrameError).code)).toEqual(['TSDASK_FRAME_TOO_LARGE', 'TSDASK_FRAME_TOO_LARGE']);
+    // After the handshake the configured limits apply: a 1 MiB control message is fine.
+    const conn = await connect({ port, token: TOKEN, role: 'client' });
+    const reply = nextFrames(conn, 1);
+    conn.send({ big: 'y'.repeat(1024 * 1024) });
+    expect(await reply).toEqual([{ kind: 'control', message: { big: 'y'.repeat(1024 * 1024) } }]);
+    conn.close();
+  });
+
+  it('connect to a port where nothing listens fails with ConnectionError TSDASK_CONN_FAILED', async () => {
+    const { port } = await echoServer();
+    await server!.close();
+    server = undefined;
+    const err = await connect({ port, token: TOKEN, role: 'client' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).code).toBe('TSDASK_CONN_FAILED');
+    expect((err as Error).message).toContain(`127.0.0.1:${port}`);
   });
 
   it('drops a connection that sends nothing within the handshake timeout', async () => {
