@@ -125,9 +125,11 @@ export class FramedConnection implements Connection {
   private deliver(): void {
     if (this.delivering) return;
     this.delivering = true;
+    let i = 0; // an index, not shift(): one chunk can hold thousands of small frames
     try {
-      while (this.handler !== null && this.held.length > 0) this.handler(this.held.shift()!);
+      while (this.handler !== null && i < this.held.length) this.handler(this.held[i++]!);
     } finally {
+      this.held.splice(0, i);
       this.delivering = false;
     }
   }

@@ -87,3 +87,23 @@ it('delivers the frames before a bad one, then closes with the FrameError', asyn
   conn.receive(good); // ignored once closed
   expect(got.length).toBe(1);
 });
+
+it('a handler that steps aside mid-chunk leaves the rest of the chunk for the next handler, in order', () => {
+  const conn = new FramedConnection(manualPipe().pipe, 'test');
+  const parts = [1, 2, 3].map((n) => encodeControlFrame({ n }));
+  const chunk = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  parts.reduce((at, p) => (chunk.set(p, at), at + p.length), 0);
+  const first: Frame[] = [];
+  conn.onFrame((f) => {
+    first.push(f);
+    conn.onFrame(null); // as the handshake does after its one message
+  });
+  conn.receive(chunk);
+  expect(first).toEqual([{ kind: 'control', message: { n: 1 } }]);
+  const rest: Frame[] = [];
+  conn.onFrame((f) => rest.push(f));
+  expect(rest).toEqual([
+    { kind: 'control', message: { n: 2 } },
+    { kind: 'control', message: { n: 3 } },
+  ]);
+});
