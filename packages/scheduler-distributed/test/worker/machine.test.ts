@@ -94,6 +94,13 @@ describe('WorkerStateMachine', () => {
       { type: 'missing-data', stimulusId: 'f2', key: 'a', tried: ['p1', 'p2'] },
     ]);
     expect([m.stateOf('a'), m.stateOf('c')]).toEqual(['missing', 'waiting']);
+    expect(m.story('a').map((l) => `${l.from}->${l.to} ${l.stimulusId}`)).toEqual([
+      'released->fetch compute-c',
+      'fetch->flight compute-c',
+      'flight->fetch f1',
+      'fetch->flight f1',
+      'flight->missing f2',
+    ]);
     // The scheduler names a new holder: the fetch starts again.
     expect(drive(m, { type: 'acquire-replicas', stimulusId: 'r', keys: [{ key: 'a', whoHas: ['p3'] }] })).toMatchObject([{ type: 'gather-dep', peer: 'p3' }]);
   });

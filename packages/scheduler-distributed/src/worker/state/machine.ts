@@ -277,8 +277,11 @@ export class WorkerStateMachine {
 
   /** To fetch, or to missing (telling the scheduler) when no holder is left. */
   #toFetch(t: WorkerTask, sid: string, out: WorkerInstruction[]): void {
-    if (t.state !== FETCH) this.#move(t, FETCH, sid);
-    if (t.whoHas.size > 0) return;
+    if (t.whoHas.size > 0) {
+      if (t.state !== FETCH) this.#move(t, FETCH, sid);
+      return;
+    }
+    if (t.state === RELEASED) this.#move(t, FETCH, sid); // released -> missing is not a move: a new key goes through fetch
     this.#move(t, MISSING, sid);
     out.push({ type: 'missing-data', stimulusId: sid, key: t.key, tried: [...t.tried] });
   }
