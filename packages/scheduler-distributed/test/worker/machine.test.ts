@@ -146,6 +146,44 @@ describe('WorkerStateMachine', () => {
     expect(m.stateOf('a')).toBeUndefined();
   });
 
+  it('acquires a replica (reported once in memory), keeps it while a local task needs it, and drops it on remove-replicas', () => {
+    const m = new WorkerStateMachine({ nthreads: 1 });
+    expect(drive(m, { type: 'acquire-replicas', stimulusId: 'acq', keys: [{ key: 'r', whoHas: ['p'], nbytes: 7 }] })).toEqual([
+      { type: 'gather-dep', stimulusId: 'acq', transferId: 0, peer: 'p', keys: ['r'], totalBytes: 7 },
+    ]);
+    expect(drive(m, { type: 'gather-dep-success', stimulusId: 'g', transferId: 0, received: [{ key: 'r', nbytes: 7 }] })).toEqual([
+      { type: 'task-finished', stimulusId: 'g', key: 'r', nbytes: 7 },
+    ]);
+    // A task here needs r (already in memory: it is ready at once, no fetch).
+    expect(types(drive(m, compute('c', [{ key: 'r', whoHas: ['p'] }])))).toEqual(['execute']);
+    expect(drive(m, { type: 'remove-replicas', stimulusId: 'rm1', keys: ['r'] })).toEqual([]);
+    expect(m.stateOf('r')).toBe('memory');
+    drive(m, { type: 'execute-success', stimulusId: 's', key: 'c', nbytes: 1 });
+    expect(m.stateOf('r')).toBe('memory'); // the scheduler was told it is here: it stays until told otherwise
+    expect(drive(m, { type: 'remove-replicas', stimulusId: 'rm2', keys: ['r'] })).toEqual([{ type: 'release-data', stimulusId: 'rm2', key: 'r' }]);
+    expect(m.stateOf('r')).toBeUndefined();
+  });
+
+  it('a key freed while in flight is released when its transfer lands', () => {
+    const m = new WorkerStateMachine({ nthreads: 1 });
+    drive(m, compute('c', [{ key: 'a', whoHas: ['p'], nbytes: 3 }]));
+    expect(drive(m, { type: 'free-keys', stimulusId: 'free', keys: ['c'] })).toEqual([]);
+    expect([m.stateOf('a'), m.stateOf('c')]).toEqual(['flight', undefined]);
+    expect(drive(m, { type: 'gather-dep-success', stimulusId: 'g', transferId: 0, received: [{ key: 'a', nbytes: 3 }] })).toEqual([
+      { type: 'release-data', stimulusId: 'g', key: 'a' },
+    ]);
+    expect(m.stateOf('a')).toBeUndefined();
+    expect(m.story('a').map((l) => l.to)).toEqual(['fetch', 'flight', 'released']);
+  });
+
+  it('story keeps the latest moves when the log is bounded', () => {
+    const m = new WorkerStateMachine({ nthreads: 1, storyCapacity: 4 });
+    for (let i = 0; i < 5; i++) drive(m, compute(`t${i}`), { type: 'execute-success', stimulusId: `s${i}`, key: `t${i}`, nbytes: 1 });
+    // 15 moves, 3 per task; a capacity of 4 keeps between 4 and 7 of the latest.
+    expect(m.story('t0')).toEqual([]);
+    expect(m.story('t4').map((l) => l.to)).toEqual(['ready', 'executing', 'memory']);
+  });
+
   it('throws WorkerTransitionError at an illegal move, with key, from, to and story', () => {
     const m = new WorkerStateMachine({ nthreads: 1 });
     drive(m, compute('a'), { type: 'execute-success', stimulusId: 's', key: 'a', nbytes: 4 });

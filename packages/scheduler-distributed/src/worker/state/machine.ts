@@ -45,7 +45,7 @@ export const DEFAULT_NBYTES = 1024;
 export interface WorkerStateOptions extends Partial<TransferLimits> {
   /** Threads: at most this many tasks execute at once. */
   nthreads: number;
-  /** Moves kept for story() (oldest dropped first). */
+  /** story() keeps at least this many of the latest moves (the oldest are dropped in halves). */
   storyCapacity?: number;
 }
 
@@ -363,7 +363,7 @@ export class WorkerStateMachine {
     else if (to === EXECUTING) this.executing++;
     t.state = to;
     this.#log.push({ key: t.key, from: WORKER_STATES[from]!, to: WORKER_STATES[to]!, stimulusId: sid });
-    if (this.#log.length > this.#storyCapacity) this.#log.splice(0, this.#log.length - this.#storyCapacity);
+    if (this.#log.length >= 2 * this.#storyCapacity) this.#log.splice(0, this.#storyCapacity); // drop the oldest half at once
   }
 
   /** Test hook: forces a move (checked like any other), to show that an illegal one throws at the move. */
