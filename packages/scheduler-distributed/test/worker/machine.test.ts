@@ -176,6 +176,13 @@ describe('WorkerStateMachine', () => {
     expect(m.story('a').map((l) => l.to)).toEqual(['fetch', 'flight', 'released']);
   });
 
+  it('validate() names a broken invariant', () => {
+    const m = new WorkerStateMachine({ nthreads: 1 });
+    drive(m, { type: 'acquire-replicas', stimulusId: 'acq', keys: [{ key: 'a', whoHas: ['p'] }] });
+    m.tasks.get('a')!.state = 7; // memory, while its transfer is still listed
+    expect(() => m.validate()).toThrow(/'a' \(memory\).*not in flight but has transfer 0/);
+  });
+
   it('story keeps the latest moves when the log is bounded', () => {
     const m = new WorkerStateMachine({ nthreads: 1, storyCapacity: 4 });
     for (let i = 0; i < 5; i++) drive(m, compute(`t${i}`), { type: 'execute-success', stimulusId: `s${i}`, key: `t${i}`, nbytes: 1 });
