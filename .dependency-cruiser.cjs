@@ -62,14 +62,14 @@ module.exports = {
       name: 'state-is-pure',
       comment: "The scheduler's state machine is pure: its state/ folder imports no Node built-in (threads, sockets, files, timers) and no piscina.",
       severity: 'error',
-      from: { path: '^packages/scheduler-[^/]+/src/state/' },
+      from: { path: '^packages/scheduler-[^/]+/src/(worker/|scheduler/)?state/' },
       to: { dependencyTypes: ['core'] },
     },
     {
       name: 'state-no-io-packages',
       comment: 'The state machine imports no thread pool, server or socket package.',
       severity: 'error',
-      from: { path: '^packages/scheduler-[^/]+/src/state/' },
+      from: { path: '^packages/scheduler-[^/]+/src/(worker/|scheduler/)?state/' },
       to: { path: NPM_IO },
     },
     {

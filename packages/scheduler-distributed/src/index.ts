@@ -20,3 +20,22 @@ export { type BytePipe, type Connection, type FrameHandler, FramedConnection } f
 export { acceptHandshake, DEFAULT_HANDSHAKE_TIMEOUT_MS, greetHandshake, type AcceptOptions, type GreetOptions, type RefusedInfo } from './comm/handshake.js';
 export { connect, listen, type ConnectOptions, type Listener, type ListenOptions } from './comm/tcp.js';
 export { inprocPair } from './comm/inproc.js';
+export { WorkerStateMachine, DEFAULT_NBYTES } from './worker/state/machine.js';
+export type { WorkerStateOptions, WorkerTask, WorkerTransfer } from './worker/state/machine.js';
+export type { WorkerStimulus, WorkerInstruction, TaskInput } from './worker/state/messages.js';
+export type {
+  ComputeTaskStimulus,
+  ExecuteSuccessStimulus,
+  ExecuteFailureStimulus,
+  GatherDepSuccessStimulus,
+  GatherDepFailureStimulus,
+  FreeKeysStimulus,
+  AcquireReplicasStimulus,
+  RemoveReplicasStimulus,
+  PauseStimulus,
+} from './worker/state/messages.js';
+export { WORKER_STATES, WORKER_LEGAL_TRANSITIONS, isLegalWorkerTransition } from './worker/state/task-states.js';
+export type { WorkerTaskState } from './worker/state/task-states.js';
+export type { TransferLimits } from './worker/state/transfer-policy.js';
+export { WorkerTransitionError } from './worker/state/errors.js';
+export type { WorkerStoryLine } from './worker/state/errors.js';

@@ -1,0 +1,380 @@
+/**
+ * The distributed worker's state machine (as distributed's `WorkerState`): pure, no sockets,
+ * timers or files. `handle(...stimuli)` applies stimuli (messages.ts) and returns the
+ * instructions for the worker's shell; every move is checked against the table of
+ * task-states.ts and logged with its stimulus id, so `story(key)` tells a task's history, and
+ * `validate()` checks the invariants (tests call it after every step).
+ *
+ * Policy:
+ * - compute-task: inputs not in memory here are fetched from the peers that hold them; the
+ *   task waits until all are in memory, then is ready. An input takes the best priority of the
+ *   tasks that need it.
+ * - At most `nthreads` tasks execute; ready tasks start by priority (lower first, then arrival).
+ * - Fetches are batched per peer into gather-dep transfers (transfer-policy.ts).
+ * - A failed or short transfer drops that peer for those keys and retries from another holder;
+ *   with none left the key is missing and the scheduler gets missing-data.
+ * - Paused: no new execute and no new gather-dep; results of running work are still taken.
+ * - The scheduler knows a key is here once told (task-finished): such keys, and tasks it asked
+ *   for, are `wanted` and stay until free-keys / remove-replicas. Inputs fetched only for local
+ *   tasks are released when their last local dependent has run. A key still needed by a local
+ *   task is kept; work in flight or executing is finished first and released on arrival.
+ */
+import { WorkerTransitionError, type WorkerStoryLine } from './errors.js';
+import type { ComputeTaskStimulus, TaskInput, WorkerInstruction, WorkerStimulus } from './messages.js';
+import {
+  ERROR,
+  EXECUTING,
+  FETCH,
+  FLIGHT,
+  isLegalWorkerTransition,
+  MEMORY,
+  MISSING,
+  READY,
+  RELEASED,
+  WAITING,
+  WORKER_STATES,
+  type WorkerTaskState,
+} from './task-states.js';
+import { planTransfers, type TransferLimits } from './transfer-policy.js';
+import { validateWorkerState } from './validate.js';
+
+/** Size assumed for a key whose size is not known yet, when batching transfers. */
+export const DEFAULT_NBYTES = 1024;
+
+/** Options of a worker's state machine. */
+export interface WorkerStateOptions extends Partial<TransferLimits> {
+  /** Threads: at most this many tasks execute at once. */
+  nthreads: number;
+  /** story() keeps at least this many of the latest moves (the oldest are dropped in halves). */
+  storyCapacity?: number;
+}
+
+/** A task as the worker knows it. */
+export interface WorkerTask {
+  readonly key: string;
+  state: number;
+  priority: number;
+  readonly seq: number;
+  op: unknown;
+  /** Inputs of a task to compute here. */
+  readonly dependencies: Set<WorkerTask>;
+  /** Local tasks (waiting, ready, executing) that need this key. */
+  readonly dependents: Set<WorkerTask>;
+  /** Inputs not yet in memory (waiting tasks). */
+  readonly waitingFor: Set<WorkerTask>;
+  /** Peers believed to hold this key. */
+  readonly whoHas: Set<string>;
+  /** Peers that failed to deliver it. */
+  readonly tried: Set<string>;
+  /** -1 while unknown. */
+  nbytes: number;
+  /** The scheduler asked for it (compute-task, acquire-replicas) and has not freed it. */
+  wanted: boolean;
+  /** Release it once its transfer or run ends. */
+  releaseWhenDone: boolean;
+  /** The transfer that carries it, while in flight; -1 otherwise. */
+  transferId: number;
+}
+
+/** One transfer in flight. */
+export interface WorkerTransfer {
+  readonly peer: string;
+  readonly tasks: readonly WorkerTask[];
+}
+
+/** The pure state machine of a distributed worker. */
+export class WorkerStateMachine {
+  readonly nthreads: number;
+  readonly limits: TransferLimits;
+  paused = false;
+  /** Every task the worker knows (a released task is forgotten). */
+  readonly tasks = new Map<string, WorkerTask>();
+  readonly transfers = new Map<number, WorkerTransfer>();
+  readonly transfersPerPeer = new Map<string, number>();
+  readonly ready = new Set<WorkerTask>();
+  readonly fetching = new Set<WorkerTask>();
+  executing = 0;
+  readonly #log: WorkerStoryLine[] = [];
+  readonly #storyCapacity: number;
+  #seq = 0;
+  #nextTransfer = 0;
+
+  constructor(options: WorkerStateOptions) {
+    this.nthreads = options.nthreads;
+    this.limits = {
+      transferBytes: options.transferBytes ?? 50 * 2 ** 20,
+      maxTransfers: options.maxTransfers ?? 50,
+      maxTransfersPerPeer: options.maxTransfersPerPeer ?? 8,
+    };
+    this.#storyCapacity = options.storyCapacity ?? 100_000;
+  }
+
+  /** Applies the stimuli in order and returns the instructions they cause. */
+  handle(...stimuli: WorkerStimulus[]): WorkerInstruction[] {
+    const out: WorkerInstruction[] = [];
+    for (const s of stimuli) {
+      this.#apply(s, out);
+      this.#ensureComputing(s.stimulusId, out);
+      this.#ensureCommunicating(s.stimulusId, out);
+    }
+    return out;
+  }
+
+  /** The state of `key` here, or undefined when the worker does not know it. */
+  stateOf(key: string): WorkerTaskState | undefined {
+    const t = this.tasks.get(key);
+    return t === undefined ? undefined : WORKER_STATES[t.state];
+  }
+
+  /** The moves of `key` still in the log, oldest first. */
+  story(key: string): WorkerStoryLine[] {
+    return this.#log.filter((l) => l.key === key);
+  }
+
+  /** Checks the machine's invariants; throws an Error naming the first one broken. */
+  validate(): void {
+    validateWorkerState(this);
+  }
+
+  #apply(s: WorkerStimulus, out: WorkerInstruction[]): void {
+    const sid = s.stimulusId;
+    switch (s.type) {
+      case 'compute-task':
+        return this.#computeTask(s, out);
+      case 'execute-success':
+      case 'execute-failure': {
+        const t = this.tasks.get(s.key);
+        if (t === undefined || t.state !== EXECUTING) return; // stale: not running here
+        if (t.releaseWhenDone) {
+          if (s.type === 'execute-success') out.push({ type: 'release-data', stimulusId: sid, key: t.key });
+          this.#forget(t, sid);
+        } else if (s.type === 'execute-failure') {
+          this.#move(t, ERROR, sid);
+          if (t.wanted) out.push({ type: 'task-erred', stimulusId: sid, key: t.key, error: s.error });
+        } else {
+          t.nbytes = s.nbytes;
+          this.#arrived(t, sid, out);
+        }
+        // Its inputs are no longer needed by it (those fetched only for it are released).
+        return this.#unlinkInputs(t, sid, out);
+      }
+      case 'gather-dep-success':
+      case 'gather-dep-failure': {
+        const tr = this.transfers.get(s.transferId);
+        if (tr === undefined) return;
+        this.transfers.delete(s.transferId);
+        const left = this.transfersPerPeer.get(tr.peer)! - 1;
+        if (left === 0) this.transfersPerPeer.delete(tr.peer);
+        else this.transfersPerPeer.set(tr.peer, left);
+        const got = new Map<string, number>();
+        if (s.type === 'gather-dep-success') for (const r of s.received) got.set(r.key, r.nbytes);
+        for (const t of tr.tasks) {
+          t.transferId = -1;
+          const nbytes = got.get(t.key);
+          if (nbytes !== undefined) {
+            if (t.releaseWhenDone) {
+              out.push({ type: 'release-data', stimulusId: sid, key: t.key });
+              this.#forget(t, sid);
+            } else {
+              t.nbytes = nbytes;
+              this.#arrived(t, sid, out);
+            }
+            continue;
+          }
+          t.whoHas.delete(tr.peer);
+          t.tried.add(tr.peer);
+          if (t.releaseWhenDone) this.#forget(t, sid);
+          else this.#toFetch(t, sid, out);
+        }
+        return;
+      }
+      case 'free-keys':
+        for (const key of s.keys) {
+          const t = this.tasks.get(key);
+          if (t === undefined) continue;
+          t.wanted = false;
+          this.#release(t, sid, out);
+        }
+        return;
+      case 'remove-replicas':
+        for (const key of s.keys) {
+          const t = this.tasks.get(key);
+          if (t === undefined || t.state !== MEMORY || t.dependents.size > 0) continue;
+          t.wanted = false;
+          this.#release(t, sid, out);
+        }
+        return;
+      case 'acquire-replicas':
+        for (const input of s.keys) {
+          const t = this.#need(input, Number.MAX_SAFE_INTEGER, sid, out);
+          t.wanted = true;
+        }
+        return;
+      case 'pause':
+        this.paused = true;
+        return;
+      case 'unpause':
+        this.paused = false;
+        return;
+    }
+  }
+
+  #computeTask(s: ComputeTaskStimulus, out: WorkerInstruction[]): void {
+    const sid = s.stimulusId;
+    let t = this.tasks.get(s.key);
+    if (t !== undefined) {
+      t.wanted = true;
+      t.releaseWhenDone = false;
+      if (t.state === MEMORY) out.push({ type: 'task-finished', stimulusId: sid, key: t.key, nbytes: t.nbytes });
+      if (t.state !== FETCH && t.state !== MISSING) return; // already on its way here (or erred: the scheduler decides)
+      this.#move(t, RELEASED, sid); // compute it here instead of fetching it
+    }
+    t ??= this.#create(s.key);
+    t.wanted = true;
+    t.op = s.op;
+    t.priority = s.priority;
+    for (const input of s.inputs) {
+      const dep = this.#need(input, s.priority, sid, out);
+      t.dependencies.add(dep);
+      dep.dependents.add(t);
+      if (dep.state !== MEMORY) t.waitingFor.add(dep);
+    }
+    if (t.waitingFor.size > 0) this.#move(t, WAITING, sid);
+    else this.#move(t, READY, sid);
+  }
+
+  /** Gets or creates the task of an input (or a replica) and starts fetching it unless it is here or on its way. */
+  #need(input: TaskInput, priority: number, sid: string, out: WorkerInstruction[]): WorkerTask {
+    const t = this.tasks.get(input.key) ?? this.#create(input.key);
+    t.priority = Math.min(t.priority, priority);
+    t.releaseWhenDone = false;
+    for (const p of input.whoHas) t.whoHas.add(p);
+    if (input.nbytes !== undefined) t.nbytes = input.nbytes;
+    if (t.state === RELEASED || (t.state === MISSING && t.whoHas.size > 0)) this.#toFetch(t, sid, out);
+    return t;
+  }
+
+  #create(key: string): WorkerTask {
+    const t: WorkerTask = {
+      key,
+      state: RELEASED,
+      priority: Number.MAX_SAFE_INTEGER,
+      seq: this.#seq++,
+      op: undefined,
+      dependencies: new Set(),
+      dependents: new Set(),
+      waitingFor: new Set(),
+      whoHas: new Set(),
+      tried: new Set(),
+      nbytes: -1,
+      wanted: false,
+      releaseWhenDone: false,
+      transferId: -1,
+    };
+    this.tasks.set(key, t);
+    return t;
+  }
+
+  /** To fetch, or to missing (telling the scheduler) when no holder is left. */
+  #toFetch(t: WorkerTask, sid: string, out: WorkerInstruction[]): void {
+    if (t.whoHas.size > 0) {
+      if (t.state !== FETCH) this.#move(t, FETCH, sid);
+      return;
+    }
+    if (t.state === RELEASED) this.#move(t, FETCH, sid); // released -> missing is not a move: a new key goes through fetch
+    this.#move(t, MISSING, sid);
+    out.push({ type: 'missing-data', stimulusId: sid, key: t.key, tried: [...t.tried] });
+  }
+
+  /** A result is in memory here: tell the scheduler if it asked, and wake the tasks waiting for it. */
+  #arrived(t: WorkerTask, sid: string, out: WorkerInstruction[]): void {
+    this.#move(t, MEMORY, sid);
+    if (t.wanted) out.push({ type: 'task-finished', stimulusId: sid, key: t.key, nbytes: t.nbytes });
+    for (const d of t.dependents) {
+      if (d.state !== WAITING || !d.waitingFor.delete(t)) continue;
+      if (d.waitingFor.size === 0) this.#move(d, READY, sid);
+    }
+    if (!t.wanted && t.dependents.size === 0) this.#release(t, sid, out);
+  }
+
+  /** Releases `t` unless a local task still needs it (work in flight or executing: once it ends). */
+  #release(t: WorkerTask, sid: string, out: WorkerInstruction[]): void {
+    if (t.dependents.size > 0 || t.state === RELEASED) return;
+    if (t.state === FLIGHT || t.state === EXECUTING) {
+      t.releaseWhenDone = true;
+      return;
+    }
+    if (t.state === MEMORY) out.push({ type: 'release-data', stimulusId: sid, key: t.key });
+    this.#unlinkInputs(t, sid, out);
+    this.#forget(t, sid);
+  }
+
+  /** Drops the links to `t`'s inputs; inputs nobody wants any more are released. */
+  #unlinkInputs(t: WorkerTask, sid: string, out: WorkerInstruction[]): void {
+    const deps = [...t.dependencies];
+    t.dependencies.clear();
+    t.waitingFor.clear();
+    for (const dep of deps) {
+      dep.dependents.delete(t);
+      if (!dep.wanted) this.#release(dep, sid, out);
+    }
+  }
+
+  #forget(t: WorkerTask, sid: string): void {
+    this.#move(t, RELEASED, sid);
+    this.tasks.delete(t.key);
+  }
+
+  #ensureComputing(sid: string, out: WorkerInstruction[]): void {
+    while (!this.paused && this.executing < this.nthreads && this.ready.size > 0) {
+      let best: WorkerTask | undefined;
+      for (const t of this.ready) if (best === undefined || before(t, best)) best = t;
+      this.#move(best!, EXECUTING, sid);
+      out.push({ type: 'execute', stimulusId: sid, key: best!.key, op: best!.op });
+    }
+  }
+
+  #ensureCommunicating(sid: string, out: WorkerInstruction[]): void {
+    if (this.paused || this.fetching.size === 0 || this.transfers.size >= this.limits.maxTransfers) return;
+    const order = [...this.fetching].sort((a, b) => (before(a, b) ? -1 : 1));
+    const candidates = order.map((t) => ({ key: t.key, whoHas: t.whoHas, nbytes: t.nbytes >= 0 ? t.nbytes : DEFAULT_NBYTES }));
+    for (const plan of planTransfers(candidates, this.transfersPerPeer, this.transfers.size, this.limits)) {
+      const transferId = this.#nextTransfer++;
+      const tasks = plan.keys.map((k) => this.tasks.get(k)!);
+      for (const t of tasks) {
+        this.#move(t, FLIGHT, sid);
+        t.transferId = transferId;
+      }
+      this.transfers.set(transferId, { peer: plan.peer, tasks });
+      this.transfersPerPeer.set(plan.peer, (this.transfersPerPeer.get(plan.peer) ?? 0) + 1);
+      out.push({ type: 'gather-dep', stimulusId: sid, transferId, peer: plan.peer, keys: plan.keys, totalBytes: plan.totalBytes });
+    }
+  }
+
+  /** The one place a state changes: checked against the table, logged, and the indexes kept. */
+  #move(t: WorkerTask, to: number, sid: string): void {
+    const from = t.state;
+    if (!isLegalWorkerTransition(from, to)) throw new WorkerTransitionError(t.key, WORKER_STATES[from]!, WORKER_STATES[to]!, sid, this.story(t.key));
+    if (from === READY) this.ready.delete(t);
+    else if (from === FETCH) this.fetching.delete(t);
+    else if (from === EXECUTING) this.executing--;
+    if (to === READY) this.ready.add(t);
+    else if (to === FETCH) this.fetching.add(t);
+    else if (to === EXECUTING) this.executing++;
+    t.state = to;
+    this.#log.push({ key: t.key, from: WORKER_STATES[from]!, to: WORKER_STATES[to]!, stimulusId: sid });
+    if (this.#log.length >= 2 * this.#storyCapacity) this.#log.splice(0, this.#storyCapacity); // drop the oldest half at once
+  }
+
+  /** Test hook: forces a move (checked like any other), to show that an illegal one throws at the move. */
+  forceTransition(key: string, to: WorkerTaskState, stimulusId: string): void {
+    const t = this.tasks.get(key);
+    if (t === undefined) throw new Error(`forceTransition: no task '${key}' on this worker`);
+    this.#move(t, WORKER_STATES.indexOf(to), stimulusId);
+  }
+}
+
+/** Whether `a` runs (or is fetched) before `b`: lower priority first, then arrival order. */
+function before(a: WorkerTask, b: WorkerTask): boolean {
+  return a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq);
+}
