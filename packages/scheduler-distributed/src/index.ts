@@ -4,4 +4,20 @@
  * boundary and the pure-core rule: `comm/` (framing, handshake, token, transports), and pure
  * state machines in `scheduler/state/` and `worker/state/` that import no sockets, files or timers.
  */
-export {};
+export { SchedulerState, type SchedulerStateOptions, type SchedulerStoryEntry } from './scheduler/state/scheduler-state.js';
+export { DistributedTransitionError, KilledWorkerError, type MoveStoryLine } from './scheduler/state/errors.js';
+export { TASK_STATE_NAMES, LEGAL_MOVES, type DistributedTaskState } from './scheduler/state/task-states.js';
+export type {
+  SchedulerStimulus,
+  SchedulerInstruction,
+  GraphSubmitted,
+  WorkerAdded,
+  WorkerRemoved,
+  TaskFinished,
+  TaskErred,
+  ReleaseKeys,
+  ComputeTask,
+  FreeKeys,
+  ClientTaskDone,
+  ClientTaskErred,
+} from './scheduler/state/messages.js';
