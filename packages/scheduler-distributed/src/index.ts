@@ -7,6 +7,8 @@
 export { SchedulerState, type SchedulerStateOptions, type SchedulerStoryEntry } from './scheduler/state/scheduler-state.js';
 export { DistributedTransitionError, KilledWorkerError, type MoveStoryLine } from './scheduler/state/errors.js';
 export { TASK_STATE_NAMES, LEGAL_MOVES, type DistributedTaskState } from './scheduler/state/task-states.js';
+export type { TaskRecord } from './scheduler/state/task-record.js';
+export type { WorkerState } from './scheduler/state/worker-state.js';
 export type {
   SchedulerStimulus,
   SchedulerInstruction,

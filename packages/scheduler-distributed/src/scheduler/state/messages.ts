@@ -70,14 +70,14 @@ export interface FreeKeys {
   keys: Key[];
 }
 
-/** Tell the client: output `key` is in memory (sent once per output). */
+/** Tell the client: output `key` is in memory (sent once per output; if it is lost later it is computed again silently). */
 export interface ClientTaskDone {
   type: 'task-done';
   key: Key;
   nbytes: number;
 }
 
-/** Tell the client: output `key` failed with `error` (a dependency's error, or KilledWorkerError). */
+/** Tell the client: output `key` failed with `error` (its own or a dependency's, or KilledWorkerError); may follow a task-done if it was lost and failed when computed again. */
 export interface ClientTaskErred {
   type: 'task-erred';
   key: Key;

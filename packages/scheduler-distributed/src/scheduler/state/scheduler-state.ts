@@ -189,9 +189,7 @@ export class SchedulerState {
       if (t.state !== RELEASED) continue;
       const bad = t.deps.find((d) => d.state === ERRED);
       if (bad !== undefined) {
-        this.#move(t, ERRED);
-        t.error = bad.error;
-        this.#failDependents(t);
+        this.#fail(t, bad.error!);
         continue;
       }
       let missing = 0;
@@ -289,25 +287,26 @@ export class SchedulerState {
     this.#fail(t, s.error);
   }
 
-  /** `t` (processing or waiting) errs with `error`; so does every dependent waiting on it. */
-  #fail(t: TaskRecord, error: Error): void {
-    this.#move(t, ERRED);
-    t.error = error;
-    this.#failDependents(t);
-    this.#settle([...t.deps]);
-  }
-
-  #failDependents(first: TaskRecord): void {
+  /**
+   * `first` (released, waiting or processing) errs with `error`; so does every dependent waiting
+   * on it, in turn. The client hears of each wanted one; inputs no longer needed are freed.
+   */
+  #fail(first: TaskRecord, error: Error): void {
+    this.#move(first, ERRED);
+    first.error = error;
     const work = [first];
+    const inputs: TaskRecord[] = [];
     for (let t = work.pop(); t !== undefined; t = work.pop()) {
-      if (t.wanted) this.#out.push({ type: 'task-erred', key: t.key, error: t.error! });
+      if (t.wanted) this.#out.push({ type: 'task-erred', key: t.key, error });
+      inputs.push(...t.deps);
       for (const d of t.dependents) {
         if (d.state !== WAITING) continue;
         this.#move(d, ERRED);
-        d.error = t.error;
+        d.error = error;
         work.push(d);
       }
     }
+    this.#settle(inputs);
   }
 
   #removeWorker(name: string): void {
