@@ -52,4 +52,14 @@ describe('transitions', () => {
     expect(err.story.map((l) => `${l.from}->${l.to} (${l.stimulus})`)).toEqual(['released->queued (graph-submitted)', 'queued->processing (graph-submitted)']);
     expect(err.message).toContain("on stimulus 'worker-removed'");
   });
+
+  it('keeps the last logCapacity moves for story()', () => {
+    const s = new SchedulerState({ logCapacity: 3 });
+    s.handle({ type: 'worker-added', worker: 'A', nthreads: 1 });
+    s.handle({ type: 'graph-submitted', graph: dag({ a: [], b: ['a'] }), outputs: ['b'] });
+    s.handle({ type: 'task-finished', key: 'a', worker: 'A', nbytes: 1 });
+    // moves, in order: b released->waiting, a released->queued, a queued->processing, a processing->memory, b waiting->processing
+    expect(s.story('a').map((l) => `${l.from}->${l.to}`)).toEqual(['queued->processing', 'processing->memory']);
+    expect(s.story('b').map((l) => `${l.from}->${l.to}`)).toEqual(['waiting->processing']);
+  });
 });

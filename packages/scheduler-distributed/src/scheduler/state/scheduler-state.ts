@@ -19,8 +19,9 @@ import type { Key, TaskGraph } from '@tsdask/core-graph';
 import { DistributedTransitionError, KilledWorkerError, type MoveStoryLine } from './errors.js';
 import type { GraphSubmitted, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
 import { decideWorker } from './placement.js';
-import { TaskQueue, type TaskRecord } from './task-record.js';
+import { newTaskRecord, TaskQueue, type TaskRecord } from './task-record.js';
 import { ERRED, FORGOTTEN, MEMORY, MOVE_TABLE, PROCESSING, QUEUED, RELEASED, STATE_COUNT, TASK_STATE_NAMES, WAITING } from './task-states.js';
+import { TransitionLog, type SchedulerStoryEntry } from './transition-log.js';
 import { validateScheduler } from './validate.js';
 import { WorkerState } from './worker-state.js';
 
@@ -34,16 +35,6 @@ export interface SchedulerStateOptions {
   logCapacity?: number;
 }
 
-/** One logged move. */
-export interface SchedulerStoryEntry {
-  key: Key;
-  from: string;
-  to: string;
-  /** The stimulus's type and its sequence number. */
-  stimulus: string;
-  stimulusId: number;
-}
-
 export class SchedulerState {
   readonly tasks = new Map<Key, TaskRecord>();
   /** Live workers in connection order. */
@@ -51,9 +42,7 @@ export class SchedulerState {
   readonly allowedFailures: number;
   readonly saturation: number;
   readonly #queue = new TaskQueue();
-  readonly #log: SchedulerStoryEntry[] = [];
-  readonly #logCapacity: number;
-  #logged = 0;
+  readonly #log: TransitionLog;
   #out: SchedulerInstruction[] = [];
   #stimulus = 'none';
   #stimulusId = 0;
@@ -62,7 +51,7 @@ export class SchedulerState {
   constructor(opts: SchedulerStateOptions = {}) {
     this.allowedFailures = opts.allowedFailures ?? 3;
     this.saturation = opts.saturation ?? 1.1;
-    this.#logCapacity = opts.logCapacity ?? 1 << 16;
+    this.#log = new TransitionLog(opts.logCapacity ?? 1 << 16);
   }
 
   /** Applies one stimulus; returns what the shell must do. */
@@ -108,7 +97,7 @@ export class SchedulerState {
 
   /** A task's history, from the moves still in the log. */
   story(key: Key): SchedulerStoryEntry[] {
-    return this.#log.filter((e) => e.key === key).sort((a, b) => a.stimulusId - b.stimulusId);
+    return this.#log.story(key);
   }
 
   /** The invariants between stimuli; returns the violations found (none: []). */
@@ -123,10 +112,7 @@ export class SchedulerState {
       const story: MoveStoryLine[] = this.story(t.key).map((e) => ({ from: e.from, to: e.to, stimulus: e.stimulus }));
       throw new DistributedTransitionError(t.key, TASK_STATE_NAMES[from]!, TASK_STATE_NAMES[to]!, story, this.#stimulus);
     }
-    const entry = { key: t.key, from: TASK_STATE_NAMES[from]!, to: TASK_STATE_NAMES[to]!, stimulus: this.#stimulus, stimulusId: this.#stimulusId };
-    if (this.#log.length < this.#logCapacity) this.#log.push(entry);
-    else this.#log[this.#logged % this.#logCapacity] = entry;
-    this.#logged++;
+    this.#log.record({ key: t.key, from: TASK_STATE_NAMES[from]!, to: TASK_STATE_NAMES[to]!, stimulus: this.#stimulus, stimulusId: this.#stimulusId });
     t.state = to;
   }
 
@@ -139,24 +125,7 @@ export class SchedulerState {
       const key = g.keys[i]!;
       let t = this.tasks.get(key);
       if (t === undefined) {
-        const deps: TaskRecord[] = [];
-        t = {
-          key,
-          node: g.nodes[i]!,
-          generation,
-          priority: s.priorities?.[i] ?? i,
-          state: RELEASED,
-          deps,
-          dependents: new Set(),
-          wanted: false,
-          delivered: false,
-          waitingOn: 0,
-          processingOn: undefined,
-          whoHas: new Set(),
-          nbytes: 0,
-          suspicious: [],
-          error: undefined,
-        };
+        t = newTaskRecord(key, g.nodes[i]!, generation, s.priorities?.[i] ?? i);
         this.tasks.set(key, t);
         created.push(t);
       }

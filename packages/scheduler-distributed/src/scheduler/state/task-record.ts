@@ -4,6 +4,7 @@
  * graphs first, then core-graph `order()`'s priority). Plain data; the machine mutates it.
  */
 import type { Key, Node } from '@tsdask/core-graph';
+import { RELEASED } from './task-states.js';
 import type { WorkerState } from './worker-state.js';
 
 export interface TaskRecord {
@@ -33,6 +34,27 @@ export interface TaskRecord {
   readonly suspicious: string[];
   /** While erred: why. */
   error: Error | undefined;
+}
+
+/** A new record, released, with no links yet. */
+export function newTaskRecord(key: Key, node: Node, generation: number, priority: number): TaskRecord {
+  return {
+    key,
+    node,
+    generation,
+    priority,
+    state: RELEASED,
+    deps: [],
+    dependents: new Set(),
+    wanted: false,
+    delivered: false,
+    waitingOn: 0,
+    processingOn: undefined,
+    whoHas: new Set(),
+    nbytes: 0,
+    suspicious: [],
+    error: undefined,
+  };
 }
 
 /** Whether a sorts before b in the queue. */
