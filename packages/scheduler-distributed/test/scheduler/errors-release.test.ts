@@ -51,4 +51,29 @@ describe('erred tasks and released keys', () => {
     expect(done(s.handle({ type: 'task-finished', key: 'c', worker: 'A', nbytes: 4 }))).toEqual(['c']);
     expect(s.validate()).toEqual([]);
   });
+
+  it('errs a released task that is needed again when one of its inputs erred since', () => {
+    const s = new SchedulerState();
+    s.handle({ type: 'worker-added', worker: 'A', nthreads: 1 });
+    s.handle({ type: 'worker-added', worker: 'B', nthreads: 1 });
+    s.handle({ type: 'graph-submitted', graph: dag({ e: [], t: ['e'] }), outputs: ['t'] });
+    s.handle({ type: 'task-finished', key: 'e', worker: 'A', nbytes: 1 });
+    expect(done(s.handle({ type: 'task-finished', key: 't', worker: 'A', nbytes: 1 }))).toEqual(['t']);
+    expect(s.stateOf('e')).toBe('released');
+    // a second graph reads e again: e runs again and throws, so w errs
+    const again = s.handle({ type: 'graph-submitted', graph: dag({ e: [], w: ['e'] }), outputs: ['w'] });
+    const [run] = computes(again);
+    const boom = new Error('e failed');
+    expect(s.handle({ type: 'task-erred', key: 'e', worker: run!.worker, error: boom })).toEqual([{ type: 'task-erred', key: 'w', error: boom }]);
+    // A, which held t, dies: t is wanted, so it is needed again, but its input e erred
+    expect(s.handle({ type: 'worker-removed', worker: 'A' })).toEqual([{ type: 'task-erred', key: 't', error: boom }]);
+    expect(s.story('t').map((l) => `${l.from}->${l.to}`)).toEqual([
+      'released->waiting',
+      'waiting->processing',
+      'processing->memory',
+      'memory->released',
+      'released->erred',
+    ]);
+    expect(s.validate()).toEqual([]);
+  });
 });

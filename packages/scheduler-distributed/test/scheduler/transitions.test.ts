@@ -13,7 +13,6 @@ const EXPECTED = [
   'released->processing',
   'released->erred',
   'released->forgotten',
-  'waiting->queued',
   'waiting->processing',
   'waiting->released',
   'waiting->erred',

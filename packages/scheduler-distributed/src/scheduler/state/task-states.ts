@@ -18,7 +18,7 @@
  *   released   -> waiting | queued | processing   it is needed again (submitted, or recomputed)
  *   released   -> erred       it is needed but a dependency erred
  *   released   -> forgotten   nothing wants it and no dependent remains
- *   waiting    -> queued | processing   its last missing input arrived
+ *   waiting    -> processing  its last missing input arrived (a worker sent it, so one is there)
  *   waiting    -> released    the client released it, or it is re-evaluated
  *   waiting    -> erred       a dependency erred
  *   queued     -> processing  a worker had room
@@ -28,6 +28,8 @@
  *   processing -> released    its worker died, an input was lost, or the client released it
  *   memory     -> released    no dependent needs it any more, or its last holder died
  *   erred      -> released    the client released it
+ * Only tasks without dependencies, or any ready task while no worker is connected, are queued;
+ * so waiting -> queued is not a move (add it with a policy that queues tasks with inputs).
  */
 
 /** State names, indexed by state code. */
@@ -54,7 +56,6 @@ export const LEGAL_MOVES: readonly (readonly [DistributedTaskState, DistributedT
   ['released', 'processing'],
   ['released', 'erred'],
   ['released', 'forgotten'],
-  ['waiting', 'queued'],
   ['waiting', 'processing'],
   ['waiting', 'released'],
   ['waiting', 'erred'],
