@@ -4,6 +4,7 @@
  * any more, mid-run too; a second graph reuses keys already in memory.
  */
 import { describe, expect, it } from 'vitest';
+import { MissingKeyError } from '@tsdask/core-graph';
 import { SchedulerState, type ClientTaskErred } from '@tsdask/scheduler-distributed';
 import { computes, dag, done } from './harness.js';
 
@@ -75,5 +76,21 @@ describe('erred tasks and released keys', () => {
       'released->erred',
     ]);
     expect(s.validate()).toEqual([]);
+  });
+
+  it('rejects an output the graph does not hold, before changing anything', () => {
+    const s = new SchedulerState();
+    expect(() => s.handle({ type: 'graph-submitted', graph: dag({ a: [] }), outputs: ['a', 'nope'] })).toThrow(MissingKeyError);
+    expect(s.tasks.size).toBe(0);
+  });
+
+  it('gives a worker announced with no (or a nonsense) thread count one slot', () => {
+    for (const nthreads of [0, -2, Number.NaN]) {
+      const s = new SchedulerState();
+      s.handle({ type: 'worker-added', worker: 'A', nthreads });
+      // limit ceil(1.1 * 1) = 2 root tasks
+      expect(computes(s.handle({ type: 'graph-submitted', graph: dag({ a: [], b: [], c: [] }), outputs: ['a', 'b', 'c'] })).length).toBe(2);
+      expect(s.validate()).toEqual([]);
+    }
   });
 });

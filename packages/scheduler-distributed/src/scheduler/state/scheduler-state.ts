@@ -15,7 +15,7 @@
  *   and something needs them, are computed again from the graph. A task that was processing on
  *   more than `allowedFailures` workers that died errs with KilledWorkerError.
  */
-import type { Key, TaskGraph } from '@tsdask/core-graph';
+import { MissingKeyError, type Key, type TaskGraph } from '@tsdask/core-graph';
 import { DistributedTransitionError, KilledWorkerError, type MoveStoryLine } from './errors.js';
 import type { GraphSubmitted, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
 import { decideWorker } from './placement.js';
@@ -64,7 +64,7 @@ export class SchedulerState {
         this.#submit(s);
         break;
       case 'worker-added':
-        if (!this.workers.has(s.worker)) this.workers.set(s.worker, new WorkerState(s.worker, Math.max(1, s.nthreads)));
+        if (!this.workers.has(s.worker)) this.workers.set(s.worker, new WorkerState(s.worker, s.nthreads >= 1 ? Math.floor(s.nthreads) : 1));
         break;
       case 'worker-removed':
         this.#removeWorker(s.worker);
@@ -118,6 +118,7 @@ export class SchedulerState {
 
   #submit(s: GraphSubmitted): void {
     const g: TaskGraph = s.graph;
+    for (const key of s.outputs) if (!g.index.has(key) && !this.tasks.has(key)) throw new MissingKeyError(key);
     const generation = this.#generation++;
     const created: TaskRecord[] = [];
     const recs: TaskRecord[] = new Array<TaskRecord>(g.size);
@@ -141,8 +142,7 @@ export class SchedulerState {
       }
     }
     for (const key of s.outputs) {
-      const t = this.tasks.get(key);
-      if (t === undefined) continue;
+      const t = this.tasks.get(key)!;
       t.wanted = true;
       if (t.state === RELEASED) this.#need(t);
       else if (t.state === MEMORY) this.#deliver(t);
