@@ -39,3 +39,23 @@ export type { WorkerTaskState } from './worker/state/task-states.js';
 export type { TransferLimits } from './worker/state/transfer-policy.js';
 export { WorkerTransitionError } from './worker/state/errors.js';
 export type { WorkerStoryLine } from './worker/state/errors.js';
+export { SchedulerState, type SchedulerStateOptions } from './scheduler/state/scheduler-state.js';
+export type { SchedulerStoryEntry } from './scheduler/state/transition-log.js';
+export { DistributedTransitionError, KilledWorkerError, type MoveStoryLine } from './scheduler/state/errors.js';
+export { TASK_STATE_NAMES, LEGAL_MOVES, type DistributedTaskState } from './scheduler/state/task-states.js';
+export type { TaskRecord } from './scheduler/state/task-record.js';
+export type { WorkerState } from './scheduler/state/worker-state.js';
+export type {
+  SchedulerStimulus,
+  SchedulerInstruction,
+  GraphSubmitted,
+  WorkerAdded,
+  WorkerRemoved,
+  TaskFinished,
+  TaskErred,
+  ReleaseKeys,
+  ComputeTask,
+  FreeKeys,
+  ClientTaskDone,
+  ClientTaskErred,
+} from './scheduler/state/messages.js';

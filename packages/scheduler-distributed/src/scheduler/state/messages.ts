@@ -1,0 +1,88 @@
+/**
+ * What goes into the distributed scheduler's state machine (stimuli) and what comes out
+ * (instructions), both discriminated on `type`. The shell around the machine turns messages
+ * from clients and workers into stimuli and carries out the instructions; the machine itself
+ * does no I/O.
+ */
+import type { Key, Node, TaskGraph } from '@tsdask/core-graph';
+
+/** A client submitted a lowered graph; `outputs` are the keys it wants back. */
+export interface GraphSubmitted {
+  type: 'graph-submitted';
+  graph: TaskGraph;
+  outputs: readonly Key[];
+  /** Priority of each graph id, lower first (core-graph `order()`); default: the id. */
+  priorities?: Int32Array;
+}
+
+/** A worker connected with `nthreads` slots. */
+export interface WorkerAdded {
+  type: 'worker-added';
+  worker: string;
+  nthreads: number;
+}
+
+/** A worker left or was lost: what it held is gone, what it ran is rescheduled. */
+export interface WorkerRemoved {
+  type: 'worker-removed';
+  worker: string;
+}
+
+/** A worker finished `key` and holds its result of `nbytes` bytes. */
+export interface TaskFinished {
+  type: 'task-finished';
+  key: Key;
+  worker: string;
+  nbytes: number;
+}
+
+/** The task `key` threw on `worker`. */
+export interface TaskErred {
+  type: 'task-erred';
+  key: Key;
+  worker: string;
+  error: Error;
+}
+
+/** The client no longer wants these keys. */
+export interface ReleaseKeys {
+  type: 'release-keys';
+  keys: readonly Key[];
+}
+
+/** Everything the machine reacts to. */
+export type SchedulerStimulus = GraphSubmitted | WorkerAdded | WorkerRemoved | TaskFinished | TaskErred | ReleaseKeys;
+
+/** Run `key` on `worker`; `whoHas` says which workers hold each input. */
+export interface ComputeTask {
+  type: 'compute-task';
+  worker: string;
+  key: Key;
+  node: Node;
+  priority: number;
+  whoHas: Record<Key, string[]>;
+}
+
+/** `worker` should drop these results (or stop computing these keys). */
+export interface FreeKeys {
+  type: 'free-keys';
+  worker: string;
+  keys: Key[];
+}
+
+/** Tell the client: output `key` is in memory (sent once per output; if it is lost later it is computed again silently). */
+export interface ClientTaskDone {
+  type: 'task-done';
+  key: Key;
+  nbytes: number;
+}
+
+/** Tell the client: output `key` failed with `error` (its own or a dependency's, or KilledWorkerError); may follow a task-done if it was lost and failed when computed again. */
+export interface ClientTaskErred {
+  type: 'task-erred';
+  key: Key;
+  error: Error;
+}
+
+/** Everything the machine asks its shell to do. */
+export type SchedulerInstruction = ComputeTask | FreeKeys | ClientTaskDone | ClientTaskErred;

@@ -1,0 +1,371 @@
+/**
+ * The distributed scheduler's state machine: every task's state (task-states.ts lists the
+ * states and the legal moves), every worker's slots, processing tasks and held keys. State
+ * changes only through `handle(stimulus) -> instructions`; every move is checked against the
+ * table and logged, so `story(key)` tells a task's history and `validate()` checks the
+ * invariants between stimuli. Pure: no sockets, timers or files.
+ *
+ * Policy:
+ * - A task is needed while the client wants it or a dependent waits, is queued or processes.
+ *   Unneeded results are freed at once; a released task is forgotten once it has no dependents.
+ * - A ready task with dependencies goes to the worker that holds most of its input bytes
+ *   (placement.ts). Root tasks (no dependencies) are queued and handed out only to workers
+ *   with fewer than ceil(saturation * nthreads) processing (Dask's worker-saturation).
+ * - A lost worker's processing tasks are rescheduled; its keys, if no other worker holds them
+ *   and something needs them, are computed again from the graph. A task that was processing on
+ *   more than `allowedFailures` workers that died errs with KilledWorkerError.
+ */
+import { MissingKeyError, type Key, type TaskGraph } from '@tsdask/core-graph';
+import { DistributedTransitionError, KilledWorkerError, type MoveStoryLine } from './errors.js';
+import type { GraphSubmitted, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
+import { decideWorker } from './placement.js';
+import { newTaskRecord, TaskQueue, type TaskRecord } from './task-record.js';
+import { ERRED, FORGOTTEN, MEMORY, MOVE_TABLE, PROCESSING, QUEUED, RELEASED, STATE_COUNT, TASK_STATE_NAMES, WAITING } from './task-states.js';
+import { TransitionLog, type SchedulerStoryEntry } from './transition-log.js';
+import { validateScheduler } from './validate.js';
+import { WorkerState } from './worker-state.js';
+
+/** Settings of the machine. */
+export interface SchedulerStateOptions {
+  /** Workers that may die under one task before it errs with KilledWorkerError (default 3). */
+  allowedFailures?: number;
+  /** Root tasks processing per thread before the rest wait in the queue (default 1.1). */
+  saturation?: number;
+  /** Transitions kept for `story()` (default 65536). */
+  logCapacity?: number;
+}
+
+export class SchedulerState {
+  readonly tasks = new Map<Key, TaskRecord>();
+  /** Live workers in connection order. */
+  readonly workers = new Map<string, WorkerState>();
+  readonly allowedFailures: number;
+  readonly saturation: number;
+  readonly #queue = new TaskQueue();
+  readonly #log: TransitionLog;
+  #out: SchedulerInstruction[] = [];
+  #stimulus = 'none';
+  #stimulusId = 0;
+  #generation = 0;
+
+  constructor(opts: SchedulerStateOptions = {}) {
+    this.allowedFailures = opts.allowedFailures ?? 3;
+    this.saturation = opts.saturation ?? 1.1;
+    this.#log = new TransitionLog(opts.logCapacity ?? 1 << 16);
+  }
+
+  /** Applies one stimulus; returns what the shell must do. */
+  handle(s: SchedulerStimulus): SchedulerInstruction[] {
+    this.#stimulus = s.type;
+    this.#stimulusId++;
+    this.#out = [];
+    switch (s.type) {
+      case 'graph-submitted':
+        this.#submit(s);
+        break;
+      case 'worker-added':
+        if (!this.workers.has(s.worker)) this.workers.set(s.worker, new WorkerState(s.worker, s.nthreads >= 1 ? Math.floor(s.nthreads) : 1));
+        break;
+      case 'worker-removed':
+        this.#removeWorker(s.worker);
+        break;
+      case 'task-finished':
+        this.#finished(s);
+        break;
+      case 'task-erred':
+        this.#erred(s);
+        break;
+      case 'release-keys':
+        for (const key of s.keys) {
+          const t = this.tasks.get(key);
+          if (t === undefined) continue;
+          t.wanted = false;
+          t.delivered = false;
+          this.#settle([t]);
+        }
+        break;
+    }
+    this.#drainQueue();
+    return this.#out;
+  }
+
+  /** The state of `key` ('forgotten' if unknown). */
+  stateOf(key: Key): string {
+    const t = this.tasks.get(key);
+    return TASK_STATE_NAMES[t === undefined ? FORGOTTEN : t.state];
+  }
+
+  /** A task's history, from the moves still in the log. */
+  story(key: Key): SchedulerStoryEntry[] {
+    return this.#log.story(key);
+  }
+
+  /** The invariants between stimuli; returns the violations found (none: []). */
+  validate(): string[] {
+    return validateScheduler(this.tasks, this.workers);
+  }
+
+  /** Moves `t` to `to`; throws DistributedTransitionError on a move the table forbids. */
+  #move(t: TaskRecord, to: number): void {
+    const from = t.state;
+    if (MOVE_TABLE[from * STATE_COUNT + to] !== 1) {
+      const story: MoveStoryLine[] = this.story(t.key).map((e) => ({ from: e.from, to: e.to, stimulus: e.stimulus }));
+      throw new DistributedTransitionError(t.key, TASK_STATE_NAMES[from]!, TASK_STATE_NAMES[to]!, story, this.#stimulus);
+    }
+    this.#log.record({ key: t.key, from: TASK_STATE_NAMES[from]!, to: TASK_STATE_NAMES[to]!, stimulus: this.#stimulus, stimulusId: this.#stimulusId });
+    t.state = to;
+  }
+
+  #submit(s: GraphSubmitted): void {
+    const g: TaskGraph = s.graph;
+    for (const key of s.outputs) if (!g.index.has(key) && !this.tasks.has(key)) throw new MissingKeyError(key);
+    const generation = this.#generation++;
+    const created: TaskRecord[] = [];
+    const recs: TaskRecord[] = new Array<TaskRecord>(g.size);
+    for (let i = 0; i < g.size; i++) {
+      const key = g.keys[i]!;
+      let t = this.tasks.get(key);
+      if (t === undefined) {
+        t = newTaskRecord(key, g.nodes[i]!, generation, s.priorities?.[i] ?? i);
+        this.tasks.set(key, t);
+        created.push(t);
+      }
+      recs[i] = t;
+    }
+    for (const t of created) {
+      const i = g.index.get(t.key)!;
+      const deps = t.deps as TaskRecord[];
+      for (let e = g.depPtr[i]!; e < g.depPtr[i + 1]!; e++) {
+        const d = recs[g.depIdx[e]!]!;
+        deps.push(d);
+        d.dependents.add(t);
+      }
+    }
+    for (const key of s.outputs) {
+      const t = this.tasks.get(key)!;
+      t.wanted = true;
+      if (t.state === RELEASED) this.#need(t);
+      else if (t.state === MEMORY) this.#deliver(t);
+      else if (t.state === ERRED) this.#out.push({ type: 'task-erred', key: t.key, error: t.error! });
+    }
+    this.#settle(created);
+  }
+
+  /** Makes released task `t` (and the released tasks it reads) progress toward memory. */
+  #need(first: TaskRecord): void {
+    const work = [first];
+    for (let t = work.pop(); t !== undefined; t = work.pop()) {
+      if (t.state !== RELEASED) continue;
+      const bad = t.deps.find((d) => d.state === ERRED);
+      if (bad !== undefined) {
+        this.#fail(t, bad.error!);
+        continue;
+      }
+      let missing = 0;
+      for (const d of t.deps) if (d.state !== MEMORY) missing++;
+      if (missing === 0) {
+        this.#ready(t);
+        continue;
+      }
+      t.waitingOn = missing;
+      this.#move(t, WAITING);
+      for (const d of t.deps) if (d.state === RELEASED) work.push(d);
+    }
+  }
+
+  /** `t`'s inputs are all in memory: queue it (a root task, or no worker) or send it to the best worker. */
+  #ready(t: TaskRecord): void {
+    if (t.deps.length === 0 || this.workers.size === 0) {
+      this.#move(t, QUEUED);
+      this.#queue.push(t);
+      return;
+    }
+    const inputs = t.deps.map((d) => ({ nbytes: d.nbytes, holders: d.whoHas }));
+    this.#send(t, decideWorker(this.workers.values(), inputs)!);
+  }
+
+  #send(t: TaskRecord, w: WorkerState): void {
+    this.#move(t, PROCESSING);
+    t.processingOn = w;
+    w.processing.add(t.key);
+    const whoHas: Record<Key, string[]> = {};
+    for (const d of t.deps) whoHas[d.key] = [...d.whoHas].map((h) => h.name);
+    this.#out.push({ type: 'compute-task', worker: w.name, key: t.key, node: t.node, priority: t.priority, whoHas });
+  }
+
+  /** Hands queued tasks to workers while one has room (root tasks: under the saturation limit). */
+  #drainQueue(): void {
+    const q = this.#queue;
+    while (q.size > 0) {
+      const t = q.peek()!;
+      if (t.state !== QUEUED) {
+        q.pop();
+        continue;
+      }
+      const open = [...this.workers.values()].filter((w) => t.deps.length > 0 || w.processing.size < w.limit(this.saturation));
+      if (open.length === 0) return;
+      q.pop();
+      this.#send(
+        t,
+        decideWorker(
+          open,
+          t.deps.map((d) => ({ nbytes: d.nbytes, holders: d.whoHas })),
+        )!,
+      );
+    }
+  }
+
+  #deliver(t: TaskRecord): void {
+    if (t.delivered) return;
+    t.delivered = true;
+    this.#out.push({ type: 'task-done', key: t.key, nbytes: t.nbytes });
+  }
+
+  /** Takes `t` off the worker it processes on. */
+  #unassign(t: TaskRecord): WorkerState | undefined {
+    const w = t.processingOn;
+    w?.processing.delete(t.key);
+    t.processingOn = undefined;
+    return w;
+  }
+
+  #finished(s: TaskFinished): void {
+    const w = this.workers.get(s.worker);
+    if (w === undefined) return; // a message from a worker already removed
+    const t = this.tasks.get(s.key);
+    if (t === undefined || t.state !== PROCESSING || t.processingOn !== w) {
+      // Stale: released, rescheduled elsewhere, or already known. The worker drops what we do not record.
+      if (t === undefined || !t.whoHas.has(w)) this.#out.push({ type: 'free-keys', worker: w.name, keys: [s.key] });
+      return;
+    }
+    this.#unassign(t);
+    this.#move(t, MEMORY);
+    t.nbytes = s.nbytes;
+    t.whoHas.add(w);
+    w.hold(t.key, s.nbytes);
+    if (t.wanted) this.#deliver(t);
+    for (const d of t.dependents) if (d.state === WAITING && --d.waitingOn === 0) this.#ready(d);
+    this.#settle([...t.deps, t]);
+  }
+
+  #erred(s: TaskErred): void {
+    const w = this.workers.get(s.worker);
+    const t = this.tasks.get(s.key);
+    if (w === undefined || t === undefined || t.state !== PROCESSING || t.processingOn !== w) return;
+    this.#unassign(t);
+    this.#fail(t, s.error);
+  }
+
+  /**
+   * `first` (released, waiting or processing) errs with `error`; so does every dependent waiting
+   * on it, in turn. The client hears of each wanted one; inputs no longer needed are freed.
+   */
+  #fail(first: TaskRecord, error: Error): void {
+    this.#move(first, ERRED);
+    first.error = error;
+    const work = [first];
+    const inputs: TaskRecord[] = [];
+    for (let t = work.pop(); t !== undefined; t = work.pop()) {
+      if (t.wanted) this.#out.push({ type: 'task-erred', key: t.key, error });
+      inputs.push(...t.deps);
+      for (const d of t.dependents) {
+        if (d.state !== WAITING) continue;
+        this.#move(d, ERRED);
+        d.error = error;
+        work.push(d);
+      }
+    }
+    this.#settle(inputs);
+  }
+
+  #removeWorker(name: string): void {
+    const w = this.workers.get(name);
+    if (w === undefined) return;
+    this.workers.delete(name);
+    const again: TaskRecord[] = [];
+    for (const key of [...w.processing]) {
+      const t = this.tasks.get(key)!;
+      this.#unassign(t);
+      t.suspicious.push(name);
+      if (t.suspicious.length > this.allowedFailures) {
+        this.#fail(t, new KilledWorkerError(t.key, t.suspicious));
+      } else {
+        this.#move(t, RELEASED);
+        again.push(t);
+      }
+    }
+    const lost: TaskRecord[] = [];
+    for (const key of w.has.keys()) {
+      const t = this.tasks.get(key)!;
+      t.whoHas.delete(w);
+      if (t.whoHas.size === 0 && t.state === MEMORY) {
+        this.#move(t, RELEASED);
+        lost.push(t);
+      }
+    }
+    w.has.clear();
+    for (const t of lost) {
+      for (const d of t.dependents) {
+        if (d.state === WAITING) d.waitingOn++;
+        else if (d.state === QUEUED || d.state === PROCESSING) {
+          // its input is gone: evaluate it again (the worker running it is told to drop it)
+          const on = this.#unassign(d);
+          if (on !== undefined) this.#out.push({ type: 'free-keys', worker: on.name, keys: [d.key] });
+          this.#move(d, RELEASED);
+          again.push(d);
+        }
+      }
+    }
+    for (const t of again) this.#need(t);
+    for (const t of lost) if (this.#needed(t)) this.#need(t);
+    this.#settle(lost);
+  }
+
+  /** Whether the client wants `t` or a dependent waits for it, is queued or processes. */
+  #needed(t: TaskRecord): boolean {
+    if (t.wanted) return true;
+    for (const d of t.dependents) if (d.state === WAITING || d.state === QUEUED || d.state === PROCESSING) return true;
+    return false;
+  }
+
+  /** Releases what is no longer needed among `start` (and, in turn, their deps); forgets released tasks without dependents. */
+  #settle(start: TaskRecord[]): void {
+    const work = start.slice();
+    for (let t = work.pop(); t !== undefined; t = work.pop()) {
+      if (t.state === FORGOTTEN || this.#needed(t)) continue;
+      switch (t.state) {
+        case MEMORY:
+          for (const h of t.whoHas) {
+            h.drop(t.key);
+            this.#out.push({ type: 'free-keys', worker: h.name, keys: [t.key] });
+          }
+          t.whoHas.clear();
+          this.#move(t, RELEASED);
+          break;
+        case PROCESSING: {
+          const on = this.#unassign(t)!;
+          this.#out.push({ type: 'free-keys', worker: on.name, keys: [t.key] });
+          this.#move(t, RELEASED);
+          work.push(...t.deps);
+          break;
+        }
+        case WAITING:
+        case QUEUED:
+          this.#move(t, RELEASED);
+          work.push(...t.deps);
+          break;
+        case ERRED:
+          if (t.dependents.size === 0) this.#move(t, RELEASED);
+          break;
+      }
+      if (t.state === RELEASED && t.dependents.size === 0) {
+        this.#move(t, FORGOTTEN);
+        this.tasks.delete(t.key);
+        for (const d of t.deps) {
+          d.dependents.delete(t);
+          work.push(d);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * What the scheduler knows of one worker: its slots (nthreads), the tasks processing on it,
+ * the keys it holds with their sizes, and its occupancy (tasks processing per slot; with no
+ * duration estimates yet, each task counts one unit). Plain data; the machine mutates it.
+ */
+import type { Key } from '@tsdask/core-graph';
+
+export class WorkerState {
+  readonly name: string;
+  readonly nthreads: number;
+  /** Keys processing on this worker. */
+  readonly processing = new Set<Key>();
+  /** Keys held here, with their size in bytes. */
+  readonly has = new Map<Key, number>();
+  /** Sum of `has`'s bytes. */
+  nbytes = 0;
+
+  constructor(name: string, nthreads: number) {
+    this.name = name;
+    this.nthreads = nthreads;
+  }
+
+  /** Processing tasks per slot. */
+  get occupancy(): number {
+    return this.processing.size / this.nthreads;
+  }
+
+  /** The most tasks processing here before root tasks wait in the queue: ceil(saturation * nthreads), at least 1. */
+  limit(saturation: number): number {
+    return Math.max(1, Math.ceil(saturation * this.nthreads));
+  }
+
+  /** Records that this worker holds `key` (`nbytes` bytes). */
+  hold(key: Key, nbytes: number): void {
+    this.nbytes += nbytes - (this.has.get(key) ?? 0);
+    this.has.set(key, nbytes);
+  }
+
+  /** Records that this worker dropped `key`. */
+  drop(key: Key): void {
+    this.nbytes -= this.has.get(key) ?? 0;
+    this.has.delete(key);
+  }
+}
