@@ -2,11 +2,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { delayed, lowerGraph, order, ref, task, TaskError, type Delayed, type SchedulerEvent } from '@tsdask/core-graph';
+import { delayed, lowerGraph, order, task, TaskError, type Delayed, type SchedulerEvent } from '@tsdask/core-graph';
 import { planBatches, SchedulerState, type Instruction } from '@tsdask/scheduler-local';
 import { decodeValue, encodeValue } from '@tsdask/runtime/codec';
 import { randomDag } from './random-dag.js';
 import { driveWithLateWrites } from './drive.js';
+import { K, loadsMachine } from './shared-loads.js';
 import { parseBytes } from '../src/memory/limit.js';
 
 const parent = mkdtempSync(join(tmpdir(), 'tsdask-mem-test-'));
@@ -46,39 +47,9 @@ describe('spill codec', () => {
 });
 
 describe('SchedulerState under a memory limit', () => {
-  // K loads of 100 bytes, each read twice: by a sum branch, and by a max branch that also
-  // needs the last load, so every load is held (or spilled) until all loads are done.
-  const K = 10;
-  const entries: [string, unknown][] = [];
-  for (let i = 0; i < K; i++) {
-    entries.push([`load,${i}`, task('m#load', i)]);
-    entries.push([`s,${i}`, task('m#sum', ref(`load,${i}`))]);
-    entries.push([`m,${i}`, task('m#max', ref(`load,${i}`), ref(`load,${K - 1}`))]);
-  }
-  entries.push([
-    'total',
-    task(
-      'm#add',
-      Array.from({ length: K }, (_, i) => ref(`s,${i}`)),
-    ),
-  ]);
-  entries.push([
-    'peak',
-    task(
-      'm#maxall',
-      Array.from({ length: K }, (_, i) => ref(`m,${i}`)),
-    ),
-  ]);
-  const g = lowerGraph(entries);
-  const outputs = ['total', 'peak'];
-
+  // The shared test DAG (shared-loads.ts): every load is held (or spilled) until all loads are done.
   function run(limit: number) {
-    const outIds = Int32Array.from(outputs, (k) => g.index.get(k)!);
-    const isOut = new Uint8Array(g.size);
-    for (const o of outIds) isOut[o] = 1;
-    const plan = planBatches(g, order(g, outputs), isOut, 1);
-    const m = new SchedulerState(g, plan, { outputs: outIds, slots: 2, retries: 0, memoryLimit: limit, rootSlots: 1 });
-    const size = (b: number) => (g.keys[plan.root[b]!]!.startsWith('load') ? 100 : 1);
+    const { m, size, plan, outIds } = loadsMachine(limit);
     const onDisk = new Set<number>();
     const queue: Instruction[] = [...m.handle({ type: 'start' })];
     let spills = 0;

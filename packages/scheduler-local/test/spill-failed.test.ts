@@ -5,43 +5,12 @@
  * one batch at a time over the pause, with every invariant kept.
  */
 import { describe, expect, it } from 'vitest';
-import { lowerGraph, order, ref, task } from '@tsdask/core-graph';
-import { planBatches, SchedulerState, type Instruction } from '@tsdask/scheduler-local';
-
-// K loads of 100 bytes, each read by a sum and by a max that also needs the last load, so
-// every load is held (or spilled) until all loads are done.
-const K = 10;
-const entries: [string, unknown][] = [];
-for (let i = 0; i < K; i++) {
-  entries.push([`load,${i}`, task('m#load', i)]);
-  entries.push([`s,${i}`, task('m#sum', ref(`load,${i}`))]);
-  entries.push([`m,${i}`, task('m#max', ref(`load,${i}`), ref(`load,${K - 1}`))]);
-}
-entries.push([
-  'total',
-  task(
-    'm#add',
-    Array.from({ length: K }, (_, i) => ref(`s,${i}`)),
-  ),
-]);
-entries.push([
-  'peak',
-  task(
-    'm#maxall',
-    Array.from({ length: K }, (_, i) => ref(`m,${i}`)),
-  ),
-]);
-const g = lowerGraph(entries);
-const outputs = ['total', 'peak'];
+import type { Instruction } from '@tsdask/scheduler-local';
+import { loadsMachine } from './shared-loads.js';
 
 /** Runs the machine; `fails(batch)` says how a spill write of that batch ends. */
 function run(fails: (batch: number) => 'ok' | 'keep' | 'stop') {
-  const outIds = Int32Array.from(outputs, (k) => g.index.get(k)!);
-  const isOut = new Uint8Array(g.size);
-  for (const o of outIds) isOut[o] = 1;
-  const plan = planBatches(g, order(g, outputs), isOut, 1);
-  const m = new SchedulerState(g, plan, { outputs: outIds, slots: 2, retries: 0, memoryLimit: 500, rootSlots: 1 });
-  const size = (b: number) => (g.keys[plan.root[b]!]!.startsWith('load') ? 100 : 1);
+  const { m, size, plan } = loadsMachine(500);
   const spilled: number[] = [];
   let spillsAfterStop = 0;
   let stopped = false;
