@@ -22,7 +22,7 @@ import { lowerGraph, type TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
 import { optimizeGraph } from './optimize/pipeline.js';
 import { fuseBlockwise } from './optimize/fuse-blockwise.js';
-import { getScheduler, type ComputeOptions, type Scheduler } from './schedulers.js';
+import { resolveScheduler, type ComputeOptions, type Scheduler } from './schedulers.js';
 import type { Key } from './spec/index.js';
 
 /** The computed type of a compute() argument. */
@@ -130,7 +130,7 @@ async function run(items: unknown[], opts: ComputeOptions, site: OptionsSite, ea
   if (collections.length === 0) return undefined;
   const cancel = computeSignal(merged.signal, merged.timeout);
   try {
-    const scheduler = await getScheduler(merged.scheduler ?? 'threads');
+    const scheduler = await resolveScheduler(merged.scheduler ?? 'threads');
     // Again, now that the scheduler's own options (memoryLimit, ...) can be checked.
     validateOptions(config.all(), 'config');
     validateOptions(opts, site);

@@ -7,6 +7,7 @@
 import { ConfigError } from './errors.js';
 import type { OptimizeFlags } from './optimize/pipeline.js';
 import { validateOptions } from './options/registry.js';
+import type { SchedulerChoice } from './schedulers.js';
 
 /**
  * The options every compute takes and the config holds, typed. Packages add their own by
@@ -17,8 +18,11 @@ import { validateOptions } from './options/registry.js';
  * At run time validateOptions still checks every name and value (a ConfigError at the call).
  */
 export interface Options {
-  /** Scheduler name: 'threads' (default), 'sync', or any registered one. */
-  scheduler?: string;
+  /**
+   * Scheduler: a name ('threads' (default), 'sync', or any registered one), a Scheduler object,
+   * or a client that gives one (`asScheduler()`: a distributed Client).
+   */
+  scheduler?: SchedulerChoice;
   /** Worker threads for 'threads' (default: os.availableParallelism()). */
   numWorkers?: number;
   /** How many times a task is retried after its worker died (default 1). */

@@ -50,7 +50,18 @@ export type {
   WorkerName,
 } from './events.js';
 export { TASK_STATES, TaskStateCode, TaskBatchBuilder, taskEventsOf, type TaskEvent, type TaskEventBatch, type TaskState } from './task-events.js';
-export { registerScheduler, registerSchedulerLoader, getScheduler, schedulerNames, type Scheduler, type RunHandle, type ComputeOptions } from './schedulers.js';
+export {
+  registerScheduler,
+  registerSchedulerLoader,
+  getScheduler,
+  resolveScheduler,
+  schedulerNames,
+  type Scheduler,
+  type SchedulerChoice,
+  type SchedulerProvider,
+  type RunHandle,
+  type ComputeOptions,
+} from './schedulers.js';
 export { Collection } from './collection.js';
 export { isCollection, COLLECTION_BRAND, type CollectionLike } from './collection-brand.js';
 export { compute, computeGraph, persist, release, graphOf, resolveOptions, type Computed } from './compute.js';

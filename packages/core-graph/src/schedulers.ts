@@ -126,6 +126,27 @@ function notFound(name: string, cause?: unknown): SchedulerNotFoundError {
   return new SchedulerNotFoundError(name, known, cause, near !== name ? near : undefined);
 }
 
+/** Something that gives a Scheduler: a distributed Client passes itself as `{ scheduler: client }`. */
+export interface SchedulerProvider {
+  asScheduler(): Scheduler;
+}
+
+/** What the `scheduler` option takes: a registered name, a Scheduler, or a provider of one. */
+export type SchedulerChoice = string | Scheduler | SchedulerProvider;
+
+/** The scheduler a `scheduler` option names or gives (a name loads its package on first use, as getScheduler). */
+export function resolveScheduler(choice: SchedulerChoice): Promise<Scheduler> {
+  if (typeof choice === 'string') return getScheduler(choice);
+  return Promise.resolve('asScheduler' in choice && typeof choice.asScheduler === 'function' ? choice.asScheduler() : (choice as Scheduler));
+}
+
+/** The name of the scheduler a `scheduler` option chooses. */
+export function schedulerChoiceName(choice: SchedulerChoice | undefined): string {
+  if (choice === undefined) return 'threads';
+  if (typeof choice === 'string') return choice;
+  return 'asScheduler' in choice && typeof choice.asScheduler === 'function' ? choice.asScheduler().name : (choice as Scheduler).name;
+}
+
 /** The scheduler registered as `name`, loading its package on first use where a loader announced it. */
 export async function getScheduler(name: string): Promise<Scheduler> {
   let s = registry.get(name);

@@ -19,7 +19,7 @@ import { optionCallbacks } from '../compute-options.js';
 import { delayed, Delayed, type LazyArgs } from '../delayed.js';
 import { registerFunction } from '../functions.js';
 import { OpRef } from '../op.js';
-import { getScheduler, type ComputeOptions, type Scheduler } from '../schedulers.js';
+import { resolveScheduler, schedulerChoiceName, type ComputeOptions, type Scheduler } from '../schedulers.js';
 import { keyGroup } from '../spec/index.js';
 import { tokenize } from '../tokenize.js';
 import { validateOptions } from '../options/registry.js';
@@ -47,12 +47,12 @@ export class Client {
 
   /** The scheduler's name (from the options, else the config, else 'threads'). */
   get schedulerName(): string {
-    return this.#opts.scheduler ?? 'threads';
+    return schedulerChoiceName(this.#opts.scheduler);
   }
 
   /** The scheduler, loaded on first use (with the subscribers plugin options such as `dashboard` ask for). */
   scheduler(): Promise<Scheduler> {
-    this.#scheduler ??= Promise.all([getScheduler(this.schedulerName), optionCallbacks(this.#opts)]).then(([s, extra]) => {
+    this.#scheduler ??= Promise.all([resolveScheduler(this.#opts.scheduler ?? 'threads'), optionCallbacks(this.#opts)]).then(([s, extra]) => {
       if (extra.length > 0) this.#opts.callbacks = [...(this.#opts.callbacks ?? []), ...extra];
       return s;
     });

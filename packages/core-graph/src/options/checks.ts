@@ -28,6 +28,16 @@ export const boolean: OptionCheck = (v) => (typeof v === 'boolean' ? undefined :
 
 export const nonEmptyString: OptionCheck = (v) => (typeof v === 'string' && v !== '' ? undefined : `must be a non-empty string, got ${show(v)}`);
 
+/** A scheduler name, a Scheduler object, or something that gives one (`asScheduler()`, as a distributed Client). */
+export const schedulerChoice: OptionCheck = (v) => {
+  if (typeof v === 'object' && v !== null) {
+    const o = v as { run?: unknown; gather?: unknown; asScheduler?: unknown };
+    if (typeof o.asScheduler === 'function' || (typeof o.run === 'function' && typeof o.gather === 'function')) return undefined;
+    return `must be a scheduler name, a Scheduler, or a client (an object with asScheduler()), got ${show(v)}`;
+  }
+  return nonEmptyString(v);
+};
+
 /** setTimeout's largest delay; a larger one fires at once. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 

@@ -13,7 +13,7 @@ import {
   abortSignal,
   boolean,
   callbackList,
-  nonEmptyString,
+  schedulerChoice,
   nonNegativeInteger,
   optimizeFlags,
   positiveInteger,
@@ -45,7 +45,7 @@ export function registerOption(name: string, spec: { check?: OptionCheck; scope?
 }
 
 for (const [name, check] of [
-  ['scheduler', nonEmptyString],
+  ['scheduler', schedulerChoice],
   ['numWorkers', positiveInteger],
   ['retries', nonNegativeInteger],
   ['batchSize', positiveInteger],

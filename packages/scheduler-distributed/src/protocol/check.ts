@@ -1,0 +1,121 @@
+/**
+ * The shape check every control message passes before it is used: a table per direction
+ * (which message types that side may send, each field's type), so a peer that sends an
+ * unknown type, a missing field or a wrong type gets a MessageShapeError naming the field,
+ * and its connection is closed, before any state changes. Arrays are checked element by
+ * element; the scheduler's hot messages (task-finished, compute-task) stay a few field tests.
+ */
+import { MessageShapeError } from '../comm/errors.js';
+import type { ClientToScheduler, PeerToWorker, SchedulerToClient, SchedulerToWorker, WorkerToPeer, WorkerToScheduler } from './messages.js';
+
+type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'string[]' | 'number[]' | 'node' | 'node[]' | 'pairs' | 'inputs' | 'found' | 'who-has';
+type Shapes = Record<string, Record<string, FieldType>>;
+
+const CLIENT_TO_SCHEDULER: Shapes = {
+  'update-graph': {
+    id: 'number',
+    keys: 'string[]',
+    nodes: 'node[]',
+    depPtr: 'number[]',
+    depIdx: 'number[]',
+    outputs: 'string[]',
+    priorities: 'number[]',
+    held: 'string[]',
+    sources: 'pairs',
+  },
+  'release-keys': { keys: 'string[]' },
+  'who-has': { id: 'number', keys: 'string[]' },
+  scatter: { id: 'number', key: 'string', nbytes: 'number' },
+};
+const SCHEDULER_TO_CLIENT: Shapes = {
+  'client-welcome': { clientId: 'string', workers: 'number' },
+  'graph-accepted': { id: 'number' },
+  'graph-refused': { id: 'number', error: 'object' },
+  'task-done': { key: 'string', nbytes: 'number' },
+  'task-erred': { key: 'string', error: 'object' },
+  'who-has-reply': { id: 'number', whoHas: 'who-has' },
+  scattered: { id: 'number', key: 'string', worker: 'string' },
+};
+const WORKER_TO_SCHEDULER: Shapes = {
+  'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number' },
+  'task-finished': { key: 'string', nbytes: 'number' },
+  'task-erred': { key: 'string', error: 'object' },
+  'missing-data': { key: 'string', tried: 'string[]' },
+  heartbeat: { memory: 'number', executing: 'number', ready: 'number' },
+};
+const SCHEDULER_TO_WORKER: Shapes = {
+  'worker-welcome': { heartbeatMs: 'number' },
+  'define-ops': { sources: 'pairs' },
+  'compute-task': { key: 'string', node: 'node', priority: 'number', inputs: 'inputs' },
+  'free-keys': { keys: 'string[]' },
+  'receive-data': { key: 'string', nbytes: 'number' },
+  'close-worker': { reason: 'string' },
+};
+const PEER_TO_WORKER: Shapes = { 'get-data': { id: 'number', keys: 'string[]' } };
+const WORKER_TO_PEER: Shapes = { data: { id: 'number', found: 'found', missing: 'string[]' } };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+const isStr = (v: unknown): boolean => typeof v === 'string';
+const every = (v: unknown, f: (x: unknown) => boolean): boolean => Array.isArray(v) && v.every(f);
+
+function fits(v: unknown, t: FieldType): boolean {
+  switch (t) {
+    case 'string':
+      return isStr(v);
+    case 'number':
+      return isNum(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'object':
+      return isObject(v);
+    case 'string[]':
+      return every(v, isStr);
+    case 'number[]':
+      return every(v, isNum);
+    case 'node':
+      return isStr(v) || v instanceof Uint8Array;
+    case 'node[]':
+      return every(v, (x) => isStr(x) || x instanceof Uint8Array);
+    case 'pairs':
+      return every(v, (p) => Array.isArray(p) && p.length === 2 && isStr(p[0]) && isStr(p[1]));
+    case 'inputs':
+      return every(v, (x) => isObject(x) && isStr(x['key']) && every(x['whoHas'], isStr) && isNum(x['nbytes']));
+    case 'found':
+      return every(v, (x) => isObject(x) && isStr(x['key']) && isNum(x['nbytes']));
+    case 'who-has':
+      return isObject(v) && Object.values(v).every((x) => every(x, isStr));
+  }
+}
+
+const describe = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : v instanceof Uint8Array ? 'bytes' : typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v;
+
+function checker<T>(shapes: Shapes, from: string): (x: unknown) => T {
+  return (x: unknown): T => {
+    if (!isObject(x)) throw new MessageShapeError('message', `A message from a ${from} must be an object with a 'type', got ${describe(x)}.`);
+    const type = x['type'];
+    const shape = typeof type === 'string' && Object.prototype.hasOwnProperty.call(shapes, type) ? shapes[type]! : undefined;
+    if (shape === undefined)
+      throw new MessageShapeError('message.type', `A ${from} may not send message type ${describe(type)} (expected one of ${Object.keys(shapes).join(', ')}).`);
+    for (const field in shape) {
+      const want = shape[field]!;
+      if (!fits(x[field], want))
+        throw new MessageShapeError(`message.${field}`, `The '${type as string}' message's field '${field}' must be ${want}, got ${describe(x[field])}.`);
+    }
+    return x as T;
+  };
+}
+
+/** Checks a message the scheduler received from a client. */
+export const checkFromClient = checker<ClientToScheduler>(CLIENT_TO_SCHEDULER, 'client');
+/** Checks a message a client received from the scheduler. */
+export const checkToClient = checker<SchedulerToClient>(SCHEDULER_TO_CLIENT, 'scheduler');
+/** Checks a message the scheduler received from a worker. */
+export const checkFromWorker = checker<WorkerToScheduler>(WORKER_TO_SCHEDULER, 'worker');
+/** Checks a message a worker received from the scheduler. */
+export const checkToWorker = checker<SchedulerToWorker>(SCHEDULER_TO_WORKER, 'scheduler');
+/** Checks a message a worker's data port received. */
+export const checkFromPeer = checker<PeerToWorker>(PEER_TO_WORKER, 'peer');
+/** Checks an answer from a worker's data port. */
+export const checkFromDataPort = checker<WorkerToPeer>(WORKER_TO_PEER, 'worker data port');

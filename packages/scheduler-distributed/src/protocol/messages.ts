@@ -1,0 +1,205 @@
+/**
+ * The cluster protocol after the handshake: every control message between a client, the
+ * scheduler, workers and peers, discriminated on `type`. Control messages carry only protocol
+ * data (strings, numbers, booleans, arrays, plain objects, Uint8Array); user values (task
+ * nodes, results, scattered data, errors) travel encoded (values.ts): a node as a JSON string
+ * or codec bytes, a value as one body frame that follows its control message.
+ *
+ * Connections (all TCP, all behind the token handshake):
+ *   client -> scheduler  role 'client'   graphs, releases, who-has questions, scatter
+ *   worker -> scheduler  role 'worker'   registration, task results, heartbeats
+ *   X -> worker's data port  role 'peer' get-data (a worker fetching inputs, a client gathering)
+ * Bulk data moves only on 'peer' connections, so it never delays scheduler control messages.
+ */
+
+/** A task node on the wire: a JSON string where it survives a round trip, else codec bytes. */
+export type WireNode = string | Uint8Array;
+
+/** A serialized error (core-graph `serializeError`), rebuilt with `deserializeError`. */
+export type WireError = Record<string, unknown>;
+
+// ---- client -> scheduler ----------------------------------------------------
+
+/**
+ * A graph to run. `keys[i]` has node `nodes[i]` and reads `keys[depIdx[e]]` for e in
+ * depPtr[i]..depPtr[i+1] (core-graph's CSR). `held` are keys whose node is `held(key)`: results
+ * the scheduler already holds (refused with NotHeldError where it does not). `sources` are the
+ * user-function sources the graph's `fn:` ops need (workers compile them).
+ */
+export interface UpdateGraphMsg {
+  type: 'update-graph';
+  id: number;
+  keys: string[];
+  nodes: WireNode[];
+  depPtr: number[];
+  depIdx: number[];
+  outputs: string[];
+  priorities: number[];
+  held: string[];
+  sources: [string, string][];
+}
+/** The client drops its interest in these keys (the last reference to each). */
+export interface ReleaseKeysMsg {
+  type: 'release-keys';
+  keys: string[];
+}
+/** Which workers hold these keys, and their data addresses; answered by `who-has-reply`. */
+export interface WhoHasMsg {
+  type: 'who-has';
+  id: number;
+  keys: string[];
+}
+/** Keep the value in the body frame that follows under `key` on some worker (client.scatter); answered by `scattered`. */
+export interface ScatterMsg {
+  type: 'scatter';
+  id: number;
+  key: string;
+  nbytes: number;
+}
+
+// ---- scheduler -> client ----------------------------------------------------
+
+/** Sent once when the client connects. */
+export interface ClientWelcomeMsg {
+  type: 'client-welcome';
+  clientId: string;
+  workers: number;
+}
+/** The graph `id` was taken (its outputs will be reported by task-done / task-erred). */
+export interface GraphAcceptedMsg {
+  type: 'graph-accepted';
+  id: number;
+}
+/** The graph `id` was refused as a whole (bad structure, a held key not held): nothing of it runs. */
+export interface GraphRefusedMsg {
+  type: 'graph-refused';
+  id: number;
+  error: WireError;
+}
+/** Output `key` is in memory on a worker (`nbytes` its size). */
+export interface ClientTaskDoneMsg {
+  type: 'task-done';
+  key: string;
+  nbytes: number;
+}
+/** Output `key` failed with `error` (its own, a dependency's, or KilledWorkerError). */
+export interface ClientTaskErredMsg {
+  type: 'task-erred';
+  key: string;
+  error: WireError;
+}
+/** Answer to who-has: for each key its holders' data addresses (`host:port`); a key not in memory has []. */
+export interface WhoHasReplyMsg {
+  type: 'who-has-reply';
+  id: number;
+  whoHas: Record<string, string[]>;
+}
+/** Answer to scatter: the value is kept on `worker` (its data address). */
+export interface ScatteredMsg {
+  type: 'scattered';
+  id: number;
+  key: string;
+  worker: string;
+}
+
+// ---- worker -> scheduler ----------------------------------------------------
+
+/** First message of a worker: who it is and where peers fetch its data. */
+export interface RegisterWorkerMsg {
+  type: 'register-worker';
+  name: string;
+  /** The data port's address, `host:port`; also the worker's id at the scheduler. */
+  address: string;
+  nthreads: number;
+  /** Bytes, 0 for no limit. */
+  memoryLimit: number;
+  pid: number;
+}
+/** A task finished here; its result takes `nbytes`. */
+export interface WorkerTaskFinishedMsg {
+  type: 'task-finished';
+  key: string;
+  nbytes: number;
+}
+/** A task threw here. */
+export interface WorkerTaskErredMsg {
+  type: 'task-erred';
+  key: string;
+  error: WireError;
+}
+/** No peer in `tried` had `key`, which a task here needs. */
+export interface MissingDataMsg {
+  type: 'missing-data';
+  key: string;
+  tried: string[];
+}
+/** Liveness and load, every second or so. */
+export interface HeartbeatMsg {
+  type: 'heartbeat';
+  /** Bytes of results held. */
+  memory: number;
+  /** Tasks executing and ready. */
+  executing: number;
+  ready: number;
+}
+
+// ---- scheduler -> worker ----------------------------------------------------
+
+/** The scheduler accepted the registration. */
+export interface WorkerWelcomeMsg {
+  type: 'worker-welcome';
+  /** Milliseconds between heartbeats the scheduler expects. */
+  heartbeatMs: number;
+}
+/** Compile these user functions (sent before the first compute-task that uses them). */
+export interface DefineOpsMsg {
+  type: 'define-ops';
+  sources: [string, string][];
+}
+/** Run `key`; its inputs are held by the listed peers (data addresses). */
+export interface ComputeTaskMsg {
+  type: 'compute-task';
+  key: string;
+  node: WireNode;
+  priority: number;
+  inputs: { key: string; whoHas: string[]; nbytes: number }[];
+}
+/** Drop these results (or stop computing these keys). */
+export interface FreeKeysMsg {
+  type: 'free-keys';
+  keys: string[];
+}
+/** Keep the value in the body frame that follows under `key` (scatter); answered by task-finished. */
+export interface ReceiveDataMsg {
+  type: 'receive-data';
+  key: string;
+  nbytes: number;
+}
+/** Exit cleanly (the cluster is closing). */
+export interface CloseWorkerMsg {
+  type: 'close-worker';
+  reason: string;
+}
+
+// ---- peer (worker or client) -> worker's data port ---------------------------
+
+/** Send me these keys; answered by `data`. */
+export interface GetDataMsg {
+  type: 'get-data';
+  id: number;
+  keys: string[];
+}
+/** Answer to get-data: one body frame follows per key in `found`, in order; `missing` were not here. */
+export interface DataMsg {
+  type: 'data';
+  id: number;
+  found: { key: string; nbytes: number }[];
+  missing: string[];
+}
+
+export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg;
+export type SchedulerToClient = ClientWelcomeMsg | GraphAcceptedMsg | GraphRefusedMsg | ClientTaskDoneMsg | ClientTaskErredMsg | WhoHasReplyMsg | ScatteredMsg;
+export type WorkerToScheduler = RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg;
+export type SchedulerToWorker = WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg;
+export type PeerToWorker = GetDataMsg;
+export type WorkerToPeer = DataMsg;
