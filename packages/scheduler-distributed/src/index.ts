@@ -59,3 +59,7 @@ export type {
   ClientTaskDone,
   ClientTaskErred,
 } from './scheduler/state/messages.js';
+export { parseAddress, formatAddress, type Address } from './protocol/address.js';
+export type * from './protocol/messages.js';
+export { checkFromClient, checkToClient, checkFromWorker, checkToWorker, checkFromPeer, checkFromDataPort } from './protocol/check.js';
+export { encodeWireValue, decodeWireValue, encodeNode, decodeNode } from './protocol/values.js';
