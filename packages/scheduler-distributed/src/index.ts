@@ -63,3 +63,6 @@ export { parseAddress, formatAddress, type Address } from './protocol/address.js
 export type * from './protocol/messages.js';
 export { checkFromClient, checkToClient, checkFromWorker, checkToWorker, checkFromPeer, checkFromDataPort } from './protocol/check.js';
 export { encodeWireValue, decodeWireValue, encodeNode, decodeNode } from './protocol/values.js';
+export { SchedulerServer, type SchedulerServerOptions } from './scheduler/server.js';
+export type { DataScattered, MissingData } from './scheduler/state/messages.js';
+export { ScatteredDataLostError } from './scheduler/state/errors.js';

@@ -13,6 +13,7 @@ const EXPECTED = [
   'released->processing',
   'released->erred',
   'released->forgotten',
+  'released->memory',
   'waiting->processing',
   'waiting->released',
   'waiting->erred',

@@ -52,3 +52,17 @@ export class KilledWorkerError extends TsdaskError {
   }
 }
 registerErrorClass(KilledWorkerError);
+
+/** A scattered value (it has no task to compute it again) lost its last holder. Code `TSDASK_SCATTERED_LOST`. */
+export class ScatteredDataLostError extends TsdaskError {
+  readonly key: string;
+  constructor(key: string) {
+    super(
+      'TSDASK_SCATTERED_LOST',
+      `Key '${key}' was scattered by a client and every worker that held it is gone, so it cannot be computed again. ` +
+        'Scatter the value again (client.scatter) and resubmit what depends on it.',
+    );
+    this.key = key;
+  }
+}
+registerErrorClass(ScatteredDataLostError);

@@ -50,8 +50,27 @@ export interface ReleaseKeys {
   keys: readonly Key[];
 }
 
+/**
+ * A client's value for `key` (client.scatter) is now held by `worker`: the key is in memory
+ * there, wanted by the client, with no node (it cannot be computed again if lost).
+ */
+export interface DataScattered {
+  type: 'data-scattered';
+  key: Key;
+  worker: string;
+  nbytes: number;
+}
+
+/** `worker` could fetch `key` from none of `tried`: they do not hold it (any more). */
+export interface MissingData {
+  type: 'missing-data';
+  key: Key;
+  worker: string;
+  tried: readonly string[];
+}
+
 /** Everything the machine reacts to. */
-export type SchedulerStimulus = GraphSubmitted | WorkerAdded | WorkerRemoved | TaskFinished | TaskErred | ReleaseKeys;
+export type SchedulerStimulus = GraphSubmitted | WorkerAdded | WorkerRemoved | TaskFinished | TaskErred | ReleaseKeys | DataScattered | MissingData;
 
 /** Run `key` on `worker`; `whoHas` says which workers hold each input. */
 export interface ComputeTask {

@@ -14,10 +14,13 @@
  * - A lost worker's processing tasks are rescheduled; its keys, if no other worker holds them
  *   and something needs them, are computed again from the graph. A task that was processing on
  *   more than `allowedFailures` workers that died errs with KilledWorkerError.
+ * - Scattered values are in memory without a node: one that loses its last holder errs with
+ *   ScatteredDataLostError. A worker's missing-data drops the holders it tried; a key left with
+ *   none is lost as above, and the reporter's tasks that read it are evaluated again.
  */
 import { MissingKeyError, type Key, type TaskGraph } from '@tsdask/core-graph';
-import { DistributedTransitionError, KilledWorkerError, type MoveStoryLine } from './errors.js';
-import type { GraphSubmitted, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
+import { DistributedTransitionError, KilledWorkerError, ScatteredDataLostError, type MoveStoryLine } from './errors.js';
+import type { DataScattered, GraphSubmitted, MissingData, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
 import { decideWorker } from './placement.js';
 import { newTaskRecord, TaskQueue, type TaskRecord } from './task-record.js';
 import { ERRED, FORGOTTEN, MEMORY, MOVE_TABLE, PROCESSING, QUEUED, RELEASED, STATE_COUNT, TASK_STATE_NAMES, WAITING } from './task-states.js';
@@ -74,6 +77,12 @@ export class SchedulerState {
         break;
       case 'task-erred':
         this.#erred(s);
+        break;
+      case 'data-scattered':
+        this.#scattered(s);
+        break;
+      case 'missing-data':
+        this.#missing(s);
         break;
       case 'release-keys':
         for (const key of s.keys) {
@@ -156,6 +165,10 @@ export class SchedulerState {
     const work = [first];
     for (let t = work.pop(); t !== undefined; t = work.pop()) {
       if (t.state !== RELEASED) continue;
+      if (t.scattered) {
+        this.#fail(t, new ScatteredDataLostError(t.key));
+        continue;
+      }
       const bad = t.deps.find((d) => d.state === ERRED);
       if (bad !== undefined) {
         this.#fail(t, bad.error!);
@@ -239,13 +252,84 @@ export class SchedulerState {
       return;
     }
     this.#unassign(t);
+    this.#inMemory(t, w, s.nbytes);
+  }
+
+  /** `t` (processing or released) is now held by `w`: tell the client, start the dependents it completes. */
+  #inMemory(t: TaskRecord, w: WorkerState, nbytes: number): void {
     this.#move(t, MEMORY);
-    t.nbytes = s.nbytes;
+    t.nbytes = nbytes;
     t.whoHas.add(w);
-    w.hold(t.key, s.nbytes);
+    w.hold(t.key, nbytes);
     if (t.wanted) this.#deliver(t);
     for (const d of t.dependents) if (d.state === WAITING && --d.waitingOn === 0) this.#ready(d);
     this.#settle([...t.deps, t]);
+  }
+
+  #scattered(s: DataScattered): void {
+    const w = this.workers.get(s.worker);
+    if (w === undefined) return;
+    let t = this.tasks.get(s.key);
+    if (t === undefined) {
+      t = newTaskRecord(s.key, null, this.#generation++, 0);
+      this.tasks.set(s.key, t);
+    }
+    t.scattered = true;
+    t.wanted = true;
+    t.delivered = true; // the shell answers 'scattered' itself
+    t.error = undefined;
+    if (t.state === MEMORY) {
+      t.whoHas.add(w);
+      w.hold(t.key, s.nbytes);
+      return;
+    }
+    // A computed key of the same name gives way to the scattered value.
+    const on = this.#unassign(t);
+    if (on !== undefined) this.#out.push({ type: 'free-keys', worker: on.name, keys: [t.key] });
+    if (t.state !== RELEASED && t.state !== PROCESSING) this.#move(t, RELEASED);
+    if (t.state === RELEASED) t.waitingOn = 0;
+    this.#inMemory(t, w, s.nbytes);
+  }
+
+  #missing(s: MissingData): void {
+    const t = this.tasks.get(s.key);
+    const reporter = this.workers.get(s.worker);
+    if (t === undefined || t.state !== MEMORY) return; // already lost, recomputing, or released
+    for (const name of s.tried) {
+      const h = this.workers.get(name);
+      if (h === undefined || !t.whoHas.has(h)) continue;
+      t.whoHas.delete(h);
+      h.drop(t.key);
+    }
+    const again: TaskRecord[] = [];
+    if (t.whoHas.size === 0) {
+      this.#move(t, RELEASED);
+      this.#lose([t], again);
+    } else if (reporter !== undefined) {
+      // Holders are left: evaluate the reporter's tasks that read it again (compute-task names the holders).
+      for (const d of t.dependents) if (d.state === PROCESSING && d.processingOn === reporter) this.#reevaluate(d, again);
+    }
+    for (const d of again) this.#need(d);
+    if ((t.state as number) === RELEASED && this.#needed(t)) this.#need(t);
+    this.#settle([t]);
+  }
+
+  /** Takes queued or processing `d` back to released (its worker told to drop it) and adds it to `again`. */
+  #reevaluate(d: TaskRecord, again: TaskRecord[]): void {
+    const on = this.#unassign(d);
+    if (on !== undefined) this.#out.push({ type: 'free-keys', worker: on.name, keys: [d.key] });
+    this.#move(d, RELEASED);
+    again.push(d);
+  }
+
+  /** `lost` moved memory -> released: their waiting dependents wait once more, queued or processing ones are evaluated again. */
+  #lose(lost: readonly TaskRecord[], again: TaskRecord[]): void {
+    for (const t of lost) {
+      for (const d of t.dependents) {
+        if (d.state === WAITING) d.waitingOn++;
+        else if (d.state === QUEUED || d.state === PROCESSING) this.#reevaluate(d, again);
+      }
+    }
   }
 
   #erred(s: TaskErred): void {
@@ -304,18 +388,7 @@ export class SchedulerState {
       }
     }
     w.has.clear();
-    for (const t of lost) {
-      for (const d of t.dependents) {
-        if (d.state === WAITING) d.waitingOn++;
-        else if (d.state === QUEUED || d.state === PROCESSING) {
-          // its input is gone: evaluate it again (the worker running it is told to drop it)
-          const on = this.#unassign(d);
-          if (on !== undefined) this.#out.push({ type: 'free-keys', worker: on.name, keys: [d.key] });
-          this.#move(d, RELEASED);
-          again.push(d);
-        }
-      }
-    }
+    this.#lose(lost, again);
     for (const t of again) this.#need(t);
     for (const t of lost) if (this.#needed(t)) this.#need(t);
     this.#settle(lost);

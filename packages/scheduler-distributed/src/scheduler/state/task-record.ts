@@ -34,6 +34,8 @@ export interface TaskRecord {
   readonly suspicious: string[];
   /** While erred: why. */
   error: Error | undefined;
+  /** A client scattered its value: there is no node to compute it again. */
+  scattered: boolean;
 }
 
 /** A new record, released, with no links yet. */
@@ -54,6 +56,7 @@ export function newTaskRecord(key: Key, node: Node, generation: number, priority
     nbytes: 0,
     suspicious: [],
     error: undefined,
+    scattered: false,
   };
 }
 

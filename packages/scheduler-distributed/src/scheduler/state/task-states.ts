@@ -17,6 +17,7 @@
  * Legal moves (from -> to: when):
  *   released   -> waiting | queued | processing   it is needed again (submitted, or recomputed)
  *   released   -> erred       it is needed but a dependency erred
+ *   released   -> memory      a client scattered its value onto a worker
  *   released   -> forgotten   nothing wants it and no dependent remains
  *   waiting    -> processing  its last missing input arrived (a worker sent it, so one is there)
  *   waiting    -> released    the client released it, or it is re-evaluated
@@ -56,6 +57,7 @@ export const LEGAL_MOVES: readonly (readonly [DistributedTaskState, DistributedT
   ['released', 'processing'],
   ['released', 'erred'],
   ['released', 'forgotten'],
+  ['released', 'memory'],
   ['waiting', 'processing'],
   ['waiting', 'released'],
   ['waiting', 'erred'],

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * `tsdask-scheduler`: parses the command line, starts a SchedulerServer, prints the stdout
+ * lines other tools read (`tsdask-scheduler listening at tcp://HOST:PORT`, and the token when it
+ * generated one), and closes on SIGTERM or SIGINT with exit code 0. The logic is in
+ * scheduler/server.ts; this file stays a thin shell.
+ */
+import { parseArgs } from 'node:util';
+import { generateToken } from '../comm/token.js';
+import { formatAddress } from '../protocol/address.js';
+import { SchedulerServer } from '../scheduler/server.js';
+
+const HELP = `Usage: tsdask-scheduler [options]
+
+Starts a tsdask scheduler: workers (tsdask-worker) and clients connect to it.
+
+Options:
+  --host HOST               interface to bind (default 127.0.0.1; 0.0.0.0 for every interface)
+  --port PORT               port to listen on (default 8786; 0 for any free port)
+  --token TOKEN             the cluster token (default: $TSDASK_TOKEN, else a new one, printed)
+  --heartbeat-timeout TIME  remove a worker silent this long (default 5s; 500ms, 5s, 1m)
+  -h, --help                show this help
+`;
+
+/** Parses a duration such as 500ms, 5s, 1m or a plain number of seconds; NaN when malformed. */
+function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (m === null) return NaN;
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`tsdask-scheduler: ${message}\nRun tsdask-scheduler --help for the options.\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '8786' },
+        token: { type: 'string' },
+        'heartbeat-timeout': { type: 'string', default: '5s' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (values.help === true) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535, got '${values.port}'.`);
+  const heartbeatTimeoutMs = parseDuration(values['heartbeat-timeout']);
+  if (!(heartbeatTimeoutMs > 0)) fail(`--heartbeat-timeout must be a duration such as 5s or 500ms, got '${values['heartbeat-timeout']}'.`);
+  const env = process.env.TSDASK_TOKEN;
+  const given = values.token ?? (env !== undefined && env !== '' ? env : undefined);
+  const token = given ?? generateToken();
+  let server: SchedulerServer;
+  try {
+    server = await SchedulerServer.start({ host: values.host, port, token, heartbeatTimeoutMs });
+  } catch (err) {
+    process.stderr.write(`tsdask-scheduler: could not listen on ${values.host}:${port}: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`tsdask-scheduler listening at tcp://${formatAddress(server.address)}\n`);
+  if (given === undefined) process.stdout.write(`tsdask-scheduler token: ${token}\n`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`tsdask-scheduler: ${signal}, closing\n`);
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

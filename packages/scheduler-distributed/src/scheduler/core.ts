@@ -1,0 +1,242 @@
+/**
+ * The scheduler process's core (SchedulerServer is its public face): it listens (comm `listen`, token handshake), gives
+ * each connection a session by its role (worker-session.ts, client-session.ts; peers are
+ * refused), feeds what they say to the pure SchedulerState and carries out its instructions:
+ * compute-task and free-keys to workers, task-done and task-erred to every client that wants
+ * the key. It keeps what the machine does not: which clients want which keys (a key is released
+ * in the machine only when no client wants it), the user-function sources every worker must
+ * have, scatters in flight (scatter.ts), and worker liveness (a worker silent for
+ * `heartbeatTimeoutMs` is removed).
+ */
+import { serializeError, type Key } from '@tsdask/core-graph';
+import type { Connection } from '../comm/connection.js';
+import { MessageShapeError } from '../comm/errors.js';
+import type { RefusedInfo } from '../comm/handshake.js';
+import type { HelloMessage } from '../comm/messages.js';
+import { listen, type Listener } from '../comm/tcp.js';
+import type { ComputeTaskMsg, SchedulerToClient, WireNode } from '../protocol/messages.js';
+import { ClientSession } from './client-session.js';
+import { Scatters } from './scatter.js';
+import type { SchedulerInstruction, SchedulerStimulus } from './state/messages.js';
+import { SchedulerState, type SchedulerStateOptions } from './state/scheduler-state.js';
+import { MEMORY } from './state/task-states.js';
+import { WorkerSession } from './worker-session.js';
+
+/** Options of SchedulerServer.start (and of the core behind it). */
+export interface SchedulerOptions {
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0: an ephemeral port; read `address`). */
+  port?: number;
+  /** The cluster token every connection must present. */
+  token: string;
+  /** A worker that sends nothing for this long is removed (default 5000 ms). */
+  heartbeatTimeoutMs?: number;
+  /** Heartbeat interval asked of workers (default 1000 ms). */
+  heartbeatMs?: number;
+  /** Time a new connection has to send its hello (default: comm's 10 s). */
+  handshakeTimeoutMs?: number;
+  /** Settings of the state machine. */
+  state?: SchedulerStateOptions;
+  /** Called for every refused connection (after it is logged). */
+  onRefused?: (info: RefusedInfo) => void;
+  /** Where log lines go (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** A running scheduler. */
+/** The running scheduler's state and connections; sessions call into it. */
+export class SchedulerCore {
+  /** The bound host and port. */
+  readonly address: { host: string; port: number };
+  /** The state machine (for tests and diagnostics). */
+  readonly state: SchedulerState;
+  /** Live workers by data address (their id). */
+  readonly workers = new Map<string, WorkerSession>();
+  readonly clients = new Set<ClientSession>();
+  /** Clients that want each key (a key absent here is released in the machine). */
+  readonly wantedBy = new Map<Key, Set<ClientSession>>();
+  /** Every user-function source seen, op id -> source (sent to each worker that joins). */
+  readonly sources = new Map<string, string>();
+  readonly scatters: Scatters;
+  readonly heartbeatMs: number;
+  readonly log: (line: string) => void;
+  #listener: Listener | undefined;
+  #sweep: ReturnType<typeof setInterval> | undefined;
+  #clientIds = 0;
+  #closing = false;
+
+  private constructor(opts: SchedulerOptions) {
+    this.state = new SchedulerState(opts.state);
+    this.heartbeatMs = opts.heartbeatMs ?? 1000;
+    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.scatters = new Scatters(this);
+    this.address = { host: opts.host ?? '127.0.0.1', port: 0 };
+  }
+
+  /** Starts a scheduler listening on host:port. */
+  static async start(opts: SchedulerOptions): Promise<SchedulerCore> {
+    const s = new SchedulerCore(opts);
+    s.#listener = await listen({
+      token: opts.token,
+      host: s.address.host,
+      port: opts.port ?? 0,
+      ...(opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),
+      onRefused: (info) => {
+        s.log(`tsdask-scheduler: refused a connection from ${info.remote}: ${info.reason}`);
+        opts.onRefused?.(info);
+      },
+      onConnection: (conn, hello) => s.#accept(conn, hello),
+    });
+    Object.assign(s.address, s.#listener.address);
+    const timeout = opts.heartbeatTimeoutMs ?? 5000;
+    s.#sweep = setInterval(() => s.#checkHeartbeats(timeout), Math.max(10, Math.min(1000, timeout / 4)));
+    s.#sweep.unref();
+    return s;
+  }
+
+  /** Tells workers to exit, closes every connection and stops listening. */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    clearInterval(this.#sweep);
+    for (const w of this.workers.values()) w.closeWorker('the scheduler is closing');
+    await Promise.all([...this.workers.values()].map((w) => w.conn.flushed()));
+    await this.#listener?.close();
+  }
+
+  #accept(conn: Connection, hello: HelloMessage): void {
+    if (this.#closing) return conn.close();
+    if (hello.role === 'worker') new WorkerSession(this, conn);
+    else if (hello.role === 'client') this.clients.add(new ClientSession(this, conn, `client-${++this.#clientIds}`));
+    else
+      this.reject(
+        conn,
+        new MessageShapeError('hello.role', `The scheduler serves clients and workers; role '${hello.role}' connects to a worker's data port.`),
+      );
+  }
+
+  /** Closes one connection for a protocol violation, and logs it; the server keeps serving. */
+  reject(conn: Connection, err: Error): void {
+    this.log(`tsdask-scheduler: closing the connection from ${conn.remote}: ${err.message}`);
+    conn.close(err);
+  }
+
+  /** Applies a stimulus to the machine and carries out its instructions. */
+  apply(s: SchedulerStimulus): void {
+    this.dispatch(this.state.handle(s));
+  }
+
+  /** Carries out the machine's instructions. */
+  dispatch(out: readonly SchedulerInstruction[]): void {
+    let frees: Map<string, Key[]> | undefined;
+    for (const i of out) {
+      switch (i.type) {
+        case 'compute-task': {
+          const inputs: ComputeTaskMsg['inputs'] = [];
+          for (const key in i.whoHas) inputs.push({ key, whoHas: i.whoHas[key]!, nbytes: this.state.tasks.get(key)?.nbytes ?? 0 });
+          this.workers.get(i.worker)?.send({ type: 'compute-task', key: i.key, node: i.node as unknown as WireNode, priority: i.priority, inputs });
+          break;
+        }
+        case 'free-keys': {
+          frees ??= new Map();
+          const keys = frees.get(i.worker);
+          if (keys === undefined) frees.set(i.worker, i.keys.slice());
+          else keys.push(...i.keys);
+          break;
+        }
+        case 'task-done':
+          this.toWanting(i.key, { type: 'task-done', key: i.key, nbytes: i.nbytes });
+          break;
+        case 'task-erred':
+          this.toWanting(i.key, { type: 'task-erred', key: i.key, error: serializeError(i.error) as unknown as Record<string, unknown> });
+          break;
+      }
+    }
+    if (frees !== undefined) for (const [w, keys] of frees) this.workers.get(w)?.send({ type: 'free-keys', keys });
+  }
+
+  /** Sends `msg` to every client that wants `key`. */
+  toWanting(key: Key, msg: SchedulerToClient): void {
+    const wanting = this.wantedBy.get(key);
+    if (wanting !== undefined) for (const c of wanting) c.send(msg);
+  }
+
+  /** Records that `client` wants `key`. */
+  want(client: ClientSession, key: Key): void {
+    let set = this.wantedBy.get(key);
+    if (set === undefined) this.wantedBy.set(key, (set = new Set()));
+    set.add(client);
+    client.wants.add(key);
+  }
+
+  /** `client` no longer wants `keys`; the machine releases those no client wants any more. */
+  unwant(client: ClientSession, keys: Iterable<Key>): void {
+    const released: Key[] = [];
+    for (const key of keys) {
+      const set = this.wantedBy.get(key);
+      if (set === undefined || !set.delete(client)) continue;
+      client.wants.delete(key);
+      if (set.size === 0) {
+        this.wantedBy.delete(key);
+        released.push(key);
+      }
+    }
+    if (released.length > 0) this.apply({ type: 'release-keys', keys: released });
+  }
+
+  /** Whether the scheduler holds `key` for some client, or has it in memory: a `held(key)` node may name it. */
+  holds(key: Key): boolean {
+    return this.wantedBy.has(key) || this.state.tasks.get(key)?.state === MEMORY;
+  }
+
+  /** Data addresses of the workers holding `key` ([] when it is not in memory). */
+  whoHas(key: Key): string[] {
+    const t = this.state.tasks.get(key);
+    if (t === undefined || t.state !== MEMORY) return [];
+    const out: string[] = [];
+    for (const w of t.whoHas) out.push(w.name);
+    return out;
+  }
+
+  /** Adds sources not seen before and sends them to every worker. */
+  defineOps(sources: readonly (readonly [string, string])[]): void {
+    const fresh: [string, string][] = [];
+    for (const [op, src] of sources) {
+      if (this.sources.get(op) === src) continue;
+      this.sources.set(op, src);
+      fresh.push([op, src]);
+    }
+    if (fresh.length > 0) for (const w of this.workers.values()) w.send({ type: 'define-ops', sources: fresh });
+  }
+
+  /** A registered worker joined: the machine may hand it work now. */
+  workerJoined(w: WorkerSession, nthreads: number): void {
+    this.workers.set(w.name, w);
+    this.apply({ type: 'worker-added', worker: w.name, nthreads });
+    this.scatters.place();
+  }
+
+  /** A worker left (connection closed, heartbeat missed): removed from the machine at once. */
+  workerLeft(w: WorkerSession, reason: string): void {
+    if (this.workers.get(w.name) !== w) return;
+    this.workers.delete(w.name);
+    this.log(`tsdask-scheduler: worker ${w.name} left: ${reason}`);
+    this.apply({ type: 'worker-removed', worker: w.name });
+    this.scatters.workerLeft(w.name);
+  }
+
+  /** A client disconnected: it wants nothing any more. */
+  clientLeft(c: ClientSession): void {
+    this.clients.delete(c);
+    this.scatters.clientLeft(c);
+    this.unwant(c, [...c.wants]);
+  }
+
+  #checkHeartbeats(timeoutMs: number): void {
+    const now = Date.now();
+    for (const w of [...this.workers.values()]) {
+      if (now - w.lastSeen > timeoutMs) w.lost(`no message for ${now - w.lastSeen} ms (heartbeat timeout ${timeoutMs} ms)`);
+    }
+  }
+}

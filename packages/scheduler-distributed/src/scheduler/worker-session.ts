@@ -1,0 +1,128 @@
+/**
+ * One worker's connection at the scheduler. Its first message must be register-worker (the
+ * worker's data address becomes its id); the scheduler answers worker-welcome, sends define-ops
+ * with every source known so far, and adds the worker to the machine. After that: task results,
+ * missing-data and heartbeats become stimuli; every message is shape-checked and a bad one
+ * closes this connection only. A closed connection or a missed heartbeat removes the worker at once.
+ */
+import { deserializeError, type SerializedError } from '@tsdask/core-graph';
+import type { Connection } from '../comm/connection.js';
+import { MessageShapeError } from '../comm/errors.js';
+import type { Frame } from '../comm/frames.js';
+import { checkFromWorker } from '../protocol/check.js';
+import type { SchedulerToWorker, WireError, WorkerToScheduler } from '../protocol/messages.js';
+import type { SchedulerCore } from './core.js';
+
+/** A serialized error from a worker, rebuilt; a malformed one becomes a plain Error saying so. */
+function errorFrom(wire: WireError, key: string, worker: string): Error {
+  try {
+    return deserializeError(wire as unknown as SerializedError);
+  } catch (err) {
+    return new Error(`Task '${key}' failed on worker ${worker} with an error that could not be read back (${String(err)}).`);
+  }
+}
+
+export class WorkerSession {
+  readonly conn: Connection;
+  /** The worker's data address (`host:port`), its id; '' until registered. */
+  name = '';
+  /** Date.now() of the last message. */
+  lastSeen = Date.now();
+  #server: SchedulerCore;
+  #leaveReason: string | undefined;
+
+  constructor(server: SchedulerCore, conn: Connection) {
+    this.#server = server;
+    this.conn = conn;
+    conn.onFrame((f) => this.#first(f));
+    void conn.closed.then((err) => this.#left(this.#leaveReason ?? (err ? `connection closed (${err.message})` : 'connection closed')));
+  }
+
+  /** Sends a control message unless the connection is closed (its removal is then on its way). */
+  send(msg: SchedulerToWorker): void {
+    if (!this.conn.isClosed) this.conn.send(msg);
+  }
+
+  /** Sends a body frame unless the connection is closed. */
+  sendBody(bytes: Uint8Array): void {
+    if (!this.conn.isClosed) this.conn.sendBody(bytes);
+  }
+
+  /** Asks the worker to exit. */
+  closeWorker(reason: string): void {
+    this.send({ type: 'close-worker', reason });
+  }
+
+  /** Gives up on the worker (heartbeat missed): removed at once, connection closed. */
+  lost(reason: string): void {
+    this.#leaveReason = reason;
+    this.#left(reason);
+    this.conn.close();
+  }
+
+  #left(reason: string): void {
+    if (this.name !== '') this.#server.workerLeft(this, reason);
+  }
+
+  #bad(err: Error): void {
+    this.#leaveReason = `closed for a protocol error: ${err.message}`;
+    this.#server.reject(this.conn, err);
+  }
+
+  #first(f: Frame): void {
+    let m: WorkerToScheduler;
+    try {
+      if (f.kind !== 'control') throw new MessageShapeError('message', 'A worker must send register-worker first, not a body frame.');
+      m = checkFromWorker(f.message);
+      if (m.type !== 'register-worker') throw new MessageShapeError('message.type', `A worker must send register-worker first, not '${m.type}'.`);
+      if (this.#server.workers.has(m.address))
+        throw new MessageShapeError('message.address', `A worker with data address ${m.address} is already registered; each worker needs its own address.`);
+    } catch (err) {
+      return this.#bad(err as Error);
+    }
+    this.name = m.address;
+    this.lastSeen = Date.now();
+    this.send({ type: 'worker-welcome', heartbeatMs: this.#server.heartbeatMs });
+    if (this.#server.sources.size > 0) this.send({ type: 'define-ops', sources: [...this.#server.sources] });
+    this.#server.log(`tsdask-scheduler: worker ${m.address} joined (name ${m.name}, pid ${m.pid}, ${m.nthreads} threads)`);
+    this.conn.onFrame((frame) => this.#frame(frame));
+    this.#server.workerJoined(this, m.nthreads);
+  }
+
+  #frame(f: Frame): void {
+    if (this.#server.workers.get(this.name) !== this) return; // already removed; the connection is closing
+    this.lastSeen = Date.now();
+    let m: WorkerToScheduler;
+    try {
+      if (f.kind !== 'control') throw new MessageShapeError('message', 'A worker sends the scheduler control messages only, not body frames.');
+      m = checkFromWorker(f.message);
+    } catch (err) {
+      return this.#bad(err as Error);
+    }
+    try {
+      this.#handle(m);
+    } catch (err) {
+      this.#server.log(`tsdask-scheduler: internal error on a '${m.type}' message from worker ${this.name}: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
+  #handle(m: WorkerToScheduler): void {
+    const s = this.#server;
+    switch (m.type) {
+      case 'task-finished':
+        if (!s.scatters.finished(this.name, m.key, m.nbytes)) s.apply({ type: 'task-finished', key: m.key, worker: this.name, nbytes: m.nbytes });
+        break;
+      case 'task-erred':
+        s.apply({ type: 'task-erred', key: m.key, worker: this.name, error: errorFrom(m.error, m.key, this.name) });
+        break;
+      case 'missing-data':
+        s.apply({ type: 'missing-data', key: m.key, worker: this.name, tried: m.tried });
+        break;
+      case 'heartbeat':
+        break;
+      case 'register-worker':
+        this.#bad(new MessageShapeError('message.type', `Worker ${this.name} sent register-worker twice.`));
+        break;
+    }
+  }
+}
