@@ -221,6 +221,7 @@ export class SchedulerCore {
   workerLeft(w: WorkerSession, reason: string): void {
     if (this.workers.get(w.name) !== w) return;
     this.workers.delete(w.name);
+    if (this.#closing) return; // the whole cluster is going: nothing to reschedule
     this.log(`tsdask-scheduler: worker ${w.name} left: ${reason}`);
     this.apply({ type: 'worker-removed', worker: w.name });
     this.scatters.workerLeft(w.name);

@@ -3,7 +3,8 @@
  * states and the legal moves), every worker's slots, processing tasks and held keys. State
  * changes only through `handle(stimulus) -> instructions`; every move is checked against the
  * table and logged, so `story(key)` tells a task's history and `validate()` checks the
- * invariants between stimuli. Pure: no sockets, timers or files.
+ * invariants between stimuli. Pure: no sockets, timers or files. What happens when data goes
+ * away (a worker removed, missing-data) is in lost-data.ts.
  *
  * Policy:
  * - A task is needed while the client wants it or a dependent waits, is queued or processes.
@@ -19,9 +20,10 @@
  *   none is lost as above, and the reporter's tasks that read it are evaluated again.
  */
 import { MissingKeyError, type Key, type TaskGraph } from '@tsdask/core-graph';
-import { DistributedTransitionError, KilledWorkerError, ScatteredDataLostError, type MoveStoryLine } from './errors.js';
-import type { DataScattered, GraphSubmitted, MissingData, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
-import { decideWorker } from './placement.js';
+import { DistributedTransitionError, ScatteredDataLostError, type MoveStoryLine } from './errors.js';
+import { missingData, removeWorker, type MachineOps } from './lost-data.js';
+import type { DataScattered, GraphSubmitted, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
+import { decideWorker, type PlacedInput } from './placement.js';
 import { newTaskRecord, TaskQueue, type TaskRecord } from './task-record.js';
 import { ERRED, FORGOTTEN, MEMORY, MOVE_TABLE, PROCESSING, QUEUED, RELEASED, STATE_COUNT, TASK_STATE_NAMES, WAITING } from './task-states.js';
 import { TransitionLog, type SchedulerStoryEntry } from './transition-log.js';
@@ -38,6 +40,9 @@ export interface SchedulerStateOptions {
   logCapacity?: number;
 }
 
+/** A task's inputs as placement reads them. */
+const inputsOf = (t: TaskRecord): PlacedInput[] => t.deps.map((d) => ({ nbytes: d.nbytes, holders: d.whoHas }));
+
 export class SchedulerState {
   readonly tasks = new Map<Key, TaskRecord>();
   /** Live workers in connection order. */
@@ -50,9 +55,23 @@ export class SchedulerState {
   #stimulus = 'none';
   #stimulusId = 0;
   #generation = 0;
+  /** The moves lost-data.ts makes, bound once. */
+  readonly #ops: MachineOps = {
+    tasks: this.tasks,
+    workers: this.workers,
+    allowedFailures: 0,
+    emit: (i) => this.#out.push(i),
+    move: (t, to) => this.#move(t, to),
+    unassign: (t) => this.#unassign(t),
+    fail: (t, e) => this.#fail(t, e),
+    need: (t) => this.#need(t),
+    needed: (t) => this.#needed(t),
+    settle: (ts) => this.#settle(ts),
+  };
 
   constructor(opts: SchedulerStateOptions = {}) {
     this.allowedFailures = opts.allowedFailures ?? 3;
+    this.#ops.allowedFailures = this.allowedFailures;
     this.saturation = opts.saturation ?? 1.1;
     this.#log = new TransitionLog(opts.logCapacity ?? 1 << 16);
   }
@@ -70,7 +89,7 @@ export class SchedulerState {
         if (!this.workers.has(s.worker)) this.workers.set(s.worker, new WorkerState(s.worker, s.nthreads >= 1 ? Math.floor(s.nthreads) : 1));
         break;
       case 'worker-removed':
-        this.#removeWorker(s.worker);
+        removeWorker(this.#ops, s.worker);
         break;
       case 'task-finished':
         this.#finished(s);
@@ -82,7 +101,7 @@ export class SchedulerState {
         this.#scattered(s);
         break;
       case 'missing-data':
-        this.#missing(s);
+        missingData(this.#ops, s);
         break;
       case 'release-keys':
         for (const key of s.keys) {
@@ -193,8 +212,7 @@ export class SchedulerState {
       this.#queue.push(t);
       return;
     }
-    const inputs = t.deps.map((d) => ({ nbytes: d.nbytes, holders: d.whoHas }));
-    this.#send(t, decideWorker(this.workers.values(), inputs)!);
+    this.#send(t, decideWorker(this.workers.values(), inputsOf(t))!);
   }
 
   #send(t: TaskRecord, w: WorkerState): void {
@@ -215,17 +233,21 @@ export class SchedulerState {
         q.pop();
         continue;
       }
-      const open = [...this.workers.values()].filter((w) => t.deps.length > 0 || w.processing.size < w.limit(this.saturation));
-      if (open.length === 0) return;
+      const w = t.deps.length > 0 ? decideWorker(this.workers.values(), inputsOf(t)) : this.#openForRoot();
+      if (w === undefined) return;
       q.pop();
-      this.#send(
-        t,
-        decideWorker(
-          open,
-          t.deps.map((d) => ({ nbytes: d.nbytes, holders: d.whoHas })),
-        )!,
-      );
+      this.#send(t, w);
     }
+  }
+
+  /** The least occupied worker (earliest on ties) under its saturation limit, if any: where a root task goes. */
+  #openForRoot(): WorkerState | undefined {
+    let best: WorkerState | undefined;
+    for (const w of this.workers.values()) {
+      if (w.processing.size >= w.limit(this.saturation)) continue;
+      if (best === undefined || w.occupancy < best.occupancy) best = w;
+    }
+    return best;
   }
 
   #deliver(t: TaskRecord): void {
@@ -291,47 +313,6 @@ export class SchedulerState {
     this.#inMemory(t, w, s.nbytes);
   }
 
-  #missing(s: MissingData): void {
-    const t = this.tasks.get(s.key);
-    const reporter = this.workers.get(s.worker);
-    if (t === undefined || t.state !== MEMORY) return; // already lost, recomputing, or released
-    for (const name of s.tried) {
-      const h = this.workers.get(name);
-      if (h === undefined || !t.whoHas.has(h)) continue;
-      t.whoHas.delete(h);
-      h.drop(t.key);
-    }
-    const again: TaskRecord[] = [];
-    if (t.whoHas.size === 0) {
-      this.#move(t, RELEASED);
-      this.#lose([t], again);
-    } else if (reporter !== undefined) {
-      // Holders are left: evaluate the reporter's tasks that read it again (compute-task names the holders).
-      for (const d of t.dependents) if (d.state === PROCESSING && d.processingOn === reporter) this.#reevaluate(d, again);
-    }
-    for (const d of again) this.#need(d);
-    if ((t.state as number) === RELEASED && this.#needed(t)) this.#need(t);
-    this.#settle([t]);
-  }
-
-  /** Takes queued or processing `d` back to released (its worker told to drop it) and adds it to `again`. */
-  #reevaluate(d: TaskRecord, again: TaskRecord[]): void {
-    const on = this.#unassign(d);
-    if (on !== undefined) this.#out.push({ type: 'free-keys', worker: on.name, keys: [d.key] });
-    this.#move(d, RELEASED);
-    again.push(d);
-  }
-
-  /** `lost` moved memory -> released: their waiting dependents wait once more, queued or processing ones are evaluated again. */
-  #lose(lost: readonly TaskRecord[], again: TaskRecord[]): void {
-    for (const t of lost) {
-      for (const d of t.dependents) {
-        if (d.state === WAITING) d.waitingOn++;
-        else if (d.state === QUEUED || d.state === PROCESSING) this.#reevaluate(d, again);
-      }
-    }
-  }
-
   #erred(s: TaskErred): void {
     const w = this.workers.get(s.worker);
     const t = this.tasks.get(s.key);
@@ -360,38 +341,6 @@ export class SchedulerState {
       }
     }
     this.#settle(inputs);
-  }
-
-  #removeWorker(name: string): void {
-    const w = this.workers.get(name);
-    if (w === undefined) return;
-    this.workers.delete(name);
-    const again: TaskRecord[] = [];
-    for (const key of [...w.processing]) {
-      const t = this.tasks.get(key)!;
-      this.#unassign(t);
-      t.suspicious.push(name);
-      if (t.suspicious.length > this.allowedFailures) {
-        this.#fail(t, new KilledWorkerError(t.key, t.suspicious));
-      } else {
-        this.#move(t, RELEASED);
-        again.push(t);
-      }
-    }
-    const lost: TaskRecord[] = [];
-    for (const key of w.has.keys()) {
-      const t = this.tasks.get(key)!;
-      t.whoHas.delete(w);
-      if (t.whoHas.size === 0 && t.state === MEMORY) {
-        this.#move(t, RELEASED);
-        lost.push(t);
-      }
-    }
-    w.has.clear();
-    this.#lose(lost, again);
-    for (const t of again) this.#need(t);
-    for (const t of lost) if (this.#needed(t)) this.#need(t);
-    this.#settle(lost);
   }
 
   /** Whether the client wants `t` or a dependent waits for it, is queued or processes. */
