@@ -4,8 +4,9 @@
  * clients wanting one key, releases freeing results on workers, refused graphs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeNode, type Connection } from '@tsdask/scheduler-distributed';
-import { Cleanup, fakeClient, fakeWorker, graphMsg, Mailbox, startServer } from './server-harness.js';
+import { deserializeError, serializeError, type SerializedError } from '@tsdask/core-graph';
+import { connect, decodeNode, type Connection } from '@tsdask/scheduler-distributed';
+import { Cleanup, fakeClient, fakeWorker, graphMsg, Mailbox, startServer, TOKEN } from './server-harness.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -139,5 +140,33 @@ describe('SchedulerServer', () => {
     await box.msg('graph-accepted', { by: 'C' });
     await fakeWorker(server, box, '127.0.0.1:1003', cleanup);
     expect((await box.msg('define-ops', { by: '127.0.0.1:1003' })).msg['sources']).toEqual([['fn:1', 'x => x']]);
+  });
+
+  it('passes a task error to the client with its class and message, and fails the dependents that wanted it', async () => {
+    const { box, w, client } = await cluster();
+    client.send(graphMsg(1, { a: [], b: ['a'] }, ['a', 'b']));
+    const a = await box.msg('compute-task', { key: 'a' });
+    w.get(a.by)!.send({ type: 'task-erred', key: 'a', error: serializeError(new TypeError('boom in a')) });
+    const errs = [await box.msg('task-erred', { by: 'C', key: 'a' }), await box.msg('task-erred', { by: 'C', key: 'b' })];
+    for (const e of errs) {
+      const err = deserializeError(e.msg['error'] as SerializedError);
+      expect([err.name, err.message, err instanceof TypeError]).toEqual(['TypeError', 'boom in a', true]);
+    }
+    expect(box.pending('compute-task')).toEqual([]);
+  });
+
+  it('answers a result it did not ask for with free-keys, refuses a second worker with the same address, and tells workers to exit on close', async () => {
+    const { server, logs, box, w } = await cluster();
+    w.get(W1)!.send({ type: 'task-finished', key: 'stray', nbytes: 3 });
+    expect((await box.msg('free-keys', { by: W1 })).msg['keys']).toEqual(['stray']);
+    const twin = await connect({ port: server.address.port, token: TOKEN, role: 'worker' });
+    cleanup.add(() => twin.close());
+    twin.send({ type: 'register-worker', name: 'twin', address: W1, nthreads: 1, memoryLimit: 0, pid: 2 });
+    await twin.closed;
+    expect(logs.some((l) => l.includes(`data address ${W1} is already registered`))).toBe(true);
+    expect(server.workers).toEqual([W1, W2]);
+    await server.close();
+    expect((await box.msg('close-worker', { by: W1 })).msg['reason']).toContain('closing');
+    expect((await box.msg('close-worker', { by: W2 })).msg['reason']).toContain('closing');
   });
 });
