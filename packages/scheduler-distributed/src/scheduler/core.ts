@@ -90,7 +90,7 @@ export class SchedulerCore {
     });
     Object.assign(s.address, s.#listener.address);
     const timeout = opts.heartbeatTimeoutMs ?? 5000;
-    s.#sweep = setInterval(() => s.#checkHeartbeats(timeout), Math.max(10, Math.min(1000, timeout / 4)));
+    s.#sweep = setInterval(() => s.#checkHeartbeats(timeout), Math.max(10, Math.min(250, timeout / 4)));
     s.#sweep.unref();
     return s;
   }

@@ -47,6 +47,21 @@ describe('data-scattered', () => {
     expect([s.stateOf('s'), s.stateOf('t')]).toEqual(['erred', 'erred']);
     expect(s.validate()).toEqual([]);
   });
+
+  it('lets a scattered value replace a task of the same key that is running, telling who wanted that output', () => {
+    const s = new SchedulerState();
+    s.handle({ type: 'worker-added', worker: 'A', nthreads: 1 });
+    s.handle({ type: 'worker-added', worker: 'B', nthreads: 1 });
+    expect(computes(s.handle({ type: 'graph-submitted', graph: dag({ k: [] }), outputs: ['k'] })).map((c) => c.worker)).toEqual(['A']);
+    const out = s.handle({ type: 'data-scattered', key: 'k', worker: 'B', nbytes: 2 });
+    expect(out).toEqual([
+      { type: 'free-keys', worker: 'A', keys: ['k'] },
+      { type: 'task-done', key: 'k', nbytes: 2 },
+    ]);
+    expect([...s.tasks.get('k')!.whoHas].map((w) => w.name)).toEqual(['B']);
+    expect(s.handle({ type: 'task-finished', key: 'k', worker: 'A', nbytes: 2 })).toEqual([{ type: 'free-keys', worker: 'A', keys: ['k'] }]);
+    expect(s.validate()).toEqual([]);
+  });
 });
 
 describe('missing-data', () => {

@@ -297,8 +297,9 @@ export class SchedulerState {
       this.tasks.set(s.key, t);
     }
     t.scattered = true;
+    // The scattering client hears 'scattered' from the shell; clients that already wanted the key (a graph's output) hear task-done.
+    if (!t.wanted) t.delivered = true;
     t.wanted = true;
-    t.delivered = true; // the shell answers 'scattered' itself
     t.error = undefined;
     if (t.state === MEMORY) {
       t.whoHas.add(w);
