@@ -65,6 +65,7 @@ export class SchedulerCore {
   #sweep: ReturnType<typeof setInterval> | undefined;
   #clientIds = 0;
   #closing = false;
+  #closed: Promise<void> | undefined;
 
   private constructor(opts: SchedulerOptions) {
     this.state = new SchedulerState(opts.state);
@@ -96,8 +97,12 @@ export class SchedulerCore {
   }
 
   /** Tells workers to exit, closes every connection and stops listening. */
-  async close(): Promise<void> {
-    if (this.#closing) return;
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#sweep);
     for (const w of this.workers.values()) w.closeWorker('the scheduler is closing');
