@@ -63,3 +63,5 @@ export { parseAddress, formatAddress, type Address } from './protocol/address.js
 export type * from './protocol/messages.js';
 export { checkFromClient, checkToClient, checkFromWorker, checkToWorker, checkFromPeer, checkFromDataPort } from './protocol/check.js';
 export { encodeWireValue, decodeWireValue, encodeNode, decodeNode } from './protocol/values.js';
+export { pauseChange, PAUSE_FRACTION, RESUME_FRACTION } from './worker/state/memory-pause.js';
+export type { ReceiveDataStimulus } from './worker/state/messages.js';

@@ -13,6 +13,8 @@
  * - Fetches are batched per peer into gather-dep transfers (transfer-policy.ts).
  * - A failed or short transfer drops that peer for those keys and retries from another holder;
  *   with none left the key is missing and the scheduler gets missing-data.
+ * - receive-data (a scatter): the value is kept and reported, whatever the key was waiting for,
+ *   unless its own transfer or run is under way: then that result is kept and the copy dropped.
  * - Paused: no new execute and no new gather-dep; results of running work are still taken.
  * - The scheduler knows a key is here once told (task-finished): such keys, and tasks it asked
  *   for, are `wanted` and stay until free-keys / remove-replicas. Inputs fetched only for local
@@ -210,6 +212,8 @@ export class WorkerStateMachine {
           t.wanted = true;
         }
         return;
+      case 'receive-data':
+        return this.#receiveData(s.key, s.nbytes, sid, out);
       case 'pause':
         this.paused = true;
         return;
@@ -241,6 +245,27 @@ export class WorkerStateMachine {
     }
     if (t.waitingFor.size > 0) this.#move(t, WAITING, sid);
     else this.#move(t, READY, sid);
+  }
+
+  /** A value the scheduler put here: in memory and wanted, unless its own transfer or run is under way (then that result wins). */
+  #receiveData(key: string, nbytes: number, sid: string, out: WorkerInstruction[]): void {
+    const t = this.tasks.get(key) ?? this.#create(key);
+    t.wanted = true;
+    t.releaseWhenDone = false;
+    if (t.state === FLIGHT || t.state === EXECUTING) {
+      out.push({ type: 'release-data', stimulusId: sid, key });
+      return;
+    }
+    t.nbytes = nbytes;
+    if (t.state === MEMORY) {
+      out.push({ type: 'task-finished', stimulusId: sid, key, nbytes });
+      return;
+    }
+    if (t.state !== RELEASED) {
+      this.#move(t, RELEASED, sid); // waiting, ready, fetch, missing or error: the value is here now
+      this.#unlinkInputs(t, sid, out);
+    }
+    this.#arrived(t, sid, out);
   }
 
   /** Gets or creates the task of an input (or a replica) and starts fetching it unless it is here or on its way. */
