@@ -63,5 +63,7 @@ export { parseAddress, formatAddress, type Address } from './protocol/address.js
 export type * from './protocol/messages.js';
 export { checkFromClient, checkToClient, checkFromWorker, checkToWorker, checkFromPeer, checkFromDataPort } from './protocol/check.js';
 export { encodeWireValue, decodeWireValue, encodeNode, decodeNode } from './protocol/values.js';
+export { Worker, type WorkerOptions, type WorkerExit } from './worker/worker.js';
+export { parseMemoryLimit } from './worker/memory-limit.js';
 export { pauseChange, PAUSE_FRACTION, RESUME_FRACTION } from './worker/state/memory-pause.js';
 export type { ReceiveDataStimulus } from './worker/state/messages.js';
