@@ -9,6 +9,8 @@
  * - compute-task: inputs not in memory here are fetched from the peers that hold them; the
  *   task waits until all are in memory, then is ready. An input takes the best priority of the
  *   tasks that need it.
+ * - compute-task again for a task waiting here refreshes where its inputs are: a missing input
+ *   with holders now is fetched again (how the scheduler answers missing-data).
  * - At most `nthreads` tasks execute; ready tasks start by priority (lower first, then arrival).
  * - Fetches are batched per peer into gather-dep transfers (transfer-policy.ts).
  * - A failed or short transfer drops that peer for those keys and retries from another holder;
@@ -230,6 +232,7 @@ export class WorkerStateMachine {
       t.wanted = true;
       t.releaseWhenDone = false;
       if (t.state === MEMORY) out.push({ type: 'task-finished', stimulusId: sid, key: t.key, nbytes: t.nbytes });
+      if (t.state === WAITING) return this.#linkInputs(t, s, out); // new holders for its inputs (after missing-data)
       if (t.state !== FETCH && t.state !== MISSING) return; // already on its way here (or erred: the scheduler decides)
       this.#move(t, RELEASED, sid); // compute it here instead of fetching it
     }
@@ -237,14 +240,19 @@ export class WorkerStateMachine {
     t.wanted = true;
     t.op = s.op;
     t.priority = s.priority;
+    this.#linkInputs(t, s, out);
+    if (t.waitingFor.size > 0) this.#move(t, WAITING, sid);
+    else this.#move(t, READY, sid);
+  }
+
+  /** Links `t` to the inputs of its compute-task, fetching those not here (and refetching missing ones that now have holders). */
+  #linkInputs(t: WorkerTask, s: ComputeTaskStimulus, out: WorkerInstruction[]): void {
     for (const input of s.inputs) {
-      const dep = this.#need(input, s.priority, sid, out);
+      const dep = this.#need(input, s.priority, s.stimulusId, out);
       t.dependencies.add(dep);
       dep.dependents.add(t);
       if (dep.state !== MEMORY) t.waitingFor.add(dep);
     }
-    if (t.waitingFor.size > 0) this.#move(t, WAITING, sid);
-    else this.#move(t, READY, sid);
   }
 
   /** A value the scheduler put here: in memory and wanted, unless its own transfer or run is under way (then that result wins). */

@@ -1,5 +1,6 @@
-// The worker machine's receive-data stimulus (a value the scheduler put here) and the memory
-// pause thresholds, driven by hand; expected instructions worked out from the header's policy.
+// The worker machine's receive-data stimulus (a value the scheduler put here), compute-task
+// again refreshing a waiting task's input holders (after missing-data), and the memory pause
+// thresholds, driven by hand; expected instructions worked out from the header's policy.
 import { describe, expect, it } from 'vitest';
 import { pauseChange, WorkerStateMachine, type WorkerInstruction, type WorkerStimulus } from '@tsdask/scheduler-distributed';
 
@@ -45,6 +46,32 @@ describe('WorkerStateMachine receive-data', () => {
     const m = new WorkerStateMachine({ nthreads: 1 });
     drive(m, receive('s', 40));
     expect(strip(drive(m, receive('s', 16)))).toEqual([{ type: 'task-finished', key: 's', nbytes: 16 }]);
+  });
+});
+
+describe('WorkerStateMachine compute-task again', () => {
+  it('fetches a missing input again from the holders a repeated compute-task names', () => {
+    const m = new WorkerStateMachine({ nthreads: 1 });
+    const y = (whoHas: string[]): WorkerStimulus => ({
+      type: 'compute-task',
+      stimulusId: `c-${whoHas[0]}`,
+      key: 'y',
+      op: 'op-y',
+      priority: 0,
+      inputs: [{ key: 'x', whoHas }],
+    });
+    const first = drive(m, y(['a:1']));
+    const transferId = (first[0] as { transferId: number }).transferId;
+    expect(strip(drive(m, { type: 'gather-dep-failure', stimulusId: 'g', transferId, error: 'reset' }))).toEqual([
+      { type: 'missing-data', key: 'x', tried: ['a:1'] },
+    ]);
+    expect(m.stateOf('x')).toBe('missing');
+    const again = drive(m, y(['b:2']));
+    expect(strip(again)).toEqual([{ type: 'gather-dep', transferId: transferId + 1, peer: 'b:2', keys: ['x'], totalBytes: 1024 }]);
+    expect(m.stateOf('y')).toBe('waiting');
+    expect(strip(drive(m, { type: 'gather-dep-success', stimulusId: 'g2', transferId: transferId + 1, received: [{ key: 'x', nbytes: 8 }] }))).toEqual([
+      { type: 'execute', key: 'y', op: 'op-y' },
+    ]);
   });
 });
 
