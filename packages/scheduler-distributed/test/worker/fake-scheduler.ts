@@ -13,6 +13,8 @@ import {
   type RegisterWorkerMsg,
   type SchedulerToWorker,
   type WorkerToScheduler,
+  Worker,
+  type WorkerOptions,
 } from '@tsdask/scheduler-distributed';
 
 export const TOKEN = 'test-token-'.padEnd(64, 'x');
@@ -144,3 +146,19 @@ export async function getData(address: string, keys: string[], token = TOKEN): P
 }
 
 export { encodeWireValue };
+
+/** A task node as the scheduler sends it: `{ op, args }` as JSON. */
+export const task = (op: string, ...args: unknown[]): string => JSON.stringify({ op, args });
+
+/** Starts a fake scheduler and `n` workers joined to it; all are pushed on `open` (close them after the test). */
+export async function startCluster(open: { close(): Promise<void> }[], n: number, extra: Partial<WorkerOptions> = {}, heartbeatMs = 60_000) {
+  const fake = await FakeScheduler.start(heartbeatMs);
+  open.push(fake);
+  const workers: Worker[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = await Worker.start({ scheduler: `tcp://${fake.address}`, token: TOKEN, log: () => {}, ...extra });
+    open.push(w);
+    workers.push(w);
+  }
+  return { fake, workers, links: workers.map((w) => fake.link(w.address)) };
+}

@@ -4,7 +4,7 @@
 // expected value is worked out by hand or by a plain loop.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionError, connect, parseAddress, Worker, type WorkerOptions } from '@tsdask/scheduler-distributed';
-import { encodeWireValue, FakeScheduler, getData, TOKEN } from './fake-scheduler.js';
+import { encodeWireValue, getData, startCluster, task, TOKEN } from './fake-scheduler.js';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -12,19 +12,8 @@ afterEach(async () => {
 });
 
 const logs: string[] = [];
-async function setup(n = 1, extra: Partial<WorkerOptions> = {}) {
-  const fake = await FakeScheduler.start();
-  open.push(fake);
-  const workers: Worker[] = [];
-  for (let i = 0; i < n; i++) {
-    const w = await Worker.start({ scheduler: `tcp://${fake.address}`, token: TOKEN, log: (l) => logs.push(l), ...extra });
-    open.push(w);
-    workers.push(w);
-  }
-  return { fake, workers, links: workers.map((w) => fake.link(w.address)) };
-}
+const setup = (n = 1, extra: Partial<WorkerOptions> = {}) => startCluster(open, n, { log: (l) => logs.push(l), ...extra });
 
-const task = (op: string, ...args: unknown[]): string => JSON.stringify({ op, args });
 const RANGE = 'fn:test-range-0';
 const RANGE_SRC = '(n) => Float64Array.from({ length: n }, (_, i) => i * 0.5)';
 const SUM = 'fn:test-sum-0';
