@@ -67,8 +67,15 @@ export class ThreadExecutor {
       slot.job = job;
       const p = job.payload;
       const sources = p.sources.filter(([op]) => !slot.compiled.has(op));
+      try {
+        slot.thread.postMessage({ type: 'run-batch', id: this.#nextId++, payload: { ...p, sources } });
+      } catch (err) {
+        // An input the thread channel cannot carry (a function, a symbol): the task fails, the thread stays free.
+        slot.job = undefined;
+        job.resolve(failedBatch(err, 0, slot.thread.threadId));
+        continue;
+      }
       for (const [op] of sources) slot.compiled.add(op);
-      slot.thread.postMessage({ type: 'run-batch', id: this.#nextId++, payload: { ...p, sources } });
     }
   }
 

@@ -10,7 +10,7 @@
  * code 1 (close-worker and close() give code 0).
  */
 import { networkInterfaces } from 'node:os';
-import { isFunctionOp, OpNotFoundError, serializeError, type Node, type OpId } from '@tsdask/core-graph';
+import { ConfigError, isFunctionOp, OpNotFoundError, serializeError, type Node, type OpId } from '@tsdask/core-graph';
 import { opsOf, type BatchPayload } from '@tsdask/runtime';
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
@@ -108,7 +108,8 @@ export class Worker {
   /** Opens the data port, registers with the scheduler and starts serving; rejects (having closed what it opened) if any step fails. */
   static async start(options: WorkerOptions): Promise<Worker> {
     const nthreads = options.nthreads ?? 1;
-    if (!Number.isInteger(nthreads) || nthreads < 1) throw new RangeError(`nthreads must be a whole number of at least 1, got ${nthreads}.`);
+    if (!Number.isInteger(nthreads) || nthreads < 1)
+      throw new ConfigError(`nthreads must be a whole number of at least 1, got ${nthreads}.`, { option: 'nthreads' });
     const memoryLimit = parseMemoryLimit(options.memoryLimit ?? 0);
     const store = new DataStore();
     let name = options.name ?? '';
@@ -123,8 +124,19 @@ export class Worker {
         registration: { type: 'register-worker', name, address, nthreads, memoryLimit, pid: process.pid },
         timeoutMs: options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS,
       });
-      const parts = { name, address, scheduler: options.scheduler, nthreads, memoryLimit, heartbeatMs: welcome.heartbeatMs, conn, listener, store, log };
-      return new Worker({ ...parts, token: options.token });
+      return new Worker({
+        name,
+        address,
+        scheduler: options.scheduler,
+        token: options.token,
+        nthreads,
+        memoryLimit,
+        heartbeatMs: welcome.heartbeatMs,
+        conn,
+        listener,
+        store,
+        log,
+      });
     } catch (err) {
       await listener.close();
       throw err;
@@ -229,7 +241,16 @@ export class Worker {
 
   #handle(stimulus: WorkerStimulus): void {
     if (this.#closing) return;
-    for (const ins of this.#machine.handle(stimulus)) this.#carryOut(ins);
+    let instructions: WorkerInstruction[];
+    try {
+      instructions = this.#machine.handle(stimulus);
+    } catch (err) {
+      // A bug in the machine (WorkerTransitionError): stop loudly rather than serve a broken state.
+      this.#log(`stopping on an internal error: ${(err as Error).stack ?? String(err)}`);
+      void this.#shutdown({ code: 1, reason: `internal error: ${(err as Error).message}` });
+      return;
+    }
+    for (const ins of instructions) this.#carryOut(ins);
     const change = pauseChange(this.#store.bytes, this.memoryLimit, this.#machine.paused);
     if (change !== undefined) {
       this.#log(`${change === 'pause' ? 'pausing' : 'resuming'}: ${this.#store.bytes} bytes held, limit ${this.memoryLimit}`);
