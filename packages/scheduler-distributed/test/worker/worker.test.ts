@@ -110,6 +110,7 @@ describe('Worker', () => {
     const attempt = connect({ host, port, token: 'wrong', role: 'peer' });
     await expect(attempt).rejects.toBeInstanceOf(ConnectionError);
     await expect(attempt).rejects.toMatchObject({ code: 'TSDASK_CONN_REFUSED' });
+    expect(logs.some((l) => l.startsWith('data port refused') && l.includes('wrong token'))).toBe(true);
   });
 
   it('pauses new work past 80% of its memory limit and resumes under 70%', async () => {
