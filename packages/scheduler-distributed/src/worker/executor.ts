@@ -3,7 +3,8 @@
  * (thread-entry.ts), so a long task never blocks the worker's event loop (peers and heartbeats
  * go on). One batch per thread at a time; more wait in a queue. A user function's source is sent
  * to a thread once (the thread keeps it compiled). A thread that dies fails its batch with
- * WorkerLostError and is replaced.
+ * WorkerLostError and is replaced; one that dies before it said it is ready (its entry does
+ * not load) is not, and with no thread left every batch fails with that error.
  */
 import { Worker as Thread } from 'node:worker_threads';
 import { WorkerLostError } from '@tsdask/core-graph';
@@ -20,6 +21,8 @@ interface Slot {
   job: Job | undefined;
   /** fn: ops whose source this thread has been sent. */
   compiled: Set<string>;
+  /** It loaded its entry and serves batches (it posted `thread-ready`). */
+  ready: boolean;
 }
 
 const ENTRY = new URL('./thread-entry.js', import.meta.url);
@@ -30,8 +33,14 @@ export class ThreadExecutor {
   readonly #queue: Job[] = [];
   #nextId = 0;
   #closed = false;
+  /** Why the last thread is gone, once none is left. */
+  #broken: Error | undefined;
 
-  constructor(readonly nthreads: number) {
+  /** Starts `nthreads` threads running `entry` (default: thread-entry.js beside this file). */
+  constructor(
+    readonly nthreads: number,
+    private readonly entry: URL = ENTRY,
+  ) {
     for (let i = 0; i < nthreads; i++) this.#slots.push(this.#spawn());
   }
 
@@ -39,6 +48,7 @@ export class ThreadExecutor {
   run(key: string, payload: BatchPayload): Promise<BatchResult> {
     return new Promise((resolve) => {
       if (this.#closed) return resolve(failedBatch(new Error('the worker is closing'), 0, -1));
+      if (this.#broken !== undefined) return resolve(failedBatch(this.#broken, 0, -1));
       this.#queue.push({ key, payload, resolve });
       this.#pump();
     });
@@ -62,7 +72,7 @@ export class ThreadExecutor {
   #pump(): void {
     for (const slot of this.#slots) {
       if (this.#queue.length === 0) return;
-      if (slot.job !== undefined) continue;
+      if (slot.job !== undefined || !slot.ready) continue;
       const job = this.#queue.shift()!;
       slot.job = job;
       const p = job.payload;
@@ -80,9 +90,13 @@ export class ThreadExecutor {
   }
 
   #spawn(): Slot {
-    const thread = new Thread(ENTRY);
-    const slot: Slot = { thread, job: undefined, compiled: new Set() };
-    thread.on('message', (m: FromWorker) => {
+    const thread = new Thread(this.entry);
+    const slot: Slot = { thread, job: undefined, compiled: new Set(), ready: false };
+    thread.on('message', (m: FromWorker | { type: 'thread-ready' }) => {
+      if (m.type === 'thread-ready') {
+        slot.ready = true;
+        return this.#pump();
+      }
       const job = slot.job;
       slot.job = undefined;
       job?.resolve(m.result);
@@ -94,8 +108,14 @@ export class ThreadExecutor {
       const job = slot.job;
       slot.job = undefined;
       if (job !== undefined) job.resolve(failedBatch(new WorkerLostError(job.key, 1, err), 0, thread.threadId));
-      this.#slots[i] = this.#spawn();
-      this.#pump();
+      if (slot.ready) {
+        this.#slots[i] = this.#spawn();
+        return this.#pump();
+      }
+      this.#slots.splice(i, 1); // it could not start: a new one would not either
+      if (this.#slots.length > 0) return;
+      this.#broken = new Error(`the worker's task threads cannot start: ${err?.message ?? 'they exited at once'}`, { cause: err });
+      for (const j of this.#queue.splice(0)) j.resolve(failedBatch(this.#broken, 0, -1));
     };
     thread.on('error', died);
     thread.on('exit', () => died());

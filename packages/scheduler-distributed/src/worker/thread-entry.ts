@@ -1,7 +1,9 @@
 /**
  * The entry of a worker's executor threads (compiled to dist, so module ops resolve from
  * node_modules as they do in scheduler-local's threads): serves the runtime's `run-batch`
- * messages on the thread's parentPort; results go back with their buffers transferred.
+ * messages on the thread's parentPort; results go back with their buffers transferred. It says
+ * `thread-ready` once loaded, so the executor tells a thread that cannot start from a task that
+ * killed one.
  */
 import { parentPort, threadId } from 'node:worker_threads';
 import { bufferCollector, serveBatches, type FromWorker } from '@tsdask/runtime';
@@ -16,4 +18,5 @@ if (port !== null) {
     },
     { worker: threadId, hooks: { afterTask: bufferCollector() } },
   );
+  port.postMessage({ type: 'thread-ready' });
 }

@@ -70,6 +70,7 @@ interface Parts {
   store: DataStore;
   log: (line: string) => void;
   token: string;
+  executor: ThreadExecutor;
 }
 
 /** The address peers can reach for a bound host: a wildcard host is replaced by this machine's first external IPv4 address. */
@@ -117,6 +118,7 @@ export class Worker {
     const listener = await serveData({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, token: options.token, store, log });
     const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
     if (name === '') name = address;
+    const executor = new ThreadExecutor(nthreads); // its threads boot while the worker registers
     try {
       const { conn, welcome } = await register({
         scheduler: options.scheduler,
@@ -136,9 +138,10 @@ export class Worker {
         listener,
         store,
         log,
+        executor,
       });
     } catch (err) {
-      await listener.close();
+      await Promise.all([listener.close(), executor.close()]);
       throw err;
     }
   }
@@ -154,7 +157,7 @@ export class Worker {
     this.#store = p.store;
     this.#log = p.log;
     this.#machine = new WorkerStateMachine({ nthreads: p.nthreads });
-    this.#executor = new ThreadExecutor(p.nthreads);
+    this.#executor = p.executor;
     this.#peers = new PeerPool(p.token);
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#heartbeat = setInterval(() => this.#sendHeartbeat(), Math.max(10, p.heartbeatMs));
