@@ -66,3 +66,7 @@ export { encodeWireValue, decodeWireValue, encodeNode, decodeNode } from './prot
 export { SchedulerServer, type SchedulerServerOptions } from './scheduler/server.js';
 export type { DataScattered, MissingData } from './scheduler/state/messages.js';
 export { ScatteredDataLostError } from './scheduler/state/errors.js';
+export { Worker, type WorkerOptions, type WorkerExit } from './worker/worker.js';
+export { parseMemoryLimit } from './worker/memory-limit.js';
+export { pauseChange, PAUSE_FRACTION, RESUME_FRACTION } from './worker/state/memory-pause.js';
+export type { ReceiveDataStimulus } from './worker/state/messages.js';

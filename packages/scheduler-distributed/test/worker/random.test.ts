@@ -66,6 +66,10 @@ function run(seed: number, steps: number, moves: Set<string>): { executed: numbe
       s = { type: 'remove-replicas', stimulusId: sid, keys: [pick([...m.tasks.keys()])] };
     } else if (roll < 0.92) {
       s = { type: m.paused ? 'unpause' : 'pause', stimulusId: sid };
+    } else if (roll < 0.95) {
+      // A scatter: a key the worker may know in any state, or a new one.
+      const key = m.tasks.size > 0 && r() < 0.7 ? pick([...m.tasks.keys()]) : `r${Math.floor(r() * 15)}`;
+      s = { type: 'receive-data', stimulusId: sid, key, nbytes: 5 };
     } else {
       // A stale result: a run or transfer the machine does not know.
       s =

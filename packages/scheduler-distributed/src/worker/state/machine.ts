@@ -9,10 +9,14 @@
  * - compute-task: inputs not in memory here are fetched from the peers that hold them; the
  *   task waits until all are in memory, then is ready. An input takes the best priority of the
  *   tasks that need it.
+ * - compute-task again for a task waiting here refreshes where its inputs are: a missing input
+ *   with holders now is fetched again (how the scheduler answers missing-data).
  * - At most `nthreads` tasks execute; ready tasks start by priority (lower first, then arrival).
  * - Fetches are batched per peer into gather-dep transfers (transfer-policy.ts).
  * - A failed or short transfer drops that peer for those keys and retries from another holder;
  *   with none left the key is missing and the scheduler gets missing-data.
+ * - receive-data (a scatter): the value is kept and reported, whatever the key was waiting for,
+ *   unless its own transfer or run is under way: then that result is kept and the copy dropped.
  * - Paused: no new execute and no new gather-dep; results of running work are still taken.
  * - The scheduler knows a key is here once told (task-finished): such keys, and tasks it asked
  *   for, are `wanted` and stay until free-keys / remove-replicas. Inputs fetched only for local
@@ -210,6 +214,8 @@ export class WorkerStateMachine {
           t.wanted = true;
         }
         return;
+      case 'receive-data':
+        return this.#receiveData(s.key, s.nbytes, sid, out);
       case 'pause':
         this.paused = true;
         return;
@@ -226,6 +232,7 @@ export class WorkerStateMachine {
       t.wanted = true;
       t.releaseWhenDone = false;
       if (t.state === MEMORY) out.push({ type: 'task-finished', stimulusId: sid, key: t.key, nbytes: t.nbytes });
+      if (t.state === WAITING) return this.#linkInputs(t, s, out); // new holders for its inputs (after missing-data)
       if (t.state !== FETCH && t.state !== MISSING) return; // already on its way here (or erred: the scheduler decides)
       this.#move(t, RELEASED, sid); // compute it here instead of fetching it
     }
@@ -233,14 +240,40 @@ export class WorkerStateMachine {
     t.wanted = true;
     t.op = s.op;
     t.priority = s.priority;
+    this.#linkInputs(t, s, out);
+    if (t.waitingFor.size > 0) this.#move(t, WAITING, sid);
+    else this.#move(t, READY, sid);
+  }
+
+  /** Links `t` to the inputs of its compute-task, fetching those not here (and refetching missing ones that now have holders). */
+  #linkInputs(t: WorkerTask, s: ComputeTaskStimulus, out: WorkerInstruction[]): void {
     for (const input of s.inputs) {
-      const dep = this.#need(input, s.priority, sid, out);
+      const dep = this.#need(input, s.priority, s.stimulusId, out);
       t.dependencies.add(dep);
       dep.dependents.add(t);
       if (dep.state !== MEMORY) t.waitingFor.add(dep);
     }
-    if (t.waitingFor.size > 0) this.#move(t, WAITING, sid);
-    else this.#move(t, READY, sid);
+  }
+
+  /** A value the scheduler put here: in memory and wanted, unless its own transfer or run is under way (then that result wins). */
+  #receiveData(key: string, nbytes: number, sid: string, out: WorkerInstruction[]): void {
+    const t = this.tasks.get(key) ?? this.#create(key);
+    t.wanted = true;
+    t.releaseWhenDone = false;
+    if (t.state === FLIGHT || t.state === EXECUTING) {
+      out.push({ type: 'release-data', stimulusId: sid, key });
+      return;
+    }
+    t.nbytes = nbytes;
+    if (t.state === MEMORY) {
+      out.push({ type: 'task-finished', stimulusId: sid, key, nbytes });
+      return;
+    }
+    if (t.state !== RELEASED) {
+      this.#move(t, RELEASED, sid); // waiting, ready, fetch, missing or error: the value is here now
+      this.#unlinkInputs(t, sid, out);
+    }
+    this.#arrived(t, sid, out);
   }
 
   /** Gets or creates the task of an input (or a replica) and starts fetching it unless it is here or on its way. */

@@ -76,6 +76,18 @@ export interface RemoveReplicasStimulus {
   keys: readonly string[];
 }
 
+/**
+ * The scheduler put `key`'s value here directly (receive-data, for a scatter); the shell holds it
+ * already. Taken unless the key is in flight or executing here (that result arrives instead, and
+ * the shell is told to drop the received copy).
+ */
+export interface ReceiveDataStimulus {
+  type: 'receive-data';
+  stimulusId: string;
+  key: string;
+  nbytes: number;
+}
+
 /** Memory is past the pause threshold (pause) or back under it (unpause). */
 export interface PauseStimulus {
   type: 'pause' | 'unpause';
@@ -92,6 +104,7 @@ export type WorkerStimulus =
   | FreeKeysStimulus
   | AcquireReplicasStimulus
   | RemoveReplicasStimulus
+  | ReceiveDataStimulus
   | PauseStimulus;
 
 /** Everything the machine asks its shell to do. */

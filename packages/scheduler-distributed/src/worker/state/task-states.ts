@@ -26,10 +26,11 @@
  *   missing   -> fetch             a compute-task or acquire-replicas named new holders
  *   ready     -> executing         a thread was free (highest priority first)
  *   executing -> memory | error    execute-success / execute-failure
+ *   released  -> memory            receive-data: the scheduler put the value here directly (scatter)
  *   waiting, fetch, flight, missing, ready, executing, memory, error -> released
  *                                  free-keys / remove-replicas (flight and executing only once
  *                                  their transfer or run has ended: the work is not abandoned)
- * Everything else is illegal: memory -> executing, released -> memory, error -> ready, ...
+ * Everything else is illegal: memory -> executing, fetch -> memory, error -> ready, ...
  */
 
 /** Worker task states, by code. */
@@ -65,6 +66,7 @@ export const WORKER_LEGAL_TRANSITIONS: readonly (readonly [WorkerTaskState, Work
   ['ready', 'executing'],
   ['executing', 'memory'],
   ['executing', 'error'],
+  ['released', 'memory'],
   ['waiting', 'released'],
   ['fetch', 'released'],
   ['flight', 'released'],

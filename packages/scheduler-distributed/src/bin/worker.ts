@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * `tsdask-worker <scheduler-address> [--nthreads N] [--memory-limit 4GB] [--name NAME] [--token T] [--host H] [--port P]`:
+ * starts a worker, prints `tsdask-worker NAME listening at tcp://HOST:PORT connected to tcp://SCHEDHOST:SCHEDPORT`
+ * on stdout and logs to stderr. Exits 0 on SIGTERM / SIGINT or when the scheduler closes it, 1
+ * when it loses its scheduler or cannot start, 2 on bad arguments.
+ */
+import { parseArgs } from 'node:util';
+import { formatAddress, parseAddress } from '../protocol/address.js';
+import { Worker } from '../worker/worker.js';
+
+const USAGE = `Usage: tsdask-worker <scheduler-address> [options]
+
+Starts a tsdask worker that joins the scheduler at <scheduler-address> (tcp://HOST:PORT or HOST:PORT).
+
+Options:
+  --nthreads N         threads that run tasks (default 1)
+  --memory-limit SIZE  bytes held before the worker pauses: 4GB, 512MiB, a byte count,
+                       a fraction of system memory (0.5), or 0 / none (default: none)
+  --name NAME          its name in logs and at the scheduler (default: its data address)
+  --token T            the cluster token (default: the TSDASK_TOKEN environment variable)
+  --host H             interface of its data port (default 127.0.0.1; 0.0.0.0 for other hosts)
+  --port P             port of its data port (default: any free port)
+  -h, --help           show this help
+`;
+
+/** Prints `message` and the usage hint to stderr and exits 2. */
+function usageError(message: string): never {
+  process.stderr.write(`tsdask-worker: ${message}\nRun tsdask-worker --help for the options.\n`);
+  process.exit(2);
+}
+
+function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[0] } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        nthreads: { type: 'string' },
+        'memory-limit': { type: 'string' },
+        name: { type: 'string' },
+        token: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  if (positionals.length !== 1)
+    usageError(
+      positionals.length === 0
+        ? 'give the scheduler address, for example tcp://127.0.0.1:8786'
+        : `one scheduler address expected, got ${positionals.join(' ')}`,
+    );
+  const scheduler = positionals[0]!;
+  try {
+    parseAddress(scheduler);
+  } catch (err) {
+    usageError((err as Error).message);
+  }
+  const token = values.token ?? process.env['TSDASK_TOKEN'];
+  if (token === undefined || token === '') usageError('no token: pass --token T or set TSDASK_TOKEN to the token the scheduler printed');
+  const whole = (flag: string, text: string | undefined, min: number): number | undefined => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) usageError(`--${flag} must be a whole number of at least ${min}, got '${text}'`);
+    return n;
+  };
+  const nthreads = whole('nthreads', values.nthreads, 1);
+  const port = whole('port', values.port, 0);
+  return {
+    scheduler,
+    options: {
+      scheduler,
+      token,
+      ...(nthreads !== undefined ? { nthreads } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(values['memory-limit'] !== undefined ? { memoryLimit: values['memory-limit'] } : {}),
+      ...(values.name !== undefined ? { name: values.name } : {}),
+      ...(values.host !== undefined ? { host: values.host } : {}),
+    },
+  };
+}
+
+function main(): void {
+  const { scheduler, options } = parse();
+  Worker.start(options).then(
+    (worker) => {
+      const sched = formatAddress(parseAddress(scheduler));
+      process.stdout.write(`tsdask-worker ${worker.name} listening at tcp://${worker.address} connected to tcp://${sched}\n`);
+      const stop = (): void => void worker.close();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      void worker.closed.then((exit) => process.exit(exit.code));
+    },
+    (err: Error) => {
+      const code = (err as { code?: unknown }).code === 'TSDASK_CONFIG' ? 2 : 1;
+      process.stderr.write(`tsdask-worker: could not start: ${err.message}\n`);
+      process.exit(code);
+    },
+  );
+}
+
+main();

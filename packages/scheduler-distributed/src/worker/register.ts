@@ -1,0 +1,88 @@
+/**
+ * A worker joining its scheduler: dial it (role 'worker', token handshake), send
+ * register-worker, and wait for worker-welcome. Every way this can go wrong ends in a typed
+ * error and a closed connection: refused, closed, a wrong first message, or no welcome in time.
+ */
+import type { Connection } from '../comm/connection.js';
+import { ConnectionError, MessageShapeError } from '../comm/errors.js';
+import { connect } from '../comm/tcp.js';
+import { parseAddress } from '../protocol/address.js';
+import { checkToWorker } from '../protocol/check.js';
+import type { RegisterWorkerMsg, WorkerWelcomeMsg } from '../protocol/messages.js';
+
+/** Default wait for the scheduler's worker-welcome. */
+export const DEFAULT_REGISTER_TIMEOUT_MS = 30_000;
+
+/** What register needs. */
+export interface RegisterOptions {
+  scheduler: string;
+  token: string;
+  registration: RegisterWorkerMsg;
+  timeoutMs: number;
+}
+
+/** Waits for the first message, which must be worker-welcome; later frames stay held on the connection for the next handler. */
+function awaitWelcome(conn: Connection, timeoutMs: number): Promise<WorkerWelcomeMsg> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const settle = (f: () => void): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      conn.onFrame(null);
+      f();
+    };
+    const timer = setTimeout(
+      () =>
+        settle(() =>
+          reject(
+            new ConnectionError(
+              'TSDASK_CONN_HANDSHAKE_TIMEOUT',
+              `The scheduler at ${conn.remote} did not welcome this worker within ${timeoutMs} ms of register-worker. Check that the address is a tsdask scheduler, not a worker's data port.`,
+              { remote: conn.remote },
+            ),
+          ),
+        ),
+      timeoutMs,
+    );
+    conn.onFrame((frame) =>
+      settle(() => {
+        try {
+          if (frame.kind !== 'control') throw new MessageShapeError('message', `The scheduler at ${conn.remote} sent a body frame before worker-welcome.`);
+          const msg = checkToWorker(frame.message);
+          if (msg.type !== 'worker-welcome')
+            throw new MessageShapeError('message.type', `The scheduler at ${conn.remote} sent '${msg.type}' before worker-welcome.`);
+          resolve(msg);
+        } catch (err) {
+          reject(err as Error);
+        }
+      }),
+    );
+    void conn.closed.then((reason) =>
+      settle(() =>
+        reject(
+          new ConnectionError(
+            'TSDASK_CONN_CLOSED',
+            `The scheduler at ${conn.remote} closed the connection before it welcomed this worker${reason ? ` (${reason.message})` : ''}.`,
+            { remote: conn.remote, cause: reason },
+          ),
+        ),
+      ),
+    );
+  });
+}
+
+/** Connects to the scheduler and registers; resolves with the open connection and the welcome. */
+export async function register(options: RegisterOptions): Promise<{ conn: Connection; welcome: WorkerWelcomeMsg }> {
+  const { host, port } = parseAddress(options.scheduler);
+  const conn = await connect({ host, port, token: options.token, role: 'worker' });
+  const welcome = awaitWelcome(conn, options.timeoutMs);
+  welcome.catch(() => undefined); // awaited below, unless send throws first
+  try {
+    conn.send(options.registration);
+    return { conn, welcome: await welcome };
+  } catch (err) {
+    conn.close(err as Error);
+    throw err;
+  }
+}

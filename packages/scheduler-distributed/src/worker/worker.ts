@@ -1,0 +1,351 @@
+/**
+ * A distributed worker: the shell around WorkerStateMachine. It holds values (DataStore),
+ * serves them on its data port (data-server.ts), registers with the scheduler (register.ts),
+ * turns each scheduler message into a stimulus and carries out the machine's instructions, one
+ * method each: execute on the thread executor, gather-dep from a peer (peers.ts), results and
+ * missing data to the scheduler, release-data from the store. It heartbeats its held bytes and
+ * pauses new work past 80% of its memory limit (state/memory-pause.ts).
+ *
+ * A worker without its scheduler stops: when that connection closes, `closed` resolves with
+ * code 1 (close-worker and close() give code 0).
+ */
+import { networkInterfaces } from 'node:os';
+import { ConfigError, isFunctionOp, OpNotFoundError, serializeError, type Node, type OpId } from '@tsdask/core-graph';
+import { opsOf, type BatchPayload } from '@tsdask/runtime';
+import type { Connection } from '../comm/connection.js';
+import { MessageShapeError } from '../comm/errors.js';
+import type { Frame } from '../comm/frames.js';
+import type { Listener } from '../comm/tcp.js';
+import { formatAddress } from '../protocol/address.js';
+import { checkToWorker } from '../protocol/check.js';
+import type { SchedulerToWorker, WireError, WireNode, WorkerToScheduler } from '../protocol/messages.js';
+import { decodeNode, decodeWireValue } from '../protocol/values.js';
+import { DataStore } from './data-store.js';
+import { serveData } from './data-server.js';
+import { ThreadExecutor } from './executor.js';
+import { parseMemoryLimit } from './memory-limit.js';
+import { PeerPool } from './peers.js';
+import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
+import { WorkerStateMachine } from './state/machine.js';
+import { pauseChange } from './state/memory-pause.js';
+import type { WorkerInstruction, WorkerStimulus } from './state/messages.js';
+
+/** Options of Worker.start. */
+export interface WorkerOptions {
+  /** The scheduler's address: `tcp://host:port` or `host:port`. */
+  scheduler: string;
+  /** The cluster token (see resolveToken). */
+  token: string;
+  /** Threads that run tasks (default 1). */
+  nthreads?: number;
+  /** Bytes of held values before the worker pauses: bytes, '4GB', a fraction of system memory; 0 or 'none' for no limit (default). */
+  memoryLimit?: number | string;
+  /** Its name in logs and at the scheduler (default: its data address). */
+  name?: string;
+  /** Interface of the data port (default 127.0.0.1; '0.0.0.0' for other hosts). */
+  host?: string;
+  /** Port of the data port (default 0: any free one). */
+  port?: number;
+  /** Where log lines go (default: stderr, prefixed with the worker's name). */
+  log?: (line: string) => void;
+  /** How long to wait for the scheduler's welcome (default 30 s). */
+  registerTimeoutMs?: number;
+}
+
+/** How a worker ended: code 0 when asked to close, 1 when it lost its scheduler. */
+export interface WorkerExit {
+  code: 0 | 1;
+  reason: string;
+}
+
+interface Parts {
+  name: string;
+  address: string;
+  scheduler: string;
+  nthreads: number;
+  memoryLimit: number;
+  heartbeatMs: number;
+  conn: Connection;
+  listener: Listener;
+  store: DataStore;
+  log: (line: string) => void;
+  token: string;
+  executor: ThreadExecutor;
+}
+
+/** The address peers can reach for a bound host: a wildcard host is replaced by this machine's first external IPv4 address. */
+function reachableHost(bound: string): string {
+  if (bound !== '0.0.0.0' && bound !== '::') return bound;
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return '127.0.0.1';
+}
+
+/** A running worker; start one with `Worker.start`. */
+export class Worker {
+  /** Its data address, `host:port`: its id at the scheduler and where peers fetch from. */
+  readonly address: string;
+  readonly name: string;
+  /** The scheduler's address as given. */
+  readonly scheduler: string;
+  readonly nthreads: number;
+  /** Bytes; 0 for none. */
+  readonly memoryLimit: number;
+  /** Resolves once the worker has stopped and released its ports and threads. */
+  readonly closed: Promise<WorkerExit>;
+  readonly #conn: Connection;
+  readonly #listener: Listener;
+  readonly #store: DataStore;
+  readonly #log: (line: string) => void;
+  readonly #machine: WorkerStateMachine;
+  readonly #executor: ThreadExecutor;
+  readonly #peers: PeerPool;
+  readonly #sources = new Map<OpId, string>();
+  readonly #heartbeat: ReturnType<typeof setInterval>;
+  #resolveClosed!: (exit: WorkerExit) => void;
+  #closing = false;
+  #receiving: { key: string; nbytes: number } | undefined;
+  #stimuli = 0;
+
+  /** Opens the data port, registers with the scheduler and starts serving; rejects (having closed what it opened) if any step fails. */
+  static async start(options: WorkerOptions): Promise<Worker> {
+    const nthreads = options.nthreads ?? 1;
+    if (!Number.isInteger(nthreads) || nthreads < 1)
+      throw new ConfigError(`nthreads must be a whole number of at least 1, got ${nthreads}.`, { option: 'nthreads' });
+    const memoryLimit = parseMemoryLimit(options.memoryLimit ?? 0);
+    const store = new DataStore();
+    let name = options.name ?? '';
+    const log = options.log ?? ((line: string) => void process.stderr.write(`tsdask-worker ${name}: ${line}\n`));
+    const listener = await serveData({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, token: options.token, store, log });
+    const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
+    if (name === '') name = address;
+    const executor = new ThreadExecutor(nthreads); // its threads boot while the worker registers
+    try {
+      const { conn, welcome } = await register({
+        scheduler: options.scheduler,
+        token: options.token,
+        registration: { type: 'register-worker', name, address, nthreads, memoryLimit, pid: process.pid },
+        timeoutMs: options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS,
+      });
+      return new Worker({
+        name,
+        address,
+        scheduler: options.scheduler,
+        token: options.token,
+        nthreads,
+        memoryLimit,
+        heartbeatMs: welcome.heartbeatMs,
+        conn,
+        listener,
+        store,
+        log,
+        executor,
+      });
+    } catch (err) {
+      await Promise.all([listener.close(), executor.close()]);
+      throw err;
+    }
+  }
+
+  private constructor(p: Parts) {
+    this.name = p.name;
+    this.address = p.address;
+    this.scheduler = p.scheduler;
+    this.nthreads = p.nthreads;
+    this.memoryLimit = p.memoryLimit;
+    this.#conn = p.conn;
+    this.#listener = p.listener;
+    this.#store = p.store;
+    this.#log = p.log;
+    this.#machine = new WorkerStateMachine({ nthreads: p.nthreads });
+    this.#executor = p.executor;
+    this.#peers = new PeerPool(p.token);
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#heartbeat = setInterval(() => this.#sendHeartbeat(), Math.max(10, p.heartbeatMs));
+    this.#heartbeat.unref();
+    void p.conn.closed.then((reason) => {
+      if (this.#closing) return;
+      this.#log(`the connection to the scheduler at ${p.scheduler} closed${reason ? ` (${reason.message})` : ''}; stopping`);
+      void this.#shutdown({ code: 1, reason: 'lost the scheduler' });
+    });
+    p.conn.onFrame((f) => this.#onFrame(f));
+  }
+
+  /** Stops the worker: closes its scheduler connection, data port, peer connections and threads. */
+  async close(): Promise<void> {
+    await this.#shutdown({ code: 0, reason: 'closed' });
+  }
+
+  /** The state of `key` in the worker's machine (for tests and debugging). */
+  stateOf(key: string): string | undefined {
+    return this.#machine.stateOf(key);
+  }
+
+  async #shutdown(exit: WorkerExit): Promise<void> {
+    if (!this.#closing) {
+      this.#closing = true;
+      clearInterval(this.#heartbeat);
+      this.#conn.close();
+      this.#peers.close();
+      await Promise.all([this.#listener.close(), this.#executor.close()]);
+      this.#store.clear();
+      this.#resolveClosed(exit);
+    }
+    await this.closed;
+  }
+
+  // ---- from the scheduler ----------------------------------------------------
+
+  #onFrame(frame: Frame): void {
+    if (this.#closing) return;
+    try {
+      const receiving = this.#receiving;
+      if (receiving !== undefined) {
+        this.#receiving = undefined;
+        if (frame.kind !== 'body')
+          throw new MessageShapeError('message', `The scheduler sent a control message where the value of receive-data '${receiving.key}' was due.`);
+        this.#store.put(receiving.key, decodeWireValue(frame.bytes), receiving.nbytes);
+        this.#handle({ type: 'receive-data', stimulusId: this.#sid('receive-data'), key: receiving.key, nbytes: receiving.nbytes });
+        return;
+      }
+      if (frame.kind === 'body') throw new MessageShapeError('message', 'The scheduler sent a body frame that no receive-data announced.');
+      this.#onMessage(checkToWorker(frame.message));
+    } catch (err) {
+      this.#log(`closing the scheduler connection: ${(err as Error).message}`);
+      this.#conn.close(err as Error);
+    }
+  }
+
+  #onMessage(msg: SchedulerToWorker): void {
+    switch (msg.type) {
+      case 'compute-task':
+        return this.#handle({ type: 'compute-task', stimulusId: this.#sid(msg.type), key: msg.key, op: msg.node, priority: msg.priority, inputs: msg.inputs });
+      case 'free-keys':
+        return this.#handle({ type: 'free-keys', stimulusId: this.#sid(msg.type), keys: msg.keys });
+      case 'define-ops':
+        for (const [op, source] of msg.sources) this.#sources.set(op, source);
+        return;
+      case 'receive-data':
+        this.#receiving = { key: msg.key, nbytes: msg.nbytes };
+        return;
+      case 'close-worker':
+        this.#log(`the scheduler asked this worker to close (${msg.reason})`);
+        void this.#shutdown({ code: 0, reason: msg.reason });
+        return;
+      case 'worker-welcome':
+        return; // only the first one means something (register.ts)
+    }
+  }
+
+  // ---- the machine and its instructions ----------------------------------------
+
+  #sid(what: string): string {
+    return `${what}-${this.#stimuli++}`;
+  }
+
+  #handle(stimulus: WorkerStimulus): void {
+    if (this.#closing) return;
+    let instructions: WorkerInstruction[];
+    try {
+      instructions = this.#machine.handle(stimulus);
+    } catch (err) {
+      // A bug in the machine (WorkerTransitionError): stop loudly rather than serve a broken state.
+      this.#log(`stopping on an internal error: ${(err as Error).stack ?? String(err)}`);
+      void this.#shutdown({ code: 1, reason: `internal error: ${(err as Error).message}` });
+      return;
+    }
+    for (const ins of instructions) this.#carryOut(ins);
+    const change = pauseChange(this.#store.bytes, this.memoryLimit, this.#machine.paused);
+    if (change !== undefined) {
+      this.#log(`${change === 'pause' ? 'pausing' : 'resuming'}: ${this.#store.bytes} bytes held, limit ${this.memoryLimit}`);
+      this.#handle({ type: change, stimulusId: this.#sid(change) });
+    }
+  }
+
+  #carryOut(ins: WorkerInstruction): void {
+    switch (ins.type) {
+      case 'execute':
+        return this.#execute(ins.key, ins.op as WireNode);
+      case 'gather-dep':
+        return this.#gatherDep(ins.transferId, ins.peer, ins.keys);
+      case 'task-finished':
+        return this.#send({ type: 'task-finished', key: ins.key, nbytes: ins.nbytes });
+      case 'task-erred':
+        return this.#send({ type: 'task-erred', key: ins.key, error: ins.error as WireError });
+      case 'missing-data':
+        return this.#send({ type: 'missing-data', key: ins.key, tried: ins.tried });
+      case 'release-data':
+        this.#store.delete(ins.key);
+        return;
+    }
+  }
+
+  #send(msg: WorkerToScheduler): void {
+    if (!this.#conn.isClosed) this.#conn.send(msg);
+  }
+
+  #sendHeartbeat(): void {
+    this.#send({ type: 'heartbeat', memory: this.#store.bytes, executing: this.#machine.executing, ready: this.#machine.ready.size });
+  }
+
+  #execute(key: string, wire: WireNode): void {
+    let payload: BatchPayload;
+    try {
+      payload = this.#payload(key, wire);
+    } catch (err) {
+      const error = serializeError(err);
+      queueMicrotask(() => this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error }));
+      return;
+    }
+    void this.#executor.run(key, payload).then((r) => {
+      if (this.#closing) return;
+      if (!r.ok) return this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error: r.error });
+      if (this.#machine.stateOf(key) === 'executing') this.#store.put(key, r.value, r.nbytes);
+      this.#handle({ type: 'execute-success', stimulusId: this.#sid('execute-success'), key, nbytes: r.nbytes });
+    });
+  }
+
+  /** The one-member batch of `key`: its node, its inputs from the store, its ops and the sources of its shipped functions. */
+  #payload(key: string, wire: WireNode): BatchPayload {
+    const node = decodeNode(wire) as Node;
+    const inputKeys: string[] = [];
+    const inputs: unknown[] = [];
+    for (const dep of this.#machine.tasks.get(key)?.dependencies ?? []) {
+      const held = this.#store.get(dep.key);
+      if (held === undefined) throw new Error(`internal: input '${dep.key}' of task '${key}' is not held on worker ${this.name}`);
+      inputKeys.push(dep.key);
+      inputs.push(held.value);
+    }
+    const ops = [...opsOf([node])];
+    const sources: [OpId, string][] = [];
+    for (const op of ops) {
+      if (!isFunctionOp(op)) continue;
+      const source = this.#sources.get(op);
+      if (source === undefined) throw new OpNotFoundError(op, `the scheduler sent no source for it to worker ${this.name} (define-ops)`);
+      sources.push([op, source]);
+    }
+    const payload: BatchPayload = { keys: [key], nodes: [node], parent: Int32Array.of(-1), inputKeys, inputs, ops, sources };
+    // A JSON node crosses to the thread as one string, cheaper than a structured clone of its objects.
+    if (typeof wire === 'string') return { ...payload, keys: [], nodes: [], json: `[${JSON.stringify([key])},[${wire}]]` };
+    return payload;
+  }
+
+  #gatherDep(transferId: number, peer: string, keys: string[]): void {
+    this.#peers.getData(peer, keys).then(
+      (values) => {
+        if (this.#closing) return;
+        const received: { key: string; nbytes: number }[] = [];
+        for (const v of values) {
+          if (!keys.includes(v.key) || this.#machine.stateOf(v.key) !== 'flight') continue;
+          this.#store.put(v.key, v.value, v.nbytes);
+          received.push({ key: v.key, nbytes: v.nbytes });
+        }
+        this.#handle({ type: 'gather-dep-success', stimulusId: this.#sid('gather-dep-success'), transferId, received });
+      },
+      (err: Error) => {
+        if (this.#closing) return;
+        this.#log(`fetching ${keys.length} key(s) from ${peer} failed: ${err.message}`);
+        this.#handle({ type: 'gather-dep-failure', stimulusId: this.#sid('gather-dep-failure'), transferId, error: err });
+      },
+    );
+  }
+}

@@ -1,0 +1,51 @@
+// The worker's thread executor on its own: batches run on threads and results come back with
+// their values; a thread that dies is replaced; threads whose entry cannot load fail every batch
+// with a clear error instead of being restarted forever.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ThreadExecutor } from '../../src/worker/executor.js';
+
+const ENTRY = new URL('../../dist/worker/thread-entry.js', import.meta.url);
+const executors: ThreadExecutor[] = [];
+afterEach(async () => {
+  for (const e of executors.splice(0)) await e.close();
+});
+
+const batch = (node: unknown, sources: [string, string][] = [], inputKeys: string[] = [], inputs: unknown[] = []) => ({
+  keys: ['k'],
+  nodes: [node],
+  parent: Int32Array.of(-1),
+  inputKeys,
+  inputs,
+  ops: [(node as { op: string }).op],
+  sources,
+});
+
+describe('ThreadExecutor', () => {
+  it('runs batches on two threads with inputs and shipped functions; a dead thread is replaced', async () => {
+    const ex = new ThreadExecutor(2, ENTRY);
+    executors.push(ex);
+    const scale = 'fn:scale-0';
+    const src = '(xs, f) => xs.map((x) => x * f)';
+    const runs = [1, 2, 3, 4].map((f) => ex.run('k', batch({ op: scale, args: [{ ref: 'xs' }, f] }, [[scale, src]], ['xs'], [new Float64Array([1, 2])])));
+    const results = await Promise.all(runs);
+    expect(results.map((r) => (r.ok ? Array.from(r.value as Float64Array) : r.error.message))).toEqual([
+      [1, 2],
+      [2, 4],
+      [3, 6],
+      [4, 8],
+    ]);
+    const died = await ex.run('k', batch({ op: 'fn:exit-0', args: [] }, [['fn:exit-0', '() => process.exit(1)']]));
+    expect(died.ok ? 'ok' : died.error.name).toBe('WorkerLostError');
+    const after = await ex.run('k', batch({ op: scale, args: [{ ref: 'xs' }, 10] }, [[scale, src]], ['xs'], [new Float64Array([1])]));
+    expect(after.ok ? Array.from(after.value as Float64Array) : after.error.message).toEqual([10]);
+  });
+
+  it('fails every batch, without restarting threads, when the thread entry cannot load', async () => {
+    const ex = new ThreadExecutor(2, new URL('./no-such-entry.js', ENTRY));
+    executors.push(ex);
+    for (let i = 0; i < 2; i++) {
+      const r = await ex.run('k', batch({ op: '@tsdask/core-graph/ops#identity', args: [1] }));
+      expect(r.ok ? 'ok' : r.error.message).toMatch(/task threads cannot start: .*no-such-entry/);
+    }
+  });
+});
