@@ -63,3 +63,9 @@ export { parseAddress, formatAddress, type Address } from './protocol/address.js
 export type * from './protocol/messages.js';
 export { checkFromClient, checkToClient, checkFromWorker, checkToWorker, checkFromPeer, checkFromDataPort } from './protocol/check.js';
 export { encodeWireValue, decodeWireValue, encodeNode, decodeNode } from './protocol/values.js';
+export { Client, type ClientOptions } from './client/client.js';
+export { RemoteScheduler, type RemoteSchedulerOptions } from './client/remote-scheduler.js';
+export { PeerPool, fetchValues, type DialPeer, type Fetched, type FetchDeps } from './client/data-fetch.js';
+export { encodeGraph } from './client/encode-graph.js';
+export { MissingTokenError, SchedulerLostError, ClientClosedError, DataNotFoundError } from './client/errors.js';
+export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';
