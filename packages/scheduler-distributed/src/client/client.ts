@@ -23,7 +23,7 @@ export interface ClientOptions {
   token?: string;
   /** Milliseconds the scheduler and each worker have to answer the handshake (default 10 s). */
   handshakeTimeoutMs?: number;
-  /** Rounds of who-has + fetch a gather makes for a key missing at its holder before DataNotFoundError (default 8). */
+  /** Rounds of who-has + fetch a gather makes for a key missing at its holder before DataNotFoundError (default 12: about 6 s of pauses). */
   gatherAttempts?: number;
 }
 

@@ -57,7 +57,7 @@ class PeerLink {
       const err =
         reason ??
         new ConnectionError('TSDASK_CONN_CLOSED', `The worker at ${conn.remote} closed the data connection before answering.`, { remote: conn.remote });
-      const waiting = this.#reading !== undefined ? [this.#reading.request, ...this.#waiting] : this.#waiting;
+      const waiting = this.#reading !== undefined ? [this.#reading.request, ...this.#waiting] : this.#waiting.slice();
       this.#reading = undefined;
       this.#waiting.length = 0;
       for (const r of waiting) r.reject(err);

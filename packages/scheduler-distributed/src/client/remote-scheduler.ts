@@ -84,7 +84,7 @@ function failedHandle(keys: readonly Key[], err: unknown): RunHandle {
 
 /** Options of RemoteScheduler. */
 export interface RemoteSchedulerOptions {
-  /** Rounds of who-has + fetch a gather makes for a key missing at its holder (default 8). */
+  /** Rounds of who-has + fetch a gather makes for a key missing at its holder (default 12: about 6 s of pauses). */
   gatherAttempts?: number;
 }
 
@@ -105,20 +105,24 @@ export class RemoteScheduler implements Scheduler {
   readonly #whoHas = new Map<number, { resolve: (w: Record<Key, string[]>) => void; reject: (e: unknown) => void }>();
   readonly #scatters = new Map<number, Key>();
   #nextId = 1;
-  /** The id the scheduler gave this client (`client-welcome`), once it arrived. */
-  clientId: string | undefined;
+  #clientId: string | undefined;
 
   /** `name` is the scheduler's address (`tcp://host:port`); `connecting` resolves with the open connection. */
   constructor(name: string, connecting: Promise<Connection>, pool: PeerPool, opts: RemoteSchedulerOptions = {}) {
     this.name = name;
     this.#pool = pool;
-    this.#attempts = opts.gatherAttempts ?? 8;
+    this.#attempts = opts.gatherAttempts ?? 12;
     this.#whenLost = new Promise<never>((_, reject) => (this.#loseNow = reject));
     this.#whenLost.catch(noop);
     connecting.then(
       (conn) => this.#connected(conn),
       (err: unknown) => this.lose(new SchedulerLostError(name, err)),
     );
+  }
+
+  /** The id the scheduler gave this client (`client-welcome`), once it arrived. */
+  get clientId(): string | undefined {
+    return this.#clientId;
   }
 
   #connected(conn: Connection): void {
@@ -206,7 +210,7 @@ export class RemoteScheduler implements Scheduler {
     }
     switch (msg.type) {
       case 'client-welcome':
-        this.clientId = msg.clientId;
+        this.#clientId = msg.clientId;
         break;
       case 'graph-accepted':
         break;

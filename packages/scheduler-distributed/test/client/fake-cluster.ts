@@ -20,6 +20,8 @@ export interface FakeWorker {
   readonly address: string;
   readonly data: Map<Key, unknown>;
   readonly asked: Key[][];
+  /** Connections accepted so far. */
+  readonly connections: () => number;
   close(): Promise<void>;
 }
 
@@ -34,9 +36,11 @@ export async function closeFakes(): Promise<void> {
 /** Starts a fake worker data port holding `data`. */
 export async function fakeWorker(data: Map<Key, unknown> = new Map()): Promise<FakeWorker> {
   const asked: Key[][] = [];
+  let connections = 0;
   const l = await listen({
     token: TOKEN,
     onConnection: (conn) => {
+      connections++;
       conn.onFrame((f) => {
         if (f.kind !== 'control') return conn.close();
         const msg = checkFromPeer(f.message);
@@ -54,7 +58,7 @@ export async function fakeWorker(data: Map<Key, unknown> = new Map()): Promise<F
     },
   });
   listeners.push(l);
-  return { address: `127.0.0.1:${l.address.port}`, data, asked, close: () => l.close() };
+  return { address: `127.0.0.1:${l.address.port}`, data, asked, connections: () => connections, close: () => l.close() };
 }
 
 /** A fake scheduler: what clients sent, and a way to answer. */

@@ -156,6 +156,33 @@ describe('gather', () => {
     fake.send({ type: 'who-has-reply', id: q.id, whoHas: { x: [worker.address] } });
     expect(await got).toEqual([value, value]);
     expect(worker.asked).toEqual([['x']]);
+    // A second gather reuses the pooled connection to that worker.
+    const again = s.gather(['x']);
+    const q2 = await fake.next('who-has', (m) => m.id !== q.id);
+    fake.send({ type: 'who-has-reply', id: q2.id, whoHas: { x: [worker.address] } });
+    expect(await again).toEqual([value]);
+    expect(worker.asked).toEqual([['x'], ['x']]);
+    expect(worker.connections()).toBe(1);
+  });
+
+  it('a data port that breaks the protocol is dropped and the key asked for again', async () => {
+    const bad = await listen({
+      token: TOKEN,
+      onConnection: (conn) => conn.onFrame(() => conn.send({ type: 'data', id: 'nope' })),
+    });
+    const good = await fakeWorker(new Map([['x', 'ok']]));
+    const fake = await fakeScheduler();
+    const s = client(fake.address).asScheduler();
+    s.run(literal(['x', 0]), ['x'], {});
+    await fake.next('update-graph');
+    fake.send({ type: 'task-done', key: 'x', nbytes: 2 });
+    const got = s.gather(['x']);
+    const q1 = await fake.next('who-has');
+    fake.send({ type: 'who-has-reply', id: q1.id, whoHas: { x: [`127.0.0.1:${bad.address.port}`] } });
+    const q2 = await fake.next('who-has', (m) => m.id !== q1.id);
+    fake.send({ type: 'who-has-reply', id: q2.id, whoHas: { x: [good.address] } });
+    expect(await got).toEqual(['ok']);
+    await bad.close();
   });
 
   it('asks again when the holder lost the key, and names the key when no one has it after the retries', async () => {
@@ -303,6 +330,15 @@ describe('connection', () => {
     } finally {
       if (saved !== undefined) process.env.TSDASK_TOKEN = saved;
     }
+  });
+
+  it('Symbol.asyncDispose closes the client', async () => {
+    const fake = await fakeScheduler();
+    const c = new Client(fake.address, { token: TOKEN });
+    await c.ready();
+    expect(c.asScheduler().clientId).toBe('client-1');
+    await c[Symbol.asyncDispose]();
+    await expect(c.asScheduler().run(literal(['x', 1]), ['x'], {}).done).rejects.toBeInstanceOf(ClientClosedError);
   });
 
   it('close() rejects what is pending with ClientClosedError; later calls too', async () => {
