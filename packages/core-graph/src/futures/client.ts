@@ -190,7 +190,8 @@ export class Client {
   scatter<T>(value: T, opts: { key?: Key } = {}): Future<T> {
     const key = opts.key ?? `${typeName(value)}-${tokenize(value)}`;
     const start = this.scheduler().then((scheduler) => {
-      scheduler.scatter(new Map([[key, value]]));
+      const kept = scheduler.scatter(new Map([[key, value]]));
+      if (kept) return { scheduler, run: kept };
       const held = Promise.resolve();
       return { scheduler, run: { keys: [key], done: held, output: () => held } };
     });

@@ -289,9 +289,14 @@ export class RemoteScheduler implements Scheduler {
       this.#send(msg);
     }
     for (const k of outputs) (this.#entries.get(k) as Entry).refs++;
-    const done = Promise.all(outputs.map((k) => this.#whenDone(k))).then(noop);
+    return this.#handle(outputs);
+  }
+
+  /** A handle on keys that have entries: settles as their entries do. */
+  #handle(keys: readonly Key[]): RunHandle {
+    const done = Promise.all(keys.map((k) => this.#whenDone(k))).then(noop);
     done.catch(noop);
-    return { keys: outputs, done, output: (i) => this.#whenDone(outputs[i] as Key) };
+    return { keys, done, output: (i) => this.#whenDone(keys[i] as Key) };
   }
 
   #whenDone(k: Key): Promise<void> {
@@ -373,8 +378,12 @@ export class RemoteScheduler implements Scheduler {
     if (out.length > 0) this.#send({ type: 'release-keys', keys: out });
   }
 
-  /** Puts values on the workers under keys (one reference each); a key already here keeps its value. */
-  scatter(values: ReadonlyMap<Key, unknown>): void {
+  /**
+   * Puts values on the workers under keys (one reference each; a key already here keeps its
+   * value); the handle settles when the scheduler says each is kept (`scattered`).
+   */
+  scatter(values: ReadonlyMap<Key, unknown>): RunHandle {
+    const keys = [...values.keys()];
     for (const [k, v] of values) {
       let e = this.#entries.get(k);
       if (e !== undefined) {
@@ -398,6 +407,7 @@ export class RemoteScheduler implements Scheduler {
       this.#scatters.set(id, k);
       this.#send({ type: 'scatter', id, key: k, nbytes: bytes.byteLength }, bytes);
     }
+    return this.#handle(keys);
   }
 
   /** Cancels the runs computing these keys: they (and runs waiting on them) reject with CancelledError. */

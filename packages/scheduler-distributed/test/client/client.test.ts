@@ -87,6 +87,18 @@ describe('Client futures', () => {
     expect(bad.status).toBe('error');
   });
 
+  it('a scattered future is finished once the scheduler keeps it; a value that cannot travel fails it', async () => {
+    const { c } = await cluster();
+    const f = c.scatter([1, 2, 3]);
+    await f.settled;
+    expect(f.status).toBe('finished');
+    expect(await f.result()).toEqual([1, 2, 3]);
+    const bad = c.scatter({ fn: () => 1 }, { key: 'unencodable-1' });
+    await bad.settled;
+    expect(bad.status).toBe('error');
+    await expect(bad.result()).rejects.toMatchObject({ code: 'TSDASK_SPILL_UNENCODABLE' });
+  });
+
   it('released futures release their keys at the scheduler', async () => {
     const { c, fake } = await cluster();
     const f = c.submit(add, 20, 22);
