@@ -25,6 +25,8 @@ export interface ClientOptions {
   handshakeTimeoutMs?: number;
   /** Rounds of who-has + fetch a gather makes for a key missing at its holder before DataNotFoundError (default 12: about 6 s of pauses). */
   gatherAttempts?: number;
+  /** Milliseconds a worker may send nothing while the client awaits data from it, before it is dropped and asked again (default 30 s). */
+  dataIdleTimeoutMs?: number;
 }
 
 const noop = (): void => {};
@@ -65,7 +67,7 @@ export class Client implements SchedulerProvider {
     const pool = new PeerPool((worker) => {
       const w = parseAddress(worker);
       return connect({ host: w.host, port: w.port, token, role: 'peer', ...timeout });
-    });
+    }, opts.dataIdleTimeoutMs);
     this.#scheduler = new RemoteScheduler(this.address, connecting, pool, opts.gatherAttempts !== undefined ? { gatherAttempts: opts.gatherAttempts } : {});
     this.#ready = connecting.then(noop);
     this.#ready.catch(noop);

@@ -6,7 +6,9 @@
  * `data` message, then one body frame per found key, in order (decodeWireValue). Several
  * requests may be in flight on one connection; answers come back in request order. Every
  * received control message passes `checkFromDataPort`; a bad one closes the connection with
- * its MessageShapeError, and every request waiting on a closed connection rejects with it.
+ * its MessageShapeError, and every request waiting on a closed connection rejects with it. A
+ * worker that sends nothing for `idleTimeoutMs` while a request waits is dropped the same way
+ * (a ConnectionError), so a stalled worker never stalls a gather.
  *
  * `fetchValues(keys, deps)` is the gather loop: ask the scheduler who has the keys, fetch each
  * group from one holder, and ask again for what was missing (a worker that died meanwhile, a
@@ -46,13 +48,20 @@ interface Reading {
 class PeerLink {
   readonly #conn: Connection;
   readonly #waiting: Request[] = [];
+  readonly #idleMs: number;
   #reading: Reading | undefined;
   #nextId = 1;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(conn: Connection, onClosed: () => void) {
+  constructor(conn: Connection, idleMs: number, onClosed: () => void) {
     this.#conn = conn;
-    conn.onFrame((f) => this.#onFrame(f));
+    this.#idleMs = idleMs;
+    conn.onFrame((f) => {
+      this.#onFrame(f);
+      this.#arm();
+    });
     void conn.closed.then((reason) => {
+      clearTimeout(this.#timer);
       onClosed();
       const err =
         reason ??
@@ -70,7 +79,25 @@ class PeerLink {
       const msg: GetDataMsg = { type: 'get-data', id, keys: keys.slice() };
       this.#conn.send(msg);
       this.#waiting.push({ id, resolve, reject });
+      this.#arm();
     });
+  }
+
+  /** (Re)starts the idle timer while an answer is awaited; stops it when none is. */
+  #arm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#conn.isClosed || (this.#reading === undefined && this.#waiting.length === 0)) return;
+    const conn = this.#conn;
+    this.#timer = setTimeout(
+      () =>
+        conn.close(
+          new ConnectionError('TSDASK_CONN_CLOSED', `The worker at ${conn.remote} sent nothing for ${this.#idleMs} ms while data was awaited; dropped it.`, {
+            remote: conn.remote,
+          }),
+        ),
+      this.#idleMs,
+    );
   }
 
   close(): void {
@@ -119,14 +146,20 @@ class PeerLink {
 /** Dials a worker's data port (role 'peer') given its `host:port`. */
 export type DialPeer = (address: string) => Promise<Connection>;
 
+/** Default time a worker may stay silent while data is awaited from it: 30 s. */
+export const DEFAULT_DATA_IDLE_TIMEOUT_MS = 30_000;
+
 /** Pooled connections to workers' data ports, one per worker address. */
 export class PeerPool {
   readonly #dial: DialPeer;
+  readonly #idleMs: number;
   readonly #links = new Map<string, Promise<PeerLink>>();
   #closed = false;
 
-  constructor(dial: DialPeer) {
+  /** `idleTimeoutMs`: how long a worker may send nothing while an answer is awaited (default 30 s). */
+  constructor(dial: DialPeer, idleTimeoutMs = DEFAULT_DATA_IDLE_TIMEOUT_MS) {
     this.#dial = dial;
+    this.#idleMs = idleTimeoutMs;
   }
 
   /** Asks the worker at `address` for `keys`; rejects with ConnectionError when it cannot be reached or closes first. */
@@ -136,7 +169,7 @@ export class PeerPool {
     if (link === undefined) {
       link = this.#dial(address).then((conn) => {
         if (this.#closed) conn.close();
-        return new PeerLink(conn, () => {
+        return new PeerLink(conn, this.#idleMs, () => {
           if (this.#links.get(address) === link) this.#links.delete(address);
         });
       });

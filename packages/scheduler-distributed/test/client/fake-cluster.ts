@@ -27,6 +27,12 @@ export interface FakeWorker {
 
 const listeners: Listener[] = [];
 
+/** Closes `l` with the fakes (afterEach), also when the test fails before closing it. */
+export function track<L extends Listener>(l: L): L {
+  listeners.push(l);
+  return l;
+}
+
 /** Closes every fake endpoint opened since the last call (afterEach). */
 export async function closeFakes(): Promise<void> {
   const all = listeners.splice(0);

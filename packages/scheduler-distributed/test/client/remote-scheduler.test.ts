@@ -26,7 +26,7 @@ import { ClientClosedError, DataNotFoundError, MissingTokenError, SchedulerLostE
 import { ConnectionError } from '../../src/comm/errors.js';
 import { listen } from '../../src/comm/tcp.js';
 import { decodeNode } from '../../src/protocol/values.js';
-import { closeFakes, fakeScheduler, fakeWorker, TOKEN } from './fake-cluster.js';
+import { closeFakes, fakeScheduler, fakeWorker, TOKEN, track } from './fake-cluster.js';
 
 const clients: Client[] = [];
 afterEach(async () => {
@@ -166,10 +166,12 @@ describe('gather', () => {
   });
 
   it('a data port that breaks the protocol is dropped and the key asked for again', async () => {
-    const bad = await listen({
-      token: TOKEN,
-      onConnection: (conn) => conn.onFrame(() => conn.send({ type: 'data', id: 'nope' })),
-    });
+    const bad = track(
+      await listen({
+        token: TOKEN,
+        onConnection: (conn) => conn.onFrame(() => conn.send({ type: 'data', id: 'nope' })),
+      }),
+    );
     const good = await fakeWorker(new Map([['x', 'ok']]));
     const fake = await fakeScheduler();
     const s = client(fake.address).asScheduler();
@@ -182,7 +184,6 @@ describe('gather', () => {
     const q2 = await fake.next('who-has', (m) => m.id !== q1.id);
     fake.send({ type: 'who-has-reply', id: q2.id, whoHas: { x: [good.address] } });
     expect(await got).toEqual(['ok']);
-    await bad.close();
   });
 
   it('asks again when the holder lost the key, and names the key when no one has it after the retries', async () => {
@@ -212,6 +213,22 @@ describe('gather', () => {
     expect(err).toBeInstanceOf(DataNotFoundError);
     expect((err as DataNotFoundError).key).toBe('x');
     expect((err as DataNotFoundError).tried).toEqual([empty.address]);
+  });
+
+  it('a data port that stays silent is dropped after the idle timeout and the key asked for again', async () => {
+    const silent = track(await listen({ token: TOKEN, onConnection: () => {} }));
+    const good = await fakeWorker(new Map([['x', 7]]));
+    const fake = await fakeScheduler();
+    const s = client(fake.address, { dataIdleTimeoutMs: 50 }).asScheduler();
+    s.run(literal(['x', 0]), ['x'], {});
+    await fake.next('update-graph');
+    fake.send({ type: 'task-done', key: 'x', nbytes: 8 });
+    const got = s.gather(['x']);
+    const q1 = await fake.next('who-has');
+    fake.send({ type: 'who-has-reply', id: q1.id, whoHas: { x: [`127.0.0.1:${silent.address.port}`] } });
+    const q2 = await fake.next('who-has', (m) => m.id !== q1.id);
+    fake.send({ type: 'who-has-reply', id: q2.id, whoHas: { x: [good.address] } });
+    expect(await got).toEqual([7]);
   });
 
   it('of a key the client does not hold is NotHeldError', async () => {
