@@ -67,7 +67,7 @@ export { isCollection, COLLECTION_BRAND, type CollectionLike } from './collectio
 export { compute, computeGraph, persist, release, graphOf, resolveOptions, type Computed } from './compute.js';
 export { HeldKeys, heldKeysIn, holderOf } from './futures/held-keys.js';
 export { Future, isFuture, type FutureStatus, type FutureStart } from './futures/future.js';
-export { Client, getClient, type SubmitOptions } from './futures/client.js';
+export { Client, getClient, type SubmitOptions, type Gathered } from './futures/client.js';
 export { asCompleted, wait, type WaitOptions } from './futures/wait.js';
 export { writeResult, type WriteOptions, type WritePlan } from './write-result.js';
 export { delayed, Delayed, DelayedLayer, type DelayedFunction, type DelayedOptions, type Lazy } from './delayed.js';

@@ -66,8 +66,12 @@ export interface Scheduler {
   gather(keys: readonly Key[]): Promise<unknown[]>;
   /** Drops one reference to each key; a result with no reference left is freed. */
   release(keys: readonly Key[]): void;
-  /** Keeps values under keys (one reference each for the caller), so graphs can name them: data from elsewhere. */
-  scatter(values: ReadonlyMap<Key, unknown>): void;
+  /**
+   * Keeps values under keys (one reference each for the caller), so graphs can name them: data
+   * from elsewhere. A scheduler that keeps them elsewhere (a cluster) may return a handle that
+   * settles once they are kept there (rejects when they cannot be); a local one returns nothing.
+   */
+  scatter(values: ReadonlyMap<Key, unknown>): RunHandle | void;
   /**
    * Cancels the runs computing these keys (a run with several outputs stops as a whole): they
    * reject with CancelledError, and so does every result waiting on them. Held results are kept.

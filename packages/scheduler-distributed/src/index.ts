@@ -70,3 +70,9 @@ export { Worker, type WorkerOptions, type WorkerExit } from './worker/worker.js'
 export { parseMemoryLimit } from './worker/memory-limit.js';
 export { pauseChange, PAUSE_FRACTION, RESUME_FRACTION } from './worker/state/memory-pause.js';
 export type { ReceiveDataStimulus } from './worker/state/messages.js';
+export { Client, type ClientOptions } from './client/client.js';
+export { RemoteScheduler, type RemoteSchedulerOptions } from './client/remote-scheduler.js';
+export { PeerPool, fetchValues, type DialPeer, type Fetched, type FetchDeps } from './client/data-fetch.js';
+export { encodeGraph } from './client/encode-graph.js';
+export { MissingTokenError, SchedulerLostError, ClientClosedError, DataNotFoundError } from './client/errors.js';
+export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';

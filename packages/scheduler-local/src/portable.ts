@@ -5,6 +5,7 @@
  * free variable (a name the function reads but neither declares nor finds among the globals).
  */
 import * as acorn from 'acorn';
+import { functionSource, isFunctionOp, NotPortableError, type OpId } from '@tsdask/core-graph';
 import { expressionSource } from '@tsdask/runtime';
 
 type AstNode = { type: string; [k: string]: unknown };
@@ -127,4 +128,27 @@ export function checkPortable(source: string): PortableVerdict {
   }
   verdicts.set(source, v);
   return v;
+}
+
+function fnName(op: OpId, source: string): string {
+  const m = /^(?:async\s+)?(?:function\s*\*?\s*)?([A-Za-z_$][\w$]*)/.exec(source.trim());
+  return m?.[1] && m[1] !== 'function' && m[1] !== 'async' ? m[1] : op;
+}
+
+/**
+ * The sources of the user-function ops (`fn:`) among `ops`, each checked portable (what a
+ * scheduler that ships source to other threads or processes sends); throws NotPortableError
+ * naming the function and its free variable, or saying it is no longer registered.
+ */
+export function portableSources(ops: Iterable<OpId>): [OpId, string][] {
+  const out: [OpId, string][] = [];
+  for (const op of ops) {
+    if (!isFunctionOp(op)) continue;
+    const source = functionSource(op);
+    if (source === undefined) throw new NotPortableError(op, 'the function is no longer registered');
+    const verdict = checkPortable(source);
+    if (!verdict.ok) throw new NotPortableError(fnName(op, source), verdict.reason as string, verdict.variable);
+    out.push([op, source]);
+  }
+  return out;
 }

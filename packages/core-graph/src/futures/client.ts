@@ -11,19 +11,29 @@
  * closures never share a key: the token names the function instance, not its source).
  * `submitWith({ pure: false }, fn, ...args)` gives a fresh key per call.
  *
+ * `compute(collection)` starts a collection and returns a Future of what compute() would give
+ * (a collection of several keys gets one more task that lists their values); `persist` keeps
+ * collections on the scheduler; `scatter(value)` puts data there and returns its Future;
+ * `gather` takes a future, or arrays and plain objects nesting futures, with one gather per
+ * scheduler.
+ *
  * The client's options are those of compute() (scheduler, numWorkers, callbacks, dashboard, a
  * `signal` that cancels every future of the client); a `timeout` is not applied to futures.
  */
-import { graphOf, resolveOptions } from '../compute.js';
+import { isCollection, type CollectionLike } from '../collection-brand.js';
+import { graphOf, persist, resolveOptions, type Computed } from '../compute.js';
+import { lowerGraph } from '../graph/task-graph.js';
 import { optionCallbacks } from '../compute-options.js';
 import { delayed, Delayed, type LazyArgs } from '../delayed.js';
 import { registerFunction } from '../functions.js';
 import { OpRef } from '../op.js';
 import { resolveScheduler, schedulerChoiceName, type ComputeOptions, type Scheduler } from '../schedulers.js';
-import { keyGroup } from '../spec/index.js';
+import { keyGroup, ref, type Key } from '../spec/index.js';
 import { tokenize } from '../tokenize.js';
 import { validateOptions } from '../options/registry.js';
-import { Future } from './future.js';
+import { ConfigError } from '../errors.js';
+import { show } from '../options/checks.js';
+import { Future, isFuture } from './future.js';
 
 /** Options of one submit. */
 export interface SubmitOptions {
@@ -34,6 +44,26 @@ export interface SubmitOptions {
 }
 
 type Fn = (...args: never[]) => unknown;
+
+/** What `gather` gives for a future, or an array or plain object nesting futures: the same shape with values. */
+export type Gathered<T> =
+  T extends Future<infer V>
+    ? V
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: Gathered<T[K]> }
+      : T extends Record<string, unknown>
+        ? { -readonly [K in keyof T]: Gathered<T[K]> }
+        : T;
+
+/** A short type name for a scattered value's key (Dask's `type(x).__name__`). */
+function typeName(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return value === null ? 'null' : typeof value;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' ? name : 'object';
+}
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null);
 
 /** A client of one scheduler: submit work, get futures. */
 export class Client {
@@ -92,12 +122,80 @@ export class Client {
     return out;
   }
 
-  /** The values of futures, in order (rejects with the first failed one's error). */
+  /**
+   * The values of futures, in order (rejects with the first failed one's error): a future, or
+   * arrays and plain objects nesting futures (other values pass through); one gather per scheduler.
+   */
   gather<T extends readonly Future[]>(futures: T): Promise<{ [K in keyof T]: T[K] extends Future<infer V> ? V : never }>;
   gather<V>(future: Future<V>): Promise<V>;
-  async gather(futures: Future | readonly Future[]): Promise<unknown> {
-    if (!Array.isArray(futures)) return (futures as Future).result();
-    return Promise.all((futures as readonly Future[]).map((f) => f.result()));
+  gather<T>(nested: T): Promise<Gathered<T>>;
+  async gather(x: unknown): Promise<unknown> {
+    const found: Future[] = [];
+    const collect = (v: unknown): void => {
+      if (isFuture(v)) found.push(v);
+      else if (Array.isArray(v)) for (const item of v) collect(item);
+      else if (isPlainObject(v)) for (const item of Object.values(v)) collect(item);
+    };
+    collect(x);
+    const values = new Map<Future, unknown>();
+    const got = await Future.resultsOf(found);
+    found.forEach((f, i) => values.set(f, got[i]));
+    const rebuild = (v: unknown): unknown => {
+      if (isFuture(v)) return values.get(v);
+      if (Array.isArray(v)) return v.map(rebuild);
+      if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, rebuild(item)]));
+      return v;
+    };
+    return rebuild(x);
+  }
+
+  /**
+   * Starts computing a collection (or each of an array of them) on the scheduler; returns at
+   * once a Future of what compute() would give. The results stay on the scheduler until the
+   * future is released.
+   */
+  compute<C extends CollectionLike>(collection: C): Future<Computed<C>>;
+  compute<C extends readonly CollectionLike[]>(collections: C): { -readonly [K in keyof C]: Future<Computed<C[K]>> };
+  compute(x: CollectionLike | readonly CollectionLike[]): Future | Future[] {
+    if (Array.isArray(x)) return (x as readonly CollectionLike[]).map((c) => this.#computeOne(c));
+    return this.#computeOne(x as CollectionLike);
+  }
+
+  #computeOne(c: CollectionLike): Future {
+    if (!isCollection(c)) throw new ConfigError(`Client.compute() takes a collection (a Delayed, an array, a dataframe), got ${show(c)}.`);
+    const keys = c.outputKeys;
+    // One output key is the future's key; several get one more task whose node lists their values.
+    const key: Key = keys.length === 1 ? (keys[0] as Key) : `finalize-${tokenize(keys)}`;
+    const start = this.scheduler().then((scheduler) => {
+      let { graph } = graphOf([c], this.#opts);
+      if (keys.length !== 1) graph = lowerGraph([...graph.keys.map((k, i) => [k, graph.nodes[i]] as const), [key, keys.map(ref)] as const]);
+      return { scheduler, run: scheduler.run(graph, [key], this.#opts) };
+    });
+    return new Future(key, start, c, (v) => c.finalize(keys.length === 1 ? [v] : (v as unknown[])));
+  }
+
+  /** Computes collections on this client's scheduler and returns them backed by the results it keeps (as persist()). */
+  persist<C extends CollectionLike>(collection: C): Promise<C>;
+  persist<C extends readonly CollectionLike[]>(collections: C): Promise<C>;
+  async persist(x: CollectionLike | readonly CollectionLike[]): Promise<unknown> {
+    const list = Array.isArray(x) ? (x as readonly CollectionLike[]) : [x as CollectionLike];
+    const out = await persist(...list, { ...this.#opts });
+    return Array.isArray(x) ? out.slice(0, list.length) : out[0];
+  }
+
+  /**
+   * Puts a value on the scheduler (data from elsewhere) and returns its Future at once. The key
+   * is the value's type name and token (the same value scattered twice shares it) unless `key` is given.
+   */
+  scatter<T>(value: T, opts: { key?: Key } = {}): Future<T> {
+    const key = opts.key ?? `${typeName(value)}-${tokenize(value)}`;
+    const start = this.scheduler().then((scheduler) => {
+      const kept = scheduler.scatter(new Map([[key, value]]));
+      if (kept) return { scheduler, run: kept };
+      const held = Promise.resolve();
+      return { scheduler, run: { keys: [key], done: held, output: () => held } };
+    });
+    return new Future<T>(key, start);
   }
 
   /** Cancels futures (and those depending on them). */

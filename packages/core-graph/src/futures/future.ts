@@ -34,6 +34,8 @@ export class Future<T = unknown> {
   /** Keeps what the task needs (its function, the futures it reads) alive until it settles. */
   // eslint-disable-next-line no-unused-private-class-members -- written, never read: holding it is the point
   #keep: unknown;
+  /** Turns the gathered value into the result (a collection's finalize, for Client.compute). */
+  readonly #finalize: ((value: unknown) => T) | undefined;
   /** Settles (never rejects) when the future is finished, erred or cancelled. */
   readonly settled: Promise<void>;
 
@@ -43,8 +45,10 @@ export class Future<T = unknown> {
     readonly key: Key,
     start: Promise<FutureStart>,
     keep?: unknown,
+    finalize?: (value: unknown) => T,
   ) {
     this.#keep = keep;
+    this.#finalize = finalize;
     this.settled = start.then(
       (s) => {
         this.#handle = new HeldKeys(s.scheduler, [key]);
@@ -87,7 +91,34 @@ export class Future<T = unknown> {
     if (this.#status !== 'finished') throw this.#error;
     const handle = this.#handle as HeldKeys;
     const [value] = await handle.scheduler.gather([this.key]);
-    return value as T;
+    return this.#finalize !== undefined ? this.#finalize(value) : (value as T);
+  }
+
+  /**
+   * The values of several futures, in order, with one `gather` per scheduler (not one per
+   * future); rejects with the error of the first failed or cancelled one, in order.
+   */
+  static async resultsOf(futures: readonly Future[]): Promise<unknown[]> {
+    await Promise.all(futures.map((f) => f.settled));
+    for (const f of futures) if (f.#status !== 'finished') throw f.#error;
+    const bySched = new Map<Scheduler, number[]>();
+    futures.forEach((f, i) => {
+      const s = (f.#handle as HeldKeys).scheduler;
+      const at = bySched.get(s);
+      if (at === undefined) bySched.set(s, [i]);
+      else at.push(i);
+    });
+    const out = new Array<unknown>(futures.length);
+    await Promise.all(
+      Array.from(bySched, async ([s, at]) => {
+        const values = await s.gather(at.map((i) => (futures[i] as Future).key));
+        at.forEach((i, j) => {
+          const fin = (futures[i] as Future).#finalize;
+          out[i] = fin !== undefined ? fin(values[j]) : values[j];
+        });
+      }),
+    );
+    return out;
   }
 
   /** The error of a failed or cancelled future (undefined otherwise), once settled. */

@@ -7,9 +7,9 @@
  * that is running is terminated and replaced (so a task stuck in `while (true) {}` is stopped).
  * Results of output keys are kept in this (the main) thread (held-results.ts) until released.
  */
-import { functionSource, isFunctionOp, NotPortableError, registerScheduler, serializeError, type OpId, type Scheduler } from '@tsdask/core-graph';
+import { registerScheduler, serializeError, type Scheduler } from '@tsdask/core-graph';
 import { now, type BatchPayload, type BatchResult } from '@tsdask/runtime';
-import { checkPortable } from '../portable.js';
+import { portableSources } from '../portable.js';
 import { runGraph, type Executor } from '../run-graph.js';
 import { defaultWorkers, getPool, poolBoard, type WorkerLimits } from './pool.js';
 import { readBoard } from './now-running.js';
@@ -22,11 +22,6 @@ const IN_FLIGHT_PER_WORKER = 2;
 function isWorkerDeath(err: unknown): boolean {
   const e = err as { message?: unknown; code?: unknown };
   return /worker exited|terminated/i.test(String(e?.message)) || String(e?.code).startsWith('ERR_WORKER');
-}
-
-function fnName(op: OpId, source: string): string {
-  const m = /^(?:async\s+)?(?:function\s*\*?\s*)?([A-Za-z_$][\w$]*)/.exec(source.trim());
-  return m?.[1] && m[1] !== 'function' && m[1] !== 'async' ? m[1] : op;
 }
 
 /** Tags of computes on the now-running board. */
@@ -43,13 +38,7 @@ function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
     workers: n,
     shipsSource: true,
     async prepare(ops) {
-      for (const op of ops) {
-        if (!isFunctionOp(op)) continue;
-        const source = functionSource(op);
-        if (source === undefined) throw new NotPortableError(op, 'the function is no longer registered');
-        const verdict = checkPortable(source);
-        if (!verdict.ok) throw new NotPortableError(fnName(op, source), verdict.reason as string, verdict.variable);
-      }
+      portableSources(ops);
     },
     async run(payload: BatchPayload, signal: AbortSignal): Promise<BatchResult> {
       try {

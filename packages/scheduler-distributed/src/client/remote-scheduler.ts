@@ -1,0 +1,427 @@
+/**
+ * RemoteScheduler: core-graph's Scheduler contract over the wire, the client's side of a
+ * cluster. It keeps, per key the caller holds, an entry with a reference count and a state
+ * (pending -> memory | erred) settled by the scheduler's messages; the values stay on the
+ * workers and `gather` fetches them from there (data-fetch.ts).
+ *
+ * - run: outputs already held or pending here are not sent again (one more reference each);
+ *   the rest go in one `update-graph` (encode-graph.ts). task-done / task-erred / graph-refused
+ *   settle them. A graph naming a `held(key)` this client does not hold fails with NotHeldError.
+ * - release: the last reference to a key sends `release-keys` (a pending one is dropped and
+ *   its waiters hear CancelledError, as the local schedulers do).
+ * - cancel (and an aborted `opts.signal`): the runs computing the keys, and the runs whose
+ *   graphs name them as held, reject with CancelledError and are released at the scheduler.
+ * - scatter: one `scatter` message and one body frame per value; `scattered` settles it.
+ * - The connection fails or closes (or the client is closed): every pending output, who-has
+ *   and gather rejects at once with SchedulerLostError (ClientClosedError), and every later call too.
+ */
+import {
+  cancelledError,
+  CancelledError,
+  deserializeError,
+  NotHeldError,
+  type ComputeOptions,
+  type Key,
+  type RunHandle,
+  type Scheduler,
+  type SerializedError,
+  type TaskGraph,
+} from '@tsdask/core-graph';
+import type { Connection } from '../comm/connection.js';
+import type { Frame } from '../comm/frames.js';
+import { MessageShapeError } from '../comm/errors.js';
+import { checkToClient } from '../protocol/check.js';
+import type { ClientToScheduler, SchedulerToClient } from '../protocol/messages.js';
+import { encodeWireValue } from '../protocol/values.js';
+import { fetchValues, type PeerPool } from './data-fetch.js';
+import { encodeGraph } from './encode-graph.js';
+import { SchedulerLostError } from './errors.js';
+
+const noop = (): void => {};
+
+/** One graph sent to the scheduler: the outputs it computes and the held keys it names. */
+interface RunRecord {
+  readonly id: number;
+  readonly keys: readonly Key[];
+  readonly held: readonly Key[];
+  /** Outputs not settled yet; at 0 the record is dropped. */
+  open: number;
+  cancelled: boolean;
+  detach: () => void;
+}
+
+interface Entry {
+  state: 'pending' | 'memory' | 'erred';
+  refs: number;
+  error: unknown;
+  nbytes: number;
+  /** Settles when the entry leaves pending (rejects when it erred); replaced if a held result errs later. */
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+  /** The run computing it, while pending. */
+  run: RunRecord | undefined;
+  /** Already released at the scheduler (cancelled): the last local release sends nothing. */
+  releasedRemotely: boolean;
+}
+
+function newEntry(run: RunRecord | undefined): Entry {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  done.catch(noop);
+  return { state: 'pending', refs: 0, error: undefined, nbytes: 0, done, resolve, reject, run, releasedRemotely: false };
+}
+
+function failedHandle(keys: readonly Key[], err: unknown): RunHandle {
+  const done = Promise.reject(err);
+  done.catch(noop);
+  return { keys, done, output: () => done };
+}
+
+/** Options of RemoteScheduler. */
+export interface RemoteSchedulerOptions {
+  /** Rounds of who-has + fetch a gather makes for a key missing at its holder (default 12: about 6 s of pauses). */
+  gatherAttempts?: number;
+}
+
+/** The Scheduler contract over a connection to a tsdask scheduler (see the header). */
+export class RemoteScheduler implements Scheduler {
+  readonly name: string;
+  readonly cancellable = true;
+  readonly #pool: PeerPool;
+  readonly #attempts: number;
+  #conn: Connection | undefined;
+  #queued: ClientToScheduler[] | undefined = [];
+  #queuedBodies = new Map<number, Uint8Array>();
+  #lost: Error | undefined;
+  readonly #whenLost: Promise<never>;
+  #loseNow!: (err: Error) => void;
+  readonly #entries = new Map<Key, Entry>();
+  readonly #runs = new Map<number, RunRecord>();
+  readonly #whoHas = new Map<number, { resolve: (w: Record<Key, string[]>) => void; reject: (e: unknown) => void }>();
+  readonly #scatters = new Map<number, Key>();
+  #nextId = 1;
+  #clientId: string | undefined;
+
+  /** `name` is the scheduler's address (`tcp://host:port`); `connecting` resolves with the open connection. */
+  constructor(name: string, connecting: Promise<Connection>, pool: PeerPool, opts: RemoteSchedulerOptions = {}) {
+    this.name = name;
+    this.#pool = pool;
+    this.#attempts = opts.gatherAttempts ?? 12;
+    this.#whenLost = new Promise<never>((_, reject) => (this.#loseNow = reject));
+    this.#whenLost.catch(noop);
+    connecting.then(
+      (conn) => this.#connected(conn),
+      (err: unknown) => this.lose(new SchedulerLostError(name, err)),
+    );
+  }
+
+  /** The id the scheduler gave this client (`client-welcome`), once it arrived. */
+  get clientId(): string | undefined {
+    return this.#clientId;
+  }
+
+  #connected(conn: Connection): void {
+    if (this.#lost !== undefined) {
+      conn.close();
+      return;
+    }
+    this.#conn = conn;
+    conn.onFrame((f) => this.#onFrame(f));
+    void conn.closed.then((reason) => this.lose(new SchedulerLostError(this.name, reason)));
+    const queued = this.#queued ?? [];
+    this.#queued = undefined;
+    for (const m of queued) this.#send(m, m.type === 'scatter' ? this.#queuedBodies.get(m.id) : undefined);
+    this.#queuedBodies.clear();
+  }
+
+  /** Sends now, or queues until connected (in order). A closed connection is reported by `closed`. */
+  #send(msg: ClientToScheduler, body?: Uint8Array): void {
+    if (this.#lost !== undefined) return;
+    if (this.#queued !== undefined) {
+      this.#queued.push(msg);
+      if (body !== undefined && msg.type === 'scatter') this.#queuedBodies.set(msg.id, body);
+      return;
+    }
+    try {
+      this.#conn!.send(msg);
+      if (body !== undefined) this.#conn!.sendBody(body);
+    } catch {
+      // The connection closed under us: `closed` settles it (lose) with the reason.
+    }
+  }
+
+  /** Fails everything pending with `err` (SchedulerLostError, ClientClosedError); later calls reject with it too. */
+  lose(err: Error): void {
+    if (this.#lost !== undefined) return;
+    this.#lost = err;
+    this.#loseNow(err);
+    for (const e of this.#entries.values()) if (e.state === 'pending') this.#settle(e, 'erred', err);
+    for (const w of this.#whoHas.values()) w.reject(err);
+    this.#whoHas.clear();
+    for (const r of this.#runs.values()) r.detach();
+    this.#runs.clear();
+    this.#queued = undefined;
+    this.#queuedBodies.clear();
+    this.#conn?.close();
+    this.#pool.close();
+  }
+
+  /** Fails everything pending with `err` (as lose) and resolves once the scheduler connection is closed (at once when it never opened). */
+  async shutdown(err: Error): Promise<void> {
+    this.lose(err);
+    if (this.#conn !== undefined) await this.#conn.closed;
+  }
+
+  #settle(e: Entry, state: 'memory' | 'erred', error?: unknown): void {
+    if (e.state === 'erred' || (e.state === 'memory' && state === 'memory')) return;
+    if (e.state === 'memory') {
+      // A held result that failed when computed again: later waits reject.
+      e.done = Promise.reject(error);
+      e.done.catch(noop);
+    } else if (state === 'memory') e.resolve();
+    else e.reject(error);
+    e.state = state;
+    e.error = error;
+    const run = e.run;
+    e.run = undefined;
+    if (run !== undefined && --run.open <= 0) {
+      run.detach();
+      this.#runs.delete(run.id);
+    }
+  }
+
+  #onFrame(frame: Frame): void {
+    if (this.#lost !== undefined) return;
+    if (frame.kind !== 'control') {
+      this.#conn?.close(new MessageShapeError('message', `The scheduler at ${this.name} sent a body frame, which it never should to a client.`));
+      return;
+    }
+    let msg: SchedulerToClient;
+    try {
+      msg = checkToClient(frame.message);
+    } catch (err) {
+      this.#conn?.close(err as Error);
+      return;
+    }
+    switch (msg.type) {
+      case 'client-welcome':
+        this.#clientId = msg.clientId;
+        break;
+      case 'graph-accepted':
+        break;
+      case 'graph-refused': {
+        const run = this.#runs.get(msg.id);
+        const err = deserializeError(msg.error as unknown as SerializedError);
+        if (run !== undefined) for (const k of run.keys) this.#settleIfRun(k, run, err);
+        break;
+      }
+      case 'task-done': {
+        const e = this.#entries.get(msg.key);
+        if (e !== undefined && e.state === 'pending') {
+          e.nbytes = msg.nbytes;
+          this.#settle(e, 'memory');
+        }
+        break;
+      }
+      case 'task-erred': {
+        const e = this.#entries.get(msg.key);
+        if (e !== undefined) this.#settle(e, 'erred', deserializeError(msg.error as unknown as SerializedError));
+        break;
+      }
+      case 'who-has-reply': {
+        const w = this.#whoHas.get(msg.id);
+        this.#whoHas.delete(msg.id);
+        w?.resolve(msg.whoHas);
+        break;
+      }
+      case 'scattered': {
+        const key = this.#scatters.get(msg.id);
+        this.#scatters.delete(msg.id);
+        const e = key !== undefined ? this.#entries.get(key) : undefined;
+        if (e !== undefined && e.state === 'pending' && e.run === undefined) this.#settle(e, 'memory');
+        break;
+      }
+    }
+  }
+
+  #settleIfRun(k: Key, run: RunRecord, err: unknown): void {
+    const e = this.#entries.get(k);
+    if (e !== undefined && e.state === 'pending' && e.run === run) this.#settle(e, 'erred', err);
+  }
+
+  /** Runs the graph for the outputs not held or pending here; takes one reference per output. */
+  run(graph: TaskGraph, outputs: readonly Key[], opts: ComputeOptions): RunHandle {
+    if (this.#lost !== undefined) return failedHandle(outputs, this.#lost);
+    if (opts.signal?.aborted === true) return failedHandle(outputs, cancelledError(opts.signal, opts.timeout));
+    const fresh: Key[] = [];
+    const seen = new Set<Key>();
+    for (const k of outputs) {
+      if (!this.#entries.has(k) && !seen.has(k)) fresh.push(k);
+      seen.add(k);
+    }
+    if (fresh.length > 0) {
+      const id = this.#nextId++;
+      let msg;
+      try {
+        msg = encodeGraph(id, graph, fresh);
+      } catch (err) {
+        return failedHandle(outputs, err);
+      }
+      for (const k of msg.held) {
+        const e = this.#entries.get(k);
+        if (e === undefined) return failedHandle(outputs, new NotHeldError(k, this.name));
+        if (e.state === 'erred') return failedHandle(outputs, e.error);
+      }
+      const run: RunRecord = { id, keys: fresh, held: msg.held, open: fresh.length, cancelled: false, detach: noop };
+      for (const k of fresh) this.#entries.set(k, newEntry(run));
+      this.#runs.set(id, run);
+      const signal = opts.signal;
+      if (signal !== undefined) {
+        const onAbort = (): void => this.#cancelRuns([run], cancelledError(signal, opts.timeout));
+        signal.addEventListener('abort', onAbort, { once: true });
+        run.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#send(msg);
+    }
+    for (const k of outputs) (this.#entries.get(k) as Entry).refs++;
+    return this.#handle(outputs);
+  }
+
+  /** A handle on keys that have entries: settles as their entries do. */
+  #handle(keys: readonly Key[]): RunHandle {
+    const done = Promise.all(keys.map((k) => this.#whenDone(k))).then(noop);
+    done.catch(noop);
+    return { keys, done, output: (i) => this.#whenDone(keys[i] as Key) };
+  }
+
+  #whenDone(k: Key): Promise<void> {
+    const e = this.#entries.get(k);
+    if (e === undefined) {
+      const p = Promise.reject(new NotHeldError(k, this.name));
+      p.catch(noop);
+      return p;
+    }
+    return e.done;
+  }
+
+  /** Cancels runs (and, in turn, the runs whose graphs name their outputs as held); releases their outputs at the scheduler. */
+  #cancelRuns(start: RunRecord[], reason: unknown): void {
+    const queue = [...start];
+    const released: Key[] = [];
+    const gone = new Set<Key>();
+    for (let run = queue.pop(); run !== undefined; run = queue.pop()) {
+      if (run.cancelled) continue;
+      run.cancelled = true;
+      const err = reason instanceof CancelledError ? reason : new CancelledError(reason);
+      for (const k of run.keys) {
+        const e = this.#entries.get(k);
+        if (e === undefined || e.state !== 'pending' || e.run !== run) continue;
+        this.#settle(e, 'erred', err);
+        e.releasedRemotely = true;
+        released.push(k);
+        gone.add(k);
+      }
+      for (const r of this.#runs.values()) if (!r.cancelled && r.held.some((k) => gone.has(k))) queue.push(r);
+    }
+    if (released.length > 0) this.#send({ type: 'release-keys', keys: released });
+  }
+
+  /** The values of held keys, in order, fetched from the workers; waits for pending ones, rejects with a failed one's error. */
+  async gather(keys: readonly Key[]): Promise<unknown[]> {
+    if (this.#lost !== undefined) throw this.#lost;
+    const distinct = [...new Set(keys)];
+    for (const k of distinct) if (!this.#entries.has(k)) throw new NotHeldError(k, this.name);
+    const work = Promise.all(distinct.map((k) => this.#whenDone(k))).then(() =>
+      fetchValues(distinct, {
+        whoHas: (ks) => this.#askWhoHas(ks),
+        pool: this.#pool,
+        check: (k) => this.#checkGatherable(k),
+        attempts: this.#attempts,
+        pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      }),
+    );
+    work.catch(noop);
+    const values = await Promise.race([work, this.#whenLost]);
+    return keys.map((k) => values.get(k));
+  }
+
+  #checkGatherable(k: Key): void {
+    if (this.#lost !== undefined) throw this.#lost;
+    const e = this.#entries.get(k);
+    if (e === undefined) throw new NotHeldError(k, this.name);
+    if (e.state === 'erred') throw e.error;
+  }
+
+  #askWhoHas(keys: readonly Key[]): Promise<Record<Key, string[]>> {
+    if (this.#lost !== undefined) return Promise.reject(this.#lost);
+    const id = this.#nextId++;
+    const answer = new Promise<Record<Key, string[]>>((resolve, reject) => this.#whoHas.set(id, { resolve, reject }));
+    this.#send({ type: 'who-has', id, keys: keys.slice() });
+    return answer;
+  }
+
+  /** Drops one reference per key; the last one releases the key at the scheduler. */
+  release(keys: readonly Key[]): void {
+    const out: Key[] = [];
+    for (const k of keys) {
+      const e = this.#entries.get(k);
+      if (e === undefined || --e.refs > 0) continue;
+      if (e.state === 'pending') this.#settle(e, 'erred', new CancelledError(new Error(`the last reference to '${k}' was released before it finished`)));
+      this.#entries.delete(k);
+      if (!e.releasedRemotely) out.push(k);
+    }
+    if (out.length > 0) this.#send({ type: 'release-keys', keys: out });
+  }
+
+  /**
+   * Puts values on the workers under keys (one reference each; a key already here keeps its
+   * value); the handle settles when the scheduler says each is kept (`scattered`).
+   */
+  scatter(values: ReadonlyMap<Key, unknown>): RunHandle {
+    const keys = [...values.keys()];
+    for (const [k, v] of values) {
+      let e = this.#entries.get(k);
+      if (e !== undefined) {
+        e.refs++;
+        continue;
+      }
+      this.#entries.set(k, (e = newEntry(undefined)));
+      e.refs = 1;
+      if (this.#lost !== undefined) {
+        this.#settle(e, 'erred', this.#lost);
+        continue;
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeWireValue(v);
+      } catch (err) {
+        this.#settle(e, 'erred', err);
+        continue;
+      }
+      const id = this.#nextId++;
+      this.#scatters.set(id, k);
+      this.#send({ type: 'scatter', id, key: k, nbytes: bytes.byteLength }, bytes);
+    }
+    return this.#handle(keys);
+  }
+
+  /** Cancels the runs computing these keys: they (and runs waiting on them) reject with CancelledError. */
+  cancel(keys: readonly Key[]): void {
+    const runs: RunRecord[] = [];
+    for (const k of keys) {
+      const run = this.#entries.get(k)?.run;
+      if (run !== undefined) runs.push(run);
+    }
+    if (runs.length > 0) this.#cancelRuns(runs, new CancelledError(new Error(`cancel() was called for '${keys[0]}'`)));
+  }
+
+  /** The keys held or pending here, with their reference counts. */
+  heldKeys(): ReadonlyMap<Key, number> {
+    return new Map(Array.from(this.#entries, ([k, e]) => [k, e.refs] as const));
+  }
+}
