@@ -63,3 +63,5 @@ export { parseAddress, formatAddress, type Address } from './protocol/address.js
 export type * from './protocol/messages.js';
 export { checkFromClient, checkToClient, checkFromWorker, checkToWorker, checkFromPeer, checkFromDataPort } from './protocol/check.js';
 export { encodeWireValue, decodeWireValue, encodeNode, decodeNode } from './protocol/values.js';
+export { LocalCluster, type LocalClusterOptions, type ClusterWorkerInfo } from './cluster/local-cluster.js';
+export { ClusterError, type ClusterErrorCode, type ChildExit } from './cluster/errors.js';
