@@ -88,6 +88,20 @@ describe('LocalCluster on stand-in bins', () => {
     expect(() => cluster.client()).toThrow(ClusterError);
   });
 
+  it('hands every line the children print to onLog, and Symbol.asyncDispose closes the cluster', async () => {
+    const lines: string[] = [];
+    const { cluster, s } = standInCluster({ nWorkers: 1, onLog: (child, line) => lines.push(`${child}| ${line}`) });
+    await cluster.start();
+    const port = s.record('scheduler').port;
+    expect(lines).toContain(`scheduler| tsdask-scheduler listening at tcp://127.0.0.1:${port}`);
+    expect(lines).toContain('worker-0| standin worker-0: starting');
+    await cluster[Symbol.asyncDispose]();
+    expect(cluster.exits().map((e) => [e.name, e.code])).toEqual([
+      ['scheduler', 0],
+      ['worker-0', 0],
+    ]);
+  });
+
   it('close() kills with SIGKILL a child that ignores SIGTERM', async () => {
     const { cluster } = standInCluster({ nWorkers: 2, closeTimeoutMs: 200 }, { STANDIN_STUBBORN: 'worker-1' });
     await cluster.start();
