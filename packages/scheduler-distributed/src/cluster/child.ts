@@ -2,12 +2,13 @@
  * One child process of a LocalCluster (the scheduler or a worker): spawned as
  * `node [nodeArgs] BIN ARGS`, its stdout read line by line until the line that says it listens
  * (`ready`, with a timeout), its last 50 stderr lines kept, its exit code or signal recorded, and
- * `stop()` = SIGTERM, then SIGKILL after a grace period. Every live child is also killed
- * (SIGKILL, synchronously) when the parent process exits, so none is left orphaned.
+ * `stop()` = SIGTERM, then SIGKILL after a grace period. Every live child is guarded
+ * (orphan-guard.ts): killed when this process exits or dies of a signal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ClusterError, stderrBlock, type ChildExit } from './errors.js';
+import { guard, unguard } from './orphan-guard.js';
 
 /** How many stderr lines a child keeps for error messages. */
 export const STDERR_TAIL_LINES = 50;
@@ -32,24 +33,6 @@ export interface ChildSpec {
   readyTimeoutMs: number;
   /** Called with each line the child prints (stdout and stderr), for users who want its logs. */
   onLog?: ((child: string, line: string) => void) | undefined;
-}
-
-const live = new Set<ChildProcess>();
-let exitHooked = false;
-
-/** Kills every live child, synchronously, when this process exits. */
-function hookParentExit(): void {
-  if (exitHooked) return;
-  exitHooked = true;
-  process.once('exit', () => {
-    for (const p of live) {
-      try {
-        if (p.pid !== undefined) process.kill(p.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
 }
 
 /** Calls `onLine` with each complete line of a text stream. */
@@ -82,10 +65,10 @@ export class ClusterChild {
 
   constructor(spec: ChildSpec) {
     this.name = spec.name;
-    hookParentExit();
     this.proc = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.bin, ...spec.args], { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.pid = this.proc.pid ?? 0;
-    if (this.proc.pid !== undefined) live.add(this.proc);
+    guard(this.proc);
+    this.proc.once('exit', () => unguard(this.proc));
 
     let onReadyLine: ((m: RegExpExecArray) => void) | undefined;
     const sawReadyLine = new Promise<RegExpExecArray>((resolve) => (onReadyLine = resolve));
@@ -103,7 +86,7 @@ export class ClusterChild {
     this.exited = new Promise<ChildExit>((resolve) => {
       const done = (code: number | null, signal: NodeJS.Signals | null) => {
         if (this.exitInfo !== undefined) return;
-        live.delete(this.proc);
+        unguard(this.proc);
         this.exitInfo = { name: this.name, pid: this.pid, code, signal, stderr: [...this.tail] };
         resolve(this.exitInfo);
       };

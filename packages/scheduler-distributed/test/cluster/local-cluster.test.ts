@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,7 +173,8 @@ describe('LocalCluster on stand-in bins', () => {
     expect(() => new LocalCluster().address).toThrow(ClusterError);
   });
 
-  it('leaves no orphan when the parent process ends without close()', async () => {
+  /** Writes a parent script that starts a LocalCluster on the stand-ins, prints the pids, then runs `tail` (code). */
+  function parentScript(tail: string): string {
     const s = (standIns = makeStandIns());
     const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
     const parent = join(s.dir, 'parent.mjs');
@@ -181,12 +182,38 @@ describe('LocalCluster on stand-in bins', () => {
       parent,
       `import { LocalCluster } from ${JSON.stringify(dist)};\n` +
         `const c = await LocalCluster.start({ nWorkers: 2, schedulerBin: ${JSON.stringify(s.bin)}, workerBin: ${JSON.stringify(s.bin)}, env: { STANDIN_DIR: ${JSON.stringify(s.dir)} } });\n` +
-        'console.log(JSON.stringify([c.schedulerProcess.pid, ...c.workers.map((w) => w.pid)]));\n',
+        'console.log(JSON.stringify([c.schedulerProcess.pid, ...c.workers.map((w) => w.pid)]));\n' +
+        tail,
     );
+    return parent;
+  }
+
+  it('leaves no orphan when the parent process ends without close()', async () => {
+    const parent = parentScript('');
     // The parent returns by itself: the children do not keep it alive, and its exit kills them.
     const pids = JSON.parse(execFileSync(process.execPath, [parent], { encoding: 'utf8', timeout: 60_000 }).trim()) as number[];
     strays = pids;
-    expect(pids).toEqual([s.record('scheduler').pid, s.record('worker-0').pid, s.record('worker-1').pid]);
+    expect(pids).toEqual([standIns!.record('scheduler').pid, standIns!.record('worker-0').pid, standIns!.record('worker-1').pid]);
+    for (const pid of pids) expect(await gone(pid)).toBe(true);
+  });
+
+  it('leaves no orphan when the parent is killed by SIGTERM, and the parent still dies of it', async () => {
+    const parent = spawn(process.execPath, [parentScript('setInterval(() => {}, 1000);\n')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    strays = [parent.pid!];
+    const ended = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => parent.once('exit', (code, signal) => resolve([code, signal])));
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      parent.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      parent.once('exit', () => reject(new Error(`the parent ended before printing its pids: ${out}`)));
+    });
+    const pids = JSON.parse(line) as number[];
+    strays.push(...pids);
+    expect(pids.every(isAlive)).toBe(true);
+    parent.kill('SIGTERM');
+    expect(await ended).toEqual([null, 'SIGTERM']);
     for (const pid of pids) expect(await gone(pid)).toBe(true);
   });
 });
