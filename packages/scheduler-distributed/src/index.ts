@@ -76,3 +76,5 @@ export { PeerPool, fetchValues, type DialPeer, type Fetched, type FetchDeps } fr
 export { encodeGraph } from './client/encode-graph.js';
 export { MissingTokenError, SchedulerLostError, ClientClosedError, DataNotFoundError } from './client/errors.js';
 export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';
+export { LocalCluster, type LocalClusterOptions, type ClusterWorkerInfo } from './cluster/local-cluster.js';
+export { ClusterError, type ClusterErrorCode, type ChildExit } from './cluster/errors.js';

@@ -1,0 +1,243 @@
+/**
+ * LocalCluster: a scheduler and N workers as child processes of this one, on this machine, as
+ * Dask's LocalCluster. start() generates a token (unless given; it travels in the children's
+ * TSDASK_TOKEN, never on argv), runs the scheduler bin and reads its
+ * `tsdask-scheduler listening at tcp://HOST:PORT` line, then runs the workers and reads each one's
+ * `tsdask-worker NAME listening at ... connected to ...` line. close() stops them all (SIGTERM,
+ * SIGKILL after 3 s); they are also killed when this process exits.
+ *
+ *   const cluster = await LocalCluster.start({ nWorkers: 2 });
+ *   const client = cluster.client();
+ *   ...
+ *   await client.close();
+ *   await cluster.close();
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { generateToken } from '../comm/token.js';
+import { formatAddress, parseAddress } from '../protocol/address.js';
+import { ClusterChild } from './child.js';
+import { ClusterError, type ChildExit } from './errors.js';
+import { openClient, type Client } from './open-client.js';
+
+/** Options of a LocalCluster; every one has a default. */
+export interface LocalClusterOptions {
+  /** How many worker processes (default 2; 0 starts the scheduler alone). */
+  nWorkers?: number;
+  /** Threads per worker, its `--nthreads` (default 1). */
+  threadsPerWorker?: number;
+  /** Each worker's `--memory-limit`, bytes or text such as '4GB' (default: the worker's own). */
+  memoryLimit?: number | string;
+  /** The cluster token (default: a newly generated one). */
+  token?: string;
+  /** The host the scheduler (and workers) bind (default 127.0.0.1). */
+  host?: string;
+  /** The scheduler's port (default 0: any free port). */
+  schedulerPort?: number;
+  /** The scheduler's `--dashboard-port`, passed only when given. */
+  dashboardPort?: number;
+  /** Extra environment variables for the children, over this process's. */
+  env?: Record<string, string | undefined>;
+  /** The scheduler script (default: this package's dist/bin/scheduler.js). */
+  schedulerBin?: string;
+  /** The worker script (default: this package's dist/bin/worker.js). */
+  workerBin?: string;
+  /** Node flags for every child, for example ['--max-old-space-size=8192']. */
+  nodeArgs?: string[];
+  /** How long each child may take to print its listening line, in ms (default 30 000). */
+  startTimeoutMs?: number;
+  /** How long close() waits after SIGTERM before SIGKILL, in ms (default 3 000). */
+  closeTimeoutMs?: number;
+  /** Receives every line the children print (default: kept, not shown; the last 50 stderr lines go into errors). */
+  onLog?: (child: string, line: string) => void;
+}
+
+/** A worker of the cluster: its name, process id and data address (`host:port`, as the scheduler names it). */
+export interface ClusterWorkerInfo {
+  /** `worker-0`, `worker-1`, ... (its `--name`). */
+  name: string;
+  /** Its process id. */
+  pid: number;
+  /** Its data address `host:port`, the name the scheduler and the protocol know it by. */
+  address: string;
+}
+
+const PACKAGE_ROOT = new URL('../../', import.meta.url); // from src/cluster/ and dist/cluster/ alike
+const SCHEDULER_LINE = /^tsdask-scheduler listening at (tcp:\/\/\S+)\s*$/;
+const WORKER_LINE = /^tsdask-worker (\S+) listening at (tcp:\/\/\S+) connected to (tcp:\/\/\S+)\s*$/;
+
+/** A scheduler and workers running as child processes of this process. */
+export class LocalCluster {
+  /** The token every connection to this cluster must present. */
+  readonly token: string;
+  private readonly opts: LocalClusterOptions;
+  private scheduler: ClusterChild | undefined;
+  private schedulerAddress: string | undefined;
+  private readonly workerChildren: ClusterChild[] = [];
+  private workerInfo: ClusterWorkerInfo[] = [];
+  private starting: Promise<this> | undefined;
+  private closing: Promise<void> | undefined;
+
+  /** Starts a LocalCluster and resolves once the scheduler and every worker listen: `new LocalCluster(opts).start()`. */
+  static start(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
+    return new LocalCluster(opts).start();
+  }
+
+  /** A cluster that is not started yet: call `await cluster.start()`. */
+  constructor(opts: LocalClusterOptions = {}) {
+    const bad = (what: string) => new ClusterError('TSDASK_CLUSTER_BAD_OPTION', `LocalCluster: ${what}.`);
+    const n = opts.nWorkers ?? 2;
+    if (!Number.isInteger(n) || n < 0) throw bad(`nWorkers must be a whole number >= 0, not ${n}`);
+    const t = opts.threadsPerWorker ?? 1;
+    if (!Number.isInteger(t) || t < 1) throw bad(`threadsPerWorker must be a whole number >= 1, not ${t}`);
+    if (opts.token === '') throw bad('token must not be empty (leave it out to have one generated)');
+    this.opts = opts;
+    this.token = opts.token ?? generateToken();
+  }
+
+  /** Runs the scheduler, then the workers; resolves once all listen. On failure it stops whatever it started and throws ClusterError. */
+  start(): Promise<this> {
+    if (this.closing !== undefined) return Promise.reject(notRunning('start() after close()'));
+    return (this.starting ??= this.run());
+  }
+
+  private async run(): Promise<this> {
+    const o = this.opts;
+    const host = o.host ?? '127.0.0.1';
+    const schedulerBin = binPath(o.schedulerBin, 'scheduler');
+    const workerBin = binPath(o.workerBin, 'worker');
+    const env = { ...process.env, ...o.env, TSDASK_TOKEN: this.token };
+    const common = { env, nodeArgs: o.nodeArgs, readyTimeoutMs: o.startTimeoutMs ?? 30_000, onLog: o.onLog };
+    try {
+      const schedArgs = ['--host', host, '--port', String(o.schedulerPort ?? 0)];
+      if (o.dashboardPort !== undefined) schedArgs.push('--dashboard-port', String(o.dashboardPort));
+      this.scheduler = new ClusterChild({
+        ...common,
+        name: 'scheduler',
+        bin: schedulerBin,
+        args: schedArgs,
+        readyLine: SCHEDULER_LINE,
+        readyText: 'tsdask-scheduler listening at tcp://HOST:PORT',
+      });
+      this.schedulerAddress = (await this.scheduler.ready)[1]!;
+      if (this.closing !== undefined) throw notRunning('close() while starting');
+
+      for (let i = 0; i < (o.nWorkers ?? 2); i++) {
+        const name = `worker-${i}`;
+        const args = [this.schedulerAddress, '--nthreads', String(o.threadsPerWorker ?? 1), '--name', name];
+        if (o.memoryLimit !== undefined) args.push('--memory-limit', String(o.memoryLimit));
+        if (host !== '127.0.0.1') args.push('--host', host);
+        this.workerChildren.push(
+          new ClusterChild({
+            ...common,
+            name,
+            bin: workerBin,
+            args,
+            readyLine: WORKER_LINE,
+            readyText: `tsdask-worker ${name} listening at tcp://HOST:PORT connected to ${this.schedulerAddress}`,
+          }),
+        );
+      }
+      const lines = await Promise.all(this.workerChildren.map((w) => w.ready));
+      if (this.closing !== undefined) throw notRunning('close() while starting');
+      this.workerInfo = lines.map((m, i) => ({
+        name: this.workerChildren[i]!.name,
+        pid: this.workerChildren[i]!.pid,
+        address: formatAddress(parseAddress(m[2]!)),
+      }));
+      // A user's program may end without close(): the children must not keep it alive, and the exit hook kills them.
+      for (const c of this.children()) c.unref();
+      return this;
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  /** The scheduler's address, `tcp://HOST:PORT`. */
+  get address(): string {
+    if (this.schedulerAddress === undefined || this.starting === undefined) throw notRunning('cluster.address before start()');
+    return this.schedulerAddress;
+  }
+
+  /** The scheduler process: its pid and address (for example to read its CPU time). */
+  get schedulerProcess(): { pid: number; address: string } {
+    const s = this.scheduler;
+    if (s === undefined) throw notRunning('cluster.schedulerProcess before start()');
+    return { pid: s.pid, address: this.address };
+  }
+
+  /** The workers started, in order: name, pid and data address. */
+  get workers(): readonly ClusterWorkerInfo[] {
+    return this.workerInfo;
+  }
+
+  /** A Client on this cluster's scheduler with its token (close it before the cluster). */
+  client(): Client {
+    if (this.closing !== undefined) throw notRunning('cluster.client() after close()');
+    return openClient(this.address, this.token);
+  }
+
+  /**
+   * Sends `signal` (default SIGKILL, as `kill -9`) to worker `i` (index or name) and resolves with
+   * how it ended; with undefined when it still runs after closeTimeoutMs (a signal such as SIGSTOP).
+   */
+  async killWorker(i: number | string, signal: NodeJS.Signals = 'SIGKILL'): Promise<ChildExit | undefined> {
+    const w = typeof i === 'number' ? this.workerChildren[i] : this.workerChildren.find((c) => c.name === i);
+    if (w === undefined) {
+      const names = this.workerChildren.map((c) => c.name).join(', ') || 'none';
+      throw new ClusterError('TSDASK_CLUSTER_NO_SUCH_WORKER', `LocalCluster.killWorker: no worker ${JSON.stringify(i)}; the workers are ${names}.`);
+    }
+    w.kill(signal);
+    let timer: NodeJS.Timeout | undefined;
+    const later = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.opts.closeTimeoutMs ?? 3000)));
+    try {
+      return await Promise.race([w.ended(), later]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** How each child that has ended so far ended: exit code or signal, and its last stderr lines. */
+  exits(): ChildExit[] {
+    return this.children().flatMap((c) => (c.exit === undefined ? [] : [c.exit]));
+  }
+
+  /** Stops every child: SIGTERM to the workers, then the scheduler, SIGKILL after closeTimeoutMs. Idempotent. */
+  close(): Promise<void> {
+    return (this.closing ??= (async () => {
+      const grace = this.opts.closeTimeoutMs ?? 3000;
+      await Promise.all(this.workerChildren.map((w) => w.stop(grace)));
+      await this.scheduler?.stop(grace);
+    })());
+  }
+
+  /** `await using cluster = await LocalCluster.start()` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private children(): ClusterChild[] {
+    return this.scheduler === undefined ? [...this.workerChildren] : [this.scheduler, ...this.workerChildren];
+  }
+}
+
+/** The script to run: the option, else this package's dist/bin/NAME.js; it must exist. */
+function binPath(given: string | undefined, name: 'scheduler' | 'worker'): string {
+  const path = given ?? fileURLToPath(new URL(`dist/bin/${name}.js`, PACKAGE_ROOT));
+  if (!existsSync(path)) {
+    throw new ClusterError(
+      'TSDASK_CLUSTER_BIN_MISSING',
+      `LocalCluster: the ${name} script ${path} does not exist. ` +
+        (given === undefined ? 'Build @tsdask/scheduler-distributed first (npm run build).' : `Check the ${name}Bin option.`),
+    );
+  }
+  return path;
+}
+
+function notRunning(what: string): ClusterError {
+  return new ClusterError(
+    'TSDASK_CLUSTER_NOT_RUNNING',
+    `LocalCluster: ${what}: the cluster is not running. Call await cluster.start() first (or LocalCluster.start(opts)), and nothing after close().`,
+  );
+}
