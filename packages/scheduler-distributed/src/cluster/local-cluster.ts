@@ -188,11 +188,23 @@ export class LocalCluster {
       const names = this.workerChildren.map((c) => c.name).join(', ') || 'none';
       throw new ClusterError('TSDASK_CLUSTER_NO_SUCH_WORKER', `LocalCluster.killWorker: no worker ${JSON.stringify(i)}; the workers are ${names}.`);
     }
-    w.kill(signal);
+    return this.signalChild(w, signal);
+  }
+
+  /** Sends `signal` (default SIGKILL) to the scheduler and resolves with how it ended (for tests: a client whose scheduler dies). */
+  async killScheduler(signal: NodeJS.Signals = 'SIGKILL'): Promise<ChildExit | undefined> {
+    const s = this.scheduler;
+    if (s === undefined) throw notRunning('cluster.killScheduler before start()');
+    return this.signalChild(s, signal);
+  }
+
+  /** Signals a child and waits closeTimeoutMs at most for it to end (undefined: it still runs). */
+  private async signalChild(c: ClusterChild, signal: NodeJS.Signals): Promise<ChildExit | undefined> {
+    c.kill(signal);
     let timer: NodeJS.Timeout | undefined;
     const later = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.opts.closeTimeoutMs ?? 3000)));
     try {
-      return await Promise.race([w.ended(), later]);
+      return await Promise.race([c.ended(), later]);
     } finally {
       clearTimeout(timer);
     }
