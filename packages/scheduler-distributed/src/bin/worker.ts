@@ -98,7 +98,11 @@ function main(): void {
       const stop = (): void => void worker.close();
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
-      void worker.closed.then((exit) => process.exit(exit.code));
+      void worker.closed.then((exit) => {
+        // Everything is closed, so the process ends by itself once stdio is flushed; the timer only guards against a stray handle.
+        process.exitCode = exit.code;
+        setTimeout(() => process.exit(exit.code), 2000).unref();
+      });
     },
     (err: Error) => {
       const code = (err as { code?: unknown }).code === 'TSDASK_CONFIG' ? 2 : 1;
