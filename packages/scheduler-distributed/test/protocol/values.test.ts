@@ -34,7 +34,8 @@ it('a node is JSON when JSON gives it back unchanged, codec bytes otherwise', ()
     { op: 'o', args: [undefined] },
     { op: 'o', args: [-0] },
     { op: 'o', args: [Number.POSITIVE_INFINITY] },
-    { op: 'o', args: [[1, , 3]] }, // a hole JSON would turn into null
+    // eslint-disable-next-line no-sparse-arrays -- a hole, which JSON would turn into null
+    { op: 'o', args: [[1, , 3]] },
     { op: 'o', args: [new Map([[1, 2]])] },
   ]) {
     const enc = encodeNode(odd);
