@@ -35,52 +35,10 @@ import type { ClientToScheduler, SchedulerToClient } from '../protocol/messages.
 import { encodeWireValue } from '../protocol/values.js';
 import { fetchValues, type PeerPool } from './data-fetch.js';
 import { encodeGraph } from './encode-graph.js';
+import { failedHandle, newEntry, settleEntry, type Entry, type RunRecord } from './entries.js';
 import { SchedulerLostError } from './errors.js';
 
 const noop = (): void => {};
-
-/** One graph sent to the scheduler: the outputs it computes and the held keys it names. */
-interface RunRecord {
-  readonly id: number;
-  readonly keys: readonly Key[];
-  readonly held: readonly Key[];
-  /** Outputs not settled yet; at 0 the record is dropped. */
-  open: number;
-  cancelled: boolean;
-  detach: () => void;
-}
-
-interface Entry {
-  state: 'pending' | 'memory' | 'erred';
-  refs: number;
-  error: unknown;
-  nbytes: number;
-  /** Settles when the entry leaves pending (rejects when it erred); replaced if a held result errs later. */
-  done: Promise<void>;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-  /** The run computing it, while pending. */
-  run: RunRecord | undefined;
-  /** Already released at the scheduler (cancelled): the last local release sends nothing. */
-  releasedRemotely: boolean;
-}
-
-function newEntry(run: RunRecord | undefined): Entry {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const done = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  done.catch(noop);
-  return { state: 'pending', refs: 0, error: undefined, nbytes: 0, done, resolve, reject, run, releasedRemotely: false };
-}
-
-function failedHandle(keys: readonly Key[], err: unknown): RunHandle {
-  const done = Promise.reject(err);
-  done.catch(noop);
-  return { keys, done, output: () => done };
-}
 
 /** Options of RemoteScheduler. */
 export interface RemoteSchedulerOptions {
@@ -178,17 +136,7 @@ export class RemoteScheduler implements Scheduler {
   }
 
   #settle(e: Entry, state: 'memory' | 'erred', error?: unknown): void {
-    if (e.state === 'erred' || (e.state === 'memory' && state === 'memory')) return;
-    if (e.state === 'memory') {
-      // A held result that failed when computed again: later waits reject.
-      e.done = Promise.reject(error);
-      e.done.catch(noop);
-    } else if (state === 'memory') e.resolve();
-    else e.reject(error);
-    e.state = state;
-    e.error = error;
-    const run = e.run;
-    e.run = undefined;
+    const run = settleEntry(e, state, error);
     if (run !== undefined && --run.open <= 0) {
       run.detach();
       this.#runs.delete(run.id);

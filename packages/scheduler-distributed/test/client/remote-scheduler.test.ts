@@ -305,6 +305,33 @@ describe('connection', () => {
     await expect(s.gather(['x'])).rejects.toBeInstanceOf(SchedulerLostError);
   });
 
+  it('a scheduler that sends a malformed message is dropped: SchedulerLostError whose cause names the field', async () => {
+    const fake = await fakeScheduler();
+    const s = client(fake.address).asScheduler();
+    const run = s.run(literal(['x', 1]), ['x'], {});
+    await fake.next('update-graph');
+    fake.conns[0]!.send({ type: 'task-done', key: 'x', nbytes: 'many' });
+    const err = await run.done.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SchedulerLostError);
+    expect((err as SchedulerLostError).cause).toMatchObject({ name: 'MessageShapeError', path: 'message.nbytes' });
+  });
+
+  it('a held result that fails when computed again makes later gathers reject with its error', async () => {
+    const fake = await fakeScheduler();
+    const s = client(fake.address).asScheduler();
+    const run = s.run(literal(['x', 1]), ['x'], {});
+    await fake.next('update-graph');
+    fake.send({ type: 'task-done', key: 'x', nbytes: 8 });
+    await run.done;
+    fake.send({ type: 'task-erred', key: 'x', error: errorData(new TaskError('x', 'm#f', new Error('again'))) });
+    // who-has is answered with nobody: the gather sees the failure when it checks again.
+    const got = s.gather(['x']);
+    const q = await fake.next('who-has');
+    fake.send({ type: 'who-has-reply', id: q.id, whoHas: { x: [] } });
+    await expect(got).rejects.toBeInstanceOf(TaskError);
+    await expect(run.output(0)).rejects.toBeInstanceOf(TaskError); // asked now, the output is a failure
+  });
+
   it('a pending gather rejects when the scheduler goes away while it waits for who-has', async () => {
     const fake = await fakeScheduler();
     const s = client(fake.address).asScheduler();
