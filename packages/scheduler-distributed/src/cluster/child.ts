@@ -91,7 +91,7 @@ export class ClusterChild {
         resolve(this.exitInfo);
       };
       this.proc.once('close', done);
-      this.proc.once('error', (err) => {
+      this.proc.on('error', (err) => {
         // Spawning failed (no 'close' follows then); a kill error on a live process is ignored.
         if (this.proc.pid === undefined) {
           this.tail.push(`spawn failed: ${err.message}`);
