@@ -100,7 +100,7 @@ async function runTsdask() {
     const pid = cluster.schedulerProcess.pid;
     console.log(`tsdask LocalCluster at ${cluster.address}: scheduler pid ${pid}, workers ${cluster.workers.map((w) => w.address).join(', ')}`);
     if (only.includes('map')) {
-      await mapOnce(client, pid, 1000); // warm-up: compile, connect, ship the function
+      await mapOnce(client, pid, nTasks); // warm-up, a whole run untimed: compile (JIT) every process's hot path, connect, ship the function
       const rs = [];
       for (let r = 0; r < runs; r++) rs.push(await mapOnce(client, pid, nTasks));
       out.map = { usPerTask: median(rs.map((r) => r.usPerTask)), cpuUsPerTask: median(rs.map((r) => r.cpuUsPerTask)), all: rs };

@@ -100,26 +100,50 @@ export class Client {
   submitWith<F extends Fn>(opts: SubmitOptions, fn: F, ...args: LazyArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>>;
   submitWith(opts: SubmitOptions, fn: OpRef, ...args: unknown[]): Future<unknown>;
   submitWith(opts: SubmitOptions, fn: Fn | OpRef, ...args: unknown[]): Future {
-    const pure = opts.pure ?? true;
-    const call = (delayed as (f: unknown, o: object) => (...a: unknown[]) => Delayed)(fn, opts.name !== undefined ? { name: opts.name } : {});
-    let d = call(...(args as unknown[]));
-    if (pure) {
-      const fnId = fn instanceof OpRef ? fn.opId : registerFunction(fn);
-      d = new Delayed(`${keyGroup(d.key)}-${tokenize(fnId, args)}`, d.node, d.deps, d.holds);
-    }
-    const graphed = d;
+    const d = this.#call(opts, fn, args);
     const start = this.scheduler().then((scheduler) => {
-      const { graph } = graphOf([graphed], this.#opts);
-      return { scheduler, run: scheduler.run(graph, [graphed.key], this.#opts) };
+      const { graph } = graphOf([d], this.#opts);
+      return { scheduler, run: scheduler.run(graph, [d.key], this.#opts) };
     });
     return new Future(d.key, start, d);
   }
 
-  /** One future per item: `fn(item)`. */
+  /** The Delayed of one call, keyed by the function and the arguments when pure. */
+  #call(opts: SubmitOptions, fn: Fn | OpRef, args: unknown[]): Delayed {
+    const call = (delayed as (f: unknown, o: object) => (...a: unknown[]) => Delayed)(fn, opts.name !== undefined ? { name: opts.name } : {});
+    const d = call(...args);
+    if (opts.pure === false) return d;
+    const fnId = fn instanceof OpRef ? fn.opId : registerFunction(fn);
+    return new Delayed(`${keyGroup(d.key)}-${tokenize(fnId, args)}`, d.node, d.deps, d.holds);
+  }
+
+  /**
+   * One future per item: `fn(item)`. All items go to the scheduler as one graph and one run (as
+   * Dask's client.map sends one update), each future owning its output's reference.
+   */
   map<T, R>(fn: ((item: T) => R) | OpRef, items: Iterable<T>, opts: SubmitOptions = {}): Future<Awaited<R>>[] {
-    const out: Future<Awaited<R>>[] = [];
-    for (const item of items) out.push(this.submitWith(opts, fn as Fn, item as never) as Future<Awaited<R>>);
-    return out;
+    const calls = Array.from(items, (item) => this.#call(opts, fn as Fn, [item]));
+    if (calls.length === 0) return [];
+    const started = this.scheduler().then((scheduler) => {
+      const { graph } = graphOf(calls, this.#opts);
+      return {
+        scheduler,
+        run: scheduler.run(
+          graph,
+          calls.map((d) => d.key),
+          this.#opts,
+        ),
+      };
+    });
+    return calls.map((d, i) => {
+      const start = started.then(({ scheduler, run }) => {
+        const output = (): Promise<void> => run.output(i);
+        const done = output();
+        done.catch(() => undefined); // observed through output(0); never an unhandled rejection
+        return { scheduler, run: { keys: [d.key], done, output } };
+      });
+      return new Future(d.key, start, d) as Future<Awaited<R>>;
+    });
   }
 
   /**

@@ -2,8 +2,9 @@
  * The Connection interface every transport offers (send a control message, send a body, receive
  * frames, close, a closed promise), and FramedConnection, the one implementation of it over any
  * byte pipe: it frames what is sent, decodes what arrives, and batches writes adaptively (a frame
- * is written at once when the pipe is idle; frames sent while a write is pending are coalesced
- * into the next single write). tcp.ts and inproc.ts only adapt their pipe to `BytePipe`.
+ * sent in one turn of the event loop go out as one write, at the end of that turn (setImmediate);
+ * frames sent while a write is pending are coalesced into the next single write). A process that
+ * answers a burst of messages thus makes one system call, not one per message. tcp.ts and inproc.ts only adapt their pipe to `BytePipe`.
  */
 import { ConnectionError, FrameError } from './errors.js';
 import { encodeBodyFrame, encodeControlFrame, FrameDecoder, type Frame, type FrameLimits } from './frames.js';
@@ -47,6 +48,7 @@ export class FramedConnection implements Connection {
   private readonly decoder: FrameDecoder;
   private pending: Uint8Array[] = [];
   private writing = false;
+  private flushScheduled = false;
   private flushWaiters: (() => void)[] = [];
   private handler: FrameHandler | null = null;
   private held: Frame[] = [];
@@ -88,7 +90,9 @@ export class FramedConnection implements Connection {
     if (this.closedFlag) return;
     this.closedFlag = true;
     this.reason = reason;
-    if (!this.writing) this.finish();
+    if (this.writing) return; // the write's callback finishes
+    if (this.pending.length > 0) this.flush();
+    else this.finish();
   }
 
   /** Changes the size limits of the frames received from now on (see FrameDecoder.setLimits). */
@@ -142,9 +146,16 @@ export class FramedConnection implements Connection {
         { remote: this.remote, cause: this.reason },
       );
     }
-    this.pending.push(...chunks);
-    if (!this.writing) this.flush();
+    for (const c of chunks) this.pending.push(c);
+    if (this.writing || this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.scheduledFlush);
   }
+
+  private readonly scheduledFlush = (): void => {
+    this.flushScheduled = false;
+    if (!this.writing && this.pending.length > 0 && !this.finishedOnce) this.flush();
+  };
 
   private flush(): void {
     const chunks = this.pending;

@@ -25,14 +25,18 @@ function manualPipe(): { pipe: BytePipe; writes: Uint8Array[][]; complete: () =>
   };
 }
 
-it('writes the first message at once and coalesces those sent while it is pending into one write', async () => {
+it('writes what is sent in one turn of the event loop as one write, and coalesces what is sent while it is pending', async () => {
   const m = manualPipe();
   const conn = new FramedConnection(m.pipe, 'test');
-  conn.send({ i: 0 });
+  for (let i = 0; i < 50; i++) conn.send({ i });
+  expect(m.writes.length).toBe(0);
+  await new Promise((r) => setImmediate(r));
   expect(m.writes.length).toBe(1);
-  for (let i = 1; i < 100; i++) conn.send({ i });
+  expect(m.writes[0]!.length).toBe(50);
+  for (let i = 50; i < 100; i++) conn.send({ i });
   conn.sendBody(Uint8Array.of(1, 2, 3));
-  expect(m.writes.length).toBe(1);
+  await new Promise((r) => setImmediate(r));
+  expect(m.writes.length).toBe(1); // the first write is still pending
   m.complete();
   expect(m.writes.length).toBe(2);
   // Everything, in order, arrives through a decoder.
@@ -40,8 +44,12 @@ it('writes the first message at once and coalesces those sent while it is pendin
   const frames = m.writes.flat().flatMap((c) => d.push(c));
   expect(frames).toEqual([...Array.from({ length: 100 }, (_, i) => ({ kind: 'control', message: { i } })), { kind: 'body', bytes: Uint8Array.of(1, 2, 3) }]);
   // close waits for the pending write, then ends the pipe.
+  conn.send({ last: true });
   conn.close();
   expect(m.ended()).toBe(false);
+  m.complete(); // the pending write is done; { last: true }, sent before close(), goes out next, and then the pipe ends
+  expect(m.ended()).toBe(false);
+  expect(d.push(m.writes[2]![0]!)).toEqual([{ kind: 'control', message: { last: true } }]);
   m.complete();
   expect(m.ended()).toBe(true);
   expect(await conn.closed).toBeUndefined();

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asCompleted, compute, delayed, release, wait } from '@tsdask/core-graph';
 import { closePool } from '@tsdask/scheduler-local';
-import { arange, fromArray } from '@tsdask/array';
+import { arange, fromArray, type NDArray } from '@tsdask/array';
 import { col, fromRecords, readCSV } from '@tsdask/dataframe';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,8 +41,8 @@ describe('collections on a 2-worker cluster', () => {
       { shape: [8, 8], chunks: [4, 4] },
     );
     const prod = a.matmul(a.T);
-    const onCluster = await prod.compute({ scheduler: run.client });
-    const onThreads = await prod.compute({ scheduler: 'threads' });
+    const onCluster = (await prod.compute({ scheduler: run.client })) as NDArray;
+    const onThreads = (await prod.compute({ scheduler: 'threads' })) as NDArray;
     expect(Array.from(onCluster.data as Float64Array)).toEqual(Array.from(onThreads.data as Float64Array));
   });
 

@@ -86,7 +86,7 @@ describe('erred tasks and released keys', () => {
 
   it('gives a worker announced with no (or a nonsense) thread count one slot', () => {
     for (const nthreads of [0, -2, Number.NaN]) {
-      const s = new SchedulerState();
+      const s = new SchedulerState({ rootSlack: 0 });
       s.handle({ type: 'worker-added', worker: 'A', nthreads });
       // limit ceil(1.1 * 1) = 2 root tasks
       expect(computes(s.handle({ type: 'graph-submitted', graph: dag({ a: [], b: [], c: [] }), outputs: ['a', 'b', 'c'] })).length).toBe(2);

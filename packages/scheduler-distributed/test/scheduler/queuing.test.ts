@@ -14,7 +14,7 @@ describe('root task queuing', () => {
     const keys = Object.keys(drawn);
     // priorities reversed: r-99 runs first
     const priorities = Int32Array.from(keys, (_, i) => 99 - i);
-    const s = new SchedulerState();
+    const s = new SchedulerState({ rootSlack: 0 });
     s.handle({ type: 'worker-added', worker: 'A', nthreads: 2 });
     s.handle({ type: 'worker-added', worker: 'B', nthreads: 2 });
     const running: { key: string; worker: string }[] = [];
@@ -42,7 +42,7 @@ describe('root task queuing', () => {
   });
 
   it('queues every ready task while no worker is connected, and hands them out when one joins', () => {
-    const s = new SchedulerState();
+    const s = new SchedulerState({ rootSlack: 0 });
     const out = s.handle({ type: 'graph-submitted', graph: dag({ a: [], b: [], c: ['a'] }), outputs: ['b', 'c'] });
     expect(computes(out)).toEqual([]);
     expect([s.stateOf('a'), s.stateOf('b'), s.stateOf('c')]).toEqual(['queued', 'queued', 'waiting']);
@@ -50,5 +50,24 @@ describe('root task queuing', () => {
     // limit ceil(1.1 * 1) = 2: both roots go out
     expect(computes(joined).map((c) => c.key)).toEqual(['a', 'b']);
     expect(s.validate()).toEqual([]);
+  });
+
+  it('lets a worker run rootSlack root tasks beyond ceil(1.1 * nthreads), to cover the round trip', () => {
+    const drawn: Record<string, string[]> = {};
+    for (let i = 0; i < 40; i++) drawn[`r-${i}`] = [];
+    const keys = Object.keys(drawn);
+    for (const [slack, nthreads, per] of [
+      [4, 1, 2 + 4],
+      [4, 2, 3 + 4],
+      [0, 8, 9],
+    ] as const) {
+      const s = new SchedulerState({ rootSlack: slack });
+      s.handle({ type: 'worker-added', worker: 'A', nthreads });
+      s.handle({ type: 'worker-added', worker: 'B', nthreads });
+      const sent = computes(s.handle({ type: 'graph-submitted', graph: dag(drawn), outputs: keys }));
+      expect(sent.length, `slack ${slack}, ${nthreads} threads`).toBe(2 * per);
+      expect(s.workers.get('A')!.processing.size).toBe(per);
+      expect(s.validate()).toEqual([]);
+    }
   });
 });

@@ -31,7 +31,7 @@ describe('random DAGs', () => {
       const keys = Object.keys(drawn);
       const hasDependent = new Set(Object.values(drawn).flat());
       const outputs = keys.filter((k) => !hasDependent.has(k) || rand() < 0.2);
-      const s = new SchedulerState({ allowedFailures: 1000 });
+      const s = new SchedulerState({ allowedFailures: 1000, rootSlack: 0 });
       // the model: what each live worker really holds, and what it was asked to run
       const holds = new Map<string, Set<string>>();
       const running: { key: string; worker: string }[] = [];

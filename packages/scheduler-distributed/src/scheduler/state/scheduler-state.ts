@@ -11,7 +11,9 @@
  *   Unneeded results are freed at once; a released task is forgotten once it has no dependents.
  * - A ready task with dependencies goes to the worker that holds most of its input bytes
  *   (placement.ts). Root tasks (no dependencies) are queued and handed out only to workers
- *   with fewer than ceil(saturation * nthreads) processing (Dask's worker-saturation).
+ *   with fewer than ceil(saturation * nthreads) + slack processing (Dask's worker-saturation, plus
+ *   a few tasks in flight so a worker's thread is not idle while results and the next task cross
+ *   the network: without them a cluster of tiny tasks runs at one round trip per task).
  * - A lost worker's processing tasks are rescheduled; its keys, if no other worker holds them
  *   and something needs them, are computed again from the graph. A task that was processing on
  *   more than `allowedFailures` workers that died errs with KilledWorkerError.
@@ -36,6 +38,8 @@ export interface SchedulerStateOptions {
   allowedFailures?: number;
   /** Root tasks processing per thread before the rest wait in the queue (default 1.1). */
   saturation?: number;
+  /** Root tasks a worker may have beyond ceil(saturation * nthreads), to cover the round trip (default 8; 0 is Dask's queuing). */
+  rootSlack?: number;
   /** Transitions kept for `story()` (default 65536). */
   logCapacity?: number;
 }
@@ -49,6 +53,7 @@ export class SchedulerState {
   readonly workers = new Map<string, WorkerState>();
   readonly allowedFailures: number;
   readonly saturation: number;
+  readonly rootSlack: number;
   readonly #queue = new TaskQueue();
   readonly #log: TransitionLog;
   #out: SchedulerInstruction[] = [];
@@ -73,6 +78,7 @@ export class SchedulerState {
     this.allowedFailures = opts.allowedFailures ?? 3;
     this.#ops.allowedFailures = this.allowedFailures;
     this.saturation = opts.saturation ?? 1.1;
+    this.rootSlack = opts.rootSlack ?? 8;
     this.#log = new TransitionLog(opts.logCapacity ?? 1 << 16);
   }
 
@@ -244,7 +250,7 @@ export class SchedulerState {
   #openForRoot(): WorkerState | undefined {
     let best: WorkerState | undefined;
     for (const w of this.workers.values()) {
-      if (w.processing.size >= w.limit(this.saturation)) continue;
+      if (w.processing.size >= w.limit(this.saturation) + this.rootSlack) continue;
       if (best === undefined || w.occupancy < best.occupancy) best = w;
     }
     return best;
