@@ -20,3 +20,4 @@ export type { ToWorker, FromWorker, RunBatchMessage, BatchDoneMessage } from './
 export { transferables } from './transfer.js';
 export { bufferCollector } from './buffer-collector.js';
 export { SpillError } from './errors.js';
+export { survivesJson } from './json-safe.js';

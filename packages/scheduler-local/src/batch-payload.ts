@@ -4,7 +4,7 @@
  * and picks, which the shell takes itself without a worker.
  */
 import { forEachOp, type Key, type Node, type OpId, type TaskGraph } from '@tsdask/core-graph';
-import { evaluate, now, sizeOf, type BatchPayload } from '@tsdask/runtime';
+import { evaluate, now, sizeOf, survivesJson, type BatchPayload } from '@tsdask/runtime';
 import type { BatchPlan } from './state/batches.js';
 import type { Stimulus } from './state/machine.js';
 
@@ -39,8 +39,8 @@ export function buildPayload(g: TaskGraph, plan: BatchPlan, b: number, data: unk
     const node = g.nodes[t] as Node;
     keys.push(g.keys[t] as Key);
     nodes.push(node);
-    if (json && !scanNode(node, ops)) json = false;
-    if (!json) forEachOp(node, (o) => ops.add(o));
+    if (json && !survivesJson(node)) json = false;
+    forEachOp(node, (o) => ops.add(o));
   }
   // Each non-root member has exactly one dependent, inside the batch; find its local index.
   if (m > 1) {
@@ -73,35 +73,4 @@ export function buildPayload(g: TaskGraph, plan: BatchPlan, b: number, data: unk
     payload.nodes = [];
   }
   return payload;
-}
-
-/**
- * Collects the ops of a node into `ops`; returns whether the node survives a JSON round trip
- * unchanged (strings, finite numbers other than -0, booleans, null, arrays, plain objects).
- */
-function scanNode(x: unknown, ops: Set<OpId>): boolean {
-  switch (typeof x) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(x) && !Object.is(x, -0);
-    case 'object': {
-      if (x === null) return true;
-      if (Array.isArray(x)) {
-        let ok = true;
-        for (let i = 0; i < x.length; i++) if (!scanNode(x[i], ops)) ok = false;
-        return ok;
-      }
-      const proto = Object.getPrototypeOf(x) as unknown;
-      if (proto !== Object.prototype && proto !== null) return false;
-      const o = x as Record<string, unknown>;
-      if (typeof o['op'] === 'string' && Array.isArray(o['args'])) ops.add(o['op']);
-      let ok = true;
-      for (const k in o) if (!scanNode(o[k], ops)) ok = false;
-      return ok;
-    }
-    default:
-      return false;
-  }
 }

@@ -45,8 +45,29 @@ export interface GreetOptions {
   handshakeTimeoutMs?: number;
 }
 
-/** Waits for the first control frame (or close, or timeout); resolves with it or rejects. */
-function firstMessage(conn: Connection, timeoutMs: number): Promise<unknown> {
+/** The errors firstMessage rejects with, in the caller's words. */
+export interface FirstMessageErrors {
+  /** Nothing came within the time (code TSDASK_CONN_HANDSHAKE_TIMEOUT). */
+  timeout(ms: number): string;
+  /** A body frame came first (a MessageShapeError). */
+  body: string;
+  /** The connection closed first, with the reason it closed with, if any. */
+  closed(reason: Error | undefined): Error;
+}
+
+const HANDSHAKE_ERRORS = (remote: string): FirstMessageErrors => ({
+  timeout: (ms) =>
+    `The connection with ${remote} sent no handshake message within ${ms} ms; it was dropped. Check that the peer is a tsdask endpoint and the network is not stalled.`,
+  body: `The connection with ${remote} sent a body frame before the handshake; a hello/welcome control message must come first.`,
+  closed: (reason) => reason ?? new ConnectionError('TSDASK_CONN_CLOSED', `The connection with ${remote} closed during the handshake.`, { remote }),
+});
+
+/**
+ * Waits for the first frame of a connection (or its close, or the timeout): resolves with the
+ * control message, rejects with a typed error worded by `errors`. Frames after it stay held on
+ * the connection for the next handler.
+ */
+export function firstMessage(conn: Connection, timeoutMs: number, errors: FirstMessageErrors = HANDSHAKE_ERRORS(conn.remote)): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void): void => {
@@ -57,35 +78,16 @@ function firstMessage(conn: Connection, timeoutMs: number): Promise<unknown> {
       fn();
     };
     const timer = setTimeout(
-      () =>
-        settle(() =>
-          reject(
-            new ConnectionError(
-              'TSDASK_CONN_HANDSHAKE_TIMEOUT',
-              `The connection with ${conn.remote} sent no handshake message within ${timeoutMs} ms; it was dropped. Check that the peer is a tsdask endpoint and the network is not stalled.`,
-              { remote: conn.remote },
-            ),
-          ),
-        ),
+      () => settle(() => reject(new ConnectionError('TSDASK_CONN_HANDSHAKE_TIMEOUT', errors.timeout(timeoutMs), { remote: conn.remote }))),
       timeoutMs,
     );
     conn.onFrame((frame) =>
       settle(() => {
         if (frame.kind === 'control') resolve(frame.message);
-        else
-          reject(
-            new MessageShapeError(
-              'message',
-              `The connection with ${conn.remote} sent a body frame before the handshake; a hello/welcome control message must come first.`,
-            ),
-          );
+        else reject(new MessageShapeError('message', errors.body));
       }),
     );
-    void conn.closed.then((reason) =>
-      settle(() =>
-        reject(reason ?? new ConnectionError('TSDASK_CONN_CLOSED', `The connection with ${conn.remote} closed during the handshake.`, { remote: conn.remote })),
-      ),
-    );
+    void conn.closed.then((reason) => settle(() => reject(errors.closed(reason))));
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Connection } from '../comm/connection.js';
 import { ConnectionError, MessageShapeError } from '../comm/errors.js';
+import { firstMessage } from '../comm/handshake.js';
 import { connect } from '../comm/tcp.js';
 import { parseAddress } from '../protocol/address.js';
 import { checkToWorker } from '../protocol/check.js';
@@ -22,54 +23,25 @@ export interface RegisterOptions {
 }
 
 /** Waits for the first message, which must be worker-welcome; later frames stay held on the connection for the next handler. */
-function awaitWelcome(conn: Connection, timeoutMs: number): Promise<WorkerWelcomeMsg> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const settle = (f: () => void): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      conn.onFrame(null);
-      f();
-    };
-    const timer = setTimeout(
-      () =>
-        settle(() =>
-          reject(
-            new ConnectionError(
-              'TSDASK_CONN_HANDSHAKE_TIMEOUT',
-              `The scheduler at ${conn.remote} did not welcome this worker within ${timeoutMs} ms of register-worker. Check that the address is a tsdask scheduler, not a worker's data port.`,
-              { remote: conn.remote },
-            ),
-          ),
-        ),
-      timeoutMs,
-    );
-    conn.onFrame((frame) =>
-      settle(() => {
-        try {
-          if (frame.kind !== 'control') throw new MessageShapeError('message', `The scheduler at ${conn.remote} sent a body frame before worker-welcome.`);
-          const msg = checkToWorker(frame.message);
-          if (msg.type !== 'worker-welcome')
-            throw new MessageShapeError('message.type', `The scheduler at ${conn.remote} sent '${msg.type}' before worker-welcome.`);
-          resolve(msg);
-        } catch (err) {
-          reject(err as Error);
-        }
-      }),
-    );
-    void conn.closed.then((reason) =>
-      settle(() =>
-        reject(
-          new ConnectionError(
-            'TSDASK_CONN_CLOSED',
-            `The scheduler at ${conn.remote} closed the connection before it welcomed this worker${reason ? ` (${reason.message})` : ''}.`,
-            { remote: conn.remote, cause: reason },
-          ),
-        ),
+async function awaitWelcome(conn: Connection, timeoutMs: number): Promise<WorkerWelcomeMsg> {
+  const remote = conn.remote;
+  const first = await firstMessage(conn, timeoutMs, {
+    timeout: (ms) =>
+      `The scheduler at ${remote} did not welcome this worker within ${ms} ms of register-worker. Check that the address is a tsdask scheduler, not a worker's data port.`,
+    body: `The scheduler at ${remote} sent a body frame before worker-welcome.`,
+    closed: (reason) =>
+      new ConnectionError(
+        'TSDASK_CONN_CLOSED',
+        `The scheduler at ${remote} closed the connection before it welcomed this worker${reason ? ` (${reason.message})` : ''}.`,
+        {
+          remote,
+          cause: reason,
+        },
       ),
-    );
   });
+  const msg = checkToWorker(first);
+  if (msg.type !== 'worker-welcome') throw new MessageShapeError('message.type', `The scheduler at ${remote} sent '${msg.type}' before worker-welcome.`);
+  return msg;
 }
 
 /** Connects to the scheduler and registers; resolves with the open connection and the welcome. */

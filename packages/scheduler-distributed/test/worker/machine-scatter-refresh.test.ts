@@ -2,16 +2,9 @@
 // again refreshing a waiting task's input holders (after missing-data), and the memory pause
 // thresholds, driven by hand; expected instructions worked out from the header's policy.
 import { describe, expect, it } from 'vitest';
+import { drive } from './drive.js';
 import { pauseChange, WorkerStateMachine, type WorkerInstruction, type WorkerStimulus } from '@tsdask/scheduler-distributed';
 
-function drive(m: WorkerStateMachine, ...stimuli: WorkerStimulus[]): WorkerInstruction[] {
-  const out: WorkerInstruction[] = [];
-  for (const s of stimuli) {
-    out.push(...m.handle(s));
-    m.validate();
-  }
-  return out;
-}
 const receive = (key: string, nbytes: number, sid = `recv-${key}`): WorkerStimulus => ({ type: 'receive-data', stimulusId: sid, key, nbytes });
 const strip = (ins: WorkerInstruction[]) => ins.map(({ stimulusId: _s, ...rest }) => rest);
 

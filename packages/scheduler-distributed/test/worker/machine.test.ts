@@ -1,6 +1,7 @@
 // The distributed worker's state machine driven by hand, no sockets: each expected instruction
 // list is worked out by hand from the stimuli.
 import { describe, expect, it } from 'vitest';
+import { drive } from './drive.js';
 import { WorkerStateMachine, WorkerTransitionError, type WorkerInstruction, type WorkerStimulus } from '@tsdask/scheduler-distributed';
 
 const compute = (key: string, inputs: { key: string; whoHas: string[]; nbytes?: number }[] = [], priority = 0): WorkerStimulus => ({
@@ -12,15 +13,6 @@ const compute = (key: string, inputs: { key: string; whoHas: string[]; nbytes?: 
   inputs,
 });
 
-/** Applies stimuli, validating after each, and returns all instructions. */
-function drive(m: WorkerStateMachine, ...stimuli: WorkerStimulus[]): WorkerInstruction[] {
-  const out: WorkerInstruction[] = [];
-  for (const s of stimuli) {
-    out.push(...m.handle(s));
-    m.validate();
-  }
-  return out;
-}
 
 const types = (ins: WorkerInstruction[]) => ins.map((i) => i.type);
 
