@@ -13,7 +13,6 @@ const compute = (key: string, inputs: { key: string; whoHas: string[]; nbytes?: 
   inputs,
 });
 
-
 const types = (ins: WorkerInstruction[]) => ins.map((i) => i.type);
 
 describe('WorkerStateMachine', () => {
