@@ -78,3 +78,4 @@ export { MissingTokenError, SchedulerLostError, ClientClosedError, DataNotFoundE
 export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';
 export { LocalCluster, type LocalClusterOptions, type ClusterWorkerInfo } from './cluster/local-cluster.js';
 export { ClusterError, type ClusterErrorCode, type ChildExit } from './cluster/errors.js';
+export { readTlsFiles, type TlsOptions, type TlsFiles } from './comm/tls.js';

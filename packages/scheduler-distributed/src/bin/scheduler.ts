@@ -6,6 +6,7 @@
  * scheduler/server.ts; this file stays a thin shell.
  */
 import { parseArgs } from 'node:util';
+import { readTlsFiles } from '../comm/tls.js';
 import { generateToken } from '../comm/token.js';
 import { formatAddress } from '../protocol/address.js';
 import { SchedulerServer } from '../scheduler/server.js';
@@ -19,6 +20,9 @@ Options:
   --port PORT               port to listen on (default 8786; 0 for any free port)
   --token TOKEN             the cluster token (default: $TSDASK_TOKEN, else a new one, printed)
   --heartbeat-timeout TIME  remove a worker silent this long (default 5s; 500ms, 5s, 1m)
+  --tls-cert FILE           serve TLS with this certificate (PEM); needs --tls-key
+  --tls-key FILE            the certificate's private key (PEM)
+  --tls-ca FILE             the CA that signed the cluster's certificates (PEM)
   -h, --help                show this help
 `;
 
@@ -44,6 +48,9 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '8786' },
         token: { type: 'string' },
         'heartbeat-timeout': { type: 'string', default: '5s' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-ca': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -65,7 +72,8 @@ async function main(): Promise<void> {
   const token = given ?? generateToken();
   let server: SchedulerServer;
   try {
-    server = await SchedulerServer.start({ host: values.host, port, token, heartbeatTimeoutMs });
+    const tls = readTlsFiles({ cert: values['tls-cert'], key: values['tls-key'], ca: values['tls-ca'] });
+    server = await SchedulerServer.start({ host: values.host, port, token, heartbeatTimeoutMs, ...(tls !== undefined ? { tls } : {}) });
   } catch (err) {
     process.stderr.write(`tsdask-scheduler: could not listen on ${values.host}:${port}: ${(err as Error).message}\n`);
     process.exit(1);

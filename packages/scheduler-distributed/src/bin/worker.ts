@@ -6,6 +6,7 @@
  * when it loses its scheduler or cannot start, 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
+import { readTlsFiles } from '../comm/tls.js';
 import { formatAddress, parseAddress } from '../protocol/address.js';
 import { Worker } from '../worker/worker.js';
 
@@ -21,6 +22,9 @@ Options:
   --token T            the cluster token (default: the TSDASK_TOKEN environment variable)
   --host H             interface of its data port (default 127.0.0.1; 0.0.0.0 for other hosts)
   --port P             port of its data port (default: any free port)
+  --tls-cert FILE      TLS: this worker's certificate (PEM), for its data port; needs --tls-key
+  --tls-key FILE       the certificate's private key (PEM)
+  --tls-ca FILE        the CA the scheduler's and peers' certificates chain to (PEM)
   -h, --help           show this help
 `;
 
@@ -42,6 +46,9 @@ function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[
         token: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-ca': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -75,6 +82,12 @@ function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[
   };
   const nthreads = whole('nthreads', values.nthreads, 1);
   const port = whole('port', values.port, 0);
+  let tls;
+  try {
+    tls = readTlsFiles({ cert: values['tls-cert'], key: values['tls-key'], ca: values['tls-ca'] });
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
   return {
     scheduler,
     options: {
@@ -85,6 +98,7 @@ function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[
       ...(values['memory-limit'] !== undefined ? { memoryLimit: values['memory-limit'] } : {}),
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(values.host !== undefined ? { host: values.host } : {}),
+      ...(tls !== undefined ? { tls } : {}),
     },
   };
 }

@@ -10,6 +10,7 @@
  * core-graph's Client bound to this one (`{ scheduler: this }`); asCompleted and wait work on
  * its futures as on any.
  */
+import type { TlsOptions } from '../comm/tls.js';
 import { Client as FuturesClient, type SchedulerProvider } from '@tsdask/core-graph';
 import { connect } from '../comm/tcp.js';
 import { formatAddress, parseAddress } from '../protocol/address.js';
@@ -21,6 +22,8 @@ import { RemoteScheduler } from './remote-scheduler.js';
 export interface ClientOptions {
   /** The cluster token (default: the TSDASK_TOKEN environment variable). */
   token?: string;
+  /** TLS: verify the scheduler and workers against `ca` (PEM text; see comm/tls.ts). Default: plain TCP. */
+  tls?: TlsOptions;
   /** Milliseconds the scheduler and each worker have to answer the handshake (default 10 s). */
   handshakeTimeoutMs?: number;
   /** Rounds of who-has + fetch a gather makes for a key missing at its holder before DataNotFoundError (default 12: about 6 s of pauses). */
@@ -62,11 +65,14 @@ export class Client implements SchedulerProvider {
     this.address = `tcp://${formatAddress(at)}`;
     const token = opts.token ?? process.env.TSDASK_TOKEN;
     if (token === undefined || token === '') throw new MissingTokenError(this.address);
-    const timeout = opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {};
-    const connecting = connect({ host: at.host, port: at.port, token, role: 'client', ...timeout });
+    const dial = {
+      ...(opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),
+      ...(opts.tls !== undefined ? { tls: opts.tls } : {}),
+    };
+    const connecting = connect({ host: at.host, port: at.port, token, role: 'client', ...dial });
     const pool = new PeerPool((worker) => {
       const w = parseAddress(worker);
-      return connect({ host: w.host, port: w.port, token, role: 'peer', ...timeout });
+      return connect({ host: w.host, port: w.port, token, role: 'peer', ...dial });
     }, opts.dataIdleTimeoutMs);
     this.#scheduler = new RemoteScheduler(this.address, connecting, pool, opts.gatherAttempts !== undefined ? { gatherAttempts: opts.gatherAttempts } : {});
     this.#ready = connecting.then(noop);

@@ -19,6 +19,7 @@ import { formatAddress, parseAddress } from '../protocol/address.js';
 import { ClusterChild } from './child.js';
 import { ClusterError, type ChildExit } from './errors.js';
 import { openClient, type Client } from './open-client.js';
+import type { TlsFiles } from '../comm/tls.js';
 
 /** Options of a LocalCluster; every one has a default. */
 export interface LocalClusterOptions {
@@ -34,8 +35,8 @@ export interface LocalClusterOptions {
   host?: string;
   /** The scheduler's port (default 0: any free port). */
   schedulerPort?: number;
-  /** The scheduler's `--dashboard-port`, passed only when given. */
-  dashboardPort?: number;
+  /** TLS for every connection: PEM file paths, passed to each child as --tls-cert/--tls-key/--tls-ca and used by client(). */
+  tls?: TlsFiles;
   /** Extra environment variables for the children, over this process's. */
   env?: Record<string, string | undefined>;
   /** The scheduler script (default: this package's dist/bin/scheduler.js). */
@@ -110,7 +111,9 @@ export class LocalCluster {
     const common = { env, nodeArgs: o.nodeArgs, readyTimeoutMs: o.startTimeoutMs ?? 30_000, onLog: o.onLog };
     try {
       const schedArgs = ['--host', host, '--port', String(o.schedulerPort ?? 0)];
-      if (o.dashboardPort !== undefined) schedArgs.push('--dashboard-port', String(o.dashboardPort));
+      const tlsArgs: string[] = [];
+      for (const field of ['cert', 'key', 'ca'] as const) if (o.tls?.[field] !== undefined) tlsArgs.push(`--tls-${field}`, o.tls[field]);
+      schedArgs.push(...tlsArgs);
       this.scheduler = new ClusterChild({
         ...common,
         name: 'scheduler',
@@ -127,6 +130,7 @@ export class LocalCluster {
         const args = [this.schedulerAddress, '--nthreads', String(o.threadsPerWorker ?? 1), '--name', name];
         if (o.memoryLimit !== undefined) args.push('--memory-limit', String(o.memoryLimit));
         if (host !== '127.0.0.1') args.push('--host', host);
+        args.push(...tlsArgs);
         this.workerChildren.push(
           new ClusterChild({
             ...common,
@@ -175,7 +179,7 @@ export class LocalCluster {
   /** A Client on this cluster's scheduler with its token (close it before the cluster). */
   client(): Client {
     if (this.closing !== undefined) throw notRunning('cluster.client() after close()');
-    return openClient(this.address, this.token);
+    return openClient(this.address, this.token, this.opts.tls);
   }
 
   /**

@@ -3,10 +3,12 @@
  * the cluster's scheduler with the cluster's token.
  */
 import { Client } from '../client/client.js';
+import { readTlsFiles, type TlsFiles } from '../comm/tls.js';
 
 export type { Client };
 
-/** A Client connected to the scheduler at `address` with `token`. */
-export function openClient(address: string, token: string): Client {
-  return new Client(address, { token });
+/** A Client connected to the scheduler at `address` with `token` (and TLS, when the cluster uses it). */
+export function openClient(address: string, token: string, tls?: TlsFiles): Client {
+  const pem = tls === undefined ? undefined : readTlsFiles(tls);
+  return new Client(address, { token, ...(pem !== undefined ? { tls: pem } : {}) });
 }

@@ -2,14 +2,17 @@
  * The TCP transport (node:net): `listen` accepts connections and runs the server side of the
  * handshake on each; `connect` dials and runs the client side. Sockets get setNoDelay (framing
  * and write batching already coalesce small messages) and default to 127.0.0.1. A bad or silent
- * connection is refused and closed; the server keeps serving the others.
+ * connection is refused and closed; the server keeps serving the others. With `tls` (tls.ts)
+ * both sides run over node:tls instead, the peer's certificate verified against the CA.
  */
-import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { createServer, connect as netConnect, isIP, type Server, type Socket } from 'node:net';
+import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import { FramedConnection, type BytePipe, type Connection } from './connection.js';
 import { ConnectionError } from './errors.js';
 import type { FrameLimits } from './frames.js';
 import { acceptHandshake, greetHandshake, HANDSHAKE_LIMITS, type AcceptOptions, type GreetOptions } from './handshake.js';
 import type { HelloMessage } from './messages.js';
+import { checkServerTls, type TlsOptions } from './tls.js';
 
 /** Options of `listen`. */
 export interface ListenOptions extends AcceptOptions, FrameLimits {
@@ -17,6 +20,8 @@ export interface ListenOptions extends AcceptOptions, FrameLimits {
   host?: string;
   /** Port (default 0: an ephemeral port, read it from `address`). */
   port?: number;
+  /** Serve over TLS with this certificate and key (default: plain TCP). */
+  tls?: TlsOptions;
   /** Called with every connection that passed the handshake, and the peer's hello (its role). */
   onConnection: (conn: Connection, hello: HelloMessage) => void;
 }
@@ -35,6 +40,8 @@ export interface ConnectOptions extends GreetOptions, FrameLimits {
   host?: string;
   /** Port to dial. */
   port: number;
+  /** Dial over TLS, verifying the server's certificate against `tls.ca` (default: plain TCP). */
+  tls?: TlsOptions;
 }
 
 /** Adapts a socket to a FramedConnection (both directions). */
@@ -67,7 +74,7 @@ const limitsOf = (o: FrameLimits): FrameLimits => ({
 /** Listens for tsdask connections on TCP; every connection must pass the token handshake first. */
 export function listen(options: ListenOptions): Promise<Listener> {
   const open = new Set<FramedConnection>();
-  const server: Server = createServer((socket) => {
+  const onSocket = (socket: Socket): void => {
     // Until the hello is accepted, the peer is a stranger: it may not make us buffer more than a hello.
     const conn = wrapSocket(socket, HANDSHAKE_LIMITS);
     open.add(conn);
@@ -78,7 +85,16 @@ export function listen(options: ListenOptions): Promise<Listener> {
       conn.setLimits(limitsOf(options));
       options.onConnection(conn, hello);
     });
-  });
+  };
+  let server: Server;
+  if (options.tls !== undefined) {
+    const tls = createTlsServer(checkServerTls(options.tls, 'a listening port'), onSocket);
+    // A peer that fails the TLS handshake (no TLS, an untrusted certificate) is refused like a bad hello.
+    tls.on('tlsClientError', (err, socket) =>
+      options.onRefused?.({ remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, reason: `TLS handshake failed: ${err.message}`, error: err }),
+    );
+    server = tls;
+  } else server = createServer(onSocket);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -101,7 +117,17 @@ export function listen(options: ListenOptions): Promise<Listener> {
 export function connect(options: ConnectOptions): Promise<Connection> {
   return new Promise((resolve, reject) => {
     const host = options.host ?? '127.0.0.1';
-    const socket = netConnect({ host, port: options.port });
+    const tls = options.tls;
+    const socket: Socket =
+      tls === undefined
+        ? netConnect({ host, port: options.port })
+        : tlsConnect({
+            host,
+            port: options.port,
+            ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+            ...(tls.cert !== undefined && tls.key !== undefined ? { cert: tls.cert, key: tls.key } : {}),
+            ...(isIP(host) === 0 ? { servername: host } : {}),
+          });
     const failed = (err: Error & { code?: string }): void =>
       reject(
         new ConnectionError(
@@ -114,7 +140,7 @@ export function connect(options: ConnectOptions): Promise<Connection> {
         ),
       );
     socket.once('error', failed);
-    socket.once('connect', () => {
+    socket.once(tls === undefined ? 'connect' : 'secureConnect', () => {
       socket.off('error', failed);
       const conn = wrapSocket(socket, limitsOf(options));
       greetHandshake(conn, options).then(() => resolve(conn), reject);

@@ -8,6 +8,7 @@
  * have, scatters in flight (scatter.ts), and worker liveness (a worker silent for
  * `heartbeatTimeoutMs` is removed).
  */
+import type { TlsOptions } from '../comm/tls.js';
 import { serializeError, type Key } from '@tsdask/core-graph';
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
@@ -30,6 +31,8 @@ export interface SchedulerOptions {
   port?: number;
   /** The cluster token every connection must present. */
   token: string;
+  /** TLS: serve with `cert`/`key`, verify peers against `ca` (PEM text; see comm/tls.ts). Default: plain TCP. */
+  tls?: TlsOptions;
   /** A worker that sends nothing for this long is removed (default 5000 ms). */
   heartbeatTimeoutMs?: number;
   /** Heartbeat interval asked of workers (default 1000 ms). */
@@ -80,6 +83,7 @@ export class SchedulerCore {
     const s = new SchedulerCore(opts);
     s.#listener = await listen({
       token: opts.token,
+      ...(opts.tls !== undefined ? { tls: opts.tls } : {}),
       host: s.address.host,
       port: opts.port ?? 0,
       ...(opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),

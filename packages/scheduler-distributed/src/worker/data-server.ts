@@ -7,6 +7,7 @@
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { RefusedInfo } from '../comm/handshake.js';
+import type { TlsOptions } from '../comm/tls.js';
 import { listen, type Listener } from '../comm/tcp.js';
 import { checkFromPeer } from '../protocol/check.js';
 import type { DataMsg, GetDataMsg } from '../protocol/messages.js';
@@ -18,6 +19,7 @@ export interface DataServerOptions {
   host: string;
   port: number;
   token: string;
+  tls: TlsOptions | undefined;
   store: DataStore;
   /** Told of problems worth a log line (refused handshakes, bad messages, values that cannot travel). */
   log: (line: string) => void;
@@ -54,6 +56,7 @@ export function serveData(options: DataServerOptions): Promise<Listener> {
     host: options.host,
     port: options.port,
     token: options.token,
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
     onRefused: (info: RefusedInfo) => log(`data port refused ${info.remote}: ${info.reason}`),
     onConnection: (conn) => {
       conn.onFrame((frame) => {

@@ -5,6 +5,7 @@
  * the oldest request still open. A reply that breaks the protocol closes the connection, and a
  * closed connection fails every request still open on it: a fetch never hangs.
  */
+import type { TlsOptions } from '../comm/tls.js';
 import type { Connection } from '../comm/connection.js';
 import { ConnectionError, MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
@@ -79,7 +80,10 @@ export class PeerPool {
   #nextId = 0;
   #closed = false;
 
-  constructor(private readonly token: string) {}
+  constructor(
+    private readonly token: string,
+    private readonly tls?: TlsOptions,
+  ) {}
 
   /** Fetches `keys` from `peer` ('host:port'); resolves with those it had (the rest it lacked); rejects if the connection fails. */
   async getData(peer: string, keys: readonly string[]): Promise<FetchedValue[]> {
@@ -113,7 +117,7 @@ export class PeerPool {
     let p = this.#links.get(peer);
     if (p === undefined) {
       const { host, port } = parseAddress(peer);
-      p = connect({ host, port, token: this.token, role: 'peer' }).then((conn) => {
+      p = connect({ host, port, token: this.token, role: 'peer', ...(this.tls !== undefined ? { tls: this.tls } : {}) }).then((conn) => {
         if (this.#closed) conn.close();
         void conn.closed.then(() => {
           if (this.#links.get(peer) === p) this.#links.delete(peer);

@@ -6,6 +6,7 @@
 import type { Connection } from '../comm/connection.js';
 import { ConnectionError, MessageShapeError } from '../comm/errors.js';
 import { firstMessage } from '../comm/handshake.js';
+import type { TlsOptions } from '../comm/tls.js';
 import { connect } from '../comm/tcp.js';
 import { parseAddress } from '../protocol/address.js';
 import { checkToWorker } from '../protocol/check.js';
@@ -18,6 +19,7 @@ export const DEFAULT_REGISTER_TIMEOUT_MS = 30_000;
 export interface RegisterOptions {
   scheduler: string;
   token: string;
+  tls: TlsOptions | undefined;
   registration: RegisterWorkerMsg;
   timeoutMs: number;
 }
@@ -47,7 +49,7 @@ async function awaitWelcome(conn: Connection, timeoutMs: number): Promise<Worker
 /** Connects to the scheduler and registers; resolves with the open connection and the welcome. */
 export async function register(options: RegisterOptions): Promise<{ conn: Connection; welcome: WorkerWelcomeMsg }> {
   const { host, port } = parseAddress(options.scheduler);
-  const conn = await connect({ host, port, token: options.token, role: 'worker' });
+  const conn = await connect({ host, port, token: options.token, role: 'worker', ...(options.tls !== undefined ? { tls: options.tls } : {}) });
   const welcome = awaitWelcome(conn, options.timeoutMs);
   welcome.catch(() => undefined); // awaited below, unless send throws first
   try {

@@ -9,6 +9,7 @@
  * A worker without its scheduler stops: when that connection closes, `closed` resolves with
  * code 1 (close-worker and close() give code 0).
  */
+import type { TlsOptions } from '../comm/tls.js';
 import { networkInterfaces } from 'node:os';
 import { ConfigError, isFunctionOp, OpNotFoundError, serializeError, type Node, type OpId } from '@tsdask/core-graph';
 import { opsOf, type BatchPayload } from '@tsdask/runtime';
@@ -36,6 +37,8 @@ export interface WorkerOptions {
   scheduler: string;
   /** The cluster token (see resolveToken). */
   token: string;
+  /** TLS: serve with `cert`/`key`, verify peers against `ca` (PEM text; see comm/tls.ts). Default: plain TCP. */
+  tls?: TlsOptions;
   /** Threads that run tasks (default 1). */
   nthreads?: number;
   /** Bytes of held values before the worker pauses: bytes, '4GB', a fraction of system memory; 0 or 'none' for no limit (default). */
@@ -70,6 +73,7 @@ interface Parts {
   store: DataStore;
   log: (line: string) => void;
   token: string;
+  tls: TlsOptions | undefined;
   executor: ThreadExecutor;
 }
 
@@ -115,7 +119,8 @@ export class Worker {
     const store = new DataStore();
     let name = options.name ?? '';
     const log = options.log ?? ((line: string) => void process.stderr.write(`tsdask-worker ${name}: ${line}\n`));
-    const listener = await serveData({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, token: options.token, store, log });
+    const tls = options.tls;
+    const listener = await serveData({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, token: options.token, tls, store, log });
     const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
     if (name === '') name = address;
     const executor = new ThreadExecutor(nthreads); // its threads boot while the worker registers
@@ -123,6 +128,7 @@ export class Worker {
       const { conn, welcome } = await register({
         scheduler: options.scheduler,
         token: options.token,
+        tls,
         registration: { type: 'register-worker', name, address, nthreads, memoryLimit, pid: process.pid },
         timeoutMs: options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS,
       });
@@ -131,6 +137,7 @@ export class Worker {
         address,
         scheduler: options.scheduler,
         token: options.token,
+        tls,
         nthreads,
         memoryLimit,
         heartbeatMs: welcome.heartbeatMs,
@@ -158,7 +165,7 @@ export class Worker {
     this.#log = p.log;
     this.#machine = new WorkerStateMachine({ nthreads: p.nthreads });
     this.#executor = p.executor;
-    this.#peers = new PeerPool(p.token);
+    this.#peers = new PeerPool(p.token, p.tls);
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#heartbeat = setInterval(() => this.#sendHeartbeat(), Math.max(10, p.heartbeatMs));
     this.#heartbeat.unref();
