@@ -232,7 +232,7 @@ export class SchedulerCore {
     this.workers.delete(w.name);
     if (this.#closing) return; // the whole cluster is going: nothing to reschedule
     this.log(`tsdask-scheduler: worker ${w.name} left: ${reason}`);
-    this.apply({ type: 'worker-removed', worker: w.name });
+    this.apply({ type: 'worker-removed', worker: w.name, reason });
     this.scatters.workerLeft(w.name);
   }
 

@@ -59,7 +59,10 @@ describe('lost workers', () => {
         const w = `w${i}`;
         expect(computes(s.handle({ type: 'worker-added', worker: w, nthreads: 1 })).map((c) => c.key)).toEqual(['boom']);
         dead.push(w);
-        const out = s.handle({ type: 'worker-removed', worker: w });
+        // the last one leaves without saying how: 'lost'
+        const out = s.handle(
+          i < allowedFailures ? { type: 'worker-removed', worker: w, reason: `exit code ${137 + i}` } : { type: 'worker-removed', worker: w },
+        );
         expect(s.validate()).toEqual([]);
         erred = out.find((x): x is ClientTaskErred => x.type === 'task-erred');
         expect(erred === undefined).toBe(i < allowedFailures);
@@ -67,7 +70,11 @@ describe('lost workers', () => {
       expect(s.stateOf('boom')).toBe('erred');
       expect(erred!.key).toBe('after');
       expect(erred!.error).toBeInstanceOf(KilledWorkerError);
-      expect((erred!.error as KilledWorkerError).workers).toEqual(dead);
+      const killed = erred!.error as KilledWorkerError;
+      expect(killed.workers).toEqual(dead);
+      const how = dead.map((_, i) => (i < allowedFailures ? `exit code ${137 + i}` : 'lost'));
+      expect(killed.how).toEqual(how);
+      for (let i = 0; i < dead.length; i++) expect(killed.message).toContain(`${dead[i]}: ${how[i]}`);
       expect((erred!.error as KilledWorkerError).code).toBe('TSDASK_KILLED_WORKER');
       // released by the client: everything is forgotten
       s.handle({ type: 'release-keys', keys: ['after'] });

@@ -41,14 +41,18 @@ registerErrorClass(DistributedTransitionError);
 export class KilledWorkerError extends TsdaskError {
   readonly key: string;
   readonly workers: readonly string[];
-  constructor(key: string, workers: readonly string[]) {
+  /** How each of `workers` was lost, in the same order ('its connection closed', 'no heartbeat for 5 s', ...). */
+  readonly how: readonly string[];
+  constructor(key: string, workers: readonly string[], how: readonly string[] = []) {
+    const named = workers.map((w, i) => (how[i] !== undefined ? `${w}: ${how[i]}` : w));
     super(
       'TSDASK_KILLED_WORKER',
-      `Task '${key}' was running on ${workers.length} workers that died (${workers.join(', ')}); giving up on it. ` +
+      `Task '${key}' was running on ${workers.length} workers that died (${named.join('; ')}); giving up on it. ` +
         'The task may exhaust memory or exit the process: check the worker logs, or raise `allowedFailures`.',
     );
     this.key = key;
     this.workers = workers;
+    this.how = how;
   }
 }
 registerErrorClass(KilledWorkerError);

@@ -45,7 +45,7 @@ function lose(m: MachineOps, lost: readonly TaskRecord[], again: TaskRecord[]): 
 }
 
 /** The worker `name` left or was lost. */
-export function removeWorker(m: MachineOps, name: string): void {
+export function removeWorker(m: MachineOps, name: string, how = 'lost'): void {
   const w = m.workers.get(name);
   if (w === undefined) return;
   m.workers.delete(name);
@@ -54,8 +54,9 @@ export function removeWorker(m: MachineOps, name: string): void {
     const t = m.tasks.get(key)!;
     m.unassign(t);
     t.suspicious.push(name);
+    t.suspiciousHow.push(how);
     if (t.suspicious.length > m.allowedFailures) {
-      m.fail(t, new KilledWorkerError(t.key, t.suspicious));
+      m.fail(t, new KilledWorkerError(t.key, t.suspicious, t.suspiciousHow));
     } else {
       m.move(t, RELEASED);
       again.push(t);

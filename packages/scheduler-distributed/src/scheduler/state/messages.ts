@@ -26,6 +26,8 @@ export interface WorkerAdded {
 export interface WorkerRemoved {
   type: 'worker-removed';
   worker: string;
+  /** How it was lost, in words ('its connection closed', 'no heartbeat for 5 s', an exit code...), for KilledWorkerError. */
+  reason?: string;
 }
 
 /** A worker finished `key` and holds its result of `nbytes` bytes. */

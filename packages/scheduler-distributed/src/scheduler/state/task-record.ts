@@ -32,6 +32,8 @@ export interface TaskRecord {
   nbytes: number;
   /** Workers that died while it was processing on them. */
   readonly suspicious: string[];
+  /** How each worker in `suspicious` was lost (same order). */
+  readonly suspiciousHow: string[];
   /** While erred: why. */
   error: Error | undefined;
   /** A client scattered its value: there is no node to compute it again. */
@@ -55,6 +57,7 @@ export function newTaskRecord(key: Key, node: Node, generation: number, priority
     whoHas: new Set(),
     nbytes: 0,
     suspicious: [],
+    suspiciousHow: [],
     error: undefined,
     scattered: false,
   };
