@@ -1,7 +1,9 @@
 /**
  * The worker's executor: `nthreads` worker_threads, each serving the runtime's batches
  * (thread-entry.ts), so a long task never blocks the worker's event loop (peers and heartbeats
- * go on). One batch per thread at a time; more wait in a queue. A user function's source is sent
+ * go on). Each thread has up to `depth` batches posted at once (default 2): the next is already
+ * in its queue when one finishes, so a thread does not idle while a result crosses back and
+ * the next task crosses over, and results finishing together go back in one burst; more wait here. A user function's source is sent
  * to a thread once (the thread keeps it compiled). A thread that dies fails its batch with
  * WorkerLostError and is replaced; one that dies before it said it is ready (its entry does
  * not load) is not, and with no thread left every batch fails with that error.
@@ -18,7 +20,8 @@ interface Job {
 
 interface Slot {
   thread: Thread;
-  job: Job | undefined;
+  /** Batches posted to the thread, by message id. */
+  jobs: Map<number, Job>;
   /** fn: ops whose source this thread has been sent. */
   compiled: Set<string>;
   /** It loaded its entry and serves batches (it posted `thread-ready`). */
@@ -40,6 +43,8 @@ export class ThreadExecutor {
   constructor(
     readonly nthreads: number,
     private readonly entry: URL = ENTRY,
+    /** Batches posted to one thread at once (at least 1). */
+    readonly depth = 2,
   ) {
     for (let i = 0; i < nthreads; i++) this.#slots.push(this.#spawn());
   }
@@ -62,52 +67,75 @@ export class ThreadExecutor {
     for (const j of this.#queue.splice(0)) j.resolve(failedBatch(stopping, 0, -1));
     await Promise.all(
       this.#slots.map((s) => {
-        s.job?.resolve(failedBatch(stopping, 0, s.thread.threadId));
-        s.job = undefined;
+        for (const j of s.jobs.values()) j.resolve(failedBatch(stopping, 0, s.thread.threadId));
+        s.jobs.clear();
         return s.thread.terminate();
       }),
     );
   }
 
   #pump(): void {
-    for (const slot of this.#slots) {
-      if (this.#queue.length === 0) return;
-      if (slot.job !== undefined || !slot.ready) continue;
-      const job = this.#queue.shift()!;
-      slot.job = job;
+    // Round after round, one batch per thread with room, so work spreads over the threads first;
+    // then each thread gets what it was dealt as one message (one wake-up of the thread, not one per task).
+    const dealt = new Map<Slot, [number, Job][]>();
+    for (let round = 0; round < this.depth && this.#queue.length > 0; round++) {
+      for (const slot of this.#slots) {
+        if (this.#queue.length === 0) break;
+        const mine = dealt.get(slot);
+        if (slot.jobs.size + (mine?.length ?? 0) > round || !slot.ready) continue;
+        const item: [number, Job] = [this.#nextId++, this.#queue.shift()!];
+        if (mine === undefined) dealt.set(slot, [item]);
+        else mine.push(item);
+      }
+    }
+    for (const [slot, items] of dealt) this.#post(slot, items);
+  }
+
+  /** Posts batches to a thread, as one message when there are several. */
+  #post(slot: Slot, items: [number, Job][]): void {
+    const messages = items.map(([id, job]) => {
       const p = job.payload;
       const sources = p.sources.filter(([op]) => !slot.compiled.has(op));
-      try {
-        slot.thread.postMessage({ type: 'run-batch', id: this.#nextId++, payload: { ...p, sources } });
-      } catch (err) {
-        // An input the thread channel cannot carry (a function, a symbol): the task fails, the thread stays free.
-        slot.job = undefined;
-        job.resolve(failedBatch(err, 0, slot.thread.threadId));
-        continue;
-      }
       for (const [op] of sources) slot.compiled.add(op);
+      return { type: 'run-batch' as const, id, payload: { ...p, sources } };
+    });
+    try {
+      slot.thread.postMessage(messages.length === 1 ? messages[0] : messages);
+      for (const [id, job] of items) slot.jobs.set(id, job);
+      return;
+    } catch (err) {
+      if (items.length === 1) {
+        // An input the thread channel cannot carry (a function, a symbol): the task fails, the thread stays free.
+        for (const [op] of messages[0]!.payload.sources) slot.compiled.delete(op);
+        items[0]![1].resolve(failedBatch(err, 0, slot.thread.threadId));
+        return;
+      }
     }
+    // One of several could not be carried: post them one by one, so only that one fails.
+    for (const m of messages) for (const [op] of m.payload.sources) slot.compiled.delete(op);
+    for (const item of items) this.#post(slot, [item]);
   }
 
   #spawn(): Slot {
     const thread = new Thread(this.entry);
-    const slot: Slot = { thread, job: undefined, compiled: new Set(), ready: false };
-    thread.on('message', (m: FromWorker | { type: 'thread-ready' }) => {
-      if (m.type === 'thread-ready') {
+    const slot: Slot = { thread, jobs: new Map(), compiled: new Set(), ready: false };
+    thread.on('message', (m: FromWorker | FromWorker[] | { type: 'thread-ready' }) => {
+      if (!Array.isArray(m) && m.type === 'thread-ready') {
         slot.ready = true;
         return this.#pump();
       }
-      const job = slot.job;
-      slot.job = undefined;
-      job?.resolve(m.result);
+      for (const r of Array.isArray(m) ? m : [m as FromWorker]) {
+        const job = slot.jobs.get(r.id);
+        slot.jobs.delete(r.id);
+        job?.resolve(r.result);
+      }
       this.#pump();
     });
     const died = (err?: Error): void => {
       const i = this.#slots.indexOf(slot);
       if (this.#closed || i < 0) return; // closing, or already replaced ('error' is followed by 'exit')
-      const job = slot.job;
-      slot.job = undefined;
-      if (job !== undefined) job.resolve(failedBatch(new WorkerLostError(job.key, 1, err), 0, thread.threadId));
+      for (const job of slot.jobs.values()) job.resolve(failedBatch(new WorkerLostError(job.key, 1, err), 0, thread.threadId));
+      slot.jobs.clear();
       if (slot.ready) {
         this.#slots[i] = this.#spawn();
         return this.#pump();

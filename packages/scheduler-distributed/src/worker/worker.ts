@@ -163,7 +163,8 @@ export class Worker {
     this.#listener = p.listener;
     this.#store = p.store;
     this.#log = p.log;
-    this.#machine = new WorkerStateMachine({ nthreads: p.nthreads });
+    // The machine hands the executor as many tasks as its threads hold posted at once (nthreads x depth).
+    this.#machine = new WorkerStateMachine({ nthreads: p.nthreads * p.executor.depth });
     this.#executor = p.executor;
     this.#peers = new PeerPool(p.token, p.tls);
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));

@@ -48,4 +48,19 @@ describe('ThreadExecutor', () => {
       expect(r.ok ? 'ok' : r.error.message).toMatch(/task threads cannot start: .*no-such-entry/);
     }
   });
+
+  it('bundles batches both ways, and a result the channel cannot carry fails alone', async () => {
+    const ex = new ThreadExecutor(1, ENTRY, 4);
+    executors.push(ex);
+    const double = 'fn:double-0';
+    const closure = 'fn:closure-0';
+    const sources: [string, string][] = [
+      [double, '(x) => x * 2'],
+      [closure, '(x) => () => x'],
+    ];
+    // Four batches dealt to the one thread at once (depth 4): one message there, results back together.
+    const runs = [1, 2, 3, 4].map((x) => ex.run('k', batch({ op: x === 3 ? closure : double, args: [x] }, sources)));
+    const results = await Promise.all(runs);
+    expect(results.map((r) => (r.ok ? r.value : r.error.name))).toEqual([2, 4, 'DataCloneError', 8]);
+  });
 });
