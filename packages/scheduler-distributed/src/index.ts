@@ -72,7 +72,8 @@ export { pauseChange, PAUSE_FRACTION, RESUME_FRACTION } from './worker/state/mem
 export type { ReceiveDataStimulus } from './worker/state/messages.js';
 export { Client, type ClientOptions } from './client/client.js';
 export { RemoteScheduler, type RemoteSchedulerOptions } from './client/remote-scheduler.js';
-export { PeerPool, fetchValues, type DialPeer, type Fetched, type FetchDeps } from './client/data-fetch.js';
+export { fetchValues, type FetchDeps } from './client/data-fetch.js';
+export { PeerPool, type DialPeer, type Fetched } from './protocol/peer-pool.js';
 export { encodeGraph } from './client/encode-graph.js';
 export { MissingTokenError, SchedulerLostError, ClientClosedError, DataNotFoundError } from './client/errors.js';
 export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';

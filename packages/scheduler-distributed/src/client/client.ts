@@ -14,7 +14,7 @@ import type { TlsOptions } from '../comm/tls.js';
 import { Client as FuturesClient, type SchedulerProvider } from '@tsdask/core-graph';
 import { connect } from '../comm/tcp.js';
 import { formatAddress, parseAddress } from '../protocol/address.js';
-import { PeerPool } from './data-fetch.js';
+import { PeerPool } from '../protocol/peer-pool.js';
 import { ClientClosedError, MissingTokenError } from './errors.js';
 import { RemoteScheduler } from './remote-scheduler.js';
 

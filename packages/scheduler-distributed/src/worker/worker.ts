@@ -2,7 +2,7 @@
  * A distributed worker: the shell around WorkerStateMachine. It holds values (DataStore),
  * serves them on its data port (data-server.ts), registers with the scheduler (register.ts),
  * turns each scheduler message into a stimulus and carries out the machine's instructions, one
- * method each: execute on the thread executor, gather-dep from a peer (peers.ts), results and
+ * method each: execute on the thread executor, gather-dep from a peer (protocol/peer-pool.ts), results and
  * missing data to the scheduler, release-data from the store. It heartbeats its held bytes and
  * pauses new work past 80% of its memory limit (state/memory-pause.ts).
  *
@@ -16,8 +16,8 @@ import { opsOf, type BatchPayload } from '@tsdask/runtime';
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
-import type { Listener } from '../comm/tcp.js';
-import { formatAddress } from '../protocol/address.js';
+import { connect, type Listener } from '../comm/tcp.js';
+import { formatAddress, parseAddress } from '../protocol/address.js';
 import { checkToWorker } from '../protocol/check.js';
 import type { SchedulerToWorker, WireError, WireNode, WorkerToScheduler } from '../protocol/messages.js';
 import { decodeNode, decodeWireValue } from '../protocol/values.js';
@@ -25,7 +25,7 @@ import { DataStore } from './data-store.js';
 import { serveData } from './data-server.js';
 import { ThreadExecutor } from './executor.js';
 import { parseMemoryLimit } from './memory-limit.js';
-import { PeerPool } from './peers.js';
+import { PeerPool } from '../protocol/peer-pool.js';
 import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
 import { WorkerStateMachine } from './state/machine.js';
 import { pauseChange } from './state/memory-pause.js';
@@ -166,7 +166,11 @@ export class Worker {
     // The machine hands the executor as many tasks as its threads hold posted at once (nthreads x depth).
     this.#machine = new WorkerStateMachine({ nthreads: p.nthreads * p.executor.depth });
     this.#executor = p.executor;
-    this.#peers = new PeerPool(p.token, p.tls);
+    const { token, tls } = p;
+    this.#peers = new PeerPool((peer) => {
+      const { host, port } = parseAddress(peer);
+      return connect({ host, port, token, role: 'peer', ...(tls !== undefined ? { tls } : {}) });
+    });
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#heartbeat = setInterval(() => this.#sendHeartbeat(), Math.max(10, p.heartbeatMs));
     this.#heartbeat.unref();
@@ -339,13 +343,14 @@ export class Worker {
 
   #gatherDep(transferId: number, peer: string, keys: string[]): void {
     this.#peers.getData(peer, keys).then(
-      (values) => {
+      (fetched) => {
         if (this.#closing) return;
         const received: { key: string; nbytes: number }[] = [];
-        for (const v of values) {
-          if (!keys.includes(v.key) || this.#machine.stateOf(v.key) !== 'flight') continue;
-          this.#store.put(v.key, v.value, v.nbytes);
-          received.push({ key: v.key, nbytes: v.nbytes });
+        for (const [key, value] of fetched.values) {
+          if (!keys.includes(key) || this.#machine.stateOf(key) !== 'flight') continue;
+          const nbytes = fetched.nbytes.get(key) ?? 0;
+          this.#store.put(key, value, nbytes);
+          received.push({ key, nbytes });
         }
         this.#handle({ type: 'gather-dep-success', stimulusId: this.#sid('gather-dep-success'), transferId, received });
       },
