@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readTlsFiles } from '../comm/tls.js';
+import { exitWithParent } from './exit-with-parent.js';
 import { generateToken } from '../comm/token.js';
 import { formatAddress } from '../protocol/address.js';
 import { SchedulerServer } from '../scheduler/server.js';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  exitWithParent(stop);
 }
 
 void main();

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readTlsFiles } from '../comm/tls.js';
+import { exitWithParent } from './exit-with-parent.js';
 import { formatAddress, parseAddress } from '../protocol/address.js';
 import { Worker } from '../worker/worker.js';
 
@@ -112,6 +113,10 @@ function main(): void {
       const stop = (): void => void worker.close();
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
+      exitWithParent((why) => {
+        process.stderr.write(`tsdask-worker ${worker.name}: ${why}, closing\n`);
+        stop();
+      });
       void worker.closed.then((exit) => {
         // Everything is closed, so the process ends by itself once stdio is flushed; the timer only guards against a stray handle.
         process.exitCode = exit.code;

@@ -6,7 +6,7 @@
  * (orphan-guard.ts): killed when this process exits or dies of a signal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { ClusterError, stderrBlock, type ChildExit } from './errors.js';
 import { guard, unguard } from './orphan-guard.js';
 
@@ -65,7 +65,11 @@ export class ClusterChild {
 
   constructor(spec: ChildSpec) {
     this.name = spec.name;
-    this.proc = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.bin, ...spec.args], { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.bin, ...spec.args], {
+      // stdin: a pipe nobody writes to; the bins exit when it closes (TSDASK_EXIT_WITH_PARENT), so a parent killed with SIGKILL leaves no orphan.
+      env: { ...spec.env, TSDASK_EXIT_WITH_PARENT: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.pid = this.proc.pid ?? 0;
     guard(this.proc);
     this.proc.once('exit', () => unguard(this.proc));
@@ -165,6 +169,7 @@ export class ClusterChild {
   /** Lets the parent process exit while this child runs (the exit hook then kills it). */
   unref(): void {
     this.proc.unref();
+    (this.proc.stdin as (Writable & { unref?: () => void }) | null)?.unref?.();
     (this.proc.stdout as (Readable & { unref?: () => void }) | null)?.unref?.();
     (this.proc.stderr as (Readable & { unref?: () => void }) | null)?.unref?.();
   }
