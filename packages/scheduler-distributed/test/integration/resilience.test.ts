@@ -43,11 +43,14 @@ it('kill -9 of a worker mid-compute: its tasks run again elsewhere and the answe
 it('a worker that stops answering (SIGSTOP: its connection stays open) is dropped by heartbeat, and the answer is right', async () => {
   run = await startCluster({ nWorkers: 2 });
   const c = run.client;
-  const fs = c.map((x: number) => {
-    const end = Date.now() + 50;
-    while (Date.now() < end);
-    return x + 1000;
-  }, Array.from({ length: 40 }, (_, i) => i));
+  const fs = c.map(
+    (x: number) => {
+      const end = Date.now() + 50;
+      while (Date.now() < end);
+      return x + 1000;
+    },
+    Array.from({ length: 40 }, (_, i) => i),
+  );
   await fs[3]!.result();
   const frozen = run.cluster.workers[0]!.pid;
   process.kill(frozen, 'SIGSTOP');
