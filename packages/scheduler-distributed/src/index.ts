@@ -58,7 +58,11 @@ export type {
   FreeKeys,
   ClientTaskDone,
   ClientTaskErred,
+  Balance,
+  StealRequest,
+  StealResponse,
 } from './scheduler/state/messages.js';
+export { STEAL_MAX_BYTES } from './scheduler/state/stealing.js';
 export { parseAddress, formatAddress, type Address } from './protocol/address.js';
 export type * from './protocol/messages.js';
 export { checkFromClient, checkToClient, checkFromWorker, checkToWorker, checkFromPeer, checkFromDataPort } from './protocol/check.js';
@@ -69,7 +73,7 @@ export { ScatteredDataLostError } from './scheduler/state/errors.js';
 export { Worker, type WorkerOptions, type WorkerExit } from './worker/worker.js';
 export { parseMemoryLimit } from './worker/memory-limit.js';
 export { pauseChange, PAUSE_FRACTION, RESUME_FRACTION } from './worker/state/memory-pause.js';
-export type { ReceiveDataStimulus } from './worker/state/messages.js';
+export type { ReceiveDataStimulus, StealRequestStimulus } from './worker/state/messages.js';
 export { Client, type ClientOptions } from './client/client.js';
 export { RemoteScheduler, type RemoteSchedulerOptions } from './client/remote-scheduler.js';
 export { fetchValues, type FetchDeps } from './client/data-fetch.js';

@@ -42,6 +42,7 @@ const WORKER_TO_SCHEDULER: Shapes = {
   'task-erred': { key: 'string', error: 'object' },
   'missing-data': { key: 'string', tried: 'string[]' },
   heartbeat: { memory: 'number', executing: 'number', ready: 'number' },
+  'steal-response': { key: 'string', released: 'boolean' },
 };
 const SCHEDULER_TO_WORKER: Shapes = {
   'worker-welcome': { heartbeatMs: 'number' },
@@ -50,6 +51,7 @@ const SCHEDULER_TO_WORKER: Shapes = {
   'free-keys': { keys: 'string[]' },
   'receive-data': { key: 'string', nbytes: 'number' },
   'close-worker': { reason: 'string' },
+  'steal-request': { key: 'string' },
 };
 const PEER_TO_WORKER: Shapes = { 'get-data': { id: 'number', keys: 'string[]' } };
 const WORKER_TO_PEER: Shapes = { data: { id: 'number', found: 'found', missing: 'string[]' } };

@@ -133,6 +133,12 @@ export interface MissingDataMsg {
   key: string;
   tried: string[];
 }
+/** Answer to steal-request: `released` when the task had not started here and was given up. */
+export interface StealResponseMsg {
+  type: 'steal-response';
+  key: string;
+  released: boolean;
+}
 /** Liveness and load, every second or so. */
 export interface HeartbeatMsg {
   type: 'heartbeat';
@@ -175,6 +181,11 @@ export interface ReceiveDataMsg {
   key: string;
   nbytes: number;
 }
+/** Give up `key` if it has not started here (work stealing); answered by steal-response. */
+export interface StealRequestMsg {
+  type: 'steal-request';
+  key: string;
+}
 /** Exit cleanly (the cluster is closing). */
 export interface CloseWorkerMsg {
   type: 'close-worker';
@@ -199,7 +210,7 @@ export interface DataMsg {
 
 export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg;
 export type SchedulerToClient = ClientWelcomeMsg | GraphAcceptedMsg | GraphRefusedMsg | ClientTaskDoneMsg | ClientTaskErredMsg | WhoHasReplyMsg | ScatteredMsg;
-export type WorkerToScheduler = RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg;
-export type SchedulerToWorker = WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg;
+export type WorkerToScheduler = RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg;
+export type SchedulerToWorker = WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg;
 export type PeerToWorker = GetDataMsg;
 export type WorkerToPeer = DataMsg;

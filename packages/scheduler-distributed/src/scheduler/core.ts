@@ -39,6 +39,8 @@ export interface SchedulerOptions {
   heartbeatMs?: number;
   /** Time a new connection has to send its hello (default: comm's 10 s). */
   handshakeTimeoutMs?: number;
+  /** Move tasks waiting on busy workers to idle ones (default true). */
+  stealing?: boolean;
   /** Settings of the state machine. */
   state?: SchedulerStateOptions;
   /** Called for every refused connection (after it is logged). */
@@ -66,6 +68,7 @@ export class SchedulerCore {
   readonly log: (line: string) => void;
   #listener: Listener | undefined;
   #sweep: ReturnType<typeof setInterval> | undefined;
+  #balancer: ReturnType<typeof setInterval> | undefined;
   #clientIds = 0;
   #closing = false;
   #closed: Promise<void> | undefined;
@@ -97,6 +100,18 @@ export class SchedulerCore {
     const timeout = opts.heartbeatTimeoutMs ?? 5000;
     s.#sweep = setInterval(() => s.#checkHeartbeats(timeout), Math.max(10, Math.min(250, timeout / 4)));
     s.#sweep.unref();
+    // Work stealing: every 100 ms (Dask's interval), idle workers may take tasks waiting on busy ones.
+    if (opts.stealing !== false) {
+      s.#balancer = setInterval(() => {
+        if (s.workers.size < 2) return;
+        try {
+          s.apply({ type: 'balance' });
+        } catch (err) {
+          s.log(`tsdask-scheduler: internal error while balancing: ${(err as Error).stack ?? String(err)}`);
+        }
+      }, 100);
+      s.#balancer.unref();
+    }
     return s;
   }
 
@@ -109,6 +124,7 @@ export class SchedulerCore {
   async #close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#sweep);
+    clearInterval(this.#balancer);
     for (const w of this.workers.values()) w.closeWorker('the scheduler is closing');
     await Promise.all([...this.workers.values()].map((w) => w.conn.flushed()));
     await this.#listener?.close();
@@ -159,6 +175,9 @@ export class SchedulerCore {
           break;
         case 'task-erred':
           this.toWanting(i.key, { type: 'task-erred', key: i.key, error: serializeError(i.error) as unknown as Record<string, unknown> });
+          break;
+        case 'steal-request':
+          this.workers.get(i.worker)?.send({ type: 'steal-request', key: i.key });
           break;
       }
     }

@@ -118,6 +118,9 @@ export class WorkerSession {
       case 'missing-data':
         s.apply({ type: 'missing-data', key: m.key, worker: this.name, tried: m.tried });
         break;
+      case 'steal-response':
+        s.apply({ type: 'steal-response', key: m.key, worker: this.name, released: m.released });
+        break;
       case 'heartbeat':
         break;
       case 'register-worker':

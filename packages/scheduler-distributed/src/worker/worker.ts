@@ -233,6 +233,8 @@ export class Worker {
         return this.#handle({ type: 'compute-task', stimulusId: this.#sid(msg.type), key: msg.key, op: msg.node, priority: msg.priority, inputs: msg.inputs });
       case 'free-keys':
         return this.#handle({ type: 'free-keys', stimulusId: this.#sid(msg.type), keys: msg.keys });
+      case 'steal-request':
+        return this.#handle({ type: 'steal-request', stimulusId: this.#sid(msg.type), key: msg.key });
       case 'define-ops':
         for (const [op, source] of msg.sources) this.#sources.set(op, source);
         return;
@@ -288,6 +290,8 @@ export class Worker {
       case 'release-data':
         this.#store.delete(ins.key);
         return;
+      case 'steal-response':
+        return this.#send({ type: 'steal-response', key: ins.key, released: ins.released });
     }
   }
 

@@ -115,4 +115,26 @@ describe('collections on a 2-worker cluster', () => {
     release(p);
     expect(run.client.asScheduler().heldKeys().size).toBe(before);
   });
+
+  it('work stealing: tasks that all go where their input is are spread to the idle worker', async () => {
+    const c = run.client;
+    const seed = c.submitWith({ pure: false }, () => 1);
+    // Each reads `seed`, so placement sends them all to its holder; the other worker steals.
+    const fs = Array.from({ length: 12 }, (_, i) =>
+      c.submitWith(
+        { pure: false },
+        (s: number, k: number) => {
+          const end = Date.now() + 150;
+          while (Date.now() < end);
+          return [process.pid, s + k];
+        },
+        seed,
+        i,
+      ),
+    );
+    const out = (await c.gather(fs)) as [number, number][];
+    expect(out.map((r) => r[1])).toEqual(Array.from({ length: 12 }, (_, i) => 1 + i));
+    const pids = new Set(out.map((r) => r[0]));
+    expect([...pids].sort()).toEqual(run.cluster.workers.map((w) => w.pid).sort());
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Random DAGs driven to completion with tasks finishing in random order, workers lost and
- * added, stale answers from workers and a few tasks that throw: validate() after every step,
+ * added, stale answers from workers, a few tasks that throw, and work stealing (balance, and
+ * steal-requests given up or refused at random): validate() after every step,
  * every output told to the client once (done, or erred only below a task that threw; done then
  * erred where a delivered output was lost and failed when computed again),
  * everything freed and forgotten once the client releases the outputs, and every compute-task's `whoHas` checked against a model of what each worker
@@ -24,7 +25,7 @@ function randomDrawn(rand: () => number, n: number): Record<string, string[]> {
 describe('random DAGs', () => {
   /** Every move the runs below made, as 'from->to'. */
   const seen = new Set<string>();
-  for (let seed = 1; seed <= 40; seed++) {
+  for (let seed = 1; seed <= 60; seed++) {
     it(`seed ${seed}: every output is delivered once or errs below a task that threw`, () => {
       const rand = rng(seed);
       const drawn = randomDrawn(rand, 10 + Math.floor(rand() * 50));
@@ -38,6 +39,7 @@ describe('random DAGs', () => {
       const delivered = new Map<string, number>();
       const erred = new Map<string, number>();
       const threw = new Set<string>();
+      const stealAsks: { key: string; worker: string }[] = [];
       let nextWorker = 0;
       const apply = (out: SchedulerInstruction[]): void => {
         for (const i of out) {
@@ -52,6 +54,9 @@ describe('random DAGs', () => {
             for (const k of i.keys) holds.get(i.worker)?.delete(k);
           } else if (i.type === 'task-done') {
             delivered.set(i.key, (delivered.get(i.key) ?? 0) + 1);
+          } else if (i.type === 'steal-request') {
+            expect(running.some((j) => j.key === i.key && j.worker === i.worker)).toBe(true);
+            stealAsks.push({ key: i.key, worker: i.worker });
           } else {
             expect(i.error.message).toMatch(/^thrown by t\d+$/);
             erred.set(i.key, (erred.get(i.key) ?? 0) + 1);
@@ -81,6 +86,19 @@ describe('random DAGs', () => {
           continue;
         }
         if (r < 0.08) addWorker();
+        if (r >= 0.08 && r < 0.13) {
+          apply(s.handle({ type: 'balance' }));
+          continue;
+        }
+        if (r >= 0.13 && r < 0.2 && stealAsks.length > 0) {
+          // the asked worker gives the task up if it has not run it yet (70% of the time), else keeps it
+          const [ask] = stealAsks.splice(Math.floor(rand() * stealAsks.length), 1);
+          const at = running.findIndex((j) => j.key === ask!.key && j.worker === ask!.worker);
+          const give = at >= 0 && rand() < 0.7;
+          if (give) running.splice(at, 1);
+          apply(s.handle({ type: 'steal-response', key: ask!.key, worker: ask!.worker, released: give }));
+          continue;
+        }
         const [job] = running.splice(Math.floor(rand() * running.length), 1);
         if (job === undefined) continue;
         if (rand() < 0.01) {

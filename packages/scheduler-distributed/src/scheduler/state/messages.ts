@@ -72,7 +72,21 @@ export interface MissingData {
 }
 
 /** Everything the machine reacts to. */
-export type SchedulerStimulus = GraphSubmitted | WorkerAdded | WorkerRemoved | TaskFinished | TaskErred | ReleaseKeys | DataScattered | MissingData;
+/** Time to even out the load: idle workers may steal tasks from workers with tasks waiting (the shell sends it every 100 ms). */
+export interface Balance {
+  type: 'balance';
+}
+
+/** The worker asked to give up `key` answered: `released` (it was not running yet) or not (it keeps it). */
+export interface StealResponse {
+  type: 'steal-response';
+  key: Key;
+  worker: string;
+  released: boolean;
+}
+
+export type SchedulerStimulus =
+  GraphSubmitted | WorkerAdded | WorkerRemoved | TaskFinished | TaskErred | ReleaseKeys | DataScattered | MissingData | Balance | StealResponse;
 
 /** Run `key` on `worker`; `whoHas` says which workers hold each input. */
 export interface ComputeTask {
@@ -106,4 +120,11 @@ export interface ClientTaskErred {
 }
 
 /** Everything the machine asks its shell to do. */
-export type SchedulerInstruction = ComputeTask | FreeKeys | ClientTaskDone | ClientTaskErred;
+/** Ask `worker` to give up `key` if it has not started it (it answers steal-response). */
+export interface StealRequest {
+  type: 'steal-request';
+  worker: string;
+  key: Key;
+}
+
+export type SchedulerInstruction = ComputeTask | FreeKeys | ClientTaskDone | ClientTaskErred | StealRequest;

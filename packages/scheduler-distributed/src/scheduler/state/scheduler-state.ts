@@ -14,6 +14,8 @@
  *   with fewer than ceil(saturation * nthreads) + slack processing (Dask's worker-saturation, plus
  *   a few tasks in flight so a worker's thread is not idle while results and the next task cross
  *   the network: without them a cluster of tiny tasks runs at one round trip per task).
+ * - Work stealing (stealing.ts): on `balance`, idle workers ask busy ones for tasks not yet
+ *   started there; the busy worker may refuse.
  * - A lost worker's processing tasks are rescheduled; its keys, if no other worker holds them
  *   and something needs them, are computed again from the graph. A task that was processing on
  *   more than `allowedFailures` workers that died errs with KilledWorkerError.
@@ -23,11 +25,12 @@
  */
 import { MissingKeyError, type Key, type TaskGraph } from '@tsdask/core-graph';
 import { DistributedTransitionError, ScatteredDataLostError, type MoveStoryLine } from './errors.js';
-import { missingData, removeWorker, type MachineOps } from './lost-data.js';
+import { missingData, removeWorker } from './lost-data.js';
 import type { DataScattered, GraphSubmitted, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
 import { decideWorker, type PlacedInput } from './placement.js';
 import { newTaskRecord, TaskQueue, type TaskRecord } from './task-record.js';
 import { ERRED, FORGOTTEN, MEMORY, MOVE_TABLE, PROCESSING, QUEUED, RELEASED, STATE_COUNT, TASK_STATE_NAMES, WAITING } from './task-states.js';
+import { balance, stealResponse, type StealOps } from './stealing.js';
 import { TransitionLog, type SchedulerStoryEntry } from './transition-log.js';
 import { validateScheduler } from './validate.js';
 import { WorkerState } from './worker-state.js';
@@ -61,7 +64,7 @@ export class SchedulerState {
   #stimulusId = 0;
   #generation = 0;
   /** The moves lost-data.ts makes, bound once. */
-  readonly #ops: MachineOps = {
+  readonly #ops: StealOps = {
     tasks: this.tasks,
     workers: this.workers,
     allowedFailures: 0,
@@ -72,6 +75,7 @@ export class SchedulerState {
     need: (t) => this.#need(t),
     needed: (t) => this.#needed(t),
     settle: (ts) => this.#settle(ts),
+    assign: (t, w) => this.#assign(t, w),
   };
 
   constructor(opts: SchedulerStateOptions = {}) {
@@ -108,6 +112,12 @@ export class SchedulerState {
         break;
       case 'missing-data':
         missingData(this.#ops, s);
+        break;
+      case 'balance':
+        balance(this.#ops);
+        break;
+      case 'steal-response':
+        stealResponse(this.#ops, s);
         break;
       case 'release-keys':
         for (const key of s.keys) {
@@ -223,6 +233,11 @@ export class SchedulerState {
 
   #send(t: TaskRecord, w: WorkerState): void {
     this.#move(t, PROCESSING);
+    this.#assign(t, w);
+  }
+
+  /** Puts processing `t` on `w` and sends it there. */
+  #assign(t: TaskRecord, w: WorkerState): void {
     t.processingOn = w;
     w.processing.add(t.key);
     const whoHas: Record<Key, string[]> = {};
@@ -267,6 +282,10 @@ export class SchedulerState {
     const w = t.processingOn;
     w?.processing.delete(t.key);
     t.processingOn = undefined;
+    if (t.stealTo !== undefined) {
+      t.stealTo.incomingSteals--;
+      t.stealTo = undefined;
+    }
     return w;
   }
 

@@ -26,6 +26,8 @@ export interface TaskRecord {
   waitingOn: number;
   /** While processing: the worker running it. */
   processingOn: WorkerState | undefined;
+  /** While processing and a steal is asked of its worker: the worker that will run it if it is given up. */
+  stealTo: WorkerState | undefined;
   /** While in memory: the workers holding it. */
   readonly whoHas: Set<WorkerState>;
   /** Size of its result, once known. */
@@ -53,6 +55,7 @@ export function newTaskRecord(key: Key, node: Node, generation: number, priority
     wanted: false,
     delivered: false,
     waitingOn: 0,
+    stealTo: undefined,
     processingOn: undefined,
     whoHas: new Set(),
     nbytes: 0,

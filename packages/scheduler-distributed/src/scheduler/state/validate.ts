@@ -25,6 +25,8 @@ export function validateScheduler(tasks: ReadonlyMap<Key, TaskRecord>, workers: 
       for (const x of live) if (x.processing.has(k)) on++;
       if (on !== 1) bad.push(`${k} is processing on ${on} workers, not 1`);
     } else if (t.processingOn !== undefined) bad.push(`${k} is ${name} but marked processing on ${t.processingOn.name}`);
+    if (t.stealTo !== undefined && (t.state !== PROCESSING || t.stealTo === t.processingOn))
+      bad.push(`${k} is ${name} and marked to be stolen by ${t.stealTo.name}, which only a task processing elsewhere may be`);
     if (t.state === MEMORY) {
       if (t.whoHas.size === 0) bad.push(`${k} is in memory on no worker`);
       for (const w of t.whoHas) if (!live.has(w) || !w.has.has(k)) bad.push(`${k} is said to be on ${w.name}, which does not hold it`);
@@ -39,7 +41,11 @@ export function validateScheduler(tasks: ReadonlyMap<Key, TaskRecord>, workers: 
       if (tasks.get(d.key) !== d) bad.push(`${k} reads ${d.key}, which is no longer recorded`);
     }
   }
+  const steals = new Map<WorkerState, number>();
+  for (const t of tasks.values()) if (t.stealTo !== undefined) steals.set(t.stealTo, (steals.get(t.stealTo) ?? 0) + 1);
   for (const w of live) {
+    if (w.incomingSteals !== (steals.get(w) ?? 0))
+      bad.push(`${w.name} counts ${w.incomingSteals} incoming steals, but ${steals.get(w) ?? 0} tasks are marked for it`);
     for (const k of w.processing) {
       const t = tasks.get(k);
       if (t === undefined || t.state !== PROCESSING || t.processingOn !== w)

@@ -14,6 +14,8 @@ export class WorkerState {
   readonly has = new Map<Key, number>();
   /** Sum of `has`'s bytes. */
   nbytes = 0;
+  /** Tasks asked of other workers for this one (steal-requests not answered yet). */
+  incomingSteals = 0;
 
   constructor(name: string, nthreads: number) {
     this.name = name;

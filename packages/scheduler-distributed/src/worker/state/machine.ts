@@ -216,6 +216,17 @@ export class WorkerStateMachine {
         return;
       case 'receive-data':
         return this.#receiveData(s.key, s.nbytes, sid, out);
+      case 'steal-request': {
+        // Given up only before it runs: waiting for inputs or ready (its fetched inputs are released with it when nothing else needs them).
+        const t = this.tasks.get(s.key);
+        const give = t === undefined || (t.wanted && (t.state === READY || t.state === WAITING));
+        if (t !== undefined && give) {
+          t.wanted = false;
+          this.#release(t, sid, out);
+        }
+        out.push({ type: 'steal-response', stimulusId: sid, key: s.key, released: give });
+        return;
+      }
       case 'pause':
         this.paused = true;
         return;

@@ -94,8 +94,16 @@ export interface PauseStimulus {
   stimulusId: string;
 }
 
+/** The scheduler would move `key` to another worker: give it up if it has not started (answered by steal-response). */
+export interface StealRequestStimulus {
+  type: 'steal-request';
+  stimulusId: string;
+  key: string;
+}
+
 /** Everything the worker's state machine handles. */
 export type WorkerStimulus =
+  | StealRequestStimulus
   | ComputeTaskStimulus
   | ExecuteSuccessStimulus
   | ExecuteFailureStimulus
@@ -120,4 +128,6 @@ export type WorkerInstruction =
   /** Tell the scheduler no known peer holds `key` (`tried`: the peers that failed or lacked it). */
   | { type: 'missing-data'; stimulusId: string; key: string; tried: string[] }
   /** Drop the result buffer of `key`. */
-  | { type: 'release-data'; stimulusId: string; key: string };
+  | { type: 'release-data'; stimulusId: string; key: string }
+  /** Tell the scheduler whether `key` was given up (`released`: it had not started; else it runs or ran here). */
+  | { type: 'steal-response'; stimulusId: string; key: string; released: boolean };
