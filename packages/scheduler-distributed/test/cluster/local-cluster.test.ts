@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterError } from '../../src/cluster/errors.js';
 import { LocalCluster, type LocalClusterOptions } from '../../src/cluster/local-cluster.js';
-import { gone, isAlive, makeStandIns } from './stand-ins.js';
+import { gone, isAlive, makeStandIns, printedPids } from './stand-ins.js';
 
 let standIns: ReturnType<typeof makeStandIns> | undefined;
 let cluster: LocalCluster | undefined;
@@ -202,15 +202,7 @@ describe('LocalCluster on stand-in bins', () => {
     const parent = spawn(process.execPath, [parentScript('setInterval(() => {}, 1000);\n')], { stdio: ['ignore', 'pipe', 'inherit'] });
     strays = [parent.pid!];
     const ended = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => parent.once('exit', (code, signal) => resolve([code, signal])));
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      parent.stdout.on('data', (b: Buffer) => {
-        out += b.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]!);
-      });
-      parent.once('exit', () => reject(new Error(`the parent ended before printing its pids: ${out}`)));
-    });
-    const pids = JSON.parse(line) as number[];
+    const pids = await printedPids(parent);
     strays.push(...pids);
     expect(pids.every(isAlive)).toBe(true);
     parent.kill('SIGTERM');

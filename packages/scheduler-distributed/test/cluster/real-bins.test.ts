@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../src/cluster/local-cluster.js';
-import { gone, isAlive } from './stand-ins.js';
+import { gone, isAlive, printedPids } from './stand-ins.js';
 
 const bins = ['scheduler', 'worker'].map((b) => fileURLToPath(new URL(`../../dist/bin/${b}.js`, import.meta.url)));
 const built = bins.every((b) => existsSync(b));
@@ -53,15 +53,7 @@ describe.skipIf(!built)('LocalCluster on the real bins', () => {
           'setInterval(() => {}, 1000);\n',
       );
       const parent = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const line = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        parent.stdout.on('data', (b: Buffer) => {
-          out += b.toString();
-          if (out.includes('\n')) resolve(out.split('\n')[0]!);
-        });
-        parent.once('exit', () => reject(new Error(`the parent ended before printing its pids: ${out}`)));
-      });
-      pids.push(...(JSON.parse(line) as number[]));
+      pids.push(...(await printedPids(parent)));
       expect(pids.length).toBe(3);
       expect(pids.every(isAlive)).toBe(true);
       parent.kill('SIGKILL');

@@ -55,6 +55,18 @@ export function makeStandIns() {
   };
 }
 
+/** The pids a parent script prints as a JSON array on its first stdout line (rejects if it ends first). */
+export function printedPids(parent: { stdout: NodeJS.ReadableStream; once(event: 'exit', listener: () => void): unknown }): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    parent.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as number[]);
+    });
+    parent.once('exit', () => reject(new Error(`the parent ended before printing its pids: ${out}`)));
+  });
+}
+
 /** True while process `pid` exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
   try {
