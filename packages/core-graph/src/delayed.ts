@@ -17,6 +17,7 @@
  * dataframe reduction, an array block): the lazy scalar of every collection. Its graph is the
  * one it was given, and a Delayed built on it (`delayed(fn)(d)`) carries that graph too.
  */
+import { ConfigError } from './errors.js';
 import { Collection } from './collection.js';
 import { CsrBuilder, invertCsr } from './graph/csr.js';
 import type { TaskGraph } from './graph/task-graph.js';
@@ -292,6 +293,11 @@ function isPlainObject(x: object): boolean {
 /** The Delayed naming a future's key as held (one per future, so a graph names it once); it keeps the future alive. */
 const futureValues = new WeakMap<Future, Delayed>();
 function futureValue(f: Future): Delayed {
+  if (f.assembledHere)
+    throw new ConfigError(
+      `Future '${f.key}' comes from Client.compute() of a collection: its result is assembled in this process from the parts the scheduler holds, so a task cannot read it. ` +
+        'Pass the collection itself (or client.persist(collection)) to the task, or compute a Delayed of it.',
+    );
   let d = futureValues.get(f);
   if (d === undefined) futureValues.set(f, (d = new Delayed(f.key, held(f.key), NO_DEPS, f)));
   return d;

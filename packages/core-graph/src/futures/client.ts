@@ -195,6 +195,8 @@ export class Client {
       if (keys.length !== 1) graph = lowerGraph([...graph.keys.map((k, i) => [k, graph.nodes[i]] as const), [key, keys.map(ref)] as const]);
       return { scheduler, run: scheduler.run(graph, [key], this.#opts) };
     });
+    // A Delayed's held value is its result; another collection's result is assembled here (finalize) from what the scheduler holds.
+    if (c instanceof Delayed) return new Future(key, start, c);
     return new Future(key, start, c, (v) => c.finalize(keys.length === 1 ? [v] : (v as unknown[])));
   }
 

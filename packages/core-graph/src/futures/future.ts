@@ -80,6 +80,11 @@ export class Future<T = unknown> {
     return this.#status !== 'pending';
   }
 
+  /** True when result() assembles the value here from the held result (a collection's finalize): the held value is not the result. */
+  get assembledHere(): boolean {
+    return this.#finalize !== undefined;
+  }
+
   /** The scheduler's name, once it has taken the run. */
   get scheduler(): Scheduler | undefined {
     return this.#handle?.scheduler;

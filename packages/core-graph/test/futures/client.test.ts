@@ -1,6 +1,7 @@
 /** The client's edges: functions that cannot travel, keys no scheduler holds, scatter. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { getClient, getScheduler, NotHeldError, NotPortableError } from '@tsdask/core-graph';
+import { ConfigError, delayed, getClient, getScheduler, NotHeldError, NotPortableError } from '@tsdask/core-graph';
+import { fromArray } from '@tsdask/array';
 import { closePool } from '@tsdask/scheduler-local';
 
 afterAll(async () => {
@@ -40,5 +41,20 @@ describe('client', () => {
     expect(await f.result()).toBe(5);
     f.release();
     await expect(f.result()).rejects.toBeInstanceOf(NotHeldError);
+  });
+
+  it('a future of Client.compute(array) is not a task argument (its value is assembled here); one of a Delayed is', async () => {
+    const client = getClient({ scheduler: 'sync' });
+    const a = fromArray(Float64Array.of(1, 2, 3, 4), { chunks: 2 });
+    const fa = client.compute(a.mul(2));
+    expect(Array.from(((await fa.result()) as { data: Float64Array }).data)).toEqual([2, 4, 6, 8]);
+    expect(fa.assembledHere).toBe(true);
+    expect(() => client.submit((x: unknown) => x, fa)).toThrow(ConfigError);
+    expect(() => client.submit((x: unknown) => x, fa)).toThrow(/Pass the collection itself/);
+    const fd = client.compute(delayed((x: number) => x + 1)(1));
+    expect(fd.assembledHere).toBe(false);
+    expect(await client.submit((x: number) => x * 10, fd).result()).toBe(20);
+    fa.release();
+    fd.release();
   });
 });
