@@ -8,23 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config, graphOf, type Node } from '@tsdask/core-graph';
 import { CsvParseError, col, readCSV, type DataFrame } from '@tsdask/dataframe';
+import { mulberry32 as rng } from '../../../test/support/seeded-random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-scan-agg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Rec = { k1: string | null; k2: number | null; v: number | null; i: number | null; s: string | null; b: boolean | null };
-
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Keys with commas, newlines, escaped quotes, and a long one that ranges are likely to cut.
 const KEYS = ['ATL', 'LAS', 'a,b', 'line one\nline two', 'say "hi"', 'x'.repeat(300) + '\n' + 'y'.repeat(300), 'ORD', 'é,ü'];

@@ -3,18 +3,7 @@
 // never more executing than threads, no new work while paused, a fetched key is in flight.
 import { describe, expect, it } from 'vitest';
 import { WORKER_LEGAL_TRANSITIONS, WorkerStateMachine, type WorkerStimulus, type TaskInput } from '@tsdask/scheduler-distributed';
-
-/** mulberry32: a small seeded generator, so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../../test/support/seeded-random.js';
 
 const PEERS = ['p0', 'p1', 'p2', 'p3'];
 
