@@ -19,18 +19,48 @@ interface Claim {
   released: boolean;
 }
 
+/**
+ * Live handles of one key: the count on its first scheduler inline (the common case: one
+ * scheduler, so a future costs no Map of its own), others in `more`.
+ */
+interface Owners {
+  scheduler: Scheduler | undefined;
+  n: number;
+  more: Map<Scheduler, number> | undefined;
+}
+
 /** Live handles per key, per scheduler. */
-const owners = new Map<Key, Map<Scheduler, number>>();
+const owners = new Map<Key, Owners>();
 
 function count(c: Claim, delta: 1 | -1): void {
+  const s = c.scheduler;
   for (const k of c.keys) {
-    let m = owners.get(k);
-    if (m === undefined) owners.set(k, (m = new Map()));
-    const n = (m.get(c.scheduler) ?? 0) + delta;
-    if (n > 0) m.set(c.scheduler, n);
-    else m.delete(c.scheduler);
-    if (m.size === 0) owners.delete(k);
+    const o = owners.get(k);
+    if (o === undefined) {
+      if (delta < 0) continue;
+      owners.set(k, { scheduler: s, n: 1, more: undefined });
+      continue;
+    }
+    if (o.scheduler === s || (o.scheduler === undefined && delta > 0)) {
+      o.scheduler = s;
+      o.n += delta;
+      if (o.n <= 0) o.scheduler = undefined;
+    } else {
+      const m = (o.more ??= new Map());
+      const n = (m.get(s) ?? 0) + delta;
+      if (n > 0) m.set(s, n);
+      else m.delete(s);
+    }
+    if (o.scheduler === undefined && (o.more === undefined || o.more.size === 0)) owners.delete(k);
   }
+}
+
+/** The schedulers with a live handle on `key`. */
+function* ownersOf(key: Key): Generator<Scheduler> {
+  const o = owners.get(key);
+  if (o === undefined) return;
+  if (o.scheduler !== undefined) yield o.scheduler;
+  if (o.more !== undefined) yield* o.more.keys();
 }
 
 function drop(c: Claim): void {
@@ -75,7 +105,7 @@ export const releaseCollected = drop as (claim: unknown) => void;
 
 /** A scheduler other than `except` that holds `key` through a live handle, if any. */
 export function holderOf(key: Key, except?: Scheduler): Scheduler | undefined {
-  for (const s of owners.get(key)?.keys() ?? []) if (s !== except) return s;
+  for (const s of ownersOf(key)) if (s !== except) return s;
   return undefined;
 }
 

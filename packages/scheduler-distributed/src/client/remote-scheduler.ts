@@ -65,6 +65,8 @@ export class RemoteScheduler implements Scheduler {
   readonly #scatters = new Map<number, Key>();
   #nextId = 1;
   #clientId: string | undefined;
+  /** Keys released and not yet told to the scheduler: sent as one release-keys at the end of the turn, or before any other message (order kept). */
+  #releasing: Key[] = [];
 
   /** `name` is the scheduler's address (`tcp://host:port`); `connecting` resolves with the open connection. */
   constructor(name: string, connecting: Promise<Connection>, pool: PeerPool, opts: RemoteSchedulerOptions = {}) {
@@ -101,13 +103,14 @@ export class RemoteScheduler implements Scheduler {
   /** Sends now, or queues until connected (in order). A closed connection is reported by `closed`. */
   #send(msg: ClientToScheduler, body?: Uint8Array): void {
     if (this.#lost !== undefined) return;
+    if (this.#releasing.length > 0 && msg.type !== 'release-keys') this.#sendReleases();
     if (this.#queued !== undefined) {
       this.#queued.push(msg);
       if (body !== undefined && msg.type === 'scatter') this.#queuedBodies.set(msg.id, body);
       return;
     }
     try {
-      this.#conn!.send(msg);
+      this.#conn!.send(msg, msg.type === 'release-keys'); // nobody waits on a release: it may go with later messages
       if (body !== undefined) this.#conn!.sendBody(body);
     } catch {
       // The connection closed under us: `closed` settles it (lose) with the reason.
@@ -324,7 +327,17 @@ export class RemoteScheduler implements Scheduler {
       this.#entries.delete(k);
       if (!e.releasedRemotely) out.push(k);
     }
-    if (out.length > 0) this.#send({ type: 'release-keys', keys: out });
+    if (out.length === 0) return;
+    // Futures are often released one by one (each by the finalizer or its own release()): one message per turn, not per key.
+    if (this.#releasing.length === 0) setImmediate(() => this.#sendReleases());
+    for (const k of out) this.#releasing.push(k);
+  }
+
+  #sendReleases(): void {
+    const keys = this.#releasing;
+    if (keys.length === 0) return;
+    this.#releasing = [];
+    this.#send({ type: 'release-keys', keys });
   }
 
   /**

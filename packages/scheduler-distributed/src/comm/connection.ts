@@ -1,10 +1,15 @@
 /**
  * The Connection interface every transport offers (send a control message, send a body, receive
  * frames, close, a closed promise), and FramedConnection, the one implementation of it over any
- * byte pipe: it frames what is sent, decodes what arrives, and batches writes adaptively (a frame
+ * byte pipe: it frames what is sent, decodes what arrives, and batches writes adaptively (frames
  * sent in one turn of the event loop go out as one write, at the end of that turn (setImmediate);
  * frames sent while a write is pending are coalesced into the next single write). A process that
- * answers a burst of messages thus makes one system call, not one per message. tcp.ts and inproc.ts only adapt their pipe to `BytePipe`.
+ * answers a burst of messages thus makes one system call, not one per message. A message sent
+ * `lazy` (one nobody waits on at once, sent while the sender is busy) may wait up to
+ * LAZY_FLUSH_MS for company: the next eager send, or the timer, carries it (Dask's BatchedSend
+ * idea); under load, writes and the receiver's wake-ups (tens of microseconds each on a VM)
+ * are then paid once per batch, while an idle sender still answers at once.
+ * tcp.ts and inproc.ts only adapt their pipe to `BytePipe`.
  */
 import { ConnectionError, FrameError } from './errors.js';
 import { encodeBodyFrame, encodeControlFrame, FrameDecoder, type Frame, type FrameLimits } from './frames.js';
@@ -18,8 +23,11 @@ export interface Connection {
   readonly remote: string;
   /** True once close() was called or the pipe ended. */
   readonly isClosed: boolean;
-  /** Sends one control message (msgpack-encoded); throws ConnectionError TSDASK_CONN_CLOSED when closed. */
-  send(message: unknown): void;
+  /**
+   * Sends one control message (msgpack-encoded); throws ConnectionError TSDASK_CONN_CLOSED when
+   * closed. `lazy`: it may wait up to LAZY_FLUSH_MS to go out with later messages.
+   */
+  send(message: unknown, lazy?: boolean): void;
   /** Sends raw bytes as one body frame (read 8-byte aligned on the other side); leave `bytes` unchanged until `flushed()`. */
   sendBody(bytes: Uint8Array): void;
   /** Sets the one frame handler (null to hold frames); held frames are delivered to it first, in order. */
@@ -40,6 +48,9 @@ export interface BytePipe {
   end(): void;
 }
 
+/** The longest a lazy message waits for company before it is written, in ms. */
+export const LAZY_FLUSH_MS = 2;
+
 /** A Connection over a BytePipe; the transport calls `receive(chunk)` with incoming bytes and `ended(err?)` when the pipe ends. */
 export class FramedConnection implements Connection {
   readonly remote: string;
@@ -49,6 +60,7 @@ export class FramedConnection implements Connection {
   private pending: Uint8Array[] = [];
   private writing = false;
   private flushScheduled = false;
+  private lazyTimer: ReturnType<typeof setTimeout> | undefined;
   private flushWaiters: (() => void)[] = [];
   private handler: FrameHandler | null = null;
   private held: Frame[] = [];
@@ -68,8 +80,8 @@ export class FramedConnection implements Connection {
     return this.closedFlag;
   }
 
-  send(message: unknown): void {
-    this.enqueue([encodeControlFrame(message)]);
+  send(message: unknown, lazy = false): void {
+    this.enqueue([encodeControlFrame(message)], lazy);
   }
 
   sendBody(bytes: Uint8Array): void {
@@ -138,7 +150,7 @@ export class FramedConnection implements Connection {
     }
   }
 
-  private enqueue(chunks: Uint8Array[]): void {
+  private enqueue(chunks: Uint8Array[], lazy = false): void {
     if (this.closedFlag) {
       throw new ConnectionError(
         'TSDASK_CONN_CLOSED',
@@ -148,6 +160,10 @@ export class FramedConnection implements Connection {
     }
     for (const c of chunks) this.pending.push(c);
     if (this.writing || this.flushScheduled) return;
+    if (lazy) {
+      this.lazyTimer ??= setTimeout(this.scheduledFlush, LAZY_FLUSH_MS);
+      return;
+    }
     this.flushScheduled = true;
     setImmediate(this.scheduledFlush);
   }
@@ -158,6 +174,8 @@ export class FramedConnection implements Connection {
   };
 
   private flush(): void {
+    clearTimeout(this.lazyTimer);
+    this.lazyTimer = undefined;
     const chunks = this.pending;
     this.pending = [];
     this.writing = true;
@@ -181,6 +199,8 @@ export class FramedConnection implements Connection {
   private finish(): void {
     if (this.finishedOnce) return;
     this.finishedOnce = true;
+    clearTimeout(this.lazyTimer);
+    this.lazyTimer = undefined;
     const waiters = this.flushWaiters;
     this.flushWaiters = [];
     for (const w of waiters) w();

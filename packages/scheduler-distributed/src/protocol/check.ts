@@ -43,6 +43,7 @@ const WORKER_TO_SCHEDULER: Shapes = {
   'missing-data': { key: 'string', tried: 'string[]' },
   heartbeat: { memory: 'number', executing: 'number', ready: 'number' },
   'steal-response': { key: 'string', released: 'boolean' },
+  slots: { slots: 'number' },
 };
 const SCHEDULER_TO_WORKER: Shapes = {
   'worker-welcome': { heartbeatMs: 'number' },
@@ -84,7 +85,7 @@ function fits(v: unknown, t: FieldType): boolean {
     case 'inputs':
       return every(v, (x) => isObject(x) && isStr(x['key']) && every(x['whoHas'], isStr) && isNum(x['nbytes']));
     case 'found':
-      return every(v, (x) => isObject(x) && isStr(x['key']) && isNum(x['nbytes']));
+      return every(v, (x) => isObject(x) && isStr(x['key']) && isNum(x['nbytes']) && (x['json'] === undefined || isStr(x['json'])));
     case 'who-has':
       return isObject(v) && Object.values(v).every((x) => every(x, isStr));
   }

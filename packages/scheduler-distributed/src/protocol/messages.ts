@@ -139,6 +139,11 @@ export interface StealResponseMsg {
   key: string;
   released: boolean;
 }
+/** The worker's executor now holds `slots` tasks at once (its queue depth adapts to task length); sent when that changes. */
+export interface SlotsMsg {
+  type: 'slots';
+  slots: number;
+}
 /** Liveness and load, every second or so. */
 export interface HeartbeatMsg {
   type: 'heartbeat';
@@ -200,17 +205,21 @@ export interface GetDataMsg {
   id: number;
   keys: string[];
 }
-/** Answer to get-data: one body frame follows per key in `found`, in order; `missing` were not here. */
+/**
+ * Answer to get-data: one body frame follows per key in `found` that has no `json`, in order;
+ * `missing` were not here. A small value that JSON gives back unchanged travels inline as `json`
+ * (no body frame, no codec: most results of tiny tasks are numbers).
+ */
 export interface DataMsg {
   type: 'data';
   id: number;
-  found: { key: string; nbytes: number }[];
+  found: { key: string; nbytes: number; json?: string }[];
   missing: string[];
 }
 
 export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg;
 export type SchedulerToClient = ClientWelcomeMsg | GraphAcceptedMsg | GraphRefusedMsg | ClientTaskDoneMsg | ClientTaskErredMsg | WhoHasReplyMsg | ScatteredMsg;
-export type WorkerToScheduler = RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg;
+export type WorkerToScheduler = RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg | SlotsMsg;
 export type SchedulerToWorker = WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg;
 export type PeerToWorker = GetDataMsg;
 export type WorkerToPeer = DataMsg;

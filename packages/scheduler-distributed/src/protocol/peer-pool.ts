@@ -2,8 +2,8 @@
  * Pooled connections to workers' data ports, shared by a worker fetching its tasks' inputs and
  * a client gathering results. PeerPool keeps one connection (role 'peer') per worker address,
  * opened on first use and dropped when it closes. `getData(address, keys)` sends `get-data` and
- * reads the answer: a `data` message, then one body frame per found key, in order
- * (decodeWireValue). Several requests may be in flight on one connection; answers come back in
+ * reads the answer: a `data` message (small values inline as JSON), then one body frame per
+ * other found key, in order (decodeWireValue). Several requests may be in flight on one connection; answers come back in
  * request order. Every received control message passes `checkFromDataPort`; a bad one closes the
  * connection with its MessageShapeError, and every request waiting on a closed connection
  * rejects with it. A worker that sends nothing for `idleTimeoutMs` while a request waits is
@@ -31,12 +31,32 @@ interface Request {
   reject(err: unknown): void;
 }
 
-/** The answer being read: its `data` message and the values of the bodies read so far. */
+/** The answer being read: its `data` message, the values so far (inline ones first), and the keys whose body frames are still to come. */
 interface Reading {
   readonly request: Request;
   readonly msg: DataMsg;
   readonly values: Map<Key, unknown>;
+  readonly bodyKeys: Key[];
+  bodiesRead: number;
   error: unknown;
+}
+
+/** Starts reading the answer `msg`: inline values are decoded now, the others wait for their body frames. */
+function startReading(request: Request, msg: DataMsg): Reading {
+  const reading: Reading = { request, msg, values: new Map(), bodyKeys: [], bodiesRead: 0, error: undefined };
+  for (const f of msg.found) {
+    if (f.json === undefined) {
+      reading.bodyKeys.push(f.key);
+      continue;
+    }
+    try {
+      reading.values.set(f.key, JSON.parse(f.json));
+    } catch (err) {
+      reading.values.set(f.key, undefined);
+      reading.error ??= err;
+    }
+  }
+  return reading;
 }
 
 /** One connection to a worker's data port and the get-data requests waiting on it. */
@@ -117,11 +137,12 @@ class PeerLink {
       if (this.#reading !== undefined || request === undefined || request.id !== msg.id)
         return this.#protocolError(`sent an answer (id ${msg.id}) that no get-data asked for, or before the bodies of the last one`);
       this.#waiting.shift();
-      this.#reading = { request, msg, values: new Map(), error: undefined };
+      this.#reading = startReading(request, msg);
     } else {
       const reading = this.#reading;
-      if (reading === undefined) return this.#protocolError('sent a body frame that no data message announced');
-      const key = reading.msg.found[reading.values.size]?.key as Key;
+      if (reading === undefined || reading.bodiesRead === reading.bodyKeys.length)
+        return this.#protocolError('sent a body frame that no data message announced');
+      const key = reading.bodyKeys[reading.bodiesRead++]!;
       try {
         reading.values.set(key, decodeWireValue(frame.bytes));
       } catch (err) {
@@ -130,7 +151,7 @@ class PeerLink {
       }
     }
     const reading = this.#reading;
-    if (reading !== undefined && reading.values.size === reading.msg.found.length) {
+    if (reading !== undefined && reading.bodiesRead === reading.bodyKeys.length) {
       this.#reading = undefined;
       if (reading.error !== undefined) reading.request.reject(reading.error);
       else reading.request.resolve({ values: reading.values, nbytes: new Map(reading.msg.found.map((f) => [f.key, f.nbytes])), missing: reading.msg.missing });

@@ -24,6 +24,16 @@ export function encodeWireValue(value: unknown): Uint8Array {
   return out;
 }
 
+/** Values up to this many bytes (as sized by the holder) may travel inline as JSON text. */
+export const INLINE_MAX_BYTES = 4096;
+
+/** The value as JSON text when it is small and JSON gives it back unchanged (it then travels inside the control message); else undefined. */
+export function inlineJson(value: unknown, nbytes: number): string | undefined {
+  if (nbytes > INLINE_MAX_BYTES || !survivesJson(value)) return undefined;
+  const json = JSON.stringify(value);
+  return json.length <= 2 * INLINE_MAX_BYTES ? json : undefined;
+}
+
 /** Decodes a body frame's bytes back into the value. */
 export function decodeWireValue(bytes: Uint8Array): unknown {
   return decodeValue(bytes);

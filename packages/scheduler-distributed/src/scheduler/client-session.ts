@@ -35,9 +35,9 @@ export class ClientSession {
     void conn.closed.then(() => server.clientLeft(this));
   }
 
-  /** Sends a control message unless the connection is closed. */
-  send(msg: SchedulerToClient): void {
-    if (!this.conn.isClosed) this.conn.send(msg);
+  /** Sends a control message (`lazy`: it may wait for company, see comm/connection.ts) unless the connection is closed. */
+  send(msg: SchedulerToClient, lazy = false): void {
+    if (!this.conn.isClosed) this.conn.send(msg, lazy);
   }
 
   #frame(f: Frame): void {

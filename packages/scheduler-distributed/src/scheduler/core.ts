@@ -152,15 +152,22 @@ export class SchedulerCore {
     this.dispatch(this.state.handle(s));
   }
 
-  /** Carries out the machine's instructions. */
+  /**
+   * Carries out the machine's instructions. Messages nobody waits on at once go lazily (see
+   * comm/connection.ts): a task for a worker that already has more than a task per thread, keys
+   * to free, and results for clients while the cluster still has work; the rest at once.
+   */
   dispatch(out: readonly SchedulerInstruction[]): void {
     let frees: Map<string, Key[]> | undefined;
+    let busy: boolean | undefined;
     for (const i of out) {
       switch (i.type) {
         case 'compute-task': {
           const inputs: ComputeTaskMsg['inputs'] = [];
           for (const key in i.whoHas) inputs.push({ key, whoHas: i.whoHas[key]!, nbytes: this.state.tasks.get(key)?.nbytes ?? 0 });
-          this.workers.get(i.worker)?.send({ type: 'compute-task', key: i.key, node: i.node as unknown as WireNode, priority: i.priority, inputs });
+          const ws = this.state.workers.get(i.worker);
+          const lazy = ws !== undefined && ws.processing.size > ws.nthreads;
+          this.workers.get(i.worker)?.send({ type: 'compute-task', key: i.key, node: i.node as unknown as WireNode, priority: i.priority, inputs }, lazy);
           break;
         }
         case 'free-keys': {
@@ -171,7 +178,8 @@ export class SchedulerCore {
           break;
         }
         case 'task-done':
-          this.toWanting(i.key, { type: 'task-done', key: i.key, nbytes: i.nbytes });
+          busy ??= this.#busy();
+          this.toWanting(i.key, { type: 'task-done', key: i.key, nbytes: i.nbytes }, busy);
           break;
         case 'task-erred':
           this.toWanting(i.key, { type: 'task-erred', key: i.key, error: serializeError(i.error) as unknown as Record<string, unknown> });
@@ -181,13 +189,19 @@ export class SchedulerCore {
           break;
       }
     }
-    if (frees !== undefined) for (const [w, keys] of frees) this.workers.get(w)?.send({ type: 'free-keys', keys });
+    if (frees !== undefined) for (const [w, keys] of frees) this.workers.get(w)?.send({ type: 'free-keys', keys }, true);
   }
 
-  /** Sends `msg` to every client that wants `key`. */
-  toWanting(key: Key, msg: SchedulerToClient): void {
+  /** Whether some worker is still processing tasks (then results for clients may wait for company). */
+  #busy(): boolean {
+    for (const w of this.state.workers.values()) if (w.processing.size > 0) return true;
+    return false;
+  }
+
+  /** Sends `msg` to every client that wants `key` (`lazy`: see dispatch). */
+  toWanting(key: Key, msg: SchedulerToClient, lazy = false): void {
     const wanting = this.wantedBy.get(key);
-    if (wanting !== undefined) for (const c of wanting) c.send(msg);
+    if (wanting !== undefined) for (const c of wanting) c.send(msg, lazy);
   }
 
   /** Records that `client` wants `key`. */

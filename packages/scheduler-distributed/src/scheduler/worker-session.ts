@@ -38,9 +38,9 @@ export class WorkerSession {
     void conn.closed.then((err) => this.#left(this.#leaveReason ?? (err ? `connection closed (${err.message})` : 'connection closed')));
   }
 
-  /** Sends a control message unless the connection is closed (its removal is then on its way). */
-  send(msg: SchedulerToWorker): void {
-    if (!this.conn.isClosed) this.conn.send(msg);
+  /** Sends a control message (`lazy`: it may wait for company, see comm/connection.ts) unless the connection is closed (its removal is then on its way). */
+  send(msg: SchedulerToWorker, lazy = false): void {
+    if (!this.conn.isClosed) this.conn.send(msg, lazy);
   }
 
   /** Sends a body frame unless the connection is closed. */
@@ -122,6 +122,9 @@ export class WorkerSession {
         s.apply({ type: 'steal-response', key: m.key, worker: this.name, released: m.released });
         break;
       case 'heartbeat':
+        break;
+      case 'slots':
+        s.apply({ type: 'worker-slots', worker: this.name, slots: m.slots });
         break;
       case 'register-worker':
         this.#bad(new MessageShapeError('message.type', `Worker ${this.name} sent register-worker twice.`));

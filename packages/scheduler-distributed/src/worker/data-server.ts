@@ -1,6 +1,7 @@
 /**
  * A worker's data port: listens (behind the token handshake, any role) and answers `get-data`
- * with `data` {found, missing} and then one body frame per found key, the value's wire bytes.
+ * with `data` {found, missing} and then one body frame per found key, the value's wire bytes
+ * (a small JSON-safe value travels inside `data` instead).
  * Anything else on the port (a body frame, an unknown or malformed message) closes that
  * connection with the error; the port keeps serving the others.
  */
@@ -11,7 +12,7 @@ import type { TlsOptions } from '../comm/tls.js';
 import { listen, type Listener } from '../comm/tcp.js';
 import { checkFromPeer } from '../protocol/check.js';
 import type { DataMsg, GetDataMsg } from '../protocol/messages.js';
-import { encodeWireValue } from '../protocol/values.js';
+import { encodeWireValue, inlineJson } from '../protocol/values.js';
 import type { DataStore } from './data-store.js';
 
 /** Options of serveData. */
@@ -37,8 +38,12 @@ function answer(conn: Connection, msg: GetDataMsg, store: DataStore, log: (line:
       continue;
     }
     try {
-      bodies.push(encodeWireValue(held.value));
-      found.push({ key, nbytes: held.nbytes });
+      const json = inlineJson(held.value, held.nbytes);
+      if (json !== undefined) found.push({ key, nbytes: held.nbytes, json });
+      else {
+        bodies.push(encodeWireValue(held.value));
+        found.push({ key, nbytes: held.nbytes });
+      }
     } catch (err) {
       log(`cannot send '${key}' to ${conn.remote}: ${(err as Error).message}`);
       missing.push(key);

@@ -1,9 +1,13 @@
 /**
  * The worker's executor: `nthreads` worker_threads, each serving the runtime's batches
  * (thread-entry.ts), so a long task never blocks the worker's event loop (peers and heartbeats
- * go on). Each thread has up to `depth` batches posted at once (default 2): the next is already
- * in its queue when one finishes, so a thread does not idle while a result crosses back and
- * the next task crosses over, and results finishing together go back in one burst; more wait here. A user function's source is sent
+ * go on). Each thread has up to `depth` batches posted at once: the next is already in its queue
+ * when one finishes, so a thread does not idle while a result crosses back and the next task
+ * crosses over, and results finishing together go back in one burst; more wait here. The depth
+ * adapts to how long tasks take (a running average): at least 2, and for tiny tasks as many as
+ * fill about `QUEUED_MS` of work (at most 64), so a message to a thread carries many tiny tasks
+ * (a message and a thread wake-up cost tens of microseconds) while long tasks are never queued
+ * behind each other (where another worker could steal them). A user function's source is sent
  * to a thread once (the thread keeps it compiled). A thread that dies fails its batch with
  * WorkerLostError and is replaced; one that dies before it said it is ready (its entry does
  * not load) is not, and with no thread left every batch fails with that error.
@@ -30,6 +34,12 @@ interface Slot {
 
 const ENTRY = new URL('./thread-entry.js', import.meta.url);
 
+/** Work a thread may have queued, in ms of average task time: sets the depth for short tasks. */
+const QUEUED_MS = 2;
+/** Bounds of the depth. */
+const MIN_DEPTH = 2;
+const MAX_DEPTH = 64;
+
 /** Runs one-member batches on a fixed set of threads. */
 export class ThreadExecutor {
   readonly #slots: Slot[] = [];
@@ -39,14 +49,31 @@ export class ThreadExecutor {
   /** Why the last thread is gone, once none is left. */
   #broken: Error | undefined;
 
-  /** Starts `nthreads` threads running `entry` (default: thread-entry.js beside this file). */
+  /** Running average of task durations in ms (undefined until a task finished). */
+  #avgMs: number | undefined;
+  /** The depth when it does not adapt. */
+  readonly #fixedDepth: number | undefined;
+
+  /** Starts `nthreads` threads running `entry` (default: thread-entry.js beside this file); `depth` fixes the batches per thread (default: adaptive). */
   constructor(
     readonly nthreads: number,
     private readonly entry: URL = ENTRY,
-    /** Batches posted to one thread at once (at least 1). */
-    readonly depth = 2,
+    depth?: number,
   ) {
+    this.#fixedDepth = depth;
     for (let i = 0; i < nthreads; i++) this.#slots.push(this.#spawn());
+  }
+
+  /** Batches posted to one thread at once now. */
+  get depth(): number {
+    if (this.#fixedDepth !== undefined) return this.#fixedDepth;
+    if (this.#avgMs === undefined) return MIN_DEPTH;
+    return Math.min(MAX_DEPTH, Math.max(MIN_DEPTH, Math.ceil(QUEUED_MS / Math.max(this.#avgMs, 1e-3))));
+  }
+
+  /** Tasks the executor holds at once now (threads times depth): what its owner should hand it at most. */
+  get slots(): number {
+    return this.nthreads * this.depth;
   }
 
   /** Runs task `key`'s batch on a free thread (or once one is free); a failure comes back as data, never a throw. */
@@ -127,6 +154,8 @@ export class ThreadExecutor {
       for (const r of Array.isArray(m) ? m : [m as FromWorker]) {
         const job = slot.jobs.get(r.id);
         slot.jobs.delete(r.id);
+        const ms = r.result.stop - r.result.start;
+        if (ms >= 0) this.#avgMs = this.#avgMs === undefined ? ms : 0.8 * this.#avgMs + 0.2 * ms;
         job?.resolve(r.result);
       }
       this.#pump();

@@ -163,8 +163,8 @@ export class Worker {
     this.#listener = p.listener;
     this.#store = p.store;
     this.#log = p.log;
-    // The machine hands the executor as many tasks as its threads hold posted at once (nthreads x depth).
-    this.#machine = new WorkerStateMachine({ nthreads: p.nthreads * p.executor.depth });
+    // The machine hands the executor as many tasks as its threads hold posted at once (nthreads x depth; the depth adapts, see executor.ts).
+    this.#machine = new WorkerStateMachine({ nthreads: p.executor.slots });
     this.#executor = p.executor;
     const { token, tls } = p;
     this.#peers = new PeerPool((peer) => {
@@ -282,7 +282,8 @@ export class Worker {
       case 'gather-dep':
         return this.#gatherDep(ins.transferId, ins.peer, ins.keys);
       case 'task-finished':
-        return this.#send({ type: 'task-finished', key: ins.key, nbytes: ins.nbytes });
+        // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
+        return this.#send({ type: 'task-finished', key: ins.key, nbytes: ins.nbytes }, this.#machine.executing > 0 || this.#machine.ready.size > 0);
       case 'task-erred':
         return this.#send({ type: 'task-erred', key: ins.key, error: ins.error as WireError });
       case 'missing-data':
@@ -295,8 +296,8 @@ export class Worker {
     }
   }
 
-  #send(msg: WorkerToScheduler): void {
-    if (!this.#conn.isClosed) this.#conn.send(msg);
+  #send(msg: WorkerToScheduler, lazy = false): void {
+    if (!this.#conn.isClosed) this.#conn.send(msg, lazy);
   }
 
   #sendHeartbeat(): void {
@@ -314,6 +315,11 @@ export class Worker {
     }
     void this.#executor.run(key, payload).then((r) => {
       if (this.#closing) return;
+      const slots = this.#executor.slots;
+      if (slots !== this.#machine.nthreads) {
+        this.#handle({ type: 'set-slots', stimulusId: this.#sid('set-slots'), slots });
+        this.#send({ type: 'slots', slots }, true);
+      }
       if (!r.ok) return this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error: r.error });
       if (this.#machine.stateOf(key) === 'executing') this.#store.put(key, r.value, r.nbytes);
       this.#handle({ type: 'execute-success', stimulusId: this.#sid('execute-success'), key, nbytes: r.nbytes });

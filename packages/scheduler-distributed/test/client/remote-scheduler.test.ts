@@ -256,6 +256,28 @@ describe('references', () => {
     expect(s.heldKeys().has('x')).toBe(false);
   });
 
+  it('releases in one turn go as one release-keys, and before a later message that names the same key', async () => {
+    const fake = await fakeScheduler();
+    const s = client(fake.address).asScheduler();
+    for (const k of ['a', 'b', 'c']) s.run(literal([k, 1]), [k], {});
+    await fake.next('update-graph', (m) => m.outputs[0] === 'c');
+    s.release(['a']);
+    s.release(['b']);
+    s.release(['c']);
+    expect((await fake.next('release-keys')).keys).toEqual(['a', 'b', 'c']);
+    // Released and asked for again in the same turn: the scheduler must see the release first.
+    s.release([]);
+    s.run(literal(['a', 1]), ['a'], {});
+    s.release(['a']);
+    s.run(literal(['a', 1]), ['a'], {});
+    await fake.next('update-graph', (m) => m.outputs[0] === 'a' && fake.received.filter((x) => x.type === 'update-graph').length === 5);
+    const tail = fake.received
+      .slice(-3)
+      .map((m) => (m.type === 'release-keys' ? `release ${m.keys.join()}` : m.type === 'update-graph' ? `graph ${m.outputs.join()}` : m.type));
+    expect(tail).toEqual(['graph a', 'release a', 'graph a']);
+    expect(fake.received.filter((m) => m.type === 'release-keys')).toHaveLength(2);
+  });
+
   it('cancel rejects the run computing a key and the runs naming it, with CancelledError, and releases them at the scheduler', async () => {
     const fake = await fakeScheduler();
     const s = client(fake.address).asScheduler();

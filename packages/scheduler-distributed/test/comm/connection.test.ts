@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { FramedConnection, type BytePipe } from '../../src/comm/connection.js';
+import { FramedConnection, LAZY_FLUSH_MS, type BytePipe } from '../../src/comm/connection.js';
 import { ConnectionError, FrameError } from '../../src/comm/errors.js';
 import { encodeControlFrame, FrameDecoder, type Frame } from '../../src/comm/frames.js';
 import { inprocPair } from '../../src/comm/inproc.js';
@@ -114,4 +114,29 @@ it('a handler that steps aside mid-chunk leaves the rest of the chunk for the ne
     { kind: 'control', message: { n: 2 } },
     { kind: 'control', message: { n: 3 } },
   ]);
+});
+
+it('a lazy message waits for company: it goes with the next eager send, or alone after LAZY_FLUSH_MS, in order', async () => {
+  const m = manualPipe();
+  const conn = new FramedConnection(m.pipe, 'test');
+  conn.send({ i: 0 }, true);
+  conn.send({ i: 1 }, true);
+  await new Promise((r) => setImmediate(r));
+  expect(m.writes.length).toBe(0); // nothing eager yet: they wait
+  conn.send({ i: 2 });
+  await new Promise((r) => setImmediate(r));
+  expect(m.writes.length).toBe(1);
+  expect(m.writes[0]!.length).toBe(3);
+  m.complete();
+  conn.send({ i: 3 }, true);
+  await new Promise((r) => setTimeout(r, LAZY_FLUSH_MS + 20));
+  expect(m.writes.length).toBe(2); // the timer carried it alone
+  m.complete();
+  conn.send({ i: 4 }, true);
+  conn.close(); // close writes what waits
+  expect(m.writes.length).toBe(3);
+  m.complete();
+  const d = new FrameDecoder();
+  expect(m.writes.flat().flatMap((c) => d.push(c))).toEqual(Array.from({ length: 5 }, (_, i) => ({ kind: 'control', message: { i } })));
+  expect(m.ended()).toBe(true);
 });

@@ -1,7 +1,7 @@
 import { Packr } from 'msgpackr';
 import { expect, it } from 'vitest';
 import { MessageShapeError } from '../../src/comm/errors.js';
-import { checkFromClient, checkFromPeer, checkFromWorker, checkToWorker } from '../../src/protocol/check.js';
+import { checkFromClient, checkFromDataPort, checkFromPeer, checkFromWorker, checkToWorker } from '../../src/protocol/check.js';
 
 const shapeError = (f: () => unknown): MessageShapeError => {
   try {
@@ -35,6 +35,16 @@ it('passes well-formed messages of each direction, also after a msgpack round tr
   const task = { type: 'compute-task', key: 'b', node: '{"op":"x","args":[]}', priority: 3, inputs: [{ key: 'a', whoHas: ['127.0.0.1:1'], nbytes: 8 }] };
   expect(checkToWorker(again(task))).toEqual(task);
   expect(checkFromPeer(again({ type: 'get-data', id: 2, keys: ['a'] })).type).toBe('get-data');
+  const data = {
+    type: 'data',
+    id: 2,
+    found: [
+      { key: 'a', nbytes: 8, json: '1' },
+      { key: 'b', nbytes: 64 },
+    ],
+    missing: [],
+  };
+  expect(checkFromDataPort(again(data))).toEqual(data);
 });
 
 it('names the field that is wrong, and refuses types the sender may not send', () => {
@@ -53,6 +63,7 @@ it('names the field that is wrong, and refuses types the sender may not send', (
     [() => checkToWorker({ type: 'compute-task', key: 'b', node: 5, priority: 0, inputs: [] }), 'message.node'],
     [() => checkToWorker({ type: 'compute-task', key: 'b', node: 'x', priority: 0, inputs: [{ key: 'a', whoHas: 'h:1', nbytes: 1 }] }), 'message.inputs'],
     [() => checkFromPeer({ type: 'get-data', id: 1 }), 'message.keys'],
+    [() => checkFromDataPort({ type: 'data', id: 1, found: [{ key: 'a', nbytes: 8, json: 1 }], missing: [] }), 'message.found'],
   ];
   for (const [f, path] of cases) expect(shapeError(f).path, String(f)).toBe(path);
 });

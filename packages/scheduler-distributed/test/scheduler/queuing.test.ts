@@ -70,4 +70,24 @@ describe('root task queuing', () => {
       expect(s.validate()).toEqual([]);
     }
   });
+
+  it('raises the slack to twice the slots a worker reports (its executor queues tiny tasks deeper), and only for that worker', () => {
+    const drawn: Record<string, string[]> = {};
+    for (let i = 0; i < 200; i++) drawn[`r-${i}`] = [];
+    const keys = Object.keys(drawn);
+    const s = new SchedulerState({ rootSlack: 8 });
+    s.handle({ type: 'worker-added', worker: 'A', nthreads: 1 });
+    s.handle({ type: 'worker-added', worker: 'B', nthreads: 1 });
+    const first = computes(s.handle({ type: 'graph-submitted', graph: dag(drawn), outputs: keys }));
+    expect(first.length).toBe(2 * (2 + 8)); // ceil(1.1) + 8 each
+    // A reports 3 slots: 2 * 3 = 6 < 8, nothing changes; then 40: 2 + 80 = 82 for A, B stays at 10.
+    expect(computes(s.handle({ type: 'worker-slots', worker: 'A', slots: 3 }))).toEqual([]);
+    const more = computes(s.handle({ type: 'worker-slots', worker: 'A', slots: 40 }));
+    expect(more.every((c) => c.worker === 'A')).toBe(true);
+    expect(s.workers.get('A')!.processing.size).toBe(2 + 80);
+    expect(s.workers.get('B')!.processing.size).toBe(10);
+    // Slots for an unknown worker are ignored.
+    expect(computes(s.handle({ type: 'worker-slots', worker: 'nobody', slots: 99 }))).toEqual([]);
+    expect(s.validate()).toEqual([]);
+  });
 });

@@ -49,6 +49,22 @@ describe('ThreadExecutor', () => {
     }
   });
 
+  it('queues tiny tasks deeper per thread, and long ones two deep', async () => {
+    const ex = new ThreadExecutor(2, ENTRY);
+    executors.push(ex);
+    expect([ex.depth, ex.slots]).toEqual([2, 4]); // nothing measured yet
+    const tiny = 'fn:tiny-0';
+    for (let round = 0; round < 10; round++)
+      await Promise.all(Array.from({ length: 20 }, (_, i) => ex.run('k', batch({ op: tiny, args: [i] }, [[tiny, '(x) => x + 1']]))));
+    expect(ex.depth).toBeGreaterThan(8);
+    expect(ex.slots).toBe(2 * ex.depth);
+    // 30 ms each (a busy wait): the average passes 2 ms after a few, and the depth falls back to 2.
+    const slow = 'fn:slow-0';
+    const src = '(ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; }';
+    for (let i = 0; i < 12; i++) await ex.run('k', batch({ op: slow, args: [30] }, [[slow, src]]));
+    expect(ex.depth).toBe(2);
+  });
+
   it('bundles batches both ways, and a result the channel cannot carry fails alone', async () => {
     const ex = new ThreadExecutor(1, ENTRY, 4);
     executors.push(ex);

@@ -131,11 +131,15 @@ export async function getData(address: string, keys: string[], token = TOKEN): P
   try {
     return await new Promise((resolve, reject) => {
       let reply: DataMsg | undefined;
+      let withBody: string[] = []; // found keys whose value comes as a body frame (the others are inline JSON)
       const values = new Map<string, unknown>();
       void conn.closed.then(() => reject(new Error('the data port closed the connection')));
       conn.onFrame((f) => {
-        if (f.kind === 'control') reply = f.message as DataMsg;
-        else values.set(reply!.found[values.size]!.key, decodeWireValue(f.bytes));
+        if (f.kind === 'control') {
+          reply = f.message as DataMsg;
+          for (const x of reply.found) if (x.json !== undefined) values.set(x.key, JSON.parse(x.json));
+          withBody = reply.found.filter((x) => x.json === undefined).map((x) => x.key);
+        } else values.set(withBody.shift()!, decodeWireValue(f.bytes));
         if (reply !== undefined && values.size === reply.found.length) resolve({ reply, values });
       });
       conn.send({ type: 'get-data', id: 1, keys });

@@ -119,6 +119,18 @@ describe('WorkerStateMachine', () => {
     expect(types(drive(m, { type: 'unpause', stimulusId: 'u' }))).toEqual(['execute', 'gather-dep']);
   });
 
+  it('set-slots changes how many tasks execute at once: more start at once when it grows, none are stopped when it shrinks', () => {
+    const m = new WorkerStateMachine({ nthreads: 1 });
+    expect(types(drive(m, compute('a'), compute('b'), compute('c'), compute('d')))).toEqual(['execute']);
+    expect(drive(m, { type: 'set-slots', stimulusId: 's3', slots: 3 }).map((i) => (i.type === 'execute' ? i.key : i.type))).toEqual(['b', 'c']);
+    expect(m.executing).toBe(3);
+    expect(drive(m, { type: 'set-slots', stimulusId: 's1', slots: 1 })).toEqual([]);
+    // Three still execute; the next starts only once fewer than one do.
+    expect(drive(m, { type: 'execute-success', stimulusId: 'e1', key: 'a', nbytes: 1 }).map((i) => i.type)).toEqual(['task-finished']);
+    drive(m, { type: 'execute-success', stimulusId: 'e2', key: 'b', nbytes: 1 });
+    expect(drive(m, { type: 'execute-success', stimulusId: 'e3', key: 'c', nbytes: 1 }).map((i) => i.type)).toEqual(['task-finished', 'execute']);
+  });
+
   it('free-keys releases a key in memory (release-data) and forgets it', () => {
     const m = new WorkerStateMachine({ nthreads: 1 });
     drive(m, compute('a'), { type: 'execute-success', stimulusId: 's', key: 'a', nbytes: 4 });

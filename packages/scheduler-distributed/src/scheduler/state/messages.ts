@@ -22,6 +22,13 @@ export interface WorkerAdded {
   nthreads: number;
 }
 
+/** A worker's executor now holds `slots` tasks at once (more for tiny tasks): it may be sent more root tasks. */
+export interface WorkerSlots {
+  type: 'worker-slots';
+  worker: string;
+  slots: number;
+}
+
 /** A worker left or was lost: what it held is gone, what it ran is rescheduled. */
 export interface WorkerRemoved {
   type: 'worker-removed';
@@ -86,7 +93,7 @@ export interface StealResponse {
 }
 
 export type SchedulerStimulus =
-  GraphSubmitted | WorkerAdded | WorkerRemoved | TaskFinished | TaskErred | ReleaseKeys | DataScattered | MissingData | Balance | StealResponse;
+  GraphSubmitted | WorkerAdded | WorkerSlots | WorkerRemoved | TaskFinished | TaskErred | ReleaseKeys | DataScattered | MissingData | Balance | StealResponse;
 
 /** Run `key` on `worker`; `whoHas` says which workers hold each input. */
 export interface ComputeTask {

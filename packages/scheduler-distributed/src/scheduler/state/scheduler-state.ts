@@ -13,7 +13,9 @@
  *   (placement.ts). Root tasks (no dependencies) are queued and handed out only to workers
  *   with fewer than ceil(saturation * nthreads) + slack processing (Dask's worker-saturation, plus
  *   a few tasks in flight so a worker's thread is not idle while results and the next task cross
- *   the network: without them a cluster of tiny tasks runs at one round trip per task).
+ *   the network: without them a cluster of tiny tasks runs at one round trip per task). The
+ *   slack grows to twice the slots a worker reports ('worker-slots': its executor queues more
+ *   tasks per thread when they are tiny), so batches of tiny tasks fill a round trip.
  * - Work stealing (stealing.ts): on `balance`, idle workers ask busy ones for tasks not yet
  *   started there; the busy worker may refuse.
  * - A lost worker's processing tasks are rescheduled; its keys, if no other worker holds them
@@ -98,6 +100,11 @@ export class SchedulerState {
       case 'worker-added':
         if (!this.workers.has(s.worker)) this.workers.set(s.worker, new WorkerState(s.worker, s.nthreads >= 1 ? Math.floor(s.nthreads) : 1));
         break;
+      case 'worker-slots': {
+        const w = this.workers.get(s.worker);
+        if (w !== undefined) w.slots = Math.max(0, Math.floor(s.slots));
+        break;
+      }
       case 'worker-removed':
         removeWorker(this.#ops, s.worker, s.reason);
         break;
@@ -265,7 +272,7 @@ export class SchedulerState {
   #openForRoot(): WorkerState | undefined {
     let best: WorkerState | undefined;
     for (const w of this.workers.values()) {
-      if (w.processing.size >= w.limit(this.saturation) + this.rootSlack) continue;
+      if (w.processing.size >= w.rootLimit(this.saturation, this.rootSlack)) continue;
       if (best === undefined || w.occupancy < best.occupancy) best = w;
     }
     return best;

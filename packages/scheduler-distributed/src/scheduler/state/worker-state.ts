@@ -16,6 +16,8 @@ export class WorkerState {
   nbytes = 0;
   /** Tasks asked of other workers for this one (steal-requests not answered yet). */
   incomingSteals = 0;
+  /** Tasks its executor holds at once, as the worker reports it (threads times a queue depth that grows for tiny tasks); 0 until reported. */
+  slots = 0;
 
   constructor(name: string, nthreads: number) {
     this.name = name;
@@ -30,6 +32,15 @@ export class WorkerState {
   /** The most tasks processing here before root tasks wait in the queue: ceil(saturation * nthreads), at least 1. */
   limit(saturation: number): number {
     return Math.max(1, Math.ceil(saturation * this.nthreads));
+  }
+
+  /**
+   * The most tasks processing here before more root tasks wait in the queue: the saturation
+   * limit plus `slack`, or plus twice the executor's slots where that is more (for tiny tasks,
+   * enough to keep its threads fed across a round trip to the scheduler).
+   */
+  rootLimit(saturation: number, slack: number): number {
+    return this.limit(saturation) + Math.max(slack, 2 * this.slots);
   }
 
   /** Records that this worker holds `key` (`nbytes` bytes). */

@@ -47,7 +47,7 @@ export const DEFAULT_NBYTES = 1024;
 
 /** Options of a worker's state machine. */
 export interface WorkerStateOptions extends Partial<TransferLimits> {
-  /** Threads: at most this many tasks execute at once. */
+  /** Slots: at most this many tasks execute at once (the executor's threads times its depth; changed by 'set-slots'). */
   nthreads: number;
   /** story() keeps at least this many of the latest moves (the oldest are dropped in halves). */
   storyCapacity?: number;
@@ -88,7 +88,10 @@ export interface WorkerTransfer {
 
 /** The pure state machine of a distributed worker. */
 export class WorkerStateMachine {
-  readonly nthreads: number;
+  /** At most this many tasks execute at once (the executor's slots). */
+  nthreads: number;
+  /** Tasks executing beyond `nthreads` since it shrank ('set-slots'): they finish, none is stopped. */
+  overSlots = 0;
   readonly limits: TransferLimits;
   paused = false;
   /** Every task the worker knows (a released task is forgotten). */
@@ -232,6 +235,10 @@ export class WorkerStateMachine {
         return;
       case 'unpause':
         this.paused = false;
+        return;
+      case 'set-slots':
+        this.nthreads = Math.max(1, s.slots);
+        this.overSlots = Math.max(0, this.executing - this.nthreads);
         return;
     }
   }
@@ -401,7 +408,10 @@ export class WorkerStateMachine {
     if (!isLegalWorkerTransition(from, to)) throw new WorkerTransitionError(t.key, WORKER_STATES[from]!, WORKER_STATES[to]!, sid, this.story(t.key));
     if (from === READY) this.ready.delete(t);
     else if (from === FETCH) this.fetching.delete(t);
-    else if (from === EXECUTING) this.executing--;
+    else if (from === EXECUTING) {
+      this.executing--;
+      if (this.overSlots > 0) this.overSlots--;
+    }
     if (to === READY) this.ready.add(t);
     else if (to === FETCH) this.fetching.add(t);
     else if (to === EXECUTING) this.executing++;

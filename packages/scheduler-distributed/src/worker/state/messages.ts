@@ -94,6 +94,13 @@ export interface PauseStimulus {
   stimulusId: string;
 }
 
+/** The executor now holds this many tasks at once (its threads times what each has queued): at most that many execute. */
+export interface SetSlotsStimulus {
+  type: 'set-slots';
+  stimulusId: string;
+  slots: number;
+}
+
 /** The scheduler would move `key` to another worker: give it up if it has not started (answered by steal-response). */
 export interface StealRequestStimulus {
   type: 'steal-request';
@@ -113,7 +120,8 @@ export type WorkerStimulus =
   | AcquireReplicasStimulus
   | RemoveReplicasStimulus
   | ReceiveDataStimulus
-  | PauseStimulus;
+  | PauseStimulus
+  | SetSlotsStimulus;
 
 /** Everything the machine asks its shell to do. */
 export type WorkerInstruction =

@@ -45,7 +45,7 @@ export function validateWorkerState(m: WorkerStateMachine): void {
     if ((t.state === FETCH) !== m.fetching.has(t)) fail(t, 'the fetch index disagrees');
   }
   if (executing !== m.executing) fail(undefined, `${executing} tasks executing but the count says ${m.executing}`);
-  if (executing > m.nthreads) fail(undefined, `${executing} tasks executing on ${m.nthreads} threads`);
+  if (executing > m.nthreads + m.overSlots) fail(undefined, `${executing} tasks executing on ${m.nthreads} slots (${m.overSlots} over since they shrank)`);
   if (ready !== m.ready.size || fetching !== m.fetching.size) fail(undefined, 'the ready or fetch index holds tasks not known');
   if (m.transfers.size > m.limits.maxTransfers) fail(undefined, `${m.transfers.size} transfers in flight, over ${m.limits.maxTransfers}`);
   const perPeer = new Map<string, number>();
