@@ -12,7 +12,7 @@
  * tcp.ts and inproc.ts only adapt their pipe to `BytePipe`.
  */
 import { ConnectionError, FrameError } from './errors.js';
-import { encodeBodyFrame, encodeControlFrame, FrameDecoder, type Frame, type FrameLimits } from './frames.js';
+import { ControlBatch, encodeBodyFrame, FrameDecoder, type Frame, type FrameLimits } from './frames.js';
 
 /** Receives frames in order; frames that arrive while no handler is set are held for the next one. */
 export type FrameHandler = (frame: Frame) => void;
@@ -57,7 +57,9 @@ export class FramedConnection implements Connection {
   readonly closed: Promise<Error | undefined>;
   private readonly pipe: BytePipe;
   private readonly decoder: FrameDecoder;
+  /** Chunks to write, in order; control frames sent since the last body wait in `batch` (one chunk for all of them). */
   private pending: Uint8Array[] = [];
+  private batch = new ControlBatch();
   private writing = false;
   private flushScheduled = false;
   private lazyTimer: ReturnType<typeof setTimeout> | undefined;
@@ -81,11 +83,25 @@ export class FramedConnection implements Connection {
   }
 
   send(message: unknown, lazy = false): void {
-    this.enqueue([encodeControlFrame(message)], lazy);
+    this.checkOpen();
+    this.batch.append(message);
+    this.schedule(lazy);
   }
 
   sendBody(bytes: Uint8Array): void {
-    this.enqueue(encodeBodyFrame(bytes));
+    this.checkOpen();
+    this.sealBatch();
+    for (const c of encodeBodyFrame(bytes)) this.pending.push(c);
+    this.schedule(false);
+  }
+
+  /** Moves the control frames appended so far into `pending` as one chunk (before a body, or to write). */
+  private sealBatch(): void {
+    if (this.batch.size > 0) this.pending.push(this.batch.take());
+  }
+
+  private get hasPending(): boolean {
+    return this.pending.length > 0 || this.batch.size > 0;
   }
 
   onFrame(handler: FrameHandler | null): void {
@@ -94,7 +110,7 @@ export class FramedConnection implements Connection {
   }
 
   flushed(): Promise<void> {
-    if (!this.writing && this.pending.length === 0) return Promise.resolve();
+    if (!this.writing && !this.hasPending) return Promise.resolve();
     return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
@@ -103,7 +119,7 @@ export class FramedConnection implements Connection {
     this.closedFlag = true;
     this.reason = reason;
     if (this.writing) return; // the write's callback finishes
-    if (this.pending.length > 0) this.flush();
+    if (this.hasPending) this.flush();
     else this.finish();
   }
 
@@ -134,6 +150,7 @@ export class FramedConnection implements Connection {
       this.reason = err;
     }
     this.pending = [];
+    this.batch = new ControlBatch(0);
     this.writing = false;
     this.finish();
   }
@@ -150,7 +167,7 @@ export class FramedConnection implements Connection {
     }
   }
 
-  private enqueue(chunks: Uint8Array[], lazy = false): void {
+  private checkOpen(): void {
     if (this.closedFlag) {
       throw new ConnectionError(
         'TSDASK_CONN_CLOSED',
@@ -158,7 +175,9 @@ export class FramedConnection implements Connection {
         { remote: this.remote, cause: this.reason },
       );
     }
-    for (const c of chunks) this.pending.push(c);
+  }
+
+  private schedule(lazy: boolean): void {
     if (this.writing || this.flushScheduled) return;
     if (lazy) {
       this.lazyTimer ??= setTimeout(this.scheduledFlush, LAZY_FLUSH_MS);
@@ -170,12 +189,13 @@ export class FramedConnection implements Connection {
 
   private readonly scheduledFlush = (): void => {
     this.flushScheduled = false;
-    if (!this.writing && this.pending.length > 0 && !this.finishedOnce) this.flush();
+    if (!this.writing && this.hasPending && !this.finishedOnce) this.flush();
   };
 
   private flush(): void {
     clearTimeout(this.lazyTimer);
     this.lazyTimer = undefined;
+    this.sealBatch();
     const chunks = this.pending;
     this.pending = [];
     this.writing = true;
@@ -185,7 +205,7 @@ export class FramedConnection implements Connection {
         return;
       }
       this.writing = false;
-      if (this.pending.length > 0) this.flush();
+      if (this.hasPending) this.flush();
       else {
         const waiters = this.flushWaiters;
         this.flushWaiters = [];

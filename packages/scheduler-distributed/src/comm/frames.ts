@@ -42,22 +42,71 @@ const packr = new Packr({ useRecords: false });
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const padOf = (n: number): number => (8 - (n % 8)) % 8;
 
-function writeHeader(target: Uint8Array, kind: number, length: number): void {
-  target.set(MAGIC, 0);
-  target[4] = FRAME_VERSION;
-  target[5] = kind;
-  const view = new DataView(target.buffer, target.byteOffset, HEADER_BYTES);
-  view.setUint32(8, length % 2 ** 32, true);
-  view.setUint32(12, Math.floor(length / 2 ** 32), true);
+/** Writes a frame header at `target[at]` (bytes 6-7 stay as they are: zero in a fresh buffer). */
+function writeHeader(target: Uint8Array, kind: number, length: number, at = 0): void {
+  target.set(MAGIC, at);
+  target[at + 4] = FRAME_VERSION;
+  target[at + 5] = kind;
+  const lo = length % 2 ** 32;
+  const hi = Math.floor(length / 2 ** 32);
+  for (let i = 0; i < 4; i++) {
+    target[at + 8 + i] = (lo >>> (8 * i)) & 0xff;
+    target[at + 12 + i] = (hi >>> (8 * i)) & 0xff;
+  }
 }
 
 /** Encodes one control message as a single frame (header, msgpack payload, padding) in one buffer. */
 export function encodeControlFrame(message: unknown): Uint8Array {
-  const payload = packr.pack(message);
-  const out = new Uint8Array(HEADER_BYTES + payload.length + padOf(payload.length));
-  writeHeader(out, KIND_CONTROL, payload.length);
-  out.set(payload, HEADER_BYTES);
-  return out;
+  const batch = new ControlBatch(0);
+  batch.append(message);
+  return batch.take();
+}
+
+/**
+ * Control frames appended one after another into one buffer, so a batch of messages goes to the
+ * pipe as one chunk: one allocation and one piece of a write, not one per message.
+ */
+export class ControlBatch {
+  #buf: Uint8Array;
+  #used = 0;
+  /** Size of the next buffer: what the last batch needed, at least `initial`. */
+  #hint: number;
+  readonly #initial: number;
+
+  constructor(initial = 4096) {
+    this.#initial = initial;
+    this.#hint = initial;
+    this.#buf = new Uint8Array(0); // allocated by the first append
+  }
+
+  /** Bytes appended and not yet taken. */
+  get size(): number {
+    return this.#used;
+  }
+
+  /** Appends one message as a control frame. */
+  append(message: unknown): void {
+    const payload = packr.pack(message);
+    const need = HEADER_BYTES + payload.length + padOf(payload.length);
+    if (this.#used + need > this.#buf.length) {
+      // A fresh buffer is zero-filled: the header's spare bytes and the padding stay zero.
+      const bigger = new Uint8Array(Math.max(this.#hint, 2 * this.#buf.length, this.#used + need));
+      bigger.set(this.#buf.subarray(0, this.#used));
+      this.#buf = bigger;
+    }
+    writeHeader(this.#buf, KIND_CONTROL, payload.length, this.#used);
+    this.#buf.set(payload, this.#used + HEADER_BYTES);
+    this.#used += need;
+  }
+
+  /** The frames appended so far, as one chunk that is the caller's from now on; the batch starts again empty. */
+  take(): Uint8Array {
+    const out = this.#buf.subarray(0, this.#used);
+    this.#hint = Math.max(this.#initial, Math.min(this.#used, 1 << 20));
+    this.#buf = new Uint8Array(0);
+    this.#used = 0;
+    return out;
+  }
 }
 
 /** Encodes a body frame as chunks to write in order; `bytes` is not copied, so leave it unchanged until written. */

@@ -46,6 +46,7 @@ export class ThreadExecutor {
   readonly #queue: Job[] = [];
   #nextId = 0;
   #closed = false;
+  #pumpSoon = false;
   /** Why the last thread is gone, once none is left. */
   #broken: Error | undefined;
 
@@ -82,7 +83,13 @@ export class ThreadExecutor {
       if (this.#closed) return resolve(failedBatch(new Error('the worker is closing'), 0, -1));
       if (this.#broken !== undefined) return resolve(failedBatch(this.#broken, 0, -1));
       this.#queue.push({ key, payload, resolve });
-      this.#pump();
+      if (this.#pumpSoon) return;
+      // Once the caller's turn is over, so the tasks it hands over together go to a thread as one message.
+      this.#pumpSoon = true;
+      queueMicrotask(() => {
+        this.#pumpSoon = false;
+        this.#pump();
+      });
     });
   }
 

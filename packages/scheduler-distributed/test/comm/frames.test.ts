@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrameError } from '../../src/comm/errors.js';
-import { encodeBodyFrame, encodeControlFrame, FrameDecoder, HEADER_BYTES, type Frame } from '../../src/comm/frames.js';
+import { ControlBatch, encodeBodyFrame, encodeControlFrame, FrameDecoder, HEADER_BYTES, type Frame } from '../../src/comm/frames.js';
 
 const concat = (parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -110,5 +110,25 @@ describe('frames', () => {
     const garbage = Uint8Array.from([0xc1, 0xff, 0x00]);
     const e = fails(concat([header(TSDK, 1, 1, 3), garbage, new Uint8Array(5)]), 'TSDASK_FRAME_BAD_PAYLOAD', 0);
     expect(e.cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('ControlBatch', () => {
+  it('holds the same bytes as the frames encoded one by one, grows past its buffer, and leaves taken chunks alone', () => {
+    const batch = new ControlBatch(64);
+    const first = [{ type: 'a', n: 1 }, 'x'.repeat(300), [1, 2, 3], { type: 'task-done', key: 'k-1', nbytes: 8 }];
+    for (const m of first) batch.append(m);
+    const one = batch.take();
+    expect(one).toEqual(concat(first.map((m) => encodeControlFrame(m))));
+    expect(one.byteLength % 8).toBe(0);
+    const copy = one.slice();
+    const second = Array.from({ length: 500 }, (_, i) => ({ type: 'task-finished', key: `key-${i}`, nbytes: i }));
+    for (const m of second) batch.append(m);
+    expect(batch.size).toBeGreaterThan(0);
+    const two = batch.take();
+    expect(batch.size).toBe(0);
+    expect(one).toEqual(copy); // the first chunk was not written over
+    const frames = new FrameDecoder().push(two);
+    expect(frames.map((f) => (f.kind === 'control' ? f.message : f))).toEqual(second);
   });
 });
