@@ -100,7 +100,7 @@ export class Client {
   submitWith<F extends Fn>(opts: SubmitOptions, fn: F, ...args: LazyArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>>;
   submitWith(opts: SubmitOptions, fn: OpRef, ...args: unknown[]): Future<unknown>;
   submitWith(opts: SubmitOptions, fn: Fn | OpRef, ...args: unknown[]): Future {
-    const d = this.#call(opts, fn, args);
+    const d = this.#caller(opts, fn)(args);
     const start = this.scheduler().then((scheduler) => {
       const { graph } = graphOf([d], this.#opts);
       return { scheduler, run: scheduler.run(graph, [d.key], this.#opts) };
@@ -108,13 +108,15 @@ export class Client {
     return new Future(d.key, start, d);
   }
 
-  /** The Delayed of one call, keyed by the function and the arguments when pure. */
-  #call(opts: SubmitOptions, fn: Fn | OpRef, args: unknown[]): Delayed {
+  /** Makes the Delayed of a call of `fn` (made once for a whole map), keyed by the function and the arguments when pure. */
+  #caller(opts: SubmitOptions, fn: Fn | OpRef): (args: unknown[]) => Delayed {
     const call = (delayed as (f: unknown, o: object) => (...a: unknown[]) => Delayed)(fn, opts.name !== undefined ? { name: opts.name } : {});
-    const d = call(...args);
-    if (opts.pure === false) return d;
+    if (opts.pure === false) return (args) => call(...args);
     const fnId = fn instanceof OpRef ? fn.opId : registerFunction(fn);
-    return new Delayed(`${keyGroup(d.key)}-${tokenize(fnId, args)}`, d.node, d.deps, d.holds);
+    return (args) => {
+      const d = call(...args);
+      return new Delayed(`${keyGroup(d.key)}-${tokenize(fnId, args)}`, d.node, d.deps, d.holds);
+    };
   }
 
   /**
@@ -122,7 +124,8 @@ export class Client {
    * Dask's client.map sends one update), each future owning its output's reference.
    */
   map<T, R>(fn: ((item: T) => R) | OpRef, items: Iterable<T>, opts: SubmitOptions = {}): Future<Awaited<R>>[] {
-    const calls = Array.from(items, (item) => this.#call(opts, fn as Fn, [item]));
+    const call = this.#caller(opts, fn as Fn);
+    const calls = Array.from(items, (item) => call([item]));
     if (calls.length === 0) return [];
     const started = this.scheduler().then((scheduler) => {
       const { graph } = graphOf(calls, this.#opts);

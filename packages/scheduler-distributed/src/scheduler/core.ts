@@ -60,7 +60,7 @@ export class SchedulerCore {
   readonly workers = new Map<string, WorkerSession>();
   readonly clients = new Set<ClientSession>();
   /** Clients that want each key (a key absent here is released in the machine). */
-  readonly wantedBy = new Map<Key, Set<ClientSession>>();
+  readonly wantedBy = new Map<Key, ClientSession | Set<ClientSession>>();
   /** Every user-function source seen, op id -> source (sent to each worker that joins). */
   readonly sources = new Map<string, string>();
   readonly scatters: Scatters;
@@ -201,14 +201,17 @@ export class SchedulerCore {
   /** Sends `msg` to every client that wants `key` (`lazy`: see dispatch). */
   toWanting(key: Key, msg: SchedulerToClient, lazy = false): void {
     const wanting = this.wantedBy.get(key);
-    if (wanting !== undefined) for (const c of wanting) c.send(msg, lazy);
+    if (wanting === undefined) return;
+    if (wanting instanceof Set) for (const c of wanting) c.send(msg, lazy);
+    else wanting.send(msg, lazy);
   }
 
-  /** Records that `client` wants `key`. */
+  /** Records that `client` wants `key` (one client is kept as itself, several in a Set: most keys have one). */
   want(client: ClientSession, key: Key): void {
-    let set = this.wantedBy.get(key);
-    if (set === undefined) this.wantedBy.set(key, (set = new Set()));
-    set.add(client);
+    const w = this.wantedBy.get(key);
+    if (w === undefined) this.wantedBy.set(key, client);
+    else if (w instanceof Set) w.add(client);
+    else if (w !== client) this.wantedBy.set(key, new Set([w, client]));
     client.wants.add(key);
   }
 
@@ -216,13 +219,17 @@ export class SchedulerCore {
   unwant(client: ClientSession, keys: Iterable<Key>): void {
     const released: Key[] = [];
     for (const key of keys) {
-      const set = this.wantedBy.get(key);
-      if (set === undefined || !set.delete(client)) continue;
-      client.wants.delete(key);
-      if (set.size === 0) {
+      const w = this.wantedBy.get(key);
+      if (w === undefined) continue;
+      if (w instanceof Set) {
+        if (!w.delete(client)) continue;
+        if (w.size === 1) this.wantedBy.set(key, w.values().next().value!);
+      } else {
+        if (w !== client) continue;
         this.wantedBy.delete(key);
         released.push(key);
       }
+      client.wants.delete(key);
     }
     if (released.length > 0) this.apply({ type: 'release-keys', keys: released });
   }
