@@ -18,8 +18,8 @@ export interface BatchPayload {
    * of many small objects.
    */
   json?: string;
-  /** For each member, the local index of its dependent in the batch (-1 for the root). */
-  parent: Int32Array;
+  /** For each member, the local index of its dependent in the batch (-1 for the root); absent for a batch of one member. */
+  parent?: Int32Array;
   /** External inputs: keys and values. */
   inputKeys: Key[];
   inputs: unknown[];
@@ -89,7 +89,7 @@ export async function executeBatch(p: BatchPayload, worker: number, afterTask?: 
   const head = new Int32Array(m).fill(-1);
   const next = new Int32Array(m).fill(-1);
   for (let i = 0; i < m; i++) {
-    const par = p.parent[i]!;
+    const par = p.parent === undefined ? -1 : p.parent[i]!;
     if (par >= 0) {
       next[i] = head[par]!;
       head[par] = i;

@@ -1,7 +1,8 @@
 /**
  * The entry of a worker's executor threads (compiled to dist, so module ops resolve from
  * node_modules as they do in scheduler-local's threads): serves the runtime's `run-batch`
- * messages on the thread's parentPort; results go back with their buffers transferred. It says
+ * messages on the thread's parentPort (a bundle of tasks without inputs comes as one JSON
+ * string); results go back with their buffers transferred. It says
  * `thread-ready` once loaded, so the executor tells a thread that cannot start from a task that
  * killed one. Both ways, messages travel in bundles: the executor may post an array of
  * run-batch messages, and the results that finish in one turn of this thread's event loop go
@@ -44,6 +45,7 @@ if (port !== null) {
       },
       on: (f) => {
         const g = (m: unknown): void => {
+          if (typeof m === 'string') m = JSON.parse(m) as unknown;
           if (Array.isArray(m)) for (const x of m) f(x);
           else f(m);
         };

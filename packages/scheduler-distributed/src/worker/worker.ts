@@ -345,7 +345,7 @@ export class Worker {
       if (source === undefined) throw new OpNotFoundError(op, `the scheduler sent no source for it to worker ${this.name} (define-ops)`);
       sources.push([op, source]);
     }
-    const payload: BatchPayload = { keys: [key], nodes: [node], parent: Int32Array.of(-1), inputKeys, inputs, ops, sources };
+    const payload: BatchPayload = { keys: [key], nodes: [node], inputKeys, inputs, ops, sources }; // one member: no parent array
     // A JSON node crosses to the thread as one string, cheaper than a structured clone of its objects.
     if (typeof wire === 'string') return { ...payload, keys: [], nodes: [], json: `[${JSON.stringify([key])},[${wire}]]` };
     return payload;

@@ -65,6 +65,28 @@ describe('ThreadExecutor', () => {
     expect(ex.depth).toBe(2);
   });
 
+  it('runs one-member batches whose nodes are JSON text (sent as one string) beside batches with inputs (a structured clone)', async () => {
+    const ex = new ThreadExecutor(1, ENTRY, 8);
+    executors.push(ex);
+    const add = 'fn:add-json-0';
+    const sources: [string, string][] = [[add, '(a, b) => a + b']];
+    const asJson = (key: string, a: number, b: number) => ({
+      keys: [],
+      nodes: [],
+      json: JSON.stringify([[key], [{ op: add, args: [a, b] }]]),
+      inputKeys: [],
+      inputs: [],
+      ops: [add],
+      sources,
+    });
+    const withInput = { ...batch({ op: add, args: [{ ref: 'x' }, 1] }, sources, ['x'], [41]) };
+    const runs = [ex.run('j1', asJson('j1', 1, 2)), ex.run('j2', asJson('j2', 10, 20)), ex.run('k', withInput), ex.run('j3', asJson('j3', -1, 1))];
+    const results = await Promise.all(runs);
+    expect(results.map((r) => (r.ok ? r.value : r.error.message))).toEqual([3, 30, 42, 0]);
+    const alone = await Promise.all([ex.run('j4', asJson('j4', 2, 2)), ex.run('j5', asJson('j5', 3, 3))]);
+    expect(alone.map((r) => (r.ok ? r.value : r.error.message))).toEqual([4, 6]);
+  });
+
   it('bundles batches both ways, and a result the channel cannot carry fails alone', async () => {
     const ex = new ThreadExecutor(1, ENTRY, 4);
     executors.push(ex);

@@ -48,7 +48,7 @@ function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
         if (isWorkerDeath(err)) throw err;
         // Anything else (a value that cannot be cloned, a pool error) is this batch's failure.
         const t = now();
-        return { ok: false, member: payload.parent.length - 1, error: serializeError(err), start: t, stop: t, worker: -1 };
+        return { ok: false, member: (payload.parent?.length ?? 1) - 1, error: serializeError(err), start: t, stop: t, worker: -1 };
       }
     },
   };
