@@ -71,7 +71,7 @@ export { SchedulerServer, type SchedulerServerOptions } from './scheduler/server
 export type { DataScattered, MissingData } from './scheduler/state/messages.js';
 export { ScatteredDataLostError } from './scheduler/state/errors.js';
 export { Worker, type WorkerOptions, type WorkerExit } from './worker/worker.js';
-export { parseMemoryLimit } from './worker/memory-limit.js';
+export { parseMemoryLimit } from '@tsdask/runtime/spill';
 export { pauseChange, PAUSE_FRACTION, RESUME_FRACTION } from './worker/state/memory-pause.js';
 export type { ReceiveDataStimulus, StealRequestStimulus } from './worker/state/messages.js';
 export { Client, type ClientOptions } from './client/client.js';

@@ -24,7 +24,7 @@ import { decodeNode, decodeWireValue } from '../protocol/values.js';
 import { DataStore } from './data-store.js';
 import { serveData } from './data-server.js';
 import { ThreadExecutor } from './executor.js';
-import { parseMemoryLimit } from './memory-limit.js';
+import { parseMemoryLimit } from '@tsdask/runtime/spill';
 import { PeerPool } from '../protocol/peer-pool.js';
 import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
 import { WorkerStateMachine } from './state/machine.js';
