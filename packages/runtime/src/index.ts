@@ -20,5 +20,6 @@ export { serveBatches, type WorkerTransport, type ServeOptions } from './serve.j
 export type { ToWorker, FromWorker, RunBatchMessage, BatchDoneMessage } from './messages.js';
 export { transferables } from './transfer.js';
 export { bufferCollector } from './buffer-collector.js';
+export { exposeGc } from './platform/gc.js';
 export { SpillError } from './errors.js';
 export { survivesJson } from './json-safe.js';
