@@ -27,27 +27,11 @@ export interface DataServerOptions {
   log: (line: string) => void;
 }
 
-/** Whether every key asked for is in memory or not held at all (the answer needs no disk). */
-function answerableNow(msg: GetDataMsg, store: DataStore): boolean {
-  for (const key of msg.keys) if (store.has(key) && !store.inMemory(key)) return false;
-  return true;
-}
-
-/** Reads back the spilled values `msg` asks for; one that cannot be read is left out (reported missing). */
+/** Reads back the spilled values `msg` asks for; one that cannot be read is left out (reported missing) and logged. */
 async function loadSpilled(msg: GetDataMsg, store: DataStore, log: (line: string) => void): Promise<Map<string, StoredValue>> {
-  const loaded = new Map<string, StoredValue>();
-  await Promise.all(
-    msg.keys.map(async (key) => {
-      if (!store.has(key) || store.inMemory(key)) return;
-      try {
-        const v = await store.load(key);
-        if (v !== undefined) loaded.set(key, v);
-      } catch (err) {
-        log(`cannot read back spilled '${key}': ${(err as Error).message}`);
-      }
-    }),
-  );
-  return loaded;
+  const { values, errors } = await store.readBack(msg.keys);
+  for (const [key, err] of errors) log(`cannot read back spilled '${key}': ${(err as Error).message}`);
+  return values;
 }
 
 /** Answers one get-data on `conn` from `store` (or `loaded` from disk): a value that cannot be encoded is reported missing. */
@@ -93,7 +77,7 @@ export function serveData(options: DataServerOptions): Promise<Listener> {
           if (frame.kind === 'body')
             throw new MessageShapeError('message', `A peer sent a body frame to the data port; only get-data messages are served here.`);
           const msg = checkFromPeer(frame.message);
-          if (pending === undefined && answerableNow(msg, store)) return answer(conn, msg, store, log);
+          if (pending === undefined && !store.anyOnDisk(msg.keys)) return answer(conn, msg, store, log);
           // Read the spilled values now; answer after the answers before it.
           const loading = loadSpilled(msg, store, log);
           const mine: Promise<void> = Promise.all([pending, loading])

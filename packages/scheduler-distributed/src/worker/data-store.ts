@@ -159,6 +159,33 @@ export class DataStore {
     return e.reading;
   }
 
+  /** Whether any of `keys` is held on disk (reading it needs `load`). */
+  anyOnDisk(keys: Iterable<string>): boolean {
+    for (const key of keys) {
+      const w = this.#entries.get(key)?.where;
+      if (w === 'disk' || w === 'reading') return true;
+    }
+    return false;
+  }
+
+  /** Reads back those of `keys` held on disk: their values, and the error of each that could not be read (that key is gone). */
+  async readBack(keys: Iterable<string>): Promise<{ values: Map<string, StoredValue>; errors: Map<string, unknown> }> {
+    const values = new Map<string, StoredValue>();
+    const errors = new Map<string, unknown>();
+    const reads: Promise<void>[] = [];
+    for (const key of keys) {
+      if (!this.has(key) || this.inMemory(key)) continue;
+      reads.push(
+        this.load(key).then(
+          (v) => void (v !== undefined && values.set(key, v)),
+          (err: unknown) => void errors.set(key, err),
+        ),
+      );
+    }
+    await Promise.all(reads);
+    return { values, errors };
+  }
+
   /** Drops `key` (removing its file, calling off its write); returns whether it was held. */
   delete(key: string): boolean {
     const e = this.#entries.get(key);

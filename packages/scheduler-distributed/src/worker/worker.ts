@@ -135,11 +135,7 @@ export class Worker {
     if (!Number.isInteger(nthreads) || nthreads < 1)
       throw new ConfigError(`nthreads must be a whole number of at least 1, got ${nthreads}.`, { option: 'nthreads' });
     const memoryLimit = parseMemoryLimit(options.memoryLimit ?? 0);
-    const fractions = memoryFractions({
-      ...(options.memoryTarget !== undefined ? { target: options.memoryTarget } : {}),
-      ...(options.memorySpill !== undefined ? { spill: options.memorySpill } : {}),
-      ...(options.memoryPause !== undefined ? { pause: options.memoryPause } : {}),
-    });
+    const fractions = memoryFractions({ target: options.memoryTarget, spill: options.memorySpill, pause: options.memoryPause });
     const memoryMonitorMs = options.memoryMonitorMs ?? 100;
     if (!(memoryMonitorMs > 0))
       throw new ConfigError(`memoryMonitorMs must be a positive number of milliseconds, got ${memoryMonitorMs}.`, { option: 'memoryMonitorMs' });
@@ -359,8 +355,17 @@ export class Worker {
 
   #execute(key: string, wire: WireNode, loaded?: Map<string, StoredValue>): void {
     if (loaded === undefined && this.#store.spilledBytes > 0) {
-      const spilled = this.#spilledInputs(key);
-      if (spilled.length > 0) return this.#loadThenExecute(key, wire, spilled);
+      const deps = [...(this.#machine.tasks.get(key)?.dependencies ?? [])].map((d) => d.key);
+      if (this.#store.anyOnDisk(deps)) {
+        // Inputs on disk are read back first; one that cannot be (SpillError TSDASK_SPILL_LOST) fails the task.
+        void this.#store.readBack(deps).then(({ values, errors }) => {
+          if (this.#closing) return;
+          const lost = errors.values().next();
+          if (lost.done) return this.#execute(key, wire, values);
+          this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error: serializeError(lost.value) });
+        });
+        return;
+      }
     }
     let payload: BatchPayload;
     try {
@@ -376,29 +381,6 @@ export class Worker {
       if (this.#machine.stateOf(key) === 'executing') this.#store.put(key, r.value, r.nbytes);
       this.#handle({ type: 'execute-success', stimulusId: this.#sid('execute-success'), key, nbytes: r.nbytes });
     });
-  }
-
-  /** The inputs of `key` that are on disk. */
-  #spilledInputs(key: string): string[] {
-    const out: string[] = [];
-    for (const dep of this.#machine.tasks.get(key)?.dependencies ?? []) if (this.#store.has(dep.key) && !this.#store.inMemory(dep.key)) out.push(dep.key);
-    return out;
-  }
-
-  /** Reads `key`'s spilled inputs back, then executes it; a read that fails (SpillError TSDASK_SPILL_LOST) fails the task. */
-  #loadThenExecute(key: string, wire: WireNode, spilled: string[]): void {
-    Promise.all(spilled.map((k) => this.#store.load(k))).then(
-      (values) => {
-        if (this.#closing) return;
-        const loaded = new Map<string, StoredValue>();
-        for (let i = 0; i < spilled.length; i++) if (values[i] !== undefined) loaded.set(spilled[i]!, values[i]!);
-        this.#execute(key, wire, loaded);
-      },
-      (err: unknown) => {
-        if (this.#closing) return;
-        this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error: serializeError(err) });
-      },
-    );
   }
 
   /** The one-member batch of `key`: its node, its inputs from the store (or `loaded` from disk), its ops and the sources of its shipped functions. */

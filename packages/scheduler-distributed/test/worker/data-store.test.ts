@@ -215,6 +215,24 @@ describe('DataStore', () => {
     expect(s.has('a')).toBe(false);
   });
 
+  it('readBack reads only the keys on disk, and reports one whose file is gone as an error', async () => {
+    const s = makeStore();
+    s.put('disk', floats(10, 1), 80);
+    s.put('lost', floats(10, 2), 80);
+    s.spill(Infinity);
+    await settle(s);
+    s.put('mem', floats(10, 3), 80);
+    expect(s.anyOnDisk(['mem', 'nope'])).toBe(false);
+    expect(s.anyOnDisk(['mem', 'disk'])).toBe(true);
+    const lostFile = files(s)[1]!; // written second
+    rmSync(join(s.spillDir!, lostFile));
+    const { values, errors } = await s.readBack(['mem', 'disk', 'lost', 'nope']);
+    expect([...values.keys()]).toEqual(['disk']);
+    expect(Array.from(values.get('disk')!.value as Float64Array)).toEqual(Array.from(floats(10, 1)));
+    expect([...errors.keys()]).toEqual(['lost']);
+    expect((errors.get('lost') as SpillError).code).toBe('TSDASK_SPILL_LOST');
+  });
+
   it('close waits for writes going and removes the spill folder', async () => {
     const s = makeStore();
     for (let i = 0; i < 5; i++) s.put(`k${i}`, floats(10_000, i), 80_000);

@@ -32,7 +32,7 @@ export interface MemoryFractions {
 export const DEFAULT_MEMORY_FRACTIONS: Readonly<MemoryFractions> = Object.freeze({ target: 0.6, spill: 0.7, pause: 0.8 });
 
 /** The fractions with defaults filled in; throws ConfigError for one that is not false or in (0, 1]. */
-export function memoryFractions(given: Partial<MemoryFractions> = {}): MemoryFractions {
+export function memoryFractions(given: { [K in keyof MemoryFractions]?: MemoryFractions[K] | undefined } = {}): MemoryFractions {
   const out = { ...DEFAULT_MEMORY_FRACTIONS };
   for (const name of ['target', 'spill', 'pause'] as const) {
     const v = given[name];
