@@ -116,14 +116,8 @@ describe('tsdask-worker bin', () => {
       // Eight values of 16 KB on a 100 kB limit: what is over the 60 kB target spills (the target alone acts).
       const startSpilling = async (name: string): Promise<Run> => {
         const arrived = fake.nextWorker();
-        const run = startBin(
-          [`tcp://${fake.address}`, '--name', name, '--memory-limit', '100kB', '--memory-spill', 'false', '--memory-pause', 'false'].concat([
-            '--local-directory',
-            parent,
-            '--token',
-            TOKEN,
-          ]),
-        );
+        const memory = ['--memory-limit', '100kB', '--memory-spill', 'false', '--memory-pause', 'false'];
+        const run = startBin([`tcp://${fake.address}`, '--name', name, ...memory, '--local-directory', parent, '--token', TOKEN]);
         await run.firstLine;
         const link: WorkerLink = await arrived;
         for (let i = 0; i < 8; i++) {
