@@ -2,8 +2,8 @@
  * The spill store: values written to files in a temp folder of its own
  * (`tsdask-spill-<pid>-XXXXXX`), read back when a task needs them, and the folder removed when
  * its owner closes it (a local compute's end, a distributed worker's close; and at exit, see
- * exit-cleanup.ts). Shared by scheduler-local and the distributed worker. Making one first removes the folders
- * that dead processes left in the same parent.
+ * exit-cleanup.ts). Shared by scheduler-local and the distributed worker. Making one first
+ * removes the folders that dead processes left in the same parent.
  *
  * Files are written and read in parts of at most `ioLimit` bytes (a single write or read past
  * 2 GiB fails in Node), and never held whole in one Buffer. Every failure is a SpillError that

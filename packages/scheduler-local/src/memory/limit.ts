@@ -2,8 +2,9 @@
  * The memory limit of the local schedulers: bytes of results the calling thread may hold.
  * Given as a number of bytes or a string ('512MB', '2 GiB', '0.5' for a fraction of system
  * memory); from `memoryLimit` in options or config, else `TSDASK_MEMORY_LIMIT`, else half of
- * system memory (sizes parsed by @tsdask/runtime/spill's parseBytes). Fractions of it trigger spilling (target) and pausing new reads (pause), as
- * Dask's worker memory thresholds: see state/memory-policy.ts.
+ * system memory (sizes parsed by @tsdask/runtime/spill's parseBytes). Fractions of it trigger
+ * spilling (target) and pausing new reads (pause), as Dask's worker memory thresholds: see
+ * state/memory-policy.ts.
  */
 import { totalmem } from 'node:os';
 import { ConfigError } from '@tsdask/core-graph';
