@@ -3,7 +3,8 @@
  * (which message types that side may send, each field's type), so a peer that sends an
  * unknown type, a missing field or a wrong type gets a MessageShapeError naming the field,
  * and its connection is closed, before any state changes. Arrays are checked element by
- * element; a type ending in '?' is an optional field. The scheduler's hot messages (task-finished, compute-task) stay a few field tests.
+ * element; a type ending in '?' is an optional field. The scheduler's hot messages
+ * (task-finished, compute-task) stay a few field tests.
  */
 import { MessageShapeError } from '../comm/errors.js';
 import type { ClientToScheduler, PeerToWorker, SchedulerToClient, SchedulerToWorker, WorkerToPeer, WorkerToScheduler } from './messages.js';

@@ -354,14 +354,14 @@ export class Worker {
   }
 
   #execute(key: string, wire: WireNode, loaded?: Map<string, StoredValue>): void {
-    if (loaded === undefined && this.#store.spilledBytes > 0) {
-      const deps = [...(this.#machine.tasks.get(key)?.dependencies ?? [])].map((d) => d.key);
+    if (this.#store.spilledBytes > 0) {
+      const deps = [...(this.#machine.tasks.get(key)?.dependencies ?? [])].map((d) => d.key).filter((k) => loaded?.has(k) !== true);
       if (this.#store.anyOnDisk(deps)) {
-        // Inputs on disk are read back first; one that cannot be (SpillError TSDASK_SPILL_LOST) fails the task.
+        // Inputs on disk are read back first (again for one spilled meanwhile); one that cannot be (SpillError TSDASK_SPILL_LOST) fails the task.
         void this.#store.readBack(deps).then(({ values, errors }) => {
           if (this.#closing) return;
           const lost = errors.values().next();
-          if (lost.done) return this.#execute(key, wire, values);
+          if (lost.done) return this.#execute(key, wire, loaded === undefined ? values : new Map([...loaded, ...values]));
           this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error: serializeError(lost.value) });
         });
         return;
