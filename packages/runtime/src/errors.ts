@@ -1,8 +1,8 @@
 /**
  * The runtime's one error class of its own, SpillError: the spill codec (here) refuses a value
- * with it, and the spill stores of schedulers (files, in scheduler-local) raise it for the
- * disk. Every other error a batch meets (TaskError, OpNotFoundError, ...) is core-graph's, so
- * that every scheduler raises, serializes and rebuilds the same classes.
+ * with it, and the spill store (files, ./spill, used by scheduler-local and the distributed
+ * worker) raises it for the disk. Every other error a batch meets (TaskError, OpNotFoundError,
+ * ...) is core-graph's, so that every scheduler raises, serializes and rebuilds the same classes.
  */
 import { registerErrorClass, TsdaskError } from '@tsdask/core-graph';
 

@@ -3,7 +3,8 @@
  * scheduler's calling thread, the 'threads' pool's piscina workers, a future distributed
  * worker process): the evaluator and op loading by module specifier, the compile of shipped
  * functions, batch execution with result sizing and serialized errors, a transport-free
- * message entry (`serveBatches`), and (subpath `./codec`) the spill codec.
+ * message entry (`serveBatches`), (subpath `./codec`) the spill codec and (subpath `./spill`)
+ * the spill store, its exit cleanup and the memory-limit parser.
  *
  * A package of its own rather than a folder of core-graph: core-graph stays pure data and
  * passes (no compile, no codec, no module loading, browser-loadable, cheap to import), and
@@ -19,5 +20,6 @@ export { serveBatches, type WorkerTransport, type ServeOptions } from './serve.j
 export type { ToWorker, FromWorker, RunBatchMessage, BatchDoneMessage } from './messages.js';
 export { transferables } from './transfer.js';
 export { bufferCollector } from './buffer-collector.js';
+export { exposeGc } from './platform/gc.js';
 export { SpillError } from './errors.js';
 export { survivesJson } from './json-safe.js';

@@ -71,8 +71,16 @@ export { SchedulerServer, type SchedulerServerOptions } from './scheduler/server
 export type { DataScattered, MissingData } from './scheduler/state/messages.js';
 export { ScatteredDataLostError } from './scheduler/state/errors.js';
 export { Worker, type WorkerOptions, type WorkerExit } from './worker/worker.js';
-export { parseMemoryLimit } from './worker/memory-limit.js';
-export { pauseChange, PAUSE_FRACTION, RESUME_FRACTION } from './worker/state/memory-pause.js';
+export { parseMemoryLimit } from '@tsdask/runtime/spill';
+export {
+  memoryFractions,
+  overTarget,
+  onMemoryReading,
+  DEFAULT_MEMORY_FRACTIONS,
+  type MemoryFractions,
+  type MemoryReading,
+  type MemoryVerdict,
+} from './worker/state/memory-thresholds.js';
 export type { ReceiveDataStimulus, StealRequestStimulus } from './worker/state/messages.js';
 export { Client, type ClientOptions } from './client/client.js';
 export { RemoteScheduler, type RemoteSchedulerOptions } from './client/remote-scheduler.js';

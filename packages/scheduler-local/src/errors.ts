@@ -7,7 +7,7 @@ import { registerErrorClass, TsdaskError } from '@tsdask/core-graph';
 
 export { TaskError, WorkerLostError, NotPortableError, OpNotFoundError } from '@tsdask/core-graph';
 
-/** SpillError lives with the spill codec in @tsdask/runtime; the spill store here raises it too. */
+/** SpillError lives with the spill codec and the spill store in @tsdask/runtime (./codec, ./spill). */
 export { SpillError } from '@tsdask/runtime';
 
 /** One line of a task's story, as an InvalidTransitionError carries it. */

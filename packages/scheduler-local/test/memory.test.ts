@@ -8,7 +8,7 @@ import { decodeValue, encodeValue } from '@tsdask/runtime/codec';
 import { randomDag } from './random-dag.js';
 import { driveWithLateWrites } from './drive.js';
 import { K, loadsMachine } from './shared-loads.js';
-import { parseBytes } from '../src/memory/limit.js';
+import { parseBytes } from '@tsdask/runtime/spill';
 
 const parent = mkdtempSync(join(tmpdir(), 'tsdask-mem-test-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));

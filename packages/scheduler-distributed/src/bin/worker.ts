@@ -17,8 +17,13 @@ Starts a tsdask worker that joins the scheduler at <scheduler-address> (tcp://HO
 
 Options:
   --nthreads N         threads that run tasks (default 1)
-  --memory-limit SIZE  bytes held before the worker pauses: 4GB, 512MiB, a byte count,
+  --memory-limit SIZE  the worker's memory limit: 4GB, 512MiB, a byte count,
                        a fraction of system memory (0.5), or 0 / none (default: none)
+  --memory-target F    spill values (least recently used first) when they hold over F of
+                       the limit (default 0.6; false: off)
+  --memory-spill F     spill down to the target when process memory is over F (default 0.7)
+  --memory-pause F     start no new task while process memory is over F (default 0.8)
+  --local-directory D  where the spill folder is made (default: the system temp folder)
   --name NAME          its name in logs and at the scheduler (default: its data address)
   --token T            the cluster token (default: the TSDASK_TOKEN environment variable)
   --host H             interface of its data port (default 127.0.0.1; 0.0.0.0 for other hosts)
@@ -43,6 +48,10 @@ function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[
       options: {
         nthreads: { type: 'string' },
         'memory-limit': { type: 'string' },
+        'memory-target': { type: 'string' },
+        'memory-spill': { type: 'string' },
+        'memory-pause': { type: 'string' },
+        'local-directory': { type: 'string' },
         name: { type: 'string' },
         token: { type: 'string' },
         host: { type: 'string' },
@@ -82,6 +91,16 @@ function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[
     return n;
   };
   const nthreads = whole('nthreads', values.nthreads, 1);
+  const fraction = (flag: string, text: string | undefined): number | false | undefined => {
+    if (text === undefined) return undefined;
+    if (text === 'false') return false;
+    const f = Number(text);
+    if (!(f > 0 && f <= 1)) usageError(`--${flag} must be a fraction in (0, 1] or false, got '${text}'`);
+    return f;
+  };
+  const memoryTarget = fraction('memory-target', values['memory-target']);
+  const memorySpill = fraction('memory-spill', values['memory-spill']);
+  const memoryPause = fraction('memory-pause', values['memory-pause']);
   const port = whole('port', values.port, 0);
   let tls;
   try {
@@ -97,6 +116,10 @@ function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[
       ...(nthreads !== undefined ? { nthreads } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(values['memory-limit'] !== undefined ? { memoryLimit: values['memory-limit'] } : {}),
+      ...(memoryTarget !== undefined ? { memoryTarget } : {}),
+      ...(memorySpill !== undefined ? { memorySpill } : {}),
+      ...(memoryPause !== undefined ? { memoryPause } : {}),
+      ...(values['local-directory'] !== undefined ? { localDirectory: values['local-directory'] } : {}),
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(tls !== undefined ? { tls } : {}),

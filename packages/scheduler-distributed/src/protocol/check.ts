@@ -3,12 +3,14 @@
  * (which message types that side may send, each field's type), so a peer that sends an
  * unknown type, a missing field or a wrong type gets a MessageShapeError naming the field,
  * and its connection is closed, before any state changes. Arrays are checked element by
- * element; the scheduler's hot messages (task-finished, compute-task) stay a few field tests.
+ * element; a type ending in '?' is an optional field. The scheduler's hot messages
+ * (task-finished, compute-task) stay a few field tests.
  */
 import { MessageShapeError } from '../comm/errors.js';
 import type { ClientToScheduler, PeerToWorker, SchedulerToClient, SchedulerToWorker, WorkerToPeer, WorkerToScheduler } from './messages.js';
 
-type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'string[]' | 'number[]' | 'node' | 'node[]' | 'pairs' | 'inputs' | 'found' | 'who-has';
+type FieldType =
+  'string' | 'number' | 'number?' | 'boolean' | 'object' | 'string[]' | 'number[]' | 'node' | 'node[]' | 'pairs' | 'inputs' | 'found' | 'who-has';
 type Shapes = Record<string, Record<string, FieldType>>;
 
 const CLIENT_TO_SCHEDULER: Shapes = {
@@ -41,7 +43,7 @@ const WORKER_TO_SCHEDULER: Shapes = {
   'task-finished': { key: 'string', nbytes: 'number' },
   'task-erred': { key: 'string', error: 'object' },
   'missing-data': { key: 'string', tried: 'string[]' },
-  heartbeat: { memory: 'number', executing: 'number', ready: 'number' },
+  heartbeat: { memory: 'number', spilled: 'number?', executing: 'number', ready: 'number' },
   'steal-response': { key: 'string', released: 'boolean' },
   slots: { slots: 'number' },
 };
@@ -68,6 +70,8 @@ function fits(v: unknown, t: FieldType): boolean {
       return isStr(v);
     case 'number':
       return isNum(v);
+    case 'number?':
+      return v === undefined || isNum(v);
     case 'boolean':
       return typeof v === 'boolean';
     case 'object':

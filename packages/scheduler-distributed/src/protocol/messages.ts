@@ -147,8 +147,10 @@ export interface SlotsMsg {
 /** Liveness and load, every second or so. */
 export interface HeartbeatMsg {
   type: 'heartbeat';
-  /** Bytes of results held. */
+  /** Bytes of results held in memory. */
   memory: number;
+  /** Bytes of results spilled to disk (absent from workers that predate spilling). */
+  spilled?: number;
   /** Tasks executing and ready. */
   executing: number;
   ready: number;

@@ -2,6 +2,8 @@
  * A worker's data port: listens (behind the token handshake, any role) and answers `get-data`
  * with `data` {found, missing} and then one body frame per found key, the value's wire bytes
  * (a small JSON-safe value travels inside `data` instead).
+ * Values in memory are answered at once; one spilled to disk is read back first, and answers on
+ * a connection keep the order of its requests (a peer reads them in that order).
  * Anything else on the port (a body frame, an unknown or malformed message) closes that
  * connection with the error; the port keeps serving the others.
  */
@@ -13,7 +15,7 @@ import { listen, type Listener } from '../comm/tcp.js';
 import { checkFromPeer } from '../protocol/check.js';
 import type { DataMsg, GetDataMsg } from '../protocol/messages.js';
 import { encodeWireValue, inlineJson } from '../protocol/values.js';
-import type { DataStore } from './data-store.js';
+import type { DataStore, StoredValue } from './data-store.js';
 
 /** Options of serveData. */
 export interface DataServerOptions {
@@ -26,13 +28,21 @@ export interface DataServerOptions {
   log: (line: string) => void;
 }
 
-/** Answers one get-data on `conn` from `store`: a value that cannot be encoded is reported missing. */
-function answer(conn: Connection, msg: GetDataMsg, store: DataStore, log: (line: string) => void): void {
+/** Reads back the spilled values `msg` asks for; one that cannot be read is left out (reported missing) and logged. */
+async function loadSpilled(msg: GetDataMsg, store: DataStore, log: (line: string) => void): Promise<Map<string, StoredValue>> {
+  const { values, errors } = await store.readBack(msg.keys);
+  for (const [key, err] of errors) log(`cannot read back spilled '${key}': ${(err as Error).message}`);
+  return values;
+}
+
+/** Answers one get-data on `conn` from `store` (or `loaded` from disk): a value that cannot be encoded is reported missing. */
+function answer(conn: Connection, msg: GetDataMsg, store: DataStore, log: (line: string) => void, loaded?: Map<string, StoredValue>): void {
+  if (conn.isClosed) return;
   const found: DataMsg['found'] = [];
   const bodies: Uint8Array[] = [];
   const missing: string[] = [];
   for (const key of msg.keys) {
-    const held = store.get(key);
+    const held = store.get(key) ?? loaded?.get(key);
     if (held === undefined) {
       missing.push(key);
       continue;
@@ -64,12 +74,24 @@ export function serveData(options: DataServerOptions): Promise<Listener> {
     ...(options.tls !== undefined ? { tls: options.tls } : {}),
     onRefused: (info: RefusedInfo) => log(`data port refused ${info.remote}: ${info.reason}`),
     onConnection: (conn) => {
+      /** The end of the answers still being read from disk on this connection, in request order. */
+      let pending: Promise<void> | undefined;
       conn.onFrame((frame) => {
         if (conn.isClosed) return;
         try {
           if (frame.kind === 'body')
             throw new MessageShapeError('message', `A peer sent a body frame to the data port; only get-data messages are served here.`);
-          answer(conn, checkFromPeer(frame.message), store, log);
+          const msg = checkFromPeer(frame.message);
+          if (pending === undefined && !store.anyOnDisk(msg.keys)) return answer(conn, msg, store, log);
+          // Read the spilled values now; answer after the answers before it.
+          const loading = loadSpilled(msg, store, log);
+          const mine: Promise<void> = Promise.all([pending, loading])
+            .then(([, loaded]) => answer(conn, msg, store, log, loaded))
+            .catch((err: Error) => conn.close(err))
+            .finally(() => {
+              if (pending === mine) pending = undefined;
+            });
+          pending = mine;
         } catch (err) {
           log(`closing data connection from ${conn.remote}: ${(err as Error).message}`);
           conn.close(err as Error);

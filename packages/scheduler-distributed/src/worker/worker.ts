@@ -3,8 +3,9 @@
  * serves them on its data port (data-server.ts), registers with the scheduler (register.ts),
  * turns each scheduler message into a stimulus and carries out the machine's instructions, one
  * method each: execute on the thread executor, gather-dep from a peer (protocol/peer-pool.ts), results and
- * missing data to the scheduler, release-data from the store. It heartbeats its held bytes and
- * pauses new work past 80% of its memory limit (state/memory-pause.ts).
+ * missing data to the scheduler, release-data from the store. It heartbeats its bytes in memory
+ * and on disk; with a memory limit it spills values to disk and pauses new work by the fractions
+ * of state/memory-thresholds.ts (memory-manager.ts), and reads spilled inputs back before a task runs.
  *
  * A worker without its scheduler stops: when that connection closes, `closed` resolves with
  * code 1 (close-worker and close() give code 0).
@@ -21,14 +22,15 @@ import { formatAddress, parseAddress } from '../protocol/address.js';
 import { checkToWorker } from '../protocol/check.js';
 import type { SchedulerToWorker, WireError, WireNode, WorkerToScheduler } from '../protocol/messages.js';
 import { decodeNode, decodeWireValue } from '../protocol/values.js';
-import { DataStore } from './data-store.js';
+import { DataStore, type StoredValue } from './data-store.js';
 import { serveData } from './data-server.js';
 import { ThreadExecutor } from './executor.js';
-import { parseMemoryLimit } from './memory-limit.js';
+import { parseMemoryLimit } from '@tsdask/runtime/spill';
+import { MemoryManager } from './memory-manager.js';
 import { PeerPool } from '../protocol/peer-pool.js';
 import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
 import { WorkerStateMachine } from './state/machine.js';
-import { pauseChange } from './state/memory-pause.js';
+import { memoryFractions, type MemoryFractions } from './state/memory-thresholds.js';
 import type { WorkerInstruction, WorkerStimulus } from './state/messages.js';
 
 /** Options of Worker.start. */
@@ -41,8 +43,20 @@ export interface WorkerOptions {
   tls?: TlsOptions;
   /** Threads that run tasks (default 1). */
   nthreads?: number;
-  /** Bytes of held values before the worker pauses: bytes, '4GB', a fraction of system memory; 0 or 'none' for no limit (default). */
+  /** The worker's memory limit, that its memory fractions are of: bytes, '4GB', a fraction of system memory; 0 or 'none' for no limit (default). */
   memoryLimit?: number | string;
+  /** Managed memory over this fraction of the limit spills, least recently used first (default 0.6; false: off). Dask's distributed.worker.memory.target. */
+  memoryTarget?: number | false;
+  /** Process memory over this fraction spills down to the target (default 0.7; false: off). Dask's distributed.worker.memory.spill. */
+  memorySpill?: number | false;
+  /** Process memory over this fraction pauses new tasks and fetches (default 0.8; false: off). Dask's distributed.worker.memory.pause. */
+  memoryPause?: number | false;
+  /** How often process memory is read, in ms (default 100). Dask's distributed.worker.memory.monitor-interval. */
+  memoryMonitorMs?: number;
+  /** The folder the spill folder is made in (default: the system temp folder). Dask's --local-directory. */
+  localDirectory?: string;
+  /** Reads the process's memory in bytes (default: its RSS less the RSS when the worker started; see memory-manager.ts). For tests and embedders. */
+  readMemory?: () => number;
   /** Its name in logs and at the scheduler (default: its data address). */
   name?: string;
   /** Interface of the data port (default 127.0.0.1; '0.0.0.0' for other hosts). */
@@ -67,6 +81,9 @@ interface Parts {
   scheduler: string;
   nthreads: number;
   memoryLimit: number;
+  fractions: MemoryFractions;
+  memoryMonitorMs: number;
+  readMemory: (() => number) | undefined;
   heartbeatMs: number;
   conn: Connection;
   listener: Listener;
@@ -105,6 +122,8 @@ export class Worker {
   readonly #peers: PeerPool;
   readonly #sources = new Map<OpId, string>();
   readonly #heartbeat: ReturnType<typeof setInterval>;
+  readonly #memory: MemoryManager;
+  readonly #monitor: ReturnType<typeof setInterval> | undefined;
   #resolveClosed!: (exit: WorkerExit) => void;
   #closing = false;
   #receiving: { key: string; nbytes: number } | undefined;
@@ -116,9 +135,17 @@ export class Worker {
     if (!Number.isInteger(nthreads) || nthreads < 1)
       throw new ConfigError(`nthreads must be a whole number of at least 1, got ${nthreads}.`, { option: 'nthreads' });
     const memoryLimit = parseMemoryLimit(options.memoryLimit ?? 0);
-    const store = new DataStore();
+    const fractions = memoryFractions({ target: options.memoryTarget, spill: options.memorySpill, pause: options.memoryPause });
+    const memoryMonitorMs = options.memoryMonitorMs ?? 100;
+    if (!(memoryMonitorMs > 0))
+      throw new ConfigError(`memoryMonitorMs must be a positive number of milliseconds, got ${memoryMonitorMs}.`, { option: 'memoryMonitorMs' });
     let name = options.name ?? '';
     const log = options.log ?? ((line: string) => void process.stderr.write(`tsdask-worker ${name}: ${line}\n`));
+    const store = new DataStore({
+      spill: { parent: options.localDirectory },
+      // Told once per kind; the values stay in memory and the worker goes on.
+      onSpillError: (err) => log(`spilling to disk failed (${err.code}): ${err.message}`),
+    });
     const tls = options.tls;
     const listener = await serveData({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, token: options.token, tls, store, log });
     const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
@@ -140,6 +167,9 @@ export class Worker {
         tls,
         nthreads,
         memoryLimit,
+        fractions,
+        memoryMonitorMs,
+        readMemory: options.readMemory,
         heartbeatMs: welcome.heartbeatMs,
         conn,
         listener,
@@ -148,7 +178,7 @@ export class Worker {
         executor,
       });
     } catch (err) {
-      await Promise.all([listener.close(), executor.close()]);
+      await Promise.all([listener.close(), executor.close(), store.close()]);
       throw err;
     }
   }
@@ -174,6 +204,16 @@ export class Worker {
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#heartbeat = setInterval(() => this.#sendHeartbeat(), Math.max(10, p.heartbeatMs));
     this.#heartbeat.unref();
+    this.#memory = new MemoryManager({
+      store: p.store,
+      limit: p.memoryLimit,
+      fractions: p.fractions,
+      ...(p.readMemory !== undefined ? { readMemory: p.readMemory } : {}),
+    });
+    if (this.#memory.active) {
+      this.#monitor = setInterval(() => this.#checkMemory(), p.memoryMonitorMs);
+      this.#monitor.unref();
+    }
     void p.conn.closed.then((reason) => {
       if (this.#closing) return;
       this.#log(`the connection to the scheduler at ${p.scheduler} closed${reason ? ` (${reason.message})` : ''}; stopping`);
@@ -196,10 +236,11 @@ export class Worker {
     if (!this.#closing) {
       this.#closing = true;
       clearInterval(this.#heartbeat);
+      clearInterval(this.#monitor);
       this.#conn.close();
       this.#peers.close();
       await Promise.all([this.#listener.close(), this.#executor.close()]);
-      this.#store.clear();
+      await this.#store.close().catch((err: Error) => this.#log(`removing the spill folder failed: ${err.message}`));
       this.#resolveClosed(exit);
     }
     await this.closed;
@@ -268,11 +309,19 @@ export class Worker {
       return;
     }
     for (const ins of instructions) this.#carryOut(ins);
-    const change = pauseChange(this.#store.bytes, this.memoryLimit, this.#machine.paused);
-    if (change !== undefined) {
-      this.#log(`${change === 'pause' ? 'pausing' : 'resuming'}: ${this.#store.bytes} bytes held, limit ${this.memoryLimit}`);
-      this.#handle({ type: change, stimulusId: this.#sid(change) });
-    }
+    this.#memory.afterStore();
+  }
+
+  /** A reading of the process's memory: spills, and pauses or resumes, as the memory manager says. */
+  #checkMemory(): void {
+    if (this.#closing) return;
+    const change = this.#memory.check(this.#machine.paused);
+    if (change === undefined) return;
+    const s = this.#store;
+    this.#log(
+      `${change === 'pause' ? 'pausing' : 'resuming'}: process memory ${this.#memory.measured} bytes, limit ${this.memoryLimit}; ${s.bytes} bytes of values in memory, ${s.spilledBytes} on disk`,
+    );
+    this.#handle({ type: change, stimulusId: this.#sid(change) });
   }
 
   #carryOut(ins: WorkerInstruction): void {
@@ -301,13 +350,27 @@ export class Worker {
   }
 
   #sendHeartbeat(): void {
-    this.#send({ type: 'heartbeat', memory: this.#store.bytes, executing: this.#machine.executing, ready: this.#machine.ready.size });
+    const s = this.#store;
+    this.#send({ type: 'heartbeat', memory: s.bytes, spilled: s.spilledBytes, executing: this.#machine.executing, ready: this.#machine.ready.size });
   }
 
-  #execute(key: string, wire: WireNode): void {
+  #execute(key: string, wire: WireNode, loaded?: Map<string, StoredValue>): void {
+    if (this.#store.spilledBytes > 0) {
+      const deps = [...(this.#machine.tasks.get(key)?.dependencies ?? [])].map((d) => d.key).filter((k) => loaded?.has(k) !== true);
+      if (this.#store.anyOnDisk(deps)) {
+        // Inputs on disk are read back first (again for one spilled meanwhile); one that cannot be (SpillError TSDASK_SPILL_LOST) fails the task.
+        void this.#store.readBack(deps).then(({ values, errors }) => {
+          if (this.#closing) return;
+          const lost = errors.values().next();
+          if (lost.done) return this.#execute(key, wire, loaded === undefined ? values : new Map([...loaded, ...values]));
+          this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error: serializeError(lost.value) });
+        });
+        return;
+      }
+    }
     let payload: BatchPayload;
     try {
-      payload = this.#payload(key, wire);
+      payload = this.#payload(key, wire, loaded);
     } catch (err) {
       const error = serializeError(err);
       queueMicrotask(() => this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error }));
@@ -326,13 +389,13 @@ export class Worker {
     });
   }
 
-  /** The one-member batch of `key`: its node, its inputs from the store, its ops and the sources of its shipped functions. */
-  #payload(key: string, wire: WireNode): BatchPayload {
+  /** The one-member batch of `key`: its node, its inputs from the store (or `loaded` from disk), its ops and the sources of its shipped functions. */
+  #payload(key: string, wire: WireNode, loaded?: Map<string, StoredValue>): BatchPayload {
     const node = decodeNode(wire) as Node;
     const inputKeys: string[] = [];
     const inputs: unknown[] = [];
     for (const dep of this.#machine.tasks.get(key)?.dependencies ?? []) {
-      const held = this.#store.get(dep.key);
+      const held = this.#store.get(dep.key) ?? loaded?.get(dep.key);
       if (held === undefined) throw new Error(`internal: input '${dep.key}' of task '${key}' is not held on worker ${this.name}`);
       inputKeys.push(dep.key);
       inputs.push(held.value);

@@ -67,3 +67,11 @@ it('names the field that is wrong, and refuses types the sender may not send', (
   ];
   for (const [f, path] of cases) expect(shapeError(f).path, String(f)).toBe(path);
 });
+
+it("takes a heartbeat with or without the optional 'spilled', and refuses one that is not a number", () => {
+  const hb = { type: 'heartbeat', memory: 10, executing: 0, ready: 1 };
+  expect(checkFromWorker(hb)).toEqual(hb);
+  expect(checkFromWorker({ ...hb, spilled: 4096 })).toEqual({ ...hb, spilled: 4096 });
+  expect(shapeError(() => checkFromWorker({ ...hb, spilled: '4096' })).path).toBe('message.spilled');
+  expect(shapeError(() => checkFromWorker({ ...hb, spilled: null })).path).toBe('message.spilled');
+});

@@ -1,9 +1,10 @@
 // The worker machine's receive-data stimulus (a value the scheduler put here), compute-task
-// again refreshing a waiting task's input holders (after missing-data), and the memory pause
-// thresholds, driven by hand; expected instructions worked out from the header's policy.
+// again refreshing a waiting task's input holders (after missing-data), driven by hand;
+// expected instructions worked out from the header's policy (the memory thresholds are in
+// memory-thresholds.test.ts).
 import { describe, expect, it } from 'vitest';
 import { drive } from './drive.js';
-import { pauseChange, WorkerStateMachine, type WorkerInstruction, type WorkerStimulus } from '@tsdask/scheduler-distributed';
+import { WorkerStateMachine, type WorkerInstruction, type WorkerStimulus } from '@tsdask/scheduler-distributed';
 
 const receive = (key: string, nbytes: number, sid = `recv-${key}`): WorkerStimulus => ({ type: 'receive-data', stimulusId: sid, key, nbytes });
 const strip = (ins: WorkerInstruction[]) => ins.map(({ stimulusId: _s, ...rest }) => rest);
@@ -65,16 +66,5 @@ describe('WorkerStateMachine compute-task again', () => {
     expect(strip(drive(m, { type: 'gather-dep-success', stimulusId: 'g2', transferId: transferId + 1, received: [{ key: 'x', nbytes: 8 }] }))).toEqual([
       { type: 'execute', key: 'y', op: 'op-y' },
     ]);
-  });
-});
-
-describe('pauseChange', () => {
-  it('pauses above 80% of the limit, resumes below 70%, and never pauses without a limit', () => {
-    expect(pauseChange(801, 1000, false)).toBe('pause');
-    expect(pauseChange(800, 1000, false)).toBeUndefined();
-    expect(pauseChange(750, 1000, true)).toBeUndefined();
-    expect(pauseChange(699, 1000, true)).toBe('unpause');
-    expect(pauseChange(1e12, 0, false)).toBeUndefined();
-    expect(pauseChange(1e12, 0, true)).toBe('unpause');
   });
 });

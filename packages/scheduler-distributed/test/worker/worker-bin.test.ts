@@ -1,10 +1,14 @@
 // The built tsdask-worker bin against the fake scheduler: its stdout line, registration from
 // its flags, the token from the environment, exit codes (0 on SIGTERM, 1 when the scheduler
-// goes away, 2 on bad arguments) and --help.
+// goes away, 2 on bad arguments) and --help; its spill folder in --local-directory, removed on
+// SIGTERM, and after a SIGKILL removed by the next worker that spills there.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeScheduler, getData, TOKEN } from './fake-scheduler.js';
+import { encodeWireValue, FakeScheduler, getData, TOKEN, type WorkerLink } from './fake-scheduler.js';
 
 const BIN = fileURLToPath(new URL('../../dist/bin/worker.js', import.meta.url));
 const children: ChildProcess[] = [];
@@ -89,5 +93,59 @@ describe('tsdask-worker bin', () => {
     expect(await help.exited).toBe(0);
     expect(help.stdout()).toMatch(/^Usage: tsdask-worker <scheduler-address>/);
     expect(help.stdout()).toMatch(/--memory-limit/);
+    expect(help.stdout()).toMatch(/--local-directory/);
+  });
+
+  it('exits 2 on a memory fraction outside (0, 1]', async () => {
+    const run = startBin(['127.0.0.1:1', '--token', 'x', '--memory-target', '1.5']);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toMatch(/--memory-target must be a fraction in \(0, 1\] or false, got '1.5'/);
+  });
+
+  it('spills to --local-directory; SIGTERM removes the folder; after SIGKILL the next worker to spill there removes it', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'tsdask-bin-spill-'));
+    try {
+      const fake = await FakeScheduler.start();
+      fakes.push(fake);
+      const folders = () => readdirSync(parent).filter((n) => n.startsWith('tsdask-spill-'));
+      const files = () => folders().flatMap((f) => readdirSync(join(parent, f)));
+      const until = async (cond: () => boolean) => {
+        for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+        expect(cond()).toBe(true);
+      };
+      // Eight values of 16 KB on a 100 kB limit: what is over the 60 kB target spills (the target alone acts).
+      const startSpilling = async (name: string): Promise<Run> => {
+        const arrived = fake.nextWorker();
+        const memory = ['--memory-limit', '100kB', '--memory-spill', 'false', '--memory-pause', 'false'];
+        const run = startBin([`tcp://${fake.address}`, '--name', name, ...memory, '--local-directory', parent, '--token', TOKEN]);
+        await run.firstLine;
+        const link: WorkerLink = await arrived;
+        for (let i = 0; i < 8; i++) {
+          link.send({ type: 'receive-data', key: `v${i}`, nbytes: 16_000 }, encodeWireValue(new Float64Array(2000).fill(i)));
+          await link.next('task-finished', `v${i}`);
+        }
+        return run;
+      };
+      const one = await startSpilling('one');
+      await until(() => folders().length === 1 && files().length > 0);
+      one.child.kill('SIGTERM');
+      expect(await one.exited).toBe(0);
+      expect(folders()).toEqual([]);
+
+      const two = await startSpilling('two');
+      await until(() => folders().length === 1 && files().length > 0);
+      const left = folders();
+      two.child.kill('SIGKILL');
+      await two.exited;
+      expect(folders()).toEqual(left); // a killed process cannot clean up
+
+      const three = await startSpilling('three');
+      await until(() => folders().length === 1 && folders()[0] !== left[0]);
+      three.child.kill('SIGTERM');
+      expect(await three.exited).toBe(0);
+      expect(folders()).toEqual([]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 });

@@ -87,6 +87,6 @@ describe('Worker faults', () => {
     link.send({ type: 'receive-data', key: 'h', nbytes: 4096 }, encodeWireValue(new Uint8Array(4096)));
     await link.next('task-finished', 'h');
     link.messages.splice(0); // heartbeats sent before the value arrived
-    expect(await link.next('heartbeat')).toEqual({ type: 'heartbeat', memory: 4096, executing: 0, ready: 0 });
+    expect(await link.next('heartbeat')).toEqual({ type: 'heartbeat', memory: 4096, spilled: 0, executing: 0, ready: 0 });
   });
 });

@@ -5,7 +5,7 @@
  * must not have two writes on one file); every batch that needs a result being read back waits
  * for the same read. `close()` waits for all I/O in flight, then removes the folder.
  */
-import { SpillStore } from './spill-store.js';
+import { SpillStore } from '@tsdask/runtime/spill';
 
 export class SpillIo {
   readonly #dir: string | undefined;

@@ -1,8 +1,9 @@
 /**
- * The spill store: results written to files in a temp folder of its own
+ * The spill store: values written to files in a temp folder of its own
  * (`tsdask-spill-<pid>-XXXXXX`), read back when a task needs them, and the folder removed when
- * the compute ends (and at exit, see exit-cleanup.ts). Making one first removes the folders
- * that dead processes left in the same parent.
+ * its owner closes it (a local compute's end, a distributed worker's close; and at exit, see
+ * exit-cleanup.ts). Shared by scheduler-local and the distributed worker. Making one first
+ * removes the folders that dead processes left in the same parent.
  *
  * Files are written and read in parts of at most `ioLimit` bytes (a single write or read past
  * 2 GiB fails in Node), and never held whole in one Buffer. Every failure is a SpillError that
@@ -13,7 +14,8 @@ import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SpillError } from '../errors.js';
-import { decodeSkeleton, HEADER_BYTES, readHeader, SpillEncoder, type CodecLimits } from '@tsdask/runtime/codec';
+import { HEADER_BYTES, SpillEncoder, type CodecLimits } from '../codec/codec.js';
+import { decodeSkeleton, readHeader } from '../codec/codec-read.js';
 import { folderPrefix, registerOpen, removeStale, unregisterOpen } from './exit-cleanup.js';
 
 /** The file operations the store uses (a FileHandle has them; tests inject failing ones). */
@@ -32,6 +34,8 @@ export interface SpillStoreOptions {
   limits?: CodecLimits;
   /** Opens a file ('w' to write, 'r' to read). */
   openFile?: (path: string, flags: 'w' | 'r') => Promise<SpillFile>;
+  /** What a failed write's message tells the user to do (default: scheduler-local's options, spillDir and memoryLimit). */
+  advice?: string;
 }
 
 const WHY: Record<string, string> = {
@@ -45,19 +49,22 @@ const WHY: Record<string, string> = {
   EMFILE: 'too many open files',
 };
 
-const ADVICE = 'The result stays in memory. Pass spillDir: a writable folder with free space, or raise memoryLimit.';
+const DEFAULT_ADVICE = 'The result stays in memory. Pass spillDir: a writable folder with free space, or raise memoryLimit.';
 
 function errnoOf(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('E') ? code : undefined;
 }
 
+/** Values on disk by numeric id, in one spill folder of its own. */
 export class SpillStore {
+  /** The spill folder (`<parent>/tsdask-spill-<pid>-XXXXXX`). */
   readonly dir: string;
   readonly #files = new Map<number, { path: string; bytes: number }>();
   readonly #ioLimit: number;
   readonly #limits: CodecLimits;
   readonly #open: (path: string, flags: 'w' | 'r') => Promise<SpillFile>;
+  readonly #advice: string;
   #closed = false;
 
   /** Makes the spill folder (and removes stale ones beside it); throws a SpillError when it cannot. */
@@ -67,6 +74,7 @@ export class SpillStore {
     this.#ioLimit = Math.max(1, Math.floor(o.ioLimit ?? 2 ** 30));
     this.#limits = o.limits ?? {};
     this.#open = o.openFile ?? ((path, flags) => open(path, flags));
+    this.#advice = o.advice ?? DEFAULT_ADVICE;
     removeStale(parent);
     try {
       this.dir = mkdtempSync(join(parent, folderPrefix()));
@@ -74,13 +82,14 @@ export class SpillStore {
       const errno = errnoOf(err);
       throw new SpillError(
         'TSDASK_SPILL_FAILED',
-        `Cannot make a spill folder in '${parent}': ${errno ?? 'error'} (${(errno && WHY[errno]) ?? (err as Error).message}). ${ADVICE}`,
+        `Cannot make a spill folder in '${parent}': ${errno ?? 'error'} (${(errno && WHY[errno]) ?? (err as Error).message}). ${this.#advice}`,
         { dir: parent, errno, cause: err },
       );
     }
     registerOpen(this);
   }
 
+  /** Whether value `id` has a file. */
   has(id: number): boolean {
     return this.#files.has(id);
   }
@@ -176,11 +185,15 @@ export class SpillStore {
     const errno = errnoOf(err);
     const why = (errno && WHY[errno]) ?? (err as Error)?.message ?? String(err);
     if (op === 'write') {
-      return new SpillError('TSDASK_SPILL_FAILED', `Cannot write spill file '${path}' in spill folder '${this.dir}': ${errno ?? 'error'} (${why}). ${ADVICE}`, {
-        dir: this.dir,
-        errno,
-        cause: err,
-      });
+      return new SpillError(
+        'TSDASK_SPILL_FAILED',
+        `Cannot write spill file '${path}' in spill folder '${this.dir}': ${errno ?? 'error'} (${why}). ${this.#advice}`,
+        {
+          dir: this.dir,
+          errno,
+          cause: err,
+        },
+      );
     }
     return new SpillError(
       'TSDASK_SPILL_LOST',

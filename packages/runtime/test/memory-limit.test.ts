@@ -1,7 +1,7 @@
-// parseMemoryLimit against values worked out by hand.
+// parseMemoryLimit and parseBytes (the one size parser of every scheduler) against values worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@tsdask/core-graph';
-import { parseMemoryLimit } from '@tsdask/scheduler-distributed';
+import { parseBytes, parseMemoryLimit } from '../src/spill/memory-limit.js';
 
 describe('parseMemoryLimit', () => {
   it('reads sizes, byte counts, fractions of system memory and none', () => {
@@ -22,5 +22,19 @@ describe('parseMemoryLimit', () => {
       expect(() => parseMemoryLimit(bad)).toThrow(ConfigError);
     }
     expect(() => parseMemoryLimit('4XB')).toThrow(/"4XB".*unknown unit 'xb'/);
+  });
+});
+
+describe('parseBytes', () => {
+  it('a size with a unit is bytes, never a fraction; a bare number up to 1 is a fraction of the total', () => {
+    expect(parseBytes('1B')).toBe(1);
+    expect(parseBytes('1KiB')).toBe(1024);
+    expect(parseBytes(1, 'x', 8000)).toBe(8000);
+    expect(parseBytes('0.25', 'x', 8000)).toBe(2000);
+  });
+
+  it('refuses 0 and names the option', () => {
+    expect(() => parseBytes(0, 'spillLimit')).toThrow(/spillLimit 0 must be a positive/);
+    expect(() => parseBytes('0.1B')).toThrow(ConfigError);
   });
 });

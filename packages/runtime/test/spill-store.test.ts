@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SpillError } from '../src/errors.js';
-import { SpillStore, type SpillFile } from '../src/memory/spill-store.js';
-import { isAlive, removeStale } from '../src/memory/exit-cleanup.js';
+import { SpillStore, type SpillFile } from '../src/spill/spill-store.js';
+import { isAlive, removeStale } from '../src/spill/exit-cleanup.js';
 
 const parent = mkdtempSync(join(tmpdir(), 'tsdask-store-test-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
