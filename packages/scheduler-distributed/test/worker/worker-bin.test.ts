@@ -1,6 +1,7 @@
 // The built tsdask-worker bin against the fake scheduler: its stdout line, registration from
 // its flags, the token from the environment, exit codes (0 on SIGTERM, 1 when the scheduler
-// goes away, 2 on bad arguments) and --help.
+// goes away, 2 on bad arguments) and --help. The worker itself, so --no-nanny (the nanny is
+// tested in test/integration/nanny.test.ts against a real scheduler).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,7 +47,7 @@ describe('tsdask-worker bin', () => {
     const fake = await FakeScheduler.start();
     fakes.push(fake);
     const arrived = fake.nextWorker();
-    const run = startBin([`tcp://${fake.address}`, '--nthreads', '2', '--name', 'bin-w', '--memory-limit', '1MiB', '--token', TOKEN]);
+    const run = startBin([`tcp://${fake.address}`, '--nthreads', '2', '--name', 'bin-w', '--memory-limit', '1MiB', '--token', TOKEN, '--no-nanny']);
     const line = await run.firstLine;
     const m = /^tsdask-worker bin-w listening at tcp:\/\/(127\.0\.0\.1:\d+) connected to tcp:\/\/(127\.0\.0\.1:\d+)$/.exec(line);
     expect(m, line).not.toBeNull();
@@ -64,7 +65,7 @@ describe('tsdask-worker bin', () => {
     const fake = await FakeScheduler.start();
     fakes.push(fake);
     const arrived = fake.nextWorker();
-    const run = startBin([fake.address], { TSDASK_TOKEN: TOKEN });
+    const run = startBin([fake.address, '--no-nanny'], { TSDASK_TOKEN: TOKEN });
     await run.firstLine;
     (await arrived).conn.close();
     expect(await run.exited).toBe(1);

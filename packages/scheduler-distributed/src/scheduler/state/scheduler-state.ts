@@ -99,7 +99,7 @@ export class SchedulerState {
         if (!this.workers.has(s.worker)) this.workers.set(s.worker, new WorkerState(s.worker, s.nthreads >= 1 ? Math.floor(s.nthreads) : 1));
         break;
       case 'worker-removed':
-        removeWorker(this.#ops, s.worker, s.reason);
+        removeWorker(this.#ops, s.worker, s.reason, s.notStarted);
         break;
       case 'task-finished':
         this.#finished(s);
