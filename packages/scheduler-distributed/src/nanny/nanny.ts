@@ -86,6 +86,7 @@ export class Nanny {
   #finished = false;
   #stopping = false;
   #schedulerGone = false;
+  #warnedRss = false;
 
   /** Connects to the scheduler, registers (waits for nanny-welcome) and starts the worker; rejects when the scheduler cannot be reached or refuses. */
   static async start(opts: NannyOptions): Promise<Nanny> {
@@ -209,6 +210,10 @@ export class Nanny {
       sampling = true;
       void readRss(pid).then((bytes) => {
         sampling = false;
+        if (bytes === undefined && o.memoryLimit > 0 && !this.#warnedRss && this.#child === child) {
+          this.#warnedRss = true;
+          this.#log(`cannot read the worker's memory (/proc/${pid}/status): the nanny does not enforce --memory-limit on this system`);
+        }
         if (bytes === undefined || this.#child !== child || killedForMemory) return;
         rss = bytes;
         if (!overMemory(bytes, o.memoryLimit) || this.#stopping) return;

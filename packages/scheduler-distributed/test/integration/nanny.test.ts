@@ -4,7 +4,8 @@
  * worker killed past 95% of --memory-limit and restarted, until the compute fails with a
  * KilledWorkerError that says memory; a task that calls process.exit(3) fails with one that says
  * exit code 3 and shows the worker's last log line; without nannies, KilledWorkerError works as
- * before; a nanny whose parent is SIGKILLed exits, and its worker with it.
+ * before; a worker whose nanny is SIGKILLed exits; a nanny whose parent is SIGKILLed exits, and
+ * its worker with it.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -149,6 +150,13 @@ describe.skipIf(!built)('workers under nannies', () => {
       ['worker-0', 3],
       ['worker-1', 3],
     ]);
+  });
+
+  it('a worker whose nanny is SIGKILLed exits too (no orphan)', async () => {
+    const { cluster } = await start({ nWorkers: 1 });
+    const { pid, nannyPid } = cluster.workers[0]!;
+    process.kill(nannyPid!, 'SIGKILL');
+    expect(await gone(pid)).toBe(true);
   });
 
   it('a nanny whose parent is SIGKILLed exits, and its worker with it', async () => {
