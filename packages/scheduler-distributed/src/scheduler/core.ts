@@ -16,7 +16,7 @@ import { MessageShapeError } from '../comm/errors.js';
 import type { RefusedInfo } from '../comm/handshake.js';
 import type { HelloMessage } from '../comm/messages.js';
 import { listen, type Listener } from '../comm/tcp.js';
-import type { ComputeTaskMsg, SchedulerToClient, WireNode } from '../protocol/messages.js';
+import type { ComputeTaskMsg, SchedulerToClient, WireNode, WorkerDiedMsg } from '../protocol/messages.js';
 import { ClientSession } from './client-session.js';
 import { NannyReports } from './nanny-reports.js';
 import { NannySession } from './nanny-session.js';
@@ -48,6 +48,8 @@ export interface SchedulerOptions {
   stealing?: boolean;
   /** Settings of the state machine. */
   state?: SchedulerStateOptions;
+  /** Called with every nanny's worker-died report and its one-line account (for the dashboard and logs). */
+  onNannyReport?: (report: WorkerDiedMsg, how: string) => void;
   /** Called for every refused connection (after it is logged). */
   onRefused?: (info: RefusedInfo) => void;
   /** Where log lines go (default: stderr). */
@@ -73,6 +75,8 @@ export class SchedulerCore {
   readonly nannies: NannyReports;
   readonly heartbeatMs: number;
   readonly log: (line: string) => void;
+  /** SchedulerOptions.onNannyReport. */
+  readonly onNannyReport: ((report: WorkerDiedMsg, how: string) => void) | undefined;
   #listener: Listener | undefined;
   #sweep: ReturnType<typeof setInterval> | undefined;
   #balancer: ReturnType<typeof setInterval> | undefined;
@@ -86,6 +90,7 @@ export class SchedulerCore {
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.scatters = new Scatters(this);
     this.nannies = new NannyReports(opts.nannyHoldMs);
+    this.onNannyReport = opts.onNannyReport;
     this.address = { host: opts.host ?? '127.0.0.1', port: 0 };
   }
 

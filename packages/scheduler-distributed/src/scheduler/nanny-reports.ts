@@ -81,6 +81,14 @@ export class NannyReports {
     return how;
   }
 
+  /** A worker registered at `address`: a report kept for an earlier worker there is stale. */
+  workerJoined(address: string): void {
+    const early = this.#early.get(address);
+    if (early === undefined) return;
+    clearTimeout(early.timer);
+    this.#early.delete(address);
+  }
+
   /** Drops every timer (the scheduler is closing). */
   close(): void {
     for (const h of this.#held.values()) clearTimeout(h.timer);

@@ -47,5 +47,10 @@ export class NannySession {
     }
     const how = this.#server.nannies.report(m);
     this.#server.log(`tsdask-scheduler: the nanny of worker ${m.address || m.name || '(not started)'} (pid ${m.pid}) reports: ${how}`);
+    try {
+      this.#server.onNannyReport?.(m, how);
+    } catch (err) {
+      this.#server.log(`tsdask-scheduler: onNannyReport threw: ${(err as Error).stack ?? String(err)}`);
+    }
   }
 }

@@ -88,6 +88,7 @@ export class WorkerSession {
     }
     this.name = m.address;
     this.nanny = m.nanny;
+    this.#server.nannies.workerJoined(m.address);
     this.lastSeen = Date.now();
     this.send({ type: 'worker-welcome', heartbeatMs: this.#server.heartbeatMs });
     if (this.#server.sources.size > 0) this.send({ type: 'define-ops', sources: [...this.#server.sources] });

@@ -48,14 +48,15 @@ const report: WorkerDiedMsg = {
 
 /** A scheduler (allowedFailures 0: one death fails the task), a client 'C' that wants task x, and x running on the fake worker. */
 async function running(nanny: string | undefined, nannyHoldMs: number) {
-  const { server, logs } = await startServer(cleanup, { nannyHoldMs, state: { allowedFailures: 0 } });
+  const heard: [WorkerDiedMsg, string][] = [];
+  const { server, logs } = await startServer(cleanup, { nannyHoldMs, state: { allowedFailures: 0 }, onNannyReport: (r, how) => heard.push([r, how]) });
   const box = new Mailbox();
   const n = nanny !== undefined ? await fakeNanny(server, box, nanny) : undefined;
   const w = await worker(server, box, nanny);
   const client = await fakeClient(server, box, 'C', cleanup);
   client.send(graphMsg(1, { x: [] }, ['x']));
   await box.msg('compute-task', { key: 'x', by: W });
-  return { server, logs, box, n, w };
+  return { server, logs, box, n, w, heard };
 }
 
 /** The KilledWorkerError the client got for x. */
@@ -67,7 +68,7 @@ async function killed(box: Mailbox): Promise<KilledWorkerError> {
 
 describe('nanny reports at the scheduler', () => {
   it('a report that comes after the drop gives KilledWorkerError its reason (the removal waits for it)', async () => {
-    const { box, n, w } = await running('n1', 60_000); // a removal not completed by the report would time the test out
+    const { box, n, w, heard } = await running('n1', 60_000); // a removal not completed by the report would time the test out
     w.close();
     await new Promise((r) => setTimeout(r, 50));
     n!.send(report);
@@ -76,6 +77,7 @@ describe('nanny reports at the scheduler', () => {
     expect(err.how).toEqual([describeDeath(report)]);
     expect(err.how[0]).toMatch(/^killed by its nanny for memory: memory use 97% of its 300 MB limit/);
     expect(err.message).toContain('still allocating');
+    expect(heard).toEqual([[report, describeDeath(report)]]); // onNannyReport, for the dashboard
   });
 
   it('a report that comes before the drop is kept for it', async () => {
