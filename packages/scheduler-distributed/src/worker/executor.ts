@@ -7,7 +7,7 @@
  * to a thread once (the thread keeps it compiled). A thread that dies fails its batch with
  * WorkerLostError and is replaced; one that dies before it said it is ready (its entry does
  * not load) is not, and with no thread left every batch fails with that error. A task that calls
- * process.exit(code) ends only its thread; with `onTaskExit` given, that is reported instead (the
+ * process.exit(code) ends only its thread; with `onTaskExit` given, that is reported to it first (the
  * worker bin then exits the process with the code, as the task asked).
  */
 import { Worker as Thread } from 'node:worker_threads';
@@ -47,7 +47,7 @@ export class ThreadExecutor {
     private readonly entry: URL = ENTRY,
     /** Batches posted to one thread at once (at least 1). */
     readonly depth = 2,
-    /** Called when a task's thread ends by process.exit(code), with the keys it was running (default: fail them with WorkerLostError). */
+    /** Called when a task's thread ends by process.exit(code), with the keys posted to it, before they fail with WorkerLostError. */
     private readonly onTaskExit?: (code: number, keys: string[]) => void,
   ) {
     for (let i = 0; i < nthreads; i++) this.#slots.push(this.#spawn());
