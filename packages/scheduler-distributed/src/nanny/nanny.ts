@@ -165,7 +165,8 @@ export class Nanny {
     if (this.#finished) return;
     this.#finished = true;
     this.#conn.close();
-    this.#finish(exit);
+    // Once closed, a last report has been written out: the bin may exit the process then.
+    void this.#conn.closed.then(() => this.#finish(exit));
   }
 
   #lostScheduler(): void {
