@@ -107,6 +107,31 @@ describe('nanny reports at the scheduler', () => {
     expect((await killed(b.box)).how).toEqual(['connection closed']);
   });
 
+  it('a task sent to a worker while its removal waits for the report does not count that death against the task', async () => {
+    const { server, box, n, w } = await running('n7', 60_000);
+    const other = '127.0.0.1:2002';
+    const b = await connect({ port: server.address.port, token: TOKEN, role: 'worker' });
+    cleanup.add(() => b.close());
+    box.attach(b, other);
+    b.send({ type: 'register-worker', name: 'b', address: other, nthreads: 1, memoryLimit: 0, pid: 12 });
+    await box.msg('worker-welcome', { by: other });
+    const client = await fakeClient(server, box, 'C2', cleanup);
+    client.send(graphMsg(2, { z: [] }, ['z']));
+    await box.msg('compute-task', { key: 'z', by: other }); // the other worker is as busy as W now
+    w.close(); // W's removal waits for its nanny; W, still in the machine, wins the tie for y (it joined first)
+    await new Promise((r) => setTimeout(r, 50));
+    client.send(graphMsg(3, { y: [] }, ['y']));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(box.pending('compute-task')).toEqual([]); // y went to W, whose connection is closed
+    n!.send(report);
+    // x ran on W (allowedFailures 0: it fails); y never reached W: it runs on the other worker
+    expect((await killed(box)).workers).toEqual([W]);
+    const y = await box.msg('compute-task', { key: 'y', by: other });
+    b.send({ type: 'task-finished', key: 'y', nbytes: 8 });
+    expect((await box.msg('task-done', { by: 'C2', key: 'y' })).msg['key']).toBe('y');
+    expect(y.by).toBe(other);
+  });
+
   it('closes a nanny connection that sends a malformed report or anything before register-nanny; the scheduler keeps serving', async () => {
     const { server, logs } = await startServer(cleanup);
     const box = new Mailbox();
