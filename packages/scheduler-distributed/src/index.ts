@@ -92,3 +92,6 @@ export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';
 export { LocalCluster, type LocalClusterOptions, type ClusterWorkerInfo } from './cluster/local-cluster.js';
 export { ClusterError, type ClusterErrorCode, type ChildExit } from './cluster/errors.js';
 export { readTlsFiles, type TlsOptions, type TlsFiles } from './comm/tls.js';
+export { Nanny, type NannyOptions, type NannyExit } from './nanny/nanny.js';
+export { TERMINATE_FRACTION, describeDeath, RestartBudget, type WorkerDeath } from './nanny/policy.js';
+export { checkFromNanny, checkToNanny } from './protocol/check.js';

@@ -21,6 +21,7 @@ Options:
   --port PORT               port to listen on (default 8786; 0 for any free port)
   --token TOKEN             the cluster token (default: $TSDASK_TOKEN, else a new one, printed)
   --heartbeat-timeout TIME  remove a worker silent this long (default 5s; 500ms, 5s, 1m)
+  --allowed-failures N      workers that may die under one task before it fails with KilledWorkerError (default 3)
   --tls-cert FILE           serve TLS with this certificate (PEM); needs --tls-key
   --tls-key FILE            the certificate's private key (PEM)
   --tls-ca FILE             the CA that signed the cluster's certificates (PEM)
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '8786' },
         token: { type: 'string' },
         'heartbeat-timeout': { type: 'string', default: '5s' },
+        'allowed-failures': { type: 'string', default: '3' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-ca': { type: 'string' },
@@ -68,13 +70,23 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535, got '${values.port}'.`);
   const heartbeatTimeoutMs = parseDuration(values['heartbeat-timeout']);
   if (!(heartbeatTimeoutMs > 0)) fail(`--heartbeat-timeout must be a duration such as 5s or 500ms, got '${values['heartbeat-timeout']}'.`);
+  const allowedFailures = Number(values['allowed-failures']);
+  if (!Number.isInteger(allowedFailures) || allowedFailures < 0)
+    fail(`--allowed-failures must be a whole number of at least 0, got '${values['allowed-failures']}'.`);
   const env = process.env.TSDASK_TOKEN;
   const given = values.token ?? (env !== undefined && env !== '' ? env : undefined);
   const token = given ?? generateToken();
   let server: SchedulerServer;
   try {
     const tls = readTlsFiles({ cert: values['tls-cert'], key: values['tls-key'], ca: values['tls-ca'] });
-    server = await SchedulerServer.start({ host: values.host, port, token, heartbeatTimeoutMs, ...(tls !== undefined ? { tls } : {}) });
+    server = await SchedulerServer.start({
+      host: values.host,
+      port,
+      token,
+      heartbeatTimeoutMs,
+      state: { allowedFailures },
+      ...(tls !== undefined ? { tls } : {}),
+    });
   } catch (err) {
     process.stderr.write(`tsdask-scheduler: could not listen on ${values.host}:${port}: ${(err as Error).message}\n`);
     process.exit(1);

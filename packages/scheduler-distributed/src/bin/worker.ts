@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 /**
- * `tsdask-worker <scheduler-address> [--nthreads N] [--memory-limit 4GB] [--name NAME] [--token T] [--host H] [--port P]`:
+ * `tsdask-worker <scheduler-address> [--nthreads N] [--memory-limit 4GB] [--name NAME] [--token T] [--host H] [--port P] [--no-nanny]`:
  * starts a worker, prints `tsdask-worker NAME listening at tcp://HOST:PORT connected to tcp://SCHEDHOST:SCHEDPORT`
- * on stdout and logs to stderr. Exits 0 on SIGTERM / SIGINT or when the scheduler closes it, 1
- * when it loses its scheduler or cannot start, 2 on bad arguments.
+ * on stdout and logs to stderr. By default it runs a nanny (nanny/nanny.ts) that runs the worker
+ * as its child with the same flags plus --no-nanny, restarts it when it dies and tells the
+ * scheduler why; `--no-nanny` runs the worker in this process, as `dask worker --no-nanny`.
+ * Exits 0 on SIGTERM / SIGINT or when the scheduler closes it, 1 when it loses its scheduler or
+ * cannot start (or, with a nanny, when its worker keeps dying), 2 on bad arguments. Without a
+ * nanny, a task that calls process.exit(code) ends the worker process with that code.
  */
 import { parseArgs } from 'node:util';
 import { readTlsFiles } from '../comm/tls.js';
 import { exitWithParent } from './exit-with-parent.js';
+import { Nanny } from '../nanny/nanny.js';
 import { formatAddress, parseAddress } from '../protocol/address.js';
+import { parseMemoryLimit } from '@tsdask/runtime/spill';
 import { Worker } from '../worker/worker.js';
 
 const USAGE = `Usage: tsdask-worker <scheduler-address> [options]
@@ -31,6 +37,8 @@ Options:
   --tls-cert FILE      TLS: this worker's certificate (PEM), for its data port; needs --tls-key
   --tls-key FILE       the certificate's private key (PEM)
   --tls-ca FILE        the CA the scheduler's and peers' certificates chain to (PEM)
+  --no-nanny           run the worker in this process, without a nanny that restarts it when
+                       it dies (or passes 95% of --memory-limit) and tells the scheduler why
   -h, --help           show this help
 `;
 
@@ -40,7 +48,7 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[0] } {
+function parse(): { scheduler: string; nanny: boolean; options: Parameters<typeof Worker.start>[0] } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -59,6 +67,7 @@ function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-ca': { type: 'string' },
+        'no-nanny': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -110,6 +119,7 @@ function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[
   }
   return {
     scheduler,
+    nanny: values['no-nanny'] !== true,
     options: {
       scheduler,
       token,
@@ -127,9 +137,52 @@ function parse(): { scheduler: string; options: Parameters<typeof Worker.start>[
   };
 }
 
+/** Nanny mode: runs this same bin with --no-nanny as the nanny's child, and exits when the nanny is done. */
+function runNanny(options: Parameters<typeof Worker.start>[0]): void {
+  let memoryLimit: number;
+  try {
+    memoryLimit = parseMemoryLimit(options.memoryLimit ?? 0);
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  const workerArgs = [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--no-nanny'];
+  Nanny.start({
+    scheduler: options.scheduler,
+    token: options.token,
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
+    ...(options.name !== undefined ? { name: options.name } : {}),
+    memoryLimit,
+    workerArgs,
+  }).then(
+    (nanny) => {
+      const stop = (): void => void nanny.stop();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      exitWithParent((why) => {
+        process.stderr.write(`tsdask-nanny ${nanny.name}: ${why}, stopping its worker\n`);
+        stop();
+      });
+      void nanny.done.then((exit) => process.exit(exit.code));
+    },
+    (err: Error) => {
+      process.stderr.write(`tsdask-worker: the nanny could not start: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+/** A task called process.exit(code): the worker process exits with that code, as the task asked (its nanny, if any, reports it). */
+function taskExited(code: number, keys: string[]): void {
+  const who = keys.length === 1 ? `task '${keys[0]}'` : `a task (one of ${keys.map((k) => `'${k}'`).join(', ') || 'none known'})`;
+  process.stderr.write(`tsdask-worker: ${who} called process.exit(${code}); the worker exits with code ${code}\n`);
+  process.exit(code);
+}
+
 function main(): void {
-  const { scheduler, options } = parse();
-  Worker.start(options).then(
+  const { scheduler, nanny, options } = parse();
+  if (nanny) return runNanny(options);
+  const nannyId = process.env['TSDASK_NANNY_ID'];
+  Worker.start({ ...options, onTaskExit: taskExited, ...(nannyId !== undefined && nannyId !== '' ? { nanny: nannyId } : {}) }).then(
     (worker) => {
       const sched = formatAddress(parseAddress(scheduler));
       process.stdout.write(`tsdask-worker ${worker.name} listening at tcp://${worker.address} connected to tcp://${sched}\n`);

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { ClusterError, stderrBlock, type ChildExit } from './errors.js';
+import { eachLine, pushTail } from './lines.js';
 import { guard, unguard } from './orphan-guard.js';
 
 /** How many stderr lines a child keeps for error messages. */
@@ -33,21 +34,8 @@ export interface ChildSpec {
   readyTimeoutMs: number;
   /** Called with each line the child prints (stdout and stderr), for users who want its logs. */
   onLog?: ((child: string, line: string) => void) | undefined;
-}
-
-/** Calls `onLine` with each complete line of a text stream. */
-function eachLine(stream: Readable, onLine: (line: string) => void): void {
-  let partial = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop()!;
-    for (const p of parts) onLine(p.endsWith('\r') ? p.slice(0, -1) : p);
-  });
-  stream.on('end', () => {
-    if (partial !== '') onLine(partial);
-    partial = '';
-  });
+  /** Called with each stdout line, for the cluster to follow what the child says after its ready line. */
+  onStdout?: (line: string) => void;
 }
 
 /** A running (or ended) child process of a LocalCluster. */
@@ -78,13 +66,13 @@ export class ClusterChild {
     const sawReadyLine = new Promise<RegExpExecArray>((resolve) => (onReadyLine = resolve));
     eachLine(this.proc.stdout!, (line) => {
       spec.onLog?.(this.name, line);
+      spec.onStdout?.(line);
       const m = spec.readyLine.exec(line);
       if (m !== null) onReadyLine?.(m);
     });
     eachLine(this.proc.stderr!, (line) => {
       spec.onLog?.(this.name, line);
-      this.tail.push(line);
-      if (this.tail.length > STDERR_TAIL_LINES) this.tail.shift();
+      pushTail(this.tail, line, STDERR_TAIL_LINES);
     });
 
     this.exited = new Promise<ChildExit>((resolve) => {

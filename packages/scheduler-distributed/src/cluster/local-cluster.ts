@@ -4,7 +4,10 @@
  * TSDASK_TOKEN, never on argv), runs the scheduler bin and reads its
  * `tsdask-scheduler listening at tcp://HOST:PORT` line, then runs the workers and reads each one's
  * `tsdask-worker NAME listening at ... connected to ...` line. close() stops them all (SIGTERM,
- * SIGKILL after 3 s); they are also killed when this process exits.
+ * SIGKILL after 3 s); they are also killed when this process exits. Each worker runs under a
+ * nanny by default (the worker bin's default, as Dask's LocalCluster with processes): the nanny
+ * is the child, the worker its child; the nanny's `tsdask-nanny NAME started worker pid PID` and
+ * the worker's listening line (passed through, again after each restart) keep `workers` current.
  *
  *   const cluster = await LocalCluster.start({ nWorkers: 2 });
  *   const client = cluster.client();
@@ -18,6 +21,7 @@ import { generateToken } from '../comm/token.js';
 import { formatAddress, parseAddress } from '../protocol/address.js';
 import { ClusterChild } from './child.js';
 import { ClusterError, type ChildExit } from './errors.js';
+import { NANNY_ENDED_LINE, NANNY_STARTED_LINE, WORKER_LINE } from './lines.js';
 import { openClient, type Client } from './open-client.js';
 import type { TlsFiles } from '../comm/tls.js';
 
@@ -29,6 +33,10 @@ export interface LocalClusterOptions {
   threadsPerWorker?: number;
   /** Each worker's `--memory-limit`, bytes or text such as '4GB' (default: the worker's own). */
   memoryLimit?: number | string;
+  /** Run each worker under a nanny that restarts it when it dies and tells the scheduler why (default true; false passes --no-nanny). */
+  nanny?: boolean;
+  /** Workers that may die under one task before it fails with KilledWorkerError, the scheduler's --allowed-failures (default: the scheduler's, 3). */
+  allowedFailures?: number;
   /** The cluster token (default: a newly generated one). */
   token?: string;
   /** The host the scheduler (and workers) bind (default 127.0.0.1). */
@@ -57,15 +65,22 @@ export interface LocalClusterOptions {
 export interface ClusterWorkerInfo {
   /** `worker-0`, `worker-1`, ... (its `--name`). */
   name: string;
-  /** Its process id. */
+  /** The worker process's id (the one running now, after a nanny's restart). */
   pid: number;
-  /** Its data address `host:port`, the name the scheduler and the protocol know it by. */
+  /** Its data address `host:port`, the name the scheduler and the protocol know it by (a restarted worker has a new one). */
   address: string;
+  /** The process id of its nanny, when it runs under one. */
+  nannyPid?: number;
+}
+
+/** What a worker child's stdout lines said last: the worker's pid (from its nanny) and address. */
+interface Seen {
+  workerPid: number | undefined;
+  address: string | undefined;
 }
 
 const PACKAGE_ROOT = new URL('../../', import.meta.url); // from src/cluster/ and dist/cluster/ alike
 const SCHEDULER_LINE = /^tsdask-scheduler listening at (tcp:\/\/\S+)\s*$/;
-const WORKER_LINE = /^tsdask-worker (\S+) listening at (tcp:\/\/\S+) connected to (tcp:\/\/\S+)\s*$/;
 
 /** A scheduler and workers running as child processes of this process. */
 export class LocalCluster {
@@ -75,7 +90,10 @@ export class LocalCluster {
   private scheduler: ClusterChild | undefined;
   private schedulerAddress: string | undefined;
   private readonly workerChildren: ClusterChild[] = [];
-  private workerInfo: ClusterWorkerInfo[] = [];
+  private readonly seen: Seen[] = [];
+  /** killWorker calls waiting for a nanny's `ended` line, by worker pid. */
+  private readonly endWaiters = new Map<number, (line: RegExpExecArray) => void>();
+  private started = false;
   private starting: Promise<this> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -92,6 +110,8 @@ export class LocalCluster {
     const t = opts.threadsPerWorker ?? 1;
     if (!Number.isInteger(t) || t < 1) throw bad(`threadsPerWorker must be a whole number >= 1, not ${t}`);
     if (opts.token === '') throw bad('token must not be empty (leave it out to have one generated)');
+    const f = opts.allowedFailures;
+    if (f !== undefined && (!Number.isInteger(f) || f < 0)) throw bad(`allowedFailures must be a whole number >= 0, not ${f}`);
     this.opts = opts;
     this.token = opts.token ?? generateToken();
   }
@@ -111,6 +131,7 @@ export class LocalCluster {
     const common = { env, nodeArgs: o.nodeArgs, readyTimeoutMs: o.startTimeoutMs ?? 30_000, onLog: o.onLog };
     try {
       const schedArgs = ['--host', host, '--port', String(o.schedulerPort ?? 0)];
+      if (o.allowedFailures !== undefined) schedArgs.push('--allowed-failures', String(o.allowedFailures));
       const tlsArgs: string[] = [];
       for (const field of ['cert', 'key', 'ca'] as const) if (o.tls?.[field] !== undefined) tlsArgs.push(`--tls-${field}`, o.tls[field]);
       schedArgs.push(...tlsArgs);
@@ -130,10 +151,14 @@ export class LocalCluster {
         const args = [this.schedulerAddress, '--nthreads', String(o.threadsPerWorker ?? 1), '--name', name];
         if (o.memoryLimit !== undefined) args.push('--memory-limit', String(o.memoryLimit));
         if (host !== '127.0.0.1') args.push('--host', host);
+        if (o.nanny === false) args.push('--no-nanny');
         args.push(...tlsArgs);
+        const seen: Seen = { workerPid: undefined, address: undefined };
+        this.seen.push(seen);
         this.workerChildren.push(
           new ClusterChild({
             ...common,
+            onStdout: (line) => this.watch(seen, line),
             name,
             bin: workerBin,
             args,
@@ -142,13 +167,9 @@ export class LocalCluster {
           }),
         );
       }
-      const lines = await Promise.all(this.workerChildren.map((w) => w.ready));
+      await Promise.all(this.workerChildren.map((w) => w.ready));
       if (this.closing !== undefined) throw notRunning('close() while starting');
-      this.workerInfo = lines.map((m, i) => ({
-        name: this.workerChildren[i]!.name,
-        pid: this.workerChildren[i]!.pid,
-        address: formatAddress(parseAddress(m[2]!)),
-      }));
+      this.started = true;
       // A user's program may end without close(): the children must not keep it alive, and the exit hook kills them.
       for (const c of this.children()) c.unref();
       return this;
@@ -171,9 +192,32 @@ export class LocalCluster {
     return { pid: s.pid, address: this.address };
   }
 
-  /** The workers started, in order: name, pid and data address. */
+  /** The workers started, in order: name, pid and data address as they are now (a nanny's restart changes pid and address), and the nanny's pid. */
   get workers(): readonly ClusterWorkerInfo[] {
-    return this.workerInfo;
+    if (!this.started) return [];
+    return this.workerChildren.map((c, i) => {
+      const s = this.seen[i]!;
+      const info: ClusterWorkerInfo = { name: c.name, pid: s.workerPid ?? c.pid, address: s.address ?? '' };
+      if (s.workerPid !== undefined) info.nannyPid = c.pid;
+      return info;
+    });
+  }
+
+  /** Reads a worker child's stdout line: a nanny's started/ended line or the worker's listening line. */
+  private watch(seen: Seen, line: string): void {
+    const w = WORKER_LINE.exec(line);
+    if (w !== null) {
+      seen.address = formatAddress(parseAddress(w[2]!));
+      return;
+    }
+    const started = NANNY_STARTED_LINE.exec(line);
+    if (started !== null) {
+      seen.workerPid = Number(started[2]);
+      seen.address = undefined;
+      return;
+    }
+    const ended = NANNY_ENDED_LINE.exec(line);
+    if (ended !== null) this.endWaiters.get(Number(ended[2]))?.(ended);
   }
 
   /** A Client on this cluster's scheduler with its token (close it before the cluster). */
@@ -185,6 +229,7 @@ export class LocalCluster {
   /**
    * Sends `signal` (default SIGKILL, as `kill -9`) to worker `i` (index or name) and resolves with
    * how it ended; with undefined when it still runs after closeTimeoutMs (a signal such as SIGSTOP).
+   * Under a nanny the signal goes to the worker process, and the nanny starts a new one.
    */
   async killWorker(i: number | string, signal: NodeJS.Signals = 'SIGKILL'): Promise<ChildExit | undefined> {
     const w = typeof i === 'number' ? this.workerChildren[i] : this.workerChildren.find((c) => c.name === i);
@@ -192,7 +237,32 @@ export class LocalCluster {
       const names = this.workerChildren.map((c) => c.name).join(', ') || 'none';
       throw new ClusterError('TSDASK_CLUSTER_NO_SUCH_WORKER', `LocalCluster.killWorker: no worker ${JSON.stringify(i)}; the workers are ${names}.`);
     }
-    return this.signalChild(w, signal);
+    const info = this.workers[this.workerChildren.indexOf(w)];
+    if (info?.nannyPid === undefined) return this.signalChild(w, signal);
+    return this.signalNannied(w, info.pid, signal);
+  }
+
+  /** Signals the worker process of nanny `c` and waits (closeTimeoutMs at most) for the nanny's line saying how it ended. */
+  private async signalNannied(c: ClusterChild, pid: number, signal: NodeJS.Signals): Promise<ChildExit | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const ended = new Promise<ChildExit | undefined>((resolve) => {
+      this.endWaiters.set(pid, (m) => {
+        const signalled = m[3] === 'signal';
+        resolve({ name: c.name, pid, code: signalled ? null : Number(m[4]), signal: signalled ? (m[4] as NodeJS.Signals) : null, stderr: c.stderr() });
+      });
+      timer = setTimeout(() => resolve(undefined), this.opts.closeTimeoutMs ?? 3000);
+    });
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // it ended meanwhile; the nanny's line says how
+    }
+    try {
+      return await ended;
+    } finally {
+      clearTimeout(timer);
+      this.endWaiters.delete(pid);
+    }
   }
 
   /** Sends `signal` (default SIGKILL) to the scheduler and resolves with how it ended (for tests: a client whose scheduler dies). */

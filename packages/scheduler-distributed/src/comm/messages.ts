@@ -11,8 +11,8 @@ import { MessageShapeError } from './errors.js';
 export const PROTOCOL_VERSION = 1;
 
 /** What kind of party opens a connection. */
-export type Role = 'client' | 'worker' | 'peer';
-const ROLES: readonly Role[] = ['client', 'worker', 'peer'];
+export type Role = 'client' | 'worker' | 'peer' | 'nanny';
+const ROLES: readonly Role[] = ['client', 'worker', 'peer', 'nanny'];
 
 /** First message of a connection, from the side that connected. */
 export interface HelloMessage {

@@ -7,10 +7,33 @@
  * (task-finished, compute-task) stay a few field tests.
  */
 import { MessageShapeError } from '../comm/errors.js';
-import type { ClientToScheduler, PeerToWorker, SchedulerToClient, SchedulerToWorker, WorkerToPeer, WorkerToScheduler } from './messages.js';
+import type {
+  ClientToScheduler,
+  NannyToScheduler,
+  PeerToWorker,
+  SchedulerToNanny,
+  SchedulerToClient,
+  SchedulerToWorker,
+  WorkerToPeer,
+  WorkerToScheduler,
+} from './messages.js';
 
 type FieldType =
-  'string' | 'number' | 'number?' | 'boolean' | 'object' | 'string[]' | 'number[]' | 'node' | 'node[]' | 'pairs' | 'inputs' | 'found' | 'who-has';
+  | 'string'
+  | 'string?'
+  | 'number'
+  | 'number?'
+  | 'boolean'
+  | 'reason'
+  | 'object'
+  | 'string[]'
+  | 'number[]'
+  | 'node'
+  | 'node[]'
+  | 'pairs'
+  | 'inputs'
+  | 'found'
+  | 'who-has';
 type Shapes = Record<string, Record<string, FieldType>>;
 
 const CLIENT_TO_SCHEDULER: Shapes = {
@@ -39,7 +62,7 @@ const SCHEDULER_TO_CLIENT: Shapes = {
   scattered: { id: 'number', key: 'string', worker: 'string' },
 };
 const WORKER_TO_SCHEDULER: Shapes = {
-  'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number' },
+  'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?' },
   'task-finished': { key: 'string', nbytes: 'number' },
   'task-erred': { key: 'string', error: 'object' },
   'missing-data': { key: 'string', tried: 'string[]' },
@@ -56,6 +79,21 @@ const SCHEDULER_TO_WORKER: Shapes = {
   'close-worker': { reason: 'string' },
   'steal-request': { key: 'string' },
 };
+const NANNY_TO_SCHEDULER: Shapes = {
+  'register-nanny': { id: 'string', name: 'string', pid: 'number' },
+  'worker-died': {
+    address: 'string',
+    name: 'string',
+    pid: 'number',
+    code: 'number?',
+    signal: 'string?',
+    rss: 'number',
+    memoryLimit: 'number',
+    reason: 'reason',
+    lastLines: 'string[]',
+  },
+};
+const SCHEDULER_TO_NANNY: Shapes = { 'nanny-welcome': {} };
 const PEER_TO_WORKER: Shapes = { 'get-data': { id: 'number', keys: 'string[]' } };
 const WORKER_TO_PEER: Shapes = { data: { id: 'number', found: 'found', missing: 'string[]' } };
 
@@ -68,10 +106,14 @@ function fits(v: unknown, t: FieldType): boolean {
   switch (t) {
     case 'string':
       return isStr(v);
+    case 'string?':
+      return v === undefined || isStr(v);
     case 'number':
       return isNum(v);
     case 'number?':
       return v === undefined || isNum(v);
+    case 'reason':
+      return v === 'memory' || v === 'signal' || v === 'exit';
     case 'boolean':
       return typeof v === 'boolean';
     case 'object':
@@ -122,6 +164,10 @@ export const checkToClient = checker<SchedulerToClient>(SCHEDULER_TO_CLIENT, 'sc
 export const checkFromWorker = checker<WorkerToScheduler>(WORKER_TO_SCHEDULER, 'worker');
 /** Checks a message a worker received from the scheduler. */
 export const checkToWorker = checker<SchedulerToWorker>(SCHEDULER_TO_WORKER, 'scheduler');
+/** Checks a message the scheduler received from a nanny. */
+export const checkFromNanny = checker<NannyToScheduler>(NANNY_TO_SCHEDULER, 'nanny');
+/** Checks a message a nanny received from the scheduler. */
+export const checkToNanny = checker<SchedulerToNanny>(SCHEDULER_TO_NANNY, 'scheduler');
 /** Checks a message a worker's data port received. */
 export const checkFromPeer = checker<PeerToWorker>(PEER_TO_WORKER, 'peer');
 /** Checks an answer from a worker's data port. */

@@ -9,6 +9,7 @@
  *   client -> scheduler  role 'client'   graphs, releases, who-has questions, scatter
  *   worker -> scheduler  role 'worker'   registration, task results, heartbeats
  *   X -> worker's data port  role 'peer' get-data (a worker fetching inputs, a client gathering)
+ *   nanny -> scheduler  role 'nanny'    register-nanny (answered nanny-welcome), then worker-died each time its worker dies
  * Bulk data moves only on 'peer' connections, so it never delays scheduler control messages.
  */
 
@@ -114,6 +115,8 @@ export interface RegisterWorkerMsg {
   /** Bytes, 0 for no limit. */
   memoryLimit: number;
   pid: number;
+  /** The id of the nanny that runs this worker (its register-nanny `id`), when it has one. */
+  nanny?: string;
 }
 /** A task finished here; its result takes `nbytes`. */
 export interface WorkerTaskFinishedMsg {
@@ -219,9 +222,55 @@ export interface DataMsg {
   missing: string[];
 }
 
+// ---- nanny -> scheduler -----------------------------------------------------
+
+/** First message of a nanny (answered nanny-welcome): its id, its worker's name and its own pid. */
+export interface RegisterNannyMsg {
+  type: 'register-nanny';
+  /** Unique per nanny; its workers send it in register-worker's `nanny`. */
+  id: string;
+  /** Its worker's --name ('' when none was given). */
+  name: string;
+  /** The nanny's process id. */
+  pid: number;
+}
+/** Why a nanny's worker died: the nanny killed it past the memory limit, a signal ended it, or it exited with a code. */
+export type WorkerDeathReason = 'memory' | 'signal' | 'exit';
+/**
+ * The nanny's worker died (not a requested close): how, for KilledWorkerError. `address` is the
+ * worker's data address (empty when it died before it printed one); `rss` its last sampled
+ * memory in bytes, measured as the memory limit is (resident memory above what the worker had
+ * once started, as the worker's own spill thresholds measure it; 0 when unknown); `lastLines`
+ * its last stderr lines, oldest first.
+ */
+export interface WorkerDiedMsg {
+  type: 'worker-died';
+  address: string;
+  name: string;
+  pid: number;
+  /** Exit code, absent when a signal ended it. */
+  code?: number;
+  /** The signal that ended it (SIGKILL, ...), absent when it exited by itself. */
+  signal?: string;
+  rss: number;
+  /** Bytes; 0 for none. */
+  memoryLimit: number;
+  reason: WorkerDeathReason;
+  lastLines: string[];
+}
+
+// ---- scheduler -> nanny -----------------------------------------------------
+
+/** The scheduler took the nanny's registration: its workers' drops now wait for its reports. */
+export interface NannyWelcomeMsg {
+  type: 'nanny-welcome';
+}
+
 export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg;
 export type SchedulerToClient = ClientWelcomeMsg | GraphAcceptedMsg | GraphRefusedMsg | ClientTaskDoneMsg | ClientTaskErredMsg | WhoHasReplyMsg | ScatteredMsg;
 export type WorkerToScheduler = RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg | SlotsMsg;
 export type SchedulerToWorker = WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg;
 export type PeerToWorker = GetDataMsg;
+export type NannyToScheduler = RegisterNannyMsg | WorkerDiedMsg;
+export type SchedulerToNanny = NannyWelcomeMsg;
 export type WorkerToPeer = DataMsg;

@@ -6,7 +6,8 @@
  * the key. It keeps what the machine does not: which clients want which keys (a key is released
  * in the machine only when no client wants it), the user-function sources every worker must
  * have, scatters in flight (scatter.ts), and worker liveness (a worker silent for
- * `heartbeatTimeoutMs` is removed).
+ * `heartbeatTimeoutMs` is removed). A worker run by a nanny is removed when its nanny says why it
+ * died, or `nannyHoldMs` after its connection dropped (nanny-reports.ts, nanny-session.ts).
  */
 import type { TlsOptions } from '../comm/tls.js';
 import { serializeError, type Key } from '@tsdask/core-graph';
@@ -15,8 +16,10 @@ import { MessageShapeError } from '../comm/errors.js';
 import type { RefusedInfo } from '../comm/handshake.js';
 import type { HelloMessage } from '../comm/messages.js';
 import { listen, type Listener } from '../comm/tcp.js';
-import type { ComputeTaskMsg, SchedulerToClient, WireNode } from '../protocol/messages.js';
+import type { ComputeTaskMsg, SchedulerToClient, WireNode, WorkerDiedMsg } from '../protocol/messages.js';
 import { ClientSession } from './client-session.js';
+import { NannyReports } from './nanny-reports.js';
+import { NannySession } from './nanny-session.js';
 import { Scatters } from './scatter.js';
 import type { SchedulerInstruction, SchedulerStimulus } from './state/messages.js';
 import { SchedulerState, type SchedulerStateOptions } from './state/scheduler-state.js';
@@ -37,12 +40,16 @@ export interface SchedulerOptions {
   heartbeatTimeoutMs?: number;
   /** Heartbeat interval asked of workers (default 1000 ms). */
   heartbeatMs?: number;
+  /** How long the removal of a nanny'd worker whose connection dropped waits for its nanny's report (default 1000 ms). */
+  nannyHoldMs?: number;
   /** Time a new connection has to send its hello (default: comm's 10 s). */
   handshakeTimeoutMs?: number;
   /** Move tasks waiting on busy workers to idle ones (default true). */
   stealing?: boolean;
   /** Settings of the state machine. */
   state?: SchedulerStateOptions;
+  /** Called with every nanny's worker-died report and its one-line account (for the dashboard and logs). */
+  onNannyReport?: (report: WorkerDiedMsg, how: string) => void;
   /** Called for every refused connection (after it is logged). */
   onRefused?: (info: RefusedInfo) => void;
   /** Where log lines go (default: stderr). */
@@ -64,8 +71,12 @@ export class SchedulerCore {
   /** Every user-function source seen, op id -> source (sent to each worker that joins). */
   readonly sources = new Map<string, string>();
   readonly scatters: Scatters;
+  /** Nannies' reports of how their workers died, and removals held for them. */
+  readonly nannies: NannyReports;
   readonly heartbeatMs: number;
   readonly log: (line: string) => void;
+  /** SchedulerOptions.onNannyReport. */
+  readonly onNannyReport: ((report: WorkerDiedMsg, how: string) => void) | undefined;
   #listener: Listener | undefined;
   #sweep: ReturnType<typeof setInterval> | undefined;
   #balancer: ReturnType<typeof setInterval> | undefined;
@@ -78,6 +89,8 @@ export class SchedulerCore {
     this.heartbeatMs = opts.heartbeatMs ?? 1000;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.scatters = new Scatters(this);
+    this.nannies = new NannyReports(opts.nannyHoldMs);
+    this.onNannyReport = opts.onNannyReport;
     this.address = { host: opts.host ?? '127.0.0.1', port: 0 };
   }
 
@@ -125,6 +138,7 @@ export class SchedulerCore {
     this.#closing = true;
     clearInterval(this.#sweep);
     clearInterval(this.#balancer);
+    this.nannies.close();
     for (const w of this.workers.values()) w.closeWorker('the scheduler is closing');
     await Promise.all([...this.workers.values()].map((w) => w.conn.flushed()));
     await this.#listener?.close();
@@ -134,10 +148,11 @@ export class SchedulerCore {
     if (this.#closing) return conn.close();
     if (hello.role === 'worker') new WorkerSession(this, conn);
     else if (hello.role === 'client') this.clients.add(new ClientSession(this, conn, `client-${++this.#clientIds}`));
+    else if (hello.role === 'nanny') new NannySession(this, conn);
     else
       this.reject(
         conn,
-        new MessageShapeError('hello.role', `The scheduler serves clients and workers; role '${hello.role}' connects to a worker's data port.`),
+        new MessageShapeError('hello.role', `The scheduler serves clients, workers and nannies; role '${hello.role}' connects to a worker's data port.`),
       );
   }
 
@@ -266,14 +281,21 @@ export class SchedulerCore {
     this.scatters.place();
   }
 
-  /** A worker left (connection closed, heartbeat missed): removed from the machine at once. */
+  /** A worker left (connection closed, heartbeat missed): removed from the machine at once, or when its nanny says why (nanny-reports.ts). */
   workerLeft(w: WorkerSession, reason: string): void {
     if (this.workers.get(w.name) !== w) return;
-    this.workers.delete(w.name);
-    if (this.#closing) return; // the whole cluster is going: nothing to reschedule
-    this.log(`tsdask-scheduler: worker ${w.name} left: ${reason}`);
-    this.apply({ type: 'worker-removed', worker: w.name, reason });
-    this.scatters.workerLeft(w.name);
+    if (this.#closing) {
+      this.workers.delete(w.name);
+      return; // the whole cluster is going: nothing to reschedule
+    }
+    this.nannies.workerLeft(w.name, w.nanny, reason, (how) => {
+      if (this.workers.get(w.name) !== w) return;
+      this.workers.delete(w.name);
+      if (this.#closing) return;
+      this.log(`tsdask-scheduler: worker ${w.name} left: ${how}`);
+      this.apply({ type: 'worker-removed', worker: w.name, reason: how, notStarted: w.sentAfterDrop });
+      this.scatters.workerLeft(w.name);
+    });
   }
 
   /** A client disconnected: it wants nothing any more. */

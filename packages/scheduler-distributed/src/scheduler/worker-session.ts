@@ -3,7 +3,8 @@
  * worker's data address becomes its id); the scheduler answers worker-welcome, sends define-ops
  * with every source known so far, and adds the worker to the machine. After that: task results,
  * missing-data and heartbeats become stimuli; every message is shape-checked and a bad one
- * closes this connection only. A closed connection or a missed heartbeat removes the worker at once.
+ * closes this connection only. A closed connection or a missed heartbeat removes the worker, at
+ * once or, for a worker with a nanny, once the nanny says why it died (core.ts workerLeft).
  */
 import { deserializeError, type SerializedError } from '@tsdask/core-graph';
 import type { Connection } from '../comm/connection.js';
@@ -28,6 +29,10 @@ export class WorkerSession {
   name = '';
   /** Date.now() of the last message. */
   lastSeen = Date.now();
+  /** The id of the nanny that runs it (from register-worker), if any. */
+  nanny: string | undefined;
+  /** Tasks sent to it after its connection closed (while its removal waits for its nanny): it never saw them. */
+  readonly sentAfterDrop: string[] = [];
   #server: SchedulerCore;
   #leaveReason: string | undefined;
 
@@ -41,6 +46,7 @@ export class WorkerSession {
   /** Sends a control message (`lazy`: it may wait for company, see comm/connection.ts) unless the connection is closed (its removal is then on its way). */
   send(msg: SchedulerToWorker, lazy = false): void {
     if (!this.conn.isClosed) this.conn.send(msg, lazy);
+    else if (msg.type === 'compute-task') this.sentAfterDrop.push(msg.key);
   }
 
   /** Sends a body frame unless the connection is closed. */
@@ -81,10 +87,14 @@ export class WorkerSession {
       return this.#bad(err as Error);
     }
     this.name = m.address;
+    this.nanny = m.nanny;
+    this.#server.nannies.workerJoined(m.address);
     this.lastSeen = Date.now();
     this.send({ type: 'worker-welcome', heartbeatMs: this.#server.heartbeatMs });
     if (this.#server.sources.size > 0) this.send({ type: 'define-ops', sources: [...this.#server.sources] });
-    this.#server.log(`tsdask-scheduler: worker ${m.address} joined (name ${m.name}, pid ${m.pid}, ${m.nthreads} threads)`);
+    this.#server.log(
+      `tsdask-scheduler: worker ${m.address} joined (name ${m.name}, pid ${m.pid}, ${m.nthreads} threads${m.nanny !== undefined ? `, nanny ${m.nanny}` : ''})`,
+    );
     this.conn.onFrame((frame) => this.#frame(frame));
     this.#server.workerJoined(this, m.nthreads);
   }

@@ -10,7 +10,9 @@
  * behind each other (where another worker could steal them). A user function's source is sent
  * to a thread once (the thread keeps it compiled). A thread that dies fails its batch with
  * WorkerLostError and is replaced; one that dies before it said it is ready (its entry does
- * not load) is not, and with no thread left every batch fails with that error.
+ * not load) is not, and with no thread left every batch fails with that error. A task that calls
+ * process.exit(code) ends only its thread; with `onTaskExit` given, that is reported to it first (the
+ * worker bin then exits the process with the code, as the task asked).
  */
 import { Worker as Thread } from 'node:worker_threads';
 import { WorkerLostError } from '@tsdask/core-graph';
@@ -60,6 +62,8 @@ export class ThreadExecutor {
     readonly nthreads: number,
     private readonly entry: URL = ENTRY,
     depth?: number,
+    /** Called when a task's thread ends by process.exit(code), with the keys posted to it, before they fail with WorkerLostError. */
+    private readonly onTaskExit?: (code: number, keys: string[]) => void,
   ) {
     this.#fixedDepth = depth;
     for (let i = 0; i < nthreads; i++) this.#slots.push(this.#spawn());
@@ -170,9 +174,15 @@ export class ThreadExecutor {
       }
       this.#pump();
     });
-    const died = (err?: Error): void => {
+    const died = (err?: Error, exitCode?: number): void => {
       const i = this.#slots.indexOf(slot);
       if (this.#closed || i < 0) return; // closing, or already replaced ('error' is followed by 'exit')
+      // An 'exit' without an 'error' before it: a task called process.exit(code).
+      if (err === undefined && exitCode !== undefined && slot.ready && this.onTaskExit !== undefined)
+        this.onTaskExit(
+          exitCode,
+          [...slot.jobs.values()].map((j) => j.key),
+        );
       for (const job of slot.jobs.values()) job.resolve(failedBatch(new WorkerLostError(job.key, 1, err), 0, thread.threadId));
       slot.jobs.clear();
       if (slot.ready) {
@@ -185,7 +195,7 @@ export class ThreadExecutor {
       for (const j of this.#queue.splice(0)) j.resolve(failedBatch(this.#broken, 0, -1));
     };
     thread.on('error', died);
-    thread.on('exit', () => died());
+    thread.on('exit', (code) => died(undefined, code));
     return slot;
   }
 }

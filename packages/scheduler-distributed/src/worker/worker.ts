@@ -67,6 +67,10 @@ export interface WorkerOptions {
   log?: (line: string) => void;
   /** How long to wait for the scheduler's welcome (default 30 s). */
   registerTimeoutMs?: number;
+  /** The id of the nanny that runs this worker (sent in register-worker, so the scheduler waits for its report when this worker dies). */
+  nanny?: string;
+  /** Called when a task calls process.exit(code) (it ends only its thread); default: the task fails with WorkerLostError. */
+  onTaskExit?: (code: number, keys: string[]) => void;
 }
 
 /** How a worker ended: code 0 when asked to close, 1 when it lost its scheduler. */
@@ -150,13 +154,21 @@ export class Worker {
     const listener = await serveData({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, token: options.token, tls, store, log });
     const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
     if (name === '') name = address;
-    const executor = new ThreadExecutor(nthreads); // its threads boot while the worker registers
+    const executor = new ThreadExecutor(nthreads, undefined, undefined, options.onTaskExit); // its threads boot while the worker registers
     try {
       const { conn, welcome } = await register({
         scheduler: options.scheduler,
         token: options.token,
         tls,
-        registration: { type: 'register-worker', name, address, nthreads, memoryLimit, pid: process.pid },
+        registration: {
+          type: 'register-worker',
+          name,
+          address,
+          nthreads,
+          memoryLimit,
+          pid: process.pid,
+          ...(options.nanny !== undefined ? { nanny: options.nanny } : {}),
+        },
         timeoutMs: options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS,
       });
       return new Worker({

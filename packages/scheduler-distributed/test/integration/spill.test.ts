@@ -22,8 +22,9 @@ let cluster: LocalCluster | undefined;
 let client: Client | undefined;
 beforeAll(async () => {
   parent = mkdtempSync(join(tmpdir(), 'tsdask-spill-it-'));
-  // The workers make their spill folders in their temp folder: this test's own.
-  cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, memoryLimit: '32MB', env: { TMPDIR: parent } });
+  // The workers make their spill folders in their temp folder: this test's own. No nanny: the
+  // reduction holds all 40 chunks at once (160 MB), past the 95% a nanny would kill a worker at.
+  cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, memoryLimit: '32MB', nanny: false, env: { TMPDIR: parent } });
   client = cluster.client();
   await client.ready();
 });

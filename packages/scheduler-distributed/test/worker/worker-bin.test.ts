@@ -1,7 +1,8 @@
 // The built tsdask-worker bin against the fake scheduler: its stdout line, registration from
 // its flags, the token from the environment, exit codes (0 on SIGTERM, 1 when the scheduler
 // goes away, 2 on bad arguments) and --help; its spill folder in --local-directory, removed on
-// SIGTERM, and after a SIGKILL removed by the next worker that spills there.
+// SIGTERM, and after a SIGKILL removed by the next worker that spills there. The worker itself,
+// so --no-nanny (the nanny is tested in test/integration/nanny.test.ts against a real scheduler).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ interface Run {
 }
 
 function startBin(args: string[], env: Record<string, string | undefined> = {}): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, TSDASK_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args, '--no-nanny'], { env: { ...process.env, TSDASK_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   let err = '';

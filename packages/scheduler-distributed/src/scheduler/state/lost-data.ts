@@ -44,8 +44,8 @@ function lose(m: MachineOps, lost: readonly TaskRecord[], again: TaskRecord[]): 
   }
 }
 
-/** The worker `name` left or was lost. */
-export function removeWorker(m: MachineOps, name: string, how = 'lost'): void {
+/** The worker `name` left or was lost; tasks in `notStarted` never reached it, so its death does not count against them. */
+export function removeWorker(m: MachineOps, name: string, how = 'lost', notStarted: readonly string[] = []): void {
   const w = m.workers.get(name);
   if (w === undefined) return;
   m.workers.delete(name);
@@ -53,8 +53,10 @@ export function removeWorker(m: MachineOps, name: string, how = 'lost'): void {
   for (const key of [...w.processing]) {
     const t = m.tasks.get(key)!;
     m.unassign(t);
-    t.suspicious.push(name);
-    t.suspiciousHow.push(how);
+    if (!notStarted.includes(key)) {
+      t.suspicious.push(name);
+      t.suspiciousHow.push(how);
+    }
     if (t.suspicious.length > m.allowedFailures) {
       m.fail(t, new KilledWorkerError(t.key, t.suspicious, t.suspiciousHow));
     } else {

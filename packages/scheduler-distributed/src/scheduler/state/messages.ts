@@ -35,6 +35,8 @@ export interface WorkerRemoved {
   worker: string;
   /** How it was lost, in words ('its connection closed', 'no heartbeat for 5 s', an exit code...), for KilledWorkerError. */
   reason?: string;
+  /** Tasks sent to it that it never received (sent after its connection closed): not counted against them as a death. */
+  notStarted?: readonly Key[];
 }
 
 /** A worker finished `key` and holds its result of `nbytes` bytes. */

@@ -106,7 +106,7 @@ export class SchedulerState {
         break;
       }
       case 'worker-removed':
-        removeWorker(this.#ops, s.worker, s.reason);
+        removeWorker(this.#ops, s.worker, s.reason, s.notStarted);
         break;
       case 'task-finished':
         this.#finished(s);
