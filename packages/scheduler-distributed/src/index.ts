@@ -84,3 +84,6 @@ export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';
 export { LocalCluster, type LocalClusterOptions, type ClusterWorkerInfo } from './cluster/local-cluster.js';
 export { ClusterError, type ClusterErrorCode, type ChildExit } from './cluster/errors.js';
 export { readTlsFiles, type TlsOptions, type TlsFiles } from './comm/tls.js';
+export { SchedulerEventPump, ComputeTrack, DISTRIBUTED_SCHEDULER_NAME, type EventPumpOptions } from './scheduler/event-pump.js';
+export { ClusterEvents, type ClusterWorker } from './scheduler/cluster-events.js';
+export { TransferLog, type TransferRow } from './worker/transfer-log.js';

@@ -8,7 +8,8 @@
 import { MessageShapeError } from '../comm/errors.js';
 import type { ClientToScheduler, PeerToWorker, SchedulerToClient, SchedulerToWorker, WorkerToPeer, WorkerToScheduler } from './messages.js';
 
-type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'string[]' | 'number[]' | 'node' | 'node[]' | 'pairs' | 'inputs' | 'found' | 'who-has';
+type FieldType =
+  'string' | 'number' | 'boolean' | 'object' | 'string[]' | 'number[]' | 'node' | 'node[]' | 'pairs' | 'inputs' | 'found' | 'who-has' | 'transfer-rows';
 type Shapes = Record<string, Record<string, FieldType>>;
 
 const CLIENT_TO_SCHEDULER: Shapes = {
@@ -43,6 +44,7 @@ const WORKER_TO_SCHEDULER: Shapes = {
   'missing-data': { key: 'string', tried: 'string[]' },
   heartbeat: { memory: 'number', executing: 'number', ready: 'number' },
   'steal-response': { key: 'string', released: 'boolean' },
+  transfers: { rows: 'transfer-rows' },
 };
 const SCHEDULER_TO_WORKER: Shapes = {
   'worker-welcome': { heartbeatMs: 'number' },
@@ -59,6 +61,7 @@ const WORKER_TO_PEER: Shapes = { data: { id: 'number', found: 'found', missing: 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): boolean => typeof v === 'string';
+const isCount = (v: unknown): boolean => isNum(v) && (v as number) >= 0;
 const every = (v: unknown, f: (x: unknown) => boolean): boolean => Array.isArray(v) && v.every(f);
 
 function fits(v: unknown, t: FieldType): boolean {
@@ -87,6 +90,8 @@ function fits(v: unknown, t: FieldType): boolean {
       return every(v, (x) => isObject(x) && isStr(x['key']) && isNum(x['nbytes']));
     case 'who-has':
       return isObject(v) && Object.values(v).every((x) => every(x, isStr));
+    case 'transfer-rows':
+      return every(v, (r) => Array.isArray(r) && r.length === 4 && isStr(r[0]) && isCount(r[1]) && isCount(r[2]) && isCount(r[3]));
   }
 }
 

@@ -149,6 +149,15 @@ export interface HeartbeatMsg {
   ready: number;
 }
 
+/**
+ * Inputs this worker fetched from peers since its last report (sent with the heartbeat, only when
+ * it fetched something): one row per peer, `[from (data address), keys, bytes, ms spent fetching]`.
+ */
+export interface TransfersMsg {
+  type: 'transfers';
+  rows: [string, number, number, number][];
+}
+
 // ---- scheduler -> worker ----------------------------------------------------
 
 /** The scheduler accepted the registration. */
@@ -210,7 +219,8 @@ export interface DataMsg {
 
 export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg;
 export type SchedulerToClient = ClientWelcomeMsg | GraphAcceptedMsg | GraphRefusedMsg | ClientTaskDoneMsg | ClientTaskErredMsg | WhoHasReplyMsg | ScatteredMsg;
-export type WorkerToScheduler = RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg;
+export type WorkerToScheduler =
+  RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg | TransfersMsg;
 export type SchedulerToWorker = WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg;
 export type PeerToWorker = GetDataMsg;
 export type WorkerToPeer = DataMsg;

@@ -9,7 +9,7 @@
  * `heartbeatTimeoutMs` is removed).
  */
 import type { TlsOptions } from '../comm/tls.js';
-import { serializeError, type Key } from '@tsdask/core-graph';
+import { serializeError, type Callbacks, type Key } from '@tsdask/core-graph';
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { RefusedInfo } from '../comm/handshake.js';
@@ -17,6 +17,8 @@ import type { HelloMessage } from '../comm/messages.js';
 import { listen, type Listener } from '../comm/tcp.js';
 import type { ComputeTaskMsg, SchedulerToClient, WireNode } from '../protocol/messages.js';
 import { ClientSession } from './client-session.js';
+import { ClusterEvents } from './cluster-events.js';
+import { SchedulerEventPump } from './event-pump.js';
 import { Scatters } from './scatter.js';
 import type { SchedulerInstruction, SchedulerStimulus } from './state/messages.js';
 import { SchedulerState, type SchedulerStateOptions } from './state/scheduler-state.js';
@@ -64,6 +66,9 @@ export class SchedulerCore {
   /** Every user-function source seen, op id -> source (sent to each worker that joins). */
   readonly sources = new Map<string, string>();
   readonly scatters: Scatters;
+  /** The event stream of computes (event-pump.ts) and of the cluster (cluster-events.ts). */
+  readonly events: SchedulerEventPump;
+  readonly clusterEvents: ClusterEvents;
   readonly heartbeatMs: number;
   readonly log: (line: string) => void;
   #listener: Listener | undefined;
@@ -78,6 +83,8 @@ export class SchedulerCore {
     this.heartbeatMs = opts.heartbeatMs ?? 1000;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.scatters = new Scatters(this);
+    this.events = new SchedulerEventPump(this.state);
+    this.clusterEvents = new ClusterEvents(() => this.events.callbacks());
     this.address = { host: opts.host ?? '127.0.0.1', port: 0 };
   }
 
@@ -182,6 +189,7 @@ export class SchedulerCore {
       }
     }
     if (frees !== undefined) for (const [w, keys] of frees) this.workers.get(w)?.send({ type: 'free-keys', keys });
+    this.events.flush();
   }
 
   /** Sends `msg` to every client that wants `key`. */
@@ -242,7 +250,13 @@ export class SchedulerCore {
   workerJoined(w: WorkerSession, nthreads: number): void {
     this.workers.set(w.name, w);
     this.apply({ type: 'worker-added', worker: w.name, nthreads });
+    this.clusterEvents.workerAdded(w.info);
     this.scatters.place();
+  }
+
+  /** Tells `to` of the workers connected now (as 'worker-added' events): a subscriber that joins late sees the whole cluster. */
+  replayWorkers(to: Callbacks[]): void {
+    for (const w of this.workers.values()) this.clusterEvents.workerAdded(w.info, to);
   }
 
   /** A worker left (connection closed, heartbeat missed): removed from the machine at once. */
@@ -252,6 +266,7 @@ export class SchedulerCore {
     if (this.#closing) return; // the whole cluster is going: nothing to reschedule
     this.log(`tsdask-scheduler: worker ${w.name} left: ${reason}`);
     this.apply({ type: 'worker-removed', worker: w.name, reason });
+    this.clusterEvents.workerRemoved(w.info, reason);
     this.scatters.workerLeft(w.name);
   }
 

@@ -4,6 +4,7 @@
  * tests and diagnostics), `workers` the data addresses of the workers connected, `close()`
  * tells workers to exit and closes every connection.
  */
+import type { Callbacks } from '@tsdask/core-graph';
 import { SchedulerCore, type SchedulerOptions } from './core.js';
 import type { SchedulerState } from './state/scheduler-state.js';
 
@@ -40,6 +41,13 @@ export class SchedulerServer {
   /** Clients connected now. */
   get clientCount(): number {
     return this.#core.clients.size;
+  }
+
+  /** Subscribes to this scheduler's events (its computes and the cluster's, core-graph events.ts) besides the process's global subscribers; returns the remover. */
+  subscribe(cb: Callbacks): () => void {
+    const off = this.#core.events.subscribe(cb);
+    this.#core.replayWorkers([cb]);
+    return off;
   }
 
   /** Tells workers to exit, closes every connection and stops listening. */

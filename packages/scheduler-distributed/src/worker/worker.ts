@@ -27,6 +27,7 @@ import { ThreadExecutor } from './executor.js';
 import { parseMemoryLimit } from './memory-limit.js';
 import { PeerPool } from '../protocol/peer-pool.js';
 import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
+import { TransferLog } from './transfer-log.js';
 import { WorkerStateMachine } from './state/machine.js';
 import { pauseChange } from './state/memory-pause.js';
 import type { WorkerInstruction, WorkerStimulus } from './state/messages.js';
@@ -103,6 +104,8 @@ export class Worker {
   readonly #machine: WorkerStateMachine;
   readonly #executor: ThreadExecutor;
   readonly #peers: PeerPool;
+  /** Fetches from peers since the last heartbeat, reported with it. */
+  readonly #transfers = new TransferLog();
   readonly #sources = new Map<OpId, string>();
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #resolveClosed!: (exit: WorkerExit) => void;
@@ -301,6 +304,8 @@ export class Worker {
 
   #sendHeartbeat(): void {
     this.#send({ type: 'heartbeat', memory: this.#store.bytes, executing: this.#machine.executing, ready: this.#machine.ready.size });
+    const rows = this.#transfers.drain();
+    if (rows !== undefined) this.#send({ type: 'transfers', rows });
   }
 
   #execute(key: string, wire: WireNode): void {
@@ -346,16 +351,20 @@ export class Worker {
   }
 
   #gatherDep(transferId: number, peer: string, keys: string[]): void {
+    const began = performance.now();
     this.#peers.getData(peer, keys).then(
       (fetched) => {
         if (this.#closing) return;
         const received: { key: string; nbytes: number }[] = [];
+        let bytes = 0;
         for (const [key, value] of fetched.values) {
           if (!keys.includes(key) || this.#machine.stateOf(key) !== 'flight') continue;
           const nbytes = fetched.nbytes.get(key) ?? 0;
           this.#store.put(key, value, nbytes);
           received.push({ key, nbytes });
+          bytes += nbytes;
         }
+        if (received.length > 0) this.#transfers.record(peer, received.length, bytes, performance.now() - began);
         this.#handle({ type: 'gather-dep-success', stimulusId: this.#sid('gather-dep-success'), transferId, received });
       },
       (err: Error) => {
