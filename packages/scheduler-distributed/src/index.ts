@@ -87,3 +87,4 @@ export { readTlsFiles, type TlsOptions, type TlsFiles } from './comm/tls.js';
 export { SchedulerEventPump, ComputeTrack, DISTRIBUTED_SCHEDULER_NAME, type EventPumpOptions } from './scheduler/event-pump.js';
 export { ClusterEvents, type ClusterWorker } from './scheduler/cluster-events.js';
 export { TransferLog, type TransferRow } from './worker/transfer-log.js';
+export { DEFAULT_DASHBOARD_PORT, type SchedulerDashboardOptions } from './scheduler/dashboard.js';
