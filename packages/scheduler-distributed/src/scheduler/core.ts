@@ -74,6 +74,7 @@ export class SchedulerCore {
   #listener: Listener | undefined;
   #sweep: ReturnType<typeof setInterval> | undefined;
   #balancer: ReturnType<typeof setInterval> | undefined;
+  #eventsFlush: ReturnType<typeof setImmediate> | undefined;
   #clientIds = 0;
   #closing = false;
   #closed: Promise<void> | undefined;
@@ -131,6 +132,7 @@ export class SchedulerCore {
   async #close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#sweep);
+    if (this.#eventsFlush !== undefined) clearImmediate(this.#eventsFlush);
     clearInterval(this.#balancer);
     for (const w of this.workers.values()) w.closeWorker('the scheduler is closing');
     await Promise.all([...this.workers.values()].map((w) => w.conn.flushed()));
@@ -189,8 +191,14 @@ export class SchedulerCore {
       }
     }
     if (frees !== undefined) for (const [w, keys] of frees) this.workers.get(w)?.send({ type: 'free-keys', keys });
-    this.events.flush();
+    if (this.events.active && this.#eventsFlush === undefined) this.#eventsFlush = setImmediate(this.#flushEvents);
   }
+
+  /** Sends the event rows of every stimulus of this event-loop turn as one batch (the pump is active only while someone listens). */
+  readonly #flushEvents = (): void => {
+    this.#eventsFlush = undefined;
+    this.events.flush();
+  };
 
   /** Sends `msg` to every client that wants `key`. */
   toWanting(key: Key, msg: SchedulerToClient): void {

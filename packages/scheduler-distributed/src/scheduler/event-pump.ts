@@ -9,7 +9,8 @@
  * How it listens: SchedulerState calls `onMove` after every move; the pump installs that hook
  * only while a compute with a 'task-batch' subscriber is open. A move costs one Map lookup (the
  * key's newest open compute) and three array pushes; the rows are turned into one reused
- * TaskBatchBuilder per compute when the shell calls `flush()` after each stimulus. Nothing is
+ * TaskBatchBuilder per compute when the shell calls `flush()` (once per event-loop turn, so the
+ * stimuli of one burst of messages make one batch). Nothing is
  * built when nobody listens (core-graph `listens()`, checked when a compute starts).
  *
  * States map to core-graph's: waiting -> waiting, queued -> ready, processing -> running,
@@ -128,6 +129,11 @@ export class SchedulerEventPump {
     return activeCallbacks(this.#extra);
   }
 
+  /** Whether a compute is open (then `flush()` has work). */
+  get active(): boolean {
+    return this.#open.length > 0;
+  }
+
   /** Computes open now (for tests). */
   get openComputes(): number {
     return this.#open.length;
@@ -217,7 +223,7 @@ export class SchedulerEventPump {
     }
   }
 
-  /** Sends the rows of every open compute as one batch each, 'running' where due, and finishes the settled ones (call after each stimulus). */
+  /** Sends the rows of every open compute as one batch each, 'running' where due, and finishes the settled ones (call after stimuli). */
   flush(): void {
     if (this.#open.length === 0) return;
     const now = this.#now();
