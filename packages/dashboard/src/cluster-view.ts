@@ -48,9 +48,8 @@ export class ClusterView {
       }
       case 'worker-removed': {
         const w = this.#worker(e.worker);
-        w.state = 'gone';
-        w.reason = e.reason;
-        w.processing = 0;
+        // What it held and ran is gone with it.
+        Object.assign(w, { state: 'gone', reason: e.reason, processing: 0, held: 0, spilled: 0 });
         if (w.name === '') w.name = e.name;
         break;
       }

@@ -61,6 +61,9 @@ describe('cluster view', () => {
 
     // A compute starts and ends: the cluster's state stays.
     a.start({ computeId: 'c1', scheduler: 'distributed', ntasks: 1, workers: 2, groups: new Map([['x', 1]]), keys: ['x-1'], groupOf: Int32Array.of(0) });
+    a.event({ type: 'worker-memory', computeId: C, worker: 'h:2', held: 40, spilled: 8, processing: 1 });
+    a.flushCluster();
+    // It leaves: what it held and ran is gone with it.
     a.event({ type: 'worker-removed', computeId: C, worker: 'h:2', name: 'bob', reason: 'connection closed' });
     const m3 = a.flushCluster()!;
     expect(m3.workers).toEqual([
