@@ -2,8 +2,9 @@
  * The scheduler's dashboard option, in process and through the bin: guarded by the cluster
  * token, fed the scheduler's own workers (a fake worker joins, the dashboard's state shows it),
  * a taken port is logged and replaced by a free one (as Dask does for 8787), close() stops it;
- * the bin prints its URL after the listening line (with the token only when it generated it)
- * and prints none with --no-dashboard.
+ * the bin prints its URL after the listening line (with the token only when it generated it),
+ * serves it until it exits, and prints none with --no-dashboard (the ideas of distributed's
+ * test_dashboard_non_standard_ports, test_dashboard_port_zero and test_no_dashboard).
  */
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
@@ -32,28 +33,35 @@ async function state(url: string): Promise<HelloMessage> {
   return (await res.json()) as HelloMessage;
 }
 
-/** Runs the bin until it printed `lines` stdout lines (or exited), then stops it; resolves with its stdout. */
-function binLines(args: string[], env: Record<string, string>, lines: number): Promise<string[]> {
+/**
+ * Runs the bin until it printed `lines` stdout lines, runs `whileUp` (default: waits 300 ms, so a
+ * line that should not come has time to show up), stops it with SIGTERM and resolves with its
+ * stdout lines once it exited.
+ */
+function binLines(args: string[], env: Record<string, string>, lines: number, whileUp?: (lines: string[]) => Promise<void>): Promise<string[]> {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, TSDASK_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   cleanup.add(() => child.kill('SIGKILL'));
   let out = '';
+  let up = false;
+  const got = () => out.split('\n').filter((l) => l !== '');
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the bin printed no ${lines} lines in 20 s: ${out}`)), 20_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const got = out.split('\n').filter((l) => l !== '');
-      if (got.length >= lines && out.endsWith('\n')) {
-        clearTimeout(timer);
-        // Give a line that should not come a moment to show up.
-        setTimeout(() => {
-          child.kill('SIGTERM');
-          resolve(out.split('\n').filter((l) => l !== ''));
-        }, 300);
-      }
+      if (up || got().length < lines || !out.endsWith('\n')) return;
+      up = true;
+      clearTimeout(timer);
+      (whileUp ?? (() => new Promise((r) => setTimeout(r, 300))))(got()).then(
+        () => child.kill('SIGTERM'),
+        (err: unknown) => {
+          child.kill('SIGKILL');
+          reject(err as Error);
+        },
+      );
     });
     child.once('exit', () => {
       clearTimeout(timer);
-      resolve(out.split('\n').filter((l) => l !== ''));
+      resolve(got());
     });
   });
 }
@@ -84,10 +92,17 @@ describe('the scheduler dashboard', () => {
   });
 
   it('the bin prints the URL after the listening line, with the token only when it generated it; none with --no-dashboard', async () => {
-    const generated = await binLines(['--port', '0', '--dashboard-port', '0'], {}, 3);
+    // As distributed's test_dashboard_non_standard_ports: it answers while the scheduler runs, and not after.
+    let page = '';
+    const generated = await binLines(['--port', '0', '--dashboard-port', '0'], {}, 3, async (lines) => {
+      page = lines[2]!.replace('tsdask-scheduler dashboard at ', '');
+      expect((await fetch(page)).status).toBe(200);
+      expect((await fetch(new URL('/api/state', page))).status).toBe(401);
+    });
     expect(generated[0]).toMatch(/^tsdask-scheduler listening at tcp:\/\//);
     const token = /^tsdask-scheduler token: (\S+)$/.exec(generated[1]!)![1]!;
     expect(generated[2]).toMatch(new RegExp(`^tsdask-scheduler dashboard at http://127\\.0\\.0\\.1:\\d+/\\?token=${token}$`));
+    await expect(fetch(page)).rejects.toThrow();
 
     const given = await binLines(['--port', '0', '--dashboard-port', '0'], { TSDASK_TOKEN: 'from-env' }, 2);
     expect(given[1]).toMatch(/^tsdask-scheduler dashboard at http:\/\/127\.0\.0\.1:\d+\/$/);
