@@ -297,7 +297,14 @@ export class SchedulerEventPump {
 
   #finish(c: ComputeTrack, now: number): void {
     this.#open = this.#open.filter((x) => x !== c);
-    for (const key of c.g.keys) if (this.#owner.get(key) === c) this.#owner.delete(key);
+    // Its keys go back to the newest open compute that has them (an older graph that shares them), else to none.
+    for (const key of c.g.keys) {
+      if (this.#owner.get(key) !== c) continue;
+      let next: ComputeTrack | undefined;
+      for (let i = this.#open.length - 1; i >= 0 && next === undefined; i--) if (this.#open[i]!.g.index.has(key)) next = this.#open[i];
+      if (next === undefined) this.#owner.delete(key);
+      else this.#owner.set(key, next);
+    }
     for (const key of c.waiting) {
       const list = this.#byOutput.get(key);
       if (list === undefined) continue;

@@ -167,6 +167,33 @@ describe('SchedulerEventPump', () => {
     expect(events.slice(-2).map((e) => e.type)).toEqual(['compute-start', 'compute-finish']);
   });
 
+  it('rows of a key two open graphs share go to the newest, and back to the older one once the newest finished', () => {
+    const { events, rows, apply, submit } = setup();
+    // Graph 1 wants s and t = f(s); graph 2 wants s only.
+    const first = computes(submit(dag({ s: [], t: ['s'] }), ['t']));
+    computes(submit(dag({ s: [] }), ['s'], 'client-2'));
+    rows.length = 0;
+    const next = computes(apply({ type: 'task-finished', key: 's', worker: first[0]!.worker, nbytes: 1 }));
+    expect(rows.map((r) => [r.computeId, r.key, r.state]).sort()).toEqual([
+      ['client-1-graph-1', 't', 'running'],
+      ['client-2-graph-2', 's', 'memory'],
+    ]);
+    expect(finishes(events).map((e) => e.computeId)).toEqual(['client-2-graph-2']);
+    rows.length = 0;
+    // Graph 2's client releases s; t still reads it, so it stays until t is done; then it goes, reported to graph 1.
+    apply({ type: 'release-keys', keys: ['s'] });
+    expect(rows).toEqual([]);
+    apply({ type: 'task-finished', key: 't', worker: next[0]!.worker, nbytes: 1 });
+    expect(rows.map((r) => [r.computeId, r.key, r.state])).toEqual([
+      ['client-1-graph-1', 't', 'memory'],
+      ['client-1-graph-1', 's', 'released'],
+    ]);
+    expect(finishes(events).map((e) => [e.computeId, e.ok])).toEqual([
+      ['client-2-graph-2', true],
+      ['client-1-graph-1', true],
+    ]);
+  });
+
   it("sends 'running' with the tasks processing on each worker (at most every 100 ms)", () => {
     const { events, submit, tick, apply } = setup();
     const sent = computes(submit(dag({ x: [], y: [] }), ['x', 'y']));
