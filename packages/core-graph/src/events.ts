@@ -3,6 +3,12 @@
  * start and finish, task state changes (columnar batches), what runs where, memory figures,
  * spills and spill failures, and per-worker memory (cluster schedulers). Subscribers switch on
  * `e.type` and get each payload typed; `emitEvent` hands an event to the subscribers.
+ *
+ * A cluster scheduler also tells what is not tied to one compute: a worker joined
+ * ('worker-added') or left ('worker-removed'), a worker's memory and load from its heartbeat
+ * ('worker-memory'), and inputs moved between workers ('transfer'). These carry the fixed
+ * computeId CLUSTER_COMPUTE_ID ('cluster'), so a subscriber that follows one compute can tell
+ * them apart and one that follows the cluster takes them whatever compute runs.
  */
 import type { Key } from './spec/index.js';
 import type { TaskEventBatch } from './task-events.js';
@@ -113,18 +119,74 @@ export interface SpillFailedEvent {
   message: string;
 }
 
-/** Memory of one worker as it reports it (cluster schedulers). */
+/** Memory of one worker as it reports it (cluster schedulers: computeId CLUSTER_COMPUTE_ID, once per heartbeat). */
 export interface WorkerMemoryEvent {
   type: 'worker-memory';
   computeId: string;
   worker: WorkerName;
+  /** Bytes of results it holds in memory. */
   held?: number;
+  /** Bytes of results it has spilled to disk (when the worker reports it). */
   spilled?: number;
+  /** Tasks the scheduler has sent it and not yet heard back about (cluster schedulers). */
+  processing?: number;
+}
+
+/** The computeId of cluster events ('worker-added', 'worker-removed', 'worker-memory', 'transfer'): they belong to no compute. */
+export const CLUSTER_COMPUTE_ID = 'cluster';
+
+/** A worker joined the cluster (computeId CLUSTER_COMPUTE_ID). */
+export interface WorkerAddedEvent {
+  type: 'worker-added';
+  computeId: string;
+  /** Its address, as task events name it. */
+  worker: string;
+  /** The name it registered with (its --name). */
+  name: string;
+  nthreads: number;
+  /** Its memory limit in bytes (0 for none). */
+  memoryLimit: number;
+}
+
+/** A worker left the cluster or was lost (computeId CLUSTER_COMPUTE_ID); what it held is gone. */
+export interface WorkerRemovedEvent {
+  type: 'worker-removed';
+  computeId: string;
+  worker: string;
+  name: string;
+  /** How it left, in words ('connection closed', 'no message for 5012 ms ...'). */
+  reason: string;
+}
+
+/**
+ * Inputs worker `to` fetched from worker `from` (computeId CLUSTER_COMPUTE_ID): the totals of one
+ * reporting interval (about a heartbeat), so one event covers many fetches between the two.
+ */
+export interface TransferEvent {
+  type: 'transfer';
+  computeId: string;
+  from: string;
+  to: string;
+  /** Keys moved. */
+  keys: number;
+  bytes: number;
+  /** Time spent fetching, summed over the fetches, in ms. */
+  ms: number;
 }
 
 /** Every event a scheduler emits. */
 export type SchedulerEvent =
-  ComputeStartEvent | TaskBatchEvent | ComputeFinishEvent | RunningEvent | MemoryEvent | SpillEvent | SpillFailedEvent | WorkerMemoryEvent;
+  | ComputeStartEvent
+  | TaskBatchEvent
+  | ComputeFinishEvent
+  | RunningEvent
+  | MemoryEvent
+  | SpillEvent
+  | SpillFailedEvent
+  | WorkerMemoryEvent
+  | WorkerAddedEvent
+  | WorkerRemovedEvent
+  | TransferEvent;
 
 /** The kinds of event, as their `type`. */
 export type SchedulerEventType = SchedulerEvent['type'];

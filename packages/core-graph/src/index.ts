@@ -48,6 +48,9 @@ export type {
   SpillFailedEvent,
   WorkerMemoryEvent,
   WorkerName,
+  WorkerAddedEvent,
+  WorkerRemovedEvent,
+  TransferEvent,
 } from './events.js';
 export { TASK_STATES, TaskStateCode, TaskBatchBuilder, taskEventsOf, type TaskEvent, type TaskEventBatch, type TaskState } from './task-events.js';
 export {
@@ -79,3 +82,5 @@ export { registerOption, validateOptions, validOptionNames, type OptionScope, ty
 export type { OptionCheck } from './options/checks.js';
 export { closestName } from './options/suggest.js';
 export { cancelledError, computeSignal, throwIfCancelled, type ComputeSignal } from './cancellation.js';
+export { CLUSTER_COMPUTE_ID } from './events.js';
+export { assignGroups } from './task-events.js';

@@ -5,7 +5,7 @@
  * subscribers: no object per transition, so 100k tasks per second cost subscribers a few typed-
  * array reads. `taskEventsOf` turns a batch into TaskEvent objects for simple subscribers.
  */
-import type { Key } from './spec/index.js';
+import { keyGroupLength, type Key } from './spec/index.js';
 
 /** Task states shared by every scheduler. */
 export type TaskState = 'waiting' | 'ready' | 'running' | 'memory' | 'released' | 'erred';
@@ -166,4 +166,43 @@ export function taskEventsOf(b: TaskEventBatch): TaskEvent[] {
     };
   }
   return out;
+}
+
+/**
+ * Gives every task a group id without building a string per task: a key's group prefix is
+ * compared with the few groups already seen (recent first), and sliced only when new. `names` are
+ * the group names by id (first seen first), `ids[i]` the group id of `keys[i]`.
+ */
+export function assignGroups(keys: readonly Key[]): { names: string[]; ids: Int32Array } {
+  const names: string[] = [];
+  const ids = new Int32Array(keys.length);
+  const byName = new Map<string, number>();
+  let last = -1;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as Key;
+    const len = keyGroupLength(key);
+    let id = -1;
+    if (last >= 0 && (names[last] as string).length === len && key.startsWith(names[last] as string)) id = last;
+    else {
+      for (let j = names.length - 1; j >= 0 && j >= names.length - 8; j--) {
+        const nm = names[j] as string;
+        if (nm.length === len && key.startsWith(nm)) {
+          id = j;
+          break;
+        }
+      }
+      if (id < 0) {
+        const nm = key.slice(0, len);
+        id = byName.get(nm) ?? -1;
+        if (id < 0) {
+          id = names.length;
+          names.push(nm);
+          byName.set(nm, id);
+        }
+      }
+    }
+    ids[i] = id;
+    last = id;
+  }
+  return { names, ids };
 }

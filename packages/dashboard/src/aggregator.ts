@@ -14,6 +14,11 @@
  * Memory per worker is kept by MemoryLedger, from task events and the events 'spill' / 'unspill'
  * {key, task?, bytes, worker?} and 'worker-memory' {worker, held?, spilled?}. The local
  * scheduler's 'memory' totals are not per worker and are not shown per worker.
+ *
+ * A cluster scheduler's workers and transfers (events of computeId 'cluster') are kept by
+ * ClusterView (cluster-view.ts) and go out in their own `cluster` message (`flushCluster()`).
+ * A cluster compute (scheduler 'distributed') has no calling thread: a task row without a worker
+ * (a task that failed because an input failed) counts for no worker.
  */
 import {
   TaskStateCode,
@@ -29,6 +34,7 @@ import {
   NODE_STATE,
   PROTOCOL_VERSION,
   type BatchMessage,
+  type ClusterMessage,
   type ComputeFinishMessage,
   type ComputeInfo,
   type ComputeStartMessage,
@@ -39,6 +45,7 @@ import {
   type WorkerStatus,
 } from './messages.js';
 import { BarBuffer } from './bar-buffer.js';
+import { ClusterView } from './cluster-view.js';
 import { DirtySet } from './dirty-set.js';
 import { MemoryLedger } from './memory-ledger.js';
 import { TableMap } from './table-map.js';
@@ -56,6 +63,8 @@ export interface AggregatorOptions {
 }
 
 const { running: RUNNING, memory: MEMORY, released: RELEASED, erred: ERRED } = TaskStateCode;
+/** The scheduler name of a cluster's computes (scheduler-distributed's event pump). */
+const CLUSTER_SCHEDULER = 'distributed';
 
 export class Aggregator {
   readonly maxBars: number;
@@ -102,6 +111,10 @@ export class Aggregator {
   #keptBars: number[] = [];
   #keptErrors: ErrorInfo[] = [];
   #changed = false;
+  /** Whether the compute shown runs on a cluster (rows without a worker then count for none). */
+  #cluster = false;
+  /** The cluster's workers and transfers (computes come and go; these stay). */
+  readonly clusterView: ClusterView;
 
   constructor(opts: AggregatorOptions = {}) {
     this.maxBars = opts.maxBars ?? 4000;
@@ -109,6 +122,7 @@ export class Aggregator {
     this.keepErrors = opts.keepErrors ?? 200;
     this.#bars = new BarBuffer(this.maxBars);
     this.#now = opts.now ?? Date.now;
+    this.clusterView = new ClusterView((address) => this.#workers[this.#workerOf(address)] as WorkerInfo, { now: this.#now });
   }
 
   /** The compute now shown (the current or the last one). */
@@ -135,6 +149,7 @@ export class Aggregator {
     this.#memory.reset(info.keys.length);
     this.#running = [];
     this.#groupOfTask = info.groupOf;
+    this.#cluster = info.scheduler === CLUSTER_SCHEDULER;
     this.#done = 0;
     this.#erred = 0;
     this.#time = 0;
@@ -205,28 +220,31 @@ export class Aggregator {
         if (nodes) this.#node(t, NODE_STATE.running);
       } else if (st === MEMORY) {
         const bw = worker[i] as number;
-        const w = bw < 0 ? this.#workerOf(-1) : (workerMap[bw] as number);
-        const ws = this.#status[w] as WorkerStatus;
+        const w = bw >= 0 ? (workerMap[bw] as number) : this.#cluster ? -1 : this.#workerOf(-1);
         gs.done++;
         if (gs.running > 0) gs.running--;
         this.#done++;
-        ws.done++;
-        const n = nbytes[i] as number;
-        if (n > 0) this.#memory.stored(t, w, n);
         dirtyGroups.add(g);
-        dirtyWorkers.add(w);
-        bars.add(w, g, t0, t1, 0);
+        if (w >= 0) {
+          (this.#status[w] as WorkerStatus).done++;
+          const n = nbytes[i] as number;
+          if (n > 0) this.#memory.stored(t, w, n);
+          dirtyWorkers.add(w);
+          bars.add(w, g, t0, t1, 0);
+        }
         if (nodes) this.#node(t, NODE_STATE.memory);
       } else if (st === ERRED) {
         const bw = worker[i] as number;
-        const w = bw < 0 ? this.#workerOf(-1) : (workerMap[bw] as number);
+        const w = bw >= 0 ? (workerMap[bw] as number) : this.#cluster ? -1 : this.#workerOf(-1);
         gs.erred++;
         if (gs.running > 0) gs.running--;
         this.#erred++;
-        (this.#status[w] as WorkerStatus).erred++;
         dirtyGroups.add(g);
-        dirtyWorkers.add(w);
-        if (t1 > 0) bars.add(w, g, t0, t1, 1);
+        if (w >= 0) {
+          (this.#status[w] as WorkerStatus).erred++;
+          dirtyWorkers.add(w);
+          if (t1 > 0) bars.add(w, g, t0, t1, 1);
+        }
         this.#error({ key: b.keys[bt] as Key, group: b.groups[groupOf[bt] as number] as string, worker: w, message: '', time: t1 || t0 });
         this.#node(t, NODE_STATE.erred);
       } else if (st === RELEASED) {
@@ -246,7 +264,8 @@ export class Aggregator {
 
   /**
    * The scheduler events beyond start, task batches and finish (which have their own methods):
-   * what runs where, spills and per-worker memory; the other kinds are ignored.
+   * what runs where, spills and per-worker memory, and the cluster's workers and transfers
+   * (ClusterView); the other kinds are ignored.
    */
   event(e: SchedulerEvent): void {
     let w: number | undefined;
@@ -262,9 +281,15 @@ export class Aggregator {
         break;
       }
       case 'worker-memory':
+        this.clusterView.event(e);
         w = this.#workerOf(e.worker);
         this.#memory.report(w, num(e.held), num(e.spilled));
         break;
+      case 'worker-added':
+      case 'worker-removed':
+      case 'transfer':
+        this.clusterView.event(e);
+        return;
       default:
         return;
     }
@@ -326,6 +351,11 @@ export class Aggregator {
     return batch;
   }
 
+  /** The cluster's changes since the last call, as one `cluster` message (null when none). */
+  flushCluster(): ClusterMessage | null {
+    return this.clusterView.flush();
+  }
+
   /** Everything a page needs to draw from scratch (the pending delta included). */
   hello(): HelloMessage {
     const compute = this.#compute;
@@ -344,6 +374,7 @@ export class Aggregator {
             nodes: compute.graph ? this.#nodeSnapshot(compute.graph.keys.length) : [],
           };
     const pendingGroups = this.#newGroups;
+    const cluster = this.clusterView.snapshot();
     return {
       type: 'hello',
       version: PROTOCOL_VERSION,
@@ -354,6 +385,7 @@ export class Aggregator {
           : compute,
       state,
       finished: this.#finished,
+      ...(cluster !== undefined ? { cluster } : {}),
     };
   }
 

@@ -1,11 +1,12 @@
 /**
  * The hub: the thin shell around the Aggregator. It subscribes to core-graph's event stream,
- * cuts a batch every `intervalMs` (100 ms) and sends it, serialized once, to every connected
+ * cuts a batch (and a `cluster` message, when a cluster scheduler reported changes) every
+ * `intervalMs` (100 ms) and sends it, serialized once, to every connected
  * page. A page whose socket falls behind (more than `maxBuffered` bytes queued) gets no
  * batches until it drains, then one fresh `hello` snapshot, so a slow page never makes the
  * server queue without bound.
  */
-import { addCallbacks, type Callbacks, type SchedulerEvent } from '@tsdask/core-graph';
+import { addCallbacks, CLUSTER_COMPUTE_ID, type Callbacks, type SchedulerEvent } from '@tsdask/core-graph';
 import { Aggregator, type AggregatorOptions } from './aggregator.js';
 import type { ServerMessage } from './messages.js';
 
@@ -61,7 +62,7 @@ export class DashboardHub {
             return;
           }
           default:
-            if (e.computeId === agg.compute?.computeId) agg.event(e);
+            if (e.computeId === agg.compute?.computeId || e.computeId === CLUSTER_COMPUTE_ID) agg.event(e);
         }
       },
     };
@@ -90,6 +91,8 @@ export class DashboardHub {
     const batch = this.aggregator.flush();
     const text = batch === null ? null : JSON.stringify(batch);
     if (text !== null) this.batchesSent++;
+    const cluster = this.aggregator.flushCluster();
+    const clusterText = cluster === null ? null : JSON.stringify(cluster);
     for (const [client, st] of this.#clients) {
       if (client.bufferedAmount() > this.maxBuffered) {
         st.stale = true;
@@ -98,7 +101,10 @@ export class DashboardHub {
       if (st.stale) {
         st.stale = false;
         client.send(JSON.stringify(this.aggregator.hello()));
-      } else if (text !== null) client.send(text);
+        continue;
+      }
+      if (text !== null) client.send(text);
+      if (clusterText !== null) client.send(clusterText);
     }
   }
 

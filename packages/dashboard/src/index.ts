@@ -8,6 +8,7 @@ export { dashboardPlugin, type DashboardPluginOptions } from './plugin.js';
 export { isLoopbackHost, type HostAllowList } from './origin.js';
 export { DashboardHub, type HubClient, type HubOptions } from './hub.js';
 export { Aggregator, type AggregatorOptions } from './aggregator.js';
+export { ClusterView } from './cluster-view.js';
 export { dashboardOption, currentDashboard, closeCurrentDashboard } from './compute-option.js';
 export { loadPageAssets, defaultAssetDir, type PageAssets } from './page-assets.js';
 export { pageHtml } from './page-html.js';

@@ -11,6 +11,10 @@
  * later) and referenced by `id` afterwards; groups likewise by their index in `groups`.
  * Counters are absolute values (idempotent), so a page that missed a batch is right again
  * at the next one; only task bars, graph node changes and errors are deltas.
+ *
+ * A cluster scheduler adds its workers and transfers, which outlive computes: a `cluster`
+ * message (about every 100 ms while they change, whether a compute runs or not) and the
+ * `cluster` field of `hello`. Both are additions a version-1 page may ignore.
  */
 
 /** Protocol version, bumped on incompatible changes. */
@@ -98,6 +102,52 @@ export const NODE_STATE = { waiting: 0, running: 1, memory: 2, erred: 3, release
  */
 export const BAR_FIELDS = 6;
 
+/** A worker of a cluster, as the workers panel shows it (absolute values, sent when they changed). */
+export interface ClusterWorkerStatus {
+  /** The WorkerInfo id (its `name` there is the worker's address). */
+  id: number;
+  /** The name it registered with (its --name). */
+  name: string;
+  nthreads: number;
+  /** Memory limit in bytes, 0 for none. */
+  memoryLimit: number;
+  /** Tasks the scheduler has sent it and not heard back about (as of its last heartbeat). */
+  processing: number;
+  /** Bytes of results it holds in memory and on disk (as of its last heartbeat). */
+  held: number;
+  spilled: number;
+  /** 'gone' once it left (then `reason` says how). */
+  state: 'running' | 'gone';
+  reason?: string;
+}
+
+/** Everything moved from worker `from` to worker `to` so far (absolute). */
+export interface TransferLink {
+  from: number;
+  to: number;
+  keys: number;
+  bytes: number;
+  /** Reports summed (each covers the fetches of about one heartbeat). */
+  reports: number;
+}
+
+/**
+ * Recent transfers as a flat array, TRANSFER_FIELDS numbers each:
+ * [from worker id, to worker id, keys, bytes, ms spent fetching, when (ms since the epoch, server clock)].
+ */
+export const TRANSFER_FIELDS = 6;
+
+/** The cluster's workers and transfers: a delta in a `cluster` message, everything in `hello.cluster`. */
+export interface ClusterMessage {
+  type: 'cluster';
+  /** Workers announced here (a page may not have them from a batch). */
+  newWorkers: WorkerInfo[];
+  workers: ClusterWorkerStatus[];
+  links: TransferLink[];
+  /** Flat transfers (TRANSFER_FIELDS each), the new ones (in hello: the last ones kept). */
+  transfers: number[];
+}
+
 /** Once per connection: everything needed to draw the page from scratch. */
 export interface HelloMessage {
   type: 'hello';
@@ -108,6 +158,8 @@ export interface HelloMessage {
   /** Its state, as a batch holding every counter and the bars still kept. */
   state: BatchMessage | null;
   finished: ComputeFinishMessage | null;
+  /** The cluster's workers and transfers, when a cluster scheduler reported any. */
+  cluster?: ClusterMessage;
 }
 
 /** A compute began. */
@@ -153,4 +205,4 @@ export interface ComputeFinishMessage {
 }
 
 /** Every message the server sends. */
-export type ServerMessage = HelloMessage | ComputeStartMessage | BatchMessage | ComputeFinishMessage;
+export type ServerMessage = HelloMessage | ComputeStartMessage | BatchMessage | ComputeFinishMessage | ClusterMessage;

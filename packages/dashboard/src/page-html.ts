@@ -45,6 +45,9 @@ const BODY = `
   <section><h2>Memory per worker <small id="memory-summary"></small></h2><table id="memory"><thead><tr><th>worker</th><th class="bar-cell">held / spilled</th><th class="num">held</th><th class="num">peak</th><th class="num">spilled</th><th class="num">results</th><th class="num">tasks</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Tasks per second <small id="rate-summary"></small></h2><canvas id="rate-chart" height="160"></canvas></section>
   <section><h2>Task graph <small id="graph-summary"></small></h2><canvas id="graph" height="320"></canvas></section>
+  <section class="wide" id="workers-section" hidden><h2>Workers <small id="workers-summary"></small></h2><table id="workers"><thead><tr><th>worker</th><th class="num">threads</th><th class="num">processing</th><th class="bar-cell">held / spilled (of limit)</th><th class="num">held</th><th class="num">spilled</th><th class="num">limit</th><th>state</th></tr></thead><tbody></tbody></table></section>
+  <section id="transfers-section" hidden><h2>Transfers between workers <small id="transfers-summary"></small></h2><table id="transfers"><thead><tr><th>from → to</th><th class="num">keys</th><th class="num">bytes</th><th class="num">reports</th></tr></thead><tbody></tbody></table></section>
+  <section id="recent-transfers-section" hidden><h2>Latest transfers</h2><table id="recent-transfers"><thead><tr><th>when</th><th>from → to</th><th class="num">keys</th><th class="num">bytes</th><th class="num">time</th></tr></thead><tbody></tbody></table></section>
   <section class="wide"><h2>Errors <small id="errors-summary">none</small></h2><table id="errors"><thead><tr><th>key</th><th>group</th><th>worker</th><th>message</th></tr></thead><tbody></tbody></table></section>
 </main>
 `;

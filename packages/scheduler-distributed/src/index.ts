@@ -95,3 +95,7 @@ export { readTlsFiles, type TlsOptions, type TlsFiles } from './comm/tls.js';
 export { Nanny, type NannyOptions, type NannyExit } from './nanny/nanny.js';
 export { TERMINATE_FRACTION, describeDeath, RestartBudget, type WorkerDeath } from './nanny/policy.js';
 export { checkFromNanny, checkToNanny } from './protocol/check.js';
+export { SchedulerEventPump, ComputeTrack, DISTRIBUTED_SCHEDULER_NAME, type EventPumpOptions } from './scheduler/event-pump.js';
+export { ClusterEvents, type ClusterWorker } from './scheduler/cluster-events.js';
+export { TransferLog, type TransferRow } from './worker/transfer-log.js';
+export { DEFAULT_DASHBOARD_PORT, type SchedulerDashboardOptions } from './scheduler/dashboard.js';

@@ -6,8 +6,8 @@
  * 'compute-finish', 'memory' figures, 'spill' / 'unspill' / 'spill-failed' and 'running'.
  */
 import {
+  assignGroups,
   emitEvent,
-  keyGroupLength,
   listens,
   TaskBatchBuilder,
   type Callbacks,
@@ -202,42 +202,4 @@ export class EventPump {
     if (this.#wantMemory) this.#memory(true);
     emitEvent(this.callbacks, { type: 'compute-finish', computeId: this.computeId, ok, elapsedMs: now() - this.t0, ...(error ? { error } : {}) });
   }
-}
-
-/**
- * Gives every task a group id without building a string per task: a key's group prefix is
- * compared with the few groups already seen (recent first), and sliced only when new.
- */
-function assignGroups(keys: readonly Key[]): { names: string[]; ids: Int32Array } {
-  const names: string[] = [];
-  const ids = new Int32Array(keys.length);
-  const byName = new Map<string, number>();
-  let last = -1;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as Key;
-    const len = keyGroupLength(key);
-    let id = -1;
-    if (last >= 0 && (names[last] as string).length === len && key.startsWith(names[last] as string)) id = last;
-    else {
-      for (let j = names.length - 1; j >= 0 && j >= names.length - 8; j--) {
-        const nm = names[j] as string;
-        if (nm.length === len && key.startsWith(nm)) {
-          id = j;
-          break;
-        }
-      }
-      if (id < 0) {
-        const nm = key.slice(0, len);
-        id = byName.get(nm) ?? -1;
-        if (id < 0) {
-          id = names.length;
-          names.push(nm);
-          byName.set(nm, id);
-        }
-      }
-    }
-    ids[i] = id;
-    last = id;
-  }
-  return { names, ids };
 }

@@ -10,6 +10,7 @@ import { Model } from './model.js';
 import { drawRate } from './rate-chart.js';
 import { drawTaskStream } from './task-stream.js';
 import { drawErrors, drawMemory, drawProgress } from './tables.js';
+import { drawTransfers, drawWorkers } from './cluster-tables.js';
 
 /**
  * Time between two drawings while a compute runs. The page usually shares the machine with the
@@ -78,6 +79,15 @@ function header(): void {
 /** Whether something runs now: the task stream's open bars grow, so frames go on without messages. */
 const live = (): boolean => model.running.length > 0 && !model.finished;
 
+/** The cluster's panels: shown once a cluster scheduler reported a worker, hidden for a local one. */
+function cluster(): void {
+  const on = model.cluster.size > 0;
+  for (const id of ['workers-section', 'transfers-section', 'recent-transfers-section']) el(id).hidden = !on;
+  if (!on) return;
+  drawWorkers(el<HTMLTableElement>('workers'), el('workers-summary'), model);
+  drawTransfers(el<HTMLTableElement>('transfers'), el<HTMLTableElement>('recent-transfers'), el('transfers-summary'), model);
+}
+
 function render(): void {
   if (model.version === drawn && !live()) return;
   const t0 = performance.now();
@@ -90,6 +100,7 @@ function render(): void {
   drawRate(el<HTMLCanvasElement>('rate-chart'), el('rate-summary'), model);
   graph.draw(model);
   drawErrors(el<HTMLTableElement>('errors'), el('errors-summary'), model);
+  cluster();
   const cost = performance.now() - t0;
   frameGap = Math.min(MAX_FRAME_MS, Math.max(FRAME_MS, 100 * cost));
   frames++;

@@ -1,11 +1,16 @@
 /**
  * The page's state: applies the server's messages (hello, compute-start, batch,
- * compute-finish) in O(size of the message), never walking the graph. Views read it.
+ * compute-finish, and a cluster scheduler's `cluster`) in O(size of the message), never walking
+ * the graph. Views read it.
  */
 import {
   BAR_FIELDS,
   NODE_STATE,
+  TRANSFER_FIELDS,
   type BatchMessage,
+  type ClusterMessage,
+  type ClusterWorkerStatus,
+  type TransferLink,
   type ComputeFinishMessage,
   type ComputeInfo,
   type ErrorInfo,
@@ -19,6 +24,8 @@ import {
 const MAX_BARS = 100_000;
 /** Points of the task-rate series kept. */
 const MAX_RATE_POINTS = 600;
+/** Recent transfers kept. */
+const MAX_TRANSFERS = 200;
 
 export class Model {
   workers: WorkerInfo[] = [];
@@ -41,6 +48,12 @@ export class Model {
   errors: ErrorInfo[] = [];
   /** What runs now: flat (worker id, group id, start ms) triples. */
   running: number[] = [];
+  /** A cluster's workers by WorkerInfo id (empty for a local scheduler). */
+  cluster = new Map<number, ClusterWorkerStatus>();
+  /** Bytes moved between workers so far, by `from,to`. */
+  links = new Map<string, TransferLink>();
+  /** Recent transfers, flat (TRANSFER_FIELDS each), oldest first. */
+  transfers: number[] = [];
   /** performance.now() when the latest batch arrived. */
   #receivedAt = 0;
   /** Bumped on every change, so views redraw only when needed. */
@@ -59,6 +72,13 @@ export class Model {
         else this.compute = null;
         if (msg.state) this.#batch(msg.state);
         this.finished = msg.finished;
+        this.cluster = new Map();
+        this.links = new Map();
+        this.transfers = [];
+        if (msg.cluster) this.#cluster(msg.cluster);
+        break;
+      case 'cluster':
+        this.#cluster(msg);
         break;
       case 'compute-start':
         this.#startCompute(msg.compute);
@@ -75,6 +95,14 @@ export class Model {
         break;
     }
     this.version++;
+  }
+
+  #cluster(m: ClusterMessage): void {
+    for (const w of m.newWorkers) if (!this.workers.some((x) => x.id === w.id)) this.workers.push(w);
+    for (const w of m.workers) this.cluster.set(w.id, w);
+    for (const l of m.links) this.links.set(`${l.from},${l.to}`, l);
+    this.transfers.push(...m.transfers);
+    if (this.transfers.length > MAX_TRANSFERS * TRANSFER_FIELDS) this.transfers.splice(0, this.transfers.length - MAX_TRANSFERS * TRANSFER_FIELDS);
   }
 
   #startCompute(c: ComputeInfo): void {

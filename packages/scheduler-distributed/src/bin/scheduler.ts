@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
- * `tsdask-scheduler`: parses the command line, starts a SchedulerServer, prints the stdout
- * lines other tools read (`tsdask-scheduler listening at tcp://HOST:PORT`, and the token when it
- * generated one), and closes on SIGTERM or SIGINT with exit code 0. The logic is in
+ * `tsdask-scheduler`: parses the command line, starts a SchedulerServer and its dashboard (on by
+ * default at 8787, a free port when that is taken; `--no-dashboard` turns it off), prints the
+ * stdout lines other tools read (`tsdask-scheduler listening at tcp://HOST:PORT`, the token when
+ * it generated one, then `tsdask-scheduler dashboard at http://HOST:PORT/`, with `?token=...` when
+ * the token was generated: a given token is never printed), and closes on SIGTERM or SIGINT with
+ * exit code 0. The logic is in
  * scheduler/server.ts; this file stays a thin shell.
  */
 import { parseArgs } from 'node:util';
@@ -10,6 +13,7 @@ import { readTlsFiles } from '../comm/tls.js';
 import { exitWithParent } from './exit-with-parent.js';
 import { generateToken } from '../comm/token.js';
 import { formatAddress } from '../protocol/address.js';
+import { DEFAULT_DASHBOARD_PORT } from '../scheduler/dashboard.js';
 import { SchedulerServer } from '../scheduler/server.js';
 
 const HELP = `Usage: tsdask-scheduler [options]
@@ -22,6 +26,9 @@ Options:
   --token TOKEN             the cluster token (default: $TSDASK_TOKEN, else a new one, printed)
   --heartbeat-timeout TIME  remove a worker silent this long (default 5s; 500ms, 5s, 1m)
   --allowed-failures N      workers that may die under one task before it fails with KilledWorkerError (default 3)
+  --dashboard-port PORT     serve the dashboard on this port (default 8787; a free port when
+                            8787 is taken; 0 for any free port); open it with ?token=TOKEN
+  --no-dashboard            do not serve the dashboard
   --tls-cert FILE           serve TLS with this certificate (PEM); needs --tls-key
   --tls-key FILE            the certificate's private key (PEM)
   --tls-ca FILE             the CA that signed the cluster's certificates (PEM)
@@ -51,6 +58,8 @@ async function main(): Promise<void> {
         token: { type: 'string' },
         'heartbeat-timeout': { type: 'string', default: '5s' },
         'allowed-failures': { type: 'string', default: '3' },
+        'dashboard-port': { type: 'string', default: String(DEFAULT_DASHBOARD_PORT) },
+        'no-dashboard': { type: 'boolean', default: false },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-ca': { type: 'string' },
@@ -68,6 +77,10 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535, got '${values.port}'.`);
+  const dashboardPort = Number(values['dashboard-port']);
+  if (!Number.isInteger(dashboardPort) || dashboardPort < 0 || dashboardPort > 65535)
+    fail(`--dashboard-port must be an integer from 0 to 65535, got '${values['dashboard-port']}'.`);
+  const dashboard = values['no-dashboard'] === true ? false : { port: dashboardPort };
   const heartbeatTimeoutMs = parseDuration(values['heartbeat-timeout']);
   if (!(heartbeatTimeoutMs > 0)) fail(`--heartbeat-timeout must be a duration such as 5s or 500ms, got '${values['heartbeat-timeout']}'.`);
   const allowedFailures = Number(values['allowed-failures']);
@@ -84,15 +97,23 @@ async function main(): Promise<void> {
       port,
       token,
       heartbeatTimeoutMs,
+      dashboard,
       state: { allowedFailures },
       ...(tls !== undefined ? { tls } : {}),
     });
   } catch (err) {
-    process.stderr.write(`tsdask-scheduler: could not listen on ${values.host}:${port}: ${(err as Error).message}\n`);
+    const code = (err as { code?: unknown }).code;
+    const what =
+      typeof code === 'string' && code.startsWith('TSDASK_DASHBOARD') ? 'start the dashboard (or run with --no-dashboard)' : `listen on ${values.host}:${port}`;
+    process.stderr.write(`tsdask-scheduler: could not ${what}: ${(err as Error).message}\n`);
     process.exit(1);
   }
   process.stdout.write(`tsdask-scheduler listening at tcp://${formatAddress(server.address)}\n`);
   if (given === undefined) process.stdout.write(`tsdask-scheduler token: ${token}\n`);
+  // The URL carries the token only when the token was generated (and so printed above): a given token is never printed.
+  const dashboardUrl =
+    server.dashboardUrl === undefined ? undefined : given === undefined ? server.dashboardUrl : server.dashboardUrl.replace(/\?token=.*$/, '');
+  if (dashboardUrl !== undefined) process.stdout.write(`tsdask-scheduler dashboard at ${dashboardUrl}\n`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -8,6 +8,8 @@
  * nanny by default (the worker bin's default, as Dask's LocalCluster with processes): the nanny
  * is the child, the worker its child; the nanny's `tsdask-nanny NAME started worker pid PID` and
  * the worker's listening line (passed through, again after each restart) keep `workers` current.
+ * The scheduler serves the cluster's dashboard on a free port (`dashboard` option);
+ * `dashboardUrl` is read from its `tsdask-scheduler dashboard at URL` line, with the token added.
  *
  *   const cluster = await LocalCluster.start({ nWorkers: 2 });
  *   const client = cluster.client();
@@ -57,6 +59,12 @@ export interface LocalClusterOptions {
   startTimeoutMs?: number;
   /** How long close() waits after SIGTERM before SIGKILL, in ms (default 3 000). */
   closeTimeoutMs?: number;
+  /**
+   * Serve the cluster's dashboard from the scheduler: true or `{ port }` (default: on, port 0 = a
+   * free one, as tests run many clusters at once; off with a custom schedulerBin, which may not
+   * know the flags). Read the page's URL (it carries the token) from `dashboardUrl`.
+   */
+  dashboard?: boolean | { port?: number };
   /** Receives every line the children print (default: kept, not shown; the last 50 stderr lines go into errors). */
   onLog?: (child: string, line: string) => void;
 }
@@ -81,6 +89,7 @@ interface Seen {
 
 const PACKAGE_ROOT = new URL('../../', import.meta.url); // from src/cluster/ and dist/cluster/ alike
 const SCHEDULER_LINE = /^tsdask-scheduler listening at (tcp:\/\/\S+)\s*$/;
+const DASHBOARD_LINE = /^tsdask-scheduler dashboard at (https?:\/\/\S+)\s*$/;
 
 /** A scheduler and workers running as child processes of this process. */
 export class LocalCluster {
@@ -89,6 +98,7 @@ export class LocalCluster {
   private readonly opts: LocalClusterOptions;
   private scheduler: ClusterChild | undefined;
   private schedulerAddress: string | undefined;
+  private dashboard: string | undefined;
   private readonly workerChildren: ClusterChild[] = [];
   private readonly seen: Seen[] = [];
   /** killWorker calls waiting for a nanny's `ended` line, by worker pid. */
@@ -132,6 +142,15 @@ export class LocalCluster {
     try {
       const schedArgs = ['--host', host, '--port', String(o.schedulerPort ?? 0)];
       if (o.allowedFailures !== undefined) schedArgs.push('--allowed-failures', String(o.allowedFailures));
+      const dash = o.dashboard ?? o.schedulerBin === undefined;
+      if (dash !== false) schedArgs.push('--dashboard-port', String((dash === true ? undefined : dash.port) ?? 0));
+      else if (o.schedulerBin === undefined) schedArgs.push('--no-dashboard');
+      // With the dashboard on, the scheduler is up once its dashboard line (printed after the listening line) is read.
+      let listening: string | undefined;
+      const onLog = (child: string, line: string): void => {
+        listening ??= SCHEDULER_LINE.exec(line)?.[1];
+        o.onLog?.(child, line);
+      };
       const tlsArgs: string[] = [];
       for (const field of ['cert', 'key', 'ca'] as const) if (o.tls?.[field] !== undefined) tlsArgs.push(`--tls-${field}`, o.tls[field]);
       schedArgs.push(...tlsArgs);
@@ -140,10 +159,20 @@ export class LocalCluster {
         name: 'scheduler',
         bin: schedulerBin,
         args: schedArgs,
-        readyLine: SCHEDULER_LINE,
-        readyText: 'tsdask-scheduler listening at tcp://HOST:PORT',
+        onLog,
+        readyLine: dash !== false ? DASHBOARD_LINE : SCHEDULER_LINE,
+        readyText: dash !== false ? 'tsdask-scheduler dashboard at http://HOST:PORT/...' : 'tsdask-scheduler listening at tcp://HOST:PORT',
       });
-      this.schedulerAddress = (await this.scheduler.ready)[1]!;
+      const ready = (await this.scheduler.ready)[1]!;
+      // The bin does not print a token it was given: the URL gets it here.
+      if (dash !== false) this.dashboard = ready.includes('?token=') ? ready : `${ready}?token=${encodeURIComponent(this.token)}`;
+      this.schedulerAddress = dash !== false ? listening : ready;
+      if (this.schedulerAddress === undefined)
+        throw new ClusterError(
+          'TSDASK_CLUSTER_BAD_OPTION',
+          `LocalCluster: the scheduler printed its dashboard line without 'tsdask-scheduler listening at tcp://HOST:PORT' before it. ` +
+            'A custom schedulerBin must print its listening line first; or pass dashboard: false.',
+        );
       if (this.closing !== undefined) throw notRunning('close() while starting');
 
       for (let i = 0; i < (o.nWorkers ?? 2); i++) {
@@ -183,6 +212,11 @@ export class LocalCluster {
   get address(): string {
     if (this.schedulerAddress === undefined || this.starting === undefined) throw notRunning('cluster.address before start()');
     return this.schedulerAddress;
+  }
+
+  /** The dashboard's URL (it carries the token), or undefined when the dashboard is off. */
+  get dashboardUrl(): string | undefined {
+    return this.dashboard;
   }
 
   /** The scheduler process: its pid and address (for example to read its CPU time). */

@@ -33,7 +33,8 @@ type FieldType =
   | 'pairs'
   | 'inputs'
   | 'found'
-  | 'who-has';
+  | 'who-has'
+  | 'transfer-rows';
 type Shapes = Record<string, Record<string, FieldType>>;
 
 const CLIENT_TO_SCHEDULER: Shapes = {
@@ -69,6 +70,7 @@ const WORKER_TO_SCHEDULER: Shapes = {
   heartbeat: { memory: 'number', spilled: 'number?', executing: 'number', ready: 'number' },
   'steal-response': { key: 'string', released: 'boolean' },
   slots: { slots: 'number' },
+  transfers: { rows: 'transfer-rows' },
 };
 const SCHEDULER_TO_WORKER: Shapes = {
   'worker-welcome': { heartbeatMs: 'number' },
@@ -100,6 +102,7 @@ const WORKER_TO_PEER: Shapes = { data: { id: 'number', found: 'found', missing: 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): boolean => typeof v === 'string';
+const isCount = (v: unknown): boolean => isNum(v) && (v as number) >= 0;
 const every = (v: unknown, f: (x: unknown) => boolean): boolean => Array.isArray(v) && v.every(f);
 
 function fits(v: unknown, t: FieldType): boolean {
@@ -134,6 +137,8 @@ function fits(v: unknown, t: FieldType): boolean {
       return every(v, (x) => isObject(x) && isStr(x['key']) && isNum(x['nbytes']) && (x['json'] === undefined || isStr(x['json'])));
     case 'who-has':
       return isObject(v) && Object.values(v).every((x) => every(x, isStr));
+    case 'transfer-rows':
+      return every(v, (r) => Array.isArray(r) && r.length === 4 && isStr(r[0]) && isCount(r[1]) && isCount(r[2]) && isCount(r[3]));
   }
 }
 

@@ -159,6 +159,15 @@ export interface HeartbeatMsg {
   ready: number;
 }
 
+/**
+ * Inputs this worker fetched from peers since its last report (sent with the heartbeat, only when
+ * it fetched something): one row per peer, `[from (data address), keys, bytes, ms spent fetching]`.
+ */
+export interface TransfersMsg {
+  type: 'transfers';
+  rows: [string, number, number, number][];
+}
+
 // ---- scheduler -> worker ----------------------------------------------------
 
 /** The scheduler accepted the registration. */
@@ -268,7 +277,8 @@ export interface NannyWelcomeMsg {
 
 export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg;
 export type SchedulerToClient = ClientWelcomeMsg | GraphAcceptedMsg | GraphRefusedMsg | ClientTaskDoneMsg | ClientTaskErredMsg | WhoHasReplyMsg | ScatteredMsg;
-export type WorkerToScheduler = RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg | SlotsMsg;
+export type WorkerToScheduler =
+  RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg | SlotsMsg | TransfersMsg;
 export type SchedulerToWorker = WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg;
 export type PeerToWorker = GetDataMsg;
 export type NannyToScheduler = RegisterNannyMsg | WorkerDiedMsg;

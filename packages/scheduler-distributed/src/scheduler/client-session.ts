@@ -103,6 +103,7 @@ export class ClientSession {
       if (t !== undefined && (t.state === MEMORY || t.state === ERRED)) known.push(k);
     }
     for (const k of m.outputs) s.want(this, k);
+    const compute = s.events.beginGraph(graph, this.id);
     let out;
     try {
       out = state.handle({
@@ -112,10 +113,12 @@ export class ClientSession {
         ...(m.priorities.length === graph.size ? { priorities: Int32Array.from(m.priorities) } : {}),
       });
     } catch (err) {
+      s.events.graphRefused(compute, err as Error);
       s.unwant(this, m.outputs);
       this.send({ type: 'graph-refused', id: m.id, error: wire(err) });
       return;
     }
+    s.events.graphAccepted(compute, m.outputs);
     this.send({ type: 'graph-accepted', id: m.id });
     if (known.length > 0) {
       const set = new Set(known);

@@ -10,7 +10,7 @@
  * died, or `nannyHoldMs` after its connection dropped (nanny-reports.ts, nanny-session.ts).
  */
 import type { TlsOptions } from '../comm/tls.js';
-import { serializeError, type Key } from '@tsdask/core-graph';
+import { serializeError, type Callbacks, type Key } from '@tsdask/core-graph';
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { RefusedInfo } from '../comm/handshake.js';
@@ -20,6 +20,8 @@ import type { ComputeTaskMsg, SchedulerToClient, WireNode, WorkerDiedMsg } from 
 import { ClientSession } from './client-session.js';
 import { NannyReports } from './nanny-reports.js';
 import { NannySession } from './nanny-session.js';
+import { ClusterEvents } from './cluster-events.js';
+import { SchedulerEventPump } from './event-pump.js';
 import { Scatters } from './scatter.js';
 import type { SchedulerInstruction, SchedulerStimulus } from './state/messages.js';
 import { SchedulerState, type SchedulerStateOptions } from './state/scheduler-state.js';
@@ -73,6 +75,9 @@ export class SchedulerCore {
   readonly scatters: Scatters;
   /** Nannies' reports of how their workers died, and removals held for them. */
   readonly nannies: NannyReports;
+  /** The event stream of computes (event-pump.ts) and of the cluster (cluster-events.ts). */
+  readonly events: SchedulerEventPump;
+  readonly clusterEvents: ClusterEvents;
   readonly heartbeatMs: number;
   readonly log: (line: string) => void;
   /** SchedulerOptions.onNannyReport. */
@@ -80,6 +85,7 @@ export class SchedulerCore {
   #listener: Listener | undefined;
   #sweep: ReturnType<typeof setInterval> | undefined;
   #balancer: ReturnType<typeof setInterval> | undefined;
+  #eventsFlush: ReturnType<typeof setImmediate> | undefined;
   #clientIds = 0;
   #closing = false;
   #closed: Promise<void> | undefined;
@@ -91,6 +97,8 @@ export class SchedulerCore {
     this.scatters = new Scatters(this);
     this.nannies = new NannyReports(opts.nannyHoldMs);
     this.onNannyReport = opts.onNannyReport;
+    this.events = new SchedulerEventPump(this.state);
+    this.clusterEvents = new ClusterEvents(() => this.events.callbacks());
     this.address = { host: opts.host ?? '127.0.0.1', port: 0 };
   }
 
@@ -137,6 +145,7 @@ export class SchedulerCore {
   async #close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#sweep);
+    if (this.#eventsFlush !== undefined) clearImmediate(this.#eventsFlush);
     clearInterval(this.#balancer);
     this.nannies.close();
     for (const w of this.workers.values()) w.closeWorker('the scheduler is closing');
@@ -205,7 +214,14 @@ export class SchedulerCore {
       }
     }
     if (frees !== undefined) for (const [w, keys] of frees) this.workers.get(w)?.send({ type: 'free-keys', keys }, true);
+    if (this.events.active && this.#eventsFlush === undefined) this.#eventsFlush = setImmediate(this.#flushEvents);
   }
+
+  /** Sends the event rows of every stimulus of this event-loop turn as one batch (the pump is active only while someone listens). */
+  readonly #flushEvents = (): void => {
+    this.#eventsFlush = undefined;
+    this.events.flush();
+  };
 
   /** Whether some worker is still processing tasks (then results for clients may wait for company). */
   #busy(): boolean {
@@ -278,7 +294,13 @@ export class SchedulerCore {
   workerJoined(w: WorkerSession, nthreads: number): void {
     this.workers.set(w.name, w);
     this.apply({ type: 'worker-added', worker: w.name, nthreads });
+    this.clusterEvents.workerAdded(w.info);
     this.scatters.place();
+  }
+
+  /** Tells `to` of the workers connected now (as 'worker-added' events): a subscriber that joins late sees the whole cluster. */
+  replayWorkers(to: Callbacks[]): void {
+    for (const w of this.workers.values()) this.clusterEvents.workerAdded(w.info, to);
   }
 
   /** A worker left (connection closed, heartbeat missed): removed from the machine at once, or when its nanny says why (nanny-reports.ts). */
@@ -294,6 +316,7 @@ export class SchedulerCore {
       if (this.#closing) return;
       this.log(`tsdask-scheduler: worker ${w.name} left: ${how}`);
       this.apply({ type: 'worker-removed', worker: w.name, reason: how, notStarted: w.sentAfterDrop });
+      this.clusterEvents.workerRemoved(w.info, how);
       this.scatters.workerLeft(w.name);
     });
   }

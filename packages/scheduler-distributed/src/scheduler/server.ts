@@ -1,30 +1,54 @@
 /**
  * SchedulerServer, the public face of a running scheduler: `start(opts)` listens and serves
  * (core.ts does the work), `address` is where it listens, `state` is its state machine (for
- * tests and diagnostics), `workers` the data addresses of the workers connected, `close()`
- * tells workers to exit and closes every connection.
+ * tests and diagnostics), `workers` the data addresses of the workers connected, `subscribe`
+ * adds a subscriber to its events, `dashboardUrl` is its dashboard's page when `dashboard` was
+ * asked for (dashboard.ts; off by default here, on by default in the tsdask-scheduler bin),
+ * `close()` tells workers to exit and closes every connection.
  */
+import type { Callbacks } from '@tsdask/core-graph';
 import { SchedulerCore, type SchedulerOptions } from './core.js';
+import { startClusterDashboard, type RunningDashboard, type SchedulerDashboardOptions } from './dashboard.js';
 import type { SchedulerState } from './state/scheduler-state.js';
 
-export type { SchedulerOptions as SchedulerServerOptions };
+/** Options of SchedulerServer.start: the core's, and the dashboard. */
+export interface SchedulerServerOptions extends SchedulerOptions {
+  /** Serve the cluster's dashboard (guarded by the token): true for port 8787 on the scheduler's host, or where (default: off). */
+  dashboard?: boolean | SchedulerDashboardOptions;
+}
 
 /** A running scheduler. */
 export class SchedulerServer {
   readonly #core: SchedulerCore;
+  #dashboard: RunningDashboard | undefined;
 
   private constructor(core: SchedulerCore) {
     this.#core = core;
   }
 
-  /** Starts a scheduler on host:port (default 127.0.0.1:0) that admits connections with `token`. */
-  static async start(opts: SchedulerOptions): Promise<SchedulerServer> {
-    return new SchedulerServer(await SchedulerCore.start(opts));
+  /** Starts a scheduler on host:port (default 127.0.0.1:0) that admits connections with `token`, and its dashboard when asked. */
+  static async start(opts: SchedulerServerOptions): Promise<SchedulerServer> {
+    const server = new SchedulerServer(await SchedulerCore.start(opts));
+    const dash = opts.dashboard;
+    if (dash !== undefined && dash !== false) {
+      try {
+        server.#dashboard = await startClusterDashboard(server.#core, opts.token, dash === true ? {} : dash);
+      } catch (err) {
+        await server.#core.close();
+        throw err;
+      }
+    }
+    return server;
   }
 
   /** The bound host and port. */
   get address(): { host: string; port: number } {
     return this.#core.address;
+  }
+
+  /** The dashboard's URL (with `?token=`), when it runs. */
+  get dashboardUrl(): string | undefined {
+    return this.#dashboard?.url;
   }
 
   /** The state machine. */
@@ -42,8 +66,21 @@ export class SchedulerServer {
     return this.#core.clients.size;
   }
 
-  /** Tells workers to exit, closes every connection and stops listening. */
-  close(): Promise<void> {
-    return this.#core.close();
+  /**
+   * Subscribes to this scheduler's events (its computes and the cluster's, core-graph events.ts)
+   * besides the process's global subscribers; it hears of the workers already connected at once.
+   * Returns the remover.
+   */
+  subscribe(cb: Callbacks): () => void {
+    const off = this.#core.events.subscribe(cb);
+    this.#core.replayWorkers([cb]);
+    return off;
+  }
+
+  /** Tells workers to exit, closes every connection and stops listening (and the dashboard). */
+  async close(): Promise<void> {
+    const dash = this.#dashboard;
+    this.#dashboard = undefined;
+    await Promise.all([dash?.close(), this.#core.close()]);
   }
 }

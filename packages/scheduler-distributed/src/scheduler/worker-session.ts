@@ -12,6 +12,7 @@ import { MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
 import { checkFromWorker } from '../protocol/check.js';
 import type { SchedulerToWorker, WireError, WorkerToScheduler } from '../protocol/messages.js';
+import type { ClusterWorker } from './cluster-events.js';
 import type { SchedulerCore } from './core.js';
 
 /** A serialized error from a worker, rebuilt; a malformed one becomes a plain Error saying so. */
@@ -27,6 +28,8 @@ export class WorkerSession {
   readonly conn: Connection;
   /** The worker's data address (`host:port`), its id; '' until registered. */
   name = '';
+  /** Who it registered as (address, name, threads, memory limit), for cluster events. */
+  info: ClusterWorker = { address: '', name: '', nthreads: 0, memoryLimit: 0 };
   /** Date.now() of the last message. */
   lastSeen = Date.now();
   /** The id of the nanny that runs it (from register-worker), if any. */
@@ -89,6 +92,7 @@ export class WorkerSession {
     this.name = m.address;
     this.nanny = m.nanny;
     this.#server.nannies.workerJoined(m.address);
+    this.info = { address: m.address, name: m.name, nthreads: m.nthreads, memoryLimit: m.memoryLimit };
     this.lastSeen = Date.now();
     this.send({ type: 'worker-welcome', heartbeatMs: this.#server.heartbeatMs });
     if (this.#server.sources.size > 0) this.send({ type: 'define-ops', sources: [...this.#server.sources] });
@@ -132,6 +136,10 @@ export class WorkerSession {
         s.apply({ type: 'steal-response', key: m.key, worker: this.name, released: m.released });
         break;
       case 'heartbeat':
+        s.clusterEvents.heartbeat(this.name, m, s.state.workers.get(this.name)?.processing.size ?? 0);
+        break;
+      case 'transfers':
+        s.clusterEvents.transfers(this.name, m);
         break;
       case 'slots':
         s.apply({ type: 'worker-slots', worker: this.name, slots: m.slots });

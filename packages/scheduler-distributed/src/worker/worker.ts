@@ -29,6 +29,7 @@ import { parseMemoryLimit } from '@tsdask/runtime/spill';
 import { MemoryManager } from './memory-manager.js';
 import { PeerPool } from '../protocol/peer-pool.js';
 import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
+import { TransferLog } from './transfer-log.js';
 import { WorkerStateMachine } from './state/machine.js';
 import { memoryFractions, type MemoryFractions } from './state/memory-thresholds.js';
 import type { WorkerInstruction, WorkerStimulus } from './state/messages.js';
@@ -124,6 +125,8 @@ export class Worker {
   readonly #machine: WorkerStateMachine;
   readonly #executor: ThreadExecutor;
   readonly #peers: PeerPool;
+  /** Fetches from peers since the last heartbeat, reported with it. */
+  readonly #transfers = new TransferLog();
   readonly #sources = new Map<OpId, string>();
   readonly #heartbeat: ReturnType<typeof setInterval>;
   readonly #memory: MemoryManager;
@@ -364,6 +367,8 @@ export class Worker {
   #sendHeartbeat(): void {
     const s = this.#store;
     this.#send({ type: 'heartbeat', memory: s.bytes, spilled: s.spilledBytes, executing: this.#machine.executing, ready: this.#machine.ready.size });
+    const rows = this.#transfers.drain();
+    if (rows !== undefined) this.#send({ type: 'transfers', rows });
   }
 
   #execute(key: string, wire: WireNode, loaded?: Map<string, StoredValue>): void {
@@ -427,16 +432,20 @@ export class Worker {
   }
 
   #gatherDep(transferId: number, peer: string, keys: string[]): void {
+    const began = performance.now();
     this.#peers.getData(peer, keys).then(
       (fetched) => {
         if (this.#closing) return;
         const received: { key: string; nbytes: number }[] = [];
+        let bytes = 0;
         for (const [key, value] of fetched.values) {
           if (!keys.includes(key) || this.#machine.stateOf(key) !== 'flight') continue;
           const nbytes = fetched.nbytes.get(key) ?? 0;
           this.#store.put(key, value, nbytes);
           received.push({ key, nbytes });
+          bytes += nbytes;
         }
+        if (received.length > 0) this.#transfers.record(peer, received.length, bytes, performance.now() - began);
         this.#handle({ type: 'gather-dep-success', stimulusId: this.#sid('gather-dep-success'), transferId, received });
       },
       (err: Error) => {

@@ -59,6 +59,8 @@ export class SchedulerState {
   readonly allowedFailures: number;
   readonly saturation: number;
   readonly rootSlack: number;
+  /** Called after every move, with the task in its new state (the event pump's hook; unset while nobody listens). */
+  onMove: ((t: TaskRecord) => void) | undefined = undefined;
   readonly #queue = new TaskQueue();
   readonly #log: TransitionLog;
   #out: SchedulerInstruction[] = [];
@@ -165,6 +167,7 @@ export class SchedulerState {
     }
     this.#log.record({ key: t.key, from: TASK_STATE_NAMES[from]!, to: TASK_STATE_NAMES[to]!, stimulus: this.#stimulus, stimulusId: this.#stimulusId });
     t.state = to;
+    this.onMove?.(t);
   }
 
   #submit(s: GraphSubmitted): void {

@@ -1,0 +1,110 @@
+/**
+ * The cluster views (shown only when a cluster scheduler reports workers): the workers panel
+ * (name and address, threads, tasks processing, memory held / spilled against the limit, and
+ * whether it is running or gone and why) and the transfers between workers (bytes moved per
+ * pair so far, and the latest transfers). Rebuilt from the model only when what they show changed.
+ */
+import { TRANSFER_FIELDS } from '../messages.js';
+import { barElement, formatBytes, formatCount, row } from './format.js';
+import type { Model } from './model.js';
+
+/** Latest transfers listed under the pairs. */
+const RECENT = 10;
+
+function rebuild(table: HTMLTableElement, sig: string): HTMLTableSectionElement | undefined {
+  if (table.dataset['sig'] === sig) return undefined;
+  table.dataset['sig'] = sig;
+  const body = table.tBodies[0] as HTMLTableSectionElement;
+  body.replaceChildren();
+  return body;
+}
+
+/** One row per worker of the cluster, running ones first. */
+export function drawWorkers(table: HTMLTableElement, summary: HTMLElement, m: Model): void {
+  const list = [...m.cluster.values()];
+  const body = rebuild(table, list.map((w) => `${w.id},${w.name},${w.state},${w.processing},${w.held},${w.spilled},${w.memoryLimit},${w.nthreads}`).join(';'));
+  if (body === undefined) return;
+  list.sort((a, b) => (a.state === b.state ? m.workerName(a.id).localeCompare(m.workerName(b.id), 'en', { numeric: true }) : a.state === 'running' ? -1 : 1));
+  let scale = 1;
+  for (const w of list) scale = Math.max(scale, w.memoryLimit, w.held + w.spilled);
+  let running = 0;
+  let held = 0;
+  for (const w of list) {
+    const address = m.workerName(w.id);
+    const gone = w.state === 'gone';
+    if (!gone) {
+      running++;
+      held += w.held;
+    }
+    const tr = row(
+      [
+        w.name !== '' && w.name !== address ? `${w.name} (${address})` : address,
+        formatCount(w.nthreads),
+        formatCount(w.processing),
+        barElement([
+          [w.held / scale, ''],
+          [w.spilled / scale, 'err'],
+        ]),
+        formatBytes(w.held),
+        formatBytes(w.spilled),
+        w.memoryLimit > 0 ? formatBytes(w.memoryLimit) : 'none',
+        gone ? `gone: ${w.reason ?? ''}` : 'running',
+      ],
+      [undefined, 'num', 'num', 'bar-cell', 'num', 'num', 'num', gone ? 'erred' : undefined],
+    );
+    tr.dataset['worker'] = address;
+    tr.dataset['name'] = w.name;
+    tr.dataset['state'] = w.state;
+    tr.dataset['processing'] = String(w.processing);
+    tr.dataset['held'] = String(w.held);
+    body.appendChild(tr);
+  }
+  summary.textContent = `${running} running, ${list.length - running} gone, ${formatBytes(held)} held`;
+  summary.dataset['running'] = String(running);
+}
+
+/** Bytes moved per (from, to) pair, largest first, then the latest transfers. */
+export function drawTransfers(table: HTMLTableElement, recent: HTMLTableElement, summary: HTMLElement, m: Model): void {
+  const links = [...m.links.values()];
+  const t = m.transfers;
+  const body = rebuild(table, links.map((l) => `${l.from},${l.to},${l.bytes},${l.keys}`).join(';'));
+  if (body !== undefined) {
+    links.sort((a, b) => b.bytes - a.bytes);
+    let bytes = 0;
+    let keys = 0;
+    for (const l of links) {
+      bytes += l.bytes;
+      keys += l.keys;
+      const tr = row(
+        [`${m.workerName(l.from)} → ${m.workerName(l.to)}`, formatCount(l.keys), formatBytes(l.bytes), formatCount(l.reports)],
+        [undefined, 'num', 'num', 'num'],
+      );
+      tr.dataset['from'] = m.workerName(l.from);
+      tr.dataset['to'] = m.workerName(l.to);
+      tr.dataset['bytes'] = String(l.bytes);
+      body.appendChild(tr);
+    }
+    summary.textContent = `${formatBytes(bytes)} in ${formatCount(keys)} key(s) between ${links.length} pair(s)`;
+    summary.dataset['bytes'] = String(bytes);
+  }
+  const n = t.length / TRANSFER_FIELDS;
+  const last = Math.max(0, n - RECENT);
+  const recentBody = rebuild(recent, `${n}|${t[t.length - 1] ?? ''}`);
+  if (recentBody === undefined) return;
+  for (let i = n - 1; i >= last; i--) {
+    const o = i * TRANSFER_FIELDS;
+    const when = new Date(t[o + 5] as number).toLocaleTimeString('en-GB');
+    recentBody.appendChild(
+      row(
+        [
+          when,
+          `${m.workerName(t[o] as number)} → ${m.workerName(t[o + 1] as number)}`,
+          formatCount(t[o + 2] as number),
+          formatBytes(t[o + 3] as number),
+          `${(t[o + 4] as number).toFixed(1)} ms`,
+        ],
+        [undefined, undefined, 'num', 'num', 'num'],
+      ),
+    );
+  }
+}
