@@ -22,3 +22,21 @@ export { ChunkLayer } from './layer.js';
 export { type DelayedBlocks } from './to-delayed.js';
 export { fromNpy, toNpy, type ToNpyOptions } from './npy.js';
 export { fromZarr, toZarr, type ZarrOptions, type ToZarrOptions } from './zarr.js';
+export type {
+  ScalarOf,
+  TypedArrayOf,
+  Promote,
+  FloatDType,
+  SumDType,
+  MomentDType,
+  FloatOf,
+  ScalarDType,
+  TypedArrayDType,
+  NestedDType,
+  FromArrayDType,
+  ArangeDType,
+} from './dtype-rules.js';
+export type { ArrayResultOf, NoOptions, ReducedNdim, NdimOf, AddNdim, SubNdim, MaxNdim, NestedNdim, FromArrayNdim } from './ndim-rules.js';
+export type { BinaryDType, BinaryOp, ScalarOperandDType, NumberKind } from './operand-rules.js';
+export type { BroadcastNdim, RoundDType, CumNdim, MatmulNdim } from './array.js';
+export type { NestedInput } from './creation.js';

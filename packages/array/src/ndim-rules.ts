@@ -1,0 +1,97 @@
+/**
+ * The number of dimensions at the type level: a DaskArray's second type parameter N is its
+ * ndim where it is known statically (a literal 0..32, from a shape written as a tuple or from
+ * nested arrays) and `number` where it is not. These rules follow the runtime's shape rules
+ * (reductions remove their axes unless keepdims; matmul of 1-d and 2-d operands; broadcasting
+ * takes the larger ndim) and fall back to `number` whenever an input is not known. What
+ * `compute()` gives follows from N: a scalar for 0-d, an NDArray otherwise, either when N is
+ * not known.
+ */
+import type { DType } from './dtype.js';
+import type { ScalarOf } from './dtype-rules.js';
+import type { NDArray } from './ndarray.js';
+
+/** The ndims the type level counts with (more dimensions than these read as `number`). */
+type KnownNdim =
+  0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23 | 24 | 25 | 26 | 27 | 28 | 29 | 30 | 31 | 32;
+
+/** A tuple of length N (N a KnownNdim). */
+type Tuple<N extends number, T extends unknown[] = []> = T['length'] extends N ? T : Tuple<N, [...T, unknown]>;
+
+/** N minus K (never when K > N: the runtime throws), `number` when either is not known. */
+export type SubNdim<N extends number, K extends number> = [N, K] extends [KnownNdim, KnownNdim]
+  ? Tuple<N> extends [...Tuple<K>, ...infer R]
+    ? R['length']
+    : never
+  : number;
+
+/** N plus K, `number` when either is not known (or the sum is past 32). */
+export type AddNdim<N extends number, K extends number> = [N, K] extends [KnownNdim, KnownNdim]
+  ? [...Tuple<N>, ...Tuple<K>]['length'] extends infer S extends KnownNdim
+    ? S
+    : number
+  : number;
+
+/** The larger of N and M (broadcasting), `number` when either is not known. */
+export type MaxNdim<N extends number, M extends number> = [N, M] extends [KnownNdim, KnownNdim]
+  ? Tuple<N> extends [...Tuple<M>, ...unknown[]]
+    ? N
+    : M
+  : number;
+
+/** The ndim left after reducing over `A` (an axis option's type) an array of ndim N without keepdims. */
+type AxisReduced<N extends number, A> = A extends null | undefined
+  ? 0
+  : A extends number
+    ? SubNdim<N, 1>
+    : A extends readonly number[]
+      ? number extends A['length']
+        ? number
+        : SubNdim<N, A['length']>
+      : number;
+
+/**
+ * The ndim of a reduction of an ndim-N array with options O: N with `keepdims: true`; without
+ * keepdims, 0 when no axis is given, N minus the number of axes when they are given; `number`
+ * when the options are not known statically (a keepdims or axis typed only as boolean / number[]).
+ */
+export type ReducedNdim<N extends number, O> = [OptionOf<O, 'keepdims'>] extends [true]
+  ? N
+  : [OptionOf<O, 'keepdims'>] extends [false | undefined]
+    ? AxisReduced<N, OptionOf<O, 'axis'>>
+    : number;
+
+/** The type of option K in O (undefined when O has no such key). */
+type OptionOf<O, K extends string> = K extends keyof O ? O[K] : undefined;
+
+/** The ndim of a shape given as a tuple (`number` for a plain `number[]`). */
+export type NdimOf<S extends readonly number[]> = number extends S['length'] ? number : S['length'];
+
+/**
+ * What `compute()` of an array of dtype D and ndim N gives: the element's value for 0-d, an
+ * NDArray of D otherwise, either when N is not known. (Written with N as the checked type of
+ * each condition, so that TypeScript can see that it grows with N: DaskArray is covariant.)
+ */
+export type ArrayResultOf<D extends DType, N extends number> = N extends 0 ? ScalarOf<D> : N extends PositiveNdim ? NDArray<D> : NDArray<D> | ScalarOf<D>;
+
+/** The known ndims of arrays that compute to an NDArray. */
+type PositiveNdim = Exclude<KnownNdim, 0>;
+
+/** The ndim of nested JS arrays (how deep the arrays go; `number` past 32 levels or for a recursive type). */
+export type NestedNdim<T, Depth extends unknown[] = []> = Depth['length'] extends 33
+  ? number
+  : T extends readonly (infer E)[]
+    ? NestedNdim<E, [...Depth, unknown]>
+    : Depth['length'];
+
+/** fromArray's ndim: a given shape's, 1 for a TypedArray, nested arrays' depth (unknown for an NDArray). */
+export type FromArrayNdim<T, S> = S extends readonly number[]
+  ? NdimOf<S>
+  : T extends { readonly dtype: DType }
+    ? number
+    : T extends ArrayBufferView
+      ? 1
+      : NestedNdim<T>;
+
+/** The options type of a call that passes none (a reduction's default type argument). */
+export type NoOptions = Record<never, never>;

@@ -1,0 +1,472 @@
+/**
+ * Typed results: what the types say each call returns, checked against what it returns at
+ * runtime. Each case computes a value, says its static type with `expectTypeOf` (checked by tsc
+ * in `npm run typecheck:tests`) and checks `typeof` / the NDArray's dtype at runtime (vitest).
+ * The tables of dtype rules are written by hand from NumPy 2's rules and checked both ways: the
+ * type of each entry must equal the type-level rule (tsc), and the runtime dtype must equal the
+ * entry (vitest). `refused` holds calls the types must refuse; it is type-checked, never run.
+ */
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as da from '@tsdask/array';
+import type { DType, FloatOf, MomentDType, NDArray, Promote, ScalarOf, SumDType } from '@tsdask/array';
+import './support.js';
+
+const sync = { scheduler: 'sync' } as const;
+const DTYPES: readonly DType[] = ['float64', 'float32', 'int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32', 'int64', 'bool'];
+
+/** The `typeof` of a JavaScript value type. */
+type TypeName<T> = T extends number ? 'number' : T extends bigint ? 'bigint' : T extends boolean ? 'boolean' : never;
+
+// NumPy 2: sum / prod / cumsum of integers and bool are int64 (uint32 too: we have no uint64), floats keep theirs.
+const SUM: { [D in DType]: SumDType<D> } = {
+  float64: 'float64',
+  float32: 'float32',
+  int8: 'int64',
+  int16: 'int64',
+  int32: 'int64',
+  uint8: 'int64',
+  uint16: 'int64',
+  uint32: 'int64',
+  int64: 'int64',
+  bool: 'int64',
+};
+// mean / var / std: float32 stays float32, the rest is float64.
+const MOMENT: { [D in DType]: MomentDType<D> } = {
+  float64: 'float64',
+  float32: 'float32',
+  int8: 'float64',
+  int16: 'float64',
+  int32: 'float64',
+  uint8: 'float64',
+  uint16: 'float64',
+  uint32: 'float64',
+  int64: 'float64',
+  bool: 'float64',
+};
+// sqrt, exp, ...: integers of up to 16 bits (and bool) give float32, wider ones float64.
+const FLOAT: { [D in DType]: FloatOf<D> } = {
+  float64: 'float64',
+  float32: 'float32',
+  int8: 'float32',
+  int16: 'float32',
+  int32: 'float64',
+  uint8: 'float32',
+  uint16: 'float32',
+  uint32: 'float64',
+  int64: 'float64',
+  bool: 'float32',
+};
+// The JavaScript value of one element.
+const VALUE: { [D in DType]: TypeName<ScalarOf<D>> } = {
+  float64: 'number',
+  float32: 'number',
+  int8: 'number',
+  int16: 'number',
+  int32: 'number',
+  uint8: 'number',
+  uint16: 'number',
+  uint32: 'number',
+  int64: 'bigint',
+  bool: 'boolean',
+};
+// numpy.promote_types (rows: a, columns: b).
+const PROMOTE: { [A in DType]: { [B in DType]: Promote<A, B> } } = {
+  float64: {
+    float64: 'float64',
+    float32: 'float64',
+    int8: 'float64',
+    int16: 'float64',
+    int32: 'float64',
+    uint8: 'float64',
+    uint16: 'float64',
+    uint32: 'float64',
+    int64: 'float64',
+    bool: 'float64',
+  },
+  float32: {
+    float64: 'float64',
+    float32: 'float32',
+    int8: 'float32',
+    int16: 'float32',
+    int32: 'float64',
+    uint8: 'float32',
+    uint16: 'float32',
+    uint32: 'float64',
+    int64: 'float64',
+    bool: 'float32',
+  },
+  int8: {
+    float64: 'float64',
+    float32: 'float32',
+    int8: 'int8',
+    int16: 'int16',
+    int32: 'int32',
+    uint8: 'int16',
+    uint16: 'int32',
+    uint32: 'int64',
+    int64: 'int64',
+    bool: 'int8',
+  },
+  int16: {
+    float64: 'float64',
+    float32: 'float32',
+    int8: 'int16',
+    int16: 'int16',
+    int32: 'int32',
+    uint8: 'int16',
+    uint16: 'int32',
+    uint32: 'int64',
+    int64: 'int64',
+    bool: 'int16',
+  },
+  int32: {
+    float64: 'float64',
+    float32: 'float64',
+    int8: 'int32',
+    int16: 'int32',
+    int32: 'int32',
+    uint8: 'int32',
+    uint16: 'int32',
+    uint32: 'int64',
+    int64: 'int64',
+    bool: 'int32',
+  },
+  uint8: {
+    float64: 'float64',
+    float32: 'float32',
+    int8: 'int16',
+    int16: 'int16',
+    int32: 'int32',
+    uint8: 'uint8',
+    uint16: 'uint16',
+    uint32: 'uint32',
+    int64: 'int64',
+    bool: 'uint8',
+  },
+  uint16: {
+    float64: 'float64',
+    float32: 'float32',
+    int8: 'int32',
+    int16: 'int32',
+    int32: 'int32',
+    uint8: 'uint16',
+    uint16: 'uint16',
+    uint32: 'uint32',
+    int64: 'int64',
+    bool: 'uint16',
+  },
+  uint32: {
+    float64: 'float64',
+    float32: 'float64',
+    int8: 'int64',
+    int16: 'int64',
+    int32: 'int64',
+    uint8: 'uint32',
+    uint16: 'uint32',
+    uint32: 'uint32',
+    int64: 'int64',
+    bool: 'uint32',
+  },
+  int64: {
+    float64: 'float64',
+    float32: 'float64',
+    int8: 'int64',
+    int16: 'int64',
+    int32: 'int64',
+    uint8: 'int64',
+    uint16: 'int64',
+    uint32: 'int64',
+    int64: 'int64',
+    bool: 'int64',
+  },
+  bool: {
+    float64: 'float64',
+    float32: 'float32',
+    int8: 'int8',
+    int16: 'int16',
+    int32: 'int32',
+    uint8: 'uint8',
+    uint16: 'uint16',
+    uint32: 'uint32',
+    int64: 'int64',
+    bool: 'bool',
+  },
+};
+
+describe('the type-level dtype rules agree with the runtime for every dtype', () => {
+  it('sum, prod, nansum, cumsum; mean, var, std, nanmean; min, max; any, all; argmin, argmax; sqrt', async () => {
+    for (const d of DTYPES) {
+      const x = da.ones([3, 2], { dtype: d, chunks: 2 });
+      for (const r of [x.sum(), x.prod(), x.nansum(), x.cumsum(), x.sum({ axis: 0 })]) expect([d, r.dtype]).toEqual([d, SUM[d]]);
+      for (const r of [x.mean(), x.var(), x.std({ ddof: 1 }), x.nanmean({ axis: 1 })]) expect([d, r.dtype]).toEqual([d, MOMENT[d]]);
+      for (const r of [x.min(), x.max({ axis: 1 }), x.nanmin(), x.nanmax(), x.T, x.ravel()]) expect([d, r.dtype]).toEqual([d, d]);
+      for (const r of [x.any(), x.all({ axis: 0 }), x.isnan(), x.gt(0)]) expect([d, r.dtype]).toEqual([d, 'bool']);
+      for (const r of [x.argmin(), x.argmax({ axis: 0 })]) expect([d, r.dtype]).toEqual([d, 'int64']);
+      expect([d, x.sqrt().dtype]).toEqual([d, FLOAT[d]]);
+      expect([d, x.astype('float32').dtype]).toEqual([d, 'float32']);
+    }
+  });
+
+  it('a 0-d result computes to the JavaScript value its dtype says', async () => {
+    for (const d of DTYPES) {
+      const x = da.ones([4], { dtype: d, chunks: 3 });
+      const [mx, s, m, a, i] = await Promise.all([x.max(), x.sum(), x.mean(), x.any(), x.argmax()].map((r) => r.compute(sync)));
+      expect([d, typeof mx]).toEqual([d, VALUE[d]]);
+      expect([d, typeof s]).toEqual([d, VALUE[SUM[d]]]);
+      expect([d, typeof m]).toEqual([d, 'number']);
+      expect([d, typeof a]).toEqual([d, 'boolean']);
+      expect([d, typeof i]).toEqual([d, 'bigint']);
+    }
+  });
+
+  it('binary operations between arrays promote as numpy.promote_types', () => {
+    for (const a of DTYPES) {
+      for (const b of DTYPES) {
+        expect([a, b, da.promoteTypes(a, b)]).toEqual([a, b, PROMOTE[a][b]]);
+        expect([a, b, da.ones([2], { dtype: a }).add(da.ones([2], { dtype: b })).dtype]).toEqual([a, b, PROMOTE[a][b]]);
+      }
+    }
+  });
+});
+
+describe('reductions without an axis compute to a plain value', () => {
+  const f = da.fromArray([
+    [1.5, 2.5, 3],
+    [4, 5, 6.25],
+  ]);
+  const i = da.fromArray([1, 2, 3, 4, 5, 6], { dtype: 'int32', chunks: 4 });
+
+  it('mean of a float array is a number: toFixed needs no cast', async () => {
+    const m = await f.mean().compute(sync);
+    expectTypeOf(m).toEqualTypeOf<number>();
+    expect(typeof m).toBe('number');
+    expect(m.toFixed(3)).toBe(((1.5 + 2.5 + 3 + 4 + 5 + 6.25) / 6).toFixed(3));
+  });
+
+  it('sum of int32 is int64: a bigint', async () => {
+    const s = await i.sum().compute(sync);
+    expectTypeOf(s).toEqualTypeOf<bigint>();
+    expect(s).toBe(21n);
+  });
+
+  it('mean, std and var of int32 are float64: numbers', async () => {
+    const [m, sd, v] = [await i.mean().compute(sync), await i.std().compute(sync), await i.var({ ddof: 1 }).compute(sync)];
+    expectTypeOf(m).toEqualTypeOf<number>();
+    expectTypeOf(sd).toEqualTypeOf<number>();
+    expectTypeOf(v).toEqualTypeOf<number>();
+    expect([typeof m, typeof sd, typeof v]).toEqual(['number', 'number', 'number']);
+    expect(m).toBe(3.5);
+    expect(v).toBeCloseTo(3.5, 12); // sample variance of 1..6
+  });
+
+  it('min / max keep the dtype: int32 numbers, int64 bigints', async () => {
+    const mn = await i.min().compute(sync);
+    expectTypeOf(mn).toEqualTypeOf<number>();
+    expect(mn).toBe(1);
+    const big = da.fromArray([3n, -7n, 5n]);
+    expectTypeOf(big).toEqualTypeOf<da.DaskArray<'int64', 1>>();
+    const mx = await big.max().compute(sync);
+    expectTypeOf(mx).toEqualTypeOf<bigint>();
+    expect(mx).toBe(5n);
+  });
+
+  it('any / all are booleans, argmin / argmax int64 bigints', async () => {
+    const a = await f.gt(6).any().compute(sync);
+    expectTypeOf(a).toEqualTypeOf<boolean>();
+    expect(a).toBe(true);
+    const al = await i.all().compute(sync);
+    expectTypeOf(al).toEqualTypeOf<boolean>();
+    expect(al).toBe(true);
+    const am = await f.argmax().compute(sync);
+    expectTypeOf(am).toEqualTypeOf<bigint>();
+    expect(am).toBe(5n);
+  });
+
+  it('an axis list covering every axis, and axis: null, also give a plain value', async () => {
+    const s = await f.sum({ axis: [0, 1] }).compute(sync);
+    expectTypeOf(s).toEqualTypeOf<number>();
+    expect(s).toBe(22.25);
+    const n = await f.nansum({ axis: null }).compute(sync);
+    expectTypeOf(n).toEqualTypeOf<number>();
+    expect(typeof n).toBe('number');
+  });
+
+  it('the dot product of two vectors is a plain value', async () => {
+    const v = da.fromArray([1, 2, 3]);
+    const d = await v.dot(da.fromArray([4, 5, 6])).compute(sync);
+    expectTypeOf(d).toEqualTypeOf<number>();
+    expect(d).toBe(32);
+  });
+});
+
+describe('reductions with an axis compute to an NDArray of the result dtype', () => {
+  const x = da.random.random([4, 3], { chunks: 2, seed: 1 });
+  const i = da.ones([4, 3], { dtype: 'int32', chunks: 2 });
+
+  it('mean over one axis of a float64 matrix: NDArray<float64>', async () => {
+    const m = await x.mean({ axis: 0 }).compute(sync);
+    expectTypeOf(m).toEqualTypeOf<NDArray<'float64'>>();
+    expectTypeOf(m.data).toEqualTypeOf<Float64Array>();
+    expect(m).toBeInstanceOf(da.NDArray);
+    expect([m.dtype, m.shape]).toEqual(['float64', [3]]);
+  });
+
+  it('sum of int32 over an axis: NDArray<int64> whose elements are bigints', async () => {
+    const s = await i.sum({ axis: 1 }).compute(sync);
+    expectTypeOf(s).toEqualTypeOf<NDArray<'int64'>>();
+    expectTypeOf(s.get(0)).toEqualTypeOf<bigint>();
+    expect(s.dtype).toBe('int64');
+    expect(s.get(0)).toBe(3n);
+  });
+
+  it('keepdims keeps the ndim, so even a full reduction is an NDArray', async () => {
+    const k = await i.max({ keepdims: true }).compute(sync);
+    expectTypeOf(k).toEqualTypeOf<NDArray<'int32'>>();
+    expect([k.dtype, k.shape]).toEqual(['int32', [1, 1]]);
+  });
+
+  it('reducing the only axis of a 1-d array is a plain value, as at runtime', async () => {
+    const v = da.arange(5);
+    expectTypeOf(v).toEqualTypeOf<da.DaskArray<'int64', 1>>();
+    const s = await v.sum({ axis: 0 }).compute(sync);
+    expectTypeOf(s).toEqualTypeOf<bigint>();
+    expect(s).toBe(10n);
+  });
+
+  it('argmax along an axis: NDArray<int64>', async () => {
+    const a = await x.argmax({ axis: 1 }).compute(sync);
+    expectTypeOf(a).toEqualTypeOf<NDArray<'int64'>>();
+    expect([a.dtype, a.shape]).toEqual(['int64', [4]]);
+  });
+
+  it('matrix products: matrix @ matrix and matrix @ vector are NDArrays of the promoted dtype', async () => {
+    const m = await x.matmul(i.T).compute(sync);
+    expectTypeOf(m).toEqualTypeOf<NDArray<'float64'>>();
+    expect([m.dtype, m.shape]).toEqual(['float64', [4, 4]]);
+    const mv = await i.dot(da.ones([3], { dtype: 'int8' })).compute(sync);
+    expectTypeOf(mv).toEqualTypeOf<NDArray<'int32'>>();
+    expect([mv.dtype, mv.shape]).toEqual(['int32', [4]]);
+  });
+
+  it('cumsum without an axis is 1-d (flattened), with one keeps the ndim', async () => {
+    const c = await i.cumsum().compute(sync);
+    expectTypeOf(c).toEqualTypeOf<NDArray<'int64'>>();
+    expect([c.dtype, c.shape]).toEqual(['int64', [12]]);
+  });
+});
+
+describe('element-wise results carry their dtype and ndim into a reduction', () => {
+  it('a scalar does not widen an array (NEP 50); a fraction makes an integer array float64', async () => {
+    const i = da.ones([2, 2], { dtype: 'int16' });
+    expectTypeOf(i.add(1)).toEqualTypeOf<da.DaskArray<'int16', 2>>();
+    expect(i.add(1).dtype).toBe('int16');
+    expectTypeOf(i.mul(0.5)).toEqualTypeOf<da.DaskArray<'float64', 2>>();
+    expect(i.mul(0.5).dtype).toBe('float64');
+    expectTypeOf(i.div(2)).toEqualTypeOf<da.DaskArray<'float64', 2>>();
+    expect(i.div(2).dtype).toBe('float64');
+    const b = i.gt(0);
+    expectTypeOf(b.add(true)).toEqualTypeOf<da.DaskArray<'bool', 2>>();
+    expectTypeOf(b.add(1)).toEqualTypeOf<da.DaskArray<'int64', 2>>();
+    expect([b.add(true).dtype, b.add(1).dtype, b.floorDiv(b).dtype]).toEqual(['bool', 'int64', 'int8']);
+    const mx = await i.sub(3).abs().max().compute(sync);
+    expectTypeOf(mx).toEqualTypeOf<number>();
+    expect(mx).toBe(2);
+  });
+
+  it('broadcasting takes the larger ndim', async () => {
+    const row = da.fromArray([1, 2, 3]);
+    const m = da.ones([2, 3]);
+    expectTypeOf(row.add(m)).toEqualTypeOf<da.DaskArray<'float64', 2>>();
+    const r = await row.add(m).sum({ axis: 0 }).compute(sync);
+    expectTypeOf(r).toEqualTypeOf<NDArray<'float64'>>();
+    expect(r.toArray()).toEqual([4, 6, 8]);
+  });
+});
+
+describe('where the types cannot know, they give every possible answer', () => {
+  it('a dtype only known at runtime: the union of values', async () => {
+    const d: DType = 'int64' as DType;
+    const x = da.ones([3], { dtype: d });
+    const s = await x.max().compute(sync);
+    expectTypeOf(s).toEqualTypeOf<number | bigint | boolean>();
+    expect(typeof s).toBe('bigint');
+    // mean is a float whatever the dtype
+    expectTypeOf(await x.mean().compute(sync)).toEqualTypeOf<number>();
+  });
+
+  it('a shape only known at runtime: an NDArray or a plain value', async () => {
+    const shape: number[] = [3];
+    const x = da.zeros(shape);
+    expectTypeOf(x).toEqualTypeOf<da.DaskArray<'float64', number>>();
+    const r = await x.sum({ axis: 0 }).compute(sync);
+    expectTypeOf(r).toEqualTypeOf<NDArray<'float64'> | number>();
+    expect(typeof r).toBe('number');
+    // no axis: a plain value whatever the ndim
+    expectTypeOf(await x.sum().compute(sync)).toEqualTypeOf<number>();
+  });
+
+  it('options typed only as ReduceOptions', async () => {
+    const opts: da.ReduceOptions = { axis: 0 };
+    const r = await da.ones([2, 2]).sum(opts).compute(sync);
+    expectTypeOf(r).toEqualTypeOf<NDArray<'float64'> | number>();
+    expect(r).toBeInstanceOf(da.NDArray);
+  });
+
+  it('a plain DaskArray computes to ArrayResult, as before', () => {
+    const x: da.DaskArray = da.ones([2]);
+    expectTypeOf(x.compute(sync)).resolves.toEqualTypeOf<da.ArrayResult>();
+    expectTypeOf<da.ArrayResult>().toEqualTypeOf<NDArray | number | bigint | boolean>();
+  });
+
+  it('a nested array typed only as boolean[] may be empty (then float64)', async () => {
+    const flags: boolean[] = [];
+    const x = da.fromArray(flags);
+    expectTypeOf(x).toEqualTypeOf<da.DaskArray<'bool' | 'float64', 1>>();
+    expect(x.dtype).toBe('float64');
+    expectTypeOf(da.fromArray([true, false]).dtype).toEqualTypeOf<'bool'>();
+    expect(da.fromArray([true, false]).dtype).toBe('bool');
+  });
+});
+
+describe('creation functions know dtype and ndim', () => {
+  it('from the options, the fill value, the TypedArray or the nesting', () => {
+    expectTypeOf(da.zeros([2, 3, 4])).toEqualTypeOf<da.DaskArray<'float64', 3>>();
+    expectTypeOf(da.ones([5], { dtype: 'uint8' })).toEqualTypeOf<da.DaskArray<'uint8', 1>>();
+    expectTypeOf(da.full([2, 2], 7n)).toEqualTypeOf<da.DaskArray<'int64', 2>>();
+    expect(da.full([2, 2], 7n).dtype).toBe('int64');
+    expectTypeOf(da.full([2], true)).toEqualTypeOf<da.DaskArray<'bool', 1>>();
+    expect(da.full([2], true).dtype).toBe('bool');
+    expectTypeOf(da.fromArray(new Float32Array(6), { shape: [2, 3] })).toEqualTypeOf<da.DaskArray<'float32', 2>>();
+    expectTypeOf(da.fromArray(new Int16Array(6))).toEqualTypeOf<da.DaskArray<'int16', 1>>();
+    expect(da.fromArray(new Int16Array(6)).dtype).toBe('int16');
+    expectTypeOf(da.fromArray([[[1]], [[2]]])).toEqualTypeOf<da.DaskArray<'float64', 3>>();
+    expect(da.fromArray([[[1]], [[2]]]).ndim).toBe(3);
+    expectTypeOf(da.arange(0, 1, 0.25)).toEqualTypeOf<da.DaskArray<'float64', 1>>();
+    expect(da.arange(0, 1, 0.25).dtype).toBe('float64');
+    expectTypeOf(da.linspace(0, 1, 5)).toEqualTypeOf<da.DaskArray<'float64', 1>>();
+    expectTypeOf(da.eye(3, { dtype: 'int32' })).toEqualTypeOf<da.DaskArray<'int32', 2>>();
+    expectTypeOf(da.random.randint(0, 9, [3, 3])).toEqualTypeOf<da.DaskArray<'int64', 2>>();
+    expectTypeOf(da.ones([2, 3]).reshape([3, 2, 1])).toEqualTypeOf<da.DaskArray<'float64', 3>>();
+  });
+
+  it('an arange of a number only known at runtime may be int64 or float64', () => {
+    const n: number = 4;
+    expectTypeOf(da.arange(n)).toEqualTypeOf<da.DaskArray<'int64' | 'float64', 1>>();
+    expect(da.arange(n).dtype).toBe('int64');
+  });
+});
+
+/** Calls the types must refuse. Type-checked by tsc, never run. */
+export function refused(x: da.DaskArray<'float64', 2>, i: da.DaskArray<'int64', 1>): void {
+  void (async () => {
+    // @ts-expect-error the sum of an int64 array is a bigint: no toFixed
+    (await i.sum().compute()).toFixed(2);
+    // @ts-expect-error a mean over one axis of a matrix is an NDArray, not a number
+    (await x.mean({ axis: 0 }).compute()).toFixed(2);
+    // @ts-expect-error any() is a boolean
+    const n: number = await x.any().compute();
+    void n;
+    // @ts-expect-error with keepdims the result is still an NDArray
+    (await x.max({ keepdims: true }).compute()).toFixed(2);
+  })();
+}
