@@ -7,8 +7,8 @@
 import { Collection, HighLevelGraph, type ComputeOptions, type Delayed, type Key, type Layer } from '@tsdask/core-graph';
 import { blockIndices, numblocksOf, type Chunks } from './chunks.js';
 import { itemsize, type DType, type Scalar } from './dtype.js';
-import type { FloatOf, MomentDType, Promote, SumDType } from './dtype-rules.js';
-import type { AddNdim, ArrayResultOf, MaxNdim, NdimOf, NoOptions, ReducedNdim, SubNdim } from './ndim-rules.js';
+import type { FloatOf, MomentDType, Promote, RoundDType, SumDType } from './dtype-rules.js';
+import type { AddNdim, ArrayResultOf, BroadcastNdim, CumNdim, MatmulNdim, NdimOf, NoOptions, ReducedNdim } from './ndim-rules.js';
 import type { BinaryDType } from './operand-rules.js';
 import { allocData, sizeOf, type NDChunk } from './kernels/chunk.js';
 import { placeInto } from './kernels/layout.js';
@@ -33,9 +33,6 @@ export type Operand = DaskArray | Scalar;
 
 /** What compute() gives: an NDArray, or a number / bigint / boolean for a 0-d array. */
 export type ArrayResult = NDArray | number | bigint | boolean;
-
-/** The ndim of an element-wise result: broadcasting with another array takes the larger ndim; a scalar keeps N. */
-export type BroadcastNdim<N extends number, O> = O extends DaskArray<DType, infer M> ? MaxNdim<N, M> : N;
 
 /**
  * A lazy chunked array of dtype D with N dimensions. D and N are what the types know
@@ -400,15 +397,6 @@ export class DaskArray<out D extends DType = DType, out N extends number = numbe
 }
 
 registerArrayClass(DaskArray);
-
-/** floor / ceil / round: bool gives float32, every other dtype keeps its own. */
-export type RoundDType<D extends DType> = D extends 'bool' ? 'float32' : D;
-
-/** cumsum / cumprod: flattened (1-d) without an axis, the same ndim with one. */
-export type CumNdim<N extends number, O> = 'axis' extends keyof O ? (O extends { axis: number } ? N : number) : 1;
-
-/** The ndim of a matrix product of 1-d / 2-d operands: N + M - 2 (0 for two vectors). */
-export type MatmulNdim<N extends number, M extends number> = SubNdim<AddNdim<N, M>, 2>;
 
 function humanBytes(n: number): string {
   if (!Number.isFinite(n)) return 'unknown';

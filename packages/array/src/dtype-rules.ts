@@ -168,6 +168,9 @@ export type MomentDType<D extends DType> = D extends 'float32' ? 'float32' : 'fl
 /** The float dtype of math functions (sqrt, exp, ...): floats keep theirs, small integers give float32, others float64. */
 export type FloatOf<D extends DType> = D extends FloatDType ? D : D extends 'bool' | 'int8' | 'uint8' | 'int16' | 'uint16' ? 'float32' : 'float64';
 
+/** The dtype of floor / ceil / round: bool gives float32, every other dtype keeps its own. */
+export type RoundDType<D extends DType> = D extends 'bool' ? 'float32' : D;
+
 /** The dtype of a scalar on its own (full()'s default dtype for its fill value). */
 export type ScalarDType<S> = S extends boolean ? 'bool' : S extends bigint ? 'int64' : 'float64';
 

@@ -2,6 +2,9 @@
 import type { DaskArray, Operand } from './array.js';
 import { binary, clip as clipArray, round as roundArray, unary, where as whereArrays } from './elementwise.js';
 import type { MomentOptions, ReduceOptions } from './reductions.js';
+import type { DType } from './dtype.js';
+import type { MomentDType, SumDType } from './dtype-rules.js';
+import type { NoOptions, ReducedNdim } from './ndim-rules.js';
 
 /** a + b */ export const add = (a: Operand, b: Operand): DaskArray => binary('add', a, b);
 /** a - b */ export const subtract = (a: Operand, b: Operand): DaskArray => binary('sub', a, b);
@@ -28,10 +31,26 @@ import type { MomentOptions, ReduceOptions } from './reductions.js';
 /** Round up. */ export const ceil = (x: DaskArray): DaskArray => unary('ceil', x);
 /** Round half to even to `decimals` places. */ export const round = (x: DaskArray, decimals = 0): DaskArray => roundArray(x, decimals);
 /** Limits values to [lo, hi]. */ export const clip = (x: DaskArray, lo: Operand | null, hi: Operand | null): DaskArray => clipArray(x, lo, hi);
-/** Sum. */ export const sum = (x: DaskArray, o?: ReduceOptions): DaskArray => x.sum(o);
-/** Mean. */ export const mean = (x: DaskArray, o?: ReduceOptions): DaskArray => x.mean(o);
-/** Standard deviation. */ export const std = (x: DaskArray, o?: MomentOptions): DaskArray => x.std(o);
-/** Variance. */ export const variance = (x: DaskArray, o?: MomentOptions): DaskArray => x.var(o);
+/** Sum (typed as x.sum). */
+export const sum = <D extends DType, N extends number, const O extends ReduceOptions = NoOptions>(
+  x: DaskArray<D, N>,
+  o?: O,
+): DaskArray<SumDType<D>, ReducedNdim<N, O>> => x.sum(o);
+/** Mean (typed as x.mean). */
+export const mean = <D extends DType, N extends number, const O extends ReduceOptions = NoOptions>(
+  x: DaskArray<D, N>,
+  o?: O,
+): DaskArray<MomentDType<D>, ReducedNdim<N, O>> => x.mean(o);
+/** Standard deviation (typed as x.std). */
+export const std = <D extends DType, N extends number, const O extends MomentOptions = NoOptions>(
+  x: DaskArray<D, N>,
+  o?: O,
+): DaskArray<MomentDType<D>, ReducedNdim<N, O>> => x.std(o);
+/** Variance (typed as x.var). */
+export const variance = <D extends DType, N extends number, const O extends MomentOptions = NoOptions>(
+  x: DaskArray<D, N>,
+  o?: O,
+): DaskArray<MomentDType<D>, ReducedNdim<N, O>> => x.var(o);
 /** a == b (bool) */ export const equal = (a: Operand, b: Operand): DaskArray => binary('eq', a, b);
 /** a != b (bool) */ export const notEqual = (a: Operand, b: Operand): DaskArray => binary('ne', a, b);
 /** a < b (bool) */ export const less = (a: Operand, b: Operand): DaskArray => binary('lt', a, b);

@@ -31,12 +31,25 @@ export type {
   MomentDType,
   FloatOf,
   ScalarDType,
+  RoundDType,
   TypedArrayDType,
   NestedDType,
   FromArrayDType,
   ArangeDType,
 } from './dtype-rules.js';
-export type { ArrayResultOf, NoOptions, ReducedNdim, NdimOf, AddNdim, SubNdim, MaxNdim, NestedNdim, FromArrayNdim } from './ndim-rules.js';
+export type {
+  ArrayResultOf,
+  BroadcastNdim,
+  CumNdim,
+  MatmulNdim,
+  NoOptions,
+  ReducedNdim,
+  NdimOf,
+  AddNdim,
+  SubNdim,
+  MaxNdim,
+  NestedNdim,
+  FromArrayNdim,
+} from './ndim-rules.js';
 export type { BinaryDType, BinaryOp, ScalarOperandDType, NumberKind } from './operand-rules.js';
-export type { BroadcastNdim, RoundDType, CumNdim, MatmulNdim } from './array.js';
 export type { NestedInput } from './creation.js';

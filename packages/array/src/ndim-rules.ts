@@ -64,6 +64,15 @@ export type ReducedNdim<N extends number, O> = [OptionOf<O, 'keepdims'>] extends
 /** The type of option K in O (undefined when O has no such key). */
 type OptionOf<O, K extends string> = K extends keyof O ? O[K] : undefined;
 
+/** The ndim of an element-wise result: broadcasting with another array takes the larger ndim; a scalar keeps N. */
+export type BroadcastNdim<N extends number, O> = O extends { readonly ndim: infer M extends number } ? MaxNdim<N, M> : N;
+
+/** cumsum / cumprod: flattened (1-d) without an axis, the same ndim with one. */
+export type CumNdim<N extends number, O> = 'axis' extends keyof O ? (O extends { axis: number } ? N : number) : 1;
+
+/** The ndim of a matrix product of 1-d / 2-d operands: N + M - 2 (0 for two vectors). */
+export type MatmulNdim<N extends number, M extends number> = SubNdim<AddNdim<N, M>, 2>;
+
 /** The ndim of a shape given as a tuple (`number` for a plain `number[]`). */
 export type NdimOf<S extends readonly number[]> = number extends S['length'] ? number : S['length'];
 

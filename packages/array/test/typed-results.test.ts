@@ -355,6 +355,30 @@ describe('reductions with an axis compute to an NDArray of the result dtype', ()
   });
 });
 
+describe('the module functions are typed as the methods', () => {
+  it('da.sum / da.mean / da.std / da.variance, da.matmul / da.dot / da.outer', async () => {
+    const x = da.ones([3, 2], { dtype: 'int8' });
+    const s = await da.sum(x).compute(sync);
+    expectTypeOf(s).toEqualTypeOf<bigint>();
+    expect(s).toBe(6n);
+    const m = await da.mean(x, { axis: 1 }).compute(sync);
+    expectTypeOf(m).toEqualTypeOf<NDArray<'float64'>>();
+    expect([m.dtype, m.shape]).toEqual(['float64', [3]]);
+    expectTypeOf(await da.std(x).compute(sync)).toEqualTypeOf<number>();
+    expectTypeOf(await da.variance(x, { keepdims: true }).compute(sync)).toEqualTypeOf<NDArray<'float64'>>();
+    const p = await da.matmul(x, x.T).compute(sync);
+    expectTypeOf(p).toEqualTypeOf<NDArray<'int8'>>();
+    expect([p.dtype, p.shape]).toEqual(['int8', [3, 3]]);
+    const v = da.fromArray([1, 2]);
+    const d = await da.dot(v, v).compute(sync);
+    expectTypeOf(d).toEqualTypeOf<number>();
+    expect(d).toBe(5);
+    const o = await da.outer(v, x).compute(sync);
+    expectTypeOf(o).toEqualTypeOf<NDArray<'float64'>>();
+    expect([o.dtype, o.shape]).toEqual(['float64', [2, 6]]);
+  });
+});
+
 describe('element-wise results carry their dtype and ndim into a reduction', () => {
   it('a scalar does not widen an array (NEP 50); a fraction makes an integer array float64', async () => {
     const i = da.ones([2, 2], { dtype: 'int16' });
