@@ -8,7 +8,7 @@ import { Collection, HighLevelGraph, type ComputeOptions, type Delayed, type Key
 import { blockIndices, numblocksOf, type Chunks } from './chunks.js';
 import { itemsize, type DType, type Scalar } from './dtype.js';
 import type { FloatOf, MomentDType, Promote, RoundDType, SumDType } from './dtype-rules.js';
-import type { AddNdim, ArrayResultOf, BroadcastNdim, CumNdim, MatmulNdim, NdimOf, NoOptions, ReducedNdim } from './ndim-rules.js';
+import type { AddNdim, ArrayResultOf, BroadcastNdim, CumNdim, MatmulNdim, NdimOf, NoOptions, ReducedNdim, SliceNdim } from './ndim-rules.js';
 import type { BinaryDType } from './operand-rules.js';
 import { allocData, sizeOf, type NDChunk } from './kernels/chunk.js';
 import { placeInto } from './kernels/layout.js';
@@ -318,8 +318,8 @@ export class DaskArray<out D extends DType = DType, out N extends number = numbe
   }
 
   // indexing and shape
-  /** A selection by slices, integers (which remove their axis), null (a new axis) and '...'. */
-  slice(...index: ix.IndexItem[]): DaskArray<D> {
+  /** A selection by slices, integers (which remove their axis), null (a new axis) and '...'; integers for every axis give a 0-d array. */
+  slice<const I extends readonly ix.IndexItem[]>(...index: I): DaskArray<D, SliceNdim<N, I>> {
     return typed(ix.sliceArray(this, index));
   }
   /** A selection written as NumPy text, `x.get('1:3, ::2')`. */

@@ -50,6 +50,7 @@ export type {
   MaxNdim,
   NestedNdim,
   FromArrayNdim,
+  SliceNdim,
 } from './ndim-rules.js';
 export type { BinaryDType, BinaryOp, ScalarOperandDType, NumberKind } from './operand-rules.js';
 export type { NestedInput } from './creation.js';

@@ -102,5 +102,25 @@ export type FromArrayNdim<T, S> = S extends readonly number[]
       ? 1
       : NestedNdim<T>;
 
+/** How many axes index items remove (integers) and add (nulls), or 'unknown' when an item's kind is not known. */
+type CountItems<I extends readonly unknown[], Removed extends unknown[] = [], Added extends unknown[] = []> = I extends readonly [infer H, ...infer R]
+  ? [H] extends [number]
+    ? CountItems<R, [...Removed, unknown], Added>
+    : [H] extends [null]
+      ? CountItems<R, Removed, [...Added, unknown]>
+      : [H] extends ['...' | { start?: unknown; stop?: unknown; step?: unknown }]
+        ? CountItems<R, Removed, Added>
+        : 'unknown'
+  : number extends I['length']
+    ? 'unknown'
+    : [Removed['length'], Added['length']];
+
+/**
+ * The ndim after `slice(...items)`: every integer removes its axis, every null adds one, slices
+ * and '...' keep theirs (so indexing every axis of an array with integers gives a 0-d result).
+ */
+export type SliceNdim<N extends number, I extends readonly unknown[]> =
+  CountItems<I> extends [infer Rm extends number, infer Ad extends number] ? SubNdim<AddNdim<N, Ad>, Rm> : number;
+
 /** The options type of a call that passes none (a reduction's default type argument). */
 export type NoOptions = Record<never, never>;

@@ -7,6 +7,7 @@
  * entry (vitest). `refused` holds calls the types must refuse; it is type-checked, never run.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { compute } from '@tsdask/core-graph';
 import * as da from '@tsdask/array';
 import type { DType, FloatOf, MomentDType, NDArray, Promote, ScalarOf, SumDType } from '@tsdask/array';
 import './support.js';
@@ -352,6 +353,59 @@ describe('reductions with an axis compute to an NDArray of the result dtype', ()
     const c = await i.cumsum().compute(sync);
     expectTypeOf(c).toEqualTypeOf<NDArray<'int64'>>();
     expect([c.dtype, c.shape]).toEqual(['int64', [12]]);
+  });
+});
+
+describe('indexing', () => {
+  const m = da.fromArray(
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    { dtype: 'int32', chunks: 2 },
+  );
+
+  it('an integer for every axis gives a plain value', async () => {
+    const v = await m.slice(1, -1).compute(sync);
+    expectTypeOf(v).toEqualTypeOf<number>();
+    expect(v).toBe(6);
+    const k: number = 0;
+    const w = await m.slice(k, { start: 1 }).compute(sync);
+    expectTypeOf(w).toEqualTypeOf<NDArray<'int32'>>();
+    expect(w.toArray()).toEqual([2, 3]);
+  });
+
+  it('null adds an axis, slices and ... keep theirs', async () => {
+    const a = await m.slice(null, 0).compute(sync);
+    expectTypeOf(a).toEqualTypeOf<NDArray<'int32'>>();
+    expect(a.shape).toEqual([1, 3]);
+    const b = await m.slice('...', 2).compute(sync);
+    expectTypeOf(b).toEqualTypeOf<NDArray<'int32'>>();
+    expect(b.toArray()).toEqual([3, 6]);
+    const c = await m.slice(0, '...', 2).compute(sync);
+    expectTypeOf(c).toEqualTypeOf<number>();
+    expect(c).toBe(3);
+  });
+
+  it('items whose kind is not known statically: either', async () => {
+    const items: da.IndexItem[] = [1, 1];
+    const v = await m.slice(...items).compute(sync);
+    expectTypeOf(v).toEqualTypeOf<NDArray<'int32'> | number>();
+    expect(v).toBe(5);
+    const g = await m.get('1, 1').compute(sync);
+    expectTypeOf(g).toEqualTypeOf<NDArray<'int32'> | number>();
+    expect(g).toBe(5);
+  });
+});
+
+describe('compute() of several collections types each result', () => {
+  it('a mean, an int64 sum and a matrix', async () => {
+    const x = da.ones([2, 2], { dtype: 'int32' });
+    const [m, s, y] = await compute(x.mean(), x.sum(), x.T, sync);
+    expectTypeOf(m).toEqualTypeOf<number>();
+    expectTypeOf(s).toEqualTypeOf<bigint>();
+    expectTypeOf(y).toEqualTypeOf<NDArray<'int32'>>();
+    expect([m, s, y.dtype]).toEqual([1, 4n, 'int32']);
   });
 });
 
