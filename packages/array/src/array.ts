@@ -24,7 +24,7 @@ import * as la from './linalg.js';
 import { checkOptions } from './options.js';
 import { computeChunkSizes } from './chunk-sizes.js';
 import { registerArrayClass, typed } from './factory.js';
-import { toDelayed, type DelayedBlocks } from './to-delayed.js';
+import { toDelayed, type DelayedOf } from './to-delayed.js';
 import { toNpy, type ToNpyOptions } from './npy.js';
 import { toZarr, type ToZarrOptions } from './zarr.js';
 
@@ -375,8 +375,8 @@ export class DaskArray<out D extends DType = DType, out N extends number = numbe
   }
 
   /** The blocks as Delayed values nested by block position (Dask's to_delayed); for a 0-d array, one Delayed of its scalar. */
-  toDelayed(): Delayed<Scalar> | DelayedBlocks {
-    return toDelayed(this);
+  toDelayed(): DelayedOf<D, N> {
+    return toDelayed(this) as DelayedOf<D, N>;
   }
 
   // storage (as the free functions toNpy / toZarr)

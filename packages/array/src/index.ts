@@ -19,7 +19,7 @@ export { type CumOptions } from './cumulative.js';
 export { type IndexItem, type Slice } from './indexing.js';
 export * from './errors.js';
 export { ChunkLayer } from './layer.js';
-export { type DelayedBlocks } from './to-delayed.js';
+export { type DelayedBlocks, type DelayedOf } from './to-delayed.js';
 export { fromNpy, toNpy, type ToNpyOptions } from './npy.js';
 export { fromZarr, toZarr, type ZarrOptions, type ToZarrOptions } from './zarr.js';
 export type {
@@ -51,6 +51,7 @@ export type {
   NestedNdim,
   FromArrayNdim,
   SliceNdim,
+  PositiveNdim,
 } from './ndim-rules.js';
 export type { BinaryDType, BinaryOp, ScalarOperandDType, NumberKind } from './operand-rules.js';
 export type { NestedInput } from './creation.js';

@@ -84,7 +84,7 @@ export type NdimOf<S extends readonly number[]> = number extends S['length'] ? n
 export type ArrayResultOf<D extends DType, N extends number> = N extends 0 ? ScalarOf<D> : N extends PositiveNdim ? NDArray<D> : NDArray<D> | ScalarOf<D>;
 
 /** The known ndims of arrays that compute to an NDArray. */
-type PositiveNdim = Exclude<KnownNdim, 0>;
+export type PositiveNdim = Exclude<KnownNdim, 0>;
 
 /** The ndim of nested JS arrays (how deep the arrays go; `number` past 32 levels or for a recursive type). */
 export type NestedNdim<T, Depth extends unknown[] = []> = Depth['length'] extends 33

@@ -7,7 +7,7 @@
  * entry (vitest). `refused` holds calls the types must refuse; it is type-checked, never run.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { compute } from '@tsdask/core-graph';
+import { compute, type Delayed } from '@tsdask/core-graph';
 import * as da from '@tsdask/array';
 import type { DType, FloatOf, MomentDType, NDArray, Promote, ScalarOf, SumDType } from '@tsdask/array';
 import './support.js';
@@ -406,6 +406,28 @@ describe('compute() of several collections types each result', () => {
     expectTypeOf(s).toEqualTypeOf<bigint>();
     expectTypeOf(y).toEqualTypeOf<NDArray<'int32'>>();
     expect([m, s, y.dtype]).toEqual([1, 4n, 'int32']);
+  });
+});
+
+describe('toDelayed, concatenate and stack', () => {
+  it("a 0-d array's toDelayed is one Delayed of its value; an n-d array's its blocks", async () => {
+    const i = da.ones([3], { dtype: 'int32' });
+    const d = i.sum().toDelayed();
+    expectTypeOf(d).toEqualTypeOf<Delayed<bigint>>();
+    expect(await d.compute(sync)).toBe(3n);
+    expectTypeOf(i.toDelayed()).toEqualTypeOf<da.DelayedBlocks>();
+    expect(Array.isArray(i.toDelayed())).toBe(true);
+  });
+
+  it('concatenate keeps the ndim and stack adds one; the dtype is promoted over the inputs', async () => {
+    const a = da.ones([2], { dtype: 'int8' });
+    const b = da.ones([2], { dtype: 'uint8' });
+    const c = da.concatenate([a, b]);
+    expectTypeOf(c).toEqualTypeOf<da.DaskArray<'int8' | 'uint8' | 'int16', 1>>();
+    expect(c.dtype).toBe('int16');
+    const s = await da.stack([a, a]).compute(sync);
+    expectTypeOf(s).toEqualTypeOf<NDArray<'int8'>>();
+    expect([s.dtype, s.shape]).toEqual(['int8', [2, 2]]);
   });
 });
 
