@@ -51,7 +51,8 @@ export type {
   NestedNdim,
   FromArrayNdim,
   SliceNdim,
+  PairNdim,
   PositiveNdim,
 } from './ndim-rules.js';
-export type { BinaryDType, BinaryOp, ScalarOperandDType, NumberKind } from './operand-rules.js';
+export type { BinaryDType, BinaryOp, PairDType, ScalarOperandDType, NumberKind } from './operand-rules.js';
 export type { NestedInput } from './creation.js';

@@ -67,6 +67,13 @@ type OptionOf<O, K extends string> = K extends keyof O ? O[K] : undefined;
 /** The ndim of an element-wise result: broadcasting with another array takes the larger ndim; a scalar keeps N. */
 export type BroadcastNdim<N extends number, O> = O extends { readonly ndim: infer M extends number } ? MaxNdim<N, M> : N;
 
+/** The ndim of `op(a, b)` with the array on either side: the larger ndim of two arrays, the array's with a scalar. */
+export type PairNdim<A, B> = A extends { readonly ndim: infer N extends number }
+  ? BroadcastNdim<N, B>
+  : B extends { readonly ndim: infer M extends number }
+    ? M
+    : never;
+
 /** cumsum / cumprod: flattened (1-d) without an axis, the same ndim with one. */
 export type CumNdim<N extends number, O> = 'axis' extends keyof O ? (O extends { axis: number } ? N : number) : 1;
 

@@ -9,7 +9,7 @@ import type { DType } from './dtype.js';
 import type { FloatDType, Promote } from './dtype-rules.js';
 
 /** The binary operations whose result dtype is not simply the promoted one's or bool. */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'floordiv' | 'mod' | 'pow' | 'and' | 'or';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'floordiv' | 'mod' | 'pow' | 'and' | 'or' | 'maximum' | 'minimum';
 
 /** Whether a number type is an integer: 'int', 'float', or 'unknown' (`number`, `1e21`). */
 export type NumberKind<X extends number> = X extends number
@@ -60,3 +60,10 @@ export type BinaryDType<Op extends BinaryOp, D extends DType, O> = Op extends 'd
         : T
       : never
     : Promoted<D, O>;
+
+/** The result dtype of `op(a, b)` with the array on either side (the module functions: `da.add(1, x)`). */
+export type PairDType<Op extends BinaryOp, A, B> = A extends { readonly dtype: infer D extends DType }
+  ? BinaryDType<Op, D, B>
+  : B extends { readonly dtype: infer E extends DType }
+    ? BinaryDType<Op, E, A>
+    : never;

@@ -455,6 +455,28 @@ describe('the module functions are typed as the methods', () => {
   });
 });
 
+describe('the element-wise module functions take the array on either side', () => {
+  it('da.add(1, x), da.maximum, da.less, da.sqrt, da.floor', async () => {
+    const i = da.ones([2, 3], { dtype: 'int16' });
+    const u = da.ones([3], { dtype: 'uint8' });
+    expectTypeOf(da.add(1, i)).toEqualTypeOf<da.DaskArray<'int16', 2>>();
+    expect(da.add(1, i).dtype).toBe('int16');
+    expectTypeOf(da.divide(3, u)).toEqualTypeOf<da.DaskArray<'float64', 1>>();
+    expect(da.divide(3, u).dtype).toBe('float64');
+    expectTypeOf(da.maximum(i, u)).toEqualTypeOf<da.DaskArray<'int16', 2>>();
+    expect(da.maximum(i, u).dtype).toBe('int16');
+    expectTypeOf(da.less(0.5, u)).toEqualTypeOf<da.DaskArray<'bool', 1>>();
+    expect(da.less(0.5, u).dtype).toBe('bool');
+    expectTypeOf(da.sqrt(u)).toEqualTypeOf<da.DaskArray<'float32', 1>>();
+    expect(da.sqrt(u).dtype).toBe('float32');
+    expectTypeOf(da.floor(da.less(0.5, u))).toEqualTypeOf<da.DaskArray<'float32', 1>>();
+    expect(da.floor(da.less(0.5, u)).dtype).toBe('float32');
+    const s = await da.multiply(u, 2).sum().compute(sync);
+    expectTypeOf(s).toEqualTypeOf<bigint>();
+    expect(s).toBe(6n);
+  });
+});
+
 describe('element-wise results carry their dtype and ndim into a reduction', () => {
   it('a scalar does not widen an array (NEP 50); a fraction makes an integer array float64', async () => {
     const i = da.ones([2, 2], { dtype: 'int16' });
