@@ -30,127 +30,18 @@ export interface TypedArrays {
 export type TypedArrayOf<D extends DType> = TypedArrays[D];
 
 /** NumPy's promote_types as a table (what `promoteTypes(a, b)` returns). */
+// prettier-ignore
 interface PromoteTable {
-  float64: {
-    float64: 'float64';
-    float32: 'float64';
-    int8: 'float64';
-    int16: 'float64';
-    int32: 'float64';
-    uint8: 'float64';
-    uint16: 'float64';
-    uint32: 'float64';
-    int64: 'float64';
-    bool: 'float64';
-  };
-  float32: {
-    float64: 'float64';
-    float32: 'float32';
-    int8: 'float32';
-    int16: 'float32';
-    int32: 'float64';
-    uint8: 'float32';
-    uint16: 'float32';
-    uint32: 'float64';
-    int64: 'float64';
-    bool: 'float32';
-  };
-  int8: {
-    float64: 'float64';
-    float32: 'float32';
-    int8: 'int8';
-    int16: 'int16';
-    int32: 'int32';
-    uint8: 'int16';
-    uint16: 'int32';
-    uint32: 'int64';
-    int64: 'int64';
-    bool: 'int8';
-  };
-  int16: {
-    float64: 'float64';
-    float32: 'float32';
-    int8: 'int16';
-    int16: 'int16';
-    int32: 'int32';
-    uint8: 'int16';
-    uint16: 'int32';
-    uint32: 'int64';
-    int64: 'int64';
-    bool: 'int16';
-  };
-  int32: {
-    float64: 'float64';
-    float32: 'float64';
-    int8: 'int32';
-    int16: 'int32';
-    int32: 'int32';
-    uint8: 'int32';
-    uint16: 'int32';
-    uint32: 'int64';
-    int64: 'int64';
-    bool: 'int32';
-  };
-  uint8: {
-    float64: 'float64';
-    float32: 'float32';
-    int8: 'int16';
-    int16: 'int16';
-    int32: 'int32';
-    uint8: 'uint8';
-    uint16: 'uint16';
-    uint32: 'uint32';
-    int64: 'int64';
-    bool: 'uint8';
-  };
-  uint16: {
-    float64: 'float64';
-    float32: 'float32';
-    int8: 'int32';
-    int16: 'int32';
-    int32: 'int32';
-    uint8: 'uint16';
-    uint16: 'uint16';
-    uint32: 'uint32';
-    int64: 'int64';
-    bool: 'uint16';
-  };
-  uint32: {
-    float64: 'float64';
-    float32: 'float64';
-    int8: 'int64';
-    int16: 'int64';
-    int32: 'int64';
-    uint8: 'uint32';
-    uint16: 'uint32';
-    uint32: 'uint32';
-    int64: 'int64';
-    bool: 'uint32';
-  };
-  int64: {
-    float64: 'float64';
-    float32: 'float64';
-    int8: 'int64';
-    int16: 'int64';
-    int32: 'int64';
-    uint8: 'int64';
-    uint16: 'int64';
-    uint32: 'int64';
-    int64: 'int64';
-    bool: 'int64';
-  };
-  bool: {
-    float64: 'float64';
-    float32: 'float32';
-    int8: 'int8';
-    int16: 'int16';
-    int32: 'int32';
-    uint8: 'uint8';
-    uint16: 'uint16';
-    uint32: 'uint32';
-    int64: 'int64';
-    bool: 'bool';
-  };
+  float64: { float64: 'float64'; float32: 'float64'; int8: 'float64'; int16: 'float64'; int32: 'float64'; uint8: 'float64'; uint16: 'float64'; uint32: 'float64'; int64: 'float64'; bool: 'float64' };
+  float32: { float64: 'float64'; float32: 'float32'; int8: 'float32'; int16: 'float32'; int32: 'float64'; uint8: 'float32'; uint16: 'float32'; uint32: 'float64'; int64: 'float64'; bool: 'float32' };
+  int8: { float64: 'float64'; float32: 'float32'; int8: 'int8'; int16: 'int16'; int32: 'int32'; uint8: 'int16'; uint16: 'int32'; uint32: 'int64'; int64: 'int64'; bool: 'int8' };
+  int16: { float64: 'float64'; float32: 'float32'; int8: 'int16'; int16: 'int16'; int32: 'int32'; uint8: 'int16'; uint16: 'int32'; uint32: 'int64'; int64: 'int64'; bool: 'int16' };
+  int32: { float64: 'float64'; float32: 'float64'; int8: 'int32'; int16: 'int32'; int32: 'int32'; uint8: 'int32'; uint16: 'int32'; uint32: 'int64'; int64: 'int64'; bool: 'int32' };
+  uint8: { float64: 'float64'; float32: 'float32'; int8: 'int16'; int16: 'int16'; int32: 'int32'; uint8: 'uint8'; uint16: 'uint16'; uint32: 'uint32'; int64: 'int64'; bool: 'uint8' };
+  uint16: { float64: 'float64'; float32: 'float32'; int8: 'int32'; int16: 'int32'; int32: 'int32'; uint8: 'uint16'; uint16: 'uint16'; uint32: 'uint32'; int64: 'int64'; bool: 'uint16' };
+  uint32: { float64: 'float64'; float32: 'float64'; int8: 'int64'; int16: 'int64'; int32: 'int64'; uint8: 'uint32'; uint16: 'uint32'; uint32: 'uint32'; int64: 'int64'; bool: 'uint32' };
+  int64: { float64: 'float64'; float32: 'float64'; int8: 'int64'; int16: 'int64'; int32: 'int64'; uint8: 'int64'; uint16: 'int64'; uint32: 'int64'; int64: 'int64'; bool: 'int64' };
+  bool: { float64: 'float64'; float32: 'float32'; int8: 'int8'; int16: 'int16'; int32: 'int32'; uint8: 'uint8'; uint16: 'uint16'; uint32: 'uint32'; int64: 'int64'; bool: 'bool' };
 }
 
 /** The promoted dtype of two array dtypes (NumPy's promote_types; a union gives every pair's answer). */
