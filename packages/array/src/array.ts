@@ -8,8 +8,8 @@ import { Collection, HighLevelGraph, type ComputeOptions, type Delayed, type Key
 import { blockIndices, numblocksOf, type Chunks } from './chunks.js';
 import { itemsize, type DType, type Scalar } from './dtype.js';
 import type { FloatOf, MomentDType, Promote, RoundDType, SumDType } from './dtype-rules.js';
-import type { AddNdim, ArrayResultOf, BroadcastNdim, CumNdim, MatmulNdim, NdimOf, NoOptions, ReducedNdim, SliceNdim } from './ndim-rules.js';
-import type { BinaryDType } from './operand-rules.js';
+import type { AddNdim, ArrayResultOf, BroadcastNdim, CumNdim, MatmulNdim, NdimOf, NoOptions, OperandsNdim, ReducedNdim, SliceNdim } from './ndim-rules.js';
+import type { BinaryDType, ClipDType } from './operand-rules.js';
 import { allocData, sizeOf, type NDChunk } from './kernels/chunk.js';
 import { placeInto } from './kernels/layout.js';
 import { NDArray } from './ndarray.js';
@@ -249,8 +249,9 @@ export class DaskArray<out D extends DType = DType, out N extends number = numbe
   isnan(): DaskArray<'bool', N> {
     return typed(ew.unary('isnan', this));
   }
-  clip(min: Operand | null, max: Operand | null): DaskArray {
-    return ew.clip(this, min, max);
+  /** Limits values to [min, max] (null: no limit on that side). */
+  clip<const L extends Operand | null, const H extends Operand | null>(min: L, max: H): DaskArray<ClipDType<D, L, H>, OperandsNdim<[DaskArray<D, N>, L, H]>> {
+    return typed(ew.clip(this, min, max));
   }
   astype<T extends DType>(dtype: T): DaskArray<T, N> {
     return typed(ew.astype(this, dtype));

@@ -4,8 +4,8 @@ import { binary, clip as clipArray, round as roundArray, unary, where as whereAr
 import type { MomentOptions, ReduceOptions } from './reductions.js';
 import type { DType } from './dtype.js';
 import type { FloatOf, MomentDType, RoundDType, SumDType } from './dtype-rules.js';
-import type { NoOptions, PairNdim, ReducedNdim } from './ndim-rules.js';
-import type { PairDType } from './operand-rules.js';
+import type { NoOptions, OperandsNdim, PairNdim, ReducedNdim } from './ndim-rules.js';
+import type { ClipDType, PairDType, WhereDType } from './operand-rules.js';
 import { typed } from './factory.js';
 
 /** a + b */
@@ -36,7 +36,12 @@ export const maximum = <const A extends Operand, const B extends Operand>(a: A, 
 export const minimum = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<PairDType<'minimum', A, B>, PairNdim<A, B>> =>
   typed(binary('minimum', a, b));
 /** -x */ export const negative = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<D, N> => typed(unary('neg', x));
-/** x where cond, else y. */ export const where = (cond: Operand, x: Operand, y: Operand): DaskArray => whereArrays(cond, x, y);
+/** x where cond, else y (x and y promoted; the ndim of the largest array). */
+export const where = <const C extends Operand, const X extends Operand, const Y extends Operand>(
+  cond: C,
+  x: X,
+  y: Y,
+): DaskArray<WhereDType<X, Y>, OperandsNdim<[C, X, Y]>> => typed(whereArrays(cond, x, y));
 /** True where x is NaN. */ export const isnan = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<'bool', N> => typed(unary('isnan', x));
 /** |x| */ export const abs = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<D, N> => typed(unary('abs', x));
 /** Square root. */ export const sqrt = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<FloatOf<D>, N> => typed(unary('sqrt', x));
@@ -51,7 +56,12 @@ export const minimum = <const A extends Operand, const B extends Operand>(a: A, 
 /** Round up. */ export const ceil = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<RoundDType<D>, N> => typed(unary('ceil', x));
 /** Round half to even to `decimals` places. */
 export const round = <D extends DType, N extends number>(x: DaskArray<D, N>, decimals = 0): DaskArray<RoundDType<D>, N> => typed(roundArray(x, decimals));
-/** Limits values to [lo, hi]. */ export const clip = (x: DaskArray, lo: Operand | null, hi: Operand | null): DaskArray => clipArray(x, lo, hi);
+/** Limits values to [lo, hi] (null: no limit on that side). */
+export const clip = <D extends DType, N extends number, const L extends Operand | null, const H extends Operand | null>(
+  x: DaskArray<D, N>,
+  lo: L,
+  hi: H,
+): DaskArray<ClipDType<D, L, H>, OperandsNdim<[DaskArray<D, N>, L, H]>> => typed(clipArray(x, lo, hi));
 /** Sum (typed as x.sum). */
 export const sum = <D extends DType, N extends number, const O extends ReduceOptions = NoOptions>(
   x: DaskArray<D, N>,

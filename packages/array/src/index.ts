@@ -52,7 +52,8 @@ export type {
   FromArrayNdim,
   SliceNdim,
   PairNdim,
+  OperandsNdim,
   PositiveNdim,
 } from './ndim-rules.js';
-export type { BinaryDType, BinaryOp, PairDType, ScalarOperandDType, NumberKind } from './operand-rules.js';
+export type { BinaryDType, BinaryOp, ClipDType, PairDType, ScalarOperandDType, NumberKind, WhereDType } from './operand-rules.js';
 export type { NestedInput } from './creation.js';

@@ -74,6 +74,11 @@ export type PairNdim<A, B> = A extends { readonly ndim: infer N extends number }
     ? M
     : never;
 
+/** The ndim of an element-wise operation over several operands: the largest ndim among the arrays. */
+export type OperandsNdim<Ops extends readonly unknown[], Acc extends number = never> = Ops extends readonly [infer H, ...infer R]
+  ? OperandsNdim<R, H extends { readonly ndim: infer M extends number } ? ([Acc] extends [never] ? M : MaxNdim<Acc, M>) : Acc>
+  : Acc;
+
 /** cumsum / cumprod: flattened (1-d) without an axis, the same ndim with one. */
 export type CumNdim<N extends number, O> = 'axis' extends keyof O ? (O extends { axis: number } ? N : number) : 1;
 

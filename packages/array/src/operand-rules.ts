@@ -67,3 +67,15 @@ export type PairDType<Op extends BinaryOp, A, B> = A extends { readonly dtype: i
   : B extends { readonly dtype: infer E extends DType }
     ? BinaryDType<Op, E, A>
     : never;
+
+/** The dtype of `where(cond, x, y)`: x and y promoted as a binary operation (both scalars: not known statically). */
+export type WhereDType<X, Y> = X extends { readonly dtype: DType }
+  ? PairDType<'add', X, Y>
+  : Y extends { readonly dtype: DType }
+    ? PairDType<'add', X, Y>
+    : DType;
+
+/** The dtype of `clip(lo, hi)` on an array of dtype D: a maximum with lo, then a minimum with hi (null skips one). */
+export type ClipDType<D extends DType, L, H> = ClipStep<ClipStep<D, L, 'maximum'>, H, 'minimum'>;
+
+type ClipStep<D extends DType, B, Op extends BinaryOp> = [B] extends [null] ? D : BinaryDType<Op, D, Exclude<B, null>>;

@@ -239,7 +239,7 @@ describe('the module functions are typed as the methods', () => {
 });
 
 describe('the element-wise module functions take the array on either side', () => {
-  it('da.add(1, x), da.maximum, da.less, da.sqrt, da.floor', async () => {
+  it('da.add(1, x), da.maximum, da.less, da.sqrt, da.floor, da.where, da.clip', async () => {
     const i = da.ones([2, 3], { dtype: 'int16' });
     const u = da.ones([3], { dtype: 'uint8' });
     expectTypeOf(da.add(1, i)).toEqualTypeOf<da.DaskArray<'int16', 2>>();
@@ -254,6 +254,15 @@ describe('the element-wise module functions take the array on either side', () =
     expect(da.sqrt(u).dtype).toBe('float32');
     expectTypeOf(da.floor(da.less(0.5, u))).toEqualTypeOf<da.DaskArray<'float32', 1>>();
     expect(da.floor(da.less(0.5, u)).dtype).toBe('float32');
+    const w = da.where(da.less(u, 2), u, 0.5);
+    expectTypeOf(w).toEqualTypeOf<da.DaskArray<'float64', 1>>();
+    expect(w.dtype).toBe('float64');
+    expectTypeOf(da.where(true, i, u)).toEqualTypeOf<da.DaskArray<'int16', 2>>();
+    expect(da.where(true, i, u).dtype).toBe('int16');
+    expectTypeOf(da.clip(u, 1, null)).toEqualTypeOf<da.DaskArray<'uint8', 1>>();
+    expect(da.clip(u, -1, 300).dtype).toBe('uint8');
+    expectTypeOf(i.clip(0, 2.5)).toEqualTypeOf<da.DaskArray<'float64', 2>>();
+    expect(i.clip(0, 2.5).dtype).toBe('float64');
     const s = await da.multiply(u, 2).sum().compute(sync);
     expectTypeOf(s).toEqualTypeOf<bigint>();
     expect(s).toBe(6n);
