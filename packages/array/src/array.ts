@@ -8,7 +8,19 @@ import { Collection, HighLevelGraph, type ComputeOptions, type Delayed, type Key
 import { blockIndices, numblocksOf, type Chunks } from './chunks.js';
 import { itemsize, type DType, type Scalar } from './dtype.js';
 import type { FloatOf, MomentDType, Promote, RoundDType, SumDType } from './dtype-rules.js';
-import type { AddNdim, ArrayResultOf, BroadcastNdim, CumNdim, MatmulNdim, NdimOf, NoOptions, OperandsNdim, ReducedNdim, SliceNdim } from './ndim-rules.js';
+import type {
+  AddNdim,
+  ArrayResultOf,
+  BroadcastNdim,
+  CumNdim,
+  GetNdim,
+  MatmulNdim,
+  NdimOf,
+  NoOptions,
+  OperandsNdim,
+  ReducedNdim,
+  SliceNdim,
+} from './ndim-rules.js';
 import type { BinaryDType, ClipDType } from './operand-rules.js';
 import { allocData, sizeOf, type NDChunk } from './kernels/chunk.js';
 import { placeInto } from './kernels/layout.js';
@@ -323,8 +335,8 @@ export class DaskArray<out D extends DType = DType, out N extends number = numbe
   slice<const I extends readonly ix.IndexItem[]>(...index: I): DaskArray<D, SliceNdim<N, I>> {
     return typed(ix.sliceArray(this, index));
   }
-  /** A selection written as NumPy text, `x.get('1:3, ::2')`. */
-  get(index: string): DaskArray<D> {
+  /** A selection written as NumPy text, `x.get('1:3, ::2')`; integers for every axis (`'1, 2'`) give a 0-d array. */
+  get<const S extends string>(index: S): DaskArray<D, GetNdim<N, S>> {
     return typed(ix.sliceArray(this, ix.parseIndex(index, this.shape)));
   }
   /** The elements where `cond` is true, flattened (a 1-d array of unknown length). */

@@ -52,6 +52,7 @@ export type {
   FromArrayNdim,
   SliceNdim,
   PairNdim,
+  GetNdim,
   OperandsNdim,
   PositiveNdim,
 } from './ndim-rules.js';

@@ -134,5 +134,24 @@ type CountItems<I extends readonly unknown[], Removed extends unknown[] = [], Ad
 export type SliceNdim<N extends number, I extends readonly unknown[]> =
   CountItems<I> extends [infer Rm extends number, infer Ad extends number] ? SubNdim<AddNdim<N, Ad>, Rm> : number;
 
+type Space = ' ' | '\t' | '\n';
+type Trim<S extends string> = S extends `${Space}${infer R}` ? Trim<R> : S extends `${infer R}${Space}` ? Trim<R> : S;
+/** One item of `get('...')` text as parseIndex reads it (unknown for what the types cannot read). */
+type TextItem<S extends string> = S extends 'None' | 'null'
+  ? null
+  : S extends '...'
+    ? '...'
+    : S extends `${string}:${string}`
+      ? { start: null }
+      : S extends `${bigint}`
+        ? number
+        : unknown;
+type TextItems<S extends string, Acc extends unknown[] = []> = S extends `${infer H},${infer R}`
+  ? TextItems<R, [...Acc, TextItem<Trim<H>>]>
+  : [...Acc, TextItem<Trim<S>>];
+
+/** The ndim after `get(text)` (NumPy's index text, `'1, ::2, None'`), `number` for text not known statically. */
+export type GetNdim<N extends number, S extends string> = string extends S ? number : SliceNdim<N, TextItems<S>>;
+
 /** The options type of a call that passes none (a reduction's default type argument). */
 export type NoOptions = Record<never, never>;

@@ -5,6 +5,7 @@ import type {
   AddNdim,
   ArangeDType,
   ArrayResultOf,
+  GetNdim,
   MaxNdim,
   NDArray,
   NestedDType,
@@ -43,6 +44,15 @@ describe('ndim arithmetic', () => {
     expectTypeOf<SliceNdim<2, [null, '...']>>().toEqualTypeOf<3>();
     expectTypeOf<SliceNdim<2, [{ start: 1 }, number]>>().toEqualTypeOf<1>();
     expectTypeOf<SliceNdim<2, (number | null)[]>>().toEqualTypeOf<number>();
+  });
+
+  it('index text: parsed as parseIndex reads it; text not known statically gives number', () => {
+    expectTypeOf<GetNdim<2, '1, 2'>>().toEqualTypeOf<0>();
+    expectTypeOf<GetNdim<2, '::2'>>().toEqualTypeOf<2>();
+    expectTypeOf<GetNdim<2, 'None,0'>>().toEqualTypeOf<2>();
+    expectTypeOf<GetNdim<3, '..., 1'>>().toEqualTypeOf<2>();
+    expectTypeOf<GetNdim<2, '1, x'>>().toEqualTypeOf<number>();
+    expectTypeOf<GetNdim<2, string>>().toEqualTypeOf<number>();
   });
 
   it('nested arrays: depth, and a dtype that is sure only for non-empty tuples', () => {

@@ -158,6 +158,18 @@ describe('indexing', () => {
     expect(w.toArray()).toEqual([2, 3]);
   });
 
+  it('the text form: integers for every axis give a plain value, slices keep their axis', async () => {
+    const v = await m.get('1, -1').compute(sync);
+    expectTypeOf(v).toEqualTypeOf<number>();
+    expect(v).toBe(6);
+    const r = await m.get(' 0 , 1: ').compute(sync);
+    expectTypeOf(r).toEqualTypeOf<NDArray<'int32'>>();
+    expect(r.toArray()).toEqual([2, 3]);
+    const n = await m.get('None, ..., 0').compute(sync);
+    expectTypeOf(n).toEqualTypeOf<NDArray<'int32'>>();
+    expect(n.shape).toEqual([1, 2]);
+  });
+
   it('null adds an axis, slices and ... keep theirs', async () => {
     const a = await m.slice(null, 0).compute(sync);
     expectTypeOf(a).toEqualTypeOf<NDArray<'int32'>>();
@@ -175,7 +187,8 @@ describe('indexing', () => {
     const v = await m.slice(...items).compute(sync);
     expectTypeOf(v).toEqualTypeOf<NDArray<'int32'> | number>();
     expect(v).toBe(5);
-    const g = await m.get('1, 1').compute(sync);
+    const text: string = '1, 1';
+    const g = await m.get(text).compute(sync);
     expectTypeOf(g).toEqualTypeOf<NDArray<'int32'> | number>();
     expect(g).toBe(5);
   });
