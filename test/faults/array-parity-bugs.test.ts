@@ -206,7 +206,8 @@ describe('integers to negative integer powers: a typed error (NumPy ValueError)'
       const i4 = da.fromArray(Int32Array.of(2, 3, 4), { chunks: 2 });
       const i8 = da.arange(1, 4, { chunks: 2 }); // int64
       // An exponent inside an array is found at compute; a constant one at the call (as NumPy).
-      for (const bad of [() => i4.pow(da.fromArray(Int32Array.of(1, -1, 1), { chunks: 2 })), () => i8.pow(-1)]) {
+      const bads: (() => da.DaskArray)[] = [() => i4.pow(da.fromArray(Int32Array.of(1, -1, 1), { chunks: 2 })), () => i8.pow(-1)];
+      for (const bad of bads) {
         const err = await Promise.resolve()
           .then(() => bad().compute({ scheduler }))
           .then(

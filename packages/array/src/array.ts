@@ -7,6 +7,21 @@
 import { Collection, HighLevelGraph, type ComputeOptions, type Delayed, type Key, type Layer } from '@tsdask/core-graph';
 import { blockIndices, numblocksOf, type Chunks } from './chunks.js';
 import { itemsize, type DType, type Scalar } from './dtype.js';
+import type { FloatOf, MomentDType, Promote, RoundDType, SumDType } from './dtype-rules.js';
+import type {
+  AddNdim,
+  ArrayResultOf,
+  BroadcastNdim,
+  CumNdim,
+  GetNdim,
+  MatmulNdim,
+  NdimOf,
+  NoOptions,
+  OperandsNdim,
+  ReducedNdim,
+  SliceNdim,
+} from './ndim-rules.js';
+import type { BinaryDType, ClipDType } from './operand-rules.js';
 import { allocData, sizeOf, type NDChunk } from './kernels/chunk.js';
 import { placeInto } from './kernels/layout.js';
 import { NDArray } from './ndarray.js';
@@ -20,8 +35,8 @@ import * as rc from './rechunk.js';
 import * as la from './linalg.js';
 import { checkOptions } from './options.js';
 import { computeChunkSizes } from './chunk-sizes.js';
-import { registerArrayClass } from './factory.js';
-import { toDelayed, type DelayedBlocks } from './to-delayed.js';
+import { registerArrayClass, typed } from './factory.js';
+import { toDelayed, type DelayedOf } from './to-delayed.js';
 import { toNpy, type ToNpyOptions } from './npy.js';
 import { toZarr, type ToZarrOptions } from './zarr.js';
 
@@ -31,7 +46,12 @@ export type Operand = DaskArray | Scalar;
 /** What compute() gives: an NDArray, or a number / bigint / boolean for a 0-d array. */
 export type ArrayResult = NDArray | number | bigint | boolean;
 
-export class DaskArray extends Collection<ArrayResult> {
+/**
+ * A lazy chunked array of dtype D with N dimensions. D and N are what the types know
+ * statically: `DaskArray<'float64', 2>` computes to `NDArray<'float64'>`, `DaskArray<'int64', 0>`
+ * to a bigint; plain `DaskArray` (any dtype, any ndim) to `ArrayResult`.
+ */
+export class DaskArray<out D extends DType = DType, out N extends number = number> extends Collection<ArrayResultOf<D, N>> {
   readonly #graph: HighLevelGraph;
   readonly chunks: Chunks;
 
@@ -39,7 +59,7 @@ export class DaskArray extends Collection<ArrayResult> {
     graph: HighLevelGraph,
     readonly name: string,
     chunks: Chunks,
-    readonly dtype: DType,
+    readonly dtype: D,
   ) {
     super();
     this.#graph = graph;
@@ -60,8 +80,8 @@ export class DaskArray extends Collection<ArrayResult> {
     return this.chunks.map((c) => c.reduce((a, b) => a + b, 0));
   }
 
-  get ndim(): number {
-    return this.chunks.length;
+  get ndim(): N {
+    return this.chunks.length as N;
   }
 
   /** The number of blocks along each axis. */
@@ -84,7 +104,7 @@ export class DaskArray extends Collection<ArrayResult> {
   }
 
   /** Assembles the computed blocks into one NDArray (a scalar for 0-d arrays). */
-  finalize(values: readonly unknown[]): ArrayResult {
+  finalize(values: readonly unknown[]): ArrayResultOf<D, N> {
     const blocks = values as NDChunk[];
     const nb = this.numblocks;
     let out: NDChunk;
@@ -111,12 +131,11 @@ export class DaskArray extends Collection<ArrayResult> {
       out = { data, shape, dtype: this.dtype };
     }
     const nd = NDArray.from(out);
-    if (nd.shape.length === 0) return nd.get();
-    return nd;
+    return (nd.shape.length === 0 ? nd.get() : nd) as ArrayResultOf<D, N>;
   }
 
   protected override withGraph(graph: HighLevelGraph): this {
-    return new DaskArray(graph, this.name, this.chunks, this.dtype) as this;
+    return new DaskArray(graph, this.name, this.chunks, this.dtype) as unknown as this;
   }
 
   /** The number of tasks in the graph (before optimization). */
@@ -146,214 +165,231 @@ export class DaskArray extends Collection<ArrayResult> {
     );
   }
 
-  // element-wise
-  add(o: Operand): DaskArray {
-    return ew.binary('add', this, o);
+  // element-wise: the result dtype follows NumPy (a scalar does not widen an array: NEP 50)
+  add<const O extends Operand>(o: O): DaskArray<BinaryDType<'add', D, O>, BroadcastNdim<N, O>> {
+    return typed(ew.binary('add', this, o));
   }
-  sub(o: Operand): DaskArray {
-    return ew.binary('sub', this, o);
+  sub<const O extends Operand>(o: O): DaskArray<BinaryDType<'sub', D, O>, BroadcastNdim<N, O>> {
+    return typed(ew.binary('sub', this, o));
   }
-  mul(o: Operand): DaskArray {
-    return ew.binary('mul', this, o);
+  mul<const O extends Operand>(o: O): DaskArray<BinaryDType<'mul', D, O>, BroadcastNdim<N, O>> {
+    return typed(ew.binary('mul', this, o));
   }
-  div(o: Operand): DaskArray {
-    return ew.binary('div', this, o);
+  /** True division: float operands keep their float type, others give float64. */
+  div<const O extends Operand>(o: O): DaskArray<BinaryDType<'div', D, O>, BroadcastNdim<N, O>> {
+    return typed(ew.binary('div', this, o));
   }
   /** Floor division, as NumPy's `//` (floor_divide). */
-  floorDiv(o: Operand): DaskArray {
-    return ew.binary('floordiv', this, o);
+  floorDiv<const O extends Operand>(o: O): DaskArray<BinaryDType<'floordiv', D, O>, BroadcastNdim<N, O>> {
+    return typed(ew.binary('floordiv', this, o));
   }
-  mod(o: Operand): DaskArray {
-    return ew.binary('mod', this, o);
+  mod<const O extends Operand>(o: O): DaskArray<BinaryDType<'mod', D, O>, BroadcastNdim<N, O>> {
+    return typed(ew.binary('mod', this, o));
   }
-  pow(o: Operand): DaskArray {
-    return ew.binary('pow', this, o);
+  pow<const O extends Operand>(o: O): DaskArray<BinaryDType<'pow', D, O>, BroadcastNdim<N, O>> {
+    return typed(ew.binary('pow', this, o));
   }
-  eq(o: Operand): DaskArray {
-    return ew.binary('eq', this, o);
+  eq<const O extends Operand>(o: O): DaskArray<'bool', BroadcastNdim<N, O>> {
+    return typed(ew.binary('eq', this, o));
   }
-  ne(o: Operand): DaskArray {
-    return ew.binary('ne', this, o);
+  ne<const O extends Operand>(o: O): DaskArray<'bool', BroadcastNdim<N, O>> {
+    return typed(ew.binary('ne', this, o));
   }
-  lt(o: Operand): DaskArray {
-    return ew.binary('lt', this, o);
+  lt<const O extends Operand>(o: O): DaskArray<'bool', BroadcastNdim<N, O>> {
+    return typed(ew.binary('lt', this, o));
   }
-  le(o: Operand): DaskArray {
-    return ew.binary('le', this, o);
+  le<const O extends Operand>(o: O): DaskArray<'bool', BroadcastNdim<N, O>> {
+    return typed(ew.binary('le', this, o));
   }
-  gt(o: Operand): DaskArray {
-    return ew.binary('gt', this, o);
+  gt<const O extends Operand>(o: O): DaskArray<'bool', BroadcastNdim<N, O>> {
+    return typed(ew.binary('gt', this, o));
   }
-  ge(o: Operand): DaskArray {
-    return ew.binary('ge', this, o);
+  ge<const O extends Operand>(o: O): DaskArray<'bool', BroadcastNdim<N, O>> {
+    return typed(ew.binary('ge', this, o));
   }
-  and(o: Operand): DaskArray {
-    return ew.binary('and', this, o);
+  and<const O extends Operand>(o: O): DaskArray<BinaryDType<'and', D, O>, BroadcastNdim<N, O>> {
+    return typed(ew.binary('and', this, o));
   }
-  or(o: Operand): DaskArray {
-    return ew.binary('or', this, o);
+  or<const O extends Operand>(o: O): DaskArray<BinaryDType<'or', D, O>, BroadcastNdim<N, O>> {
+    return typed(ew.binary('or', this, o));
   }
-  not(): DaskArray {
-    return ew.unary('not', this);
+  not(): DaskArray<D, N> {
+    return typed(ew.unary('not', this));
   }
-  neg(): DaskArray {
-    return ew.unary('neg', this);
+  neg(): DaskArray<D, N> {
+    return typed(ew.unary('neg', this));
   }
-  abs(): DaskArray {
-    return ew.unary('abs', this);
+  abs(): DaskArray<D, N> {
+    return typed(ew.unary('abs', this));
   }
-  sqrt(): DaskArray {
-    return ew.unary('sqrt', this);
+  sqrt(): DaskArray<FloatOf<D>, N> {
+    return typed(ew.unary('sqrt', this));
   }
-  exp(): DaskArray {
-    return ew.unary('exp', this);
+  exp(): DaskArray<FloatOf<D>, N> {
+    return typed(ew.unary('exp', this));
   }
-  log(): DaskArray {
-    return ew.unary('log', this);
+  log(): DaskArray<FloatOf<D>, N> {
+    return typed(ew.unary('log', this));
   }
-  log1p(): DaskArray {
-    return ew.unary('log1p', this);
+  log1p(): DaskArray<FloatOf<D>, N> {
+    return typed(ew.unary('log1p', this));
   }
-  sin(): DaskArray {
-    return ew.unary('sin', this);
+  sin(): DaskArray<FloatOf<D>, N> {
+    return typed(ew.unary('sin', this));
   }
-  cos(): DaskArray {
-    return ew.unary('cos', this);
+  cos(): DaskArray<FloatOf<D>, N> {
+    return typed(ew.unary('cos', this));
   }
-  tan(): DaskArray {
-    return ew.unary('tan', this);
+  tan(): DaskArray<FloatOf<D>, N> {
+    return typed(ew.unary('tan', this));
   }
-  tanh(): DaskArray {
-    return ew.unary('tanh', this);
+  tanh(): DaskArray<FloatOf<D>, N> {
+    return typed(ew.unary('tanh', this));
   }
-  floor(): DaskArray {
-    return ew.unary('floor', this);
+  /** Rounds down (bool gives float32, as NumPy). */
+  floor(): DaskArray<RoundDType<D>, N> {
+    return typed(ew.unary('floor', this));
   }
-  ceil(): DaskArray {
-    return ew.unary('ceil', this);
+  /** Rounds up (bool gives float32, as NumPy). */
+  ceil(): DaskArray<RoundDType<D>, N> {
+    return typed(ew.unary('ceil', this));
   }
   /** Rounds half to even to `decimals` places (NumPy's algorithm). */
-  round(decimals = 0): DaskArray {
-    return ew.round(this, decimals);
+  round(decimals = 0): DaskArray<RoundDType<D>, N> {
+    return typed(ew.round(this, decimals));
   }
-  isnan(): DaskArray {
-    return ew.unary('isnan', this);
+  isnan(): DaskArray<'bool', N> {
+    return typed(ew.unary('isnan', this));
   }
-  clip(min: Operand | null, max: Operand | null): DaskArray {
-    return ew.clip(this, min, max);
+  /** Limits values to [min, max] (null: no limit on that side). */
+  clip<const L extends Operand | null, const H extends Operand | null>(min: L, max: H): DaskArray<ClipDType<D, L, H>, OperandsNdim<[DaskArray<D, N>, L, H]>> {
+    return typed(ew.clip(this, min, max));
   }
-  astype(dtype: DType): DaskArray {
-    return ew.astype(this, dtype);
+  astype<T extends DType>(dtype: T): DaskArray<T, N> {
+    return typed(ew.astype(this, dtype));
   }
 
-  // reductions
-  sum(opts: red.ReduceOptions = {}): DaskArray {
-    return red.reduction('sum', this, opts);
+  // reductions: without an axis (or keepdims) a 0-d array, whose compute() is a number, bigint or boolean
+  /** The sum (floats keep their dtype; integers and bool give int64, whose values are bigints). */
+  sum<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<SumDType<D>, ReducedNdim<N, O>> {
+    return typed(red.reduction('sum', this, opts));
   }
-  prod(opts: red.ReduceOptions = {}): DaskArray {
-    return red.reduction('prod', this, opts);
+  /** The product (dtype as sum). */
+  prod<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<SumDType<D>, ReducedNdim<N, O>> {
+    return typed(red.reduction('prod', this, opts));
   }
-  min(opts: red.ReduceOptions = {}): DaskArray {
-    return red.reduction('min', this, opts);
+  min<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<D, ReducedNdim<N, O>> {
+    return typed(red.reduction('min', this, opts));
   }
-  max(opts: red.ReduceOptions = {}): DaskArray {
-    return red.reduction('max', this, opts);
+  max<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<D, ReducedNdim<N, O>> {
+    return typed(red.reduction('max', this, opts));
   }
-  any(opts: red.ReduceOptions = {}): DaskArray {
-    return red.reduction('any', this, opts);
+  any<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<'bool', ReducedNdim<N, O>> {
+    return typed(red.reduction('any', this, opts));
   }
-  all(opts: red.ReduceOptions = {}): DaskArray {
-    return red.reduction('all', this, opts);
+  all<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<'bool', ReducedNdim<N, O>> {
+    return typed(red.reduction('all', this, opts));
   }
-  nansum(opts: red.ReduceOptions = {}): DaskArray {
-    return red.reduction('nansum', this, opts);
+  /** The sum skipping NaNs (dtype as sum). */
+  nansum<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<SumDType<D>, ReducedNdim<N, O>> {
+    return typed(red.reduction('nansum', this, opts));
   }
-  nanmin(opts: red.ReduceOptions = {}): DaskArray {
-    return red.reduction('nanmin', this, opts);
+  nanmin<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<D, ReducedNdim<N, O>> {
+    return typed(red.reduction('nanmin', this, opts));
   }
-  nanmax(opts: red.ReduceOptions = {}): DaskArray {
-    return red.reduction('nanmax', this, opts);
+  nanmax<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<D, ReducedNdim<N, O>> {
+    return typed(red.reduction('nanmax', this, opts));
   }
-  mean(opts: red.ReduceOptions = {}): DaskArray {
-    return red.moments('mean', this, opts);
+  /** The mean (float32 stays float32, everything else gives float64). */
+  mean<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<MomentDType<D>, ReducedNdim<N, O>> {
+    return typed(red.moments('mean', this, opts));
   }
-  nanmean(opts: red.ReduceOptions = {}): DaskArray {
-    return red.moments('nanmean', this, opts);
+  nanmean<const O extends red.ReduceOptions = NoOptions>(opts?: O): DaskArray<MomentDType<D>, ReducedNdim<N, O>> {
+    return typed(red.moments('nanmean', this, opts));
   }
-  var(opts: red.MomentOptions = {}): DaskArray {
-    return red.moments('var', this, opts);
+  var<const O extends red.MomentOptions = NoOptions>(opts?: O): DaskArray<MomentDType<D>, ReducedNdim<N, O>> {
+    return typed(red.moments('var', this, opts));
   }
-  std(opts: red.MomentOptions = {}): DaskArray {
-    return red.moments('std', this, opts);
+  std<const O extends red.MomentOptions = NoOptions>(opts?: O): DaskArray<MomentDType<D>, ReducedNdim<N, O>> {
+    return typed(red.moments('std', this, opts));
   }
-  argmin(opts: red.ArgOptions = {}): DaskArray {
-    return red.argReduction('argmin', this, opts);
+  /** The index of the minimum (int64: bigints). */
+  argmin<const O extends red.ArgOptions = NoOptions>(opts?: O): DaskArray<'int64', ReducedNdim<N, O>> {
+    return typed(red.argReduction('argmin', this, opts));
   }
-  argmax(opts: red.ArgOptions = {}): DaskArray {
-    return red.argReduction('argmax', this, opts);
+  /** The index of the maximum (int64: bigints). */
+  argmax<const O extends red.ArgOptions = NoOptions>(opts?: O): DaskArray<'int64', ReducedNdim<N, O>> {
+    return typed(red.argReduction('argmax', this, opts));
   }
-  cumsum(opts: cum.CumOptions = {}): DaskArray {
-    return cum.cumulative('cumsum', this, opts);
+  /** The running sum (dtype as sum); without an axis, of the flattened array. */
+  cumsum<const O extends cum.CumOptions = NoOptions>(opts?: O): DaskArray<SumDType<D>, CumNdim<N, O>> {
+    return typed(cum.cumulative('cumsum', this, opts));
   }
-  cumprod(opts: cum.CumOptions = {}): DaskArray {
-    return cum.cumulative('cumprod', this, opts);
+  /** The running product (dtype as sum); without an axis, of the flattened array. */
+  cumprod<const O extends cum.CumOptions = NoOptions>(opts?: O): DaskArray<SumDType<D>, CumNdim<N, O>> {
+    return typed(cum.cumulative('cumprod', this, opts));
   }
 
   // indexing and shape
-  slice(...index: ix.IndexItem[]): DaskArray {
-    return ix.sliceArray(this, index);
+  /** A selection by slices, integers (which remove their axis), null (a new axis) and '...'; integers for every axis give a 0-d array. */
+  slice<const I extends readonly ix.IndexItem[]>(...index: I): DaskArray<D, SliceNdim<N, I>> {
+    return typed(ix.sliceArray(this, index));
   }
-  get(index: string): DaskArray {
-    return ix.sliceArray(this, ix.parseIndex(index, this.shape));
+  /** A selection written as NumPy text, `x.get('1:3, ::2')`; integers for every axis (`'1, 2'`) give a 0-d array. */
+  get<const S extends string>(index: S): DaskArray<D, GetNdim<N, S>> {
+    return typed(ix.sliceArray(this, ix.parseIndex(index, this.shape)));
   }
-  mask(cond: DaskArray): DaskArray {
-    return ix.maskArray(this, cond);
+  /** The elements where `cond` is true, flattened (a 1-d array of unknown length). */
+  mask(cond: DaskArray): DaskArray<D, 1> {
+    return typed(ix.maskArray(this, cond));
   }
-  take(indices: readonly number[], axis = 0): DaskArray {
-    return ix.take(this, indices, axis);
+  take(indices: readonly number[], axis = 0): DaskArray<D, N> {
+    return typed(ix.take(this, indices, axis));
   }
-  reshape(shape: readonly number[]): DaskArray {
-    return sh.reshape(this, shape);
+  reshape<const S extends readonly number[]>(shape: S): DaskArray<D, NdimOf<S>> {
+    return typed(sh.reshape(this, shape));
   }
-  transpose(axes?: readonly number[]): DaskArray {
-    return sh.transpose(this, axes);
+  transpose(axes?: readonly number[]): DaskArray<D, N> {
+    return typed(sh.transpose(this, axes));
   }
-  get T(): DaskArray {
-    return sh.transpose(this);
+  get T(): DaskArray<D, N> {
+    return typed(sh.transpose(this));
   }
-  swapaxes(a: number, b: number): DaskArray {
-    return sh.swapaxes(this, a, b);
+  swapaxes(a: number, b: number): DaskArray<D, N> {
+    return typed(sh.swapaxes(this, a, b));
   }
-  squeeze(opts: { axis?: number | number[] } = {}): DaskArray {
+  squeeze(opts: { axis?: number | number[] } = {}): DaskArray<D> {
     checkOptions('squeeze', opts, ['axis']);
-    return sh.squeeze(this, opts.axis);
+    return typed(sh.squeeze(this, opts.axis));
   }
-  expandDims(axis: number | number[]): DaskArray {
-    return sh.expandDims(this, axis);
+  expandDims<const A extends number | readonly number[]>(axis: A): DaskArray<D, AddNdim<N, A extends readonly number[] ? NdimOf<A> : 1>> {
+    return typed(sh.expandDims(this, typeof axis === 'number' ? axis : [...(axis as readonly number[])]));
   }
-  ravel(): DaskArray {
-    return sh.reshape(this, [-1]);
+  ravel(): DaskArray<D, 1> {
+    return typed(sh.reshape(this, [-1]));
   }
   /** New block sizes: a list per axis, one size, 'auto', or Dask's dict form `{ 0: 12, 1: -1 }`. */
-  rechunk(chunks: rc.RechunkLike): DaskArray {
-    return rc.rechunk(this, chunks);
+  rechunk(chunks: rc.RechunkLike): DaskArray<D, N> {
+    return typed(rc.rechunk(this, chunks));
   }
   /** The same array with unknown block sizes (after mask) computed; resolves to itself when all are known. */
-  computeChunkSizes(opts: ComputeOptions = {}): Promise<DaskArray> {
-    return computeChunkSizes(this, opts);
+  computeChunkSizes(opts: ComputeOptions = {}): Promise<DaskArray<D, N>> {
+    return computeChunkSizes(this, opts).then((x) => typed(x));
   }
 
   // linear algebra
-  matmul(o: DaskArray): DaskArray {
-    return la.matmul(this, o);
+  /** The matrix product of 1-d / 2-d arrays: dtype promoted, ndim 0 (vector . vector), 1 or 2. */
+  matmul<E extends DType, M extends number>(o: DaskArray<E, M>): DaskArray<Promote<D, E>, MatmulNdim<N, M>> {
+    return typed(la.matmul(this, o));
   }
-  dot(o: DaskArray): DaskArray {
-    return la.dot(this, o);
+  /** dot: matmul for 1-d and 2-d arrays. */
+  dot<E extends DType, M extends number>(o: DaskArray<E, M>): DaskArray<Promote<D, E>, MatmulNdim<N, M>> {
+    return typed(la.dot(this, o));
   }
 
   /** The blocks as Delayed values nested by block position (Dask's to_delayed); for a 0-d array, one Delayed of its scalar. */
-  toDelayed(): Delayed<Scalar> | DelayedBlocks {
-    return toDelayed(this);
+  toDelayed(): DelayedOf<D, N> {
+    return toDelayed(this) as DelayedOf<D, N>;
   }
 
   // storage (as the free functions toNpy / toZarr)

@@ -6,14 +6,17 @@ import { HighLevelGraph, ref, task, tokenize } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { newArray } from './factory.js';
 import { isUnknownAxis, normalizeAxis, requireKnownChunks, sameChunks } from './chunks.js';
-import { promoteTypes } from './dtype.js';
+import { promoteTypes, type DType } from './dtype.js';
+import type { Promote } from './dtype-rules.js';
+import type { AddNdim } from './ndim-rules.js';
 import { astype } from './elementwise.js';
 import { ShapeError } from './errors.js';
 import { blockKey, ChunkLayer } from './layer.js';
 import { rechunk } from './rechunk.js';
 import { expandDims } from './shape.js';
 
-/** Joins arrays along an existing axis. */
+/** Joins arrays along an existing axis (the dtype promoted over all of them). */
+export function concatenate<D extends DType, N extends number>(arrays: readonly DaskArray<D, N>[], axis?: number): DaskArray<Promote<D, D>, N>;
 export function concatenate(arrays: readonly DaskArray[], axis0 = 0): DaskArray {
   if (arrays.length === 0) throw new ShapeError('concatenate', [], 'needs at least one array.');
   const first = arrays[0] as DaskArray;
@@ -70,7 +73,8 @@ export function concatenate(arrays: readonly DaskArray[], axis0 = 0): DaskArray 
   return newArray(HighLevelGraph.fromLayer(layer, ...parts.map((p) => p.graph)), name, chunks, dtype);
 }
 
-/** Joins arrays of the same shape along a new axis. */
+/** Joins arrays of the same shape along a new axis (the dtype promoted over all of them). */
+export function stack<D extends DType, N extends number>(arrays: readonly DaskArray<D, N>[], axis?: number): DaskArray<Promote<D, D>, AddNdim<N, 1>>;
 export function stack(arrays: readonly DaskArray[], axis = 0): DaskArray {
   if (arrays.length === 0) throw new ShapeError('stack', [], 'needs at least one array.');
   const nd = (arrays[0] as DaskArray).ndim + 1;

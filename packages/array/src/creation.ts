@@ -5,7 +5,7 @@
  */
 import { HighLevelGraph, MaterializedLayer, quote, task, tokenize, type Node } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import { arrayFromLayer, newArray } from './factory.js';
+import { arrayFromLayer, newArray, typed } from './factory.js';
 import { blockIndices, blockShape, cumdims, normalizeChunks, type ChunksLike } from './chunks.js';
 import { dtypeOfTypedArray, intRange, intScalarPlace, isDType, isIntScalar, typedArrayOf, type DType, type Scalar, type TypedArray } from './dtype.js';
 import { DTypeError, InputError, OverflowError, ShapeError } from './errors.js';
@@ -14,13 +14,18 @@ import { slice } from './kernels/layout.js';
 import { H } from './kernels/codegen.js';
 import { blockKey, ChunkLayer, K } from './layer.js';
 import type { Nested } from './ndarray.js';
+import type { ArangeDType, FromArrayDType, ScalarDType } from './dtype-rules.js';
+import type { FromArrayNdim, NdimOf } from './ndim-rules.js';
 import { checkOptions } from './options.js';
 
-/** Options of creation functions. */
-export interface CreateOptions {
+/** Options of creation functions (D: the dtype, as the type of the result knows it). */
+export interface CreateOptions<D extends DType = DType> {
   chunks?: ChunksLike;
-  dtype?: DType;
+  dtype?: D;
 }
+
+/** What fromArray takes as nested JS arrays (readonly arrays too). */
+export type NestedInput = number | bigint | boolean | readonly NestedInput[];
 
 function checkShape(op: string, shape: readonly number[]): number[] {
   const s = typeof shape === 'number' ? [shape] : [...shape];
@@ -69,8 +74,17 @@ function flatten(op: string, data: Nested): { values: (number | bigint | boolean
   return { values, shape };
 }
 
-/** A chunked array from a TypedArray, nested JS arrays or an NDArray. */
-export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptions & { shape?: readonly number[] } = {}): DaskArray {
+/**
+ * A chunked array from a TypedArray, nested JS arrays or an NDArray. Its type knows the dtype
+ * (`opts.dtype`, the TypedArray's, or nested values': booleans bool, bigints int64, else
+ * float64) and the ndim (`opts.shape`'s length, 1 for a TypedArray, the nesting depth).
+ */
+export function fromArray<
+  const T extends TypedArray | NestedInput | NDChunk,
+  D extends DType = FromArrayDType<T>,
+  const S extends readonly number[] | undefined = undefined,
+>(data: T, opts?: CreateOptions<D> & { shape?: S }): DaskArray<D, FromArrayNdim<T, S>>;
+export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptions & { shape?: readonly number[] | undefined } = {}): DaskArray {
   checkOptions('fromArray', opts, ['chunks', 'dtype', 'shape']);
   let flat: TypedArray;
   let shape: number[];
@@ -134,7 +148,12 @@ export function fromArray(data: TypedArray | Nested | NDChunk, opts: CreateOptio
   return arrayFromLayer(new MaterializedLayer(name, tasks), [], chunks, dtype);
 }
 
-/** An array of `shape` filled with `value`. */
+/** An array of `shape` filled with `value` (dtype: opts.dtype, else bool / int64 / float64 by the value's type). */
+export function full<const S extends readonly number[], V extends Scalar, D extends DType = ScalarDType<V>>(
+  shape: S,
+  value: V,
+  opts?: CreateOptions<D>,
+): DaskArray<D, NdimOf<S>>;
 export function full(shape: readonly number[], value: Scalar, opts: CreateOptions = {}): DaskArray {
   checkOptions('full', opts, ['chunks', 'dtype']);
   const s = checkShape('full', shape);
@@ -154,18 +173,18 @@ export function full(shape: readonly number[], value: Scalar, opts: CreateOption
   return arrayFromLayer(layer, [], chunks, dtype);
 }
 
-/** An array of zeros. */
-export function zeros(shape: readonly number[], opts: CreateOptions = {}): DaskArray {
-  return full(shape, 0, { dtype: 'float64', ...opts });
+/** An array of zeros (float64 unless opts.dtype says otherwise). */
+export function zeros<const S extends readonly number[], D extends DType = 'float64'>(shape: S, opts: CreateOptions<D> = {}): DaskArray<D, NdimOf<S>> {
+  return typed(full(shape, 0, { dtype: 'float64', ...opts }));
 }
 
-/** An array of ones. */
-export function ones(shape: readonly number[], opts: CreateOptions = {}): DaskArray {
-  return full(shape, 1, { dtype: 'float64', ...opts });
+/** An array of ones (float64 unless opts.dtype says otherwise). */
+export function ones<const S extends readonly number[], D extends DType = 'float64'>(shape: S, opts: CreateOptions<D> = {}): DaskArray<D, NdimOf<S>> {
+  return typed(full(shape, 1, { dtype: 'float64', ...opts }));
 }
 
 /** An array whose values are not specified (zeros here: buffers are always zero-filled). */
-export function empty(shape: readonly number[], opts: CreateOptions = {}): DaskArray {
+export function empty<const S extends readonly number[], D extends DType = 'float64'>(shape: S, opts: CreateOptions<D> = {}): DaskArray<D, NdimOf<S>> {
   return zeros(shape, opts);
 }
 
@@ -194,9 +213,18 @@ function rangeArray(op: string, start: number, step: number, n: number, dtype: D
  * NumPy. The options may come after any of the numbers: `arange(1000, { chunks: 100 })`, as
  * Dask's keyword `da.arange(1000, chunks=100)`.
  */
-export function arange(stop: number, opts?: CreateOptions): DaskArray;
-export function arange(start: number, stop: number, opts?: CreateOptions): DaskArray;
-export function arange(start: number, stop?: number, step?: number, opts?: CreateOptions): DaskArray;
+export function arange<const A extends number, D extends DType = ArangeDType<[A]>>(stop: A, opts?: CreateOptions<D>): DaskArray<D, 1>;
+export function arange<const A extends number, const B extends number, D extends DType = ArangeDType<[A, B]>>(
+  start: A,
+  stop: B,
+  opts?: CreateOptions<D>,
+): DaskArray<D, 1>;
+export function arange<
+  const A extends number,
+  const B extends number | undefined,
+  const C extends number,
+  D extends DType = ArangeDType<[A, Exclude<B, undefined>, C]>,
+>(start: A, stop?: B, step?: C, opts?: CreateOptions<D>): DaskArray<D, 1>;
 export function arange(...args: (number | CreateOptions | undefined)[]): DaskArray {
   const last = args[args.length - 1];
   const opts: CreateOptions = typeof last === 'object' && last !== null ? (args.pop() as CreateOptions) : {};
@@ -220,8 +248,13 @@ export function arange(...args: (number | CreateOptions | undefined)[]): DaskArr
 }
 
 /** `num` evenly spaced values from start to stop (stop included unless endpoint is false). */
-export function linspace(start: number, stop: number, opts?: CreateOptions & { endpoint?: boolean }): DaskArray;
-export function linspace(start: number, stop: number, num?: number, opts?: CreateOptions & { endpoint?: boolean }): DaskArray;
+export function linspace<D extends DType = 'float64'>(start: number, stop: number, opts?: CreateOptions<D> & { endpoint?: boolean }): DaskArray<D, 1>;
+export function linspace<D extends DType = 'float64'>(
+  start: number,
+  stop: number,
+  num?: number,
+  opts?: CreateOptions<D> & { endpoint?: boolean },
+): DaskArray<D, 1>;
 export function linspace(
   start: number,
   stop: number,
@@ -253,6 +286,7 @@ export function linspace(
 }
 
 /** A 2-d array with ones on diagonal k (N rows, M columns). */
+export function eye<D extends DType = 'float64'>(N: number, opts?: CreateOptions<D> & { M?: number; k?: number }): DaskArray<D, 2>;
 export function eye(N: number, opts: CreateOptions & { M?: number; k?: number } = {}): DaskArray {
   checkOptions('eye', opts, ['chunks', 'dtype', 'M', 'k']);
   const M = opts.M ?? N;
@@ -281,6 +315,11 @@ export function eye(N: number, opts: CreateOptions & { M?: number; k?: number } 
 }
 
 /** A one-block array from a Delayed value that computes an NDArray (or `{ data, shape, dtype }`) of the given shape. */
+export function fromDelayed<const S extends readonly number[], D extends DType = 'float64'>(
+  value: { key: string; graph: HighLevelGraph },
+  shape: S,
+  opts?: { dtype?: D },
+): DaskArray<D, NdimOf<S>>;
 export function fromDelayed(value: { key: string; graph: HighLevelGraph }, shape: readonly number[], opts: { dtype?: DType } = {}): DaskArray {
   const s = checkShape('fromDelayed', shape);
   const dtype = checkDType('fromDelayed', opts.dtype ?? 'float64');

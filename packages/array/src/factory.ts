@@ -41,6 +41,15 @@ export function arrayFromLayer(layer: Layer, inputs: readonly DaskArray[], chunk
   return arrayClass().fromLayer(layer, inputs, chunks, dtype);
 }
 
+/**
+ * The same array typed with the dtype and ndim its operation's rule gives (dtype-rules.ts,
+ * ndim-rules.ts): the operation sets the dtype at runtime; test/typed-results.test.ts checks
+ * that the two agree.
+ */
+export function typed<D extends DType, N extends number>(x: DaskArray): DaskArray<D, N> {
+  return x as unknown as DaskArray<D, N>;
+}
+
 /** True when `x` is a DaskArray. */
 export function isDaskArray(x: unknown): x is DaskArray {
   return registered !== undefined && x instanceof registered;

@@ -19,6 +19,42 @@ export { type CumOptions } from './cumulative.js';
 export { type IndexItem, type Slice } from './indexing.js';
 export * from './errors.js';
 export { ChunkLayer } from './layer.js';
-export { type DelayedBlocks } from './to-delayed.js';
+export { type DelayedBlocks, type DelayedOf } from './to-delayed.js';
 export { fromNpy, toNpy, type ToNpyOptions } from './npy.js';
 export { fromZarr, toZarr, type ZarrOptions, type ToZarrOptions } from './zarr.js';
+export type {
+  ScalarOf,
+  TypedArrayOf,
+  Promote,
+  FloatDType,
+  SumDType,
+  MomentDType,
+  FloatOf,
+  ScalarDType,
+  RoundDType,
+  TypedArrayDType,
+  NestedDType,
+  FromArrayDType,
+  ArangeDType,
+} from './dtype-rules.js';
+export type {
+  ArrayResultOf,
+  BroadcastNdim,
+  CumNdim,
+  MatmulNdim,
+  NoOptions,
+  ReducedNdim,
+  NdimOf,
+  AddNdim,
+  SubNdim,
+  MaxNdim,
+  NestedNdim,
+  FromArrayNdim,
+  SliceNdim,
+  PairNdim,
+  GetNdim,
+  OperandsNdim,
+  PositiveNdim,
+} from './ndim-rules.js';
+export type { BinaryDType, BinaryOp, ClipDType, PairDType, ScalarOperandDType, NumberKind, WhereDType } from './operand-rules.js';
+export type { NestedInput } from './creation.js';

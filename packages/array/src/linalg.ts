@@ -7,6 +7,8 @@
 import { BlockwiseLayer, task, tokenize } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
 import { arrayFromLayer } from './factory.js';
+import type { Promote } from './dtype-rules.js';
+import type { MatmulNdim } from './ndim-rules.js';
 import { normalizeAxis, requireKnownChunks } from './chunks.js';
 import { promoteTypes, type DType } from './dtype.js';
 import { ShapeError } from './errors.js';
@@ -19,7 +21,12 @@ function outDType(a: DaskArray, b: DaskArray): DType {
   return promoteTypes(a.dtype, b.dtype);
 }
 
-/** tensordot over pairs of axes (an integer n means the last n of a with the first n of b). */
+/** tensordot over pairs of axes (an integer n means the last n of a with the first n of b); the dtype is promoted. */
+export function tensordot<D extends DType, E extends DType>(
+  a: DaskArray<D>,
+  b: DaskArray<E>,
+  axes?: number | [readonly number[], readonly number[]],
+): DaskArray<Promote<D, E>>;
 export function tensordot(a: DaskArray, b0: DaskArray, axes: number | [readonly number[], readonly number[]] = 2): DaskArray {
   const [ax, bx] =
     typeof axes === 'number'
@@ -72,6 +79,10 @@ export function tensordot(a: DaskArray, b0: DaskArray, axes: number | [readonly 
 }
 
 /** Matrix product (1-d operands are treated as row / column vectors and the axis removed). */
+export function matmul<D extends DType, N extends number, E extends DType, M extends number>(
+  a: DaskArray<D, N>,
+  b: DaskArray<E, M>,
+): DaskArray<Promote<D, E>, MatmulNdim<N, M>>;
 export function matmul(a: DaskArray, b: DaskArray): DaskArray {
   if (a.ndim === 0 || b.ndim === 0 || a.ndim > 2 || b.ndim > 2) throw new ShapeError('matmul', [a.shape, b.shape], 'operands must be 1-d or 2-d.');
   const a2 = a.ndim === 1 ? expandDims(a, 0) : a;
@@ -86,11 +97,16 @@ export function matmul(a: DaskArray, b: DaskArray): DaskArray {
 }
 
 /** dot: matmul for 1-d and 2-d arrays. */
+export function dot<D extends DType, N extends number, E extends DType, M extends number>(
+  a: DaskArray<D, N>,
+  b: DaskArray<E, M>,
+): DaskArray<Promote<D, E>, MatmulNdim<N, M>>;
 export function dot(a: DaskArray, b: DaskArray): DaskArray {
   return matmul(a, b);
 }
 
-/** The outer product of two arrays (flattened). */
+/** The outer product of two arrays (flattened): 2-d, the dtype promoted. */
+export function outer<D extends DType, E extends DType>(a: DaskArray<D>, b: DaskArray<E>): DaskArray<Promote<D, E>, 2>;
 export function outer(a: DaskArray, b: DaskArray): DaskArray {
   return tensordot(a.ravel(), b.ravel(), 0);
 }

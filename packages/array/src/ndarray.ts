@@ -3,25 +3,27 @@
  * receive. A thin face over the plain chunk `{ data, shape, dtype }` (C order), with ndarray's
  * `strides` and `offset` so scijs and zarrita code can read it.
  */
-import type { DType, TypedArray } from './dtype.js';
+import type { DType } from './dtype.js';
+import type { ScalarOf, TypedArrayOf } from './dtype-rules.js';
 import type { NDChunk } from './kernels/chunk.js';
 
 /** A nested JS array of numbers (bigints for int64, booleans for bool). */
 export type Nested = number | bigint | boolean | Nested[];
 
-export class NDArray implements NDChunk {
+/** An in-memory array of dtype D (`NDArray<'float64'>` holds a Float64Array; plain `NDArray` any dtype). */
+export class NDArray<out D extends DType = DType> implements NDChunk {
   readonly shape: readonly number[];
   constructor(
-    readonly data: TypedArray,
+    readonly data: TypedArrayOf<D>,
     shape: readonly number[],
-    readonly dtype: DType,
+    readonly dtype: D,
   ) {
     this.shape = [...shape];
   }
 
   /** Rebuilds an NDArray from plain chunk data (after structured clone). */
   static from(c: NDChunk): NDArray {
-    return c instanceof NDArray ? c : new NDArray(c.data, c.shape, c.dtype);
+    return c instanceof NDArray ? (c as NDArray) : new NDArray(c.data, c.shape, c.dtype);
   }
 
   get ndim(): number {
@@ -49,7 +51,7 @@ export class NDArray implements NDChunk {
   }
 
   /** The element at an index (negative indices count from the end). */
-  get(...index: number[]): number | bigint | boolean {
+  get(...index: number[]): ScalarOf<D> {
     if (index.length !== this.shape.length) {
       throw new RangeError(`get: ${index.length} indices for an array of dimension ${this.shape.length}.`);
     }
@@ -62,7 +64,7 @@ export class NDArray implements NDChunk {
       off += j * (st[d] as number);
     });
     const v = (this.data as ArrayLike<number | bigint>)[off] as number | bigint;
-    return this.dtype === 'bool' ? v !== 0 : v;
+    return (this.dtype === 'bool' ? v !== 0 : v) as ScalarOf<D>;
   }
 
   /** The values as nested JS arrays (booleans for bool, bigints for int64). */

@@ -8,6 +8,7 @@ import type { DaskArray } from './array.js';
 import { arrayFromLayer } from './factory.js';
 import { blockShape, linearBlock, normalizeChunks, type ChunksLike } from './chunks.js';
 import { intRange, isDType, type DType } from './dtype.js';
+import type { NdimOf } from './ndim-rules.js';
 import { DTypeError, InputError, ShapeError } from './errors.js';
 import { checkOptions } from './options.js';
 import { ChunkLayer, K } from './layer.js';
@@ -41,18 +42,26 @@ function make(op: string, shape: readonly number[], opts: RandomOptions, dtype: 
 }
 
 /** Uniform floats in [0, 1). */
+export function random<const S extends readonly number[]>(shape: S, opts?: RandomOptions): DaskArray<'float64', NdimOf<S>>;
 export function random(shape: readonly number[], opts: RandomOptions = {}): DaskArray {
   checkOptions('random', opts, ['chunks', 'seed']);
   return make('random', shape, opts, 'float64', 'randomUniform', []);
 }
 
 /** Normally distributed floats with mean `loc` and standard deviation `scale`. */
+export function normal<const S extends readonly number[]>(loc: number, scale: number, shape: S, opts?: RandomOptions): DaskArray<'float64', NdimOf<S>>;
 export function normal(loc: number, scale: number, shape: readonly number[], opts: RandomOptions = {}): DaskArray {
   checkOptions('normal', opts, ['chunks', 'seed']);
   return make('normal', shape, opts, 'float64', 'randomNormal', [loc, scale]);
 }
 
 /** Integers uniform in [low, high) (int64 unless `dtype` says otherwise). */
+export function randint<const S extends readonly number[], D extends DType = 'int64'>(
+  low: number,
+  high: number,
+  shape: S,
+  opts?: RandomOptions & { dtype?: D },
+): DaskArray<D, NdimOf<S>>;
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions & { dtype?: DType } = {}): DaskArray {
   checkOptions('randint', opts, ['chunks', 'seed', 'dtype']);
   for (const [name, v] of [

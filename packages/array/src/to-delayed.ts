@@ -6,12 +6,21 @@
  */
 import { Delayed, op } from '@tsdask/core-graph';
 import type { DaskArray } from './array.js';
-import type { Scalar } from './dtype.js';
+import type { DType, Scalar } from './dtype.js';
+import type { ScalarOf } from './dtype-rules.js';
+import type { PositiveNdim } from './ndim-rules.js';
 import type { NDChunk } from './kernels/chunk.js';
 import { blockKey } from './layer.js';
 
 /** Delayed blocks nested by block position (one level per axis). */
 export type DelayedBlocks = (Delayed<NDChunk> | DelayedBlocks)[];
+
+/** What toDelayed() of an array of dtype D and ndim N gives: one Delayed scalar for 0-d, nested blocks otherwise, either when N is not known. */
+export type DelayedOf<D extends DType, N extends number> = N extends 0
+  ? Delayed<ScalarOf<D>>
+  : N extends PositiveNdim
+    ? DelayedBlocks
+    : Delayed<ScalarOf<D>> | DelayedBlocks;
 
 const SCALAR_OF = op('@tsdask/array/kernels', 'scalarOf');
 

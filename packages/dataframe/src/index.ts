@@ -6,6 +6,7 @@
 export { DataFrame, type ExplainOptions } from './dataframe.js';
 export type { PlanOptimizeFlags } from './optimize/driver.js';
 export { Series } from './series.js';
+export type { ValueOf } from './value-types.js';
 export { GroupBy, type GroupByOptions } from './groupby.js';
 export { Expr, When, Then, col, lit, when, type ExprLike } from './expr.js';
 export { fromArrow, fromRecords, type FromOptions } from './from.js';
