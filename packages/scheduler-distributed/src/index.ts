@@ -5,7 +5,7 @@
  * state machines in `scheduler/state/` and `worker/state/` that import no sockets, files or timers.
  */
 export { ConnectionError, FrameError, MessageShapeError, type ConnectionErrorCode, type FrameErrorCode } from './comm/errors.js';
-export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONTROL_BYTES, type Frame, type FrameLimits } from './comm/frames.js';
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONTROL_BYTES, TRUSTED_MAX_CONTROL_BYTES, type Frame, type FrameLimits } from './comm/frames.js';
 export {
   checkMessage,
   PROTOCOL_VERSION,

@@ -26,6 +26,11 @@ const KIND_BODY = 2;
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
 /** Default largest control payload accepted: 16 MiB. */
 export const DEFAULT_MAX_CONTROL_BYTES = 16 * 1024 * 1024;
+/**
+ * Largest control payload from an authenticated peer that may send a whole graph or a task with
+ * a big literal (a client to its scheduler, the scheduler to its workers): 1 GiB.
+ */
+export const TRUSTED_MAX_CONTROL_BYTES = 1024 * 1024 * 1024;
 
 /** Size limits checked from a frame's header, before its payload is buffered. */
 export interface FrameLimits {

@@ -24,6 +24,8 @@ export interface ListenOptions extends AcceptOptions, FrameLimits {
   tls?: TlsOptions;
   /** Called with every connection that passed the handshake, and the peer's hello (its role). */
   onConnection: (conn: Connection, hello: HelloMessage) => void;
+  /** The frame limits of a connection once its hello is accepted, by role (default: this listener's own limits). */
+  limitsFor?: (hello: HelloMessage) => FrameLimits | undefined;
 }
 
 /** A listening endpoint. */
@@ -82,7 +84,7 @@ export function listen(options: ListenOptions): Promise<Listener> {
     void acceptHandshake(conn, options).then((hello) => {
       if (!hello) return;
       // A client sends nothing between its hello and our welcome, so no frame was read under the small limits since.
-      conn.setLimits(limitsOf(options));
+      conn.setLimits(options.limitsFor?.(hello) ?? limitsOf(options));
       options.onConnection(conn, hello);
     });
   };

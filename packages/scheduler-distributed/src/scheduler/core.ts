@@ -15,6 +15,7 @@ import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { RefusedInfo } from '../comm/handshake.js';
 import type { HelloMessage } from '../comm/messages.js';
+import { TRUSTED_MAX_CONTROL_BYTES } from '../comm/frames.js';
 import { listen, type Listener } from '../comm/tcp.js';
 import type { ComputeTaskMsg, SchedulerToClient, WireNode, WorkerDiedMsg } from '../protocol/messages.js';
 import { ClientSession } from './client-session.js';
@@ -116,6 +117,8 @@ export class SchedulerCore {
         opts.onRefused?.(info);
       },
       onConnection: (conn, hello) => s.#accept(conn, hello),
+      // A client (authenticated) sends whole graphs in one update-graph: past the default 16 MiB for a few hundred thousand tasks.
+      limitsFor: (hello) => (hello.role === 'client' ? { maxControlBytes: TRUSTED_MAX_CONTROL_BYTES } : undefined),
     });
     Object.assign(s.address, s.#listener.address);
     const timeout = opts.heartbeatTimeoutMs ?? 5000;

@@ -7,6 +7,7 @@ import type { Connection } from '../comm/connection.js';
 import { ConnectionError, MessageShapeError } from '../comm/errors.js';
 import { firstMessage } from '../comm/handshake.js';
 import type { TlsOptions } from '../comm/tls.js';
+import { TRUSTED_MAX_CONTROL_BYTES } from '../comm/frames.js';
 import { connect } from '../comm/tcp.js';
 import { parseAddress } from '../protocol/address.js';
 import { checkToWorker } from '../protocol/check.js';
@@ -49,7 +50,14 @@ async function awaitWelcome(conn: Connection, timeoutMs: number): Promise<Worker
 /** Connects to the scheduler and registers; resolves with the open connection and the welcome. */
 export async function register(options: RegisterOptions): Promise<{ conn: Connection; welcome: WorkerWelcomeMsg }> {
   const { host, port } = parseAddress(options.scheduler);
-  const conn = await connect({ host, port, token: options.token, role: 'worker', ...(options.tls !== undefined ? { tls: options.tls } : {}) });
+  const conn = await connect({
+    host,
+    port,
+    token: options.token,
+    role: 'worker',
+    maxControlBytes: TRUSTED_MAX_CONTROL_BYTES, // its scheduler may forward a task with a big literal
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
+  });
   const welcome = awaitWelcome(conn, options.timeoutMs);
   welcome.catch(() => undefined); // awaited below, unless send throws first
   try {

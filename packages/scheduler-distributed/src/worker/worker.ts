@@ -12,8 +12,8 @@
  */
 import type { TlsOptions } from '../comm/tls.js';
 import { networkInterfaces } from 'node:os';
-import { ConfigError, isFunctionOp, OpNotFoundError, serializeError, type Node, type OpId } from '@tsdask/core-graph';
-import { opsOf, type BatchPayload } from '@tsdask/runtime';
+import { ConfigError, serializeError, type OpId } from '@tsdask/core-graph';
+import type { BatchPayload } from '@tsdask/runtime';
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
@@ -21,8 +21,10 @@ import { connect, type Listener } from '../comm/tcp.js';
 import { formatAddress, parseAddress } from '../protocol/address.js';
 import { checkToWorker } from '../protocol/check.js';
 import type { SchedulerToWorker, WireError, WireNode, WorkerToScheduler } from '../protocol/messages.js';
-import { decodeNode, decodeWireValue } from '../protocol/values.js';
+import { decodeWireValue } from '../protocol/values.js';
 import { DataStore, type StoredValue } from './data-store.js';
+import type { WorkerExit, WorkerOptions } from './options.js';
+import { taskPayload } from './payload.js';
 import { serveData } from './data-server.js';
 import { ThreadExecutor } from './executor.js';
 import { parseMemoryLimit } from '@tsdask/runtime/spill';
@@ -33,52 +35,6 @@ import { TransferLog } from './transfer-log.js';
 import { WorkerStateMachine } from './state/machine.js';
 import { memoryFractions, type MemoryFractions } from './state/memory-thresholds.js';
 import type { WorkerInstruction, WorkerStimulus } from './state/messages.js';
-
-/** Options of Worker.start. */
-export interface WorkerOptions {
-  /** The scheduler's address: `tcp://host:port` or `host:port`. */
-  scheduler: string;
-  /** The cluster token (see resolveToken). */
-  token: string;
-  /** TLS: serve with `cert`/`key`, verify peers against `ca` (PEM text; see comm/tls.ts). Default: plain TCP. */
-  tls?: TlsOptions;
-  /** Threads that run tasks (default 1). */
-  nthreads?: number;
-  /** The worker's memory limit, that its memory fractions are of: bytes, '4GB', a fraction of system memory; 0 or 'none' for no limit (default). */
-  memoryLimit?: number | string;
-  /** Managed memory over this fraction of the limit spills, least recently used first (default 0.6; false: off). Dask's distributed.worker.memory.target. */
-  memoryTarget?: number | false;
-  /** Process memory over this fraction spills down to the target (default 0.7; false: off). Dask's distributed.worker.memory.spill. */
-  memorySpill?: number | false;
-  /** Process memory over this fraction pauses new tasks and fetches (default 0.8; false: off). Dask's distributed.worker.memory.pause. */
-  memoryPause?: number | false;
-  /** How often process memory is read, in ms (default 100). Dask's distributed.worker.memory.monitor-interval. */
-  memoryMonitorMs?: number;
-  /** The folder the spill folder is made in (default: the system temp folder). Dask's --local-directory. */
-  localDirectory?: string;
-  /** Reads the process's memory in bytes (default: its RSS less the RSS when the worker started; see memory-manager.ts). For tests and embedders. */
-  readMemory?: () => number;
-  /** Its name in logs and at the scheduler (default: its data address). */
-  name?: string;
-  /** Interface of the data port (default 127.0.0.1; '0.0.0.0' for other hosts). */
-  host?: string;
-  /** Port of the data port (default 0: any free one). */
-  port?: number;
-  /** Where log lines go (default: stderr, prefixed with the worker's name). */
-  log?: (line: string) => void;
-  /** How long to wait for the scheduler's welcome (default 30 s). */
-  registerTimeoutMs?: number;
-  /** The id of the nanny that runs this worker (sent in register-worker, so the scheduler waits for its report when this worker dies). */
-  nanny?: string;
-  /** Called when a task calls process.exit(code) (it ends only its thread); default: the task fails with WorkerLostError. */
-  onTaskExit?: (code: number, keys: string[]) => void;
-}
-
-/** How a worker ended: code 0 when asked to close, 1 when it lost its scheduler. */
-export interface WorkerExit {
-  code: 0 | 1;
-  reason: string;
-}
 
 interface Parts {
   name: string;
@@ -105,6 +61,8 @@ function reachableHost(bound: string): string {
   for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   return '127.0.0.1';
 }
+
+export type { WorkerExit, WorkerOptions } from './options.js';
 
 /** A running worker; start one with `Worker.start`. */
 export class Worker {
@@ -387,7 +345,15 @@ export class Worker {
     }
     let payload: BatchPayload;
     try {
-      payload = this.#payload(key, wire, loaded);
+      const deps = this.#machine.tasks.get(key)?.dependencies ?? [];
+      payload = taskPayload(
+        key,
+        wire,
+        [...deps].map((d) => d.key),
+        (k) => this.#store.get(k) ?? loaded?.get(k),
+        this.#sources,
+        this.name,
+      );
     } catch (err) {
       const error = serializeError(err);
       queueMicrotask(() => this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error }));
@@ -404,31 +370,6 @@ export class Worker {
       if (this.#machine.stateOf(key) === 'executing') this.#store.put(key, r.value, r.nbytes);
       this.#handle({ type: 'execute-success', stimulusId: this.#sid('execute-success'), key, nbytes: r.nbytes });
     });
-  }
-
-  /** The one-member batch of `key`: its node, its inputs from the store (or `loaded` from disk), its ops and the sources of its shipped functions. */
-  #payload(key: string, wire: WireNode, loaded?: Map<string, StoredValue>): BatchPayload {
-    const node = decodeNode(wire) as Node;
-    const inputKeys: string[] = [];
-    const inputs: unknown[] = [];
-    for (const dep of this.#machine.tasks.get(key)?.dependencies ?? []) {
-      const held = this.#store.get(dep.key) ?? loaded?.get(dep.key);
-      if (held === undefined) throw new Error(`internal: input '${dep.key}' of task '${key}' is not held on worker ${this.name}`);
-      inputKeys.push(dep.key);
-      inputs.push(held.value);
-    }
-    const ops = [...opsOf([node])];
-    const sources: [OpId, string][] = [];
-    for (const op of ops) {
-      if (!isFunctionOp(op)) continue;
-      const source = this.#sources.get(op);
-      if (source === undefined) throw new OpNotFoundError(op, `the scheduler sent no source for it to worker ${this.name} (define-ops)`);
-      sources.push([op, source]);
-    }
-    const payload: BatchPayload = { keys: [key], nodes: [node], inputKeys, inputs, ops, sources }; // one member: no parent array
-    // A JSON node crosses to the thread as one string, cheaper than a structured clone of its objects.
-    if (typeof wire === 'string') return { ...payload, keys: [], nodes: [], json: `[${JSON.stringify([key])},[${wire}]]` };
-    return payload;
   }
 
   #gatherDep(transferId: number, peer: string, keys: string[]): void {

@@ -52,6 +52,22 @@ describe('SchedulerServer', () => {
     expect(logs.filter((l) => l.includes('joined'))).toHaveLength(2);
   });
 
+  it('takes a graph whose update-graph is past the default 16 MiB frame limit from a client, and keeps workers to that limit', async () => {
+    const { logs, box, w, client } = await cluster();
+    const drawn: Record<string, string[]> = {};
+    for (let i = 0; i < 60_000; i++) drawn[`big-graph-${'k'.repeat(200)}-${i}`] = [];
+    const msg = graphMsg(1, drawn, Object.keys(drawn));
+    client.send(msg);
+    expect((await box.msg('graph-accepted', { by: 'C' })).msg['id']).toBe(1);
+    const first = await box.msg('compute-task');
+    expect(first.msg['key']).toMatch(/^big-graph-k+-\d+$/);
+    // A worker may not send such a frame: its connection is closed, the scheduler keeps serving.
+    const worker = w.get(W1)!;
+    worker.send({ type: 'heartbeat', memory: 0, executing: 0, ready: 0, pad: 'x'.repeat(17 * 1024 * 1024) });
+    await worker.closed;
+    expect(logs.some((l) => l.includes(`over the limit of ${16 * 1024 * 1024}`))).toBe(true);
+  });
+
   it('sends the task of a worker whose connection dropped to the other worker', async () => {
     const { server, logs, box, w, client } = await cluster();
     client.send(graphMsg(1, { x: [] }, ['x']));
