@@ -142,7 +142,7 @@ describe('invalid values', () => {
     ['optimize', { cull: 'no' }, /field 'cull' must be true or false/],
     ['optimize', false, /'optimize' must be an object of optimization switches/],
     ['memoryLimit', '64 parsecs', /unknown unit 'parsecs'/],
-    ['memoryLimit', 0, /memoryLimit must be a positive number of bytes/],
+    ['memoryLimit', 0, /memoryLimit 0 must be a positive, finite number of bytes/],
     ['memoryLimit', 'lots', /not a size/],
     ['memoryLimit', {}, /memoryLimit must be bytes or a string like '2GB'/],
     ['spillDir', 5, /'spillDir' must be the path of a folder/],

@@ -3,10 +3,13 @@
 // really connect to the scheduler address they are given, and writes what it was started with
 // (pid, port, argv, TSDASK_TOKEN) to STANDIN_DIR/NAME.json: the reference the tests compare with.
 // STANDIN_FAIL / STANDIN_SILENT / STANDIN_STUBBORN (comma-separated child names) make a child
-// exit 3 before its line, never print it, or ignore SIGTERM.
+// exit 3 before its line, never print it, or ignore SIGTERM. Also helpers on processes: the pids
+// a parent script prints, whether a pid is alive or gone, and the orphan check after a parent dies.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const STANDIN = String.raw`
 import { connect, createServer } from 'node:net';
@@ -86,4 +89,36 @@ export function isAlive(pid: number): boolean {
 export async function gone(pid: number): Promise<boolean> {
   for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
   return !isAlive(pid);
+}
+
+/**
+ * Runs a script that starts a LocalCluster from the built package (`options`: its options as
+ * source text) and prints the pids `pidsExpr` names (source text over the cluster `c`), checks
+ * they are `count` live processes, SIGKILLs that parent and returns whether each is gone after
+ * (the children exit with their parent). Cleans up whatever is left.
+ */
+export async function orphansAfterParentKill(options: string, pidsExpr: string, count: number): Promise<{ printed: number[]; gone: boolean[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsdask-parent-'));
+  const pids: number[] = [];
+  try {
+    const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+    const script = join(dir, 'parent.mjs');
+    writeFileSync(
+      script,
+      `import { LocalCluster } from ${JSON.stringify(dist)};\n` +
+        `const c = await LocalCluster.start(${options});\n` +
+        `console.log(JSON.stringify(${pidsExpr}));\n` +
+        'setInterval(() => {}, 1000);\n',
+    );
+    const parent = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    pids.push(...(await printedPids(parent)));
+    if (pids.length !== count || !pids.every(isAlive)) throw new Error(`expected ${count} live processes, the parent printed ${JSON.stringify(pids)}`);
+    parent.kill('SIGKILL');
+    const after: boolean[] = [];
+    for (const pid of pids) after.push(await gone(pid));
+    return { printed: pids, gone: after };
+  } finally {
+    for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

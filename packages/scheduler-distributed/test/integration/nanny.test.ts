@@ -7,18 +7,14 @@
  * before; a worker whose nanny is SIGKILLed exits; a nanny whose parent is SIGKILLed exits, and
  * its worker with it.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '../../src/client/client.js';
 import { LocalCluster, type LocalClusterOptions } from '../../src/cluster/local-cluster.js';
 import { KilledWorkerError } from '../../src/scheduler/state/errors.js';
-import { gone, isAlive, printedPids } from '../cluster/stand-ins.js';
+import { gone, isAlive, orphansAfterParentKill } from '../cluster/stand-ins.js';
 
-const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../../dist/bin/worker.js', import.meta.url)));
 if (!built) console.log('nanny.test: skipped, the bins are not built (npm run build)');
 
@@ -160,26 +156,7 @@ describe.skipIf(!built)('workers under nannies', () => {
   });
 
   it('a nanny whose parent is SIGKILLed exits, and its worker with it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsdask-nanny-parent-'));
-    const pids: number[] = [];
-    try {
-      const script = join(dir, 'parent.mjs');
-      writeFileSync(
-        script,
-        `import { LocalCluster } from ${JSON.stringify(dist)};\n` +
-          'const c = await LocalCluster.start({ nWorkers: 1 });\n' +
-          'console.log(JSON.stringify([c.workers[0].nannyPid, c.workers[0].pid]));\n' +
-          'setInterval(() => {}, 1000);\n',
-      );
-      const parent = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-      pids.push(...(await printedPids(parent)));
-      expect(pids).toHaveLength(2);
-      expect(pids.every(isAlive)).toBe(true);
-      parent.kill('SIGKILL');
-      for (const pid of pids) expect(await gone(pid)).toBe(true);
-    } finally {
-      for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { gone } = await orphansAfterParentKill('{ nWorkers: 1 }', '[c.workers[0].nannyPid, c.workers[0].pid]', 2);
+    expect(gone).toEqual([true, true]);
   });
 });
