@@ -138,15 +138,8 @@ export class Client {
         ),
       };
     });
-    return calls.map((d, i) => {
-      const start = started.then(({ scheduler, run }) => {
-        const output = (): Promise<void> => run.output(i);
-        const done = output();
-        done.catch(() => undefined); // observed through output(0); never an unhandled rejection
-        return { scheduler, run: { keys: [d.key], done, output } };
-      });
-      return new Future(d.key, start, d) as Future<Awaited<R>>;
-    });
+    // Every future shares the one run, each reading its own output (no wrapper per item).
+    return calls.map((d, i) => new Future(d.key, started, d, undefined, i) as Future<Awaited<R>>);
   }
 
   /**

@@ -46,6 +46,8 @@ export class Future<T = unknown> {
     start: Promise<FutureStart>,
     keep?: unknown,
     finalize?: (value: unknown) => T,
+    /** Which output of the started run is this future's key (several futures may share one run: Client.map). */
+    output = 0,
   ) {
     this.#keep = keep;
     this.#finalize = finalize;
@@ -53,7 +55,7 @@ export class Future<T = unknown> {
       (s) => {
         this.#handle = new HeldKeys(s.scheduler, [key]);
         if (this.#cancelled) s.scheduler.cancel([key]);
-        return s.run.output(0).then(
+        return s.run.output(output).then(
           () => this.#settle('finished', undefined),
           (err: unknown) => this.#settle(err instanceof CancelledError ? 'cancelled' : 'error', err),
         );

@@ -54,8 +54,8 @@ export function removeWorker(m: MachineOps, name: string, how = 'lost', notStart
     const t = m.tasks.get(key)!;
     m.unassign(t);
     if (!notStarted.includes(key)) {
-      t.suspicious.push(name);
-      t.suspiciousHow.push(how);
+      t.suspicious = [...t.suspicious, name];
+      t.suspiciousHow = [...t.suspiciousHow, how];
     }
     if (t.suspicious.length > m.allowedFailures) {
       m.fail(t, new KilledWorkerError(t.key, t.suspicious, t.suspiciousHow));

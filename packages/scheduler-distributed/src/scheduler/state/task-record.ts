@@ -33,14 +33,16 @@ export interface TaskRecord {
   /** Size of its result, once known. */
   nbytes: number;
   /** Workers that died while it was processing on them. */
-  readonly suspicious: string[];
+  suspicious: readonly string[];
   /** How each worker in `suspicious` was lost (same order). */
-  readonly suspiciousHow: string[];
+  suspiciousHow: readonly string[];
   /** While erred: why. */
   error: Error | undefined;
   /** A client scattered its value: there is no node to compute it again. */
   scattered: boolean;
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 /** A new record, released, with no links yet. */
 export function newTaskRecord(key: Key, node: Node, generation: number, priority: number): TaskRecord {
@@ -59,8 +61,8 @@ export function newTaskRecord(key: Key, node: Node, generation: number, priority
     processingOn: undefined,
     whoHas: new Set(),
     nbytes: 0,
-    suspicious: [],
-    suspiciousHow: [],
+    suspicious: NONE, // replaced, not pushed to: most tasks never see a worker die
+    suspiciousHow: NONE,
     error: undefined,
     scattered: false,
   };
