@@ -5,37 +5,43 @@ import type { MomentOptions, ReduceOptions } from './reductions.js';
 import type { DType } from './dtype.js';
 import type { FloatOf, MomentDType, RoundDType, SumDType } from './dtype-rules.js';
 import type { NoOptions, OperandsNdim, PairNdim, ReducedNdim } from './ndim-rules.js';
-import type { ClipDType, PairDType, WhereDType } from './operand-rules.js';
+import type { BinaryOp, ClipDType, PairDType, WhereDType } from './operand-rules.js';
 import { typed } from './factory.js';
 
+/** A module function `op(a, b)` of arithmetic: the result's dtype by NumPy 2 promotion (operand-rules.ts). */
+export type Arithmetic<Op extends BinaryOp> = <const A extends Operand, const B extends Operand>(a: A, b: B) => DaskArray<PairDType<Op, A, B>, PairNdim<A, B>>;
+/** A module function `op(a, b)` that compares: a bool array. */
+export type Comparison = <const A extends Operand, const B extends Operand>(a: A, b: B) => DaskArray<'bool', PairNdim<A, B>>;
+
+const arithmetic = <Op extends BinaryOp>(op: Op): Arithmetic<Op> => ((a: Operand, b: Operand) => typed(binary(op, a, b))) as Arithmetic<Op>;
+const comparison = (op: string): Comparison => ((a: Operand, b: Operand) => typed(binary(op, a, b))) as Comparison;
+
+/** A module function `op(x)` whose result is floating (float32 stays float32, the rest becomes float64). */
+export type Floating = <D extends DType, N extends number>(x: DaskArray<D, N>) => DaskArray<FloatOf<D>, N>;
+/** A module function `op(x)` whose result keeps x's dtype. */
+export type Keeping = <D extends DType, N extends number>(x: DaskArray<D, N>) => DaskArray<D, N>;
+const floating = (op: string): Floating => ((x: DaskArray) => typed(unary(op, x))) as Floating;
+const keeping = (op: string): Keeping => ((x: DaskArray) => typed(unary(op, x))) as Keeping;
+
 /** a + b */
-export const add = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<PairDType<'add', A, B>, PairNdim<A, B>> =>
-  typed(binary('add', a, b));
+export const add = arithmetic('add');
 /** a - b */
-export const subtract = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<PairDType<'sub', A, B>, PairNdim<A, B>> =>
-  typed(binary('sub', a, b));
+export const subtract = arithmetic('sub');
 /** a * b */
-export const multiply = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<PairDType<'mul', A, B>, PairNdim<A, B>> =>
-  typed(binary('mul', a, b));
+export const multiply = arithmetic('mul');
 /** a / b (true division) */
-export const divide = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<PairDType<'div', A, B>, PairNdim<A, B>> =>
-  typed(binary('div', a, b));
+export const divide = arithmetic('div');
 /** a ** b */
-export const power = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<PairDType<'pow', A, B>, PairNdim<A, B>> =>
-  typed(binary('pow', a, b));
+export const power = arithmetic('pow');
 /** a // b (floor division, as NumPy's floor_divide) */
-export const floorDivide = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<PairDType<'floordiv', A, B>, PairNdim<A, B>> =>
-  typed(binary('floordiv', a, b));
+export const floorDivide = arithmetic('floordiv');
 /** a mod b (sign of b, as NumPy) */
-export const mod = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<PairDType<'mod', A, B>, PairNdim<A, B>> =>
-  typed(binary('mod', a, b));
+export const mod = arithmetic('mod');
 /** The larger of a and b (NaN propagates). */
-export const maximum = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<PairDType<'maximum', A, B>, PairNdim<A, B>> =>
-  typed(binary('maximum', a, b));
+export const maximum = arithmetic('maximum');
 /** The smaller of a and b (NaN propagates). */
-export const minimum = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<PairDType<'minimum', A, B>, PairNdim<A, B>> =>
-  typed(binary('minimum', a, b));
-/** -x */ export const negative = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<D, N> => typed(unary('neg', x));
+export const minimum = arithmetic('minimum');
+/** -x */ export const negative = keeping('neg');
 /** x where cond, else y (x and y promoted; the ndim of the largest array). */
 export const where = <const C extends Operand, const X extends Operand, const Y extends Operand>(
   cond: C,
@@ -43,15 +49,15 @@ export const where = <const C extends Operand, const X extends Operand, const Y 
   y: Y,
 ): DaskArray<WhereDType<X, Y>, OperandsNdim<[C, X, Y]>> => typed(whereArrays(cond, x, y));
 /** True where x is NaN. */ export const isnan = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<'bool', N> => typed(unary('isnan', x));
-/** |x| */ export const abs = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<D, N> => typed(unary('abs', x));
-/** Square root. */ export const sqrt = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<FloatOf<D>, N> => typed(unary('sqrt', x));
-/** e ** x */ export const exp = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<FloatOf<D>, N> => typed(unary('exp', x));
-/** Natural logarithm. */ export const log = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<FloatOf<D>, N> => typed(unary('log', x));
-/** log(1 + x) */ export const log1p = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<FloatOf<D>, N> => typed(unary('log1p', x));
-/** Sine. */ export const sin = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<FloatOf<D>, N> => typed(unary('sin', x));
-/** Cosine. */ export const cos = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<FloatOf<D>, N> => typed(unary('cos', x));
-/** Tangent. */ export const tan = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<FloatOf<D>, N> => typed(unary('tan', x));
-/** Hyperbolic tangent. */ export const tanh = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<FloatOf<D>, N> => typed(unary('tanh', x));
+/** |x| */ export const abs = keeping('abs');
+/** Square root. */ export const sqrt = floating('sqrt');
+/** e ** x */ export const exp = floating('exp');
+/** Natural logarithm. */ export const log = floating('log');
+/** log(1 + x) */ export const log1p = floating('log1p');
+/** Sine. */ export const sin = floating('sin');
+/** Cosine. */ export const cos = floating('cos');
+/** Tangent. */ export const tan = floating('tan');
+/** Hyperbolic tangent. */ export const tanh = floating('tanh');
 /** Round down. */ export const floor = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<RoundDType<D>, N> => typed(unary('floor', x));
 /** Round up. */ export const ceil = <D extends DType, N extends number>(x: DaskArray<D, N>): DaskArray<RoundDType<D>, N> => typed(unary('ceil', x));
 /** Round half to even to `decimals` places. */
@@ -83,14 +89,14 @@ export const variance = <D extends DType, N extends number, const O extends Mome
   o?: O,
 ): DaskArray<MomentDType<D>, ReducedNdim<N, O>> => x.var(o);
 /** a == b (bool) */
-export const equal = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<'bool', PairNdim<A, B>> => typed(binary('eq', a, b));
+export const equal = comparison('eq');
 /** a != b (bool) */
-export const notEqual = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<'bool', PairNdim<A, B>> => typed(binary('ne', a, b));
+export const notEqual = comparison('ne');
 /** a < b (bool) */
-export const less = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<'bool', PairNdim<A, B>> => typed(binary('lt', a, b));
+export const less = comparison('lt');
 /** a <= b (bool) */
-export const lessEqual = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<'bool', PairNdim<A, B>> => typed(binary('le', a, b));
+export const lessEqual = comparison('le');
 /** a > b (bool) */
-export const greater = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<'bool', PairNdim<A, B>> => typed(binary('gt', a, b));
+export const greater = comparison('gt');
 /** a >= b (bool) */
-export const greaterEqual = <const A extends Operand, const B extends Operand>(a: A, b: B): DaskArray<'bool', PairNdim<A, B>> => typed(binary('ge', a, b));
+export const greaterEqual = comparison('ge');
