@@ -140,9 +140,7 @@ export class DaskArray<out D extends DType = DType, out N extends number = numbe
 
   /** The number of tasks in the graph (before optimization). */
   get taskCount(): number {
-    let n = 0;
-    for (const l of this.graph.layers.values()) n += l.size ?? 0;
-    return n;
+    return this.graph.taskCount;
   }
 
   override toString(): string {

@@ -1,6 +1,7 @@
 /**
  * What compute() and visualize() need to know of a collection, without importing the
- * Collection class (which imports them: that was an import cycle). The brand recognises
+ * Collection class (which imports them: that was an import cycle), and the util.inspect symbol
+ * collections and futures share. The brand recognises
  * collections across copies of this package; `CollectionLike` is the shape they read.
  */
 import type { HeldKeys } from './futures/held-keys.js';
@@ -10,6 +11,9 @@ import type { Key } from './spec/index.js';
 
 /** Brand for recognising collections across copies of this package. */
 export const COLLECTION_BRAND: unique symbol = Symbol.for('tsdask.collection') as never;
+
+/** Node's util.inspect hook (a registered symbol: no node:util import, so browsers load this too). */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
 
 /** The part of a collection that compute(), persist() and visualize() use. */
 export interface CollectionLike<T = unknown> {

@@ -7,7 +7,7 @@ import type { ComputeOptions } from './schedulers.js';
 import type { TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
 import type { Key } from './spec/index.js';
-import { COLLECTION_BRAND } from './collection-brand.js';
+import { COLLECTION_BRAND, INSPECT } from './collection-brand.js';
 import { compute, optionBag, persist, release } from './compute.js';
 import { heldLayer, type HeldKeys } from './futures/held-keys.js';
 import { visualize, type VisualizeOptions } from './visualize.js';
@@ -18,6 +18,11 @@ export { COLLECTION_BRAND, isCollection } from './collection-brand.js';
 export abstract class Collection<T = unknown> {
   /** Set on the prototype (below), not per instance: collections are created by the million. */
   declare readonly [COLLECTION_BRAND]: true;
+
+  /** What `console.log`, the REPL and util.inspect show: the one-line summary of `toString()`, not the internals. */
+  [INSPECT](): string {
+    return this.toString();
+  }
 
   /** The high-level graph: this collection's layers and those of its inputs. */
   abstract get graph(): HighLevelGraph;

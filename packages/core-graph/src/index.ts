@@ -66,7 +66,7 @@ export {
   type ComputeOptions,
 } from './schedulers.js';
 export { Collection } from './collection.js';
-export { isCollection, COLLECTION_BRAND, type CollectionLike } from './collection-brand.js';
+export { isCollection, COLLECTION_BRAND, INSPECT, type CollectionLike } from './collection-brand.js';
 export { compute, computeGraph, persist, release, graphOf, resolveOptions, type Computed } from './compute.js';
 export { HeldKeys, heldKeysIn, holderOf } from './futures/held-keys.js';
 export { Future, isFuture, type FutureStatus, type FutureStart } from './futures/future.js';

@@ -5,6 +5,7 @@
  * so they run as one task per partition. The plan is optimized (optimize/driver.ts) and
  * lowered to graph layers once, when the graph is asked for (at compute).
  */
+import { taskSuffix } from './frame.js';
 import { Collection, Delayed, computeSignal, validateOptions, type ComputeOptions, type HighLevelGraph, type Key } from '@tsdask/core-graph';
 import type { Table } from 'apache-arrow';
 import { concatPartitions, emptyPartition, valueAt, type DType, type Partition, type Schema } from './kernels/columns.js';
@@ -66,6 +67,13 @@ export class DataFrame extends Collection<Table> {
   /** The number of partitions. */
   get npartitions(): number {
     return this.plan.npartitions;
+  }
+  /** One line: partitions, columns with their dtypes (the first 8), and tasks (what util.inspect and the REPL show). */
+  override toString(): string {
+    const cols = this.columns;
+    const shown = cols.slice(0, 8).map((c) => `${c} ${this.dtypes[c]}`);
+    if (cols.length > 8) shown.push(`... ${cols.length - 8} more`);
+    return `tsdask.DataFrame<npartitions=${this.npartitions}, columns=${cols.length} (${shown.join(', ')})${taskSuffix(this)}>`;
   }
   private cached(): { flags: string; optimized: PlanNode; lowered?: Lowered } {
     const flags = currentFlags();

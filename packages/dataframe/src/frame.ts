@@ -33,3 +33,12 @@ export interface Frame<F> {
 /** Any frame (the default type argument of Series and GroupBy). */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named fixed point of Frame: a type alias cannot refer to itself
 export interface AnyFrame extends Frame<AnyFrame> {}
+
+/** `, tasks=N` for a one-line summary; empty when the graph cannot be built (a summary never throws). */
+export function taskSuffix(c: { readonly graph: HighLevelGraph }): string {
+  try {
+    return `, tasks=${c.graph.taskCount}`;
+  } catch {
+    return '';
+  }
+}

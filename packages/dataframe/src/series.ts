@@ -9,7 +9,7 @@ import { Collection, Delayed, op, type ComputeOptions, type HeldKeys, type HighL
 import { valueAt, type ColumnData, type DType, type Partition } from './kernels/columns.js';
 import type { AggFn } from './kernels/groupby.js';
 import { collectPartitions } from './collect.js';
-import type { AnyFrame, Frame } from './frame.js';
+import { taskSuffix, type AnyFrame, type Frame } from './frame.js';
 import { aggregate, makeSpec } from './groupby.js';
 import { countRows } from './reductions.js';
 import type { ValueOf } from './value-types.js';
@@ -29,6 +29,10 @@ export class Series<F extends Frame<F> = AnyFrame, out D extends DType = DType> 
   /** The dtype. */
   get dtype(): D {
     return this.frame.dtypes[this.name] as D;
+  }
+  /** One line: name, dtype, partitions and tasks (what util.inspect and the REPL show). */
+  override toString(): string {
+    return `tsdask.Series<${this.name}, dtype=${this.dtype}, npartitions=${this.frame.npartitions}${taskSuffix(this)}>`;
   }
   get graph(): HighLevelGraph {
     return this.frame.graph;

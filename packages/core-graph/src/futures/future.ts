@@ -10,6 +10,7 @@
 import { CancelledError } from '../errors.js';
 import type { RunHandle, Scheduler } from '../schedulers.js';
 import type { Key } from '../spec/index.js';
+import { INSPECT } from '../collection-brand.js';
 import { HeldKeys } from './held-keys.js';
 
 /** Where a future stands. */
@@ -154,6 +155,11 @@ export class Future<T = unknown> {
 
   toString(): string {
     return `Future('${this.key}', ${this.#status})`;
+  }
+
+  /** What `console.log`, the REPL and util.inspect show: the same as toString(). */
+  [INSPECT](): string {
+    return this.toString();
   }
 }
 

@@ -51,6 +51,13 @@ export class HighLevelGraph {
     return g;
   }
 
+  /** Tasks in all layers, as the layers count them (before optimization; a layer that does not know its size counts 0). */
+  get taskCount(): number {
+    let n = 0;
+    for (const l of this.layers.values()) n += l.size ?? 0;
+    return n;
+  }
+
   /** The DAG of layers (edges from a layer to the layers that read it). */
   get dag(): DirectedGraph {
     if (this.#dag === undefined) {
