@@ -237,6 +237,11 @@ export class LocalCluster {
     });
   }
 
+  /** The worker processes' ids now, in worker order (as Dask's LocalCluster offers its workers' processes; see `workers` for names, addresses and nannies). */
+  workerPids(): number[] {
+    return this.workers.map((w) => w.pid);
+  }
+
   /** Reads a worker child's stdout line: a nanny's started/ended line or the worker's listening line. */
   private watch(seen: Seen, line: string): void {
     const w = WORKER_LINE.exec(line);

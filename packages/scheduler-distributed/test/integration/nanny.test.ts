@@ -70,6 +70,7 @@ describe.skipIf(!built)('workers under nannies', () => {
     expect(exit).toMatchObject({ name: 'worker-0', pid: w0!.pid, code: null, signal: 'SIGKILL' });
     expect(await client.gather(fs)).toEqual(Array.from({ length: 40 }, (_, i) => 3 * i));
     const pid = await restarted(cluster, 0, w0!.pid);
+    expect(cluster.workerPids()).toEqual([pid, w1!.pid]); // the worker processes, the restarted one's new pid first
     expect(cluster.workers[0]!.nannyPid).toBe(w0!.nannyPid);
     expect(isAlive(w0!.nannyPid!)).toBe(true);
     let want = 0;
