@@ -63,6 +63,26 @@ const HANDSHAKE_ERRORS = (remote: string): FirstMessageErrors => ({
 });
 
 /**
+ * The errors of waiting for a scheduler's welcome after registering `who` (a worker, a nanny):
+ * `timeout` says what to check, the others name the welcome message expected.
+ */
+export function welcomeErrors(remote: string, who: 'worker' | 'nanny', timeout: (ms: number) => string): FirstMessageErrors {
+  return {
+    timeout,
+    body: `The scheduler at ${remote} sent a body frame before ${who}-welcome.`,
+    closed: (reason) =>
+      new ConnectionError(
+        'TSDASK_CONN_CLOSED',
+        `The scheduler at ${remote} closed the connection before it welcomed this ${who}${reason ? ` (${reason.message})` : ''}.`,
+        {
+          remote,
+          cause: reason,
+        },
+      ),
+  };
+}
+
+/**
  * Waits for the first frame of a connection (or its close, or the timeout): resolves with the
  * control message, rejects with a typed error worded by `errors`. Frames after it stay held on
  * the connection for the next handler.

@@ -21,8 +21,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Connection } from '../comm/connection.js';
-import { ConnectionError, MessageShapeError } from '../comm/errors.js';
-import { firstMessage } from '../comm/handshake.js';
+import { MessageShapeError } from '../comm/errors.js';
+import { firstMessage, welcomeErrors } from '../comm/handshake.js';
 import { connect } from '../comm/tcp.js';
 import type { TlsOptions } from '../comm/tls.js';
 import { eachLine, pushTail, WORKER_LINE } from '../cluster/lines.js';
@@ -98,20 +98,16 @@ export class Nanny {
     const id = `${process.pid}-${randomBytes(6).toString('hex')}`;
     try {
       const remote = conn.remote;
-      const welcome = firstMessage(conn, REGISTER_TIMEOUT_MS, {
-        timeout: (ms) =>
-          `The scheduler at ${remote} did not answer register-nanny within ${ms} ms. Check that it is a tsdask scheduler of the same version, or run the worker with --no-nanny.`,
-        body: `The scheduler at ${remote} sent a body frame before nanny-welcome.`,
-        closed: (reason) =>
-          new ConnectionError(
-            'TSDASK_CONN_CLOSED',
-            `The scheduler at ${remote} closed the connection before it welcomed this nanny${reason ? ` (${reason.message})` : ''}.`,
-            {
-              remote,
-              cause: reason,
-            },
-          ),
-      });
+      const welcome = firstMessage(
+        conn,
+        REGISTER_TIMEOUT_MS,
+        welcomeErrors(
+          remote,
+          'nanny',
+          (ms) =>
+            `The scheduler at ${remote} did not answer register-nanny within ${ms} ms. Check that it is a tsdask scheduler of the same version, or run the worker with --no-nanny.`,
+        ),
+      );
       conn.send({ type: 'register-nanny', id, name: opts.name ?? '', pid: process.pid } satisfies NannyToScheduler);
       const msg = checkToNanny(await welcome);
       if (msg.type !== 'nanny-welcome') throw new MessageShapeError('message.type', `The scheduler answered register-nanny with '${msg.type as string}'.`);

@@ -4,8 +4,8 @@
  * error and a closed connection: refused, closed, a wrong first message, or no welcome in time.
  */
 import type { Connection } from '../comm/connection.js';
-import { ConnectionError, MessageShapeError } from '../comm/errors.js';
-import { firstMessage } from '../comm/handshake.js';
+import { MessageShapeError } from '../comm/errors.js';
+import { firstMessage, welcomeErrors } from '../comm/handshake.js';
 import type { TlsOptions } from '../comm/tls.js';
 import { TRUSTED_MAX_CONTROL_BYTES } from '../comm/frames.js';
 import { connect } from '../comm/tcp.js';
@@ -28,20 +28,16 @@ export interface RegisterOptions {
 /** Waits for the first message, which must be worker-welcome; later frames stay held on the connection for the next handler. */
 async function awaitWelcome(conn: Connection, timeoutMs: number): Promise<WorkerWelcomeMsg> {
   const remote = conn.remote;
-  const first = await firstMessage(conn, timeoutMs, {
-    timeout: (ms) =>
-      `The scheduler at ${remote} did not welcome this worker within ${ms} ms of register-worker. Check that the address is a tsdask scheduler, not a worker's data port.`,
-    body: `The scheduler at ${remote} sent a body frame before worker-welcome.`,
-    closed: (reason) =>
-      new ConnectionError(
-        'TSDASK_CONN_CLOSED',
-        `The scheduler at ${remote} closed the connection before it welcomed this worker${reason ? ` (${reason.message})` : ''}.`,
-        {
-          remote,
-          cause: reason,
-        },
-      ),
-  });
+  const first = await firstMessage(
+    conn,
+    timeoutMs,
+    welcomeErrors(
+      remote,
+      'worker',
+      (ms) =>
+        `The scheduler at ${remote} did not welcome this worker within ${ms} ms of register-worker. Check that the address is a tsdask scheduler, not a worker's data port.`,
+    ),
+  );
   const msg = checkToWorker(first);
   if (msg.type !== 'worker-welcome') throw new MessageShapeError('message.type', `The scheduler at ${remote} sent '${msg.type}' before worker-welcome.`);
   return msg;
