@@ -1,0 +1,75 @@
+/**
+ * Chaos support: one chaos run. It starts a ChaosCluster on the given hosts, starts a seeded
+ * FaultInjector, computes every workload in turn, each under a watchdog, then heals every fault and
+ * stops the cluster. The result counts what went wrong by class: a wrong answer (the cluster
+ * answered, wrongly), an error (a compute failed although every fault was transient) and a hang
+ * (the watchdog's bound passed; its report holds the faults so far and the cluster's state).
+ */
+import type { HostNetwork } from '../netns-hosts.js';
+import { ChaosCluster } from './chaos-cluster.js';
+import { FaultInjector, type FaultKind, type FaultRecord } from './faults.js';
+import { WORKLOADS } from './workloads.js';
+
+export interface RunOptions {
+  seed: number;
+  /** How long one workload may take before the watchdog calls it a hang, in ms. */
+  boundMs: number;
+  /** The scheduler's --heartbeat-timeout, in ms. */
+  heartbeatTimeoutMs: number;
+}
+
+export interface RunResult {
+  seed: number;
+  ms: number;
+  faults: Record<FaultKind, number>;
+  log: FaultRecord[];
+  wrong: string[];
+  errors: string[];
+  hangs: string[];
+}
+
+const HANG = Symbol('hang');
+
+/** One chaos run on `net` (hosts[0] for the scheduler, a worker on each other host). */
+export async function chaosRun(net: HostNetwork, opts: RunOptions): Promise<RunResult> {
+  const t0 = Date.now();
+  const result: Omit<RunResult, 'faults' | 'ms'> = { seed: opts.seed, log: [], wrong: [], errors: [], hangs: [] };
+  const cluster = await ChaosCluster.start(net, { heartbeatTimeout: `${opts.heartbeatTimeoutMs}ms`, allowedFailures: 1000 });
+  const injector = new FaultInjector(cluster, net, opts.seed, {
+    gapMs: [200, 2500],
+    durationMs: [300, 2.5 * opts.heartbeatTimeoutMs],
+    heartbeatTimeoutMs: opts.heartbeatTimeoutMs,
+  });
+  try {
+    injector.start();
+    for (const [i, w] of WORKLOADS.entries()) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const watchdog = new Promise<typeof HANG>((resolve) => (timer = setTimeout(() => resolve(HANG), opts.boundMs)));
+      const started = Date.now();
+      const outcome = await Promise.race([
+        w.run(cluster.client, opts.seed * 10 + i).then(
+          (wrong) => ({ wrong }),
+          (error: unknown) => ({ error }),
+        ),
+        watchdog,
+      ]);
+      clearTimeout(timer);
+      const tag = `seed ${opts.seed}, ${w.name}`;
+      if (outcome === HANG) {
+        const faults = injector.log.map((f) => `  +${f.at} ms ${f.kind} ${f.worker}${f.ms > 0 ? ` for ${f.ms} ms` : ''}`).join('\n');
+        result.hangs.push(
+          `${tag}: no answer within ${opts.boundMs} ms (started +${started - t0} ms). Faults so far:\n${faults}\nCluster:\n${cluster.describe()}`,
+        );
+        break; // the client may be stuck: the rest of this run is not trusted
+      }
+      if ('error' in outcome)
+        result.errors.push(`${tag}: failed with ${String((outcome.error as Error)?.stack ?? outcome.error)}\nCluster:\n${cluster.describe()}`);
+      else if (outcome.wrong !== undefined) result.wrong.push(`${tag}: ${outcome.wrong}`);
+    }
+  } finally {
+    await injector.stop();
+    await cluster.stop();
+  }
+  result.log = injector.log;
+  return { ...result, faults: injector.counts(), ms: Date.now() - t0 };
+}

@@ -1,0 +1,185 @@
+/**
+ * Chaos support: a seeded fault injector for a ChaosCluster. One fault at a time, after a random
+ * gap, on a random worker, for a random time, then healed:
+ * - kill: SIGKILL of the worker process (its nanny starts a new one);
+ * - stop: SIGSTOP, SIGCONT after the fault's time (past the heartbeat timeout the scheduler drops it);
+ * - partition: nftables drops all packets between the worker's host and the scheduler (and the
+ *   proxy's side, for a proxied worker), or its peers, or everyone (`isolate`);
+ * - latency: the worker's DelayProxy holds every chunk for 50-400 ms (proxied workers only);
+ * - reset: the worker's DelayProxy destroys its connections (proxied workers only).
+ * The same seed gives the same faults in the same order (the times they land on depend on the
+ * machine). So that a nanny does not give up (5 restarts a minute), a worker gets at most 3 faults
+ * that may end its process (kill, reset, and stop or partition past the heartbeat timeout) a
+ * minute; in their place it gets latency.
+ */
+import type { HostNetwork } from '../netns-hosts.js';
+import type { ChaosCluster } from './chaos-cluster.js';
+import { cut, heal } from './partition.js';
+
+export const FAULT_KINDS = ['kill', 'stop', 'partition-scheduler', 'partition-peers', 'isolate', 'latency', 'reset'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** One injected fault. */
+export interface FaultRecord {
+  /** Milliseconds since the injector started. */
+  at: number;
+  kind: FaultKind;
+  worker: string;
+  /** How long it lasted (0 for kill and reset). */
+  ms: number;
+}
+
+/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface InjectorOptions {
+  /** Random gap before each fault, in ms: [min, max). */
+  gapMs: [number, number];
+  /** Random time a stop, partition or latency lasts, in ms: [min, max). */
+  durationMs: [number, number];
+  /** The scheduler's heartbeat timeout in ms (what makes a stop or partition end the worker). */
+  heartbeatTimeoutMs: number;
+}
+
+export class FaultInjector {
+  readonly log: FaultRecord[] = [];
+  readonly #cluster: ChaosCluster;
+  readonly #net: HostNetwork;
+  readonly #rand: () => number;
+  readonly #opts: InjectorOptions;
+  readonly #ending = new Map<string, number[]>();
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #t0 = 0;
+
+  constructor(cluster: ChaosCluster, net: HostNetwork, seed: number, opts: InjectorOptions) {
+    this.#cluster = cluster;
+    this.#net = net;
+    this.#rand = seededRandom(seed);
+    this.#opts = opts;
+  }
+
+  /** Starts injecting faults until stop(). */
+  start(): void {
+    this.#running = true;
+    this.#t0 = Date.now();
+    this.#loop = this.#run();
+  }
+
+  /** Ends the fault in progress (healed), injects no more; resolves once every fault is healed. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  /** Faults injected so far, by kind. */
+  counts(): Record<FaultKind, number> {
+    const out = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+    for (const f of this.log) out[f.kind] += 1;
+    return out;
+  }
+
+  /** Waits `ms`, or less when stop() is called. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  #between([lo, hi]: [number, number]): number {
+    return Math.floor(lo + this.#rand() * (hi - lo));
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      await this.#sleep(this.#between(this.#opts.gapMs));
+      if (!this.#running) return;
+      const i = Math.floor(this.#rand() * this.#cluster.workers.length);
+      const w = this.#cluster.workers[i]!;
+      let kind = FAULT_KINDS[Math.floor(this.#rand() * FAULT_KINDS.length)]!;
+      const ms = kind === 'kill' || kind === 'reset' ? 0 : this.#between(this.#opts.durationMs);
+      if ((kind === 'latency' || kind === 'reset') && w.proxy === undefined) kind = 'stop';
+      const ends =
+        kind === 'kill' ||
+        kind === 'reset' ||
+        ((kind === 'stop' || kind === 'partition-scheduler' || kind === 'isolate') && ms >= this.#opts.heartbeatTimeoutMs);
+      const now = Date.now();
+      const recent = (this.#ending.get(w.name) ?? []).filter((t) => now - t < 60_000);
+      if (ends && recent.length >= 3) kind = w.proxy !== undefined ? 'latency' : 'partition-peers';
+      else if (ends) recent.push(now);
+      this.#ending.set(w.name, recent);
+      await this.#inject(i, kind, ms);
+    }
+  }
+
+  async #inject(i: number, kind: FaultKind, ms: number): Promise<void> {
+    const w = this.#cluster.workers[i]!;
+    const s = this.#net.hosts[0]!;
+    const peers = this.#cluster.workers.filter((_, j) => j !== i).map((p) => p.host.ip);
+    const toScheduler = w.proxy !== undefined ? [s.ip, this.#net.gateway] : [s.ip];
+    this.log.push({ at: Date.now() - this.#t0, kind, worker: w.name, ms });
+    switch (kind) {
+      case 'kill': {
+        const pid = this.#cluster.workerPid(i);
+        if (pid !== undefined) signal(pid, 'SIGKILL');
+        return;
+      }
+      case 'reset':
+        w.proxy!.resetAll();
+        return;
+      case 'stop': {
+        const pid = this.#cluster.workerPid(i);
+        if (pid === undefined) return;
+        signal(pid, 'SIGSTOP');
+        try {
+          await this.#sleep(ms);
+        } finally {
+          signal(pid, 'SIGCONT');
+        }
+        return;
+      }
+      case 'latency':
+        w.proxy!.delayMs = 50 + Math.floor(this.#rand() * 350);
+        try {
+          await this.#sleep(ms);
+        } finally {
+          w.proxy!.delayMs = 0;
+        }
+        return;
+      default: {
+        const addresses = kind === 'partition-scheduler' ? toScheduler : kind === 'partition-peers' ? peers : [s.ip, this.#net.gateway, ...peers];
+        cut(w.host.ns, addresses);
+        try {
+          await this.#sleep(ms);
+        } finally {
+          heal(w.host.ns);
+        }
+      }
+    }
+  }
+}
+
+/** Sends `sig` to `pid`; a process already gone is fine. */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // gone
+  }
+}
