@@ -85,6 +85,8 @@ export class SchedulerCore {
   readonly onNannyReport: ((report: WorkerDiedMsg, how: string) => void) | undefined;
   #listener: Listener | undefined;
   #sweep: ReturnType<typeof setInterval> | undefined;
+  /** Date.now() of the last heartbeat sweep. */
+  #lastSweep = 0;
   #balancer: ReturnType<typeof setInterval> | undefined;
   #eventsFlush: ReturnType<typeof setImmediate> | undefined;
   #clientIds = 0;
@@ -122,7 +124,9 @@ export class SchedulerCore {
     });
     Object.assign(s.address, s.#listener.address);
     const timeout = opts.heartbeatTimeoutMs ?? 5000;
-    s.#sweep = setInterval(() => s.#checkHeartbeats(timeout), Math.max(10, Math.min(250, timeout / 4)));
+    const every = Math.max(10, Math.min(250, timeout / 4));
+    s.#lastSweep = Date.now();
+    s.#sweep = setInterval(() => s.#checkHeartbeats(timeout, every), every);
     s.#sweep.unref();
     // Work stealing: every 100 ms (Dask's interval), idle workers may take tasks waiting on busy ones.
     if (opts.stealing !== false) {
@@ -331,9 +335,15 @@ export class SchedulerCore {
     this.unwant(c, [...c.wants]);
   }
 
-  #checkHeartbeats(timeoutMs: number): void {
+  #checkHeartbeats(timeoutMs: number, everyMs: number): void {
     const now = Date.now();
+    // A sweep more than one interval late means this process was not running (a long synchronous
+    // step, a GC pause, SIGSTOP, a paused VM): the heartbeats of that time wait unread in its
+    // sockets, and this sweep runs before they are read. That time is not the workers' silence.
+    const stalled = now - this.#lastSweep - everyMs;
+    this.#lastSweep = now;
     for (const w of [...this.workers.values()]) {
+      if (stalled > everyMs) w.lastSeen = Math.min(now, w.lastSeen + stalled);
       if (now - w.lastSeen > timeoutMs) w.lost(`no message for ${now - w.lastSeen} ms (heartbeat timeout ${timeoutMs} ms)`);
     }
   }
