@@ -44,3 +44,15 @@ export class ConnectionError extends TsdaskError {
   }
 }
 registerErrorClass(ConnectionError);
+
+/**
+ * Why a connection closed, as a typed error: `reason` itself when it is already a tsdask error (a
+ * bad frame, a bad message, a timeout); otherwise (none, or the socket's own ECONNRESET, EPIPE...)
+ * a ConnectionError TSDASK_CONN_CLOSED saying `message`, with the socket's error as its cause, so
+ * callers that retry on a ConnectionError retry on a reset peer too.
+ */
+export function closedError(reason: Error | undefined, remote: string, message: string): Error {
+  if (reason instanceof TsdaskError) return reason;
+  const text = reason !== undefined ? `${message.replace(/\.$/, '')} (${reason.message}).` : message;
+  return new ConnectionError('TSDASK_CONN_CLOSED', text, { remote, cause: reason });
+}

@@ -5,7 +5,7 @@
  * within the timeout, or sends a bad frame, is dropped and reported like a refusal.
  */
 import type { Connection } from './connection.js';
-import { ConnectionError, FrameError, MessageShapeError } from './errors.js';
+import { closedError, ConnectionError, FrameError, MessageShapeError } from './errors.js';
 import { checkMessage, PROTOCOL_VERSION, type HelloMessage, type Role, type WelcomeMessage } from './messages.js';
 import { tokensEqual } from './token.js';
 
@@ -59,7 +59,7 @@ const HANDSHAKE_ERRORS = (remote: string): FirstMessageErrors => ({
   timeout: (ms) =>
     `The connection with ${remote} sent no handshake message within ${ms} ms; it was dropped. Check that the peer is a tsdask endpoint and the network is not stalled.`,
   body: `The connection with ${remote} sent a body frame before the handshake; a hello/welcome control message must come first.`,
-  closed: (reason) => reason ?? new ConnectionError('TSDASK_CONN_CLOSED', `The connection with ${remote} closed during the handshake.`, { remote }),
+  closed: (reason) => closedError(reason, remote, `The connection with ${remote} closed during the handshake.`),
 });
 
 /**

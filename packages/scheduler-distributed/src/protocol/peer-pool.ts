@@ -11,7 +11,7 @@
  */
 import type { Key } from '@tsdask/core-graph';
 import type { Connection } from '../comm/connection.js';
-import { ConnectionError, MessageShapeError } from '../comm/errors.js';
+import { closedError, ConnectionError, MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
 import { checkFromDataPort } from './check.js';
 import type { DataMsg, GetDataMsg } from './messages.js';
@@ -59,6 +59,9 @@ function startReading(request: Request, msg: DataMsg): Reading {
   return reading;
 }
 
+/** How late (ms) the idle timer must fire to show that this process itself stalled. */
+const STALL_MS = 1000;
+
 /** One connection to a worker's data port and the get-data requests waiting on it. */
 class PeerLink {
   readonly #conn: Connection;
@@ -78,9 +81,7 @@ class PeerLink {
     void conn.closed.then((reason) => {
       clearTimeout(this.#timer);
       onClosed();
-      const err =
-        reason ??
-        new ConnectionError('TSDASK_CONN_CLOSED', `The worker at ${conn.remote} closed the data connection before answering.`, { remote: conn.remote });
+      const err = closedError(reason, conn.remote, `The worker at ${conn.remote} closed the data connection before answering.`);
       const waiting = this.#reading !== undefined ? [this.#reading.request, ...this.#waiting] : this.#waiting.slice();
       this.#reading = undefined;
       this.#waiting.length = 0;
@@ -104,15 +105,18 @@ class PeerLink {
     this.#timer = undefined;
     if (this.#conn.isClosed || (this.#reading === undefined && this.#waiting.length === 0)) return;
     const conn = this.#conn;
-    this.#timer = setTimeout(
-      () =>
-        conn.close(
-          new ConnectionError('TSDASK_CONN_CLOSED', `The worker at ${conn.remote} sent nothing for ${this.#idleMs} ms while data was awaited; dropped it.`, {
-            remote: conn.remote,
-          }),
-        ),
-      this.#idleMs,
-    );
+    const armedAt = Date.now();
+    this.#timer = setTimeout(() => {
+      // Fired over a second late: this process was not running (its event loop blocked, or it was
+      // stopped), so the answer may be waiting unread in the socket, and timers run before sockets
+      // are read. Wait once more rather than blame the worker for our own stall.
+      if (Date.now() - armedAt > this.#idleMs + STALL_MS) return this.#arm();
+      conn.close(
+        new ConnectionError('TSDASK_CONN_CLOSED', `The worker at ${conn.remote} sent nothing for ${this.#idleMs} ms while data was awaited; dropped it.`, {
+          remote: conn.remote,
+        }),
+      );
+    }, this.#idleMs);
   }
 
   close(): void {

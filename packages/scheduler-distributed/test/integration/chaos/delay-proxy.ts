@@ -3,7 +3,7 @@
  * listens on `host:0` and forwards each accepted connection to `target`, holding every chunk, in
  * both directions, for `delayMs` before writing it on, in order (a chunk never overtakes the one
  * before it). The delay can be changed while connections are open (a latency spike), and
- * `resetAll()` destroys every proxied connection at once (a connection reset).
+ * `resetAll()` resets every proxied connection at once (TCP RST).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
@@ -48,9 +48,9 @@ export class DelayProxy {
     return this.#held;
   }
 
-  /** Destroys every proxied connection (both ends see a reset); new connections are still accepted. */
+  /** Resets every proxied connection (a TCP RST to both ends: they see ECONNRESET); new connections are still accepted. */
   resetAll(): void {
-    for (const s of this.#sockets) s.destroy();
+    for (const s of this.#sockets) s.resetAndDestroy();
   }
 
   /** Stops listening and destroys every connection. */
