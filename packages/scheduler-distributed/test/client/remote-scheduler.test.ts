@@ -215,6 +215,27 @@ describe('gather', () => {
     expect((err as DataNotFoundError).tried).toEqual([empty.address]);
   });
 
+  it('waits, past the retries, while no worker holds a key (its holders died: it is being computed again)', async () => {
+    // Found by the chaos suite: a gather failed with DataNotFoundError when its result's holders
+    // died and the recompute took longer than the retries, although nothing had failed.
+    const full = await fakeWorker(new Map([['x', 42]]));
+    const fake = await fakeScheduler();
+    const s = client(fake.address, { gatherAttempts: 2 }).asScheduler();
+    s.run(literal(['x', 0]), ['x'], {});
+    await fake.next('update-graph');
+    fake.send({ type: 'task-done', key: 'x', nbytes: 8 });
+    const got = s.gather(['x']);
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 5; i++) {
+      const q = await fake.next('who-has', (m) => !seen.has(m.id));
+      seen.add(q.id);
+      fake.send({ type: 'who-has-reply', id: q.id, whoHas: { x: [] } });
+    }
+    const q = await fake.next('who-has', (m) => !seen.has(m.id));
+    fake.send({ type: 'who-has-reply', id: q.id, whoHas: { x: [full.address] } });
+    expect(await got).toEqual([42]);
+  });
+
   it('a data port that stays silent is dropped after the idle timeout and the key asked for again', async () => {
     const silent = track(await listen({ token: TOKEN, onConnection: () => {} }));
     const good = await fakeWorker(new Map([['x', 7]]));
