@@ -7,7 +7,7 @@
 // failed computes, hangs and time, then every problem seen in full. Needs root, iproute2 and
 // nftables (scripts/ensure-system-deps.sh installs nftables).
 //
-//   npm run build && node bench/chaos-soak.mjs [--minutes 12] [--seed 1] [--workers 3]
+//   npm run build && node bench/chaos-soak.mjs [--minutes 12] [--seed 1] [--workers 3] [--rounds 3 (workloads per run: 3 x rounds)] [--lanes 2 (faults at once)]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,11 +22,15 @@ const arg = (name, dflt) => {
 const minutes = Number(arg('minutes', '12'));
 const seed = Number(arg('seed', '1'));
 const workers = Number(arg('workers', '3'));
+const rounds = Number(arg('rounds', '3'));
+const lanes = Number(arg('lanes', '2'));
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-chaos-soak-'));
 const reportFile = join(dir, 'report.json');
 
-console.log(`chaos soak: ${minutes} min, seeds from ${seed}, ${workers} workers (each run: 3 workloads under seeded faults)`);
+console.log(
+  `chaos soak: ${minutes} min, seeds from ${seed}, ${workers} workers (each run: 3 workloads x ${rounds} rounds under seeded faults, ${lanes} at once at most)`,
+);
 const t0 = Date.now();
 const vitest = spawnSync(
   process.execPath,
@@ -39,6 +43,8 @@ const vitest = spawnSync(
       TSDASK_CHAOS_SOAK_S: String(Math.round(minutes * 60)),
       TSDASK_CHAOS_SEED: String(seed),
       TSDASK_CHAOS_WORKERS: String(workers),
+      TSDASK_CHAOS_ROUNDS: String(rounds),
+      TSDASK_CHAOS_LANES: String(lanes),
       TSDASK_CHAOS_REPORT: reportFile,
     },
   },
@@ -58,9 +64,11 @@ console.log('\n=== chaos soak figures ===');
 line('runs', `${figures.runs} (seeds ${figures.seeds[0]}-${figures.seeds[1]}), ${figures.workloads} workloads`);
 line('faults injected', figures.faults);
 for (const [kind, n] of Object.entries(figures.faultsByKind)) line(`  ${kind}`, n);
+line('nannies restarted', `${figures.supervisorRestarts} (by the harness, as systemd would: a nanny ends when its scheduler connection breaks)`);
 line('wrong answers', `${figures.wrongAnswers} (must be 0)`);
 line('failed computes', `${figures.errors} (must be 0)`);
 line('hangs', `${figures.hangs} (must be 0)`);
+line('slowest workload', `${(figures.slowest.ms / 1000).toFixed(1)} s (${figures.slowest.what}; the watchdog's bound is 60 s)`);
 line('time', `${figures.seconds.toFixed(0)} s in the suite, ${((Date.now() - t0) / 1000).toFixed(0)} s in all`);
 if (figures.problems.length > 0) {
   console.log('\n=== problems ===');

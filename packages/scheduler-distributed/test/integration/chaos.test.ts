@@ -21,6 +21,10 @@ const soakSeconds = Number(process.env.TSDASK_CHAOS_SOAK_S ?? 0);
 const firstSeed = Number(process.env.TSDASK_CHAOS_SEED ?? 1);
 const nWorkers = Number(process.env.TSDASK_CHAOS_WORKERS ?? 2);
 const report = process.env.TSDASK_CHAOS_REPORT;
+/** The workloads are computed this many times a run (a longer-lived cluster collects more state to go wrong). */
+const rounds = Number(process.env.TSDASK_CHAOS_ROUNDS ?? 1);
+/** How many faults may be in progress at once. */
+const lanes = Number(process.env.TSDASK_CHAOS_LANES ?? 1);
 const HEARTBEAT_TIMEOUT_MS = 2000;
 /** The watchdog's bound on one workload under faults (a fault lasts at most 5 s, each restart a few). */
 const BOUND_MS = 60_000;
@@ -48,13 +52,15 @@ it(
     const results: RunResult[] = [];
     const t0 = Date.now();
     for (let seed = firstSeed; ; seed++) {
-      const r = await chaosRun(net, { seed, boundMs: BOUND_MS, heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS });
+      const r = await chaosRun(net, { seed, boundMs: BOUND_MS, heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS, rounds, lanes });
       results.push(r);
       const faults = Object.entries(r.faults)
         .filter(([, n]) => n > 0)
         .map(([k, n]) => `${k} ${n}`)
         .join(', ');
-      console.log(`chaos seed ${seed}: ${r.ms} ms; faults: ${faults || 'none'}; wrong ${r.wrong.length}, errors ${r.errors.length}, hangs ${r.hangs.length}`);
+      console.log(
+        `chaos seed ${seed}: ${r.ms} ms; faults: ${faults || 'none'}; slowest workload ${r.slowest.ms} ms; wrong ${r.wrong.length}, errors ${r.errors.length}, hangs ${r.hangs.length}`,
+      );
       for (const line of [...r.wrong, ...r.errors, ...r.hangs]) console.log(line);
       const done = soakSeconds > 0 ? Date.now() - t0 > soakSeconds * 1000 : seed - firstSeed + 1 >= 2;
       if (done) break;
@@ -63,12 +69,14 @@ it(
     const byKind = Object.fromEntries(FAULT_KINDS.map((k) => [k, sum((r) => r.faults[k])]));
     const figures = {
       runs: results.length,
-      workloads: results.length * 3,
+      workloads: sum((r) => r.workloads),
       faults: sum((r) => r.log.length),
       faultsByKind: byKind,
+      supervisorRestarts: sum((r) => r.supervisorRestarts),
       wrongAnswers: sum((r) => r.wrong.length),
       errors: sum((r) => r.errors.length),
       hangs: sum((r) => r.hangs.length),
+      slowest: results.map((r) => r.slowest).reduce((a, b) => (b.ms > a.ms ? b : a)),
       seconds: (Date.now() - t0) / 1000,
       seeds: [firstSeed, firstSeed + results.length - 1],
       problems: results.flatMap((r) => [...r.wrong, ...r.errors, ...r.hangs]),

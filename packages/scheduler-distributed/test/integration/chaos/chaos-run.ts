@@ -16,6 +16,10 @@ export interface RunOptions {
   boundMs: number;
   /** The scheduler's --heartbeat-timeout, in ms. */
   heartbeatTimeoutMs: number;
+  /** Fault lanes: how many faults may be in progress at once. */
+  lanes: number;
+  /** How many times the workloads are computed, one after another, on the same cluster. */
+  rounds: number;
 }
 
 export interface RunResult {
@@ -23,6 +27,12 @@ export interface RunResult {
   ms: number;
   faults: Record<FaultKind, number>;
   log: FaultRecord[];
+  /** Workloads computed (a hang ends the run early). */
+  workloads: number;
+  /** Nannies the harness's supervisor started again after they ended by themselves. */
+  supervisorRestarts: number;
+  /** The longest a workload took, in ms, and which. */
+  slowest: { ms: number; what: string };
   wrong: string[];
   errors: string[];
   hangs: string[];
@@ -33,28 +43,41 @@ const HANG = Symbol('hang');
 /** One chaos run on `net` (hosts[0] for the scheduler, a worker on each other host). */
 export async function chaosRun(net: HostNetwork, opts: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
-  const result: Omit<RunResult, 'faults' | 'ms'> = { seed: opts.seed, log: [], wrong: [], errors: [], hangs: [] };
+  const result: Omit<RunResult, 'faults' | 'ms'> = {
+    seed: opts.seed,
+    log: [],
+    workloads: 0,
+    supervisorRestarts: 0,
+    slowest: { ms: 0, what: '' },
+    wrong: [],
+    errors: [],
+    hangs: [],
+  };
   const cluster = await ChaosCluster.start(net, { heartbeatTimeout: `${opts.heartbeatTimeoutMs}ms`, allowedFailures: 1000 });
   const injector = new FaultInjector(cluster, net, opts.seed, {
-    gapMs: [200, 2500],
+    gapMs: [100, 1500],
     durationMs: [300, 2.5 * opts.heartbeatTimeoutMs],
     heartbeatTimeoutMs: opts.heartbeatTimeoutMs,
+    lanes: opts.lanes,
   });
   try {
     injector.start();
-    for (const [i, w] of WORKLOADS.entries()) {
+    const plan = Array.from({ length: opts.rounds }, (_, round) => WORKLOADS.map((w, i) => ({ w, dataSeed: opts.seed * 100 + round * 10 + i }))).flat();
+    for (const { w, dataSeed } of plan) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const watchdog = new Promise<typeof HANG>((resolve) => (timer = setTimeout(() => resolve(HANG), opts.boundMs)));
       const started = Date.now();
       const outcome = await Promise.race([
-        w.run(cluster.client, opts.seed * 10 + i).then(
+        w.run(cluster.client, dataSeed).then(
           (wrong) => ({ wrong }),
           (error: unknown) => ({ error }),
         ),
         watchdog,
       ]);
       clearTimeout(timer);
-      const tag = `seed ${opts.seed}, ${w.name}`;
+      result.workloads += 1;
+      const tag = `seed ${opts.seed}, ${w.name} (data seed ${dataSeed})`;
+      if (Date.now() - started > result.slowest.ms) result.slowest = { ms: Date.now() - started, what: tag };
       if (outcome === HANG) {
         const faults = injector.log.map((f) => `  +${f.at} ms ${f.kind} ${f.worker}${f.ms > 0 ? ` for ${f.ms} ms` : ''}`).join('\n');
         result.hangs.push(
@@ -70,6 +93,9 @@ export async function chaosRun(net: HostNetwork, opts: RunOptions): Promise<RunR
     await injector.stop();
     await cluster.stop();
   }
+  result.supervisorRestarts = cluster.supervisorRestarts;
+  // A host whose nanny could not be started again leaves the run short of a worker: the harness's fault, shown as an error.
+  for (const f of cluster.supervisorFailures) result.errors.push(`seed ${opts.seed}, harness: ${f}`);
   result.log = injector.log;
   return { ...result, faults: injector.counts(), ms: Date.now() - t0 };
 }
