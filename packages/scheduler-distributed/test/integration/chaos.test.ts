@@ -1,9 +1,9 @@
 /**
  * Chaos: a scheduler and 2-3 workers (with nannies) in network namespaces on a bridge, computing
- * futures, dataframe and array workloads while seeded faults hit the workers (SIGKILL,
- * SIGSTOP/SIGCONT, nftables partitions, latency and connection resets through a userspace proxy;
- * chaos/faults.ts). Every run must end with the right answer (against plain loops), no failed
- * compute and no hang within the watchdog's bound. In CI: two short seeded runs. The soak
+ * futures, dataframe and array workloads while seeded faults, two at a time at most, hit the
+ * workers (SIGKILL, SIGSTOP/SIGCONT, a host lost and replaced, nftables partitions, latency and
+ * connection resets through a userspace proxy) and the scheduler (SIGSTOP/SIGCONT); chaos/faults.ts. Every run must end with the right answer (against plain loops), no failed
+ * compute and no hang within the watchdog's bound. In CI: one short seeded run. The soak
  * (bench/chaos-soak.mjs) runs this file with TSDASK_CHAOS_SOAK_S set: runs one after another with
  * seeds counting up from TSDASK_CHAOS_SEED until that many seconds have passed, and writes its
  * figures to TSDASK_CHAOS_REPORT. Needs root, iproute2 and nftables; skipped with a loud message
@@ -24,10 +24,14 @@ const report = process.env.TSDASK_CHAOS_REPORT;
 /** The workloads are computed this many times a run (a longer-lived cluster collects more state to go wrong). */
 const rounds = Number(process.env.TSDASK_CHAOS_ROUNDS ?? 1);
 /** How many faults may be in progress at once. */
-const lanes = Number(process.env.TSDASK_CHAOS_LANES ?? 1);
+const lanes = Number(process.env.TSDASK_CHAOS_LANES ?? 2);
 const HEARTBEAT_TIMEOUT_MS = 2000;
-/** The watchdog's bound on one workload under faults (a fault lasts at most 5 s, each restart a few). */
-const BOUND_MS = 60_000;
+/**
+ * The watchdog's bound on one workload under faults. Each fault lasts at most 5 s and a restart a few,
+ * but two lanes of faults leave little calm between them on a loaded 2-core machine: the soak's slowest
+ * workload took 37 s. No workload may take longer than this.
+ */
+const BOUND_MS = 120_000;
 
 let net: HostNetwork | undefined;
 let skip: string | undefined;
@@ -62,7 +66,7 @@ it(
         `chaos seed ${seed}: ${r.ms} ms; faults: ${faults || 'none'}; slowest workload ${r.slowest.ms} ms; wrong ${r.wrong.length}, errors ${r.errors.length}, hangs ${r.hangs.length}`,
       );
       for (const line of [...r.wrong, ...r.errors, ...r.hangs]) console.log(line);
-      const done = soakSeconds > 0 ? Date.now() - t0 > soakSeconds * 1000 : seed - firstSeed + 1 >= 2;
+      const done = soakSeconds > 0 ? Date.now() - t0 > soakSeconds * 1000 : true;
       if (done) break;
     }
     const sum = (f: (r: RunResult) => number): number => results.reduce((s, r) => s + f(r), 0);
@@ -85,5 +89,5 @@ it(
     expect(figures.faults).toBeGreaterThan(0);
     expect(figures.problems).toEqual([]);
   },
-  soakSeconds > 0 ? (soakSeconds + 300) * 1000 : 240_000,
+  soakSeconds > 0 ? (soakSeconds + 300) * 1000 : 300_000,
 );
