@@ -30,6 +30,12 @@ export interface ClientOptions {
   gatherAttempts?: number;
   /** Milliseconds a worker may send nothing while the client awaits data from it, before it is dropped and asked again (default 30 s). */
   dataIdleTimeoutMs?: number;
+  /**
+   * When the scheduler connection drops, dial the same address again for this long (ms), reclaim
+   * the results held (its workers keep them, with `--reconnect-timeout`) and send pending graphs
+   * again; default 0: everything pending fails at once with SchedulerLostError, as Dask's.
+   */
+  reconnectTimeoutMs?: number;
 }
 
 const noop = (): void => {};
@@ -69,12 +75,17 @@ export class Client implements SchedulerProvider {
       ...(opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),
       ...(opts.tls !== undefined ? { tls: opts.tls } : {}),
     };
-    const connecting = connect({ host: at.host, port: at.port, token, role: 'client', ...dial });
+    const dialScheduler = () => connect({ host: at.host, port: at.port, token, role: 'client', ...dial });
+    const connecting = dialScheduler();
+    const reconnectMs = opts.reconnectTimeoutMs ?? 0;
     const pool = new PeerPool((worker) => {
       const w = parseAddress(worker);
       return connect({ host: w.host, port: w.port, token, role: 'peer', ...dial });
     }, opts.dataIdleTimeoutMs);
-    this.#scheduler = new RemoteScheduler(this.address, connecting, pool, opts.gatherAttempts !== undefined ? { gatherAttempts: opts.gatherAttempts } : {});
+    this.#scheduler = new RemoteScheduler(this.address, connecting, pool, {
+      ...(opts.gatherAttempts !== undefined ? { gatherAttempts: opts.gatherAttempts } : {}),
+      ...(reconnectMs > 0 ? { reconnect: { dial: dialScheduler, timeoutMs: reconnectMs } } : {}),
+    });
     this.#ready = connecting.then(noop);
     this.#ready.catch(noop);
     const f = (this.#futures = new FuturesClient({ scheduler: this }));

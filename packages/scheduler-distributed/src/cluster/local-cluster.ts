@@ -47,6 +47,12 @@ export interface LocalClusterOptions {
   schedulerPort?: number;
   /** TLS for every connection: PEM file paths, passed to each child as --tls-cert/--tls-key/--tls-ca and used by client(). */
   tls?: TlsFiles;
+  /**
+   * Survive a scheduler restart: each worker keeps its results and dials the scheduler again for
+   * this long (its `--reconnect-timeout`), and `client()` reconnects and reclaims what it held
+   * (default: off, as Dask's, where everything is lost with the scheduler).
+   */
+  reconnectTimeoutMs?: number;
   /** Extra environment variables for the children, over this process's. */
   env?: Record<string, string | undefined>;
   /** The scheduler script (default: this package's dist/bin/scheduler.js). */
@@ -135,52 +141,20 @@ export class LocalCluster {
   private async run(): Promise<this> {
     const o = this.opts;
     const host = o.host ?? '127.0.0.1';
-    const schedulerBin = binPath(o.schedulerBin, 'scheduler');
     const workerBin = binPath(o.workerBin, 'worker');
-    const env = { ...process.env, ...o.env, TSDASK_TOKEN: this.token };
-    const common = { env, nodeArgs: o.nodeArgs, readyTimeoutMs: o.startTimeoutMs ?? 30_000, onLog: o.onLog };
+    const common = this.common();
     try {
-      const schedArgs = ['--host', host, '--port', String(o.schedulerPort ?? 0)];
-      if (o.allowedFailures !== undefined) schedArgs.push('--allowed-failures', String(o.allowedFailures));
-      const dash = o.dashboard ?? o.schedulerBin === undefined;
-      if (dash !== false) schedArgs.push('--dashboard-port', String((dash === true ? undefined : dash.port) ?? 0));
-      else if (o.schedulerBin === undefined) schedArgs.push('--no-dashboard');
-      // With the dashboard on, the scheduler is up once its dashboard line (printed after the listening line) is read.
-      let listening: string | undefined;
-      const onLog = (child: string, line: string): void => {
-        listening ??= SCHEDULER_LINE.exec(line)?.[1];
-        o.onLog?.(child, line);
-      };
-      const tlsArgs: string[] = [];
-      for (const field of ['cert', 'key', 'ca'] as const) if (o.tls?.[field] !== undefined) tlsArgs.push(`--tls-${field}`, o.tls[field]);
-      schedArgs.push(...tlsArgs);
-      this.scheduler = new ClusterChild({
-        ...common,
-        name: 'scheduler',
-        bin: schedulerBin,
-        args: schedArgs,
-        onLog,
-        readyLine: dash !== false ? DASHBOARD_LINE : SCHEDULER_LINE,
-        readyText: dash !== false ? 'tsdask-scheduler dashboard at http://HOST:PORT/...' : 'tsdask-scheduler listening at tcp://HOST:PORT',
-      });
-      const ready = (await this.scheduler.ready)[1]!;
-      // The bin does not print a token it was given: the URL gets it here.
-      if (dash !== false) this.dashboard = ready.includes('?token=') ? ready : `${ready}?token=${encodeURIComponent(this.token)}`;
-      this.schedulerAddress = dash !== false ? listening : ready;
-      if (this.schedulerAddress === undefined)
-        throw new ClusterError(
-          'TSDASK_CLUSTER_BAD_OPTION',
-          `LocalCluster: the scheduler printed its dashboard line without 'tsdask-scheduler listening at tcp://HOST:PORT' before it. ` +
-            'A custom schedulerBin must print its listening line first; or pass dashboard: false.',
-        );
+      await this.startScheduler(o.schedulerPort ?? 0);
+      const tlsArgs = this.tlsArgs();
       if (this.closing !== undefined) throw notRunning('close() while starting');
 
       for (let i = 0; i < (o.nWorkers ?? 2); i++) {
         const name = `worker-${i}`;
-        const args = [this.schedulerAddress, '--nthreads', String(o.threadsPerWorker ?? 1), '--name', name];
+        const args = [this.address, '--nthreads', String(o.threadsPerWorker ?? 1), '--name', name];
         if (o.memoryLimit !== undefined) args.push('--memory-limit', String(o.memoryLimit));
         if (host !== '127.0.0.1') args.push('--host', host);
         if (o.nanny === false) args.push('--no-nanny');
+        if (o.reconnectTimeoutMs !== undefined) args.push('--reconnect-timeout', String(o.reconnectTimeoutMs / 1000));
         args.push(...tlsArgs);
         const seen: Seen = { workerPid: undefined, address: undefined };
         this.seen.push(seen);
@@ -206,6 +180,74 @@ export class LocalCluster {
       await this.close();
       throw err;
     }
+  }
+
+  /** What every child is started with: the environment (with the token), node flags, start timeout, log sink. */
+  private common(): { env: Record<string, string | undefined>; nodeArgs: string[] | undefined; readyTimeoutMs: number; onLog: LocalClusterOptions['onLog'] } {
+    const o = this.opts;
+    return { env: { ...process.env, ...o.env, TSDASK_TOKEN: this.token }, nodeArgs: o.nodeArgs, readyTimeoutMs: o.startTimeoutMs ?? 30_000, onLog: o.onLog };
+  }
+
+  /** The --tls-* flags every child gets. */
+  private tlsArgs(): string[] {
+    const out: string[] = [];
+    for (const field of ['cert', 'key', 'ca'] as const) {
+      const file = this.opts.tls?.[field];
+      if (file !== undefined) out.push(`--tls-${field}`, file);
+    }
+    return out;
+  }
+
+  /** Runs the scheduler bin on `port` and waits for its listening (and dashboard) line. */
+  private async startScheduler(port: number): Promise<void> {
+    const o = this.opts;
+    const host = o.host ?? '127.0.0.1';
+    const schedArgs = ['--host', host, '--port', String(port)];
+    if (o.allowedFailures !== undefined) schedArgs.push('--allowed-failures', String(o.allowedFailures));
+    const dash = o.dashboard ?? o.schedulerBin === undefined;
+    if (dash !== false) schedArgs.push('--dashboard-port', String((dash === true ? undefined : dash.port) ?? 0));
+    else if (o.schedulerBin === undefined) schedArgs.push('--no-dashboard');
+    // With the dashboard on, the scheduler is up once its dashboard line (printed after the listening line) is read.
+    let listening: string | undefined;
+    const onLog = (child: string, line: string): void => {
+      listening ??= SCHEDULER_LINE.exec(line)?.[1];
+      o.onLog?.(child, line);
+    };
+    schedArgs.push(...this.tlsArgs());
+    this.scheduler = new ClusterChild({
+      ...this.common(),
+      name: 'scheduler',
+      bin: binPath(o.schedulerBin, 'scheduler'),
+      args: schedArgs,
+      onLog,
+      readyLine: dash !== false ? DASHBOARD_LINE : SCHEDULER_LINE,
+      readyText: dash !== false ? 'tsdask-scheduler dashboard at http://HOST:PORT/...' : 'tsdask-scheduler listening at tcp://HOST:PORT',
+    });
+    const ready = (await this.scheduler.ready)[1]!;
+    // The bin does not print a token it was given: the URL gets it here.
+    if (dash !== false) this.dashboard = ready.includes('?token=') ? ready : `${ready}?token=${encodeURIComponent(this.token)}`;
+    this.schedulerAddress = dash !== false ? listening : ready;
+    if (this.schedulerAddress === undefined)
+      throw new ClusterError(
+        'TSDASK_CLUSTER_BAD_OPTION',
+        `LocalCluster: the scheduler printed its dashboard line without 'tsdask-scheduler listening at tcp://HOST:PORT' before it. ` +
+          'A custom schedulerBin must print its listening line first; or pass dashboard: false.',
+      );
+  }
+
+  /**
+   * Kills the scheduler (SIGKILL, as a crash) and starts a new one on the same port. Workers
+   * started with `reconnectTimeoutMs` keep their results and register them with it, and clients
+   * from `client()` reconnect and reclaim what they held (see the README's "Scheduler restart").
+   */
+  async restartScheduler(): Promise<void> {
+    if (!this.started || this.closing !== undefined) throw notRunning('cluster.restartScheduler() outside start() .. close()');
+    const { port } = parseAddress(this.address);
+    const old = this.scheduler!;
+    old.kill('SIGKILL');
+    await old.ended();
+    await this.startScheduler(port);
+    this.scheduler!.unref();
   }
 
   /** The scheduler's address, `tcp://HOST:PORT`. */
@@ -262,7 +304,7 @@ export class LocalCluster {
   /** A Client on this cluster's scheduler with its token (close it before the cluster). */
   client(): Client {
     if (this.closing !== undefined) throw notRunning('cluster.client() after close()');
-    return openClient(this.address, this.token, this.opts.tls);
+    return openClient(this.address, this.token, this.opts.tls, this.opts.reconnectTimeoutMs);
   }
 
   /**

@@ -34,7 +34,8 @@ type FieldType =
   | 'inputs'
   | 'found'
   | 'who-has'
-  | 'transfer-rows';
+  | 'transfer-rows'
+  | 'held?';
 type Shapes = Record<string, Record<string, FieldType>>;
 
 const CLIENT_TO_SCHEDULER: Shapes = {
@@ -52,6 +53,7 @@ const CLIENT_TO_SCHEDULER: Shapes = {
   'release-keys': { keys: 'string[]' },
   'who-has': { id: 'number', keys: 'string[]' },
   scatter: { id: 'number', key: 'string', nbytes: 'number' },
+  'reclaim-keys': { id: 'number', keys: 'string[]' },
 };
 const SCHEDULER_TO_CLIENT: Shapes = {
   'client-welcome': { clientId: 'string', workers: 'number' },
@@ -61,9 +63,10 @@ const SCHEDULER_TO_CLIENT: Shapes = {
   'task-erred': { key: 'string', error: 'object' },
   'who-has-reply': { id: 'number', whoHas: 'who-has' },
   scattered: { id: 'number', key: 'string', worker: 'string' },
+  reclaimed: { id: 'number', missing: 'string[]' },
 };
 const WORKER_TO_SCHEDULER: Shapes = {
-  'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?' },
+  'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?', held: 'held?' },
   'task-finished': { key: 'string', nbytes: 'number' },
   'task-erred': { key: 'string', error: 'object' },
   'missing-data': { key: 'string', tried: 'string[]' },
@@ -139,6 +142,8 @@ function fits(v: unknown, t: FieldType): boolean {
       return isObject(v) && Object.values(v).every((x) => every(x, isStr));
     case 'transfer-rows':
       return every(v, (r) => Array.isArray(r) && r.length === 4 && isStr(r[0]) && isCount(r[1]) && isCount(r[2]) && isCount(r[3]));
+    case 'held?':
+      return v === undefined || every(v, (p) => Array.isArray(p) && p.length === 2 && isStr(p[0]) && isCount(p[1]));
   }
 }
 

@@ -50,6 +50,15 @@ export interface WhoHasMsg {
   id: number;
   keys: string[];
 }
+/**
+ * After reconnecting to a (restarted) scheduler: the client wants these keys again, the results it
+ * held; answered by `reclaimed` once they are registered by workers (see scheduler/recovered-keys.ts).
+ */
+export interface ReclaimKeysMsg {
+  type: 'reclaim-keys';
+  id: number;
+  keys: string[];
+}
 /** Keep the value in the body frame that follows under `key` on some worker (client.scatter); answered by `scattered`. */
 export interface ScatterMsg {
   type: 'scatter';
@@ -103,6 +112,13 @@ export interface ScatteredMsg {
   worker: string;
 }
 
+/** Answer to reclaim-keys: the keys no worker holds (lost with the old scheduler or a worker); the others are wanted by this client again. */
+export interface ReclaimedMsg {
+  type: 'reclaimed';
+  id: number;
+  missing: string[];
+}
+
 // ---- worker -> scheduler ----------------------------------------------------
 
 /** First message of a worker: who it is and where peers fetch its data. */
@@ -117,6 +133,8 @@ export interface RegisterWorkerMsg {
   pid: number;
   /** The id of the nanny that runs this worker (its register-nanny `id`), when it has one. */
   nanny?: string;
+  /** Re-registering after its scheduler went away: the keys it still holds in memory, with their sizes (the new scheduler learns them as in memory there). */
+  held?: [string, number][];
 }
 /** A task finished here; its result takes `nbytes`. */
 export interface WorkerTaskFinishedMsg {
@@ -275,8 +293,9 @@ export interface NannyWelcomeMsg {
   type: 'nanny-welcome';
 }
 
-export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg;
-export type SchedulerToClient = ClientWelcomeMsg | GraphAcceptedMsg | GraphRefusedMsg | ClientTaskDoneMsg | ClientTaskErredMsg | WhoHasReplyMsg | ScatteredMsg;
+export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg | ReclaimKeysMsg;
+export type SchedulerToClient =
+  ClientWelcomeMsg | GraphAcceptedMsg | GraphRefusedMsg | ClientTaskDoneMsg | ClientTaskErredMsg | WhoHasReplyMsg | ScatteredMsg | ReclaimedMsg;
 export type WorkerToScheduler =
   RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg | SlotsMsg | TransfersMsg;
 export type SchedulerToWorker = WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg;

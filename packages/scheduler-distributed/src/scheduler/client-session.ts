@@ -74,6 +74,9 @@ export class ClientSession {
         case 'scatter':
           this.#scatter = m;
           break;
+        case 'reclaim-keys':
+          s.recovered.reclaim(this, m.id, m.keys);
+          break;
       }
     } catch (err) {
       s.log(`tsdask-scheduler: internal error on a '${m.type}' message from ${this.id}: ${(err as Error).stack ?? String(err)}`);

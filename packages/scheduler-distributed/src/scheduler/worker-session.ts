@@ -101,6 +101,7 @@ export class WorkerSession {
     );
     this.conn.onFrame((frame) => this.#frame(frame));
     this.#server.workerJoined(this, m.nthreads);
+    if (m.held !== undefined && m.held.length > 0) this.#server.recovered.workerHolds(this.name, m.held);
   }
 
   #frame(f: Frame): void {

@@ -31,6 +31,8 @@ import { parseMemoryLimit } from '@tsdask/runtime/spill';
 import { MemoryManager } from './memory-manager.js';
 import { PeerPool } from '../protocol/peer-pool.js';
 import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
+import { heldResults, reconnect, workNotInMemory } from './reconnect.js';
+import type { RegisterWorkerMsg } from '../protocol/messages.js';
 import { TransferLog } from './transfer-log.js';
 import { WorkerStateMachine } from './state/machine.js';
 import { memoryFractions, type MemoryFractions } from './state/memory-thresholds.js';
@@ -53,6 +55,9 @@ interface Parts {
   token: string;
   tls: TlsOptions | undefined;
   executor: ThreadExecutor;
+  registration: RegisterWorkerMsg;
+  registerTimeoutMs: number;
+  reconnectTimeoutMs: number;
 }
 
 /** The address peers can reach for a bound host: a wildcard host is replaced by this machine's first external IPv4 address. */
@@ -76,7 +81,9 @@ export class Worker {
   readonly memoryLimit: number;
   /** Resolves once the worker has stopped and released its ports and threads. */
   readonly closed: Promise<WorkerExit>;
-  readonly #conn: Connection;
+  #conn: Connection;
+  /** What a reconnection needs (worker/reconnect.ts); timeoutMs 0: stop when the scheduler goes. */
+  readonly #redial: { registration: RegisterWorkerMsg; registerTimeoutMs: number; timeoutMs: number; token: string; tls: TlsOptions | undefined };
   readonly #listener: Listener;
   readonly #store: DataStore;
   readonly #log: (line: string) => void;
@@ -116,22 +123,21 @@ export class Worker {
     const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
     if (name === '') name = address;
     const executor = new ThreadExecutor(nthreads, undefined, undefined, options.onTaskExit); // its threads boot while the worker registers
+    const reconnectTimeoutMs = options.reconnectTimeoutMs ?? 0;
+    if (!(reconnectTimeoutMs >= 0))
+      throw new ConfigError(`reconnectTimeoutMs must be 0 or a positive number of milliseconds, got ${reconnectTimeoutMs}.`, { option: 'reconnectTimeoutMs' });
+    const registration: RegisterWorkerMsg = {
+      type: 'register-worker',
+      name,
+      address,
+      nthreads,
+      memoryLimit,
+      pid: process.pid,
+      ...(options.nanny !== undefined ? { nanny: options.nanny } : {}),
+    };
+    const registerTimeoutMs = options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS;
     try {
-      const { conn, welcome } = await register({
-        scheduler: options.scheduler,
-        token: options.token,
-        tls,
-        registration: {
-          type: 'register-worker',
-          name,
-          address,
-          nthreads,
-          memoryLimit,
-          pid: process.pid,
-          ...(options.nanny !== undefined ? { nanny: options.nanny } : {}),
-        },
-        timeoutMs: options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS,
-      });
+      const { conn, welcome } = await register({ scheduler: options.scheduler, token: options.token, tls, registration, timeoutMs: registerTimeoutMs });
       return new Worker({
         name,
         address,
@@ -149,6 +155,9 @@ export class Worker {
         store,
         log,
         executor,
+        registration,
+        registerTimeoutMs,
+        reconnectTimeoutMs,
       });
     } catch (err) {
       await Promise.all([listener.close(), executor.close(), store.close()]);
@@ -163,6 +172,7 @@ export class Worker {
     this.nthreads = p.nthreads;
     this.memoryLimit = p.memoryLimit;
     this.#conn = p.conn;
+    this.#redial = { registration: p.registration, registerTimeoutMs: p.registerTimeoutMs, timeoutMs: p.reconnectTimeoutMs, token: p.token, tls: p.tls };
     this.#listener = p.listener;
     this.#store = p.store;
     this.#log = p.log;
@@ -187,12 +197,42 @@ export class Worker {
       this.#monitor = setInterval(() => this.#checkMemory(), p.memoryMonitorMs);
       this.#monitor.unref();
     }
-    void p.conn.closed.then((reason) => {
-      if (this.#closing) return;
-      this.#log(`the connection to the scheduler at ${p.scheduler} closed${reason ? ` (${reason.message})` : ''}; stopping`);
-      void this.#shutdown({ code: 1, reason: 'lost the scheduler' });
+    this.#attach(p.conn);
+  }
+
+  /** Takes `conn` as the scheduler connection: its frames are handled; its loss stops the worker, or reconnects it (worker/reconnect.ts). */
+  #attach(conn: Connection): void {
+    this.#conn = conn;
+    void conn.closed.then((reason) => {
+      if (this.#closing || this.#conn !== conn) return;
+      const again = this.#redial.timeoutMs > 0;
+      this.#log(
+        `the connection to the scheduler at ${this.scheduler} closed${reason ? ` (${reason.message})` : ''}; ` +
+          (again ? `keeping ${this.#store.size} result(s) and reconnecting for up to ${this.#redial.timeoutMs} ms` : 'stopping'),
+      );
+      if (again) void this.#reconnect();
+      else void this.#shutdown({ code: 1, reason: 'lost the scheduler' });
     });
-    p.conn.onFrame((f) => this.#onFrame(f));
+    conn.onFrame((f) => this.#onFrame(f));
+  }
+
+  /** The scheduler went: drop the work that is not a result, dial it again and register the results; stop if the window passes. */
+  async #reconnect(): Promise<void> {
+    this.#receiving = undefined;
+    const drop = workNotInMemory(this.#machine);
+    if (drop.length > 0) this.#handle({ type: 'free-keys', stimulusId: this.#sid('scheduler-lost'), keys: drop });
+    try {
+      const { conn } = await reconnect({ ...this.#redial, scheduler: this.scheduler, stopped: () => this.#closing, log: this.#log }, () =>
+        heldResults(this.#machine),
+      );
+      if (this.#closing) return conn.close();
+      this.#log(`reconnected to the scheduler at ${this.scheduler}; registered ${heldResults(this.#machine).length} result(s)`);
+      this.#attach(conn);
+    } catch (err) {
+      if (this.#closing) return;
+      this.#log(`the scheduler at ${this.scheduler} did not come back within ${this.#redial.timeoutMs} ms (${(err as Error).message}); stopping`);
+      void this.#shutdown({ code: 1, reason: 'lost the scheduler' });
+    }
   }
 
   /** Stops the worker: closes its scheduler connection, data port, peer connections and threads. */
