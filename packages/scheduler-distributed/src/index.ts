@@ -83,6 +83,7 @@ export {
 } from './worker/state/memory-thresholds.js';
 export type { ReceiveDataStimulus, StealRequestStimulus } from './worker/state/messages.js';
 export { Client, type ClientOptions } from './client/client.js';
+export { formatExposition, type MetricFamily, type MetricSample } from './metrics/exposition.js';
 export { RemoteScheduler, type RemoteSchedulerOptions } from './client/remote-scheduler.js';
 export { fetchValues, type FetchDeps } from './client/data-fetch.js';
 export { PeerPool, type DialPeer, type Fetched } from './protocol/peer-pool.js';

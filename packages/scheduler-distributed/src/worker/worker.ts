@@ -32,6 +32,8 @@ import { MemoryManager } from './memory-manager.js';
 import { PeerPool } from '../protocol/peer-pool.js';
 import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
 import { heldResults, reconnect, workNotInMemory } from './reconnect.js';
+import { serveMetrics, type MetricsServer } from '../metrics/http.js';
+import { workerMetrics } from './metrics.js';
 import type { RegisterWorkerMsg } from '../protocol/messages.js';
 import { TransferLog } from './transfer-log.js';
 import { WorkerStateMachine } from './state/machine.js';
@@ -97,6 +99,7 @@ export class Worker {
   readonly #memory: MemoryManager;
   readonly #monitor: ReturnType<typeof setInterval> | undefined;
   #resolveClosed!: (exit: WorkerExit) => void;
+  #metrics: MetricsServer | undefined;
   #closing = false;
   #receiving: { key: string; nbytes: number } | undefined;
   #stimuli = 0;
@@ -136,9 +139,10 @@ export class Worker {
       ...(options.nanny !== undefined ? { nanny: options.nanny } : {}),
     };
     const registerTimeoutMs = options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS;
+    let worker: Worker;
     try {
       const { conn, welcome } = await register({ scheduler: options.scheduler, token: options.token, tls, registration, timeoutMs: registerTimeoutMs });
-      return new Worker({
+      worker = new Worker({
         name,
         address,
         scheduler: options.scheduler,
@@ -163,6 +167,16 @@ export class Worker {
       await Promise.all([listener.close(), executor.close(), store.close()]);
       throw err;
     }
+    if (options.metricsPort !== undefined) {
+      const w = worker;
+      try {
+        w.#metrics = await serveMetrics({ host: options.host ?? '127.0.0.1', port: options.metricsPort, collect: () => w.metrics(), log });
+      } catch (err) {
+        await w.close();
+        throw err;
+      }
+    }
+    return worker;
   }
 
   private constructor(p: Parts) {
@@ -240,6 +254,23 @@ export class Worker {
     await this.#shutdown({ code: 0, reason: 'closed' });
   }
 
+  /** Where its Prometheus metrics are served (`http://HOST:PORT/metrics`), when `metricsPort` was given. */
+  get metricsUrl(): string | undefined {
+    return this.#metrics?.url;
+  }
+
+  /** Its Prometheus metric families now (worker/metrics.ts). */
+  metrics(): ReturnType<typeof workerMetrics> {
+    const s = this.#store;
+    return workerMetrics({
+      machine: this.#machine,
+      nthreads: this.nthreads,
+      managedBytes: s.bytes,
+      spilledBytes: s.spilledBytes,
+      connected: !this.#conn.isClosed,
+    });
+  }
+
   /** The state of `key` in the worker's machine (for tests and debugging). */
   stateOf(key: string): string | undefined {
     return this.#machine.stateOf(key);
@@ -252,7 +283,7 @@ export class Worker {
       clearInterval(this.#monitor);
       this.#conn.close();
       this.#peers.close();
-      await Promise.all([this.#listener.close(), this.#executor.close()]);
+      await Promise.all([this.#listener.close(), this.#executor.close(), this.#metrics?.close()]);
       await this.#store.close().catch((err: Error) => this.#log(`removing the spill folder failed: ${err.message}`));
       this.#resolveClosed(exit);
     }
