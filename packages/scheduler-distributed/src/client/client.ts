@@ -12,6 +12,7 @@
  */
 import type { TlsOptions } from '../comm/tls.js';
 import { Client as FuturesClient, type SchedulerProvider } from '@tsdask/core-graph';
+import { writeFile } from 'node:fs/promises';
 import { connect } from '../comm/tcp.js';
 import { formatAddress, parseAddress } from '../protocol/address.js';
 import { PeerPool } from '../protocol/peer-pool.js';
@@ -102,6 +103,20 @@ export class Client implements SchedulerProvider {
   /** Resolves once connected to the scheduler; rejects with the ConnectionError that kept it shut (refused token, nothing listening, ...). */
   ready(): Promise<void> {
     return this.#ready;
+  }
+
+  /**
+   * Writes the state of the scheduler and of every worker to `path` as one JSON document, for a
+   * post-mortem (Dask's `Client.dump_cluster_state`, which writes msgpack or YAML; ours is JSON);
+   * resolves with the path written. Its sections: `scheduler` (workers, clients, every task with
+   * its state, holders and, when it erred, its error and story) and `workers` by address (memory,
+   * tasks and their states); a worker that does not answer within 5 s is recorded as such.
+   */
+  async dumpClusterState(path = 'tsdask-cluster-dump.json'): Promise<string> {
+    await this.#ready;
+    const json = await this.#scheduler.dumpState();
+    await writeFile(path, json);
+    return path;
   }
 
   /** The Scheduler this client runs graphs on (what `{ scheduler: client }` resolves to). */

@@ -69,6 +69,8 @@ export class RemoteScheduler implements Scheduler {
   readonly #runs = new Map<number, RunRecord>();
   readonly #whoHas = new Map<number, { keys: Key[]; resolve: (w: Record<Key, string[]>) => void; reject: (e: unknown) => void }>();
   readonly #reconnect: RemoteSchedulerOptions['reconnect'];
+  /** dump-state requests waiting for cluster-state. */
+  readonly #dumps = new Map<number, { resolve: (json: string) => void; reject: (e: unknown) => void }>();
   /** The id of the reclaim-keys sent after a reconnection; messages stay queued until it is answered. */
   #reclaiming: number | undefined;
   /** The runs and who-has questions the old scheduler had, while reconnecting (sent again after the reclaim). */
@@ -193,6 +195,8 @@ export class RemoteScheduler implements Scheduler {
     for (const e of this.#entries.values()) if (e.state === 'pending') this.#settle(e, 'erred', err);
     for (const w of this.#whoHas.values()) w.reject(err);
     this.#whoHas.clear();
+    for (const d of this.#dumps.values()) d.reject(err);
+    this.#dumps.clear();
     for (const r of this.#runs.values()) r.detach();
     this.#runs.clear();
     this.#queued = undefined;
@@ -257,6 +261,12 @@ export class RemoteScheduler implements Scheduler {
         const w = this.#whoHas.get(msg.id);
         this.#whoHas.delete(msg.id);
         w?.resolve(msg.whoHas);
+        break;
+      }
+      case 'cluster-state': {
+        const d = this.#dumps.get(msg.id);
+        this.#dumps.delete(msg.id);
+        d?.resolve(msg.state);
         break;
       }
       case 'reclaimed':
@@ -452,6 +462,15 @@ export class RemoteScheduler implements Scheduler {
       if (run !== undefined) runs.push(run);
     }
     if (runs.length > 0) this.#cancelRuns(runs, new CancelledError(new Error(`cancel() was called for '${keys[0]}'`)));
+  }
+
+  /** The cluster's state for a post-mortem, as the scheduler's JSON text: its own and every worker's (scheduler/cluster-dump.ts). */
+  dumpState(): Promise<string> {
+    if (this.#lost !== undefined) return Promise.reject(this.#lost);
+    const id = this.#nextId++;
+    const answer = new Promise<string>((resolve, reject) => this.#dumps.set(id, { resolve, reject }));
+    this.#send({ type: 'dump-state', id });
+    return answer;
   }
 
   /** The keys held or pending here, with their reference counts. */

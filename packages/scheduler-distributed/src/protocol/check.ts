@@ -54,6 +54,7 @@ const CLIENT_TO_SCHEDULER: Shapes = {
   'who-has': { id: 'number', keys: 'string[]' },
   scatter: { id: 'number', key: 'string', nbytes: 'number' },
   'reclaim-keys': { id: 'number', keys: 'string[]' },
+  'dump-state': { id: 'number' },
 };
 const SCHEDULER_TO_CLIENT: Shapes = {
   'client-welcome': { clientId: 'string', workers: 'number' },
@@ -64,6 +65,7 @@ const SCHEDULER_TO_CLIENT: Shapes = {
   'who-has-reply': { id: 'number', whoHas: 'who-has' },
   scattered: { id: 'number', key: 'string', worker: 'string' },
   reclaimed: { id: 'number', missing: 'string[]' },
+  'cluster-state': { id: 'number', state: 'string' },
 };
 const WORKER_TO_SCHEDULER: Shapes = {
   'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?', held: 'held?' },
@@ -74,6 +76,7 @@ const WORKER_TO_SCHEDULER: Shapes = {
   'steal-response': { key: 'string', released: 'boolean' },
   slots: { slots: 'number' },
   transfers: { rows: 'transfer-rows' },
+  'state-dump': { id: 'number', state: 'string' },
 };
 const SCHEDULER_TO_WORKER: Shapes = {
   'worker-welcome': { heartbeatMs: 'number' },
@@ -83,6 +86,7 @@ const SCHEDULER_TO_WORKER: Shapes = {
   'receive-data': { key: 'string', nbytes: 'number' },
   'close-worker': { reason: 'string' },
   'steal-request': { key: 'string' },
+  'dump-state': { id: 'number' },
 };
 const NANNY_TO_SCHEDULER: Shapes = {
   'register-nanny': { id: 'string', name: 'string', pid: 'number' },

@@ -59,6 +59,11 @@ export interface ReclaimKeysMsg {
   id: number;
   keys: string[];
 }
+/** The cluster's state for a post-mortem (client.dumpClusterState); answered by `cluster-state`. */
+export interface DumpStateMsg {
+  type: 'dump-state';
+  id: number;
+}
 /** Keep the value in the body frame that follows under `key` on some worker (client.scatter); answered by `scattered`. */
 export interface ScatterMsg {
   type: 'scatter';
@@ -119,8 +124,21 @@ export interface ReclaimedMsg {
   missing: string[];
 }
 
+/** Answer to dump-state: the scheduler's and every worker's state, as one JSON document (scheduler/cluster-dump.ts). */
+export interface ClusterStateMsg {
+  type: 'cluster-state';
+  id: number;
+  state: string;
+}
+
 // ---- worker -> scheduler ----------------------------------------------------
 
+/** Answer to the scheduler's dump-state: this worker's state as JSON text (worker/state-dump.ts). */
+export interface StateDumpMsg {
+  type: 'state-dump';
+  id: number;
+  state: string;
+}
 /** First message of a worker: who it is and where peers fetch its data. */
 export interface RegisterWorkerMsg {
   type: 'register-worker';
@@ -293,12 +311,21 @@ export interface NannyWelcomeMsg {
   type: 'nanny-welcome';
 }
 
-export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg | ReclaimKeysMsg;
+export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg | ReclaimKeysMsg | DumpStateMsg;
 export type SchedulerToClient =
-  ClientWelcomeMsg | GraphAcceptedMsg | GraphRefusedMsg | ClientTaskDoneMsg | ClientTaskErredMsg | WhoHasReplyMsg | ScatteredMsg | ReclaimedMsg;
+  | ClientWelcomeMsg
+  | GraphAcceptedMsg
+  | GraphRefusedMsg
+  | ClientTaskDoneMsg
+  | ClientTaskErredMsg
+  | WhoHasReplyMsg
+  | ScatteredMsg
+  | ReclaimedMsg
+  | ClusterStateMsg;
 export type WorkerToScheduler =
-  RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg | SlotsMsg | TransfersMsg;
-export type SchedulerToWorker = WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg;
+  RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg | SlotsMsg | TransfersMsg | StateDumpMsg;
+export type SchedulerToWorker =
+  WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg | DumpStateMsg;
 export type PeerToWorker = GetDataMsg;
 export type NannyToScheduler = RegisterNannyMsg | WorkerDiedMsg;
 export type SchedulerToNanny = NannyWelcomeMsg;

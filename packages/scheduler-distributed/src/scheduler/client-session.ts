@@ -77,6 +77,9 @@ export class ClientSession {
         case 'reclaim-keys':
           s.recovered.reclaim(this, m.id, m.keys);
           break;
+        case 'dump-state':
+          s.dumps.request(this, m.id);
+          break;
       }
     } catch (err) {
       s.log(`tsdask-scheduler: internal error on a '${m.type}' message from ${this.id}: ${(err as Error).stack ?? String(err)}`);

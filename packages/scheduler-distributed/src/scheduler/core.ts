@@ -24,6 +24,7 @@ import { NannySession } from './nanny-session.js';
 import { ClusterEvents } from './cluster-events.js';
 import { SchedulerEventPump } from './event-pump.js';
 import { RecoveredKeys } from './recovered-keys.js';
+import { ClusterDumps } from './cluster-dump.js';
 import { Scatters } from './scatter.js';
 import type { SchedulerInstruction, SchedulerStimulus } from './state/messages.js';
 import { SchedulerState, type SchedulerStateOptions } from './state/scheduler-state.js';
@@ -79,6 +80,8 @@ export class SchedulerCore {
   readonly scatters: Scatters;
   /** Keys brought by workers that outlived their scheduler, and clients' reclaims of them. */
   readonly recovered: RecoveredKeys;
+  /** Cluster dumps waiting for their workers' parts. */
+  readonly dumps: ClusterDumps;
   /** Nannies' reports of how their workers died, and removals held for them. */
   readonly nannies: NannyReports;
   /** The event stream of computes (event-pump.ts) and of the cluster (cluster-events.ts). */
@@ -102,6 +105,7 @@ export class SchedulerCore {
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.scatters = new Scatters(this);
     this.recovered = new RecoveredKeys(this, opts.recoverWindowMs);
+    this.dumps = new ClusterDumps(this);
     this.nannies = new NannyReports(opts.nannyHoldMs);
     this.onNannyReport = opts.onNannyReport;
     this.events = new SchedulerEventPump(this.state);
@@ -158,6 +162,7 @@ export class SchedulerCore {
     clearInterval(this.#balancer);
     this.nannies.close();
     this.recovered.close();
+    this.dumps.close();
     for (const w of this.workers.values()) w.closeWorker('the scheduler is closing');
     await Promise.all([...this.workers.values()].map((w) => w.conn.flushed()));
     await this.#listener?.close();

@@ -142,6 +142,9 @@ export class WorkerSession {
       case 'transfers':
         s.clusterEvents.transfers(this.name, m);
         break;
+      case 'state-dump':
+        s.dumps.answered(this.name, m.id, m.state);
+        break;
       case 'slots':
         s.apply({ type: 'worker-slots', worker: this.name, slots: m.slots });
         break;

@@ -34,6 +34,7 @@ import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
 import { heldResults, reconnect, workNotInMemory } from './reconnect.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
 import { workerMetrics } from './metrics.js';
+import { workerSnapshot } from './state-dump.js';
 import type { RegisterWorkerMsg } from '../protocol/messages.js';
 import { TransferLog } from './transfer-log.js';
 import { WorkerStateMachine } from './state/machine.js';
@@ -332,6 +333,19 @@ export class Worker {
         return;
       case 'worker-welcome':
         return; // only the first one means something (register.ts)
+      case 'dump-state': {
+        const s = this.#store;
+        const state = workerSnapshot({
+          name: this.name,
+          address: this.address,
+          nthreads: this.nthreads,
+          memoryLimit: this.memoryLimit,
+          machine: this.#machine,
+          managedBytes: s.bytes,
+          spilledBytes: s.spilledBytes,
+        });
+        return this.#send({ type: 'state-dump', id: msg.id, state });
+      }
     }
   }
 
