@@ -91,6 +91,7 @@ export { encodeGraph } from './client/encode-graph.js';
 export { MissingTokenError, SchedulerLostError, ClientClosedError, DataNotFoundError } from './client/errors.js';
 export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';
 export { LocalCluster, type LocalClusterOptions, type ClusterWorkerInfo } from './cluster/local-cluster.js';
+export { Adaptive, type AdaptOptions, type AdaptStep, type AdaptHooks } from './cluster/adaptive.js';
 export { ClusterError, type ClusterErrorCode, type ChildExit } from './cluster/errors.js';
 export { readTlsFiles, type TlsOptions, type TlsFiles } from './comm/tls.js';
 export { Nanny, type NannyOptions, type NannyExit } from './nanny/nanny.js';

@@ -33,7 +33,7 @@ import type { Connection } from '../comm/connection.js';
 import type { Frame } from '../comm/frames.js';
 import { MessageShapeError } from '../comm/errors.js';
 import { checkToClient } from '../protocol/check.js';
-import type { ClientToScheduler, SchedulerToClient } from '../protocol/messages.js';
+import type { AdaptiveTargetReplyMsg, ClientToScheduler, ClusterStateMsg, SchedulerToClient, WorkersRetiredMsg } from '../protocol/messages.js';
 import { encodeWireValue } from '../protocol/values.js';
 import { fetchValues } from './data-fetch.js';
 import type { PeerPool } from '../protocol/peer-pool.js';
@@ -69,8 +69,8 @@ export class RemoteScheduler implements Scheduler {
   readonly #runs = new Map<number, RunRecord>();
   readonly #whoHas = new Map<number, { keys: Key[]; resolve: (w: Record<Key, string[]>) => void; reject: (e: unknown) => void }>();
   readonly #reconnect: RemoteSchedulerOptions['reconnect'];
-  /** dump-state requests waiting for cluster-state. */
-  readonly #dumps = new Map<number, { resolve: (json: string) => void; reject: (e: unknown) => void }>();
+  /** Requests waiting for their answer by id (dump-state, adaptive-target, retire-workers). */
+  readonly #requests = new Map<number, { resolve: (msg: SchedulerToClient) => void; reject: (e: unknown) => void }>();
   /** The id of the reclaim-keys sent after a reconnection; messages stay queued until it is answered. */
   #reclaiming: number | undefined;
   /** The runs and who-has questions the old scheduler had, while reconnecting (sent again after the reclaim). */
@@ -195,8 +195,8 @@ export class RemoteScheduler implements Scheduler {
     for (const e of this.#entries.values()) if (e.state === 'pending') this.#settle(e, 'erred', err);
     for (const w of this.#whoHas.values()) w.reject(err);
     this.#whoHas.clear();
-    for (const d of this.#dumps.values()) d.reject(err);
-    this.#dumps.clear();
+    for (const d of this.#requests.values()) d.reject(err);
+    this.#requests.clear();
     for (const r of this.#runs.values()) r.detach();
     this.#runs.clear();
     this.#queued = undefined;
@@ -263,10 +263,12 @@ export class RemoteScheduler implements Scheduler {
         w?.resolve(msg.whoHas);
         break;
       }
-      case 'cluster-state': {
-        const d = this.#dumps.get(msg.id);
-        this.#dumps.delete(msg.id);
-        d?.resolve(msg.state);
+      case 'cluster-state':
+      case 'adaptive-target-reply':
+      case 'workers-retired': {
+        const d = this.#requests.get(msg.id);
+        this.#requests.delete(msg.id);
+        d?.resolve(msg);
         break;
       }
       case 'reclaimed':
@@ -464,13 +466,27 @@ export class RemoteScheduler implements Scheduler {
     if (runs.length > 0) this.#cancelRuns(runs, new CancelledError(new Error(`cancel() was called for '${keys[0]}'`)));
   }
 
-  /** The cluster's state for a post-mortem, as the scheduler's JSON text: its own and every worker's (scheduler/cluster-dump.ts). */
-  dumpState(): Promise<string> {
+  /** Sends a request and resolves with its answer (rejects when the scheduler is lost first). */
+  #ask<T extends SchedulerToClient>(msg: ClientToScheduler & { id: number }): Promise<T> {
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
-    const id = this.#nextId++;
-    const answer = new Promise<string>((resolve, reject) => this.#dumps.set(id, { resolve, reject }));
-    this.#send({ type: 'dump-state', id });
+    const answer = new Promise<T>((resolve, reject) => this.#requests.set(msg.id, { resolve: resolve as (m: SchedulerToClient) => void, reject }));
+    this.#send(msg);
     return answer;
+  }
+
+  /** The cluster's state for a post-mortem, as the scheduler's JSON text: its own and every worker's (scheduler/cluster-dump.ts). */
+  async dumpState(): Promise<string> {
+    return (await this.#ask<ClusterStateMsg>({ type: 'dump-state', id: this.#nextId++ })).state;
+  }
+
+  /** How many workers the work calls for, and which idle ones to close first (scheduler/adaptive.ts). */
+  adaptiveTarget(targetDurationS: number): Promise<AdaptiveTargetReplyMsg> {
+    return this.#ask({ type: 'adaptive-target', id: this.#nextId++, targetDuration: targetDurationS });
+  }
+
+  /** Moves the results of these workers to others, then closes them (scheduler/retire.ts). */
+  retireWorkers(workers: readonly string[]): Promise<WorkersRetiredMsg> {
+    return this.#ask({ type: 'retire-workers', id: this.#nextId++, workers: workers.slice() });
   }
 
   /** The keys held or pending here, with their reference counts. */

@@ -25,6 +25,7 @@ import { ClusterChild } from './child.js';
 import { ClusterError, type ChildExit } from './errors.js';
 import { NANNY_ENDED_LINE, NANNY_STARTED_LINE, WORKER_LINE } from './lines.js';
 import { openClient, type Client } from './open-client.js';
+import { Adaptive, type AdaptOptions } from './adaptive.js';
 import type { TlsFiles } from '../comm/tls.js';
 
 /** Options of a LocalCluster; every one has a default. */
@@ -110,6 +111,8 @@ export class LocalCluster {
   /** killWorker calls waiting for a nanny's `ended` line, by worker pid. */
   private readonly endWaiters = new Map<number, (line: RegExpExecArray) => void>();
   private started = false;
+  private nextWorker = 0;
+  private adaptive: Adaptive | undefined;
   private starting: Promise<this> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -140,36 +143,10 @@ export class LocalCluster {
 
   private async run(): Promise<this> {
     const o = this.opts;
-    const host = o.host ?? '127.0.0.1';
-    const workerBin = binPath(o.workerBin, 'worker');
-    const common = this.common();
     try {
       await this.startScheduler(o.schedulerPort ?? 0);
-      const tlsArgs = this.tlsArgs();
       if (this.closing !== undefined) throw notRunning('close() while starting');
-
-      for (let i = 0; i < (o.nWorkers ?? 2); i++) {
-        const name = `worker-${i}`;
-        const args = [this.address, '--nthreads', String(o.threadsPerWorker ?? 1), '--name', name];
-        if (o.memoryLimit !== undefined) args.push('--memory-limit', String(o.memoryLimit));
-        if (host !== '127.0.0.1') args.push('--host', host);
-        if (o.nanny === false) args.push('--no-nanny');
-        if (o.reconnectTimeoutMs !== undefined) args.push('--reconnect-timeout', String(o.reconnectTimeoutMs / 1000));
-        args.push(...tlsArgs);
-        const seen: Seen = { workerPid: undefined, address: undefined };
-        this.seen.push(seen);
-        this.workerChildren.push(
-          new ClusterChild({
-            ...common,
-            onStdout: (line) => this.watch(seen, line),
-            name,
-            bin: workerBin,
-            args,
-            readyLine: WORKER_LINE,
-            readyText: `tsdask-worker ${name} listening at tcp://HOST:PORT connected to ${this.schedulerAddress}`,
-          }),
-        );
-      }
+      for (let i = 0; i < (o.nWorkers ?? 2); i++) this.spawnWorker();
       await Promise.all(this.workerChildren.map((w) => w.ready));
       if (this.closing !== undefined) throw notRunning('close() while starting');
       this.started = true;
@@ -180,6 +157,68 @@ export class LocalCluster {
       await this.close();
       throw err;
     }
+  }
+
+  /** Starts worker `worker-N` (N counts up from 0 over the cluster's life); resolves with it once it listens. */
+  private spawnWorker(): ClusterChild {
+    const o = this.opts;
+    const host = o.host ?? '127.0.0.1';
+    const name = `worker-${this.nextWorker++}`;
+    const args = [this.address, '--nthreads', String(o.threadsPerWorker ?? 1), '--name', name];
+    if (o.memoryLimit !== undefined) args.push('--memory-limit', String(o.memoryLimit));
+    if (host !== '127.0.0.1') args.push('--host', host);
+    if (o.nanny === false) args.push('--no-nanny');
+    if (o.reconnectTimeoutMs !== undefined) args.push('--reconnect-timeout', String(o.reconnectTimeoutMs / 1000));
+    args.push(...this.tlsArgs());
+    const seen: Seen = { workerPid: undefined, address: undefined };
+    const child = new ClusterChild({
+      ...this.common(),
+      onStdout: (line) => this.watch(seen, line),
+      name,
+      bin: binPath(o.workerBin, 'worker'),
+      args,
+      readyLine: WORKER_LINE,
+      readyText: `tsdask-worker ${name} listening at tcp://HOST:PORT connected to ${this.address}`,
+    });
+    this.seen.push(seen);
+    this.workerChildren.push(child);
+    return child;
+  }
+
+  /**
+   * Scales by load, as Dask's `cluster.adapt(minimum, maximum)`: every `intervalMs` (default
+   * 1000) it asks the scheduler how many workers the queued and running work calls for (at most
+   * `targetDurationMs` of expected work per worker, default 5000; durations measured per task
+   * prefix) and starts workers up to `maximum`, or retires idle ones down to `minimum` once the
+   * scheduler has named them `waitCount` times in a row (default 3); a retired worker closes only
+   * after its results are copied to another (cluster/adaptive.ts). Replaces an earlier adapt();
+   * `stop()` on the result, or close(), ends it.
+   */
+  adapt(opts: AdaptOptions = {}): Adaptive {
+    if (!this.started || this.closing !== undefined) throw notRunning('cluster.adapt() outside start() .. close()');
+    this.adaptive?.stop();
+    const client = this.client();
+    const adaptive = new Adaptive(opts, client.asScheduler(), {
+      count: () => this.workerChildren.length,
+      scaleUp: async (n) => {
+        const started = Array.from({ length: n }, () => this.spawnWorker());
+        await Promise.all(started.map((c) => c.ready));
+        for (const c of started) c.unref();
+      },
+      ended: async (addresses) => {
+        const gone = this.workerChildren.filter((_, i) => addresses.includes(this.seen[i]!.address ?? ''));
+        await Promise.all(gone.map((c) => c.stop(this.opts.closeTimeoutMs ?? 3000)));
+        for (const c of gone) {
+          const i = this.workerChildren.indexOf(c);
+          this.workerChildren.splice(i, 1);
+          this.seen.splice(i, 1);
+        }
+      },
+      close: () => client.close(),
+      log: (line) => this.opts.onLog?.('adapt', line),
+    });
+    this.adaptive = adaptive;
+    return adaptive;
   }
 
   /** What every child is started with: the environment (with the token), node flags, start timeout, log sink. */
@@ -373,6 +412,7 @@ export class LocalCluster {
   /** Stops every child: SIGTERM to the workers, then the scheduler, SIGKILL after closeTimeoutMs. Idempotent. */
   close(): Promise<void> {
     return (this.closing ??= (async () => {
+      await this.adaptive?.stop();
       const grace = this.opts.closeTimeoutMs ?? 3000;
       await Promise.all(this.workerChildren.map((w) => w.stop(grace)));
       await this.scheduler?.stop(grace);

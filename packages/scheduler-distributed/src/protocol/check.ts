@@ -55,6 +55,8 @@ const CLIENT_TO_SCHEDULER: Shapes = {
   scatter: { id: 'number', key: 'string', nbytes: 'number' },
   'reclaim-keys': { id: 'number', keys: 'string[]' },
   'dump-state': { id: 'number' },
+  'adaptive-target': { id: 'number', targetDuration: 'number' },
+  'retire-workers': { id: 'number', workers: 'string[]' },
 };
 const SCHEDULER_TO_CLIENT: Shapes = {
   'client-welcome': { clientId: 'string', workers: 'number' },
@@ -66,10 +68,12 @@ const SCHEDULER_TO_CLIENT: Shapes = {
   scattered: { id: 'number', key: 'string', worker: 'string' },
   reclaimed: { id: 'number', missing: 'string[]' },
   'cluster-state': { id: 'number', state: 'string' },
+  'adaptive-target-reply': { id: 'number', target: 'number', close: 'string[]' },
+  'workers-retired': { id: 'number', retired: 'string[]', kept: 'pairs' },
 };
 const WORKER_TO_SCHEDULER: Shapes = {
   'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?', held: 'held?' },
-  'task-finished': { key: 'string', nbytes: 'number' },
+  'task-finished': { key: 'string', nbytes: 'number', duration: 'number?' },
   'task-erred': { key: 'string', error: 'object' },
   'missing-data': { key: 'string', tried: 'string[]' },
   heartbeat: { memory: 'number', spilled: 'number?', executing: 'number', ready: 'number' },
@@ -77,6 +81,7 @@ const WORKER_TO_SCHEDULER: Shapes = {
   slots: { slots: 'number' },
   transfers: { rows: 'transfer-rows' },
   'state-dump': { id: 'number', state: 'string' },
+  'replicas-added': { keys: 'held?' },
 };
 const SCHEDULER_TO_WORKER: Shapes = {
   'worker-welcome': { heartbeatMs: 'number' },
@@ -87,6 +92,7 @@ const SCHEDULER_TO_WORKER: Shapes = {
   'close-worker': { reason: 'string' },
   'steal-request': { key: 'string' },
   'dump-state': { id: 'number' },
+  'acquire-replicas': { inputs: 'inputs' },
 };
 const NANNY_TO_SCHEDULER: Shapes = {
   'register-nanny': { id: 'string', name: 'string', pid: 'number' },

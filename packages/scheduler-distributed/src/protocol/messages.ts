@@ -59,6 +59,19 @@ export interface ReclaimKeysMsg {
   id: number;
   keys: string[];
 }
+/** What adapt should do now (scheduler/adaptive.ts): answered by `adaptive-target`. */
+export interface AdaptiveTargetMsg {
+  type: 'adaptive-target';
+  id: number;
+  /** Seconds of queued work each worker should have at most (Dask's target_duration). */
+  targetDuration: number;
+}
+/** Move the results of these workers (data addresses) to others, then close them; answered by `workers-retired`. */
+export interface RetireWorkersMsg {
+  type: 'retire-workers';
+  id: number;
+  workers: string[];
+}
 /** The cluster's state for a post-mortem (client.dumpClusterState); answered by `cluster-state`. */
 export interface DumpStateMsg {
   type: 'dump-state';
@@ -124,6 +137,20 @@ export interface ReclaimedMsg {
   missing: string[];
 }
 
+/** Answer to adaptive-target: how many workers the work asks for, and which idle workers to close first to go below the current count. */
+export interface AdaptiveTargetReplyMsg {
+  type: 'adaptive-target-reply';
+  id: number;
+  target: number;
+  close: string[];
+}
+/** Answer to retire-workers: those closed (their results moved first), and those kept with why. */
+export interface WorkersRetiredMsg {
+  type: 'workers-retired';
+  id: number;
+  retired: string[];
+  kept: [string, string][];
+}
 /** Answer to dump-state: the scheduler's and every worker's state, as one JSON document (scheduler/cluster-dump.ts). */
 export interface ClusterStateMsg {
   type: 'cluster-state';
@@ -133,6 +160,11 @@ export interface ClusterStateMsg {
 
 // ---- worker -> scheduler ----------------------------------------------------
 
+/** Fetch copies of these keys from the workers that hold them (to retire one of those); answered by replicas-added. */
+export interface AcquireReplicasMsg {
+  type: 'acquire-replicas';
+  inputs: { key: string; whoHas: string[]; nbytes: number }[];
+}
 /** Answer to the scheduler's dump-state: this worker's state as JSON text (worker/state-dump.ts). */
 export interface StateDumpMsg {
   type: 'state-dump';
@@ -159,6 +191,13 @@ export interface WorkerTaskFinishedMsg {
   type: 'task-finished';
   key: string;
   nbytes: number;
+  /** Seconds it ran on its thread, when it ran here (the scheduler's duration estimates for adapt). */
+  duration?: number;
+}
+/** Copies fetched because the scheduler asked (acquire-replicas): this worker holds them now. */
+export interface ReplicasAddedMsg {
+  type: 'replicas-added';
+  keys: [string, number][];
 }
 /** A task threw here. */
 export interface WorkerTaskErredMsg {
@@ -311,7 +350,7 @@ export interface NannyWelcomeMsg {
   type: 'nanny-welcome';
 }
 
-export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg | ReclaimKeysMsg | DumpStateMsg;
+export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg | ReclaimKeysMsg | DumpStateMsg | AdaptiveTargetMsg | RetireWorkersMsg;
 export type SchedulerToClient =
   | ClientWelcomeMsg
   | GraphAcceptedMsg
@@ -321,11 +360,22 @@ export type SchedulerToClient =
   | WhoHasReplyMsg
   | ScatteredMsg
   | ReclaimedMsg
-  | ClusterStateMsg;
+  | ClusterStateMsg
+  | AdaptiveTargetReplyMsg
+  | WorkersRetiredMsg;
 export type WorkerToScheduler =
-  RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg | SlotsMsg | TransfersMsg | StateDumpMsg;
+  | RegisterWorkerMsg
+  | WorkerTaskFinishedMsg
+  | WorkerTaskErredMsg
+  | MissingDataMsg
+  | HeartbeatMsg
+  | StealResponseMsg
+  | SlotsMsg
+  | TransfersMsg
+  | StateDumpMsg
+  | ReplicasAddedMsg;
 export type SchedulerToWorker =
-  WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg | DumpStateMsg;
+  WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg | DumpStateMsg | AcquireReplicasMsg;
 export type PeerToWorker = GetDataMsg;
 export type NannyToScheduler = RegisterNannyMsg | WorkerDiedMsg;
 export type SchedulerToNanny = NannyWelcomeMsg;

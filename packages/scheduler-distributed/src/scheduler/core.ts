@@ -25,6 +25,8 @@ import { ClusterEvents } from './cluster-events.js';
 import { SchedulerEventPump } from './event-pump.js';
 import { RecoveredKeys } from './recovered-keys.js';
 import { ClusterDumps } from './cluster-dump.js';
+import { TaskDurations } from './adaptive.js';
+import { RetireWorkers } from './retire.js';
 import { Scatters } from './scatter.js';
 import type { SchedulerInstruction, SchedulerStimulus } from './state/messages.js';
 import { SchedulerState, type SchedulerStateOptions } from './state/scheduler-state.js';
@@ -82,6 +84,9 @@ export class SchedulerCore {
   readonly recovered: RecoveredKeys;
   /** Cluster dumps waiting for their workers' parts. */
   readonly dumps: ClusterDumps;
+  /** Measured task durations (for adapt) and workers being retired. */
+  readonly durations = new TaskDurations();
+  readonly retiring: RetireWorkers;
   /** Nannies' reports of how their workers died, and removals held for them. */
   readonly nannies: NannyReports;
   /** The event stream of computes (event-pump.ts) and of the cluster (cluster-events.ts). */
@@ -106,6 +111,7 @@ export class SchedulerCore {
     this.scatters = new Scatters(this);
     this.recovered = new RecoveredKeys(this, opts.recoverWindowMs);
     this.dumps = new ClusterDumps(this);
+    this.retiring = new RetireWorkers(this);
     this.nannies = new NannyReports(opts.nannyHoldMs);
     this.onNannyReport = opts.onNannyReport;
     this.events = new SchedulerEventPump(this.state);
@@ -163,6 +169,7 @@ export class SchedulerCore {
     this.nannies.close();
     this.recovered.close();
     this.dumps.close();
+    this.retiring.close();
     for (const w of this.workers.values()) w.closeWorker('the scheduler is closing');
     await Promise.all([...this.workers.values()].map((w) => w.conn.flushed()));
     await this.#listener?.close();

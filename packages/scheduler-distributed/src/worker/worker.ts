@@ -101,6 +101,10 @@ export class Worker {
   readonly #monitor: ReturnType<typeof setInterval> | undefined;
   #resolveClosed!: (exit: WorkerExit) => void;
   #metrics: MetricsServer | undefined;
+  /** Seconds each finished task ran, until its task-finished carries it. */
+  readonly #durations = new Map<string, number>();
+  /** Keys the scheduler asked this worker to copy (acquire-replicas): reported by replicas-added once here. */
+  readonly #replicating = new Set<string>();
   #closing = false;
   #receiving: { key: string; nbytes: number } | undefined;
   #stimuli = 0;
@@ -333,6 +337,9 @@ export class Worker {
         return;
       case 'worker-welcome':
         return; // only the first one means something (register.ts)
+      case 'acquire-replicas':
+        for (const i of msg.inputs) this.#replicating.add(i.key);
+        return this.#handle({ type: 'acquire-replicas', stimulusId: this.#sid(msg.type), keys: msg.inputs });
       case 'dump-state': {
         const s = this.#store;
         const state = workerSnapshot({
@@ -388,14 +395,23 @@ export class Worker {
         return this.#execute(ins.key, ins.op as WireNode);
       case 'gather-dep':
         return this.#gatherDep(ins.transferId, ins.peer, ins.keys);
-      case 'task-finished':
-        // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
-        return this.#send({ type: 'task-finished', key: ins.key, nbytes: ins.nbytes }, this.#machine.executing > 0 || this.#machine.ready.size > 0);
+      case 'task-finished': // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
+      {
+        // A copy the scheduler asked for (acquire-replicas) is reported as one: the scheduler did not ask this worker to compute it.
+        if (this.#replicating.delete(ins.key)) return this.#send({ type: 'replicas-added', keys: [[ins.key, ins.nbytes]] });
+        const duration = this.#durations.get(ins.key);
+        this.#durations.delete(ins.key);
+        return this.#send(
+          { type: 'task-finished', key: ins.key, nbytes: ins.nbytes, ...(duration !== undefined ? { duration } : {}) },
+          this.#machine.executing > 0 || this.#machine.ready.size > 0,
+        );
+      }
       case 'task-erred':
         return this.#send({ type: 'task-erred', key: ins.key, error: ins.error as WireError });
       case 'missing-data':
         return this.#send({ type: 'missing-data', key: ins.key, tried: ins.tried });
       case 'release-data':
+        this.#durations.delete(ins.key);
         this.#store.delete(ins.key);
         return;
       case 'steal-response':
@@ -444,8 +460,10 @@ export class Worker {
       queueMicrotask(() => this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error }));
       return;
     }
+    const began = performance.now();
     void this.#executor.run(key, payload).then((r) => {
       if (this.#closing) return;
+      if (r.ok) this.#durations.set(key, (performance.now() - began) / 1000);
       const slots = this.#executor.slots;
       if (slots !== this.#machine.nthreads) {
         this.#handle({ type: 'set-slots', stimulusId: this.#sid('set-slots'), slots });
