@@ -83,6 +83,7 @@ export {
 } from './worker/state/memory-thresholds.js';
 export type { ReceiveDataStimulus, StealRequestStimulus } from './worker/state/messages.js';
 export { Client, type ClientOptions } from './client/client.js';
+export { formatExposition, type MetricFamily, type MetricSample } from './metrics/exposition.js';
 export { RemoteScheduler, type RemoteSchedulerOptions } from './client/remote-scheduler.js';
 export { fetchValues, type FetchDeps } from './client/data-fetch.js';
 export { PeerPool, type DialPeer, type Fetched } from './protocol/peer-pool.js';
@@ -90,6 +91,7 @@ export { encodeGraph } from './client/encode-graph.js';
 export { MissingTokenError, SchedulerLostError, ClientClosedError, DataNotFoundError } from './client/errors.js';
 export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';
 export { LocalCluster, type LocalClusterOptions, type ClusterWorkerInfo } from './cluster/local-cluster.js';
+export { Adaptive, type AdaptOptions, type AdaptStep, type AdaptHooks } from './cluster/adaptive.js';
 export { ClusterError, type ClusterErrorCode, type ChildExit } from './cluster/errors.js';
 export { readTlsFiles, type TlsOptions, type TlsFiles } from './comm/tls.js';
 export { Nanny, type NannyOptions, type NannyExit } from './nanny/nanny.js';

@@ -4,7 +4,8 @@
  * default at 8787, a free port when that is taken; `--no-dashboard` turns it off), prints the
  * stdout lines other tools read (`tsdask-scheduler listening at tcp://HOST:PORT`, the token when
  * it generated one, then `tsdask-scheduler dashboard at http://HOST:PORT/`, with `?token=...` when
- * the token was generated: a given token is never printed), and closes on SIGTERM or SIGINT with
+ * the token was generated: a given token is never printed; then `tsdask-scheduler metrics at
+ * http://HOST:PORT/metrics` with --metrics-port), and closes on SIGTERM or SIGINT with
  * exit code 0. The logic is in
  * scheduler/server.ts; this file stays a thin shell.
  */
@@ -29,6 +30,10 @@ Options:
   --dashboard-port PORT     serve the dashboard on this port (default 8787; a free port when
                             8787 is taken; 0 for any free port); open it with ?token=TOKEN
   --no-dashboard            do not serve the dashboard
+  --metrics-port PORT       serve Prometheus metrics at http://HOST:PORT/metrics (0 for any free
+                            port; not behind the token, as Dask's; default: not served)
+  --recover-window TIME     after a restart, how long a reconnecting client's reclaim waits for
+                            workers to bring its results back (default 10s)
   --tls-cert FILE           serve TLS with this certificate (PEM); needs --tls-key
   --tls-key FILE            the certificate's private key (PEM)
   --tls-ca FILE             the CA that signed the cluster's certificates (PEM)
@@ -60,6 +65,8 @@ async function main(): Promise<void> {
         'allowed-failures': { type: 'string', default: '3' },
         'dashboard-port': { type: 'string', default: String(DEFAULT_DASHBOARD_PORT) },
         'no-dashboard': { type: 'boolean', default: false },
+        'metrics-port': { type: 'string' },
+        'recover-window': { type: 'string', default: '10s' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-ca': { type: 'string' },
@@ -81,6 +88,11 @@ async function main(): Promise<void> {
   if (!Number.isInteger(dashboardPort) || dashboardPort < 0 || dashboardPort > 65535)
     fail(`--dashboard-port must be an integer from 0 to 65535, got '${values['dashboard-port']}'.`);
   const dashboard = values['no-dashboard'] === true ? false : { port: dashboardPort };
+  const metricsPort = values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']);
+  if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535))
+    fail(`--metrics-port must be an integer from 0 to 65535, got '${values['metrics-port']}'.`);
+  const recoverWindowMs = parseDuration(values['recover-window']);
+  if (!(recoverWindowMs >= 0)) fail(`--recover-window must be a duration such as 10s or 500ms, got '${values['recover-window']}'.`);
   const heartbeatTimeoutMs = parseDuration(values['heartbeat-timeout']);
   if (!(heartbeatTimeoutMs > 0)) fail(`--heartbeat-timeout must be a duration such as 5s or 500ms, got '${values['heartbeat-timeout']}'.`);
   const allowedFailures = Number(values['allowed-failures']);
@@ -99,6 +111,8 @@ async function main(): Promise<void> {
       heartbeatTimeoutMs,
       dashboard,
       state: { allowedFailures },
+      recoverWindowMs,
+      ...(metricsPort !== undefined ? { metrics: { port: metricsPort } } : {}),
       ...(tls !== undefined ? { tls } : {}),
     });
   } catch (err) {
@@ -114,6 +128,7 @@ async function main(): Promise<void> {
   const dashboardUrl =
     server.dashboardUrl === undefined ? undefined : given === undefined ? server.dashboardUrl : server.dashboardUrl.replace(/\?token=.*$/, '');
   if (dashboardUrl !== undefined) process.stdout.write(`tsdask-scheduler dashboard at ${dashboardUrl}\n`);
+  if (server.metricsUrl !== undefined) process.stdout.write(`tsdask-scheduler metrics at ${server.metricsUrl}\n`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

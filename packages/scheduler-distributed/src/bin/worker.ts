@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `tsdask-worker <scheduler-address> [--nthreads N] [--memory-limit 4GB] [--name NAME] [--token T] [--host H] [--port P] [--no-nanny]`:
+ * `tsdask-worker <scheduler-address> [--nthreads N] [--memory-limit 4GB] [--name NAME] [--token T] [--host H] [--port P] [--metrics-port P] [--reconnect-timeout S] [--no-nanny]`:
  * starts a worker, prints `tsdask-worker NAME listening at tcp://HOST:PORT connected to tcp://SCHEDHOST:SCHEDPORT`
  * on stdout and logs to stderr. By default it runs a nanny (nanny/nanny.ts) that runs the worker
  * as its child with the same flags plus --no-nanny, restarts it when it dies and tells the
@@ -37,6 +37,12 @@ Options:
   --tls-cert FILE      TLS: this worker's certificate (PEM), for its data port; needs --tls-key
   --tls-key FILE       the certificate's private key (PEM)
   --tls-ca FILE        the CA the scheduler's and peers' certificates chain to (PEM)
+  --metrics-port P     serve Prometheus metrics at http://HOST:P/metrics, HOST as --host
+                       (0 for any free port; not behind the token; default: not served)
+  --reconnect-timeout S
+                       when the scheduler goes away, keep this worker's results and dial the
+                       same address again for S seconds, registering them with the scheduler
+                       that comes back (default 0: stop at once)
   --no-nanny           run the worker in this process, without a nanny that restarts it when
                        it dies (or passes 95% of --memory-limit) and tells the scheduler why
   -h, --help           show this help
@@ -68,6 +74,8 @@ function parse(): { scheduler: string; nanny: boolean; options: Parameters<typeo
         'tls-key': { type: 'string' },
         'tls-ca': { type: 'string' },
         'no-nanny': { type: 'boolean' },
+        'reconnect-timeout': { type: 'string' },
+        'metrics-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -111,6 +119,11 @@ function parse(): { scheduler: string; nanny: boolean; options: Parameters<typeo
   const memorySpill = fraction('memory-spill', values['memory-spill']);
   const memoryPause = fraction('memory-pause', values['memory-pause']);
   const port = whole('port', values.port, 0);
+  const metricsPort = whole('metrics-port', values['metrics-port'], 0);
+  const reconnect = values['reconnect-timeout'];
+  const reconnectSeconds = reconnect === undefined ? undefined : Number(reconnect);
+  if (reconnectSeconds !== undefined && !(reconnectSeconds >= 0 && Number.isFinite(reconnectSeconds)))
+    usageError(`--reconnect-timeout must be a number of seconds >= 0, got '${reconnect}'`);
   let tls;
   try {
     tls = readTlsFiles({ cert: values['tls-cert'], key: values['tls-key'], ca: values['tls-ca'] });
@@ -125,6 +138,8 @@ function parse(): { scheduler: string; nanny: boolean; options: Parameters<typeo
       token,
       ...(nthreads !== undefined ? { nthreads } : {}),
       ...(port !== undefined ? { port } : {}),
+      ...(metricsPort !== undefined ? { metricsPort } : {}),
+      ...(reconnectSeconds !== undefined ? { reconnectTimeoutMs: reconnectSeconds * 1000 } : {}),
       ...(values['memory-limit'] !== undefined ? { memoryLimit: values['memory-limit'] } : {}),
       ...(memoryTarget !== undefined ? { memoryTarget } : {}),
       ...(memorySpill !== undefined ? { memorySpill } : {}),
@@ -153,6 +168,7 @@ function runNanny(options: Parameters<typeof Worker.start>[0]): void {
     ...(options.name !== undefined ? { name: options.name } : {}),
     memoryLimit,
     workerArgs,
+    ...(options.reconnectTimeoutMs !== undefined ? { reconnectTimeoutMs: options.reconnectTimeoutMs } : {}),
   }).then(
     (nanny) => {
       const stop = (): void => void nanny.stop();
@@ -186,6 +202,7 @@ function main(): void {
     (worker) => {
       const sched = formatAddress(parseAddress(scheduler));
       process.stdout.write(`tsdask-worker ${worker.name} listening at tcp://${worker.address} connected to tcp://${sched}\n`);
+      if (worker.metricsUrl !== undefined) process.stdout.write(`tsdask-worker ${worker.name} metrics at ${worker.metricsUrl}\n`);
       const stop = (): void => void worker.close();
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);

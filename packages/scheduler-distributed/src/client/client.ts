@@ -12,6 +12,7 @@
  */
 import type { TlsOptions } from '../comm/tls.js';
 import { Client as FuturesClient, type SchedulerProvider } from '@tsdask/core-graph';
+import { writeFile } from 'node:fs/promises';
 import { connect } from '../comm/tcp.js';
 import { formatAddress, parseAddress } from '../protocol/address.js';
 import { PeerPool } from '../protocol/peer-pool.js';
@@ -30,6 +31,12 @@ export interface ClientOptions {
   gatherAttempts?: number;
   /** Milliseconds a worker may send nothing while the client awaits data from it, before it is dropped and asked again (default 30 s). */
   dataIdleTimeoutMs?: number;
+  /**
+   * When the scheduler connection drops, dial the same address again for this long (ms), reclaim
+   * the results held (its workers keep them, with `--reconnect-timeout`) and send pending graphs
+   * again; default 0: everything pending fails at once with SchedulerLostError, as Dask's.
+   */
+  reconnectTimeoutMs?: number;
 }
 
 const noop = (): void => {};
@@ -69,12 +76,17 @@ export class Client implements SchedulerProvider {
       ...(opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: opts.handshakeTimeoutMs } : {}),
       ...(opts.tls !== undefined ? { tls: opts.tls } : {}),
     };
-    const connecting = connect({ host: at.host, port: at.port, token, role: 'client', ...dial });
+    const dialScheduler = () => connect({ host: at.host, port: at.port, token, role: 'client', ...dial });
+    const connecting = dialScheduler();
+    const reconnectMs = opts.reconnectTimeoutMs ?? 0;
     const pool = new PeerPool((worker) => {
       const w = parseAddress(worker);
       return connect({ host: w.host, port: w.port, token, role: 'peer', ...dial });
     }, opts.dataIdleTimeoutMs);
-    this.#scheduler = new RemoteScheduler(this.address, connecting, pool, opts.gatherAttempts !== undefined ? { gatherAttempts: opts.gatherAttempts } : {});
+    this.#scheduler = new RemoteScheduler(this.address, connecting, pool, {
+      ...(opts.gatherAttempts !== undefined ? { gatherAttempts: opts.gatherAttempts } : {}),
+      ...(reconnectMs > 0 ? { reconnect: { dial: dialScheduler, timeoutMs: reconnectMs } } : {}),
+    });
     this.#ready = connecting.then(noop);
     this.#ready.catch(noop);
     const f = (this.#futures = new FuturesClient({ scheduler: this }));
@@ -91,6 +103,20 @@ export class Client implements SchedulerProvider {
   /** Resolves once connected to the scheduler; rejects with the ConnectionError that kept it shut (refused token, nothing listening, ...). */
   ready(): Promise<void> {
     return this.#ready;
+  }
+
+  /**
+   * Writes the state of the scheduler and of every worker to `path` as one JSON document, for a
+   * post-mortem (Dask's `Client.dump_cluster_state`, which writes msgpack or YAML; ours is JSON);
+   * resolves with the path written. Its sections: `scheduler` (workers, clients, every task with
+   * its state, holders and, when it erred, its error and story) and `workers` by address (memory,
+   * tasks and their states); a worker that does not answer within 5 s is recorded as such.
+   */
+  async dumpClusterState(path = 'tsdask-cluster-dump.json'): Promise<string> {
+    await this.#ready;
+    const json = await this.#scheduler.dumpState();
+    await writeFile(path, json);
+    return path;
   }
 
   /** The Scheduler this client runs graphs on (what `{ scheduler: client }` resolves to). */

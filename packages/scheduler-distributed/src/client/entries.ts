@@ -4,6 +4,7 @@
  * RunRecord per graph sent (its outputs and the held keys its graph names). Pure: no I/O.
  */
 import type { Key, RunHandle } from '@tsdask/core-graph';
+import type { UpdateGraphMsg } from '../protocol/messages.js';
 
 const noop = (): void => {};
 
@@ -17,6 +18,8 @@ export interface RunRecord {
   cancelled: boolean;
   /** Stops listening to the run's AbortSignal. */
   detach: () => void;
+  /** The graph as sent, kept while the run is open: sent again to a scheduler that restarted (client/reconnect.ts). */
+  msg?: UpdateGraphMsg;
 }
 
 /** A key the caller holds references to. */

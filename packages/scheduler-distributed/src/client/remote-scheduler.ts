@@ -13,7 +13,9 @@
  *   graphs name them as held, reject with CancelledError and are released at the scheduler.
  * - scatter: one `scatter` message and one body frame per value; `scattered` settles it.
  * - The connection fails or closes (or the client is closed): every pending output, who-has
- *   and gather rejects at once with SchedulerLostError (ClientClosedError), and every later call too.
+ *   and gather rejects at once with SchedulerLostError (ClientClosedError), and every later call too;
+ *   unless `reconnect` is given: then it dials the scheduler again for `timeoutMs`, reclaims the
+ *   results it holds and sends pending graphs again (reconnect.ts), and fails only if that window passes.
  */
 import {
   cancelledError,
@@ -31,13 +33,15 @@ import type { Connection } from '../comm/connection.js';
 import type { Frame } from '../comm/frames.js';
 import { MessageShapeError } from '../comm/errors.js';
 import { checkToClient } from '../protocol/check.js';
-import type { ClientToScheduler, SchedulerToClient } from '../protocol/messages.js';
+import type { AdaptiveTargetReplyMsg, ClientToScheduler, ClusterStateMsg, SchedulerToClient, WorkersRetiredMsg } from '../protocol/messages.js';
 import { encodeWireValue } from '../protocol/values.js';
 import { fetchValues } from './data-fetch.js';
 import type { PeerPool } from '../protocol/peer-pool.js';
 import { encodeGraph } from './encode-graph.js';
 import { failedHandle, newEntry, settleEntry, type Entry, type RunRecord } from './entries.js';
 import { SchedulerLostError } from './errors.js';
+import { graphsToResend, heldKeys, pendingScatters } from './reconnect.js';
+import { redial } from '../comm/redial.js';
 
 const noop = (): void => {};
 
@@ -45,6 +49,8 @@ const noop = (): void => {};
 export interface RemoteSchedulerOptions {
   /** Rounds of who-has + fetch a gather makes for a key missing at its holder (default 12: about 6 s of pauses). */
   gatherAttempts?: number;
+  /** Dial the scheduler again when its connection drops (a restart), for `timeoutMs`; default: fail at once with SchedulerLostError. */
+  reconnect?: { dial: () => Promise<Connection>; timeoutMs: number };
 }
 
 /** The Scheduler contract over a connection to a tsdask scheduler (see the header). */
@@ -61,7 +67,14 @@ export class RemoteScheduler implements Scheduler {
   #loseNow!: (err: Error) => void;
   readonly #entries = new Map<Key, Entry>();
   readonly #runs = new Map<number, RunRecord>();
-  readonly #whoHas = new Map<number, { resolve: (w: Record<Key, string[]>) => void; reject: (e: unknown) => void }>();
+  readonly #whoHas = new Map<number, { keys: Key[]; resolve: (w: Record<Key, string[]>) => void; reject: (e: unknown) => void }>();
+  readonly #reconnect: RemoteSchedulerOptions['reconnect'];
+  /** Requests waiting for their answer by id (dump-state, adaptive-target, retire-workers). */
+  readonly #requests = new Map<number, { resolve: (msg: SchedulerToClient) => void; reject: (e: unknown) => void }>();
+  /** The id of the reclaim-keys sent after a reconnection; messages stay queued until it is answered. */
+  #reclaiming: number | undefined;
+  /** The runs and who-has questions the old scheduler had, while reconnecting (sent again after the reclaim). */
+  #resend: { runs: RunRecord[]; whoHas: number[] } | undefined;
   readonly #scatters = new Map<number, Key>();
   #nextId = 1;
   #clientId: string | undefined;
@@ -73,6 +86,7 @@ export class RemoteScheduler implements Scheduler {
     this.name = name;
     this.#pool = pool;
     this.#attempts = opts.gatherAttempts ?? 12;
+    this.#reconnect = opts.reconnect;
     this.#whenLost = new Promise<never>((_, reject) => (this.#loseNow = reject));
     this.#whenLost.catch(noop);
     connecting.then(
@@ -93,7 +107,63 @@ export class RemoteScheduler implements Scheduler {
     }
     this.#conn = conn;
     conn.onFrame((f) => this.#onFrame(f));
-    void conn.closed.then((reason) => this.lose(new SchedulerLostError(this.name, reason)));
+    void conn.closed.then((reason) => this.#dropped(conn, reason));
+    const queued = this.#queued ?? [];
+    this.#queued = undefined;
+    for (const m of queued) this.#send(m, m.type === 'scatter' ? this.#queuedBodies.get(m.id) : undefined);
+    this.#queuedBodies.clear();
+  }
+
+  /** The scheduler connection closed: fail everything (lose), or dial again while the reconnect window lasts. */
+  #dropped(conn: Connection, reason: Error | undefined): void {
+    if (this.#lost !== undefined || this.#conn !== conn) return;
+    const again = this.#reconnect;
+    if (again === undefined) return this.lose(new SchedulerLostError(this.name, reason));
+    this.#conn = undefined;
+    if (this.#resend === undefined) {
+      // What the old scheduler had: sent again after the reclaim. What is asked from now on waits in the queue.
+      this.#resend = { runs: [...this.#runs.values()], whoHas: [...this.#whoHas.keys()] };
+      for (const e of pendingScatters(this.#entries)) this.#settle(e, 'erred', this.#lostBy('the scheduler went away before a scatter was kept'));
+      this.#scatters.clear();
+      this.#queued = [];
+    }
+    redial(again.dial, { timeoutMs: again.timeoutMs, stopped: () => this.#lost !== undefined }).then(
+      (fresh) => this.#reconnected(fresh),
+      (err: unknown) => this.lose(new SchedulerLostError(this.name, reason ?? err)),
+    );
+  }
+
+  #lostBy(why: string): SchedulerLostError {
+    return new SchedulerLostError(this.name, new Error(why));
+  }
+
+  /** Connected again: reclaim the results held here first; the rest follows the answer (#resume). */
+  #reconnected(conn: Connection): void {
+    if (this.#lost !== undefined) return conn.close();
+    this.#conn = conn;
+    conn.onFrame((f) => this.#onFrame(f));
+    void conn.closed.then((reason) => this.#dropped(conn, reason));
+    const id = (this.#reclaiming = this.#nextId++);
+    conn.send({ type: 'reclaim-keys', id, keys: heldKeys(this.#entries) });
+  }
+
+  /** The reclaim was answered: results nobody brought are lost; pending graphs and who-has questions go again, then what was queued. */
+  #resume(missing: readonly Key[]): void {
+    this.#reclaiming = undefined;
+    for (const k of missing) {
+      const e = this.#entries.get(k);
+      if (e !== undefined) this.#settle(e, 'erred', this.#lostBy(`the scheduler restarted and no worker kept '${k}'`));
+    }
+    const conn = this.#conn!;
+    const resend = this.#resend;
+    this.#resend = undefined;
+    if (resend !== undefined) {
+      for (const m of graphsToResend(resend.runs, this.#entries)) conn.send(m);
+      for (const id of resend.whoHas) {
+        const w = this.#whoHas.get(id);
+        if (w !== undefined) conn.send({ type: 'who-has', id, keys: w.keys });
+      }
+    }
     const queued = this.#queued ?? [];
     this.#queued = undefined;
     for (const m of queued) this.#send(m, m.type === 'scatter' ? this.#queuedBodies.get(m.id) : undefined);
@@ -125,6 +195,8 @@ export class RemoteScheduler implements Scheduler {
     for (const e of this.#entries.values()) if (e.state === 'pending') this.#settle(e, 'erred', err);
     for (const w of this.#whoHas.values()) w.reject(err);
     this.#whoHas.clear();
+    for (const d of this.#requests.values()) d.reject(err);
+    this.#requests.clear();
     for (const r of this.#runs.values()) r.detach();
     this.#runs.clear();
     this.#queued = undefined;
@@ -191,6 +263,17 @@ export class RemoteScheduler implements Scheduler {
         w?.resolve(msg.whoHas);
         break;
       }
+      case 'cluster-state':
+      case 'adaptive-target-reply':
+      case 'workers-retired': {
+        const d = this.#requests.get(msg.id);
+        this.#requests.delete(msg.id);
+        d?.resolve(msg);
+        break;
+      }
+      case 'reclaimed':
+        if (msg.id === this.#reclaiming) this.#resume(msg.missing);
+        break;
       case 'scattered': {
         const key = this.#scatters.get(msg.id);
         this.#scatters.delete(msg.id);
@@ -230,6 +313,7 @@ export class RemoteScheduler implements Scheduler {
         if (e.state === 'erred') return failedHandle(outputs, e.error);
       }
       const run: RunRecord = { id, keys: fresh, held: msg.held, open: fresh.length, cancelled: false, detach: noop };
+      if (this.#reconnect !== undefined) run.msg = msg;
       for (const k of fresh) this.#entries.set(k, newEntry(run));
       this.#runs.set(id, run);
       const signal = opts.signal;
@@ -312,7 +396,7 @@ export class RemoteScheduler implements Scheduler {
   #askWhoHas(keys: readonly Key[]): Promise<Record<Key, string[]>> {
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
     const id = this.#nextId++;
-    const answer = new Promise<Record<Key, string[]>>((resolve, reject) => this.#whoHas.set(id, { resolve, reject }));
+    const answer = new Promise<Record<Key, string[]>>((resolve, reject) => this.#whoHas.set(id, { keys: keys.slice(), resolve, reject }));
     this.#send({ type: 'who-has', id, keys: keys.slice() });
     return answer;
   }
@@ -380,6 +464,29 @@ export class RemoteScheduler implements Scheduler {
       if (run !== undefined) runs.push(run);
     }
     if (runs.length > 0) this.#cancelRuns(runs, new CancelledError(new Error(`cancel() was called for '${keys[0]}'`)));
+  }
+
+  /** Sends a request and resolves with its answer (rejects when the scheduler is lost first). */
+  #ask<T extends SchedulerToClient>(msg: ClientToScheduler & { id: number }): Promise<T> {
+    if (this.#lost !== undefined) return Promise.reject(this.#lost);
+    const answer = new Promise<T>((resolve, reject) => this.#requests.set(msg.id, { resolve: resolve as (m: SchedulerToClient) => void, reject }));
+    this.#send(msg);
+    return answer;
+  }
+
+  /** The cluster's state for a post-mortem, as the scheduler's JSON text: its own and every worker's (scheduler/cluster-dump.ts). */
+  async dumpState(): Promise<string> {
+    return (await this.#ask<ClusterStateMsg>({ type: 'dump-state', id: this.#nextId++ })).state;
+  }
+
+  /** How many workers the work calls for, and which idle ones to close first (scheduler/adaptive.ts). */
+  adaptiveTarget(targetDurationS: number): Promise<AdaptiveTargetReplyMsg> {
+    return this.#ask({ type: 'adaptive-target', id: this.#nextId++, targetDuration: targetDurationS });
+  }
+
+  /** Moves the results of these workers to others, then closes them (scheduler/retire.ts). */
+  retireWorkers(workers: readonly string[]): Promise<WorkersRetiredMsg> {
+    return this.#ask({ type: 'retire-workers', id: this.#nextId++, workers: workers.slice() });
   }
 
   /** The keys held or pending here, with their reference counts. */

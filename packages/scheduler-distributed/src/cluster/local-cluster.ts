@@ -25,6 +25,7 @@ import { ClusterChild } from './child.js';
 import { ClusterError, type ChildExit } from './errors.js';
 import { NANNY_ENDED_LINE, NANNY_STARTED_LINE, WORKER_LINE } from './lines.js';
 import { openClient, type Client } from './open-client.js';
+import { Adaptive, type AdaptOptions } from './adaptive.js';
 import type { TlsFiles } from '../comm/tls.js';
 
 /** Options of a LocalCluster; every one has a default. */
@@ -47,6 +48,12 @@ export interface LocalClusterOptions {
   schedulerPort?: number;
   /** TLS for every connection: PEM file paths, passed to each child as --tls-cert/--tls-key/--tls-ca and used by client(). */
   tls?: TlsFiles;
+  /**
+   * Survive a scheduler restart: each worker keeps its results and dials the scheduler again for
+   * this long (its `--reconnect-timeout`), and `client()` reconnects and reclaims what it held
+   * (default: off, as Dask's, where everything is lost with the scheduler).
+   */
+  reconnectTimeoutMs?: number;
   /** Extra environment variables for the children, over this process's. */
   env?: Record<string, string | undefined>;
   /** The scheduler script (default: this package's dist/bin/scheduler.js). */
@@ -104,6 +111,8 @@ export class LocalCluster {
   /** killWorker calls waiting for a nanny's `ended` line, by worker pid. */
   private readonly endWaiters = new Map<number, (line: RegExpExecArray) => void>();
   private started = false;
+  private nextWorker = 0;
+  private adaptive: Adaptive | undefined;
   private starting: Promise<this> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -134,68 +143,10 @@ export class LocalCluster {
 
   private async run(): Promise<this> {
     const o = this.opts;
-    const host = o.host ?? '127.0.0.1';
-    const schedulerBin = binPath(o.schedulerBin, 'scheduler');
-    const workerBin = binPath(o.workerBin, 'worker');
-    const env = { ...process.env, ...o.env, TSDASK_TOKEN: this.token };
-    const common = { env, nodeArgs: o.nodeArgs, readyTimeoutMs: o.startTimeoutMs ?? 30_000, onLog: o.onLog };
     try {
-      const schedArgs = ['--host', host, '--port', String(o.schedulerPort ?? 0)];
-      if (o.allowedFailures !== undefined) schedArgs.push('--allowed-failures', String(o.allowedFailures));
-      const dash = o.dashboard ?? o.schedulerBin === undefined;
-      if (dash !== false) schedArgs.push('--dashboard-port', String((dash === true ? undefined : dash.port) ?? 0));
-      else if (o.schedulerBin === undefined) schedArgs.push('--no-dashboard');
-      // With the dashboard on, the scheduler is up once its dashboard line (printed after the listening line) is read.
-      let listening: string | undefined;
-      const onLog = (child: string, line: string): void => {
-        listening ??= SCHEDULER_LINE.exec(line)?.[1];
-        o.onLog?.(child, line);
-      };
-      const tlsArgs: string[] = [];
-      for (const field of ['cert', 'key', 'ca'] as const) if (o.tls?.[field] !== undefined) tlsArgs.push(`--tls-${field}`, o.tls[field]);
-      schedArgs.push(...tlsArgs);
-      this.scheduler = new ClusterChild({
-        ...common,
-        name: 'scheduler',
-        bin: schedulerBin,
-        args: schedArgs,
-        onLog,
-        readyLine: dash !== false ? DASHBOARD_LINE : SCHEDULER_LINE,
-        readyText: dash !== false ? 'tsdask-scheduler dashboard at http://HOST:PORT/...' : 'tsdask-scheduler listening at tcp://HOST:PORT',
-      });
-      const ready = (await this.scheduler.ready)[1]!;
-      // The bin does not print a token it was given: the URL gets it here.
-      if (dash !== false) this.dashboard = ready.includes('?token=') ? ready : `${ready}?token=${encodeURIComponent(this.token)}`;
-      this.schedulerAddress = dash !== false ? listening : ready;
-      if (this.schedulerAddress === undefined)
-        throw new ClusterError(
-          'TSDASK_CLUSTER_BAD_OPTION',
-          `LocalCluster: the scheduler printed its dashboard line without 'tsdask-scheduler listening at tcp://HOST:PORT' before it. ` +
-            'A custom schedulerBin must print its listening line first; or pass dashboard: false.',
-        );
+      await this.startScheduler(o.schedulerPort ?? 0);
       if (this.closing !== undefined) throw notRunning('close() while starting');
-
-      for (let i = 0; i < (o.nWorkers ?? 2); i++) {
-        const name = `worker-${i}`;
-        const args = [this.schedulerAddress, '--nthreads', String(o.threadsPerWorker ?? 1), '--name', name];
-        if (o.memoryLimit !== undefined) args.push('--memory-limit', String(o.memoryLimit));
-        if (host !== '127.0.0.1') args.push('--host', host);
-        if (o.nanny === false) args.push('--no-nanny');
-        args.push(...tlsArgs);
-        const seen: Seen = { workerPid: undefined, address: undefined };
-        this.seen.push(seen);
-        this.workerChildren.push(
-          new ClusterChild({
-            ...common,
-            onStdout: (line) => this.watch(seen, line),
-            name,
-            bin: workerBin,
-            args,
-            readyLine: WORKER_LINE,
-            readyText: `tsdask-worker ${name} listening at tcp://HOST:PORT connected to ${this.schedulerAddress}`,
-          }),
-        );
-      }
+      for (let i = 0; i < (o.nWorkers ?? 2); i++) this.spawnWorker();
       await Promise.all(this.workerChildren.map((w) => w.ready));
       if (this.closing !== undefined) throw notRunning('close() while starting');
       this.started = true;
@@ -206,6 +157,136 @@ export class LocalCluster {
       await this.close();
       throw err;
     }
+  }
+
+  /** Starts worker `worker-N` (N counts up from 0 over the cluster's life); resolves with it once it listens. */
+  private spawnWorker(): ClusterChild {
+    const o = this.opts;
+    const host = o.host ?? '127.0.0.1';
+    const name = `worker-${this.nextWorker++}`;
+    const args = [this.address, '--nthreads', String(o.threadsPerWorker ?? 1), '--name', name];
+    if (o.memoryLimit !== undefined) args.push('--memory-limit', String(o.memoryLimit));
+    if (host !== '127.0.0.1') args.push('--host', host);
+    if (o.nanny === false) args.push('--no-nanny');
+    if (o.reconnectTimeoutMs !== undefined) args.push('--reconnect-timeout', String(o.reconnectTimeoutMs / 1000));
+    args.push(...this.tlsArgs());
+    const seen: Seen = { workerPid: undefined, address: undefined };
+    const child = new ClusterChild({
+      ...this.common(),
+      onStdout: (line) => this.watch(seen, line),
+      name,
+      bin: binPath(o.workerBin, 'worker'),
+      args,
+      readyLine: WORKER_LINE,
+      readyText: `tsdask-worker ${name} listening at tcp://HOST:PORT connected to ${this.address}`,
+    });
+    this.seen.push(seen);
+    this.workerChildren.push(child);
+    return child;
+  }
+
+  /**
+   * Scales by load, as Dask's `cluster.adapt(minimum, maximum)`: every `intervalMs` (default
+   * 1000) it asks the scheduler how many workers the queued and running work calls for (at most
+   * `targetDurationMs` of expected work per worker, default 5000; durations measured per task
+   * prefix) and starts workers up to `maximum`, or retires idle ones down to `minimum` once the
+   * scheduler has named them `waitCount` times in a row (default 3); a retired worker closes only
+   * after its results are copied to another (cluster/adaptive.ts). Replaces an earlier adapt();
+   * `stop()` on the result, or close(), ends it.
+   */
+  adapt(opts: AdaptOptions = {}): Adaptive {
+    if (!this.started || this.closing !== undefined) throw notRunning('cluster.adapt() outside start() .. close()');
+    this.adaptive?.stop();
+    const client = this.client();
+    const adaptive = new Adaptive(opts, client.asScheduler(), {
+      count: () => this.workerChildren.length,
+      scaleUp: async (n) => {
+        const started = Array.from({ length: n }, () => this.spawnWorker());
+        await Promise.all(started.map((c) => c.ready));
+        for (const c of started) c.unref();
+      },
+      ended: async (addresses) => {
+        const gone = this.workerChildren.filter((_, i) => addresses.includes(this.seen[i]!.address ?? ''));
+        await Promise.all(gone.map((c) => c.stop(this.opts.closeTimeoutMs ?? 3000)));
+        for (const c of gone) {
+          const i = this.workerChildren.indexOf(c);
+          this.workerChildren.splice(i, 1);
+          this.seen.splice(i, 1);
+        }
+      },
+      close: () => client.close(),
+      log: (line) => this.opts.onLog?.('adapt', line),
+    });
+    this.adaptive = adaptive;
+    return adaptive;
+  }
+
+  /** What every child is started with: the environment (with the token), node flags, start timeout, log sink. */
+  private common(): { env: Record<string, string | undefined>; nodeArgs: string[] | undefined; readyTimeoutMs: number; onLog: LocalClusterOptions['onLog'] } {
+    const o = this.opts;
+    return { env: { ...process.env, ...o.env, TSDASK_TOKEN: this.token }, nodeArgs: o.nodeArgs, readyTimeoutMs: o.startTimeoutMs ?? 30_000, onLog: o.onLog };
+  }
+
+  /** The --tls-* flags every child gets. */
+  private tlsArgs(): string[] {
+    const out: string[] = [];
+    for (const field of ['cert', 'key', 'ca'] as const) {
+      const file = this.opts.tls?.[field];
+      if (file !== undefined) out.push(`--tls-${field}`, file);
+    }
+    return out;
+  }
+
+  /** Runs the scheduler bin on `port` and waits for its listening (and dashboard) line. */
+  private async startScheduler(port: number): Promise<void> {
+    const o = this.opts;
+    const host = o.host ?? '127.0.0.1';
+    const schedArgs = ['--host', host, '--port', String(port)];
+    if (o.allowedFailures !== undefined) schedArgs.push('--allowed-failures', String(o.allowedFailures));
+    const dash = o.dashboard ?? o.schedulerBin === undefined;
+    if (dash !== false) schedArgs.push('--dashboard-port', String((dash === true ? undefined : dash.port) ?? 0));
+    else if (o.schedulerBin === undefined) schedArgs.push('--no-dashboard');
+    // With the dashboard on, the scheduler is up once its dashboard line (printed after the listening line) is read.
+    let listening: string | undefined;
+    const onLog = (child: string, line: string): void => {
+      listening ??= SCHEDULER_LINE.exec(line)?.[1];
+      o.onLog?.(child, line);
+    };
+    schedArgs.push(...this.tlsArgs());
+    this.scheduler = new ClusterChild({
+      ...this.common(),
+      name: 'scheduler',
+      bin: binPath(o.schedulerBin, 'scheduler'),
+      args: schedArgs,
+      onLog,
+      readyLine: dash !== false ? DASHBOARD_LINE : SCHEDULER_LINE,
+      readyText: dash !== false ? 'tsdask-scheduler dashboard at http://HOST:PORT/...' : 'tsdask-scheduler listening at tcp://HOST:PORT',
+    });
+    const ready = (await this.scheduler.ready)[1]!;
+    // The bin does not print a token it was given: the URL gets it here.
+    if (dash !== false) this.dashboard = ready.includes('?token=') ? ready : `${ready}?token=${encodeURIComponent(this.token)}`;
+    this.schedulerAddress = dash !== false ? listening : ready;
+    if (this.schedulerAddress === undefined)
+      throw new ClusterError(
+        'TSDASK_CLUSTER_BAD_OPTION',
+        `LocalCluster: the scheduler printed its dashboard line without 'tsdask-scheduler listening at tcp://HOST:PORT' before it. ` +
+          'A custom schedulerBin must print its listening line first; or pass dashboard: false.',
+      );
+  }
+
+  /**
+   * Kills the scheduler (SIGKILL, as a crash) and starts a new one on the same port. Workers
+   * started with `reconnectTimeoutMs` keep their results and register them with it, and clients
+   * from `client()` reconnect and reclaim what they held (see the README's "Scheduler restart").
+   */
+  async restartScheduler(): Promise<void> {
+    if (!this.started || this.closing !== undefined) throw notRunning('cluster.restartScheduler() outside start() .. close()');
+    const { port } = parseAddress(this.address);
+    const old = this.scheduler!;
+    old.kill('SIGKILL');
+    await old.ended();
+    await this.startScheduler(port);
+    this.scheduler!.unref();
   }
 
   /** The scheduler's address, `tcp://HOST:PORT`. */
@@ -262,7 +343,7 @@ export class LocalCluster {
   /** A Client on this cluster's scheduler with its token (close it before the cluster). */
   client(): Client {
     if (this.closing !== undefined) throw notRunning('cluster.client() after close()');
-    return openClient(this.address, this.token, this.opts.tls);
+    return openClient(this.address, this.token, this.opts.tls, this.opts.reconnectTimeoutMs);
   }
 
   /**
@@ -331,6 +412,7 @@ export class LocalCluster {
   /** Stops every child: SIGTERM to the workers, then the scheduler, SIGKILL after closeTimeoutMs. Idempotent. */
   close(): Promise<void> {
     return (this.closing ??= (async () => {
+      await this.adaptive?.stop();
       const grace = this.opts.closeTimeoutMs ?? 3000;
       await Promise.all(this.workerChildren.map((w) => w.stop(grace)));
       await this.scheduler?.stop(grace);

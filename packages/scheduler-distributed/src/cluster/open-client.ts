@@ -8,7 +8,7 @@ import { readTlsFiles, type TlsFiles } from '../comm/tls.js';
 export type { Client };
 
 /** A Client connected to the scheduler at `address` with `token` (and TLS, when the cluster uses it). */
-export function openClient(address: string, token: string, tls?: TlsFiles): Client {
+export function openClient(address: string, token: string, tls?: TlsFiles, reconnectTimeoutMs?: number): Client {
   const pem = tls === undefined ? undefined : readTlsFiles(tls);
-  return new Client(address, { token, ...(pem !== undefined ? { tls: pem } : {}) });
+  return new Client(address, { token, ...(pem !== undefined ? { tls: pem } : {}), ...(reconnectTimeoutMs !== undefined ? { reconnectTimeoutMs } : {}) });
 }

@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import { firstMessage, welcomeErrors } from '../comm/handshake.js';
+import { redial } from '../comm/redial.js';
 import { connect } from '../comm/tcp.js';
 import type { TlsOptions } from '../comm/tls.js';
 import { eachLine, pushTail, WORKER_LINE } from '../cluster/lines.js';
@@ -55,6 +56,8 @@ export interface NannyOptions {
   sampleMs?: number;
   /** After stop(), how long the worker has to exit after SIGTERM before SIGKILL, in ms (default 5000). */
   graceMs?: number;
+  /** When the scheduler connection drops, register again with the same address for this long, keeping the worker (default 0: stop with it). */
+  reconnectTimeoutMs?: number;
   /** The restart budget (default: 5 in 60 s). */
   budget?: RestartBudget;
   /** Where the nanny's stdout lines go (default: stdout). */
@@ -80,7 +83,7 @@ export class Nanny {
   /** Resolves once the nanny has stopped its worker and closed its scheduler connection. */
   readonly done: Promise<NannyExit>;
   readonly #opts: NannyOptions;
-  readonly #conn: Connection;
+  #conn: Connection;
   readonly #budget: RestartBudget;
   readonly #out: (line: string) => void;
   readonly #err: (line: string) => void;
@@ -93,29 +96,8 @@ export class Nanny {
 
   /** Connects to the scheduler, registers (waits for nanny-welcome) and starts the worker; rejects when the scheduler cannot be reached or refuses. */
   static async start(opts: NannyOptions): Promise<Nanny> {
-    const { host, port } = parseAddress(opts.scheduler);
-    const conn = await connect({ host, port, token: opts.token, role: 'nanny', ...(opts.tls !== undefined ? { tls: opts.tls } : {}) });
     const id = `${process.pid}-${randomBytes(6).toString('hex')}`;
-    try {
-      const remote = conn.remote;
-      const welcome = firstMessage(
-        conn,
-        REGISTER_TIMEOUT_MS,
-        welcomeErrors(
-          remote,
-          'nanny',
-          (ms) =>
-            `The scheduler at ${remote} did not answer register-nanny within ${ms} ms. Check that it is a tsdask scheduler of the same version, or run the worker with --no-nanny.`,
-        ),
-      );
-      conn.send({ type: 'register-nanny', id, name: opts.name ?? '', pid: process.pid } satisfies NannyToScheduler);
-      const msg = checkToNanny(await welcome);
-      if (msg.type !== 'nanny-welcome') throw new MessageShapeError('message.type', `The scheduler answered register-nanny with '${msg.type as string}'.`);
-    } catch (err) {
-      conn.close(err as Error);
-      throw err;
-    }
-    return new Nanny(opts, conn, id);
+    return new Nanny(opts, await registerNanny(opts, id), id);
   }
 
   private constructor(opts: NannyOptions, conn: Connection, id: string) {
@@ -127,10 +109,35 @@ export class Nanny {
     this.#out = opts.out ?? ((line) => void process.stdout.write(`${line}\n`));
     this.#err = opts.err ?? ((line) => void process.stderr.write(`${line}\n`));
     this.done = new Promise((resolve) => (this.#finish = resolve));
+    this.#attach(conn);
+    this.#spawn();
+  }
+
+  /** Takes `conn` as the scheduler connection; its loss stops the worker, or (with a reconnect window) registers again with the same id. */
+  #attach(conn: Connection): void {
+    this.#conn = conn;
     // After its welcome the scheduler sends a nanny nothing: anything it sends is a protocol error.
     conn.onFrame(() => conn.close(new MessageShapeError('message', 'The scheduler sent this nanny a message after nanny-welcome; a nanny only reports.')));
-    void conn.closed.then(() => this.#lostScheduler());
-    this.#spawn();
+    void conn.closed.then(() => {
+      if (this.#conn !== conn || this.#finished || this.#stopping) return;
+      const windowMs = this.#opts.reconnectTimeoutMs ?? 0;
+      if (windowMs <= 0) return this.#lostScheduler();
+      // Its worker keeps its results and reconnects too (worker/reconnect.ts); the nanny follows it to the new scheduler.
+      this.#log(`the connection to the scheduler at ${this.#opts.scheduler} closed; reconnecting for up to ${windowMs} ms`);
+      this.#schedulerGone = true; // a worker that ends meanwhile (its own window passed) ends the nanny too, without a restart
+      redial(() => registerNanny(this.#opts, this.id), { timeoutMs: windowMs, stopped: () => this.#finished || this.#stopping }).then(
+        (fresh) => {
+          if (this.#finished || this.#stopping) return fresh.close();
+          this.#log(`reconnected to the scheduler at ${this.#opts.scheduler}`);
+          this.#schedulerGone = false;
+          this.#attach(fresh);
+        },
+        () => {
+          this.#schedulerGone = false;
+          this.#lostScheduler();
+        },
+      );
+    });
   }
 
   /** The running worker's pid (undefined between a death and its restart). */
@@ -271,4 +278,30 @@ export class Nanny {
       lastLines: [...tail],
     };
   }
+}
+
+/** Dials the scheduler as role 'nanny' and registers as `id`; resolves with the welcomed connection. */
+async function registerNanny(opts: NannyOptions, id: string): Promise<Connection> {
+  const { host, port } = parseAddress(opts.scheduler);
+  const conn = await connect({ host, port, token: opts.token, role: 'nanny', ...(opts.tls !== undefined ? { tls: opts.tls } : {}) });
+  try {
+    const remote = conn.remote;
+    const welcome = firstMessage(
+      conn,
+      REGISTER_TIMEOUT_MS,
+      welcomeErrors(
+        remote,
+        'nanny',
+        (ms) =>
+          `The scheduler at ${remote} did not answer register-nanny within ${ms} ms. Check that it is a tsdask scheduler of the same version, or run the worker with --no-nanny.`,
+      ),
+    );
+    conn.send({ type: 'register-nanny', id, name: opts.name ?? '', pid: process.pid } satisfies NannyToScheduler);
+    const msg = checkToNanny(await welcome);
+    if (msg.type !== 'nanny-welcome') throw new MessageShapeError('message.type', `The scheduler answered register-nanny with '${msg.type as string}'.`);
+  } catch (err) {
+    conn.close(err as Error);
+    throw err;
+  }
+  return conn;
 }

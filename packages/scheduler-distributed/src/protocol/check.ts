@@ -34,7 +34,8 @@ type FieldType =
   | 'inputs'
   | 'found'
   | 'who-has'
-  | 'transfer-rows';
+  | 'transfer-rows'
+  | 'held?';
 type Shapes = Record<string, Record<string, FieldType>>;
 
 const CLIENT_TO_SCHEDULER: Shapes = {
@@ -52,6 +53,10 @@ const CLIENT_TO_SCHEDULER: Shapes = {
   'release-keys': { keys: 'string[]' },
   'who-has': { id: 'number', keys: 'string[]' },
   scatter: { id: 'number', key: 'string', nbytes: 'number' },
+  'reclaim-keys': { id: 'number', keys: 'string[]' },
+  'dump-state': { id: 'number' },
+  'adaptive-target': { id: 'number', targetDuration: 'number' },
+  'retire-workers': { id: 'number', workers: 'string[]' },
 };
 const SCHEDULER_TO_CLIENT: Shapes = {
   'client-welcome': { clientId: 'string', workers: 'number' },
@@ -61,16 +66,22 @@ const SCHEDULER_TO_CLIENT: Shapes = {
   'task-erred': { key: 'string', error: 'object' },
   'who-has-reply': { id: 'number', whoHas: 'who-has' },
   scattered: { id: 'number', key: 'string', worker: 'string' },
+  reclaimed: { id: 'number', missing: 'string[]' },
+  'cluster-state': { id: 'number', state: 'string' },
+  'adaptive-target-reply': { id: 'number', target: 'number', close: 'string[]' },
+  'workers-retired': { id: 'number', retired: 'string[]', kept: 'pairs' },
 };
 const WORKER_TO_SCHEDULER: Shapes = {
-  'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?' },
-  'task-finished': { key: 'string', nbytes: 'number' },
+  'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?', held: 'held?' },
+  'task-finished': { key: 'string', nbytes: 'number', duration: 'number?' },
   'task-erred': { key: 'string', error: 'object' },
   'missing-data': { key: 'string', tried: 'string[]' },
   heartbeat: { memory: 'number', spilled: 'number?', executing: 'number', ready: 'number' },
   'steal-response': { key: 'string', released: 'boolean' },
   slots: { slots: 'number' },
   transfers: { rows: 'transfer-rows' },
+  'state-dump': { id: 'number', state: 'string' },
+  'replicas-added': { keys: 'held?' },
 };
 const SCHEDULER_TO_WORKER: Shapes = {
   'worker-welcome': { heartbeatMs: 'number' },
@@ -80,6 +91,8 @@ const SCHEDULER_TO_WORKER: Shapes = {
   'receive-data': { key: 'string', nbytes: 'number' },
   'close-worker': { reason: 'string' },
   'steal-request': { key: 'string' },
+  'dump-state': { id: 'number' },
+  'acquire-replicas': { inputs: 'inputs' },
 };
 const NANNY_TO_SCHEDULER: Shapes = {
   'register-nanny': { id: 'string', name: 'string', pid: 'number' },
@@ -139,6 +152,8 @@ function fits(v: unknown, t: FieldType): boolean {
       return isObject(v) && Object.values(v).every((x) => every(x, isStr));
     case 'transfer-rows':
       return every(v, (r) => Array.isArray(r) && r.length === 4 && isStr(r[0]) && isCount(r[1]) && isCount(r[2]) && isCount(r[3]));
+    case 'held?':
+      return v === undefined || every(v, (p) => Array.isArray(p) && p.length === 2 && isStr(p[0]) && isCount(p[1]));
   }
 }
 

@@ -50,6 +50,33 @@ export interface WhoHasMsg {
   id: number;
   keys: string[];
 }
+/**
+ * After reconnecting to a (restarted) scheduler: the client wants these keys again, the results it
+ * held; answered by `reclaimed` once they are registered by workers (see scheduler/recovered-keys.ts).
+ */
+export interface ReclaimKeysMsg {
+  type: 'reclaim-keys';
+  id: number;
+  keys: string[];
+}
+/** What adapt should do now (scheduler/adaptive.ts): answered by `adaptive-target`. */
+export interface AdaptiveTargetMsg {
+  type: 'adaptive-target';
+  id: number;
+  /** Seconds of queued work each worker should have at most (Dask's target_duration). */
+  targetDuration: number;
+}
+/** Move the results of these workers (data addresses) to others, then close them; answered by `workers-retired`. */
+export interface RetireWorkersMsg {
+  type: 'retire-workers';
+  id: number;
+  workers: string[];
+}
+/** The cluster's state for a post-mortem (client.dumpClusterState); answered by `cluster-state`. */
+export interface DumpStateMsg {
+  type: 'dump-state';
+  id: number;
+}
 /** Keep the value in the body frame that follows under `key` on some worker (client.scatter); answered by `scattered`. */
 export interface ScatterMsg {
   type: 'scatter';
@@ -103,8 +130,47 @@ export interface ScatteredMsg {
   worker: string;
 }
 
+/** Answer to reclaim-keys: the keys no worker holds (lost with the old scheduler or a worker); the others are wanted by this client again. */
+export interface ReclaimedMsg {
+  type: 'reclaimed';
+  id: number;
+  missing: string[];
+}
+
+/** Answer to adaptive-target: how many workers the work asks for, and which idle workers to close first to go below the current count. */
+export interface AdaptiveTargetReplyMsg {
+  type: 'adaptive-target-reply';
+  id: number;
+  target: number;
+  close: string[];
+}
+/** Answer to retire-workers: those closed (their results moved first), and those kept with why. */
+export interface WorkersRetiredMsg {
+  type: 'workers-retired';
+  id: number;
+  retired: string[];
+  kept: [string, string][];
+}
+/** Answer to dump-state: the scheduler's and every worker's state, as one JSON document (scheduler/cluster-dump.ts). */
+export interface ClusterStateMsg {
+  type: 'cluster-state';
+  id: number;
+  state: string;
+}
+
 // ---- worker -> scheduler ----------------------------------------------------
 
+/** Fetch copies of these keys from the workers that hold them (to retire one of those); answered by replicas-added. */
+export interface AcquireReplicasMsg {
+  type: 'acquire-replicas';
+  inputs: { key: string; whoHas: string[]; nbytes: number }[];
+}
+/** Answer to the scheduler's dump-state: this worker's state as JSON text (worker/state-dump.ts). */
+export interface StateDumpMsg {
+  type: 'state-dump';
+  id: number;
+  state: string;
+}
 /** First message of a worker: who it is and where peers fetch its data. */
 export interface RegisterWorkerMsg {
   type: 'register-worker';
@@ -117,12 +183,21 @@ export interface RegisterWorkerMsg {
   pid: number;
   /** The id of the nanny that runs this worker (its register-nanny `id`), when it has one. */
   nanny?: string;
+  /** Re-registering after its scheduler went away: the keys it still holds in memory, with their sizes (the new scheduler learns them as in memory there). */
+  held?: [string, number][];
 }
 /** A task finished here; its result takes `nbytes`. */
 export interface WorkerTaskFinishedMsg {
   type: 'task-finished';
   key: string;
   nbytes: number;
+  /** Seconds it ran on its thread, when it ran here (the scheduler's duration estimates for adapt). */
+  duration?: number;
+}
+/** Copies fetched because the scheduler asked (acquire-replicas): this worker holds them now. */
+export interface ReplicasAddedMsg {
+  type: 'replicas-added';
+  keys: [string, number][];
 }
 /** A task threw here. */
 export interface WorkerTaskErredMsg {
@@ -275,11 +350,32 @@ export interface NannyWelcomeMsg {
   type: 'nanny-welcome';
 }
 
-export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg;
-export type SchedulerToClient = ClientWelcomeMsg | GraphAcceptedMsg | GraphRefusedMsg | ClientTaskDoneMsg | ClientTaskErredMsg | WhoHasReplyMsg | ScatteredMsg;
+export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg | ReclaimKeysMsg | DumpStateMsg | AdaptiveTargetMsg | RetireWorkersMsg;
+export type SchedulerToClient =
+  | ClientWelcomeMsg
+  | GraphAcceptedMsg
+  | GraphRefusedMsg
+  | ClientTaskDoneMsg
+  | ClientTaskErredMsg
+  | WhoHasReplyMsg
+  | ScatteredMsg
+  | ReclaimedMsg
+  | ClusterStateMsg
+  | AdaptiveTargetReplyMsg
+  | WorkersRetiredMsg;
 export type WorkerToScheduler =
-  RegisterWorkerMsg | WorkerTaskFinishedMsg | WorkerTaskErredMsg | MissingDataMsg | HeartbeatMsg | StealResponseMsg | SlotsMsg | TransfersMsg;
-export type SchedulerToWorker = WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg;
+  | RegisterWorkerMsg
+  | WorkerTaskFinishedMsg
+  | WorkerTaskErredMsg
+  | MissingDataMsg
+  | HeartbeatMsg
+  | StealResponseMsg
+  | SlotsMsg
+  | TransfersMsg
+  | StateDumpMsg
+  | ReplicasAddedMsg;
+export type SchedulerToWorker =
+  WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg | DumpStateMsg | AcquireReplicasMsg;
 export type PeerToWorker = GetDataMsg;
 export type NannyToScheduler = RegisterNannyMsg | WorkerDiedMsg;
 export type SchedulerToNanny = NannyWelcomeMsg;

@@ -14,6 +14,7 @@ import type { ClientToScheduler, ScatterMsg, SchedulerToClient, UpdateGraphMsg, 
 import type { SchedulerCore } from './core.js';
 import { ERRED, MEMORY } from './state/task-states.js';
 import { wireGraph } from './wire-graph.js';
+import { adaptiveTarget } from './adaptive.js';
 
 const wire = (err: unknown): WireError => serializeError(err) as unknown as WireError;
 
@@ -73,6 +74,21 @@ export class ClientSession {
         }
         case 'scatter':
           this.#scatter = m;
+          break;
+        case 'reclaim-keys':
+          s.recovered.reclaim(this, m.id, m.keys);
+          break;
+        case 'dump-state':
+          s.dumps.request(this, m.id);
+          break;
+        case 'adaptive-target': {
+          const workers = [...s.workers.values()].map((w) => ({ name: w.name, memoryLimit: w.info.memoryLimit }));
+          const { target, close } = adaptiveTarget(s.state, workers, s.durations, m.targetDuration);
+          this.send({ type: 'adaptive-target-reply', id: m.id, target, close });
+          break;
+        }
+        case 'retire-workers':
+          s.retiring.request(this, m.id, m.workers);
           break;
       }
     } catch (err) {

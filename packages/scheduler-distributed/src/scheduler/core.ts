@@ -23,6 +23,10 @@ import { NannyReports } from './nanny-reports.js';
 import { NannySession } from './nanny-session.js';
 import { ClusterEvents } from './cluster-events.js';
 import { SchedulerEventPump } from './event-pump.js';
+import { RecoveredKeys } from './recovered-keys.js';
+import { ClusterDumps } from './cluster-dump.js';
+import { TaskDurations } from './adaptive.js';
+import { RetireWorkers } from './retire.js';
 import { Scatters } from './scatter.js';
 import type { SchedulerInstruction, SchedulerStimulus } from './state/messages.js';
 import { SchedulerState, type SchedulerStateOptions } from './state/scheduler-state.js';
@@ -51,6 +55,8 @@ export interface SchedulerOptions {
   stealing?: boolean;
   /** Settings of the state machine. */
   state?: SchedulerStateOptions;
+  /** How long this scheduler waits for reconnecting workers to bring the keys a reconnecting client reclaims (default 10 s; recovered-keys.ts). */
+  recoverWindowMs?: number;
   /** Called with every nanny's worker-died report and its one-line account (for the dashboard and logs). */
   onNannyReport?: (report: WorkerDiedMsg, how: string) => void;
   /** Called for every refused connection (after it is logged). */
@@ -74,6 +80,13 @@ export class SchedulerCore {
   /** Every user-function source seen, op id -> source (sent to each worker that joins). */
   readonly sources = new Map<string, string>();
   readonly scatters: Scatters;
+  /** Keys brought by workers that outlived their scheduler, and clients' reclaims of them. */
+  readonly recovered: RecoveredKeys;
+  /** Cluster dumps waiting for their workers' parts. */
+  readonly dumps: ClusterDumps;
+  /** Measured task durations (for adapt) and workers being retired. */
+  readonly durations = new TaskDurations();
+  readonly retiring: RetireWorkers;
   /** Nannies' reports of how their workers died, and removals held for them. */
   readonly nannies: NannyReports;
   /** The event stream of computes (event-pump.ts) and of the cluster (cluster-events.ts). */
@@ -98,6 +111,9 @@ export class SchedulerCore {
     this.heartbeatMs = opts.heartbeatMs ?? 1000;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.scatters = new Scatters(this);
+    this.recovered = new RecoveredKeys(this, opts.recoverWindowMs);
+    this.dumps = new ClusterDumps(this);
+    this.retiring = new RetireWorkers(this);
     this.nannies = new NannyReports(opts.nannyHoldMs);
     this.onNannyReport = opts.onNannyReport;
     this.events = new SchedulerEventPump(this.state);
@@ -155,6 +171,9 @@ export class SchedulerCore {
     if (this.#eventsFlush !== undefined) clearImmediate(this.#eventsFlush);
     clearInterval(this.#balancer);
     this.nannies.close();
+    this.recovered.close();
+    this.dumps.close();
+    this.retiring.close();
     for (const w of this.workers.values()) w.closeWorker('the scheduler is closing');
     await Promise.all([...this.workers.values()].map((w) => w.conn.flushed()));
     await this.#listener?.close();

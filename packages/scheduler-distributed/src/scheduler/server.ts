@@ -4,23 +4,29 @@
  * tests and diagnostics), `workers` the data addresses of the workers connected, `subscribe`
  * adds a subscriber to its events, `dashboardUrl` is its dashboard's page when `dashboard` was
  * asked for (dashboard.ts; off by default here, on by default in the tsdask-scheduler bin),
+ * `metricsUrl` its Prometheus endpoint when `metrics` was asked for (metrics.ts),
  * `close()` tells workers to exit and closes every connection.
  */
 import type { Callbacks } from '@tsdask/core-graph';
 import { SchedulerCore, type SchedulerOptions } from './core.js';
 import { startClusterDashboard, type RunningDashboard, type SchedulerDashboardOptions } from './dashboard.js';
 import type { SchedulerState } from './state/scheduler-state.js';
+import { serveMetrics, type MetricsServer } from '../metrics/http.js';
+import { schedulerMetrics } from './metrics.js';
 
 /** Options of SchedulerServer.start: the core's, and the dashboard. */
 export interface SchedulerServerOptions extends SchedulerOptions {
   /** Serve the cluster's dashboard (guarded by the token): true for port 8787 on the scheduler's host, or where (default: off). */
   dashboard?: boolean | SchedulerDashboardOptions;
+  /** Serve Prometheus metrics at http://HOST:PORT/metrics (not behind the token, as Dask's): `{ port }` (0: any free one; host: the scheduler's). Default: off. */
+  metrics?: { port: number; host?: string };
 }
 
 /** A running scheduler. */
 export class SchedulerServer {
   readonly #core: SchedulerCore;
   #dashboard: RunningDashboard | undefined;
+  #metrics: MetricsServer | undefined;
 
   private constructor(core: SchedulerCore) {
     this.#core = core;
@@ -38,7 +44,26 @@ export class SchedulerServer {
         throw err;
       }
     }
+    if (opts.metrics !== undefined) {
+      const core = server.#core;
+      try {
+        server.#metrics = await serveMetrics({
+          host: opts.metrics.host ?? core.address.host,
+          port: opts.metrics.port,
+          collect: () => schedulerMetrics(core),
+          log: (line) => core.log(`tsdask-scheduler: ${line}`),
+        });
+      } catch (err) {
+        await server.close();
+        throw err;
+      }
+    }
     return server;
+  }
+
+  /** Where its Prometheus metrics are served (`http://HOST:PORT/metrics`), when asked for. */
+  get metricsUrl(): string | undefined {
+    return this.#metrics?.url;
   }
 
   /** The bound host and port. */
@@ -80,7 +105,9 @@ export class SchedulerServer {
   /** Tells workers to exit, closes every connection and stops listening (and the dashboard). */
   async close(): Promise<void> {
     const dash = this.#dashboard;
+    const metrics = this.#metrics;
     this.#dashboard = undefined;
-    await Promise.all([dash?.close(), this.#core.close()]);
+    this.#metrics = undefined;
+    await Promise.all([dash?.close(), metrics?.close(), this.#core.close()]);
   }
 }

@@ -101,6 +101,7 @@ export class WorkerSession {
     );
     this.conn.onFrame((frame) => this.#frame(frame));
     this.#server.workerJoined(this, m.nthreads);
+    if (m.held !== undefined && m.held.length > 0) this.#server.recovered.workerHolds(this.name, m.held);
   }
 
   #frame(f: Frame): void {
@@ -124,6 +125,7 @@ export class WorkerSession {
     const s = this.#server;
     switch (m.type) {
       case 'task-finished':
+        if (m.duration !== undefined) s.durations.record(m.key, m.duration);
         if (!s.scatters.finished(this.name, m.key, m.nbytes)) s.apply({ type: 'task-finished', key: m.key, worker: this.name, nbytes: m.nbytes });
         break;
       case 'task-erred':
@@ -140,6 +142,15 @@ export class WorkerSession {
         break;
       case 'transfers':
         s.clusterEvents.transfers(this.name, m);
+        break;
+      case 'replicas-added':
+        for (const [key, nbytes] of m.keys ?? []) {
+          s.apply({ type: 'replica-added', key, worker: this.name, nbytes });
+          s.retiring.replicaAdded(this.name, key);
+        }
+        break;
+      case 'state-dump':
+        s.dumps.answered(this.name, m.id, m.state);
         break;
       case 'slots':
         s.apply({ type: 'worker-slots', worker: this.name, slots: m.slots });

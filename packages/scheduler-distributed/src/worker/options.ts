@@ -38,6 +38,14 @@ export interface WorkerOptions {
   log?: (line: string) => void;
   /** How long to wait for the scheduler's welcome (default 30 s). */
   registerTimeoutMs?: number;
+  /**
+   * When the scheduler connection drops, keep the results and dial the same address again for
+   * this long, registering them with the new scheduler (worker/reconnect.ts); default 0: stop at
+   * once, as Dask's worker does.
+   */
+  reconnectTimeoutMs?: number;
+  /** Serve Prometheus metrics at http://HOST:PORT/metrics on this port (0: any free one; default: none). HOST is the data port's. */
+  metricsPort?: number;
   /** The id of the nanny that runs this worker (sent in register-worker, so the scheduler waits for its report when this worker dies). */
   nanny?: string;
   /** Called when a task calls process.exit(code) (it ends only its thread); default: the task fails with WorkerLostError. */

@@ -31,6 +31,11 @@ import { parseMemoryLimit } from '@tsdask/runtime/spill';
 import { MemoryManager } from './memory-manager.js';
 import { PeerPool } from '../protocol/peer-pool.js';
 import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
+import { heldResults, reconnect, workNotInMemory } from './reconnect.js';
+import { serveMetrics, type MetricsServer } from '../metrics/http.js';
+import { workerMetrics } from './metrics.js';
+import { workerSnapshot } from './state-dump.js';
+import type { RegisterWorkerMsg } from '../protocol/messages.js';
 import { TransferLog } from './transfer-log.js';
 import { WorkerStateMachine } from './state/machine.js';
 import { memoryFractions, type MemoryFractions } from './state/memory-thresholds.js';
@@ -53,6 +58,9 @@ interface Parts {
   token: string;
   tls: TlsOptions | undefined;
   executor: ThreadExecutor;
+  registration: RegisterWorkerMsg;
+  registerTimeoutMs: number;
+  reconnectTimeoutMs: number;
 }
 
 /** The address peers can reach for a bound host: a wildcard host is replaced by this machine's first external IPv4 address. */
@@ -76,7 +84,9 @@ export class Worker {
   readonly memoryLimit: number;
   /** Resolves once the worker has stopped and released its ports and threads. */
   readonly closed: Promise<WorkerExit>;
-  readonly #conn: Connection;
+  #conn: Connection;
+  /** What a reconnection needs (worker/reconnect.ts); timeoutMs 0: stop when the scheduler goes. */
+  readonly #redial: { registration: RegisterWorkerMsg; registerTimeoutMs: number; timeoutMs: number; token: string; tls: TlsOptions | undefined };
   readonly #listener: Listener;
   readonly #store: DataStore;
   readonly #log: (line: string) => void;
@@ -90,6 +100,11 @@ export class Worker {
   readonly #memory: MemoryManager;
   readonly #monitor: ReturnType<typeof setInterval> | undefined;
   #resolveClosed!: (exit: WorkerExit) => void;
+  #metrics: MetricsServer | undefined;
+  /** Seconds each finished task ran, until its task-finished carries it. */
+  readonly #durations = new Map<string, number>();
+  /** Keys the scheduler asked this worker to copy (acquire-replicas): reported by replicas-added once here. */
+  readonly #replicating = new Set<string>();
   #closing = false;
   #receiving: { key: string; nbytes: number } | undefined;
   #stimuli = 0;
@@ -116,23 +131,23 @@ export class Worker {
     const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
     if (name === '') name = address;
     const executor = new ThreadExecutor(nthreads, undefined, undefined, options.onTaskExit); // its threads boot while the worker registers
+    const reconnectTimeoutMs = options.reconnectTimeoutMs ?? 0;
+    if (!(reconnectTimeoutMs >= 0))
+      throw new ConfigError(`reconnectTimeoutMs must be 0 or a positive number of milliseconds, got ${reconnectTimeoutMs}.`, { option: 'reconnectTimeoutMs' });
+    const registration: RegisterWorkerMsg = {
+      type: 'register-worker',
+      name,
+      address,
+      nthreads,
+      memoryLimit,
+      pid: process.pid,
+      ...(options.nanny !== undefined ? { nanny: options.nanny } : {}),
+    };
+    const registerTimeoutMs = options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS;
+    let worker: Worker;
     try {
-      const { conn, welcome } = await register({
-        scheduler: options.scheduler,
-        token: options.token,
-        tls,
-        registration: {
-          type: 'register-worker',
-          name,
-          address,
-          nthreads,
-          memoryLimit,
-          pid: process.pid,
-          ...(options.nanny !== undefined ? { nanny: options.nanny } : {}),
-        },
-        timeoutMs: options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS,
-      });
-      return new Worker({
+      const { conn, welcome } = await register({ scheduler: options.scheduler, token: options.token, tls, registration, timeoutMs: registerTimeoutMs });
+      worker = new Worker({
         name,
         address,
         scheduler: options.scheduler,
@@ -149,11 +164,24 @@ export class Worker {
         store,
         log,
         executor,
+        registration,
+        registerTimeoutMs,
+        reconnectTimeoutMs,
       });
     } catch (err) {
       await Promise.all([listener.close(), executor.close(), store.close()]);
       throw err;
     }
+    if (options.metricsPort !== undefined) {
+      const w = worker;
+      try {
+        w.#metrics = await serveMetrics({ host: options.host ?? '127.0.0.1', port: options.metricsPort, collect: () => w.metrics(), log });
+      } catch (err) {
+        await w.close();
+        throw err;
+      }
+    }
+    return worker;
   }
 
   private constructor(p: Parts) {
@@ -163,6 +191,7 @@ export class Worker {
     this.nthreads = p.nthreads;
     this.memoryLimit = p.memoryLimit;
     this.#conn = p.conn;
+    this.#redial = { registration: p.registration, registerTimeoutMs: p.registerTimeoutMs, timeoutMs: p.reconnectTimeoutMs, token: p.token, tls: p.tls };
     this.#listener = p.listener;
     this.#store = p.store;
     this.#log = p.log;
@@ -187,17 +216,64 @@ export class Worker {
       this.#monitor = setInterval(() => this.#checkMemory(), p.memoryMonitorMs);
       this.#monitor.unref();
     }
-    void p.conn.closed.then((reason) => {
-      if (this.#closing) return;
-      this.#log(`the connection to the scheduler at ${p.scheduler} closed${reason ? ` (${reason.message})` : ''}; stopping`);
-      void this.#shutdown({ code: 1, reason: 'lost the scheduler' });
+    this.#attach(p.conn);
+  }
+
+  /** Takes `conn` as the scheduler connection: its frames are handled; its loss stops the worker, or reconnects it (worker/reconnect.ts). */
+  #attach(conn: Connection): void {
+    this.#conn = conn;
+    void conn.closed.then((reason) => {
+      if (this.#closing || this.#conn !== conn) return;
+      const again = this.#redial.timeoutMs > 0;
+      this.#log(
+        `the connection to the scheduler at ${this.scheduler} closed${reason ? ` (${reason.message})` : ''}; ` +
+          (again ? `keeping ${this.#store.size} result(s) and reconnecting for up to ${this.#redial.timeoutMs} ms` : 'stopping'),
+      );
+      if (again) void this.#reconnect();
+      else void this.#shutdown({ code: 1, reason: 'lost the scheduler' });
     });
-    p.conn.onFrame((f) => this.#onFrame(f));
+    conn.onFrame((f) => this.#onFrame(f));
+  }
+
+  /** The scheduler went: drop the work that is not a result, dial it again and register the results; stop if the window passes. */
+  async #reconnect(): Promise<void> {
+    this.#receiving = undefined;
+    const drop = workNotInMemory(this.#machine);
+    if (drop.length > 0) this.#handle({ type: 'free-keys', stimulusId: this.#sid('scheduler-lost'), keys: drop });
+    try {
+      const { conn } = await reconnect({ ...this.#redial, scheduler: this.scheduler, stopped: () => this.#closing, log: this.#log }, () =>
+        heldResults(this.#machine),
+      );
+      if (this.#closing) return conn.close();
+      this.#log(`reconnected to the scheduler at ${this.scheduler}; registered ${heldResults(this.#machine).length} result(s)`);
+      this.#attach(conn);
+    } catch (err) {
+      if (this.#closing) return;
+      this.#log(`the scheduler at ${this.scheduler} did not come back within ${this.#redial.timeoutMs} ms (${(err as Error).message}); stopping`);
+      void this.#shutdown({ code: 1, reason: 'lost the scheduler' });
+    }
   }
 
   /** Stops the worker: closes its scheduler connection, data port, peer connections and threads. */
   async close(): Promise<void> {
     await this.#shutdown({ code: 0, reason: 'closed' });
+  }
+
+  /** Where its Prometheus metrics are served (`http://HOST:PORT/metrics`), when `metricsPort` was given. */
+  get metricsUrl(): string | undefined {
+    return this.#metrics?.url;
+  }
+
+  /** Its Prometheus metric families now (worker/metrics.ts). */
+  metrics(): ReturnType<typeof workerMetrics> {
+    const s = this.#store;
+    return workerMetrics({
+      machine: this.#machine,
+      nthreads: this.nthreads,
+      managedBytes: s.bytes,
+      spilledBytes: s.spilledBytes,
+      connected: !this.#conn.isClosed,
+    });
   }
 
   /** The state of `key` in the worker's machine (for tests and debugging). */
@@ -212,7 +288,7 @@ export class Worker {
       clearInterval(this.#monitor);
       this.#conn.close();
       this.#peers.close();
-      await Promise.all([this.#listener.close(), this.#executor.close()]);
+      await Promise.all([this.#listener.close(), this.#executor.close(), this.#metrics?.close()]);
       await this.#store.close().catch((err: Error) => this.#log(`removing the spill folder failed: ${err.message}`));
       this.#resolveClosed(exit);
     }
@@ -261,6 +337,22 @@ export class Worker {
         return;
       case 'worker-welcome':
         return; // only the first one means something (register.ts)
+      case 'acquire-replicas':
+        for (const i of msg.inputs) this.#replicating.add(i.key);
+        return this.#handle({ type: 'acquire-replicas', stimulusId: this.#sid(msg.type), keys: msg.inputs });
+      case 'dump-state': {
+        const s = this.#store;
+        const state = workerSnapshot({
+          name: this.name,
+          address: this.address,
+          nthreads: this.nthreads,
+          memoryLimit: this.memoryLimit,
+          machine: this.#machine,
+          managedBytes: s.bytes,
+          spilledBytes: s.spilledBytes,
+        });
+        return this.#send({ type: 'state-dump', id: msg.id, state });
+      }
     }
   }
 
@@ -303,14 +395,23 @@ export class Worker {
         return this.#execute(ins.key, ins.op as WireNode);
       case 'gather-dep':
         return this.#gatherDep(ins.transferId, ins.peer, ins.keys);
-      case 'task-finished':
-        // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
-        return this.#send({ type: 'task-finished', key: ins.key, nbytes: ins.nbytes }, this.#machine.executing > 0 || this.#machine.ready.size > 0);
+      case 'task-finished': // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
+      {
+        // A copy the scheduler asked for (acquire-replicas) is reported as one: the scheduler did not ask this worker to compute it.
+        if (this.#replicating.delete(ins.key)) return this.#send({ type: 'replicas-added', keys: [[ins.key, ins.nbytes]] });
+        const duration = this.#durations.get(ins.key);
+        this.#durations.delete(ins.key);
+        return this.#send(
+          { type: 'task-finished', key: ins.key, nbytes: ins.nbytes, ...(duration !== undefined ? { duration } : {}) },
+          this.#machine.executing > 0 || this.#machine.ready.size > 0,
+        );
+      }
       case 'task-erred':
         return this.#send({ type: 'task-erred', key: ins.key, error: ins.error as WireError });
       case 'missing-data':
         return this.#send({ type: 'missing-data', key: ins.key, tried: ins.tried });
       case 'release-data':
+        this.#durations.delete(ins.key);
         this.#store.delete(ins.key);
         return;
       case 'steal-response':
@@ -359,8 +460,10 @@ export class Worker {
       queueMicrotask(() => this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error }));
       return;
     }
+    const began = performance.now();
     void this.#executor.run(key, payload).then((r) => {
       if (this.#closing) return;
+      if (r.ok) this.#durations.set(key, (performance.now() - began) / 1000);
       const slots = this.#executor.slots;
       if (slots !== this.#machine.nthreads) {
         this.#handle({ type: 'set-slots', stimulusId: this.#sid('set-slots'), slots });

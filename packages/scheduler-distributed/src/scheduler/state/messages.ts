@@ -72,6 +72,14 @@ export interface DataScattered {
   nbytes: number;
 }
 
+/** `worker` now holds a copy of `key`, which is in memory elsewhere (it fetched it when asked to, to retire another worker). */
+export interface ReplicaAdded {
+  type: 'replica-added';
+  key: Key;
+  worker: string;
+  nbytes: number;
+}
+
 /** `worker` could fetch `key` from none of `tried`: they do not hold it (any more). */
 export interface MissingData {
   type: 'missing-data';
@@ -95,7 +103,18 @@ export interface StealResponse {
 }
 
 export type SchedulerStimulus =
-  GraphSubmitted | WorkerAdded | WorkerSlots | WorkerRemoved | TaskFinished | TaskErred | ReleaseKeys | DataScattered | MissingData | Balance | StealResponse;
+  | GraphSubmitted
+  | WorkerAdded
+  | WorkerSlots
+  | WorkerRemoved
+  | TaskFinished
+  | TaskErred
+  | ReleaseKeys
+  | DataScattered
+  | MissingData
+  | Balance
+  | StealResponse
+  | ReplicaAdded;
 
 /** Run `key` on `worker`; `whoHas` says which workers hold each input. */
 export interface ComputeTask {

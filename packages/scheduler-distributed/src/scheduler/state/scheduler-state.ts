@@ -119,6 +119,16 @@ export class SchedulerState {
       case 'data-scattered':
         this.#scattered(s);
         break;
+      case 'replica-added': {
+        // One more holder of a result in memory (retiring a worker moves its results first); else nothing to learn.
+        const w = this.workers.get(s.worker);
+        const t = this.tasks.get(s.key);
+        if (w !== undefined && t !== undefined && t.state === MEMORY) {
+          t.whoHas.add(w);
+          w.hold(t.key, s.nbytes);
+        }
+        break;
+      }
       case 'missing-data':
         missingData(this.#ops, s);
         break;
