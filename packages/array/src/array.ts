@@ -151,7 +151,7 @@ export class DaskArray<out D extends DType = DType, out N extends number = numbe
 
   /** The HTML summary for notebooks, as Dask's: bytes, shape, tasks, chunks and dtype beside a picture of the chunk grid. */
   override toHTML(): string {
-    return arrayHtml(this);
+    return arrayHtml(this, this.graph.layers.size);
   }
 
   // element-wise: the result dtype follows NumPy (a scalar does not widen an array: NEP 50)

@@ -68,8 +68,8 @@ export function chunkGridSvg(shape: readonly number[], chunks: Chunks): string {
   return `<svg width="${w + 2 * pad + 30}" height="${h + 2 * pad + 20}" style="stroke:rgb(0,0,0)">${lines.join('')}${rect}${labels}${lead}</svg>`;
 }
 
-/** The HTML summary: the table of array and chunk figures beside the chunk grid. */
-export function arrayHtml(a: ArraySummary): string {
+/** The HTML summary: the table of array and chunk figures (and the graph's layers) beside the chunk grid. */
+export function arrayHtml(a: ArraySummary, layers: number): string {
   const chunkShape = a.chunks.map((c) => Math.max(0, ...c));
   const chunkBytes = sizeOf(chunkShape) * itemsize(a.dtype);
   const row = (k: string, x: string, c: string): string => `<tr><th>${k}</th><td>${x}</td><td>${c}</td></tr>`;
@@ -79,6 +79,7 @@ export function arrayHtml(a: ArraySummary): string {
     row('Shape', `(${a.shape.join(', ')})`, `(${chunkShape.join(', ')})`) +
     row('Count', `${a.taskCount} tasks`, `${a.numblocks.reduce((x, y) => x * y, 1)} chunks`) +
     row('Type', a.dtype, 'TypedArray') +
+    `<tr><th>Graph</th><td colspan="2">${a.numblocks.reduce((x, y) => x * y, 1)} chunks in ${layers} graph layers</td></tr>` +
     '</tbody></table>';
   return `<table><tr><td>${table}</td><td>${chunkGridSvg(a.shape, a.chunks)}</td></tr></table>`;
 }

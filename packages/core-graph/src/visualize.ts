@@ -92,8 +92,12 @@ export async function visualize(collections: CollectionLike | readonly Collectio
   }
   const nb = opts.format === undefined ? notebook() : undefined;
   if (nb !== undefined) {
-    nb.display.svg(await dotToSvg(dot));
-    return '';
+    try {
+      nb.display.svg(await dotToSvg(dot));
+      return '';
+    } catch {
+      // tslab refuses to display outside a running cell: the text, as everywhere else
+    }
   }
   return opts.format === 'svg' ? dotToSvg(dot) : dot;
 }

@@ -68,6 +68,20 @@ describe('notebook display', () => {
     expect(nb.outputs).toHaveLength(1);
   });
 
+  it('visualize() gives the DOT text when the notebook refuses to display', async () => {
+    setNotebook({
+      display: {
+        html: () => {},
+        svg: () => {
+          throw new Error('Not ready');
+        },
+        text: () => {},
+      },
+      newDisplay: () => ({ html: () => {}, svg: () => {}, text: () => {} }),
+    });
+    expect((await total.visualize()).startsWith('digraph tasks {')).toBe(true);
+  });
+
   it('escapes HTML and prints bytes as Dask does', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     expect(humanBytes(512)).toBe('512 B');
