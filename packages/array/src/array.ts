@@ -4,7 +4,7 @@
  * with one more layer. The methods are thin faces over the free functions of one file per
  * operation family.
  */
-import { Collection, HighLevelGraph, type ComputeOptions, type Delayed, type Key, type Layer } from '@tsdask/core-graph';
+import { Collection, HighLevelGraph, humanBytes, type ComputeOptions, type Delayed, type Key, type Layer } from '@tsdask/core-graph';
 import { blockIndices, numblocksOf, type Chunks } from './chunks.js';
 import { itemsize, type DType, type Scalar } from './dtype.js';
 import type { FloatOf, MomentDType, Promote, RoundDType, SumDType } from './dtype-rules.js';
@@ -39,6 +39,7 @@ import { registerArrayClass, typed } from './factory.js';
 import { toDelayed, type DelayedOf } from './to-delayed.js';
 import { toNpy, type ToNpyOptions } from './npy.js';
 import { toZarr, type ToZarrOptions } from './zarr.js';
+import { arrayHtml } from './repr-html.js';
 
 /** An operand of an element-wise operation. */
 export type Operand = DaskArray | Scalar;
@@ -148,19 +149,9 @@ export class DaskArray<out D extends DType = DType, out N extends number = numbe
     return `tsdask.array<${this.name.replace(/-[0-9a-f]{32}$/, '')}, shape=(${this.shape.join(', ')}), dtype=${this.dtype}, chunks=(${ch.join(', ')}), chunksize=(${this.chunks.map((c) => Math.max(0, ...c)).join(', ')}), nbytes=${humanBytes(this.nbytes)}, tasks=${this.taskCount}>`;
   }
 
-  /** An HTML table summarising shape, chunks, dtype, bytes and tasks (for notebooks). */
-  toHTML(): string {
-    const chunkShape = this.chunks.map((c) => Math.max(0, ...c));
-    const chunkBytes = sizeOf(chunkShape) * itemsize(this.dtype);
-    const row = (k: string, a: string, c: string): string => `<tr><th>${k}</th><td>${a}</td><td>${c}</td></tr>`;
-    return (
-      `<table class="tsdask-array"><thead><tr><td></td><th>Array</th><th>Chunk</th></tr></thead><tbody>` +
-      row('Bytes', humanBytes(this.nbytes), humanBytes(chunkBytes)) +
-      row('Shape', `(${this.shape.join(', ')})`, `(${chunkShape.join(', ')})`) +
-      row('Count', `${this.taskCount} tasks`, `${this.numblocks.reduce((a, b) => a * b, 1)} chunks`) +
-      row('Type', this.dtype, 'TypedArray') +
-      '</tbody></table>'
-    );
+  /** The HTML summary for notebooks, as Dask's: bytes, shape, tasks, chunks and dtype beside a picture of the chunk grid. */
+  override toHTML(): string {
+    return arrayHtml(this, this.graph.layers.size);
   }
 
   // element-wise: the result dtype follows NumPy (a scalar does not widen an array: NEP 50)
@@ -408,15 +399,3 @@ export class DaskArray<out D extends DType = DType, out N extends number = numbe
 }
 
 registerArrayClass(DaskArray);
-
-function humanBytes(n: number): string {
-  if (!Number.isFinite(n)) return 'unknown';
-  const units = ['B', 'kiB', 'MiB', 'GiB', 'TiB'];
-  let u = 0;
-  let v = n;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(2)} ${units[u]}`;
-}

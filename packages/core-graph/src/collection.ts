@@ -11,6 +11,8 @@ import { COLLECTION_BRAND, INSPECT } from './collection-brand.js';
 import { compute, optionBag, persist, release } from './compute.js';
 import { heldLayer, type HeldKeys } from './futures/held-keys.js';
 import { visualize, type VisualizeOptions } from './visualize.js';
+import { inspectWithHtml } from './notebook/display.js';
+import { escapeHtml, summaryTable } from './notebook/html.js';
 import { tokenize } from './tokenize.js';
 
 export { COLLECTION_BRAND, isCollection } from './collection-brand.js';
@@ -19,9 +21,22 @@ export abstract class Collection<T = unknown> {
   /** Set on the prototype (below), not per instance: collections are created by the million. */
   declare readonly [COLLECTION_BRAND]: true;
 
-  /** What `console.log`, the REPL and util.inspect show: the one-line summary of `toString()`, not the internals. */
-  [INSPECT](): string {
-    return this.toString();
+  /**
+   * What `console.log`, the REPL and util.inspect show: the one-line summary of `toString()`,
+   * not the internals. In a notebook (tslab) the cell's last value also shows `toHTML()`.
+   */
+  [INSPECT](depth?: number, options?: object): string {
+    return inspectWithHtml(
+      depth,
+      options,
+      () => this.toString(),
+      () => this.toHTML(),
+    );
+  }
+
+  /** An HTML summary for notebooks (subclasses show their shape, chunks or schema): the kind, tasks and layers. */
+  toHTML(): string {
+    return summaryTable(this.constructor.name, collectionRows(this));
   }
 
   /** The high-level graph: this collection's layers and those of its inputs. */
@@ -85,3 +100,19 @@ export abstract class Collection<T = unknown> {
 }
 
 Object.defineProperty(Collection.prototype, COLLECTION_BRAND, { value: true });
+
+/** The rows every collection's HTML summary ends with: tasks (a layer of unknown size is counted key by key) and layers of its graph (none when the graph cannot be built: a summary never throws). */
+export function collectionRows(c: { readonly graph: HighLevelGraph; readonly outputKeys: readonly Key[] }): [string, string][] {
+  try {
+    const g = c.graph;
+    let tasks = 0;
+    for (const l of g.layers.values()) tasks += l.size ?? [...l.outputKeys()].length;
+    return [
+      ['Tasks', `${tasks} tasks`],
+      ['Layers', `${g.layers.size} layers`],
+      ['Name', `<code>${escapeHtml(String(c.outputKeys[0] ?? '').replace(/,.*$/, ''))}</code>`],
+    ];
+  } catch {
+    return [];
+  }
+}

@@ -18,7 +18,7 @@
  * one it was given, and a Delayed built on it (`delayed(fn)(d)`) carries that graph too.
  */
 import { ConfigError } from './errors.js';
-import { Collection } from './collection.js';
+import { Collection, collectionRows } from './collection.js';
 import { CsrBuilder, invertCsr } from './graph/csr.js';
 import type { TaskGraph } from './graph/task-graph.js';
 import { LazyKeyIndex } from './graph/key-index.js';
@@ -28,6 +28,7 @@ import { isFuture, type Future } from './futures/future.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
 import type { Layer } from './layers/layer.js';
 import { OpRef } from './op.js';
+import { summaryTable } from './notebook/html.js';
 import { boolean, checkOptionObject, nonEmptyString, plainObject } from './options/checks.js';
 import { randomToken } from './platform/hash.js';
 import { held, quote, type Arg, type Key, type Node, type OpId } from './spec/index.js';
@@ -47,7 +48,9 @@ export type Lazy<T> =
 export type DelayedFunction<F extends (...args: never[]) => unknown> = (...args: LazyArgs<Parameters<F>>) => Delayed<Awaited<ReturnType<F>>>;
 
 /** Each parameter of a tuple made lazy. */
-export type LazyArgs<P extends readonly unknown[]> = { [K in keyof P]: Lazy<P[K]> };
+// The conditional wrapper keeps it an array type for TypeScript 5.0 (tslab's compiler), which
+// refuses a bare mapped type over a generic tuple as a rest parameter.
+export type LazyArgs<P extends readonly unknown[]> = P extends readonly unknown[] ? { [K in keyof P]: Lazy<P[K]> } : never;
 
 export interface DelayedOptions {
   /** Name used in keys (default: the function's name). */
@@ -147,6 +150,11 @@ export class Delayed<T = unknown> extends Collection<T> {
 
   override toString(): string {
     return `Delayed('${this.key}')`;
+  }
+
+  /** The HTML summary for notebooks: the key, tasks and layers. */
+  override toHTML(): string {
+    return summaryTable(`Delayed('${this.key}')`, collectionRows(this).slice(0, 2));
   }
 }
 

@@ -5,6 +5,7 @@
  * class is registered here.
  */
 import type { Key, OpId } from './spec/index.js';
+import { portableAdvice } from './portable-advice.js';
 
 /** Base of every tsdask error. */
 export class TsdaskError extends Error {
@@ -76,17 +77,12 @@ export class WorkerLostError extends TsdaskError {
   }
 }
 
-/** A user function cannot be shipped to another thread or process. */
+/** A user function cannot be shipped to another thread or process; the advice fits where the code runs (portable-advice.ts). */
 export class NotPortableError extends TsdaskError {
   readonly functionName: string;
   readonly variable: string | undefined;
   constructor(functionName: string, reason: string, variable?: string) {
-    super(
-      'TSDASK_NOT_PORTABLE',
-      `Function '${functionName}' cannot run on worker threads: ${reason}. ` +
-        'Use a self-contained function (no free variables), or export it from a module and pass ' +
-        "op(import.meta.url, 'exportName'); or compute with { scheduler: 'sync' }.",
-    );
+    super('TSDASK_NOT_PORTABLE', `Function '${functionName}' cannot run on worker threads: ${reason}. ${portableAdvice(functionName)}`);
     this.functionName = functionName;
     this.variable = variable;
   }

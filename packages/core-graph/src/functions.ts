@@ -44,3 +44,9 @@ export function functionSource(op: OpId): string | undefined {
   const fn = lookupFunction(op);
   return fn === undefined ? undefined : Function.prototype.toString.call(fn);
 }
+
+/** The name of a registered function as the user wrote it (`const scale = (v) => ...` gives 'scale'); undefined when anonymous. */
+export function functionName(op: OpId): string | undefined {
+  const name = lookupFunction(op)?.name;
+  return name !== undefined && name !== '' && name !== 'anonymous' ? name : undefined;
+}

@@ -29,8 +29,10 @@ export { inline, type InlineOptions } from './optimize/inline.js';
 export { fuseLinear } from './optimize/fuse-linear.js';
 export { optimizeGraph, type OptimizeFlags } from './optimize/pipeline.js';
 export { order } from './order.js';
-export { registerFunction, lookupFunction, functionSource, isFunctionOp } from './functions.js';
+export { registerFunction, lookupFunction, functionSource, functionName, isFunctionOp } from './functions.js';
 export { op, OpRef, splitOpId } from './op.js';
+export { codeSite, portableAdvice, type CodeSite } from './portable-advice.js';
+export { moduleSpecifier, fileUrlOf } from './platform/module-path.js';
 export { config, withConfig, type Config, type Options } from './config.js';
 export { addCallbacks, activeCallbacks, emitEvent, listens, type Callbacks } from './callbacks.js';
 export type {
@@ -65,7 +67,9 @@ export {
   type RunHandle,
   type ComputeOptions,
 } from './schedulers.js';
-export { Collection } from './collection.js';
+export { Collection, collectionRows } from './collection.js';
+export { notebook, setNotebook, showHtml, inspectWithHtml, type Notebook, type NotebookDisplay } from './notebook/display.js';
+export { escapeHtml, humanBytes, summaryTable } from './notebook/html.js';
 export { isCollection, COLLECTION_BRAND, INSPECT, type CollectionLike } from './collection-brand.js';
 export { compute, computeGraph, persist, release, graphOf, resolveOptions, type Computed } from './compute.js';
 export { HeldKeys, heldKeysIn, holderOf } from './futures/held-keys.js';

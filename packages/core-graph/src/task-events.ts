@@ -61,12 +61,12 @@ export interface TaskEventBatch {
 /** Fills a TaskEventBatch row by row, growing its arrays as needed and reusing them after `clear()`. */
 export class TaskBatchBuilder implements TaskEventBatch {
   length = 0;
-  task = new Int32Array(1024);
-  state = new Uint8Array(1024);
-  worker = new Int32Array(1024);
-  start = new Float64Array(1024);
-  stop = new Float64Array(1024);
-  nbytes = new Float64Array(1024);
+  task: Int32Array = new Int32Array(1024);
+  state: Uint8Array = new Uint8Array(1024);
+  worker: Int32Array = new Int32Array(1024);
+  start: Float64Array = new Float64Array(1024);
+  stop: Float64Array = new Float64Array(1024);
+  nbytes: Float64Array = new Float64Array(1024);
   readonly workers: (number | string)[] = [];
   readonly #workerIndex = new Map<number | string, number>();
 

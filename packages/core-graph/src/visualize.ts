@@ -9,6 +9,7 @@ import { graphOf, resolveOptions } from './compute.js';
 import { boolean, checkOptionObject, oneOf, plainObject } from './options/checks.js';
 import type { TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
+import { notebook } from './notebook/display.js';
 import { isTask, keyGroup, keyIndices, type Node } from './spec/index.js';
 
 export interface VisualizeOptions {
@@ -73,7 +74,12 @@ const visualizeOptions = plainObject('an options object { format, level, optimiz
   optimize: boolean,
 });
 
-/** The graph of one or more collections as DOT or SVG. */
+/**
+ * The graph of one or more collections as DOT or SVG text. In a notebook (tslab) with no
+ * `format` given, the graph is drawn in the cell as SVG (as Dask's visualize() shows an image
+ * in Jupyter) and the promise resolves to '' (so the cell does not also print the SVG's text);
+ * pass a `format` there to get the text.
+ */
 export async function visualize(collections: CollectionLike | readonly CollectionLike[], opts: VisualizeOptions = {}): Promise<string> {
   checkOptionObject('visualize()', opts, visualizeOptions);
   const list = Array.isArray(collections) ? (collections as CollectionLike[]) : [collections as CollectionLike];
@@ -83,6 +89,15 @@ export async function visualize(collections: CollectionLike | readonly Collectio
   } else {
     const o = resolveOptions(opts.optimize === false ? { optimize: { cull: true, inline: false, fuse: false } } : {});
     dot = taskGraphToDot(graphOf(list, o).graph);
+  }
+  const nb = opts.format === undefined ? notebook() : undefined;
+  if (nb !== undefined) {
+    try {
+      nb.display.svg(await dotToSvg(dot));
+      return '';
+    } catch {
+      // tslab refuses to display outside a running cell: the text, as everywhere else
+    }
   }
   return opts.format === 'svg' ? dotToSvg(dot) : dot;
 }

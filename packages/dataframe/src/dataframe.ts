@@ -21,6 +21,7 @@ import { currentFlags, optimizePlan, type PlanOptimizeFlags } from './optimize/d
 import { partitionToTable, partitionsToTable } from './arrow.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { collectPartitions } from './collect.js';
+import { displayable, frameHtml } from './repr-html.js';
 import { GroupBy, type GroupByOptions } from './groupby.js';
 import { Series } from './series.js';
 import { countRows, describe, nuniqueAll } from './reductions.js';
@@ -75,6 +76,10 @@ export class DataFrame extends Collection<Table> {
     if (cols.length > 8) shown.push(`... ${cols.length - 8} more`);
     return `tsdask.DataFrame<npartitions=${this.npartitions}, columns=${cols.length} (${shown.join(', ')})${taskSuffix(this)}>`;
   }
+  /** The notebook summary, as Dask's: each column with its dtype, the partition count, tasks and layers. */
+  override toHTML(): string {
+    return frameHtml('tsdask DataFrame structure:', this);
+  }
   private cached(): { flags: string; optimized: PlanNode; lowered?: Lowered } {
     const flags = currentFlags();
     const key = JSON.stringify(flags);
@@ -114,7 +119,7 @@ export class DataFrame extends Collection<Table> {
     const t = parts.length === 0 ? partitionToTable(this.concatValues(values)) : partitionsToTable(parts);
     const skipped = all.reduce((k, p) => k + (p.skipped ?? 0), 0);
     if (skipped > 0) t.schema.metadata.set('tsdask.skippedRows', String(skipped));
-    return t;
+    return displayable(t);
   }
   protected override withGraph(graph: HighLevelGraph): this {
     const l = this.lower();
@@ -224,7 +229,7 @@ export class DataFrame extends Collection<Table> {
     }
     const all = this.concatValues(got);
     const { slice } = await import('./kernels/columns.js');
-    return partitionToTable(all.length > n ? slice(all, 0, n) : all);
+    return displayable(partitionToTable(all.length > n ? slice(all, 0, n) : all));
   }
 
   /** The number of rows, computed now. */

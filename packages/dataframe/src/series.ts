@@ -9,6 +9,7 @@ import { Collection, Delayed, op, type ComputeOptions, type HeldKeys, type HighL
 import { valueAt, type ColumnData, type DType, type Partition } from './kernels/columns.js';
 import type { AggFn } from './kernels/groupby.js';
 import { collectPartitions } from './collect.js';
+import { frameHtml } from './repr-html.js';
 import { taskSuffix, type AnyFrame, type Frame } from './frame.js';
 import { aggregate, makeSpec } from './groupby.js';
 import { countRows } from './reductions.js';
@@ -33,6 +34,16 @@ export class Series<F extends Frame<F> = AnyFrame, out D extends DType = DType> 
   /** One line: name, dtype, partitions and tasks (what util.inspect and the REPL show). */
   override toString(): string {
     return `tsdask.Series<${this.name}, dtype=${this.dtype}, npartitions=${this.frame.npartitions}${taskSuffix(this)}>`;
+  }
+  /** The notebook summary: the column, its dtype, the partition count, tasks and layers. */
+  override toHTML(): string {
+    return frameHtml(`tsdask Series structure: ${this.name}`, {
+      columns: [this.name],
+      dtypes: this.frame.dtypes,
+      npartitions: this.frame.npartitions,
+      graph: this.graph,
+      outputKeys: this.outputKeys,
+    });
   }
   get graph(): HighLevelGraph {
     return this.frame.graph;

@@ -3,7 +3,7 @@
 // out by hand here; never the object's internals.
 import { inspect } from 'node:util';
 import { expect, it } from 'vitest';
-import { fromRecords } from '@tsdask/dataframe';
+import { col, fromRecords } from '@tsdask/dataframe';
 import { Client, delayed } from '@tsdask/core-graph';
 
 const rows = Array.from({ length: 6 }, (_, i) => ({ delay: i, origin: i % 2 === 0 ? 'SFO' : 'LAX' }));
@@ -35,4 +35,33 @@ it('a Delayed and a Future print as their summaries too', async () => {
   expect(await f.result()).toBe(42);
   expect(inspect(f)).toBe(`Future('${f.key}', finished)`);
   f.release();
+});
+
+it("a frame's HTML is Dask's structure table: a column per column with its dtype", () => {
+  const df = fromRecords(rows, { dtypes: { delay: 'int32', origin: 'utf8' }, npartitions: 3 });
+  const html = df.toHTML();
+  expect(html).toContain('<thead><tr><th></th><th>delay</th><th>origin</th></tr></thead>');
+  expect(html).toContain('<tr><th>npartitions=3</th><td>int32</td><td>utf8</td></tr>');
+  expect(html).toContain('3 tasks');
+  expect(df.col('origin').toHTML()).toContain('<tr><th>npartitions=3</th><td>utf8</td></tr>');
+});
+
+it('a computed table prints its first rows and its size, as pandas does, not Arrow internals', async () => {
+  const df = fromRecords(rows, { dtypes: { delay: 'int32', origin: 'utf8' }, npartitions: 3 });
+  const t = await df.withColumns({ half: col('delay').div(4) }).compute({ scheduler: 'sync' });
+  expect(inspect(t)).toBe(
+    [
+      '   delay  origin  half',
+      '0      0     SFO     0',
+      '1      1     LAX  0.25',
+      '2      2     SFO   0.5',
+      '3      3     LAX  0.75',
+      '4      4     SFO     1',
+      '5      5     LAX  1.25',
+      '',
+      '[6 rows × 3 columns]',
+    ].join('\n'),
+  );
+  const head = await df.head(2, { scheduler: 'sync' });
+  expect(inspect(head)).toContain('[2 rows × 2 columns]');
 });

@@ -11,7 +11,7 @@ export { planBatches, type BatchPlan } from './state/batches.js';
 export { SchedulerState, type Stimulus, type Instruction, type MachineOptions, type StoryEntry, type MemoryStats } from './state/machine.js';
 export { TransitionLog, STATES } from './state/transition-log.js';
 export { checkPortable, freeVariables, portableSources } from './portable.js';
-export { ProgressBar } from './progress.js';
+export { ProgressBar, type ProgressBarOptions } from './progress.js';
 export type { MemoryLimitOption } from './options.js';
 export * from './errors.js';
 

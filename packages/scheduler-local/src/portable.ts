@@ -5,7 +5,7 @@
  * free variable (a name the function reads but neither declares nor finds among the globals).
  */
 import * as acorn from 'acorn';
-import { functionSource, isFunctionOp, NotPortableError, type OpId } from '@tsdask/core-graph';
+import { functionName, functionSource, isFunctionOp, NotPortableError, type OpId } from '@tsdask/core-graph';
 import { expressionSource } from '@tsdask/runtime';
 
 type AstNode = { type: string; [k: string]: unknown };
@@ -130,9 +130,18 @@ export function checkPortable(source: string): PortableVerdict {
   return v;
 }
 
+/**
+ * The name the user gave the function: its `name` (`const scale = (v) => ...` names it 'scale',
+ * also under tsx), else the name in a `function name(` source, else the start of its source (an
+ * arrow's first identifier is a parameter, not a name: `v => v * k` once gave 'v').
+ */
 function fnName(op: OpId, source: string): string {
-  const m = /^(?:async\s+)?(?:function\s*\*?\s*)?([A-Za-z_$][\w$]*)/.exec(source.trim());
-  return m?.[1] && m[1] !== 'function' && m[1] !== 'async' ? m[1] : op;
+  const named = functionName(op);
+  if (named !== undefined) return named;
+  const m = /^(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(/.exec(source.trim());
+  if (m?.[1] !== undefined) return m[1];
+  const flat = source.replace(/\s+/g, ' ').trim();
+  return flat.length > 40 ? `${flat.slice(0, 37)}...` : flat;
 }
 
 /**

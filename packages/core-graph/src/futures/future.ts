@@ -9,8 +9,10 @@
  */
 import { CancelledError } from '../errors.js';
 import type { RunHandle, Scheduler } from '../schedulers.js';
-import type { Key } from '../spec/index.js';
+import { keyGroup, type Key } from '../spec/index.js';
 import { INSPECT } from '../collection-brand.js';
+import { inspectWithHtml } from '../notebook/display.js';
+import { escapeHtml } from '../notebook/html.js';
 import { HeldKeys } from './held-keys.js';
 
 /** Where a future stands. */
@@ -157,9 +159,21 @@ export class Future<T = unknown> {
     return `Future('${this.key}', ${this.#status})`;
   }
 
-  /** What `console.log`, the REPL and util.inspect show: the same as toString(). */
-  [INSPECT](): string {
-    return this.toString();
+  /** An HTML summary as Dask's Future shows in Jupyter: key and status (and the error's message). */
+  toHTML(): string {
+    const color = { pending: 'gray', finished: 'green', error: 'red', cancelled: 'orange' }[this.#status];
+    const err = this.#status === 'error' ? `, error: ${escapeHtml(this.#error instanceof Error ? this.#error.message : String(this.#error))}` : '';
+    return `<strong>Future: ${escapeHtml(keyGroup(this.key))}</strong> <span style="color:gray">status:</span> <span style="color:${color}">${this.#status}</span>${err}, <span style="color:gray">key:</span> <code>${escapeHtml(this.key)}</code>`;
+  }
+
+  /** What `console.log`, the REPL and util.inspect show: the same as toString() (and toHTML() as a notebook's cell value). */
+  [INSPECT](depth?: number, options?: object): string {
+    return inspectWithHtml(
+      depth,
+      options,
+      () => this.toString(),
+      () => this.toHTML(),
+    );
   }
 }
 
