@@ -20,6 +20,7 @@ import { show } from './options/checks.js';
 import { validateOptions, type OptionsSite } from './options/registry.js';
 import { lowerGraph, type TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
+import { MaterializedLayer } from './layers/materialized-layer.js';
 import { optimizeGraph } from './optimize/pipeline.js';
 import { fuseBlockwise } from './optimize/fuse-blockwise.js';
 import { resolveScheduler, type ComputeOptions, type Scheduler } from './schedulers.js';
@@ -60,6 +61,16 @@ function layerPasses(g: HighLevelGraph, outputs: readonly Key[], opts: ComputeOp
   return opts.optimize?.blockwise === false ? g : fuseBlockwise(g, outputs);
 }
 
+/** The task graph of some layers: one materialized layer all of whose tasks are needed is lowered whole. */
+function lowerLayers(g: HighLevelGraph, outputs: readonly Key[]): TaskGraph {
+  if (g.layers.size === 1) {
+    const only = g.layers.values().next().value;
+    const whole = only instanceof MaterializedLayer ? only.lowerWhole(outputs) : undefined;
+    if (whole !== undefined) return whole;
+  }
+  return lowerGraph(g.materialize(outputs), { consume: true });
+}
+
 /** Builds the optimized task graph of some collections and the keys to compute. */
 export function graphOf(
   collections: readonly CollectionLike[],
@@ -80,7 +91,7 @@ export function graphOf(
   }
   const lowered =
     (collections[0] as CollectionLike).lowerDirect(collections) ??
-    lowerGraph(layerPasses(HighLevelGraph.merge(...collections.map((c) => c.graph)), outputs, opts).materialize(outputs), { consume: true });
+    lowerLayers(layerPasses(HighLevelGraph.merge(...collections.map((c) => c.graph)), outputs, opts), outputs);
   return { graph: optimizeGraph(lowered, outputs, opts.optimize ?? {}), outputs };
 }
 

@@ -88,3 +88,4 @@ export { closestName } from './options/suggest.js';
 export { cancelledError, computeSignal, throwIfCancelled, type ComputeSignal } from './cancellation.js';
 export { CLUSTER_COMPUTE_ID } from './events.js';
 export { assignGroups } from './task-events.js';
+export { registerWorkerModules, workerModules } from './worker-modules.js';

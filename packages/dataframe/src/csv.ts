@@ -13,7 +13,7 @@ import type { CsvRangeSpec } from './io/csv-scan.js';
 import Papa from 'papaparse';
 import { DataFrame } from './dataframe.js';
 import { filesText, sourceNode } from './plan/source.js';
-import type { Lowered, Source } from './plan/node.js';
+import { IO, type Lowered, type Source } from './plan/node.js';
 import type { AggSpec } from './kernels/partial-agg.js';
 import type { Step } from './kernels/steps.js';
 import { resolvePaths, parseSize, statFiles, type FileInfo } from './io/paths.js';
@@ -54,8 +54,6 @@ export interface ReadCsvOptions {
   /** The longest record the reader buffers, a number of bytes or '64MB' (default '1GiB'); a longer one is an error. */
   maxRecordSize?: number | string;
 }
-
-const IO = '@tsdask/dataframe/io';
 
 /** The longest first line the sample reads (it becomes one string, then is parsed whole). */
 const MAX_FIRST_LINE = 64 << 20;

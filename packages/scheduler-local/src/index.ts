@@ -4,7 +4,7 @@
  */
 export { syncScheduler } from './sync.js';
 export { threadsScheduler } from './threads/scheduler.js';
-export { closePool, defaultWorkers } from './threads/pool.js';
+export { closePool, defaultWorkers, startPool } from './threads/pool.js';
 export { runGraph, story, type Executor, type RunHooks } from './run-graph.js';
 export { HeldResults, localScheduler, type GraphRunner } from './held-results.js';
 export { planBatches, type BatchPlan } from './state/batches.js';

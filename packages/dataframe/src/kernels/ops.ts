@@ -4,8 +4,6 @@
  */
 import { allocF64, concatPartitions, slice, take, valueAt, type ColumnData, type Partition } from './columns.js';
 import { sortIndex } from './sort.js';
-import type { Table } from 'apache-arrow';
-import { partitionToTable, tableToPartitions } from '../arrow.js';
 import { applySteps, type Step } from './steps.js';
 
 export { applySteps } from './steps.js';
@@ -79,13 +77,4 @@ export function piece(p: Partition, k: number, i: number): Partition {
   return slice(p, Math.floor((i * p.length) / k), Math.floor(((i + 1) * p.length) / k));
 }
 
-/** A partition as an Arrow Table (for user functions in mapPartitions). */
-export function toTable(p: Partition): Table {
-  return partitionToTable(p);
-}
-
-/** An Arrow Table (a user function's result) as a partition. */
-export function fromTable(t: Table): Partition {
-  return tableToPartitions(t, 1)[0] as Partition;
-}
 export { quantileSketch, describeParts } from './quantiles.js';

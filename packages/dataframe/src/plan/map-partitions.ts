@@ -1,6 +1,6 @@
 /** The mapPartitions node: a user function from Arrow Table to Arrow Table on every partition (opaque to the optimizer). */
 import { HighLevelGraph, MaterializedLayer, chunkKey, registerFunction, tokenize, type Key, type Node } from '@tsdask/core-graph';
-import { K, type MapPartitionsNode, type NodeOps, type PlanNode } from './node.js';
+import { ARROW, type MapPartitionsNode, type NodeOps, type PlanNode } from './node.js';
 
 export const mapPartitionsOps: NodeOps<MapPartitionsNode> = {
   describe: (n) => `MapPartitions ${n.fn.name === '' ? '(anonymous function)' : n.fn.name}`,
@@ -14,8 +14,8 @@ export const mapPartitionsOps: NodeOps<MapPartitionsNode> = {
     const name = `map-partitions-fn-${tokenize(input.name, op)}`;
     const tasks = new Map<Key, Node>();
     for (let i = 0; i < n.npartitions; i++) {
-      const table: Node = { op: `${K}#toTable`, args: [{ ref: chunkKey(input.name, i) }] };
-      tasks.set(chunkKey(name, i), { op: `${K}#fromTable`, args: [{ op, args: [table] }] });
+      const table: Node = { op: `${ARROW}#toTable`, args: [{ ref: chunkKey(input.name, i) }] };
+      tasks.set(chunkKey(name, i), { op: `${ARROW}#fromTable`, args: [{ op, args: [table] }] });
     }
     return { name, graph: HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name], [n.fn]), input.graph) };
   },

@@ -5,7 +5,7 @@
  * it; optimize/ rewrites the tree (rules), plan/lower.ts turns it into graph layers once, at
  * compute. This file holds the shapes only, so node files and rules share them without cycles.
  */
-import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
+import { HighLevelGraph, MaterializedLayer, chunkKey, quote, registerWorkerModules, tokenize, type Key, type Node } from '@tsdask/core-graph';
 import type { Table } from 'apache-arrow';
 import type { DType, Schema } from '../kernels/columns.js';
 import type { ExprNode } from '../kernels/expr-node.js';
@@ -15,6 +15,12 @@ import type { PushFilter } from './push-filters.js';
 
 /** The module kernels are loaded from. */
 export const K = '@tsdask/dataframe/kernels';
+/** The module the readers' ops (CSV ranges, Parquet row groups) are loaded from. */
+export const IO = '@tsdask/dataframe/io';
+/** The module of the kernels that need Apache Arrow (mapPartitions): loaded only when a query uses them. */
+export const ARROW = '@tsdask/dataframe/arrow';
+// Worker threads load the kernels and the readers as they start, not when the first query's first task arrives.
+registerWorkerModules(K, IO);
 
 /**
  * A lowered plan: layers whose partition keys are `name,i`. `packed` names a layer of the same
