@@ -395,8 +395,7 @@ export class Worker {
         return this.#execute(ins.key, ins.op as WireNode);
       case 'gather-dep':
         return this.#gatherDep(ins.transferId, ins.peer, ins.keys);
-      case 'task-finished': // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
-      {
+      case 'task-finished': { // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
         // A copy the scheduler asked for (acquire-replicas) is reported as one: the scheduler did not ask this worker to compute it.
         if (this.#replicating.delete(ins.key)) return this.#send({ type: 'replicas-added', keys: [[ins.key, ins.nbytes]] });
         const duration = this.#durations.get(ins.key);
