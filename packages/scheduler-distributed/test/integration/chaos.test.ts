@@ -81,6 +81,7 @@ it(
       errors: sum((r) => r.errors.length),
       hangs: sum((r) => r.hangs.length),
       slowest: results.map((r) => r.slowest).reduce((a, b) => (b.ms > a.ms ? b : a)),
+      boundMs: BOUND_MS,
       seconds: (Date.now() - t0) / 1000,
       seeds: [firstSeed, firstSeed + results.length - 1],
       problems: results.flatMap((r) => [...r.wrong, ...r.errors, ...r.hangs]),
