@@ -68,7 +68,7 @@ line('nannies restarted', `${figures.supervisorRestarts} (by the harness, as sys
 line('wrong answers', `${figures.wrongAnswers} (must be 0)`);
 line('failed computes', `${figures.errors} (must be 0)`);
 line('hangs', `${figures.hangs} (must be 0)`);
-line('slowest workload', `${(figures.slowest.ms / 1000).toFixed(1)} s (${figures.slowest.what}; the watchdog's bound is 60 s)`);
+line('slowest workload', `${(figures.slowest.ms / 1000).toFixed(1)} s (${figures.slowest.what}; the watchdog's bound is ${figures.boundMs / 1000} s)`);
 line('time', `${figures.seconds.toFixed(0)} s in the suite, ${((Date.now() - t0) / 1000).toFixed(0)} s in all`);
 if (figures.problems.length > 0) {
   console.log('\n=== problems ===');

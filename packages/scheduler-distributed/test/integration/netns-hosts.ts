@@ -60,10 +60,17 @@ export function makeHosts(roles: string[], octet: number): HostNetwork | string 
     hosts,
     remove() {
       for (const h of hosts) {
-        try {
-          ip('netns', 'del', h.ns);
-        } catch {
-          // not made
+        // The veth pair goes at once with its outer end; with only the namespace deleted it stays
+        // as long as the kernel keeps the namespace (its sockets in TIME_WAIT, for a while).
+        for (const args of [
+          ['link', 'del', h.veth],
+          ['netns', 'del', h.ns],
+        ]) {
+          try {
+            ip(...args);
+          } catch {
+            // not made
+          }
         }
       }
       try {

@@ -1,9 +1,9 @@
 /**
  * A scheduler whose own event loop stalls (here: SIGSTOP / SIGCONT of its process; in life a long
  * graph ingestion, a GC pause, a paused VM) for longer than its heartbeat timeout must not take
- * that silence for its workers': their heartbeats wait in its sockets, unread. Found by the chaos
- * suite's pauses of the scheduler: before the fix, the first heartbeat sweep after the stall ran
- * before the sockets were read and removed every worker at once.
+ * that silence for its workers': their heartbeats wait in its sockets, unread. Found while adding
+ * scheduler pauses to the chaos faults (chaos/faults.ts): before the fix, the first heartbeat sweep
+ * after the stall ran before the sockets were read and removed every worker at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, expect, it } from 'vitest';

@@ -53,6 +53,8 @@ export async function chaosRun(net: HostNetwork, opts: RunOptions): Promise<RunR
     errors: [],
     hangs: [],
   };
+  // The faults, not the tasks, kill workers here: a task on a worker that dies is not suspect, so
+  // --allowed-failures (KilledWorkerError after that many deaths under one task) is set out of reach.
   const cluster = await ChaosCluster.start(net, { heartbeatTimeout: `${opts.heartbeatTimeoutMs}ms`, allowedFailures: 1000 });
   const injector = new FaultInjector(cluster, net, opts.seed, {
     gapMs: [100, 1500],
