@@ -31,7 +31,7 @@ export interface Options {
   batchSize?: number;
   /** Which task-level optimization passes run. */
   optimize?: OptimizeFlags;
-  /** Draw a terminal progress bar. */
+  /** Draw a progress bar (a terminal's, a line every few seconds in logs, or a notebook cell's). */
   progress?: boolean;
 }
 
