@@ -102,7 +102,9 @@ describe('deploy/k8s', () => {
     expect(() => parseYamlSubset('a: b\n\tc: d\n')).toThrow(/line 2: tab/);
     expect(() => parseYamlSubset('a: x: y\n')).toThrow(/line 1: plain scalar 'x: y'/);
     expect(() => parseYamlSubset('a:\nb: 1\n')).toThrow(/line 1: 'a:' has no value/);
-    expect(parseYamlSubset('a:\n  - "x"\n  - k: 1\n    j: true\nb: ["p", "q"]\n')).toEqual([{ a: ['x', { k: 1, j: true }], b: ['p', 'q'] }]);
+    expect(parseYamlSubset("a:\n  - \"x\"\n  - k: 1\n    j: true\nb: [\"p\", 'q''s']\nc: 'it''s'\n")).toEqual([
+      { a: ['x', { k: 1, j: true }], b: ['p', "q's"], c: "it's" },
+    ]);
   });
 });
 

@@ -2,8 +2,9 @@
  * A strict reader for the small part of YAML our Kubernetes manifests use (no YAML parser is a
  * dependency): `---` between documents, `#` comments on their own lines, block mappings
  * (`key: value`, `key:` then a deeper block), block sequences (`- value`, `- key: value` starting
- * a mapping), flow sequences of double-quoted strings (`["a", "b"]`), and scalars: double-quoted
- * strings (JSON escapes), integers, true/false, and plain words of [A-Za-z0-9_./:@-]. Anything
+ * a mapping), flow sequences of quoted strings (`['a', "b"]`), and scalars: single-quoted
+ * strings ('' for a quote), double-quoted strings (JSON escapes), integers, true/false, and plain
+ * words of [A-Za-z0-9_./:@-]. Anything
  * else (tabs, anchors, multi-line strings, a plain scalar with `: ` or ` #`, odd indentation)
  * throws with the line number, so a manifest that reads here is in a subset any YAML parser reads
  * the same way.
@@ -17,6 +18,8 @@ interface Line {
   text: string;
 }
 
+/** A single- or double-quoted string as the subset allows it. */
+const QUOTED = /'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"/g;
 const PLAIN = /^[A-Za-z0-9_./@-][A-Za-z0-9_./:@-]*$/;
 const KEY = /^([A-Za-z_][A-Za-z0-9_.-]*):(?: (.*))?$/;
 
@@ -24,7 +27,20 @@ function fail(n: number, why: string): never {
   throw new Error(`YAML line ${n}: ${why}`);
 }
 
+function quoted(text: string, n: number): string {
+  if (text.startsWith("'")) {
+    if (!/^'(?:[^']|'')*'$/.test(text)) fail(n, `bad single-quoted string ${text}`);
+    return text.slice(1, -1).replace(/''/g, "'");
+  }
+  try {
+    return JSON.parse(text) as string;
+  } catch {
+    return fail(n, `bad double-quoted string ${text}`);
+  }
+}
+
 function scalar(text: string, n: number): Value {
+  if (text.startsWith("'")) return quoted(text, n);
   if (text.startsWith('"')) {
     try {
       return JSON.parse(text) as string;
@@ -36,9 +52,9 @@ function scalar(text: string, n: number): Value {
     if (!text.endsWith(']')) fail(n, `unclosed flow sequence ${text}`);
     const inner = text.slice(1, -1).trim();
     if (inner === '') return [];
-    const items = inner.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
-    if (items.join(', ') !== inner) fail(n, `a flow sequence here holds double-quoted strings separated by ", " only: ${text}`);
-    return items.map((i) => JSON.parse(i) as string);
+    const items = inner.match(QUOTED) ?? [];
+    if (items.join(', ') !== inner) fail(n, `a flow sequence here holds quoted strings separated by ", " only: ${text}`);
+    return items.map((i) => quoted(i, n));
   }
   if (/^-?\d+$/.test(text)) return Number(text);
   if (text === 'true' || text === 'false') return text === 'true';
@@ -99,7 +115,7 @@ export function parseYamlSubset(text: string): Value[] {
     if (raw.includes('\t')) fail(n, 'tab character');
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) return;
     if (raw === '---') return void docs.push([]);
-    if (/\s#/.test(raw.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) fail(n, 'comment after a value');
+    if (/\s#/.test(raw.replace(QUOTED, '""'))) fail(n, 'comment after a value');
     const indent = raw.length - raw.trimStart().length;
     docs[docs.length - 1]!.push({ n, indent, text: raw.trim() });
   });

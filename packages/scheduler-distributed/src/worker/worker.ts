@@ -8,7 +8,11 @@
  * of state/memory-thresholds.ts (memory-manager.ts), and reads spilled inputs back before a task runs.
  *
  * A worker without its scheduler stops: when that connection closes, `closed` resolves with
- * code 1 (close-worker and close() give code 0).
+ * code 1 (close-worker and close() give code 0); unless it has a reconnect window, where it keeps
+ * its results and registers them with the scheduler that comes back (reconnect.ts). It reports
+ * each task's run time with task-finished (for adapt), copies results when asked
+ * (acquire-replicas, to retire another worker), answers dump-state (state-dump.ts), and serves
+ * /metrics with `metricsPort` (metrics.ts).
  */
 import type { TlsOptions } from '../comm/tls.js';
 import { networkInterfaces } from 'node:os';
@@ -238,6 +242,8 @@ export class Worker {
   /** The scheduler went: drop the work that is not a result, dial it again and register the results; stop if the window passes. */
   async #reconnect(): Promise<void> {
     this.#receiving = undefined;
+    this.#replicating.clear();
+    this.#durations.clear();
     const drop = workNotInMemory(this.#machine);
     if (drop.length > 0) this.#handle({ type: 'free-keys', stimulusId: this.#sid('scheduler-lost'), keys: drop });
     try {
@@ -395,11 +401,12 @@ export class Worker {
         return this.#execute(ins.key, ins.op as WireNode);
       case 'gather-dep':
         return this.#gatherDep(ins.transferId, ins.peer, ins.keys);
-      case 'task-finished': { // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
+      case 'task-finished': {
         // A copy the scheduler asked for (acquire-replicas) is reported as one: the scheduler did not ask this worker to compute it.
         if (this.#replicating.delete(ins.key)) return this.#send({ type: 'replicas-added', keys: [[ins.key, ins.nbytes]] });
         const duration = this.#durations.get(ins.key);
         this.#durations.delete(ins.key);
+        // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
         return this.#send(
           { type: 'task-finished', key: ins.key, nbytes: ins.nbytes, ...(duration !== undefined ? { duration } : {}) },
           this.#machine.executing > 0 || this.#machine.ready.size > 0,

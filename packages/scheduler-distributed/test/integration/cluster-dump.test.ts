@@ -2,7 +2,7 @@
  * The one-command cluster dump on a real 2-worker LocalCluster: `client.dumpClusterState(path)`
  * and the `tsdask-dump` bin each write one JSON document of the scheduler's and both workers'
  * state. Checked against what the test knows independently: the workers' pids and addresses
- * (from the cluster), the four results it persisted (in memory at the scheduler, with their
+ * (from the cluster), the four results its futures hold (in memory at the scheduler, with their
  * holders, and at those workers), and a task that threw (erred, with its error and story).
  */
 import { execFile } from 'node:child_process';
@@ -61,7 +61,7 @@ function check(dump: Dump, kept: string[], failed: string): void {
 
 it('client.dumpClusterState and the tsdask-dump bin write the scheduler and every worker as JSON', async () => {
   const c = run.client;
-  const kept = await c.persist([1, 2, 3, 4].map((i) => c.submit((x: number) => new Float64Array(100).fill(x), i)));
+  const kept = [1, 2, 3, 4].map((i) => c.submit((x: number) => new Float64Array(100).fill(x), i));
   await c.gather(kept);
   const failing = c.submit((x: number) => {
     throw new Error(`boom ${x}`);

@@ -7,7 +7,7 @@
  * close, keeping one while results are held.
  */
 import { describe, expect, it } from 'vitest';
-import { SchedulerState } from '@tsdask/scheduler-distributed';
+import { SchedulerState } from '../../src/scheduler/state/scheduler-state.js';
 import { adaptiveTarget, keyPrefix, TaskDurations, UNKNOWN_TASK_DURATION_S } from '../../src/scheduler/adaptive.js';
 import { computes, dag } from './harness.js';
 

@@ -34,7 +34,7 @@ describe('Worker', () => {
     expect(link.registration).toMatchObject({ type: 'register-worker', name: 'w-one', address: w.address, nthreads: 2, memoryLimit: 0, pid: process.pid });
     expect(w.address).toMatch(/^127\.0\.0\.1:\d+$/);
     link.send({ type: 'compute-task', key: 's', node: task('@tsdask/core-graph/ops#sum', 1, 2, 3), priority: 0, inputs: [] });
-    expect(await link.next('task-finished', 's')).toEqual({ type: 'task-finished', key: 's', nbytes: 8 });
+    expect(await link.next('task-finished', 's')).toEqual({ type: 'task-finished', key: 's', nbytes: 8, duration: expect.any(Number) });
     const { reply, values } = await getData(w.address, ['s']);
     expect(reply.missing).toEqual([]);
     expect(values.get('s')).toBe(6);
@@ -134,7 +134,7 @@ describe('Worker', () => {
     await link.next('task-finished', 'small'); // so 'later' has been handled too
     expect(w.stateOf('later')).toBe('ready'); // paused
     box.reading = 800;
-    expect(await link.next('task-finished', 'later')).toEqual({ type: 'task-finished', key: 'later', nbytes: 8 });
+    expect(await link.next('task-finished', 'later')).toEqual({ type: 'task-finished', key: 'later', nbytes: 8, duration: expect.any(Number) });
   });
 
   it('stops with code 1 when the scheduler connection closes', async () => {
