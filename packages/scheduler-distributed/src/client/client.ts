@@ -17,6 +17,7 @@ import { formatAddress, parseAddress } from '../protocol/address.js';
 import { PeerPool } from '../protocol/peer-pool.js';
 import { ClientClosedError, MissingTokenError } from './errors.js';
 import { RemoteScheduler } from './remote-scheduler.js';
+import type { SchedulerStats } from '../scheduler/stats.js';
 
 /** Options of `new Client(address, options)`. */
 export interface ClientOptions {
@@ -96,6 +97,11 @@ export class Client implements SchedulerProvider {
   /** The Scheduler this client runs graphs on (what `{ scheduler: client }` resolves to). */
   asScheduler(): RemoteScheduler {
     return this.#scheduler;
+  }
+
+  /** The scheduler's own figures: tasks, heap, the event loop's longest block, the last graph's intake (`gc`: collect its garbage first; `reset`: start a new loop measurement). */
+  schedulerStats(opts: { gc?: boolean; reset?: boolean } = {}): Promise<SchedulerStats> {
+    return this.#scheduler.schedulerStats(opts);
   }
 
   /** The core-graph futures client bound to this cluster. */

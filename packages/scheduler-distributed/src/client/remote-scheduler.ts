@@ -5,7 +5,7 @@
  * workers and `gather` fetches them from there (data-fetch.ts).
  *
  * - run: outputs already held or pending here are not sent again (one more reference each);
- *   the rest go in one `update-graph` (encode-graph.ts). task-done / task-erred / graph-refused
+ *   the rest go in one `update-graph` (encode-graph.ts; a big graph in parts first). task-done / task-erred / graph-refused
  *   settle them. A graph naming a `held(key)` this client does not hold fails with NotHeldError.
  * - release: the last reference to a key sends `release-keys` (a pending one is dropped and
  *   its waiters hear CancelledError, as the local schedulers do).
@@ -35,9 +35,10 @@ import type { ClientToScheduler, SchedulerToClient } from '../protocol/messages.
 import { encodeWireValue } from '../protocol/values.js';
 import { fetchValues } from './data-fetch.js';
 import type { PeerPool } from '../protocol/peer-pool.js';
-import { encodeGraph } from './encode-graph.js';
+import { encodeGraph, splitUpdateGraph } from './encode-graph.js';
 import { failedHandle, newEntry, settleEntry, type Entry, type RunRecord } from './entries.js';
 import { SchedulerLostError } from './errors.js';
+import type { SchedulerStats } from '../scheduler/stats.js';
 
 const noop = (): void => {};
 
@@ -63,6 +64,7 @@ export class RemoteScheduler implements Scheduler {
   readonly #runs = new Map<number, RunRecord>();
   readonly #whoHas = new Map<number, { resolve: (w: Record<Key, string[]>) => void; reject: (e: unknown) => void }>();
   readonly #scatters = new Map<number, Key>();
+  readonly #stats = new Map<number, { resolve: (s: SchedulerStats) => void; reject: (e: unknown) => void }>();
   #nextId = 1;
   #clientId: string | undefined;
   /** Keys released and not yet told to the scheduler: sent as one release-keys at the end of the turn, or before any other message (order kept). */
@@ -125,6 +127,8 @@ export class RemoteScheduler implements Scheduler {
     for (const e of this.#entries.values()) if (e.state === 'pending') this.#settle(e, 'erred', err);
     for (const w of this.#whoHas.values()) w.reject(err);
     this.#whoHas.clear();
+    for (const w of this.#stats.values()) w.reject(err);
+    this.#stats.clear();
     for (const r of this.#runs.values()) r.detach();
     this.#runs.clear();
     this.#queued = undefined;
@@ -185,6 +189,12 @@ export class RemoteScheduler implements Scheduler {
         if (e !== undefined) this.#settle(e, 'erred', deserializeError(msg.error as unknown as SerializedError));
         break;
       }
+      case 'scheduler-stats-reply': {
+        const w = this.#stats.get(msg.id);
+        this.#stats.delete(msg.id);
+        w?.resolve(msg.stats as unknown as SchedulerStats);
+        break;
+      }
       case 'who-has-reply': {
         const w = this.#whoHas.get(msg.id);
         this.#whoHas.delete(msg.id);
@@ -238,7 +248,7 @@ export class RemoteScheduler implements Scheduler {
         signal.addEventListener('abort', onAbort, { once: true });
         run.detach = () => signal.removeEventListener('abort', onAbort);
       }
-      this.#send(msg);
+      for (const m of splitUpdateGraph(msg)) this.#send(m);
     }
     for (const k of outputs) (this.#entries.get(k) as Entry).refs++;
     return this.#handle(outputs);
@@ -307,6 +317,15 @@ export class RemoteScheduler implements Scheduler {
     const e = this.#entries.get(k);
     if (e === undefined) throw new NotHeldError(k, this.name);
     if (e.state === 'erred') throw e.error;
+  }
+
+  /** The scheduler's own figures (scheduler/stats.ts); `gc` collects its garbage first, `reset` starts a new event-loop measurement. */
+  schedulerStats(opts: { gc?: boolean; reset?: boolean } = {}): Promise<SchedulerStats> {
+    if (this.#lost !== undefined) return Promise.reject(this.#lost);
+    const id = this.#nextId++;
+    const answer = new Promise<SchedulerStats>((resolve, reject) => this.#stats.set(id, { resolve, reject }));
+    this.#send({ type: 'scheduler-stats', id, gc: opts.gc === true, reset: opts.reset === true });
+    return answer;
   }
 
   #askWhoHas(keys: readonly Key[]): Promise<Record<Key, string[]>> {

@@ -48,8 +48,11 @@ const CLIENT_TO_SCHEDULER: Shapes = {
     priorities: 'number[]',
     held: 'string[]',
     sources: 'pairs',
+    parts: 'number?',
   },
+  'update-graph-part': { id: 'number', keys: 'string[]', nodes: 'node[]', depPtr: 'number[]', depIdx: 'number[]', priorities: 'number[]' },
   'release-keys': { keys: 'string[]' },
+  'scheduler-stats': { id: 'number', gc: 'boolean', reset: 'boolean' },
   'who-has': { id: 'number', keys: 'string[]' },
   scatter: { id: 'number', key: 'string', nbytes: 'number' },
 };
@@ -61,6 +64,7 @@ const SCHEDULER_TO_CLIENT: Shapes = {
   'task-erred': { key: 'string', error: 'object' },
   'who-has-reply': { id: 'number', whoHas: 'who-has' },
   scattered: { id: 'number', key: 'string', worker: 'string' },
+  'scheduler-stats-reply': { id: 'number', stats: 'object' },
 };
 const WORKER_TO_SCHEDULER: Shapes = {
   'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?' },

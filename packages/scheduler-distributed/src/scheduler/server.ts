@@ -10,6 +10,7 @@ import type { Callbacks } from '@tsdask/core-graph';
 import { SchedulerCore, type SchedulerOptions } from './core.js';
 import { startClusterDashboard, type RunningDashboard, type SchedulerDashboardOptions } from './dashboard.js';
 import type { SchedulerState } from './state/scheduler-state.js';
+import type { SchedulerStats } from './stats.js';
 
 /** Options of SchedulerServer.start: the core's, and the dashboard. */
 export interface SchedulerServerOptions extends SchedulerOptions {
@@ -54,6 +55,11 @@ export class SchedulerServer {
   /** The state machine. */
   get state(): SchedulerState {
     return this.#core.state;
+  }
+
+  /** The scheduler's own figures: tasks, heap, the event loop's longest block, the last graph's intake (stats.ts). */
+  stats(): SchedulerStats {
+    return this.#core.stats();
   }
 
   /** Data addresses (`host:port`) of the workers connected now. */
