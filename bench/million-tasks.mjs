@@ -15,6 +15,8 @@
 //                     (the bound: 100) and over the whole run; p99 beside it
 //   worker silence ms the longest a worker went unheard by the scheduler during the run (heartbeats
 //                     every 1000 ms; the heartbeat timeout is 5000)
+//   slice ms          the longest intake slice, wall and CPU time (the scheduler's own work per slice;
+//                     the loop's longest block also has message decoding and GC pauses in it)
 //   poll ms           the longest round trip of a second client's stats question while the graph
 //                     went in: the scheduler answers others between slices
 // Medians over --runs runs (one cluster each). On a loaded machine the event-loop figures include
@@ -66,7 +68,15 @@ function buildGraph(n) {
 }
 
 async function once(graph, output, expected) {
-  await using cluster = await LocalCluster.start({ nWorkers: 2, dashboard: false, nodeArgs: ['--max-old-space-size=8192'] });
+  const cluster = await LocalCluster.start({ nWorkers: 2, dashboard: false, nodeArgs: ['--max-old-space-size=8192'] });
+  try {
+    return await measure(cluster, graph, output, expected);
+  } finally {
+    await cluster.close();
+  }
+}
+
+async function measure(cluster, graph, output, expected) {
   const client = cluster.client();
   const watcher = cluster.client();
   await Promise.all([client.ready(), watcher.ready()]);
@@ -102,6 +112,8 @@ async function once(graph, output, expected) {
     runMaxBlockMs: end.loop.maxMs,
     workerSilenceMs: end.loop.workerSilenceMs,
     pollMs: poll,
+    sliceMs: s.intake.longestSliceMs,
+    sliceCpuMs: s.intake.longestSliceCpuMs,
     totalS,
     tasksLeft: after.tasks,
   };
@@ -140,6 +152,8 @@ console.log(
 );
 console.log(`longest loop block, ingest ms  ${fmt(med('maxBlockMs')).padStart(12)}   ${'-'.padStart(12)}   <= 100`);
 console.log(`longest loop block, run ms     ${fmt(med('runMaxBlockMs')).padStart(12)}   ${fmt(dask?.max_block_ms).padStart(12)}`);
+console.log(`longest intake slice, wall ms  ${fmt(med('sliceMs')).padStart(12)}   ${'-'.padStart(12)}   (work per slice: 20 ms)`);
+console.log(`  its CPU time, ms             ${fmt(med('sliceCpuMs')).padStart(12)}   ${'-'.padStart(12)}   (wall - CPU: the OS ran others)`);
 console.log(`p99 loop delay, ingest ms      ${fmt(med('p99BlockMs')).padStart(12)}`);
 console.log(`longest worker silence ms      ${fmt(med('workerSilenceMs')).padStart(12)}   ${'-'.padStart(12)}   < 5000 (heartbeat timeout)`);
 console.log(`other client's poll, max ms    ${fmt(med('pollMs')).padStart(12)}`);

@@ -39,8 +39,8 @@ export function encodeGraph(id: number, graph: TaskGraph, outputs: readonly Key[
   };
 }
 
-/** Tasks per `update-graph-part` message: a part of plain tasks is a few MiB, decoded by the scheduler in tens of ms. */
-export const GRAPH_PART_TASKS = 20_000;
+/** Tasks per `update-graph-part` message: a part of plain tasks is about a MiB, decoded and checked by the scheduler in about 10 ms. */
+export const GRAPH_PART_TASKS = 10_000;
 
 /**
  * `msg` as the messages to send in order: itself when it has at most `partTasks` tasks, else

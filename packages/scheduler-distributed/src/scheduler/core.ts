@@ -155,7 +155,7 @@ export class SchedulerCore {
       heapUsed: mem.heapUsed,
       rss: mem.rss,
       loop: this.loop.read(),
-      intake: { ...this.intake.stats },
+      intake: this.intake.stats,
     };
   }
 

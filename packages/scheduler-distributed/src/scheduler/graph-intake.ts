@@ -34,9 +34,14 @@ export interface IntakeJob {
 export interface IntakeStats {
   /** Graphs taken in. */
   graphs: number;
+  /** Whether a graph is being taken in now (an answer with `busy` true came between two of its slices). */
+  busy: boolean;
   /** Tasks of the last graph taken in, and the ms from its submission to the end of its last slice. */
   lastTasks: number;
   lastMs: number;
+  /** The longest slice of any graph, in ms of wall time and of the process's CPU time (less than wall when the OS ran others). */
+  longestSliceMs: number;
+  longestSliceCpuMs: number;
 }
 
 export class GraphIntake {
@@ -44,10 +49,15 @@ export class GraphIntake {
   readonly #queue: IntakeJob[] = [];
   #current: { job: IntakeJob; t0: number; checked: boolean } | undefined;
   #timer: ReturnType<typeof setImmediate> | undefined;
-  readonly stats: IntakeStats = { graphs: 0, lastTasks: 0, lastMs: 0 };
+  readonly #stats = { graphs: 0, lastTasks: 0, lastMs: 0, longestSliceMs: 0, longestSliceCpuMs: 0 };
 
   constructor(core: SchedulerCore) {
     this.#core = core;
+  }
+
+  /** The figures now. */
+  get stats(): IntakeStats {
+    return { ...this.#stats, busy: this.#current !== undefined };
   }
 
   /** Queues a graph; it is taken in after those before it. */
@@ -103,8 +113,19 @@ export class GraphIntake {
     this.#timer = undefined;
     const cur = this.#current;
     if (cur === undefined) return;
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    try {
+      this.#sliceOf(cur, t0 + SLICE_MS);
+    } finally {
+      const cpu = process.cpuUsage(cpu0);
+      this.#stats.longestSliceMs = Math.max(this.#stats.longestSliceMs, performance.now() - t0);
+      this.#stats.longestSliceCpuMs = Math.max(this.#stats.longestSliceCpuMs, (cpu.user + cpu.system) / 1000);
+    }
+  };
+
+  #sliceOf(cur: { job: IntakeJob; t0: number; checked: boolean }, until: number): void {
     const core = this.#core;
-    const until = performance.now() + SLICE_MS;
     if (!cur.checked) {
       if (!this.#checkSome(cur, until)) return this.#startNext();
       if (!cur.checked) return this.#again();
@@ -121,8 +142,8 @@ export class GraphIntake {
     }
     if (core.state.ingesting) return this.#again();
     this.#current = undefined;
-    Object.assign(this.stats, { graphs: this.stats.graphs + 1, lastTasks: cur.job.graph.size, lastMs: performance.now() - cur.t0 });
+    Object.assign(this.#stats, { graphs: this.#stats.graphs + 1, lastTasks: cur.job.graph.size, lastMs: performance.now() - cur.t0 });
     cur.job.done();
     if (this.#current === undefined) this.#startNext();
-  };
+  }
 }
