@@ -50,6 +50,7 @@ export type {
   WorkerName,
   WorkerAddedEvent,
   WorkerRemovedEvent,
+  NannyReportEvent,
   TransferEvent,
 } from './events.js';
 export { TASK_STATES, TaskStateCode, TaskBatchBuilder, taskEventsOf, type TaskEvent, type TaskEventBatch, type TaskState } from './task-events.js';
