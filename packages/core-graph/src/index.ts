@@ -84,4 +84,4 @@ export type { OptionCheck } from './options/checks.js';
 export { closestName } from './options/suggest.js';
 export { cancelledError, computeSignal, throwIfCancelled, type ComputeSignal } from './cancellation.js';
 export { CLUSTER_COMPUTE_ID } from './events.js';
-export { assignGroups } from './task-events.js';
+export { assignGroups, GroupAssigner } from './task-events.js';

@@ -128,7 +128,7 @@ export class ClientSession {
       this.send({ type: 'graph-refused', id: m.id, error: wire(err) });
       return;
     }
-    const { graph, priorities, check } = wired;
+    const { graph, priorities, check, groups } = wired;
     s.defineOps(m.sources);
     // Outputs already finished (for another client, or an earlier graph) are answered to this client alone.
     const known: Key[] = [];
@@ -137,7 +137,7 @@ export class ClientSession {
       if (t !== undefined && (t.state === MEMORY || t.state === ERRED)) known.push(k);
     }
     for (const k of m.outputs) s.want(this, k);
-    const compute = s.events.beginGraph(graph, this.id);
+    const compute = s.events.beginGraph(graph, this.id, groups);
     // Taken in over several event-loop turns (graph-intake.ts); this client's later messages wait for it, in order.
     this.#held ??= [];
     s.intake.submit({

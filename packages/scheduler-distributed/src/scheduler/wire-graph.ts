@@ -2,14 +2,15 @@
  * An update-graph message (with the `update-graph-part` messages before it, for a big graph)
  * checked and turned into the TaskGraph the state machine takes. Each part is checked as it
  * comes (GraphAssembly.add: lengths, its depPtr monotone from 0 to its depIdx.length, depIdx
- * non-negative integers, keys unique across parts); `complete` adds the last part and checks
+ * non-negative integers, keys unique across parts) and its keys grouped (core-graph's
+ * GroupAssigner, for the dashboard); `complete` adds the last part and checks
  * the outputs (keys of the graph or known to the scheduler) and `held` keys (held by it), and
  * returns the CycleCheck (cycle-check.ts: no cycle, depIdx in range) that the caller runs in
  * steps, so no one step walks the whole graph. Dependents (outPtr/outIdx) are inverted only if
  * read: the scheduler does not. Nodes stay WireNodes: the scheduler never decodes them, it
  * forwards them in compute-task. Throws a typed error; changes nothing.
  */
-import { IntBuffer, invertCsr, NotHeldError, type Key, type Node, type TaskGraph } from '@tsdask/core-graph';
+import { GroupAssigner, IntBuffer, invertCsr, NotHeldError, type Key, type Node, type TaskGraph } from '@tsdask/core-graph';
 import { MessageShapeError } from '../comm/errors.js';
 import type { UpdateGraphMsg, UpdateGraphPartMsg, WireNode } from '../protocol/messages.js';
 import { CycleCheck } from './cycle-check.js';
@@ -22,6 +23,8 @@ export interface WiredGraph {
   graph: TaskGraph;
   priorities: Int32Array | undefined;
   check: CycleCheck;
+  /** Each task's group (key prefix), assigned part by part as the parts came: what the dashboard aggregates by. */
+  groups: { names: string[]; ids: Int32Array };
 }
 
 /** The parts of one graph as they arrive (see the header). */
@@ -32,6 +35,8 @@ export class GraphAssembly {
   readonly #depPtr = new IntBuffer();
   readonly #depIdx = new IntBuffer();
   readonly #priorities = new IntBuffer();
+  readonly #groups = new GroupAssigner();
+  readonly #groupIds = new IntBuffer();
   #parts = 0;
 
   constructor() {
@@ -75,6 +80,9 @@ export class GraphAssembly {
       if (withPriorities) this.#priorities.push(m.priorities[i]!);
     }
     for (const d of m.depIdx) this.#depIdx.push(d);
+    const ids = new Int32Array(n);
+    this.#groups.assign(m.keys, ids);
+    for (let i = 0; i < n; i++) this.#groupIds.push(ids[i]!);
     this.#parts++;
   }
 
@@ -107,7 +115,8 @@ export class GraphAssembly {
       },
     };
     const priorities = this.#withPriorities === true ? this.#priorities.data.subarray(0, this.#priorities.length) : undefined;
-    return { graph, priorities, check: new CycleCheck(this.keys, depPtr, depIdx) };
+    const groups = { names: this.#groups.names, ids: this.#groupIds.data.subarray(0, this.#groupIds.length) };
+    return { graph, priorities, check: new CycleCheck(this.keys, depPtr, depIdx), groups };
   }
 }
 

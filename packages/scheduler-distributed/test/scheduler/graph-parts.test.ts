@@ -1,14 +1,14 @@
 /**
  * A big graph on the wire: `splitUpdateGraph` cuts an update-graph into parts and the
- * scheduler's GraphAssembly puts them back together (the same keys, nodes, CSR and priorities
- * as the whole message, for random graphs and part sizes); CycleCheck, run in tiny steps, finds
+ * scheduler's GraphAssembly puts them back together (the same keys, nodes, CSR, priorities and
+ * task groups as the whole message, for random graphs and part sizes); CycleCheck, run in tiny steps, finds
  * a cycle exactly when core-graph's topologicalOrder does, and names keys that really form one;
  * and a scheduler takes a graph sent in parts, refuses a bad part with a typed error naming
  * the field (its connection still serving), and answers the client's next message after the
  * graph is in.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { GraphCycleError, lowerGraph, task, topologicalOrder, type Key } from '@tsdask/core-graph';
+import { assignGroups, GraphCycleError, lowerGraph, task, topologicalOrder, type Key } from '@tsdask/core-graph';
 import { splitUpdateGraph, type UpdateGraphMsg, type UpdateGraphPartMsg } from '@tsdask/scheduler-distributed';
 import { CycleCheck } from '../../src/scheduler/cycle-check.js';
 import { GraphAssembly } from '../../src/scheduler/wire-graph.js';
@@ -18,14 +18,15 @@ import { Cleanup, fakeClient, fakeWorker, graphMsg, Mailbox, startServer } from 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
-/** A random DAG drawn as key -> deps (each task reads up to 3 earlier ones, or later ones: ids need not be in order). */
+/** A random DAG drawn as key -> deps (each task reads up to 3 earlier ones, or later ones: ids need not be in order), its keys in three groups. */
 function drawnDag(rand: () => number, n: number): Record<Key, Key[]> {
   const perm = Array.from({ length: n }, (_, i) => i).sort(() => rand() - 0.5);
+  const name = (j: number): Key => `${['inc', 'sum', 'mul'][j % 3]}-t,${j}`;
   const drawn: Record<Key, Key[]> = {};
   for (let i = 0; i < n; i++) {
     const deps = new Set<Key>();
-    for (let j = 0, m = i === 0 ? 0 : Math.floor(rand() * 4); j < m; j++) deps.add(`k${perm[Math.floor(rand() * i)]}`);
-    drawn[`k${perm[i]}`] = [...deps];
+    for (let j = 0, m = i === 0 ? 0 : Math.floor(rand() * 4); j < m; j++) deps.add(name(perm[Math.floor(rand() * i)]!));
+    drawn[name(perm[i]!)] = [...deps];
   }
   return drawn;
 }
@@ -46,7 +47,7 @@ describe('a graph in parts', () => {
       expect([last.type, last.parts ?? 0]).toEqual(['update-graph', parts.length - 1]);
       const a = new GraphAssembly();
       for (const p of parts.slice(0, -1)) a.add(p);
-      const { graph, priorities, check } = a.complete(
+      const { graph, priorities, check, groups } = a.complete(
         last,
         () => false,
         () => false,
@@ -58,6 +59,9 @@ describe('a graph in parts', () => {
       expect([...graph.depPtr]).toEqual(whole.depPtr);
       expect([...graph.depIdx]).toEqual(whole.depIdx);
       expect([...priorities!]).toEqual(whole.priorities);
+      // grouped part by part as core-graph groups the whole
+      const all = assignGroups(whole.keys);
+      expect([groups.names, [...groups.ids]]).toEqual([all.names, [...all.ids]]);
       // dependents, computed only when read, as core-graph's lowering has them
       const ref = lowerGraph(Object.entries(drawn).map(([k, deps]) => [k, task('t#f', ...deps.map((d) => ({ ref: d })))] as const));
       const byKey = (g: typeof graph, i: number): Key[] => [...g.outIdx.subarray(g.outPtr[i]!, g.outPtr[i + 1]!)].map((j) => g.keys[j]!).sort();
