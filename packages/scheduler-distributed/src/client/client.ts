@@ -99,7 +99,12 @@ export class Client implements SchedulerProvider {
     return this.#scheduler;
   }
 
-  /** The scheduler's own figures: tasks, heap, the event loop's longest block, the last graph's intake (`gc`: collect its garbage first; `reset`: start a new loop measurement). */
+  /**
+   * The scheduler's own figures: tasks, heap, the event loop's longest block, the last graph's
+   * intake (`gc`: collect its garbage first; `reset`: start a new loop measurement). Answered in
+   * order with this client's other messages, so after a graph it sent is in: to watch a graph go
+   * in, ask from a second client.
+   */
   schedulerStats(opts: { gc?: boolean; reset?: boolean } = {}): Promise<SchedulerStats> {
     return this.#scheduler.schedulerStats(opts);
   }

@@ -1,9 +1,10 @@
 /**
  * One client's connection at the scheduler: client-welcome on connect, then update-graph (checked
- * by wireGraph; refused as a whole with graph-refused and a typed error, or submitted and
- * answered graph-accepted; a big graph comes in `update-graph-part`s first and is taken in over
- * several event-loop turns, graph-intake.ts, this client's later messages waiting), release-keys, who-has and scatter (whose value arrives as the body
- * frame right after it). Every message is shape-checked; a bad one closes this connection only.
+ * by wire-graph.ts; refused as a whole with graph-refused and a typed error, or submitted and
+ * answered graph-accepted; a big graph comes in `update-graph-part`s first, and every graph is
+ * taken in over event-loop turns by graph-intake.ts while this client's later messages wait),
+ * release-keys, who-has, scheduler-stats and scatter (whose value arrives as the body frame
+ * right after it). Every message is shape-checked; a bad one closes this connection only.
  * A client that disconnects releases every key it wanted.
  */
 import { serializeError, type Key } from '@tsdask/core-graph';
@@ -147,6 +148,13 @@ export class ClientSession {
       check,
       answered: new Set(known),
       done: (err) => {
+        if (this.conn.isClosed) {
+          // The client left while its graph went in: what it wanted and no other client wants is released now.
+          const orphans = m.outputs.filter((k) => !s.wantedBy.has(k));
+          if (err === undefined && orphans.length > 0) s.apply({ type: 'release-keys', keys: orphans });
+          this.#held = undefined;
+          return;
+        }
         if (err !== undefined) {
           s.events.graphRefused(compute, err);
           s.unwant(this, m.outputs);
