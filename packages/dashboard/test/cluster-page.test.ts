@@ -64,7 +64,9 @@ describe.skipIf(!haveChromium)('cluster panels in headless Chromium', () => {
       links: [...document.querySelectorAll<HTMLElement>('#transfers tbody tr')].map((r) => ({ ...r.dataset })),
       recent: document.querySelectorAll('#recent-transfers tbody tr').length,
       restartsHidden: document.getElementById('restarts-section')!.hidden,
-      restarts: [...document.querySelectorAll<HTMLElement>('#restarts tbody tr')].map((r) => ({ ...r.dataset, text: r.textContent ?? '' })),
+      restarts: [...document.querySelectorAll<HTMLElement>('#restarts tbody tr')].map(
+        (r) => ({ ...r.dataset, text: r.textContent ?? '' }) as Record<string, string | undefined>,
+      ),
     }));
     expect(seen.hidden).toBe(false);
     expect(seen.workers.map((w) => [w['name'], w['worker'], w['state'], w['processing'], w['held']])).toEqual([

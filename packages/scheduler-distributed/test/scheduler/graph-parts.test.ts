@@ -4,12 +4,12 @@
  * task groups as the whole message, for random graphs and part sizes); CycleCheck, run in tiny steps, finds
  * a cycle exactly when core-graph's topologicalOrder does, and names keys that really form one;
  * and a scheduler takes a graph sent in parts, refuses a bad part with a typed error naming
- * the field (its connection still serving), and answers the client's next message after the
- * graph is in.
+ * the field (its connection still serving), answers the client's next message after the graph
+ * is in, and releases what a client wanted when it left while its graph was going in.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { assignGroups, GraphCycleError, lowerGraph, task, topologicalOrder, type Key } from '@tsdask/core-graph';
-import { splitUpdateGraph, type UpdateGraphMsg, type UpdateGraphPartMsg } from '@tsdask/scheduler-distributed';
+import { encodeNode, splitUpdateGraph, type UpdateGraphMsg, type UpdateGraphPartMsg } from '@tsdask/scheduler-distributed';
 import { CycleCheck } from '../../src/scheduler/cycle-check.js';
 import { GraphAssembly } from '../../src/scheduler/wire-graph.js';
 import { rng } from './harness.js';
@@ -186,4 +186,38 @@ describe('a scheduler taking a graph in parts', () => {
     expect(server.stats().intake).toMatchObject({ graphs: 1, lastTasks: 50 });
     expect([server.state.stateOf('c0'), server.state.stateOf('c49')]).toEqual(['released', 'memory']); // inputs freed, the output kept
   });
+
+  it('releases what a client wanted when it leaves while its graph is still going in', async () => {
+    const { server } = await startServer(cleanup);
+    const box = new Mailbox();
+    await fakeWorker(server, box, '127.0.0.1:1001', cleanup);
+    const client = await fakeClient(server, box, 'C', cleanup);
+    // 80k roots and one task reading them all: many slices of intake.
+    const n = 80_000;
+    const keys = Array.from({ length: n }, (_, i) => `root-x,${i}`);
+    keys.push('total-x');
+    const node = encodeNode(task('test#f'));
+    const msg: UpdateGraphMsg = {
+      type: 'update-graph',
+      id: 1,
+      keys,
+      nodes: keys.map(() => node),
+      depPtr: [...new Array<number>(n + 1).fill(0), n],
+      depIdx: Array.from({ length: n }, (_, i) => i),
+      outputs: ['total-x'],
+      priorities: [],
+      held: [],
+      sources: [],
+    };
+    for (const p of splitUpdateGraph(msg)) client.send(p);
+    client.close();
+    await until(() => server.stats().intake.graphs === 1 && !server.stats().intake.busy);
+    expect(server.state.stateOf('total-x')).toBe('forgotten'); // released once in: nobody wants it
+    await until(() => server.state.tasks.size === 0);
+  });
 });
+
+async function until(pred: () => boolean): Promise<void> {
+  for (let i = 0; i < 3000 && !pred(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(pred()).toBe(true);
+}
