@@ -159,6 +159,23 @@ export interface WorkerRemovedEvent {
 }
 
 /**
+ * A nanny reported why its worker died (computeId CLUSTER_COMPUTE_ID), before it starts it again:
+ * killed past its memory limit ('memory'), by a signal, or exited. `worker` is its address ('' if
+ * it died before it joined); `how` says it in words, as KilledWorkerError does.
+ */
+export interface NannyReportEvent {
+  type: 'nanny-report';
+  computeId: string;
+  worker: string;
+  name: string;
+  reason: 'memory' | 'signal' | 'exit';
+  how: string;
+  /** Its resident memory when it died, and its limit (0: none), in bytes. */
+  rss: number;
+  memoryLimit: number;
+}
+
+/**
  * Inputs worker `to` fetched from worker `from` (computeId CLUSTER_COMPUTE_ID): the totals of one
  * reporting interval (about a heartbeat), so one event covers many fetches between the two.
  */
@@ -186,6 +203,7 @@ export type SchedulerEvent =
   | WorkerMemoryEvent
   | WorkerAddedEvent
   | WorkerRemovedEvent
+  | NannyReportEvent
   | TransferEvent;
 
 /** The kinds of event, as their `type`. */

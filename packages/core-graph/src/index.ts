@@ -52,6 +52,7 @@ export type {
   WorkerName,
   WorkerAddedEvent,
   WorkerRemovedEvent,
+  NannyReportEvent,
   TransferEvent,
 } from './events.js';
 export { TASK_STATES, TaskStateCode, TaskBatchBuilder, taskEventsOf, type TaskEvent, type TaskEventBatch, type TaskState } from './task-events.js';
@@ -87,5 +88,5 @@ export type { OptionCheck } from './options/checks.js';
 export { closestName } from './options/suggest.js';
 export { cancelledError, computeSignal, throwIfCancelled, type ComputeSignal } from './cancellation.js';
 export { CLUSTER_COMPUTE_ID } from './events.js';
-export { assignGroups } from './task-events.js';
 export { registerWorkerModules, workerModules } from './worker-modules.js';
+export { assignGroups, GroupAssigner } from './task-events.js';

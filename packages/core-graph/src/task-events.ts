@@ -169,40 +169,54 @@ export function taskEventsOf(b: TaskEventBatch): TaskEvent[] {
 }
 
 /**
- * Gives every task a group id without building a string per task: a key's group prefix is
- * compared with the few groups already seen (recent first), and sliced only when new. `names` are
- * the group names by id (first seen first), `ids[i]` the group id of `keys[i]`.
+ * Gives tasks group ids without building a string per task: a key's group prefix is compared
+ * with the few groups already seen (recent first), and sliced only when new. Incremental, so a
+ * graph that arrives in parts is grouped part by part: `names` are the group names by id (first
+ * seen first), `assign(keys, ids, at)` writes the group id of `keys[i]` into `ids[at + i]`.
  */
-export function assignGroups(keys: readonly Key[]): { names: string[]; ids: Int32Array } {
-  const names: string[] = [];
-  const ids = new Int32Array(keys.length);
-  const byName = new Map<string, number>();
-  let last = -1;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as Key;
-    const len = keyGroupLength(key);
-    let id = -1;
-    if (last >= 0 && (names[last] as string).length === len && key.startsWith(names[last] as string)) id = last;
-    else {
-      for (let j = names.length - 1; j >= 0 && j >= names.length - 8; j--) {
-        const nm = names[j] as string;
-        if (nm.length === len && key.startsWith(nm)) {
-          id = j;
-          break;
+export class GroupAssigner {
+  readonly names: string[] = [];
+  readonly #byName = new Map<string, number>();
+  #last = -1;
+
+  /** Writes the group id of each of `keys` into `ids` from `at` on. */
+  assign(keys: readonly Key[], ids: Int32Array, at = 0): void {
+    const names = this.names;
+    let last = this.#last;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as Key;
+      const len = keyGroupLength(key);
+      let id = -1;
+      if (last >= 0 && (names[last] as string).length === len && key.startsWith(names[last] as string)) id = last;
+      else {
+        for (let j = names.length - 1; j >= 0 && j >= names.length - 8; j--) {
+          const nm = names[j] as string;
+          if (nm.length === len && key.startsWith(nm)) {
+            id = j;
+            break;
+          }
         }
-      }
-      if (id < 0) {
-        const nm = key.slice(0, len);
-        id = byName.get(nm) ?? -1;
         if (id < 0) {
-          id = names.length;
-          names.push(nm);
-          byName.set(nm, id);
+          const nm = key.slice(0, len);
+          id = this.#byName.get(nm) ?? -1;
+          if (id < 0) {
+            id = names.length;
+            names.push(nm);
+            this.#byName.set(nm, id);
+          }
         }
       }
+      ids[at + i] = id;
+      last = id;
     }
-    ids[i] = id;
-    last = id;
+    this.#last = last;
   }
-  return { names, ids };
+}
+
+/** The group id of every key (see GroupAssigner): `names` by id, `ids[i]` the group of `keys[i]`. */
+export function assignGroups(keys: readonly Key[]): { names: string[]; ids: Int32Array } {
+  const g = new GroupAssigner();
+  const ids = new Int32Array(keys.length);
+  g.assign(keys, ids);
+  return { names: g.names, ids };
 }

@@ -288,6 +288,7 @@ export class Aggregator {
       case 'worker-added':
       case 'worker-removed':
       case 'transfer':
+      case 'nanny-report':
         this.clusterView.event(e);
         return;
       default:

@@ -1,20 +1,27 @@
 /**
  * The cluster part of the dashboard's pure core: folds a cluster scheduler's events
- * ('worker-added', 'worker-removed', 'worker-memory', 'transfer'; computeId 'cluster') into the
- * workers panel and the transfers between workers, and cuts the changes into one `cluster`
+ * ('worker-added', 'worker-removed', 'worker-memory', 'transfer', 'nanny-report'; computeId
+ * 'cluster') into the workers panel, the transfers between workers and the nannies' restarts
+ * (why each worker died, counted per worker name), and cuts the changes into one `cluster`
  * message on `flush()`. They outlive computes, so nothing here is reset when a compute starts.
  *
  * Cost: O(1) per event (a worker id lookup, a link lookup by (from, to)). A worker that left
  * stays, shown as gone with the reason; one that joins again under the same address is running
- * again. The last `keepTransfers` transfers are kept for pages that connect later.
+ * again. The last `keepTransfers` transfers and `keepRestarts` restarts are kept for pages that
+ * connect later.
  */
 import type { SchedulerEvent } from '@tsdask/core-graph';
-import { TRANSFER_FIELDS, type ClusterMessage, type ClusterWorkerStatus, type TransferLink, type WorkerInfo } from './messages.js';
+import { TRANSFER_FIELDS, type ClusterMessage, type ClusterWorkerStatus, type NannyRestart, type TransferLink, type WorkerInfo } from './messages.js';
 
 export class ClusterView {
   readonly #workerOf: (address: string) => WorkerInfo;
   readonly #now: () => number;
   readonly keepTransfers: number;
+  readonly keepRestarts: number;
+  /** Restarts per worker name. */
+  readonly #restartCount = new Map<string, number>();
+  #restarts: NannyRestart[] = [];
+  #keptRestarts: NannyRestart[] = [];
   readonly #workers = new Map<number, ClusterWorkerStatus>();
   /** Links by `from * 2^20 + to`. */
   readonly #links = new Map<number, TransferLink>();
@@ -26,15 +33,16 @@ export class ClusterView {
   #changed = false;
 
   /** `workerOf` gives the dashboard's WorkerInfo of an address (creating it when new). */
-  constructor(workerOf: (address: string) => WorkerInfo, opts: { now?: () => number; keepTransfers?: number } = {}) {
+  constructor(workerOf: (address: string) => WorkerInfo, opts: { now?: () => number; keepTransfers?: number; keepRestarts?: number } = {}) {
     this.#workerOf = workerOf;
     this.#now = opts.now ?? Date.now;
     this.keepTransfers = opts.keepTransfers ?? 200;
+    this.keepRestarts = opts.keepRestarts ?? 100;
   }
 
   /** Whether any cluster event was seen (a local scheduler sends none). */
   get active(): boolean {
-    return this.#workers.size > 0 || this.#kept.length > 0 || this.#transfers.length > 0;
+    return this.#workers.size > 0 || this.#kept.length > 0 || this.#transfers.length > 0 || this.#keptRestarts.length > 0 || this.#restarts.length > 0;
   }
 
   /** Folds one event in; false when it is not a cluster event this view keeps. */
@@ -74,6 +82,15 @@ export class ClusterView {
         this.#transfers.push(from, to, num(e.keys), num(e.bytes), num(e.ms), this.#now());
         break;
       }
+      case 'nanny-report': {
+        const name = typeof e.name === 'string' ? e.name : '';
+        const count = (this.#restartCount.get(name) ?? 0) + 1;
+        this.#restartCount.set(name, count);
+        const reason = e.reason === 'memory' || e.reason === 'signal' ? e.reason : 'exit';
+        const worker = typeof e.worker === 'string' ? e.worker : '';
+        this.#restarts.push({ time: this.#now(), name, worker, reason, how: String(e.how), rss: num(e.rss), memoryLimit: num(e.memoryLimit), count });
+        break;
+      }
       default:
         return false;
     }
@@ -90,7 +107,11 @@ export class ClusterView {
       workers: [...this.#dirtyWorkers].map((w) => ({ ...w })),
       links: [...this.#dirtyLinks].map((l) => ({ ...l })),
       transfers: this.#transfers,
+      restarts: this.#restarts,
     };
+    this.#keptRestarts.push(...this.#restarts);
+    if (this.#keptRestarts.length > this.keepRestarts) this.#keptRestarts.splice(0, this.#keptRestarts.length - this.keepRestarts);
+    this.#restarts = [];
     this.#kept.push(...this.#transfers);
     const over = this.#kept.length - this.keepTransfers * TRANSFER_FIELDS;
     if (over > 0) this.#kept.splice(0, over);
@@ -112,6 +133,7 @@ export class ClusterView {
       workers: [...this.#workers.values()].map((w) => ({ ...w })),
       links: [...this.#links.values()].map((l) => ({ ...l })),
       transfers: kept.slice(Math.max(0, kept.length - this.keepTransfers * TRANSFER_FIELDS)),
+      restarts: [...this.#keptRestarts, ...this.#restarts].slice(-this.keepRestarts),
     };
   }
 

@@ -121,6 +121,21 @@ export interface ClusterWorkerStatus {
   reason?: string;
 }
 
+/** A nanny restarted its worker: why it died (from the nanny's report), and how many times the worker of that name has now. */
+export interface NannyRestart {
+  /** Date.now() when the report came. */
+  time: number;
+  /** The worker's name (its --name; a restarted worker keeps it) and address ('' if it died before it joined). */
+  name: string;
+  worker: string;
+  reason: 'memory' | 'signal' | 'exit';
+  how: string;
+  rss: number;
+  memoryLimit: number;
+  /** Restarts of this name so far, this one included. */
+  count: number;
+}
+
 /** Everything moved from worker `from` to worker `to` so far (absolute). */
 export interface TransferLink {
   from: number;
@@ -146,6 +161,8 @@ export interface ClusterMessage {
   links: TransferLink[];
   /** Flat transfers (TRANSFER_FIELDS each), the new ones (in hello: the last ones kept). */
   transfers: number[];
+  /** Nanny restarts, the new ones (in hello: the last ones kept). */
+  restarts: NannyRestart[];
 }
 
 /** Once per connection: everything needed to draw the page from scratch. */

@@ -2,8 +2,9 @@
  * The page's cluster panels in real headless Chromium (Debian's /usr/bin/chromium; skipped with a
  * message where it is missing): a dashboard fed cluster events by hand (no processes) shows the
  * workers panel hidden until a worker joins, then each worker's threads, processing and held
- * bytes, a worker that left as gone with its reason, and the bytes moved per pair (summed by
- * hand below), live, with no page error.
+ * bytes, a worker that left as gone with its reason, the bytes moved per pair (summed by hand
+ * below), and a nanny's restart with why the worker died (its panel hidden until one comes),
+ * live, with no page error.
  */
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
@@ -42,14 +43,30 @@ describe.skipIf(!haveChromium)('cluster panels in headless Chromium', () => {
     send({ type: 'transfer', computeId: C, from: 'h:2', to: 'h:1', keys: 2, bytes: 1000, ms: 3 });
     send({ type: 'transfer', computeId: C, from: 'h:2', to: 'h:1', keys: 1, bytes: 24, ms: 1 });
     send({ type: 'worker-removed', computeId: C, worker: 'h:2', name: 'bob', reason: 'connection closed' });
+    expect(await page.evaluate(() => document.getElementById('restarts-section')!.hidden)).toBe(true);
+    send({
+      type: 'nanny-report',
+      computeId: C,
+      worker: 'h:1',
+      name: 'alice',
+      reason: 'memory',
+      how: 'killed at 96% of its memory limit',
+      rss: 1000,
+      memoryLimit: 1 << 30,
+    });
 
     await page.waitForFunction(() => document.querySelectorAll('#workers tbody tr[data-state="gone"]').length === 1, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelectorAll('#restarts tbody tr').length === 1, undefined, { timeout: 10_000 });
     const seen = await page.evaluate(() => ({
       hidden: document.getElementById('workers-section')!.hidden,
       workers: [...document.querySelectorAll<HTMLElement>('#workers tbody tr')].map((r) => ({ ...r.dataset }) as Record<string, string | undefined>),
       goneText: document.querySelector('#workers tbody tr[data-state="gone"]')?.textContent ?? '',
       links: [...document.querySelectorAll<HTMLElement>('#transfers tbody tr')].map((r) => ({ ...r.dataset })),
       recent: document.querySelectorAll('#recent-transfers tbody tr').length,
+      restartsHidden: document.getElementById('restarts-section')!.hidden,
+      restarts: [...document.querySelectorAll<HTMLElement>('#restarts tbody tr')].map(
+        (r) => ({ ...r.dataset, text: r.textContent ?? '' }) as Record<string, string | undefined>,
+      ),
     }));
     expect(seen.hidden).toBe(false);
     expect(seen.workers.map((w) => [w['name'], w['worker'], w['state'], w['processing'], w['held']])).toEqual([
@@ -59,6 +76,9 @@ describe.skipIf(!haveChromium)('cluster panels in headless Chromium', () => {
     expect(seen.goneText).toContain('gone: connection closed');
     expect(seen.links).toEqual([{ from: 'h:2', to: 'h:1', bytes: '1024' }]);
     expect(seen.recent).toBe(2);
+    expect(seen.restartsHidden).toBe(false);
+    expect(seen.restarts.map((r) => [r['name'], r['reason'], r['count']])).toEqual([['alice', 'memory', '1']]);
+    expect(seen.restarts[0]!.text).toContain('killed at 96% of its memory limit');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The dashboard's cluster view: worker-added / worker-removed / worker-memory / transfer events
- * (computeId 'cluster') folded into the workers panel and transfer links, checked against sums
+ * The dashboard's cluster view: worker-added / worker-removed / worker-memory / transfer /
+ * nanny-report events (computeId 'cluster') folded into the workers panel, transfer links and
+ * the nannies' restarts, checked against sums
  * worked out by hand; they survive compute starts, reach pages through the hub with no compute
  * running, and a cluster compute's task rows without a worker count for no worker.
  */
@@ -91,6 +92,51 @@ describe('cluster view', () => {
     expect(t.length).toBe(a.clusterView.keepTransfers * TRANSFER_FIELDS);
     expect(t[3]).toBe(250 - a.clusterView.keepTransfers); // bytes of the oldest kept
     expect(a.hello().cluster!.links).toEqual([{ from: 0, to: 1, keys: 250, bytes: (249 * 250) / 2, reports: 250 }]);
+  });
+
+  it("lists the nannies' restarts with why each worker died, counted per worker name, and keeps the last ones for later pages", () => {
+    let now = 1000;
+    const a = new Aggregator({ now: () => now });
+    const report = (worker: string, name: string, reason: 'memory' | 'signal' | 'exit', rss: number): SchedulerEvent => ({
+      type: 'nanny-report',
+      computeId: C,
+      worker,
+      name,
+      reason,
+      how: `${reason} of ${name}`,
+      rss,
+      memoryLimit: 1000,
+    });
+    a.event(added('h:1', 'worker-0'));
+    a.event(report('h:1', 'worker-0', 'memory', 990));
+    a.event({ type: 'worker-removed', computeId: C, worker: 'h:1', name: 'worker-0', reason: 'memory of worker-0' });
+    const m1 = a.flushCluster()!;
+    expect(m1.restarts).toEqual([
+      { time: 1000, name: 'worker-0', worker: 'h:1', reason: 'memory', how: 'memory of worker-0', rss: 990, memoryLimit: 1000, count: 1 },
+    ]);
+    expect(m1.workers.map((w) => [w.name, w.state, w.reason])).toEqual([['worker-0', 'gone', 'memory of worker-0']]);
+    // Restarted under a new address, it dies again; another worker dies once, before it joined.
+    now = 2000;
+    a.event(added('h:3', 'worker-0'));
+    a.event(report('h:3', 'worker-0', 'signal', 10));
+    a.event(report('', 'worker-1', 'exit', 0));
+    expect(a.flushCluster()!.restarts.map((r) => [r.name, r.worker, r.reason, r.count, r.time])).toEqual([
+      ['worker-0', 'h:3', 'signal', 2, 2000],
+      ['worker-1', '', 'exit', 1, 2000],
+    ]);
+    expect(a.flushCluster()).toBeNull(); // nothing new
+    expect(a.hello().cluster!.restarts.map((r) => [r.name, r.count])).toEqual([
+      ['worker-0', 1],
+      ['worker-0', 2],
+      ['worker-1', 1],
+    ]);
+    // Only the last keepRestarts are kept for later pages; the counts go on.
+    for (let i = 0; i < 150; i++) a.event(report('h:3', 'worker-0', 'memory', i));
+    a.flushCluster();
+    const kept = a.hello().cluster!.restarts;
+    expect(kept.length).toBe(a.clusterView.keepRestarts);
+    expect(kept.at(-1)!.count).toBe(152);
+    expect(kept[0]!.count).toBe(152 - a.clusterView.keepRestarts + 1);
   });
 
   it('a local aggregator sends no cluster state', () => {

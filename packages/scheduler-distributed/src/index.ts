@@ -49,6 +49,7 @@ export type {
   SchedulerStimulus,
   SchedulerInstruction,
   GraphSubmitted,
+  GraphStep,
   WorkerAdded,
   WorkerRemoved,
   TaskFinished,
@@ -68,6 +69,9 @@ export type * from './protocol/messages.js';
 export { checkFromClient, checkToClient, checkFromWorker, checkToWorker, checkFromPeer, checkFromDataPort } from './protocol/check.js';
 export { encodeWireValue, decodeWireValue, encodeNode, decodeNode } from './protocol/values.js';
 export { SchedulerServer, type SchedulerServerOptions } from './scheduler/server.js';
+export type { SchedulerStats } from './scheduler/stats.js';
+export type { LoopDelay } from './scheduler/loop-monitor.js';
+export type { IntakeStats } from './scheduler/graph-intake.js';
 export type { DataScattered, MissingData } from './scheduler/state/messages.js';
 export { ScatteredDataLostError } from './scheduler/state/errors.js';
 export { Worker, type WorkerOptions, type WorkerExit } from './worker/worker.js';
@@ -87,7 +91,7 @@ export { formatExposition, type MetricFamily, type MetricSample } from './metric
 export { RemoteScheduler, type RemoteSchedulerOptions } from './client/remote-scheduler.js';
 export { fetchValues, type FetchDeps } from './client/data-fetch.js';
 export { PeerPool, type DialPeer, type Fetched } from './protocol/peer-pool.js';
-export { encodeGraph } from './client/encode-graph.js';
+export { encodeGraph, splitUpdateGraph, GRAPH_PART_TASKS } from './client/encode-graph.js';
 export { MissingTokenError, SchedulerLostError, ClientClosedError, DataNotFoundError } from './client/errors.js';
 export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';
 export { LocalCluster, type LocalClusterOptions, type ClusterWorkerInfo } from './cluster/local-cluster.js';

@@ -2,7 +2,9 @@
  * The cluster views (shown only when a cluster scheduler reports workers): the workers panel
  * (name and address, threads, tasks processing, memory held / spilled against the limit, and
  * whether it is running or gone and why) and the transfers between workers (bytes moved per
- * pair so far, and the latest transfers). Rebuilt from the model only when what they show changed.
+ * pair so far, and the latest transfers), and the nannies' restarts (newest first: when, which
+ * worker, why it died, its memory then against its limit, and how many times that worker has
+ * restarted). Rebuilt from the model only when what they show changed.
  */
 import { TRANSFER_FIELDS } from '../messages.js';
 import { barElement, formatBytes, formatCount, row } from './format.js';
@@ -107,4 +109,34 @@ export function drawTransfers(table: HTMLTableElement, recent: HTMLTableElement,
       ),
     );
   }
+}
+
+/** Restarts listed, newest first. */
+const RESTARTS_SHOWN = 20;
+
+/** The nannies' restarts, newest first; the summary counts them, and those for memory. */
+export function drawRestarts(table: HTMLTableElement, summary: HTMLElement, m: Model): void {
+  const r = m.restarts;
+  const body = rebuild(table, `${r.length}|${r[r.length - 1]?.time ?? ''}|${r[r.length - 1]?.name ?? ''}`);
+  if (body === undefined) return;
+  for (let i = r.length - 1; i >= Math.max(0, r.length - RESTARTS_SHOWN); i--) {
+    const x = r[i]!;
+    const tr = row(
+      [
+        new Date(x.time).toLocaleTimeString('en-GB'),
+        x.worker !== '' && x.worker !== x.name ? `${x.name} (${x.worker})` : x.name,
+        x.how,
+        x.memoryLimit > 0 ? `${formatBytes(x.rss)} of ${formatBytes(x.memoryLimit)}` : formatBytes(x.rss),
+        formatCount(x.count),
+      ],
+      [undefined, undefined, x.reason === 'memory' ? 'erred' : undefined, 'num', 'num'],
+    );
+    tr.dataset['name'] = x.name;
+    tr.dataset['reason'] = x.reason;
+    tr.dataset['count'] = String(x.count);
+    body.appendChild(tr);
+  }
+  const memory = r.filter((x) => x.reason === 'memory').length;
+  summary.textContent = `${r.length} restart(s), ${memory} for memory`;
+  summary.dataset['restarts'] = String(r.length);
 }

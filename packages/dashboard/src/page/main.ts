@@ -10,7 +10,7 @@ import { Model } from './model.js';
 import { drawRate } from './rate-chart.js';
 import { drawTaskStream } from './task-stream.js';
 import { drawErrors, drawMemory, drawProgress } from './tables.js';
-import { drawTransfers, drawWorkers } from './cluster-tables.js';
+import { drawRestarts, drawTransfers, drawWorkers } from './cluster-tables.js';
 
 /**
  * Time between two drawings while a compute runs. The page usually shares the machine with the
@@ -86,6 +86,8 @@ function cluster(): void {
   if (!on) return;
   drawWorkers(el<HTMLTableElement>('workers'), el('workers-summary'), model);
   drawTransfers(el<HTMLTableElement>('transfers'), el<HTMLTableElement>('recent-transfers'), el('transfers-summary'), model);
+  el('restarts-section').hidden = model.restarts.length === 0;
+  drawRestarts(el<HTMLTableElement>('restarts'), el('restarts-summary'), model);
 }
 
 function render(): void {

@@ -10,6 +10,7 @@ import {
   type BatchMessage,
   type ClusterMessage,
   type ClusterWorkerStatus,
+  type NannyRestart,
   type TransferLink,
   type ComputeFinishMessage,
   type ComputeInfo,
@@ -26,6 +27,8 @@ const MAX_BARS = 100_000;
 const MAX_RATE_POINTS = 600;
 /** Recent transfers kept. */
 const MAX_TRANSFERS = 200;
+/** Nanny restarts kept. */
+const MAX_RESTARTS = 100;
 
 export class Model {
   workers: WorkerInfo[] = [];
@@ -50,6 +53,8 @@ export class Model {
   running: number[] = [];
   /** A cluster's workers by WorkerInfo id (empty for a local scheduler). */
   cluster = new Map<number, ClusterWorkerStatus>();
+  /** The nannies' restarts, oldest first (the last MAX_RESTARTS). */
+  restarts: NannyRestart[] = [];
   /** Bytes moved between workers so far, by `from,to`. */
   links = new Map<string, TransferLink>();
   /** Recent transfers, flat (TRANSFER_FIELDS each), oldest first. */
@@ -75,6 +80,7 @@ export class Model {
         this.cluster = new Map();
         this.links = new Map();
         this.transfers = [];
+        this.restarts = [];
         if (msg.cluster) this.#cluster(msg.cluster);
         break;
       case 'cluster':
@@ -102,6 +108,8 @@ export class Model {
     for (const w of m.workers) this.cluster.set(w.id, w);
     for (const l of m.links) this.links.set(`${l.from},${l.to}`, l);
     this.transfers.push(...m.transfers);
+    this.restarts.push(...(m.restarts ?? []));
+    if (this.restarts.length > MAX_RESTARTS) this.restarts.splice(0, this.restarts.length - MAX_RESTARTS);
     if (this.transfers.length > MAX_TRANSFERS * TRANSFER_FIELDS) this.transfers.splice(0, this.transfers.length - MAX_TRANSFERS * TRANSFER_FIELDS);
   }
 

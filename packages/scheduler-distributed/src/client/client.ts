@@ -18,6 +18,7 @@ import { formatAddress, parseAddress } from '../protocol/address.js';
 import { PeerPool } from '../protocol/peer-pool.js';
 import { ClientClosedError, MissingTokenError } from './errors.js';
 import { RemoteScheduler } from './remote-scheduler.js';
+import type { SchedulerStats } from '../scheduler/stats.js';
 
 /** Options of `new Client(address, options)`. */
 export interface ClientOptions {
@@ -122,6 +123,16 @@ export class Client implements SchedulerProvider {
   /** The Scheduler this client runs graphs on (what `{ scheduler: client }` resolves to). */
   asScheduler(): RemoteScheduler {
     return this.#scheduler;
+  }
+
+  /**
+   * The scheduler's own figures: tasks, heap, the event loop's longest block, the last graph's
+   * intake (`gc`: collect its garbage first; `reset`: start a new loop measurement). Answered in
+   * order with this client's other messages, so after a graph it sent is in: to watch a graph go
+   * in, ask from a second client.
+   */
+  schedulerStats(opts: { gc?: boolean; reset?: boolean } = {}): Promise<SchedulerStats> {
+    return this.#scheduler.schedulerStats(opts);
   }
 
   /** The core-graph futures client bound to this cluster. */

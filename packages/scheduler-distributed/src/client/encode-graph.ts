@@ -4,12 +4,14 @@
  * priorities from core-graph's `order()` (one O(n) walk), the keys whose node is `held(key)`,
  * and the sources of the user functions (`fn:` ops) the nodes use, each checked portable first
  * (scheduler-local's `portableSources`: a closure with a free variable is NotPortableError,
- * as on 'threads', before anything is sent).
+ * as on 'threads', before anything is sent). `splitUpdateGraph` cuts a big one into
+ * `update-graph-part` messages and a last `update-graph`, so that no message is huge and the
+ * scheduler can ingest the graph in slices without blocking its event loop.
  */
 import { isHeld, order, type Key, type TaskGraph } from '@tsdask/core-graph';
 import { opsOf } from '@tsdask/runtime';
 import { portableSources } from '@tsdask/scheduler-local';
-import type { UpdateGraphMsg } from '../protocol/messages.js';
+import type { UpdateGraphMsg, UpdateGraphPartMsg } from '../protocol/messages.js';
 import { encodeNode } from '../protocol/values.js';
 
 /** The update-graph message of `graph` for `outputs`; throws NotPortableError for a function that cannot travel. */
@@ -35,4 +37,35 @@ export function encodeGraph(id: number, graph: TaskGraph, outputs: readonly Key[
     held,
     sources,
   };
+}
+
+/** Tasks per `update-graph-part` message: a part of plain tasks is about a MiB, decoded and checked by the scheduler in about 10 ms. */
+export const GRAPH_PART_TASKS = 10_000;
+
+/**
+ * `msg` as the messages to send in order: itself when it has at most `partTasks` tasks, else
+ * `update-graph-part` messages of `partTasks` tasks each and a last `update-graph` (the rest of
+ * the tasks, the outputs, held keys and sources, and `parts`: how many parts came before).
+ */
+export function splitUpdateGraph(msg: UpdateGraphMsg, partTasks: number = GRAPH_PART_TASKS): (UpdateGraphMsg | UpdateGraphPartMsg)[] {
+  const n = msg.keys.length;
+  if (!(partTasks >= 1) || n <= partTasks) return [msg];
+  const out: (UpdateGraphMsg | UpdateGraphPartMsg)[] = [];
+  const hasPriorities = msg.priorities.length === n;
+  const slice = (from: number, to: number): Omit<UpdateGraphPartMsg, 'type' | 'id'> => {
+    const e0 = msg.depPtr[from]!;
+    const depPtr = new Array<number>(to - from + 1);
+    for (let i = from; i <= to; i++) depPtr[i - from] = msg.depPtr[i]! - e0;
+    return {
+      keys: msg.keys.slice(from, to),
+      nodes: msg.nodes.slice(from, to),
+      depPtr,
+      depIdx: msg.depIdx.slice(e0, msg.depPtr[to]),
+      priorities: hasPriorities ? msg.priorities.slice(from, to) : [],
+    };
+  };
+  let from = 0;
+  for (; n - from > partTasks; from += partTasks) out.push({ type: 'update-graph-part', id: msg.id, ...slice(from, from + partTasks) });
+  out.push({ ...msg, ...slice(from, n), parts: out.length });
+  return out;
 }

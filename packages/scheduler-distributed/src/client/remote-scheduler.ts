@@ -5,7 +5,7 @@
  * workers and `gather` fetches them from there (data-fetch.ts).
  *
  * - run: outputs already held or pending here are not sent again (one more reference each);
- *   the rest go in one `update-graph` (encode-graph.ts). task-done / task-erred / graph-refused
+ *   the rest go in one `update-graph` (encode-graph.ts; a big graph in parts first). task-done / task-erred / graph-refused
  *   settle them. A graph naming a `held(key)` this client does not hold fails with NotHeldError.
  * - release: the last reference to a key sends `release-keys` (a pending one is dropped and
  *   its waiters hear CancelledError, as the local schedulers do).
@@ -37,11 +37,12 @@ import type { AdaptiveTargetReplyMsg, ClientToScheduler, ClusterStateMsg, Schedu
 import { encodeWireValue } from '../protocol/values.js';
 import { fetchValues } from './data-fetch.js';
 import type { PeerPool } from '../protocol/peer-pool.js';
-import { encodeGraph } from './encode-graph.js';
+import { encodeGraph, splitUpdateGraph } from './encode-graph.js';
 import { failedHandle, newEntry, settleEntry, type Entry, type RunRecord } from './entries.js';
 import { SchedulerLostError } from './errors.js';
 import { graphsToResend, heldKeys, pendingScatters } from './reconnect.js';
 import { redial } from '../comm/redial.js';
+import type { SchedulerStats } from '../scheduler/stats.js';
 
 const noop = (): void => {};
 
@@ -76,6 +77,7 @@ export class RemoteScheduler implements Scheduler {
   /** The runs and who-has questions the old scheduler had, while reconnecting (sent again after the reclaim). */
   #resend: { runs: RunRecord[]; whoHas: number[] } | undefined;
   readonly #scatters = new Map<number, Key>();
+  readonly #stats = new Map<number, { resolve: (s: SchedulerStats) => void; reject: (e: unknown) => void }>();
   #nextId = 1;
   #clientId: string | undefined;
   /** Keys released and not yet told to the scheduler: sent as one release-keys at the end of the turn, or before any other message (order kept). */
@@ -197,6 +199,8 @@ export class RemoteScheduler implements Scheduler {
     this.#whoHas.clear();
     for (const d of this.#requests.values()) d.reject(err);
     this.#requests.clear();
+    for (const w of this.#stats.values()) w.reject(err);
+    this.#stats.clear();
     for (const r of this.#runs.values()) r.detach();
     this.#runs.clear();
     this.#queued = undefined;
@@ -255,6 +259,12 @@ export class RemoteScheduler implements Scheduler {
       case 'task-erred': {
         const e = this.#entries.get(msg.key);
         if (e !== undefined) this.#settle(e, 'erred', deserializeError(msg.error as unknown as SerializedError));
+        break;
+      }
+      case 'scheduler-stats-reply': {
+        const w = this.#stats.get(msg.id);
+        this.#stats.delete(msg.id);
+        w?.resolve(msg.stats as unknown as SchedulerStats);
         break;
       }
       case 'who-has-reply': {
@@ -322,7 +332,7 @@ export class RemoteScheduler implements Scheduler {
         signal.addEventListener('abort', onAbort, { once: true });
         run.detach = () => signal.removeEventListener('abort', onAbort);
       }
-      this.#send(msg);
+      for (const m of splitUpdateGraph(msg)) this.#send(m);
     }
     for (const k of outputs) (this.#entries.get(k) as Entry).refs++;
     return this.#handle(outputs);
@@ -391,6 +401,15 @@ export class RemoteScheduler implements Scheduler {
     const e = this.#entries.get(k);
     if (e === undefined) throw new NotHeldError(k, this.name);
     if (e.state === 'erred') throw e.error;
+  }
+
+  /** The scheduler's own figures (scheduler/stats.ts); `gc` collects its garbage first, `reset` starts a new event-loop measurement. */
+  schedulerStats(opts: { gc?: boolean; reset?: boolean } = {}): Promise<SchedulerStats> {
+    if (this.#lost !== undefined) return Promise.reject(this.#lost);
+    const id = this.#nextId++;
+    const answer = new Promise<SchedulerStats>((resolve, reject) => this.#stats.set(id, { resolve, reject }));
+    this.#send({ type: 'scheduler-stats', id, gc: opts.gc === true, reset: opts.reset === true });
+    return answer;
   }
 
   #askWhoHas(keys: readonly Key[]): Promise<Record<Key, string[]>> {

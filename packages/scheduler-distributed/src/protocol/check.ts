@@ -49,8 +49,11 @@ const CLIENT_TO_SCHEDULER: Shapes = {
     priorities: 'number[]',
     held: 'string[]',
     sources: 'pairs',
+    parts: 'number?',
   },
+  'update-graph-part': { id: 'number', keys: 'string[]', nodes: 'node[]', depPtr: 'number[]', depIdx: 'number[]', priorities: 'number[]' },
   'release-keys': { keys: 'string[]' },
+  'scheduler-stats': { id: 'number', gc: 'boolean', reset: 'boolean' },
   'who-has': { id: 'number', keys: 'string[]' },
   scatter: { id: 'number', key: 'string', nbytes: 'number' },
   'reclaim-keys': { id: 'number', keys: 'string[]' },
@@ -70,6 +73,7 @@ const SCHEDULER_TO_CLIENT: Shapes = {
   'cluster-state': { id: 'number', state: 'string' },
   'adaptive-target-reply': { id: 'number', target: 'number', close: 'string[]' },
   'workers-retired': { id: 'number', retired: 'string[]', kept: 'pairs' },
+  'scheduler-stats-reply': { id: 'number', stats: 'object' },
 };
 const WORKER_TO_SCHEDULER: Shapes = {
   'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?', held: 'held?' },

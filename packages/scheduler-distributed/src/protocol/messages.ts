@@ -38,6 +38,32 @@ export interface UpdateGraphMsg {
   priorities: number[];
   held: string[];
   sources: [string, string][];
+  /**
+   * How many `update-graph-part` messages of this `id` came before (default 0): then this
+   * message's keys, nodes, depPtr, depIdx and priorities are the graph's last part.
+   */
+  parts?: number;
+}
+/**
+ * One part of a big graph, sent before its `update-graph` so that no message is huge and the
+ * scheduler ingests the graph in slices: its keys follow the keys of the parts before it,
+ * `depPtr` runs from 0 for this part's tasks, `depIdx` holds task ids of the whole graph.
+ */
+export interface UpdateGraphPartMsg {
+  type: 'update-graph-part';
+  id: number;
+  keys: string[];
+  nodes: WireNode[];
+  depPtr: number[];
+  depIdx: number[];
+  priorities: number[];
+}
+/** Asks for the scheduler's own figures (scheduler/stats.ts), answered by `scheduler-stats-reply`; `gc` collects garbage first, `reset` starts a new event-loop measurement after answering. */
+export interface GetSchedulerStatsMsg {
+  type: 'scheduler-stats';
+  id: number;
+  gc: boolean;
+  reset: boolean;
 }
 /** The client drops its interest in these keys (the last reference to each). */
 export interface ReleaseKeysMsg {
@@ -121,6 +147,12 @@ export interface WhoHasReplyMsg {
   type: 'who-has-reply';
   id: number;
   whoHas: Record<string, string[]>;
+}
+/** Answer to scheduler-stats: a SchedulerStats object. */
+export interface SchedulerStatsReplyMsg {
+  type: 'scheduler-stats-reply';
+  id: number;
+  stats: Record<string, unknown>;
 }
 /** Answer to scatter: the value is kept on `worker` (its data address). */
 export interface ScatteredMsg {
@@ -350,7 +382,17 @@ export interface NannyWelcomeMsg {
   type: 'nanny-welcome';
 }
 
-export type ClientToScheduler = UpdateGraphMsg | ReleaseKeysMsg | WhoHasMsg | ScatterMsg | ReclaimKeysMsg | DumpStateMsg | AdaptiveTargetMsg | RetireWorkersMsg;
+export type ClientToScheduler =
+  | UpdateGraphMsg
+  | UpdateGraphPartMsg
+  | GetSchedulerStatsMsg
+  | ReleaseKeysMsg
+  | WhoHasMsg
+  | ScatterMsg
+  | ReclaimKeysMsg
+  | DumpStateMsg
+  | AdaptiveTargetMsg
+  | RetireWorkersMsg;
 export type SchedulerToClient =
   | ClientWelcomeMsg
   | GraphAcceptedMsg
@@ -359,6 +401,7 @@ export type SchedulerToClient =
   | ClientTaskErredMsg
   | WhoHasReplyMsg
   | ScatteredMsg
+  | SchedulerStatsReplyMsg
   | ReclaimedMsg
   | ClusterStateMsg
   | AdaptiveTargetReplyMsg

@@ -1,8 +1,10 @@
 /**
  * One client's connection at the scheduler: client-welcome on connect, then update-graph (checked
- * by wireGraph; refused as a whole with graph-refused and a typed error, or submitted and
- * answered graph-accepted), release-keys, who-has and scatter (whose value arrives as the body
- * frame right after it). Every message is shape-checked; a bad one closes this connection only.
+ * by wire-graph.ts; refused as a whole with graph-refused and a typed error, or submitted and
+ * answered graph-accepted; a big graph comes in `update-graph-part`s first, and every graph is
+ * taken in over event-loop turns by graph-intake.ts while this client's later messages wait),
+ * release-keys, who-has, scheduler-stats and scatter (whose value arrives as the body frame
+ * right after it). Every message is shape-checked; a bad one closes this connection only.
  * A client that disconnects releases every key it wanted.
  */
 import { serializeError, type Key } from '@tsdask/core-graph';
@@ -10,11 +12,12 @@ import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
 import { checkFromClient } from '../protocol/check.js';
-import type { ClientToScheduler, ScatterMsg, SchedulerToClient, UpdateGraphMsg, WireError } from '../protocol/messages.js';
+import type { ClientToScheduler, ScatterMsg, SchedulerToClient, UpdateGraphMsg, UpdateGraphPartMsg, WireError } from '../protocol/messages.js';
 import type { SchedulerCore } from './core.js';
 import { ERRED, MEMORY } from './state/task-states.js';
-import { wireGraph } from './wire-graph.js';
 import { adaptiveTarget } from './adaptive.js';
+import { collectGarbage } from './stats.js';
+import { GraphAssembly } from './wire-graph.js';
 
 const wire = (err: unknown): WireError => serializeError(err) as unknown as WireError;
 
@@ -26,6 +29,10 @@ export class ClientSession {
   #server: SchedulerCore;
   /** A scatter whose body frame is the next frame. */
   #scatter: ScatterMsg | undefined;
+  /** Big graphs whose parts are arriving, by id (an Error: a part was bad, the graph will be refused). */
+  readonly #assemblies = new Map<number, GraphAssembly | Error>();
+  /** Frames that came while this client's graph is taken in (undefined: none is). */
+  #held: Frame[] | undefined;
 
   constructor(server: SchedulerCore, conn: Connection, id: string) {
     this.#server = server;
@@ -44,6 +51,10 @@ export class ClientSession {
   #frame(f: Frame): void {
     const s = this.#server;
     if (this.conn.isClosed) return;
+    if (this.#held !== undefined) {
+      this.#held.push(f);
+      return;
+    }
     if (this.#scatter !== undefined) {
       const m = this.#scatter;
       this.#scatter = undefined;
@@ -62,6 +73,9 @@ export class ClientSession {
       switch (m.type) {
         case 'update-graph':
           this.#updateGraph(m);
+          break;
+        case 'update-graph-part':
+          this.#graphPart(m);
           break;
         case 'release-keys':
           s.unwant(this, m.keys);
@@ -90,18 +104,38 @@ export class ClientSession {
         case 'retire-workers':
           s.retiring.request(this, m.id, m.workers);
           break;
+        case 'scheduler-stats':
+          if (m.gc) collectGarbage();
+          this.send({ type: 'scheduler-stats-reply', id: m.id, stats: { ...s.stats() } });
+          if (m.reset) s.loop.reset();
+          break;
       }
     } catch (err) {
       s.log(`tsdask-scheduler: internal error on a '${m.type}' message from ${this.id}: ${(err as Error).stack ?? String(err)}`);
     }
   }
 
+  /** A part of a big graph: checked and kept until its update-graph (a bad one refuses the graph then). */
+  #graphPart(m: UpdateGraphPartMsg): void {
+    let a = this.#assemblies.get(m.id);
+    if (a === undefined) this.#assemblies.set(m.id, (a = new GraphAssembly()));
+    if (a instanceof Error) return;
+    try {
+      a.add(m);
+    } catch (err) {
+      this.#assemblies.set(m.id, err as Error);
+    }
+  }
+
   #updateGraph(m: UpdateGraphMsg): void {
     const s = this.#server;
     const state = s.state;
-    let graph;
+    const a = this.#assemblies.get(m.id) ?? new GraphAssembly();
+    this.#assemblies.delete(m.id);
+    let wired;
     try {
-      graph = wireGraph(
+      if (a instanceof Error) throw a;
+      wired = a.complete(
         m,
         (k) => s.holds(k),
         (k) => state.tasks.has(k),
@@ -111,6 +145,7 @@ export class ClientSession {
       this.send({ type: 'graph-refused', id: m.id, error: wire(err) });
       return;
     }
+    const { graph, priorities, check, groups } = wired;
     s.defineOps(m.sources);
     // Outputs already finished (for another client, or an earlier graph) are answered to this client alone.
     const known: Key[] = [];
@@ -119,32 +154,52 @@ export class ClientSession {
       if (t !== undefined && (t.state === MEMORY || t.state === ERRED)) known.push(k);
     }
     for (const k of m.outputs) s.want(this, k);
-    const compute = s.events.beginGraph(graph, this.id);
-    let out;
-    try {
-      out = state.handle({
-        type: 'graph-submitted',
-        graph,
-        outputs: m.outputs,
-        ...(m.priorities.length === graph.size ? { priorities: Int32Array.from(m.priorities) } : {}),
-      });
-    } catch (err) {
-      s.events.graphRefused(compute, err as Error);
-      s.unwant(this, m.outputs);
-      this.send({ type: 'graph-refused', id: m.id, error: wire(err) });
-      return;
-    }
-    s.events.graphAccepted(compute, m.outputs);
-    this.send({ type: 'graph-accepted', id: m.id });
-    if (known.length > 0) {
-      const set = new Set(known);
-      out = out.filter((i) => !((i.type === 'task-done' || i.type === 'task-erred') && set.has(i.key)));
-      for (const k of known) {
-        const t = state.tasks.get(k)!;
-        if (t.state === MEMORY) this.send({ type: 'task-done', key: k, nbytes: t.nbytes });
-        else this.send({ type: 'task-erred', key: k, error: wire(t.error) });
+    const compute = s.events.beginGraph(graph, this.id, groups);
+    // Taken in over several event-loop turns (graph-intake.ts); this client's later messages wait for it, in order.
+    this.#held ??= [];
+    s.intake.submit({
+      graph,
+      outputs: m.outputs,
+      priorities,
+      check,
+      answered: new Set(known),
+      done: (err) => {
+        if (this.conn.isClosed) {
+          // The client left while its graph went in: what it wanted and no other client wants is released now.
+          const orphans = m.outputs.filter((k) => !s.wantedBy.has(k));
+          if (err === undefined && orphans.length > 0) s.apply({ type: 'release-keys', keys: orphans });
+          this.#held = undefined;
+          return;
+        }
+        if (err !== undefined) {
+          s.events.graphRefused(compute, err);
+          s.unwant(this, m.outputs);
+          this.send({ type: 'graph-refused', id: m.id, error: wire(err) });
+        } else {
+          s.events.graphAccepted(compute, m.outputs);
+          this.send({ type: 'graph-accepted', id: m.id });
+          for (const k of known) {
+            const t = state.tasks.get(k);
+            if (t?.state === MEMORY) this.send({ type: 'task-done', key: k, nbytes: t.nbytes });
+            else if (t?.state === ERRED) this.send({ type: 'task-erred', key: k, error: wire(t.error) });
+          }
+        }
+        this.#release();
+      },
+    });
+  }
+
+  /** Handles the frames that came while a graph was being taken in, until one starts another. */
+  #release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (let f = held.shift(); f !== undefined; f = held.shift()) {
+      this.#frame(f);
+      const again = this.#held as Frame[] | undefined; // set again when that frame started another graph
+      if (again !== undefined) {
+        again.unshift(...held);
+        return;
       }
     }
-    s.dispatch(out);
   }
 }

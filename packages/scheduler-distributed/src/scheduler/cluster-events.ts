@@ -3,11 +3,12 @@
  * worker joined ('worker-added') or left ('worker-removed', with how), its memory and load from
  * each heartbeat ('worker-memory': held bytes, spilled bytes when the heartbeat has them, tasks
  * processing there), and the inputs workers fetched from each other ('transfer', one event per
- * (from, to) pair per report, from the workers' `transfers` messages). Each is built only when
+ * (from, to) pair per report, from the workers' `transfers` messages), and a nanny's report of why
+ * its worker died ('nanny-report': the dashboard's restarts). Each is built only when
  * some subscriber wants its kind (core-graph `listens()`).
  */
 import { CLUSTER_COMPUTE_ID, emitEvent, listens, type Callbacks, type SchedulerEvent } from '@tsdask/core-graph';
-import type { HeartbeatMsg, TransfersMsg } from '../protocol/messages.js';
+import type { HeartbeatMsg, TransfersMsg, WorkerDiedMsg } from '../protocol/messages.js';
 
 /** A worker as cluster events describe it. */
 export interface ClusterWorker {
@@ -58,6 +59,20 @@ export class ClusterEvents {
       held: m.memory,
       ...(typeof spilled === 'number' && Number.isFinite(spilled) && spilled >= 0 ? { spilled } : {}),
       processing,
+    }));
+  }
+
+  /** A nanny's report of how its worker died (`how`: in words), before the nanny starts it again. */
+  nannyReport(m: WorkerDiedMsg, how: string): void {
+    this.#emit('nanny-report', () => ({
+      type: 'nanny-report',
+      computeId: CLUSTER_COMPUTE_ID,
+      worker: m.address,
+      name: m.name,
+      reason: m.reason,
+      how,
+      rss: m.rss,
+      memoryLimit: m.memoryLimit,
     }));
   }
 

@@ -22,6 +22,9 @@ import { ClientSession } from './client-session.js';
 import { NannyReports } from './nanny-reports.js';
 import { NannySession } from './nanny-session.js';
 import { ClusterEvents } from './cluster-events.js';
+import { GraphIntake } from './graph-intake.js';
+import { LoopMonitor } from './loop-monitor.js';
+import type { SchedulerStats } from './stats.js';
 import { SchedulerEventPump } from './event-pump.js';
 import { RecoveredKeys } from './recovered-keys.js';
 import { ClusterDumps } from './cluster-dump.js';
@@ -92,6 +95,9 @@ export class SchedulerCore {
   /** The event stream of computes (event-pump.ts) and of the cluster (cluster-events.ts). */
   readonly events: SchedulerEventPump;
   readonly clusterEvents: ClusterEvents;
+  /** Graphs taken in slice by slice (graph-intake.ts), and how long the event loop blocks (loop-monitor.ts). */
+  readonly intake: GraphIntake;
+  readonly loop = new LoopMonitor();
   readonly heartbeatMs: number;
   readonly log: (line: string) => void;
   /** SchedulerOptions.onNannyReport. */
@@ -118,6 +124,7 @@ export class SchedulerCore {
     this.onNannyReport = opts.onNannyReport;
     this.events = new SchedulerEventPump(this.state);
     this.clusterEvents = new ClusterEvents(() => this.events.callbacks());
+    this.intake = new GraphIntake(this);
     this.address = { host: opts.host ?? '127.0.0.1', port: 0 };
   }
 
@@ -159,6 +166,19 @@ export class SchedulerCore {
     return s;
   }
 
+  /** The scheduler's own figures (stats.ts). */
+  stats(): SchedulerStats {
+    const mem = process.memoryUsage();
+    return {
+      tasks: this.state.tasks.size,
+      workers: this.workers.size,
+      heapUsed: mem.heapUsed,
+      rss: mem.rss,
+      loop: this.loop.read(),
+      intake: this.intake.stats,
+    };
+  }
+
   /** Tells workers to exit, closes every connection and stops listening. */
   close(): Promise<void> {
     this.#closed ??= this.#close();
@@ -170,6 +190,8 @@ export class SchedulerCore {
     clearInterval(this.#sweep);
     if (this.#eventsFlush !== undefined) clearImmediate(this.#eventsFlush);
     clearInterval(this.#balancer);
+    this.intake.close();
+    this.loop.close();
     this.nannies.close();
     this.recovered.close();
     this.dumps.close();

@@ -7,8 +7,9 @@
  * cluster events (worker joined, left, memory, transfers) are in cluster-events.ts.
  *
  * How it listens: SchedulerState calls `onMove` after every move; the pump installs that hook
- * only while a compute with a 'task-batch' subscriber is open. A move costs one Map lookup (the
- * key's newest open compute) and three array pushes; the rows are turned into one reused
+ * only while a compute with a 'task-batch' subscriber is open. A move costs a Map lookup per open
+ * compute, newest first (the key's newest open compute; nothing per key is kept, so a compute of
+ * a million tasks starts and ends without an O(tasks) step) and three array pushes; the rows are turned into one reused
  * TaskBatchBuilder per compute when the shell calls `flush()` (once per event-loop turn, so the
  * stimuli of one burst of messages make one batch). Nothing is
  * built when nobody listens (core-graph `listens()`, checked when a compute starts).
@@ -102,8 +103,6 @@ export class SchedulerEventPump {
   readonly #now: () => number;
   /** Open computes, oldest first. */
   #open: ComputeTrack[] = [];
-  /** The newest open compute that has each key. */
-  readonly #owner = new Map<Key, ComputeTrack>();
   /** Open computes waiting for each output. */
   readonly #byOutput = new Map<Key, ComputeTrack[]>();
   #computes = 0;
@@ -141,19 +140,18 @@ export class SchedulerEventPump {
 
   /**
    * A client's graph is about to be submitted: opens its compute and sends 'compute-start' (call
-   * before SchedulerState.handle, so its moves are seen). Undefined when nobody listens.
+   * before SchedulerState.handle, so its moves are seen). `grouped`: the tasks' groups when known
+   * already (a graph in parts is grouped part by part), else assigned here. Undefined when nobody listens.
    */
-  beginGraph(g: TaskGraph, client: string): ComputeTrack | undefined {
+  beginGraph(g: TaskGraph, client: string, grouped?: { names: string[]; ids: Int32Array }): ComputeTrack | undefined {
     const callbacks = this.callbacks();
     if (callbacks.length === 0) return undefined;
-    const groups = assignGroups(g.keys);
+    const groups = grouped ?? assignGroups(g.keys);
     const computeId = `${client}-graph-${++this.#computes}`;
     const c = new ComputeTrack(computeId, g, callbacks, this.#now(), listens(callbacks, 'task-batch'), listens(callbacks, 'running'), groups);
-    const counts = new Map<string, number>(groups.names.map((n) => [n, 0]));
-    for (let i = 0; i < g.size; i++) {
-      const n = groups.names[groups.ids[i]!]!;
-      counts.set(n, counts.get(n)! + 1);
-    }
+    const perGroup = new Int32Array(groups.names.length);
+    for (let i = 0; i < g.size; i++) perGroup[groups.ids[i]!]!++;
+    const counts = new Map<string, number>(groups.names.map((n, j) => [n, perGroup[j]!]));
     emitEvent(callbacks, {
       type: 'compute-start',
       computeId,
@@ -166,7 +164,6 @@ export class SchedulerEventPump {
       ...(g.size <= MAX_GRAPH_FOR_EVENTS ? { graph: { keys: g.keys, depPtr: g.depPtr, depIdx: g.depIdx } } : {}),
     });
     this.#open.push(c);
-    for (const key of g.keys) this.#owner.set(key, c);
     this.#state.onMove = this.#onMove;
     return c;
   }
@@ -199,9 +196,19 @@ export class SchedulerEventPump {
   }
 
   /** SchedulerState's hook: one move of `t` (to `t.state`). */
+  /**
+   * The newest open compute that has `key`: looked up in the open computes' own key indexes (one
+   * or two open at a time), not kept in a map of every key, which would cost an O(tasks) step when
+   * a compute starts and ends (seconds at a million tasks, with the event loop held).
+   */
+  #ownerOf(key: Key): ComputeTrack | undefined {
+    for (let i = this.#open.length - 1; i >= 0; i--) if (this.#open[i]!.g.index.has(key)) return this.#open[i];
+    return undefined;
+  }
+
   #moved(t: TaskRecord): void {
     const to = t.state;
-    const c = this.#owner.get(t.key);
+    const c = this.#ownerOf(t.key);
     if (c !== undefined && c.wantBatch) {
       const i = c.g.index.get(t.key);
       if (i !== undefined) {
@@ -284,7 +291,7 @@ export class SchedulerEventPump {
       let n = 0;
       for (const key of w.processing) {
         if (n++ >= w.nthreads) break;
-        if (this.#owner.get(key) !== c) continue;
+        if (this.#ownerOf(key) !== c) continue;
         const task = c.g.index.get(key)!;
         running.push({ worker: w.name, key, task, start: c.startAt[task]! });
         sig += `${w.name}:${task},`;
@@ -296,15 +303,8 @@ export class SchedulerEventPump {
   }
 
   #finish(c: ComputeTrack, now: number): void {
-    this.#open = this.#open.filter((x) => x !== c);
     // Its keys go back to the newest open compute that has them (an older graph that shares them), else to none.
-    for (const key of c.g.keys) {
-      if (this.#owner.get(key) !== c) continue;
-      let next: ComputeTrack | undefined;
-      for (let i = this.#open.length - 1; i >= 0 && next === undefined; i--) if (this.#open[i]!.g.index.has(key)) next = this.#open[i];
-      if (next === undefined) this.#owner.delete(key);
-      else this.#owner.set(key, next);
-    }
+    this.#open = this.#open.filter((x) => x !== c);
     for (const key of c.waiting) {
       const list = this.#byOutput.get(key);
       if (list === undefined) continue;

@@ -47,6 +47,7 @@ export class NannySession {
     }
     const how = this.#server.nannies.report(m);
     this.#server.log(`tsdask-scheduler: the nanny of worker ${m.address || m.name || '(not started)'} (pid ${m.pid}) reports: ${how}`);
+    this.#server.clusterEvents.nannyReport(m, how);
     try {
       this.#server.onNannyReport?.(m, how);
     } catch (err) {

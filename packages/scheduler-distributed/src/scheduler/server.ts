@@ -13,6 +13,7 @@ import { startClusterDashboard, type RunningDashboard, type SchedulerDashboardOp
 import type { SchedulerState } from './state/scheduler-state.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
 import { schedulerMetrics } from './metrics.js';
+import type { SchedulerStats } from './stats.js';
 
 /** Options of SchedulerServer.start: the core's, and the dashboard. */
 export interface SchedulerServerOptions extends SchedulerOptions {
@@ -79,6 +80,11 @@ export class SchedulerServer {
   /** The state machine. */
   get state(): SchedulerState {
     return this.#core.state;
+  }
+
+  /** The scheduler's own figures: tasks, heap, the event loop's longest block, the last graph's intake (stats.ts). */
+  stats(): SchedulerStats {
+    return this.#core.stats();
   }
 
   /** Data addresses (`host:port`) of the workers connected now. */

@@ -106,7 +106,9 @@ export class WorkerSession {
 
   #frame(f: Frame): void {
     if (this.#server.workers.get(this.name) !== this) return; // already removed; the connection is closing
-    this.lastSeen = Date.now();
+    const now = Date.now();
+    this.#server.loop.workerHeard(now - this.lastSeen);
+    this.lastSeen = now;
     let m: WorkerToScheduler;
     try {
       if (f.kind !== 'control') throw new MessageShapeError('message', 'A worker sends the scheduler control messages only, not body frames.');

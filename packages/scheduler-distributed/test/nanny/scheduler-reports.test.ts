@@ -1,10 +1,11 @@
 // The scheduler's use of a nanny's worker-died report, against a fake nanny, fake workers and a
 // fake client on 127.0.0.1: the KilledWorkerError of a task whose worker died says what the nanny
-// said (report after the drop, or before it), says what the scheduler saw when no report comes in
+// said (report after the drop, or before it; the report is also a 'nanny-report' cluster event for the
+// dashboard's restarts), says what the scheduler saw when no report comes in
 // time or the nanny is gone, and a worker without a nanny is removed as before. A malformed
 // nanny message closes that connection only.
 import { afterEach, describe, expect, it } from 'vitest';
-import { deserializeError, type SerializedError } from '@tsdask/core-graph';
+import { CLUSTER_COMPUTE_ID, deserializeError, type SchedulerEvent, type SerializedError } from '@tsdask/core-graph';
 import { connect, KilledWorkerError, type Connection, type SchedulerServer, type WorkerDiedMsg } from '@tsdask/scheduler-distributed';
 import { describeDeath } from '../../src/nanny/policy.js';
 import { Cleanup, fakeClient, graphMsg, Mailbox, startServer, TOKEN } from '../scheduler/server-harness.js';
@@ -68,7 +69,9 @@ async function killed(box: Mailbox): Promise<KilledWorkerError> {
 
 describe('nanny reports at the scheduler', () => {
   it('a report that comes after the drop gives KilledWorkerError its reason (the removal waits for it)', async () => {
-    const { box, n, w, heard } = await running('n1', 60_000); // a removal not completed by the report would time the test out
+    const { server, box, n, w, heard } = await running('n1', 60_000); // a removal not completed by the report would time the test out
+    const events: SchedulerEvent[] = [];
+    cleanup.add(server.subscribe({ event: (e) => void events.push(e) }));
     w.close();
     await new Promise((r) => setTimeout(r, 50));
     n!.send(report);
@@ -77,7 +80,21 @@ describe('nanny reports at the scheduler', () => {
     expect(err.how).toEqual([describeDeath(report)]);
     expect(err.how[0]).toMatch(/^killed by its nanny for memory: memory use 97% of its 300 MB limit/);
     expect(err.message).toContain('still allocating');
-    expect(heard).toEqual([[report, describeDeath(report)]]); // onNannyReport, for the dashboard
+    expect(heard).toEqual([[report, describeDeath(report)]]); // onNannyReport
+    // The worker's removal (the report completed it), then the cluster event the dashboard lists as a restart.
+    expect(events.filter((e) => e.type === 'nanny-report' || e.type === 'worker-removed')).toEqual([
+      { type: 'worker-removed', computeId: CLUSTER_COMPUTE_ID, worker: W, name: 'w', reason: describeDeath(report) },
+      {
+        type: 'nanny-report',
+        computeId: CLUSTER_COMPUTE_ID,
+        worker: W,
+        name: 'w',
+        reason: 'memory',
+        how: describeDeath(report),
+        rss: 290e6,
+        memoryLimit: 300e6,
+      },
+    ]);
   });
 
   it('a report that comes before the drop is kept for it', async () => {

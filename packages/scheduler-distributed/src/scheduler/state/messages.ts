@@ -13,6 +13,14 @@ export interface GraphSubmitted {
   outputs: readonly Key[];
   /** Priority of each graph id, lower first (core-graph `order()`); default: the id. */
   priorities?: Int32Array;
+  /** Take it in over the 'graph-step' stimuli that follow, not at once (SchedulerState.ingesting says when it is all in). */
+  sliced?: boolean;
+}
+
+/** Take in more of the graph submitted `sliced`: at most `budget` units of work (about one per task and edge). */
+export interface GraphStep {
+  type: 'graph-step';
+  budget: number;
 }
 
 /** A worker connected with `nthreads` slots. */
@@ -104,6 +112,7 @@ export interface StealResponse {
 
 export type SchedulerStimulus =
   | GraphSubmitted
+  | GraphStep
   | WorkerAdded
   | WorkerSlots
   | WorkerRemoved

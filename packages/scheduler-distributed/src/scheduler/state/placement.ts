@@ -9,7 +9,7 @@ import type { WorkerState } from './worker-state.js';
 /** One input of a task: its size and the workers that hold it. */
 export interface PlacedInput {
   nbytes: number;
-  holders: ReadonlySet<WorkerState>;
+  holders: { has(w: WorkerState): boolean };
 }
 
 /** Bytes of `inputs` that `w` would have to fetch from elsewhere. */

@@ -25,9 +25,10 @@
  *   ScatteredDataLostError. A worker's missing-data drops the holders it tried; a key left with
  *   none is lost as above, and the reporter's tasks that read it are evaluated again.
  */
-import { MissingKeyError, type Key, type TaskGraph } from '@tsdask/core-graph';
+import type { Key } from '@tsdask/core-graph';
 import { DistributedTransitionError, ScatteredDataLostError, type MoveStoryLine } from './errors.js';
 import { missingData, removeWorker } from './lost-data.js';
+import { GraphIngest, type IngestOps } from './ingest.js';
 import type { DataScattered, GraphSubmitted, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
 import { decideWorker, type PlacedInput } from './placement.js';
 import { newTaskRecord, TaskQueue, type TaskRecord } from './task-record.js';
@@ -68,7 +69,9 @@ export class SchedulerState {
   #stimulusId = 0;
   #generation = 0;
   /** The moves lost-data.ts makes, bound once. */
-  readonly #ops: StealOps = {
+  /** The graph being taken in step by step (ingest.ts), if any. */
+  #ingest: GraphIngest | undefined;
+  readonly #ops: StealOps & IngestOps = {
     tasks: this.tasks,
     workers: this.workers,
     allowedFailures: 0,
@@ -80,6 +83,8 @@ export class SchedulerState {
     needed: (t) => this.#needed(t),
     settle: (ts) => this.#settle(ts),
     assign: (t, w) => this.#assign(t, w),
+    needFrom: (stack, budget) => this.#needFrom(stack, budget),
+    deliver: (t) => this.#deliver(t),
   };
 
   constructor(opts: SchedulerStateOptions = {}) {
@@ -98,6 +103,9 @@ export class SchedulerState {
     switch (s.type) {
       case 'graph-submitted':
         this.#submit(s);
+        break;
+      case 'graph-step':
+        if (this.#ingest?.step(this.#ops, s.budget) === true) this.#ingest = undefined;
         break;
       case 'worker-added':
         if (!this.workers.has(s.worker)) this.workers.set(s.worker, new WorkerState(s.worker, s.nthreads >= 1 ? Math.floor(s.nthreads) : 1));
@@ -152,6 +160,11 @@ export class SchedulerState {
     return this.#out;
   }
 
+  /** Whether a graph submitted `sliced` is still being taken in ('graph-step' stimuli advance it). */
+  get ingesting(): boolean {
+    return this.#ingest !== undefined;
+  }
+
   /** The state of `key` ('forgotten' if unknown). */
   stateOf(key: Key): string {
     const t = this.tasks.get(key);
@@ -180,45 +193,23 @@ export class SchedulerState {
     this.onMove?.(t);
   }
 
+  /** Takes a graph in (ingest.ts): at once, or, `sliced`, in the 'graph-step' stimuli that follow (a graph still in is finished first). */
   #submit(s: GraphSubmitted): void {
-    const g: TaskGraph = s.graph;
-    for (const key of s.outputs) if (!g.index.has(key) && !this.tasks.has(key)) throw new MissingKeyError(key);
-    const generation = this.#generation++;
-    const created: TaskRecord[] = [];
-    const recs: TaskRecord[] = new Array<TaskRecord>(g.size);
-    for (let i = 0; i < g.size; i++) {
-      const key = g.keys[i]!;
-      let t = this.tasks.get(key);
-      if (t === undefined) {
-        t = newTaskRecord(key, g.nodes[i]!, generation, s.priorities?.[i] ?? i);
-        this.tasks.set(key, t);
-        created.push(t);
-      }
-      recs[i] = t;
-    }
-    for (const t of created) {
-      const i = g.index.get(t.key)!;
-      const deps = t.deps as TaskRecord[];
-      for (let e = g.depPtr[i]!; e < g.depPtr[i + 1]!; e++) {
-        const d = recs[g.depIdx[e]!]!;
-        deps.push(d);
-        d.dependents.add(t);
-      }
-    }
-    for (const key of s.outputs) {
-      const t = this.tasks.get(key)!;
-      t.wanted = true;
-      if (t.state === RELEASED) this.#need(t);
-      else if (t.state === MEMORY) this.#deliver(t);
-      else if (t.state === ERRED) this.#out.push({ type: 'task-erred', key: t.key, error: t.error! });
-    }
-    this.#settle(created);
+    if (this.#ingest !== undefined) this.#ingest.step(this.#ops, Infinity);
+    const ingest = new GraphIngest(this.tasks, s.graph, s.outputs, s.priorities, this.#generation++);
+    this.#ingest = s.sliced === true ? ingest : undefined;
+    if (s.sliced !== true) ingest.step(this.#ops, Infinity);
   }
 
   /** Makes released task `t` (and the released tasks it reads) progress toward memory. */
   #need(first: TaskRecord): void {
-    const work = [first];
-    for (let t = work.pop(); t !== undefined; t = work.pop()) {
+    this.#needFrom([first], Infinity);
+  }
+
+  /** The walk of #need over `work`, for at most `budget` tasks (ingest.ts pauses it between steps); returns how many it took. */
+  #needFrom(work: TaskRecord[], budget: number): number {
+    let taken = 0;
+    for (let t = taken < budget ? work.pop() : undefined; t !== undefined; t = ++taken < budget ? work.pop() : undefined) {
       if (t.state !== RELEASED) continue;
       if (t.scattered) {
         this.#fail(t, new ScatteredDataLostError(t.key));
@@ -239,6 +230,7 @@ export class SchedulerState {
       this.#move(t, WAITING);
       for (const d of t.deps) if (d.state === RELEASED) work.push(d);
     }
+    return taken;
   }
 
   /** `t`'s inputs are all in memory: queue it (a root task, or no worker) or send it to the best worker. */

@@ -4,6 +4,7 @@
  * graphs first, then core-graph `order()`'s priority). Plain data; the machine mutates it.
  */
 import type { Key, Node } from '@tsdask/core-graph';
+import { SmallSet } from './small-set.js';
 import { RELEASED } from './task-states.js';
 import type { WorkerState } from './worker-state.js';
 
@@ -17,7 +18,8 @@ export interface TaskRecord {
   /** State code (task-states.ts). */
   state: number;
   readonly deps: readonly TaskRecord[];
-  readonly dependents: Set<TaskRecord>;
+  /** The tasks that read it (a SmallSet: most tasks have one). */
+  readonly dependents: SmallSet<TaskRecord>;
   /** The client wants its result (an output not yet released). */
   wanted: boolean;
   /** The client was told it is in memory (task-done is sent once). */
@@ -29,7 +31,7 @@ export interface TaskRecord {
   /** While processing and a steal is asked of its worker: the worker that will run it if it is given up. */
   stealTo: WorkerState | undefined;
   /** While in memory: the workers holding it. */
-  readonly whoHas: Set<WorkerState>;
+  readonly whoHas: SmallSet<WorkerState>;
   /** Size of its result, once known. */
   nbytes: number;
   /** Workers that died while it was processing on them. */
@@ -44,22 +46,22 @@ export interface TaskRecord {
 
 const NONE: readonly string[] = Object.freeze([]);
 
-/** A new record, released, with no links yet. */
-export function newTaskRecord(key: Key, node: Node, generation: number, priority: number): TaskRecord {
+/** A new record, released, with no links yet (`deps`: the array its deps will be written into; default a new empty one). */
+export function newTaskRecord(key: Key, node: Node, generation: number, priority: number, deps: readonly TaskRecord[] = []): TaskRecord {
   return {
     key,
     node,
     generation,
     priority,
     state: RELEASED,
-    deps: [],
-    dependents: new Set(),
+    deps,
+    dependents: new SmallSet(),
     wanted: false,
     delivered: false,
     waitingOn: 0,
     stealTo: undefined,
     processingOn: undefined,
-    whoHas: new Set(),
+    whoHas: new SmallSet(),
     nbytes: 0,
     suspicious: NONE, // replaced, not pushed to: most tasks never see a worker die
     suspiciousHow: NONE,

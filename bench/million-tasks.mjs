@@ -1,0 +1,166 @@
+// A graph of a million tasks submitted to a 2-worker LocalCluster (issue 14, "Million-task graphs"):
+// how long the scheduler takes to take it in, its heap per task, and the longest block of its event
+// loop, beside Dask's LocalCluster on a 100k-task graph in the same run (bench/dask_million_ref.py).
+//
+// The graph: 7/8 of the tasks are leaves inc(i) = i + 1 (core-graph's `sum` op of [i, 1]), the rest
+// a tree of sums, 8 inputs each, down to one key; the result is checked against a plain loop. The
+// client sends it in parts of 20k tasks (update-graph-part); the scheduler checks it for cycles and
+// takes it into its state machine in slices of <= 20 ms, yielding between them. Figures, from the
+// scheduler itself (client.schedulerStats(), scheduler/stats.ts):
+//   ingest s          the client's run() to the end of the scheduler's last slice (client-side
+//                     encoding included), and the scheduler's part alone (last part in -> all in)
+//   heap B/task       the scheduler's V8 heapUsed once the graph is in, less before (both after a
+//                     full gc), per task of the graph (the issue's bound: 500)
+//   max block ms      the longest event-loop delay (monitorEventLoopDelay) while the graph went in
+//                     (the bound: 100) and over the whole run; p99 beside it
+//   worker silence ms the longest a worker went unheard by the scheduler during the run (heartbeats
+//                     every 1000 ms; the heartbeat timeout is 5000)
+//   slice ms          the longest intake slice, wall and CPU time (the scheduler's own work per slice;
+//                     the loop's longest block also has message decoding and GC pauses in it)
+//   poll ms           the longest round trip of a second client's stats question while the graph
+//                     went in: the scheduler answers others between slices
+// Medians over --runs runs (one cluster each). On a loaded machine the event-loop figures include
+// the time the OS did not run the scheduler at all: read them beside the load average printed.
+//
+//   npm run build && node bench/million-tasks.mjs [--tasks 1000000] [--runs 1] [--dask-tasks 100000 (0: no Dask)]
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lowerArrays } from '@tsdask/core-graph';
+import { LocalCluster } from '@tsdask/scheduler-distributed';
+
+const args = process.argv.slice(2);
+const arg = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const nTasks = Number(arg('tasks', '1000000'));
+const runs = Number(arg('runs', '1'));
+const daskTasks = Number(arg('dask-tasks', '100000'));
+const root = dirname(fileURLToPath(import.meta.url));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const SUM = '@tsdask/core-graph/ops#sum';
+
+/** The graph of about `n` tasks (see the header), its output key and the expected result. */
+function buildGraph(n) {
+  const keys = [];
+  const nodes = [];
+  const leaves = Math.floor((n * 7) / 8);
+  for (let i = 0; i < leaves; i++) {
+    keys.push(`inc-bench,${i}`);
+    nodes.push({ op: SUM, args: [i, 1] });
+  }
+  let level = keys.slice();
+  for (let depth = 0; level.length > 1; depth++) {
+    const next = [];
+    for (let j = 0; j < level.length; j += 8) {
+      const k = `sum-${depth}-bench,${j / 8}`;
+      keys.push(k);
+      nodes.push({ op: SUM, args: level.slice(j, j + 8).map((r) => ({ ref: r })) });
+      next.push(k);
+    }
+    level = next;
+  }
+  let expected = 0;
+  for (let i = 0; i < leaves; i++) expected += i + 1; // the plain loop
+  return { graph: lowerArrays(keys, nodes), output: level[0], expected };
+}
+
+async function once(graph, output, expected) {
+  const cluster = await LocalCluster.start({ nWorkers: 2, dashboard: false, nodeArgs: ['--max-old-space-size=8192'] });
+  try {
+    return await measure(cluster, graph, output, expected);
+  } finally {
+    await cluster.close();
+  }
+}
+
+async function measure(cluster, graph, output, expected) {
+  const client = cluster.client();
+  const watcher = cluster.client();
+  await Promise.all([client.ready(), watcher.ready()]);
+  const before = await watcher.schedulerStats({ gc: true, reset: true });
+  const t0 = performance.now();
+  const sched = client.asScheduler();
+  const handle = sched.run(graph, [output], {});
+  let poll = 0;
+  let s;
+  for (;;) {
+    const p0 = performance.now();
+    s = await watcher.schedulerStats();
+    poll = Math.max(poll, performance.now() - p0);
+    if (s.intake.graphs > before.intake.graphs) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const ingestS = (performance.now() - t0) / 1000;
+  const inLoop = s.loop;
+  const after = await watcher.schedulerStats({ gc: true });
+  await handle.done;
+  const [value] = await sched.gather([output]);
+  if (value !== expected) throw new Error(`wrong result ${value}, expected ${expected} (plain loop)`);
+  const totalS = (performance.now() - t0) / 1000;
+  const end = await watcher.schedulerStats();
+  await watcher.close();
+  await client.close();
+  return {
+    ingestS,
+    schedulerIngestS: s.intake.lastMs / 1000,
+    bytesPerTask: (after.heapUsed - before.heapUsed) / graph.size,
+    maxBlockMs: inLoop.maxMs,
+    p99BlockMs: inLoop.p99Ms,
+    runMaxBlockMs: end.loop.maxMs,
+    workerSilenceMs: end.loop.workerSilenceMs,
+    pollMs: poll,
+    sliceMs: s.intake.longestSliceMs,
+    sliceCpuMs: s.intake.longestSliceCpuMs,
+    totalS,
+    tasksLeft: after.tasks,
+  };
+}
+
+const fmt = (x, d = 1) => (x === undefined || x === null ? '-' : Number(x).toFixed(d));
+const { graph, output, expected } = buildGraph(nTasks);
+console.log(
+  `tsdask: ${graph.size} tasks, 2-worker LocalCluster (1 thread each), ${runs} run(s); load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+const rows = [];
+for (let r = 0; r < runs; r++) {
+  const row = await once(graph, output, expected);
+  rows.push(row);
+  console.log(`  run ${r + 1}: ${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v.toFixed(3))])))}`);
+}
+const med = (k) => median(rows.map((x) => x[k]));
+
+let dask;
+if (daskTasks > 0) {
+  const py = process.env.DASK_PYTHON ?? '/usr/bin/python3';
+  console.log(`dask: ${daskTasks} tasks with ${py} bench/dask_million_ref.py ...`);
+  const res = spawnSync(py, [join(root, 'dask_million_ref.py'), '--tasks', String(daskTasks)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (res.status === 0) dask = JSON.parse(res.stdout.trim().split('\n').at(-1));
+  else console.log(`  Dask skipped: ${(res.stderr || String(res.error)).trim().split('\n').slice(-3).join(' | ')}`);
+}
+
+console.log('');
+console.log(`figure                         tsdask (${graph.size} tasks)   dask (${dask?.tasks ?? '-'} tasks)   goal`);
+console.log(`ingest, client to all in, s    ${fmt(med('ingestS'), 2).padStart(12)}   ${fmt(dask && dask.ingest_ms / 1000, 2).padStart(12)}   <= 10 (1M)`);
+console.log(`  of it in the scheduler, s    ${fmt(med('schedulerIngestS'), 2).padStart(12)}   ${'-'.padStart(12)}`);
+console.log(
+  `scheduler bytes per task       ${fmt(med('bytesPerTask'), 0).padStart(12)}   ${fmt(dask?.bytes_per_task, 0).padStart(12)}   <= 500 (tsdask: V8 heap; Dask: RSS)`,
+);
+console.log(`longest loop block, ingest ms  ${fmt(med('maxBlockMs')).padStart(12)}   ${'-'.padStart(12)}   <= 100`);
+console.log(`longest loop block, run ms     ${fmt(med('runMaxBlockMs')).padStart(12)}   ${fmt(dask?.max_block_ms).padStart(12)}`);
+console.log(`longest intake slice, wall ms  ${fmt(med('sliceMs')).padStart(12)}   ${'-'.padStart(12)}   (work per slice: 20 ms)`);
+console.log(`  its CPU time, ms             ${fmt(med('sliceCpuMs')).padStart(12)}   ${'-'.padStart(12)}   (wall - CPU: the OS ran others)`);
+console.log(`p99 loop delay, ingest ms      ${fmt(med('p99BlockMs')).padStart(12)}`);
+console.log(`longest worker silence ms      ${fmt(med('workerSilenceMs')).padStart(12)}   ${'-'.padStart(12)}   < 5000 (heartbeat timeout)`);
+console.log(`other client's poll, max ms    ${fmt(med('pollMs')).padStart(12)}`);
+console.log(`submit to result, s            ${fmt(med('totalS'), 1).padStart(12)}   ${fmt(dask?.total_s, 1).padStart(12)}`);
+if (dask !== undefined) console.log(`ingest per task, Dask / tsdask: ${fmt(dask.ingest_ms / 1000 / dask.tasks / (med('ingestS') / graph.size), 2)}x`);
+console.log(
+  `load average now ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
