@@ -68,18 +68,21 @@ export interface ExplainOptions {
  * checked at compile time and each verb gives the next S. Where it is not known, S is
  * `AnySchema` and every name is a string, checked at run time only.
  */
-// S is covariant (a frame of more columns, or of narrower dtypes, serves where fewer are asked;
-// every schema serves as AnySchema). tsc cannot prove what `out` says through the conditional
-// schema types of the verbs (TS2636), so it is told: every use of S is in a result or a name check.
-// @ts-expect-error TS2636 (see above)
-export class DataFrame<out S = AnySchema> extends Collection<Table> {
+export class DataFrame<S = AnySchema> extends Collection<Table> {
+  /**
+   * The schema as the types know it; never set at run time. The verbs read it from `this`
+   * (`filter<T>(this: DataFrame<T>, ...)`), so S appears only here and DataFrame is covariant
+   * in it: a frame of more columns, or of narrower dtypes, serves where fewer are asked, and
+   * every frame serves as a `DataFrame` (AnySchema).
+   */
+  declare readonly schemaType?: S;
   /** The optimized and lowered plan, for the rule flags it was made with. */
   private cache: { flags: string; optimized: PlanNode; lowered?: Lowered } | undefined;
   constructor(readonly plan: PlanNode) {
     super();
   }
   /** A frame over another plan: how verbs make their result (arquero's table.create); T is its schema for the types. */
-  create<T = S>(plan: PlanNode): DataFrame<T> {
+  create<T = AnySchema>(plan: PlanNode): DataFrame<T> {
     return new DataFrame<T>(plan);
   }
   /** The output schema. */
@@ -182,7 +185,7 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
   }
 
   /** The rows where `cond` is true. */
-  filter<E extends ExprLike>(cond: E & CheckColumns<E, S>): DataFrame<S> {
+  filter<T, E extends ExprLike>(this: DataFrame<T>, cond: E & CheckColumns<E, T>): DataFrame<T> {
     const node = toNode(cond);
     const t = typeOf(node, this.schema);
     if (t !== 'bool') throw new ExprTypeError('filter', [t], 'A filter needs a bool expression.');
@@ -190,7 +193,7 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
   }
 
   /** Adds or replaces columns: `withColumns({ gain: col('b').sub(col('a')) })`. */
-  withColumns<const E extends Record<string, ExprLike>>(exprs: E & CheckEach<E, S>): DataFrame<WithColumns<S, E>> {
+  withColumns<T, const E extends Record<string, ExprLike>>(this: DataFrame<T>, exprs: E & CheckEach<E, T>): DataFrame<WithColumns<T, E>> {
     const names = [...this.schema.names];
     const types = [...this.schema.types];
     const list: [string, ExprNode][] = [];
@@ -209,8 +212,8 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
   }
 
   /** Keeps (or computes) these columns, in this order: names or expressions. */
-  select<const I extends readonly SelectItem<S>[]>(...items: I & CheckEach<I, S>): DataFrame<Selected<S, Flat<I[number]>>> {
-    const flat = (items as readonly SelectItem<S>[]).flat() as (string | Expr)[];
+  select<T, const I extends readonly SelectItem<T>[]>(this: DataFrame<T>, ...items: I & CheckEach<I, T>): DataFrame<Selected<T, Flat<I[number]>>> {
+    const flat = (items as readonly SelectItem<T>[]).flat() as (string | Expr)[];
     const exprs: [string, ExprNode][] = flat.map((x) => {
       const node = typeof x === 'string' ? ({ e: 'col', name: x } as ExprNode) : x.node;
       return [nameOf(node), node];
@@ -225,7 +228,7 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
   }
 
   /** Removes columns. */
-  drop<const N extends ColumnName<S>>(...names: (N | readonly N[])[]): DataFrame<Dropped<S, N>> {
+  drop<T, const N extends ColumnName<T>>(this: DataFrame<T>, ...names: (N | readonly N[])[]): DataFrame<Dropped<T, N>> {
     const list: string[] = names.flat();
     for (const n of list) if (!this.schema.names.includes(n)) throw new ColumnNotFoundError(n, this.schema.names, 'drop()');
     const keep = this.schema.names.map((n, i) => [n, i] as const).filter(([n]) => !list.includes(n));
@@ -233,7 +236,7 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
   }
 
   /** Renames columns: `rename({ old: 'new' })`. */
-  rename<const M extends { readonly [K in ColumnName<S>]?: string }>(map: M): DataFrame<Renamed<S, M>> {
+  rename<T, const M extends { readonly [K in ColumnName<T>]?: string }>(this: DataFrame<T>, map: M): DataFrame<Renamed<T, M>> {
     const to = map as Record<string, string>;
     for (const n of Object.keys(map)) if (!this.schema.names.includes(n)) throw new ColumnNotFoundError(n, this.schema.names, 'rename()');
     const names = this.schema.names.map((n) => to[n] ?? n);
@@ -271,7 +274,7 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
   }
 
   /** The rows sorted by the columns `by` (stable, nulls last). */
-  sortValues(by: ColumnName<S> | readonly ColumnName<S>[], opts: SortOptions = {}): DataFrame<S> {
+  sortValues<T>(this: DataFrame<T>, by: ColumnName<T> | readonly ColumnName<T>[], opts: SortOptions = {}): DataFrame<T> {
     return asSchema(sortValues(this.wide, by, opts));
   }
 
@@ -280,7 +283,7 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
    * result, for the types: keys named alike on both sides once, other names on both sides with
    * the suffixes (pandas' rule).
    */
-  merge<R, const O extends MergeOptions<S, R> = Record<never, never>>(other: DataFrame<R>, opts?: O): DataFrame<MergedBy<S, R, O>> {
+  merge<T, R, const O extends MergeOptions<T, R> = Record<never, never>>(this: DataFrame<T>, other: DataFrame<R>, opts?: O): DataFrame<MergedBy<T, R, O>> {
     const left = this.wide;
     const right: DataFrame = asSchema(other);
     const options = (opts ?? {}) as MergeOptions;
@@ -289,7 +292,7 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
   }
 
   /** The same rows in `npartitions` partitions. */
-  repartition(opts: { npartitions: number }): DataFrame<S> {
+  repartition<T>(this: DataFrame<T>, opts: { npartitions: number }): DataFrame<T> {
     return asSchema(repartition(this.wide, opts.npartitions));
   }
 
@@ -299,12 +302,12 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
   }
 
   /** Sorts by `column` (range-partitioned on it) and keeps it as the index column. */
-  setIndex(column: ColumnName<S>, opts: Omit<SortOptions, 'ascending'> = {}): DataFrame<S> {
+  setIndex<T>(this: DataFrame<T>, column: ColumnName<T>, opts: Omit<SortOptions, 'ascending'> = {}): DataFrame<T> {
     return asSchema(sortValues(this.wide, column, opts));
   }
 
   /** Partition i alone, as a one-partition frame. */
-  getPartition(i: number): DataFrame<S> {
+  getPartition<T>(this: DataFrame<T>, i: number): DataFrame<T> {
     if (!Number.isInteger(i) || i < 0 || i >= this.npartitions) {
       throw new DataFrameError(`getPartition(${i}): the frame has ${this.npartitions} partitions.`);
     }
@@ -338,30 +341,30 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
   }
 
   /** One column as a lazy Series. */
-  col<N extends ColumnName<S>>(name: N): Series<DataFrame<Simplify<Pick<S, N>>>, DTypeAt<S, N>, N> {
+  col<T, N extends ColumnName<T>>(this: DataFrame<T>, name: N): Series<DataFrame<Simplify<Pick<T, N>>>, DTypeAt<T, N>, N> {
     if (!this.schema.names.includes(name)) throw new ColumnNotFoundError(name, this.schema.names);
-    return new Series(asSchema<Simplify<Pick<S, N>>>(this.select(name)), name);
+    return new Series(asSchema<Simplify<Pick<T, N>>>(this.select(name)), name);
   }
 
   /** One column as a lazy Series (the same as col). */
-  get<N extends ColumnName<S>>(name: N): Series<DataFrame<Simplify<Pick<S, N>>>, DTypeAt<S, N>, N> {
+  get<T, N extends ColumnName<T>>(this: DataFrame<T>, name: N): Series<DataFrame<Simplify<Pick<T, N>>>, DTypeAt<T, N>, N> {
     return this.col(name);
   }
 
   /** Groups rows by the key columns; then `.agg({...})`, `.sum()`, `.mean()`, `.size()`. */
-  groupBy<const K extends ColumnName<S>>(keys: K | readonly K[], opts: GroupByOptions = {}): GroupBy<S, K> {
-    return new GroupBy<S, K>(this, typeof keys === 'string' ? [keys] : [...(keys as readonly K[])], opts);
+  groupBy<T, const K extends ColumnName<T>>(this: DataFrame<T>, keys: K | readonly K[], opts: GroupByOptions = {}): GroupBy<T, K> {
+    return new GroupBy<T, K>(this, typeof keys === 'string' ? [keys] : [...(keys as readonly K[])], opts);
   }
 
   /** Distinct values of a column and their counts, most frequent first (column 'count'). */
-  valueCounts<C extends ColumnName<S>>(column: C): DataFrame<ValueCountsSchema<C, DTypeAt<S, C>>> {
+  valueCounts<T, C extends ColumnName<T>>(this: DataFrame<T>, column: C): DataFrame<ValueCountsSchema<C, DTypeAt<T, C>>> {
     const counted = this.wide.groupBy(column).agg({ count: [column, 'size'] });
     return asSchema(counted.sortValues(['count', column], { ascending: [false, true] }));
   }
 
   /** The number of distinct non-null values per column (lazy). */
-  nunique(): Delayed<{ [K in ColumnName<S>]: number }> {
-    return nuniqueAll(this.wide) as Delayed<{ [K in ColumnName<S>]: number }>;
+  nunique<T>(this: DataFrame<T>): Delayed<{ [K in ColumnName<T>]: number }> {
+    return nuniqueAll(this.wide) as Delayed<{ [K in ColumnName<T>]: number }>;
   }
 
   /** count, mean, std, min, quartiles and max of each numeric column (lazy; computes to a Table). */
@@ -373,12 +376,12 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
    * One row per distinct combination of `subset` (all columns by default): the first such row
    * whole, in the order the rows came in, nulls counting as values (pandas' keep='first').
    */
-  dropDuplicates(subset?: ColumnName<S> | readonly ColumnName<S>[]): DataFrame<S> {
+  dropDuplicates<T>(this: DataFrame<T>, subset?: ColumnName<T> | readonly ColumnName<T>[]): DataFrame<T> {
     return asSchema(dropDuplicates(this.wide, subset));
   }
 
   /** Computes and returns the rows as plain objects (dates as Date, strings, numbers, null), typed by the schema. */
-  async toRecords(opts: ComputeOptions = {}): Promise<Row<S>[]> {
+  async toRecords<T>(this: DataFrame<T>, opts: ComputeOptions = {}): Promise<Row<T>[]> {
     const l = this.lower();
     const parts = (await collectPartitions(l.graph, partitionKeys(l.name, this.npartitions), opts)) as Partition[];
     const out: Record<string, unknown>[] = [];
@@ -392,6 +395,6 @@ export class DataFrame<out S = AnySchema> extends Collection<Table> {
         out.push(row);
       }
     }
-    return out as Row<S>[];
+    return out as Row<T>[];
   }
 }

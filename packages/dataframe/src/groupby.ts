@@ -92,7 +92,7 @@ export class GroupBy<S = AnySchema, K extends string = string> {
     const aggs: Record<string, [string, AggFn]> = {};
     for (const c of this.df.columns) {
       if ((this.keys as string[]).includes(c)) continue;
-      if (numericOnly && !isNumeric(this.df.schema.types[this.df.schema.names.indexOf(c)] as DType)) continue;
+      if (numericOnly && !isNumeric(this.df.dtypes[c] as DType)) continue;
       aggs[c] = [c, fn];
     }
     return this.run(aggs);
