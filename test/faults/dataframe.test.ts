@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataFrameError, FileChangedError, ParquetFileError, col, fromArrow, fromRecords, readCSV, readParquet } from '@tsdask/dataframe';
+import { DataFrameError, FileChangedError, ParquetFileError, col, fromArrow, fromRecords, readCSV, readParquet, type Expr } from '@tsdask/dataframe';
 import { tableFromArrays } from 'apache-arrow';
 import '@tsdask/scheduler-local';
 import { failure, faultFiles, find } from './support.js';
@@ -33,7 +33,7 @@ describe('round, isIn and NaN as pandas', () => {
         REF.roundX.map((x) => ({ x })),
         { npartitions: 2 },
       );
-      const exprs: Record<string, ReturnType<typeof col>> = {};
+      const exprs: Record<string, Expr> = {};
       for (const d of Object.keys(REF.round)) exprs[`r${d}`] = col('x').round(Number(d));
       const got = await df.withColumns(exprs).toRecords({ scheduler });
       for (const d of Object.keys(REF.round)) expect(got.map((r) => r[`r${d}`])).toEqual(REF.round[d]);

@@ -12,6 +12,7 @@ import { sniffDelimiter } from './io/csv-papa.js';
 import type { CsvRangeSpec } from './io/csv-scan.js';
 import Papa from 'papaparse';
 import { DataFrame } from './dataframe.js';
+import type { CsvSchema } from './schema-types.js';
 import { filesText, sourceNode } from './plan/source.js';
 import { IO, type Lowered, type Source } from './plan/node.js';
 import type { AggSpec } from './kernels/partial-agg.js';
@@ -327,8 +328,16 @@ function checkDateOptions(opts: ReadCsvOptions): void {
   }
 }
 
-/** Reads CSV files (a path, a glob, or a list) lazily, one partition per byte range. */
-export function readCSV(paths: string | string[], opts: ReadCsvOptions = {}): DataFrame {
+/**
+ * Reads CSV files (a path, a glob, or a list) lazily, one partition per byte range. Typed: the
+ * columns named in `dtypes` with their dtypes, or with `columns`, those names (dtypes from
+ * `dtypes`, else any); other columns of the file are there at run time but not named by the
+ * types (name them in `dtypes` to use them). Neither option: names are strings (`AnySchema`).
+ */
+export function readCSV<const D extends Record<string, DType> = Record<never, never>, const C extends string = never>(
+  paths: string | string[],
+  opts: ReadCsvOptions & { dtypes?: D; columns?: readonly C[] } = {},
+): DataFrame<CsvSchema<D, C>> {
   checkDateOptions(opts);
   const files = statFiles(resolvePaths(paths));
   const first = files[0] as FileInfo;
@@ -349,5 +358,5 @@ export function readCSV(paths: string | string[], opts: ReadCsvOptions = {}): Da
   } as const;
   const src = new CsvSource(files, schema, base, blocksize, bytesPerRow, engine, body);
   const df = new DataFrame(sourceNode(src));
-  return opts.columns === undefined ? df : df.select(opts.columns);
+  return (opts.columns === undefined ? df : df.select(opts.columns)) as DataFrame<CsvSchema<D, C>>;
 }

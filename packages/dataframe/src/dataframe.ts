@@ -12,7 +12,24 @@ import { concatPartitions, emptyPartition, valueAt, type DType, type Partition, 
 import { nameOf, type ExprNode } from './kernels/expr-node.js';
 import { typeOf } from './kernels/expr-types.js';
 import type { Step } from './kernels/steps.js';
-import { Expr, toNode, type ExprLike } from './expr.js';
+import { toNode, type Expr, type ExprLike } from './expr.js';
+import type {
+  AnySchema,
+  ColumnName,
+  DTypeAt,
+  Flat,
+  Dropped,
+  CheckColumns,
+  CheckEach,
+  MergedBy,
+  Renamed,
+  Row,
+  SelectItem,
+  Selected,
+  Simplify,
+  ValueCountsSchema,
+  WithColumns,
+} from './schema-types.js';
 import { K, blockwise, partitionKeys, type Lowered, type PlanNode } from './plan/node.js';
 import { appendSteps } from './plan/map.js';
 import { cheapColumn } from './plan/groupby.js';
@@ -32,6 +49,11 @@ import { mapPartitions } from './map-partitions.js';
 import { dropDuplicates } from './drop-duplicates.js';
 import { toCSV, toParquet, type ToCsvOptions, type ToParquetOptions } from './writers.js';
 
+/** A frame as one of schema T, for the types (the verbs that call it say why T is right). */
+function asSchema<T>(df: Collection<Table>): DataFrame<T> {
+  return df as DataFrame<T>;
+}
+
 /** Options of explain(). */
 export interface ExplainOptions {
   /** Also print the text (console.log). */
@@ -40,16 +62,29 @@ export interface ExplainOptions {
   optimize?: PlanOptimizeFlags;
 }
 
-/** A lazy, partitioned table: `compute()` gives an Arrow Table. */
-export class DataFrame extends Collection<Table> {
+/**
+ * A lazy, partitioned table: `compute()` gives an Arrow Table. S is its schema as the types
+ * know it (column name to dtype: schema-types.ts), from `readCSV(path, { dtypes })`,
+ * `fromRecords`, `fromArrow` of a typed Table or `readParquet<S>()`: then column names are
+ * checked at compile time and each verb gives the next S. Where it is not known, S is
+ * `AnySchema` and every name is a string, checked at run time only.
+ */
+export class DataFrame<S = AnySchema> extends Collection<Table> {
+  /**
+   * The schema as the types know it; never set at run time. The verbs read it from `this`
+   * (`filter<T>(this: DataFrame<T>, ...)`), so S appears only here and DataFrame is covariant
+   * in it: a frame of more columns, or of narrower dtypes, serves where fewer are asked, and
+   * every frame serves as a `DataFrame` (AnySchema).
+   */
+  declare readonly schemaType?: S;
   /** The optimized and lowered plan, for the rule flags it was made with. */
   private cache: { flags: string; optimized: PlanNode; lowered?: Lowered } | undefined;
   constructor(readonly plan: PlanNode) {
     super();
   }
-  /** A frame over another plan: how verbs make their result (arquero's table.create). */
-  create(plan: PlanNode): DataFrame {
-    return new DataFrame(plan);
+  /** A frame over another plan: how verbs make their result (arquero's table.create); T is its schema for the types. */
+  create<T = AnySchema>(plan: PlanNode): DataFrame<T> {
+    return new DataFrame<T>(plan);
   }
   /** The output schema. */
   get schema(): Schema {
@@ -135,6 +170,11 @@ export class DataFrame extends Collection<Table> {
     return values.length === 0 ? emptyPartition(this.schema) : concatPartitions(values as Partition[]);
   }
 
+  /** This frame with its schema not known to the types (what the untyped helpers take). */
+  private get wide(): DataFrame {
+    return asSchema<AnySchema>(this);
+  }
+
   /** The cheapest column to read when only the row count matters (numbers before strings). */
   cheapColumn(): string {
     return cheapColumn(this.schema);
@@ -145,12 +185,12 @@ export class DataFrame extends Collection<Table> {
     return typeOf(toNode(e), this.schema);
   }
 
-  private withStep(step: Step, schema: Schema): DataFrame {
-    return this.create(appendSteps(this.plan, [step], schema));
+  private withStep<T>(step: Step, schema: Schema): DataFrame<T> {
+    return this.create<T>(appendSteps(this.plan, [step], schema));
   }
 
   /** The rows where `cond` is true. */
-  filter(cond: ExprLike): DataFrame {
+  filter<T, E extends ExprLike>(this: DataFrame<T>, cond: E & CheckColumns<E, T>): DataFrame<T> {
     const node = toNode(cond);
     const t = typeOf(node, this.schema);
     if (t !== 'bool') throw new ExprTypeError('filter', [t], 'A filter needs a bool expression.');
@@ -158,7 +198,7 @@ export class DataFrame extends Collection<Table> {
   }
 
   /** Adds or replaces columns: `withColumns({ gain: col('b').sub(col('a')) })`. */
-  withColumns(exprs: Record<string, ExprLike>): DataFrame {
+  withColumns<T, const E extends Record<string, ExprLike>>(this: DataFrame<T>, exprs: E & CheckEach<E, T>): DataFrame<WithColumns<T, E>> {
     const names = [...this.schema.names];
     const types = [...this.schema.types];
     const list: [string, ExprNode][] = [];
@@ -177,8 +217,8 @@ export class DataFrame extends Collection<Table> {
   }
 
   /** Keeps (or computes) these columns, in this order: names or expressions. */
-  select(...items: (string | Expr | (string | Expr)[])[]): DataFrame {
-    const flat = items.flat();
+  select<T, const I extends readonly SelectItem<T>[]>(this: DataFrame<T>, ...items: I & CheckEach<I, T>): DataFrame<Selected<T, Flat<I[number]>>> {
+    const flat = (items as readonly SelectItem<T>[]).flat() as (string | Expr)[];
     const exprs: [string, ExprNode][] = flat.map((x) => {
       const node = typeof x === 'string' ? ({ e: 'col', name: x } as ExprNode) : x.node;
       return [nameOf(node), node];
@@ -193,19 +233,20 @@ export class DataFrame extends Collection<Table> {
   }
 
   /** Removes columns. */
-  drop(...names: (string | string[])[]): DataFrame {
-    const list = names.flat();
+  drop<T, const N extends ColumnName<T>>(this: DataFrame<T>, ...names: (N | readonly N[])[]): DataFrame<Dropped<T, N>> {
+    const list: string[] = names.flat();
     for (const n of list) if (!this.schema.names.includes(n)) throw new ColumnNotFoundError(n, this.schema.names, 'drop()');
     const keep = this.schema.names.map((n, i) => [n, i] as const).filter(([n]) => !list.includes(n));
     return this.withStep({ k: 'drop', names: list }, { names: keep.map(([n]) => n), types: keep.map(([, i]) => this.schema.types[i] as DType) });
   }
 
   /** Renames columns: `rename({ old: 'new' })`. */
-  rename(map: Record<string, string>): DataFrame {
+  rename<T, const M extends { readonly [K in ColumnName<T>]?: string }>(this: DataFrame<T>, map: M): DataFrame<Renamed<T, M>> {
+    const to = map as Record<string, string>;
     for (const n of Object.keys(map)) if (!this.schema.names.includes(n)) throw new ColumnNotFoundError(n, this.schema.names, 'rename()');
-    const names = this.schema.names.map((n) => map[n] ?? n);
+    const names = this.schema.names.map((n) => to[n] ?? n);
     if (new Set(names).size !== names.length) throw new DataFrameError(`rename() would give two columns one name: ${names.join(', ')}`);
-    return this.withStep({ k: 'rename', map: Object.entries(map) }, { names, types: [...this.schema.types] });
+    return this.withStep({ k: 'rename', map: Object.entries(to) }, { names, types: [...this.schema.types] });
   }
 
   /** The first n rows, computed now, reading only the partitions it needs (as in Dask). */
@@ -234,36 +275,44 @@ export class DataFrame extends Collection<Table> {
 
   /** The number of rows, computed now. */
   async len(opts: ComputeOptions = {}): Promise<number> {
-    return countRows<DataFrame>(this).compute(opts);
+    return countRows(this.wide).compute(opts);
   }
 
   /** The rows sorted by the columns `by` (stable, nulls last). */
-  sortValues(by: string | string[], opts: SortOptions = {}): DataFrame {
-    return sortValues<DataFrame>(this, by, opts);
+  sortValues<T>(this: DataFrame<T>, by: ColumnName<T> | readonly ColumnName<T>[], opts: SortOptions = {}): DataFrame<T> {
+    return asSchema(sortValues(this.wide, by, opts));
   }
 
-  /** Joins with another frame on key columns (inner, left, right or outer). */
-  merge(other: DataFrame, opts: MergeOptions = {}): DataFrame {
-    return merge<DataFrame>(this, other, opts);
+  /**
+   * Joins with another frame on key columns (inner, left, right or outer). The schema of the
+   * result, for the types: keys named alike on both sides once, other names on both sides with
+   * the suffixes (pandas' rule).
+   */
+  merge<T, R, const O extends MergeOptions<T, R> = Record<never, never>>(this: DataFrame<T>, other: DataFrame<R>, opts?: O): DataFrame<MergedBy<T, R, O>> {
+    const left = this.wide;
+    const right: DataFrame = asSchema(other);
+    const options = (opts ?? {}) as MergeOptions;
+    const joined: DataFrame = merge(left, right, options);
+    return asSchema(joined);
   }
 
   /** The same rows in `npartitions` partitions. */
-  repartition(opts: { npartitions: number }): DataFrame {
-    return repartition<DataFrame>(this, opts.npartitions);
+  repartition<T>(this: DataFrame<T>, opts: { npartitions: number }): DataFrame<T> {
+    return asSchema(repartition(this.wide, opts.npartitions));
   }
 
-  /** Applies a function from Arrow Table to Arrow Table to every partition. */
+  /** Applies a function from Arrow Table to Arrow Table to every partition (its output schema is known at run time only). */
   mapPartitions(fn: (t: Table) => Table): DataFrame {
-    return mapPartitions<DataFrame>(this, fn);
+    return asSchema(mapPartitions(this.wide, fn));
   }
 
   /** Sorts by `column` (range-partitioned on it) and keeps it as the index column. */
-  setIndex(column: string, opts: Omit<SortOptions, 'ascending'> = {}): DataFrame {
-    return sortValues<DataFrame>(this, column, opts);
+  setIndex<T>(this: DataFrame<T>, column: ColumnName<T>, opts: Omit<SortOptions, 'ascending'> = {}): DataFrame<T> {
+    return asSchema(sortValues(this.wide, column, opts));
   }
 
   /** Partition i alone, as a one-partition frame. */
-  getPartition(i: number): DataFrame {
+  getPartition<T>(this: DataFrame<T>, i: number): DataFrame<T> {
     if (!Number.isInteger(i) || i < 0 || i >= this.npartitions) {
       throw new DataFrameError(`getPartition(${i}): the frame has ${this.npartitions} partitions.`);
     }
@@ -285,7 +334,7 @@ export class DataFrame extends Collection<Table> {
   toCSV(dir: string, opts?: ToCsvOptions & { compute?: true }): Promise<string[]>;
   toCSV(dir: string, opts?: ToCsvOptions): Promise<string[]> | Delayed<string[]>;
   toCSV(dir: string, opts: ToCsvOptions = {}): Promise<string[]> | Delayed<string[]> {
-    return toCSV(this, dir, opts);
+    return toCSV(this.wide, dir, opts);
   }
 
   /** Writes one Parquet file per partition into `dir`; resolves to the paths, or with `{ compute: false }` is a Delayed that writes when computed. */
@@ -293,51 +342,51 @@ export class DataFrame extends Collection<Table> {
   toParquet(dir: string, opts?: ToParquetOptions & { compute?: true }): Promise<string[]>;
   toParquet(dir: string, opts?: ToParquetOptions): Promise<string[]> | Delayed<string[]>;
   toParquet(dir: string, opts: ToParquetOptions = {}): Promise<string[]> | Delayed<string[]> {
-    return toParquet(this, dir, opts);
+    return toParquet(this.wide, dir, opts);
   }
 
   /** One column as a lazy Series. */
-  col(name: string): Series<DataFrame> {
+  col<T, N extends ColumnName<T>>(this: DataFrame<T>, name: N): Series<DataFrame<Simplify<Pick<T, N>>>, DTypeAt<T, N>, N> {
     if (!this.schema.names.includes(name)) throw new ColumnNotFoundError(name, this.schema.names);
-    return new Series(this.select(name), name);
+    return new Series(asSchema<Simplify<Pick<T, N>>>(this.select(name)), name);
   }
 
   /** One column as a lazy Series (the same as col). */
-  get(name: string): Series<DataFrame> {
+  get<T, N extends ColumnName<T>>(this: DataFrame<T>, name: N): Series<DataFrame<Simplify<Pick<T, N>>>, DTypeAt<T, N>, N> {
     return this.col(name);
   }
 
   /** Groups rows by the key columns; then `.agg({...})`, `.sum()`, `.mean()`, `.size()`. */
-  groupBy(keys: string | string[], opts: GroupByOptions = {}): GroupBy<DataFrame> {
-    return new GroupBy<DataFrame>(this, typeof keys === 'string' ? [keys] : [...keys], opts);
+  groupBy<T, const K extends ColumnName<T>>(this: DataFrame<T>, keys: K | readonly K[], opts: GroupByOptions = {}): GroupBy<T, K> {
+    return new GroupBy<T, K>(this, typeof keys === 'string' ? [keys] : [...(keys as readonly K[])], opts);
   }
 
   /** Distinct values of a column and their counts, most frequent first (column 'count'). */
-  valueCounts(column: string): DataFrame {
-    const counted = this.groupBy(column).agg({ count: [column, 'size'] });
-    return counted.sortValues(['count', column], { ascending: [false, true] });
+  valueCounts<T, C extends ColumnName<T>>(this: DataFrame<T>, column: C): DataFrame<ValueCountsSchema<C, DTypeAt<T, C>>> {
+    const counted = this.wide.groupBy(column).agg({ count: [column, 'size'] });
+    return asSchema(counted.sortValues(['count', column], { ascending: [false, true] }));
   }
 
   /** The number of distinct non-null values per column (lazy). */
-  nunique(): Delayed<Record<string, number>> {
-    return nuniqueAll<DataFrame>(this);
+  nunique<T>(this: DataFrame<T>): Delayed<{ [K in ColumnName<T>]: number }> {
+    return nuniqueAll(this.wide) as Delayed<{ [K in ColumnName<T>]: number }>;
   }
 
   /** count, mean, std, min, quartiles and max of each numeric column (lazy; computes to a Table). */
   describe(): Collection<Table> {
-    return describe<DataFrame>(this);
+    return describe(this.wide);
   }
 
   /**
    * One row per distinct combination of `subset` (all columns by default): the first such row
    * whole, in the order the rows came in, nulls counting as values (pandas' keep='first').
    */
-  dropDuplicates(subset?: string | string[]): DataFrame {
-    return dropDuplicates<DataFrame>(this, subset);
+  dropDuplicates<T>(this: DataFrame<T>, subset?: ColumnName<T> | readonly ColumnName<T>[]): DataFrame<T> {
+    return asSchema(dropDuplicates(this.wide, subset));
   }
 
-  /** Computes and returns the rows as plain objects (dates as Date, strings, numbers, null). */
-  async toRecords(opts: ComputeOptions = {}): Promise<Record<string, unknown>[]> {
+  /** Computes and returns the rows as plain objects (dates as Date, strings, numbers, null), typed by the schema. */
+  async toRecords<T>(this: DataFrame<T>, opts: ComputeOptions = {}): Promise<Row<T>[]> {
     const l = this.lower();
     const parts = (await collectPartitions(l.graph, partitionKeys(l.name, this.npartitions), opts)) as Partition[];
     const out: Record<string, unknown>[] = [];
@@ -351,6 +400,6 @@ export class DataFrame extends Collection<Table> {
         out.push(row);
       }
     }
-    return out;
+    return out as Row<T>[];
   }
 }

@@ -1,10 +1,14 @@
 /**
  * The user-facing expression builder: `col('delay').gt(0).and(col('origin').eq('SEA'))`.
  * An Expr is a thin face over a plain ExprNode (kernels/expr-node), which is what travels.
+ * Its type parameter says what the types know of it (expr-static.ts): the columns it reads,
+ * its output name and its dtype, so a frame whose schema is known refuses `col('dleay')` at
+ * compile time; `Expr` alone (any columns, any dtype) is what a frame of unknown schema takes.
  */
 import type { DType } from './kernels/columns.js';
 import { DTYPES } from './kernels/columns.js';
 import type { ExprNode, Scalar } from './kernels/expr-node.js';
+import type { CallName, ColsOf, DTypeTerm, ExprInfo, LitDType, NameOf, ScalarLike, TermOf } from './expr-static.js';
 import { DataFrameError, InvalidDateError } from './errors.js';
 
 /** A value an expression method accepts: another expression, a scalar or a Date. */
@@ -24,103 +28,110 @@ function dateMs(d: Date): number {
   return ms;
 }
 
+/** A call with one more argument O, of dtype term T. */
+type Binary<I extends ExprInfo, O, T extends DTypeTerm> = Expr<{ cols: I['cols'] | ColsOf<O>; dtype: T; name: CallName<I['name'], O> }>;
+/** A call of this expression alone, of dtype term T. */
+type Unary<I extends ExprInfo, T extends DTypeTerm> = Expr<{ cols: I['cols']; dtype: T; name: I['name'] }>;
+
 /** An expression over columns; methods build bigger expressions. */
-export class Expr {
+export class Expr<I extends ExprInfo = ExprInfo> {
+  /** What the types know of this expression (columns read, dtype, name); never set at run time. */
+  declare readonly info?: I;
   constructor(readonly node: ExprNode) {}
-  private call(fn: string, args: ExprLike[] = [], opt?: Scalar | Scalar[]): Expr {
+  private call<R>(fn: string, args: ExprLike[] = [], opt?: Scalar | Scalar[]): R {
     const node: ExprNode = { e: 'call', fn, args: [this.node, ...args.map(toNode)] };
     if (opt !== undefined) node.opt = opt;
-    return new Expr(node);
+    return new Expr(node) as R;
   }
   /** this + other */
-  add(o: ExprLike): Expr {
+  add<O extends ExprLike>(o: O): Binary<I, O, { arith: [I['dtype'], TermOf<O>]; fn: 'add' }> {
     return this.call('add', [o]);
   }
   /** this - other */
-  sub(o: ExprLike): Expr {
+  sub<O extends ExprLike>(o: O): Binary<I, O, { arith: [I['dtype'], TermOf<O>]; fn: 'add' }> {
     return this.call('sub', [o]);
   }
   /** this * other */
-  mul(o: ExprLike): Expr {
+  mul<O extends ExprLike>(o: O): Binary<I, O, { arith: [I['dtype'], TermOf<O>]; fn: 'mul' }> {
     return this.call('mul', [o]);
   }
   /** this / other (always float64) */
-  div(o: ExprLike): Expr {
+  div<O extends ExprLike>(o: O): Binary<I, O, 'float64'> {
     return this.call('div', [o]);
   }
   /** this modulo other (the sign of the divisor, as in pandas) */
-  mod(o: ExprLike): Expr {
+  mod<O extends ExprLike>(o: O): Binary<I, O, { arith: [I['dtype'], TermOf<O>]; fn: 'add' }> {
     return this.call('mod', [o]);
   }
   /** this ** other */
-  pow(o: ExprLike): Expr {
+  pow<O extends ExprLike>(o: O): Binary<I, O, 'float64'> {
     return this.call('pow', [o]);
   }
   /** -this */
-  neg(): Expr {
+  neg(): Unary<I, { same: I['dtype'] }> {
     return this.call('neg');
   }
   /** |this| */
-  abs(): Expr {
+  abs(): Unary<I, { same: I['dtype'] }> {
     return this.call('abs');
   }
   /** Rounds to `decimals` places (default 0; negative: tens, hundreds...), ties to even as pandas and Polars. */
-  round(decimals = 0): Expr {
+  round(decimals = 0): Unary<I, { same: I['dtype'] }> {
     if (!Number.isInteger(decimals) || Math.abs(decimals) > 308) {
       throw new DataFrameError(`round(): decimals must be an integer between -308 and 308, not ${String(decimals)}.`);
     }
     return decimals === 0 ? this.call('round') : this.call('round', [], decimals);
   }
   /** this == other */
-  eq(o: ExprLike): Expr {
+  eq<O extends ExprLike>(o: O): Binary<I, O, 'bool'> {
     return this.call('eq', [o]);
   }
   /** this != other */
-  ne(o: ExprLike): Expr {
+  ne<O extends ExprLike>(o: O): Binary<I, O, 'bool'> {
     return this.call('ne', [o]);
   }
   /** this < other */
-  lt(o: ExprLike): Expr {
+  lt<O extends ExprLike>(o: O): Binary<I, O, 'bool'> {
     return this.call('lt', [o]);
   }
   /** this <= other */
-  le(o: ExprLike): Expr {
+  le<O extends ExprLike>(o: O): Binary<I, O, 'bool'> {
     return this.call('le', [o]);
   }
   /** this > other */
-  gt(o: ExprLike): Expr {
+  gt<O extends ExprLike>(o: O): Binary<I, O, 'bool'> {
     return this.call('gt', [o]);
   }
   /** this >= other */
-  ge(o: ExprLike): Expr {
+  ge<O extends ExprLike>(o: O): Binary<I, O, 'bool'> {
     return this.call('ge', [o]);
   }
   /** Logical and (Kleene: false and null is false). */
-  and(o: ExprLike): Expr {
+  and<O extends ExprLike>(o: O): Binary<I, O, 'bool'> {
     return this.call('and', [o]);
   }
   /** Logical or (Kleene: true or null is true). */
-  or(o: ExprLike): Expr {
+  or<O extends ExprLike>(o: O): Binary<I, O, 'bool'> {
     return this.call('or', [o]);
   }
   /** Logical not. */
-  not(): Expr {
+  not(): Unary<I, 'bool'> {
     return this.call('not');
   }
   /** True where the value is missing. */
-  isNull(): Expr {
+  isNull(): Unary<I, 'bool'> {
     return this.call('isNull');
   }
   /** True where the value is present. */
-  isNotNull(): Expr {
+  isNotNull(): Unary<I, 'bool'> {
     return this.call('isNotNull');
   }
   /** The value, or `v` where it is missing. */
-  fillNull(v: ExprLike): Expr {
+  fillNull<O extends ExprLike>(v: O): Binary<I, O, { common: [I['dtype'], TermOf<O>] }> {
     return this.call('fillNull', [v]);
   }
   /** True where the value is one of `values`. */
-  isIn(values: readonly (Scalar | Date)[]): Expr {
+  isIn(values: readonly (Scalar | Date)[]): Unary<I, 'bool'> {
     // Dates travel as ISO text, so a date column and a timestamp column each read them in their unit.
     return this.call(
       'isIn',
@@ -129,108 +140,116 @@ export class Expr {
     );
   }
   /** lo <= this <= hi */
-  between(lo: ExprLike, hi: ExprLike): Expr {
+  between<L extends ExprLike, H extends ExprLike>(
+    lo: L,
+    hi: H,
+  ): Expr<{ cols: I['cols'] | ColsOf<L> | ColsOf<H>; dtype: 'bool'; name: CallName<CallName<I['name'], L>, H> }> {
     return this.call('between', [lo, hi]);
   }
   /** True where the string contains `s`. */
-  contains(s: string): Expr {
+  contains(s: string): Unary<I, 'bool'> {
     return this.call('contains', [], s);
   }
   /** True where the string starts with `s`. */
-  startsWith(s: string): Expr {
+  startsWith(s: string): Unary<I, 'bool'> {
     return this.call('startsWith', [], s);
   }
   /** True where the string ends with `s`. */
-  endsWith(s: string): Expr {
+  endsWith(s: string): Unary<I, 'bool'> {
     return this.call('endsWith', [], s);
   }
   /** The string in lower case. */
-  lower(): Expr {
+  lower(): Unary<I, 'utf8'> {
     return this.call('lower');
   }
   /** The string in upper case. */
-  upper(): Expr {
+  upper(): Unary<I, 'utf8'> {
     return this.call('upper');
   }
   /** The string without surrounding white space. */
-  strip(): Expr {
+  strip(): Unary<I, 'utf8'> {
     return this.call('strip');
   }
   /** The string's length in code points. */
-  len(): Expr {
+  len(): Unary<I, 'int32'> {
     return this.call('len');
   }
   /** The year of a date or timestamp. */
-  year(): Expr {
+  year(): Unary<I, 'int32'> {
     return this.call('year');
   }
   /** The month (1-12). */
-  month(): Expr {
+  month(): Unary<I, 'int32'> {
     return this.call('month');
   }
   /** The day of the month (1-31). */
-  day(): Expr {
+  day(): Unary<I, 'int32'> {
     return this.call('day');
   }
   /** The hour (0-23). */
-  hour(): Expr {
+  hour(): Unary<I, 'int32'> {
     return this.call('hour');
   }
   /** The minute (0-59). */
-  minute(): Expr {
+  minute(): Unary<I, 'int32'> {
     return this.call('minute');
   }
   /** The day of the week, Monday = 0. */
-  weekday(): Expr {
+  weekday(): Unary<I, 'int32'> {
     return this.call('weekday');
   }
   /** Converts to another dtype (unparseable strings become null). */
-  cast(to: DType): Expr {
+  cast<D extends DType>(to: D): Unary<I, D> {
     if (!DTYPES.includes(to)) throw new DataFrameError(`cast(): unknown dtype '${String(to)}'; use one of ${DTYPES.join(', ')}.`);
     return this.call('cast', [], to);
   }
   /** Names the result. */
-  alias(name: string): Expr {
+  alias<N extends string>(name: N): Expr<{ cols: I['cols']; dtype: I['dtype']; name: N }> {
     return new Expr({ e: 'alias', name, arg: this.node });
   }
 }
 
 /** A column by name. */
-export function col(name: string): Expr {
+export function col<N extends string>(name: N): Expr<{ cols: N; dtype: { col: N }; name: N }> {
   return new Expr({ e: 'col', name });
 }
 
 /** A literal value (a Date becomes a timestamp). */
-export function lit(value: Scalar | Date): Expr {
+export function lit<V extends ScalarLike>(value: V): Expr<{ cols: never; dtype: LitDType<V>; name: 'literal' }> {
   return new Expr(toNode(value));
 }
 
 /** The start of a conditional: `when(cond).then(x).when(c2).then(y).otherwise(z)`. */
-export function when(cond: ExprLike): When {
+export function when<O extends ExprLike>(cond: O): When<ColsOf<O>, [], null> {
   return new When([], toNode(cond));
 }
 
-/** `when(cond)` waiting for its `then(value)`. */
-export class When {
+/**
+ * `when(cond)` waiting for its `then(value)`. For the types: C the columns read so far, L the
+ * dtype terms of the values so far, N the output name (the first value's; null before it).
+ */
+export class When<C extends string = string, L extends DTypeTerm[] = DTypeTerm[], N extends string | null = string | null> {
+  declare readonly info?: { cols: C; values: L; name: N };
   constructor(
     private readonly cases: [ExprNode, ExprNode][],
     private readonly cond: ExprNode,
   ) {}
   /** The value where the condition holds. */
-  then(value: ExprLike): Then {
+  then<V extends ExprLike>(value: V): Then<C | ColsOf<V>, [...L, TermOf<V>], N extends string ? N : NameOf<V>> {
     return new Then([...this.cases, [this.cond, toNode(value)]]);
   }
 }
 
 /** Cases so far; add `when(...)` or finish with `otherwise(value)`. */
-export class Then {
+export class Then<C extends string = string, L extends DTypeTerm[] = DTypeTerm[], N extends string = string> {
+  declare readonly info?: { cols: C; values: L; name: N };
   constructor(private readonly cases: [ExprNode, ExprNode][]) {}
   /** Another condition, tried when the earlier ones do not hold. */
-  when(cond: ExprLike): When {
+  when<O extends ExprLike>(cond: O): When<C | ColsOf<O>, L, N> {
     return new When(this.cases, toNode(cond));
   }
   /** The value where no condition holds. */
-  otherwise(value: ExprLike): Expr {
+  otherwise<V extends ExprLike>(value: V): Expr<{ cols: C | ColsOf<V>; dtype: { common: [...L, TermOf<V>] }; name: N }> {
     return new Expr({ e: 'when', cases: this.cases, otherwise: toNode(value) });
   }
 }

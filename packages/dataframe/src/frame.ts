@@ -23,9 +23,11 @@ export interface Frame<F> {
   create(plan: PlanNode): F;
   /** The optimized plan lowered to layers. */
   lower(): Lowered;
-  select(...items: (string | Expr | (string | Expr)[])[]): F;
+  /** The frame of these columns (its schema differs: not an F; the helpers only lower it). */
+  select(...items: readonly (string | Expr | readonly (string | Expr)[])[]): { lower(): Lowered };
   cheapColumn(): string;
-  valueCounts(column: string): F;
+  /** A column's distinct values and counts (its schema differs: not an F; Series types it). */
+  valueCounts(column: string): unknown;
   finalize(values: readonly unknown[]): Table;
   withHeld(handle: HeldKeys): F;
 }

@@ -1,5 +1,5 @@
 /** fromArrow and fromRecords: in-memory data as a partitioned DataFrame. */
-import type { Table } from 'apache-arrow';
+import type { Table, TypeMap } from 'apache-arrow';
 import { DTYPES, type ColumnData, type DType } from './kernels/columns.js';
 import { buildColumn } from './kernels/build.js';
 import { DataFrame } from './dataframe.js';
@@ -8,6 +8,7 @@ import { sourceNode } from './plan/source.js';
 import { splitColumns, tableToPartitions } from './arrow.js';
 import { DataFrameError } from './errors.js';
 import { exactInt64, int64Error } from './int64.js';
+import type { ArrowSchemaOf, RecordsSchema } from './schema-types.js';
 
 export interface FromOptions {
   /** How many partitions to split the rows into (default 1). */
@@ -16,11 +17,12 @@ export interface FromOptions {
   dtypes?: Record<string, DType>;
 }
 
-/** A DataFrame over an Arrow Table, split into `npartitions` partitions. */
-export function fromArrow(table: Table, opts: FromOptions = {}): DataFrame {
+/** A DataFrame over an Arrow Table, split into `npartitions` partitions (its schema typed from the Table's, where that is known). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- apache-arrow's own default: a Table whose columns are not known
+export function fromArrow<T extends TypeMap = any>(table: Table<T>, opts: FromOptions = {}): DataFrame<ArrowSchemaOf<T>> {
   const parts = tableToPartitions(table, opts.npartitions ?? 1);
   const src = new MemorySource(parts);
-  return new DataFrame(sourceNode(src));
+  return new DataFrame<ArrowSchemaOf<T>>(sourceNode(src));
 }
 
 function inferType(values: unknown[], name: string): DType {
@@ -48,8 +50,15 @@ function inferType(values: unknown[], name: string): DType {
   return t ?? 'float64';
 }
 
-/** A DataFrame from plain objects (columns from the keys of all rows, in first-seen order). */
-export function fromRecords(rows: readonly Record<string, unknown>[], opts: FromOptions = {}): DataFrame {
+/**
+ * A DataFrame from plain objects (columns from the keys of all rows, in first-seen order). Its
+ * schema is typed from the rows' type and `dtypes` (a number column is 'int64' | 'float64' for
+ * the types: which one depends on the values).
+ */
+export function fromRecords<R extends Record<string, unknown>, const D extends Record<string, DType> = Record<never, never>>(
+  rows: readonly R[],
+  opts: FromOptions & { dtypes?: D } = {},
+): DataFrame<RecordsSchema<R, D>> {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
@@ -81,5 +90,5 @@ export function fromRecords(rows: readonly Record<string, unknown>[], opts: From
   });
   const parts = splitColumns(names, columns, rows.length, opts.npartitions ?? 1);
   const src = new MemorySource(parts, { names, types: columns.map((c) => c.type) });
-  return new DataFrame(sourceNode(src));
+  return new DataFrame<RecordsSchema<R, D>>(sourceNode(src));
 }

@@ -7,7 +7,9 @@
 import type { DType } from './kernels/columns.js';
 import { AGG_FNS, type AggFn, type AggSpec } from './kernels/groupby.js';
 import { isNumeric } from './kernels/columns.js';
-import type { AnyFrame, Frame } from './frame.js';
+import type { Frame } from './frame.js';
+import type { DataFrame } from './dataframe.js';
+import type { Aggregated, AggregatedAll, AggItem, AnySchema } from './schema-types.js';
 import type { PlanNode } from './plan/node.js';
 import { estimateDistinct, groupByNode } from './plan/groupby.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
@@ -46,7 +48,7 @@ export function autoSplitOut(plan: PlanNode, keys: string[]): number {
 }
 
 /** A spec from `{ out: [column, fn] }`, checked against the frame's schema. */
-export function makeSpec(df: Frame<unknown>, keys: string[], aggs: Record<string, [string, AggFn]>): AggSpec {
+export function makeSpec(df: Frame<unknown>, keys: readonly string[], aggs: Record<string, readonly [string, AggFn]>): AggSpec {
   for (const k of keys) if (!df.columns.includes(k)) throw new ColumnNotFoundError(k, df.columns, 'groupBy()');
   const list: [string, string, AggFn][] = [];
   const types: DType[] = [];
@@ -61,55 +63,62 @@ export function makeSpec(df: Frame<unknown>, keys: string[], aggs: Record<string
     list.push([out, c, fn]);
     types.push(t);
   }
-  return { keys, aggs: list, types };
+  return { keys: [...keys], aggs: list, types };
 }
 
-/** Rows grouped by key columns; aggregate with `agg` or a shortcut. */
-export class GroupBy<F extends Frame<F> = AnyFrame> {
+/**
+ * Rows grouped by key columns; aggregate with `agg` or a shortcut. S is the frame's schema and
+ * K the key names, for the types (schema-types.ts says the result's schema).
+ */
+export class GroupBy<S = AnySchema, K extends string = string> {
   constructor(
-    private readonly df: F,
-    private readonly keys: string[],
+    private readonly df: DataFrame<S>,
+    private readonly keys: K[],
     private readonly opts: GroupByOptions = {},
   ) {
     for (const k of keys) if (!df.columns.includes(k)) throw new ColumnNotFoundError(k, df.columns, 'groupBy()');
   }
   /** Aggregates: `agg({ meanDelay: ['delay', 'mean'], n: ['delay', 'size'] })`. */
-  agg(aggs: Record<string, [string, AggFn]>): F {
+  agg<const A extends Record<string, AggItem<S>>>(aggs: A): DataFrame<Aggregated<S, K, A>> {
+    return this.run(aggs);
+  }
+  /** The aggregation of `aggs` over the groups; T is its schema for the types. */
+  private run<T>(aggs: Record<string, readonly [string, AggFn]>): DataFrame<T> {
     const spec = makeSpec(this.df, this.keys, aggs);
     if (this.opts.dropna === false) spec.dropna = false;
-    return aggregate(this.df, spec, this.opts);
+    return aggregate<DataFrame>(this.df as DataFrame, spec, this.opts) as DataFrame<T>;
   }
-  private all(fn: AggFn, numericOnly: boolean): F {
+  private all<T>(fn: AggFn, numericOnly: boolean): DataFrame<T> {
     const aggs: Record<string, [string, AggFn]> = {};
     for (const c of this.df.columns) {
-      if (this.keys.includes(c)) continue;
+      if ((this.keys as string[]).includes(c)) continue;
       if (numericOnly && !isNumeric(this.df.dtypes[c] as DType)) continue;
       aggs[c] = [c, fn];
     }
-    return this.agg(aggs);
+    return this.run(aggs);
   }
   /** The sum of every numeric column per group. */
-  sum(): F {
+  sum(): DataFrame<AggregatedAll<S, K, 'sum', true>> {
     return this.all('sum', true);
   }
   /** The mean of every numeric column per group. */
-  mean(): F {
+  mean(): DataFrame<AggregatedAll<S, K, 'mean', true>> {
     return this.all('mean', true);
   }
   /** The minimum of every column per group. */
-  min(): F {
+  min(): DataFrame<AggregatedAll<S, K, 'min', false>> {
     return this.all('min', false);
   }
   /** The maximum of every column per group. */
-  max(): F {
+  max(): DataFrame<AggregatedAll<S, K, 'max', false>> {
     return this.all('max', false);
   }
   /** The non-null count of every column per group. */
-  count(): F {
+  count(): DataFrame<AggregatedAll<S, K, 'count', false>> {
     return this.all('count', false);
   }
   /** The number of rows per group, as column 'size'. */
-  size(): F {
-    return this.agg({ size: [this.keys[0] ?? '', 'size'] });
+  size(): DataFrame<Aggregated<S, K, { size: readonly [K, 'size'] }>> {
+    return this.run({ size: [this.keys[0] ?? '', 'size'] });
   }
 }

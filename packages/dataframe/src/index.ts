@@ -10,6 +10,41 @@ export type { ValueOf } from './value-types.js';
 export { GroupBy, type GroupByOptions } from './groupby.js';
 export { Expr, When, Then, col, lit, when, type ExprLike } from './expr.js';
 export { fromArrow, fromRecords, type FromOptions } from './from.js';
+export type { MergeOptions } from './merge.js';
+export type { SortOptions } from './sort-values.js';
+export type {
+  AggDType,
+  AggItem,
+  Aggregated,
+  AggregatedAll,
+  AnySchema,
+  ArrowDType,
+  ArrowSchemaOf,
+  CheckColumns,
+  CheckEach,
+  ColumnName,
+  CsvSchema,
+  DTypeAt,
+  Dropped,
+  ExprDType,
+  Flat,
+  IsWide,
+  Merged,
+  MergedBy,
+  NamesOf,
+  RecordDType,
+  RecordsSchema,
+  Renamed,
+  Row,
+  SameAt,
+  SchemaShape,
+  SelectItem,
+  Selected,
+  Simplify,
+  ValueCountsSchema,
+  WithColumns,
+} from './schema-types.js';
+export type { CallName, ColsOf, CommonDType, DTypeTerm, ExprInfo, InfoOf, LitDType, NameOf, ResolveDType, ScalarLike, TermOf } from './expr-static.js';
 export type { DType, Schema, ColumnData, Partition } from './kernels/columns.js';
 export type { ExprNode, Scalar as ScalarValue } from './kernels/expr-node.js';
 export type { AggFn } from './kernels/groupby.js';

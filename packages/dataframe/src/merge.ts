@@ -10,26 +10,11 @@ import type { MergeMode } from './plan/node.js';
 import { mergeNode } from './plan/merge.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { commonType } from './kernels/expr-types.js';
+import type { MergeOptions } from './schema-types.js';
 
-export interface MergeOptions {
-  on?: string | string[];
-  leftOn?: string | string[];
-  rightOn?: string | string[];
-  how?: 'inner' | 'left' | 'right' | 'outer';
-  suffixes?: [string, string];
-  /** Force (true) or forbid (false) a broadcast join; by default one-partition sides broadcast. */
-  broadcast?: boolean;
-  /** Buckets of a shuffle join (default: the larger partition count). */
-  npartitions?: number;
-  /**
-   * Whether rows whose keys are null (or NaN) match each other: true by default, as pandas'
-   * (and so Dask's) merge does; false for SQL's rule (Polars' default), where they match
-   * nothing.
-   */
-  nullsEqual?: boolean;
-}
+export type { MergeOptions } from './schema-types.js';
 
-function list(x: string | string[] | undefined): string[] | undefined {
+function list(x: string | readonly string[] | undefined): string[] | undefined {
   return x === undefined ? undefined : typeof x === 'string' ? [x] : [...x];
 }
 
@@ -61,6 +46,7 @@ export function merge<F extends Frame<F>>(left: F, right: Frame<unknown>, opts: 
     mode = 'broadcast-left';
     npartitions = right.npartitions;
   }
-  const suffixes = opts.suffixes ?? ['_x', '_y'];
+  const [sx, sy] = opts.suffixes ?? ['_x', '_y'];
+  const suffixes: [string, string] = [sx, sy];
   return left.create(mergeNode(left.plan, right.plan, { how, leftOn, rightOn, suffixes, nullsEqual: opts.nullsEqual !== false, mode, npartitions }));
 }

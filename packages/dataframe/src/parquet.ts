@@ -8,6 +8,7 @@ import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key,
 import type { DType, Schema } from './kernels/columns.js';
 import type { Scalar } from './kernels/expr-node.js';
 import { DataFrame } from './dataframe.js';
+import type { AnySchema, SchemaShape } from './schema-types.js';
 import { filesText, sourceNode } from './plan/source.js';
 import type { Lowered, Source } from './plan/node.js';
 import type { PushFilter } from './plan/push-filters.js';
@@ -146,8 +147,12 @@ function withDtypes(schema: Schema, dtypes: Record<string, string>): Schema {
   return { names: schema.names, types };
 }
 
-/** Reads Parquet files (a path, a glob, or a list) lazily, one partition per row group. */
-export function readParquet(paths: string | string[], opts: ReadParquetOptions = {}): DataFrame {
+/**
+ * Reads Parquet files (a path, a glob, or a list) lazily, one partition per row group. Its
+ * schema for the types is S when given (`readParquet<{ delay: 'int32' }>(path)`: the caller's
+ * word, not checked against the file's), else `AnySchema`.
+ */
+export function readParquet<S extends SchemaShape = AnySchema>(paths: string | string[], opts: ReadParquetOptions = {}): DataFrame<S> {
   const files: FileMeta[] = [];
   let schema: Schema | undefined;
   for (const path of resolvePaths(paths)) {
@@ -189,5 +194,5 @@ export function readParquet(paths: string | string[], opts: ReadParquetOptions =
     if (f === undefined) throw new DataFrameError(`readParquet(): unknown filter op '${op}'; use eq, ne, lt, le, gt, ge.`);
     df = df.filter(f(col(c), v));
   }
-  return opts.columns === undefined ? df : df.select(opts.columns);
+  return (opts.columns === undefined ? df : df.select(opts.columns)) as DataFrame<S>;
 }

@@ -2,7 +2,7 @@
  * Series: one lazy column, `df.col('delay')`, a collection of its own (compute(df, s) computes
  * both on one graph) that computes to an Arrow Vector, with reductions that give lazy scalars.
  * Its second type parameter is the column's dtype where the types know it (value-types.ts
- * says what each reduction's value is then); `DType` where they do not.
+ * says what each reduction's value is then); `DType` where they do not. The third is its name.
  */
 import type { Vector } from 'apache-arrow';
 import { Collection, Delayed, op, type ComputeOptions, type HeldKeys, type HighLevelGraph, type Key } from '@tsdask/core-graph';
@@ -14,16 +14,18 @@ import { taskSuffix, type AnyFrame, type Frame } from './frame.js';
 import { aggregate, makeSpec } from './groupby.js';
 import { countRows } from './reductions.js';
 import type { ValueOf } from './value-types.js';
+import type { DataFrame } from './dataframe.js';
+import type { ValueCountsSchema } from './schema-types.js';
 import { K, partitionKeys } from './plan/node.js';
 
 const FIRST_VALUE = op(K, 'firstValue');
 
 /** One lazy column of a DataFrame (of dtype D); its reductions are Delayed values (lazy scalars). */
-export class Series<F extends Frame<F> = AnyFrame, out D extends DType = DType> extends Collection<Vector> {
+export class Series<F extends Frame<F> = AnyFrame, out D extends DType = DType, N extends string = string> extends Collection<Vector> {
   /** `frame` holds this one column (`df.select(name)`). */
   constructor(
     readonly frame: F,
-    readonly name: string,
+    readonly name: N,
   ) {
     super();
   }
@@ -57,7 +59,7 @@ export class Series<F extends Frame<F> = AnyFrame, out D extends DType = DType> 
   }
   /** The same series over computed values (what persist() returns). */
   override withHeld(handle: HeldKeys): this {
-    return new Series<F, D>(this.frame.withHeld(handle), this.name) as this;
+    return new Series<F, D, N>(this.frame.withHeld(handle), this.name) as this;
   }
   /** A one-value aggregation of this column, typed with what the aggregation's kernel gives (test/typed-results.test.ts checks). */
   private reduce<T>(fn: AggFn): Delayed<T> {
@@ -102,8 +104,8 @@ export class Series<F extends Frame<F> = AnyFrame, out D extends DType = DType> 
     return countRows<F>(this.frame).compute(opts);
   }
   /** Distinct values and their counts, most frequent first (column 'count'). */
-  valueCounts(): F {
-    return this.frame.valueCounts(this.name);
+  valueCounts(): DataFrame<ValueCountsSchema<N, D>> {
+    return this.frame.valueCounts(this.name) as DataFrame<ValueCountsSchema<N, D>>;
   }
   /** The values as a plain array. */
   async toArray(opts: ComputeOptions = {}): Promise<(ValueOf<D> | null)[]> {

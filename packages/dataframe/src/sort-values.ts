@@ -13,7 +13,7 @@ export interface SortOptions {
 }
 
 /** The frame sorted by `by` (stable; nulls last). */
-export function sortValues<F extends Frame<F>>(df: F, by: string | string[], opts: SortOptions = {}): F {
+export function sortValues<F extends Frame<F>>(df: F, by: string | readonly string[], opts: SortOptions = {}): F {
   const keys = typeof by === 'string' ? [by] : [...by];
   for (const k of keys) if (!df.columns.includes(k)) throw new ColumnNotFoundError(k, df.columns, 'sortValues()');
   const asc = Array.isArray(opts.ascending) ? opts.ascending : keys.map(() => opts.ascending !== false);

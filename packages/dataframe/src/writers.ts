@@ -17,7 +17,10 @@ import {
   type WriteOptions,
   type WritePlan,
 } from '@tsdask/core-graph';
-import type { AnyFrame as DataFrame } from './frame.js';
+import type { Frame } from './frame.js';
+
+/** Any frame (of any schema). */
+type DataFrame = Frame<unknown>;
 
 /** Options of toCSV: the field separator, `compute`, and compute options when computing now. */
 export type ToCsvOptions = WriteOptions & ComputeOptions & { sep?: string };

@@ -6,10 +6,8 @@
  * 150 rows over several partitions. Sorts are compared row by row in pandas' stable order.
  */
 import { describe, expect, it } from 'vitest';
-import { col, lit, readCSV, type DataFrame } from '@tsdask/dataframe';
+import { col, lit, readCSV, type DataFrame, type MergeOptions } from '@tsdask/dataframe';
 import { compare, data, fromFrame, missingCases, parityCase, type Answer } from './parity.js';
-
-type MergeOptions = NonNullable<Parameters<DataFrame['merge']>[1]>;
 
 const read = (name: string, blocksize: number): DataFrame => readCSV(data(name), { blocksize, ...(name.startsWith('date') ? { parseDates: ['d'] } : {}) });
 const A = () => read('merge_a.csv', 8);
