@@ -3,9 +3,10 @@
  * shuffle's runs, decides which workers own its output partitions, pins each unpack to its
  * partition's owner, and restarts the shuffle when a worker of its run is lost.
  *
- * - A run begins when a transfer is sent and the shuffle has no open run (the first transfer,
- *   or the first after the barrier of the last run was sent: a recompute). Its workers are the
- *   workers live then, in connection order; output j belongs to ownerOf(run, j).
+ * - A run begins when the shuffle's first task is sent, and again at the first transfer sent after
+ *   a restart. Its workers are the workers live then, in connection order; output j belongs to
+ *   ownerOf(run, j). A transfer computed again for another reason (its small result was lost,
+ *   missing-data) stays in its run: receivers drop the buckets they already have.
  * - Every p2p task sent carries its run's spec (arg 0 rewritten: `prepare`).
  * - `ownerFor(task)`: the worker an unpack must run on (the state machine's `restrict` hook).
  * - `restartFor(worker)`: when a worker of a run leaves while some unpack still needs the run's
@@ -27,8 +28,8 @@ import { ownerOf, p2pKindOfWire, specOf, withSpec, type P2PRunSpec } from './run
 /** What the scheduler knows of one shuffle. */
 interface ShuffleRun {
   spec: P2PRunSpec;
-  /** The barrier of the current run was sent: the next transfer sent opens a new run. */
-  sealed: boolean;
+  /** A worker of the run was lost: the next transfer sent opens a new run. */
+  restarting: boolean;
   restarts: number;
   /** Workers lost during its runs, with how. */
   lost: string[];
@@ -58,15 +59,14 @@ export class SchedulerShuffles {
     const spec = specOf(decodeNode(wire) as Task);
     let s = this.#shuffles.get(spec.id);
     if (s === undefined) {
-      s = { spec: { ...spec, run: 0, workers: [] }, sealed: true, restarts: 0, lost: [] };
+      s = { spec: { ...spec, run: 0, workers: [] }, restarting: false, restarts: 0, lost: [] };
       this.#shuffles.set(spec.id, s);
     }
-    if (s.spec.run === 0 || (kind === 'transfer' && s.sealed)) {
+    if (s.spec.run === 0 || (kind === 'transfer' && s.restarting)) {
       const { failed } = s.spec;
       s.spec = { ...spec, run: s.spec.run + 1, workers: [...this.state.workers.keys()], ...(failed !== undefined ? { failed } : {}) };
-      s.sealed = false;
+      s.restarting = false;
     }
-    if (kind === 'barrier') s.sealed = true;
     return withSpec(wire, s.spec);
   }
 
@@ -109,7 +109,7 @@ export class SchedulerShuffles {
       if (!needsRun || !spec.workers.includes(worker)) continue;
       s.restarts++;
       s.lost.push(`${worker} (${how})`);
-      s.sealed = true; // the next transfer sent opens a new run
+      s.restarting = true; // the next transfer sent opens a new run
       if (s.restarts > this.maxRestarts && s.spec.failed === undefined)
         s.spec = {
           ...s.spec,

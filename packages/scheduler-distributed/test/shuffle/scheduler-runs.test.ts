@@ -80,6 +80,22 @@ describe('SchedulerShuffles', () => {
     expect(s.validate()).toEqual([]);
   });
 
+  it('keeps a transfer computed again without a lost worker (its result went missing) in its run', () => {
+    const { s, sent } = setup();
+    s.handle({ type: 'worker-added', worker: 'A', nthreads: 4 });
+    s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
+    s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 });
+    s.handle({ type: 'task-finished', key: 'in1', worker: 'A', nbytes: 1 });
+    s.handle({ type: 'task-finished', key: 't,0', worker: 'A', nbytes: 8 });
+    const b = sent(s.handle({ type: 'task-finished', key: 't,1', worker: 'A', nbytes: 8 }))['b']!;
+    expect(b[1]!.run).toBe(1);
+    // The barrier's worker could not fetch t,0 from A: t,0 is computed again, still in run 1 (receivers drop what they have).
+    const lost = sent(s.handle({ type: 'missing-data', key: 't,0', worker: b[0], tried: ['A'] }));
+    expect(Object.keys(lost)).toEqual(['in0']); // its input first
+    const again = sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 }));
+    expect(again['t,0']?.[1]).toMatchObject({ run: 1, workers: ['A'] });
+  });
+
   it('marks the shuffle failed once it lost workers more often than allowed', () => {
     const { s, runs, sent } = setup(1);
     s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
