@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chunkKey, lowerGraph, P2P_BARRIER_OP, P2P_TRANSFER_OP, P2P_UNPACK_OP, type Node, type P2PShuffleSpec, type TaskGraph } from '@tsdask/core-graph';
-import { SchedulerState, type SchedulerInstruction } from '@tsdask/scheduler-distributed';
+import { SchedulerState } from '../../src/scheduler/state/scheduler-state.js';
+import type { SchedulerInstruction } from '../../src/scheduler/state/messages.js';
 import { SchedulerShuffles } from '../../src/shuffle/scheduler-runs.js';
 import type { P2PRunSpec } from '../../src/shuffle/run-spec.js';
 import type { WireNode } from '../../src/protocol/messages.js';
