@@ -4,6 +4,7 @@
  * Pure data and pure passes: no scheduler, no collection, no I/O.
  */
 export * from './spec/index.js';
+export * from './spec/p2p.js';
 export * from './errors.js';
 export { tokenize, functionToken, type Tokenizable } from './tokenize.js';
 export { md5, randomToken } from './platform/hash.js';

@@ -81,6 +81,8 @@ export interface Scheduler {
   heldKeys(): ReadonlyMap<Key, number>;
   /** Whether `run` honours `opts.signal`. */
   readonly cancellable?: boolean;
+  /** Whether it runs a P2P shuffle's tasks (spec/p2p.ts): a distributed cluster does; a collection lowers shuffles so when told 'auto'. */
+  readonly p2pShuffle?: boolean;
   /** The scheduler's own options and the checks of their values (valid once it is registered). */
   readonly options?: Readonly<Record<string, OptionCheck>>;
 }

@@ -35,6 +35,7 @@ import { appendSteps } from './plan/map.js';
 import { cheapColumn } from './plan/groupby.js';
 import { lowerPlan, planText } from './plan/kinds.js';
 import { currentFlags, optimizePlan, type PlanOptimizeFlags } from './optimize/driver.js';
+import { shuffleMethod } from './shuffle-method.js';
 import { partitionToTable, partitionsToTable } from './arrow.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { collectPartitions } from './collect.js';
@@ -117,7 +118,8 @@ export class DataFrame<S = AnySchema> extends Collection<Table> {
   }
   private cached(): { flags: string; optimized: PlanNode; lowered?: Lowered } {
     const flags = currentFlags();
-    const key = JSON.stringify(flags);
+    // The shuffle method changes the lowered graph (not the plan): a lowering is kept per method.
+    const key = JSON.stringify([flags, shuffleMethod()]);
     if (this.cache?.flags !== key) this.cache = { flags: key, optimized: optimizePlan(this.plan, flags) };
     return this.cache;
   }

@@ -59,5 +59,7 @@ declare module '@tsdask/core-graph' {
     'dataframe.fuseScanAggregate'?: boolean;
     /** Switches of the dataframe plan's optimizer rules, e.g. { predicate: false }; a config setting. */
     'dataframe.optimize'?: import('./optimize/driver.js').PlanOptimizeFlags;
+    /** How shuffles exchange data: 'auto' (default: 'p2p' when the configured scheduler is a distributed Client), 'tasks' or 'p2p'; a config setting. */
+    'dataframe.shuffle.method'?: import('./shuffle-method.js').ShuffleMethodSetting;
   }
 }

@@ -105,3 +105,5 @@ export { SchedulerEventPump, ComputeTrack, DISTRIBUTED_SCHEDULER_NAME, type Even
 export { ClusterEvents, type ClusterWorker } from './scheduler/cluster-events.js';
 export { TransferLog, type TransferRow } from './worker/transfer-log.js';
 export { DEFAULT_DASHBOARD_PORT, type SchedulerDashboardOptions } from './scheduler/dashboard.js';
+export { P2PShuffleError, type P2PShuffleErrorCode } from './shuffle/errors.js';
+export type { P2PRunSpec } from './shuffle/run-spec.js';

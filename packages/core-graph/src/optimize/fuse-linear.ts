@@ -4,12 +4,14 @@
  * (output keys keep their names; an output never disappears into another task). As Dask's
  * `fuse_linear`, without renaming keys. A pick (`pickOf`) stays a task of its own: schedulers
  * take it apart from its container, so its dependent never needs the whole container. A held
- * result's node (spec `held(key)`) stays a task too: the scheduler finds it by its key.
+ * result's node (spec `held(key)`) stays a task too: the scheduler finds it by its key, and so
+ * does a P2P shuffle's task (spec/p2p.ts): the cluster runs it itself, never nested in another.
  * A fused task is never nested deeper than `maxDepth` (see depth-limit.ts): a longer chain is
  * cut into several fused tasks, so evaluating and sending them never recurses on its length.
  */
 import { keyMask, rebuildWithout, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
 import { isHeld, nestingDepth, pickOf, substitute, type Key, type Node } from '../spec/index.js';
+import { isP2PNode } from '../spec/p2p.js';
 import { MAX_FUSED_DEPTH } from './depth-limit.js';
 
 /** Fuses linear chains of tasks into single nested tasks, at most `maxDepth` deep. */
@@ -21,7 +23,7 @@ export function fuseLinear(g: TaskGraph, outputs: readonly Key[], maxDepth = MAX
   for (let b = 0; b < g.size; b++) {
     if (g.depPtr[b + 1]! - g.depPtr[b]! !== 1) continue;
     const a = g.depIdx[g.depPtr[b]!]!;
-    if (isOutput[a] || g.outPtr[a + 1]! - g.outPtr[a]! !== 1 || pickOf(g.nodes[a]) !== undefined || isHeld(g.nodes[a])) continue;
+    if (isOutput[a] || g.outPtr[a + 1]! - g.outPtr[a]! !== 1 || pickOf(g.nodes[a]) !== undefined || isHeld(g.nodes[a]) || isP2PNode(g.nodes[a])) continue;
     fusable[a] = 1;
     count++;
   }

@@ -4,11 +4,11 @@
  * them), partials are merged `splitEvery` at a time (combineAgg) until one remains, and
  * finalAgg builds the result; with splitOut > 1 the partials are hash-shuffled by key instead.
  */
-import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
+import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node, type Task } from '@tsdask/core-graph';
 import type { DType, Schema } from '../kernels/columns.js';
 import { aggType, type AggSpec } from '../kernels/groupby.js';
 import { DataFrameError } from '../errors.js';
-import { pieceRefs } from '../shuffle.js';
+import { exchange } from '../shuffle.js';
 import { K, dropsSome, restrict, type GroupByNode, type Lowered, type NodeOps, type PlanNode } from './node.js';
 import { appendSteps } from './map.js';
 import { readSteps } from './source.js';
@@ -113,13 +113,15 @@ export function aggregateLayers(input: Lowered, partials: boolean, nparts: numbe
 /** The splitOut path: partials split by key hash, piece j of each (its own result) combined into output j. */
 function shuffled(spec: AggSpec, input: Lowered, tasks: Map<Key, Node>, partials: Key[], token: string, n: number): Lowered {
   const name = `groupby-agg-${token}-${n}`;
-  const splits: Key[] = partials.map((k, i) => {
-    const sk = chunkKey(`groupby-split-${token}`, i);
-    tasks.set(sk, { op: `${K}#splitPartial`, args: [{ ref: k }, n] });
-    return sk;
+  const splits: Task[] = partials.map((k) => ({ op: `${K}#splitPartial`, args: [{ ref: k }, n] }));
+  exchange(tasks, {
+    split: `groupby-split-${token}`,
+    piece: `groupby-piece-${token}-${n}`,
+    splits,
+    n,
+    out: name,
+    combine: (pieces) => ({ op: `${K}#combinePieces`, args: [quote(spec), ...pieces] }),
   });
-  const pieces = pieceRefs(tasks, `groupby-piece-${token}-${n}`, splits, n);
-  for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#combinePieces`, args: [quote(spec), ...(pieces[j] as Node[])] });
   return { name, graph: HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph) };
 }
 

@@ -5,10 +5,10 @@
  * of the right). The node keeps, per side, the input columns it reads and their output names;
  * the inputs always output exactly those columns, so the join kernel maps them by position.
  */
-import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
+import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node, type Task } from '@tsdask/core-graph';
 import type { DType, Schema } from '../kernels/columns.js';
 import type { JoinSpec } from '../kernels/join.js';
-import { pieceRefs } from '../shuffle.js';
+import { exchange } from '../shuffle.js';
 import { appendSteps, project } from './map.js';
 import { K, dropsSome, restrict, type Lowered, type MergeMode, type MergeNode, type NodeOps, type PlanNode } from './node.js';
 import { chooses } from './steps.js';
@@ -48,19 +48,21 @@ function mergeSchema(l: Schema, r: Schema, leftKeep: [string, string][], rightKe
   };
 }
 
-/** Shuffles a frame into n buckets by the hash of its key columns (through pieces: see shuffle.ts). */
+/** Shuffles a frame into n buckets by the hash of its key columns (an exchange: see shuffle.ts). */
 export function hashShuffle(input: Lowered, nparts: number, keys: string[], n: number): Lowered {
   const token = tokenize(input.name, keys, n);
-  const split = `shuffle-split-${token}`;
   const name = `shuffle-${token}`;
   const tasks = new Map<Key, Node>();
-  const splits: Key[] = [];
-  for (let i = 0; i < nparts; i++) {
-    tasks.set(chunkKey(split, i), { op: `${K}#hashSplit`, args: [{ ref: chunkKey(input.name, i) }, quote(keys), n] });
-    splits.push(chunkKey(split, i));
-  }
-  const pieces = pieceRefs(tasks, `shuffle-piece-${token}`, splits, n);
-  for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#concat`, args: pieces[j] as Node[] });
+  const splits: Task[] = [];
+  for (let i = 0; i < nparts; i++) splits.push({ op: `${K}#hashSplit`, args: [{ ref: chunkKey(input.name, i) }, quote(keys), n] });
+  exchange(tasks, {
+    split: `shuffle-split-${token}`,
+    piece: `shuffle-piece-${token}`,
+    splits,
+    n,
+    out: name,
+    combine: (pieces) => ({ op: `${K}#concat`, args: pieces }),
+  });
   return { name, graph: HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph) };
 }
 

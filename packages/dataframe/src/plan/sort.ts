@@ -4,8 +4,8 @@
  * (kernels/range-ops.ts, kernels/range-shuffle.ts), so partition i holds keys below those of
  * partition i + 1.
  */
-import { HighLevelGraph, MaterializedLayer, chunkKey, pick, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
-import { pieceRefs } from '../shuffle.js';
+import { HighLevelGraph, MaterializedLayer, chunkKey, pick, quote, tokenize, type Key, type Node, type Task } from '@tsdask/core-graph';
+import { exchange } from '../shuffle.js';
 import { appendSteps, project } from './map.js';
 import { K, dropsSome, restrict, type Lowered, type NodeOps, type PlanNode, type SortNode } from './node.js';
 import { chooses } from './steps.js';
@@ -45,20 +45,14 @@ export function sortLayers(input: Lowered, m: number, strings: string[], keys: s
   tasks.set(bounds, { op: `${K}#sortBoundaries`, args: [n, ...samples] });
   const dicts = `sort-dicts-${token}`;
   if (strings.length > 0) tasks.set(dicts, { op: `${K}#unifyDicts`, args: [quote(strings), ...inputDicts] });
-  const splits: Key[] = [];
-  for (let i = 0; i < m; i++) {
-    const k = chunkKey(`sort-split-${token}`, i);
-    tasks.set(k, { op: `${K}#rangeSplit`, args: [inputs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean, n] });
-    splits.push(k);
-  }
-  const pieces = pieceRefs(tasks, `sort-piece-${token}`, splits, n);
+  const splits: Task[] = [];
+  for (let i = 0; i < m; i++) splits.push({ op: `${K}#rangeSplit`, args: [inputs[i] as Node, keys[0] as string, { ref: bounds }, asc[0] as boolean, n] });
   // Buckets come packed (string dictionaries as UTF-8 only): compute() builds its Arrow
   // Table from them; every other reader gets them through unpackDicts.
   const dictArg: Node = strings.length > 0 ? { ref: dicts } : null;
-  for (let j = 0; j < n; j++) {
-    tasks.set(chunkKey(packed, j), { op: `${K}#rangeCollect`, args: [quote(keys), quote(asc), dictArg, ...(pieces[j] as Node[])] });
-    tasks.set(chunkKey(name, j), { op: `${K}#unpackDicts`, args: [{ ref: chunkKey(packed, j) }] });
-  }
+  const combine = (pieces: Node[]): Task => ({ op: `${K}#rangeCollect`, args: [quote(keys), quote(asc), dictArg, ...pieces] });
+  exchange(tasks, { split: `sort-split-${token}`, piece: `sort-piece-${token}`, splits, n, out: packed, combine });
+  for (let j = 0; j < n; j++) tasks.set(chunkKey(name, j), { op: `${K}#unpackDicts`, args: [{ ref: chunkKey(packed, j) }] });
   const graph = HighLevelGraph.fromLayer(new MaterializedLayer(name, tasks, [input.name]), input.graph);
   return { name, graph, packed, divisions: bounds };
 }

@@ -57,6 +57,8 @@ export interface RemoteSchedulerOptions {
 /** The Scheduler contract over a connection to a tsdask scheduler (see the header). */
 export class RemoteScheduler implements Scheduler {
   readonly name: string;
+  /** The cluster's workers run P2P shuffles (src/shuffle/). */
+  readonly p2pShuffle = true;
   readonly cancellable = true;
   readonly #pool: PeerPool;
   readonly #attempts: number;

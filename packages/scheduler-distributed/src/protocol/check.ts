@@ -14,6 +14,7 @@ import type {
   SchedulerToNanny,
   SchedulerToClient,
   SchedulerToWorker,
+  ShuffleAckMsg,
   WorkerToPeer,
   WorkerToScheduler,
 } from './messages.js';
@@ -113,7 +114,11 @@ const NANNY_TO_SCHEDULER: Shapes = {
   },
 };
 const SCHEDULER_TO_NANNY: Shapes = { 'nanny-welcome': {} };
-const PEER_TO_WORKER: Shapes = { 'get-data': { id: 'number', keys: 'string[]' } };
+const PEER_TO_WORKER: Shapes = {
+  'get-data': { id: 'number', keys: 'string[]' },
+  'shuffle-shards': { id: 'number', shuffle: 'string', run: 'number', input: 'number', parts: 'number[]' },
+};
+const SHUFFLE_ACK: Shapes = { 'shuffle-ack': { id: 'number', error: 'string?' } };
 const WORKER_TO_PEER: Shapes = { data: { id: 'number', found: 'found', missing: 'string[]' } };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
@@ -196,3 +201,5 @@ export const checkToNanny = checker<SchedulerToNanny>(SCHEDULER_TO_NANNY, 'sched
 export const checkFromPeer = checker<PeerToWorker>(PEER_TO_WORKER, 'peer');
 /** Checks an answer from a worker's data port. */
 export const checkFromDataPort = checker<WorkerToPeer>(WORKER_TO_PEER, 'worker data port');
+/** Checks an ack on a P2P shuffle connection. */
+export const checkShuffleAck = checker<ShuffleAckMsg>(SHUFFLE_ACK, 'worker data port (shuffle)');

@@ -338,6 +338,26 @@ export interface DataMsg {
   missing: string[];
 }
 
+/**
+ * P2P shuffle (src/shuffle/): buckets of output partitions `parts` cut from input partition
+ * `input`, for run `run` of shuffle `shuffle`; one body frame follows per part, in order (codec
+ * bytes). Sent on a connection used only for these; answered by shuffle-ack once buffered.
+ */
+export interface ShuffleShardsMsg {
+  type: 'shuffle-shards';
+  id: number;
+  shuffle: string;
+  run: number;
+  input: number;
+  parts: number[];
+}
+/** The buckets of shuffle-shards `id` are buffered here (`error`: they were refused, and why). */
+export interface ShuffleAckMsg {
+  type: 'shuffle-ack';
+  id: number;
+  error?: string;
+}
+
 // ---- nanny -> scheduler -----------------------------------------------------
 
 /** First message of a nanny (answered nanny-welcome): its id, its worker's name and its own pid. */
@@ -419,7 +439,7 @@ export type WorkerToScheduler =
   | ReplicasAddedMsg;
 export type SchedulerToWorker =
   WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg | DumpStateMsg | AcquireReplicasMsg;
-export type PeerToWorker = GetDataMsg;
+export type PeerToWorker = GetDataMsg | ShuffleShardsMsg;
 export type NannyToScheduler = RegisterNannyMsg | WorkerDiedMsg;
 export type SchedulerToNanny = NannyWelcomeMsg;
 export type WorkerToPeer = DataMsg;

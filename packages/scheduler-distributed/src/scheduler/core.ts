@@ -35,6 +35,7 @@ import type { SchedulerInstruction, SchedulerStimulus } from './state/messages.j
 import { SchedulerState, type SchedulerStateOptions } from './state/scheduler-state.js';
 import { MEMORY } from './state/task-states.js';
 import { WorkerSession } from './worker-session.js';
+import { SchedulerShuffles } from '../shuffle/scheduler-runs.js';
 
 /** Options of SchedulerServer.start (and of the core behind it). */
 export interface SchedulerOptions {
@@ -98,6 +99,8 @@ export class SchedulerCore {
   /** Graphs taken in slice by slice (graph-intake.ts), and how long the event loop blocks (loop-monitor.ts). */
   readonly intake: GraphIntake;
   readonly loop = new LoopMonitor();
+  /** P2P shuffles: their runs, unpack placement and restarts (shuffle/scheduler-runs.ts). */
+  readonly shuffles: SchedulerShuffles;
   readonly heartbeatMs: number;
   readonly log: (line: string) => void;
   /** SchedulerOptions.onNannyReport. */
@@ -125,6 +128,8 @@ export class SchedulerCore {
     this.events = new SchedulerEventPump(this.state);
     this.clusterEvents = new ClusterEvents(() => this.events.callbacks());
     this.intake = new GraphIntake(this);
+    this.shuffles = new SchedulerShuffles(this.state, this.state.allowedFailures, this.log);
+    this.state.restrict = (t) => this.shuffles.ownerFor(t);
     this.address = { host: opts.host ?? '127.0.0.1', port: 0 };
   }
 
@@ -235,11 +240,18 @@ export class SchedulerCore {
     for (const i of out) {
       switch (i.type) {
         case 'compute-task': {
+          // A key freed and sent again to the same worker in one batch (a task evaluated again): the free goes first, or the worker would drop the new run.
+          const freed = frees?.get(i.worker);
+          if (freed?.includes(i.key) === true) {
+            this.workers.get(i.worker)?.send({ type: 'free-keys', keys: freed });
+            frees!.delete(i.worker);
+          }
           const inputs: ComputeTaskMsg['inputs'] = [];
           for (const key in i.whoHas) inputs.push({ key, whoHas: i.whoHas[key]!, nbytes: this.state.tasks.get(key)?.nbytes ?? 0 });
           const ws = this.state.workers.get(i.worker);
           const lazy = ws !== undefined && ws.processing.size > ws.nthreads;
-          this.workers.get(i.worker)?.send({ type: 'compute-task', key: i.key, node: i.node as unknown as WireNode, priority: i.priority, inputs }, lazy);
+          const node = this.shuffles.prepare(i.node as unknown as WireNode); // a P2P shuffle's task gets its run
+          this.workers.get(i.worker)?.send({ type: 'compute-task', key: i.key, node, priority: i.priority, inputs }, lazy);
           break;
         }
         case 'free-keys': {
@@ -363,7 +375,8 @@ export class SchedulerCore {
       this.workers.delete(w.name);
       if (this.#closing) return;
       this.log(`tsdask-scheduler: worker ${w.name} left: ${how}`);
-      this.apply({ type: 'worker-removed', worker: w.name, reason: how, notStarted: w.sentAfterDrop });
+      const restart = this.shuffles.restartFor(w.name, how);
+      this.apply({ type: 'worker-removed', worker: w.name, reason: how, notStarted: w.sentAfterDrop, ...(restart.length > 0 ? { restart } : {}) });
       this.clusterEvents.workerRemoved(w.info, how);
       this.scatters.workerLeft(w.name);
     });

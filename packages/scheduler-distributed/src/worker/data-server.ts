@@ -4,7 +4,10 @@
  * (a small JSON-safe value travels inside `data` instead).
  * Values in memory are answered at once; one spilled to disk is read back first, and answers on
  * a connection keep the order of its requests (a peer reads them in that order).
- * Anything else on the port (a body frame, an unknown or malformed message) closes that
+ * A P2P shuffle's `shuffle-shards` (src/shuffle/) brings one body frame per bucket: once they are
+ * all read they go to `onShards`, and `shuffle-ack` answers when it resolves (with its error when
+ * it rejects), in the order of the messages.
+ * Anything else on the port (a stray body frame, an unknown or malformed message) closes that
  * connection with the error; the port keeps serving the others.
  */
 import type { Connection } from '../comm/connection.js';
@@ -13,7 +16,7 @@ import type { RefusedInfo } from '../comm/handshake.js';
 import type { TlsOptions } from '../comm/tls.js';
 import { listen, type Listener } from '../comm/tcp.js';
 import { checkFromPeer } from '../protocol/check.js';
-import type { DataMsg, GetDataMsg } from '../protocol/messages.js';
+import type { DataMsg, GetDataMsg, ShuffleAckMsg, ShuffleShardsMsg } from '../protocol/messages.js';
 import { encodeWireValue, inlineJson } from '../protocol/values.js';
 import type { DataStore, StoredValue } from './data-store.js';
 
@@ -26,6 +29,8 @@ export interface DataServerOptions {
   store: DataStore;
   /** Told of problems worth a log line (refused handshakes, bad messages, values that cannot travel). */
   log: (line: string) => void;
+  /** Takes the buckets of a P2P shuffle's `shuffle-shards`; resolves once they are buffered (then they are acked). */
+  onShards?: (msg: ShuffleShardsMsg, bodies: Uint8Array[]) => Promise<void>;
 }
 
 /** Reads back the spilled values `msg` asks for; one that cannot be read is left out (reported missing) and logged. */
@@ -76,12 +81,42 @@ export function serveData(options: DataServerOptions): Promise<Listener> {
     onConnection: (conn) => {
       /** The end of the answers still being read from disk on this connection, in request order. */
       let pending: Promise<void> | undefined;
+      /** A shuffle-shards whose body frames are being read. */
+      let shards: { msg: ShuffleShardsMsg; bodies: Uint8Array[] } | undefined;
+      /** The end of the shuffle acks still to send on this connection, in message order. */
+      let acks: Promise<void> = Promise.resolve();
+      const takeShards = (msg: ShuffleShardsMsg, bodies: Uint8Array[]): void => {
+        const taking = options.onShards!(msg, bodies).then(
+          () => undefined,
+          (err: Error) => err.message,
+        );
+        acks = Promise.all([acks, taking]).then(([, error]) => {
+          const ack: ShuffleAckMsg = { type: 'shuffle-ack', id: msg.id, ...(error !== undefined ? { error } : {}) };
+          if (!conn.isClosed) conn.send(ack);
+        });
+      };
       conn.onFrame((frame) => {
         if (conn.isClosed) return;
         try {
-          if (frame.kind === 'body')
-            throw new MessageShapeError('message', `A peer sent a body frame to the data port; only get-data messages are served here.`);
+          if (frame.kind === 'body') {
+            if (shards === undefined) throw new MessageShapeError('message', `A peer sent a body frame to the data port that no shuffle-shards announced.`);
+            shards.bodies.push(frame.bytes);
+            if (shards.bodies.length === shards.msg.parts.length) {
+              takeShards(shards.msg, shards.bodies);
+              shards = undefined;
+            }
+            return;
+          }
+          if (shards !== undefined)
+            throw new MessageShapeError('message', `A peer sent a control message where a body of shuffle-shards ${shards.msg.id} was due.`);
           const msg = checkFromPeer(frame.message);
+          if (msg.type === 'shuffle-shards') {
+            if (options.onShards === undefined)
+              throw new MessageShapeError('message', 'A peer sent shuffle-shards to a data port that takes no shuffle buckets.');
+            if (msg.parts.length === 0) takeShards(msg, []);
+            else shards = { msg, bodies: [] };
+            return;
+          }
           if (pending === undefined && !store.anyOnDisk(msg.keys)) return answer(conn, msg, store, log);
           // Read the spilled values now; answer after the answers before it.
           const loading = loadSpilled(msg, store, log);

@@ -26,6 +26,8 @@ export interface WorkerOptions {
   memoryMonitorMs?: number;
   /** The folder the spill folder is made in (default: the system temp folder). Dask's --local-directory. */
   localDirectory?: string;
+  /** Bytes of received P2P shuffle buckets a run buffers in memory before writing them to disk (default: a quarter of memoryLimit, at most 64 MiB; 64 MiB without a limit). */
+  shuffleBufferBytes?: number;
   /** Reads the process's memory in bytes (default: its RSS less the RSS when the worker started; see memory-manager.ts). For tests and embedders. */
   readMemory?: () => number;
   /** Its name in logs and at the scheduler (default: its data address). */

@@ -3,7 +3,9 @@
  * serves them on its data port (data-server.ts), registers with the scheduler (register.ts),
  * turns each scheduler message into a stimulus and carries out the machine's instructions, one
  * method each: execute on the thread executor, gather-dep from a peer (protocol/peer-pool.ts), results and
- * missing data to the scheduler, release-data from the store. It heartbeats its bytes in memory
+ * missing data to the scheduler, release-data from the store. The tasks of a P2P shuffle run in
+ * its shuffle part (shuffle/worker-shuffles.ts), which takes peers' buckets from the data port.
+ * It heartbeats its bytes in memory
  * and on disk; with a memory limit it spills values to disk and pauses new work by the fractions
  * of state/memory-thresholds.ts (memory-manager.ts), and reads spilled inputs back before a task runs.
  *
@@ -16,8 +18,8 @@
  */
 import type { TlsOptions } from '../comm/tls.js';
 import { networkInterfaces } from 'node:os';
-import { ConfigError, serializeError, type OpId } from '@tsdask/core-graph';
-import type { BatchPayload } from '@tsdask/runtime';
+import { ConfigError, forEachRef, serializeError, type Key, type Node, type OpId, type Task } from '@tsdask/core-graph';
+import type { BatchPayload, BatchResult } from '@tsdask/runtime';
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
@@ -25,7 +27,9 @@ import { connect, type Listener } from '../comm/tcp.js';
 import { formatAddress, parseAddress } from '../protocol/address.js';
 import { checkToWorker } from '../protocol/check.js';
 import type { SchedulerToWorker, WireError, WireNode, WorkerToScheduler } from '../protocol/messages.js';
-import { decodeWireValue } from '../protocol/values.js';
+import { decodeNode, decodeWireValue, encodeNode } from '../protocol/values.js';
+import { p2pKindOfWire } from '../shuffle/run-spec.js';
+import { WorkerShuffles, type Held } from '../shuffle/worker-shuffles.js';
 import { DataStore, type StoredValue } from './data-store.js';
 import type { WorkerExit, WorkerOptions } from './options.js';
 import { taskPayload } from './payload.js';
@@ -65,6 +69,10 @@ interface Parts {
   registration: RegisterWorkerMsg;
   registerTimeoutMs: number;
   reconnectTimeoutMs: number;
+  localDirectory: string | undefined;
+  shuffleBufferBytes: number;
+  /** Where the data port hands P2P shuffle buckets: set to the worker's shuffle part once it exists. */
+  shuffleSlot: { current: WorkerShuffles | undefined };
 }
 
 /** The address peers can reach for a bound host: a wildcard host is replaced by this machine's first external IPv4 address. */
@@ -97,6 +105,7 @@ export class Worker {
   readonly #machine: WorkerStateMachine;
   readonly #executor: ThreadExecutor;
   readonly #peers: PeerPool;
+  readonly #shuffles: WorkerShuffles;
   /** Fetches from peers since the last heartbeat, reported with it. */
   readonly #transfers = new TransferLog();
   readonly #sources = new Map<OpId, string>();
@@ -131,7 +140,16 @@ export class Worker {
       onSpillError: (err) => log(`spilling to disk failed (${err.code}): ${err.message}`),
     });
     const tls = options.tls;
-    const listener = await serveData({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, token: options.token, tls, store, log });
+    const shuffleSlot: Parts['shuffleSlot'] = { current: undefined };
+    const listener = await serveData({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 0,
+      token: options.token,
+      tls,
+      store,
+      log,
+      onShards: (msg, bodies) => shuffleSlot.current?.receive(msg, bodies) ?? Promise.reject(new Error('the worker is not ready for shuffle buckets yet')),
+    });
     const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
     if (name === '') name = address;
     const executor = new ThreadExecutor(nthreads, undefined, undefined, options.onTaskExit); // its threads boot while the worker registers
@@ -171,6 +189,9 @@ export class Worker {
         registration,
         registerTimeoutMs,
         reconnectTimeoutMs,
+        localDirectory: options.localDirectory,
+        shuffleBufferBytes: options.shuffleBufferBytes ?? (memoryLimit > 0 ? Math.min(64 * 2 ** 20, Math.floor(memoryLimit / 4)) : 64 * 2 ** 20),
+        shuffleSlot,
       });
     } catch (err) {
       await Promise.all([listener.close(), executor.close(), store.close()]);
@@ -207,6 +228,18 @@ export class Worker {
       const { host, port } = parseAddress(peer);
       return connect({ host, port, token, role: 'peer', ...(tls !== undefined ? { tls } : {}) });
     });
+    this.#shuffles = new WorkerShuffles({
+      address: p.address,
+      localDirectory: p.localDirectory,
+      bufferBytes: p.shuffleBufferBytes,
+      dial: (peer) => {
+        const { host, port } = parseAddress(peer);
+        return connect({ host, port, token, role: 'peer', ...(tls !== undefined ? { tls } : {}) });
+      },
+      runThread: (key, node, held) => this.#runThread(key, node, held),
+      log: p.log,
+    });
+    p.shuffleSlot.current = this.#shuffles;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#heartbeat = setInterval(() => this.#sendHeartbeat(), Math.max(10, p.heartbeatMs));
     this.#heartbeat.unref();
@@ -294,6 +327,7 @@ export class Worker {
       clearInterval(this.#monitor);
       this.#conn.close();
       this.#peers.close();
+      this.#shuffles.close();
       await Promise.all([this.#listener.close(), this.#executor.close(), this.#metrics?.close()]);
       await this.#store.close().catch((err: Error) => this.#log(`removing the spill folder failed: ${err.message}`));
       this.#resolveClosed(exit);
@@ -326,6 +360,7 @@ export class Worker {
   #onMessage(msg: SchedulerToWorker): void {
     switch (msg.type) {
       case 'compute-task':
+        if (p2pKindOfWire(msg.node) !== undefined) this.#shuffles.observe(decodeNode(msg.node) as Node); // a shuffle's run may have changed
         return this.#handle({ type: 'compute-task', stimulusId: this.#sid(msg.type), key: msg.key, op: msg.node, priority: msg.priority, inputs: msg.inputs });
       case 'free-keys':
         return this.#handle({ type: 'free-keys', stimulusId: this.#sid(msg.type), keys: msg.keys });
@@ -450,6 +485,11 @@ export class Worker {
         return;
       }
     }
+    if (p2pKindOfWire(wire) !== undefined) {
+      const held: Held = (k) => this.#store.get(k) ?? loaded?.get(k);
+      void this.#shuffles.execute(key, decodeNode(wire) as Task, held).then((r) => this.#executed(key, r));
+      return;
+    }
     let payload: BatchPayload;
     try {
       const deps = this.#machine.tasks.get(key)?.dependencies ?? [];
@@ -467,18 +507,29 @@ export class Worker {
       return;
     }
     const began = performance.now();
-    void this.#executor.run(key, payload).then((r) => {
-      if (this.#closing) return;
-      if (r.ok) this.#durations.set(key, (performance.now() - began) / 1000);
-      const slots = this.#executor.slots;
-      if (slots !== this.#machine.nthreads) {
-        this.#handle({ type: 'set-slots', stimulusId: this.#sid('set-slots'), slots });
-        this.#send({ type: 'slots', slots }, true);
-      }
-      if (!r.ok) return this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error: r.error });
-      if (this.#machine.stateOf(key) === 'executing') this.#store.put(key, r.value, r.nbytes);
-      this.#handle({ type: 'execute-success', stimulusId: this.#sid('execute-success'), key, nbytes: r.nbytes });
-    });
+    void this.#executor.run(key, payload).then((r) => this.#executed(key, r, began));
+  }
+
+  /** A task's run ended (on a thread, or in the shuffle part): the result goes to the store and the machine; a thread's run time (from `began`) is reported with it. */
+  #executed(key: string, r: BatchResult, began?: number): void {
+    if (this.#closing) return;
+    if (r.ok && began !== undefined) this.#durations.set(key, (performance.now() - began) / 1000);
+    const slots = this.#executor.slots;
+    if (slots !== this.#machine.nthreads) {
+      this.#handle({ type: 'set-slots', stimulusId: this.#sid('set-slots'), slots });
+      this.#send({ type: 'slots', slots }, true);
+    }
+    if (!r.ok) return this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error: r.error });
+    if (this.#machine.stateOf(key) === 'executing') this.#store.put(key, r.value, r.nbytes);
+    this.#handle({ type: 'execute-success', stimulusId: this.#sid('execute-success'), key, nbytes: r.nbytes });
+  }
+
+  /** Runs `node` (a P2P shuffle's split or combine) on the threads, its refs' values from `held`. */
+  #runThread(key: Key, node: Node, held: Held): Promise<BatchResult> {
+    const keys = new Set<Key>();
+    forEachRef(node, (k) => keys.add(k));
+    const payload = taskPayload(key, encodeNode(node), [...keys], held as (k: string) => StoredValue | undefined, this.#sources, this.name);
+    return this.#executor.run(key, payload);
   }
 
   #gatherDep(transferId: number, peer: string, keys: string[]): void {

@@ -50,6 +50,7 @@ export async function fakeWorker(data: Map<Key, unknown> = new Map()): Promise<F
       conn.onFrame((f) => {
         if (f.kind !== 'control') return conn.close();
         const msg = checkFromPeer(f.message);
+        if (msg.type !== 'get-data') return conn.close(); // a client asks for data only
         asked.push(msg.keys);
         const found = msg.keys.filter((k) => data.has(k));
         const bodies = found.map((k) => encodeWireValue(data.get(k)));

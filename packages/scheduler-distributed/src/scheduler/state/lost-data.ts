@@ -44,8 +44,12 @@ function lose(m: MachineOps, lost: readonly TaskRecord[], again: TaskRecord[]): 
   }
 }
 
-/** The worker `name` left or was lost; tasks in `notStarted` never reached it, so its death does not count against them. */
-export function removeWorker(m: MachineOps, name: string, how = 'lost', notStarted: readonly string[] = []): void {
+/**
+ * The worker `name` left or was lost; tasks in `notStarted` never reached it, so its death does
+ * not count against them. Tasks in `restart` are computed again wherever they are (results
+ * dropped from every holder, runs on other workers taken back), as if they were lost too.
+ */
+export function removeWorker(m: MachineOps, name: string, how = 'lost', notStarted: readonly string[] = [], restart: readonly string[] = []): void {
   const w = m.workers.get(name);
   if (w === undefined) return;
   m.workers.delete(name);
@@ -74,6 +78,19 @@ export function removeWorker(m: MachineOps, name: string, how = 'lost', notStart
     }
   }
   w.has.clear();
+  for (const key of restart) {
+    const t = m.tasks.get(key);
+    if (t === undefined) continue;
+    if (t.state === MEMORY) {
+      for (const h of t.whoHas) {
+        h.drop(key);
+        m.emit({ type: 'free-keys', worker: h.name, keys: [key] });
+      }
+      t.whoHas.clear();
+      m.move(t, RELEASED);
+      lost.push(t);
+    } else if (t.state === QUEUED || t.state === PROCESSING) reevaluate(m, t, again);
+  }
   lose(m, lost, again);
   for (const t of again) m.need(t);
   for (const t of lost) if (m.needed(t)) m.need(t);

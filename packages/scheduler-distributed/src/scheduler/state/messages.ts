@@ -45,6 +45,8 @@ export interface WorkerRemoved {
   reason?: string;
   /** Tasks sent to it that it never received (sent after its connection closed): not counted against them as a death. */
   notStarted?: readonly Key[];
+  /** Tasks to compute again though they did not run or live only there (a P2P shuffle's transfers and barrier: shuffle/scheduler-runs.ts). */
+  restart?: readonly Key[];
 }
 
 /** A worker finished `key` and holds its result of `nbytes` bytes. */

@@ -62,6 +62,8 @@ export class SchedulerState {
   readonly rootSlack: number;
   /** Called after every move, with the task in its new state (the event pump's hook; unset while nobody listens). */
   onMove: ((t: TaskRecord) => void) | undefined = undefined;
+  /** The worker a task must run on, if any (a P2P shuffle's unpack: where its partition is); a worker not live is ignored. Never stolen. */
+  restrict: ((t: TaskRecord) => string | undefined) | undefined = undefined;
   readonly #queue = new TaskQueue();
   readonly #log: TransitionLog;
   #out: SchedulerInstruction[] = [];
@@ -85,6 +87,7 @@ export class SchedulerState {
     assign: (t, w) => this.#assign(t, w),
     needFrom: (stack, budget) => this.#needFrom(stack, budget),
     deliver: (t) => this.#deliver(t),
+    pinned: (t) => this.restrict?.(t) !== undefined,
   };
 
   constructor(opts: SchedulerStateOptions = {}) {
@@ -116,7 +119,7 @@ export class SchedulerState {
         break;
       }
       case 'worker-removed':
-        removeWorker(this.#ops, s.worker, s.reason, s.notStarted);
+        removeWorker(this.#ops, s.worker, s.reason, s.notStarted, s.restart);
         break;
       case 'task-finished':
         this.#finished(s);
@@ -240,7 +243,13 @@ export class SchedulerState {
       this.#queue.push(t);
       return;
     }
-    this.#send(t, decideWorker(this.workers.values(), inputsOf(t))!);
+    this.#send(t, this.#pinned(t) ?? decideWorker(this.workers.values(), inputsOf(t))!);
+  }
+
+  /** The live worker `restrict` names for `t`, if any. */
+  #pinned(t: TaskRecord): WorkerState | undefined {
+    const name = this.restrict?.(t);
+    return name === undefined ? undefined : this.workers.get(name);
   }
 
   #send(t: TaskRecord, w: WorkerState): void {
@@ -266,7 +275,7 @@ export class SchedulerState {
         q.pop();
         continue;
       }
-      const w = t.deps.length > 0 ? decideWorker(this.workers.values(), inputsOf(t)) : this.#openForRoot();
+      const w = t.deps.length > 0 ? (this.#pinned(t) ?? decideWorker(this.workers.values(), inputsOf(t))) : this.#openForRoot();
       if (w === undefined) return;
       q.pop();
       this.#send(t, w);

@@ -21,6 +21,8 @@ export const STEAL_MAX_BYTES = 16 * 2 ** 20;
 export interface StealOps extends MachineOps {
   /** Puts processing `t` on `w` (no state move) and sends it there. */
   assign(t: TaskRecord, w: WorkerState): void;
+  /** Whether `t` must run where it was placed (never stolen). */
+  pinned(t: TaskRecord): boolean;
 }
 
 /** Bytes of `t`'s inputs that `w` does not hold. */
@@ -48,7 +50,7 @@ export function balance(m: StealOps): void {
       const keys = [...victim.processing];
       for (let i = keys.length - 1; i >= 0 && room > 0 && surplus > 0; i--) {
         const t = m.tasks.get(keys[i]!)!;
-        if (t.stealTo !== undefined || bytesToMove(t, thief) > STEAL_MAX_BYTES) continue;
+        if (t.stealTo !== undefined || bytesToMove(t, thief) > STEAL_MAX_BYTES || m.pinned(t)) continue;
         t.stealTo = thief;
         thief.incomingSteals++;
         m.emit({ type: 'steal-request', worker: victim.name, key: t.key });

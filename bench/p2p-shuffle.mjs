@@ -1,0 +1,108 @@
+// P2P shuffle at scale: a merge of two generated tables (int64 k and a / b, 16 bytes a row in
+// memory) of at least 4 times the workers' combined memory limit, on a LocalCluster of
+// `--workers` workers with `--limit` each (spilling, no nanny: the limit is what the worker
+// itself keeps to). The join is reduced on the cluster to its row count and column sums, checked
+// against a plain loop over the left rows (right keys are unique: row k of the right holds key
+// k). Prints, per method, seconds (median of --runs) and each worker's peak RSS (VmHWM) beside
+// its RSS once started; `--method both` runs the task-based shuffle too, as the baseline.
+//
+//   node bench/p2p-shuffle.mjs [--gb 2] [--limit 256MiB] [--workers 2] [--runs 1] [--method p2p|tasks|both] [--blocksize 16MB]
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compute, config } from '@tsdask/core-graph';
+import { readCSV } from '@tsdask/dataframe';
+import { LocalCluster, parseMemoryLimit } from '@tsdask/scheduler-distributed';
+
+const args = process.argv.slice(2);
+const arg = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const gb = Number(arg('gb', '2'));
+const limit = parseMemoryLimit(arg('limit', '256MiB'));
+const nWorkers = Number(arg('workers', '2'));
+const runs = Number(arg('runs', '1'));
+const method = arg('method', 'p2p');
+const blocksize = arg('blocksize', '16MB');
+const rows = Math.ceil((gb * 2 ** 30) / 2 / 16); // per table
+const KEYS = Math.ceil(rows * 1.25);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mb = (b) => (b / 2 ** 20).toFixed(0);
+
+async function writeTable(path, col, row) {
+  const out = createWriteStream(path);
+  out.write(`k,${col}\n`);
+  for (let start = 0; start < rows; start += 100_000) {
+    let s = '';
+    for (let i = start; i < Math.min(rows, start + 100_000); i++) s += `${row(i)}\n`;
+    if (!out.write(s)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+// The reference: left row i has key (i * 7919) % KEYS and a = i % 1_000_003; right row i has key i and b = (i * 31) % 999_983.
+function reference() {
+  let n = 0;
+  let sumA = 0;
+  let sumB = 0;
+  for (let i = 0; i < rows; i++) {
+    const k = (i * 7919) % KEYS;
+    if (k >= rows) continue;
+    n++;
+    sumA += i % 1_000_003;
+    sumB += (k * 31) % 999_983;
+  }
+  return [n, sumA, sumB];
+}
+
+function status(pid, field) {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m === null ? NaN : Number(m[1]) * 1024;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tsdask-bench-p2p-'));
+try {
+  const left = join(dir, 'left.csv');
+  const right = join(dir, 'right.csv');
+  let t0 = performance.now();
+  await Promise.all([writeTable(left, 'a', (i) => `${(i * 7919) % KEYS},${i % 1_000_003}`), writeTable(right, 'b', (i) => `${i},${(i * 31) % 999_983}`)]);
+  const want = reference();
+  const inMemory = 2 * rows * 16;
+  console.log(
+    `tables: 2 x ${rows} rows = ${mb(inMemory)} MiB in memory (${mb(statSync(left).size + statSync(right).size)} MiB of CSV, written in ${((performance.now() - t0) / 1000).toFixed(1)} s); ` +
+      `${nWorkers} workers x ${mb(limit)} MiB = ${mb(nWorkers * limit)} MiB: ${(inMemory / (nWorkers * limit)).toFixed(1)}x the cluster's memory`,
+  );
+  for (const m of method === 'both' ? ['tasks', 'p2p'] : [method]) {
+    const seconds = [];
+    let peaks = [];
+    for (let r = 0; r < runs; r++) {
+      const tmp = mkdtempSync(join(dir, 'tmp-'));
+      const cluster = await LocalCluster.start({ nWorkers, threadsPerWorker: 1, memoryLimit: limit, nanny: false, env: { TMPDIR: tmp } });
+      const client = cluster.client();
+      try {
+        await client.ready();
+        const pids = cluster.workerPids();
+        const base = pids.map((p) => status(p, 'VmRSS'));
+        config.set({ 'dataframe.shuffle.method': m });
+        const joined = readCSV(left, { blocksize }).merge(readCSV(right, { blocksize }), { on: 'k' });
+        t0 = performance.now();
+        const got = await compute(joined.col('a').count(), joined.col('a').sum(), joined.col('b').sum(), { scheduler: client });
+        seconds.push((performance.now() - t0) / 1000);
+        const ok = got.map(Number).every((v, i) => v === want[i]);
+        if (!ok) throw new Error(`${m}: wrong answer ${got.map(String)}, want ${want}`);
+        peaks = pids.map((p, i) => `worker ${i}: peak RSS ${mb(status(p, 'VmHWM'))} MiB (${mb(base[i])} MiB once started)`);
+      } finally {
+        await client.close();
+        await cluster.close();
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }
+    console.log(`${m}: ${median(seconds).toFixed(1)} s (median of ${runs}), right answer; ${peaks.join('; ')}`);
+  }
+} finally {
+  config.set({ 'dataframe.shuffle.method': 'auto' });
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,127 @@
+/**
+ * A worker's P2P shuffle part alone (no sockets: every partition is owned here, or a peer that
+ * cannot be dialled): transfers' buckets come back out of unpack in input order whatever order
+ * they ran in, a transfer run twice gives each bucket once, and every way it cannot complete is
+ * a P2PShuffleError with its code: a bucket missing, an unpack on the wrong worker, a stale
+ * transfer at the barrier, a peer that cannot be reached with no newer run, too many restarts.
+ * Its folder is made in the local directory and removed on close.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deserializeError, P2P_BARRIER_OP, P2P_TRANSFER_OP, P2P_UNPACK_OP, type Node, type Task } from '@tsdask/core-graph';
+import type { BatchResult } from '@tsdask/runtime';
+import { P2PShuffleError } from '../../src/shuffle/errors.js';
+import type { P2PRunSpec } from '../../src/shuffle/run-spec.js';
+import { WorkerShuffles } from '../../src/shuffle/worker-shuffles.js';
+
+let dir: string;
+let shuffles: WorkerShuffles;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tsdask-p2p-unit-'));
+});
+afterEach(() => {
+  shuffles?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the two ops these tests use: split (input i's rows by row % n) and cat (arrays joined). */
+async function runThread(_key: string, node: Node, held: (k: string) => { value: unknown } | undefined): Promise<BatchResult> {
+  const t = node as Task;
+  const arg = (a: unknown): unknown => (typeof a === 'object' && a !== null && 'ref' in a ? held((a as { ref: string }).ref)!.value : a);
+  const args = t.args.map(arg);
+  let value: unknown;
+  if (t.op === 'test#split') {
+    const [rows, n] = args as [number[], number];
+    value = Array.from({ length: n }, (_, j) => rows.filter((r) => r % n === j));
+  } else value = (args as number[][]).flat();
+  return { ok: true, value, nbytes: 8, start: 0, stop: 0, worker: 0 };
+}
+
+function make(address = 'me', dial = (): Promise<never> => Promise.reject(new Error('connection refused'))): WorkerShuffles {
+  shuffles = new WorkerShuffles({ address, localDirectory: dir, bufferBytes: 64, dial, runThread, log: () => {}, newRunWaitMs: 50 });
+  return shuffles;
+}
+
+const spec = (over: Partial<P2PRunSpec> = {}): P2PRunSpec => ({
+  id: 'sh1',
+  inputs: 2,
+  outputs: 2,
+  transfer: 't',
+  barrier: 'b',
+  unpack: 'u',
+  run: 1,
+  workers: ['me'],
+  ...over,
+});
+const transfer = (s: P2PRunSpec, i: number): Task => ({ op: P2P_TRANSFER_OP, args: [s, i, { op: 'test#split', args: [{ ref: `in${i}` }, s.outputs] }] });
+const unpack = (s: P2PRunSpec, j: number): Task => ({ op: P2P_UNPACK_OP, args: [s, j, { ref: 'b' }, { op: 'test#cat', args: [] }] });
+const inputs: Record<string, number[]> = { in0: [0, 1, 2, 3, 4, 5], in1: [10, 11, 12, 13] };
+const held = (k: string): { value: unknown } | undefined => (k in inputs ? { value: inputs[k] } : k === 'b' ? { value: 1 } : undefined);
+
+/** The error a failed result carries. */
+function errorOf(r: BatchResult): P2PShuffleError {
+  expect(r.ok).toBe(false);
+  return deserializeError((r as { error: Parameters<typeof deserializeError>[0] }).error) as P2PShuffleError;
+}
+
+describe('WorkerShuffles', () => {
+  it('unpacks each output in input order, however the transfers ran, and a transfer run twice counts once', async () => {
+    const w = make();
+    const s = spec();
+    expect((await w.execute('t,1', transfer(s, 1), held)).ok).toBe(true);
+    expect(await w.execute('t,0', transfer(s, 0), held)).toMatchObject({ ok: true, value: 1 });
+    expect((await w.execute('t,1', transfer(s, 1), held)).ok).toBe(true); // again: its buckets are dropped
+    const barrier: Task = { op: P2P_BARRIER_OP, args: [s, { ref: 't,0' }, { ref: 't,1' }] };
+    expect(await w.execute('b', barrier, (k) => (k.startsWith('t,') ? { value: 1 } : undefined))).toMatchObject({ ok: true, value: 1 });
+    // Plain loop: output j is input 0's rows r with r % 2 === j, then input 1's.
+    expect(await w.execute('u,0', unpack(s, 0), held)).toMatchObject({ ok: true, value: [0, 2, 4, 10, 12] });
+    expect(w.dir !== undefined && readdirSync(w.dir).length).toBe(1);
+    expect(await w.execute('u,1', unpack(s, 1), held)).toMatchObject({ ok: true, value: [1, 3, 5, 11, 13] });
+    expect(readdirSync(w.dir!)).toEqual([]); // every output owned here unpacked: the run's folder is gone
+    const folder = w.dir!;
+    w.close();
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  it('fails an unpack missing a bucket, or run on a worker that does not own it, with a P2PShuffleError', async () => {
+    const w = make();
+    const s = spec();
+    await w.execute('t,0', transfer(s, 0), held);
+    const missing = errorOf(await w.execute('u,0', unpack(s, 0), held));
+    expect(missing).toBeInstanceOf(P2PShuffleError);
+    expect(missing.code).toBe('TSDASK_P2P_SHARDS');
+    expect(missing.message).toContain('got 1 of its 2 buckets');
+    const elsewhere = errorOf(await w.execute('u,1', unpack(spec({ workers: ['other'] }), 1), held));
+    expect(elsewhere.code).toBe('TSDASK_P2P_NOT_HERE');
+    expect(elsewhere.message).toContain('kept by worker other');
+  });
+
+  it('fails a barrier over a transfer of another run, and every task of a shuffle the scheduler gave up on', async () => {
+    const w = make();
+    const barrier: Task = { op: P2P_BARRIER_OP, args: [spec({ run: 2 }), { ref: 't,0' }] };
+    const stale = errorOf(await w.execute('b', barrier, () => ({ value: 1 })));
+    expect(stale.code).toBe('TSDASK_P2P_STALE');
+    expect(stale.message).toContain("transfer 't,0' sent its buckets in run 1");
+    const gaveUp = errorOf(await w.execute('t,0', transfer(spec({ failed: 'it was restarted 3 times' }), 0), held));
+    expect(gaveUp.code).toBe('TSDASK_P2P_RESTARTS');
+    expect(gaveUp.message).toContain('it was restarted 3 times');
+  });
+
+  it('fails a transfer whose destination cannot be reached when no newer run comes', async () => {
+    const w = make('me');
+    const r = errorOf(await w.execute('t,0', transfer(spec({ workers: ['me', 'gone:1'] }), 0), held));
+    expect(r.code).toBe('TSDASK_P2P_PEER');
+    expect(r.message).toContain('could not deliver its buckets: connection refused');
+  });
+
+  it('sends a failed transfer again in the newer run it learns of, and refuses buckets of the older run', async () => {
+    const w = make('me');
+    const old = spec({ workers: ['me', 'gone:1'] });
+    const sending = w.execute('t,0', transfer(old, 0), held);
+    w.observe(transfer(spec({ run: 2 }), 1)); // the scheduler's compute-task of run 2
+    expect(await sending).toMatchObject({ ok: true, value: 2 });
+    await expect(w.receive({ type: 'shuffle-shards', shuffle: 'sh1', run: 1, input: 1, parts: [] }, [])).rejects.toThrow(/run 2 replaced it/);
+  });
+});
