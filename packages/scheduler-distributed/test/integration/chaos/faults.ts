@@ -21,6 +21,7 @@
 import type { HostNetwork } from '../netns-hosts.js';
 import type { ChaosCluster } from './chaos-cluster.js';
 import { cut, heal } from './partition.js';
+import { mulberry32 } from '../../../../../test/support/seeded-random.js';
 
 export const FAULT_KINDS = ['kill', 'replace', 'stop', 'partition-scheduler', 'partition-peers', 'isolate', 'latency', 'reset', 'pause-scheduler'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -33,18 +34,6 @@ export interface FaultRecord {
   worker: string;
   /** How long it lasted (0 for kill and reset). */
   ms: number;
-}
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface InjectorOptions {
@@ -82,7 +71,7 @@ export class FaultInjector {
     this.#running = true;
     this.#t0 = Date.now();
     // Each lane is its own seeded sequence of faults; lanes overlap in time.
-    this.#loops = Array.from({ length: this.#opts.lanes }, (_, lane) => this.#run(seededRandom(this.#seed * 7919 + lane)));
+    this.#loops = Array.from({ length: this.#opts.lanes }, (_, lane) => this.#run(mulberry32(this.#seed * 7919 + lane)));
   }
 
   /** Ends the fault in progress (healed), injects no more; resolves once every fault is healed. */
@@ -97,6 +86,16 @@ export class FaultInjector {
     const out = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
     for (const f of this.log) out[f.kind] += 1;
     return out;
+  }
+
+  /** SIGSTOP `pid` for `ms`, then SIGCONT (also when the wait is cut short). */
+  async #pause(pid: number, ms: number): Promise<void> {
+    signal(pid, 'SIGSTOP');
+    try {
+      await this.#sleep(ms);
+    } finally {
+      signal(pid, 'SIGCONT');
+    }
   }
 
   /** Waits `ms`, or less when stop() is called. */
@@ -164,24 +163,10 @@ export class FaultInjector {
       case 'stop': {
         const pid = this.#cluster.workerPid(i);
         if (pid === undefined) return;
-        signal(pid, 'SIGSTOP');
-        try {
-          await this.#sleep(ms);
-        } finally {
-          signal(pid, 'SIGCONT');
-        }
-        return;
+        return this.#pause(pid, ms);
       }
-      case 'pause-scheduler': {
-        const pid = this.#cluster.scheduler.child.pid!;
-        signal(pid, 'SIGSTOP');
-        try {
-          await this.#sleep(ms);
-        } finally {
-          signal(pid, 'SIGCONT');
-        }
-        return;
-      }
+      case 'pause-scheduler':
+        return this.#pause(this.#cluster.scheduler.child.pid!, ms);
       case 'latency':
         w.proxy!.delayMs = 50 + Math.floor(rand() * 350);
         try {
