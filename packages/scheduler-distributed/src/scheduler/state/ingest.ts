@@ -5,7 +5,7 @@
  * most `budget` units of work; the phases, in order:
  *
  *   records  one record per key, released, with no deps yet (an existing one is reused, and
- *            pinned: a placeholder dependent keeps it from being forgotten before the graph's
+ *            pinned: a stand-in dependent (the PIN record) keeps it from being forgotten before the graph's
  *            tasks link to it)
  *   links    each created record's deps (an array of exactly their number, set whole; one shared
  *            empty array for all tasks without inputs) and its place among their dependents
@@ -34,7 +34,7 @@ export interface IngestOps extends MachineOps {
 /** The deps of a task that has none (never written to: one array for all of them). */
 const NO_DEPS: readonly TaskRecord[] = Object.freeze([]);
 
-/** The placeholder dependent that pins a reused record while a graph links to it (never recorded, always released). */
+/** The stand-in dependent that pins a reused record while a graph links to it (never recorded, always released). */
 const PIN: TaskRecord = newTaskRecord('\u0000ingest-pin', null, -1, 0);
 
 const RECORDS = 0;
