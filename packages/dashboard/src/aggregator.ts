@@ -30,7 +30,6 @@ import {
   type TaskEventBatch,
 } from '@tsdask/core-graph';
 import {
-  BAR_FIELDS,
   NODE_STATE,
   PROTOCOL_VERSION,
   type BatchMessage,
@@ -47,9 +46,11 @@ import {
 import { BarBuffer } from './bar-buffer.js';
 import { ClusterView } from './cluster-view.js';
 import { DirtySet } from './dirty-set.js';
+import { GroupTable } from './groups.js';
+import { KeptHistory } from './kept.js';
 import { MemoryLedger } from './memory-ledger.js';
 import { TableMap } from './table-map.js';
-import { workerName } from './workers.js';
+import { WorkerTable } from './workers.js';
 
 export interface AggregatorOptions {
   /** Most task bars per batch (default 4000). */
@@ -72,30 +73,21 @@ export class Aggregator {
   readonly keepErrors: number;
   readonly #now: () => number;
 
-  readonly #workerIds = new Map<string, number>();
-  /** As the events name workers (number or string) -> id, and a one-entry cache of both maps. */
-  readonly #workerRaw = new Map<number | string, number>();
-  #lastWorkerRaw: number | string | undefined;
-  #lastWorker = 0;
-  readonly #workers: WorkerInfo[] = [];
-  #newWorkers: WorkerInfo[] = [];
-  #status: WorkerStatus[] = [];
+  readonly #workerTable = new WorkerTable();
   readonly #dirtyWorkers = new DirtySet();
 
   #compute: ComputeInfo | null = null;
   #finished: ComputeFinishMessage | null = null;
-  #groupIds = new Map<string, number>();
-  #newGroups: string[] = [];
-  #groups: GroupStatus[] = [];
+  readonly #groupTable = new GroupTable();
   readonly #dirtyGroups = new DirtySet();
   /** The compute's keys (task index -> key), and key -> index, built only when an event names a key. */
   #keys: readonly Key[] = [];
   #keyIndex: Map<Key, number> | null = null;
   /** Latest NODE_STATE of each graph node (graphs of a few thousand tasks only). */
   #nodeState = new Uint8Array(0);
-  readonly #memory = new MemoryLedger(() => this.#status, this.#dirtyWorkers);
+  readonly #memory = new MemoryLedger(() => this.#workerTable.status, this.#dirtyWorkers);
   /** Translation of the batches' tables (groups, workers, keys) into our ids. */
-  readonly #groupMap = new TableMap<string>((name) => this.#groupOf(name));
+  readonly #groupMap = new TableMap<string>((name) => this.#groupTable.of(name));
   readonly #workerMap = new TableMap<number | string>((w) => this.#workerOf(w));
   readonly #taskMap = new TableMap<Key>((key) => this.#taskOf(key));
   #done = 0;
@@ -107,9 +99,7 @@ export class Aggregator {
 
   readonly #bars: BarBuffer;
   #nodes: number[] = [];
-  #errors: ErrorInfo[] = [];
-  #keptBars: number[] = [];
-  #keptErrors: ErrorInfo[] = [];
+  readonly #kept: KeptHistory;
   #changed = false;
   /** Whether the compute shown runs on a cluster (rows without a worker then count for none). */
   #cluster = false;
@@ -121,8 +111,9 @@ export class Aggregator {
     this.keepBars = opts.keepBars ?? 20000;
     this.keepErrors = opts.keepErrors ?? 200;
     this.#bars = new BarBuffer(this.maxBars);
+    this.#kept = new KeptHistory(this.keepBars, this.keepErrors);
     this.#now = opts.now ?? Date.now;
-    this.clusterView = new ClusterView((address) => this.#workers[this.#workerOf(address)] as WorkerInfo, { now: this.#now });
+    this.clusterView = new ClusterView((address) => this.#workerTable.all[this.#workerOf(address)] as WorkerInfo, { now: this.#now });
   }
 
   /** The compute now shown (the current or the last one). */
@@ -138,13 +129,11 @@ export class Aggregator {
   /** A compute began: resets the per-compute counters and returns its message. */
   start(info: ComputeStart): ComputeStartMessage {
     const groups = [...info.groups.keys()];
-    this.#groupIds = new Map(groups.map((g, i) => [g, i]));
+    this.#groupTable.reset(groups);
     this.#groupMap.reset();
     this.#taskMap.reset();
     this.#keys = info.keys;
     this.#keyIndex = null;
-    this.#groups = groups.map((_, i) => ({ group: i, done: 0, erred: 0, running: 0 }));
-    this.#newGroups = [];
     this.#dirtyGroups.clear();
     this.#memory.reset(info.keys.length);
     this.#running = [];
@@ -154,11 +143,10 @@ export class Aggregator {
     this.#erred = 0;
     this.#time = 0;
     this.#resetDelta();
-    this.#keptBars = [];
-    this.#keptErrors = [];
+    this.#kept.reset();
     this.#finished = null;
-    this.#status = this.#status.map((s) => ({ id: s.id, done: 0, erred: 0, held: 0, peak: 0, spilled: 0, results: 0 }));
-    for (const s of this.#status) this.#dirtyWorkers.add(s.id);
+    this.#workerTable.resetStatus();
+    for (const s of this.#workerTable.status) this.#dirtyWorkers.add(s.id);
     let graph: ComputeInfo['graph'];
     this.#nodeState = new Uint8Array(0);
     if (info.graph !== undefined) {
@@ -181,9 +169,6 @@ export class Aggregator {
       startedAt: this.#now(),
       ...(graph ? { graph } : {}),
     };
-    this.#compute.groups.push(...this.#newGroups);
-    this.#compute.totals.push(...this.#newGroups.map(() => 0));
-    this.#newGroups = [];
     this.#changed = true;
     return { type: 'compute-start', compute: this.#compute };
   }
@@ -196,10 +181,11 @@ export class Aggregator {
     // Schedulers index the compute's own keys; other sources (tests, adapters) bring their own.
     const taskMap = b.keys === this.#keys ? null : this.#taskMap.of(b.keys);
     const { task, state, worker, start, stop, nbytes, groupOf } = b;
-    const groups = this.#groups;
+    const groups = this.#groupTable.status;
     const dirtyGroups = this.#dirtyGroups;
     const dirtyWorkers = this.#dirtyWorkers;
     const bars = this.#bars;
+    const status = this.#workerTable.status;
     // Node i of the graph view is task i; no graph was sent when there are no nodes.
     const nodes = this.#nodeState.length > 0;
     let time = this.#time;
@@ -226,7 +212,7 @@ export class Aggregator {
         this.#done++;
         dirtyGroups.add(g);
         if (w >= 0) {
-          (this.#status[w] as WorkerStatus).done++;
+          (status[w] as WorkerStatus).done++;
           const n = nbytes[i] as number;
           if (n > 0) this.#memory.stored(t, w, n);
           dirtyWorkers.add(w);
@@ -241,11 +227,11 @@ export class Aggregator {
         this.#erred++;
         dirtyGroups.add(g);
         if (w >= 0) {
-          (this.#status[w] as WorkerStatus).erred++;
+          (status[w] as WorkerStatus).erred++;
           dirtyWorkers.add(w);
           if (t1 > 0) bars.add(w, g, t0, t1, 1);
         }
-        this.#error({ key: b.keys[bt] as Key, group: b.groups[groupOf[bt] as number] as string, worker: w, message: '', time: t1 || t0 });
+        this.#kept.error({ key: b.keys[bt] as Key, group: b.groups[groupOf[bt] as number] as string, worker: w, message: '', time: t1 || t0 });
         this.#node(t, NODE_STATE.erred);
       } else if (st === RELEASED) {
         if (t >= 0) this.#memory.released(t);
@@ -319,9 +305,9 @@ export class Aggregator {
     const message = info.error ? `${info.error.name}: ${info.error.message}` : undefined;
     const key = (info.error as { key?: unknown } | undefined)?.key;
     if (message !== undefined) {
-      const entry = [...this.#errors, ...this.#keptErrors].find((x) => x.key === key && x.message === '');
+      const entry = this.#kept.openError(key);
       if (entry) entry.message = message;
-      else this.#error({ key: typeof key === 'string' ? key : '', group: '', worker: -1, message, time: info.elapsedMs });
+      else this.#kept.error({ key: typeof key === 'string' ? key : '', group: '', worker: -1, message, time: info.elapsedMs });
     }
     this.#finished = {
       type: 'compute-finish',
@@ -339,14 +325,16 @@ export class Aggregator {
   flush(): BatchMessage | null {
     if (!this.#changed || this.#compute === null) return null;
     const batch = this.#batch(
-      [...this.#dirtyGroups].map((g) => ({ ...(this.#groups[g] as GroupStatus) })),
-      [...this.#dirtyWorkers].map((w) => ({ ...(this.#status[w] as WorkerStatus) })),
+      [...this.#dirtyGroups].map((g) => ({ ...(this.#groupTable.status[g] as GroupStatus) })),
+      [...this.#dirtyWorkers].map((w) => ({ ...(this.#workerTable.status[w] as WorkerStatus) })),
       this.#bars.bars,
-      this.#errors,
+      this.#kept.errors,
     );
-    this.#keep(this.#bars.bars, this.#errors);
-    this.#compute.groups.push(...this.#newGroups);
-    this.#compute.totals.push(...this.#newGroups.map(() => 0));
+    this.#kept.keep(this.#bars.bars);
+    // The batch announced the new groups; the compute lists them from now on (once).
+    const added = this.#groupTable.takeAdded();
+    this.#compute.groups.push(...added);
+    this.#compute.totals.push(...added.map(() => 0));
     this.#resetDelta();
     this.#changed = false;
     return batch;
@@ -365,21 +353,21 @@ export class Aggregator {
         ? null
         : {
             ...this.#batch(
-              this.#groups.map((g) => ({ ...g })),
-              this.#status.map((s) => ({ ...s })),
-              [...this.#keptBars, ...this.#bars.bars],
-              [...this.#keptErrors, ...this.#errors],
+              this.#groupTable.status.map((g) => ({ ...g })),
+              this.#workerTable.status.map((s) => ({ ...s })),
+              this.#kept.allBars(this.#bars.bars),
+              this.#kept.allErrors(),
             ),
             newWorkers: [],
             newGroups: [],
             nodes: compute.graph ? this.#nodeSnapshot(compute.graph.keys.length) : [],
           };
-    const pendingGroups = this.#newGroups;
+    const pendingGroups = this.#groupTable.added;
     const cluster = this.clusterView.snapshot();
     return {
       type: 'hello',
       version: PROTOCOL_VERSION,
-      workers: [...this.#workers],
+      workers: [...this.#workerTable.all],
       compute:
         compute && pendingGroups.length > 0
           ? { ...compute, groups: [...compute.groups, ...pendingGroups], totals: [...compute.totals, ...pendingGroups.map(() => 0)] }
@@ -397,8 +385,8 @@ export class Aggregator {
       time: this.#time,
       done: this.#done,
       erred: this.#erred,
-      newWorkers: this.#newWorkers,
-      newGroups: this.#newGroups,
+      newWorkers: this.#workerTable.added,
+      newGroups: [...this.#groupTable.added],
       progress,
       workers,
       bars,
@@ -422,64 +410,16 @@ export class Aggregator {
     this.#nodes.push(node, state);
   }
 
-  #keep(bars: number[], errors: ErrorInfo[]): void {
-    if (bars.length > 0) {
-      this.#keptBars.push(...bars);
-      const over = this.#keptBars.length - this.keepBars * BAR_FIELDS;
-      if (over > 0) this.#keptBars.splice(0, over);
-    }
-    if (errors.length > 0) {
-      this.#keptErrors.push(...errors);
-      if (this.#keptErrors.length > this.keepErrors) this.#keptErrors.splice(0, this.#keptErrors.length - this.keepErrors);
-    }
-  }
-
   #resetDelta(): void {
-    this.#newWorkers = [];
+    this.#workerTable.takeAdded();
     this.#dirtyGroups.clear();
     this.#dirtyWorkers.clear();
     this.#bars.reset();
     this.#nodes = [];
-    this.#errors = [];
-  }
-
-  #error(e: ErrorInfo): void {
-    if (this.#errors.length < this.keepErrors) this.#errors.push(e);
-  }
-
-  #groupOf(name: string): number {
-    let g = this.#groupIds.get(name);
-    if (g === undefined) {
-      g = this.#groups.length;
-      this.#groupIds.set(name, g);
-      this.#groups.push({ group: g, done: 0, erred: 0, running: 0 });
-      this.#newGroups.push(name);
-    }
-    return g;
   }
 
   #workerOf(worker: number | string): number {
-    if (worker === this.#lastWorkerRaw) return this.#lastWorker;
-    let w = this.#workerRaw.get(worker);
-    if (w === undefined) w = this.#newWorker(worker);
-    this.#lastWorkerRaw = worker;
-    this.#lastWorker = w;
-    return w;
-  }
-
-  #newWorker(worker: number | string): number {
-    const name = workerName(worker);
-    let w = this.#workerIds.get(name);
-    if (w === undefined) {
-      w = this.#workers.length;
-      const info = { id: w, name };
-      this.#workerIds.set(name, w);
-      this.#workers.push(info);
-      this.#newWorkers.push(info);
-      this.#status.push({ id: w, done: 0, erred: 0, held: 0, peak: 0, spilled: 0, results: 0 });
-    }
-    this.#workerRaw.set(worker, w);
-    return w;
+    return this.#workerTable.of(worker);
   }
 }
 

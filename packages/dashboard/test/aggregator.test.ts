@@ -162,4 +162,19 @@ describe('Aggregator', () => {
     expect(hello.state?.bars.length).toBe(3 * BAR_FIELDS);
     expect(hello.state?.progress).toEqual([{ group: 0, done: 5, erred: 0, running: 0 }]);
   });
+
+  it('announces a group that only a task batch named once, and lists it once', () => {
+    const a = started();
+    // 'mul' is not among the start's groups: the first batch after it announces it.
+    feed(a, [ev('mul-c,0', 'memory', 1, 1, 2, 8)]);
+    const first = a.flush()!;
+    expect(first.newGroups).toEqual(['mul']);
+    expect(first.progress).toEqual([{ group: 2, done: 1, erred: 0, running: 0 }]);
+    feed(a, [ev('mul-c,1', 'memory', 1, 2, 3, 8), ev('inc-a,0', 'memory', 1, 2, 3, 8)]);
+    const second = a.flush()!;
+    expect(second.newGroups).toEqual([]);
+    expect(a.compute?.groups).toEqual(['inc', 'add', 'mul']);
+    expect(a.compute?.totals).toEqual([3, 1, 0]);
+    expect(a.hello().compute?.groups).toEqual(['inc', 'add', 'mul']);
+  });
 });
