@@ -114,6 +114,16 @@ function integerType(values: string[]): DType | undefined {
   return out;
 }
 
+/** Column j's texts in the sample's rows, null markers and missing fields left out (a loop: this runs cold, on the first query). */
+function presentValues(body: string[][], j: number, nulls: Set<string>): string[] {
+  const out: string[] = [];
+  for (let r = 0; r < body.length; r++) {
+    const v = (body[r] as string[])[j];
+    if (v !== undefined && !nulls.has(v)) out.push(v);
+  }
+  return out;
+}
+
 function inferType(values: string[], parseDate: boolean, dayFirst: boolean): DType {
   if (values.length === 0) return parseDate ? 'timestamp' : 'float64';
   if (parseDate) {
@@ -307,7 +317,7 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
     }
     // A header and no rows: pandas gives object columns (utf8 here).
     if (body.length === 0 && !truncated) return 'utf8';
-    const vals = body.map((r) => r[j]).filter((v): v is string => v !== undefined && !nulls.has(v));
+    const vals = presentValues(body, j, nulls);
     return inferType(vals, parseDates.has(n), opts.dayfirst === true);
   });
   const sampleRows = Math.max(1, body.length);
