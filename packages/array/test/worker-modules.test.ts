@@ -32,7 +32,7 @@ describe('array kernels load as worker threads start', () => {
 
   it('computes on a pool started (every worker ready) before the first task', async () => {
     await closePool();
-    await startPool({ scheduler: 'threads', numWorkers: 2 });
+    await startPool({ numWorkers: 2 });
     const got = await da.arange(10, { chunks: 3 }).sum().compute({ scheduler: 'threads' });
     expect(Number(got)).toBe(45);
     await closePool();
