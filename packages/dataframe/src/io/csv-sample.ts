@@ -3,8 +3,9 @@
  * into records on the calling thread, before any worker runs, so on the first query's critical
  * path. Plain text (no quote character; line ends all LF or all CRLF) is split directly, which
  * gives exactly the rows papaparse gives it (blank lines dropped, as skipEmptyLines does) in
- * about a third of the time; any other text (quotes, lone CRs, mixed line ends) goes through
- * papaparse, as before. The tests compare the two on plain and unusual texts.
+ * less than half the time (flights' 256 KiB sample, fresh process: 6.5 ms against 15); any
+ * other text (quotes, lone CRs, mixed line ends) goes through papaparse, as before. The tests
+ * compare the two on plain and unusual texts.
  */
 import Papa from 'papaparse';
 
