@@ -3,7 +3,7 @@
  * index. Used by creation, reductions, indexing, rechunk and the other operations that are not
  * plain element-wise maps; it materializes only the blocks asked for.
  */
-import { forEachRef, keyIndices, keyName, type Key, type Layer, type Node } from '@tsdask/core-graph';
+import { forEachRef, keyIndices, keyName, registerWorkerModules, type Key, type Layer, type Node } from '@tsdask/core-graph';
 import { blockIndices } from './chunks.js';
 
 export class ChunkLayer implements Layer {
@@ -48,7 +48,14 @@ export function blockKey(name: string, idx: readonly number[]): Key {
   return idx.length === 0 ? name : `${name},${idx.join(',')}`;
 }
 
+/** The module the chunk kernels are loaded from. */
+const KERNELS = '@tsdask/array/kernels';
+// Worker threads load the kernels as they start, not when the first task of the first
+// computation arrives (as dataframe does in plan/node.ts). The storage ops (`/io`, npy and
+// Zarr) stay loaded on first use: most array work never touches them.
+registerWorkerModules(KERNELS);
+
 /** The OpId of a kernel. */
 export function K(name: string): string {
-  return `@tsdask/array/kernels#${name}`;
+  return `${KERNELS}#${name}`;
 }

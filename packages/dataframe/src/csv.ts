@@ -9,8 +9,8 @@ import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key,
 import { DTYPES, type DType, type Schema } from './kernels/columns.js';
 import { DEFAULT_NULLS, convertText } from './io/csv-columns.js';
 import { sniffDelimiter } from './io/csv-papa.js';
+import { sampleRecords } from './io/csv-sample.js';
 import type { CsvRangeSpec } from './io/csv-scan.js';
-import Papa from 'papaparse';
 import { DataFrame } from './dataframe.js';
 import type { CsvSchema } from './schema-types.js';
 import { filesText, sourceNode } from './plan/source.js';
@@ -84,6 +84,17 @@ function readHead(f: FileInfo, n0: number, maxRecord0: number): Uint8Array {
   });
 }
 
+/** True when v is [-+]?[0-9]+ (a subset of what integerType's regular expression takes). */
+function plainDigits(v: string): boolean {
+  let i = v.length > 0 && (v.charCodeAt(0) === 45 || v.charCodeAt(0) === 43) ? 1 : 0;
+  if (i >= v.length) return false;
+  for (; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /**
  * 'int64' when every text is a decimal integer that int64 or uint64 holds (pandas reads such a
  * column as integers), 'utf8' when they are all integers but one is past uint64 (pandas: object),
@@ -92,11 +103,23 @@ function readHead(f: FileInfo, n0: number, maxRecord0: number): Uint8Array {
 function integerType(values: string[]): DType | undefined {
   let out: DType = 'int64';
   for (const v of values) {
-    if (!/^\s*[-+]?\d+\s*$/.test(v)) return undefined;
-    if (Math.abs(Number(v)) > Number.MAX_SAFE_INTEGER) {
+    // Plain digits (with a sign) are the common case: a loop, not the regular expression.
+    const plain = plainDigits(v);
+    if (!plain && !/^\s*[-+]?\d+\s*$/.test(v)) return undefined;
+    if ((!plain || v.length > 15) && Math.abs(Number(v)) > Number.MAX_SAFE_INTEGER) {
       const b = BigInt(v.trim());
       if (b < -(2n ** 63n) || b >= 2n ** 64n) out = 'utf8';
     }
+  }
+  return out;
+}
+
+/** Column j's texts in the sample's rows, null markers and missing fields left out (a loop: this runs cold, on the first query). */
+function presentValues(body: string[][], j: number, nulls: Set<string>): string[] {
+  const out: string[] = [];
+  for (let r = 0; r < body.length; r++) {
+    const v = (body[r] as string[])[j];
+    if (v !== undefined && !nulls.has(v)) out.push(v);
   }
   return out;
 }
@@ -274,9 +297,7 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
   if (encoding !== 'utf-8') engine = 'papaparse';
   const sep = opts.sep ?? sniffDelimiter(text);
   if (sep.length !== 1 || sep.charCodeAt(0) > 127 || sep === '"' || /\r(?!\n)/.test(text)) engine = 'papaparse';
-  // Without a CR, papaparse would guess '\n' too, after splitting the text (5 ms here).
-  const newline = text.includes('\r') ? {} : { newline: '\n' as const };
-  const rows = Papa.parse<string[]>(text, { delimiter: sep, quoteChar: '"', skipEmptyLines: true, ...newline }).data;
+  const rows = sampleRecords(text, sep);
   if (truncated && rows.length > 1) rows.pop();
   const header = opts.header !== false;
   const width = rows.reduce((m, r) => Math.max(m, r.length), 0);
@@ -296,7 +317,7 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
     }
     // A header and no rows: pandas gives object columns (utf8 here).
     if (body.length === 0 && !truncated) return 'utf8';
-    const vals = body.map((r) => r[j]).filter((v): v is string => v !== undefined && !nulls.has(v));
+    const vals = presentValues(body, j, nulls);
     return inferType(vals, parseDates.has(n), opts.dayfirst === true);
   });
   const sampleRows = Math.max(1, body.length);

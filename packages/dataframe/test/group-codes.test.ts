@@ -107,7 +107,7 @@ describe('groupIds', () => {
     }
   });
 
-  it('combines many distinct codes in several columns (the pair width grows)', () => {
+  it('combines many distinct codes in several columns (the pair table grows, rehashing its ids)', () => {
     const rand = lcg(5);
     const n = 30000;
     const cols = [randomColumn(rand, 'int32', n, 5000, false), randomColumn(rand, 'float64', n, 8000, true), randomColumn(rand, 'utf8', n, 3000, true)];

@@ -76,6 +76,17 @@ function flagsAt(w: Int32Array, mk: Int32Array, masked: boolean, i: number, sep4
   return masked ? (mk[i] as number) : delimiterFlags(w[i] as number, sep4, crFree);
 }
 
+/**
+ * The delimiter flags of word i of a walk whose bytes end in word wend (of which only the bits
+ * of tailMask count): 0 past them. Both compares run on every call, so that the optimized walk
+ * has type feedback for the last word from its first call on: a branch first taken at the end
+ * of the bytes deoptimized scanPlain in the middle of the first range of a query, each time.
+ */
+function wordFlags(w: Int32Array, mk: Int32Array, masked: boolean, i: number, wend: number, tailMask: number, sep4: number, crFree: boolean): number {
+  const keep = (i < wend ? -1 : 0) | (i === wend ? tailMask : 0);
+  return keep === 0 ? 0 : flagsAt(w, mk, masked, i, sep4, crFree) & keep;
+}
+
 /** True when bytes [s, e) equal one of the null markers. */
 function isNullMarker(b: Uint8Array, s: number, e: number, markers: Uint8Array[]): boolean {
   const len = e - s;
@@ -230,7 +241,9 @@ export function scanPlain(
   // Words wholly before lim; the word holding lim, if any, has its bytes from lim on masked off.
   const wend = lim >> sh;
   const tailBits = masked ? lim & 31 : (lim & 3) << 3;
-  const tailMask = tailBits === 0 ? 0 : (1 << tailBits) - 1;
+  const tailMask = ~(-1 << tailBits); // (0 when tailBits is 0, with no branch to lack feedback)
+  // The last word with bytes before lim.
+  const wmax = tailMask !== 0 ? wend : wend - 1;
   let p = p0;
   let n = n0;
   let outcome = PLAIN_DONE;
@@ -241,7 +254,7 @@ export function scanPlain(
   io[2] = n;
   // The delimiter flags of word i not yet consumed.
   let i = p >> sh;
-  let m = i < wend ? flagsAt(w, mk, masked, i, sep4, crFree) : i === wend && tailMask !== 0 ? flagsAt(w, mk, masked, i, sep4, crFree) & tailMask : 0;
+  let m = wordFlags(w, mk, masked, i, wend, tailMask, sep4, crFree);
   m &= -1 << (masked ? p & 31 : (p & 3) << 3);
   rows: for (;;) {
     if (p >= stopAt) {
@@ -258,12 +271,11 @@ export function scanPlain(
       // The next delimiter.
       while (m === 0) {
         i++;
-        if (i < wend) m = flagsAt(w, mk, masked, i, sep4, crFree);
-        else if (i === wend && tailMask !== 0) m = flagsAt(w, mk, masked, i, sep4, crFree) & tailMask;
-        else {
+        if (i > wmax) {
           outcome = PLAIN_MORE;
           break rows;
         }
+        m = wordFlags(w, mk, masked, i, wend, tailMask, sep4, crFree);
       }
       const bit = 31 - Math.clz32(m & ((0 - m) | 0));
       const e = (i << sh) + (masked ? bit : bit >> 3);
@@ -333,7 +345,7 @@ export function scanPlain(
         p = e + 2;
         // Flags again from p (the LF's own flag may be in this word or the next).
         i = p >> sh;
-        m = i < wend ? flagsAt(w, mk, masked, i, sep4, crFree) : i === wend && tailMask !== 0 ? flagsAt(w, mk, masked, i, sep4, crFree) & tailMask : 0;
+        m = wordFlags(w, mk, masked, i, wend, tailMask, sep4, crFree);
         m &= -1 << (masked ? p & 31 : (p & 3) << 3);
       } else {
         outcome = PLAIN_GENERAL; // a lone CR
