@@ -238,6 +238,7 @@ export class Worker {
       },
       runThread: (key, node, held) => this.#runThread(key, node, held),
       log: p.log,
+      keeps: (key) => this.#machine.tasks.get(key)?.wanted === true,
     });
     p.shuffleSlot.current = this.#shuffles;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
