@@ -14,10 +14,11 @@
  *   is a worker that never held that partition before, so "changed" is exact); one that never
  *   finished owes every partition with an owner.
  *
- * Dask restarts the whole shuffle when a worker leaves (distributed/shuffle/_core.py: the
- * ShuffleRun fails, `restart_shuffle` drops every participant's run and all the shuffle's
- * tasks are computed again); tsdask keeps the survivors' files and unpacked outputs and resends
- * only the lost worker's partitions.
+ * Dask restarts the whole shuffle when a worker that took part leaves
+ * (distributed/shuffle/_scheduler_plugin.py: `remove_worker` calls `_restart_shuffle`, which
+ * releases the barrier, every unpack, done or not, and every transfer; the next run starts from
+ * nothing). tsdask keeps the survivors' files and unpacked outputs and resends only the lost
+ * worker's partitions.
  */
 import { ownerOf, type P2PRunSpec } from './run-spec.js';
 
