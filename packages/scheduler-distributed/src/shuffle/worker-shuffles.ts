@@ -276,7 +276,9 @@ export class WorkerShuffles {
     const files = here.files;
     if (files === undefined) return;
     const spec = this.#latest.get(id)!;
-    for (let o = 0; o < spec.outputs; o++) if (ownerOf(spec, o) === this.#o.address && !here.unpacked.has(o)) return void (await files.drop(j));
+    let left = false;
+    for (let o = 0; o < spec.outputs && !left; o++) left = ownerOf(spec, o) === this.#o.address && !here.unpacked.has(o);
+    if (left) return files.drop(j);
     here.files = undefined;
     files.close();
     this.#o.log(`p2p ${id}: every output owned here is unpacked (${here.unpacked.size}); received ${here.received} bucket(s), dropped ${here.dropped}`);
