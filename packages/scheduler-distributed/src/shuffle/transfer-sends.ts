@@ -8,9 +8,12 @@
  *   restart while it ran moved them); partitions with no owner ('') need nothing.
  * - An owner's ack marks what it holds: a bucket is sent again only when its partition's owner
  *   changed, never to a survivor that acked it.
- * - When a destination fails (it died) it waits for the scheduler's next run (`newerRun`) and sends
- *   what is left there; with none it fails with TSDASK_P2P_PEER. Finishing, it goes on in a newer
- *   run that appeared meanwhile, so its result never names a dropped run.
+ * - When a destination fails, it waits for the scheduler's next run (the destination died:
+ *   `newerRun`) or a retry delay, whichever comes first (1 s, doubling: the destination may be
+ *   cut off for a while and come back, as with Dask's `distributed.p2p.comm.retry`), and sends
+ *   what is left; after `giveUpMs` of failures with no success it fails with TSDASK_P2P_PEER.
+ *   Finishing, it goes on in a newer run that appeared meanwhile, so its result never names a
+ *   dropped run.
  * Buckets are encoded once, when first sent.
  */
 import type { ShuffleShardsMsg } from '../protocol/messages.js';
@@ -18,12 +21,18 @@ import { encodeWireValue } from '../protocol/values.js';
 import { P2PShuffleError } from './errors.js';
 import { ownerOf, type P2PRunSpec } from './run-spec.js';
 
+/** The first and the longest wait before sending again to a destination that failed (as Dask's p2p.comm.retry.delay: 1 s to 30 s). */
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
 /** What the loop uses of the worker's shuffle part. */
 export interface TransferContext {
   /** The newest spec of the shuffle known here. */
   latest(id: string): P2PRunSpec | undefined;
-  /** A run newer than `spec`, once one is known, or undefined when none comes in time. */
-  newerRun(spec: P2PRunSpec): Promise<P2PRunSpec | undefined>;
+  /** A run newer than `spec`, once one is known, or undefined when none comes within `waitMs`. */
+  newerRun(spec: P2PRunSpec, waitMs: number): Promise<P2PRunSpec | undefined>;
+  /** How long sends may keep failing (no newer run, no success) before the transfer fails. */
+  giveUpMs: number;
   /** Sends buckets to `owner` (this worker's own go straight to its files); resolves once buffered there. */
   send(owner: string, msg: Omit<ShuffleShardsMsg, 'id'>, bodies: readonly Uint8Array[]): Promise<void>;
 }
@@ -49,6 +58,9 @@ export async function sendBuckets(
   const acked = new Map<number, string>();
   let sent = 0;
   let cur = spec;
+  /** When sends began failing with no success since (undefined: they do not), and the next retry delay. */
+  let failingSince: number | undefined;
+  let retryMs = RETRY_MIN_MS;
   for (;;) {
     const byOwner = new Map<string, number[]>();
     for (let j = 0; j < spec.outputs; j++) {
@@ -67,14 +79,19 @@ export async function sendBuckets(
     const failed = (await Promise.allSettled(sends)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) {
       const err = failed.reason as Error;
-      const next = await ctx.newerRun(cur);
-      if (next === undefined)
+      failingSince ??= Date.now();
+      const left = ctx.giveUpMs - (Date.now() - failingSince);
+      if (left <= 0)
         throw new P2PShuffleError('TSDASK_P2P_PEER', cur.id, cur.run, `transfer of input ${input} could not deliver its buckets: ${err.message}`, {
           cause: err,
         });
-      cur = next;
+      const next = await ctx.newerRun(cur, Math.min(left, retryMs));
+      retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
+      if (next !== undefined) cur = next; // else: the same owners again
       continue;
     }
+    failingSince = undefined;
+    retryMs = RETRY_MIN_MS;
     const newest = ctx.latest(cur.id);
     if (newest === undefined || newest.run <= cur.run) return { run: cur.run, sent };
     cur = newest; // a restart happened while sending: what moved goes to its new owners

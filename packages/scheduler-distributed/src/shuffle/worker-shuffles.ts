@@ -51,7 +51,7 @@ export interface WorkerShufflesOptions {
   /** Runs a task node on the worker's threads; `held(key)` gives the values its refs name. */
   runThread: (key: Key, node: Node, held: Held) => Promise<BatchResult>;
   log: (line: string) => void;
-  /** How long a transfer whose send failed waits for the scheduler's next run (default 30 s). */
+  /** How long a transfer's sends may keep failing (retried) with no newer run of the scheduler's before it fails (default 30 s). */
   newRunWaitMs?: number;
   /** Whether the worker keeps the result of task `key` now (the scheduler did not take it back); default always. */
   keeps?: (key: Key) => boolean;
@@ -188,7 +188,8 @@ export class WorkerShuffles {
       );
     const ctx: TransferContext = {
       latest: (id) => this.#latest.get(id),
-      newerRun: (s) => this.#newerRun(s),
+      newerRun: (s, waitMs) => this.#newerRun(s, waitMs),
+      giveUpMs: this.#o.newRunWaitMs ?? 30_000,
       send: (owner, msg, bodies) => (owner === this.#o.address ? this.receive(msg, bodies) : this.#sender.send(owner, msg, bodies)),
     };
     const out = await sendBuckets(ctx, spec, input, buckets, only);
@@ -198,8 +199,8 @@ export class WorkerShuffles {
     return done(out.run, 8);
   }
 
-  /** Resolves with a run of `spec`'s shuffle newer than it, once one is known, or undefined after `newRunWaitMs`. */
-  #newerRun(spec: P2PRunSpec): Promise<P2PRunSpec | undefined> {
+  /** Resolves with a run of `spec`'s shuffle newer than it, once one is known, or undefined after `waitMs`. */
+  #newerRun(spec: P2PRunSpec, waitMs: number): Promise<P2PRunSpec | undefined> {
     const newer = (): P2PRunSpec | undefined => {
       const s = this.#latest.get(spec.id);
       return s !== undefined && s.run > spec.run ? s : undefined;
@@ -215,7 +216,7 @@ export class WorkerShuffles {
       const wake = (): void => {
         if (newer() !== undefined || this.#closed) finish();
       };
-      const timer = setTimeout(finish, this.#o.newRunWaitMs ?? 30_000);
+      const timer = setTimeout(finish, waitMs);
       this.#waiters.add(wake);
     });
   }
