@@ -20,6 +20,7 @@ import { show } from './options/checks.js';
 import { validateOptions, type OptionsSite } from './options/registry.js';
 import { lowerGraph, type TaskGraph } from './graph/task-graph.js';
 import { HighLevelGraph } from './layers/high-level-graph.js';
+import { lowerFor } from './lowering-scheduler.js';
 import { MaterializedLayer } from './layers/materialized-layer.js';
 import { optimizeGraph } from './optimize/pipeline.js';
 import { fuseBlockwise } from './optimize/fuse-blockwise.js';
@@ -149,7 +150,7 @@ async function run(items: unknown[], opts: ComputeOptions, site: OptionsSite, ea
     throwIfCancelled(cancel.signal, merged.timeout);
     const extra = await optionCallbacks(merged);
     if (extra.length > 0) merged.callbacks = [...(merged.callbacks ?? []), ...extra];
-    const { graph, outputs } = graphOf(collections, merged);
+    const { graph, outputs } = lowerFor(scheduler, () => graphOf(collections, merged)); // lowered for the scheduler it runs on
     throwIfCancelled(cancel.signal, merged.timeout);
     const keys = each ? collections.flatMap((c) => c.outputKeys) : outputs;
     const borrowed = await borrowHeld(graph, scheduler);

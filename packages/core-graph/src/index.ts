@@ -74,6 +74,7 @@ export { notebook, setNotebook, showHtml, inspectWithHtml, type Notebook, type N
 export { escapeHtml, humanBytes, summaryTable } from './notebook/html.js';
 export { isCollection, COLLECTION_BRAND, INSPECT, type CollectionLike } from './collection-brand.js';
 export { compute, computeGraph, persist, release, graphOf, resolveOptions, type Computed } from './compute.js';
+export { loweringScheduler } from './lowering-scheduler.js';
 export { HeldKeys, heldKeysIn, holderOf } from './futures/held-keys.js';
 export { Future, isFuture, type FutureStatus, type FutureStart } from './futures/future.js';
 export { Client, getClient, type SubmitOptions, type Gathered } from './futures/client.js';

@@ -35,7 +35,7 @@ import { appendSteps } from './plan/map.js';
 import { cheapColumn } from './plan/groupby.js';
 import { lowerPlan, planText } from './plan/kinds.js';
 import { currentFlags, optimizePlan, type PlanOptimizeFlags } from './optimize/driver.js';
-import { shuffleMethod } from './shuffle-method.js';
+import { lowerForCompute, shuffleMethod } from './shuffle-method.js';
 import { partitionToTable, partitionsToTable } from './arrow.js';
 import { ColumnNotFoundError, DataFrameError, ExprTypeError } from './errors.js';
 import { collectPartitions } from './collect.js';
@@ -78,8 +78,11 @@ export class DataFrame<S = AnySchema> extends Collection<Table> {
    * every frame serves as a `DataFrame` (AnySchema).
    */
   declare readonly schemaType?: S;
-  /** The optimized and lowered plan, for the rule flags it was made with. */
-  private cache: { flags: string; optimized: PlanNode; lowered?: Lowered } | undefined;
+  /**
+   * The optimized and lowered plan, by the rule flags and shuffle method it was made with (a compute
+   * lowers for its own scheduler, and then reads outputKeys under the configured one: both stay).
+   */
+  private readonly cache = new Map<string, { optimized: PlanNode; lowered?: Lowered }>();
   constructor(readonly plan: PlanNode) {
     super();
   }
@@ -116,12 +119,16 @@ export class DataFrame<S = AnySchema> extends Collection<Table> {
   override toHTML(): string {
     return frameHtml('tsdask DataFrame structure:', this);
   }
-  private cached(): { flags: string; optimized: PlanNode; lowered?: Lowered } {
+  private cached(): { optimized: PlanNode; lowered?: Lowered } {
     const flags = currentFlags();
     // The shuffle method changes the lowered graph (not the plan): a lowering is kept per method.
     const key = JSON.stringify([flags, shuffleMethod()]);
-    if (this.cache?.flags !== key) this.cache = { flags: key, optimized: optimizePlan(this.plan, flags) };
-    return this.cache;
+    let c = this.cache.get(key);
+    if (c === undefined) {
+      if (this.cache.size >= 4) this.cache.clear(); // flags changed: the old ones go
+      this.cache.set(key, (c = { optimized: optimizePlan(this.plan, flags) }));
+    }
+    return c;
   }
   /** The plan after the optimizer's rules (those the `dataframe.optimize` config leaves on). */
   optimizedPlan(): PlanNode {
@@ -253,7 +260,7 @@ export class DataFrame<S = AnySchema> extends Collection<Table> {
 
   /** The first n rows, computed now, reading only the partitions it needs (as in Dask). */
   async head(n = 5, opts: ComputeOptions = {}): Promise<Table> {
-    const l = this.lower();
+    const l = lowerForCompute(opts, () => this.lower());
     const keys = partitionKeys(l.name, this.npartitions);
     const got: Partition[] = [];
     let rows = 0;
@@ -389,7 +396,7 @@ export class DataFrame<S = AnySchema> extends Collection<Table> {
 
   /** Computes and returns the rows as plain objects (dates as Date, strings, numbers, null), typed by the schema. */
   async toRecords<T>(this: DataFrame<T>, opts: ComputeOptions = {}): Promise<Row<T>[]> {
-    const l = this.lower();
+    const l = lowerForCompute(opts, () => this.lower());
     const parts = (await collectPartitions(l.graph, partitionKeys(l.name, this.npartitions), opts)) as Partition[];
     const out: Record<string, unknown>[] = [];
     for (const p of parts) {

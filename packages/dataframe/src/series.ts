@@ -9,6 +9,7 @@ import { Collection, Delayed, op, type ComputeOptions, type HeldKeys, type HighL
 import { valueAt, type ColumnData, type DType, type Partition } from './kernels/columns.js';
 import type { AggFn } from './kernels/groupby.js';
 import { collectPartitions } from './collect.js';
+import { lowerForCompute } from './shuffle-method.js';
 import { frameHtml } from './repr-html.js';
 import { taskSuffix, type AnyFrame, type Frame } from './frame.js';
 import { aggregate, makeSpec } from './groupby.js';
@@ -109,7 +110,7 @@ export class Series<F extends Frame<F> = AnyFrame, out D extends DType = DType, 
   }
   /** The values as a plain array. */
   async toArray(opts: ComputeOptions = {}): Promise<(ValueOf<D> | null)[]> {
-    const l = this.frame.lower();
+    const l = lowerForCompute(opts, () => this.frame.lower());
     const parts = (await collectPartitions(l.graph, partitionKeys(l.name, this.frame.npartitions), opts)) as Partition[];
     const out: (ValueOf<D> | null)[] = [];
     for (const p of parts) for (let i = 0; i < p.length; i++) out.push(valueAt(p.columns[p.names.indexOf(this.name)] as ColumnData, i) as ValueOf<D> | null);

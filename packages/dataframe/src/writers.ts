@@ -18,6 +18,7 @@ import {
   type WritePlan,
 } from '@tsdask/core-graph';
 import type { Frame } from './frame.js';
+import { lowerForCompute } from './shuffle-method.js';
 
 /** Any frame (of any schema). */
 type DataFrame = Frame<unknown>;
@@ -51,7 +52,7 @@ export function toCSV(df: DataFrame, dir: string, opts?: ToCsvOptions): Promise<
 export function toCSV(df: DataFrame, dir: string, opts: ToCsvOptions = {}): Promise<string[]> | Delayed<string[]> {
   // `sep` is toCSV's own; the rest are compute options (and checked as such).
   const { sep, ...rest } = opts;
-  return writeResult('toCSV', () => plan(df, dir, 'writeCsvPart', 'csv', [sep ?? ',']), rest);
+  return writeResult('toCSV', () => lowerForCompute(rest, () => plan(df, dir, 'writeCsvPart', 'csv', [sep ?? ','])), rest);
 }
 
 /** Writes one Parquet file per partition into `dir`; resolves to the paths (a Delayed of them with `compute: false`). */
@@ -59,5 +60,5 @@ export function toParquet(df: DataFrame, dir: string, opts: ToParquetOptions & {
 export function toParquet(df: DataFrame, dir: string, opts?: ToParquetOptions & { compute?: true }): Promise<string[]>;
 export function toParquet(df: DataFrame, dir: string, opts?: ToParquetOptions): Promise<string[]> | Delayed<string[]>;
 export function toParquet(df: DataFrame, dir: string, opts: ToParquetOptions = {}): Promise<string[]> | Delayed<string[]> {
-  return writeResult('toParquet', () => plan(df, dir, 'writeParquetPart', 'parquet', []), opts);
+  return writeResult('toParquet', () => lowerForCompute(opts, () => plan(df, dir, 'writeParquetPart', 'parquet', [])), opts);
 }

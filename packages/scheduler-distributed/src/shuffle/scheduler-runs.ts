@@ -1,21 +1,26 @@
 /**
  * The scheduler's part in P2P shuffles (as distributed's ShuffleSchedulerPlugin): it numbers a
  * shuffle's runs, decides which workers own its output partitions, pins each unpack to its
- * partition's owner, and restarts the shuffle when a worker of its run is lost.
+ * partition's owner, and restarts only what a lost worker held (restart-plan.ts).
  *
- * - A run begins when the shuffle's first task is sent, and again at the first transfer sent after
- *   a restart. Its workers are the workers live then, in connection order; output j belongs to
- *   ownerOf(run, j). A transfer computed again for another reason (its small result was lost,
- *   missing-data) stays in its run: receivers drop the buckets they already have.
- * - Every p2p task sent carries its run's spec (arg 0 rewritten: `prepare`).
+ * - Run 1 begins when the shuffle's first task is sent. Its workers are the workers live then, in
+ *   connection order; output j belongs to ownerOf(run, j). A transfer computed again for another
+ *   reason (its small result was lost, missing-data) stays in its run: receivers drop the buckets
+ *   they already have.
+ * - Every p2p task sent carries its run's spec (arg 0 rewritten: `prepare`); a transfer sent
+ *   after a restart also carries the partitions it still owes (arg 3).
  * - `ownerFor(task)`: the worker an unpack must run on (the state machine's `restrict` hook).
- * - `restartFor(worker)`: when a worker of a run leaves while some unpack still needs the run's
- *   files (waiting, queued, processing, or its result only on that worker), every transfer and
- *   the barrier are computed again (the state machine drops their results with the worker's:
- *   WorkerRemoved.restart) and the next transfer sent opens a new run without the lost worker.
- *   Buckets the survivors hold for the old run are dropped by them when the new run's arrive.
- *   After more than `maxRestarts` restarts the shuffle's tasks are sent marked failed, and the
- *   compute fails with P2PShuffleError TSDASK_P2P_RESTARTS naming the lost workers.
+ * - `restartFor(worker)`: when a worker leaves that owns a partition whose unpack is still to run
+ *   (or holds the only copy of an unpacked output), the shuffle restarts. What each transfer had
+ *   delivered is noted (all of them when the barrier had run), every transfer and the barrier are
+ *   computed again (WorkerRemoved.restart: their inputs only where no worker holds them), and
+ *   the next transfer sent opens a new run: the lost worker's partitions move to the live workers
+ *   (planMoves) and each transfer that had delivered sends only the moved partitions (owedParts).
+ *   Survivors keep their files and their unpacked outputs; an unpack they were running when the
+ *   barrier went is sent again and reads its file again (worker-shuffles.ts keeps a file until its
+ *   unpack's result is kept). After more than `maxRestarts` restarts the shuffle's tasks are sent
+ *   marked failed, and the compute fails with P2PShuffleError TSDASK_P2P_RESTARTS naming the lost
+ *   workers. Dask restarts the whole shuffle instead (restart-plan.ts says how).
  */
 import { chunkKey, type Key, type Task } from '@tsdask/core-graph';
 import type { WireNode } from '../protocol/messages.js';
@@ -23,6 +28,7 @@ import { decodeNode } from '../protocol/values.js';
 import type { SchedulerState } from '../scheduler/state/scheduler-state.js';
 import type { TaskRecord } from '../scheduler/state/task-record.js';
 import { MEMORY, PROCESSING, QUEUED, WAITING } from '../scheduler/state/task-states.js';
+import { owedParts, planMoves, type PartStatus } from './restart-plan.js';
 import { ownerOf, p2pKindOfWire, specOf, withSpec, type P2PRunSpec } from './run-spec.js';
 
 /** What the scheduler knows of one shuffle. */
@@ -33,6 +39,12 @@ interface ShuffleRun {
   restarts: number;
   /** Workers lost during its runs, with how. */
   lost: string[];
+  /** Their names: never owners again. */
+  lostNames: Set<string>;
+  /** Per input: the spec under which its transfer last delivered all its buckets (undefined: never). */
+  delivered: (P2PRunSpec | undefined)[];
+  /** Partitions whose unpacked result was lost with a worker other than their owner: they move at the next run. */
+  forced: Set<number>;
 }
 
 /** The P2P shuffles the scheduler runs. */
@@ -59,15 +71,39 @@ export class SchedulerShuffles {
     const spec = specOf(decodeNode(wire) as Task);
     let s = this.#shuffles.get(spec.id);
     if (s === undefined) {
-      s = { spec: { ...spec, run: 0, workers: [] }, restarting: false, restarts: 0, lost: [] };
+      s = { spec: { ...spec, run: 0, workers: [] }, restarting: false, restarts: 0, lost: [], lostNames: new Set(), delivered: [], forced: new Set() };
       this.#shuffles.set(spec.id, s);
     }
-    if (s.spec.run === 0 || (kind === 'transfer' && s.restarting)) {
-      const { failed } = s.spec;
-      s.spec = { ...spec, run: s.spec.run + 1, workers: [...this.state.workers.keys()], ...(failed !== undefined ? { failed } : {}) };
-      s.restarting = false;
-    }
-    return withSpec(wire, s.spec);
+    if (s.spec.run === 0) s.spec = { ...spec, run: 1, workers: [...this.state.workers.keys()] };
+    else if (kind === 'transfer' && s.restarting) this.#openRestart(s);
+    if (kind !== 'transfer' || s.spec.run === 1) return withSpec(wire, s.spec);
+    const input = (decodeNode(wire) as Task).args[1] as number;
+    return withSpec(wire, s.spec, owedParts(s.delivered[input], s.spec));
+  }
+
+  /** Opens the run after a restart: the lost workers' partitions move (restart-plan.ts); stays restarting while no worker can take them. */
+  #openRestart(s: ShuffleRun): void {
+    const { spec } = s;
+    const plan = planMoves(spec, s.lostNames, [...this.state.workers.keys()], (j) => this.#status(spec, j), s.forced);
+    if (plan === undefined) return;
+    const next: P2PRunSpec = { ...spec, run: spec.run + 1 };
+    delete next.moved;
+    if (Object.keys(plan.moved).length > 0) next.moved = plan.moved;
+    s.spec = next;
+    s.restarting = false;
+    s.forced.clear();
+    const to = [...new Set(plan.assigned.map((j) => plan.moved[j]))].join(', ');
+    this.log(
+      `tsdask-scheduler: p2p shuffle ${spec.id}: run ${s.spec.run} moves output(s) ${plan.assigned.join(',') || '(none)'} to ${to || '-'}; the other outputs keep their owners and buckets`,
+    );
+  }
+
+  /** Output `j`'s unpack: still to run, done (held by a live worker), or not wanted. */
+  #status(spec: P2PRunSpec, j: number): PartStatus {
+    const t = this.state.tasks.get(chunkKey(spec.unpack, j));
+    if (t === undefined) return 'unused';
+    if (t.state === WAITING || t.state === QUEUED || t.state === PROCESSING) return 'pending';
+    return t.state === MEMORY ? 'done' : 'unused';
   }
 
   /** The worker unpack task `t` must run on (its partition's owner in the current run), if `t` is one. */
@@ -85,7 +121,8 @@ export class SchedulerShuffles {
     if (u === null) return undefined;
     const s = this.#shuffles.get(u.id);
     if (s === undefined || s.spec.workers.length === 0) return undefined;
-    return ownerOf(s.spec, u.j);
+    const owner = ownerOf(s.spec, u.j);
+    return owner === '' ? undefined : owner;
   }
 
   /** Keys to compute again because `worker` left (see the header); [] when no shuffle needs it. */
@@ -95,20 +132,28 @@ export class SchedulerShuffles {
       const { spec } = s;
       let anyUnpack = false;
       let needsRun = false;
-      for (let j = 0; j < spec.outputs; j++) {
+      const forced: number[] = [];
+      for (let j = 0; j < spec.outputs && spec.run > 0; j++) {
         const t = this.state.tasks.get(chunkKey(spec.unpack, j));
         if (t === undefined) continue;
         anyUnpack = true;
-        if (t.state === WAITING || t.state === QUEUED || t.state === PROCESSING) needsRun = true;
-        else if (t.state === MEMORY && [...t.whoHas].every((w) => w.name === worker)) needsRun = true;
+        const owner = ownerOf(spec, j);
+        if ((t.state === WAITING || t.state === QUEUED || t.state === PROCESSING) && owner === worker) needsRun = true;
+        else if (t.state === MEMORY && [...t.whoHas].every((w) => w.name === worker)) {
+          needsRun = true;
+          if (owner !== worker && owner !== '') forced.push(j); // its owner read and removed its file
+        }
       }
       if (!anyUnpack && this.state.tasks.get(spec.barrier) === undefined) {
         this.#shuffles.delete(id); // finished and forgotten
         continue;
       }
-      if (!needsRun || !spec.workers.includes(worker)) continue;
+      if (!needsRun) continue;
+      this.#noteDeliveries(s);
+      for (const j of forced) s.forced.add(j);
       s.restarts++;
       s.lost.push(`${worker} (${how})`);
+      s.lostNames.add(worker);
       s.restarting = true; // the next transfer sent opens a new run
       if (s.restarts > this.maxRestarts && s.spec.failed === undefined)
         s.spec = {
@@ -125,5 +170,14 @@ export class SchedulerShuffles {
       if (this.state.tasks.has(spec.barrier)) keys.push(spec.barrier);
     }
     return keys;
+  }
+
+  /** Notes which transfers delivered all their buckets in the current run: all once the barrier ran (or runs), else those in memory. */
+  #noteDeliveries(s: ShuffleRun): void {
+    if (s.restarting) return; // restarted already and not run again since: nothing new was delivered
+    const { spec } = s;
+    const barrier = this.state.tasks.get(spec.barrier)?.state;
+    const all = barrier === MEMORY || barrier === PROCESSING;
+    for (let i = 0; i < spec.inputs; i++) if (all || this.state.tasks.get(chunkKey(spec.transfer, i))?.state === MEMORY) s.delivered[i] = spec;
   }
 }

@@ -4,9 +4,11 @@
  * appended to one file per output partition in the run's folder. `add` resolves once the
  * buckets are buffered, waiting for the buffer to be written out first when it is full: the
  * sender's ack waits for it, so a fast sender cannot run the receiver out of memory.
- * `read(j)` writes what is buffered, reads partition j's file back and removes it. A bucket that
- * comes again (the same input and output in the same run: a transfer that ran twice, or sent
- * again after its ack was lost) is dropped: a split is deterministic, so it is the same bytes.
+ * `read(j)` writes what is buffered and reads partition j's file back; `drop(j)` removes it once
+ * its unpack's result is kept (an unpack run again after a restart reads it again). A bucket that
+ * comes again (the same input and output: a transfer that ran twice, or sent again after a
+ * restart or a lost ack) is dropped: a split is deterministic, so it is the same bytes. The files
+ * outlive runs: a restart moves only a lost worker's partitions, and the survivors' stay.
  *
  * A file is a sequence of records: [u32 input index][u32 byte length][bytes, padded to 8], so
  * every bucket's bytes start 8-byte aligned in the file and in the buffer it is read into (the
@@ -55,13 +57,18 @@ export class ShardFiles {
     return this.#bytes;
   }
 
-  /** Buffers `shards`; resolves once they are buffered and the buffer is under its limit again (written out if it was over). */
-  async add(shards: readonly Shard[]): Promise<void> {
-    if (this.#closed) throw this.#error(`buckets arrived after the run was dropped`);
+  /**
+   * Buffers `shards`; resolves, with how many were new (not duplicates), once they are buffered and
+   * the buffer is under its limit again (written out if it was over).
+   */
+  async add(shards: readonly Shard[]): Promise<number> {
+    if (this.#closed) throw this.#error(`buckets arrived after the shuffle's files were removed`);
+    let added = 0;
     for (const s of shards) {
       const id = s.part * 2 ** 32 + s.input;
       if (this.#taken.has(id)) continue;
       this.#taken.add(id);
+      added++;
       const rec = new Uint8Array(HEADER + pad8(s.bytes.byteLength));
       const view = new DataView(rec.buffer);
       view.setUint32(0, s.input, true);
@@ -73,6 +80,7 @@ export class ShardFiles {
       this.#bytes += rec.byteLength;
     }
     if (this.#bytes > this.limitBytes) await this.flush();
+    return added;
   }
 
   /** Writes every buffered record to its partition's file. */
@@ -101,7 +109,7 @@ export class ShardFiles {
     return this.#taken.size;
   }
 
-  /** Output partition `part`'s buckets, in the order they arrived; the file is removed. */
+  /** Output partition `part`'s buckets, in the order they arrived (the file stays until `drop`). */
   async read(part: number): Promise<{ input: number; bytes: Uint8Array }[]> {
     await this.flush();
     const file = this.#file(part);
@@ -123,8 +131,13 @@ export class ShardFiles {
       out.push({ input, bytes: buf.subarray(at + HEADER, at + HEADER + len) });
       at += HEADER + pad8(len);
     }
-    await rm(file, { force: true });
     return out;
+  }
+
+  /** Removes output partition `part`'s file (its unpack's result is kept). */
+  async drop(part: number): Promise<void> {
+    await this.#writing;
+    await rm(this.#file(part), { force: true });
   }
 
   /** Drops the buffer and removes the run's folder. */

@@ -3,22 +3,22 @@
  * the three p2p tasks itself (its threads run only the user's split and combine ops) and keeps
  * the buckets it receives on disk until they are unpacked.
  *
- * - transfer i: runs the split on a thread, encodes each bucket once, sends the buckets of each
- *   destination worker as one message (ShardSender; buckets for itself go straight to its own
- *   files) and finishes once every destination has buffered them. Its result is the run it sent
- *   for. When a send fails (the destination died) it waits for the scheduler's next run of the
- *   shuffle (learnt from the compute-task messages that carry it: `observe`) and sends again
- *   there; with none within `newRunWaitMs` it fails with TSDASK_P2P_PEER. Finishing, it sends
- *   again when a newer run appeared meanwhile, so a result never names a dropped run.
+ * - transfer i: runs the split on a thread and sends the buckets it owes to their owners, one
+ *   message per destination worker (transfer-sends.ts; buckets for itself go straight to its own
+ *   files), through the runs the scheduler opens meanwhile (learnt from the compute-task messages
+ *   that carry them: `observe`). Its result is the run it finished in.
  * - barrier: checks that every transfer's result is its own run (TSDASK_P2P_STALE otherwise).
  * - unpack j: reads output j's file (on the worker that owns j: the scheduler sends it there),
  *   checks it holds exactly one bucket from each input (TSDASK_P2P_SHARDS), and combines them in
- *   input order on a thread, as the task-based shuffle's output task would.
+ *   input order on a thread, as the task-based shuffle's output task would. The file is removed
+ *   once the result is kept (`keeps`): an unpack the scheduler took back during a restart (its
+ *   barrier ran again) is sent again and reads the same file.
  *
- * Received buckets go to the current run's ShardFiles (shard-files.ts) under a folder of the
- * worker's local directory named as the spill folders are (`tsdask-spill-<pid>-*`), so it is
- * removed when the worker exits and found stale after a SIGKILL; buckets of an older run than
- * the newest known are refused, and an older run's files are removed when a newer run appears.
+ * Received buckets go to the shuffle's ShardFiles (shard-files.ts) under a folder of the worker's
+ * local directory named as the spill folders are (`tsdask-spill-<pid>-*`), so it is removed when
+ * the worker exits and found stale after a SIGKILL. A restart (a worker lost) does not drop them:
+ * only the lost worker's partitions move (restart-plan.ts). Buckets for a partition already
+ * unpacked here are dropped; a shuffle's files go once every partition it owns here is unpacked.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,11 +28,12 @@ import { failedBatch, type BatchResult } from '@tsdask/runtime';
 import { folderPrefix, registerOpen, removeStale, unregisterOpen } from '@tsdask/runtime/spill';
 import type { Connection } from '../comm/connection.js';
 import type { ShuffleShardsMsg } from '../protocol/messages.js';
-import { decodeWireValue, encodeWireValue } from '../protocol/values.js';
+import { decodeWireValue } from '../protocol/values.js';
 import { P2PShuffleError } from './errors.js';
-import { ownerOf, p2pKindOf, specOf, type P2PRunSpec } from './run-spec.js';
+import { owedBy, ownerOf, p2pKindOf, specOf, type P2PRunSpec } from './run-spec.js';
 import { ShardFiles, type Shard } from './shard-files.js';
 import { ShardSender } from './shard-sender.js';
+import { sendBuckets, type TransferContext } from './transfer-sends.js';
 
 /** The value held under a key (undefined when none is). */
 export type Held = (key: Key) => { value: unknown } | undefined;
@@ -50,14 +51,20 @@ export interface WorkerShufflesOptions {
   /** Runs a task node on the worker's threads; `held(key)` gives the values its refs name. */
   runThread: (key: Key, node: Node, held: Held) => Promise<BatchResult>;
   log: (line: string) => void;
-  /** How long a transfer whose send failed waits for the scheduler's next run (default 30 s). */
+  /** How long a transfer's sends may keep failing (retried) with no newer run of the scheduler's before it fails (default 30 s). */
   newRunWaitMs?: number;
+  /** Whether the worker keeps the result of task `key` now (the scheduler did not take it back); default always. */
+  keeps?: (key: Key) => boolean;
 }
 
-/** One run's files here and how many of its partitions owned here are still to unpack (counted at the first unpack). */
-interface RunHere {
-  files: ShardFiles;
-  left: number | undefined;
+/** One shuffle here: its files (while some partition owned here is still to unpack) and what was unpacked and received. */
+interface ShuffleHere {
+  files: ShardFiles | undefined;
+  /** Partitions unpacked here with their result kept: buckets for them are dropped. */
+  readonly unpacked: Set<number>;
+  /** Buckets taken, and dropped as duplicates or for a partition already unpacked. */
+  received: number;
+  dropped: number;
 }
 
 const done = (value: unknown, nbytes: number): BatchResult => {
@@ -71,9 +78,7 @@ export class WorkerShuffles {
   readonly #sender: ShardSender;
   /** The newest spec seen per shuffle (from compute-task). */
   readonly #latest = new Map<string, P2PRunSpec>();
-  /** The newest run number seen per shuffle (specs and received buckets). */
-  readonly #latestRun = new Map<string, number>();
-  readonly #runs = new Map<string, RunHere>();
+  readonly #here = new Map<string, ShuffleHere>();
   readonly #waiters = new Set<() => void>();
   /** Transfers running here, by key: a second execute of one (the scheduler sent it again after a restart) joins the first, which sends to the newest run. */
   readonly #transfers = new Map<Key, Promise<BatchResult>>();
@@ -91,11 +96,17 @@ export class WorkerShuffles {
     return this.#dir;
   }
 
-  /** Bytes of received buckets buffered in memory now, over all runs. */
+  /** Bytes of received buckets buffered in memory now, over all shuffles. */
   get bufferedBytes(): number {
     let n = 0;
-    for (const r of this.#runs.values()) n += r.files.buffered;
+    for (const r of this.#here.values()) n += r.files?.buffered ?? 0;
     return n;
+  }
+
+  /** Buckets received for shuffle `id` here: taken, and dropped (duplicates, or for partitions already unpacked). */
+  received(id: string): { taken: number; dropped: number } {
+    const h = this.#here.get(id);
+    return { taken: h?.received ?? 0, dropped: h?.dropped ?? 0 };
   }
 
   /** A compute-task's node: a p2p task's spec tells of the shuffle's current run. */
@@ -106,19 +117,27 @@ export class WorkerShuffles {
     const known = this.#latest.get(spec.id);
     if (known !== undefined && known.run >= spec.run) return;
     this.#latest.set(spec.id, spec);
-    this.#sawRun(spec.id, spec.run);
     for (const wake of [...this.#waiters]) wake();
   }
 
-  /** Buckets from a peer (or from this worker's own transfer); resolves once buffered. */
+  /**
+   * Buckets from a peer (or from this worker's own transfer); resolves once buffered. Buckets of
+   * any run are taken: a partition's owner keeps its buckets across restarts.
+   */
   async receive(msg: Omit<ShuffleShardsMsg, 'id'>, bodies: readonly Uint8Array[]): Promise<void> {
     if (this.#closed) throw new Error('the worker is closing');
-    const newest = this.#latestRun.get(msg.shuffle) ?? 0;
-    if (msg.run < newest) throw new P2PShuffleError('TSDASK_P2P_STALE', msg.shuffle, msg.run, `buckets of run ${msg.run} refused: run ${newest} replaced it`);
-    this.#sawRun(msg.shuffle, msg.run);
-    const here = this.#here(msg.shuffle, msg.run);
-    const shards: Shard[] = msg.parts.map((part, k) => ({ part, input: msg.input, bytes: bodies[k]! }));
-    await here.files.add(shards);
+    const here = this.#shuffle(msg.shuffle);
+    const shards: Shard[] = [];
+    for (let k = 0; k < msg.parts.length; k++) {
+      const part = msg.parts[k]!;
+      if (!here.unpacked.has(part)) shards.push({ part, input: msg.input, bytes: bodies[k]! });
+    }
+    here.dropped += msg.parts.length - shards.length;
+    if (shards.length === 0) return;
+    here.files ??= new ShardFiles(this.#folder(), msg.shuffle, msg.run, this.#o.bufferBytes);
+    const taken = await here.files.add(shards);
+    here.received += taken;
+    here.dropped += shards.length - taken;
   }
 
   /** Runs p2p task `key` (node `node`); `held(key)` gives the values of its inputs. A failure comes back as data. */
@@ -156,6 +175,7 @@ export class WorkerShuffles {
 
   async #transfer(key: Key, node: Task, spec: P2PRunSpec, held: Held): Promise<BatchResult> {
     const input = node.args[1] as number;
+    const only = owedBy(node);
     const r = await this.#o.runThread(key, node.args[2] as Node, held);
     if (!r.ok) return r;
     const buckets = r.value;
@@ -166,48 +186,21 @@ export class WorkerShuffles {
         spec.run,
         `the split of input ${input} gave ${Array.isArray(buckets) ? `${buckets.length} buckets` : typeof buckets}, not ${spec.outputs} buckets`,
       );
-    const encoded = buckets.map((b) => encodeWireValue(b));
-    let cur = spec;
-    for (;;) {
-      try {
-        await this.#sendAll(cur, input, encoded);
-      } catch (err) {
-        const next = await this.#newerRun(cur);
-        if (next === undefined)
-          throw new P2PShuffleError('TSDASK_P2P_PEER', cur.id, cur.run, `transfer of input ${input} could not deliver its buckets: ${(err as Error).message}`, {
-            cause: err,
-          });
-        this.#o.log(`p2p ${cur.id}: input ${input} sends again in run ${next.run} (${(err as Error).message})`);
-        cur = next;
-        continue;
-      }
-      const newest = this.#latest.get(cur.id);
-      if (newest === undefined || newest.run <= cur.run) break;
-      cur = newest; // a restart happened while sending: the buckets belong to the newer run
-    }
-    return done(cur.run, 8);
-  }
-
-  /** Sends input `input`'s encoded buckets to their owners in run `spec`, one message per worker; resolves once all are buffered. */
-  #sendAll(spec: P2PRunSpec, input: number, encoded: Uint8Array[]): Promise<void[]> {
-    const byOwner = new Map<string, number[]>();
-    for (let j = 0; j < encoded.length; j++) {
-      const w = ownerOf(spec, j);
-      const parts = byOwner.get(w);
-      if (parts === undefined) byOwner.set(w, [j]);
-      else parts.push(j);
-    }
-    return Promise.all(
-      [...byOwner].map(([w, parts]) => {
-        const msg = { type: 'shuffle-shards' as const, shuffle: spec.id, run: spec.run, input, parts };
-        const bodies = parts.map((j) => encoded[j]!);
-        return w === this.#o.address ? this.receive(msg, bodies) : this.#sender.send(w, msg, bodies);
-      }),
+    const ctx: TransferContext = {
+      latest: (id) => this.#latest.get(id),
+      newerRun: (s, waitMs) => this.#newerRun(s, waitMs),
+      giveUpMs: this.#o.newRunWaitMs ?? 30_000,
+      send: (owner, msg, bodies) => (owner === this.#o.address ? this.receive(msg, bodies) : this.#sender.send(owner, msg, bodies)),
+    };
+    const out = await sendBuckets(ctx, spec, input, buckets, only);
+    this.#o.log(
+      `p2p ${spec.id}: input ${input} sent ${out.sent} bucket(s), run ${out.run}${only !== undefined ? ` (owing ${only.length} of ${spec.outputs})` : ''}`,
     );
+    return done(out.run, 8);
   }
 
-  /** Resolves with a run of `spec`'s shuffle newer than it, once one is known, or undefined after `newRunWaitMs`. */
-  #newerRun(spec: P2PRunSpec): Promise<P2PRunSpec | undefined> {
+  /** Resolves with a run of `spec`'s shuffle newer than it, once one is known, or undefined after `waitMs`. */
+  #newerRun(spec: P2PRunSpec, waitMs: number): Promise<P2PRunSpec | undefined> {
     const newer = (): P2PRunSpec | undefined => {
       const s = this.#latest.get(spec.id);
       return s !== undefined && s.run > spec.run ? s : undefined;
@@ -223,7 +216,7 @@ export class WorkerShuffles {
       const wake = (): void => {
         if (newer() !== undefined || this.#closed) finish();
       };
-      const timer = setTimeout(finish, this.#o.newRunWaitMs ?? 30_000);
+      const timer = setTimeout(finish, waitMs);
       this.#waiters.add(wake);
     });
   }
@@ -244,11 +237,14 @@ export class WorkerShuffles {
     const head = node.args[3] as Task;
     const owner = ownerOf(spec, j);
     if (owner !== this.#o.address)
-      throw new P2PShuffleError('TSDASK_P2P_NOT_HERE', spec.id, spec.run, `output ${j} is kept by worker ${owner}, but its unpack ran on ${this.#o.address}`);
-    const here = spec.inputs === 0 ? undefined : this.#runs.get(spec.id);
-    if (spec.inputs > 0 && (here === undefined || here.files.run !== spec.run))
-      throw new P2PShuffleError('TSDASK_P2P_SHARDS', spec.id, spec.run, `worker ${this.#o.address} holds no buckets of this run for output ${j}`);
-    const shards = here === undefined ? [] : await here.files.read(j);
+      throw new P2PShuffleError(
+        'TSDASK_P2P_NOT_HERE',
+        spec.id,
+        spec.run,
+        `output ${j} is kept by worker ${owner || '(none)'}, but its unpack ran on ${this.#o.address}`,
+      );
+    const here = this.#here.get(spec.id);
+    const shards = spec.inputs === 0 || here?.files === undefined ? [] : await here.files.read(j);
     const seen = new Uint8Array(spec.inputs);
     for (const s of shards) {
       if (s.input >= spec.inputs || seen[s.input] === 1)
@@ -256,7 +252,12 @@ export class WorkerShuffles {
       seen[s.input] = 1;
     }
     if (shards.length !== spec.inputs)
-      throw new P2PShuffleError('TSDASK_P2P_SHARDS', spec.id, spec.run, `output ${j} got ${shards.length} of its ${spec.inputs} buckets (one per input)`);
+      throw new P2PShuffleError(
+        'TSDASK_P2P_SHARDS',
+        spec.id,
+        spec.run,
+        `output ${j} got ${shards.length} of its ${spec.inputs} buckets (one per input) on worker ${this.#o.address}`,
+      );
     shards.sort((a, b) => a.input - b.input);
     const values = new Map<Key, { value: unknown }>();
     const refs: Node[] = shards.map((s, k) => {
@@ -266,32 +267,28 @@ export class WorkerShuffles {
     });
     const combine: Task = { op: head.op, args: [...head.args, ...refs] };
     const r = await this.#o.runThread(key, combine, (k) => values.get(k) ?? held(k));
-    if (here !== undefined) {
-      if (here.left === undefined) {
-        here.left = 0;
-        for (let o = 0; o < spec.outputs; o++) if (ownerOf(spec, o) === this.#o.address) here.left++;
-      }
-      here.left--;
-    }
-    if (here !== undefined && here.left === 0 && this.#runs.get(spec.id) === here) {
-      // Every output this worker owns in the run is unpacked: its folder goes.
-      here.files.close();
-      this.#runs.delete(spec.id);
-    }
+    if (r.ok && here !== undefined && (this.#o.keeps?.(key) ?? true)) await this.#unpacked(spec.id, here, j);
     return r;
   }
 
-  #sawRun(id: string, run: number): void {
-    if (run > (this.#latestRun.get(id) ?? 0)) this.#latestRun.set(id, run);
+  /** Output `j`'s result is kept: its file goes, and the shuffle's files once every partition owned here is unpacked. */
+  async #unpacked(id: string, here: ShuffleHere, j: number): Promise<void> {
+    here.unpacked.add(j);
+    const files = here.files;
+    if (files === undefined) return;
+    const spec = this.#latest.get(id)!;
+    let left = false;
+    for (let o = 0; o < spec.outputs && !left; o++) left = ownerOf(spec, o) === this.#o.address && !here.unpacked.has(o);
+    if (left) return files.drop(j);
+    here.files = undefined;
+    files.close();
+    this.#o.log(`p2p ${id}: every output owned here is unpacked (${here.unpacked.size}); received ${here.received} bucket(s), dropped ${here.dropped}`);
   }
 
-  /** The run's files here, made on first use (an older run's are removed). */
-  #here(id: string, run: number): RunHere {
-    const cur = this.#runs.get(id);
-    if (cur !== undefined && cur.files.run === run) return cur;
-    if (cur !== undefined) cur.files.close();
-    const here: RunHere = { files: new ShardFiles(this.#folder(), id, run, this.#o.bufferBytes), left: undefined };
-    this.#runs.set(id, here);
+  /** The shuffle's state here, made on first use. */
+  #shuffle(id: string): ShuffleHere {
+    let here = this.#here.get(id);
+    if (here === undefined) this.#here.set(id, (here = { files: undefined, unpacked: new Set(), received: 0, dropped: 0 }));
     return here;
   }
 
@@ -309,8 +306,8 @@ export class WorkerShuffles {
   }
 
   #removeDir(): void {
-    for (const r of this.#runs.values()) r.files.close();
-    this.#runs.clear();
+    for (const r of this.#here.values()) r.files?.close();
+    this.#here.clear();
     if (this.#dir === undefined) return;
     unregisterOpen(this.#closable);
     rmSync(this.#dir, { recursive: true, force: true });

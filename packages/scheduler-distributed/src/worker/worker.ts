@@ -1,13 +1,12 @@
 /**
- * A distributed worker: the shell around WorkerStateMachine. It holds values (DataStore),
- * serves them on its data port (data-server.ts), registers with the scheduler (register.ts),
- * turns each scheduler message into a stimulus and carries out the machine's instructions, one
- * method each: execute on the thread executor, gather-dep from a peer (protocol/peer-pool.ts), results and
- * missing data to the scheduler, release-data from the store. The tasks of a P2P shuffle run in
- * its shuffle part (shuffle/worker-shuffles.ts), which takes peers' buckets from the data port.
- * It heartbeats its bytes in memory
- * and on disk; with a memory limit it spills values to disk and pauses new work by the fractions
- * of state/memory-thresholds.ts (memory-manager.ts), and reads spilled inputs back before a task runs.
+ * A distributed worker: the shell around WorkerStateMachine. `Worker.start` opens its parts
+ * (start.ts: the store, the data port of data-server.ts, the thread executor, registration);
+ * the worker turns each scheduler message into a stimulus and carries out the machine's
+ * instructions, one method each: execute (task-runner.ts: on the threads, or a P2P shuffle's
+ * task in its shuffle part, shuffle/worker-shuffles.ts), gather-dep from a peer
+ * (protocol/peer-pool.ts), results and missing data to the scheduler, release-data from the
+ * store. It heartbeats its bytes in memory and on disk; with a memory limit it spills values to
+ * disk and pauses new work by the fractions of state/memory-thresholds.ts (memory-manager.ts).
  *
  * A worker without its scheduler stops: when that connection closes, `closed` resolves with
  * code 1 (close-worker and close() give code 0); unless it has a reconnect window, where it keeps
@@ -17,70 +16,31 @@
  * /metrics with `metricsPort` (metrics.ts).
  */
 import type { TlsOptions } from '../comm/tls.js';
-import { networkInterfaces } from 'node:os';
-import { ConfigError, forEachRef, serializeError, type Key, type Node, type OpId, type Task } from '@tsdask/core-graph';
-import type { BatchPayload, BatchResult } from '@tsdask/runtime';
+import { type Node, type OpId } from '@tsdask/core-graph';
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
 import { connect, type Listener } from '../comm/tcp.js';
-import { formatAddress, parseAddress } from '../protocol/address.js';
+import { parseAddress } from '../protocol/address.js';
 import { checkToWorker } from '../protocol/check.js';
-import type { SchedulerToWorker, WireError, WireNode, WorkerToScheduler } from '../protocol/messages.js';
-import { decodeNode, decodeWireValue, encodeNode } from '../protocol/values.js';
+import type { RegisterWorkerMsg, SchedulerToWorker, WireError, WireNode, WorkerToScheduler } from '../protocol/messages.js';
+import { decodeNode, decodeWireValue } from '../protocol/values.js';
 import { p2pKindOfWire } from '../shuffle/run-spec.js';
-import { WorkerShuffles, type Held } from '../shuffle/worker-shuffles.js';
-import { DataStore, type StoredValue } from './data-store.js';
+import { WorkerShuffles } from '../shuffle/worker-shuffles.js';
+import type { DataStore } from './data-store.js';
 import type { WorkerExit, WorkerOptions } from './options.js';
-import { taskPayload } from './payload.js';
-import { serveData } from './data-server.js';
-import { ThreadExecutor } from './executor.js';
-import { parseMemoryLimit } from '@tsdask/runtime/spill';
+import type { ThreadExecutor } from './executor.js';
+import { openWorker, type WorkerParts } from './start.js';
+import { TaskRunner } from './task-runner.js';
 import { MemoryManager } from './memory-manager.js';
 import { PeerPool } from '../protocol/peer-pool.js';
-import { DEFAULT_REGISTER_TIMEOUT_MS, register } from './register.js';
 import { heldResults, reconnect, workNotInMemory } from './reconnect.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
 import { workerMetrics } from './metrics.js';
 import { workerSnapshot } from './state-dump.js';
-import type { RegisterWorkerMsg } from '../protocol/messages.js';
 import { TransferLog } from './transfer-log.js';
 import { WorkerStateMachine } from './state/machine.js';
-import { memoryFractions, type MemoryFractions } from './state/memory-thresholds.js';
 import type { WorkerInstruction, WorkerStimulus } from './state/messages.js';
-
-interface Parts {
-  name: string;
-  address: string;
-  scheduler: string;
-  nthreads: number;
-  memoryLimit: number;
-  fractions: MemoryFractions;
-  memoryMonitorMs: number;
-  readMemory: (() => number) | undefined;
-  heartbeatMs: number;
-  conn: Connection;
-  listener: Listener;
-  store: DataStore;
-  log: (line: string) => void;
-  token: string;
-  tls: TlsOptions | undefined;
-  executor: ThreadExecutor;
-  registration: RegisterWorkerMsg;
-  registerTimeoutMs: number;
-  reconnectTimeoutMs: number;
-  localDirectory: string | undefined;
-  shuffleBufferBytes: number;
-  /** Where the data port hands P2P shuffle buckets: set to the worker's shuffle part once it exists. */
-  shuffleSlot: { current: WorkerShuffles | undefined };
-}
-
-/** The address peers can reach for a bound host: a wildcard host is replaced by this machine's first external IPv4 address. */
-function reachableHost(bound: string): string {
-  if (bound !== '0.0.0.0' && bound !== '::') return bound;
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  return '127.0.0.1';
-}
 
 export type { WorkerExit, WorkerOptions } from './options.js';
 
@@ -106,6 +66,7 @@ export class Worker {
   readonly #executor: ThreadExecutor;
   readonly #peers: PeerPool;
   readonly #shuffles: WorkerShuffles;
+  readonly #runner: TaskRunner;
   /** Fetches from peers since the last heartbeat, reported with it. */
   readonly #transfers = new TransferLog();
   readonly #sources = new Map<OpId, string>();
@@ -114,8 +75,6 @@ export class Worker {
   readonly #monitor: ReturnType<typeof setInterval> | undefined;
   #resolveClosed!: (exit: WorkerExit) => void;
   #metrics: MetricsServer | undefined;
-  /** Seconds each finished task ran, until its task-finished carries it. */
-  readonly #durations = new Map<string, number>();
   /** Keys the scheduler asked this worker to copy (acquire-replicas): reported by replicas-added once here. */
   readonly #replicating = new Set<string>();
   #closing = false;
@@ -124,92 +83,20 @@ export class Worker {
 
   /** Opens the data port, registers with the scheduler and starts serving; rejects (having closed what it opened) if any step fails. */
   static async start(options: WorkerOptions): Promise<Worker> {
-    const nthreads = options.nthreads ?? 1;
-    if (!Number.isInteger(nthreads) || nthreads < 1)
-      throw new ConfigError(`nthreads must be a whole number of at least 1, got ${nthreads}.`, { option: 'nthreads' });
-    const memoryLimit = parseMemoryLimit(options.memoryLimit ?? 0);
-    const fractions = memoryFractions({ target: options.memoryTarget, spill: options.memorySpill, pause: options.memoryPause });
-    const memoryMonitorMs = options.memoryMonitorMs ?? 100;
-    if (!(memoryMonitorMs > 0))
-      throw new ConfigError(`memoryMonitorMs must be a positive number of milliseconds, got ${memoryMonitorMs}.`, { option: 'memoryMonitorMs' });
-    let name = options.name ?? '';
-    const log = options.log ?? ((line: string) => void process.stderr.write(`tsdask-worker ${name}: ${line}\n`));
-    const store = new DataStore({
-      spill: { parent: options.localDirectory },
-      // Told once per kind; the values stay in memory and the worker goes on.
-      onSpillError: (err) => log(`spilling to disk failed (${err.code}): ${err.message}`),
-    });
-    const tls = options.tls;
-    const shuffleSlot: Parts['shuffleSlot'] = { current: undefined };
-    const listener = await serveData({
-      host: options.host ?? '127.0.0.1',
-      port: options.port ?? 0,
-      token: options.token,
-      tls,
-      store,
-      log,
-      onShards: (msg, bodies) => shuffleSlot.current?.receive(msg, bodies) ?? Promise.reject(new Error('the worker is not ready for shuffle buckets yet')),
-    });
-    const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
-    if (name === '') name = address;
-    const executor = new ThreadExecutor(nthreads, undefined, undefined, options.onTaskExit); // its threads boot while the worker registers
-    const reconnectTimeoutMs = options.reconnectTimeoutMs ?? 0;
-    if (!(reconnectTimeoutMs >= 0))
-      throw new ConfigError(`reconnectTimeoutMs must be 0 or a positive number of milliseconds, got ${reconnectTimeoutMs}.`, { option: 'reconnectTimeoutMs' });
-    const registration: RegisterWorkerMsg = {
-      type: 'register-worker',
-      name,
-      address,
-      nthreads,
-      memoryLimit,
-      pid: process.pid,
-      ...(options.nanny !== undefined ? { nanny: options.nanny } : {}),
-    };
-    const registerTimeoutMs = options.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS;
-    let worker: Worker;
-    try {
-      const { conn, welcome } = await register({ scheduler: options.scheduler, token: options.token, tls, registration, timeoutMs: registerTimeoutMs });
-      worker = new Worker({
-        name,
-        address,
-        scheduler: options.scheduler,
-        token: options.token,
-        tls,
-        nthreads,
-        memoryLimit,
-        fractions,
-        memoryMonitorMs,
-        readMemory: options.readMemory,
-        heartbeatMs: welcome.heartbeatMs,
-        conn,
-        listener,
-        store,
-        log,
-        executor,
-        registration,
-        registerTimeoutMs,
-        reconnectTimeoutMs,
-        localDirectory: options.localDirectory,
-        shuffleBufferBytes: options.shuffleBufferBytes ?? (memoryLimit > 0 ? Math.min(64 * 2 ** 20, Math.floor(memoryLimit / 4)) : 64 * 2 ** 20),
-        shuffleSlot,
-      });
-    } catch (err) {
-      await Promise.all([listener.close(), executor.close(), store.close()]);
-      throw err;
-    }
+    const parts = await openWorker(options);
+    const worker = new Worker(parts);
     if (options.metricsPort !== undefined) {
-      const w = worker;
       try {
-        w.#metrics = await serveMetrics({ host: options.host ?? '127.0.0.1', port: options.metricsPort, collect: () => w.metrics(), log });
+        worker.#metrics = await serveMetrics({ host: options.host ?? '127.0.0.1', port: options.metricsPort, collect: () => worker.metrics(), log: parts.log });
       } catch (err) {
-        await w.close();
+        await worker.close();
         throw err;
       }
     }
     return worker;
   }
 
-  private constructor(p: Parts) {
+  private constructor(p: WorkerParts) {
     this.name = p.name;
     this.address = p.address;
     this.scheduler = p.scheduler;
@@ -236,10 +123,24 @@ export class Worker {
         const { host, port } = parseAddress(peer);
         return connect({ host, port, token, role: 'peer', ...(tls !== undefined ? { tls } : {}) });
       },
-      runThread: (key, node, held) => this.#runThread(key, node, held),
+      runThread: (key, node, held) => this.#runner.runThread(key, node, held),
       log: p.log,
+      keeps: (key) => this.#machine.tasks.get(key)?.wanted === true,
     });
     p.shuffleSlot.current = this.#shuffles;
+    const sources = this.#sources;
+    this.#runner = new TaskRunner({
+      name: p.name,
+      store: p.store,
+      machine: this.#machine,
+      executor: p.executor,
+      shuffles: this.#shuffles,
+      sources,
+      closing: () => this.#closing,
+      sid: (what) => this.#sid(what),
+      handle: (s) => this.#handle(s),
+      send: (msg, lazy) => this.#send(msg, lazy),
+    });
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#heartbeat = setInterval(() => this.#sendHeartbeat(), Math.max(10, p.heartbeatMs));
     this.#heartbeat.unref();
@@ -276,7 +177,7 @@ export class Worker {
   async #reconnect(): Promise<void> {
     this.#receiving = undefined;
     this.#replicating.clear();
-    this.#durations.clear();
+    this.#runner.durations.clear();
     const drop = workNotInMemory(this.#machine);
     if (drop.length > 0) this.#handle({ type: 'free-keys', stimulusId: this.#sid('scheduler-lost'), keys: drop });
     try {
@@ -433,14 +334,14 @@ export class Worker {
   #carryOut(ins: WorkerInstruction): void {
     switch (ins.type) {
       case 'execute':
-        return this.#execute(ins.key, ins.op as WireNode);
+        return this.#runner.execute(ins.key, ins.op as WireNode);
       case 'gather-dep':
         return this.#gatherDep(ins.transferId, ins.peer, ins.keys);
       case 'task-finished': {
         // A copy the scheduler asked for (acquire-replicas) is reported as one: the scheduler did not ask this worker to compute it.
         if (this.#replicating.delete(ins.key)) return this.#send({ type: 'replicas-added', keys: [[ins.key, ins.nbytes]] });
-        const duration = this.#durations.get(ins.key);
-        this.#durations.delete(ins.key);
+        const duration = this.#runner.durations.get(ins.key);
+        this.#runner.durations.delete(ins.key);
         // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
         return this.#send(
           { type: 'task-finished', key: ins.key, nbytes: ins.nbytes, ...(duration !== undefined ? { duration } : {}) },
@@ -452,7 +353,7 @@ export class Worker {
       case 'missing-data':
         return this.#send({ type: 'missing-data', key: ins.key, tried: ins.tried });
       case 'release-data':
-        this.#durations.delete(ins.key);
+        this.#runner.durations.delete(ins.key);
         this.#store.delete(ins.key);
         return;
       case 'steal-response':
@@ -469,67 +370,6 @@ export class Worker {
     this.#send({ type: 'heartbeat', memory: s.bytes, spilled: s.spilledBytes, executing: this.#machine.executing, ready: this.#machine.ready.size });
     const rows = this.#transfers.drain();
     if (rows !== undefined) this.#send({ type: 'transfers', rows });
-  }
-
-  #execute(key: string, wire: WireNode, loaded?: Map<string, StoredValue>): void {
-    if (this.#store.spilledBytes > 0) {
-      const deps = [...(this.#machine.tasks.get(key)?.dependencies ?? [])].map((d) => d.key).filter((k) => loaded?.has(k) !== true);
-      if (this.#store.anyOnDisk(deps)) {
-        // Inputs on disk are read back first (again for one spilled meanwhile); one that cannot be (SpillError TSDASK_SPILL_LOST) fails the task.
-        void this.#store.readBack(deps).then(({ values, errors }) => {
-          if (this.#closing) return;
-          const lost = errors.values().next();
-          if (lost.done) return this.#execute(key, wire, loaded === undefined ? values : new Map([...loaded, ...values]));
-          this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error: serializeError(lost.value) });
-        });
-        return;
-      }
-    }
-    if (p2pKindOfWire(wire) !== undefined) {
-      const held: Held = (k) => this.#store.get(k) ?? loaded?.get(k);
-      void this.#shuffles.execute(key, decodeNode(wire) as Task, held).then((r) => this.#executed(key, r));
-      return;
-    }
-    let payload: BatchPayload;
-    try {
-      const deps = this.#machine.tasks.get(key)?.dependencies ?? [];
-      payload = taskPayload(
-        key,
-        wire,
-        [...deps].map((d) => d.key),
-        (k) => this.#store.get(k) ?? loaded?.get(k),
-        this.#sources,
-        this.name,
-      );
-    } catch (err) {
-      const error = serializeError(err);
-      queueMicrotask(() => this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error }));
-      return;
-    }
-    const began = performance.now();
-    void this.#executor.run(key, payload).then((r) => this.#executed(key, r, began));
-  }
-
-  /** A task's run ended (on a thread, or in the shuffle part): the result goes to the store and the machine; a thread's run time (from `began`) is reported with it. */
-  #executed(key: string, r: BatchResult, began?: number): void {
-    if (this.#closing) return;
-    if (r.ok && began !== undefined) this.#durations.set(key, (performance.now() - began) / 1000);
-    const slots = this.#executor.slots;
-    if (slots !== this.#machine.nthreads) {
-      this.#handle({ type: 'set-slots', stimulusId: this.#sid('set-slots'), slots });
-      this.#send({ type: 'slots', slots }, true);
-    }
-    if (!r.ok) return this.#handle({ type: 'execute-failure', stimulusId: this.#sid('execute-failure'), key, error: r.error });
-    if (this.#machine.stateOf(key) === 'executing') this.#store.put(key, r.value, r.nbytes);
-    this.#handle({ type: 'execute-success', stimulusId: this.#sid('execute-success'), key, nbytes: r.nbytes });
-  }
-
-  /** Runs `node` (a P2P shuffle's split or combine) on the threads, its refs' values from `held`. */
-  #runThread(key: Key, node: Node, held: Held): Promise<BatchResult> {
-    const keys = new Set<Key>();
-    forEachRef(node, (k) => keys.add(k));
-    const payload = taskPayload(key, encodeNode(node), [...keys], held as (k: string) => StoredValue | undefined, this.#sources, this.name);
-    return this.#executor.run(key, payload);
   }
 
   #gatherDep(transferId: number, peer: string, keys: string[]): void {

@@ -3,7 +3,8 @@
  * (`reconnectTimeoutMs`), a persisted collection is still there after the scheduler process is
  * killed (SIGKILL) and a new one starts on the same port. The answer computed from it after the
  * restart is checked against a plain loop, and none of its tasks ran again: each part carries a
- * random number drawn when it ran, and they are the same before and after. Work that was running
+ * random number drawn when it ran, and they are the same before and after; the workers and their
+ * nannies are the same processes (a nanny redials too). Work that was running
  * at the restart is sent again by the client and finishes.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,8 +14,9 @@ import type { Client } from '../../src/client/client.js';
 
 let cluster: LocalCluster;
 let client: Client;
+const lines: string[] = [];
 beforeAll(async () => {
-  cluster = await LocalCluster.start({ nWorkers: 2, reconnectTimeoutMs: 30_000 });
+  cluster = await LocalCluster.start({ nWorkers: 2, reconnectTimeoutMs: 30_000, onLog: (_child, line) => lines.push(line) });
   client = cluster.client();
   await client.ready();
 });
@@ -37,6 +39,9 @@ it('a persisted collection survives a scheduler restart: right answer, no task o
   const parts = await client.persist(Array.from({ length: PARTS }, (_, i) => part(i, N)));
   const before = (await compute(...parts, { scheduler: client })) as Float64Array[];
   const pids = cluster.workerPids();
+  // Each worker runs under a nanny (the default); with --reconnect-timeout the nanny redials too instead of exiting.
+  const nannies = cluster.workers.map((w) => w.nannyPid);
+  expect(nannies.every((p) => typeof p === 'number')).toBe(true);
   const oldScheduler = cluster.schedulerProcess.pid;
 
   await cluster.restartScheduler();
@@ -54,6 +59,10 @@ it('a persisted collection survives a scheduler restart: right answer, no task o
   const after = (await compute(...parts, { scheduler: client })) as Float64Array[];
   expect(after.map((p) => p[N])).toEqual(before.map((p) => p[N]));
   expect(cluster.workerPids()).toEqual(pids);
+  expect(cluster.workers.map((w) => w.nannyPid)).toEqual(nannies);
+  const redialled = (): number => lines.filter((l) => /tsdask-nanny .*: reconnected to the scheduler at /.test(l)).length;
+  for (let i = 0; i < 200 && redialled() < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(redialled()).toBe(2);
 }, 60_000);
 
 it('a task running when the scheduler is killed is sent again by the client and finishes', async () => {

@@ -1,10 +1,13 @@
 /**
  * The scheduler's part in a P2P shuffle, on the pure state machine: the first transfer sent
  * opens run 1 over the live workers, each unpack is placed on its partition's owner, and losing
- * a worker of the run while unpacks wait restarts it: every transfer and the barrier are computed
- * again (their results freed where they are), in run 2 over the survivors. After more restarts
- * than allowed, the tasks go out marked failed (the worker then fails them with
- * P2PShuffleError TSDASK_P2P_RESTARTS).
+ * a worker that owns a partition still to unpack restarts only what it held: every transfer and
+ * the barrier are computed again (their results freed where they are) in run 2, where the lost
+ * worker's partitions move to the survivors and each transfer that had delivered owes only
+ * those. A second loss during the partial restart moves that worker's partitions too, and a
+ * transfer owes everything that moved since it last delivered. After more restarts than allowed,
+ * the tasks go out marked failed (the worker then fails them with P2PShuffleError
+ * TSDASK_P2P_RESTARTS).
  */
 import { describe, expect, it } from 'vitest';
 import { chunkKey, lowerGraph, P2P_BARRIER_OP, P2P_TRANSFER_OP, P2P_UNPACK_OP, type Node, type P2PShuffleSpec, type TaskGraph } from '@tsdask/core-graph';
@@ -33,25 +36,27 @@ function shuffleGraph(): TaskGraph {
 function setup(maxRestarts = 3): {
   s: SchedulerState;
   runs: SchedulerShuffles;
-  sent: (out: SchedulerInstruction[]) => Record<string, [string, P2PRunSpec | undefined]>;
+  sent: (out: SchedulerInstruction[]) => Record<string, [string, P2PRunSpec | undefined, number[]?]>;
 } {
   // The tasks' own allowance is larger: here the shuffle's restarts run out first.
   const s = new SchedulerState({ allowedFailures: 10 });
   const runs = new SchedulerShuffles(s, maxRestarts, () => {});
   s.restrict = (t) => runs.ownerFor(t);
-  // What the shell sends: key -> [worker, the spec its node carries]
-  const sent = (out: SchedulerInstruction[]): Record<string, [string, P2PRunSpec | undefined]> =>
+  // What the shell sends: key -> [worker, the spec its node carries, the partitions a transfer owes (when not all)]
+  const sent = (out: SchedulerInstruction[]): Record<string, [string, P2PRunSpec | undefined, number[]?]> =>
     Object.fromEntries(
       computes(out).map((c) => {
         const node = JSON.parse(runs.prepare(c.node as unknown as WireNode) as string) as { args: unknown[] };
-        return [c.key, [c.worker, c.key.startsWith('in') ? undefined : (node.args[0] as P2PRunSpec)]];
+        if (c.key.startsWith('in')) return [c.key, [c.worker, undefined]];
+        const owed = node.args[3] as number[] | undefined;
+        return [c.key, owed === undefined ? [c.worker, node.args[0] as P2PRunSpec] : [c.worker, node.args[0] as P2PRunSpec, owed]];
       }),
     );
   return { s, runs, sent };
 }
 
 describe('SchedulerShuffles', () => {
-  it('opens a run over the live workers, pins unpacks to their owners, and restarts without a lost worker', () => {
+  it("opens a run over the live workers, pins unpacks to their owners, and on a loss moves only the lost worker's outputs", () => {
     const { s, runs, sent } = setup();
     s.handle({ type: 'worker-added', worker: 'A', nthreads: 2 });
     s.handle({ type: 'worker-added', worker: 'B', nthreads: 2 });
@@ -74,10 +79,46 @@ describe('SchedulerShuffles', () => {
     const out = s.handle({ type: 'worker-removed', worker: 'B', restart });
     expect(out).toContainEqual({ type: 'free-keys', worker: 'A', keys: ['b'] });
     expect(Object.keys(sent(out)).sort()).toEqual(['in0', 'in1']);
+    // Run 2: B's outputs 2 and 3 move to A; both transfers delivered in run 1 (the barrier ran), so each owes only 2 and 3.
     const again = sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 100 }));
-    expect(again['t,0']).toEqual(['A', expect.objectContaining({ run: 2, workers: ['A'] })]);
+    expect(again['t,0']).toEqual(['A', expect.objectContaining({ run: 2, workers: ['A', 'B'], moved: { 2: 'A', 3: 'A' } }), [2, 3]]);
     expect(s.stateOf('u,0')).toBe('memory'); // an unpacked output on a survivor is kept
     expect(['u,1', 'u,2', 'u,3'].map((k) => s.stateOf(k))).toEqual(['waiting', 'waiting', 'waiting']);
+    expect(sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'A', nbytes: 100 }))['t,1']?.[2]).toEqual([2, 3]);
+    s.handle({ type: 'task-finished', key: 't,0', worker: 'A', nbytes: 8 });
+    const b2 = sent(s.handle({ type: 'task-finished', key: 't,1', worker: 'A', nbytes: 8 }))['b']!;
+    expect(b2[1]!.run).toBe(2);
+    // u,1 stays on A, its owner; u,2 and u,3 go to A, their new owner; u,0 is not sent again.
+    const unpacks2 = sent(s.handle({ type: 'task-finished', key: 'b', worker: 'A', nbytes: 8 }));
+    expect(Object.fromEntries(Object.entries(unpacks2).map(([k, [w]]) => [k, w]))).toEqual({ 'u,1': 'A', 'u,2': 'A', 'u,3': 'A' });
+    expect(s.validate()).toEqual([]);
+  });
+
+  it('restarts only the new loss when a second worker goes during a partial restart', () => {
+    const { s, runs, sent } = setup();
+    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 2 });
+    s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
+    // Run 1 over A, B, C: outputs 0 and 1 are A's, 2 is B's, 3 is C's. t,0 delivers; t,1 runs on B when C dies.
+    sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 100 }));
+    const t1 = sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 100 }))['t,1']!;
+    expect(t1[0]).toBe('B');
+    s.handle({ type: 'task-finished', key: 't,0', worker: 'A', nbytes: 8 });
+    const out = s.handle({ type: 'worker-removed', worker: 'C', restart: runs.restartFor('C', 'killed') });
+    // t,1 was processing on B: taken back and sent again (it owes everything: it never delivered); t,0 owes only output 3.
+    const r2 = sent(out);
+    expect(r2['t,1']).toEqual(['B', expect.objectContaining({ run: 2, moved: { 3: 'A' } })]);
+    expect(Object.keys(r2).sort()).toEqual(['in0', 't,1']); // t,0's input in0 was released: computed again first
+    // B dies before anything of run 2 delivered: its output 2 moves too; t,0 now owes 2 and 3, t,1 still everything.
+    const out3 = s.handle({ type: 'worker-removed', worker: 'B', restart: runs.restartFor('B', 'killed') });
+    expect(Object.keys(sent(out3)).sort()).toEqual(['in1']);
+    const t0 = sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 100 }))['t,0']!;
+    expect(t0).toEqual(['A', expect.objectContaining({ run: 3, moved: { 2: 'A', 3: 'A' } }), [2, 3]]);
+    const t1again = sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'A', nbytes: 100 }))['t,1']!;
+    expect(t1again).toEqual(['A', expect.objectContaining({ run: 3 })]);
+    s.handle({ type: 'task-finished', key: 't,0', worker: 'A', nbytes: 8 });
+    s.handle({ type: 'task-finished', key: 't,1', worker: 'A', nbytes: 8 });
+    const unpacks = sent(s.handle({ type: 'task-finished', key: 'b', worker: 'A', nbytes: 8 }));
+    expect(Object.values(unpacks).map(([w]) => w)).toEqual(['A', 'A', 'A', 'A']);
     expect(s.validate()).toEqual([]);
   });
 

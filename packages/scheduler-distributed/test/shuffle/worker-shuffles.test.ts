@@ -4,6 +4,9 @@
  * they ran in, a transfer run twice gives each bucket once, and every way it cannot complete is
  * a P2PShuffleError with its code: a bucket missing, an unpack on the wrong worker, a stale
  * transfer at the barrier, a peer that cannot be reached with no newer run, too many restarts.
+ * After a restart a transfer sends only the partitions that moved (what it owes, and what moved
+ * while it ran), buckets kept across runs are unpacked, buckets for an unpacked partition are
+ * dropped, and an unpack whose result the worker did not keep leaves its file for the next try.
  * Its folder is made in the local directory and removed on close.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -15,6 +18,7 @@ import type { BatchResult } from '@tsdask/runtime';
 import { P2PShuffleError } from '../../src/shuffle/errors.js';
 import type { P2PRunSpec } from '../../src/shuffle/run-spec.js';
 import { WorkerShuffles } from '../../src/shuffle/worker-shuffles.js';
+import { encodeWireValue } from '../../src/protocol/values.js';
 
 let dir: string;
 let shuffles: WorkerShuffles;
@@ -39,8 +43,19 @@ async function runThread(_key: string, node: Node, held: (k: string) => { value:
   return { ok: true, value, nbytes: 8, start: 0, stop: 0, worker: 0 };
 }
 
-function make(address = 'me', dial = (): Promise<never> => Promise.reject(new Error('connection refused'))): WorkerShuffles {
-  shuffles = new WorkerShuffles({ address, localDirectory: dir, bufferBytes: 64, dial, runThread, log: () => {}, newRunWaitMs: 50 });
+let logged: string[] = [];
+function make(address = 'me', dial = (): Promise<never> => Promise.reject(new Error('connection refused')), keeps?: (key: string) => boolean): WorkerShuffles {
+  logged = [];
+  shuffles = new WorkerShuffles({
+    address,
+    localDirectory: dir,
+    bufferBytes: 64,
+    dial,
+    runThread,
+    log: (line) => logged.push(line),
+    newRunWaitMs: 50,
+    ...(keeps !== undefined ? { keeps } : {}),
+  });
   return shuffles;
 }
 
@@ -55,7 +70,10 @@ const spec = (over: Partial<P2PRunSpec> = {}): P2PRunSpec => ({
   workers: ['me'],
   ...over,
 });
-const transfer = (s: P2PRunSpec, i: number): Task => ({ op: P2P_TRANSFER_OP, args: [s, i, { op: 'test#split', args: [{ ref: `in${i}` }, s.outputs] }] });
+const transfer = (s: P2PRunSpec, i: number, only?: number[]): Task => ({
+  op: P2P_TRANSFER_OP,
+  args: [s, i, { op: 'test#split', args: [{ ref: `in${i}` }, s.outputs] }, ...(only !== undefined ? [only] : [])],
+});
 const unpack = (s: P2PRunSpec, j: number): Task => ({ op: P2P_UNPACK_OP, args: [s, j, { ref: 'b' }, { op: 'test#cat', args: [] }] });
 const inputs: Record<string, number[]> = { in0: [0, 1, 2, 3, 4, 5], in1: [10, 11, 12, 13] };
 const held = (k: string): { value: unknown } | undefined => (k in inputs ? { value: inputs[k] } : k === 'b' ? { value: 1 } : undefined);
@@ -116,12 +134,39 @@ describe('WorkerShuffles', () => {
     expect(r.message).toContain('could not deliver its buckets: connection refused');
   });
 
-  it('sends a failed transfer again in the newer run it learns of, and refuses buckets of the older run', async () => {
+  it('sends a failed transfer again in the newer run it learns of: only the lost worker’s partitions, to their new owner', async () => {
     const w = make('me');
     const old = spec({ workers: ['me', 'gone:1'] });
     const sending = w.execute('t,0', transfer(old, 0), held);
-    w.observe(transfer(spec({ run: 2 }), 1)); // the scheduler's compute-task of run 2
+    w.observe(transfer(spec({ run: 2, workers: ['me', 'gone:1'], moved: { 1: 'me' } }), 1)); // the scheduler's compute-task of run 2
     expect(await sending).toMatchObject({ ok: true, value: 2 });
-    await expect(w.receive({ type: 'shuffle-shards', shuffle: 'sh1', run: 1, input: 1, parts: [] }, [])).rejects.toThrow(/run 2 replaced it/);
+    // Output 0 went to 'me' in run 1 and was not sent again; output 1 failed in run 1 and went to 'me' in run 2.
+    expect(logged).toContain('p2p sh1: input 0 sent 2 bucket(s), run 2');
+    expect(w.received('sh1')).toEqual({ taken: 2, dropped: 0 });
+    // A bucket of the older run is taken: the owner keeps its buckets across runs.
+    await w.receive({ type: 'shuffle-shards', shuffle: 'sh1', run: 1, input: 1, parts: [0] }, [encodeWireValue([10, 12])]);
+    expect(w.received('sh1')).toEqual({ taken: 3, dropped: 0 });
+  });
+
+  it('after a restart sends only what it owes, unpacks buckets kept from run 1, and drops buckets for an unpacked partition', async () => {
+    let keep = false;
+    const w = make('me', undefined, () => keep);
+    const run1 = spec();
+    await w.execute('t,0', transfer(run1, 0), held);
+    await w.execute('t,1', transfer(run1, 1), held);
+    // Run 2 moved output 1 (to this worker: it is the only one): each transfer owes only output 1.
+    const run2 = spec({ run: 2, moved: { 1: 'me' } });
+    expect(await w.execute('t,0', transfer(run2, 0, [1]), held)).toMatchObject({ ok: true, value: 2 });
+    expect(logged.at(-1)).toBe('p2p sh1: input 0 sent 1 bucket(s), run 2 (owing 1 of 2)');
+    expect(w.received('sh1')).toEqual({ taken: 4, dropped: 1 }); // the same bucket again: a duplicate
+    // The result of the first try is not kept (the scheduler took the unpack back): its file stays for the next.
+    expect(await w.execute('u,0', unpack(run2, 0), held)).toMatchObject({ ok: true, value: [0, 2, 4, 10, 12] });
+    keep = true;
+    expect(await w.execute('u,0', unpack(run2, 0), held)).toMatchObject({ ok: true, value: [0, 2, 4, 10, 12] });
+    // Output 0 is unpacked: its buckets are dropped; output 1's are still taken.
+    await w.execute('t,1', transfer(spec({ run: 3, moved: { 1: 'me' } }), 1), held);
+    expect(w.received('sh1')).toEqual({ taken: 4, dropped: 3 });
+    expect(await w.execute('u,1', unpack(run2, 1), held)).toMatchObject({ ok: true, value: [1, 3, 5, 11, 13] });
+    expect(readdirSync(w.dir!)).toEqual([]); // every output owned here unpacked: the shuffle's folder is gone
   });
 });
