@@ -4,8 +4,9 @@
 //
 // The graph: 7/8 of the tasks are leaves inc(i) = i + 1 (core-graph's `sum` op of [i, 1]), the rest
 // a tree of sums, 8 inputs each, down to one key; the result is checked against a plain loop. The
-// client sends it in parts of 20k tasks (update-graph-part); the scheduler checks it for cycles and
-// takes it into its state machine in slices of <= 20 ms, yielding between them. Figures, from the
+// client sends it in parts of GRAPH_PART_TASKS (5k) tasks (update-graph-part); the scheduler reads at
+// most ~10 ms of them per event-loop turn (comm/connection.ts), checks the graph for cycles and takes
+// it into its state machine in slices of <= 20 ms, yielding between them. Figures, from the
 // scheduler itself (client.schedulerStats(), scheduler/stats.ts):
 //   ingest s          the client's run() to the end of the scheduler's last slice (client-side
 //                     encoding included), and the scheduler's part alone (last part in -> all in)
