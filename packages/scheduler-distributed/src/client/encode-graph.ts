@@ -39,8 +39,12 @@ export function encodeGraph(id: number, graph: TaskGraph, outputs: readonly Key[
   };
 }
 
-/** Tasks per `update-graph-part` message: a part of plain tasks is about a MiB, decoded and checked by the scheduler in about 10 ms. */
-export const GRAPH_PART_TASKS = 10_000;
+/**
+ * Tasks per `update-graph-part` message: a part of plain tasks is about half a MiB, decoded,
+ * checked and appended by the scheduler in about 10 ms of CPU, the longest step of its intake
+ * that is not sliced (the scheduler's connection yields between parts, comm/connection.ts).
+ */
+export const GRAPH_PART_TASKS = 5_000;
 
 /**
  * `msg` as the messages to send in order: itself when it has at most `partTasks` tasks, else

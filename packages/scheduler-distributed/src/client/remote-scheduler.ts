@@ -16,6 +16,7 @@
  *   and gather rejects at once with SchedulerLostError (ClientClosedError), and every later call too;
  *   unless `reconnect` is given: then it dials the scheduler again for `timeoutMs`, reclaims the
  *   results it holds and sends pending graphs again (reconnect.ts), and fails only if that window passes.
+ *   The connection itself (queueing until it opens, checking what arrives, redialing) is scheduler-link.ts.
  */
 import {
   cancelledError,
@@ -30,18 +31,17 @@ import {
   type TaskGraph,
 } from '@tsdask/core-graph';
 import type { Connection } from '../comm/connection.js';
-import type { Frame } from '../comm/frames.js';
-import { MessageShapeError } from '../comm/errors.js';
-import { checkToClient } from '../protocol/check.js';
 import type { AdaptiveTargetReplyMsg, ClientToScheduler, ClusterStateMsg, SchedulerToClient, WorkersRetiredMsg } from '../protocol/messages.js';
 import { encodeWireValue } from '../protocol/values.js';
 import { fetchValues } from './data-fetch.js';
 import type { PeerPool } from '../protocol/peer-pool.js';
-import { encodeGraph, splitUpdateGraph } from './encode-graph.js';
+import { splitUpdateGraph } from './encode-graph.js';
 import { failedHandle, newEntry, settleEntry, type Entry, type RunRecord } from './entries.js';
 import { SchedulerLostError } from './errors.js';
 import { graphsToResend, heldKeys, pendingScatters } from './reconnect.js';
-import { redial } from '../comm/redial.js';
+import { PendingRequests } from './requests.js';
+import { cancelRuns, freshOutputs, newRun } from './runs.js';
+import { SchedulerLink, type LinkOwner } from './scheduler-link.js';
 import type { SchedulerStats } from '../scheduler/stats.js';
 
 const noop = (): void => {};
@@ -62,24 +62,18 @@ export class RemoteScheduler implements Scheduler {
   readonly cancellable = true;
   readonly #pool: PeerPool;
   readonly #attempts: number;
-  #conn: Connection | undefined;
-  #queued: ClientToScheduler[] | undefined = [];
-  #queuedBodies = new Map<number, Uint8Array>();
+  readonly #link: SchedulerLink;
   #lost: Error | undefined;
   readonly #whenLost: Promise<never>;
   #loseNow!: (err: Error) => void;
   readonly #entries = new Map<Key, Entry>();
   readonly #runs = new Map<number, RunRecord>();
-  readonly #whoHas = new Map<number, { keys: Key[]; resolve: (w: Record<Key, string[]>) => void; reject: (e: unknown) => void }>();
   readonly #reconnect: RemoteSchedulerOptions['reconnect'];
   /** Requests waiting for their answer by id (dump-state, adaptive-target, retire-workers). */
-  readonly #requests = new Map<number, { resolve: (msg: SchedulerToClient) => void; reject: (e: unknown) => void }>();
-  /** The id of the reclaim-keys sent after a reconnection; messages stay queued until it is answered. */
-  #reclaiming: number | undefined;
+  readonly #requests = new PendingRequests();
   /** The runs and who-has questions the old scheduler had, while reconnecting (sent again after the reclaim). */
   #resend: { runs: RunRecord[]; whoHas: number[] } | undefined;
   readonly #scatters = new Map<number, Key>();
-  readonly #stats = new Map<number, { resolve: (s: SchedulerStats) => void; reject: (e: unknown) => void }>();
   #nextId = 1;
   #clientId: string | undefined;
   /** Keys released and not yet told to the scheduler: sent as one release-keys at the end of the turn, or before any other message (order kept). */
@@ -93,10 +87,15 @@ export class RemoteScheduler implements Scheduler {
     this.#reconnect = opts.reconnect;
     this.#whenLost = new Promise<never>((_, reject) => (this.#loseNow = reject));
     this.#whenLost.catch(noop);
-    connecting.then(
-      (conn) => this.#connected(conn),
-      (err: unknown) => this.lose(new SchedulerLostError(name, err)),
-    );
+    const owner: LinkOwner = {
+      message: (msg) => this.#onMessage(msg),
+      lost: (err) => this.lose(err),
+      dropped: () => this.#dropped(),
+      nextId: () => this.#nextId++,
+      held: () => heldKeys(this.#entries),
+      resumed: (missing) => this.#resumed(missing),
+    };
+    this.#link = new SchedulerLink(name, connecting, owner, opts.reconnect);
   }
 
   /** The id the scheduler gave this client (`client-welcome`), once it arrived. */
@@ -104,91 +103,38 @@ export class RemoteScheduler implements Scheduler {
     return this.#clientId;
   }
 
-  #connected(conn: Connection): void {
-    if (this.#lost !== undefined) {
-      conn.close();
-      return;
-    }
-    this.#conn = conn;
-    conn.onFrame((f) => this.#onFrame(f));
-    void conn.closed.then((reason) => this.#dropped(conn, reason));
-    const queued = this.#queued ?? [];
-    this.#queued = undefined;
-    for (const m of queued) this.#send(m, m.type === 'scatter' ? this.#queuedBodies.get(m.id) : undefined);
-    this.#queuedBodies.clear();
-  }
-
-  /** The scheduler connection closed: fail everything (lose), or dial again while the reconnect window lasts. */
-  #dropped(conn: Connection, reason: Error | undefined): void {
-    if (this.#lost !== undefined || this.#conn !== conn) return;
-    const again = this.#reconnect;
-    if (again === undefined) return this.lose(new SchedulerLostError(this.name, reason));
-    this.#conn = undefined;
-    if (this.#resend === undefined) {
-      // What the old scheduler had: sent again after the reclaim. What is asked from now on waits in the queue.
-      this.#resend = { runs: [...this.#runs.values()], whoHas: [...this.#whoHas.keys()] };
-      for (const e of pendingScatters(this.#entries)) this.#settle(e, 'erred', this.#lostBy('the scheduler went away before a scatter was kept'));
-      this.#scatters.clear();
-      this.#queued = [];
-    }
-    redial(again.dial, { timeoutMs: again.timeoutMs, stopped: () => this.#lost !== undefined }).then(
-      (fresh) => this.#reconnected(fresh),
-      (err: unknown) => this.lose(new SchedulerLostError(this.name, reason ?? err)),
-    );
+  /** The connection dropped and is being dialed again: what the old scheduler had is sent again after the reclaim. */
+  #dropped(): void {
+    this.#resend = { runs: [...this.#runs.values()], whoHas: this.#requests.repeatable() };
+    for (const e of pendingScatters(this.#entries)) this.#settle(e, 'erred', this.#lostBy('the scheduler went away before a scatter was kept'));
+    this.#scatters.clear();
   }
 
   #lostBy(why: string): SchedulerLostError {
     return new SchedulerLostError(this.name, new Error(why));
   }
 
-  /** Connected again: reclaim the results held here first; the rest follows the answer (#resume). */
-  #reconnected(conn: Connection): void {
-    if (this.#lost !== undefined) return conn.close();
-    this.#conn = conn;
-    conn.onFrame((f) => this.#onFrame(f));
-    void conn.closed.then((reason) => this.#dropped(conn, reason));
-    const id = (this.#reclaiming = this.#nextId++);
-    conn.send({ type: 'reclaim-keys', id, keys: heldKeys(this.#entries) });
-  }
-
-  /** The reclaim was answered: results nobody brought are lost; pending graphs and who-has questions go again, then what was queued. */
-  #resume(missing: readonly Key[]): void {
-    this.#reclaiming = undefined;
+  /** The reclaim was answered: results nobody brought are lost; pending graphs (in parts, as at first) and who-has questions go again. */
+  #resumed(missing: readonly Key[]): ClientToScheduler[] {
     for (const k of missing) {
       const e = this.#entries.get(k);
       if (e !== undefined) this.#settle(e, 'erred', this.#lostBy(`the scheduler restarted and no worker kept '${k}'`));
     }
-    const conn = this.#conn!;
     const resend = this.#resend;
     this.#resend = undefined;
+    const out: ClientToScheduler[] = [];
     if (resend !== undefined) {
-      for (const m of graphsToResend(resend.runs, this.#entries)) conn.send(m);
-      for (const id of resend.whoHas) {
-        const w = this.#whoHas.get(id);
-        if (w !== undefined) conn.send({ type: 'who-has', id, keys: w.keys });
-      }
+      for (const m of graphsToResend(resend.runs, this.#entries)) out.push(...splitUpdateGraph(m));
+      out.push(...this.#requests.again(resend.whoHas));
     }
-    const queued = this.#queued ?? [];
-    this.#queued = undefined;
-    for (const m of queued) this.#send(m, m.type === 'scatter' ? this.#queuedBodies.get(m.id) : undefined);
-    this.#queuedBodies.clear();
+    return out;
   }
 
-  /** Sends now, or queues until connected (in order). A closed connection is reported by `closed`. */
+  /** Sends (or queues until connected), after the releases waiting for the end of the turn (order kept). */
   #send(msg: ClientToScheduler, body?: Uint8Array): void {
     if (this.#lost !== undefined) return;
     if (this.#releasing.length > 0 && msg.type !== 'release-keys') this.#sendReleases();
-    if (this.#queued !== undefined) {
-      this.#queued.push(msg);
-      if (body !== undefined && msg.type === 'scatter') this.#queuedBodies.set(msg.id, body);
-      return;
-    }
-    try {
-      this.#conn!.send(msg, msg.type === 'release-keys'); // nobody waits on a release: it may go with later messages
-      if (body !== undefined) this.#conn!.sendBody(body);
-    } catch {
-      // The connection closed under us: `closed` settles it (lose) with the reason.
-    }
+    this.#link.send(msg, body);
   }
 
   /** Fails everything pending with `err` (SchedulerLostError, ClientClosedError); later calls reject with it too. */
@@ -197,24 +143,17 @@ export class RemoteScheduler implements Scheduler {
     this.#lost = err;
     this.#loseNow(err);
     for (const e of this.#entries.values()) if (e.state === 'pending') this.#settle(e, 'erred', err);
-    for (const w of this.#whoHas.values()) w.reject(err);
-    this.#whoHas.clear();
-    for (const d of this.#requests.values()) d.reject(err);
-    this.#requests.clear();
-    for (const w of this.#stats.values()) w.reject(err);
-    this.#stats.clear();
+    this.#requests.rejectAll(err);
     for (const r of this.#runs.values()) r.detach();
     this.#runs.clear();
-    this.#queued = undefined;
-    this.#queuedBodies.clear();
-    this.#conn?.close();
+    this.#link.close();
     this.#pool.close();
   }
 
   /** Fails everything pending with `err` (as lose) and resolves once the scheduler connection is closed (at once when it never opened). */
   async shutdown(err: Error): Promise<void> {
     this.lose(err);
-    if (this.#conn !== undefined) await this.#conn.closed;
+    await this.#link.whenClosed();
   }
 
   #settle(e: Entry, state: 'memory' | 'erred', error?: unknown): void {
@@ -225,19 +164,9 @@ export class RemoteScheduler implements Scheduler {
     }
   }
 
-  #onFrame(frame: Frame): void {
+  /** A checked message from the scheduler (scheduler-link.ts). */
+  #onMessage(msg: SchedulerToClient): void {
     if (this.#lost !== undefined) return;
-    if (frame.kind !== 'control') {
-      this.#conn?.close(new MessageShapeError('message', `The scheduler at ${this.name} sent a body frame, which it never should to a client.`));
-      return;
-    }
-    let msg: SchedulerToClient;
-    try {
-      msg = checkToClient(frame.message);
-    } catch (err) {
-      this.#conn?.close(err as Error);
-      return;
-    }
     switch (msg.type) {
       case 'client-welcome':
         this.#clientId = msg.clientId;
@@ -263,28 +192,16 @@ export class RemoteScheduler implements Scheduler {
         if (e !== undefined) this.#settle(e, 'erred', deserializeError(msg.error as unknown as SerializedError));
         break;
       }
-      case 'scheduler-stats-reply': {
-        const w = this.#stats.get(msg.id);
-        this.#stats.delete(msg.id);
-        w?.resolve(msg.stats as unknown as SchedulerStats);
+      case 'scheduler-stats-reply':
+        this.#requests.answer(msg.id, msg.stats);
         break;
-      }
-      case 'who-has-reply': {
-        const w = this.#whoHas.get(msg.id);
-        this.#whoHas.delete(msg.id);
-        w?.resolve(msg.whoHas);
+      case 'who-has-reply':
+        this.#requests.answer(msg.id, msg.whoHas);
         break;
-      }
       case 'cluster-state':
       case 'adaptive-target-reply':
-      case 'workers-retired': {
-        const d = this.#requests.get(msg.id);
-        this.#requests.delete(msg.id);
-        d?.resolve(msg);
-        break;
-      }
-      case 'reclaimed':
-        if (msg.id === this.#reclaiming) this.#resume(msg.missing);
+      case 'workers-retired':
+        this.#requests.answer(msg.id, msg);
         break;
       case 'scattered': {
         const key = this.#scatters.get(msg.id);
@@ -305,32 +222,21 @@ export class RemoteScheduler implements Scheduler {
   run(graph: TaskGraph, outputs: readonly Key[], opts: ComputeOptions): RunHandle {
     if (this.#lost !== undefined) return failedHandle(outputs, this.#lost);
     if (opts.signal?.aborted === true) return failedHandle(outputs, cancelledError(opts.signal, opts.timeout));
-    const fresh: Key[] = [];
-    const seen = new Set<Key>();
-    for (const k of outputs) {
-      if (!this.#entries.has(k) && !seen.has(k)) fresh.push(k);
-      seen.add(k);
-    }
+    const fresh = freshOutputs(outputs, this.#entries);
     if (fresh.length > 0) {
-      const id = this.#nextId++;
-      let msg;
+      let run, msg;
       try {
-        msg = encodeGraph(id, graph, fresh);
+        ({ run, msg } = newRun(this.#nextId++, graph, fresh, this.#entries, this.name));
       } catch (err) {
         return failedHandle(outputs, err);
       }
-      for (const k of msg.held) {
-        const e = this.#entries.get(k);
-        if (e === undefined) return failedHandle(outputs, new NotHeldError(k, this.name));
-        if (e.state === 'erred') return failedHandle(outputs, e.error);
-      }
-      const run: RunRecord = { id, keys: fresh, held: msg.held, open: fresh.length, cancelled: false, detach: noop };
       if (this.#reconnect !== undefined) run.msg = msg;
       for (const k of fresh) this.#entries.set(k, newEntry(run));
-      this.#runs.set(id, run);
+      this.#runs.set(run.id, run);
       const signal = opts.signal;
       if (signal !== undefined) {
-        const onAbort = (): void => this.#cancelRuns([run], cancelledError(signal, opts.timeout));
+        const cancelled = run;
+        const onAbort = (): void => this.#cancelRuns([cancelled], cancelledError(signal, opts.timeout));
         signal.addEventListener('abort', onAbort, { once: true });
         run.detach = () => signal.removeEventListener('abort', onAbort);
       }
@@ -359,23 +265,7 @@ export class RemoteScheduler implements Scheduler {
 
   /** Cancels runs (and, in turn, the runs whose graphs name their outputs as held); releases their outputs at the scheduler. */
   #cancelRuns(start: RunRecord[], reason: unknown): void {
-    const queue = [...start];
-    const released: Key[] = [];
-    const gone = new Set<Key>();
-    for (let run = queue.pop(); run !== undefined; run = queue.pop()) {
-      if (run.cancelled) continue;
-      run.cancelled = true;
-      const err = reason instanceof CancelledError ? reason : new CancelledError(reason);
-      for (const k of run.keys) {
-        const e = this.#entries.get(k);
-        if (e === undefined || e.state !== 'pending' || e.run !== run) continue;
-        this.#settle(e, 'erred', err);
-        e.releasedRemotely = true;
-        released.push(k);
-        gone.add(k);
-      }
-      for (const r of this.#runs.values()) if (!r.cancelled && r.held.some((k) => gone.has(k))) queue.push(r);
-    }
+    const released = cancelRuns(start, reason, this.#entries, this.#runs.values(), (e, err) => this.#settle(e, 'erred', err));
     if (released.length > 0) this.#send({ type: 'release-keys', keys: released });
   }
 
@@ -409,7 +299,7 @@ export class RemoteScheduler implements Scheduler {
   schedulerStats(opts: { gc?: boolean; reset?: boolean } = {}): Promise<SchedulerStats> {
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
     const id = this.#nextId++;
-    const answer = new Promise<SchedulerStats>((resolve, reject) => this.#stats.set(id, { resolve, reject }));
+    const answer = this.#requests.open<SchedulerStats>(id);
     this.#send({ type: 'scheduler-stats', id, gc: opts.gc === true, reset: opts.reset === true });
     return answer;
   }
@@ -417,8 +307,9 @@ export class RemoteScheduler implements Scheduler {
   #askWhoHas(keys: readonly Key[]): Promise<Record<Key, string[]>> {
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
     const id = this.#nextId++;
-    const answer = new Promise<Record<Key, string[]>>((resolve, reject) => this.#whoHas.set(id, { keys: keys.slice(), resolve, reject }));
-    this.#send({ type: 'who-has', id, keys: keys.slice() });
+    const msg: ClientToScheduler = { type: 'who-has', id, keys: keys.slice() };
+    const answer = this.#requests.open<Record<Key, string[]>>(id, msg);
+    this.#send(msg);
     return answer;
   }
 
@@ -490,7 +381,7 @@ export class RemoteScheduler implements Scheduler {
   /** Sends a request and resolves with its answer (rejects when the scheduler is lost first). */
   #ask<T extends SchedulerToClient>(msg: ClientToScheduler & { id: number }): Promise<T> {
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
-    const answer = new Promise<T>((resolve, reject) => this.#requests.set(msg.id, { resolve: resolve as (m: SchedulerToClient) => void, reject }));
+    const answer = this.#requests.open<T>(msg.id);
     this.#send(msg);
     return answer;
   }

@@ -16,87 +16,19 @@
  *   ...
  *   await client.close();
  *   await cluster.close();
+ *
+ * The children's command lines and the lines they print are read in spawn.ts; the options in options.ts.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { generateToken } from '../comm/token.js';
-import { formatAddress, parseAddress } from '../protocol/address.js';
-import { ClusterChild } from './child.js';
+import { parseAddress } from '../protocol/address.js';
+import type { ClusterChild } from './child.js';
 import { ClusterError, type ChildExit } from './errors.js';
-import { NANNY_ENDED_LINE, NANNY_STARTED_LINE, WORKER_LINE } from './lines.js';
 import { openClient, type Client } from './open-client.js';
 import { Adaptive, type AdaptOptions } from './adaptive.js';
-import type { TlsFiles } from '../comm/tls.js';
+import type { ClusterWorkerInfo, LocalClusterOptions } from './options.js';
+import { schedulerChild, watchWorkerLine, workerChild, type Seen } from './spawn.js';
 
-/** Options of a LocalCluster; every one has a default. */
-export interface LocalClusterOptions {
-  /** How many worker processes (default 2; 0 starts the scheduler alone). */
-  nWorkers?: number;
-  /** Threads per worker, its `--nthreads` (default 1). */
-  threadsPerWorker?: number;
-  /** Each worker's `--memory-limit`, bytes or text such as '4GB' (default: the worker's own). */
-  memoryLimit?: number | string;
-  /** Run each worker under a nanny that restarts it when it dies and tells the scheduler why (default true; false passes --no-nanny). */
-  nanny?: boolean;
-  /** Workers that may die under one task before it fails with KilledWorkerError, the scheduler's --allowed-failures (default: the scheduler's, 3). */
-  allowedFailures?: number;
-  /** The cluster token (default: a newly generated one). */
-  token?: string;
-  /** The host the scheduler (and workers) bind (default 127.0.0.1). */
-  host?: string;
-  /** The scheduler's port (default 0: any free port). */
-  schedulerPort?: number;
-  /** TLS for every connection: PEM file paths, passed to each child as --tls-cert/--tls-key/--tls-ca and used by client(). */
-  tls?: TlsFiles;
-  /**
-   * Survive a scheduler restart: each worker keeps its results and dials the scheduler again for
-   * this long (its `--reconnect-timeout`), and `client()` reconnects and reclaims what it held
-   * (default: off, as Dask's, where everything is lost with the scheduler).
-   */
-  reconnectTimeoutMs?: number;
-  /** Extra environment variables for the children, over this process's. */
-  env?: Record<string, string | undefined>;
-  /** The scheduler script (default: this package's dist/bin/scheduler.js). */
-  schedulerBin?: string;
-  /** The worker script (default: this package's dist/bin/worker.js). */
-  workerBin?: string;
-  /** Node flags for every child, for example ['--max-old-space-size=8192']. */
-  nodeArgs?: string[];
-  /** How long each child may take to print its listening line, in ms (default 30 000). */
-  startTimeoutMs?: number;
-  /** How long close() waits after SIGTERM before SIGKILL, in ms (default 3 000). */
-  closeTimeoutMs?: number;
-  /**
-   * Serve the cluster's dashboard from the scheduler: true or `{ port }` (default: on, port 0 = a
-   * free one, as tests run many clusters at once; off with a custom schedulerBin, which may not
-   * know the flags). Read the page's URL (it carries the token) from `dashboardUrl`.
-   */
-  dashboard?: boolean | { port?: number };
-  /** Receives every line the children print (default: kept, not shown; the last 50 stderr lines go into errors). */
-  onLog?: (child: string, line: string) => void;
-}
-
-/** A worker of the cluster: its name, process id and data address (`host:port`, as the scheduler names it). */
-export interface ClusterWorkerInfo {
-  /** `worker-0`, `worker-1`, ... (its `--name`). */
-  name: string;
-  /** The worker process's id (the one running now, after a nanny's restart). */
-  pid: number;
-  /** Its data address `host:port`, the name the scheduler and the protocol know it by (a restarted worker has a new one). */
-  address: string;
-  /** The process id of its nanny, when it runs under one. */
-  nannyPid?: number;
-}
-
-/** What a worker child's stdout lines said last: the worker's pid (from its nanny) and address. */
-interface Seen {
-  workerPid: number | undefined;
-  address: string | undefined;
-}
-
-const PACKAGE_ROOT = new URL('../../', import.meta.url); // from src/cluster/ and dist/cluster/ alike
-const SCHEDULER_LINE = /^tsdask-scheduler listening at (tcp:\/\/\S+)\s*$/;
-const DASHBOARD_LINE = /^tsdask-scheduler dashboard at (https?:\/\/\S+)\s*$/;
+export type { ClusterWorkerInfo, LocalClusterOptions } from './options.js';
 
 /** A scheduler and workers running as child processes of this process. */
 export class LocalCluster {
@@ -161,25 +93,8 @@ export class LocalCluster {
 
   /** Starts worker `worker-N` (N counts up from 0 over the cluster's life); resolves with it once it listens. */
   private spawnWorker(): ClusterChild {
-    const o = this.opts;
-    const host = o.host ?? '127.0.0.1';
-    const name = `worker-${this.nextWorker++}`;
-    const args = [this.address, '--nthreads', String(o.threadsPerWorker ?? 1), '--name', name];
-    if (o.memoryLimit !== undefined) args.push('--memory-limit', String(o.memoryLimit));
-    if (host !== '127.0.0.1') args.push('--host', host);
-    if (o.nanny === false) args.push('--no-nanny');
-    if (o.reconnectTimeoutMs !== undefined) args.push('--reconnect-timeout', String(o.reconnectTimeoutMs / 1000));
-    args.push(...this.tlsArgs());
     const seen: Seen = { workerPid: undefined, address: undefined };
-    const child = new ClusterChild({
-      ...this.common(),
-      onStdout: (line) => this.watch(seen, line),
-      name,
-      bin: binPath(o.workerBin, 'worker'),
-      args,
-      readyLine: WORKER_LINE,
-      readyText: `tsdask-worker ${name} listening at tcp://HOST:PORT connected to ${this.address}`,
-    });
+    const child = workerChild(this.opts, this.token, this.address, `worker-${this.nextWorker++}`, (line) => watchWorkerLine(seen, line, this.endWaiters));
     this.seen.push(seen);
     this.workerChildren.push(child);
     return child;
@@ -221,57 +136,13 @@ export class LocalCluster {
     return adaptive;
   }
 
-  /** What every child is started with: the environment (with the token), node flags, start timeout, log sink. */
-  private common(): { env: Record<string, string | undefined>; nodeArgs: string[] | undefined; readyTimeoutMs: number; onLog: LocalClusterOptions['onLog'] } {
-    const o = this.opts;
-    return { env: { ...process.env, ...o.env, TSDASK_TOKEN: this.token }, nodeArgs: o.nodeArgs, readyTimeoutMs: o.startTimeoutMs ?? 30_000, onLog: o.onLog };
-  }
-
-  /** The --tls-* flags every child gets. */
-  private tlsArgs(): string[] {
-    const out: string[] = [];
-    for (const field of ['cert', 'key', 'ca'] as const) {
-      const file = this.opts.tls?.[field];
-      if (file !== undefined) out.push(`--tls-${field}`, file);
-    }
-    return out;
-  }
-
   /** Runs the scheduler bin on `port` and waits for its listening (and dashboard) line. */
   private async startScheduler(port: number): Promise<void> {
-    const o = this.opts;
-    const host = o.host ?? '127.0.0.1';
-    const schedArgs = ['--host', host, '--port', String(port)];
-    if (o.allowedFailures !== undefined) schedArgs.push('--allowed-failures', String(o.allowedFailures));
-    const dash = o.dashboard ?? o.schedulerBin === undefined;
-    if (dash !== false) schedArgs.push('--dashboard-port', String((dash === true ? undefined : dash.port) ?? 0));
-    else if (o.schedulerBin === undefined) schedArgs.push('--no-dashboard');
-    // With the dashboard on, the scheduler is up once its dashboard line (printed after the listening line) is read.
-    let listening: string | undefined;
-    const onLog = (child: string, line: string): void => {
-      listening ??= SCHEDULER_LINE.exec(line)?.[1];
-      o.onLog?.(child, line);
-    };
-    schedArgs.push(...this.tlsArgs());
-    this.scheduler = new ClusterChild({
-      ...this.common(),
-      name: 'scheduler',
-      bin: binPath(o.schedulerBin, 'scheduler'),
-      args: schedArgs,
-      onLog,
-      readyLine: dash !== false ? DASHBOARD_LINE : SCHEDULER_LINE,
-      readyText: dash !== false ? 'tsdask-scheduler dashboard at http://HOST:PORT/...' : 'tsdask-scheduler listening at tcp://HOST:PORT',
-    });
-    const ready = (await this.scheduler.ready)[1]!;
-    // The bin does not print a token it was given: the URL gets it here.
-    if (dash !== false) this.dashboard = ready.includes('?token=') ? ready : `${ready}?token=${encodeURIComponent(this.token)}`;
-    this.schedulerAddress = dash !== false ? listening : ready;
-    if (this.schedulerAddress === undefined)
-      throw new ClusterError(
-        'TSDASK_CLUSTER_BAD_OPTION',
-        `LocalCluster: the scheduler printed its dashboard line without 'tsdask-scheduler listening at tcp://HOST:PORT' before it. ` +
-          'A custom schedulerBin must print its listening line first; or pass dashboard: false.',
-      );
+    const { child, ready } = schedulerChild(this.opts, this.token, port);
+    this.scheduler = child; // before the wait: a start that fails stops it
+    const up = await ready;
+    this.schedulerAddress = up.address;
+    this.dashboard = up.dashboardUrl;
   }
 
   /**
@@ -321,23 +192,6 @@ export class LocalCluster {
   /** The worker processes' ids now, in worker order (as Dask's LocalCluster offers its workers' processes; see `workers` for names, addresses and nannies). */
   workerPids(): number[] {
     return this.workers.map((w) => w.pid);
-  }
-
-  /** Reads a worker child's stdout line: a nanny's started/ended line or the worker's listening line. */
-  private watch(seen: Seen, line: string): void {
-    const w = WORKER_LINE.exec(line);
-    if (w !== null) {
-      seen.address = formatAddress(parseAddress(w[2]!));
-      return;
-    }
-    const started = NANNY_STARTED_LINE.exec(line);
-    if (started !== null) {
-      seen.workerPid = Number(started[2]);
-      seen.address = undefined;
-      return;
-    }
-    const ended = NANNY_ENDED_LINE.exec(line);
-    if (ended !== null) this.endWaiters.get(Number(ended[2]))?.(ended);
   }
 
   /** A Client on this cluster's scheduler with its token (close it before the cluster). */
@@ -427,19 +281,6 @@ export class LocalCluster {
   private children(): ClusterChild[] {
     return this.scheduler === undefined ? [...this.workerChildren] : [this.scheduler, ...this.workerChildren];
   }
-}
-
-/** The script to run: the option, else this package's dist/bin/NAME.js; it must exist. */
-function binPath(given: string | undefined, name: 'scheduler' | 'worker'): string {
-  const path = given ?? fileURLToPath(new URL(`dist/bin/${name}.js`, PACKAGE_ROOT));
-  if (!existsSync(path)) {
-    throw new ClusterError(
-      'TSDASK_CLUSTER_BIN_MISSING',
-      `LocalCluster: the ${name} script ${path} does not exist. ` +
-        (given === undefined ? 'Build @tsdask/scheduler-distributed first (npm run build).' : `Check the ${name}Bin option.`),
-    );
-  }
-  return path;
 }
 
 function notRunning(what: string): ClusterError {

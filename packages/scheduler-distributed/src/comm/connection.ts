@@ -9,6 +9,10 @@
  * LAZY_FLUSH_MS for company: the next eager send, or the timer, carries it (Dask's BatchedSend
  * idea); under load, writes and the receiver's wake-ups (tens of microseconds each on a VM)
  * are then paid once per batch, while an idle sender still answers at once.
+ * On the receiving side, a connection decodes and handles at most about READ_SLICE_MS of frames
+ * in a row, then yields: it pauses the pipe and goes on in the next turn of the event loop
+ * (setImmediate), so a burst of big messages (the parts of a million-task graph, read 64 KiB at a
+ * time, many reads per turn) does not block the process's timers and other connections.
  * tcp.ts and inproc.ts only adapt their pipe to `BytePipe`.
  */
 import { ConnectionError, FrameError } from './errors.js';
@@ -46,7 +50,14 @@ export interface BytePipe {
   write(chunks: Uint8Array[], done: (err?: Error | null) => void): void;
   /** Ends the pipe after pending writes, then releases it. */
   end(): void;
+  /** Stops reading for a while (the receiver yields the event loop); bytes already read may still arrive. */
+  pause?(): void;
+  /** Reads again after `pause`. */
+  resume?(): void;
 }
+
+/** Decoding and handling a connection does in a row before it yields the event loop, in ms (see the header). */
+export const READ_SLICE_MS = 10;
 
 /** The longest a lazy message waits for company before it is written, in ms. */
 export const LAZY_FLUSH_MS = 2;
@@ -67,6 +78,11 @@ export class FramedConnection implements Connection {
   private handler: FrameHandler | null = null;
   private held: Frame[] = [];
   private delivering = false;
+  /** Time spent decoding and handling since the connection last yielded or was idle, in ms; and when that run ended. */
+  private busyMs = 0;
+  private busyEnd = 0;
+  /** Paused until the next turn of the event loop (frames that arrive meanwhile are held). */
+  private yielded = false;
   private closedFlag = false;
   private resolveClosed!: (reason: Error | undefined) => void;
   private reason: Error | undefined;
@@ -131,6 +147,7 @@ export class FramedConnection implements Connection {
   /** Feeds bytes that arrived from the pipe (transport side). */
   receive(chunk: Uint8Array): void {
     if (this.closedFlag) return;
+    const t0 = this.startBusy();
     const frames: Frame[] = [];
     let error: FrameError | undefined;
     try {
@@ -138,13 +155,40 @@ export class FramedConnection implements Connection {
     } catch (err) {
       error = err as FrameError;
     }
-    this.held.push(...frames);
+    for (const f of frames) this.held.push(f);
+    this.endBusy(t0);
     this.deliver();
     if (error) this.close(error);
   }
 
+  /** Starts timing a run of work; a connection idle for a while starts its count again. */
+  private startBusy(): number {
+    const now = performance.now();
+    if (now - this.busyEnd > READ_SLICE_MS) this.busyMs = 0;
+    return now;
+  }
+
+  private endBusy(t0: number): void {
+    this.busyEnd = performance.now();
+    this.busyMs += this.busyEnd - t0;
+  }
+
+  /** Pauses the pipe and delivers the rest in the next turn of the event loop. */
+  private yieldTurn(): void {
+    this.yielded = true;
+    this.pipe.pause?.();
+    setImmediate(() => {
+      this.yielded = false;
+      this.busyMs = 0;
+      if (!this.closedFlag) this.pipe.resume?.();
+      this.deliver();
+    });
+  }
+
   /** The pipe ended or failed (transport side). */
   ended(err?: Error): void {
+    // Frames that came before the end are handled before it, as when nothing yields.
+    if (this.yielded) this.deliver(true);
     if (!this.closedFlag) {
       this.closedFlag = true;
       this.reason = err;
@@ -155,16 +199,23 @@ export class FramedConnection implements Connection {
     this.finish();
   }
 
-  private deliver(): void {
-    if (this.delivering) return;
+  /** Hands held frames to the handler until they run out or the slice is spent (`all`: no slice). */
+  private deliver(all = false): void {
+    if (this.delivering || (this.yielded && !all)) return;
     this.delivering = true;
+    const t0 = this.startBusy();
     let i = 0; // an index, not shift(): one chunk can hold thousands of small frames
     try {
-      while (this.handler !== null && i < this.held.length) this.handler(this.held[i++]!);
+      while (this.handler !== null && i < this.held.length) {
+        this.handler(this.held[i++]!);
+        if (!all && this.busyMs + (performance.now() - t0) > READ_SLICE_MS) break;
+      }
     } finally {
       this.held.splice(0, i);
       this.delivering = false;
+      this.endBusy(t0);
     }
+    if (!all && !this.yielded && this.busyMs > READ_SLICE_MS) this.yieldTurn();
   }
 
   private checkOpen(): void {

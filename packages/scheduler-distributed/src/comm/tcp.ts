@@ -60,6 +60,12 @@ function wrapSocket(socket: Socket, limits: FrameLimits): FramedConnection {
     end() {
       if (!socket.destroyed) socket.end(() => socket.destroy());
     },
+    pause() {
+      socket.pause();
+    },
+    resume() {
+      socket.resume();
+    },
   };
   const conn = new FramedConnection(pipe, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, limits);
   socket.on('data', (chunk: Buffer) => conn.receive(chunk));

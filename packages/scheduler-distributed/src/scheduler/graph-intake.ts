@@ -78,7 +78,7 @@ export class GraphIntake {
     const job = this.#queue.shift();
     if (job === undefined) return;
     this.#current = { job, t0: performance.now(), checked: job.check === undefined };
-    this.#slice();
+    this.#again(); // not in the turn that submitted it: that turn already decoded and checked the graph's last message
   }
 
   /** Checks the current graph for at most SLICE_MS; once checked, submits it (sliced). Returns false when it was refused. */

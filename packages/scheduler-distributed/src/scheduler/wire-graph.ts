@@ -14,6 +14,7 @@ import { GroupAssigner, IntBuffer, invertCsr, NotHeldError, type Key, type Node,
 import { MessageShapeError } from '../comm/errors.js';
 import type { UpdateGraphMsg, UpdateGraphPartMsg, WireNode } from '../protocol/messages.js';
 import { CycleCheck } from './cycle-check.js';
+import { KeyMap } from './state/key-map.js';
 
 const bad = (field: string, what: string): MessageShapeError =>
   new MessageShapeError(`message.${field}`, `The 'update-graph' message's ${what}; the graph was refused. This is a bug in the client that built it.`);
@@ -31,7 +32,7 @@ export interface WiredGraph {
 export class GraphAssembly {
   readonly keys: Key[] = [];
   readonly nodes: WireNode[] = [];
-  readonly index = new Map<Key, number>();
+  readonly index: Map<Key, number> = new KeyMap<number>();
   readonly #depPtr = new IntBuffer();
   readonly #depIdx = new IntBuffer();
   readonly #priorities = new IntBuffer();

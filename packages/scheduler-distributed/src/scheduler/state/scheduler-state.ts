@@ -29,6 +29,7 @@ import type { Key } from '@tsdask/core-graph';
 import { DistributedTransitionError, ScatteredDataLostError, type MoveStoryLine } from './errors.js';
 import { missingData, removeWorker } from './lost-data.js';
 import { GraphIngest, type IngestOps } from './ingest.js';
+import { KeyMap } from './key-map.js';
 import type { DataScattered, GraphSubmitted, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
 import { decideWorker, type PlacedInput } from './placement.js';
 import { newTaskRecord, TaskQueue, type TaskRecord } from './task-record.js';
@@ -54,7 +55,7 @@ export interface SchedulerStateOptions {
 const inputsOf = (t: TaskRecord): PlacedInput[] => t.deps.map((d) => ({ nbytes: d.nbytes, holders: d.whoHas }));
 
 export class SchedulerState {
-  readonly tasks = new Map<Key, TaskRecord>();
+  readonly tasks: Map<string, TaskRecord> = new KeyMap<TaskRecord>();
   /** Live workers in connection order. */
   readonly workers = new Map<string, WorkerState>();
   readonly allowedFailures: number;
