@@ -7,7 +7,9 @@
  *   `key_split`), from the seconds workers report with task-finished; a prefix not seen yet counts
  *   0.5 s (Dask's `distributed.scheduler.unknown-task-duration`).
  * - Target: cpu = ceil(expected seconds of the tasks queued and processing / targetDuration), at
- *   most one worker per such task; memory = twice the workers when the results held pass 60% of
+ *   most one worker per such task. The seconds are estimated as Dask's are: the mean over a sample
+ *   of 100 queued and 100 processing tasks times their counts (which the state keeps at every
+ *   move), so a call costs the same at a million tasks as at ten; memory = twice the workers when the results held pass 60% of
  *   their memory limits (as Dask's). target = max(cpu, memory). When that is below the workers
  *   connected, the idle workers (nothing processing) holding the fewest bytes are named to close,
  *   down to the target, keeping at least one worker while results are held.
@@ -55,6 +57,30 @@ export interface AdaptWorker {
   memoryLimit: number;
 }
 
+/** How many queued and how many processing tasks adapt reads the durations of (Dask's adaptive_target takes 100 queued). */
+export const ADAPT_SAMPLE = 100;
+
+/** The mean expected seconds of `keys` (0 for none). */
+function meanExpected(keys: readonly Key[], durations: TaskDurations): number {
+  let sum = 0;
+  for (const k of keys) sum += durations.expected(k);
+  return keys.length === 0 ? 0 : sum / keys.length;
+}
+
+/** Up to `n` keys processing on the workers, an even share from each. */
+function processingSample(state: SchedulerState, n: number): Key[] {
+  const out: Key[] = [];
+  const share = Math.max(1, Math.ceil(n / Math.max(1, state.workers.size)));
+  for (const w of state.workers.values()) {
+    let taken = 0;
+    for (const k of w.processing) {
+      if (taken++ >= share) break;
+      out.push(k);
+    }
+  }
+  return out;
+}
+
 /** How many workers the work calls for, and which to close first when that is fewer than now. */
 export function adaptiveTarget(
   state: SchedulerState,
@@ -62,13 +88,16 @@ export function adaptiveTarget(
   durations: TaskDurations,
   targetDurationS: number,
 ): { target: number; close: string[] } {
-  let seconds = 0;
-  let runnable = 0;
-  for (const t of state.tasks.values()) {
-    if (t.state !== QUEUED && t.state !== PROCESSING) continue;
-    seconds += durations.expected(t.key);
-    runnable++;
-  }
+  const queued = state.countIn(QUEUED);
+  const processing = state.countIn(PROCESSING);
+  const runnable = queued + processing;
+  const seconds =
+    meanExpected(
+      state.queuedSample(ADAPT_SAMPLE).map((t) => t.key),
+      durations,
+    ) *
+      queued +
+    meanExpected(processingSample(state, ADAPT_SAMPLE), durations) * processing;
   const cpu = Math.min(runnable, Math.ceil(seconds / Math.max(1e-3, targetDurationS)));
   let limit = 0;
   let held = 0;

@@ -10,8 +10,6 @@ import { TASK_STATE_NAMES } from './state/task-states.js';
 
 /** The families of `core` now. */
 export function schedulerMetrics(core: SchedulerCore): MetricFamily[] {
-  const counts = new Array<number>(TASK_STATE_NAMES.length).fill(0);
-  for (const t of core.state.tasks.values()) counts[t.state] = (counts[t.state] ?? 0) + 1;
   let held = 0;
   for (const w of core.state.workers.values()) held += w.nbytes;
   return [
@@ -21,7 +19,10 @@ export function schedulerMetrics(core: SchedulerCore): MetricFamily[] {
       name: 'dask_scheduler_tasks',
       help: 'Number of tasks known by the scheduler, by state.',
       type: 'gauge',
-      samples: TASK_STATE_NAMES.filter((s) => s !== 'forgotten').map((state) => ({ labels: { state }, value: counts[TASK_STATE_NAMES.indexOf(state)]! })),
+      samples: TASK_STATE_NAMES.filter((s) => s !== 'forgotten').map((state) => ({
+        labels: { state },
+        value: core.state.countIn(TASK_STATE_NAMES.indexOf(state)),
+      })),
     },
     {
       name: 'tsdask_scheduler_memory_bytes',

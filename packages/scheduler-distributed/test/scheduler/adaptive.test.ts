@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { SchedulerState } from '../../src/scheduler/state/scheduler-state.js';
 import { adaptiveTarget, keyPrefix, TaskDurations, UNKNOWN_TASK_DURATION_S } from '../../src/scheduler/adaptive.js';
+import { PROCESSING, QUEUED } from '../../src/scheduler/state/task-states.js';
 import { computes, dag } from './harness.js';
 
 const roots = (n: number, name = 'inc'): Record<string, string[]> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${name}-abc123,${i}`, []]));
@@ -29,6 +30,26 @@ describe('adaptiveTarget', () => {
     d.record('inc-zzz,1', 3);
     expect(adaptiveTarget(s, workers, d, 5)).toEqual({ target: (40 * 2) / 5, close: [] });
     expect(adaptiveTarget(s, workers, d, 0.01).target).toBe(40); // one worker per task at most
+  });
+
+  it('reads a sample, not every task: 50,000 queued tasks of one measured prefix give the exact target, and the counts match a walk', () => {
+    const s = new SchedulerState();
+    s.handle({ type: 'worker-added', worker: 'A', nthreads: 2 });
+    const drawn = roots(50_000);
+    s.handle({ type: 'graph-submitted', graph: dag(drawn), outputs: Object.keys(drawn) });
+    const d = new TaskDurations();
+    d.record('inc-zzz,0', 0.0625);
+    // Each of the 50,000 (queued or processing) counts 1/16 s: 3125 s over a 5 s target is 625 workers.
+    expect(adaptiveTarget(s, [{ name: 'A', memoryLimit: 0 }], d, 5).target).toBe(625);
+    let queued = 0;
+    let processing = 0;
+    for (const t of s.tasks.values()) {
+      if (t.state === QUEUED) queued++;
+      if (t.state === PROCESSING) processing++;
+    }
+    expect(queued + processing).toBe(50_000);
+    expect([s.countIn(QUEUED), s.countIn(PROCESSING)]).toEqual([queued, processing]);
+    expect(s.validate()).toEqual([]);
   });
 
   it('names idle workers with the fewest bytes to close, keeping one while results are held; memory pressure doubles', () => {

@@ -96,6 +96,18 @@ export class TaskQueue {
     }
   }
 
+  /**
+   * Up to `n` of its tasks for which `keep` holds, from the front of the heap's array (no order
+   * promised), looking at no more than 100·n entries (stale ones included), so the cost is bounded.
+   */
+  sample(n: number, keep: (t: TaskRecord) => boolean): TaskRecord[] {
+    const out: TaskRecord[] = [];
+    const h = this.#heap;
+    const end = Math.min(h.length, 100 * n);
+    for (let i = 0; i < end && out.length < n; i++) if (keep(h[i]!)) out.push(h[i]!);
+    return out;
+  }
+
   /** The first task, without removing it. */
   peek(): TaskRecord | undefined {
     return this.#heap[0];

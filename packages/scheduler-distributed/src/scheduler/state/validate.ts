@@ -3,16 +3,27 @@
  * every processing task is on exactly one live worker, every memory key is held by at least
  * one live worker (and only memory keys are), waiting tasks count their missing dependencies
  * right (at least one), queued and processing tasks have all inputs in memory, the client's
- * wanted tasks are never released, and dependency links go both ways. Returns the violations.
+ * wanted tasks are never released, dependency links go both ways, and the per-state counts the
+ * state keeps (`countIn`) equal a walk. Returns the violations.
  */
 import type { Key } from '@tsdask/core-graph';
 import type { TaskRecord } from './task-record.js';
-import { ERRED, FORGOTTEN, MEMORY, PROCESSING, QUEUED, RELEASED, TASK_STATE_NAMES, WAITING } from './task-states.js';
+import { ERRED, FORGOTTEN, MEMORY, PROCESSING, QUEUED, RELEASED, STATE_COUNT, TASK_STATE_NAMES, WAITING } from './task-states.js';
 import type { WorkerState } from './worker-state.js';
 
 /** Checks the invariants; returns one line per violation. */
-export function validateScheduler(tasks: ReadonlyMap<Key, TaskRecord>, workers: ReadonlyMap<string, WorkerState>): string[] {
+export function validateScheduler(
+  tasks: ReadonlyMap<Key, TaskRecord>,
+  workers: ReadonlyMap<string, WorkerState>,
+  countIn?: (code: number) => number,
+): string[] {
   const bad: string[] = [];
+  if (countIn !== undefined) {
+    const walked = new Float64Array(STATE_COUNT);
+    for (const t of tasks.values()) walked[t.state]++;
+    for (let code = 0; code < STATE_COUNT; code++)
+      if (walked[code] !== countIn(code)) bad.push(`${TASK_STATE_NAMES[code]}: the state counts ${countIn(code)} tasks but ${walked[code]} are`);
+  }
   const live = new Set(workers.values());
   for (const t of tasks.values()) {
     const name = TASK_STATE_NAMES[t.state];
