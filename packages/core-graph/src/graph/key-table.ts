@@ -1,9 +1,10 @@
 /**
- * KeyTable: the key -> id index of a lowered graph, an open-addressing hash table of ids in
- * one Int32Array (keys stay in the graph's own `keys` array). A string-keyed Map of millions
- * of keys cost lowering ~0.6 µs per insert and per lookup here (growing rehashes, a chain of
- * cache misses per entry) and ~30 bytes per key; this table is sized once, costs 11 to 23 bytes per
- * key, and a lookup is one hash of the key's characters, one probe and one key comparison.
+ * KeyTable: the key -> id index of a lowered graph, an open-addressing (linear probing) hash
+ * table of (id, hash) pairs in one Int32Array; the keys stay in the graph's own `keys` array.
+ * A string-keyed Map of millions of keys cost lowering ~0.6 µs per insert and per lookup here
+ * (growing rehashes, a chain of cache misses per entry) and ~30 bytes per key; this table is
+ * sized once, costs 11 to 23 bytes per key, and a lookup is one hash of the key's characters,
+ * about two probes in one cache line and one key comparison.
  *
  * `insert(key)` appends a key (ids are 0, 1, 2, ... in insertion order) or returns the id it
  * already has, so the table also deduplicates; `get(key)` looks one up. It implements
@@ -23,7 +24,7 @@ function hashKey(k: string): number {
   return h ^ (h >>> 16);
 }
 
-/** Slots at most this full: linear probing then needs about 2 probes per hit, mostly in one cache line. */
+/** Slots at most this full: linear probing then needs about 2 probes per hit. */
 const MAX_LOAD = 0.7;
 
 /** The smallest power of two of slots that holds `n` keys at most MAX_LOAD full. */
@@ -37,7 +38,7 @@ function capacityFor(n: number): number {
 export class KeyTable implements ReadonlyMap<Key, number> {
   /** Key of each id (shared with the graph: the table never copies it). */
   readonly #keys: Key[];
-  /** Slot s is the pair [2s] = id + 1 (0: empty), [2s + 1] = the hash of that id's key: a probe reads one cache line. */
+  /** Slot s is the pair [2s] = id + 1 (0: empty), [2s + 1] = the hash of that id's key. */
   #slots: Int32Array;
   #mask: number;
 
