@@ -69,7 +69,7 @@ function lowerLayers(g: HighLevelGraph, outputs: readonly Key[]): TaskGraph {
     const whole = only instanceof MaterializedLayer ? only.lowerWhole(outputs) : undefined;
     if (whole !== undefined) return whole;
   }
-  return lowerGraph(g.materialize(outputs), { consume: true });
+  return lowerGraph(g.materialize(outputs));
 }
 
 /** Builds the optimized task graph of some collections and the keys to compute. */

@@ -66,9 +66,12 @@ let graphBackedMade = 0;
 
 /** A lazy value: the result of a delayed call or a wrapped value. */
 export class Delayed<T = unknown> extends Collection<T> {
-  /** @internal Marks the last graph walk that visited this value. */
-  _epoch = 0;
-  /** @internal This value's id in the graph being lowered by that walk. */
+  /**
+   * @internal One field for graph walks (a Delayed is made by the million, each field costs
+   * 8 bytes): `-epoch` while the walk numbered `epoch` has visited this value, and after
+   * lowerDelayed's walk has finished it, its id there (which that walk checks against its
+   * list of ids, so an id left by an earlier walk never counts as visited).
+   */
   _id = 0;
   /** @internal True (on GraphDelayed's prototype) when the key lives in another collection's graph. */
   declare readonly _backed: boolean;
@@ -227,13 +230,14 @@ Object.defineProperty(GraphDelayed.prototype, '_backed', { value: true });
  * to look for. Undefined when the DAG holds a fromGraph value (its key is in another graph).
  */
 export function lowerDelayed(roots: readonly Delayed[]): TaskGraph | undefined {
-  const epoch = ++walkEpoch;
+  const tag = -++walkEpoch;
   const order: Delayed[] = [];
+  const seen = (d: Delayed): boolean => d._id === tag || (d._id >= 0 && order[d._id] === d);
   const stack: Delayed[] = [];
   const next: number[] = [];
   for (const r of roots) {
-    if (r._epoch === epoch) continue;
-    r._epoch = epoch;
+    if (seen(r)) continue;
+    r._id = tag;
     stack.push(r);
     next.push(0);
     while (stack.length > 0) {
@@ -243,8 +247,8 @@ export function lowerDelayed(roots: readonly Delayed[]): TaskGraph | undefined {
       if (i < d.deps.length) {
         next[top] = i + 1;
         const dep = d.deps[i] as Delayed;
-        if (dep._epoch !== epoch) {
-          dep._epoch = epoch;
+        if (!seen(dep)) {
+          dep._id = tag;
           stack.push(dep);
           next.push(0);
         }
@@ -278,17 +282,17 @@ export function lowerDelayed(roots: readonly Delayed[]): TaskGraph | undefined {
 }
 
 function walk(roots: Delayed[], visit: (d: Delayed) => void): void {
-  const epoch = ++walkEpoch;
+  const tag = -++walkEpoch;
   const stack: Delayed[] = roots.slice();
   while (stack.length > 0) {
     const d = stack.pop() as Delayed;
-    if (d._epoch === epoch) continue;
-    d._epoch = epoch;
+    if (d._id === tag) continue;
+    d._id = tag;
     visit(d);
     const deps = d.deps;
     for (let i = 0; i < deps.length; i++) {
       const dep = deps[i] as Delayed;
-      if (dep._epoch !== epoch) stack.push(dep);
+      if (dep._id !== tag) stack.push(dep);
     }
   }
 }

@@ -24,6 +24,7 @@ export {
   type TaskGraph,
 } from './graph/task-graph.js';
 export { IntBuffer, sharedInt32 } from './graph/int-buffer.js';
+export { KeyTable } from './graph/key-table.js';
 export { CsrBuilder, invertCsr, groupCsr, type Csr } from './graph/csr.js';
 export { cull, reachable } from './optimize/cull.js';
 export { inline, type InlineOptions } from './optimize/inline.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compute, delayed, Delayed, persist } from '@tsdask/core-graph';
+import { compute, delayed, Delayed, graphOf, persist } from '@tsdask/core-graph';
 import '@tsdask/scheduler-local';
 
 const sync = { scheduler: 'sync' } as const;
@@ -90,5 +90,31 @@ describe('delayed', () => {
     expect(await delayed((v: number) => v + 1)(p).compute(sync)).toBe(43);
     expect(calls).toBe(1);
     expect(await (await x.persist(sync)).compute(sync)).toBe(42);
+  });
+});
+
+describe('lowering shared Delayed values in several graphs', () => {
+  it('gives each graph its own ids: an id left by an earlier lowering never counts as visited', () => {
+    const add = delayed((a: number, b: number) => a + b, { name: 'add' });
+    const leaves = Array.from({ length: 6 }, (_, i) => delayed(i));
+    // the first graph numbers leaves 0..5 (and more); the second reaches the same leaves in another order
+    const first = add(add(leaves[0]!, leaves[1]!), add(leaves[2]!, add(leaves[3]!, add(leaves[4]!, leaves[5]!))));
+    const second = add(add(leaves[5]!, leaves[3]!), add(leaves[1]!, leaves[5]!));
+    const noOpt = { optimize: { cull: false, inline: false, fuse: false } };
+    for (const [root, want] of [
+      [second, ['add', 'add', 'add', 'number', 'number', 'number']],
+      [first, ['add', 'add', 'add', 'add', 'add', 'number', 'number', 'number', 'number', 'number', 'number']],
+      [second, ['add', 'add', 'add', 'number', 'number', 'number']],
+    ] as const) {
+      const { graph } = graphOf([root], noOpt);
+      expect(graph.keys.map((k) => k.split('-')[0]).sort()).toEqual(want);
+      // every dependency is the task its ref names, and comes before it
+      for (let i = 0; i < graph.size; i++) {
+        const deps = Array.from(graph.depIdx.subarray(graph.depPtr[i], graph.depPtr[i + 1]), (d) => graph.keys[d]);
+        const refs = JSON.stringify(graph.nodes[i]).match(/"ref":"[^"]+"/g) ?? [];
+        expect(deps.sort()).toEqual([...new Set(refs.map((r) => r.slice(7, -1)))].sort());
+        for (let e = graph.depPtr[i]!; e < graph.depPtr[i + 1]!; e++) expect(graph.depIdx[e]!).toBeLessThan(i);
+      }
+    }
   });
 });

@@ -1,13 +1,14 @@
 /**
- * A key -> id index built only when needed. Inserting millions of string keys into a Map
- * costs ~600 ns each here (more than everything else in lowering together), and a compute
- * usually looks up only its output keys. So the index starts from a few known entries and
- * builds the full map on the first lookup of any other key.
+ * A key -> id index built only when needed. Even as a KeyTable, indexing millions of keys
+ * costs a hash of each, and a compute usually looks up only its output keys. So the index
+ * starts from a few known entries and builds the full table on the first lookup of any other
+ * key.
  */
 import type { Key } from '../spec/index.js';
+import { KeyTable } from './key-table.js';
 
 export class LazyKeyIndex implements ReadonlyMap<Key, number> {
-  #full: Map<Key, number> | undefined;
+  #full: KeyTable | undefined;
   readonly #known: Map<Key, number>;
   readonly #keys: readonly Key[];
 
@@ -16,13 +17,9 @@ export class LazyKeyIndex implements ReadonlyMap<Key, number> {
     this.#known = new Map(known);
   }
 
-  #map(): Map<Key, number> {
-    if (this.#full === undefined) {
-      const m = new Map<Key, number>();
-      for (let i = 0; i < this.#keys.length; i++) m.set(this.#keys[i] as Key, i);
-      this.#full = m;
-    }
-    return this.#full;
+  #map(): KeyTable {
+    // the table reads the keys and never appends to them (no insert)
+    return (this.#full ??= new KeyTable(this.#keys as Key[]));
   }
 
   get(key: Key): number | undefined {

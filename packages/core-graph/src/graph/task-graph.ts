@@ -13,6 +13,7 @@ import { GraphCycleError, MissingKeyError } from '../errors.js';
 import { forEachRef, type Key, type Node } from '../spec/index.js';
 import { CsrBuilder, invertCsr } from './csr.js';
 import { LazyKeyIndex } from './key-index.js';
+import { KeyTable } from './key-table.js';
 
 /** A lowered, integer-indexed task graph. */
 export interface TaskGraph {
@@ -33,43 +34,30 @@ export interface TaskGraph {
 }
 
 /**
- * Lowers key/node pairs to a TaskGraph; throws on missing keys and cycles. With
- * `{ consume: true }` and a Map, the Map itself becomes the key index (its values are
- * overwritten by ids), which saves a second map of every key: for callers that own the Map.
+ * Lowers key/node pairs to a TaskGraph (a key given twice keeps its place and its last node);
+ * throws on missing keys and cycles. `consume` is accepted for callers written when the
+ * index was a Map that could be reused; the index is a KeyTable now and the entries are
+ * never modified.
  */
 export function lowerGraph(entries: Iterable<readonly [Key, Node]> | ReadonlyMap<Key, Node>, opts: { consume?: boolean } = {}): TaskGraph {
+  void opts;
   const keys: Key[] = [];
   const nodes: Node[] = [];
-  if (opts.consume === true && entries instanceof Map) {
-    const index = entries as unknown as Map<Key, number>;
-    for (const [k, n] of entries as Map<Key, Node>) {
-      nodes.push(n);
-      index.set(k, keys.length);
-      keys.push(k);
-    }
-    return lowerArrays(keys, nodes, index);
-  }
-  const index = new Map<Key, number>();
-  for (const [k, n] of entries as Iterable<readonly [Key, Node]>) {
-    const id = index.get(k);
-    if (id === undefined) {
-      index.set(k, keys.length);
-      keys.push(k);
-      nodes.push(n);
-    } else {
-      nodes[id] = n;
-    }
-  }
+  const index = new KeyTable(keys, entries instanceof Map ? entries.size : 0);
+  const add = (n: Node, k: Key): void => {
+    const id = index.insert(k);
+    if (id === nodes.length) nodes.push(n);
+    else nodes[id] = n;
+  };
+  if (entries instanceof Map) (entries as Map<Key, Node>).forEach(add);
+  else for (const [k, n] of entries as Iterable<readonly [Key, Node]>) add(n, k);
   return lowerArrays(keys, nodes, index);
 }
 
 /** Lowers parallel arrays of keys and nodes (keys unique; `index` maps key to position). */
-export function lowerArrays(keys: Key[], nodes: Node[], index?: Map<Key, number>): TaskGraph {
+export function lowerArrays(keys: Key[], nodes: Node[], index?: ReadonlyMap<Key, number>): TaskGraph {
   const n = keys.length;
-  if (index === undefined) {
-    index = new Map();
-    for (let i = 0; i < n; i++) index.set(keys[i] as Key, i);
-  }
+  if (index === undefined) index = new KeyTable(keys);
   const idx = index;
   const deps = new CsrBuilder(n, { distinct: n });
   let current = 0;

@@ -43,9 +43,9 @@ export class MaterializedLayer implements Layer {
 
   /**
    * The whole layer lowered straight to a TaskGraph, when `outputs` need every one of its
-   * tasks (the usual case for a raw key -> task graph): one key index made from the layer's
-   * own keys and one lookup per ref, where materialize() then lowering cost ~8 string-keyed
-   * Map operations per task (each a cache miss in a map of millions of keys). Undefined when
+   * tasks (the usual case for a raw key -> task graph): one KeyTable of the layer's own keys
+   * and one lookup per ref, where materialize() then lowering cost ~8 string-keyed Map
+   * operations per task (each a cache miss in a map of millions of keys). Undefined when
    * the outputs need only some of the tasks, or name a key the layer lacks, or the layer has
    * a ref to an absent key or a cycle: the caller then materializes what the outputs need, so
    * that what they do not need is neither lowered nor checked (and what they need gives its
@@ -54,15 +54,13 @@ export class MaterializedLayer implements Layer {
   lowerWhole(outputs: readonly Key[]): TaskGraph | undefined {
     const keys: Key[] = [];
     const nodes: Node[] = [];
-    const index = new Map<Key, number>();
-    for (const [k, node] of this.tasks) {
-      index.set(k, keys.length);
+    this.tasks.forEach((node, k) => {
       keys.push(k);
       nodes.push(node);
-    }
+    });
     let g: TaskGraph;
     try {
-      g = lowerArrays(keys, nodes, index);
+      g = lowerArrays(keys, nodes);
     } catch (err) {
       if (err instanceof MissingKeyError || err instanceof GraphCycleError) return undefined;
       throw err;
@@ -73,7 +71,7 @@ export class MaterializedLayer implements Layer {
     const stack: number[] = [];
     let reached = 0;
     for (const k of outputs) {
-      const id = index.get(k);
+      const id = g.index.get(k);
       if (id === undefined) return undefined;
       if (seen[id] === 0) {
         seen[id] = 1;
