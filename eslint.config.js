@@ -28,6 +28,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['packages/*/src/**/*.ts'],
+    rules: {
+      // Iterator types that came in TypeScript 5.6 end up in our .d.ts files, and tslab compiles against those with TypeScript 5.0.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSTypeReference[typeName.name=/^(MapIterator|SetIterator|ArrayIterator|StringIterator|IteratorObject|BuiltinIteratorReturn)$/]',
+          message: 'TypeScript 5.6+ iterator type: write IterableIterator<T> (tslab compiles our declarations with TypeScript 5.0).',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { ecmaVersion: 2023, sourceType: 'commonjs', globals: { ...globals.node } },
   },

@@ -38,16 +38,16 @@ export class LazyKeyIndex implements ReadonlyMap<Key, number> {
   forEach(fn: (value: number, key: Key, map: ReadonlyMap<Key, number>) => void): void {
     this.#map().forEach((v, k) => fn(v, k, this));
   }
-  entries(): MapIterator<[Key, number]> {
+  entries(): IterableIterator<[Key, number]> {
     return this.#map().entries();
   }
-  keys(): MapIterator<Key> {
+  keys(): IterableIterator<Key> {
     return this.#map().keys();
   }
-  values(): MapIterator<number> {
+  values(): IterableIterator<number> {
     return this.#map().values();
   }
-  [Symbol.iterator](): MapIterator<[Key, number]> {
+  [Symbol.iterator](): IterableIterator<[Key, number]> {
     return this.#map()[Symbol.iterator]();
   }
 }

@@ -119,19 +119,19 @@ export class KeyTable implements ReadonlyMap<Key, number> {
     return m;
   }
   /** [key, id] pairs in id order. */
-  entries(): MapIterator<[Key, number]> {
+  entries(): IterableIterator<[Key, number]> {
     return this.#asMap().entries();
   }
   /** The keys in id order. */
-  keys(): MapIterator<Key> {
+  keys(): IterableIterator<Key> {
     return this.#asMap().keys();
   }
   /** The ids in order. */
-  values(): MapIterator<number> {
+  values(): IterableIterator<number> {
     return this.#asMap().values();
   }
   /** As `entries()`. */
-  [Symbol.iterator](): MapIterator<[Key, number]> {
+  [Symbol.iterator](): IterableIterator<[Key, number]> {
     return this.#asMap()[Symbol.iterator]();
   }
 }

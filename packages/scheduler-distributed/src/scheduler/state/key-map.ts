@@ -64,19 +64,19 @@ export class KeyMap<V> implements Map<string, V> {
     for (const [k, v] of this) fn.call(thisArg, v, k, this);
   }
 
-  *entries(): MapIterator<[string, V]> {
+  *entries(): IterableIterator<[string, V]> {
     for (const m of this.#shards) if (m !== undefined) yield* m.entries();
   }
 
-  *keys(): MapIterator<string> {
+  *keys(): IterableIterator<string> {
     for (const m of this.#shards) if (m !== undefined) yield* m.keys();
   }
 
-  *values(): MapIterator<V> {
+  *values(): IterableIterator<V> {
     for (const m of this.#shards) if (m !== undefined) yield* m.values();
   }
 
-  [Symbol.iterator](): MapIterator<[string, V]> {
+  [Symbol.iterator](): IterableIterator<[string, V]> {
     return this.entries();
   }
 
