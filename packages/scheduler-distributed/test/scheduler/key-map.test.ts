@@ -1,17 +1,6 @@
 import { expect, it } from 'vitest';
+import { mulberry32 as rng } from '../../../../test/support/seeded-random.js';
 import { KeyMap, SHARDS, shardOf } from '../../src/scheduler/state/key-map.js';
-
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 it('answers get, has, set, delete and size as a plain Map does, over random operations on task-like keys', () => {
   const next = rng(14);
