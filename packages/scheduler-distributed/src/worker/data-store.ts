@@ -107,7 +107,7 @@ export class DataStore {
     this.#memoryBytes += nbytes;
   }
 
-  /** The value and size under `key` if it is in memory (marking it used), else undefined. */
+  /** The value and size under `key` if it is in memory (marking it used), else undefined. The entry itself: read its value at once (a later spill clears it). */
   get(key: string): StoredValue | undefined {
     const e = this.#entries.get(key);
     if (e === undefined || (e.where !== 'memory' && e.where !== 'writing')) return undefined;
@@ -126,13 +126,18 @@ export class DataStore {
     return w === 'memory' || w === 'writing';
   }
 
-  /** The value under `key` from memory or read back from disk; undefined when not held. Rejects with a SpillError when the file cannot be read (the value is then gone). */
+  /**
+   * The value under `key` from memory or read back from disk; undefined when not held. Rejects with
+   * a SpillError when the file cannot be read (the value is then gone). The answer is a copy of the
+   * entry's value and size, not the entry: the store may spill the entry again before the caller
+   * uses it (a task's inputs read back, then memory pressure), which clears the entry's value.
+   */
   load(key: string): Promise<StoredValue | undefined> {
     const e = this.#entries.get(key);
     if (e === undefined) return Promise.resolve(undefined);
     if (e.where === 'memory' || e.where === 'writing') {
       this.#use(key, e);
-      return Promise.resolve(e);
+      return Promise.resolve({ value: e.value, nbytes: e.nbytes });
     }
     if (e.reading !== undefined) return e.reading;
     e.where = 'reading';
@@ -146,7 +151,7 @@ export class DataStore {
         e.where = 'memory';
         this.#memoryBytes += e.nbytes;
         this.#use(key, e);
-        return e;
+        return { value, nbytes: e.nbytes };
       },
       (err: unknown) => {
         e.reading = undefined;

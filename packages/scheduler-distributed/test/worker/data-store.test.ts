@@ -96,6 +96,27 @@ describe('DataStore', () => {
     expect(files(s)).toEqual([]);
   });
 
+  it('a value read back keeps its value for the reader when the store spills it again before the reader uses it (readBack, then a task runs)', async () => {
+    const s = makeStore();
+    const original = floats(1000, 7);
+    s.put('x', original, 8000);
+    s.spill(1);
+    await settle(s);
+    const { values, errors } = await s.readBack(['x']);
+    expect(errors.size).toBe(0);
+    // Before the task that asked for it runs, memory pressure spills x again.
+    s.spill(1);
+    await settle(s);
+    expect(s.inMemory('x')).toBe(false);
+    const got = values.get('x')!.value as Float64Array;
+    expect(got).toBeInstanceOf(Float64Array);
+    expect(Array.from(got)).toEqual(Array.from(original));
+    const direct = await s.load('x');
+    s.spill(1);
+    await settle(s);
+    expect(Array.from(direct!.value as Float64Array)).toEqual(Array.from(original));
+  });
+
   it('two loads of one spilled key share one read', async () => {
     let reads = 0;
     const openFile = async (path: string, flags: 'w' | 'r'): Promise<SpillFile> => {
