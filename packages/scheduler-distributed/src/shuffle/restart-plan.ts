@@ -3,7 +3,7 @@
  * Pure functions over a run's spec, used by the scheduler (scheduler-runs.ts) and tested alone.
  *
  * - planMoves: the output partitions that need a new owner are moved to the live workers
- *   (contiguous ranges of them, in worker order): those owned by a lost worker (or by nobody)
+ *   (contiguous ranges of them, in worker order): those owned by a lost or no longer live worker (or by nobody)
  *   whose unpack is still to run, and those whose unpacked result was lost with a worker other
  *   than their owner (`forced`: the owner already read and removed their file, so they go to
  *   another worker). A lost worker's partition that needs no buckets (its unpack is done and held
@@ -44,9 +44,11 @@ export function planMoves(
 ): MovePlan | undefined {
   const moved: Record<number, string> = { ...spec.moved };
   const assign: number[] = [];
+  const alive = new Set(live);
   for (let j = 0; j < spec.outputs; j++) {
     const owner = ownerOf(spec, j);
-    if (!(owner === '' || lost.has(owner) || forced.has(j))) continue;
+    // An owner not live now is gone too, even if it was not the worker reported lost (it left with nothing pending).
+    if (!(owner === '' || lost.has(owner) || !alive.has(owner) || forced.has(j))) continue;
     if (status(j) === 'pending') assign.push(j);
     else if (owner !== '' && !forced.has(j)) moved[j] = '';
   }

@@ -11,7 +11,9 @@
  *   after a restart also carries the partitions it still owes (arg 3).
  * - `ownerFor(task)`: the worker an unpack must run on (the state machine's `restrict` hook).
  * - `restartFor(worker)`: when a worker leaves that owns a partition whose unpack is still to run
- *   (or holds the only copy of an unpacked output), the shuffle restarts. What each transfer had
+ *   (or holds the only copy of an unpacked output, or of a result computed from an unpacked output
+ *   already released: that output is needed again, and its owner removed its file, so it moves),
+ *   the shuffle restarts. What each transfer had
  *   delivered is noted (all of them when the barrier had run), every transfer and the barrier are
  *   computed again (WorkerRemoved.restart: their inputs only where no worker holds them), and
  *   the next transfer sent opens a new run: the lost worker's partitions move to the live workers
@@ -27,7 +29,7 @@ import type { WireNode } from '../protocol/messages.js';
 import { decodeNode } from '../protocol/values.js';
 import type { SchedulerState } from '../scheduler/state/scheduler-state.js';
 import type { TaskRecord } from '../scheduler/state/task-record.js';
-import { MEMORY, PROCESSING, QUEUED, WAITING } from '../scheduler/state/task-states.js';
+import { MEMORY, PROCESSING, QUEUED, RELEASED, WAITING } from '../scheduler/state/task-states.js';
 import { owedParts, planMoves, type PartStatus } from './restart-plan.js';
 import { ownerOf, p2pKindOfWire, specOf, withSpec, type P2PRunSpec } from './run-spec.js';
 
@@ -142,6 +144,11 @@ export class SchedulerShuffles {
         else if (t.state === MEMORY && [...t.whoHas].every((w) => w.name === worker)) {
           needsRun = true;
           if (owner !== worker && owner !== '') forced.push(j); // its owner read and removed its file
+        } else if (t.state === RELEASED && owner !== '' && heldOnlyOnBelow(t, worker)) {
+          // Unpacked, its result released once its dependents ran, and one of those is lost with
+          // `worker`: it is computed again, but its owner removed its file.
+          needsRun = true;
+          if (owner !== worker) forced.push(j);
         }
       }
       if (!anyUnpack && this.state.tasks.get(spec.barrier) === undefined) {
@@ -180,4 +187,15 @@ export class SchedulerShuffles {
     const all = barrier === MEMORY || barrier === PROCESSING;
     for (let i = 0; i < spec.inputs; i++) if (all || this.state.tasks.get(chunkKey(spec.transfer, i))?.state === MEMORY) s.delivered[i] = spec;
   }
+}
+
+/** Whether a result computed from `t` (a dependent, or one of theirs through released ones) is held by `worker` alone: losing it needs `t` again. */
+function heldOnlyOnBelow(t: TaskRecord, worker: string, seen = new Set<TaskRecord>()): boolean {
+  for (const d of t.dependents) {
+    if (seen.has(d)) continue;
+    seen.add(d);
+    if (d.state === MEMORY && [...d.whoHas].every((w) => w.name === worker)) return true;
+    if (d.state === RELEASED && heldOnlyOnBelow(d, worker, seen)) return true;
+  }
+  return false;
 }

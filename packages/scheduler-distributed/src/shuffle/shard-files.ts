@@ -38,6 +38,8 @@ export class ShardFiles {
   #bytes = 0;
   /** The (output, input) pairs taken, as `output * 2^32 + input`. */
   readonly #taken = new Set<number>();
+  /** Per output partition with buckets taken and not dropped: how many. */
+  readonly #counts = new Map<number, number>();
   /** The write in progress (writes run one at a time, in order). */
   #writing: Promise<void> = Promise.resolve();
   #closed = false;
@@ -68,6 +70,7 @@ export class ShardFiles {
       const id = s.part * 2 ** 32 + s.input;
       if (this.#taken.has(id)) continue;
       this.#taken.add(id);
+      this.#counts.set(s.part, (this.#counts.get(s.part) ?? 0) + 1);
       added++;
       const rec = new Uint8Array(HEADER + pad8(s.bytes.byteLength));
       const view = new DataView(rec.buffer);
@@ -134,10 +137,24 @@ export class ShardFiles {
     return out;
   }
 
-  /** Removes output partition `part`'s file (its unpack's result is kept). */
+  /** How many output partitions hold buckets (taken and not dropped). */
+  get parts(): number {
+    return this.#counts.size;
+  }
+
+  /**
+   * Removes output partition `part`'s file (its unpack's result is kept) and forgets its buckets:
+   * a newer run that gives the partition back here sends them again (the caller drops older ones).
+   */
   async drop(part: number): Promise<void> {
+    const pending = this.#pending.get(part);
+    if (pending !== undefined) {
+      this.#pending.delete(part);
+      for (const r of pending) this.#bytes -= r.byteLength;
+    }
     await this.#writing;
     await rm(this.#file(part), { force: true });
+    if (this.#counts.delete(part)) for (const id of [...this.#taken]) if (Math.floor(id / 2 ** 32) === part) this.#taken.delete(id);
   }
 
   /** Drops the buffer and removes the run's folder. */

@@ -18,7 +18,9 @@
  * local directory named as the spill folders are (`tsdask-spill-<pid>-*`), so it is removed when
  * the worker exits and found stale after a SIGKILL. A restart (a worker lost) does not drop them:
  * only the lost worker's partitions move (restart-plan.ts). Buckets for a partition already
- * unpacked here are dropped; a shuffle's files go once every partition it owns here is unpacked.
+ * unpacked here are dropped unless they come in a newer run than its unpack (a restart gave the
+ * partition back: its result was lost after its file went); a shuffle's files go once every
+ * partition it owns here is unpacked and no buckets wait in them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,8 +62,12 @@ export interface WorkerShufflesOptions {
 /** One shuffle here: its files (while some partition owned here is still to unpack) and what was unpacked and received. */
 interface ShuffleHere {
   files: ShardFiles | undefined;
-  /** Partitions unpacked here with their result kept: buckets for them are dropped. */
-  readonly unpacked: Set<number>;
+  /**
+   * Partitions unpacked here with their result kept, with the run they were unpacked in: buckets
+   * for them from that run or an older one are dropped. A newer run sends them again only when a
+   * restart gave the partition back to this worker (its result was lost after its file went).
+   */
+  readonly unpacked: Map<number, number>;
   /** Buckets taken, and dropped as duplicates or for a partition already unpacked. */
   received: number;
   dropped: number;
@@ -130,7 +136,9 @@ export class WorkerShuffles {
     const shards: Shard[] = [];
     for (let k = 0; k < msg.parts.length; k++) {
       const part = msg.parts[k]!;
-      if (!here.unpacked.has(part)) shards.push({ part, input: msg.input, bytes: bodies[k]! });
+      const at = here.unpacked.get(part);
+      if (at === undefined || msg.run > at) shards.push({ part, input: msg.input, bytes: bodies[k]! });
+      if (at !== undefined && msg.run > at) here.unpacked.delete(part);
     }
     here.dropped += msg.parts.length - shards.length;
     if (shards.length === 0) return;
@@ -267,19 +275,24 @@ export class WorkerShuffles {
     });
     const combine: Task = { op: head.op, args: [...head.args, ...refs] };
     const r = await this.#o.runThread(key, combine, (k) => values.get(k) ?? held(k));
-    if (r.ok && here !== undefined && (this.#o.keeps?.(key) ?? true)) await this.#unpacked(spec.id, here, j);
+    if (r.ok && here !== undefined && (this.#o.keeps?.(key) ?? true)) await this.#unpacked(spec, here, j);
     return r;
   }
 
   /** Output `j`'s result is kept: its file goes, and the shuffle's files once every partition owned here is unpacked. */
-  async #unpacked(id: string, here: ShuffleHere, j: number): Promise<void> {
-    here.unpacked.add(j);
+  async #unpacked(run: P2PRunSpec, here: ShuffleHere, j: number): Promise<void> {
+    const id = run.id;
+    here.unpacked.set(j, Math.max(run.run, here.unpacked.get(j) ?? 0));
     const files = here.files;
     if (files === undefined) return;
+    await files.drop(j);
+    if (here.files !== files) return;
     const spec = this.#latest.get(id)!;
-    let left = false;
+    // Files stay while some partition owned here is still to unpack, or buckets wait in them (a
+    // newer run's, for a partition moved here before this worker heard of that run).
+    let left = files.parts > 0;
     for (let o = 0; o < spec.outputs && !left; o++) left = ownerOf(spec, o) === this.#o.address && !here.unpacked.has(o);
-    if (left) return files.drop(j);
+    if (left) return;
     here.files = undefined;
     files.close();
     this.#o.log(`p2p ${id}: every output owned here is unpacked (${here.unpacked.size}); received ${here.received} bucket(s), dropped ${here.dropped}`);
@@ -288,7 +301,7 @@ export class WorkerShuffles {
   /** The shuffle's state here, made on first use. */
   #shuffle(id: string): ShuffleHere {
     let here = this.#here.get(id);
-    if (here === undefined) this.#here.set(id, (here = { files: undefined, unpacked: new Set(), received: 0, dropped: 0 }));
+    if (here === undefined) this.#here.set(id, (here = { files: undefined, unpacked: new Map(), received: 0, dropped: 0 }));
     return here;
   }
 

@@ -37,6 +37,19 @@ describe('restart planning', () => {
     expect(owedParts(run1, run3)).toEqual([4, 5, 6, 8]); // delivered in run 1 only: 6 moved since too
   });
 
+  it('moves the outputs of an owner that is not live though it was not the worker reported lost', () => {
+    // B left earlier with nothing to restart (3-5 unpacked and held elsewhere); now C is lost with 6-8 to do.
+    const p = planMoves(run1, new Set(['C']), ['A'], statuses({ 0: 'done', 3: 'done', 4: 'done', 5: 'unused' }))!;
+    expect(p).toEqual({ moved: { 3: '', 4: '', 5: '', 6: 'A', 7: 'A', 8: 'A' }, assigned: [6, 7, 8] });
+    // No transfer sends to B any more: it no longer listens.
+    expect(owedParts(undefined, { ...run1, run: 2, moved: p.moved })).toEqual([0, 1, 2, 6, 7, 8]);
+    // One of B's outputs still to unpack moves too.
+    expect(planMoves(run1, new Set(['C']), ['A'], statuses({ 3: 'done', 5: 'done', 6: 'done', 7: 'done', 8: 'done' }))).toEqual({
+      moved: { 3: '', 4: 'A', 5: '', 6: '', 7: '', 8: '' },
+      assigned: [4],
+    });
+  });
+
   it('waits for a worker when none is live, and moves a lost result off its living owner', () => {
     expect(planMoves(run1, new Set(['A', 'B', 'C']), [], () => 'pending')).toBeUndefined();
     // Output 1's result (owner A) was held only by a lost worker D: A removed its file, so 1 goes to B.

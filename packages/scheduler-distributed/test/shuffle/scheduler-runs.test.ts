@@ -21,7 +21,7 @@ import { computes } from '../scheduler/harness.js';
 const SPEC: P2PShuffleSpec = { id: 'sh', inputs: 2, outputs: 4, transfer: 't', barrier: 'b', unpack: 'u' };
 
 /** Inputs in0, in1 -> transfers t,0 t,1 -> barrier b -> unpacks u,0..u,3; nodes as the scheduler holds them (JSON wire text). */
-function shuffleGraph(): TaskGraph {
+function shuffleGraph(consumers: [string, Node][] = []): TaskGraph {
   const tasks: [string, Node][] = [];
   for (let i = 0; i < 2; i++) {
     tasks.push([`in${i}`, { op: 'test#make', args: [i] }]);
@@ -29,9 +29,15 @@ function shuffleGraph(): TaskGraph {
   }
   tasks.push(['b', { op: P2P_BARRIER_OP, args: [SPEC, { ref: 't,0' }, { ref: 't,1' }] }]);
   for (let j = 0; j < 4; j++) tasks.push([chunkKey('u', j), { op: P2P_UNPACK_OP, args: [SPEC, j, { ref: 'b' }, { op: 'test#cat', args: [] }] }]);
-  const g = lowerGraph(tasks);
+  const g = lowerGraph([...tasks, ...consumers]);
   return { ...g, nodes: g.nodes.map((n) => JSON.stringify(n)) as unknown as Node[] };
 }
+
+/** Consumers as a merge's: c,0 joins outputs 0 and 2, c,1 outputs 1 and 3. */
+const MERGE: [string, Node][] = [
+  ['c,0', { op: 'test#join', args: [{ ref: 'u,0' }, { ref: 'u,2' }] }],
+  ['c,1', { op: 'test#join', args: [{ ref: 'u,1' }, { ref: 'u,3' }] }],
+];
 
 function setup(maxRestarts = 3): {
   s: SchedulerState;
@@ -119,6 +125,40 @@ describe('SchedulerShuffles', () => {
     s.handle({ type: 'task-finished', key: 't,1', worker: 'A', nbytes: 8 });
     const unpacks = sent(s.handle({ type: 'task-finished', key: 'b', worker: 'A', nbytes: 8 }));
     expect(Object.values(unpacks).map(([w]) => w)).toEqual(['A', 'A', 'A', 'A']);
+    expect(s.validate()).toEqual([]);
+  });
+
+  it('moves an output unpacked and released on a survivor when its consumer is lost with another worker (its owner removed the file)', () => {
+    const { s, runs, sent } = setup();
+    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 1 });
+    s.handle({ type: 'graph-submitted', graph: shuffleGraph(MERGE), outputs: ['c,0', 'c,1'] });
+    // Run 1 over A, B, C: outputs 0 and 1 are A's, 2 is B's, 3 is C's.
+    sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 }));
+    sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 1 }));
+    s.handle({ type: 'task-finished', key: 't,0', worker: 'A', nbytes: 8 });
+    const b = sent(s.handle({ type: 'task-finished', key: 't,1', worker: 'B', nbytes: 8 }))['b']!;
+    const unpacks = sent(s.handle({ type: 'task-finished', key: 'b', worker: b[0], nbytes: 8 }));
+    expect(Object.fromEntries(Object.entries(unpacks).map(([k, [w]]) => [k, w]))).toEqual({ 'u,0': 'A', 'u,1': 'A', 'u,2': 'B', 'u,3': 'C' });
+    // A unpacks 0 (and removes its file), B unpacks 2; c,0 joins them on B, and both unpacked results are released.
+    s.handle({ type: 'task-finished', key: 'u,0', worker: 'A', nbytes: 10 });
+    const c0 = sent(s.handle({ type: 'task-finished', key: 'u,2', worker: 'B', nbytes: 1000 }))['c,0']!;
+    expect(c0[0]).toBe('B');
+    s.handle({ type: 'task-finished', key: 'c,0', worker: 'B', nbytes: 10 });
+    expect([s.stateOf('u,0'), s.stateOf('u,2'), s.stateOf('u,3')]).toEqual(['released', 'released', 'processing']);
+    // B dies holding c,0: c,0 is computed again, so u,0 and u,2 are too. No bucket of either is left
+    // anywhere (A and B removed their files), so the shuffle restarts and both move to a worker that
+    // gets their buckets again: u,0 off A (alive, but its file is gone), u,2 off B.
+    const restart = runs.restartFor('B', 'killed');
+    expect(restart).toEqual(['t,0', 't,1', 'b']);
+    const in1 = sent(s.handle({ type: 'worker-removed', worker: 'B', restart }))['in1']!;
+    const t0 = sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 }))['t,0']!;
+    expect(t0).toEqual(['A', expect.objectContaining({ run: 2, moved: { 0: 'C', 2: 'C' } }), [0, 2]]);
+    const t1 = sent(s.handle({ type: 'task-finished', key: 'in1', worker: in1[0], nbytes: 1 }))['t,1']!;
+    expect(t1[2]).toEqual([0, 2]);
+    s.handle({ type: 'task-finished', key: 't,0', worker: 'A', nbytes: 8 });
+    const b2 = sent(s.handle({ type: 'task-finished', key: 't,1', worker: t1[0], nbytes: 8 }))['b']!;
+    const unpacks2 = sent(s.handle({ type: 'task-finished', key: 'b', worker: b2[0], nbytes: 8 }));
+    expect(Object.fromEntries(Object.entries(unpacks2).map(([k, [w]]) => [k, w]))).toEqual({ 'u,0': 'C', 'u,1': 'A', 'u,2': 'C', 'u,3': 'C' });
     expect(s.validate()).toEqual([]);
   });
 

@@ -163,10 +163,29 @@ describe('WorkerShuffles', () => {
     expect(await w.execute('u,0', unpack(run2, 0), held)).toMatchObject({ ok: true, value: [0, 2, 4, 10, 12] });
     keep = true;
     expect(await w.execute('u,0', unpack(run2, 0), held)).toMatchObject({ ok: true, value: [0, 2, 4, 10, 12] });
-    // Output 0 is unpacked: its buckets are dropped; output 1's are still taken.
-    await w.execute('t,1', transfer(spec({ run: 3, moved: { 1: 'me' } }), 1), held);
+    // Output 0 is unpacked in run 2: its buckets of that run are dropped; output 1's are duplicates.
+    await w.execute('t,1', transfer(run2, 1), held);
     expect(w.received('sh1')).toEqual({ taken: 4, dropped: 3 });
     expect(await w.execute('u,1', unpack(run2, 1), held)).toMatchObject({ ok: true, value: [1, 3, 5, 11, 13] });
     expect(readdirSync(w.dir!)).toEqual([]); // every output owned here unpacked: the shuffle's folder is gone
+  });
+
+  it('takes again the buckets of a partition unpacked here when a newer run gives it back (its result was lost after its file went)', async () => {
+    const w = make('me');
+    const run1 = spec({ outputs: 2, workers: ['me'] });
+    await w.execute('t,0', transfer(run1, 0), held);
+    await w.execute('t,1', transfer(run1, 1), held);
+    expect(await w.execute('u,0', unpack(run1, 0), held)).toMatchObject({ ok: true, value: [0, 2, 4, 10, 12] });
+    // Run 2: output 0's result was lost; this worker owns it again and the transfers send its buckets again.
+    const run2 = spec({ run: 2, moved: { 0: 'me' } });
+    await w.execute('t,0', transfer(run2, 0, [0]), held);
+    await w.execute('t,1', transfer(run2, 1, [0]), held);
+    expect(w.received('sh1')).toEqual({ taken: 6, dropped: 0 });
+    // Output 1, unpacked now, does not take the shuffle's files with output 0's new buckets in them.
+    expect(await w.execute('u,1', unpack(run2, 1), held)).toMatchObject({ ok: true, value: [1, 3, 5, 11, 13] });
+    expect(await w.execute('u,0', unpack(run2, 0), held)).toMatchObject({ ok: true, value: [0, 2, 4, 10, 12] });
+    // A late bucket of run 1 or 2 for output 0 is dropped again.
+    await w.receive({ type: 'shuffle-shards', shuffle: 'sh1', run: 2, input: 0, parts: [0] }, [encodeWireValue([0, 2, 4])]);
+    expect(w.received('sh1')).toEqual({ taken: 6, dropped: 1 });
   });
 });
