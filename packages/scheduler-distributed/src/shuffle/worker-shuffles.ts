@@ -6,7 +6,8 @@
  * - transfer i: runs the split on a thread and sends the buckets it owes to their owners, one
  *   message per destination worker (transfer-sends.ts; buckets for itself go straight to its own
  *   files), through the runs the scheduler opens meanwhile (learnt from the compute-task messages
- *   that carry them: `observe`). Its result is the run it finished in.
+ *   that carry them: `observe`). Its result is the run it finished in, which its task-finished
+ *   carries too (`takeRun`): the scheduler drops a finish from a run before a restart.
  * - barrier: checks that every transfer's result is its own run (TSDASK_P2P_STALE otherwise).
  * - unpack j: reads output j's file (on the worker that owns j: the scheduler sends it there),
  *   checks it holds exactly one bucket from each input (TSDASK_P2P_SHARDS), and combines them in
@@ -82,6 +83,8 @@ export class WorkerShuffles {
   readonly #waiters = new Set<() => void>();
   /** Transfers running here, by key: a second execute of one (the scheduler sent it again after a restart) joins the first, which sends to the newest run. */
   readonly #transfers = new Map<Key, Promise<BatchResult>>();
+  /** The run of each transfer result not yet reported to the scheduler (`takeRun`). */
+  readonly #runs = new Map<Key, number>();
   #dir: string | undefined;
   readonly #closable = { closeSync: (): void => this.#removeDir() };
   #closed = false;
@@ -196,7 +199,15 @@ export class WorkerShuffles {
     this.#o.log(
       `p2p ${spec.id}: input ${input} sent ${out.sent} bucket(s), run ${out.run}${only !== undefined ? ` (owing ${only.length} of ${spec.outputs})` : ''}`,
     );
+    this.#runs.set(key, out.run);
     return done(out.run, 8);
+  }
+
+  /** The run a transfer's result (task `key`) finished in, once, for its task-finished; undefined for other tasks. */
+  takeRun(key: Key): number | undefined {
+    const run = this.#runs.get(key);
+    this.#runs.delete(key);
+    return run;
   }
 
   /** Resolves with a run of `spec`'s shuffle newer than it, once one is known, or undefined after `waitMs`. */
