@@ -60,7 +60,13 @@ function reference() {
 }
 
 function status(pid, field) {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return NaN; // the worker died (its log says why; --verbose prints it)
+  }
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
   return m === null ? NaN : Number(m[1]) * 1024;
 }
 
