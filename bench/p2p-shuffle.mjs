@@ -6,7 +6,7 @@
 // k). Prints, per method, seconds (median of --runs) and each worker's peak RSS (VmHWM) beside
 // its RSS once started; `--method both` runs the task-based shuffle too, as the baseline.
 //
-//   node bench/p2p-shuffle.mjs [--gb 2] [--limit 256MiB] [--workers 2] [--runs 1] [--method p2p|tasks|both] [--blocksize 16MB]
+//   node bench/p2p-shuffle.mjs [--gb 2] [--limit 256MiB] [--workers 2] [--runs 1] [--method p2p|tasks|both] [--blocksize 16MB] [--verbose]
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ const nWorkers = Number(arg('workers', '2'));
 const runs = Number(arg('runs', '1'));
 const method = arg('method', 'p2p');
 const blocksize = arg('blocksize', '16MB');
+const verbose = args.includes('--verbose');
 const rows = Math.ceil((gb * 2 ** 30) / 2 / 16); // per table
 const KEYS = Math.ceil(rows * 1.25);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -59,7 +60,13 @@ function reference() {
 }
 
 function status(pid, field) {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return NaN; // the worker died (its log says why; --verbose prints it)
+  }
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
   return m === null ? NaN : Number(m[1]) * 1024;
 }
 
@@ -80,7 +87,30 @@ try {
     let peaks = [];
     for (let r = 0; r < runs; r++) {
       const tmp = mkdtempSync(join(dir, 'tmp-'));
-      const cluster = await LocalCluster.start({ nWorkers, threadsPerWorker: 1, memoryLimit: limit, nanny: false, env: { TMPDIR: tmp } });
+      // Each worker logs its memory every 250 ms (worker/memory-log.ts); the peak of each figure is printed per worker.
+      const tops = new Map();
+      const onLog = (child, line) => {
+        const m = / memory (rss=.*) paused=/.exec(line) ?? / thread-memory (.*)/.exec(line);
+        if (m === null) {
+          if (verbose) console.log(`${child}: ${line}`);
+          return;
+        }
+        const top = tops.get(child) ?? {};
+        const pre = m[0].startsWith(' thread') ? 'thread.' : '';
+        for (const kv of m[1].trim().split(' ')) {
+          const [k, v] = kv.split('=');
+          top[pre + k] = Math.max(top[pre + k] ?? 0, Number(v));
+        }
+        tops.set(child, top);
+      };
+      const cluster = await LocalCluster.start({
+        nWorkers,
+        threadsPerWorker: 1,
+        memoryLimit: limit,
+        nanny: false,
+        env: { TMPDIR: tmp, TSDASK_WORKER_MEMORY_LOG_MS: '250' },
+        onLog,
+      });
       const client = cluster.client();
       try {
         await client.ready();
@@ -94,6 +124,12 @@ try {
         const ok = got.map(Number).every((v, i) => v === want[i]);
         if (!ok) throw new Error(`${m}: wrong answer ${got.map(String)}, want ${want}`);
         peaks = pids.map((p, i) => `worker ${i}: peak RSS ${mb(status(p, 'VmHWM'))} MiB (${mb(base[i])} MiB once started)`);
+        for (const [child, top] of [...tops].sort())
+          console.log(
+            `  ${m} ${child} peaks (MiB): ${Object.entries(top)
+              .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+              .join(', ')}`,
+          );
       } finally {
         await client.close();
         await cluster.close();

@@ -78,7 +78,7 @@ const SCHEDULER_TO_CLIENT: Shapes = {
 };
 const WORKER_TO_SCHEDULER: Shapes = {
   'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?', held: 'held?' },
-  'task-finished': { key: 'string', nbytes: 'number', duration: 'number?' },
+  'task-finished': { key: 'string', nbytes: 'number', duration: 'number?', run: 'number?' },
   'task-erred': { key: 'string', error: 'object' },
   'missing-data': { key: 'string', tried: 'string[]' },
   heartbeat: { memory: 'number', spilled: 'number?', executing: 'number', ready: 'number' },

@@ -225,6 +225,8 @@ export interface WorkerTaskFinishedMsg {
   nbytes: number;
   /** Seconds it ran on its thread, when it ran here (the scheduler's duration estimates for adapt). */
   duration?: number;
+  /** A P2P transfer's run (its result): the scheduler drops a finish from a run older than the shuffle's (shuffle/scheduler-runs.ts). */
+  run?: number;
 }
 /** Copies fetched because the scheduler asked (acquire-replicas): this worker holds them now. */
 export interface ReplicasAddedMsg {

@@ -127,6 +127,7 @@ export class WorkerSession {
     const s = this.#server;
     switch (m.type) {
       case 'task-finished':
+        if (s.shuffles.staleFinish(m.key, m.run, this.name)) break; // a P2P transfer's finish from a run before a restart
         if (m.duration !== undefined) s.durations.record(m.key, m.duration);
         if (!s.scatters.finished(this.name, m.key, m.nbytes)) s.apply({ type: 'task-finished', key: m.key, worker: this.name, nbytes: m.nbytes });
         break;

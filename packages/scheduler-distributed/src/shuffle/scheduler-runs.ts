@@ -127,6 +127,26 @@ export class SchedulerShuffles {
     return owner === '' ? undefined : owner;
   }
 
+  /**
+   * Whether a task-finished for `key` from `worker` names a run older than its shuffle's current
+   * one (as Dask's run_id checks): a transfer that finished just before a restart took it back,
+   * its message crossing the free-keys and the compute-task of the new run. It is dropped (and
+   * logged): the worker got the free-keys first and finishes the new compute-task with its new run.
+   * Accepting it would leave the transfer's buckets for moved partitions unsent, and the barrier
+   * would fail with TSDASK_P2P_STALE. False for any other task, or a finish that names no run.
+   */
+  staleFinish(key: Key, run: number | undefined, worker: string): boolean {
+    if (run === undefined) return false;
+    const t = this.state.tasks.get(key);
+    if (t === undefined) return false;
+    const wire = t.node as unknown as WireNode;
+    if (p2pKindOfWire(wire) !== 'transfer') return false;
+    const s = this.#shuffles.get(specOf(decodeNode(wire) as Task).id);
+    if (s === undefined || run >= s.spec.run) return false;
+    this.log(`tsdask-scheduler: p2p shuffle ${s.spec.id}: dropped ${worker}'s finish of '${key}' from run ${run}; the shuffle is in run ${s.spec.run}`);
+    return true;
+  }
+
   /** Keys to compute again because `worker` left (see the header); [] when no shuffle needs it. */
   restartFor(worker: string, how: string): Key[] {
     const keys: Key[] = [];

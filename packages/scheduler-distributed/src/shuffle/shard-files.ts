@@ -1,9 +1,12 @@
 /**
  * The receive side of one run of a P2P shuffle on one worker: buckets arrive (from peers and
- * from this worker's own transfers), wait in a memory buffer of at most `limitBytes`, and are
- * appended to one file per output partition in the run's folder. `add` resolves once the
- * buckets are buffered, waiting for the buffer to be written out first when it is full: the
- * sender's ack waits for it, so a fast sender cannot run the receiver out of memory.
+ * from this worker's own transfers), wait in a memory buffer, and are appended to one file per
+ * output partition in the run's folder. Their bytes are held in the worker's receive budget
+ * (byte-budget.ts, shared by all its shuffles) from the moment they are buffered until their
+ * write to disk has finished: `add` resolves once the buckets are buffered, waiting for room in
+ * the budget first, and, when this buffer holds half the budget or others wait for room, for its write. The sender's ack
+ * waits for it, so fast senders cannot run the receiver out of memory. A failed write fails
+ * every later `add` and `read` with it.
  * `read(j)` writes what is buffered and reads partition j's file back; `drop(j)` removes it once
  * its unpack's result is kept (an unpack run again after a restart reads it again). A bucket that
  * comes again (the same input and output: a transfer that ran twice, or sent again after a
@@ -18,6 +21,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ByteBudget } from './byte-budget.js';
 import { P2PShuffleError } from './errors.js';
 
 /** One bucket: output partition `part`'s rows from input partition `input`, as codec bytes. */
@@ -42,69 +46,101 @@ export class ShardFiles {
   readonly #counts = new Map<number, number>();
   /** The write in progress (writes run one at a time, in order). */
   #writing: Promise<void> = Promise.resolve();
+  /** The first failed write: every later add and read fails with it. */
+  #failed: P2PShuffleError | undefined;
   #closed = false;
 
   constructor(
     parent: string,
     readonly shuffle: string,
     readonly run: number,
-    readonly limitBytes: number,
+    private readonly budget: ByteBudget,
   ) {
     this.dir = join(parent, `${shuffle}-run${run}`);
     mkdirSync(this.dir, { recursive: true });
   }
 
-  /** Bytes buffered in memory now. */
+  /** Bytes buffered in memory and not yet being written. */
   get buffered(): number {
     return this.#bytes;
   }
 
   /**
-   * Buffers `shards`; resolves, with how many were new (not duplicates), once they are buffered and
-   * the buffer is under its limit again (written out if it was over).
+   * Buffers `shards`; resolves, with how many were new (not duplicates), once they are buffered
+   * (after waiting for room in the budget) and, when the buffer holds half the budget or others wait, written.
    */
   async add(shards: readonly Shard[]): Promise<number> {
-    if (this.#closed) throw this.#error(`buckets arrived after the shuffle's files were removed`);
-    let added = 0;
+    this.#check();
+    const recs: [number, Uint8Array][] = [];
+    let bytes = 0;
     for (const s of shards) {
       const id = s.part * 2 ** 32 + s.input;
       if (this.#taken.has(id)) continue;
       this.#taken.add(id);
       this.#counts.set(s.part, (this.#counts.get(s.part) ?? 0) + 1);
-      added++;
       const rec = new Uint8Array(HEADER + pad8(s.bytes.byteLength));
       const view = new DataView(rec.buffer);
       view.setUint32(0, s.input, true);
       view.setUint32(4, s.bytes.byteLength, true);
       rec.set(s.bytes, HEADER);
-      const list = this.#pending.get(s.part);
-      if (list === undefined) this.#pending.set(s.part, [rec]);
-      else list.push(rec);
-      this.#bytes += rec.byteLength;
+      recs.push([s.part, rec]);
+      bytes += rec.byteLength;
     }
-    if (this.#bytes > this.limitBytes) await this.flush();
-    return added;
+    if (recs.length === 0) return 0;
+    await this.budget.acquire(bytes);
+    if (this.#closed || this.#failed !== undefined) {
+      this.budget.release(bytes);
+      this.#check();
+    }
+    for (const [part, rec] of recs) {
+      const list = this.#pending.get(part);
+      if (list === undefined) this.#pending.set(part, [rec]);
+      else list.push(rec);
+    }
+    this.#bytes += bytes;
+    // Written now when half the budget is here, or when someone waits for room: the budget's
+    // onWait flushed what was buffered when they began to wait, not what came in after.
+    if (this.#bytes >= this.budget.limit / 2 || this.budget.waiting > 0) await this.flush();
+    return recs.length;
   }
 
-  /** Writes every buffered record to its partition's file. */
+  /** Writes every buffered record to its partition's file; their bytes go back to the budget as each file's append ends. */
   flush(): Promise<void> {
     const pending = this.#pending;
     this.#pending = new Map();
     const bytes = this.#bytes;
     this.#bytes = 0;
+    if (bytes === 0) return this.#writing.then(() => this.#check());
     const write = async (): Promise<void> => {
-      for (const [part, recs] of pending) {
-        const file = this.#file(part);
-        try {
-          await appendFile(file, recs.length === 1 ? recs[0]! : Buffer.concat(recs));
-        } catch (err) {
-          throw this.#error(`cannot append ${bytes} bytes to ${file}: ${(err as Error).message}`, err);
+      let left = bytes;
+      try {
+        for (const [part, recs] of pending) {
+          const file = this.#file(part);
+          let n = 0;
+          for (const r of recs) n += r.byteLength;
+          try {
+            if (!this.#closed) await appendFile(file, recs.length === 1 ? recs[0]! : Buffer.concat(recs));
+          } catch (err) {
+            this.#failed ??= this.#error(`cannot append ${n} bytes to ${file}: ${(err as Error).message}`, err);
+            throw this.#failed;
+          } finally {
+            left -= n;
+            this.budget.release(n);
+          }
         }
+      } finally {
+        if (left > 0) this.budget.release(left); // a failed write: the records after it are dropped too
       }
     };
     const next = this.#writing.then(write);
     this.#writing = next.catch(() => {});
     return next;
+  }
+
+  /** Throws the first failed write, or that the files were removed. */
+  #check(): void {
+    if (this.#failed !== undefined) throw this.#failed;
+    if (this.#closed) throw this.#error(`buckets arrived after the shuffle's files were removed`);
   }
 
   /** How many buckets were taken (duplicates not counted). */
@@ -115,6 +151,7 @@ export class ShardFiles {
   /** Output partition `part`'s buckets, in the order they arrived (the file stays until `drop`). */
   async read(part: number): Promise<{ input: number; bytes: Uint8Array }[]> {
     await this.flush();
+    this.#check();
     const file = this.#file(part);
     let buf: Uint8Array;
     try {
@@ -150,7 +187,10 @@ export class ShardFiles {
     const pending = this.#pending.get(part);
     if (pending !== undefined) {
       this.#pending.delete(part);
-      for (const r of pending) this.#bytes -= r.byteLength;
+      let bytes = 0;
+      for (const r of pending) bytes += r.byteLength;
+      this.#bytes -= bytes;
+      this.budget.release(bytes);
     }
     await this.#writing;
     await rm(this.#file(part), { force: true });
@@ -161,6 +201,7 @@ export class ShardFiles {
   close(): void {
     this.#closed = true;
     this.#pending.clear();
+    this.budget.release(this.#bytes);
     this.#bytes = 0;
     rmSync(this.dir, { recursive: true, force: true });
   }

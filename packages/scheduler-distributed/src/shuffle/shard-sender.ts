@@ -4,12 +4,15 @@
  * `shuffle-shards` message and one body frame per bucket, and resolves when that worker's
  * `shuffle-ack` says the buckets are buffered there (acks come back in the order of the
  * messages); it rejects with the ack's error, or with ConnectionError when the connection
- * closes first or the peer stays silent for `idleMs`.
+ * closes first or the peer stays silent for `idleMs`. A send first waits for room in the
+ * sender's budget of bytes not yet acked (byte-budget.ts), so a worker's transfers hold at most
+ * that much in socket buffers and at their receivers.
  */
 import type { Connection } from '../comm/connection.js';
 import { ConnectionError, MessageShapeError } from '../comm/errors.js';
 import { checkShuffleAck } from '../protocol/check.js';
 import type { ShuffleShardsMsg } from '../protocol/messages.js';
+import type { ByteBudget } from './byte-budget.js';
 
 interface Waiting {
   id: number;
@@ -81,18 +84,40 @@ class ShardLink {
   }
 }
 
-/** Shuffle connections to other workers, one per data address. */
+/** Shuffle connections to other workers, one per data address; the bytes sent and not yet acked are bounded by a budget (byte-budget.ts). */
 export class ShardSender {
   readonly #links = new Map<string, Promise<ShardLink>>();
   #closed = false;
 
   constructor(
     private readonly dial: (address: string) => Promise<Connection>,
+    private readonly budget: ByteBudget,
     private readonly idleMs = 60_000,
   ) {}
 
-  /** Sends buckets to the worker at `address`; resolves when it has buffered them. */
+  /** Bytes sent and not yet acked, now. */
+  get inFlight(): number {
+    return this.budget.used;
+  }
+
+  /** The most bytes in flight at once so far. */
+  get peakInFlight(): number {
+    return this.budget.peak;
+  }
+
+  /** Sends buckets to the worker at `address` once they fit in the budget; resolves when it has buffered them. */
   async send(address: string, msg: Omit<ShuffleShardsMsg, 'id'>, bodies: readonly Uint8Array[]): Promise<void> {
+    let bytes = 0;
+    for (const b of bodies) bytes += b.byteLength;
+    await this.budget.acquire(bytes);
+    try {
+      await this.#send(address, msg, bodies);
+    } finally {
+      this.budget.release(bytes);
+    }
+  }
+
+  async #send(address: string, msg: Omit<ShuffleShardsMsg, 'id'>, bodies: readonly Uint8Array[]): Promise<void> {
     if (this.#closed) throw new ConnectionError('TSDASK_CONN_CLOSED', `The worker is closing; cannot send shuffle buckets to ${address}.`, { remote: address });
     let link = this.#links.get(address);
     if (link === undefined) {
@@ -113,6 +138,7 @@ export class ShardSender {
   /** Closes every connection; sends waiting for acks reject. */
   close(): void {
     this.#closed = true;
+    this.budget.close(new ConnectionError('TSDASK_CONN_CLOSED', 'The worker is closing; cannot send shuffle buckets.', { remote: '-' }));
     for (const l of this.#links.values())
       l.then(
         (x) => x.conn.close(),

@@ -14,7 +14,10 @@
  *   what is left; after `giveUpMs` of failures with no success it fails with TSDASK_P2P_PEER.
  *   Finishing, it goes on in a newer run that appeared meanwhile, so its result never names a
  *   dropped run.
- * Buckets are encoded once, when first sent.
+ * Buckets are encoded when sent, a message of at most `maxMessageBytes` at a time per owner (one
+ * bucket more when a single bucket is bigger), and their bytes dropped once acked (encoded again
+ * only if a restart moves their partition), so a transfer holds its split's buckets plus at most
+ * one message per owner of encoded bytes; the sender's budget bounds what is in flight.
  */
 import type { ShuffleShardsMsg } from '../protocol/messages.js';
 import { encodeWireValue } from '../protocol/values.js';
@@ -33,6 +36,8 @@ export interface TransferContext {
   newerRun(spec: P2PRunSpec, waitMs: number): Promise<P2PRunSpec | undefined>;
   /** How long sends may keep failing (no newer run, no success) before the transfer fails. */
   giveUpMs: number;
+  /** The most bytes of buckets one message carries (a single bigger bucket goes alone). */
+  maxMessageBytes: number;
   /** Sends buckets to `owner` (this worker's own go straight to its files); resolves once buffered there. */
   send(owner: string, msg: Omit<ShuffleShardsMsg, 'id'>, bodies: readonly Uint8Array[]): Promise<void>;
 }
@@ -71,10 +76,23 @@ export async function sendBuckets(
       if (parts === undefined) byOwner.set(owner, [j]);
       else parts.push(j);
     }
+    const run = cur;
     const sends = [...byOwner].map(async ([owner, parts]) => {
-      await ctx.send(owner, { type: 'shuffle-shards', shuffle: cur.id, run: cur.run, input, parts }, parts.map(bytesOf));
-      for (const j of parts) acked.set(j, owner);
-      sent += parts.length;
+      for (let k = 0; k < parts.length;) {
+        // The next message: parts from k while they fit in maxMessageBytes (at least one).
+        const batch: number[] = [];
+        let bytes = 0;
+        while (k < parts.length && (batch.length === 0 || bytes + bytesOf(parts[k]!).byteLength <= ctx.maxMessageBytes)) {
+          bytes += bytesOf(parts[k]!).byteLength;
+          batch.push(parts[k++]!);
+        }
+        await ctx.send(owner, { type: 'shuffle-shards', shuffle: run.id, run: run.run, input, parts: batch }, batch.map(bytesOf));
+        for (const j of batch) {
+          acked.set(j, owner);
+          encoded[j] = undefined;
+        }
+        sent += batch.length;
+      }
     });
     const failed = (await Promise.allSettled(sends)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) {

@@ -6,7 +6,8 @@
  * - transfer i: runs the split on a thread and sends the buckets it owes to their owners, one
  *   message per destination worker (transfer-sends.ts; buckets for itself go straight to its own
  *   files), through the runs the scheduler opens meanwhile (learnt from the compute-task messages
- *   that carry them: `observe`). Its result is the run it finished in.
+ *   that carry them: `observe`). Its result is the run it finished in, which its task-finished
+ *   carries too (`takeRun`): the scheduler drops a finish from a run before a restart.
  * - barrier: checks that every transfer's result is its own run (TSDASK_P2P_STALE otherwise).
  * - unpack j: reads output j's file (on the worker that owns j: the scheduler sends it there),
  *   checks it holds exactly one bucket from each input (TSDASK_P2P_SHARDS), and combines them in
@@ -31,6 +32,7 @@ import { folderPrefix, registerOpen, removeStale, unregisterOpen } from '@tsdask
 import type { Connection } from '../comm/connection.js';
 import type { ShuffleShardsMsg } from '../protocol/messages.js';
 import { decodeWireValue } from '../protocol/values.js';
+import { ByteBudget } from './byte-budget.js';
 import { P2PShuffleError } from './errors.js';
 import { owedBy, ownerOf, p2pKindOf, specOf, type P2PRunSpec } from './run-spec.js';
 import { ShardFiles, type Shard } from './shard-files.js';
@@ -46,7 +48,11 @@ export interface WorkerShufflesOptions {
   address: string;
   /** Folder to make the shuffle folder in (the worker's local directory; default the system temp folder). */
   localDirectory: string | undefined;
-  /** Bytes of received buckets buffered in memory per run before they are written to disk. */
+  /**
+   * The byte bound of each of its two shuffle buffers (byte-budget.ts): received buckets held
+   * until written to disk (over all shuffles), and buckets sent and not yet acked; a message
+   * carries at most a quarter of it (one bucket more, if a bucket is bigger).
+   */
   bufferBytes: number;
   /** Opens a connection to a worker's data port. */
   dial: (address: string) => Promise<Connection>;
@@ -73,6 +79,13 @@ interface ShuffleHere {
   dropped: number;
 }
 
+/** The inputs whose bucket is missing (`seen[i]` 0), listed up to ten. */
+function missingInputs(seen: Uint8Array): string {
+  const missing: number[] = [];
+  for (let i = 0; i < seen.length; i++) if (seen[i] === 0) missing.push(i);
+  return missing.length > 10 ? `${missing.slice(0, 10).join(', ')} and ${missing.length - 10} more` : missing.join(', ');
+}
+
 const done = (value: unknown, nbytes: number): BatchResult => {
   const t = performance.timeOrigin + performance.now();
   return { ok: true, value, nbytes, start: t, stop: t, worker: -1 };
@@ -82,19 +95,26 @@ const done = (value: unknown, nbytes: number): BatchResult => {
 export class WorkerShuffles {
   readonly #o: WorkerShufflesOptions;
   readonly #sender: ShardSender;
+  /** Received buckets in memory until written (shard-files.ts): a sender's ack waits for room. */
+  readonly #receiveBudget: ByteBudget;
   /** The newest spec seen per shuffle (from compute-task). */
   readonly #latest = new Map<string, P2PRunSpec>();
   readonly #here = new Map<string, ShuffleHere>();
   readonly #waiters = new Set<() => void>();
   /** Transfers running here, by key: a second execute of one (the scheduler sent it again after a restart) joins the first, which sends to the newest run. */
   readonly #transfers = new Map<Key, Promise<BatchResult>>();
+  /** The run of each transfer result not yet reported to the scheduler (`takeRun`). */
+  readonly #runs = new Map<Key, number>();
   #dir: string | undefined;
   readonly #closable = { closeSync: (): void => this.#removeDir() };
   #closed = false;
 
   constructor(o: WorkerShufflesOptions) {
     this.#o = o;
-    this.#sender = new ShardSender(o.dial);
+    this.#sender = new ShardSender(o.dial, new ByteBudget(o.bufferBytes));
+    this.#receiveBudget = new ByteBudget(o.bufferBytes, () => {
+      for (const h of this.#here.values()) h.files?.flush().catch(() => {}); // a failed write fails the next add or read
+    });
   }
 
   /** The shuffle folder, once made. */
@@ -102,11 +122,14 @@ export class WorkerShuffles {
     return this.#dir;
   }
 
-  /** Bytes of received buckets buffered in memory now, over all shuffles. */
+  /** Bytes of shuffle buckets in memory now: received and not yet written to disk, over all shuffles, plus sent and not yet acked. */
   get bufferedBytes(): number {
-    let n = 0;
-    for (const r of this.#here.values()) n += r.files?.buffered ?? 0;
-    return n;
+    return this.#receiveBudget.used + this.#sender.inFlight;
+  }
+
+  /** The most bytes each buffer held at once so far: received (until written) and sent (until acked). */
+  get peakBuffered(): { received: number; sent: number } {
+    return { received: this.#receiveBudget.peak, sent: this.#sender.peakInFlight };
   }
 
   /** Buckets received for shuffle `id` here: taken, and dropped (duplicates, or for partitions already unpacked). */
@@ -142,7 +165,7 @@ export class WorkerShuffles {
     }
     here.dropped += msg.parts.length - shards.length;
     if (shards.length === 0) return;
-    here.files ??= new ShardFiles(this.#folder(), msg.shuffle, msg.run, this.#o.bufferBytes);
+    here.files ??= new ShardFiles(this.#folder(), msg.shuffle, msg.run, this.#receiveBudget);
     const taken = await here.files.add(shards);
     here.received += taken;
     here.dropped += shards.length - taken;
@@ -177,6 +200,7 @@ export class WorkerShuffles {
   close(): void {
     this.#closed = true;
     this.#sender.close();
+    this.#receiveBudget.close(new Error('the worker is closing'));
     for (const wake of [...this.#waiters]) wake();
     this.#removeDir();
   }
@@ -198,13 +222,22 @@ export class WorkerShuffles {
       latest: (id) => this.#latest.get(id),
       newerRun: (s, waitMs) => this.#newerRun(s, waitMs),
       giveUpMs: this.#o.newRunWaitMs ?? 30_000,
+      maxMessageBytes: Math.max(1, Math.floor(this.#o.bufferBytes / 4)),
       send: (owner, msg, bodies) => (owner === this.#o.address ? this.receive(msg, bodies) : this.#sender.send(owner, msg, bodies)),
     };
     const out = await sendBuckets(ctx, spec, input, buckets, only);
     this.#o.log(
       `p2p ${spec.id}: input ${input} sent ${out.sent} bucket(s), run ${out.run}${only !== undefined ? ` (owing ${only.length} of ${spec.outputs})` : ''}`,
     );
+    this.#runs.set(key, out.run);
     return done(out.run, 8);
+  }
+
+  /** The run a transfer's result (task `key`) finished in, once, for its task-finished; undefined for other tasks. */
+  takeRun(key: Key): number | undefined {
+    const run = this.#runs.get(key);
+    this.#runs.delete(key);
+    return run;
   }
 
   /** Resolves with a run of `spec`'s shuffle newer than it, once one is known, or undefined after `waitMs`. */
@@ -264,7 +297,11 @@ export class WorkerShuffles {
         'TSDASK_P2P_SHARDS',
         spec.id,
         spec.run,
-        `output ${j} got ${shards.length} of its ${spec.inputs} buckets (one per input) on worker ${this.#o.address}`,
+        `output ${j} got ${shards.length} of its ${spec.inputs} buckets (one per input) on worker ${this.#o.address}; ` +
+          `missing the bucket(s) of input(s) ${missingInputs(seen)}. They were lost: most often an output already unpacked was ` +
+          `lost with its worker while no other worker was alive to receive its buckets again, and this worker had removed its file. ` +
+          'Compute it again (its inputs are recomputed); to avoid it, keep more than one worker alive during the shuffle ' +
+          '(give workers more memory, or split the data into more partitions).',
       );
     shards.sort((a, b) => a.input - b.input);
     const values = new Map<Key, { value: unknown }>();

@@ -10,6 +10,7 @@
  */
 import { parentPort, threadId } from 'node:worker_threads';
 import { bufferCollector, failedBatch, serveBatches, type FromWorker } from '@tsdask/runtime';
+import { threadMemoryLine } from './memory-log.js';
 
 const port = parentPort;
 if (port !== null) {
@@ -61,4 +62,6 @@ if (port !== null) {
     { worker: threadId, hooks: { afterTask: bufferCollector() } },
   );
   port.postMessage({ type: 'thread-ready' });
+  const logMs = Number(process.env.TSDASK_WORKER_MEMORY_LOG_MS ?? 0);
+  if (logMs > 0) setInterval(() => process.stderr.write(`tsdask-thread ${threadId}: ${threadMemoryLine()}\n`), logMs).unref(); // worker/memory-log.ts
 }

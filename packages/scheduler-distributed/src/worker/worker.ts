@@ -27,6 +27,7 @@ import type { RegisterWorkerMsg, SchedulerToWorker, WireError, WireNode, WorkerT
 import { decodeNode, decodeWireValue } from '../protocol/values.js';
 import { p2pKindOfWire } from '../shuffle/run-spec.js';
 import { WorkerShuffles } from '../shuffle/worker-shuffles.js';
+import { startMemoryLog } from './memory-log.js';
 import type { DataStore } from './data-store.js';
 import type { WorkerExit, WorkerOptions } from './options.js';
 import type { ThreadExecutor } from './executor.js';
@@ -73,6 +74,7 @@ export class Worker {
   readonly #heartbeat: ReturnType<typeof setInterval>;
   readonly #memory: MemoryManager;
   readonly #monitor: ReturnType<typeof setInterval> | undefined;
+  readonly #memoryLog: ReturnType<typeof setInterval> | undefined;
   #resolveClosed!: (exit: WorkerExit) => void;
   #metrics: MetricsServer | undefined;
   /** Keys the scheduler asked this worker to copy (acquire-replicas): reported by replicas-added once here. */
@@ -154,6 +156,7 @@ export class Worker {
       this.#monitor = setInterval(() => this.#checkMemory(), p.memoryMonitorMs);
       this.#monitor.unref();
     }
+    this.#memoryLog = startMemoryLog(p.log, () => ({ store: p.store, shuffleBuffered: this.#shuffles.bufferedBytes, paused: this.#machine.paused }));
     this.#attach(p.conn);
   }
 
@@ -226,6 +229,7 @@ export class Worker {
       this.#closing = true;
       clearInterval(this.#heartbeat);
       clearInterval(this.#monitor);
+      clearInterval(this.#memoryLog);
       this.#conn.close();
       this.#peers.close();
       this.#shuffles.close();
@@ -342,9 +346,10 @@ export class Worker {
         if (this.#replicating.delete(ins.key)) return this.#send({ type: 'replicas-added', keys: [[ins.key, ins.nbytes]] });
         const duration = this.#runner.durations.get(ins.key);
         this.#runner.durations.delete(ins.key);
+        const run = this.#shuffles.takeRun(ins.key); // a P2P transfer's
         // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
         return this.#send(
-          { type: 'task-finished', key: ins.key, nbytes: ins.nbytes, ...(duration !== undefined ? { duration } : {}) },
+          { type: 'task-finished', key: ins.key, nbytes: ins.nbytes, ...(duration !== undefined ? { duration } : {}), ...(run !== undefined ? { run } : {}) },
           this.#machine.executing > 0 || this.#machine.ready.size > 0,
         );
       }

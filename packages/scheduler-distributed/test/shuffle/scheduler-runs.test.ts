@@ -162,6 +162,36 @@ describe('SchedulerShuffles', () => {
     expect(s.validate()).toEqual([]);
   });
 
+  it("drops a transfer's late finish from run 1 that arrives after the restart sent it again in run 2", () => {
+    const { s, runs, sent } = setup();
+    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 2 });
+    s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
+    // What the worker session does with a task-finished (scheduler/worker-session.ts).
+    const finish = (key: string, worker: string, run?: number): SchedulerInstruction[] =>
+      runs.staleFinish(key, run, worker) ? [] : s.handle({ type: 'task-finished', key, worker, nbytes: 8 });
+    sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 100 }));
+    expect(sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 100 }))['t,1']![0]).toBe('B');
+    finish('t,0', 'A', 1);
+    // t,1 finishes on B in run 1, but its task-finished is still on the wire when C dies:
+    // the restart takes t,1 back (free-keys to B) and sends it to B again in run 2.
+    const out = s.handle({ type: 'worker-removed', worker: 'C', restart: runs.restartFor('C', 'killed') });
+    expect(out).toContainEqual({ type: 'free-keys', worker: 'B', keys: ['t,1'] });
+    expect(sent(out)['t,1']).toEqual(['B', expect.objectContaining({ run: 2, moved: { 3: 'A' } })]);
+    // The late message from run 1 arrives: it is not run 2's result (its buckets for output 3 went to C).
+    expect(finish('t,1', 'B', 1)).toEqual([]);
+    expect(s.stateOf('t,1')).toBe('processing');
+    // t,0 (run 2, owing output 3) and then t,1's finish of run 2: the barrier goes out in run 2.
+    sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 100 }));
+    finish('t,0', 'A', 2);
+    expect(s.stateOf('b')).toBe('waiting');
+    const b = sent(finish('t,1', 'B', 2))['b']!;
+    expect(b[1]!.run).toBe(2);
+    // A finish with no run (any other task) and one from the current run are taken as they are.
+    expect(runs.staleFinish('in0', undefined, 'A')).toBe(false);
+    expect(runs.staleFinish('t,0', 2, 'A')).toBe(false);
+    expect(s.validate()).toEqual([]);
+  });
+
   it('keeps a transfer computed again without a lost worker (its result went missing) in its run', () => {
     const { s, sent } = setup();
     s.handle({ type: 'worker-added', worker: 'A', nthreads: 4 });

@@ -25,6 +25,7 @@ function fake(failB: number, newer?: P2PRunSpec, giveUpMs = 60_000): { ctx: Tran
       return Promise.resolve(newer);
     },
     giveUpMs,
+    maxMessageBytes: Infinity,
     send: (owner, msg) => {
       sends.push(`${owner}:${msg.parts.join(',')}@${msg.run}`);
       if (owner === 'B' && failB-- > 0) return Promise.reject(new Error('connection refused'));
@@ -58,5 +59,30 @@ describe('sendBuckets', () => {
     expect(err).toBeInstanceOf(P2PShuffleError);
     expect((err as P2PShuffleError).code).toBe('TSDASK_P2P_PEER');
     expect((err as Error).message).toContain('transfer of input 0 could not deliver its buckets: connection refused');
+  });
+
+  it('splits what one owner gets into messages of at most maxMessageBytes (a bigger bucket alone), each bucket once', async () => {
+    const spec: P2PRunSpec = { ...run1, outputs: 12, workers: ['A', 'B'] };
+    // Bucket j holds j * 40 numbers: its encoded size grows with j.
+    const big = Array.from({ length: 12 }, (_, j) => Array.from({ length: j * 40 }, (_, r) => r + j));
+    const msgs: { owner: string; parts: number[]; bytes: number }[] = [];
+    const ctx: TransferContext = {
+      latest: () => spec,
+      newerRun: () => Promise.resolve(undefined),
+      giveUpMs: 60_000,
+      maxMessageBytes: 1500,
+      send: (owner, msg, bodies) => {
+        msgs.push({ owner, parts: [...msg.parts], bytes: bodies.reduce((n, b) => n + b.byteLength, 0) });
+        return Promise.resolve();
+      },
+    };
+    expect(await sendBuckets(ctx, spec, 0, big, undefined)).toEqual({ run: 1, sent: 12 });
+    // Every bucket exactly once, to its owner (A owns 0-5, B 6-11), in order per owner.
+    expect(msgs.filter((m) => m.owner === 'A').flatMap((m) => m.parts)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(msgs.filter((m) => m.owner === 'B').flatMap((m) => m.parts)).toEqual([6, 7, 8, 9, 10, 11]);
+    expect(msgs.length).toBeGreaterThan(2);
+    for (const m of msgs) if (m.parts.length > 1) expect(m.bytes).toBeLessThanOrEqual(1500);
+    // A bucket over the bound goes alone.
+    expect(msgs.some((m) => m.parts.length === 1 && m.bytes > 1500)).toBe(true);
   });
 });

@@ -111,6 +111,10 @@ describe('WorkerShuffles', () => {
     expect(missing).toBeInstanceOf(P2PShuffleError);
     expect(missing.code).toBe('TSDASK_P2P_SHARDS');
     expect(missing.message).toContain('got 1 of its 2 buckets');
+    // What happened and what to do: the missing input, why buckets get lost, and that computing again recovers.
+    expect(missing.message).toContain('missing the bucket(s) of input(s) 1.');
+    expect(missing.message).toContain('no other worker was alive');
+    expect(missing.message).toContain('Compute it again');
     const elsewhere = errorOf(await w.execute('u,1', unpack(spec({ workers: ['other'] }), 1), held));
     expect(elsewhere.code).toBe('TSDASK_P2P_NOT_HERE');
     expect(elsewhere.message).toContain('kept by worker other');
