@@ -42,8 +42,8 @@ export class ShardFiles {
   #bytes = 0;
   /** The (output, input) pairs taken, as `output * 2^32 + input`. */
   readonly #taken = new Set<number>();
-  /** Per output partition with buckets taken and not dropped: how many. */
-  readonly #counts = new Map<number, number>();
+  /** Per output partition with buckets taken and not dropped: the inputs they came from. */
+  readonly #inputs = new Map<number, number[]>();
   /** The write in progress (writes run one at a time, in order). */
   #writing: Promise<void> = Promise.resolve();
   /** The first failed write: every later add and read fails with it. */
@@ -77,7 +77,9 @@ export class ShardFiles {
       const id = s.part * 2 ** 32 + s.input;
       if (this.#taken.has(id)) continue;
       this.#taken.add(id);
-      this.#counts.set(s.part, (this.#counts.get(s.part) ?? 0) + 1);
+      const from = this.#inputs.get(s.part);
+      if (from === undefined) this.#inputs.set(s.part, [s.input]);
+      else from.push(s.input);
       const rec = new Uint8Array(HEADER + pad8(s.bytes.byteLength));
       const view = new DataView(rec.buffer);
       view.setUint32(0, s.input, true);
@@ -176,7 +178,7 @@ export class ShardFiles {
 
   /** How many output partitions hold buckets (taken and not dropped). */
   get parts(): number {
-    return this.#counts.size;
+    return this.#inputs.size;
   }
 
   /**
@@ -194,7 +196,8 @@ export class ShardFiles {
     }
     await this.#writing;
     await rm(this.#file(part), { force: true });
-    if (this.#counts.delete(part)) for (const id of [...this.#taken]) if (Math.floor(id / 2 ** 32) === part) this.#taken.delete(id);
+    for (const input of this.#inputs.get(part) ?? []) this.#taken.delete(part * 2 ** 32 + input);
+    this.#inputs.delete(part);
   }
 
   /** Drops the buffer and removes the run's folder. */
