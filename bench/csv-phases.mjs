@@ -1,9 +1,13 @@
 // Where the time of readCSV -> groupBy('origin') mean delay goes: main-thread phases, and each
 // task's time in the workers (from the event stream) beside the wall time.
 //   node --expose-gc bench/csv-phases.mjs [--runs 5] [--blocksize 16MB]
+// With --cpu mean|size|filter: that cold-start query on the 'sync' scheduler (one thread), --runs
+// times in this process, each run's CPU time (process.cpuUsage: steadier than wall time on a
+// loaded machine; the first run includes loading and compiling the modules). Run it in fresh
+// processes of two builds, alternating, for an A/B.
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { readCSV } from '@tsdask/dataframe';
+import { col, readCSV } from '@tsdask/dataframe';
 import { graphOf } from '@tsdask/core-graph';
 import { closePool } from '@tsdask/scheduler-local';
 
@@ -17,6 +21,33 @@ const blocksize = arg('blocksize', '16MB');
 const csv = join(dirname(fileURLToPath(import.meta.url)), '.data', 'flights-3m.csv');
 const opts = { scheduler: 'threads' };
 const ms = (t) => `${t.toFixed(1)} ms`;
+
+const cpuQuery = arg('cpu', undefined);
+if (cpuQuery !== undefined) {
+  const sync = { scheduler: 'sync' };
+  const queries = {
+    mean: async () =>
+      (
+        await readCSV(csv)
+          .groupBy('origin')
+          .agg({ delay: ['delay', 'mean'] })
+          .compute(sync)
+      ).numRows,
+    size: async () => (await readCSV(csv).groupBy(['origin', 'destination']).size().compute(sync)).numRows,
+    filter: async () => readCSV(csv).filter(col('delay').gt(60)).len(sync),
+  };
+  const out = [];
+  for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const answer = await queries[cpuQuery]();
+    const c = process.cpuUsage(c0);
+    out.push(`${((c.user + c.system) / 1000).toFixed(0)} ms CPU (${(performance.now() - t0).toFixed(0)} wall, answer ${answer})`);
+  }
+  console.log(`${cpuQuery}: ${out.join(' | ')}`);
+  await closePool();
+  process.exit(0);
+}
 
 const query = () =>
   readCSV(csv, { blocksize })

@@ -11,9 +11,22 @@ import type { AggFn } from './kernels/groupby.js';
 import type { Frame } from './frame.js';
 import { aggregate, makeSpec } from './groupby.js';
 import { K, partitionKeys } from './plan/node.js';
+import { currentFlags, optimizePlan } from './optimize/driver.js';
 
-/** The number of rows, lazily: one length task per partition and a sum. */
+/**
+ * The number of rows, lazily: where the reader can aggregate while it reads (readCSV's scanner),
+ * a size aggregation with no keys, so each range's rows are counted as they are scanned (a last
+ * filter counted, not applied) and no column is built; else one length task per partition and a sum.
+ */
 export function countRows<F extends Frame<F>>(df: F): Delayed<number> {
+  if (df.columns.length > 0) {
+    const counted = aggregate(df, makeSpec(df, [], { n: [df.cheapColumn(), 'size'] }));
+    const plan = optimizePlan(counted.plan, currentFlags());
+    if (plan.kind === 'groupby' && plan.scan === true) {
+      const l = counted.lower();
+      return Delayed.fromGraph<number>(l.graph, partitionKeys(l.name, 1)[0] as Key, op(K, 'firstValue'));
+    }
+  }
   // A frame with no columns still has rows (each partition knows its length).
   const input = (df.columns.length === 0 ? df : df.select(df.cheapColumn())).lower();
   const name = `len-${tokenize(input.name)}`;

@@ -82,7 +82,7 @@ function flagsAt(w: Int32Array, mk: Int32Array, masked: boolean, i: number, sep4
  * has type feedback for the last word from its first call on: a branch first taken at the end
  * of the bytes deoptimized scanPlain in the middle of the first range of a query, each time.
  */
-function wordFlags(w: Int32Array, mk: Int32Array, masked: boolean, i: number, wend: number, tailMask: number, sep4: number, crFree: boolean): number {
+export function wordFlags(w: Int32Array, mk: Int32Array, masked: boolean, i: number, wend: number, tailMask: number, sep4: number, crFree: boolean): number {
   const keep = (i < wend ? -1 : 0) | (i === wend ? tailMask : 0);
   return keep === 0 ? 0 : flagsAt(w, mk, masked, i, sep4, crFree) & keep;
 }
@@ -132,15 +132,15 @@ const NO_F64 = new Float64Array(0);
 const NO_I32 = new Int32Array(0);
 export { NO_F64, NO_I32 };
 
-const STORE_OK = 1;
-const STORE_NULL = 2;
-const STORE_FAILED = 0;
+export const STORE_OK = 1;
+export const STORE_NULL = 2;
+export const STORE_FAILED = 0;
 
 /**
  * Converts field [s, e) of kind k into row n of slot `slot`: STORE_OK, STORE_NULL (a null
  * marker or an empty field), or STORE_FAILED (the general path must read it).
  */
-function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number, n: number, plan: PlainPlan, out: PlainTargets): number {
+export function storeField(b: Uint8Array, s: number, e: number, k: number, slot: number, n: number, plan: PlainPlan, out: PlainTargets): number {
   // A blank line in a one-column file is no row, not one empty field: the general path skips it.
   // (Empty fields never take scanPlain's inline cases, so every one comes here.)
   if (e === s && plan.ncols === 1) return STORE_FAILED;

@@ -34,11 +34,11 @@ import {
   PLAIN_FULL,
   PLAIN_MORE,
   clearRow,
-  scanPlain,
   wordsOf,
   type PlainPlan,
   type PlainTargets,
 } from './csv-fast.js';
+import { plainScanFor } from './csv-fast-compiled.js';
 import { CsvEncodingError, CsvParseError, CsvRecordTooLongError } from '../errors.js';
 import { firstInvalidUtf8 } from './utf8.js';
 import { lineOf, searchable, type ReadFn } from './file-bytes.js';
@@ -311,6 +311,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to:
     pend: new Int32Array(nwant + 1),
   };
   const pio = new Int32Array(3);
+  const scanPlain = plainScanFor(plan);
   let words = wordsOf(buf);
   let fast = nwant > 0 && words.length > 0;
   let general = 0; // records the general path took while the fast path was on

@@ -6,7 +6,7 @@ import { readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import type { DType, Partition } from '../kernels/columns.js';
 import { PartialAggregator, type AggSpec, type Partial } from '../kernels/partial-agg.js';
-import { applySteps, type Step } from '../kernels/steps.js';
+import { applySteps, countAfterSteps, type Step } from '../kernels/steps.js';
 import { scanCsvRange, type CsvRangeSpec, type ReadFn } from './csv-scan.js';
 import { firstFieldAt, quoteTransfer, rangeBounds } from './csv-boundaries.js';
 import { parseCsvText } from './csv-papa.js';
@@ -68,7 +68,14 @@ export function readCsvRange(spec: CsvRangeSpec, engine: 'scanner' | 'papaparse'
  */
 export function readCsvAggregate(spec: CsvRangeSpec, agg: AggSpec, keyTypes: DType[], steps: Step[], ...transfers: number[][]): Partial {
   const acc = new PartialAggregator(agg, keyTypes);
-  const take = steps.length === 0 ? (b: Partition) => acc.add(b) : (b: Partition) => acc.add(applySteps(b, steps));
+  // A row count (no keys, only sizes: len() of a frame) needs no rows: each batch adds its
+  // count after the steps (a last filter counted, not applied) as a batch of no columns.
+  const counts = agg.keys.length === 0 && agg.aggs.every(([, , fn]) => fn === 'size');
+  const take = counts
+    ? (b: Partition) => acc.add({ names: [], columns: [], length: countAfterSteps(b, steps) })
+    : steps.length === 0
+      ? (b: Partition) => acc.add(b)
+      : (b: Partition) => acc.add(applySteps(b, steps));
   withFile(spec.file, spec, (read) => {
     const [from, to] = rangeBounds(read, spec.start, spec.end, spec.size, spec.sep.charCodeAt(0), transfers);
     scanCsvRange(spec, read, from, to, { rows: BATCH_ROWS, take }, isUtf8);
@@ -81,4 +88,5 @@ const BATCH_ROWS = 8192;
 
 export { readParquetPart } from './parquet-read.js';
 export { delimiterMasks, useDelimiterMasks } from './delimiter-masks.js';
+export { useCompiledScan } from './csv-fast-compiled.js';
 export { writeCsvPart, writeParquetPart } from './write.js';

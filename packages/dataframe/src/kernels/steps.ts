@@ -2,7 +2,7 @@
  * Row-wise steps (filter, withColumns, select, rename, drop), fused: a chain of them runs as
  * one function over one partition, so a filter + derive + select is one task per partition.
  */
-import { allocI32, type ColumnData, type Partition } from './columns.js';
+import { allocI32, isNumeric, type ColumnData, type Partition } from './columns.js';
 import { take } from './columns.js';
 import { evaluateColumn } from './eval.js';
 import type { ExprNode } from './expr-node.js';
@@ -53,10 +53,16 @@ export function applyStep(p: Partition, step: Step): Partition {
   }
 }
 
-/** The rows where `expr` is true (null counts as false). */
-export function filterRows(p: Partition, expr: ExprNode): Partition {
+/** A filter's mask over p: a bool column (null counts as false). */
+function filterMask(p: Partition, expr: ExprNode): ColumnData {
   const m = evaluateColumn(expr, p);
   if (m.type !== 'bool') throw new ExprTypeError('filter', [m.type], 'A filter needs a bool expression.');
+  return m;
+}
+
+/** The rows where `expr` is true (null counts as false). */
+export function filterRows(p: Partition, expr: ExprNode): Partition {
+  const m = filterMask(p, expr);
   const n = p.length;
   const mask = m.values;
   const valid = m.valid;
@@ -78,4 +84,59 @@ export function applySteps(p: Partition, steps: readonly Step[]): Partition {
   let out = p;
   for (const s of steps) out = applyStep(out, s);
   return out;
+}
+
+/**
+ * The number of rows of applySteps(p, steps), where a last filter is counted, not applied: its
+ * mask's true (and valid) entries, without taking the rows it keeps.
+ */
+export function countAfterSteps(p: Partition, steps: readonly Step[]): number {
+  const last = steps[steps.length - 1];
+  if (last === undefined || last.k !== 'filter') return applySteps(p, steps).length;
+  let q = p;
+  for (let j = 0; j < steps.length - 1; j++) q = applyStep(q, steps[j] as Step);
+  const direct = countCompare(q, last.expr);
+  if (direct >= 0) return direct;
+  const m = filterMask(q, last.expr);
+  const n = q.length;
+  const mask = m.values;
+  const valid = m.valid;
+  let k = 0;
+  if (valid === undefined) {
+    for (let i = 0; i < n; i++) if (mask[i] === 1) k++;
+  } else {
+    for (let i = 0; i < n; i++) if (mask[i] === 1 && valid[i] === 1) k++;
+  }
+  return k;
+}
+
+/** The compare of `lit op col` read as `col op' lit`. */
+const FLIPPED: Record<string, string> = { eq: 'eq', ne: 'ne', lt: 'gt', le: 'ge', gt: 'lt', ge: 'le' };
+
+/**
+ * The rows where a numeric column compares true with a number, counted straight from the
+ * column (what filterMask would count: nulls false, NaN only unequal); -1 when `expr` is not
+ * such a compare. A batch of a fused scan then allocates no mask.
+ */
+function countCompare(p: Partition, expr: ExprNode): number {
+  if (expr.e !== 'call' || expr.args.length !== 2 || FLIPPED[expr.fn] === undefined) return -1;
+  const [a, b] = expr.args as [ExprNode, ExprNode];
+  const [c, l, fn] = a.e === 'col' && b.e === 'lit' ? [a, b, expr.fn] : b.e === 'col' && a.e === 'lit' ? [b, a, FLIPPED[expr.fn] as string] : [];
+  if (c?.e !== 'col' || l?.e !== 'lit' || typeof l.value !== 'number') return -1;
+  // (a literal typed int32 would be truncated by the general path: left to it)
+  if (l.type !== undefined && l.type !== 'float64' && l.type !== 'int64') return -1;
+  const j = p.names.indexOf(c.name);
+  const col = p.columns[j];
+  if (col === undefined || !isNumeric(col.type)) return -1;
+  const x = l.value;
+  const v = col.values;
+  const ok = col.valid;
+  const n = p.length;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (ok !== undefined && ok[i] === 0) continue;
+    const y = v[i] as number;
+    if (fn === 'gt' ? y > x : fn === 'lt' ? y < x : fn === 'ge' ? y >= x : fn === 'le' ? y <= x : fn === 'eq' ? y === x : y !== x) k++;
+  }
+  return k;
 }

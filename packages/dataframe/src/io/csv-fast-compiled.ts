@@ -1,0 +1,192 @@
+/**
+ * The fast path of csv-fast.ts compiled for one column layout: the walk of scanPlain with its
+ * loop over fields unrolled, one block per file column, each block written for that column's
+ * kind. A skipped column is a pop of its delimiter and a check of the byte there; a wanted
+ * one converts its bytes straight into its own builder array (held in a local, not looked up
+ * per row). Nothing about a field is decided per row that the layout already fixed, which
+ * the generic walk decides per field per row (its kind, its slot, where its array is).
+ *
+ * The blocks are the statements of scanPlain, in its order, with the kind and slot as
+ * constants: each record comes out as scanPlain would write it, and stops (PLAIN_*) where it
+ * would stop. Functions are cached per layout (a worker compiles each once); where code
+ * cannot be compiled (`Function` forbidden), or a file has very many columns, or it is
+ * switched off (tests), scanPlain itself runs.
+ */
+import { FNV_PRIME, FNV_SEED } from './byte-interner.js';
+import {
+  F_INT,
+  F_SKIP,
+  F_UTF8,
+  PLAIN_DONE,
+  PLAIN_FULL,
+  PLAIN_GENERAL,
+  PLAIN_MORE,
+  STORE_FAILED,
+  STORE_NULL,
+  scanPlain,
+  storeField,
+  wordFlags,
+  type PlainPlan,
+} from './csv-fast.js';
+
+/** The signature of scanPlain (and of each compiled walk). */
+export type PlainScan = typeof scanPlain;
+
+/** Layouts past this many columns use scanPlain (the compiled code grows with the columns). */
+const MAX_COLUMNS = 256;
+
+const cache = new Map<string, PlainScan>();
+let enabled = true;
+
+/** Switches the compiled walks off (scanPlain runs) or back on, in this thread. */
+export function useCompiledScan(on: boolean): void {
+  enabled = on;
+}
+
+/** The walk for `plan`'s layout: compiled once per layout, or scanPlain. */
+export function plainScanFor(plan: PlainPlan): PlainScan {
+  if (!enabled || plan.ncols > MAX_COLUMNS) return scanPlain;
+  const key = `${plan.sep}:${plan.kind.join(',')}:${plan.slot.join(',')}`;
+  let fn = cache.get(key);
+  if (fn === undefined) {
+    fn = compile(plan) ?? scanPlain;
+    cache.set(key, fn);
+  }
+  return fn;
+}
+
+/** The statements that pop the next delimiter into e (bit, e, m, i: the walk's state). */
+const NEXT = `
+    while (m === 0) {
+      i++;
+      if (i > wmax) { outcome = ${PLAIN_MORE}; break rows; }
+      m = wordFlags(w, mk, masked, i, wend, tailMask, sep4, crFree);
+    }
+    bit = 31 - Math.clz32(m & ((0 - m) | 0));
+    e = (i << sh) + (masked ? bit : bit >> 3);
+    m &= (m - 1) | 0;`;
+
+/** A field of kind k into slot q through storeField (every case the inline ones leave). */
+function stored(k: number, q: number): string {
+  return `{
+      const r = storeField(b, s, e, ${k}, ${q}, n, plan, out);
+      if (r === ${STORE_FAILED}) { outcome = ${PLAIN_GENERAL}; break rows; }
+      if (r === ${STORE_NULL}) pend[np++] = ${q};
+    }`;
+}
+
+/** The block converting field [s, e) of kind k into slot q (scanPlain's cases, k fixed). */
+function convert(k: number, q: number): string {
+  if (k !== F_INT && k !== F_UTF8) return stored(k, q);
+  const inline =
+    k === F_INT
+      ? `let j = s;
+      const neg = b[j] === 45;
+      if (neg) j++;
+      let v = 0;
+      const digits = e - j;
+      for (; j < e; j++) {
+        const d = b[j] - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+      if (j < e || digits === 0 || digits > 15) { outcome = ${PLAIN_GENERAL}; break rows; }
+      V${q}[n] = neg ? -v : v;`
+      : `if (e - s <= 4) {
+        let v = 0;
+        for (let j = s; j < e; j++) v |= b[j] << ((j - s) << 3);
+        V${q}[n] = I${q}.internShort(b, s, e, v);
+      } else {
+        let h = ${FNV_SEED};
+        for (let j = s; j < e; j++) h = Math.imul(h ^ b[j], ${FNV_PRIME});
+        V${q}[n] = I${q}.internHashed(b, s, e, h);
+      }`;
+  return `{
+    const nf = e > s ? nullFirst[b[s]] : 1;
+    if (nf === 0 || ((nf >> (e - s > 30 ? 30 : e - s)) & 1) === 0) {
+      ${inline}
+      OK${q}[n] = 1;
+    } else ${stored(k, q)}
+    }`;
+}
+
+/** The end of a record after its last field (LF, CRLF, or where scanPlain stops). */
+const RECORD_END = `
+    c = b[e];
+    if (c === sep) { outcome = ${PLAIN_GENERAL}; break rows; }
+    if (c === 10) {
+      p = e + 1;
+    } else if (e + 1 >= lim) {
+      outcome = ${PLAIN_MORE}; break rows;
+    } else if (b[e + 1] === 10) {
+      p = e + 2;
+      i = p >> sh;
+      m = wordFlags(w, mk, masked, i, wend, tailMask, sep4, crFree);
+      m &= -1 << (masked ? p & 31 : (p & 3) << 3);
+    } else {
+      outcome = ${PLAIN_GENERAL}; break rows;
+    }`;
+
+/** The source of the walk for plan's layout. */
+function source(plan: PlainPlan): string {
+  const locals: string[] = [];
+  const fields: string[] = [];
+  for (let f = 0; f < plan.ncols; f++) {
+    const k = plan.kind[f] as number;
+    const q = plan.slot[f] as number;
+    let block = NEXT;
+    if (k !== F_SKIP) {
+      if (k === F_INT) locals.push(`const V${q} = out.f64[${q}], OK${q} = out.valid[${q}];`);
+      if (k === F_UTF8) locals.push(`const V${q} = out.i32[${q}], OK${q} = out.valid[${q}], I${q} = plan.interners[${q}];`);
+      block += convert(k, q);
+    }
+    block += f === plan.ncols - 1 ? RECORD_END : `\n    if (b[e] !== sep) { outcome = ${PLAIN_GENERAL}; break rows; }\n    s = e + 1;`;
+    fields.push(`    // column ${f}${block}`);
+  }
+  return `"use strict";
+  return function scanPlainCompiled(b, w, mk, p0, lim, stopAt, n0, cap, crFree, plan, out, io) {
+  const sep = plan.sep;
+  const nulls = out.nulls;
+  const pend = out.pend;
+  const nullFirst = plan.nullFirst;
+  ${locals.join('\n  ')}
+  const sep4 = Math.imul(sep, 0x01010101);
+  const masked = mk.length > 0;
+  const sh = masked ? 5 : 2;
+  const wend = lim >> sh;
+  const tailBits = masked ? lim & 31 : (lim & 3) << 3;
+  const tailMask = ~(-1 << tailBits);
+  const wmax = tailMask !== 0 ? wend : wend - 1;
+  let p = p0;
+  let n = n0;
+  let outcome = ${PLAIN_DONE};
+  io[1] = p;
+  io[2] = n;
+  let i = p >> sh;
+  let m = wordFlags(w, mk, masked, i, wend, tailMask, sep4, crFree);
+  m &= -1 << (masked ? p & 31 : (p & 3) << 3);
+  let bit = 0, e = 0, s = 0, c = 0, np = 0;
+  rows: for (;;) {
+    if (p >= stopAt) { outcome = ${PLAIN_DONE}; break; }
+    if (n >= cap) { outcome = ${PLAIN_FULL}; break; }
+    np = 0;
+    s = p;
+${fields.join('\n')}
+    for (let j = 0; j < np; j++) nulls[pend[j]]++;
+    n++;
+    io[1] = p;
+    io[2] = n;
+  }
+  return outcome;
+  };`;
+}
+
+/** The compiled walk, or undefined where code cannot be compiled. */
+function compile(plan: PlainPlan): PlainScan | undefined {
+  try {
+    const make = new Function('wordFlags', 'storeField', source(plan)) as (wf: typeof wordFlags, sf: typeof storeField) => PlainScan;
+    return make(wordFlags, storeField);
+  } catch {
+    return undefined;
+  }
+}
