@@ -4,7 +4,9 @@
 // 'threads', graph bytes per task (the live heap after build + graphOf, measured after a GC
 // outside the timed phases), each configuration's peak RSS (each runs in its own process, so
 // the peak is its own), and each row's µs per task over that of its kind and scheduler at 100k
-// leaves (200k tasks): flat cost per task reads 1.00 all the way down.
+// leaves (200k tasks): flat cost per task reads 1.00 all the way down. CPU µs/task is the
+// process's CPU time (main thread and worker threads) over the same phases, per task: on a
+// shared machine, where wall time depends on the other processes' load, it compares builds.
 // 5M leaves (10M tasks) needs a large heap: children run with --max-old-space-size=20000.
 //
 //   npm run bench -- [--sizes 100000,1000000,5000000] [--runs 5] [--schedulers sync,threads] [--kinds delayed,raw]
@@ -24,21 +26,33 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function once(kind, n, schedulerName) {
   globalThis.gc?.();
   const heap0 = process.memoryUsage().heapUsed;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const coll = kind === 'delayed' ? buildDelayed(n) : buildRaw(n);
   const t1 = performance.now();
   const { graph, outputs } = graphOf([coll], {});
   const t2 = performance.now();
+  const c2 = process.cpuUsage(c0);
   // What building and lowering left for the collector is not graph memory: count what stays
   // live (the user's graph objects and the lowered graph), outside the timed phases.
   globalThis.gc?.();
   const heapGraph = process.memoryUsage().heapUsed - heap0;
   const t2b = performance.now();
+  const c2b = process.cpuUsage();
   const [result] = await computeGraph(await getScheduler(schedulerName), graph, outputs, {});
   const t3 = performance.now();
+  const c3 = process.cpuUsage(c2b);
   if (result !== (n * (n + 1)) / 2) throw new Error(`wrong result ${result}`);
   if (coll === undefined) throw new Error('no collection'); // it stays live while its graph runs, as in a user's program
-  return { ntasks: graph.size, build: t1 - t0, optimize: t2 - t1, execute: t3 - t2b, total: t2 - t0 + (t3 - t2b), bytesPerTask: heapGraph / graph.size };
+  return {
+    ntasks: graph.size,
+    build: t1 - t0,
+    optimize: t2 - t1,
+    execute: t3 - t2b,
+    total: t2 - t0 + (t3 - t2b),
+    cpu: (c2.user + c2.system + c3.user + c3.system) / 1000,
+    bytesPerTask: heapGraph / graph.size,
+  };
 }
 
 // Child: one configuration, several runs, one JSON line.
@@ -56,6 +70,7 @@ if (one !== undefined) {
       optimize: m((r) => r.optimize),
       execute: m((r) => r.execute),
       total: m((r) => r.total),
+      cpu: m((r) => r.cpu),
       bytesPerTask: m((r) => r.bytesPerTask),
       peakRssMB: process.resourceUsage().maxRSS / 1024,
     }),
@@ -72,7 +87,7 @@ const self = fileURLToPath(import.meta.url);
 console.log(
   `task-overhead: fan-out of N inc() leaves + tree sum; median of ${runs} runs (1 for N >= 1M); ${defaultWorkers()} worker threads; Node ${process.version}`,
 );
-console.log('kind     leaves    tasks     sched    build ms  optim ms  exec ms   total ms  µs/task  vs 100k  graph B/task  peak RSS MB');
+console.log('kind     leaves    tasks     sched    build ms  optim ms  exec ms   total ms  µs/task  vs 100k  CPU µs/task  graph B/task  peak RSS MB');
 const base = new Map();
 for (const n of sizes) {
   for (const kind of kinds) {
@@ -98,6 +113,7 @@ for (const n of sizes) {
           x.total.toFixed(0).padStart(10),
           perTask.toFixed(2).padStart(8),
           (vs === undefined ? '' : (perTask / vs).toFixed(2)).padStart(8),
+          ((x.cpu * 1000) / x.ntasks).toFixed(2).padStart(12),
           x.bytesPerTask.toFixed(0).padStart(13),
           x.peakRssMB.toFixed(0).padStart(12),
         ].join(' '),

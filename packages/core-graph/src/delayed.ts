@@ -9,9 +9,10 @@
  * Futures may be arguments too (`delayed(f)(future)`): the task refers to the future's key,
  * which the graph names as held (`held(key)`), so the scheduler feeds it the value it keeps.
  *
- * A Delayed holds its node and its direct Delayed dependencies; its graph is one layer that
- * walks that DAG when materialized, so building a million calls allocates no graph structure
- * beyond the Delayed objects themselves.
+ * A Delayed holds its key and its node, whose refs carry the Delayed values they name (see
+ * delayed-walk.ts): no list of dependencies per value. Its graph is one layer that walks that
+ * DAG when materialized, so building a million calls allocates no graph structure beyond the
+ * Delayed objects and their nodes.
  *
  * `Delayed.fromGraph(graph, key, finalize?)` makes a Delayed of one key of any graph (a
  * dataframe reduction, an array block): the lazy scalar of every collection. Its graph is the
@@ -19,9 +20,8 @@
  */
 import { ConfigError } from './errors.js';
 import { Collection, collectionRows } from './collection.js';
-import { CsrBuilder, invertCsr } from './graph/csr.js';
 import type { TaskGraph } from './graph/task-graph.js';
-import { LazyKeyIndex } from './graph/key-index.js';
+import { depRef, depsOf, lowerDelayed, walk } from './delayed-walk.js';
 import { registerFunction } from './functions.js';
 import type { HeldKeys } from './futures/held-keys.js';
 import { isFuture, type Future } from './futures/future.js';
@@ -30,7 +30,7 @@ import type { Layer } from './layers/layer.js';
 import { OpRef } from './op.js';
 import { summaryTable } from './notebook/html.js';
 import { boolean, checkOptionObject, nonEmptyString, plainObject } from './options/checks.js';
-import { randomToken } from './platform/hash.js';
+import { callToken } from './platform/hash.js';
 import { held, quote, type Arg, type Key, type Node, type OpId } from './spec/index.js';
 import { functionToken, tokenize } from './tokenize.js';
 
@@ -59,34 +59,46 @@ export interface DelayedOptions {
   pure?: boolean;
 }
 
-let walkEpoch = 0;
-const NO_DEPS: readonly never[] = Object.freeze([]);
 /** How many Delayed values fromGraph has made: while none, no walk looks for their graphs. */
 let graphBackedMade = 0;
 
 /** A lazy value: the result of a delayed call or a wrapped value. */
 export class Delayed<T = unknown> extends Collection<T> {
-  /**
-   * @internal One field for graph walks (a Delayed is made by the million, each field costs
-   * 8 bytes): `-epoch` while the walk numbered `epoch` has visited this value, and after
-   * lowerDelayed's walk has finished it, its id there (which that walk checks against its
-   * list of ids, so an id left by an earlier walk never counts as visited).
-   */
-  _id = 0;
   /** @internal True (on GraphDelayed's prototype) when the key lives in another collection's graph. */
   declare readonly _backed: boolean;
+  /**
+   * @internal What keeps the user function alive (`holds`), except during a graph walk, which
+   * parks its marks here (numbers, which a holds never is) and puts every holds back as it
+   * ends. One field for both: a graph keeps a Delayed per task, and a field costs 8 bytes on each.
+   */
+  _hw: unknown;
 
   constructor(
     /** The key of this value's task. */
     readonly key: Key,
-    /** @internal The task (or literal) computing this value. */
+    /**
+     * @internal The task (or literal) computing this value. Its references to other Delayed
+     * values carry them under a symbol key (`depRef`), which JSON and structured clone skip:
+     * a graph walk finds a value's dependencies there, with no array of them per value.
+     */
     readonly node: Node,
-    /** @internal The Delayed values this one's task refers to. */
-    readonly deps: readonly Delayed[] = NO_DEPS,
-    /** @internal Keeps the user function alive while the graph is. */
-    readonly holds?: unknown,
+    /** Keeps the user function alive while the graph is. */
+    holds?: unknown,
   ) {
     super();
+    this._hw = holds;
+  }
+
+  /** @internal What keeps the user function alive while the graph is. */
+  get holds(): unknown {
+    return this._hw;
+  }
+
+  /** @internal The Delayed values this one's task refers to, in the order of its arguments. */
+  get deps(): readonly Delayed[] {
+    const out: Delayed[] = [];
+    depsOf(this.node, out);
+    return out;
   }
 
   get graph(): HighLevelGraph {
@@ -127,7 +139,7 @@ export class Delayed<T = unknown> extends Collection<T> {
   }
 
   override withHeld(handle: HeldKeys): this {
-    return new Delayed(this.key, held(this.key), NO_DEPS, handle) as this;
+    return new Delayed(this.key, held(this.key), handle) as this;
   }
 
   override tokenize(): string {
@@ -223,80 +235,6 @@ class GraphDelayed<T = unknown> extends Delayed<T> {
 Object.defineProperty(Delayed.prototype, '_backed', { value: false });
 Object.defineProperty(GraphDelayed.prototype, '_backed', { value: true });
 
-/**
- * Lowers the DAG under some Delayed values straight to a TaskGraph, without materializing a
- * key/node map: ids in post-order (dependencies first), dependencies read from each value's
- * `deps`. A Delayed can only depend on values that existed before it, so there is no cycle
- * to look for. Undefined when the DAG holds a fromGraph value (its key is in another graph).
- */
-export function lowerDelayed(roots: readonly Delayed[]): TaskGraph | undefined {
-  const tag = -++walkEpoch;
-  const order: Delayed[] = [];
-  const seen = (d: Delayed): boolean => d._id === tag || (d._id >= 0 && order[d._id] === d);
-  const stack: Delayed[] = [];
-  const next: number[] = [];
-  for (const r of roots) {
-    if (seen(r)) continue;
-    r._id = tag;
-    stack.push(r);
-    next.push(0);
-    while (stack.length > 0) {
-      const top = stack.length - 1;
-      const d = stack[top] as Delayed;
-      const i = next[top] as number;
-      if (i < d.deps.length) {
-        next[top] = i + 1;
-        const dep = d.deps[i] as Delayed;
-        if (!seen(dep)) {
-          dep._id = tag;
-          stack.push(dep);
-          next.push(0);
-        }
-      } else {
-        if (d._backed) return undefined;
-        d._id = order.length;
-        order.push(d);
-        stack.pop();
-        next.pop();
-      }
-    }
-  }
-  const n = order.length;
-  const keys: Key[] = [];
-  const nodes: Node[] = [];
-  const deps = new CsrBuilder(n, { distinct: n });
-  for (let i = 0; i < n; i++) {
-    const d = order[i] as Delayed;
-    keys.push(d.key);
-    nodes.push(d.node);
-    deps.start(i);
-    for (const dep of d.deps) deps.push(dep._id);
-  }
-  const { ptr: depPtr, idx: depIdx } = deps.finish();
-  const { outPtr, outIdx } = invertCsr(n, depPtr, depIdx);
-  const index = new LazyKeyIndex(
-    keys,
-    roots.map((r) => [r.key, r._id] as const),
-  );
-  return { size: n, keys, nodes, index, depPtr, depIdx, outPtr, outIdx };
-}
-
-function walk(roots: Delayed[], visit: (d: Delayed) => void): void {
-  const tag = -++walkEpoch;
-  const stack: Delayed[] = roots.slice();
-  while (stack.length > 0) {
-    const d = stack.pop() as Delayed;
-    if (d._id === tag) continue;
-    d._id = tag;
-    visit(d);
-    const deps = d.deps;
-    for (let i = 0; i < deps.length; i++) {
-      const dep = deps[i] as Delayed;
-      if (dep._id !== tag) stack.push(dep);
-    }
-  }
-}
-
 function isPlainObject(x: object): boolean {
   const p = Object.getPrototypeOf(x) as unknown;
   return p === Object.prototype || p === null;
@@ -311,31 +249,34 @@ function futureValue(f: Future): Delayed {
         'Pass the collection itself (or client.persist(collection)) to the task, or compute a Delayed of it.',
     );
   let d = futureValues.get(f);
-  if (d === undefined) futureValues.set(f, (d = new Delayed(f.key, held(f.key), NO_DEPS, f)));
+  if (d === undefined) futureValues.set(f, (d = new Delayed(f.key, held(f.key), f)));
   return d;
 }
 
-/** Encodes a user value as an Arg, collecting Delayed values (and futures) found inside arrays and plain objects. */
-function encode(x: unknown, deps: Delayed[]): Arg {
+/** How many Delayed values (and futures) `encode` has met: it quotes a container in which it met none. */
+let lazyMet = 0;
+
+/** Encodes a user value as an Arg: Delayed values (and futures) found inside arrays and plain objects become references to them. */
+function encode(x: unknown): Arg {
   if (typeof x !== 'object' || x === null) return x;
   if (x instanceof Delayed) {
-    deps.push(x);
-    return { ref: x.key };
+    lazyMet++;
+    return depRef(x);
   }
   if (isFuture(x)) {
-    deps.push(futureValue(x));
-    return { ref: x.key };
+    lazyMet++;
+    return depRef(futureValue(x));
   }
-  const before = deps.length;
+  const before = lazyMet;
   if (Array.isArray(x)) {
     const items: Arg[] = [];
-    for (let i = 0; i < x.length; i++) items.push(encode(x[i], deps));
-    return deps.length === before ? quote(x) : items;
+    for (let i = 0; i < x.length; i++) items.push(encode(x[i]));
+    return lazyMet === before ? quote(x) : items;
   }
   if (isPlainObject(x)) {
     const entries: Arg[] = [];
-    for (const k of Object.keys(x)) entries.push([k, encode((x as Record<string, unknown>)[k], deps)]);
-    return deps.length === before ? quote(x) : { op: `${OPS}object`, args: entries };
+    for (const k of Object.keys(x)) entries.push([k, encode((x as Record<string, unknown>)[k])]);
+    return lazyMet === before ? quote(x) : { op: `${OPS}object`, args: entries };
   }
   return quote(x);
 }
@@ -349,36 +290,35 @@ function safeName(name: string): string {
  * of millions of calls keep these arrays, and V8 gives an empty array grown by `push` room
  * for 17 items (about 150 bytes) where two are needed.
  */
-function encodeArgs(args: readonly unknown[], deps: Delayed[]): Arg[] {
+function encodeArgs(args: readonly unknown[]): Arg[] {
   switch (args.length) {
     case 0:
       return [];
     case 1:
-      return [encode(args[0], deps)];
+      return [encode(args[0])];
     case 2: {
-      const a = encode(args[0], deps);
-      return [a, encode(args[1], deps)];
+      const a = encode(args[0]);
+      return [a, encode(args[1])];
     }
     case 3: {
-      const a = encode(args[0], deps);
-      const b = encode(args[1], deps);
-      return [a, b, encode(args[2], deps)];
+      const a = encode(args[0]);
+      const b = encode(args[1]);
+      return [a, b, encode(args[2])];
     }
     default: {
       const out: Arg[] = [];
-      for (let i = 0; i < args.length; i++) out.push(encode(args[i], deps));
+      for (let i = 0; i < args.length; i++) out.push(encode(args[i]));
       return out.slice();
     }
   }
 }
 
 function call(opId: OpId, name: string, args: readonly unknown[], pure: boolean, fnToken = opId, holds?: unknown): Delayed {
-  const deps: Delayed[] = [];
-  const encoded = encodeArgs(args, deps);
-  const token = pure ? tokenize(fnToken, args) : randomToken();
+  const encoded = encodeArgs(args);
+  const token = pure ? tokenize(fnToken, args) : callToken();
   // join() builds a flat string at once; `a + b` would keep a rope that is flattened later.
   const key = [name, token].join('-');
-  return new Delayed(key, { op: opId, args: encoded }, deps.length === 0 ? NO_DEPS : deps.slice(), holds);
+  return new Delayed(key, { op: opId, args: encoded }, holds);
 }
 
 const NO_OPTIONS: DelayedOptions = Object.freeze({});
@@ -403,9 +343,8 @@ export function delayed(x: unknown, opts: DelayedOptions = NO_OPTIONS): unknown 
   }
   if (x instanceof Delayed) return x;
   if (isFuture(x)) return futureValue(x);
-  const deps: Delayed[] = [];
-  const node = encode(x, deps);
+  const node = encode(x);
   const name = opts.name ?? (typeof x === 'object' && x !== null ? (x.constructor?.name ?? 'object') : typeof x).toLowerCase();
-  const token = opts.pure === true ? tokenize(x) : randomToken();
-  return new Delayed(`${safeName(name)}-${token}`, node, deps);
+  const token = opts.pure === true ? tokenize(x) : callToken();
+  return new Delayed(`${safeName(name)}-${token}`, node);
 }

@@ -24,53 +24,125 @@ export function takePick(g: TaskGraph, plan: BatchPlan, b: number, data: unknown
   }
 }
 
-/** What batch b sends to the executor: its members' keys and nodes, inputs, ops and the sources of function ops. */
-export function buildPayload(g: TaskGraph, plan: BatchPlan, b: number, data: unknown[], sources: Map<OpId, string>, encodeJson: boolean): BatchPayload {
-  const lo = plan.memPtr[b]!;
-  const hi = plan.memPtr[b + 1]!;
-  const m = hi - lo;
-  const keys: Key[] = [];
-  const nodes: Node[] = [];
-  const parent = new Int32Array(m);
-  const ops = new Set<OpId>();
-  let json = encodeJson;
-  for (let j = 0; j < m; j++) {
-    const t = plan.memIdx[lo + j]!;
-    const node = g.nodes[t] as Node;
-    keys.push(g.keys[t] as Key);
-    nodes.push(node);
-    if (json && !survivesJson(node)) json = false;
-    forEachOp(node, (o) => ops.add(o));
-  }
-  // Each non-root member has exactly one dependent, inside the batch; find its local index.
-  if (m > 1) {
-    const localOf = new Map<number, number>();
-    for (let j = 0; j < m; j++) localOf.set(plan.memIdx[lo + j]!, j);
-    for (let j = 0; j < m - 1; j++) {
-      const t = plan.memIdx[lo + j]!;
-      parent[j] = localOf.get(g.outIdx[g.outPtr[t]!]!) ?? -1;
+/** In `#opOf`: a node of several ops, or of none. */
+const MANY_OPS = -1;
+
+/**
+ * Builds the payloads of one run's batches. Made once per run: it walks every node once for
+ * its ops (the run's `ops`, which the executor checks before anything runs) and remembers
+ * each node's op when it has one only (the usual task), so a payload lists its ops without
+ * walking its nodes again or filling a Set per batch. A node of several ops (fused) is walked
+ * again at its batch's payload.
+ */
+export class PayloadBuilder {
+  /** The distinct ops of the graph. */
+  readonly ops = new Set<OpId>();
+  /** The ops in order of first use, and each one's function source when shipped (else undefined). */
+  readonly #opList: OpId[] = [];
+  readonly #opIndex = new Map<OpId, number>();
+  #sourceOf: (string | undefined)[] = [];
+  /** Each node's op index, or MANY_OPS (several, or none). */
+  readonly #opOf: Int32Array;
+  /** The payload (counted from 1) that last listed op i: a payload lists each op once. */
+  #listedBy = new Int32Array(0);
+  #built = 0;
+  /** Scratch: the local index of each member of the batch being built. */
+  readonly #local: Int32Array;
+
+  constructor(
+    readonly g: TaskGraph,
+    readonly plan: BatchPlan,
+  ) {
+    const n = g.size;
+    this.#opOf = new Int32Array(n);
+    this.#local = new Int32Array(n);
+    let count = 0;
+    let last = -1;
+    const visit = (o: OpId): void => {
+      count++;
+      last = this.#indexOf(o);
+    };
+    for (let i = 0; i < n; i++) {
+      count = 0;
+      forEachOp(g.nodes[i] as Node, visit);
+      this.#opOf[i] = count === 1 ? last : MANY_OPS;
     }
+    this.#listedBy = new Int32Array(this.#opList.length);
   }
-  parent[m - 1] = -1;
-  const inLo = plan.inPtr[b]!;
-  const inHi = plan.inPtr[b + 1]!;
-  const inputKeys = new Array<Key>(inHi - inLo);
-  const inputs = new Array<unknown>(inHi - inLo);
-  for (let e = inLo; e < inHi; e++) {
-    const t = plan.inIdx[e]!;
-    inputKeys[e - inLo] = g.keys[t] as Key;
-    inputs[e - inLo] = data[plan.batchOf[t]!];
+
+  #indexOf(o: OpId): number {
+    let i = this.#opIndex.get(o);
+    if (i === undefined) {
+      i = this.#opList.length;
+      this.#opList.push(o);
+      this.#opIndex.set(o, i);
+      this.ops.add(o);
+    }
+    return i;
   }
-  const srcs: [OpId, string][] = [];
-  for (const o of ops) {
-    const s = sources.get(o);
-    if (s !== undefined) srcs.push([o, s]);
+
+  /** Sets the sources shipped with the ops that use them (function ops, for executors that compile them). */
+  setSources(sources: ReadonlyMap<OpId, string>): void {
+    this.#sourceOf = this.#opList.map((o) => sources.get(o));
   }
-  const payload: BatchPayload = { keys, nodes, parent, inputKeys, inputs, ops: [...ops], sources: srcs, batch: b };
-  if (json) {
-    payload.json = JSON.stringify([keys, nodes]);
-    payload.keys = [];
-    payload.nodes = [];
+
+  /** What batch b sends to the executor: its members' keys and nodes, inputs, ops and the sources of function ops. */
+  build(b: number, data: unknown[], encodeJson: boolean): BatchPayload {
+    const { g, plan } = this;
+    const lo = plan.memPtr[b]!;
+    const hi = plan.memPtr[b + 1]!;
+    const m = hi - lo;
+    const keys = new Array<Key>(m);
+    const nodes = new Array<Node>(m);
+    const parent = new Int32Array(m);
+    const ops: OpId[] = [];
+    const srcs: [OpId, string][] = [];
+    const stamp = ++this.#built;
+    const list = (i: number): void => {
+      if (this.#listedBy[i] === stamp) return;
+      this.#listedBy[i] = stamp;
+      const o = this.#opList[i] as OpId;
+      ops.push(o);
+      const s = this.#sourceOf[i];
+      if (s !== undefined) srcs.push([o, s]);
+    };
+    const listOp = (o: OpId): void => list(this.#opIndex.get(o) as number);
+    let json = encodeJson;
+    for (let j = 0; j < m; j++) {
+      const t = plan.memIdx[lo + j]!;
+      const node = g.nodes[t] as Node;
+      keys[j] = g.keys[t] as Key;
+      nodes[j] = node;
+      if (json && !survivesJson(node)) json = false;
+      const k = this.#opOf[t]!;
+      if (k >= 0) list(k);
+      else forEachOp(node, listOp);
+    }
+    // Each non-root member has exactly one dependent, inside the batch; find its local index.
+    if (m > 1) {
+      const local = this.#local;
+      for (let j = 0; j < m; j++) local[plan.memIdx[lo + j]!] = j;
+      for (let j = 0; j < m - 1; j++) {
+        const t = plan.memIdx[lo + j]!;
+        parent[j] = local[g.outIdx[g.outPtr[t]!]!]!;
+      }
+    }
+    parent[m - 1] = -1;
+    const inLo = plan.inPtr[b]!;
+    const inHi = plan.inPtr[b + 1]!;
+    const inputKeys = new Array<Key>(inHi - inLo);
+    const inputs = new Array<unknown>(inHi - inLo);
+    for (let e = inLo; e < inHi; e++) {
+      const t = plan.inIdx[e]!;
+      inputKeys[e - inLo] = g.keys[t] as Key;
+      inputs[e - inLo] = data[plan.batchOf[t]!];
+    }
+    const payload: BatchPayload = { keys, nodes, parent, inputKeys, inputs, ops, sources: srcs, batch: b };
+    if (json) {
+      payload.json = JSON.stringify([keys, nodes]);
+      payload.keys = [];
+      payload.nodes = [];
+    }
+    return payload;
   }
-  return payload;
 }

@@ -10,7 +10,6 @@ import {
   activeCallbacks,
   cancelledError,
   deserializeError,
-  forEachOp,
   functionSource,
   idsOf,
   isFunctionOp,
@@ -19,7 +18,6 @@ import {
   randomToken,
   type ComputeOptions,
   type Key,
-  type Node,
   type OpId,
   type TaskGraph,
 } from '@tsdask/core-graph';
@@ -34,7 +32,7 @@ import { resolveMemoryLimit } from './memory/limit.js';
 import { SpillIo } from './memory/spill-io.js';
 import { reportSpillFailure } from './memory/report.js';
 import { SpillError } from './errors.js';
-import { buildPayload, takePick } from './batch-payload.js';
+import { PayloadBuilder, takePick } from './batch-payload.js';
 
 /** Runs batches somewhere: in this thread, on worker threads, ... */
 export interface Executor {
@@ -115,8 +113,8 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   });
   lastMachine = { machine, graph: g };
 
-  const ops = new Set<OpId>();
-  for (let i = 0; i < g.size; i++) forEachOp(g.nodes[i] as Node, (o) => ops.add(o));
+  const payloads = new PayloadBuilder(g, plan);
+  const ops = payloads.ops;
   const callbacks = activeCallbacks([...(opts.callbacks ?? []), ...(opts.progress === true ? [new ProgressBar()] : [])]);
   const events = new EventPump(g, machine, plan, callbacks, computeId, t0);
   events.start(executor.name, executor.workers);
@@ -128,6 +126,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
   }
   const sources = new Map<OpId, string>();
   if (executor.shipsSource) for (const o of ops) if (isFunctionOp(o)) sources.set(o, functionSource(o) as string);
+  payloads.setSources(sources);
   const spillDir = typeof opts['spillDir'] === 'string' ? opts['spillDir'] : undefined;
   return new Promise<unknown[]>((resolve, reject) => {
     const run = {
@@ -138,7 +137,7 @@ export async function runGraph(g: TaskGraph, outputs: readonly Key[], executor: 
       machine,
       events,
       executor,
-      sources,
+      payloads,
       disk: new SpillIo(spillDir),
       signal,
       timeout: opts.timeout,
@@ -164,8 +163,8 @@ interface RunContext {
   machine: SchedulerState;
   events: EventPump;
   executor: Executor;
-  /** Sources of function ops, for executors that ship them. */
-  sources: Map<OpId, string>;
+  /** Builds the batches' payloads. */
+  payloads: PayloadBuilder;
   disk: SpillIo;
   signal: AbortSignal | undefined;
   timeout: number | undefined;
@@ -373,7 +372,7 @@ class GraphRun {
   /** Hands batch b to the executor (a pick is taken here, at once), and feeds back how it ended. */
   #run(b: number): void {
     if (this.#settled) return;
-    const { g, plan, executor, sources, held } = this.#c;
+    const { g, plan, executor, payloads, held } = this.#c;
     const root = plan.root[b]!;
     if (held?.has(root)) {
       const t = now();
@@ -388,7 +387,7 @@ class GraphRun {
     }
     let payload: BatchPayload;
     try {
-      payload = buildPayload(g, plan, b, this.#data, sources, executor.shipsSource);
+      payload = payloads.build(b, this.#data, executor.shipsSource);
     } catch (err) {
       this.#step({ type: 'batch-erred', batch: b, member: 0, error: err as Error, worker: -1, start: now(), stop: now() });
       return;

@@ -115,7 +115,7 @@ export class Client {
     const fnId = fn instanceof OpRef ? fn.opId : registerFunction(fn);
     return (args) => {
       const d = call(...args);
-      return new Delayed(`${keyGroup(d.key)}-${tokenize(fnId, args)}`, d.node, d.deps, d.holds);
+      return new Delayed(`${keyGroup(d.key)}-${tokenize(fnId, args)}`, d.node, d.holds);
     };
   }
 

@@ -19,3 +19,17 @@ let counter = 0;
 export function randomToken(): string {
   return processPrefix + (counter++).toString(16).padStart(16, '0');
 }
+
+/** 12 base-36 digits of 62 random bits, drawn once per process. */
+const callPrefix = (BigInt(`0x${randomUUID().replaceAll('-', '').slice(0, 16)}`) % 36n ** 12n).toString(36).padStart(12, '0');
+let calls = 0;
+
+/**
+ * A token unique to this call, of CALL_TOKEN_LENGTH (20) base-36 digits, shorter than
+ * randomToken's 32 (a graph keeps one key per delayed call, by the million): the per-process
+ * random prefix above and a counter of 8 digits (36^8 calls), so that `keyGroup` knows it by
+ * its length.
+ */
+export function callToken(): string {
+  return callPrefix + (calls++).toString(36).padStart(8, '0');
+}

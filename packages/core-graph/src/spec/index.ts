@@ -262,6 +262,21 @@ export function substitute(arg: Arg, subs: ReadonlyMap<Key, Node>): Arg {
 }
 
 /** True when the 32 characters of `s` from `at` are lowercase hex digits. */
+/**
+ * @internal The length of the token of an impure call's key (`callToken` in platform/hash.ts: 20 base-36
+ * digits, shorter than a 32-hex token, since a graph keeps a key per call).
+ */
+export const CALL_TOKEN_LENGTH = 20;
+
+/** True when the `len` characters of `s` from `at` are digits or lowercase letters. */
+function base36(s: string, at: number, len: number): boolean {
+  for (let i = at; i < at + len; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122))) return false;
+  }
+  return true;
+}
+
 function hex32(s: string, at: number): boolean {
   for (let i = at; i < at + 32; i++) {
     const c = s.charCodeAt(i);
@@ -277,7 +292,8 @@ export function keyName(key: Key): string {
 }
 
 /**
- * The task group of a key (its name without the `-<32 hex>` token), as in Dask's `key_split`:
+ * The task group of a key (its name without the `-<32 hex>` token, or an impure call's
+ * `-<20 base-36 digits>`), as in Dask's `key_split`:
  * `"sum"`. Called per task by event streams, so it scans characters instead of using a regex.
  */
 export function keyGroup(key: Key): string {
@@ -288,7 +304,9 @@ export function keyGroup(key: Key): string {
 export function keyGroupLength(key: Key): number {
   const comma = key.indexOf(',');
   const n = comma < 0 ? key.length : comma;
-  return n > 33 && key.charCodeAt(n - 33) === 45 && hex32(key, n - 32) ? n - 33 : n;
+  if (n > 33 && key.charCodeAt(n - 33) === 45 && hex32(key, n - 32)) return n - 33;
+  const t = CALL_TOKEN_LENGTH;
+  return n > t + 1 && key.charCodeAt(n - t - 1) === 45 && base36(key, n - t, t) ? n - t - 1 : n;
 }
 
 /** The indices of a chunk key: `"x-ab,2,3"` gives `[2, 3]`. */
