@@ -104,7 +104,13 @@ export class FramedConnection implements Connection {
   private resolveClosed!: (reason: Error | undefined) => void;
   private reason: Error | undefined;
 
-  constructor(pipe: BytePipe, remote: string, limits: FrameLimits = {}) {
+  /** `readSliceMs`: the receiving slice (default READ_SLICE_MS; a test sets its own so that what it checks does not hang on the machine's load). */
+  constructor(
+    pipe: BytePipe,
+    remote: string,
+    limits: FrameLimits = {},
+    private readonly readSliceMs = READ_SLICE_MS,
+  ) {
     this.pipe = pipe;
     this.remote = remote;
     this.decoder = new FrameDecoder(limits);
@@ -236,7 +242,7 @@ export class FramedConnection implements Connection {
   /** Starts timing a run of work; a connection idle for a while starts its count again. */
   private startBusy(): number {
     const now = performance.now();
-    if (now - this.busyEnd > READ_SLICE_MS) this.busyMs = 0;
+    if (now - this.busyEnd > this.readSliceMs) this.busyMs = 0;
     return now;
   }
 
@@ -281,14 +287,14 @@ export class FramedConnection implements Connection {
     try {
       while (this.handler !== null && i < this.held.length) {
         this.handler(this.held[i++]!);
-        if (!all && this.busyMs + (performance.now() - t0) > READ_SLICE_MS) break;
+        if (!all && this.busyMs + (performance.now() - t0) > this.readSliceMs) break;
       }
     } finally {
       this.held.splice(0, i);
       this.delivering = false;
       this.endBusy(t0);
     }
-    if (!all && !this.yielded && this.busyMs > READ_SLICE_MS) this.yieldTurn();
+    if (!all && !this.yielded && this.busyMs > this.readSliceMs) this.yieldTurn();
   }
 
   private checkOpen(): void {
