@@ -50,6 +50,7 @@ export type {
   SchedulerInstruction,
   GraphSubmitted,
   GraphStep,
+  ReleaseStep,
   WorkerAdded,
   WorkerRemoved,
   TaskFinished,

@@ -35,7 +35,7 @@ import type { AdaptiveTargetReplyMsg, ClientToScheduler, ClusterStateMsg, Schedu
 import { encodeWireValue } from '../protocol/values.js';
 import { fetchValues } from './data-fetch.js';
 import type { PeerPool } from '../protocol/peer-pool.js';
-import { splitUpdateGraph } from './encode-graph.js';
+import { graphParts, splitUpdateGraph } from './encode-graph.js';
 import { failedHandle, newEntry, settleEntry, type Entry, type RunRecord } from './entries.js';
 import { SchedulerLostError } from './errors.js';
 import { graphsToResend, heldKeys, pendingScatters } from './reconnect.js';
@@ -240,7 +240,10 @@ export class RemoteScheduler implements Scheduler {
         signal.addEventListener('abort', onAbort, { once: true });
         run.detach = () => signal.removeEventListener('abort', onAbort);
       }
-      for (const m of splitUpdateGraph(msg)) this.#send(m);
+      if (this.#lost === undefined) {
+        if (this.#releasing.length > 0) this.#sendReleases();
+        this.#link.sendEach(graphParts(msg));
+      }
     }
     for (const k of outputs) (this.#entries.get(k) as Entry).refs++;
     return this.#handle(outputs);

@@ -77,6 +77,20 @@ export class SchedulerLink {
     }
   }
 
+  /** Sends the messages in order over turns of the event loop (Connection.sendEach), or queues them until connected. */
+  sendEach(msgs: Iterable<ClientToScheduler>): void {
+    if (this.#closed) return;
+    if (this.#queued !== undefined) {
+      for (const msg of msgs) this.#queued.push({ msg, body: undefined });
+      return;
+    }
+    try {
+      this.#conn!.sendEach(msgs);
+    } catch {
+      // The connection closed under us: `closed` settles it (#dropped) with the reason.
+    }
+  }
+
   /** Closes the link for good: drops what is queued and closes the connection. */
   close(): void {
     this.#closed = true;

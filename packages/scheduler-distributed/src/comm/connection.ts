@@ -13,6 +13,10 @@
  * in a row, then yields: it pauses the pipe and goes on in the next turn of the event loop
  * (setImmediate), so a burst of big messages (the parts of a million-task graph, read 64 KiB at a
  * time, many reads per turn) does not block the process's timers and other connections.
+ * A long run of messages (the parts of a big graph) goes with `sendEach`: the connection takes and
+ * encodes about WRITE_SLICE_MS of them per turn of the event loop and writes them, so the first
+ * parts are on the wire (and being decoded by the peer) while the next are still being encoded,
+ * and the sender's own loop is not blocked; what is sent after it waits behind it, in order.
  * tcp.ts and inproc.ts only adapt their pipe to `BytePipe`.
  */
 import { ConnectionError, FrameError } from './errors.js';
@@ -34,6 +38,11 @@ export interface Connection {
   send(message: unknown, lazy?: boolean): void;
   /** Sends raw bytes as one body frame (read 8-byte aligned on the other side); leave `bytes` unchanged until `flushed()`. */
   sendBody(bytes: Uint8Array): void;
+  /**
+   * Sends the messages in order, taking and encoding about WRITE_SLICE_MS of them per turn of the
+   * event loop (see the header); messages and bodies sent after this call go after them.
+   */
+  sendEach(messages: Iterable<unknown>): void;
   /** Sets the one frame handler (null to hold frames); held frames are delivered to it first, in order. */
   onFrame(handler: FrameHandler | null): void;
   /** Resolves when everything sent so far has been handed to the pipe. */
@@ -59,6 +68,12 @@ export interface BytePipe {
 /** Decoding and handling a connection does in a row before it yields the event loop, in ms (see the header). */
 export const READ_SLICE_MS = 10;
 
+/** Taking and encoding of a `sendEach` run the connection does in one turn before it writes and yields, in ms. */
+export const WRITE_SLICE_MS = 10;
+
+/** What waits behind a `sendEach` run that is still going: a message, a body, or another run. */
+type Backlog = { message: unknown; lazy: boolean } | { body: Uint8Array } | { each: Iterator<unknown> };
+
 /** The longest a lazy message waits for company before it is written, in ms. */
 export const LAZY_FLUSH_MS = 2;
 
@@ -71,6 +86,8 @@ export class FramedConnection implements Connection {
   /** Chunks to write, in order; control frames sent since the last body wait in `batch` (one chunk for all of them). */
   private pending: Uint8Array[] = [];
   private batch = new ControlBatch();
+  /** Sends waiting behind a `sendEach` run; its head is being taken while the array is not empty. */
+  private backlog: Backlog[] = [];
   private writing = false;
   private flushScheduled = false;
   private lazyTimer: ReturnType<typeof setTimeout> | undefined;
@@ -87,7 +104,13 @@ export class FramedConnection implements Connection {
   private resolveClosed!: (reason: Error | undefined) => void;
   private reason: Error | undefined;
 
-  constructor(pipe: BytePipe, remote: string, limits: FrameLimits = {}) {
+  /** `readSliceMs`: the receiving slice (default READ_SLICE_MS; a test sets its own so that what it checks does not hang on the machine's load). */
+  constructor(
+    pipe: BytePipe,
+    remote: string,
+    limits: FrameLimits = {},
+    private readonly readSliceMs = READ_SLICE_MS,
+  ) {
     this.pipe = pipe;
     this.remote = remote;
     this.decoder = new FrameDecoder(limits);
@@ -100,12 +123,66 @@ export class FramedConnection implements Connection {
 
   send(message: unknown, lazy = false): void {
     this.checkOpen();
+    if (this.backlog.length > 0) {
+      this.backlog.push({ message, lazy });
+      return;
+    }
     this.batch.append(message);
     this.schedule(lazy);
   }
 
   sendBody(bytes: Uint8Array): void {
     this.checkOpen();
+    if (this.backlog.length > 0) {
+      this.backlog.push({ body: bytes });
+      return;
+    }
+    this.appendBody(bytes);
+  }
+
+  sendEach(messages: Iterable<unknown>): void {
+    this.checkOpen();
+    this.backlog.push({ each: messages[Symbol.iterator]() });
+    if (this.backlog.length === 1) this.pump(false);
+  }
+
+  /**
+   * Takes from the backlog in order for about WRITE_SLICE_MS (`all`: until it is empty), then
+   * schedules the write and, while some is left, the next turn's take.
+   */
+  private pump(all: boolean): void {
+    const until = performance.now() + WRITE_SLICE_MS;
+    let lazy = true;
+    while (this.backlog.length > 0) {
+      const head = this.backlog[0]!;
+      if ('each' in head) {
+        let r = head.each.next();
+        for (; r.done !== true; r = head.each.next()) {
+          this.batch.append(r.value);
+          lazy = false;
+          if (!all && performance.now() >= until) {
+            this.schedule(false);
+            setImmediate(this.nextPump);
+            return;
+          }
+        }
+      } else if ('body' in head) {
+        this.appendBody(head.body);
+        lazy = false;
+      } else {
+        this.batch.append(head.message);
+        lazy &&= head.lazy;
+      }
+      this.backlog.shift();
+    }
+    this.schedule(lazy);
+  }
+
+  private readonly nextPump = (): void => {
+    if (!this.finishedOnce && this.backlog.length > 0) this.pump(false);
+  };
+
+  private appendBody(bytes: Uint8Array): void {
     this.sealBatch();
     for (const c of encodeBodyFrame(bytes)) this.pending.push(c);
     this.schedule(false);
@@ -126,7 +203,7 @@ export class FramedConnection implements Connection {
   }
 
   flushed(): Promise<void> {
-    if (!this.writing && !this.hasPending) return Promise.resolve();
+    if (!this.writing && !this.hasPending && this.backlog.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
@@ -134,6 +211,7 @@ export class FramedConnection implements Connection {
     if (this.closedFlag) return;
     this.closedFlag = true;
     this.reason = reason;
+    if (this.backlog.length > 0) this.pump(true); // what was sent before the close goes out
     if (this.writing) return; // the write's callback finishes
     if (this.hasPending) this.flush();
     else this.finish();
@@ -164,7 +242,7 @@ export class FramedConnection implements Connection {
   /** Starts timing a run of work; a connection idle for a while starts its count again. */
   private startBusy(): number {
     const now = performance.now();
-    if (now - this.busyEnd > READ_SLICE_MS) this.busyMs = 0;
+    if (now - this.busyEnd > this.readSliceMs) this.busyMs = 0;
     return now;
   }
 
@@ -195,6 +273,7 @@ export class FramedConnection implements Connection {
     }
     this.pending = [];
     this.batch = new ControlBatch(0);
+    this.backlog = [];
     this.writing = false;
     this.finish();
   }
@@ -208,14 +287,14 @@ export class FramedConnection implements Connection {
     try {
       while (this.handler !== null && i < this.held.length) {
         this.handler(this.held[i++]!);
-        if (!all && this.busyMs + (performance.now() - t0) > READ_SLICE_MS) break;
+        if (!all && this.busyMs + (performance.now() - t0) > this.readSliceMs) break;
       }
     } finally {
       this.held.splice(0, i);
       this.delivering = false;
       this.endBusy(t0);
     }
-    if (!all && !this.yielded && this.busyMs > READ_SLICE_MS) this.yieldTurn();
+    if (!all && !this.yielded && this.busyMs > this.readSliceMs) this.yieldTurn();
   }
 
   private checkOpen(): void {
@@ -240,8 +319,16 @@ export class FramedConnection implements Connection {
 
   private readonly scheduledFlush = (): void => {
     this.flushScheduled = false;
-    if (!this.writing && this.hasPending && !this.finishedOnce) this.flush();
+    if (this.writing || this.finishedOnce) return;
+    if (this.hasPending) this.flush();
+    else if (this.backlog.length === 0) this.settleFlushed(); // a sendEach run that sent nothing
   };
+
+  private settleFlushed(): void {
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
+    for (const w of waiters) w();
+  }
 
   private flush(): void {
     clearTimeout(this.lazyTimer);
@@ -257,10 +344,8 @@ export class FramedConnection implements Connection {
       }
       this.writing = false;
       if (this.hasPending) this.flush();
-      else {
-        const waiters = this.flushWaiters;
-        this.flushWaiters = [];
-        for (const w of waiters) w();
+      else if (this.backlog.length === 0) {
+        this.settleFlushed();
         if (this.closedFlag) this.finish();
       }
     });

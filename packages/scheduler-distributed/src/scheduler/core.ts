@@ -23,6 +23,7 @@ import { NannyReports } from './nanny-reports.js';
 import { NannySession } from './nanny-session.js';
 import { ClusterEvents } from './cluster-events.js';
 import { GraphIntake } from './graph-intake.js';
+import { ReleaseSlices } from './release-slices.js';
 import { LoopMonitor } from './loop-monitor.js';
 import type { SchedulerStats } from './stats.js';
 import { SchedulerEventPump } from './event-pump.js';
@@ -111,6 +112,8 @@ export class SchedulerCore {
   #lastSweep = 0;
   #balancer: ReturnType<typeof setInterval> | undefined;
   #eventsFlush: ReturnType<typeof setImmediate> | undefined;
+  /** Slices of a release walk that ran out of its budget. */
+  readonly #releases = new ReleaseSlices(this);
   #clientIds = 0;
   #closing = false;
   #closed: Promise<void> | undefined;
@@ -195,6 +198,7 @@ export class SchedulerCore {
     clearInterval(this.#sweep);
     if (this.#eventsFlush !== undefined) clearImmediate(this.#eventsFlush);
     clearInterval(this.#balancer);
+    this.#releases.close();
     this.intake.close();
     this.loop.close();
     this.nannies.close();
@@ -275,6 +279,7 @@ export class SchedulerCore {
     }
     if (frees !== undefined) for (const [w, keys] of frees) this.workers.get(w)?.send({ type: 'free-keys', keys }, true);
     if (this.events.active && this.#eventsFlush === undefined) this.#eventsFlush = setImmediate(this.#flushEvents);
+    this.#releases.kick();
   }
 
   /** Sends the event rows of every stimulus of this event-loop turn as one batch (the pump is active only while someone listens). */

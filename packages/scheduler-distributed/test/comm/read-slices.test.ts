@@ -59,7 +59,8 @@ it('handles a burst of slow frames over several turns of the event loop, in orde
 
 it('delivers fast frames in one go, without pausing', () => {
   const { pipe, calls } = recordingPipe();
-  const conn = new FramedConnection(pipe, 'test');
+  // A slice of a second: 1000 tiny frames take far less, even cold; with the default 10 ms they took more on a machine at load 15-30 (and paused).
+  const conn = new FramedConnection(pipe, 'test', {}, 1000);
   const got: number[] = [];
   conn.onFrame((f) => got.push((f as { message: { i: number } }).message.i));
   conn.receive(burst(1000));

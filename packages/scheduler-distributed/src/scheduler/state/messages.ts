@@ -23,6 +23,12 @@ export interface GraphStep {
   budget: number;
 }
 
+/** Go on with a release walk that ran out of its budget (SchedulerState.releasing): at most `budget` more tasks. */
+export interface ReleaseStep {
+  type: 'release-step';
+  budget: number;
+}
+
 /** A worker connected with `nthreads` slots. */
 export interface WorkerAdded {
   type: 'worker-added';
@@ -115,6 +121,7 @@ export interface StealResponse {
 export type SchedulerStimulus =
   | GraphSubmitted
   | GraphStep
+  | ReleaseStep
   | WorkerAdded
   | WorkerSlots
   | WorkerRemoved

@@ -3,12 +3,16 @@
  * states and the legal moves), every worker's slots, processing tasks and held keys. State
  * changes only through `handle(stimulus) -> instructions`; every move is checked against the
  * table and logged, so `story(key)` tells a task's history and `validate()` checks the
- * invariants between stimuli. Pure: no sockets, timers or files. What happens when data goes
- * away (a worker removed, missing-data) is in lost-data.ts.
+ * invariants between stimuli. Pure: no sockets, timers or files. This file dispatches stimuli
+ * and keeps the records, the counts and the log; the walk toward memory and where ready tasks
+ * go are in ready.ts, releasing and erring in release.ts, what happens when data goes away (a
+ * worker removed, missing-data) in lost-data.ts, stealing in stealing.ts, intake in ingest.ts.
  *
  * Policy:
  * - A task is needed while the client wants it or a dependent waits, is queued or processes.
  *   Unneeded results are freed at once; a released task is forgotten once it has no dependents.
+ *   One stimulus walks at most RELEASE_BUDGET tasks of such a release; the rest of a big one
+ *   follows in 'release-step' stimuli (`releasing`).
  * - A ready task with dependencies goes to the worker that holds most of its input bytes
  *   (placement.ts). Root tasks (no dependencies) are queued and handed out only to workers
  *   with fewer than ceil(saturation * nthreads) + slack processing (Dask's worker-saturation, plus
@@ -26,14 +30,15 @@
  *   none is lost as above, and the reporter's tasks that read it are evaluated again.
  */
 import type { Key } from '@tsdask/core-graph';
-import { DistributedTransitionError, ScatteredDataLostError, type MoveStoryLine } from './errors.js';
+import { DistributedTransitionError, type MoveStoryLine } from './errors.js';
 import { missingData, removeWorker } from './lost-data.js';
 import { GraphIngest, type IngestOps } from './ingest.js';
 import { KeyMap } from './key-map.js';
 import type { DataScattered, GraphSubmitted, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
-import { decideWorker, type PlacedInput } from './placement.js';
-import { newTaskRecord, TaskQueue, type TaskRecord } from './task-record.js';
-import { ERRED, FORGOTTEN, MEMORY, MOVE_TABLE, PROCESSING, QUEUED, RELEASED, STATE_COUNT, TASK_STATE_NAMES, WAITING } from './task-states.js';
+import { ReadyTasks } from './ready.js';
+import { fail, needed, Releases } from './release.js';
+import { newTaskRecord, type TaskRecord } from './task-record.js';
+import { FORGOTTEN, MEMORY, MOVE_TABLE, PROCESSING, RELEASED, STATE_COUNT, TASK_STATE_NAMES, WAITING } from './task-states.js';
 import { balance, stealResponse, type StealOps } from './stealing.js';
 import { TransitionLog, type SchedulerStoryEntry } from './transition-log.js';
 import { validateScheduler } from './validate.js';
@@ -51,9 +56,6 @@ export interface SchedulerStateOptions {
   logCapacity?: number;
 }
 
-/** A task's inputs as placement reads them. */
-const inputsOf = (t: TaskRecord): PlacedInput[] => t.deps.map((d) => ({ nbytes: d.nbytes, holders: d.whoHas }));
-
 export class SchedulerState {
   readonly tasks: Map<string, TaskRecord> = new KeyMap<TaskRecord>();
   /** Live workers in connection order. */
@@ -65,7 +67,6 @@ export class SchedulerState {
   onMove: ((t: TaskRecord) => void) | undefined = undefined;
   /** The worker a task must run on, if any (a P2P shuffle's unpack: where its partition is); a worker not live is ignored. Never stolen. */
   restrict: ((t: TaskRecord) => string | undefined) | undefined = undefined;
-  readonly #queue = new TaskQueue();
   /**
    * How many tasks are in each state but released and forgotten, kept at every move, so that
    * /metrics and adapt read them in O(1) at a million tasks. A new record is released, and a
@@ -77,7 +78,6 @@ export class SchedulerState {
   #stimulus = 'none';
   #stimulusId = 0;
   #generation = 0;
-  /** The moves lost-data.ts makes, bound once. */
   /** The graph being taken in step by step (ingest.ts), if any. */
   #ingest: GraphIngest | undefined;
   readonly #ops: StealOps & IngestOps = {
@@ -87,15 +87,17 @@ export class SchedulerState {
     emit: (i) => this.#out.push(i),
     move: (t, to) => this.#move(t, to),
     unassign: (t) => this.#unassign(t),
-    fail: (t, e) => this.#fail(t, e),
+    fail: (t, e) => fail(this.#ops, t, e),
     need: (t) => this.#need(t),
-    needed: (t) => this.#needed(t),
-    settle: (ts) => this.#settle(ts),
-    assign: (t, w) => this.#assign(t, w),
-    needFrom: (stack, budget) => this.#needFrom(stack, budget),
+    needed,
+    settle: (ts) => this.#releases.settle(ts),
+    assign: (t, w) => this.#ready.assign(t, w),
+    needFrom: (stack, budget) => this.#ready.needFrom(stack, budget),
     deliver: (t) => this.#deliver(t),
     pinned: (t) => this.restrict?.(t) !== undefined,
   };
+  readonly #releases = new Releases(this.#ops);
+  readonly #ready: ReadyTasks;
 
   constructor(opts: SchedulerStateOptions = {}) {
     this.allowedFailures = opts.allowedFailures ?? 3;
@@ -103,6 +105,7 @@ export class SchedulerState {
     this.saturation = opts.saturation ?? 1.1;
     this.rootSlack = opts.rootSlack ?? 8;
     this.#log = new TransitionLog(opts.logCapacity ?? 1 << 16);
+    this.#ready = new ReadyTasks({ ...this.#ops, pin: (t) => this.restrict?.(t) }, this.saturation, this.rootSlack);
   }
 
   /** Applies one stimulus; returns what the shell must do. */
@@ -110,12 +113,16 @@ export class SchedulerState {
     this.#stimulus = s.type;
     this.#stimulusId++;
     this.#out = [];
+    this.#releases.begin();
     switch (s.type) {
       case 'graph-submitted':
         this.#submit(s);
         break;
       case 'graph-step':
         if (this.#ingest?.step(this.#ops, s.budget) === true) this.#ingest = undefined;
+        break;
+      case 'release-step':
+        this.#releases.step(s.budget);
         break;
       case 'worker-added':
         if (!this.workers.has(s.worker)) this.workers.set(s.worker, new WorkerState(s.worker, s.nthreads >= 1 ? Math.floor(s.nthreads) : 1));
@@ -162,17 +169,22 @@ export class SchedulerState {
           if (t === undefined) continue;
           t.wanted = false;
           t.delivered = false;
-          this.#settle([t]);
+          this.#releases.settle([t]);
         }
         break;
     }
-    this.#drainQueue();
+    this.#ready.drain();
     return this.#out;
   }
 
   /** Whether a graph submitted `sliced` is still being taken in ('graph-step' stimuli advance it). */
   get ingesting(): boolean {
     return this.#ingest !== undefined;
+  }
+
+  /** Whether a release walk waits for 'release-step' stimuli (release.ts: one stimulus walks at most RELEASE_BUDGET tasks). */
+  get releasing(): boolean {
+    return this.#releases.pending;
   }
 
   /** The state of `key` ('forgotten' if unknown). */
@@ -197,7 +209,7 @@ export class SchedulerState {
 
   /** Up to `n` tasks of the queue (queued ones, in no particular order), without removing them: adapt's sample. */
   queuedSample(n: number): TaskRecord[] {
-    return this.#queue.sample(n, (t) => t.state === QUEUED);
+    return this.#ready.queuedSample(n);
   }
 
   /** The invariants between stimuli; returns the violations found (none: []). */
@@ -229,90 +241,7 @@ export class SchedulerState {
 
   /** Makes released task `t` (and the released tasks it reads) progress toward memory. */
   #need(first: TaskRecord): void {
-    this.#needFrom([first], Infinity);
-  }
-
-  /** The walk of #need over `work`, for at most `budget` tasks (ingest.ts pauses it between steps); returns how many it took. */
-  #needFrom(work: TaskRecord[], budget: number): number {
-    let taken = 0;
-    for (let t = taken < budget ? work.pop() : undefined; t !== undefined; t = ++taken < budget ? work.pop() : undefined) {
-      if (t.state !== RELEASED) continue;
-      if (t.scattered) {
-        this.#fail(t, new ScatteredDataLostError(t.key));
-        continue;
-      }
-      const bad = t.deps.find((d) => d.state === ERRED);
-      if (bad !== undefined) {
-        this.#fail(t, bad.error!);
-        continue;
-      }
-      let missing = 0;
-      for (const d of t.deps) if (d.state !== MEMORY) missing++;
-      if (missing === 0) {
-        this.#ready(t);
-        continue;
-      }
-      t.waitingOn = missing;
-      this.#move(t, WAITING);
-      for (const d of t.deps) if (d.state === RELEASED) work.push(d);
-    }
-    return taken;
-  }
-
-  /** `t`'s inputs are all in memory: queue it (a root task, or no worker) or send it to the best worker. */
-  #ready(t: TaskRecord): void {
-    if (t.deps.length === 0 || this.workers.size === 0) {
-      this.#move(t, QUEUED);
-      this.#queue.push(t);
-      return;
-    }
-    this.#send(t, this.#pinned(t) ?? decideWorker(this.workers.values(), inputsOf(t))!);
-  }
-
-  /** The live worker `restrict` names for `t`, if any. */
-  #pinned(t: TaskRecord): WorkerState | undefined {
-    const name = this.restrict?.(t);
-    return name === undefined ? undefined : this.workers.get(name);
-  }
-
-  #send(t: TaskRecord, w: WorkerState): void {
-    this.#move(t, PROCESSING);
-    this.#assign(t, w);
-  }
-
-  /** Puts processing `t` on `w` and sends it there. */
-  #assign(t: TaskRecord, w: WorkerState): void {
-    t.processingOn = w;
-    w.processing.add(t.key);
-    const whoHas: Record<Key, string[]> = {};
-    for (const d of t.deps) whoHas[d.key] = [...d.whoHas].map((h) => h.name);
-    this.#out.push({ type: 'compute-task', worker: w.name, key: t.key, node: t.node, priority: t.priority, whoHas });
-  }
-
-  /** Hands queued tasks to workers while one has room (root tasks: under the saturation limit). */
-  #drainQueue(): void {
-    const q = this.#queue;
-    while (q.size > 0) {
-      const t = q.peek()!;
-      if (t.state !== QUEUED) {
-        q.pop();
-        continue;
-      }
-      const w = t.deps.length > 0 ? (this.#pinned(t) ?? decideWorker(this.workers.values(), inputsOf(t))) : this.#openForRoot();
-      if (w === undefined) return;
-      q.pop();
-      this.#send(t, w);
-    }
-  }
-
-  /** The least occupied worker (earliest on ties) under its saturation limit, if any: where a root task goes. */
-  #openForRoot(): WorkerState | undefined {
-    let best: WorkerState | undefined;
-    for (const w of this.workers.values()) {
-      if (w.processing.size >= w.rootLimit(this.saturation, this.rootSlack)) continue;
-      if (best === undefined || w.occupancy < best.occupancy) best = w;
-    }
-    return best;
+    this.#ready.needFrom([first], Infinity);
   }
 
   #deliver(t: TaskRecord): void {
@@ -353,8 +282,8 @@ export class SchedulerState {
     t.whoHas.add(w);
     w.hold(t.key, nbytes);
     if (t.wanted) this.#deliver(t);
-    for (const d of t.dependents) if (d.state === WAITING && --d.waitingOn === 0) this.#ready(d);
-    this.#settle([...t.deps, t]);
+    for (const d of t.dependents) if (d.state === WAITING && --d.waitingOn === 0) this.#ready.ready(d);
+    this.#releases.settle([...t.deps, t]);
   }
 
   #scattered(s: DataScattered): void {
@@ -388,76 +317,6 @@ export class SchedulerState {
     const t = this.tasks.get(s.key);
     if (w === undefined || t === undefined || t.state !== PROCESSING || t.processingOn !== w) return;
     this.#unassign(t);
-    this.#fail(t, s.error);
-  }
-
-  /**
-   * `first` (released, waiting or processing) errs with `error`; so does every dependent waiting
-   * on it, in turn. The client hears of each wanted one; inputs no longer needed are freed.
-   */
-  #fail(first: TaskRecord, error: Error): void {
-    this.#move(first, ERRED);
-    first.error = error;
-    const work = [first];
-    const inputs: TaskRecord[] = [];
-    for (let t = work.pop(); t !== undefined; t = work.pop()) {
-      if (t.wanted) this.#out.push({ type: 'task-erred', key: t.key, error });
-      inputs.push(...t.deps);
-      for (const d of t.dependents) {
-        if (d.state !== WAITING) continue;
-        this.#move(d, ERRED);
-        d.error = error;
-        work.push(d);
-      }
-    }
-    this.#settle(inputs);
-  }
-
-  /** Whether the client wants `t` or a dependent waits for it, is queued or processes. */
-  #needed(t: TaskRecord): boolean {
-    if (t.wanted) return true;
-    for (const d of t.dependents) if (d.state === WAITING || d.state === QUEUED || d.state === PROCESSING) return true;
-    return false;
-  }
-
-  /** Releases what is no longer needed among `start` (and, in turn, their deps); forgets released tasks without dependents. */
-  #settle(start: TaskRecord[]): void {
-    const work = start.slice();
-    for (let t = work.pop(); t !== undefined; t = work.pop()) {
-      if (t.state === FORGOTTEN || this.#needed(t)) continue;
-      switch (t.state) {
-        case MEMORY:
-          for (const h of t.whoHas) {
-            h.drop(t.key);
-            this.#out.push({ type: 'free-keys', worker: h.name, keys: [t.key] });
-          }
-          t.whoHas.clear();
-          this.#move(t, RELEASED);
-          break;
-        case PROCESSING: {
-          const on = this.#unassign(t)!;
-          this.#out.push({ type: 'free-keys', worker: on.name, keys: [t.key] });
-          this.#move(t, RELEASED);
-          work.push(...t.deps);
-          break;
-        }
-        case WAITING:
-        case QUEUED:
-          this.#move(t, RELEASED);
-          work.push(...t.deps);
-          break;
-        case ERRED:
-          if (t.dependents.size === 0) this.#move(t, RELEASED);
-          break;
-      }
-      if (t.state === RELEASED && t.dependents.size === 0) {
-        this.#move(t, FORGOTTEN);
-        this.tasks.delete(t.key);
-        for (const d of t.deps) {
-          d.dependents.delete(t);
-          work.push(d);
-        }
-      }
-    }
+    fail(this.#ops, t, s.error);
   }
 }
