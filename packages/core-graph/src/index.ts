@@ -26,6 +26,21 @@ export {
 export { IntBuffer, sharedInt32 } from './graph/int-buffer.js';
 export { KeyTable } from './graph/key-table.js';
 export { CsrBuilder, invertCsr, groupCsr, type Csr } from './graph/csr.js';
+export {
+  expandTemplate,
+  inferTemplate,
+  matchesTemplate,
+  templateProblem,
+  templateSize,
+  blockIndexAt,
+  TEMPLATE_REF,
+  type LayerTemplate,
+  type TemplateRef,
+  type TemplateCoord,
+  type TemplateSample,
+  type ExpandedTasks,
+} from './graph/layer-template.js';
+export { findTemplatedRuns, type TemplatedRun, type TemplatedRunOptions } from './graph/template-runs.js';
 export { cull, reachable } from './optimize/cull.js';
 export { inline, type InlineOptions } from './optimize/inline.js';
 export { fuseLinear } from './optimize/fuse-linear.js';
