@@ -36,6 +36,7 @@ import { encodeWireValue } from '../protocol/values.js';
 import { fetchValues } from './data-fetch.js';
 import type { PeerPool } from '../protocol/peer-pool.js';
 import { splitUpdateGraph } from './encode-graph.js';
+import { GRAPH_LAYERS, graphMessages } from './encode-layers.js';
 import { failedHandle, newEntry, settleEntry, type Entry, type RunRecord } from './entries.js';
 import { SchedulerLostError } from './errors.js';
 import { graphsToResend, heldKeys, pendingScatters } from './reconnect.js';
@@ -240,7 +241,7 @@ export class RemoteScheduler implements Scheduler {
         signal.addEventListener('abort', onAbort, { once: true });
         run.detach = () => signal.removeEventListener('abort', onAbort);
       }
-      for (const m of splitUpdateGraph(msg)) this.#send(m);
+      for (const m of (opts as Record<string, unknown>)[GRAPH_LAYERS] === false ? splitUpdateGraph(msg) : graphMessages(msg, graph)) this.#send(m);
     }
     for (const k of outputs) (this.#entries.get(k) as Entry).refs++;
     return this.#handle(outputs);
