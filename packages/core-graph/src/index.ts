@@ -28,7 +28,6 @@ export { KeyTable } from './graph/key-table.js';
 export { CsrBuilder, invertCsr, groupCsr, type Csr } from './graph/csr.js';
 export {
   expandTemplate,
-  inferTemplate,
   matchesTemplate,
   templateProblem,
   templateSize,
@@ -37,9 +36,11 @@ export {
   type LayerTemplate,
   type TemplateRef,
   type TemplateCoord,
-  type TemplateSample,
+  type TemplateValue,
+  TEMPLATE_VALUE,
   type ExpandedTasks,
 } from './graph/layer-template.js';
+export { inferTemplate, type TemplateSample } from './graph/infer-template.js';
 export { findTemplatedRuns, type TemplatedRun, type TemplatedRunOptions } from './graph/template-runs.js';
 export { cull, reachable } from './optimize/cull.js';
 export { inline, type InlineOptions } from './optimize/inline.js';

@@ -76,8 +76,12 @@ describe('layer templates', () => {
     ]);
     const g = lowerGraph(new HighLevelGraph([x, row, total, y]).materialize());
     const runs = findTemplatedRuns(g, { minRun: 2 });
-    expect(runs.map((r) => [r.template.name, r.from, r.to])).toEqual([['y', 0, 15]]);
-    expect(expandTemplate(runs[0]!.template, 13, 14).nodes[0]).toEqual({ op: 'm#add', args: [{ ref: 'x,4,1' }, { ref: 'row,0,1' }, { ref: 'total' }] });
+    // row's literal blocks (0, 1, 2) are their own position: a value template too
+    expect(runs.map((r) => [r.template.name, r.from, r.to])).toEqual([
+      ['row', 0, 3],
+      ['y', 0, 15],
+    ]);
+    expect(expandTemplate(runs[1]!.template, 13, 14).nodes[0]).toEqual({ op: 'm#add', args: [{ ref: 'x,4,1' }, { ref: 'row,0,1' }, { ref: 'total' }] });
     expectRunsMatch(g, runs);
   });
 
@@ -108,13 +112,41 @@ describe('layer templates', () => {
     ]);
   });
 
-  it('an index-dependent literal or a reference to its own layer gives no template', () => {
+  it('a number that moves with the block index becomes a value (position, offset); other moving literals give no template', () => {
     const t = new Map<Key, Node>();
-    for (let i = 0; i < 10; i++) t.set(`p,${i}`, { op: 'm#part', args: [i] });
+    for (let i = 0; i < 10; i++) t.set(`p,${i}`, { op: 'm#part', args: [i, [i * 100, i * 100 + 100], 7] });
     const g = lowerGraph(t);
-    expect(findTemplatedRuns(g, { minRun: 2 })).toEqual([]);
+    const runs = findTemplatedRuns(g, { minRun: 2 });
+    expect(runs.map((r) => [r.template.name, r.from, r.to])).toEqual([['p', 0, 10]]);
+    expect(runs[0]!.template.values).toEqual([
+      { axis: 0, mul: 1, add: 0 },
+      { axis: 0, mul: 100, add: 0 },
+      { axis: 0, mul: 100, add: 100 },
+    ]);
+    expect(expandTemplate(runs[0]!.template, 3, 4).nodes[0]).toEqual({ op: 'm#part', args: [3, [300, 400], 7] });
+    expectRunsMatch(g, runs);
+    // squares, and quoted per-block data, follow no template
+    const sq = new Map<Key, Node>();
+    const quoted = new Map<Key, Node>();
+    for (let i = 0; i < 10; i++) {
+      sq.set(`s,${i}`, { op: 'm#part', args: [i * i] });
+      quoted.set(`q,${i}`, quote({ rows: i }));
+    }
+    expect(findTemplatedRuns(lowerGraph(sq), { minRun: 2 })).toEqual([]);
+    expect(findTemplatedRuns(lowerGraph(quoted), { minRun: 2 })).toEqual([]);
+    // an array's last, shorter chunk breaks the run
+    const chunks = new Map<Key, Node>();
+    for (let i = 0; i < 10; i++) chunks.set(`c,${i}`, { op: 'm#ones', args: [[i === 9 ? 37 : 100]] });
+    expect(findTemplatedRuns(lowerGraph(chunks), { minRun: 2 }).map((r) => [r.template.name, r.from, r.to])).toEqual([['c', 0, 9]]);
+  });
+
+  it('a reference to its own layer, or a coordinate that moves unlike any axis, gives no template', () => {
     // cumsum-like: block i reads block i - 1 of its own layer
     expect(inferTemplate('c', [4], { idx: [2], node: { op: 'm#add', args: [{ ref: 'c,1' }, { ref: 'x,2' }] } })).toBeUndefined();
+    // block i reads block 2i (a tree's level)
+    const a = { idx: [2], node: { op: 'm#sum', args: [{ ref: 'x,4' }] } };
+    const b = { idx: [3], node: { op: 'm#sum', args: [{ ref: 'x,6' }] } };
+    expect(inferTemplate('t', [8], a, b)).toBeUndefined();
   });
 
   it('templateProblem names what is wrong with a template from elsewhere', () => {

@@ -7,7 +7,9 @@
  * where each reference that depends on the block index is a placeholder ref
  * `{ ref: TEMPLATE_REF + k }` standing for `refs[k]`: a key `"<refs[k].name>,<c0>,<c1>..."`
  * whose coordinate c is either a constant (a number) or `{ axis: d }`, the block's index along
- * axis d. References to fixed keys stay plain refs; literals are the same for every block.
+ * axis d. References to fixed keys stay plain refs. A number that moves with the block index
+ * (`mul * index[axis] + add`: the block's position, a chunk's offset) is a placeholder
+ * `{ ref: TEMPLATE_VALUE + k }` standing for `values[k]`; other literals are the same for every block.
  * Blocks are numbered in row-major order (the last axis fastest), so a template expands over a
  * range `[from, to)` of that numbering.
  *
@@ -15,13 +17,16 @@
  * (`__dask_distributed_pack__`) and dropped it: unpickling cost more than it saved, and every
  * layer class needed its own packing. A template is plain, structured-clonable (and JSON) data
  * that any layer whose tasks follow one pattern has, whatever built it: `inferTemplate` finds it
- * from one lowered task, and `matchesTemplate` checks it against every other, so a template is
+ * from two lowered tasks (infer-template.ts), and `matchesTemplate` checks it against every other, so a template is
  * used only where it gives back exactly the tasks lowering gave.
  */
 import { forEachRef, isRef, isTask, QUOTE_OP, substitute, type Key, type Node } from '../spec/index.js';
 
 /** The prefix of a placeholder ref's key inside a template's node (never a real key: keys do not start with NUL). */
 export const TEMPLATE_REF = '\u0000template-ref-';
+
+/** The prefix of a placeholder for a number that depends on the block index (`LayerTemplate.values`). */
+export const TEMPLATE_VALUE = '\u0000template-value-';
 
 /** One coordinate of a templated reference: a constant block index, or the block's index along an axis. */
 export type TemplateCoord = number | { readonly axis: number };
@@ -32,12 +37,21 @@ export interface TemplateRef {
   readonly coords: readonly TemplateCoord[];
 }
 
+/** A number that depends on the block index: `mul * index[axis] + add` (a block's position, a chunk's offset). */
+export interface TemplateValue {
+  readonly axis: number;
+  readonly mul: number;
+  readonly add: number;
+}
+
 /** The tasks of one layer as a function of their block index (see the header). */
 export interface LayerTemplate {
   readonly name: string;
   readonly shape: readonly number[];
   readonly node: Node;
   readonly refs: readonly TemplateRef[];
+  /** The numbers that placeholders `{ ref: TEMPLATE_VALUE + k }` stand for (absent: none). */
+  readonly values?: readonly TemplateValue[];
 }
 
 /** Expanded tasks: keys, nodes, and each task's dependencies (deduplicated, in ref order) as keys in CSR form. */
@@ -80,6 +94,11 @@ function refKeyAt(r: TemplateRef, idx: readonly number[]): Key {
   return k;
 }
 
+/** The number a templated value is at block `idx`. */
+function valueAt(v: TemplateValue, idx: readonly number[]): number {
+  return v.mul * (idx[v.axis] as number) + v.add;
+}
+
 /** The template's task keys, nodes and dependencies for blocks `from` to `to` (row-major numbering, `to` excluded). */
 export function expandTemplate(t: LayerTemplate, from: number, to: number): ExpandedTasks {
   const keys: Key[] = [];
@@ -87,6 +106,7 @@ export function expandTemplate(t: LayerTemplate, from: number, to: number): Expa
   const depPtr: number[] = [0];
   const depKeys: Key[] = [];
   const subs = new Map<Key, Node>();
+  const values = t.values ?? [];
   const idx = new Array<number>(t.shape.length);
   const seen = new Set<Key>();
   const pushDep = (k: Key): void => {
@@ -97,6 +117,7 @@ export function expandTemplate(t: LayerTemplate, from: number, to: number): Expa
   for (let at = from; at < to; at++) {
     blockIndexAt(t.shape, at, idx);
     for (let r = 0; r < t.refs.length; r++) subs.set(TEMPLATE_REF + r, { ref: refKeyAt(t.refs[r] as TemplateRef, idx) });
+    for (let v = 0; v < values.length; v++) subs.set(TEMPLATE_VALUE + v, valueAt(values[v] as TemplateValue, idx));
     const node = subs.size === 0 ? t.node : substitute(t.node, subs);
     keys.push(keyAt(t.name, idx));
     nodes.push(node);
@@ -105,92 +126,6 @@ export function expandTemplate(t: LayerTemplate, from: number, to: number): Expa
     depPtr.push(depKeys.length);
   }
   return { keys, nodes, depPtr, depKeys };
-}
-
-/** One task of a layer: its block index and its node (what `inferTemplate` learns from). */
-export interface TemplateSample {
-  readonly idx: readonly number[];
-  readonly node: Node;
-}
-
-/**
- * The template of a layer named `name` of `shape`, found from the task of one block (`a`) and,
- * best, of a second block (`b`) that differs from it along every axis of more than one block:
- * a coordinate of a ref is the block's index along axis d where it equals that index in both
- * samples (the ref's own position first), a constant where it is the same in both. With one
- * sample, a coordinate equal to the block's index is taken for that axis. Undefined when the
- * samples cannot come from one template (their refs differ in number, a coordinate moves
- * unlike any axis: an offset), or a node refers to its own layer or holds a placeholder. The
- * guess may not hold for other blocks: check each with `matchesTemplate` before using it.
- */
-export function inferTemplate(name: string, shape: readonly number[], a: TemplateSample, b?: TemplateSample): LayerTemplate | undefined {
-  const keysA = refKeys(a.node);
-  const keysB = b === undefined ? undefined : refKeys(b.node);
-  if (keysB !== undefined && keysB.length !== keysA.length) return undefined;
-  const refs: TemplateRef[] = [];
-  const byKey = new Map<Key, number>();
-  for (let r = 0; r < keysA.length; r++) {
-    const k = keysA[r] as Key;
-    const comma = k.indexOf(',');
-    const refName = comma < 0 ? k : k.slice(0, comma);
-    if (k.startsWith(TEMPLATE_REF) || refName === name) return undefined;
-    const kb = keysB?.[r];
-    if (kb !== undefined && (kb.indexOf(',') !== comma || !kb.startsWith(refName))) return undefined;
-    if (comma < 0) {
-      if (kb !== undefined && kb !== k) return undefined; // a fixed key: the same in both
-      continue;
-    }
-    if (byKey.has(k)) continue;
-    const pa = blockCoords(k, comma);
-    const pb = kb === undefined ? undefined : blockCoords(kb, comma);
-    if (pa === undefined || (kb !== undefined && (pb === undefined || pb.length !== pa.length))) {
-      if (kb !== undefined && kb !== k) return undefined;
-      continue; // not a block key: a plain ref
-    }
-    const coords: TemplateCoord[] = [];
-    for (let c = 0; c < pa.length; c++) coords.push(coordOf(c, pa[c] as number, pb?.[c], shape, a.idx, b?.idx) ?? -1);
-    if (coords.some((c) => c === -1)) return undefined;
-    if (coords.every((c) => typeof c === 'number')) continue; // a fixed key
-    byKey.set(k, refs.length);
-    refs.push({ name: refName, coords });
-  }
-  const subs = new Map<Key, Node>();
-  for (const [k, r] of byKey) subs.set(k, { ref: TEMPLATE_REF + r });
-  return { name, shape: shape.slice(), node: subs.size === 0 ? a.node : substitute(a.node, subs), refs };
-}
-
-/** Every ref key of `node`, in ref order (repeats included). */
-function refKeys(node: Node): Key[] {
-  const out: Key[] = [];
-  forEachRef(node, (k) => out.push(k));
-  return out;
-}
-
-/** The block indices of key `k` after its first comma, or undefined when one is not a plain non-negative integer. */
-function blockCoords(k: Key, comma: number): number[] | undefined {
-  const parts = k.slice(comma + 1).split(',');
-  const out: number[] = [];
-  for (const p of parts) {
-    const v = Number(p);
-    if (!Number.isSafeInteger(v) || v < 0 || String(v) !== p) return undefined;
-    out.push(v);
-  }
-  return out;
-}
-
-/** Coordinate c of a ref, seen as `va` in sample a and `vb` in sample b: an axis, a constant, or undefined when neither fits. */
-function coordOf(
-  c: number,
-  va: number,
-  vb: number | undefined,
-  shape: readonly number[],
-  ia: readonly number[],
-  ib: readonly number[] | undefined,
-): TemplateCoord | undefined {
-  const fits = (d: number): boolean => (shape[d] as number) > 1 && ia[d] === va && (ib === undefined || vb === undefined || ib[d] === vb);
-  if (c < ia.length && fits(c)) return { axis: c };
-  for (let d = 0; d < ia.length; d++) if (fits(d)) return { axis: d };
-  return vb === undefined || vb === va ? va : undefined;
 }
 
 /**
@@ -205,7 +140,22 @@ export function matchesTemplate(t: LayerTemplate, idx: readonly number[], node: 
     const x = a.pop();
     const y = b.pop();
     if (x === y) continue;
-    if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return false;
+    if (typeof x !== 'object' || x === null) return false;
+    if (isRef(x)) {
+      const k = x.ref;
+      if (k.startsWith(TEMPLATE_VALUE)) {
+        const v = t.values?.[Number(k.slice(TEMPLATE_VALUE.length))];
+        if (v === undefined || !Object.is(y, valueAt(v, idx))) return false;
+        continue;
+      }
+      if (!isRef(y)) return false;
+      if (k.startsWith(TEMPLATE_REF)) {
+        const r = t.refs[Number(k.slice(TEMPLATE_REF.length))];
+        if (r === undefined || y.ref !== refKeyAt(r, idx)) return false;
+      } else if (y.ref !== k) return false;
+      continue;
+    }
+    if (typeof y !== 'object' || y === null) return false;
     if (Array.isArray(x)) {
       if (!Array.isArray(y) || x.length !== y.length) return false;
       for (let i = 0; i < x.length; i++) {
@@ -215,15 +165,6 @@ export function matchesTemplate(t: LayerTemplate, idx: readonly number[], node: 
       continue;
     }
     if (Array.isArray(y)) return false;
-    if (isRef(x)) {
-      if (!isRef(y)) return false;
-      const k = x.ref;
-      if (k.startsWith(TEMPLATE_REF)) {
-        const r = t.refs[Number(k.slice(TEMPLATE_REF.length))];
-        if (r === undefined || y.ref !== refKeyAt(r, idx)) return false;
-      } else if (y.ref !== k) return false;
-      continue;
-    }
     if (isTask(x) && x.op === QUOTE_OP) {
       // a quoted value is compared as a literal; it holds no placeholder
       if (!isTask(y) || y.op !== QUOTE_OP || !sameLiteral(x.args, y.args)) return false;
@@ -295,8 +236,29 @@ export function templateProblem(t: unknown): string | undefined {
       if (!ok) return `has a ref to '${ref.name}' with a coordinate that is neither a block index nor an axis below ${dims}`;
     }
   }
+  if (o.values !== undefined) {
+    if (!Array.isArray(o.values)) return 'has a values entry that is not a list';
+    for (const v of o.values as unknown[]) {
+      const tv = v as Partial<TemplateValue> | null;
+      const ok =
+        typeof tv === 'object' &&
+        tv !== null &&
+        Number.isInteger(tv.axis) &&
+        (tv.axis as number) >= 0 &&
+        (tv.axis as number) < dims &&
+        Number.isFinite(tv.mul) &&
+        Number.isFinite(tv.add);
+      if (!ok) return `has a value that is not { axis, mul, add } with an axis below ${dims}`;
+    }
+  }
+  const nValues = Array.isArray(o.values) ? o.values.length : 0;
   let bad: string | undefined;
   forEachRef(o.node, (k) => {
+    if (k.startsWith(TEMPLATE_VALUE)) {
+      const v = Number(k.slice(TEMPLATE_VALUE.length));
+      if (!Number.isInteger(v) || v < 0 || v >= nValues) bad ??= `has a placeholder '${k.slice(1)}' with no value`;
+      return;
+    }
     if (!k.startsWith(TEMPLATE_REF)) return;
     const r = Number(k.slice(TEMPLATE_REF.length));
     if (!Number.isInteger(r) || r < 0 || r >= (o.refs as unknown[]).length) bad ??= `has a placeholder '${k.slice(1)}' with no ref`;

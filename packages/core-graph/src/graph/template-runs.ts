@@ -6,7 +6,8 @@
  * its template gives back exactly; the others are left out of every run.
  */
 import type { Key } from '../spec/index.js';
-import { inferTemplate, matchesTemplate, blockIndexAt, type LayerTemplate } from './layer-template.js';
+import { inferTemplate } from './infer-template.js';
+import { matchesTemplate, blockIndexAt, type LayerTemplate } from './layer-template.js';
 import type { TaskGraph } from './task-graph.js';
 
 /** Consecutive blocks `from` to `to` (excluded) of a template, and the graph id of each, in order. */
