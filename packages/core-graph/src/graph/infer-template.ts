@@ -21,6 +21,9 @@ export interface TemplateSample {
   readonly node: Node;
 }
 
+/** What every placeholder key starts with: a literal string that does is refused, so a template's JSON text names placeholders only. */
+const PLACEHOLDER = '\u0000template-';
+
 /** Nodes nest at most this deep for inference (fusion keeps tasks far shallower). */
 const MAX_DEPTH = 1000;
 
@@ -92,7 +95,7 @@ export function inferTemplate(name: string, shape: readonly number[], a: Templat
     if (depth > MAX_DEPTH) throw new NoTemplate();
     if (typeof x === 'number' && typeof y === 'number') return numberOf(x, y);
     if (typeof x !== 'object' || x === null) {
-      if (!Object.is(x, y)) throw new NoTemplate();
+      if (!Object.is(x, y) || (typeof x === 'string' && x.startsWith(PLACEHOLDER))) throw new NoTemplate();
       return x;
     }
     if (typeof y !== 'object' || y === null) throw new NoTemplate();

@@ -81,21 +81,21 @@ export function blockIndexAt(shape: readonly number[], at: number, out: number[]
 }
 
 /** The key of block `idx` of a layer named `name`. */
-function keyAt(name: string, idx: readonly number[]): Key {
+export function templateKeyAt(name: string, idx: readonly number[]): Key {
   let k = name;
   for (let d = 0; d < idx.length; d++) k += ',' + String(idx[d]);
   return k;
 }
 
 /** The key a templated ref names at block `idx`. */
-function refKeyAt(r: TemplateRef, idx: readonly number[]): Key {
+export function templateRefKeyAt(r: TemplateRef, idx: readonly number[]): Key {
   let k = r.name;
   for (const c of r.coords) k += ',' + String(typeof c === 'number' ? c : idx[c.axis]);
   return k;
 }
 
 /** The number a templated value is at block `idx`. */
-function valueAt(v: TemplateValue, idx: readonly number[]): number {
+export function templateValueAt(v: TemplateValue, idx: readonly number[]): number {
   return v.mul * (idx[v.axis] as number) + v.add;
 }
 
@@ -116,10 +116,10 @@ export function expandTemplate(t: LayerTemplate, from: number, to: number): Expa
   };
   for (let at = from; at < to; at++) {
     blockIndexAt(t.shape, at, idx);
-    for (let r = 0; r < t.refs.length; r++) subs.set(TEMPLATE_REF + r, { ref: refKeyAt(t.refs[r] as TemplateRef, idx) });
-    for (let v = 0; v < values.length; v++) subs.set(TEMPLATE_VALUE + v, valueAt(values[v] as TemplateValue, idx));
+    for (let r = 0; r < t.refs.length; r++) subs.set(TEMPLATE_REF + r, { ref: templateRefKeyAt(t.refs[r] as TemplateRef, idx) });
+    for (let v = 0; v < values.length; v++) subs.set(TEMPLATE_VALUE + v, templateValueAt(values[v] as TemplateValue, idx));
     const node = subs.size === 0 ? t.node : substitute(t.node, subs);
-    keys.push(keyAt(t.name, idx));
+    keys.push(templateKeyAt(t.name, idx));
     nodes.push(node);
     seen.clear();
     if (typeof node === 'object' && node !== null) forEachRef(node, pushDep);
@@ -145,13 +145,13 @@ export function matchesTemplate(t: LayerTemplate, idx: readonly number[], node: 
       const k = x.ref;
       if (k.startsWith(TEMPLATE_VALUE)) {
         const v = t.values?.[Number(k.slice(TEMPLATE_VALUE.length))];
-        if (v === undefined || !Object.is(y, valueAt(v, idx))) return false;
+        if (v === undefined || !Object.is(y, templateValueAt(v, idx))) return false;
         continue;
       }
       if (!isRef(y)) return false;
       if (k.startsWith(TEMPLATE_REF)) {
         const r = t.refs[Number(k.slice(TEMPLATE_REF.length))];
-        if (r === undefined || y.ref !== refKeyAt(r, idx)) return false;
+        if (r === undefined || y.ref !== templateRefKeyAt(r, idx)) return false;
       } else if (y.ref !== k) return false;
       continue;
     }

@@ -5,8 +5,26 @@
  * GraphAssembly as the parts (wire-graph.ts). One message expands at most LAYER_MESSAGE_TASKS
  * tasks (the client sends ~5k, as its parts), and the connection yields between messages, so
  * expanding a layer of a million tasks never holds the event loop for long.
+ *
+ * The nodes are written as text straight from the template's JSON, cut at its placeholders
+ * (`JsonPlan`): the same text as JSON.stringify of core-graph's expandTemplate node (the
+ * scheduler never parses a node; it forwards the text), without building the node.
  */
-import { expandTemplate, templateProblem, templateSize, type Key, type LayerTemplate } from '@tsdask/core-graph';
+import {
+  blockIndexAt,
+  forEachRef,
+  TEMPLATE_REF,
+  TEMPLATE_VALUE,
+  templateKeyAt,
+  templateProblem,
+  templateRefKeyAt,
+  templateSize,
+  templateValueAt,
+  type Key,
+  type LayerTemplate,
+  type TemplateRef,
+  type TemplateValue,
+} from '@tsdask/core-graph';
 import { MessageShapeError } from '../comm/errors.js';
 import type { UpdateGraphLayerMsg, UpdateGraphPartMsg } from '../protocol/messages.js';
 import { decodePriorityRuns } from '../protocol/priority-runs.js';
@@ -35,17 +53,79 @@ export function layerPart(
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to <= from || to > size)
     throw bad('from', `blocks ${from} to ${to} are not a range within the template's ${size} blocks`);
   if (to - from > LAYER_MESSAGE_TASKS) throw bad('to', `range of ${to - from} blocks is over the ${LAYER_MESSAGE_TASKS} one message may hold`);
-  const ex = expandTemplate(t, from, to);
-  const n = ex.keys.length;
+  const plan = jsonPlan(t);
+  if (plan === undefined) throw bad('template', 'template names its placeholders elsewhere than in its refs');
+  const n = to - from;
+  const keys = new Array<Key>(n);
   const nodes = new Array<string>(n);
-  for (let i = 0; i < n; i++) nodes[i] = JSON.stringify(ex.nodes[i]);
-  const depIdx = new Array<number>(ex.depKeys.length);
-  for (let e = 0; e < ex.depKeys.length; e++) {
-    const k = ex.depKeys[e] as Key;
-    const id = index.get(k);
-    if (id === undefined) throw bad('template', `task refers to '${k}', which no earlier part of the graph has`);
-    depIdx[e] = id;
+  const depPtr = new Array<number>(n + 1);
+  const depIdx: number[] = [];
+  depPtr[0] = 0;
+  const idx = new Array<number>(t.shape.length);
+  const refKeys = new Array<Key>(t.refs.length);
+  const taskDeps: Key[] = [];
+  for (let i = 0; i < n; i++) {
+    blockIndexAt(t.shape, from + i, idx);
+    for (let r = 0; r < refKeys.length; r++) refKeys[r] = templateRefKeyAt(t.refs[r] as TemplateRef, idx);
+    keys[i] = templateKeyAt(t.name, idx);
+    let text = plan.pieces[0] as string;
+    for (let p = 0; p < plan.slots.length; p++) {
+      const slot = plan.slots[p] as number;
+      text +=
+        (slot >= 0 ? JSON.stringify(refKeys[slot]) : String(templateValueAt(t.values![-slot - 1] as TemplateValue, idx))) + (plan.pieces[p + 1] as string);
+    }
+    nodes[i] = text;
+    taskDeps.length = 0;
+    for (const d of plan.deps) {
+      const k = typeof d === 'number' ? (refKeys[d] as Key) : d;
+      if (!taskDeps.includes(k)) taskDeps.push(k);
+    }
+    for (const k of taskDeps) {
+      const id = index.get(k);
+      if (id === undefined) throw bad('template', `task refers to '${k}', which no earlier part of the graph has`);
+      depIdx.push(id);
+    }
+    depPtr[i + 1] = depIdx.length;
   }
   const priorities = m.priorities.length === 0 ? [] : decodePriorityRuns(m.priorities, n);
-  return { keys: ex.keys, nodes, depPtr: ex.depPtr, depIdx, priorities };
+  return { keys, nodes, depPtr, depIdx, priorities };
+}
+
+/**
+ * A template's node as JSON text cut at its placeholders: `pieces[0] slot0 pieces[1] slot1 ...`,
+ * a slot `r >= 0` being the JSON string of ref r's key, `-v - 1` the number of value v; and its
+ * dependencies in ref order, each once: a ref number or a fixed key. Undefined when the text has
+ * placeholders that the node's refs do not (a literal string that looks like one).
+ */
+interface JsonPlan {
+  pieces: string[];
+  slots: number[];
+  deps: (number | Key)[];
+}
+
+const PLACEHOLDERS = /\{"ref":"\\u0000template-value-(\d+)"\}|"\\u0000template-ref-(\d+)"/g;
+
+function jsonPlan(t: LayerTemplate): JsonPlan | undefined {
+  const text = JSON.stringify(t.node) ?? 'null';
+  const pieces: string[] = [];
+  const slots: number[] = [];
+  let at = 0;
+  for (const m of text.matchAll(PLACEHOLDERS)) {
+    pieces.push(text.slice(at, m.index));
+    slots.push(m[1] !== undefined ? -Number(m[1]) - 1 : Number(m[2]));
+    at = m.index + m[0].length;
+  }
+  pieces.push(text.slice(at));
+  const deps: (number | Key)[] = [];
+  let placeholders = 0;
+  forEachRef(t.node, (k) => {
+    if (k.startsWith(TEMPLATE_VALUE)) {
+      placeholders++;
+      return;
+    }
+    const dep = k.startsWith(TEMPLATE_REF) ? Number(k.slice(TEMPLATE_REF.length)) : k;
+    if (typeof dep === 'number') placeholders++;
+    if (!deps.includes(dep)) deps.push(dep);
+  });
+  return placeholders === slots.length ? { pieces, slots, deps } : undefined;
 }
