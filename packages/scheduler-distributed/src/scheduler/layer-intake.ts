@@ -63,30 +63,48 @@ export function layerPart(
   depPtr[0] = 0;
   const idx = new Array<number>(t.shape.length);
   const refKeys = new Array<Key>(t.refs.length);
-  const taskDeps: Key[] = [];
+  const refIds = new Array<number>(t.refs.length);
+  const quoted = t.refs.map((r) => !needsEscape(r.name));
+  const laid = laidOut(index);
+  const taskDeps: number[] = [];
   for (let i = 0; i < n; i++) {
     blockIndexAt(t.shape, from + i, idx);
-    for (let r = 0; r < refKeys.length; r++) refKeys[r] = templateRefKeyAt(t.refs[r] as TemplateRef, idx);
+    for (let r = 0; r < refKeys.length; r++) {
+      const ref = t.refs[r] as TemplateRef;
+      const k = templateRefKeyAt(ref, idx);
+      refKeys[r] = k;
+      const id = laid.idOf(ref, idx) ?? index.get(k);
+      if (id === undefined) throw bad('template', `task refers to '${k}', which no earlier part of the graph has`);
+      refIds[r] = id;
+    }
     keys[i] = templateKeyAt(t.name, idx);
     let text = plan.pieces[0] as string;
     for (let p = 0; p < plan.slots.length; p++) {
       const slot = plan.slots[p] as number;
-      text +=
-        (slot >= 0 ? JSON.stringify(refKeys[slot]) : String(templateValueAt(t.values![-slot - 1] as TemplateValue, idx))) + (plan.pieces[p + 1] as string);
+      const piece =
+        slot < 0
+          ? String(templateValueAt(t.values![-slot - 1] as TemplateValue, idx))
+          : quoted[slot] === true
+            ? '"' + (refKeys[slot] as string) + '"'
+            : JSON.stringify(refKeys[slot]);
+      text += piece + (plan.pieces[p + 1] as string);
     }
     nodes[i] = text;
     taskDeps.length = 0;
     for (const d of plan.deps) {
-      const k = typeof d === 'number' ? (refKeys[d] as Key) : d;
-      if (!taskDeps.includes(k)) taskDeps.push(k);
+      let id: number;
+      if (typeof d === 'number') id = refIds[d] as number;
+      else {
+        const fixed = index.get(d);
+        if (fixed === undefined) throw bad('template', `task refers to '${d}', which no earlier part of the graph has`);
+        id = fixed;
+      }
+      if (!taskDeps.includes(id)) taskDeps.push(id);
     }
-    for (const k of taskDeps) {
-      const id = index.get(k);
-      if (id === undefined) throw bad('template', `task refers to '${k}', which no earlier part of the graph has`);
-      depIdx.push(id);
-    }
+    for (const id of taskDeps) depIdx.push(id);
     depPtr[i + 1] = depIdx.length;
   }
+  laid.add(t, from, to, index.size);
   const priorities = m.priorities.length === 0 ? [] : decodePriorityRuns(m.priorities, n);
   return { keys, nodes, depPtr, depIdx, priorities };
 }
@@ -101,6 +119,66 @@ interface JsonPlan {
   pieces: string[];
   slots: number[];
   deps: (number | Key)[];
+}
+
+/** True when JSON.stringify would escape a character of `s` (a quote, a backslash, a control character, a surrogate). */
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true;
+  }
+  return false;
+}
+
+/**
+ * Where the blocks of each layer expanded so far lie among a graph's task ids (blocks from..to
+ * of a template got ids base..base + to - from), so a ref to one is a task id by arithmetic,
+ * without hashing its key: a graph's layers read each other's blocks, often one per task.
+ */
+class LaidOut {
+  readonly #layers = new Map<string, { shape: readonly number[]; ranges: { from: number; to: number; base: number }[]; last: number }>();
+
+  /** The task id of the block `ref` names at block `idx`, when it was laid out by a layer message. */
+  idOf(ref: TemplateRef, idx: readonly number[]): number | undefined {
+    const l = this.#layers.get(ref.name);
+    if (l === undefined) return undefined;
+    const { shape } = l;
+    if (ref.coords.length !== shape.length) return undefined;
+    let p = 0;
+    for (let d = 0; d < shape.length; d++) {
+      const c = ref.coords[d] as TemplateRef['coords'][number];
+      const v = typeof c === 'number' ? c : (idx[c.axis] as number);
+      if (!(v < (shape[d] as number))) return undefined;
+      p = p * (shape[d] as number) + v;
+    }
+    const last = l.ranges[l.last];
+    if (last !== undefined && p >= last.from && p < last.to) return last.base + p - last.from;
+    for (let i = 0; i < l.ranges.length; i++) {
+      const r = l.ranges[i]!;
+      if (p >= r.from && p < r.to) {
+        l.last = i;
+        return r.base + p - r.from;
+      }
+    }
+    return undefined;
+  }
+
+  /** Blocks from..to of `t` got task ids from `base` on. */
+  add(t: LayerTemplate, from: number, to: number, base: number): void {
+    let l = this.#layers.get(t.name);
+    if (l === undefined || l.shape.length !== t.shape.length || l.shape.some((s, d) => s !== t.shape[d]))
+      this.#layers.set(t.name, (l = { shape: t.shape, ranges: [], last: 0 }));
+    l.ranges.push({ from, to, base });
+  }
+}
+
+const layouts = new WeakMap<object, LaidOut>();
+
+/** The layout of the graph whose key index is `index`. */
+function laidOut(index: ReadonlyMap<Key, number>): LaidOut {
+  let l = layouts.get(index);
+  if (l === undefined) layouts.set(index, (l = new LaidOut()));
+  return l;
 }
 
 const PLACEHOLDERS = /\{"ref":"\\u0000template-value-(\d+)"\}|"\\u0000template-ref-(\d+)"/g;
