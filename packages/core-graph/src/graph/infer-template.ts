@@ -17,7 +17,9 @@ import { TEMPLATE_REF, TEMPLATE_VALUE, type LayerTemplate, type TemplateCoord, t
 
 /** One task of a layer: its block index and its node (what `inferTemplate` learns from). */
 export interface TemplateSample {
+  /** The block index. */
   readonly idx: readonly number[];
+  /** The block's lowered node. */
   readonly node: Node;
 }
 

@@ -33,22 +33,31 @@ export type TemplateCoord = number | { readonly axis: number };
 
 /** A reference whose key depends on the block index: `"<name>,<coords...>"`. */
 export interface TemplateRef {
+  /** The name part of the key. */
   readonly name: string;
+  /** One coordinate per index of the key. */
   readonly coords: readonly TemplateCoord[];
 }
 
 /** A number that depends on the block index: `mul * index[axis] + add` (a block's position, a chunk's offset). */
 export interface TemplateValue {
+  /** The axis whose block index the number follows. */
   readonly axis: number;
+  /** The factor of the block index. */
   readonly mul: number;
+  /** The number at block index 0. */
   readonly add: number;
 }
 
 /** The tasks of one layer as a function of their block index (see the header). */
 export interface LayerTemplate {
+  /** The name part of every key of the layer. */
   readonly name: string;
+  /** Blocks along each axis. */
   readonly shape: readonly number[];
+  /** The task of any block, with placeholders. */
   readonly node: Node;
+  /** What the ref placeholders `{ ref: TEMPLATE_REF + k }` stand for. */
   readonly refs: readonly TemplateRef[];
   /** The numbers that placeholders `{ ref: TEMPLATE_VALUE + k }` stand for (absent: none). */
   readonly values?: readonly TemplateValue[];
@@ -56,7 +65,9 @@ export interface LayerTemplate {
 
 /** Expanded tasks: keys, nodes, and each task's dependencies (deduplicated, in ref order) as keys in CSR form. */
 export interface ExpandedTasks {
+  /** Each task's key, in block order. */
   readonly keys: Key[];
+  /** Each task's node. */
   readonly nodes: Node[];
   /** Task t's dependencies are `depKeys[depPtr[t] .. depPtr[t + 1])`. */
   readonly depPtr: number[];

@@ -12,9 +12,13 @@ import type { TaskGraph } from './task-graph.js';
 
 /** Consecutive blocks `from` to `to` (excluded) of a template, and the graph id of each, in order. */
 export interface TemplatedRun {
+  /** The template every task of the run matches. */
   readonly template: LayerTemplate;
+  /** The first block (row-major). */
   readonly from: number;
+  /** The block after the last. */
   readonly to: number;
+  /** The graph id of each block's task, in block order. */
   readonly ids: Int32Array;
 }
 
