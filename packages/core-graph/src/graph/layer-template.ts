@@ -181,16 +181,21 @@ export function matchesTemplate(t: LayerTemplate, idx: readonly number[], node: 
       if (!isTask(y) || y.op !== QUOTE_OP || !sameLiteral(x.args, y.args)) return false;
       continue;
     }
-    if (Object.getPrototypeOf(x) !== Object.prototype || Object.getPrototypeOf(y) !== Object.prototype) return false;
-    const kx = Object.keys(x);
-    const ky = Object.keys(y);
-    if (kx.length !== ky.length) return false;
-    for (let i = 0; i < kx.length; i++) {
-      const k = kx[i] as string;
-      if (k !== ky[i]) return false;
-      a.push((x as Record<string, unknown>)[k]);
-      b.push((y as Record<string, unknown>)[k]);
-    }
+    if (Object.getPrototypeOf(x) !== Object.prototype || Object.getPrototypeOf(y) !== Object.prototype || !pushFields(x, y, a, b)) return false;
+  }
+  return true;
+}
+
+/** Pushes the fields of two containers side by side onto `a` and `b`; false when their keys differ (in number, name or order). */
+function pushFields(x: object, y: object, a: unknown[], b: unknown[]): boolean {
+  const kx = Object.keys(x);
+  const ky = Object.keys(y);
+  if (kx.length !== ky.length) return false;
+  for (let i = 0; i < kx.length; i++) {
+    const k = kx[i] as string;
+    if (k !== ky[i]) return false;
+    a.push((x as Record<string, unknown>)[k]);
+    b.push((y as Record<string, unknown>)[k]);
   }
   return true;
 }
@@ -206,15 +211,7 @@ function sameLiteral(x0: unknown, y0: unknown): boolean {
     if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return false;
     if (Array.isArray(x) !== Array.isArray(y)) return false;
     if (!Array.isArray(x) && (Object.getPrototypeOf(x) !== Object.prototype || Object.getPrototypeOf(y) !== Object.prototype)) return false;
-    const kx = Object.keys(x);
-    const ky = Object.keys(y);
-    if (kx.length !== ky.length) return false;
-    for (let i = 0; i < kx.length; i++) {
-      const k = kx[i] as string;
-      if (k !== ky[i]) return false;
-      a.push((x as Record<string, unknown>)[k]);
-      b.push((y as Record<string, unknown>)[k]);
-    }
+    if (!pushFields(x, y, a, b)) return false;
   }
   return true;
 }
