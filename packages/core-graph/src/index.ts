@@ -26,6 +26,25 @@ export {
 export { IntBuffer, sharedInt32 } from './graph/int-buffer.js';
 export { KeyTable } from './graph/key-table.js';
 export { CsrBuilder, invertCsr, groupCsr, type Csr } from './graph/csr.js';
+export {
+  expandTemplate,
+  matchesTemplate,
+  templateProblem,
+  templateSize,
+  blockIndexAt,
+  templateKeyAt,
+  templateRefKeyAt,
+  templateValueAt,
+  TEMPLATE_REF,
+  type LayerTemplate,
+  type TemplateRef,
+  type TemplateCoord,
+  type TemplateValue,
+  TEMPLATE_VALUE,
+  type ExpandedTasks,
+} from './graph/layer-template.js';
+export { inferTemplate, type TemplateSample } from './graph/infer-template.js';
+export { findTemplatedRuns, type TemplatedRun, type TemplatedRunOptions } from './graph/template-runs.js';
 export { cull, reachable } from './optimize/cull.js';
 export { inline, type InlineOptions } from './optimize/inline.js';
 export { fuseLinear } from './optimize/fuse-linear.js';

@@ -93,6 +93,8 @@ export { RemoteScheduler, type RemoteSchedulerOptions } from './client/remote-sc
 export { fetchValues, type FetchDeps } from './client/data-fetch.js';
 export { PeerPool, type DialPeer, type Fetched } from './protocol/peer-pool.js';
 export { encodeGraph, splitUpdateGraph, GRAPH_PART_TASKS } from './client/encode-graph.js';
+export { graphMessages, GRAPH_LAYERS, MIN_LAYER_RUN, type GraphMessage, type GraphMessageOptions } from './client/encode-layers.js';
+export { encodePriorityRuns, decodePriorityRuns } from './protocol/priority-runs.js';
 export { MissingTokenError, SchedulerLostError, ClientClosedError, DataNotFoundError } from './client/errors.js';
 export { asCompleted, wait, type WaitOptions } from '@tsdask/core-graph';
 export { LocalCluster, type LocalClusterOptions, type ClusterWorkerInfo } from './cluster/local-cluster.js';

@@ -36,6 +36,7 @@ import { encodeWireValue } from '../protocol/values.js';
 import { fetchValues } from './data-fetch.js';
 import type { PeerPool } from '../protocol/peer-pool.js';
 import { graphParts, splitUpdateGraph } from './encode-graph.js';
+import { GRAPH_LAYERS, graphMessages } from './encode-layers.js';
 import { failedHandle, newEntry, settleEntry, type Entry, type RunRecord } from './entries.js';
 import { SchedulerLostError } from './errors.js';
 import { graphsToResend, heldKeys, pendingScatters } from './reconnect.js';
@@ -242,7 +243,7 @@ export class RemoteScheduler implements Scheduler {
       }
       if (this.#lost === undefined) {
         if (this.#releasing.length > 0) this.#sendReleases();
-        this.#link.sendEach(graphParts(msg));
+        this.#link.sendEach((opts as Record<string, unknown>)[GRAPH_LAYERS] === false ? graphParts(msg) : graphMessages(msg, graph));
       }
     }
     for (const k of outputs) (this.#entries.get(k) as Entry).refs++;

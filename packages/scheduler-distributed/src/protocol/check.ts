@@ -53,6 +53,7 @@ const CLIENT_TO_SCHEDULER: Shapes = {
     parts: 'number?',
   },
   'update-graph-part': { id: 'number', keys: 'string[]', nodes: 'node[]', depPtr: 'number[]', depIdx: 'number[]', priorities: 'number[]' },
+  'update-graph-layer': { id: 'number', template: 'string', from: 'number', to: 'number', priorities: 'number[]' },
   'release-keys': { keys: 'string[]' },
   'scheduler-stats': { id: 'number', gc: 'boolean', reset: 'boolean' },
   'who-has': { id: 'number', keys: 'string[]' },

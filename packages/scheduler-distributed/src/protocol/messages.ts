@@ -58,6 +58,23 @@ export interface UpdateGraphPartMsg {
   depIdx: number[];
   priorities: number[];
 }
+/**
+ * Tasks of a big graph given by a layer template (core-graph's layer-template.ts) instead of one
+ * by one: blocks `from` to `to` (excluded) of `template` (its JSON), sent among the graph's
+ * `update-graph-part`s and counted with them in `parts`. Its tasks follow the keys of the parts
+ * before it; every key its tasks refer to came in an earlier part or layer message. The scheduler
+ * expands it into the part it stands for (scheduler/layer-intake.ts). `priorities` are runs of
+ * arithmetic progressions, `[first, step, count]` each, one priority per task in block order
+ * (empty: none, as for the parts).
+ */
+export interface UpdateGraphLayerMsg {
+  type: 'update-graph-layer';
+  id: number;
+  template: string;
+  from: number;
+  to: number;
+  priorities: number[];
+}
 /** Asks for the scheduler's own figures (scheduler/stats.ts), answered by `scheduler-stats-reply`; `gc` collects garbage first, `reset` starts a new event-loop measurement after answering. */
 export interface GetSchedulerStatsMsg {
   type: 'scheduler-stats';
@@ -407,6 +424,7 @@ export interface NannyWelcomeMsg {
 export type ClientToScheduler =
   | UpdateGraphMsg
   | UpdateGraphPartMsg
+  | UpdateGraphLayerMsg
   | GetSchedulerStatsMsg
   | ReleaseKeysMsg
   | WhoHasMsg

@@ -12,12 +12,21 @@ import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
 import { checkFromClient } from '../protocol/check.js';
-import type { ClientToScheduler, ScatterMsg, SchedulerToClient, UpdateGraphMsg, UpdateGraphPartMsg, WireError } from '../protocol/messages.js';
+import type {
+  ClientToScheduler,
+  ScatterMsg,
+  SchedulerToClient,
+  UpdateGraphLayerMsg,
+  UpdateGraphMsg,
+  UpdateGraphPartMsg,
+  WireError,
+} from '../protocol/messages.js';
 import type { SchedulerCore } from './core.js';
 import { ERRED, MEMORY } from './state/task-states.js';
 import { adaptiveTarget } from './adaptive.js';
 import { collectGarbage } from './stats.js';
 import { GraphAssembly } from './wire-graph.js';
+import { layerPart } from './layer-intake.js';
 
 const wire = (err: unknown): WireError => serializeError(err) as unknown as WireError;
 
@@ -75,6 +84,7 @@ export class ClientSession {
           this.#updateGraph(m);
           break;
         case 'update-graph-part':
+        case 'update-graph-layer':
           this.#graphPart(m);
           break;
         case 'release-keys':
@@ -115,13 +125,13 @@ export class ClientSession {
     }
   }
 
-  /** A part of a big graph: checked and kept until its update-graph (a bad one refuses the graph then). */
-  #graphPart(m: UpdateGraphPartMsg): void {
+  /** A part of a big graph, or a layer's blocks (layer-intake.ts): checked and kept until its update-graph (a bad one refuses the graph then). */
+  #graphPart(m: UpdateGraphPartMsg | UpdateGraphLayerMsg): void {
     let a = this.#assemblies.get(m.id);
     if (a === undefined) this.#assemblies.set(m.id, (a = new GraphAssembly()));
     if (a instanceof Error) return;
     try {
-      a.add(m);
+      a.add(m.type === 'update-graph-layer' ? layerPart(m, a.index) : m);
     } catch (err) {
       this.#assemblies.set(m.id, err as Error);
     }

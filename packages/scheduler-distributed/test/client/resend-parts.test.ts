@@ -4,9 +4,10 @@
  * never one message a new scheduler would have to take in one step. Against the fake scheduler.
  */
 import { afterEach, expect, it } from 'vitest';
-import { lowerGraph, type Key, type Node } from '@tsdask/core-graph';
+import { lowerGraph, type ComputeOptions, type Key, type Node } from '@tsdask/core-graph';
 import { Client } from '../../src/client/client.js';
 import { GRAPH_PART_TASKS } from '../../src/client/encode-graph.js';
+import { GRAPH_LAYERS } from '../../src/client/encode-layers.js';
 import type { ClientToScheduler } from '../../src/protocol/messages.js';
 import { closeFakes, fakeScheduler, TOKEN } from './fake-cluster.js';
 
@@ -37,7 +38,8 @@ it('sends a big pending graph again in parts after a reconnection, the same task
   await client.ready();
   const n = 2 * GRAPH_PART_TASKS + 7;
   const entries: [Key, Node][] = Array.from({ length: n }, (_, i) => [`leaf-x,${i}`, { op: '@tsdask/core-graph/ops#sum', args: [i, 1] }] as [Key, Node]);
-  const handle = client.asScheduler().run(lowerGraph(entries), ['leaf-x,0'], {});
+  // sent task by task the first time too (its leaves are one layer template otherwise, client/encode-layers.ts)
+  const handle = client.asScheduler().run(lowerGraph(entries), ['leaf-x,0'], { [GRAPH_LAYERS]: false } as ComputeOptions);
   handle.done.catch(() => {});
   await sched.next('update-graph');
   const first = keysOf(sched.received);
