@@ -32,7 +32,7 @@
 // Medians over --runs runs (one cluster each). On a loaded machine the event-loop figures include
 // the time the OS did not run the scheduler at all: read them beside the load average printed.
 //
-//   npm run build && node bench/million-tasks.mjs [--tasks 1000000] [--runs 1] [--dask-tasks 100000 (0: no Dask)]
+//   npm run build && node bench/million-tasks.mjs [--tasks 1000000] [--runs 1] [--dask-tasks 100000 (0: no Dask)] [--layers on|off]
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,6 +48,8 @@ const arg = (name, dflt) => {
 const nTasks = Number(arg('tasks', '1000000'));
 const runs = Number(arg('runs', '1'));
 const daskTasks = Number(arg('dask-tasks', '100000'));
+// --layers off: send the graph as task parts only (config distributed.layers: false).
+const layers = arg('layers', 'on') !== 'off';
 const root = dirname(fileURLToPath(import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const SUM = '@tsdask/core-graph/ops#sum';
@@ -93,7 +95,7 @@ async function measure(cluster, graph, output, expected) {
   const before = await watcher.schedulerStats({ gc: true, reset: true });
   const t0 = performance.now();
   const sched = client.asScheduler();
-  const handle = sched.run(graph, [output], {});
+  const handle = sched.run(graph, [output], { 'distributed.layers': layers });
   let poll = 0;
   let s;
   for (;;) {
