@@ -5,30 +5,12 @@
  * passes off and on; and the layers one expects to be templated are.
  */
 import { describe, expect, it } from 'vitest';
-import { expandTemplate, findTemplatedRuns, graphOf, type CollectionLike, type TaskGraph, type TemplatedRun } from '@tsdask/core-graph';
+import { findTemplatedRuns, graphOf, type CollectionLike } from '@tsdask/core-graph';
 import { ones } from '@tsdask/array';
 import { col, fromRecords } from '@tsdask/dataframe';
+import { expectRunsMatch } from './support/template-runs.js';
 
 const OFF = { optimize: { cull: false, inline: false, fuse: false, blockwise: false } };
-
-/** Checks each run's expansion against the lowered graph; returns the blocks covered per layer group. */
-function expectRunsMatch(g: TaskGraph, runs: TemplatedRun[]): Map<string, number> {
-  const covered = new Map<string, number>();
-  for (const run of runs) {
-    const ex = expandTemplate(run.template, run.from, run.to);
-    expect(ex.keys.length).toBe(run.ids.length);
-    for (let t = 0; t < ex.keys.length; t++) {
-      const id = run.ids[t]!;
-      expect(ex.keys[t]).toBe(g.keys[id]);
-      expect(ex.nodes[t]).toEqual(g.nodes[id]);
-      const deps = Array.from(g.depIdx.subarray(g.depPtr[id], g.depPtr[id + 1]), (d) => g.keys[d]);
-      expect(ex.depKeys.slice(ex.depPtr[t], ex.depPtr[t + 1])).toEqual(deps);
-    }
-    const group = run.template.name.replace(/-[0-9a-f]{32}$/, '');
-    covered.set(group, (covered.get(group) ?? 0) + run.to - run.from);
-  }
-  return covered;
-}
 
 describe('layer templates on collection graphs', () => {
   it('array: creation, elementwise, transpose and matmul blocks expand as lowering gives them', () => {

@@ -11,23 +11,8 @@ import {
   templateProblem,
   type Key,
   type Node,
-  type TaskGraph,
 } from '../src/index.js';
-
-/** Checks each run's expansion against the lowered graph, key by key, node by node, dependency by dependency. */
-function expectRunsMatch(g: TaskGraph, runs: ReturnType<typeof findTemplatedRuns>): void {
-  for (const run of runs) {
-    const ex = expandTemplate(run.template, run.from, run.to);
-    expect(ex.keys.length).toBe(run.ids.length);
-    for (let t = 0; t < ex.keys.length; t++) {
-      const id = run.ids[t]!;
-      expect(ex.keys[t]).toBe(g.keys[id]);
-      expect(ex.nodes[t]).toEqual(g.nodes[id]);
-      const deps = Array.from(g.depIdx.subarray(g.depPtr[id], g.depPtr[id + 1]), (d) => g.keys[d]);
-      expect(ex.depKeys.slice(ex.depPtr[t], ex.depPtr[t + 1])).toEqual(deps);
-    }
-  }
-}
+import { expectRunsMatch } from '../../../test/support/template-runs.js';
 
 /** A materialized layer of literal blocks `name,i,j` over a grid. */
 function grid(name: string, rows: number, cols: number): MaterializedLayer {

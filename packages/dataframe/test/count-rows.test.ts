@@ -6,12 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { config, graphOf, type Node } from '@tsdask/core-graph';
+import { config } from '@tsdask/core-graph';
 import { col, lit, readCSV, type DataFrame } from '@tsdask/dataframe';
 import { countAfterSteps, type Step } from '../src/kernels/steps.js';
 import type { ColumnData, Partition } from '../src/kernels/columns.js';
 import type { ExprNode } from '../src/kernels/expr-node.js';
 import { mulberry32 as rng } from '../../../test/support/seeded-random.js';
+import { opsOf } from './graph-ops.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-count-rows-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,19 +42,6 @@ function writeCsv(name: string, recs: Rec[], eol: string): string {
   const p = join(dir, name);
   writeFileSync(p, ['k,i,v', ...recs.map((x) => [x.k, x.i, x.v].map(field).join(','))].join(eol) + eol);
   return p;
-}
-
-function opsOf(c: { graph: unknown } | DataFrame | object): string[] {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n !== null && typeof n === 'object' && 'op' in n && 'args' in n) {
-      out.push((n as { op: string }).op);
-      walk((n as { args: unknown[] }).args);
-    }
-  };
-  for (const n of graphOf([c as DataFrame]).graph.nodes as Node[]) walk(n);
-  return out;
 }
 
 const recs = generate(5, 12000);

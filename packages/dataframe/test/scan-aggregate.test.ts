@@ -6,9 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { config, graphOf, type Node } from '@tsdask/core-graph';
+import { config } from '@tsdask/core-graph';
 import { CsvParseError, col, readCSV, type DataFrame } from '@tsdask/dataframe';
 import { mulberry32 as rng } from '../../../test/support/seeded-random.js';
+import { opsOf } from './graph-ops.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-scan-agg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -151,20 +152,6 @@ function expectMatches(got: Record<string, unknown>[], want: Map<string, Record<
       else expect(y, name).toEqual(x);
     }
   }
-}
-
-/** The ops of a collection's optimized task graph, nested (fused) tasks included. */
-function opsOf(df: DataFrame): string[] {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n !== null && typeof n === 'object' && 'op' in n && 'args' in n) {
-      out.push((n as { op: string }).op);
-      walk((n as { args: unknown[] }).args);
-    }
-  };
-  for (const n of graphOf([df]).graph.nodes as Node[]) walk(n);
-  return out;
 }
 
 /** Runs `build()` with the fusion off, then on; returns both record lists. */
