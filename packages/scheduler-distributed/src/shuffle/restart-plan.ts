@@ -9,10 +9,12 @@
  *   another worker). A lost worker's partition that needs no buckets (its unpack is done and held
  *   elsewhere, or no longer wanted) gets owner '': transfers skip it. Every other partition keeps
  *   its owner, and that owner keeps the buckets it received.
+ * - The run that opens marks every partition given an owner as needed anew from it (`fresh`):
+ *   an owner may get back a partition it held before (a forced one moving back, or staying with
+ *   the only live worker), and it removed that partition's file when it unpacked it.
  * - owedParts: what a transfer sends when it runs again. A transfer that delivered all its
- *   buckets under an earlier spec owes only the partitions whose owner changed since (every owner
- *   is a worker that never held that partition before, so "changed" is exact); one that never
- *   finished owes every partition with an owner.
+ *   buckets under an earlier spec owes only the partitions whose owner changed since, or that
+ *   were needed anew since; one that never finished owes every partition with an owner.
  *
  * Dask restarts the whole shuffle when a worker that took part leaves
  * (distributed/shuffle/_scheduler_plugin.py: `remove_worker` calls `_restart_shuffle`, which
@@ -20,7 +22,7 @@
  * nothing). tsdask keeps the survivors' files and unpacked outputs and resends only the lost
  * worker's partitions.
  */
-import { ownerOf, type P2PRunSpec } from './run-spec.js';
+import { ownerOf, stillDelivered, type P2PRunSpec } from './run-spec.js';
 
 /** What restart planning reads about one output partition: its unpack is still to run, is done (held by a live worker), or is not wanted. */
 export type PartStatus = 'pending' | 'done' | 'unused';
@@ -67,8 +69,8 @@ export function planMoves(
 export function owedParts(delivered: P2PRunSpec | undefined, current: P2PRunSpec): number[] | undefined {
   const owed: number[] = [];
   for (let j = 0; j < current.outputs; j++) {
-    const owner = ownerOf(current, j);
-    if (owner !== '' && (delivered === undefined || ownerOf(delivered, j) !== owner)) owed.push(j);
+    if (ownerOf(current, j) === '') continue;
+    if (delivered === undefined || !stillDelivered(current, j, ownerOf(delivered, j), delivered.run)) owed.push(j);
   }
   return owed.length === current.outputs ? undefined : owed;
 }

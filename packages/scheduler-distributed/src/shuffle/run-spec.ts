@@ -2,7 +2,7 @@
  * A P2P shuffle's run as the workers see it: the shuffle's spec (core-graph spec/p2p.ts) with
  * the run the scheduler put its task in (a new one after each restart) and the workers that own
  * its output partitions (contiguous ranges, as Dask's `_get_worker_for_range_sharding`), less the
- * partitions a restart moved off lost workers (`moved`). The scheduler writes it into arg 0 of
+ * partitions a restart moved off lost workers (`moved`) and those whose buckets it needs anew (`fresh`). The scheduler writes it into arg 0 of
  * every p2p task it sends (scheduler-runs.ts); workers read it back here. A transfer sent after a
  * restart may also carry, as arg 3, the only output partitions it still owes (restart-plan.ts).
  * Pure.
@@ -22,6 +22,12 @@ export interface P2PRunSpec extends P2PShuffleSpec {
    * or '' for one that needs no buckets (its unpack is done and held on a live worker).
    */
   moved?: Record<number, string>;
+  /**
+   * Partitions whose buckets are needed anew from a run on (restart-plan.ts): partition -> that
+   * run. A bucket delivered in an earlier run no longer counts, even to the same owner (a worker
+   * that unpacked a partition removed its file, and a restart may give the partition back to it).
+   */
+  fresh?: Record<number, number>;
   /** Set when the shuffle gave up (too many restarts): the task fails with this message. */
   failed?: string;
 }
@@ -82,4 +88,9 @@ export function rangeOwnerOf(spec: P2PShuffleSpec & { workers: readonly string[]
  */
 export function ownerOf(spec: P2PRunSpec, j: number): string {
   return spec.moved?.[j] ?? rangeOwnerOf(spec, j);
+}
+
+/** Whether partition `j`'s bucket, delivered to `owner` in run `run`, still counts in `spec`: the owner is the same, and the partition was not needed anew since. */
+export function stillDelivered(spec: P2PRunSpec, j: number, owner: string, run: number): boolean {
+  return owner !== '' && ownerOf(spec, j) === owner && run >= (spec.fresh?.[j] ?? 0);
 }

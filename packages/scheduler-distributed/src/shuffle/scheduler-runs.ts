@@ -23,6 +23,16 @@
  *   unpack's result is kept). After more than `maxRestarts` restarts the shuffle's tasks are sent
  *   marked failed, and the compute fails with P2PShuffleError TSDASK_P2P_RESTARTS naming the lost
  *   workers. Dask restarts the whole shuffle instead (restart-plan.ts says how).
+ * - `restartForMissing(key)`: with no worker lost, a failed fetch (missing-data) can drop the only
+ *   holder of an unpacked output, or of a result computed from released ones (the holder was cut
+ *   off from the fetching peer). What is lost is computed again, and the unpacks it reads were
+ *   unpacked and their files removed: the shuffle restarts as for a lost worker and they move
+ *   (`forced`), needed anew from the new run (`fresh`). Dask, likewise, runs a shuffle again for
+ *   an output lost after it completed. The other choice, keeping the holder the fetch failed on,
+ *   would leave the consumer waiting for as long as the partition lasts.
+ * - `staleReport`: every p2p task's task-finished and task-erred name the run they belong to; a
+ *   report of a run a restart ended is dropped (a transfer's late finish, or its failure after its
+ *   retries), and an unpack that finished as a restart took it back removed its file, so it moves.
  */
 import { chunkKey, type Key, type Task } from '@tsdask/core-graph';
 import type { WireNode } from '../protocol/messages.js';
@@ -104,6 +114,7 @@ export class SchedulerShuffles {
     const next: P2PRunSpec = { ...spec, run: spec.run + 1 };
     delete next.moved;
     if (Object.keys(plan.moved).length > 0) next.moved = plan.moved;
+    if (plan.assigned.length > 0) next.fresh = { ...spec.fresh, ...Object.fromEntries(plan.assigned.map((j) => [j, next.run])) };
     s.spec = next;
     s.restarting = false;
     s.forced.clear();

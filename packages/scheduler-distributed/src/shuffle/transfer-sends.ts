@@ -7,7 +7,8 @@
  *   all of them, plus any partition whose owner changed since the run its task was sent in (a
  *   restart while it ran moved them); partitions with no owner ('') need nothing.
  * - An owner's ack marks what it holds: a bucket is sent again only when its partition's owner
- *   changed, never to a survivor that acked it.
+ *   changed, or a newer run needs it anew (`fresh`: its owner removed its file), never to a
+ *   survivor that acked it otherwise.
  * - When a destination fails, it waits for the scheduler's next run (the destination died:
  *   `newerRun`) or a retry delay, whichever comes first (1 s, doubling: the destination may be
  *   cut off for a while and come back, as with Dask's `distributed.p2p.comm.retry`), and sends
@@ -22,7 +23,7 @@
 import type { ShuffleShardsMsg } from '../protocol/messages.js';
 import { encodeWireValue } from '../protocol/values.js';
 import { P2PShuffleError } from './errors.js';
-import { ownerOf, type P2PRunSpec } from './run-spec.js';
+import { ownerOf, stillDelivered, type P2PRunSpec } from './run-spec.js';
 
 /** The first and the longest wait before sending again to a destination that failed (as Dask's p2p.comm.retry.delay: 1 s to 30 s). */
 const RETRY_MIN_MS = 1000;
@@ -59,8 +60,8 @@ export async function sendBuckets(
   const want = only === undefined ? undefined : new Set(only);
   const encoded: (Uint8Array | undefined)[] = [];
   const bytesOf = (j: number): Uint8Array => (encoded[j] ??= encodeWireValue(buckets[j]));
-  /** Partition -> the owner that acked its bucket. */
-  const acked = new Map<number, string>();
+  /** Partition -> the owner that acked its bucket, and the run it was sent in. */
+  const acked = new Map<number, { owner: string; run: number }>();
   let sent = 0;
   let cur = spec;
   /** When sends began failing with no success since (undefined: they do not), and the next retry delay. */
@@ -70,8 +71,9 @@ export async function sendBuckets(
     const byOwner = new Map<string, number[]>();
     for (let j = 0; j < spec.outputs; j++) {
       const owner = ownerOf(cur, j);
-      if (owner === '' || acked.get(j) === owner) continue;
-      if (want !== undefined && !want.has(j) && ownerOf(spec, j) === owner) continue; // delivered before this task was sent
+      const a = acked.get(j);
+      if (owner === '' || (a !== undefined && stillDelivered(cur, j, a.owner, a.run))) continue;
+      if (want !== undefined && !want.has(j) && stillDelivered(cur, j, ownerOf(spec, j), spec.run)) continue; // delivered before this task was sent
       const parts = byOwner.get(owner);
       if (parts === undefined) byOwner.set(owner, [j]);
       else parts.push(j);
@@ -88,7 +90,7 @@ export async function sendBuckets(
         }
         await ctx.send(owner, { type: 'shuffle-shards', shuffle: run.id, run: run.run, input, parts: batch }, batch.map(bytesOf));
         for (const j of batch) {
-          acked.set(j, owner);
+          acked.set(j, { owner, run: run.run });
           encoded[j] = undefined;
         }
         sent += batch.length;

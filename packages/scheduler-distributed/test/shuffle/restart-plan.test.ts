@@ -5,7 +5,8 @@
  * and a transfer that had delivered owes only 6 and 8. Then B is lost too (3 unpacked, 4, 5 and
  * the moved 8 still to do): all of them but 3 move to A, the only one left, and what each
  * transfer owes depends on the run it last delivered in. A partition whose result was lost
- * while its owner lives moves to another worker (its owner removed its file).
+ * while its owner lives moves to another worker (its owner removed its file); a partition needed
+ * anew (`fresh`) is owed again even to an owner that held it before.
  */
 import { describe, expect, it } from 'vitest';
 import { owedParts, planMoves, type PartStatus } from '../../src/shuffle/restart-plan.js';
@@ -60,5 +61,22 @@ describe('restart planning', () => {
       moved: { 6: '', 7: '', 8: '' },
       assigned: [],
     });
+  });
+
+  it('owes a partition given back to an owner that held it before (it removed its file), and one forced on the only live worker', () => {
+    // Run 2: output 1's result was lost (its owner A removed its file): it moves to B, needed anew from run 2.
+    const run2: P2PRunSpec = { ...run1, run: 2, moved: { 1: 'B' }, fresh: { 1: 2 } };
+    expect(owedParts(run1, run2)).toEqual([1]);
+    // Run 3: B's result of output 1 is lost in turn and output 1 goes back to A. A transfer that last delivered in
+    // run 1 (to A) owes it again, as does one that delivered in run 2 (to B).
+    const p3 = planMoves(run2, new Set(), ['A', 'B', 'C'], () => 'pending', new Set([1]))!;
+    expect(p3.moved[1]).toBe('A');
+    const run3: P2PRunSpec = { ...run2, run: 3, moved: p3.moved, fresh: { 1: 3 } };
+    expect([owedParts(run1, run3), owedParts(run2, run3), owedParts(run3, run3)]).toEqual([[1], [1], []]);
+    // With one live worker a forced output stays on its owner, needed anew.
+    const solo: P2PRunSpec = { ...run1, workers: ['A'] };
+    const p = planMoves(solo, new Set(), ['A'], () => 'pending', new Set([4]))!;
+    expect(p).toEqual({ moved: { 4: 'A' }, assigned: [4] });
+    expect(owedParts(solo, { ...solo, run: 2, moved: p.moved, fresh: { 4: 2 } })).toEqual([4]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A transfer's send loop alone, with a fake worker around it: a destination that fails is tried
  * again after a retry delay (1 s, then 2 s, ...) in the same run, and only what it did not ack is
- * sent again; a newer run sends what moved to its new owner; failures past `giveUpMs` with no
+ * sent again; a newer run sends what moved to its new owner, and what it needs anew to the
+ * same owner; failures past `giveUpMs` with no
  * success and no newer run end in P2PShuffleError TSDASK_P2P_PEER.
  */
 import { describe, expect, it } from 'vitest';
@@ -48,6 +49,18 @@ describe('sendBuckets', () => {
     const { ctx, sends } = fake(1, run2);
     expect(await sendBuckets(ctx, run1, 0, buckets, undefined)).toEqual({ run: 2, sent: 4 });
     expect(sends).toEqual(['A:0,1@1', 'B:2,3@1', 'A:2,3@2']);
+  });
+
+  it('sends again to the same owner a partition a newer run needs anew (its owner removed its file), and only that one', async () => {
+    // Run 2 gives output 0 back to A, which acked it in run 1 and has unpacked it since.
+    const run2: P2PRunSpec = { ...run1, run: 2, moved: { 0: 'A' }, fresh: { 0: 2 } };
+    const { ctx, sends } = fake(1, run2);
+    expect(await sendBuckets(ctx, run1, 0, buckets, undefined)).toEqual({ run: 2, sent: 5 });
+    expect(sends).toEqual(['A:0,1@1', 'B:2,3@1', 'A:0@2', 'B:2,3@2']);
+    // A transfer sent in run 2 that owes only output 0 (it delivered the rest in run 1) sends just that.
+    const owing = fake(0);
+    expect(await sendBuckets(owing.ctx, run2, 0, buckets, [0])).toEqual({ run: 2, sent: 1 });
+    expect(owing.sends).toEqual(['A:0@2']);
   });
 
   it('sends only the partitions it owes, and fails with TSDASK_P2P_PEER once failures pass giveUpMs', async () => {
