@@ -6,8 +6,8 @@
 // k). Prints, per method, seconds (median of --runs) and each worker's peak RSS (VmHWM) beside
 // its RSS once started; `--method both` runs the task-based shuffle too, as the baseline.
 //
-//   node bench/p2p-shuffle.mjs [--gb 2] [--limit 256MiB] [--workers 2] [--runs 1] [--method p2p|tasks|both] [--blocksize 16MB] [--verbose]
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+//   node bench/p2p-shuffle.mjs [--gb 2] [--limit 256MiB] [--workers 2] [--runs 1] [--method p2p|tasks|both] [--blocksize 16MB] [--verbose] [--memory-series FILE]
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,8 @@ const runs = Number(arg('runs', '1'));
 const method = arg('method', 'p2p');
 const blocksize = arg('blocksize', '16MB');
 const verbose = args.includes('--verbose');
+const series = arg('memory-series', undefined); // a file: every memory line, with seconds since the compute began
+
 const rows = Math.ceil((gb * 2 ** 30) / 2 / 16); // per table
 const KEYS = Math.ceil(rows * 1.25);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -89,7 +91,12 @@ try {
       const tmp = mkdtempSync(join(dir, 'tmp-'));
       // Each worker logs its memory every 250 ms (worker/memory-log.ts); the peak of each figure is printed per worker.
       const tops = new Map();
+      const seriesLines = [];
       const onLog = (child, line) => {
+        if (series !== undefined && / (thread-)?memory /.test(line))
+          seriesLines.push(
+            `${((performance.now() - t0) / 1000).toFixed(2)} ${child}${line.slice(line.indexOf(' memory') >= 0 ? line.indexOf(' memory') : line.indexOf(' thread-memory'))}`,
+          );
         const m = / memory (rss=.*) paused=/.exec(line) ?? / thread-memory (.*)/.exec(line);
         if (m === null) {
           if (verbose) console.log(`${child}: ${line}`);
@@ -133,6 +140,7 @@ try {
       } finally {
         await client.close();
         await cluster.close();
+        if (series !== undefined) writeFileSync(series, seriesLines.join('\n') + '\n');
         rmSync(tmp, { recursive: true, force: true });
       }
     }
