@@ -70,6 +70,11 @@ line('failed computes', `${figures.errors} (must be 0)`);
 line('hangs', `${figures.hangs} (must be 0)`);
 line('slowest workload', `${(figures.slowest.ms / 1000).toFixed(1)} s (${figures.slowest.what}; the watchdog's bound is ${figures.boundMs / 1000} s)`);
 line('time', `${figures.seconds.toFixed(0)} s in the suite, ${((Date.now() - t0) / 1000).toFixed(0)} s in all`);
+line('harness errors', `${figures.harnessErrors?.length ?? 0} (runs whose cluster could not start or whose harness threw; not computes)`);
+if ((figures.harnessErrors?.length ?? 0) > 0) {
+  console.log('\n=== harness errors ===');
+  for (const p of figures.harnessErrors) console.log(`${p}\n`);
+}
 if (figures.problems.length > 0) {
   console.log('\n=== problems ===');
   for (const p of figures.problems) console.log(`${p}\n`);

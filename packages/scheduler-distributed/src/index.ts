@@ -73,7 +73,7 @@ export { SchedulerServer, type SchedulerServerOptions } from './scheduler/server
 export type { SchedulerStats } from './scheduler/stats.js';
 export type { LoopDelay } from './scheduler/loop-monitor.js';
 export type { IntakeStats } from './scheduler/graph-intake.js';
-export type { DataScattered, MissingData } from './scheduler/state/messages.js';
+export type { DataScattered, MissingData, RestartTasks } from './scheduler/state/messages.js';
 export { ScatteredDataLostError } from './scheduler/state/errors.js';
 export { Worker, type WorkerOptions, type WorkerExit } from './worker/worker.js';
 export { TaskMemoryError } from './worker/errors.js';

@@ -80,7 +80,7 @@ const SCHEDULER_TO_CLIENT: Shapes = {
 const WORKER_TO_SCHEDULER: Shapes = {
   'register-worker': { name: 'string', address: 'string', nthreads: 'number', memoryLimit: 'number', pid: 'number', nanny: 'string?', held: 'held?' },
   'task-finished': { key: 'string', nbytes: 'number', duration: 'number?', run: 'number?' },
-  'task-erred': { key: 'string', error: 'object' },
+  'task-erred': { key: 'string', error: 'object', run: 'number?' },
   'missing-data': { key: 'string', tried: 'string[]' },
   heartbeat: { memory: 'number', spilled: 'number?', executing: 'number', ready: 'number' },
   'steal-response': { key: 'string', released: 'boolean' },

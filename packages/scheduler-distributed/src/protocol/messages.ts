@@ -242,7 +242,7 @@ export interface WorkerTaskFinishedMsg {
   nbytes: number;
   /** Seconds it ran on its thread, when it ran here (the scheduler's duration estimates for adapt). */
   duration?: number;
-  /** A P2P transfer's run (its result): the scheduler drops a finish from a run older than the shuffle's (shuffle/scheduler-runs.ts). */
+  /** A P2P task's run (a transfer's: the one it finished in): the scheduler drops a report from a run a restart ended (shuffle/scheduler-runs.ts). */
   run?: number;
 }
 /** Copies fetched because the scheduler asked (acquire-replicas): this worker holds them now. */
@@ -255,6 +255,8 @@ export interface WorkerTaskErredMsg {
   type: 'task-erred';
   key: string;
   error: WireError;
+  /** A P2P task's run, as task-finished's. */
+  run?: number;
 }
 /** No peer in `tried` had `key`, which a task here needs. */
 export interface MissingDataMsg {

@@ -6,7 +6,7 @@
  * closes this connection only. A closed connection or a missed heartbeat removes the worker, at
  * once or, for a worker with a nanny, once the nanny says why it died (core.ts workerLeft).
  */
-import { deserializeError, type SerializedError } from '@tsdask/core-graph';
+import { deserializeError, type Key, type SerializedError } from '@tsdask/core-graph';
 import type { Connection } from '../comm/connection.js';
 import { MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
@@ -123,20 +123,33 @@ export class WorkerSession {
     }
   }
 
+  /** Whether a P2P task's report (finished or failed) is from a run a restart ended: dropped, its shuffle restarted if that needs it (shuffle/scheduler-runs.ts). */
+  #staleP2P(key: Key, run: number | undefined, finished: boolean): boolean {
+    const restart = this.#server.shuffles.staleReport(key, run, this.name, finished);
+    if (restart === undefined) return false;
+    if (restart.length > 0) this.#server.apply({ type: 'restart-tasks', keys: restart });
+    return true;
+  }
+
   #handle(m: WorkerToScheduler): void {
     const s = this.#server;
     switch (m.type) {
       case 'task-finished':
-        if (s.shuffles.staleFinish(m.key, m.run, this.name)) break; // a P2P transfer's finish from a run before a restart
+        if (this.#staleP2P(m.key, m.run, true)) break;
         if (m.duration !== undefined) s.durations.record(m.key, m.duration);
         if (!s.scatters.finished(this.name, m.key, m.nbytes)) s.apply({ type: 'task-finished', key: m.key, worker: this.name, nbytes: m.nbytes });
         break;
       case 'task-erred':
+        if (this.#staleP2P(m.key, m.run, false)) break;
         s.apply({ type: 'task-erred', key: m.key, worker: this.name, error: errorFrom(m.error, m.key, this.name) });
         break;
-      case 'missing-data':
+      case 'missing-data': {
+        // A P2P output needed again when this drops its last holder restarts its shuffle first (shuffle/scheduler-runs.ts).
+        const restart = s.shuffles.restartForMissing(m.key, this.name, m.tried);
+        if (restart.length > 0) s.apply({ type: 'restart-tasks', keys: restart });
         s.apply({ type: 'missing-data', key: m.key, worker: this.name, tried: m.tried });
         break;
+      }
       case 'steal-response':
         s.apply({ type: 'steal-response', key: m.key, worker: this.name, released: m.released });
         break;

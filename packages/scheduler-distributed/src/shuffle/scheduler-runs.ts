@@ -28,6 +28,7 @@ import { chunkKey, type Key, type Task } from '@tsdask/core-graph';
 import type { WireNode } from '../protocol/messages.js';
 import { decodeNode } from '../protocol/values.js';
 import type { SchedulerState } from '../scheduler/state/scheduler-state.js';
+import { needed } from '../scheduler/state/release.js';
 import type { TaskRecord } from '../scheduler/state/task-record.js';
 import { MEMORY, PROCESSING, QUEUED, RELEASED, WAITING } from '../scheduler/state/task-states.js';
 import { owedParts, planMoves, type PartStatus } from './restart-plan.js';
@@ -45,8 +46,10 @@ interface ShuffleRun {
   lostNames: Set<string>;
   /** Per input: the spec under which its transfer last delivered all its buckets (undefined: never). */
   delivered: (P2PRunSpec | undefined)[];
-  /** Partitions whose unpacked result was lost with a worker other than their owner: they move at the next run. */
+  /** Partitions whose unpacked result was lost with a worker other than their owner, or needed again after their owner removed their file: they move at the next run. */
   forced: Set<number>;
+  /** The run its barrier was last sent in (0: never): every transfer had delivered in that run. */
+  barrierRun: number;
 }
 
 /** The P2P shuffles the scheduler runs. */
@@ -73,11 +76,21 @@ export class SchedulerShuffles {
     const spec = specOf(decodeNode(wire) as Task);
     let s = this.#shuffles.get(spec.id);
     if (s === undefined) {
-      s = { spec: { ...spec, run: 0, workers: [] }, restarting: false, restarts: 0, lost: [], lostNames: new Set(), delivered: [], forced: new Set() };
+      s = {
+        spec: { ...spec, run: 0, workers: [] },
+        restarting: false,
+        restarts: 0,
+        lost: [],
+        lostNames: new Set(),
+        delivered: [],
+        forced: new Set(),
+        barrierRun: 0,
+      };
       this.#shuffles.set(spec.id, s);
     }
     if (s.spec.run === 0) s.spec = { ...spec, run: 1, workers: [...this.state.workers.keys()] };
     else if (kind === 'transfer' && s.restarting) this.#openRestart(s);
+    if (kind === 'barrier') s.barrierRun = s.spec.run;
     if (kind !== 'transfer' || s.spec.run === 1) return withSpec(wire, s.spec);
     const input = (decodeNode(wire) as Task).args[1] as number;
     return withSpec(wire, s.spec, owedParts(s.delivered[input], s.spec));
@@ -110,16 +123,7 @@ export class SchedulerShuffles {
 
   /** The worker unpack task `t` must run on (its partition's owner in the current run), if `t` is one. */
   ownerFor(t: TaskRecord): string | undefined {
-    let u = this.#unpacks.get(t);
-    if (u === undefined) {
-      const wire = t.node as unknown as WireNode;
-      if (p2pKindOfWire(wire) !== 'unpack') u = null;
-      else {
-        const node = decodeNode(wire) as Task;
-        u = { id: specOf(node).id, j: node.args[1] as number };
-      }
-      this.#unpacks.set(t, u);
-    }
+    const u = this.#unpackOf(t);
     if (u === null) return undefined;
     const s = this.#shuffles.get(u.id);
     if (s === undefined || s.spec.workers.length === 0) return undefined;
@@ -127,24 +131,58 @@ export class SchedulerShuffles {
     return owner === '' ? undefined : owner;
   }
 
+  /** `t`'s shuffle id and output partition when it is an unpack, else null (decoded once per record). */
+  #unpackOf(t: TaskRecord): { id: string; j: number } | null {
+    let u = this.#unpacks.get(t);
+    if (u === undefined) {
+      const wire = t.node as unknown as WireNode;
+      if (wire === null || p2pKindOfWire(wire) !== 'unpack') u = null;
+      else {
+        const node = decodeNode(wire) as Task;
+        u = { id: specOf(node).id, j: node.args[1] as number };
+      }
+      this.#unpacks.set(t, u);
+    }
+    return u;
+  }
+
   /**
-   * Whether a task-finished for `key` from `worker` names a run older than its shuffle's current
-   * one (as Dask's run_id checks): a transfer that finished just before a restart took it back,
-   * its message crossing the free-keys and the compute-task of the new run. It is dropped (and
-   * logged): the worker got the free-keys first and finishes the new compute-task with its new run.
-   * Accepting it would leave the transfer's buckets for moved partitions unsent, and the barrier
-   * would fail with TSDASK_P2P_STALE. False for any other task, or a finish that names no run.
+   * Whether a task-finished or task-erred for p2p task `key` from `worker` is stale: it names a
+   * run older than its shuffle's current one (as Dask's run_id checks; the worker reports the run
+   * of every p2p result, finished or failed). A restart took the task back (free-keys) and sent it
+   * again in the new run; the old report crossed those messages. Taking it would leave a transfer's
+   * buckets for moved partitions unsent (the barrier then fails with TSDASK_P2P_STALE), or fail the
+   * compute with an error of a run that is over (a transfer that gave up after its retries:
+   * TSDASK_P2P_PEER). Returns undefined when the report is to be taken (any other task, or one
+   * that names no run), else the keys to restart: an unpack that finished in an older run, or
+   * after a restart took it back, removed its file, so when its partition is still to unpack on
+   * that worker, it moves at a new run (a restart; [] when the restart under way moves it).
    */
-  staleFinish(key: Key, run: number | undefined, worker: string): boolean {
-    if (run === undefined) return false;
+  staleReport(key: Key, run: number | undefined, worker: string, finished: boolean): Key[] | undefined {
+    if (run === undefined) return undefined;
     const t = this.state.tasks.get(key);
-    if (t === undefined) return false;
+    if (t === undefined) return undefined;
     const wire = t.node as unknown as WireNode;
-    if (p2pKindOfWire(wire) !== 'transfer') return false;
-    const s = this.#shuffles.get(specOf(decodeNode(wire) as Task).id);
-    if (s === undefined || run >= s.spec.run) return false;
-    this.log(`tsdask-scheduler: p2p shuffle ${s.spec.id}: dropped ${worker}'s finish of '${key}' from run ${run}; the shuffle is in run ${s.spec.run}`);
-    return true;
+    const kind = p2pKindOfWire(wire);
+    if (kind === undefined) return undefined;
+    const node = decodeNode(wire) as Task;
+    const s = this.#shuffles.get(specOf(node).id);
+    if (s === undefined) return undefined;
+    // An unpack's finish in the run under restart, from a worker it is no longer processing on: the restart took it back.
+    const takenBack = kind === 'unpack' && finished && s.restarting && !(t.state === PROCESSING && t.processingOn?.name === worker);
+    if (run >= s.spec.run && !takenBack) return undefined;
+    this.log(
+      `tsdask-scheduler: p2p shuffle ${s.spec.id}: dropped ${worker}'s ${finished ? 'finish' : 'failure'} of '${key}' from run ${run}; the shuffle is in run ${s.spec.run}`,
+    );
+    const j = node.args[1] as number;
+    if (kind !== 'unpack' || !finished || t.state === MEMORY || ownerOf(s.spec, j) !== worker) return [];
+    if (s.restarting) {
+      s.forced.add(j); // the run to open moves it
+      return [];
+    }
+    const keys: Key[] = [];
+    this.#restart(s, [j], `output ${j} unpacked by ${worker} in run ${run} after a restart took it back (its file is gone)`, keys);
+    return keys;
   }
 
   /** Keys to compute again because `worker` left (see the header); [] when no shuffle needs it. */
@@ -176,35 +214,73 @@ export class SchedulerShuffles {
         continue;
       }
       if (!needsRun) continue;
-      this.#noteDeliveries(s);
-      for (const j of forced) s.forced.add(j);
-      s.restarts++;
-      s.lost.push(`${worker} (${how})`);
       s.lostNames.add(worker);
-      s.restarting = true; // the next transfer sent opens a new run
-      if (s.restarts > this.maxRestarts && s.spec.failed === undefined)
-        s.spec = {
-          ...s.spec,
-          failed:
-            `it was restarted ${s.restarts - 1} times and lost a worker again; workers lost: ${s.lost.join('; ')}. ` +
-            'Workers may be running out of memory during the shuffle: give them more memory or split the data into more partitions.',
-        };
-      this.log(`tsdask-scheduler: p2p shuffle ${id}: worker ${worker} of run ${spec.run} lost (${how}); restart ${s.restarts} of at most ${this.maxRestarts}`);
-      for (let i = 0; i < spec.inputs; i++) {
-        const k = chunkKey(spec.transfer, i);
-        if (this.state.tasks.has(k)) keys.push(k);
-      }
-      if (this.state.tasks.has(spec.barrier)) keys.push(spec.barrier);
+      this.#restart(s, forced, `worker ${worker} of run ${spec.run} lost (${how})`, keys);
     }
     return keys;
   }
 
-  /** Notes which transfers delivered all their buckets in the current run: all once the barrier ran (or runs), else those in memory. */
+  /**
+   * Keys to compute again before missing-data for `key` is applied (`worker` could fetch it from
+   * none of `tried`; no worker was lost): when that drops its last holder while it is needed, it
+   * is computed again, and so is every unpack it reads through released results (or `key` itself,
+   * an unpack). Their owners removed their files, so their shuffle restarts and they move, as for
+   * a lost worker; [] when no shuffle output is needed again.
+   */
+  restartForMissing(key: Key, worker: string, tried: readonly string[]): Key[] {
+    const t = this.state.tasks.get(key);
+    if (this.#shuffles.size === 0 || t === undefined || t.state !== MEMORY || !needed(t)) return [];
+    for (const h of t.whoHas) if (!tried.includes(h.name)) return []; // a holder is left
+    const forced = new Map<ShuffleRun, number[]>();
+    const seen = new Set<TaskRecord>([t]);
+    for (const stack = [t]; stack.length > 0;) {
+      const d = stack.pop()!;
+      const u = this.#unpackOf(d);
+      const s = u === null ? undefined : this.#shuffles.get(u.id);
+      if (u !== null && s !== undefined && s.spec.run > 0) {
+        if (ownerOf(s.spec, u.j) !== '') forced.set(s, [...(forced.get(s) ?? []), u.j]);
+        continue; // an unpack reads only its barrier
+      }
+      for (const dep of d.deps) {
+        if (dep.state !== RELEASED || seen.has(dep)) continue;
+        seen.add(dep);
+        stack.push(dep);
+      }
+    }
+    const keys: Key[] = [];
+    for (const [s, js] of forced)
+      this.#restart(s, js, `output(s) ${js.join(',')} needed again: ${worker} could not fetch '${key}' from ${tried.join(', ') || '(none)'}`, keys);
+    return keys;
+  }
+
+  /** Restarts shuffle `s` (`why`, in words): `forced` outputs move; the keys to compute again (its transfers and barrier) go to `keys`. */
+  #restart(s: ShuffleRun, forced: readonly number[], why: string, keys: Key[]): void {
+    const { spec } = s;
+    this.#noteDeliveries(s);
+    for (const j of forced) s.forced.add(j);
+    s.restarts++;
+    s.lost.push(why);
+    s.restarting = true; // the next transfer sent opens a new run
+    if (s.restarts > this.maxRestarts && s.spec.failed === undefined)
+      s.spec = {
+        ...s.spec,
+        failed:
+          `it was restarted ${s.restarts - 1} times and lost a worker or an output again: ${s.lost.join('; ')}. ` +
+          'Workers may be running out of memory during the shuffle, or the network failing: give them more memory or split the data into more partitions.',
+      };
+    this.log(`tsdask-scheduler: p2p shuffle ${spec.id}: ${why}; restart ${s.restarts} of at most ${this.maxRestarts}`);
+    for (let i = 0; i < spec.inputs; i++) {
+      const k = chunkKey(spec.transfer, i);
+      if (this.state.tasks.has(k)) keys.push(k);
+    }
+    if (this.state.tasks.has(spec.barrier)) keys.push(spec.barrier);
+  }
+
+  /** Notes which transfers delivered all their buckets in the current run: all once its barrier was sent (every transfer had finished in it), else those in memory. */
   #noteDeliveries(s: ShuffleRun): void {
     if (s.restarting) return; // restarted already and not run again since: nothing new was delivered
     const { spec } = s;
-    const barrier = this.state.tasks.get(spec.barrier)?.state;
-    const all = barrier === MEMORY || barrier === PROCESSING;
+    const all = s.barrierRun === spec.run;
     for (let i = 0; i < spec.inputs; i++) if (all || this.state.tasks.get(chunkKey(spec.transfer, i))?.state === MEMORY) s.delivered[i] = spec;
   }
 }

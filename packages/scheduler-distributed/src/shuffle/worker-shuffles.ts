@@ -7,7 +7,8 @@
  *   message per destination worker (transfer-sends.ts; buckets for itself go straight to its own
  *   files), through the runs the scheduler opens meanwhile (learnt from the compute-task messages
  *   that carry them: `observe`). Its result is the run it finished in, which its task-finished
- *   carries too (`takeRun`): the scheduler drops a finish from a run before a restart.
+ *   carries too (`takeRun`; a failure carries the run it failed in, and every other p2p task's
+ *   report its task's run): the scheduler drops a report from a run before a restart.
  * - barrier: checks that every transfer's result is its own run (TSDASK_P2P_STALE otherwise).
  * - unpack j: reads output j's file (on the worker that owns j: the scheduler sends it there),
  *   checks it holds exactly one bucket from each input (TSDASK_P2P_SHARDS), and combines them in
@@ -103,7 +104,7 @@ export class WorkerShuffles {
   readonly #waiters = new Set<() => void>();
   /** Transfers running here, by key: a second execute of one (the scheduler sent it again after a restart) joins the first, which sends to the newest run. */
   readonly #transfers = new Map<Key, Promise<BatchResult>>();
-  /** The run of each transfer result not yet reported to the scheduler (`takeRun`). */
+  /** The run of each p2p result not yet reported to the scheduler (`takeRun`). */
   readonly #runs = new Map<Key, number>();
   #dir: string | undefined;
   readonly #closable = { closeSync: (): void => this.#removeDir() };
@@ -173,8 +174,9 @@ export class WorkerShuffles {
 
   /** Runs p2p task `key` (node `node`); `held(key)` gives the values of its inputs. A failure comes back as data. */
   async execute(key: Key, node: Task, held: Held): Promise<BatchResult> {
+    const spec = specOf(node);
+    let r: BatchResult;
     try {
-      const spec = specOf(node);
       if (spec.failed !== undefined) throw new P2PShuffleError('TSDASK_P2P_RESTARTS', spec.id, spec.run, spec.failed);
       this.observe(node);
       switch (p2pKindOf(node)) {
@@ -184,16 +186,23 @@ export class WorkerShuffles {
             running = this.#transfer(key, node, spec, held).finally(() => this.#transfers.delete(key));
             this.#transfers.set(key, running);
           }
-          return await running;
+          r = await running;
+          break;
         }
         case 'barrier':
-          return this.#barrier(node, spec, held);
+          r = this.#barrier(node, spec, held);
+          break;
         default:
-          return await this.#unpack(key, node, spec, held);
+          r = await this.#unpack(key, node, spec, held);
       }
     } catch (err) {
-      return failedBatch(err, 0, -1);
+      r = failedBatch(err, 0, -1);
     }
+    // The run its report names: a transfer's is the one it finished in (its value), or failed in.
+    const e = r.ok ? undefined : r.error;
+    const failedIn = e?.name === 'P2PShuffleError' && e.fields.shuffle === spec.id && typeof e.fields.run === 'number' ? e.fields.run : undefined;
+    this.#runs.set(key, r.ok && p2pKindOf(node) === 'transfer' ? (r.value as number) : (failedIn ?? spec.run));
+    return r;
   }
 
   /** Stops sending and removes the shuffle folder. */
@@ -229,11 +238,10 @@ export class WorkerShuffles {
     this.#o.log(
       `p2p ${spec.id}: input ${input} sent ${out.sent} bucket(s), run ${out.run}${only !== undefined ? ` (owing ${only.length} of ${spec.outputs})` : ''}`,
     );
-    this.#runs.set(key, out.run);
     return done(out.run, 8);
   }
 
-  /** The run a transfer's result (task `key`) finished in, once, for its task-finished; undefined for other tasks. */
+  /** The run p2p task `key`'s last result names (a transfer's: the run it finished or failed in), once, for its task-finished or task-erred; undefined for other tasks. */
   takeRun(key: Key): number | undefined {
     const run = this.#runs.get(key);
     this.#runs.delete(key);

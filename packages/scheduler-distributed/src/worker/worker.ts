@@ -316,15 +316,17 @@ export class Worker {
         if (this.#inbox.replicating.delete(ins.key)) return this.#send({ type: 'replicas-added', keys: [[ins.key, ins.nbytes]] });
         const duration = this.#runner.durations.get(ins.key);
         this.#runner.durations.delete(ins.key);
-        const run = this.#shuffles.takeRun(ins.key); // a P2P transfer's
+        const run = this.#shuffles.takeRun(ins.key); // a P2P task's
         // While other tasks run or wait here, the scheduler needs this one no sooner than the next result: it may wait for company.
         return this.#send(
           { type: 'task-finished', key: ins.key, nbytes: ins.nbytes, ...(duration !== undefined ? { duration } : {}), ...(run !== undefined ? { run } : {}) },
           this.#machine.executing > 0 || this.#machine.ready.size > 0,
         );
       }
-      case 'task-erred':
-        return this.#send({ type: 'task-erred', key: ins.key, error: ins.error as WireError });
+      case 'task-erred': {
+        const run = this.#shuffles.takeRun(ins.key); // a P2P task's
+        return this.#send({ type: 'task-erred', key: ins.key, error: ins.error as WireError, ...(run !== undefined ? { run } : {}) });
+      }
       case 'missing-data':
         return this.#send({ type: 'missing-data', key: ins.key, tried: ins.tried });
       case 'release-data':

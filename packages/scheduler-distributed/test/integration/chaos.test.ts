@@ -54,9 +54,20 @@ it(
   async (ctx) => {
     if (skip !== undefined || net === undefined) return ctx.skip();
     const results: RunResult[] = [];
+    /** Soak runs whose cluster could not start or whose harness threw (not a compute's failure: listed apart). */
+    const harnessErrors: string[] = [];
     const t0 = Date.now();
     for (let seed = firstSeed; ; seed++) {
-      const r = await chaosRun(net, { seed, boundMs: BOUND_MS, heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS, rounds, lanes });
+      let r: RunResult;
+      try {
+        r = await chaosRun(net, { seed, boundMs: BOUND_MS, heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS, rounds, lanes });
+      } catch (err) {
+        if (soakSeconds === 0) throw err;
+        harnessErrors.push(`seed ${seed}: the run could not go on: ${(err as Error).message}`);
+        console.log(harnessErrors.at(-1));
+        if (Date.now() - t0 > soakSeconds * 1000) break;
+        continue;
+      }
       results.push(r);
       const faults = Object.entries(r.faults)
         .filter(([, n]) => n > 0)
@@ -80,11 +91,12 @@ it(
       wrongAnswers: sum((r) => r.wrong.length),
       errors: sum((r) => r.errors.length),
       hangs: sum((r) => r.hangs.length),
-      slowest: results.map((r) => r.slowest).reduce((a, b) => (b.ms > a.ms ? b : a)),
+      slowest: results.map((r) => r.slowest).reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, what: '-' }),
       boundMs: BOUND_MS,
       seconds: (Date.now() - t0) / 1000,
-      seeds: [firstSeed, firstSeed + results.length - 1],
+      seeds: [firstSeed, firstSeed + results.length + harnessErrors.length - 1],
       problems: results.flatMap((r) => [...r.wrong, ...r.errors, ...r.hangs]),
+      harnessErrors,
     };
     if (report !== undefined) writeFileSync(report, JSON.stringify(figures, null, 2));
     expect(figures.faults).toBeGreaterThan(0);

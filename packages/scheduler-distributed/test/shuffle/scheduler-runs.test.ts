@@ -61,6 +61,30 @@ function setup(maxRestarts = 3): {
   return { s, runs, sent };
 }
 
+/** What the worker session does (scheduler/worker-session.ts) with a missing-data, and with a p2p task's finish or failure that names its run. */
+function shell(s: SchedulerState, runs: SchedulerShuffles) {
+  const restartFirst = (keys: string[] | undefined): SchedulerInstruction[] =>
+    keys !== undefined && keys.length > 0 ? s.handle({ type: 'restart-tasks', keys }) : [];
+  return {
+    missing: (key: string, worker: string, tried: string[]): SchedulerInstruction[] => [
+      ...restartFirst(runs.restartForMissing(key, worker, tried)),
+      ...s.handle({ type: 'missing-data', key, worker, tried }),
+    ],
+    finish: (key: string, worker: string, run: number, nbytes = 8): SchedulerInstruction[] => {
+      const stale = runs.staleReport(key, run, worker, true);
+      return stale !== undefined ? restartFirst(stale) : s.handle({ type: 'task-finished', key, worker, nbytes });
+    },
+    fail: (key: string, worker: string, run: number): SchedulerInstruction[] => {
+      const stale = runs.staleReport(key, run, worker, false);
+      return stale !== undefined ? restartFirst(stale) : s.handle({ type: 'task-erred', key, worker, error: new Error(`${key} failed in run ${run}`) });
+    },
+  };
+}
+
+/** Worker of each compute-task in `sent`'s answer. */
+const placed = (r: Record<string, [string, P2PRunSpec | undefined, number[]?]>): Record<string, string> =>
+  Object.fromEntries(Object.entries(r).map(([k, [w]]) => [k, w]));
+
 describe('SchedulerShuffles', () => {
   it("opens a run over the live workers, pins unpacks to their owners, and on a loss moves only the lost worker's outputs", () => {
     const { s, runs, sent } = setup();
@@ -168,7 +192,7 @@ describe('SchedulerShuffles', () => {
     s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
     // What the worker session does with a task-finished (scheduler/worker-session.ts).
     const finish = (key: string, worker: string, run?: number): SchedulerInstruction[] =>
-      runs.staleFinish(key, run, worker) ? [] : s.handle({ type: 'task-finished', key, worker, nbytes: 8 });
+      runs.staleReport(key, run, worker, true) !== undefined ? [] : s.handle({ type: 'task-finished', key, worker, nbytes: 8 });
     sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 100 }));
     expect(sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 100 }))['t,1']![0]).toBe('B');
     finish('t,0', 'A', 1);
@@ -187,8 +211,8 @@ describe('SchedulerShuffles', () => {
     const b = sent(finish('t,1', 'B', 2))['b']!;
     expect(b[1]!.run).toBe(2);
     // A finish with no run (any other task) and one from the current run are taken as they are.
-    expect(runs.staleFinish('in0', undefined, 'A')).toBe(false);
-    expect(runs.staleFinish('t,0', 2, 'A')).toBe(false);
+    expect(runs.staleReport('in0', undefined, 'A', true)).toBe(undefined);
+    expect(runs.staleReport('t,0', 2, 'A', true)).toBe(undefined);
     expect(s.validate()).toEqual([]);
   });
 
@@ -224,7 +248,124 @@ describe('SchedulerShuffles', () => {
     expect(specs.map((x) => x.failed)).toEqual([
       undefined,
       undefined,
-      expect.stringMatching(/restarted 1 times and lost a worker again; workers lost: w0 \(killed 0\); w1 \(killed 1\)/),
+      expect.stringMatching(
+        /restarted 1 times and lost a worker or an output again: worker w0 of run 1 lost \(killed 0\); worker w1 of run 2 lost \(killed 1\)/,
+      ),
     ]);
+  });
+  it('restarts the shuffle when a failed fetch (no worker lost) drops the only holder of a result computed from released outputs', () => {
+    const { s, runs, sent } = setup();
+    const sh = shell(s, runs);
+    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 1 });
+    const D: [string, Node] = ['d', { op: 'test#join', args: [{ ref: 'c,0' }, { ref: 'c,1' }] }];
+    s.handle({ type: 'graph-submitted', graph: shuffleGraph([...MERGE, D]), outputs: ['d'] });
+    // Run 1 over A, B, C: outputs 0 and 1 are A's, 2 is B's, 3 is C's.
+    sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 }));
+    sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 1 }));
+    s.handle({ type: 'task-finished', key: 't,0', worker: 'A', nbytes: 8 });
+    const b = sent(s.handle({ type: 'task-finished', key: 't,1', worker: 'B', nbytes: 8 }))['b']!;
+    expect(placed(sent(s.handle({ type: 'task-finished', key: 'b', worker: b[0], nbytes: 8 })))).toEqual({ 'u,0': 'A', 'u,1': 'A', 'u,2': 'B', 'u,3': 'C' });
+    // Every output is unpacked (each owner removed its file); c,0 joins 0 and 2 on B, c,1 joins 1 and 3 on C.
+    s.handle({ type: 'task-finished', key: 'u,0', worker: 'A', nbytes: 10 });
+    expect(sent(s.handle({ type: 'task-finished', key: 'u,2', worker: 'B', nbytes: 1000 }))['c,0']![0]).toBe('B');
+    s.handle({ type: 'task-finished', key: 'u,1', worker: 'A', nbytes: 10 });
+    expect(sent(s.handle({ type: 'task-finished', key: 'u,3', worker: 'C', nbytes: 1000 }))['c,1']![0]).toBe('C');
+    s.handle({ type: 'task-finished', key: 'c,0', worker: 'B', nbytes: 10 });
+    expect(sent(s.handle({ type: 'task-finished', key: 'c,1', worker: 'C', nbytes: 100 }))['d']![0]).toBe('C');
+    expect(['b', 'u,0', 'u,1', 'u,2', 'u,3'].map((k) => s.stateOf(k))).toEqual(['released', 'released', 'released', 'released', 'released']);
+    // C cannot reach B (a partition, no worker lost): c,0 has no holder left and is computed again from u,0 and u,2,
+    // whose files are gone. The shuffle restarts: both move, and each transfer owes only them.
+    const again = sent(sh.missing('c,0', 'C', ['B']));
+    expect(Object.keys(again).sort()).toEqual(['in0', 'in1']);
+    const t0 = sent(s.handle({ type: 'task-finished', key: 'in0', worker: again['in0']![0], nbytes: 1 }))['t,0']!;
+    expect(t0).toEqual([again['in0']![0], expect.objectContaining({ run: 2, moved: { 0: 'B', 2: 'C' } }), [0, 2]]);
+    const t1 = sent(s.handle({ type: 'task-finished', key: 'in1', worker: again['in1']![0], nbytes: 1 }))['t,1']!;
+    expect(t1[2]).toEqual([0, 2]);
+    sh.finish('t,0', t0[0], 2);
+    const b2 = sent(sh.finish('t,1', t1[0], 2))['b']!;
+    expect(b2[1]!.run).toBe(2);
+    // Only the two outputs needed again are unpacked again, on their new owners.
+    expect(placed(sent(s.handle({ type: 'task-finished', key: 'b', worker: b2[0], nbytes: 8 })))).toEqual({ 'u,0': 'B', 'u,2': 'C' });
+    expect(s.validate()).toEqual([]);
+  });
+
+  it('restarts the shuffle when a failed fetch drops the only holder of an unpacked output while other outputs are still to unpack', () => {
+    const { s, runs, sent } = setup();
+    const sh = shell(s, runs);
+    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 1 });
+    s.handle({ type: 'graph-submitted', graph: shuffleGraph(MERGE), outputs: ['c,0', 'c,1'] });
+    sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 }));
+    sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 1 }));
+    s.handle({ type: 'task-finished', key: 't,0', worker: 'A', nbytes: 8 });
+    const b = sent(s.handle({ type: 'task-finished', key: 't,1', worker: 'B', nbytes: 8 }))['b']!;
+    sent(s.handle({ type: 'task-finished', key: 'b', worker: b[0], nbytes: 8 }));
+    s.handle({ type: 'task-finished', key: 'u,0', worker: 'A', nbytes: 10 });
+    expect(sent(s.handle({ type: 'task-finished', key: 'u,2', worker: 'B', nbytes: 1000 }))['c,0']![0]).toBe('B');
+    // B cannot fetch u,0 from A while u,1 and u,3 still unpack (the barrier is held). Sending u,0 to A again
+    // would read a removed file; the shuffle restarts instead and u,0 moves (the others keep their owners and files).
+    const out = sh.missing('u,0', 'B', ['A']);
+    const again = sent(out);
+    expect(Object.keys(again).sort()).toEqual(['in0', 'in1']); // u,0 is not sent to A again
+    expect(out).toContainEqual({ type: 'free-keys', worker: b[0], keys: ['b'] });
+    expect(['u,0', 'u,1', 'u,3', 'c,0'].map((k) => s.stateOf(k))).toEqual(['waiting', 'waiting', 'waiting', 'waiting']);
+    const t0 = sent(s.handle({ type: 'task-finished', key: 'in0', worker: again['in0']![0], nbytes: 1 }))['t,0']!;
+    expect(t0).toEqual([again['in0']![0], expect.objectContaining({ run: 2, moved: { 0: 'B' } }), [0]]);
+    const t1 = sent(s.handle({ type: 'task-finished', key: 'in1', worker: again['in1']![0], nbytes: 1 }))['t,1']!;
+    sh.finish('t,0', t0[0], 2);
+    const b2 = sent(sh.finish('t,1', t1[0], 2))['b']!;
+    expect(placed(sent(s.handle({ type: 'task-finished', key: 'b', worker: b2[0], nbytes: 8 })))).toEqual({ 'u,0': 'B', 'u,1': 'A', 'u,3': 'C' });
+    expect(s.validate()).toEqual([]);
+  });
+
+  it("drops a transfer's failure from run 1 (it gave up after its retries) that arrives after the restart sent it again in run 2", () => {
+    const { s, runs, sent } = setup();
+    const sh = shell(s, runs);
+    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 2 });
+    s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
+    sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 100 }));
+    expect(sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 100 }))['t,1']![0]).toBe('B');
+    sh.finish('t,0', 'A', 1);
+    // t,1 on B cannot reach C; C dies, and t,1 is sent to B again in run 2 while B's failure of run 1 is on the wire.
+    const out = s.handle({ type: 'worker-removed', worker: 'C', restart: runs.restartFor('C', 'killed') });
+    expect(sent(out)['t,1']).toEqual(['B', expect.objectContaining({ run: 2 })]);
+    expect(sh.fail('t,1', 'B', 1)).toEqual([]);
+    expect(s.stateOf('t,1')).toBe('processing');
+    sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 100 }));
+    sh.finish('t,0', 'A', 2);
+    expect(sent(sh.finish('t,1', 'B', 2))['b']![1]!.run).toBe(2);
+    // A failure of the current run is the task's failure.
+    s.handle({ type: 'task-finished', key: 'b', worker: 'A', nbytes: 8 });
+    expect(runs.staleReport('u,0', 2, 'A', false)).toBe(undefined);
+    sh.fail('u,0', 'A', 2);
+    expect(s.stateOf('u,0')).toBe('erred');
+    expect(s.validate()).toEqual([]);
+  });
+
+  it('moves an output whose owner finished its unpack (and removed its file) just as a restart took it back', () => {
+    const { s, runs, sent } = setup();
+    const sh = shell(s, runs);
+    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 2 });
+    s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
+    sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 }));
+    sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 1 }));
+    sh.finish('t,0', 'A', 1);
+    const b = sent(sh.finish('t,1', 'B', 1))['b']!;
+    expect(placed(sent(s.handle({ type: 'task-finished', key: 'b', worker: b[0], nbytes: 8 })))).toEqual({ 'u,0': 'A', 'u,1': 'A', 'u,2': 'B', 'u,3': 'C' });
+    // C dies: u,0 and u,1 are taken back from A, but A finished u,1 (and removed its file) before the free-keys came.
+    const out = s.handle({ type: 'worker-removed', worker: 'C', restart: runs.restartFor('C', 'killed') });
+    expect(out).toContainEqual({ type: 'free-keys', worker: 'A', keys: ['u,1'] });
+    expect(sh.finish('u,1', 'A', 1)).toEqual([]);
+    // Run 2 moves output 1 off A (its file is gone) with C's output 3; u,0 keeps its owner and file.
+    const t0 = sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 }))['t,0']!;
+    expect(t0).toEqual(['A', expect.objectContaining({ run: 2, moved: { 1: 'B', 3: 'B' } }), [1, 3]]);
+    // The same race once run 2 is open (its transfers sent): output 0's finish of run 1 from A comes late; it moves in run 3.
+    const late = sh.finish('u,0', 'A', 1);
+    expect(late).toContainEqual({ type: 'free-keys', worker: 'A', keys: ['t,0'] });
+    const t0again = sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 1 }));
+    // t,1 delivered last in run 1, so it owes everything that moved since: 0, 1 and 3.
+    expect(t0again['t,1']).toEqual(['B', expect.objectContaining({ run: 3, moved: { 0: 'B', 1: 'B', 3: 'B' } }), [0, 1, 3]]);
+    // A finish of the current run is the state machine's to judge.
+    expect(runs.staleReport('u,0', 3, 'B', true)).toBe(undefined);
+    expect(s.validate()).toEqual([]);
   });
 });

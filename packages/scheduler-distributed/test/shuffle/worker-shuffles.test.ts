@@ -138,6 +138,19 @@ describe('WorkerShuffles', () => {
     expect(r.message).toContain('could not deliver its buckets: connection refused');
   });
 
+  it("reports the run of every p2p task's result, failed or finished, once (task-finished and task-erred carry it)", async () => {
+    const w = make('me');
+    // A transfer sent in run 2 that gives up: its failure names run 2, as its error does.
+    const r = errorOf(await w.execute('t,0', transfer(spec({ run: 2, workers: ['me', 'gone:1'] }), 0), held));
+    expect([r.code, (r as P2PShuffleError).run]).toEqual(['TSDASK_P2P_PEER', 2]);
+    expect([w.takeRun('t,0'), w.takeRun('t,0')]).toEqual([2, undefined]);
+    // A transfer that finishes: the run it finished in; a barrier and an unpack: their task's run.
+    expect(await w.execute('t,1', transfer(spec({ run: 3 }), 1), held)).toMatchObject({ ok: true, value: 3 });
+    expect(await w.execute('b', { op: P2P_BARRIER_OP, args: [spec({ run: 3 }), { ref: 't,1' }] }, () => ({ value: 3 }))).toMatchObject({ ok: true });
+    errorOf(await w.execute('u,0', unpack(spec({ run: 3, workers: ['other'] }), 0), held)); // not owned here
+    expect([w.takeRun('t,1'), w.takeRun('b'), w.takeRun('u,0'), w.takeRun('in0')]).toEqual([3, 3, 3, undefined]);
+  });
+
   it('sends a failed transfer again in the newer run it learns of: only the lost worker’s partitions, to their new owner', async () => {
     const w = make('me');
     const old = spec({ workers: ['me', 'gone:1'] });

@@ -3,7 +3,8 @@
  * rescheduled, or err with KilledWorkerError after `allowedFailures`; keys only it held are
  * released and computed again if needed) or a worker reports missing-data (the holders it tried
  * are dropped; a key left with none is lost the same way; otherwise the reporter's tasks that
- * read it are sent again). Functions over the machine's primitives (MachineOps), so the
+ * read it are sent again), or tasks are computed again where they are (a P2P shuffle restarts
+ * without a lost worker). Functions over the machine's primitives (MachineOps), so the
  * machine's file keeps to the normal path. Pure.
  */
 import { KilledWorkerError } from './errors.js';
@@ -78,7 +79,16 @@ export function removeWorker(m: MachineOps, name: string, how = 'lost', notStart
     }
   }
   w.has.clear();
-  for (const key of restart) {
+  takeBack(m, restart, lost, again);
+  lose(m, lost, again);
+  for (const t of again) m.need(t);
+  for (const t of lost) if (m.needed(t)) m.need(t);
+  m.settle(lost);
+}
+
+/** Tasks in `keys` are computed again wherever they are: results dropped from every holder (to `lost`), runs taken back (to `again`). */
+function takeBack(m: MachineOps, keys: readonly string[], lost: TaskRecord[], again: TaskRecord[]): void {
+  for (const key of keys) {
     const t = m.tasks.get(key);
     if (t === undefined) continue;
     if (t.state === MEMORY) {
@@ -91,6 +101,13 @@ export function removeWorker(m: MachineOps, name: string, how = 'lost', notStart
       lost.push(t);
     } else if (t.state === QUEUED || t.state === PROCESSING) reevaluate(m, t, again);
   }
+}
+
+/** Tasks in `keys` are computed again, no worker lost (a P2P shuffle restarts: shuffle/scheduler-runs.ts); as `restart` of removeWorker. */
+export function restartTasks(m: MachineOps, keys: readonly string[]): void {
+  const lost: TaskRecord[] = [];
+  const again: TaskRecord[] = [];
+  takeBack(m, keys, lost, again);
   lose(m, lost, again);
   for (const t of again) m.need(t);
   for (const t of lost) if (m.needed(t)) m.need(t);

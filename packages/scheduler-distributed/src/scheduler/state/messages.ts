@@ -104,6 +104,12 @@ export interface MissingData {
   tried: readonly string[];
 }
 
+/** Tasks computed again wherever they are, no worker lost (a P2P shuffle's transfers and barrier when an output it unpacked is needed again: shuffle/scheduler-runs.ts). */
+export interface RestartTasks {
+  type: 'restart-tasks';
+  keys: readonly Key[];
+}
+
 /** Everything the machine reacts to. */
 /** Time to even out the load: idle workers may steal tasks from workers with tasks waiting (the shell sends it every 100 ms). */
 export interface Balance {
@@ -130,6 +136,7 @@ export type SchedulerStimulus =
   | ReleaseKeys
   | DataScattered
   | MissingData
+  | RestartTasks
   | Balance
   | StealResponse
   | ReplicaAdded;

@@ -31,7 +31,7 @@
  */
 import type { Key } from '@tsdask/core-graph';
 import { DistributedTransitionError, type MoveStoryLine } from './errors.js';
-import { missingData, removeWorker } from './lost-data.js';
+import { missingData, removeWorker, restartTasks } from './lost-data.js';
 import { GraphIngest, type IngestOps } from './ingest.js';
 import { KeyMap } from './key-map.js';
 import type { DataScattered, GraphSubmitted, SchedulerInstruction, SchedulerStimulus, TaskErred, TaskFinished } from './messages.js';
@@ -156,6 +156,9 @@ export class SchedulerState {
       }
       case 'missing-data':
         missingData(this.#ops, s);
+        break;
+      case 'restart-tasks':
+        restartTasks(this.#ops, s.keys);
         break;
       case 'balance':
         balance(this.#ops);

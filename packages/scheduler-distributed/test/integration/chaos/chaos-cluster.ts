@@ -13,6 +13,9 @@ import { readFileSync } from 'node:fs';
 import { Client } from '../../../src/client/client.js';
 import { generateToken } from '../../../src/comm/token.js';
 import { binPath, startIn, type Host, type HostNetwork, type HostProcess } from '../netns-hosts.js';
+
+/** How long a scheduler or worker may take to start: on a 2-core machine shared at load 15-20, a worker once took over 20 s. */
+const START_MS = 60_000;
 import { DelayProxy } from './delay-proxy.js';
 
 /** One worker of a ChaosCluster. */
@@ -91,7 +94,7 @@ export class ChaosCluster {
     if (this.#stopping) return;
     const w = this.workers[i]!;
     try {
-      w.nanny = await startIn(w.host.ns, w.args, this.#env, new RegExp(`tsdask-worker ${w.name} listening`), this.#children);
+      w.nanny = await startIn(w.host.ns, w.args, this.#env, new RegExp(`tsdask-worker ${w.name} listening`), this.#children, START_MS);
       this.#supervise(i);
     } catch (err) {
       if (!this.#stopping) this.supervisorFailures.push(`${w.name}: its nanny could not be started again: ${(err as Error).message}`);
@@ -107,7 +110,14 @@ export class ChaosCluster {
     const [s, ...others] = net.hosts as [Host, ...Host[]];
     try {
       const args = [binPath('scheduler'), '--host', s.ip, '--port', '8786', '--no-dashboard', '--heartbeat-timeout', opts.heartbeatTimeout];
-      const scheduler = await startIn(s.ns, [...args, '--allowed-failures', String(opts.allowedFailures)], env, /listening at tcp:\/\/(\S+)/, children);
+      const scheduler = await startIn(
+        s.ns,
+        [...args, '--allowed-failures', String(opts.allowedFailures)],
+        env,
+        /listening at tcp:\/\/(\S+)/,
+        children,
+        START_MS,
+      );
       const address = `${s.ip}:8786`;
       const workers = await Promise.all(
         others.map(async (host, i): Promise<ChaosWorker> => {
@@ -116,7 +126,7 @@ export class ChaosCluster {
           if (proxy !== undefined) proxies.push(proxy);
           const via = proxy?.address ?? address;
           const args = [binPath('worker'), `tcp://${via}`, '--host', host.ip, '--name', name];
-          const nanny = await startIn(host.ns, args, env, new RegExp(`tsdask-worker ${name} listening`), children);
+          const nanny = await startIn(host.ns, args, env, new RegExp(`tsdask-worker ${name} listening`), children, START_MS);
           return { name, host, nanny, proxy, args };
         }),
       );
