@@ -76,6 +76,7 @@ export type { IntakeStats } from './scheduler/graph-intake.js';
 export type { DataScattered, MissingData, RestartTasks } from './scheduler/state/messages.js';
 export { ScatteredDataLostError } from './scheduler/state/errors.js';
 export { Worker, type WorkerOptions, type WorkerExit } from './worker/worker.js';
+export { TaskMemoryError } from './worker/errors.js';
 export { parseMemoryLimit } from '@tsdask/runtime/spill';
 export {
   memoryFractions,

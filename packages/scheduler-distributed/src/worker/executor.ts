@@ -13,10 +13,18 @@
  * not load) is not, and with no thread left every batch fails with that error. A task that calls
  * process.exit(code) ends only its thread; with `onTaskExit` given, that is reported to it first (the
  * worker bin then exits the process with the code, as the task asked).
+ *
+ * With `heap` given (the worker sets it from its memory limit, start.ts), each thread's V8 old
+ * generation is capped (worker_threads' resourceLimits.maxOldGenerationSizeMb): a task whose heap
+ * passes the cap ends only its thread, and fails with TaskMemoryError (TSDASK_TASK_HEAP) naming
+ * it and the cap; the other batches posted to that thread (a thread runs its batches one after
+ * another, in the order posted, so the oldest is the one that was running) go back to the head
+ * of the queue and run on the thread that replaces it.
  */
 import { Worker as Thread } from 'node:worker_threads';
 import { WorkerLostError } from '@tsdask/core-graph';
 import { failedBatch, type BatchPayload, type BatchResult, type FromWorker } from '@tsdask/runtime';
+import { TaskMemoryError } from './errors.js';
 
 interface Job {
   key: string;
@@ -42,6 +50,12 @@ const QUEUED_MS = 2;
 const MIN_DEPTH = 2;
 const MAX_DEPTH = 64;
 
+/** The heap cap of each executor thread: `bytes` of old generation, set from the worker's `memoryLimit` (both named in TaskMemoryError). */
+export interface ThreadHeapLimit {
+  bytes: number;
+  memoryLimit: number;
+}
+
 /** Runs one-member batches on a fixed set of threads. */
 export class ThreadExecutor {
   readonly #slots: Slot[] = [];
@@ -64,6 +78,8 @@ export class ThreadExecutor {
     depth?: number,
     /** Called when a task's thread ends by process.exit(code), with the keys posted to it, before they fail with WorkerLostError. */
     private readonly onTaskExit?: (code: number, keys: string[]) => void,
+    /** Caps each thread's heap; a task passing it fails with TaskMemoryError (default: V8's own limit). */
+    private readonly heap?: ThreadHeapLimit,
   ) {
     this.#fixedDepth = depth;
     for (let i = 0; i < nthreads; i++) this.#slots.push(this.#spawn());
@@ -158,7 +174,11 @@ export class ThreadExecutor {
   }
 
   #spawn(): Slot {
-    const thread = new Thread(this.entry);
+    const heap = this.heap;
+    const thread = new Thread(
+      this.entry,
+      heap === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: Math.max(1, Math.ceil(heap.bytes / 2 ** 20)) } },
+    );
     const slot: Slot = { thread, jobs: new Map(), compiled: new Set(), ready: false };
     thread.on('message', (m: FromWorker | FromWorker[] | { type: 'thread-ready' }) => {
       if (!Array.isArray(m) && m.type === 'thread-ready') {
@@ -183,7 +203,12 @@ export class ThreadExecutor {
           exitCode,
           [...slot.jobs.values()].map((j) => j.key),
         );
-      for (const job of slot.jobs.values()) job.resolve(failedBatch(new WorkerLostError(job.key, 1, err), 0, thread.threadId));
+      if (heap !== undefined && (err as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        // The oldest batch posted was running and passed the cap; the others wait for the next thread.
+        const [first, ...rest] = slot.jobs.values();
+        if (first !== undefined) first.resolve(failedBatch(new TaskMemoryError(first.key, heap.bytes, heap.memoryLimit, err), 0, thread.threadId));
+        this.#queue.unshift(...rest);
+      } else for (const job of slot.jobs.values()) job.resolve(failedBatch(new WorkerLostError(job.key, 1, err), 0, thread.threadId));
       slot.jobs.clear();
       if (slot.ready) {
         this.#slots[i] = this.#spawn();

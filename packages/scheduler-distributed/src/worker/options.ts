@@ -28,6 +28,12 @@ export interface WorkerOptions {
   localDirectory?: string;
   /** Bytes of received P2P shuffle buckets a run buffers in memory before writing them to disk (default: a quarter of memoryLimit, at most 64 MiB; 64 MiB without a limit). */
   shuffleBufferBytes?: number;
+  /**
+   * Caps each task thread's JavaScript heap (V8's old generation), in bytes: a task whose heap
+   * passes it fails with TaskMemoryError (TSDASK_TASK_HEAP) and the worker goes on. Default: the
+   * memory limit, at least 64 MiB (no cap without a limit); false: no cap.
+   */
+  threadHeapLimit?: number | false;
   /** Reads the process's memory in bytes (default: its RSS less the RSS when the worker started; see memory-manager.ts). For tests and embedders. */
   readMemory?: () => number;
   /** Its name in logs and at the scheduler (default: its data address). */

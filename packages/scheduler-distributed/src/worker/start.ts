@@ -54,6 +54,19 @@ function reachableHost(bound: string): string {
   return '127.0.0.1';
 }
 
+/** The least heap cap a thread gets from a small memory limit: V8 and the runtime need some room of their own. */
+export const MIN_THREAD_HEAP_BYTES = 64 * 2 ** 20;
+
+/** Each task thread's heap cap in bytes: the option, or the memory limit (at least MIN_THREAD_HEAP_BYTES); undefined for none. */
+export function threadHeapBytes(option: number | false | undefined, memoryLimit: number): number | undefined {
+  if (option === false) return undefined;
+  if (option !== undefined) {
+    if (!(option > 0)) throw new ConfigError(`threadHeapLimit must be a positive number of bytes or false, got ${option}.`, { option: 'threadHeapLimit' });
+    return option;
+  }
+  return memoryLimit > 0 ? Math.max(MIN_THREAD_HEAP_BYTES, memoryLimit) : undefined;
+}
+
 /** Opens the worker's parts and registers it; rejects, having closed what it opened, if any step fails. */
 export async function openWorker(options: WorkerOptions): Promise<WorkerParts> {
   const nthreads = options.nthreads ?? 1;
@@ -64,6 +77,8 @@ export async function openWorker(options: WorkerOptions): Promise<WorkerParts> {
   const memoryMonitorMs = options.memoryMonitorMs ?? 100;
   if (!(memoryMonitorMs > 0))
     throw new ConfigError(`memoryMonitorMs must be a positive number of milliseconds, got ${memoryMonitorMs}.`, { option: 'memoryMonitorMs' });
+  const heapBytes = threadHeapBytes(options.threadHeapLimit, memoryLimit);
+  const heap = heapBytes === undefined ? undefined : { bytes: heapBytes, memoryLimit };
   let name = options.name ?? '';
   const log = options.log ?? ((line: string) => void process.stderr.write(`tsdask-worker ${name}: ${line}\n`));
   const store = new DataStore({
@@ -84,7 +99,7 @@ export async function openWorker(options: WorkerOptions): Promise<WorkerParts> {
   });
   const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
   if (name === '') name = address;
-  const executor = new ThreadExecutor(nthreads, undefined, undefined, options.onTaskExit); // its threads boot while the worker registers
+  const executor = new ThreadExecutor(nthreads, undefined, undefined, options.onTaskExit, heap); // its threads boot while the worker registers
   const reconnectTimeoutMs = options.reconnectTimeoutMs ?? 0;
   if (!(reconnectTimeoutMs >= 0))
     throw new ConfigError(`reconnectTimeoutMs must be 0 or a positive number of milliseconds, got ${reconnectTimeoutMs}.`, { option: 'reconnectTimeoutMs' });

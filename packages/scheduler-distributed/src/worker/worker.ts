@@ -4,8 +4,8 @@
  * the worker turns each scheduler message into a stimulus and carries out the machine's
  * instructions, one method each: execute (task-runner.ts: on the threads, or a P2P shuffle's
  * task in its shuffle part, shuffle/worker-shuffles.ts), gather-dep from a peer
- * (protocol/peer-pool.ts), results and missing data to the scheduler, release-data from the
- * store. It heartbeats its bytes in memory and on disk; with a memory limit it spills values to
+ * (gather-dep.ts), results and missing data to the scheduler, release-data from the store; the
+ * scheduler's frames go through scheduler-inbox.ts. It heartbeats its bytes in memory and on disk; with a memory limit it spills values to
  * disk and pauses new work by the fractions of state/memory-thresholds.ts (memory-manager.ts).
  *
  * A worker without its scheduler stops: when that connection closes, `closed` resolves with
@@ -16,16 +16,12 @@
  * /metrics with `metricsPort` (metrics.ts).
  */
 import type { TlsOptions } from '../comm/tls.js';
-import { type Node, type OpId } from '@tsdask/core-graph';
+import { type OpId } from '@tsdask/core-graph';
 import type { Connection } from '../comm/connection.js';
-import { MessageShapeError } from '../comm/errors.js';
 import type { Frame } from '../comm/frames.js';
 import { connect, type Listener } from '../comm/tcp.js';
 import { parseAddress } from '../protocol/address.js';
-import { checkToWorker } from '../protocol/check.js';
-import type { RegisterWorkerMsg, SchedulerToWorker, WireError, WireNode, WorkerToScheduler } from '../protocol/messages.js';
-import { decodeNode, decodeWireValue } from '../protocol/values.js';
-import { p2pKindOfWire } from '../shuffle/run-spec.js';
+import type { RegisterWorkerMsg, WireError, WireNode, WorkerToScheduler } from '../protocol/messages.js';
 import { WorkerShuffles } from '../shuffle/worker-shuffles.js';
 import { startMemoryLog } from './memory-log.js';
 import type { DataStore } from './data-store.js';
@@ -38,7 +34,8 @@ import { PeerPool } from '../protocol/peer-pool.js';
 import { heldResults, reconnect, workNotInMemory } from './reconnect.js';
 import { serveMetrics, type MetricsServer } from '../metrics/http.js';
 import { workerMetrics } from './metrics.js';
-import { workerSnapshot } from './state-dump.js';
+import { gatherDep, type GatherContext } from './gather-dep.js';
+import { SchedulerInbox } from './scheduler-inbox.js';
 import { TransferLog } from './transfer-log.js';
 import { WorkerStateMachine } from './state/machine.js';
 import type { WorkerInstruction, WorkerStimulus } from './state/messages.js';
@@ -77,10 +74,9 @@ export class Worker {
   readonly #memoryLog: ReturnType<typeof setInterval> | undefined;
   #resolveClosed!: (exit: WorkerExit) => void;
   #metrics: MetricsServer | undefined;
-  /** Keys the scheduler asked this worker to copy (acquire-replicas): reported by replicas-added once here. */
-  readonly #replicating = new Set<string>();
+  readonly #inbox: SchedulerInbox;
+  readonly #gatherContext: GatherContext;
   #closing = false;
-  #receiving: { key: string; nbytes: number } | undefined;
   #stimuli = 0;
 
   /** Opens the data port, registers with the scheduler and starts serving; rejects (having closed what it opened) if any step fails. */
@@ -156,6 +152,31 @@ export class Worker {
       this.#monitor = setInterval(() => this.#checkMemory(), p.memoryMonitorMs);
       this.#monitor.unref();
     }
+    this.#inbox = new SchedulerInbox({
+      name: p.name,
+      address: p.address,
+      nthreads: p.nthreads,
+      memoryLimit: p.memoryLimit,
+      store: p.store,
+      machine: this.#machine,
+      shuffles: this.#shuffles,
+      sources,
+      sid: (what) => this.#sid(what),
+      handle: (s) => this.#handle(s),
+      send: (msg) => this.#send(msg),
+      log: p.log,
+      close: (reason) => void this.#shutdown({ code: 0, reason }),
+    });
+    this.#gatherContext = {
+      peers: this.#peers,
+      store: p.store,
+      machine: this.#machine,
+      transfers: this.#transfers,
+      closing: () => this.#closing,
+      sid: (what) => this.#sid(what),
+      handle: (s) => this.#handle(s),
+      log: p.log,
+    };
     this.#memoryLog = startMemoryLog(p.log, () => ({ store: p.store, shuffleBuffered: this.#shuffles.bufferedBytes, paused: this.#machine.paused }));
     this.#attach(p.conn);
   }
@@ -178,8 +199,7 @@ export class Worker {
 
   /** The scheduler went: drop the work that is not a result, dial it again and register the results; stop if the window passes. */
   async #reconnect(): Promise<void> {
-    this.#receiving = undefined;
-    this.#replicating.clear();
+    this.#inbox.reset();
     this.#runner.durations.clear();
     const drop = workNotInMemory(this.#machine);
     if (drop.length > 0) this.#handle({ type: 'free-keys', stimulusId: this.#sid('scheduler-lost'), keys: drop });
@@ -245,60 +265,10 @@ export class Worker {
   #onFrame(frame: Frame): void {
     if (this.#closing) return;
     try {
-      const receiving = this.#receiving;
-      if (receiving !== undefined) {
-        this.#receiving = undefined;
-        if (frame.kind !== 'body')
-          throw new MessageShapeError('message', `The scheduler sent a control message where the value of receive-data '${receiving.key}' was due.`);
-        this.#store.put(receiving.key, decodeWireValue(frame.bytes), receiving.nbytes);
-        this.#handle({ type: 'receive-data', stimulusId: this.#sid('receive-data'), key: receiving.key, nbytes: receiving.nbytes });
-        return;
-      }
-      if (frame.kind === 'body') throw new MessageShapeError('message', 'The scheduler sent a body frame that no receive-data announced.');
-      this.#onMessage(checkToWorker(frame.message));
+      this.#inbox.onFrame(frame);
     } catch (err) {
       this.#log(`closing the scheduler connection: ${(err as Error).message}`);
       this.#conn.close(err as Error);
-    }
-  }
-
-  #onMessage(msg: SchedulerToWorker): void {
-    switch (msg.type) {
-      case 'compute-task':
-        if (p2pKindOfWire(msg.node) !== undefined) this.#shuffles.observe(decodeNode(msg.node) as Node); // a shuffle's run may have changed
-        return this.#handle({ type: 'compute-task', stimulusId: this.#sid(msg.type), key: msg.key, op: msg.node, priority: msg.priority, inputs: msg.inputs });
-      case 'free-keys':
-        return this.#handle({ type: 'free-keys', stimulusId: this.#sid(msg.type), keys: msg.keys });
-      case 'steal-request':
-        return this.#handle({ type: 'steal-request', stimulusId: this.#sid(msg.type), key: msg.key });
-      case 'define-ops':
-        for (const [op, source] of msg.sources) this.#sources.set(op, source);
-        return;
-      case 'receive-data':
-        this.#receiving = { key: msg.key, nbytes: msg.nbytes };
-        return;
-      case 'close-worker':
-        this.#log(`the scheduler asked this worker to close (${msg.reason})`);
-        void this.#shutdown({ code: 0, reason: msg.reason });
-        return;
-      case 'worker-welcome':
-        return; // only the first one means something (register.ts)
-      case 'acquire-replicas':
-        for (const i of msg.inputs) this.#replicating.add(i.key);
-        return this.#handle({ type: 'acquire-replicas', stimulusId: this.#sid(msg.type), keys: msg.inputs });
-      case 'dump-state': {
-        const s = this.#store;
-        const state = workerSnapshot({
-          name: this.name,
-          address: this.address,
-          nthreads: this.nthreads,
-          memoryLimit: this.memoryLimit,
-          machine: this.#machine,
-          managedBytes: s.bytes,
-          spilledBytes: s.spilledBytes,
-        });
-        return this.#send({ type: 'state-dump', id: msg.id, state });
-      }
     }
   }
 
@@ -340,10 +310,10 @@ export class Worker {
       case 'execute':
         return this.#runner.execute(ins.key, ins.op as WireNode);
       case 'gather-dep':
-        return this.#gatherDep(ins.transferId, ins.peer, ins.keys);
+        return gatherDep(this.#gatherContext, ins.transferId, ins.peer, ins.keys);
       case 'task-finished': {
         // A copy the scheduler asked for (acquire-replicas) is reported as one: the scheduler did not ask this worker to compute it.
-        if (this.#replicating.delete(ins.key)) return this.#send({ type: 'replicas-added', keys: [[ins.key, ins.nbytes]] });
+        if (this.#inbox.replicating.delete(ins.key)) return this.#send({ type: 'replicas-added', keys: [[ins.key, ins.nbytes]] });
         const duration = this.#runner.durations.get(ins.key);
         this.#runner.durations.delete(ins.key);
         const run = this.#shuffles.takeRun(ins.key); // a P2P task's
@@ -377,30 +347,5 @@ export class Worker {
     this.#send({ type: 'heartbeat', memory: s.bytes, spilled: s.spilledBytes, executing: this.#machine.executing, ready: this.#machine.ready.size });
     const rows = this.#transfers.drain();
     if (rows !== undefined) this.#send({ type: 'transfers', rows });
-  }
-
-  #gatherDep(transferId: number, peer: string, keys: string[]): void {
-    const began = performance.now();
-    this.#peers.getData(peer, keys).then(
-      (fetched) => {
-        if (this.#closing) return;
-        const received: { key: string; nbytes: number }[] = [];
-        let bytes = 0;
-        for (const [key, value] of fetched.values) {
-          if (!keys.includes(key) || this.#machine.stateOf(key) !== 'flight') continue;
-          const nbytes = fetched.nbytes.get(key) ?? 0;
-          this.#store.put(key, value, nbytes);
-          received.push({ key, nbytes });
-          bytes += nbytes;
-        }
-        if (received.length > 0) this.#transfers.record(peer, received.length, bytes, performance.now() - began);
-        this.#handle({ type: 'gather-dep-success', stimulusId: this.#sid('gather-dep-success'), transferId, received });
-      },
-      (err: Error) => {
-        if (this.#closing) return;
-        this.#log(`fetching ${keys.length} key(s) from ${peer} failed: ${err.message}`);
-        this.#handle({ type: 'gather-dep-failure', stimulusId: this.#sid('gather-dep-failure'), transferId, error: err });
-      },
-    );
   }
 }

@@ -101,4 +101,33 @@ describe('ThreadExecutor', () => {
     const results = await Promise.all(runs);
     expect(results.map((r) => (r.ok ? r.value : r.error.name))).toEqual([2, 4, 'DataCloneError', 8]);
   });
+
+  it("fails a task whose heap passes its thread's cap with TaskMemoryError naming it and the cap; the batches queued behind it run", async () => {
+    const MIB = 2 ** 20;
+    const ex = new ThreadExecutor(1, ENTRY, 4, undefined, { bytes: 48 * MIB, memoryLimit: 40 * MIB });
+    executors.push(ex);
+    const hog = 'fn:hog-0';
+    const sum = 'fn:sum-0';
+    const sources: [string, string][] = [
+      // Keeps n small objects alive (about 60 bytes each): 4M of them need well over 48 MiB.
+      [hog, '(n) => { const a = []; for (let i = 0; i < n; i++) a.push({ i, s: "x" + i }); return a.length; }'],
+      [sum, '(n) => { let s = 0; for (let i = 1; i <= n; i++) s += i; return s; }'],
+    ];
+    // Depth 4: all four are posted to the one thread at once, the hog first.
+    const runs = [
+      ex.run('hog', batch({ op: hog, args: [4_000_000] }, sources)),
+      ex.run('after-1', batch({ op: sum, args: [10] }, sources)),
+      ex.run('after-2', batch({ op: sum, args: [100] }, sources)),
+    ];
+    const [failed, ...after] = await Promise.all(runs);
+    expect(failed!.ok).toBe(false);
+    const err = failed!.ok ? undefined : failed!.error;
+    expect([err?.name, err?.code]).toEqual(['TaskMemoryError', 'TSDASK_TASK_HEAP']);
+    expect(err?.message).toMatch(/Task 'hog' ran out of memory: .* 48 MiB, set from the worker's memory limit of 40 MiB/);
+    // 1 + ... + n by hand: 55 and 5050.
+    expect(after.map((r) => (r.ok ? r.value : r.error.message))).toEqual([55, 5050]);
+    // A task that fits under the cap runs on the thread that replaced the one that ended.
+    const small = await ex.run('small', batch({ op: hog, args: [1000] }, sources));
+    expect(small.ok ? small.value : small.error.message).toBe(1000);
+  });
 });

@@ -45,6 +45,21 @@ describe('Worker faults', () => {
     await link.barrier('after-death');
   });
 
+  it('fails a task whose heap passes the cap set from the memory limit with TaskMemoryError naming it and the limit; the worker goes on', async () => {
+    const { workers, links } = await startCluster(open, 1, { memoryLimit: 64 * 2 ** 20 });
+    const link = links[0]!;
+    const hog = 'fn:hog-0';
+    // Keeps n small objects alive (about 60 bytes each): 4M of them need well over the 64 MiB cap.
+    link.send({ type: 'define-ops', sources: [[hog, '(n) => { const a = []; for (let i = 0; i < n; i++) a.push({ i, s: "x" + i }); return a.length; }']] });
+    link.send({ type: 'compute-task', key: 'hog', node: task(hog, 4_000_000), priority: 0, inputs: [] });
+    const erred = await link.next('task-erred', 'hog');
+    expect(erred.error).toMatchObject({ name: 'TaskMemoryError', code: 'TSDASK_TASK_HEAP' });
+    expect(String(erred.error['message'])).toMatch(/Task 'hog' ran out of memory: .*64 MiB, set from the worker's memory limit of 64 MiB/);
+    link.send({ type: 'compute-task', key: 'small', node: task(hog, 1000), priority: 0, inputs: [] });
+    await link.next('task-finished', 'small');
+    expect((await getData(workers[0]!.address, ['small'])).values.get('small')).toBe(1000);
+  });
+
   it('loads a module op by specifier in its thread, and reports one that does not load', async () => {
     const { workers, links } = await startCluster(open, 1);
     const link = links[0]!;
