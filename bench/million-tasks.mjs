@@ -32,7 +32,7 @@
 // Medians over --runs runs (one cluster each). On a loaded machine the event-loop figures include
 // the time the OS did not run the scheduler at all: read them beside the load average printed.
 //
-//   npm run build && node bench/million-tasks.mjs [--tasks 1000000] [--runs 1] [--dask-tasks 100000 (0: no Dask)] [--layers on|off]
+//   npm run build && node bench/million-tasks.mjs [--tasks 1000000] [--runs 1] [--dask-tasks 100000 (0: no Dask)] [--layers on|off] [--ingest-only]
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,6 +50,8 @@ const runs = Number(arg('runs', '1'));
 const daskTasks = Number(arg('dask-tasks', '100000'));
 // --layers off: send the graph as task parts only (config distributed.layers: false).
 const layers = arg('layers', 'on') !== 'off';
+// --ingest-only: stop once the graph is in (no execution, no release figures): for A/B runs of the intake.
+const ingestOnly = args.includes('--ingest-only');
 const root = dirname(fileURLToPath(import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const SUM = '@tsdask/core-graph/ops#sum';
@@ -80,7 +82,11 @@ function buildGraph(n) {
 }
 
 async function once(graph, output, expected) {
-  const cluster = await LocalCluster.start({ nWorkers: 2, dashboard: false, nodeArgs: ['--max-old-space-size=8192'] });
+  const cluster = await LocalCluster.start({
+    nWorkers: 2,
+    dashboard: false,
+    nodeArgs: ['--max-old-space-size=8192', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+  });
   try {
     return await measure(cluster, graph, output, expected);
   } finally {
@@ -94,6 +100,7 @@ async function measure(cluster, graph, output, expected) {
   await Promise.all([client.ready(), watcher.ready()]);
   const before = await watcher.schedulerStats({ gc: true, reset: true });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const sched = client.asScheduler();
   const handle = sched.run(graph, [output], { 'distributed.layers': layers });
   let poll = 0;
@@ -106,6 +113,8 @@ async function measure(cluster, graph, output, expected) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const ingestS = (performance.now() - t0) / 1000;
+  const cpu1 = process.cpuUsage(cpu0);
+  const clientCpuS = (cpu1.user + cpu1.system) / 1e6;
   const inLoop = s.loop;
   const g0 = performance.now();
   const after = await watcher.schedulerStats({ gc: true });
@@ -114,6 +123,22 @@ async function measure(cluster, graph, output, expected) {
   // million tasks: the bench's own doing, left out of the run's figure by a reset once it is recorded.
   await new Promise((r) => setTimeout(r, 100));
   await watcher.schedulerStats({ reset: true });
+  if (ingestOnly) {
+    await Promise.all([client.close(), watcher.close()]);
+    return {
+      ingestS,
+      clientCpuS,
+      schedulerIngestS: s.intake.lastMs / 1000,
+      bytesPerTask: (after.heapUsed - before.heapUsed) / graph.size,
+      maxBlockMs: inLoop.maxMs,
+      blockCpuMs: inLoop.blockCpuMs ?? NaN,
+      p99BlockMs: inLoop.p99Ms,
+      pollMs: poll,
+      sliceMs: s.intake.longestSliceMs,
+      sliceCpuMs: s.intake.longestSliceCpuMs,
+      forcedGcMs,
+    };
+  }
   await handle.done;
   const [value] = await sched.gather([output]);
   if (value !== expected) throw new Error(`wrong result ${value}, expected ${expected} (plain loop)`);
@@ -131,6 +156,7 @@ async function measure(cluster, graph, output, expected) {
   await watcher.close();
   return {
     ingestS,
+    clientCpuS,
     schedulerIngestS: s.intake.lastMs / 1000,
     bytesPerTask: (after.heapUsed - before.heapUsed) / graph.size,
     maxBlockMs: inLoop.maxMs,
@@ -178,6 +204,9 @@ if (daskTasks > 0) {
 console.log('');
 console.log(`figure                         tsdask (${graph.size} tasks)   dask (${dask?.tasks ?? '-'} tasks)   goal`);
 console.log(`ingest, client to all in, s    ${fmt(med('ingestS'), 2).padStart(12)}   ${fmt(dask && dask.ingest_ms / 1000, 2).padStart(12)}   <= 10 (1M)`);
+console.log(
+  `  client process CPU in it, s    ${fmt(med('clientCpuS'), 2).padStart(12)}   ${'-'.padStart(12)}   (encoding and sending; other figures are wall time)`,
+);
 console.log(`  of it in the scheduler, s    ${fmt(med('schedulerIngestS'), 2).padStart(12)}   ${'-'.padStart(12)}`);
 console.log(
   `scheduler bytes per task       ${fmt(med('bytesPerTask'), 0).padStart(12)}   ${fmt(dask?.bytes_per_task, 0).padStart(12)}   <= 500 (tsdask: V8 heap; Dask: RSS)`,
