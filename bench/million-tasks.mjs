@@ -147,23 +147,25 @@ async function measure(cluster, graph, output, expected) {
   // million tasks: the bench's own doing, left out of the run's figure by a reset once it is recorded.
   await new Promise((r) => setTimeout(r, 100));
   await watcher.schedulerStats({ reset: true });
+  // The figures of the ingest (all a run gives with --ingest-only).
+  const ingest = {
+    ingestS,
+    clientCpuS,
+    schedCpuS,
+    schedMainCpuS,
+    schedulerIngestS: s.intake.lastMs / 1000,
+    bytesPerTask: (after.heapUsed - before.heapUsed) / graph.size,
+    maxBlockMs: inLoop.maxMs,
+    blockCpuMs: inLoop.blockCpuMs ?? NaN,
+    p99BlockMs: inLoop.p99Ms,
+    pollMs: poll,
+    sliceMs: s.intake.longestSliceMs,
+    sliceCpuMs: s.intake.longestSliceCpuMs,
+    forcedGcMs,
+  };
   if (ingestOnly) {
     await Promise.all([client.close(), watcher.close()]);
-    return {
-      ingestS,
-      clientCpuS,
-      schedCpuS,
-      schedMainCpuS,
-      schedulerIngestS: s.intake.lastMs / 1000,
-      bytesPerTask: (after.heapUsed - before.heapUsed) / graph.size,
-      maxBlockMs: inLoop.maxMs,
-      blockCpuMs: inLoop.blockCpuMs ?? NaN,
-      p99BlockMs: inLoop.p99Ms,
-      pollMs: poll,
-      sliceMs: s.intake.longestSliceMs,
-      sliceCpuMs: s.intake.longestSliceCpuMs,
-      forcedGcMs,
-    };
+    return ingest;
   }
   await handle.done;
   const [value] = await sched.gather([output]);
@@ -181,25 +183,13 @@ async function measure(cluster, graph, output, expected) {
   const releaseS = (performance.now() - r0) / 1000;
   await watcher.close();
   return {
-    ingestS,
-    clientCpuS,
-    schedCpuS,
-    schedMainCpuS,
-    schedulerIngestS: s.intake.lastMs / 1000,
-    bytesPerTask: (after.heapUsed - before.heapUsed) / graph.size,
-    maxBlockMs: inLoop.maxMs,
-    blockCpuMs: inLoop.blockCpuMs ?? NaN,
-    p99BlockMs: inLoop.p99Ms,
+    ...ingest,
     runMaxBlockMs: Math.max(inLoop.maxMs, end.loop.maxMs, rel.loop.maxMs),
     execMaxBlockMs: end.loop.maxMs,
-    forcedGcMs,
     releaseS,
     releaseMaxBlockMs: rel.loop.maxMs,
     tasksLeftAfterRelease: rel.tasks,
     workerSilenceMs: end.loop.workerSilenceMs,
-    pollMs: poll,
-    sliceMs: s.intake.longestSliceMs,
-    sliceCpuMs: s.intake.longestSliceCpuMs,
     totalS,
     tasksLeft: after.tasks,
   };
