@@ -12,6 +12,9 @@
 // scheduler itself (client.schedulerStats(), scheduler/stats.ts):
 //   ingest s          the client's run() to the end of the scheduler's last slice (client-side
 //                     encoding included), and the scheduler's part alone (last part in -> all in)
+//   CPU s             the client process's CPU time from run() to all in (building the messages, encoding
+//                     and sending them), and the scheduler process's (all its threads, and its main thread
+//                     alone, from /proc): under load these are steadier than the wall figures
 //   heap B/task       the scheduler's V8 heapUsed once the graph is in, less before (both after a
 //                     full gc), per task of the graph (the issue's bound: 500)
 //   max block ms      the longest event-loop delay (monitorEventLoopDelay) while the graph went in
@@ -29,11 +32,14 @@
 //                     the loop's longest block also has message decoding and GC pauses in it)
 //   poll ms           the longest round trip of a second client's stats question while the graph
 //                     went in: the scheduler answers others between slices
+// BENCH_NODE_ARGS adds node flags to the cluster's processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"),
+// BENCH_LOG=1 prints what they print (e.g. with --trace-gc).
 // Medians over --runs runs (one cluster each). On a loaded machine the event-loop figures include
 // the time the OS did not run the scheduler at all: read them beside the load average printed.
 //
-//   npm run build && node bench/million-tasks.mjs [--tasks 1000000] [--runs 1] [--dask-tasks 100000 (0: no Dask)] [--layers on|off]
+//   npm run build && node bench/million-tasks.mjs [--tasks 1000000] [--runs 1] [--dask-tasks 100000 (0: no Dask)] [--layers on|off] [--ingest-only]
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +56,8 @@ const runs = Number(arg('runs', '1'));
 const daskTasks = Number(arg('dask-tasks', '100000'));
 // --layers off: send the graph as task parts only (config distributed.layers: false).
 const layers = arg('layers', 'on') !== 'off';
+// --ingest-only: stop once the graph is in (no execution, no release figures): for A/B runs of the intake.
+const ingestOnly = args.includes('--ingest-only');
 const root = dirname(fileURLToPath(import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const SUM = '@tsdask/core-graph/ops#sum';
@@ -80,11 +88,28 @@ function buildGraph(n) {
 }
 
 async function once(graph, output, expected) {
-  const cluster = await LocalCluster.start({ nWorkers: 2, dashboard: false, nodeArgs: ['--max-old-space-size=8192'] });
+  const cluster = await LocalCluster.start({
+    nWorkers: 2,
+    dashboard: false,
+    nodeArgs: ['--max-old-space-size=8192', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+    // BENCH_LOG=1: print what the scheduler and workers print (with BENCH_NODE_ARGS=--trace-gc, their GC pauses)
+    ...(process.env.BENCH_LOG ? { onLog: (child, line) => console.error(`[${child}] ${line}`) } : {}),
+  });
   try {
     return await measure(cluster, graph, output, expected);
   } finally {
     await cluster.close();
+  }
+}
+
+/** CPU seconds of process `pid` (all its threads, GC helpers included) and of its main thread, from /proc (Linux), or NaN. */
+function cpuOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1].split(' ');
+    const main = Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'latin1').split(' ')[0]) / 1e9;
+    return { all: (Number(f[11]) + Number(f[12])) / 100, main }; // utime, stime in clock ticks (100 per second)
+  } catch {
+    return { all: NaN, main: NaN };
   }
 }
 
@@ -93,7 +118,10 @@ async function measure(cluster, graph, output, expected) {
   const watcher = cluster.client();
   await Promise.all([client.ready(), watcher.ready()]);
   const before = await watcher.schedulerStats({ gc: true, reset: true });
+  const spid = cluster.schedulerProcess.pid;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const sc0 = cpuOf(spid);
   const sched = client.asScheduler();
   const handle = sched.run(graph, [output], { 'distributed.layers': layers });
   let poll = 0;
@@ -106,6 +134,11 @@ async function measure(cluster, graph, output, expected) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const ingestS = (performance.now() - t0) / 1000;
+  const cpu1 = process.cpuUsage(cpu0);
+  const clientCpuS = (cpu1.user + cpu1.system) / 1e6;
+  const sc1 = cpuOf(spid);
+  const schedCpuS = sc1.all - sc0.all;
+  const schedMainCpuS = sc1.main - sc0.main;
   const inLoop = s.loop;
   const g0 = performance.now();
   const after = await watcher.schedulerStats({ gc: true });
@@ -114,6 +147,26 @@ async function measure(cluster, graph, output, expected) {
   // million tasks: the bench's own doing, left out of the run's figure by a reset once it is recorded.
   await new Promise((r) => setTimeout(r, 100));
   await watcher.schedulerStats({ reset: true });
+  // The figures of the ingest (all a run gives with --ingest-only).
+  const ingest = {
+    ingestS,
+    clientCpuS,
+    schedCpuS,
+    schedMainCpuS,
+    schedulerIngestS: s.intake.lastMs / 1000,
+    bytesPerTask: (after.heapUsed - before.heapUsed) / graph.size,
+    maxBlockMs: inLoop.maxMs,
+    blockCpuMs: inLoop.blockCpuMs ?? NaN,
+    p99BlockMs: inLoop.p99Ms,
+    pollMs: poll,
+    sliceMs: s.intake.longestSliceMs,
+    sliceCpuMs: s.intake.longestSliceCpuMs,
+    forcedGcMs,
+  };
+  if (ingestOnly) {
+    await Promise.all([client.close(), watcher.close()]);
+    return ingest;
+  }
   await handle.done;
   const [value] = await sched.gather([output]);
   if (value !== expected) throw new Error(`wrong result ${value}, expected ${expected} (plain loop)`);
@@ -130,22 +183,13 @@ async function measure(cluster, graph, output, expected) {
   const releaseS = (performance.now() - r0) / 1000;
   await watcher.close();
   return {
-    ingestS,
-    schedulerIngestS: s.intake.lastMs / 1000,
-    bytesPerTask: (after.heapUsed - before.heapUsed) / graph.size,
-    maxBlockMs: inLoop.maxMs,
-    blockCpuMs: inLoop.blockCpuMs ?? NaN,
-    p99BlockMs: inLoop.p99Ms,
+    ...ingest,
     runMaxBlockMs: Math.max(inLoop.maxMs, end.loop.maxMs, rel.loop.maxMs),
     execMaxBlockMs: end.loop.maxMs,
-    forcedGcMs,
     releaseS,
     releaseMaxBlockMs: rel.loop.maxMs,
     tasksLeftAfterRelease: rel.tasks,
     workerSilenceMs: end.loop.workerSilenceMs,
-    pollMs: poll,
-    sliceMs: s.intake.longestSliceMs,
-    sliceCpuMs: s.intake.longestSliceCpuMs,
     totalS,
     tasksLeft: after.tasks,
   };
@@ -178,6 +222,12 @@ if (daskTasks > 0) {
 console.log('');
 console.log(`figure                         tsdask (${graph.size} tasks)   dask (${dask?.tasks ?? '-'} tasks)   goal`);
 console.log(`ingest, client to all in, s    ${fmt(med('ingestS'), 2).padStart(12)}   ${fmt(dask && dask.ingest_ms / 1000, 2).padStart(12)}   <= 10 (1M)`);
+console.log(
+  `  client process CPU in it, s    ${fmt(med('clientCpuS'), 2).padStart(12)}   ${'-'.padStart(12)}   (encoding and sending; other figures are wall time)`,
+);
+console.log(
+  `  scheduler CPU in it, s         ${fmt(med('schedCpuS'), 2).padStart(12)}   ${'-'.padStart(12)}   (its process, GC threads included; main thread: ${fmt(med('schedMainCpuS'), 2)} s)`,
+);
 console.log(`  of it in the scheduler, s    ${fmt(med('schedulerIngestS'), 2).padStart(12)}   ${'-'.padStart(12)}`);
 console.log(
   `scheduler bytes per task       ${fmt(med('bytesPerTask'), 0).padStart(12)}   ${fmt(dask?.bytes_per_task, 0).padStart(12)}   <= 500 (tsdask: V8 heap; Dask: RSS)`,

@@ -93,7 +93,7 @@ export { formatExposition, type MetricFamily, type MetricSample } from './metric
 export { RemoteScheduler, type RemoteSchedulerOptions } from './client/remote-scheduler.js';
 export { fetchValues, type FetchDeps } from './client/data-fetch.js';
 export { PeerPool, type DialPeer, type Fetched } from './protocol/peer-pool.js';
-export { encodeGraph, splitUpdateGraph, GRAPH_PART_TASKS } from './client/encode-graph.js';
+export { encodeGraph, graphHead, graphParts, splitUpdateGraph, GRAPH_PART_TASKS, type GraphHead } from './client/encode-graph.js';
 export { graphMessages, GRAPH_LAYERS, MIN_LAYER_RUN, type GraphMessage, type GraphMessageOptions } from './client/encode-layers.js';
 export { encodePriorityRuns, decodePriorityRuns } from './protocol/priority-runs.js';
 export { MissingTokenError, SchedulerLostError, ClientClosedError, DataNotFoundError } from './client/errors.js';

@@ -142,48 +142,66 @@ export function expandTemplate(t: LayerTemplate, from: number, to: number): Expa
 /**
  * True when `node` is exactly the template's task at block `idx`: the same structure, ops,
  * literals (plain objects with the same keys in the same order, as JSON would write them) and
- * refs, each placeholder standing for its key at `idx`. Iterative; allocates nothing per literal.
+ * refs, each placeholder standing for its key at `idx`. The template is compiled once into
+ * nested tests (no walk stacks per node); it nests at most as deep as inference allows.
  */
 export function matchesTemplate(t: LayerTemplate, idx: readonly number[], node: Node): boolean {
-  const a: unknown[] = [t.node];
-  const b: unknown[] = [node];
-  while (a.length > 0) {
-    const x = a.pop();
-    const y = b.pop();
-    if (x === y) continue;
-    if (typeof x !== 'object' || x === null) return false;
-    if (isRef(x)) {
-      const k = x.ref;
-      if (k.startsWith(TEMPLATE_VALUE)) {
-        const v = t.values?.[Number(k.slice(TEMPLATE_VALUE.length))];
-        if (v === undefined || !Object.is(y, templateValueAt(v, idx))) return false;
-        continue;
-      }
-      if (!isRef(y)) return false;
-      if (k.startsWith(TEMPLATE_REF)) {
-        const r = t.refs[Number(k.slice(TEMPLATE_REF.length))];
-        if (r === undefined || y.ref !== templateRefKeyAt(r, idx)) return false;
-      } else if (y.ref !== k) return false;
-      continue;
+  let m = matchers.get(t);
+  if (m === undefined) matchers.set(t, (m = compileMatcher(t, t.node, 0)));
+  return m(node, idx);
+}
+
+/** A template's node compiled into a test of a node at a block index (the same checks as a walk of both, with no walk state). */
+type Matcher = (y: unknown, idx: readonly number[]) => boolean;
+
+/** The compiled matcher of each template matched so far (templates are plain data, not changed once inferred). */
+const matchers = new WeakMap<LayerTemplate, Matcher>();
+
+const never: Matcher = () => false;
+
+/** The matcher of template node part `x` (see matchesTemplate); a node nested deeper than the inference allows matches nothing. */
+function compileMatcher(t: LayerTemplate, x: unknown, depth: number): Matcher {
+  if (typeof x !== 'object' || x === null) return (y) => x === y;
+  if (depth > 1000) return (y) => x === y;
+  if (isRef(x)) {
+    const k = x.ref;
+    if (k.startsWith(TEMPLATE_VALUE)) {
+      const v = t.values?.[Number(k.slice(TEMPLATE_VALUE.length))];
+      return v === undefined ? never : (y, idx) => Object.is(y, templateValueAt(v, idx));
     }
-    if (typeof y !== 'object' || y === null) return false;
-    if (Array.isArray(x)) {
-      if (!Array.isArray(y) || x.length !== y.length) return false;
-      for (let i = 0; i < x.length; i++) {
-        a.push(x[i]);
-        b.push(y[i]);
-      }
-      continue;
+    if (k.startsWith(TEMPLATE_REF)) {
+      const r = t.refs[Number(k.slice(TEMPLATE_REF.length))];
+      return r === undefined ? (y) => x === y : (y, idx) => x === y || (isRef(y) && y.ref === templateRefKeyAt(r, idx));
     }
-    if (Array.isArray(y)) return false;
-    if (isTask(x) && x.op === QUOTE_OP) {
-      // a quoted value is compared as a literal; it holds no placeholder
-      if (!isTask(y) || y.op !== QUOTE_OP || !sameLiteral(x.args, y.args)) return false;
-      continue;
-    }
-    if (Object.getPrototypeOf(x) !== Object.prototype || Object.getPrototypeOf(y) !== Object.prototype || !pushFields(x, y, a, b)) return false;
+    return (y) => x === y || (isRef(y) && y.ref === k);
   }
-  return true;
+  if (Array.isArray(x)) {
+    const items = x.map((item) => compileMatcher(t, item, depth + 1));
+    const n = items.length;
+    return (y, idx) => {
+      if (x === y) return true;
+      if (!Array.isArray(y) || y.length !== n) return false;
+      for (let i = 0; i < n; i++) if (!items[i]!(y[i], idx)) return false;
+      return true;
+    };
+  }
+  if (isTask(x) && x.op === QUOTE_OP)
+    // a quoted value is compared as a literal; it holds no placeholder
+    return (y) => x === y || (typeof y === 'object' && y !== null && !Array.isArray(y) && isTask(y) && y.op === QUOTE_OP && sameLiteral(x.args, y.args));
+  if (Object.getPrototypeOf(x) !== Object.prototype) return (y) => x === y;
+  const names = Object.keys(x);
+  const fields = names.map((k) => compileMatcher(t, (x as Record<string, unknown>)[k], depth + 1));
+  return (y, idx) => {
+    if (x === y) return true;
+    if (typeof y !== 'object' || y === null || Array.isArray(y) || Object.getPrototypeOf(y) !== Object.prototype) return false;
+    const ky = Object.keys(y);
+    if (ky.length !== names.length) return false;
+    for (let i = 0; i < names.length; i++) {
+      const k = names[i] as string;
+      if (k !== ky[i] || !fields[i]!((y as Record<string, unknown>)[k], idx)) return false;
+    }
+    return true;
+  };
 }
 
 /** Pushes the fields of two containers side by side onto `a` and `b`; false when their keys differ (in number, name or order). */

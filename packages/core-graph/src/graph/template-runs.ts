@@ -33,7 +33,8 @@ export interface TemplatedRunOptions {
 /** A group of keys with one name and the same number of indices. */
 interface Group {
   readonly name: string;
-  readonly dims: number;
+  /** Set by the group's first key. */
+  dims: number;
   readonly ids: number[];
   /** The indices of each member, `dims` per member. */
   readonly idx: number[];
@@ -45,15 +46,21 @@ export function findTemplatedRuns(g: TaskGraph, opts: TemplatedRunOptions = {}):
   const minRun = Math.max(1, opts.minRun ?? 64);
   const eligible = opts.eligible;
   const groups = new Map<string, Group>();
+  let last: Group | undefined; // a layer's keys mostly come one after another: its name is not sliced and looked up again
   for (let id = 0; id < g.size; id++) {
     const key = g.keys[id] as Key;
     const comma = key.indexOf(',');
     if (comma < 0) continue;
-    const name = key.slice(0, comma);
-    let grp = groups.get(name);
+    let grp = last !== undefined && comma === last.name.length && key.startsWith(last.name) ? last : undefined;
+    if (grp === undefined) {
+      const name = key.slice(0, comma);
+      grp = groups.get(name);
+      if (grp === undefined) groups.set(name, (grp = { name, dims: 0, ids: [], idx: [], valid: true }));
+      last = grp;
+    }
     let dims = 1;
     for (let i = comma + 1; i < key.length; i++) if (key.charCodeAt(i) === 44) dims++;
-    if (grp === undefined) groups.set(name, (grp = { name, dims, ids: [], idx: [], valid: true }));
+    if (grp.dims === 0) grp.dims = dims;
     if (!grp.valid) continue;
     if (grp.dims !== dims) {
       grp.valid = false;

@@ -20,9 +20,10 @@
  * numbered differently; priorities (order() in the client, one per task) keep the order.
  */
 import { findTemplatedRuns, forEachRef, keyName, registerOption, type Key, type TaskGraph, type TemplatedRun } from '@tsdask/core-graph';
-import type { UpdateGraphLayerMsg, UpdateGraphMsg, UpdateGraphPartMsg } from '../protocol/messages.js';
+import { survivesJson } from '@tsdask/runtime';
+import type { UpdateGraphLayerMsg, UpdateGraphMsg, UpdateGraphPartMsg, WireNode } from '../protocol/messages.js';
 import { encodePriorityRuns } from '../protocol/priority-runs.js';
-import { GRAPH_PART_TASKS, graphParts } from './encode-graph.js';
+import { GRAPH_PART_TASKS, graphParts, nodeSource, type GraphHead } from './encode-graph.js';
 
 /** The config setting (default true): false sends every graph task by task, in parts. */
 export const GRAPH_LAYERS = 'distributed.layers';
@@ -45,14 +46,29 @@ export interface GraphMessageOptions {
   minRun?: number;
 }
 
-/** The messages that send `msg` (the update-graph of `graph`): layers where templates hold, parts for the rest (see the header). */
-export function graphMessages(msg: UpdateGraphMsg, graph: TaskGraph, opts: GraphMessageOptions = {}): Iterable<GraphMessage> {
+/**
+ * The messages that send `msg` (the update-graph of `graph`, or its GraphHead: then each node is
+ * encoded from `graph` when its part is cut, and a node that goes in a template never is):
+ * layers where templates hold, parts for the rest (see the header). The runs are found when the
+ * first message is asked for.
+ */
+export function graphMessages(msg: UpdateGraphMsg | GraphHead, graph: TaskGraph, opts: GraphMessageOptions = {}): Iterable<GraphMessage> {
   const partTasks = opts.partTasks ?? GRAPH_PART_TASKS;
   const n = msg.keys.length;
   const minRun = opts.minRun ?? MIN_LAYER_RUN;
-  if (graph.size !== n || n < minRun) return graphParts(msg, partTasks);
-  const runs = orderRuns(findTemplatedRuns(graph, { minRun, eligible: (id) => typeof msg.nodes[id] === 'string' }));
-  if (runs === undefined || runs.length === 0) return graphParts(msg, partTasks);
+  if (graph.size !== n || n < minRun) return graphParts(msg, partTasks, graph);
+  return layeredMessages(msg, graph, partTasks, minRun);
+}
+
+function* layeredMessages(msg: UpdateGraphMsg | GraphHead, graph: TaskGraph, partTasks: number, minRun: number): Generator<GraphMessage> {
+  const n = msg.keys.length;
+  // Only a node JSON gives back unchanged may go in a run (the scheduler writes an expanded node as JSON text).
+  const eligible = 'nodes' in msg ? (id: number) => typeof msg.nodes[id] === 'string' : (id: number) => survivesJson(graph.nodes[id]);
+  const runs = orderRuns(findTemplatedRuns(graph, { minRun, eligible }));
+  if (runs === undefined || runs.length === 0) {
+    yield* graphParts(msg, partTasks, graph);
+    return;
+  }
   // New ids: the tasks outside runs in their order, then each run's blocks in order.
   const newId = new Int32Array(n).fill(-1);
   let next = 0;
@@ -66,24 +82,25 @@ export function graphMessages(msg: UpdateGraphMsg, graph: TaskGraph, opts: Graph
   }
   for (const r of runs) for (const id of r.ids) newId[id] = next++;
   const withPriorities = msg.priorities.length === n;
-  const out: GraphMessage[] = [];
-  for (let from = 0; from < rest.length; from += partTasks)
-    out.push({ type: 'update-graph-part', id: msg.id, ...partOf(msg, rest, from, Math.min(rest.length, from + partTasks), newId, withPriorities) });
+  const nodeOf = nodeSource(msg, graph);
+  let parts = 0;
+  for (let from = 0; from < rest.length; from += partTasks, parts++)
+    yield { type: 'update-graph-part', id: msg.id, ...partOf(msg, nodeOf, rest, from, Math.min(rest.length, from + partTasks), newId, withPriorities) };
   for (const r of runs) {
     const template = JSON.stringify(r.template);
-    for (let b = r.from; b < r.to; b += partTasks) {
+    for (let b = r.from; b < r.to; b += partTasks, parts++) {
       const e = Math.min(r.to, b + partTasks);
       const priorities = withPriorities ? encodePriorityRuns(Array.from(r.ids.subarray(b - r.from, e - r.from), (id) => msg.priorities[id] as number)) : [];
-      out.push({ type: 'update-graph-layer', id: msg.id, template, from: b, to: e, priorities });
+      yield { type: 'update-graph-layer', id: msg.id, template, from: b, to: e, priorities };
     }
   }
-  out.push({ ...msg, keys: [], nodes: [], depPtr: [0], depIdx: [], priorities: [], parts: out.length });
-  return out;
+  yield { ...msg, keys: [], nodes: [], depPtr: [0], depIdx: [], priorities: [], parts };
 }
 
-/** Tasks `rest[from .. to)` of `msg` as a part, their dependencies renumbered by `newId`. */
+/** Tasks `rest[from .. to)` of `msg` as a part, their nodes from `nodeOf`, their dependencies renumbered by `newId`. */
 function partOf(
-  msg: UpdateGraphMsg,
+  msg: UpdateGraphMsg | GraphHead,
+  nodeOf: (id: number) => WireNode,
   rest: readonly number[],
   from: number,
   to: number,
@@ -91,14 +108,14 @@ function partOf(
   withPriorities: boolean,
 ): Omit<UpdateGraphPartMsg, 'type' | 'id'> {
   const keys: Key[] = [];
-  const nodes: UpdateGraphMsg['nodes'] = [];
+  const nodes: WireNode[] = [];
   const depPtr: number[] = [0];
   const depIdx: number[] = [];
   const priorities: number[] = [];
   for (let i = from; i < to; i++) {
     const id = rest[i] as number;
     keys.push(msg.keys[id] as Key);
-    nodes.push(msg.nodes[id]!);
+    nodes.push(nodeOf(id));
     for (let e = msg.depPtr[id]!; e < msg.depPtr[id + 1]!; e++) depIdx.push(newId[msg.depIdx[e]!]!);
     depPtr.push(depIdx.length);
     if (withPriorities) priorities.push(msg.priorities[id]!);

@@ -3,8 +3,8 @@
  * (reference count; state pending -> memory | erred; a promise that settles with it) and a
  * RunRecord per graph sent (its outputs and the held keys its graph names). Pure: no I/O.
  */
-import type { Key, RunHandle } from '@tsdask/core-graph';
-import type { UpdateGraphMsg } from '../protocol/messages.js';
+import type { Key, RunHandle, TaskGraph } from '@tsdask/core-graph';
+import type { GraphHead } from './encode-graph.js';
 
 const noop = (): void => {};
 
@@ -18,8 +18,8 @@ export interface RunRecord {
   cancelled: boolean;
   /** Stops listening to the run's AbortSignal. */
   detach: () => void;
-  /** The graph as sent, kept while the run is open: sent again to a scheduler that restarted (client/reconnect.ts). */
-  msg?: UpdateGraphMsg;
+  /** The graph as sent (its message less the nodes, and the graph they are encoded from), kept while the run is open: sent again to a scheduler that restarted (client/reconnect.ts). */
+  msg?: { head: GraphHead; graph: TaskGraph };
 }
 
 /** A key the caller holds references to. */

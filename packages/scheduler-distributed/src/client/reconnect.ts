@@ -8,7 +8,6 @@
  * kept here). Messages queued meanwhile go after these.
  */
 import type { Key } from '@tsdask/core-graph';
-import type { UpdateGraphMsg } from '../protocol/messages.js';
 import type { Entry, RunRecord } from './entries.js';
 
 /** The keys whose results the client holds: what it reclaims. */
@@ -26,15 +25,15 @@ export function pendingScatters(entries: ReadonlyMap<Key, Entry>): Entry[] {
 }
 
 /** The graphs to send again: each open run's message, for its outputs that are still pending on it. */
-export function graphsToResend(runs: Iterable<RunRecord>, entries: ReadonlyMap<Key, Entry>): UpdateGraphMsg[] {
-  const out: UpdateGraphMsg[] = [];
+export function graphsToResend(runs: Iterable<RunRecord>, entries: ReadonlyMap<Key, Entry>): NonNullable<RunRecord['msg']>[] {
+  const out: NonNullable<RunRecord['msg']>[] = [];
   for (const run of runs) {
     if (run.cancelled || run.msg === undefined) continue;
     const outputs = run.keys.filter((k) => {
       const e = entries.get(k);
       return e !== undefined && e.state === 'pending' && e.run === run;
     });
-    if (outputs.length > 0) out.push({ ...run.msg, outputs });
+    if (outputs.length > 0) out.push({ head: { ...run.msg.head, outputs }, graph: run.msg.graph });
   }
   return out;
 }

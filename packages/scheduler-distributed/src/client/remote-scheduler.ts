@@ -35,7 +35,7 @@ import type { AdaptiveTargetReplyMsg, ClientToScheduler, ClusterStateMsg, Schedu
 import { encodeWireValue } from '../protocol/values.js';
 import { fetchValues } from './data-fetch.js';
 import type { PeerPool } from '../protocol/peer-pool.js';
-import { graphParts, splitUpdateGraph } from './encode-graph.js';
+import { GRAPH_PART_TASKS, graphParts } from './encode-graph.js';
 import { GRAPH_LAYERS, graphMessages } from './encode-layers.js';
 import { failedHandle, newEntry, settleEntry, type Entry, type RunRecord } from './entries.js';
 import { SchedulerLostError } from './errors.js';
@@ -125,7 +125,7 @@ export class RemoteScheduler implements Scheduler {
     this.#resend = undefined;
     const out: ClientToScheduler[] = [];
     if (resend !== undefined) {
-      for (const m of graphsToResend(resend.runs, this.#entries)) out.push(...splitUpdateGraph(m));
+      for (const m of graphsToResend(resend.runs, this.#entries)) out.push(...graphParts(m.head, GRAPH_PART_TASKS, m.graph));
       out.push(...this.#requests.again(resend.whoHas));
     }
     return out;
@@ -231,7 +231,7 @@ export class RemoteScheduler implements Scheduler {
       } catch (err) {
         return failedHandle(outputs, err);
       }
-      if (this.#reconnect !== undefined) run.msg = msg;
+      if (this.#reconnect !== undefined) run.msg = { head: msg, graph };
       for (const k of fresh) this.#entries.set(k, newEntry(run));
       this.#runs.set(run.id, run);
       const signal = opts.signal;
@@ -243,7 +243,7 @@ export class RemoteScheduler implements Scheduler {
       }
       if (this.#lost === undefined) {
         if (this.#releasing.length > 0) this.#sendReleases();
-        this.#link.sendEach((opts as Record<string, unknown>)[GRAPH_LAYERS] === false ? graphParts(msg) : graphMessages(msg, graph));
+        this.#link.sendEach((opts as Record<string, unknown>)[GRAPH_LAYERS] === false ? graphParts(msg, GRAPH_PART_TASKS, graph) : graphMessages(msg, graph));
       }
     }
     for (const k of outputs) (this.#entries.get(k) as Entry).refs++;

@@ -6,8 +6,7 @@
  * run whose graph names them as held). Pure bookkeeping over entries.ts; no I/O.
  */
 import { CancelledError, NotHeldError, type Key, type TaskGraph } from '@tsdask/core-graph';
-import type { UpdateGraphMsg } from '../protocol/messages.js';
-import { encodeGraph } from './encode-graph.js';
+import { graphHead, type GraphHead } from './encode-graph.js';
 import type { Entry, RunRecord } from './entries.js';
 
 /** The outputs not held or pending here, each once, in order. */
@@ -22,14 +21,8 @@ export function freshOutputs(outputs: readonly Key[], entries: ReadonlyMap<Key, 
 }
 
 /** The update-graph of run `id` for `fresh` and its record, or throws what fails the run (NotPortableError, NotHeldError, a held key's error). */
-export function newRun(
-  id: number,
-  graph: TaskGraph,
-  fresh: Key[],
-  entries: ReadonlyMap<Key, Entry>,
-  scheduler: string,
-): { run: RunRecord; msg: UpdateGraphMsg } {
-  const msg = encodeGraph(id, graph, fresh);
+export function newRun(id: number, graph: TaskGraph, fresh: Key[], entries: ReadonlyMap<Key, Entry>, scheduler: string): { run: RunRecord; msg: GraphHead } {
+  const msg = graphHead(id, graph, fresh);
   for (const k of msg.held) {
     const e = entries.get(k);
     if (e === undefined) throw new NotHeldError(k, scheduler);

@@ -2,7 +2,8 @@
  * One client's connection at the scheduler: client-welcome on connect, then update-graph (checked
  * by wire-graph.ts; refused as a whole with graph-refused and a typed error, or submitted and
  * answered graph-accepted; a big graph comes in `update-graph-part`s first, and every graph is
- * taken in over event-loop turns by graph-intake.ts while this client's later messages wait),
+ * taken in over event-loop turns by graph-intake.ts while this client's later messages wait; an
+ * `update-graph-layer` is expanded in steps of at most READ_SLICE_MS per turn the same way),
  * release-keys, who-has, scheduler-stats and scatter (whose value arrives as the body frame
  * right after it). Every message is shape-checked; a bad one closes this connection only.
  * A client that disconnects releases every key it wanted.
@@ -26,7 +27,8 @@ import { ERRED, MEMORY } from './state/task-states.js';
 import { adaptiveTarget } from './adaptive.js';
 import { collectGarbage } from './stats.js';
 import { GraphAssembly } from './wire-graph.js';
-import { layerPart } from './layer-intake.js';
+import { LAYER_STEP_BLOCKS, LayerExpansion } from './layer-intake.js';
+import { READ_SLICE_MS } from '../comm/connection.js';
 
 const wire = (err: unknown): WireError => serializeError(err) as unknown as WireError;
 
@@ -125,13 +127,36 @@ export class ClientSession {
     }
   }
 
-  /** A part of a big graph, or a layer's blocks (layer-intake.ts): checked and kept until its update-graph (a bad one refuses the graph then). */
+  /**
+   * A part of a big graph, or a layer's blocks (layer-intake.ts): checked and kept until its
+   * update-graph (a bad one refuses the graph then). A layer message is expanded over event-loop
+   * turns, at most about READ_SLICE_MS of steps per turn, while this client's later frames wait.
+   */
   #graphPart(m: UpdateGraphPartMsg | UpdateGraphLayerMsg): void {
     let a = this.#assemblies.get(m.id);
     if (a === undefined) this.#assemblies.set(m.id, (a = new GraphAssembly()));
     if (a instanceof Error) return;
     try {
-      a.add(m.type === 'update-graph-layer' ? layerPart(m, a.index) : m);
+      if (m.type === 'update-graph-part') return a.add(m);
+      const assembly = a;
+      let last = false;
+      const e = new LayerExpansion(m, a.index, (part) => assembly.add(part, last));
+      this.#held ??= [];
+      const expand = (): void => {
+        if (this.conn.isClosed) return;
+        const until = performance.now() + READ_SLICE_MS;
+        try {
+          do {
+            last = e.remaining <= LAYER_STEP_BLOCKS;
+            if (e.step(LAYER_STEP_BLOCKS)) return this.#release();
+          } while (performance.now() < until);
+        } catch (err) {
+          this.#assemblies.set(m.id, err as Error);
+          return this.#release();
+        }
+        setImmediate(expand);
+      };
+      setImmediate(expand);
     } catch (err) {
       this.#assemblies.set(m.id, err as Error);
     }
@@ -199,15 +224,26 @@ export class ClientSession {
     });
   }
 
-  /** Handles the frames that came while a graph was being taken in, until one starts another. */
+  /**
+   * Handles the frames that came while a graph was being taken in (or a layer expanded), until
+   * one starts another such job; after about READ_SLICE_MS the rest waits for the next turn.
+   */
   #release(): void {
     const held = this.#held ?? [];
     this.#held = undefined;
-    for (let f = held.shift(); f !== undefined; f = held.shift()) {
-      this.#frame(f);
-      const again = this.#held as Frame[] | undefined; // set again when that frame started another graph
+    const until = performance.now() + READ_SLICE_MS;
+    for (let i = 0; i < held.length; i++) {
+      this.#frame(held[i]!);
+      const again = this.#held as Frame[] | undefined; // set again when that frame started another job
       if (again !== undefined) {
-        again.unshift(...held);
+        this.#held = held.slice(i + 1).concat(again);
+        return;
+      }
+      if (i + 1 < held.length && performance.now() >= until) {
+        this.#held = held.slice(i + 1);
+        setImmediate(() => {
+          if (!this.conn.isClosed) this.#release();
+        });
         return;
       }
     }

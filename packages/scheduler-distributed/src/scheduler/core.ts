@@ -3,8 +3,8 @@
  * each connection a session by its role (worker-session.ts, client-session.ts; peers are
  * refused), feeds what they say to the pure SchedulerState and carries out its instructions:
  * compute-task and free-keys to workers, task-done and task-erred to every client that wants
- * the key. It keeps what the machine does not: which clients want which keys (a key is released
- * in the machine only when no client wants it), the user-function sources every worker must
+ * the key. It keeps what the machine does not: which clients want which keys (client-wants.ts: a
+ * key is released in the machine only when no client wants it), the user-function sources every worker must
  * have, scatters in flight (scatter.ts), and worker liveness (a worker silent for
  * `heartbeatTimeoutMs` is removed). A worker run by a nanny is removed when its nanny says why it
  * died, or `nannyHoldMs` after its connection dropped (nanny-reports.ts, nanny-session.ts).
@@ -19,6 +19,7 @@ import { TRUSTED_MAX_CONTROL_BYTES } from '../comm/frames.js';
 import { listen, type Listener } from '../comm/tcp.js';
 import type { ComputeTaskMsg, SchedulerToClient, WireNode, WorkerDiedMsg } from '../protocol/messages.js';
 import { ClientSession } from './client-session.js';
+import { ClientWants } from './client-wants.js';
 import { NannyReports } from './nanny-reports.js';
 import { NannySession } from './nanny-session.js';
 import { ClusterEvents } from './cluster-events.js';
@@ -81,7 +82,7 @@ export class SchedulerCore {
   readonly workers = new Map<string, WorkerSession>();
   readonly clients = new Set<ClientSession>();
   /** Clients that want each key (a key absent here is released in the machine). */
-  readonly wantedBy = new Map<Key, ClientSession | Set<ClientSession>>();
+  readonly wantedBy = new ClientWants<ClientSession>();
   /** Every user-function source seen, op id -> source (sent to each worker that joins). */
   readonly sources = new Map<string, string>();
   readonly scatters: Scatters;
@@ -296,37 +297,17 @@ export class SchedulerCore {
 
   /** Sends `msg` to every client that wants `key` (`lazy`: see dispatch). */
   toWanting(key: Key, msg: SchedulerToClient, lazy = false): void {
-    const wanting = this.wantedBy.get(key);
-    if (wanting === undefined) return;
-    if (wanting instanceof Set) for (const c of wanting) c.send(msg, lazy);
-    else wanting.send(msg, lazy);
+    this.wantedBy.send(key, msg, lazy);
   }
 
-  /** Records that `client` wants `key` (one client is kept as itself, several in a Set: most keys have one). */
+  /** Records that `client` wants `key` (client-wants.ts). */
   want(client: ClientSession, key: Key): void {
-    const w = this.wantedBy.get(key);
-    if (w === undefined) this.wantedBy.set(key, client);
-    else if (w instanceof Set) w.add(client);
-    else if (w !== client) this.wantedBy.set(key, new Set([w, client]));
-    client.wants.add(key);
+    this.wantedBy.want(client, key);
   }
 
   /** `client` no longer wants `keys`; the machine releases those no client wants any more. */
   unwant(client: ClientSession, keys: Iterable<Key>): void {
-    const released: Key[] = [];
-    for (const key of keys) {
-      const w = this.wantedBy.get(key);
-      if (w === undefined) continue;
-      if (w instanceof Set) {
-        if (!w.delete(client)) continue;
-        if (w.size === 1) this.wantedBy.set(key, w.values().next().value!);
-      } else {
-        if (w !== client) continue;
-        this.wantedBy.delete(key);
-        released.push(key);
-      }
-      client.wants.delete(key);
-    }
+    const released = this.wantedBy.unwant(client, keys);
     if (released.length > 0) this.apply({ type: 'release-keys', keys: released });
   }
 

@@ -35,78 +35,140 @@ export const LAYER_MESSAGE_TASKS = 65_536;
 const bad = (field: string, what: string): MessageShapeError =>
   new MessageShapeError(`message.${field}`, `The 'update-graph-layer' message's ${what}; the graph was refused. This is a bug in the client that built it.`);
 
-/** The part a layer message stands for; `index` gives the ids of the keys of the graph's earlier parts. Throws MessageShapeError. */
+/** Blocks one LayerExpansion step expands at most (a few ms: the session checks its time between steps). */
+export const LAYER_STEP_BLOCKS = 1024;
+
+/** The part a layer message stands for, all at once; `index` gives the ids of the keys of the graph's earlier parts. Throws MessageShapeError. */
 export function layerPart(
   m: UpdateGraphLayerMsg,
   index: ReadonlyMap<Key, number>,
 ): Pick<UpdateGraphPartMsg, 'keys' | 'nodes' | 'depPtr' | 'depIdx' | 'priorities'> {
-  let t: LayerTemplate;
-  try {
-    t = JSON.parse(m.template) as LayerTemplate;
-  } catch (err) {
-    throw bad('template', `template is not JSON (${(err as Error).message})`);
+  const parts: LayerChunk[] = [];
+  const e = new LayerExpansion(m, index, (p) => parts.push(p));
+  while (!e.step(Infinity));
+  return parts[0]!;
+}
+
+/** The tasks of some blocks of a layer message, as a part. */
+export type LayerChunk = Pick<UpdateGraphPartMsg, 'keys' | 'nodes' | 'depPtr' | 'depIdx' | 'priorities'>;
+
+/**
+ * A layer message expanded in steps of a bounded number of blocks (`step`), each step's tasks
+ * handed to `take` as a part, which must append them to the graph's key index before the next
+ * step (as GraphAssembly.add does): a message of LAYER_MESSAGE_TASKS blocks is not expanded in
+ * one go (the client session yields the event loop between steps). The constructor checks the
+ * message (template, range, priorities); a step throws MessageShapeError for a reference to a
+ * key that no earlier part has.
+ */
+export class LayerExpansion {
+  readonly #t: LayerTemplate;
+  readonly #plan: JsonPlan;
+  readonly #index: ReadonlyMap<Key, number>;
+  readonly #take: (part: LayerChunk) => void;
+  readonly #priorities: number[] | undefined;
+  readonly #from: number;
+  readonly #to: number;
+  readonly #quoted: boolean[];
+  readonly #laid: LaidOut;
+  #at: number;
+
+  constructor(m: UpdateGraphLayerMsg, index: ReadonlyMap<Key, number>, take: (part: LayerChunk) => void) {
+    let t: LayerTemplate;
+    try {
+      t = JSON.parse(m.template) as LayerTemplate;
+    } catch (err) {
+      throw bad('template', `template is not JSON (${(err as Error).message})`);
+    }
+    const problem = templateProblem(t);
+    if (problem !== undefined) throw bad('template', `template ${problem}`);
+    const size = templateSize(t);
+    const { from, to } = m;
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to <= from || to > size)
+      throw bad('from', `blocks ${from} to ${to} are not a range within the template's ${size} blocks`);
+    if (to - from > LAYER_MESSAGE_TASKS) throw bad('to', `range of ${to - from} blocks is over the ${LAYER_MESSAGE_TASKS} one message may hold`);
+    const plan = jsonPlan(t);
+    if (plan === undefined) throw bad('template', 'template names its placeholders elsewhere than in its refs');
+    this.#priorities = m.priorities.length === 0 ? undefined : decodePriorityRuns(m.priorities, to - from);
+    this.#t = t;
+    this.#plan = plan;
+    this.#index = index;
+    this.#take = take;
+    this.#from = from;
+    this.#to = to;
+    this.#at = from;
+    this.#quoted = t.refs.map((r) => !needsEscape(r.name));
+    this.#laid = laidOut(index);
   }
-  const problem = templateProblem(t);
-  if (problem !== undefined) throw bad('template', `template ${problem}`);
-  const size = templateSize(t);
-  const { from, to } = m;
-  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to <= from || to > size)
-    throw bad('from', `blocks ${from} to ${to} are not a range within the template's ${size} blocks`);
-  if (to - from > LAYER_MESSAGE_TASKS) throw bad('to', `range of ${to - from} blocks is over the ${LAYER_MESSAGE_TASKS} one message may hold`);
-  const plan = jsonPlan(t);
-  if (plan === undefined) throw bad('template', 'template names its placeholders elsewhere than in its refs');
-  const n = to - from;
-  const keys = new Array<Key>(n);
-  const nodes = new Array<string>(n);
-  const depPtr = new Array<number>(n + 1);
-  const depIdx: number[] = [];
-  depPtr[0] = 0;
-  const idx = new Array<number>(t.shape.length);
-  const refKeys = new Array<Key>(t.refs.length);
-  const refIds = new Array<number>(t.refs.length);
-  const quoted = t.refs.map((r) => !needsEscape(r.name));
-  const laid = laidOut(index);
-  const taskDeps: number[] = [];
-  for (let i = 0; i < n; i++) {
-    blockIndexAt(t.shape, from + i, idx);
-    for (let r = 0; r < refKeys.length; r++) {
-      const ref = t.refs[r] as TemplateRef;
-      const k = templateRefKeyAt(ref, idx);
-      refKeys[r] = k;
-      const id = laid.idOf(ref, idx) ?? index.get(k);
-      if (id === undefined) throw bad('template', `task refers to '${k}', which no earlier part of the graph has`);
-      refIds[r] = id;
-    }
-    keys[i] = templateKeyAt(t.name, idx);
-    let text = plan.pieces[0] as string;
-    for (let p = 0; p < plan.slots.length; p++) {
-      const slot = plan.slots[p] as number;
-      const piece =
-        slot < 0
-          ? String(templateValueAt(t.values![-slot - 1] as TemplateValue, idx))
-          : quoted[slot] === true
-            ? '"' + (refKeys[slot] as string) + '"'
-            : JSON.stringify(refKeys[slot]);
-      text += piece + (plan.pieces[p + 1] as string);
-    }
-    nodes[i] = text;
-    taskDeps.length = 0;
-    for (const d of plan.deps) {
-      let id: number;
-      if (typeof d === 'number') id = refIds[d] as number;
-      else {
-        const fixed = index.get(d);
-        if (fixed === undefined) throw bad('template', `task refers to '${d}', which no earlier part of the graph has`);
-        id = fixed;
+
+  /** Blocks not expanded yet. */
+  get remaining(): number {
+    return this.#to - this.#at;
+  }
+
+  /** Expands (and hands to `take`) at most `blocks` more blocks; returns whether every block is done. */
+  step(blocks: number): boolean {
+    const t = this.#t;
+    const plan = this.#plan;
+    const index = this.#index;
+    const laid = this.#laid;
+    const quoted = this.#quoted;
+    const from = this.#at;
+    const n = Math.min(this.#to - from, Math.max(1, blocks));
+    if (n <= 0) return true;
+    const keys = new Array<Key>(n);
+    const nodes = new Array<string>(n);
+    const depPtr = new Array<number>(n + 1);
+    const depIdx: number[] = [];
+    depPtr[0] = 0;
+    const idx = new Array<number>(t.shape.length);
+    const refKeys = new Array<Key>(t.refs.length);
+    const refIds = new Array<number>(t.refs.length);
+    const taskDeps: number[] = [];
+    for (let i = 0; i < n; i++) {
+      blockIndexAt(t.shape, from + i, idx);
+      for (let r = 0; r < refKeys.length; r++) {
+        const ref = t.refs[r] as TemplateRef;
+        const k = templateRefKeyAt(ref, idx);
+        refKeys[r] = k;
+        const id = laid.idOf(ref, idx) ?? index.get(k);
+        if (id === undefined) throw bad('template', `task refers to '${k}', which no earlier part of the graph has`);
+        refIds[r] = id;
       }
-      if (!taskDeps.includes(id)) taskDeps.push(id);
+      keys[i] = templateKeyAt(t.name, idx);
+      let text = plan.pieces[0] as string;
+      for (let p = 0; p < plan.slots.length; p++) {
+        const slot = plan.slots[p] as number;
+        const piece =
+          slot < 0
+            ? String(templateValueAt(t.values![-slot - 1] as TemplateValue, idx))
+            : quoted[slot] === true
+              ? '"' + (refKeys[slot] as string) + '"'
+              : JSON.stringify(refKeys[slot]);
+        text += piece + (plan.pieces[p + 1] as string);
+      }
+      nodes[i] = text;
+      taskDeps.length = 0;
+      for (const d of plan.deps) {
+        let id: number;
+        if (typeof d === 'number') id = refIds[d] as number;
+        else {
+          const fixed = index.get(d);
+          if (fixed === undefined) throw bad('template', `task refers to '${d}', which no earlier part of the graph has`);
+          id = fixed;
+        }
+        if (!taskDeps.includes(id)) taskDeps.push(id);
+      }
+      for (const id of taskDeps) depIdx.push(id);
+      depPtr[i + 1] = depIdx.length;
     }
-    for (const id of taskDeps) depIdx.push(id);
-    depPtr[i + 1] = depIdx.length;
+    const p = this.#priorities;
+    const priorities = p === undefined ? [] : p.slice(from - this.#from, from - this.#from + n);
+    const base = index.size;
+    this.#at = from + n;
+    this.#take({ keys, nodes, depPtr, depIdx, priorities });
+    laid.add(t, from, from + n, base);
+    return this.#at === this.#to;
   }
-  laid.add(t, from, to, index.size);
-  const priorities = m.priorities.length === 0 ? [] : decodePriorityRuns(m.priorities, n);
-  return { keys, nodes, depPtr, depIdx, priorities };
 }
 
 /**

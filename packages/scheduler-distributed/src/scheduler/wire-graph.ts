@@ -46,8 +46,12 @@ export class GraphAssembly {
   /** Whether the parts so far carried priorities (all must, or none). */
   #withPriorities: boolean | undefined;
 
-  /** Checks and appends one part (a part message, or the final message's own tasks); throws MessageShapeError. */
-  add(m: Pick<UpdateGraphPartMsg, 'keys' | 'nodes' | 'depPtr' | 'depIdx' | 'priorities'>): void {
+  /**
+   * Checks and appends one part (a part message, the final message's own tasks, or some blocks of
+   * a layer message: then `ends` is false but for its last blocks, so a message counts once
+   * among the `parts` the final message names); throws MessageShapeError.
+   */
+  add(m: Pick<UpdateGraphPartMsg, 'keys' | 'nodes' | 'depPtr' | 'depIdx' | 'priorities'>, ends = true): void {
     const n = m.keys.length;
     const at = `part ${this.#parts}`;
     if (m.nodes.length !== n) throw bad('nodes', `nodes has ${m.nodes.length} entries for ${n} keys (${at})`);
@@ -68,8 +72,9 @@ export class GraphAssembly {
     const base = this.keys.length;
     for (let i = 0; i < n; i++) {
       const k = m.keys[i]!;
-      if (this.index.has(k)) throw bad('keys', `key '${k}' appears twice`);
-      this.index.set(k, base + i);
+      const size = this.index.size;
+      this.index.set(k, base + i); // one lookup, not has() then set(): a key already there leaves the size as it was
+      if (this.index.size === size) throw bad('keys', `key '${k}' appears twice`); // the graph is refused: its index is dropped
     }
     if (n > 0) this.#withPriorities ??= withPriorities;
     const e0 = this.#depIdx.length;
@@ -84,7 +89,7 @@ export class GraphAssembly {
     const ids = new Int32Array(n);
     this.#groups.assign(m.keys, ids);
     for (let i = 0; i < n; i++) this.#groupIds.push(ids[i]!);
-    this.#parts++;
+    if (ends) this.#parts++;
   }
 
   /** Appends the final message's tasks and checks outputs and held keys; `has(key)` says whether the scheduler holds a key, `known(key)` whether it knows it. */

@@ -17,7 +17,7 @@ import {
   type UpdateGraphMsg,
 } from '@tsdask/scheduler-distributed';
 import { pack } from 'msgpackr';
-import { layerPart } from '../../src/scheduler/layer-intake.js';
+import { LayerExpansion, layerPart, type LayerChunk } from '../../src/scheduler/layer-intake.js';
 import { GraphAssembly, type WiredGraph } from '../../src/scheduler/wire-graph.js';
 
 /** A graph of `n` blocks: literal sources, a map, an add of the map and the sources, a pairwise tree sum. */
@@ -102,6 +102,45 @@ describe('a graph sent as layers', () => {
       expect(viaParts.get(k)![2]).toBe(msg.priorities[i]);
     }
     expect(bytes(layers)).toBeLessThan(bytes(parts) * 0.75);
+  });
+
+  it('expands one huge layer message in bounded steps, each taken in before the next, into the graph the parts give', () => {
+    const { graph, outputs } = layered(3000);
+    const msg = encodeGraph(6, graph, outputs);
+    // one message per layer run (3000 blocks), expanded 128 blocks a step
+    const layers = [...graphMessages(msg, graph, { partTasks: 3000, minRun: 16 })];
+    const a = new GraphAssembly();
+    let steps = 0;
+    for (const m of layers.slice(0, -1)) {
+      if (m.type !== 'update-graph-layer') {
+        a.add(m as Exclude<GraphMessage, { type: 'update-graph-layer' }>);
+        continue;
+      }
+      expect(m.to - m.from).toBe(3000);
+      let left = m.to - m.from;
+      const e = new LayerExpansion(m, a.index, (part: LayerChunk) => {
+        expect(part.keys.length).toBe(Math.min(128, left)); // no more than the step's budget
+        left -= part.keys.length;
+        a.add(part, left === 0);
+      });
+      let before = a.keys.length;
+      for (let done = false; !done; steps++) {
+        done = e.step(128);
+        const grew = a.keys.length - before; // taken in step by step
+        expect(grew > 0 && grew <= 128).toBe(true);
+        before = a.keys.length;
+      }
+      expect(left).toBe(0);
+    }
+    expect(steps).toBe(2 * Math.ceil(3000 / 128)); // map-1 and add-1
+    const wired = a.complete(
+      layers.at(-1) as UpdateGraphMsg,
+      () => false,
+      () => false,
+      'x',
+    );
+    expect(wired.check.step(Infinity)).toBe(true);
+    expect(byKey(wired)).toEqual(byKey(takeIn(splitUpdateGraph(msg, 3000))));
   });
 
   it('sends as parts what optimization rewrote, and still gives the same graph', () => {

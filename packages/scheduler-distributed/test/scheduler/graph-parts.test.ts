@@ -8,8 +8,9 @@
  * is in, and releases what a client wanted when it left while its graph was going in.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { assignGroups, GraphCycleError, lowerGraph, task, topologicalOrder, type Key } from '@tsdask/core-graph';
-import { encodeNode, splitUpdateGraph, type UpdateGraphMsg, type UpdateGraphPartMsg } from '@tsdask/scheduler-distributed';
+import { assignGroups, GraphCycleError, lowerArrays, lowerGraph, task, topologicalOrder, type Key, type Node } from '@tsdask/core-graph';
+import { encodeGraph, encodeNode, graphMessages, splitUpdateGraph, type UpdateGraphMsg, type UpdateGraphPartMsg } from '@tsdask/scheduler-distributed';
+import { LAYER_MESSAGE_TASKS } from '../../src/scheduler/layer-intake.js';
 import { CycleCheck } from '../../src/scheduler/cycle-check.js';
 import { GraphAssembly } from '../../src/scheduler/wire-graph.js';
 import { rng } from './harness.js';
@@ -185,6 +186,33 @@ describe('a scheduler taking a graph in parts', () => {
     expect((await box.msg('task-done', { by: 'C' })).msg['key']).toBe('c49');
     expect(server.stats().intake).toMatchObject({ graphs: 1, lastTasks: 50 });
     expect([server.state.stateOf('c0'), server.state.stateOf('c49')]).toEqual(['released', 'memory']); // inputs freed, the output kept
+  });
+
+  it('takes in a layer message of the most blocks one may hold (expanded in steps), the next message waiting for the graph', async () => {
+    const { server } = await startServer(cleanup);
+    const box = new Mailbox();
+    await fakeWorker(server, box, '127.0.0.1:1001', cleanup);
+    const client = await fakeClient(server, box, 'C', cleanup);
+    const n = LAYER_MESSAGE_TASKS;
+    const keys = Array.from({ length: n }, (_, i) => `leaf-y,${i}`);
+    const nodes: Node[] = keys.map((_, i) => task('test#f', i, 1));
+    keys.push('total-y');
+    nodes.push(
+      task(
+        'test#sum',
+        keys.slice(0, n).map((ref) => ({ ref })),
+      ),
+    );
+    const graph = lowerArrays(keys, nodes);
+    const msgs = [...graphMessages(encodeGraph(1, graph, ['total-y']), graph, { partTasks: n })];
+    expect(msgs.map((m) => m.type)).toEqual(['update-graph-part', 'update-graph-layer', 'update-graph']);
+    for (const m of msgs) client.send(m);
+    client.send({ type: 'who-has', id: 99, keys: ['leaf-y,0'] });
+    await box.msg('who-has-reply', { by: 'C' });
+    expect(box.pending('graph-accepted')).toEqual([{ type: 'graph-accepted', id: 1 }]); // the question waited for the graph
+    expect(server.stats().intake).toMatchObject({ graphs: 1, lastTasks: n + 1 });
+    expect(server.state.tasks.get('leaf-y,4321')?.node).toBe(JSON.stringify(task('test#f', 4321, 1)));
+    expect(server.state.tasks.get('total-y')?.deps.length).toBe(n);
   });
 
   it('releases what a client wanted when it leaves while its graph is still going in', async () => {

@@ -227,7 +227,7 @@ export class SchedulerState {
       const story: MoveStoryLine[] = this.story(t.key).map((e) => ({ from: e.from, to: e.to, stimulus: e.stimulus }));
       throw new DistributedTransitionError(t.key, TASK_STATE_NAMES[from]!, TASK_STATE_NAMES[to]!, story, this.#stimulus);
     }
-    this.#log.record({ key: t.key, from: TASK_STATE_NAMES[from]!, to: TASK_STATE_NAMES[to]!, stimulus: this.#stimulus, stimulusId: this.#stimulusId });
+    this.#log.record(t.key, from, to, this.#stimulus, this.#stimulusId);
     t.state = to;
     this.#counts[from]--;
     this.#counts[to]++;
