@@ -3,7 +3,7 @@
  * the batch, inputs, ops and function sources, JSON-encoded when that survives a round trip),
  * and picks, which the shell takes itself without a worker.
  */
-import { forEachOp, type Key, type Node, type OpId, type TaskGraph } from '@tsdask/core-graph';
+import { forEachOp, sharedInt32, type Key, type Node, type OpId, type TaskGraph } from '@tsdask/core-graph';
 import { evaluate, now, sizeOf, type BatchPayload } from '@tsdask/runtime';
 import { JsonBytes } from './json-bytes.js';
 import type { BatchPlan } from './state/batches.js';
@@ -77,8 +77,9 @@ export class PayloadBuilder {
     readonly plan: BatchPlan,
   ) {
     const n = g.size;
-    this.#opOf = new Int32Array(n);
-    this.#local = new Int32Array(n);
+    // Arrays per task on shared memory (core-graph's sharedInt32 says why).
+    this.#opOf = sharedInt32(n);
+    this.#local = sharedInt32(n);
     let count = 0;
     let last = -1;
     const visit = (o: OpId): void => {

@@ -35,7 +35,7 @@ export class CsrBuilder {
     this.shared = opts.shared !== false;
     this.ptr = this.shared ? sharedInt32(rows + 1) : new Int32Array(rows + 1);
     this.buf = new IntBuffer(opts.capacity ?? rows * 2 + 16);
-    this.mark = opts.distinct === undefined ? undefined : new Int32Array(opts.distinct).fill(-1);
+    this.mark = opts.distinct === undefined ? undefined : sharedInt32(opts.distinct).fill(-1);
   }
 
   /** Starts row r (after rows 0 .. r - 1). */
@@ -68,7 +68,8 @@ export function invertCsr(n: number, ptr: Int32Array, idx: Int32Array): { outPtr
   const outPtr = sharedInt32(n + 1);
   for (let e = 0; e < ptr[n]!; e++) outPtr[idx[e]! + 1]!++;
   for (let i = 0; i < n; i++) outPtr[i + 1]! += outPtr[i]!;
-  const fill = outPtr.slice(0, n);
+  const fill = sharedInt32(n);
+  fill.set(outPtr.subarray(0, n));
   const outIdx = sharedInt32(ptr[n]!);
   for (let i = 0; i < n; i++) {
     for (let e = ptr[i]!; e < ptr[i + 1]!; e++) {
@@ -92,7 +93,7 @@ export function groupCsr(count: number, groupOf: Int32Array, order?: Int32Array)
   }
   for (let g = 0; g < count; g++) ptr[g + 1]! += ptr[g]!;
   const fill = ptr.slice(0, count);
-  const idx = new Int32Array(ptr[count]!);
+  const idx = sharedInt32(ptr[count]!);
   for (let p = 0; p < n; p++) {
     const i = order === undefined ? p : order[p]!;
     const g = groupOf[i]!;
