@@ -83,8 +83,10 @@ export function invertCsr(n: number, ptr: Int32Array, idx: Int32Array): { outPtr
 /**
  * The items of each of `count` groups: row g holds every item i with groupOf[i] = g (items
  * with a negative group are left out), in the order of `order` (default 0, 1, 2, ...).
+ * `shared`: the items go on a SharedArrayBuffer (for arrays per task of a big graph, see
+ * sharedInt32; not for kernels' results, which may be transferred).
  */
-export function groupCsr(count: number, groupOf: Int32Array, order?: Int32Array): Csr {
+export function groupCsr(count: number, groupOf: Int32Array, order?: Int32Array, shared = false): Csr {
   const n = order === undefined ? groupOf.length : order.length;
   const ptr = new Int32Array(count + 1);
   for (let p = 0; p < n; p++) {
@@ -93,7 +95,7 @@ export function groupCsr(count: number, groupOf: Int32Array, order?: Int32Array)
   }
   for (let g = 0; g < count; g++) ptr[g + 1]! += ptr[g]!;
   const fill = ptr.slice(0, count);
-  const idx = sharedInt32(ptr[count]!);
+  const idx = shared ? sharedInt32(ptr[count]!) : new Int32Array(ptr[count]!);
   for (let p = 0; p < n; p++) {
     const i = order === undefined ? p : order[p]!;
     const g = groupOf[i]!;

@@ -83,7 +83,7 @@ export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array
   }
 
   // Members grouped by batch, stable in priority order (a counting sort).
-  const { ptr: memPtr, idx: memIdx } = groupCsr(count, batchOf, byPrio);
+  const { ptr: memPtr, idx: memIdx } = groupCsr(count, batchOf, byPrio, true);
 
   // Distinct external inputs per batch; each is the root of exactly one other batch.
   const ins = new CsrBuilder(count, { distinct: n, shared: false });
