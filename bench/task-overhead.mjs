@@ -3,10 +3,12 @@
 // module ops). Prints build, optimize and execute time, µs per task end to end on 'sync' and
 // 'threads', graph bytes per task (the live heap after build + graphOf, measured after a GC
 // outside the timed phases), each configuration's peak RSS (each runs in its own process, so
-// the peak is its own), and each row's µs per task over that of its kind and scheduler at 100k
-// leaves (200k tasks): flat cost per task reads 1.00 all the way down. CPU µs/task is the
-// process's CPU time (main thread and worker threads) over the same phases, per task: on a
-// shared machine, where wall time depends on the other processes' load, it compares builds.
+// the peak is its own) and that peak per task (RSS B/task: the whole process, graph, results,
+// V8 and the worker threads, over the graph's tasks), and each row's µs per task over that of
+// its kind and scheduler at 100k leaves (200k tasks): flat cost per task reads 1.00 all the way
+// down. CPU µs/task is the process's CPU time (main thread and worker threads) over the same
+// phases, per task, and exec CPU the same over execution alone: on a shared machine, where
+// wall time depends on the other processes' load, they compare builds.
 // 5M leaves (10M tasks) needs a large heap: children run with --max-old-space-size=20000.
 //
 //   npm run bench -- [--sizes 100000,1000000,5000000] [--runs 5] [--schedulers sync,threads] [--kinds delayed,raw]
@@ -51,6 +53,7 @@ async function once(kind, n, schedulerName) {
     execute: t3 - t2b,
     total: t2 - t0 + (t3 - t2b),
     cpu: (c2.user + c2.system + c3.user + c3.system) / 1000,
+    execCpu: (c3.user + c3.system) / 1000,
     bytesPerTask: heapGraph / graph.size,
   };
 }
@@ -71,6 +74,7 @@ if (one !== undefined) {
       execute: m((r) => r.execute),
       total: m((r) => r.total),
       cpu: m((r) => r.cpu),
+      execCpu: m((r) => r.execCpu),
       bytesPerTask: m((r) => r.bytesPerTask),
       peakRssMB: process.resourceUsage().maxRSS / 1024,
     }),
@@ -87,7 +91,9 @@ const self = fileURLToPath(import.meta.url);
 console.log(
   `task-overhead: fan-out of N inc() leaves + tree sum; median of ${runs} runs (1 for N >= 1M); ${defaultWorkers()} worker threads; Node ${process.version}`,
 );
-console.log('kind     leaves    tasks     sched    build ms  optim ms  exec ms   total ms  µs/task  vs 100k  CPU µs/task  graph B/task  peak RSS MB');
+console.log(
+  'kind     leaves    tasks     sched    build ms  optim ms  exec ms   total ms  µs/task  vs 100k  CPU µs/task  exec CPU  graph B/task  peak RSS MB  RSS B/task',
+);
 const base = new Map();
 for (const n of sizes) {
   for (const kind of kinds) {
@@ -114,8 +120,10 @@ for (const n of sizes) {
           perTask.toFixed(2).padStart(8),
           (vs === undefined ? '' : (perTask / vs).toFixed(2)).padStart(8),
           ((x.cpu * 1000) / x.ntasks).toFixed(2).padStart(12),
+          ((x.execCpu * 1000) / x.ntasks).toFixed(2).padStart(9),
           x.bytesPerTask.toFixed(0).padStart(13),
           x.peakRssMB.toFixed(0).padStart(12),
+          ((x.peakRssMB * 1024 * 1024) / x.ntasks).toFixed(0).padStart(11),
         ].join(' '),
       );
     }

@@ -23,7 +23,7 @@ export {
   rebuildWithout,
   type TaskGraph,
 } from './graph/task-graph.js';
-export { IntBuffer, sharedInt32 } from './graph/int-buffer.js';
+export { IntBuffer, sharedInt32, sharedUint8 } from './graph/int-buffer.js';
 export { KeyTable } from './graph/key-table.js';
 export { CsrBuilder, invertCsr, groupCsr, type Csr } from './graph/csr.js';
 export {

@@ -7,14 +7,15 @@
  */
 import type { TaskGraph } from './graph/task-graph.js';
 import type { Key } from './spec/index.js';
+import { sharedInt32, sharedUint8 } from './graph/int-buffer.js';
 
 /** Returns the priority of every task id (a permutation of 0..size-1). */
 export function order(g: TaskGraph, outputs?: readonly Key[]): Int32Array {
   const n = g.size;
-  const prio = new Int32Array(n).fill(-1);
-  const onStack = new Uint8Array(n);
-  const stack = new Int32Array(n);
-  const edge = new Int32Array(n);
+  const prio = sharedInt32(n).fill(-1);
+  const onStack = sharedUint8(n);
+  const stack = sharedInt32(n);
+  const edge = sharedInt32(n);
   let next = 0;
   const visitFrom = (root: number): void => {
     if (prio[root] !== -1 || onStack[root]) return;

@@ -18,6 +18,11 @@ export interface BatchPayload {
    * of many small objects.
    */
   json?: string;
+  /**
+   * The same as `json`, as UTF-8 bytes (on a SharedArrayBuffer the sender reuses once the
+   * batch has ended): a sender that writes them needs no string on its own heap.
+   */
+  jsonBytes?: Uint8Array;
   /** For each member, the local index of its dependent in the batch (-1 for the root); absent for a batch of one member. */
   parent?: Int32Array;
   /** External inputs: keys and values. */
@@ -37,6 +42,16 @@ export type BatchResult =
   | { ok: false; member: number; error: SerializedError; start: number; stop: number; worker: number };
 
 const EMPTY = Symbol('empty');
+const decoder = new TextDecoder();
+
+/** The text of UTF-8 bytes; bytes on a SharedArrayBuffer are copied first where the platform's decoder refuses them (browsers). */
+function utf8(bytes: Uint8Array): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return decoder.decode(bytes.slice());
+  }
+}
 
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across threads. */
 export function now(): number {
@@ -78,6 +93,7 @@ export async function prepareOps(p: BatchPayload, compile: (op: OpId, source: st
 export async function executeBatch(p: BatchPayload, worker: number, afterTask?: () => void): Promise<BatchResult> {
   const start = now();
   if (p.json !== undefined) [p.keys, p.nodes] = JSON.parse(p.json) as [Key[], Node[]];
+  else if (p.jsonBytes !== undefined) [p.keys, p.nodes] = JSON.parse(utf8(p.jsonBytes)) as [Key[], Node[]];
   const m = p.keys.length;
   const local = new Map<Key, number>();
   const values: unknown[] = new Array(m + p.inputKeys.length).fill(EMPTY);

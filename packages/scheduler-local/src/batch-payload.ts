@@ -3,8 +3,9 @@
  * the batch, inputs, ops and function sources, JSON-encoded when that survives a round trip),
  * and picks, which the shell takes itself without a worker.
  */
-import { forEachOp, type Key, type Node, type OpId, type TaskGraph } from '@tsdask/core-graph';
-import { evaluate, now, sizeOf, survivesJson, type BatchPayload } from '@tsdask/runtime';
+import { forEachOp, sharedInt32, type Key, type Node, type OpId, type TaskGraph } from '@tsdask/core-graph';
+import { evaluate, now, sizeOf, type BatchPayload } from '@tsdask/runtime';
+import { JsonBytes } from './json-bytes.js';
 import type { BatchPlan } from './state/batches.js';
 import type { Stimulus } from './state/machine.js';
 
@@ -26,6 +27,25 @@ export function takePick(g: TaskGraph, plan: BatchPlan, b: number, data: unknown
 
 /** In `#opOf`: a node of several ops, or of none. */
 const MANY_OPS = -1;
+/**
+ * The op of a task none of whose arguments holds another op (no array, no nested task: the
+ * usual task), found without forEachOp's walk, which allocates a stack per node; else undefined.
+ */
+function flatOp(node: Node): OpId | undefined {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+  const t = node as { op?: unknown; args?: unknown };
+  if (typeof t.op !== 'string' || !Array.isArray(t.args)) return undefined;
+  const args = t.args as unknown[];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as { op?: unknown; args?: unknown } | null;
+    if (typeof a !== 'object' || a === null) continue;
+    if (Array.isArray(a) || (typeof a.op === 'string' && Array.isArray(a.args))) return undefined;
+  }
+  return t.op as OpId;
+}
+
+/** Bytes of a new shared buffer for a batch's JSON (grown as needed, then kept). */
+const FIRST_BUFFER = 1 << 16;
 
 /**
  * Builds the payloads of one run's batches. Made once per run: it walks every node once for
@@ -48,14 +68,18 @@ export class PayloadBuilder {
   #built = 0;
   /** Scratch: the local index of each member of the batch being built. */
   readonly #local: Int32Array;
+  /** Writes batches' JSON bytes; shared buffers free for the next batch (one per batch in flight, about). */
+  readonly #writer = new JsonBytes(new Uint8Array(0));
+  readonly #free: Uint8Array[] = [];
 
   constructor(
     readonly g: TaskGraph,
     readonly plan: BatchPlan,
   ) {
     const n = g.size;
-    this.#opOf = new Int32Array(n);
-    this.#local = new Int32Array(n);
+    // Arrays per task on shared memory (core-graph's sharedInt32 says why).
+    this.#opOf = sharedInt32(n);
+    this.#local = sharedInt32(n);
     let count = 0;
     let last = -1;
     const visit = (o: OpId): void => {
@@ -63,8 +87,14 @@ export class PayloadBuilder {
       last = this.#indexOf(o);
     };
     for (let i = 0; i < n; i++) {
+      const node = g.nodes[i] as Node;
+      const flat = flatOp(node);
+      if (flat !== undefined) {
+        this.#opOf[i] = this.#indexOf(flat);
+        continue;
+      }
       count = 0;
-      forEachOp(g.nodes[i] as Node, visit);
+      forEachOp(node, visit);
       this.#opOf[i] = count === 1 ? last : MANY_OPS;
     }
     this.#listedBy = new Int32Array(this.#opList.length);
@@ -86,15 +116,18 @@ export class PayloadBuilder {
     this.#sourceOf = this.#opList.map((o) => sources.get(o));
   }
 
-  /** What batch b sends to the executor: its members' keys and nodes, inputs, ops and the sources of function ops. */
+  /**
+   * What batch b sends to the executor: its members' keys and nodes, inputs, ops and the
+   * sources of function ops. With `encodeJson` (executors on other threads), members whose
+   * nodes survive JSON go as JSON bytes on a shared buffer of this builder's (`jsonBytes`),
+   * written with no string on this thread's heap; the buffer is reused once `release(payload)`
+   * says the batch has ended.
+   */
   build(b: number, data: unknown[], encodeJson: boolean): BatchPayload {
     const { g, plan } = this;
     const lo = plan.memPtr[b]!;
     const hi = plan.memPtr[b + 1]!;
     const m = hi - lo;
-    const keys = new Array<Key>(m);
-    const nodes = new Array<Node>(m);
-    const parent = new Int32Array(m);
     const ops: OpId[] = [];
     const srcs: [OpId, string][] = [];
     const stamp = ++this.#built;
@@ -107,18 +140,24 @@ export class PayloadBuilder {
       if (s !== undefined) srcs.push([o, s]);
     };
     const listOp = (o: OpId): void => list(this.#opIndex.get(o) as number);
-    let json = encodeJson;
     for (let j = 0; j < m; j++) {
       const t = plan.memIdx[lo + j]!;
-      const node = g.nodes[t] as Node;
-      keys[j] = g.keys[t] as Key;
-      nodes[j] = node;
-      if (json && !survivesJson(node)) json = false;
       const k = this.#opOf[t]!;
       if (k >= 0) list(k);
-      else forEachOp(node, listOp);
+      else forEachOp(g.nodes[t] as Node, listOp);
+    }
+    const bytes = encodeJson ? this.#encode(lo, hi) : undefined;
+    const keys = bytes === undefined ? new Array<Key>(m) : [];
+    const nodes = bytes === undefined ? new Array<Node>(m) : [];
+    if (bytes === undefined) {
+      for (let j = 0; j < m; j++) {
+        const t = plan.memIdx[lo + j]!;
+        keys[j] = g.keys[t] as Key;
+        nodes[j] = g.nodes[t] as Node;
+      }
     }
     // Each non-root member has exactly one dependent, inside the batch; find its local index.
+    const parent = new Int32Array(m);
     if (m > 1) {
       const local = this.#local;
       for (let j = 0; j < m; j++) local[plan.memIdx[lo + j]!] = j;
@@ -138,11 +177,42 @@ export class PayloadBuilder {
       inputs[e - inLo] = data[plan.batchOf[t]!];
     }
     const payload: BatchPayload = { keys, nodes, parent, inputKeys, inputs, ops, sources: srcs, batch: b };
-    if (json) {
-      payload.json = JSON.stringify([keys, nodes]);
-      payload.keys = [];
-      payload.nodes = [];
-    }
+    if (bytes !== undefined) payload.jsonBytes = bytes;
     return payload;
+  }
+
+  /**
+   * `[keys, nodes]` of members memIdx[lo .. hi) as JSON bytes on a free shared buffer, or
+   * undefined (the buffer kept free) when a node does not survive JSON.
+   */
+  #encode(lo: number, hi: number): Uint8Array | undefined {
+    const { g, plan } = this;
+    const w = this.#writer;
+    w.reset(this.#free.pop() ?? new Uint8Array(new SharedArrayBuffer(FIRST_BUFFER)));
+    w.byte(0x5b);
+    w.byte(0x5b);
+    for (let j = lo; j < hi; j++) {
+      if (j > lo) w.byte(0x2c);
+      w.string(g.keys[plan.memIdx[j]!] as Key);
+    }
+    w.byte(0x5d);
+    w.byte(0x2c);
+    w.byte(0x5b);
+    for (let j = lo; j < hi; j++) {
+      if (j > lo) w.byte(0x2c);
+      if (!w.value(g.nodes[plan.memIdx[j]!])) {
+        this.#free.push(w.buf);
+        return undefined;
+      }
+    }
+    w.byte(0x5d);
+    w.byte(0x5d);
+    return new Uint8Array(w.buf.buffer, 0, w.pos);
+  }
+
+  /** Batch `payload` has ended (finished, failed, or its worker was lost): its shared buffer is free again. */
+  release(payload: BatchPayload): void {
+    const bytes = payload.jsonBytes;
+    if (bytes !== undefined && bytes.buffer instanceof SharedArrayBuffer) this.#free.push(new Uint8Array(bytes.buffer));
   }
 }

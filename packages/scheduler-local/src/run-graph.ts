@@ -392,10 +392,17 @@ class GraphRun {
       this.#step({ type: 'batch-erred', batch: b, member: 0, error: err as Error, worker: -1, start: now(), stop: now() });
       return;
     }
+    // Once the batch has ended, however it ended, its worker is done with the payload's bytes.
     executor.run(payload, this.#cancel.signal).then(
-      (r) => this.#step(this.#ended(b, r)),
+      (r) => {
+        payloads.release(payload);
+        this.#step(this.#ended(b, r));
+      },
       // Executors reject only when the worker running the batch was lost.
-      (err: Error) => this.#step({ type: 'worker-lost', batch: b, error: err }),
+      (err: Error) => {
+        payloads.release(payload);
+        this.#step({ type: 'worker-lost', batch: b, error: err });
+      },
     );
   }
 

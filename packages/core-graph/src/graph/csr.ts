@@ -35,7 +35,7 @@ export class CsrBuilder {
     this.shared = opts.shared !== false;
     this.ptr = this.shared ? sharedInt32(rows + 1) : new Int32Array(rows + 1);
     this.buf = new IntBuffer(opts.capacity ?? rows * 2 + 16);
-    this.mark = opts.distinct === undefined ? undefined : new Int32Array(opts.distinct).fill(-1);
+    this.mark = opts.distinct === undefined ? undefined : sharedInt32(opts.distinct).fill(-1);
   }
 
   /** Starts row r (after rows 0 .. r - 1). */
@@ -68,7 +68,8 @@ export function invertCsr(n: number, ptr: Int32Array, idx: Int32Array): { outPtr
   const outPtr = sharedInt32(n + 1);
   for (let e = 0; e < ptr[n]!; e++) outPtr[idx[e]! + 1]!++;
   for (let i = 0; i < n; i++) outPtr[i + 1]! += outPtr[i]!;
-  const fill = outPtr.slice(0, n);
+  const fill = sharedInt32(n);
+  fill.set(outPtr.subarray(0, n));
   const outIdx = sharedInt32(ptr[n]!);
   for (let i = 0; i < n; i++) {
     for (let e = ptr[i]!; e < ptr[i + 1]!; e++) {
@@ -82,8 +83,10 @@ export function invertCsr(n: number, ptr: Int32Array, idx: Int32Array): { outPtr
 /**
  * The items of each of `count` groups: row g holds every item i with groupOf[i] = g (items
  * with a negative group are left out), in the order of `order` (default 0, 1, 2, ...).
+ * `shared`: the items go on a SharedArrayBuffer (for arrays per task of a big graph, see
+ * sharedInt32; not for kernels' results, which may be transferred).
  */
-export function groupCsr(count: number, groupOf: Int32Array, order?: Int32Array): Csr {
+export function groupCsr(count: number, groupOf: Int32Array, order?: Int32Array, shared = false): Csr {
   const n = order === undefined ? groupOf.length : order.length;
   const ptr = new Int32Array(count + 1);
   for (let p = 0; p < n; p++) {
@@ -92,7 +95,7 @@ export function groupCsr(count: number, groupOf: Int32Array, order?: Int32Array)
   }
   for (let g = 0; g < count; g++) ptr[g + 1]! += ptr[g]!;
   const fill = ptr.slice(0, count);
-  const idx = new Int32Array(ptr[count]!);
+  const idx = shared ? sharedInt32(ptr[count]!) : new Int32Array(ptr[count]!);
   for (let p = 0; p < n; p++) {
     const i = order === undefined ? p : order[p]!;
     const g = groupOf[i]!;

@@ -21,7 +21,18 @@ export class IntBuffer {
   }
 }
 
-/** An Int32Array of `n` zeros on a SharedArrayBuffer. */
+/**
+ * An Int32Array of `n` zeros on a SharedArrayBuffer. Arrays per task of a big graph go there
+ * even when no worker reads them: V8 counts a plain ArrayBuffer's bytes as external memory and
+ * starts a full mark-compact of the whole heap for every 64 MB more of it, so allocating them
+ * on a graph of millions of tasks (a heap of gigabytes) cost several full collections; shared
+ * memory is not counted.
+ */
 export function sharedInt32(n: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
+}
+
+/** A Uint8Array of `n` zeros on a SharedArrayBuffer (see sharedInt32). */
+export function sharedUint8(n: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(Math.max(1, n)), 0, n);
 }

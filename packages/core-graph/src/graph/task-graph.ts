@@ -14,6 +14,7 @@ import { forEachRef, type Key, type Node } from '../spec/index.js';
 import { CsrBuilder, invertCsr } from './csr.js';
 import { LazyKeyIndex } from './key-index.js';
 import { KeyTable } from './key-table.js';
+import { sharedUint8 } from './int-buffer.js';
 
 /** A lowered, integer-indexed task graph. */
 export interface TaskGraph {
@@ -190,7 +191,7 @@ export function rebuildWithout(g: TaskGraph, removed: Uint8Array, nodes: readonl
 
 /** A mask with 1 at the id of each given key that is in the graph (outputs, persisted keys). */
 export function keyMask(g: TaskGraph, keys: Iterable<Key>): Uint8Array {
-  const mask = new Uint8Array(g.size);
+  const mask = sharedUint8(g.size);
   for (const k of keys) {
     const id = g.index.get(k);
     if (id !== undefined) mask[id] = 1;

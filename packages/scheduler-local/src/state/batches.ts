@@ -11,7 +11,7 @@
  *
  * Pure: arrays in, arrays out.
  */
-import { CsrBuilder, groupCsr, invertCsr, pickOf, type TaskGraph } from '@tsdask/core-graph';
+import { CsrBuilder, groupCsr, invertCsr, pickOf, sharedInt32, sharedUint8, type TaskGraph } from '@tsdask/core-graph';
 
 export interface BatchPlan {
   /** Number of batches. Batch ids are in order of their root's priority. */
@@ -36,17 +36,18 @@ export interface BatchPlan {
 /** Groups tasks into batches; `prio` must be topological (dependencies first), as `order` gives. */
 export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array, maxSize: number): BatchPlan {
   const n = g.size;
-  const byPrio = new Int32Array(n);
+  // Arrays per task on shared memory (core-graph's sharedInt32 says why).
+  const byPrio = sharedInt32(n);
   for (let i = 0; i < n; i++) byPrio[prio[i]!] = i;
 
-  const size = new Int32Array(n).fill(1);
-  const joined = new Uint8Array(n);
+  const size = sharedInt32(n).fill(1);
+  const joined = sharedUint8(n);
   // Downstream of a shuffle, one batch must never need several buckets at once: a pick ends
   // its batch, and so does a task computed from picks (an output bucket, a join or partial
   // reduction of one) whose dependent combines several inputs (a tree reduction, a
   // concatenation): each bucket then runs, and is held or spilled, on its own.
-  const isPick = new Uint8Array(n);
-  const fromPicks = new Uint8Array(n);
+  const isPick = sharedUint8(n);
+  const fromPicks = sharedUint8(n);
   for (let i = 0; i < n; i++) if (pickOf(g.nodes[i]) !== undefined) isPick[i] = 1;
   for (let p = 0; p < n; p++) {
     const t = byPrio[p]!;
@@ -68,7 +69,7 @@ export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array
   }
 
   // Number the roots in priority order, then give each joined task its dependent's batch.
-  const batchOf = new Int32Array(n);
+  const batchOf = sharedInt32(n);
   let count = 0;
   for (let p = 0; p < n; p++) {
     const t = byPrio[p]!;
@@ -82,7 +83,7 @@ export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array
   }
 
   // Members grouped by batch, stable in priority order (a counting sort).
-  const { ptr: memPtr, idx: memIdx } = groupCsr(count, batchOf, byPrio);
+  const { ptr: memPtr, idx: memIdx } = groupCsr(count, batchOf, byPrio, true);
 
   // Distinct external inputs per batch; each is the root of exactly one other batch.
   const ins = new CsrBuilder(count, { distinct: n, shared: false });

@@ -10,7 +10,7 @@
  *
  * States and legal moves: see transitions.ts.
  */
-import type { Key, TaskGraph } from '@tsdask/core-graph';
+import { sharedUint8, type Key, type TaskGraph } from '@tsdask/core-graph';
 import type { BatchPlan } from './batches.js';
 import { InvalidTransitionError } from '../errors.js';
 import { ERRED, MEMORY, READY, RELEASED, RUNNING, STATES, TransitionLog, WAITING, type StimulusRecord } from './transition-log.js';
@@ -44,9 +44,10 @@ export class GraphState {
   constructor(g: TaskGraph, plan: BatchPlan, outputs: Int32Array, logCapacity?: number) {
     this.g = g;
     this.plan = plan;
-    this.state = new Uint8Array(g.size);
+    // Arrays per task on shared memory (core-graph's sharedInt32 says why).
+    this.state = sharedUint8(g.size);
     this.log = new TransitionLog(logCapacity);
-    this.isOutput = new Uint8Array(g.size);
+    this.isOutput = sharedUint8(g.size);
     for (const o of outputs) this.isOutput[o] = 1;
     const count = plan.count;
     this.pending = new Int32Array(count);
