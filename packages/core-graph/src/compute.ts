@@ -148,6 +148,8 @@ async function run(items: unknown[], opts: ComputeOptions, site: OptionsSite, ea
     validateOptions(opts, site);
     if (cancel.signal !== undefined) merged.signal = cancel.signal;
     throwIfCancelled(cancel.signal, merged.timeout);
+    // Worker threads boot while the graph is lowered below, not after.
+    scheduler.prepare?.(merged);
     const extra = await optionCallbacks(merged);
     if (extra.length > 0) merged.callbacks = [...(merged.callbacks ?? []), ...extra];
     const { graph, outputs } = lowerFor(scheduler, () => graphOf(collections, merged)); // lowered for the scheduler it runs on

@@ -55,34 +55,28 @@ class WalkMarks {
 function lowerMarked(roots: readonly Delayed[], marks: WalkMarks): TaskGraph | undefined {
   // Marks: -1 once entered, the post-order id once exited.
   const order: Delayed[] = [];
-  // Entered values are pushed once more, as their exit, after their dependencies (last to
-  // first, so the first is entered first): exits pop in post-order.
-  const stack: Delayed[] = [];
-  const exit: boolean[] = [];
+  // An entered value is pushed once more, below its dependencies (pushed last to first, so the
+  // first is entered first), and popped again after them: then its mark is still -1, which is
+  // how its exit is told from an enter. A value marked -1 cannot come up as an enter: values
+  // above its exit on the stack depend on it, and a Delayed cannot depend on itself (it can
+  // only refer to values that existed before it), so there is no cycle to reach it again.
+  const stack: Delayed[] = roots.slice().reverse();
   const found: Delayed[] = [];
-  for (let r = roots.length - 1; r >= 0; r--) {
-    stack.push(roots[r] as Delayed);
-    exit.push(false);
-  }
   while (stack.length > 0) {
     const d = stack.pop() as Delayed;
-    if (exit.pop() as boolean) {
-      d._hw = order.length;
-      order.push(d);
+    const m = d._hw;
+    if (typeof m === 'number') {
+      if (m === -1) d._hw = order.push(d) - 1;
       continue;
     }
     if (d._backed) return undefined;
-    if (!marks.mark(d, -1)) continue;
+    marks.mark(d, -1);
     stack.push(d);
-    exit.push(true);
     found.length = 0;
     depsOf(d.node, found);
     for (let i = found.length - 1; i >= 0; i--) {
       const dep = found[i] as Delayed;
-      if (typeof dep._hw !== 'number') {
-        stack.push(dep);
-        exit.push(false);
-      }
+      if (typeof dep._hw !== 'number') stack.push(dep);
     }
   }
   const n = order.length;

@@ -286,39 +286,25 @@ function safeName(name: string): string {
 }
 
 /**
- * Encodes call arguments into an array of exactly their length. Memory matters here: graphs
- * of millions of calls keep these arrays, and V8 gives an empty array grown by `push` room
- * for 17 items (about 150 bytes) where two are needed.
+ * Encodes a call's arguments in place: `args` is the call's own rest array, exactly their
+ * length and seen by no one else, so it becomes the task's `args` (memory matters here: graphs
+ * of millions of calls keep these arrays, and a second array per call was garbage to collect).
  */
-function encodeArgs(args: readonly unknown[]): Arg[] {
-  switch (args.length) {
-    case 0:
-      return [];
-    case 1:
-      return [encode(args[0])];
-    case 2: {
-      const a = encode(args[0]);
-      return [a, encode(args[1])];
-    }
-    case 3: {
-      const a = encode(args[0]);
-      const b = encode(args[1]);
-      return [a, b, encode(args[2])];
-    }
-    default: {
-      const out: Arg[] = [];
-      for (let i = 0; i < args.length; i++) out.push(encode(args[i]));
-      return out.slice();
-    }
+function encodeArgs(args: unknown[]): Arg[] {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a === 'object' && a !== null) args[i] = encode(a);
   }
+  return args as Arg[];
 }
 
-function call(opId: OpId, name: string, args: readonly unknown[], pure: boolean, fnToken = opId, holds?: unknown): Delayed {
-  const encoded = encodeArgs(args);
+/** A task calling `opId` on `args` (an array this call owns: it becomes the task's args, see encodeArgs). */
+function call(opId: OpId, name: string, args: unknown[], pure: boolean, fnToken = opId, holds?: unknown): Delayed {
+  // the token hashes the arguments as given, before they are encoded in place
   const token = pure ? tokenize(fnToken, args) : callToken();
   // join() builds a flat string at once; `a + b` would keep a rope that is flattened later.
   const key = [name, token].join('-');
-  return new Delayed(key, { op: opId, args: encoded }, holds);
+  return new Delayed(key, { op: opId, args: encodeArgs(args) }, holds);
 }
 
 const NO_OPTIONS: DelayedOptions = Object.freeze({});

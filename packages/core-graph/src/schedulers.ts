@@ -62,6 +62,11 @@ export interface Scheduler {
    * outputs reject with CancelledError.
    */
   run(graph: TaskGraph, outputs: readonly Key[], opts: ComputeOptions): RunHandle;
+  /**
+   * Starts what a run with these options will need (the 'threads' pool's worker threads), so
+   * that it boots while compute() lowers and optimizes the graph; returns at once.
+   */
+  prepare?(opts: ComputeOptions): void;
   /** The values of held keys, in order; waits for keys still being computed and rejects with their error. */
   gather(keys: readonly Key[]): Promise<unknown[]>;
   /** Drops one reference to each key; a result with no reference left is freed. */

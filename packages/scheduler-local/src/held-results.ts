@@ -217,12 +217,13 @@ export class HeldResults implements Omit<Scheduler, 'name' | 'options' | 'cancel
 }
 
 /** A scheduler whose results live in this process, in a HeldResults store. */
-export function localScheduler(name: string, options: Scheduler['options'], runner: GraphRunner): Scheduler {
+export function localScheduler(name: string, options: Scheduler['options'], runner: GraphRunner, prepare?: (opts: ComputeOptions) => void): Scheduler {
   const results = new HeldResults(name, runner);
   return {
     name,
     cancellable: true,
     ...(options !== undefined ? { options } : {}),
+    ...(prepare !== undefined ? { prepare } : {}),
     run: (g, outputs, opts) => results.run(g, outputs, opts),
     gather: (keys) => results.gather(keys),
     release: (keys) => results.release(keys),

@@ -10,7 +10,7 @@
  * A TaskGraph is immutable: passes build new ones.
  */
 import { GraphCycleError, MissingKeyError } from '../errors.js';
-import { forEachRef, type Key, type Node } from '../spec/index.js';
+import { forEachRef, isRef, QUOTE_OP, type Key, type Node, type Ref } from '../spec/index.js';
 import { CsrBuilder, invertCsr } from './csr.js';
 import { LazyKeyIndex } from './key-index.js';
 import { KeyTable } from './key-table.js';
@@ -71,13 +71,35 @@ export function lowerArrays(keys: Key[], nodes: Node[], index?: ReadonlyMap<Key,
     current = i;
     deps.start(i);
     const node = nodes[i];
-    if (typeof node === 'object' && node !== null) forEachRef(node, visit);
+    if (typeof node !== 'object' || node === null) continue;
+    // The common task, `{ op, args }` of literals and refs, without the general walk (its
+    // stack array per node); `flatRefs` says false, having visited nothing, for anything else.
+    if (!flatRefs(node, visit)) forEachRef(node, visit);
   }
   const { ptr: depPtr, idx: depIdx } = deps.finish();
   const { outPtr, outIdx } = invertCsr(n, depPtr, depIdx);
   const g: TaskGraph = { size: n, keys, nodes, index: idx, depPtr, depIdx, outPtr, outIdx };
   assertAcyclic(g);
   return g;
+}
+
+/**
+ * Visits the refs of a task whose args are literals and refs only, in order, and says true;
+ * says false, having visited none, for any other node (the general walk then takes it).
+ */
+function flatRefs(node: object, visit: (k: Key) => void): boolean {
+  const t = node as { op?: unknown; args?: unknown };
+  if (typeof t.op !== 'string' || t.op === QUOTE_OP || !Array.isArray(t.args) || isRef(node)) return false;
+  const args = t.args as unknown[];
+  for (let j = 0; j < args.length; j++) {
+    const a = args[j];
+    if (typeof a === 'object' && a !== null && !isRef(a)) return false;
+  }
+  for (let j = 0; j < args.length; j++) {
+    const a = args[j];
+    if (typeof a === 'object' && a !== null) visit((a as Ref).ref);
+  }
+  return true;
 }
 
 /** A topological order (dependencies first), or throws GraphCycleError naming a cycle. */

@@ -55,10 +55,17 @@ function threadsExecutor(n: number, limits?: WorkerLimits): Executor {
 }
 
 /** The 'threads' scheduler. */
-export const threadsScheduler: Scheduler = localScheduler('threads', { ...localOptions, workerResourceLimits }, (graph, outputs, opts, hooks) => {
-  const n = opts.numWorkers ?? defaultWorkers();
-  const limits = opts['workerResourceLimits'] as WorkerLimits | undefined;
-  return runGraph(graph, outputs, threadsExecutor(n, limits), opts, hooks);
-});
+export const threadsScheduler: Scheduler = localScheduler(
+  'threads',
+  { ...localOptions, workerResourceLimits },
+  (graph, outputs, opts, hooks) => {
+    const n = opts.numWorkers ?? defaultWorkers();
+    const limits = opts['workerResourceLimits'] as WorkerLimits | undefined;
+    return runGraph(graph, outputs, threadsExecutor(n, limits), opts, hooks);
+  },
+  // The pool the run will take (getPool finds it again), created now so its threads start
+  // and load their modules while compute() lowers the graph.
+  (opts) => void getPool(opts.numWorkers ?? defaultWorkers(), opts['workerResourceLimits'] as WorkerLimits | undefined),
+);
 
 registerScheduler(threadsScheduler);
