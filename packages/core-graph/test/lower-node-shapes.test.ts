@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dependenciesOf, lowerGraph, quote, type Key, type Node } from '@tsdask/core-graph';
-
-/** A small seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { mulberry32 as rng } from '../../../test/support/seeded-random.js';
 
 /** The plain reference: every `{ ref }` reachable through arrays and task args (never inside a quote), first seen first. */
 function refsOf(x: unknown, out: Key[]): void {
