@@ -4,7 +4,7 @@
  * a and sits on b; the client's dump-state answer names c waiting on b only, b processing on the
  * worker, and the summary lists b (the front of the chain) before c, with the worker's own state
  * of each. Then, on a dump worked by hand, the flags for what cannot end by itself: a task
- * processing on a worker that is not connected, a key the scheduler forgot, a dependency released
+ * processing on a worker that is not connected or that has it missing, a key the scheduler forgot, a dependency released
  * under a waiting task, a holder that is gone, a key in memory the client still waits on; and the
  * listing's bound.
  */
@@ -61,32 +61,41 @@ it("names each waited key's unfinished dependencies from the scheduler's dump, t
   expect(lines.find((l) => l.startsWith(`  worker ${W1}`))).toContain('executing 1, ready 0; unfinished: b executing');
 });
 
-it('flags a task processing on a worker that is gone, a forgotten or released key, a gone holder and an untold result; lists at most maxKeys', () => {
+it('flags a task processing on a worker that is gone or not computing it, a forgotten or released key, a gone holder and an untold result; lists at most maxKeys', () => {
   const dump: DumpDoc = {
     scheduler: {
       workers: [{ address: 'tcp-new', name: 'tcp-new', processing: [] }],
       tasks: [
-        { key: 'sum', state: 'waiting', waitingOn: ['p1', 'p2', 'p3'], waitingOnCount: 3 },
+        { key: 'sum', state: 'waiting', waitingOn: ['p1', 'p2', 'p3', 'p4'], waitingOnCount: 4 },
         { key: 'p1', state: 'processing', processingOn: 'tcp-old' },
         { key: 'p2', state: 'processing', processingOn: 'tcp-new' },
+        { key: 'p4', state: 'processing', processingOn: 'tcp-new' },
         { key: 'p3', state: 'waiting', waitingOn: ['x'], waitingOnCount: 1 },
         { key: 'x', state: 'released' },
         { key: 'done', state: 'memory', whoHas: ['tcp-new', 'tcp-old'] },
       ],
     },
-    workers: { 'tcp-new': { tasks: [{ key: 'done', state: 'memory' }] } },
+    workers: {
+      'tcp-new': {
+        tasks: [
+          { key: 'done', state: 'memory' },
+          { key: 'p4', state: 'missing' },
+        ],
+      },
+    },
   };
   const lines = hangSummary(dump, ['sum', 'lost', 'done']);
   const text = lines.join('\n');
   expect(text).toContain('  p1: scheduler processing, processing on tcp-old; workers: none <-- STUCK: processing on tcp-old, which is not connected');
   expect(text).toContain('  p2: scheduler processing, processing on tcp-new; workers: none <-- STUCK: tcp-new does not know the task it is said to process');
+  expect(text).toContain('  p4: scheduler processing, processing on tcp-new; workers: tcp-new missing <-- STUCK: tcp-new has it missing, not computing it');
   expect(text).toContain('  lost: scheduler unknown to the scheduler; workers: none <-- STUCK: the client waits on a key the scheduler forgot');
   expect(text).toContain(
     '  done: scheduler memory, who-has tcp-new, tcp-old; workers: tcp-new memory <-- holder(s) not connected: tcp-old; STUCK: in memory at the scheduler but the client was not told',
   );
   expect(text).toContain('  x: scheduler released; workers: none <-- STUCK: released while a task waits on it');
-  // sum, lost, done, p1, p2, p3, x: seven keys; with a bound of 3, three lines and the count of the rest.
+  // sum, lost, done, p1, p2, p3, p4, x: eight keys; with a bound of 3, three lines and the count of the rest.
   const bounded = hangSummary(dump, ['sum', 'lost', 'done'], 3);
   expect(bounded.filter((l) => /^ {2}\S+: scheduler /.test(l))).toHaveLength(3);
-  expect(bounded.at(-1)).toBe('  ... and 4 more key(s)');
+  expect(bounded.at(-1)).toBe('  ... and 5 more key(s)');
 });

@@ -5,7 +5,8 @@
  * the scheduler's state of it (state, the worker processing it, who holds it, what it waits on,
  * the deaths it saw) and each worker's state of it, the keys at the front of the chain (not
  * waiting on another) first: there the stall is. It flags what cannot end by itself: a key the
- * scheduler does not know, a task processing on a worker that is not connected, a dependency
+ * scheduler does not know, a task processing on a worker that is not connected or that does
+ * not compute it (the worker has it missing, in flight, in memory), a dependency
  * released under a waiting task, a holder that is not connected, a key the scheduler has in
  * memory while the client still waits. Bounded: at
  * most `maxKeys` keys listed (the count of the rest is given) and a few lines per worker.
@@ -55,6 +56,8 @@ export interface DumpDoc {
 /** How many keys a summary lists at most (default). */
 export const HANG_REPORT_MAX_KEYS = 30;
 
+/** The states of a worker's task that is being computed there (or will be). */
+const COMPUTING = new Set(['waiting', 'ready', 'executing']);
 /** The states in which a worker's task is unfinished: listed per worker (a few) even when the chain does not reach them. */
 const WORKER_BUSY = new Set(['waiting', 'fetch', 'flight', 'missing', 'ready', 'executing']);
 
@@ -136,8 +139,11 @@ function keyLine(
     if (t.processingOn !== undefined) {
       parts.push(`processing on ${t.processingOn}`);
       if (!connected.has(t.processingOn)) flags.push(`STUCK: processing on ${t.processingOn}, which is not connected`);
-      else if (workerTasks.has(t.processingOn) && !workerTasks.get(t.processingOn)!.has(k))
-        flags.push(`STUCK: ${t.processingOn} does not know the task it is said to process`);
+      else if (workerTasks.has(t.processingOn)) {
+        const there = workerTasks.get(t.processingOn)!.get(k);
+        if (there === undefined) flags.push(`STUCK: ${t.processingOn} does not know the task it is said to process`);
+        else if (!COMPUTING.has(there.state)) flags.push(`STUCK: ${t.processingOn} has it ${there.state}, not computing it`);
+      }
     }
     if (t.whoHas !== undefined) {
       parts.push(`who-has ${list(t.whoHas)}`);
