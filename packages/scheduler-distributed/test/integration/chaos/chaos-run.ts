@@ -17,6 +17,8 @@ export interface RunOptions {
   seed: number;
   /** How long one workload may take before the watchdog calls it a hang, in ms. */
   boundMs: number;
+  /** After a hang, with every fault healed, how long the workload gets to answer before it is called stalled (default 20 s). */
+  graceMs?: number;
   /** The scheduler's --heartbeat-timeout, in ms. */
   heartbeatTimeoutMs: number;
   /** Fault lanes: how many faults may be in progress at once. */
@@ -42,25 +44,25 @@ export interface RunResult {
 }
 
 const HANG = Symbol('hang');
-/** After a hang, with every fault healed, how long the workload gets to answer before it is called stalled. */
+/** RunOptions.graceMs's default. */
 const GRACE_MS = 20_000;
 /** How long the hang's cluster dump may take. */
 const DUMP_MS = 20_000;
 
 /**
- * Why a workload hung: heals every fault and gives it GRACE_MS more. An answer then means the
+ * Why a workload hung: heals every fault and gives it `graceMs` more. An answer then means the
  * faults starved it; none means a stall, and the cluster dump's summary of the keys the client
  * waits on and their unfinished dependencies (hang-report.ts) says where it stands.
  */
-async function afterHang(cluster: ChaosCluster, injector: FaultInjector, work: Promise<unknown>): Promise<string> {
+async function afterHang(cluster: ChaosCluster, injector: FaultInjector, work: Promise<unknown>, graceMs: number): Promise<string> {
   const healing = Date.now();
   await injector.stop();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), GRACE_MS)));
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), graceMs)));
   const answered = await Promise.race([work.then(() => Date.now()), late]);
   clearTimeout(timer);
   if (answered !== undefined) return `Starved, not stalled: it answered ${answered - healing} ms after the faults were stopped and healed.`;
-  const head = `Stalled: no answer ${GRACE_MS} ms after every fault was healed.`;
+  const head = `Stalled: no answer ${graceMs} ms after every fault was healed.`;
   try {
     const doc = JSON.parse(await cluster.dump(DUMP_MS)) as DumpDoc;
     return [head, ...hangSummary(doc, cluster.client.asScheduler().pendingKeys())].join('\n');
@@ -110,7 +112,7 @@ export async function chaosRun(net: HostNetwork, opts: RunOptions): Promise<RunR
       if (outcome === HANG) {
         const faults = injector.log.map((f) => `  +${f.at} ms ${f.kind} ${f.worker}${f.ms > 0 ? ` for ${f.ms} ms` : ''}`).join('\n');
         const processes = cluster.describe();
-        const why = await afterHang(cluster, injector, work);
+        const why = await afterHang(cluster, injector, work, opts.graceMs ?? GRACE_MS);
         result.hangs.push(
           `${tag}: no answer within ${opts.boundMs} ms (started +${started - t0} ms). Faults so far:\n${faults}\nCluster:\n${processes}\n${why}`,
         );
