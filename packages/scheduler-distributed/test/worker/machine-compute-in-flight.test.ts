@@ -86,3 +86,12 @@ it('still takes the transfer when it succeeds after the compute-task came, and r
   expect(w.stateOf('t')).toBe('flight');
   expect(brief(drive(w, { type: 'gather-dep-failure', stimulusId: 'f3', transferId: 1, error: new Error('reset') }))).toEqual(['missing-data t']);
 });
+
+it('does not compute a key in flight that the scheduler asked for and then freed, while a local task still reads it', () => {
+  const w = new WorkerStateMachine({ nthreads: 1 });
+  drive(w, { type: 'compute-task', stimulusId: 'c-d', key: 'd', op: 'op-d', priority: 0, inputs: [{ key: 't', whoHas: ['H'] }] });
+  drive(w, { type: 'compute-task', stimulusId: 'c-t', key: 't', op: 'op-t', priority: 0, inputs: [] });
+  drive(w, { type: 'free-keys', stimulusId: 'f', keys: ['t'] }); // computed elsewhere after all; d (still here) reads it
+  expect(brief(drive(w, { type: 'gather-dep-failure', stimulusId: 'g', transferId: 0, error: new Error('reset') }))).toEqual(['missing-data t']);
+  expect([w.stateOf('t'), w.stateOf('d')]).toEqual(['missing', 'waiting']);
+});

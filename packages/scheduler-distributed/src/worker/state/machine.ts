@@ -210,6 +210,7 @@ export class WorkerStateMachine {
           const t = this.tasks.get(key);
           if (t === undefined) continue;
           t.wanted = false;
+          t.computeIfLost = undefined; // the scheduler no longer wants it computed here
           this.#release(t, sid, out);
         }
         return;
