@@ -105,6 +105,7 @@ export function hangSummary(dump: DumpDoc, waited: readonly string[], maxKeys = 
       `  worker ${w.name} ${w.address}: last seen ${w.lastSeenMsAgo ?? '?'} ms ago, holds ${w.heldKeys ?? '?'} keys, processing [${list(w.processing ?? [])}]; ${mine}`,
     );
   }
+  lines.push("(The workers' parts are read before the scheduler's: in a cluster still working, a flag may mark a passing state.)");
   lines.push(
     `The client waits on ${waited.length} key(s); ${order.length} reached through unfinished dependencies${order.length >= limit ? ' (walk cut short)' : ''}:`,
   );
