@@ -409,4 +409,11 @@ export class RemoteScheduler implements Scheduler {
   heldKeys(): ReadonlyMap<Key, number> {
     return new Map(Array.from(this.#entries, ([k, e]) => [k, e.refs] as const));
   }
+
+  /** The keys held here whose result has not arrived yet (no task-done, task-erred or scattered): what this client waits on. */
+  pendingKeys(): Key[] {
+    const out: Key[] = [];
+    for (const [k, e] of this.#entries) if (e.state === 'pending') out.push(k);
+    return out;
+  }
 }

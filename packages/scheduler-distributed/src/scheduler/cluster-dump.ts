@@ -6,17 +6,20 @@
  * the client with cluster-state: one JSON document of its own state and every worker's.
  * The scheduler's part: its address, workers (name, threads, memory limit, keys held and bytes,
  * tasks processing), clients and the keys each wants, every task (key, state, bytes, holders,
- * processing worker, deaths it saw, error, and its story when it erred), and the recovered keys.
+ * processing worker, deaths it saw, whether a client wants it, the dependencies it still waits on,
+ * error, and its story when it erred), and the recovered keys.
  */
 import { serializeError } from '@tsdask/core-graph';
 import type { ClientSession } from './client-session.js';
 import type { SchedulerCore } from './core.js';
-import { ERRED, TASK_STATE_NAMES } from './state/task-states.js';
+import { ERRED, MEMORY, TASK_STATE_NAMES } from './state/task-states.js';
 
 /** How long the scheduler waits for each worker's part of a dump. */
 export const WORKER_DUMP_TIMEOUT_MS = 5000;
 /** The most tasks a dump lists (the count is always given); past it the dump notes how many were left out. */
 export const DUMP_MAX_TASKS = 200_000;
+/** The most unfinished dependencies a task's row names (`waitingOn`; `waitingOnCount` gives them all). */
+export const DUMP_MAX_WAITING_ON = 20;
 
 /** The scheduler's own part of a dump: plain JSON-able data. */
 export function schedulerSnapshot(core: SchedulerCore): Record<string, unknown> {
@@ -29,6 +32,14 @@ export function schedulerSnapshot(core: SchedulerCore): Record<string, unknown> 
     if (t.processingOn !== undefined) row['processingOn'] = t.processingOn.name;
     if (t.suspicious.length > 0) row['suspicious'] = t.suspicious.map((w, i) => ({ worker: w, how: t.suspiciousHow[i] }));
     if (t.scattered) row['scattered'] = true;
+    if (t.wanted) row['wanted'] = true;
+    if (t.state !== MEMORY && t.state !== ERRED) {
+      const unfinished = t.deps.filter((d) => d.state !== MEMORY);
+      if (unfinished.length > 0) {
+        row['waitingOn'] = unfinished.slice(0, DUMP_MAX_WAITING_ON).map((d) => d.key);
+        row['waitingOnCount'] = unfinished.length;
+      }
+    }
     if (t.state === ERRED) {
       if (t.error !== undefined) row['error'] = serializeError(t.error);
       row['story'] = core.state.story(t.key);

@@ -6,7 +6,8 @@
  * compute and no hang within the watchdog's bound. In CI: one seeded run, the workloads twice (10-30 s). The soak
  * (bench/chaos-soak.mjs) runs this file with TSDASK_CHAOS_SOAK_S set: runs one after another with
  * seeds counting up from TSDASK_CHAOS_SEED until that many seconds have passed, and writes its
- * figures to TSDASK_CHAOS_REPORT. Needs root, iproute2 and nftables; skipped with a loud message
+ * figures to TSDASK_CHAOS_REPORT. TSDASK_CHAOS_BOUND_MS and TSDASK_CHAOS_GRACE_MS change the
+ * watchdog's bound and the grace after a hang (a tiny bound shows what a hang's report says). Needs root, iproute2 and nftables; skipped with a loud message
  * where namespaces or nftables are not allowed.
  */
 import { writeFileSync } from 'node:fs';
@@ -31,7 +32,9 @@ const HEARTBEAT_TIMEOUT_MS = 2000;
  * but two lanes of faults leave little calm between them on a loaded 2-core machine: the soak's slowest
  * workload took 37 s. No workload may take longer than this.
  */
-const BOUND_MS = 120_000;
+const BOUND_MS = Number(process.env.TSDASK_CHAOS_BOUND_MS ?? 120_000);
+/** After a hang, with every fault healed, how long the workload gets before it is called stalled (its report then has the cluster dump's summary). */
+const GRACE_MS = Number(process.env.TSDASK_CHAOS_GRACE_MS ?? 20_000);
 
 let net: HostNetwork | undefined;
 let skip: string | undefined;
@@ -60,7 +63,7 @@ it(
     for (let seed = firstSeed; ; seed++) {
       let r: RunResult;
       try {
-        r = await chaosRun(net, { seed, boundMs: BOUND_MS, heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS, rounds, lanes });
+        r = await chaosRun(net, { seed, boundMs: BOUND_MS, graceMs: GRACE_MS, heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS, rounds, lanes });
       } catch (err) {
         if (soakSeconds === 0) throw err;
         harnessErrors.push(`seed ${seed}: the run could not go on: ${(err as Error).message}`);

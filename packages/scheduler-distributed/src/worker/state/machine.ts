@@ -11,6 +11,9 @@
  *   tasks that need it.
  * - compute-task again for a task waiting here refreshes where its inputs are: a missing input
  *   with holders now is fetched again (how the scheduler answers missing-data).
+ * - compute-task for a key in flight here (fetched for a local task) lets the transfer finish;
+ *   if it fails, the key is computed here as asked, never reported missing: the scheduler has it
+ *   processing here (its holder died) and would wait for it forever.
  * - At most `nthreads` tasks execute; ready tasks start by priority (lower first, then arrival).
  * - Fetches are batched per peer into gather-dep transfers (transfer-policy.ts).
  * - A failed or short transfer drops that peer for those keys and retries from another holder;
@@ -78,6 +81,8 @@ export interface WorkerTask {
   releaseWhenDone: boolean;
   /** The transfer that carries it, while in flight; -1 otherwise. */
   transferId: number;
+  /** While in flight: the scheduler asked to compute it here (compute-task); if the transfer fails, it is computed from this. */
+  computeIfLost: ComputeTaskStimulus | undefined;
 }
 
 /** One transfer in flight. */
@@ -190,8 +195,13 @@ export class WorkerStateMachine {
           }
           t.whoHas.delete(tr.peer);
           t.tried.add(tr.peer);
+          const compute = t.computeIfLost;
+          t.computeIfLost = undefined;
           if (t.releaseWhenDone) this.#forget(t, sid);
-          else this.#toFetch(t, sid, out);
+          else if (compute !== undefined) {
+            this.#move(t, RELEASED, sid); // the scheduler asked for it here: computed, not fetched again
+            this.#startCompute(t, { ...compute, stimulusId: sid }, out);
+          } else this.#toFetch(t, sid, out);
         }
         return;
       }
@@ -200,6 +210,7 @@ export class WorkerStateMachine {
           const t = this.tasks.get(key);
           if (t === undefined) continue;
           t.wanted = false;
+          t.computeIfLost = undefined; // the scheduler no longer wants it computed here
           this.#release(t, sid, out);
         }
         return;
@@ -245,16 +256,22 @@ export class WorkerStateMachine {
 
   #computeTask(s: ComputeTaskStimulus, out: WorkerInstruction[]): void {
     const sid = s.stimulusId;
-    let t = this.tasks.get(s.key);
+    const t = this.tasks.get(s.key);
     if (t !== undefined) {
       t.wanted = true;
       t.releaseWhenDone = false;
       if (t.state === MEMORY) out.push({ type: 'task-finished', stimulusId: sid, key: t.key, nbytes: t.nbytes });
       if (t.state === WAITING) return this.#linkInputs(t, s, out); // new holders for its inputs (after missing-data)
+      if (t.state === FLIGHT) t.computeIfLost = s; // on its way here; computed here if the transfer fails
       if (t.state !== FETCH && t.state !== MISSING) return; // already on its way here (or erred: the scheduler decides)
       this.#move(t, RELEASED, sid); // compute it here instead of fetching it
     }
-    t ??= this.#create(s.key);
+    this.#startCompute(t ?? this.#create(s.key), s, out);
+  }
+
+  /** Makes released `t` a task to compute here, as `s` says: waiting for its inputs, or ready. */
+  #startCompute(t: WorkerTask, s: ComputeTaskStimulus, out: WorkerInstruction[]): void {
+    const sid = s.stimulusId;
     t.wanted = true;
     t.op = s.op;
     t.priority = s.priority;
@@ -321,6 +338,7 @@ export class WorkerStateMachine {
       wanted: false,
       releaseWhenDone: false,
       transferId: -1,
+      computeIfLost: undefined,
     };
     this.tasks.set(key, t);
     return t;
@@ -339,6 +357,7 @@ export class WorkerStateMachine {
 
   /** A result is in memory here: tell the scheduler if it asked, and wake the tasks waiting for it. */
   #arrived(t: WorkerTask, sid: string, out: WorkerInstruction[]): void {
+    t.computeIfLost = undefined;
     this.#move(t, MEMORY, sid);
     if (t.wanted) out.push({ type: 'task-finished', stimulusId: sid, key: t.key, nbytes: t.nbytes });
     for (const d of t.dependents) {

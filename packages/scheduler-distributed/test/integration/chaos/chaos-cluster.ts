@@ -174,6 +174,22 @@ export class ChaosCluster {
     await this.#startNanny(i);
   }
 
+  /**
+   * The cluster dump (scheduler/cluster-dump.ts) through a client of its own (the run's client may
+   * be what is stuck), or why there is none: rejects when no answer came within `timeoutMs`.
+   */
+  async dump(timeoutMs: number): Promise<string> {
+    const client = new Client(this.client.address, { token: this.#env.TSDASK_TOKEN! });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no cluster dump within ${timeoutMs} ms`)), timeoutMs)));
+    try {
+      return await Promise.race([client.ready().then(() => client.asScheduler().dumpState()), late]);
+    } finally {
+      clearTimeout(timer);
+      await client.close().catch(() => {});
+    }
+  }
+
   /** Its processes (state letters from /proc), and each one's last output lines: what a watchdog reports. */
   describe(): string {
     const lines = [`scheduler pid ${this.scheduler.child.pid} (${procState(this.scheduler.child.pid!)})`];

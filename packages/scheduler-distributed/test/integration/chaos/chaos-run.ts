@@ -3,17 +3,22 @@
  * FaultInjector, computes every workload in turn, each under a watchdog, then heals every fault and
  * stops the cluster. The result counts what went wrong by class: a wrong answer (the cluster
  * answered, wrongly), an error (a compute failed although every fault was transient) and a hang
- * (the watchdog's bound passed; its report holds the faults so far and the cluster's state).
+ * (the watchdog's bound passed; its report holds the faults so far, the cluster's processes and,
+ * after every fault is healed and a grace period, whether it was starved or stalled, and for a
+ * stall the cluster dump's account of the keys the client waits on).
  */
 import type { HostNetwork } from '../netns-hosts.js';
 import { ChaosCluster } from './chaos-cluster.js';
 import { FaultInjector, type FaultKind, type FaultRecord } from './faults.js';
+import { hangSummary, type DumpDoc } from './hang-report.js';
 import { WORKLOADS } from './workloads.js';
 
 export interface RunOptions {
   seed: number;
   /** How long one workload may take before the watchdog calls it a hang, in ms. */
   boundMs: number;
+  /** After a hang, with every fault healed, how long the workload gets to answer before it is called stalled (default 20 s). */
+  graceMs?: number;
   /** The scheduler's --heartbeat-timeout, in ms. */
   heartbeatTimeoutMs: number;
   /** Fault lanes: how many faults may be in progress at once. */
@@ -39,6 +44,32 @@ export interface RunResult {
 }
 
 const HANG = Symbol('hang');
+/** RunOptions.graceMs's default. */
+const GRACE_MS = 20_000;
+/** How long the hang's cluster dump may take. */
+const DUMP_MS = 20_000;
+
+/**
+ * Why a workload hung: heals every fault and gives it `graceMs` more. An answer then means the
+ * faults starved it; none means a stall, and the cluster dump's summary of the keys the client
+ * waits on and their unfinished dependencies (hang-report.ts) says where it stands.
+ */
+async function afterHang(cluster: ChaosCluster, injector: FaultInjector, work: Promise<unknown>, graceMs: number): Promise<string> {
+  const healing = Date.now();
+  await injector.stop();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), graceMs)));
+  const answered = await Promise.race([work.then(() => Date.now()), late]);
+  clearTimeout(timer);
+  if (answered !== undefined) return `Starved, not stalled: it answered ${answered - healing} ms after the faults were stopped and healed.`;
+  const head = `Stalled: no answer ${graceMs} ms after every fault was healed.`;
+  try {
+    const doc = JSON.parse(await cluster.dump(DUMP_MS)) as DumpDoc;
+    return [head, ...hangSummary(doc, cluster.client.asScheduler().pendingKeys())].join('\n');
+  } catch (err) {
+    return `${head}\nNo cluster dump: ${(err as Error).message}\nCluster now:\n${cluster.describe()}`;
+  }
+}
 
 /** One chaos run on `net` (hosts[0] for the scheduler, a worker on each other host). */
 export async function chaosRun(net: HostNetwork, opts: RunOptions): Promise<RunResult> {
@@ -69,21 +100,21 @@ export async function chaosRun(net: HostNetwork, opts: RunOptions): Promise<RunR
       let timer: ReturnType<typeof setTimeout> | undefined;
       const watchdog = new Promise<typeof HANG>((resolve) => (timer = setTimeout(() => resolve(HANG), opts.boundMs)));
       const started = Date.now();
-      const outcome = await Promise.race([
-        w.run(cluster.client, dataSeed).then(
-          (wrong) => ({ wrong }),
-          (error: unknown) => ({ error }),
-        ),
-        watchdog,
-      ]);
+      const work = w.run(cluster.client, dataSeed).then(
+        (wrong) => ({ wrong }),
+        (error: unknown) => ({ error }),
+      );
+      const outcome = await Promise.race([work, watchdog]);
       clearTimeout(timer);
       result.workloads += 1;
       const tag = `seed ${opts.seed}, ${w.name} (data seed ${dataSeed})`;
       if (Date.now() - started > result.slowest.ms) result.slowest = { ms: Date.now() - started, what: tag };
       if (outcome === HANG) {
         const faults = injector.log.map((f) => `  +${f.at} ms ${f.kind} ${f.worker}${f.ms > 0 ? ` for ${f.ms} ms` : ''}`).join('\n');
+        const processes = cluster.describe();
+        const why = await afterHang(cluster, injector, work, opts.graceMs ?? GRACE_MS);
         result.hangs.push(
-          `${tag}: no answer within ${opts.boundMs} ms (started +${started - t0} ms). Faults so far:\n${faults}\nCluster:\n${cluster.describe()}`,
+          `${tag}: no answer within ${opts.boundMs} ms (started +${started - t0} ms). Faults so far:\n${faults}\nCluster:\n${processes}\n${why}`,
         );
         break; // the client may be stuck: the rest of this run is not trusted
       }
