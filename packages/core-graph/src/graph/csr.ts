@@ -34,7 +34,7 @@ export class CsrBuilder {
   ) {
     this.shared = opts.shared !== false;
     this.ptr = this.shared ? sharedInt32(rows + 1) : new Int32Array(rows + 1);
-    this.buf = new IntBuffer(opts.capacity ?? rows * 2 + 16);
+    this.buf = new IntBuffer(opts.capacity ?? rows * 2 + 16, this.shared);
     this.mark = opts.distinct === undefined ? undefined : sharedInt32(opts.distinct).fill(-1);
   }
 
@@ -83,18 +83,19 @@ export function invertCsr(n: number, ptr: Int32Array, idx: Int32Array): { outPtr
 /**
  * The items of each of `count` groups: row g holds every item i with groupOf[i] = g (items
  * with a negative group are left out), in the order of `order` (default 0, 1, 2, ...).
- * `shared`: the items go on a SharedArrayBuffer (for arrays per task of a big graph, see
+ * `shared`: the arrays go on SharedArrayBuffers (for arrays per task of a big graph, see
  * sharedInt32; not for kernels' results, which may be transferred).
  */
 export function groupCsr(count: number, groupOf: Int32Array, order?: Int32Array, shared = false): Csr {
   const n = order === undefined ? groupOf.length : order.length;
-  const ptr = new Int32Array(count + 1);
+  const ptr = shared ? sharedInt32(count + 1) : new Int32Array(count + 1);
   for (let p = 0; p < n; p++) {
     const g = groupOf[order === undefined ? p : order[p]!]!;
     if (g >= 0) ptr[g + 1]!++;
   }
   for (let g = 0; g < count; g++) ptr[g + 1]! += ptr[g]!;
-  const fill = ptr.slice(0, count);
+  const fill = shared ? sharedInt32(count) : new Int32Array(count);
+  fill.set(ptr.subarray(0, count));
   const idx = shared ? sharedInt32(ptr[count]!) : new Int32Array(ptr[count]!);
   for (let p = 0; p < n; p++) {
     const i = order === undefined ? p : order[p]!;

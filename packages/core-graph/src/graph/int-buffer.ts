@@ -2,12 +2,22 @@
 export class IntBuffer {
   data: Int32Array;
   length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(Math.max(16, capacity));
+  /**
+   * `shared`: the list lives on SharedArrayBuffers (see sharedInt32), for lists per task of a
+   * graph that may have millions; off by default, for lists whose buffer may be transferred.
+   */
+  constructor(
+    capacity = 1024,
+    private readonly shared = false,
+  ) {
+    this.data = this.#alloc(Math.max(16, capacity));
+  }
+  #alloc(n: number): Int32Array {
+    return this.shared ? sharedInt32(n) : new Int32Array(n);
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.#alloc(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }

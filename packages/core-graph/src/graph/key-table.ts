@@ -4,13 +4,16 @@
  * A string-keyed Map of millions of keys cost lowering ~0.6 µs per insert and per lookup here
  * (growing rehashes, a chain of cache misses per entry) and ~30 bytes per key; this table is
  * sized once, costs 11 to 23 bytes per key, and a lookup is one hash of the key's characters,
- * about two probes in one cache line and one key comparison.
+ * about two probes in one cache line and one key comparison. The slots live on a
+ * SharedArrayBuffer (see sharedInt32): at 10M keys they are 134 MB, which as a plain
+ * ArrayBuffer alone would start two full collections of the heap.
  *
  * `insert(key)` appends a key (ids are 0, 1, 2, ... in insertion order) or returns the id it
  * already has, so the table also deduplicates; `get(key)` looks one up. It implements
  * ReadonlyMap<Key, number> so it can be a TaskGraph's `index`.
  */
 import type { Key } from '../spec/index.js';
+import { sharedInt32 } from './int-buffer.js';
 
 /** FNV-1a over the UTF-16 code units of a key. */
 function hashKey(k: string): number {
@@ -49,7 +52,7 @@ export class KeyTable implements ReadonlyMap<Key, number> {
   constructor(keys: Key[] = [], expected = keys.length) {
     this.#keys = keys;
     const cap = capacityFor(Math.max(expected, keys.length));
-    this.#slots = new Int32Array(cap * 2);
+    this.#slots = sharedInt32(cap * 2);
     this.#mask = cap - 1;
     for (let id = 0; id < keys.length; id++) {
       // a repeated key is placed after its first id on the probe path, so lookups find the first
@@ -85,7 +88,7 @@ export class KeyTable implements ReadonlyMap<Key, number> {
     if (id + 1 > (this.#mask + 1) * MAX_LOAD) {
       const old = this.#slots;
       const cap = (this.#mask + 1) * 2;
-      this.#slots = new Int32Array(cap * 2);
+      this.#slots = sharedInt32(cap * 2);
       this.#mask = cap - 1;
       for (let s = 0; s < old.length; s += 2) if (old[s] !== 0) this.#place(old[s + 1] as number, (old[s] as number) - 1);
     }

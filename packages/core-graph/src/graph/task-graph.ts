@@ -7,14 +7,16 @@
  * `lowerGraph(entries)` builds one from key/node pairs, derives dependencies from the refs in
  * each node (nested ones too, deduplicated), and rejects refs to absent keys
  * (`MissingKeyError`) and cycles (`GraphCycleError`, naming the keys on the cycle).
- * A TaskGraph is immutable: passes build new ones.
+ * A TaskGraph is immutable: passes build new ones. Arrays per task, kept or scratch, live on
+ * SharedArrayBuffers (sharedInt32, sharedUint8): plain ones count as V8 external memory, and
+ * every 64 MB of it starts a full collection of a heap that holds millions of tasks.
  */
 import { GraphCycleError, MissingKeyError } from '../errors.js';
 import { forEachRef, isRef, QUOTE_OP, type Key, type Node, type Ref } from '../spec/index.js';
 import { CsrBuilder, invertCsr } from './csr.js';
 import { LazyKeyIndex } from './key-index.js';
 import { KeyTable } from './key-table.js';
-import { sharedUint8 } from './int-buffer.js';
+import { sharedInt32, sharedUint8 } from './int-buffer.js';
 
 /** A lowered, integer-indexed task graph. */
 export interface TaskGraph {
@@ -105,8 +107,8 @@ function flatRefs(node: object, visit: (k: Key) => void): boolean {
 /** A topological order (dependencies first), or throws GraphCycleError naming a cycle. */
 export function topologicalOrder(g: TaskGraph): Int32Array {
   const n = g.size;
-  const pending = new Int32Array(n);
-  const order = new Int32Array(n);
+  const pending = sharedInt32(n);
+  const order = sharedInt32(n);
   let head = 0;
   let tail = 0;
   for (let i = 0; i < n; i++) {
@@ -157,7 +159,7 @@ function findCycle(g: TaskGraph, pending: Int32Array): Key[] {
 /** Keeps the ids where `keep[i]` is 1, in their order, remapping the CSR arrays. */
 export function subgraph(g: TaskGraph, keep: Uint8Array, nodes?: readonly Node[]): TaskGraph {
   const n = g.size;
-  const newId = new Int32Array(n).fill(-1);
+  const newId = sharedInt32(n).fill(-1);
   const keys: Key[] = [];
   const outNodes: Node[] = [];
   const src = nodes ?? g.nodes;

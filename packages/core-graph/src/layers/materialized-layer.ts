@@ -1,6 +1,8 @@
 /** MaterializedLayer: a layer that is simply a map from keys to nodes. */
 import { GraphCycleError, MissingKeyError } from '../errors.js';
+import { sharedInt32 } from '../graph/int-buffer.js';
 import { lowerArrays, type TaskGraph } from '../graph/task-graph.js';
+import { reachable } from '../optimize/cull.js';
 import { forEachRef, type Key, type Node } from '../spec/index.js';
 import type { Layer } from './layer.js';
 
@@ -69,31 +71,16 @@ export class MaterializedLayer implements Layer {
       throw err;
     }
     // Do the outputs reach every task? A walk over the integer dependencies.
-    const n = g.size;
-    const seen = new Uint8Array(n);
-    const stack: number[] = [];
-    let reached = 0;
-    for (const k of outputs) {
-      const id = g.index.get(k);
+    const roots = sharedInt32(outputs.length);
+    for (let i = 0; i < outputs.length; i++) {
+      const id = g.index.get(outputs[i] as Key);
       if (id === undefined) return undefined;
-      if (seen[id] === 0) {
-        seen[id] = 1;
-        stack.push(id);
-        reached++;
-      }
+      roots[i] = id;
     }
-    const { depPtr, depIdx } = g;
-    while (stack.length > 0) {
-      const id = stack.pop() as number;
-      for (let e = depPtr[id] as number; e < (depPtr[id + 1] as number); e++) {
-        const d = depIdx[e] as number;
-        if (seen[d] === 0) {
-          seen[d] = 1;
-          stack.push(d);
-          reached++;
-        }
-      }
-    }
+    const seen = reachable(g, roots);
+    const n = g.size;
+    let reached = 0;
+    for (let i = 0; i < n; i++) reached += seen[i] as number;
     return reached === n ? g : undefined;
   }
 }

@@ -2,6 +2,7 @@
  * cull: keep only the tasks that the requested keys need (the keys and everything they depend
  * on, transitively). Pure: returns the input graph itself when nothing is removed.
  */
+import { sharedInt32, sharedUint8 } from '../graph/int-buffer.js';
 import { idsOf, subgraph, type TaskGraph } from '../graph/task-graph.js';
 import type { Key } from '../spec/index.js';
 
@@ -15,8 +16,9 @@ export function cull(g: TaskGraph, outputs: readonly Key[]): TaskGraph {
 
 /** Marks (1) the given ids and all their transitive dependencies. */
 export function reachable(g: TaskGraph, roots: Int32Array): Uint8Array {
-  const keep = new Uint8Array(g.size);
-  const stack = new Int32Array(g.size);
+  // on shared memory, as every array per task (see sharedInt32)
+  const keep = sharedUint8(g.size);
+  const stack = sharedInt32(g.size);
   let top = 0;
   for (const r of roots) {
     if (!keep[r]) {

@@ -9,6 +9,7 @@
  * A fused task is never nested deeper than `maxDepth` (see depth-limit.ts): a longer chain is
  * cut into several fused tasks, so evaluating and sending them never recurses on its length.
  */
+import { sharedInt32, sharedUint8 } from '../graph/int-buffer.js';
 import { keyMask, rebuildWithout, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
 import { isHeld, nestingDepth, pickOf, substitute, type Key, type Node } from '../spec/index.js';
 import { isP2PNode } from '../spec/p2p.js';
@@ -18,7 +19,7 @@ import { MAX_FUSED_DEPTH } from './depth-limit.js';
 export function fuseLinear(g: TaskGraph, outputs: readonly Key[], maxDepth = MAX_FUSED_DEPTH): TaskGraph {
   const isOutput = keyMask(g, outputs);
   // fusable[a] = 1 when a may be fused into its only dependent.
-  const fusable = new Uint8Array(g.size);
+  const fusable = sharedUint8(g.size); // arrays per task on shared memory (see sharedInt32)
   let count = 0;
   for (let b = 0; b < g.size; b++) {
     if (g.depPtr[b + 1]! - g.depPtr[b]! !== 1) continue;
@@ -30,8 +31,8 @@ export function fuseLinear(g: TaskGraph, outputs: readonly Key[], maxDepth = MAX
   if (count === 0) return g;
 
   // absorbed[a] = 1 when a is fused into its dependent; depth[i] bounds fused[i]'s nesting (-1: not yet known).
-  const absorbed = new Uint8Array(g.size);
-  const depth = new Int32Array(g.size).fill(-1);
+  const absorbed = sharedUint8(g.size);
+  const depth = sharedInt32(g.size).fill(-1);
   const fused: Node[] = g.nodes.slice();
   const one = new Map<Key, Node>();
   let removed = 0;

@@ -6,6 +6,7 @@
  * A chain of cheap tasks nests into its dependent; a cheap task whose node would nest deeper
  * than `maxDepth` (see depth-limit.ts) stays a task of its own, so nesting stays bounded.
  */
+import { sharedUint8 } from '../graph/int-buffer.js';
 import { keyMask, rebuildWithout, topologicalOrder, type TaskGraph } from '../graph/task-graph.js';
 import { isTask, nestingDepth, QUOTE_OP, substitute, type Key, type Node, type OpId } from '../spec/index.js';
 import { MAX_FUSED_DEPTH } from './depth-limit.js';
@@ -22,7 +23,7 @@ export function inline(g: TaskGraph, outputs: readonly Key[], opts: InlineOption
   const cheap = opts.cheapOps;
   const maxDepth = opts.maxDepth ?? MAX_FUSED_DEPTH;
   const isOutput = keyMask(g, outputs);
-  const candidate = new Uint8Array(g.size);
+  const candidate = sharedUint8(g.size); // on shared memory, as every array per task (see sharedInt32)
   let count = 0;
   for (let i = 0; i < g.size; i++) {
     if (isOutput[i] || g.outPtr[i + 1] === g.outPtr[i]) continue;
