@@ -43,8 +43,11 @@ export class RawGraph extends Collection {
 
 const OPS = new URL('./ops.mjs', import.meta.url).href;
 
-/** The same tree sum as raw tasks: keys `inc,i` and `add,j`. */
-export function buildRaw(n) {
+/**
+ * The same tree sum as raw tasks, keys `inc,i` and `add,j`: the key -> task map a user's program
+ * builds (no tsdask work but `op`), and the key of its root.
+ */
+export function rawTasks(n) {
   const incOp = op(OPS, 'inc').opId;
   const addOp = op(OPS, 'add').opId;
   const tasks = new Map();
@@ -59,5 +62,15 @@ export function buildRaw(n) {
     tasks.set(k, { op: addOp, args: [{ ref: a }, { ref: b }] });
     return k;
   });
+  return { tasks, root };
+}
+
+/** A collection over raw tasks (what tsdask is given: one materialized layer of them). */
+export function rawCollection({ tasks, root }) {
   return new RawGraph(new MaterializedLayer('raw', tasks), root);
+}
+
+/** The tree sum as a collection over raw tasks. */
+export function buildRaw(n) {
+  return rawCollection(rawTasks(n));
 }

@@ -1,14 +1,18 @@
 // Task overhead: graphs of N trivial leaves (a fan-out of inc(i)) summed by a binary tree of
 // add tasks (about 2N tasks), built with `delayed` and as raw tasks (a key -> task map with
 // module ops). Prints build, optimize and execute time, µs per task end to end on 'sync' and
-// 'threads', graph bytes per task (the live heap after build + graphOf, measured after a GC
-// outside the timed phases), each configuration's peak RSS (each runs in its own process, so
+// 'threads', graph bytes per task (the live heap and array buffers, shared ones included, after
+// build + graphOf, measured after a GC outside the timed phases), each configuration's peak RSS (each runs in its own process, so
 // the peak is its own) and that peak per task (RSS B/task: the whole process, graph, results,
 // V8 and the worker threads, over the graph's tasks), and each row's µs per task over that of
 // its kind and scheduler at 100k leaves (200k tasks): flat cost per task reads 1.00 all the way
 // down. CPU µs/task is the process's CPU time (main thread and worker threads) over the same
 // phases, per task, and exec CPU the same over execution alone: on a shared machine, where
 // wall time depends on the other processes' load, they compare builds.
+// The raw kind's key -> task map is the user's program, as the loop that calls `delayed` is for
+// the other kind: its building is timed apart (user ms, with its own CPU µs/task) and left out of
+// total, µs/task and CPU µs/task, which count tsdask's work from the map on (for delayed, the
+// delayed() calls themselves are tsdask's work and stay in build).
 // 5M leaves (10M tasks) needs a large heap: children run with --max-old-space-size=20000.
 //
 //   npm run bench -- [--sizes 100000,1000000,5000000] [--runs 5] [--schedulers sync,threads] [--kinds delayed,raw]
@@ -16,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { computeGraph, getScheduler, graphOf } from '@tsdask/core-graph';
 import { closePool, defaultWorkers } from '@tsdask/scheduler-local';
-import { buildDelayed, buildRaw } from './graphs.mjs';
+import { buildDelayed, rawCollection, rawTasks } from './graphs.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, dflt) => {
@@ -27,10 +31,17 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function once(kind, n, schedulerName) {
   globalThis.gc?.();
-  const heap0 = process.memoryUsage().heapUsed;
+  const mem0 = process.memoryUsage();
+  const heap0 = mem0.heapUsed + mem0.arrayBuffers;
+  // the user's raw map, timed apart (see the header)
+  const u0 = process.cpuUsage();
+  const tu = performance.now();
+  const spec = kind === 'raw' ? rawTasks(n) : undefined;
+  const user = performance.now() - tu;
+  const userCpu = process.cpuUsage(u0);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const coll = kind === 'delayed' ? buildDelayed(n) : buildRaw(n);
+  const coll = spec === undefined ? buildDelayed(n) : rawCollection(spec);
   const t1 = performance.now();
   const { graph, outputs } = graphOf([coll], {});
   const t2 = performance.now();
@@ -38,7 +49,8 @@ async function once(kind, n, schedulerName) {
   // What building and lowering left for the collector is not graph memory: count what stays
   // live (the user's graph objects and the lowered graph), outside the timed phases.
   globalThis.gc?.();
-  const heapGraph = process.memoryUsage().heapUsed - heap0;
+  const mem2 = process.memoryUsage();
+  const heapGraph = mem2.heapUsed + mem2.arrayBuffers - heap0;
   const t2b = performance.now();
   const c2b = process.cpuUsage();
   const [result] = await computeGraph(await getScheduler(schedulerName), graph, outputs, {});
@@ -48,6 +60,8 @@ async function once(kind, n, schedulerName) {
   if (coll === undefined) throw new Error('no collection'); // it stays live while its graph runs, as in a user's program
   return {
     ntasks: graph.size,
+    user,
+    userCpu: (userCpu.user + userCpu.system) / 1000,
     build: t1 - t0,
     optimize: t2 - t1,
     execute: t3 - t2b,
@@ -69,6 +83,8 @@ if (one !== undefined) {
   console.log(
     JSON.stringify({
       ntasks: rs[0].ntasks,
+      user: m((r) => r.user),
+      userCpu: m((r) => r.userCpu),
       build: m((r) => r.build),
       optimize: m((r) => r.optimize),
       execute: m((r) => r.execute),
@@ -92,7 +108,7 @@ console.log(
   `task-overhead: fan-out of N inc() leaves + tree sum; median of ${runs} runs (1 for N >= 1M); ${defaultWorkers()} worker threads; Node ${process.version}`,
 );
 console.log(
-  'kind     leaves    tasks     sched    build ms  optim ms  exec ms   total ms  µs/task  vs 100k  CPU µs/task  exec CPU  graph B/task  peak RSS MB  RSS B/task',
+  'kind     leaves    tasks     sched    user ms  user CPU µs/task  build ms  optim ms  exec ms   total ms  µs/task  vs 100k  CPU µs/task  exec CPU  graph B/task  peak RSS MB  RSS B/task',
 );
 const base = new Map();
 for (const n of sizes) {
@@ -113,6 +129,8 @@ for (const n of sizes) {
           String(n).padEnd(9),
           String(x.ntasks).padEnd(9),
           s.padEnd(8),
+          (kind === 'raw' ? x.user.toFixed(0) : '-').padStart(7),
+          (kind === 'raw' ? ((x.userCpu * 1000) / x.ntasks).toFixed(2) : '-').padStart(17),
           x.build.toFixed(0).padStart(8),
           x.optimize.toFixed(0).padStart(9),
           x.execute.toFixed(0).padStart(8),

@@ -85,7 +85,12 @@ function randomDag(seed: number, n: number): Map<Key, Node> {
       else if (r === 3) args.push({ op: 'm#g', args: [refTo(i), 'lit', { op: 'm#h', args: [refTo(i)] }] });
       else if (r === 4) args.push(pick(100));
       else if (r === 5) args.push({ op: QUOTE_OP, args: [{ ref: keyOf(0) }] });
-      else if (r === 6) args.push(new (class Box { ref = keyOf(0); })());
+      else if (r === 6)
+        args.push(
+          new (class Box {
+            ref = keyOf(0);
+          })(),
+        );
       else {
         const same = refTo(i);
         args.push(same, { ref: same.ref });
@@ -129,7 +134,11 @@ function expectLoweredAsWalk(g: TaskGraph, tasks: ReadonlyMap<Key, Node>, expect
   }
   for (let i = 0; i < g.size; i++) {
     const k = g.keys[i] as Key;
-    expect(dependentsOf(g, i).map((d) => g.keys[d]).sort()).toEqual([...dependents.get(k)!].sort());
+    expect(
+      dependentsOf(g, i)
+        .map((d) => g.keys[d])
+        .sort(),
+    ).toEqual([...dependents.get(k)!].sort());
   }
   for (const a of [g.depPtr, g.depIdx, g.outPtr, g.outIdx]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
 }
@@ -144,7 +153,7 @@ function sinks(tasks: ReadonlyMap<Key, Node>): Key[] {
 describe('lowering raw graphs, against a plain recursive walk on seeded random DAGs', () => {
   it('lowers the whole layer (graphOf with every task needed) with each key dependencies as its node refers to them', () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const tasks = randomDag(seed, 1 + (seed * 37) % 300);
+      const tasks = randomDag(seed, 1 + ((seed * 37) % 300));
       const layer = new MaterializedLayer('raw', tasks);
       const outputs = sinks(tasks);
       const whole = layer.lowerWhole(outputs);
@@ -157,14 +166,14 @@ describe('lowering raw graphs, against a plain recursive walk on seeded random D
 
   it('lowers the map itself (lowerGraph) the same way', () => {
     for (let seed = 41; seed <= 60; seed++) {
-      const tasks = randomDag(seed, 1 + (seed * 53) % 400);
+      const tasks = randomDag(seed, 1 + ((seed * 53) % 400));
       expectLoweredAsWalk(lowerGraph(tasks), tasks, new Set(tasks.keys()));
     }
   });
 
   it('lowers only what some outputs reach, and culls to the same set', () => {
     for (let seed = 61; seed <= 90; seed++) {
-      const tasks = randomDag(seed, 2 + (seed * 29) % 300);
+      const tasks = randomDag(seed, 2 + ((seed * 29) % 300));
       const rand = mulberry32(seed);
       const keys = [...tasks.keys()];
       const outputs = [keys[Math.floor(rand() * keys.length)] as Key, keys[Math.floor(rand() * keys.length)] as Key];
