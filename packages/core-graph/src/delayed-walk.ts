@@ -52,33 +52,59 @@ class WalkMarks {
   }
 }
 
-function lowerMarked(roots: readonly Delayed[], marks: WalkMarks): TaskGraph | undefined {
-  // Marks: -1 once entered, the post-order id once exited.
+/**
+ * The DAG under `roots` in post-order (dependencies first, in the order of the arguments), and
+ * each value's dependencies, found once (`depsOf`) as it is entered: value `order[i]`'s are
+ * `deps[at[enter[i]] .. at[enter[i] + 1])`. Each value's mark is `-1 - e` while entered (e: its
+ * place in entering order), then its post-order id. Undefined when the DAG holds a fromGraph value.
+ */
+interface Walked {
+  order: Delayed[];
+  enter: number[];
+  deps: Delayed[];
+  at: number[];
+}
+
+function postOrder(roots: readonly Delayed[], marks: WalkMarks): Walked | undefined {
   const order: Delayed[] = [];
+  const enter: number[] = [];
+  const deps: Delayed[] = [];
+  const at: number[] = [];
   // An entered value is pushed once more, below its dependencies (pushed last to first, so the
-  // first is entered first), and popped again after them: then its mark is still -1, which is
-  // how its exit is told from an enter. A value marked -1 cannot come up as an enter: values
-  // above its exit on the stack depend on it, and a Delayed cannot depend on itself (it can
-  // only refer to values that existed before it), so there is no cycle to reach it again.
+  // first is entered first), and popped again after them: then its mark is still negative,
+  // which is how its exit is told from an enter. A value so marked cannot come up as an enter:
+  // values above its exit on the stack depend on it, and a Delayed cannot depend on itself (it
+  // can only refer to values that existed before it), so there is no cycle to reach it again.
   const stack: Delayed[] = roots.slice().reverse();
-  const found: Delayed[] = [];
   while (stack.length > 0) {
     const d = stack.pop() as Delayed;
     const m = d._hw;
     if (typeof m === 'number') {
-      if (m === -1) d._hw = order.push(d) - 1;
+      if (m < 0) {
+        enter.push(-1 - m);
+        d._hw = order.push(d) - 1;
+      }
       continue;
     }
     if (d._backed) return undefined;
-    marks.mark(d, -1);
+    marks.mark(d, -1 - at.length);
+    const from = deps.length;
+    at.push(from);
     stack.push(d);
-    found.length = 0;
-    depsOf(d.node, found);
-    for (let i = found.length - 1; i >= 0; i--) {
-      const dep = found[i] as Delayed;
+    depsOf(d.node, deps);
+    for (let i = deps.length - 1; i >= from; i--) {
+      const dep = deps[i] as Delayed;
       if (typeof dep._hw !== 'number') stack.push(dep);
     }
   }
+  at.push(deps.length);
+  return { order, enter, deps, at };
+}
+
+function lowerMarked(roots: readonly Delayed[], marks: WalkMarks): TaskGraph | undefined {
+  const w = postOrder(roots, marks);
+  if (w === undefined) return undefined;
+  const { order, enter, deps: flat, at } = w;
   const n = order.length;
   const keys = new Array<Key>(n);
   const nodes = new Array<Node>(n);
@@ -88,9 +114,9 @@ function lowerMarked(roots: readonly Delayed[], marks: WalkMarks): TaskGraph | u
     keys[i] = d.key;
     nodes[i] = d.node;
     deps.start(i);
-    found.length = 0;
-    depsOf(d.node, found);
-    for (let j = 0; j < found.length; j++) deps.push((found[j] as Delayed)._hw as number);
+    const e = enter[i] as number;
+    const hi = at[e + 1] as number;
+    for (let j = at[e] as number; j < hi; j++) deps.push((flat[j] as Delayed)._hw as number);
   }
   const { ptr: depPtr, idx: depIdx } = deps.finish();
   const { outPtr, outIdx } = invertCsr(n, depPtr, depIdx);
