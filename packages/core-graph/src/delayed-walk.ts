@@ -53,70 +53,58 @@ class WalkMarks {
 }
 
 /**
- * The DAG under `roots` in post-order (dependencies first, in the order of the arguments), and
- * each value's dependencies, found once (`depsOf`) as it is entered: value `order[i]`'s are
- * `deps[at[enter[i]] .. at[enter[i] + 1])`. Each value's mark is `-1 - e` while entered (e: its
- * place in entering order), then its post-order id. Undefined when the DAG holds a fromGraph value.
+ * The DAG under `roots` in post-order: dependencies first, in the order of the arguments. Each
+ * value's mark is -1 while entered, then its post-order id. Undefined when the DAG holds a
+ * fromGraph value (its key is in another graph).
  */
-interface Walked {
-  order: Delayed[];
-  enter: number[];
-  deps: Delayed[];
-  at: number[];
-}
-
-function postOrder(roots: readonly Delayed[], marks: WalkMarks): Walked | undefined {
+function postOrder(roots: readonly Delayed[], marks: WalkMarks): Delayed[] | undefined {
   const order: Delayed[] = [];
-  const enter: number[] = [];
-  const deps: Delayed[] = [];
-  const at: number[] = [];
   // An entered value is pushed once more, below its dependencies (pushed last to first, so the
-  // first is entered first), and popped again after them: then its mark is still negative,
-  // which is how its exit is told from an enter. A value so marked cannot come up as an enter:
-  // values above its exit on the stack depend on it, and a Delayed cannot depend on itself (it
-  // can only refer to values that existed before it), so there is no cycle to reach it again.
+  // first is entered first), and popped again after them: then its mark is still -1, which is
+  // how its exit is told from an enter. A value marked -1 cannot come up as an enter: values
+  // above its exit on the stack depend on it, and a Delayed cannot depend on itself (it can
+  // only refer to values that existed before it), so there is no cycle to reach it again.
   const stack: Delayed[] = roots.slice().reverse();
+  const found: Delayed[] = [];
   while (stack.length > 0) {
     const d = stack.pop() as Delayed;
     const m = d._hw;
     if (typeof m === 'number') {
-      if (m < 0) {
-        enter.push(-1 - m);
-        d._hw = order.push(d) - 1;
-      }
+      if (m === -1) d._hw = order.push(d) - 1;
       continue;
     }
     if (d._backed) return undefined;
-    marks.mark(d, -1 - at.length);
-    const from = deps.length;
-    at.push(from);
+    marks.mark(d, -1);
     stack.push(d);
-    depsOf(d.node, deps);
-    for (let i = deps.length - 1; i >= from; i--) {
-      const dep = deps[i] as Delayed;
+    found.length = 0;
+    depsOf(d.node, found);
+    for (let i = found.length - 1; i >= 0; i--) {
+      const dep = found[i] as Delayed;
       if (typeof dep._hw !== 'number') stack.push(dep);
     }
   }
-  at.push(deps.length);
-  return { order, enter, deps, at };
+  return order;
 }
 
+// The walk and the arrays are two functions: V8 compiles a long loop on the spot (OSR) with the
+// type feedback gathered so far, and a second loop in the same function, called once per
+// lowering, would deoptimize it when reached.
 function lowerMarked(roots: readonly Delayed[], marks: WalkMarks): TaskGraph | undefined {
-  const w = postOrder(roots, marks);
-  if (w === undefined) return undefined;
-  const { order, enter, deps: flat, at } = w;
+  const order = postOrder(roots, marks);
+  if (order === undefined) return undefined;
   const n = order.length;
   const keys = new Array<Key>(n);
   const nodes = new Array<Node>(n);
   const deps = new CsrBuilder(n, { distinct: n });
+  const found: Delayed[] = [];
   for (let i = 0; i < n; i++) {
     const d = order[i] as Delayed;
     keys[i] = d.key;
     nodes[i] = d.node;
     deps.start(i);
-    const e = enter[i] as number;
-    const hi = at[e + 1] as number;
-    for (let j = at[e] as number; j < hi; j++) deps.push((flat[j] as Delayed)._hw as number);
+    found.length = 0;
+    depsOf(d.node, found);
+    for (let j = 0; j < found.length; j++) deps.push((found[j] as Delayed)._hw as number);
   }
   const { ptr: depPtr, idx: depIdx } = deps.finish();
   const { outPtr, outIdx } = invertCsr(n, depPtr, depIdx);
