@@ -52,8 +52,12 @@ class WalkMarks {
   }
 }
 
-function lowerMarked(roots: readonly Delayed[], marks: WalkMarks): TaskGraph | undefined {
-  // Marks: -1 once entered, the post-order id once exited.
+/**
+ * The DAG under `roots` in post-order: dependencies first, in the order of the arguments. Each
+ * value's mark is -1 while entered, then its post-order id. Undefined when the DAG holds a
+ * fromGraph value (its key is in another graph).
+ */
+function postOrder(roots: readonly Delayed[], marks: WalkMarks): Delayed[] | undefined {
   const order: Delayed[] = [];
   // An entered value is pushed once more, below its dependencies (pushed last to first, so the
   // first is entered first), and popped again after them: then its mark is still -1, which is
@@ -79,10 +83,20 @@ function lowerMarked(roots: readonly Delayed[], marks: WalkMarks): TaskGraph | u
       if (typeof dep._hw !== 'number') stack.push(dep);
     }
   }
+  return order;
+}
+
+// The walk and the arrays are two functions: V8 compiles a long loop on the spot (OSR) with the
+// type feedback gathered so far, and a second loop in the same function, called once per
+// lowering, would deoptimize it when reached.
+function lowerMarked(roots: readonly Delayed[], marks: WalkMarks): TaskGraph | undefined {
+  const order = postOrder(roots, marks);
+  if (order === undefined) return undefined;
   const n = order.length;
   const keys = new Array<Key>(n);
   const nodes = new Array<Node>(n);
   const deps = new CsrBuilder(n, { distinct: n });
+  const found: Delayed[] = [];
   for (let i = 0; i < n; i++) {
     const d = order[i] as Delayed;
     keys[i] = d.key;

@@ -325,7 +325,25 @@ export function delayed(x: unknown, opts: DelayedOptions = NO_OPTIONS): unknown 
     const name = safeName(opts.name ?? ((x as { name?: string }).name || 'lambda'));
     const pure = opts.pure === true;
     const holds = isOp ? undefined : x;
-    return (...args: unknown[]) => call(opId, name, args, pure, fnToken, holds);
+    // The call's arguments become the task's `args` (see encodeArgs), taken from array
+    // literals, one per arity, not a rest parameter: V8 tracks where a literal is allocated and,
+    // once nearly all it allocates survives (a graph keeps every call's arguments), allocates it
+    // in the old generation at once, where a rest parameter's array is copied twice by the
+    // scavenger before it gets there. Only `arguments.length` and `arguments[i]` are read, which
+    // creates no arguments object.
+    return function delayedCall(a?: unknown, b?: unknown, c?: unknown, d?: unknown): Delayed {
+      const n = arguments.length;
+      let args: unknown[];
+      if (n === 1) args = [a];
+      else if (n === 2) args = [a, b];
+      else if (n === 0) args = [];
+      else if (n === 3) args = [a, b, c];
+      else {
+        args = [a, b, c, d];
+        for (let i = 4; i < n; i++) args.push(arguments[i]);
+      }
+      return call(opId, name, args, pure, fnToken, holds);
+    };
   }
   if (x instanceof Delayed) return x;
   if (isFuture(x)) return futureValue(x);

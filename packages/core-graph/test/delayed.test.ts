@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compute, delayed, Delayed, graphOf, persist } from '@tsdask/core-graph';
+import { compute, delayed, Delayed, graphOf, persist, TaskError } from '@tsdask/core-graph';
 import '@tsdask/scheduler-local';
 
 const sync = { scheduler: 'sync' } as const;
@@ -77,6 +77,45 @@ describe('delayed', () => {
       return x * 3;
     });
     expect(await delayed((a: number, b: number) => a + b)(slow(1), slow(2)).compute(sync)).toBe(9);
+  });
+
+  it('passes every argument as given, however many (explicit undefined too), as a plain call does', async () => {
+    // the delayed function takes its arguments by arity (array literals up to 4, then the rest)
+    const all = (...xs: unknown[]): unknown[] => [xs.length, ...xs];
+    const f = delayed(all, { name: 'all' });
+    const id = delayed((v: unknown) => v);
+    for (let n = 0; n <= 7; n++) {
+      const plain = Array.from({ length: n }, (_, i) => (i % 3 === 2 ? undefined : i % 2 === 0 ? i * 10 : `s${i}`));
+      const lazy = plain.map((v, i) => (i % 2 === 1 ? id(v) : v));
+      const d = (f as unknown as (...a: unknown[]) => Delayed)(...lazy);
+      expect(d.key.startsWith('all-')).toBe(true);
+      expect(await d.compute(sync)).toEqual(all(...plain));
+      const threads = (f as unknown as (...a: unknown[]) => Delayed)(...lazy);
+      expect(await threads.compute({ scheduler: 'threads' })).toEqual(all(...plain));
+    }
+    const pure = delayed(all, { pure: true, name: 'all' }) as unknown as (...a: unknown[]) => Delayed;
+    expect(pure(1, 2, 3, 4, 5).key).toBe(pure(1, 2, 3, 4, 5).key);
+    expect(pure(1, 2, 3, 4, 5).key).not.toBe(pure(1, 2, 3, 4, 5, undefined).key);
+  });
+
+  it('names the failing call by its key, whatever the number of its arguments', async () => {
+    const boom = delayed((...xs: number[]) => {
+      if (xs.length > 4) throw new Error(`too many: ${xs.length}`);
+      return xs.length;
+    }) as unknown as (...a: unknown[]) => Delayed;
+    const ok = boom(1, 2);
+    const bad = boom(1, 2, 3, 4, 5, 6);
+    expect(await ok.compute(sync)).toBe(2);
+    for (const scheduler of ['sync', 'threads'] as const) {
+      const err = await bad.compute({ scheduler }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(TaskError);
+      expect((err as TaskError).key).toBe(bad.key);
+      expect((err as TaskError).message).toContain(`'${bad.key}'`);
+      expect((err as TaskError).message).toContain('too many: 6');
+    }
   });
 
   it('persists: the persisted value holds the result and does not recompute', async () => {

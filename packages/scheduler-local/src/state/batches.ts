@@ -11,7 +11,7 @@
  *
  * Pure: arrays in, arrays out.
  */
-import { CsrBuilder, groupCsr, invertCsr, pickOf, sharedInt32, sharedUint8, type TaskGraph } from '@tsdask/core-graph';
+import { CsrBuilder, groupCsr, invertCsr, pickOf, sharedInt32, sharedUint8, type Csr, type TaskGraph } from '@tsdask/core-graph';
 
 export interface BatchPlan {
   /** Number of batches. Batch ids are in order of their root's priority. */
@@ -35,20 +35,46 @@ export interface BatchPlan {
 
 /** Groups tasks into batches; `prio` must be topological (dependencies first), as `order` gives. */
 export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array, maxSize: number): BatchPlan {
+  // One loop per function below: V8 compiles a long-running loop on the spot (OSR) with the
+  // type feedback gathered so far, so a function of many loops, called once per compute, is
+  // deoptimized at each loop it had not reached yet (first computes of a process pay for that).
   const n = g.size;
   // Arrays per task on shared memory (core-graph's sharedInt32 says why).
   const byPrio = sharedInt32(n);
   for (let i = 0; i < n; i++) byPrio[prio[i]!] = i;
+  const { isPick, fromPicks } = picksOf(g, byPrio);
+  const joined = joinTasks(g, byPrio, isOutput, maxSize, isPick, fromPicks);
+  const { count, batchOf, root } = numberBatches(g, byPrio, joined);
 
-  const size = sharedInt32(n).fill(1);
-  const joined = sharedUint8(n);
-  // Downstream of a shuffle, one batch must never need several buckets at once: a pick ends
-  // its batch, and so does a task computed from picks (an output bucket, a join or partial
-  // reduction of one) whose dependent combines several inputs (a tree reduction, a
-  // concatenation): each bucket then runs, and is held or spilled, on its own.
+  // Members grouped by batch, stable in priority order (a counting sort).
+  const { ptr: memPtr, idx: memIdx } = groupCsr(count, batchOf, byPrio, true);
+  const { ptr: inPtr, idx: inIdx } = batchInputs(g, count, batchOf, memPtr, memIdx);
+  const batchIn = new Int32Array(inIdx.length);
+  for (let e = 0; e < inIdx.length; e++) batchIn[e] = batchOf[inIdx[e]!]!;
+  const { outPtr, outIdx } = invertCsr(count, inPtr, batchIn);
+  const pick = new Uint8Array(count);
+  for (let b = 0; b < count; b++) if (memPtr[b + 1]! - memPtr[b]! === 1 && isPick[root[b]!]) pick[b] = 1;
+  return { count, batchOf, memPtr, memIdx, root, inPtr, inIdx, outPtr, outIdx, pick };
+}
+
+/**
+ * Picks, and tasks computed from picks. Downstream of a shuffle, one batch must never need
+ * several buckets at once: a pick ends its batch, and so does a task computed from picks (an
+ * output bucket, a join or partial reduction of one) whose dependent combines several inputs
+ * (a tree reduction, a concatenation): each bucket then runs, and is held or spilled, on its own.
+ */
+function picksOf(g: TaskGraph, byPrio: Int32Array): { isPick: Uint8Array; fromPicks: Uint8Array } {
+  const n = g.size;
   const isPick = sharedUint8(n);
   const fromPicks = sharedUint8(n);
-  for (let i = 0; i < n; i++) if (pickOf(g.nodes[i]) !== undefined) isPick[i] = 1;
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    if (pickOf(g.nodes[i]) !== undefined) {
+      isPick[i] = 1;
+      any = true;
+    }
+  }
+  if (!any) return { isPick, fromPicks };
   for (let p = 0; p < n; p++) {
     const t = byPrio[p]!;
     for (let e = g.depPtr[t]!; e < g.depPtr[t + 1]!; e++) {
@@ -56,19 +82,31 @@ export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array
       if (isPick[d] || fromPicks[d]) fromPicks[t] = 1;
     }
   }
-  const endsBatch = (c: number, t: number): boolean => isPick[c] === 1 || (fromPicks[c] === 1 && g.depPtr[t + 1]! - g.depPtr[t]! > 1);
+  return { isPick, fromPicks };
+}
+
+/** Merges each task into its only dependent while the batch stays under maxSize: 1 for the tasks merged. */
+function joinTasks(g: TaskGraph, byPrio: Int32Array, isOutput: Uint8Array, maxSize: number, isPick: Uint8Array, fromPicks: Uint8Array): Uint8Array {
+  const n = g.size;
+  const size = sharedInt32(n).fill(1);
+  const joined = sharedUint8(n);
   for (let p = 0; p < n; p++) {
     const t = byPrio[p]!;
     for (let e = g.depPtr[t]!; e < g.depPtr[t + 1]!; e++) {
       const c = g.depIdx[e]!;
       if (isOutput[c] || g.outPtr[c + 1]! - g.outPtr[c]! !== 1) continue;
-      if (size[t]! + size[c]! > maxSize || endsBatch(c, t)) continue;
+      if (size[t]! + size[c]! > maxSize) continue;
+      if (isPick[c] === 1 || (fromPicks[c] === 1 && g.depPtr[t + 1]! - g.depPtr[t]! > 1)) continue;
       joined[c] = 1;
       size[t]! += size[c]!;
     }
   }
+  return joined;
+}
 
-  // Number the roots in priority order, then give each joined task its dependent's batch.
+/** Numbers the roots in priority order, then gives each joined task its dependent's batch. */
+function numberBatches(g: TaskGraph, byPrio: Int32Array, joined: Uint8Array): { count: number; batchOf: Int32Array; root: Int32Array } {
+  const n = g.size;
   const batchOf = sharedInt32(n);
   let count = 0;
   for (let p = 0; p < n; p++) {
@@ -81,12 +119,12 @@ export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array
     if (joined[t]) batchOf[t] = batchOf[g.outIdx[g.outPtr[t]!]!]!;
     else root[batchOf[t]!] = t;
   }
+  return { count, batchOf, root };
+}
 
-  // Members grouped by batch, stable in priority order (a counting sort).
-  const { ptr: memPtr, idx: memIdx } = groupCsr(count, batchOf, byPrio, true);
-
-  // Distinct external inputs per batch; each is the root of exactly one other batch.
-  const ins = new CsrBuilder(count, { distinct: n, shared: false });
+/** Distinct external inputs per batch; each is the root of exactly one other batch. */
+function batchInputs(g: TaskGraph, count: number, batchOf: Int32Array, memPtr: Int32Array, memIdx: Int32Array): Csr {
+  const ins = new CsrBuilder(count, { distinct: g.size, shared: false });
   for (let b = 0; b < count; b++) {
     ins.start(b);
     for (let m = memPtr[b]!; m < memPtr[b + 1]!; m++) {
@@ -97,11 +135,5 @@ export function planBatches(g: TaskGraph, prio: Int32Array, isOutput: Uint8Array
       }
     }
   }
-  const { ptr: inPtr, idx: inIdx } = ins.finish();
-  const batchIn = new Int32Array(inIdx.length);
-  for (let e = 0; e < inIdx.length; e++) batchIn[e] = batchOf[inIdx[e]!]!;
-  const { outPtr, outIdx } = invertCsr(count, inPtr, batchIn);
-  const pick = new Uint8Array(count);
-  for (let b = 0; b < count; b++) if (memPtr[b + 1]! - memPtr[b]! === 1 && isPick[root[b]!]) pick[b] = 1;
-  return { count, batchOf, memPtr, memIdx, root, inPtr, inIdx, outPtr, outIdx, pick };
+  return ins.finish();
 }
