@@ -360,9 +360,25 @@ export interface DataMsg {
 }
 
 /**
+ * P2P shuffle (src/shuffle/shard-receiver.ts): the sender asks for room for `bytes` of buckets
+ * (the body frames of its shuffle-shards `id`); the receiver answers shuffle-grant once that many
+ * bytes fit in its receive window, and only then may the shuffle-shards come.
+ */
+export interface ShuffleAskMsg {
+  type: 'shuffle-ask';
+  id: number;
+  bytes: number;
+}
+/** Room for the `bytes` of shuffle-ask `id` is held for it: send its shuffle-shards now. */
+export interface ShuffleGrantMsg {
+  type: 'shuffle-grant';
+  id: number;
+}
+/**
  * P2P shuffle (src/shuffle/): buckets of output partitions `parts` cut from input partition
  * `input`, for run `run` of shuffle `shuffle`; one body frame follows per part, in order (codec
- * bytes). Sent on a connection used only for these; answered by shuffle-ack once buffered.
+ * bytes), at most the bytes its shuffle-grant gave. Sent on a connection used only for these;
+ * answered by shuffle-ack once buffered.
  */
 export interface ShuffleShardsMsg {
   type: 'shuffle-shards';
@@ -461,7 +477,9 @@ export type WorkerToScheduler =
   | ReplicasAddedMsg;
 export type SchedulerToWorker =
   WorkerWelcomeMsg | DefineOpsMsg | ComputeTaskMsg | FreeKeysMsg | ReceiveDataMsg | CloseWorkerMsg | StealRequestMsg | DumpStateMsg | AcquireReplicasMsg;
-export type PeerToWorker = GetDataMsg | ShuffleShardsMsg;
+export type PeerToWorker = GetDataMsg | ShuffleAskMsg | ShuffleShardsMsg;
+/** What a worker's data port answers on a shuffle connection. */
+export type ShuffleReply = ShuffleGrantMsg | ShuffleAckMsg;
 export type NannyToScheduler = RegisterNannyMsg | WorkerDiedMsg;
 export type SchedulerToNanny = NannyWelcomeMsg;
 export type WorkerToPeer = DataMsg;
