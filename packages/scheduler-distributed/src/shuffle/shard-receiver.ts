@@ -77,7 +77,10 @@ export class ShardReceiver {
   shards(msg: ShuffleShardsMsg): void {
     const ask = this.#asks.get(msg.id);
     if (ask === undefined || !ask.granted)
-      throw new MessageShapeError('message.id', `A peer sent shuffle-shards ${msg.id} before it was granted room for it (shuffle-ask, then wait for shuffle-grant).`);
+      throw new MessageShapeError(
+        'message.id',
+        `A peer sent shuffle-shards ${msg.id} before it was granted room for it (shuffle-ask, then wait for shuffle-grant).`,
+      );
     this.#asks.delete(msg.id);
     const reading: Reading = { msg, bodies: [], bytes: 0, granted: ask.bytes };
     if (msg.parts.length === 0) this.#taken(reading);
@@ -90,7 +93,10 @@ export class ShardReceiver {
     if (r === undefined) throw new MessageShapeError('message', 'A peer sent a body frame to the data port that no shuffle-shards announced.');
     r.bytes += bytes.byteLength;
     if (r.bytes > r.granted)
-      throw new MessageShapeError('message', `A peer sent ${r.bytes} bytes of buckets in shuffle-shards ${r.msg.id}, more than the ${r.granted} it was granted.`);
+      throw new MessageShapeError(
+        'message',
+        `A peer sent ${r.bytes} bytes of buckets in shuffle-shards ${r.msg.id}, more than the ${r.granted} it was granted.`,
+      );
     r.bodies.push(bytes);
     if (r.bodies.length === r.msg.parts.length) {
       this.#reading = undefined;

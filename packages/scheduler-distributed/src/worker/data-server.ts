@@ -103,12 +103,12 @@ export function serveData(options: DataServerOptions): Promise<Listener> {
             shuffle.body(frame.bytes);
             return;
           }
-          if (shuffle?.readingBodies === true) throw new MessageShapeError('message', `A peer sent a control message where a body of a shuffle-shards was due.`);
+          if (shuffle?.readingBodies === true)
+            throw new MessageShapeError('message', `A peer sent a control message where a body of a shuffle-shards was due.`);
           const msg = checkFromPeer(frame.message);
           if (msg.type === 'shuffle-ask' || msg.type === 'shuffle-shards') {
             const onShards = options.onShards;
-            if (onShards === undefined)
-              throw new MessageShapeError('message', `A peer sent ${msg.type} to a data port that takes no shuffle buckets.`);
+            if (onShards === undefined) throw new MessageShapeError('message', `A peer sent ${msg.type} to a data port that takes no shuffle buckets.`);
             shuffle ??= new ShardReceiver(conn, window, onShards);
             if (msg.type === 'shuffle-ask') shuffle.ask(msg);
             else shuffle.shards(msg);

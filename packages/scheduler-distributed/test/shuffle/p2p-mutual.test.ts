@@ -90,7 +90,16 @@ it('two workers shuffling to each other with small windows both finish, with the
   const INPUTS = 8;
   const OUTPUTS = 8;
   const input = (i: number): number[] => Array.from({ length: 400 }, (_, r) => (r * 7919 + i * 104729) % 100_003);
-  const spec: P2PRunSpec = { id: 'mutual', inputs: INPUTS, outputs: OUTPUTS, transfer: 't', barrier: 'b', unpack: 'u', run: 1, workers: [a.address, b.address] };
+  const spec: P2PRunSpec = {
+    id: 'mutual',
+    inputs: INPUTS,
+    outputs: OUTPUTS,
+    transfer: 't',
+    barrier: 'b',
+    unpack: 'u',
+    run: 1,
+    workers: [a.address, b.address],
+  };
   const held = (k: string): { value: unknown } | undefined => (k.startsWith('in') ? { value: input(Number(k.slice(2))) } : { value: 1 });
   const transfer = (i: number): Task => ({ op: P2P_TRANSFER_OP, args: [spec, i, { op: 'test#split', args: [{ ref: `in${i}` }, OUTPUTS] }] });
   // Inputs 0-3 on a, 4-7 on b, all at once: each sends to the other while it receives from it.

@@ -86,7 +86,9 @@ describe('the receive window of P2P shuffles', () => {
     const sends: Promise<void>[] = [];
     for (let m = 0; m < MESSAGES; m++)
       for (let s = 0; s < SENDERS; s++)
-        sends.push(senders[s]!.send('x', { type: 'shuffle-shards', shuffle: `s${s}`, run: 1, input: m, parts: [0, 1] }, [bucket(s, m, 0, PART), bucket(s, m, 1, PART)]));
+        sends.push(
+          senders[s]!.send('x', { type: 'shuffle-shards', shuffle: `s${s}`, run: 1, input: m, parts: [0, 1] }, [bucket(s, m, 0, PART), bucket(s, m, 1, PART)]),
+        );
     await Promise.all(sends);
     expect(consumer.pending()).toBe(0);
     // The bound: bytes handed over and not yet taken never passed the window (plain count, not the window's own).
