@@ -8,9 +8,11 @@
  * receive budget holds them until written, shard-files.ts), then `shuffle-ack` goes back, in
  * message order. So the bucket bytes a worker has read and not yet buffered are at most its
  * window (one message bigger than the whole window goes alone), however many peers send to it:
- * the bound is the receiver's own, not each sender's (Dask gets the same from its RPC, which
- * reads the next request on a comm only once the last one's handler, which waits on its
- * ResourceLimiter, has returned: distributed/shuffle/_comms.py, _limiter.py).
+ * the bound is the receiver's own, not each sender's. (Dask 2022.12 gets a looser bound from its
+ * RPC loop, distributed/core.py handle_comm: it reads a comm's next request only once the last
+ * one's handler returned, and shuffle_receive's disk-buffer write waits on a ResourceLimiter,
+ * shuffle/_buffer.py and _limiter.py; so it holds one message per open comm, not a byte bound
+ * over all of them.)
  *
  * Credit, not pausing the socket: a paused socket has already read its current chunk and part of
  * a body, for every sender, so that bound grows with the number of senders; and the credit
