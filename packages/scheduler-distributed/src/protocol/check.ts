@@ -14,7 +14,7 @@ import type {
   SchedulerToNanny,
   SchedulerToClient,
   SchedulerToWorker,
-  ShuffleAckMsg,
+  ShuffleReply,
   WorkerToPeer,
   WorkerToScheduler,
 } from './messages.js';
@@ -24,6 +24,7 @@ type FieldType =
   | 'string?'
   | 'number'
   | 'number?'
+  | 'count'
   | 'boolean'
   | 'reason'
   | 'object'
@@ -117,9 +118,10 @@ const NANNY_TO_SCHEDULER: Shapes = {
 const SCHEDULER_TO_NANNY: Shapes = { 'nanny-welcome': {} };
 const PEER_TO_WORKER: Shapes = {
   'get-data': { id: 'number', keys: 'string[]' },
+  'shuffle-ask': { id: 'number', bytes: 'count' },
   'shuffle-shards': { id: 'number', shuffle: 'string', run: 'number', input: 'number', parts: 'number[]' },
 };
-const SHUFFLE_ACK: Shapes = { 'shuffle-ack': { id: 'number', error: 'string?' } };
+const SHUFFLE_REPLY: Shapes = { 'shuffle-grant': { id: 'number' }, 'shuffle-ack': { id: 'number', error: 'string?' } };
 const WORKER_TO_PEER: Shapes = { data: { id: 'number', found: 'found', missing: 'string[]' } };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
@@ -138,6 +140,8 @@ function fits(v: unknown, t: FieldType): boolean {
       return isNum(v);
     case 'number?':
       return v === undefined || isNum(v);
+    case 'count':
+      return isCount(v);
     case 'reason':
       return v === 'memory' || v === 'signal' || v === 'exit';
     case 'boolean':
@@ -202,5 +206,5 @@ export const checkToNanny = checker<SchedulerToNanny>(SCHEDULER_TO_NANNY, 'sched
 export const checkFromPeer = checker<PeerToWorker>(PEER_TO_WORKER, 'peer');
 /** Checks an answer from a worker's data port. */
 export const checkFromDataPort = checker<WorkerToPeer>(WORKER_TO_PEER, 'worker data port');
-/** Checks an ack on a P2P shuffle connection. */
-export const checkShuffleAck = checker<ShuffleAckMsg>(SHUFFLE_ACK, 'worker data port (shuffle)');
+/** Checks a grant or an ack on a P2P shuffle connection. */
+export const checkShuffleReply = checker<ShuffleReply>(SHUFFLE_REPLY, 'worker data port (shuffle)');

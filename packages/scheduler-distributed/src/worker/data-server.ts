@@ -4,9 +4,10 @@
  * (a small JSON-safe value travels inside `data` instead).
  * Values in memory are answered at once; one spilled to disk is read back first, and answers on
  * a connection keep the order of its requests (a peer reads them in that order).
- * A P2P shuffle's `shuffle-shards` (src/shuffle/) brings one body frame per bucket: once they are
- * all read they go to `onShards`, and `shuffle-ack` answers when it resolves (with its error when
- * it rejects), in the order of the messages.
+ * A P2P shuffle's messages go to the connection's ShardReceiver (src/shuffle/shard-receiver.ts):
+ * `shuffle-ask` is granted room in the port's receive window, the `shuffle-shards` that follows
+ * brings one body frame per bucket, they go to `onShards` once all read, and `shuffle-ack`
+ * answers when it resolves (with its error when it rejects), in the order of the messages.
  * Anything else on the port (a stray body frame, an unknown or malformed message) closes that
  * connection with the error; the port keeps serving the others.
  */
@@ -16,8 +17,10 @@ import type { RefusedInfo } from '../comm/handshake.js';
 import type { TlsOptions } from '../comm/tls.js';
 import { listen, type Listener } from '../comm/tcp.js';
 import { checkFromPeer } from '../protocol/check.js';
-import type { DataMsg, GetDataMsg, ShuffleAckMsg, ShuffleShardsMsg } from '../protocol/messages.js';
+import type { DataMsg, GetDataMsg } from '../protocol/messages.js';
 import { encodeWireValue, inlineJson } from '../protocol/values.js';
+import { ByteBudget } from '../shuffle/byte-budget.js';
+import { ShardReceiver, type TakeShards } from '../shuffle/shard-receiver.js';
 import type { DataStore, StoredValue } from './data-store.js';
 
 /** Options of serveData. */
@@ -30,8 +33,16 @@ export interface DataServerOptions {
   /** Told of problems worth a log line (refused handshakes, bad messages, values that cannot travel). */
   log: (line: string) => void;
   /** Takes the buckets of a P2P shuffle's `shuffle-shards`; resolves once they are buffered (then they are acked). */
-  onShards?: (msg: ShuffleShardsMsg, bodies: Uint8Array[]) => Promise<void>;
+  onShards?: TakeShards;
+  /**
+   * The receive window of P2P shuffles: the most bytes of buckets granted to senders and not yet
+   * buffered, over all connections (shard-receiver.ts; default DEFAULT_SHUFFLE_WINDOW_BYTES).
+   */
+  shuffleWindowBytes?: number;
 }
+
+/** The shuffle receive window of a data port given none (64 MiB, the default shuffle buffer). */
+export const DEFAULT_SHUFFLE_WINDOW_BYTES = 64 * 2 ** 20;
 
 /** Reads back the spilled values `msg` asks for; one that cannot be read is left out (reported missing) and logged. */
 async function loadSpilled(msg: GetDataMsg, store: DataStore, log: (line: string) => void): Promise<Map<string, StoredValue>> {
@@ -72,6 +83,7 @@ function answer(conn: Connection, msg: GetDataMsg, store: DataStore, log: (line:
 /** Opens the data port and serves get-data from `store` until the listener is closed. */
 export function serveData(options: DataServerOptions): Promise<Listener> {
   const { store, log } = options;
+  const window = new ByteBudget(options.shuffleWindowBytes ?? DEFAULT_SHUFFLE_WINDOW_BYTES);
   return listen({
     host: options.host,
     port: options.port,
@@ -81,40 +93,25 @@ export function serveData(options: DataServerOptions): Promise<Listener> {
     onConnection: (conn) => {
       /** The end of the answers still being read from disk on this connection, in request order. */
       let pending: Promise<void> | undefined;
-      /** A shuffle-shards whose body frames are being read. */
-      let shards: { msg: ShuffleShardsMsg; bodies: Uint8Array[] } | undefined;
-      /** The end of the shuffle acks still to send on this connection, in message order. */
-      let acks: Promise<void> = Promise.resolve();
-      const takeShards = (msg: ShuffleShardsMsg, bodies: Uint8Array[]): void => {
-        const taking = options.onShards!(msg, bodies).then(
-          () => undefined,
-          (err: Error) => err.message,
-        );
-        acks = Promise.all([acks, taking]).then(([, error]) => {
-          const ack: ShuffleAckMsg = { type: 'shuffle-ack', id: msg.id, ...(error !== undefined ? { error } : {}) };
-          if (!conn.isClosed) conn.send(ack);
-        });
-      };
+      /** The shuffle side of this connection (shard-receiver.ts), made on its first shuffle message. */
+      let shuffle: ShardReceiver | undefined;
       conn.onFrame((frame) => {
         if (conn.isClosed) return;
         try {
           if (frame.kind === 'body') {
-            if (shards === undefined) throw new MessageShapeError('message', `A peer sent a body frame to the data port that no shuffle-shards announced.`);
-            shards.bodies.push(frame.bytes);
-            if (shards.bodies.length === shards.msg.parts.length) {
-              takeShards(shards.msg, shards.bodies);
-              shards = undefined;
-            }
+            if (shuffle === undefined) throw new MessageShapeError('message', `A peer sent a body frame to the data port that no shuffle-shards announced.`);
+            shuffle.body(frame.bytes);
             return;
           }
-          if (shards !== undefined)
-            throw new MessageShapeError('message', `A peer sent a control message where a body of shuffle-shards ${shards.msg.id} was due.`);
+          if (shuffle?.readingBodies === true)
+            throw new MessageShapeError('message', `A peer sent a control message where a body of a shuffle-shards was due.`);
           const msg = checkFromPeer(frame.message);
-          if (msg.type === 'shuffle-shards') {
-            if (options.onShards === undefined)
-              throw new MessageShapeError('message', 'A peer sent shuffle-shards to a data port that takes no shuffle buckets.');
-            if (msg.parts.length === 0) takeShards(msg, []);
-            else shards = { msg, bodies: [] };
+          if (msg.type === 'shuffle-ask' || msg.type === 'shuffle-shards') {
+            const onShards = options.onShards;
+            if (onShards === undefined) throw new MessageShapeError('message', `A peer sent ${msg.type} to a data port that takes no shuffle buckets.`);
+            shuffle ??= new ShardReceiver(conn, window, onShards);
+            if (msg.type === 'shuffle-ask') shuffle.ask(msg);
+            else shuffle.shards(msg);
             return;
           }
           if (pending === undefined && !store.anyOnDisk(msg.keys)) return answer(conn, msg, store, log);

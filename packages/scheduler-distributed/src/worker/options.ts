@@ -26,7 +26,11 @@ export interface WorkerOptions {
   memoryMonitorMs?: number;
   /** The folder the spill folder is made in (default: the system temp folder). Dask's --local-directory. */
   localDirectory?: string;
-  /** Bytes of received P2P shuffle buckets a run buffers in memory before writing them to disk (default: a quarter of memoryLimit, at most 64 MiB; 64 MiB without a limit). */
+  /**
+   * Bytes of received P2P shuffle buckets a run buffers in memory before writing them to disk
+   * (default: a quarter of memoryLimit, at most 64 MiB; 64 MiB without a limit); also the bound of
+   * sent buckets not yet acked, and of the receive window (bucket bytes read from peers and not yet buffered).
+   */
   shuffleBufferBytes?: number;
   /**
    * Caps each task thread's JavaScript heap (V8's old generation), in bytes: a task whose heap

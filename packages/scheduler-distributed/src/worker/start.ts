@@ -88,6 +88,7 @@ export async function openWorker(options: WorkerOptions): Promise<WorkerParts> {
   });
   const tls = options.tls;
   const shuffleSlot: WorkerParts['shuffleSlot'] = { current: undefined };
+  const shuffleBufferBytes = options.shuffleBufferBytes ?? (memoryLimit > 0 ? Math.min(64 * 2 ** 20, Math.floor(memoryLimit / 4)) : 64 * 2 ** 20);
   const listener = await serveData({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
@@ -96,6 +97,8 @@ export async function openWorker(options: WorkerOptions): Promise<WorkerParts> {
     store,
     log,
     onShards: (msg, bodies) => shuffleSlot.current?.receive(msg, bodies) ?? Promise.reject(new Error('the worker is not ready for shuffle buckets yet')),
+    // Bucket bytes read from peers and not yet buffered: bounded by this worker's own memory limit, as its shuffle buffer is.
+    shuffleWindowBytes: shuffleBufferBytes,
   });
   const address = formatAddress({ host: reachableHost(listener.address.host), port: listener.address.port });
   if (name === '') name = address;
@@ -136,7 +139,7 @@ export async function openWorker(options: WorkerOptions): Promise<WorkerParts> {
       registerTimeoutMs,
       reconnectTimeoutMs,
       localDirectory: options.localDirectory,
-      shuffleBufferBytes: options.shuffleBufferBytes ?? (memoryLimit > 0 ? Math.min(64 * 2 ** 20, Math.floor(memoryLimit / 4)) : 64 * 2 ** 20),
+      shuffleBufferBytes,
       shuffleSlot,
     };
   } catch (err) {
