@@ -7,8 +7,12 @@
  */
 import { MessageShapeError } from './errors.js';
 
-/** The protocol version this build speaks in the handshake. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol version this build speaks in the handshake. A change that an older build cannot
+ * speak bumps it, so that mixed builds refuse each other at the handshake instead of failing
+ * later (2: P2P shards are sent only after the receiver's shuffle-grant).
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** What kind of party opens a connection. */
 export type Role = 'client' | 'worker' | 'peer' | 'nanny';

@@ -4,7 +4,7 @@ import type { Connection } from '../../src/comm/connection.js';
 import { ConnectionError, FrameError, MessageShapeError } from '../../src/comm/errors.js';
 import { encodeBodyFrame, encodeControlFrame, FrameDecoder, HEADER_BYTES, type Frame } from '../../src/comm/frames.js';
 import type { RefusedInfo } from '../../src/comm/handshake.js';
-import type { HelloMessage } from '../../src/comm/messages.js';
+import { PROTOCOL_VERSION, type HelloMessage } from '../../src/comm/messages.js';
 import { connect, listen, type Listener } from '../../src/comm/tcp.js';
 
 const TOKEN = 'a'.repeat(64);
@@ -52,13 +52,13 @@ const rawExchange = (port: number, bytes: Uint8Array | null): Promise<Buffer> =>
     s.on('close', () => resolve(Buffer.concat(chunks)));
   });
 
-const helloFrame = (token: string) => encodeControlFrame({ type: 'hello', version: 1, role: 'worker', token });
+const helloFrame = (token: string, version = PROTOCOL_VERSION) => encodeControlFrame({ type: 'hello', version, role: 'worker', token });
 
 describe('tcp transport', () => {
   it('round-trips control messages and an 8 MiB body over 127.0.0.1', async () => {
     const { accepted, port } = await echoServer();
     const conn = await connect({ port, token: TOKEN, role: 'client' });
-    expect(accepted).toEqual([{ type: 'hello', version: 1, role: 'client', token: TOKEN }]);
+    expect(accepted).toEqual([{ type: 'hello', version: PROTOCOL_VERSION, role: 'client', token: TOKEN }]);
     const n = (8 * 1024 * 1024) / 8;
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = i * 1.25 - 7;
@@ -95,6 +95,15 @@ describe('tcp transport', () => {
     ok.close();
   });
 
+  it('refuses a hello of another protocol version, saying which versions', async () => {
+    const { accepted, refused, port } = await echoServer();
+    const answer = await rawExchange(port, helloFrame(TOKEN, PROTOCOL_VERSION - 1));
+    expect(answer.toString('latin1')).toContain(`protocol version ${PROTOCOL_VERSION - 1} is not supported`);
+    expect(refused.length).toBe(1);
+    expect(refused[0]!.reason).toMatch(`this server speaks ${PROTOCOL_VERSION}`);
+    expect(accepted).toEqual([]);
+  });
+
   it('refuses malformed frames and bad hellos, and keeps serving other connections', async () => {
     const { refused, port } = await echoServer();
     const badMagic = Uint8Array.from({ length: 32 }, (_, i) => i);
@@ -104,7 +113,7 @@ describe('tcp transport', () => {
     garbage.set(helloFrame(TOKEN).subarray(0, 6));
     garbage[8] = 3; // a control frame of 3 bytes ...
     garbage.set([0xc1, 0xc1, 0xc1], HEADER_BYTES); // ... that are not msgpack
-    const wrongShape = encodeControlFrame({ type: 'hello', version: 1, role: 'root', token: TOKEN });
+    const wrongShape = encodeControlFrame({ type: 'hello', version: PROTOCOL_VERSION, role: 'root', token: TOKEN });
     const cases: [Uint8Array, new (...a: never[]) => Error, string][] = [
       [badMagic, FrameError, 'TSDASK_FRAME_BAD_MAGIC'],
       [huge, FrameError, 'TSDASK_FRAME_TOO_LARGE'],

@@ -8,6 +8,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, ConnectionError, type Connection, type SchedulerServer } from '@tsdask/scheduler-distributed';
 import { encodeControlFrame } from '../../src/comm/frames.js';
+import { PROTOCOL_VERSION } from '../../src/comm/messages.js';
 import { Cleanup, fakeClient, graphMsg, Mailbox, startServer, TOKEN } from './server-harness.js';
 
 const cleanup = new Cleanup();
@@ -58,7 +59,7 @@ describe('SchedulerServer guards', () => {
     await stillServes(client, box, 1);
     // A client that passed the handshake, then announces a 2^40-byte body.
     await rawUntilClosed(server, (s) => {
-      s.write(encodeControlFrame({ type: 'hello', version: 1, role: 'client', token: TOKEN }));
+      s.write(encodeControlFrame({ type: 'hello', version: PROTOCOL_VERSION, role: 'client', token: TOKEN }));
       s.once('data', () => s.write(header(2, 2 ** 40))); // after the welcome
     });
     await stillServes(client, box, 2);
