@@ -60,6 +60,11 @@ export class WorkerLink {
     });
   }
 
+  /** Forgets the messages of `type` received and not awaited yet: the next `next(type)` is one sent after now. */
+  dropQueued(type: WorkerToScheduler['type']): void {
+    for (let i = this.messages.length - 1; i >= 0; i--) if (this.messages[i]!.type === type) this.messages.splice(i, 1);
+  }
+
   send(m: SchedulerToWorker, body?: Uint8Array): void {
     this.conn.send(m);
     if (body !== undefined) this.conn.sendBody(body);
