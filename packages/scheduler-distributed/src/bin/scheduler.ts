@@ -25,7 +25,7 @@ Options:
   --host HOST               interface to bind (default 127.0.0.1; 0.0.0.0 for every interface)
   --port PORT               port to listen on (default 8786; 0 for any free port)
   --token TOKEN             the cluster token (default: $TSDASK_TOKEN, else a new one, printed)
-  --heartbeat-timeout TIME  remove a worker silent this long (default 5s; 500ms, 5s, 1m)
+  --heartbeat-timeout TIME  remove a worker silent this long (default 30s; 500ms, 5s, 1m)
   --allowed-failures N      workers that may die under one task before it fails with KilledWorkerError (default 3)
   --dashboard-port PORT     serve the dashboard on this port (default 8787; a free port when
                             8787 is taken; 0 for any free port); open it with ?token=TOKEN
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string', default: '8786' },
         token: { type: 'string' },
-        'heartbeat-timeout': { type: 'string', default: '5s' },
+        'heartbeat-timeout': { type: 'string', default: '30s' },
         'allowed-failures': { type: 'string', default: '3' },
         'dashboard-port': { type: 'string', default: String(DEFAULT_DASHBOARD_PORT) },
         'no-dashboard': { type: 'boolean', default: false },

@@ -63,6 +63,8 @@ export class LocalCluster {
     if (opts.token === '') throw bad('token must not be empty (leave it out to have one generated)');
     const f = opts.allowedFailures;
     if (f !== undefined && (!Number.isInteger(f) || f < 0)) throw bad(`allowedFailures must be a whole number >= 0, not ${f}`);
+    const h = opts.heartbeatTimeoutMs;
+    if (h !== undefined && !(Number.isFinite(h) && h > 0)) throw bad(`heartbeatTimeoutMs must be a number of milliseconds > 0, not ${h}`);
     this.opts = opts;
     this.token = opts.token ?? generateToken();
   }

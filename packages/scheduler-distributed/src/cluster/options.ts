@@ -16,6 +16,8 @@ export interface LocalClusterOptions {
   nanny?: boolean;
   /** Workers that may die under one task before it fails with KilledWorkerError, the scheduler's --allowed-failures (default: the scheduler's, 3). */
   allowedFailures?: number;
+  /** A worker silent this long is removed, the scheduler's --heartbeat-timeout in ms (default: the scheduler's, 30 s). */
+  heartbeatTimeoutMs?: number;
   /** The cluster token (default: a newly generated one). */
   token?: string;
   /** The host the scheduler (and workers) bind (default 127.0.0.1). */

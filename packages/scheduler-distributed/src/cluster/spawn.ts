@@ -71,6 +71,7 @@ export function schedulerChild(
   const host = o.host ?? '127.0.0.1';
   const schedArgs = ['--host', host, '--port', String(port)];
   if (o.allowedFailures !== undefined) schedArgs.push('--allowed-failures', String(o.allowedFailures));
+  if (o.heartbeatTimeoutMs !== undefined) schedArgs.push('--heartbeat-timeout', `${o.heartbeatTimeoutMs}ms`);
   const dash = o.dashboard ?? o.schedulerBin === undefined;
   if (dash !== false) schedArgs.push('--dashboard-port', String((dash === true ? undefined : dash.port) ?? 0));
   else if (o.schedulerBin === undefined) schedArgs.push('--no-dashboard');

@@ -172,13 +172,14 @@ describe('LocalCluster on stand-in bins', () => {
     expect(() => new LocalCluster({ nWorkers: -1 })).toThrow(/nWorkers/);
     expect(() => new LocalCluster({ threadsPerWorker: 0 })).toThrow(/threadsPerWorker/);
     expect(() => new LocalCluster({ allowedFailures: -1 })).toThrow(/allowedFailures/);
+    expect(() => new LocalCluster({ heartbeatTimeoutMs: 0 })).toThrow(/heartbeatTimeoutMs/);
     expect(() => new LocalCluster().address).toThrow(ClusterError);
   });
 
-  it('nanny: false passes --no-nanny to each worker, allowedFailures passes --allowed-failures to the scheduler', async () => {
-    const { cluster, s } = standInCluster({ nWorkers: 1, nanny: false, allowedFailures: 1 });
+  it('nanny: false passes --no-nanny to each worker, allowedFailures and heartbeatTimeoutMs pass theirs to the scheduler', async () => {
+    const { cluster, s } = standInCluster({ nWorkers: 1, nanny: false, allowedFailures: 1, heartbeatTimeoutMs: 5000 });
     await cluster.start();
-    expect(s.record('scheduler').argv).toEqual(['--host', '127.0.0.1', '--port', '0', '--allowed-failures', '1']);
+    expect(s.record('scheduler').argv).toEqual(['--host', '127.0.0.1', '--port', '0', '--allowed-failures', '1', '--heartbeat-timeout', '5000ms']);
     expect(s.record('worker-0').argv).toEqual([cluster.address, '--nthreads', '1', '--name', 'worker-0', '--no-nanny']);
     // a worker without a nanny: its own pid, no nanny pid
     expect(cluster.workers).toEqual([{ name: 'worker-0', pid: s.record('worker-0').pid, address: `127.0.0.1:${s.record('worker-0').port}` }]);

@@ -12,8 +12,12 @@ export interface Running {
 }
 
 /** Starts a cluster of `nWorkers` single-thread workers and connects a client. */
-export async function startCluster(opts: { nWorkers?: number; threadsPerWorker?: number } = {}): Promise<Running> {
-  const cluster = await LocalCluster.start({ nWorkers: opts.nWorkers ?? 2, threadsPerWorker: opts.threadsPerWorker ?? 1 });
+export async function startCluster(opts: { nWorkers?: number; threadsPerWorker?: number; heartbeatTimeoutMs?: number } = {}): Promise<Running> {
+  const cluster = await LocalCluster.start({
+    nWorkers: opts.nWorkers ?? 2,
+    threadsPerWorker: opts.threadsPerWorker ?? 1,
+    ...(opts.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: opts.heartbeatTimeoutMs } : {}),
+  });
   const client = cluster.client();
   await client.ready();
   return {

@@ -41,7 +41,7 @@ it('kill -9 of a worker mid-compute: its tasks run again elsewhere and the answe
 });
 
 it('a worker that stops answering (SIGSTOP: its connection stays open) is dropped by heartbeat, and the answer is right', async () => {
-  run = await startCluster({ nWorkers: 2 });
+  run = await startCluster({ nWorkers: 2, heartbeatTimeoutMs: 5000 });
   const c = run.client;
   const fs = c.map(
     (x: number) => {
