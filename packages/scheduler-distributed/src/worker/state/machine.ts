@@ -14,6 +14,11 @@
  * - compute-task for a key in flight here (fetched for a local task) lets the transfer finish;
  *   if it fails, the key is computed here as asked, never reported missing: the scheduler has it
  *   processing here (its holder died) and would wait for it forever.
+ * - compute-task for a key erred here runs it again. The scheduler frees no erred key on its
+ *   worker, so this is a new attempt (the client submitted the key again after fixing what it
+ *   reads), never a copy of the one that failed; ignoring it left the key processing here
+ *   forever. Dask's worker answers with the stored error instead: its scheduler frees an erred
+ *   key on the worker first (erred -> released sends free-keys), so there only a duplicate meets it.
  * - At most `nthreads` tasks execute; ready tasks start by priority (lower first, then arrival).
  * - Fetches are batched per peer into gather-dep transfers (transfer-policy.ts).
  * - A failed or short transfer drops that peer for those keys and retries from another holder;
@@ -263,8 +268,8 @@ export class WorkerStateMachine {
       if (t.state === MEMORY) out.push({ type: 'task-finished', stimulusId: sid, key: t.key, nbytes: t.nbytes });
       if (t.state === WAITING) return this.#linkInputs(t, s, out); // new holders for its inputs (after missing-data)
       if (t.state === FLIGHT) t.computeIfLost = s; // on its way here; computed here if the transfer fails
-      if (t.state !== FETCH && t.state !== MISSING) return; // already on its way here (or erred: the scheduler decides)
-      this.#move(t, RELEASED, sid); // compute it here instead of fetching it
+      if (t.state !== FETCH && t.state !== MISSING && t.state !== ERROR) return; // already on its way here
+      this.#move(t, RELEASED, sid); // compute it here instead of fetching it, or again after it erred (a new attempt)
     }
     this.#startCompute(t ?? this.#create(s.key), s, out);
   }
