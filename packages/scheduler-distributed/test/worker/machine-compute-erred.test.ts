@@ -47,7 +47,14 @@ it('computes again a key it holds as erred when the client submits it again', ()
   const again = s.handle({ type: 'graph-submitted', graph: dag({ t: [] }), outputs: ['t'] });
   expect(placed(again)).toEqual({ t: 'W' });
   expect(brief(drive(w, ...toWorker(again, 'W', 'c-2')))).toEqual(['execute t']);
-  expect(w.story('t').map((l) => `${l.from}->${l.to}`)).toEqual(['released->ready', 'ready->executing', 'executing->error', 'error->released', 'released->ready', 'ready->executing']);
+  expect(w.story('t').map((l) => `${l.from}->${l.to}`)).toEqual([
+    'released->ready',
+    'ready->executing',
+    'executing->error',
+    'error->released',
+    'released->ready',
+    'ready->executing',
+  ]);
   expect(brief(drive(w, { type: 'execute-success', stimulusId: 'e-2', key: 't', nbytes: 8 }))).toEqual(['task-finished t']);
   expect(s.handle({ type: 'task-finished', key: 't', worker: 'W', nbytes: 8 }).filter((i) => i.type === 'task-done')).toEqual([
     { type: 'task-done', key: 't', nbytes: 8 },
