@@ -6,8 +6,10 @@
 // k). Partitions are read in CSV blocks of `--blocksize` (default: a 32nd of the limit, so one
 // partition is a small fraction of it: see below). Prints, per method, seconds (median of --runs) and each worker's peak RSS (VmHWM) beside
 // its RSS once started; `--method both` runs the task-based shuffle too, as the baseline.
+// `--kill-after N` SIGKILLs the last worker once N p2p transfers have sent their buckets (mid-shuffle;
+// no nanny, so it is not replaced): the survivors finish, and the answer is checked the same way.
 //
-//   node bench/p2p-shuffle.mjs [--gb 2] [--limit 256MiB] [--workers 2] [--runs 1] [--method p2p|tasks|both] [--blocksize auto|16MB] [--verbose] [--memory-series FILE]
+//   node bench/p2p-shuffle.mjs [--gb 2] [--limit 256MiB] [--workers 2] [--runs 1] [--method p2p|tasks|both] [--blocksize auto|16MB] [--verbose] [--memory-series FILE] [--kill-after N]
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -32,6 +34,9 @@ const method = arg('method', 'p2p');
 const blocksize = arg('blocksize', 'auto') === 'auto' ? Math.max(256 * 1024, Math.floor(limit / 32)) : arg('blocksize');
 const verbose = args.includes('--verbose');
 const series = arg('memory-series', undefined); // a file: every memory line, with seconds since the compute began
+const killAfter = arg('kill-after', undefined) === undefined ? undefined : Number(arg('kill-after'));
+if (killAfter !== undefined && !(Number.isInteger(killAfter) && killAfter >= 1 && nWorkers >= 2))
+  throw new Error(`--kill-after takes a whole number of transfers >= 1, on 2 workers or more; got ${arg('kill-after')} on ${nWorkers}`);
 
 const rows = Math.ceil((gb * 2 ** 30) / 2 / 16); // per table
 const KEYS = Math.ceil(rows * 1.25);
@@ -96,7 +101,18 @@ try {
       // Each worker logs its memory every 250 ms (worker/memory-log.ts); the peak of each figure is printed per worker.
       const tops = new Map();
       const seriesLines = [];
+      let cluster;
+      let sends = 0;
+      let killed;
+      const restarts = [];
       const onLog = (child, line) => {
+        if (/ p2p \S+: input \d+ sent /.test(line) && ++sends === killAfter && killed === undefined) {
+          const at = ((performance.now() - t0) / 1000).toFixed(1);
+          killed = cluster
+            .killWorker(nWorkers - 1, 'SIGKILL')
+            .then((exit) => `worker-${nWorkers - 1} killed (${exit?.signal}) at ${at} s, after ${killAfter} transfers had sent`);
+        }
+        if (/p2p shuffle \S+: run \d+ moves output/.test(line)) restarts.push(line.slice(line.indexOf('p2p shuffle')));
         if (series !== undefined && / (thread-)?memory /.test(line))
           seriesLines.push(
             `${((performance.now() - t0) / 1000).toFixed(2)} ${child}${line.slice(line.indexOf(' memory') >= 0 ? line.indexOf(' memory') : line.indexOf(' thread-memory'))}`,
@@ -114,7 +130,7 @@ try {
         }
         tops.set(child, top);
       };
-      const cluster = await LocalCluster.start({
+      cluster = await LocalCluster.start({
         nWorkers,
         threadsPerWorker: 1,
         memoryLimit: limit,
@@ -134,7 +150,14 @@ try {
         seconds.push((performance.now() - t0) / 1000);
         const ok = got.map(Number).every((v, i) => v === want[i]);
         if (!ok) throw new Error(`${m}: wrong answer ${got.map(String)}, want ${want}`);
-        peaks = pids.map((p, i) => `worker ${i}: peak RSS ${mb(status(p, 'VmHWM'))} MiB (${mb(base[i])} MiB once started)`);
+        if (killAfter !== undefined && m === 'p2p') {
+          if (killed === undefined) throw new Error(`--kill-after ${killAfter}: only ${sends} transfers sent; no worker was killed`);
+          console.log(`  ${await killed}; ${restarts.length} restart(s): ${restarts.join(' | ') || '(none)'}`);
+        }
+        peaks = pids.map((p, i) => {
+          const hwm = status(p, 'VmHWM');
+          return `worker ${i}: ${Number.isNaN(hwm) ? 'gone (killed)' : `peak RSS ${mb(hwm)} MiB`} (${mb(base[i])} MiB once started)`;
+        });
         for (const [child, top] of [...tops].sort())
           console.log(
             `  ${m} ${child} peaks (MiB): ${Object.entries(top)

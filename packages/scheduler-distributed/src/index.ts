@@ -20,8 +20,10 @@ export { type BytePipe, type Connection, type FrameHandler, FramedConnection } f
 export { acceptHandshake, DEFAULT_HANDSHAKE_TIMEOUT_MS, greetHandshake, type AcceptOptions, type GreetOptions, type RefusedInfo } from './comm/handshake.js';
 export { connect, listen, type ConnectOptions, type Listener, type ListenOptions } from './comm/tcp.js';
 export { inprocPair } from './comm/inproc.js';
-export { WorkerStateMachine, DEFAULT_NBYTES } from './worker/state/machine.js';
-export type { WorkerStateOptions, WorkerTask, WorkerTransfer } from './worker/state/machine.js';
+export { WorkerStateMachine } from './worker/state/machine.js';
+export { DEFAULT_NBYTES } from './worker/state/worker-task.js';
+export type { WorkerStateOptions } from './worker/state/machine.js';
+export type { WorkerTask, WorkerTransfer } from './worker/state/worker-task.js';
 export type { WorkerStimulus, WorkerInstruction, TaskInput } from './worker/state/messages.js';
 export type {
   ComputeTaskStimulus,

@@ -8,7 +8,8 @@
  * waits for it, so fast senders cannot run the receiver out of memory. A failed write fails
  * every later `add` and `read` with it.
  * `read(j)` writes what is buffered and reads partition j's file back; `drop(j)` removes it once
- * its unpack's result is kept (an unpack run again after a restart reads it again). A bucket that
+ * its unpack's result is kept (an unpack run again after a restart reads it again), in turn with
+ * the writes, so a newer run's buckets that come meanwhile go to a new file. A bucket that
  * comes again (the same input and output: a transfer that ran twice, or sent again after a
  * restart or a lost ack) is dropped: a split is deterministic, so it is the same bytes. The files
  * outlive runs: a restart moves only a lost worker's partitions, and the survivors' stay.
@@ -184,8 +185,12 @@ export class ShardFiles {
   /**
    * Removes output partition `part`'s file (its unpack's result is kept) and forgets its buckets:
    * a newer run that gives the partition back here sends them again (the caller drops older ones).
+   * They are forgotten at once and the removal queues behind the writes under way, so buckets
+   * that come while it waits are taken anew and written after it, to a new file.
    */
   async drop(part: number): Promise<void> {
+    for (const input of this.#inputs.get(part) ?? []) this.#taken.delete(part * 2 ** 32 + input);
+    this.#inputs.delete(part);
     const pending = this.#pending.get(part);
     if (pending !== undefined) {
       this.#pending.delete(part);
@@ -194,10 +199,10 @@ export class ShardFiles {
       this.#bytes -= bytes;
       this.budget.release(bytes);
     }
-    await this.#writing;
-    await rm(this.#file(part), { force: true });
-    for (const input of this.#inputs.get(part) ?? []) this.#taken.delete(part * 2 ** 32 + input);
-    this.#inputs.delete(part);
+    const file = this.#file(part);
+    const removed = this.#writing.then(() => rm(file, { force: true }));
+    this.#writing = removed.catch(() => {});
+    await removed;
   }
 
   /** Drops the buffer and removes the run's folder. */

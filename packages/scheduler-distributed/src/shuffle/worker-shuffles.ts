@@ -21,8 +21,9 @@
  * the worker exits and found stale after a SIGKILL. A restart (a worker lost) does not drop them:
  * only the lost worker's partitions move (restart-plan.ts). Buckets for a partition already
  * unpacked here are dropped unless they come in a newer run than its unpack (a restart gave the
- * partition back: its result was lost after its file went); a shuffle's files go once every
- * partition it owns here is unpacked and no buckets wait in them.
+ * partition back: its result was lost after its file went), and an unpack keeps its file when a
+ * newer run sent the partition buckets while it ran (that run's unpack reads it); a shuffle's files
+ * go once every partition it owns here is unpacked and no buckets wait in them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,12 @@ interface ShuffleHere {
    * restart gave the partition back to this worker (its result was lost after its file went).
    */
   readonly unpacked: Map<number, number>;
+  /**
+   * Per partition, the newest run that sent it buckets here. An unpack of an older run does not
+   * remove its file: that newer run's unpack reads it (a bucket it sent while the older unpack
+   * ran was a duplicate of one in the file, so it was not taken again).
+   */
+  readonly newest: Map<number, number>;
   /** Buckets taken, and dropped as duplicates or for a partition already unpacked. */
   received: number;
   dropped: number;
@@ -161,7 +168,10 @@ export class WorkerShuffles {
     for (let k = 0; k < msg.parts.length; k++) {
       const part = msg.parts[k]!;
       const at = here.unpacked.get(part);
-      if (at === undefined || msg.run > at) shards.push({ part, input: msg.input, bytes: bodies[k]! });
+      if (at === undefined || msg.run > at) {
+        shards.push({ part, input: msg.input, bytes: bodies[k]! });
+        if (msg.run > (here.newest.get(part) ?? 0)) here.newest.set(part, msg.run);
+      }
       if (at !== undefined && msg.run > at) here.unpacked.delete(part);
     }
     here.dropped += msg.parts.length - shards.length;
@@ -327,6 +337,7 @@ export class WorkerShuffles {
   /** Output `j`'s result is kept: its file goes, and the shuffle's files once every partition owned here is unpacked. */
   async #unpacked(run: P2PRunSpec, here: ShuffleHere, j: number): Promise<void> {
     const id = run.id;
+    if ((here.newest.get(j) ?? 0) > run.run) return; // a newer run sent its buckets: its unpack reads this file
     here.unpacked.set(j, Math.max(run.run, here.unpacked.get(j) ?? 0));
     const files = here.files;
     if (files === undefined) return;
@@ -346,7 +357,7 @@ export class WorkerShuffles {
   /** The shuffle's state here, made on first use. */
   #shuffle(id: string): ShuffleHere {
     let here = this.#here.get(id);
-    if (here === undefined) this.#here.set(id, (here = { files: undefined, unpacked: new Map(), received: 0, dropped: 0 }));
+    if (here === undefined) this.#here.set(id, (here = { files: undefined, unpacked: new Map(), newest: new Map(), received: 0, dropped: 0 }));
     return here;
   }
 

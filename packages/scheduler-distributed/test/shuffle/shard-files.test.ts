@@ -58,6 +58,27 @@ describe('ShardFiles', () => {
     for (const f of files) f.close();
   });
 
+  it("takes a partition's buckets that come while its drop waits for a write (a newer run's), and keeps them past the drop", async () => {
+    const f = new ShardFiles(dir, 'd', 1, new ByteBudget(1 << 20));
+    await f.add([0, 1].map((i) => ({ part: 0, input: i, bytes: bytesOf(i, 0) })));
+    expect((await f.read(0)).map((s) => s.input)).toEqual([0, 1]); // on disk
+    // Output 1's buckets are being written when output 0's unpack is kept and its file dropped;
+    // meanwhile a newer run gives output 0 back here and input 0's bucket comes again.
+    await f.add([{ part: 1, input: 0, bytes: bytesOf(0, 1) }]);
+    const writing = f.flush();
+    const dropping = f.drop(0);
+    const again = f.add([{ part: 0, input: 0, bytes: bytesOf(0, 0) }]);
+    const flushed = f.flush();
+    await Promise.all([writing, dropping, flushed]);
+    expect(await again).toBe(1); // taken, not a duplicate of the dropped one
+    expect(f.parts).toBe(2);
+    const got = await f.read(0);
+    expect(got.map((s) => s.input)).toEqual([0]);
+    expect(Array.from(got[0]!.bytes)).toEqual(Array.from(bytesOf(0, 0)));
+    expect((await f.read(1)).map((s) => s.input)).toEqual([0]);
+    f.close();
+  });
+
   it('fails the next add with TSDASK_P2P_DISK after a write failed, and gives its bytes back', async () => {
     const budget = new ByteBudget(64);
     const f = new ShardFiles(dir, 'c', 1, budget);

@@ -205,4 +205,38 @@ describe('WorkerShuffles', () => {
     await w.receive({ type: 'shuffle-shards', shuffle: 'sh1', run: 2, input: 0, parts: [0] }, [encodeWireValue([0, 2, 4])]);
     expect(w.received('sh1')).toEqual({ taken: 6, dropped: 1 });
   });
+
+  it('keeps the file of a partition whose newer run sent its buckets while its older unpack ran, for the newer unpack', async () => {
+    // The combine of unpack 0 waits on `gate`, so a bucket can come while it runs.
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gated = async (key: string, node: Node, h: (k: string) => { value: unknown } | undefined): Promise<BatchResult> => {
+      if (key === 'u,0') await gate;
+      return runThread(key, node, h);
+    };
+    shuffles = new WorkerShuffles({
+      address: 'me',
+      localDirectory: dir,
+      bufferBytes: 64,
+      dial: () => Promise.reject(new Error('refused')),
+      runThread: gated,
+      log: () => {},
+    });
+    const w = shuffles;
+    const run1 = spec();
+    await w.execute('t,0', transfer(run1, 0), held);
+    await w.execute('t,1', transfer(run1, 1), held);
+    const first = w.execute('u,0', unpack(run1, 0), held);
+    await new Promise((r) => setTimeout(r, 20)); // its file is read; the combine waits
+    // Run 2 gives output 0 back to this worker (its result is needed anew): input 0's bucket comes again meanwhile.
+    const run2 = spec({ run: 2, fresh: { 0: 2 } });
+    await w.receive({ type: 'shuffle-shards', shuffle: 'sh1', run: 2, input: 0, parts: [0] }, [encodeWireValue([0, 2, 4])]);
+    open();
+    expect(await first).toMatchObject({ ok: true, value: [0, 2, 4, 10, 12] });
+    await w.receive({ type: 'shuffle-shards', shuffle: 'sh1', run: 2, input: 1, parts: [0] }, [encodeWireValue([10, 12])]);
+    // Input 1's bucket of run 2 comes after it; the unpack of run 2 finds one bucket from each input.
+    expect(await w.execute('u,0', unpack(run2, 0), held)).toMatchObject({ ok: true, value: [0, 2, 4, 10, 12] });
+    expect(await w.execute('u,1', unpack(run2, 1), held)).toMatchObject({ ok: true, value: [1, 3, 5, 11, 13] });
+    expect(readdirSync(w.dir!)).toEqual([]); // every output owned here unpacked: the shuffle's folder is gone
+  });
 });

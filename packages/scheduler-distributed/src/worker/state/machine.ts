@@ -14,6 +14,11 @@
  * - compute-task for a key in flight here (fetched for a local task) lets the transfer finish;
  *   if it fails, the key is computed here as asked, never reported missing: the scheduler has it
  *   processing here (its holder died) and would wait for it forever.
+ * - compute-task for a key erred here runs it again. The scheduler frees no erred key on its
+ *   worker, so this is a new attempt (the client submitted the key again after fixing what it
+ *   reads), never a copy of the one that failed; ignoring it left the key processing here
+ *   forever. Dask's worker answers with the stored error instead: its scheduler frees an erred
+ *   key on the worker first (erred -> released sends free-keys), so there only a duplicate meets it.
  * - At most `nthreads` tasks execute; ready tasks start by priority (lower first, then arrival).
  * - Fetches are batched per peer into gather-dep transfers (transfer-policy.ts).
  * - A failed or short transfer drops that peer for those keys and retries from another holder;
@@ -28,6 +33,7 @@
  */
 import { WorkerTransitionError, type WorkerStoryLine } from './errors.js';
 import type { ComputeTaskStimulus, TaskInput, WorkerInstruction, WorkerStimulus } from './messages.js';
+import { StoryLog } from './story-log.js';
 import {
   ERROR,
   EXECUTING,
@@ -44,9 +50,7 @@ import {
 } from './task-states.js';
 import { planTransfers, type TransferLimits } from './transfer-policy.js';
 import { validateWorkerState } from './validate.js';
-
-/** Size assumed for a key whose size is not known yet, when batching transfers. */
-export const DEFAULT_NBYTES = 1024;
+import { DEFAULT_NBYTES, newWorkerTask, runsBefore, type WorkerTask, type WorkerTransfer } from './worker-task.js';
 
 /** Options of a worker's state machine. */
 export interface WorkerStateOptions extends Partial<TransferLimits> {
@@ -54,41 +58,6 @@ export interface WorkerStateOptions extends Partial<TransferLimits> {
   nthreads: number;
   /** story() keeps at least this many of the latest moves (the oldest are dropped in halves). */
   storyCapacity?: number;
-}
-
-/** A task as the worker knows it. */
-export interface WorkerTask {
-  readonly key: string;
-  state: number;
-  priority: number;
-  readonly seq: number;
-  op: unknown;
-  /** Inputs of a task to compute here. */
-  readonly dependencies: Set<WorkerTask>;
-  /** Local tasks (waiting, ready, executing) that need this key. */
-  readonly dependents: Set<WorkerTask>;
-  /** Inputs not yet in memory (waiting tasks). */
-  readonly waitingFor: Set<WorkerTask>;
-  /** Peers believed to hold this key. */
-  readonly whoHas: Set<string>;
-  /** Peers that failed to deliver it. */
-  readonly tried: Set<string>;
-  /** -1 while unknown. */
-  nbytes: number;
-  /** The scheduler asked for it (compute-task, acquire-replicas) and has not freed it. */
-  wanted: boolean;
-  /** Release it once its transfer or run ends. */
-  releaseWhenDone: boolean;
-  /** The transfer that carries it, while in flight; -1 otherwise. */
-  transferId: number;
-  /** While in flight: the scheduler asked to compute it here (compute-task); if the transfer fails, it is computed from this. */
-  computeIfLost: ComputeTaskStimulus | undefined;
-}
-
-/** One transfer in flight. */
-export interface WorkerTransfer {
-  readonly peer: string;
-  readonly tasks: readonly WorkerTask[];
 }
 
 /** The pure state machine of a distributed worker. */
@@ -106,8 +75,7 @@ export class WorkerStateMachine {
   readonly ready = new Set<WorkerTask>();
   readonly fetching = new Set<WorkerTask>();
   executing = 0;
-  readonly #log: WorkerStoryLine[] = [];
-  readonly #storyCapacity: number;
+  readonly #log: StoryLog;
   #seq = 0;
   #nextTransfer = 0;
 
@@ -118,7 +86,7 @@ export class WorkerStateMachine {
       maxTransfers: options.maxTransfers ?? 50,
       maxTransfersPerPeer: options.maxTransfersPerPeer ?? 8,
     };
-    this.#storyCapacity = options.storyCapacity ?? 100_000;
+    this.#log = new StoryLog(options.storyCapacity ?? 100_000);
   }
 
   /** Applies the stimuli in order and returns the instructions they cause. */
@@ -140,7 +108,7 @@ export class WorkerStateMachine {
 
   /** The moves of `key` still in the log, oldest first. */
   story(key: string): WorkerStoryLine[] {
-    return this.#log.filter((l) => l.key === key);
+    return this.#log.story(key);
   }
 
   /** Checks the machine's invariants; throws an Error naming the first one broken. */
@@ -263,8 +231,8 @@ export class WorkerStateMachine {
       if (t.state === MEMORY) out.push({ type: 'task-finished', stimulusId: sid, key: t.key, nbytes: t.nbytes });
       if (t.state === WAITING) return this.#linkInputs(t, s, out); // new holders for its inputs (after missing-data)
       if (t.state === FLIGHT) t.computeIfLost = s; // on its way here; computed here if the transfer fails
-      if (t.state !== FETCH && t.state !== MISSING) return; // already on its way here (or erred: the scheduler decides)
-      this.#move(t, RELEASED, sid); // compute it here instead of fetching it
+      if (t.state !== FETCH && t.state !== MISSING && t.state !== ERROR) return; // already on its way here
+      this.#move(t, RELEASED, sid); // compute it here instead of fetching it, or again after it erred (a new attempt)
     }
     this.#startCompute(t ?? this.#create(s.key), s, out);
   }
@@ -323,23 +291,7 @@ export class WorkerStateMachine {
   }
 
   #create(key: string): WorkerTask {
-    const t: WorkerTask = {
-      key,
-      state: RELEASED,
-      priority: Number.MAX_SAFE_INTEGER,
-      seq: this.#seq++,
-      op: undefined,
-      dependencies: new Set(),
-      dependents: new Set(),
-      waitingFor: new Set(),
-      whoHas: new Set(),
-      tried: new Set(),
-      nbytes: -1,
-      wanted: false,
-      releaseWhenDone: false,
-      transferId: -1,
-      computeIfLost: undefined,
-    };
+    const t = newWorkerTask(key, this.#seq++);
     this.tasks.set(key, t);
     return t;
   }
@@ -398,7 +350,7 @@ export class WorkerStateMachine {
   #ensureComputing(sid: string, out: WorkerInstruction[]): void {
     while (!this.paused && this.executing < this.nthreads && this.ready.size > 0) {
       let best: WorkerTask | undefined;
-      for (const t of this.ready) if (best === undefined || before(t, best)) best = t;
+      for (const t of this.ready) if (best === undefined || runsBefore(t, best)) best = t;
       this.#move(best!, EXECUTING, sid);
       out.push({ type: 'execute', stimulusId: sid, key: best!.key, op: best!.op });
     }
@@ -406,7 +358,7 @@ export class WorkerStateMachine {
 
   #ensureCommunicating(sid: string, out: WorkerInstruction[]): void {
     if (this.paused || this.fetching.size === 0 || this.transfers.size >= this.limits.maxTransfers) return;
-    const order = [...this.fetching].sort((a, b) => (before(a, b) ? -1 : 1));
+    const order = [...this.fetching].sort((a, b) => (runsBefore(a, b) ? -1 : 1));
     const candidates = order.map((t) => ({ key: t.key, whoHas: t.whoHas, nbytes: t.nbytes >= 0 ? t.nbytes : DEFAULT_NBYTES }));
     for (const plan of planTransfers(candidates, this.transfersPerPeer, this.transfers.size, this.limits)) {
       const transferId = this.#nextTransfer++;
@@ -436,7 +388,6 @@ export class WorkerStateMachine {
     else if (to === EXECUTING) this.executing++;
     t.state = to;
     this.#log.push({ key: t.key, from: WORKER_STATES[from]!, to: WORKER_STATES[to]!, stimulusId: sid });
-    if (this.#log.length >= 2 * this.#storyCapacity) this.#log.splice(0, this.#storyCapacity); // drop the oldest half at once
   }
 
   /** Test hook: forces a move (checked like any other), to show that an illegal one throws at the move. */
@@ -445,9 +396,4 @@ export class WorkerStateMachine {
     if (t === undefined) throw new Error(`forceTransition: no task '${key}' on this worker`);
     this.#move(t, WORKER_STATES.indexOf(to), stimulusId);
   }
-}
-
-/** Whether `a` runs (or is fetched) before `b`: lower priority first, then arrival order. */
-function before(a: WorkerTask, b: WorkerTask): boolean {
-  return a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq);
 }

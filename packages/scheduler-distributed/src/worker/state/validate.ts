@@ -3,7 +3,8 @@
  * (tests call it after every step). Each broken invariant throws an Error that names the key
  * and what is wrong.
  */
-import type { WorkerStateMachine, WorkerTask } from './machine.js';
+import type { WorkerStateMachine } from './machine.js';
+import type { WorkerTask } from './worker-task.js';
 import { EXECUTING, FETCH, FLIGHT, MEMORY, MISSING, READY, RELEASED, WAITING, WORKER_STATE_COUNT, WORKER_STATES } from './task-states.js';
 
 /** Throws on the first broken invariant of `m`. */
