@@ -11,7 +11,8 @@
 // output at the end forgets the million records in slices too (state/release.ts, release-slices.ts). Figures, from the
 // scheduler itself (client.schedulerStats(), scheduler/stats.ts):
 //   ingest s          the client's run() to the end of the scheduler's last slice (client-side
-//                     encoding included), and the scheduler's part alone (last part in -> all in)
+//                     encoding included), and the scheduler's part alone (last part in -> all in),
+//                     with the scheduler process's CPU time in that part (steadier under load)
 //   CPU s             the client process's CPU time from run() to all in (building the messages, encoding
 //                     and sending them), and the scheduler process's (all its threads, and its main thread
 //                     alone, from /proc): under load these are steadier than the wall figures
@@ -154,6 +155,7 @@ async function measure(cluster, graph, output, expected) {
     schedCpuS,
     schedMainCpuS,
     schedulerIngestS: s.intake.lastMs / 1000,
+    schedulerIngestCpuS: s.intake.lastCpuMs / 1000,
     bytesPerTask: (after.heapUsed - before.heapUsed) / graph.size,
     maxBlockMs: inLoop.maxMs,
     blockCpuMs: inLoop.blockCpuMs ?? NaN,
@@ -228,7 +230,9 @@ console.log(
 console.log(
   `  scheduler CPU in it, s         ${fmt(med('schedCpuS'), 2).padStart(12)}   ${'-'.padStart(12)}   (its process, GC threads included; main thread: ${fmt(med('schedMainCpuS'), 2)} s)`,
 );
-console.log(`  of it in the scheduler, s    ${fmt(med('schedulerIngestS'), 2).padStart(12)}   ${'-'.padStart(12)}`);
+console.log(
+  `  of it in the scheduler, s    ${fmt(med('schedulerIngestS'), 2).padStart(12)}   ${'-'.padStart(12)}   (last part in -> all in; its CPU: ${fmt(med('schedulerIngestCpuS'), 2)} s)`,
+);
 console.log(
   `scheduler bytes per task       ${fmt(med('bytesPerTask'), 0).padStart(12)}   ${fmt(dask?.bytes_per_task, 0).padStart(12)}   <= 500 (tsdask: V8 heap; Dask: RSS)`,
 );

@@ -39,6 +39,8 @@ export interface IntakeStats {
   /** Tasks of the last graph taken in, and the ms from its submission to the end of its last slice. */
   lastTasks: number;
   lastMs: number;
+  /** The process's CPU time (all its threads) in those ms: its own work, which the load of other processes does not inflate. */
+  lastCpuMs: number;
   /** The longest slice of any graph, in ms of wall time and of the process's CPU time (less than wall when the OS ran others). */
   longestSliceMs: number;
   longestSliceCpuMs: number;
@@ -47,9 +49,9 @@ export interface IntakeStats {
 export class GraphIntake {
   readonly #core: SchedulerCore;
   readonly #queue: IntakeJob[] = [];
-  #current: { job: IntakeJob; t0: number; checked: boolean } | undefined;
+  #current: { job: IntakeJob; t0: number; cpu0: NodeJS.CpuUsage; checked: boolean } | undefined;
   #timer: ReturnType<typeof setImmediate> | undefined;
-  readonly #stats = { graphs: 0, lastTasks: 0, lastMs: 0, longestSliceMs: 0, longestSliceCpuMs: 0 };
+  readonly #stats = { graphs: 0, lastTasks: 0, lastMs: 0, lastCpuMs: 0, longestSliceMs: 0, longestSliceCpuMs: 0 };
 
   constructor(core: SchedulerCore) {
     this.#core = core;
@@ -77,7 +79,7 @@ export class GraphIntake {
   #startNext(): void {
     const job = this.#queue.shift();
     if (job === undefined) return;
-    this.#current = { job, t0: performance.now(), checked: job.check === undefined };
+    this.#current = { job, t0: performance.now(), cpu0: process.cpuUsage(), checked: job.check === undefined };
     this.#again(); // not in the turn that submitted it: that turn already decoded and checked the graph's last message
   }
 
@@ -124,7 +126,7 @@ export class GraphIntake {
     }
   };
 
-  #sliceOf(cur: { job: IntakeJob; t0: number; checked: boolean }, until: number): void {
+  #sliceOf(cur: { job: IntakeJob; t0: number; cpu0: NodeJS.CpuUsage; checked: boolean }, until: number): void {
     const core = this.#core;
     if (!cur.checked) {
       if (!this.#checkSome(cur, until)) return this.#startNext();
@@ -142,7 +144,13 @@ export class GraphIntake {
     }
     if (core.state.ingesting) return this.#again();
     this.#current = undefined;
-    Object.assign(this.#stats, { graphs: this.#stats.graphs + 1, lastTasks: cur.job.graph.size, lastMs: performance.now() - cur.t0 });
+    const cpu = process.cpuUsage(cur.cpu0);
+    Object.assign(this.#stats, {
+      graphs: this.#stats.graphs + 1,
+      lastTasks: cur.job.graph.size,
+      lastMs: performance.now() - cur.t0,
+      lastCpuMs: (cpu.user + cpu.system) / 1000,
+    });
     cur.job.done();
     if (this.#current === undefined) this.#startNext();
   }
