@@ -8,6 +8,10 @@
  * Files are written and read in parts of at most `ioLimit` bytes (a single write or read past
  * 2 GiB fails in Node), and never held whole in one Buffer. Every failure is a SpillError that
  * names the folder and the system's errno; a write that fails leaves no file behind.
+ *
+ * `close()` waits for the reads, writes and deletes in flight before it removes the folder (one
+ * removed under a read made it fail with ENOENT, as if another program had removed the folder);
+ * a read or write asked after `close()` is a SpillError TSDASK_SPILL_CLOSED, never an errno.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
@@ -66,6 +70,8 @@ export class SpillStore {
   readonly #open: (path: string, flags: 'w' | 'r') => Promise<SpillFile>;
   readonly #advice: string;
   #closed = false;
+  /** The reads, writes and deletes in flight: close waits for them. */
+  readonly #io = new Set<Promise<unknown>>();
 
   /** Makes the spill folder (and removes stale ones beside it); throws a SpillError when it cannot. */
   constructor(options: SpillStoreOptions | string = {}) {
@@ -95,7 +101,12 @@ export class SpillStore {
   }
 
   /** Writes a value; resolves to the bytes written. A failed write leaves no file. */
-  async write(id: number, value: unknown): Promise<number> {
+  write(id: number, value: unknown): Promise<number> {
+    return this.#track(this.#write(id, value));
+  }
+
+  async #write(id: number, value: unknown): Promise<number> {
+    if (this.#closed) throw this.#closedError('write', id);
     const path = join(this.dir, `${id}.bin`);
     let fh: SpillFile | undefined;
     let bytes = 0;
@@ -149,7 +160,12 @@ export class SpillStore {
   }
 
   /** Reads a value back (the file stays until `delete`). */
-  async read(id: number): Promise<unknown> {
+  read(id: number): Promise<unknown> {
+    return this.#track(this.#read(id));
+  }
+
+  async #read(id: number): Promise<unknown> {
+    if (this.#closed) throw this.#closedError('read', id);
     const f = this.#files.get(id);
     if (f === undefined) throw new Error(`internal: spilled result ${id} is not on disk`);
     let fh: SpillFile | undefined;
@@ -176,6 +192,21 @@ export class SpillStore {
     } finally {
       await fh?.close().catch(() => undefined);
     }
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#io.add(p);
+    const done = (): void => void this.#io.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  #closedError(op: 'write' | 'read', id: number): SpillError {
+    return new SpillError(
+      'TSDASK_SPILL_CLOSED',
+      `Cannot ${op} spill file ${id}.bin: the spill store in '${this.dir}' was closed (its owner is shutting down or its compute ended).`,
+      { dir: this.dir },
+    );
   }
 
   #failure(err: unknown, op: 'write' | 'read', path: string): SpillError {
@@ -206,16 +237,17 @@ export class SpillStore {
   /** Removes one spilled file (one that cannot be removed goes with the folder). */
   async delete(id: number): Promise<void> {
     const f = this.#files.get(id);
-    if (f === undefined) return;
+    if (f === undefined || this.#closed) return; // after close, the folder goes with it
     this.#files.delete(id);
-    await rm(f.path, { force: true }).catch(() => undefined);
+    await this.#track(rm(f.path, { force: true }).catch(() => undefined));
   }
 
-  /** Removes the folder and everything in it. */
+  /** Waits for the reads, writes and deletes in flight, then removes the folder and everything in it. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     unregisterOpen(this);
+    while (this.#io.size > 0) await Promise.allSettled([...this.#io]);
     await rm(this.dir, { recursive: true, force: true });
   }
 
