@@ -12,6 +12,9 @@
  * `close()` waits for the reads, writes and deletes in flight before it removes the folder (one
  * removed under a read made it fail with ENOENT, as if another program had removed the folder);
  * a read or write asked after `close()` is a SpillError TSDASK_SPILL_CLOSED, never an errno.
+ * Operations on one file run one after another in the order asked: a delete or a new write
+ * asked while the file is read waits for that read (on libuv's threads the removal could run
+ * before the read's open, an ENOENT, or the write's truncation under the read).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
@@ -72,6 +75,8 @@ export class SpillStore {
   #closed = false;
   /** The reads, writes and deletes in flight: close waits for them. */
   readonly #io = new Set<Promise<unknown>>();
+  /** Per file: the end of the latest operation asked on it. */
+  readonly #byId = new Map<number, Promise<unknown>>();
 
   /** Makes the spill folder (and removes stale ones beside it); throws a SpillError when it cannot. */
   constructor(options: SpillStoreOptions | string = {}) {
@@ -102,7 +107,7 @@ export class SpillStore {
 
   /** Writes a value; resolves to the bytes written. A failed write leaves no file. */
   write(id: number, value: unknown): Promise<number> {
-    return this.#track(this.#write(id, value));
+    return this.#inOrder(id, () => this.#write(id, value));
   }
 
   async #write(id: number, value: unknown): Promise<number> {
@@ -161,12 +166,12 @@ export class SpillStore {
 
   /** Reads a value back (the file stays until `delete`). */
   read(id: number): Promise<unknown> {
-    return this.#track(this.#read(id));
+    const f = this.#files.get(id); // as asked: a delete asked after this read goes after it
+    return this.#inOrder(id, () => this.#read(id, f));
   }
 
-  async #read(id: number): Promise<unknown> {
+  async #read(id: number, f: { path: string; bytes: number } | undefined): Promise<unknown> {
     if (this.#closed) throw this.#closedError('read', id);
-    const f = this.#files.get(id);
     if (f === undefined) throw new Error(`internal: spilled result ${id} is not on disk`);
     let fh: SpillFile | undefined;
     try {
@@ -192,6 +197,20 @@ export class SpillStore {
     } finally {
       await fh?.close().catch(() => undefined);
     }
+  }
+
+  /** Runs `op` on file `id` once the operations asked before it on that file have ended (a delete or a new write never goes under a read). */
+  #inOrder<T>(id: number, op: () => Promise<T>): Promise<T> {
+    const p = (this.#byId.get(id) ?? Promise.resolve()).then(op);
+    const ended = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#byId.set(id, ended);
+    void ended.then(() => {
+      if (this.#byId.get(id) === ended) this.#byId.delete(id);
+    });
+    return this.#track(p);
   }
 
   #track<T>(p: Promise<T>): Promise<T> {
@@ -239,7 +258,7 @@ export class SpillStore {
     const f = this.#files.get(id);
     if (f === undefined || this.#closed) return; // after close, the folder goes with it
     this.#files.delete(id);
-    await this.#track(rm(f.path, { force: true }).catch(() => undefined));
+    await this.#inOrder(id, () => rm(f.path, { force: true }).catch(() => undefined));
   }
 
   /** Waits for the reads, writes and deletes in flight, then removes the folder and everything in it. */
