@@ -10,7 +10,8 @@ import { registerErrorClass, TsdaskError } from '@tsdask/core-graph';
  * A result could not be spilled to disk (or read back). Codes: `TSDASK_SPILL_FAILED` (the
  * folder or file: `errno` says why, for example EROFS, ENOSPC, ENOENT, EACCES),
  * `TSDASK_SPILL_UNENCODABLE` (the value holds something the spill codec cannot write, at
- * `path`) and `TSDASK_SPILL_LOST` (a spilled file could not be read back).
+ * `path`), `TSDASK_SPILL_LOST` (a spilled file could not be read back) and
+ * `TSDASK_SPILL_CLOSED` (a read or write asked of a store its owner already closed).
  */
 export class SpillError extends TsdaskError {
   /** The spill folder (or the parent it was to be made in). */
@@ -22,7 +23,7 @@ export class SpillError extends TsdaskError {
   /** The key of the task whose result it was, where known. */
   readonly key: string | undefined;
   constructor(
-    code: 'TSDASK_SPILL_FAILED' | 'TSDASK_SPILL_UNENCODABLE' | 'TSDASK_SPILL_LOST',
+    code: 'TSDASK_SPILL_FAILED' | 'TSDASK_SPILL_UNENCODABLE' | 'TSDASK_SPILL_LOST' | 'TSDASK_SPILL_CLOSED',
     message: string,
     info: { dir: string; errno?: string | undefined; path?: string | undefined; key?: string | undefined; cause?: unknown },
   ) {

@@ -107,6 +107,80 @@ describe('SpillStore', () => {
     await store.close();
   });
 
+  it('close waits for a read in flight: the read gets its value, not ENOENT, and the folder goes after it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let opened = 0;
+    // Reads are held before their open, as a busy thread pool would hold them.
+    const openFile = async (path: string, flags: 'w' | 'r'): Promise<SpillFile> => {
+      if (flags === 'r') {
+        opened++;
+        await gate;
+      }
+      return open(path, flags);
+    };
+    const store = new SpillStore({ parent, openFile });
+    const v = sample();
+    await store.write(1, v);
+    const read = store.read(1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(opened).toBe(1);
+    let closed = false;
+    const closing = store.close().then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(closed).toBe(false); // the read still holds the folder
+    expect(existsSync(store.dir)).toBe(true);
+    release();
+    const back = (await read) as ReturnType<typeof sample>;
+    expect(Array.from(back.f)).toEqual(Array.from(v.f));
+    await closing;
+    expect(existsSync(store.dir)).toBe(false);
+  });
+
+  it('a delete or a new write of a file asked while it is read waits for the read (no ENOENT, no truncated read)', async () => {
+    const gates: (() => void)[] = [];
+    const openFile = async (path: string, flags: 'w' | 'r'): Promise<SpillFile> => {
+      if (flags === 'r') await new Promise<void>((r) => gates.push(r));
+      return open(path, flags);
+    };
+    const store = new SpillStore({ parent, openFile });
+    const v = sample();
+    await store.write(1, v);
+    await store.write(2, v);
+    const read1 = store.read(1);
+    const read2 = store.read(2);
+    await new Promise((r) => setTimeout(r, 10));
+    const deleted = store.delete(1);
+    const rewritten = store.write(2, [7, 8, 9]);
+    expect(store.has(1)).toBe(false); // gone for callers at once
+    await new Promise((r) => setTimeout(r, 20));
+    for (const g of gates.splice(0)) g();
+    const [back1, back2] = (await Promise.all([read1, read2])) as ReturnType<typeof sample>[];
+    expect(Array.from(back1!.f)).toEqual(Array.from(v.f));
+    expect(back2!.words).toEqual(v.words);
+    await deleted;
+    await rewritten;
+    expect(existsSync(join(store.dir, '1.bin'))).toBe(false);
+    const again = store.read(2);
+    await new Promise((r) => setTimeout(r, 10));
+    for (const g of gates.splice(0)) g();
+    expect(await again).toEqual([7, 8, 9]);
+    await store.close();
+  });
+
+  it('a read or write on a closed store: TSDASK_SPILL_CLOSED, not an errno', async () => {
+    const store = new SpillStore(parent);
+    await store.write(2, [1, 2]);
+    await store.close();
+    for (const op of [() => store.read(2), () => store.write(3, [4])]) {
+      const err = (await op().catch((e: unknown) => e)) as SpillError;
+      expect(err).toBeInstanceOf(SpillError);
+      expect(err.code).toBe('TSDASK_SPILL_CLOSED');
+      expect(err.errno).toBeUndefined();
+      expect(err.message).toContain(store.dir);
+    }
+  });
+
   it('names its folder with the pid', async () => {
     const store = new SpillStore(parent);
     expect(store.dir.startsWith(join(parent, `tsdask-spill-${process.pid}-`))).toBe(true);

@@ -8,6 +8,13 @@
  * Files are written and read in parts of at most `ioLimit` bytes (a single write or read past
  * 2 GiB fails in Node), and never held whole in one Buffer. Every failure is a SpillError that
  * names the folder and the system's errno; a write that fails leaves no file behind.
+ *
+ * `close()` waits for the reads, writes and deletes in flight before it removes the folder (one
+ * removed under a read made it fail with ENOENT, as if another program had removed the folder);
+ * a read or write asked after `close()` is a SpillError TSDASK_SPILL_CLOSED, never an errno.
+ * Operations on one file run one after another in the order asked: a delete or a new write
+ * asked while the file is read waits for that read (on libuv's threads the removal could run
+ * before the read's open, an ENOENT, or the write's truncation under the read).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
@@ -66,6 +73,10 @@ export class SpillStore {
   readonly #open: (path: string, flags: 'w' | 'r') => Promise<SpillFile>;
   readonly #advice: string;
   #closed = false;
+  /** The reads, writes and deletes in flight: close waits for them. */
+  readonly #io = new Set<Promise<unknown>>();
+  /** Per file: the end of the latest operation asked on it. */
+  readonly #byId = new Map<number, Promise<unknown>>();
 
   /** Makes the spill folder (and removes stale ones beside it); throws a SpillError when it cannot. */
   constructor(options: SpillStoreOptions | string = {}) {
@@ -95,7 +106,12 @@ export class SpillStore {
   }
 
   /** Writes a value; resolves to the bytes written. A failed write leaves no file. */
-  async write(id: number, value: unknown): Promise<number> {
+  write(id: number, value: unknown): Promise<number> {
+    return this.#inOrder(id, () => this.#write(id, value));
+  }
+
+  async #write(id: number, value: unknown): Promise<number> {
+    if (this.#closed) throw this.#closedError('write', id);
     const path = join(this.dir, `${id}.bin`);
     let fh: SpillFile | undefined;
     let bytes = 0;
@@ -149,8 +165,13 @@ export class SpillStore {
   }
 
   /** Reads a value back (the file stays until `delete`). */
-  async read(id: number): Promise<unknown> {
-    const f = this.#files.get(id);
+  read(id: number): Promise<unknown> {
+    const f = this.#files.get(id); // as asked: a delete asked after this read goes after it
+    return this.#inOrder(id, () => this.#read(id, f));
+  }
+
+  async #read(id: number, f: { path: string; bytes: number } | undefined): Promise<unknown> {
+    if (this.#closed) throw this.#closedError('read', id);
     if (f === undefined) throw new Error(`internal: spilled result ${id} is not on disk`);
     let fh: SpillFile | undefined;
     try {
@@ -176,6 +197,35 @@ export class SpillStore {
     } finally {
       await fh?.close().catch(() => undefined);
     }
+  }
+
+  /** Runs `op` on file `id` once the operations asked before it on that file have ended (a delete or a new write never goes under a read). */
+  #inOrder<T>(id: number, op: () => Promise<T>): Promise<T> {
+    const p = (this.#byId.get(id) ?? Promise.resolve()).then(op);
+    const ended = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#byId.set(id, ended);
+    void ended.then(() => {
+      if (this.#byId.get(id) === ended) this.#byId.delete(id);
+    });
+    return this.#track(p);
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#io.add(p);
+    const done = (): void => void this.#io.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  #closedError(op: 'write' | 'read', id: number): SpillError {
+    return new SpillError(
+      'TSDASK_SPILL_CLOSED',
+      `Cannot ${op} spill file ${id}.bin: the spill store in '${this.dir}' was closed (its owner is shutting down or its compute ended).`,
+      { dir: this.dir },
+    );
   }
 
   #failure(err: unknown, op: 'write' | 'read', path: string): SpillError {
@@ -206,16 +256,17 @@ export class SpillStore {
   /** Removes one spilled file (one that cannot be removed goes with the folder). */
   async delete(id: number): Promise<void> {
     const f = this.#files.get(id);
-    if (f === undefined) return;
+    if (f === undefined || this.#closed) return; // after close, the folder goes with it
     this.#files.delete(id);
-    await rm(f.path, { force: true }).catch(() => undefined);
+    await this.#inOrder(id, () => rm(f.path, { force: true }).catch(() => undefined));
   }
 
-  /** Removes the folder and everything in it. */
+  /** Waits for the reads, writes and deletes in flight, then removes the folder and everything in it. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     unregisterOpen(this);
+    while (this.#io.size > 0) await Promise.allSettled([...this.#io]);
     await rm(this.dir, { recursive: true, force: true });
   }
 

@@ -134,7 +134,8 @@ export class DataStore {
    */
   load(key: string): Promise<StoredValue | undefined> {
     const e = this.#entries.get(key);
-    if (e === undefined) return Promise.resolve(undefined);
+    // A closing store reads nothing more back: its values are being dropped (its folder goes once the reads going end).
+    if (e === undefined || (this.#closed && e.where === 'disk')) return Promise.resolve(undefined);
     if (e.where === 'memory' || e.where === 'writing') {
       this.#use(key, e);
       return Promise.resolve({ value: e.value, nbytes: e.nbytes });
@@ -234,11 +235,15 @@ export class DataStore {
     while (this.#io.size > 0) await Promise.allSettled([...this.#io]);
   }
 
-  /** Waits for the writes and reads going, then removes the spill folder and drops every value. */
+  /**
+   * Waits for the writes and reads going, then removes the spill folder and drops every value. From
+   * its start, a load of a value on disk answers undefined (not held) instead of starting a read that
+   * the folder's removal would fail with ENOENT.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.allSettled([...this.#io]);
+    await this.idle();
     for (const e of this.#entries.values()) e.value = undefined;
     this.#entries.clear();
     this.#memoryBytes = this.#writingBytes = this.#diskBytes = 0;

@@ -264,4 +264,36 @@ describe('DataStore', () => {
     expect(existsSync(dir)).toBe(false);
     expect(s.size).toBe(0);
   });
+  it('a load that starts while close waits for a read is answered as not held (no SpillError ENOENT), and close waits for it', async () => {
+    // Each read is held before its open until its gate opens, as a busy thread pool would hold it.
+    const gates: (() => void)[] = [];
+    const openFile = async (path: string, flags: 'w' | 'r'): Promise<SpillFile> => {
+      if (flags === 'r') await new Promise<void>((r) => gates.push(r));
+      return open(path, flags);
+    };
+    const s = makeStore({ spill: { openFile } });
+    s.put('a', floats(1000, 1), 8000);
+    s.put('b', floats(1000, 2), 8000);
+    s.spill(Infinity);
+    await settle(s);
+    expect(s.inMemory('a') || s.inMemory('b')).toBe(false);
+    const dir = s.spillDir!;
+    const a = s.load('a'); // in flight when close begins
+    await new Promise((r) => setTimeout(r, 10));
+    expect(gates).toHaveLength(1);
+    const closing = s.close();
+    const b = s.load('b').then(
+      (v) => ({ ok: true as const, v }),
+      (e: unknown) => ({ ok: false as const, e: String(e) }),
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    gates[0]!();
+    const got = await a;
+    expect(Array.from(got!.value as Float64Array)).toEqual(Array.from(floats(1000, 1)));
+    await closing;
+    expect(existsSync(dir)).toBe(false);
+    for (const g of gates.slice(1)) g(); // a read of b, if one was started, goes on only now
+    expect(await b).toEqual({ ok: true, v: undefined }); // dropped by the close, not lost to a removed folder
+    expect(await s.load('a')).toBeUndefined();
+  });
 });
