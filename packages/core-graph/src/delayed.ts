@@ -340,6 +340,7 @@ export function delayed(x: unknown, opts: DelayedOptions = NO_OPTIONS): unknown 
       else if (n === 3) args = [a, b, c];
       else {
         args = [a, b, c, d];
+        // eslint-disable-next-line prefer-rest-params -- a rest parameter is the array this function avoids (above)
         for (let i = 4; i < n; i++) args.push(arguments[i]);
       }
       return call(opId, name, args, pure, fnToken, holds);
