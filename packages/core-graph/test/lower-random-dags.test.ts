@@ -6,12 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Collection,
   dependenciesOf,
   dependentsOf,
   graphOf,
   groupCsr,
-  HighLevelGraph,
   IntBuffer,
   lowerGraph,
   MaterializedLayer,
@@ -20,28 +18,8 @@ import {
   type Node,
   type TaskGraph,
 } from '@tsdask/core-graph';
+import { noPasses, Raw } from './raw-collection.js';
 import { mulberry32 } from '../../../test/support/seeded-random.js';
-
-const noPasses = { optimize: { cull: false, inline: false, fuse: false } } as const;
-
-/** A collection over one materialized layer (what a raw key -> task graph is). */
-class Raw extends Collection<unknown[]> {
-  constructor(
-    readonly layer: MaterializedLayer,
-    readonly keys: Key[],
-  ) {
-    super();
-  }
-  get graph(): HighLevelGraph {
-    return new HighLevelGraph([this.layer]);
-  }
-  get outputKeys(): Key[] {
-    return this.keys;
-  }
-  finalize(v: unknown[]): unknown[] {
-    return v;
-  }
-}
 
 /** The keys a node refers to, in argument order, each once: the spec read by plain recursion. */
 function refsOf(node: unknown): Key[] {

@@ -1,41 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Collection,
-  dependenciesOf,
-  graphOf,
-  GraphCycleError,
-  HighLevelGraph,
-  lowerGraph,
-  MaterializedLayer,
-  MissingKeyError,
-  ref,
-  task,
-  type Key,
-  type Node,
-} from '@tsdask/core-graph';
+import { dependenciesOf, graphOf, GraphCycleError, lowerGraph, MaterializedLayer, MissingKeyError, ref, task, type Key, type Node } from '@tsdask/core-graph';
+import { noPasses, Raw } from './raw-collection.js';
 
 const op = 'm#f';
-const noPasses = { optimize: { cull: false, inline: false, fuse: false } } as const;
-
-/** A collection over one materialized layer (what a raw key -> task graph is). */
-class Raw extends Collection<unknown[]> {
-  constructor(
-    readonly layer: MaterializedLayer,
-    readonly keys: Key[],
-  ) {
-    super();
-  }
-  get graph(): HighLevelGraph {
-    return new HighLevelGraph([this.layer]);
-  }
-  get outputKeys(): Key[] {
-    return this.keys;
-  }
-  finalize(v: unknown[]): unknown[] {
-    return v;
-  }
-}
-
 /** Each key's dependencies by key, sorted: a comparison that does not depend on id order. */
 function shape(g: ReturnType<typeof lowerGraph>): Record<string, string[]> {
   const out: Record<string, string[]> = {};

@@ -61,20 +61,16 @@ function bucket(s: number, m: number, p: number, size: number): Uint8Array {
   return b;
 }
 
+/** A data server on 127.0.0.1 with a receive window of `window` bytes, handing shards to `onShards`. */
+function serveWindow(window: number, onShards: Parameters<typeof serveData>[0]['onShards'], log: (line: string) => void): ReturnType<typeof serveData> {
+  return serveData({ host: '127.0.0.1', port: 0, token: TOKEN, tls: undefined, store: new DataStore(), log, onShards, shuffleWindowBytes: window });
+}
+
 describe('the receive window of P2P shuffles', () => {
   it('several fast senders into one receiver with a small window: it never holds more than the window, and every bucket arrives once', async () => {
     const WINDOW = 12 * 1024;
     const consumer = slowConsumer();
-    listener = await serveData({
-      host: '127.0.0.1',
-      port: 0,
-      token: TOKEN,
-      tls: undefined,
-      store: new DataStore(),
-      log: () => {},
-      onShards: consumer.take,
-      shuffleWindowBytes: WINDOW,
-    });
+    listener = await serveWindow(WINDOW, consumer.take, () => {});
     const port = listener.address.port;
     // 4 senders, each allowed 64 KiB in flight by its own budget (16 messages of 4 KiB at once):
     // without the receiver's window, the receiver would hold up to 4 x 64 KiB.
@@ -103,16 +99,7 @@ describe('the receive window of P2P shuffles', () => {
   it('drops a peer that sends shards before a grant, or more bytes than granted, with a MessageShapeError', async () => {
     const consumer = slowConsumer();
     const logged: string[] = [];
-    listener = await serveData({
-      host: '127.0.0.1',
-      port: 0,
-      token: TOKEN,
-      tls: undefined,
-      store: new DataStore(),
-      log: (l) => logged.push(l),
-      onShards: consumer.take,
-      shuffleWindowBytes: 1000,
-    });
+    listener = await serveWindow(1000, consumer.take, (l) => logged.push(l));
     const port = listener.address.port;
     const shards: ShuffleShardsMsg = { type: 'shuffle-shards', id: 1, shuffle: 'a', run: 1, input: 0, parts: [0] };
     // No ask: the data port closes the connection.
@@ -137,16 +124,7 @@ describe('the receive window of P2P shuffles', () => {
 
   it('gives back the grants of a connection that closes, so other senders get the room', async () => {
     const consumer = slowConsumer();
-    listener = await serveData({
-      host: '127.0.0.1',
-      port: 0,
-      token: TOKEN,
-      tls: undefined,
-      store: new DataStore(),
-      log: () => {},
-      onShards: consumer.take,
-      shuffleWindowBytes: 1000,
-    });
+    listener = await serveWindow(1000, consumer.take, () => {});
     const port = listener.address.port;
     const first = await dial(port)();
     let granted = 0;

@@ -8,24 +8,9 @@
  * attempt: computed again as asked.
  */
 import { expect, it } from 'vitest';
-import { SchedulerState, WorkerStateMachine, type SchedulerInstruction, type WorkerInstruction, type WorkerStimulus } from '@tsdask/scheduler-distributed';
+import { SchedulerState, WorkerStateMachine } from '@tsdask/scheduler-distributed';
 import { dag, placed } from '../scheduler/harness.js';
-import { drive } from './drive.js';
-
-/** The scheduler's compute-task / free-keys for `worker` among `out`, as that worker's stimuli. */
-function toWorker(out: readonly SchedulerInstruction[], worker: string, sid: string): WorkerStimulus[] {
-  const stimuli: WorkerStimulus[] = [];
-  for (const i of out) {
-    if (i.type === 'free-keys' && i.worker === worker) stimuli.push({ type: 'free-keys', stimulusId: sid, keys: i.keys });
-    if (i.type === 'compute-task' && i.worker === worker) {
-      const inputs = Object.entries(i.whoHas).map(([key, whoHas]) => ({ key, whoHas }));
-      stimuli.push({ type: 'compute-task', stimulusId: sid, key: i.key, op: `op-${i.key}`, priority: i.priority, inputs });
-    }
-  }
-  return stimuli;
-}
-
-const brief = (ins: readonly WorkerInstruction[]) => ins.map((i) => `${i.type} ${'key' in i ? i.key : 'keys' in i ? i.keys.join(',') : ''}`.trim());
+import { brief, drive, toWorker } from './drive.js';
 
 it('computes again a key it holds as erred when the client submits it again', () => {
   const s = new SchedulerState();
