@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { P2P_BARRIER_OP, P2P_TRANSFER_OP, P2P_UNPACK_OP, type Node, type Task } from '@tsdask/core-graph';
-import type { BatchResult } from '@tsdask/runtime';
+import { P2P_BARRIER_OP, P2P_TRANSFER_OP, P2P_UNPACK_OP, type Task } from '@tsdask/core-graph';
 import { connect, type Listener } from '../../src/comm/tcp.js';
 import { parseAddress } from '../../src/protocol/address.js';
 import type { P2PRunSpec } from '../../src/shuffle/run-spec.js';
 import { WorkerShuffles } from '../../src/shuffle/worker-shuffles.js';
+import { runThread } from './split-cat-ops.js';
 import { serveData } from '../../src/worker/data-server.js';
 import { DataStore } from '../../src/worker/data-store.js';
 
@@ -23,18 +23,6 @@ const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** split (rows by row % n) and cat (arrays joined), as the worker's threads would run them. */
-async function runThread(_key: string, node: Node, held: (k: string) => { value: unknown } | undefined): Promise<BatchResult> {
-  const t = node as Task;
-  const args = t.args.map((a) => (typeof a === 'object' && a !== null && 'ref' in a ? held((a as { ref: string }).ref)!.value : a));
-  let value: unknown;
-  if (t.op === 'test#split') {
-    const [rows, n] = args as [number[], number];
-    value = Array.from({ length: n }, (_, j) => rows.filter((r) => r % n === j));
-  } else value = (args as number[][]).flat();
-  return { ok: true, value, nbytes: 8, start: 0, stop: 0, worker: 0 };
-}
 
 interface Peer {
   address: string;

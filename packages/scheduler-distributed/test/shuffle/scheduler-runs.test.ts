@@ -61,6 +61,14 @@ function setup(maxRestarts = 3): {
   return { s, runs, sent };
 }
 
+/** `setup()` with workers A, B and C of `nthreads` each, and `graph` submitted for `outputs`. */
+function onThreeWorkers(nthreads: number, graph: ReturnType<typeof shuffleGraph>, outputs: string[]): ReturnType<typeof setup> {
+  const r = setup();
+  for (const w of ['A', 'B', 'C']) r.s.handle({ type: 'worker-added', worker: w, nthreads });
+  r.s.handle({ type: 'graph-submitted', graph, outputs });
+  return r;
+}
+
 /** What the worker session does (scheduler/worker-session.ts) with a missing-data, and with a p2p task's finish or failure that names its run. */
 function shell(s: SchedulerState, runs: SchedulerShuffles) {
   const restartFirst = (keys: string[] | undefined): SchedulerInstruction[] =>
@@ -125,9 +133,7 @@ describe('SchedulerShuffles', () => {
   });
 
   it('restarts only the new loss when a second worker goes during a partial restart', () => {
-    const { s, runs, sent } = setup();
-    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 2 });
-    s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
+    const { s, runs, sent } = onThreeWorkers(2, shuffleGraph(), ['u,0', 'u,1', 'u,2', 'u,3']);
     // Run 1 over A, B, C: outputs 0 and 1 are A's, 2 is B's, 3 is C's. t,0 delivers; t,1 runs on B when C dies.
     sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 100 }));
     const t1 = sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 100 }))['t,1']!;
@@ -153,9 +159,7 @@ describe('SchedulerShuffles', () => {
   });
 
   it('moves an output unpacked and released on a survivor when its consumer is lost with another worker (its owner removed the file)', () => {
-    const { s, runs, sent } = setup();
-    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 1 });
-    s.handle({ type: 'graph-submitted', graph: shuffleGraph(MERGE), outputs: ['c,0', 'c,1'] });
+    const { s, runs, sent } = onThreeWorkers(1, shuffleGraph(MERGE), ['c,0', 'c,1']);
     // Run 1 over A, B, C: outputs 0 and 1 are A's, 2 is B's, 3 is C's.
     sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 }));
     sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 1 }));
@@ -187,9 +191,7 @@ describe('SchedulerShuffles', () => {
   });
 
   it("drops a transfer's late finish from run 1 that arrives after the restart sent it again in run 2", () => {
-    const { s, runs, sent } = setup();
-    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 2 });
-    s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
+    const { s, runs, sent } = onThreeWorkers(2, shuffleGraph(), ['u,0', 'u,1', 'u,2', 'u,3']);
     // What the worker session does with a task-finished (scheduler/worker-session.ts).
     const finish = (key: string, worker: string, run?: number): SchedulerInstruction[] =>
       runs.staleReport(key, run, worker, true) !== undefined ? [] : s.handle({ type: 'task-finished', key, worker, nbytes: 8 });
@@ -290,10 +292,8 @@ describe('SchedulerShuffles', () => {
   });
 
   it('restarts the shuffle when a failed fetch drops the only holder of an unpacked output while other outputs are still to unpack', () => {
-    const { s, runs, sent } = setup();
+    const { s, runs, sent } = onThreeWorkers(1, shuffleGraph(MERGE), ['c,0', 'c,1']);
     const sh = shell(s, runs);
-    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 1 });
-    s.handle({ type: 'graph-submitted', graph: shuffleGraph(MERGE), outputs: ['c,0', 'c,1'] });
     sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 }));
     sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 1 }));
     s.handle({ type: 'task-finished', key: 't,0', worker: 'A', nbytes: 8 });
@@ -318,10 +318,8 @@ describe('SchedulerShuffles', () => {
   });
 
   it("drops a transfer's failure from run 1 (it gave up after its retries) that arrives after the restart sent it again in run 2", () => {
-    const { s, runs, sent } = setup();
+    const { s, runs, sent } = onThreeWorkers(2, shuffleGraph(), ['u,0', 'u,1', 'u,2', 'u,3']);
     const sh = shell(s, runs);
-    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 2 });
-    s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
     sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 100 }));
     expect(sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 100 }))['t,1']![0]).toBe('B');
     sh.finish('t,0', 'A', 1);
@@ -342,10 +340,8 @@ describe('SchedulerShuffles', () => {
   });
 
   it('moves an output whose owner finished its unpack (and removed its file) just as a restart took it back', () => {
-    const { s, runs, sent } = setup();
+    const { s, runs, sent } = onThreeWorkers(2, shuffleGraph(), ['u,0', 'u,1', 'u,2', 'u,3']);
     const sh = shell(s, runs);
-    for (const w of ['A', 'B', 'C']) s.handle({ type: 'worker-added', worker: w, nthreads: 2 });
-    s.handle({ type: 'graph-submitted', graph: shuffleGraph(), outputs: ['u,0', 'u,1', 'u,2', 'u,3'] });
     sent(s.handle({ type: 'task-finished', key: 'in0', worker: 'A', nbytes: 1 }));
     sent(s.handle({ type: 'task-finished', key: 'in1', worker: 'B', nbytes: 1 }));
     sh.finish('t,0', 'A', 1);

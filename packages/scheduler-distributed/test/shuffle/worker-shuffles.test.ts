@@ -18,6 +18,7 @@ import type { BatchResult } from '@tsdask/runtime';
 import { P2PShuffleError } from '../../src/shuffle/errors.js';
 import type { P2PRunSpec } from '../../src/shuffle/run-spec.js';
 import { WorkerShuffles } from '../../src/shuffle/worker-shuffles.js';
+import { runThread } from './split-cat-ops.js';
 import { encodeWireValue } from '../../src/protocol/values.js';
 
 let dir: string;
@@ -29,19 +30,6 @@ afterEach(() => {
   shuffles?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Runs the two ops these tests use: split (input i's rows by row % n) and cat (arrays joined). */
-async function runThread(_key: string, node: Node, held: (k: string) => { value: unknown } | undefined): Promise<BatchResult> {
-  const t = node as Task;
-  const arg = (a: unknown): unknown => (typeof a === 'object' && a !== null && 'ref' in a ? held((a as { ref: string }).ref)!.value : a);
-  const args = t.args.map(arg);
-  let value: unknown;
-  if (t.op === 'test#split') {
-    const [rows, n] = args as [number[], number];
-    value = Array.from({ length: n }, (_, j) => rows.filter((r) => r % n === j));
-  } else value = (args as number[][]).flat();
-  return { ok: true, value, nbytes: 8, start: 0, stop: 0, worker: 0 };
-}
 
 let logged: string[] = [];
 function make(address = 'me', dial = (): Promise<never> => Promise.reject(new Error('connection refused')), keeps?: (key: string) => boolean): WorkerShuffles {
