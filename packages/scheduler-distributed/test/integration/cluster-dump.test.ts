@@ -3,7 +3,8 @@
  * and the `tsdask-dump` bin each write one JSON document of the scheduler's and both workers'
  * state. Checked against what the test knows independently: the workers' pids and addresses
  * (from the cluster), the four results its futures hold (in memory at the scheduler, with their
- * holders, and at those workers), and a task that threw (erred, with its error and story).
+ * holders, and at those workers), and a task that threw (erred, with its error and story; its
+ * worker drops the error once the client releases the key).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -81,4 +82,17 @@ it('client.dumpClusterState and the tsdask-dump bin write the scheduler and ever
   const fromBin = JSON.parse(readFileSync(out, 'utf8')) as Dump;
   check(fromBin, keys, failing.key);
   expect(fromBin.scheduler.clients.length).toBe(2); // the test's client and the bin's own
+
+  // The worker that ran the failing task holds its error until the client lets the key go.
+  const held = (d: Dump): string[] => Object.values(d.workers).flatMap((w) => w.tasks.filter((t) => t.key === failing.key).map((t) => t.state));
+  expect(held(fromBin)).toEqual(['error']);
+  failing.release();
+  const after = join(dir, 'after-release.json');
+  for (let i = 0; ; i++) {
+    await c.dumpClusterState(after);
+    const d = JSON.parse(readFileSync(after, 'utf8')) as Dump;
+    if (!d.scheduler.tasks.some((t) => t.key === failing.key) && held(d).length === 0) break;
+    if (i === 100) throw new Error(`the erred key is still held: ${JSON.stringify(held(d))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }, 60_000);

@@ -22,8 +22,28 @@ describe('erred tasks and released keys', () => {
     expect([s.stateOf('a'), s.stateOf('c'), s.stateOf('d')]).toEqual(['released', 'erred', 'erred']);
     expect(s.validate()).toEqual([]);
     expect(done(s.handle({ type: 'task-finished', key: 'b', worker: 'A', nbytes: 4 }))).toEqual(['b']);
-    s.handle({ type: 'release-keys', keys: ['d'] });
+    // c erred on A, which holds its error until told: releasing d frees it there (d never ran)
+    expect(s.handle({ type: 'release-keys', keys: ['d'] })).toEqual([{ type: 'free-keys', worker: 'A', keys: ['c'] }]);
     expect([...s.tasks.keys()]).toEqual(['b']);
+    expect(s.validate()).toEqual([]);
+  });
+
+  it('frees an error on its worker when the task runs again, and not on a worker that has left', () => {
+    const s = new SchedulerState();
+    s.handle({ type: 'worker-added', worker: 'A', nthreads: 1 });
+    s.handle({ type: 'worker-added', worker: 'B', nthreads: 1 });
+    const run = Object.fromEntries(computes(s.handle({ type: 'graph-submitted', graph: dag({ x: [], y: [] }), outputs: ['x', 'y'] })).map((c) => [c.key, c.worker]));
+    const [wx, wy] = [run['x']!, run['y']!];
+    s.handle({ type: 'task-erred', key: 'x', worker: wx, error: new Error('x') });
+    s.handle({ type: 'task-erred', key: 'y', worker: wy, error: new Error('y') });
+    // The client releases x and submits it again: its old worker frees the error before x runs anew
+    expect(s.handle({ type: 'release-keys', keys: ['x'] })).toEqual([{ type: 'free-keys', worker: wx, keys: ['x'] }]);
+    const again = s.handle({ type: 'graph-submitted', graph: dag({ x: [] }), outputs: ['x'] });
+    expect(computes(again).map((c) => c.key)).toEqual(['x']);
+    expect(again.some((i) => i.type === 'free-keys')).toBe(false);
+    // y's worker leaves: releasing y tells nobody
+    s.handle({ type: 'worker-removed', worker: wy });
+    expect(s.handle({ type: 'release-keys', keys: ['y'] }).filter((i) => i.type === 'free-keys')).toEqual([]);
     expect(s.validate()).toEqual([]);
   });
 

@@ -11,6 +11,8 @@
  * Policy:
  * - A task is needed while the client wants it or a dependent waits, is queued or processes.
  *   Unneeded results are freed at once; a released task is forgotten once it has no dependents.
+ *   A worker keeps the error of a task that erred on it until the task leaves erred (released,
+ *   or run again): then it is told to free the key, as distributed does with `erred_on`.
  *   One stimulus walks at most RELEASE_BUDGET tasks of such a release; the rest of a big one
  *   follows in 'release-step' stimuli (`releasing`).
  * - A ready task with dependencies goes to the worker that holds most of its input bytes
@@ -38,7 +40,7 @@ import type { DataScattered, GraphSubmitted, SchedulerInstruction, SchedulerStim
 import { ReadyTasks } from './ready.js';
 import { fail, needed, Releases } from './release.js';
 import { newTaskRecord, type TaskRecord } from './task-record.js';
-import { FORGOTTEN, MEMORY, MOVE_TABLE, PROCESSING, RELEASED, STATE_COUNT, TASK_STATE_NAMES, WAITING } from './task-states.js';
+import { ERRED, FORGOTTEN, MEMORY, MOVE_TABLE, PROCESSING, RELEASED, STATE_COUNT, TASK_STATE_NAMES, WAITING } from './task-states.js';
 import { balance, stealResponse, type StealOps } from './stealing.js';
 import { TransitionLog, type SchedulerStoryEntry } from './transition-log.js';
 import { validateScheduler } from './validate.js';
@@ -80,6 +82,12 @@ export class SchedulerState {
   #generation = 0;
   /** The graph being taken in step by step (ingest.ts), if any. */
   #ingest: GraphIngest | undefined;
+  /**
+   * Erred tasks whose error a worker still holds (distributed's `erred_on`): the worker that ran
+   * and reported it. When the task leaves erred (released, or run again), that worker is told to
+   * free the key, else it would keep every error record until it stops.
+   */
+  readonly #erredOn = new Map<TaskRecord, string>();
   readonly #ops: StealOps & IngestOps = {
     tasks: this.tasks,
     workers: this.workers,
@@ -134,6 +142,7 @@ export class SchedulerState {
       }
       case 'worker-removed':
         removeWorker(this.#ops, s.worker, s.reason, s.notStarted, s.restart);
+        for (const [t, on] of this.#erredOn) if (on === s.worker) this.#erredOn.delete(t);
         break;
       case 'task-finished':
         this.#finished(s);
@@ -228,6 +237,7 @@ export class SchedulerState {
       throw new DistributedTransitionError(t.key, TASK_STATE_NAMES[from]!, TASK_STATE_NAMES[to]!, story, this.#stimulus);
     }
     this.#log.record(t.key, from, to, this.#stimulus, this.#stimulusId);
+    if (from === ERRED) this.#freeError(t);
     t.state = to;
     this.#counts[from]--;
     this.#counts[to]++;
@@ -321,5 +331,14 @@ export class SchedulerState {
     if (w === undefined || t === undefined || t.state !== PROCESSING || t.processingOn !== w) return;
     this.#unassign(t);
     fail(this.#ops, t, s.error);
+    this.#erredOn.set(t, w.name);
+  }
+
+  /** `t` leaves erred: the worker that reported its error, if still here, frees the key. */
+  #freeError(t: TaskRecord): void {
+    const on = this.#erredOn.get(t);
+    if (on === undefined) return;
+    this.#erredOn.delete(t);
+    if (this.workers.has(on)) this.#out.push({ type: 'free-keys', worker: on, keys: [t.key] });
   }
 }
