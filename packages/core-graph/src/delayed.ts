@@ -31,7 +31,7 @@ import type { Layer } from './layers/layer.js';
 import { OpRef } from './op.js';
 import { summaryTable } from './notebook/html.js';
 import { boolean, checkOptionObject, nonEmptyString, plainObject } from './options/checks.js';
-import { callToken } from './platform/hash.js';
+import { callKey } from './platform/hash.js';
 import { held, quote, type Arg, type Key, type Node, type OpId } from './spec/index.js';
 import { functionToken, tokenize } from './tokenize.js';
 
@@ -313,10 +313,9 @@ function encodeArgs(args: unknown[]): Arg[] {
 
 /** A task calling `opId` on `args` (an array this call owns: it becomes the task's args, see encodeArgs). */
 function call(opId: OpId, name: string, args: unknown[], pure: boolean, fnToken = opId, holds?: unknown): Delayed {
-  // the token hashes the arguments as given, before they are encoded in place
-  const token = pure ? tokenize(fnToken, args) : callToken();
-  // join() builds a flat string at once; `a + b` would keep a rope that is flattened later.
-  const key = [name, token].join('-');
+  // the token hashes the arguments as given, before they are encoded in place; join() builds a
+  // flat string at once, where `a + b` would keep a rope that is flattened later
+  const key = pure ? [name, tokenize(fnToken, args)].join('-') : callKey(name);
   return new Delayed(key, { op: opId, args: encodeArgs(args) }, holds);
 }
 
@@ -363,6 +362,5 @@ export function delayed(x: unknown, opts: DelayedOptions = NO_OPTIONS): unknown 
   if (isFuture(x)) return futureValue(x);
   const node = encode(x);
   const name = opts.name ?? (typeof x === 'object' && x !== null ? (x.constructor?.name ?? 'object') : typeof x).toLowerCase();
-  const token = opts.pure === true ? tokenize(x) : callToken();
-  return new Delayed(`${safeName(name)}-${token}`, node);
+  return new Delayed(opts.pure === true ? `${safeName(name)}-${tokenize(x)}` : callKey(safeName(name)), node);
 }

@@ -149,6 +149,10 @@ describe('a lean Delayed', () => {
     const keys = new Set<string>();
     for (let i = 0; i < 20_000; i++) keys.add(f(1).key);
     expect(keys.size).toBe(20_000);
+    // the token's last 8 digits count the calls (across the 1296-call steps of its upper digits)
+    const counts = [...keys].map((k) => parseInt(k.slice(-8), 36));
+    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBe(counts[0]! + i);
+    expect(new Set([...keys].map((k) => k.slice(2, 14))).size).toBe(1);
     for (const k of keys) {
       expect(k).toMatch(/^f-[0-9a-z]{20}$/);
       expect(keyGroup(k)).toBe('f');
