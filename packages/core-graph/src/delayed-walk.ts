@@ -48,6 +48,11 @@ export function backedCell(key: Key, value: object): Cell {
   return makeCell(key, value, null);
 }
 
+/** True once a fromGraph value has been made: until then no walk needs to look for one. */
+export function anyBacked(): boolean {
+  return backedMade > 0;
+}
+
 /** True when `c` is a fromGraph value's cell (its key is in another graph). */
 export function isBacked(c: Cell): boolean {
   if (backedMade === 0) return false;

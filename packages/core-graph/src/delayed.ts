@@ -22,7 +22,7 @@
 import { ConfigError } from './errors.js';
 import { Collection, collectionRows } from './collection.js';
 import type { TaskGraph } from './graph/task-graph.js';
-import { BACKED, backedCell, depsOf, holdsOf, isBacked, lowerDelayed, makeCell, NODE, walk, type Cell } from './delayed-walk.js';
+import { anyBacked, BACKED, backedCell, depsOf, holdsOf, isBacked, lowerDelayed, makeCell, NODE, walk, type Cell } from './delayed-walk.js';
 import { registerFunction } from './functions.js';
 import type { HeldKeys } from './futures/held-keys.js';
 import { isFuture, type Future } from './futures/future.js';
@@ -104,6 +104,7 @@ export class Delayed<T = unknown> extends Collection<T> {
   }
 
   get graph(): HighLevelGraph {
+    if (!anyBacked()) return new HighLevelGraph([new DelayedLayer(this)]);
     const graphs: HighLevelGraph[] = [];
     const names = new Set<string>();
     walk([this._c], (c) => {
