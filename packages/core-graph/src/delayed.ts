@@ -9,10 +9,11 @@
  * Futures may be arguments too (`delayed(f)(future)`): the task refers to the future's key,
  * which the graph names as held (`held(key)`), so the scheduler feeds it the value it keeps.
  *
- * A Delayed holds its key and its node, whose refs carry the Delayed values they name (see
- * delayed-walk.ts): no list of dependencies per value. Its graph is one layer that walks that
- * DAG when materialized, so building a million calls allocates no graph structure beyond the
- * Delayed objects and their nodes.
+ * A Delayed holds one cell (see delayed-walk.ts): a plain `{ ref: key }`, the reference every
+ * task using the value holds, with the value's node under a symbol. The DAG is made of cells and
+ * nodes only, so a graph keeps no Delayed object, no list of dependencies per value and no
+ * `{ ref }` per argument. Its graph is one layer that walks that DAG when materialized, so
+ * building a million calls allocates no graph structure beyond the cells and their nodes.
  *
  * `Delayed.fromGraph(graph, key, finalize?)` makes a Delayed of one key of any graph (a
  * dataframe reduction, an array block): the lazy scalar of every collection. Its graph is the
@@ -21,7 +22,7 @@
 import { ConfigError } from './errors.js';
 import { Collection, collectionRows } from './collection.js';
 import type { TaskGraph } from './graph/task-graph.js';
-import { depRef, depsOf, lowerDelayed, walk } from './delayed-walk.js';
+import { anyBacked, BACKED, backedCell, depsOf, holdsOf, isBacked, lowerDelayed, makeCell, NODE, walk, type Cell } from './delayed-walk.js';
 import { registerFunction } from './functions.js';
 import type { HeldKeys } from './futures/held-keys.js';
 import { isFuture, type Future } from './futures/future.js';
@@ -30,7 +31,7 @@ import type { Layer } from './layers/layer.js';
 import { OpRef } from './op.js';
 import { summaryTable } from './notebook/html.js';
 import { boolean, checkOptionObject, nonEmptyString, plainObject } from './options/checks.js';
-import { callToken } from './platform/hash.js';
+import { callKey } from './platform/hash.js';
 import { held, quote, type Arg, type Key, type Node, type OpId } from './spec/index.js';
 import { functionToken, tokenize } from './tokenize.js';
 
@@ -59,57 +60,58 @@ export interface DelayedOptions {
   pure?: boolean;
 }
 
-/** How many Delayed values fromGraph has made: while none, no walk looks for their graphs. */
-let graphBackedMade = 0;
-
 /** A lazy value: the result of a delayed call or a wrapped value. */
 export class Delayed<T = unknown> extends Collection<T> {
-  /** @internal True (on GraphDelayed's prototype) when the key lives in another collection's graph. */
-  declare readonly _backed: boolean;
-  /**
-   * @internal What keeps the user function alive (`holds`), except during a graph walk, which
-   * parks its marks here (numbers, which a holds never is) and puts every holds back as it
-   * ends. One field for both: a graph keeps a Delayed per task, and a field costs 8 bytes on each.
-   */
-  _hw: unknown;
+  /** @internal This value's cell: its key, its node and what keeps its user function alive (see delayed-walk.ts). */
+  _c: Cell;
 
   constructor(
     /** The key of this value's task. */
-    readonly key: Key,
-    /**
-     * @internal The task (or literal) computing this value. Its references to other Delayed
-     * values carry them under a symbol key (`depRef`), which JSON and structured clone skip:
-     * a graph walk finds a value's dependencies there, with no array of them per value.
-     */
-    readonly node: Node,
+    key: Key,
+    /** The task (or literal) computing this value. */
+    node: Node,
     /** Keeps the user function alive while the graph is. */
     holds?: unknown,
   ) {
     super();
-    this._hw = holds;
+    this._c = makeCell(key, node, holds);
+  }
+
+  /** The key of this value's task. */
+  get key(): Key {
+    return this._c.ref;
+  }
+
+  /**
+   * @internal The task (or literal) computing this value. Its references to other Delayed
+   * values are their cells, which carry their nodes under symbol keys (skipped by JSON and
+   * structured clone): a graph walk finds a value's dependencies there.
+   */
+  get node(): Node {
+    return this._c[NODE];
   }
 
   /** @internal What keeps the user function alive while the graph is. */
   get holds(): unknown {
-    return this._hw;
+    return holdsOf(this._c);
   }
 
-  /** @internal The Delayed values this one's task refers to, in the order of its arguments. */
+  /** @internal The Delayed values this one's task refers to, in the order of its arguments (fromGraph values as made, others as new Delayed objects of the same cells). */
   get deps(): readonly Delayed[] {
-    const out: Delayed[] = [];
-    depsOf(this.node, out);
-    return out;
+    const cells: Cell[] = [];
+    depsOf(this.node, cells);
+    return cells.map(delayedOf);
   }
 
   get graph(): HighLevelGraph {
-    if (graphBackedMade === 0) return new HighLevelGraph([new DelayedLayer(this)]);
+    if (!anyBacked()) return new HighLevelGraph([new DelayedLayer(this)]);
     const graphs: HighLevelGraph[] = [];
     const names = new Set<string>();
-    walk([this], (d) => {
-      if (!d._backed) return;
-      const g = (d as GraphDelayed).backing;
-      graphs.push(g);
-      const l = g.layerOf(d.key);
+    walk([this._c], (c) => {
+      if (!isBacked(c)) return;
+      const d = c[NODE] as GraphDelayed;
+      graphs.push(d.backing);
+      const l = d.backing.layerOf(d.key);
       if (l !== undefined) names.add(l.name);
     });
     const layer = new DelayedLayer(this, [...names]);
@@ -124,7 +126,6 @@ export class Delayed<T = unknown> extends Collection<T> {
   static fromGraph<T = unknown>(graph: HighLevelGraph, key: Key): Delayed<T>;
   static fromGraph<T>(graph: HighLevelGraph, key: Key, finalize: ((value: never) => T | Promise<T>) | OpRef, opts?: DelayedOptions): Delayed<T>;
   static fromGraph(graph: HighLevelGraph, key: Key, finalize?: ((value: never) => unknown) | OpRef, opts: DelayedOptions = {}): Delayed {
-    graphBackedMade++;
     const base = new GraphDelayed(key, graph);
     if (finalize === undefined) return base;
     return (delayed as (f: unknown, o: DelayedOptions) => (...a: unknown[]) => Delayed)(finalize, { pure: true, ...opts })(base);
@@ -147,7 +148,7 @@ export class Delayed<T = unknown> extends Collection<T> {
   }
 
   override lowerDirect(all: readonly Collection[]): TaskGraph | undefined {
-    return all.every((c) => c instanceof Delayed) ? lowerDelayed(all as Delayed[]) : undefined;
+    return all.every((c) => c instanceof Delayed) ? lowerDelayed((all as Delayed[]).map((d) => d._c)) : undefined;
   }
 
   /** Lazy `value[key]`. */
@@ -177,7 +178,7 @@ export class Delayed<T = unknown> extends Collection<T> {
 export class DelayedLayer implements Layer {
   readonly kind = 'delayed';
   readonly name: string;
-  #byKey: Map<Key, Delayed> | undefined;
+  #byKey: Map<Key, Cell> | undefined;
   constructor(
     readonly root: Delayed,
     /** The layers holding the keys of the fromGraph values in the DAG (none for plain delayed calls). */
@@ -185,11 +186,11 @@ export class DelayedLayer implements Layer {
   ) {
     this.name = root.key;
   }
-  #index(): Map<Key, Delayed> {
+  #index(): Map<Key, Cell> {
     if (this.#byKey === undefined) {
-      const m = new Map<Key, Delayed>();
-      walk([this.root], (d) => {
-        if (!d._backed) m.set(d.key, d);
+      const m = new Map<Key, Cell>();
+      walk([this.root._c], (c) => {
+        if (!isBacked(c)) m.set(c.ref, c);
       });
       this.#byKey = m;
     }
@@ -202,18 +203,18 @@ export class DelayedLayer implements Layer {
     return this.#index().keys();
   }
   materialize(keys: ReadonlySet<Key> | undefined, out: Map<Key, Node>): void {
-    let roots: Delayed[];
-    if (keys === undefined || (keys.size === 1 && keys.has(this.root.key))) roots = [this.root];
+    let roots: Cell[];
+    if (keys === undefined || (keys.size === 1 && keys.has(this.root.key))) roots = [this.root._c];
     else {
       const idx = this.#index();
       roots = [];
       for (const k of keys) {
-        const d = idx.get(k);
-        if (d !== undefined) roots.push(d);
+        const c = idx.get(k);
+        if (c !== undefined) roots.push(c);
       }
     }
-    walk(roots, (d) => {
-      if (!d._backed) out.set(d.key, d.node);
+    walk(roots, (c) => {
+      if (!isBacked(c)) out.set(c.ref, c[NODE]);
     });
   }
 }
@@ -224,7 +225,13 @@ class GraphDelayed<T = unknown> extends Delayed<T> {
     key: Key,
     readonly backing: HighLevelGraph,
   ) {
-    super(key, { ref: key });
+    super(key, undefined);
+    this._c = backedCell(key, this);
+  }
+
+  /** @internal A reference to its key in the backing graph. */
+  override get node(): Node {
+    return { ref: this.key };
   }
 
   override get graph(): HighLevelGraph {
@@ -232,8 +239,15 @@ class GraphDelayed<T = unknown> extends Delayed<T> {
   }
 }
 
-Object.defineProperty(Delayed.prototype, '_backed', { value: false });
-Object.defineProperty(GraphDelayed.prototype, '_backed', { value: true });
+Object.defineProperty(GraphDelayed.prototype, BACKED, { value: true });
+
+/** The Delayed of a cell: the fromGraph value itself, or a new Delayed holding the cell. */
+function delayedOf(c: Cell): Delayed {
+  if (isBacked(c)) return c[NODE] as Delayed;
+  const d = Object.create(Delayed.prototype) as Delayed;
+  d._c = c;
+  return d;
+}
 
 function isPlainObject(x: object): boolean {
   const p = Object.getPrototypeOf(x) as unknown;
@@ -261,11 +275,11 @@ function encode(x: unknown): Arg {
   if (typeof x !== 'object' || x === null) return x;
   if (x instanceof Delayed) {
     lazyMet++;
-    return depRef(x);
+    return x._c;
   }
   if (isFuture(x)) {
     lazyMet++;
-    return depRef(futureValue(x));
+    return futureValue(x)._c;
   }
   const before = lazyMet;
   if (Array.isArray(x)) {
@@ -300,10 +314,9 @@ function encodeArgs(args: unknown[]): Arg[] {
 
 /** A task calling `opId` on `args` (an array this call owns: it becomes the task's args, see encodeArgs). */
 function call(opId: OpId, name: string, args: unknown[], pure: boolean, fnToken = opId, holds?: unknown): Delayed {
-  // the token hashes the arguments as given, before they are encoded in place
-  const token = pure ? tokenize(fnToken, args) : callToken();
-  // join() builds a flat string at once; `a + b` would keep a rope that is flattened later.
-  const key = [name, token].join('-');
+  // the token hashes the arguments as given, before they are encoded in place; join() builds a
+  // flat string at once, where `a + b` would keep a rope that is flattened later
+  const key = pure ? [name, tokenize(fnToken, args)].join('-') : callKey(name);
   return new Delayed(key, { op: opId, args: encodeArgs(args) }, holds);
 }
 
@@ -350,6 +363,5 @@ export function delayed(x: unknown, opts: DelayedOptions = NO_OPTIONS): unknown 
   if (isFuture(x)) return futureValue(x);
   const node = encode(x);
   const name = opts.name ?? (typeof x === 'object' && x !== null ? (x.constructor?.name ?? 'object') : typeof x).toLowerCase();
-  const token = opts.pure === true ? tokenize(x) : callToken();
-  return new Delayed(`${safeName(name)}-${token}`, node);
+  return new Delayed(opts.pure === true ? `${safeName(name)}-${tokenize(x)}` : callKey(safeName(name)), node);
 }

@@ -1,8 +1,9 @@
 /**
- * What a lean Delayed keeps: its dependencies live only in its node's refs (under a symbol,
- * which JSON and structured clone skip), graph walks park their marks in the field that keeps
- * the user function alive and give it back, and impure keys are short and unique. Checked
- * against a plain loop over a seeded random DAG.
+ * What a lean Delayed keeps: its dependencies live only in its node's refs (each value's one
+ * cell, a `{ ref }` with its node under a symbol, which JSON and structured clone skip), the
+ * graph holds no Delayed object, graph walks park their marks in the slot that keeps the user
+ * function alive and give it back, and impure keys are short and unique. Checked against a
+ * plain loop over a seeded random DAG.
  */
 import { describe, expect, it } from 'vitest';
 import { Delayed, delayed, graphOf, HighLevelGraph, keyGroup, MaterializedLayer, type Key, type Node } from '@tsdask/core-graph';
@@ -61,7 +62,7 @@ function randomDag(seed: number, n: number) {
 describe('a lean Delayed', () => {
   it('computes a random DAG as a plain loop does, its dependencies found in its refs', async () => {
     const { ds, vs, depsWanted } = randomDag(7, 300);
-    for (let i = 0; i < ds.length; i++) expect(ds[i]!.deps.map((d) => ds.indexOf(d as Delayed<number>))).toEqual(depsWanted[i]);
+    for (let i = 0; i < ds.length; i++) expect(ds[i]!.deps.map((d) => ds.findIndex((x) => x.key === d.key))).toEqual(depsWanted[i]);
     const roots = [ds[299]!, ds[150]!, ds[42]!];
     const got = await Promise.all(roots.map((r) => r.compute(sync)));
     expect(got).toEqual([vs[299], vs[150], vs[42]]);
@@ -102,6 +103,31 @@ describe('a lean Delayed', () => {
     }
   });
 
+  it('shares one ref per value among its dependents, and its graph holds no Delayed object', () => {
+    const { ds } = randomDag(9, 120);
+    const f = delayed((a: number, b: number) => a + b, { name: 'f' });
+    const x = ds[60]!;
+    const [p, q] = [f(x, 1), f(2, x)];
+    const argsOf = (d: Delayed): readonly unknown[] => (d.node as { args: readonly unknown[] }).args;
+    expect(argsOf(p)[0]).toBe(argsOf(q)[1]);
+    expect(Object.keys(argsOf(p)[0] as object)).toEqual(['ref']);
+    expect((argsOf(p)[0] as { ref: string }).ref).toBe(x.key);
+    // every object reachable from the lowered nodes, symbol-keyed properties included
+    const { graph } = graphOf([ds[119]!, p, q], noOpt);
+    const seen = new Set<object>();
+    const stack: unknown[] = [...graph.nodes];
+    let delayedFound = 0;
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+      seen.add(v);
+      if (v instanceof Delayed) delayedFound++;
+      for (const k of Reflect.ownKeys(v)) stack.push((v as Record<PropertyKey, unknown>)[k]);
+    }
+    expect(seen.size).toBeGreaterThan(graph.size);
+    expect(delayedFound).toBe(0);
+  });
+
   it('gives back what keeps the user function alive after every walk, also one that stops at a fromGraph value', async () => {
     const { ds, fn } = randomDag(5, 40);
     graphOf([ds[39]!], noOpt);
@@ -123,6 +149,10 @@ describe('a lean Delayed', () => {
     const keys = new Set<string>();
     for (let i = 0; i < 20_000; i++) keys.add(f(1).key);
     expect(keys.size).toBe(20_000);
+    // the token's last 8 digits count the calls (across the 1296-call steps of its upper digits)
+    const counts = [...keys].map((k) => parseInt(k.slice(-8), 36));
+    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBe(counts[0]! + i);
+    expect(new Set([...keys].map((k) => k.slice(2, 14))).size).toBe(1);
     for (const k of keys) {
       expect(k).toMatch(/^f-[0-9a-z]{20}$/);
       expect(keyGroup(k)).toBe('f');

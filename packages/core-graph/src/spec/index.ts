@@ -263,7 +263,7 @@ export function substitute(arg: Arg, subs: ReadonlyMap<Key, Node>): Arg {
 
 /** True when the 32 characters of `s` from `at` are lowercase hex digits. */
 /**
- * @internal The length of the token of an impure call's key (`callToken` in platform/hash.ts: 20 base-36
+ * @internal The length of the token of an impure call's key (`callKey` in platform/hash.ts: 20 base-36
  * digits, shorter than a 32-hex token, since a graph keeps a key per call).
  */
 export const CALL_TOKEN_LENGTH = 20;
