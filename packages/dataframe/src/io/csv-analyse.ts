@@ -5,6 +5,7 @@
  * the main thread on every first query, so the sample is kept as offsets (io/csv-sample.ts)
  * and analysed in place; a second readCSV of an unchanged file finds it in a small cache.
  */
+import { isAscii } from 'node:buffer';
 import { readSync } from 'node:fs';
 import { withFd } from './open-file.js';
 import { DTYPES, type DType } from '../kernels/columns.js';
@@ -109,13 +110,17 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
   const encoding = encodingOf(opts);
   const head = readHead(first, opts.sampleSize ?? 256 * 1024, maxRecordOf(opts));
   const truncated = head.length < first.size;
-  let text = decodeFile(head, encoding, first.path, truncated);
+  // ASCII (most samples) reads the same in UTF-8 and Latin-1, whose decoding is a copy.
+  let text =
+    encoding === 'utf-8' && isAscii(head)
+      ? Buffer.from(head.buffer, head.byteOffset, head.length).toString('latin1')
+      : decodeFile(head, encoding, first.path, truncated);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (!truncated && text.trim() === '') throw new EmptyDataError(first.path, 'it holds only blank lines');
   let engine = opts.engine ?? 'scanner';
   if (encoding !== 'utf-8') engine = 'papaparse';
   const sep = opts.sep ?? sniffDelimiter(text);
-  if (sep.length !== 1 || sep.charCodeAt(0) > 127 || sep === '"' || /\r(?!\n)/.test(text)) engine = 'papaparse';
+  if (sep.length !== 1 || sep.charCodeAt(0) > 127 || sep === '"' || (text.includes('\r') && /\r(?!\n)/.test(text))) engine = 'papaparse';
   const header = opts.header !== false;
   const nullValues = opts.nullValues ?? DEFAULT_NULLS;
   const parseDates = new Set(opts.parseDates ?? []);
