@@ -83,7 +83,7 @@ class CsvSource implements Source {
     if (known !== undefined) return known;
     const idx = columns.map((c) => this.schema.names.indexOf(c));
     // Only these columns' fields become strings (a missing field counts as '').
-    const cols = idx.map((i) => sample.column(i));
+    const cols = sample.columns(idx);
     const seen = new Set<string>();
     for (let r = 0; r < sample.rows; r++) seen.add(cols.map((c) => c[r] ?? '').join('\u0000'));
     const out = { distinct: seen.size, rows: sample.rows };

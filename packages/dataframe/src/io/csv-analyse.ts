@@ -163,5 +163,5 @@ function splitSample(text: string, sep: string, truncated: boolean, header: bool
   const width = rows.reduce((m, r) => Math.max(m, r.length), 0);
   const names = header ? uniqueNames(rows[0] ?? []) : Array.from({ length: width }, (_, i) => String(i));
   const records = header ? rows.slice(1) : rows;
-  return { names, records, body: { rows: records.length, column: (j) => records.map((r) => r[j]) } };
+  return { names, records, body: { rows: records.length, columns: (js) => js.map((j) => records.map((r) => r[j])) } };
 }

@@ -26,11 +26,11 @@ import { convertText } from './csv-columns.js';
 import { integerText, uniqueNames } from './csv-infer.js';
 import { plainNewline } from './csv-sample.js';
 
-/** The records after the header, one column's texts at a time (for groupBy planning's distinct counts). */
+/** The records after the header, some columns' texts at a time (for groupBy planning's distinct counts). */
 export interface SampleRows {
   readonly rows: number;
-  /** Column j's field in each record, in order (undefined where a record is shorter). */
-  column(j: number): (string | undefined)[];
+  /** For each j in js, column j's field in each record, in order (undefined where a record is shorter). */
+  columns(js: readonly number[]): (string | undefined)[][];
 }
 
 /** What the fast path decided: names, dtypes (undefined for columns with a dtype given), and the records after the header. */
@@ -162,7 +162,7 @@ export function fastSample(
   return { names, types, body: new LazyRows(text, bodyStart, records, sep, names.length, newline) };
 }
 
-/** Records of uniform width in text from `start`, split into one column's strings when asked. */
+/** Records of uniform width in text from `start`, split into the asked columns' strings only when asked. */
 class LazyRows implements SampleRows {
   constructor(
     private readonly text: string,
@@ -172,15 +172,29 @@ class LazyRows implements SampleRows {
     private readonly width: number,
     private readonly newline: string,
   ) {}
-  column(j: number): (string | undefined)[] {
-    if (j < 0 || j >= this.width) return new Array<undefined>(this.rows).fill(undefined);
+  columns(js: readonly number[]): (string | undefined)[][] {
+    // One pass over the records for every column asked: skip to each, capture it, skip the
+    // rest of the record and its line end.
+    const want = [...new Set(js.filter((j) => j >= 0 && j < this.width))].sort((a, b) => a - b);
     const s = escape(this.sep);
-    const not = s + (this.newline.length === 2 ? '\\r\\n' : '\\n');
-    // Skip j fields, take one, skip the rest of the record and its line end.
-    const re = new RegExp(`(?:[^${not}]*${s}){${j}}([^${not}]*)[^\\n]*\\n?`, 'y');
+    const field = `[^${s}${this.newline.length === 2 ? '\\r\\n' : '\\n'}]*`;
+    let src = '';
+    let at = 0;
+    for (const j of want) {
+      src += `(?:${field}${s}){${j - at}}(${field})`;
+      at = j;
+    }
+    const re = new RegExp(`${src}[^\\n]*\\n?`, 'y');
     re.lastIndex = this.start;
-    const out: string[] = [];
-    for (let r = 0; r < this.rows; r++) out.push((re.exec(this.text) as RegExpExecArray)[1] as string);
-    return out;
+    const got = want.map((): string[] => []);
+    for (let r = 0; r < this.rows; r++) {
+      const m = re.exec(this.text) as RegExpExecArray;
+      for (let k = 0; k < want.length; k++) (got[k] as string[]).push(m[k + 1] as string);
+    }
+    const none = new Array<undefined>(this.rows).fill(undefined);
+    return js.map((j) => {
+      const k = want.indexOf(j);
+      return k < 0 ? none : (got[k] as string[]);
+    });
   }
 }
