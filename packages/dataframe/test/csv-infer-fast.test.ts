@@ -170,6 +170,17 @@ describe('fastSample: the schema sample without a string per field', () => {
     const digits = '1'.repeat(20000);
     expect(fastSample(`a,b\n1.5,x\n${digits}.${digits}e${digits}x,y\n`, ',', false, DEFAULT_NULLS, () => false)).toBeUndefined();
     expect(fastSample(`a,b\n1.5,x\n${digits}.${digits},y\n`, ',', false, DEFAULT_NULLS, () => false)?.types).toEqual(['float64', 'utf8']);
+    // More records than one match call takes (4,096), up to the last: the count and the texts.
+    const many = `a,b\n${Array.from({ length: 10_001 }, (_, i) => `${i === 0 ? '0.5' : i % 7 === 0 ? 'NA' : i},k${i % 13}`).join('\n')}\n`;
+    const ref = reference(many, ',', false, DEFAULT_NULLS);
+    const got = fastSample(many, ',', false, DEFAULT_NULLS, () => false);
+    expect(got?.types).toEqual(ref.types);
+    expect(got?.types).toEqual(['float64', 'utf8']);
+    expect(got?.body.rows).toBe(10_001);
+    expect(got?.body.columns([0, 1])).toEqual(ref.columns);
+    // A header too wide for one expression: declined, not an error.
+    const wide = Array.from({ length: 5000 }, (_, i) => `c${i}`);
+    expect(fastSample(`${wide.join(',')}\n${wide.map((_, i) => i).join(',')}\n`, ',', false, DEFAULT_NULLS, () => false)).toBeUndefined();
     // A separator a number can hold: declined (the expression could match across it).
     expect(fastSample('a.b\n1.5\n', '.', false, DEFAULT_NULLS, () => false)).toBeUndefined();
     // Columns with a dtype given accept any field, and are left to the caller.

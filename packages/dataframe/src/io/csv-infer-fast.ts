@@ -137,11 +137,10 @@ export function fastSample(
   // No field pattern matches the separator or a line end, so each field has one place to end:
   // a record that does not match fails after a few steps back per field, never exponentially.
   const record = fields.join(escape(sep));
-  const nl = nlLen === 2 ? '\\r\\n' : '\\n';
-  const rows = new RegExp(`(?:${record}${nl})*`, 'y');
-  rows.lastIndex = bodyStart;
-  rows.exec(text);
-  const end = rows.lastIndex;
+  // A very wide header makes an expression V8 cannot compile: the rules decide those samples.
+  if (record.length > MAX_SOURCE) return undefined;
+  const end = matchRecords(record, nlLen === 2 ? '\\r\\n' : '\\n', text, bodyStart);
+  if (end < 0) return undefined;
   let complete = 0;
   for (let k = text.indexOf('\n', bodyStart); k >= 0 && k < end; k = text.indexOf('\n', k + 1)) complete++;
   // After the records that matched: nothing, or a last record without a line end (left out when
@@ -160,6 +159,26 @@ export function fastSample(
   if (truncated) records--;
   if (records < 1) return undefined;
   return { names, types, body: new LazyRows(text, bodyStart, records, sep, names.length, newline) };
+}
+
+/** The longest record expression tried (about 350 number columns with pandas' null markers). */
+const MAX_SOURCE = 1 << 16;
+/** Records matched per call: a star over every record would need a backtrack stack as long as the sample. */
+const RECORDS_PER_MATCH = 4096;
+
+/** Where the records matching `record` then a line end, from `start`, stop; -1 when V8 cannot run the expression. */
+function matchRecords(record: string, nl: string, text: string, start: number): number {
+  try {
+    const re = new RegExp(`(?:${record}${nl}){0,${RECORDS_PER_MATCH}}`, 'y');
+    let end = start;
+    for (;;) {
+      re.lastIndex = end;
+      if (re.exec(text) === null || re.lastIndex <= end) return end;
+      end = re.lastIndex;
+    }
+  } catch {
+    return -1;
+  }
 }
 
 /** Records of uniform width in text from `start`, split into the asked columns' strings only when asked. */
