@@ -206,6 +206,15 @@ describe('fastSample: the schema sample without a string per field', () => {
   });
 });
 
+describe('readCSV dtypes option', () => {
+  it("takes only its own keys: a column named 'constructor' or 'toString' is inferred, not read as Object's", () => {
+    const p = tmp.file('ctor.csv', 'constructor,toString,b\n1,x,2\n');
+    // Before: "unknown dtype 'function Object() { [native code] }' for column 'constructor'".
+    expect(readCSV(p, { dtypes: { b: 'float64' } }).dtypes).toEqual({ constructor: 'int64', toString: 'utf8', b: 'float64' });
+    expect(readCSV(p, { dtypes: { constructor: 'float64' } }).dtypes).toEqual({ constructor: 'float64', toString: 'utf8', b: 'int64' });
+  });
+});
+
 /** sniffDelimiter as it was: papaparse's guess over the same first lines. */
 function referenceSniff(sample: string): string {
   let k = -1;

@@ -106,6 +106,11 @@ export function analyseSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo
   return info;
 }
 
+/** The dtype opts give column n (its own key only: a column named 'constructor' is not Object's). */
+function givenDtype(opts: ReadCsvOptions, n: string): DType | undefined {
+  return opts.dtypes !== undefined && Object.hasOwn(opts.dtypes, n) ? opts.dtypes[n] : undefined;
+}
+
 function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
   const encoding = encodingOf(opts);
   const head = readHead(first, opts.sampleSize ?? 256 * 1024, maxRecordOf(opts));
@@ -125,7 +130,7 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
   const nullValues = opts.nullValues ?? DEFAULT_NULLS;
   const parseDates = new Set(opts.parseDates ?? []);
   // The common sample is decided without a string per field; the rest field by field.
-  const fast = header && parseDates.size === 0 ? fastSample(text, sep, truncated, nullValues, (n) => opts.dtypes?.[n] !== undefined) : undefined;
+  const fast = header && parseDates.size === 0 ? fastSample(text, sep, truncated, nullValues, (n) => givenDtype(opts, n) !== undefined) : undefined;
   const slow = fast === undefined ? splitSample(text, sep, truncated, header) : undefined;
   const names = fast?.names ?? (slow as SlowSample).names;
   const body = fast?.body ?? (slow as SlowSample).body;
@@ -134,7 +139,7 @@ function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
     if (!names.includes(d)) throw new ColumnNotFoundError(d, names, `readCSV('${first.path}')`);
   }
   const types: DType[] = names.map((n, j) => {
-    const given = opts.dtypes?.[n];
+    const given = givenDtype(opts, n);
     if (given !== undefined) {
       if (!DTYPES.includes(given)) throw new DataFrameError(`readCSV(): unknown dtype '${given}' for column '${n}'.`);
       return given;
