@@ -94,13 +94,15 @@ function generate(rnd: () => number): { text: string; sep: string; truncated: bo
   const crlf = rnd() < 0.25;
   const nl = crlf ? '\r\n' : '\n';
   const header = Array.from({ length: width }, (_, j) => pick(rnd, [`c${j}`, `c${j}`, 'x', '']));
+  // Some columns open with null markers (a few records, or all of them).
+  const lead = Array.from({ length: width }, () => (rnd() < 0.3 ? Math.floor(rnd() * 6) : rnd() < 0.05 ? 1000 : 0));
   const lines = [header.join(sep)];
   const n = Math.floor(rnd() * 40);
   for (let r = 0; r < n; r++) {
     let w = width;
     if (rnd() < odd) w += pick(rnd, [-1, 1, 2]);
     const fields = Array.from({ length: Math.max(1, w) }, (_, j) => {
-      const k = rnd() < mix ? pick(rnd, KIND_NAMES) : (kinds[j % width] as string);
+      const k = r < (lead[j % width] as number) ? 'null' : rnd() < mix ? pick(rnd, KIND_NAMES) : (kinds[j % width] as string);
       return pick(rnd, KINDS[k] as string[]);
     });
     if (rnd() < odd) fields[0] = `"${fields[0]}"`;
@@ -147,7 +149,8 @@ describe('fastSample: the schema sample without a string per field', () => {
     expect(fastSample(flights, ',', false, DEFAULT_NULLS, () => false)?.types).toEqual(['utf8', 'int64', 'int64', 'utf8', 'utf8']);
     expect(fastSample(flights.replace(/\n/g, '\r\n'), ',', false, DEFAULT_NULLS, () => false)?.types).toEqual(['utf8', 'int64', 'int64', 'utf8', 'utf8']);
     const declined: [string, string][] = [
-      ['a,b\nNA,1\n2,3\n', 'first value a null marker'],
+      ['a,b\nNA,1\n2,3\n4\n', 'a null marker first, then a ragged record'],
+      ['a,b,c,d,e\nNA,NA,NA,NA,NA\n1,2,3,4,5\n', 'null markers first in more than 4 columns'],
       ['a\ntrue\nfalse\n', 'a possible bool'],
       ['a\n1234567890123456\n', 'an integer past 15 digits'],
       ['a\n 3 \n', 'an integer with spaces'],
@@ -170,6 +173,14 @@ describe('fastSample: the schema sample without a string per field', () => {
     const digits = '1'.repeat(20000);
     expect(fastSample(`a,b\n1.5,x\n${digits}.${digits}e${digits}x,y\n`, ',', false, DEFAULT_NULLS, () => false)).toBeUndefined();
     expect(fastSample(`a,b\n1.5,x\n${digits}.${digits},y\n`, ',', false, DEFAULT_NULLS, () => false)?.types).toEqual(['float64', 'utf8']);
+    // Columns that open with null markers: typed by their first present value, float64 when none is kept.
+    const leading = 'a,b,c,d\nNA,,x,\n,1.5,y,\nNA,2,,\n3,,z,\n';
+    expect(fastSample(leading, ',', false, DEFAULT_NULLS, () => false)?.types).toEqual(['int64', 'float64', 'utf8', 'float64']);
+    expect(fastSample(leading, ',', false, DEFAULT_NULLS, () => false)?.types).toEqual(reference(leading, ',', false, DEFAULT_NULLS).types);
+    // The first present value of a is in the cut last record: none kept, float64.
+    const cut = 'a,b\n,1\n,2\n7,3\n';
+    expect(fastSample(cut, ',', true, DEFAULT_NULLS, () => false)?.types).toEqual(['float64', 'int64']);
+    expect(reference(cut, ',', true, DEFAULT_NULLS).types).toEqual(['float64', 'int64']);
     // More records than one match call takes (4,096), up to the last: the count and the texts.
     const many = `a,b\n${Array.from({ length: 10_001 }, (_, i) => `${i === 0 ? '0.5' : i % 7 === 0 ? 'NA' : i},k${i % 13}`).join('\n')}\n`;
     const ref = reference(many, ',', false, DEFAULT_NULLS);

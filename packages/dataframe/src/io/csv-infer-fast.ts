@@ -16,8 +16,10 @@
  *     rules, so each rule fails on it: utf8 whatever the other fields are
  *   a column with a dtype given: any field
  *
- * Anything else (a first value that is a null marker or could be a bool, an integer past 15
- * digits, a parseDates column, a record that does not match) returns undefined, and readCSV
+ * A column whose first record holds a null marker is read from its first present value (one
+ * more pass skips the records where it is a null marker; at most 4 such columns), float64 when
+ * the records kept have none. Anything else (a first value that could be a bool, an integer
+ * past 15 digits, a parseDates column, a record that does not match) returns undefined, and readCSV
  * applies the rules to every field's text (io/csv-infer.ts), as before. The tests compare the
  * two on generated samples.
  */
@@ -119,16 +121,37 @@ export function fastSample(
   // Null markers that can be a field (no separator or line end in them), as alternatives.
   const markers = [...nulls].filter((m) => !m.includes(sep) && !/[\r\n]/.test(m)).sort((a, b) => b.length - a.length);
   const nullAlt = markers.map(escape).join('|');
+  const nl = nlLen === 2 ? '\\r\\n' : '\\n';
+  const rest = nlLen === 2 ? '[^\\r\\n]*' : '[^\\n]*';
   const types: (DType | undefined)[] = [];
   const fields: string[] = [];
+  // Columns whose first record holds a null marker: the record their first present value is in.
+  const leads: [number, number][] = [];
   for (let j = 0; j < names.length; j++) {
     if (given(names[j] as string)) {
       types.push(undefined);
       fields.push(any);
       continue;
     }
-    const v = first[j] as string;
-    if (nulls.has(v)) return undefined;
+    let v = first[j] as string;
+    if (nulls.has(v)) {
+      // Skip the records whose field j is a null marker (one more pass over the sample each).
+      if (leads.length === MAX_LEADS) return undefined;
+      const skip = `(?:${any}${escape(sep)}){${j}}(?:${nullAlt})(?:${escape(sep)}${rest})?`;
+      const at = matchRecords(skip, nl, text, bodyStart);
+      if (at < 0) return undefined;
+      const lineEnd = text.indexOf('\n', at);
+      leads.push([j, countNewlines(text, bodyStart, at)]);
+      if (at === text.length || (lineEnd < 0 && truncated)) {
+        // No present value before the end or the cut last record: none in the records kept.
+        types.push('float64');
+        fields.push(any);
+        continue;
+      }
+      const rec = text.slice(at, lineEnd < 0 ? text.length : lineEnd + 1 - nlLen).split(sep);
+      v = rec[j] as string;
+      if (rec.length !== names.length || nulls.has(v)) return undefined;
+    }
     const kind = firstValueKind(v);
     if (kind === undefined) return undefined;
     types.push(kind === 'int' ? 'int64' : kind === 'number' ? 'float64' : 'utf8');
@@ -139,10 +162,9 @@ export function fastSample(
   const record = fields.join(escape(sep));
   // A very wide header makes an expression V8 cannot compile: the rules decide those samples.
   if (record.length > MAX_SOURCE) return undefined;
-  const end = matchRecords(record, nlLen === 2 ? '\\r\\n' : '\\n', text, bodyStart);
+  const end = matchRecords(record, nl, text, bodyStart);
   if (end < 0) return undefined;
-  let complete = 0;
-  for (let k = text.indexOf('\n', bodyStart); k >= 0 && k < end; k = text.indexOf('\n', k + 1)) complete++;
+  const complete = countNewlines(text, bodyStart, end);
   // After the records that matched: nothing, or a last record without a line end (left out when
   // the sample is cut, else it must match too); a line end means a record that did not match.
   let records = complete;
@@ -158,8 +180,20 @@ export function fastSample(
   // A cut sample leaves its last record out (the header counts as one).
   if (truncated) records--;
   if (records < 1) return undefined;
+  // A first present value in a record left out (the cut last one): no present value kept.
+  for (const [j, k] of leads) if (k >= records) types[j] = 'float64';
   return { names, types, body: new LazyRows(text, bodyStart, records, sep, names.length, newline) };
 }
+
+/** The number of line ends in text[from, to). */
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = text.indexOf('\n', from); k >= 0 && k < to; k = text.indexOf('\n', k + 1)) n++;
+  return n;
+}
+
+/** Columns whose first record holds a null marker that the fast path looks past (one pass each). */
+const MAX_LEADS = 4;
 
 /** The longest record expression tried (about 350 number columns with pandas' null markers). */
 const MAX_SOURCE = 1 << 16;
