@@ -3,13 +3,10 @@
  * schema, byte ranges) and leaves the parsing to workers, one task per range. The schema is
  * inferred once from a sample of the first file and applied to every range.
  */
-import { readSync } from 'node:fs';
-import { withFd } from './io/open-file.js';
 import { HighLevelGraph, MaterializedLayer, chunkKey, quote, tokenize, type Key, type Node } from '@tsdask/core-graph';
-import { DTYPES, type DType, type Schema } from './kernels/columns.js';
-import { DEFAULT_NULLS, convertText } from './io/csv-columns.js';
-import { sniffDelimiter } from './io/csv-papa.js';
-import { sampleRecords } from './io/csv-sample.js';
+import type { DType, Schema } from './kernels/columns.js';
+import { analyseSample, encodingOf, maxRecordOf } from './io/csv-analyse.js';
+import type { SampleRows } from './io/csv-infer-fast.js';
 import type { CsvRangeSpec } from './io/csv-scan.js';
 import { DataFrame } from './dataframe.js';
 import type { CsvSchema } from './schema-types.js';
@@ -18,8 +15,7 @@ import { IO, type Lowered, type Source } from './plan/node.js';
 import type { AggSpec } from './kernels/partial-agg.js';
 import type { Step } from './kernels/steps.js';
 import { resolvePaths, parseSize, statFiles, type FileInfo } from './io/paths.js';
-import { decodeFile, normalizeEncoding } from './io/utf8.js';
-import { ColumnNotFoundError, CsvRecordTooLongError, DataFrameError, EmptyDataError } from './errors.js';
+import { DataFrameError } from './errors.js';
 
 export interface ReadCsvOptions {
   /** Bytes per partition: a number or '64MB' (default '64MB'). */
@@ -56,100 +52,8 @@ export interface ReadCsvOptions {
   maxRecordSize?: number | string;
 }
 
-/** The longest first line the sample reads (it becomes one string, then is parsed whole). */
-const MAX_FIRST_LINE = 64 << 20;
-
-/**
- * The first n bytes of a file, or more: as many as it takes to hold the first line (a header
- * longer than the sample), up to maxRecord bytes and 64 MiB; a longer first line is an error.
- */
-function readHead(f: FileInfo, n0: number, maxRecord0: number): Uint8Array {
-  const maxRecord = Math.min(maxRecord0, MAX_FIRST_LINE);
-  return withFd(f.path, (fd) => {
-    let n = Math.max(1, Math.min(n0, f.size));
-    for (;;) {
-      const buf = new Uint8Array(n);
-      let got = 0;
-      while (got < n) {
-        const k = readSync(fd, buf, got, n - got, got);
-        if (k <= 0) break;
-        got += k;
-      }
-      const head = buf.subarray(0, got);
-      if (got >= f.size || head.includes(10)) return head;
-      if (n >= maxRecord)
-        throw new CsvRecordTooLongError(f.path, 1, maxRecord, maxRecord < maxRecord0 ? 'the longest first line readCSV samples' : 'maxRecordSize');
-      n = Math.min(n * 2, maxRecord, f.size);
-    }
-  });
-}
-
-/** True when v is [-+]?[0-9]+ (a subset of what integerType's regular expression takes). */
-function plainDigits(v: string): boolean {
-  let i = v.length > 0 && (v.charCodeAt(0) === 45 || v.charCodeAt(0) === 43) ? 1 : 0;
-  if (i >= v.length) return false;
-  for (; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-/**
- * 'int64' when every text is a decimal integer that int64 or uint64 holds (pandas reads such a
- * column as integers), 'utf8' when they are all integers but one is past uint64 (pandas: object),
- * undefined when one is not an integer.
- */
-function integerType(values: string[]): DType | undefined {
-  let out: DType = 'int64';
-  for (const v of values) {
-    // Plain digits (with a sign) are the common case: a loop, not the regular expression.
-    const plain = plainDigits(v);
-    if (!plain && !/^\s*[-+]?\d+\s*$/.test(v)) return undefined;
-    if ((!plain || v.length > 15) && Math.abs(Number(v)) > Number.MAX_SAFE_INTEGER) {
-      const b = BigInt(v.trim());
-      if (b < -(2n ** 63n) || b >= 2n ** 64n) out = 'utf8';
-    }
-  }
-  return out;
-}
-
-/** Column j's texts in the sample's rows, null markers and missing fields left out (a loop: this runs cold, on the first query). */
-function presentValues(body: string[][], j: number, nulls: Set<string>): string[] {
-  const out: string[] = [];
-  for (let r = 0; r < body.length; r++) {
-    const v = (body[r] as string[])[j];
-    if (v !== undefined && !nulls.has(v)) out.push(v);
-  }
-  return out;
-}
-
-function inferType(values: string[], parseDate: boolean, dayFirst: boolean): DType {
-  if (values.length === 0) return parseDate ? 'timestamp' : 'float64';
-  if (parseDate) {
-    if (values.every((v) => !Number.isNaN(convertText('date', v, dayFirst)) && !/\d[T ]\d/.test(v.trim()))) return 'date';
-    return 'timestamp';
-  }
-  // An integer past 2^53 keeps the column int64: reading it is then an error naming it, never a rounded value.
-  const int = integerType(values);
-  if (int !== undefined) return int;
-  if (values.every((v) => !Number.isNaN(convertText('float64', v)))) return 'float64';
-  if (values.every((v) => !Number.isNaN(convertText('bool', v)))) return 'bool';
-  return 'utf8';
-}
-
-function uniqueNames(raw: string[]): string[] {
-  const seen = new Map<string, number>();
-  return raw.map((n, i) => {
-    const name = n === '' ? `Unnamed: ${i}` : n;
-    const k = seen.get(name);
-    seen.set(name, (k ?? 0) + 1);
-    return k === undefined ? name : `${name}.${k}`;
-  });
-}
-
 /** Distinct key counts of a sample, by columns (samples are shared through the sample cache). */
-const distinctMemo = new WeakMap<string[][], Map<string, { distinct: number; rows: number }>>();
+const distinctMemo = new WeakMap<SampleRows, Map<string, { distinct: number; rows: number }>>();
 
 class CsvSource implements Source {
   readonly acceptsFilters = false;
@@ -160,7 +64,7 @@ class CsvSource implements Source {
     private readonly blocksize: number,
     private readonly bytesPerRow: number,
     private readonly engine: 'scanner' | 'papaparse',
-    private readonly sample: string[][] = [],
+    private readonly sample?: SampleRows,
   ) {}
   /** Only the scanner aggregates while it reads. */
   get canAggregate(): boolean {
@@ -170,15 +74,19 @@ class CsvSource implements Source {
     return `ReadCSV ${filesText(this.files.map((f) => f.path))}`;
   }
   sampleDistinct(columns: string[]): { distinct: number; rows: number } | undefined {
-    if (this.sample.length < 100) return undefined;
-    let memo = distinctMemo.get(this.sample);
-    if (memo === undefined) distinctMemo.set(this.sample, (memo = new Map()));
+    const sample = this.sample;
+    if (sample === undefined || sample.rows < 100) return undefined;
+    let memo = distinctMemo.get(sample);
+    if (memo === undefined) distinctMemo.set(sample, (memo = new Map()));
     const key = JSON.stringify(columns);
     const known = memo.get(key);
     if (known !== undefined) return known;
     const idx = columns.map((c) => this.schema.names.indexOf(c));
-    const seen = new Set(this.sample.map((r) => idx.map((i) => r[i] ?? '').join('\u0000')));
-    const out = { distinct: seen.size, rows: this.sample.length };
+    // Only these columns' fields become strings (a missing field counts as '').
+    const cols = sample.columns(idx);
+    const seen = new Set<string>();
+    for (let r = 0; r < sample.rows; r++) seen.add(cols.map((c) => c[r] ?? '').join('\u0000'));
+    const out = { distinct: seen.size, rows: sample.rows };
     memo.set(key, out);
     return out;
   }
@@ -241,102 +149,6 @@ class CsvSource implements Source {
     }
     return { name, graph: new HighLevelGraph([new MaterializedLayer(name, tasks)]) };
   }
-}
-
-/** What a sample of the first file says: dialect, names, dtypes, and the sample's rows. */
-interface SampleInfo {
-  engine: 'scanner' | 'papaparse';
-  sep: string;
-  header: boolean;
-  names: string[];
-  types: DType[];
-  nullValues: string[];
-  body: string[][];
-  bytesPerRow: number;
-}
-
-/**
- * Samples already analysed, by file (path, size, modification time) and the options that
- * shape the analysis: a second readCSV of an unchanged file (a user's next query) skips the
- * sample's read, parse and inference. Bounded; the oldest entry goes first.
- */
-const samples = new Map<string, SampleInfo>();
-const SAMPLES_KEPT = 32;
-
-function analyseSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
-  const key = JSON.stringify([
-    first,
-    opts.sampleSize,
-    opts.sep,
-    opts.header,
-    opts.engine,
-    opts.dtypes,
-    opts.parseDates,
-    opts.nullValues,
-    opts.columns,
-    opts.encoding,
-    opts.maxRecordSize,
-    opts.dayfirst,
-  ]);
-  const known = samples.get(key);
-  if (known !== undefined) return known;
-  const info = inferSample(first, opts);
-  if (samples.size >= SAMPLES_KEPT) samples.delete(samples.keys().next().value as string);
-  samples.set(key, info);
-  return info;
-}
-
-function inferSample(first: FileInfo, opts: ReadCsvOptions): SampleInfo {
-  const encoding = encodingOf(opts);
-  const head = readHead(first, opts.sampleSize ?? 256 * 1024, maxRecordOf(opts));
-  const truncated = head.length < first.size;
-  let text = decodeFile(head, encoding, first.path, truncated);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (!truncated && text.trim() === '') throw new EmptyDataError(first.path, 'it holds only blank lines');
-  let engine = opts.engine ?? 'scanner';
-  if (encoding !== 'utf-8') engine = 'papaparse';
-  const sep = opts.sep ?? sniffDelimiter(text);
-  if (sep.length !== 1 || sep.charCodeAt(0) > 127 || sep === '"' || /\r(?!\n)/.test(text)) engine = 'papaparse';
-  const rows = sampleRecords(text, sep);
-  if (truncated && rows.length > 1) rows.pop();
-  const header = opts.header !== false;
-  const width = rows.reduce((m, r) => Math.max(m, r.length), 0);
-  const names = header ? uniqueNames(rows[0] ?? []) : Array.from({ length: width }, (_, i) => String(i));
-  const body = header ? rows.slice(1) : rows;
-  const nullValues = opts.nullValues ?? DEFAULT_NULLS;
-  const nulls = new Set(nullValues);
-  const parseDates = new Set(opts.parseDates ?? []);
-  for (const d of [...parseDates, ...Object.keys(opts.dtypes ?? {}), ...(opts.columns ?? [])]) {
-    if (!names.includes(d)) throw new ColumnNotFoundError(d, names, `readCSV('${first.path}')`);
-  }
-  const types: DType[] = names.map((n, j) => {
-    const given = opts.dtypes?.[n];
-    if (given !== undefined) {
-      if (!DTYPES.includes(given)) throw new DataFrameError(`readCSV(): unknown dtype '${given}' for column '${n}'.`);
-      return given;
-    }
-    // A header and no rows: pandas gives object columns (utf8 here).
-    if (body.length === 0 && !truncated) return 'utf8';
-    const vals = presentValues(body, j, nulls);
-    return inferType(vals, parseDates.has(n), opts.dayfirst === true);
-  });
-  const sampleRows = Math.max(1, body.length);
-  const bytesPerRow = Math.max(8, head.length / (sampleRows + (header ? 1 : 0)));
-  return { engine, sep, header, names, types, nullValues, body, bytesPerRow };
-}
-
-/** The encoding option, checked and in canonical form. */
-function encodingOf(opts: ReadCsvOptions): string {
-  try {
-    return normalizeEncoding(opts.encoding ?? 'utf-8');
-  } catch {
-    throw new DataFrameError(`readCSV(): unknown encoding '${opts.encoding}'; use 'utf-8', 'latin1', 'utf-16le' or another label TextDecoder knows.`);
-  }
-}
-
-/** The maxRecordSize option in bytes (at most 1 GiB: longer records than that cannot be buffered). */
-function maxRecordOf(opts: ReadCsvOptions): number {
-  return Math.min(parseSize(opts.maxRecordSize ?? '1GiB'), 1024 ** 3);
 }
 
 /** The date options, checked: a misspelt value would otherwise read dates another way, silently. */

@@ -10,7 +10,7 @@
 import Papa from 'papaparse';
 
 /** The line end of text when it is plain: '\n', '\r\n', or undefined (papaparse's case). */
-function plainNewline(text: string, sep: string): '\n' | '\r\n' | undefined {
+export function plainNewline(text: string, sep: string): '\n' | '\r\n' | undefined {
   if (sep.length === 0 || /["\r\n]/.test(sep) || text.includes('"')) return undefined;
   const cr = text.indexOf('\r');
   if (cr < 0) return '\n';
