@@ -7,8 +7,9 @@
  *
  * A range is scanned from the record start `from` up to the record start `to`, both worked out
  * by csv-boundaries.ts from the quote state at the planned byte boundaries (the range reads
- * past its planned end to finish its last record); the scanner checks that its last record
- * really ends at `to`, so two ranges can neither drop nor repeat a record. Every byte it takes is
+ * past its planned end to finish its last record); where `to` is a RangeEnd, the scanner feeds
+ * it the bytes it reads and learns `to` once past the planned end. It checks that its last
+ * record really ends at `to`, so two ranges can neither drop nor repeat a record. Every byte it takes is
  * checked to be UTF-8 (per read buffer, with the `isUtf8` given), and a record longer than
  * `spec.maxRecord` bytes is an error, not an ever-growing buffer. Pure: file access comes in as
  * a `read` function.
@@ -42,6 +43,7 @@ import { plainScanFor } from './csv-fast-compiled.js';
 import { CsvEncodingError, CsvParseError, CsvRecordTooLongError } from '../errors.js';
 import { firstInvalidUtf8 } from './utf8.js';
 import { lineOf, searchable, type ReadFn } from './file-bytes.js';
+import type { RangeEnd } from './csv-boundaries.js';
 export type { ReadFn } from './file-bytes.js';
 
 /** Everything a worker needs to parse one range. */
@@ -87,10 +89,21 @@ export interface CsvSink {
 }
 
 /**
- * Parses the records from byte `from` up to the record that begins at `to` into a partition; with a sink, hands
- * them to it in batches and returns an empty partition (with the count of skipped rows).
+ * Parses the records from byte `from` up to the record that begins at `stop` (a RangeEnd: at
+ * the record start it resolves to) into a partition; with a sink, hands them to it in batches
+ * and returns an empty partition (with the count of skipped rows).
  */
-export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to: number, sink?: CsvSink, isUtf8?: (b: Uint8Array) => boolean): Partition {
+export function scanCsvRange(
+  spec: CsvRangeSpec,
+  read: ReadFn,
+  from: number,
+  stop: number | RangeEnd,
+  sink?: CsvSink,
+  isUtf8?: (b: Uint8Array) => boolean,
+): Partition {
+  // Until the end is known, the scan stops at the first record at or after the planned end.
+  let open = typeof stop === 'number' ? undefined : stop;
+  let to = typeof stop === 'number' ? stop : stop.end;
   const sep = spec.sep.charCodeAt(0);
   const ncols = spec.names.length;
   const want = spec.want;
@@ -159,7 +172,23 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to:
   // (a CRLF file: not looked for again until the next read).
   let crpos = -1;
   let finder = searchable(buf);
+  // Feeds the open end's quote machines the bytes read so far (before fill drops any).
+  const track = (more: boolean): void => {
+    if (open === undefined) return;
+    if (finder.buffer !== buf.buffer) finder = searchable(buf);
+    open.machines.feed(buf, finder, base, lim, more);
+  };
+  // At a record start p at or past `to`: true when the scan is done, else `to` was the planned
+  // end, and is now the record start where the range stops (the scan goes on if it is further).
+  const reached = (): boolean => {
+    if (open === undefined) return true;
+    track(!eof);
+    to = open.stop(read);
+    open = undefined;
+    return base + p >= to;
+  };
   const fill = (keepFrom: number): number => {
+    track(true);
     qpos = -1;
     crpos = -1;
     maskedTo = -1;
@@ -358,7 +387,10 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to:
       }
       targets.nulls.fill(0);
       p = pio[1] as number;
-      if (outcome === PLAIN_DONE) break;
+      if (outcome === PLAIN_DONE) {
+        if (reached()) break;
+        continue;
+      }
       if (outcome !== PLAIN_FULL) clearRow(targets, pio[2] as number);
       if (outcome === PLAIN_FULL) {
         if (sink !== undefined) flush();
@@ -399,7 +431,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to:
     );
     p = io[1] as number;
     if (io[0] === 1) {
-      if (p >= stopAt || (p >= lim && eof)) break;
+      if (p >= stopAt ? reached() : p >= lim && eof) break;
       continue;
     }
     if (io[0] === 0) {
