@@ -11,12 +11,22 @@
  * would stop. Functions are cached per layout (a worker compiles each once); where code
  * cannot be compiled (`Function` forbidden), or a file has very many columns, or it is
  * switched off (tests), scanPlain itself runs.
+ *
+ * A new walk first runs over a few synthetic records (`seed`, into throwaway arrays and
+ * interners) that take each of its rare branches once: a null, a marker, a negative number, a
+ * long string, CRLF. Without that, V8 optimizes the walk on the file's first plain records, and
+ * the first rare field (flights-3m's first range: a 4-character negative delay after 515k rows)
+ * deoptimizes it ("insufficient type feedback") for a second optimization while the range runs
+ * unoptimized: about 50 ms of the first range's CPU.
  */
-import { FNV_PRIME, FNV_SEED } from './byte-interner.js';
+import { ByteInterner, FNV_PRIME, FNV_SEED } from './byte-interner.js';
 import {
+  F_DATE,
   F_INT,
   F_SKIP,
+  F_TIMESTAMP,
   F_UTF8,
+  NO_I32,
   PLAIN_DONE,
   PLAIN_FULL,
   PLAIN_GENERAL,
@@ -27,6 +37,8 @@ import {
   storeField,
   wordFlags,
   type PlainPlan,
+  type PlainTargets,
+  wordsOf,
 } from './csv-fast.js';
 
 /** The signature of scanPlain (and of each compiled walk). */
@@ -49,10 +61,66 @@ export function plainScanFor(plan: PlainPlan): PlainScan {
   const key = `${plan.sep}:${plan.kind.join(',')}:${plan.slot.join(',')}`;
   let fn = cache.get(key);
   if (fn === undefined) {
-    fn = compile(plan) ?? scanPlain;
+    const made = compile(plan);
+    if (made !== undefined) seed(made, plan);
+    fn = made ?? scanPlain;
     cache.set(key, fn);
   }
   return fn;
+}
+
+/** Rounds of the seed records: enough calls for V8 to have allocated the walk's feedback. */
+const SEED_ROUNDS = 4;
+
+/** Each wanted field's text in the seed records, by kind: plain, long, negative, empty. */
+function seedText(k: number, r: number, marker: string): string {
+  if (r === 4) return k === F_SKIP ? 'x' : marker;
+  if (r === 3) return '';
+  if (k === F_DATE || k === F_TIMESTAMP) return '2001-01-01';
+  if (k === F_UTF8) return ['ab', 'abcdefgh', '-123'][r] as string;
+  return k === F_SKIP ? 'x' : (['1', '12345', '-123'][r] as string);
+}
+
+/**
+ * Runs a new walk once over records that take its rare branches (see the file's comment), with
+ * the plan's shapes but throwaway interners and arrays. The results are dropped.
+ */
+function seed(fn: PlainScan, plan: PlainPlan): void {
+  const marker = plan.markers.find((m) => m.length > 0);
+  const sep = String.fromCharCode(plan.sep);
+  const records: string[] = [];
+  for (let r = 0; r < (marker === undefined ? 4 : 5); r++) {
+    const fields = Array.from(plan.kind, (k) => seedText(k, r, marker === undefined ? '' : new TextDecoder().decode(marker)));
+    records.push(fields.join(sep) + (r === 1 ? '\r\n' : '\n'));
+  }
+  const slots = plan.slot.reduce((n, q) => Math.max(n, q + 1), 0);
+  const interners = plan.interners.map((it) => (it === undefined ? undefined : new ByteInterner()));
+  const seedPlan: PlainPlan = { ...plan, emptyIsNull: true, interners };
+  const out: PlainTargets = {
+    f64: Array.from({ length: slots }, () => new Float64Array(8)),
+    i32: Array.from({ length: slots }, () => new Int32Array(8)),
+    valid: Array.from({ length: slots }, () => new Uint8Array(8)),
+    nulls: new Int32Array(slots),
+    pend: new Int32Array(slots + 1),
+  };
+  const io = new Int32Array(3);
+  const inputs = records.map((text) => {
+    const bytes = new TextEncoder().encode(text);
+    const b = new Uint8Array(Math.ceil((bytes.length + 4) / 4) * 4);
+    b.set(bytes);
+    return { b, w: wordsOf(b), lim: bytes.length, crFree: !text.includes('\r') };
+  });
+  // V8 records type feedback only once a function has run a few times (lazy feedback
+  // allocation, after 8 calls here): the records go round until that is well past.
+  for (let round = 0; round < SEED_ROUNDS; round++) {
+    for (const { b, w, lim, crFree } of inputs) {
+      try {
+        fn(b, w, NO_I32, 0, lim, lim, 0, 8, crFree, seedPlan, out, io);
+      } catch {
+        // A seed is only a warm-up: a walk that cannot take one still reads files right.
+      }
+    }
+  }
 }
 
 /** The statements that pop the next delimiter into e (bit, e, m, i: the walk's state). */
