@@ -125,7 +125,7 @@ describe('compiled fast path = papaparse', () => {
 });
 
 describe('the seed run of a new compiled walk', () => {
-  it('leaves the plan it was compiled for as it was: no string in its interners, the same markers and tables', () => {
+  it('leaves the plan it was compiled for as it was (both walks, with masks and without): no string in its interners, the same markers and tables', () => {
     // A layout no other test uses (7 columns), so that this call compiles and seeds it.
     const kind = Uint8Array.from([F_INT, F_UTF8, F_SKIP, F_FLOAT, F_DATE, F_UTF8, F_INT32]);
     const slot = Int32Array.from([0, 1, -1, 2, 3, 4, 5]);
@@ -144,7 +144,8 @@ describe('the seed run of a new compiled walk', () => {
       dayFirst: false,
     };
     const copy = { ...plan, kind: kind.slice(), slot: slot.slice(), nullFirst: nullFirst.slice() };
-    expect(plainScanFor(plan)).not.toBe(scanPlain);
+    expect(plainScanFor(plan, true)).not.toBe(scanPlain);
+    expect(plainScanFor(plan, false)).not.toBe(scanPlain);
     expect(plan.interners[1]?.dict).toEqual([]);
     expect(plan.interners[4]?.dict).toEqual([]);
     expect(plan.interners).toBe(interners);

@@ -55,14 +55,18 @@ export function useCompiledScan(on: boolean): void {
   enabled = on;
 }
 
-/** The walk for `plan`'s layout: compiled once per layout, or scanPlain. */
-export function plainScanFor(plan: PlainPlan): PlainScan {
+/**
+ * The walk for `plan`'s layout, compiled once per layout and delimiter source: `masked` for
+ * calls that pass SIMD delimiter masks (mk), else for calls that pass none (flags from the
+ * words); or scanPlain.
+ */
+export function plainScanFor(plan: PlainPlan, masked: boolean): PlainScan {
   if (!enabled || plan.ncols > MAX_COLUMNS) return scanPlain;
-  const key = `${plan.sep}:${plan.kind.join(',')}:${plan.slot.join(',')}`;
+  const key = `${masked ? 'm' : 'w'}:${plan.sep}:${plan.kind.join(',')}:${plan.slot.join(',')}`;
   let fn = cache.get(key);
   if (fn === undefined) {
-    const made = compile(plan);
-    if (made !== undefined) seed(made, plan);
+    const made = compile(plan, masked);
+    if (made !== undefined) seed(made, plan, masked);
     fn = made ?? scanPlain;
     cache.set(key, fn);
   }
@@ -85,7 +89,7 @@ function seedText(k: number, r: number, marker: string): string {
  * Runs a new walk once over records that take its rare branches (see the file's comment), with
  * the plan's shapes but throwaway interners and arrays. The results are dropped.
  */
-function seed(fn: PlainScan, plan: PlainPlan): void {
+function seed(fn: PlainScan, plan: PlainPlan, masked: boolean): void {
   const marker = plan.markers.find((m) => m.length > 0);
   const sep = String.fromCharCode(plan.sep);
   const records: string[] = [];
@@ -108,14 +112,14 @@ function seed(fn: PlainScan, plan: PlainPlan): void {
     const bytes = new TextEncoder().encode(text);
     const b = new Uint8Array(Math.ceil((bytes.length + 4) / 4) * 4);
     b.set(bytes);
-    return { b, w: wordsOf(b), lim: bytes.length, crFree: !text.includes('\r') };
+    return { b, w: wordsOf(b), mk: masked ? masksOf(b, plan.sep) : NO_I32, lim: bytes.length, crFree: !text.includes('\r') };
   });
   // V8 records type feedback only once a function has run a few times (lazy feedback
   // allocation, after 8 calls here): the records go round until that is well past.
   for (let round = 0; round < SEED_ROUNDS; round++) {
-    for (const { b, w, lim, crFree } of inputs) {
+    for (const { b, w, mk, lim, crFree } of inputs) {
       try {
-        fn(b, w, NO_I32, 0, lim, lim, 0, 8, crFree, seedPlan, out, io);
+        fn(b, w, mk, 0, lim, lim, 0, 8, crFree, seedPlan, out, io);
       } catch {
         // A seed is only a warm-up: a walk that cannot take one still reads files right.
       }
@@ -123,16 +127,30 @@ function seed(fn: PlainScan, plan: PlainPlan): void {
   }
 }
 
+/**
+ * The flags of word i (as wordFlags(w, mk, masked, i, ...)): with masks, the mask word itself
+ * (cut to the bytes before lim in the last word, none past it).
+ */
+function flags(masked: boolean): string {
+  // One load site for every word, the last included (a branch first taken at the end of the
+  // bytes would deoptimize the walk; see wordFlags).
+  return masked
+    ? `((kw = (i < wend ? -1 : 0) | (i === wend ? tailMask : 0)) === 0 ? 0 : mk[i] & kw)`
+    : `wordFlags(w, mk, false, i, wend, tailMask, sep4, crFree)`;
+}
+
 /** The statements that pop the next delimiter into e (bit, e, m, i: the walk's state). */
-const NEXT = `
+function next(masked: boolean): string {
+  return `
     while (m === 0) {
       i++;
       if (i > wmax) { outcome = ${PLAIN_MORE}; break rows; }
-      m = wordFlags(w, mk, masked, i, wend, tailMask, sep4, crFree);
+      m = ${flags(masked)};
     }
     bit = 31 - Math.clz32(m & ((0 - m) | 0));
-    e = (i << sh) + (masked ? bit : bit >> 3);
+    e = (i << ${masked ? 5 : 2}) + ${masked ? 'bit' : '(bit >> 3)'};
     m &= (m - 1) | 0;`;
+}
 
 /** A field of kind k into slot q through storeField (every case the inline ones leave). */
 function stored(k: number, q: number): string {
@@ -179,7 +197,7 @@ function convert(k: number, q: number): string {
 }
 
 /** The end of a record after its last field (LF, CRLF, or where scanPlain stops). */
-const RECORD_END = `
+const recordEnd = (masked: boolean): string => `
     c = b[e];
     if (c === sep) { outcome = ${PLAIN_GENERAL}; break rows; }
     if (c === 10) {
@@ -188,27 +206,27 @@ const RECORD_END = `
       outcome = ${PLAIN_MORE}; break rows;
     } else if (b[e + 1] === 10) {
       p = e + 2;
-      i = p >> sh;
-      m = wordFlags(w, mk, masked, i, wend, tailMask, sep4, crFree);
-      m &= -1 << (masked ? p & 31 : (p & 3) << 3);
+      i = p >> ${masked ? 5 : 2};
+      m = ${flags(masked)};
+      m &= -1 << ${masked ? '(p & 31)' : '((p & 3) << 3)'};
     } else {
       outcome = ${PLAIN_GENERAL}; break rows;
     }`;
 
-/** The source of the walk for plan's layout. */
-function source(plan: PlainPlan): string {
+/** The source of the walk for plan's layout, with or without masks. */
+function source(plan: PlainPlan, masked: boolean): string {
   const locals: string[] = [];
   const fields: string[] = [];
   for (let f = 0; f < plan.ncols; f++) {
     const k = plan.kind[f] as number;
     const q = plan.slot[f] as number;
-    let block = NEXT;
+    let block = next(masked);
     if (k !== F_SKIP) {
       if (k === F_INT) locals.push(`const V${q} = out.f64[${q}], OK${q} = out.valid[${q}];`);
       if (k === F_UTF8) locals.push(`const V${q} = out.i32[${q}], OK${q} = out.valid[${q}], I${q} = plan.interners[${q}];`);
       block += convert(k, q);
     }
-    block += f === plan.ncols - 1 ? RECORD_END : `\n    if (b[e] !== sep) { outcome = ${PLAIN_GENERAL}; break rows; }\n    s = e + 1;`;
+    block += f === plan.ncols - 1 ? recordEnd(masked) : `\n    if (b[e] !== sep) { outcome = ${PLAIN_GENERAL}; break rows; }\n    s = e + 1;`;
     fields.push(`    // column ${f}${block}`);
   }
   return `"use strict";
@@ -219,20 +237,17 @@ function source(plan: PlainPlan): string {
   const nullFirst = plan.nullFirst;
   ${locals.join('\n  ')}
   const sep4 = Math.imul(sep, 0x01010101);
-  const masked = mk.length > 0;
-  const sh = masked ? 5 : 2;
-  const wend = lim >> sh;
-  const tailBits = masked ? lim & 31 : (lim & 3) << 3;
+  const wend = lim >> ${masked ? 5 : 2};
+  const tailBits = ${masked ? 'lim & 31' : '(lim & 3) << 3'};
   const tailMask = ~(-1 << tailBits);
   const wmax = tailMask !== 0 ? wend : wend - 1;
   let p = p0;
   let n = n0;
   let outcome = ${PLAIN_DONE};
-  io[1] = p;
-  io[2] = n;
-  let i = p >> sh;
-  let m = wordFlags(w, mk, masked, i, wend, tailMask, sep4, crFree);
-  m &= -1 << (masked ? p & 31 : (p & 3) << 3);
+  let kw = 0;
+  let i = p >> ${masked ? 5 : 2};
+  let m = ${flags(masked)};
+  m &= -1 << ${masked ? '(p & 31)' : '((p & 3) << 3)'};
   let bit = 0, e = 0, s = 0, c = 0, np = 0;
   rows: for (;;) {
     if (p >= stopAt) { outcome = ${PLAIN_DONE}; break; }
@@ -242,19 +257,27 @@ function source(plan: PlainPlan): string {
 ${fields.join('\n')}
     for (let j = 0; j < np; j++) nulls[pend[j]]++;
     n++;
-    io[1] = p;
-    io[2] = n;
   }
+  // Every exit leaves the row it was in unfinished: p is that row's start, n the rows done.
+  io[1] = p;
+  io[2] = n;
   return outcome;
   };`;
 }
 
 /** The compiled walk, or undefined where code cannot be compiled. */
-function compile(plan: PlainPlan): PlainScan | undefined {
+function compile(plan: PlainPlan, masked: boolean): PlainScan | undefined {
   try {
-    const make = new Function('wordFlags', 'storeField', source(plan)) as (wf: typeof wordFlags, sf: typeof storeField) => PlainScan;
+    const make = new Function('wordFlags', 'storeField', source(plan, masked)) as (wf: typeof wordFlags, sf: typeof storeField) => PlainScan;
     return make(wordFlags, storeField);
   } catch {
     return undefined;
   }
+}
+
+/** The delimiter masks of b as delimiter-masks.ts works them out (bit j of word i: byte 32 i + j is sep, LF or CR). */
+function masksOf(b: Uint8Array, sep: number): Int32Array {
+  const mk = new Int32Array(Math.ceil(b.length / 32) + 1);
+  for (let k = 0; k < b.length; k++) if (b[k] === sep || b[k] === 10 || b[k] === 13) mk[k >> 5] = (mk[k >> 5] as number) | (1 << (k & 31));
+  return mk;
 }

@@ -39,7 +39,7 @@ import {
   type PlainPlan,
   type PlainTargets,
 } from './csv-fast.js';
-import { plainScanFor } from './csv-fast-compiled.js';
+import { plainScanFor, type PlainScan } from './csv-fast-compiled.js';
 import { CsvEncodingError, CsvParseError, CsvRecordTooLongError } from '../errors.js';
 import { firstInvalidUtf8 } from './utf8.js';
 import { lineOf, searchable, type ReadFn } from './file-bytes.js';
@@ -340,7 +340,9 @@ export function scanCsvRange(
     pend: new Int32Array(nwant + 1),
   };
   const pio = new Int32Array(3);
-  const scanPlain = plainScanFor(plan);
+  // The walks for reads with SIMD delimiter masks, and without (compiled when first needed).
+  const scanMasked = simd !== undefined ? plainScanFor(plan, true) : undefined;
+  let scanWords: PlainScan | undefined;
   let words = wordsOf(buf);
   let fast = nwant > 0 && words.length > 0;
   let general = 0; // records the general path took while the fast path was on
@@ -379,6 +381,7 @@ export function scanCsvRange(
         targets.valid[j] = b.valid;
         cap = Math.min(cap, b.capacity);
       }
+      const scanPlain = mk.length > 0 && scanMasked !== undefined ? scanMasked : (scanWords ??= plainScanFor(plan, false));
       const outcome = scanPlain(buf, words, mk, p, qpos, stopAt, (builders[0] as ColumnBuilder).n, cap, crFree, plan, targets, pio);
       for (let j = 0; j < nwant; j++) {
         const b = builders[j] as ColumnBuilder;
