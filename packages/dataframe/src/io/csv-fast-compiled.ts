@@ -108,12 +108,18 @@ function seed(fn: PlainScan, plan: PlainPlan, masked: boolean): void {
     pend: new Int32Array(slots + 1),
   };
   const io = new Int32Array(3);
-  const inputs = records.map((text) => {
-    const bytes = new TextEncoder().encode(text);
-    const b = new Uint8Array(Math.ceil((bytes.length + 4) / 4) * 4);
-    b.set(bytes);
-    return { b, w: wordsOf(b), mk: masked ? masksOf(b, plan.sep) : NO_I32, lim: bytes.length, crFree: !text.includes('\r') };
-  });
+  // Each record is followed by the start of another, unfinished at the end of the bytes, which
+  // end at byte 31 of a 32-byte word: the walk then works out the flags of a last word of 31
+  // bytes, whose mask (2^31 - 1) is past the small integers a shorter one gives V8's feedback.
+  const inputs = records
+    .map((text) => {
+      const head = new TextEncoder().encode(text);
+      const lim = head.length | 31;
+      const b = new Uint8Array(lim + 5).fill(120, head.length, lim); // 'x'
+      b.set(head);
+      return { b: b.subarray(0, lim + 1), lim, crFree: !text.includes('\r') };
+    })
+    .map(({ b, lim, crFree }) => ({ b, w: wordsOf(b), mk: masked ? masksOf(b.subarray(0, lim), plan.sep) : NO_I32, lim, crFree }));
   // V8 records type feedback only once a function has run a few times (lazy feedback
   // allocation, after 8 calls here): the records go round until that is well past.
   for (let round = 0; round < SEED_ROUNDS; round++) {
