@@ -155,3 +155,28 @@ describe('the seed run of a new compiled walk', () => {
     expect(plan.nullFirst).toEqual(copy.nullFirst);
   });
 });
+
+describe('short strings read by one 4-byte load', () => {
+  it('1 to 4 byte strings (multi-byte UTF-8 included) at every offset of many read buffers equal a plain split of the text', async () => {
+    const r = rng(21);
+    const alphabet = ['a', 'B', 'z', '0', 'é', '-', ' '];
+    const lines = ['id,s,t'];
+    for (let i = 0; i < 60_000; i++) {
+      const word = (): string => {
+        let w = '';
+        const len = 1 + Math.floor(r() * 4);
+        while (new TextEncoder().encode(w).length < len) w += alphabet[Math.floor(r() * alphabet.length)];
+        return new TextEncoder().encode(w).length <= 4 ? w : w.slice(0, -1) || 'x';
+      };
+      lines.push(`${i},${word()},${word()}`);
+    }
+    const text = lines.join('\n') + '\n';
+    const p = tmp.file('short-strings.csv', text);
+    const got = await readCSV(p, { dtypes: { id: 'int64', s: 'utf8', t: 'utf8' } }).toRecords({ scheduler: 'sync' });
+    const want = lines.slice(1).map((l) => {
+      const [id, s, t] = l.split(',');
+      return { id: Number(id), s, t };
+    });
+    expect(got).toEqual(want);
+  });
+});

@@ -167,8 +167,20 @@ function stored(k: number, q: number): string {
     }`;
 }
 
+/**
+ * The little-endian packing of the 1 to 4 bytes [s, e) into v: with masks, one 4-byte read (the
+ * masked read buffer lies in WebAssembly memory with room after it, see delimiter-masks.ts) cut
+ * to the field's bytes; else byte by byte.
+ */
+function packShort(masked: boolean): string {
+  return masked
+    ? `const v = dv.getInt32(s, true) & (-1 >>> (32 - ((e - s) << 3)));`
+    : `let v = 0;
+        for (let j = s; j < e; j++) v |= b[j] << ((j - s) << 3);`;
+}
+
 /** The block converting field [s, e) of kind k into slot q (scanPlain's cases, k fixed). */
-function convert(k: number, q: number): string {
+function convert(k: number, q: number, masked: boolean): string {
   if (k !== F_INT && k !== F_UTF8) return stored(k, q);
   const inline =
     k === F_INT
@@ -185,8 +197,7 @@ function convert(k: number, q: number): string {
       if (j < e || digits === 0 || digits > 15) { outcome = ${PLAIN_GENERAL}; break rows; }
       V${q}[n] = neg ? -v : v;`
       : `if (e - s <= 4) {
-        let v = 0;
-        for (let j = s; j < e; j++) v |= b[j] << ((j - s) << 3);
+        ${packShort(masked)}
         V${q}[n] = I${q}.internShort(b, s, e, v);
       } else {
         let h = ${FNV_SEED};
@@ -230,7 +241,7 @@ function source(plan: PlainPlan, masked: boolean): string {
     if (k !== F_SKIP) {
       if (k === F_INT) locals.push(`const V${q} = out.f64[${q}], OK${q} = out.valid[${q}];`);
       if (k === F_UTF8) locals.push(`const V${q} = out.i32[${q}], OK${q} = out.valid[${q}], I${q} = plan.interners[${q}];`);
-      block += convert(k, q);
+      block += convert(k, q, masked);
     }
     block += f === plan.ncols - 1 ? recordEnd(masked) : `\n    if (b[e] !== sep) { outcome = ${PLAIN_GENERAL}; break rows; }\n    s = e + 1;`;
     fields.push(`    // column ${f}${block}`);
@@ -243,6 +254,7 @@ function source(plan: PlainPlan, masked: boolean): string {
   const nullFirst = plan.nullFirst;
   ${locals.join('\n  ')}
   const sep4 = Math.imul(sep, 0x01010101);
+  ${masked ? 'const dv = new DataView(b.buffer, b.byteOffset);' : ''}
   const wend = lim >> ${masked ? 5 : 2};
   const tailBits = ${masked ? 'lim & 31' : '(lim & 3) << 3'};
   const tailMask = ~(-1 << tailBits);
