@@ -156,8 +156,8 @@ describe('the seed run of a new compiled walk', () => {
   });
 });
 
-describe('short strings read by one 4-byte load', () => {
-  it('1 to 4 byte strings (multi-byte UTF-8 included) at every offset of many read buffers equal a plain split of the text', async () => {
+describe('short strings and integers read by one 4-byte load', () => {
+  it('1 to 4 byte strings (multi-byte UTF-8 included) and integers of 1 to 5 digits, signed, at every offset of many read buffers equal a plain split of the text', async () => {
     const r = rng(21);
     const alphabet = ['a', 'B', 'z', '0', 'é', '-', ' '];
     const lines = ['id,s,t'];
@@ -168,7 +168,7 @@ describe('short strings read by one 4-byte load', () => {
         while (new TextEncoder().encode(w).length < len) w += alphabet[Math.floor(r() * alphabet.length)];
         return new TextEncoder().encode(w).length <= 4 ? w : w.slice(0, -1) || 'x';
       };
-      lines.push(`${i},${word()},${word()}`);
+      lines.push(`${i % 3 === 0 ? -i : i},${word()},${word()}`);
     }
     const text = lines.join('\n') + '\n';
     const p = tmp.file('short-strings.csv', text);

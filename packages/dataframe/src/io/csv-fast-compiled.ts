@@ -179,6 +179,31 @@ function packShort(masked: boolean): string {
         for (let j = s; j < e; j++) v |= b[j] << ((j - s) << 3);`;
 }
 
+/**
+ * The digits [j, e) of an integer into v, or the record to the general path. With masks, 1 to 4
+ * digits at once (SWAR, one 4-byte read as packShort): each byte XOR '0' must be 0..9 (high
+ * nibble 0, and no carry into it when 6 is added), the digits move to the top of the word, and
+ * pairs then pairs of pairs combine (10 a + b, 100 ab + cd); more digits, or none, take the loop.
+ */
+function parseDigits(masked: boolean): string {
+  const loop = `for (; j < e; j++) {
+        const d = b[j] - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+      if (j < e || digits === 0 || digits > 15) { outcome = ${PLAIN_GENERAL}; break rows; }`;
+  if (!masked) return loop;
+  return `if (digits >= 1 && digits <= 4) {
+        let d = (dv.getInt32(j, true) ^ 0x30303030) & (-1 >>> (32 - (digits << 3)));
+        if ((d & 0xf0f0f0f0) !== 0 || ((d + 0x06060606) & 0xf0f0f0f0) !== 0) { outcome = ${PLAIN_GENERAL}; break rows; }
+        d <<= (4 - digits) << 3;
+        d = (Math.imul(d, 10) + (d >>> 8)) & 0x00ff00ff;
+        v = (Math.imul(d, 100) + (d >>> 16)) & 0x3fff;
+      } else {
+      ${loop}
+      }`;
+}
+
 /** The block converting field [s, e) of kind k into slot q (scanPlain's cases, k fixed). */
 function convert(k: number, q: number, masked: boolean): string {
   if (k !== F_INT && k !== F_UTF8) return stored(k, q);
@@ -189,12 +214,7 @@ function convert(k: number, q: number, masked: boolean): string {
       if (neg) j++;
       let v = 0;
       const digits = e - j;
-      for (; j < e; j++) {
-        const d = b[j] - 48;
-        if (d < 0 || d > 9) break;
-        v = v * 10 + d;
-      }
-      if (j < e || digits === 0 || digits > 15) { outcome = ${PLAIN_GENERAL}; break rows; }
+      ${parseDigits(masked)}
       V${q}[n] = neg ? -v : v;`
       : `if (e - s <= 4) {
         ${packShort(masked)}
