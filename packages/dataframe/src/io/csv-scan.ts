@@ -20,73 +20,22 @@ import { CR, LF, QUOTE, scanBatch, scanRecord } from './csv-records.js';
 export { fastNumber } from './csv-records.js';
 import { ByteInterner } from './byte-interner.js';
 import { delimiterMasks } from './delimiter-masks.js';
-import {
-  F_DATE,
-  F_FLOAT,
-  F_GENERAL,
-  F_INT,
-  F_INT32,
-  F_SKIP,
-  F_TIMESTAMP,
-  F_UTF8,
-  NO_F64,
-  NO_I32,
-  PLAIN_DONE,
-  PLAIN_FULL,
-  PLAIN_MORE,
-  clearRow,
-  wordsOf,
-  type PlainPlan,
-  type PlainTargets,
-} from './csv-fast.js';
+import { NO_I32, PLAIN_DONE, PLAIN_FULL, PLAIN_MORE, clearRow, wordsOf } from './csv-fast.js';
+import { plainPlan, plainTargets } from './csv-plain-setup.js';
 import { plainScanFor, type PlainScan } from './csv-fast-compiled.js';
 import { CsvEncodingError, CsvParseError, CsvRecordTooLongError } from '../errors.js';
 import { firstInvalidUtf8 } from './utf8.js';
 import { lineOf, searchable, type ReadFn } from './file-bytes.js';
 import type { RangeEnd } from './csv-boundaries.js';
+import type { CsvRangeSpec, CsvSink } from './csv-range-spec.js';
 export type { ReadFn } from './file-bytes.js';
-
-/** Everything a worker needs to parse one range. */
-export interface CsvRangeSpec {
-  file: string;
-  start: number;
-  end: number;
-  size: number;
-  header: boolean;
-  sep: string;
-  names: string[];
-  types: DType[];
-  /** File column indices to produce, in output order. */
-  want: number[];
-  nullValues: string[];
-  onBadLines: 'error' | 'skip' | 'warn';
-  /** An invalid date in a date column: a bad line ('error', the default) or a null. */
-  invalidDates?: 'error' | 'null';
-  /** Slash dates are D/M/YYYY (pandas' dayfirst), not M/D/YYYY. */
-  dayfirst?: boolean;
-  estRows: number;
-  /** The file's modification time when planned (with `size`: a changed file is an error). */
-  mtime: number;
-  /** The longest record, in bytes, that the scanner buffers. */
-  maxRecord: number;
-  /** The text encoding ('utf-8' for the byte scanner; others go through papaparse). */
-  encoding: string;
-}
+export type { CsvRangeSpec, CsvSink } from './csv-range-spec.js';
 
 const decoder = new TextDecoder('utf-8');
 // 64 KiB: reads into a buffer that stays in the core's cache ran ~3x faster here than into
 // 4 MiB (flights-3m, 16 MiB ranges: 2 ms against 7 ms to read and count quotes), and the
 // scan that follows reads the bytes from that cache. A record longer than the buffer grows it.
 let shared: Uint8Array = new Uint8Array(64 << 10);
-
-/**
- * Where a scan can hand its rows as it goes, instead of building whole columns: batches of
- * about `rows` rows (views on buffers that the scan then reuses), in file order.
- */
-export interface CsvSink {
-  rows: number;
-  take(batch: Partition): void;
-}
 
 /**
  * Parses the records from byte `from` up to the record that begins at `stop` (a RangeEnd: at
@@ -307,38 +256,8 @@ export function scanCsvRange(
   }
   // The fast path (csv-fast.ts) takes the plain records between quote characters; the general
   // path below takes one record whenever the fast path stops at one it does not handle.
-  const kindOf = (t: DType): number =>
-    t === 'float64'
-      ? F_FLOAT
-      : t === 'int64'
-        ? F_INT
-        : t === 'int32'
-          ? F_INT32
-          : t === 'utf8'
-            ? F_UTF8
-            : t === 'timestamp'
-              ? F_TIMESTAMP
-              : t === 'date'
-                ? F_DATE
-                : F_GENERAL;
-  const plan: PlainPlan = {
-    sep,
-    ncols,
-    kind: Uint8Array.from(spec.names, (_, fi) => ((slotOf[fi] as number) < 0 ? F_SKIP : kindOf(spec.types[fi] as DType))),
-    slot: slotOf,
-    markers: nulls,
-    nullFirst,
-    emptyIsNull,
-    interners,
-    dayFirst: spec.dayfirst === true,
-  };
-  const targets: PlainTargets = {
-    f64: builders.map(() => NO_F64),
-    i32: builders.map(() => NO_I32),
-    valid: builders.map((b) => b.valid),
-    nulls: new Int32Array(nwant),
-    pend: new Int32Array(nwant + 1),
-  };
+  const plan = plainPlan(spec, slotOf, nulls, nullFirst, emptyIsNull, interners);
+  const targets = plainTargets(builders);
   const pio = new Int32Array(3);
   // The walks for reads with SIMD delimiter masks, and without (compiled when first needed).
   const scanMasked = simd !== undefined ? plainScanFor(plan, true) : undefined;
