@@ -116,8 +116,9 @@ class CsvSource implements Source {
     return this.rangeTasks(`read-csv-agg-${tokenize(token, spec, steps)}`, token, want, 'readCsvAggregate', [spec, keyTypes, steps]);
   }
   /**
-   * One task per range, `op(spec, ...args, ...quote-state transfers of the pre-pass chunks up to
-   * its own)`, named `name,i` (see io/csv-boundaries.ts).
+   * One task per range, `op(spec, ...args, ...quote-state transfers of the pre-pass chunks before
+   * it)`, named `name,i` (see io/csv-boundaries.ts): the first range waits for no pre-pass task,
+   * and a range finds its own end from the bytes it reads.
    */
   private rangeTasks(name: string, token: string, want: number[], op: string, args: unknown[]): Lowered {
     const tasks = new Map<Key, Node>();
@@ -127,6 +128,7 @@ class CsvSource implements Source {
       const ranges = this.ranges(f);
       const transfers: Node[] = [];
       ranges.forEach(([s, e], r) => {
+        const before = transfers.slice();
         if (r < ranges.length - 1) {
           // The quote-state transfer of [b_r, b_{r+1}), where b_r is the byte before range r's planned start.
           const k = chunkKey(`csv-quotes-${token}`, fi, r);
@@ -144,7 +146,7 @@ class CsvSource implements Source {
           want,
           estRows: Math.ceil(((e - s) / this.bytesPerRow) * 1.1) + 16,
         };
-        tasks.set(chunkKey(name, part++), { op: `${IO}#${op}`, args: [quote(spec), ...quoted, ...transfers] });
+        tasks.set(chunkKey(name, part++), { op: `${IO}#${op}`, args: [quote(spec), ...quoted, ...before] });
       });
     }
     return { name, graph: new HighLevelGraph([new MaterializedLayer(name, tasks)]) };

@@ -4,13 +4,17 @@
  * newlines and "" inside, empty fields, CRLF, a last line without a newline, records of the
  * wrong length, and files built so that the first 64 KiB read buffer ends inside a quoted
  * field, and between the CR and the LF of a line end. Every projection of the columns (the
- * others are skipped by the compiled code without being converted).
+ * others are skipped by the compiled code without being converted). And the seed run of a new
+ * walk (its rare branches taken once, for V8's type feedback) leaves the real plan untouched.
  */
 import { describe, expect, it } from 'vitest';
 import { readCSV, type DType } from '@tsdask/dataframe';
 import { useCompiledScan } from '@tsdask/dataframe/io';
 import { mulberry32 as rng } from '../../../test/support/seeded-random.js';
 import { tempFiles } from './temp-files.js';
+import { plainScanFor } from '../src/io/csv-fast-compiled.js';
+import { F_DATE, F_FLOAT, F_INT, F_INT32, F_SKIP, F_UTF8, scanPlain, type PlainPlan } from '../src/io/csv-fast.js';
+import { ByteInterner } from '../src/io/byte-interner.js';
 
 const tmp = tempFiles('tsdask-csv-compiled-');
 const BUFFER = 64 << 10;
@@ -117,5 +121,62 @@ describe('compiled fast path = papaparse', () => {
     }
     lines.splice(150, 1, '1,a,2.5');
     await expectSameAsPapaparse(tmp.file('short.csv', lines.join('\n') + '\n'));
+  });
+});
+
+describe('the seed run of a new compiled walk', () => {
+  it('leaves the plan it was compiled for as it was (both walks, with masks and without): no string in its interners, the same markers and tables', () => {
+    // A layout no other test uses (7 columns), so that this call compiles and seeds it.
+    const kind = Uint8Array.from([F_INT, F_UTF8, F_SKIP, F_FLOAT, F_DATE, F_UTF8, F_INT32]);
+    const slot = Int32Array.from([0, 1, -1, 2, 3, 4, 5]);
+    const nullFirst = new Int32Array(256);
+    nullFirst[78] = 1 << 2; // 'NA'
+    const interners = [undefined, new ByteInterner(), undefined, undefined, new ByteInterner(), undefined];
+    const plan: PlainPlan = {
+      sep: 59,
+      ncols: 7,
+      kind,
+      slot,
+      markers: [new TextEncoder().encode('NA')],
+      nullFirst,
+      emptyIsNull: false,
+      interners,
+      dayFirst: false,
+    };
+    const copy = { ...plan, kind: kind.slice(), slot: slot.slice(), nullFirst: nullFirst.slice() };
+    expect(plainScanFor(plan, true)).not.toBe(scanPlain);
+    expect(plainScanFor(plan, false)).not.toBe(scanPlain);
+    expect(plan.interners[1]?.dict).toEqual([]);
+    expect(plan.interners[4]?.dict).toEqual([]);
+    expect(plan.interners).toBe(interners);
+    expect(plan.emptyIsNull).toBe(false);
+    expect(plan.kind).toEqual(copy.kind);
+    expect(plan.slot).toEqual(copy.slot);
+    expect(plan.nullFirst).toEqual(copy.nullFirst);
+  });
+});
+
+describe('short strings and integers read by one 4-byte load', () => {
+  it('1 to 4 byte strings (multi-byte UTF-8 included) and integers of 1 to 5 digits, signed, at every offset of many read buffers equal a plain split of the text', async () => {
+    const r = rng(21);
+    const alphabet = ['a', 'B', 'z', '0', 'é', '-', ' '];
+    const lines = ['id,s,t'];
+    for (let i = 0; i < 60_000; i++) {
+      const word = (): string => {
+        let w = '';
+        const len = 1 + Math.floor(r() * 4);
+        while (new TextEncoder().encode(w).length < len) w += alphabet[Math.floor(r() * alphabet.length)];
+        return new TextEncoder().encode(w).length <= 4 ? w : w.slice(0, -1) || 'x';
+      };
+      lines.push(`${i % 3 === 0 ? -i : i},${word()},${word()}`);
+    }
+    const text = lines.join('\n') + '\n';
+    const p = tmp.file('short-strings.csv', text);
+    const got = await readCSV(p, { dtypes: { id: 'int64', s: 'utf8', t: 'utf8' } }).toRecords({ scheduler: 'sync' });
+    const want = lines.slice(1).map((l) => {
+      const [id, s, t] = l.split(',');
+      return { id: Number(id), s, t };
+    });
+    expect(got).toEqual(want);
   });
 });

@@ -119,6 +119,40 @@ describe('groupIds', () => {
 });
 
 describe('GroupCoder', () => {
+  it('numbers pairs the same through the direct table, as its codes outgrow it batch by batch, and past it', () => {
+    // Two utf8-like code columns whose codes grow: small first (the direct pair table), then
+    // wider rows and longer columns (laid out again), then beyond its size (the hash table).
+    const rand = lcg(77);
+    const n = 40_000;
+    const a = new Int32Array(n);
+    const b = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const reach = i < 10_000 ? 20 : i < 20_000 ? 700 : 5000;
+      a[i] = Math.floor(rand() * reach);
+      b[i] = Math.floor(rand() * (i < 30_000 ? reach : 3000));
+    }
+    const dict = Array.from({ length: 5000 }, (_, i) => `s${i}`);
+    const cols: ColumnData[] = [
+      { type: 'utf8', values: a, dict },
+      { type: 'utf8', values: b, dict },
+    ];
+    const ref = referenceIds(cols, n, true);
+    const coder = new GroupCoder(['utf8', 'utf8']);
+    const ids: number[] = [];
+    for (let s = 0; s < n;) {
+      const e = Math.min(n, s + 1 + Math.floor(rand() * 6000));
+      const out = new Int32Array(e - s);
+      coder.encode(
+        cols.map((c) => sliceColumn(c, s, e)),
+        e - s,
+        out,
+      );
+      ids.push(...out);
+      s = e;
+    }
+    expect(ids).toEqual(ref.ids);
+    expect(coder.count).toBe(ref.first.length);
+  });
   it('gives rows streamed in random batches the ids of one batch, and each group the key values of its first row', () => {
     const rand = lcg(9);
     for (let trial = 0; trial < 60; trial++) {

@@ -7,8 +7,9 @@
  *
  * A range is scanned from the record start `from` up to the record start `to`, both worked out
  * by csv-boundaries.ts from the quote state at the planned byte boundaries (the range reads
- * past its planned end to finish its last record); the scanner checks that its last record
- * really ends at `to`, so two ranges can neither drop nor repeat a record. Every byte it takes is
+ * past its planned end to finish its last record); where `to` is a RangeEnd, the scanner feeds
+ * it the bytes it reads and learns `to` once past the planned end. It checks that its last
+ * record really ends at `to`, so two ranges can neither drop nor repeat a record. Every byte it takes is
  * checked to be UTF-8 (per read buffer, with the `isUtf8` given), and a record longer than
  * `spec.maxRecord` bytes is an error, not an ever-growing buffer. Pure: file access comes in as
  * a `read` function.
@@ -19,57 +20,16 @@ import { CR, LF, QUOTE, scanBatch, scanRecord } from './csv-records.js';
 export { fastNumber } from './csv-records.js';
 import { ByteInterner } from './byte-interner.js';
 import { delimiterMasks } from './delimiter-masks.js';
-import {
-  F_DATE,
-  F_FLOAT,
-  F_GENERAL,
-  F_INT,
-  F_INT32,
-  F_SKIP,
-  F_TIMESTAMP,
-  F_UTF8,
-  NO_F64,
-  NO_I32,
-  PLAIN_DONE,
-  PLAIN_FULL,
-  PLAIN_MORE,
-  clearRow,
-  wordsOf,
-  type PlainPlan,
-  type PlainTargets,
-} from './csv-fast.js';
-import { plainScanFor } from './csv-fast-compiled.js';
+import { NO_I32, PLAIN_DONE, PLAIN_FULL, PLAIN_MORE, clearRow, wordsOf } from './csv-fast.js';
+import { plainPlan, plainTargets } from './csv-plain-setup.js';
+import { plainScanFor, type PlainScan } from './csv-fast-compiled.js';
 import { CsvEncodingError, CsvParseError, CsvRecordTooLongError } from '../errors.js';
 import { firstInvalidUtf8 } from './utf8.js';
 import { lineOf, searchable, type ReadFn } from './file-bytes.js';
+import type { RangeEnd } from './csv-boundaries.js';
+import type { CsvRangeSpec, CsvSink } from './csv-range-spec.js';
 export type { ReadFn } from './file-bytes.js';
-
-/** Everything a worker needs to parse one range. */
-export interface CsvRangeSpec {
-  file: string;
-  start: number;
-  end: number;
-  size: number;
-  header: boolean;
-  sep: string;
-  names: string[];
-  types: DType[];
-  /** File column indices to produce, in output order. */
-  want: number[];
-  nullValues: string[];
-  onBadLines: 'error' | 'skip' | 'warn';
-  /** An invalid date in a date column: a bad line ('error', the default) or a null. */
-  invalidDates?: 'error' | 'null';
-  /** Slash dates are D/M/YYYY (pandas' dayfirst), not M/D/YYYY. */
-  dayfirst?: boolean;
-  estRows: number;
-  /** The file's modification time when planned (with `size`: a changed file is an error). */
-  mtime: number;
-  /** The longest record, in bytes, that the scanner buffers. */
-  maxRecord: number;
-  /** The text encoding ('utf-8' for the byte scanner; others go through papaparse). */
-  encoding: string;
-}
+export type { CsvRangeSpec, CsvSink } from './csv-range-spec.js';
 
 const decoder = new TextDecoder('utf-8');
 // 64 KiB: reads into a buffer that stays in the core's cache ran ~3x faster here than into
@@ -78,19 +38,21 @@ const decoder = new TextDecoder('utf-8');
 let shared: Uint8Array = new Uint8Array(64 << 10);
 
 /**
- * Where a scan can hand its rows as it goes, instead of building whole columns: batches of
- * about `rows` rows (views on buffers that the scan then reuses), in file order.
+ * Parses the records from byte `from` up to the record that begins at `stop` (a RangeEnd: at
+ * the record start it resolves to) into a partition; with a sink, hands them to it in batches
+ * and returns an empty partition (with the count of skipped rows).
  */
-export interface CsvSink {
-  rows: number;
-  take(batch: Partition): void;
-}
-
-/**
- * Parses the records from byte `from` up to the record that begins at `to` into a partition; with a sink, hands
- * them to it in batches and returns an empty partition (with the count of skipped rows).
- */
-export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to: number, sink?: CsvSink, isUtf8?: (b: Uint8Array) => boolean): Partition {
+export function scanCsvRange(
+  spec: CsvRangeSpec,
+  read: ReadFn,
+  from: number,
+  stop: number | RangeEnd,
+  sink?: CsvSink,
+  isUtf8?: (b: Uint8Array) => boolean,
+): Partition {
+  // Until the end is known, the scan stops at the first record at or after the planned end.
+  let open = typeof stop === 'number' ? undefined : stop;
+  let to = typeof stop === 'number' ? stop : stop.end;
   const sep = spec.sep.charCodeAt(0);
   const ncols = spec.names.length;
   const want = spec.want;
@@ -159,7 +121,23 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to:
   // (a CRLF file: not looked for again until the next read).
   let crpos = -1;
   let finder = searchable(buf);
+  // Feeds the open end's quote machines the bytes read so far (before fill drops any).
+  const track = (more: boolean): void => {
+    if (open === undefined) return;
+    if (finder.buffer !== buf.buffer) finder = searchable(buf);
+    open.machines.feed(buf, finder, base, lim, more);
+  };
+  // At a record start p at or past `to`: true when the scan is done, else `to` was the planned
+  // end, and is now the record start where the range stops (the scan goes on if it is further).
+  const reached = (): boolean => {
+    if (open === undefined) return true;
+    track(!eof);
+    to = open.stop(read);
+    open = undefined;
+    return base + p >= to;
+  };
   const fill = (keepFrom: number): number => {
+    track(true);
     qpos = -1;
     crpos = -1;
     maskedTo = -1;
@@ -278,40 +256,12 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to:
   }
   // The fast path (csv-fast.ts) takes the plain records between quote characters; the general
   // path below takes one record whenever the fast path stops at one it does not handle.
-  const kindOf = (t: DType): number =>
-    t === 'float64'
-      ? F_FLOAT
-      : t === 'int64'
-        ? F_INT
-        : t === 'int32'
-          ? F_INT32
-          : t === 'utf8'
-            ? F_UTF8
-            : t === 'timestamp'
-              ? F_TIMESTAMP
-              : t === 'date'
-                ? F_DATE
-                : F_GENERAL;
-  const plan: PlainPlan = {
-    sep,
-    ncols,
-    kind: Uint8Array.from(spec.names, (_, fi) => ((slotOf[fi] as number) < 0 ? F_SKIP : kindOf(spec.types[fi] as DType))),
-    slot: slotOf,
-    markers: nulls,
-    nullFirst,
-    emptyIsNull,
-    interners,
-    dayFirst: spec.dayfirst === true,
-  };
-  const targets: PlainTargets = {
-    f64: builders.map(() => NO_F64),
-    i32: builders.map(() => NO_I32),
-    valid: builders.map((b) => b.valid),
-    nulls: new Int32Array(nwant),
-    pend: new Int32Array(nwant + 1),
-  };
+  const plan = plainPlan(spec, slotOf, nulls, nullFirst, emptyIsNull, interners);
+  const targets = plainTargets(builders);
   const pio = new Int32Array(3);
-  const scanPlain = plainScanFor(plan);
+  // The walks for reads with SIMD delimiter masks, and without (compiled when first needed).
+  const scanMasked = simd !== undefined ? plainScanFor(plan, true) : undefined;
+  let scanWords: PlainScan | undefined;
   let words = wordsOf(buf);
   let fast = nwant > 0 && words.length > 0;
   let general = 0; // records the general path took while the fast path was on
@@ -350,6 +300,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to:
         targets.valid[j] = b.valid;
         cap = Math.min(cap, b.capacity);
       }
+      const scanPlain = mk.length > 0 && scanMasked !== undefined ? scanMasked : (scanWords ??= plainScanFor(plan, false));
       const outcome = scanPlain(buf, words, mk, p, qpos, stopAt, (builders[0] as ColumnBuilder).n, cap, crFree, plan, targets, pio);
       for (let j = 0; j < nwant; j++) {
         const b = builders[j] as ColumnBuilder;
@@ -358,7 +309,10 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to:
       }
       targets.nulls.fill(0);
       p = pio[1] as number;
-      if (outcome === PLAIN_DONE) break;
+      if (outcome === PLAIN_DONE) {
+        if (reached()) break;
+        continue;
+      }
       if (outcome !== PLAIN_FULL) clearRow(targets, pio[2] as number);
       if (outcome === PLAIN_FULL) {
         if (sink !== undefined) flush();
@@ -399,7 +353,7 @@ export function scanCsvRange(spec: CsvRangeSpec, read: ReadFn, from: number, to:
     );
     p = io[1] as number;
     if (io[0] === 1) {
-      if (p >= stopAt || (p >= lim && eof)) break;
+      if (p >= stopAt ? reached() : p >= lim && eof) break;
       continue;
     }
     if (io[0] === 0) {

@@ -8,7 +8,7 @@
  * other dtypes through a Map of their numbers (-0 equal to 0). A null or NaN key gets -1 (the
  * row is dropped, as pandas drops null keys) or, with dropna false, one code of its own.
  * Several key columns combine pairwise: (ids so far, next column's code) -> a dense id through
- * an open-addressing table of the pairs (PairIds).
+ * a direct table while the codes are small, else an open-addressing table of the pairs (PairIds).
  *
  * A GroupCoder keeps its codes across batches, so rows streamed in several batches (a fused
  * CSV scan) get the same ids, in the same order, as in one batch.
@@ -88,27 +88,102 @@ function pairSlot(x: number, y: number, mask: number): number {
   return (h ^ (h >>> 16)) & mask;
 }
 
+/** The most slots of a direct pair table (4 MiB); past it, pairs go through the hash table. */
+const DIRECT_MAX = 1 << 20;
+
 /**
- * Dense ids of pairs (a, b) of codes, in order of first appearance, kept across batches: an
- * open-addressing table of ids over the pairs themselves (pa, pb by id), so a lookup is a few
- * integer compares, not a Map of numbers (which cost two thirds of a two-key groupBy's coding).
+ * Dense ids of pairs (a, b) of codes, in order of first appearance, kept across batches. While
+ * the codes are small (a x b within DIRECT_MAX slots: airports by airports), a direct table,
+ * id + 1 at slot (x << shift) | y, one load per row; it is laid out again when a code outgrows
+ * it. Past that, an open-addressing table of ids over the pairs themselves (pa, pb by id), so a
+ * lookup is a few integer compares, not a Map of numbers (which cost two thirds of a two-key
+ * groupBy's coding). Both number a new pair count++ when first seen, so ids do not depend on
+ * the table.
  */
 class PairIds {
   count = 0;
-  /** id + 1 per slot (0: empty), at most half full. */
-  private table = new Int32Array(1024);
+  /** id + 1 per slot (0: empty), at most half full; built when the direct table is given up. */
+  private table = new Int32Array(0);
   /** The pair of each id. */
   private pa = new Int32Array(16);
   private pb = new Int32Array(16);
+  /** The direct table (undefined once given up), its rows (x < rows) and row width 1 << shift. */
+  private direct: Int32Array | undefined = new Int32Array(0);
+  private rows = 0;
+  private shift = 0;
 
   /** Replaces a[i] by the id of the pair (a[i], b[i]) for n rows (-1 where either is -1). */
   combine(a: Int32Array, b: Int32Array, n: number): void {
+    const done = this.direct === undefined ? 0 : this.combineDirect(a, b, n);
+    if (done < n) this.combineHashed(a, b, done, n);
+  }
+
+  /** combine through the direct table, from row 0; returns the row it stopped at (n, or where a code outgrew it). */
+  private combineDirect(a: Int32Array, b: Int32Array, n: number): number {
+    let direct = this.direct as Int32Array;
+    let rows = this.rows;
+    let shift = this.shift;
+    let count = this.count;
+    for (let i = 0; i < n; i++) {
+      const x = a[i] as number;
+      const y = b[i] as number;
+      if (x < 0 || y < 0) {
+        a[i] = -1;
+        continue;
+      }
+      if (x >= rows || y >> shift !== 0) {
+        this.count = count;
+        if (!this.layOut(x, y)) return i;
+        direct = this.direct as Int32Array;
+        rows = this.rows;
+        shift = this.shift;
+      }
+      const k = (x << shift) | y;
+      let g = (direct[k] as number) - 1;
+      if (g < 0) {
+        g = count++;
+        if (g >= this.pa.length) this.grow();
+        (this.pa as Int32Array)[g] = x;
+        (this.pb as Int32Array)[g] = y;
+        direct[k] = g + 1;
+      }
+      a[i] = g;
+    }
+    this.count = count;
+    return n;
+  }
+
+  /**
+   * A direct table wide and long enough for (x, y) and every pair so far (doubling), or false
+   * when it would pass DIRECT_MAX: the pairs then go to the hash table, for good.
+   */
+  private layOut(x: number, y: number): boolean {
+    let shift = this.shift;
+    while (y >> shift !== 0) shift++;
+    let rows = Math.max(16, this.rows);
+    while (x >= rows) rows *= 2;
+    if (rows * (1 << shift) > DIRECT_MAX) {
+      this.direct = undefined;
+      this.table = new Int32Array(1024);
+      this.rehash(this.count);
+      return false;
+    }
+    const direct = new Int32Array(rows << shift);
+    for (let g = 0; g < this.count; g++) direct[((this.pa[g] as number) << shift) | (this.pb[g] as number)] = g + 1;
+    this.direct = direct;
+    this.rows = rows;
+    this.shift = shift;
+    return true;
+  }
+
+  /** combine through the hash table, rows [from, n). */
+  private combineHashed(a: Int32Array, b: Int32Array, from: number, n: number): void {
     let table = this.table;
     let mask = table.length - 1;
     let pa = this.pa;
     let pb = this.pb;
     let count = this.count;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       const x = a[i] as number;
       const y = b[i] as number;
       if (x < 0 || y < 0) {
@@ -155,9 +230,11 @@ class PairIds {
     this.pb = pb;
   }
 
-  /** Doubles the table and puts the ids of the `count` pairs in it again. */
+  /** Doubles the hash table (at least twice `count` slots) and puts the ids of the `count` pairs in it again. */
   private rehash(count: number): void {
-    const table = new Int32Array(this.table.length * 2);
+    let size = this.table.length * 2;
+    while (size < count * 2 + 2) size *= 2;
+    const table = new Int32Array(size);
     const mask = table.length - 1;
     for (let g = 0; g < count; g++) {
       let slot = pairSlot(this.pa[g] as number, this.pb[g] as number, mask);
