@@ -32,7 +32,9 @@ describe('erred tasks and released keys', () => {
     const s = new SchedulerState();
     s.handle({ type: 'worker-added', worker: 'A', nthreads: 1 });
     s.handle({ type: 'worker-added', worker: 'B', nthreads: 1 });
-    const run = Object.fromEntries(computes(s.handle({ type: 'graph-submitted', graph: dag({ x: [], y: [] }), outputs: ['x', 'y'] })).map((c) => [c.key, c.worker]));
+    const run = Object.fromEntries(
+      computes(s.handle({ type: 'graph-submitted', graph: dag({ x: [], y: [] }), outputs: ['x', 'y'] })).map((c) => [c.key, c.worker]),
+    );
     const [wx, wy] = [run['x']!, run['y']!];
     s.handle({ type: 'task-erred', key: 'x', worker: wx, error: new Error('x') });
     s.handle({ type: 'task-erred', key: 'y', worker: wy, error: new Error('y') });

@@ -57,10 +57,13 @@ it('forgets an erred key when the scheduler releases it, and computes it afresh 
   s.handle({ type: 'task-erred', key: 't', worker: 'W', error: boom });
   drive(w, ...toWorker(s.handle({ type: 'release-keys', keys: ['t'] }), 'W', 'rel'));
   expect(w.stateOf('t')).toBe(undefined);
-  expect(brief(drive(w, ...toWorker(s.handle({ type: 'graph-submitted', graph: dag({ t: [] }), outputs: ['t'] }), 'W', 'c-2')))).toEqual([
-    'execute t',
-  ]);
-  expect(w.story('t').map((l) => `${l.from}->${l.to}`).slice(-2)).toEqual(['released->ready', 'ready->executing']);
+  expect(brief(drive(w, ...toWorker(s.handle({ type: 'graph-submitted', graph: dag({ t: [] }), outputs: ['t'] }), 'W', 'c-2')))).toEqual(['execute t']);
+  expect(
+    w
+      .story('t')
+      .map((l) => `${l.from}->${l.to}`)
+      .slice(-2),
+  ).toEqual(['released->ready', 'ready->executing']);
   expect(s.validate()).toEqual([]);
 });
 
