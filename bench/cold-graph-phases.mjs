@@ -5,12 +5,8 @@
 // workers, result). Then the same again in the same process: the warm figures.
 //   node bench/cold-graph-phases.mjs [--leaves 100000] [--repeat 3]
 import { performance } from 'node:perf_hooks';
+import { arg } from './cli.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const leaves = Number(arg('leaves', '100000'));
 const repeat = Number(arg('repeat', '2'));
 const cpu = () => process.cpuUsage();

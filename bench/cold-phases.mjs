@@ -5,12 +5,8 @@
 //   (add --cpu-prof --cpu-prof-dir=DIR before the script for profiles of main thread and workers)
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg } from './cli.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const csv = join(dirname(fileURLToPath(import.meta.url)), '.data', 'flights-3m.csv');
 const query = arg('query', 'mean');
 const blocksize = arg('blocksize', undefined);

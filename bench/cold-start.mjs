@@ -15,16 +15,11 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg, median } from './cli.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const root = dirname(fileURLToPath(import.meta.url));
 const csv = join(root, '.data', 'flights-3m.csv');
 const peers = createRequire(join(root, 'peers', 'package.json'));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const WARM_REPEATS = 3;
 const LEAVES = 100_000;
 

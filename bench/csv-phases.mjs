@@ -10,12 +10,8 @@ import { dirname, join } from 'node:path';
 import { col, readCSV } from '@tsdask/dataframe';
 import { graphOf } from '@tsdask/core-graph';
 import { closePool } from '@tsdask/scheduler-local';
+import { arg } from './cli.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const runs = Number(arg('runs', '5'));
 const blocksize = arg('blocksize', '16MB');
 const csv = join(dirname(fileURLToPath(import.meta.url)), '.data', 'flights-3m.csv');

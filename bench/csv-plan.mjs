@@ -10,15 +10,11 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { arg, median } from './cli.mjs';
 
 const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const root = dirname(fileURLToPath(import.meta.url));
 const csv = join(root, '.data', 'flights-3m.csv');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (args[0] === '--child') {
   // One fresh process: the entry to import, the query; prints the phases in ms.

@@ -11,12 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { readCSV } from '@tsdask/dataframe';
 import { closePool } from '@tsdask/scheduler-local';
 import { generate } from './gen-flights-csv.mjs';
+import { arg } from './cli.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const mb = Number(arg('mb', '75'));
 const blocksize = arg('blocksize', undefined);
 const root = join(dirname(fileURLToPath(import.meta.url)), '.data');

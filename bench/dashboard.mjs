@@ -18,15 +18,10 @@ import { closePool } from '@tsdask/scheduler-local';
 import { startDashboard } from '@tsdask/dashboard';
 import { chromium } from 'playwright-core';
 import { buildRaw } from './graphs.mjs';
+import { arg, median } from './cli.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const leaves = Number(arg('leaves', '50000'));
 const runs = Number(arg('runs', '7'));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (!existsSync('/usr/bin/chromium')) {
   console.error('bench:dashboard needs /usr/bin/chromium (run scripts/ensure-system-deps.sh)');

@@ -12,12 +12,8 @@ import { parquetRead, asyncBufferFromFile } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { readCSV, readParquet, col } from '@tsdask/dataframe';
 import { closePool } from '@tsdask/scheduler-local';
+import { arg, median } from './cli.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const runs = Number(arg('runs', '3'));
 const aqRuns = Number(arg('arquero-runs', '2'));
 const blocksize = arg('blocksize', '16MB');
@@ -27,7 +23,6 @@ const data = join(root, '..', 'node_modules', 'vega-datasets', 'data');
 const parquet = join(data, 'flights-3m.parquet');
 const csv = join(root, '.data', 'flights-3m.csv');
 const airportsCsv = join(data, 'airports.csv');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const opts = { scheduler: 'threads' };
 
 if (!existsSync(csv)) {

@@ -18,12 +18,8 @@ import { LocalCluster } from '@tsdask/scheduler-distributed';
 import { readParquet } from '@tsdask/dataframe';
 import { closePool } from '@tsdask/scheduler-local';
 import { delayed } from 'tsdask';
+import { arg, median } from './cli.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const runs = Number(arg('runs', '3'));
 const nTasks = Number(arg('tasks', '20000'));
 const hops = Number(arg('chain', '1000'));
@@ -31,7 +27,6 @@ const only = arg('only', 'map,chain,groupby').split(',');
 const daskRuns = Number(arg('dask-runs', String(runs)));
 const root = dirname(fileURLToPath(import.meta.url));
 const parquet = join(root, '..', 'node_modules', 'vega-datasets', 'data', 'flights-3m.parquet');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 /** CPU seconds (user + system) process `pid` has used so far, from /proc/PID/stat. */

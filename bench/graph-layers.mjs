@@ -24,16 +24,12 @@ import { lowerArrays } from '@tsdask/core-graph';
 import { encodeGraph, graphMessages, LocalCluster, splitUpdateGraph } from '@tsdask/scheduler-distributed';
 import { GraphAssembly } from '../packages/scheduler-distributed/dist/scheduler/wire-graph.js';
 import { layerPart } from '../packages/scheduler-distributed/dist/scheduler/layer-intake.js';
+import { arg, median } from './cli.mjs';
 
 const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const nTasks = Number(arg('tasks', '100000'));
 const runs = Number(arg('runs', '5'));
 const withCluster = args.includes('--cluster');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const SUM = '@tsdask/core-graph/ops#sum';
 const packr = new Packr({ useRecords: false });
 

@@ -46,12 +46,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lowerArrays } from '@tsdask/core-graph';
 import { LocalCluster } from '@tsdask/scheduler-distributed';
+import { arg, median } from './cli.mjs';
 
 const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const nTasks = Number(arg('tasks', '1000000'));
 const runs = Number(arg('runs', '1'));
 const daskTasks = Number(arg('dask-tasks', '100000'));
@@ -60,7 +57,6 @@ const layers = arg('layers', 'on') !== 'off';
 // --ingest-only: stop once the graph is in (no execution, no release figures): for A/B runs of the intake.
 const ingestOnly = args.includes('--ingest-only');
 const root = dirname(fileURLToPath(import.meta.url));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const SUM = '@tsdask/core-graph/ops#sum';
 
 /** The graph of about `n` tasks (see the header), its output key and the expected result. */

@@ -17,12 +17,9 @@ import { join } from 'node:path';
 import { compute, config } from '@tsdask/core-graph';
 import { readCSV } from '@tsdask/dataframe';
 import { LocalCluster, parseMemoryLimit } from '@tsdask/scheduler-distributed';
+import { arg, median } from './cli.mjs';
 
 const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const gb = Number(arg('gb', '2'));
 const limit = parseMemoryLimit(arg('limit', '256MiB'));
 const nWorkers = Number(arg('workers', '2'));
@@ -40,7 +37,6 @@ if (killAfter !== undefined && !(Number.isInteger(killAfter) && killAfter >= 1 &
 
 const rows = Math.ceil((gb * 2 ** 30) / 2 / 16); // per table
 const KEYS = Math.ceil(rows * 1.25);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (b) => (b / 2 ** 20).toFixed(0);
 
 async function writeTable(path, col, row) {

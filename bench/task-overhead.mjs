@@ -21,13 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { computeGraph, getScheduler, graphOf } from '@tsdask/core-graph';
 import { closePool, defaultWorkers } from '@tsdask/scheduler-local';
 import { buildDelayed, rawCollection, rawTasks } from './graphs.mjs';
-
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { arg, median } from './cli.mjs';
 
 /**
  * Collects twice before memory is read: array buffers (shared ones too) that one collection
