@@ -42,15 +42,20 @@ function rand(seed: number): () => number {
   return () => ((x = (x * 1103515245 + 12345) % 2147483648), Math.floor(x / 65536) / 32768);
 }
 
+/** A random text of 20 to 20+most pieces (with a BOM when seed % bomEvery is 0), its bytes, and the generator, to go on drawing from. */
+function quoteText(seed: number, pieces: readonly string[], most: number, bomEvery: number): { r: () => number; text: string; bytes: Uint8Array } {
+  const r = rand(seed);
+  let text = seed % bomEvery === 0 ? '\ufeff' : '';
+  const n = 20 + Math.floor(r() * most);
+  for (let i = 0; i < n; i++) text += pieces[Math.floor(r() * pieces.length)];
+  return { r, text, bytes: new TextEncoder().encode(text) };
+}
+
 describe('quote-state transfers', () => {
   it('equal a byte-by-byte walk for every entry state, on random texts cut anywhere', () => {
     const pieces = ['"', '""', ',', '\n', '\r\n', 'a', 'x"y', '"q,q"', ',"', '"\n', 'bc'];
     for (let seed = 1; seed <= 30; seed++) {
-      const r = rand(seed);
-      let text = seed % 3 === 0 ? '\ufeff' : '';
-      const n = 20 + Math.floor(r() * 300);
-      for (let i = 0; i < n; i++) text += pieces[Math.floor(r() * pieces.length)];
-      const bytes = new TextEncoder().encode(text);
+      const { r, text, bytes } = quoteText(seed, pieces, 300, 3);
       const p = tmp.file(`walk-${seed}.csv`, text);
       const { mtimeMs } = statSync(p);
       const fieldAt = seed % 3 === 0 ? 3 : 0;
@@ -86,11 +91,7 @@ describe('quote machines fed by buffers', () => {
   it("give the walk's state at stop for every entry state, however the bytes are cut into buffers", () => {
     const pieces = ['"', '""', ',', '\n', '\r', '\r\n', 'a', 'x"y', '"q,q"', ',"', '"\n', 'bc'];
     for (let seed = 1; seed <= 40; seed++) {
-      const r = rand(seed);
-      let text = seed % 4 === 0 ? '\ufeff' : '';
-      const n = 20 + Math.floor(r() * 200);
-      for (let i = 0; i < n; i++) text += pieces[Math.floor(r() * pieces.length)];
-      const bytes = new TextEncoder().encode(text);
+      const { r, bytes } = quoteText(seed, pieces, 200, 4);
       const fieldAt = seed % 4 === 0 ? 3 : 0;
       for (let cut = 0; cut < 20; cut++) {
         const a = cut === 0 ? 0 : Math.floor(r() * bytes.length);
