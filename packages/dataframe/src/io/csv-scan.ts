@@ -23,6 +23,7 @@ import { delimiterMasks } from './delimiter-masks.js';
 import { NO_I32, PLAIN_DONE, PLAIN_FULL, PLAIN_MORE, clearRow, wordsOf } from './csv-fast.js';
 import { plainPlan, plainTargets } from './csv-plain-setup.js';
 import { plainScanFor, type PlainScan } from './csv-fast-compiled.js';
+import { wasmScanFor } from './csv-wasm-scan.js';
 import { CsvEncodingError, CsvParseError, CsvRecordTooLongError } from '../errors.js';
 import { firstInvalidUtf8 } from './utf8.js';
 import { lineOf, searchable, type ReadFn } from './file-bytes.js';
@@ -259,8 +260,10 @@ export function scanCsvRange(
   const plan = plainPlan(spec, slotOf, nulls, nullFirst, emptyIsNull, interners);
   const targets = plainTargets(builders);
   const pio = new Int32Array(3);
-  // The walks for reads with SIMD delimiter masks, and without (compiled when first needed).
-  const scanMasked = simd !== undefined ? plainScanFor(plan, true) : undefined;
+  // The walks: in WebAssembly over the SIMD read buffer, else in JavaScript with SIMD delimiter
+  // masks or without (each made when first needed).
+  const scanWasm = simd !== undefined ? wasmScanFor(plan, simd) : undefined;
+  let scanMasked: PlainScan | undefined;
   let scanWords: PlainScan | undefined;
   let words = wordsOf(buf);
   let fast = nwant > 0 && words.length > 0;
@@ -281,7 +284,10 @@ export function scanCsvRange(
       }
       let mk: Int32Array = NO_I32;
       let crFree = false;
-      if (simd !== undefined && buf === simd.buf) {
+      const inWasm = simd !== undefined && buf === simd.buf;
+      if (inWasm && scanWasm !== undefined) {
+        // (the walk works out its own masks)
+      } else if (inWasm) {
         if (maskedTo !== lim) simd.compute((maskedTo = lim), sep);
         mk = simd.masks;
       } else {
@@ -300,7 +306,8 @@ export function scanCsvRange(
         targets.valid[j] = b.valid;
         cap = Math.min(cap, b.capacity);
       }
-      const scanPlain = mk.length > 0 && scanMasked !== undefined ? scanMasked : (scanWords ??= plainScanFor(plan, false));
+      const scanPlain =
+        inWasm && scanWasm !== undefined ? scanWasm : mk.length > 0 ? (scanMasked ??= plainScanFor(plan, true)) : (scanWords ??= plainScanFor(plan, false));
       const outcome = scanPlain(buf, words, mk, p, qpos, stopAt, (builders[0] as ColumnBuilder).n, cap, crFree, plan, targets, pio);
       for (let j = 0; j < nwant; j++) {
         const b = builders[j] as ColumnBuilder;

@@ -89,4 +89,5 @@ const BATCH_ROWS = 8192;
 export { readParquetPart } from './parquet-read.js';
 export { delimiterMasks, useDelimiterMasks } from './delimiter-masks.js';
 export { useCompiledScan } from './csv-fast-compiled.js';
+export { useWasmWalk } from './csv-wasm-scan.js';
 export { writeCsvPart, writeParquetPart } from './write.js';

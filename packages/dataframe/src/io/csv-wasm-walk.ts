@@ -1,0 +1,234 @@
+/**
+ * The fast path's record walk in WebAssembly, made per column layout: it splits the plain
+ * records of the read buffer (which lies in the memory of delimiter-masks.ts) by 64-byte SIMD
+ * delimiter masks, checks each record's shape as scanPlain does, converts integer columns itself
+ * and leaves every other wanted field as its byte offsets, for csv-wasm-scan.ts to convert.
+ * Where scanPlain would hand an integer field to storeField (an empty field, a possible null
+ * marker), the walk writes 0 and lists the field as a fix-up (row, column, start, end).
+ *
+ * walk(p0, lim, stopAt, maxRows) returns scanPlain's outcome (PLAIN_FULL also when maxRows rows
+ * are done or the fix-up list is nearly full) and writes, at IO: the start of the first record
+ * not taken, the records taken, the fix-ups listed. Per record r (r < maxRows <= ROWS): its start
+ * at ROW_STARTS + 4 r; per wanted slot q, at COLUMNS + q * ROWS * 8 + 8 r, the float64 value of an
+ * integer column or the field's start and end (two int32) for any other.
+ *
+ * Each record's checks, in scanPlain's order: a non-last field must end at the separator, the
+ * last at LF or CRLF (PLAIN_GENERAL otherwise: too many or too few fields, a lone CR); an integer
+ * field not a null marker candidate must be [-]digits with 1 to 15 digits (PLAIN_GENERAL
+ * otherwise); a record that runs into `lim` is PLAIN_MORE (a CR as its last byte included).
+ */
+import { MEMORY_PAGES, WALK_AT } from './delimiter-masks.js';
+import { F_INT, F_SKIP, PLAIN_DONE, PLAIN_FULL, PLAIN_GENERAL, PLAIN_MORE, type PlainPlan } from './csv-fast.js';
+import { F64, FnBuilder, I32, I64, MEM, OP, SIMD, V128, moduleOf } from './wasm-emit.js';
+
+/** Records per call at most. */
+export const ROWS = 4096;
+/** Fix-ups per call at most. */
+export const FIXUPS = 4096;
+/** Per first byte: the null-marker length bits of plan.nullFirst (256 int32). */
+export const NULL_FIRST = WALK_AT;
+/** Three int32: the next record's start, records done, fix-ups listed. */
+export const IO = NULL_FIRST + 1024;
+export const ROW_STARTS = IO + 64;
+/** Four int32 per fix-up: record, file column, start, end. */
+export const FIX = ROW_STARTS + ROWS * 4;
+export const COLUMNS = FIX + FIXUPS * 16;
+/** Wanted columns a walk can take (their output must fit in the memory). */
+export const MAX_SLOTS = Math.floor((MEMORY_PAGES * 65536 - COLUMNS) / (ROWS * 8));
+
+const LF = 10;
+const CR = 13;
+
+/** The output of slot q (a record's 8 bytes at + 8 r). */
+export function columnAt(q: number): number {
+  return COLUMNS + q * ROWS * 8;
+}
+
+/** Leaves on the stack the i64 delimiter mask of the 64 bytes at 64 i (bits from lim on cleared). */
+function mask(f: FnBuilder): void {
+  f.get('i').i32(6).op(OP.i32Shl).set('a');
+  for (let k = 0; k < 4; k++) {
+    f.get('a')
+      .mem(MEM.v128Load, 16 * k)
+      .tee('v')
+      .get('vsep')
+      .simd(SIMD.i8x16Eq);
+    f.get('v').get('vlf').simd(SIMD.i8x16Eq).simd(SIMD.v128Or);
+    f.get('v').get('vcr').simd(SIMD.i8x16Eq).simd(SIMD.v128Or);
+    f.simd(SIMD.i8x16Bitmask).op(OP.i64ExtendI32U);
+    if (k > 0) f.i64(16 * k).op(OP.i64Shl, OP.i64Or);
+  }
+  // Bytes from lim on: n = lim - a; keep all when n >= 64, none when n <= 0, else 2^n - 1.
+  f.get('lim').get('a').op(OP.i32Sub).set('t');
+  f.i64(-1);
+  f.i64(1).get('t').op(OP.i64ExtendI32U, OP.i64Shl).i64(1).op(OP.i64Sub);
+  f.i64(0).get('t').i32(0).op(OP.i32GtS, OP.select);
+  f.get('t').i32(64).op(OP.i32GeS, OP.select);
+  f.op(OP.i64And);
+}
+
+/** m = the mask of the block holding p, without the bits before p. */
+function maskFrom(f: FnBuilder): void {
+  f.get('p').i32(6).op(OP.i32ShrU).set('i');
+  mask(f);
+  f.i64(-1).get('p').i32(63).op(OP.i32And, OP.i64ExtendI32U, OP.i64Shl, OP.i64And).set('m');
+}
+
+/** Ends the walk with outcome oc (from any depth: the exit block is outermost). */
+function exit(f: FnBuilder, oc: number): void {
+  f.i32(oc).set('oc').br('exit');
+}
+
+/** e = the next delimiter (PLAIN_MORE when none lies before lim). */
+function pop(f: FnBuilder): void {
+  f.block('got').loop('pop');
+  f.get('m').op(OP.i64Eqz, OP.i32Eqz).brIf('got');
+  f.get('i').i32(1).op(OP.i32Add).tee('i').i32(6).op(OP.i32Shl).get('lim').op(OP.i32GeS).if_();
+  exit(f, PLAIN_MORE);
+  f.end();
+  mask(f);
+  f.set('m').br('pop');
+  f.end().end();
+  f.get('i').i32(6).op(OP.i32Shl).get('m').op(OP.i64Ctz, OP.i32WrapI64, OP.i32Add).set('e');
+  f.get('m').get('m').i64(1).op(OP.i64Sub, OP.i64And).set('m');
+}
+
+/** An integer field [s, e) into slot q's float64 at record `rows` (scanPlain's inline case, or a fix-up). */
+function integer(f: FnBuilder, col: number, q: number): void {
+  const out = columnAt(q);
+  f.get('e').get('s').op(OP.i32Sub).set('len');
+  // nf = len > 0 ? nullFirst[b[s]] : 1
+  f.get('s').mem(MEM.i32Load8U).i32(2).op(OP.i32Shl).mem(MEM.i32Load, NULL_FIRST).i32(1).get('len').i32(0).op(OP.i32GtS, OP.select).tee('nf');
+  // inline when nf == 0 or bit min(len, 30) of nf is clear
+  f.op(OP.i32Eqz);
+  f.get('nf').get('len').i32(30).get('len').i32(30).op(OP.i32LtS, OP.select, OP.i32ShrS).i32(1).op(OP.i32And, OP.i32Eqz);
+  f.op(OP.i32Or).if_();
+  f.get('s').mem(MEM.i32Load8U).i32(45).op(OP.i32Eq).set('neg');
+  f.get('s').get('neg').op(OP.i32Add).set('j');
+  // 1 to 15 digits
+  f.get('e').get('j').op(OP.i32Sub).i32(1).op(OP.i32Sub).i32(14).op(OP.i32GtU).if_();
+  exit(f, PLAIN_GENERAL);
+  f.end();
+  f.i64(0).set('acc');
+  f.loop('digit');
+  f.get('j').mem(MEM.i32Load8U).i32(48).op(OP.i32Sub).tee('d').i32(9).op(OP.i32GtU).if_();
+  exit(f, PLAIN_GENERAL);
+  f.end();
+  f.get('acc').i64(10).op(OP.i64Mul).get('d').op(OP.i64ExtendI32U, OP.i64Add).set('acc');
+  f.get('j').i32(1).op(OP.i32Add).tee('j').get('e').op(OP.i32LtU).brIf('digit');
+  f.end();
+  f.get('rows').i32(3).op(OP.i32Shl);
+  f.get('acc').op(OP.f64ConvertI64S).tee('x').op(OP.f64Neg).get('x').get('neg').op(OP.select);
+  f.mem(MEM.f64Store, out);
+  f.else_();
+  f.get('rows').i32(3).op(OP.i32Shl).f64(0).mem(MEM.f64Store, out);
+  f.get('nfix').i32(4).op(OP.i32Shl).set('t');
+  f.get('t').get('rows').mem(MEM.i32Store, FIX);
+  f.get('t')
+    .i32(col)
+    .mem(MEM.i32Store, FIX + 4);
+  f.get('t')
+    .get('s')
+    .mem(MEM.i32Store, FIX + 8);
+  f.get('t')
+    .get('e')
+    .mem(MEM.i32Store, FIX + 12);
+  f.get('nfix').i32(1).op(OP.i32Add).set('nfix');
+  f.end();
+}
+
+/** Any other wanted field: its start and end into slot q at record `rows`. */
+function offsets(f: FnBuilder, q: number): void {
+  const out = columnAt(q);
+  f.get('rows').i32(3).op(OP.i32Shl).tee('t').get('s').mem(MEM.i32Store, out);
+  f.get('t')
+    .get('e')
+    .mem(MEM.i32Store, out + 4);
+}
+
+/** After the last field: the record ends at LF or CRLF, and p moves to the next one. */
+function recordEnd(f: FnBuilder): void {
+  f.get('e').mem(MEM.i32Load8U).tee('c').i32(LF).op(OP.i32Eq).if_();
+  f.get('e').i32(1).op(OP.i32Add).set('p');
+  f.else_();
+  f.get('c').i32(CR).op(OP.i32Ne).if_();
+  exit(f, PLAIN_GENERAL); // the separator: too many fields
+  f.end();
+  f.get('e').i32(1).op(OP.i32Add).get('lim').op(OP.i32GeS).if_();
+  exit(f, PLAIN_MORE); // CR at the end of the bytes: is LF next?
+  f.end();
+  f.get('e').mem(MEM.i32Load8U, 1).i32(LF).op(OP.i32Ne).if_();
+  exit(f, PLAIN_GENERAL); // a lone CR
+  f.end();
+  f.get('e').i32(2).op(OP.i32Add).set('p');
+  maskFrom(f);
+  f.end();
+}
+
+/** The walk's code for plan's layout (the kinds and slots of its file columns). */
+export function walkFunction(plan: PlainPlan, sep: number): FnBuilder {
+  const f = new FnBuilder(
+    [
+      ['p0', I32],
+      ['lim', I32],
+      ['stopAt', I32],
+      ['maxRows', I32],
+    ],
+    I32,
+  );
+  for (const n of ['p', 'i', 'a', 't', 'e', 's', 'c', 'rows', 'nfix', 'len', 'nf', 'j', 'neg', 'd', 'oc']) f.local(n, I32);
+  f.local('m', I64).local('acc', I64).local('x', F64);
+  f.local('vsep', V128).local('vlf', V128).local('vcr', V128).local('v', V128);
+  const ints = plan.kind.filter((k) => k === F_INT).length;
+  f.i32(sep).simd(SIMD.i8x16Splat).set('vsep');
+  f.i32(LF).simd(SIMD.i8x16Splat).set('vlf');
+  f.i32(CR).simd(SIMD.i8x16Splat).set('vcr');
+  f.get('p0').set('p');
+  maskFrom(f);
+  f.block('exit').loop('rows');
+  f.get('p').get('stopAt').op(OP.i32GeS).if_();
+  exit(f, PLAIN_DONE);
+  f.end();
+  f.get('rows')
+    .get('maxRows')
+    .op(OP.i32GeS)
+    .get('nfix')
+    .i32(FIXUPS - ints)
+    .op(OP.i32GtS, OP.i32Or)
+    .if_();
+  exit(f, PLAIN_FULL);
+  f.end();
+  f.get('rows').i32(2).op(OP.i32Shl).get('p').mem(MEM.i32Store, ROW_STARTS);
+  f.get('p').set('s');
+  const last = plan.ncols - 1;
+  for (let col = 0; col <= last; col++) {
+    pop(f);
+    const k = plan.kind[col] as number;
+    const q = plan.slot[col] as number;
+    if (k === F_INT) integer(f, col, q);
+    else if (k !== F_SKIP) offsets(f, q);
+    if (col < last) {
+      f.get('e').mem(MEM.i32Load8U).i32(sep).op(OP.i32Ne).if_();
+      exit(f, PLAIN_GENERAL); // a line end: too few fields
+      f.end();
+      f.get('e').i32(1).op(OP.i32Add).set('s');
+    } else recordEnd(f);
+  }
+  f.get('rows').i32(1).op(OP.i32Add).set('rows');
+  f.br('rows');
+  f.end().end();
+  f.i32(0).get('p').mem(MEM.i32Store, IO);
+  f.i32(0)
+    .get('rows')
+    .mem(MEM.i32Store, IO + 4);
+  f.i32(0)
+    .get('nfix')
+    .mem(MEM.i32Store, IO + 8);
+  f.get('oc');
+  return f;
+}
+
+/** The module of the walk for plan's layout (imports the memory as m.memory). */
+export function walkModule(plan: PlainPlan): Uint8Array {
+  return moduleOf(walkFunction(plan, plan.sep), 'walk', { pages: MEMORY_PAGES, imported: true });
+}
