@@ -17,10 +17,22 @@
  */
 import type { ByteInterner } from './byte-interner.js';
 import { FNV_PRIME, FNV_SEED } from './byte-interner.js';
-import { F_INT, F_SKIP, F_UTF8, PLAIN_FULL, PLAIN_GENERAL, STORE_FAILED, STORE_NULL, storeField, type PlainPlan, type PlainTargets } from './csv-fast.js';
+import {
+  F_INT,
+  F_SKIP,
+  F_UTF8,
+  PLAIN_FULL,
+  PLAIN_GENERAL,
+  STORE_FAILED,
+  STORE_NULL,
+  STORE_OK,
+  storeField,
+  type PlainPlan,
+  type PlainTargets,
+} from './csv-fast.js';
 import type { PlainScan } from './csv-fast-compiled.js';
 import type { DelimiterMasks } from './delimiter-masks.js';
-import { FIX, IO, MAX_SLOTS, NULL_FIRST, ROWS, ROW_STARTS, columnAt, walkModule } from './csv-wasm-walk.js';
+import { FIX, IO, MAX_SLOTS, NULL_FIRST, ROWS, ROW_STARTS, SHORT_ENTRIES, cachesOf, columnAt, shortCacheAt, shortSlot, walkModule } from './csv-wasm-walk.js';
 import { wasmApi } from './wasm-emit.js';
 
 type Walk = (p0: number, lim: number, stopAt: number, maxRows: number) => number;
@@ -57,10 +69,11 @@ function make(plan: PlainPlan, masks: DelimiterMasks): PlainScan | undefined {
   return scanWith(walk, masks.memory.buffer, plan);
 }
 
-/** A wanted column of the layout: its slot and kind. */
+/** A wanted column of the layout: its slot and kind, and its short-string cache (or -1). */
 interface Wanted {
   q: number;
   k: number;
+  cache: number;
 }
 
 /** The PlainScan around `walk` (see the file's comment). */
@@ -68,18 +81,29 @@ function scanWith(walk: Walk, memory: ArrayBuffer, layout: PlainPlan): PlainScan
   const i32 = new Int32Array(memory);
   const f64 = new Float64Array(memory);
   const dv = new DataView(memory);
+  const caches = cachesOf(layout);
   const wanted: Wanted[] = [];
   layout.kind.forEach((k, col) => {
-    if (k !== F_SKIP) wanted.push({ q: layout.slot[col] as number, k });
+    if (k !== F_SKIP) wanted.push({ q: layout.slot[col] as number, k, cache: caches[col] as number });
   });
   const ints = wanted.filter((w) => w.k === F_INT);
-  // Those that can fail first, strings last (see the file's comment).
-  const others = [...wanted.filter((w) => w.k !== F_INT && w.k !== F_UTF8), ...wanted.filter((w) => w.k === F_UTF8)];
+  const cached = wanted.filter((w) => w.cache >= 0);
+  // Those that can fail go first (before fix-ups intern anything), uncached strings last.
+  const stored = wanted.filter((w) => w.k !== F_INT && w.k !== F_UTF8);
+  const strs = wanted.filter((w) => w.k === F_UTF8 && w.cache < 0);
   const slots = wanted.length;
   const sawNull = new Uint8Array(slots);
+  // The interner each cache's codes are from (a new range, a new interner: the cache is emptied).
+  const cachedFor: (ByteInterner | undefined)[] = [];
 
   return function scanWasm(b, _w, _mk, p0, lim, stopAt, n0, cap, _crFree, plan, out, io) {
     i32.set(plan.nullFirst, NULL_FIRST >> 2);
+    for (const { q, cache } of cached) {
+      if (cachedFor[cache] === plan.interners[q]) continue;
+      cachedFor[cache] = plan.interners[q];
+      const lens = (shortCacheAt(cache) >> 2) + SHORT_ENTRIES;
+      i32.fill(0, lens, lens + SHORT_ENTRIES);
+    }
     let p = p0;
     let n = n0;
     for (;;) {
@@ -92,35 +116,56 @@ function scanWith(walk: Walk, memory: ArrayBuffer, layout: PlainPlan): PlainScan
         (out.f64[q] as Float64Array).set(f64.subarray(at, at + rows), n);
         (out.valid[q] as Uint8Array).fill(1, n, n + rows);
       }
+      for (const { q } of cached) {
+        const at = columnAt(q) >> 2;
+        (out.i32[q] as Int32Array).set(i32.subarray(at, at + rows), n);
+        (out.valid[q] as Uint8Array).fill(1, n, n + rows);
+      }
+      for (const { q, k } of stored) taken = Math.min(taken, storedRows(b, i32, columnAt(q) >> 2, taken, n, k, q, plan, out, sawNull));
       for (let x = 0; x < nfix; x++) {
         const at = (FIX >> 2) + 4 * x;
         const r = i32[at] as number;
         if (r >= taken) break;
-        const q = plan.slot[i32[at + 1] as number] as number;
-        const res = storeField(b, i32[at + 2] as number, i32[at + 3] as number, F_INT, q, n + r, plan, out);
+        const col = i32[at + 1] as number;
+        const q = plan.slot[col] as number;
+        const s = i32[at + 2] as number;
+        const e = i32[at + 3] as number;
+        let res: number;
+        if (plan.kind[col] === F_UTF8) {
+          const it = plan.interners[q] as ByteInterner;
+          res = inlineString(b, s, e, plan.nullFirst) ? STORE_OK : storeField(b, s, e, F_UTF8, q, n + r, plan, out);
+          if (res === STORE_OK && e - s <= 4) {
+            const v = packed(dv, s, e);
+            const code = it.internShort(b, s, e, v);
+            (out.i32[q] as Int32Array)[n + r] = code;
+            const at = (shortCacheAt(caches[col] as number) >> 2) + shortSlot(v, e - s);
+            i32[at] = v;
+            i32[at + SHORT_ENTRIES] = e - s;
+            i32[at + 2 * SHORT_ENTRIES] = code;
+          } else if (res === STORE_OK) (out.i32[q] as Int32Array)[n + r] = it.internHashed(b, s, e, fnv(b, s, e));
+        } else res = storeField(b, s, e, F_INT, q, n + r, plan, out);
         if (res === STORE_FAILED) taken = r;
         else if (res === STORE_NULL) sawNull[q] = 1;
       }
-      for (const { q, k } of others) {
-        const done =
-          k === F_UTF8
-            ? strings(
-                b,
-                dv,
-                i32,
-                columnAt(q) >> 2,
-                taken,
-                n,
-                out.i32[q] as Int32Array,
-                out.valid[q] as Uint8Array,
-                plan.interners[q] as ByteInterner,
-                q,
-                plan,
-                out,
-                sawNull,
-              )
-            : stored(b, i32, columnAt(q) >> 2, taken, n, k, q, plan, out, sawNull);
-        if (done < taken) taken = done;
+      for (const { q } of strs) {
+        taken = Math.min(
+          taken,
+          strings(
+            b,
+            dv,
+            i32,
+            columnAt(q) >> 2,
+            taken,
+            n,
+            out.i32[q] as Int32Array,
+            out.valid[q] as Uint8Array,
+            plan.interners[q] as ByteInterner,
+            q,
+            plan,
+            out,
+            sawNull,
+          ),
+        );
       }
       if (taken < rows) {
         oc = PLAIN_GENERAL;
@@ -145,10 +190,28 @@ function scanWith(walk: Walk, memory: ArrayBuffer, layout: PlainPlan): PlainScan
   };
 }
 
+/** True when string field [s, e) takes the inline case (not empty, no null marker of its first byte and length). */
+function inlineString(b: Uint8Array, s: number, e: number, nullFirst: Int32Array): boolean {
+  const nf = e > s ? (nullFirst[b[s] as number] as number) : 1;
+  return nf === 0 || ((nf >> (e - s > 30 ? 30 : e - s)) & 1) === 0;
+}
+
+/** The 1 to 4 bytes [s, e) packed little-endian (one 4-byte read: the buffer has room after it). */
+function packed(dv: DataView, s: number, e: number): number {
+  return dv.getInt32(s, true) & (-1 >>> (32 - ((e - s) << 3)));
+}
+
+/** FNV-1a of bytes [s, e) (ByteInterner's hash). */
+function fnv(b: Uint8Array, s: number, e: number): number {
+  let h = FNV_SEED;
+  for (let j = s; j < e; j++) h = Math.imul(h ^ (b[j] as number), FNV_PRIME);
+  return h;
+}
+
 /**
  * Strings from their offsets (at: the slot's output in int32 units) into rows n.. of V, up to
- * `rows`: the compiled walk's inline case (short ones by one 4-byte read, the buffer having room
- * after it), storeField for null marker candidates. Returns the rows converted.
+ * `rows`: the compiled walk's inline case, storeField for null marker candidates. Returns the
+ * rows converted.
  */
 function strings(
   b: Uint8Array,
@@ -165,19 +228,11 @@ function strings(
   out: PlainTargets,
   sawNull: Uint8Array,
 ): number {
-  const nullFirst = plan.nullFirst;
   for (let r = 0; r < rows; r++) {
     const s = i32[at + 2 * r] as number;
     const e = i32[at + 2 * r + 1] as number;
-    const nf = e > s ? (nullFirst[b[s] as number] as number) : 1;
-    if (nf === 0 || ((nf >> (e - s > 30 ? 30 : e - s)) & 1) === 0) {
-      if (e - s <= 4) {
-        V[n + r] = it.internShort(b, s, e, dv.getInt32(s, true) & (-1 >>> (32 - ((e - s) << 3))));
-      } else {
-        let h = FNV_SEED;
-        for (let j = s; j < e; j++) h = Math.imul(h ^ (b[j] as number), FNV_PRIME);
-        V[n + r] = it.internHashed(b, s, e, h);
-      }
+    if (inlineString(b, s, e, plan.nullFirst)) {
+      V[n + r] = e - s <= 4 ? it.internShort(b, s, e, packed(dv, s, e)) : it.internHashed(b, s, e, fnv(b, s, e));
       OK[n + r] = 1;
       continue;
     }
@@ -189,7 +244,7 @@ function strings(
 }
 
 /** Fields of kind k (neither integer nor string) from their offsets through storeField; returns the rows converted. */
-function stored(
+function storedRows(
   b: Uint8Array,
   i32: Int32Array,
   at: number,

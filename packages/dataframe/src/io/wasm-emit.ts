@@ -18,13 +18,14 @@ export function uleb(n: number): number[] {
   return out;
 }
 
-/** Signed LEB128 (for i32.const and i64.const: exact for |n| < 2^53). */
-export function sleb(n: number): number[] {
+/** Signed LEB128 (for i32.const and i64.const; a bigint for i64 constants past 2^53). */
+export function sleb(value: number | bigint): number[] {
+  let n = BigInt(value);
   const out: number[] = [];
   for (;;) {
-    const byte = ((n % 128) + 128) % 128;
-    n = Math.floor(n / 128);
-    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    const byte = Number(n & 0x7fn);
+    n >>= 7n;
+    const done = (n === 0n && (byte & 0x40) === 0) || (n === -1n && (byte & 0x40) !== 0);
     out.push(done ? byte : byte | 0x80);
     if (done) return out;
   }
@@ -43,6 +44,7 @@ export const OP = {
   i32Eq: 0x46,
   i32Ne: 0x47,
   i32LtS: 0x48,
+  i32LeS: 0x4c,
   i32LtU: 0x49,
   i32GtS: 0x4a,
   i32GtU: 0x4b,
@@ -51,6 +53,8 @@ export const OP = {
   i64Eqz: 0x50,
   i64Ne: 0x52,
   i32Add: 0x6a,
+  i32Mul: 0x6c,
+  i32Xor: 0x73,
   i32Sub: 0x6b,
   i32And: 0x71,
   i32Or: 0x72,
@@ -67,6 +71,10 @@ export const OP = {
   f64Neg: 0x9a,
   i32WrapI64: 0xa7,
   i64ExtendI32U: 0xad,
+  i64Xor: 0x85,
+  i64ShrU: 0x88,
+  i32LeU: 0x4d,
+  i64Eq: 0x51,
   f64ConvertI64S: 0xb9,
 } as const;
 
@@ -74,6 +82,7 @@ export const OP = {
 export const MEM = {
   i32Load: [0x28, 2],
   i32Load8U: [0x2d, 0],
+  i64Load: [0x29, 3],
   i32Store: [0x36, 2],
   f64Store: [0x39, 3],
   i32Store16: [0x3b, 1],
@@ -127,8 +136,8 @@ export class FnBuilder {
   i32(n: number): this {
     return this.op(0x41, ...sleb(n | 0));
   }
-  i64(n: number): this {
-    return this.op(0x42, ...sleb(n));
+  i64(n: number | bigint): this {
+    return this.op(0x42, ...sleb(BigInt.asIntN(64, BigInt(n))));
   }
   f64(x: number): this {
     return this.op(0x44, ...new Uint8Array(Float64Array.of(x).buffer));
