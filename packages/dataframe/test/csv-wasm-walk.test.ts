@@ -13,7 +13,9 @@ import { readCSV, type DType } from '@tsdask/dataframe';
 import { useWasmWalk } from '@tsdask/dataframe/io';
 import { mulberry32 as rng } from '../../../test/support/seeded-random.js';
 import { tempFiles } from './temp-files.js';
-import { wasmScanFor } from '../src/io/csv-wasm-scan.js';
+import { useWasmWalk as useWasmWalkHere, wasmScanFor } from '../src/io/csv-wasm-scan.js';
+import { scanCsvRange } from '../src/io/csv-scan.js';
+import type { CsvRangeSpec } from '../src/io/csv-range-spec.js';
 import { delimiterMasks } from '../src/io/delimiter-masks.js';
 import { F_DATE, F_FLOAT, F_GENERAL, F_INT, F_INT32, F_SKIP, F_TIMESTAMP, F_UTF8, type PlainPlan } from '../src/io/csv-fast.js';
 
@@ -168,6 +170,68 @@ describe('WebAssembly record walk = JavaScript walk', () => {
         const slot = Int32Array.from(kind, (k) => (k === F_SKIP ? -1 : q++));
         const plan: PlainPlan = { sep, ncols, kind, slot, markers: [], nullFirst: new Int32Array(256), emptyIsNull: true, interners: [], dayFirst: false };
         expect(wasmScanFor(plan, masks!), `${sep} ${kind.join(',')}`).toBeTypeOf('function');
+      }
+    }
+  });
+
+  it('batches handed to a sink write every row whole: a null is value 0 and valid 0 in each batch, though the arrays are reused unzeroed', () => {
+    // Nulls fall on rows of a batch that held values in the batch before (batches of 16: the
+    // builders' least capacity). In the second text every string is quoted: past 256 records
+    // the scanner leaves the fast path, and the general path pushes the nulls.
+    const texts = [false, true].map((quoted) => {
+      const lines = ['a,s,f'];
+      for (let k = 0; k < 400; k++) {
+        const nul = Math.floor(k / 16) % 2 === 1 && k % 5 !== 0;
+        const str = quoted ? `"s${k % 5}"` : `s${k % 5}`;
+        lines.push(nul ? (k % 2 === 0 || quoted ? ',"NA",NA' : ',,NA') : `${k + 1},${str},${k + 0.5}`);
+      }
+      return new TextEncoder().encode(lines.join('\n') + '\n');
+    });
+    const spec: CsvRangeSpec = {
+      file: 'mem.csv',
+      start: 0,
+      end: 0,
+      size: 0,
+      header: true,
+      sep: ',',
+      names: ['a', 's', 'f'],
+      types: ['int64', 'utf8', 'float64'],
+      want: [0, 1, 2],
+      nullValues: ['', 'NA'],
+      onBadLines: 'error',
+      estRows: 7,
+      mtime: 0,
+      maxRecord: 1 << 20,
+      encoding: 'utf-8',
+    };
+    for (const [text, wasm] of texts.flatMap((t) => [true, false].map((w) => [t, w] as const))) {
+      const read = (b: Uint8Array, o: number, l: number, at: number): number => {
+        const part = text.subarray(at, at + l);
+        b.set(part, o);
+        return part.length;
+      };
+      useWasmWalkHere(wasm);
+      try {
+        let row = 0;
+        let batches = 0;
+        scanCsvRange({ ...spec, end: text.length, size: text.length }, read, 0, text.length, {
+          rows: 7,
+          take: (batch) => {
+            batches++;
+            for (let i = 0; i < batch.length; i++, row++) {
+              const nul = Math.floor(row / 16) % 2 === 1 && row % 5 !== 0;
+              for (const c of batch.columns) {
+                expect(c.valid?.[i] ?? 1, `row ${row}`).toBe(nul ? 0 : 1);
+                if (nul) expect(c.values[i], `row ${row}`).toBe(0);
+              }
+              if (!nul) expect(batch.columns[0]?.values[i]).toBe(row + 1);
+            }
+          },
+        });
+        expect(row).toBe(400);
+        expect(batches).toBeGreaterThan(20);
+      } finally {
+        useWasmWalkHere(true);
       }
     }
   });

@@ -145,7 +145,12 @@ export function storeField(b: Uint8Array, s: number, e: number, k: number, slot:
   // (Empty fields never take scanPlain's inline cases, so every one comes here.)
   if (e === s && plan.ncols === 1) return STORE_FAILED;
   if (e === s ? plan.emptyIsNull : plan.nullFirst[b[s] as number] !== 0 && isNullMarker(b, s, e, plan.markers)) {
+    // The whole row written (a builder's arrays are reused unzeroed from batch to batch).
     (out.valid[slot] as Uint8Array)[n] = 0;
+    const fa = out.f64[slot] as Float64Array;
+    if (fa.length > n) fa[n] = 0;
+    const ia = out.i32[slot] as Int32Array;
+    if (ia.length > n) ia[n] = 0;
     return STORE_NULL;
   }
   let x = 0;
