@@ -72,8 +72,11 @@ export function shortSlot(v: number, len: number): number {
   return Math.imul(v ^ (len << 29), 0x9e3779b1) >>> 20;
 }
 
-/** Leaves on the stack the i64 delimiter mask of the 64 bytes at 64 i (bits from lim on cleared). */
-function mask(f: FnBuilder): void {
+/**
+ * Leaves on the stack the i64 delimiter mask of the 64 bytes at 64 i (bits from lim on cleared);
+ * with `nl`, also sets nl to the mask of the LF and CR bytes alone (for skipTail).
+ */
+function mask(f: FnBuilder, nl: boolean): void {
   f.get('i').i32(6).op(OP.i32Shl).set('a');
   for (let k = 0; k < 4; k++) {
     f.get('a')
@@ -81,25 +84,39 @@ function mask(f: FnBuilder): void {
       .tee('v')
       .get('vsep')
       .simd(SIMD.i8x16Eq);
-    f.get('v').get('vlf').simd(SIMD.i8x16Eq).simd(SIMD.v128Or);
-    f.get('v').get('vcr').simd(SIMD.i8x16Eq).simd(SIMD.v128Or);
-    f.simd(SIMD.i8x16Bitmask).op(OP.i64ExtendI32U);
-    if (k > 0) f.i64(16 * k).op(OP.i64Shl, OP.i64Or);
+    f.get('v').get('vlf').simd(SIMD.i8x16Eq).get('v').get('vcr').simd(SIMD.i8x16Eq).simd(SIMD.v128Or);
+    if (nl) {
+      f.tee('v2').simd(SIMD.v128Or).simd(SIMD.i8x16Bitmask).op(OP.i64ExtendI32U);
+      if (k > 0) f.i64(16 * k).op(OP.i64Shl, OP.i64Or);
+      f.get('v2').simd(SIMD.i8x16Bitmask).op(OP.i64ExtendI32U);
+      if (k > 0)
+        f.i64(16 * k)
+          .op(OP.i64Shl)
+          .get('nl')
+          .op(OP.i64Or);
+      f.set('nl');
+    } else {
+      f.simd(SIMD.v128Or).simd(SIMD.i8x16Bitmask).op(OP.i64ExtendI32U);
+      if (k > 0) f.i64(16 * k).op(OP.i64Shl, OP.i64Or);
+    }
   }
   f.set('w');
   // In the block that holds lim, the bytes from lim on: t = lim - a is 1..63 there (the walk
   // never asks for a block at or after lim but maskFrom's, which may have t <= 0: nothing kept).
   f.get('lim').get('a').op(OP.i32Sub).tee('t').i32(64).op(OP.i32LtS).if_();
-  f.get('w').i64(1).get('t').op(OP.i64ExtendI32U, OP.i64Shl).i64(1).op(OP.i64Sub, OP.i64And).i64(0).get('t').i32(0).op(OP.i32GtS, OP.select).set('w');
+  f.i64(1).get('t').op(OP.i64ExtendI32U, OP.i64Shl).i64(1).op(OP.i64Sub).i64(0).get('t').i32(0).op(OP.i32GtS, OP.select).set('keep');
+  f.get('w').get('keep').op(OP.i64And).set('w');
+  if (nl) f.get('nl').get('keep').op(OP.i64And).set('nl');
   f.end();
   f.get('w');
 }
 
-/** m = the mask of the block holding p, without the bits before p. */
-function maskFrom(f: FnBuilder): void {
+/** m (and with `nl`, nl) = the masks of the block holding p, without the bits before p. */
+function maskFrom(f: FnBuilder, nl: boolean): void {
   f.get('p').i32(6).op(OP.i32ShrU).set('i');
-  mask(f);
-  f.i64(-1).get('p').i32(63).op(OP.i32And, OP.i64ExtendI32U, OP.i64Shl, OP.i64And).set('m');
+  mask(f, nl);
+  f.i64(-1).get('p').i32(63).op(OP.i32And, OP.i64ExtendI32U, OP.i64Shl).tee('keep').op(OP.i64And).set('m');
+  if (nl) f.get('nl').get('keep').op(OP.i64And).set('nl');
 }
 
 /** Ends the walk with outcome oc (from any depth: the exit block is outermost). */
@@ -108,13 +125,13 @@ function exit(f: FnBuilder, oc: number): void {
 }
 
 /** e = the next delimiter (PLAIN_MORE when none lies before lim). */
-function pop(f: FnBuilder): void {
+function pop(f: FnBuilder, nl: boolean): void {
   f.block('got').loop('pop');
   f.get('m').op(OP.i64Eqz, OP.i32Eqz).brIf('got');
   f.get('i').i32(1).op(OP.i32Add).tee('i').i32(6).op(OP.i32Shl).get('lim').op(OP.i32GeS).if_();
   exit(f, PLAIN_MORE);
   f.end();
-  mask(f);
+  mask(f, nl);
   f.set('m').br('pop');
   f.end().end();
   f.get('i').i32(6).op(OP.i32Shl).get('m').op(OP.i64Ctz, OP.i32WrapI64, OP.i32Add).set('e');
@@ -249,8 +266,37 @@ function offsets(f: FnBuilder, q: number): void {
     .mem(MEM.i32Store, out + 4);
 }
 
+/**
+ * The `fields` fields after the last wanted one, in one step per 64 bytes: the record's end is the
+ * first LF or CR left in nl, and the delimiters before it (all separators) must number fields - 1
+ * (PLAIN_GENERAL otherwise, as scanPlain's pops would find a line end too soon or a separator
+ * after the last field). e = the record's end.
+ */
+function skipTail(f: FnBuilder, fields: number): void {
+  f.i32(0).set('cnt');
+  f.block('found').loop('tail');
+  f.get('m').get('nl').op(OP.i64And).tee('keep').op(OP.i64Eqz, OP.i32Eqz).brIf('found');
+  f.get('cnt').get('m').op(OP.i64Popcnt, OP.i32WrapI64, OP.i32Add).set('cnt');
+  f.get('i').i32(1).op(OP.i32Add).tee('i').i32(6).op(OP.i32Shl).get('lim').op(OP.i32GeS).if_();
+  exit(f, PLAIN_MORE);
+  f.end();
+  mask(f, true);
+  f.set('m').br('tail');
+  f.end().end();
+  f.get('keep').op(OP.i64Ctz, OP.i32WrapI64).set('d');
+  f.get('cnt').get('m').i64(1).get('d').op(OP.i64ExtendI32U, OP.i64Shl).i64(1).op(OP.i64Sub, OP.i64And, OP.i64Popcnt, OP.i32WrapI64, OP.i32Add).set('cnt');
+  f.get('i').i32(6).op(OP.i32Shl).get('d').op(OP.i32Add).set('e');
+  f.get('m').i64(-2).get('d').op(OP.i64ExtendI32U, OP.i64Shl, OP.i64And).set('m');
+  f.get('cnt')
+    .i32(fields - 1)
+    .op(OP.i32Ne)
+    .if_();
+  exit(f, PLAIN_GENERAL);
+  f.end();
+}
+
 /** After the last field: the record ends at LF or CRLF, and p moves to the next one. */
-function recordEnd(f: FnBuilder): void {
+function recordEnd(f: FnBuilder, nl: boolean): void {
   f.get('e').mem(MEM.i32Load8U).tee('c').i32(LF).op(OP.i32Eq).if_();
   f.get('e').i32(1).op(OP.i32Add).set('p');
   f.else_();
@@ -264,7 +310,7 @@ function recordEnd(f: FnBuilder): void {
   exit(f, PLAIN_GENERAL); // a lone CR
   f.end();
   f.get('e').i32(2).op(OP.i32Add).set('p');
-  maskFrom(f);
+  maskFrom(f, nl);
   f.end();
 }
 
@@ -280,8 +326,14 @@ export function walkFunction(plan: PlainPlan, sep: number): FnBuilder {
     I32,
   );
   for (const n of ['p', 'i', 'a', 't', 'e', 's', 'c', 'rows', 'nfix', 'len', 'nf', 'j', 'neg', 'd', 'oc']) f.local(n, I32);
-  f.local('m', I64).local('acc', I64).local('w', I64).local('x', F64);
-  f.local('vsep', V128).local('vlf', V128).local('vcr', V128).local('v', V128);
+  f.local('cnt', I32);
+  f.local('m', I64).local('acc', I64).local('w', I64).local('nl', I64).local('keep', I64).local('x', F64);
+  f.local('vsep', V128).local('vlf', V128).local('vcr', V128).local('v', V128).local('v2', V128);
+  const last = plan.ncols - 1;
+  let lastWanted = last;
+  while (lastWanted > 0 && plan.kind[lastWanted] === F_SKIP) lastWanted--;
+  // Two or more skipped fields at the end of a record are passed in one step (skipTail).
+  const nl = last - lastWanted >= 2;
   const caches = cachesOf(plan);
   // Fix-ups a record can add: one per integer column and per cached string column.
   const perRecord = plan.kind.filter((k, col) => k === F_INT || (caches[col] as number) >= 0).length;
@@ -289,7 +341,7 @@ export function walkFunction(plan: PlainPlan, sep: number): FnBuilder {
   f.i32(LF).simd(SIMD.i8x16Splat).set('vlf');
   f.i32(CR).simd(SIMD.i8x16Splat).set('vcr');
   f.get('p0').set('p');
-  maskFrom(f);
+  maskFrom(f, nl);
   f.block('exit').loop('rows');
   f.get('p').get('stopAt').op(OP.i32GeS).if_();
   exit(f, PLAIN_DONE);
@@ -305,9 +357,8 @@ export function walkFunction(plan: PlainPlan, sep: number): FnBuilder {
   f.end();
   f.get('rows').i32(2).op(OP.i32Shl).get('p').mem(MEM.i32Store, ROW_STARTS);
   f.get('p').set('s');
-  const last = plan.ncols - 1;
-  for (let col = 0; col <= last; col++) {
-    pop(f);
+  for (let col = 0; col <= (nl ? lastWanted : last); col++) {
+    pop(f, nl);
     const k = plan.kind[col] as number;
     const q = plan.slot[col] as number;
     if (k === F_INT) integer(f, col, q);
@@ -318,8 +369,10 @@ export function walkFunction(plan: PlainPlan, sep: number): FnBuilder {
       exit(f, PLAIN_GENERAL); // a line end: too few fields
       f.end();
       f.get('e').i32(1).op(OP.i32Add).set('s');
-    } else recordEnd(f);
+    }
   }
+  if (nl) skipTail(f, last - lastWanted);
+  recordEnd(f, nl);
   f.get('rows').i32(1).op(OP.i32Add).set('rows');
   f.br('rows');
   f.end().end();
