@@ -121,7 +121,8 @@ function scanWith(walk: Walk, memory: ArrayBuffer, layout: PlainPlan): PlainScan
         (out.i32[q] as Int32Array).set(i32.subarray(at, at + rows), n);
         (out.valid[q] as Uint8Array).fill(1, n, n + rows);
       }
-      for (const { q, k } of stored) taken = Math.min(taken, storedRows(b, i32, columnAt(q) >> 2, taken, n, k, q, plan, out, sawNull));
+      const conv: Conversion = { b, dv, i32, plan, out, sawNull };
+      for (const { q, k } of stored) taken = Math.min(taken, storedRows(conv, columnAt(q) >> 2, taken, n, q, k));
       for (let x = 0; x < nfix; x++) {
         const at = (FIX >> 2) + 4 * x;
         const r = i32[at] as number;
@@ -147,26 +148,7 @@ function scanWith(walk: Walk, memory: ArrayBuffer, layout: PlainPlan): PlainScan
         if (res === STORE_FAILED) taken = r;
         else if (res === STORE_NULL) sawNull[q] = 1;
       }
-      for (const { q } of strs) {
-        taken = Math.min(
-          taken,
-          strings(
-            b,
-            dv,
-            i32,
-            columnAt(q) >> 2,
-            taken,
-            n,
-            out.i32[q] as Int32Array,
-            out.valid[q] as Uint8Array,
-            plan.interners[q] as ByteInterner,
-            q,
-            plan,
-            out,
-            sawNull,
-          ),
-        );
-      }
+      for (const { q } of strs) taken = Math.min(taken, strings(conv, columnAt(q) >> 2, taken, n, q));
       if (taken < rows) {
         oc = PLAIN_GENERAL;
         p = i32[(ROW_STARTS >> 2) + taken] as number;
@@ -208,26 +190,27 @@ function fnv(b: Uint8Array, s: number, e: number): number {
   return h;
 }
 
+/** What the column conversions of one call share: the bytes, the walk's output, the range's plan and targets. */
+interface Conversion {
+  b: Uint8Array;
+  dv: DataView;
+  i32: Int32Array;
+  plan: PlainPlan;
+  out: PlainTargets;
+  /** Per slot: set when a null was written. */
+  sawNull: Uint8Array;
+}
+
 /**
- * Strings from their offsets (at: the slot's output in int32 units) into rows n.. of V, up to
- * `rows`: the compiled walk's inline case, storeField for null marker candidates. Returns the
+ * Strings of slot q from their offsets (at: the slot's output in int32 units) into rows n.. up
+ * to `rows`: the compiled walk's inline case, storeField for null marker candidates. Returns the
  * rows converted.
  */
-function strings(
-  b: Uint8Array,
-  dv: DataView,
-  i32: Int32Array,
-  at: number,
-  rows: number,
-  n: number,
-  V: Int32Array,
-  OK: Uint8Array,
-  it: ByteInterner,
-  q: number,
-  plan: PlainPlan,
-  out: PlainTargets,
-  sawNull: Uint8Array,
-): number {
+function strings(c: Conversion, at: number, rows: number, n: number, q: number): number {
+  const { b, dv, i32, plan, out } = c;
+  const V = out.i32[q] as Int32Array;
+  const OK = out.valid[q] as Uint8Array;
+  const it = plan.interners[q] as ByteInterner;
   for (let r = 0; r < rows; r++) {
     const s = i32[at + 2 * r] as number;
     const e = i32[at + 2 * r + 1] as number;
@@ -238,28 +221,18 @@ function strings(
     }
     const res = storeField(b, s, e, F_UTF8, q, n + r, plan, out);
     if (res === STORE_FAILED) return r;
-    if (res === STORE_NULL) sawNull[q] = 1;
+    if (res === STORE_NULL) c.sawNull[q] = 1;
   }
   return rows;
 }
 
-/** Fields of kind k (neither integer nor string) from their offsets through storeField; returns the rows converted. */
-function storedRows(
-  b: Uint8Array,
-  i32: Int32Array,
-  at: number,
-  rows: number,
-  n: number,
-  k: number,
-  q: number,
-  plan: PlainPlan,
-  out: PlainTargets,
-  sawNull: Uint8Array,
-): number {
+/** Fields of kind k (neither integer nor string) of slot q from their offsets through storeField; returns the rows converted. */
+function storedRows(c: Conversion, at: number, rows: number, n: number, q: number, k: number): number {
+  const { b, i32, plan, out } = c;
   for (let r = 0; r < rows; r++) {
     const res = storeField(b, i32[at + 2 * r] as number, i32[at + 2 * r + 1] as number, k, q, n + r, plan, out);
     if (res === STORE_FAILED) return r;
-    if (res === STORE_NULL) sawNull[q] = 1;
+    if (res === STORE_NULL) c.sawNull[q] = 1;
   }
   return rows;
 }

@@ -124,15 +124,21 @@ function exit(f: FnBuilder, oc: number): void {
   f.i32(oc).set('oc').br('exit');
 }
 
-/** e = the next delimiter (PLAIN_MORE when none lies before lim). */
-function pop(f: FnBuilder, nl: boolean): void {
-  f.block('got').loop('pop');
-  f.get('m').op(OP.i64Eqz, OP.i32Eqz).brIf('got');
+/** m (and nl) = the masks of the next block (PLAIN_MORE when it begins at or after lim). */
+function nextBlock(f: FnBuilder, nl: boolean): void {
   f.get('i').i32(1).op(OP.i32Add).tee('i').i32(6).op(OP.i32Shl).get('lim').op(OP.i32GeS).if_();
   exit(f, PLAIN_MORE);
   f.end();
   mask(f, nl);
-  f.set('m').br('pop');
+  f.set('m');
+}
+
+/** e = the next delimiter (PLAIN_MORE when none lies before lim). */
+function pop(f: FnBuilder, nl: boolean): void {
+  f.block('got').loop('pop');
+  f.get('m').op(OP.i64Eqz, OP.i32Eqz).brIf('got');
+  nextBlock(f, nl);
+  f.br('pop');
   f.end().end();
   f.get('i').i32(6).op(OP.i32Shl).get('m').op(OP.i64Ctz, OP.i32WrapI64, OP.i32Add).set('e');
   f.get('m').get('m').i64(1).op(OP.i64Sub, OP.i64And).set('m');
@@ -277,11 +283,8 @@ function skipTail(f: FnBuilder, fields: number): void {
   f.block('found').loop('tail');
   f.get('m').get('nl').op(OP.i64And).tee('keep').op(OP.i64Eqz, OP.i32Eqz).brIf('found');
   f.get('cnt').get('m').op(OP.i64Popcnt, OP.i32WrapI64, OP.i32Add).set('cnt');
-  f.get('i').i32(1).op(OP.i32Add).tee('i').i32(6).op(OP.i32Shl).get('lim').op(OP.i32GeS).if_();
-  exit(f, PLAIN_MORE);
-  f.end();
-  mask(f, true);
-  f.set('m').br('tail');
+  nextBlock(f, true);
+  f.br('tail');
   f.end().end();
   f.get('keep').op(OP.i64Ctz, OP.i32WrapI64).set('d');
   f.get('cnt').get('m').i64(1).get('d').op(OP.i64ExtendI32U, OP.i64Shl).i64(1).op(OP.i64Sub, OP.i64And, OP.i64Popcnt, OP.i32WrapI64, OP.i32Add).set('cnt');
