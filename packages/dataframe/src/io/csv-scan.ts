@@ -70,7 +70,9 @@ export function scanCsvRange(
     const n = (builders[0] as ColumnBuilder).n;
     if (sink === undefined || n === 0) return;
     const columns = builders.map((b, j) => {
-      const c: ColumnData = { type: b.type, values: b.values.subarray(0, n), valid: b.valid.subarray(0, n) };
+      // (no validity where the batch has no null, as finish(): consumers then skip the per-row test)
+      const c: ColumnData = { type: b.type, values: b.values.subarray(0, n) };
+      if (b.nulls > 0) c.valid = b.valid.subarray(0, n);
       const it = interners[j];
       if (it !== undefined) c.dict = it.dict;
       return c;
