@@ -20,6 +20,9 @@ export class FlatCodes {
   /** Shared buffers free for the next batch (one per batch in flight, about). */
   readonly #free: Int32Array[] = [];
   #buf: Int32Array = new Int32Array(0);
+  /** The dependencies by key of task `#manyOf`, one of many dependencies (`#refId`). */
+  readonly #many = new Map<Key, number>();
+  #manyOf = -1;
   #pos = 0;
 
   constructor(
@@ -93,19 +96,25 @@ export class FlatCodes {
     return true;
   }
 
-  /** The dependency of task t whose key is `key` (a ref given twice, or deps in another order), or -1. */
+  /**
+   * The dependency of task t whose key is `key` (a ref given twice, or deps in another order),
+   * or -1. Past 32 dependencies, through a map of the task's dependencies by key, made once for
+   * it (the graph's own index may keep no table: withKnownIndex).
+   */
   #refId(t: number, key: Key): number {
-    const { depPtr, depIdx, keys, index } = this.g;
+    const { depPtr, depIdx, keys } = this.g;
     const lo = depPtr[t]!;
     const hi = depPtr[t + 1]!;
     if (hi - lo <= 32) {
       for (let e = lo; e < hi; e++) if (keys[depIdx[e]!] === key) return depIdx[e]!;
       return -1;
     }
-    const d = index.get(key);
-    if (d === undefined) return -1;
-    for (let e = lo; e < hi; e++) if (depIdx[e] === d) return d;
-    return -1;
+    if (this.#manyOf !== t) {
+      this.#many.clear();
+      for (let e = hi - 1; e >= lo; e--) this.#many.set(keys[depIdx[e]!] as Key, depIdx[e]!);
+      this.#manyOf = t;
+    }
+    return this.#many.get(key) ?? -1;
   }
 
   /** Makes room for `n` more codes (a new shared buffer of twice the size, the codes copied). */
