@@ -71,7 +71,7 @@ export class PayloadBuilder {
   /** The index of op i in the ops of the payload that last listed it. */
   #listedAt = new Int32Array(0);
   #built = 0;
-  /** Scratch: the local index of each member of the batch being built. */
+  /** Scratch: the local index of each member of the batch being built (and of its inputs, in flat codes). */
   readonly #local: Int32Array;
   /** Writes batches' JSON bytes; shared buffers free for the next batch (one per batch in flight, about). */
   readonly #writer = new JsonBytes(new Uint8Array(0));
@@ -90,7 +90,7 @@ export class PayloadBuilder {
     this.#opOf = sharedInt32(n);
     this.#local = sharedInt32(n);
     this.#flat = sharedUint8(n);
-    this.#codes = new FlatCodes(g, plan);
+    this.#codes = new FlatCodes(g, plan, this.#local);
     let count = 0;
     let last = -1;
     const visit = (o: OpId): void => {

@@ -7,7 +7,7 @@
  * no key map: a few ints per task instead of ~100 bytes of JSON parsed there.
  * The codes go on a shared buffer of this writer's, reused once the batch has ended.
  */
-import { isRef, QUOTE_OP, sharedInt32, type Key, type TaskGraph } from '@tsdask/core-graph';
+import { isRef, QUOTE_OP, type Key, type TaskGraph } from '@tsdask/core-graph';
 import { FLAT_INT, FLAT_INT_LIMIT, FLAT_LIT, FLAT_REF } from '@tsdask/runtime';
 import type { BatchPlan } from './state/batches.js';
 
@@ -25,11 +25,13 @@ export class FlatCodes {
   #manyOf = -1;
   #pos = 0;
 
+  /** `slot`: scratch per task id, shared with the caller (it holds no value between batches). */
   constructor(
     readonly g: TaskGraph,
     readonly plan: BatchPlan,
+    slot: Int32Array,
   ) {
-    this.#slot = sharedInt32(g.size);
+    this.#slot = slot;
   }
 
   /**
