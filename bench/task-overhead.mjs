@@ -1,9 +1,13 @@
 // Task overhead: graphs of N trivial leaves (a fan-out of inc(i)) summed by a binary tree of
 // add tasks (about 2N tasks), built with `delayed` and as raw tasks (a key -> task map with
 // module ops). Prints build, optimize and execute time, µs per task end to end on 'sync' and
-// 'threads', graph bytes per task (the live heap and array buffers, shared ones included, after
-// build + graphOf, measured after a GC outside the timed phases), each configuration's peak RSS (each runs in its own process, so
-// the peak is its own) and that peak per task (RSS B/task: the whole process, graph, results,
+// 'threads', graph bytes per task (graph B/task: the growth of the live heap and array buffers,
+// shared ones included, from before the graph is built to after build + graphOf, measured after
+// a GC outside the timed phases) and its two parts for raw graphs: the user's own key -> task
+// map (user B/task: keys, task objects, args arrays, `{ ref }` objects, the Map; measured after
+// a GC once the map is built) and what tsdask keeps beside it (tsdask B/task: the rest; all of
+// graph B/task for delayed, whose delayed() calls are tsdask's), each configuration's peak RSS
+// (each runs in its own process, so the peak is its own) and that peak per task (RSS B/task: the whole process, graph, results,
 // V8 and the worker threads, over the graph's tasks), and each row's µs per task over that of
 // its kind and scheduler at 100k leaves (200k tasks): flat cost per task reads 1.00 all the way
 // down. CPU µs/task is the process's CPU time (main thread and worker threads) over the same
@@ -43,6 +47,13 @@ async function once(kind, n, schedulerName) {
   const spec = kind === 'raw' ? rawTasks(n) : undefined;
   const user = performance.now() - tu;
   const userCpu = process.cpuUsage(u0);
+  // the user's map alone (raw), outside the timed phases
+  let heapUser = 0;
+  if (spec !== undefined) {
+    collect();
+    const mem1 = process.memoryUsage();
+    heapUser = mem1.heapUsed + mem1.arrayBuffers - heap0;
+  }
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const coll = spec === undefined ? buildDelayed(n) : rawCollection(spec);
@@ -73,6 +84,7 @@ async function once(kind, n, schedulerName) {
     cpu: (c2.user + c2.system + c3.user + c3.system) / 1000,
     execCpu: (c3.user + c3.system) / 1000,
     bytesPerTask: heapGraph / graph.size,
+    userBytesPerTask: heapUser / graph.size,
   };
 }
 
@@ -96,6 +108,7 @@ if (one !== undefined) {
       cpu: m((r) => r.cpu),
       execCpu: m((r) => r.execCpu),
       bytesPerTask: m((r) => r.bytesPerTask),
+      userBytesPerTask: m((r) => r.userBytesPerTask),
       peakRssMB: process.resourceUsage().maxRSS / 1024,
     }),
   );
@@ -112,7 +125,7 @@ console.log(
   `task-overhead: fan-out of N inc() leaves + tree sum; median of ${runs} runs (1 for N >= 1M); ${defaultWorkers()} worker threads; Node ${process.version}`,
 );
 console.log(
-  'kind     leaves    tasks     sched    user ms  user CPU µs/task  build ms  optim ms  exec ms   total ms  µs/task  vs 100k  CPU µs/task  exec CPU  graph B/task  peak RSS MB  RSS B/task',
+  'kind     leaves    tasks     sched    user ms  user CPU µs/task  build ms  optim ms  exec ms   total ms  µs/task  vs 100k  CPU µs/task  exec CPU  graph B/task  user B/task  tsdask B/task  peak RSS MB  RSS B/task',
 );
 const base = new Map();
 for (const n of sizes) {
@@ -144,6 +157,8 @@ for (const n of sizes) {
           ((x.cpu * 1000) / x.ntasks).toFixed(2).padStart(12),
           ((x.execCpu * 1000) / x.ntasks).toFixed(2).padStart(9),
           x.bytesPerTask.toFixed(0).padStart(13),
+          (kind === 'raw' ? x.userBytesPerTask.toFixed(0) : '-').padStart(12),
+          (x.bytesPerTask - x.userBytesPerTask).toFixed(0).padStart(14),
           x.peakRssMB.toFixed(0).padStart(12),
           ((x.peakRssMB * 1024 * 1024) / x.ntasks).toFixed(0).padStart(11),
         ].join(' '),

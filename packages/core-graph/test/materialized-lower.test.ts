@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { dependenciesOf, graphOf, GraphCycleError, lowerGraph, MaterializedLayer, MissingKeyError, ref, task, type Key, type Node } from '@tsdask/core-graph';
+import {
+  dependenciesOf,
+  graphOf,
+  GraphCycleError,
+  KeyTable,
+  lowerGraph,
+  MaterializedLayer,
+  MissingKeyError,
+  ref,
+  task,
+  type Key,
+  type Node,
+} from '@tsdask/core-graph';
 import { noPasses, Raw } from './raw-collection.js';
 
 const op = 'm#f';
@@ -80,5 +92,20 @@ describe('MaterializedLayer.lowerWhole (the raw-graph lowering graphOf uses when
     expect(() => graphOf([new Raw(cycle, ['x'])], noPasses)).toThrow(GraphCycleError);
     // An output the layer does not have.
     expect(new MaterializedLayer('raw', treeTasks(4)).lowerWhole(['nope'])).toBeUndefined();
+  });
+});
+
+describe("graphOf's graph index", () => {
+  it('keeps no key table (outputs known), and still finds every key and refuses an absent one', () => {
+    const tasks = treeTasks(37);
+    for (const opts of [noPasses, {}]) {
+      const { graph } = graphOf([new Raw(new MaterializedLayer('raw', tasks), ['add,35', 'add,3'])], opts);
+      // lowering's KeyTable (11 to 23 bytes per task) is not what the graph keeps
+      expect(graph.index).not.toBeInstanceOf(KeyTable);
+      // The reference: each key's position in the graph's own keys, by a plain loop.
+      for (let i = 0; i < graph.size; i++) expect(graph.index.get(graph.keys[i]!)).toBe(i);
+      expect(graph.index.get('absent')).toBeUndefined();
+      expect(graph.index.size).toBe(73);
+    }
   });
 });

@@ -6,6 +6,7 @@
  */
 import { isFunctionOp, serializeError, type Key, type Node, type OpId, type SerializedError } from '@tsdask/core-graph';
 import { defineFunctionOp, evaluate, isOpLoaded, loadOps } from './execute.js';
+import { flatEvaluator, flatMembers } from './flat-batch.js';
 
 /** What a batch needs to run anywhere. */
 export interface BatchPayload {
@@ -23,6 +24,14 @@ export interface BatchPayload {
    * batch has ended): a sender that writes them needs no string on its own heap.
    */
   jsonBytes?: Uint8Array;
+  /**
+   * When set, `keys` and `nodes` are empty and the members are these codes (flat-batch.ts): flat
+   * tasks as int32s, with no key string (on a SharedArrayBuffer the sender reuses once the batch
+   * has ended).
+   */
+  flat?: Int32Array;
+  /** With `flat`: the members' literal arguments other than small integers, which the codes index. */
+  literals?: unknown[];
   /** For each member, the local index of its dependent in the batch (-1 for the root); absent for a batch of one member. */
   parent?: Int32Array;
   /** External inputs: keys and values. */
@@ -94,14 +103,10 @@ export async function executeBatch(p: BatchPayload, worker: number, afterTask?: 
   const start = now();
   if (p.json !== undefined) [p.keys, p.nodes] = JSON.parse(p.json) as [Key[], Node[]];
   else if (p.jsonBytes !== undefined) [p.keys, p.nodes] = JSON.parse(utf8(p.jsonBytes)) as [Key[], Node[]];
-  const m = p.keys.length;
-  const local = new Map<Key, number>();
+  const flat = p.flat;
+  const m = flat === undefined ? p.keys.length : flatMembers(flat);
   const values: unknown[] = new Array(m + p.inputKeys.length).fill(EMPTY);
-  for (let i = 0; i < p.inputKeys.length; i++) {
-    local.set(p.inputKeys[i] as Key, m + i);
-    values[m + i] = p.inputs[i];
-  }
-  for (let i = 0; i < m; i++) local.set(p.keys[i] as Key, i);
+  for (let i = 0; i < p.inputKeys.length; i++) values[m + i] = p.inputs[i];
   const head = new Int32Array(m).fill(-1);
   const next = new Int32Array(m).fill(-1);
   for (let i = 0; i < m; i++) {
@@ -111,16 +116,11 @@ export async function executeBatch(p: BatchPayload, worker: number, afterTask?: 
       head[par] = i;
     }
   }
-  const get = (k: Key): unknown => {
-    const at = local.get(k);
-    const v = at === undefined ? EMPTY : values[at];
-    if (v === EMPTY) throw new Error(`internal: value of '${k}' is not available in this batch`);
-    return v;
-  };
+  const member = flat === undefined ? nodeEvaluator(p, values) : flatEvaluator(flat, p.ops, p.literals ?? [], (slot) => valueAt(values, slot, p));
   let i = 0;
   try {
     for (; i < m; i++) {
-      let v = evaluate(p.nodes[i] as Node, get);
+      let v = member(i);
       if (v instanceof Promise) v = await v;
       values[i] = v;
       for (let c = head[i]!; c >= 0; c = next[c]!) values[c] = EMPTY;
@@ -131,4 +131,30 @@ export async function executeBatch(p: BatchPayload, worker: number, afterTask?: 
   }
   const value = values[m - 1];
   return { ok: true, value, nbytes: sizeOf(value), start, stop: now(), worker };
+}
+
+/** The value in slot `slot` (member j is slot j, input i slot m + i); a slot already freed, or never filled, is an internal error. */
+function valueAt(values: unknown[], slot: number, p: BatchPayload): unknown {
+  const v = slot >= 0 && slot < values.length ? values[slot] : EMPTY;
+  if (v === EMPTY) {
+    const m = values.length - p.inputKeys.length;
+    const name = slot >= m && slot < values.length ? `input '${p.inputKeys[slot - m]!}'` : `member ${slot}`;
+    throw new Error(`internal: value of ${name} is not available in this batch`);
+  }
+  return v;
+}
+
+/** The evaluator of members given as nodes: refs found by key among the members and inputs. */
+function nodeEvaluator(p: BatchPayload, values: unknown[]): (i: number) => unknown {
+  const m = p.keys.length;
+  const local = new Map<Key, number>();
+  for (let i = 0; i < p.inputKeys.length; i++) local.set(p.inputKeys[i] as Key, m + i);
+  for (let i = 0; i < m; i++) local.set(p.keys[i] as Key, i);
+  const get = (k: Key): unknown => {
+    const at = local.get(k);
+    const v = at === undefined ? EMPTY : values[at];
+    if (v === EMPTY) throw new Error(`internal: value of '${k}' is not available in this batch`);
+    return v;
+  };
+  return (i) => evaluate(p.nodes[i] as Node, get);
 }

@@ -14,6 +14,7 @@
  */
 export { evaluate, resolveOp, loadOps, opsOf, defineFunctionOp, isOpLoaded } from './execute.js';
 export { executeBatch, prepareOps, sizeOf, now, type BatchPayload, type BatchResult } from './execute-batch.js';
+export { FLAT_REF, FLAT_INT, FLAT_LIT, FLAT_INT_LIMIT } from './flat-batch.js';
 export { compileFunction, expressionSource } from './compile.js';
 export { runBatch, failedBatch, type WorkerHooks } from './run-batch.js';
 export { serveBatches, type WorkerTransport, type ServeOptions } from './serve.js';

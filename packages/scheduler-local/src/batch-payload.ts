@@ -3,9 +3,10 @@
  * the batch, inputs, ops and function sources, JSON-encoded when that survives a round trip),
  * and picks, which the shell takes itself without a worker.
  */
-import { forEachOp, sharedInt32, type Key, type Node, type OpId, type TaskGraph } from '@tsdask/core-graph';
+import { forEachOp, sharedInt32, sharedUint8, type Key, type Node, type OpId, type TaskGraph } from '@tsdask/core-graph';
 import { evaluate, now, sizeOf, type BatchPayload } from '@tsdask/runtime';
 import { JsonBytes } from './json-bytes.js';
+import { FlatCodes } from './flat-codes.js';
 import type { BatchPlan } from './state/batches.js';
 import type { Stimulus } from './state/machine.js';
 
@@ -63,14 +64,22 @@ export class PayloadBuilder {
   #sourceOf: (string | undefined)[] = [];
   /** Each node's op index, or MANY_OPS (several, or none). */
   readonly #opOf: Int32Array;
+  /** 1 where the node is a task whose args hold no array and no task (`flatOp`): a candidate for flat codes. */
+  readonly #flat: Uint8Array;
   /** The payload (counted from 1) that last listed op i: a payload lists each op once. */
   #listedBy = new Int32Array(0);
+  /** The index of op i in the ops of the payload that last listed it. */
+  #listedAt = new Int32Array(0);
   #built = 0;
-  /** Scratch: the local index of each member of the batch being built. */
+  /** Scratch: the local index of each member of the batch being built (and of its inputs, in flat codes). */
   readonly #local: Int32Array;
   /** Writes batches' JSON bytes; shared buffers free for the next batch (one per batch in flight, about). */
   readonly #writer = new JsonBytes(new Uint8Array(0));
   readonly #free: Uint8Array[] = [];
+  /** Writes batches of flat tasks as codes. */
+  readonly #codes: FlatCodes;
+  /** The index of task t's op in the ops of the payload being built, or -1 when its node is not a flat task (a closure made once). */
+  readonly #opAt = (t: number): number => (this.#flat[t] === 1 ? this.#listedAt[this.#opOf[t]!]! : -1);
 
   constructor(
     readonly g: TaskGraph,
@@ -80,6 +89,8 @@ export class PayloadBuilder {
     // Arrays per task on shared memory (core-graph's sharedInt32 says why).
     this.#opOf = sharedInt32(n);
     this.#local = sharedInt32(n);
+    this.#flat = sharedUint8(n);
+    this.#codes = new FlatCodes(g, plan, this.#local);
     let count = 0;
     let last = -1;
     const visit = (o: OpId): void => {
@@ -91,6 +102,7 @@ export class PayloadBuilder {
       const flat = flatOp(node);
       if (flat !== undefined) {
         this.#opOf[i] = this.#indexOf(flat);
+        this.#flat[i] = 1;
         continue;
       }
       count = 0;
@@ -98,6 +110,7 @@ export class PayloadBuilder {
       this.#opOf[i] = count === 1 ? last : MANY_OPS;
     }
     this.#listedBy = new Int32Array(this.#opList.length);
+    this.#listedAt = new Int32Array(this.#opList.length);
   }
 
   #indexOf(o: OpId): number {
@@ -134,6 +147,7 @@ export class PayloadBuilder {
     const list = (i: number): void => {
       if (this.#listedBy[i] === stamp) return;
       this.#listedBy[i] = stamp;
+      this.#listedAt[i] = ops.length;
       const o = this.#opList[i] as OpId;
       ops.push(o);
       const s = this.#sourceOf[i];
@@ -146,10 +160,13 @@ export class PayloadBuilder {
       if (k >= 0) list(k);
       else forEachOp(g.nodes[t] as Node, listOp);
     }
-    const bytes = encodeJson ? this.#encode(lo, hi) : undefined;
-    const keys = bytes === undefined ? new Array<Key>(m) : [];
-    const nodes = bytes === undefined ? new Array<Node>(m) : [];
-    if (bytes === undefined) {
+    const literals: unknown[] = [];
+    const codes = encodeJson ? this.#codes.encode(b, this.#opAt, literals) : undefined;
+    const bytes = encodeJson && codes === undefined ? this.#encode(lo, hi) : undefined;
+    const coded = codes !== undefined || bytes !== undefined;
+    const keys = coded ? [] : new Array<Key>(m);
+    const nodes = coded ? [] : new Array<Node>(m);
+    if (!coded) {
       for (let j = 0; j < m; j++) {
         const t = plan.memIdx[lo + j]!;
         keys[j] = g.keys[t] as Key;
@@ -177,7 +194,10 @@ export class PayloadBuilder {
       inputs[e - inLo] = data[plan.batchOf[t]!];
     }
     const payload: BatchPayload = { keys, nodes, parent, inputKeys, inputs, ops, sources: srcs, batch: b };
-    if (bytes !== undefined) payload.jsonBytes = bytes;
+    if (codes !== undefined) {
+      payload.flat = codes;
+      payload.literals = literals;
+    } else if (bytes !== undefined) payload.jsonBytes = bytes;
     return payload;
   }
 
@@ -212,6 +232,7 @@ export class PayloadBuilder {
 
   /** Batch `payload` has ended (finished, failed, or its worker was lost): its shared buffer is free again. */
   release(payload: BatchPayload): void {
+    if (payload.flat !== undefined) this.#codes.release(payload.flat);
     const bytes = payload.jsonBytes;
     if (bytes !== undefined && bytes.buffer instanceof SharedArrayBuffer) this.#free.push(new Uint8Array(bytes.buffer));
   }

@@ -80,13 +80,14 @@ describe('JsonBytes', () => {
 });
 
 describe('PayloadBuilder', () => {
-  it('sends a batch as JSON bytes on a shared buffer, reused once the batch is released', () => {
+  it('sends a batch that is not flat as JSON bytes on a shared buffer, reused once the batch is released', () => {
     const entries: [Key, unknown][] = [];
-    for (let i = 0; i < 8; i++) entries.push([`leaf,${i}`, task('m#inc', i, 'é"\n')]);
+    // An array argument makes a task not flat (flat ones go as codes: flat-codes.test.ts).
+    for (let i = 0; i < 8; i++) entries.push([`leaf,${i}`, task('m#inc', [i, 'é"\n'])]);
     for (let i = 0; i < 7; i++)
       entries.push([
         `sum,${i}`,
-        task('m#add', ref(i < 4 ? `leaf,${2 * i}` : `sum,${2 * (i - 4)}`), ref(i < 4 ? `leaf,${2 * i + 1}` : `sum,${2 * (i - 4) + 1}`)),
+        task('m#add', ref(i < 4 ? `leaf,${2 * i}` : `sum,${2 * (i - 4)}`), ref(i < 4 ? `leaf,${2 * i + 1}` : `sum,${2 * (i - 4) + 1}`), [i]),
       ]);
     const g = lowerGraph(entries);
     const isOut = new Uint8Array(g.size);
@@ -103,6 +104,7 @@ describe('PayloadBuilder', () => {
         keys.push(g.keys[plan.memIdx[m]!]!);
         nodes.push(g.nodes[plan.memIdx[m]!]);
       }
+      expect(p.flat).toBeUndefined();
       expect(p.jsonBytes?.buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(new TextDecoder().decode(p.jsonBytes)).toBe(JSON.stringify([keys, nodes]));
       expect(p.keys).toEqual([]);
@@ -134,10 +136,11 @@ describe('PayloadBuilder', () => {
   });
 
   it('sends nodes that do not survive JSON as they are', () => {
-    const g = lowerGraph([['a', task('m#f', 1n)]]);
+    const g = lowerGraph([['a', task('m#f', [1n])]]);
     const plan = planBatches(g, order(g, ['a']), Uint8Array.of(1), 4);
     const p = new PayloadBuilder(g, plan).build(0, [], true);
     expect(p.jsonBytes).toBeUndefined();
+    expect(p.flat).toBeUndefined();
     expect(p.nodes).toEqual([g.nodes[0]]);
     expect(p.ops).toEqual(['m#f']);
   });

@@ -7,9 +7,10 @@
  *
  * Layer-level rewrites that understand meaning (blockwise fusion, projection and predicate
  * pushdown) run on the high-level graph before materialization, not here. After the passes
- * the pipeline checks its invariant: every output key is still in the graph.
+ * the pipeline checks its invariant: every output key is still in the graph; the graph it
+ * returns indexes its outputs only (withKnownIndex), any other key's lookup builds the table.
  */
-import { idsOf, type TaskGraph } from '../graph/task-graph.js';
+import { idsOf, withKnownIndex, type TaskGraph } from '../graph/task-graph.js';
 import type { Key, OpId } from '../spec/index.js';
 import { cull } from './cull.js';
 import { fuseLinear } from './fuse-linear.js';
@@ -35,6 +36,6 @@ export function optimizeGraph(g: TaskGraph, outputs: readonly Key[], flags: Opti
   if (flags.cull !== false) out = cull(out, outputs);
   if (flags.inline !== false) out = inline(out, outputs, flags.cheapOps ? { cheapOps: flags.cheapOps } : {});
   if (flags.fuse !== false) out = fuseLinear(out, outputs);
-  idsOf(out, outputs);
-  return out;
+  // The graph goes on to a scheduler, which looks up its outputs only: it keeps no key table.
+  return withKnownIndex(out, outputs, idsOf(out, outputs));
 }
