@@ -70,8 +70,7 @@ export function scanCsvRange(
     const n = (builders[0] as ColumnBuilder).n;
     if (sink === undefined || n === 0) return;
     const columns = builders.map((b, j) => {
-      // (no validity where the batch has no null, as finish(): consumers then skip the per-row test)
-      const c: ColumnData = { type: b.type, values: b.values.subarray(0, n) };
+      const c: ColumnData = { type: b.type, values: b.values.subarray(0, n) }; // (validity only with a null, as finish())
       if (b.nulls > 0) c.valid = b.valid.subarray(0, n);
       const it = interners[j];
       if (it !== undefined) c.dict = it.dict;
@@ -287,10 +286,9 @@ export function scanCsvRange(
       let mk: Int32Array = NO_I32;
       let crFree = false;
       const inWasm = simd !== undefined && buf === simd.buf;
-      if (inWasm && scanWasm !== undefined) {
-        // (the walk works out its own masks)
-      } else if (inWasm) {
-        if (maskedTo !== lim) simd.compute((maskedTo = lim), sep);
+      if (inWasm) {
+        // (the WebAssembly walk works out its own masks)
+        if (scanWasm === undefined && maskedTo !== lim) simd.compute((maskedTo = lim), sep);
         mk = simd.masks;
       } else {
         if (crpos !== -2 && crpos < p) {
