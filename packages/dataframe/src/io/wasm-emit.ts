@@ -51,7 +51,6 @@ export const OP = {
   i32GeS: 0x4e,
   i32GeU: 0x4f,
   i64Eqz: 0x50,
-  i64Ne: 0x52,
   i32Add: 0x6a,
   i32Mul: 0x6c,
   i32Xor: 0x73,
@@ -75,7 +74,6 @@ export const OP = {
   i64Xor: 0x85,
   i64ShrU: 0x88,
   i32LeU: 0x4d,
-  i64Eq: 0x51,
   f64ConvertI64S: 0xb9,
 } as const;
 
