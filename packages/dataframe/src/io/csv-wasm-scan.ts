@@ -38,6 +38,8 @@ import { wasmApi } from './wasm-emit.js';
 type Walk = (p0: number, lim: number, stopAt: number, maxRows: number) => number;
 
 const cache = new Map<string, PlainScan | undefined>();
+/** The table the walks' memory (one per thread) holds at NULL_FIRST: copied in when a range's differs. */
+let nullFirstIn: Int32Array | undefined;
 let enabled = true;
 
 /** Switches the WebAssembly walk off (the JavaScript walks run) or back on, in this thread. */
@@ -97,7 +99,7 @@ function scanWith(walk: Walk, memory: ArrayBuffer, layout: PlainPlan): PlainScan
   const cachedFor: (ByteInterner | undefined)[] = [];
 
   return function scanWasm(b, _w, _mk, p0, lim, stopAt, n0, cap, _crFree, plan, out, io) {
-    i32.set(plan.nullFirst, NULL_FIRST >> 2);
+    if (nullFirstIn !== plan.nullFirst) i32.set((nullFirstIn = plan.nullFirst), NULL_FIRST >> 2);
     for (const { q, cache } of cached) {
       if (cachedFor[cache] === plan.interners[q]) continue;
       cachedFor[cache] = plan.interners[q];
